@@ -1,0 +1,297 @@
+//! The replicator: its role, its state and its position in the transaction history (THL).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The role a replicator plays, as `trepctl setrole -role R` sets it and `ls` prints it.
+///
+/// Source: `trepctl` help; open-source code `OpenReplicatorManager`. Input accepts
+/// `primary`/`replica` for master/slave.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
+pub enum ReplicatorRole {
+    /// Extracts transactions from its dataserver's binary log into THL.
+    #[strum(to_string = "master", serialize = "primary")]
+    #[serde(alias = "primary")]
+    Master,
+    /// Applies THL fetched from a master.
+    #[default]
+    #[strum(to_string = "slave", serialize = "replica")]
+    #[serde(alias = "replica")]
+    Slave,
+    /// Applies from a master of another site and serves THL to its own site.
+    Relay,
+    /// Serves THL only.
+    ThlServer,
+    /// Fetches THL only.
+    ThlClient,
+    /// Applies THL only.
+    ThlApplier,
+}
+
+impl ReplicatorRole {
+    /// Whether this role extracts new transactions (the source of a service's history).
+    #[must_use]
+    pub fn extracts(self) -> bool {
+        self == Self::Master
+    }
+
+    /// Whether this role applies transactions fetched from another replicator.
+    #[must_use]
+    pub fn applies(self) -> bool {
+        matches!(
+            self,
+            Self::Slave | Self::Relay | Self::ThlClient | Self::ThlApplier
+        )
+    }
+}
+
+/// The state of a replicator, in the `PARENT:CHILD` spelling `trepctl status` prints, plus the
+/// summaries the manager prints in `ls` (`OFFLINE`, `STOPPED`, `DEGRADED`,
+/// `STATUS NOT AVAILABLE`).
+///
+/// Source: open-source code `OpenReplicatorManager` (state machine); Continuent docs
+/// *operations-status* for the manager's spellings. Only `OFFLINE:NORMAL` accepts `setrole`;
+/// `online` is accepted from `OFFLINE:NORMAL` and `OFFLINE:ERROR`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(ascii_case_insensitive)]
+pub enum ReplicatorState {
+    /// `ONLINE`: replicating.
+    #[strum(to_string = "ONLINE")]
+    #[serde(rename = "ONLINE")]
+    Online,
+    /// `OFFLINE:NORMAL`: stopped cleanly; accepts `setrole`, `reset`, `online`.
+    #[default]
+    #[strum(to_string = "OFFLINE:NORMAL")]
+    #[serde(rename = "OFFLINE:NORMAL")]
+    OfflineNormal,
+    /// `OFFLINE:ERROR`: stopped by an error; accepts `online` (after the cause is fixed).
+    #[strum(to_string = "OFFLINE:ERROR")]
+    #[serde(rename = "OFFLINE:ERROR")]
+    OfflineError,
+    /// `OFFLINE:NORMAL:RESTORING`: a restore is under way.
+    #[strum(to_string = "OFFLINE:NORMAL:RESTORING")]
+    #[serde(rename = "OFFLINE:NORMAL:RESTORING")]
+    OfflineNormalRestoring,
+    /// `GOING-ONLINE:SYNCHRONIZING`: connecting to its master and catching up.
+    #[strum(to_string = "GOING-ONLINE:SYNCHRONIZING")]
+    #[serde(rename = "GOING-ONLINE:SYNCHRONIZING")]
+    GoingOnlineSynchronizing,
+    /// `GOING-ONLINE:PROVISIONING`: being provisioned.
+    #[strum(to_string = "GOING-ONLINE:PROVISIONING")]
+    #[serde(rename = "GOING-ONLINE:PROVISIONING")]
+    GoingOnlineProvisioning,
+    /// `GOING-ONLINE:RESTORING`: restoring before going online.
+    #[strum(to_string = "GOING-ONLINE:RESTORING")]
+    #[serde(rename = "GOING-ONLINE:RESTORING")]
+    GoingOnlineRestoring,
+    /// `GOING-OFFLINE`: on its way to OFFLINE.
+    #[strum(to_string = "GOING-OFFLINE")]
+    #[serde(rename = "GOING-OFFLINE")]
+    GoingOffline,
+    /// `OFFLINE` as the manager summarises it in `ls`.
+    #[strum(to_string = "OFFLINE")]
+    #[serde(rename = "OFFLINE")]
+    Offline,
+    /// `STOPPED`: the process is not running.
+    #[strum(to_string = "STOPPED")]
+    #[serde(rename = "STOPPED")]
+    Stopped,
+    /// `DEGRADED`: running but in trouble, as the manager reports it.
+    #[strum(to_string = "DEGRADED")]
+    #[serde(rename = "DEGRADED")]
+    Degraded,
+    /// `SUSPECT`: the manager doubts the replicator's health (seen in 4.0 `ls` output).
+    #[strum(to_string = "SUSPECT")]
+    #[serde(rename = "SUSPECT")]
+    Suspect,
+    /// `STATUS NOT AVAILABLE`: the manager cannot reach the replicator.
+    #[strum(to_string = "STATUS NOT AVAILABLE")]
+    #[serde(rename = "STATUS NOT AVAILABLE")]
+    StatusNotAvailable,
+}
+
+impl ReplicatorState {
+    /// Whether the replicator is online (or on its way, synchronizing): what failover candidate
+    /// selection accepts (Continuent docs *manual-switch-versus-automatic-failover*).
+    #[must_use]
+    pub fn is_online_or_synchronizing(self) -> bool {
+        matches!(self, Self::Online | Self::GoingOnlineSynchronizing)
+    }
+
+    /// Whether the replicator is in one of the offline states.
+    #[must_use]
+    pub fn is_offline(self) -> bool {
+        matches!(
+            self,
+            Self::OfflineNormal | Self::OfflineError | Self::OfflineNormalRestoring | Self::Offline
+        )
+    }
+}
+
+/// A THL sequence number. Sequence numbers increase across a service's whole history.
+///
+/// `ls` and `trepctl` print `-1` for "none yet / unknown"; the model uses `Option<Seqno>` for
+/// that and keeps `-1` at the text edge only.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Seqno(pub u64);
+
+impl fmt::Display for Seqno {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A THL epoch number: a new epoch starts each time a datasource becomes master.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Epoch(pub u64);
+
+impl fmt::Display for Epoch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A position in a service's history: the last event's sequence number and the epoch it
+/// belongs to.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+pub struct Position {
+    /// The epoch the event belongs to.
+    pub epoch: Epoch,
+    /// The event's sequence number.
+    pub seqno: Seqno,
+}
+
+/// A replication latency in milliseconds, printed in seconds with three decimals (`0.271`).
+///
+/// `ls` prints `-1.000` when the latency is unknown; the model uses `Option<Latency>`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Latency(pub u64);
+
+impl Latency {
+    /// The latency in whole milliseconds.
+    #[must_use]
+    pub fn millis(self) -> u64 {
+        self.0
+    }
+
+    /// The latency as Tungsten prints it for an optional value: `0.271`, or `-1.000`.
+    #[must_use]
+    pub fn render(latency: Option<Self>) -> String {
+        match latency {
+            Some(l) => format!("{}.{:03}", l.0 / 1000, l.0 % 1000),
+            None => "-1.000".to_owned(),
+        }
+    }
+
+    /// Read `-1.000` (unknown), `0.271`, `12`, `3.5`: seconds with up to three decimals.
+    /// Returns `None` for text that is not such a number, `Some(None)` for a negative one.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Option<Self>> {
+        if let Some(positive) = text.strip_prefix('-') {
+            // Any negative value means "unknown"; still insist it is a number.
+            return Self::parse(positive).map(|_| None);
+        }
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        if whole.is_empty()
+            || whole.len() > 12
+            || fraction.len() > 3
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let whole: u64 = whole.parse().ok()?;
+        let mut millis = 0_u64;
+        for (i, b) in fraction
+            .bytes()
+            .chain(std::iter::repeat(b'0'))
+            .take(3)
+            .enumerate()
+        {
+            let digit = u64::from(b - b'0');
+            millis += digit * [100, 10, 1][i];
+        }
+        Some(Some(Self(whole.checked_mul(1000)?.checked_add(millis)?)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicator_state_spellings() {
+        for s in <ReplicatorState as strum::VariantArray>::VARIANTS {
+            assert_eq!(s.to_string().parse::<ReplicatorState>().unwrap(), *s);
+        }
+        assert_eq!(
+            "status not available".parse::<ReplicatorState>().unwrap(),
+            ReplicatorState::StatusNotAvailable
+        );
+        assert_eq!(ReplicatorRole::ThlServer.to_string(), "thl-server");
+        assert_eq!(
+            "primary".parse::<ReplicatorRole>().unwrap(),
+            ReplicatorRole::Master
+        );
+    }
+
+    #[test]
+    fn latency_text() {
+        assert_eq!(Latency::parse("0.271"), Some(Some(Latency(271))));
+        assert_eq!(Latency::parse("-1.000"), Some(None));
+        assert_eq!(Latency::parse("12"), Some(Some(Latency(12_000))));
+        assert_eq!(Latency::parse("3.5"), Some(Some(Latency(3_500))));
+        assert_eq!(Latency::parse("x"), None);
+        assert_eq!(Latency::parse("1.2345"), None);
+        assert_eq!(Latency::parse("-x"), None);
+        assert_eq!(Latency::render(Some(Latency(271))), "0.271");
+        assert_eq!(Latency::render(Some(Latency(12_005))), "12.005");
+        assert_eq!(Latency::render(None), "-1.000");
+    }
+}

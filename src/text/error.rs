@@ -1,0 +1,195 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A place in a text: 1-based line, 1-based column (in characters) and a length in characters.
+///
+/// Columns count Unicode scalar values, so a caret drawn under [`Span::column`] lines up with
+/// what a terminal shows for ASCII and most other text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Span {
+    /// Line number, starting at 1.
+    pub line: usize,
+    /// Column of the first character, starting at 1.
+    pub column: usize,
+    /// Number of characters covered; at least 1 so a caret is always drawn.
+    pub len: usize,
+}
+
+impl Span {
+    /// A span of `len` characters (at least one) starting at `line`, `column`.
+    #[must_use]
+    pub fn new(line: usize, column: usize, len: usize) -> Self {
+        Self {
+            line,
+            column,
+            len: len.max(1),
+        }
+    }
+}
+
+/// Text that could not be read: where, what was expected there and what was found.
+///
+/// Produced by every parser in the crate (`ls` listings, commands, runbooks). The error keeps
+/// the offending line so that [`ParseError::caret`] can show it with a caret under the bad
+/// part, in the style of `rustc` and `regex-syntax`:
+///
+/// ```
+/// use tungsten_model::ls::Listing;
+///
+/// let err = "COORDINATOR[db1:AUTOMATIK:ONLINE]".parse::<Listing>().unwrap_err();
+/// assert_eq!(err.span().line, 1);
+/// assert_eq!(err.span().column, 17);
+/// assert!(err.caret().contains("^^^^^^^^^"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("line {line}, column {column}: expected {expected}, found {found}", line = span.line, column = span.column)]
+pub struct ParseError {
+    span: Span,
+    expected: String,
+    found: String,
+    source_line: String,
+}
+
+impl ParseError {
+    /// An error at `span` in `source_line`: `expected` says what would have been valid there,
+    /// `found` what the text held instead (already quoted or described, e.g. `` `ONLIEN` `` or
+    /// "the end of the input").
+    #[must_use]
+    pub fn new(
+        span: Span,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+        source_line: impl Into<String>,
+    ) -> Self {
+        Self {
+            span,
+            expected: expected.into(),
+            found: found.into(),
+            source_line: source_line.into(),
+        }
+    }
+
+    /// Where the error is.
+    #[must_use]
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    /// What would have been valid at [`ParseError::span`].
+    #[must_use]
+    pub fn expected(&self) -> &str {
+        &self.expected
+    }
+
+    /// What the text held instead.
+    #[must_use]
+    pub fn found(&self) -> &str {
+        &self.found
+    }
+
+    /// The whole line the error is on, as it was in the input.
+    #[must_use]
+    pub fn source_line(&self) -> &str {
+        &self.source_line
+    }
+
+    /// The same error moved down by `lines` lines: used when a parser reads a fragment that
+    /// starts part-way through a larger text (a listing inside a runbook, say).
+    #[must_use]
+    pub fn shifted(mut self, lines: usize) -> Self {
+        self.span.line += lines;
+        self
+    }
+
+    /// The same error placed at `span` on `source_line`: used when an error found in text
+    /// joined from several lines is mapped back to the line it came from.
+    #[must_use]
+    pub(crate) fn relocated(mut self, span: Span, source_line: &str) -> Self {
+        self.span = span;
+        source_line.clone_into(&mut self.source_line);
+        self
+    }
+
+    /// A multi-line rendering with the offending line and a caret under the bad part.
+    ///
+    /// ```text
+    /// error: expected a policy (AUTOMATIC, MANUAL, MAINTENANCE), found `AUTOMATIK`
+    ///  --> line 1, column 17
+    ///   |
+    /// 1 | COORDINATOR[db1:AUTOMATIK:ONLINE]
+    ///   |                 ^^^^^^^^^
+    /// ```
+    #[must_use]
+    pub fn caret(&self) -> String {
+        Caret(self).to_string()
+    }
+}
+
+struct Caret<'a>(&'a ParseError);
+
+impl fmt::Display for Caret<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.0;
+        let number = e.span.line.to_string();
+        let gutter = " ".repeat(number.len());
+        // Tabs would throw the caret off; show them as single blanks.
+        let line: String = e
+            .source_line
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        let width = line.chars().count();
+        let column = e.span.column.max(1);
+        // A caret past the end of the line (an unexpected end of line) goes right after it.
+        let len = if column > width {
+            1
+        } else {
+            e.span.len.min(width + 1 - column).max(1)
+        };
+        writeln!(f, "error: expected {}, found {}", e.expected, e.found)?;
+        writeln!(
+            f,
+            "{gutter}--> line {}, column {}",
+            e.span.line, e.span.column
+        )?;
+        writeln!(f, "{gutter} |")?;
+        writeln!(f, "{number} | {line}")?;
+        write!(
+            f,
+            "{gutter} | {}{}",
+            " ".repeat(column - 1),
+            "^".repeat(len)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_sits_under_the_span() {
+        let e = ParseError::new(Span::new(12, 5, 3), "a role", "`foo`", "|db1(foo:ONLINE) |");
+        insta::assert_snapshot!(e.caret(), @r"
+        error: expected a role, found `foo`
+          --> line 12, column 5
+           |
+        12 | |db1(foo:ONLINE) |
+           |     ^^^
+        ");
+        insta::assert_snapshot!(e.to_string(), @"line 12, column 5: expected a role, found `foo`");
+    }
+
+    #[test]
+    fn caret_after_the_end_of_a_line_is_one_wide() {
+        let e = ParseError::new(Span::new(1, 6, 4), "`)`", "the end of the line", "db1(x");
+        insta::assert_snapshot!(e.caret(), @r"
+        error: expected `)`, found the end of the line
+         --> line 1, column 6
+          |
+        1 | db1(x
+          |      ^
+        ");
+    }
+}

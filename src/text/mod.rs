@@ -1,0 +1,10 @@
+//! Positions in text, located parse errors and the scanner every parser shares.
+//!
+//! This is the edge of the crate: text comes in here and leaves as typed values or as a
+//! [`ParseError`] that names the line, the column, what was expected and what was found.
+
+mod error;
+mod scanner;
+
+pub use error::{ParseError, Span};
+pub(crate) use scanner::Scanner;
