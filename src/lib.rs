@@ -1,5 +1,71 @@
-//! tungsten-model (work in progress)
+//! A pure, typed model of Continuent Tungsten Clustering.
+//!
+//! **Purity contract.** This crate does no I/O, reads no clock, draws no random number and
+//! keeps no global state. Text comes in as `&str`, time and choices come in as arguments, and
+//! every transition is a function of its inputs: the same state and input always give the same
+//! outcome, and an input that is refused leaves nothing changed. That is what lets the crate
+//! be embedded in other tools, property-tested and explored exhaustively.
+//!
+//! It reads what a Tungsten operator sees and types (`cctrl ls` listings, cctrl and trepctl
+//! commands, host scripts, whole runbooks), models what the managers do in reaction, and checks
+//! that no sequence of commands and faults leaves two writable masters in one dataservice.
+//!
+//! ```
+//! use tungsten_model::ls::{self, Listing};
+//! use tungsten_model::model::{DataSourceRole, ServiceName, State};
+//!
+//! // The listing from the "last man standing" procedure, after db1 and db3 were lost.
+//! let text = "\
+//! COORDINATOR[db2:AUTOMATIC:ONLINE]
+//! ROUTERS:
+//! |connector@db2[7519](ONLINE, created=0, active=0) |
+//! DATASOURCES:
+//! |db1(master:SHUNNED(FAILSAFE_SHUN)) |
+//! |STATUS [SHUNNED] [2025/06/04 01:51:34 PM UTC] |
+//! | MANAGER(state=STOPPED) |
+//! | REPLICATOR(state=STATUS NOT AVAILABLE) |
+//! | DATASERVER(state=UNKNOWN) |
+//! |db2(slave:SHUNNED(FAILSAFE_SHUN), progress=-1, latency=-1.000) |
+//! |STATUS [OK] [2025/06/04 01:49:28 PM UTC] |
+//! | MANAGER(state=ONLINE) |
+//! | REPLICATOR(role=slave, master=db3, state=OFFLINE) |
+//! | DATASERVER(state=ONLINE) |
+//! |db3(master:SHUNNED(FAILSAFE_SHUN)) |
+//! |STATUS [OK] [2025/06/04 01:51:38 PM UTC] |
+//! | MANAGER(state=STOPPED) |
+//! | REPLICATOR(state=STATUS NOT AVAILABLE) |
+//! | DATASERVER(state=UNKNOWN) |
+//! ";
+//! let listing: Listing = text.parse()?;
+//! assert_eq!(listing.datasource("db2").unwrap().role, DataSourceRole::Slave);
+//!
+//! // Into the compact model: a topology of names and a state over ids.
+//! let alpha = ServiceName::new("alpha")?;
+//! let import = State::from_listings(&[(alpha, &listing)])?;
+//! let db2 = import.topology.host_id("db2").unwrap();
+//! // db2's manager is alone: one of three DB members is no quorum.
+//! assert!(!import.state.view(db2).primary);
+//! // What the import had to assume is stated, not hidden.
+//! assert!(import.assumptions[0].contains("db1 and db3 cannot be reached"));
+//!
+//! // And back to text, as db2's manager would print it.
+//! let again = ls::project(&import.topology, &import.state, db2, Some(&listing));
+//! assert!(again.to_string().contains("|db2(slave:SHUNNED(FAILSAFE_SHUN), progress=-1, latency=-1.000)"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Layers
+//! Text is parsed at the edge ([`ls`], [`text`]) into typed values ([`model`]); everything
+//! inside works on types; output is rendered at the edge again. Data flows one way.
+//!
+//! # Features
+//! - `proptest`: strategies in [`strategy`] to property-test code and procedures against the
+//!   model.
+
 pub mod ls;
 pub mod model;
+#[cfg(feature = "proptest")]
+pub mod strategy;
 pub mod text;
+
 pub use text::{ParseError, Span};

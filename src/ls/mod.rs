@@ -3,7 +3,8 @@
 //! A [`Listing`] holds everything `ls` prints, world data included (STATUS timestamps, connector
 //! pids, connection counters, latencies), so that a listing parsed from text renders back the
 //! same. It is the text edge of the crate; the compact state the engine works on is built from
-//! it with [`crate::model::Cluster::from_listing`] and projected back to it for rendering.
+//! it with [`State::from_listings`](crate::model::State::from_listings) and projected back to it
+//! with [`project`].
 //!
 //! ```
 //! use tungsten_model::ls::Listing;
@@ -33,8 +34,13 @@
 //! present or missing, headers wrapped over several rows, trailing blanks after the border,
 //! optional rows missing, a leading `[LOGICAL] /svc > ls` prompt line.
 
+mod import;
 mod parse;
+mod project;
 mod render;
+
+pub use import::{Import, ImportError};
+pub use project::{default_viewer, project, state_text};
 
 use serde::{Deserialize, Serialize};
 

@@ -45,7 +45,7 @@ upper_enum!(
 );
 
 upper_enum!(
-    /// The dataserver's (MySQL's) state on a `DATASERVER(state=..)` row.
+    /// The dataserver's (`MySQL`'s) state on a `DATASERVER(state=..)` row.
     /// Source: Continuent docs *operations-status*.
     DataServerState {
         /// Running and answering.

@@ -37,11 +37,6 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// The line number the scanner reports.
-    pub(crate) fn line_number(&self) -> usize {
-        self.line_number
-    }
-
     /// The byte offset of the cursor in the line.
     pub(crate) fn pos(&self) -> usize {
         self.pos
@@ -87,20 +82,6 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Consume `token` if the text at the cursor starts with it, ignoring ASCII case.
-    pub(crate) fn eat_ignore_case(&mut self, token: &str) -> bool {
-        let rest = self.rest();
-        if rest.len() >= token.len()
-            && rest.is_char_boundary(token.len())
-            && rest[..token.len()].eq_ignore_ascii_case(token)
-        {
-            self.pos += token.len();
-            true
-        } else {
-            false
-        }
-    }
-
     /// Consume `token` or fail saying it was expected.
     pub(crate) fn expect(&mut self, token: &str) -> Result<(), ParseError> {
         if self.eat(token) {
@@ -125,11 +106,6 @@ impl<'a> Scanner<'a> {
         let len = self.rest().find(stop)?;
         self.pos += len;
         Some((start, self.line.get(start..self.pos).unwrap_or("")))
-    }
-
-    /// Consume a word: a run of characters that are not blanks and not in `delimiters`.
-    pub(crate) fn word(&mut self, delimiters: &[char]) -> (usize, &'a str) {
-        self.take_while(|c| !c.is_whitespace() && !delimiters.contains(&c))
     }
 
     /// Consume the rest of the line.

@@ -1,0 +1,470 @@
+//! Building a topology and a compact state from `ls` listings.
+//!
+//! A listing is one manager group's view plus what that group can see of the hosts. It says
+//! nothing of hosts it cannot reach, of partitions, or of positions it does not print; the
+//! import fills those gaps with stated assumptions (returned in [`Import::assumptions`]) so
+//! that a report can show what its verdict rests on.
+
+use serde::{Deserialize, Serialize};
+
+use super::{DataSourceBlock, DataSources, Listing, ReplicatorRow};
+use crate::model::{
+    ClusterReplicator, Connector, CrossSiteReplicator, Data, DataServerState, DataSourceRole,
+    DataSourceState, DsEntry, DsState, EpochId, FailCause, HostId, HostKind, HostName, HostState,
+    MAX_HOSTS, ManagerState, ManagerView, Pos, ReasonText, ReplicatorRole, ReplicatorState,
+    ServiceId, ServiceName, ServiceSpec, Session, ShunCause, ShunReason, State, Topology,
+    TopologyError, TopologySpec,
+};
+
+/// The result of importing listings: the topology they describe, the state, and what had to
+/// be assumed because the listings do not say it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Import {
+    /// The topology (services, hosts, connectors).
+    pub topology: Topology,
+    /// The state.
+    pub state: State,
+    /// Assumptions made, one sentence each, naming the hosts concerned.
+    pub assumptions: Vec<String>,
+}
+
+/// Why listings could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The topology the listings describe is not valid.
+    #[error(transparent)]
+    Topology(#[from] TopologyError),
+    /// Two listings for one service.
+    #[error("service `{0}` has two listings: expected one listing per service")]
+    DuplicateService(String),
+    /// A composite listing names a member without a physical listing.
+    #[error(
+        "composite `{composite}` lists `{member}`, which has no listing: give the physical listing of every member"
+    )]
+    MissingMember {
+        /// The composite service.
+        composite: String,
+        /// The member without a listing.
+        member: String,
+    },
+    /// A listing names a host the given topology does not have, or that belongs to another
+    /// service.
+    #[error(
+        "listing of `{service}` shows `{host}`, which is not a host of that service in the topology"
+    )]
+    UnknownHost {
+        /// The service.
+        service: String,
+        /// The host.
+        host: String,
+    },
+    /// A listing's service is not in the given topology.
+    #[error("service `{0}` is not in the topology")]
+    UnknownService(String),
+    /// The coordinator is not a host of the service.
+    #[error("the coordinator `{host}` of `{service}` is not one of its hosts")]
+    UnknownCoordinator {
+        /// The service.
+        service: String,
+        /// The coordinator named.
+        host: String,
+    },
+}
+
+impl State {
+    /// Build the topology and state that `listings` describe, one listing per service, each
+    /// paired with its service's name (the listing itself does not print it). Composite
+    /// listings declare the composite service over the physical ones.
+    ///
+    /// Every datasource listed becomes a host of its service with a connector; witnesses and
+    /// cross-site services do not show in `ls`, so use [`State::from_listings_in`] with a
+    /// topology to have them.
+    ///
+    /// # Errors
+    /// [`ImportError`] for duplicate services or hosts, more hosts than [`MAX_HOSTS`], or a
+    /// composite member without a listing.
+    pub fn from_listings(listings: &[(ServiceName, &Listing)]) -> Result<Import, ImportError> {
+        let mut spec = TopologySpec::single("unused", &["unused"])?;
+        spec.services.clear();
+        let physical_hosts: Vec<&HostName> = listings
+            .iter()
+            .flat_map(|(_, l)| l.physical().iter().map(|b| &b.host))
+            .collect();
+        for (service, listing) in listings {
+            if spec.services.iter().any(|s| &s.name == service)
+                || spec.composites.iter().any(|c| &c.name == service)
+            {
+                return Err(ImportError::DuplicateService(service.to_string()));
+            }
+            match &listing.datasources {
+                DataSources::Physical(blocks) => {
+                    let datasources: Vec<HostName> =
+                        blocks.iter().map(|b| b.host.clone()).collect();
+                    let mut connectors = datasources.clone();
+                    for router in listing.routers.iter().flatten() {
+                        let elsewhere = physical_hosts.contains(&&router.host)
+                            && !datasources.contains(&router.host);
+                        if !elsewhere && !connectors.contains(&router.host) {
+                            connectors.push(router.host.clone());
+                        }
+                    }
+                    spec.services.push(ServiceSpec {
+                        name: service.clone(),
+                        datasources,
+                        witnesses: Vec::new(),
+                        connectors: Some(connectors),
+                        precedence: std::collections::BTreeMap::new(),
+                    });
+                }
+                DataSources::Composite { members, .. } => {
+                    spec.composites.push(crate::model::CompositeSpec {
+                        name: service.clone(),
+                        members: members.iter().map(|m| m.service.clone()).collect(),
+                    });
+                }
+            }
+        }
+        for composite in &spec.composites {
+            for member in &composite.members {
+                if !spec.services.iter().any(|s| &s.name == member) {
+                    return Err(ImportError::MissingMember {
+                        composite: composite.name.to_string(),
+                        member: member.to_string(),
+                    });
+                }
+            }
+        }
+        let topology = Topology::try_from(spec)?;
+        Self::from_listings_in(topology, listings)
+    }
+
+    /// Build the state that `listings` describe over a given topology (which may add
+    /// witnesses, connector hosts, precedence and cross-site services the listings do not
+    /// show). Services without a listing start healthy.
+    ///
+    /// # Errors
+    /// [`ImportError`] when a listing names a service or host the topology lacks.
+    pub fn from_listings_in(
+        topology: Topology,
+        listings: &[(ServiceName, &Listing)],
+    ) -> Result<Import, ImportError> {
+        let mut topology = topology;
+        let mut state = Self::healthy(&topology);
+        let mut assumptions = Vec::new();
+        for (service_name, listing) in listings {
+            let DataSources::Physical(blocks) = &listing.datasources else {
+                continue;
+            };
+            let service = topology
+                .service_id(service_name.as_str())
+                .ok_or_else(|| ImportError::UnknownService(service_name.to_string()))?;
+            import_service(
+                &mut topology,
+                &mut state,
+                service,
+                listing,
+                blocks,
+                &mut assumptions,
+            )?;
+        }
+        sync_cross_site(&topology, &mut state);
+        Ok(Import {
+            topology,
+            state,
+            assumptions,
+        })
+    }
+}
+
+fn host_of(
+    topology: &Topology,
+    service: ServiceId,
+    name: &HostName,
+) -> Result<HostId, ImportError> {
+    topology
+        .host_id(name.as_str())
+        .filter(|&h| topology.host(h).service == service)
+        .ok_or_else(|| ImportError::UnknownHost {
+            service: topology.service_name(service).to_string(),
+            host: name.to_string(),
+        })
+}
+
+/// The compact form of a listed state.
+pub(crate) fn ds_state(
+    topology: &mut Topology,
+    service: ServiceId,
+    state: &DataSourceState,
+) -> Result<DsState, ImportError> {
+    Ok(match state {
+        DataSourceState::Online => DsState::Online,
+        DataSourceState::Offline => DsState::Offline,
+        DataSourceState::Shunned(reason) => DsState::Shunned(match reason {
+            None => ShunCause::Unstated,
+            Some(ShunReason::ManuallyShunned) => ShunCause::Manual,
+            Some(ShunReason::FailsafeShun) => ShunCause::Failsafe,
+            Some(ShunReason::Superseded) => ShunCause::Superseded,
+            Some(ShunReason::SubserviceSwitchFailed) => ShunCause::SubserviceSwitchFailed,
+            Some(ShunReason::FailedOverTo(host)) => match topology
+                .host_id(host.as_str())
+                .filter(|&h| topology.host(h).service == service)
+            {
+                Some(h) => ShunCause::FailedOverTo(h),
+                None => match ReasonText::new(format!("FAILED-OVER-TO-{host}")) {
+                    Ok(text) => ShunCause::Other(topology.intern_reason(&text)?),
+                    Err(_) => ShunCause::Unstated,
+                },
+            },
+            Some(ShunReason::Other(text)) => ShunCause::Other(topology.intern_reason(text)?),
+        }),
+        DataSourceState::Failed(None) => DsState::Failed(FailCause::Unstated),
+        DataSourceState::Failed(Some(text)) => DsState::Failed(
+            match super::project::known_failure(topology, service, text.as_str()) {
+                Some(cause) => cause,
+                None => FailCause::Other(topology.intern_reason(text)?),
+            },
+        ),
+    })
+}
+
+fn replicator_state(state: ReplicatorState) -> Option<ReplicatorState> {
+    use ReplicatorState as R;
+    match state {
+        R::Online
+        | R::GoingOnlineSynchronizing
+        | R::GoingOnlineProvisioning
+        | R::GoingOnlineRestoring
+        | R::Suspect => Some(R::Online),
+        R::OfflineNormal | R::OfflineNormalRestoring | R::GoingOffline | R::Offline => {
+            Some(R::OfflineNormal)
+        }
+        R::OfflineError | R::Degraded => Some(R::OfflineError),
+        R::Stopped | R::StatusNotAvailable => None,
+    }
+}
+
+fn import_service(
+    topology: &mut Topology,
+    state: &mut State,
+    service: ServiceId,
+    listing: &Listing,
+    blocks: &[DataSourceBlock],
+    assumptions: &mut Vec<String>,
+) -> Result<(), ImportError> {
+    let service_name = topology.service_name(service).clone();
+    let coordinator = topology
+        .host_id(listing.coordinator.host.as_str())
+        .filter(|&h| topology.host(h).service == service)
+        .ok_or_else(|| ImportError::UnknownCoordinator {
+            service: service_name.to_string(),
+            host: listing.coordinator.host.to_string(),
+        })?;
+    let mut view = ManagerView {
+        policy: listing.coordinator.policy,
+        coordinator: Some(coordinator),
+        primary: false,
+        datasources: [DsEntry::default(); MAX_HOSTS],
+    };
+    let listed_master = blocks
+        .iter()
+        .find(|b| b.role == DataSourceRole::Master && b.state == DataSourceState::Online)
+        .or_else(|| blocks.iter().find(|b| b.role == DataSourceRole::Master))
+        .map(|b| host_of(topology, service, &b.host))
+        .transpose()?;
+    let mut down = Vec::new();
+    let mut unknown_positions = Vec::new();
+    for block in blocks {
+        let h = host_of(topology, service, &block.host)?;
+        view.datasources[h.index()] = DsEntry {
+            role: block.role,
+            state: ds_state(topology, service, &block.state)?,
+        };
+        let manager_online = block.manager == Some(ManagerState::Online) || h == coordinator;
+        let dataserver_known = matches!(
+            block.dataserver,
+            Some(DataServerState::Online | DataServerState::Stopped | DataServerState::Offline)
+        );
+        let up = manager_online || dataserver_known;
+        if !up {
+            down.push(block.host.to_string());
+        }
+        let replicator = replicator_from(
+            topology,
+            service,
+            block,
+            h,
+            up && manager_online,
+            listed_master,
+        )?;
+        let replicator = ClusterReplicator {
+            running: up && replicator.running,
+            ..replicator
+        };
+        let pos = block.progress.and_then(|p| p.seqno).map(|seqno| Pos {
+            seqno: seqno.0,
+            epoch: EpochId::root(service),
+        });
+        if pos.is_none() {
+            unknown_positions.push(block.host.to_string());
+        }
+        let host = &mut state.hosts[h.index()];
+        *host = HostState {
+            up,
+            manager: manager_online,
+            connector: Connector::default(),
+            dataserver: up && block.dataserver != Some(DataServerState::Stopped),
+            replicator,
+            cross_site: host.cross_site,
+            data: Data { pos, drift: false },
+        };
+    }
+    wire_service(topology, state, service, listing, view);
+    if !down.is_empty() {
+        assumptions.push(format!(
+            "{}: {} cannot be reached (no manager answers, dataserver state unknown): read as down, not cut off by a partition",
+            service_name,
+            join(&down)
+        ));
+    }
+    if !unknown_positions.is_empty() {
+        assumptions.push(format!(
+            "{}: the positions of {} are not printed: read as holding no events, on one line of history with the others",
+            service_name,
+            join(&unknown_positions)
+        ));
+    }
+    Ok(())
+}
+
+/// The replicator of `block`'s host `h`: as listed when its manager answers (`visible`), else
+/// derived from the datasource's role.
+fn replicator_from(
+    topology: &Topology,
+    service: ServiceId,
+    block: &DataSourceBlock,
+    h: HostId,
+    visible: bool,
+    listed_master: Option<HostId>,
+) -> Result<ClusterReplicator, ImportError> {
+    let default_role = if block.role == DataSourceRole::Master {
+        ReplicatorRole::Master
+    } else {
+        ReplicatorRole::Slave
+    };
+    let master_for = |role: ReplicatorRole| {
+        (role != ReplicatorRole::Master)
+            .then(|| listed_master.filter(|&m| m != h))
+            .flatten()
+    };
+    Ok(match &block.replicator {
+        Some(ReplicatorRow {
+            role,
+            master,
+            state,
+        }) if visible => {
+            let role = role.unwrap_or(default_role);
+            match replicator_state(*state) {
+                Some(state) => ClusterReplicator {
+                    running: true,
+                    state,
+                    role,
+                    master: match master {
+                        Some(m) => Some(host_of(topology, service, m)?),
+                        None => master_for(role),
+                    },
+                    extracting: None,
+                },
+                None => ClusterReplicator {
+                    role,
+                    master: master_for(role),
+                    ..ClusterReplicator::default()
+                },
+            }
+        }
+        _ => ClusterReplicator {
+            running: true,
+            state: ReplicatorState::OfflineNormal,
+            role: default_role,
+            master: master_for(default_role),
+            extracting: None,
+        },
+    })
+}
+
+/// Connectors as the ROUTERS section lists them, witnesses and connector hosts up, and the
+/// listed view held by every manager of the service.
+fn wire_service(
+    topology: &Topology,
+    state: &mut State,
+    service: ServiceId,
+    listing: &Listing,
+    mut view: ManagerView,
+) {
+    for h in topology.hosts_of(service).collect::<Vec<_>>() {
+        let host = topology.host(h);
+        if host.kind == HostKind::ConnectorOnly {
+            state.hosts[h.index()].up = true;
+        }
+        if host.kind == HostKind::Witness {
+            state.hosts[h.index()].up = true;
+            state.hosts[h.index()].manager = true;
+        }
+        state.hosts[h.index()].connector = Connector::default();
+    }
+    for router in listing.routers.iter().flatten() {
+        let Some(h) = topology.host_id(router.host.as_str()) else {
+            continue;
+        };
+        if topology.host(h).service == service {
+            state.hosts[h.index()].connector = Connector {
+                running: router.state != crate::model::ConnectorState::Stopped,
+                online: router.state == crate::model::ConnectorState::Online,
+            };
+        }
+    }
+    let members: Vec<HostId> = topology
+        .hosts_of(service)
+        .filter(|&h| {
+            topology.host(h).has_manager()
+                && state.hosts[h.index()].up
+                && state.hosts[h.index()].manager
+        })
+        .collect();
+    view.primary = State::has_quorum(topology, service, &members);
+    for h in topology.hosts_of(service).collect::<Vec<_>>() {
+        state.views[h.index()] = view;
+        state.sessions[h.index()] = Session {
+            force: false,
+            service,
+        };
+    }
+}
+
+/// Cross-site replicators are not in `ls`: they are read as online and caught up with the
+/// master of the site they replicate from.
+fn sync_cross_site(topology: &Topology, state: &mut State) {
+    for h in topology.host_ids() {
+        let Some(from) = topology.host(h).cross_site_from else {
+            continue;
+        };
+        let source = topology
+            .datasources_of(from)
+            .find(|&m| state.view(m).entry(m).is_online_master())
+            .map(|m| state.hosts[m.index()].data.pos);
+        let host = &mut state.hosts[h.index()];
+        host.cross_site = CrossSiteReplicator {
+            running: host.up,
+            online: host.up,
+            applied: source.flatten(),
+        };
+    }
+}
+
+fn join(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}

@@ -1,0 +1,143 @@
+//! Cutting text into rows: blank, border, or content with its place in the line.
+
+use crate::text::{ParseError, Scanner, Span};
+
+use super::grammar::COMPONENTS;
+
+/// One line of input, classified.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Row<'a> {
+    /// 1-based line number.
+    pub(super) number: usize,
+    /// The line without its line terminator.
+    pub(super) raw: &'a str,
+    pub(super) kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Blank,
+    /// `+----+`, with its width in columns.
+    Border(usize),
+    /// Text, as the byte range of the line it occupies once the `|` borders and the padding
+    /// are taken off; `boxed` tells whether the line was drawn inside a box.
+    Content {
+        start: usize,
+        end: usize,
+        boxed: bool,
+    },
+}
+
+impl<'a> Row<'a> {
+    pub(super) fn classify(number: usize, line: &'a str) -> Self {
+        let raw = line.strip_suffix('\r').unwrap_or(line);
+        let trimmed = raw.trim();
+        let lead = raw.len() - raw.trim_start().len();
+        let tail = lead + trimmed.len();
+        let kind = if trimmed.is_empty() {
+            Kind::Blank
+        } else if trimmed.len() >= 2
+            && trimmed.starts_with('+')
+            && trimmed.ends_with('+')
+            && trimmed[1..trimmed.len() - 1].bytes().all(|b| b == b'-')
+        {
+            Kind::Border(trimmed.chars().count())
+        } else if let Some(inner) = trimmed.strip_prefix('|') {
+            let inner = inner.strip_suffix('|').unwrap_or(inner);
+            let inner_start = lead + 1;
+            let start = inner_start + (inner.len() - inner.trim_start().len());
+            let end = start + inner.trim().len();
+            if start == end {
+                Kind::Blank
+            } else {
+                Kind::Content {
+                    start,
+                    end,
+                    boxed: true,
+                }
+            }
+        } else {
+            Kind::Content {
+                start: lead,
+                end: tail,
+                boxed: false,
+            }
+        };
+        Self { number, raw, kind }
+    }
+
+    /// The content text, or `""` for blanks and borders.
+    pub(super) fn text(&self) -> &'a str {
+        match self.kind {
+            Kind::Content { start, end, .. } => self.raw.get(start..end).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    pub(super) fn is_content(&self) -> bool {
+        matches!(self.kind, Kind::Content { .. })
+    }
+
+    pub(super) fn is_boxed(&self) -> bool {
+        matches!(self.kind, Kind::Content { boxed: true, .. })
+    }
+
+    /// A scanner over the content.
+    pub(super) fn scanner(&self) -> Scanner<'a> {
+        match self.kind {
+            Kind::Content { start, end, .. } => Scanner::within(self.raw, self.number, start, end),
+            _ => Scanner::within(self.raw, self.number, 0, 0),
+        }
+    }
+
+    /// An error covering the whole row.
+    pub(super) fn error(&self, expected: impl Into<String>) -> ParseError {
+        let scanner = self.scanner();
+        match self.kind {
+            Kind::Content { start, end, .. } => scanner.error_at(start, end, expected),
+            _ => {
+                let width = self.raw.chars().count();
+                let found = if self.raw.trim().is_empty() {
+                    "a blank line".to_owned()
+                } else {
+                    format!("`{}`", self.raw.trim())
+                };
+                ParseError::new(Span::new(self.number, 1, width), expected, found, self.raw)
+            }
+        }
+    }
+
+    /// Whether the content starts with one of the keywords of the rows inside a block.
+    pub(super) fn is_block_row(&self) -> bool {
+        let text = self.text();
+        text.starts_with("STATUS")
+            || text.starts_with("REASON[")
+            || component_keyword(text).is_some()
+    }
+}
+
+pub(super) fn component_keyword(text: &str) -> Option<&'static str> {
+    COMPONENTS.into_iter().find(|k| {
+        text.strip_prefix(k)
+            .is_some_and(|rest| rest.trim_start().starts_with('('))
+    })
+}
+
+/// Net parenthesis depth of `text`: positive while some `(` is still open.
+pub(super) fn paren_depth(text: &str) -> isize {
+    text.chars().fold(0, |d, c| match c {
+        '(' => d + 1,
+        ')' => d - 1,
+        _ => d,
+    })
+}
+
+/// `[LOGICAL] /alpha > ls`, `cctrl> ls`, `cctrl [east]> ls`: a prompt line copied with the
+/// listing.
+pub(super) fn is_ls_prompt(text: &str) -> bool {
+    text.rsplit_once('>').is_some_and(|(prompt, command)| {
+        let prompt = prompt.trim_start();
+        command.trim().eq_ignore_ascii_case("ls")
+            && (prompt.starts_with('[') || prompt.starts_with("cctrl"))
+    })
+}

@@ -1,0 +1,280 @@
+//! Projecting a compact state to the [`Listing`] a given manager would print.
+//!
+//! What the state does not hold (connector pids, STATUS timestamps, connection counters,
+//! latencies) is taken from an optional earlier listing of the same service, the *world*;
+//! without one, pids and timestamps are left out and counters print as zero.
+
+use super::{
+    Coordinator, DataSourceBlock, DataSources, Listing, Progress, ReplicatorRow, RouterRow,
+    StatusLine,
+};
+use crate::model::{
+    AlertStatus, ConnectorState, DataServerState, DataSourceState, DsState, FailCause, HostId,
+    Latency, ManagerState, ReasonText, ReplicatorRole, ReplicatorState, Seqno, ServiceId,
+    ShunCause, ShunReason, State, Topology,
+};
+
+/// The failure text of a cause the model knows, for `host` in `service`.
+fn failure_text(topology: &Topology, host: HostId, cause: FailCause) -> Option<ReasonText> {
+    let at = || {
+        let service = topology.service_name(topology.host(host).service);
+        format!("'{}@{service}'", topology.host_name(host))
+    };
+    let text = match cause {
+        FailCause::DataServerStopped => format!("DATASERVER {} STOPPED", at()),
+        FailCause::Unreachable => format!("HOST {} UNREACHABLE", at()),
+        FailCause::Replicator => format!("REPLICATOR {} FAILED", at()),
+        FailCause::Operator => "FAILED BY OPERATOR".to_owned(),
+        FailCause::Other(id) => return topology.reason(id).cloned(),
+        FailCause::Unstated => return None,
+    };
+    ReasonText::new(text).ok()
+}
+
+/// The cause behind a failure text the model writes itself (see [`FailCause`]), if `text` is
+/// one of them for a host of `service`.
+pub(crate) fn known_failure(
+    topology: &Topology,
+    service: ServiceId,
+    text: &str,
+) -> Option<FailCause> {
+    if text == "FAILED BY OPERATOR" {
+        return Some(FailCause::Operator);
+    }
+    let (kind, rest) = text.split_once(" '")?;
+    let (at, tail) = rest.split_once("' ")?;
+    let (host, svc) = at.split_once('@')?;
+    if svc != topology.service_name(service).as_str() {
+        return None;
+    }
+    topology
+        .host_id(host)
+        .filter(|&h| topology.host(h).service == service)?;
+    match (kind, tail) {
+        ("DATASERVER", "STOPPED") => Some(FailCause::DataServerStopped),
+        ("HOST", "UNREACHABLE") => Some(FailCause::Unreachable),
+        ("REPLICATOR", "FAILED") => Some(FailCause::Replicator),
+        _ => None,
+    }
+}
+
+/// The text form of a compact datasource state.
+#[must_use]
+pub fn state_text(topology: &Topology, host: HostId, state: DsState) -> DataSourceState {
+    match state {
+        DsState::Online => DataSourceState::Online,
+        DsState::Offline => DataSourceState::Offline,
+        DsState::Shunned(cause) => DataSourceState::Shunned(match cause {
+            ShunCause::Manual => Some(ShunReason::ManuallyShunned),
+            ShunCause::Failsafe => Some(ShunReason::FailsafeShun),
+            ShunCause::FailedOverTo(to) => {
+                Some(ShunReason::FailedOverTo(topology.host_name(to).clone()))
+            }
+            ShunCause::Superseded => Some(ShunReason::Superseded),
+            ShunCause::SubserviceSwitchFailed => Some(ShunReason::SubserviceSwitchFailed),
+            ShunCause::Other(id) => topology.reason(id).cloned().map(ShunReason::Other),
+            ShunCause::Unstated => None,
+        }),
+        DsState::Failed(cause) => DataSourceState::Failed(failure_text(topology, host, cause)),
+    }
+}
+
+/// The manager whose view `ls` shows for `service` when the operator does not say which: the
+/// coordinator of a group in a primary partition if there is one, else of the first group with
+/// a running manager. `None` when no manager of the service runs.
+#[must_use]
+pub fn default_viewer(topology: &Topology, state: &State, service: ServiceId) -> Option<HostId> {
+    let managers: Vec<HostId> = topology
+        .hosts_of(service)
+        .filter(|&h| topology.host(h).has_manager() && state.manager_running(h))
+        .collect();
+    let primary = managers.iter().copied().find(|&m| state.view(m).primary);
+    let viewer = primary.or_else(|| managers.first().copied())?;
+    Some(
+        state
+            .view(viewer)
+            .coordinator
+            .filter(|&c| state.manager_running(c) && state.reachable(c, viewer))
+            .unwrap_or(viewer),
+    )
+}
+
+/// The listing `viewer`'s manager prints for its service, with world data (pids, timestamps,
+/// counters, latencies) from `world` when given.
+#[must_use]
+pub fn project(
+    topology: &Topology,
+    state: &State,
+    viewer: HostId,
+    world: Option<&Listing>,
+) -> Listing {
+    let service = topology.host(viewer).service;
+    let view = state.view(viewer);
+    let coordinator_host = view.coordinator.unwrap_or(viewer);
+    let routers = topology
+        .hosts_of(service)
+        .filter(|&h| {
+            let host = state.host(h);
+            topology.host(h).connector && host.connector.running && state.reachable(viewer, h)
+        })
+        .map(|h| {
+            let old = world
+                .and_then(|w| w.routers.as_ref())
+                .and_then(|rows| rows.iter().find(|r| &r.host == topology.host_name(h)));
+            RouterRow {
+                host: topology.host_name(h).clone(),
+                pid: old.and_then(|r| r.pid),
+                state: if state.host(h).connector.online {
+                    ConnectorState::Online
+                } else {
+                    ConnectorState::Offline
+                },
+                connections: old.map(|r| r.connections).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let blocks = topology
+        .datasources_of(service)
+        .map(|h| datasource_block(topology, state, viewer, h, world))
+        .collect();
+    Listing {
+        layout: world.map(|w| w.layout).unwrap_or_default(),
+        coordinator: Coordinator {
+            host: topology.host_name(coordinator_host).clone(),
+            policy: view.policy,
+            state: ManagerState::Online,
+        },
+        site_coordinators: Vec::new(),
+        routers: Some(routers),
+        datasources: DataSources::Physical(blocks),
+    }
+}
+
+/// The STATUS line and REASON a manager sets for a datasource whose state just changed:
+/// ONLINE prints OK (DIMINISHED with `REASON[REPLICATOR STOPPED]` when its replicator is
+/// stopped), OFFLINE prints WARN, SHUNNED prints SHUNNED and FAILED prints CRITICAL with its
+/// reason. Source: Continuent docs *operations-status-datasource*.
+fn derived_status(
+    text: &DataSourceState,
+    state: DsState,
+    replicator_stopped: bool,
+) -> (StatusLine, Option<ReasonText>) {
+    let (alert, reason) = match state {
+        DsState::Online if replicator_stopped => (
+            AlertStatus::Diminished,
+            ReasonText::new("REPLICATOR STOPPED").ok(),
+        ),
+        DsState::Online => (AlertStatus::Ok, None),
+        DsState::Offline => (AlertStatus::Warn, None),
+        DsState::Shunned(_) => (AlertStatus::Shunned, None),
+        DsState::Failed(_) => (
+            AlertStatus::Critical,
+            match text {
+                DataSourceState::Failed(reason) => reason.clone(),
+                _ => None,
+            },
+        ),
+    };
+    (StatusLine { alert, time: None }, reason)
+}
+
+fn datasource_block(
+    topology: &Topology,
+    state: &State,
+    viewer: HostId,
+    h: HostId,
+    world: Option<&Listing>,
+) -> DataSourceBlock {
+    let entry = state.view(viewer).entry(h);
+    let host = state.host(h);
+    let name = topology.host_name(h);
+    let old = world.and_then(|w| w.datasource(name.as_str()));
+    // The viewer learns about a host through that host's manager.
+    let visible = state.reachable(viewer, h) && host.manager;
+    let replicator = host.replicator;
+    let progress = visible.then(|| {
+        if replicator.is_online() {
+            Progress {
+                seqno: host.data.pos.map(|p| Seqno(p.seqno)),
+                latency: Some(
+                    old.and_then(|b| b.progress)
+                        .and_then(|p| p.latency)
+                        .unwrap_or(Latency(0)),
+                ),
+            }
+        } else {
+            Progress {
+                seqno: None,
+                latency: None,
+            }
+        }
+    });
+    let text_state = state_text(topology, h, entry.state);
+    // STATUS is refreshed on the manager's own schedule: while a datasource keeps its role and
+    // state, the world's STATUS line (alert, time, REASON) stands; a change gives a fresh one.
+    let unchanged = old.filter(|b| b.role == entry.role && b.state == text_state);
+    let (status, reason) = match unchanged {
+        Some(b) => (b.status.clone(), b.reason.clone()),
+        None => derived_status(&text_state, entry.state, visible && !replicator.running),
+    };
+    let replicator_row = if !visible {
+        ReplicatorRow {
+            role: None,
+            master: None,
+            state: ReplicatorState::StatusNotAvailable,
+        }
+    } else if !replicator.running {
+        ReplicatorRow {
+            role: None,
+            master: None,
+            state: ReplicatorState::Stopped,
+        }
+    } else {
+        ReplicatorRow {
+            role: Some(replicator.role),
+            master: if replicator.role == ReplicatorRole::Master {
+                None
+            } else {
+                replicator.master.map(|m| topology.host_name(m).clone())
+            },
+            state: match replicator.state {
+                ReplicatorState::OfflineNormal => ReplicatorState::Offline,
+                other => other,
+            },
+        }
+    };
+    DataSourceBlock {
+        host: name.clone(),
+        role: entry.role,
+        state: text_state,
+        progress,
+        status,
+        reason,
+        manager: Some(if visible {
+            ManagerState::Online
+        } else {
+            ManagerState::Stopped
+        }),
+        replicator: Some(replicator_row),
+        dataserver: Some(match (visible, host.dataserver) {
+            (false, _) => DataServerState::Unknown,
+            (true, true) => DataServerState::Online,
+            (true, false) => DataServerState::Stopped,
+        }),
+        connections: Some(old.and_then(|b| b.connections).unwrap_or_default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn healthy_three_nodes_project_to_a_plain_listing() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let s = State::healthy(&t);
+        let alpha = t.service_id("alpha").unwrap();
+        let viewer = default_viewer(&t, &s, alpha).unwrap();
+        insta::assert_snapshot!(project(&t, &s, viewer, None).to_string());
+    }
+}

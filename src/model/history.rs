@@ -1,0 +1,294 @@
+//! Positions in a service's transaction history, and the tree of epochs that says which
+//! positions lie on the same line of history.
+//!
+//! Tungsten numbers THL events with a `seqno` that keeps increasing across a service, and
+//! starts a new epoch each time a datasource becomes master (`trepctl status`, THL
+//! `epochNumber`). Two datasources can hold the same seqno with different events when a
+//! promotion left some events behind; the epochs tell them apart. The model keeps a small
+//! tree of epochs per service: each epoch starts at a seqno and continues the history of its
+//! parent up to just before that seqno.
+//!
+//! Positions are kept *canonical*: a position names the oldest epoch that holds its last event,
+//! so two datasources with the same data have equal positions.
+
+use std::num::NonZeroU8;
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{MAX_SERVICES, ServiceId};
+
+/// How many epochs (beyond one root per service) the state can hold at once. Epochs no
+/// position refers to are reclaimed, so this bounds the number of *diverging* lines of
+/// history alive together, not the number of promotions.
+pub const MAX_FORKS: usize = 8;
+
+/// An epoch of a service's history. Ids `1..=MAX_SERVICES` are the services' roots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EpochId(NonZeroU8);
+
+impl EpochId {
+    /// The root epoch of service `service`: the history a listing's positions are read into.
+    #[must_use]
+    pub fn root(service: ServiceId) -> Self {
+        Self(NonZeroU8::MIN.saturating_add(service.0))
+    }
+
+    fn fork_slot(self) -> Option<usize> {
+        usize::from(self.0.get())
+            .checked_sub(1 + MAX_SERVICES)
+            .filter(|&i| i < MAX_FORKS)
+    }
+
+    fn from_fork_slot(slot: usize) -> Option<Self> {
+        u8::try_from(slot + 1 + MAX_SERVICES)
+            .ok()
+            .and_then(NonZeroU8::new)
+            .map(Self)
+    }
+
+    /// The raw number, for display.
+    #[must_use]
+    pub fn get(self) -> u8 {
+        self.0.get()
+    }
+}
+
+/// A position: the last event a datasource holds. `None` (an `Option<Pos>`) means it holds no
+/// event yet, which Tungsten prints as `-1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Pos {
+    /// The sequence number of the last event.
+    pub seqno: u64,
+    /// The epoch that event belongs to.
+    pub epoch: EpochId,
+}
+
+/// One epoch that forked from another: it holds events from `start` on, and before that the
+/// parent's events (from the parent's own start) up to `start - 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+struct Fork {
+    start: u64,
+    /// 0 when the slot is free, else the parent's id.
+    parent: u8,
+}
+
+/// Why an epoch could not be created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("more than {MAX_FORKS} diverging lines of history at once: the model cannot hold another")]
+pub struct HistoryFull;
+
+/// The tree of epochs of every service in a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct History {
+    forks: [Fork; MAX_FORKS],
+}
+
+impl History {
+    fn fork(&self, epoch: EpochId) -> Option<Fork> {
+        epoch
+            .fork_slot()
+            .and_then(|slot| self.forks.get(slot).copied())
+            .filter(|f| f.parent != 0)
+    }
+
+    fn parent(&self, epoch: EpochId) -> Option<(EpochId, u64)> {
+        let fork = self.fork(epoch)?;
+        let parent = NonZeroU8::new(fork.parent).map(EpochId)?;
+        Some((parent, fork.start))
+    }
+
+    /// The service whose history `epoch` belongs to.
+    #[must_use]
+    pub fn service_of(&self, epoch: EpochId) -> Option<ServiceId> {
+        let mut cur = epoch;
+        for _ in 0..=MAX_FORKS {
+            match self.parent(cur) {
+                Some((parent, _)) => cur = parent,
+                None => {
+                    let index = usize::from(cur.get()).checked_sub(1)?;
+                    return (index < MAX_SERVICES)
+                        .then(|| ServiceId::from_index(index))
+                        .flatten();
+                }
+            }
+        }
+        None
+    }
+
+    /// The canonical form of `pos`: the oldest epoch holding the same event.
+    #[must_use]
+    pub fn canonical(&self, pos: Pos) -> Pos {
+        let mut pos = pos;
+        for _ in 0..=MAX_FORKS {
+            match self.parent(pos.epoch) {
+                Some((parent, start)) if pos.seqno < start => pos.epoch = parent,
+                _ => break,
+            }
+        }
+        pos
+    }
+
+    /// Whether the events up to `pos` are a prefix of the history that ends at `tip`: a
+    /// datasource at `pos` can replicate from one at `tip` without conflict, and holds nothing
+    /// `tip` lacks.
+    #[must_use]
+    pub fn contains(&self, tip: Option<Pos>, pos: Option<Pos>) -> bool {
+        let Some(pos) = pos else { return true };
+        let Some(tip) = tip else { return false };
+        let pos = self.canonical(pos);
+        let mut epoch = tip.epoch;
+        let mut limit = tip.seqno;
+        for _ in 0..=MAX_FORKS {
+            if epoch == pos.epoch {
+                return pos.seqno <= limit;
+            }
+            match self.parent(epoch) {
+                Some((parent, start)) => {
+                    let Some(before) = start.checked_sub(1) else {
+                        return false;
+                    };
+                    limit = limit.min(before);
+                    epoch = parent;
+                }
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// Whether `a` and `b` are on one line of history (one contains the other).
+    #[must_use]
+    pub fn comparable(&self, a: Option<Pos>, b: Option<Pos>) -> bool {
+        self.contains(a, b) || self.contains(b, a)
+    }
+
+    /// Start a new epoch continuing the history up to `from` (the position of a datasource that
+    /// becomes master), in `service`'s tree when `from` is `None`. Epochs that none of `live`
+    /// (nor their ancestors) use are reclaimed first if the table is full.
+    ///
+    /// # Errors
+    /// [`HistoryFull`] when [`MAX_FORKS`] epochs are all in use.
+    pub fn start_epoch(
+        &mut self,
+        service: ServiceId,
+        from: Option<Pos>,
+        live: impl IntoIterator<Item = EpochId>,
+    ) -> Result<EpochId, HistoryFull> {
+        let parent = from.map_or(EpochId::root(service), |p| self.canonical(p).epoch);
+        let start = from.map_or(0, |p| p.seqno.saturating_add(1));
+        let slot = match self.forks.iter().position(|f| f.parent == 0) {
+            Some(slot) => slot,
+            None => {
+                self.reclaim(live.into_iter().chain([parent]));
+                self.forks
+                    .iter()
+                    .position(|f| f.parent == 0)
+                    .ok_or(HistoryFull)?
+            }
+        };
+        let id = EpochId::from_fork_slot(slot).ok_or(HistoryFull)?;
+        self.forks[slot] = Fork {
+            start,
+            parent: parent.get(),
+        };
+        Ok(id)
+    }
+
+    /// Free every epoch that neither `live` nor an ancestor of one of them uses.
+    pub fn reclaim(&mut self, live: impl IntoIterator<Item = EpochId>) {
+        let mut keep = [false; MAX_FORKS];
+        for epoch in live {
+            let mut cur = Some(epoch);
+            for _ in 0..=MAX_FORKS {
+                let Some(e) = cur else { break };
+                if let Some(slot) = e.fork_slot() {
+                    keep[slot] = true;
+                }
+                cur = self.parent(e).map(|(p, _)| p);
+            }
+        }
+        for (fork, keep) in self.forks.iter_mut().zip(keep) {
+            if !keep {
+                *fork = Fork::default();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn svc() -> ServiceId {
+        ServiceId::from_index(0).unwrap()
+    }
+
+    #[expect(
+        clippy::unnecessary_wraps,
+        reason = "every caller wants an optional position"
+    )]
+    fn at(epoch: EpochId, seqno: u64) -> Option<Pos> {
+        Some(Pos { seqno, epoch })
+    }
+
+    #[test]
+    fn a_fork_shares_its_parents_prefix_only() {
+        let mut h = History::default();
+        let root = EpochId::root(svc());
+        // db3 is promoted at seqno 7 while db1 (old master) had reached 9.
+        let e1 = h.start_epoch(svc(), at(root, 7), []).unwrap();
+        assert!(h.contains(at(e1, 12), at(root, 7)));
+        assert!(h.contains(at(e1, 12), at(root, 3)));
+        assert!(
+            !h.contains(at(e1, 12), at(root, 9)),
+            "orphaned events 8 and 9"
+        );
+        assert!(!h.contains(at(root, 9), at(e1, 8)));
+        assert!(h.contains(at(e1, 12), None));
+        assert!(!h.contains(None, at(root, 0)));
+        // Positions before the fork point are the parent's.
+        assert_eq!(
+            h.canonical(Pos {
+                seqno: 5,
+                epoch: e1
+            })
+            .epoch,
+            root
+        );
+        assert_eq!(h.service_of(e1), Some(svc()));
+    }
+
+    #[test]
+    fn reclaiming_keeps_live_lines() {
+        let mut h = History::default();
+        let root = EpochId::root(svc());
+        let mut last = root;
+        for n in 0..MAX_FORKS {
+            last = h
+                .start_epoch(svc(), at(root, u64::try_from(n).unwrap()), [])
+                .unwrap();
+        }
+        // The table is full; only `last` (and its ancestors) is alive, so a slot is reclaimed.
+        let next = h.start_epoch(svc(), at(last, 100), [last]).unwrap();
+        assert!(h.contains(at(next, 101), at(last, 100)));
+        assert!(h.contains(at(next, 101), at(root, 3)));
+    }
+
+    #[test]
+    fn full_table_with_every_line_alive_is_an_error() {
+        let mut h = History::default();
+        let root = EpochId::root(svc());
+        let mut live = Vec::new();
+        for n in 0..MAX_FORKS {
+            live.push(
+                h.start_epoch(svc(), at(root, u64::try_from(n).unwrap()), live.clone())
+                    .unwrap(),
+            );
+        }
+        assert_eq!(
+            h.start_epoch(svc(), at(root, 50), live.clone()),
+            Err(HistoryFull)
+        );
+    }
+}

@@ -1,0 +1,446 @@
+//! The dynamic state: ground truth (what is really running) kept apart from what each manager
+//! believes (its view, which `ls` prints).
+//!
+//! Everything here is `Copy + Eq + Hash` over fixed-size arrays indexed by [`HostId`], so a
+//! state can be cloned without allocating and deduplicated by the explorer. Slots past the
+//! topology's last host stay at their defaults and are never read.
+
+use serde::{Deserialize, Serialize};
+
+use super::history::{EpochId, History, Pos};
+use super::ids::{HostId, MAX_HOSTS, ReasonId, ServiceId};
+use super::topology::{HostKind, Topology};
+use super::{DataSourceRole, PolicyMode, ReplicatorRole, ReplicatorState};
+
+/// The cluster-install replicator of a host (`/opt/continuent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ClusterReplicator {
+    /// Whether the process runs.
+    pub running: bool,
+    /// Its state when running: `ONLINE`, `OFFLINE:NORMAL` or `OFFLINE:ERROR` (the transient
+    /// `GOING-*` states are not modelled: transitions are atomic). `OFFLINE:NORMAL` when stopped.
+    pub state: ReplicatorState,
+    /// Its role.
+    pub role: ReplicatorRole,
+    /// The host it replicates from (slave, relay).
+    pub master: Option<HostId>,
+    /// While it is an online master that has extracted events: the epoch it writes into.
+    pub extracting: Option<EpochId>,
+}
+
+impl ClusterReplicator {
+    /// Running, online and in role `role`.
+    #[must_use]
+    pub fn online(role: ReplicatorRole, master: Option<HostId>) -> Self {
+        Self {
+            running: true,
+            state: ReplicatorState::Online,
+            role,
+            master,
+            extracting: None,
+        }
+    }
+
+    /// Whether it runs and is online.
+    #[must_use]
+    pub fn is_online(&self) -> bool {
+        self.running && self.state == ReplicatorState::Online
+    }
+}
+
+impl Default for ClusterReplicator {
+    fn default() -> Self {
+        Self {
+            running: false,
+            state: ReplicatorState::OfflineNormal,
+            role: ReplicatorRole::Slave,
+            master: None,
+            extracting: None,
+        }
+    }
+}
+
+/// The cross-site replicator of a host (`/opt/replicator`, pre-6.x multisite): it applies the
+/// master of another site (the topology's `cross_site_from`) into this host's site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct CrossSiteReplicator {
+    /// Whether the process runs.
+    pub running: bool,
+    /// Whether its service is online (else `OFFLINE:NORMAL`).
+    pub online: bool,
+    /// The last event of the source site it applied; `None` after `reset`, when it starts from
+    /// the source's current position on going online.
+    pub applied: Option<Pos>,
+}
+
+/// A host's connector (router).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct Connector {
+    /// Whether the process runs.
+    pub running: bool,
+    /// Whether it routes (`router .. online`), else it routes nothing.
+    pub online: bool,
+}
+
+/// The data a host's dataserver holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct Data {
+    /// The last event it holds, in its site's history.
+    pub pos: Option<Pos>,
+    /// Whether it holds changes that no replication explains (drift between sites,
+    /// seed 000): only reprovisioning from a consistent source clears it.
+    pub drift: bool,
+}
+
+/// The ground truth of one host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct HostState {
+    /// Whether the host is up. A host that is down runs nothing.
+    pub up: bool,
+    /// Whether its manager runs.
+    pub manager: bool,
+    /// Its connector.
+    pub connector: Connector,
+    /// Whether its dataserver (`MySQL`) runs.
+    pub dataserver: bool,
+    /// Its cluster replicator.
+    pub replicator: ClusterReplicator,
+    /// Its cross-site replicator (only for hosts the topology gives one).
+    pub cross_site: CrossSiteReplicator,
+    /// Its data.
+    pub data: Data,
+}
+
+/// Why a datasource is shunned, in the compact form the state keeps.
+///
+/// [`super::ShunReason`] is the text form; the two convert through the topology.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ShunCause {
+    /// `MANUALLY-SHUNNED`.
+    Manual,
+    /// `FAILSAFE_SHUN`.
+    Failsafe,
+    /// `FAILED-OVER-TO-<host>`.
+    FailedOverTo(HostId),
+    /// `SUPERSEDED`.
+    Superseded,
+    /// `SUBSERVICE-SWITCH-FAILED`.
+    SubserviceSwitchFailed,
+    /// A reason kept as text in the topology.
+    Other(ReasonId),
+    /// `SHUNNED` printed without a reason.
+    Unstated,
+}
+
+/// Why a datasource is failed, in the compact form the state keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum FailCause {
+    /// Its dataserver stopped: `DATASERVER '<host>@<service>' STOPPED` (Continuent docs,
+    /// *operations-status-states*).
+    DataServerStopped,
+    /// Its host or manager cannot be reached. The wording `HOST '<host>@<service>' UNREACHABLE`
+    /// is the model's own (modelling decision: the documents do not show this case's text).
+    Unreachable,
+    /// Its replicator failed while fencing is on. Wording `REPLICATOR '<host>@<service>'
+    /// FAILED` is the model's own.
+    Replicator,
+    /// An operator ran `datasource X fail`. Wording `FAILED BY OPERATOR` is the model's own.
+    Operator,
+    /// A reason kept as text in the topology.
+    Other(ReasonId),
+    /// `FAILED` printed without a reason.
+    Unstated,
+}
+
+/// The state of a datasource in a manager's view (compact form of
+/// [`super::DataSourceState`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum DsState {
+    /// `ONLINE`.
+    Online,
+    /// `OFFLINE`.
+    #[default]
+    Offline,
+    /// `SHUNNED(..)`.
+    Shunned(ShunCause),
+    /// `FAILED(..)`.
+    Failed(FailCause),
+}
+
+/// One datasource as a manager's view records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct DsEntry {
+    /// Its role.
+    pub role: DataSourceRole,
+    /// Its state.
+    pub state: DsState,
+}
+
+impl DsEntry {
+    /// Whether this entry is a master in state ONLINE: what a connector sends writes to.
+    #[must_use]
+    pub fn is_online_master(&self) -> bool {
+        self.role == DataSourceRole::Master && self.state == DsState::Online
+    }
+}
+
+/// What one manager believes about its service: what `ls` prints when typed into it.
+///
+/// Managers that can reach each other share one view (the engine keeps their copies equal); a
+/// partition gives each side its own until it heals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct ManagerView {
+    /// The service's policy mode.
+    pub policy: PolicyMode,
+    /// The coordinator of the manager's group.
+    pub coordinator: Option<HostId>,
+    /// Whether the group was in a primary partition (had quorum) when membership was last
+    /// evaluated. Losing it is what triggers `FAILSAFE_SHUN`.
+    pub primary: bool,
+    /// Every datasource of the service, indexed by host (other slots unused).
+    pub datasources: [DsEntry; MAX_HOSTS],
+}
+
+impl ManagerView {
+    /// The entry for `host`.
+    #[must_use]
+    pub fn entry(&self, host: HostId) -> DsEntry {
+        self.datasources
+            .get(host.index())
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The entry for `host`, to change it.
+    pub fn entry_mut(&mut self, host: HostId) -> Option<&mut DsEntry> {
+        self.datasources.get_mut(host.index())
+    }
+}
+
+/// An operator's cctrl session on one host's manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct Session {
+    /// `set force true` in this session.
+    pub force: bool,
+    /// The service `use`/`cd` selected; the host's own service until changed.
+    pub service: ServiceId,
+}
+
+/// The whole dynamic state of a deployment.
+///
+/// Read it with the accessors; the engine changes it, keeping its parts consistent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct State {
+    pub(crate) hosts: [HostState; MAX_HOSTS],
+    /// Partition labels: two hosts reach each other when both are up and share a label.
+    /// Labels are canonical (each is the index of the first host carrying it).
+    pub(crate) partition: [u8; MAX_HOSTS],
+    pub(crate) views: [ManagerView; MAX_HOSTS],
+    pub(crate) sessions: [Session; MAX_HOSTS],
+    pub(crate) history: History,
+}
+
+impl State {
+    /// A healthy deployment: every host up with all its processes running and online, every
+    /// physical service in AUTOMATIC with its first datasource master and the others slaves
+    /// replicating from it, all at no events yet, routers online, cross-site services online.
+    #[must_use]
+    pub fn healthy(topology: &Topology) -> Self {
+        let mut state = Self {
+            hosts: [HostState::default(); MAX_HOSTS],
+            partition: [0; MAX_HOSTS],
+            views: [ManagerView::default(); MAX_HOSTS],
+            sessions: [Session::default(); MAX_HOSTS],
+            history: History::default(),
+        };
+        for service in topology.physical_services() {
+            let master = topology.datasources_of(service).next();
+            let mut view = ManagerView {
+                policy: PolicyMode::Automatic,
+                coordinator: topology
+                    .hosts_of(service)
+                    .find(|&h| topology.host(h).has_manager()),
+                primary: true,
+                datasources: [DsEntry::default(); MAX_HOSTS],
+            };
+            for h in topology.datasources_of(service) {
+                let is_master = Some(h) == master;
+                view.datasources[h.index()] = DsEntry {
+                    role: if is_master {
+                        DataSourceRole::Master
+                    } else {
+                        DataSourceRole::Slave
+                    },
+                    state: DsState::Online,
+                };
+            }
+            for h in topology.hosts_of(service) {
+                let host = topology.host(h);
+                let replicator = if !host.is_datasource() {
+                    ClusterReplicator::default()
+                } else if Some(h) == master {
+                    ClusterReplicator::online(ReplicatorRole::Master, None)
+                } else {
+                    ClusterReplicator::online(ReplicatorRole::Slave, master)
+                };
+                state.hosts[h.index()] = HostState {
+                    up: true,
+                    manager: host.has_manager(),
+                    connector: Connector {
+                        running: host.connector,
+                        online: host.connector,
+                    },
+                    dataserver: host.is_datasource(),
+                    replicator,
+                    cross_site: CrossSiteReplicator {
+                        running: host.cross_site_from.is_some(),
+                        online: host.cross_site_from.is_some(),
+                        applied: None,
+                    },
+                    data: Data::default(),
+                };
+                state.views[h.index()] = view;
+                state.sessions[h.index()] = Session {
+                    force: false,
+                    service,
+                };
+            }
+        }
+        state
+    }
+
+    /// The ground truth of `host`.
+    #[must_use]
+    pub fn host(&self, host: HostId) -> &HostState {
+        &self.hosts[host.index().min(MAX_HOSTS - 1)]
+    }
+
+    /// The view held by `host`'s manager (stale if the manager is not running).
+    #[must_use]
+    pub fn view(&self, host: HostId) -> &ManagerView {
+        &self.views[host.index().min(MAX_HOSTS - 1)]
+    }
+
+    /// The cctrl session on `host`.
+    #[must_use]
+    pub fn session(&self, host: HostId) -> &Session {
+        &self.sessions[host.index().min(MAX_HOSTS - 1)]
+    }
+
+    /// The epoch history.
+    #[must_use]
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Whether `a` and `b` can reach each other: both up and on the same side of any
+    /// partition.
+    #[must_use]
+    pub fn reachable(&self, a: HostId, b: HostId) -> bool {
+        let (a, b) = (a.index(), b.index());
+        a < MAX_HOSTS
+            && b < MAX_HOSTS
+            && self.hosts[a].up
+            && self.hosts[b].up
+            && self.partition[a] == self.partition[b]
+    }
+
+    /// Whether `host`'s manager runs (on a host that is up).
+    #[must_use]
+    pub fn manager_running(&self, host: HostId) -> bool {
+        let h = self.host(host);
+        h.up && h.manager
+    }
+
+    /// The partition label of `host` (hosts with equal labels reach each other when up).
+    #[must_use]
+    pub fn partition_label(&self, host: HostId) -> u8 {
+        self.partition[host.index().min(MAX_HOSTS - 1)]
+    }
+
+    /// Whether any partition is in force.
+    #[must_use]
+    pub fn is_partitioned(&self) -> bool {
+        self.partition.iter().any(|&p| p != 0)
+    }
+
+    /// The running managers of `service` that `host`'s manager can reach, `host` included if
+    /// its manager runs: the group whose view a command typed into `host` uses.
+    pub fn group_of<'a>(
+        &'a self,
+        topology: &'a Topology,
+        host: HostId,
+    ) -> impl Iterator<Item = HostId> + 'a {
+        let service = topology.host(host).service;
+        topology.hosts_of(service).filter(move |&m| {
+            topology.host(m).has_manager() && self.manager_running(m) && self.reachable(host, m)
+        })
+    }
+
+    /// Whether a group of managers of `service` that contains `members` is in a primary
+    /// partition: it sees a majority of the service's DB members (`n / 2 + 1`), or one fewer
+    /// plus at least one active witness. A single-member service is its own quorum.
+    ///
+    /// Source: open-source code `ClusterMembershipDigest`; Continuent docs
+    /// *manager-failover-failsafe-shun*.
+    #[must_use]
+    pub fn has_quorum(topology: &Topology, service: ServiceId, members: &[HostId]) -> bool {
+        let total = topology.datasources_of(service).count();
+        let majority = total / 2 + 1;
+        let db = members
+            .iter()
+            .filter(|&&m| topology.host(m).kind == HostKind::DataSource)
+            .count();
+        let witnesses = members
+            .iter()
+            .filter(|&&m| topology.host(m).kind == HostKind::Witness)
+            .count();
+        db >= majority || (db + 1 == majority && witnesses > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn healthy_state_has_one_master_per_service() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let s = State::healthy(&t);
+        let db1 = t.host_id("db1").unwrap();
+        let db2 = t.host_id("db2").unwrap();
+        assert!(s.view(db2).entry(db1).is_online_master());
+        assert_eq!(s.host(db2).replicator.master, Some(db1));
+        assert_eq!(s.view(db1).coordinator, Some(db1));
+        assert!(s.reachable(db1, db2));
+        let members: Vec<HostId> = s.group_of(&t, db2).collect();
+        assert_eq!(members.len(), 3);
+        assert!(State::has_quorum(&t, s.session(db1).service, &members));
+        assert!(!State::has_quorum(
+            &t,
+            s.session(db1).service,
+            &members[..1]
+        ));
+    }
+
+    #[test]
+    fn quorum_counts_witnesses_only_to_make_up_one_member() {
+        let spec: crate::model::TopologySpec = serde_json::from_str(
+            r#"{"services":[{"name":"a","datasources":["d1","d2"],"witnesses":["w"]}]}"#,
+        )
+        .unwrap();
+        let t = Topology::try_from(spec).unwrap();
+        let a = t.service_id("a").unwrap();
+        let d1 = t.host_id("d1").unwrap();
+        let w = t.host_id("w").unwrap();
+        assert!(State::has_quorum(&t, a, &[d1, w]));
+        assert!(!State::has_quorum(&t, a, &[d1]));
+        assert!(!State::has_quorum(&t, a, &[w]));
+        let one = Topology::single("solo", &["d"]).unwrap();
+        let solo = one.service_id("solo").unwrap();
+        assert!(State::has_quorum(&one, solo, &[one.host_id("d").unwrap()]));
+    }
+}

@@ -1,0 +1,790 @@
+//! The static topology: services, sites, hosts, witnesses, connectors and installs.
+//!
+//! The topology holds every name; the dynamic [`State`](super::State) refers to hosts and
+//! services by [`HostId`] and [`ServiceId`] only, so it stays small, `Copy` and quick to hash.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{HostId, MAX_HOSTS, MAX_SERVICES, ReasonId, ServiceId};
+use super::{HostName, ReasonText, ServiceName};
+
+/// The cluster install root every host has by default (`/opt/continuent`).
+pub const DEFAULT_CLUSTER_ROOT: &str = "/opt/continuent";
+/// The cross-site replicator install root of a pre-6.x multisite setup (`/opt/replicator`).
+pub const DEFAULT_CROSS_SITE_ROOT: &str = "/opt/replicator";
+
+/// What runs on a host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum HostKind {
+    /// A database node: dataserver, replicator and manager (and usually a connector).
+    DataSource,
+    /// An active witness: a manager that votes for quorum and holds no data
+    /// (Continuent docs, *manager-failover-failsafe-shun*; passive witnesses were removed in 6.2
+    /// and are not modelled).
+    Witness,
+    /// An application host that runs a connector only.
+    ConnectorOnly,
+}
+
+/// One host of the topology.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Host {
+    /// Its name, which is also its datasource name.
+    pub name: HostName,
+    /// The physical service it belongs to.
+    pub service: ServiceId,
+    /// What runs on it.
+    pub kind: HostKind,
+    /// Whether it runs a connector (router).
+    pub connector: bool,
+    /// Failover precedence (`resourcePrecedence`): on a tie of positions the lower number wins.
+    pub precedence: u8,
+    /// The cross-site replicator service this host runs under the cross-site root, if any:
+    /// the service it replicates from (on a west host, service `east`).
+    pub cross_site_from: Option<ServiceId>,
+}
+
+impl Host {
+    /// Whether the host holds data and runs a replicator.
+    #[must_use]
+    pub fn is_datasource(&self) -> bool {
+        self.kind == HostKind::DataSource
+    }
+
+    /// Whether the host runs a manager (datasources and witnesses).
+    #[must_use]
+    pub fn has_manager(&self) -> bool {
+        matches!(self.kind, HostKind::DataSource | HostKind::Witness)
+    }
+}
+
+/// One service of the topology.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Service {
+    /// Its name.
+    pub name: ServiceName,
+    /// Physical, or composite over physical members.
+    pub kind: ServiceKind,
+}
+
+/// Whether a service is physical (holds datasources) or composite (holds services).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServiceKind {
+    /// A physical dataservice (a cluster, a site).
+    Physical,
+    /// A composite dataservice over physical members (active/passive sites).
+    Composite {
+        /// The member services.
+        members: Vec<ServiceId>,
+    },
+}
+
+/// Where the installs live on every host.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct InstallRoots {
+    /// The cluster install (manager, replicator, connector), `/opt/continuent` by default.
+    pub cluster: String,
+    /// The cross-site replicator install of a pre-6.x multisite setup, `/opt/replicator` by
+    /// default.
+    pub cross_site: String,
+}
+
+impl Default for InstallRoots {
+    fn default() -> Self {
+        Self {
+            cluster: DEFAULT_CLUSTER_ROOT.to_owned(),
+            cross_site: DEFAULT_CROSS_SITE_ROOT.to_owned(),
+        }
+    }
+}
+
+/// Manager properties that change how faults are handled (`tpm --property=...`).
+///
+/// Source: Continuent docs *operations-fencing-replicas*, *operations-fencing-primary*,
+/// *manager-failover-tuning*.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct ManagerOptions {
+    /// `policy.fence.slaveReplicator`: a slave whose replicator stops or fails is put OFFLINE
+    /// (and back ONLINE when the replicator recovers). Off by default.
+    #[serde(default)]
+    pub fence_slave_replicator: bool,
+    /// `policy.fence.masterReplicator`: a master whose replicator stops or fails is marked
+    /// FAILED, which triggers failover under AUTOMATIC. Off by default.
+    #[serde(default)]
+    pub fence_master_replicator: bool,
+}
+
+/// Why a topology was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[non_exhaustive]
+pub enum TopologyError {
+    /// A name that is not a valid service or host name.
+    #[error(transparent)]
+    Name(#[from] super::NameError),
+    /// Two services or two hosts share a name.
+    #[error("`{0}` is declared twice: expected every service and host name to be unique")]
+    Duplicate(String),
+    /// A name refers to a service the topology does not declare.
+    #[error("service `{0}` is not declared: expected one of the topology's services")]
+    UnknownService(String),
+    /// More hosts than the model's fixed capacity.
+    #[error("{count} hosts declared: the model holds at most {max}", max = MAX_HOSTS)]
+    TooManyHosts {
+        /// How many were declared.
+        count: usize,
+    },
+    /// More services than the model's fixed capacity.
+    #[error("{count} services declared: the model holds at most {max}", max = MAX_SERVICES)]
+    TooManyServices {
+        /// How many were declared.
+        count: usize,
+    },
+    /// More distinct free-text reasons than ids.
+    #[error("too many distinct reason texts: the model holds at most 256")]
+    TooManyReasons,
+    /// A composite names a member that is not a physical service.
+    #[error(
+        "composite `{composite}` names `{member}`, which is not a physical service: expected physical members"
+    )]
+    BadMember {
+        /// The composite.
+        composite: String,
+        /// The member.
+        member: String,
+    },
+    /// A cross-site service that would replicate a site into itself, or a host with two.
+    #[error("cross-site service `{from}` into `{to}` is invalid: {why}")]
+    BadCrossSite {
+        /// Source site.
+        from: String,
+        /// Target site.
+        to: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// A physical service without any datasource.
+    #[error("service `{0}` has no datasource: expected at least one")]
+    EmptyService(String),
+    /// A connector or precedence entry names a host the service does not have.
+    #[error("`{host}` is not a host of service `{service}`")]
+    UnknownHost {
+        /// The service.
+        service: String,
+        /// The host.
+        host: String,
+    },
+}
+
+/// The static part of a model: every name, and the shape of the deployment.
+///
+/// Build one with [`Topology::single`], [`Topology::multisite`], from a [`TopologySpec`] (its
+/// serde form, which is also the file format of `check --topology`), or from `ls` listings
+/// with [`super::State::from_listings`].
+///
+/// ```
+/// use tungsten_model::model::Topology;
+/// let topology = Topology::single("alpha", &["db1", "db2", "db3"])?;
+/// assert_eq!(topology.hosts().len(), 3);
+/// let db2 = topology.host_id("db2").unwrap();
+/// assert_eq!(topology.host(db2).name.as_str(), "db2");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "TopologySpec", try_from = "TopologySpec")]
+pub struct Topology {
+    services: Vec<Service>,
+    hosts: Vec<Host>,
+    roots: InstallRoots,
+    options: ManagerOptions,
+    reasons: Vec<ReasonText>,
+}
+
+impl Topology {
+    /// One physical service `service` with a datasource (and a connector) on each of `hosts`.
+    ///
+    /// # Errors
+    /// [`TopologyError`] for a bad or duplicate name or too many hosts.
+    pub fn single(service: &str, hosts: &[&str]) -> Result<Self, TopologyError> {
+        Self::try_from(TopologySpec::single(service, hosts)?)
+    }
+
+    /// A pre-6.x multisite/multimaster setup: each `(site, hosts)` is a physical service with a
+    /// datasource and connector per host, and every host of each site runs a cross-site
+    /// replicator service named after each other site (two sites: west hosts run `east`).
+    ///
+    /// # Errors
+    /// [`TopologyError`] for a bad or duplicate name, too many hosts, or more than two sites
+    /// (a host runs one cross-site service in this model).
+    pub fn multisite(sites: &[(&str, &[&str])]) -> Result<Self, TopologyError> {
+        let mut spec = TopologySpec {
+            services: Vec::new(),
+            composites: Vec::new(),
+            cross_site: Vec::new(),
+            install_roots: InstallRoots::default(),
+            options: ManagerOptions::default(),
+            reasons: Vec::new(),
+        };
+        for (site, hosts) in sites {
+            spec.services.push(ServiceSpec::plain(site, hosts)?);
+        }
+        for (from, _) in sites {
+            for (to, _) in sites {
+                if from != to {
+                    spec.cross_site.push(CrossSiteSpec {
+                        from: name(ServiceName::new(*from))?,
+                        to: name(ServiceName::new(*to))?,
+                    });
+                }
+            }
+        }
+        Self::try_from(spec)
+    }
+
+    /// Every service, indexed by [`ServiceId`].
+    #[must_use]
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    /// Every host, indexed by [`HostId`].
+    #[must_use]
+    pub fn hosts(&self) -> &[Host] {
+        &self.hosts
+    }
+
+    /// The ids of every host.
+    pub fn host_ids(&self) -> impl Iterator<Item = HostId> + '_ {
+        (0..self.hosts.len()).filter_map(HostId::from_index)
+    }
+
+    /// The host `id`.
+    ///
+    /// Ids come from this topology; an id from another topology that is out of range yields
+    /// the last host rather than a panic.
+    #[must_use]
+    pub fn host(&self, id: HostId) -> &Host {
+        let last = self.hosts.len().saturating_sub(1);
+        &self.hosts[id.index().min(last)]
+    }
+
+    /// The service `id` (same out-of-range rule as [`Topology::host`]).
+    #[must_use]
+    pub fn service(&self, id: ServiceId) -> &Service {
+        let last = self.services.len().saturating_sub(1);
+        &self.services[id.index().min(last)]
+    }
+
+    /// The name of host `id`.
+    #[must_use]
+    pub fn host_name(&self, id: HostId) -> &HostName {
+        &self.host(id).name
+    }
+
+    /// The name of service `id`.
+    #[must_use]
+    pub fn service_name(&self, id: ServiceId) -> &ServiceName {
+        &self.service(id).name
+    }
+
+    /// The host called `name` (exact match).
+    #[must_use]
+    pub fn host_id(&self, name: &str) -> Option<HostId> {
+        self.hosts
+            .iter()
+            .position(|h| h.name.as_str() == name)
+            .and_then(HostId::from_index)
+    }
+
+    /// The service called `name` (exact match).
+    #[must_use]
+    pub fn service_id(&self, name: &str) -> Option<ServiceId> {
+        self.services
+            .iter()
+            .position(|s| s.name.as_str() == name)
+            .and_then(ServiceId::from_index)
+    }
+
+    /// The physical services (sites).
+    pub fn physical_services(&self) -> impl Iterator<Item = ServiceId> + '_ {
+        self.services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == ServiceKind::Physical)
+            .filter_map(|(i, _)| ServiceId::from_index(i))
+    }
+
+    /// Every host of physical service `service`.
+    pub fn hosts_of(&self, service: ServiceId) -> impl Iterator<Item = HostId> + '_ {
+        self.host_ids()
+            .filter(move |&h| self.host(h).service == service)
+    }
+
+    /// The datasources (hosts holding data) of physical service `service`.
+    pub fn datasources_of(&self, service: ServiceId) -> impl Iterator<Item = HostId> + '_ {
+        self.hosts_of(service)
+            .filter(move |&h| self.host(h).is_datasource())
+    }
+
+    /// Where the installs live.
+    #[must_use]
+    pub fn install_roots(&self) -> &InstallRoots {
+        &self.roots
+    }
+
+    /// The manager properties in force.
+    #[must_use]
+    pub fn options(&self) -> ManagerOptions {
+        self.options
+    }
+
+    /// The same topology with other manager properties.
+    #[must_use]
+    pub fn with_options(mut self, options: ManagerOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The free-text reason `id`.
+    #[must_use]
+    pub fn reason(&self, id: ReasonId) -> Option<&ReasonText> {
+        self.reasons.get(id.index())
+    }
+
+    /// The id of reason `text`, adding it if it is new.
+    ///
+    /// # Errors
+    /// [`TopologyError::TooManyReasons`] past 256 distinct texts.
+    pub fn intern_reason(&mut self, text: &ReasonText) -> Result<ReasonId, TopologyError> {
+        if let Some(i) = self.reasons.iter().position(|r| r == text) {
+            return u8::try_from(i)
+                .map(ReasonId)
+                .map_err(|_| TopologyError::TooManyReasons);
+        }
+        let id = u8::try_from(self.reasons.len()).map_err(|_| TopologyError::TooManyReasons)?;
+        self.reasons.push(text.clone());
+        Ok(ReasonId(id))
+    }
+}
+
+impl fmt::Display for Topology {
+    /// A one-line summary: `alpha: db1, db2, db3 | east: ...`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, service) in self.services.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            write!(f, "{}:", service.name)?;
+            match &service.kind {
+                ServiceKind::Physical => {
+                    let id = ServiceId::from_index(i).unwrap_or_default();
+                    for (j, h) in self.hosts_of(id).enumerate() {
+                        let host = self.host(h);
+                        let sep = if j == 0 { " " } else { ", " };
+                        let tag = match host.kind {
+                            HostKind::DataSource => "",
+                            HostKind::Witness => " (witness)",
+                            HostKind::ConnectorOnly => " (connector)",
+                        };
+                        write!(f, "{sep}{}{tag}", host.name)?;
+                    }
+                }
+                ServiceKind::Composite { members } => {
+                    for (j, m) in members.iter().enumerate() {
+                        let sep = if j == 0 { " " } else { ", " };
+                        write!(f, "{sep}{}", self.service_name(*m))?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The serde form of a [`Topology`], and the file format `check --topology` reads (JSON).
+///
+/// ```json
+/// {
+///   "services": [
+///     { "name": "east", "datasources": ["db1", "db2", "db3"] },
+///     { "name": "west", "datasources": ["db4", "db5", "db6"], "witnesses": [] }
+///   ],
+///   "cross_site": [ { "from": "east", "to": "west" }, { "from": "west", "to": "east" } ]
+/// }
+/// ```
+/// Every field but `services` may be left out. A service's `connectors` defaults to every
+/// datasource; a name in `connectors` that is not a datasource or witness adds an application
+/// host running only a connector. `precedence` maps hosts to their failover precedence
+/// (default 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopologySpec {
+    /// The physical services (sites).
+    pub services: Vec<ServiceSpec>,
+    /// Composite services over them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composites: Vec<CompositeSpec>,
+    /// Cross-site replicator services (pre-6.x multisite).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cross_site: Vec<CrossSiteSpec>,
+    /// Install roots.
+    #[serde(default)]
+    pub install_roots: InstallRoots,
+    /// Manager properties.
+    #[serde(default)]
+    pub options: ManagerOptions,
+    /// Free-text reasons the state refers to by [`ReasonId`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<ReasonText>,
+}
+
+/// A physical service in a [`TopologySpec`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// The service (site) name.
+    pub name: ServiceName,
+    /// Its datasources, in order.
+    pub datasources: Vec<HostName>,
+    /// Its active witnesses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub witnesses: Vec<HostName>,
+    /// The hosts running a connector; `None` means every datasource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connectors: Option<Vec<HostName>>,
+    /// Failover precedence by host (default 1).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub precedence: BTreeMap<HostName, u8>,
+}
+
+impl ServiceSpec {
+    fn plain(service: &str, hosts: &[&str]) -> Result<Self, TopologyError> {
+        Ok(Self {
+            name: name(ServiceName::new(service))?,
+            datasources: hosts
+                .iter()
+                .map(|h| name(HostName::new(*h)))
+                .collect::<Result<_, _>>()?,
+            witnesses: Vec::new(),
+            connectors: None,
+            precedence: BTreeMap::new(),
+        })
+    }
+}
+
+/// A composite service in a [`TopologySpec`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompositeSpec {
+    /// The composite's name (`global`).
+    pub name: ServiceName,
+    /// Its physical members.
+    pub members: Vec<ServiceName>,
+}
+
+/// A cross-site replicator service: every host of site `to` runs, under the cross-site root,
+/// a replicator service named `from` that applies `from`'s master into `to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrossSiteSpec {
+    /// The site replicated from (and the service's name).
+    pub from: ServiceName,
+    /// The site replicated into.
+    pub to: ServiceName,
+}
+
+fn name<T>(r: Result<T, super::NameError>) -> Result<T, TopologyError> {
+    r.map_err(TopologyError::from)
+}
+
+impl TopologySpec {
+    /// One service with a datasource and connector on each host.
+    ///
+    /// # Errors
+    /// [`TopologyError`] for a bad name.
+    pub fn single(service: &str, hosts: &[&str]) -> Result<Self, TopologyError> {
+        Ok(Self {
+            services: vec![ServiceSpec::plain(service, hosts)?],
+            composites: Vec::new(),
+            cross_site: Vec::new(),
+            install_roots: InstallRoots::default(),
+            options: ManagerOptions::default(),
+            reasons: Vec::new(),
+        })
+    }
+}
+
+/// Give every datasource of each `to` site its cross-site replicator service.
+fn wire_cross_site(
+    services: &[Service],
+    hosts: &mut [Host],
+    cross_site: &[CrossSiteSpec],
+) -> Result<(), TopologyError> {
+    let find = |name: &ServiceName| {
+        services
+            .iter()
+            .position(|s| &s.name == name)
+            .and_then(ServiceId::from_index)
+            .ok_or_else(|| TopologyError::UnknownService(name.to_string()))
+    };
+    for x in cross_site {
+        let from = find(&x.from)?;
+        let to = find(&x.to)?;
+        let bad = |why: &str| TopologyError::BadCrossSite {
+            from: x.from.to_string(),
+            to: x.to.to_string(),
+            why: why.to_owned(),
+        };
+        if from == to {
+            return Err(bad("a site cannot replicate into itself"));
+        }
+        if services[from.index()].kind != ServiceKind::Physical
+            || services[to.index()].kind != ServiceKind::Physical
+        {
+            return Err(bad("both ends must be physical services"));
+        }
+        for host in hosts
+            .iter_mut()
+            .filter(|h| h.service == to && h.is_datasource())
+        {
+            if host.cross_site_from.is_some() {
+                return Err(bad(
+                    "a host runs at most one cross-site service in this model",
+                ));
+            }
+            host.cross_site_from = Some(from);
+        }
+    }
+    Ok(())
+}
+
+impl TryFrom<TopologySpec> for Topology {
+    type Error = TopologyError;
+
+    fn try_from(spec: TopologySpec) -> Result<Self, Self::Error> {
+        let count = spec.services.len() + spec.composites.len();
+        if count > MAX_SERVICES {
+            return Err(TopologyError::TooManyServices { count });
+        }
+        let mut services: Vec<Service> = Vec::new();
+        let mut hosts: Vec<Host> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut unique = |name: &str| {
+            if seen.insert(name.to_owned()) {
+                Ok(())
+            } else {
+                Err(TopologyError::Duplicate(name.to_owned()))
+            }
+        };
+        for (index, s) in spec.services.iter().enumerate() {
+            unique(s.name.as_str())?;
+            let id =
+                ServiceId::from_index(index).ok_or(TopologyError::TooManyServices { count })?;
+            services.push(Service {
+                name: s.name.clone(),
+                kind: ServiceKind::Physical,
+            });
+            if s.datasources.is_empty() {
+                return Err(TopologyError::EmptyService(s.name.to_string()));
+            }
+            let connectors: Vec<HostName> = s
+                .connectors
+                .clone()
+                .unwrap_or_else(|| s.datasources.clone());
+            let mut add = |name: &HostName, kind: HostKind| -> Result<(), TopologyError> {
+                unique(name.as_str())?;
+                hosts.push(Host {
+                    name: name.clone(),
+                    service: id,
+                    kind,
+                    connector: kind != HostKind::Witness && connectors.contains(name),
+                    precedence: s.precedence.get(name).copied().unwrap_or(1),
+                    cross_site_from: None,
+                });
+                Ok(())
+            };
+            for h in &s.datasources {
+                add(h, HostKind::DataSource)?;
+            }
+            for h in &s.witnesses {
+                add(h, HostKind::Witness)?;
+            }
+            for h in &connectors {
+                if !s.datasources.contains(h) && !s.witnesses.contains(h) {
+                    add(h, HostKind::ConnectorOnly)?;
+                }
+            }
+            for h in s.precedence.keys() {
+                if !s.datasources.contains(h) {
+                    return Err(TopologyError::UnknownHost {
+                        service: s.name.to_string(),
+                        host: h.to_string(),
+                    });
+                }
+            }
+        }
+        if hosts.len() > MAX_HOSTS {
+            return Err(TopologyError::TooManyHosts { count: hosts.len() });
+        }
+        let find = |services: &[Service], name: &ServiceName| {
+            services
+                .iter()
+                .position(|s| &s.name == name)
+                .and_then(ServiceId::from_index)
+                .ok_or_else(|| TopologyError::UnknownService(name.to_string()))
+        };
+        for c in &spec.composites {
+            unique(c.name.as_str())?;
+            let mut members = Vec::new();
+            for m in &c.members {
+                let id = find(&services, m)?;
+                if services[id.index()].kind != ServiceKind::Physical {
+                    return Err(TopologyError::BadMember {
+                        composite: c.name.to_string(),
+                        member: m.to_string(),
+                    });
+                }
+                members.push(id);
+            }
+            services.push(Service {
+                name: c.name.clone(),
+                kind: ServiceKind::Composite { members },
+            });
+        }
+        wire_cross_site(&services, &mut hosts, &spec.cross_site)?;
+        if spec.reasons.len() > 256 {
+            return Err(TopologyError::TooManyReasons);
+        }
+        Ok(Self {
+            services,
+            hosts,
+            roots: spec.install_roots,
+            options: spec.options,
+            reasons: spec.reasons,
+        })
+    }
+}
+
+impl From<Topology> for TopologySpec {
+    fn from(t: Topology) -> Self {
+        let mut services = Vec::new();
+        let mut composites = Vec::new();
+        let mut cross_site = Vec::new();
+        for (i, s) in t.services.iter().enumerate() {
+            let id = ServiceId::from_index(i).unwrap_or_default();
+            match &s.kind {
+                ServiceKind::Physical => {
+                    let of_kind = |kind: HostKind| -> Vec<HostName> {
+                        t.hosts
+                            .iter()
+                            .filter(|h| h.service == id && h.kind == kind)
+                            .map(|h| h.name.clone())
+                            .collect()
+                    };
+                    let datasources = of_kind(HostKind::DataSource);
+                    let connectors: Vec<HostName> = t
+                        .hosts
+                        .iter()
+                        .filter(|h| h.service == id && h.connector)
+                        .map(|h| h.name.clone())
+                        .collect();
+                    let precedence = t
+                        .hosts
+                        .iter()
+                        .filter(|h| h.service == id && h.is_datasource() && h.precedence != 1)
+                        .map(|h| (h.name.clone(), h.precedence))
+                        .collect();
+                    services.push(ServiceSpec {
+                        name: s.name.clone(),
+                        connectors: (connectors != datasources).then_some(connectors),
+                        datasources,
+                        witnesses: of_kind(HostKind::Witness),
+                        precedence,
+                    });
+                    if let Some(from) = t
+                        .hosts
+                        .iter()
+                        .find(|h| h.service == id)
+                        .and_then(|h| h.cross_site_from)
+                    {
+                        cross_site.push(CrossSiteSpec {
+                            from: t.service_name(from).clone(),
+                            to: s.name.clone(),
+                        });
+                    }
+                }
+                ServiceKind::Composite { members } => composites.push(CompositeSpec {
+                    name: s.name.clone(),
+                    members: members.iter().map(|m| t.service_name(*m).clone()).collect(),
+                }),
+            }
+        }
+        Self {
+            services,
+            composites,
+            cross_site,
+            install_roots: t.roots,
+            options: t.options,
+            reasons: t.reasons,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multisite_wires_cross_site_services() {
+        let t = Topology::multisite(&[("east", &["e1", "e2"]), ("west", &["w1", "w2"])]).unwrap();
+        let east = t.service_id("east").unwrap();
+        let west = t.service_id("west").unwrap();
+        let w1 = t.host_id("w1").unwrap();
+        let e2 = t.host_id("e2").unwrap();
+        assert_eq!(t.host(w1).cross_site_from, Some(east));
+        assert_eq!(t.host(e2).cross_site_from, Some(west));
+        assert_eq!(t.datasources_of(east).count(), 2);
+    }
+
+    #[test]
+    fn json_round_trip_and_refusals() {
+        let t = Topology::multisite(&[("east", &["e1"]), ("west", &["w1"])]).unwrap();
+        let json = serde_json::to_string(&t).unwrap();
+        let back: Topology = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, t);
+        assert!(matches!(
+            Topology::single("alpha", &["db1", "db1"]),
+            Err(TopologyError::Duplicate(_))
+        ));
+        let nine: Vec<String> = (0..9).map(|i| format!("db{i}")).collect();
+        let nine: Vec<&str> = nine.iter().map(String::as_str).collect();
+        assert!(matches!(
+            Topology::single("alpha", &nine),
+            Err(TopologyError::TooManyHosts { count: 9 })
+        ));
+        let bad = r#"{"services":[{"name":"a","datasources":["x"]}],"cross_site":[{"from":"a","to":"a"}]}"#;
+        assert!(serde_json::from_str::<Topology>(bad).is_err());
+    }
+
+    #[test]
+    fn witnesses_and_connector_hosts() {
+        let spec: TopologySpec = serde_json::from_str(
+            r#"{"services":[{"name":"alpha","datasources":["db1","db2"],"witnesses":["w1"],"connectors":["db1","app1"]}]}"#,
+        )
+        .unwrap();
+        let t = Topology::try_from(spec).unwrap();
+        assert_eq!(t.hosts().len(), 4);
+        let w1 = t.host(t.host_id("w1").unwrap());
+        assert_eq!(w1.kind, HostKind::Witness);
+        assert!(!w1.connector);
+        let app = t.host(t.host_id("app1").unwrap());
+        assert_eq!(app.kind, HostKind::ConnectorOnly);
+        assert!(!t.host(t.host_id("db2").unwrap()).connector);
+        insta::assert_snapshot!(t.to_string(), @"alpha: db1, db2, w1 (witness), app1 (connector)");
+    }
+}

@@ -1,0 +1,76 @@
+//! Listings into the compact model and back.
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+use tungsten_model::ls::{self, Listing};
+use tungsten_model::model::{
+    DataSourceRole, DsState, PolicyMode, ReplicatorRole, ServiceName, ShunCause, State, Topology,
+};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/ls/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+#[test]
+fn seed004_failsafe_imports_with_its_assumptions() {
+    let listing: Listing = fixture("seed004_failsafe.txt").parse().unwrap();
+    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let (t, s) = (&import.topology, &import.state);
+    assert_eq!(t.to_string(), "alpha: db1, db2, db3");
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| t.host_id(h).unwrap());
+    // Ground truth: db1 and db3 read as down, db2 up with its replicator offline.
+    assert!(!s.host(db1).up && !s.host(db3).up);
+    assert!(s.host(db2).up && s.host(db2).manager && s.host(db2).dataserver);
+    assert!(s.host(db2).replicator.running && !s.host(db2).replicator.is_online());
+    assert_eq!(s.host(db2).replicator.master, Some(db3));
+    assert!(s.host(db2).connector.running && s.host(db2).connector.online);
+    // db1's replicator keeps the master role it will come back with.
+    assert_eq!(s.host(db1).replicator.role, ReplicatorRole::Master);
+    // The view: every datasource failsafe-shunned, no quorum, AUTOMATIC.
+    let view = s.view(db2);
+    assert_eq!(view.policy, PolicyMode::Automatic);
+    assert!(!view.primary);
+    assert_eq!(view.coordinator, Some(db2));
+    for h in [db1, db2, db3] {
+        assert_eq!(view.entry(h).state, DsState::Shunned(ShunCause::Failsafe));
+    }
+    assert_eq!(view.entry(db3).role, DataSourceRole::Master);
+    insta::assert_debug_snapshot!(import.assumptions, @r#"
+    [
+        "alpha: db1 and db3 cannot be reached (no manager answers, dataserver state unknown): read as down, not cut off by a partition",
+        "alpha: the positions of db1, db2 and db3 are not printed: read as holding no events, on one line of history with the others",
+    ]
+    "#);
+    // Projected back with the listing as world data, db2's manager prints the same listing.
+    let again = ls::project(t, s, db2, Some(&listing));
+    assert_eq!(again, listing);
+}
+
+#[test]
+fn the_model_survives_json() {
+    let listing: Listing = fixture("seed004_last_man_standing.txt").parse().unwrap();
+    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let json = serde_json::to_string(&import).unwrap();
+    let back: ls::Import = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, import);
+    let t = Topology::multisite(&[("east", &["e1", "e2", "e3"]), ("west", &["w1", "w2", "w3"])])
+        .unwrap();
+    let s = State::healthy(&t);
+    let back: State = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(back, s);
+}
+
+#[test]
+fn listings_that_do_not_fit_are_refused() {
+    let listing: Listing = fixture("seed004_failsafe.txt").parse().unwrap();
+    let alpha = ServiceName::new("alpha").unwrap();
+    let err =
+        State::from_listings(&[(alpha.clone(), &listing), (alpha.clone(), &listing)]).unwrap_err();
+    insta::assert_snapshot!(err, @"service `alpha` has two listings: expected one listing per service");
+    let other = Topology::single("alpha", &["db1", "db2"]).unwrap();
+    let err = State::from_listings_in(other, &[(alpha, &listing)]).unwrap_err();
+    insta::assert_snapshot!(err, @"listing of `alpha` shows `db3`, which is not a host of that service in the topology");
+}

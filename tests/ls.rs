@@ -1,0 +1,328 @@
+//! `cctrl ls` listings: seeds and real copies parse, render back in Tungsten's layout, and
+//! damaged text fails with a located error.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+use tungsten_model::ls::{DataSources, Listing};
+use tungsten_model::model::{DataSourceRole, DataSourceState, ReplicatorState, ShunReason};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/ls/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// What the documents' copies lost: runs of blanks folded to one, blank lines dropped,
+/// trailing blanks removed.
+fn folded(text: &str) -> String {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn wrap_block(block: &str) -> String {
+    format!("COORDINATOR[db2:AUTOMATIC:ONLINE]\nDATASOURCES:\n{block}")
+}
+
+#[test]
+fn seed004_listings_render_back_as_printed() {
+    for name in ["seed004_failsafe.txt", "seed004_last_man_standing.txt"] {
+        let text = fixture(name);
+        let listing: Listing = text.parse().unwrap();
+        let rendered = listing.to_string();
+        assert_eq!(folded(&rendered), folded(&text), "{name}");
+        insta::assert_snapshot!(name, rendered);
+        // The canonical rendering reads back to the same value.
+        assert_eq!(rendered.parse::<Listing>().unwrap(), listing);
+    }
+}
+
+#[test]
+fn seed004_failsafe_is_read_into_the_model() {
+    let listing: Listing = fixture("seed004_failsafe.txt").parse().unwrap();
+    assert_eq!(listing.layout.width, 83);
+    assert_eq!(listing.coordinator.host.as_str(), "db2");
+    let db2 = listing.datasource("db2").unwrap();
+    assert_eq!(db2.role, DataSourceRole::Slave);
+    assert_eq!(
+        db2.state,
+        DataSourceState::Shunned(Some(ShunReason::FailsafeShun))
+    );
+    // STATUS is data of its own: OK while the state is SHUNNED.
+    assert_eq!(db2.status.alert.to_string(), "OK");
+    let progress = db2.progress.unwrap();
+    assert_eq!((progress.seqno, progress.latency), (None, None));
+    let replicator = db2.replicator.as_ref().unwrap();
+    assert_eq!(replicator.master.as_ref().unwrap().as_str(), "db3");
+    assert_eq!(replicator.state, ReplicatorState::Offline);
+    let db1 = listing.datasource("db1").unwrap();
+    assert!(db1.progress.is_none());
+    assert_eq!(
+        db1.replicator.as_ref().unwrap().state,
+        ReplicatorState::StatusNotAvailable
+    );
+}
+
+#[test]
+fn real_copies_parse_and_keep_their_width() {
+    let healthy: Listing = fixture("docs40_healthy_76col.txt").parse().unwrap();
+    assert_eq!(healthy.layout.width, 78);
+    assert_eq!(healthy.to_string(), fixture("docs40_healthy_76col.txt"));
+
+    let composite: Listing = fixture("docs70_composite_failsafe_83col.txt")
+        .parse()
+        .unwrap();
+    assert_eq!(composite.site_coordinators.len(), 1);
+    assert_eq!(composite.site_coordinators[0].service.as_str(), "alpha");
+    let DataSources::Composite { members, summary } = &composite.datasources else {
+        panic!("composite listing read as physical");
+    };
+    assert_eq!(members.len(), 2);
+    assert_eq!(members[1].state.to_string(), "SHUNNED(FAILSAFE_SHUN)");
+    assert!(summary.is_none());
+    assert_eq!(
+        composite.to_string(),
+        fixture("docs70_composite_failsafe_83col.txt")
+    );
+
+    let older: Listing = fixture("docs71_composite_76col.txt").parse().unwrap();
+    assert!(older.routers.is_none());
+    assert_eq!(older.to_string(), fixture("docs71_composite_76col.txt"));
+}
+
+#[test]
+fn a_wrapped_header_is_joined() {
+    let listing: Listing = wrap_block(&fixture("docs61_failed_wrapped_block.txt"))
+        .parse()
+        .unwrap();
+    let host3 = listing.datasource("host3").unwrap();
+    assert_eq!(
+        host3.state.to_string(),
+        "FAILED(DATASERVER 'host3@alpha' STOPPED)"
+    );
+    assert_eq!(host3.progress.unwrap().seqno.unwrap().0, 154_146);
+    assert_eq!(
+        host3.reason.as_ref().unwrap().as_str(),
+        "DATASERVER 'host3@alpha' STOPPED"
+    );
+    insta::assert_snapshot!(listing.to_string(), @r"
+    COORDINATOR[db2:AUTOMATIC:ONLINE]
+
+    DATASOURCES:
+    +----------------------------------------------------------------------------+
+    |host3(slave:FAILED(DATASERVER 'host3@alpha' STOPPED), progress=154146, latency=31.419)|
+    |STATUS [CRITICAL] [2013/05/10 11:51:42 PM BST]                              |
+    |REASON[DATASERVER 'host3@alpha' STOPPED]                                    |
+    +----------------------------------------------------------------------------+
+    |  MANAGER(state=ONLINE)                                                     |
+    |  REPLICATOR(role=slave, master=host1, state=ONLINE)                        |
+    |  DATASERVER(state=STOPPED)                                                 |
+    |  CONNECTIONS(created=208, active=0)                                        |
+    +----------------------------------------------------------------------------+
+    ");
+}
+
+#[test]
+fn trailing_blanks_and_one_blank_indents_are_taken() {
+    let listing: Listing = wrap_block(&fixture("docs70_relay_trailing_blanks_block.txt"))
+        .parse()
+        .unwrap();
+    let db4 = listing.datasource("db4").unwrap();
+    assert_eq!(db4.role, DataSourceRole::Relay);
+    assert_eq!(db4.connections.unwrap().created, 8108);
+}
+
+#[test]
+fn variants_real_copies_show() {
+    // No blank lines, no borders at all, padding collapsed.
+    let bare = "COORDINATOR[db1:MAINTENANCE:ONLINE]\nROUTERS:\nconnector@db1[1](OFFLINE, created=3, active=1)\nDATASOURCES:\ndb1(master:ONLINE)\nSTATUS [OK]\nMANAGER(state=ONLINE)\n";
+    let listing: Listing = bare.parse().unwrap();
+    assert_eq!(listing.layout.width, 83);
+    let db1 = listing.datasource("db1").unwrap();
+    assert!(db1.progress.is_none() && db1.replicator.is_none() && db1.dataserver.is_none());
+    // A prompt line before the listing, CRLF line ends, a space before `(`.
+    let prompted = "[LOGICAL] /alpha > ls\r\n\r\nCOORDINATOR[db1:AUTOMATIC:ONLINE]\r\nDATASOURCES:\r\n|db1 (master:ONLINE, progress=12, THL latency=0.5) |\r\n|STATUS [OK] [2025/06/04 01:49:28 PM GMT+00:00]|\r\n";
+    let listing: Listing = prompted.parse().unwrap();
+    let db1 = listing.datasource("db1").unwrap();
+    assert_eq!(db1.progress.unwrap().latency.unwrap().millis(), 500);
+    assert_eq!(db1.status.time.as_ref().unwrap().zone(), "GMT+00:00");
+    // The closing line some composite copies show is kept verbatim.
+    let with_summary = format!(
+        "{}Composite Active Dataservice (Primary) - east\n",
+        fixture("docs71_composite_76col.txt")
+    );
+    let listing: Listing = with_summary.parse().unwrap();
+    let DataSources::Composite { summary, .. } = &listing.datasources else {
+        panic!()
+    };
+    assert_eq!(
+        summary.as_deref(),
+        Some("Composite Active Dataservice (Primary) - east")
+    );
+    assert_eq!(listing.to_string(), with_summary);
+}
+
+fn caret(text: &str) -> String {
+    text.parse::<Listing>().unwrap_err().caret()
+}
+
+const HEAD: &str = "COORDINATOR[db1:AUTOMATIC:ONLINE]\nDATASOURCES:\n";
+
+#[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one snapshot per damaged input, read top to bottom"
+)]
+fn damaged_listings_fail_with_located_errors() {
+    // 1. A block cut off after its header.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:ONLINE) |\n")), @"
+    error: expected a `STATUS [<status>] [<time>]` line, found the end of the listing
+     --> line 3, column 22
+      |
+    3 | |db1(master:ONLINE) |
+      |                      ^
+    ");
+    // 2. A misspelt state.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:ONLIEN) |\n|STATUS [OK]|\n")), @"
+    error: expected a datasource state (ONLINE, OFFLINE, SHUNNED(<reason>) or FAILED(<reason>)), found `ONLIEN`
+     --> line 3, column 13
+      |
+    3 | |db1(master:ONLIEN) |
+      |             ^^^^^^
+    ");
+    // 3. Unbalanced parentheses.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:SHUNNED(FAILSAFE_SHUN) |\n|STATUS [OK]|\n")), @"
+    error: expected `,` or `)`, found the end of the line
+     --> line 3, column 35
+      |
+    3 | |db1(master:SHUNNED(FAILSAFE_SHUN) |
+      |                                   ^
+    ");
+    // 4. An unknown role.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(mastr:ONLINE) |\n|STATUS [OK]|\n")), @"
+    error: expected a role (master, slave, relay, standby, archive, witness, composite master, composite slave), found `mastr`
+     --> line 3, column 6
+      |
+    3 | |db1(mastr:ONLINE) |
+      |      ^^^^^
+    ");
+    // 5. A stray line among the blocks.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:ONLINE) |\n|STATUS [OK]|\nsee the note below\n")), @"
+    error: expected a datasource header such as `db1(master:ONLINE, progress=7, THL latency=0.271)`, found `see the note below`
+     --> line 5, column 1
+      |
+    5 | see the note below
+      | ^^^^^^^^^^^^^^^^^^
+    ");
+    // 6. A misspelt policy.
+    insta::assert_snapshot!(caret("COORDINATOR[db1:AUTOMATIK:ONLINE]\nDATASOURCES:\n"), @"
+    error: expected a policy (AUTOMATIC, MANUAL or MAINTENANCE), found `AUTOMATIK`
+     --> line 1, column 17
+      |
+    1 | COORDINATOR[db1:AUTOMATIK:ONLINE]
+      |                 ^^^^^^^^^
+    ");
+    // 7. No DATASOURCES section.
+    insta::assert_snapshot!(caret("COORDINATOR[db1:AUTOMATIC:ONLINE]\nROUTERS:\n"), @"
+    error: expected a router row or `DATASOURCES:`, found the end of the listing
+     --> line 2, column 9
+      |
+    2 | ROUTERS:
+      |         ^
+    ");
+    // 8. A process id that is not a number.
+    insta::assert_snapshot!(caret("COORDINATOR[db1:AUTOMATIC:ONLINE]\nROUTERS:\n|connector@db1[75x9](ONLINE, created=0, active=0)|\nDATASOURCES:\n"), @"
+    error: expected a whole number, found `75x9`
+     --> line 3, column 16
+      |
+    3 | |connector@db1[75x9](ONLINE, created=0, active=0)|
+      |                ^^^^
+    ");
+    // 9. A misspelt replicator state.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(slave:ONLINE) |\n|STATUS [OK]|\n|  REPLICATOR(role=slave, master=db2, state=ONLIEN) |\n")), @"
+    error: expected a replicator state (ONLINE, OFFLINE:NORMAL, OFFLINE:ERROR, OFFLINE:NORMAL:RESTORING, GOING-ONLINE:SYNCHRONIZING, GOING-ONLINE:PROVISIONING, GOING-ONLINE:RESTORING, GOING-OFFLINE, OFFLINE, STOPPED, DEGRADED, SUSPECT or STATUS NOT AVAILABLE), found `ONLIEN`
+     --> line 5, column 45
+      |
+    5 | |  REPLICATOR(role=slave, master=db2, state=ONLIEN) |
+      |                                             ^^^^^^
+    ");
+    // 10. A component row twice.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(slave:ONLINE) |\n|STATUS [OK]|\n|  MANAGER(state=ONLINE)|\n|  MANAGER(state=ONLINE)|\n")), @"
+    error: expected one MANAGER row per datasource, not two, found `MANAGER(state=ONLINE)`
+     --> line 6, column 4
+      |
+    6 | |  MANAGER(state=ONLINE)|
+      |    ^^^^^^^^^^^^^^^^^^^^^
+    ");
+    // 11. An alert status that does not exist.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(slave:ONLINE) |\n|STATUS [FINE]|\n")), @"
+    error: expected an alert status (OK, WARN, DIMINISHED, CRITICAL, SHUNNED or UNKNOWN), found `FINE`
+     --> line 4, column 10
+      |
+    4 | |STATUS [FINE]|
+      |          ^^^^
+    ");
+    // 12. A timestamp out of range.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(slave:ONLINE) |\n|STATUS [OK] [2025/06/04 13:51:34 PM UTC]|\n")), @"
+    error: expected a time such as `2025/06/04 01:51:34 PM UTC`, found `2025/06/04 13:51:34 PM UTC`
+     --> line 4, column 15
+      |
+    4 | |STATUS [OK] [2025/06/04 13:51:34 PM UTC]|
+      |               ^^^^^^^^^^^^^^^^^^^^^^^^^^
+    ");
+    // 13. Nothing at all.
+    insta::assert_snapshot!(caret(""), @"
+    error: expected a `COORDINATOR[<host>:<policy>:<state>]` line, found the end of the listing
+     --> line 1, column 1
+      |
+    1 | 
+      | ^
+    ");
+    // 14. A composite member among physical datasources.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(slave:ONLINE) |\n|STATUS [OK]|\n|east(composite master:ONLINE)|\n|STATUS [OK]|\n")), @"
+    error: expected a datasource header such as `db1(master:ONLINE, progress=7, THL latency=0.271)`, found `east(composite master:ONLINE)`
+     --> line 5, column 2
+      |
+    5 | |east(composite master:ONLINE)|
+      |  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+    ");
+    // 15. A progress that is not a number.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(slave:ONLINE, progress=seven, latency=0.1) |\n|STATUS [OK]|\n")), @"
+    error: expected a sequence number or -1, found `seven`
+     --> line 3, column 29
+      |
+    3 | |db1(slave:ONLINE, progress=seven, latency=0.1) |
+      |                             ^^^^^
+    ");
+    // 16. A wrapped header whose second row is damaged: the caret is on that row.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(slave:FAILED(DATASERVER 'db1@alpha' STOPPED), |\n|progress=3, latenzy=0.1) |\n|STATUS [OK]|\n")), @"
+    error: expected `progress=`, `latency=` or `THL latency=`, found `latenzy=0.1`
+     --> line 4, column 14
+      |
+    4 | |progress=3, latenzy=0.1) |
+      |              ^^^^^^^^^^^
+    ");
+    // 17. A copy cut off inside a row (the documents' stored copy).
+    insta::assert_snapshot!(caret(&wrap_block(&fixture("docs40_suspect_truncated_block.txt"))), @"
+    error: expected the end of the row, found `[... truncated in store ...]`
+     --> line 9, column 54
+      |
+    9 | | DATASERVER(state=ONLINE)                           [... truncated in store ...]
+      |                                                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+    ");
+    // 18. A bad host name.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db_1!(slave:ONLINE) |\n|STATUS [OK]|\n")), @"
+    error: expected a host name (letters, digits, `-`, `_` or `.`, starting with a letter or digit), found `!`
+     --> line 3, column 6
+      |
+    3 | |db_1!(slave:ONLINE) |
+      |      ^
+    ");
+}
