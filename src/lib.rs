@@ -62,6 +62,7 @@
 //! - `proptest`: strategies in [`strategy`] to property-test code and procedures against the
 //!   model.
 
+pub mod command;
 pub mod ls;
 pub mod model;
 #[cfg(feature = "proptest")]

@@ -1,0 +1,536 @@
+//! cctrl commands: their grammar and, on each variant, the rule the engine applies.
+//!
+//! Keywords are case-insensitive as cctrl takes them; `primary`/`replica` are accepted for
+//! `master`/`slave`. `Display` prints the canonical lower-case form, which parses back to the
+//! same command.
+//!
+//! Every state-changing command runs against the view of the manager it is typed into (the
+//! coordinator by default). Unless a rule says otherwise:
+//! - a command that could put a datasource into service (`welcome`, `online`, `recover`,
+//!   `master`, `slave`, `switch`, `failover`, role changes) needs the manager's group to have
+//!   quorum, or the session's `set force true` (**modelling decision**: Continuent's "last man
+//!   standing" procedure forces exactly these steps; the model lets force through only this
+//!   lack of confirmation, and records the assumption it rests on);
+//! - a command that only takes something out of service (`shun`, `offline`, `fail`) needs no
+//!   quorum;
+//! - no command is accepted if, once the managers have reacted, it leaves an invariant broken
+//!   among the hosts the manager can reach (**modelling decision**: force never buys an unsafe
+//!   state in the view where it runs).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::words::Words;
+use crate::model::{HostName, PolicyMode, ServiceName};
+use crate::text::ParseError;
+
+/// What `datasource <ds> ...` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DatasourceAction {
+    /// `online`: OFFLINE → ONLINE. Needs the datasource OFFLINE, its host reachable with its
+    /// dataserver running, and, for a master, no other master ONLINE in the view.
+    /// Source: Continuent docs *operations-status-changingstates*; the other-master check is
+    /// a modelling decision (the single-writable-master rule).
+    Online,
+    /// `offline`: ONLINE or FAILED → OFFLINE. The connector sends it nothing. Under AUTOMATIC
+    /// the manager brings it back ONLINE at once, which the report warns about.
+    /// Source: *operations-status-states*.
+    Offline,
+    /// `shun`: any state but SHUNNED → `SHUNNED(MANUALLY-SHUNNED)`, whatever the policy; the
+    /// replicator keeps running. Prints `DataSource 'X' set to SHUNNED`.
+    /// Source: *operations-status-changingstates*, *operations-maintenance-replica*.
+    Shun,
+    /// `welcome`: SHUNNED → OFFLINE, role kept (**modelling decision**, per DOMAIN).
+    Welcome,
+    /// `recover`: a SHUNNED or FAILED datasource back as a slave of the ONLINE master: its
+    /// replicator is repointed and put online, the datasource goes OFFLINE (AUTOMATIC then
+    /// brings it ONLINE). Refused if it holds events the master lacks (orphaned events), if no
+    /// master is ONLINE, or if its host cannot be reached. Prints `DataSource 'X' is now
+    /// OFFLINE`. Source: *operations-status-policy-interaction*,
+    /// *manager-failover-behavior-recovery*.
+    Recover,
+    /// `fail`: ONLINE or OFFLINE → `FAILED`. A failed master triggers failover under
+    /// AUTOMATIC. Source: *cctrl-datasource*.
+    Fail,
+    /// `slave`: role → slave. Needs the datasource OFFLINE, FAILED or SHUNNED.
+    /// Source: *cctrl-datasource*.
+    Slave,
+    /// `master`: role → master. Needs the datasource not ONLINE, no other master ONLINE in the
+    /// view, and MAINTENANCE (or force). **Modelling decision** (DOMAIN.md).
+    Master,
+    /// `restore`: reload a backup. Needs the datasource not ONLINE and its replicator not
+    /// online. **Modelling decision**: backups are not tracked, so the datasource is read as
+    /// holding a prefix of every history afterwards (no events), which is what makes restore
+    /// the documented cure for orphaned events.
+    Restore,
+    /// `backup`: take a backup. Needs the datasource reachable with its replicator running;
+    /// changes nothing the model tracks. Source: *operations-backup*.
+    Backup,
+    /// `drain [timeout]`: stop new connections to an ONLINE datasource. Connection counts are
+    /// not modelled: accepted, nothing changes (**modelling decision**).
+    Drain(Option<u32>),
+}
+
+/// What `replicator <ds> ...` does. Replicator sub-commands act on the real replicator; under
+/// AUTOMATIC or MANUAL the manager puts an offline or stopped replicator of a datasource that is
+/// not shunned back online, which the report warns about. Source: *cctrl-replicator*.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ReplicatorAction {
+    /// `online`: OFFLINE:NORMAL or OFFLINE:ERROR → ONLINE. A master-role replicator is refused
+    /// while another extracts in the service.
+    Online,
+    /// `offline`: ONLINE → OFFLINE:NORMAL.
+    Offline,
+    /// `master`: role → master. Needs OFFLINE:NORMAL (as `setrole`).
+    Master,
+    /// `slave [<master>]`: role → slave of `<master>`, or of the service's ONLINE master. Needs
+    /// OFFLINE:NORMAL.
+    Slave(Option<HostName>),
+    /// `relay [<service>/<host>]`: role → relay (passive composite site). Needs
+    /// OFFLINE:NORMAL.
+    Relay(Option<RelaySource>),
+    /// `start`: start a stopped replicator process; it comes up OFFLINE:NORMAL.
+    Start,
+    /// `stop`: stop the process.
+    Stop,
+    /// `restart`: stop then start.
+    Restart,
+}
+
+/// The source a relay replicates from: `east/db1` or `db1`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RelaySource {
+    /// The service of the source, when given.
+    pub service: Option<ServiceName>,
+    /// The source host.
+    pub host: HostName,
+}
+
+impl fmt::Display for RelaySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.service {
+            Some(service) => write!(f, "{service}/{}", self.host),
+            None => write!(f, "{}", self.host),
+        }
+    }
+}
+
+/// Which routers a `router` command addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouterTarget {
+    /// `*`: every connector of the service.
+    All,
+    /// One connector, named by its host (`db1`, `connector@db1` or `connector@db1[1234]`).
+    Host(HostName),
+}
+
+/// A cctrl command.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CctrlCommand {
+    /// `set policy automatic|manual|maintenance`: the service's policy, at once, in the
+    /// manager's group. Needs no quorum. Prints `policy mode is now <MODE>`.
+    /// Source: *operations-policymodes*.
+    SetPolicy(PolicyMode),
+    /// `set force true|false`: the session's force flag (see the module docs).
+    /// **Modelling decision** (DOMAIN.md).
+    SetForce(bool),
+    /// `set master <ds>`: the documents only say "set the Primary within a datasource"; the
+    /// model applies the rule of `datasource <ds> master` (**modelling decision**).
+    SetMaster(HostName),
+    /// `datasource <ds> <action>`.
+    Datasource {
+        /// The datasource.
+        host: HostName,
+        /// What to do.
+        action: DatasourceAction,
+    },
+    /// `replicator <ds> <action>`.
+    Replicator {
+        /// The datasource whose replicator is addressed.
+        host: HostName,
+        /// What to do.
+        action: ReplicatorAction,
+    },
+    /// `router <name|*> online|offline`: connectors route again, or stop routing. Needs the
+    /// connector running. Source: *cctrl-commands* (router).
+    Router {
+        /// Which connectors.
+        target: RouterTarget,
+        /// Online (true) or offline.
+        online: bool,
+    },
+    /// `recover`: `datasource X recover` for every SHUNNED or FAILED datasource of the service
+    /// that can be recovered; refused if none can. Source: *tungsten-dashboard* (Recover).
+    Recover,
+    /// `recover master using <ds>`: with no master ONLINE, make `<ds>` the master: role
+    /// master, ONLINE, replicator master online, the other slaves repointed to it.
+    /// **Modelling decision**: the documents give only a one-line description.
+    RecoverMasterUsing(HostName),
+    /// `switch [to <ds>]`: the planned change of master. Sets MAINTENANCE for its duration,
+    /// flushes so the target has every event of the master, demotes the master, promotes the
+    /// target, repoints the other slaves, puts the old master online as a slave, restores the
+    /// policy. Needs an ONLINE master, quorum, and an eligible target (see
+    /// [`crate::machine`] on candidate selection). Source: *operations-primaryswitch-manual*,
+    /// *manual-switch-versus-automatic-failover*.
+    Switch {
+        /// The target; the most up-to-date eligible slave when absent.
+        to: Option<HostName>,
+    },
+    /// `failover [to <ds>]`: needs the master FAILED; promotes the target (or the best
+    /// candidate) as switch does, without the old master. Source: *cctrl-failover*.
+    Failover {
+        /// The target; the best candidate when absent.
+        to: Option<HostName>,
+    },
+    /// `cluster heartbeat`: a heartbeat event on the master: its seqno advances by one, like
+    /// a write (**modelling decision**: the documents do not give its output). Needs a writable
+    /// master.
+    ClusterHeartbeat,
+    /// `use <svc>` or `cd <svc>`: the session's service.
+    Use(ServiceName),
+    /// `ls`: prints the listing; changes nothing.
+    Ls,
+    /// `expert`: expert mode; changes nothing the model tracks.
+    Expert,
+    /// `physical`: physical mode; changes nothing the model tracks.
+    Physical,
+}
+
+const TOP: &[&str] = &[
+    "set",
+    "datasource",
+    "replicator",
+    "router",
+    "recover",
+    "switch",
+    "failover",
+    "cluster",
+    "use",
+    "cd",
+    "ls",
+    "expert",
+    "physical",
+];
+
+impl CctrlCommand {
+    /// Read one cctrl command line (line `line_number` of its input, for error positions).
+    ///
+    /// # Errors
+    /// A [`ParseError`] at the first word that does not fit, saying what would.
+    pub fn parse_line(line: &str, line_number: usize) -> Result<Self, ParseError> {
+        let mut w = Words::new(line, line_number);
+        let command = match w.one_of(TOP, "a cctrl command")? {
+            "set" => match w.one_of(&["policy", "force", "master"], "a setting")? {
+                "policy" => {
+                    let p = w.one_of(&["automatic", "manual", "maintenance"], "a policy")?;
+                    Self::SetPolicy(p.parse().map_err(|_| w.error_previous("a policy"))?)
+                }
+                "force" => Self::SetForce(w.one_of(&["true", "false"], "")? == "true"),
+                _ => Self::SetMaster(w.host("the datasource to make master")?),
+            },
+            "datasource" => {
+                let host = w.host("a datasource")?;
+                let action = match w.one_of(
+                    &[
+                        "online", "offline", "shun", "welcome", "recover", "fail", "slave",
+                        "replica", "master", "primary", "restore", "backup", "drain",
+                    ],
+                    "a datasource action",
+                )? {
+                    "online" => DatasourceAction::Online,
+                    "offline" => DatasourceAction::Offline,
+                    "shun" => DatasourceAction::Shun,
+                    "welcome" => DatasourceAction::Welcome,
+                    "recover" => DatasourceAction::Recover,
+                    "fail" => DatasourceAction::Fail,
+                    "slave" | "replica" => DatasourceAction::Slave,
+                    "master" | "primary" => DatasourceAction::Master,
+                    "restore" => DatasourceAction::Restore,
+                    "backup" => DatasourceAction::Backup,
+                    _ => DatasourceAction::Drain(match w.next() {
+                        None => None,
+                        Some(t) => Some(
+                            t.parse()
+                                .map_err(|_| w.error_previous("a timeout in seconds"))?,
+                        ),
+                    }),
+                };
+                Self::Datasource { host, action }
+            }
+            "replicator" => {
+                let host = w.host("a datasource")?;
+                let action = match w.one_of(
+                    &[
+                        "online", "offline", "master", "primary", "slave", "replica", "relay",
+                        "start", "stop", "restart",
+                    ],
+                    "a replicator action",
+                )? {
+                    "online" => ReplicatorAction::Online,
+                    "offline" => ReplicatorAction::Offline,
+                    "master" | "primary" => ReplicatorAction::Master,
+                    "slave" | "replica" => ReplicatorAction::Slave(if w.is_empty() {
+                        None
+                    } else {
+                        Some(w.host("the master to replicate from")?)
+                    }),
+                    "relay" => ReplicatorAction::Relay(if w.is_empty() {
+                        None
+                    } else {
+                        Some(relay_source(&mut w)?)
+                    }),
+                    "start" => ReplicatorAction::Start,
+                    "stop" => ReplicatorAction::Stop,
+                    _ => ReplicatorAction::Restart,
+                };
+                Self::Replicator { host, action }
+            }
+            "router" => {
+                let target = router_target(&mut w)?;
+                let online = w.one_of(&["online", "offline"], "")? == "online";
+                Self::Router { target, online }
+            }
+            "recover" => {
+                if w.eat("master") {
+                    w.one_of(&["using"], "")?;
+                    Self::RecoverMasterUsing(w.host("the datasource to recover as master")?)
+                } else {
+                    Self::Recover
+                }
+            }
+            "switch" => Self::Switch {
+                to: target(&mut w)?,
+            },
+            "failover" => Self::Failover {
+                to: target(&mut w)?,
+            },
+            "cluster" => {
+                w.one_of(&["heartbeat"], "")?;
+                Self::ClusterHeartbeat
+            }
+            "use" | "cd" => Self::Use(w.service("a service")?),
+            "ls" => {
+                // `ls -l` and `ls <ds>` only change what is printed.
+                while w.next().is_some() {}
+                Self::Ls
+            }
+            "expert" => Self::Expert,
+            _ => Self::Physical,
+        };
+        w.end()?;
+        Ok(command)
+    }
+
+    /// Whether the command can change the state (everything but `ls`, `expert`, `physical`).
+    #[must_use]
+    pub fn changes_state(&self) -> bool {
+        !matches!(self, Self::Ls | Self::Expert | Self::Physical)
+    }
+}
+
+fn target(w: &mut Words<'_>) -> Result<Option<HostName>, ParseError> {
+    if w.eat("to") {
+        Ok(Some(w.host("the datasource to promote")?))
+    } else {
+        Ok(None)
+    }
+}
+
+fn relay_source(w: &mut Words<'_>) -> Result<RelaySource, ParseError> {
+    let word = w.next().unwrap_or_default();
+    let (service, host) = match word.split_once('/') {
+        Some((s, h)) => (Some(s), h),
+        None => (None, word),
+    };
+    let service = match service {
+        Some(s) => Some(ServiceName::new(s).map_err(|e| w.name_error(s, &e, "a service"))?),
+        None => None,
+    };
+    let host =
+        HostName::new(host).map_err(|e| w.name_error(host, &e, "the relay's source host"))?;
+    Ok(RelaySource { service, host })
+}
+
+fn router_target(w: &mut Words<'_>) -> Result<RouterTarget, ParseError> {
+    let Some(word) = w.next() else {
+        return Err(w.error_next("`*` or a connector (`db1`, `connector@db1`)"));
+    };
+    if word == "*" {
+        return Ok(RouterTarget::All);
+    }
+    let name = word.strip_prefix("connector@").unwrap_or(word);
+    let name = match name.split_once('[') {
+        Some((host, pid)) if pid.ends_with(']') => host,
+        _ => name,
+    };
+    HostName::new(name)
+        .map(RouterTarget::Host)
+        .map_err(|e| w.name_error(name, &e, "a connector"))
+}
+
+impl FromStr for CctrlCommand {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse_line(s, 1)
+    }
+}
+
+impl fmt::Display for DatasourceAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = match self {
+            Self::Online => "online",
+            Self::Offline => "offline",
+            Self::Shun => "shun",
+            Self::Welcome => "welcome",
+            Self::Recover => "recover",
+            Self::Fail => "fail",
+            Self::Slave => "slave",
+            Self::Master => "master",
+            Self::Restore => "restore",
+            Self::Backup => "backup",
+            Self::Drain(None) => "drain",
+            Self::Drain(Some(t)) => return write!(f, "drain {t}"),
+        };
+        f.write_str(word)
+    }
+}
+
+impl fmt::Display for ReplicatorAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Online => f.write_str("online"),
+            Self::Offline => f.write_str("offline"),
+            Self::Master => f.write_str("master"),
+            Self::Slave(None) => f.write_str("slave"),
+            Self::Slave(Some(m)) => write!(f, "slave {m}"),
+            Self::Relay(None) => f.write_str("relay"),
+            Self::Relay(Some(source)) => write!(f, "relay {source}"),
+            Self::Start => f.write_str("start"),
+            Self::Stop => f.write_str("stop"),
+            Self::Restart => f.write_str("restart"),
+        }
+    }
+}
+
+impl fmt::Display for CctrlCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SetPolicy(p) => write!(f, "set policy {}", p.to_string().to_lowercase()),
+            Self::SetForce(on) => write!(f, "set force {on}"),
+            Self::SetMaster(h) => write!(f, "set master {h}"),
+            Self::Datasource { host, action } => write!(f, "datasource {host} {action}"),
+            Self::Replicator { host, action } => write!(f, "replicator {host} {action}"),
+            Self::Router { target, online } => {
+                let target = match target {
+                    RouterTarget::All => "*".to_owned(),
+                    RouterTarget::Host(h) => h.to_string(),
+                };
+                let state = if *online { "online" } else { "offline" };
+                write!(f, "router {target} {state}")
+            }
+            Self::Recover => f.write_str("recover"),
+            Self::RecoverMasterUsing(h) => write!(f, "recover master using {h}"),
+            Self::Switch { to: None } => f.write_str("switch"),
+            Self::Switch { to: Some(h) } => write!(f, "switch to {h}"),
+            Self::Failover { to: None } => f.write_str("failover"),
+            Self::Failover { to: Some(h) } => write!(f, "failover to {h}"),
+            Self::ClusterHeartbeat => f.write_str("cluster heartbeat"),
+            Self::Use(s) => write!(f, "use {s}"),
+            Self::Ls => f.write_str("ls"),
+            Self::Expert => f.write_str("expert"),
+            Self::Physical => f.write_str("physical"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_of_the_domain_parses_and_round_trips() {
+        for line in [
+            "set policy automatic",
+            "SET POLICY Maintenance",
+            "set policy manual",
+            "set force true",
+            "set force false",
+            "set master db2",
+            "datasource db2 online",
+            "datasource db2 offline",
+            "datasource db2 shun",
+            "datasource db2 welcome",
+            "datasource db2 recover",
+            "datasource db2 fail",
+            "datasource db2 slave",
+            "datasource db2 replica",
+            "datasource db2 master",
+            "datasource db2 primary",
+            "datasource db2 restore",
+            "datasource db2 backup",
+            "datasource db2 drain",
+            "datasource db2 drain 30",
+            "replicator db2 online",
+            "replicator db2 offline",
+            "replicator db2 master",
+            "replicator db2 slave",
+            "replicator db2 slave db1",
+            "replicator db4 relay",
+            "replicator db4 relay east/db1",
+            "replicator db2 start",
+            "replicator db2 stop",
+            "replicator db2 restart",
+            "router * online",
+            "router * offline",
+            "router connector@db1[7519] offline",
+            "router db1 online",
+            "recover",
+            "recover master using db2",
+            "switch",
+            "switch to db3",
+            "failover",
+            "failover to db3",
+            "cluster heartbeat",
+            "use east",
+            "cd global",
+            "ls",
+            "ls -l",
+            "expert",
+            "physical",
+        ] {
+            let command: CctrlCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            let printed = command.to_string();
+            assert_eq!(printed.parse::<CctrlCommand>().unwrap(), command, "{line}");
+        }
+    }
+
+    #[test]
+    fn refusals_are_located() {
+        let e = "datasource db2 onlin".parse::<CctrlCommand>().unwrap_err();
+        insta::assert_snapshot!(e.caret(), @r"
+        error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup or drain), found `onlin`
+         --> line 1, column 16
+          |
+        1 | datasource db2 onlin
+          |                ^^^^^
+        ");
+        let e = "set policy".parse::<CctrlCommand>().unwrap_err();
+        insta::assert_snapshot!(e.to_string(), @"line 1, column 11: expected a policy (automatic, manual or maintenance), found the end of the command");
+        let e = "switch to db3 now".parse::<CctrlCommand>().unwrap_err();
+        insta::assert_snapshot!(e.to_string(), @"line 1, column 15: expected the end of the command, found `now`");
+        let e = "datasource d!b online".parse::<CctrlCommand>().unwrap_err();
+        insta::assert_snapshot!(e.to_string(), @"line 1, column 13: expected a datasource: letters, digits, `-`, `_` or `.`, starting with a letter or digit, found `!` in `d!b`");
+        let e = "".parse::<CctrlCommand>().unwrap_err();
+        insta::assert_snapshot!(e.to_string(), @"line 1, column 1: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, use, cd, ls, expert or physical), found the end of the command");
+    }
+}

@@ -1,0 +1,353 @@
+//! Commands typed in a shell on a host: the Tungsten scripts, known by the executable's base
+//! name, with the install known by the path's root (`/opt/continuent/tungsten/...`,
+//! `/opt/replicator/tungsten/...`). Anything else is kept as a step the model does not know.
+//!
+//! Rules (Continuent docs *deployment-startupdown*, *cmdline-tools-tprovision*; open-source
+//! `deployment_step_services.rb`, `tungsten_provision_slave.rb`):
+//! - `startall` starts the install's replicator, manager and connector (a cluster replicator
+//!   comes up OFFLINE:NORMAL and its manager brings it online unless in MAINTENANCE; a
+//!   cross-site replicator comes up online); `stopall` stops them. Refused when nothing would
+//!   change.
+//! - `manager|replicator|connector start|stop|restart` do that to one process.
+//! - `tungsten_provision_slave` / `tprovision --source <host> [--direct]` runs on the target:
+//!   refused when the source is the target, or the source's dataserver cannot be reached; it
+//!   shuns the target if its manager runs, takes its replicator offline, copies the source's
+//!   data and position (a source in another site gives the target that site's data and a
+//!   fresh history), clears the THL, and brings the replicator back (through `datasource
+//!   recover` when the manager runs).
+//! - `tpm validate` checks and changes nothing; `tpm update` leaves the state as it found it
+//!   (it sets MAINTENANCE for its run and restores the policy); `tpm reset` is not modelled.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::HostRef;
+use super::cctrl::CctrlCommand;
+use super::trepctl::TrepctlCommand;
+use super::words::Words;
+use crate::text::ParseError;
+
+/// Start, stop or restart a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lifecycle {
+    /// `start`.
+    Start,
+    /// `stop`.
+    Stop,
+    /// `restart`.
+    Restart,
+}
+
+impl fmt::Display for Lifecycle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::Restart => "restart",
+        })
+    }
+}
+
+/// What `tpm` is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TpmAction {
+    /// `tpm validate`.
+    Validate,
+    /// `tpm update`.
+    Update,
+    /// `tpm reset`.
+    Reset,
+}
+
+/// Which provisioning script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provisioner {
+    /// `tungsten_provision_slave` (before 7.0).
+    ProvisionSlave,
+    /// `tprovision` (7.0 and later).
+    Tprovision,
+}
+
+/// What a host command does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum HostAction {
+    /// `startall`.
+    StartAll,
+    /// `stopall`.
+    StopAll,
+    /// `manager start|stop|restart`.
+    Manager(Lifecycle),
+    /// `replicator start|stop|restart`.
+    Replicator(Lifecycle),
+    /// `connector start|stop|restart`.
+    Connector(Lifecycle),
+    /// `tungsten_provision_slave` / `tprovision`.
+    Provision {
+        /// Which script.
+        tool: Provisioner,
+        /// `--source`.
+        source: HostRef,
+        /// `--direct`.
+        direct: bool,
+    },
+    /// `tpm validate|update|reset`.
+    Tpm(TpmAction),
+    /// `trepctl ...`.
+    Trepctl(TrepctlCommand),
+    /// `echo '<command>' | cctrl`.
+    Cctrl(CctrlCommand),
+    /// An executable the model does not know, with the whole line as typed: reported as not
+    /// modelled, never as a success.
+    NotModelled(String),
+}
+
+/// A command typed in a shell on a host.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct HostCommand {
+    /// The executable as typed (`/opt/continuent/tungsten/cluster-home/bin/startall`,
+    /// `trepctl`).
+    pub executable: String,
+    /// What it does.
+    pub action: HostAction,
+}
+
+impl HostCommand {
+    /// The install root the executable lives under: the part of its path before
+    /// `/tungsten/` (`/opt/continuent`), or `None` for a bare name.
+    #[must_use]
+    pub fn install_root(&self) -> Option<&str> {
+        self.executable
+            .find("/tungsten/")
+            .map(|i| &self.executable[..i])
+    }
+
+    /// The executable's base name.
+    #[must_use]
+    pub fn program(&self) -> &str {
+        self.executable
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.executable)
+    }
+
+    /// Read a shell command line (line `line_number` of its input).
+    ///
+    /// # Errors
+    /// A [`ParseError`] when a known script has arguments it does not take. An unknown
+    /// executable is not an error: it reads as [`HostAction::NotModelled`].
+    pub fn parse_line(line: &str, line_number: usize) -> Result<Self, ParseError> {
+        let text = line.trim().to_owned();
+        // `echo ls | /opt/continuent/tungsten/tungsten-manager/bin/cctrl`
+        if let Some((left, right)) = line.split_once('|') {
+            let mut left_words = Words::new(left, line_number);
+            let right_words = Words::new(right, line_number);
+            let program = right_words.peek().unwrap_or_default();
+            if left_words.eat("echo") && base(program) == "cctrl" {
+                let after_echo = left.find("echo").map_or(0, |i| i + 4);
+                let rest = &left[after_echo..];
+                let mut start = after_echo + (rest.len() - rest.trim_start().len());
+                if left[start..].starts_with(['\'', '"']) {
+                    start += 1;
+                }
+                let inner = left[start..].trim().trim_matches(['\'', '"']);
+                // Keep columns true to the line: pad the inner command to where it sits.
+                let pad = " ".repeat(line[..start].chars().count());
+                let command = CctrlCommand::parse_line(&format!("{pad}{inner}"), line_number)
+                    .map_err(|e| {
+                        let span = e.span();
+                        e.relocated(span, line)
+                    })?;
+                return Ok(Self {
+                    executable: program.to_owned(),
+                    action: HostAction::Cctrl(command),
+                });
+            }
+            return Ok(Self {
+                executable: left_words.peek().unwrap_or_default().to_owned(),
+                action: HostAction::NotModelled(text),
+            });
+        }
+        let mut w = Words::new(line, line_number);
+        let Some(executable) = w.next() else {
+            return Err(w.error_next("a command"));
+        };
+        let action = match base(executable) {
+            "startall" => HostAction::StartAll,
+            "stopall" => HostAction::StopAll,
+            "manager" => HostAction::Manager(lifecycle(&mut w)?),
+            "replicator" => HostAction::Replicator(lifecycle(&mut w)?),
+            "connector" => HostAction::Connector(lifecycle(&mut w)?),
+            "tungsten_provision_slave" => provision(&mut w, Provisioner::ProvisionSlave)?,
+            "tprovision" => provision(&mut w, Provisioner::Tprovision)?,
+            "tpm" => {
+                let action = match w.one_of(&["validate", "update", "reset"], "a tpm command")? {
+                    "validate" => TpmAction::Validate,
+                    "update" => TpmAction::Update,
+                    _ => TpmAction::Reset,
+                };
+                // tpm's own options do not change what the model does.
+                while w.next().is_some() {}
+                HostAction::Tpm(action)
+            }
+            "trepctl" => HostAction::Trepctl(TrepctlCommand::parse_words(&mut w)?),
+            "cctrl" => {
+                // `cctrl` alone opens a session; the commands come on later lines.
+                while w.next().is_some() {}
+                HostAction::NotModelled(text)
+            }
+            _ => {
+                while w.next().is_some() {}
+                HostAction::NotModelled(text)
+            }
+        };
+        w.end()?;
+        Ok(Self {
+            executable: executable.to_owned(),
+            action,
+        })
+    }
+}
+
+fn base(program: &str) -> &str {
+    program.rsplit('/').next().unwrap_or(program)
+}
+
+fn lifecycle(w: &mut Words<'_>) -> Result<Lifecycle, ParseError> {
+    Ok(match w.one_of(&["start", "stop", "restart"], "")? {
+        "start" => Lifecycle::Start,
+        "stop" => Lifecycle::Stop,
+        _ => Lifecycle::Restart,
+    })
+}
+
+fn provision(w: &mut Words<'_>, tool: Provisioner) -> Result<HostAction, ParseError> {
+    let mut source = None;
+    let mut direct = false;
+    while let Some(word) = w.next() {
+        match word {
+            "--source" | "-s" => {
+                let Some(value) = w.next() else {
+                    return Err(w.error_next("the source host after `--source`"));
+                };
+                source = Some(host_ref(w, value)?);
+            }
+            "--direct" | "--restore-to-datadir" => direct = true,
+            "--mysqldump" | "--xtrabackup" => {}
+            "--method" | "-m" => {
+                w.next();
+            }
+            _ => match word.strip_prefix("--source=") {
+                Some(value) => source = Some(host_ref(w, value)?),
+                None => {
+                    return Err(w.error_previous(
+                        "a provisioning option (`--source <host>`, `--direct`, `--method <m>`)",
+                    ));
+                }
+            },
+        }
+    }
+    let Some(source) = source else {
+        return Err(w.error_next("`--source <host>`: the source argument is required"));
+    };
+    Ok(HostAction::Provision {
+        tool,
+        source,
+        direct,
+    })
+}
+
+fn host_ref(w: &Words<'_>, value: &str) -> Result<HostRef, ParseError> {
+    value.parse::<HostRef>().map_err(|_| {
+        w.error_previous("a host (`db2`) or a selector (`west{slave}`, `east{master}`)")
+    })
+}
+
+impl FromStr for HostCommand {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse_line(s, 1)
+    }
+}
+
+impl fmt::Display for HostCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let exe = &self.executable;
+        match &self.action {
+            HostAction::StartAll | HostAction::StopAll => f.write_str(exe),
+            HostAction::Manager(l) | HostAction::Replicator(l) | HostAction::Connector(l) => {
+                write!(f, "{exe} {l}")
+            }
+            HostAction::Provision { source, direct, .. } => {
+                write!(f, "{exe} --source {source}")?;
+                if *direct {
+                    f.write_str(" --direct")?;
+                }
+                Ok(())
+            }
+            HostAction::Tpm(action) => {
+                let verb = match action {
+                    TpmAction::Validate => "validate",
+                    TpmAction::Update => "update",
+                    TpmAction::Reset => "reset",
+                };
+                write!(f, "{exe} {verb}")
+            }
+            HostAction::Trepctl(c) => write!(f, "{exe} {c}"),
+            HostAction::Cctrl(c) => write!(f, "echo '{c}' | {exe}"),
+            HostAction::NotModelled(text) => f.write_str(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_000_lines_parse() {
+        for line in [
+            "/opt/continuent/tungsten/cluster-home/bin/stopall",
+            "/opt/replicator/tungsten/cluster-home/bin/stopall",
+            "/opt/replicator/tungsten/tungsten-replicator/bin/trepctl -service east offline",
+            "/opt/replicator/tungsten/tungsten-replicator/bin/trepctl -service east reset -all -y",
+            "/opt/continuent/tungsten/tungsten-replicator/scripts/tungsten_provision_slave --source west{slave}",
+            "/opt/continuent/tungsten/cluster-home/bin/startall",
+            "/opt/continuent/tungsten/tungsten-replicator/bin/trepctl online",
+            "echo ls | /opt/continuent/tungsten/tungsten-manager/bin/cctrl",
+            "/opt/replicator/tungsten/tungsten-replicator/bin/trepctl status",
+            "/opt/continuent/tungsten/tungsten-replicator/scripts/tungsten_provision_slave --source east{master}",
+            "tprovision --source db1 --direct",
+            "tpm validate",
+            "manager stop",
+            "replicator restart",
+            "connector start",
+        ] {
+            let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert!(!matches!(c.action, HostAction::NotModelled(_)), "{line}");
+            assert_eq!(c.to_string().parse::<HostCommand>().unwrap(), c, "{line}");
+        }
+        let c: HostCommand = "/opt/replicator/tungsten/cluster-home/bin/stopall"
+            .parse()
+            .unwrap();
+        assert_eq!(c.install_root(), Some("/opt/replicator"));
+        assert_eq!(c.program(), "stopall");
+    }
+
+    #[test]
+    fn unknown_programs_are_not_modelled_and_known_ones_check_their_arguments() {
+        let c: HostCommand = "systemctl restart mysqld".parse().unwrap();
+        assert!(matches!(c.action, HostAction::NotModelled(_)));
+        assert_eq!(c.to_string(), "systemctl restart mysqld");
+        insta::assert_snapshot!("tungsten_provision_slave".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected `--source <host>`: the source argument is required, found the end of the command");
+        insta::assert_snapshot!("manager reboot".parse::<HostCommand>().unwrap_err(), @"line 1, column 9: expected `start`, `stop` or `restart`, found `reboot`");
+        insta::assert_snapshot!("echo 'swich' | cctrl".parse::<HostCommand>().unwrap_err(), @"line 1, column 7: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, use, cd, ls, expert or physical), found `swich`");
+    }
+}

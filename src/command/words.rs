@@ -1,0 +1,220 @@
+//! A cursor over the words of one command line, for the command parsers.
+
+use crate::model::{HostName, NameError, ServiceName};
+use crate::text::{ParseError, Span};
+
+/// The words of a line (maximal runs of non-blank characters) with their byte ranges.
+#[derive(Debug, Clone)]
+pub(crate) struct Words<'a> {
+    line: &'a str,
+    number: usize,
+    words: Vec<(usize, usize)>,
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    /// The words of `line`, which is line `number` of its input.
+    pub(crate) fn new(line: &'a str, number: usize) -> Self {
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in line.char_indices() {
+            match (c.is_whitespace(), start) {
+                (false, None) => start = Some(i),
+                (true, Some(s)) => {
+                    words.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, line.len()));
+        }
+        Self {
+            line,
+            number,
+            words,
+            at: 0,
+        }
+    }
+
+    /// The line.
+    pub(crate) fn line(&self) -> &'a str {
+        self.line
+    }
+
+    /// The next word without taking it.
+    pub(crate) fn peek(&self) -> Option<&'a str> {
+        self.words
+            .get(self.at)
+            .and_then(|&(s, e)| self.line.get(s..e))
+    }
+
+    /// Take the next word.
+    pub(crate) fn next(&mut self) -> Option<&'a str> {
+        let word = self.peek()?;
+        self.at += 1;
+        Some(word)
+    }
+
+    /// Whether no word is left.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.at >= self.words.len()
+    }
+
+    /// Take the next word if it is `keyword` (any case).
+    pub(crate) fn eat(&mut self, keyword: &str) -> bool {
+        if self.peek().is_some_and(|w| w.eq_ignore_ascii_case(keyword)) {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The span of the word at index `i`, or just past the end of the line.
+    fn span_of(&self, i: usize) -> Span {
+        match self.words.get(i) {
+            Some(&(s, e)) => Span::new(
+                self.number,
+                self.line[..s].chars().count() + 1,
+                self.line[s..e].chars().count(),
+            ),
+            None => Span::new(self.number, self.line.trim_end().chars().count() + 1, 1),
+        }
+    }
+
+    /// An error at the word just taken (or the next one if none was taken yet).
+    pub(crate) fn error_previous(&self, expected: impl Into<String>) -> ParseError {
+        let i = self.at.saturating_sub(1);
+        self.error_word(i, expected)
+    }
+
+    /// An error at the next word, or at the end of the line.
+    pub(crate) fn error_next(&self, expected: impl Into<String>) -> ParseError {
+        self.error_word(self.at, expected)
+    }
+
+    fn error_word(&self, i: usize, expected: impl Into<String>) -> ParseError {
+        let found = match self.words.get(i).and_then(|&(s, e)| self.line.get(s..e)) {
+            Some(word) => format!("`{word}`"),
+            None => "the end of the command".to_owned(),
+        };
+        ParseError::new(self.span_of(i), expected, found, self.line)
+    }
+
+    /// An error covering the characters `offset..offset + len` of the word just taken.
+    pub(crate) fn error_inside_previous(
+        &self,
+        offset: usize,
+        len: usize,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> ParseError {
+        let mut span = self.span_of(self.at.saturating_sub(1));
+        span.column += offset;
+        span.len = len.max(1);
+        ParseError::new(span, expected, found, self.line)
+    }
+
+    /// Take the next word, which must be one of `choices` (any case); returns the choice as
+    /// spelt in `choices`. `what` names the kind of word for the error.
+    pub(crate) fn one_of(
+        &mut self,
+        choices: &[&'static str],
+        what: &str,
+    ) -> Result<&'static str, ParseError> {
+        let found = self
+            .peek()
+            .and_then(|w| choices.iter().find(|c| c.eq_ignore_ascii_case(w)).copied());
+        match found {
+            Some(choice) => {
+                self.at += 1;
+                Ok(choice)
+            }
+            None => Err(self.error_next(expect_list(what, choices))),
+        }
+    }
+
+    /// The end of the command: no word may be left.
+    pub(crate) fn end(&self) -> Result<(), ParseError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self.error_next("the end of the command"))
+        }
+    }
+
+    /// Take the next word as a host name.
+    pub(crate) fn host(&mut self, what: &str) -> Result<HostName, ParseError> {
+        let Some(word) = self.next() else {
+            return Err(self.error_next(format!("{what} (a host name)")));
+        };
+        HostName::new(word).map_err(|e| self.name_error(word, &e, what))
+    }
+
+    /// Take the next word as a service name.
+    pub(crate) fn service(&mut self, what: &str) -> Result<ServiceName, ParseError> {
+        let Some(word) = self.next() else {
+            return Err(self.error_next(format!("{what} (a service name)")));
+        };
+        ServiceName::new(word).map_err(|e| self.name_error(word, &e, what))
+    }
+
+    /// The error for a name that failed validation, with the caret on the bad character.
+    pub(crate) fn name_error(&self, word: &str, e: &NameError, what: &str) -> ParseError {
+        match e {
+            NameError::BadCharacter {
+                character,
+                position,
+                ..
+            } => self.error_inside_previous(
+                position.saturating_sub(1),
+                1,
+                format!(
+                    "{what}: letters, digits, `-`, `_` or `.`, starting with a letter or digit"
+                ),
+                format!("`{character}` in `{word}`"),
+            ),
+            _ => self.error_previous(format!("{what}: {e}")),
+        }
+    }
+}
+
+/// `what (a, b or c)`, or `` `a`, `b` or `c` `` when `what` is empty.
+pub(crate) fn expect_list(what: &str, choices: &[&str]) -> String {
+    if what.is_empty() {
+        let quoted: Vec<String> = choices.iter().map(|c| format!("`{c}`")).collect();
+        return match quoted.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            Some((last, _)) => last.clone(),
+            None => String::new(),
+        };
+    }
+    match choices.split_last() {
+        Some((last, rest)) if !rest.is_empty() => {
+            format!("{what} ({} or {last})", rest.join(", "))
+        }
+        Some((last, _)) => format!("{what} ({last})"),
+        None => what.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_errors_are_located() {
+        let mut w = Words::new("  set  polcy x", 4);
+        assert!(w.eat("SET"));
+        let e = w.one_of(&["policy", "force"], "a setting").unwrap_err();
+        assert_eq!(e.span(), Span::new(4, 8, 5));
+        assert_eq!(e.found(), "`polcy`");
+        w.next();
+        w.next();
+        let e = w.error_next("more");
+        assert_eq!(e.found(), "the end of the command");
+        assert_eq!(e.span().column, 15);
+    }
+}
