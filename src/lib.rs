@@ -12,7 +12,7 @@
 //!
 //! ```
 //! use tungsten_model::ls::{self, Listing};
-//! use tungsten_model::model::{DataSourceRole, ServiceName, State};
+//! use tungsten_model::model::{DataSourceRole, Quorum, ServiceName, State};
 //!
 //! // The listing from the "last man standing" procedure, after db1 and db3 were lost.
 //! let text = "\
@@ -44,7 +44,7 @@
 //! let import = State::from_listings(&[(alpha, &listing)])?;
 //! let db2 = import.topology.host_id("db2").unwrap();
 //! // db2's manager is alone: one of three DB members is no quorum.
-//! assert!(!import.state.view(db2).primary);
+//! assert_eq!(import.state.view(db2).quorum, Quorum::NonPrimary);
 //! // What the import had to assume is stated, not hidden.
 //! assert!(import.assumptions[0].contains("db1 and db3 cannot be reached"));
 //!
@@ -63,7 +63,9 @@
 //!   model.
 
 pub mod command;
+pub mod fault;
 pub mod ls;
+pub mod machine;
 pub mod model;
 #[cfg(feature = "proptest")]
 pub mod strategy;

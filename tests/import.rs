@@ -3,7 +3,8 @@
 
 use tungsten_model::ls::{self, Listing};
 use tungsten_model::model::{
-    DataSourceRole, DsState, PolicyMode, ReplicatorRole, ServiceName, ShunCause, State, Topology,
+    DataSourceRole, DsState, PolicyMode, Quorum, ReplicatorRole, ServiceName, ShunCause, State,
+    Topology,
 };
 
 fn fixture(name: &str) -> String {
@@ -32,7 +33,7 @@ fn seed004_failsafe_imports_with_its_assumptions() {
     // The view: every datasource failsafe-shunned, no quorum, AUTOMATIC.
     let view = s.view(db2);
     assert_eq!(view.policy, PolicyMode::Automatic);
-    assert!(!view.primary);
+    assert_eq!(view.quorum, Quorum::NonPrimary);
     assert_eq!(view.coordinator, Some(db2));
     for h in [db1, db2, db3] {
         assert_eq!(view.entry(h).state, DsState::Shunned(ShunCause::Failsafe));

@@ -8,44 +8,39 @@ use crate::text::{ParseError, Span};
 pub(crate) struct Words<'a> {
     line: &'a str,
     number: usize,
-    words: Vec<(usize, usize)>,
+    spans: Vec<(usize, usize)>,
     at: usize,
 }
 
 impl<'a> Words<'a> {
     /// The words of `line`, which is line `number` of its input.
     pub(crate) fn new(line: &'a str, number: usize) -> Self {
-        let mut words = Vec::new();
+        let mut spans = Vec::new();
         let mut start = None;
         for (i, c) in line.char_indices() {
             match (c.is_whitespace(), start) {
                 (false, None) => start = Some(i),
                 (true, Some(s)) => {
-                    words.push((s, i));
+                    spans.push((s, i));
                     start = None;
                 }
                 _ => {}
             }
         }
         if let Some(s) = start {
-            words.push((s, line.len()));
+            spans.push((s, line.len()));
         }
         Self {
             line,
             number,
-            words,
+            spans,
             at: 0,
         }
     }
 
-    /// The line.
-    pub(crate) fn line(&self) -> &'a str {
-        self.line
-    }
-
     /// The next word without taking it.
     pub(crate) fn peek(&self) -> Option<&'a str> {
-        self.words
+        self.spans
             .get(self.at)
             .and_then(|&(s, e)| self.line.get(s..e))
     }
@@ -59,7 +54,7 @@ impl<'a> Words<'a> {
 
     /// Whether no word is left.
     pub(crate) fn is_empty(&self) -> bool {
-        self.at >= self.words.len()
+        self.at >= self.spans.len()
     }
 
     /// Take the next word if it is `keyword` (any case).
@@ -74,7 +69,7 @@ impl<'a> Words<'a> {
 
     /// The span of the word at index `i`, or just past the end of the line.
     fn span_of(&self, i: usize) -> Span {
-        match self.words.get(i) {
+        match self.spans.get(i) {
             Some(&(s, e)) => Span::new(
                 self.number,
                 self.line[..s].chars().count() + 1,
@@ -96,7 +91,7 @@ impl<'a> Words<'a> {
     }
 
     fn error_word(&self, i: usize, expected: impl Into<String>) -> ParseError {
-        let found = match self.words.get(i).and_then(|&(s, e)| self.line.get(s..e)) {
+        let found = match self.spans.get(i).and_then(|&(s, e)| self.line.get(s..e)) {
             Some(word) => format!("`{word}`"),
             None => "the end of the command".to_owned(),
         };

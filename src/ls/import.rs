@@ -11,7 +11,7 @@ use super::{DataSourceBlock, DataSources, Listing, ReplicatorRow};
 use crate::model::{
     ClusterReplicator, Connector, CrossSiteReplicator, Data, DataServerState, DataSourceRole,
     DataSourceState, DsEntry, DsState, EpochId, FailCause, HostId, HostKind, HostName, HostState,
-    MAX_HOSTS, ManagerState, ManagerView, Pos, ReasonText, ReplicatorRole, ReplicatorState,
+    MAX_HOSTS, ManagerState, ManagerView, Pos, Quorum, ReasonText, ReplicatorRole, ReplicatorState,
     ServiceId, ServiceName, ServiceSpec, Session, ShunCause, ShunReason, State, Topology,
     TopologyError, TopologySpec,
 };
@@ -263,7 +263,7 @@ fn import_service(
     let mut view = ManagerView {
         policy: listing.coordinator.policy,
         coordinator: Some(coordinator),
-        primary: false,
+        quorum: Quorum::Unknown,
         datasources: [DsEntry::default(); MAX_HOSTS],
     };
     let listed_master = blocks
@@ -316,7 +316,11 @@ fn import_service(
             dataserver: up && block.dataserver != Some(DataServerState::Stopped),
             replicator,
             cross_site: host.cross_site,
-            data: Data { pos, drift: false },
+            data: Data {
+                pos,
+                drift: false,
+                writing: None,
+            },
         };
     }
     wire_service(topology, state, service, listing, view);
@@ -373,7 +377,6 @@ fn replicator_from(
                         Some(m) => Some(host_of(topology, service, m)?),
                         None => master_for(role),
                     },
-                    extracting: None,
                 },
                 None => ClusterReplicator {
                     role,
@@ -387,7 +390,6 @@ fn replicator_from(
             state: ReplicatorState::OfflineNormal,
             role: default_role,
             master: master_for(default_role),
-            extracting: None,
         },
     })
 }
@@ -423,15 +425,13 @@ fn wire_service(
             };
         }
     }
-    let members: Vec<HostId> = topology
-        .hosts_of(service)
-        .filter(|&h| {
-            topology.host(h).has_manager()
-                && state.hosts[h.index()].up
-                && state.hosts[h.index()].manager
-        })
-        .collect();
-    view.primary = State::has_quorum(topology, service, &members);
+    let rep = view.coordinator.unwrap_or_default();
+    let members = state.quorum_members(topology, service, rep);
+    view.quorum = if State::has_quorum(topology, service, &members) {
+        Quorum::Primary
+    } else {
+        Quorum::NonPrimary
+    };
     for h in topology.hosts_of(service).collect::<Vec<_>>() {
         state.views[h.index()] = view;
         state.sessions[h.index()] = Session {

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::model::{
     AlertStatus, ConnectorState, DataServerState, DataSourceState, DsState, FailCause, HostId,
-    Latency, ManagerState, ReasonText, ReplicatorRole, ReplicatorState, Seqno, ServiceId,
+    Latency, ManagerState, Quorum, ReasonText, ReplicatorRole, ReplicatorState, Seqno, ServiceId,
     ShunCause, ShunReason, State, Topology,
 };
 
@@ -88,7 +88,10 @@ pub fn default_viewer(topology: &Topology, state: &State, service: ServiceId) ->
         .hosts_of(service)
         .filter(|&h| topology.host(h).has_manager() && state.manager_running(h))
         .collect();
-    let primary = managers.iter().copied().find(|&m| state.view(m).primary);
+    let primary = managers
+        .iter()
+        .copied()
+        .find(|&m| state.view(m).quorum == Quorum::Primary);
     let viewer = primary.or_else(|| managers.first().copied())?;
     Some(
         state

@@ -90,3 +90,73 @@ impl ReasonId {
         usize::from(self.0)
     }
 }
+
+/// A set of hosts of one topology, as a bitmask: `Copy`, no heap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct HostSet(u8);
+
+impl HostSet {
+    /// The empty set.
+    pub const EMPTY: Self = Self(0);
+
+    /// The set holding `hosts`.
+    pub fn of(hosts: impl IntoIterator<Item = HostId>) -> Self {
+        let mut set = Self::EMPTY;
+        for h in hosts {
+            set.insert(h);
+        }
+        set
+    }
+
+    /// Add `host`.
+    pub fn insert(&mut self, host: HostId) {
+        if host.index() < MAX_HOSTS {
+            self.0 |= 1 << host.0;
+        }
+    }
+
+    /// Remove `host`.
+    pub fn remove(&mut self, host: HostId) {
+        if host.index() < MAX_HOSTS {
+            self.0 &= !(1 << host.0);
+        }
+    }
+
+    /// Whether `host` is in the set.
+    #[must_use]
+    pub fn contains(self, host: HostId) -> bool {
+        host.index() < MAX_HOSTS && self.0 & (1 << host.0) != 0
+    }
+
+    /// How many hosts the set holds.
+    #[must_use]
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// Whether the set is empty.
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The hosts, lowest id first.
+    pub fn iter(self) -> impl Iterator<Item = HostId> {
+        (0..MAX_HOSTS)
+            .filter_map(HostId::from_index)
+            .filter(move |&h| self.contains(h))
+    }
+
+    /// The lowest host in the set.
+    #[must_use]
+    pub fn first(self) -> Option<HostId> {
+        self.iter().next()
+    }
+}
+
+impl FromIterator<HostId> for HostSet {
+    fn from_iter<I: IntoIterator<Item = HostId>>(iter: I) -> Self {
+        Self::of(iter)
+    }
+}

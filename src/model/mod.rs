@@ -18,14 +18,14 @@ pub use datasource_state::{
     DataSourceState, DataSourceStateError, ReasonText, ReasonTextError, ShunReason,
 };
 pub use history::{EpochId, History, HistoryFull, MAX_FORKS, Pos};
-pub use ids::{HostId, MAX_HOSTS, MAX_SERVICES, ReasonId, ServiceId};
+pub use ids::{HostId, HostSet, MAX_HOSTS, MAX_SERVICES, ReasonId, ServiceId};
 pub use name::{HostName, MAX_NAME_LEN, NameError, NameKind, ServiceName};
 pub use policy::PolicyMode;
 pub use replicator::{Epoch, Latency, Position, ReplicatorRole, ReplicatorState, Seqno};
 pub use role::{CompositeRole, DataSourceRole};
 pub use state::{
     ClusterReplicator, Connector, CrossSiteReplicator, Data, DsEntry, DsState, FailCause,
-    HostState, ManagerView, Session, ShunCause, State,
+    HostState, ManagerView, Quorum, Session, ShunCause, State,
 };
 pub use status::{AlertStatus, Meridiem, StatusTime, StatusTimeError};
 pub use topology::{

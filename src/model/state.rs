@@ -24,8 +24,6 @@ pub struct ClusterReplicator {
     pub role: ReplicatorRole,
     /// The host it replicates from (slave, relay).
     pub master: Option<HostId>,
-    /// While it is an online master that has extracted events: the epoch it writes into.
-    pub extracting: Option<EpochId>,
 }
 
 impl ClusterReplicator {
@@ -37,7 +35,6 @@ impl ClusterReplicator {
             state: ReplicatorState::Online,
             role,
             master,
-            extracting: None,
         }
     }
 
@@ -55,7 +52,6 @@ impl Default for ClusterReplicator {
             state: ReplicatorState::OfflineNormal,
             role: ReplicatorRole::Slave,
             master: None,
-            extracting: None,
         }
     }
 }
@@ -90,6 +86,9 @@ pub struct Data {
     /// Whether it holds changes that no replication explains (drift between sites,
     /// seed 000): only reprovisioning from a consistent source clears it.
     pub drift: bool,
+    /// While this host is master: the epoch its writes go into. A new epoch starts with the
+    /// first write after it becomes master (THL `epochNumber`).
+    pub writing: Option<EpochId>,
 }
 
 /// The ground truth of one host.
@@ -187,6 +186,20 @@ impl DsEntry {
     }
 }
 
+/// What a manager group last concluded about its membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quorum {
+    /// A manager that has just started and not yet evaluated membership: its view is stale,
+    /// and loses to any live group's view when groups join.
+    #[default]
+    Unknown,
+    /// In a primary partition: it sees a majority of the DB members.
+    Primary,
+    /// Outside any primary partition: it shunned everything it sees (`FAILSAFE_SHUN`).
+    NonPrimary,
+}
+
 /// What one manager believes about its service: what `ls` prints when typed into it.
 ///
 /// Managers that can reach each other share one view (the engine keeps their copies equal); a
@@ -197,9 +210,9 @@ pub struct ManagerView {
     pub policy: PolicyMode,
     /// The coordinator of the manager's group.
     pub coordinator: Option<HostId>,
-    /// Whether the group was in a primary partition (had quorum) when membership was last
-    /// evaluated. Losing it is what triggers `FAILSAFE_SHUN`.
-    pub primary: bool,
+    /// What the group concluded when membership was last evaluated. Losing quorum is what
+    /// triggers `FAILSAFE_SHUN`.
+    pub quorum: Quorum,
     /// Every datasource of the service, indexed by host (other slots unused).
     pub datasources: [DsEntry; MAX_HOSTS],
 }
@@ -263,7 +276,7 @@ impl State {
                 coordinator: topology
                     .hosts_of(service)
                     .find(|&h| topology.host(h).has_manager()),
-                primary: true,
+                quorum: Quorum::Primary,
                 datasources: [DsEntry::default(); MAX_HOSTS],
             };
             for h in topology.datasources_of(service) {
@@ -380,9 +393,35 @@ impl State {
         })
     }
 
-    /// Whether a group of managers of `service` that contains `members` is in a primary
-    /// partition: it sees a majority of the service's DB members (`n / 2 + 1`), or one fewer
-    /// plus at least one active witness. A single-member service is its own quorum.
+    /// The hosts a group of managers of `service` counts for quorum, seen from `rep`: the
+    /// service's DB members whose host it reaches (up, same side of any partition; a stopped
+    /// manager on a reachable host still counts, since its host answers), and its active
+    /// witnesses that reach it with their manager running.
+    ///
+    /// Source: Continuent docs *manager-failover-failsafe-shun* (the quorum log distinguishes
+    /// "REACHABLE DB MEMBERS"), seed 004 ("if the manager process/host are no longer
+    /// reachable, the entire cluster goes into a failsafe state").
+    #[must_use]
+    pub fn quorum_members(
+        &self,
+        topology: &Topology,
+        service: ServiceId,
+        rep: HostId,
+    ) -> Vec<HostId> {
+        topology
+            .hosts_of(service)
+            .filter(|&h| match topology.host(h).kind {
+                HostKind::DataSource => self.reachable(rep, h),
+                HostKind::Witness => self.reachable(rep, h) && self.manager_running(h),
+                HostKind::ConnectorOnly => false,
+            })
+            .collect()
+    }
+
+    /// Whether a group of managers of `service` that counts `members` (see
+    /// [`State::quorum_members`]) is in a primary partition: it sees a majority of the
+    /// service's DB members (`n / 2 + 1`), or one fewer plus at least one active witness. A
+    /// single-member service is its own quorum.
     ///
     /// Source: open-source code `ClusterMembershipDigest`; Continuent docs
     /// *manager-failover-failsafe-shun*.

@@ -1,0 +1,141 @@
+//! Faults and world events: what happens to a deployment without an operator typing anything.
+//!
+//! They are inputs in the same alphabet as commands, so a test or the explorer can interleave
+//! them freely. A world event that would change nothing is refused like a command, so that a
+//! sequence never holds steps that do nothing.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{HostId, MAX_HOSTS, Topology};
+
+/// A process of a host that a fault can stop or start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Process {
+    /// The Tungsten manager.
+    Manager,
+    /// The cluster-install replicator.
+    Replicator,
+    /// The connector.
+    Connector,
+    /// The dataserver (`MySQL`).
+    DataServer,
+}
+
+impl fmt::Display for Process {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Manager => "manager",
+            Self::Replicator => "replicator",
+            Self::Connector => "connector",
+            Self::DataServer => "dataserver",
+        })
+    }
+}
+
+/// How a partition splits the hosts: a group label per host (hosts with one label reach each
+/// other). Labels are made canonical on construction, so two equal splits compare equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Split([u8; MAX_HOSTS]);
+
+impl Split {
+    /// The split that puts each host of `groups` in the group of that index; hosts not named
+    /// stay with the first group.
+    #[must_use]
+    pub fn new(groups: &[&[HostId]]) -> Self {
+        let mut labels = [0_u8; MAX_HOSTS];
+        for (label, group) in groups.iter().enumerate() {
+            for h in *group {
+                if let Some(slot) = labels.get_mut(h.index()) {
+                    *slot = u8::try_from(label).unwrap_or(u8::MAX);
+                }
+            }
+        }
+        Self::from_labels(labels)
+    }
+
+    /// The split given by raw labels, made canonical (each label becomes the index of the
+    /// first host carrying it).
+    #[must_use]
+    pub fn from_labels(labels: [u8; MAX_HOSTS]) -> Self {
+        let mut canonical = [0_u8; MAX_HOSTS];
+        for (i, label) in labels.iter().enumerate() {
+            let first = labels.iter().position(|l| l == label).unwrap_or(i);
+            canonical[i] = u8::try_from(first).unwrap_or(0);
+        }
+        Self(canonical)
+    }
+
+    /// The canonical labels.
+    #[must_use]
+    pub fn labels(&self) -> [u8; MAX_HOSTS] {
+        self.0
+    }
+
+    /// Whether this split separates anything among the first `hosts` hosts.
+    #[must_use]
+    pub fn separates(&self, hosts: usize) -> bool {
+        self.0.iter().take(hosts).any(|&l| l != 0)
+    }
+
+    /// The groups among `topology`'s hosts, as text: `{db1} | {db2, db3}`.
+    #[must_use]
+    pub fn describe(&self, topology: &Topology) -> String {
+        let mut groups: Vec<Vec<&str>> = Vec::new();
+        let mut labels: Vec<u8> = Vec::new();
+        for h in topology.host_ids() {
+            let label = self.0[h.index()];
+            match labels.iter().position(|&l| l == label) {
+                Some(i) => groups[i].push(topology.host_name(h).as_str()),
+                None => {
+                    labels.push(label);
+                    groups.push(vec![topology.host_name(h).as_str()]);
+                }
+            }
+        }
+        groups
+            .iter()
+            .map(|g| format!("{{{}}}", g.join(", ")))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+}
+
+/// A fault or world event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Fault {
+    /// The host goes down: everything on it stops. Its data stays.
+    HostCrash(HostId),
+    /// The host comes back with the processes an install starts at boot: manager, connector,
+    /// dataserver, the cluster replicator (OFFLINE:NORMAL, for its manager to bring online)
+    /// and a cross-site replicator (online). **Modelling decision**: Tungsten is installed with
+    /// boot scripts, so "a host comes back" means its services come back too.
+    HostRestart(HostId),
+    /// A process stops (crash or kill).
+    Stop(HostId, Process),
+    /// A stopped process starts again on a host that is up.
+    Start(HostId, Process),
+    /// The cluster replicator hits an error: ONLINE → OFFLINE:ERROR.
+    ReplicatorError(HostId),
+    /// The network splits into groups.
+    Partition(Split),
+    /// The network heals.
+    Heal,
+    /// A client writes through the connectors to the master on `host`: its seqno advances by
+    /// one. Refused unless `host` is a writable master.
+    Write(HostId),
+    /// Something writes into `host`'s dataserver behind replication's back (a direct write on a
+    /// slave, a conflicting write on another site): its data drifts. Refused when it already
+    /// has.
+    Drift(HostId),
+    /// The cluster replicator of `host` catches up with its master: it applies every event the
+    /// master has (if its own position is in the master's history; otherwise it stops with an
+    /// error). Refused when already caught up or not replicating.
+    CatchUp(HostId),
+    /// The cross-site replicator of `host` catches up with the master of the site it reads.
+    CrossSiteCatchUp(HostId),
+}

@@ -1,0 +1,702 @@
+//! cctrl commands: the rules documented on [`crate::command::CctrlCommand`].
+
+use super::context::{Ctx, Subject};
+use super::effect::Effect;
+use super::input::{CctrlOp, ReplicatorOp};
+use super::rejection::Refusal;
+use crate::command::{DatasourceAction, Lifecycle};
+use crate::model::{
+    DataSourceRole, DsEntry, DsState, FailCause, HostId, HostSet, ManagerView, PolicyMode,
+    ReplicatorRole, ServiceId, ShunCause,
+};
+
+/// The session's service and the group of managers the command reaches.
+struct Session {
+    service: ServiceId,
+    group: HostSet,
+    rep: HostId,
+}
+
+fn session(ctx: &Ctx<'_, '_>, at: HostId) -> Result<Session, Refusal> {
+    if !(ctx.topology.host(at).has_manager() && ctx.state.manager_running(at)) {
+        return Err(Refusal::NoManager { host: at });
+    }
+    let service = ctx.state.session(at).service;
+    let group = ctx.group(service, at);
+    let rep = group.first().ok_or(Refusal::NoManager { host: at })?;
+    Ok(Session {
+        service,
+        group,
+        rep,
+    })
+}
+
+pub(crate) fn apply(
+    ctx: &mut Ctx<'_, '_>,
+    at: HostId,
+    op: CctrlOp,
+) -> Result<Option<Subject>, Refusal> {
+    if let CctrlOp::SetForce(on) = op {
+        let session = ctx
+            .state
+            .sessions
+            .get_mut(at.index())
+            .ok_or(Refusal::NoManager { host: at })?;
+        if session.force == on {
+            return Err(Refusal::NoChange {
+                host: Some(at),
+                already: "has its session's force flag so",
+            });
+        }
+        session.force = on;
+        ctx.emit(Effect::Force { host: at, on });
+        return Ok(None);
+    }
+    if let CctrlOp::Use(service) = op {
+        let session = ctx
+            .state
+            .sessions
+            .get_mut(at.index())
+            .ok_or(Refusal::NoManager { host: at })?;
+        if session.service == service {
+            return Err(Refusal::NoChange {
+                host: Some(at),
+                already: "uses that service already",
+            });
+        }
+        session.service = service;
+        ctx.emit(Effect::Use { host: at, service });
+        return Ok(None);
+    }
+    let s = session(ctx, at)?;
+    let Some(mut view) = ctx.view_of(s.group) else {
+        return Err(Refusal::NoManager { host: at });
+    };
+    let subject = match op {
+        CctrlOp::SetPolicy(policy) => {
+            if view.policy == policy {
+                return Err(Refusal::NoChange {
+                    host: None,
+                    already: "the policy is that already",
+                });
+            }
+            view.policy = policy;
+            ctx.emit(Effect::Policy {
+                service: s.service,
+                to: policy,
+            });
+            None
+        }
+        CctrlOp::Datasource(h, action) => datasource(ctx, &s, &mut view, at, h, action)?,
+        CctrlOp::Replicator(h, action) => replicator(ctx, &s, at, h, action)?,
+        CctrlOp::Router(target, online) => {
+            router(ctx, &s, target, online)?;
+            None
+        }
+        CctrlOp::Recover => {
+            recover_all(ctx, &s, &mut view, at)?;
+            None
+        }
+        CctrlOp::RecoverMasterUsing(h) => {
+            recover_master_using(ctx, &s, &mut view, at, h)?;
+            Some(Subject(h))
+        }
+        CctrlOp::Switch(target) => {
+            switch(ctx, &s, &mut view, at, target)?;
+            None
+        }
+        CctrlOp::Failover(target) => {
+            failover(ctx, &s, &mut view, at, target)?;
+            None
+        }
+        CctrlOp::Heartbeat => {
+            let master = ctx
+                .online_master(&view, s.service, None)
+                .ok_or(Refusal::NoMaster { service: s.service })?;
+            ctx.write(master, true)?;
+            None
+        }
+        CctrlOp::Inspect | CctrlOp::SetForce(_) | CctrlOp::Use(_) => None,
+    };
+    ctx.set_view(s.group, &view);
+    Ok(subject)
+}
+
+/// `h` must be a datasource of the session's service that the group reaches, with its manager
+/// and dataserver running.
+fn reachable_datasource(ctx: &Ctx<'_, '_>, s: &Session, h: HostId) -> Result<(), Refusal> {
+    if !ctx.topology.host(h).is_datasource() {
+        return Err(Refusal::NotADatasource { host: h });
+    }
+    if !ctx.host(h).up {
+        return Err(Refusal::HostDown { host: h });
+    }
+    if !(ctx.state.reachable(s.rep, h) && ctx.host(h).manager) {
+        return Err(Refusal::Unreachable { host: h });
+    }
+    if !ctx.host(h).dataserver {
+        return Err(Refusal::DataServerStopped { host: h });
+    }
+    Ok(())
+}
+
+/// What a `datasource <ds> <action>` rule reads: the session, where it was typed, the
+/// datasource and its entry in the view before the command.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    s: &'a Session,
+    at: HostId,
+    h: HostId,
+    entry: DsEntry,
+}
+
+fn wrong(h: HostId, found: DsState, expected: &'static str) -> Refusal {
+    Refusal::WrongState {
+        host: h,
+        found,
+        expected,
+    }
+}
+
+fn datasource(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    at: HostId,
+    h: HostId,
+    action: DatasourceAction,
+) -> Result<Option<Subject>, Refusal> {
+    if !ctx.topology.host(h).is_datasource() {
+        return Err(Refusal::NotADatasource { host: h });
+    }
+    let entry = view.entry(h);
+    let target = Target { s, at, h, entry };
+    match action {
+        DatasourceAction::Online => ds_online(ctx, view, &target)?,
+        DatasourceAction::Offline => ds_offline(ctx, view, &target)?,
+        DatasourceAction::Shun => ds_shun(ctx, view, &target)?,
+        DatasourceAction::Welcome => ds_welcome(ctx, view, &target)?,
+        DatasourceAction::Recover => ds_recover(ctx, view, &target)?,
+        DatasourceAction::Fail => ds_fail(ctx, view, &target)?,
+        DatasourceAction::Slave => ds_slave(ctx, view, &target)?,
+        DatasourceAction::Master => ds_master(ctx, view, &target)?,
+        DatasourceAction::Restore => ds_restore(ctx, view, &target)?,
+        DatasourceAction::Backup => ds_backup(ctx, view, &target)?,
+        DatasourceAction::Drain(_) => {
+            if entry.state != DsState::Online {
+                return Err(wrong(h, entry.state, "ONLINE"));
+            }
+        }
+    }
+    Ok(Some(Subject(h)))
+}
+
+/// `datasource <d> recover`: checks first, then changes, so a refusal changes nothing.
+fn recover_one(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    at: HostId,
+    d: HostId,
+) -> Result<(), Refusal> {
+    reachable_datasource(ctx, s, d)?;
+    if !ctx.host(d).replicator.running {
+        return Err(Refusal::ReplicatorStopped {
+            host: d,
+            install: super::input::Install::Cluster,
+        });
+    }
+    let master = ctx
+        .online_master(view, s.service, Some(d))
+        .ok_or(Refusal::NoMaster { service: s.service })?;
+    if ctx.rules.orphans && !ctx.in_history(d, master) {
+        return Err(Refusal::Orphaned { host: d, master });
+    }
+    ctx.require_quorum(s.service, s.group, at)?;
+    if view.entry(d).role != DataSourceRole::Slave {
+        ctx.set_role(view, d, DataSourceRole::Slave);
+    }
+    ctx.set_state(view, d, DsState::Offline);
+    ctx.repoint(d, ReplicatorRole::Slave, Some(master));
+    if !ctx.host(d).replicator.is_online() {
+        let _ = ctx.replicator_online(d);
+    }
+    Ok(())
+}
+
+fn replicator(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    at: HostId,
+    h: HostId,
+    op: ReplicatorOp,
+) -> Result<Option<Subject>, Refusal> {
+    if !ctx.topology.host(h).is_datasource() {
+        return Err(Refusal::NotADatasource { host: h });
+    }
+    if !ctx.host(h).up {
+        return Err(Refusal::HostDown { host: h });
+    }
+    if !(ctx.state.reachable(s.rep, h) && ctx.host(h).manager) {
+        return Err(Refusal::Unreachable { host: h });
+    }
+    let role = ctx.host(h).replicator.role;
+    match op {
+        ReplicatorOp::Online => {
+            if role == ReplicatorRole::Master {
+                ctx.may_extract(h)?;
+                ctx.require_quorum(s.service, s.group, at)?;
+            }
+            ctx.replicator_online(h)?;
+        }
+        ReplicatorOp::Offline => ctx.replicator_offline(h)?,
+        ReplicatorOp::Master => {
+            ctx.require_quorum(s.service, s.group, at)?;
+            ctx.replicator_setrole(h, ReplicatorRole::Master, None)?;
+        }
+        ReplicatorOp::Slave(master) => {
+            let view = ctx.view_of(s.group).unwrap_or_default();
+            let master = master
+                .or_else(|| ctx.online_master(&view, s.service, Some(h)))
+                .ok_or(Refusal::NoMaster { service: s.service })?;
+            if master == h {
+                return Err(Refusal::ReplicatorRole {
+                    host: h,
+                    found: role,
+                    expected: "a master other than itself",
+                });
+            }
+            ctx.require_quorum(s.service, s.group, at)?;
+            ctx.replicator_setrole(h, ReplicatorRole::Slave, Some(master))?;
+        }
+        ReplicatorOp::Relay(source) => {
+            ctx.require_quorum(s.service, s.group, at)?;
+            ctx.replicator_setrole(h, ReplicatorRole::Relay, source)?;
+        }
+        ReplicatorOp::Process(Lifecycle::Start) => ctx.replicator_start(h)?,
+        ReplicatorOp::Process(Lifecycle::Stop) => ctx.replicator_stop(h)?,
+        ReplicatorOp::Process(Lifecycle::Restart) => {
+            let _ = ctx.replicator_stop(h);
+            ctx.replicator_start(h)?;
+        }
+    }
+    Ok(Some(Subject(h)))
+}
+
+fn router(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    target: Option<HostId>,
+    online: bool,
+) -> Result<(), Refusal> {
+    let hosts: Vec<HostId> = match target {
+        Some(h) => {
+            if !ctx.topology.host(h).connector || !ctx.host(h).connector.running {
+                return Err(Refusal::NoChange {
+                    host: Some(h),
+                    already: "runs no connector",
+                });
+            }
+            if !ctx.state.reachable(s.rep, h) {
+                return Err(Refusal::Unreachable { host: h });
+            }
+            vec![h]
+        }
+        None => ctx
+            .topology
+            .hosts_of(s.service)
+            .filter(|&h| {
+                ctx.topology.host(h).connector
+                    && ctx.host(h).connector.running
+                    && ctx.state.reachable(s.rep, h)
+            })
+            .collect(),
+    };
+    let mut changed = false;
+    for h in hosts {
+        if ctx.host(h).connector.online != online {
+            ctx.host_mut(h).connector.online = online;
+            ctx.emit(Effect::Router { host: h, online });
+            changed = true;
+        }
+    }
+    if changed {
+        Ok(())
+    } else {
+        Err(Refusal::NoChange {
+            host: target,
+            already: if online {
+                "every connector addressed is ONLINE already"
+            } else {
+                "every connector addressed is OFFLINE already"
+            },
+        })
+    }
+}
+
+/// `switch [to <ds>]`: demote, flush, promote, old master online as a slave.
+fn switch(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    at: HostId,
+    target: Option<HostId>,
+) -> Result<(), Refusal> {
+    let master = ctx
+        .online_master(view, s.service, None)
+        .ok_or(Refusal::NoMaster { service: s.service })?;
+    reachable_datasource(ctx, s, master)?;
+    let r = ctx.host(master).replicator;
+    if !(r.is_online() && r.role == ReplicatorRole::Master) {
+        return Err(Refusal::ReplicatorState {
+            host: master,
+            install: super::input::Install::Cluster,
+            found: r.state,
+            expected: "ONLINE as master, so that the switch can flush",
+        });
+    }
+    let new = ctx.pick_target(view, s.service, s.rep, Some(master), target)?;
+    if !ctx.in_history(new, master) {
+        return Err(Refusal::NotEligible {
+            host: new,
+            why: super::rejection::Ineligible::Diverged,
+        });
+    }
+    ctx.require_quorum(s.service, s.group, at)?;
+    let policy = view.policy;
+    if policy != PolicyMode::Maintenance {
+        ctx.emit(Effect::PolicyStep {
+            service: s.service,
+            from: policy,
+            to: PolicyMode::Maintenance,
+        });
+    }
+    // Flush: the target applies every event of the master.
+    ctx.emit(Effect::Flush { host: master });
+    let history = ctx.state.history;
+    let pos = ctx.host(master).data.pos.map(|p| history.canonical(p));
+    let data = &mut ctx.host_mut(new).data;
+    data.pos = pos;
+    data.writing = None;
+    // Demote the master, promote the target, the prior master back online as a slave.
+    ctx.set_role(view, master, DataSourceRole::Slave);
+    ctx.set_state(view, master, DsState::Offline);
+    let _ = ctx.replicator_offline(master);
+    ctx.repoint(master, ReplicatorRole::Slave, Some(new));
+    ctx.promote(view, s.service, s.rep, new, None);
+    ctx.set_state(view, master, DsState::Online);
+    let _ = ctx.replicator_online(master);
+    if policy != PolicyMode::Maintenance {
+        ctx.emit(Effect::PolicyStep {
+            service: s.service,
+            from: PolicyMode::Maintenance,
+            to: policy,
+        });
+    }
+    ctx.emit(Effect::Switched { host: new });
+    Ok(())
+}
+
+fn recover_all(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    at: HostId,
+) -> Result<(), Refusal> {
+    let mut recovered = 0;
+    let mut first_refusal = None;
+    for d in ctx.topology.datasources_of(s.service).collect::<Vec<_>>() {
+        if !matches!(
+            view.entry(d).state,
+            DsState::Shunned(_) | DsState::Failed(_)
+        ) {
+            continue;
+        }
+        match recover_one(ctx, s, view, at, d) {
+            Ok(()) => recovered += 1,
+            Err(r) => {
+                first_refusal.get_or_insert(r);
+            }
+        }
+    }
+    if recovered == 0 {
+        return Err(first_refusal.unwrap_or(Refusal::NoChange {
+            host: None,
+            already: "no datasource is SHUNNED or FAILED",
+        }));
+    }
+    Ok(())
+}
+
+fn recover_master_using(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    at: HostId,
+    h: HostId,
+) -> Result<(), Refusal> {
+    if let Some(master) = ctx.online_master(view, s.service, None) {
+        return Err(Refusal::MasterOnline {
+            service: s.service,
+            master,
+        });
+    }
+    reachable_datasource(ctx, s, h)?;
+    if !ctx.host(h).replicator.running {
+        return Err(Refusal::ReplicatorStopped {
+            host: h,
+            install: super::input::Install::Cluster,
+        });
+    }
+    if ctx.rules.single_extractor {
+        if let Some(extractor) = ctx.other_extractor(h) {
+            return Err(Refusal::OtherExtractor { host: h, extractor });
+        }
+        if let Some(master) = ctx.hidden_master(h) {
+            return Err(Refusal::HiddenMaster { host: h, master });
+        }
+    }
+    ctx.require_quorum(s.service, s.group, at)?;
+    ctx.promote(view, s.service, s.rep, h, None);
+    Ok(())
+}
+
+fn failover(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    at: HostId,
+    target: Option<HostId>,
+) -> Result<(), Refusal> {
+    if let Some(master) = ctx.online_master(view, s.service, None) {
+        return Err(Refusal::MasterOnline {
+            service: s.service,
+            master,
+        });
+    }
+    let failed = ctx.topology.datasources_of(s.service).find(|&d| {
+        view.entry(d).role == DataSourceRole::Master
+            && matches!(view.entry(d).state, DsState::Failed(_))
+    });
+    let Some(failed) = failed else {
+        return Err(Refusal::NoMaster { service: s.service });
+    };
+    let new = ctx.pick_target(view, s.service, s.rep, Some(failed), target)?;
+    ctx.require_quorum(s.service, s.group, at)?;
+    ctx.promote(view, s.service, s.rep, new, Some(failed));
+    Ok(())
+}
+
+fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Result<(), Refusal> {
+    let Target { s, at, h, entry } = *c;
+    match entry.state {
+        DsState::Offline => {}
+        DsState::Online => {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "is ONLINE already",
+            });
+        }
+        DsState::Shunned(_) => {
+            return Err(wrong(
+                h,
+                entry.state,
+                "OFFLINE: a SHUNNED datasource comes back with `welcome` or `recover`",
+            ));
+        }
+        DsState::Failed(_) => {
+            return Err(wrong(
+                h,
+                entry.state,
+                "OFFLINE: a FAILED datasource comes back with `recover`",
+            ));
+        }
+    }
+    reachable_datasource(ctx, s, h)?;
+    if entry.role == DataSourceRole::Master
+        && ctx.rules.one_online_master
+        && let Some(master) = ctx.online_master(view, s.service, Some(h))
+    {
+        return Err(Refusal::OtherMaster { host: h, master });
+    }
+    let replicator = ctx.host(h).replicator.role;
+    if entry.role == DataSourceRole::Master && replicator != ReplicatorRole::Master {
+        return Err(Refusal::ReplicatorRole {
+            host: h,
+            found: replicator,
+            expected: "master: a master goes ONLINE only with its replicator in master role (`replicator <ds> master` first)",
+        });
+    }
+    ctx.require_quorum(s.service, s.group, at)?;
+    ctx.set_state(view, h, DsState::Online);
+    Ok(())
+}
+
+fn ds_offline(
+    ctx: &mut Ctx<'_, '_>,
+    view: &mut ManagerView,
+    c: &Target<'_>,
+) -> Result<(), Refusal> {
+    let Target { h, entry, .. } = *c;
+    match entry.state {
+        DsState::Online | DsState::Failed(_) => {}
+        DsState::Offline => {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "is OFFLINE already",
+            });
+        }
+        DsState::Shunned(_) => return Err(wrong(h, entry.state, "ONLINE or FAILED")),
+    }
+    ctx.set_state(view, h, DsState::Offline);
+    Ok(())
+}
+
+fn ds_shun(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Result<(), Refusal> {
+    let Target { h, entry, .. } = *c;
+    if matches!(entry.state, DsState::Shunned(_)) {
+        return Err(Refusal::NoChange {
+            host: Some(h),
+            already: "is SHUNNED already",
+        });
+    }
+    ctx.set_state(view, h, DsState::Shunned(ShunCause::Manual));
+    Ok(())
+}
+
+fn ds_welcome(
+    ctx: &mut Ctx<'_, '_>,
+    view: &mut ManagerView,
+    c: &Target<'_>,
+) -> Result<(), Refusal> {
+    let Target { s, at, h, entry } = *c;
+    if !matches!(entry.state, DsState::Shunned(_)) {
+        return Err(wrong(h, entry.state, "SHUNNED"));
+    }
+    ctx.require_quorum(s.service, s.group, at)?;
+    ctx.set_state(view, h, DsState::Offline);
+    Ok(())
+}
+
+fn ds_recover(
+    ctx: &mut Ctx<'_, '_>,
+    view: &mut ManagerView,
+    c: &Target<'_>,
+) -> Result<(), Refusal> {
+    let Target { s, at, h, entry } = *c;
+    if !matches!(entry.state, DsState::Shunned(_) | DsState::Failed(_)) {
+        return Err(wrong(h, entry.state, "SHUNNED or FAILED"));
+    }
+    recover_one(ctx, s, view, at, h)?;
+    Ok(())
+}
+
+fn ds_fail(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Result<(), Refusal> {
+    let Target { h, entry, .. } = *c;
+    match entry.state {
+        DsState::Online | DsState::Offline => {}
+        DsState::Failed(_) => {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "is FAILED already",
+            });
+        }
+        DsState::Shunned(_) => return Err(wrong(h, entry.state, "ONLINE or OFFLINE")),
+    }
+    ctx.set_state(view, h, DsState::Failed(FailCause::Operator));
+    Ok(())
+}
+
+fn ds_slave(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Result<(), Refusal> {
+    let Target { h, entry, .. } = *c;
+    if entry.state == DsState::Online {
+        return Err(wrong(h, entry.state, "OFFLINE, FAILED or SHUNNED"));
+    }
+    if entry.role == DataSourceRole::Slave {
+        return Err(Refusal::NoChange {
+            host: Some(h),
+            already: "is a slave already",
+        });
+    }
+    ctx.set_role(view, h, DataSourceRole::Slave);
+    Ok(())
+}
+
+fn ds_master(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Result<(), Refusal> {
+    let Target { s, at, h, entry } = *c;
+    if entry.state == DsState::Online {
+        return Err(wrong(h, entry.state, "not ONLINE (take it offline first)"));
+    }
+    if entry.role == DataSourceRole::Master {
+        return Err(Refusal::NoChange {
+            host: Some(h),
+            already: "is a master already",
+        });
+    }
+    if ctx.rules.one_online_master
+        && let Some(master) = ctx.online_master(view, s.service, Some(h))
+    {
+        return Err(Refusal::OtherMaster { host: h, master });
+    }
+    if view.policy != PolicyMode::Maintenance && !ctx.state.session(at).force {
+        return Err(Refusal::NeedsMaintenance {
+            service: s.service,
+            found: view.policy,
+        });
+    }
+    ctx.require_quorum(s.service, s.group, at)?;
+    ctx.set_role(view, h, DataSourceRole::Master);
+    Ok(())
+}
+
+fn ds_restore(
+    ctx: &mut Ctx<'_, '_>,
+    _view: &mut ManagerView,
+    c: &Target<'_>,
+) -> Result<(), Refusal> {
+    let Target { s, h, entry, .. } = *c;
+    if entry.state == DsState::Online {
+        return Err(wrong(
+            h,
+            entry.state,
+            "not ONLINE (take it offline or shun it first)",
+        ));
+    }
+    reachable_datasource(ctx, s, h)?;
+    let r = ctx.host(h).replicator;
+    if r.is_online() {
+        return Err(Refusal::ReplicatorState {
+            host: h,
+            install: super::input::Install::Cluster,
+            found: r.state,
+            expected: "offline (`replicator <ds> offline` first)",
+        });
+    }
+    if let Some(slave) = ctx.slave_of(h) {
+        return Err(Refusal::ServesSlaves { host: h, slave });
+    }
+    let data = &mut ctx.host_mut(h).data;
+    data.pos = None;
+    data.writing = None;
+    ctx.emit(Effect::Provisioned {
+        target: h,
+        source: h,
+    });
+    Ok(())
+}
+
+fn ds_backup(
+    ctx: &mut Ctx<'_, '_>,
+    _view: &mut ManagerView,
+    c: &Target<'_>,
+) -> Result<(), Refusal> {
+    let Target { s, h, .. } = *c;
+    reachable_datasource(ctx, s, h)?;
+    if !ctx.host(h).replicator.running {
+        return Err(Refusal::ReplicatorStopped {
+            host: h,
+            install: super::input::Install::Cluster,
+        });
+    }
+    Ok(())
+}

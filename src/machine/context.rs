@@ -1,0 +1,204 @@
+//! The working context of one transition: the topology, the next state being built, the
+//! rules, and where effects go; with the helpers every handler shares.
+
+use super::effect::{Effect, Finding};
+use super::invariant::writable_masters;
+use super::rejection::Refusal;
+use super::{Observer, Rules};
+use crate::model::{
+    DataSourceRole, DsEntry, DsState, HostId, HostSet, HostState, ManagerView, ServiceId, State,
+    Topology,
+};
+
+pub(crate) struct Ctx<'t, 'o> {
+    pub(crate) topology: &'t Topology,
+    pub(crate) state: State,
+    pub(crate) rules: Rules,
+    out: &'o mut dyn Observer,
+}
+
+/// What a command changed that the managers might put back.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Subject(pub(crate) HostId);
+
+impl<'t, 'o> Ctx<'t, 'o> {
+    pub(crate) fn new(
+        topology: &'t Topology,
+        state: &State,
+        rules: Rules,
+        out: &'o mut dyn Observer,
+    ) -> Self {
+        Self {
+            topology,
+            state: *state,
+            rules,
+            out,
+        }
+    }
+
+    pub(crate) fn emit(&mut self, effect: Effect) {
+        self.out.effect(effect);
+    }
+
+    pub(crate) fn find(&mut self, finding: Finding) {
+        self.out.finding(finding);
+    }
+
+    pub(crate) fn host(&self, h: HostId) -> &HostState {
+        self.state.host(h)
+    }
+
+    pub(crate) fn host_mut(&mut self, h: HostId) -> &mut HostState {
+        let last = self.state.hosts.len() - 1;
+        &mut self.state.hosts[h.index().min(last)]
+    }
+
+    pub(crate) fn service_of(&self, h: HostId) -> ServiceId {
+        self.topology.host(h).service
+    }
+
+    /// The running managers of `service` that `from` reaches.
+    pub(crate) fn group(&self, service: ServiceId, from: HostId) -> HostSet {
+        self.topology
+            .hosts_of(service)
+            .filter(|&m| {
+                self.topology.host(m).has_manager()
+                    && self.state.manager_running(m)
+                    && self.state.reachable(from, m)
+            })
+            .collect()
+    }
+
+    /// The view a group holds (its first member's; the engine keeps members equal).
+    pub(crate) fn view_of(&self, group: HostSet) -> Option<ManagerView> {
+        group.first().map(|m| *self.state.view(m))
+    }
+
+    /// Give every member of `group` the view `view`.
+    pub(crate) fn set_view(&mut self, group: HostSet, view: &ManagerView) {
+        for m in group.iter() {
+            if let Some(slot) = self.state.views.get_mut(m.index()) {
+                *slot = *view;
+            }
+        }
+    }
+
+    /// Whether `d` is healthy as seen from a group whose first member is `rep`: reachable,
+    /// its manager running, its dataserver running.
+    pub(crate) fn healthy(&self, rep: HostId, d: HostId) -> bool {
+        self.state.reachable(rep, d) && self.host(d).manager && self.host(d).dataserver
+    }
+
+    /// The datasource ONLINE as master in `view`, other than `except`.
+    pub(crate) fn online_master(
+        &self,
+        view: &ManagerView,
+        service: ServiceId,
+        except: Option<HostId>,
+    ) -> Option<HostId> {
+        self.topology
+            .datasources_of(service)
+            .filter(|&h| Some(h) != except)
+            .find(|&h| view.entry(h).is_online_master())
+    }
+
+    /// Change `host`'s state in `view`, reporting it.
+    pub(crate) fn set_state(&mut self, view: &mut ManagerView, host: HostId, to: DsState) {
+        if let Some(entry) = view.entry_mut(host)
+            && entry.state != to
+        {
+            entry.state = to;
+            self.emit(Effect::State { host, to });
+        }
+    }
+
+    /// Change `host`'s role in `view`, reporting it. A change to or from master starts a new
+    /// writing epoch on the next write.
+    pub(crate) fn set_role(&mut self, view: &mut ManagerView, host: HostId, to: DataSourceRole) {
+        let Some(entry) = view.entry_mut(host) else {
+            return;
+        };
+        let from = entry.role;
+        if from != to {
+            entry.role = to;
+            self.host_mut(host).data.writing = None;
+            self.emit(Effect::Role { host, from, to });
+        }
+    }
+
+    /// `Ok` if the group `group` of `service` has quorum, or the session on `at` is forced (then
+    /// the assumption is recorded), or the quorum rule is off.
+    pub(crate) fn require_quorum(
+        &mut self,
+        service: ServiceId,
+        group: HostSet,
+        at: HostId,
+    ) -> Result<(), Refusal> {
+        let Some(rep) = group.first() else {
+            return Err(Refusal::NoManager { host: at });
+        };
+        let members = self.state.quorum_members(self.topology, service, rep);
+        if !self.rules.quorum || State::has_quorum(self.topology, service, &members) {
+            return Ok(());
+        }
+        let unreachable: HostSet = self
+            .topology
+            .datasources_of(service)
+            .filter(|&d| !members.contains(&d))
+            .collect();
+        if self.state.session(at).force {
+            self.find(Finding::Forced {
+                service,
+                unreachable,
+            });
+            return Ok(());
+        }
+        let total = self.topology.datasources_of(service).count();
+        let db = members
+            .iter()
+            .filter(|&&m| self.topology.host(m).is_datasource())
+            .count();
+        Err(Refusal::NoQuorum {
+            service,
+            members: u8::try_from(db).unwrap_or(u8::MAX),
+            majority: u8::try_from(total / 2 + 1).unwrap_or(u8::MAX),
+            unreachable,
+        })
+    }
+
+    /// Warn when the command's subject was changed by the command and put back by the
+    /// managers' reactions.
+    pub(crate) fn report_undone(
+        &mut self,
+        before: &State,
+        acted: &State,
+        subject: Subject,
+        origin: HostId,
+    ) {
+        let Subject(h) = subject;
+        let service = self.service_of(h);
+        let group = self.group(service, origin);
+        let Some(rep) = group.first() else { return };
+        let snapshot = |s: &State| -> (DsEntry, bool, crate::model::ReplicatorState) {
+            let r = s.host(h).replicator;
+            (s.view(rep).entry(h), r.running, r.state)
+        };
+        let (b, a, now) = (snapshot(before), snapshot(acted), snapshot(&self.state));
+        if a != b && now == b {
+            let policy = self.state.view(rep).policy;
+            self.find(Finding::Undone { host: h, policy });
+        }
+    }
+
+    /// Warn when a service that had a writable master has none after the transition.
+    pub(crate) fn report_availability(&mut self, before: &State) {
+        let all = HostSet::of(self.topology.host_ids());
+        for service in self.topology.physical_services() {
+            let had = !writable_masters(self.topology, before, service, all).is_empty();
+            let has = !writable_masters(self.topology, &self.state, service, all).is_empty();
+            if had && !has {
+                self.find(Finding::NoWritableMaster { service });
+            }
+        }
+    }
+}

@@ -1,0 +1,463 @@
+//! What a transition did (effects) and what it should make an operator think twice about
+//! (findings). Both are `Copy` data over ids; `render` puts them in words with the topology's
+//! names, in the words Tungsten prints where the documents show them.
+
+use serde::{Deserialize, Serialize};
+
+use super::input::Install;
+use super::invariant::Violation;
+use crate::fault::{Process, Split};
+use crate::ls::state_text;
+use crate::model::{
+    DataSourceRole, DsState, HostId, HostSet, PolicyMode, ReplicatorRole, ReplicatorState,
+    ServiceId, ShunCause, Topology,
+};
+
+/// Something a transition did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Effect {
+    /// `policy mode is now <MODE>`.
+    Policy {
+        /// The service.
+        service: ServiceId,
+        /// The new policy.
+        to: PolicyMode,
+    },
+    /// `SET POLICY: AUTOMATIC => MAINTENANCE` (inside switch, failover, recover).
+    PolicyStep {
+        /// The service.
+        service: ServiceId,
+        /// Before.
+        from: PolicyMode,
+        /// After.
+        to: PolicyMode,
+    },
+    /// The session's force flag changed.
+    Force {
+        /// The session's host.
+        host: HostId,
+        /// On or off.
+        on: bool,
+    },
+    /// The session now works on another service.
+    Use {
+        /// The session's host.
+        host: HostId,
+        /// The service.
+        service: ServiceId,
+    },
+    /// A datasource's state changed in a view: `DataSource 'db2' is now OFFLINE`,
+    /// `DataSource 'host3' set to SHUNNED`.
+    State {
+        /// The datasource.
+        host: HostId,
+        /// The new state.
+        to: DsState,
+    },
+    /// A datasource's role changed: `SETTING THE ROLE OF DATASOURCE 'db3@alpha' FROM 'master'
+    /// TO 'slave'`.
+    Role {
+        /// The datasource.
+        host: HostId,
+        /// Before.
+        from: DataSourceRole,
+        /// After.
+        to: DataSourceRole,
+    },
+    /// A replicator's state changed.
+    Replicator {
+        /// The host.
+        host: HostId,
+        /// Which install.
+        install: Install,
+        /// The new state.
+        to: ReplicatorState,
+    },
+    /// A replicator's role or master changed.
+    ReplicatorRole {
+        /// The host.
+        host: HostId,
+        /// The new role.
+        role: ReplicatorRole,
+        /// The master it replicates from.
+        master: Option<HostId>,
+    },
+    /// A process started or stopped.
+    Process {
+        /// The host.
+        host: HostId,
+        /// Which process.
+        process: Process,
+        /// Which install (for a replicator).
+        install: Install,
+        /// Running now or not.
+        running: bool,
+    },
+    /// A connector was put online or offline.
+    Router {
+        /// The connector's host.
+        host: HostId,
+        /// Online now or not.
+        online: bool,
+    },
+    /// A manager group lost quorum: `CONCLUSION: I AM IN A NON-PRIMARY PARTITION OF 1 MEMBERS
+    /// OUT OF A REQUIRED MAJORITY SIZE OF 2`.
+    QuorumLost {
+        /// The service.
+        service: ServiceId,
+        /// The group's coordinator.
+        host: HostId,
+        /// DB members it reaches.
+        members: u8,
+        /// The majority needed.
+        majority: u8,
+        /// Active witnesses it reaches.
+        witnesses: u8,
+    },
+    /// A manager group has quorum again.
+    QuorumRegained {
+        /// The service.
+        service: ServiceId,
+        /// The group's coordinator.
+        host: HostId,
+        /// DB members it reaches.
+        members: u8,
+    },
+    /// A failover or switch chose a datasource: `SELECTED SLAVE: db3@alpha`.
+    Selected {
+        /// The datasource.
+        host: HostId,
+    },
+    /// `FLUSH TRANSACTIONS ON CURRENT MASTER 'db1@alpha'`.
+    Flush {
+        /// The master.
+        host: HostId,
+    },
+    /// `PUT THE NEW MASTER 'db3@alpha' ONLINE`.
+    NewMaster {
+        /// The new master.
+        host: HostId,
+    },
+    /// `SWITCH TO 'db3@alpha' WAS SUCCESSFUL`.
+    Switched {
+        /// The new master.
+        host: HostId,
+    },
+    /// A failover completed (the model's words).
+    FailedOver {
+        /// The old master, if one was failed.
+        from: Option<HostId>,
+        /// The new master.
+        to: HostId,
+    },
+    /// The replicator of `host` stopped with an error: its position is not in its master's
+    /// history.
+    Diverged {
+        /// The slave.
+        host: HostId,
+        /// Its master.
+        master: HostId,
+    },
+    /// Data copied from `source` into `target`.
+    Provisioned {
+        /// The target.
+        target: HostId,
+        /// The source.
+        source: HostId,
+    },
+    /// A replicator's service was reset.
+    Reset {
+        /// The host.
+        host: HostId,
+        /// Which install.
+        install: Install,
+    },
+    /// A client write, or a heartbeat, reached the master: its last seqno.
+    Write {
+        /// The master.
+        host: HostId,
+        /// Its new last seqno.
+        seqno: u64,
+    },
+    /// A replicator applied its master's events.
+    CaughtUp {
+        /// The host.
+        host: HostId,
+        /// Which install.
+        install: Install,
+        /// Its new last seqno.
+        seqno: Option<u64>,
+    },
+    /// A host went down or came up.
+    Host {
+        /// The host.
+        host: HostId,
+        /// Up now or not.
+        up: bool,
+    },
+    /// The network split.
+    Partition(Split),
+    /// The network healed.
+    Heal,
+    /// A host's data drifted.
+    Drift {
+        /// The host.
+        host: HostId,
+    },
+    /// The model does not know this step.
+    NotModelled,
+}
+
+fn at(topology: &Topology, host: HostId) -> String {
+    format!(
+        "'{}@{}'",
+        topology.host_name(host),
+        topology.service_name(topology.host(host).service)
+    )
+}
+
+fn install_word(install: Install) -> &'static str {
+    match install {
+        Install::Cluster => "",
+        Install::CrossSite => " (cross-site)",
+    }
+}
+
+impl Effect {
+    /// The effect in words, with `topology`'s names.
+    #[must_use]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per variant, read as a table"
+    )]
+    pub fn render(&self, topology: &Topology) -> String {
+        let name = |h: HostId| topology.host_name(h).as_str().to_owned();
+        match *self {
+            Self::Policy { to, .. } => format!("policy mode is now {to}"),
+            Self::PolicyStep { from, to, .. } => format!("SET POLICY: {from} => {to}"),
+            Self::Force { on, .. } => format!("force mode is now {on}"),
+            Self::Use { service, .. } => {
+                format!("now using service {}", topology.service_name(service))
+            }
+            Self::State { host, to } => match to {
+                DsState::Shunned(ShunCause::Manual) => {
+                    format!("DataSource '{}' set to SHUNNED", name(host))
+                }
+                other => format!(
+                    "DataSource '{}' is now {}",
+                    name(host),
+                    state_text(topology, host, other)
+                ),
+            },
+            Self::Role { host, from, to } => format!(
+                "SETTING THE ROLE OF DATASOURCE {} FROM '{from}' TO '{to}'",
+                at(topology, host)
+            ),
+            Self::Replicator { host, install, to } => {
+                format!(
+                    "replicator{} on {} is now {to}",
+                    install_word(install),
+                    name(host)
+                )
+            }
+            Self::ReplicatorRole { host, role, master } => match master {
+                Some(m) => format!("replicator on {} is now {role} of {}", name(host), name(m)),
+                None => format!("replicator on {} is now {role}", name(host)),
+            },
+            Self::Process {
+                host,
+                process,
+                install,
+                running,
+            } => format!(
+                "{process}{} on {} {}",
+                install_word(install),
+                name(host),
+                if running { "started" } else { "stopped" }
+            ),
+            Self::Router { host, online } => format!(
+                "connector@{} is now {}",
+                name(host),
+                if online { "ONLINE" } else { "OFFLINE" }
+            ),
+            Self::QuorumLost {
+                members,
+                majority,
+                witnesses,
+                host,
+                ..
+            } => format!(
+                "{}: CONCLUSION: I AM IN A NON-PRIMARY PARTITION OF {members} MEMBERS OUT OF A REQUIRED MAJORITY SIZE OF {majority} AND THERE ARE {witnesses} REACHABLE WITNESSES",
+                name(host)
+            ),
+            Self::QuorumRegained { members, host, .. } => format!(
+                "{}: quorum regained with {members} DB members: in a primary partition again",
+                name(host)
+            ),
+            Self::Selected { host } => format!(
+                "SELECTED SLAVE: {}@{}",
+                name(host),
+                topology.service_name(topology.host(host).service)
+            ),
+            Self::Flush { host } => format!(
+                "FLUSH TRANSACTIONS ON CURRENT MASTER {}",
+                at(topology, host)
+            ),
+            Self::NewMaster { host } => format!("PUT THE NEW MASTER {} ONLINE", at(topology, host)),
+            Self::Switched { host } => format!("SWITCH TO {} WAS SUCCESSFUL", at(topology, host)),
+            Self::FailedOver { from, to } => match from {
+                Some(from) => format!(
+                    "failed over from {} to {}",
+                    at(topology, from),
+                    at(topology, to)
+                ),
+                None => format!("promoted {} to master", at(topology, to)),
+            },
+            Self::Diverged { host, master } => format!(
+                "replicator on {} stopped in OFFLINE:ERROR: it holds events {} does not have",
+                name(host),
+                name(master)
+            ),
+            Self::Provisioned { target, source } => {
+                format!("{} provisioned from {}", name(target), name(source))
+            }
+            Self::Reset { host, install } => {
+                format!(
+                    "replicator{} on {} reset: THL and catalog cleared",
+                    install_word(install),
+                    name(host)
+                )
+            }
+            Self::Write { host, seqno } => format!("write on {}: seqno {seqno}", name(host)),
+            Self::CaughtUp {
+                host,
+                install,
+                seqno,
+            } => match seqno {
+                Some(s) => format!(
+                    "replicator{} on {} caught up to seqno {s}",
+                    install_word(install),
+                    name(host)
+                ),
+                None => format!(
+                    "replicator{} on {} caught up (no events)",
+                    install_word(install),
+                    name(host)
+                ),
+            },
+            Self::Host { host, up } => {
+                format!("host {} is {}", name(host), if up { "up" } else { "down" })
+            }
+            Self::Partition(split) => format!("network partitioned: {}", split.describe(topology)),
+            Self::Heal => "network healed".to_owned(),
+            Self::Drift { host } => format!("data on {} drifted from its site", name(host)),
+            Self::NotModelled => "not modelled: the model does not know this step".to_owned(),
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth reading before going on.
+    Warning,
+    /// The step leaves the cluster unsafe.
+    Error,
+}
+
+/// Something about a transition an operator should know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Finding {
+    /// An invariant is broken after the transition.
+    Invariant(Violation),
+    /// A step went through only because of `set force true`; it rests on the assumption that
+    /// the datasources the manager cannot reach are down, not cut off by a partition.
+    Forced {
+        /// The service.
+        service: ServiceId,
+        /// The hosts assumed down.
+        unreachable: HostSet,
+    },
+    /// The managers undid what the step did (AUTOMATIC brought it back).
+    Undone {
+        /// The host whose datasource or replicator was put back.
+        host: HostId,
+        /// The policy that did it.
+        policy: PolicyMode,
+    },
+    /// The service has no writable master while it could have one.
+    NoWritableMaster {
+        /// The service.
+        service: ServiceId,
+    },
+    /// A promotion left events behind: `host` holds events the new master `promoted` lacks.
+    LostEvents {
+        /// The host holding the events.
+        host: HostId,
+        /// The promoted master.
+        promoted: HostId,
+    },
+    /// The master failed and no slave can be promoted.
+    NoCandidate {
+        /// The service.
+        service: ServiceId,
+    },
+}
+
+impl Finding {
+    /// How serious it is.
+    #[must_use]
+    pub fn severity(&self) -> Severity {
+        match self {
+            Self::Invariant(_) => Severity::Error,
+            _ => Severity::Warning,
+        }
+    }
+
+    /// The finding in words.
+    #[must_use]
+    pub fn render(&self, topology: &Topology) -> String {
+        let names = |set: HostSet| {
+            let names: Vec<&str> = set.iter().map(|h| topology.host_name(h).as_str()).collect();
+            match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                Some((last, _)) => (*last).to_owned(),
+                None => "no host".to_owned(),
+            }
+        };
+        match *self {
+            Self::Invariant(v) => v.describe(topology),
+            Self::Forced {
+                service,
+                unreachable,
+            } => format!(
+                "forced in {}: assumes {} {} down, not cut off by a partition",
+                topology.service_name(service),
+                names(unreachable),
+                if unreachable.len() == 1 { "is" } else { "are" }
+            ),
+            Self::Undone { host, policy } => format!(
+                "{policy} put {} back: the step does not last under {policy}; use MAINTENANCE or shun it first",
+                topology.host_name(host)
+            ),
+            Self::NoWritableMaster { service } => format!(
+                "{} has no writable master: applications cannot write",
+                topology.service_name(service)
+            ),
+            Self::LostEvents { host, promoted } => format!(
+                "{} holds events {} never received: they are lost to the new master (orphaned)",
+                topology.host_name(host),
+                topology.host_name(promoted)
+            ),
+            Self::NoCandidate { service } => format!(
+                "{}: the master failed and no slave is eligible for failover",
+                topology.service_name(service)
+            ),
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Host commands: the rules documented in [`crate::command::HostCommand`]'s module.
+
+use super::context::{Ctx, Subject};
+use super::effect::Effect;
+use super::input::{HostOp, Install};
+use super::rejection::Refusal;
+use crate::command::{Lifecycle, TpmAction};
+use crate::fault::Process;
+use crate::model::{Data, DsState, HostId, ReplicatorRole, ShunCause};
+
+pub(crate) fn apply(
+    ctx: &mut Ctx<'_, '_>,
+    on: HostId,
+    op: HostOp,
+) -> Result<Option<Subject>, Refusal> {
+    if matches!(op, HostOp::NotModelled) {
+        ctx.emit(Effect::NotModelled);
+        return Ok(None);
+    }
+    if !ctx.host(on).up {
+        return Err(Refusal::HostDown { host: on });
+    }
+    match op {
+        HostOp::StartAll(Install::Cluster) => {
+            let spec = ctx.topology.host(on).clone();
+            let mut changed = false;
+            if spec.is_datasource() {
+                changed |= ctx.replicator_start(on).is_ok();
+            }
+            if spec.has_manager() {
+                changed |= ctx.set_process(on, Process::Manager, true).is_ok();
+            }
+            if spec.connector {
+                changed |= ctx.set_process(on, Process::Connector, true).is_ok();
+            }
+            if !changed {
+                return Err(Refusal::NoChange {
+                    host: Some(on),
+                    already: "runs every process of the install",
+                });
+            }
+        }
+        HostOp::StopAll(Install::Cluster) => {
+            let mut changed = false;
+            changed |= ctx.set_process(on, Process::Connector, false).is_ok();
+            changed |= ctx.set_process(on, Process::Manager, false).is_ok();
+            changed |= ctx.replicator_stop(on).is_ok();
+            if !changed {
+                return Err(Refusal::NoChange {
+                    host: Some(on),
+                    already: "runs no process of the install",
+                });
+            }
+        }
+        HostOp::StartAll(Install::CrossSite)
+        | HostOp::Replicator(Install::CrossSite, Lifecycle::Start) => {
+            cross_site_process(ctx, on, true)?;
+        }
+        HostOp::StopAll(Install::CrossSite)
+        | HostOp::Replicator(Install::CrossSite, Lifecycle::Stop) => {
+            cross_site_process(ctx, on, false)?;
+        }
+        HostOp::Replicator(Install::CrossSite, Lifecycle::Restart) => {
+            let _ = cross_site_process(ctx, on, false);
+            cross_site_process(ctx, on, true)?;
+        }
+        HostOp::Manager(l) => lifecycle(ctx, on, Process::Manager, l)?,
+        HostOp::Replicator(Install::Cluster, l) => lifecycle(ctx, on, Process::Replicator, l)?,
+        HostOp::Connector(l) => lifecycle(ctx, on, Process::Connector, l)?,
+        HostOp::Provision { source } => {
+            provision(ctx, on, source)?;
+            return Ok(None);
+        }
+        HostOp::Tpm(TpmAction::Validate | TpmAction::Update) => {}
+        HostOp::Tpm(TpmAction::Reset) | HostOp::NotModelled => {
+            ctx.emit(Effect::NotModelled);
+        }
+    }
+    Ok(Some(Subject(on)))
+}
+
+fn lifecycle(
+    ctx: &mut Ctx<'_, '_>,
+    on: HostId,
+    process: Process,
+    l: Lifecycle,
+) -> Result<(), Refusal> {
+    match l {
+        Lifecycle::Start => ctx.set_process(on, process, true),
+        Lifecycle::Stop => ctx.set_process(on, process, false),
+        Lifecycle::Restart => {
+            let _ = ctx.set_process(on, process, false);
+            ctx.set_process(on, process, true)
+        }
+    }
+}
+
+fn cross_site_process(ctx: &mut Ctx<'_, '_>, on: HostId, running: bool) -> Result<(), Refusal> {
+    if ctx.topology.host(on).cross_site_from.is_none() {
+        return Err(Refusal::NoCrossSite { host: on });
+    }
+    let x = ctx.host(on).cross_site;
+    if x.running == running {
+        return Err(Refusal::NoChange {
+            host: Some(on),
+            already: if running {
+                "runs its cross-site replicator already"
+            } else {
+                "has its cross-site replicator stopped already"
+            },
+        });
+    }
+    let cross = &mut ctx.host_mut(on).cross_site;
+    cross.running = running;
+    // A cross-site replicator is a standalone one: it goes online when it starts.
+    cross.online = running;
+    ctx.emit(Effect::Process {
+        host: on,
+        process: Process::Replicator,
+        install: Install::CrossSite,
+        running,
+    });
+    if running {
+        let _ = ctx.cross_site_sync(on, true);
+    }
+    Ok(())
+}
+
+/// `tungsten_provision_slave` / `tprovision --source <source>`, run on `target`.
+fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<(), Refusal> {
+    for h in [target, source] {
+        if !ctx.topology.host(h).is_datasource() {
+            return Err(Refusal::NotADatasource { host: h });
+        }
+    }
+    if source == target {
+        return Err(Refusal::ProvisionFromSelf { host: target });
+    }
+    if !ctx.host(source).up {
+        return Err(Refusal::HostDown { host: source });
+    }
+    if !ctx.state.reachable(target, source) {
+        return Err(Refusal::Unreachable { host: source });
+    }
+    if !ctx.host(source).dataserver {
+        return Err(Refusal::DataServerStopped { host: source });
+    }
+    // Slaves replicating from the target would find their source's history rewritten.
+    if let Some(slave) = ctx.slave_of(target) {
+        return Err(Refusal::ServesSlaves {
+            host: target,
+            slave,
+        });
+    }
+    let service = ctx.service_of(target);
+    let same_site = ctx.service_of(source) == service;
+    // 1. Shun the target through its manager, and take its replicator offline.
+    let group = ctx.group(service, target);
+    let managed = ctx.host(target).manager && !group.is_empty();
+    if managed
+        && let Some(mut view) = ctx.view_of(group)
+        && !matches!(view.entry(target).state, DsState::Shunned(_))
+    {
+        ctx.set_state(&mut view, target, DsState::Shunned(ShunCause::Manual));
+        ctx.set_view(group, &view);
+    }
+    if ctx.host(target).replicator.is_online() {
+        let _ = ctx.replicator_offline(target);
+    }
+    // 2. Copy the data; the THL is cleared.
+    let from = *ctx.host(source);
+    let history = ctx.state.history;
+    let data = if same_site {
+        Data {
+            pos: from.data.pos.map(|p| history.canonical(p)),
+            drift: from.data.drift,
+            writing: None,
+        }
+    } else {
+        Data {
+            pos: None,
+            drift: from.data.drift,
+            writing: None,
+        }
+    };
+    let applied = if same_site {
+        from.cross_site.applied
+    } else {
+        from.data.pos.map(|p| history.canonical(p))
+    };
+    let host = ctx.host_mut(target);
+    host.data = data;
+    host.dataserver = true;
+    host.cross_site.applied = applied;
+    ctx.emit(Effect::Provisioned { target, source });
+    // 3. Back into service: through the manager's recover when it runs, else trepctl online.
+    if managed && let Some(mut view) = ctx.view_of(group) {
+        let rep = group.first().unwrap_or(target);
+        if let Some(master) = ctx.online_master(&view, service, Some(target))
+            && ctx.state.reachable(rep, target)
+            && ctx.lineage_ok(target, master)
+        {
+            ctx.set_role(&mut view, target, crate::model::DataSourceRole::Slave);
+            ctx.set_state(&mut view, target, DsState::Offline);
+            ctx.repoint(target, ReplicatorRole::Slave, Some(master));
+            ctx.set_view(group, &view);
+        }
+    }
+    if ctx.host(target).replicator.running && !ctx.host(target).replicator.is_online() {
+        let _ = ctx.replicator_online(target);
+    }
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! The engine's input alphabet: commands and faults resolved to ids. `Copy`, no heap, so the
+//! explorer can hold and apply millions of them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::command::{DatasourceAction, Lifecycle, ResetScope, TpmAction};
+use crate::fault::Fault;
+use crate::model::{HostId, PolicyMode, ReplicatorRole, ServiceId};
+
+/// Which install of a host a command addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Install {
+    /// The cluster install (`/opt/continuent`).
+    Cluster,
+    /// The cross-site replicator install (`/opt/replicator`).
+    CrossSite,
+}
+
+/// A resolved `replicator <ds> ...` action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicatorOp {
+    /// `online`.
+    Online,
+    /// `offline`.
+    Offline,
+    /// `master`.
+    Master,
+    /// `slave [<master>]`: the master resolved (given, or the ONLINE master).
+    Slave(Option<HostId>),
+    /// `relay [<source>]`.
+    Relay(Option<HostId>),
+    /// `start`, `stop`, `restart`.
+    Process(Lifecycle),
+}
+
+/// A resolved cctrl command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CctrlOp {
+    /// `set policy`.
+    SetPolicy(PolicyMode),
+    /// `set force`.
+    SetForce(bool),
+    /// `use` / `cd`.
+    Use(ServiceId),
+    /// `datasource <ds> <action>` (and `set master <ds>` as `Master`).
+    Datasource(HostId, DatasourceAction),
+    /// `replicator <ds> <action>`.
+    Replicator(HostId, ReplicatorOp),
+    /// `router <host|*> online|offline`: `None` is `*`.
+    Router(Option<HostId>, bool),
+    /// `recover`.
+    Recover,
+    /// `recover master using <ds>`.
+    RecoverMasterUsing(HostId),
+    /// `switch [to <ds>]`.
+    Switch(Option<HostId>),
+    /// `failover [to <ds>]`.
+    Failover(Option<HostId>),
+    /// `cluster heartbeat`.
+    Heartbeat,
+    /// `ls`, `expert`, `physical`: nothing changes.
+    Inspect,
+}
+
+/// A resolved trepctl action on one replicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrepctlOp {
+    /// `online`.
+    Online,
+    /// `offline`.
+    Offline,
+    /// `reset` with what it clears.
+    Reset(ResetScope),
+    /// `setrole -role R [-uri thl://M/]`.
+    SetRole(ReplicatorRole, Option<HostId>),
+    /// `flush`.
+    Flush,
+    /// `heartbeat`.
+    Heartbeat,
+    /// `status`, `services`: nothing changes.
+    Inspect,
+}
+
+/// A resolved host command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostOp {
+    /// `startall` of an install.
+    StartAll(Install),
+    /// `stopall` of an install.
+    StopAll(Install),
+    /// `manager start|stop|restart`.
+    Manager(Lifecycle),
+    /// `replicator start|stop|restart` of an install.
+    Replicator(Install, Lifecycle),
+    /// `connector start|stop|restart`.
+    Connector(Lifecycle),
+    /// Provisioning from `source`.
+    Provision {
+        /// The source host.
+        source: HostId,
+    },
+    /// `tpm`.
+    Tpm(TpmAction),
+    /// An executable the model does not know.
+    NotModelled,
+}
+
+/// One input to the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Input {
+    /// A cctrl command typed into the manager on `at`.
+    Cctrl {
+        /// The host whose manager the session is connected to.
+        at: HostId,
+        /// The command.
+        op: CctrlOp,
+    },
+    /// A trepctl command run on `on` against the replicator of `target`, install `install`.
+    Trepctl {
+        /// The host it is run on.
+        on: HostId,
+        /// The host whose replicator it addresses (`-host`, or `on`).
+        target: HostId,
+        /// Which install's replicator.
+        install: Install,
+        /// The action.
+        op: TrepctlOp,
+    },
+    /// A host command run on `on`.
+    Host {
+        /// The host.
+        on: HostId,
+        /// The command.
+        op: HostOp,
+    },
+    /// A fault or world event.
+    Fault(Fault),
+}
+
+impl Input {
+    /// Whether an operator typed this input (as opposed to a fault).
+    #[must_use]
+    pub fn is_operator(&self) -> bool {
+        !matches!(self, Self::Fault(_))
+    }
+
+    /// The host an operator input runs from.
+    #[must_use]
+    pub fn origin(&self) -> Option<HostId> {
+        match self {
+            Self::Cctrl { at, .. } => Some(*at),
+            Self::Trepctl { on, .. } | Self::Host { on, .. } => Some(*on),
+            Self::Fault(_) => None,
+        }
+    }
+}

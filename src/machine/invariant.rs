@@ -1,0 +1,309 @@
+//! The named invariants, checked after every transition.
+//!
+//! Their names are part of the API: reports, traces and tests refer to them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    DsState, HostId, HostSet, ReplicatorRole, ServiceId, ShunCause, State, Topology,
+};
+
+/// A safety property of every reachable state.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
+pub enum Invariant {
+    /// `single-writable-master`: per physical service, at most one datasource is a writable
+    /// master: its host is up with its dataserver running, a manager that reaches it holds a
+    /// view with it master and ONLINE, and a running, online connector of the service reaches
+    /// it (when the service has connectors at all). Views on both sides of a partition count.
+    SingleWritableMaster,
+    /// `single-extractor`: per physical service, among hosts that reach each other, at most
+    /// one running, online replicator in master role. Two extractors on either side of a
+    /// partition cannot feed the same slaves; once the network heals, the managers retire the
+    /// one that is not the master's. (**Modelling decision**: unscoped, this would fail in
+    /// plain Tungsten behaviour, when a partitioned old master whose manager is stopped keeps
+    /// extracting while the majority fails over.)
+    SingleExtractor,
+    /// `replication-source`: every online slave (or relay) replicator replicates from another
+    /// datasource, never from itself, and following sources from it reaches, without looping
+    /// and (for a slave) within its service, a master-role replicator that no failover has
+    /// replaced: not `SHUNNED(FAILED-OVER-TO-..)` (nor `SUPERSEDED`) in the view of the
+    /// managers reaching the slave. Slaves serve THL,
+    /// so a chain through another slave is legitimate in Tungsten (a slave left pointing at a
+    /// demoted master still receives the new master's events through it); a loop, or a chain
+    /// that ends nowhere, is not.
+    ReplicationSource,
+    /// `position-order`: every online slave holds only events its master has: its position is
+    /// in its master's history.
+    PositionOrder,
+}
+
+/// An invariant that does not hold: which, in which service, and the hosts involved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Violation {
+    /// The invariant.
+    pub invariant: Invariant,
+    /// The service it fails in.
+    pub service: ServiceId,
+    /// The hosts involved (both masters, the looping slave and its source, ...).
+    pub hosts: HostSet,
+}
+
+impl Violation {
+    /// A sentence naming the hosts: `single-writable-master broken in alpha: db2, db3 are
+    /// writable masters`.
+    #[must_use]
+    pub fn describe(&self, topology: &Topology) -> String {
+        let names: Vec<&str> = self
+            .hosts
+            .iter()
+            .map(|h| topology.host_name(h).as_str())
+            .collect();
+        let names = names.join(", ");
+        let service = topology.service_name(self.service);
+        let what = match self.invariant {
+            Invariant::SingleWritableMaster => format!("{names} are writable masters"),
+            Invariant::SingleExtractor => format!("{names} all extract as masters"),
+            Invariant::ReplicationSource => {
+                format!("{names}: a slave replicates from a host that is not a master or relay")
+            }
+            Invariant::PositionOrder => format!("{names}: a slave holds events its master lacks"),
+        };
+        format!("{} broken in {service}: {what}", self.invariant)
+    }
+}
+
+/// Every datasource of `service` that is a writable master, among the hosts of `scope`.
+#[must_use]
+pub fn writable_masters(
+    topology: &Topology,
+    state: &State,
+    service: ServiceId,
+    scope: HostSet,
+) -> HostSet {
+    let has_connectors = topology
+        .hosts_of(service)
+        .any(|h| topology.host(h).connector);
+    topology
+        .datasources_of(service)
+        .filter(|&h| scope.contains(h))
+        .filter(|&h| {
+            let host = state.host(h);
+            if !(host.up && host.dataserver) {
+                return false;
+            }
+            let in_view = topology.hosts_of(service).any(|m| {
+                topology.host(m).has_manager()
+                    && state.manager_running(m)
+                    && state.reachable(m, h)
+                    && state.view(m).entry(h).is_online_master()
+            });
+            let routed = !has_connectors
+                || topology.hosts_of(service).any(|c| {
+                    let connector = state.host(c).connector;
+                    topology.host(c).connector
+                        && connector.running
+                        && connector.online
+                        && state.reachable(c, h)
+                });
+            in_view && routed
+        })
+        .collect()
+}
+
+/// The first invariant broken in `state`, if any.
+#[must_use]
+pub fn check(topology: &Topology, state: &State) -> Option<Violation> {
+    check_within(topology, state, HostSet::of(topology.host_ids()))
+}
+
+/// Every invariant broken in `state`.
+#[must_use]
+pub fn check_all(topology: &Topology, state: &State) -> Vec<Violation> {
+    let mut out = Vec::new();
+    visit(
+        topology,
+        state,
+        HostSet::of(topology.host_ids()),
+        &mut |v| {
+            out.push(v);
+            false
+        },
+    );
+    out
+}
+
+/// The first invariant broken among the hosts of `scope` (what a manager or host in a
+/// partition can see).
+#[must_use]
+pub fn check_within(topology: &Topology, state: &State, scope: HostSet) -> Option<Violation> {
+    let mut found = None;
+    visit(topology, state, scope, &mut |v| {
+        found = Some(v);
+        true
+    });
+    found
+}
+
+/// Call `report` with each violation until it returns true.
+fn visit(
+    topology: &Topology,
+    state: &State,
+    scope: HostSet,
+    report: &mut dyn FnMut(Violation) -> bool,
+) {
+    for service in topology.physical_services() {
+        let writable = writable_masters(topology, state, service, scope);
+        if writable.len() > 1
+            && report(Violation {
+                invariant: Invariant::SingleWritableMaster,
+                service,
+                hosts: writable,
+            })
+        {
+            return;
+        }
+        let extractors: HostSet = topology
+            .datasources_of(service)
+            .filter(|&h| scope.contains(h))
+            .filter(|&h| {
+                let host = state.host(h);
+                host.up
+                    && host.replicator.is_online()
+                    && host.replicator.role == ReplicatorRole::Master
+            })
+            .collect();
+        for e in extractors.iter() {
+            let together: HostSet = extractors
+                .iter()
+                .filter(|&o| o == e || state.reachable(e, o))
+                .collect();
+            if together.len() > 1
+                && together.first() == Some(e)
+                && report(Violation {
+                    invariant: Invariant::SingleExtractor,
+                    service,
+                    hosts: together,
+                })
+            {
+                return;
+            }
+        }
+        for h in topology
+            .datasources_of(service)
+            .filter(|&h| scope.contains(h))
+        {
+            let host = state.host(h);
+            let replicator = host.replicator;
+            if !(host.up && replicator.is_online() && replicator.role.applies()) {
+                continue;
+            }
+            if let Err(hosts) = source_chain(topology, state, h) {
+                if report(Violation {
+                    invariant: Invariant::ReplicationSource,
+                    service,
+                    hosts,
+                }) {
+                    return;
+                }
+                continue;
+            }
+            if let Some(m) = replicator.master
+                && !state
+                    .history()
+                    .contains(state.host(m).data.pos, host.data.pos)
+                && report(Violation {
+                    invariant: Invariant::PositionOrder,
+                    service,
+                    hosts: HostSet::of([h, m]),
+                })
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// Follow `h`'s sources until a master-role replicator: `Err` with the hosts visited when
+/// the chain loops, points at itself or at a host that holds no data, leaves the service (for
+/// a slave), ends at a replicator with no source, or ends at a host that the managers
+/// reaching `h` do not hold as the service's master (not shunned).
+fn source_chain(topology: &Topology, state: &State, h: HostId) -> Result<(), HostSet> {
+    source_chain_from(topology, state, h, state.host(h).replicator.master)
+}
+
+/// Whether `d`, a master-role replicator at the end of a chain, may be followed: not a master
+/// that a failover replaced (`SHUNNED(FAILED-OVER-TO-..)`) or a composite switch superseded.
+fn is_service_master(view: &crate::model::ManagerView, d: HostId) -> bool {
+    !matches!(
+        view.entry(d).state,
+        DsState::Shunned(ShunCause::FailedOverTo(_) | ShunCause::Superseded)
+    )
+}
+
+/// Whether a replicator on `h` reading from `first` would reach the service's master (see
+/// [`Invariant::ReplicationSource`]): what a replicator must satisfy to go online.
+pub(crate) fn reaches_service_master(
+    topology: &Topology,
+    state: &State,
+    h: HostId,
+    first: Option<HostId>,
+) -> bool {
+    source_chain_from(topology, state, h, first).is_ok()
+}
+
+fn source_chain_from(
+    topology: &Topology,
+    state: &State,
+    h: HostId,
+    first: Option<HostId>,
+) -> Result<(), HostSet> {
+    let service = topology.host(h).service;
+    let view = topology
+        .hosts_of(service)
+        .find(|&m| {
+            topology.host(m).has_manager() && state.manager_running(m) && state.reachable(h, m)
+        })
+        .map(|m| state.view(m));
+    let mut visited = HostSet::of([h]);
+    let mut current = h;
+    let mut hop = first;
+    loop {
+        let r = state.host(current).replicator;
+        let Some(next) = hop else {
+            return Err(visited);
+        };
+        let leaves = r.role != ReplicatorRole::Relay && topology.host(next).service != service;
+        if visited.contains(next) || !topology.host(next).is_datasource() || leaves {
+            visited.insert(next);
+            return Err(visited);
+        }
+        visited.insert(next);
+        let source = state.host(next).replicator;
+        if source.role == ReplicatorRole::Master {
+            let the_master = view.is_none_or(|v| is_service_master(v, next));
+            return if the_master { Ok(()) } else { Err(visited) };
+        }
+        if !source.role.applies() {
+            return Err(visited);
+        }
+        current = next;
+        hop = source.master;
+    }
+}

@@ -1,0 +1,319 @@
+//! The transition engine: `apply(topology, state, input) -> Result<Outcome, Rejection>`.
+//!
+//! # Calling protocol
+//! 1. Parse text into commands ([`crate::command`]) or build [`Fault`]s.
+//! 2. Resolve commands against a topology and state into an [`Input`] ([`resolve`]); names
+//!    that do not exist are refused there.
+//! 3. [`apply`] the input to a state. It returns the next state, the effects (what happened,
+//!    the managers' reactions included) and findings (warnings, invariant breaks); or a
+//!    [`Rejection`] that says which rule refused it, and the state given is unchanged: the
+//!    engine only ever reads it and builds the next state in a copy.
+//! 4. [`step`] is the same transition without collecting: effects and findings go to an
+//!    [`Observer`] (`()` discards them), which is what the explorer uses.
+//!
+//! # What happens in a transition
+//! The input acts first (a command's rule, a fault's effect). Then every manager group
+//! reacts, as Tungsten's managers do (Continuent docs *operations-policymodes*,
+//! *manager-failover-failsafe-shun*, *manager-failover-tuning*), until nothing more changes:
+//! - managers that reach each other share one view; when groups join, the view of a group in
+//!   a primary partition wins, except that a datasource a minority group shunned stays shunned;
+//! - quorum counts the DB members whose hosts a group reaches (a stopped manager on a
+//!   reachable host still counts) plus active witnesses; a group that loses quorum shuns every
+//!   datasource it sees (`SHUNNED(FAILSAFE_SHUN)`) and takes the replicators it reaches
+//!   offline, under every policy, MAINTENANCE included (**modelling decision**: the failsafe
+//!   guards against partitions, which a policy does not prevent; without it, a partition in
+//!   MAINTENANCE lets one side fail over while the other keeps the old master writable);
+//! - with quorum, under AUTOMATIC or MANUAL, a datasource whose host, manager or dataserver
+//!   is gone becomes FAILED (fencing properties add replicator failures);
+//! - under AUTOMATIC: a FAILED master is failed over to the best candidate (the old master
+//!   becomes `SHUNNED(FAILED-OVER-TO-<new>)`, slaves are repointed); FAILED slaves that are
+//!   healthy again are recovered; OFFLINE datasources are brought ONLINE;
+//! - under AUTOMATIC and MANUAL, an offline or stopped replicator of a datasource that is not
+//!   shunned is put back online.
+//!
+//! Reactions are atomic with the input that triggers them (**modelling decision**: the
+//! managers' 20-30 s detection delays are not modelled; an operator step cannot fall between
+//! a fault and the managers' reaction to it).
+//!
+//! Candidate selection for failover and switch (Continuent docs
+//! *manual-switch-versus-automatic-failover*): a slave, relay or standby (never an archive),
+//! ONLINE, reachable with its manager and dataserver running, its replicator ONLINE; the
+//! highest applied seqno wins, then the lowest precedence, then the first in the topology.
+//! Applied latency is not modelled.
+
+mod cctrl;
+mod context;
+mod effect;
+mod host;
+mod input;
+pub mod invariant;
+mod promote;
+mod react;
+mod rejection;
+mod replication;
+mod resolve;
+mod trepctl;
+mod world;
+
+use serde::{Deserialize, Serialize};
+
+pub use effect::{Effect, Finding, Severity};
+pub use input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
+pub use invariant::{Invariant, Violation};
+pub use rejection::{Ineligible, Refusal, Rejection};
+pub use resolve::{ResolveError, resolve_cctrl, resolve_host, resolve_ref, resolve_trepctl};
+
+use crate::fault::Fault;
+use crate::model::{HostSet, State, Topology};
+use context::Ctx;
+
+/// Receives what a transition does, as it happens.
+///
+/// When the transition is refused, what was reported before the refusal must be discarded:
+/// [`apply`] does so.
+pub trait Observer {
+    /// Something happened.
+    fn effect(&mut self, effect: Effect) {
+        let _ = effect;
+    }
+
+    /// Something to warn about, or an invariant break.
+    fn finding(&mut self, finding: Finding) {
+        let _ = finding;
+    }
+}
+
+/// Discards everything.
+impl Observer for () {}
+
+/// The rules the engine enforces beyond Tungsten's own. All on by default; turning one off is
+/// for showing that the property tests and the explorer catch what the rule prevents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches, one per rule"
+)]
+pub struct Rules {
+    /// Refuse an operator input that, once the managers have reacted, leaves an invariant
+    /// broken among the hosts it can reach (and that was not already broken).
+    pub guard: bool,
+    /// `datasource X online`, `datasource X master`, `set master` refuse while another master
+    /// is ONLINE in the view.
+    pub one_online_master: bool,
+    /// Commands that can put a datasource into service need quorum or force.
+    pub quorum: bool,
+    /// `recover` refuses a datasource holding events the master lacks.
+    pub orphans: bool,
+    /// Only the master extracts: a master replicator goes online only for the ONLINE master,
+    /// never beside another extractor or a master out of reach; managers retire strays.
+    pub single_extractor: bool,
+    /// A promotion repoints every slave the group reaches to the new master.
+    pub repoint_slaves: bool,
+    /// A replicator whose position is not in its master's history stops in OFFLINE:ERROR
+    /// (on going online, catching up, being repointed) instead of applying.
+    pub lineage: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            guard: true,
+            one_online_master: true,
+            quorum: true,
+            orphans: true,
+            single_extractor: true,
+            repoint_slaves: true,
+            lineage: true,
+        }
+    }
+}
+
+impl Rules {
+    /// Every rule but the guard: what the property tests run, so that the specific rules alone
+    /// are shown to keep the invariants.
+    #[must_use]
+    pub fn unguarded() -> Self {
+        Self {
+            guard: false,
+            ..Self::default()
+        }
+    }
+}
+
+/// The result of an accepted input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[must_use]
+pub struct Outcome {
+    /// The next state.
+    pub state: State,
+    /// What happened, in order.
+    pub effects: Vec<Effect>,
+    /// Warnings and invariant breaks (an invariant break is an error finding).
+    pub findings: Vec<Finding>,
+    /// False when the input is a step the model does not know (nothing changed, and nothing
+    /// can be said about it).
+    pub modelled: bool,
+}
+
+#[derive(Default)]
+struct Collect {
+    effects: Vec<Effect>,
+    findings: Vec<Finding>,
+}
+
+impl Observer for Collect {
+    fn effect(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
+
+    fn finding(&mut self, finding: Finding) {
+        if !self.findings.contains(&finding) {
+            self.findings.push(finding);
+        }
+    }
+}
+
+/// Apply `input` to `state` under the default [`Rules`], collecting effects and findings, and
+/// checking every invariant afterwards.
+///
+/// # Errors
+/// A [`Rejection`] naming the rule that refuses the input; `state` is unchanged.
+///
+/// # Examples
+/// ```
+/// use tungsten_model::fault::Fault;
+/// use tungsten_model::machine::{self, Effect, Input};
+/// use tungsten_model::model::{State, Topology};
+///
+/// let topology = Topology::single("alpha", &["db1", "db2", "db3"])?;
+/// let state = State::healthy(&topology);
+/// let db1 = topology.host_id("db1").unwrap();
+/// // The master's host crashes: the managers fail over under AUTOMATIC.
+/// let outcome = machine::apply(&topology, &state, &Input::Fault(Fault::HostCrash(db1)))?;
+/// assert!(outcome.effects.iter().any(|e| matches!(e, Effect::FailedOver { .. })));
+/// assert!(outcome.findings.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn apply(topology: &Topology, state: &State, input: &Input) -> Result<Outcome, Rejection> {
+    apply_with(topology, state, input, &Rules::default())
+}
+
+/// [`apply`] under given [`Rules`].
+///
+/// # Errors
+/// A [`Rejection`]; `state` is unchanged.
+pub fn apply_with(
+    topology: &Topology,
+    state: &State,
+    input: &Input,
+    rules: &Rules,
+) -> Result<Outcome, Rejection> {
+    let mut collect = Collect::default();
+    let next = step(topology, state, input, rules, &mut collect)?;
+    for violation in invariant::check_all(topology, &next) {
+        collect.observe_violation(violation);
+    }
+    let modelled = !matches!(
+        input,
+        Input::Host {
+            op: HostOp::NotModelled,
+            ..
+        }
+    );
+    Ok(Outcome {
+        state: next,
+        effects: collect.effects,
+        findings: collect.findings,
+        modelled,
+    })
+}
+
+impl Collect {
+    fn observe_violation(&mut self, violation: Violation) {
+        self.finding(Finding::Invariant(violation));
+    }
+}
+
+/// The transition itself: the next state, with effects and findings sent to `observer`.
+/// Invariants are not checked here (the guard aside); use [`invariant::check`].
+///
+/// # Errors
+/// A [`Rejection`]; `state` is unchanged (it is only read).
+pub fn step<O: Observer>(
+    topology: &Topology,
+    state: &State,
+    input: &Input,
+    rules: &Rules,
+    observer: &mut O,
+) -> Result<State, Rejection> {
+    let reject = |refusal| Rejection {
+        input: *input,
+        refusal,
+    };
+    let mut ctx = Ctx::new(topology, state, *rules, observer);
+    let subject = match *input {
+        Input::Cctrl { at, op } => cctrl::apply(&mut ctx, at, op),
+        Input::Trepctl {
+            on,
+            target,
+            install,
+            op,
+        } => trepctl::apply(&mut ctx, on, target, install, op),
+        Input::Host { on, op } => host::apply(&mut ctx, on, op),
+        Input::Fault(fault) => world::apply(&mut ctx, fault).map(|()| None),
+    }
+    .map_err(reject)?;
+    let acted = ctx.state;
+    react::react(&mut ctx);
+    if let (Some(subject), Some(origin)) = (subject, input.origin()) {
+        ctx.report_undone(state, &acted, subject, origin);
+    }
+    ctx.report_availability(state);
+    if rules.guard
+        && input.is_operator()
+        && let Some(origin) = input.origin()
+    {
+        let scope = ctx.scope(origin);
+        if let Some(v) = invariant::check_within(topology, &ctx.state, scope)
+            && invariant::check_within(topology, state, scope).is_none()
+        {
+            return Err(reject(Refusal::WouldBreak(v)));
+        }
+    }
+    Ok(ctx.state)
+}
+
+impl Ctx<'_, '_> {
+    /// Hosts an operator on `origin` can reach: up and on its side of any partition.
+    fn scope(&self, origin: crate::model::HostId) -> HostSet {
+        self.topology
+            .host_ids()
+            .filter(|&h| self.state.reachable(origin, h))
+            .collect()
+    }
+}
+
+/// Apply `inputs` one after the other from `state`, stopping at the first refusal.
+///
+/// # Errors
+/// The first [`Rejection`], with the index of the input refused.
+pub fn apply_all<'a>(
+    topology: &Topology,
+    state: &State,
+    inputs: impl IntoIterator<Item = &'a Input>,
+) -> Result<Vec<Outcome>, (usize, Rejection)> {
+    let mut current = *state;
+    let mut outcomes = Vec::new();
+    for (i, input) in inputs.into_iter().enumerate() {
+        let outcome = apply(topology, &current, input).map_err(|r| (i, r))?;
+        current = outcome.state;
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
+}
+
+/// Shorthand for a fault input.
+#[must_use]
+pub fn fault(fault: Fault) -> Input {
+    Input::Fault(fault)
+}

@@ -1,0 +1,150 @@
+//! Choosing and promoting a new master: shared by automatic failover, `failover`, `switch`
+//! and `recover master using`.
+//!
+//! Source: Continuent docs *manual-switch-versus-automatic-failover*,
+//! *manager-intro-best-practices*, *operations-status-roles*.
+
+use super::context::Ctx;
+use super::effect::Effect;
+use super::rejection::{Ineligible, Refusal};
+use crate::model::{
+    DataSourceRole, DsState, HostId, ManagerView, ReplicatorRole, ServiceId, ShunCause,
+};
+
+impl Ctx<'_, '_> {
+    /// Whether `d` can be promoted, as the group whose first member is `rep` sees it.
+    pub(crate) fn eligible(
+        &self,
+        view: &ManagerView,
+        rep: HostId,
+        d: HostId,
+        master: Option<HostId>,
+    ) -> Result<(), Ineligible> {
+        let entry = view.entry(d);
+        if Some(d) == master
+            || !self.topology.host(d).is_datasource()
+            || !entry.role.is_failover_candidate()
+        {
+            return Err(Ineligible::Role);
+        }
+        if entry.state != DsState::Online {
+            return Err(Ineligible::NotOnline(entry.state));
+        }
+        if !self.healthy(rep, d) {
+            return Err(Ineligible::Unreachable);
+        }
+        if !self.host(d).replicator.is_online() {
+            return Err(Ineligible::Replicator);
+        }
+        Ok(())
+    }
+
+    /// The best eligible candidate of `service`: highest applied seqno, then lowest
+    /// precedence, then first in the topology.
+    pub(crate) fn best_candidate(
+        &self,
+        view: &ManagerView,
+        service: ServiceId,
+        rep: HostId,
+        master: Option<HostId>,
+    ) -> Option<HostId> {
+        self.topology
+            .datasources_of(service)
+            .filter(|&d| self.eligible(view, rep, d, master).is_ok())
+            .max_by(|&a, &b| {
+                let key = |d: HostId| {
+                    (
+                        self.host(d).data.pos.map(|p| p.seqno),
+                        std::cmp::Reverse(self.topology.host(d).precedence),
+                        std::cmp::Reverse(d),
+                    )
+                };
+                key(a).cmp(&key(b))
+            })
+    }
+
+    /// The named target if eligible, else the best candidate.
+    pub(crate) fn pick_target(
+        &self,
+        view: &ManagerView,
+        service: ServiceId,
+        rep: HostId,
+        master: Option<HostId>,
+        target: Option<HostId>,
+    ) -> Result<HostId, Refusal> {
+        match target {
+            Some(t) => match self.eligible(view, rep, t, master) {
+                Ok(()) => Ok(t),
+                Err(why) => Err(Refusal::NotEligible { host: t, why }),
+            },
+            None => self
+                .best_candidate(view, service, rep, master)
+                .ok_or(Refusal::NoCandidate { service }),
+        }
+    }
+
+    /// Make `new` the master in `view`: role master, ONLINE, its replicator an online master;
+    /// every other non-master datasource the group reaches (shunned ones included, since
+    /// shunning leaves the replicator running) repointed to it. `failed` is the old master on
+    /// a failover: it becomes `SHUNNED(FAILED-OVER-TO-<new>)` and its replicator, if reached,
+    /// goes offline.
+    pub(crate) fn promote(
+        &mut self,
+        view: &mut ManagerView,
+        service: ServiceId,
+        rep: HostId,
+        new: HostId,
+        failed: Option<HostId>,
+    ) {
+        self.emit(Effect::Selected { host: new });
+        if let Some(old) = failed {
+            self.set_state(view, old, DsState::Shunned(ShunCause::FailedOverTo(new)));
+            self.check_lost(old, new);
+            if self.state.reachable(rep, old) && self.host(old).replicator.is_online() {
+                let _ = self.replicator_offline(old);
+            }
+        }
+        // Only the new master may extract: every other master replicator the group reaches
+        // goes offline, and every other failed master is shunned as failed over.
+        for d in self.topology.datasources_of(service).collect::<Vec<_>>() {
+            if d == new || Some(d) == failed {
+                continue;
+            }
+            let entry = view.entry(d);
+            if entry.role == DataSourceRole::Master && matches!(entry.state, DsState::Failed(_)) {
+                self.set_state(view, d, DsState::Shunned(ShunCause::FailedOverTo(new)));
+            }
+            let r = self.host(d).replicator;
+            if self.rules.single_extractor
+                && self.state.reachable(rep, d)
+                && r.is_online()
+                && r.role == ReplicatorRole::Master
+            {
+                let _ = self.replicator_offline(d);
+            }
+        }
+        self.set_role(view, new, DataSourceRole::Master);
+        self.set_state(view, new, DsState::Online);
+        self.repoint(new, ReplicatorRole::Master, None);
+        if self.host(new).replicator.running {
+            let _ = self.replicator_online(new);
+        }
+        self.emit(Effect::NewMaster { host: new });
+        for d in self.topology.datasources_of(service).collect::<Vec<_>>() {
+            if d == new || Some(d) == failed {
+                continue;
+            }
+            // Shunned slaves too: shunning leaves the replicator running.
+            let follower = view.entry(d).role != DataSourceRole::Master;
+            // Managers reach replicators over the network: no manager needed on `d`.
+            if follower && self.rules.repoint_slaves && self.state.reachable(rep, d) {
+                self.check_lost(d, new);
+                self.repoint(d, ReplicatorRole::Slave, Some(new));
+            }
+        }
+        self.emit(Effect::FailedOver {
+            from: failed,
+            to: new,
+        });
+    }
+}

@@ -1,0 +1,317 @@
+//! The managers' reactions after every input (see the rules in the [`super`] module docs).
+
+use super::context::Ctx;
+use super::effect::{Effect, Finding};
+use crate::model::{
+    DataSourceRole, DsState, FailCause, HostId, HostSet, ManagerView, PolicyMode, Quorum,
+    ReplicatorRole, ReplicatorState, ServiceId, ShunCause, State,
+};
+
+/// How many rounds of reactions at most: each round lets groups react to what the previous
+/// one did (a failover that makes a slave recoverable, say). Four is more than any sequence
+/// of the rules needs; the cap keeps a transition bounded.
+const ROUNDS: usize = 4;
+
+pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
+    for _ in 0..ROUNDS {
+        let before = ctx.state;
+        for service in ctx.topology.physical_services().collect::<Vec<_>>() {
+            for group in groups(ctx, service) {
+                react_group(ctx, service, group);
+            }
+        }
+        if ctx.state == before {
+            break;
+        }
+    }
+}
+
+/// The groups of running managers of `service` that reach each other.
+fn groups(ctx: &Ctx<'_, '_>, service: ServiceId) -> Vec<HostSet> {
+    let mut seen = HostSet::EMPTY;
+    let mut out = Vec::new();
+    for m in ctx.topology.hosts_of(service) {
+        if seen.contains(m) || !ctx.topology.host(m).has_manager() || !ctx.state.manager_running(m)
+        {
+            continue;
+        }
+        let group = ctx.group(service, m);
+        for g in group.iter() {
+            seen.insert(g);
+        }
+        out.push(group);
+    }
+    out
+}
+
+/// The view a group shares once its members' views are merged: a primary member's view wins
+/// over a non-primary one, which wins over a just-started one; a datasource that a
+/// non-primary member shunned on its own side stays shunned.
+fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView {
+    let views: Vec<(HostId, ManagerView)> = group.iter().map(|m| (m, *ctx.state.view(m))).collect();
+    let Some(&(_, first)) = views.first() else {
+        return ManagerView::default();
+    };
+    if views.iter().all(|(_, v)| *v == first) {
+        return first;
+    }
+    let pick = |q: Quorum| views.iter().find(|(_, v)| v.quorum == q).map(|(_, v)| *v);
+    let mut base = pick(Quorum::Primary)
+        .or_else(|| pick(Quorum::NonPrimary))
+        .unwrap_or(first);
+    for (m, view) in &views {
+        if view.quorum != Quorum::NonPrimary || !ctx.topology.host(*m).is_datasource() {
+            continue;
+        }
+        let own = view.entry(*m);
+        let merged = base.entry(*m);
+        if matches!(own.state, DsState::Shunned(_))
+            && !matches!(merged.state, DsState::Shunned(_))
+            && let Some(e) = base.entry_mut(*m)
+        {
+            e.state = own.state;
+        }
+    }
+    if base.quorum == Quorum::Unknown {
+        // Every member just started: take the most restrictive state each one recorded.
+        for d in ctx.topology.datasources_of(service) {
+            for (_, view) in &views {
+                let theirs = view.entry(d).state;
+                if matches!(theirs, DsState::Shunned(_) | DsState::Failed(_))
+                    && matches!(base.entry(d).state, DsState::Online | DsState::Offline)
+                    && let Some(e) = base.entry_mut(d)
+                {
+                    e.state = theirs;
+                }
+            }
+        }
+    }
+    base
+}
+
+fn react_group(ctx: &mut Ctx<'_, '_>, service: ServiceId, group: HostSet) {
+    let Some(rep) = group.first() else { return };
+    let mut view = merged(ctx, service, group);
+    if !view.coordinator.is_some_and(|c| group.contains(c)) {
+        view.coordinator = Some(rep);
+    }
+    membership(ctx, &mut view, service, group);
+    if view.quorum == Quorum::Primary {
+        retire_strays(ctx, &view, service, rep);
+        if view.policy.detects_faults() {
+            detect(ctx, &mut view, service, rep);
+        }
+        if view.policy.recovers() {
+            recover(ctx, &mut view, service, rep);
+        }
+        if view.policy != PolicyMode::Maintenance {
+            restore_replicators(ctx, &view, service, rep);
+        }
+    }
+    ctx.set_view(group, &view);
+}
+
+/// Quorum: losing it shuns everything the group sees and stops replication on its side.
+fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, group: HostSet) {
+    let Some(rep) = group.first() else { return };
+    let members = ctx.state.quorum_members(ctx.topology, service, rep);
+    let quorum = State::has_quorum(ctx.topology, service, &members);
+    match (view.quorum, quorum) {
+        (Quorum::Primary | Quorum::Unknown, false) => {
+            let db = members
+                .iter()
+                .filter(|&&m| ctx.topology.host(m).is_datasource())
+                .count();
+            let witnesses = members.len() - db;
+            let total = ctx.topology.datasources_of(service).count();
+            ctx.emit(Effect::QuorumLost {
+                service,
+                host: rep,
+                members: u8::try_from(db).unwrap_or(u8::MAX),
+                majority: u8::try_from(total / 2 + 1).unwrap_or(u8::MAX),
+                witnesses: u8::try_from(witnesses).unwrap_or(u8::MAX),
+            });
+            for d in ctx.topology.datasources_of(service).collect::<Vec<_>>() {
+                ctx.set_state(view, d, DsState::Shunned(ShunCause::Failsafe));
+                if ctx.state.reachable(rep, d) && ctx.host(d).replicator.is_online() {
+                    let _ = ctx.replicator_offline(d);
+                }
+            }
+            view.quorum = Quorum::NonPrimary;
+        }
+        (Quorum::NonPrimary, true) => {
+            ctx.emit(Effect::QuorumRegained {
+                service,
+                host: rep,
+                members: u8::try_from(members.len()).unwrap_or(u8::MAX),
+            });
+            view.quorum = Quorum::Primary;
+        }
+        (Quorum::Unknown, true) => view.quorum = Quorum::Primary,
+        _ => {}
+    }
+}
+
+/// A group with quorum keeps replication sane in what it reaches (managers reach replicators
+/// over the network, so no manager is needed on the host): it takes offline every master
+/// replicator whose datasource is not a master in service (ONLINE or OFFLINE), such as a
+/// failed-over master back from a partition, and every slave replicator whose sources no
+/// longer lead to a master no failover replaced. Under AUTOMATIC and MANUAL the replicator is
+/// then brought back, repointed. Applies under every policy (**modelling decision**: a
+/// safety rule, like the failsafe).
+fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
+    if !ctx.rules.single_extractor {
+        return;
+    }
+    for d in ctx.topology.datasources_of(service).collect::<Vec<_>>() {
+        let r = ctx.host(d).replicator;
+        if !(r.is_online() && ctx.state.reachable(rep, d)) {
+            continue;
+        }
+        let entry = view.entry(d);
+        let stray = if r.role == ReplicatorRole::Master {
+            !(entry.role == DataSourceRole::Master
+                && matches!(entry.state, DsState::Online | DsState::Offline))
+        } else {
+            r.role.applies()
+                && !super::invariant::reaches_service_master(ctx.topology, &ctx.state, d, r.master)
+        };
+        if stray {
+            let _ = ctx.replicator_offline(d);
+        }
+    }
+}
+
+/// Fault detection and fencing (AUTOMATIC, MANUAL).
+fn detect(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep: HostId) {
+    let options = ctx.topology.options();
+    for d in ctx.topology.datasources_of(service).collect::<Vec<_>>() {
+        let entry = view.entry(d);
+        if !matches!(entry.state, DsState::Online | DsState::Offline) {
+            continue;
+        }
+        let host = *ctx.host(d);
+        let cause = if !(ctx.state.reachable(rep, d) && host.manager) {
+            Some(FailCause::Unreachable)
+        } else if !host.dataserver {
+            Some(FailCause::DataServerStopped)
+        } else {
+            None
+        };
+        let replicator_failed =
+            !host.replicator.running || host.replicator.state == ReplicatorState::OfflineError;
+        match cause {
+            Some(cause) => ctx.set_state(view, d, DsState::Failed(cause)),
+            None if replicator_failed
+                && entry.state == DsState::Online
+                && entry.role == DataSourceRole::Master
+                && options.fence_master_replicator =>
+            {
+                ctx.set_state(view, d, DsState::Failed(FailCause::Replicator));
+            }
+            None if replicator_failed
+                && entry.state == DsState::Online
+                && entry.role != DataSourceRole::Master
+                && options.fence_slave_replicator =>
+            {
+                ctx.set_state(view, d, DsState::Offline);
+            }
+            None => {}
+        }
+    }
+}
+
+/// Failure recovery (AUTOMATIC): failover, recovery of failed slaves, OFFLINE → ONLINE.
+fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep: HostId) {
+    let options = ctx.topology.options();
+    let master = ctx.online_master(view, service, None);
+    if master.is_none() {
+        let failed = ctx.topology.datasources_of(service).find(|&d| {
+            view.entry(d).role == DataSourceRole::Master
+                && matches!(view.entry(d).state, DsState::Failed(_))
+        });
+        if let Some(failed) = failed {
+            match ctx.best_candidate(view, service, rep, Some(failed)) {
+                Some(new) => ctx.promote(view, service, rep, new, Some(failed)),
+                None if ctx.healthy(rep, failed)
+                    && !replicator_fenced(ctx, failed, options.fence_master_replicator) =>
+                {
+                    // The master came back before anyone could replace it.
+                    ctx.set_state(view, failed, DsState::Online);
+                }
+                None => ctx.find(Finding::NoCandidate { service }),
+            }
+        }
+    }
+    let master = ctx.online_master(view, service, None);
+    for d in ctx.topology.datasources_of(service).collect::<Vec<_>>() {
+        let entry = view.entry(d);
+        if !ctx.healthy(rep, d) {
+            continue;
+        }
+        match entry.state {
+            DsState::Failed(_) if entry.role != DataSourceRole::Master => {
+                let Some(m) = master else { continue };
+                let r = ctx.host(d).replicator;
+                if m == d || !r.running || !ctx.lineage_ok(d, m) {
+                    continue;
+                }
+                ctx.repoint(d, ReplicatorRole::Slave, Some(m));
+                if ctx.host(d).replicator.state != ReplicatorState::Online {
+                    let _ = ctx.replicator_online(d);
+                }
+                if ctx.host(d).replicator.is_online() {
+                    ctx.set_state(view, d, DsState::Online);
+                }
+            }
+            DsState::Offline => {
+                let other = ctx.online_master(view, service, Some(d));
+                let replicator = ctx.host(d).replicator.role;
+                if entry.role == DataSourceRole::Master
+                    && (other.is_some() || replicator != ReplicatorRole::Master)
+                {
+                    continue;
+                }
+                let fenced = entry.role != DataSourceRole::Master
+                    && replicator_fenced(ctx, d, options.fence_slave_replicator);
+                if !fenced {
+                    ctx.set_state(view, d, DsState::Online);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn replicator_fenced(ctx: &Ctx<'_, '_>, d: HostId, fencing: bool) -> bool {
+    let r = ctx.host(d).replicator;
+    fencing && (!r.running || r.state == ReplicatorState::OfflineError)
+}
+
+/// An offline or stopped replicator of a datasource that is not shunned or failed is put
+/// back online (AUTOMATIC, MANUAL), pointed at the ONLINE master.
+fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
+    let master = ctx.online_master(view, service, None);
+    for d in ctx.topology.datasources_of(service).collect::<Vec<_>>() {
+        let entry = view.entry(d);
+        let in_service = matches!(entry.state, DsState::Online | DsState::Offline);
+        let managed = ctx.state.reachable(rep, d) && ctx.host(d).manager;
+        if !(in_service && managed) {
+            continue;
+        }
+        if !ctx.host(d).replicator.running && ctx.replicator_start(d).is_err() {
+            continue;
+        }
+        let r = ctx.host(d).replicator;
+        if r.state != ReplicatorState::OfflineNormal {
+            continue;
+        }
+        if entry.role != DataSourceRole::Master
+            && r.role == ReplicatorRole::Slave
+            && let Some(m) = master.filter(|&m| m != d && r.master != Some(m))
+        {
+            ctx.repoint(d, ReplicatorRole::Slave, Some(m));
+        }
+        let _ = ctx.replicator_online(d);
+    }
+}

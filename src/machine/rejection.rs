@@ -1,0 +1,399 @@
+//! Why the engine refused an input: structured, `Copy`, and rendered in words that name the
+//! datasource or service, what was expected, what was found and what would make it legal.
+
+use serde::{Deserialize, Serialize};
+
+use super::input::{Input, Install};
+use super::invariant::Violation;
+use crate::ls::state_text;
+use crate::model::{
+    DsState, HostId, HostSet, PolicyMode, ReplicatorRole, ReplicatorState, ServiceId, Topology,
+};
+
+/// Why a candidate cannot be promoted. Source: Continuent docs
+/// *manual-switch-versus-automatic-failover*, *manager-intro-best-practices*.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ineligible {
+    /// Not ONLINE in the view.
+    NotOnline(DsState),
+    /// An archive (never promoted), a witness or the master itself.
+    Role,
+    /// Its manager, host or dataserver cannot be reached.
+    Unreachable,
+    /// Its replicator is not ONLINE.
+    Replicator,
+    /// It holds events the master lacks (it diverged).
+    Diverged,
+}
+
+/// The refusal, by rule.
+///
+/// Serialize only: refusals are produced for reports, never read back (their texts are
+/// `&'static str`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Refusal {
+    /// No manager runs on the host the command is typed into.
+    NoManager {
+        /// The host.
+        host: HostId,
+    },
+    /// The manager's group has no quorum and the session is not forced.
+    NoQuorum {
+        /// The service.
+        service: ServiceId,
+        /// DB members the group reaches.
+        members: u8,
+        /// The majority.
+        majority: u8,
+        /// The datasources it cannot reach.
+        unreachable: HostSet,
+    },
+    /// The datasource is not in a state the command takes.
+    WrongState {
+        /// The datasource.
+        host: HostId,
+        /// What it is.
+        found: DsState,
+        /// What the command takes, in words (`OFFLINE`, `SHUNNED`, ...).
+        expected: &'static str,
+    },
+    /// Another master is ONLINE in the view.
+    OtherMaster {
+        /// The datasource the command addresses.
+        host: HostId,
+        /// The master already ONLINE.
+        master: HostId,
+    },
+    /// The command needs MAINTENANCE.
+    NeedsMaintenance {
+        /// The service.
+        service: ServiceId,
+        /// Its policy.
+        found: PolicyMode,
+    },
+    /// The host cannot be reached from where the command runs (down, cut off, or its manager
+    /// stopped).
+    Unreachable {
+        /// The host.
+        host: HostId,
+    },
+    /// The datasource's dataserver is not running.
+    DataServerStopped {
+        /// The datasource.
+        host: HostId,
+    },
+    /// No master is ONLINE in the service.
+    NoMaster {
+        /// The service.
+        service: ServiceId,
+    },
+    /// A master is ONLINE already (failover, recover master using).
+    MasterOnline {
+        /// The service.
+        service: ServiceId,
+        /// The master.
+        master: HostId,
+    },
+    /// The datasource holds events the master lacks: recovering it would lose or replay them.
+    Orphaned {
+        /// The datasource.
+        host: HostId,
+        /// The master.
+        master: HostId,
+    },
+    /// No datasource is eligible to be promoted.
+    NoCandidate {
+        /// The service.
+        service: ServiceId,
+    },
+    /// The named target cannot be promoted.
+    NotEligible {
+        /// The target.
+        host: HostId,
+        /// Why.
+        why: Ineligible,
+    },
+    /// The replicator process does not run.
+    ReplicatorStopped {
+        /// The host.
+        host: HostId,
+        /// Which install.
+        install: Install,
+    },
+    /// The replicator is not in a state the command takes.
+    ReplicatorState {
+        /// The host.
+        host: HostId,
+        /// Which install.
+        install: Install,
+        /// Its state.
+        found: ReplicatorState,
+        /// What the command takes.
+        expected: &'static str,
+    },
+    /// Another replicator extracts as master in the service.
+    OtherExtractor {
+        /// The replicator the command addresses.
+        host: HostId,
+        /// The one extracting.
+        extractor: HostId,
+    },
+    /// The replicator's role does not allow the command.
+    ReplicatorRole {
+        /// The host.
+        host: HostId,
+        /// Its role.
+        found: ReplicatorRole,
+        /// What the command needs.
+        expected: &'static str,
+    },
+    /// A master the manager holds as not shunned nor failed cannot be reached: no other
+    /// master may start extracting until it is shunned or failed.
+    HiddenMaster {
+        /// The datasource to promote.
+        host: HostId,
+        /// The master out of reach.
+        master: HostId,
+    },
+    /// Provisioning, or changing the role of, a datasource that online slaves replicate from.
+    ServesSlaves {
+        /// The target.
+        host: HostId,
+        /// A slave replicating from it.
+        slave: HostId,
+    },
+    /// Provisioning from the target itself.
+    ProvisionFromSelf {
+        /// The host.
+        host: HostId,
+    },
+    /// The host is not a datasource (a witness, a connector host).
+    NotADatasource {
+        /// The host.
+        host: HostId,
+    },
+    /// The host has no cross-site replicator.
+    NoCrossSite {
+        /// The host.
+        host: HostId,
+    },
+    /// Nothing would change: the command or event is a no-op here.
+    NoChange {
+        /// The host concerned, if one.
+        host: Option<HostId>,
+        /// What is already so, in words.
+        already: &'static str,
+    },
+    /// The master does not take writes (a write event, a heartbeat).
+    NotWritable {
+        /// The host.
+        host: HostId,
+    },
+    /// After the managers' reactions, an invariant would be broken among the hosts the
+    /// command can reach (the guard behind every operator input).
+    WouldBreak(Violation),
+    /// The model's fixed capacity for diverging histories is used up.
+    HistoryFull,
+    /// The host is down.
+    HostDown {
+        /// The host.
+        host: HostId,
+    },
+}
+
+/// A refused input: which, and why. The state it was applied to is unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Rejection {
+    /// The input.
+    pub input: Input,
+    /// Why.
+    pub refusal: Refusal,
+}
+
+impl Refusal {
+    /// The rule's name, stable for tests and reports.
+    #[must_use]
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::NoManager { .. } => "manager-running",
+            Self::NoQuorum { .. } => "quorum",
+            Self::WrongState { .. } => "datasource-state",
+            Self::OtherMaster { .. } => "one-online-master",
+            Self::NeedsMaintenance { .. } => "maintenance",
+            Self::Unreachable { .. } => "reachable",
+            Self::DataServerStopped { .. } => "dataserver-running",
+            Self::NoMaster { .. } => "master-online",
+            Self::MasterOnline { .. } => "master-failed",
+            Self::Orphaned { .. } => "orphaned-events",
+            Self::NoCandidate { .. } => "candidate",
+            Self::NotEligible { .. } => "eligible-target",
+            Self::ReplicatorStopped { .. } => "replicator-running",
+            Self::ReplicatorState { .. } => "replicator-state",
+            Self::OtherExtractor { .. } => "single-extractor",
+            Self::ReplicatorRole { .. } => "replicator-role",
+            Self::ProvisionFromSelf { .. } => "provision-source",
+            Self::ServesSlaves { .. } => "serves-slaves",
+            Self::HiddenMaster { .. } => "hidden-master",
+            Self::NotADatasource { .. } => "datasource",
+            Self::NoCrossSite { .. } => "cross-site-install",
+            Self::NoChange { .. } => "no-change",
+            Self::NotWritable { .. } => "writable-master",
+            Self::WouldBreak(_) => "invariant-guard",
+            Self::HistoryFull => "model-capacity",
+            Self::HostDown { .. } => "host-up",
+        }
+    }
+
+    /// The refusal in one sentence: what is wrong, what was expected, and what would make the
+    /// command legal.
+    #[must_use]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per variant, read as a table"
+    )]
+    pub fn render(&self, topology: &Topology) -> String {
+        let n = |h: HostId| topology.host_name(h).as_str().to_owned();
+        let s = |sv: ServiceId| topology.service_name(sv).as_str().to_owned();
+        let list = |set: HostSet| {
+            let names: Vec<&str> = set.iter().map(|h| topology.host_name(h).as_str()).collect();
+            match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                Some((last, _)) => (*last).to_owned(),
+                None => "none".to_owned(),
+            }
+        };
+        let install = |i: Install| match i {
+            Install::Cluster => "replicator",
+            Install::CrossSite => "cross-site replicator",
+        };
+        match *self {
+            Self::NoManager { host } => format!("no manager runs on {}: start it, or type the command into a running manager", n(host)),
+            Self::NoQuorum { service, members, majority, unreachable } => format!(
+                "{} has no quorum: the manager reaches {members} DB member{} and needs {majority}, so it cannot confirm that {} {} down rather than cut off; bring them back, or `set force true` if you know they are down",
+                s(service),
+                if members == 1 { "" } else { "s" },
+                list(unreachable),
+                if unreachable.len() == 1 { "is" } else { "are" }
+            ),
+            Self::WrongState { host, found, expected } => format!(
+                "{} is {}: expected {expected}",
+                n(host),
+                state_text(topology, host, found)
+            ),
+            Self::OtherMaster { host, master } => format!(
+                "{} is already an ONLINE master: {} cannot be one too; take {} offline or shun it first",
+                n(master),
+                n(host),
+                n(master)
+            ),
+            Self::NeedsMaintenance { service, found } => format!(
+                "{} is in {found}: expected MAINTENANCE (`set policy maintenance`) or `set force true`",
+                s(service)
+            ),
+            Self::Unreachable { host } => format!(
+                "{} cannot be reached from here (host down, cut off, or its manager stopped): bring it back first",
+                n(host)
+            ),
+            Self::DataServerStopped { host } => format!("the dataserver on {} is stopped: start it first", n(host)),
+            Self::NoMaster { service } => format!(
+                "{} has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`, or `datasource <ds> master` and `online`)",
+                s(service)
+            ),
+            Self::MasterOnline { service, master } => format!(
+                "{} has an ONLINE master, {}: expected the master FAILED; use `switch` for a planned change",
+                s(service),
+                n(master)
+            ),
+            Self::Orphaned { host, master } => format!(
+                "{} holds events {} does not have (orphaned events): recovering it would lose them; inspect them (tungsten_find_orphaned), then `datasource {} restore` or reprovision it",
+                n(host),
+                n(master),
+                n(host)
+            ),
+            Self::NoCandidate { service } => format!(
+                "{} has no eligible slave to promote: a candidate must be ONLINE, a slave, relay or standby, reachable with its manager, and its replicator ONLINE",
+                s(service)
+            ),
+            Self::NotEligible { host, why } => {
+                let why = match why {
+                    Ineligible::NotOnline(state) => format!("it is {}, expected ONLINE", state_text(topology, host, state)),
+                    Ineligible::Role => "its role cannot be promoted (archive, witness, or the master itself)".to_owned(),
+                    Ineligible::Unreachable => "it cannot be reached, or its manager or dataserver is stopped".to_owned(),
+                    Ineligible::Replicator => "its replicator is not ONLINE".to_owned(),
+                    Ineligible::Diverged => "it holds events the master lacks".to_owned(),
+                };
+                format!("{} cannot be promoted: {why}", n(host))
+            }
+            Self::ReplicatorStopped { host, install: i } => format!("the {} on {} is not running: start it first", install(i), n(host)),
+            Self::ReplicatorState { host, install: i, found, expected } => format!(
+                "the {} on {} is {found}: expected {expected}",
+                install(i),
+                n(host)
+            ),
+            Self::OtherExtractor { host, extractor } => format!(
+                "{} already extracts as master: a second extractor on {} would fork the history; take {}'s replicator offline first",
+                n(extractor),
+                n(host),
+                n(extractor)
+            ),
+            Self::ReplicatorRole { host, found, expected } => format!(
+                "the replicator on {} is a {found}: expected {expected}",
+                n(host)
+            ),
+            Self::ServesSlaves { host, slave } => format!(
+                "{} replicates from {}: this would cut it off from its master or rewrite the history it reads; repoint {} or take its replicator offline first",
+                n(slave),
+                n(host),
+                n(slave)
+            ),
+            Self::HiddenMaster { host, master } => format!(
+                "{} is still a master (not shunned nor failed) and cannot be reached: it may be extracting beyond a partition; shun or fail {} before {} extracts",
+                n(master),
+                n(master),
+                n(host)
+            ),
+            Self::ProvisionFromSelf { host } => format!("{} cannot be provisioned from itself: give another --source", n(host)),
+            Self::NotADatasource { host } => format!("{} holds no data (a witness or connector host): expected a datasource", n(host)),
+            Self::NoCrossSite { host } => format!("{} has no cross-site replicator install", n(host)),
+            Self::NoChange { host, already } => match host {
+                Some(h) => format!("nothing to do: {} {already}", n(h)),
+                None => format!("nothing to do: {already}"),
+            },
+            Self::NotWritable { host } => format!(
+                "{} takes no writes: it is not an ONLINE master reachable by a connector",
+                n(host)
+            ),
+            Self::WouldBreak(v) => format!(
+                "refused: once the managers react, {} (as seen from where the command runs)",
+                v.describe(topology)
+            ),
+            Self::HistoryFull => "the model holds no more diverging lines of history: this sequence is beyond its capacity".to_owned(),
+            Self::HostDown { host } => format!("{} is down: restart it first", n(host)),
+        }
+    }
+}
+
+impl Rejection {
+    /// The refusal in words (see [`Refusal::render`]).
+    #[must_use]
+    pub fn render(&self, topology: &Topology) -> String {
+        self.refusal.render(topology)
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    /// The rule and the refusal with host ids (`host#1`); [`Rejection::render`] names them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "refused by rule `{}`: {:?}",
+            self.refusal.rule(),
+            self.refusal
+        )
+    }
+}
+
+impl std::error::Error for Rejection {}

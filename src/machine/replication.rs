@@ -1,0 +1,547 @@
+//! What replicators do, shared by cctrl, trepctl, host scripts, faults and the managers:
+//! going online and offline, roles, starting and stopping, catching up, writes.
+//!
+//! Source: open-source code `OpenReplicatorManager` (state machine), Continuent docs
+//! *trepctl-offline*, *operations-status-repl-roles*.
+
+use super::context::Ctx;
+use super::effect::{Effect, Finding};
+use super::input::Install;
+use super::invariant::writable_masters;
+use super::rejection::Refusal;
+use crate::fault::Process;
+use crate::model::{
+    ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, ReplicatorRole, ReplicatorState,
+};
+
+impl Ctx<'_, '_> {
+    /// Another datasource of `h`'s service, reachable from `h`, whose replicator extracts as an
+    /// online master.
+    pub(crate) fn other_extractor(&self, h: HostId) -> Option<HostId> {
+        let service = self.service_of(h);
+        self.topology.datasources_of(service).find(|&m| {
+            m != h
+                && self.state.reachable(h, m)
+                && self.host(m).replicator.is_online()
+                && self.host(m).replicator.role == ReplicatorRole::Master
+        })
+    }
+
+    /// A datasource that `h`'s managers still hold as a master (not shunned, not failed) but
+    /// cannot reach: it may be extracting on the far side of a partition, so no new master
+    /// may start extracting until it is shunned or failed (**modelling decision**).
+    /// An online replicator (other than `h`'s) replicating from `h`.
+    pub(crate) fn slave_of(&self, h: HostId) -> Option<HostId> {
+        self.topology.host_ids().find(|&d| {
+            let r = self.host(d).replicator;
+            d != h && self.host(d).up && r.is_online() && r.master == Some(h)
+        })
+    }
+
+    pub(crate) fn hidden_master(&self, h: HostId) -> Option<HostId> {
+        let service = self.service_of(h);
+        let view = self.view_of(self.group(service, h))?;
+        self.topology.datasources_of(service).find(|&d| {
+            let entry = view.entry(d);
+            d != h
+                && entry.role == crate::model::DataSourceRole::Master
+                && matches!(
+                    entry.state,
+                    crate::model::DsState::Online | crate::model::DsState::Offline
+                )
+                && !self.state.reachable(h, d)
+        })
+    }
+
+    /// An operator may bring a master-role replicator online only for the datasource its
+    /// managers hold as the master, in service (**modelling decision**: an extractor anywhere else
+    /// forks the history, as a failsafe-shunned old master would beyond a partition).
+    pub(crate) fn may_extract(&self, h: HostId) -> Result<(), Refusal> {
+        if !self.rules.single_extractor {
+            return Ok(());
+        }
+        let service = self.service_of(h);
+        let Some(view) = self.view_of(self.group(service, h)) else {
+            return Err(Refusal::NoManager { host: h });
+        };
+        let entry = view.entry(h);
+        let in_service = matches!(entry.state, DsState::Online | DsState::Offline);
+        if entry.role == DataSourceRole::Master && in_service {
+            Ok(())
+        } else {
+            Err(Refusal::WrongState {
+                host: h,
+                found: entry.state,
+                expected: "a master in service (ONLINE or OFFLINE, role master) in its managers' view: a master replicator extracts only for the master (`datasource <ds> master` first)",
+            })
+        }
+    }
+
+    fn set_replicator(&mut self, h: HostId, to: ClusterReplicator) {
+        let from = self.host(h).replicator;
+        if from == to {
+            return;
+        }
+        self.host_mut(h).replicator = to;
+        if from.running != to.running {
+            self.emit(Effect::Process {
+                host: h,
+                process: Process::Replicator,
+                install: Install::Cluster,
+                running: to.running,
+            });
+        }
+        if from.role != to.role || from.master != to.master {
+            self.emit(Effect::ReplicatorRole {
+                host: h,
+                role: to.role,
+                master: to.master,
+            });
+        }
+        if to.running && (from.state != to.state || !from.running) {
+            self.emit(Effect::Replicator {
+                host: h,
+                install: Install::Cluster,
+                to: to.state,
+            });
+        }
+    }
+
+    /// Bring `h`'s cluster replicator online. A master-role replicator is refused while another
+    /// extracts; a slave whose position is not in its master's history stops in
+    /// OFFLINE:ERROR instead (what a real replicator does when its position is not found on
+    /// the master).
+    pub(crate) fn replicator_online(&mut self, h: HostId) -> Result<(), Refusal> {
+        let r = self.host(h).replicator;
+        if !r.running {
+            return Err(Refusal::ReplicatorStopped {
+                host: h,
+                install: Install::Cluster,
+            });
+        }
+        if r.state == ReplicatorState::Online {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "has its replicator ONLINE",
+            });
+        }
+        if r.role.applies()
+            && !super::invariant::reaches_service_master(self.topology, &self.state, h, r.master)
+        {
+            return Err(Refusal::ReplicatorRole {
+                host: h,
+                found: r.role,
+                expected: "a source that leads to the service's master, never to itself (`replicator <ds> slave <master>` or `trepctl setrole -uri`)",
+            });
+        }
+        if r.role == ReplicatorRole::Master
+            && let Some(extractor) = self.other_extractor(h)
+        {
+            return Err(Refusal::OtherExtractor { host: h, extractor });
+        }
+        let state = match (r.role.applies(), r.master) {
+            (true, Some(m)) if !self.lineage_ok(h, m) => {
+                self.emit(Effect::Diverged { host: h, master: m });
+                ReplicatorState::OfflineError
+            }
+            _ => ReplicatorState::Online,
+        };
+        self.set_replicator(h, ClusterReplicator { state, ..r });
+        Ok(())
+    }
+
+    /// Whether `h`'s data is in the history of `m`'s.
+    pub(crate) fn in_history(&self, h: HostId, m: HostId) -> bool {
+        self.state
+            .history
+            .contains(self.host(m).data.pos, self.host(h).data.pos)
+    }
+
+    /// Whether a replicator on `h` may apply from `m` (the lineage rule; always true when
+    /// that rule is off).
+    pub(crate) fn lineage_ok(&self, h: HostId, m: HostId) -> bool {
+        !self.rules.lineage || self.in_history(h, m)
+    }
+
+    /// Take `h`'s cluster replicator offline (OFFLINE:ERROR also becomes OFFLINE:NORMAL).
+    pub(crate) fn replicator_offline(&mut self, h: HostId) -> Result<(), Refusal> {
+        let r = self.host(h).replicator;
+        if !r.running {
+            return Err(Refusal::ReplicatorStopped {
+                host: h,
+                install: Install::Cluster,
+            });
+        }
+        if r.state == ReplicatorState::OfflineNormal {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "has its replicator OFFLINE:NORMAL",
+            });
+        }
+        self.set_replicator(
+            h,
+            ClusterReplicator {
+                state: ReplicatorState::OfflineNormal,
+                ..r
+            },
+        );
+        Ok(())
+    }
+
+    /// `setrole`: only in OFFLINE:NORMAL.
+    pub(crate) fn replicator_setrole(
+        &mut self,
+        h: HostId,
+        role: ReplicatorRole,
+        master: Option<HostId>,
+    ) -> Result<(), Refusal> {
+        let r = self.host(h).replicator;
+        if !r.running {
+            return Err(Refusal::ReplicatorStopped {
+                host: h,
+                install: Install::Cluster,
+            });
+        }
+        if r.state != ReplicatorState::OfflineNormal {
+            return Err(Refusal::ReplicatorState {
+                host: h,
+                install: Install::Cluster,
+                found: r.state,
+                expected: "OFFLINE:NORMAL (take it offline first)",
+            });
+        }
+        let master = if role == ReplicatorRole::Master {
+            None
+        } else {
+            master.or(r.master)
+        };
+        if master == Some(h) {
+            return Err(Refusal::ReplicatorRole {
+                host: h,
+                found: r.role,
+                expected: "a source other than itself",
+            });
+        }
+        if r.role == role && r.master == master {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "has that replicator role already",
+            });
+        }
+        // The slaves reading from `h` must still reach a master once its role changes.
+        let mut probe = self.state;
+        probe.hosts[h.index().min(crate::model::MAX_HOSTS - 1)].replicator =
+            ClusterReplicator { role, master, ..r };
+        if let Some(slave) = self.topology.host_ids().find(|&d| {
+            let x = self.host(d).replicator;
+            d != h
+                && self.host(d).up
+                && x.is_online()
+                && x.master == Some(h)
+                && !super::invariant::reaches_service_master(self.topology, &probe, d, Some(h))
+        }) {
+            return Err(Refusal::ServesSlaves { host: h, slave });
+        }
+        self.set_replicator(h, ClusterReplicator { role, master, ..r });
+        Ok(())
+    }
+
+    /// Point `h`'s replicator at `master` in role `role`, whatever its state (what the managers
+    /// do on failover, switch and recover: offline, setrole, back to the state it was in). An
+    /// online slave whose data is not in the new master's history stops in OFFLINE:ERROR.
+    pub(crate) fn repoint(&mut self, h: HostId, role: ReplicatorRole, master: Option<HostId>) {
+        let r = self.host(h).replicator;
+        let mut next = ClusterReplicator { role, master, ..r };
+        if r.running
+            && r.state == ReplicatorState::Online
+            && let Some(m) = master
+            && role.applies()
+            && !self.lineage_ok(h, m)
+        {
+            self.emit(Effect::Diverged { host: h, master: m });
+            next.state = ReplicatorState::OfflineError;
+        }
+        self.set_replicator(h, next);
+    }
+
+    /// Start `h`'s cluster replicator process: it comes up OFFLINE:NORMAL, for its manager to
+    /// bring online.
+    pub(crate) fn replicator_start(&mut self, h: HostId) -> Result<(), Refusal> {
+        let r = self.host(h).replicator;
+        if r.running {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "has its replicator running",
+            });
+        }
+        self.set_replicator(
+            h,
+            ClusterReplicator {
+                running: true,
+                state: ReplicatorState::OfflineNormal,
+                ..r
+            },
+        );
+        Ok(())
+    }
+
+    /// Stop `h`'s cluster replicator process.
+    pub(crate) fn replicator_stop(&mut self, h: HostId) -> Result<(), Refusal> {
+        let r = self.host(h).replicator;
+        if !r.running {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "has its replicator stopped",
+            });
+        }
+        self.set_replicator(
+            h,
+            ClusterReplicator {
+                running: false,
+                state: ReplicatorState::OfflineNormal,
+                ..r
+            },
+        );
+        Ok(())
+    }
+
+    /// Start or stop a process of `h` other than the cluster replicator.
+    pub(crate) fn set_process(
+        &mut self,
+        h: HostId,
+        process: Process,
+        running: bool,
+    ) -> Result<(), Refusal> {
+        let host = *self.host(h);
+        let current = match process {
+            Process::Manager => host.manager,
+            Process::Connector => host.connector.running,
+            Process::DataServer => host.dataserver,
+            Process::Replicator => host.replicator.running,
+        };
+        if current == running {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: if running {
+                    "runs it already"
+                } else {
+                    "has it stopped already"
+                },
+            });
+        }
+        let exists = match process {
+            Process::Manager => self.topology.host(h).has_manager(),
+            Process::Connector => self.topology.host(h).connector,
+            Process::DataServer | Process::Replicator => self.topology.host(h).is_datasource(),
+        };
+        if !exists {
+            return Err(Refusal::NotADatasource { host: h });
+        }
+        match process {
+            Process::Replicator => {
+                return if running {
+                    self.replicator_start(h)
+                } else {
+                    self.replicator_stop(h)
+                };
+            }
+            Process::Manager => {
+                let m = self.host_mut(h);
+                m.manager = running;
+                if running {
+                    // A starting manager has not evaluated membership: its view is stale.
+                    if let Some(view) = self.state.views.get_mut(h.index()) {
+                        view.quorum = crate::model::Quorum::Unknown;
+                    }
+                }
+            }
+            Process::Connector => {
+                let c = &mut self.host_mut(h).connector;
+                c.running = running;
+                c.online = running;
+            }
+            Process::DataServer => self.host_mut(h).dataserver = running,
+        }
+        self.emit(Effect::Process {
+            host: h,
+            process,
+            install: Install::Cluster,
+            running,
+        });
+        Ok(())
+    }
+
+    /// A write (or heartbeat) on `h`: refused unless `h` is a writable master (or, for a
+    /// heartbeat through trepctl, an online master extractor).
+    pub(crate) fn write(&mut self, h: HostId, through_connector: bool) -> Result<(), Refusal> {
+        let service = self.service_of(h);
+        let writable = if through_connector {
+            writable_masters(self.topology, &self.state, service, HostSet::of([h])).contains(h)
+        } else {
+            let host = self.host(h);
+            host.up
+                && host.dataserver
+                && host.replicator.is_online()
+                && host.replicator.role == ReplicatorRole::Master
+        };
+        if !writable {
+            return Err(Refusal::NotWritable { host: h });
+        }
+        let data = self.host(h).data;
+        let epoch = match data.writing {
+            Some(e) => e,
+            None => {
+                let live = self.live_epochs();
+                self.state
+                    .history
+                    .start_epoch(service, data.pos, live)
+                    .map_err(|_| Refusal::HistoryFull)?
+            }
+        };
+        let seqno = data.pos.map_or(0, |p| p.seqno.saturating_add(1));
+        let d = &mut self.host_mut(h).data;
+        d.writing = Some(epoch);
+        d.pos = Some(crate::model::Pos { seqno, epoch });
+        self.emit(Effect::Write { host: h, seqno });
+        Ok(())
+    }
+
+    /// Every epoch some position or writer uses.
+    pub(crate) fn live_epochs(&self) -> Vec<crate::model::EpochId> {
+        self.topology
+            .host_ids()
+            .flat_map(|h| {
+                let host = self.host(h);
+                [
+                    host.data.pos.map(|p| p.epoch),
+                    host.data.writing,
+                    host.cross_site.applied.map(|p| p.epoch),
+                ]
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// `h`'s cluster replicator applies everything its master has.
+    pub(crate) fn catch_up(&mut self, h: HostId) -> Result<(), Refusal> {
+        let r = self.host(h).replicator;
+        let Some(m) = r.master.filter(|_| r.is_online() && r.role.applies()) else {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "is not replicating (no online slave replicator)",
+            });
+        };
+        let source = self.host(m).replicator;
+        if !(self.state.reachable(h, m) && source.is_online() && self.host(m).dataserver) {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "cannot reach an online master replicator",
+            });
+        }
+        let history = self.state.history;
+        let (mine, theirs) = (self.host(h).data.pos, self.host(m).data.pos);
+        if !self.lineage_ok(h, m) {
+            self.emit(Effect::Diverged { host: h, master: m });
+            self.set_replicator(
+                h,
+                ClusterReplicator {
+                    state: ReplicatorState::OfflineError,
+                    ..r
+                },
+            );
+            return Ok(());
+        }
+        let target = theirs.map(|p| history.canonical(p));
+        let current = mine.map(|p| history.canonical(p));
+        if target == current {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "has every event of its master",
+            });
+        }
+        let d = &mut self.host_mut(h).data;
+        d.pos = target;
+        d.writing = None;
+        self.emit(Effect::CaughtUp {
+            host: h,
+            install: Install::Cluster,
+            seqno: target.map(|p| p.seqno),
+        });
+        Ok(())
+    }
+
+    /// The master the cross-site replicator of `h` reads: an ONLINE master of the site it
+    /// replicates from, reachable from `h`, with its replicator online.
+    pub(crate) fn cross_site_source(&self, h: HostId) -> Option<HostId> {
+        let from = self.topology.host(h).cross_site_from?;
+        self.topology.datasources_of(from).find(|&m| {
+            self.state.reachable(h, m)
+                && self.host(m).replicator.is_online()
+                && self.host(m).replicator.role == ReplicatorRole::Master
+                && self.host(m).dataserver
+        })
+    }
+
+    /// The cross-site replicator of `h` applies its source's events. After a reset (no
+    /// position) it starts from the source's current position; a position not in the
+    /// source's history stops it with an error.
+    pub(crate) fn cross_site_sync(
+        &mut self,
+        h: HostId,
+        quiet_if_current: bool,
+    ) -> Result<(), Refusal> {
+        let x = self.host(h).cross_site;
+        if !(x.running && x.online) {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "has no online cross-site replicator",
+            });
+        }
+        let Some(m) = self.cross_site_source(h) else {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "cannot reach the master of the site it replicates",
+            });
+        };
+        let history = self.state.history;
+        let source = self.host(m).data.pos.map(|p| history.canonical(p));
+        let applied = x.applied.map(|p| history.canonical(p));
+        if applied == source {
+            return if quiet_if_current {
+                Ok(())
+            } else {
+                Err(Refusal::NoChange {
+                    host: Some(h),
+                    already: "has every event of the other site",
+                })
+            };
+        }
+        if x.applied.is_some() && !history.contains(source, applied) {
+            self.host_mut(h).cross_site.online = false;
+            self.emit(Effect::Diverged { host: h, master: m });
+            self.emit(Effect::Replicator {
+                host: h,
+                install: Install::CrossSite,
+                to: ReplicatorState::OfflineError,
+            });
+            return Ok(());
+        }
+        self.host_mut(h).cross_site.applied = source;
+        self.emit(Effect::CaughtUp {
+            host: h,
+            install: Install::CrossSite,
+            seqno: source.map(|p| p.seqno),
+        });
+        Ok(())
+    }
+
+    /// Report events a promotion leaves behind on `holder`.
+    pub(crate) fn check_lost(&mut self, holder: HostId, promoted: HostId) {
+        if !self.in_history(holder, promoted) {
+            self.find(Finding::LostEvents {
+                host: holder,
+                promoted,
+            });
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! From commands with names to engine inputs with ids, against a topology (and, for
+//! selectors such as `east{master}`, a state).
+
+use serde::{Deserialize, Serialize};
+
+use super::input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
+use crate::command::{
+    CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, ReplicatorAction, ResetScope,
+    RouterTarget, SelectorRole, TrepctlAction, TrepctlCommand,
+};
+use crate::ls::default_viewer;
+use crate::model::{DataSourceRole, DsState, HostId, HostName, ServiceId, State, Topology};
+
+/// Why a command could not be resolved against a topology.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// No such host.
+    #[error("`{0}` is not a host of the topology")]
+    UnknownHost(String),
+    /// No such service.
+    #[error("`{0}` is not a service of the topology")]
+    UnknownService(String),
+    /// The host belongs to another service than the one the command addresses.
+    #[error("`{host}` is not a datasource of `{service}`: `use` its service first")]
+    NotInService {
+        /// The host.
+        host: String,
+        /// The service addressed.
+        service: String,
+    },
+    /// `trepctl reset` without `-service`.
+    #[error(
+        "`trepctl reset` needs `-service <name>`: the replicator refuses to guess which service to delete"
+    )]
+    ServiceRequired,
+    /// `-service` names no service of that replicator install.
+    #[error(
+        "the {install} replicator on `{host}` has no service `{service}`: expected `{expected}`"
+    )]
+    WrongService {
+        /// The host.
+        host: String,
+        /// Which install.
+        install: &'static str,
+        /// The service named.
+        service: String,
+        /// The service it has.
+        expected: String,
+    },
+    /// The executable lives under no install root of the topology.
+    #[error(
+        "`{0}` is under no install root of the topology (expected the cluster or cross-site root)"
+    )]
+    UnknownRoot(String),
+    /// A selector names nothing in the current state.
+    #[error("`{selector}` names no host now: {why}")]
+    Selector {
+        /// The selector as written.
+        selector: String,
+        /// Why.
+        why: String,
+    },
+}
+
+fn host(topology: &Topology, name: &HostName) -> Result<HostId, ResolveError> {
+    topology
+        .host_id(name.as_str())
+        .ok_or_else(|| ResolveError::UnknownHost(name.to_string()))
+}
+
+fn in_service(
+    topology: &Topology,
+    name: &HostName,
+    service: ServiceId,
+) -> Result<HostId, ResolveError> {
+    let h = host(topology, name)?;
+    if topology.host(h).service == service {
+        Ok(h)
+    } else {
+        Err(ResolveError::NotInService {
+            host: name.to_string(),
+            service: topology.service_name(service).to_string(),
+        })
+    }
+}
+
+/// The host `reference` names now: a host by name, or a site's master / n-th slave as the
+/// site's managers see it.
+///
+/// # Errors
+/// [`ResolveError`] when the name is unknown or the selector matches no host.
+pub fn resolve_ref(
+    topology: &Topology,
+    state: &State,
+    reference: &HostRef,
+) -> Result<HostId, ResolveError> {
+    match reference {
+        HostRef::Host(name) => host(topology, name),
+        HostRef::Selector { site, role } => {
+            let service = topology
+                .service_id(site.as_str())
+                .ok_or_else(|| ResolveError::UnknownService(site.to_string()))?;
+            let bad = |why: &str| ResolveError::Selector {
+                selector: reference.to_string(),
+                why: why.to_owned(),
+            };
+            let viewer = default_viewer(topology, state, service);
+            let entry = |d: HostId| match viewer {
+                Some(v) => state.view(v).entry(d),
+                None => state.view(d).entry(d),
+            };
+            let datasources: Vec<HostId> = topology.datasources_of(service).collect();
+            match role {
+                SelectorRole::Master => datasources
+                    .iter()
+                    .copied()
+                    .find(|&d| entry(d).is_online_master())
+                    .or_else(|| {
+                        datasources.iter().copied().find(|&d| {
+                            entry(d).role == DataSourceRole::Master
+                                && !matches!(entry(d).state, DsState::Shunned(_))
+                        })
+                    })
+                    .or_else(|| {
+                        datasources
+                            .iter()
+                            .copied()
+                            .find(|&d| entry(d).role == DataSourceRole::Master)
+                    })
+                    .ok_or_else(|| bad("the site has no master")),
+                SelectorRole::Slave | SelectorRole::SlaveN(_) => {
+                    let n = match role {
+                        SelectorRole::SlaveN(n) => usize::from(*n),
+                        _ => 1,
+                    };
+                    datasources
+                        .iter()
+                        .copied()
+                        .filter(|&d| entry(d).role != DataSourceRole::Master)
+                        .nth(n.saturating_sub(1))
+                        .ok_or_else(|| bad("the site has fewer slaves"))
+                }
+            }
+        }
+    }
+}
+
+/// Resolve a cctrl command typed into the manager on `at`.
+///
+/// # Errors
+/// [`ResolveError`] for unknown names or a datasource of another service.
+pub fn resolve_cctrl(
+    topology: &Topology,
+    state: &State,
+    at: HostId,
+    command: &CctrlCommand,
+) -> Result<Input, ResolveError> {
+    let service = state.session(at).service;
+    let ds = |name: &HostName| in_service(topology, name, service);
+    let op = match command {
+        CctrlCommand::SetPolicy(p) => CctrlOp::SetPolicy(*p),
+        CctrlCommand::SetForce(on) => CctrlOp::SetForce(*on),
+        CctrlCommand::SetMaster(h) => CctrlOp::Datasource(ds(h)?, DatasourceAction::Master),
+        CctrlCommand::Datasource { host, action } => CctrlOp::Datasource(ds(host)?, *action),
+        CctrlCommand::Replicator { host, action } => {
+            let h = ds(host)?;
+            CctrlOp::Replicator(
+                h,
+                match action {
+                    ReplicatorAction::Online => ReplicatorOp::Online,
+                    ReplicatorAction::Offline => ReplicatorOp::Offline,
+                    ReplicatorAction::Master => ReplicatorOp::Master,
+                    ReplicatorAction::Slave(m) => {
+                        ReplicatorOp::Slave(m.as_ref().map(ds).transpose()?)
+                    }
+                    ReplicatorAction::Relay(source) => ReplicatorOp::Relay(
+                        source
+                            .as_ref()
+                            .map(|s| self::host(topology, &s.host))
+                            .transpose()?,
+                    ),
+                    ReplicatorAction::Start => {
+                        ReplicatorOp::Process(crate::command::Lifecycle::Start)
+                    }
+                    ReplicatorAction::Stop => {
+                        ReplicatorOp::Process(crate::command::Lifecycle::Stop)
+                    }
+                    ReplicatorAction::Restart => {
+                        ReplicatorOp::Process(crate::command::Lifecycle::Restart)
+                    }
+                },
+            )
+        }
+        CctrlCommand::Router { target, online } => CctrlOp::Router(
+            match target {
+                RouterTarget::All => None,
+                RouterTarget::Host(h) => Some(in_service(topology, h, service)?),
+            },
+            *online,
+        ),
+        CctrlCommand::Recover => CctrlOp::Recover,
+        CctrlCommand::RecoverMasterUsing(h) => CctrlOp::RecoverMasterUsing(ds(h)?),
+        CctrlCommand::Switch { to } => CctrlOp::Switch(to.as_ref().map(ds).transpose()?),
+        CctrlCommand::Failover { to } => CctrlOp::Failover(to.as_ref().map(ds).transpose()?),
+        CctrlCommand::ClusterHeartbeat => CctrlOp::Heartbeat,
+        CctrlCommand::Use(s) => CctrlOp::Use(
+            topology
+                .service_id(s.as_str())
+                .ok_or_else(|| ResolveError::UnknownService(s.to_string()))?,
+        ),
+        _ => CctrlOp::Inspect,
+    };
+    Ok(Input::Cctrl { at, op })
+}
+
+/// Which install an executable path belongs to.
+fn install_of(topology: &Topology, root: Option<&str>) -> Result<Install, ResolveError> {
+    let roots = topology.install_roots();
+    match root {
+        None => Ok(Install::Cluster),
+        Some(r) if r == roots.cluster => Ok(Install::Cluster),
+        Some(r) if r == roots.cross_site => Ok(Install::CrossSite),
+        Some(r) => Err(ResolveError::UnknownRoot(r.to_owned())),
+    }
+}
+
+/// Resolve a trepctl command run on `on`, from the install under `root` (`None` for a bare
+/// `trepctl`: the cluster install, unless `-service` names the host's cross-site service).
+///
+/// # Errors
+/// [`ResolveError`] for unknown names, `reset` without `-service`, or a `-service` the
+/// install does not have.
+pub fn resolve_trepctl(
+    topology: &Topology,
+    on: HostId,
+    root: Option<&str>,
+    command: &TrepctlCommand,
+) -> Result<Input, ResolveError> {
+    let target = match &command.host {
+        Some(h) => host(topology, h)?,
+        None => on,
+    };
+    let spec = topology.host(target);
+    let own = topology.service_name(spec.service);
+    let cross = spec.cross_site_from.map(|s| topology.service_name(s));
+    let mut install = install_of(topology, root)?;
+    if root.is_none() && command.service.is_some() && command.service.as_ref() == cross {
+        install = Install::CrossSite;
+    }
+    if let Some(service) = &command.service {
+        let expected = match install {
+            Install::Cluster => Some(own),
+            Install::CrossSite => cross,
+        };
+        if expected != Some(service) {
+            return Err(ResolveError::WrongService {
+                host: spec.name.to_string(),
+                install: match install {
+                    Install::Cluster => "cluster",
+                    Install::CrossSite => "cross-site",
+                },
+                service: service.to_string(),
+                expected: expected.map_or_else(|| "none".to_owned(), ToString::to_string),
+            });
+        }
+    }
+    let op = match &command.action {
+        TrepctlAction::Online { .. } => TrepctlOp::Online,
+        TrepctlAction::Offline { .. } => TrepctlOp::Offline,
+        TrepctlAction::Reset { scope, .. } => {
+            if command.service.is_none() {
+                return Err(ResolveError::ServiceRequired);
+            }
+            TrepctlOp::Reset(scope.unwrap_or(ResetScope::All))
+        }
+        TrepctlAction::SetRole { role, uri } => TrepctlOp::SetRole(
+            *role,
+            uri.as_ref().map(|u| host(topology, &u.host)).transpose()?,
+        ),
+        TrepctlAction::Flush => TrepctlOp::Flush,
+        TrepctlAction::Heartbeat => TrepctlOp::Heartbeat,
+        TrepctlAction::Status | TrepctlAction::Services => TrepctlOp::Inspect,
+    };
+    Ok(Input::Trepctl {
+        on,
+        target,
+        install,
+        op,
+    })
+}
+
+/// Resolve a host command run on `on`.
+///
+/// # Errors
+/// [`ResolveError`] for unknown names, selectors that match nothing, or paths under no
+/// install root.
+pub fn resolve_host(
+    topology: &Topology,
+    state: &State,
+    on: HostId,
+    command: &HostCommand,
+) -> Result<Input, ResolveError> {
+    let root = command.install_root();
+    let op = match &command.action {
+        HostAction::StartAll => HostOp::StartAll(install_of(topology, root)?),
+        HostAction::StopAll => HostOp::StopAll(install_of(topology, root)?),
+        HostAction::Manager(l) => HostOp::Manager(*l),
+        HostAction::Replicator(l) => HostOp::Replicator(install_of(topology, root)?, *l),
+        HostAction::Connector(l) => HostOp::Connector(*l),
+        HostAction::Provision { source, .. } => HostOp::Provision {
+            source: resolve_ref(topology, state, source)?,
+        },
+        HostAction::Tpm(t) => HostOp::Tpm(*t),
+        HostAction::Trepctl(t) => return resolve_trepctl(topology, on, root, t),
+        HostAction::Cctrl(c) => return resolve_cctrl(topology, state, on, c),
+        _ => HostOp::NotModelled,
+    };
+    Ok(Input::Host { on, op })
+}

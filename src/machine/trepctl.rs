@@ -1,0 +1,181 @@
+//! trepctl commands: the rules documented in [`crate::command::TrepctlCommand`]'s module.
+
+use super::context::{Ctx, Subject};
+use super::effect::Effect;
+use super::input::{Install, TrepctlOp};
+use super::rejection::Refusal;
+use crate::command::ResetScope;
+use crate::model::{HostId, ReplicatorRole, ReplicatorState};
+
+pub(crate) fn apply(
+    ctx: &mut Ctx<'_, '_>,
+    on: HostId,
+    target: HostId,
+    install: Install,
+    op: TrepctlOp,
+) -> Result<Option<Subject>, Refusal> {
+    if !ctx.host(on).up {
+        return Err(Refusal::HostDown { host: on });
+    }
+    if !ctx.host(target).up {
+        return Err(Refusal::HostDown { host: target });
+    }
+    if !ctx.state.reachable(on, target) {
+        return Err(Refusal::Unreachable { host: target });
+    }
+    if !ctx.topology.host(target).is_datasource() {
+        return Err(Refusal::NotADatasource { host: target });
+    }
+    match install {
+        Install::Cluster => cluster(ctx, target, op).map(|()| Some(Subject(target))),
+        Install::CrossSite => cross_site(ctx, target, op).map(|()| None),
+    }
+}
+
+fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusal> {
+    let r = ctx.host(h).replicator;
+    if !r.running {
+        return Err(Refusal::ReplicatorStopped {
+            host: h,
+            install: Install::Cluster,
+        });
+    }
+    match op {
+        TrepctlOp::Online => {
+            if r.role == ReplicatorRole::Master {
+                ctx.may_extract(h)?;
+            }
+            ctx.replicator_online(h)
+        }
+        TrepctlOp::Offline => ctx.replicator_offline(h),
+        TrepctlOp::Reset(_) => {
+            if r.state == ReplicatorState::Online {
+                return Err(Refusal::ReplicatorState {
+                    host: h,
+                    install: Install::Cluster,
+                    found: r.state,
+                    expected: "offline (`trepctl -service <svc> offline` first)",
+                });
+            }
+            // The dataserver keeps its data; THL, relay logs and catalog are gone, so the
+            // replicator restarts from its source's current position.
+            ctx.emit(Effect::Reset {
+                host: h,
+                install: Install::Cluster,
+            });
+            Ok(())
+        }
+        TrepctlOp::SetRole(role, master) => ctx.replicator_setrole(h, role, master),
+        TrepctlOp::Flush => {
+            if !(r.is_online() && r.role == ReplicatorRole::Master) {
+                return Err(Refusal::ReplicatorRole {
+                    host: h,
+                    found: r.role,
+                    expected: "an ONLINE master (flush is only allowed in master role)",
+                });
+            }
+            ctx.emit(Effect::Flush { host: h });
+            Ok(())
+        }
+        TrepctlOp::Heartbeat => {
+            if !r.is_online() {
+                return Err(Refusal::ReplicatorState {
+                    host: h,
+                    install: Install::Cluster,
+                    found: r.state,
+                    expected: "ONLINE",
+                });
+            }
+            if r.role != ReplicatorRole::Master {
+                return Err(Refusal::ReplicatorRole {
+                    host: h,
+                    found: r.role,
+                    expected: "master (a heartbeat is an event the master extracts)",
+                });
+            }
+            ctx.write(h, false)
+        }
+        TrepctlOp::Inspect => Ok(()),
+    }
+}
+
+fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusal> {
+    if ctx.topology.host(h).cross_site_from.is_none() {
+        return Err(Refusal::NoCrossSite { host: h });
+    }
+    let x = ctx.host(h).cross_site;
+    if !x.running {
+        return Err(Refusal::ReplicatorStopped {
+            host: h,
+            install: Install::CrossSite,
+        });
+    }
+    let state = if x.online {
+        ReplicatorState::Online
+    } else {
+        ReplicatorState::OfflineNormal
+    };
+    match op {
+        TrepctlOp::Online => {
+            if x.online {
+                return Err(Refusal::NoChange {
+                    host: Some(h),
+                    already: "has its cross-site replicator ONLINE",
+                });
+            }
+            ctx.host_mut(h).cross_site.online = true;
+            ctx.emit(Effect::Replicator {
+                host: h,
+                install: Install::CrossSite,
+                to: ReplicatorState::Online,
+            });
+            // A cross-site replicator applies as soon as it is online (modelling decision).
+            let _ = ctx.cross_site_sync(h, true);
+            Ok(())
+        }
+        TrepctlOp::Offline => {
+            if !x.online {
+                return Err(Refusal::NoChange {
+                    host: Some(h),
+                    already: "has its cross-site replicator offline",
+                });
+            }
+            ctx.host_mut(h).cross_site.online = false;
+            ctx.emit(Effect::Replicator {
+                host: h,
+                install: Install::CrossSite,
+                to: ReplicatorState::OfflineNormal,
+            });
+            Ok(())
+        }
+        TrepctlOp::Reset(scope) => {
+            if x.online {
+                return Err(Refusal::ReplicatorState {
+                    host: h,
+                    install: Install::CrossSite,
+                    found: state,
+                    expected: "offline (`trepctl -service <svc> offline` first)",
+                });
+            }
+            if matches!(scope, ResetScope::All | ResetScope::Db) {
+                ctx.host_mut(h).cross_site.applied = None;
+            }
+            ctx.emit(Effect::Reset {
+                host: h,
+                install: Install::CrossSite,
+            });
+            Ok(())
+        }
+        TrepctlOp::SetRole(..) => Err(Refusal::ReplicatorRole {
+            host: h,
+            found: ReplicatorRole::Slave,
+            expected: "no role change: a cross-site replicator's role is set by its install",
+        }),
+        TrepctlOp::Flush | TrepctlOp::Heartbeat => Err(Refusal::ReplicatorRole {
+            host: h,
+            found: ReplicatorRole::Slave,
+            expected: "a master (a cross-site replicator only applies)",
+        }),
+        TrepctlOp::Inspect => Ok(()),
+    }
+}

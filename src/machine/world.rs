@@ -1,0 +1,141 @@
+//! Faults and world events.
+
+use super::context::Ctx;
+use super::effect::Effect;
+use super::input::Install;
+use super::rejection::Refusal;
+use crate::fault::Fault;
+use crate::model::{HostId, Quorum, ReplicatorState};
+
+pub(crate) fn apply(ctx: &mut Ctx<'_, '_>, fault: Fault) -> Result<(), Refusal> {
+    match fault {
+        Fault::HostCrash(h) => crash(ctx, h),
+        Fault::HostRestart(h) => restart(ctx, h),
+        Fault::Stop(h, process) => {
+            up(ctx, h)?;
+            ctx.set_process(h, process, false)
+        }
+        Fault::Start(h, process) => {
+            up(ctx, h)?;
+            ctx.set_process(h, process, true)
+        }
+        Fault::ReplicatorError(h) => {
+            up(ctx, h)?;
+            let r = ctx.host(h).replicator;
+            if !r.is_online() {
+                return Err(Refusal::NoChange {
+                    host: Some(h),
+                    already: "has no ONLINE replicator to fail",
+                });
+            }
+            ctx.host_mut(h).replicator.state = ReplicatorState::OfflineError;
+            ctx.emit(Effect::Replicator {
+                host: h,
+                install: Install::Cluster,
+                to: ReplicatorState::OfflineError,
+            });
+            Ok(())
+        }
+        Fault::Partition(split) => {
+            if split.labels() == ctx.state.partition {
+                return Err(Refusal::NoChange {
+                    host: None,
+                    already: "the network is split that way already",
+                });
+            }
+            ctx.state.partition = split.labels();
+            ctx.emit(Effect::Partition(split));
+            Ok(())
+        }
+        Fault::Heal => {
+            if !ctx.state.is_partitioned() {
+                return Err(Refusal::NoChange {
+                    host: None,
+                    already: "the network is whole",
+                });
+            }
+            ctx.state.partition = [0; crate::model::MAX_HOSTS];
+            ctx.emit(Effect::Heal);
+            Ok(())
+        }
+        Fault::Write(h) => ctx.write(h, true),
+        Fault::Drift(h) => {
+            up(ctx, h)?;
+            let host = ctx.host(h);
+            if !(ctx.topology.host(h).is_datasource() && host.dataserver) || host.data.drift {
+                return Err(Refusal::NoChange {
+                    host: Some(h),
+                    already: "has drifted already, or runs no dataserver",
+                });
+            }
+            ctx.host_mut(h).data.drift = true;
+            ctx.emit(Effect::Drift { host: h });
+            Ok(())
+        }
+        Fault::CatchUp(h) => {
+            up(ctx, h)?;
+            ctx.catch_up(h)
+        }
+        Fault::CrossSiteCatchUp(h) => {
+            up(ctx, h)?;
+            ctx.cross_site_sync(h, false)
+        }
+    }
+}
+
+fn up(ctx: &Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
+    if ctx.host(h).up {
+        Ok(())
+    } else {
+        Err(Refusal::HostDown { host: h })
+    }
+}
+
+fn crash(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
+    if !ctx.host(h).up {
+        return Err(Refusal::NoChange {
+            host: Some(h),
+            already: "is down already",
+        });
+    }
+    let host = ctx.host_mut(h);
+    host.up = false;
+    host.manager = false;
+    host.connector.running = false;
+    host.connector.online = false;
+    host.dataserver = false;
+    host.replicator.running = false;
+    host.replicator.state = ReplicatorState::OfflineNormal;
+    host.cross_site.running = false;
+    host.cross_site.online = false;
+    ctx.emit(Effect::Host { host: h, up: false });
+    Ok(())
+}
+
+fn restart(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
+    if ctx.host(h).up {
+        return Err(Refusal::NoChange {
+            host: Some(h),
+            already: "is up already",
+        });
+    }
+    let spec = ctx.topology.host(h).clone();
+    let host = ctx.host_mut(h);
+    host.up = true;
+    host.manager = spec.has_manager();
+    host.connector.running = spec.connector;
+    host.connector.online = spec.connector;
+    host.dataserver = spec.is_datasource();
+    host.replicator.running = spec.is_datasource();
+    host.replicator.state = ReplicatorState::OfflineNormal;
+    host.cross_site.running = spec.cross_site_from.is_some();
+    host.cross_site.online = spec.cross_site_from.is_some();
+    if let Some(view) = ctx.state.views.get_mut(h.index()) {
+        view.quorum = Quorum::Unknown;
+    }
+    ctx.emit(Effect::Host { host: h, up: true });
+    if spec.cross_site_from.is_some() {
+        let _ = ctx.cross_site_sync(h, true);
+    }
+    Ok(())
+}

@@ -1,0 +1,271 @@
+//! Strategies for engine inputs over a given topology: cctrl, trepctl and host commands,
+//! faults, and sequences mixing them.
+
+use proptest::prelude::*;
+use proptest::sample::select;
+
+use crate::command::{DatasourceAction, Lifecycle, ResetScope, TpmAction};
+use crate::fault::{Fault, Process, Split};
+use crate::machine::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
+use crate::model::{HostId, MAX_HOSTS, PolicyMode, ReplicatorRole, Topology};
+
+/// Which kinds of input a strategy draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches, one per kind of input"
+)]
+pub struct Alphabet {
+    /// cctrl commands.
+    pub cctrl: bool,
+    /// `set force true` among the cctrl commands.
+    pub force: bool,
+    /// trepctl commands.
+    pub trepctl: bool,
+    /// host commands.
+    pub host: bool,
+    /// Faults other than partitions.
+    pub faults: bool,
+    /// Network partitions and heals.
+    pub partitions: bool,
+}
+
+impl Alphabet {
+    /// Everything.
+    pub const ALL: Self = Self {
+        cctrl: true,
+        force: true,
+        trepctl: true,
+        host: true,
+        faults: true,
+        partitions: true,
+    };
+
+    /// Everything but `set force true`: no assumption can be wrong.
+    pub const UNFORCED: Self = Self {
+        force: false,
+        ..Self::ALL
+    };
+
+    /// Everything but partitions: the assumption behind force (unreachable means down) holds.
+    pub const NO_PARTITIONS: Self = Self {
+        partitions: false,
+        ..Self::ALL
+    };
+}
+
+fn hosts(topology: &Topology) -> Vec<HostId> {
+    topology.host_ids().collect()
+}
+
+fn datasources(topology: &Topology) -> Vec<HostId> {
+    topology
+        .host_ids()
+        .filter(|&h| topology.host(h).is_datasource())
+        .collect()
+}
+
+fn managers(topology: &Topology) -> Vec<HostId> {
+    topology
+        .host_ids()
+        .filter(|&h| topology.host(h).has_manager())
+        .collect()
+}
+
+fn has_cross_site(topology: &Topology) -> bool {
+    topology.hosts().iter().any(|h| h.cross_site_from.is_some())
+}
+
+/// The installs commands may address: the cross-site one only where the topology has it.
+fn installs(topology: &Topology) -> Vec<Install> {
+    if has_cross_site(topology) {
+        vec![Install::Cluster, Install::CrossSite]
+    } else {
+        vec![Install::Cluster]
+    }
+}
+
+fn datasource_action() -> impl Strategy<Value = DatasourceAction> {
+    prop_oneof![
+        3 => Just(DatasourceAction::Online),
+        2 => Just(DatasourceAction::Offline),
+        2 => Just(DatasourceAction::Shun),
+        3 => Just(DatasourceAction::Welcome),
+        3 => Just(DatasourceAction::Recover),
+        2 => Just(DatasourceAction::Fail),
+        2 => Just(DatasourceAction::Slave),
+        3 => Just(DatasourceAction::Master),
+        1 => Just(DatasourceAction::Restore),
+        1 => Just(DatasourceAction::Backup),
+        1 => Just(DatasourceAction::Drain(None)),
+    ]
+}
+
+/// cctrl inputs typed into any manager, biased toward the dangerous commands: promotions,
+/// welcomes, role changes, and (when `force`) forced sessions.
+pub fn cctrl(topology: &Topology, force: bool) -> impl Strategy<Value = Input> + use<> {
+    let ds = select(datasources(topology));
+    let maybe_ds = proptest::option::of(select(datasources(topology)));
+    let services: Vec<_> = topology.physical_services().collect();
+    let op = prop_oneof![
+        3 => select(vec![PolicyMode::Automatic, PolicyMode::Manual, PolicyMode::Maintenance]).prop_map(CctrlOp::SetPolicy),
+        2 => any::<bool>().prop_map(move |on| CctrlOp::SetForce(on && force)),
+        1 => select(services).prop_map(CctrlOp::Use),
+        12 => (ds.clone(), datasource_action()).prop_map(|(h, a)| CctrlOp::Datasource(h, a)),
+        6 => (ds.clone(), prop_oneof![
+            Just(ReplicatorOp::Online),
+            Just(ReplicatorOp::Offline),
+            Just(ReplicatorOp::Master),
+            Just(ReplicatorOp::Slave(None)),
+            Just(ReplicatorOp::Process(Lifecycle::Start)),
+            Just(ReplicatorOp::Process(Lifecycle::Stop)),
+            Just(ReplicatorOp::Process(Lifecycle::Restart)),
+        ]).prop_map(|(h, op)| CctrlOp::Replicator(h, op)),
+        2 => (maybe_ds.clone(), any::<bool>()).prop_map(|(h, on)| CctrlOp::Router(h, on)),
+        3 => Just(CctrlOp::Recover),
+        2 => ds.clone().prop_map(CctrlOp::RecoverMasterUsing),
+        3 => maybe_ds.clone().prop_map(CctrlOp::Switch),
+        3 => maybe_ds.prop_map(CctrlOp::Failover),
+        1 => Just(CctrlOp::Heartbeat),
+    ];
+    (select(managers(topology)), op).prop_map(|(at, op)| Input::Cctrl { at, op })
+}
+
+/// trepctl inputs on any datasource.
+pub fn trepctl(topology: &Topology) -> impl Strategy<Value = Input> + use<> {
+    let ds = datasources(topology);
+    let op = prop_oneof![
+        Just(TrepctlOp::Online),
+        Just(TrepctlOp::Offline),
+        Just(TrepctlOp::Reset(ResetScope::All)),
+        (
+            select(vec![ReplicatorRole::Master, ReplicatorRole::Slave]),
+            proptest::option::of(select(ds.clone()))
+        )
+            .prop_map(|(role, m)| TrepctlOp::SetRole(role, m)),
+        Just(TrepctlOp::Flush),
+        Just(TrepctlOp::Heartbeat),
+    ];
+    (
+        select(ds.clone()),
+        select(ds),
+        select(installs(topology)),
+        op,
+    )
+        .prop_map(|(on, target, install, op)| Input::Trepctl {
+            on,
+            target,
+            install,
+            op,
+        })
+}
+
+/// Host commands on any host.
+pub fn host(topology: &Topology) -> impl Strategy<Value = Input> + use<> {
+    let ds = datasources(topology);
+    let install = select(installs(topology));
+    let lifecycle = select(vec![Lifecycle::Start, Lifecycle::Stop, Lifecycle::Restart]);
+    let op = prop_oneof![
+        install.clone().prop_map(HostOp::StartAll),
+        install.clone().prop_map(HostOp::StopAll),
+        lifecycle.clone().prop_map(HostOp::Manager),
+        (install, lifecycle.clone()).prop_map(|(i, l)| HostOp::Replicator(i, l)),
+        lifecycle.prop_map(HostOp::Connector),
+        select(ds).prop_map(|source| HostOp::Provision { source }),
+        Just(HostOp::Tpm(TpmAction::Validate)),
+    ];
+    (select(hosts(topology)), op).prop_map(|(on, op)| Input::Host { on, op })
+}
+
+/// A split of the topology's hosts into two or three groups.
+pub fn split(topology: &Topology) -> impl Strategy<Value = Split> + use<> {
+    let n = topology.hosts().len();
+    proptest::collection::vec(0_u8..3, n).prop_map(|labels| {
+        let mut all = [0_u8; MAX_HOSTS];
+        all[..labels.len()].copy_from_slice(&labels);
+        Split::from_labels(all)
+    })
+}
+
+/// Faults and world events; partitions only when `partitions`.
+pub fn fault(topology: &Topology, partitions: bool) -> impl Strategy<Value = Fault> + use<> {
+    faults(topology, true, partitions)
+}
+
+fn faults(topology: &Topology, others: bool, partitions: bool) -> BoxedStrategy<Fault> {
+    let h = select(hosts(topology));
+    let ds = select(datasources(topology));
+    let process = select(vec![
+        Process::Manager,
+        Process::Replicator,
+        Process::Connector,
+        Process::DataServer,
+    ]);
+    let mut options: Vec<(u32, BoxedStrategy<Fault>)> = Vec::new();
+    if others {
+        options.extend([
+            (2, h.clone().prop_map(Fault::HostCrash).boxed()),
+            (4, h.clone().prop_map(Fault::HostRestart).boxed()),
+            (
+                2,
+                (h.clone(), process.clone())
+                    .prop_map(|(h, p)| Fault::Stop(h, p))
+                    .boxed(),
+            ),
+            (
+                2,
+                (h, process).prop_map(|(h, p)| Fault::Start(h, p)).boxed(),
+            ),
+            (1, ds.clone().prop_map(Fault::ReplicatorError).boxed()),
+            (4, ds.clone().prop_map(Fault::Write).boxed()),
+            (1, ds.clone().prop_map(Fault::Drift).boxed()),
+            (4, ds.clone().prop_map(Fault::CatchUp).boxed()),
+        ]);
+        if has_cross_site(topology) {
+            options.push((1, ds.prop_map(Fault::CrossSiteCatchUp).boxed()));
+        }
+    }
+    if partitions {
+        options.push((1, split(topology).prop_map(Fault::Partition).boxed()));
+        options.push((2, Just(Fault::Heal).boxed()));
+    }
+    if options.is_empty() {
+        return Just(Fault::Heal).boxed();
+    }
+    proptest::strategy::Union::new_weighted(options).boxed()
+}
+
+/// One input drawn from `alphabet`.
+pub fn input(topology: &Topology, alphabet: Alphabet) -> impl Strategy<Value = Input> + use<> {
+    let mut options: Vec<(u32, BoxedStrategy<Input>)> = Vec::new();
+    if alphabet.cctrl {
+        options.push((6, cctrl(topology, alphabet.force).boxed()));
+    }
+    if alphabet.trepctl {
+        options.push((1, trepctl(topology).boxed()));
+    }
+    if alphabet.host {
+        options.push((1, host(topology).boxed()));
+    }
+    if alphabet.faults || alphabet.partitions {
+        options.push((
+            5,
+            faults(topology, alphabet.faults, alphabet.partitions)
+                .prop_map(Input::Fault)
+                .boxed(),
+        ));
+    }
+    if options.is_empty() {
+        return Just(Input::Fault(Fault::Heal)).boxed();
+    }
+    proptest::strategy::Union::new_weighted(options).boxed()
+}
+
+/// A sequence of up to `max_len` inputs drawn from `alphabet`.
+pub fn sequence(
+    topology: &Topology,
+    alphabet: Alphabet,
+    max_len: usize,
+) -> impl Strategy<Value = Vec<Input>> + use<> {
+    proptest::collection::vec(input(topology, alphabet), 0..=max_len)
+}
