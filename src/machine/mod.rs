@@ -2,8 +2,8 @@
 //!
 //! # Calling protocol
 //! 1. Parse text into commands ([`crate::command`]) or build [`Fault`]s.
-//! 2. Resolve commands against a topology and state into an [`Input`] ([`resolve`]); names
-//!    that do not exist are refused there.
+//! 2. Resolve commands against a topology and state into an [`Input`] ([`resolve_cctrl`],
+//!    [`resolve_trepctl`], [`resolve_host`]); names that do not exist are refused there.
 //! 3. [`apply`] the input to a state. It returns the next state, the effects (what happened,
 //!    the managers' reactions included) and findings (warnings, invariant breaks); or a
 //!    [`Rejection`] that says which rule refused it, and the state given is unchanged: the
@@ -107,7 +107,8 @@ pub struct Rules {
     /// Only the master extracts: a master replicator goes online only for the ONLINE master,
     /// never beside another extractor or a master out of reach; managers retire strays.
     pub single_extractor: bool,
-    /// A promotion repoints every slave the group reaches to the new master.
+    /// A promotion repoints every slave the group reaches to the new master, and managers
+    /// retire slave replicators whose sources no longer lead to a master.
     pub repoint_slaves: bool,
     /// A replicator whose position is not in its master's history stops in OFFLINE:ERROR
     /// (on going online, catching up, being repointed) instead of applying.

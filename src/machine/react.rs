@@ -160,9 +160,6 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 /// then brought back, repointed. Applies under every policy (**modelling decision**: a
 /// safety rule, like the failsafe).
 fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
-    if !ctx.rules.single_extractor {
-        return;
-    }
     for d in ctx.topology.datasources_of(service).collect::<Vec<_>>() {
         let r = ctx.host(d).replicator;
         if !(r.is_online() && ctx.state.reachable(rep, d)) {
@@ -170,10 +167,12 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
         }
         let entry = view.entry(d);
         let stray = if r.role == ReplicatorRole::Master {
-            !(entry.role == DataSourceRole::Master
-                && matches!(entry.state, DsState::Online | DsState::Offline))
+            ctx.rules.single_extractor
+                && !(entry.role == DataSourceRole::Master
+                    && matches!(entry.state, DsState::Online | DsState::Offline))
         } else {
-            r.role.applies()
+            ctx.rules.repoint_slaves
+                && r.role.applies()
                 && !super::invariant::reaches_service_master(ctx.topology, &ctx.state, d, r.master)
         };
         if stray {

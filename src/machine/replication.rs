@@ -134,10 +134,13 @@ impl Ctx<'_, '_> {
                 expected: "a source that leads to the service's master, never to itself (`replicator <ds> slave <master>` or `trepctl setrole -uri`)",
             });
         }
-        if r.role == ReplicatorRole::Master
-            && let Some(extractor) = self.other_extractor(h)
-        {
-            return Err(Refusal::OtherExtractor { host: h, extractor });
+        if r.role == ReplicatorRole::Master && self.rules.single_extractor {
+            if let Some(extractor) = self.other_extractor(h) {
+                return Err(Refusal::OtherExtractor { host: h, extractor });
+            }
+            if let Some(master) = self.hidden_master(h) {
+                return Err(Refusal::HiddenMaster { host: h, master });
+            }
         }
         let state = match (r.role.applies(), r.master) {
             (true, Some(m)) if !self.lineage_ok(h, m) => {

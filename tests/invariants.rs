@@ -1,0 +1,102 @@
+//! Each named invariant fires when the rule that guards it is removed: the same steps are
+//! refused by the rule, refused by the guard when only the rule is off, and break the
+//! invariant when both are off.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+use tungsten_model::command::CctrlCommand;
+use tungsten_model::fault::Fault;
+use tungsten_model::machine::{self, Input, Invariant, Rules, invariant};
+use tungsten_model::model::{State, Topology};
+
+enum Step {
+    Cctrl(&'static str),
+    Fault(fn(&Topology) -> Fault),
+}
+
+/// Run `steps` from a healthy three-node cluster under `rules`: the first refusal's rule, or
+/// the invariant broken at the end.
+fn run(rules: Rules, steps: &[Step]) -> Result<Option<Invariant>, &'static str> {
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let mut s = State::healthy(&t);
+    for step in steps {
+        let input = match step {
+            Step::Cctrl(line) => {
+                let command: CctrlCommand = line.parse().unwrap();
+                let at = t.host_id("db2").unwrap();
+                machine::resolve_cctrl(&t, &s, at, &command).unwrap()
+            }
+            Step::Fault(f) => Input::Fault(f(&t)),
+        };
+        s = machine::apply_with(&t, &s, &input, &rules)
+            .map_err(|r| r.refusal.rule())?
+            .state;
+    }
+    Ok(invariant::check(&t, &s).map(|v| v.invariant))
+}
+
+fn without(rule: impl Fn(&mut Rules)) -> (Rules, Rules) {
+    let mut guarded = Rules::default();
+    rule(&mut guarded);
+    let mut bare = guarded;
+    bare.guard = false;
+    (guarded, bare)
+}
+
+#[test]
+fn single_writable_master_fires_without_the_one_online_master_rule() {
+    let steps = [
+        Step::Cctrl("set policy maintenance"),
+        Step::Cctrl("datasource db2 offline"),
+        Step::Cctrl("replicator db2 offline"),
+        Step::Cctrl("replicator db2 master"),
+        Step::Cctrl("datasource db2 master"),
+        Step::Cctrl("datasource db2 online"),
+    ];
+    assert_eq!(run(Rules::default(), &steps), Err("one-online-master"));
+    let (guarded, bare) = without(|r| r.one_online_master = false);
+    assert_eq!(run(guarded, &steps), Err("invariant-guard"));
+    assert_eq!(run(bare, &steps), Ok(Some(Invariant::SingleWritableMaster)));
+}
+
+#[test]
+fn single_extractor_fires_without_the_single_extractor_rule() {
+    let steps = [
+        Step::Cctrl("set policy maintenance"),
+        Step::Cctrl("replicator db2 offline"),
+        Step::Cctrl("replicator db2 master"),
+        Step::Cctrl("replicator db2 online"),
+    ];
+    assert_eq!(run(Rules::default(), &steps), Err("datasource-state"));
+    let (guarded, bare) = without(|r| r.single_extractor = false);
+    assert_eq!(run(guarded, &steps), Err("invariant-guard"));
+    assert_eq!(run(bare, &steps), Ok(Some(Invariant::SingleExtractor)));
+}
+
+#[test]
+fn replication_source_fires_without_repointing_slaves() {
+    let steps = [Step::Fault(|t| Fault::HostCrash(t.host_id("db1").unwrap()))];
+    assert_eq!(run(Rules::default(), &steps), Ok(None));
+    // A fault is no operator input: the guard does not apply, the rule alone protects.
+    let (_, bare) = without(|r| r.repoint_slaves = false);
+    assert_eq!(run(bare, &steps), Ok(Some(Invariant::ReplicationSource)));
+}
+
+#[test]
+fn position_order_fires_without_the_lineage_rule() {
+    let steps = [
+        Step::Cctrl("set policy manual"),
+        Step::Fault(|t| Fault::Write(t.host_id("db1").unwrap())),
+        Step::Fault(|t| Fault::CatchUp(t.host_id("db3").unwrap())),
+        Step::Fault(|t| Fault::HostCrash(t.host_id("db1").unwrap())),
+        Step::Cctrl("failover to db2"),
+    ];
+    // With the rule, db3 (ahead of db2) stops in OFFLINE:ERROR instead of applying.
+    assert_eq!(run(Rules::default(), &steps), Ok(None));
+    let (guarded, bare) = without(|r| r.lineage = false);
+    assert_eq!(run(guarded, &steps), Err("invariant-guard"));
+    assert_eq!(run(bare, &steps), Ok(Some(Invariant::PositionOrder)));
+}

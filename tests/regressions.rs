@@ -1,0 +1,219 @@
+//! Minimal cases the property tests found, one named test each. Every accepted step is checked
+//! against every invariant with the guard off; a refusal must come from the named rule.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+mod support;
+
+use support::Cluster;
+use tungsten_model::fault::{Fault, Process};
+
+fn three() -> Cluster {
+    Cluster::new(&["db1", "db2", "db3"])
+}
+
+fn five() -> Cluster {
+    Cluster::new(&["db1", "db2", "db3", "db4", "db5"])
+}
+
+#[test]
+fn a_switch_repoints_shunned_slaves_too() {
+    let mut c = three();
+    c.cctrl("db1", "datasource db2 shun").unwrap();
+    c.cctrl("db1", "switch").unwrap();
+    let db3 = c.id("db3");
+    assert_eq!(c.s.host(c.id("db2")).replicator.master, Some(db3));
+}
+
+#[test]
+fn a_slave_the_switch_cannot_reach_keeps_a_chain_to_the_master() {
+    let mut c = three();
+    c.fault(Fault::Stop(c.id("db2"), Process::Manager)).unwrap();
+    c.cctrl("db1", "switch").unwrap();
+}
+
+#[test]
+fn provisioning_a_datasource_slaves_replicate_from_is_refused() {
+    let mut c = three();
+    c.fault(Fault::Write(c.id("db1"))).unwrap();
+    c.fault(Fault::CatchUp(c.id("db3"))).unwrap();
+    assert_eq!(
+        c.shell("db1", "tprovision --source db2"),
+        Err("serves-slaves")
+    );
+}
+
+#[test]
+fn failover_is_refused_while_a_master_is_online() {
+    let mut c = three();
+    c.fault(Fault::HostCrash(c.id("db1"))).unwrap();
+    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    assert_eq!(c.cctrl("db2", "failover"), Err("master-failed"));
+}
+
+#[test]
+fn a_second_failed_master_does_not_keep_extracting_after_failover() {
+    let mut c = three();
+    c.fault(Fault::Stop(c.id("db1"), Process::DataServer))
+        .unwrap();
+    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    c.cctrl("db2", "switch").unwrap();
+    c.fault(Fault::Stop(c.id("db3"), Process::DataServer))
+        .unwrap();
+}
+
+#[test]
+fn a_slave_replicator_without_a_source_stays_offline() {
+    let mut c = three();
+    c.fault(Fault::Stop(c.id("db1"), Process::DataServer))
+        .unwrap();
+    c.trepctl("db1", "setrole -role slave").unwrap();
+    assert_eq!(
+        c.cctrl("db2", "replicator db1 online"),
+        Err("replicator-role")
+    );
+}
+
+#[test]
+fn no_new_master_while_an_old_one_may_extract_beyond_a_partition() {
+    let mut c = five();
+    c.cctrl("db1", "switch to db5").unwrap();
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.cctrl("db1", "datasource db5 offline").unwrap();
+    c.partition(&[&["db1", "db2", "db4"], &["db3", "db5"]])
+        .unwrap();
+    assert_eq!(
+        c.cctrl("db1", "recover master using db1"),
+        Err("hidden-master")
+    );
+}
+
+#[test]
+fn setrole_slave_on_a_master_with_slaves_is_refused() {
+    let mut c = three();
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.shell("db1", "replicator restart").unwrap();
+    assert_eq!(
+        c.trepctl("db1", "setrole -role slave"),
+        Err("serves-slaves")
+    );
+}
+
+#[test]
+fn an_isolated_shunned_master_cannot_be_put_back_online_by_trepctl() {
+    let mut c = three();
+    c.partition(&[&["db1"], &["db2", "db3"]]).unwrap();
+    assert_eq!(c.trepctl("db1", "online"), Err("datasource-state"));
+}
+
+#[test]
+fn a_partition_in_maintenance_fails_safe_on_the_minority() {
+    let mut c = five();
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.partition(&[&["db1", "db2"], &["db3", "db4", "db5"]])
+        .unwrap();
+    c.cctrl("db3", "set policy automatic").unwrap();
+}
+
+#[test]
+fn an_isolated_master_without_manager_is_not_counted_against_the_majority() {
+    let mut c = three();
+    c.cctrl("db1", "set policy manual").unwrap();
+    c.fault(Fault::Stop(c.id("db1"), Process::Manager)).unwrap();
+    c.partition(&[&["db1"], &["db2", "db3"]]).unwrap();
+    c.cctrl("db2", "set policy automatic").unwrap();
+    // Once the network heals, the managers retire the old extractor.
+    c.fault(Fault::Heal).unwrap();
+}
+
+#[test]
+fn restoring_a_datasource_slaves_replicate_from_is_refused() {
+    let mut c = three();
+    c.cctrl("db1", "cluster heartbeat").unwrap();
+    c.fault(Fault::CatchUp(c.id("db2"))).unwrap();
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.cctrl("db1", "datasource db1 offline").unwrap();
+    assert_eq!(
+        c.cctrl("db1", "datasource db1 restore"),
+        Err("replicator-state")
+    );
+    c.cctrl("db1", "replicator db1 offline").unwrap();
+    assert_eq!(
+        c.cctrl("db1", "datasource db1 restore"),
+        Err("serves-slaves")
+    );
+}
+
+#[test]
+fn a_replicator_cannot_replicate_from_itself() {
+    let mut c = three();
+    c.fault(Fault::HostCrash(c.id("db1"))).unwrap();
+    c.fault(Fault::HostRestart(c.id("db1"))).unwrap();
+    assert_eq!(
+        c.trepctl("db1", "setrole -role slave -uri thl://db1:2112/"),
+        Err("replicator-role")
+    );
+}
+
+#[test]
+fn slaves_of_a_shunned_master_still_replicate() {
+    let mut c = three();
+    c.cctrl("db1", "datasource db1 shun").unwrap();
+    c.cctrl("db1", "datasource db1 slave").unwrap();
+}
+
+#[test]
+fn welcoming_a_failed_over_master_leaves_the_slaves_on_the_current_one() {
+    let mut c = three();
+    c.fault(Fault::HostCrash(c.id("db1"))).unwrap();
+    c.cctrl("db2", "datasource db2 shun").unwrap();
+    c.fault(Fault::HostRestart(c.id("db1"))).unwrap();
+    c.cctrl("db2", "datasource db1 welcome").unwrap();
+}
+
+#[test]
+fn a_slave_following_a_replaced_master_is_retired_when_the_network_heals() {
+    let mut c = five();
+    c.partition(&[&["db1"], &["db2", "db3", "db4"], &["db5"]])
+        .unwrap();
+    c.trepctl("db5", "online").unwrap();
+    c.fault(Fault::Heal).unwrap();
+    let r = c.s.host(c.id("db5")).replicator;
+    assert!(!r.is_online() || r.master == Some(c.id("db2")));
+}
+
+#[test]
+fn a_slave_brought_online_beyond_a_partition_is_retired_on_heal() {
+    let mut c = three();
+    c.partition(&[&["db1", "db2"], &["db3"]]).unwrap();
+    c.shell("db1", "stopall").unwrap();
+    c.cctrl("db3", "replicator db3 online").unwrap();
+    c.fault(Fault::Heal).unwrap();
+}
+
+#[test]
+fn a_setrole_that_would_loop_replication_is_refused() {
+    let mut c = three();
+    c.cctrl("db1", "datasource db2 shun").unwrap();
+    c.fault(Fault::HostCrash(c.id("db1"))).unwrap();
+    c.cctrl("db2", "datasource db3 shun").unwrap();
+    assert_eq!(
+        c.trepctl("db3", "setrole -role slave -uri thl://db1:2112/"),
+        Err("serves-slaves")
+    );
+}
+
+#[test]
+fn a_master_whose_replicator_became_a_slave_does_not_come_online() {
+    let mut c = three();
+    c.cctrl("db1", "datasource db1 fail").unwrap();
+    c.cctrl("db2", "replicator db1 slave").unwrap();
+    c.fault(Fault::HostCrash(c.id("db3"))).unwrap();
+    c.shell("db2", "tprovision --source db1").unwrap();
+    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    // db1 is role master but its replicator is a slave: AUTOMATIC leaves it OFFLINE.
+    assert_eq!(c.cctrl("db2", "cluster heartbeat"), Err("master-online"));
+}

@@ -1,0 +1,78 @@
+//! Helpers shared by the integration tests: a small cluster driver over names.
+#![allow(dead_code, reason = "each test file uses a part")]
+
+use tungsten_model::command::{CctrlCommand, HostCommand, TrepctlCommand};
+use tungsten_model::fault::{Fault, Split};
+use tungsten_model::machine::{self, Input, Rules, invariant};
+use tungsten_model::model::{HostId, State, Topology};
+
+/// A topology, a state, and the rules to apply inputs under.
+pub(crate) struct Cluster {
+    pub(crate) t: Topology,
+    pub(crate) s: State,
+    pub(crate) rules: Rules,
+}
+
+impl Cluster {
+    /// A healthy single service `alpha` over `hosts`, the guard off so that the specific
+    /// rules are what is tested.
+    pub(crate) fn new(hosts: &[&str]) -> Self {
+        let t = Topology::single("alpha", hosts).unwrap();
+        let s = State::healthy(&t);
+        Self {
+            t,
+            s,
+            rules: Rules::unguarded(),
+        }
+    }
+
+    pub(crate) fn id(&self, name: &str) -> HostId {
+        self.t.host_id(name).unwrap()
+    }
+
+    /// Apply `input`; on acceptance check every invariant. `Ok(())` or the refusal's rule.
+    pub(crate) fn apply(&mut self, input: Input) -> Result<(), &'static str> {
+        match machine::apply_with(&self.t, &self.s, &input, &self.rules) {
+            Ok(outcome) => {
+                if let Some(v) = invariant::check(&self.t, &outcome.state) {
+                    panic!("{} after {input:?}", v.describe(&self.t));
+                }
+                self.s = outcome.state;
+                Ok(())
+            }
+            Err(r) => Err(r.refusal.rule()),
+        }
+    }
+
+    pub(crate) fn fault(&mut self, fault: Fault) -> Result<(), &'static str> {
+        self.apply(Input::Fault(fault))
+    }
+
+    pub(crate) fn cctrl(&mut self, at: &str, line: &str) -> Result<(), &'static str> {
+        let command: CctrlCommand = line.parse().unwrap();
+        let input = machine::resolve_cctrl(&self.t, &self.s, self.id(at), &command).unwrap();
+        self.apply(input)
+    }
+
+    pub(crate) fn trepctl(&mut self, on: &str, line: &str) -> Result<(), &'static str> {
+        let command: TrepctlCommand = line.parse().unwrap();
+        let input = machine::resolve_trepctl(&self.t, self.id(on), None, &command).unwrap();
+        self.apply(input)
+    }
+
+    pub(crate) fn shell(&mut self, on: &str, line: &str) -> Result<(), &'static str> {
+        let command: HostCommand = line.parse().unwrap();
+        let input = machine::resolve_host(&self.t, &self.s, self.id(on), &command).unwrap();
+        self.apply(input)
+    }
+
+    /// Split the network into the named groups.
+    pub(crate) fn partition(&mut self, groups: &[&[&str]]) -> Result<(), &'static str> {
+        let ids: Vec<Vec<HostId>> = groups
+            .iter()
+            .map(|g| g.iter().map(|h| self.id(h)).collect())
+            .collect();
+        let refs: Vec<&[HostId]> = ids.iter().map(Vec::as_slice).collect();
+        self.fault(Fault::Partition(Split::new(&refs)))
+    }
+}
