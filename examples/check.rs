@@ -4,13 +4,14 @@
 //! cargo run --example check                        # seed 004, "last man standing", end to end
 //! cargo run --example check -- ls FILE...          # parse listings, print them back
 //! cargo run --example check -- ls --json FILE...   # the model as JSON, one line per file
+//! cargo run --example check -- plan [--state FILE]... [--topology FILE] [--json] RUNBOOK
 //! ```
-//! Exit status: 0 when every input is good, 2 when an input cannot be read (the error names
-//! the file, line and column).
+//! Exit status: `ls` gives 0 when every input reads, 2 when one cannot be read (the error
+//! names the file, line and column); `plan` gives 0 when the runbook is valid, 1 when it is
+//! not, 2 when the runbook or a starting state cannot be read.
 #![expect(
-    clippy::print_stdout,
     clippy::print_stderr,
-    reason = "a command-line tool talks through stdout and stderr"
+    reason = "a command-line tool reports bad input on stderr"
 )]
 
 use std::io::Read as _;
@@ -18,11 +19,29 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+/// Write to stdout, ignoring a closed pipe (`check ... | head` must not panic).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// [`out!`] with a line end.
+macro_rules! outln {
+    () => { out!("\n") };
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 use tungsten_model::command::CctrlCommand;
 use tungsten_model::fault::Fault;
 use tungsten_model::ls::{self, Listing};
 use tungsten_model::machine::{self, Input, Outcome};
-use tungsten_model::model::{State, Topology};
+use tungsten_model::model::{ServiceName, State, Topology, TopologySpec};
+use tungsten_model::runbook;
 
 /// Check Tungsten Clustering listings, commands and runbooks against the model.
 #[derive(Debug, Parser)]
@@ -34,6 +53,25 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Validate a runbook step by step and print the report.
+    Plan {
+        /// A starting listing: `SERVICE=FILE`, or a FILE whose first line is the `ls` prompt
+        /// naming its service (`[LOGICAL] /alpha > ls`).
+        #[arg(long = "state", value_name = "FILE")]
+        states: Vec<String>,
+        /// The topology: a `TopologySpec` JSON file, or one line such as
+        /// `multisite east=db1,db2,db3 west=db4,db5,db6`.
+        #[arg(long, value_name = "FILE")]
+        topology: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Do not let replication catch up between steps.
+        #[arg(long)]
+        no_settle: bool,
+        /// The runbook.
+        runbook: PathBuf,
+    },
     /// Parse `cctrl ls` listings and print each back in Tungsten's layout.
     Ls {
         /// Print the parsed model as JSON, one object per file per line.
@@ -69,21 +107,95 @@ fn ls(files: &[PathBuf], json: bool) -> Result<(), BadInput> {
         if json {
             let line =
                 serde_json::json!({ "file": path.display().to_string(), "listing": listing });
-            println!("{line}");
+            outln!("{line}");
         } else {
-            print!("{listing}");
+            out!("{listing}");
         }
     }
     Ok(())
 }
 
+/// `check plan`: `Ok(true)` for a valid runbook.
+fn plan(
+    states: &[String],
+    topology: Option<&PathBuf>,
+    path: &PathBuf,
+    json: bool,
+    settle: bool,
+) -> Result<bool, BadInput> {
+    let text = read(path)?;
+    let mut book: runbook::Runbook = text.parse().map_err(|e: tungsten_model::ParseError| {
+        BadInput(format!("{}:\n{}", path.display(), e.caret()))
+    })?;
+    if let Some(file) = topology {
+        let text = read(file)?;
+        let spec: TopologySpec = match serde_json::from_str(&text) {
+            Ok(spec) => spec,
+            Err(json_error) => {
+                let line: runbook::Runbook = format!("#! topology {}", text.trim())
+                    .parse()
+                    .map_err(|e: tungsten_model::ParseError| {
+                        BadInput(format!(
+                            "{}: neither a JSON topology ({json_error}) nor a topology line: {e}",
+                            file.display()
+                        ))
+                    })?;
+                match line.declarations.into_iter().next() {
+                    Some(runbook::Declaration::Topology(runbook::TopologySource::Inline(spec))) => {
+                        spec
+                    }
+                    _ => return Err(BadInput(format!("{}: not a topology", file.display()))),
+                }
+            }
+        };
+        book.declarations.insert(
+            0,
+            runbook::Declaration::Topology(runbook::TopologySource::Inline(spec)),
+        );
+    }
+    let mut listings = Vec::new();
+    for state in states {
+        let (service, file) = match state.split_once('=') {
+            Some((service, file)) => (Some(service.to_owned()), PathBuf::from(file)),
+            None => (None, PathBuf::from(state)),
+        };
+        let text = read(&file)?;
+        let service = match service {
+            Some(s) => ServiceName::new(s).map_err(|e| BadInput(format!("--state {state}: {e}")))?,
+            None => ls::prompt_service(&text).ok_or_else(|| {
+                BadInput(format!(
+                    "--state {state}: say which service it lists (`--state alpha={state}`), or keep its `[LOGICAL] /alpha > ls` prompt line"
+                ))
+            })?,
+        };
+        let listing: Listing = text.parse().map_err(|e: tungsten_model::ParseError| {
+            BadInput(format!("{}:\n{}", file.display(), e.caret()))
+        })?;
+        listings.push((service, listing));
+    }
+    let base = path.parent().map(PathBuf::from).unwrap_or_default();
+    let start = runbook::start(&book, &listings, &mut |name| {
+        std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
+    })
+    .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    let report = runbook::validate(&start, &book, runbook::Options { settle });
+    if json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| BadInput(format!("cannot print the report as JSON: {e}")))?;
+        outln!("{text}");
+    } else {
+        out!("{report}");
+    }
+    Ok(report.verdict == runbook::Verdict::Valid)
+}
+
 /// Print what an accepted input did.
 fn report(topology: &Topology, outcome: &Outcome) {
     for effect in &outcome.effects {
-        println!("    {}", effect.render(topology));
+        outln!("    {}", effect.render(topology));
     }
     for finding in &outcome.findings {
-        println!("    ! {}", finding.render(topology));
+        outln!("    ! {}", finding.render(topology));
     }
 }
 
@@ -103,8 +215,8 @@ fn last_man_standing() -> Result<(), BadInput> {
         .parse()
         .map_err(|e| bad(&e))?;
     let mut state = State::healthy(&topology);
-    println!("# seed 004: last man standing, in a three-node cluster `alpha`\n");
-    println!("## the world: writes, replication, two host failures\n");
+    outln!("# seed 004: last man standing, in a three-node cluster `alpha`\n");
+    outln!("## the world: writes, replication, two host failures\n");
     for (label, fault) in [
         ("write on db1", Fault::Write(db1)),
         ("db2 catches up", Fault::CatchUp(db2)),
@@ -115,15 +227,15 @@ fn last_man_standing() -> Result<(), BadInput> {
         ("db2 catches up", Fault::CatchUp(db2)),
         ("db3 crashes", Fault::HostCrash(db3)),
     ] {
-        println!("> {label}");
+        outln!("> {label}");
         let outcome = machine::apply(&topology, &state, &Input::Fault(fault))
             .map_err(|r| BadInput(r.render(&topology)))?;
         report(&topology, &outcome);
         state = outcome.state;
     }
-    println!("\n[LOGICAL] /alpha > ls");
-    print!("{}", ls::project(&topology, &state, db2, Some(&world)));
-    println!("\n## the operator, on db2\n");
+    outln!("\n[LOGICAL] /alpha > ls");
+    out!("{}", ls::project(&topology, &state, db2, Some(&world)));
+    outln!("\n## the operator, on db2\n");
     for line in [
         "set policy maintenance",
         "set force true",
@@ -134,7 +246,7 @@ fn last_man_standing() -> Result<(), BadInput> {
         "replicator db2 online",
         "set policy automatic",
     ] {
-        println!("[LOGICAL] /alpha > {line}");
+        outln!("[LOGICAL] /alpha > {line}");
         let command: CctrlCommand = line.parse().map_err(|e| bad(&e))?;
         let input =
             machine::resolve_cctrl(&topology, &state, db2, &command).map_err(|e| bad(&e))?;
@@ -143,34 +255,34 @@ fn last_man_standing() -> Result<(), BadInput> {
                 report(&topology, &outcome);
                 state = outcome.state;
             }
-            Err(r) => println!("    refused: {}", r.render(&topology)),
+            Err(r) => outln!("    refused: {}", r.render(&topology)),
         }
     }
-    println!("\n[LOGICAL] /alpha > ls");
-    print!("{}", ls::project(&topology, &state, db2, Some(&world)));
-    println!("\n## db1 and db3 come back\n");
+    outln!("\n[LOGICAL] /alpha > ls");
+    out!("{}", ls::project(&topology, &state, db2, Some(&world)));
+    outln!("\n## db1 and db3 come back\n");
     for (label, input) in [
         ("db1 restarts", Input::Fault(Fault::HostRestart(db1))),
         ("db3 restarts", Input::Fault(Fault::HostRestart(db3))),
     ] {
-        println!("> {label}");
+        outln!("> {label}");
         let outcome =
             machine::apply(&topology, &state, &input).map_err(|r| BadInput(r.render(&topology)))?;
         report(&topology, &outcome);
         state = outcome.state;
     }
-    println!("[LOGICAL] /alpha > recover");
+    outln!("[LOGICAL] /alpha > recover");
     let command: CctrlCommand = "recover".parse().map_err(|e| bad(&e))?;
     let input = machine::resolve_cctrl(&topology, &state, db2, &command).map_err(|e| bad(&e))?;
     let outcome =
         machine::apply(&topology, &state, &input).map_err(|r| BadInput(r.render(&topology)))?;
     report(&topology, &outcome);
     state = outcome.state;
-    println!("\n[LOGICAL] /alpha > ls");
-    print!("{}", ls::project(&topology, &state, db2, Some(&world)));
+    outln!("\n[LOGICAL] /alpha > ls");
+    out!("{}", ls::project(&topology, &state, db2, Some(&world)));
     match machine::invariant::check(&topology, &state) {
-        None => println!("\nevery invariant holds"),
-        Some(v) => println!("\nINVARIANT BROKEN: {}", v.describe(&topology)),
+        None => outln!("\nevery invariant holds"),
+        Some(v) => outln!("\nINVARIANT BROKEN: {}", v.describe(&topology)),
     }
     Ok(())
 }
@@ -179,6 +291,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Ls { json, files }) => ls(&files, json),
+        Some(Command::Plan {
+            states,
+            topology,
+            json,
+            no_settle,
+            runbook,
+        }) => match plan(&states, topology.as_ref(), &runbook, json, !no_settle) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
         None => last_man_standing(),
     };
     match result {

@@ -67,6 +67,7 @@ pub mod fault;
 pub mod ls;
 pub mod machine;
 pub mod model;
+pub mod runbook;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 pub mod text;

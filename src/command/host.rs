@@ -160,10 +160,7 @@ impl HostCommand {
                 // Keep columns true to the line: pad the inner command to where it sits.
                 let pad = " ".repeat(line[..start].chars().count());
                 let command = CctrlCommand::parse_line(&format!("{pad}{inner}"), line_number)
-                    .map_err(|e| {
-                        let span = e.span();
-                        e.relocated(span, line)
-                    })?;
+                    .map_err(|e| e.on_line(line))?;
                 return Ok(Self {
                     executable: program.to_owned(),
                     action: HostAction::Cctrl(command),

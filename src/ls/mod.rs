@@ -205,6 +205,24 @@ pub struct MemberBlock {
     pub reason: Option<ReasonText>,
 }
 
+/// The service a copied listing names in its prompt line (`[LOGICAL] /alpha > ls`,
+/// `cctrl [east]> ls`), if its first non-blank line is such a prompt.
+#[must_use]
+pub fn prompt_service(text: &str) -> Option<ServiceName> {
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let (prompt, command) = first.rsplit_once('>')?;
+    if !command.trim().eq_ignore_ascii_case("ls") {
+        return None;
+    }
+    let prompt = prompt.trim();
+    let name = if let Some(rest) = prompt.strip_prefix("cctrl") {
+        rest.trim().strip_prefix('[')?.strip_suffix(']')?
+    } else {
+        prompt.rsplit_once('/')?.1
+    };
+    ServiceName::new(name.trim()).ok()
+}
+
 impl Listing {
     /// The physical datasource blocks, or an empty slice for a composite listing.
     #[must_use]

@@ -193,6 +193,9 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     host.dataserver = true;
     host.cross_site.applied = applied;
     ctx.emit(Effect::Provisioned { target, source });
+    if data.drift {
+        ctx.emit(Effect::Drift { host: target });
+    }
     // 3. Back into service: through the manager's recover when it runs, else trepctl online.
     if managed && let Some(mut view) = ctx.view_of(group) {
         let rep = group.first().unwrap_or(target);

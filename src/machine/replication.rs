@@ -358,11 +358,9 @@ impl Ctx<'_, '_> {
                     }
                 }
             }
-            Process::Connector => {
-                let c = &mut self.host_mut(h).connector;
-                c.running = running;
-                c.online = running;
-            }
+            // The routing state `router .. online|offline` set is the managers', and survives
+            // the connector process restarting.
+            Process::Connector => self.host_mut(h).connector.running = running,
             Process::DataServer => self.host_mut(h).dataserver = running,
         }
         self.emit(Effect::Process {
@@ -486,8 +484,8 @@ impl Ctx<'_, '_> {
     }
 
     /// The cross-site replicator of `h` applies its source's events. After a reset (no
-    /// position) it starts from the source's current position; a position not in the
-    /// source's history stops it with an error.
+    /// position) it replays the source's whole THL, so a source whose data drifted passes its
+    /// drift on; a position not in the source's history stops it with an error.
     pub(crate) fn cross_site_sync(
         &mut self,
         h: HostId,
@@ -528,6 +526,12 @@ impl Ctx<'_, '_> {
                 to: ReplicatorState::OfflineError,
             });
             return Ok(());
+        }
+        // A replicator with no position replays its source's whole history, the changes that
+        // made the source drift included.
+        if x.applied.is_none() && self.host(m).data.drift && !self.host(h).data.drift {
+            self.host_mut(h).data.drift = true;
+            self.emit(Effect::Drift { host: h });
         }
         self.host_mut(h).cross_site.applied = source;
         self.emit(Effect::CaughtUp {

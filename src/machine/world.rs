@@ -102,7 +102,6 @@ fn crash(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
     host.up = false;
     host.manager = false;
     host.connector.running = false;
-    host.connector.online = false;
     host.dataserver = false;
     host.replicator.running = false;
     host.replicator.state = ReplicatorState::OfflineNormal;
@@ -124,7 +123,6 @@ fn restart(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
     host.up = true;
     host.manager = spec.has_manager();
     host.connector.running = spec.connector;
-    host.connector.online = spec.connector;
     host.dataserver = spec.is_datasource();
     host.replicator.running = spec.is_datasource();
     host.replicator.state = ReplicatorState::OfflineNormal;

@@ -74,7 +74,8 @@ pub struct CrossSiteReplicator {
 pub struct Connector {
     /// Whether the process runs.
     pub running: bool,
-    /// Whether it routes (`router .. online`), else it routes nothing.
+    /// The routing state the managers set (`router .. online|offline`): whether it routes
+    /// when it runs. It survives the process restarting.
     pub online: bool,
 }
 

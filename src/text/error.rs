@@ -111,6 +111,14 @@ impl ParseError {
         self
     }
 
+    /// The same error shown against `source_line` (the line as it was typed, when the error
+    /// was found in a padded or joined copy of it).
+    #[must_use]
+    pub(crate) fn on_line(mut self, source_line: &str) -> Self {
+        source_line.clone_into(&mut self.source_line);
+        self
+    }
+
     /// A multi-line rendering with the offending line and a caret under the bad part.
     ///
     /// ```text

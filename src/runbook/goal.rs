@@ -1,0 +1,364 @@
+//! Goals: what must hold once a runbook has run.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ls::default_viewer;
+use crate::machine::invariant::writable_masters;
+use crate::model::{
+    DsState, HostId, HostName, HostSet, PolicyMode, ServiceId, ServiceName, State, Topology,
+};
+use crate::text::{ParseError, Span};
+
+/// A predicate on the final state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Goal {
+    /// `[<svc>] all-online`: every datasource ONLINE, as the service's managers see it.
+    AllOnline(Option<ServiceName>),
+    /// `[<svc>] policy <mode>`.
+    Policy(Option<ServiceName>, PolicyMode),
+    /// `[<svc>] routers-online`: every connector running and routing.
+    RoutersOnline(Option<ServiceName>),
+    /// `cross-site-online`: every cross-site replicator running and online.
+    CrossSiteOnline,
+    /// `<site> consistent-with <site>`: neither site's datasources have drifted, and the
+    /// first site's cross-site replicators hold only the second site's history.
+    Consistent(ServiceName, ServiceName),
+    /// `[<svc>] writable`: exactly one writable master.
+    Writable(Option<ServiceName>),
+    /// `master <host>`: that host is its service's writable master.
+    Master(HostName),
+    /// `[<svc>] no-drift`: no datasource has drifted.
+    NoDrift(Option<ServiceName>),
+    /// `online <host>`: that datasource is ONLINE, as its service's managers see it.
+    Online(HostName),
+}
+
+/// Whether a goal holds, and why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalResult {
+    /// The goal.
+    pub goal: Goal,
+    /// Whether it holds.
+    pub met: bool,
+    /// What falls short, when it does not.
+    pub detail: String,
+}
+
+fn prefix(f: &mut fmt::Formatter<'_>, service: Option<&ServiceName>) -> fmt::Result {
+    match service {
+        Some(s) => write!(f, "{s} "),
+        None => Ok(()),
+    }
+}
+
+impl fmt::Display for Goal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::AllOnline(s) => {
+                prefix(f, s.as_ref())?;
+                f.write_str("all-online")
+            }
+            Self::Policy(s, p) => {
+                prefix(f, s.as_ref())?;
+                write!(f, "policy {}", p.to_string().to_lowercase())
+            }
+            Self::RoutersOnline(s) => {
+                prefix(f, s.as_ref())?;
+                f.write_str("routers-online")
+            }
+            Self::CrossSiteOnline => f.write_str("cross-site-online"),
+            Self::Consistent(a, b) => write!(f, "{a} consistent-with {b}"),
+            Self::Writable(s) => {
+                prefix(f, s.as_ref())?;
+                f.write_str("writable")
+            }
+            Self::Master(h) => write!(f, "master {h}"),
+            Self::NoDrift(s) => {
+                prefix(f, s.as_ref())?;
+                f.write_str("no-drift")
+            }
+            Self::Online(h) => write!(f, "online {h}"),
+        }
+    }
+}
+
+const GOALS: &str = "a goal (`online <host>`, `[svc] all-online`, `[svc] policy <mode>`, `[svc] routers-online`, `cross-site-online`, `<site> consistent-with <site>`, `[svc] writable`, `master <host>`, `[svc] no-drift`)";
+
+/// Read the comma-separated goals at byte `start` of `line`.
+pub(super) fn parse_goals(
+    line: &str,
+    start: usize,
+    number: usize,
+) -> Result<Vec<Goal>, ParseError> {
+    let mut goals = Vec::new();
+    let text = line.get(start..).unwrap_or("");
+    let mut offset = start;
+    for part in text.split(',') {
+        let lead = part.len() - part.trim_start().len();
+        let at = offset + lead;
+        offset += part.len() + 1;
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let fail = || {
+            let column = line.get(..at).map_or(1, |p| p.chars().count() + 1);
+            let found = if part.trim().is_empty() {
+                "nothing".to_owned()
+            } else {
+                format!("`{}`", part.trim())
+            };
+            ParseError::new(
+                Span::new(number, column, part.trim().chars().count().max(1)),
+                GOALS,
+                found,
+                line,
+            )
+        };
+        let service = |w: &str| ServiceName::new(w).map_err(|_| fail());
+        let goal = match words.as_slice() {
+            ["all-online"] => Goal::AllOnline(None),
+            [s, "all-online"] => Goal::AllOnline(Some(service(s)?)),
+            ["routers-online"] => Goal::RoutersOnline(None),
+            [s, "routers-online"] => Goal::RoutersOnline(Some(service(s)?)),
+            ["cross-site-online"] => Goal::CrossSiteOnline,
+            [a, "consistent-with", b] => Goal::Consistent(service(a)?, service(b)?),
+            ["writable"] => Goal::Writable(None),
+            [s, "writable"] => Goal::Writable(Some(service(s)?)),
+            ["no-drift"] => Goal::NoDrift(None),
+            [s, "no-drift"] => Goal::NoDrift(Some(service(s)?)),
+            ["master", h] => Goal::Master(HostName::new(*h).map_err(|_| fail())?),
+            ["online", h] => Goal::Online(HostName::new(*h).map_err(|_| fail())?),
+            ["policy", p] => Goal::Policy(None, p.parse().map_err(|_| fail())?),
+            [s, "policy", p] => Goal::Policy(Some(service(s)?), p.parse().map_err(|_| fail())?),
+            _ => return Err(fail()),
+        };
+        goals.push(goal);
+    }
+    Ok(goals)
+}
+
+/// The services a goal is about: the one named, or every physical service.
+fn services(topology: &Topology, service: Option<&ServiceName>) -> Result<Vec<ServiceId>, String> {
+    match service {
+        Some(s) => topology
+            .service_id(s.as_str())
+            .map(|id| vec![id])
+            .ok_or_else(|| format!("no service `{s}` in the topology")),
+        None => Ok(topology.physical_services().collect()),
+    }
+}
+
+fn names(topology: &Topology, hosts: &[HostId]) -> String {
+    let names: Vec<&str> = hosts
+        .iter()
+        .map(|h| topology.host_name(*h).as_str())
+        .collect();
+    names.join(", ")
+}
+
+impl Goal {
+    /// Whether the goal holds in `state`.
+    #[must_use]
+    pub fn evaluate(&self, topology: &Topology, state: &State) -> GoalResult {
+        let detail = match self.check(topology, state) {
+            Ok(()) => String::new(),
+            Err(why) => why,
+        };
+        GoalResult {
+            goal: self.clone(),
+            met: detail.is_empty(),
+            detail,
+        }
+    }
+
+    fn check(&self, topology: &Topology, state: &State) -> Result<(), String> {
+        match self {
+            Self::AllOnline(s) => all_online(topology, state, s.as_ref()),
+            Self::Policy(s, mode) => policy(topology, state, s.as_ref(), *mode),
+            Self::RoutersOnline(s) => routers_online(topology, state, s.as_ref()),
+            Self::CrossSiteOnline => cross_site_online(topology, state),
+            Self::Consistent(a, b) => consistent(topology, state, a, b),
+            Self::Writable(s) => writable(topology, state, s.as_ref()),
+            Self::Master(h) => master(topology, state, h),
+            Self::Online(h) => online(topology, state, h),
+            Self::NoDrift(s) => no_drift(topology, state, s.as_ref()),
+        }
+    }
+}
+
+fn viewer(topology: &Topology, state: &State, service: ServiceId) -> Result<HostId, String> {
+    default_viewer(topology, state, service)
+        .ok_or_else(|| format!("no manager of {} runs", topology.service_name(service)))
+}
+
+fn all_online(topology: &Topology, state: &State, s: Option<&ServiceName>) -> Result<(), String> {
+    for service in services(topology, s)? {
+        let v = viewer(topology, state, service)?;
+        let off: Vec<_> = topology
+            .datasources_of(service)
+            .filter(|&d| state.view(v).entry(d).state != DsState::Online)
+            .collect();
+        if !off.is_empty() {
+            return Err(format!("not ONLINE: {}", names(topology, &off)));
+        }
+    }
+    Ok(())
+}
+
+fn policy(
+    topology: &Topology,
+    state: &State,
+    s: Option<&ServiceName>,
+    mode: PolicyMode,
+) -> Result<(), String> {
+    for service in services(topology, s)? {
+        let policy = state.view(viewer(topology, state, service)?).policy;
+        if policy != mode {
+            return Err(format!("{} is in {policy}", topology.service_name(service)));
+        }
+    }
+    Ok(())
+}
+
+fn routers_online(
+    topology: &Topology,
+    state: &State,
+    s: Option<&ServiceName>,
+) -> Result<(), String> {
+    for service in services(topology, s)? {
+        let off: Vec<_> = topology
+            .hosts_of(service)
+            .filter(|&h| topology.host(h).connector)
+            .filter(|&h| {
+                let c = state.host(h).connector;
+                !(state.host(h).up && c.running && c.online)
+            })
+            .collect();
+        if !off.is_empty() {
+            return Err(format!("connectors not routing: {}", names(topology, &off)));
+        }
+    }
+    Ok(())
+}
+
+fn cross_site_online(topology: &Topology, state: &State) -> Result<(), String> {
+    let off: Vec<_> = topology
+        .host_ids()
+        .filter(|&h| topology.host(h).cross_site_from.is_some())
+        .filter(|&h| {
+            let x = state.host(h).cross_site;
+            !(state.host(h).up && x.running && x.online)
+        })
+        .collect();
+    if off.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "cross-site replicators not online: {}",
+            names(topology, &off)
+        ))
+    }
+}
+
+fn consistent(
+    topology: &Topology,
+    state: &State,
+    a: &ServiceName,
+    b: &ServiceName,
+) -> Result<(), String> {
+    let site = |n: &ServiceName| {
+        topology
+            .service_id(n.as_str())
+            .ok_or_else(|| format!("no site `{n}` in the topology"))
+    };
+    let (a, b) = (site(a)?, site(b)?);
+    let drifted: Vec<_> = topology
+        .datasources_of(a)
+        .chain(topology.datasources_of(b))
+        .filter(|&d| state.host(d).data.drift)
+        .collect();
+    if !drifted.is_empty() {
+        return Err(format!("drifted data on {}", names(topology, &drifted)));
+    }
+    let source = topology
+        .datasources_of(b)
+        .map(|d| state.host(d).data.pos)
+        .max_by_key(|p| p.map(|p| p.seqno))
+        .flatten();
+    let foreign: Vec<_> = topology
+        .datasources_of(a)
+        .filter(|&d| topology.host(d).cross_site_from == Some(b))
+        .filter(|&d| {
+            !state
+                .history()
+                .contains(source, state.host(d).cross_site.applied)
+        })
+        .collect();
+    if foreign.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "cross-site replicators holding history {} lacks: {}",
+            topology.service_name(b),
+            names(topology, &foreign)
+        ))
+    }
+}
+
+fn writable(topology: &Topology, state: &State, s: Option<&ServiceName>) -> Result<(), String> {
+    let all = HostSet::of(topology.host_ids());
+    for service in services(topology, s)? {
+        let writable = writable_masters(topology, state, service, all);
+        if writable.len() != 1 {
+            return Err(format!(
+                "{} has {} writable masters",
+                topology.service_name(service),
+                writable.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn host_id(topology: &Topology, h: &HostName) -> Result<HostId, String> {
+    topology
+        .host_id(h.as_str())
+        .ok_or_else(|| format!("no host `{h}`"))
+}
+
+fn master(topology: &Topology, state: &State, h: &HostName) -> Result<(), String> {
+    let id = host_id(topology, h)?;
+    let service = topology.host(id).service;
+    if writable_masters(topology, state, service, HostSet::of(topology.host_ids())).contains(id) {
+        Ok(())
+    } else {
+        Err(format!("{h} is not a writable master"))
+    }
+}
+
+fn online(topology: &Topology, state: &State, h: &HostName) -> Result<(), String> {
+    let id = host_id(topology, h)?;
+    let v = viewer(topology, state, topology.host(id).service)?;
+    match state.view(v).entry(id).state {
+        DsState::Online => Ok(()),
+        other => Err(format!(
+            "{h} is {}",
+            crate::ls::state_text(topology, id, other)
+        )),
+    }
+}
+
+fn no_drift(topology: &Topology, state: &State, s: Option<&ServiceName>) -> Result<(), String> {
+    for service in services(topology, s)? {
+        let drifted: Vec<_> = topology
+            .datasources_of(service)
+            .filter(|&d| state.host(d).data.drift)
+            .collect();
+        if !drifted.is_empty() {
+            return Err(format!("drifted data on {}", names(topology, &drifted)));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,406 @@
+//! Reading runbook text.
+
+use std::str::FromStr;
+
+use super::goal::parse_goals;
+use super::{
+    Declaration, Item, Prompt, PromptStyle, Runbook, StateSource, Step, StepCommand, TopologySource,
+};
+use crate::command::{CctrlCommand, HostCommand, HostRef};
+use crate::ls::Listing;
+use crate::model::{HostName, ServiceName, TopologySpec};
+use crate::text::{ParseError, Span};
+
+impl FromStr for Runbook {
+    type Err = ParseError;
+
+    /// Read a runbook (see the [module docs](super) for the format).
+    ///
+    /// # Errors
+    /// A [`ParseError`] at the first step or declaration that does not read, with its line and
+    /// column. Lines that are not steps or declarations are notes, never errors.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let lines: Vec<&str> = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect();
+        let mut runbook = Self {
+            declarations: Vec::new(),
+            items: Vec::new(),
+        };
+        let mut i = 0;
+        let mut previous_service: Option<ServiceName> = None;
+        while i < lines.len() {
+            let number = i + 1;
+            let raw = lines[i];
+            let trimmed = raw.trim_start();
+            i += 1;
+            if trimmed.trim().is_empty() {
+                continue;
+            }
+            if let Some(rest) = trimmed.strip_prefix("#!") {
+                let offset = raw.len() - rest.len();
+                let declaration = declaration(raw, offset, number, &lines, &mut i)?;
+                runbook.declarations.push(declaration);
+                continue;
+            }
+            if trimmed.starts_with('#') {
+                runbook.items.push(Item::Note {
+                    line: number,
+                    text: raw.trim().to_owned(),
+                });
+                continue;
+            }
+            // Steps continue over lines ending in `\`.
+            let mut joined = raw.trim_end().to_owned();
+            while joined.ends_with('\\') && i < lines.len() {
+                joined.pop();
+                joined.push(' ');
+                joined.push_str(lines[i].trim());
+                i += 1;
+            }
+            match step(&joined, number, &mut previous_service)? {
+                Some(step) => runbook.items.push(Item::Step(step)),
+                None => runbook.items.push(Item::Note {
+                    line: number,
+                    text: raw.trim().to_owned(),
+                }),
+            }
+        }
+        Ok(runbook)
+    }
+}
+
+/// The text of `line` with everything before byte `start` blanked, so that a parser reading
+/// it reports true columns.
+fn padded(line: &str, start: usize) -> String {
+    let start = start.min(line.len());
+    let prefix = line.get(..start).map_or(0, |p| p.chars().count());
+    format!("{}{}", " ".repeat(prefix), line.get(start..).unwrap_or(""))
+}
+
+fn error_at(line: &str, number: usize, start: usize, len: usize, expected: &str) -> ParseError {
+    let column = line.get(..start).map_or(1, |p| p.chars().count() + 1);
+    let found = match line.get(start..).map(str::trim) {
+        Some(rest) if !rest.is_empty() => {
+            format!("`{}`", rest.split_whitespace().next().unwrap_or(rest))
+        }
+        _ => "the end of the line".to_owned(),
+    };
+    ParseError::new(Span::new(number, column, len), expected, found, line)
+}
+
+/// A step, if `line` starts with a prompt; `None` for prose.
+fn step(
+    line: &str,
+    number: usize,
+    previous_service: &mut Option<ServiceName>,
+) -> Result<Option<Step>, ParseError> {
+    let lead = line.len() - line.trim_start().len();
+    let t = &line[lead..];
+    let step = if t.starts_with('[') {
+        logical_step(line, t, number)?
+    } else if let Some(rest) = t.strip_prefix("cctrl") {
+        cctrl_step(line, rest, number)?
+    } else if let Some(rest) = t.strip_prefix("shell") {
+        shell_step(line, rest, number)?
+    } else {
+        None
+    };
+    if let Some(Step {
+        prompt: Prompt::Cctrl {
+            service: Some(service),
+            ..
+        },
+        ..
+    }) = &step
+    {
+        *previous_service = Some(service.clone());
+    }
+    Ok(step)
+}
+
+/// `[LOGICAL] /alpha > cmd`, `[LOGICAL:EXPERT] /alpha > cmd`.
+fn logical_step(line: &str, t: &str, number: usize) -> Result<Option<Step>, ParseError> {
+    let Some(close) = t.find(']') else {
+        return Ok(None);
+    };
+    let style = match &t[1..close] {
+        "LOGICAL" | "PHYSICAL" | "ADMIN" => PromptStyle::Logical,
+        "LOGICAL:EXPERT" | "PHYSICAL:EXPERT" | "ADMIN:EXPERT" => PromptStyle::Expert,
+        _ => return Ok(None),
+    };
+    let slash = t[close + 1..].trim_start();
+    let Some(path) = slash.strip_prefix('/') else {
+        let at = line.len() - slash.len();
+        return Err(error_at(
+            line,
+            number,
+            at,
+            1,
+            "`/` and the service after the cctrl prompt",
+        ));
+    };
+    let Some(gt) = path.find('>') else {
+        let at = line.len() - path.len();
+        return Err(error_at(
+            line,
+            number,
+            at,
+            1,
+            "`>` closing the cctrl prompt",
+        ));
+    };
+    let name = path[..gt].trim();
+    let service = if name.is_empty() {
+        None
+    } else {
+        let at = line.len() - path.len();
+        Some(ServiceName::new(name).map_err(|e| {
+            error_at(
+                line,
+                number,
+                at,
+                name.len(),
+                &format!("a service name: {e}"),
+            )
+        })?)
+    };
+    let command = cctrl_command(line, line.len() - path.len() + gt + 1, number)?;
+    Ok(Some(Step {
+        line: number,
+        prompt: Prompt::Cctrl { service, style },
+        command: StepCommand::Cctrl(command),
+    }))
+}
+
+/// `cctrl [east]> cmd`, `cctrl> cmd`; `rest` follows the word `cctrl`.
+fn cctrl_step(line: &str, rest: &str, number: usize) -> Result<Option<Step>, ParseError> {
+    let r = rest.trim_start();
+    let (service, after) = if let Some(inner) = r.strip_prefix('[') {
+        let Some(close) = inner.find(']') else {
+            let at = line.len() - inner.len();
+            return Err(error_at(line, number, at, 1, "`]` closing the service"));
+        };
+        let name = inner[..close].trim();
+        let at = line.len() - inner.len();
+        let service = ServiceName::new(name).map_err(|e| {
+            error_at(
+                line,
+                number,
+                at,
+                name.len().max(1),
+                &format!("a service name: {e}"),
+            )
+        })?;
+        (Some(service), inner[close + 1..].trim_start())
+    } else {
+        (None, r)
+    };
+    let Some(command) = after.strip_prefix('>') else {
+        // `cctrl` typed as a shell command, or prose mentioning cctrl.
+        return Ok(None);
+    };
+    let parsed = cctrl_command(line, line.len() - command.len(), number)?;
+    Ok(Some(Step {
+        line: number,
+        prompt: Prompt::Cctrl {
+            service,
+            style: PromptStyle::Cctrl,
+        },
+        command: StepCommand::Cctrl(parsed),
+    }))
+}
+
+/// `shell east{master}> cmd`; `rest` follows the word `shell`.
+fn shell_step(line: &str, rest: &str, number: usize) -> Result<Option<Step>, ParseError> {
+    if !rest.starts_with(char::is_whitespace) && !rest.starts_with('>') {
+        return Ok(None);
+    }
+    let r = rest.trim_start();
+    let Some(gt) = r.find('>') else {
+        return Ok(None);
+    };
+    let target_text = r[..gt].trim();
+    let at = line.len() - r.len();
+    if target_text.is_empty() {
+        return Err(error_at(
+            line,
+            number,
+            at,
+            1,
+            "a host or site before `>` (`shell east>`, `shell east{master}>`, `shell db2>`)",
+        ));
+    }
+    let target: HostRef = target_text.parse().map_err(|_| {
+        let column = line.get(..at).map_or(1, |p| p.chars().count() + 1);
+        ParseError::new(
+            Span::new(number, column, target_text.chars().count()),
+            "a host or site (`east`, `db2`, `east{master}`, `west{slave}`, `east{slave1}`)",
+            format!("`{target_text}`"),
+            line,
+        )
+    })?;
+    let command_start = line.len() - r.len() + gt + 1;
+    if line[command_start..].trim().is_empty() {
+        return Err(error_at(
+            line,
+            number,
+            command_start,
+            1,
+            "a command after the prompt",
+        ));
+    }
+    let command = HostCommand::parse_line(&padded(line, command_start), number)
+        .map_err(|e| e.on_line(line))?;
+    Ok(Some(Step {
+        line: number,
+        prompt: Prompt::Shell { target },
+        command: StepCommand::Host(command),
+    }))
+}
+
+fn cctrl_command(line: &str, start: usize, number: usize) -> Result<CctrlCommand, ParseError> {
+    CctrlCommand::parse_line(&padded(line, start), number).map_err(|e| e.on_line(line))
+}
+
+const KINDS: &str = "a declaration (`scenario`, `topology`, `state`, `assume`, `goal` or `settle`)";
+
+/// A `#!` declaration starting at byte `offset` of `raw`; an inline state consumes the lines
+/// up to `#! end`.
+fn declaration(
+    raw: &str,
+    offset: usize,
+    number: usize,
+    lines: &[&str],
+    next: &mut usize,
+) -> Result<Declaration, ParseError> {
+    let rest = &raw[offset..];
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    // Byte offsets of the words of the declaration, for error columns.
+    let mut starts = Vec::new();
+    let mut after_blank = true;
+    for (i, c) in rest.char_indices() {
+        if !c.is_whitespace() && after_blank {
+            starts.push(offset + i);
+        }
+        after_blank = c.is_whitespace();
+    }
+    let word_at = |k: usize| starts.get(k).copied().unwrap_or(raw.len());
+    let bad = |k: usize, expected: &str| {
+        let at = word_at(k);
+        let len = words.get(k).map_or(1, |w| w.chars().count());
+        error_at(raw, number, at, len, expected)
+    };
+    match words.first().copied() {
+        Some("scenario") => match words.get(1) {
+            Some(name) if words.len() == 2 => Ok(Declaration::Scenario((*name).to_owned())),
+            _ => Err(bad(1 + usize::from(words.len() > 2), "one scenario name")),
+        },
+        Some("topology") => topology_declaration(&words).map_err(|(k, expected)| bad(k, &expected)),
+        Some("state") => {
+            let Some(service) = words.get(1) else {
+                return Err(bad(1, "the service whose listing follows"));
+            };
+            let service =
+                ServiceName::new(*service).map_err(|e| bad(1, &format!("a service name: {e}")))?;
+            match words.get(2).copied() {
+                Some("file") if words.len() == 4 => Ok(Declaration::State {
+                    service,
+                    source: StateSource::File(words[3].to_owned()),
+                }),
+                None => inline_state(service, lines, next),
+                _ => Err(bad(
+                    2,
+                    "`file <path>`, or nothing and the listing on the next lines",
+                )),
+            }
+        }
+        Some("assume") => match words.get(1).copied() {
+            Some("down") if words.len() > 2 => {
+                let mut hosts = Vec::new();
+                for (k, w) in words.iter().enumerate().skip(2) {
+                    hosts
+                        .push(HostName::new(*w).map_err(|e| bad(k, &format!("a host name: {e}")))?);
+                }
+                Ok(Declaration::AssumeDown(hosts))
+            }
+            _ => Err(bad(1, "`down <host> ...`")),
+        },
+        Some("goal") => {
+            let start = word_at(1);
+            parse_goals(raw, start, number).map(Declaration::Goal)
+        }
+        Some("settle") => match words.get(1).copied() {
+            Some("on") if words.len() == 2 => Ok(Declaration::Settle(true)),
+            Some("off") if words.len() == 2 => Ok(Declaration::Settle(false)),
+            _ => Err(bad(1, "`on` or `off`")),
+        },
+        _ => Err(bad(0, KINDS)),
+    }
+}
+
+/// `#! topology single <svc>=<hosts>`, `multisite <site>=<hosts> ...`, `file <path>`: the
+/// declaration, or the index of the bad word and what was expected there.
+fn topology_declaration(words: &[&str]) -> Result<Declaration, (usize, String)> {
+    match words.get(1).copied() {
+        Some("file") if words.len() == 3 => Ok(Declaration::Topology(TopologySource::File(
+            words[2].to_owned(),
+        ))),
+        Some(kind @ ("single" | "multisite")) => {
+            let mut sites: Vec<(&str, Vec<&str>)> = Vec::new();
+            for (k, w) in words.iter().enumerate().skip(2) {
+                let Some((site, hosts)) = w.split_once('=') else {
+                    return Err((k, "`<service>=<host>,<host>,...`".to_owned()));
+                };
+                sites.push((site, hosts.split(',').filter(|h| !h.is_empty()).collect()));
+            }
+            if sites.is_empty() || (kind == "single" && sites.len() != 1) {
+                return Err((
+                    2,
+                    "`<service>=<host>,<host>,...` (one for `single`)".to_owned(),
+                ));
+            }
+            let spec = if kind == "single" {
+                TopologySpec::single(sites[0].0, &sites[0].1)
+            } else {
+                let borrowed: Vec<(&str, &[&str])> =
+                    sites.iter().map(|(s, h)| (*s, h.as_slice())).collect();
+                crate::model::Topology::multisite(&borrowed).map(TopologySpec::from)
+            };
+            spec.map(|s| Declaration::Topology(TopologySource::Inline(s)))
+                .map_err(|e| (2, format!("a valid topology: {e}")))
+        }
+        _ => Err((
+            1,
+            "`single <svc>=<hosts>`, `multisite <site>=<hosts> ...` or `file <path>`".to_owned(),
+        )),
+    }
+}
+
+/// The listing written after `#! state <svc>`, up to `#! end`.
+fn inline_state(
+    service: ServiceName,
+    lines: &[&str],
+    next: &mut usize,
+) -> Result<Declaration, ParseError> {
+    let first = *next;
+    let end = (first..lines.len())
+        .find(|&k| lines[k].trim() == "#! end")
+        .ok_or_else(|| {
+            let last = lines.len().max(1);
+            ParseError::new(
+                Span::new(last, 1, 1),
+                "`#! end` closing the listing",
+                "the end of the runbook",
+                lines.last().copied().unwrap_or(""),
+            )
+        })?;
+    *next = end + 1;
+    let text = lines[first..end].join("\n");
+    let listing: Listing = text.parse().map_err(|e: ParseError| e.shifted(first))?;
+    Ok(Declaration::State {
+        service,
+        source: StateSource::Inline(listing),
+    })
+}

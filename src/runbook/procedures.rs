@@ -1,0 +1,312 @@
+//! Built-in procedures: runbooks written for a given state, following Continuent's documented
+//! procedures. Each returns the runbook as text an operator can paste (and the tests validate
+//! each one in the state it is written for).
+
+use std::fmt::Write as _;
+
+use super::{Runbook, Start};
+use crate::ls::default_viewer;
+use crate::model::{
+    DataSourceRole, DsState, HostId, PolicyMode, Quorum, ReplicatorRole, ServiceId, Topology,
+};
+
+/// Why a procedure cannot be written for a state.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
+#[error("{0}")]
+pub struct ProcedureError(String);
+
+fn service_id(topology: &Topology, service: &str) -> Result<ServiceId, ProcedureError> {
+    topology
+        .service_id(service)
+        .ok_or_else(|| ProcedureError(format!("no service `{service}` in the topology")))
+}
+
+fn host_id(topology: &Topology, host: &str) -> Result<HostId, ProcedureError> {
+    topology
+        .host_id(host)
+        .ok_or_else(|| ProcedureError(format!("no host `{host}` in the topology")))
+}
+
+fn finish(text: &str) -> Result<Runbook, ProcedureError> {
+    text.parse().map_err(|e: crate::ParseError| {
+        ProcedureError(format!(
+            "the procedure wrote a runbook that does not read: {e}"
+        ))
+    })
+}
+
+/// "Last man standing" (Continuent docs *operations-recovery-multiple-failure*): the service
+/// lost quorum and every datasource is shunned; bring the most up-to-date reachable datasource
+/// up alone as master. The runbook declares the hosts it cannot reach as down: forcing rests
+/// on that.
+///
+/// # Errors
+/// [`ProcedureError`] when the service has quorum (use `switch`/`failover`) or no datasource
+/// can be reached.
+pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let svc = service_id(t, service)?;
+    let viewer = default_viewer(t, s, svc)
+        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
+    if s.view(viewer).quorum == Quorum::Primary {
+        return Err(ProcedureError(format!(
+            "{service} has quorum: use `switch` or `failover`, not last man standing"
+        )));
+    }
+    let survivor = t
+        .datasources_of(svc)
+        .filter(|&d| s.reachable(viewer, d) && s.host(d).manager && s.host(d).dataserver)
+        .max_by_key(|&d| (s.host(d).data.pos.map(|p| p.seqno), std::cmp::Reverse(d)))
+        .ok_or_else(|| ProcedureError(format!("no datasource of {service} can be reached")))?;
+    let down: Vec<&str> = t
+        .datasources_of(svc)
+        .filter(|&d| !s.reachable(viewer, d))
+        .map(|d| t.host_name(d).as_str())
+        .collect();
+    let x = t.host_name(survivor);
+    let mut text = String::new();
+    if !down.is_empty() {
+        let _ = writeln!(text, "#! assume down {}", down.join(" "));
+    }
+    let _ = writeln!(text, "#! goal master {x}, {service} policy automatic");
+    let prompt = format!("[LOGICAL] /{service} >");
+    let _ = writeln!(text, "{prompt} set policy maintenance");
+    let _ = writeln!(text, "{prompt} set force true");
+    let entry = s.view(viewer).entry(survivor);
+    if matches!(entry.state, DsState::Shunned(_)) {
+        let _ = writeln!(text, "{prompt} datasource {x} welcome");
+    }
+    if entry.role != DataSourceRole::Master {
+        let _ = writeln!(text, "{prompt} datasource {x} master");
+    }
+    if s.host(survivor).replicator.role != ReplicatorRole::Master {
+        let _ = writeln!(text, "{prompt} replicator {x} master");
+    }
+    let _ = writeln!(text, "{prompt} datasource {x} online");
+    let _ = writeln!(text, "{prompt} replicator {x} online");
+    let _ = writeln!(text, "{prompt} set policy automatic");
+    finish(&text)
+}
+
+/// Recover a failed or shunned replica (Continuent docs *operations-recovery-replica*):
+/// `datasource <ds> recover`; or, when its data diverged from the master's, reprovisioning it
+/// from the master (the script shuns it, copies the data and recovers it).
+///
+/// # Errors
+/// [`ProcedureError`] when the host is not a datasource or the service has no ONLINE master.
+pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let h = host_id(t, host)?;
+    let svc = t.host(h).service;
+    let service = t.service_name(svc);
+    let viewer = default_viewer(t, s, svc)
+        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
+    let view = s.view(viewer);
+    let master = t
+        .datasources_of(svc)
+        .find(|&d| view.entry(d).is_online_master())
+        .ok_or_else(|| {
+            ProcedureError(format!(
+                "{service} has no ONLINE master to recover {host} from"
+            ))
+        })?;
+    let mut text = format!("#! goal online {host}\n");
+    let prompt = format!("[LOGICAL] /{service} >");
+    let diverged = !s
+        .history()
+        .contains(s.host(master).data.pos, s.host(h).data.pos);
+    if diverged {
+        // The provisioning script shuns the datasource, copies the master's data, and
+        // recovers it through its manager.
+        if !s.host(h).replicator.running {
+            let _ = writeln!(text, "shell {host}> replicator start");
+        }
+        let _ = writeln!(
+            text,
+            "shell {host}> tprovision --source {}",
+            t.host_name(master)
+        );
+    } else {
+        if !matches!(
+            view.entry(h).state,
+            DsState::Shunned(_) | DsState::Failed(_)
+        ) {
+            let _ = writeln!(text, "{prompt} datasource {host} shun");
+        }
+        if !s.host(h).replicator.running {
+            let _ = writeln!(text, "shell {host}> replicator start");
+        }
+        let _ = writeln!(text, "{prompt} datasource {host} recover");
+    }
+    online_unless_automatic(&mut text, &prompt, host, view.policy);
+    finish(&text)
+}
+
+/// Under MANUAL and MAINTENANCE `recover` leaves the datasource OFFLINE (Continuent docs
+/// *operations-status-policy-interaction*): the runbook brings it online itself.
+fn online_unless_automatic(text: &mut String, prompt: &str, host: &str, policy: PolicyMode) {
+    if policy != PolicyMode::Automatic {
+        let _ = writeln!(text, "{prompt} datasource {host} online");
+    }
+}
+
+/// A planned switch (Continuent docs *operations-primaryswitch-manual*): `switch to <target>`,
+/// or to the best candidate.
+///
+/// # Errors
+/// [`ProcedureError`] for an unknown service.
+pub fn switch_procedure(
+    start: &Start,
+    service: &str,
+    target: Option<&str>,
+) -> Result<Runbook, ProcedureError> {
+    service_id(&start.topology, service)?;
+    let mut text = format!("#! goal {service} writable\n");
+    match target {
+        Some(x) => {
+            host_id(&start.topology, x)?;
+            let _ = writeln!(text, "#! goal master {x}");
+            let _ = writeln!(text, "[LOGICAL] /{service} > switch to {x}");
+        }
+        None => {
+            let _ = writeln!(text, "[LOGICAL] /{service} > switch");
+        }
+    }
+    finish(&text)
+}
+
+/// A manual failover (Continuent docs *cctrl-failover*): needs the master FAILED; promotes
+/// `target` or the best candidate, then puts the policy back to AUTOMATIC.
+///
+/// # Errors
+/// [`ProcedureError`] for an unknown service.
+pub fn failover_procedure(
+    start: &Start,
+    service: &str,
+    target: Option<&str>,
+) -> Result<Runbook, ProcedureError> {
+    service_id(&start.topology, service)?;
+    let mut text = format!("#! goal {service} writable\n");
+    match target {
+        Some(x) => {
+            host_id(&start.topology, x)?;
+            let _ = writeln!(text, "[LOGICAL] /{service} > failover to {x}");
+        }
+        None => {
+            let _ = writeln!(text, "[LOGICAL] /{service} > failover");
+        }
+    }
+    finish(&text)
+}
+
+/// Recover an old master after a failover (Continuent docs
+/// *manager-failover-behavior-recovery*): `datasource <ds> recover`; when it holds orphaned
+/// events, restore it from a backup first (its replicator offline).
+///
+/// # Errors
+/// [`ProcedureError`] when the service has no ONLINE master.
+pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let h = host_id(t, host)?;
+    let svc = t.host(h).service;
+    let service = t.service_name(svc);
+    let viewer = default_viewer(t, s, svc)
+        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
+    let master = t
+        .datasources_of(svc)
+        .find(|&d| s.view(viewer).entry(d).is_online_master())
+        .ok_or_else(|| ProcedureError(format!("{service} has no ONLINE master")))?;
+    let mut text = format!("#! goal online {host}\n");
+    let prompt = format!("[LOGICAL] /{service} >");
+    if !s
+        .history()
+        .contains(s.host(master).data.pos, s.host(h).data.pos)
+    {
+        if s.host(h).replicator.is_online() {
+            let _ = writeln!(text, "{prompt} replicator {host} offline");
+        }
+        let _ = writeln!(text, "{prompt} datasource {host} restore");
+    }
+    let _ = writeln!(text, "{prompt} datasource {host} recover");
+    online_unless_automatic(&mut text, &prompt, host, s.view(viewer).policy);
+    finish(&text)
+}
+
+/// Reset a site of a pre-6.x multisite/multimaster topology from the good one (Continuent docs
+/// *deployment-multimaster-clustering-monitoring-resetsingle*): MAINTENANCE, its routers
+/// offline, its services stopped, the cross-site services reading it offline and reset, its
+/// master reprovisioned from a slave of the good site, restarted, the cross-site services back
+/// online, routers online, AUTOMATIC, then its slaves reprovisioned one after the other.
+///
+/// # Errors
+/// [`ProcedureError`] for unknown sites or a site without slaves.
+pub fn reset_site(start: &Start, bad: &str, good: &str) -> Result<Runbook, ProcedureError> {
+    let t = &start.topology;
+    let bad_id = service_id(t, bad)?;
+    service_id(t, good)?;
+    let roots = t.install_roots();
+    let (cluster, cross) = (&roots.cluster, &roots.cross_site);
+    let slaves = t.datasources_of(bad_id).count().saturating_sub(1);
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "#! goal {bad} all-online, {bad} routers-online, {bad} policy automatic, cross-site-online, {bad} consistent-with {good}"
+    );
+    let _ = writeln!(text, "cctrl [{bad}]> set policy maintenance");
+    let _ = writeln!(text, "cctrl [{bad}]> router * offline");
+    let _ = writeln!(
+        text,
+        "shell {bad}> {cluster}/tungsten/cluster-home/bin/stopall"
+    );
+    let _ = writeln!(
+        text,
+        "shell {bad}> {cross}/tungsten/cluster-home/bin/stopall"
+    );
+    let trepctl = format!("{cross}/tungsten/tungsten-replicator/bin/trepctl -service {bad}");
+    let _ = writeln!(text, "shell {good}> {trepctl} offline");
+    let _ = writeln!(text, "shell {good}> {trepctl} reset -all -y");
+    let provision =
+        format!("{cluster}/tungsten/tungsten-replicator/scripts/tungsten_provision_slave");
+    let _ = writeln!(
+        text,
+        "shell {bad}{{master}}> {provision} --source {good}{{slave}}"
+    );
+    let _ = writeln!(
+        text,
+        "shell {bad}> {cluster}/tungsten/cluster-home/bin/startall"
+    );
+    let _ = writeln!(
+        text,
+        "shell {bad}> {cluster}/tungsten/tungsten-replicator/bin/trepctl online"
+    );
+    let _ = writeln!(
+        text,
+        "shell {bad}> {cross}/tungsten/cluster-home/bin/startall"
+    );
+    let _ = writeln!(
+        text,
+        "shell {bad}> echo ls | {cluster}/tungsten/tungsten-manager/bin/cctrl"
+    );
+    let _ = writeln!(
+        text,
+        "shell {bad}> {cross}/tungsten/tungsten-replicator/bin/trepctl status"
+    );
+    let _ = writeln!(text, "shell {good}> {trepctl} online");
+    let _ = writeln!(text, "cctrl> router * online");
+    let _ = writeln!(text, "cctrl> set policy automatic");
+    let mut source = format!("{bad}{{master}}");
+    for n in 1..=slaves {
+        let target = format!("{bad}{{slave{n}}}");
+        let _ = writeln!(text, "shell {target}> {provision} --source {source}");
+        let _ = writeln!(
+            text,
+            "shell {target}> {cluster}/tungsten/cluster-home/bin/startall"
+        );
+        let _ = writeln!(
+            text,
+            "shell {target}> {cross}/tungsten/cluster-home/bin/startall"
+        );
+        source = target;
+    }
+    finish(&text)
+}

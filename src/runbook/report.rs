@@ -1,0 +1,261 @@
+//! The validation report: data (serde) and the text an operator reads at a glance.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::goal::GoalResult;
+use crate::machine::Severity;
+use crate::model::State;
+
+/// The verdict on a runbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every step accepted, no error finding, every goal met.
+    Valid,
+    /// A step was refused, a step leaves the cluster unsafe, or a goal is not met.
+    Invalid,
+}
+
+/// How one run of a step (on one host, for a step on a site) went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum RunStatus {
+    /// Accepted; the effects tell what it did.
+    Accepted,
+    /// Accepted, nothing to do (`startall` where everything runs, say).
+    Unchanged {
+        /// What was already so.
+        reason: String,
+    },
+    /// Refused: the rule and the reason, with what would make it legal.
+    Rejected {
+        /// The rule's name.
+        rule: String,
+        /// The reason in words.
+        reason: String,
+    },
+    /// A step the model does not know: nothing can be said about it.
+    NotModelled,
+}
+
+/// One run of a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    /// The host it ran on (or, for cctrl, the manager it was typed into).
+    pub host: String,
+    /// How it went.
+    pub status: RunStatus,
+    /// What happened, the managers' reactions included.
+    pub effects: Vec<String>,
+}
+
+/// A finding in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportFinding {
+    /// Warning or error.
+    pub severity: Severity,
+    /// A short name for the kind of finding.
+    pub kind: String,
+    /// The finding in words.
+    pub text: String,
+}
+
+/// What one step did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepReport {
+    /// Its line in the runbook.
+    pub line: usize,
+    /// The step as written (canonical form).
+    pub text: String,
+    /// Its runs: one per host for a step on a site.
+    pub runs: Vec<Run>,
+    /// What replication did before the next step (slaves catching up), when settling is on.
+    pub settled: Vec<String>,
+    /// Warnings and errors.
+    pub findings: Vec<ReportFinding>,
+    /// The listing the step printed, for an `ls` step.
+    pub printed: Option<String>,
+    /// The state after the step.
+    pub state: State,
+}
+
+impl StepReport {
+    /// The state after the step as `service`'s coordinator would list it (`None` when no
+    /// manager of the service runs).
+    #[must_use]
+    pub fn listing(
+        &self,
+        topology: &crate::model::Topology,
+        service: crate::model::ServiceId,
+    ) -> Option<crate::ls::Listing> {
+        let viewer = crate::ls::default_viewer(topology, &self.state, service)?;
+        Some(crate::ls::project(topology, &self.state, viewer, None))
+    }
+
+    /// Whether a run was refused.
+    #[must_use]
+    pub fn rejected(&self) -> bool {
+        self.runs
+            .iter()
+            .any(|r| matches!(r.status, RunStatus::Rejected { .. }))
+    }
+
+    /// Whether a run is a step the model does not know.
+    #[must_use]
+    pub fn not_modelled(&self) -> bool {
+        self.runs.iter().any(|r| r.status == RunStatus::NotModelled)
+    }
+
+    /// Whether a finding is an error.
+    #[must_use]
+    pub fn has_error(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// The report on a runbook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The topology, in one line.
+    pub topology: String,
+    /// What the starting state rests on: the import's and the runbook's assumptions.
+    pub assumptions: Vec<String>,
+    /// One entry per step.
+    pub steps: Vec<StepReport>,
+    /// The goals and whether each holds at the end.
+    pub goals: Vec<GoalResult>,
+}
+
+impl Report {
+    /// How many error findings, refused steps and unmet goals there are.
+    #[must_use]
+    pub fn errors(&self) -> usize {
+        self.steps
+            .iter()
+            .map(|s| {
+                s.findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .count()
+                    + usize::from(s.rejected())
+            })
+            .sum::<usize>()
+            + self.goals.iter().filter(|g| !g.met).count()
+    }
+
+    /// How many warnings there are.
+    #[must_use]
+    pub fn warnings(&self) -> usize {
+        self.steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .filter(|f| f.severity == Severity::Warning)
+            .count()
+    }
+
+    /// The first refused step, if any.
+    #[must_use]
+    pub fn first_rejected(&self) -> Option<&StepReport> {
+        self.steps.iter().find(|s| s.rejected())
+    }
+
+    /// Every finding of `kind`, with the line of its step.
+    pub fn findings_of<'a>(
+        &'a self,
+        kind: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a ReportFinding)> + 'a {
+        self.steps
+            .iter()
+            .flat_map(|s| s.findings.iter().map(move |f| (s.line, f)))
+            .filter(move |(_, f)| f.kind == kind)
+    }
+}
+
+impl fmt::Display for Report {
+    /// One line per step with its outcome, its effects indented under it, findings marked
+    /// `!` (warning) or `!!` (error), the goals, and the verdict.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "topology: {}", self.topology)?;
+        for a in &self.assumptions {
+            writeln!(f, "assumes: {a}")?;
+        }
+        for step in &self.steps {
+            let status = if step.rejected() {
+                "REJECTED"
+            } else if step.not_modelled() {
+                "NOT MODELLED"
+            } else if step.has_error() {
+                "UNSAFE"
+            } else {
+                "ok"
+            };
+            writeln!(f, "\nline {:>3}  {}  [{status}]", step.line, step.text)?;
+            let fan_out = step.runs.len() > 1;
+            for run in &step.runs {
+                let who = if fan_out {
+                    format!("{}: ", run.host)
+                } else {
+                    String::new()
+                };
+                match &run.status {
+                    RunStatus::Accepted => {
+                        if fan_out && run.effects.is_empty() {
+                            writeln!(f, "    {who}done")?;
+                        }
+                    }
+                    RunStatus::Unchanged { reason } => writeln!(f, "    {who}{reason}")?,
+                    RunStatus::Rejected { rule, reason } => {
+                        writeln!(f, "    {who}refused ({rule}): {reason}")?;
+                    }
+                    RunStatus::NotModelled => writeln!(
+                        f,
+                        "    {who}not modelled: the model does not know this command; check it by hand"
+                    )?,
+                }
+                for e in &run.effects {
+                    writeln!(f, "    {who}{e}")?;
+                }
+            }
+            for e in &step.settled {
+                writeln!(f, "    ~ {e}")?;
+            }
+            for finding in &step.findings {
+                let mark = match finding.severity {
+                    Severity::Warning => "!",
+                    Severity::Error => "!!",
+                };
+                writeln!(f, "    {mark} {}", finding.text)?;
+            }
+            if let Some(listing) = &step.printed {
+                for l in listing.lines() {
+                    writeln!(f, "    | {l}")?;
+                }
+            }
+        }
+        if !self.goals.is_empty() {
+            writeln!(f, "\ngoals:")?;
+            for g in &self.goals {
+                if g.met {
+                    writeln!(f, "    met      {}", g.goal)?;
+                } else {
+                    writeln!(f, "    NOT MET  {}: {}", g.goal, g.detail)?;
+                }
+            }
+        }
+        let verdict = match self.verdict {
+            Verdict::Valid => "VALID",
+            Verdict::Invalid => "INVALID",
+        };
+        writeln!(
+            f,
+            "\nverdict: {verdict} ({} steps, {} errors, {} warnings)",
+            self.steps.len(),
+            self.errors(),
+            self.warnings()
+        )
+    }
+}

@@ -1,0 +1,630 @@
+//! Running a runbook through the engine and judging it.
+
+use serde::{Deserialize, Serialize};
+
+use super::report::{Report, ReportFinding, Run, RunStatus, StepReport, Verdict};
+use super::{Declaration, Prompt, Runbook, StateSource, Step, StepCommand, TopologySource};
+use crate::command::{CctrlCommand, HostRef};
+use crate::fault::Fault;
+use crate::ls::{self, Listing};
+use crate::machine::{
+    self, CctrlOp, Effect, Finding, Input, Severity, invariant::writable_masters,
+};
+use crate::model::{
+    HostId, HostName, HostSet, ServiceId, ServiceName, State, Topology, TopologyError, TopologySpec,
+};
+use crate::text::ParseError;
+
+/// Where a validation starts: a topology, a state, and what the state rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Start {
+    /// The topology.
+    pub topology: Topology,
+    /// The starting state.
+    pub state: State,
+    /// Assumptions, one sentence each.
+    pub assumptions: Vec<String>,
+}
+
+/// Why a runbook cannot be validated at all: the plan is inconsistent, or what it declares
+/// cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunbookError {
+    /// Nothing says what state the runbook starts from.
+    #[error(
+        "no starting state: declare `#! scenario <name>`, `#! state <svc> ...` or `#! topology ...`, or give listings"
+    )]
+    NoStartingState,
+    /// An unknown built-in scenario.
+    #[error("no scenario `{0}`: expected one of {1}")]
+    UnknownScenario(String, String),
+    /// Declarations that contradict each other.
+    #[error("{0}")]
+    Conflict(String),
+    /// A declared file could not be read.
+    #[error("cannot read `{path}`: {message}")]
+    Load {
+        /// The path.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// A declared listing does not parse.
+    #[error("listing `{path}`: {error}")]
+    Listing {
+        /// Where it came from.
+        path: String,
+        /// The located error.
+        error: ParseError,
+    },
+    /// A declared topology file is not a topology.
+    #[error("topology `{path}`: {message}")]
+    TopologyFile {
+        /// The path.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// The topology is not valid.
+    #[error(transparent)]
+    Topology(#[from] TopologyError),
+    /// The listings do not fit the topology.
+    #[error(transparent)]
+    Import(#[from] crate::ls::ImportError),
+    /// An `#! assume down` names a host the topology lacks.
+    #[error("`#! assume down {0}`: no such host in the topology")]
+    UnknownHost(String),
+}
+
+/// How to validate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Options {
+    /// Let replication catch up between steps (slaves and cross-site replicators apply what
+    /// their sources have), as it does while an operator types.
+    pub settle: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { settle: true }
+    }
+}
+
+/// The starting state a runbook declares, plus `listings` given from outside (the CLI's
+/// `--state`). `load` returns the text of a file the runbook names; the library reads none
+/// itself.
+///
+/// # Errors
+/// [`RunbookError`] when nothing declares a starting state, declarations conflict, or what
+/// they name cannot be loaded or read.
+pub fn start(
+    runbook: &Runbook,
+    listings: &[(ServiceName, Listing)],
+    load: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<Start, RunbookError> {
+    let Declared {
+        scenario,
+        topology,
+        states,
+        down,
+    } = declared(runbook, listings, load)?;
+    let mut start = match (scenario, topology) {
+        (Some(_), Some(_)) => {
+            return Err(RunbookError::Conflict(
+                "both a scenario and a topology are declared: a scenario brings its own topology"
+                    .to_owned(),
+            ));
+        }
+        (Some(name), None) => {
+            if !states.is_empty() {
+                return Err(RunbookError::Conflict(
+                    "both a scenario and listings are declared: a scenario is a whole starting state".to_owned(),
+                ));
+            }
+            super::scenario(&name).ok_or_else(|| {
+                let known: Vec<&str> = super::SCENARIOS.iter().map(|(n, _)| *n).collect();
+                RunbookError::UnknownScenario(name, known.join(", "))
+            })?
+        }
+        (None, Some(spec)) => {
+            let topology = Topology::try_from(spec)?;
+            if states.is_empty() {
+                Start {
+                    state: State::healthy(&topology),
+                    topology,
+                    assumptions: Vec::new(),
+                }
+            } else {
+                let borrowed: Vec<(ServiceName, &Listing)> =
+                    states.iter().map(|(s, l)| (s.clone(), l)).collect();
+                let import = State::from_listings_in(topology, &borrowed)?;
+                Start {
+                    topology: import.topology,
+                    state: import.state,
+                    assumptions: import.assumptions,
+                }
+            }
+        }
+        (None, None) => {
+            if states.is_empty() {
+                return Err(RunbookError::NoStartingState);
+            }
+            let borrowed: Vec<(ServiceName, &Listing)> =
+                states.iter().map(|(s, l)| (s.clone(), l)).collect();
+            let import = State::from_listings(&borrowed)?;
+            Start {
+                topology: import.topology,
+                state: import.state,
+                assumptions: import.assumptions,
+            }
+        }
+    };
+    for host in &down {
+        if start.topology.host_id(host.as_str()).is_none() {
+            return Err(RunbookError::UnknownHost(host.to_string()));
+        }
+    }
+    if !down.is_empty() {
+        let names: Vec<&str> = down.iter().map(HostName::as_str).collect();
+        start.assumptions.push(format!(
+            "declared: {} down, not cut off by a partition",
+            names.join(", ")
+        ));
+    }
+    Ok(start)
+}
+
+/// What a runbook's declarations (and the given listings) say the start is.
+struct Declared {
+    scenario: Option<String>,
+    topology: Option<TopologySpec>,
+    states: Vec<(ServiceName, Listing)>,
+    down: Vec<HostName>,
+}
+
+fn declared(
+    runbook: &Runbook,
+    listings: &[(ServiceName, Listing)],
+    load: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<Declared, RunbookError> {
+    let mut scenario = None;
+    let mut topology = None;
+    let mut states: Vec<(ServiceName, Listing)> = listings.to_vec();
+    let mut down: Vec<HostName> = Vec::new();
+    for d in &runbook.declarations {
+        match d {
+            Declaration::Scenario(name) => scenario = Some(name.clone()),
+            Declaration::Topology(TopologySource::Inline(spec)) => topology = Some(spec.clone()),
+            Declaration::Topology(TopologySource::File(path)) => {
+                let text = load(path).map_err(|message| RunbookError::Load {
+                    path: path.clone(),
+                    message,
+                })?;
+                let spec = topology_file(&text).map_err(|message| RunbookError::TopologyFile {
+                    path: path.clone(),
+                    message,
+                })?;
+                topology = Some(spec);
+            }
+            Declaration::State { service, source } => {
+                let listing = match source {
+                    StateSource::Inline(listing) => listing.clone(),
+                    StateSource::File(path) => {
+                        let text = load(path).map_err(|message| RunbookError::Load {
+                            path: path.clone(),
+                            message,
+                        })?;
+                        text.parse().map_err(|error| RunbookError::Listing {
+                            path: path.clone(),
+                            error,
+                        })?
+                    }
+                };
+                states.push((service.clone(), listing));
+            }
+            Declaration::AssumeDown(hosts) => down.extend(hosts.iter().cloned()),
+            Declaration::Goal(_) | Declaration::Settle(_) => {}
+        }
+    }
+    Ok(Declared {
+        scenario,
+        topology,
+        states,
+        down,
+    })
+}
+
+/// A topology file in the text form: one line as after `#! topology`
+/// (`single alpha=db1,db2,db3` or `multisite east=db1,db2,db3 west=db4,db5,db6`); `#` lines
+/// and blank lines are skipped. (JSON topologies are the [`TopologySpec`] serde form; the
+/// library reads no JSON itself, the CLI does.)
+fn topology_file(text: &str) -> Result<TopologySpec, String> {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    let Some(line) = line else {
+        return Err("the file is empty".to_owned());
+    };
+    let decl = format!("#! topology {line}");
+    match decl.parse::<Runbook>() {
+        Ok(rb) => match rb.declarations.into_iter().next() {
+            Some(Declaration::Topology(TopologySource::Inline(spec))) => Ok(spec),
+            _ => {
+                Err("expected `single <svc>=<hosts>` or `multisite <site>=<hosts> ...`".to_owned())
+            }
+        },
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// What validating a runbook keeps between steps.
+struct Session<'a> {
+    topology: &'a Topology,
+    state: State,
+    /// The service of the last cctrl prompt.
+    service: Option<ServiceId>,
+    /// The manager each service's cctrl session is connected to.
+    connected: Vec<Option<HostId>>,
+    declared_down: HostSet,
+}
+
+/// Run `runbook` from `start` and judge it.
+#[must_use]
+pub fn validate(start: &Start, runbook: &Runbook, options: Options) -> Report {
+    let topology = &start.topology;
+    let settle = runbook
+        .declarations
+        .iter()
+        .rev()
+        .find_map(|d| match d {
+            Declaration::Settle(on) => Some(*on),
+            _ => None,
+        })
+        .unwrap_or(options.settle);
+    let declared_down: HostSet = runbook
+        .declarations
+        .iter()
+        .filter_map(|d| match d {
+            Declaration::AssumeDown(hosts) => Some(hosts),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|h| topology.host_id(h.as_str()))
+        .collect();
+    let mut session = Session {
+        topology,
+        state: start.state,
+        service: None,
+        connected: vec![None; topology.services().len()],
+        declared_down,
+    };
+    let mut steps = Vec::new();
+    for step in runbook.steps() {
+        steps.push(session.run(step, settle));
+    }
+    let goals: Vec<_> = runbook
+        .declarations
+        .iter()
+        .filter_map(|d| match d {
+            Declaration::Goal(goals) => Some(goals),
+            _ => None,
+        })
+        .flatten()
+        .map(|g| g.evaluate(topology, &session.state))
+        .collect();
+    let mut report = Report {
+        verdict: Verdict::Valid,
+        topology: topology.to_string(),
+        assumptions: start.assumptions.clone(),
+        steps,
+        goals,
+    };
+    if report.errors() > 0 {
+        report.verdict = Verdict::Invalid;
+    }
+    report
+}
+
+fn finding(severity: Severity, kind: &str, text: String) -> ReportFinding {
+    ReportFinding {
+        severity,
+        kind: kind.to_owned(),
+        text,
+    }
+}
+
+impl Session<'_> {
+    fn name(&self, h: HostId) -> String {
+        self.topology.host_name(h).to_string()
+    }
+
+    /// The hosts a shell prompt addresses now.
+    fn shell_targets(&self, target: &HostRef) -> Result<Vec<HostId>, String> {
+        if let HostRef::Host(name) = target {
+            if let Some(h) = self.topology.host_id(name.as_str()) {
+                return Ok(vec![h]);
+            }
+            if let Some(site) = self.topology.service_id(name.as_str()) {
+                return Ok(self.topology.hosts_of(site).collect());
+            }
+            return Err(format!(
+                "`{name}` is neither a host nor a site of the topology"
+            ));
+        }
+        machine::resolve_ref(self.topology, &self.state, target)
+            .map(|h| vec![h])
+            .map_err(|e| e.to_string())
+    }
+
+    /// The manager a cctrl step on `service` is typed into: the session's, while it runs,
+    /// else the service's coordinator.
+    fn manager_for(&mut self, service: ServiceId) -> Option<HostId> {
+        let slot = self.connected.get(service.index()).copied().flatten();
+        let host = slot
+            .filter(|&h| self.state.manager_running(h))
+            .or_else(|| ls::default_viewer(self.topology, &self.state, service))?;
+        if let Some(c) = self.connected.get_mut(service.index()) {
+            *c = Some(host);
+        }
+        Some(host)
+    }
+
+    fn run(&mut self, step: &Step, settle: bool) -> StepReport {
+        let before = self.state;
+        let mut runs = Vec::new();
+        let mut findings = Vec::new();
+        let mut listing = None;
+        let mut promoting = false;
+        match (&step.prompt, &step.command) {
+            (Prompt::Cctrl { service, .. }, StepCommand::Cctrl(command)) => {
+                promoting = matches!(
+                    command,
+                    CctrlCommand::Switch { .. }
+                        | CctrlCommand::Failover { .. }
+                        | CctrlCommand::RecoverMasterUsing(_)
+                );
+                match self.cctrl_service(service.as_ref()) {
+                    Err(reason) => runs.push(rejected("cctrl", "service", reason)),
+                    Ok(svc) => match self.manager_for(svc) {
+                        None => runs.push(rejected(
+                            "cctrl",
+                            "manager-running",
+                            format!(
+                                "no manager of {} runs: cctrl cannot connect",
+                                self.topology.service_name(svc)
+                            ),
+                        )),
+                        Some(at) => {
+                            if self.state.session(at).service != svc {
+                                // The prompt names the service: the session uses it.
+                                let use_it = Input::Cctrl {
+                                    at,
+                                    op: CctrlOp::Use(svc),
+                                };
+                                if let Ok(o) = machine::apply(self.topology, &self.state, &use_it) {
+                                    self.state = o.state;
+                                }
+                            }
+                            match machine::resolve_cctrl(self.topology, &self.state, at, command) {
+                                Ok(input) => {
+                                    runs.push(self.apply(at, &input, &mut findings));
+                                    if matches!(command, CctrlCommand::Ls) {
+                                        listing = Some(
+                                            ls::project(self.topology, &self.state, at, None)
+                                                .to_string(),
+                                        );
+                                    }
+                                }
+                                Err(e) => {
+                                    runs.push(rejected(&self.name(at), "resolve", e.to_string()));
+                                }
+                            }
+                        }
+                    },
+                }
+            }
+            (Prompt::Shell { target }, StepCommand::Host(command)) => match self
+                .shell_targets(target)
+            {
+                Err(reason) => runs.push(rejected(&target.to_string(), "resolve", reason)),
+                Ok(hosts) => {
+                    for h in hosts {
+                        match machine::resolve_host(self.topology, &self.state, h, command) {
+                            Ok(input) => runs.push(self.apply(h, &input, &mut findings)),
+                            Err(e) => runs.push(rejected(&self.name(h), "resolve", e.to_string())),
+                        }
+                    }
+                }
+            },
+            _ => runs.push(rejected(
+                "runbook",
+                "prompt",
+                "a cctrl command at a shell prompt, or the other way round".to_owned(),
+            )),
+        }
+        let mut settled = Vec::new();
+        if settle && runs.iter().any(|r| r.status == RunStatus::Accepted) {
+            self.settle(&mut settled, &mut findings);
+        }
+        self.judge(&before, &runs, &settled, promoting, &mut findings);
+        StepReport {
+            line: step.line,
+            text: step.to_string(),
+            runs,
+            settled,
+            findings,
+            printed: listing,
+            state: self.state,
+        }
+    }
+
+    fn cctrl_service(&mut self, named: Option<&ServiceName>) -> Result<ServiceId, String> {
+        let service = match named {
+            Some(name) => self
+                .topology
+                .service_id(name.as_str())
+                .ok_or_else(|| format!("no service `{name}` in the topology"))?,
+            None => match self.service {
+                Some(s) => s,
+                None => {
+                    let mut physical = self.topology.physical_services();
+                    match (physical.next(), physical.next()) {
+                        (Some(only), None) => only,
+                        _ => {
+                            return Err("`cctrl>` names no service and no earlier step did: write `cctrl [svc]>`".to_owned());
+                        }
+                    }
+                }
+            },
+        };
+        self.service = Some(service);
+        Ok(service)
+    }
+
+    /// Apply one input, as one run.
+    fn apply(&mut self, host: HostId, input: &Input, findings: &mut Vec<ReportFinding>) -> Run {
+        let who = self.name(host);
+        match machine::apply(self.topology, &self.state, input) {
+            Ok(outcome) => {
+                let effects: Vec<String> = outcome
+                    .effects
+                    .iter()
+                    .filter(|e| !matches!(e, Effect::NotModelled))
+                    .map(|e| e.render(self.topology))
+                    .collect();
+                for f in &outcome.findings {
+                    findings.push(self.report_finding(*f));
+                }
+                self.state = outcome.state;
+                Run {
+                    host: who,
+                    status: if outcome.modelled {
+                        RunStatus::Accepted
+                    } else {
+                        RunStatus::NotModelled
+                    },
+                    effects,
+                }
+            }
+            Err(r) if r.refusal.rule() == "no-change" => Run {
+                host: who,
+                status: RunStatus::Unchanged {
+                    reason: r.render(self.topology),
+                },
+                effects: Vec::new(),
+            },
+            Err(r) => rejected(&who, r.refusal.rule(), r.render(self.topology)),
+        }
+    }
+
+    fn report_finding(&self, f: Finding) -> ReportFinding {
+        let text = f.render(self.topology);
+        match f {
+            Finding::Forced { unreachable, .. } => {
+                let declared = unreachable.iter().all(|h| self.declared_down.contains(h));
+                let text = if declared {
+                    format!("{text} (declared by `#! assume down`)")
+                } else {
+                    text
+                };
+                finding(Severity::Warning, "forced", text)
+            }
+            Finding::Invariant(_) => finding(Severity::Error, "invariant", text),
+            Finding::Undone { .. } => finding(Severity::Warning, "undone", text),
+            Finding::NoWritableMaster { .. } => finding(Severity::Warning, "availability", text),
+            Finding::LostEvents { .. } => finding(Severity::Warning, "lost-events", text),
+            Finding::NoCandidate { .. } => finding(Severity::Warning, "no-candidate", text),
+        }
+    }
+
+    /// Replication catches up: every online slave and cross-site replicator applies what its
+    /// source has, until nothing moves.
+    fn settle(&mut self, settled: &mut Vec<String>, findings: &mut Vec<ReportFinding>) {
+        for _ in 0..4 {
+            let mut moved = false;
+            for h in self.topology.host_ids().collect::<Vec<_>>() {
+                for fault in [Fault::CatchUp(h), Fault::CrossSiteCatchUp(h)] {
+                    if let Ok(outcome) =
+                        machine::apply(self.topology, &self.state, &Input::Fault(fault))
+                    {
+                        settled.extend(outcome.effects.iter().map(|e| e.render(self.topology)));
+                        for f in &outcome.findings {
+                            findings.push(self.report_finding(*f));
+                        }
+                        self.state = outcome.state;
+                        moved = true;
+                    }
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+    }
+
+    /// The runbook-level rules: a step must not make the managers fail over on their own, must
+    /// not let data drift in, and must not open writes to drifted data.
+    fn judge(
+        &self,
+        before: &State,
+        runs: &[Run],
+        settled: &[String],
+        promoting: bool,
+        findings: &mut Vec<ReportFinding>,
+    ) {
+        let all = HostSet::of(self.topology.host_ids());
+        let effects = || {
+            runs.iter()
+                .flat_map(|r| r.effects.iter())
+                .chain(settled.iter())
+        };
+        if !promoting && effects().any(|e| e.starts_with("failed over from")) {
+            findings.push(finding(
+                Severity::Error,
+                "unplanned-failover",
+                "the managers failed over on their own during this step: the plan does not control the cluster (is the service in MAINTENANCE?)".to_owned(),
+            ));
+        }
+        for h in self.topology.host_ids() {
+            if self.state.host(h).data.drift && !before.host(h).data.drift {
+                findings.push(finding(
+                    Severity::Error,
+                    "drift",
+                    format!(
+                        "{} now holds drifted data: it was copied or replayed from a source whose data had drifted",
+                        self.name(h)
+                    ),
+                ));
+            }
+        }
+        for service in self.topology.physical_services() {
+            let now = writable_masters(self.topology, &self.state, service, all);
+            let was = writable_masters(self.topology, before, service, all);
+            for h in now.iter() {
+                if self.state.host(h).data.drift && !was.contains(h) {
+                    findings.push(finding(
+                        Severity::Error,
+                        "drifted-writable",
+                        format!(
+                            "applications can now write to {}, whose data has drifted: fix the data before routing writes to it",
+                            self.name(h)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn rejected(who: &str, rule: &str, reason: String) -> Run {
+    Run {
+        host: who.to_owned(),
+        status: RunStatus::Rejected {
+            rule: rule.to_owned(),
+            reason,
+        },
+        effects: Vec::new(),
+    }
+}

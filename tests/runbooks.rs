@@ -1,0 +1,447 @@
+//! Runbooks: the seeds' procedures validate as printed; unsafe variants are refused or judged
+//! unsafe for the stated reason; built-in procedures are valid where they are written.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+use tungsten_model::runbook::{self, Report, RunStatus, Runbook, Start, Verdict};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/runbooks/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn check(text: &str) -> Report {
+    let rb: Runbook = text
+        .parse()
+        .unwrap_or_else(|e: tungsten_model::ParseError| panic!("{}", e.caret()));
+    let start = runbook::start(&rb, &[], &mut |p| Err(format!("no file {p} in tests"))).unwrap();
+    runbook::validate(&start, &rb, runbook::Options::default())
+}
+
+/// The rule of the first refused run, and its step's line text.
+fn refusal(report: &Report) -> Option<(String, String)> {
+    let step = report.first_rejected()?;
+    step.runs.iter().find_map(|r| match &r.status {
+        RunStatus::Rejected { rule, .. } => Some((rule.clone(), step.text.clone())),
+        _ => None,
+    })
+}
+
+fn error_kinds(report: &Report) -> Vec<String> {
+    report
+        .steps
+        .iter()
+        .flat_map(|s| &s.findings)
+        .filter(|f| f.severity == tungsten_model::machine::Severity::Error)
+        .map(|f| f.kind.clone())
+        .collect()
+}
+
+/// Seed 000 with `edit` applied to its lines.
+fn seed000_with(edit: impl FnOnce(&mut Vec<String>)) -> Report {
+    let mut lines: Vec<String> = fixture("seed000_reset_east.txt")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    edit(&mut lines);
+    check(&lines.join("\n"))
+}
+
+fn position(lines: &[String], needle: &str) -> usize {
+    lines
+        .iter()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle}"))
+}
+
+#[test]
+fn seed000_validates_as_printed() {
+    let report = check(&fixture("seed000_reset_east.txt"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(report.goals.iter().all(|g| g.met));
+    insta::assert_snapshot!("seed000_report", report.to_string());
+}
+
+#[test]
+fn seed000_variant_provisioning_east_while_it_runs_is_refused() {
+    let report = seed000_with(|l| {
+        let i = position(
+            l,
+            "shell east> /opt/continuent/tungsten/cluster-home/bin/stopall",
+        );
+        l.remove(i);
+    });
+    assert_eq!(report.verdict, Verdict::Invalid);
+    let (rule, step) = refusal(&report).unwrap();
+    assert_eq!(rule, "serves-slaves", "{step}");
+    assert!(step.contains("tungsten_provision_slave"));
+}
+
+#[test]
+fn seed000_variant_resetting_the_cross_site_service_while_online_is_refused() {
+    let report = seed000_with(|l| {
+        let i = position(l, "-service east offline");
+        l.remove(i);
+    });
+    let (rule, step) = refusal(&report).unwrap();
+    assert_eq!(rule, "replicator-state");
+    assert!(step.contains("reset -all"));
+}
+
+#[test]
+fn seed000_variant_routers_online_before_east_has_a_master_is_refused() {
+    let report = seed000_with(|l| {
+        let i = position(l, "cctrl> router * online");
+        let line = l.remove(i);
+        let j = position(l, "--source west{slave}");
+        l.insert(j + 1, line);
+    });
+    let (rule, step) = refusal(&report).unwrap();
+    assert_eq!(rule, "manager-running", "{report}");
+    assert!(step.contains("router * online"));
+}
+
+#[test]
+fn seed000_variant_skipping_maintenance_lets_the_managers_fail_over() {
+    let report = seed000_with(|l| {
+        let i = position(l, "set policy maintenance");
+        l.remove(i);
+    });
+    assert_eq!(report.verdict, Verdict::Invalid);
+    assert!(
+        error_kinds(&report).contains(&"unplanned-failover".to_owned()),
+        "{report}"
+    );
+}
+
+#[test]
+fn seed000_variant_provisioning_from_east_copies_the_drift() {
+    let report = seed000_with(|l| {
+        let i = position(l, "--source west{slave}");
+        l[i] = l[i].replace("--source west{slave}", "--source east{slave}");
+    });
+    assert_eq!(report.verdict, Verdict::Invalid);
+    assert!(
+        error_kinds(&report).contains(&"drift".to_owned()),
+        "{report}"
+    );
+    let consistent = report
+        .goals
+        .iter()
+        .find(|g| g.goal.to_string() == "east consistent-with west")
+        .unwrap();
+    assert!(!consistent.met);
+}
+
+#[test]
+fn seed000_variant_cross_site_back_online_before_east_is_provisioned_replays_the_drift() {
+    let report = seed000_with(|l| {
+        // Take west's cross-site service offline, reset it and bring it back while east still
+        // runs on its drifted data, before stopping and reprovisioning east.
+        let offline = l.remove(position(l, "-service east offline"));
+        let reset = l.remove(position(l, "-service east reset"));
+        let online = l.remove(position(l, "-service east online"));
+        let stop = position(
+            l,
+            "shell east> /opt/continuent/tungsten/cluster-home/bin/stopall",
+        );
+        l.insert(stop, online);
+        l.insert(stop, reset);
+        l.insert(stop, offline);
+    });
+    assert_eq!(report.verdict, Verdict::Invalid);
+    let drift: Vec<_> = report.findings_of("drift").collect();
+    assert!(!drift.is_empty(), "{report}");
+    assert!(drift.iter().all(|(_, f)| f.text.starts_with("db4")
+        || f.text.starts_with("db5")
+        || f.text.starts_with("db6")));
+}
+
+#[test]
+fn seed004_validates_with_force_and_names_its_assumption() {
+    let report = check(&fixture("seed004_last_man_standing.txt"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let forced: Vec<_> = report.findings_of("forced").collect();
+    assert_eq!(forced.len(), 5);
+    assert!(
+        forced[0]
+            .1
+            .text
+            .contains("assumes db1 and db3 are down, not cut off by a partition")
+    );
+    insta::assert_snapshot!("seed004_report", report.to_string());
+}
+
+#[test]
+fn seed004_without_force_is_refused_at_welcome_for_lack_of_quorum() {
+    let text =
+        fixture("seed004_last_man_standing.txt").replace("[LOGICAL] /alpha >set force true\n", "");
+    let report = check(&text);
+    assert_eq!(report.verdict, Verdict::Invalid);
+    let step = report.first_rejected().unwrap();
+    assert!(
+        step.text.ends_with("datasource db2 welcome"),
+        "{}",
+        step.text
+    );
+    let RunStatus::Rejected { rule, reason } = &step.runs[0].status else {
+        panic!()
+    };
+    assert_eq!(rule, "quorum");
+    insta::assert_snapshot!(reason, @"alpha has no quorum: the manager reaches 1 DB member and needs 2, so it cannot confirm that db1 and db3 are down rather than cut off; bring them back, or `set force true` if you know they are down");
+}
+
+#[test]
+fn prose_between_the_steps_is_kept_as_notes() {
+    let text = format!(
+        "Step one: stop writes.\n{}\n1. then the rest, in our words\n   more prose\n",
+        "#! scenario healthy-3\n[LOGICAL] /alpha > set policy maintenance"
+    );
+    let rb: Runbook = text.parse().unwrap();
+    assert_eq!(rb.steps().count(), 1);
+    assert_eq!(rb.items.len(), 4);
+    assert_eq!(check(&text).verdict, Verdict::Valid);
+}
+
+#[test]
+fn runbooks_print_back_and_read_again() {
+    for name in ["seed000_reset_east.txt", "seed004_last_man_standing.txt"] {
+        let rb: Runbook = fixture(name).parse().unwrap();
+        let again: Runbook = rb.to_string().parse().unwrap();
+        assert_eq!(again.without_lines(), rb.without_lines(), "{name}");
+    }
+}
+
+#[test]
+fn bad_runbooks_fail_with_located_errors() {
+    let caret = |text: &str| text.parse::<Runbook>().unwrap_err().caret();
+    insta::assert_snapshot!(caret("#! scenario healthy-3\n[LOGICAL] /alpha > datasource db2 onlin\n"), @"
+    error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup or drain), found `onlin`
+     --> line 2, column 35
+      |
+    2 | [LOGICAL] /alpha > datasource db2 onlin
+      |                                   ^^^^^
+    ");
+    insta::assert_snapshot!(caret("#! goal alpha all-onlin\n"), @"
+    error: expected a goal (`online <host>`, `[svc] all-online`, `[svc] policy <mode>`, `[svc] routers-online`, `cross-site-online`, `<site> consistent-with <site>`, `[svc] writable`, `master <host>`, `[svc] no-drift`), found `alpha all-onlin`
+     --> line 1, column 9
+      |
+    1 | #! goal alpha all-onlin
+      |         ^^^^^^^^^^^^^^^
+    ");
+    insta::assert_snapshot!(caret("shell east{boss}> startall\n"), @"
+    error: expected a host or site (`east`, `db2`, `east{master}`, `west{slave}`, `east{slave1}`), found `east{boss}`
+     --> line 1, column 7
+      |
+    1 | shell east{boss}> startall
+      |       ^^^^^^^^^^
+    ");
+    insta::assert_snapshot!(caret("#! state alpha\nCOORDINATOR[db1:AUTOMATIC:ONLINE]\nDATASOURCES:\n|db1(master:ONLIEN)|\n#! end\n"), @"
+    error: expected a datasource state (ONLINE, OFFLINE, SHUNNED(<reason>) or FAILED(<reason>)), found `ONLIEN`
+     --> line 4, column 13
+      |
+    4 | |db1(master:ONLIEN)|
+      |             ^^^^^^
+    ");
+    insta::assert_snapshot!(caret("#! topology single alpha\n"), @"
+    error: expected `<service>=<host>,<host>,...`, found `alpha`
+     --> line 1, column 20
+      |
+    1 | #! topology single alpha
+      |                    ^^^^^
+    ");
+    insta::assert_snapshot!(caret("#! frobnicate\n"), @"
+    error: expected a declaration (`scenario`, `topology`, `state`, `assume`, `goal` or `settle`), found `frobnicate`
+     --> line 1, column 4
+      |
+    1 | #! frobnicate
+      |    ^^^^^^^^^^
+    ");
+    insta::assert_snapshot!(caret("cctrl [east]> switch to\n"), @"
+    error: expected the datasource to promote (a host name), found the end of the command
+     --> line 1, column 24
+      |
+    1 | cctrl [east]> switch to
+      |                        ^
+    ");
+}
+
+#[test]
+fn starting_state_errors_name_the_problem() {
+    let start = |text: &str| {
+        let rb: Runbook = text.parse().unwrap();
+        runbook::start(&rb, &[], &mut |p| Err(format!("no file {p}")))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+    insta::assert_snapshot!(start("[LOGICAL] /alpha > ls\n"), @"no starting state: declare `#! scenario <name>`, `#! state <svc> ...` or `#! topology ...`, or give listings");
+    insta::assert_snapshot!(start("#! scenario nope\n"), @"no scenario `nope`: expected one of healthy-3, healthy-5, seed004-failsafe, seed000-drifted");
+    insta::assert_snapshot!(start("#! state alpha file x.txt\n"), @"cannot read `x.txt`: no file x.txt");
+    insta::assert_snapshot!(start("#! scenario healthy-3\n#! topology single a=b\n"), @"both a scenario and a topology are declared: a scenario brings its own topology");
+}
+
+fn procedure_is_valid(start: &Start, rb: &Runbook) {
+    let report = runbook::validate(start, rb, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{rb}\n{report}");
+}
+
+fn after(start: &Start, faults: &[tungsten_model::fault::Fault]) -> Start {
+    use tungsten_model::machine::{self, Input};
+    let mut s = start.clone();
+    for f in faults {
+        s.state = machine::apply(&s.topology, &s.state, &Input::Fault(*f))
+            .unwrap()
+            .state;
+    }
+    s
+}
+
+fn cctrl(start: &mut Start, at: &str, line: &str) {
+    use tungsten_model::machine;
+    let at = start.topology.host_id(at).unwrap();
+    let cmd: tungsten_model::command::CctrlCommand = line.parse().unwrap();
+    let input = machine::resolve_cctrl(&start.topology, &start.state, at, &cmd).unwrap();
+    start.state = machine::apply(&start.topology, &start.state, &input)
+        .unwrap()
+        .state;
+}
+
+fn healthy() -> (Start, [tungsten_model::model::HostId; 3]) {
+    let start = runbook::scenario("healthy-3").unwrap();
+    let t = &start.topology;
+    let ids = ["db1", "db2", "db3"].map(|h| t.host_id(h).unwrap());
+    (start, ids)
+}
+
+fn manual() -> (Start, [tungsten_model::model::HostId; 3]) {
+    let (mut start, ids) = healthy();
+    cctrl(&mut start, "db1", "set policy manual");
+    (start, ids)
+}
+
+#[test]
+fn last_man_standing_is_valid_where_it_is_written() {
+    // From the failsafe scenario: db2 is chosen.
+    let failsafe = runbook::scenario("seed004-failsafe").unwrap();
+    let rb = runbook::last_man_standing(&failsafe, "alpha").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! assume down db1 db3
+    #! goal master db2, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > set force true
+    [LOGICAL] /alpha > datasource db2 welcome
+    [LOGICAL] /alpha > datasource db2 master
+    [LOGICAL] /alpha > replicator db2 master
+    [LOGICAL] /alpha > datasource db2 online
+    [LOGICAL] /alpha > replicator db2 online
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    procedure_is_valid(&failsafe, &rb);
+    let (healthy, _) = healthy();
+    assert!(runbook::last_man_standing(&healthy, "alpha").is_err());
+}
+
+#[test]
+fn recover_replica_is_valid_where_it_is_written() {
+    use tungsten_model::fault::{Fault, Process::DataServer};
+    // A failed replica: under MANUAL it stays FAILED after its dataserver came back.
+    let (manual, [db1, _, db3]) = manual();
+    let failed = after(
+        &manual,
+        &[Fault::Stop(db3, DataServer), Fault::Start(db3, DataServer)],
+    );
+    let rb = runbook::recover_replica(&failed, "db3").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db3
+    [LOGICAL] /alpha > datasource db3 recover
+    [LOGICAL] /alpha > datasource db3 online
+    ");
+    procedure_is_valid(&failed, &rb);
+    // A replica that holds events the new master lacks is reprovisioned.
+    let mut diverged = after(
+        &manual,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db3),
+            Fault::HostCrash(db1),
+        ],
+    );
+    cctrl(&mut diverged, "db2", "failover to db2");
+    let rb = runbook::recover_replica(&diverged, "db3").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db3
+    shell db3> tprovision --source db2
+    [LOGICAL] /alpha > datasource db3 online
+    ");
+    procedure_is_valid(&diverged, &rb);
+}
+
+#[test]
+fn switch_and_failover_are_valid_where_they_are_written() {
+    use tungsten_model::fault::{Fault, Process::DataServer};
+    let (healthy, _) = healthy();
+    procedure_is_valid(
+        &healthy,
+        &runbook::switch_procedure(&healthy, "alpha", Some("db3")).unwrap(),
+    );
+    procedure_is_valid(
+        &healthy,
+        &runbook::switch_procedure(&healthy, "alpha", None).unwrap(),
+    );
+    let (manual, [db1, _, _]) = manual();
+    let master_failed = after(&manual, &[Fault::Stop(db1, DataServer)]);
+    procedure_is_valid(
+        &master_failed,
+        &runbook::failover_procedure(&master_failed, "alpha", Some("db2")).unwrap(),
+    );
+    procedure_is_valid(
+        &master_failed,
+        &runbook::failover_procedure(&master_failed, "alpha", None).unwrap(),
+    );
+}
+
+#[test]
+fn recover_old_master_is_valid_where_it_is_written() {
+    use tungsten_model::fault::Fault;
+    let (healthy, [db1, db2, db3]) = healthy();
+    // With orphaned events it is restored first.
+    let orphaned = after(
+        &healthy,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db2),
+            Fault::CatchUp(db3),
+            Fault::Write(db1),
+            Fault::HostCrash(db1),
+            Fault::Write(db2),
+            Fault::HostRestart(db1),
+        ],
+    );
+    let rb = runbook::recover_old_master(&orphaned, "db1").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db1
+    [LOGICAL] /alpha > datasource db1 restore
+    [LOGICAL] /alpha > datasource db1 recover
+    ");
+    procedure_is_valid(&orphaned, &rb);
+    let clean = after(&healthy, &[Fault::HostCrash(db1), Fault::HostRestart(db1)]);
+    procedure_is_valid(&clean, &runbook::recover_old_master(&clean, "db1").unwrap());
+}
+
+#[test]
+fn reset_site_is_valid_where_it_is_written() {
+    let drifted = runbook::scenario("seed000-drifted").unwrap();
+    let rb = runbook::reset_site(&drifted, "east", "west").unwrap();
+    procedure_is_valid(&drifted, &rb);
+    // It writes the same steps as seed 000 (the seed's continuation lines aside).
+    let seed: Runbook = fixture("seed000_reset_east.txt").parse().unwrap();
+    let steps = |rb: &Runbook| rb.steps().map(ToString::to_string).collect::<Vec<_>>();
+    assert_eq!(steps(&rb), steps(&seed));
+}
