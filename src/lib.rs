@@ -61,9 +61,12 @@
 //! # Features
 //! - `proptest`: strategies in [`strategy`] to property-test code and procedures against the
 //!   model.
+//! - `arbitrary`: the checks the fuzz targets run (`fuzzing`), over bytes.
 
 pub mod command;
 pub mod fault;
+#[cfg(feature = "arbitrary")]
+pub mod fuzzing;
 pub mod ls;
 pub mod machine;
 pub mod model;

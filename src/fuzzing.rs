@@ -1,0 +1,1 @@
+//! Fuzzing support (feature `arbitrary`): filled in by the fuzz harness work.
