@@ -10,6 +10,7 @@
 use proptest::prelude::*;
 use tungsten_model::machine::{self, Input, Rules, invariant};
 use tungsten_model::model::{State, Topology};
+use tungsten_model::runbook;
 use tungsten_model::strategy::{self, Alphabet};
 
 fn cases() -> u32 {
@@ -97,4 +98,146 @@ proptest! {
             }
         }
     }
+}
+
+/// Records what a transition reports.
+#[derive(Default)]
+struct Recorder {
+    heard: usize,
+}
+
+impl machine::Observer for Recorder {
+    fn effect(&mut self, _: machine::Effect) {
+        self.heard += 1;
+    }
+    fn finding(&mut self, _: machine::Finding) {
+        self.heard += 1;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// From any topology the strategies know and any state reachable in it, accepted inputs
+    /// keep every invariant (without force, partitions included).
+    #[test]
+    fn no_invariant_breaks_from_reachable_states_without_force(
+        (topology, state, inputs) in strategy::scenario(Alphabet::ALL, 16).prop_flat_map(|(t, s)| {
+            let inputs = strategy::sequence(&t, Alphabet::UNFORCED, 16);
+            (Just(t), Just(s), inputs)
+        })
+    ) {
+        holds_from(&topology, &state, &inputs, Rules::unguarded())?;
+    }
+
+    /// The same, force included, partitions excluded: the assumption behind force holds.
+    #[test]
+    fn no_invariant_breaks_from_reachable_states_without_partitions(
+        (topology, state, inputs) in strategy::scenario(Alphabet::NO_PARTITIONS, 16).prop_flat_map(|(t, s)| {
+            let inputs = strategy::sequence(&t, Alphabet::NO_PARTITIONS, 16);
+            (Just(t), Just(s), inputs)
+        })
+    ) {
+        holds_from(&topology, &state, &inputs, Rules::unguarded())?;
+    }
+
+    /// An observer hears about a transition only when it is accepted.
+    #[test]
+    fn a_refused_input_reports_nothing(
+        (topology, state, inputs) in strategy::scenario(Alphabet::ALL, 16).prop_flat_map(|(t, s)| {
+            let inputs = strategy::sequence(&t, Alphabet::ALL, 16);
+            (Just(t), Just(s), inputs)
+        })
+    ) {
+        let mut state = state;
+        for input in &inputs {
+            let mut recorder = Recorder::default();
+            let before = state;
+            match machine::step(&topology, &state, input, &Rules::default(), &mut recorder) {
+                Ok(next) => state = next,
+                Err(_) => {
+                    prop_assert_eq!(recorder.heard, 0);
+                    prop_assert_eq!(state, before);
+                }
+            }
+        }
+    }
+
+    /// Built-in procedures are valid wherever they can be written.
+    #[test]
+    fn procedures_are_valid_where_they_can_be_written(
+        (topology, state) in prop_oneof![Just(three()), Just(five())].prop_flat_map(|t| {
+            let s = strategy::reachable_state(&t, Alphabet::NO_PARTITIONS, 20);
+            (Just(t), s)
+        })
+    ) {
+        let start = runbook::Start { topology, state, assumptions: Vec::new() };
+        let hosts: Vec<String> = start.topology.hosts().iter().map(|h| h.name.to_string()).collect();
+        let mut written = Vec::new();
+        if let Ok(rb) = runbook::last_man_standing(&start, "alpha") {
+            written.push(rb);
+        }
+        for h in &hosts {
+            if let Ok(rb) = runbook::recover_replica(&start, h) {
+                written.push(rb);
+            }
+            if let Ok(rb) = runbook::recover_old_master(&start, h) {
+                written.push(rb);
+            }
+        }
+        for rb in written {
+            let report = runbook::validate(&start, &rb, runbook::Options::default());
+            prop_assert_eq!(report.verdict, runbook::Verdict::Valid, "{}\n{}", rb, report);
+        }
+    }
+}
+
+fn holds_from(
+    topology: &Topology,
+    start: &State,
+    inputs: &[Input],
+    rules: Rules,
+) -> Result<(), TestCaseError> {
+    let mut state = *start;
+    for input in inputs {
+        if let Ok(outcome) = machine::apply_with(topology, &state, input, &rules) {
+            if let Some(v) = invariant::check(topology, &outcome.state) {
+                return Err(TestCaseError::fail(format!(
+                    "{} after {input:?} from {state:?}",
+                    v.describe(topology)
+                )));
+            }
+            state = outcome.state;
+        }
+    }
+    Ok(())
+}
+
+/// The procedure property above checks only the states where a procedure can be written:
+/// make sure that is not almost never.
+#[test]
+fn procedures_get_written_in_many_reachable_states() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let t = three();
+    let mut runner = TestRunner::deterministic();
+    let states = strategy::reachable_state(&t, Alphabet::NO_PARTITIONS, 20);
+    let (mut survivor, mut replica, mut old_master) = (0, 0, 0);
+    for _ in 0..2000 {
+        let state = states.new_tree(&mut runner).unwrap().current();
+        let start = runbook::Start {
+            topology: t.clone(),
+            state,
+            assumptions: Vec::new(),
+        };
+        survivor += usize::from(runbook::last_man_standing(&start, "alpha").is_ok());
+        for h in ["db1", "db2", "db3"] {
+            replica += usize::from(runbook::recover_replica(&start, h).is_ok());
+            old_master += usize::from(runbook::recover_old_master(&start, h).is_ok());
+        }
+    }
+    assert!(
+        survivor >= 20 && replica >= 200 && old_master >= 50,
+        "{survivor} {replica} {old_master}"
+    );
 }

@@ -41,3 +41,55 @@ proptest! {
         }
     }
 }
+
+use tungsten_model::command::{CctrlCommand, HostCommand, TrepctlCommand};
+use tungsten_model::model::{State, Topology};
+use tungsten_model::runbook::Runbook;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// cctrl commands print and read back.
+    #[test]
+    fn cctrl_commands_round_trip(command in strategy::cctrl_command()) {
+        let text = command.to_string();
+        let back: CctrlCommand = text.parse().map_err(|e: tungsten_model::ParseError| TestCaseError::fail(format!("{text}: {e}")))?;
+        prop_assert_eq!(back, command);
+    }
+
+    /// trepctl commands print and read back.
+    #[test]
+    fn trepctl_commands_round_trip(command in strategy::trepctl_command()) {
+        let text = command.to_string();
+        let back: TrepctlCommand = text.parse().map_err(|e: tungsten_model::ParseError| TestCaseError::fail(format!("{text}: {e}")))?;
+        prop_assert_eq!(back, command);
+    }
+
+    /// Host commands print and read back.
+    #[test]
+    fn host_commands_round_trip(command in strategy::host_command()) {
+        let text = command.to_string();
+        let back: HostCommand = text.parse().map_err(|e: tungsten_model::ParseError| TestCaseError::fail(format!("{text}: {e}")))?;
+        prop_assert_eq!(back, command);
+    }
+
+    /// Runbooks print and read back (line numbers aside), and survive JSON.
+    #[test]
+    fn runbooks_round_trip(runbook in strategy::runbook()) {
+        let text = runbook.to_string();
+        let back: Runbook = text.parse().map_err(|e: tungsten_model::ParseError| TestCaseError::fail(format!("{}\n{text}", e.caret())))?;
+        prop_assert_eq!(back.without_lines(), runbook.without_lines());
+        let json = serde_json::to_string(&runbook).unwrap();
+        let back: Runbook = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(back, runbook);
+    }
+
+    /// Topologies and reachable states survive JSON.
+    #[test]
+    fn topologies_and_states_survive_json((topology, state) in strategy::scenario(strategy::Alphabet::ALL, 12)) {
+        let t: Topology = serde_json::from_str(&serde_json::to_string(&topology).unwrap()).unwrap();
+        prop_assert_eq!(&t, &topology);
+        let s: State = serde_json::from_str(&serde_json::to_string(&state).unwrap()).unwrap();
+        prop_assert_eq!(s, state);
+    }
+}

@@ -217,3 +217,48 @@ fn a_master_whose_replicator_became_a_slave_does_not_come_online() {
     // db1 is role master but its replicator is a slave: AUTOMATIC leaves it OFFLINE.
     assert_eq!(c.cctrl("db2", "cluster heartbeat"), Err("master-online"));
 }
+
+/// Tungsten's quorum rule (a majority of DB members, or one fewer plus an active witness) is
+/// sound only for an even number of datasources: with three and a witness, both sides of a
+/// partition keep quorum and both fail over. The model reproduces it and the topology says so.
+#[test]
+fn a_witness_beside_an_odd_number_of_datasources_lets_both_sides_keep_quorum() {
+    use tungsten_model::machine::{self, Input, invariant};
+    use tungsten_model::model::{State, Topology, TopologySpec};
+    let spec: TopologySpec = serde_json::from_str(
+        r#"{"services":[{"name":"alpha","datasources":["db1","db2","db3"],"witnesses":["w1"]}]}"#,
+    )
+    .unwrap();
+    let topology = Topology::try_from(spec).unwrap();
+    insta::assert_debug_snapshot!(topology.quorum_hazards(), @r#"
+    [
+        "alpha has an active witness beside 3 datasources: a partition with 1 datasource and the witness on one side and 2 on the other gives both sides quorum",
+    ]
+    "#);
+    let s = State::healthy(&topology);
+    let ids = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| topology.host_id(n).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (ids(&["db1", "db3"]), ids(&["db2", "w1"]));
+    let split = tungsten_model::fault::Split::new(&[&a, &b]);
+    let s = machine::apply(&topology, &s, &Input::Fault(Fault::Partition(split)))
+        .unwrap()
+        .state;
+    let v = invariant::check(&topology, &s).unwrap();
+    assert_eq!(
+        v.describe(&topology),
+        "single-writable-master broken in alpha: db1, db2 are writable masters"
+    );
+    // With an even number of datasources the same witness is sound.
+    let even = Topology::try_from(
+        serde_json::from_str::<TopologySpec>(
+            r#"{"services":[{"name":"alpha","datasources":["db1","db2"],"witnesses":["w1"]}]}"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(even.quorum_hazards().is_empty());
+}

@@ -360,6 +360,7 @@ fn recover_replica_is_valid_where_it_is_written() {
     let rb = runbook::recover_replica(&failed, "db3").unwrap();
     insta::assert_snapshot!(rb.to_string(), @"
     #! goal online db3
+    [LOGICAL] /alpha > datasource db3 shun
     [LOGICAL] /alpha > datasource db3 recover
     [LOGICAL] /alpha > datasource db3 online
     ");
@@ -377,6 +378,7 @@ fn recover_replica_is_valid_where_it_is_written() {
     let rb = runbook::recover_replica(&diverged, "db3").unwrap();
     insta::assert_snapshot!(rb.to_string(), @"
     #! goal online db3
+    [LOGICAL] /alpha > datasource db3 shun
     shell db3> tprovision --source db2
     [LOGICAL] /alpha > datasource db3 online
     ");

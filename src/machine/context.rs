@@ -15,6 +15,12 @@ pub(crate) struct Ctx<'t, 'o> {
     pub(crate) state: State,
     pub(crate) rules: Rules,
     out: &'o mut dyn Observer,
+    /// Whether the observer wants effects and findings at all (the explorer's does not).
+    pub(crate) detailed: bool,
+    /// What the transition reported so far: handed to the observer only when it is accepted,
+    /// so that a refused input reports nothing.
+    effects: Vec<Effect>,
+    findings: Vec<Finding>,
 }
 
 /// What a command changed that the managers might put back.
@@ -28,20 +34,39 @@ impl<'t, 'o> Ctx<'t, 'o> {
         rules: Rules,
         out: &'o mut dyn Observer,
     ) -> Self {
+        let detailed = out.detailed();
         Self {
             topology,
             state: *state,
             rules,
             out,
+            detailed,
+            effects: Vec::new(),
+            findings: Vec::new(),
         }
     }
 
     pub(crate) fn emit(&mut self, effect: Effect) {
-        self.out.effect(effect);
+        if self.detailed {
+            self.effects.push(effect);
+        }
     }
 
     pub(crate) fn find(&mut self, finding: Finding) {
-        self.out.finding(finding);
+        if self.detailed {
+            self.findings.push(finding);
+        }
+    }
+
+    /// The transition is accepted: hand what it reported to the observer.
+    pub(crate) fn commit(self) -> State {
+        for e in self.effects {
+            self.out.effect(e);
+        }
+        for f in self.findings {
+            self.out.finding(f);
+        }
+        self.state
     }
 
     pub(crate) fn host(&self, h: HostId) -> &HostState {

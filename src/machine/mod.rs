@@ -69,8 +69,8 @@ use context::Ctx;
 
 /// Receives what a transition does, as it happens.
 ///
-/// When the transition is refused, what was reported before the refusal must be discarded:
-/// [`apply`] does so.
+/// It hears about a transition only once the transition is accepted: a refused input reports
+/// nothing.
 pub trait Observer {
     /// Something happened.
     fn effect(&mut self, effect: Effect) {
@@ -81,10 +81,20 @@ pub trait Observer {
     fn finding(&mut self, finding: Finding) {
         let _ = finding;
     }
+
+    /// Whether this observer wants effects and findings at all. An observer that returns
+    /// false (like `()`) spares the transition the work of describing itself.
+    fn detailed(&self) -> bool {
+        true
+    }
 }
 
-/// Discards everything.
-impl Observer for () {}
+/// Discards everything, and asks for nothing.
+impl Observer for () {
+    fn detailed(&self) -> bool {
+        false
+    }
+}
 
 /// The rules the engine enforces beyond Tungsten's own. All on by default; turning one off is
 /// for showing that the property tests and the explorer catch what the rule prevents.
@@ -266,10 +276,12 @@ pub fn step<O: Observer>(
     .map_err(reject)?;
     let acted = ctx.state;
     react::react(&mut ctx);
-    if let (Some(subject), Some(origin)) = (subject, input.origin()) {
-        ctx.report_undone(state, &acted, subject, origin);
+    if ctx.detailed {
+        if let (Some(subject), Some(origin)) = (subject, input.origin()) {
+            ctx.report_undone(state, &acted, subject, origin);
+        }
+        ctx.report_availability(state);
     }
-    ctx.report_availability(state);
     if rules.guard
         && input.is_operator()
         && let Some(origin) = input.origin()
@@ -281,7 +293,7 @@ pub fn step<O: Observer>(
             return Err(reject(Refusal::WouldBreak(v)));
         }
     }
-    Ok(ctx.state)
+    Ok(ctx.commit())
 }
 
 impl Ctx<'_, '_> {

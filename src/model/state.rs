@@ -425,7 +425,8 @@ impl State {
     /// single-member service is its own quorum.
     ///
     /// Source: open-source code `ClusterMembershipDigest`; Continuent docs
-    /// *manager-failover-failsafe-shun*.
+    /// *manager-failover-failsafe-shun*. The rule is Tungsten's, hazards included: see
+    /// [`Topology::quorum_hazards`].
     #[must_use]
     pub fn has_quorum(topology: &Topology, service: ServiceId, members: &[HostId]) -> bool {
         let total = topology.datasources_of(service).count();

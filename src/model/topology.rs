@@ -350,6 +350,38 @@ impl Topology {
         self
     }
 
+    /// Configurations in which Tungsten's quorum rule itself lets both sides of a partition
+    /// keep quorum, one sentence each: an active witness beside an odd number of
+    /// datasources, or more than one active witness in a service. Continuent docs
+    /// (*deployment-host-types*, the passive witness deprecation note) give witnesses for
+    /// two-node deployments; the rule (open-source `ClusterMembershipDigest`: a majority of
+    /// DB members, or one fewer plus an active witness) is sound only there.
+    #[must_use]
+    pub fn quorum_hazards(&self) -> Vec<String> {
+        let mut hazards = Vec::new();
+        for service in self.physical_services() {
+            let datasources = self.datasources_of(service).count();
+            let witnesses = self
+                .hosts_of(service)
+                .filter(|&h| self.host(h).kind == HostKind::Witness)
+                .count();
+            let name = self.service_name(service);
+            if witnesses > 1 {
+                hazards.push(format!(
+                    "{name} has {witnesses} active witnesses: each side of a partition holding half the datasources and one witness keeps quorum"
+                ));
+            } else if witnesses == 1 && datasources % 2 == 1 {
+                let small = datasources / 2;
+                hazards.push(format!(
+                    "{name} has an active witness beside {datasources} datasources: a partition with {small} datasource{} and the witness on one side and {} on the other gives both sides quorum",
+                    if small == 1 { "" } else { "s" },
+                    small + 1
+                ));
+            }
+        }
+        hazards
+    }
+
     /// The free-text reason `id`.
     #[must_use]
     pub fn reason(&self, id: ReasonId) -> Option<&ReasonText> {

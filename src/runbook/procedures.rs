@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use super::{Runbook, Start};
 use crate::ls::default_viewer;
 use crate::model::{
-    DataSourceRole, DsState, HostId, PolicyMode, Quorum, ReplicatorRole, ServiceId, Topology,
+    DataSourceRole, DsState, HostId, PolicyMode, Quorum, ReplicatorRole, ReplicatorState,
+    ServiceId, Topology,
 };
 
 /// Why a procedure cannot be written for a state.
@@ -25,6 +26,30 @@ fn host_id(topology: &Topology, host: &str) -> Result<HostId, ProcedureError> {
     topology
         .host_id(host)
         .ok_or_else(|| ProcedureError(format!("no host `{host}` in the topology")))
+}
+
+/// The steps that make `h` manageable from `viewer`'s managers, or why it cannot be.
+fn bring_up(start: &Start, viewer: HostId, h: HostId) -> Result<String, ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let host = t.host_name(h);
+    if !s.reachable(viewer, h) {
+        return Err(ProcedureError(format!(
+            "{host} is down or cut off: bring it back before recovering it"
+        )));
+    }
+    if !s.host(h).dataserver {
+        return Err(ProcedureError(format!(
+            "the dataserver on {host} is stopped: start it (and check why it stopped) first"
+        )));
+    }
+    let mut text = String::new();
+    if !s.host(h).manager {
+        let _ = writeln!(text, "shell {host}> manager start");
+    }
+    if !s.host(h).replicator.running {
+        let _ = writeln!(text, "shell {host}> replicator start");
+    }
+    Ok(text)
 }
 
 fn finish(text: &str) -> Result<Runbook, ProcedureError> {
@@ -56,8 +81,14 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
     let survivor = t
         .datasources_of(svc)
         .filter(|&d| s.reachable(viewer, d) && s.host(d).manager && s.host(d).dataserver)
+        // Never open writes to data that drifted.
+        .filter(|&d| !s.host(d).data.drift)
         .max_by_key(|&d| (s.host(d).data.pos.map(|p| p.seqno), std::cmp::Reverse(d)))
-        .ok_or_else(|| ProcedureError(format!("no datasource of {service} can be reached")))?;
+        .ok_or_else(|| {
+            ProcedureError(format!(
+                "no datasource of {service} can be reached whose data has not drifted"
+            ))
+        })?;
     let down: Vec<&str> = t
         .datasources_of(svc)
         .filter(|&d| !s.reachable(viewer, d))
@@ -79,18 +110,39 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
     if entry.role != DataSourceRole::Master {
         let _ = writeln!(text, "{prompt} datasource {x} master");
     }
-    if s.host(survivor).replicator.role != ReplicatorRole::Master {
+    let r = s.host(survivor).replicator;
+    if !r.running {
+        let _ = writeln!(text, "shell {x}> replicator start");
+    } else if r.state != ReplicatorState::OfflineNormal {
+        // `setrole` (and going online as master) wants OFFLINE:NORMAL.
+        let _ = writeln!(text, "{prompt} replicator {x} offline");
+    }
+    if r.role != ReplicatorRole::Master {
         let _ = writeln!(text, "{prompt} replicator {x} master");
     }
     let _ = writeln!(text, "{prompt} datasource {x} online");
     let _ = writeln!(text, "{prompt} replicator {x} online");
+    // Writes reach the survivor only through a connector on its side that runs and routes.
+    let connectors: Vec<HostId> = t
+        .hosts_of(svc)
+        .filter(|&c| t.host(c).connector && s.reachable(survivor, c))
+        .collect();
+    if !connectors.iter().any(|&c| s.host(c).connector.running)
+        && let Some(&c) = connectors.first()
+    {
+        let _ = writeln!(text, "shell {}> connector start", t.host_name(c));
+    }
+    if !connectors.iter().any(|&c| s.host(c).connector.online) && !connectors.is_empty() {
+        let _ = writeln!(text, "{prompt} router * online");
+    }
     let _ = writeln!(text, "{prompt} set policy automatic");
     finish(&text)
 }
 
-/// Recover a failed or shunned replica (Continuent docs *operations-recovery-replica*):
-/// `datasource <ds> recover`; or, when its data diverged from the master's, reprovisioning it
-/// from the master (the script shuns it, copies the data and recovers it).
+/// Recover a failed or shunned replica (Continuent docs *operations-recovery-replica*,
+/// *operations-maintenance-replica*): shun it so the managers leave it alone, start what is
+/// stopped, then `datasource <ds> recover`; or, when its data diverged from the master's,
+/// reprovision it from the master (the script copies the data and recovers it).
 ///
 /// # Errors
 /// [`ProcedureError`] when the host is not a datasource or the service has no ONLINE master.
@@ -110,32 +162,50 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
                 "{service} has no ONLINE master to recover {host} from"
             ))
         })?;
-    let mut text = format!("#! goal online {host}\n");
+    let entry = view.entry(h);
+    if h == master || entry.role == DataSourceRole::Master {
+        return Err(ProcedureError(format!(
+            "{host} is a master, not a replica: use `recover_old_master` or a switch"
+        )));
+    }
+    if !t.host(h).is_datasource() {
+        return Err(ProcedureError(format!("{host} holds no data")));
+    }
+    if entry.state == DsState::Online && s.host(h).replicator.is_online() {
+        return Err(ProcedureError(format!(
+            "{host} is ONLINE and replicating: nothing to recover"
+        )));
+    }
     let prompt = format!("[LOGICAL] /{service} >");
+    // Shunned first, so that the managers leave it alone while it is worked on.
+    let mut text = format!("#! goal online {host}\n");
+    if !matches!(entry.state, DsState::Shunned(_)) {
+        let _ = writeln!(text, "{prompt} datasource {host} shun");
+    }
+    text.push_str(&bring_up(start, viewer, h)?);
     let diverged = !s
         .history()
         .contains(s.host(master).data.pos, s.host(h).data.pos);
     if diverged {
-        // The provisioning script shuns the datasource, copies the master's data, and
-        // recovers it through its manager.
-        if !s.host(h).replicator.running {
-            let _ = writeln!(text, "shell {host}> replicator start");
-        }
+        // The provisioning script copies the master's data and recovers the datasource
+        // through its manager.
+        // Copy from data that has not drifted: the master's, else a replicating slave's.
+        let source = std::iter::once(master)
+            .chain(t.datasources_of(svc).filter(|&d| {
+                d != h && view.entry(d).state == DsState::Online && s.host(d).replicator.is_online()
+            }))
+            .find(|&d| !s.host(d).data.drift && s.reachable(h, d) && s.host(d).dataserver)
+            .ok_or_else(|| {
+                ProcedureError(format!(
+                    "{host} must be reprovisioned, but no reachable datasource of {service} holds data that has not drifted"
+                ))
+            })?;
         let _ = writeln!(
             text,
             "shell {host}> tprovision --source {}",
-            t.host_name(master)
+            t.host_name(source)
         );
     } else {
-        if !matches!(
-            view.entry(h).state,
-            DsState::Shunned(_) | DsState::Failed(_)
-        ) {
-            let _ = writeln!(text, "{prompt} datasource {host} shun");
-        }
-        if !s.host(h).replicator.running {
-            let _ = writeln!(text, "shell {host}> replicator start");
-        }
         let _ = writeln!(text, "{prompt} datasource {host} recover");
     }
     online_unless_automatic(&mut text, &prompt, host, view.policy);
@@ -216,8 +286,18 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
         .datasources_of(svc)
         .find(|&d| s.view(viewer).entry(d).is_online_master())
         .ok_or_else(|| ProcedureError(format!("{service} has no ONLINE master")))?;
-    let mut text = format!("#! goal online {host}\n");
+    let entry = s.view(viewer).entry(h);
+    if h == master || entry.role != DataSourceRole::Master {
+        return Err(ProcedureError(format!(
+            "{host} is not an old master (a master replaced by another): use `recover_replica`"
+        )));
+    }
     let prompt = format!("[LOGICAL] /{service} >");
+    let mut text = format!("#! goal online {host}\n");
+    if !matches!(entry.state, DsState::Shunned(_)) {
+        let _ = writeln!(text, "{prompt} datasource {host} shun");
+    }
+    text.push_str(&bring_up(start, viewer, h)?);
     if !s
         .history()
         .contains(s.host(master).data.pos, s.host(h).data.pos)

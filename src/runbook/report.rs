@@ -124,6 +124,8 @@ pub struct Report {
     pub topology: String,
     /// What the starting state rests on: the import's and the runbook's assumptions.
     pub assumptions: Vec<String>,
+    /// Configurations in which Tungsten's own quorum rule can leave two primary partitions.
+    pub hazards: Vec<String>,
     /// One entry per step.
     pub steps: Vec<StepReport>,
     /// The goals and whether each holds at the end.
@@ -182,6 +184,9 @@ impl fmt::Display for Report {
         writeln!(f, "topology: {}", self.topology)?;
         for a in &self.assumptions {
             writeln!(f, "assumes: {a}")?;
+        }
+        for h in &self.hazards {
+            writeln!(f, "!! hazard: {h}")?;
         }
         for step in &self.steps {
             let status = if step.rejected() {

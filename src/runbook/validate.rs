@@ -318,6 +318,7 @@ pub fn validate(start: &Start, runbook: &Runbook, options: Options) -> Report {
         verdict: Verdict::Valid,
         topology: topology.to_string(),
         assumptions: start.assumptions.clone(),
+        hazards: topology.quorum_hazards(),
         steps,
         goals,
     };

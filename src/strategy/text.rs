@@ -1,0 +1,278 @@
+//! Strategies for what operators type: cctrl, trepctl and host commands, and whole runbooks.
+
+use proptest::collection::vec;
+use proptest::option;
+use proptest::prelude::*;
+use proptest::sample::select;
+
+use super::listing::{host_name, service_name};
+use crate::command::{
+    CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, Lifecycle, Provisioner,
+    RelaySource, ReplicatorAction, ResetScope, RouterTarget, SelectorRole, ThlUri, TpmAction,
+    TrepctlAction, TrepctlCommand,
+};
+use crate::model::{PolicyMode, ReplicatorRole};
+use crate::runbook::{
+    Declaration, Goal, Item, Prompt, PromptStyle, Runbook, SCENARIOS, Step, StepCommand,
+};
+
+fn datasource_action() -> impl Strategy<Value = DatasourceAction> {
+    prop_oneof![
+        Just(DatasourceAction::Online),
+        Just(DatasourceAction::Offline),
+        Just(DatasourceAction::Shun),
+        Just(DatasourceAction::Welcome),
+        Just(DatasourceAction::Recover),
+        Just(DatasourceAction::Fail),
+        Just(DatasourceAction::Slave),
+        Just(DatasourceAction::Master),
+        Just(DatasourceAction::Restore),
+        Just(DatasourceAction::Backup),
+        option::of(0_u32..3600).prop_map(DatasourceAction::Drain),
+    ]
+}
+
+fn replicator_action() -> impl Strategy<Value = ReplicatorAction> {
+    prop_oneof![
+        Just(ReplicatorAction::Online),
+        Just(ReplicatorAction::Offline),
+        Just(ReplicatorAction::Master),
+        option::of(host_name()).prop_map(ReplicatorAction::Slave),
+        option::of(
+            (option::of(service_name()), host_name())
+                .prop_map(|(service, host)| { RelaySource { service, host } })
+        )
+        .prop_map(ReplicatorAction::Relay),
+        Just(ReplicatorAction::Start),
+        Just(ReplicatorAction::Stop),
+        Just(ReplicatorAction::Restart),
+    ]
+}
+
+fn policy() -> impl Strategy<Value = PolicyMode> {
+    select(vec![
+        PolicyMode::Automatic,
+        PolicyMode::Manual,
+        PolicyMode::Maintenance,
+    ])
+}
+
+/// Every cctrl command, with generated names.
+pub fn cctrl_command() -> impl Strategy<Value = CctrlCommand> {
+    prop_oneof![
+        policy().prop_map(CctrlCommand::SetPolicy),
+        any::<bool>().prop_map(CctrlCommand::SetForce),
+        host_name().prop_map(CctrlCommand::SetMaster),
+        (host_name(), datasource_action())
+            .prop_map(|(host, action)| CctrlCommand::Datasource { host, action }),
+        (host_name(), replicator_action())
+            .prop_map(|(host, action)| CctrlCommand::Replicator { host, action }),
+        (
+            prop_oneof![
+                Just(RouterTarget::All),
+                host_name().prop_map(RouterTarget::Host)
+            ],
+            any::<bool>()
+        )
+            .prop_map(|(target, online)| CctrlCommand::Router { target, online }),
+        Just(CctrlCommand::Recover),
+        host_name().prop_map(CctrlCommand::RecoverMasterUsing),
+        option::of(host_name()).prop_map(|to| CctrlCommand::Switch { to }),
+        option::of(host_name()).prop_map(|to| CctrlCommand::Failover { to }),
+        Just(CctrlCommand::ClusterHeartbeat),
+        service_name().prop_map(CctrlCommand::Use),
+        Just(CctrlCommand::Ls),
+        Just(CctrlCommand::Expert),
+        Just(CctrlCommand::Physical),
+    ]
+}
+
+/// Every trepctl command, with generated names.
+pub fn trepctl_command() -> impl Strategy<Value = TrepctlCommand> {
+    let scope = option::of(select(vec![
+        ResetScope::All,
+        ResetScope::Thl,
+        ResetScope::Relay,
+        ResetScope::Db,
+    ]));
+    let action = prop_oneof![
+        any::<bool>().prop_map(|force| TrepctlAction::Online { force }),
+        any::<bool>().prop_map(|immediate| TrepctlAction::Offline { immediate }),
+        (any::<bool>(), scope)
+            .prop_map(|(confirmed, scope)| TrepctlAction::Reset { confirmed, scope }),
+        (
+            select(vec![
+                ReplicatorRole::Master,
+                ReplicatorRole::Slave,
+                ReplicatorRole::Relay,
+                ReplicatorRole::ThlServer,
+                ReplicatorRole::ThlClient,
+                ReplicatorRole::ThlApplier,
+            ]),
+            option::of(
+                (host_name(), option::of(1_u16..65535))
+                    .prop_map(|(host, port)| ThlUri { host, port })
+            )
+        )
+            .prop_map(|(role, uri)| TrepctlAction::SetRole { role, uri }),
+        Just(TrepctlAction::Status),
+        Just(TrepctlAction::Flush),
+        Just(TrepctlAction::Heartbeat),
+        Just(TrepctlAction::Services),
+    ];
+    (option::of(host_name()), option::of(service_name()), action).prop_map(
+        |(host, service, action)| TrepctlCommand {
+            host,
+            service,
+            action,
+        },
+    )
+}
+
+/// A host or a selector on a site.
+pub fn host_ref() -> impl Strategy<Value = HostRef> {
+    prop_oneof![
+        host_name().prop_map(HostRef::Host),
+        (
+            service_name(),
+            prop_oneof![
+                Just(SelectorRole::Master),
+                Just(SelectorRole::Slave),
+                (1_u8..9).prop_map(SelectorRole::SlaveN)
+            ]
+        )
+            .prop_map(|(site, role)| HostRef::Selector { site, role }),
+    ]
+}
+
+/// Every host command, under both install roots or as a bare name.
+pub fn host_command() -> impl Strategy<Value = HostCommand> {
+    let root = select(vec![
+        "",
+        "/opt/continuent/tungsten/",
+        "/opt/replicator/tungsten/",
+    ]);
+    let lifecycle = select(vec![Lifecycle::Start, Lifecycle::Stop, Lifecycle::Restart]);
+    let action = prop_oneof![
+        Just(("cluster-home/bin/startall", HostAction::StartAll)),
+        Just(("cluster-home/bin/stopall", HostAction::StopAll)),
+        lifecycle
+            .clone()
+            .prop_map(|l| ("tungsten-manager/bin/manager", HostAction::Manager(l))),
+        lifecycle.clone().prop_map(|l| (
+            "tungsten-replicator/bin/replicator",
+            HostAction::Replicator(l)
+        )),
+        lifecycle.prop_map(|l| ("tungsten-connector/bin/connector", HostAction::Connector(l))),
+        (host_ref(), any::<bool>(), any::<bool>()).prop_map(|(source, direct, t)| {
+            let (exe, tool) = if t {
+                (
+                    "tungsten-replicator/scripts/tprovision",
+                    Provisioner::Tprovision,
+                )
+            } else {
+                (
+                    "tungsten-replicator/scripts/tungsten_provision_slave",
+                    Provisioner::ProvisionSlave,
+                )
+            };
+            (
+                exe,
+                HostAction::Provision {
+                    tool,
+                    source,
+                    direct,
+                },
+            )
+        }),
+        select(vec![
+            TpmAction::Validate,
+            TpmAction::Update,
+            TpmAction::Reset
+        ])
+        .prop_map(|t| ("tools/tpm", HostAction::Tpm(t))),
+        trepctl_command().prop_map(|c| ("tungsten-replicator/bin/trepctl", HostAction::Trepctl(c))),
+        cctrl_command().prop_map(|c| ("tungsten-manager/bin/cctrl", HostAction::Cctrl(c))),
+    ];
+    let known = (root, action).prop_map(|(root, (path, action))| {
+        let executable = if root.is_empty() {
+            path.rsplit('/').next().unwrap_or(path).to_owned()
+        } else {
+            format!("{root}{path}")
+        };
+        HostCommand { executable, action }
+    });
+    let unknown = "(systemctl|mysql|ls|cp|vi) [a-z]{1,8}( [a-z]{1,6}){0,2}".prop_map(|text| {
+        let executable = text.split(' ').next().unwrap_or("").to_owned();
+        HostCommand {
+            executable,
+            action: HostAction::NotModelled(text),
+        }
+    });
+    prop_oneof![8 => known, 1 => unknown]
+}
+
+fn goal() -> impl Strategy<Value = Goal> {
+    let svc = || option::of(service_name());
+    prop_oneof![
+        svc().prop_map(Goal::AllOnline),
+        (svc(), policy()).prop_map(|(s, p)| Goal::Policy(s, p)),
+        svc().prop_map(Goal::RoutersOnline),
+        Just(Goal::CrossSiteOnline),
+        (service_name(), service_name()).prop_map(|(a, b)| Goal::Consistent(a, b)),
+        svc().prop_map(Goal::Writable),
+        host_name().prop_map(Goal::Master),
+        svc().prop_map(Goal::NoDrift),
+        host_name().prop_map(Goal::Online),
+    ]
+}
+
+fn declaration() -> impl Strategy<Value = Declaration> {
+    let scenarios: Vec<String> = SCENARIOS.iter().map(|(n, _)| (*n).to_owned()).collect();
+    prop_oneof![
+        select(scenarios).prop_map(Declaration::Scenario),
+        vec(host_name(), 1..3).prop_map(Declaration::AssumeDown),
+        vec(goal(), 1..4).prop_map(Declaration::Goal),
+        any::<bool>().prop_map(Declaration::Settle),
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let cctrl = (
+        option::of(service_name()),
+        select(vec![
+            PromptStyle::Logical,
+            PromptStyle::Expert,
+            PromptStyle::Cctrl,
+        ]),
+        cctrl_command(),
+    )
+        .prop_map(|(service, style, command)| Step {
+            line: 0,
+            prompt: Prompt::Cctrl { service, style },
+            command: StepCommand::Cctrl(command),
+        });
+    let shell = (host_ref(), host_command()).prop_map(|(target, command)| Step {
+        line: 0,
+        prompt: Prompt::Shell { target },
+        command: StepCommand::Host(command),
+    });
+    prop_oneof![cctrl, shell]
+}
+
+/// Whole runbooks: declarations, steps in every prompt notation, and prose notes.
+pub fn runbook() -> impl Strategy<Value = Runbook> {
+    let note =
+        "[A-Z][a-z]{2,9}( [a-z]{1,8}){0,5}[.:]?".prop_map(|text| Item::Note { line: 0, text });
+    (
+        vec(declaration(), 0..4),
+        vec(
+            prop_oneof![4 => step().prop_map(Item::Step), 1 => note],
+            0..12,
+        ),
+    )
+        .prop_map(|(declarations, items)| Runbook {
+            declarations,
+            items,
+        })
+}

@@ -1,0 +1,101 @@
+//! Strategies for topologies and for states reachable from a healthy deployment.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use super::input::{Alphabet, sequence};
+use crate::machine;
+use crate::model::{HostName, ServiceName, State, Topology, TopologySpec};
+
+fn names(prefix: &str, from: usize, count: usize) -> Vec<HostName> {
+    (from..from + count)
+        .filter_map(|i| HostName::new(format!("{prefix}{i}")).ok())
+        .collect()
+}
+
+/// Single-service topologies `alpha` with 1 to 5 datasources (`db1`...), sometimes an active
+/// witness (with an even number of datasources, where Tungsten's quorum rule is sound: see
+/// [`Topology::quorum_hazards`]), sometimes an application host running only a connector,
+/// sometimes a failover precedence that is not the topology order.
+pub fn single_topology() -> impl Strategy<Value = Topology> {
+    (1_usize..=5, any::<bool>(), any::<bool>(), any::<bool>()).prop_filter_map(
+        "valid topology",
+        |(n, witness, app, precedence)| {
+            let datasources = names("db", 1, n);
+            let mut spec = TopologySpec::single("alpha", &[]).ok()?;
+            let service = spec.services.first_mut()?;
+            service.datasources.clone_from(&datasources);
+            if witness && n % 2 == 0 {
+                service.witnesses = names("w", 1, 1);
+            }
+            if app {
+                let mut connectors = datasources.clone();
+                connectors.extend(names("app", 1, 1));
+                service.connectors = Some(connectors);
+            }
+            if precedence {
+                service.precedence = datasources
+                    .iter()
+                    .rev()
+                    .enumerate()
+                    .filter_map(|(i, h)| Some((h.clone(), u8::try_from(i + 1).ok()?)))
+                    .collect::<BTreeMap<_, _>>();
+            }
+            Topology::try_from(spec).ok()
+        },
+    )
+}
+
+/// Two-site multisite topologies (`east`, `west`, 1 to 3 datasources each, cross-site
+/// replicators both ways).
+pub fn multisite_topology() -> impl Strategy<Value = Topology> {
+    (1_usize..=3, 1_usize..=3).prop_filter_map("valid topology", |(e, w)| {
+        let east: Vec<String> = (1..=e).map(|i| format!("e{i}")).collect();
+        let west: Vec<String> = (1..=w).map(|i| format!("w{i}")).collect();
+        let east: Vec<&str> = east.iter().map(String::as_str).collect();
+        let west: Vec<&str> = west.iter().map(String::as_str).collect();
+        Topology::multisite(&[("east", &east), ("west", &west)]).ok()
+    })
+}
+
+/// Any topology the strategies know: mostly single services, sometimes two sites.
+pub fn topology() -> impl Strategy<Value = Topology> {
+    prop_oneof![4 => single_topology(), 1 => multisite_topology()]
+}
+
+/// A state reachable from `topology`'s healthy state by up to `steps` inputs of `alphabet`
+/// (refused inputs are skipped, as the engine leaves the state unchanged).
+pub fn reachable_state(
+    topology: &Topology,
+    alphabet: Alphabet,
+    steps: usize,
+) -> impl Strategy<Value = State> + use<> {
+    let t = topology.clone();
+    sequence(topology, alphabet, steps).prop_map(move |inputs| {
+        let mut state = State::healthy(&t);
+        for input in &inputs {
+            if let Ok(outcome) = machine::apply(&t, &state, input) {
+                state = outcome.state;
+            }
+        }
+        state
+    })
+}
+
+/// A topology and a state reachable in it.
+pub fn scenario(alphabet: Alphabet, steps: usize) -> impl Strategy<Value = (Topology, State)> {
+    topology().prop_flat_map(move |t| {
+        let states = reachable_state(&t, alphabet, steps);
+        (Just(t), states)
+    })
+}
+
+/// Service names of the topologies above, for goals and prompts.
+#[must_use]
+pub fn service_names() -> Vec<ServiceName> {
+    ["alpha", "east", "west"]
+        .iter()
+        .filter_map(|s| ServiceName::new(*s).ok())
+        .collect()
+}
