@@ -51,7 +51,9 @@ impl FromStr for Runbook {
                 });
                 continue;
             }
-            // Steps continue over lines ending in `\`.
+            // Steps continue over lines ending in `\`; prose does not, so a note that ends in
+            // a backslash leaves the next line to be read on its own.
+            let after = i;
             let mut joined = raw.trim_end().to_owned();
             while joined.ends_with('\\') && i < lines.len() {
                 joined.pop();
@@ -61,10 +63,13 @@ impl FromStr for Runbook {
             }
             match step(&joined, number, &mut previous_service)? {
                 Some(step) => runbook.items.push(Item::Step(step)),
-                None => runbook.items.push(Item::Note {
-                    line: number,
-                    text: raw.trim().to_owned(),
-                }),
+                None => {
+                    i = after;
+                    runbook.items.push(Item::Note {
+                        line: number,
+                        text: raw.trim().to_owned(),
+                    });
+                }
             }
         }
         Ok(runbook)

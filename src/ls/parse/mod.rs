@@ -160,10 +160,14 @@ impl<'a> Parser<'a> {
             return Err(row.error(expected));
         }
         let datasources = self.datasources()?;
+        // A border that frames no block has no width to keep: the rendering draws none.
+        let framed = match &datasources {
+            DataSources::Physical(blocks) => !blocks.is_empty(),
+            DataSources::Composite { members, .. } => !members.is_empty(),
+        };
+        let width = self.width.filter(|_| framed).unwrap_or(DEFAULT_WIDTH);
         Ok(Listing {
-            layout: Layout {
-                width: self.width.unwrap_or(DEFAULT_WIDTH),
-            },
+            layout: Layout { width },
             coordinator,
             site_coordinators,
             routers,
