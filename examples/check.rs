@@ -5,10 +5,12 @@
 //! cargo run --example check -- ls FILE...          # parse listings, print them back
 //! cargo run --example check -- ls --json FILE...   # the model as JSON, one line per file
 //! cargo run --example check -- plan [--state FILE]... [--topology FILE] [--json] RUNBOOK
+//! cargo run --release --example check -- explore [--nodes N] [--depth D] [--scenario S]
 //! ```
 //! Exit status: `ls` gives 0 when every input reads, 2 when one cannot be read (the error
 //! names the file, line and column); `plan` gives 0 when the runbook is valid, 1 when it is
-//! not, 2 when the runbook or a starting state cannot be read.
+//! not, 2 when the runbook or a starting state cannot be read; `explore` gives 0 when no invariant
+//! breaks, 1 with a counterexample, 2 for bad arguments.
 #![expect(
     clippy::print_stderr,
     reason = "a command-line tool reports bad input on stderr"
@@ -71,6 +73,36 @@ enum Command {
         no_settle: bool,
         /// The runbook.
         runbook: PathBuf,
+    },
+    /// Explore every sequence of commands and faults to a depth; print the counts, the rate
+    /// and any counterexample (shortest first), as text and as a runbook.
+    Explore {
+        /// Datasources of a single service `alpha` (db1 master, the rest slaves), 1 to 5.
+        #[arg(long, default_value_t = 3)]
+        nodes: usize,
+        /// How many inputs deep.
+        #[arg(long, default_value_t = 8)]
+        depth: usize,
+        /// Start from a built-in scenario instead (healthy-3, healthy-5, seed004-failsafe,
+        /// seed000-drifted).
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Which inputs: cctrl-and-faults (cctrl without force, every fault), all,
+        /// unforced (all but force), no-partitions.
+        #[arg(long, default_value = "cctrl-and-faults")]
+        alphabet: String,
+        /// Type cctrl commands into every running manager, not one per partition group.
+        #[arg(long)]
+        every_manager: bool,
+        /// Writes a host may take beyond the starting seqno.
+        #[arg(long, default_value_t = 1)]
+        writes: u64,
+        /// Worker threads (default: every core; 1 for reproducible timings).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Stop after this many distinct states.
+        #[arg(long)]
+        max_states: Option<usize>,
     },
     /// Parse `cctrl ls` listings and print each back in Tungsten's layout.
     Ls {
@@ -287,6 +319,107 @@ fn last_man_standing() -> Result<(), BadInput> {
     Ok(())
 }
 
+/// The arguments of `check explore`.
+struct ExploreArgs {
+    nodes: usize,
+    depth: usize,
+    scenario: Option<String>,
+    alphabet: String,
+    every_manager: bool,
+    writes: u64,
+    threads: Option<usize>,
+    max_states: Option<usize>,
+}
+
+fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
+    use tungsten_model::explore::{self, Alphabet, Config, Typing};
+    let (topology, start) = match &args.scenario {
+        Some(name) => {
+            let start = runbook::scenario(name).ok_or_else(|| {
+                let names: Vec<&str> = runbook::SCENARIOS.iter().map(|(n, _)| *n).collect();
+                BadInput(format!(
+                    "no scenario `{name}`: expected one of {}",
+                    names.join(", ")
+                ))
+            })?;
+            (start.topology, start.state)
+        }
+        None => {
+            if !(1..=5).contains(&args.nodes) {
+                return Err(BadInput(format!("--nodes {}: expected 1 to 5", args.nodes)));
+            }
+            let names: Vec<String> = (1..=args.nodes).map(|i| format!("db{i}")).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let topology = Topology::single("alpha", &names)
+                .map_err(|e| BadInput(format!("topology: {e}")))?;
+            let state = State::healthy(&topology);
+            (topology, state)
+        }
+    };
+    let alphabet = match args.alphabet.as_str() {
+        "cctrl-and-faults" => Alphabet::CCTRL_AND_FAULTS,
+        "all" => Alphabet::ALL,
+        "unforced" => Alphabet::UNFORCED,
+        "no-partitions" => Alphabet::NO_PARTITIONS,
+        other => {
+            return Err(BadInput(format!(
+                "--alphabet {other}: expected cctrl-and-faults, all, unforced or no-partitions"
+            )));
+        }
+    };
+    let mut config = Config {
+        depth: args.depth,
+        alphabet,
+        typing: if args.every_manager {
+            Typing::EveryManager
+        } else {
+            Typing::OnePerGroup
+        },
+        writes: args.writes,
+        max_states: args.max_states,
+        ..Config::default()
+    };
+    if let Some(threads) = args.threads {
+        config.threads = threads.max(1);
+    }
+    let result = explore::explore(&topology, &start, &config, |p| {
+        eprintln!(
+            "depth {:>2}: {:>10} states, {:>12} transitions, {:>9} at the frontier, {:.1} s",
+            p.depth,
+            p.states,
+            p.transitions,
+            p.frontier,
+            p.elapsed.as_secs_f64()
+        );
+    });
+    outln!(
+        "explored {} distinct states and {} transitions ({} accepted) to depth {} in {:.2} s on {} thread(s): {:.0} transitions/s, {:.0} states/s, {:.1} seen-set bytes per state; stopped: {:?}",
+        result.states,
+        result.transitions,
+        result.accepted,
+        result.depth,
+        result.elapsed.as_secs_f64(),
+        config.threads,
+        result.transitions_per_second(),
+        result.states_per_second(),
+        result.seen_bytes_per_state(),
+        result.stop
+    );
+    match &result.counterexample {
+        None => {
+            outln!("no invariant breaks");
+            Ok(true)
+        }
+        Some(trace) => {
+            outln!("\ncounterexample ({} inputs):", trace.len());
+            out!("{}", trace.render());
+            outln!("\nas a runbook:");
+            out!("{}", trace.runbook(&topology));
+            Ok(false)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -298,6 +431,29 @@ fn main() -> ExitCode {
             no_settle,
             runbook,
         }) => match plan(&states, topology.as_ref(), &runbook, json, !no_settle) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
+        Some(Command::Explore {
+            nodes,
+            depth,
+            scenario,
+            alphabet,
+            every_manager,
+            writes,
+            threads,
+            max_states,
+        }) => match explore(&ExploreArgs {
+            nodes,
+            depth,
+            scenario,
+            alphabet,
+            every_manager,
+            writes,
+            threads,
+            max_states,
+        }) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(1),
             Err(e) => Err(e),

@@ -64,6 +64,7 @@
 //! - `arbitrary`: the checks the fuzz targets run (`fuzzing`), over bytes.
 
 pub mod command;
+pub mod explore;
 pub mod fault;
 #[cfg(feature = "arbitrary")]
 pub mod fuzzing;

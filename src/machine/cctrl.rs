@@ -241,6 +241,9 @@ fn replicator(
         return Err(Refusal::Unreachable { host: h });
     }
     let role = ctx.host(h).replicator.role;
+    if matches!(op, ReplicatorOp::Slave(_) | ReplicatorOp::Relay(_)) {
+        ctx.keep_master_extracting(h)?;
+    }
     match op {
         ReplicatorOp::Online => {
             if role == ReplicatorRole::Master {

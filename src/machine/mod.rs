@@ -43,6 +43,7 @@
 
 mod cctrl;
 mod context;
+mod describe;
 mod effect;
 mod host;
 mod input;
@@ -57,6 +58,7 @@ mod world;
 
 use serde::{Deserialize, Serialize};
 
+pub use describe::Typed;
 pub use effect::{Effect, Finding, Severity};
 pub use input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 pub use invariant::{Invariant, Violation};

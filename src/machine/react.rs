@@ -266,8 +266,19 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             DsState::Offline => {
                 let other = ctx.online_master(view, service, Some(d));
                 let replicator = ctx.host(d).replicator.role;
+                // Modelling decision: when two datasources claim the master role, the managers
+                // cannot tell which holds the service's data, so neither is brought ONLINE by
+                // itself; the operator chooses (the explorer found an old master welcomed back
+                // and then put ONLINE in place of the new one). A master shunned or failed
+                // makes no claim.
+                let rival = ctx.topology.datasources_of(service).any(|o| {
+                    let e = view.entry(o);
+                    o != d
+                        && e.role == DataSourceRole::Master
+                        && matches!(e.state, DsState::Online | DsState::Offline)
+                });
                 if entry.role == DataSourceRole::Master
-                    && (other.is_some() || replicator != ReplicatorRole::Master)
+                    && (other.is_some() || rival || replicator != ReplicatorRole::Master)
                 {
                     continue;
                 }

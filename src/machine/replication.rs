@@ -191,6 +191,30 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
+    /// Refuse to turn the replicator of `h` away from extracting while some running manager
+    /// sees `h` as the ONLINE master.
+    ///
+    /// Modelling decision (DOMAIN.md: replicator sub-commands are safe only in MAINTENANCE or
+    /// on a shunned datasource): clients would go on writing to a master whose events no
+    /// replicator extracts, and the master would then hold events that its own source lacks.
+    /// The explorer and the `apply_sequence` fuzzer both found this (by `replicator X slave`
+    /// and by `trepctl setrole`).
+    pub(crate) fn keep_master_extracting(&self, h: HostId) -> Result<(), Refusal> {
+        let online_master = self.topology.host_ids().any(|m| {
+            self.topology.host(m).has_manager()
+                && self.state.manager_running(m)
+                && self.state.view(m).entry(h).is_online_master()
+        });
+        if online_master {
+            return Err(Refusal::WrongState {
+                host: h,
+                found: DsState::Online,
+                expected: "a master datasource taken offline or shunned before its replicator stops extracting (switch first, or `datasource <ds> offline`)",
+            });
+        }
+        Ok(())
+    }
+
     /// `setrole`: only in OFFLINE:NORMAL.
     pub(crate) fn replicator_setrole(
         &mut self,

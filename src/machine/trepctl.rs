@@ -65,7 +65,12 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
             });
             Ok(())
         }
-        TrepctlOp::SetRole(role, master) => ctx.replicator_setrole(h, role, master),
+        TrepctlOp::SetRole(role, master) => {
+            if role != ReplicatorRole::Master {
+                ctx.keep_master_extracting(h)?;
+            }
+            ctx.replicator_setrole(h, role, master)
+        }
         TrepctlOp::Flush => {
             if !(r.is_online() && r.role == ReplicatorRole::Master) {
                 return Err(Refusal::ReplicatorRole {

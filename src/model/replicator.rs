@@ -233,10 +233,15 @@ impl Latency {
     /// Returns `None` for text that is not such a number, `Some(None)` for a negative one.
     #[must_use]
     pub fn parse(text: &str) -> Option<Option<Self>> {
-        if let Some(positive) = text.strip_prefix('-') {
-            // Any negative value means "unknown"; still insist it is a number.
-            return Self::parse(positive).map(|_| None);
+        match text.strip_prefix('-') {
+            // Any negative value means "unknown"; still insist it is a number (one sign: the
+            // fuzzer found that a run of dashes used to recurse once per dash).
+            Some(positive) => Self::parse_unsigned(positive).map(|_| None),
+            None => Self::parse_unsigned(text).map(Some),
         }
+    }
+
+    fn parse_unsigned(text: &str) -> Option<Self> {
         let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         if whole.is_empty()
             || whole.len() > 12
@@ -257,7 +262,7 @@ impl Latency {
             let digit = u64::from(b - b'0');
             millis += digit * [100, 10, 1][i];
         }
-        Some(Some(Self(whole.checked_mul(1000)?.checked_add(millis)?)))
+        Some(Self(whole.checked_mul(1000)?.checked_add(millis)?))
     }
 }
 

@@ -55,10 +55,12 @@ impl FromStr for Runbook {
             // a backslash leaves the next line to be read on its own.
             let after = i;
             let mut joined = raw.trim_end().to_owned();
-            while joined.ends_with('\\') && i < lines.len() {
+            // A backslash on the last line continues into nothing: it is dropped all the same.
+            while joined.ends_with('\\') {
                 joined.pop();
+                let Some(next) = lines.get(i) else { break };
                 joined.push(' ');
-                joined.push_str(lines[i].trim());
+                joined.push_str(next.trim());
                 i += 1;
             }
             match step(&joined, number, &mut previous_service)? {

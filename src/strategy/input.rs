@@ -9,50 +9,7 @@ use crate::fault::{Fault, Process, Split};
 use crate::machine::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 use crate::model::{HostId, MAX_HOSTS, PolicyMode, ReplicatorRole, Topology};
 
-/// Which kinds of input a strategy draws.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[expect(
-    clippy::struct_excessive_bools,
-    reason = "independent switches, one per kind of input"
-)]
-pub struct Alphabet {
-    /// cctrl commands.
-    pub cctrl: bool,
-    /// `set force true` among the cctrl commands.
-    pub force: bool,
-    /// trepctl commands.
-    pub trepctl: bool,
-    /// host commands.
-    pub host: bool,
-    /// Faults other than partitions.
-    pub faults: bool,
-    /// Network partitions and heals.
-    pub partitions: bool,
-}
-
-impl Alphabet {
-    /// Everything.
-    pub const ALL: Self = Self {
-        cctrl: true,
-        force: true,
-        trepctl: true,
-        host: true,
-        faults: true,
-        partitions: true,
-    };
-
-    /// Everything but `set force true`: no assumption can be wrong.
-    pub const UNFORCED: Self = Self {
-        force: false,
-        ..Self::ALL
-    };
-
-    /// Everything but partitions: the assumption behind force (unreachable means down) holds.
-    pub const NO_PARTITIONS: Self = Self {
-        partitions: false,
-        ..Self::ALL
-    };
-}
+pub use crate::explore::Alphabet;
 
 fn hosts(topology: &Topology) -> Vec<HostId> {
     topology.host_ids().collect()

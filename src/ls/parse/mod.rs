@@ -160,11 +160,10 @@ impl<'a> Parser<'a> {
             return Err(row.error(expected));
         }
         let datasources = self.datasources()?;
-        // A border that frames no block has no width to keep: the rendering draws none.
-        let framed = match &datasources {
-            DataSources::Physical(blocks) => !blocks.is_empty(),
-            DataSources::Composite { members, .. } => !members.is_empty(),
-        };
+        // A border that frames nothing has no width to keep: the rendering draws borders only
+        // around a ROUTERS section and around datasource blocks.
+        let framed = routers.is_some()
+            || !matches!(&datasources, DataSources::Physical(blocks) if blocks.is_empty());
         let width = self.width.filter(|_| framed).unwrap_or(DEFAULT_WIDTH);
         Ok(Listing {
             layout: Layout { width },

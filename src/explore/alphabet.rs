@@ -1,0 +1,390 @@
+//! What the explorer may do in a state: every operator command and every fault of the kinds an
+//! [`Alphabet`] allows, over the topology's hosts.
+
+use serde::{Deserialize, Serialize};
+
+use crate::command::{DatasourceAction, Lifecycle, ResetScope, TpmAction};
+use crate::fault::{Fault, Process, Split};
+use crate::machine::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
+use crate::model::{HostId, MAX_HOSTS, PolicyMode, ReplicatorRole, State, Topology};
+
+/// Which kinds of input to draw (the proptest strategies and the explorer share it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches, one per kind of input"
+)]
+pub struct Alphabet {
+    /// cctrl commands.
+    pub cctrl: bool,
+    /// `set force true` among the cctrl commands.
+    pub force: bool,
+    /// trepctl commands.
+    pub trepctl: bool,
+    /// Host commands (scripts, provisioning).
+    pub host: bool,
+    /// Faults and world events other than partitions: crashes, process stops and starts,
+    /// replicator errors, writes, drift, catching up.
+    pub faults: bool,
+    /// Network partitions and heals.
+    pub partitions: bool,
+}
+
+impl Alphabet {
+    /// Everything.
+    pub const ALL: Self = Self {
+        cctrl: true,
+        force: true,
+        trepctl: true,
+        host: true,
+        faults: true,
+        partitions: true,
+    };
+
+    /// Everything but `set force true`: no operator assumption can be wrong.
+    pub const UNFORCED: Self = Self {
+        force: false,
+        ..Self::ALL
+    };
+
+    /// Everything but partitions: the assumption behind force (unreachable means down) holds.
+    pub const NO_PARTITIONS: Self = Self {
+        partitions: false,
+        ..Self::ALL
+    };
+
+    /// cctrl commands (without force) and every fault: what the managers and an operator at
+    /// cctrl can do between them.
+    pub const CCTRL_AND_FAULTS: Self = Self {
+        cctrl: true,
+        force: false,
+        trepctl: false,
+        host: false,
+        faults: true,
+        partitions: true,
+    };
+}
+
+/// Where the explorer types cctrl commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Typing {
+    /// Into one running manager per group of managers that reach each other (the first in
+    /// topology order). Managers that reach each other share one view, so another manager
+    /// of the group would see the same cluster; what this leaves out is a forced session
+    /// left open on a manager that is not first in its group (a modelling decision that
+    /// divides the commands to try by the number of managers).
+    #[default]
+    OnePerGroup,
+    /// Into every running manager.
+    EveryManager,
+}
+
+/// The inputs of one topology, computed once; [`Inputs::fill`] picks those that apply in a
+/// state.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    managers: Vec<HostId>,
+    /// cctrl operations, to be typed at a manager.
+    cctrl: Vec<CctrlOp>,
+    /// Everything else.
+    others: Vec<Input>,
+    /// Writes stop once a host's seqno reaches this.
+    write_limit: u64,
+}
+
+const ACTIONS: [DatasourceAction; 11] = [
+    DatasourceAction::Online,
+    DatasourceAction::Offline,
+    DatasourceAction::Shun,
+    DatasourceAction::Welcome,
+    DatasourceAction::Recover,
+    DatasourceAction::Fail,
+    DatasourceAction::Slave,
+    DatasourceAction::Master,
+    DatasourceAction::Restore,
+    DatasourceAction::Backup,
+    DatasourceAction::Drain(None),
+];
+
+const PROCESSES: [Process; 4] = [
+    Process::Manager,
+    Process::Replicator,
+    Process::Connector,
+    Process::DataServer,
+];
+
+impl Inputs {
+    /// Every input of `alphabet` over `topology`'s hosts, with writes bounded to `writes`
+    /// beyond the highest seqno of `start`.
+    #[must_use]
+    pub fn new(topology: &Topology, start: &State, alphabet: Alphabet, writes: u64) -> Self {
+        let hosts: Vec<HostId> = topology.host_ids().collect();
+        let ds: Vec<HostId> = hosts
+            .iter()
+            .copied()
+            .filter(|&h| topology.host(h).is_datasource())
+            .collect();
+        let managers = hosts
+            .iter()
+            .copied()
+            .filter(|&h| topology.host(h).has_manager())
+            .collect();
+        let cross_site = topology.hosts().iter().any(|h| h.cross_site_from.is_some());
+        let installs: &[Install] = if cross_site {
+            &[Install::Cluster, Install::CrossSite]
+        } else {
+            &[Install::Cluster]
+        };
+        let cctrl = if alphabet.cctrl {
+            cctrl_ops(topology, &ds, alphabet.force)
+        } else {
+            Vec::new()
+        };
+        let mut others = Vec::new();
+        if alphabet.trepctl {
+            others.extend(trepctl_inputs(&ds, installs));
+        }
+        if alphabet.host {
+            others.extend(host_inputs(&hosts, &ds, installs));
+        }
+        if alphabet.faults {
+            others.extend(fault_inputs(&hosts, &ds, cross_site));
+        }
+        if alphabet.partitions {
+            others.extend(
+                splits(hosts.len())
+                    .into_iter()
+                    .map(|s| Input::Fault(Fault::Partition(s))),
+            );
+            others.push(Input::Fault(Fault::Heal));
+        }
+        let highest = hosts
+            .iter()
+            .filter_map(|&h| start.host(h).data.pos)
+            .map(|p| p.seqno)
+            .max()
+            .unwrap_or(0);
+        Self {
+            managers,
+            cctrl,
+            others,
+            write_limit: highest.saturating_add(writes),
+        }
+    }
+
+    /// How many inputs there are at most in one state.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.cctrl.len() * self.managers.len() + self.others.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.cctrl.is_empty() && self.others.is_empty()
+    }
+
+    /// Replace `out` with the inputs worth trying in `state`: cctrl commands typed where
+    /// `typing` says, into running managers only (a command typed into a stopped manager is
+    /// refused), and writes only below the bound.
+    pub fn fill(&self, state: &State, typing: Typing, out: &mut Vec<Input>) {
+        out.clear();
+        let mut groups = [u8::MAX; MAX_HOSTS];
+        let mut taken = 0;
+        for &at in &self.managers {
+            if !state.manager_running(at) {
+                continue;
+            }
+            if typing == Typing::OnePerGroup {
+                let label = state.partition_label(at);
+                if groups[..taken].contains(&label) {
+                    continue;
+                }
+                if let Some(slot) = groups.get_mut(taken) {
+                    *slot = label;
+                    taken += 1;
+                }
+            }
+            out.extend(self.cctrl.iter().map(|&op| Input::Cctrl { at, op }));
+        }
+        out.extend(self.others.iter().copied().filter(|input| {
+            match input {
+                Input::Fault(Fault::Write(h)) => state
+                    .host(*h)
+                    .data
+                    .pos
+                    .is_none_or(|p| p.seqno < self.write_limit),
+                _ => true,
+            }
+        }));
+    }
+}
+
+fn trepctl_inputs(ds: &[HostId], installs: &[Install]) -> Vec<Input> {
+    let mut out = Vec::new();
+    for &h in ds {
+        for &install in installs {
+            let mut ops = vec![
+                TrepctlOp::Online,
+                TrepctlOp::Offline,
+                TrepctlOp::Reset(ResetScope::All),
+                TrepctlOp::SetRole(ReplicatorRole::Master, None),
+                TrepctlOp::Flush,
+            ];
+            ops.extend(
+                ds.iter()
+                    .filter(|&&m| m != h)
+                    .map(|&m| TrepctlOp::SetRole(ReplicatorRole::Slave, Some(m))),
+            );
+            out.extend(ops.into_iter().map(|op| Input::Trepctl {
+                on: h,
+                target: h,
+                install,
+                op,
+            }));
+        }
+    }
+    out
+}
+
+fn host_inputs(hosts: &[HostId], ds: &[HostId], installs: &[Install]) -> Vec<Input> {
+    let mut out = Vec::new();
+    for &h in hosts {
+        let mut ops = Vec::new();
+        for &install in installs {
+            ops.push(HostOp::StartAll(install));
+            ops.push(HostOp::StopAll(install));
+            ops.push(HostOp::Replicator(install, Lifecycle::Start));
+            ops.push(HostOp::Replicator(install, Lifecycle::Stop));
+        }
+        ops.extend([
+            HostOp::Manager(Lifecycle::Start),
+            HostOp::Manager(Lifecycle::Stop),
+            HostOp::Connector(Lifecycle::Start),
+            HostOp::Connector(Lifecycle::Stop),
+            HostOp::Tpm(TpmAction::Validate),
+        ]);
+        ops.extend(
+            ds.iter()
+                .filter(|&&s| s != h)
+                .map(|&source| HostOp::Provision { source }),
+        );
+        out.extend(ops.into_iter().map(|op| Input::Host { on: h, op }));
+    }
+    out
+}
+
+fn fault_inputs(hosts: &[HostId], ds: &[HostId], cross_site: bool) -> Vec<Input> {
+    let mut out = Vec::new();
+    for &h in hosts {
+        out.push(Input::Fault(Fault::HostCrash(h)));
+        out.push(Input::Fault(Fault::HostRestart(h)));
+        for p in PROCESSES {
+            out.push(Input::Fault(Fault::Stop(h, p)));
+            out.push(Input::Fault(Fault::Start(h, p)));
+        }
+    }
+    for &h in ds {
+        out.push(Input::Fault(Fault::ReplicatorError(h)));
+        out.push(Input::Fault(Fault::Write(h)));
+        out.push(Input::Fault(Fault::Drift(h)));
+        out.push(Input::Fault(Fault::CatchUp(h)));
+        if cross_site {
+            out.push(Input::Fault(Fault::CrossSiteCatchUp(h)));
+        }
+    }
+    out
+}
+
+fn cctrl_ops(topology: &Topology, ds: &[HostId], force: bool) -> Vec<CctrlOp> {
+    let mut ops = vec![
+        CctrlOp::SetPolicy(PolicyMode::Automatic),
+        CctrlOp::SetPolicy(PolicyMode::Manual),
+        CctrlOp::SetPolicy(PolicyMode::Maintenance),
+        CctrlOp::Recover,
+        CctrlOp::Switch(None),
+        CctrlOp::Failover(None),
+        CctrlOp::Router(None, true),
+        CctrlOp::Router(None, false),
+        CctrlOp::Heartbeat,
+    ];
+    if force {
+        ops.push(CctrlOp::SetForce(true));
+        ops.push(CctrlOp::SetForce(false));
+    }
+    let services: Vec<_> = topology.physical_services().collect();
+    if services.len() > 1 {
+        ops.extend(services.iter().map(|&s| CctrlOp::Use(s)));
+    }
+    for &h in ds {
+        ops.extend(ACTIONS.iter().map(|&a| CctrlOp::Datasource(h, a)));
+        ops.extend(
+            [
+                ReplicatorOp::Online,
+                ReplicatorOp::Offline,
+                ReplicatorOp::Master,
+                ReplicatorOp::Slave(None),
+                ReplicatorOp::Process(Lifecycle::Start),
+                ReplicatorOp::Process(Lifecycle::Stop),
+                ReplicatorOp::Process(Lifecycle::Restart),
+            ]
+            .map(|op| CctrlOp::Replicator(h, op)),
+        );
+        ops.extend(
+            ds.iter()
+                .filter(|&&m| m != h)
+                .map(|&m| CctrlOp::Replicator(h, ReplicatorOp::Slave(Some(m)))),
+        );
+        ops.push(CctrlOp::Router(Some(h), true));
+        ops.push(CctrlOp::Router(Some(h), false));
+        ops.push(CctrlOp::RecoverMasterUsing(h));
+        ops.push(CctrlOp::Switch(Some(h)));
+        ops.push(CctrlOp::Failover(Some(h)));
+    }
+    ops
+}
+
+/// Every way to split `n` hosts into two or more groups, each once (restricted growth
+/// strings: host 0 is in group 0, each next host joins an existing group or opens the next).
+fn splits(n: usize) -> Vec<Split> {
+    let n = n.min(MAX_HOSTS);
+    let mut out = Vec::new();
+    let mut labels = [0_u8; MAX_HOSTS];
+    grow(&mut labels, 1, n, 0, &mut out);
+    out
+}
+
+fn grow(labels: &mut [u8; MAX_HOSTS], i: usize, n: usize, max: u8, out: &mut Vec<Split>) {
+    if i >= n {
+        if max > 0 {
+            out.push(Split::from_labels(*labels));
+        }
+        return;
+    }
+    for label in 0..=max.saturating_add(1) {
+        if let Some(slot) = labels.get_mut(i) {
+            *slot = label;
+        }
+        grow(labels, i + 1, n, max.max(label), out);
+    }
+    if let Some(slot) = labels.get_mut(i) {
+        *slot = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_are_the_set_partitions_but_one() {
+        // Bell numbers 1, 2, 5, 15, 52, minus the partition into one group.
+        let counts: Vec<usize> = (1..=5).map(|n| splits(n).len()).collect();
+        assert_eq!(counts, [0, 1, 4, 14, 51]);
+        let three = splits(3);
+        let mut unique = three.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), three.len());
+    }
+}

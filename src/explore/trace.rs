@@ -1,0 +1,149 @@
+//! A counterexample: the inputs from the start to a broken state, with the state after each,
+//! rendered for an operator (text) and as a runbook that replays the operator's part.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::ls;
+use crate::machine::{self, Input, Rules, Typed, Violation};
+use crate::model::{State, Topology};
+
+/// One input of a trace and the state after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceStep {
+    /// The input.
+    pub input: Input,
+    /// The input as text (`cctrl@db2> datasource db2 welcome`, `fault: db3 crashes`).
+    pub text: String,
+    /// The state after it.
+    pub state: State,
+}
+
+/// A sequence of inputs that leads from a start to a state breaking an invariant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    /// Where it starts.
+    pub start: State,
+    /// The inputs, each with the state after it.
+    pub steps: Vec<TraceStep>,
+    /// What broke in the last state.
+    pub violation: Violation,
+    /// The broken invariant, described with host names.
+    pub description: String,
+    /// Each physical service's listing in the last state, as its default viewer prints it.
+    pub listings: Vec<String>,
+}
+
+impl Trace {
+    /// A trace from states already computed.
+    #[must_use]
+    pub fn new(
+        topology: &Topology,
+        start: State,
+        steps: Vec<TraceStep>,
+        violation: Violation,
+    ) -> Self {
+        let last = steps.last().map_or(start, |s| s.state);
+        let listings = topology
+            .physical_services()
+            .filter_map(|service| {
+                let viewer = ls::default_viewer(topology, &last, service)?;
+                Some(ls::project(topology, &last, viewer, None).to_string())
+            })
+            .collect();
+        Self {
+            start,
+            steps,
+            description: violation.describe(topology),
+            violation,
+            listings,
+        }
+    }
+
+    /// Apply `inputs` from `start` under `rules`, keeping the state after each (stops at a
+    /// refusal, which an explorer's trace never holds).
+    #[must_use]
+    pub fn replay(
+        topology: &Topology,
+        start: &State,
+        inputs: &[Input],
+        rules: Rules,
+        violation: Violation,
+    ) -> Self {
+        let mut state = *start;
+        let mut steps = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let Ok(next) = machine::step(topology, &state, input, &rules, &mut ()) else {
+                break;
+            };
+            state = next;
+            steps.push(TraceStep {
+                input: *input,
+                text: input.render(topology),
+                state,
+            });
+        }
+        Self::new(topology, *start, steps, violation)
+    }
+
+    /// How many inputs it takes.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Whether the start itself is broken.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The trace for an operator: numbered inputs, what broke, and the listings at the end.
+    #[must_use]
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            let _ = writeln!(out, "{:>3}. {}", i + 1, step.text);
+        }
+        let _ = writeln!(out, "breaks {}", self.description);
+        for listing in &self.listings {
+            let _ = writeln!(out);
+            out.push_str(listing);
+            if !listing.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// The trace as a runbook: each operator input a step typed where the explorer typed it
+    /// (`shell <host>> echo '<command>' | cctrl` for a cctrl command, which runs it in that
+    /// host's manager), each fault or world event a `# fault:` note, since runbooks hold what
+    /// operators run and faults are what happens to them.
+    #[must_use]
+    pub fn runbook(&self, topology: &Topology) -> String {
+        let mut out = String::from("# Counterexample found by the explorer: ");
+        out.push_str(&self.description);
+        out.push('\n');
+        for step in &self.steps {
+            match step.input.typed(topology) {
+                Some(Typed::Cctrl { at, command }) => {
+                    let _ = writeln!(
+                        out,
+                        "shell {}> echo '{command}' | {}/tungsten/tungsten-manager/bin/cctrl",
+                        topology.host_name(at),
+                        topology.install_roots().cluster
+                    );
+                }
+                Some(Typed::Shell { on, line }) => {
+                    let _ = writeln!(out, "shell {}> {line}", topology.host_name(on));
+                }
+                None => {
+                    let _ = writeln!(out, "# {}", step.text);
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,231 @@
+//! Inputs back to text: the command an operator would type (in the grammar the parsers read)
+//! and where, or the fault in words. Used by the explorer's traces and by reports on plans
+//! under faults.
+
+use crate::command::{
+    CctrlCommand, HostAction, HostCommand, HostRef, Provisioner, ReplicatorAction, RouterTarget,
+    ThlUri, TrepctlAction, TrepctlCommand,
+};
+use crate::fault::{Fault, Process};
+use crate::model::{HostId, Topology};
+
+use super::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
+
+/// Where an operator input is typed, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Typed {
+    /// A cctrl command typed into the manager on `at`.
+    Cctrl {
+        /// The manager's host.
+        at: HostId,
+        /// The command, as cctrl reads it.
+        command: CctrlCommand,
+    },
+    /// A shell command run on `on` (trepctl or a host script), as the parsers read it.
+    Shell {
+        /// The host.
+        on: HostId,
+        /// The command line.
+        line: String,
+    },
+}
+
+impl Input {
+    /// The input as an operator would type it and where, or `None` for a fault or world event.
+    #[must_use]
+    pub fn typed(&self, topology: &Topology) -> Option<Typed> {
+        match *self {
+            Self::Cctrl { at, op } => Some(Typed::Cctrl {
+                at,
+                command: cctrl_command(topology, op),
+            }),
+            Self::Trepctl {
+                on,
+                target,
+                install,
+                op,
+            } => Some(Typed::Shell {
+                on,
+                line: trepctl_line(topology, on, target, install, op),
+            }),
+            Self::Host { on, op } => host_line(topology, op).map(|line| Typed::Shell { on, line }),
+            Self::Fault(_) => None,
+        }
+    }
+
+    /// One line: `cctrl@db2> datasource db2 welcome`, `shell db1> trepctl online`,
+    /// `fault: db3 crashes`.
+    #[must_use]
+    pub fn render(&self, topology: &Topology) -> String {
+        let name = |h: HostId| topology.host_name(h).as_str();
+        match (self.typed(topology), self) {
+            (Some(Typed::Cctrl { at, command }), _) => format!("cctrl@{}> {command}", name(at)),
+            (Some(Typed::Shell { on, line }), _) => format!("shell {}> {line}", name(on)),
+            (None, Self::Fault(fault)) => format!("fault: {}", fault.render(topology)),
+            (None, _) => "a step the model does not know".to_owned(),
+        }
+    }
+}
+
+impl Fault {
+    /// The fault in words, hosts named: `db3 crashes`, `the network splits into {db1, db2} |
+    /// {db3}`.
+    #[must_use]
+    pub fn render(&self, topology: &Topology) -> String {
+        let name = |h: HostId| topology.host_name(h).as_str().to_owned();
+        match *self {
+            Self::HostCrash(h) => format!("{} crashes", name(h)),
+            Self::HostRestart(h) => format!("{} restarts", name(h)),
+            Self::Stop(h, p) => format!("the {} on {} stops", process(p), name(h)),
+            Self::Start(h, p) => format!("the {} on {} starts", process(p), name(h)),
+            Self::ReplicatorError(h) => {
+                format!("the replicator on {} fails with an error", name(h))
+            }
+            Self::Partition(split) => {
+                format!("the network splits into {}", split.describe(topology))
+            }
+            Self::Heal => "the network heals".to_owned(),
+            Self::Write(h) => format!("a client writes to {}", name(h)),
+            Self::Drift(h) => format!("{} drifts (a write behind replication's back)", name(h)),
+            Self::CatchUp(h) => format!("{} catches up with its master", name(h)),
+            Self::CrossSiteCatchUp(h) => {
+                format!("the cross-site replicator on {} catches up", name(h))
+            }
+        }
+    }
+}
+
+fn process(p: Process) -> &'static str {
+    match p {
+        Process::Manager => "manager",
+        Process::Replicator => "replicator",
+        Process::Connector => "connector",
+        Process::DataServer => "dataserver",
+    }
+}
+
+fn cctrl_command(topology: &Topology, op: CctrlOp) -> CctrlCommand {
+    let name = |h: HostId| topology.host_name(h).clone();
+    match op {
+        CctrlOp::SetPolicy(mode) => CctrlCommand::SetPolicy(mode),
+        CctrlOp::SetForce(on) => CctrlCommand::SetForce(on),
+        CctrlOp::Use(service) => CctrlCommand::Use(topology.service_name(service).clone()),
+        CctrlOp::Datasource(h, action) => CctrlCommand::Datasource {
+            host: name(h),
+            action,
+        },
+        CctrlOp::Replicator(h, op) => CctrlCommand::Replicator {
+            host: name(h),
+            action: match op {
+                ReplicatorOp::Online => ReplicatorAction::Online,
+                ReplicatorOp::Offline => ReplicatorAction::Offline,
+                ReplicatorOp::Master => ReplicatorAction::Master,
+                ReplicatorOp::Slave(m) => ReplicatorAction::Slave(m.map(name)),
+                ReplicatorOp::Relay(m) => {
+                    ReplicatorAction::Relay(m.map(|h| crate::command::RelaySource {
+                        service: None,
+                        host: name(h),
+                    }))
+                }
+                ReplicatorOp::Process(crate::command::Lifecycle::Start) => ReplicatorAction::Start,
+                ReplicatorOp::Process(crate::command::Lifecycle::Stop) => ReplicatorAction::Stop,
+                ReplicatorOp::Process(crate::command::Lifecycle::Restart) => {
+                    ReplicatorAction::Restart
+                }
+            },
+        },
+        CctrlOp::Router(h, online) => CctrlCommand::Router {
+            target: h.map_or(RouterTarget::All, |h| RouterTarget::Host(name(h))),
+            online,
+        },
+        CctrlOp::Recover => CctrlCommand::Recover,
+        CctrlOp::RecoverMasterUsing(h) => CctrlCommand::RecoverMasterUsing(name(h)),
+        CctrlOp::Switch(to) => CctrlCommand::Switch { to: to.map(name) },
+        CctrlOp::Failover(to) => CctrlCommand::Failover { to: to.map(name) },
+        CctrlOp::Heartbeat => CctrlCommand::ClusterHeartbeat,
+        CctrlOp::Inspect => CctrlCommand::Ls,
+    }
+}
+
+fn root(topology: &Topology, install: Install) -> &str {
+    match install {
+        Install::Cluster => &topology.install_roots().cluster,
+        Install::CrossSite => &topology.install_roots().cross_site,
+    }
+}
+
+fn trepctl_line(
+    topology: &Topology,
+    on: HostId,
+    target: HostId,
+    install: Install,
+    op: TrepctlOp,
+) -> String {
+    let action = match op {
+        TrepctlOp::Online => TrepctlAction::Online { force: false },
+        TrepctlOp::Offline => TrepctlAction::Offline { immediate: false },
+        TrepctlOp::Reset(scope) => TrepctlAction::Reset {
+            confirmed: true,
+            scope: Some(scope),
+        },
+        TrepctlOp::SetRole(role, master) => TrepctlAction::SetRole {
+            role,
+            uri: master.map(|m| ThlUri {
+                host: topology.host_name(m).clone(),
+                port: None,
+            }),
+        },
+        TrepctlOp::Flush => TrepctlAction::Flush,
+        TrepctlOp::Heartbeat => TrepctlAction::Heartbeat,
+        TrepctlOp::Inspect => TrepctlAction::Status,
+    };
+    let command = TrepctlCommand {
+        host: (target != on).then(|| topology.host_name(target).clone()),
+        service: None,
+        action,
+    };
+    format!(
+        "{}/tungsten/tungsten-replicator/bin/trepctl {command}",
+        root(topology, install)
+    )
+}
+
+fn host_line(topology: &Topology, op: HostOp) -> Option<String> {
+    let cluster = &topology.install_roots().cluster;
+    let (executable, action) = match op {
+        HostOp::StartAll(i) => (
+            format!("{}/tungsten/cluster-home/bin/startall", root(topology, i)),
+            HostAction::StartAll,
+        ),
+        HostOp::StopAll(i) => (
+            format!("{}/tungsten/cluster-home/bin/stopall", root(topology, i)),
+            HostAction::StopAll,
+        ),
+        HostOp::Manager(l) => (
+            format!("{cluster}/tungsten/tungsten-manager/bin/manager"),
+            HostAction::Manager(l),
+        ),
+        HostOp::Replicator(i, l) => (
+            format!(
+                "{}/tungsten/tungsten-replicator/bin/replicator",
+                root(topology, i)
+            ),
+            HostAction::Replicator(l),
+        ),
+        HostOp::Connector(l) => (
+            format!("{cluster}/tungsten/tungsten-connector/bin/connector"),
+            HostAction::Connector(l),
+        ),
+        HostOp::Provision { source } => (
+            format!("{cluster}/tungsten/tungsten-replicator/scripts/tungsten_provision_slave"),
+            HostAction::Provision {
+                tool: Provisioner::ProvisionSlave,
+                source: HostRef::Host(topology.host_name(source).clone()),
+                direct: false,
+            },
+        ),
+        HostOp::Tpm(a) => (format!("{cluster}/tungsten/tools/tpm"), HostAction::Tpm(a)),
+        HostOp::NotModelled => return None,
+    };
+    Some(HostCommand { executable, action }.to_string())
+}
