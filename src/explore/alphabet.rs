@@ -173,6 +173,18 @@ impl Inputs {
         }
     }
 
+    /// Keep only the inputs `keep` accepts (a cctrl operation is judged typed into the first
+    /// manager): for focused explorations, such as the commands of one procedure and the
+    /// faults that threaten it.
+    #[must_use]
+    pub fn retain(mut self, keep: impl Fn(&Input) -> bool) -> Self {
+        if let Some(&at) = self.managers.first() {
+            self.cctrl.retain(|&op| keep(&Input::Cctrl { at, op }));
+        }
+        self.others.retain(|input| keep(input));
+        self
+    }
+
     /// How many inputs there are at most in one state.
     #[must_use]
     pub fn len(&self) -> usize {

@@ -190,11 +190,24 @@ pub fn explore(
     topology: &Topology,
     start: &State,
     config: &Config,
+    progress: impl FnMut(&Progress),
+) -> Exploration {
+    let inputs = Inputs::new(topology, start, config.alphabet, config.writes);
+    explore_with(topology, start, config, &inputs, progress)
+}
+
+/// [`explore`] over inputs prepared by the caller (see [`Inputs::retain`]); the config's
+/// alphabet and write bound are those `inputs` was built with.
+#[must_use]
+pub fn explore_with(
+    topology: &Topology,
+    start: &State,
+    config: &Config,
+    inputs: &Inputs,
     mut progress: impl FnMut(&Progress),
 ) -> Exploration {
     let began = Instant::now();
     let threads = config.threads.clamp(1, 64);
-    let inputs = Inputs::new(topology, start, config.alphabet, config.writes);
     let mut seen: Vec<FingerprintSet> = (0..threads).map(|_| FingerprintSet::default()).collect();
     let shard_of = |fp: u64| -> usize {
         let scaled = (u128::from(fp.rotate_left(32)) * threads as u128) >> 64;
@@ -240,7 +253,7 @@ pub fn explore(
             break;
         }
         let works = expand(
-            topology, &inputs, config, &frontier, &seen, threads, &shard_of,
+            topology, inputs, config, &frontier, &seen, threads, &shard_of,
         );
         let mut next: Vec<Node> = Vec::new();
         let mut broken: Option<(usize, invariant::Violation)> = None;

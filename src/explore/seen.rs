@@ -147,7 +147,12 @@ mod tests {
         assert!(values.iter().all(|&v| set.contains(v)));
         assert!(!set.contains(7));
         // At most 16 bytes per state: the table is at least half full.
-        assert!(set.bytes() <= 16 * set.len(), "{} bytes for {}", set.bytes(), set.len());
+        assert!(
+            set.bytes() <= 16 * set.len(),
+            "{} bytes for {}",
+            set.bytes(),
+            set.len()
+        );
         assert!(set.bytes() >= 8 * set.len());
     }
 

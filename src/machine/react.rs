@@ -233,6 +233,8 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             match ctx.best_candidate(view, service, rep, Some(failed)) {
                 Some(new) => ctx.promote(view, service, rep, new, Some(failed)),
                 None if ctx.healthy(rep, failed)
+                    && ctx.host(failed).replicator.role == ReplicatorRole::Master
+                    && !rival_master(ctx, view, service, failed)
                     && !replicator_fenced(ctx, failed, options.fence_master_replicator) =>
                 {
                     // The master came back before anyone could replace it.
@@ -266,19 +268,10 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             DsState::Offline => {
                 let other = ctx.online_master(view, service, Some(d));
                 let replicator = ctx.host(d).replicator.role;
-                // Modelling decision: when two datasources claim the master role, the managers
-                // cannot tell which holds the service's data, so neither is brought ONLINE by
-                // itself; the operator chooses (the explorer found an old master welcomed back
-                // and then put ONLINE in place of the new one). A master shunned or failed
-                // makes no claim.
-                let rival = ctx.topology.datasources_of(service).any(|o| {
-                    let e = view.entry(o);
-                    o != d
-                        && e.role == DataSourceRole::Master
-                        && matches!(e.state, DsState::Online | DsState::Offline)
-                });
                 if entry.role == DataSourceRole::Master
-                    && (other.is_some() || rival || replicator != ReplicatorRole::Master)
+                    && (other.is_some()
+                        || rival_master(ctx, view, service, d)
+                        || replicator != ReplicatorRole::Master)
                 {
                     continue;
                 }
@@ -291,6 +284,23 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             _ => {}
         }
     }
+}
+
+/// Whether a datasource other than `d` claims the master role, ONLINE or OFFLINE (a master
+/// shunned or failed makes no claim).
+///
+/// Modelling decision: when two datasources claim the master role, the managers cannot tell
+/// which holds the service's data, so neither is brought ONLINE by a reaction; the operator
+/// chooses. The explorer found both ways this used to go wrong: an old master welcomed back
+/// and put ONLINE in place of the new one, and a failed slave made master in MAINTENANCE and
+/// "recovered" as the master that came back while the real master was OFFLINE.
+fn rival_master(ctx: &Ctx<'_, '_>, view: &ManagerView, service: ServiceId, d: HostId) -> bool {
+    ctx.topology.datasources_of(service).any(|o| {
+        let e = view.entry(o);
+        o != d
+            && e.role == DataSourceRole::Master
+            && matches!(e.state, DsState::Online | DsState::Offline)
+    })
 }
 
 fn replicator_fenced(ctx: &Ctx<'_, '_>, d: HostId, fencing: bool) -> bool {

@@ -1,0 +1,297 @@
+//! The explorer's results: what holds at every depth it reaches, and the counterexamples it
+//! finds by itself when a rule is removed or an assumption is wrong. Each test prints its
+//! state counts (`cargo test --release --test explore -- --nocapture`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stderr,
+    reason = "a test fails by panicking and reports its counts"
+)]
+
+use tungsten_model::command::DatasourceAction as Ds;
+use tungsten_model::explore::{self, Alphabet, Config, Exploration, Inputs, Stop, Typing};
+use tungsten_model::fault::Fault;
+use tungsten_model::machine::{self, CctrlOp, Input, Invariant, ReplicatorOp, Rules, invariant};
+use tungsten_model::model::{PolicyMode, State, Topology};
+
+fn three() -> (Topology, State) {
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let s = State::healthy(&t);
+    (t, s)
+}
+
+fn config(depth: usize) -> Config {
+    Config {
+        depth,
+        threads: 2,
+        ..Config::default()
+    }
+}
+
+fn report(name: &str, e: &Exploration) {
+    eprintln!(
+        "{name}: {} states, {} transitions ({} accepted), depth {}, {:?}, {:.2} s",
+        e.states,
+        e.transitions,
+        e.accepted,
+        e.depth,
+        e.stop,
+        e.elapsed.as_secs_f64()
+    );
+    if let Some(trace) = &e.counterexample {
+        eprintln!("{}", trace.render());
+    }
+}
+
+/// The operator commands that can change who is master, and the faults that make managers
+/// act: what a focused exploration keeps to go deep.
+fn dangerous(input: &Input) -> bool {
+    match input {
+        Input::Cctrl { op, .. } => matches!(
+            op,
+            CctrlOp::SetPolicy(PolicyMode::Automatic | PolicyMode::Maintenance)
+                | CctrlOp::SetForce(true)
+                | CctrlOp::Datasource(
+                    _,
+                    Ds::Online | Ds::Offline | Ds::Welcome | Ds::Recover | Ds::Master | Ds::Shun
+                )
+                | CctrlOp::Replicator(_, ReplicatorOp::Master | ReplicatorOp::Online)
+                | CctrlOp::Switch(None)
+                | CctrlOp::Failover(None)
+                | CctrlOp::Recover
+        ),
+        Input::Fault(f) => matches!(
+            f,
+            Fault::HostCrash(_)
+                | Fault::HostRestart(_)
+                | Fault::Partition(_)
+                | Fault::Heal
+                | Fault::Write(_)
+                | Fault::CatchUp(_)
+        ),
+        _ => false,
+    }
+}
+
+/// Every cctrl command (force aside) and every fault, on a healthy three-node cluster: no
+/// invariant breaks at any depth reached.
+#[test]
+fn every_cctrl_command_and_fault_keeps_the_invariants() {
+    let (t, s) = three();
+    let e = explore::explore(&t, &s, &config(3), |_| {});
+    report("every cctrl command and fault", &e);
+    assert_eq!(e.stop, Stop::Depth);
+    assert!(e.counterexample.is_none());
+    assert!(e.states > 10_000, "{} states", e.states);
+}
+
+/// The commands that move the master role and the faults that make managers act, ten deep
+/// (about 2.8 million states: a release build takes about a minute, so `.ci/run` runs it with
+/// `--release --include-ignored`).
+#[test]
+#[ignore = "about a minute in a release build; .ci/run runs it"]
+fn dangerous_commands_and_faults_keep_the_invariants_ten_deep() {
+    let (t, s) = three();
+    let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1).retain(|i| {
+        dangerous(i)
+            && !matches!(
+                i,
+                Input::Fault(Fault::Partition(_) | Fault::Heal | Fault::CatchUp(_))
+            )
+            && !matches!(
+                i,
+                Input::Cctrl {
+                    op: CctrlOp::Datasource(_, Ds::Shun),
+                    ..
+                }
+            )
+    });
+    let e = explore::explore_with(&t, &s, &config(10), &inputs, |_| {});
+    report("dangerous commands and faults", &e);
+    assert!(e.counterexample.is_none());
+    assert!(e.depth >= 10 || e.stop == Stop::Exhausted, "{:?}", e.stop);
+}
+
+/// With the rule that `datasource X online` checks for another online master removed (and
+/// the guard off), the explorer finds by itself the shortest way to two writable masters.
+#[test]
+fn without_the_one_master_rule_the_shortest_counterexample_is_found() {
+    let (t, s) = three();
+    let rules = Rules {
+        one_online_master: false,
+        guard: false,
+        ..Rules::default()
+    };
+    let deep = Config { rules, ..config(6) };
+    let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
+    let e = explore::explore_with(&t, &s, &deep, &inputs, |_| {});
+    report("one-online-master removed", &e);
+    let trace = e.counterexample.as_ref().unwrap();
+    assert_eq!(trace.violation.invariant, Invariant::SingleWritableMaster);
+    // The trace replays under the same rules to a broken state, and under the full rules
+    // one of its inputs is refused.
+    let mut state = s;
+    for step in &trace.steps {
+        state = machine::step(&t, &state, &step.input, &rules, &mut ()).unwrap();
+    }
+    assert!(invariant::check(&t, &state).is_some());
+    let inputs: Vec<Input> = trace.steps.iter().map(|s| s.input).collect();
+    assert!(machine::apply_all(&t, &s, &inputs).is_err());
+    // Shortest: nothing one input shorter breaks.
+    let shorter = Config {
+        rules,
+        ..config(trace.len() - 1)
+    };
+    let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
+    let e = explore::explore_with(&t, &s, &shorter, &inputs, |_| {});
+    assert!(e.counterexample.is_none());
+    let runbook = trace.runbook(&t);
+    assert!(runbook.contains("| /opt/continuent/tungsten/tungsten-manager/bin/cctrl"));
+}
+
+/// Seed 004 ("last man standing") assumes db1 and db3 are down. If db3 is alive behind a
+/// partition instead and its side is forced too, the explorer finds two writable masters,
+/// without being told the trace: it has to find the partition, the forced welcome and
+/// promotion on db2's side, and the forced return of db3 on the other.
+#[test]
+fn last_man_standing_forced_on_both_sides_of_a_partition_gives_two_masters() {
+    let (t, healthy) = three();
+    let db1 = t.host_id("db1").unwrap();
+    // db1 crashes; the managers fail over to db2.
+    let s = machine::apply(&t, &healthy, &Input::Fault(Fault::HostCrash(db1)))
+        .unwrap()
+        .state;
+    let procedure = |input: &Input| match input {
+        Input::Cctrl { op, .. } => matches!(
+            op,
+            CctrlOp::SetPolicy(PolicyMode::Maintenance)
+                | CctrlOp::SetForce(true)
+                | CctrlOp::Datasource(_, Ds::Welcome | Ds::Master | Ds::Online)
+                | CctrlOp::Replicator(_, ReplicatorOp::Master | ReplicatorOp::Online)
+        ),
+        Input::Fault(Fault::Partition(_)) => true,
+        _ => false,
+    };
+    let inputs = Inputs::new(&t, &s, Alphabet::ALL, 0).retain(procedure);
+    let config = Config {
+        typing: Typing::OnePerGroup,
+        ..config(9)
+    };
+    let e = explore::explore_with(&t, &s, &config, &inputs, |_| {});
+    report("forced on both sides of a partition", &e);
+    let trace = e.counterexample.as_ref().unwrap();
+    assert_eq!(trace.violation.invariant, Invariant::SingleWritableMaster);
+    assert!(
+        trace
+            .steps
+            .iter()
+            .any(|s| matches!(s.input, Input::Fault(Fault::Partition(_))))
+    );
+    let forced_at: Vec<_> = trace
+        .steps
+        .iter()
+        .filter_map(|s| match s.input {
+            Input::Cctrl {
+                at,
+                op: CctrlOp::SetForce(true),
+            } => Some(at),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        forced_at.len() >= 2,
+        "forced on one side only: {forced_at:?}"
+    );
+    // Without force, the same exploration finds nothing.
+    let unforced = Inputs::new(&t, &s, Alphabet::ALL, 0).retain(|i| {
+        procedure(i)
+            && !matches!(
+                i,
+                Input::Cctrl {
+                    op: CctrlOp::SetForce(_),
+                    ..
+                }
+            )
+    });
+    let e = explore::explore_with(&t, &s, &config, &unforced, |_| {});
+    report("same, without force", &e);
+    assert!(e.counterexample.is_none());
+}
+
+/// `pg_auto_failover` #1032, in Tungsten terms: the master is frozen (cut off, still running),
+/// the managers fail over, and the old master comes back. It must not be writable beside
+/// the new one, whatever the operator does with the dangerous commands in between.
+#[test]
+fn a_frozen_master_returning_after_a_failover_is_not_writable() {
+    let (t, s) = three();
+    let db1 = t.host_id("db1").unwrap();
+    let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1).retain(|i| match i {
+        // Freezing db1: it is cut off from the others and later rejoins them.
+        Input::Fault(Fault::Partition(split)) => {
+            let labels = split.labels();
+            let db1_label = labels[db1.index()];
+            t.host_ids()
+                .filter(|&h| h != db1)
+                .all(|h| labels[h.index()] != db1_label && labels[h.index()] == labels[1])
+        }
+        Input::Fault(Fault::Heal | Fault::Write(_) | Fault::CatchUp(_)) => true,
+        Input::Cctrl { op, .. } => matches!(
+            op,
+            CctrlOp::Datasource(_, Ds::Welcome | Ds::Online | Ds::Recover)
+                | CctrlOp::Recover
+                | CctrlOp::Failover(None)
+        ),
+        _ => false,
+    });
+    let e = explore::explore_with(&t, &s, &config(8), &inputs, |_| {});
+    report("frozen master returns", &e);
+    assert!(e.counterexample.is_none());
+    assert!(e.states > 100);
+}
+
+/// orchestrator #854, in Tungsten terms: a graceful switch with a fault striking before or
+/// after it (the model's switch is one transition: the managers run it as a unit, so a fault
+/// lands between its steps only as a fault before or after it), and then anything the
+/// managers or the operator do to recover.
+#[test]
+fn a_switch_interrupted_by_any_fault_keeps_the_invariants() {
+    let (t, s) = three();
+    let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1).retain(|i| match i {
+        Input::Fault(_) => true,
+        Input::Cctrl { op, .. } => matches!(
+            op,
+            CctrlOp::Switch(_) | CctrlOp::Recover | CctrlOp::Datasource(_, Ds::Recover)
+        ),
+        _ => false,
+    });
+    let e = explore::explore_with(&t, &s, &config(4), &inputs, |_| {});
+    report("switch interrupted", &e);
+    assert!(e.counterexample.is_none());
+    assert!(e.states > 1000);
+}
+
+/// One thread and two find the same states and the same counterexample.
+#[test]
+fn one_thread_and_two_agree() {
+    let (t, s) = three();
+    let rules = Rules {
+        one_online_master: false,
+        guard: false,
+        ..Rules::default()
+    };
+    let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
+    let run = |threads| {
+        let config = Config {
+            rules,
+            threads,
+            ..config(4)
+        };
+        explore::explore_with(&t, &s, &config, &inputs, |_| {})
+    };
+    let (one, two) = (run(1), run(2));
+    assert_eq!(one.states, two.states);
+    assert_eq!(one.transitions, two.transitions);
+    assert_eq!(
+        one.counterexample.map(|c| c.len()),
+        two.counterexample.map(|c| c.len())
+    );
+}
