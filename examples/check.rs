@@ -5,11 +5,13 @@
 //! cargo run --example check -- ls FILE...          # parse listings, print them back
 //! cargo run --example check -- ls --json FILE...   # the model as JSON, one line per file
 //! cargo run --example check -- plan [--state FILE]... [--topology FILE] [--json] RUNBOOK
+//! cargo run --example check -- plan --faults RUNBOOK  # every single fault at every step
 //! cargo run --release --example check -- explore [--nodes N] [--depth D] [--scenario S]
+//! cargo run --release --example check -- explore --ui     # stateright's Explorer, 127.0.0.1
 //! ```
 //! Exit status: `ls` gives 0 when every input reads, 2 when one cannot be read (the error
-//! names the file, line and column); `plan` gives 0 when the runbook is valid, 1 when it is
-//! not, 2 when the runbook or a starting state cannot be read; `explore` gives 0 when no invariant
+//! names the file, line and column); `plan` gives 0 when the runbook is valid (with `--faults`:
+//! and no injected fault hurts it), 1 when it is not, 2 when the runbook or a starting state cannot be read; `explore` gives 0 when no invariant
 //! breaks, 1 with a counterexample, 2 for bad arguments.
 #![expect(
     clippy::print_stderr,
@@ -71,6 +73,11 @@ enum Command {
         /// Do not let replication catch up between steps.
         #[arg(long)]
         no_settle: bool,
+        /// Run the plan again with every single fault (a crash, a process stop, a host cut
+        /// off) injected at every step boundary; report the pairs that break an invariant,
+        /// make a later step impossible or miss a goal.
+        #[arg(long)]
+        faults: bool,
         /// The runbook.
         runbook: PathBuf,
     },
@@ -87,9 +94,10 @@ enum Command {
         /// seed000-drifted).
         #[arg(long)]
         scenario: Option<String>,
-        /// Which inputs: cctrl-and-faults (cctrl without force, every fault), all,
-        /// unforced (all but force), no-partitions.
-        #[arg(long, default_value = "cctrl-and-faults")]
+        /// Which inputs: dangerous (the commands that move the master role and the faults
+        /// that make managers act, force aside: goes deep), cctrl-and-faults (every cctrl
+        /// command but force, every fault), all, unforced (all but force), no-partitions.
+        #[arg(long, default_value = "dangerous")]
         alphabet: String,
         /// Type cctrl commands into every running manager, not one per partition group.
         #[arg(long)]
@@ -103,6 +111,13 @@ enum Command {
         /// Stop after this many distinct states.
         #[arg(long)]
         max_states: Option<usize>,
+        /// Serve stateright's Explorer web UI on the same model instead, on 127.0.0.1 only
+        /// (port 3000 unless given), until interrupted.
+        #[arg(long)]
+        ui: bool,
+        /// The port for `--ui`.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
     },
     /// Parse `cctrl ls` listings and print each back in Tungsten's layout.
     Ls {
@@ -154,6 +169,7 @@ fn plan(
     path: &PathBuf,
     json: bool,
     settle: bool,
+    faults: bool,
 ) -> Result<bool, BadInput> {
     let text = read(path)?;
     let mut book: runbook::Runbook = text.parse().map_err(|e: tungsten_model::ParseError| {
@@ -210,6 +226,17 @@ fn plan(
         std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
     })
     .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    if faults {
+        let report = runbook::under_faults(&start, &book, runbook::Options { settle });
+        if json {
+            let text = serde_json::to_string_pretty(&report)
+                .map_err(|e| BadInput(format!("cannot print the report as JSON: {e}")))?;
+            outln!("{text}");
+        } else {
+            outln!("{report}");
+        }
+        return Ok(report.verdict == runbook::Verdict::Valid && report.cases.is_empty());
+    }
     let report = runbook::validate(&start, &book, runbook::Options { settle });
     if json {
         let text = serde_json::to_string_pretty(&report)
@@ -329,11 +356,12 @@ struct ExploreArgs {
     writes: u64,
     threads: Option<usize>,
     max_states: Option<usize>,
+    ui: Option<u16>,
 }
 
-fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
-    use tungsten_model::explore::{self, Alphabet, Config, Typing};
-    let (topology, start) = match &args.scenario {
+/// The topology and state `check explore` starts from.
+fn starting_point(args: &ExploreArgs) -> Result<(Topology, State), BadInput> {
+    Ok(match &args.scenario {
         Some(name) => {
             let start = runbook::scenario(name).ok_or_else(|| {
                 let names: Vec<&str> = runbook::SCENARIOS.iter().map(|(n, _)| *n).collect();
@@ -355,15 +383,20 @@ fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
             let state = State::healthy(&topology);
             (topology, state)
         }
-    };
+    })
+}
+
+fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
+    use tungsten_model::explore::{self, Alphabet, Config, Typing};
+    let (topology, start) = starting_point(args)?;
     let alphabet = match args.alphabet.as_str() {
-        "cctrl-and-faults" => Alphabet::CCTRL_AND_FAULTS,
+        "dangerous" | "cctrl-and-faults" => Alphabet::CCTRL_AND_FAULTS,
         "all" => Alphabet::ALL,
         "unforced" => Alphabet::UNFORCED,
         "no-partitions" => Alphabet::NO_PARTITIONS,
         other => {
             return Err(BadInput(format!(
-                "--alphabet {other}: expected cctrl-and-faults, all, unforced or no-partitions"
+                "--alphabet {other}: expected dangerous, cctrl-and-faults, all, unforced or no-partitions"
             )));
         }
     };
@@ -382,7 +415,27 @@ fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
     if let Some(threads) = args.threads {
         config.threads = threads.max(1);
     }
-    let result = explore::explore(&topology, &start, &config, |p| {
+    let mut inputs = explore::Inputs::new(&topology, &start, config.alphabet, config.writes);
+    if args.alphabet == "dangerous" {
+        inputs = inputs.retain(explore::dangerous);
+    }
+    if let Some(port) = args.ui {
+        use stateright::Model as _;
+        let model =
+            tungsten_model::checker::TungstenModel::with_inputs(topology, start, &config, inputs);
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        eprintln!("stateright Explorer on http://{address}/ (loopback only); Ctrl-C stops it");
+        let _checker = model
+            .checker()
+            .target_max_depth(config.depth)
+            .threads(config.threads)
+            .serve(address);
+        // The server runs on its own threads; this one only waits for Ctrl-C.
+        loop {
+            std::thread::park();
+        }
+    }
+    let result = explore::explore_with(&topology, &start, &config, &inputs, |p| {
         eprintln!(
             "depth {:>2}: {:>10} states, {:>12} transitions, {:>9} at the frontier, {:.1} s",
             p.depth,
@@ -429,8 +482,16 @@ fn main() -> ExitCode {
             topology,
             json,
             no_settle,
+            faults,
             runbook,
-        }) => match plan(&states, topology.as_ref(), &runbook, json, !no_settle) {
+        }) => match plan(
+            &states,
+            topology.as_ref(),
+            &runbook,
+            json,
+            !no_settle,
+            faults,
+        ) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(1),
             Err(e) => Err(e),
@@ -444,6 +505,8 @@ fn main() -> ExitCode {
             writes,
             threads,
             max_states,
+            ui,
+            port,
         }) => match explore(&ExploreArgs {
             nodes,
             depth,
@@ -453,6 +516,7 @@ fn main() -> ExitCode {
             writes,
             threads,
             max_states,
+            ui: ui.then_some(port),
         }) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(1),

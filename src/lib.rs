@@ -63,6 +63,8 @@
 //!   model.
 //! - `arbitrary`: the checks the fuzz targets run (`fuzzing`), over bytes.
 
+#[cfg(feature = "stateright")]
+pub mod checker;
 pub mod command;
 pub mod explore;
 pub mod fault;

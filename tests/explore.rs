@@ -8,7 +8,9 @@
 )]
 
 use tungsten_model::command::DatasourceAction as Ds;
-use tungsten_model::explore::{self, Alphabet, Config, Exploration, Inputs, Stop, Typing};
+use tungsten_model::explore::{
+    self, Alphabet, Config, Exploration, Inputs, Stop, Typing, dangerous,
+};
 use tungsten_model::fault::Fault;
 use tungsten_model::machine::{self, CctrlOp, Input, Invariant, ReplicatorOp, Rules, invariant};
 use tungsten_model::model::{PolicyMode, State, Topology};
@@ -39,36 +41,6 @@ fn report(name: &str, e: &Exploration) {
     );
     if let Some(trace) = &e.counterexample {
         eprintln!("{}", trace.render());
-    }
-}
-
-/// The operator commands that can change who is master, and the faults that make managers
-/// act: what a focused exploration keeps to go deep.
-fn dangerous(input: &Input) -> bool {
-    match input {
-        Input::Cctrl { op, .. } => matches!(
-            op,
-            CctrlOp::SetPolicy(PolicyMode::Automatic | PolicyMode::Maintenance)
-                | CctrlOp::SetForce(true)
-                | CctrlOp::Datasource(
-                    _,
-                    Ds::Online | Ds::Offline | Ds::Welcome | Ds::Recover | Ds::Master | Ds::Shun
-                )
-                | CctrlOp::Replicator(_, ReplicatorOp::Master | ReplicatorOp::Online)
-                | CctrlOp::Switch(None)
-                | CctrlOp::Failover(None)
-                | CctrlOp::Recover
-        ),
-        Input::Fault(f) => matches!(
-            f,
-            Fault::HostCrash(_)
-                | Fault::HostRestart(_)
-                | Fault::Partition(_)
-                | Fault::Heal
-                | Fault::Write(_)
-                | Fault::CatchUp(_)
-        ),
-        _ => false,
     }
 }
 

@@ -214,3 +214,74 @@ fn latency_of_many_dashes_is_an_error_not_a_stack_overflow() {
     );
     fuzzing::parse_ls(listing.as_bytes()).unwrap();
 }
+
+/// Found by `parse_runbook`: a prose line that starts like a shell step but has no prompt
+/// (`shell  \`), ending in a backslash, then a blank line, then more prose. Whether the line
+/// was a step was decided on the text joined to the line after it, which printing does not
+/// keep (blank lines are dropped, declarations move to the top): read back, the note joined the
+/// next line into a broken step. A line is now a step only if it starts with a prompt on its
+/// own, continuation aside; prose never joins the next line. A step whose joined text still
+/// ends in a backslash (`foo \\` then a blank line) drops it, so that it prints as no
+/// continuation.
+#[test]
+fn prose_shaped_like_a_step_ending_in_backslash_reads_back() {
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz_regressions/parse_runbook/prose_shaped_like_a_step_ending_in_backslash"
+    ))
+    .unwrap();
+    fuzzing::parse_runbook(&data).unwrap();
+    fuzzing::parse_runbook(b"    shell  \\\n  \n  &l east> /opt/continuent\n").unwrap();
+    fuzzing::parse_runbook(b"shell  \\\n#! settle on\nshell db1> manager stop\n").unwrap();
+    fuzzing::parse_runbook(b"shell east> foo \\\\\n\nshell db1> manager stop\n").unwrap();
+    fuzzing::parse_runbook(b"shell east> foo \\\\\n").unwrap();
+}
+
+/// Found by `apply_sequence`: db3's manager, restarted alone with a stale view, failed over to
+/// db3 and repointed db4 (the master its peers had elected meanwhile) as a slave of db3; after
+/// db3's `stopall`, db4's manager restarted with its own stale view, holding db4 as the ONLINE
+/// master, and brought db4's slave replicator online. A write to db4 then left a slave ahead
+/// of its master. The managers now bring an applying replicator online only on a datasource
+/// they do not hold as the master, and so do `trepctl online` and `replicator <ds> online`.
+#[test]
+fn stale_manager_restart_brings_a_slave_replicator_online_on_the_master() {
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz_regressions/apply_sequence/stale_manager_restart_brings_a_slave_replicator_online_on_the_master"
+    ))
+    .unwrap();
+    fuzzing::apply_sequence(&data).unwrap();
+}
+
+/// Found by `apply_sequence` (`replication-source`): db5, beyond a partition, was brought
+/// online as a slave of db1, which a switch had made a slave of db2; db1 crashed, and
+/// `trepctl setrole -role thl-client` on db2, pointed at db5, closed a loop db5 -> db1 -> db2
+/// -> db5. `setrole` checked only the replicators reading from db2 directly (db1's was down);
+/// it now refuses a role change that cuts off any online slave whose sources reach the master
+/// through the replicator it changes.
+#[test]
+fn setrole_loops_a_slave_of_a_slave_through_a_down_host() {
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz_regressions/apply_sequence/setrole_loops_a_slave_of_a_slave_through_a_down_host"
+    ))
+    .unwrap();
+    fuzzing::apply_sequence(&data).unwrap();
+}
+
+/// Found by `apply_sequence` (`position-order`) once the stale-manager restart above was fixed:
+/// db4, the master elected while db3's manager was stopped, was repointed as a slave by db3's
+/// manager restarting with a stale view; db3 crashed, db4 was provisioned from db1 while its own manager was stopped
+/// (its slave replicator back online), and db4's manager restarted holding db4 as the ONLINE
+/// master. Its replicator was already online, so nothing brought it online to refuse. The
+/// managers now also take offline an applying replicator on the datasource they hold as the
+/// ONLINE master (`retire_strays`).
+#[test]
+fn stale_master_view_over_a_slave_provisioned_while_its_manager_was_stopped() {
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz_regressions/apply_sequence/stale_master_view_over_a_slave_provisioned_while_its_manager_was_stopped"
+    ))
+    .unwrap();
+    fuzzing::apply_sequence(&data).unwrap();
+}

@@ -118,11 +118,12 @@ impl machine::Observer for Recorder {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
 
-    /// From any topology the strategies know and any state reachable in it, accepted inputs
-    /// keep every invariant (without force, partitions included).
+    /// From any topology the strategies know and any state reachable in it without force,
+    /// accepted inputs keep every invariant (partitions included). The starting state is
+    /// reached without force too: a session forced on one side of a partition stays forced.
     #[test]
     fn no_invariant_breaks_from_reachable_states_without_force(
-        (topology, state, inputs) in strategy::scenario(Alphabet::ALL, 16).prop_flat_map(|(t, s)| {
+        (topology, state, inputs) in strategy::scenario(Alphabet::UNFORCED, 16).prop_flat_map(|(t, s)| {
             let inputs = strategy::sequence(&t, Alphabet::UNFORCED, 16);
             (Just(t), Just(s), inputs)
         })

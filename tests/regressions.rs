@@ -10,6 +10,7 @@ mod support;
 
 use support::Cluster;
 use tungsten_model::fault::{Fault, Process};
+use tungsten_model::model::ReplicatorRole;
 
 fn three() -> Cluster {
     Cluster::new(&["db1", "db2", "db3"])
@@ -96,6 +97,13 @@ fn setrole_slave_on_a_master_with_slaves_is_refused() {
     let mut c = three();
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.shell("db1", "replicator restart").unwrap();
+    // While db1 is the ONLINE master, its replicator may not stop extracting at all.
+    assert_eq!(
+        c.trepctl("db1", "setrole -role slave"),
+        Err("datasource-state")
+    );
+    // Once it is OFFLINE, its slaves still read from it.
+    c.cctrl("db1", "datasource db1 offline").unwrap();
     assert_eq!(
         c.trepctl("db1", "setrole -role slave"),
         Err("serves-slaves")
@@ -261,4 +269,77 @@ fn a_witness_beside_an_odd_number_of_datasources_lets_both_sides_keep_quorum() {
     )
     .unwrap();
     assert!(even.quorum_hazards().is_empty());
+}
+
+/// Found by the `apply_sequence` fuzzer (`position-order`): two managers restarted alone with
+/// stale views. db3's failed over to db3 and repointed db4, the master db4's side had elected,
+/// as its slave; db4's then held db4 as the ONLINE master again and brought that slave
+/// replicator online, and a write to db4 left a slave ahead of its master. An applying
+/// replicator now goes online only on a datasource no running manager holds as the ONLINE
+/// master: the managers leave it offline, and the operator is refused.
+#[test]
+fn a_stale_master_view_does_not_bring_its_slave_replicator_online() {
+    let mut c = five();
+    c.shell("db3", "manager stop").unwrap();
+    c.partition(&[&["db1"], &["db2"], &["db3", "db4", "db5"]])
+        .unwrap();
+    assert_eq!(
+        c.s.host(c.id("db4")).replicator.role,
+        ReplicatorRole::Master
+    );
+    c.shell("db5", "manager stop").unwrap();
+    c.shell("db4", "manager stop").unwrap();
+    c.shell("db3", "manager restart").unwrap();
+    c.shell("db3", "stopall").unwrap();
+    c.shell("db4", "manager restart").unwrap();
+    let db4 = c.s.host(c.id("db4")).replicator;
+    assert_eq!(
+        (db4.role, db4.master, db4.is_online()),
+        (ReplicatorRole::Slave, Some(c.id("db3")), false)
+    );
+    assert_eq!(c.trepctl("db4", "online"), Err("datasource-state"));
+    assert_eq!(
+        c.cctrl("db4", "replicator db4 online"),
+        Err("datasource-state")
+    );
+    c.fault(Fault::Write(c.id("db4"))).unwrap();
+}
+
+/// Found by the `apply_sequence` fuzzer (`replication-source`): `setrole` on db2 checked only
+/// the replicators reading from db2 directly, and db5 reached db2 through db1, whose host was
+/// down. Pointing db2 at db5 would have closed the loop db5 -> db1 -> db2 -> db5.
+#[test]
+fn setrole_that_loops_a_slave_of_a_slave_is_refused() {
+    let mut c = five();
+    c.partition(&[&["db1", "db2", "db3"], &["db4", "db5"]])
+        .unwrap();
+    c.cctrl("db1", "switch").unwrap();
+    c.trepctl("db5", "online").unwrap();
+    c.fault(Fault::HostCrash(c.id("db1"))).unwrap();
+    assert_eq!(
+        c.trepctl("db2", "setrole -role thl-client -uri thl://db5:2112/"),
+        Err("serves-slaves")
+    );
+}
+
+/// Found by the `apply_sequence` fuzzer (`position-order`): db4, repointed as a slave by a
+/// stale manager while its own was stopped, was provisioned (its slave replicator back online)
+/// and its manager restarted holding it as the ONLINE master. The managers take that applying
+/// replicator offline, so a write to db4 leaves no slave ahead of its master.
+#[test]
+fn a_stale_master_view_retires_its_online_slave_replicator() {
+    let mut c = five();
+    c.shell("db2", "stopall").unwrap();
+    c.shell("db3", "manager stop").unwrap();
+    c.shell("db1", "manager stop").unwrap();
+    c.shell("db5", "manager stop").unwrap();
+    c.shell("db4", "manager stop").unwrap();
+    c.shell("db3", "manager restart").unwrap();
+    c.fault(Fault::HostCrash(c.id("db3"))).unwrap();
+    c.shell("db4", "tprovision --source db1").unwrap();
+    assert!(c.s.host(c.id("db4")).replicator.is_online());
+    c.shell("db4", "manager restart").unwrap();
+    let db4 = c.s.host(c.id("db4")).replicator;
+    assert_eq!((db4.role, db4.is_online()), (ReplicatorRole::Slave, false));
+    c.fault(Fault::Write(c.id("db4"))).unwrap();
 }

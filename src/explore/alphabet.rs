@@ -357,6 +357,47 @@ fn cctrl_ops(topology: &Topology, ds: &[HostId], force: bool) -> Vec<CctrlOp> {
     ops
 }
 
+/// The inputs that can move the master role or make the managers act, for explorations that
+/// must go deep: policy changes to AUTOMATIC and MAINTENANCE, `set force true`, `datasource X
+/// online|offline|welcome|recover|master|shun`, `replicator X master|online`, `switch`,
+/// `failover`, `recover`; host crashes and restarts, partitions and heal, writes and catching
+/// up. What it leaves out (routers, drains, trepctl, host scripts, process stops, drift) cannot
+/// by itself put a second master in service; the full alphabets still cover it at smaller
+/// depths.
+#[must_use]
+pub fn dangerous(input: &Input) -> bool {
+    match input {
+        Input::Cctrl { op, .. } => matches!(
+            op,
+            CctrlOp::SetPolicy(PolicyMode::Automatic | PolicyMode::Maintenance)
+                | CctrlOp::SetForce(true)
+                | CctrlOp::Datasource(
+                    _,
+                    DatasourceAction::Online
+                        | DatasourceAction::Offline
+                        | DatasourceAction::Welcome
+                        | DatasourceAction::Recover
+                        | DatasourceAction::Master
+                        | DatasourceAction::Shun
+                )
+                | CctrlOp::Replicator(_, ReplicatorOp::Master | ReplicatorOp::Online)
+                | CctrlOp::Switch(None)
+                | CctrlOp::Failover(None)
+                | CctrlOp::Recover
+        ),
+        Input::Fault(f) => matches!(
+            f,
+            Fault::HostCrash(_)
+                | Fault::HostRestart(_)
+                | Fault::Partition(_)
+                | Fault::Heal
+                | Fault::Write(_)
+                | Fault::CatchUp(_)
+        ),
+        _ => false,
+    }
+}
+
 /// Every way to split `n` hosts into two or more groups, each once (restricted growth
 /// strings: host 0 is in group 0, each next host joins an existing group or opens the next).
 fn splits(n: usize) -> Vec<Split> {

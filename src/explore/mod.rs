@@ -36,8 +36,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-pub use alphabet::{Alphabet, Inputs, Typing};
-pub use seen::{FingerprintSet, fingerprint};
+pub use alphabet::{Alphabet, Inputs, Typing, dangerous};
+pub use seen::{FingerprintSet, Fingerprinter, fingerprint};
 pub use trace::{Trace, TraceStep};
 
 use crate::machine::{self, Input, Rules, invariant};
@@ -252,24 +252,11 @@ pub fn explore_with(
             result.stop = Stop::StateLimit;
             break;
         }
-        let works = expand(
-            topology, inputs, config, &frontier, &seen, threads, &shard_of,
+        let (next, broken, transitions, accepted) = level(
+            topology, inputs, config, &frontier, &mut seen, threads, &shard_of,
         );
-        let mut next: Vec<Node> = Vec::new();
-        let mut broken: Option<(usize, invariant::Violation)> = None;
-        for work in &works {
-            result.transitions += work.transitions;
-            result.accepted += work.accepted;
-        }
-        let merged = merge(topology, works, &mut seen, threads);
-        for (nodes, found) in merged {
-            if let Some((i, v)) = found
-                && broken.is_none()
-            {
-                broken = Some((next.len() + i, v));
-            }
-            next.extend(nodes);
-        }
+        result.transitions += transitions;
+        result.accepted += accepted;
         result.states += next.len() as u64;
         levels.push(frontier.iter().map(|n| n.link).collect());
         result.depth += 1;
@@ -299,6 +286,94 @@ pub fn explore_with(
     result.elapsed = began.elapsed();
     result.seen_bytes = seen.iter().map(FingerprintSet::bytes).sum();
     result
+}
+
+/// One level: the new states reached from `frontier`, the first of them (by index) that
+/// breaks an invariant, and the transitions tried and accepted.
+fn level(
+    topology: &Topology,
+    inputs: &Inputs,
+    config: &Config,
+    frontier: &[Node],
+    seen: &mut [FingerprintSet],
+    threads: usize,
+    shard_of: &(impl Fn(u64) -> usize + Sync),
+) -> (Vec<Node>, Option<(usize, invariant::Violation)>, u64, u64) {
+    let mut next: Vec<Node> = Vec::with_capacity(frontier.len());
+    let mut broken: Option<(usize, invariant::Violation)> = None;
+    let (mut transitions, mut accepted) = (0, 0);
+    if threads == 1 {
+        // One thread: successors go straight into the seen-set, with no candidate copies.
+        if let Some(set) = seen.first_mut() {
+            (transitions, accepted) = expand_alone(
+                topology,
+                inputs,
+                config,
+                frontier,
+                set,
+                &mut next,
+                &mut broken,
+            );
+        }
+    } else {
+        let works = expand(topology, inputs, config, frontier, seen, threads, shard_of);
+        for work in &works {
+            transitions += work.transitions;
+            accepted += work.accepted;
+        }
+        for (nodes, found) in merge(topology, works, seen, threads) {
+            if let Some((i, v)) = found
+                && broken.is_none()
+            {
+                broken = Some((next.len() + i, v));
+            }
+            next.extend(nodes);
+        }
+    }
+    (next, broken, transitions, accepted)
+}
+
+/// One thread's level: apply every input to every state of `frontier`, keep the successors
+/// `seen` did not hold in `next`, note the first that breaks an invariant. Returns the
+/// transitions tried and accepted.
+fn expand_alone(
+    topology: &Topology,
+    inputs: &Inputs,
+    config: &Config,
+    frontier: &[Node],
+    seen: &mut FingerprintSet,
+    next: &mut Vec<Node>,
+    broken: &mut Option<(usize, invariant::Violation)>,
+) -> (u64, u64) {
+    let (mut transitions, mut accepted) = (0, 0);
+    let mut buffer = Vec::with_capacity(inputs.len());
+    for (i, node) in frontier.iter().enumerate() {
+        inputs.fill(&node.state, config.typing, &mut buffer);
+        for input in &buffer {
+            transitions += 1;
+            let Ok(state) = machine::step(topology, &node.state, input, &config.rules, &mut ())
+            else {
+                continue;
+            };
+            accepted += 1;
+            if !seen.insert(fingerprint(&state)) {
+                continue;
+            }
+            if broken.is_none()
+                && let Some(v) = invariant::check(topology, &state)
+            {
+                *broken = Some((next.len(), v));
+            }
+            next.push(Node {
+                state,
+                link: Link {
+                    parent: u32::try_from(i).unwrap_or(u32::MAX),
+                    input: *input,
+                },
+            });
+        }
+    }
+    (transitions, accepted)
 }
 
 /// Apply every input to every state of `frontier`, split between `threads` workers; keep the

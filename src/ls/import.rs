@@ -427,7 +427,7 @@ fn wire_service(
     }
     let rep = view.coordinator.unwrap_or_default();
     let members = state.quorum_members(topology, service, rep);
-    view.quorum = if State::has_quorum(topology, service, &members) {
+    view.quorum = if State::has_quorum(topology, service, members) {
         Quorum::Primary
     } else {
         Quorum::NonPrimary

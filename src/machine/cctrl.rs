@@ -250,6 +250,7 @@ fn replicator(
                 ctx.may_extract(h)?;
                 ctx.require_quorum(s.service, s.group, at)?;
             }
+            ctx.no_applier_on_master(h)?;
             ctx.replicator_online(h)?;
         }
         ReplicatorOp::Offline => ctx.replicator_offline(h)?,
@@ -408,7 +409,12 @@ fn recover_all(
 ) -> Result<(), Refusal> {
     let mut recovered = 0;
     let mut first_refusal = None;
-    for d in ctx.topology.datasources_of(s.service).collect::<Vec<_>>() {
+    for d in ctx
+        .topology
+        .datasources_of(s.service)
+        .collect::<HostSet>()
+        .iter()
+    {
         if !matches!(
             view.entry(d).state,
             DsState::Shunned(_) | DsState::Failed(_)

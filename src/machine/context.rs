@@ -163,13 +163,13 @@ impl<'t, 'o> Ctx<'t, 'o> {
             return Err(Refusal::NoManager { host: at });
         };
         let members = self.state.quorum_members(self.topology, service, rep);
-        if !self.rules.quorum || State::has_quorum(self.topology, service, &members) {
+        if !self.rules.quorum || State::has_quorum(self.topology, service, members) {
             return Ok(());
         }
         let unreachable: HostSet = self
             .topology
             .datasources_of(service)
-            .filter(|&d| !members.contains(&d))
+            .filter(|&d| !members.contains(d))
             .collect();
         if self.state.session(at).force {
             self.find(Finding::Forced {
@@ -181,7 +181,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
         let total = self.topology.datasources_of(service).count();
         let db = members
             .iter()
-            .filter(|&&m| self.topology.host(m).is_datasource())
+            .filter(|&m| self.topology.host(m).is_datasource())
             .count();
         Err(Refusal::NoQuorum {
             service,

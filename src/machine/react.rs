@@ -3,8 +3,8 @@
 use super::context::Ctx;
 use super::effect::{Effect, Finding};
 use crate::model::{
-    DataSourceRole, DsState, FailCause, HostId, HostSet, ManagerView, PolicyMode, Quorum,
-    ReplicatorRole, ReplicatorState, ServiceId, ShunCause, State,
+    DataSourceRole, DsState, FailCause, HostId, HostSet, MAX_HOSTS, ManagerView, PolicyMode,
+    Quorum, ReplicatorRole, ReplicatorState, ServiceId, ShunCause, State,
 };
 
 /// How many rounds of reactions at most: each round lets groups react to what the previous
@@ -15,8 +15,10 @@ const ROUNDS: usize = 4;
 pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
     for _ in 0..ROUNDS {
         let before = ctx.state;
-        for service in ctx.topology.physical_services().collect::<Vec<_>>() {
-            for group in groups(ctx, service) {
+        let topology = ctx.topology;
+        for service in topology.physical_services() {
+            let (groups, count) = groups(ctx, service);
+            for &group in groups.iter().take(count) {
                 react_group(ctx, service, group);
             }
         }
@@ -26,10 +28,12 @@ pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
     }
 }
 
-/// The groups of running managers of `service` that reach each other.
-fn groups(ctx: &Ctx<'_, '_>, service: ServiceId) -> Vec<HostSet> {
+/// The groups of running managers of `service` that reach each other, and how many there
+/// are (a fixed array: the reaction runs after every input and allocates nothing).
+fn groups(ctx: &Ctx<'_, '_>, service: ServiceId) -> ([HostSet; MAX_HOSTS], usize) {
     let mut seen = HostSet::EMPTY;
-    let mut out = Vec::new();
+    let mut out = [HostSet::EMPTY; MAX_HOSTS];
+    let mut count = 0;
     for m in ctx.topology.hosts_of(service) {
         if seen.contains(m) || !ctx.topology.host(m).has_manager() || !ctx.state.manager_running(m)
         {
@@ -39,35 +43,39 @@ fn groups(ctx: &Ctx<'_, '_>, service: ServiceId) -> Vec<HostSet> {
         for g in group.iter() {
             seen.insert(g);
         }
-        out.push(group);
+        if let Some(slot) = out.get_mut(count) {
+            *slot = group;
+            count += 1;
+        }
     }
-    out
+    (out, count)
 }
 
 /// The view a group shares once its members' views are merged: a primary member's view wins
 /// over a non-primary one, which wins over a just-started one; a datasource that a
 /// non-primary member shunned on its own side stays shunned.
 fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView {
-    let views: Vec<(HostId, ManagerView)> = group.iter().map(|m| (m, *ctx.state.view(m))).collect();
-    let Some(&(_, first)) = views.first() else {
+    // Iterated, not collected: the reaction runs after every input and allocates nothing.
+    let views = || group.iter().map(|m| (m, *ctx.state.view(m)));
+    let Some((_, first)) = views().next() else {
         return ManagerView::default();
     };
-    if views.iter().all(|(_, v)| *v == first) {
+    if views().all(|(_, v)| v == first) {
         return first;
     }
-    let pick = |q: Quorum| views.iter().find(|(_, v)| v.quorum == q).map(|(_, v)| *v);
+    let pick = |q: Quorum| views().find(|(_, v)| v.quorum == q).map(|(_, v)| v);
     let mut base = pick(Quorum::Primary)
         .or_else(|| pick(Quorum::NonPrimary))
         .unwrap_or(first);
-    for (m, view) in &views {
-        if view.quorum != Quorum::NonPrimary || !ctx.topology.host(*m).is_datasource() {
+    for (m, view) in views() {
+        if view.quorum != Quorum::NonPrimary || !ctx.topology.host(m).is_datasource() {
             continue;
         }
-        let own = view.entry(*m);
-        let merged = base.entry(*m);
+        let own = view.entry(m);
+        let merged = base.entry(m);
         if matches!(own.state, DsState::Shunned(_))
             && !matches!(merged.state, DsState::Shunned(_))
-            && let Some(e) = base.entry_mut(*m)
+            && let Some(e) = base.entry_mut(m)
         {
             e.state = own.state;
         }
@@ -75,7 +83,7 @@ fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView 
     if base.quorum == Quorum::Unknown {
         // Every member just started: take the most restrictive state each one recorded.
         for d in ctx.topology.datasources_of(service) {
-            for (_, view) in &views {
+            for (_, view) in views() {
                 let theirs = view.entry(d).state;
                 if matches!(theirs, DsState::Shunned(_) | DsState::Failed(_))
                     && matches!(base.entry(d).state, DsState::Online | DsState::Offline)
@@ -115,12 +123,12 @@ fn react_group(ctx: &mut Ctx<'_, '_>, service: ServiceId, group: HostSet) {
 fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, group: HostSet) {
     let Some(rep) = group.first() else { return };
     let members = ctx.state.quorum_members(ctx.topology, service, rep);
-    let quorum = State::has_quorum(ctx.topology, service, &members);
+    let quorum = State::has_quorum(ctx.topology, service, members);
     match (view.quorum, quorum) {
         (Quorum::Primary | Quorum::Unknown, false) => {
             let db = members
                 .iter()
-                .filter(|&&m| ctx.topology.host(m).is_datasource())
+                .filter(|&m| ctx.topology.host(m).is_datasource())
                 .count();
             let witnesses = members.len() - db;
             let total = ctx.topology.datasources_of(service).count();
@@ -131,7 +139,12 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
                 majority: u8::try_from(total / 2 + 1).unwrap_or(u8::MAX),
                 witnesses: u8::try_from(witnesses).unwrap_or(u8::MAX),
             });
-            for d in ctx.topology.datasources_of(service).collect::<Vec<_>>() {
+            for d in ctx
+                .topology
+                .datasources_of(service)
+                .collect::<HostSet>()
+                .iter()
+            {
                 ctx.set_state(view, d, DsState::Shunned(ShunCause::Failsafe));
                 if ctx.state.reachable(rep, d) && ctx.host(d).replicator.is_online() {
                     let _ = ctx.replicator_offline(d);
@@ -159,8 +172,20 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 /// longer lead to a master no failover replaced. Under AUTOMATIC and MANUAL the replicator is
 /// then brought back, repointed. Applies under every policy (**modelling decision**: a
 /// safety rule, like the failsafe).
+///
+/// It also takes offline an applying replicator on the datasource it holds as the ONLINE
+/// master (**modelling decision**, the rule [`Ctx::keep_master_extracting`] enforces on
+/// operators: clients write to that master, no replicator extracts their events, and the
+/// master would hold events its own source lacks). The `apply_sequence` fuzzer found it: a
+/// datasource provisioned as a slave while its manager was stopped, the manager restarted with
+/// a stale view holding it as the ONLINE master.
 fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
-    for d in ctx.topology.datasources_of(service).collect::<Vec<_>>() {
+    for d in ctx
+        .topology
+        .datasources_of(service)
+        .collect::<HostSet>()
+        .iter()
+    {
         let r = ctx.host(d).replicator;
         if !(r.is_online() && ctx.state.reachable(rep, d)) {
             continue;
@@ -170,10 +195,18 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
             ctx.rules.single_extractor
                 && !(entry.role == DataSourceRole::Master
                     && matches!(entry.state, DsState::Online | DsState::Offline))
+        } else if r.role.applies() {
+            // An applier on the ONLINE master, or one cut off from the master.
+            entry.is_online_master()
+                || (ctx.rules.repoint_slaves
+                    && !super::invariant::reaches_service_master(
+                        ctx.topology,
+                        &ctx.state,
+                        d,
+                        r.master,
+                    ))
         } else {
-            ctx.rules.repoint_slaves
-                && r.role.applies()
-                && !super::invariant::reaches_service_master(ctx.topology, &ctx.state, d, r.master)
+            false
         };
         if stray {
             let _ = ctx.replicator_offline(d);
@@ -184,7 +217,12 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
 /// Fault detection and fencing (AUTOMATIC, MANUAL).
 fn detect(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep: HostId) {
     let options = ctx.topology.options();
-    for d in ctx.topology.datasources_of(service).collect::<Vec<_>>() {
+    for d in ctx
+        .topology
+        .datasources_of(service)
+        .collect::<HostSet>()
+        .iter()
+    {
         let entry = view.entry(d);
         if !matches!(entry.state, DsState::Online | DsState::Offline) {
             continue;
@@ -245,7 +283,12 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
         }
     }
     let master = ctx.online_master(view, service, None);
-    for d in ctx.topology.datasources_of(service).collect::<Vec<_>>() {
+    for d in ctx
+        .topology
+        .datasources_of(service)
+        .collect::<HostSet>()
+        .iter()
+    {
         let entry = view.entry(d);
         if !ctx.healthy(rep, d) {
             continue;
@@ -310,9 +353,24 @@ fn replicator_fenced(ctx: &Ctx<'_, '_>, d: HostId, fencing: bool) -> bool {
 
 /// An offline or stopped replicator of a datasource that is not shunned or failed is put
 /// back online (AUTOMATIC, MANUAL), pointed at the ONLINE master.
+///
+/// A datasource the view holds as the master gets its replicator back online only in master
+/// role: an applying replicator (left by another group's failover while this group's managers
+/// were stopped, say) stays offline for the operator. **Modelling decision**, the reactions'
+/// side of the rule [`Ctx::keep_master_extracting`] enforces on operators (DOMAIN.md: replicator
+/// sub-commands are safe only in MAINTENANCE or on a shunned datasource): clients go on writing
+/// to that master, no replicator extracts their events, and the master would hold events its
+/// own source lacks (`position-order`). The `apply_sequence` fuzzer found it: a manager
+/// restarted with a stale view holding its datasource as the ONLINE master, whose replicator a
+/// failover in the meantime had repointed as a slave of the new master.
 fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
     let master = ctx.online_master(view, service, None);
-    for d in ctx.topology.datasources_of(service).collect::<Vec<_>>() {
+    for d in ctx
+        .topology
+        .datasources_of(service)
+        .collect::<HostSet>()
+        .iter()
+    {
         let entry = view.entry(d);
         let in_service = matches!(entry.state, DsState::Online | DsState::Offline);
         let managed = ctx.state.reachable(rep, d) && ctx.host(d).manager;
@@ -331,6 +389,9 @@ fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: Servi
             && let Some(m) = master.filter(|&m| m != d && r.master != Some(m))
         {
             ctx.repoint(d, ReplicatorRole::Slave, Some(m));
+        }
+        if entry.role == DataSourceRole::Master && r.role.applies() {
+            continue;
         }
         let _ = ctx.replicator_online(d);
     }

@@ -200,12 +200,7 @@ impl Ctx<'_, '_> {
     /// The explorer and the `apply_sequence` fuzzer both found this (by `replicator X slave`
     /// and by `trepctl setrole`).
     pub(crate) fn keep_master_extracting(&self, h: HostId) -> Result<(), Refusal> {
-        let online_master = self.topology.host_ids().any(|m| {
-            self.topology.host(m).has_manager()
-                && self.state.manager_running(m)
-                && self.state.view(m).entry(h).is_online_master()
-        });
-        if online_master {
+        if self.held_as_online_master(h) {
             return Err(Refusal::WrongState {
                 host: h,
                 found: DsState::Online,
@@ -213,6 +208,35 @@ impl Ctx<'_, '_> {
             });
         }
         Ok(())
+    }
+
+    /// Refuse to bring an applying replicator of `h` online while some running manager sees
+    /// `h` as the ONLINE master.
+    ///
+    /// Modelling decision, the same rule as [`Self::keep_master_extracting`] for a replicator
+    /// already applying (left so by a failover that a stopped manager of `h` did not see):
+    /// clients write to the master, its replicator does not extract, and the master would hold
+    /// events its own source lacks. The `apply_sequence` fuzzer found the managers' side of it
+    /// (see `restore_replicators`); this is the operator's (`trepctl online`,
+    /// `replicator <ds> online`).
+    pub(crate) fn no_applier_on_master(&self, h: HostId) -> Result<(), Refusal> {
+        if self.host(h).replicator.role.applies() && self.held_as_online_master(h) {
+            return Err(Refusal::WrongState {
+                host: h,
+                found: DsState::Online,
+                expected: "a datasource that is not the ONLINE master before an applying replicator goes online on it (`datasource <ds> offline` first, or `replicator <ds> master`)",
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether some running manager holds `h` as the ONLINE master.
+    fn held_as_online_master(&self, h: HostId) -> bool {
+        self.topology.host_ids().any(|m| {
+            self.topology.host(m).has_manager()
+                && self.state.manager_running(m)
+                && self.state.view(m).entry(h).is_online_master()
+        })
     }
 
     /// `setrole`: only in OFFLINE:NORMAL.
@@ -255,17 +279,25 @@ impl Ctx<'_, '_> {
                 already: "has that replicator role already",
             });
         }
-        // The slaves reading from `h` must still reach a master once its role changes.
+        // The slaves reading from `h` must still reach a master once its role changes: its
+        // own slaves, and every online slave whose sources lead to a master through `h` (a
+        // slave of one of its slaves, even one whose host is down: chains follow the sources
+        // the replicators hold). The `apply_sequence` fuzzer found the second kind: db5, a
+        // slave of db1 (down), which read from db2, was looped back by `trepctl setrole
+        // -role thl-client` on db2 pointing at db5.
         let mut probe = self.state;
         probe.hosts[h.index().min(crate::model::MAX_HOSTS - 1)].replicator =
             ClusterReplicator { role, master, ..r };
+        let reaches = |state: &crate::model::State, d: HostId, first: Option<HostId>| {
+            super::invariant::reaches_service_master(self.topology, state, d, first)
+        };
         if let Some(slave) = self.topology.host_ids().find(|&d| {
             let x = self.host(d).replicator;
             d != h
                 && self.host(d).up
                 && x.is_online()
-                && x.master == Some(h)
-                && !super::invariant::reaches_service_master(self.topology, &probe, d, Some(h))
+                && (x.master == Some(h) || reaches(&self.state, d, x.master))
+                && !reaches(&probe, d, x.master)
         }) {
             return Err(Refusal::ServesSlaves { host: h, slave });
         }

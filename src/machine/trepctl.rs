@@ -45,6 +45,7 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
             if r.role == ReplicatorRole::Master {
                 ctx.may_extract(h)?;
             }
+            ctx.no_applier_on_master(h)?;
             ctx.replicator_online(h)
         }
         TrepctlOp::Offline => ctx.replicator_offline(h),

@@ -5,6 +5,7 @@
 //! state can be cloned without allocating and deduplicated by the explorer. Slots past the
 //! topology's last host stay at their defaults and are never read.
 
+use crate::model::HostSet;
 use serde::{Deserialize, Serialize};
 
 use super::history::{EpochId, History, Pos};
@@ -403,12 +404,7 @@ impl State {
     /// "REACHABLE DB MEMBERS"), seed 004 ("if the manager process/host are no longer
     /// reachable, the entire cluster goes into a failsafe state").
     #[must_use]
-    pub fn quorum_members(
-        &self,
-        topology: &Topology,
-        service: ServiceId,
-        rep: HostId,
-    ) -> Vec<HostId> {
+    pub fn quorum_members(&self, topology: &Topology, service: ServiceId, rep: HostId) -> HostSet {
         topology
             .hosts_of(service)
             .filter(|&h| match topology.host(h).kind {
@@ -428,16 +424,16 @@ impl State {
     /// *manager-failover-failsafe-shun*. The rule is Tungsten's, hazards included: see
     /// [`Topology::quorum_hazards`].
     #[must_use]
-    pub fn has_quorum(topology: &Topology, service: ServiceId, members: &[HostId]) -> bool {
+    pub fn has_quorum(topology: &Topology, service: ServiceId, members: HostSet) -> bool {
         let total = topology.datasources_of(service).count();
         let majority = total / 2 + 1;
         let db = members
             .iter()
-            .filter(|&&m| topology.host(m).kind == HostKind::DataSource)
+            .filter(|&m| topology.host(m).kind == HostKind::DataSource)
             .count();
         let witnesses = members
             .iter()
-            .filter(|&&m| topology.host(m).kind == HostKind::Witness)
+            .filter(|&m| topology.host(m).kind == HostKind::Witness)
             .count();
         db >= majority || (db + 1 == majority && witnesses > 0)
     }
@@ -457,13 +453,13 @@ mod tests {
         assert_eq!(s.host(db2).replicator.master, Some(db1));
         assert_eq!(s.view(db1).coordinator, Some(db1));
         assert!(s.reachable(db1, db2));
-        let members: Vec<HostId> = s.group_of(&t, db2).collect();
+        let members: HostSet = s.group_of(&t, db2).collect();
         assert_eq!(members.len(), 3);
-        assert!(State::has_quorum(&t, s.session(db1).service, &members));
+        assert!(State::has_quorum(&t, s.session(db1).service, members));
         assert!(!State::has_quorum(
             &t,
             s.session(db1).service,
-            &members[..1]
+            HostSet::of([db1])
         ));
     }
 
@@ -477,11 +473,15 @@ mod tests {
         let a = t.service_id("a").unwrap();
         let d1 = t.host_id("d1").unwrap();
         let w = t.host_id("w").unwrap();
-        assert!(State::has_quorum(&t, a, &[d1, w]));
-        assert!(!State::has_quorum(&t, a, &[d1]));
-        assert!(!State::has_quorum(&t, a, &[w]));
+        assert!(State::has_quorum(&t, a, HostSet::of([d1, w])));
+        assert!(!State::has_quorum(&t, a, HostSet::of([d1])));
+        assert!(!State::has_quorum(&t, a, HostSet::of([w])));
         let one = Topology::single("solo", &["d"]).unwrap();
         let solo = one.service_id("solo").unwrap();
-        assert!(State::has_quorum(&one, solo, &[one.host_id("d").unwrap()]));
+        assert!(State::has_quorum(
+            &one,
+            solo,
+            HostSet::of([one.host_id("d").unwrap()])
+        ));
     }
 }

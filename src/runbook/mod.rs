@@ -38,6 +38,7 @@
 //! The library reads no file: [`Runbook`] keeps file declarations as paths, and
 //! [`start`] asks a caller-supplied loader for their text.
 
+mod faults;
 mod goal;
 mod parse;
 mod procedures;
@@ -49,6 +50,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use faults::{Consequence, FaultCase, FaultReport, single_faults, under_faults};
 pub use goal::{Goal, GoalResult};
 pub use procedures::{
     ProcedureError, failover_procedure, last_man_standing, recover_old_master, recover_replica,

@@ -51,10 +51,24 @@ impl FromStr for Runbook {
                 });
                 continue;
             }
-            // Steps continue over lines ending in `\`; prose does not, so a note that ends in
-            // a backslash leaves the next line to be read on its own.
-            let after = i;
-            let mut joined = raw.trim_end().to_owned();
+            // A line is a step when it starts with a prompt (module docs), so whether it is one
+            // is decided on the line itself, its continuation backslash set aside: prose never
+            // joins the lines after it, whatever they are. (Deciding on the joined text made a
+            // note's meaning depend on the line after it, which printing does not keep: blank
+            // lines are dropped and declarations move to the top, so a note such as `shell \`
+            // read back joined to a different line, as a broken step.)
+            let first = raw.trim_end();
+            let head = first.strip_suffix('\\').unwrap_or(first);
+            let probe = step(head, number, &mut previous_service.clone());
+            if matches!(probe, Ok(None)) {
+                runbook.items.push(Item::Note {
+                    line: number,
+                    text: raw.trim().to_owned(),
+                });
+                continue;
+            }
+            // Steps continue over lines ending in `\`.
+            let mut joined = first.to_owned();
             // A backslash on the last line continues into nothing: it is dropped all the same.
             while joined.ends_with('\\') {
                 joined.pop();
@@ -63,14 +77,21 @@ impl FromStr for Runbook {
                 joined.push_str(next.trim());
                 i += 1;
             }
+            // A literal backslash before the last one (`foo \\` followed by a blank line or the
+            // end of the text) would print as a step that continues: it is dropped too, so that
+            // no step reads as ending in a backslash.
+            let kept = joined
+                .trim_end_matches(|c: char| c == '\\' || c.is_whitespace())
+                .len();
+            joined.truncate(kept);
             match step(&joined, number, &mut previous_service)? {
                 Some(step) => runbook.items.push(Item::Step(step)),
+                // The prompt starts on the first line but the joined text does not read as one
+                // (`cctrl [east \` then `] text`): the first line's own error says why.
                 None => {
-                    i = after;
-                    runbook.items.push(Item::Note {
-                        line: number,
-                        text: raw.trim().to_owned(),
-                    });
+                    return Err(probe.err().unwrap_or_else(|| {
+                        error_at(raw, number, raw.len() - trimmed.len(), 1, "a step")
+                    }));
                 }
             }
         }

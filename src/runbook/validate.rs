@@ -273,6 +273,36 @@ struct Session<'a> {
 /// Run `runbook` from `start` and judge it.
 #[must_use]
 pub fn validate(start: &Start, runbook: &Runbook, options: Options) -> Report {
+    validate_with(start, runbook, options, None)
+}
+
+/// Something that happens to the cluster while a runbook runs: `input` applied just before
+/// step `before` (0-based; the number of steps means after the last one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Injection {
+    pub(crate) before: usize,
+    pub(crate) input: machine::Input,
+}
+
+/// [`validate`], with `injection` applied between two steps. Returns `None` if the injected
+/// input is refused where it lands (a crash of a host already down, ...).
+pub(crate) fn validate_injected(
+    start: &Start,
+    runbook: &Runbook,
+    options: Options,
+    injection: Injection,
+) -> Option<(Report, Vec<machine::Finding>)> {
+    let mut injected = None;
+    let report = validate_with(start, runbook, options, Some((injection, &mut injected)));
+    injected.map(|findings| (report, findings))
+}
+
+fn validate_with(
+    start: &Start,
+    runbook: &Runbook,
+    options: Options,
+    mut injection: Option<(Injection, &mut Option<Vec<machine::Finding>>)>,
+) -> Report {
     let topology = &start.topology;
     let settle = runbook
         .declarations
@@ -301,9 +331,20 @@ pub fn validate(start: &Start, runbook: &Runbook, options: Options) -> Report {
         declared_down,
     };
     let mut steps = Vec::new();
-    for step in runbook.steps() {
+    let mut inject = |at: usize, session: &mut Session<'_>| {
+        if let Some((injection, applied)) = injection.as_mut()
+            && injection.before == at
+            && let Ok(outcome) = machine::apply(topology, &session.state, &injection.input)
+        {
+            session.state = outcome.state;
+            **applied = Some(outcome.findings);
+        }
+    };
+    for (i, step) in runbook.steps().enumerate() {
+        inject(i, &mut session);
         steps.push(session.run(step, settle));
     }
+    inject(steps.len(), &mut session);
     let goals: Vec<_> = runbook
         .declarations
         .iter()

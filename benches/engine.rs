@@ -1,0 +1,212 @@
+//! Speed of the engine, the `ls` parser and renderer, runbook validation and the explorer.
+//!
+//! `cargo bench --bench engine` measures; `cargo bench --bench engine -- --test` runs each
+//! benchmark once and checks its answer (what `.ci/run` does). Every benchmark asserts what it
+//! computes before timing it, so a fast wrong answer fails instead of looking good. Heap
+//! allocations per call are counted (`allocation-counter`) and printed beside the timings.
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    missing_docs,
+    reason = "a benchmark fails by panicking and reports on stdout"
+)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use tungsten_model::command::DatasourceAction;
+use tungsten_model::explore::{self, Alphabet, Config, Stop};
+use tungsten_model::ls::Listing;
+use tungsten_model::machine::{self, CctrlOp, Input, Rules};
+use tungsten_model::model::{PolicyMode, State, Topology};
+use tungsten_model::runbook::{self, Verdict};
+
+/// Heap allocations made by `f`, per call, over `n` calls.
+/// (`allocation-counter` installs the counting global allocator: the crate forbids unsafe
+/// code, benches included.)
+fn allocations_per_call(n: u64, mut f: impl FnMut()) -> f64 {
+    let info = allocation_counter::measure(|| {
+        for _ in 0..n {
+            f();
+        }
+    });
+    #[allow(clippy::cast_precision_loss)]
+    let per = info.count_total as f64 / n as f64;
+    per
+}
+
+fn cluster(n: usize) -> (Topology, State) {
+    let names: Vec<String> = (1..=n).map(|i| format!("db{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let topology = Topology::single("alpha", &names).unwrap();
+    let state = State::healthy(&topology);
+    (topology, state)
+}
+
+fn apply(c: &mut Criterion) {
+    let mut group = c.benchmark_group("apply");
+    for n in [3, 5] {
+        let (t, healthy) = cluster(n);
+        let db1 = t.host_id("db1").unwrap();
+        let db2 = t.host_id("db2").unwrap();
+        // Accepted: `datasource db2 offline` in MAINTENANCE (no reaction undoes it).
+        let maintenance = machine::apply(
+            &t,
+            &healthy,
+            &Input::Cctrl {
+                at: db1,
+                op: CctrlOp::SetPolicy(PolicyMode::Maintenance),
+            },
+        )
+        .unwrap()
+        .state;
+        let accepted = Input::Cctrl {
+            at: db1,
+            op: CctrlOp::Datasource(db2, DatasourceAction::Offline),
+        };
+        // Refused: `datasource db2 welcome` on a datasource that is not shunned.
+        let refused = Input::Cctrl {
+            at: db1,
+            op: CctrlOp::Datasource(db2, DatasourceAction::Welcome),
+        };
+        let rules = Rules::default();
+        let next = machine::step(&t, &maintenance, &accepted, &rules, &mut ()).unwrap();
+        assert_ne!(next, maintenance);
+        assert!(machine::step(&t, &maintenance, &refused, &rules, &mut ()).is_err());
+        let step_allocs = allocations_per_call(1000, || {
+            let _ = black_box(machine::step(&t, &maintenance, &accepted, &rules, &mut ()));
+        });
+        let refused_allocs = allocations_per_call(1000, || {
+            let _ = black_box(machine::step(&t, &maintenance, &refused, &rules, &mut ()));
+        });
+        println!(
+            "apply/{n} nodes: heap allocations per call: step accepted {step_allocs:.1}, step refused {refused_allocs:.1}"
+        );
+        group.bench_with_input(BenchmarkId::new("step accepted", n), &n, |b, _| {
+            b.iter(|| machine::step(&t, black_box(&maintenance), &accepted, &rules, &mut ()));
+        });
+        group.bench_with_input(BenchmarkId::new("step refused", n), &n, |b, _| {
+            b.iter(|| machine::step(&t, black_box(&maintenance), &refused, &rules, &mut ()));
+        });
+        group.bench_with_input(BenchmarkId::new("apply with effects", n), &n, |b, _| {
+            b.iter(|| machine::apply(&t, black_box(&maintenance), &accepted));
+        });
+    }
+    group.finish();
+}
+
+fn listing(c: &mut Criterion) {
+    let text = include_str!("../tests/fixtures/ls/seed004_failsafe.txt");
+    let parsed: Listing = text.parse().unwrap();
+    let rendered = parsed.to_string();
+    assert_eq!(rendered.parse::<Listing>().unwrap(), parsed);
+    let mut group = c.benchmark_group("ls");
+    group.bench_function("parse seed 004", |b| {
+        b.iter(|| black_box(text).parse::<Listing>());
+    });
+    group.bench_function("render seed 004", |b| {
+        b.iter(|| black_box(&parsed).to_string());
+    });
+    group.finish();
+}
+
+fn validation(c: &mut Criterion) {
+    let text = include_str!("../tests/fixtures/runbooks/seed000_reset_east.txt");
+    let book: runbook::Runbook = text.parse().unwrap();
+    let mut no_files = |path: &str| Err(format!("no file `{path}`"));
+    let start = runbook::start(&book, &[], &mut no_files).unwrap();
+    let report = runbook::validate(&start, &book, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Valid);
+    c.bench_function("validate seed 000 runbook", |b| {
+        b.iter(|| runbook::validate(black_box(&start), &book, runbook::Options::default()));
+    });
+}
+
+fn exploration(c: &mut Criterion) {
+    let (t, s) = cluster(3);
+    let mut group = c.benchmark_group("explore");
+    group.sample_size(10);
+    for threads in [1, 2] {
+        let config = Config {
+            depth: 3,
+            alphabet: Alphabet::CCTRL_AND_FAULTS,
+            threads,
+            ..Config::default()
+        };
+        let first = explore::explore(&t, &s, &config, |_| {});
+        assert_eq!(first.stop, Stop::Depth);
+        assert!(first.counterexample.is_none());
+        // Rates from a timed run of their own, for the README table.
+        let began = Instant::now();
+        let e = explore::explore(&t, &s, &config, |_| {});
+        let secs = began.elapsed().as_secs_f64();
+        #[allow(clippy::cast_precision_loss)]
+        let (tps, sps) = (e.transitions as f64 / secs, e.states as f64 / secs);
+        println!(
+            "explore/{threads} thread(s), 3 nodes, depth 3: {} states, {} transitions, {tps:.0} transitions/s, {sps:.0} states/s, {:.1} seen-set bytes/state",
+            e.states,
+            e.transitions,
+            e.seen_bytes_per_state()
+        );
+        group.bench_with_input(
+            BenchmarkId::new("3 nodes depth 3, threads", threads),
+            &threads,
+            |b, _| b.iter(|| explore::explore(&t, black_box(&s), &config, |_| {})),
+        );
+    }
+    group.finish();
+}
+
+/// The same exploration through stateright's BFS checker, one thread, and the ratio of its
+/// time to the explorer's.
+fn stateright_bfs(c: &mut Criterion) {
+    use stateright::{Checker, Model};
+    use tungsten_model::checker::TungstenModel;
+    let (t, s) = cluster(3);
+    let config = Config {
+        depth: 3,
+        alphabet: Alphabet::CCTRL_AND_FAULTS,
+        threads: 1,
+        ..Config::default()
+    };
+    let ours = explore::explore(&t, &s, &config, |_| {});
+    let model = TungstenModel::new(t.clone(), s, &config);
+    // stateright counts the initial state as depth 1.
+    let run = || {
+        model
+            .clone()
+            .checker()
+            .target_max_depth(config.depth + 1)
+            .spawn_bfs()
+            .join()
+    };
+    let checker = run();
+    checker.assert_properties();
+    assert_eq!(checker.unique_state_count() as u64, ours.states);
+    let began = Instant::now();
+    let _ = run();
+    let theirs = began.elapsed().as_secs_f64();
+    let began = Instant::now();
+    let _ = explore::explore(&t, &s, &config, |_| {});
+    let mine = began.elapsed().as_secs_f64();
+    println!(
+        "stateright BFS, 1 thread, same model and depth: {} unique states in {theirs:.3} s; the explorer: {mine:.3} s ({:.2}x faster)",
+        checker.unique_state_count(),
+        theirs / mine
+    );
+    let mut group = c.benchmark_group("stateright");
+    group.sample_size(10);
+    group.bench_function("bfs 3 nodes depth 3, 1 thread", |b| b.iter(run));
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    apply,
+    listing,
+    validation,
+    exploration,
+    stateright_bfs
+);
+criterion_main!(benches);

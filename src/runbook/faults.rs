@@ -1,0 +1,220 @@
+//! A plan under faults: the runbook run again with every single fault injected at every step
+//! boundary, to find where a crash, a stopped process or a cut-off host would make the plan
+//! unsafe or impossible.
+//!
+//! The faults tried are, for every host: a crash; each of its processes (manager, replicator,
+//! connector, dataserver) stopping; and the host cut off from all the others. Each is injected
+//! before each step and after the last. A pair (boundary, fault) is reported when, with it,
+//! an invariant breaks (the fault's own consequences included), a later step is refused, or
+//! a goal the plain run meets is missed. Faults refused where they land (a crash of a host
+//! already down) are counted as not applicable.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::fault::{Fault, Process, Split};
+use crate::machine::{Finding, Input};
+use crate::model::Topology;
+
+use super::validate::{Injection, validate_injected};
+use super::{Options, Report, RunStatus, Runbook, Start, Verdict};
+
+/// What one injected fault did to the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Consequence {
+    /// An invariant broke (named), at the fault itself or at the step given.
+    Breaks {
+        /// The step (1-based) after which it broke; `None` when the fault itself broke it.
+        step: Option<usize>,
+        /// The invariant break, in words.
+        what: String,
+    },
+    /// A later step was refused: the rest of the plan cannot run as written.
+    Blocks {
+        /// The refused step (1-based).
+        step: usize,
+        /// Why, as the report gives it.
+        reason: String,
+    },
+    /// Every step ran but a goal the plain run meets is not met.
+    MissesGoal {
+        /// The goal, as written.
+        goal: String,
+    },
+}
+
+/// One (boundary, fault) pair that hurts the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FaultCase {
+    /// The fault was injected before this step (1-based); one past the last step means after
+    /// the last.
+    pub before_step: usize,
+    /// The fault, in words.
+    pub fault: String,
+    /// What it did.
+    pub consequence: Consequence,
+}
+
+/// The result of running a plan under every single fault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FaultReport {
+    /// The verdict of the plan without faults.
+    pub verdict: Verdict,
+    /// Steps in the plan.
+    pub steps: usize,
+    /// (boundary, fault) pairs tried.
+    pub tried: usize,
+    /// Of those, faults refused where they land (nothing to try).
+    pub not_applicable: usize,
+    /// The pairs that break an invariant, block the plan or miss a goal.
+    pub cases: Vec<FaultCase>,
+}
+
+/// The single faults tried at each boundary, for `topology`.
+#[must_use]
+pub fn single_faults(topology: &Topology) -> Vec<Fault> {
+    let mut faults = Vec::new();
+    for h in topology.host_ids() {
+        faults.push(Fault::HostCrash(h));
+        for p in [
+            Process::Manager,
+            Process::Replicator,
+            Process::Connector,
+            Process::DataServer,
+        ] {
+            faults.push(Fault::Stop(h, p));
+        }
+        if topology.hosts().len() > 1 {
+            faults.push(Fault::Partition(Split::new(&[&[], &[h]])));
+        }
+    }
+    faults
+}
+
+/// Run `runbook` from `start` with every fault of [`single_faults`] injected at every step
+/// boundary, and report the pairs that hurt it.
+#[must_use]
+pub fn under_faults(start: &Start, runbook: &Runbook, options: Options) -> FaultReport {
+    let topology = &start.topology;
+    let plain = super::validate(start, runbook, options);
+    let steps = plain.steps.len();
+    let faults = single_faults(topology);
+    let mut report = FaultReport {
+        verdict: plain.verdict,
+        steps,
+        tried: 0,
+        not_applicable: 0,
+        cases: Vec::new(),
+    };
+    for before in 0..=steps {
+        for &fault in &faults {
+            report.tried += 1;
+            let injection = Injection {
+                before,
+                input: Input::Fault(fault),
+            };
+            let Some((run, findings)) = validate_injected(start, runbook, options, injection)
+            else {
+                report.not_applicable += 1;
+                continue;
+            };
+            if let Some(consequence) = judge(topology, &plain, &run, &findings, before) {
+                report.cases.push(FaultCase {
+                    before_step: before + 1,
+                    fault: fault.render(topology),
+                    consequence,
+                });
+            }
+        }
+    }
+    report
+}
+
+/// What the faulted run shows that the plain run does not.
+fn judge(
+    topology: &Topology,
+    plain: &Report,
+    run: &Report,
+    injected: &[Finding],
+    before: usize,
+) -> Option<Consequence> {
+    if let Some(Finding::Invariant(v)) =
+        injected.iter().find(|f| matches!(f, Finding::Invariant(_)))
+    {
+        return Some(Consequence::Breaks {
+            step: None,
+            what: v.describe(topology),
+        });
+    }
+    for (i, (step, plain_step)) in run.steps.iter().zip(&plain.steps).enumerate().skip(before) {
+        if let Some(f) = step.findings.iter().find(|f| f.kind == "invariant") {
+            return Some(Consequence::Breaks {
+                step: Some(i + 1),
+                what: f.text.clone(),
+            });
+        }
+        let refused = |s: &super::StepReport| {
+            s.runs.iter().find_map(|r| match &r.status {
+                RunStatus::Rejected { reason, .. } => Some(reason.clone()),
+                _ => None,
+            })
+        };
+        if let (Some(reason), None) = (refused(step), refused(plain_step)) {
+            return Some(Consequence::Blocks {
+                step: i + 1,
+                reason,
+            });
+        }
+    }
+    run.goals
+        .iter()
+        .zip(&plain.goals)
+        .find(|(g, p)| !g.met && p.met)
+        .map(|(g, _)| Consequence::MissesGoal {
+            goal: g.goal.to_string(),
+        })
+}
+
+impl fmt::Display for FaultReport {
+    /// One line per hurtful pair, then the counts.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for case in &self.cases {
+            let at = if case.before_step > self.steps {
+                "after the last step".to_owned()
+            } else {
+                format!("before step {}", case.before_step)
+            };
+            match &case.consequence {
+                Consequence::Breaks { step: None, what } => {
+                    writeln!(f, "{at}, {}: breaks {what}", case.fault)?;
+                }
+                Consequence::Breaks {
+                    step: Some(s),
+                    what,
+                } => writeln!(f, "{at}, {}: step {s} breaks {what}", case.fault)?,
+                Consequence::Blocks { step, reason } => {
+                    writeln!(f, "{at}, {}: step {step} is refused: {reason}", case.fault)?;
+                }
+                Consequence::MissesGoal { goal } => {
+                    writeln!(f, "{at}, {}: the goal `{goal}` is not met", case.fault)?;
+                }
+            }
+        }
+        let breaks = self
+            .cases
+            .iter()
+            .filter(|c| matches!(c.consequence, Consequence::Breaks { .. }))
+            .count();
+        write!(
+            f,
+            "{} step(s), {} (boundary, fault) pairs tried, {} not applicable: {} break an invariant, {} block or miss a goal",
+            self.steps,
+            self.tried,
+            self.not_applicable,
+            breaks,
+            self.cases.len() - breaks
+        )
+    }
+}
