@@ -409,12 +409,7 @@ fn recover_all(
 ) -> Result<(), Refusal> {
     let mut recovered = 0;
     let mut first_refusal = None;
-    for d in ctx
-        .topology
-        .datasources_of(s.service)
-        .collect::<HostSet>()
-        .iter()
-    {
+    for d in ctx.topology.datasource_set(s.service).iter() {
         if !matches!(
             view.entry(d).state,
             DsState::Shunned(_) | DsState::Failed(_)

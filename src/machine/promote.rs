@@ -8,7 +8,7 @@ use super::context::Ctx;
 use super::effect::Effect;
 use super::rejection::{Ineligible, Refusal};
 use crate::model::{
-    DataSourceRole, DsState, HostId, HostSet, ManagerView, ReplicatorRole, ServiceId, ShunCause,
+    DataSourceRole, DsState, HostId, ManagerView, ReplicatorRole, ServiceId, ShunCause,
 };
 
 impl Ctx<'_, '_> {
@@ -106,12 +106,7 @@ impl Ctx<'_, '_> {
         }
         // Only the new master may extract: every other master replicator the group reaches
         // goes offline, and every other failed master is shunned as failed over.
-        for d in self
-            .topology
-            .datasources_of(service)
-            .collect::<HostSet>()
-            .iter()
-        {
+        for d in self.topology.datasource_set(service).iter() {
             if d == new || Some(d) == failed {
                 continue;
             }
@@ -135,12 +130,7 @@ impl Ctx<'_, '_> {
             let _ = self.replicator_online(new);
         }
         self.emit(Effect::NewMaster { host: new });
-        for d in self
-            .topology
-            .datasources_of(service)
-            .collect::<HostSet>()
-            .iter()
-        {
+        for d in self.topology.datasource_set(service).iter() {
             if d == new || Some(d) == failed {
                 continue;
             }

@@ -139,12 +139,7 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
                 majority: u8::try_from(total / 2 + 1).unwrap_or(u8::MAX),
                 witnesses: u8::try_from(witnesses).unwrap_or(u8::MAX),
             });
-            for d in ctx
-                .topology
-                .datasources_of(service)
-                .collect::<HostSet>()
-                .iter()
-            {
+            for d in ctx.topology.datasource_set(service).iter() {
                 ctx.set_state(view, d, DsState::Shunned(ShunCause::Failsafe));
                 if ctx.state.reachable(rep, d) && ctx.host(d).replicator.is_online() {
                     let _ = ctx.replicator_offline(d);
@@ -180,12 +175,7 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 /// datasource provisioned as a slave while its manager was stopped, the manager restarted with
 /// a stale view holding it as the ONLINE master.
 fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
-    for d in ctx
-        .topology
-        .datasources_of(service)
-        .collect::<HostSet>()
-        .iter()
-    {
+    for d in ctx.topology.datasource_set(service).iter() {
         let r = ctx.host(d).replicator;
         if !(r.is_online() && ctx.state.reachable(rep, d)) {
             continue;
@@ -217,12 +207,7 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
 /// Fault detection and fencing (AUTOMATIC, MANUAL).
 fn detect(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep: HostId) {
     let options = ctx.topology.options();
-    for d in ctx
-        .topology
-        .datasources_of(service)
-        .collect::<HostSet>()
-        .iter()
-    {
+    for d in ctx.topology.datasource_set(service).iter() {
         let entry = view.entry(d);
         if !matches!(entry.state, DsState::Online | DsState::Offline) {
             continue;
@@ -283,12 +268,7 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
         }
     }
     let master = ctx.online_master(view, service, None);
-    for d in ctx
-        .topology
-        .datasources_of(service)
-        .collect::<HostSet>()
-        .iter()
-    {
+    for d in ctx.topology.datasource_set(service).iter() {
         let entry = view.entry(d);
         if !ctx.healthy(rep, d) {
             continue;
@@ -365,12 +345,7 @@ fn replicator_fenced(ctx: &Ctx<'_, '_>, d: HostId, fencing: bool) -> bool {
 /// failover in the meantime had repointed as a slave of the new master.
 fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
     let master = ctx.online_master(view, service, None);
-    for d in ctx
-        .topology
-        .datasources_of(service)
-        .collect::<HostSet>()
-        .iter()
-    {
+    for d in ctx.topology.datasource_set(service).iter() {
         let entry = view.entry(d);
         let in_service = matches!(entry.state, DsState::Online | DsState::Offline);
         let managed = ctx.state.reachable(rep, d) && ctx.host(d).manager;

@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::ids::{HostId, MAX_HOSTS, MAX_SERVICES, ReasonId, ServiceId};
+use super::ids::{HostId, HostSet, MAX_HOSTS, MAX_SERVICES, ReasonId, ServiceId};
 use super::{HostName, ReasonText, ServiceName};
 
 /// The cluster install root every host has by default (`/opt/continuent`).
@@ -329,6 +329,13 @@ impl Topology {
     pub fn datasources_of(&self, service: ServiceId) -> impl Iterator<Item = HostId> + '_ {
         self.hosts_of(service)
             .filter(move |&h| self.host(h).is_datasource())
+    }
+
+    /// The datasources of `service` as a set: iterating it borrows nothing, so a transition
+    /// can change the state while it walks them (in topology order, as ids are).
+    #[must_use]
+    pub fn datasource_set(&self, service: ServiceId) -> HostSet {
+        self.datasources_of(service).collect()
     }
 
     /// Where the installs live.
