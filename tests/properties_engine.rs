@@ -8,6 +8,7 @@
 )]
 
 use proptest::prelude::*;
+use tungsten_model::ls;
 use tungsten_model::machine::{self, Input, Rules, invariant};
 use tungsten_model::model::{State, Topology};
 use tungsten_model::runbook;
@@ -188,7 +189,17 @@ proptest! {
         }
         for rb in written {
             let report = runbook::validate(&start, &rb, runbook::Options::default());
-            prop_assert_eq!(report.verdict, runbook::Verdict::Valid, "{}\n{}", rb, report);
+            if report.verdict != runbook::Verdict::Valid {
+                // Say where the procedure was written, as the listing its author would read.
+                let (t, s) = (&start.topology, &start.state);
+                let listing = t
+                    .host_ids()
+                    .next()
+                    .and_then(|h| ls::default_viewer(t, s, t.host(h).service))
+                    .map(|v| ls::project(t, s, v, None).to_string())
+                    .unwrap_or_default();
+                prop_assert!(false, "{}\n{}\nwritten from:\n{}", rb, report, listing);
+            }
         }
     }
 }

@@ -348,6 +348,76 @@ fn last_man_standing_is_valid_where_it_is_written() {
     assert!(runbook::last_man_standing(&healthy, "alpha").is_err());
 }
 
+/// Found by `procedures_are_valid_where_they_can_be_written`: a forced welcome left the lost
+/// master OFFLINE (in service) in the survivor's view, so the survivor's replicator was
+/// refused as a second extractor. The procedure now shuns that master first.
+#[test]
+fn last_man_standing_shuns_a_lost_master_still_held_in_service() {
+    use tungsten_model::fault::Fault::HostCrash;
+    let (healthy, [db1, db2, _]) = healthy();
+    let mut lost = after(&healthy, &[HostCrash(db2), HostCrash(db1)]);
+    cctrl(&mut lost, "db3", "set force true");
+    cctrl(&mut lost, "db3", "datasource db1 welcome");
+    let rb = runbook::last_man_standing(&lost, "alpha").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! assume down db1 db2
+    #! goal master db3, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > set force true
+    [LOGICAL] /alpha > datasource db1 shun
+    [LOGICAL] /alpha > datasource db3 welcome
+    [LOGICAL] /alpha > datasource db3 master
+    [LOGICAL] /alpha > replicator db3 master
+    [LOGICAL] /alpha > datasource db3 online
+    [LOGICAL] /alpha > replicator db3 online
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    procedure_is_valid(&lost, &rb);
+}
+
+/// Found by the same property: a stopped connector keeps its ONLINE flag but routes nothing,
+/// so the procedure must bring the running (OFFLINE) connector online.
+#[test]
+fn last_man_standing_routes_through_a_running_connector() {
+    use tungsten_model::fault::{
+        Fault::{HostCrash, Stop},
+        Process::Connector,
+    };
+    use tungsten_model::model::{State, Topology};
+    let topology = Topology::single("alpha", &["db1", "db2", "db3", "db4", "db5"]).unwrap();
+    let state = State::healthy(&topology);
+    let mut healthy = Start {
+        topology,
+        state,
+        assumptions: Vec::new(),
+    };
+    cctrl(&mut healthy, "db1", "router db3 offline");
+    let [db1, db2, db4, db5] =
+        ["db1", "db2", "db4", "db5"].map(|h| healthy.topology.host_id(h).unwrap());
+    let lost = after(
+        &healthy,
+        &[
+            Stop(db5, Connector),
+            HostCrash(db1),
+            HostCrash(db2),
+            HostCrash(db4),
+        ],
+    );
+    let rb = runbook::last_man_standing(&lost, "alpha").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! assume down db1 db2 db4
+    #! goal master db3, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > set force true
+    [LOGICAL] /alpha > datasource db3 welcome
+    [LOGICAL] /alpha > datasource db3 online
+    [LOGICAL] /alpha > replicator db3 online
+    [LOGICAL] /alpha > router * online
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    procedure_is_valid(&lost, &rb);
+}
+
 #[test]
 fn recover_replica_is_valid_where_it_is_written() {
     use tungsten_model::fault::{Fault, Process::DataServer};

@@ -27,9 +27,6 @@ impl Ctx<'_, '_> {
         })
     }
 
-    /// A datasource that `h`'s managers still hold as a master (not shunned, not failed) but
-    /// cannot reach: it may be extracting on the far side of a partition, so no new master
-    /// may start extracting until it is shunned or failed (**modelling decision**).
     /// An online replicator (other than `h`'s) replicating from `h`.
     pub(crate) fn slave_of(&self, h: HostId) -> Option<HostId> {
         self.topology.host_ids().find(|&d| {
@@ -38,6 +35,9 @@ impl Ctx<'_, '_> {
         })
     }
 
+    /// A datasource that `h`'s managers still hold as a master (not shunned, not failed) but
+    /// cannot reach: it may be extracting on the far side of a partition, so no new master
+    /// may start extracting until it is shunned or failed (**modelling decision**).
     pub(crate) fn hidden_master(&self, h: HostId) -> Option<HostId> {
         let service = self.service_of(h);
         let view = self.view_of(self.group(service, h))?;

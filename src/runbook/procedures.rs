@@ -103,6 +103,19 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
     let prompt = format!("[LOGICAL] /{service} >");
     let _ = writeln!(text, "{prompt} set policy maintenance");
     let _ = writeln!(text, "{prompt} set force true");
+    // A master the managers still hold in service but cannot reach would block the survivor
+    // from extracting (it may be extracting beyond a partition): shun it first, which is the
+    // operator's statement that it is down (`#! assume down` above says so).
+    for d in t.datasources_of(svc) {
+        let e = s.view(viewer).entry(d);
+        if d != survivor
+            && !s.reachable(viewer, d)
+            && e.role == DataSourceRole::Master
+            && matches!(e.state, DsState::Online | DsState::Offline)
+        {
+            let _ = writeln!(text, "{prompt} datasource {} shun", t.host_name(d));
+        }
+    }
     let entry = s.view(viewer).entry(survivor);
     if matches!(entry.state, DsState::Shunned(_)) {
         let _ = writeln!(text, "{prompt} datasource {x} welcome");
@@ -127,12 +140,21 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
         .hosts_of(svc)
         .filter(|&c| t.host(c).connector && s.reachable(survivor, c))
         .collect();
-    if !connectors.iter().any(|&c| s.host(c).connector.running)
+    // The connectors that run once the plan has started one where none runs; `router *
+    // online` is needed when none of them routes (a stopped connector's ONLINE flag routes
+    // nothing, which is how the property found this).
+    let mut running: Vec<HostId> = connectors
+        .iter()
+        .copied()
+        .filter(|&c| s.host(c).connector.running)
+        .collect();
+    if running.is_empty()
         && let Some(&c) = connectors.first()
     {
         let _ = writeln!(text, "shell {}> connector start", t.host_name(c));
+        running.push(c);
     }
-    if !connectors.iter().any(|&c| s.host(c).connector.online) && !connectors.is_empty() {
+    if !running.is_empty() && !running.iter().any(|&c| s.host(c).connector.online) {
         let _ = writeln!(text, "{prompt} router * online");
     }
     let _ = writeln!(text, "{prompt} set policy automatic");
