@@ -343,3 +343,40 @@ fn a_stale_master_view_retires_its_online_slave_replicator() {
     assert_eq!((db4.role, db4.is_online()), (ReplicatorRole::Slave, false));
     c.fault(Fault::Write(c.id("db4"))).unwrap();
 }
+
+/// Found by the `apply_sequence` fuzzer. Every manager of the old master's side is stopped, so
+/// when the network splits nothing failsafe-shuns db1, which keeps extracting; db4's manager,
+/// restarted with quorum from the hosts it reaches, fails over to db4. Both replicators
+/// extract, in plain Tungsten behaviour. Once the network heals no manager runs that could
+/// retire either (`single-extractor` is scoped to what a primary partition oversees); neither
+/// is writable, and the first manager to start with quorum retires the stray.
+#[test]
+fn two_extractors_after_a_heal_with_no_manager_running_are_retired_by_the_next_manager() {
+    use tungsten_model::model::ReplicatorRole::Master;
+    let mut c = five();
+    let [db1, db3, db4, db5] = ["db1", "db3", "db4", "db5"].map(|h| c.id(h));
+    c.shell("db2", "stopall").unwrap();
+    c.fault(Fault::Stop(db4, Process::Manager)).unwrap();
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Stop(db3, Process::Manager)).unwrap();
+    c.fault(Fault::Stop(db1, Process::Manager)).unwrap();
+    c.partition(&[&["db1"], &["db2"], &["db3", "db4", "db5"]])
+        .unwrap();
+    c.fault(Fault::Stop(db5, Process::Manager)).unwrap();
+    c.fault(Fault::Start(db4, Process::Manager)).unwrap();
+    c.fault(Fault::Stop(db4, Process::Manager)).unwrap();
+    c.fault(Fault::Heal).unwrap();
+    let extracting = |c: &Cluster, h| {
+        let r = c.s.host(h).replicator;
+        r.is_online() && r.role == Master
+    };
+    assert!(extracting(&c, db1) && extracting(&c, db4));
+    // db3's manager starts with quorum and its own view, which still holds db1 as master:
+    // it retires db4's extractor.
+    c.fault(Fault::Start(db3, Process::Manager)).unwrap();
+    assert_eq!(
+        [db1, db4].map(|h| extracting(&c, h)),
+        [true, false],
+        "the manager that starts retires the extractor its view does not hold as master"
+    );
+}
