@@ -196,12 +196,7 @@ fn step_ending_in_backslash_at_end_of_file_reads_back() {
 /// away from extracting (the explorer found the same by `replicator db1 slave db3`).
 #[test]
 fn master_replicator_made_an_applier_then_written() {
-    let data = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fuzz_regressions/apply_sequence/master_replicator_made_an_applier_then_written"
-    ))
-    .unwrap();
-    fuzzing::apply_sequence(&data).unwrap();
+    apply_sequence_regression("master_replicator_made_an_applier_then_written");
 }
 
 /// Found by replaying the `parse_ls` corpus in a debug build: a latency written as a long run
@@ -245,12 +240,9 @@ fn prose_shaped_like_a_step_ending_in_backslash_reads_back() {
 /// they do not hold as the master, and so do `trepctl online` and `replicator <ds> online`.
 #[test]
 fn stale_manager_restart_brings_a_slave_replicator_online_on_the_master() {
-    let data = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fuzz_regressions/apply_sequence/stale_manager_restart_brings_a_slave_replicator_online_on_the_master"
-    ))
-    .unwrap();
-    fuzzing::apply_sequence(&data).unwrap();
+    apply_sequence_regression(
+        "stale_manager_restart_brings_a_slave_replicator_online_on_the_master",
+    );
 }
 
 /// Found by `apply_sequence` (`replication-source`): db5, beyond a partition, was brought
@@ -261,12 +253,7 @@ fn stale_manager_restart_brings_a_slave_replicator_online_on_the_master() {
 /// through the replicator it changes.
 #[test]
 fn setrole_loops_a_slave_of_a_slave_through_a_down_host() {
-    let data = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fuzz_regressions/apply_sequence/setrole_loops_a_slave_of_a_slave_through_a_down_host"
-    ))
-    .unwrap();
-    fuzzing::apply_sequence(&data).unwrap();
+    apply_sequence_regression("setrole_loops_a_slave_of_a_slave_through_a_down_host");
 }
 
 /// Found by `apply_sequence` (`position-order`) once the stale-manager restart above was fixed:
@@ -278,10 +265,29 @@ fn setrole_loops_a_slave_of_a_slave_through_a_down_host() {
 /// ONLINE master (`retire_strays`).
 #[test]
 fn stale_master_view_over_a_slave_provisioned_while_its_manager_was_stopped() {
-    let data = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fuzz_regressions/apply_sequence/stale_master_view_over_a_slave_provisioned_while_its_manager_was_stopped"
-    ))
-    .unwrap();
-    fuzzing::apply_sequence(&data).unwrap();
+    apply_sequence_regression(
+        "stale_master_view_over_a_slave_provisioned_while_its_manager_was_stopped",
+    );
+}
+
+/// Found by `apply_sequence` (`replication-source`) in a composite of two sites: db1, a relay
+/// in east reading from db3 in west, stayed on db3 when a switch in west made db3 a slave of
+/// db4. The chain db1 -> db3 -> db4 reaches west's master through a slave, which Tungsten
+/// allows, but the check took the hop db3 -> db4 as leaving east, the relay's service. Each
+/// hop is now checked against the service of the replicator that takes it.
+#[test]
+fn relay_reading_from_a_remote_slave_after_that_site_switched() {
+    apply_sequence_regression("relay_reading_from_a_remote_slave_after_that_site_switched");
+}
+
+/// Replay one saved `apply_sequence` input through the fuzz target's checks.
+fn apply_sequence_regression(name: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(REGRESSIONS)
+        .join("apply_sequence")
+        .join(name);
+    let data = std::fs::read(&path).unwrap();
+    if let Err(failure) = fuzzing::apply_sequence(&data) {
+        panic!("{}: {failure}", path.display());
+    }
 }

@@ -46,13 +46,14 @@ pub enum Invariant {
     /// the first manager to gain quorum over both retires the stray.
     SingleExtractor,
     /// `replication-source`: every online slave (or relay) replicator replicates from another
-    /// datasource, never from itself, and following sources from it reaches, without looping
-    /// and (for a slave) within its service, a master-role replicator that no failover has
-    /// replaced: not `SHUNNED(FAILED-OVER-TO-..)` (nor `SUPERSEDED`) in the view of the
-    /// managers reaching the slave. Slaves serve THL,
-    /// so a chain through another slave is legitimate in Tungsten (a slave left pointing at a
-    /// demoted master still receives the new master's events through it); a loop, or a chain
-    /// that ends nowhere, is not.
+    /// datasource, never from itself, and following sources from it reaches, without looping,
+    /// a master-role replicator that no failover has replaced: not `SHUNNED(FAILED-OVER-TO-..)`
+    /// (nor `SUPERSEDED`) in the view of that master's managers reaching the slave. Each
+    /// slave hop stays within the service of the slave that takes it; only a relay reads
+    /// from another site. Slaves serve THL, so a chain through another slave is legitimate in
+    /// Tungsten (a slave left pointing at a demoted master still receives the new master's
+    /// events through it, and so does a relay reading from a remote slave); a loop, or a
+    /// chain that ends nowhere, is not.
     ReplicationSource,
     /// `position-order`: every online slave holds only events its master has: its position is
     /// in its master's history.
@@ -291,13 +292,15 @@ fn source_chain_from(
     h: HostId,
     first: Option<HostId>,
 ) -> Result<(), HostSet> {
-    let service = topology.host(h).service;
-    let view = topology
-        .hosts_of(service)
-        .find(|&m| {
-            topology.host(m).has_manager() && state.manager_running(m) && state.reachable(h, m)
-        })
-        .map(|m| state.view(m));
+    // The view of `service`'s managers that `h` reaches, if any run.
+    let view_of = |service: ServiceId| {
+        topology
+            .hosts_of(service)
+            .find(|&m| {
+                topology.host(m).has_manager() && state.manager_running(m) && state.reachable(h, m)
+            })
+            .map(|m| state.view(m))
+    };
     let mut visited = HostSet::of([h]);
     let mut current = h;
     let mut hop = first;
@@ -306,7 +309,12 @@ fn source_chain_from(
         let Some(next) = hop else {
             return Err(visited);
         };
-        let leaves = r.role != ReplicatorRole::Relay && topology.host(next).service != service;
+        // A relay reads from another site; every other hop stays within the service of the
+        // replicator that takes it (the `apply_sequence` fuzzer found a relay reading from a
+        // remote slave, once that site's switch demoted its source, wrongly counted as leaving
+        // the relay's own service on the next hop).
+        let leaves = r.role != ReplicatorRole::Relay
+            && topology.host(next).service != topology.host(current).service;
         if visited.contains(next) || !topology.host(next).is_datasource() || leaves {
             visited.insert(next);
             return Err(visited);
@@ -314,7 +322,8 @@ fn source_chain_from(
         visited.insert(next);
         let source = state.host(next).replicator;
         if source.role == ReplicatorRole::Master {
-            let the_master = view.is_none_or(|v| is_service_master(v, next));
+            let the_master =
+                view_of(topology.host(next).service).is_none_or(|v| is_service_master(v, next));
             return if the_master { Ok(()) } else { Err(visited) };
         }
         if !source.role.applies() {
