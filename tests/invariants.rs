@@ -8,9 +8,9 @@
 )]
 
 use tungsten_model::command::CctrlCommand;
-use tungsten_model::fault::Fault;
+use tungsten_model::fault::{Fault, Process};
 use tungsten_model::machine::{self, Input, Invariant, Rules, invariant};
-use tungsten_model::model::{State, Topology};
+use tungsten_model::model::{HostSet, State, Topology};
 
 enum Step {
     Cctrl(&'static str),
@@ -20,6 +20,13 @@ enum Step {
 /// Run `steps` from a healthy three-node cluster under `rules`: the first refusal's rule, or
 /// the invariant broken at the end.
 fn run(rules: Rules, steps: &[Step]) -> Result<Option<Invariant>, &'static str> {
+    let (t, s) = after(rules, steps)?;
+    Ok(invariant::check(&t, &s).map(|v| v.invariant))
+}
+
+/// The topology and the state after `steps` from a healthy three-node cluster under `rules`,
+/// or the first refusal's rule.
+fn after(rules: Rules, steps: &[Step]) -> Result<(Topology, State), &'static str> {
     let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
     let mut s = State::healthy(&t);
     for step in steps {
@@ -35,7 +42,7 @@ fn run(rules: Rules, steps: &[Step]) -> Result<Option<Invariant>, &'static str> 
             .map_err(|r| r.refusal.rule())?
             .state;
     }
-    Ok(invariant::check(&t, &s).map(|v| v.invariant))
+    Ok((t, s))
 }
 
 fn without(rule: impl Fn(&mut Rules)) -> (Rules, Rules) {
@@ -99,4 +106,50 @@ fn position_order_fires_without_the_lineage_rule() {
     let (guarded, bare) = without(|r| r.lineage = false);
     assert_eq!(run(guarded, &steps), Err("invariant-guard"));
     assert_eq!(run(bare, &steps), Ok(Some(Invariant::PositionOrder)));
+}
+
+/// `check_all` lists every break once: three extractors that reach each other are one
+/// `single-extractor` break naming all three, and `check` returns the first of the list.
+#[test]
+fn check_all_reports_three_extractors_as_one_break() {
+    let steps = [
+        Step::Cctrl("set policy maintenance"),
+        Step::Cctrl("replicator db2 offline"),
+        Step::Cctrl("replicator db2 master"),
+        Step::Cctrl("replicator db2 online"),
+        Step::Cctrl("replicator db3 offline"),
+        Step::Cctrl("replicator db3 master"),
+        Step::Cctrl("replicator db3 online"),
+    ];
+    let (_, bare) = without(|r| r.single_extractor = false);
+    let (t, s) = after(bare, &steps).unwrap();
+    let all = invariant::check_all(&t, &s);
+    let extractors: Vec<_> = all
+        .iter()
+        .filter(|v| v.invariant == Invariant::SingleExtractor)
+        .collect();
+    assert_eq!(extractors.len(), 1, "{all:?}");
+    assert_eq!(extractors[0].hosts, HostSet::of(t.host_ids()));
+    assert_eq!(invariant::check(&t, &s), all.first().copied());
+}
+
+/// A master is writable only while its host is up with its dataserver running: under
+/// MAINTENANCE the managers still hold db1 as the ONLINE master after its dataserver stops.
+#[test]
+fn a_master_whose_dataserver_stopped_is_not_writable() {
+    let (t, healthy) = after(Rules::default(), &[]).unwrap();
+    let alpha = t.host(t.host_id("db1").unwrap()).service;
+    let all = HostSet::of(t.host_ids());
+    let db1 = HostSet::of([t.host_id("db1").unwrap()]);
+    assert_eq!(invariant::writable_masters(&t, &healthy, alpha, all), db1);
+    let steps = [
+        Step::Cctrl("set policy maintenance"),
+        Step::Fault(|t| Fault::Stop(t.host_id("db1").unwrap(), Process::DataServer)),
+    ];
+    let (t, s) = after(Rules::default(), &steps).unwrap();
+    let held = s
+        .view(t.host_id("db2").unwrap())
+        .entry(t.host_id("db1").unwrap());
+    assert!(held.is_online_master());
+    assert!(invariant::writable_masters(&t, &s, alpha, all).is_empty());
 }

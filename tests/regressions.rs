@@ -380,3 +380,29 @@ fn two_extractors_after_a_heal_with_no_manager_running_are_retired_by_the_next_m
         "the manager that starts retires the extractor its view does not hold as master"
     );
 }
+
+/// While the network is split, an old master beyond the partition (its manager stopped in
+/// MAINTENANCE, so nothing failsafe-shuns it) and the master the majority failed over to once
+/// back in AUTOMATIC both extract: that is no `single-extractor` break, since neither side
+/// reaches the other. (A mutant of the
+/// invariant that ignored reachability survived every other test.)
+#[test]
+fn an_old_master_extracting_beyond_a_partition_is_no_break_while_split() {
+    use tungsten_model::model::ReplicatorRole::Master;
+    let mut c = three();
+    let db3 = c.id("db3");
+    c.cctrl("db1", "switch to db3").unwrap();
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Stop(db3, Process::Manager)).unwrap();
+    c.partition(&[&["db1", "db2"], &["db3"]]).unwrap();
+    c.cctrl("db1", "set policy automatic").unwrap();
+    let extracting: Vec<&str> = ["db1", "db2", "db3"]
+        .into_iter()
+        .filter(|h| {
+            let r = c.s.host(c.id(h)).replicator;
+            r.is_online() && r.role == Master
+        })
+        .collect();
+    assert_eq!(extracting.len(), 2, "{extracting:?}");
+    assert!(extracting.contains(&"db3"));
+}

@@ -333,3 +333,48 @@ fn source_chain_from(
         hop = source.master;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+    use super::{Invariant, check_all};
+    use crate::model::{ReplicatorRole, State, Topology};
+
+    /// East (db1 master, db2 slave) and west (db3 master, db4 slave), healthy.
+    fn two_sites() -> (Topology, State) {
+        let t =
+            Topology::multisite(&[("east", &["db1", "db2"]), ("west", &["db3", "db4"])]).unwrap();
+        let s = State::healthy(&t);
+        (t, s)
+    }
+
+    fn breaks_replication_source(t: &Topology, s: &State) -> bool {
+        check_all(t, s)
+            .iter()
+            .any(|v| v.invariant == Invariant::ReplicationSource)
+    }
+
+    #[test]
+    fn a_slave_reading_from_another_site_breaks_replication_source() {
+        let (t, mut s) = two_sites();
+        assert!(!breaks_replication_source(&t, &s));
+        let (db2, db3) = (t.host_id("db2").unwrap(), t.host_id("db3").unwrap());
+        s.hosts[db2.index()].replicator.master = Some(db3);
+        assert!(breaks_replication_source(&t, &s));
+    }
+
+    #[test]
+    fn a_relay_may_read_from_a_remote_slave() {
+        let (t, mut s) = two_sites();
+        let (db1, db4) = (t.host_id("db1").unwrap(), t.host_id("db4").unwrap());
+        let relay = &mut s.hosts[db1.index()].replicator;
+        relay.role = ReplicatorRole::Relay;
+        relay.master = Some(db4);
+        assert!(
+            !breaks_replication_source(&t, &s),
+            "{:?}",
+            check_all(&t, &s)
+        );
+    }
+}
