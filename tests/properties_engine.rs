@@ -7,19 +7,14 @@
     reason = "a test fails by panicking"
 )]
 
+mod support;
+
 use proptest::prelude::*;
 use tungsten_model::ls;
 use tungsten_model::machine::{self, Input, Rules, invariant};
 use tungsten_model::model::{State, Topology};
 use tungsten_model::runbook;
 use tungsten_model::strategy::{self, Alphabet};
-
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(10_000)
-}
 
 fn three() -> Topology {
     Topology::single("alpha", &["db1", "db2", "db3"]).unwrap()
@@ -52,7 +47,7 @@ fn holds(topology: &Topology, inputs: &[Input], rules: Rules) -> Result<(), Test
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(support::proptest_config("proptest-regressions/properties_engine.txt"))]
 
     #[test]
     fn no_invariant_breaks_without_force_three_nodes(inputs in strategy::sequence(&three(), Alphabet::UNFORCED, 24)) {
@@ -117,7 +112,7 @@ impl machine::Observer for Recorder {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(support::proptest_config("proptest-regressions/properties_engine.txt"))]
 
     /// From any topology the strategies know and any state reachable in it without force,
     /// accepted inputs keep every invariant (partitions included). The starting state is

@@ -1,18 +1,13 @@
 //! Text round trips as properties: `ls` listings and JSON.
 
+mod support;
+
 use proptest::prelude::*;
 use tungsten_model::ls::Listing;
 use tungsten_model::strategy;
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(10_000)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(support::proptest_config("proptest-regressions/properties_text.txt"))]
 
     /// Rendering a listing and reading it back gives the same listing.
     #[test]
@@ -47,7 +42,7 @@ use tungsten_model::model::{State, Topology};
 use tungsten_model::runbook::Runbook;
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(support::proptest_config("proptest-regressions/properties_text.txt"))]
 
     /// cctrl commands print and read back.
     #[test]

@@ -9,6 +9,8 @@
     reason = "a test fails by panicking"
 )]
 
+mod support;
+
 use std::cell::Cell;
 
 use proptest::prelude::*;
@@ -233,13 +235,6 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(10_000)
-}
-
 /// How many kinds of step [`run`] counts: the [`Op`]s, with a crash of the master under
 /// AUTOMATIC (a failover) counted apart.
 const KINDS: usize = 8;
@@ -292,7 +287,9 @@ fn run(ops: &[Op]) -> Result<[usize; KINDS], TestCaseError> {
 /// kind of step, failover by crash included, was applied in some case.
 #[test]
 fn the_engine_agrees_with_a_simple_model_of_who_is_writable() {
-    let mut runner = TestRunner::new(ProptestConfig::with_cases(cases()));
+    let mut runner = TestRunner::new(support::proptest_config(
+        "proptest-regressions/stateful.txt",
+    ));
     let kinds = Cell::new([0usize; KINDS]);
     let result = runner.run(&proptest::collection::vec(op(), 0..40), |ops| {
         let counts = run(&ops)?;

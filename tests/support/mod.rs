@@ -1,6 +1,12 @@
 //! Helpers shared by the integration tests: a small cluster driver over names.
 #![allow(dead_code, reason = "each test file uses a part")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail a test by panicking"
+)]
 
+use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence};
 use tungsten_model::command::{CctrlCommand, HostCommand, TrepctlCommand};
 use tungsten_model::fault::{Fault, Split};
 use tungsten_model::machine::{self, Input, Rules, invariant};
@@ -74,5 +80,19 @@ impl Cluster {
             .collect();
         let refs: Vec<&[HostId]> = ids.iter().map(Vec::as_slice).collect();
         self.fault(Fault::Partition(Split::new(&refs)))
+    }
+}
+
+/// The property tests' configuration: 10 000 cases unless `PROPTEST_CASES` says otherwise,
+/// and past failures kept (and replayed first) in `proptest-regressions/<name>.txt`.
+pub(crate) fn proptest_config(regressions: &'static str) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(10_000);
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(regressions))),
+        ..ProptestConfig::default()
     }
 }
