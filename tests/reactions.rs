@@ -1,0 +1,51 @@
+//! The managers' reactions to a partition and its heal (Continuent docs
+//! *manager-failover-failsafe-shun*): the minority concludes it is in a non-primary partition
+//! and shuns what it sees; once the network heals, the primary partition's view wins, except
+//! that a datasource shunned in the minority stays shunned until recovered.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+mod support;
+
+use support::Cluster;
+use tungsten_model::fault::{Fault, Split};
+use tungsten_model::machine::{self, Input};
+use tungsten_model::model::DsState;
+
+#[test]
+fn the_minority_names_the_majority_it_lacks() {
+    let c = Cluster::new(&["db1", "db2", "db3", "db4", "db5"]);
+    let [db1, db2, db3, db4, db5] = ["db1", "db2", "db3", "db4", "db5"].map(|h| c.id(h));
+    let split = Split::new(&[&[db1, db2], &[db3, db4, db5]]);
+    let outcome = machine::apply(&c.t, &c.s, &Input::Fault(Fault::Partition(split))).unwrap();
+    let said: Vec<String> = outcome.effects.iter().map(|e| e.render(&c.t)).collect();
+    assert!(
+        said.iter().any(|line| line
+            .contains("NON-PRIMARY PARTITION OF 2 MEMBERS OUT OF A REQUIRED MAJORITY SIZE OF 3")),
+        "{said:#?}"
+    );
+}
+
+#[test]
+fn a_datasource_shunned_in_the_minority_stays_shunned_after_the_heal() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db3] = ["db1", "db3"].map(|h| c.id(h));
+    c.partition(&[&["db1", "db2"], &["db3"]]).unwrap();
+    assert!(matches!(
+        c.s.view(db3).entry(db3).state,
+        DsState::Shunned(_)
+    ));
+    c.fault(Fault::Heal).unwrap();
+    for m in ["db1", "db2", "db3"] {
+        let state = c.s.view(c.id(m)).entry(db3).state;
+        assert!(
+            matches!(state, DsState::Shunned(_)),
+            "{m} holds db3 {state:?}"
+        );
+    }
+    // The primary partition's view wins for the rest: db1 is still the ONLINE master.
+    assert!(c.s.view(db3).entry(db1).is_online_master());
+}
