@@ -74,6 +74,18 @@ impl Split {
         self.0
     }
 
+    /// The same split of the first `hosts` hosts, with every later slot (a host the topology
+    /// does not have) put with host 0: what the engine keeps, so that two splits that group a
+    /// topology's hosts alike are one state.
+    #[must_use]
+    pub fn within(&self, hosts: usize) -> Self {
+        let mut labels = self.0;
+        for slot in labels.iter_mut().skip(hosts) {
+            *slot = 0;
+        }
+        Self::from_labels(labels)
+    }
+
     /// Whether this split separates anything among the first `hosts` hosts.
     #[must_use]
     pub fn separates(&self, hosts: usize) -> bool {

@@ -592,6 +592,14 @@ pub fn apply_sequence(data: &[u8]) -> Result<(), Failure> {
                 for finding in &a.findings {
                     let _ = finding.render(&topology);
                 }
+                if !a.state.unused_slots_default(topology.hosts().len()) {
+                    return Err(engine(
+                        step,
+                        &input,
+                        "it changed a slot past the topology's last host".to_owned(),
+                        &trace,
+                    ));
+                }
                 state = a.state;
                 trace.0.push(format!("{input:?}"));
                 forced_partition |= forced_under_partition(&topology, &state);

@@ -1,6 +1,7 @@
 //! The engine's promises as properties, from healthy three- and five-node clusters:
-//! accepted commands and faults never break an invariant, refusals change nothing, and the
-//! transition is deterministic.
+//! accepted commands and faults never break an invariant, refusals change nothing, the
+//! transition is deterministic, and no slot past the topology's last host ever changes (the
+//! explorer's fingerprint and equality skip them).
 #![allow(
     clippy::unwrap_used,
     clippy::panic,
@@ -33,6 +34,11 @@ fn holds(topology: &Topology, inputs: &[Input], rules: Rules) -> Result<(), Test
     for input in inputs {
         if let Ok(outcome) = machine::apply_with(topology, &state, input, &rules) {
             trace.push(format!("{input:?}"));
+            prop_assert!(
+                outcome.state.unused_slots_default(topology.hosts().len()),
+                "a slot past the last host changed after:\n  {}",
+                trace.join("\n  ")
+            );
             if let Some(v) = invariant::check(topology, &outcome.state) {
                 return Err(TestCaseError::fail(format!(
                     "{}\nafter:\n  {}",
@@ -208,6 +214,10 @@ fn holds_from(
     let mut state = *start;
     for input in inputs {
         if let Ok(outcome) = machine::apply_with(topology, &state, input, &rules) {
+            prop_assert!(
+                outcome.state.unused_slots_default(topology.hosts().len()),
+                "a slot past the last host changed by {input:?} from {state:?}"
+            );
             if let Some(v) = invariant::check(topology, &outcome.state) {
                 return Err(TestCaseError::fail(format!(
                     "{} after {input:?} from {state:?}",

@@ -406,3 +406,30 @@ fn an_old_master_extracting_beyond_a_partition_is_no_break_while_split() {
     assert_eq!(extracting.len(), 2, "{extracting:?}");
     assert!(extracting.contains(&"db3"));
 }
+
+/// Found by the property that no slot past the topology's last host changes: a split used to
+/// be stored with labels for hosts a three-node topology does not have. One that moved only
+/// those hosts was accepted as a partition that separated nothing, and two splits grouping
+/// db1..db3 alike were different states.
+#[test]
+fn a_split_only_of_hosts_past_the_topology_separates_nothing() {
+    use tungsten_model::fault::Split;
+    let mut c = three();
+    let nothing = Split::from_labels([0, 0, 0, 1, 1, 1, 1, 1]);
+    assert!(c.fault(Fault::Partition(nothing)).is_err());
+    assert!(!c.s.is_partitioned());
+
+    c.fault(Fault::Partition(Split::from_labels([
+        0, 1, 1, 1, 1, 1, 1, 1,
+    ])))
+    .unwrap();
+    assert!(c.s.is_partitioned());
+    assert!(c.s.unused_slots_default(3));
+    // The same grouping of db1..db3 with the spare slots labelled otherwise is no change.
+    assert!(
+        c.fault(Fault::Partition(Split::from_labels([
+            0, 1, 1, 0, 0, 0, 0, 0
+        ])))
+        .is_err()
+    );
+}

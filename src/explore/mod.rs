@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 pub use alphabet::{Alphabet, Inputs, Typing, dangerous};
-pub use seen::{FingerprintSet, Fingerprinter, fingerprint};
+pub use seen::{FingerprintSet, Fingerprinter, fingerprint, fingerprint_in};
 pub use trace::{Trace, TraceStep};
 
 use crate::machine::{self, Input, Rules, invariant};
@@ -213,7 +213,7 @@ pub fn explore_with(
         let scaled = (u128::from(fp.rotate_left(32)) * threads as u128) >> 64;
         usize::try_from(scaled).unwrap_or(0)
     };
-    let start_fp = fingerprint(start);
+    let start_fp = fingerprint_in(topology, start);
     if let Some(set) = seen.get_mut(shard_of(start_fp)) {
         set.insert(start_fp);
     }
@@ -356,7 +356,7 @@ fn expand_alone(
                 continue;
             };
             accepted += 1;
-            if !seen.insert(fingerprint(&state)) {
+            if !seen.insert(fingerprint_in(topology, &state)) {
                 continue;
             }
             if broken.is_none()
@@ -403,7 +403,7 @@ fn expand(
                     continue;
                 };
                 work.accepted += 1;
-                let fp = fingerprint(&next);
+                let fp = fingerprint_in(topology, &next);
                 let shard = shard_of(fp);
                 if seen.get(shard).is_some_and(|s| s.contains(fp)) {
                     continue;

@@ -37,6 +37,10 @@ pub(crate) fn apply(ctx: &mut Ctx<'_, '_>, fault: Fault) -> Result<(), Refusal> 
             Ok(())
         }
         Fault::Partition(split) => {
+            // Hosts the topology does not have are never reached; keeping their labels would
+            // make splits that group the real hosts alike different states, and a split that
+            // moves only them a partition that separates nothing.
+            let split = split.within(ctx.topology.hosts().len());
             if split.labels() == ctx.state.partition {
                 return Err(Refusal::NoChange {
                     host: None,

@@ -229,6 +229,17 @@ impl ManagerView {
             .unwrap_or_default()
     }
 
+    /// Whether `self` and `other` agree on everything but the entries past the first
+    /// `hosts` (which stay default within one topology; see [`State::hash_used`]).
+    #[must_use]
+    pub fn eq_used(&self, other: &Self, hosts: usize) -> bool {
+        let n = hosts.min(MAX_HOSTS);
+        self.policy == other.policy
+            && self.coordinator == other.coordinator
+            && self.quorum == other.quorum
+            && self.datasources[..n] == other.datasources[..n]
+    }
+
     /// The entry for `host`, to change it.
     pub fn entry_mut(&mut self, host: HostId) -> Option<&mut DsEntry> {
         self.datasources.get_mut(host.index())
@@ -325,6 +336,56 @@ impl State {
             }
         }
         state
+    }
+
+    /// Feed the slots of the first `hosts` hosts to `hasher`: everything the engine can change
+    /// in a deployment of that many hosts. The slots past a topology's last host stay at their
+    /// defaults (the engine never writes them), so within one topology two states are equal
+    /// exactly when they agree on these slots, and hashing them alone is a sound and cheaper
+    /// [`Hash`] for the explorer (3 hosts: 9 of the 64 view entries).
+    pub fn hash_used<H: std::hash::Hasher>(&self, hosts: usize, hasher: &mut H) {
+        use std::hash::Hash;
+        let n = hosts.min(MAX_HOSTS);
+        self.hosts[..n].hash(hasher);
+        self.partition[..n].hash(hasher);
+        for view in &self.views[..n] {
+            view.policy.hash(hasher);
+            view.coordinator.hash(hasher);
+            view.quorum.hash(hasher);
+            view.datasources[..n].hash(hasher);
+        }
+        self.sessions[..n].hash(hasher);
+        self.history.hash(hasher);
+    }
+
+    /// Whether `self` and `other` agree on the slots of the first `hosts` hosts: equality
+    /// within one topology (see [`State::hash_used`]), cheaper than `==` for few hosts.
+    #[must_use]
+    pub fn eq_used(&self, other: &Self, hosts: usize) -> bool {
+        let n = hosts.min(MAX_HOSTS);
+        self.hosts[..n] == other.hosts[..n]
+            && self.partition[..n] == other.partition[..n]
+            && self.views[..n]
+                .iter()
+                .zip(&other.views[..n])
+                .all(|(a, b)| a.eq_used(b, n))
+            && self.sessions[..n] == other.sessions[..n]
+            && self.history == other.history
+    }
+
+    /// Whether every slot past the first `hosts` holds its default: what [`State::hash_used`]
+    /// relies on.
+    #[must_use]
+    pub fn unused_slots_default(&self, hosts: usize) -> bool {
+        let n = hosts.min(MAX_HOSTS);
+        let blank = ManagerView::default();
+        self.hosts[n..].iter().all(|h| *h == HostState::default())
+            && self.partition[n..].iter().all(|&p| p == 0)
+            && self.views[n..].iter().all(|v| *v == blank)
+            && self.views[..n]
+                .iter()
+                .all(|v| v.datasources[n..].iter().all(|e| *e == DsEntry::default()))
+            && self.sessions[n..].iter().all(|s| *s == Session::default())
     }
 
     /// The ground truth of `host`.
