@@ -652,3 +652,108 @@ pub fn apply_sequence(data: &[u8]) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::mem::discriminant;
+
+    use super::*;
+
+    /// Deterministic bytes (xorshift), so the test needs no fuzzer.
+    fn bytes(seed: u64, len: usize) -> Vec<u8> {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x.to_le_bytes()[0]
+            })
+            .collect()
+    }
+
+    /// What the decoder reaches from many byte strings: every topology and every kind of
+    /// input, operation, action and fault, and full-length sequences. A kind the decoder can
+    /// no longer produce is a part of the engine the fuzzer stopped exercising.
+    #[test]
+    fn the_decoder_reaches_every_kind_of_input() {
+        let mut topologies = HashSet::new();
+        let (mut kinds, mut cctrl, mut actions, mut replicator) = (
+            HashSet::new(),
+            HashSet::new(),
+            HashSet::new(),
+            HashSet::new(),
+        );
+        let (mut trepctl, mut host, mut faults) = (HashSet::new(), HashSet::new(), HashSet::new());
+        let (mut drain_with_time, mut longest) = (false, 0);
+        for seed in 0..3000 {
+            let (topology, inputs) = sequence(&bytes(seed, 400)).unwrap();
+            topologies.insert(topology.to_string());
+            longest = longest.max(inputs.len());
+            for input in inputs {
+                kinds.insert(discriminant(&input));
+                match input {
+                    Input::Cctrl { op, .. } => {
+                        cctrl.insert(discriminant(&op));
+                        match op {
+                            CctrlOp::Datasource(_, action) => {
+                                drain_with_time |=
+                                    matches!(action, DatasourceAction::Drain(Some(_)));
+                                actions.insert(discriminant(&action));
+                            }
+                            CctrlOp::Replicator(_, op) => {
+                                replicator.insert(discriminant(&op));
+                            }
+                            _ => {}
+                        }
+                    }
+                    Input::Trepctl { op, .. } => {
+                        trepctl.insert(discriminant(&op));
+                    }
+                    Input::Host { op, .. } => {
+                        host.insert(discriminant(&op));
+                    }
+                    Input::Fault(fault) => {
+                        faults.insert(discriminant(&fault));
+                    }
+                }
+            }
+        }
+        assert_eq!(topologies.len(), usize::from(TOPOLOGIES));
+        assert_eq!(kinds.len(), 4);
+        assert_eq!(cctrl.len(), 12, "cctrl operations");
+        assert_eq!(actions.len(), 11, "datasource actions");
+        assert!(drain_with_time);
+        assert_eq!(replicator.len(), 6, "cctrl replicator operations");
+        assert_eq!(trepctl.len(), 7, "trepctl operations");
+        assert_eq!(host.len(), 8, "host operations");
+        assert_eq!(faults.len(), 11, "faults");
+        assert_eq!(longest, MAX_INPUTS);
+    }
+
+    /// Forced sessions count against the invariants only together with a partition.
+    #[test]
+    fn force_alone_or_a_partition_alone_is_not_force_under_a_partition() {
+        let topology = topology(1).unwrap();
+        let healthy = State::healthy(&topology);
+        let (db1, db2) = (
+            topology.host_id("db1").unwrap(),
+            topology.host_id("db2").unwrap(),
+        );
+        let force = Input::Cctrl {
+            at: db1,
+            op: CctrlOp::SetForce(true),
+        };
+        let cut = Input::Fault(Fault::Partition(Split::new(&[&[db1], &[db2]])));
+        let forced = machine::apply(&topology, &healthy, &force).unwrap().state;
+        let split = machine::apply(&topology, &healthy, &cut).unwrap().state;
+        let both = machine::apply(&topology, &forced, &cut).unwrap().state;
+        assert!(!partitioned(&topology, &healthy) && !partitioned(&topology, &forced));
+        assert!(partitioned(&topology, &split));
+        assert!(!forced_under_partition(&topology, &healthy));
+        assert!(!forced_under_partition(&topology, &forced));
+        assert!(!forced_under_partition(&topology, &split));
+        assert!(forced_under_partition(&topology, &both));
+    }
+}

@@ -267,3 +267,77 @@ fn one_thread_and_two_agree() {
         two.counterexample.map(|c| c.len())
     );
 }
+
+/// The explorer's counts against a plain breadth-first search written with a `HashSet` of
+/// whole states: the same distinct states, transitions and accepted transitions per depth, on
+/// one thread and on two.
+#[test]
+fn the_counts_match_a_plain_breadth_first_search() {
+    use std::collections::HashSet;
+    let (t, s) = three();
+    let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1);
+    let rules = Rules::default();
+    let (mut states, mut transitions, mut accepted) = (1_u64, 0_u64, 0_u64);
+    let mut seen = HashSet::from([s]);
+    let mut frontier = vec![s];
+    let mut buffer = Vec::new();
+    for depth in 1..=2 {
+        let mut next = Vec::new();
+        for state in &frontier {
+            inputs.fill(state, Typing::OnePerGroup, &mut buffer);
+            for input in &buffer {
+                transitions += 1;
+                if let Ok(n) = machine::step(&t, state, input, &rules, &mut ()) {
+                    accepted += 1;
+                    if seen.insert(n) {
+                        next.push(n);
+                    }
+                }
+            }
+        }
+        states += next.len() as u64;
+        frontier = next;
+        for threads in [1, 2] {
+            let config = Config {
+                depth,
+                alphabet: Alphabet::CCTRL_AND_FAULTS,
+                threads,
+                ..Config::default()
+            };
+            let e = explore::explore(&t, &s, &config, |_| {});
+            assert_eq!(
+                (e.states, e.transitions, e.accepted, e.depth),
+                (states, transitions, accepted, depth),
+                "depth {depth}, {threads} thread(s)"
+            );
+            let per_state = e.seen_bytes_per_state();
+            #[expect(clippy::cast_precision_loss, reason = "a ratio")]
+            let expected = e.seen_bytes as f64 / e.states as f64;
+            assert!((per_state - expected).abs() < 1e-9 && per_state >= 8.0);
+        }
+    }
+    assert!(states > 800, "{states}");
+}
+
+/// `Inputs::len` bounds what `fill` gives in any state, and is reached when every manager
+/// runs and cctrl goes to each; writes stop at the bound.
+#[test]
+fn inputs_are_bounded_and_writes_stop_at_the_bound() {
+    let (t, s) = three();
+    let inputs = Inputs::new(&t, &s, Alphabet::ALL, 1);
+    let mut buffer = Vec::new();
+    inputs.fill(&s, Typing::EveryManager, &mut buffer);
+    assert_eq!(buffer.len(), inputs.len());
+    inputs.fill(&s, Typing::OnePerGroup, &mut buffer);
+    assert!(buffer.len() < inputs.len());
+    let db1 = t.host_id("db1").unwrap();
+    let write = Input::Fault(Fault::Write(db1));
+    assert!(buffer.contains(&write));
+    let after = machine::step(&t, &s, &write, &Rules::default(), &mut ()).unwrap();
+    inputs.fill(&after, Typing::EveryManager, &mut buffer);
+    assert!(
+        !buffer.contains(&write),
+        "a second write past the bound of one"
+    );
+    assert!(buffer.len() < inputs.len());
+}

@@ -326,3 +326,20 @@ fn damaged_listings_fail_with_located_errors() {
       |      ^
     ");
 }
+
+/// The service a copied listing names in its prompt, in both prompt styles; no name from
+/// anything that is not an `ls` prompt.
+#[test]
+fn a_listing_names_its_service_in_its_prompt() {
+    use tungsten_model::ls::prompt_service;
+    let named = |text: &str| prompt_service(text).map(|s| s.to_string());
+    assert_eq!(
+        named("\n  [LOGICAL] /alpha > ls\nCOORDINATOR[db1:AUTOMATIC:ONLINE]"),
+        Some("alpha".to_owned())
+    );
+    assert_eq!(named("cctrl [east]> LS"), Some("east".to_owned()));
+    assert_eq!(named("[LOGICAL] /alpha > switch"), None);
+    assert_eq!(named("COORDINATOR[db1:AUTOMATIC:ONLINE]"), None);
+    assert_eq!(named("cctrl east> ls"), None);
+    assert_eq!(named(""), None);
+}

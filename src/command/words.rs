@@ -212,4 +212,14 @@ mod tests {
         assert_eq!(e.found(), "the end of the command");
         assert_eq!(e.span().column, 15);
     }
+
+    #[test]
+    fn choices_read_as_a_list() {
+        assert_eq!(expect_list("", &["a"]), "`a`");
+        assert_eq!(expect_list("", &["a", "b", "c"]), "`a`, `b` or `c`");
+        assert_eq!(expect_list("", &[]), "");
+        assert_eq!(expect_list("a mode", &["on"]), "a mode (on)");
+        assert_eq!(expect_list("a mode", &["on", "off"]), "a mode (on or off)");
+        assert_eq!(expect_list("a mode", &[]), "a mode");
+    }
 }

@@ -89,7 +89,7 @@ pub struct Inputs {
     cctrl: Vec<CctrlOp>,
     /// Everything else.
     others: Vec<Input>,
-    /// Writes stop once a host's seqno reaches this.
+    /// Writes stop once the seqno a host's next write would take reaches this.
     write_limit: u64,
 }
 
@@ -159,17 +159,16 @@ impl Inputs {
             );
             others.push(Input::Fault(Fault::Heal));
         }
-        let highest = hosts
+        let next = hosts
             .iter()
-            .filter_map(|&h| start.host(h).data.pos)
-            .map(|p| p.seqno)
+            .map(|&h| next_seqno(start, h))
             .max()
             .unwrap_or(0);
         Self {
             managers,
             cctrl,
             others,
-            write_limit: highest.saturating_add(writes),
+            write_limit: next.saturating_add(writes),
         }
     }
 
@@ -220,17 +219,20 @@ impl Inputs {
             }
             out.extend(self.cctrl.iter().map(|&op| Input::Cctrl { at, op }));
         }
-        out.extend(self.others.iter().copied().filter(|input| {
-            match input {
-                Input::Fault(Fault::Write(h)) => state
-                    .host(*h)
-                    .data
-                    .pos
-                    .is_none_or(|p| p.seqno < self.write_limit),
-                _ => true,
-            }
+        out.extend(self.others.iter().copied().filter(|input| match input {
+            Input::Fault(Fault::Write(h)) => next_seqno(state, *h) < self.write_limit,
+            _ => true,
         }));
     }
+}
+
+/// The seqno `host`'s next write would take: one past its last event, 0 with none.
+fn next_seqno(state: &State, host: HostId) -> u64 {
+    state
+        .host(host)
+        .data
+        .pos
+        .map_or(0, |p| p.seqno.saturating_add(1))
 }
 
 fn trepctl_inputs(ds: &[HostId], installs: &[Install]) -> Vec<Input> {
