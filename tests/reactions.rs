@@ -49,3 +49,37 @@ fn a_datasource_shunned_in_the_minority_stays_shunned_after_the_heal() {
     // The primary partition's view wins for the rest: db1 is still the ONLINE master.
     assert!(c.s.view(db3).entry(db1).is_online_master());
 }
+
+/// Managers that all start together (every manager restarted at once, then one input) and
+/// recorded different states merge to the most restrictive state each recorded: a datasource
+/// one of them holds SHUNNED is not brought back ONLINE by another's older view. The state is
+/// built through serde, as a tool restoring a saved state would, because the engine starts
+/// managers one input at a time.
+#[test]
+fn managers_starting_together_keep_the_most_restrictive_state_any_of_them_recorded() {
+    let mut shunned = Cluster::new(&["db1", "db2", "db3"]);
+    shunned.cctrl("db1", "datasource db3 shun").unwrap();
+    let c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    let mut json = serde_json::to_value(c.s).unwrap();
+    let theirs = serde_json::to_value(shunned.s).unwrap();
+    json["views"][1] = theirs["views"][1].clone();
+    for m in 0..3 {
+        json["views"][m]["quorum"] = serde_json::Value::from("unknown");
+    }
+    let start: tungsten_model::model::State = serde_json::from_value(json).unwrap();
+    assert!(matches!(
+        start.view(db2).entry(db3).state,
+        DsState::Shunned(_)
+    ));
+    assert_eq!(start.view(db1).entry(db3).state, DsState::Online);
+
+    let outcome = machine::apply(&c.t, &start, &Input::Fault(Fault::Write(db1))).unwrap();
+    for m in [db1, db2, db3] {
+        let state = outcome.state.view(m).entry(db3).state;
+        assert!(
+            matches!(state, DsState::Shunned(_)),
+            "{m:?} holds db3 {state:?}"
+        );
+    }
+}
