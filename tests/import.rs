@@ -75,3 +75,61 @@ fn listings_that_do_not_fit_are_refused() {
     let err = State::from_listings_in(other, &[(alpha, &listing)]).unwrap_err();
     insta::assert_snapshot!(err, @"listing of `alpha` shows `db3`, which is not a host of that service in the topology");
 }
+
+/// A slave's replicator row that does not name its master is read as replicating from the
+/// listed master, and a master's as replicating from nobody.
+#[test]
+fn a_replicator_row_without_a_master_reads_from_the_listed_master() {
+    let text = fixture("docs40_healthy_76col.txt").replacen(
+        "REPLICATOR(role=slave, master=host1, state=ONLINE)",
+        "REPLICATOR(role=slave, state=ONLINE)               ",
+        1,
+    );
+    let listing: Listing = text.parse().unwrap();
+    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let (t, s) = (&import.topology, &import.state);
+    let [host1, host2] = ["host1", "host2"].map(|h| t.host_id(h).unwrap());
+    assert_eq!(s.host(host2).replicator.role, ReplicatorRole::Slave);
+    assert_eq!(s.host(host2).replicator.master, Some(host1));
+    assert_eq!(s.host(host1).replicator.master, None);
+}
+
+/// In a multisite deployment every connector routes to both sites, so each site's ROUTERS
+/// lists the other site's hosts too: those stay hosts of their own site, not connector-only
+/// hosts added to this one.
+#[test]
+fn routers_on_the_other_site_stay_hosts_of_their_own_site() {
+    let healthy = fixture("docs40_healthy_76col.txt");
+    let site = |prefix: &str| healthy.replace("host", prefix);
+    let east = site("e").replacen(
+        "ROUTERS:\n",
+        "ROUTERS:\n|connector@w1[8805](ONLINE, created=0, active=0)                             |\n",
+        1,
+    );
+    let (east, west): (Listing, Listing) = (east.parse().unwrap(), site("w").parse().unwrap());
+    let import = State::from_listings(&[
+        (ServiceName::new("east").unwrap(), &east),
+        (ServiceName::new("west").unwrap(), &west),
+    ])
+    .unwrap();
+    assert_eq!(
+        import.topology.to_string(),
+        "east: e1, e2, e3 | west: w1, w2, w3"
+    );
+}
+
+/// A connector on a host that is no datasource (an application server) becomes a
+/// connector-only host of the service.
+#[test]
+fn a_router_on_an_application_host_becomes_a_connector_host() {
+    let text = fixture("docs40_healthy_76col.txt").replacen(
+        "ROUTERS:\n",
+        "ROUTERS:\n|connector@app1[8805](ONLINE, created=0, active=0)                           |\n",
+        1,
+    );
+    let listing: Listing = text.parse().unwrap();
+    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let app1 = import.topology.host_id("app1").unwrap();
+    assert!(!import.topology.host(app1).is_datasource());
+    assert!(import.state.host(app1).connector.running);
+}

@@ -343,3 +343,14 @@ fn a_listing_names_its_service_in_its_prompt() {
     assert_eq!(named("cctrl east> ls"), None);
     assert_eq!(named(""), None);
 }
+
+/// A box border where a content line belongs is named as what was found, with the whole
+/// border underlined.
+#[test]
+fn a_border_where_the_coordinator_belongs_is_named() {
+    let e = "+--------+\nCOORDINATOR[db1:AUTOMATIC:ONLINE]\n"
+        .parse::<Listing>()
+        .unwrap_err();
+    assert_eq!(e.found(), "`+--------+`");
+    assert_eq!((e.span().line, e.span().column), (1, 1));
+}
