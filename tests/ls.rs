@@ -354,3 +354,48 @@ fn a_border_where_the_coordinator_belongs_is_named() {
     assert_eq!(e.found(), "`+--------+`");
     assert_eq!((e.span().line, e.span().column), (1, 1));
 }
+
+/// A composite listing's closing line is kept as its summary only when it is the last line;
+/// the same text between two members is an error at that line.
+#[test]
+fn a_composite_summary_is_only_the_last_line() {
+    let listing = fixture("docs71_composite_76col.txt");
+    let summary = format!("{listing}\nall members online\n");
+    let read: Listing = summary.parse().unwrap();
+    match read.datasources {
+        DataSources::Composite { summary, .. } => {
+            assert_eq!(summary.as_deref(), Some("all members online"));
+        }
+        DataSources::Physical(_) => panic!("a composite listing read as physical"),
+    }
+    let between = listing.replacen(
+        "+----------------------------------------------------------------------------+\n|west",
+        "all members online\n+----------------------------------------------------------------------------+\n|west",
+        1,
+    );
+    assert_ne!(between, listing);
+    let e = between.parse::<Listing>().unwrap_err();
+    assert_eq!(e.span().line, 8, "{}", e.caret());
+}
+
+/// Each component row appears once per datasource block.
+#[test]
+fn a_component_row_twice_in_one_block_is_an_error() {
+    let listing = fixture("docs40_healthy_76col.txt");
+    for row in [
+        "MANAGER(state=ONLINE)",
+        "REPLICATOR(role=master, state=ONLINE)",
+        "DATASERVER(state=ONLINE)",
+        "CONNECTIONS(created=0, active=0)",
+    ] {
+        let twice = listing.replacen(&format!("|  {row}"), &format!("|  {row}\n|  {row}"), 1);
+        assert_ne!(twice, listing, "{row}");
+        let e = twice.parse::<Listing>().unwrap_err();
+        let keyword = row.split('(').next().unwrap();
+        assert!(
+            e.to_string()
+                .contains(&format!("one {keyword} row per datasource")),
+            "{row}: {e}"
+        );
+    }
+}
