@@ -1,0 +1,87 @@
+//! cctrl commands' own rules, one test each where the mutation sample showed a rule that no
+//! other test pinned down.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+mod support;
+
+use support::Cluster;
+use tungsten_model::command::CctrlCommand;
+use tungsten_model::fault::{Fault, Process};
+use tungsten_model::machine::{self, Outcome};
+use tungsten_model::model::{DataSourceRole, DsState, ShunCause, State, Topology};
+
+/// Type `line` at `at`'s manager: the outcome, or the refusal's rule.
+fn typed(t: &Topology, s: &State, at: &str, line: &str) -> Result<Outcome, &'static str> {
+    let command: CctrlCommand = line.parse().unwrap();
+    let input = machine::resolve_cctrl(t, s, t.host_id(at).unwrap(), &command).unwrap();
+    machine::apply(t, s, &input).map_err(|r| r.refusal.rule())
+}
+
+/// `use` moves the session to another service; using the one in use already is no change.
+#[test]
+fn use_moves_the_session_once() {
+    let t = Topology::multisite(&[("east", &["e1", "e2"]), ("west", &["w1", "w2"])]).unwrap();
+    let s = State::healthy(&t);
+    let e1 = t.host_id("e1").unwrap();
+    assert!(typed(&t, &s, "e1", "use east").is_err());
+    let moved = typed(&t, &s, "e1", "use west").unwrap().state;
+    assert_eq!(
+        t.service_name(moved.session(e1).service).to_string(),
+        "west"
+    );
+    assert!(typed(&t, &moved, "e1", "use west").is_err());
+}
+
+/// A switch outside MAINTENANCE steps through it, and says so; inside it, it does not.
+#[test]
+fn a_switch_steps_through_maintenance_only_when_not_in_it() {
+    let c = Cluster::new(&["db1", "db2", "db3"]);
+    let says = |s: &State| -> Vec<String> {
+        let outcome = typed(&c.t, s, "db1", "switch").unwrap();
+        outcome.effects.iter().map(|e| e.render(&c.t)).collect()
+    };
+    let policy_steps = |lines: &[String]| lines.iter().filter(|l| l.contains("SET POLICY")).count();
+    let automatic = says(&c.s);
+    assert!(
+        automatic
+            .iter()
+            .any(|l| l.contains("SET POLICY: AUTOMATIC => MAINTENANCE")),
+        "{automatic:#?}"
+    );
+    let maintenance = typed(&c.t, &c.s, "db1", "set policy maintenance")
+        .unwrap()
+        .state;
+    assert_eq!(policy_steps(&says(&maintenance)), 0);
+}
+
+/// `failover` replaces the failed master, not a failed slave listed before it.
+#[test]
+fn failover_replaces_the_failed_master_not_a_failed_slave() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy manual").unwrap();
+    c.cctrl("db1", "switch to db3").unwrap();
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.fault(Fault::Stop(db2, Process::DataServer)).unwrap();
+    c.fault(Fault::Stop(db3, Process::DataServer)).unwrap();
+    let view = c.s.view(db1);
+    assert!(matches!(view.entry(db2).state, DsState::Failed(_)));
+    assert!(matches!(view.entry(db3).state, DsState::Failed(_)));
+    assert_eq!(view.entry(db3).role, DataSourceRole::Master);
+    c.cctrl("db1", "failover").unwrap();
+    let view = c.s.view(db1);
+    assert!(view.entry(db1).is_online_master(), "{view:?}");
+    assert_eq!(
+        view.entry(db3).state,
+        DsState::Shunned(ShunCause::FailedOverTo(db1))
+    );
+    assert_eq!(view.entry(db2).role, DataSourceRole::Slave);
+    assert!(
+        matches!(view.entry(db2).state, DsState::Failed(_)),
+        "the failed slave is left for recovery: {:?}",
+        view.entry(db2)
+    );
+}
