@@ -732,6 +732,27 @@ mod tests {
         assert_eq!(longest, MAX_INPUTS);
     }
 
+    /// The round-trip check fails on a listing that does not read back: a composite summary
+    /// with a line break in it prints as two lines.
+    #[test]
+    fn a_listing_that_does_not_read_back_fails_the_round_trip() {
+        let text = "COORDINATOR[db1:AUTOMATIC:ONLINE]\n\nDATASOURCES:\n\
+            +-------------------------------------+\n\
+            |east(composite master:ONLINE)        |\n\
+            |STATUS [OK] [2015/04/14 01:26:27 AM UTC]|\n\
+            +-------------------------------------+\n\
+            all members online\n";
+        let mut listing: Listing = text.parse().unwrap();
+        assert!(listing_round_trip("ls", text, &listing).is_ok());
+        if let crate::ls::DataSources::Composite { summary, .. } = &mut listing.datasources {
+            *summary = Some("all members\nonline\n|x|".to_owned());
+        }
+        assert!(matches!(
+            listing_round_trip("ls", text, &listing),
+            Err(Failure::RoundTrip { what: "ls", .. })
+        ));
+    }
+
     /// Forced sessions count against the invariants only together with a partition.
     #[test]
     fn force_alone_or_a_partition_alone_is_not_force_under_a_partition() {
