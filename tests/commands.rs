@@ -85,3 +85,47 @@ fn failover_replaces_the_failed_master_not_a_failed_slave() {
         view.entry(db2)
     );
 }
+
+/// `stopall` stops whatever of the install still runs, even if that is only the connector;
+/// with nothing running it is no change.
+#[test]
+fn stopall_with_only_the_connector_running_stops_it() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db3 = c.id("db3");
+    c.fault(Fault::Stop(db3, Process::Manager)).unwrap();
+    c.fault(Fault::Stop(db3, Process::Replicator)).unwrap();
+    assert!(c.s.host(db3).connector.running);
+    c.shell("db3", "stopall").unwrap();
+    assert!(!c.s.host(db3).connector.running);
+    assert!(c.shell("db3", "stopall").is_err());
+}
+
+/// Faults and findings read in words: the process by name, one host or a list.
+#[test]
+fn faults_and_findings_read_in_words() {
+    use tungsten_model::machine::Finding;
+    use tungsten_model::model::{HostSet, ServiceId};
+    let c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db3] = ["db1", "db3"].map(|h| c.id(h));
+    assert_eq!(
+        Fault::Stop(db1, Process::Manager).render(&c.t),
+        "the manager on db1 stops"
+    );
+    assert_eq!(
+        Fault::Start(db3, Process::DataServer).render(&c.t),
+        "the dataserver on db3 starts"
+    );
+    let alpha = ServiceId::from_index(0).unwrap();
+    let forced = |hosts: &[_]| Finding::Forced {
+        service: alpha,
+        unreachable: hosts.iter().copied().collect::<HostSet>(),
+    };
+    assert_eq!(
+        forced(&[db3]).render(&c.t),
+        "forced in alpha: assumes db3 is down, not cut off by a partition"
+    );
+    assert_eq!(
+        forced(&[db1, db3]).render(&c.t),
+        "forced in alpha: assumes db1 and db3 are down, not cut off by a partition"
+    );
+}

@@ -83,3 +83,54 @@ fn managers_starting_together_keep_the_most_restrictive_state_any_of_them_record
         );
     }
 }
+
+/// A cluster of three with the given fencing properties.
+fn fenced(options: tungsten_model::model::ManagerOptions) -> Cluster {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.t = c.t.clone().with_options(options);
+    c
+}
+
+/// `policy.fence.masterReplicator` (Continuent docs *operations-fencing-primary*): a master
+/// whose replicator fails is marked FAILED and, under AUTOMATIC, failed over; without the
+/// property the master stays ONLINE.
+#[test]
+fn a_failed_master_replicator_fails_the_master_over_only_when_fenced() {
+    use tungsten_model::model::{ManagerOptions, ShunCause};
+    let on = ManagerOptions {
+        fence_master_replicator: true,
+        ..ManagerOptions::default()
+    };
+    let mut c = fenced(on);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.fault(Fault::ReplicatorError(db1)).unwrap();
+    let view = c.s.view(db2);
+    assert!(view.entry(db2).is_online_master(), "{view:?}");
+    assert_eq!(
+        view.entry(db1).state,
+        DsState::Shunned(ShunCause::FailedOverTo(db2))
+    );
+
+    let mut c = fenced(ManagerOptions::default());
+    c.fault(Fault::ReplicatorError(db1)).unwrap();
+    assert!(c.s.view(db2).entry(db1).is_online_master());
+}
+
+/// `policy.fence.slaveReplicator` (Continuent docs *operations-fencing-replicas*): a slave
+/// whose replicator fails is put OFFLINE; without the property it stays ONLINE.
+#[test]
+fn a_failed_slave_replicator_takes_the_slave_offline_only_when_fenced() {
+    use tungsten_model::model::ManagerOptions;
+    let on = ManagerOptions {
+        fence_slave_replicator: true,
+        ..ManagerOptions::default()
+    };
+    let mut c = fenced(on);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.fault(Fault::ReplicatorError(db2)).unwrap();
+    assert_eq!(c.s.view(db1).entry(db2).state, DsState::Offline);
+
+    let mut c = fenced(ManagerOptions::default());
+    c.fault(Fault::ReplicatorError(db2)).unwrap();
+    assert_eq!(c.s.view(db1).entry(db2).state, DsState::Online);
+}
