@@ -1,4 +1,4 @@
-//! The managers' reactions to a partition and its heal (Continuent docs
+//! The managers' reactions: fencing, replicators brought back, and a partition and its heal (Continuent docs
 //! *manager-failover-failsafe-shun*): the minority concludes it is in a non-primary partition
 //! and shuns what it sees; once the network heals, the primary partition's view wins, except
 //! that a datasource shunned in the minority stays shunned until recovered.
@@ -133,4 +133,22 @@ fn a_failed_slave_replicator_takes_the_slave_offline_only_when_fenced() {
     let mut c = fenced(ManagerOptions::default());
     c.fault(Fault::ReplicatorError(db2)).unwrap();
     assert_eq!(c.s.view(db1).entry(db2).state, DsState::Online);
+}
+
+/// A slave's replicator an operator left offline, pointed at another slave, is pointed at
+/// the ONLINE master when the managers bring it back online (leaving MAINTENANCE).
+#[test]
+fn a_replicator_brought_back_online_is_pointed_at_the_master() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.cctrl("db1", "switch to db2").unwrap();
+    c.trepctl("db3", "offline").unwrap();
+    c.trepctl("db3", "setrole -role slave -uri thl://db1:2112/")
+        .unwrap();
+    assert_eq!(c.s.host(db3).replicator.master, Some(db1));
+    c.cctrl("db1", "set policy automatic").unwrap();
+    let r = c.s.host(db3).replicator;
+    assert!(r.is_online());
+    assert_eq!(r.master, Some(db2));
 }
