@@ -1,7 +1,8 @@
-//! The managers' reactions: fencing, replicators brought back, and a partition and its heal (Continuent docs
-//! *manager-failover-failsafe-shun*): the minority concludes it is in a non-primary partition
-//! and shuns what it sees; once the network heals, the primary partition's view wins, except
-//! that a datasource shunned in the minority stays shunned until recovered.
+//! The managers' reactions: fencing (Continuent docs *operations-fencing-primary*,
+//! *operations-fencing-replicas*), replicators brought back online, and a partition and its
+//! heal (*manager-failover-failsafe-shun*): the minority concludes it is in a non-primary
+//! partition and shuns what it sees; once the network heals, the primary partition's view
+//! wins, except that a datasource shunned in the minority stays shunned until recovered.
 #![allow(
     clippy::unwrap_used,
     clippy::panic,
