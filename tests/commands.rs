@@ -129,3 +129,31 @@ fn faults_and_findings_read_in_words() {
         "forced in alpha: assumes db1 and db3 are down, not cut off by a partition"
     );
 }
+
+/// A trepctl heartbeat is an event the master writes into its dataserver: refused on a
+/// master whose dataserver is stopped, even with its replicator online.
+#[test]
+fn a_heartbeat_needs_the_masters_dataserver() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db1 = c.id("db1");
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.trepctl("db1", "heartbeat").unwrap();
+    c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
+    assert!(c.s.host(db1).replicator.is_online());
+    assert!(c.trepctl("db1", "heartbeat").is_err());
+}
+
+/// A slave whose replicator is offline does not catch up with its master.
+#[test]
+fn an_offline_slave_does_not_catch_up() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.trepctl("db2", "offline").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    assert!(c.fault(Fault::CatchUp(db2)).is_err());
+    assert_eq!(c.s.host(db2).data.pos, None);
+    c.trepctl("db2", "online").unwrap();
+    c.fault(Fault::CatchUp(db2)).unwrap();
+    assert_eq!(c.s.host(db2).data.pos, c.s.host(db1).data.pos);
+}
