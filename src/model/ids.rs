@@ -160,3 +160,34 @@ impl FromIterator<HostId> for HostSet {
         Self::of(iter)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_print_their_kind_and_index() {
+        let (h, s) = (
+            HostId::from_index(2).unwrap(),
+            ServiceId::from_index(1).unwrap(),
+        );
+        assert_eq!(
+            (h.to_string(), s.to_string()),
+            ("host#2".to_owned(), "service#1".to_owned())
+        );
+        assert_eq!(HostId::from_index(MAX_HOSTS), None);
+        assert_eq!(ServiceId::from_index(MAX_SERVICES), None);
+    }
+
+    #[test]
+    fn a_host_set_adds_and_removes() {
+        let [a, b] = [0, 3].map(|i| HostId::from_index(i).unwrap());
+        let mut set = HostSet::EMPTY;
+        set.insert(a);
+        set.insert(b);
+        assert!(set.contains(a) && set.contains(b));
+        set.remove(a);
+        assert!(!set.contains(a) && set.contains(b));
+        assert_eq!(set.len(), 1);
+    }
+}

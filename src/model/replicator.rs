@@ -271,6 +271,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn offline_states_are_the_offline_ones() {
+        use ReplicatorState as S;
+        for s in [
+            S::OfflineNormal,
+            S::OfflineError,
+            S::OfflineNormalRestoring,
+            S::Offline,
+        ] {
+            assert!(s.is_offline(), "{s}");
+        }
+        for s in [S::Online, S::GoingOnlineSynchronizing] {
+            assert!(!s.is_offline(), "{s}");
+        }
+    }
+
+    #[test]
     fn replicator_state_spellings() {
         for s in <ReplicatorState as strum::VariantArray>::VARIANTS {
             assert_eq!(s.to_string().parse::<ReplicatorState>().unwrap(), *s);

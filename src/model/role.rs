@@ -120,6 +120,17 @@ mod tests {
     use std::str::FromStr;
 
     #[test]
+    fn failover_candidates_are_the_roles_that_receive_and_may_serve() {
+        use DataSourceRole as R;
+        for role in [R::Slave, R::Relay, R::Standby] {
+            assert!(role.is_failover_candidate(), "{role}");
+        }
+        for role in [R::Master, R::Archive, R::Witness] {
+            assert!(!role.is_failover_candidate(), "{role}");
+        }
+    }
+
+    #[test]
     fn spellings() {
         assert_eq!(
             DataSourceRole::from_str("REPLICA").unwrap(),
