@@ -517,3 +517,51 @@ fn reset_site_is_valid_where_it_is_written() {
     let steps = |rb: &Runbook| rb.steps().map(ToString::to_string).collect::<Vec<_>>();
     assert_eq!(steps(&rb), steps(&seed));
 }
+
+/// Errors point at the part that is wrong: the second goal of a list, the word after a
+/// scenario's name, the prompt missing its `>`, the second service of a `single` topology.
+#[test]
+fn errors_point_at_the_part_that_is_wrong() {
+    let at = |text: &str| {
+        let e = text.parse::<Runbook>().unwrap_err();
+        (e.span().line, e.span().column, e.found().to_owned())
+    };
+    assert_eq!(
+        at("#! goal master db1, bogus db2\n"),
+        (1, 21, "`bogus db2`".to_owned())
+    );
+    assert_eq!(at("#! scenario a b\n"), (1, 15, "`b`".to_owned()));
+    assert_eq!(
+        at("[LOGICAL] /alpha switch\n"),
+        (1, 12, "`alpha`".to_owned())
+    );
+    assert_eq!(
+        at("#! topology single a=db1 b=db2\n"),
+        (1, 20, "`a=db1`".to_owned())
+    );
+    assert!(
+        "#! topology multisite east=db1 west=db2\n"
+            .parse::<Runbook>()
+            .is_ok()
+    );
+}
+
+/// `master <host>` is met only by the writable master.
+#[test]
+fn the_master_goal_is_met_only_by_the_writable_master() {
+    let report = check(
+        "#! scenario healthy-3\n#! goal master db1, master db2\n[LOGICAL] /alpha > set policy maintenance\n",
+    );
+    let met: Vec<(String, bool)> = report
+        .goals
+        .iter()
+        .map(|g| (g.goal.to_string(), g.met))
+        .collect();
+    assert_eq!(
+        met,
+        [
+            ("master db1".to_owned(), true),
+            ("master db2".to_owned(), false)
+        ]
+    );
+}

@@ -806,7 +806,10 @@ mod tests {
             Topology::single("alpha", &nine),
             Err(TopologyError::TooManyHosts { count: 9 })
         ));
-        assert_eq!(Topology::single("alpha", &nine[..8]).unwrap().hosts().len(), 8);
+        assert_eq!(
+            Topology::single("alpha", &nine[..8]).unwrap().hosts().len(),
+            8
+        );
         let bad = r#"{"services":[{"name":"a","datasources":["x"]}],"cross_site":[{"from":"a","to":"a"}]}"#;
         assert!(serde_json::from_str::<Topology>(bad).is_err());
     }
