@@ -133,3 +133,22 @@ fn a_router_on_an_application_host_becomes_a_connector_host() {
     assert!(!import.topology.host(app1).is_datasource());
     assert!(import.state.host(app1).connector.running);
 }
+
+/// A host id read from JSON past [`MAX_HOSTS`] names no host: the state's accessors answer
+/// without panicking and it reaches nothing.
+#[test]
+fn a_host_id_out_of_range_from_json_reaches_nothing() {
+    use tungsten_model::model::{HostId, MAX_HOSTS};
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let s = State::healthy(&t);
+    let far: HostId = serde_json::from_str("200").unwrap();
+    let last = HostId::from_index(MAX_HOSTS - 1).unwrap();
+    assert_eq!(s.session(far), s.session(last));
+    assert_eq!(s.host(far), s.host(last));
+    assert_eq!(s.view(far), s.view(last));
+    assert_eq!(s.partition_label(far), s.partition_label(last));
+    let db1 = t.host_id("db1").unwrap();
+    assert!(!s.reachable(far, db1) && !s.reachable(db1, far));
+    let edge: HostId = serde_json::from_str(&MAX_HOSTS.to_string()).unwrap();
+    assert!(!s.reachable(edge, db1));
+}
