@@ -153,3 +153,30 @@ fn a_replicator_brought_back_online_is_pointed_at_the_master() {
     assert!(r.is_online());
     assert_eq!(r.master, Some(db2));
 }
+
+/// AUTOMATIC does not bring an OFFLINE master back ONLINE while the view holds another master
+/// in service, even an OFFLINE one: which of them should write is for the operator. The
+/// state is built through serde (two master entries come from a restored or imported view).
+#[test]
+fn an_offline_master_with_a_rival_master_stays_offline() {
+    use tungsten_model::fault::Process;
+    let c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    let mut json = serde_json::to_value(c.s).unwrap();
+    for m in 0..3 {
+        for d in 0..2 {
+            json["views"][m]["datasources"][d] =
+                serde_json::json!({"role": "master", "state": "Offline"});
+        }
+    }
+    let start: tungsten_model::model::State = serde_json::from_value(json).unwrap();
+    let outcome = machine::apply(
+        &c.t,
+        &start,
+        &Input::Fault(Fault::Stop(db3, Process::Connector)),
+    )
+    .unwrap();
+    for d in [db1, db2] {
+        assert_eq!(outcome.state.view(db1).entry(d).state, DsState::Offline);
+    }
+}
