@@ -399,3 +399,28 @@ fn a_component_row_twice_in_one_block_is_an_error() {
         );
     }
 }
+
+/// Errors inside a row underline what is wrong: the `(` of a reason never closed, the whole
+/// of a process id too large to be one.
+#[test]
+fn errors_inside_a_row_underline_the_culprit() {
+    let healthy = fixture("docs40_healthy_76col.txt");
+    let read = |from: &str, to: &str| {
+        let text = healthy.replacen(from, to, 1);
+        assert_ne!(text, healthy);
+        let e = text.parse::<Listing>().unwrap_err();
+        let span = e.span();
+        (span.line, span.column, span.len, e.expected().to_owned())
+    };
+    assert_eq!(
+        read(
+            "|host1(master:ONLINE, progress=3, THL latency=0.561)                         |",
+            "|host1(master:SHUNNED(MANUALLY",
+        ),
+        (12, 22, 1, "a `)` closing the reason".to_owned())
+    );
+    assert_eq!(
+        read("connector@host1[8805]", "connector@host1[88050000000000]"),
+        (5, 18, 14, "a process id".to_owned())
+    );
+}

@@ -565,3 +565,42 @@ fn the_master_goal_is_met_only_by_the_writable_master() {
         ]
     );
 }
+
+/// A topology file may open with comments and blank lines; the first other line declares the
+/// topology.
+#[test]
+fn a_topology_file_skips_comments_and_blank_lines() {
+    let rb: Runbook = "#! topology file sites.txt\n".parse().unwrap();
+    let mut load = |path: &str| {
+        assert_eq!(path, "sites.txt");
+        Ok("# our two sites\n\nmultisite east=e1,e2 west=w1,w2\n".to_owned())
+    };
+    let start = runbook::start(&rb, &[], &mut load).unwrap();
+    assert_eq!(start.topology.to_string(), "east: e1, e2 | west: w1, w2");
+    let mut empty = |_: &str| Ok("# nothing here\n\n".to_owned());
+    assert!(runbook::start(&rb, &[], &mut empty).is_err());
+}
+
+/// A cctrl step acts on the service its prompt names, and one naming no service of the
+/// topology is refused.
+#[test]
+fn a_cctrl_step_acts_on_the_service_its_prompt_names() {
+    let report = check(
+        "#! topology multisite east=e1,e2 west=w1,w2\n#! goal master w2, master e1\n[LOGICAL] /west > switch\n",
+    );
+    let met: Vec<(String, bool)> = report
+        .goals
+        .iter()
+        .map(|g| (g.goal.to_string(), g.met))
+        .collect();
+    assert_eq!(
+        met,
+        [
+            ("master w2".to_owned(), true),
+            ("master e1".to_owned(), true)
+        ],
+        "{report}"
+    );
+    let report = check("#! topology multisite east=e1,e2 west=w1,w2\n[LOGICAL] /north > switch\n");
+    assert!(report.first_rejected().is_some(), "{report}");
+}

@@ -99,3 +99,36 @@ pub fn service_names() -> Vec<ServiceName> {
         .filter_map(|s| ServiceName::new(*s).ok())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    use super::*;
+
+    /// The single-service strategy gives every size from one to five datasources, named
+    /// `db1`..`dbN`, with and without a witness and an application host.
+    #[test]
+    fn single_topologies_cover_every_size_and_extra() {
+        let mut runner = TestRunner::deterministic();
+        let strategy = single_topology();
+        let (mut sizes, mut witness, mut app) = (std::collections::BTreeSet::new(), false, false);
+        for _ in 0..400 {
+            let t = strategy.new_tree(&mut runner).unwrap().current();
+            let ds: Vec<String> = t
+                .hosts()
+                .iter()
+                .filter(|h| h.is_datasource())
+                .map(|h| h.name.to_string())
+                .collect();
+            let expected: Vec<String> = (1..=ds.len()).map(|i| format!("db{i}")).collect();
+            assert_eq!(ds, expected);
+            sizes.insert(ds.len());
+            witness |= t.hosts().iter().any(|h| h.name.as_str() == "w1");
+            app |= t.hosts().iter().any(|h| h.name.as_str() == "app1");
+        }
+        assert_eq!(sizes.into_iter().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+        assert!(witness && app);
+    }
+}
