@@ -116,7 +116,7 @@ const PROCESSES: [Process; 4] = [
 
 impl Inputs {
     /// Every input of `alphabet` over `topology`'s hosts, with writes bounded to `writes`
-    /// beyond the highest seqno of `start`.
+    /// beyond the last event of `start`'s most advanced host.
     #[must_use]
     pub fn new(topology: &Topology, start: &State, alphabet: Alphabet, writes: u64) -> Self {
         let hosts: Vec<HostId> = topology.host_ids().collect();

@@ -52,7 +52,8 @@ pub struct Config {
     pub alphabet: Alphabet,
     /// Where cctrl commands are typed.
     pub typing: Typing,
-    /// How many writes beyond the starting state's highest seqno a host may take.
+    /// How many writes a host may take beyond the last event of the most advanced host of the
+    /// starting state (from a cluster with no events yet: exactly this many).
     pub writes: u64,
     /// The rules the engine runs under (turn one off to see what it prevents).
     pub rules: Rules,
