@@ -157,3 +157,17 @@ fn an_offline_slave_does_not_catch_up() {
     c.fault(Fault::CatchUp(db2)).unwrap();
     assert_eq!(c.s.host(db2).data.pos, c.s.host(db1).data.pos);
 }
+
+/// A slave catches up only from a master replicator that is online: with the master's
+/// replicator offline, its dataserver running is not enough.
+#[test]
+fn a_slave_does_not_catch_up_from_an_offline_master_replicator() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    c.trepctl("db1", "offline").unwrap();
+    assert!(c.s.host(db1).dataserver);
+    assert!(c.fault(Fault::CatchUp(db2)).is_err());
+    assert_eq!(c.s.host(db2).data.pos, None);
+}
