@@ -376,6 +376,9 @@ fn a_composite_summary_is_only_the_last_line() {
     assert_ne!(between, listing);
     let e = between.parse::<Listing>().unwrap_err();
     assert_eq!(e.span().line, 8, "{}", e.caret());
+    // Inside the box it is no summary but a row of a block, and not a valid one.
+    let boxed = format!("{listing}|all members online|\n");
+    assert!(boxed.parse::<Listing>().is_err());
 }
 
 /// Each component row appears once per datasource block.
