@@ -433,6 +433,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_named_alphabet_leaves_out_what_its_name_says() {
+        let all = Alphabet::ALL;
+        assert!(all.cctrl && all.force && all.trepctl && all.host && all.faults && all.partitions);
+        assert_eq!(
+            Alphabet::UNFORCED,
+            Alphabet {
+                force: false,
+                ..all
+            }
+        );
+        assert_eq!(
+            Alphabet::NO_PARTITIONS,
+            Alphabet {
+                partitions: false,
+                ..all
+            }
+        );
+        let cctrl = Alphabet::CCTRL_AND_FAULTS;
+        assert!(cctrl.cctrl && cctrl.faults && cctrl.partitions);
+        assert!(!(cctrl.force || cctrl.trepctl || cctrl.host));
+        assert!(!crate::machine::Rules::unguarded().guard);
+        assert!(crate::machine::Rules::default().guard);
+    }
+
+    #[test]
     fn splits_are_the_set_partitions_but_one() {
         // Bell numbers 1, 2, 5, 15, 52, minus the partition into one group.
         let counts: Vec<usize> = (1..=5).map(|n| splits(n).len()).collect();
