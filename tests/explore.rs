@@ -331,6 +331,14 @@ fn inputs_are_bounded_and_writes_stop_at_the_bound() {
     inputs.fill(&s, Typing::OnePerGroup, &mut buffer);
     assert!(buffer.len() < inputs.len());
     let db1 = t.host_id("db1").unwrap();
+    // Every `replicator <host> slave <other host>`, never a host slave of itself.
+    let db2 = t.host_id("db2").unwrap();
+    let slave_of = |h, m| Input::Cctrl {
+        at: db1,
+        op: CctrlOp::Replicator(h, ReplicatorOp::Slave(Some(m))),
+    };
+    assert!(buffer.contains(&slave_of(db1, db2)) && buffer.contains(&slave_of(db2, db1)));
+    assert!(!buffer.contains(&slave_of(db1, db1)));
     let write = Input::Fault(Fault::Write(db1));
     assert!(buffer.contains(&write));
     let after = machine::step(&t, &s, &write, &Rules::default(), &mut ()).unwrap();
