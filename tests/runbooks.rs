@@ -24,6 +24,15 @@ fn check(text: &str) -> Report {
     runbook::validate(&start, &rb, runbook::Options::default())
 }
 
+/// Each goal of the report as written, and whether it is met.
+fn goals_met(report: &Report) -> Vec<(String, bool)> {
+    report
+        .goals
+        .iter()
+        .map(|g| (g.goal.to_string(), g.met))
+        .collect()
+}
+
 /// The rule of the first refused run, and its step's line text.
 fn refusal(report: &Report) -> Option<(String, String)> {
     let step = report.first_rejected()?;
@@ -552,17 +561,10 @@ fn the_master_goal_is_met_only_by_the_writable_master() {
     let report = check(
         "#! scenario healthy-3\n#! goal master db1, master db2\n[LOGICAL] /alpha > set policy maintenance\n",
     );
-    let met: Vec<(String, bool)> = report
-        .goals
-        .iter()
-        .map(|g| (g.goal.to_string(), g.met))
-        .collect();
+    let met = goals_met(&report);
     assert_eq!(
         met,
-        [
-            ("master db1".to_owned(), true),
-            ("master db2".to_owned(), false)
-        ]
+        [("master db1", true), ("master db2", false)].map(|(g, m)| (g.to_owned(), m))
     );
 }
 
@@ -588,17 +590,10 @@ fn a_cctrl_step_acts_on_the_service_its_prompt_names() {
     let report = check(
         "#! topology multisite east=e1,e2 west=w1,w2\n#! goal master w2, master e1\n[LOGICAL] /west > switch\n",
     );
-    let met: Vec<(String, bool)> = report
-        .goals
-        .iter()
-        .map(|g| (g.goal.to_string(), g.met))
-        .collect();
+    let met = goals_met(&report);
     assert_eq!(
         met,
-        [
-            ("master w2".to_owned(), true),
-            ("master e1".to_owned(), true)
-        ],
+        [("master w2", true), ("master e1", true)].map(|(g, m)| (g.to_owned(), m)),
         "{report}"
     );
     let report = check("#! topology multisite east=e1,e2 west=w1,w2\n[LOGICAL] /north > switch\n");
