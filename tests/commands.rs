@@ -171,3 +171,74 @@ fn a_slave_does_not_catch_up_from_an_offline_master_replicator() {
     assert!(c.fault(Fault::CatchUp(db2)).is_err());
     assert_eq!(c.s.host(db2).data.pos, None);
 }
+
+/// Every operator input the explorer can take, rendered as its trace prints it and as the
+/// runbook it writes, reads back as the same input: the cctrl line resolves to it, and the
+/// runbook replays it to the same state. Checked in a single service and across two sites
+/// (cross-site replicators have their own install).
+#[test]
+fn every_input_reads_back_from_its_trace_and_runbook() {
+    use tungsten_model::explore::{Alphabet, Inputs, Trace, Typing};
+    use tungsten_model::machine::{Input, Invariant, Rules, Violation};
+    use tungsten_model::model::{HostSet, ServiceId};
+    use tungsten_model::runbook::{self, Options, Runbook, Start};
+
+    let topologies = [
+        Topology::single("alpha", &["db1", "db2", "db3"]).unwrap(),
+        Topology::multisite(&[("east", &["e1", "e2"]), ("west", &["w1", "w2"])]).unwrap(),
+    ];
+    let mut kinds = [0_usize; 3];
+    for t in &topologies {
+        let s = State::healthy(t);
+        let mut inputs = Vec::new();
+        Inputs::new(t, &s, Alphabet::ALL, 1).fill(&s, Typing::EveryManager, &mut inputs);
+        for input in &inputs {
+            let Ok(after) = machine::step(t, &s, input, &Rules::default(), &mut ()) else {
+                continue;
+            };
+            let text = input.render(t);
+            match input {
+                Input::Fault(f) => {
+                    assert_eq!(text, format!("fault: {}", f.render(t)));
+                    kinds[2] += 1;
+                    continue;
+                }
+                Input::Cctrl { at, .. } => {
+                    let prompt = format!("cctrl@{}> ", t.host_name(*at));
+                    let line = text.strip_prefix(&prompt).unwrap_or_else(|| panic!("{text}"));
+                    let command: CctrlCommand = line.parse().unwrap();
+                    let back = machine::resolve_cctrl(t, &s, *at, &command).unwrap_or_else(|e| panic!("{text}: {e}"));
+                    assert_eq!(back, *input, "{text}");
+                    kinds[0] += 1;
+                }
+                Input::Trepctl { on, .. } | Input::Host { on, .. } => {
+                    let prompt = format!("shell {}> ", t.host_name(*on));
+                    assert!(text.starts_with(&prompt), "{text}");
+                    kinds[1] += 1;
+                }
+                other => panic!("an input kind this test does not know: {other:?}"),
+            }
+            let violation = Violation {
+                invariant: Invariant::SingleWritableMaster,
+                service: ServiceId::from_index(0).unwrap(),
+                hosts: HostSet::EMPTY,
+            };
+            let trace = Trace::replay(t, &s, &[*input], Rules::default(), violation);
+            assert_eq!(trace.len(), 1);
+            assert!(!trace.is_empty());
+            assert!(trace.render().starts_with(&format!("  1. {text}\n")));
+            let plan: Runbook = trace.runbook(t).parse().unwrap();
+            let start = Start {
+                topology: t.clone(),
+                state: s,
+                assumptions: Vec::new(),
+            };
+            let report = runbook::validate(&start, &plan, Options { settle: false });
+            assert_eq!(report.steps.len(), 1, "{text}");
+            assert!(!report.steps[0].rejected(), "{text}: {report:?}");
+            assert_eq!(report.steps[0].state, after, "{text}");
+        }
+    }
+    // Every kind was met: cctrl commands, shell lines and faults.
+    assert!(kinds.iter().all(|&n| n > 10), "{kinds:?}");
+}

@@ -69,6 +69,7 @@ pub(crate) fn apply(
         return Ok(None);
     }
     let s = session(ctx, at)?;
+    in_session(ctx, &s, op)?;
     let Some(mut view) = ctx.view_of(s.group) else {
         return Err(Refusal::NoManager { host: at });
     };
@@ -120,6 +121,43 @@ pub(crate) fn apply(
     };
     ctx.set_view(s.group, &view);
     Ok(subject)
+}
+
+/// Every host `op` names must be of the session's service, as cctrl (and
+/// [`super::resolve_cctrl`]) has it: another service's datasources are reached after `use`.
+/// A relay's source is the exception, being on the other site by design. Source: the cctrl
+/// commands pages (DOMAIN.md, "cctrl commands"): `use <svc>` selects the service the
+/// following commands act on. That a datasource of another service is refused, rather than
+/// looked up across services, is a modelling decision: it keeps every accepted input one an
+/// operator can type, and it is the rule the resolver already applied to typed commands.
+fn in_session(ctx: &Ctx<'_, '_>, s: &Session, op: CctrlOp) -> Result<(), Refusal> {
+    let named = match op {
+        CctrlOp::Datasource(h, _)
+        | CctrlOp::RecoverMasterUsing(h)
+        | CctrlOp::Replicator(h, ReplicatorOp::Slave(None) | ReplicatorOp::Relay(_)) => {
+            [Some(h), None]
+        }
+        CctrlOp::Replicator(h, ReplicatorOp::Slave(m)) => [Some(h), m],
+        CctrlOp::Replicator(h, _) => [Some(h), None],
+        CctrlOp::Router(h, _) | CctrlOp::Switch(h) | CctrlOp::Failover(h) => [h, None],
+        CctrlOp::SetPolicy(_)
+        | CctrlOp::SetForce(_)
+        | CctrlOp::Use(_)
+        | CctrlOp::Recover
+        | CctrlOp::Heartbeat
+        | CctrlOp::Inspect => [None, None],
+    };
+    match named
+        .into_iter()
+        .flatten()
+        .find(|&h| ctx.service_of(h) != s.service)
+    {
+        Some(host) => Err(Refusal::OtherService {
+            host,
+            session: s.service,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// `h` must be a datasource of the session's service that the group reaches, with its manager

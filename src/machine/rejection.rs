@@ -202,6 +202,14 @@ pub enum Refusal {
         /// The host.
         host: HostId,
     },
+    /// A cctrl command names a host of another service than its session's: cctrl acts on
+    /// the service in use and needs `use <service>` first.
+    OtherService {
+        /// The host.
+        host: HostId,
+        /// The session's service.
+        session: ServiceId,
+    },
 }
 
 /// A refused input: which, and why. The state it was applied to is unchanged.
@@ -244,6 +252,7 @@ impl Refusal {
             Self::WouldBreak(_) => "invariant-guard",
             Self::HistoryFull => "model-capacity",
             Self::HostDown { .. } => "host-up",
+            Self::OtherService { .. } => "session-service",
         }
     }
 
@@ -372,6 +381,16 @@ impl Refusal {
             ),
             Self::HistoryFull => "the model holds no more diverging lines of history: this sequence is beyond its capacity".to_owned(),
             Self::HostDown { host } => format!("{} is down: restart it first", n(host)),
+            Self::OtherService { host, session } => {
+                let own = topology.host(host).service;
+                format!(
+                    "{} is a host of {}, not of {}, the service in use: `use {}` first",
+                    n(host),
+                    topology.service_name(own),
+                    topology.service_name(session),
+                    topology.service_name(own)
+                )
+            }
         }
     }
 }
