@@ -433,3 +433,102 @@ fn a_split_only_of_hosts_past_the_topology_separates_nothing() {
         .is_err()
     );
 }
+
+/// Found by rendering every explorer input as the command an operator types: the engine took
+/// `datasource w1 online` typed into east's manager, in east's session, although cctrl (and
+/// the resolver) refuses a datasource of another service until `use west`. The trace printed
+/// a command no operator can type, and its runbook did not replay. Every host a cctrl
+/// command names must now be in the session's service (a relay's source excepted: it is on
+/// the other site by design).
+#[test]
+fn a_cctrl_command_names_only_hosts_of_its_sessions_service() {
+    use tungsten_model::command::DatasourceAction;
+    use tungsten_model::machine::{self, CctrlOp, Input, ReplicatorOp};
+    use tungsten_model::model::{State, Topology};
+    let t = Topology::multisite(&[("east", &["e1", "e2"]), ("west", &["w1", "w2"])]).unwrap();
+    let s = State::healthy(&t);
+    let id = |n: &str| t.host_id(n).unwrap();
+    let (e1, w1, w2) = (id("e1"), id("w1"), id("w2"));
+    let refused = [
+        CctrlOp::Datasource(w1, DatasourceAction::Online),
+        CctrlOp::Datasource(w2, DatasourceAction::Offline),
+        CctrlOp::Datasource(w2, DatasourceAction::Shun),
+        CctrlOp::Replicator(w2, ReplicatorOp::Offline),
+        CctrlOp::Replicator(id("e2"), ReplicatorOp::Slave(Some(w1))),
+        CctrlOp::Switch(Some(w2)),
+        CctrlOp::Failover(Some(w2)),
+        CctrlOp::RecoverMasterUsing(w1),
+    ];
+    for op in refused {
+        let refusal = machine::apply(&t, &s, &Input::Cctrl { at: e1, op }).unwrap_err();
+        assert_eq!(refusal.refusal.rule(), "session-service", "{op:?}");
+    }
+    // After `use west`, the same manager reaches west's datasources.
+    let west = t.service_id("west").unwrap();
+    let s = machine::apply(&t, &s, &Input::Cctrl { at: e1, op: CctrlOp::Use(west) })
+        .unwrap()
+        .state;
+    let op = CctrlOp::Datasource(w2, DatasourceAction::Shun);
+    assert!(machine::apply(&t, &s, &Input::Cctrl { at: e1, op }).is_ok());
+}
+
+/// Found by the property that built-in procedures are valid where they can be written: the
+/// old-master procedure wrote `datasource db2 restore` while db3 still replicated from db2,
+/// which the manager refuses (restoring would rewrite the history db3 reads). It now declines
+/// and says to recover db3 first; once db3 is recovered, it writes a plan that validates.
+///
+/// The state is the property's minimal case: db1 the ONLINE master; db2 the old master,
+/// FAILED, its replicator offline, holding an event db1 lacks; db3 shunned but still an online
+/// slave of db2. Written as JSON over the healthy state, since the property reached it by a
+/// long random sequence.
+#[test]
+fn an_old_master_is_restored_only_once_no_slave_reads_from_it() {
+    use serde_json::{Value, json, to_value};
+    use tungsten_model::model::{
+        DataSourceRole, DsEntry, DsState, FailCause, ShunCause, State, Topology,
+    };
+    use tungsten_model::runbook::{self, Options, Start, Verdict};
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let mut v: Value = to_value(State::healthy(&t)).unwrap();
+    let entries = [
+        DsEntry {
+            role: DataSourceRole::Master,
+            state: DsState::Online,
+        },
+        DsEntry {
+            role: DataSourceRole::Master,
+            state: DsState::Failed(FailCause::Unreachable),
+        },
+        DsEntry {
+            role: DataSourceRole::Slave,
+            state: DsState::Shunned(ShunCause::Manual),
+        },
+    ];
+    for view in 0..3 {
+        for (d, entry) in entries.iter().enumerate() {
+            v["views"][view]["datasources"][d] = to_value(entry).unwrap();
+        }
+    }
+    v["hosts"][1]["replicator"] =
+        json!({"running": true, "state": "OFFLINE:NORMAL", "role": "master", "master": null});
+    v["hosts"][1]["data"]["pos"] = json!({"seqno": 0, "epoch": 1});
+    v["hosts"][2]["replicator"]["master"] = json!(1);
+    let state: State = serde_json::from_value(v).unwrap();
+    let start = Start {
+        topology: t,
+        state,
+        assumptions: Vec::new(),
+    };
+    let refused = runbook::recover_old_master(&start, "db2").unwrap_err();
+    assert!(refused.to_string().contains("recover db3 first"), "{refused}");
+    let first = runbook::recover_replica(&start, "db3").unwrap();
+    let report = runbook::validate(&start, &first, Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let after = Start {
+        state: report.steps.last().unwrap().state,
+        ..start
+    };
+    let second = runbook::recover_old_master(&after, "db2").unwrap();
+    let report = runbook::validate(&after, &second, Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+}

@@ -296,7 +296,8 @@ pub fn failover_procedure(
 /// events, restore it from a backup first (its replicator offline).
 ///
 /// # Errors
-/// [`ProcedureError`] when the service has no ONLINE master.
+/// [`ProcedureError`] when the service has no ONLINE master, or the host must be restored
+/// while another datasource still replicates from it (recover that one first).
 pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let h = host_id(t, host)?;
@@ -324,6 +325,18 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
         .history()
         .contains(s.host(master).data.pos, s.host(h).data.pos)
     {
+        // A restore rewrites the history the host's own slaves read, so the manager refuses
+        // it while one replicates from it; those are recovered first, from the master.
+        if let Some(d) = t.datasources_of(svc).find(|&d| {
+            let r = s.host(d).replicator;
+            d != h && s.host(d).up && r.is_online() && r.master == Some(h)
+        }) {
+            return Err(ProcedureError(format!(
+                "{} still replicates from {host}, which must be restored: recover {} first (`recover_replica`)",
+                t.host_name(d),
+                t.host_name(d)
+            )));
+        }
         if s.host(h).replicator.is_online() {
             let _ = writeln!(text, "{prompt} replicator {host} offline");
         }
