@@ -205,9 +205,12 @@ fn every_input_reads_back_from_its_trace_and_runbook() {
                 }
                 Input::Cctrl { at, .. } => {
                     let prompt = format!("cctrl@{}> ", t.host_name(*at));
-                    let line = text.strip_prefix(&prompt).unwrap_or_else(|| panic!("{text}"));
+                    let line = text
+                        .strip_prefix(&prompt)
+                        .unwrap_or_else(|| panic!("{text}"));
                     let command: CctrlCommand = line.parse().unwrap();
-                    let back = machine::resolve_cctrl(t, &s, *at, &command).unwrap_or_else(|e| panic!("{text}: {e}"));
+                    let back = machine::resolve_cctrl(t, &s, *at, &command)
+                        .unwrap_or_else(|e| panic!("{text}: {e}"));
                     assert_eq!(back, *input, "{text}");
                     kinds[0] += 1;
                 }

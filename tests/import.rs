@@ -24,6 +24,8 @@ fn seed004_failsafe_imports_with_its_assumptions() {
     let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| t.host_id(h).unwrap());
     // Ground truth: db1 and db3 read as down, db2 up with its replicator offline.
     assert!(!s.host(db1).up && !s.host(db3).up);
+    // Nothing runs on a host read as down.
+    assert!(!s.host(db1).replicator.running && !s.host(db3).replicator.running);
     assert!(s.host(db2).up && s.host(db2).manager && s.host(db2).dataserver);
     assert!(s.host(db2).replicator.running && !s.host(db2).replicator.is_online());
     assert_eq!(s.host(db2).replicator.master, Some(db3));
@@ -151,4 +153,147 @@ fn a_host_id_out_of_range_from_json_reaches_nothing() {
     assert!(!s.reachable(far, db1) && !s.reachable(db1, far));
     let edge: HostId = serde_json::from_str(&MAX_HOSTS.to_string()).unwrap();
     assert!(!s.reachable(edge, db1));
+}
+
+/// A composite's listing may come before its members'; a name given twice, to a composite and
+/// to a physical service, is refused.
+#[test]
+fn a_composite_listed_first_imports_and_its_name_is_its_own() {
+    let healthy = fixture("docs40_healthy_76col.txt");
+    let composite: Listing = fixture("docs71_composite_76col.txt").parse().unwrap();
+    let east: Listing = healthy.replace("host", "e").parse().unwrap();
+    let west: Listing = healthy.replace("host", "w").parse().unwrap();
+    let name = |s: &str| ServiceName::new(s).unwrap();
+    let import = State::from_listings(&[
+        (name("global"), &composite),
+        (name("east"), &east),
+        (name("west"), &west),
+    ])
+    .unwrap();
+    assert_eq!(import.topology.physical_services().count(), 2);
+    assert!(import.topology.service_id("global").is_some());
+    let err = State::from_listings(&[
+        (name("east"), &composite),
+        (name("east"), &east),
+        (name("west"), &west),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "service `east` has two listings: expected one listing per service"
+    );
+}
+
+/// With two master rows (the old master OFFLINE, the new one ONLINE), a slave's replicator
+/// row that names no master reads from the ONLINE one.
+#[test]
+fn a_slave_without_a_named_master_reads_from_the_online_master() {
+    let pad = |s: &str, to: &str| format!("{s:<w$}", w = to.len());
+    let mut text = fixture("docs40_healthy_76col.txt");
+    for (from, to) in [
+        (
+            "host1(master:ONLINE, progress=3, THL latency=0.561)",
+            "host1(master:OFFLINE, progress=3, THL latency=0.561)",
+        ),
+        (
+            "host2(slave:ONLINE, progress=3, latency=1.243)      ",
+            "host2(master:ONLINE, progress=3, THL latency=1.243)",
+        ),
+        (
+            "REPLICATOR(role=slave, master=host1, state=ONLINE)",
+            "REPLICATOR(role=master, state=ONLINE)",
+        ),
+        (
+            "REPLICATOR(role=slave, master=host1, state=ONLINE)",
+            "REPLICATOR(role=slave, state=ONLINE)",
+        ),
+    ] {
+        text = text.replacen(&format!("{from} "), &pad(to, &format!("{from} ")), 1);
+    }
+    let listing: Listing = text.parse().unwrap();
+    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let (t, s) = (&import.topology, &import.state);
+    let [host2, host3] = ["host2", "host3"].map(|h| t.host_id(h).unwrap());
+    assert_eq!(s.host(host2).replicator.role, ReplicatorRole::Master);
+    assert_eq!(s.host(host3).replicator.master, Some(host2));
+}
+
+/// A stopped replicator keeps its role, and a slave's keeps the master it will read from
+/// once started.
+#[test]
+fn a_stopped_replicator_keeps_its_role_and_master() {
+    let text = fixture("docs40_healthy_76col.txt")
+        .replacen(
+            "REPLICATOR(role=master, state=ONLINE) ",
+            "REPLICATOR(role=master, state=STOPPED)",
+            1,
+        )
+        .replacen(
+            "REPLICATOR(role=slave, master=host1, state=ONLINE) ",
+            "REPLICATOR(role=slave, master=host1, state=STOPPED)",
+            1,
+        );
+    let listing: Listing = text.parse().unwrap();
+    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let (t, s) = (&import.topology, &import.state);
+    let [host1, host2] = ["host1", "host2"].map(|h| t.host_id(h).unwrap());
+    for h in [host1, host2] {
+        assert!(!s.host(h).replicator.running);
+    }
+    assert_eq!(s.host(host1).replicator.role, ReplicatorRole::Master);
+    assert_eq!(s.host(host2).replicator.role, ReplicatorRole::Slave);
+    assert_eq!(s.host(host2).replicator.master, Some(host1));
+}
+
+/// A failure reason the managers write (`DATASERVER 'db2@alpha' STOPPED`) reads back as its
+/// cause for a host of the listed service; naming another service, it is kept as text.
+#[test]
+fn a_failure_reason_reads_back_as_its_cause_only_for_its_own_service() {
+    use tungsten_model::fault::{Fault, Process};
+    use tungsten_model::machine::{self, Input};
+    use tungsten_model::model::FailCause;
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
+    let s = State::healthy(&t);
+    let stop = Input::Fault(Fault::Stop(db2, Process::DataServer));
+    let s = machine::apply(&t, &s, &stop).unwrap().state;
+    let failed = DsState::Failed(FailCause::DataServerStopped);
+    assert_eq!(s.view(db1).entry(db2).state, failed);
+    let text = ls::project(&t, &s, db1, None).to_string();
+    assert!(text.contains("DATASERVER 'db2@alpha' STOPPED"), "{text}");
+    let read = |text: &str| {
+        let listing: Listing = text.parse().unwrap();
+        let import =
+            State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+        let h = import.topology.host_id("db2").unwrap();
+        import.state.view(h).entry(h).state
+    };
+    assert_eq!(read(&text), failed);
+    let elsewhere = read(&text.replace("'db2@alpha'", "'db2@gamma'"));
+    assert!(
+        matches!(elsewhere, DsState::Failed(FailCause::Other(_))),
+        "{elsewhere:?}"
+    );
+}
+
+/// A host whose manager is stopped answers nothing: its block has no progress and its
+/// replicator's status is not available, though the network reaches it.
+#[test]
+fn a_host_without_its_manager_shows_no_replicator_status() {
+    use tungsten_model::fault::{Fault, Process};
+    use tungsten_model::machine::{self, Input};
+    use tungsten_model::model::ReplicatorState;
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
+    let s = State::healthy(&t);
+    let stop = Input::Fault(Fault::Stop(db2, Process::Manager));
+    let s = machine::apply(&t, &s, &stop).unwrap().state;
+    assert!(s.reachable(db1, db2) && s.host(db2).replicator.is_online());
+    let listing = ls::project(&t, &s, db1, None);
+    let block = listing.datasource("db2").unwrap();
+    assert_eq!(block.progress, None);
+    assert_eq!(
+        block.replicator.as_ref().map(|r| r.state),
+        Some(ReplicatorState::StatusNotAvailable)
+    );
 }

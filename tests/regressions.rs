@@ -465,9 +465,16 @@ fn a_cctrl_command_names_only_hosts_of_its_sessions_service() {
     }
     // After `use west`, the same manager reaches west's datasources.
     let west = t.service_id("west").unwrap();
-    let s = machine::apply(&t, &s, &Input::Cctrl { at: e1, op: CctrlOp::Use(west) })
-        .unwrap()
-        .state;
+    let s = machine::apply(
+        &t,
+        &s,
+        &Input::Cctrl {
+            at: e1,
+            op: CctrlOp::Use(west),
+        },
+    )
+    .unwrap()
+    .state;
     let op = CctrlOp::Datasource(w2, DatasourceAction::Shun);
     assert!(machine::apply(&t, &s, &Input::Cctrl { at: e1, op }).is_ok());
 }
@@ -520,7 +527,10 @@ fn an_old_master_is_restored_only_once_no_slave_reads_from_it() {
         assumptions: Vec::new(),
     };
     let refused = runbook::recover_old_master(&start, "db2").unwrap_err();
-    assert!(refused.to_string().contains("recover db3 first"), "{refused}");
+    assert!(
+        refused.to_string().contains("recover db3 first"),
+        "{refused}"
+    );
     let first = runbook::recover_replica(&start, "db3").unwrap();
     let report = runbook::validate(&start, &first, Options::default());
     assert_eq!(report.verdict, Verdict::Valid, "{report}");

@@ -209,7 +209,7 @@ impl FingerprintSet {
     }
 
     fn grow(&mut self) {
-        let size = self.slots.len() * 8 / 5 + 1;
+        let size = self.slots.len() * 8 / 5;
         let old = std::mem::replace(&mut self.slots, vec![0; size]);
         for fp in old.into_iter().filter(|&fp| fp != 0) {
             let home = self.home(fp);
@@ -279,6 +279,108 @@ mod tests {
         assert_eq!(prints.len(), states.len());
         // Over the topology's hosts alone, the states are told apart just as well.
         assert_eq!(used.len(), states.len());
+    }
+
+    /// Fingerprints are the same in every run, thread, build and platform (a count or a
+    /// trace can be reproduced), so the hash is pinned over every `write_*` a derived `Hash`
+    /// uses. A deliberate change of the hash changes this number.
+    #[test]
+    fn fingerprints_are_stable() {
+        let mut h = Fingerprinter::default();
+        h.write_u8(1);
+        h.write_u16(2);
+        h.write_u32(3);
+        h.write_u64(4);
+        h.write_usize(5);
+        h.write_isize(-6);
+        h.write(b"0123456789");
+        h.write(b"01234567");
+        assert_eq!(h.finish(), 4_072_798_612_061_227_395);
+    }
+
+    /// Each lane on its own tells every small word apart, and each `write_*` counts: two lanes
+    /// that each carry the whole input make a collision need two at once.
+    #[test]
+    fn each_lane_and_each_write_keeps_every_bit() {
+        let mut a = std::collections::HashSet::new();
+        let mut b = std::collections::HashSet::new();
+        for x in 0..4096_u64 {
+            let mut h = Fingerprinter::default();
+            h.mix(x);
+            a.insert(h.a);
+            b.insert(h.b);
+        }
+        assert_eq!((a.len(), b.len()), (4096, 4096));
+        let writes: [fn(&mut Fingerprinter, u8); 7] = [
+            |h, x| h.write_u8(x),
+            |h, x| h.write_u16(u16::from(x) << 8),
+            |h, x| h.write_u32(u32::from(x) << 24),
+            |h, x| h.write_u64(u64::from(x) << 56),
+            |h, x| h.write_usize(usize::from(x)),
+            |h, x| h.write_isize(-isize::from(x)),
+            |h, x| h.write(&[0, 0, 0, 0, 0, 0, 0, 0, 0, x]),
+        ];
+        for write in writes {
+            let prints: std::collections::HashSet<u64> = (0..=255_u8)
+                .map(|x| {
+                    let mut h = Fingerprinter::default();
+                    write(&mut h, x);
+                    h.finish()
+                })
+                .collect();
+            assert_eq!(prints.len(), 256);
+        }
+    }
+
+    /// The finish avalanches: flipping any one bit of a word flips about half of the
+    /// fingerprint's bits.
+    #[test]
+    fn one_bit_in_flips_half_the_bits_out() {
+        for bit in 0..64 {
+            let mut flipped = 0;
+            for x in 0..256_u64 {
+                let word = x.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                let print = |w: u64| {
+                    let mut h = Fingerprinter::default();
+                    h.write_u64(w);
+                    h.finish()
+                };
+                flipped += (print(word) ^ print(word ^ (1 << bit))).count_ones();
+            }
+            let mean = f64::from(flipped) / 256.0;
+            assert!((28.0..=36.0).contains(&mean), "bit {bit}: {mean}");
+        }
+    }
+
+    /// Homes spread over the whole table, whatever its size, and stay inside it.
+    #[test]
+    fn homes_spread_over_the_table() {
+        for size in [16, 25, 1024, 1000] {
+            let set = FingerprintSet::with_capacity(size);
+            let homes: std::collections::HashSet<usize> = (1..=8 * size as u64)
+                .map(|i| set.home(i.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
+                .collect();
+            assert!(homes.iter().all(|&h| h < size));
+            assert!(homes.len() * 10 >= size * 9, "{} of {size}", homes.len());
+        }
+        let set = FingerprintSet::with_capacity(16);
+        assert_eq!(set.home(u64::MAX), 15);
+        assert_eq!(set.home(1), 0);
+    }
+
+    /// The table grows by 8/5 once it would be more than 4/5 full.
+    #[test]
+    fn grows_by_eight_fifths_past_four_fifths() {
+        let mut set = FingerprintSet::with_capacity(16);
+        assert!(set.is_empty());
+        for i in 1..=12_u64 {
+            set.insert(i << 40);
+        }
+        assert!(!set.is_empty());
+        assert_eq!(set.bytes(), 16 * 8);
+        set.insert(13 << 40);
+        assert_eq!(set.bytes(), 25 * 8);
+        assert!((1..=13_u64).all(|i| set.contains(i << 40)));
     }
 
     #[test]

@@ -74,8 +74,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
     }
 
     pub(crate) fn host_mut(&mut self, h: HostId) -> &mut HostState {
-        let last = self.state.hosts.len() - 1;
-        &mut self.state.hosts[h.index().min(last)]
+        self.state.host_mut(h)
     }
 
     pub(crate) fn service_of(&self, h: HostId) -> ServiceId {

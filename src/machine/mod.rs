@@ -75,14 +75,10 @@ use context::Ctx;
 /// nothing.
 pub trait Observer {
     /// Something happened.
-    fn effect(&mut self, effect: Effect) {
-        let _ = effect;
-    }
+    fn effect(&mut self, _effect: Effect) {}
 
     /// Something to warn about, or an invariant break.
-    fn finding(&mut self, finding: Finding) {
-        let _ = finding;
-    }
+    fn finding(&mut self, _finding: Finding) {}
 
     /// Whether this observer wants effects and findings at all. An observer that returns
     /// false (like `()`) spares the transition the work of describing itself.

@@ -394,6 +394,11 @@ impl State {
         &self.hosts[host.index().min(MAX_HOSTS - 1)]
     }
 
+    /// The ground truth of `host`, to change (the same out-of-range rule as [`State::host`]).
+    pub(crate) fn host_mut(&mut self, host: HostId) -> &mut HostState {
+        &mut self.hosts[host.index().min(MAX_HOSTS - 1)]
+    }
+
     /// The view held by `host`'s manager (stale if the manager is not running).
     #[must_use]
     pub fn view(&self, host: HostId) -> &ManagerView {
@@ -503,6 +508,18 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A host id past the model's capacity (only a deserialised input can hold one) names
+    /// the last slot rather than panicking.
+    #[test]
+    fn a_host_id_past_the_capacity_names_the_last_slot() {
+        let t = Topology::single("alpha", &["db1"]).unwrap();
+        let mut s = State::healthy(&t);
+        let past = HostId(u8::MAX);
+        s.host_mut(past).up = true;
+        assert!(s.host(past).up);
+        assert!(s.hosts[MAX_HOSTS - 1].up);
+    }
 
     #[test]
     fn healthy_state_has_one_master_per_service() {
