@@ -245,3 +245,19 @@ fn every_input_reads_back_from_its_trace_and_runbook() {
     // Every kind was met: cctrl commands, shell lines and faults.
     assert!(kinds.iter().all(|&n| n > 10), "{kinds:?}");
 }
+
+/// A stopped replicator is OFFLINE:NORMAL whatever it was doing, and comes back so: one
+/// situation, one state (the explorer would otherwise count it twice).
+#[test]
+fn a_stopped_replicator_is_offline_normal() {
+    use tungsten_model::model::ReplicatorState;
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db2 = c.id("db2");
+    assert!(c.s.host(db2).replicator.is_online());
+    c.fault(Fault::Stop(db2, Process::Replicator)).unwrap();
+    let r = c.s.host(db2).replicator;
+    assert!(!r.running);
+    assert_eq!(r.state, ReplicatorState::OfflineNormal);
+    c.fault(Fault::Start(db2, Process::Replicator)).unwrap();
+    assert!(c.s.host(db2).replicator.running);
+}
