@@ -254,6 +254,8 @@ fn a_stopped_replicator_is_offline_normal() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     let db2 = c.id("db2");
     assert!(c.s.host(db2).replicator.is_online());
+    // In MAINTENANCE, so that no manager starts it again.
+    c.cctrl("db1", "set policy maintenance").unwrap();
     c.fault(Fault::Stop(db2, Process::Replicator)).unwrap();
     let r = c.s.host(db2).replicator;
     assert!(!r.running);

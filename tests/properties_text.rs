@@ -88,3 +88,57 @@ proptest! {
         prop_assert_eq!(s, state);
     }
 }
+
+/// The engine's inputs back to text: each accepted operator input, printed as the explorer's
+/// trace prints it, resolves to itself, and the runbook the trace writes replays it to the
+/// same state. Fewer cases than the others (each one validates a runbook per accepted input);
+/// `PROPTEST_CASES` still raises them.
+fn replay_config() -> ProptestConfig {
+    let mut config = support::proptest_config("proptest-regressions/properties_text.txt");
+    if std::env::var("PROPTEST_CASES").is_err() {
+        config.cases = 2_000;
+    }
+    config
+}
+
+proptest! {
+    #![proptest_config(replay_config())]
+
+    #[test]
+    fn accepted_inputs_replay_from_their_runbook(
+        (topology, inputs) in strategy::topology().prop_flat_map(|t| {
+            let inputs = strategy::sequence(&t, strategy::Alphabet::ALL, 16);
+            (Just(t), inputs)
+        })
+    ) {
+        use tungsten_model::explore::Trace;
+        use tungsten_model::machine::{self, Invariant, Rules, Violation};
+        use tungsten_model::model::{HostSet, ServiceId};
+        use tungsten_model::runbook::{self, Options, Start};
+        let rules = Rules::default();
+        let mut state = State::healthy(&topology);
+        for input in &inputs {
+            let Ok(next) = machine::step(&topology, &state, input, &rules, &mut ()) else {
+                continue;
+            };
+            if input.typed(&topology).is_some() {
+                let violation = Violation {
+                    invariant: Invariant::SingleWritableMaster,
+                    service: ServiceId::from_index(0).unwrap(),
+                    hosts: HostSet::EMPTY,
+                };
+                let trace = Trace::replay(&topology, &state, &[*input], rules, violation);
+                let text = trace.runbook(&topology);
+                let plan: Runbook = text.parse().map_err(|e: tungsten_model::ParseError| {
+                    TestCaseError::fail(format!("{}\n{text}", e.caret()))
+                })?;
+                let start = Start { topology: topology.clone(), state, assumptions: Vec::new() };
+                let report = runbook::validate(&start, &plan, Options { settle: false });
+                prop_assert_eq!(report.steps.len(), 1, "{}", text);
+                prop_assert!(!report.steps[0].rejected(), "{}\n{}", text, report);
+                prop_assert_eq!(report.steps[0].state, next, "{}", text);
+            }
+            state = next;
+        }
+    }
+}

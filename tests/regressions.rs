@@ -542,3 +542,33 @@ fn an_old_master_is_restored_only_once_no_slave_reads_from_it() {
     let report = runbook::validate(&after, &second, Options::default());
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
 }
+
+/// Found by the property that accepted inputs replay from their runbook: a `trepctl reset`
+/// was printed without `-service`, which the replicator (and the resolver) requires, so the
+/// explorer's runbook for it did not replay. It now names the service.
+#[test]
+fn a_trepctl_reset_is_printed_with_its_service() {
+    use tungsten_model::command::ResetScope;
+    use tungsten_model::machine::{Install, TrepctlOp};
+    let mut c = Cluster::new(&["db1"]);
+    let db1 = c.id("db1");
+    c.fault(Fault::ReplicatorError(db1)).unwrap();
+    let reset = tungsten_model::machine::Input::Trepctl {
+        on: db1,
+        target: db1,
+        install: Install::Cluster,
+        op: TrepctlOp::Reset(ResetScope::All),
+    };
+    let text = reset.render(&c.t);
+    assert_eq!(
+        text,
+        "shell db1> /opt/continuent/tungsten/tungsten-replicator/bin/trepctl -service alpha reset -all -y"
+    );
+    let (_, line) = text.split_once("bin/trepctl ").unwrap();
+    let command: tungsten_model::command::TrepctlCommand = line.parse().unwrap();
+    let back =
+        tungsten_model::machine::resolve_trepctl(&c.t, db1, Some("/opt/continuent"), &command)
+            .unwrap();
+    assert_eq!(back, reset);
+    c.apply(reset).unwrap();
+}

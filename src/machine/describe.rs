@@ -179,9 +179,21 @@ fn trepctl_line(
         TrepctlOp::Heartbeat => TrepctlAction::Heartbeat,
         TrepctlOp::Inspect => TrepctlAction::Status,
     };
+    // `reset` names its service, as the replicator requires (the service the install
+    // replicates: the host's own, or the one its cross-site replicator reads).
+    let service = matches!(op, TrepctlOp::Reset(_))
+        .then(|| {
+            let spec = topology.host(target);
+            match install {
+                Install::Cluster => Some(spec.service),
+                Install::CrossSite => spec.cross_site_from,
+            }
+        })
+        .flatten()
+        .map(|s| topology.service_name(s).clone());
     let command = TrepctlCommand {
         host: (target != on).then(|| topology.host_name(target).clone()),
-        service: None,
+        service,
         action,
     };
     format!(
