@@ -427,7 +427,9 @@ fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
         eprintln!("stateright Explorer on http://{address}/ (loopback only); Ctrl-C stops it");
         let _checker = model
             .checker()
-            .target_max_depth(config.depth)
+            .target_max_depth(tungsten_model::checker::TungstenModel::target_depth(
+                config.depth,
+            ))
             .threads(config.threads)
             .serve(address);
         // The server runs on its own threads; this one only waits for Ctrl-C.

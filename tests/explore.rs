@@ -349,3 +349,66 @@ fn inputs_are_bounded_and_writes_stop_at_the_bound() {
     );
     assert!(buffer.len() < inputs.len());
 }
+
+/// The stateright model (feature `stateright`) is the same model: its BFS reaches exactly the
+/// explorer's states, it holds where the explorer holds, and with the one-master rule removed
+/// it finds a break exactly as deep as the explorer's shortest (none shallower).
+#[cfg(feature = "stateright")]
+#[test]
+fn stateright_checks_the_same_model() {
+    use stateright::{Checker, Model};
+    use tungsten_model::checker::TungstenModel;
+    let (t, s) = three();
+    for depth in [1, 2, 3] {
+        let config = Config {
+            depth,
+            alphabet: Alphabet::CCTRL_AND_FAULTS,
+            ..config(depth)
+        };
+        let ours = explore::explore(&t, &s, &config, |_| {});
+        let model = TungstenModel::new(t.clone(), s, &config);
+        assert_eq!(model.topology(), &t);
+        // stateright counts the starting state as depth 1.
+        let checker = model
+            .checker()
+            .target_max_depth(depth + 1)
+            .spawn_bfs()
+            .join();
+        checker.assert_properties();
+        assert_eq!(
+            checker.unique_state_count() as u64,
+            ours.states,
+            "depth {depth}"
+        );
+    }
+    let rules = Rules {
+        one_online_master: false,
+        guard: false,
+        ..Rules::default()
+    };
+    let config = Config { rules, ..config(6) };
+    let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
+    let ours = explore::explore_with(&t, &s, &config, &inputs, |_| {});
+    let shortest = ours.counterexample.as_ref().unwrap().len();
+    let model = TungstenModel::with_inputs(t.clone(), s, &config, inputs);
+    let check = |inputs: usize| {
+        let depth = TungstenModel::target_depth(inputs);
+        model
+            .clone()
+            .checker()
+            .target_max_depth(depth)
+            .spawn_bfs()
+            .join()
+    };
+    assert!(
+        check(shortest - 1)
+            .discovery("every invariant holds")
+            .is_none()
+    );
+    let path = check(shortest).discovery("every invariant holds").unwrap();
+    assert_eq!(path.into_actions().len(), shortest);
+    let mut actions = Vec::new();
+    model.actions(&s, &mut actions);
+    assert!(!actions.is_empty());
+    assert_eq!(model.format_action(&actions[0]), actions[0].render(&t));
+}
