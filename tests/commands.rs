@@ -263,3 +263,20 @@ fn a_stopped_replicator_is_offline_normal() {
     c.fault(Fault::Start(db2, Process::Replicator)).unwrap();
     assert!(c.s.host(db2).replicator.running);
 }
+
+/// `trepctl setrole` points the replicator at the source its `-uri` names, and a slave of a
+/// slave still reaches the master through it.
+#[test]
+fn setrole_points_the_replicator_at_its_uri() {
+    use tungsten_model::model::ReplicatorRole;
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let (db2, db3) = (c.id("db2"), c.id("db3"));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.trepctl("db2", "offline").unwrap();
+    c.trepctl("db2", "setrole -role slave -uri thl://db3:2112/")
+        .unwrap();
+    let r = c.s.host(db2).replicator;
+    assert_eq!((r.role, r.master), (ReplicatorRole::Slave, Some(db3)));
+    c.trepctl("db2", "online").unwrap();
+    assert!(c.s.host(db2).replicator.is_online());
+}
