@@ -686,7 +686,7 @@ mod tests {
             HashSet::new(),
         );
         let (mut trepctl, mut host, mut faults) = (HashSet::new(), HashSet::new(), HashSet::new());
-        let (mut drain_with_time, mut longest) = (false, 0);
+        let (mut drain_with_time, mut drain_without, mut longest) = (false, false, 0);
         for seed in 0..3000 {
             let (topology, inputs) = sequence(&bytes(seed, 400)).unwrap();
             topologies.insert(topology.to_string());
@@ -700,6 +700,7 @@ mod tests {
                             CctrlOp::Datasource(_, action) => {
                                 drain_with_time |=
                                     matches!(action, DatasourceAction::Drain(Some(_)));
+                                drain_without |= action == DatasourceAction::Drain(None);
                                 actions.insert(discriminant(&action));
                             }
                             CctrlOp::Replicator(_, op) => {
@@ -724,12 +725,25 @@ mod tests {
         assert_eq!(kinds.len(), 4);
         assert_eq!(cctrl.len(), 12, "cctrl operations");
         assert_eq!(actions.len(), 11, "datasource actions");
-        assert!(drain_with_time);
+        assert!(drain_with_time && drain_without);
         assert_eq!(replicator.len(), 6, "cctrl replicator operations");
         assert_eq!(trepctl.len(), 7, "trepctl operations");
         assert_eq!(host.len(), 8, "host operations");
         assert_eq!(faults.len(), 11, "faults");
         assert_eq!(longest, MAX_INPUTS);
+    }
+
+    /// A failure's trace prints one indented input per line.
+    #[test]
+    fn a_trace_prints_one_input_per_line() {
+        let trace = Trace(vec![
+            "cctrl@db1> switch".to_owned(),
+            "fault: db1 crashes".to_owned(),
+        ]);
+        assert_eq!(
+            trace.to_string(),
+            "    cctrl@db1> switch\n    fault: db1 crashes\n"
+        );
     }
 
     /// The round-trip check fails on a listing that does not read back: a composite summary

@@ -280,3 +280,70 @@ fn setrole_points_the_replicator_at_its_uri() {
     c.trepctl("db2", "online").unwrap();
     assert!(c.s.host(db2).replicator.is_online());
 }
+
+/// `datasource X slave` turns a master that is not ONLINE (the old master, after a failover)
+/// into a slave; an ONLINE datasource is refused, and a slave is one already.
+#[test]
+fn datasource_slave_demotes_an_old_master_only() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db1 = c.id("db1");
+    c.fault(Fault::HostCrash(db1)).unwrap();
+    c.fault(Fault::HostRestart(db1)).unwrap();
+    let view = |c: &Cluster| *c.s.view(c.id("db2"));
+    assert_eq!(view(&c).entry(db1).role, DataSourceRole::Master);
+    assert_ne!(view(&c).entry(db1).state, DsState::Online);
+    assert_eq!(
+        c.cctrl("db2", "datasource db3 slave"),
+        Err("datasource-state")
+    );
+    c.cctrl("db2", "datasource db1 slave").unwrap();
+    assert_eq!(view(&c).entry(db1).role, DataSourceRole::Slave);
+    assert_eq!(c.cctrl("db2", "datasource db1 slave"), Err("no-change"));
+}
+
+/// A datasource whose manager is stopped is out of the managers' reach although the
+/// network reaches its host: a command that needs it is refused.
+#[test]
+fn a_datasource_without_its_manager_is_unreachable() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Stop(c.id("db2"), Process::Manager)).unwrap();
+    assert!(c.s.reachable(c.id("db1"), c.id("db2")));
+    assert_eq!(c.cctrl("db1", "datasource db2 backup"), Err("reachable"));
+}
+
+/// `startall` starts whatever of the install is stopped, the connector alone included, and
+/// with everything running it is no change.
+#[test]
+fn startall_starts_a_stopped_connector() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db2 = c.id("db2");
+    let startall = "/opt/continuent/tungsten/cluster-home/bin/startall";
+    assert_eq!(c.shell("db2", startall), Err("no-change"));
+    c.fault(Fault::Stop(db2, Process::Connector)).unwrap();
+    assert!(!c.s.host(db2).connector.running);
+    c.shell("db2", startall).unwrap();
+    assert!(c.s.host(db2).connector.running);
+}
+
+/// The master itself is no switch target.
+#[test]
+fn the_master_is_no_switch_target() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let before = c.s;
+    let t = c.t.clone();
+    let input = machine::resolve_cctrl(
+        &t,
+        &c.s,
+        c.id("db1"),
+        &"switch to db1".parse::<CctrlCommand>().unwrap(),
+    )
+    .unwrap();
+    let refused = machine::apply(&t, &c.s, &input).unwrap_err();
+    assert_eq!(
+        refused.refusal.render(&t),
+        "db1 cannot be promoted: its role cannot be promoted (archive, witness, or the master itself)"
+    );
+    assert_eq!(c.cctrl("db1", "switch to db1"), Err("eligible-target"));
+    assert_eq!(c.s, before);
+}

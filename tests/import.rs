@@ -269,6 +269,11 @@ fn a_failure_reason_reads_back_as_its_cause_only_for_its_own_service() {
         import.state.view(h).entry(h).state
     };
     assert_eq!(read(&text), failed);
+    let replicator = text.replace(
+        "DATASERVER 'db2@alpha' STOPPED",
+        "REPLICATOR 'db2@alpha' FAILED",
+    );
+    assert_eq!(read(&replicator), DsState::Failed(FailCause::Replicator));
     let elsewhere = read(&text.replace("'db2@alpha'", "'db2@gamma'"));
     assert!(
         matches!(elsewhere, DsState::Failed(FailCause::Other(_))),

@@ -427,3 +427,55 @@ fn errors_inside_a_row_underline_the_culprit() {
         (5, 18, 14, "a process id".to_owned())
     );
 }
+
+/// A header wrapped at a space inside its state (not after a comma) is joined with that
+/// space: the reason reads `'host3@alpha' STOPPED`, not `'host3@alpha'STOPPED`.
+#[test]
+fn a_header_wrapped_at_a_space_keeps_the_space() {
+    let row = |text: &str| format!("|{text:<76}|");
+    let block = fixture("docs61_failed_wrapped_block.txt")
+        .replacen(
+            &row("host3(slave:FAILED(DATASERVER 'host3@alpha' STOPPED),"),
+            &row("host3(slave:FAILED(DATASERVER 'host3@alpha'"),
+            1,
+        )
+        .replacen(
+            &row("progress=154146, latency=31.419)"),
+            &row("STOPPED), progress=154146, latency=31.419)"),
+            1,
+        );
+    assert!(block.contains("'host3@alpha'  "), "{block}");
+    let listing: Listing = wrap_block(&block).parse().unwrap();
+    let host3 = listing.datasource("host3").unwrap();
+    assert_eq!(
+        host3.state.to_string(),
+        "FAILED(DATASERVER 'host3@alpha' STOPPED)"
+    );
+    assert_eq!(host3.progress.unwrap().seqno.unwrap().0, 154_146);
+}
+
+/// A name too long and a number too big are each underlined whole, where they stand.
+#[test]
+fn a_name_too_long_and_a_number_too_big_are_underlined_whole() {
+    let check = |header: &str, bad: &str| {
+        let text = format!("COORDINATOR[db1:AUTOMATIC:ONLINE]\nDATASOURCES:\n|{header}|\n");
+        let error = text.parse::<Listing>().unwrap_err();
+        let column = header.find(bad).unwrap() + 2;
+        assert_eq!(
+            (error.span().line, error.span().column, error.span().len),
+            (3, column, bad.len()),
+            "{}",
+            error.caret()
+        );
+    };
+    let long = "d".repeat(tungsten_model::model::MAX_NAME_LEN + 1);
+    check(
+        &format!("{long}(master:ONLINE, progress=1, THL latency=0.1)"),
+        &long,
+    );
+    let big = "99999999999999999999";
+    check(
+        &format!("db1(master:ONLINE, progress={big}, THL latency=0.1)"),
+        big,
+    );
+}

@@ -32,6 +32,12 @@ fn seed000_survives_every_single_fault_without_an_invariant_break() {
             .iter()
             .any(|c| matches!(c.consequence, Consequence::Blocks { .. }))
     );
+    // A fault blocks a step at or after the boundary it was injected at, never one before.
+    for c in &report.cases {
+        if let Consequence::Blocks { step, .. } = c.consequence {
+            assert!(step >= c.before_step && step <= report.steps, "{c:?}");
+        }
+    }
 }
 
 /// A forced plan typed into db1 is safe while db1 reaches the others; if db1 is cut off just

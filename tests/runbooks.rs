@@ -599,3 +599,83 @@ fn a_cctrl_step_acts_on_the_service_its_prompt_names() {
     let report = check("#! topology multisite east=e1,e2 west=w1,w2\n[LOGICAL] /north > switch\n");
     assert!(report.first_rejected().is_some(), "{report}");
 }
+
+/// Declarations with a word too few or too many are refused where the words go wrong, never
+/// read past their end.
+#[test]
+fn declarations_take_exactly_their_words() {
+    for (text, expected) in [
+        ("#! state alpha file\n", "`file <path>`"),
+        ("#! state alpha file a.txt b.txt\n", "`file <path>`"),
+        ("#! settle on off\n", "`on` or `off`"),
+        ("#! settle off now\n", "`on` or `off`"),
+    ] {
+        let error = text.parse::<Runbook>().unwrap_err();
+        assert_eq!(error.span().line, 1, "{text}");
+        assert!(
+            error.caret().contains(expected),
+            "{text}: {}",
+            error.caret()
+        );
+    }
+    assert!(
+        "#! settle off\n#! state alpha file a.txt\n"
+            .parse::<Runbook>()
+            .is_ok()
+    );
+}
+
+/// A step the engine accepts but that makes the managers fail over on their own (stopping the
+/// master's manager under AUTOMATIC) is marked UNSAFE, with its error, not `ok`.
+#[test]
+fn a_step_that_sets_off_a_failover_is_unsafe() {
+    let plan: Runbook = "#! scenario healthy-3\nshell db1> /opt/continuent/tungsten/tungsten-manager/bin/manager stop\n"
+        .parse()
+        .unwrap();
+    let mut no_files = |path: &str| Err(format!("no file `{path}`"));
+    let start = tungsten_model::runbook::start(&plan, &[], &mut no_files).unwrap();
+    let report = tungsten_model::runbook::validate(
+        &start,
+        &plan,
+        tungsten_model::runbook::Options::default(),
+    );
+    let step = &report.steps[0];
+    assert!(!step.rejected() && step.has_error(), "{report}");
+    assert!(report.to_string().contains("[UNSAFE]"), "{report}");
+}
+
+/// In a topology of one service, a bare `cctrl>` prompt acts on that service.
+#[test]
+fn a_bare_cctrl_prompt_acts_on_the_only_service() {
+    let plan: Runbook = "#! scenario healthy-3\ncctrl> datasource db2 shun\n"
+        .parse()
+        .unwrap();
+    let mut no_files = |path: &str| Err(format!("no file `{path}`"));
+    let start = tungsten_model::runbook::start(&plan, &[], &mut no_files).unwrap();
+    let report = tungsten_model::runbook::validate(
+        &start,
+        &plan,
+        tungsten_model::runbook::Options::default(),
+    );
+    assert!(!report.steps[0].rejected(), "{report}");
+    assert_eq!(report.errors(), 0, "{report}");
+}
+
+/// `routers-online` holds only while every connector runs and routes: one taken offline
+/// (running, not routing) leaves it unmet.
+#[test]
+fn routers_online_needs_every_connector_routing() {
+    let plan: Runbook =
+        "#! scenario healthy-3\n#! goal routers-online\n[LOGICAL] /alpha > router db2 offline\n"
+            .parse()
+            .unwrap();
+    let mut no_files = |path: &str| Err(format!("no file `{path}`"));
+    let start = tungsten_model::runbook::start(&plan, &[], &mut no_files).unwrap();
+    let report = tungsten_model::runbook::validate(
+        &start,
+        &plan,
+        tungsten_model::runbook::Options::default(),
+    );
+    assert!(!report.steps[0].rejected(), "{report}");
+    assert!(report.goals.iter().all(|g| !g.met), "{report}");
+}

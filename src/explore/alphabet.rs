@@ -457,6 +457,57 @@ mod tests {
         assert!(crate::machine::Rules::default().guard);
     }
 
+    /// `dangerous` keeps what moves the master role or makes the managers act, and leaves
+    /// out what its doc says it leaves out, over the whole alphabet of a three-node cluster.
+    #[test]
+    fn dangerous_keeps_what_moves_the_master_and_nothing_else() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let s = State::healthy(&t);
+        let all = Inputs::new(&t, &s, Alphabet::ALL, 1);
+        let mut inputs = Vec::new();
+        all.fill(&s, Typing::EveryManager, &mut inputs);
+        let (kept, left): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(dangerous);
+        assert!(kept.iter().any(|i| matches!(
+            i,
+            Input::Cctrl {
+                op: CctrlOp::Switch(None),
+                ..
+            }
+        )));
+        assert!(
+            kept.iter()
+                .any(|i| matches!(i, Input::Fault(Fault::HostCrash(_))))
+        );
+        assert!(left.iter().any(|i| matches!(
+            i,
+            Input::Cctrl {
+                op: CctrlOp::SetPolicy(PolicyMode::Manual),
+                ..
+            }
+        )));
+        assert!(left.iter().any(|i| matches!(
+            i,
+            Input::Cctrl {
+                op: CctrlOp::Router(..),
+                ..
+            }
+        )));
+        assert!(
+            left.iter()
+                .any(|i| matches!(i, Input::Trepctl { .. } | Input::Host { .. }))
+        );
+        assert!(
+            left.iter()
+                .any(|i| matches!(i, Input::Fault(Fault::Stop(..) | Fault::Drift(_))))
+        );
+        assert!(
+            kept.len() < left.len(),
+            "{} kept, {} left",
+            kept.len(),
+            left.len()
+        );
+    }
+
     #[test]
     fn splits_are_the_set_partitions_but_one() {
         // Bell numbers 1, 2, 5, 15, 52, minus the partition into one group.

@@ -226,3 +226,37 @@ pub fn sequence(
 ) -> impl Strategy<Value = Vec<Input>> + use<> {
     proptest::collection::vec(input(topology, alphabet), 0..=max_len)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::CctrlOp;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    /// The cctrl strategy names every datasource of a topology (and no witness), so that no
+    /// host's rules go untested.
+    #[test]
+    fn cctrl_inputs_name_every_datasource_and_no_witness() {
+        let mut spec = crate::model::TopologySpec::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        spec.services[0]
+            .witnesses
+            .push(crate::model::HostName::new("w1").unwrap());
+        let t = Topology::try_from(spec).unwrap();
+        let strategy = cctrl(&t, true);
+        let mut runner = TestRunner::deterministic();
+        let mut named = std::collections::HashSet::new();
+        for _ in 0..2000 {
+            if let Input::Cctrl {
+                op: CctrlOp::Datasource(h, _),
+                ..
+            } = strategy.new_tree(&mut runner).unwrap().current()
+            {
+                named.insert(h);
+            }
+        }
+        let expected: std::collections::HashSet<HostId> = datasources(&t).into_iter().collect();
+        assert_eq!(expected.len(), 3);
+        assert_eq!(named, expected);
+    }
+}

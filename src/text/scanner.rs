@@ -176,6 +176,21 @@ fn describe_next(rest: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The cursor only moves forward, to a character boundary inside the line.
+    #[test]
+    fn advance_to_moves_forward_within_the_line_only() {
+        let mut s = Scanner::new("aé bc", 1);
+        s.advance_to(4);
+        assert_eq!(s.pos(), 4);
+        for refused in [1, 2, 99] {
+            // Backwards, inside `é`, past the end.
+            s.advance_to(refused);
+            assert_eq!(s.pos(), 4, "{refused}");
+        }
+        s.advance_to(6);
+        assert_eq!(s.pos(), 6);
+    }
+
     #[test]
     fn columns_count_characters() {
         let s = Scanner::new("é(x", 3);
