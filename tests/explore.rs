@@ -21,6 +21,16 @@ fn three() -> (Topology, State) {
     (t, s)
 }
 
+/// The rules with `datasource X online`'s check for another online master removed, and the
+/// guard that would catch the break off.
+fn without_the_one_master_rule() -> Rules {
+    Rules {
+        one_online_master: false,
+        guard: false,
+        ..Rules::default()
+    }
+}
+
 fn config(depth: usize) -> Config {
     Config {
         depth,
@@ -88,11 +98,7 @@ fn dangerous_commands_and_faults_keep_the_invariants_ten_deep() {
 #[test]
 fn without_the_one_master_rule_the_shortest_counterexample_is_found() {
     let (t, s) = three();
-    let rules = Rules {
-        one_online_master: false,
-        guard: false,
-        ..Rules::default()
-    };
+    let rules = without_the_one_master_rule();
     let deep = Config { rules, ..config(6) };
     let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
     let e = explore::explore_with(&t, &s, &deep, &inputs, |_| {});
@@ -245,11 +251,7 @@ fn a_switch_interrupted_by_any_fault_keeps_the_invariants() {
 #[test]
 fn one_thread_and_two_agree() {
     let (t, s) = three();
-    let rules = Rules {
-        one_online_master: false,
-        guard: false,
-        ..Rules::default()
-    };
+    let rules = without_the_one_master_rule();
     let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
     let run = |threads| {
         let config = Config {
@@ -381,11 +383,7 @@ fn stateright_checks_the_same_model() {
             "depth {depth}"
         );
     }
-    let rules = Rules {
-        one_online_master: false,
-        guard: false,
-        ..Rules::default()
-    };
+    let rules = without_the_one_master_rule();
     let config = Config { rules, ..config(6) };
     let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
     let ours = explore::explore_with(&t, &s, &config, &inputs, |_| {});

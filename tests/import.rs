@@ -3,8 +3,8 @@
 
 use tungsten_model::ls::{self, Listing};
 use tungsten_model::model::{
-    DataSourceRole, DsState, PolicyMode, Quorum, ReplicatorRole, ServiceName, ShunCause, State,
-    Topology,
+    DataSourceRole, DsState, HostId, PolicyMode, Quorum, ReplicatorRole, ServiceName, ShunCause,
+    State, Topology,
 };
 
 fn fixture(name: &str) -> String {
@@ -245,18 +245,26 @@ fn a_stopped_replicator_keeps_its_role_and_master() {
     assert_eq!(s.host(host2).replicator.master, Some(host1));
 }
 
+/// A healthy three-node cluster after `process` on db2 stops, with db1's and db2's ids.
+fn db2_stopped(process: tungsten_model::fault::Process) -> (Topology, State, [HostId; 2]) {
+    use tungsten_model::fault::Fault;
+    use tungsten_model::machine::{self, Input};
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let ids = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
+    let stop = Input::Fault(Fault::Stop(ids[1], process));
+    let s = machine::apply(&t, &State::healthy(&t), &stop)
+        .unwrap()
+        .state;
+    (t, s, ids)
+}
+
 /// A failure reason the managers write (`DATASERVER 'db2@alpha' STOPPED`) reads back as its
 /// cause for a host of the listed service; naming another service, it is kept as text.
 #[test]
 fn a_failure_reason_reads_back_as_its_cause_only_for_its_own_service() {
-    use tungsten_model::fault::{Fault, Process};
-    use tungsten_model::machine::{self, Input};
+    use tungsten_model::fault::Process;
     use tungsten_model::model::FailCause;
-    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
-    let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
-    let s = State::healthy(&t);
-    let stop = Input::Fault(Fault::Stop(db2, Process::DataServer));
-    let s = machine::apply(&t, &s, &stop).unwrap().state;
+    let (t, s, [db1, db2]) = db2_stopped(Process::DataServer);
     let failed = DsState::Failed(FailCause::DataServerStopped);
     assert_eq!(s.view(db1).entry(db2).state, failed);
     let text = ls::project(&t, &s, db1, None).to_string();
@@ -285,14 +293,9 @@ fn a_failure_reason_reads_back_as_its_cause_only_for_its_own_service() {
 /// replicator's status is not available, though the network reaches it.
 #[test]
 fn a_host_without_its_manager_shows_no_replicator_status() {
-    use tungsten_model::fault::{Fault, Process};
-    use tungsten_model::machine::{self, Input};
+    use tungsten_model::fault::Process;
     use tungsten_model::model::ReplicatorState;
-    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
-    let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
-    let s = State::healthy(&t);
-    let stop = Input::Fault(Fault::Stop(db2, Process::Manager));
-    let s = machine::apply(&t, &s, &stop).unwrap().state;
+    let (t, s, [db1, db2]) = db2_stopped(Process::Manager);
     assert!(s.reachable(db1, db2) && s.host(db2).replicator.is_online());
     let listing = ls::project(&t, &s, db1, None);
     let block = listing.datasource("db2").unwrap();

@@ -629,15 +629,8 @@ fn declarations_take_exactly_their_words() {
 /// master's manager under AUTOMATIC) is marked UNSAFE, with its error, not `ok`.
 #[test]
 fn a_step_that_sets_off_a_failover_is_unsafe() {
-    let plan: Runbook = "#! scenario healthy-3\nshell db1> /opt/continuent/tungsten/tungsten-manager/bin/manager stop\n"
-        .parse()
-        .unwrap();
-    let mut no_files = |path: &str| Err(format!("no file `{path}`"));
-    let start = tungsten_model::runbook::start(&plan, &[], &mut no_files).unwrap();
-    let report = tungsten_model::runbook::validate(
-        &start,
-        &plan,
-        tungsten_model::runbook::Options::default(),
+    let report = check(
+        "#! scenario healthy-3\nshell db1> /opt/continuent/tungsten/tungsten-manager/bin/manager stop\n",
     );
     let step = &report.steps[0];
     assert!(!step.rejected() && step.has_error(), "{report}");
@@ -647,16 +640,7 @@ fn a_step_that_sets_off_a_failover_is_unsafe() {
 /// In a topology of one service, a bare `cctrl>` prompt acts on that service.
 #[test]
 fn a_bare_cctrl_prompt_acts_on_the_only_service() {
-    let plan: Runbook = "#! scenario healthy-3\ncctrl> datasource db2 shun\n"
-        .parse()
-        .unwrap();
-    let mut no_files = |path: &str| Err(format!("no file `{path}`"));
-    let start = tungsten_model::runbook::start(&plan, &[], &mut no_files).unwrap();
-    let report = tungsten_model::runbook::validate(
-        &start,
-        &plan,
-        tungsten_model::runbook::Options::default(),
-    );
+    let report = check("#! scenario healthy-3\ncctrl> datasource db2 shun\n");
     assert!(!report.steps[0].rejected(), "{report}");
     assert_eq!(report.errors(), 0, "{report}");
 }
@@ -665,17 +649,13 @@ fn a_bare_cctrl_prompt_acts_on_the_only_service() {
 /// (running, not routing) leaves it unmet.
 #[test]
 fn routers_online_needs_every_connector_routing() {
-    let plan: Runbook =
-        "#! scenario healthy-3\n#! goal routers-online\n[LOGICAL] /alpha > router db2 offline\n"
-            .parse()
-            .unwrap();
-    let mut no_files = |path: &str| Err(format!("no file `{path}`"));
-    let start = tungsten_model::runbook::start(&plan, &[], &mut no_files).unwrap();
-    let report = tungsten_model::runbook::validate(
-        &start,
-        &plan,
-        tungsten_model::runbook::Options::default(),
+    let report = check(
+        "#! scenario healthy-3\n#! goal routers-online\n[LOGICAL] /alpha > router db2 offline\n",
     );
     assert!(!report.steps[0].rejected(), "{report}");
-    assert!(report.goals.iter().all(|g| !g.met), "{report}");
+    assert_eq!(
+        goals_met(&report),
+        [("routers-online".to_owned(), false)],
+        "{report}"
+    );
 }

@@ -182,13 +182,7 @@ fn trepctl_line(
     // `reset` names its service, as the replicator requires (the service the install
     // replicates: the host's own, or the one its cross-site replicator reads).
     let service = matches!(op, TrepctlOp::Reset(_))
-        .then(|| {
-            let spec = topology.host(target);
-            match install {
-                Install::Cluster => Some(spec.service),
-                Install::CrossSite => spec.cross_site_from,
-            }
-        })
+        .then(|| install.service(topology, target))
         .flatten()
         .map(|s| topology.service_name(s).clone());
     let command = TrepctlCommand {

@@ -17,6 +17,23 @@ pub enum Install {
     CrossSite,
 }
 
+impl Install {
+    /// The service this install of `host` replicates, the one `trepctl -service` names: the
+    /// host's own for the cluster install, the other site's for the cross-site one (`None`
+    /// when the host has no cross-site replicator).
+    pub(crate) fn service(
+        self,
+        topology: &crate::model::Topology,
+        host: HostId,
+    ) -> Option<ServiceId> {
+        let spec = topology.host(host);
+        match self {
+            Self::Cluster => Some(spec.service),
+            Self::CrossSite => spec.cross_site_from,
+        }
+    }
+}
+
 /// A resolved `replicator <ds> ...` action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -29,10 +29,7 @@ impl Ctx<'_, '_> {
 
     /// An online replicator (other than `h`'s) replicating from `h`.
     pub(crate) fn slave_of(&self, h: HostId) -> Option<HostId> {
-        self.topology.host_ids().find(|&d| {
-            let r = self.host(d).replicator;
-            d != h && self.host(d).up && r.is_online() && r.master == Some(h)
-        })
+        self.state.slave_of(self.topology, h)
     }
 
     /// A datasource that `h`'s managers still hold as a master (not shunned, not failed) but

@@ -242,17 +242,20 @@ pub fn resolve_trepctl(
         None => on,
     };
     let spec = topology.host(target);
-    let own = topology.service_name(spec.service);
-    let cross = spec.cross_site_from.map(|s| topology.service_name(s));
+    let name_of = |install: Install| {
+        install
+            .service(topology, target)
+            .map(|s| topology.service_name(s))
+    };
     let mut install = install_of(topology, root)?;
-    if root.is_none() && command.service.is_some() && command.service.as_ref() == cross {
+    if root.is_none()
+        && command.service.is_some()
+        && command.service.as_ref() == name_of(Install::CrossSite)
+    {
         install = Install::CrossSite;
     }
     if let Some(service) = &command.service {
-        let expected = match install {
-            Install::Cluster => Some(own),
-            Install::CrossSite => cross,
-        };
+        let expected = name_of(install);
         if expected != Some(service) {
             return Err(ResolveError::WrongService {
                 host: spec.name.to_string(),

@@ -394,6 +394,15 @@ impl State {
         &self.hosts[host.index().min(MAX_HOSTS - 1)]
     }
 
+    /// A host whose cluster replicator is online and reads from `h` (its host up): what a
+    /// restore or a role change of `h` would cut off.
+    pub(crate) fn slave_of(&self, topology: &Topology, h: HostId) -> Option<HostId> {
+        topology.host_ids().find(|&d| {
+            let r = self.host(d).replicator;
+            d != h && self.host(d).up && r.is_online() && r.master == Some(h)
+        })
+    }
+
     /// The ground truth of `host`, to change (the same out-of-range rule as [`State::host`]).
     pub(crate) fn host_mut(&mut self, host: HostId) -> &mut HostState {
         &mut self.hosts[host.index().min(MAX_HOSTS - 1)]

@@ -327,10 +327,7 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
     {
         // A restore rewrites the history the host's own slaves read, so the manager refuses
         // it while one replicates from it; those are recovered first, from the master.
-        if let Some(d) = t.datasources_of(svc).find(|&d| {
-            let r = s.host(d).replicator;
-            d != h && s.host(d).up && r.is_online() && r.master == Some(h)
-        }) {
+        if let Some(d) = s.slave_of(t, h) {
             return Err(ProcedureError(format!(
                 "{} still replicates from {host}, which must be restored: recover {} first (`recover_replica`)",
                 t.host_name(d),
