@@ -15,6 +15,12 @@ fn fixture(name: &str) -> String {
     .unwrap()
 }
 
+/// `text` read as the listing of service `alpha`, and imported.
+fn import_alpha(text: &str) -> ls::Import {
+    let listing: Listing = text.parse().unwrap();
+    State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap()
+}
+
 #[test]
 fn seed004_failsafe_imports_with_its_assumptions() {
     let listing: Listing = fixture("seed004_failsafe.txt").parse().unwrap();
@@ -87,8 +93,7 @@ fn a_replicator_row_without_a_master_reads_from_the_listed_master() {
         "REPLICATOR(role=slave, state=ONLINE)               ",
         1,
     );
-    let listing: Listing = text.parse().unwrap();
-    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let import = import_alpha(&text);
     let (t, s) = (&import.topology, &import.state);
     let [host1, host2] = ["host1", "host2"].map(|h| t.host_id(h).unwrap());
     assert_eq!(s.host(host2).replicator.role, ReplicatorRole::Slave);
@@ -129,8 +134,7 @@ fn a_router_on_an_application_host_becomes_a_connector_host() {
         "ROUTERS:\n|connector@app1[8805](ONLINE, created=0, active=0)                           |\n",
         1,
     );
-    let listing: Listing = text.parse().unwrap();
-    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let import = import_alpha(&text);
     let app1 = import.topology.host_id("app1").unwrap();
     assert!(!import.topology.host(app1).is_datasource());
     assert!(import.state.host(app1).connector.running);
@@ -210,8 +214,7 @@ fn a_slave_without_a_named_master_reads_from_the_online_master() {
     ] {
         text = text.replacen(&format!("{from} "), &pad(to, &format!("{from} ")), 1);
     }
-    let listing: Listing = text.parse().unwrap();
-    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let import = import_alpha(&text);
     let (t, s) = (&import.topology, &import.state);
     let [host2, host3] = ["host2", "host3"].map(|h| t.host_id(h).unwrap());
     assert_eq!(s.host(host2).replicator.role, ReplicatorRole::Master);
@@ -233,8 +236,7 @@ fn a_stopped_replicator_keeps_its_role_and_master() {
             "REPLICATOR(role=slave, master=host1, state=STOPPED)",
             1,
         );
-    let listing: Listing = text.parse().unwrap();
-    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let import = import_alpha(&text);
     let (t, s) = (&import.topology, &import.state);
     let [host1, host2] = ["host1", "host2"].map(|h| t.host_id(h).unwrap());
     for h in [host1, host2] {
