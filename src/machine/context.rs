@@ -216,7 +216,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
 
     /// Warn when a service that had a writable master has none after the transition.
     pub(crate) fn report_availability(&mut self, before: &State) {
-        let all = HostSet::of(self.topology.host_ids());
+        let all = self.topology.host_set();
         for service in self.topology.physical_services() {
             let had = !writable_masters(self.topology, before, service, all).is_empty();
             let has = !writable_masters(self.topology, &self.state, service, all).is_empty();

@@ -136,22 +136,17 @@ pub fn writable_masters(
 /// The first invariant broken in `state`, if any.
 #[must_use]
 pub fn check(topology: &Topology, state: &State) -> Option<Violation> {
-    check_within(topology, state, HostSet::of(topology.host_ids()))
+    check_within(topology, state, topology.host_set())
 }
 
 /// Every invariant broken in `state`.
 #[must_use]
 pub fn check_all(topology: &Topology, state: &State) -> Vec<Violation> {
     let mut out = Vec::new();
-    visit(
-        topology,
-        state,
-        HostSet::of(topology.host_ids()),
-        &mut |v| {
-            out.push(v);
-            false
-        },
-    );
+    visit(topology, state, topology.host_set(), &mut |v| {
+        out.push(v);
+        false
+    });
     out
 }
 

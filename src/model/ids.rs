@@ -101,6 +101,7 @@ impl HostSet {
     pub const EMPTY: Self = Self(0);
 
     /// The set holding `hosts`.
+    #[inline]
     pub fn of(hosts: impl IntoIterator<Item = HostId>) -> Self {
         let mut set = Self::EMPTY;
         for h in hosts {
@@ -110,6 +111,7 @@ impl HostSet {
     }
 
     /// Add `host`.
+    #[inline]
     pub fn insert(&mut self, host: HostId) {
         if host.index() < MAX_HOSTS {
             self.0 |= 1 << host.0;
@@ -117,6 +119,7 @@ impl HostSet {
     }
 
     /// Remove `host`.
+    #[inline]
     pub fn remove(&mut self, host: HostId) {
         if host.index() < MAX_HOSTS {
             self.0 &= !(1 << host.0);
@@ -125,31 +128,40 @@ impl HostSet {
 
     /// Whether `host` is in the set.
     #[must_use]
+    #[inline]
     pub fn contains(self, host: HostId) -> bool {
         host.index() < MAX_HOSTS && self.0 & (1 << host.0) != 0
     }
 
     /// How many hosts the set holds.
     #[must_use]
+    #[inline]
     pub fn len(self) -> usize {
         self.0.count_ones() as usize
     }
 
     /// Whether the set is empty.
     #[must_use]
+    #[inline]
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
 
     /// The hosts, lowest id first.
+    #[inline]
     pub fn iter(self) -> impl Iterator<Item = HostId> {
-        (0..MAX_HOSTS)
-            .filter_map(HostId::from_index)
-            .filter(move |&h| self.contains(h))
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            let index = bits.trailing_zeros() as usize;
+            // Clear the lowest set bit; an empty set has no bit below 8.
+            bits &= bits.wrapping_sub(1);
+            HostId::from_index(index)
+        })
     }
 
     /// The lowest host in the set.
     #[must_use]
+    #[inline]
     pub fn first(self) -> Option<HostId> {
         self.iter().next()
     }
@@ -189,5 +201,16 @@ mod tests {
         set.remove(a);
         assert!(!set.contains(a) && set.contains(b));
         assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn a_host_set_iterates_its_hosts_lowest_first() {
+        let ids = |set: HostSet| set.iter().map(HostId::index).collect::<Vec<_>>();
+        assert_eq!(ids(HostSet::EMPTY), Vec::<usize>::new());
+        assert_eq!(ids(HostSet::of([5, 0, 2].map(HostId))), [0, 2, 5]);
+        let full = HostSet::of((0..MAX_HOSTS).filter_map(HostId::from_index));
+        assert_eq!(ids(full), (0..MAX_HOSTS).collect::<Vec<_>>());
+        assert_eq!(full.first(), HostId::from_index(0));
+        assert_eq!(HostSet::EMPTY.first(), None);
     }
 }

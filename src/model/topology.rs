@@ -203,6 +203,42 @@ pub struct Topology {
     roots: InstallRoots,
     options: ManagerOptions,
     reasons: Vec<ReasonText>,
+    /// Derived from `hosts` at construction, so the engine's hot loops walk bitmasks instead
+    /// of filtering the host list on every call.
+    sets: HostSets,
+}
+
+/// The host sets a [`Topology`] answers most often, computed once from its hosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+struct HostSets {
+    /// Every host.
+    all: HostSet,
+    /// The hosts of each service, by [`ServiceId`] (empty for a composite).
+    hosts: [HostSet; MAX_SERVICES],
+    /// The datasources of each service.
+    datasources: [HostSet; MAX_SERVICES],
+}
+
+impl HostSets {
+    fn of(hosts: &[Host]) -> Self {
+        let mut sets = Self::default();
+        for (id, host) in hosts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| Some((HostId::from_index(i)?, h)))
+        {
+            sets.all.insert(id);
+            if let Some(set) = sets.hosts.get_mut(host.service.index()) {
+                set.insert(id);
+            }
+            if host.is_datasource()
+                && let Some(set) = sets.datasources.get_mut(host.service.index())
+            {
+                set.insert(id);
+            }
+        }
+        sets
+    }
 }
 
 impl Topology {
@@ -258,9 +294,15 @@ impl Topology {
         &self.hosts
     }
 
-    /// The ids of every host.
+    /// The ids of every host, in topology order.
     pub fn host_ids(&self) -> impl Iterator<Item = HostId> + '_ {
-        (0..self.hosts.len()).filter_map(HostId::from_index)
+        self.sets.all.iter()
+    }
+
+    /// Every host, as a set.
+    #[must_use]
+    pub fn host_set(&self) -> HostSet {
+        self.sets.all
     }
 
     /// The host `id`.
@@ -319,23 +361,35 @@ impl Topology {
             .filter_map(|(i, _)| ServiceId::from_index(i))
     }
 
-    /// Every host of physical service `service`.
+    /// Every host of physical service `service`, in topology order (none for a composite).
     pub fn hosts_of(&self, service: ServiceId) -> impl Iterator<Item = HostId> + '_ {
-        self.host_ids()
-            .filter(move |&h| self.host(h).service == service)
+        self.service_host_set(service).iter()
     }
 
-    /// The datasources (hosts holding data) of physical service `service`.
+    /// The datasources (hosts holding data) of physical service `service`, in topology order.
     pub fn datasources_of(&self, service: ServiceId) -> impl Iterator<Item = HostId> + '_ {
-        self.hosts_of(service)
-            .filter(move |&h| self.host(h).is_datasource())
+        self.datasource_set(service).iter()
+    }
+
+    /// The hosts of `service` as a set.
+    #[must_use]
+    pub fn service_host_set(&self, service: ServiceId) -> HostSet {
+        self.sets
+            .hosts
+            .get(service.index())
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The datasources of `service` as a set: iterating it borrows nothing, so a transition
     /// can change the state while it walks them (in topology order, as ids are).
     #[must_use]
     pub fn datasource_set(&self, service: ServiceId) -> HostSet {
-        self.datasources_of(service).collect()
+        self.sets
+            .datasources
+            .get(service.index())
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Where the installs live.
@@ -696,11 +750,23 @@ impl TryFrom<TopologySpec> for Topology {
             });
         }
         wire_cross_site(&services, &mut hosts, &spec.cross_site)?;
+        Self::assemble(services, hosts, spec)
+    }
+}
+
+impl Topology {
+    /// The topology of checked services and hosts, with the rest of `spec`.
+    fn assemble(
+        services: Vec<Service>,
+        hosts: Vec<Host>,
+        spec: TopologySpec,
+    ) -> Result<Self, TopologyError> {
         if spec.reasons.len() > 256 {
             return Err(TopologyError::TooManyReasons);
         }
         Ok(Self {
             services,
+            sets: HostSets::of(&hosts),
             hosts,
             roots: spec.install_roots,
             options: spec.options,
@@ -788,6 +854,37 @@ mod tests {
         assert_eq!(t.host(w1).cross_site_from, Some(east));
         assert_eq!(t.host(e2).cross_site_from, Some(west));
         assert_eq!(t.datasources_of(east).count(), 2);
+    }
+
+    /// The cached sets answer what filtering the host list answers: hosts by service,
+    /// datasources without witnesses or connector-only hosts, nothing for a composite.
+    #[test]
+    fn host_sets_match_the_host_list() {
+        let t: Topology = serde_json::from_value(serde_json::json!({
+            "services": [
+                {"name": "east", "datasources": ["e1", "e2"], "witnesses": ["ew"],
+                 "connectors": ["e1", "app"]},
+                {"name": "west", "datasources": ["w1", "w2"]}
+            ],
+            "composites": [{"name": "global", "members": ["east", "west"]}]
+        }))
+        .unwrap();
+        let names = |hosts: &mut dyn Iterator<Item = HostId>| {
+            hosts.map(|h| t.host_name(h).as_str()).collect::<Vec<_>>()
+        };
+        let [east, west, global] =
+            ["east", "west", "global"].map(|name| t.service_id(name).unwrap());
+        assert_eq!(
+            names(&mut t.host_ids()),
+            ["e1", "e2", "ew", "app", "w1", "w2"]
+        );
+        assert_eq!(t.host_set().len(), t.hosts().len());
+        assert_eq!(names(&mut t.hosts_of(east)), ["e1", "e2", "ew", "app"]);
+        assert_eq!(names(&mut t.datasources_of(east)), ["e1", "e2"]);
+        assert_eq!(names(&mut t.hosts_of(west)), ["w1", "w2"]);
+        assert_eq!(t.datasource_set(west), t.service_host_set(west));
+        assert!(t.service_host_set(global).is_empty());
+        assert_eq!(t.datasources_of(global).count(), 0);
     }
 
     #[test]

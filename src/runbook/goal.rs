@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::ls::default_viewer;
 use crate::machine::invariant::writable_masters;
 use crate::model::{
-    DsState, HostId, HostName, HostSet, PolicyMode, ServiceId, ServiceName, State, Topology,
+    DsState, HostId, HostName, PolicyMode, ServiceId, ServiceName, State, Topology,
 };
 use crate::text::{ParseError, Span};
 
@@ -308,7 +308,7 @@ fn consistent(
 }
 
 fn writable(topology: &Topology, state: &State, s: Option<&ServiceName>) -> Result<(), String> {
-    let all = HostSet::of(topology.host_ids());
+    let all = topology.host_set();
     for service in services(topology, s)? {
         let writable = writable_masters(topology, state, service, all);
         if writable.len() != 1 {
@@ -331,7 +331,7 @@ fn host_id(topology: &Topology, h: &HostName) -> Result<HostId, String> {
 fn master(topology: &Topology, state: &State, h: &HostName) -> Result<(), String> {
     let id = host_id(topology, h)?;
     let service = topology.host(id).service;
-    if writable_masters(topology, state, service, HostSet::of(topology.host_ids())).contains(id) {
+    if writable_masters(topology, state, service, topology.host_set()).contains(id) {
         Ok(())
     } else {
         Err(format!("{h} is not a writable master"))

@@ -616,7 +616,7 @@ impl Session<'_> {
         promoting: bool,
         findings: &mut Vec<ReportFinding>,
     ) {
-        let all = HostSet::of(self.topology.host_ids());
+        let all = self.topology.host_set();
         let effects = || {
             runs.iter()
                 .flat_map(|r| r.effects.iter())
