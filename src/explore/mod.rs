@@ -10,6 +10,15 @@
 //! The space is finite: writes are bounded ([`Config::writes`] beyond the starting seqno),
 //! histories fork a bounded number of times, everything else in a [`State`] is a finite enum.
 //!
+//! **Memory.** A level is kept as links (parent index and input: 20 bytes a state), not as
+//! states (952 bytes): a state is rebuilt when it is expanded, by replaying its inputs from
+//! the start (the transition is a pure function, so the replay gives the state found). The
+//! replay keeps the last state rebuilt at each depth, and a level holds siblings side by
+//! side, so it costs about one transition per state expanded, against the hundred or so
+//! inputs tried on each. A level is expanded a slice at a time, so the successors in flight
+//! stay few; the last level's links are counted, not kept. What grows with the states is the
+//! seen-set (at most 16 bytes a state) and the links (20): about 36 bytes a state.
+//!
 //! **Symmetry.** Slaves are not interchangeable in this model, so no symmetry reduction is
 //! done: the managers break ties between equally advanced candidates by topology order (see
 //! DOMAIN.md, failover candidate selection), so swapping two slaves can change which one a
@@ -32,6 +41,7 @@ mod alphabet;
 mod seen;
 mod trace;
 
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -163,25 +173,24 @@ fn per_second(count: u64, elapsed: Duration) -> f64 {
     count as f64 / elapsed.as_secs_f64().max(1e-9)
 }
 
-/// A state at the frontier: the state, and how it was reached (its parent's index in the
-/// previous level and the input).
-#[derive(Clone, Copy)]
-struct Node {
-    state: State,
-    link: Link,
-}
-
-/// How a state was first reached.
+/// How a state was first reached: its parent's index in the previous level and the input.
+///
+/// A level is kept as its links alone (20 bytes a state, against 952 for a [`State`]); a
+/// state is rebuilt when it is expanded by replaying its inputs from the start (see
+/// [`Replayer`]). The transition is a pure function, so the replay gives the very state
+/// that was found.
 #[derive(Clone, Copy)]
 struct Link {
     parent: u32,
     input: Input,
 }
 
-/// A successor found by a worker, not yet checked against the seen-set's shard.
+/// A successor found by a worker, not yet checked against the seen-set's shard: its
+/// fingerprint, how it was reached, and the invariant it breaks, if any.
 struct Candidate {
     fp: u64,
-    node: Node,
+    link: Link,
+    broken: Option<invariant::Violation>,
 }
 
 /// What one worker did with its share of a level.
@@ -191,6 +200,69 @@ struct Work {
     shards: Vec<Vec<Candidate>>,
     transitions: u64,
     accepted: u64,
+}
+
+/// The links of every level so far: `levels[d]` holds those of the states first reached at
+/// depth `d` (`levels[0]` the start's, which is unused).
+type Levels = Vec<Vec<Link>>;
+
+/// Rebuilds the states of the deepest level from the start by replaying their inputs. It
+/// keeps the last state it rebuilt at every depth, so siblings (which a level holds side by
+/// side) cost one transition each, not one per depth.
+struct Replayer<'a> {
+    topology: &'a Topology,
+    start: &'a State,
+    rules: Rules,
+    levels: &'a [Vec<Link>],
+    /// `path[d - 1]`: the index and state of the last state rebuilt at depth `d`.
+    path: Vec<Option<(u32, State)>>,
+}
+
+impl<'a> Replayer<'a> {
+    fn new(
+        topology: &'a Topology,
+        start: &'a State,
+        rules: Rules,
+        levels: &'a [Vec<Link>],
+    ) -> Self {
+        Self {
+            topology,
+            start,
+            rules,
+            levels,
+            path: vec![None; levels.len().saturating_sub(1)],
+        }
+    }
+
+    /// The state at `index` of level `depth`. `None` only for an index out of range, or if
+    /// the transition were not a pure function (an input accepted once, refused on replay).
+    fn state(&mut self, depth: usize, index: u32) -> Option<State> {
+        // Walk up to the deepest ancestor already rebuilt (or the start)...
+        let mut chain: Vec<(usize, u32)> = Vec::new();
+        let (mut d, mut i) = (depth, index);
+        let mut state = loop {
+            if d == 0 {
+                break *self.start;
+            }
+            if let Some(Some((cached, state))) = self.path.get(d - 1)
+                && *cached == i
+            {
+                break *state;
+            }
+            chain.push((d, i));
+            i = self.levels.get(d)?.get(i as usize)?.parent;
+            d -= 1;
+        };
+        // ...then replay down from it, keeping each state rebuilt.
+        for &(d, i) in chain.iter().rev() {
+            let link = self.levels.get(d)?.get(i as usize)?;
+            state = machine::step(self.topology, &state, &link.input, &self.rules, &mut ()).ok()?;
+            if let Some(slot) = self.path.get_mut(d - 1) {
+                *slot = Some((i, state));
+            }
+        }
+        Some(state)
+    }
 }
 
 /// Explore from `start` under `config`, calling `progress` after each level.
@@ -213,8 +285,21 @@ pub fn explore_with(
     start: &State,
     config: &Config,
     inputs: &Inputs,
-    mut progress: impl FnMut(&Progress),
+    progress: impl FnMut(&Progress),
 ) -> Exploration {
+    explore_in_slices(topology, start, config, inputs, progress, SLICE)
+}
+
+/// [`explore_with`], expanding `slice` states of a level at a time.
+fn explore_in_slices(
+    topology: &Topology,
+    start: &State,
+    config: &Config,
+    inputs: &Inputs,
+    mut progress: impl FnMut(&Progress),
+    slice: u32,
+) -> Exploration {
+    let slice_len = slice.max(1);
     let began = Instant::now();
     let threads = config.threads.clamp(1, 64);
     let mut seen: Vec<FingerprintSet> = (0..threads).map(|_| FingerprintSet::default()).collect();
@@ -237,20 +322,12 @@ pub fn explore_with(
         result.stop = Stop::Counterexample;
         result.counterexample = Some(Trace::new(topology, *start, Vec::new(), violation));
     }
-    // The links of every level, to rebuild a counterexample's inputs.
-    let mut levels: Vec<Vec<Link>> = Vec::new();
-    let mut frontier = vec![Node {
-        state: *start,
-        link: Link {
-            parent: 0,
-            input: Input::Fault(crate::fault::Fault::Heal),
-        },
-    }];
+    // The links of every level: a counterexample's inputs, and the way to rebuild a state.
+    let mut levels: Levels = vec![vec![Link {
+        parent: 0,
+        input: Input::Fault(crate::fault::Fault::Heal),
+    }]];
     while result.counterexample.is_none() && result.depth < config.depth {
-        if frontier.is_empty() {
-            result.stop = Stop::Exhausted;
-            break;
-        }
         if config
             .max_states
             .is_some_and(|max| result.states >= max as u64)
@@ -258,16 +335,31 @@ pub fn explore_with(
             result.stop = Stop::StateLimit;
             break;
         }
-        let (next, broken, transitions, accepted) = level(
-            topology, inputs, config, &frontier, &mut seen, threads, &shard_of,
-        );
-        result.transitions += transitions;
-        result.accepted += accepted;
-        result.states += next.len() as u64;
-        levels.push(frontier.iter().map(|n| n.link).collect());
+        // The deepest level is expanded a slice at a time, so the candidates in flight stay
+        // few whatever its size; the last level's links are counted, not kept.
+        let last = result.depth + 1 == config.depth;
+        let (_, len) = deepest(&levels);
+        let mut next: Vec<Link> = Vec::new();
+        let mut found = 0_usize;
+        let mut broken = None;
+        for from in (0..len).step_by(slice_len as usize) {
+            let slice = from..from.saturating_add(slice_len).min(len);
+            let (links, first, transitions, accepted) = level(
+                topology, start, inputs, config, &levels, slice, &mut seen, threads, &shard_of,
+            );
+            result.transitions += transitions;
+            result.accepted += accepted;
+            found += links.len();
+            broken = broken.or(first);
+            if !last {
+                next.extend(links);
+            }
+        }
+        result.states += found as u64;
         result.depth += 1;
-        if let Some((index, violation)) = broken {
-            let inputs = rebuild(&levels, &next, index);
+        if let Some((link, violation)) = broken {
+            let mut inputs = rebuild(&levels, link.parent as usize);
+            inputs.push(link.input);
             result.stop = Stop::Counterexample;
             result.counterexample = Some(Trace::replay(
                 topology,
@@ -277,135 +369,175 @@ pub fn explore_with(
                 violation,
             ));
         }
-        frontier = next;
         progress(&Progress {
             depth: result.depth,
             states: result.states,
             transitions: result.transitions,
-            frontier: frontier.len(),
+            frontier: found,
             elapsed: began.elapsed(),
         });
-    }
-    if result.counterexample.is_none() && result.depth >= config.depth && frontier.is_empty() {
-        result.stop = Stop::Exhausted;
+        levels.push(next);
+        if found == 0 {
+            result.stop = Stop::Exhausted;
+            break;
+        }
     }
     result.elapsed = began.elapsed();
     result.seen_bytes = seen.iter().map(FingerprintSet::bytes).sum();
     result
 }
 
-/// One level: the new states reached from `frontier`, the first of them (by index) that
-/// breaks an invariant, and the transitions tried and accepted.
+/// How many states of a level are expanded at a time.
+const SLICE: u32 = 1 << 18;
+
+/// A new state that breaks an invariant: how it was reached, and what it breaks.
+type Broken = (Link, invariant::Violation);
+
+/// One slice of a level: the links of the new states reached from the states `slice` of the
+/// deepest level of `levels`, the first of them that breaks an invariant, and the transitions
+/// tried and accepted.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the level's inputs, spelled out rather than bundled for one caller"
+)]
 fn level(
     topology: &Topology,
+    start: &State,
     inputs: &Inputs,
     config: &Config,
-    frontier: &[Node],
+    levels: &[Vec<Link>],
+    slice: Range<u32>,
     seen: &mut [FingerprintSet],
     threads: usize,
     shard_of: &(impl Fn(u64) -> usize + Sync),
-) -> (Vec<Node>, Option<(usize, invariant::Violation)>, u64, u64) {
-    let mut next: Vec<Node> = Vec::with_capacity(frontier.len());
-    let mut broken: Option<(usize, invariant::Violation)> = None;
+) -> (Vec<Link>, Option<Broken>, u64, u64) {
+    let mut next: Vec<Link> = Vec::new();
+    let mut broken: Option<Broken> = None;
     let (mut transitions, mut accepted) = (0, 0);
     if threads == 1 {
-        // One thread: successors go straight into the seen-set, with no candidate copies.
+        // One thread: successors go straight into the seen-set, with no candidates.
         if let Some(set) = seen.first_mut() {
             (transitions, accepted) = expand_alone(
                 topology,
+                start,
                 inputs,
                 config,
-                frontier,
+                levels,
+                slice,
                 set,
                 &mut next,
                 &mut broken,
             );
         }
     } else {
-        let works = expand(topology, inputs, config, frontier, seen, threads, shard_of);
+        let works = expand(
+            topology, start, inputs, config, levels, slice, seen, threads, shard_of,
+        );
         for work in &works {
             transitions += work.transitions;
             accepted += work.accepted;
         }
-        for (nodes, found) in merge(topology, works, seen, threads) {
-            if let Some((i, v)) = found
-                && broken.is_none()
-            {
-                broken = Some((next.len() + i, v));
-            }
-            next.extend(nodes);
+        for (links, found) in merge(works, seen, threads) {
+            broken = broken.or(found);
+            next.extend(links);
         }
     }
     (next, broken, transitions, accepted)
 }
 
-/// One thread's level: apply every input to every state of `frontier`, keep the successors
-/// `seen` did not hold in `next`, note the first that breaks an invariant. Returns the
-/// transitions tried and accepted.
+/// The deepest level of `levels`, as (depth, how many states it holds).
+fn deepest(levels: &[Vec<Link>]) -> (usize, u32) {
+    let depth = levels.len().saturating_sub(1);
+    let len = levels.last().map_or(0, Vec::len);
+    (depth, u32::try_from(len).unwrap_or(u32::MAX))
+}
+
+/// One thread's slice: apply every input to the states `slice` of the deepest level, keep
+/// the successors `seen` did not hold in `next`, note the first that breaks an invariant.
+/// Returns the transitions tried and accepted.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the level's inputs and outputs, spelled out rather than bundled for one caller"
+)]
 fn expand_alone(
     topology: &Topology,
+    start: &State,
     inputs: &Inputs,
     config: &Config,
-    frontier: &[Node],
+    levels: &[Vec<Link>],
+    slice: Range<u32>,
     seen: &mut FingerprintSet,
-    next: &mut Vec<Node>,
-    broken: &mut Option<(usize, invariant::Violation)>,
+    next: &mut Vec<Link>,
+    broken: &mut Option<Broken>,
 ) -> (u64, u64) {
     let (mut transitions, mut accepted) = (0, 0);
     let mut buffer = Vec::with_capacity(inputs.len());
-    for (i, node) in frontier.iter().enumerate() {
-        inputs.fill(&node.state, config.typing, &mut buffer);
+    let mut replayer = Replayer::new(topology, start, config.rules, levels);
+    let (depth, _) = deepest(levels);
+    for i in slice {
+        let Some(from) = replayer.state(depth, i) else {
+            continue;
+        };
+        inputs.fill(&from, config.typing, &mut buffer);
         for input in &buffer {
             transitions += 1;
-            let Ok(state) = machine::step(topology, &node.state, input, &config.rules, &mut ())
-            else {
+            let Ok(state) = machine::step(topology, &from, input, &config.rules, &mut ()) else {
                 continue;
             };
             accepted += 1;
             if !seen.insert(fingerprint_in(topology, &state)) {
                 continue;
             }
+            let link = Link {
+                parent: i,
+                input: *input,
+            };
             if broken.is_none()
                 && let Some(v) = invariant::check(topology, &state)
             {
-                *broken = Some((next.len(), v));
+                *broken = Some((link, v));
             }
-            next.push(Node {
-                state,
-                link: Link {
-                    parent: u32::try_from(i).unwrap_or(u32::MAX),
-                    input: *input,
-                },
-            });
+            next.push(link);
         }
     }
     (transitions, accepted)
 }
 
-/// Apply every input to every state of `frontier`, split between `threads` workers; keep the
-/// successors whose fingerprint is not yet in `seen`, bucketed by shard.
+/// Apply every input to the states `slice` of the deepest level, split between `threads` workers;
+/// keep the successors whose fingerprint is not yet in `seen`, bucketed by shard, each with
+/// the invariant it breaks.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the level's inputs, spelled out rather than bundled for one caller"
+)]
 fn expand(
     topology: &Topology,
+    start: &State,
     inputs: &Inputs,
     config: &Config,
-    frontier: &[Node],
+    levels: &[Vec<Link>],
+    slice: Range<u32>,
     seen: &[FingerprintSet],
     threads: usize,
     shard_of: &(impl Fn(u64) -> usize + Sync),
 ) -> Vec<Work> {
-    let chunk = frontier.len().div_ceil(threads).max(1);
-    let work = |offset: usize, nodes: &[Node]| -> Work {
+    let (depth, _) = deepest(levels);
+    let chunk = slice.len().div_ceil(threads).max(1);
+    let work = |range: Range<u32>| -> Work {
         let mut work = Work {
             shards: (0..threads).map(|_| Vec::new()).collect(),
             ..Work::default()
         };
         let mut buffer = Vec::with_capacity(inputs.len());
-        for (i, node) in nodes.iter().enumerate() {
-            inputs.fill(&node.state, config.typing, &mut buffer);
+        let mut replayer = Replayer::new(topology, start, config.rules, levels);
+        for i in range {
+            let Some(from) = replayer.state(depth, i) else {
+                continue;
+            };
+            inputs.fill(&from, config.typing, &mut buffer);
             for input in &buffer {
                 work.transitions += 1;
-                let Ok(next) = machine::step(topology, &node.state, input, &config.rules, &mut ())
-                else {
+                let Ok(next) = machine::step(topology, &from, input, &config.rules, &mut ()) else {
                     continue;
                 };
                 work.accepted += 1;
@@ -415,15 +547,15 @@ fn expand(
                     continue;
                 }
                 if let Some(bucket) = work.shards.get_mut(shard) {
+                    // Checked here, where the state is at hand (a candidate keeps only its
+                    // link): one reached twice within this level is checked twice.
                     bucket.push(Candidate {
                         fp,
-                        node: Node {
-                            state: next,
-                            link: Link {
-                                parent: u32::try_from(offset + i).unwrap_or(u32::MAX),
-                                input: *input,
-                            },
+                        link: Link {
+                            parent: i,
+                            input: *input,
                         },
+                        broken: invariant::check(topology, &next),
                     });
                 }
             }
@@ -431,15 +563,16 @@ fn expand(
         work
     };
     if threads == 1 {
-        return vec![work(0, frontier)];
+        return vec![work(slice)];
     }
+    let end = slice.end;
+    let chunk = u32::try_from(chunk).unwrap_or(u32::MAX);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = frontier
-            .chunks(chunk)
-            .enumerate()
-            .map(|(k, nodes)| {
+        let handles: Vec<_> = slice
+            .step_by(chunk as usize)
+            .map(|from| {
                 let work = &work;
-                scope.spawn(move || work(k * chunk, nodes))
+                scope.spawn(move || work(from..from.saturating_add(chunk).min(end)))
             })
             .collect();
         handles
@@ -449,18 +582,13 @@ fn expand(
     })
 }
 
-/// The new states of one shard, in a fixed order, and the first of them (by index) that
+/// The new states of one shard (as links), in a fixed order, and the first of them that
 /// breaks an invariant.
-type Merged = (Vec<Node>, Option<(usize, invariant::Violation)>);
+type Merged = (Vec<Link>, Option<Broken>);
 
-/// Insert each shard's candidates into its seen-set (one worker per shard), keep those that
-/// are new and check the invariants on them.
-fn merge(
-    topology: &Topology,
-    works: Vec<Work>,
-    seen: &mut [FingerprintSet],
-    threads: usize,
-) -> Vec<Merged> {
+/// Insert each shard's candidates into its seen-set (one worker per shard) and keep those
+/// that are new.
+fn merge(works: Vec<Work>, seen: &mut [FingerprintSet], threads: usize) -> Vec<Merged> {
     // Regroup by shard: shard k gets every worker's bucket k, in worker order.
     let mut by_shard: Vec<Vec<Vec<Candidate>>> = (0..threads).map(|_| Vec::new()).collect();
     for work in works {
@@ -471,19 +599,19 @@ fn merge(
         }
     }
     let one = |set: &mut FingerprintSet, buckets: Vec<Vec<Candidate>>| -> Merged {
-        let mut nodes = Vec::new();
+        let mut links = Vec::new();
         let mut broken = None;
         for candidate in buckets.into_iter().flatten() {
             if set.insert(candidate.fp) {
                 if broken.is_none()
-                    && let Some(v) = invariant::check(topology, &candidate.node.state)
+                    && let Some(v) = candidate.broken
                 {
-                    broken = Some((nodes.len(), v));
+                    broken = Some((candidate.link, v));
                 }
-                nodes.push(candidate.node);
+                links.push(candidate.link);
             }
         }
-        (nodes, broken)
+        (links, broken)
     };
     if threads == 1 {
         return seen
@@ -508,19 +636,16 @@ fn merge(
     })
 }
 
-/// The inputs from the start to `next[index]`, following the links back level by level.
-fn rebuild(levels: &[Vec<Link>], next: &[Node], index: usize) -> Vec<Input> {
+/// The inputs from the start to state `index` of the deepest level, following the links
+/// back level by level.
+fn rebuild(levels: &[Vec<Link>], index: usize) -> Vec<Input> {
     let mut inputs = Vec::new();
-    let Some(node) = next.get(index) else {
-        return inputs;
-    };
-    inputs.push(node.link.input);
-    let mut parent = node.link.parent as usize;
+    let mut index = index;
     // levels[0] holds the start's (unused) link; levels[d] the links of depth-d states.
     for level in levels.iter().skip(1).rev() {
-        let Some(link) = level.get(parent) else { break };
+        let Some(link) = level.get(index) else { break };
         inputs.push(link.input);
-        parent = link.parent as usize;
+        index = link.parent as usize;
     }
     inputs.reverse();
     inputs
@@ -552,6 +677,117 @@ mod tests {
                 "{counts:?}"
             );
         }
+    }
+
+    /// The replayer rebuilds every state of every level, whatever order it is asked in (its
+    /// cache of the last path must not answer for another state), and those states are the
+    /// ones a breadth-first search that keeps whole states finds, in the same order.
+    #[test]
+    fn replayed_states_are_the_states_found() {
+        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let start = State::healthy(&topology);
+        let inputs = Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1);
+        let config = Config {
+            threads: 1,
+            ..Config::default()
+        };
+        // The reference: whole states, level by level, in the explorer's order.
+        let mut kept: Vec<Vec<State>> = vec![vec![start]];
+        let mut known = std::collections::HashSet::from([start]);
+        let mut buffer = Vec::new();
+        for _ in 0..3 {
+            let mut next = Vec::new();
+            for state in kept.last().unwrap() {
+                inputs.fill(state, config.typing, &mut buffer);
+                for input in &buffer {
+                    if let Ok(n) = machine::step(&topology, state, input, &config.rules, &mut ())
+                        && known.insert(n)
+                    {
+                        next.push(n);
+                    }
+                }
+            }
+            kept.push(next);
+        }
+        let mut levels: Levels = vec![vec![Link {
+            parent: 0,
+            input: Input::Fault(crate::fault::Fault::Heal),
+        }]];
+        let mut seen = [FingerprintSet::default()];
+        seen[0].insert(fingerprint_in(&topology, &start));
+        for _ in 0..3 {
+            let (_, len) = deepest(&levels);
+            let (next, broken, _, _) = level(
+                &topology,
+                &start,
+                &inputs,
+                &config,
+                &levels,
+                0..len,
+                &mut seen,
+                1,
+                &|_| 0,
+            );
+            assert!(broken.is_none());
+            levels.push(next);
+        }
+        let mut replayer = Replayer::new(&topology, &start, config.rules, &levels);
+        for (depth, states) in kept.iter().enumerate() {
+            assert_eq!(levels[depth].len(), states.len(), "depth {depth}");
+            // Every index once, in a scrambled order (a stride coprime with the length).
+            let n = states.len();
+            let stride = (n / 3..n).find(|s| gcd(*s, n) == 1).unwrap_or(1);
+            for k in 0..n {
+                let i = (k * stride) % n;
+                let state = replayer.state(depth, u32::try_from(i).unwrap());
+                assert_eq!(state.as_ref(), Some(&states[i]), "depth {depth}, index {i}");
+            }
+        }
+        assert_eq!(replayer.state(3, u32::MAX), None);
+    }
+
+    /// Expanding a level a few states at a time finds what expanding it whole finds: the
+    /// same counts and a counterexample as short, on one thread and two. (On one thread it
+    /// is the same one; on two, a level's states are ordered by shard within each slice, so
+    /// another of the shortest may come first.)
+    #[test]
+    fn slices_of_a_level_find_what_the_whole_level_finds() {
+        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let start = State::healthy(&topology);
+        let rules = Rules {
+            guard: false,
+            one_online_master: false,
+            ..Rules::default()
+        };
+        let inputs =
+            Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
+        for threads in [1, 2] {
+            let config = Config {
+                depth: 5,
+                rules,
+                threads,
+                ..Config::default()
+            };
+            let run = |slice| explore_in_slices(&topology, &start, &config, &inputs, |_| {}, slice);
+            let (whole, sliced) = (run(u32::MAX), run(7));
+            let summary = |e: &Exploration| {
+                let trace = e.counterexample.as_ref().map(|t| {
+                    let texts = t.steps.iter().map(|s| s.text.clone());
+                    if threads == 1 {
+                        texts.collect()
+                    } else {
+                        vec![t.len().to_string()]
+                    }
+                });
+                (e.states, e.transitions, e.accepted, e.depth, e.stop, trace)
+            };
+            assert_eq!(summary(&sliced), summary(&whole), "{threads} thread(s)");
+            assert_eq!(whole.stop, Stop::Counterexample);
+        }
+    }
+
+    fn gcd(a: usize, b: usize) -> usize {
+        if b == 0 { a } else { gcd(b, a % b) }
     }
 
     #[test]
