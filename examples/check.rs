@@ -111,6 +111,10 @@ enum Command {
         /// Stop after this many distinct states.
         #[arg(long)]
         max_states: Option<usize>,
+        /// At most this many failures (crashes, process stops, replicator errors, partitions,
+        /// drift) on any path; recoveries, writes and catching up are free.
+        #[arg(long)]
+        max_failures: Option<u8>,
         /// Serve stateright's Explorer web UI on the same model instead, on 127.0.0.1 only
         /// (port 3000 unless given), until interrupted.
         #[arg(long)]
@@ -356,6 +360,7 @@ struct ExploreArgs {
     writes: u64,
     threads: Option<usize>,
     max_states: Option<usize>,
+    max_failures: Option<u8>,
     ui: Option<u16>,
 }
 
@@ -410,6 +415,7 @@ fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
         },
         writes: args.writes,
         max_states: args.max_states,
+        max_failures: args.max_failures,
         ..Config::default()
     };
     if let Some(threads) = args.threads {
@@ -421,6 +427,13 @@ fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
     }
     if let Some(port) = args.ui {
         use stateright::Model as _;
+        if args.max_failures.is_some() {
+            return Err(BadInput(
+                "--ui with --max-failures: stateright's states are cluster states alone, with no \
+                 failure count; leave one out"
+                    .to_owned(),
+            ));
+        }
         let model =
             tungsten_model::checker::TungstenModel::with_inputs(topology, start, &config, inputs);
         let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
@@ -507,6 +520,7 @@ fn main() -> ExitCode {
             writes,
             threads,
             max_states,
+            max_failures,
             ui,
             port,
         }) => match explore(&ExploreArgs {
@@ -518,6 +532,7 @@ fn main() -> ExitCode {
             writes,
             threads,
             max_states,
+            max_failures,
             ui: ui.then_some(port),
         }) {
             Ok(true) => Ok(()),

@@ -38,7 +38,8 @@ pub struct TungstenModel {
 impl TungstenModel {
     /// The model of `topology` from `start`, with the alphabet, typing, write bound and rules of
     /// `config` (its depth and threads are the checker's business: `target_max_depth`,
-    /// `threads`).
+    /// `threads`). Its state and failure bounds are not carried over: stateright's states are
+    /// cluster states alone, with no count of the failures spent reaching them.
     #[must_use]
     pub fn new(topology: Topology, start: State, config: &Config) -> Self {
         let inputs = Inputs::new(&topology, &start, config.alphabet, config.writes);

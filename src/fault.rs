@@ -151,3 +151,51 @@ pub enum Fault {
     /// The cross-site replicator of `host` catches up with the master of the site it reads.
     CrossSiteCatchUp(HostId),
 }
+
+impl Fault {
+    /// Whether this fault breaks something: a host crashing, a process stopping, a replicator
+    /// error, the network splitting, data drifting. Its opposites (a host coming back, a
+    /// process starting, the network healing) and the world's normal work (writes, catching
+    /// up) are not failures. This is what a failure budget counts
+    /// ([`crate::explore::Config::max_failures`]).
+    #[must_use]
+    pub fn is_failure(&self) -> bool {
+        matches!(
+            self,
+            Self::HostCrash(_)
+                | Self::Stop(..)
+                | Self::ReplicatorError(_)
+                | Self::Partition(_)
+                | Self::Drift(_)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Failures break something; recoveries and the world's normal work do not.
+    #[test]
+    fn failures_are_what_breaks_something() {
+        let h = HostId::from_index(1).unwrap_or_default();
+        let failures = [
+            Fault::HostCrash(h),
+            Fault::Stop(h, Process::Replicator),
+            Fault::Stop(h, Process::Connector),
+            Fault::ReplicatorError(h),
+            Fault::Partition(Split::from_labels([0, 1, 0, 0, 0, 0, 0, 0])),
+            Fault::Drift(h),
+        ];
+        let others = [
+            Fault::HostRestart(h),
+            Fault::Start(h, Process::Manager),
+            Fault::Heal,
+            Fault::Write(h),
+            Fault::CatchUp(h),
+            Fault::CrossSiteCatchUp(h),
+        ];
+        assert!(failures.iter().all(Fault::is_failure));
+        assert!(!others.iter().any(Fault::is_failure));
+    }
+}

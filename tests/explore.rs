@@ -321,6 +321,76 @@ fn the_counts_match_a_plain_breadth_first_search() {
     assert!(states > 15_000, "{states}");
 }
 
+/// Under a failure budget the explorer's counts match a plain breadth-first search over
+/// (state, failures spent) pairs: failures are not tried once the budget is spent, and the
+/// same cluster reached with fewer failures spent is a state of its own.
+#[test]
+fn a_failure_budget_explores_states_with_the_failures_spent() {
+    use std::collections::HashSet;
+    let (t, s) = three();
+    let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1);
+    let rules = Rules::default();
+    for budget in [0_u8, 1] {
+        let (mut states, mut transitions, mut accepted) = (1_u64, 0_u64, 0_u64);
+        let mut seen = HashSet::from([(s, 0_u8)]);
+        let mut frontier = vec![(s, 0_u8)];
+        let mut buffer = Vec::new();
+        for depth in 1..=3 {
+            let mut next = Vec::new();
+            for &(state, spent) in &frontier {
+                inputs.fill(&state, Typing::OnePerGroup, &mut buffer);
+                for input in &buffer {
+                    if input.is_failure() && spent >= budget {
+                        continue;
+                    }
+                    transitions += 1;
+                    if let Ok(n) = machine::step(&t, &state, input, &rules, &mut ()) {
+                        accepted += 1;
+                        let key = (n, spent + u8::from(input.is_failure()));
+                        if seen.insert(key) {
+                            next.push(key);
+                        }
+                    }
+                }
+            }
+            states += next.len() as u64;
+            frontier = next;
+            for threads in [1, 2] {
+                let config = Config {
+                    depth,
+                    alphabet: Alphabet::CCTRL_AND_FAULTS,
+                    threads,
+                    max_failures: Some(budget),
+                    ..Config::default()
+                };
+                let e = explore::explore(&t, &s, &config, |_| {});
+                assert_eq!(
+                    (e.states, e.transitions, e.accepted),
+                    (states, transitions, accepted),
+                    "budget {budget}, depth {depth}, {threads} thread(s)"
+                );
+            }
+        }
+        // Reaching a cluster with a failure in hand is not reaching it with none.
+        let clusters: HashSet<State> = seen.iter().map(|(state, _)| *state).collect();
+        if budget == 1 {
+            assert!(
+                seen.len() > clusters.len(),
+                "{} {}",
+                seen.len(),
+                clusters.len()
+            );
+        }
+    }
+    // No budget at all goes further than a budget of one.
+    let unbounded = explore::explore(&t, &s, &config(3), |_| {});
+    let one = Config {
+        max_failures: Some(1),
+        ..config(3)
+    };
+    assert!(unbounded.transitions > explore::explore(&t, &s, &one, |_| {}).transitions);
+}
+
 /// `Inputs::len` bounds what `fill` gives in any state, and is reached when every manager
 /// runs and cctrl goes to each; writes stop at the bound.
 #[test]

@@ -71,6 +71,13 @@ pub struct Config {
     pub threads: usize,
     /// Stop once this many distinct states are known (the result says it stopped early).
     pub max_states: Option<usize>,
+    /// At most this many failures ([`Input::is_failure`]: crashes, process stops, replicator
+    /// errors, partitions, drift) on any path. Recoveries, writes and catching up are free. A
+    /// state is then told apart by the failures spent reaching it too (the same cluster with
+    /// a failure left to spend can go further), and failures are not tried once the budget is
+    /// spent. `None`: no bound.
+    #[serde(default)]
+    pub max_failures: Option<u8>,
 }
 
 impl Default for Config {
@@ -83,8 +90,31 @@ impl Default for Config {
             rules: Rules::default(),
             threads: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
             max_states: None,
+            max_failures: None,
         }
     }
+}
+
+/// What the explorer tells states apart by: the state's fingerprint over the topology's
+/// hosts, and under a failure budget the failures spent too.
+fn identity(topology: &Topology, state: &State, spent: u8, config: &Config) -> u64 {
+    if config.max_failures.is_none() {
+        return fingerprint_in(topology, state);
+    }
+    let mut hasher = Fingerprinter::default();
+    state.hash_used(topology.hosts().len(), &mut hasher);
+    std::hash::Hasher::write_u8(&mut hasher, spent);
+    std::hash::Hasher::finish(&hasher).max(1)
+}
+
+/// Whether `input` may be tried from a state reached with `spent` failures.
+fn affordable(input: &Input, spent: u8, config: &Config) -> bool {
+    config.max_failures.is_none_or(|max| spent < max) || !input.is_failure()
+}
+
+/// The failures spent after `input`, from `spent`.
+fn spend(input: &Input, spent: u8) -> u8 {
+    spent.saturating_add(u8::from(input.is_failure()))
 }
 
 /// How far an exploration has got, reported after each level.
@@ -214,8 +244,9 @@ struct Replayer<'a> {
     start: &'a State,
     rules: Rules,
     levels: &'a [Vec<Link>],
-    /// `path[d - 1]`: the index and state of the last state rebuilt at depth `d`.
-    path: Vec<Option<(u32, State)>>,
+    /// `path[d - 1]`: the index, state and failures spent of the last state rebuilt at
+    /// depth `d`.
+    path: Vec<Option<(u32, State, u8)>>,
 }
 
 impl<'a> Replayer<'a> {
@@ -234,20 +265,21 @@ impl<'a> Replayer<'a> {
         }
     }
 
-    /// The state at `index` of level `depth`. `None` only for an index out of range, or if
-    /// the transition were not a pure function (an input accepted once, refused on replay).
-    fn state(&mut self, depth: usize, index: u32) -> Option<State> {
+    /// The state at `index` of level `depth`, and the failures spent reaching it. `None`
+    /// only for an index out of range, or if the transition were not a pure function (an
+    /// input accepted once, refused on replay).
+    fn state(&mut self, depth: usize, index: u32) -> Option<(State, u8)> {
         // Walk up to the deepest ancestor already rebuilt (or the start)...
         let mut chain: Vec<(usize, u32)> = Vec::new();
         let (mut d, mut i) = (depth, index);
-        let mut state = loop {
+        let (mut state, mut spent) = loop {
             if d == 0 {
-                break *self.start;
+                break (*self.start, 0);
             }
-            if let Some(Some((cached, state))) = self.path.get(d - 1)
+            if let Some(Some((cached, state, spent))) = self.path.get(d - 1)
                 && *cached == i
             {
-                break *state;
+                break (*state, *spent);
             }
             chain.push((d, i));
             i = self.levels.get(d)?.get(i as usize)?.parent;
@@ -257,11 +289,12 @@ impl<'a> Replayer<'a> {
         for &(d, i) in chain.iter().rev() {
             let link = self.levels.get(d)?.get(i as usize)?;
             state = machine::step(self.topology, &state, &link.input, &self.rules, &mut ()).ok()?;
+            spent = spend(&link.input, spent);
             if let Some(slot) = self.path.get_mut(d - 1) {
-                *slot = Some((i, state));
+                *slot = Some((i, state, spent));
             }
         }
-        Some(state)
+        Some((state, spent))
     }
 }
 
@@ -304,7 +337,7 @@ fn explore_in_slices(
     let threads = config.threads.clamp(1, 64);
     let mut seen: Vec<FingerprintSet> = (0..threads).map(|_| FingerprintSet::default()).collect();
     let shard_of = |fp: u64| shard(fp, threads);
-    let start_fp = fingerprint_in(topology, start);
+    let start_fp = identity(topology, start, 0, config);
     if let Some(set) = seen.get_mut(shard_of(start_fp)) {
         set.insert(start_fp);
     }
@@ -475,17 +508,20 @@ fn expand_alone(
     let mut replayer = Replayer::new(topology, start, config.rules, levels);
     let (depth, _) = deepest(levels);
     for i in slice {
-        let Some(from) = replayer.state(depth, i) else {
+        let Some((from, spent)) = replayer.state(depth, i) else {
             continue;
         };
         inputs.fill(&from, config.typing, &mut buffer);
-        for input in &buffer {
+        for input in buffer
+            .iter()
+            .filter(|input| affordable(input, spent, config))
+        {
             transitions += 1;
             let Ok(state) = machine::step(topology, &from, input, &config.rules, &mut ()) else {
                 continue;
             };
             accepted += 1;
-            if !seen.insert(fingerprint_in(topology, &state)) {
+            if !seen.insert(identity(topology, &state, spend(input, spent), config)) {
                 continue;
             }
             let link = Link {
@@ -531,17 +567,20 @@ fn expand(
         let mut buffer = Vec::with_capacity(inputs.len());
         let mut replayer = Replayer::new(topology, start, config.rules, levels);
         for i in range {
-            let Some(from) = replayer.state(depth, i) else {
+            let Some((from, spent)) = replayer.state(depth, i) else {
                 continue;
             };
             inputs.fill(&from, config.typing, &mut buffer);
-            for input in &buffer {
+            for input in buffer
+                .iter()
+                .filter(|input| affordable(input, spent, config))
+            {
                 work.transitions += 1;
                 let Ok(next) = machine::step(topology, &from, input, &config.rules, &mut ()) else {
                     continue;
                 };
                 work.accepted += 1;
-                let fp = fingerprint_in(topology, &next);
+                let fp = identity(topology, &next, spend(input, spent), config);
                 let shard = shard_of(fp);
                 if seen.get(shard).is_some_and(|s| s.contains(fp)) {
                     continue;
@@ -740,7 +779,11 @@ mod tests {
             for k in 0..n {
                 let i = (k * stride) % n;
                 let state = replayer.state(depth, u32::try_from(i).unwrap());
-                assert_eq!(state.as_ref(), Some(&states[i]), "depth {depth}, index {i}");
+                assert_eq!(
+                    state.map(|(s, _)| s),
+                    Some(states[i]),
+                    "depth {depth}, index {i}"
+                );
             }
         }
         assert_eq!(replayer.state(3, u32::MAX), None);

@@ -380,8 +380,7 @@ mod tests {
             h.write(bytes);
             h.finish()
         };
-        let prints: std::collections::HashSet<u64> =
-            (0..=16).map(|n| print(&vec![0; n])).collect();
+        let prints: std::collections::HashSet<u64> = (0..=16).map(|n| print(&vec![0; n])).collect();
         assert_eq!(prints.len(), 17);
     }
 

@@ -168,6 +168,12 @@ impl Input {
         !matches!(self, Self::Fault(_))
     }
 
+    /// Whether this input is a fault that breaks something ([`Fault::is_failure`]).
+    #[must_use]
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Self::Fault(fault) if fault.is_failure())
+    }
+
     /// The host an operator input runs from.
     #[must_use]
     pub fn origin(&self) -> Option<HostId> {
