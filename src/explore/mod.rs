@@ -98,13 +98,7 @@ impl Default for Config {
 /// What the explorer tells states apart by: the state's fingerprint over the topology's
 /// hosts, and under a failure budget the failures spent too.
 fn identity(topology: &Topology, state: &State, spent: u8, config: &Config) -> u64 {
-    if config.max_failures.is_none() {
-        return fingerprint_in(topology, state);
-    }
-    let mut hasher = Fingerprinter::default();
-    state.hash_used(topology.hosts().len(), &mut hasher);
-    std::hash::Hasher::write_u8(&mut hasher, spent);
-    std::hash::Hasher::finish(&hasher).max(1)
+    seen::fingerprint_counted(topology, state, config.max_failures.map(|_| spent))
 }
 
 /// Whether `input` may be tried from a state reached with `spent` failures.

@@ -26,8 +26,17 @@ pub fn fingerprint(state: &State) -> u64 {
 /// [`fingerprint`] does, and costs less the fewer hosts the topology has; the explorer uses it.
 #[must_use]
 pub fn fingerprint_in(topology: &Topology, state: &State) -> u64 {
+    fingerprint_counted(topology, state, None)
+}
+
+/// [`fingerprint_in`], with `count` (the failures spent reaching the state, under a failure
+/// budget) written after the state when there is one.
+pub(crate) fn fingerprint_counted(topology: &Topology, state: &State, count: Option<u8>) -> u64 {
     let mut hasher = Fingerprinter::default();
     state.hash_used(topology.hosts().len(), &mut hasher);
+    if let Some(count) = count {
+        hasher.write_u8(count);
+    }
     hasher.finish().max(1)
 }
 
