@@ -407,6 +407,28 @@ fn an_old_master_extracting_beyond_a_partition_is_no_break_while_split() {
     assert!(extracting.contains(&"db3"));
 }
 
+/// Found by the explorer, every cctrl command and fault seven deep (375 858 676 states). db1,
+/// the master, is cut off with its manager stopped, so nothing fences it and its replicator
+/// keeps extracting. The majority fails over to db2; an operator welcomes db1 (SHUNNED →
+/// OFFLINE, its master role kept). When the network lets db2's managers reach db1 again, they
+/// must retire db1's extractor: db2 is the ONLINE master, so an OFFLINE master beside it is
+/// not the service's master. Before the fix, an OFFLINE master counted as the master in
+/// every case and two extractors stayed side by side (`single-extractor`).
+#[test]
+fn a_welcomed_old_master_stops_extracting_when_the_new_masters_managers_reach_it() {
+    let mut c = three();
+    let db1 = c.id("db1");
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Stop(db1, Process::Manager)).unwrap();
+    c.partition(&[&["db1"], &["db2", "db3"]]).unwrap();
+    c.cctrl("db2", "set policy automatic").unwrap();
+    c.cctrl("db2", "set policy maintenance").unwrap();
+    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    c.partition(&[&["db1", "db2"], &["db3"]]).unwrap();
+    assert!(!c.s.host(db1).replicator.is_online());
+    assert!(c.s.host(c.id("db2")).replicator.is_online());
+}
+
 /// Found by the property that no slot past the topology's last host changes: a split used to
 /// be stored with labels for hosts a three-node topology does not have. One that moved only
 /// those hosts was accepted as a partition that separated nothing, and two splits grouping
