@@ -126,6 +126,26 @@ impl<'t, 'o> Ctx<'t, 'o> {
             .find(|&h| view.entry(h).is_online_master())
     }
 
+    /// The datasource `view` holds as `service`'s master: the ONLINE master, or else the one
+    /// master taken OFFLINE (its replicator keeps extracting through maintenance). `None`
+    /// when there is neither, or when two or more masters are OFFLINE and none ONLINE (a
+    /// failed-over master welcomed back beside the new one taken offline): the managers then
+    /// cannot tell which is the master (**modelling decision**: neither extracts until an
+    /// operator brings one ONLINE).
+    pub(crate) fn service_master(&self, view: &ManagerView, service: ServiceId) -> Option<HostId> {
+        if let Some(online) = self.online_master(view, service, None) {
+            return Some(online);
+        }
+        let mut offline = self.topology.datasources_of(service).filter(|&h| {
+            let entry = view.entry(h);
+            entry.role == DataSourceRole::Master && entry.state == DsState::Offline
+        });
+        match (offline.next(), offline.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    }
+
     /// Change `host`'s state in `view`, reporting it.
     pub(crate) fn set_state(&mut self, view: &mut ManagerView, host: HostId, to: DsState) {
         if let Some(entry) = view.entry_mut(host)

@@ -163,13 +163,12 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 
 /// A group with quorum keeps replication sane in what it reaches (managers reach replicators
 /// over the network, so no manager is needed on the host): it takes offline every master
-/// replicator whose datasource is not the service's master in its view, such as a
-/// failed-over master back from a partition, and every slave replicator whose sources no
-/// longer lead to a master no failover replaced. The service's master is the ONLINE master,
-/// or, when none is ONLINE, a master taken OFFLINE (its replicator keeps extracting through
-/// maintenance). An OFFLINE master beside an ONLINE one, such as a failed-over master an
-/// operator welcomed back while it was cut off, is not: the explorer found its extractor
-/// left running beside the new master's, seven inputs deep. Under AUTOMATIC and MANUAL the replicator is
+/// replicator whose datasource is not the service's master in its view
+/// ([`Ctx::service_master`]), such as a failed-over master back from a partition, and every
+/// slave replicator whose sources no longer lead to a master no failover replaced. An OFFLINE
+/// master beside an ONLINE one (a failed-over master an operator welcomed back while it was
+/// cut off) is not the service's master: the explorer found its extractor left running beside
+/// the new master's, seven inputs deep, when any OFFLINE master counted. Under AUTOMATIC and MANUAL the replicator is
 /// then brought back, repointed. Applies under every policy (**modelling decision**: a
 /// safety rule, like the failsafe).
 ///
@@ -180,6 +179,7 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 /// datasource provisioned as a slave while its manager was stopped, the manager restarted with
 /// a stale view holding it as the ONLINE master.
 fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
+    let master = ctx.service_master(view, service);
     for d in ctx.topology.datasource_set(service).iter() {
         let r = ctx.host(d).replicator;
         if !(r.is_online() && ctx.state.reachable(rep, d)) {
@@ -187,11 +187,7 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
         }
         let entry = view.entry(d);
         let stray = if r.role == ReplicatorRole::Master {
-            let the_master = entry.role == DataSourceRole::Master
-                && (entry.state == DsState::Online
-                    || (entry.state == DsState::Offline
-                        && ctx.online_master(view, service, Some(d)).is_none()));
-            ctx.rules.single_extractor && !the_master
+            ctx.rules.single_extractor && master != Some(d)
         } else if r.role.applies() {
             // An applier on the ONLINE master, or one cut off from the master.
             entry.is_online_master()
