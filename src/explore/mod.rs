@@ -241,6 +241,8 @@ struct Replayer<'a> {
     /// `path[d - 1]`: the index, state and failures spent of the last state rebuilt at
     /// depth `d`.
     path: Vec<Option<(u32, State, u8)>>,
+    /// The (depth, index) pairs left to replay, deepest first (kept to reuse its buffer).
+    chain: Vec<(usize, u32)>,
 }
 
 impl<'a> Replayer<'a> {
@@ -256,6 +258,7 @@ impl<'a> Replayer<'a> {
             rules,
             levels,
             path: vec![None; levels.len().saturating_sub(1)],
+            chain: Vec::with_capacity(levels.len()),
         }
     }
 
@@ -264,7 +267,7 @@ impl<'a> Replayer<'a> {
     /// input accepted once, refused on replay).
     fn state(&mut self, depth: usize, index: u32) -> Option<(State, u8)> {
         // Walk up to the deepest ancestor already rebuilt (or the start)...
-        let mut chain: Vec<(usize, u32)> = Vec::new();
+        self.chain.clear();
         let (mut d, mut i) = (depth, index);
         let (mut state, mut spent) = loop {
             if d == 0 {
@@ -275,12 +278,12 @@ impl<'a> Replayer<'a> {
             {
                 break (*state, *spent);
             }
-            chain.push((d, i));
+            self.chain.push((d, i));
             i = self.levels.get(d)?.get(i as usize)?.parent;
             d -= 1;
         };
         // ...then replay down from it, keeping each state rebuilt.
-        for &(d, i) in chain.iter().rev() {
+        for &(d, i) in self.chain.iter().rev() {
             let link = self.levels.get(d)?.get(i as usize)?;
             state = machine::step(self.topology, &state, &link.input, &self.rules, &mut ()).ok()?;
             spent = spend(&link.input, spent);
