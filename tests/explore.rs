@@ -93,6 +93,41 @@ fn dangerous_commands_and_faults_keep_the_invariants_ten_deep() {
     assert!(e.depth >= 10 || e.stop == Stop::Exhausted, "{:?}", e.stop);
 }
 
+/// Every cctrl command (force aside) with writes and catching up but no failure, nine deep
+/// (9.3 million states, about 40 s on two cores in a release build: `.ci/run` runs it; the
+/// README gives depth 10 through `check explore --max-failures 0`).
+#[test]
+#[ignore = "about 40 s in a release build; .ci/run runs it"]
+fn every_cctrl_command_without_failures_keeps_the_invariants_nine_deep() {
+    let (t, s) = three();
+    let config = Config {
+        max_failures: Some(0),
+        ..config(9)
+    };
+    let e = explore::explore(&t, &s, &config, |_| {});
+    report("every cctrl command, no failure", &e);
+    assert!(e.counterexample.is_none());
+    assert!(e.depth >= 9 || e.stop == Stop::Exhausted, "{:?}", e.stop);
+    assert!(e.states > 5_000_000, "{} states", e.states);
+}
+
+/// Every cctrl command and any one failure (any fault; then any recovery), six deep (2.4
+/// million states; the README gives depth 8 through `check explore --max-failures 1`).
+#[test]
+#[ignore = "about 10 s in a release build; .ci/run runs it"]
+fn every_cctrl_command_and_one_failure_keeps_the_invariants_six_deep() {
+    let (t, s) = three();
+    let config = Config {
+        max_failures: Some(1),
+        ..config(6)
+    };
+    let e = explore::explore(&t, &s, &config, |_| {});
+    report("every cctrl command, one failure", &e);
+    assert!(e.counterexample.is_none());
+    assert!(e.depth >= 6 || e.stop == Stop::Exhausted, "{:?}", e.stop);
+    assert!(e.states > 2_000_000, "{} states", e.states);
+}
+
 /// With the rule that `datasource X online` checks for another online master removed (and
 /// the guard off), the explorer finds by itself the shortest way to two writable masters.
 #[test]
