@@ -374,9 +374,15 @@ fn explore_in_slices(
         let mut broken = None;
         for from in (0..len).step_by(slice_len as usize) {
             let slice = from..from.saturating_add(slice_len).min(len);
-            let (links, first, transitions, accepted) = level(
-                topology, start, inputs, config, &levels, slice, &mut seen, threads, &shard_of,
-            );
+            let expansion = Expansion {
+                topology,
+                start,
+                inputs,
+                config,
+                levels: &levels,
+            };
+            let (links, first, transitions, accepted) =
+                level(expansion, slice, &mut seen, threads, &shard_of);
             result.transitions += transitions;
             result.accepted += accepted;
             found += links.len();
@@ -423,19 +429,63 @@ const SLICE: u32 = 1 << 18;
 /// A new state that breaks an invariant: how it was reached, and what it breaks.
 type Broken = (Link, invariant::Violation);
 
+/// What a level is expanded with: the model, the inputs, the exploration's settings, and the
+/// links of every level so far (the deepest is the one expanded).
+#[derive(Clone, Copy)]
+struct Expansion<'a> {
+    topology: &'a Topology,
+    start: &'a State,
+    inputs: &'a Inputs,
+    config: &'a Config,
+    levels: &'a [Vec<Link>],
+}
+
+impl Expansion<'_> {
+    /// Apply every input that may be tried to the states `slice` of the deepest level, and
+    /// call `found` with each successor: its identity, how it was reached, and the state.
+    /// Returns the transitions tried and accepted.
+    fn successors(
+        &self,
+        slice: Range<u32>,
+        mut found: impl FnMut(u64, Link, &State),
+    ) -> (u64, u64) {
+        let (topology, config) = (self.topology, self.config);
+        let (mut transitions, mut accepted) = (0, 0);
+        let mut buffer = Vec::with_capacity(self.inputs.len());
+        let mut replayer = Replayer::new(topology, self.start, config.rules, self.levels);
+        let (depth, _) = deepest(self.levels);
+        for i in slice {
+            let Some((from, spent)) = replayer.state(depth, i) else {
+                continue;
+            };
+            self.inputs.fill(&from, config.typing, &mut buffer);
+            for input in buffer
+                .iter()
+                .filter(|input| affordable(input, spent, config))
+            {
+                transitions += 1;
+                let Ok(state) = machine::step(topology, &from, input, &config.rules, &mut ())
+                else {
+                    continue;
+                };
+                accepted += 1;
+                let fp = identity(topology, &state, spend(input, spent), config);
+                let link = Link {
+                    parent: i,
+                    input: *input,
+                };
+                found(fp, link, &state);
+            }
+        }
+        (transitions, accepted)
+    }
+}
+
 /// One slice of a level: the links of the new states reached from the states `slice` of the
-/// deepest level of `levels`, the first of them that breaks an invariant, and the transitions
-/// tried and accepted.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the level's inputs, spelled out rather than bundled for one caller"
-)]
+/// deepest level, the first of them that breaks an invariant, and the transitions tried and
+/// accepted.
 fn level(
-    topology: &Topology,
-    start: &State,
-    inputs: &Inputs,
-    config: &Config,
-    levels: &[Vec<Link>],
+    expansion: Expansion<'_>,
     slice: Range<u32>,
     seen: &mut [FingerprintSet],
     threads: usize,
@@ -447,22 +497,20 @@ fn level(
     if threads == 1 {
         // One thread: successors go straight into the seen-set, with no candidates.
         if let Some(set) = seen.first_mut() {
-            (transitions, accepted) = expand_alone(
-                topology,
-                start,
-                inputs,
-                config,
-                levels,
-                slice,
-                set,
-                &mut next,
-                &mut broken,
-            );
+            (transitions, accepted) = expansion.successors(slice, |fp, link, state| {
+                if !set.insert(fp) {
+                    return;
+                }
+                if broken.is_none()
+                    && let Some(v) = invariant::check(expansion.topology, state)
+                {
+                    broken = Some((link, v));
+                }
+                next.push(link);
+            });
         }
     } else {
-        let works = expand(
-            topology, start, inputs, config, levels, slice, seen, threads, shard_of,
-        );
+        let works = expand(expansion, slice, seen, threads, shard_of);
         for work in &works {
             transitions += work.transitions;
             accepted += work.accepted;
@@ -482,121 +530,39 @@ fn deepest(levels: &[Vec<Link>]) -> (usize, u32) {
     (depth, u32::try_from(len).unwrap_or(u32::MAX))
 }
 
-/// One thread's slice: apply every input to the states `slice` of the deepest level, keep
-/// the successors `seen` did not hold in `next`, note the first that breaks an invariant.
-/// Returns the transitions tried and accepted.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the level's inputs and outputs, spelled out rather than bundled for one caller"
-)]
-fn expand_alone(
-    topology: &Topology,
-    start: &State,
-    inputs: &Inputs,
-    config: &Config,
-    levels: &[Vec<Link>],
-    slice: Range<u32>,
-    seen: &mut FingerprintSet,
-    next: &mut Vec<Link>,
-    broken: &mut Option<Broken>,
-) -> (u64, u64) {
-    let (mut transitions, mut accepted) = (0, 0);
-    let mut buffer = Vec::with_capacity(inputs.len());
-    let mut replayer = Replayer::new(topology, start, config.rules, levels);
-    let (depth, _) = deepest(levels);
-    for i in slice {
-        let Some((from, spent)) = replayer.state(depth, i) else {
-            continue;
-        };
-        inputs.fill(&from, config.typing, &mut buffer);
-        for input in buffer
-            .iter()
-            .filter(|input| affordable(input, spent, config))
-        {
-            transitions += 1;
-            let Ok(state) = machine::step(topology, &from, input, &config.rules, &mut ()) else {
-                continue;
-            };
-            accepted += 1;
-            if !seen.insert(identity(topology, &state, spend(input, spent), config)) {
-                continue;
-            }
-            let link = Link {
-                parent: i,
-                input: *input,
-            };
-            if broken.is_none()
-                && let Some(v) = invariant::check(topology, &state)
-            {
-                *broken = Some((link, v));
-            }
-            next.push(link);
-        }
-    }
-    (transitions, accepted)
-}
-
-/// Apply every input to the states `slice` of the deepest level, split between `threads` workers;
-/// keep the successors whose fingerprint is not yet in `seen`, bucketed by shard, each with
-/// the invariant it breaks.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the level's inputs, spelled out rather than bundled for one caller"
-)]
+/// Expand the states `slice` of the deepest level, split between `threads` workers; keep the
+/// successors whose fingerprint is not yet in `seen`, bucketed by shard, each with the
+/// invariant it breaks.
 fn expand(
-    topology: &Topology,
-    start: &State,
-    inputs: &Inputs,
-    config: &Config,
-    levels: &[Vec<Link>],
+    expansion: Expansion<'_>,
     slice: Range<u32>,
     seen: &[FingerprintSet],
     threads: usize,
     shard_of: &(impl Fn(u64) -> usize + Sync),
 ) -> Vec<Work> {
-    let (depth, _) = deepest(levels);
     let chunk = slice.len().div_ceil(threads).max(1);
     let work = |range: Range<u32>| -> Work {
-        let mut work = Work {
-            shards: (0..threads).map(|_| Vec::new()).collect(),
-            ..Work::default()
-        };
-        let mut buffer = Vec::with_capacity(inputs.len());
-        let mut replayer = Replayer::new(topology, start, config.rules, levels);
-        for i in range {
-            let Some((from, spent)) = replayer.state(depth, i) else {
-                continue;
-            };
-            inputs.fill(&from, config.typing, &mut buffer);
-            for input in buffer
-                .iter()
-                .filter(|input| affordable(input, spent, config))
-            {
-                work.transitions += 1;
-                let Ok(next) = machine::step(topology, &from, input, &config.rules, &mut ()) else {
-                    continue;
-                };
-                work.accepted += 1;
-                let fp = identity(topology, &next, spend(input, spent), config);
-                let shard = shard_of(fp);
-                if seen.get(shard).is_some_and(|s| s.contains(fp)) {
-                    continue;
-                }
-                if let Some(bucket) = work.shards.get_mut(shard) {
-                    // Checked here, where the state is at hand (a candidate keeps only its
-                    // link): one reached twice within this level is checked twice.
-                    bucket.push(Candidate {
-                        fp,
-                        link: Link {
-                            parent: i,
-                            input: *input,
-                        },
-                        broken: invariant::check(topology, &next),
-                    });
-                }
+        let mut shards: Vec<Vec<Candidate>> = (0..threads).map(|_| Vec::new()).collect();
+        let (transitions, accepted) = expansion.successors(range, |fp, link, state| {
+            let shard = shard_of(fp);
+            if seen.get(shard).is_some_and(|s| s.contains(fp)) {
+                return;
             }
+            if let Some(bucket) = shards.get_mut(shard) {
+                // Checked here, where the state is at hand (a candidate keeps only its link):
+                // one reached twice within this level is checked twice.
+                bucket.push(Candidate {
+                    fp,
+                    link,
+                    broken: invariant::check(expansion.topology, state),
+                });
+            }
+        });
+        Work {
+            shards,
+            transitions,
+            accepted,
         }
-        work
     };
     if threads == 1 {
         return vec![work(slice)];
@@ -753,17 +719,14 @@ mod tests {
         seen[0].insert(fingerprint_in(&topology, &start));
         for _ in 0..3 {
             let (_, len) = deepest(&levels);
-            let (next, broken, _, _) = level(
-                &topology,
-                &start,
-                &inputs,
-                &config,
-                &levels,
-                0..len,
-                &mut seen,
-                1,
-                &|_| 0,
-            );
+            let expansion = Expansion {
+                topology: &topology,
+                start: &start,
+                inputs: &inputs,
+                config: &config,
+                levels: &levels,
+            };
+            let (next, broken, _, _) = level(expansion, 0..len, &mut seen, 1, &|_| 0);
             assert!(broken.is_none());
             levels.push(next);
         }
