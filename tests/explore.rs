@@ -99,16 +99,7 @@ fn dangerous_commands_and_faults_keep_the_invariants_ten_deep() {
 #[test]
 #[ignore = "about 40 s in a release build; .ci/run runs it"]
 fn every_cctrl_command_without_failures_keeps_the_invariants_nine_deep() {
-    let (t, s) = three();
-    let config = Config {
-        max_failures: Some(0),
-        ..config(9)
-    };
-    let e = explore::explore(&t, &s, &config, |_| {});
-    report("every cctrl command, no failure", &e);
-    assert!(e.counterexample.is_none());
-    assert!(e.depth >= 9 || e.stop == Stop::Exhausted, "{:?}", e.stop);
-    assert!(e.states > 5_000_000, "{} states", e.states);
+    holds_under_a_failure_budget("every cctrl command, no failure", 0, 9, 5_000_000);
 }
 
 /// Every cctrl command and any one failure (any fault; then any recovery), six deep (2.4
@@ -116,16 +107,26 @@ fn every_cctrl_command_without_failures_keeps_the_invariants_nine_deep() {
 #[test]
 #[ignore = "about 10 s in a release build; .ci/run runs it"]
 fn every_cctrl_command_and_one_failure_keeps_the_invariants_six_deep() {
+    holds_under_a_failure_budget("every cctrl command, one failure", 1, 6, 2_000_000);
+}
+
+/// Every cctrl command and fault with at most `failures` failures on a path, `depth` deep: no
+/// invariant breaks, and more than `states` states were checked.
+fn holds_under_a_failure_budget(name: &str, failures: u8, depth: usize, states: u64) {
     let (t, s) = three();
     let config = Config {
-        max_failures: Some(1),
-        ..config(6)
+        max_failures: Some(failures),
+        ..config(depth)
     };
     let e = explore::explore(&t, &s, &config, |_| {});
-    report("every cctrl command, one failure", &e);
+    report(name, &e);
     assert!(e.counterexample.is_none());
-    assert!(e.depth >= 6 || e.stop == Stop::Exhausted, "{:?}", e.stop);
-    assert!(e.states > 2_000_000, "{} states", e.states);
+    assert!(
+        e.depth >= depth || e.stop == Stop::Exhausted,
+        "{:?}",
+        e.stop
+    );
+    assert!(e.states > states, "{} states", e.states);
 }
 
 /// With the rule that `datasource X online` checks for another online master removed (and
