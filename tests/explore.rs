@@ -306,47 +306,78 @@ fn one_thread_and_two_agree() {
     );
 }
 
-/// The explorer's counts against a plain breadth-first search written with a `HashSet` of
-/// whole states: the same distinct states, transitions and accepted transitions per depth, on
-/// one thread and on two.
-#[test]
-fn the_counts_match_a_plain_breadth_first_search() {
+/// What a plain breadth-first search finds over every cctrl command and fault.
+struct PlainSearch {
+    /// Distinct states, transitions tried and transitions accepted, after each depth.
+    counts: Vec<(u64, u64, u64)>,
+    /// Distinct (state, failures spent) pairs, and distinct states.
+    keys: usize,
+    clusters: usize,
+}
+
+/// A breadth-first search written with a `HashSet` of whole states, to `depth`. Under a
+/// failure `budget` it keeps (state, failures spent) pairs and tries no failure once the
+/// budget is spent; without one, every failure costs nothing.
+fn plain_search(budget: Option<u8>, depth: usize) -> PlainSearch {
     use std::collections::HashSet;
     let (t, s) = three();
     let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1);
     let rules = Rules::default();
+    let cost = |input: &Input| u8::from(budget.is_some() && input.is_failure());
     let (mut states, mut transitions, mut accepted) = (1_u64, 0_u64, 0_u64);
-    let mut seen = HashSet::from([s]);
-    let mut frontier = vec![s];
+    let mut seen = HashSet::from([(s, 0_u8)]);
+    let mut frontier = vec![(s, 0_u8)];
     let mut buffer = Vec::new();
-    for depth in 1..=3 {
+    let mut counts = Vec::new();
+    for _ in 1..=depth {
         let mut next = Vec::new();
-        for state in &frontier {
-            inputs.fill(state, Typing::OnePerGroup, &mut buffer);
+        for &(state, spent) in &frontier {
+            inputs.fill(&state, Typing::OnePerGroup, &mut buffer);
             for input in &buffer {
+                if cost(input) > 0 && budget.is_some_and(|b| spent >= b) {
+                    continue;
+                }
                 transitions += 1;
-                if let Ok(n) = machine::step(&t, state, input, &rules, &mut ()) {
+                if let Ok(n) = machine::step(&t, &state, input, &rules, &mut ()) {
                     accepted += 1;
-                    if seen.insert(n) {
-                        next.push(n);
+                    let key = (n, spent + cost(input));
+                    if seen.insert(key) {
+                        next.push(key);
                     }
                 }
             }
         }
         states += next.len() as u64;
         frontier = next;
+        counts.push((states, transitions, accepted));
+    }
+    let clusters = seen.iter().map(|(state, _)| *state).collect::<HashSet<_>>();
+    PlainSearch {
+        counts,
+        keys: seen.len(),
+        clusters: clusters.len(),
+    }
+}
+
+/// The explorer's counts, on one thread and on two, against [`plain_search`]'s at every depth
+/// to 3.
+fn assert_counts_match(budget: Option<u8>) -> PlainSearch {
+    let (t, s) = three();
+    let plain = plain_search(budget, 3);
+    for (depth, &counts) in (1..).zip(&plain.counts) {
         for threads in [1, 2] {
             let config = Config {
                 depth,
                 alphabet: Alphabet::CCTRL_AND_FAULTS,
                 threads,
+                max_failures: budget,
                 ..Config::default()
             };
             let e = explore::explore(&t, &s, &config, |_| {});
             assert_eq!(
                 (e.states, e.transitions, e.accepted, e.depth),
-                (states, transitions, accepted, depth),
-                "depth {depth}, {threads} thread(s)"
+                (counts.0, counts.1, counts.2, depth),
+                "budget {budget:?}, depth {depth}, {threads} thread(s)"
             );
             let per_state = e.seen_bytes_per_state();
             #[expect(clippy::cast_precision_loss, reason = "a ratio")]
@@ -354,7 +385,16 @@ fn the_counts_match_a_plain_breadth_first_search() {
             assert!((per_state - expected).abs() < 1e-9 && per_state >= 8.0);
         }
     }
-    assert!(states > 15_000, "{states}");
+    plain
+}
+
+/// The explorer's counts against a plain breadth-first search written with a `HashSet` of
+/// whole states: the same distinct states, transitions and accepted transitions per depth, on
+/// one thread and on two.
+#[test]
+fn the_counts_match_a_plain_breadth_first_search() {
+    let plain = assert_counts_match(None);
+    assert!(plain.keys > 15_000, "{}", plain.keys);
 }
 
 /// Under a failure budget the explorer's counts match a plain breadth-first search over
@@ -362,69 +402,18 @@ fn the_counts_match_a_plain_breadth_first_search() {
 /// same cluster reached with fewer failures spent is a state of its own.
 #[test]
 fn a_failure_budget_explores_states_with_the_failures_spent() {
-    use std::collections::HashSet;
-    let (t, s) = three();
-    let inputs = Inputs::new(&t, &s, Alphabet::CCTRL_AND_FAULTS, 1);
-    let rules = Rules::default();
-    for budget in [0_u8, 1] {
-        let (mut states, mut transitions, mut accepted) = (1_u64, 0_u64, 0_u64);
-        let mut seen = HashSet::from([(s, 0_u8)]);
-        let mut frontier = vec![(s, 0_u8)];
-        let mut buffer = Vec::new();
-        for depth in 1..=3 {
-            let mut next = Vec::new();
-            for &(state, spent) in &frontier {
-                inputs.fill(&state, Typing::OnePerGroup, &mut buffer);
-                for input in &buffer {
-                    if input.is_failure() && spent >= budget {
-                        continue;
-                    }
-                    transitions += 1;
-                    if let Ok(n) = machine::step(&t, &state, input, &rules, &mut ()) {
-                        accepted += 1;
-                        let key = (n, spent + u8::from(input.is_failure()));
-                        if seen.insert(key) {
-                            next.push(key);
-                        }
-                    }
-                }
-            }
-            states += next.len() as u64;
-            frontier = next;
-            for threads in [1, 2] {
-                let config = Config {
-                    depth,
-                    alphabet: Alphabet::CCTRL_AND_FAULTS,
-                    threads,
-                    max_failures: Some(budget),
-                    ..Config::default()
-                };
-                let e = explore::explore(&t, &s, &config, |_| {});
-                assert_eq!(
-                    (e.states, e.transitions, e.accepted),
-                    (states, transitions, accepted),
-                    "budget {budget}, depth {depth}, {threads} thread(s)"
-                );
-            }
-        }
-        // Reaching a cluster with a failure in hand is not reaching it with none.
-        let clusters: HashSet<State> = seen.iter().map(|(state, _)| *state).collect();
-        if budget == 1 {
-            assert!(
-                seen.len() > clusters.len(),
-                "{} {}",
-                seen.len(),
-                clusters.len()
-            );
-        }
-    }
+    assert_counts_match(Some(0));
+    let one = assert_counts_match(Some(1));
+    // Reaching a cluster with a failure in hand is not reaching it with none.
+    assert!(one.keys > one.clusters, "{} {}", one.keys, one.clusters);
     // No budget at all goes further than a budget of one.
+    let (t, s) = three();
     let unbounded = explore::explore(&t, &s, &config(3), |_| {});
-    let one = Config {
+    let budget = Config {
         max_failures: Some(1),
         ..config(3)
     };
-    assert!(unbounded.transitions > explore::explore(&t, &s, &one, |_| {}).transitions);
+    assert!(unbounded.transitions > explore::explore(&t, &s, &budget, |_| {}).transitions);
 }
 
 /// `Inputs::len` bounds what `fill` gives in any state, and is reached when every manager
