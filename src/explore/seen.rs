@@ -21,21 +21,24 @@ pub fn fingerprint(state: &State) -> u64 {
     hasher.finish().max(1)
 }
 
-/// The fingerprint of a state of `topology`: [`State::hash_used`] over the topology's hosts
-/// fed to [`Fingerprinter`]. Within one topology it tells states apart exactly as
-/// [`fingerprint`] does, and costs less the fewer hosts the topology has; the explorer uses it.
+/// The fingerprint of a state of `topology`, the one the explorer uses: the slots of the
+/// topology's hosts packed losslessly into words (a host's flags, enums and ids share one; a
+/// seqno has its own), each word mixed into [`Fingerprinter`]. Within one topology it tells
+/// states apart exactly as [`fingerprint`] does, and costs a third as much for three hosts
+/// (about twenty words to mix, against some 150 writes of a derived `Hash`). It is a
+/// different number from [`fingerprint`]'s for the same state.
 #[must_use]
 pub fn fingerprint_in(topology: &Topology, state: &State) -> u64 {
     fingerprint_counted(topology, state, None)
 }
 
 /// [`fingerprint_in`], with `count` (the failures spent reaching the state, under a failure
-/// budget) written after the state when there is one.
+/// budget) mixed in after the state when there is one.
 pub(crate) fn fingerprint_counted(topology: &Topology, state: &State, count: Option<u8>) -> u64 {
     let mut hasher = Fingerprinter::default();
-    state.hash_used(topology.hosts().len(), &mut hasher);
+    state.pack_used(topology.hosts().len(), &mut |word| hasher.mix(word));
     if let Some(count) = count {
-        hasher.write_u8(count);
+        hasher.mix(u64::from(count));
     }
     hasher.finish().max(1)
 }
@@ -339,6 +342,18 @@ mod tests {
         h.write(b"0123456789");
         h.write(b"01234567");
         assert_eq!(h.finish(), 3_950_242_075_829_187_260);
+    }
+
+    /// The explorer's fingerprints are pinned too: the packing and the mixing of words.
+    #[test]
+    fn explorer_fingerprints_are_stable() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let healthy = State::healthy(&t);
+        assert_eq!(fingerprint_in(&t, &healthy), 10_318_904_981_042_378_551);
+        assert_eq!(
+            fingerprint_counted(&t, &healthy, Some(1)),
+            10_739_862_280_341_003_922
+        );
     }
 
     /// Integers go in as LEB128 varints (signed ones zigzagged), a byte each when small, and

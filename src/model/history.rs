@@ -85,6 +85,21 @@ pub struct History {
 }
 
 impl History {
+    /// The forks as 64-bit words, losslessly (see `State::pack_used`): one word of the
+    /// parents (a byte each, 0 for a free slot), then the start of each fork in use.
+    pub(crate) fn pack(&self, sink: &mut impl FnMut(u64)) {
+        const _: () = assert!(MAX_FORKS <= 8, "the parents fill one word");
+        sink(
+            self.forks
+                .iter()
+                .enumerate()
+                .fold(0, |acc, (i, fork)| acc | u64::from(fork.parent) << (8 * i)),
+        );
+        for fork in self.forks.iter().filter(|f| f.parent != 0) {
+            sink(fork.start);
+        }
+    }
+
     fn fork(&self, epoch: EpochId) -> Option<Fork> {
         epoch
             .fork_slot()

@@ -6,6 +6,7 @@ mod datasource_state;
 mod history;
 mod ids;
 mod name;
+mod pack;
 mod policy;
 mod replicator;
 mod role;

@@ -342,7 +342,9 @@ impl State {
     /// in a deployment of that many hosts. The slots past a topology's last host stay at their
     /// defaults (the engine never writes them), so within one topology two states are equal
     /// exactly when they agree on these slots, and hashing them alone is a sound and cheaper
-    /// [`Hash`] for the explorer (3 hosts: 9 of the 64 view entries).
+    /// [`Hash`] over one topology's states (3 hosts: 9 of the 64 view entries). The explorer
+    /// fingerprints the same slots packed into words instead
+    /// ([`crate::explore::fingerprint_in`]).
     pub fn hash_used<H: std::hash::Hasher>(&self, hosts: usize, hasher: &mut H) {
         use std::hash::Hash;
         let n = hosts.min(MAX_HOSTS);

@@ -1,0 +1,450 @@
+//! A state as a short run of 64-bit words, without loss: what the explorer fingerprints.
+//!
+//! The derived `Hash` of a [`State`] writes every field on its own, each enum discriminant as
+//! an `isize`: some 150 writes for three hosts. Packing the same fields into words first (a
+//! host's flags, enums and ids share one word; a seqno takes a word of its own) leaves about
+//! twenty words to mix in. The packing is lossless within one topology, so the fingerprints
+//! tell states apart exactly as well as before.
+//!
+//! Every struct is taken apart with a pattern that names all its fields: a field added to
+//! the state and not packed here does not compile.
+
+use strum::VariantArray;
+
+use super::history::{EpochId, Pos};
+use super::ids::{HostId, MAX_HOSTS};
+use super::state::{
+    ClusterReplicator, Connector, CrossSiteReplicator, Data, DsEntry, DsState, FailCause,
+    HostState, ManagerView, Quorum, Session, ShunCause, State,
+};
+use super::{DataSourceRole, PolicyMode, ReplicatorRole, ReplicatorState};
+
+// The bits each enum gets below; a variant added past them fails the build here.
+const _: () = assert!(ReplicatorState::VARIANTS.len() <= 1 << 4);
+const _: () = assert!(ReplicatorRole::VARIANTS.len() <= 1 << 3);
+const _: () = assert!(DataSourceRole::VARIANTS.len() <= 1 << 3);
+const _: () = assert!(PolicyMode::VARIANTS.len() <= 1 << 2);
+
+/// Small values packed sixteen bits at a time into words; a word goes out when it is full,
+/// and a partial one when the section ends ([`Units::flush`]).
+struct Units<'s, S: FnMut(u64)> {
+    sink: &'s mut S,
+    word: u64,
+    filled: u32,
+}
+
+impl<'s, S: FnMut(u64)> Units<'s, S> {
+    fn new(sink: &'s mut S) -> Self {
+        Self {
+            sink,
+            word: 0,
+            filled: 0,
+        }
+    }
+
+    fn push(&mut self, unit: u16) {
+        self.word |= u64::from(unit) << (16 * self.filled);
+        self.filled += 1;
+        if self.filled == 4 {
+            (self.sink)(self.word);
+            self.word = 0;
+            self.filled = 0;
+        }
+    }
+
+    fn flush(self) {
+        if self.filled > 0 {
+            (self.sink)(self.word);
+        }
+    }
+}
+
+/// `None` as 0, a host as its index plus one (nine bits).
+fn host_code(host: Option<HostId>) -> u16 {
+    host.map_or(0, |h| u16::from(h.0) + 1)
+}
+
+/// A position's epoch (never 0, so 0 means no position) and its seqno.
+fn pos_code(pos: Option<Pos>) -> (u64, Option<u64>) {
+    pos.map_or((0, None), |p| (u64::from(p.epoch.get()), Some(p.seqno)))
+}
+
+/// A datasource state in thirteen bits: the variant (two bits), its cause's variant (three:
+/// each cause has at most eight, numbered here) and the cause's host or reason id (eight).
+fn ds_state_code(state: DsState) -> u16 {
+    let (variant, cause, id) = match state {
+        DsState::Online => (0, 0, 0),
+        DsState::Offline => (1, 0, 0),
+        DsState::Shunned(cause) => {
+            let (c, id) = match cause {
+                ShunCause::Manual => (0, 0),
+                ShunCause::Failsafe => (1, 0),
+                ShunCause::FailedOverTo(h) => (2, h.0),
+                ShunCause::Superseded => (3, 0),
+                ShunCause::SubserviceSwitchFailed => (4, 0),
+                ShunCause::Other(r) => (5, r.0),
+                ShunCause::Unstated => (6, 0),
+            };
+            (2, c, id)
+        }
+        DsState::Failed(cause) => {
+            let (c, id) = match cause {
+                FailCause::DataServerStopped => (0, 0),
+                FailCause::Unreachable => (1, 0),
+                FailCause::Replicator => (2, 0),
+                FailCause::Operator => (3, 0),
+                FailCause::Other(r) => (4, r.0),
+                FailCause::Unstated => (5, 0),
+            };
+            (3, c, id)
+        }
+    };
+    variant | (cause << 2) | (u16::from(id) << 5)
+}
+
+/// A view entry in sixteen bits: the role above the state.
+fn entry_code(entry: DsEntry) -> u16 {
+    let DsEntry { role, state } = entry;
+    ((role as u16) << 13) | ds_state_code(state)
+}
+
+/// One host's ground truth: a word of flags (bits 0-8), replicator state (9-12) and role
+/// (13-15), master (16-24), writing epoch (32-39) and the epochs of its two positions (40-47,
+/// 48-55); then the seqno of each position it holds (an epoch is never 0, so the epoch bytes
+/// say which follow).
+fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
+    let HostState {
+        up,
+        manager,
+        connector:
+            Connector {
+                running: connector_running,
+                online: connector_online,
+            },
+        dataserver,
+        replicator:
+            ClusterReplicator {
+                running: replicator_running,
+                state: replicator_state,
+                role: replicator_role,
+                master,
+            },
+        cross_site:
+            CrossSiteReplicator {
+                running: cross_running,
+                online: cross_online,
+                applied,
+            },
+        data: Data {
+            pos,
+            drift,
+            writing,
+        },
+    } = *host;
+    let flags = [
+        up,
+        manager,
+        connector_running,
+        connector_online,
+        dataserver,
+        replicator_running,
+        cross_running,
+        cross_online,
+        drift,
+    ]
+    .iter()
+    .enumerate()
+    .fold(0_u64, |acc, (i, &on)| acc | (u64::from(on) << i));
+    let (pos_epoch, pos_seqno) = pos_code(pos);
+    let (applied_epoch, applied_seqno) = pos_code(applied);
+    sink(
+        flags
+            | (replicator_state as u64) << 9
+            | (replicator_role as u64) << 13
+            | u64::from(host_code(master)) << 16
+            | u64::from(writing.map_or(0, EpochId::get)) << 32
+            | pos_epoch << 40
+            | applied_epoch << 48,
+    );
+    for seqno in [pos_seqno, applied_seqno].into_iter().flatten() {
+        sink(seqno);
+    }
+}
+
+impl State {
+    /// The slots of the first `hosts` hosts as 64-bit words, in a fixed order, to `sink`.
+    ///
+    /// Within one topology the words are a lossless encoding: two states give the same words
+    /// exactly when [`State::eq_used`] holds (the same slots [`State::hash_used`] hashes).
+    /// The explorer's fingerprint mixes these words.
+    pub(crate) fn pack_used(&self, hosts: usize, sink: &mut impl FnMut(u64)) {
+        let Self {
+            hosts: host_states,
+            partition,
+            views,
+            sessions,
+            history,
+        } = self;
+        let n = hosts.min(MAX_HOSTS);
+        for host in &host_states[..n] {
+            pack_host(host, sink);
+        }
+        // Eight labels of one byte each: one word.
+        sink(
+            partition[..n]
+                .iter()
+                .enumerate()
+                .fold(0, |acc, (i, &label)| acc | u64::from(label) << (8 * i)),
+        );
+        let mut units = Units::new(sink);
+        for view in &views[..n] {
+            let ManagerView {
+                policy,
+                coordinator,
+                quorum,
+                datasources,
+            } = *view;
+            let quorum: u16 = match quorum {
+                Quorum::Unknown => 0,
+                Quorum::Primary => 1,
+                Quorum::NonPrimary => 2,
+            };
+            units.push((policy as u16) | quorum << 2 | host_code(coordinator) << 4);
+            for &entry in &datasources[..n] {
+                units.push(entry_code(entry));
+            }
+        }
+        for &Session { force, service } in &sessions[..n] {
+            units.push(u16::from(force) | u16::from(service.0) << 1);
+        }
+        units.flush();
+        history.pack(sink);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ids::{ReasonId, ServiceId};
+    use crate::model::{Quorum, Topology};
+
+    fn words(state: &State, hosts: usize) -> Vec<u64> {
+        let mut out = Vec::new();
+        state.pack_used(hosts, &mut |w| out.push(w));
+        out
+    }
+
+    /// Every field of every packed struct, changed one at a time (on the last of five hosts,
+    /// to its widest values where it has some), changes the words, and no two changes give
+    /// the same words: nothing the state holds is dropped or shares bits with another field.
+    #[test]
+    fn every_field_changes_the_words_and_no_two_changes_collide() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3", "db4", "db5"]).unwrap();
+        let base = State::healthy(&t);
+        let epoch = EpochId::root(ServiceId(0));
+        let far = Some(Pos {
+            seqno: u64::MAX,
+            epoch,
+        });
+        let h = 4_usize;
+        let host_changes: Vec<fn(&mut State, Option<Pos>)> = vec![
+            |s, _| s.hosts[4].up = !s.hosts[4].up,
+            |s, _| s.hosts[4].manager = !s.hosts[4].manager,
+            |s, _| s.hosts[4].connector.running = !s.hosts[4].connector.running,
+            |s, _| s.hosts[4].connector.online = !s.hosts[4].connector.online,
+            |s, _| s.hosts[4].dataserver = !s.hosts[4].dataserver,
+            |s, _| s.hosts[4].replicator.running = !s.hosts[4].replicator.running,
+            |s, _| s.hosts[4].replicator.state = ReplicatorState::Stopped,
+            |s, _| s.hosts[4].replicator.role = ReplicatorRole::ThlApplier,
+            |s, _| s.hosts[4].replicator.master = Some(HostId(7)),
+            |s, _| s.hosts[4].cross_site.running = !s.hosts[4].cross_site.running,
+            |s, _| s.hosts[4].cross_site.online = !s.hosts[4].cross_site.online,
+            |s, far| s.hosts[4].cross_site.applied = far,
+            |s, far| s.hosts[4].data.pos = far,
+            |s, _| s.hosts[4].data.drift = !s.hosts[4].data.drift,
+            |s, _| s.hosts[4].data.writing = Some(EpochId::root(ServiceId(200))),
+            |s, _| s.partition[4] = 7,
+            |s, _| s.views[4].policy = PolicyMode::Maintenance,
+            |s, _| s.views[4].coordinator = Some(HostId(7)),
+            |s, _| s.views[4].quorum = Quorum::NonPrimary,
+            |s, _| s.views[4].datasources[4].role = DataSourceRole::Witness,
+            |s, _| s.sessions[4].force = !s.sessions[4].force,
+            |s, _| s.sessions[4].service = ServiceId(255),
+        ];
+        let mut changes: Vec<State> = host_changes
+            .iter()
+            .map(|change| {
+                let mut s = base;
+                change(&mut s, far);
+                s
+            })
+            .collect();
+        // Every datasource state, with the widest ids.
+        let causes = [
+            DsState::Offline,
+            DsState::Shunned(ShunCause::Manual),
+            DsState::Shunned(ShunCause::Failsafe),
+            DsState::Shunned(ShunCause::FailedOverTo(HostId(255))),
+            DsState::Shunned(ShunCause::Superseded),
+            DsState::Shunned(ShunCause::SubserviceSwitchFailed),
+            DsState::Shunned(ShunCause::Other(ReasonId(255))),
+            DsState::Shunned(ShunCause::Unstated),
+            DsState::Failed(FailCause::DataServerStopped),
+            DsState::Failed(FailCause::Unreachable),
+            DsState::Failed(FailCause::Replicator),
+            DsState::Failed(FailCause::Operator),
+            DsState::Failed(FailCause::Other(ReasonId(255))),
+            DsState::Failed(FailCause::Unstated),
+        ];
+        for state in causes {
+            let mut s = base;
+            s.views[h].datasources[h].state = state;
+            changes.push(s);
+        }
+        // A fork in the history, and the same fork from another seqno.
+        for seqno in [0, u64::MAX - 1] {
+            let mut s = base;
+            s.history
+                .start_epoch(ServiceId(0), Some(Pos { seqno, epoch }), [])
+                .unwrap();
+            changes.push(s);
+        }
+        let mut seen = std::collections::HashMap::new();
+        seen.insert(words(&base, 5), base);
+        for s in &changes {
+            assert!(!s.eq_used(&base, 5), "not a change: {s:?}");
+            if let Some(other) = seen.insert(words(s, 5), *s) {
+                panic!("two states packed alike:\n{s:?}\n{other:?}");
+            }
+        }
+    }
+
+    /// The bits each field can set, over all its values: OR of what each value changes in
+    /// the words of `base` (which must keep their number).
+    fn footprint(base: &State, values: impl IntoIterator<Item = State>) -> Vec<u64> {
+        let before = words(base, 5);
+        let mut bits = vec![0; before.len()];
+        for s in values {
+            let after = words(&s, 5);
+            assert_eq!(after.len(), before.len());
+            for ((b, x), y) in bits.iter_mut().zip(&after).zip(&before) {
+                *b |= x ^ y;
+            }
+        }
+        bits
+    }
+
+    /// Fields that share a word keep to their own bits, whatever values they take: so the
+    /// words of two states differing in several fields differ too.
+    #[test]
+    fn fields_sharing_a_word_keep_to_their_own_bits() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3", "db4", "db5"]).unwrap();
+        let mut base = State::healthy(&t);
+        let root = EpochId::root(ServiceId(0));
+        // Positions held, so that changing their epochs keeps the number of words.
+        base.hosts[4].data.pos = Some(Pos {
+            seqno: 9,
+            epoch: root,
+        });
+        base.hosts[4].cross_site.applied = Some(Pos {
+            seqno: 9,
+            epoch: root,
+        });
+        let each = |change: &dyn Fn(&mut State, u8)| -> Vec<State> {
+            (0..=255)
+                .map(|i| {
+                    let mut s = base;
+                    change(&mut s, i);
+                    s
+                })
+                .collect()
+        };
+        let epoch = |i: u8| EpochId::root(ServiceId(i.min(254)));
+        let host_fields: Vec<Vec<State>> = vec![
+            each(&|s, _| s.hosts[4].up = !s.hosts[4].up),
+            each(&|s, _| s.hosts[4].manager = !s.hosts[4].manager),
+            each(&|s, _| s.hosts[4].connector.running = !s.hosts[4].connector.running),
+            each(&|s, _| s.hosts[4].connector.online = !s.hosts[4].connector.online),
+            each(&|s, _| s.hosts[4].dataserver = !s.hosts[4].dataserver),
+            each(&|s, _| s.hosts[4].replicator.running = !s.hosts[4].replicator.running),
+            each(&|s, _| s.hosts[4].cross_site.running = !s.hosts[4].cross_site.running),
+            each(&|s, _| s.hosts[4].cross_site.online = !s.hosts[4].cross_site.online),
+            each(&|s, _| s.hosts[4].data.drift = !s.hosts[4].data.drift),
+            each(&|s, i| {
+                let all = ReplicatorState::VARIANTS;
+                s.hosts[4].replicator.state = all[usize::from(i) % all.len()];
+            }),
+            each(&|s, i| {
+                let all = ReplicatorRole::VARIANTS;
+                s.hosts[4].replicator.role = all[usize::from(i) % all.len()];
+            }),
+            each(&|s, i| s.hosts[4].replicator.master = Some(HostId(i))),
+            each(&|s, i| s.hosts[4].data.writing = Some(epoch(i))),
+            each(&|s, i| {
+                s.hosts[4].data.pos = Some(Pos {
+                    seqno: 9,
+                    epoch: epoch(i),
+                });
+            }),
+            each(&|s, i| {
+                s.hosts[4].cross_site.applied = Some(Pos {
+                    seqno: 9,
+                    epoch: epoch(i),
+                });
+            }),
+        ];
+        let view_fields: Vec<Vec<State>> = vec![
+            each(&|s, i| {
+                let all = PolicyMode::VARIANTS;
+                s.views[4].policy = all[usize::from(i) % all.len()];
+            }),
+            each(&|s, i| {
+                s.views[4].quorum =
+                    [Quorum::Unknown, Quorum::Primary, Quorum::NonPrimary][usize::from(i) % 3];
+            }),
+            each(&|s, i| s.views[4].coordinator = Some(HostId(i))),
+            each(&|s, i| {
+                let all = DataSourceRole::VARIANTS;
+                s.views[4].datasources[4].role = all[usize::from(i) % all.len()];
+            }),
+            each(&|s, i| {
+                s.views[4].datasources[4].state = [
+                    DsState::Online,
+                    DsState::Shunned(ShunCause::FailedOverTo(HostId(i))),
+                    DsState::Shunned(ShunCause::Other(ReasonId(i))),
+                    DsState::Shunned(ShunCause::Unstated),
+                    DsState::Failed(FailCause::Other(ReasonId(i))),
+                    DsState::Failed(FailCause::Unstated),
+                ][usize::from(i) % 6];
+            }),
+            each(&|s, i| s.sessions[4].force = i % 2 == 1),
+            each(&|s, i| s.sessions[4].service = ServiceId(i)),
+        ];
+        for fields in [host_fields, view_fields] {
+            let prints: Vec<Vec<u64>> = fields.into_iter().map(|f| footprint(&base, f)).collect();
+            for (i, a) in prints.iter().enumerate() {
+                assert!(a.iter().any(|&w| w != 0), "field {i} sets no bit");
+                for (j, b) in prints.iter().enumerate().skip(i + 1) {
+                    let shared: Vec<u64> = a.iter().zip(b).map(|(x, y)| x & y).collect();
+                    assert!(
+                        shared.iter().all(|&w| w == 0),
+                        "fields {i} and {j} share bits {shared:x?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Slots past the hosts packed are left out, and equal states pack alike.
+    #[test]
+    fn only_the_used_slots_are_packed() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let base = State::healthy(&t);
+        assert_eq!(words(&base, 3), words(&base.clone(), 3));
+        let mut s = base;
+        s.hosts[3].up = true;
+        s.views[0].datasources[5].role = DataSourceRole::Master;
+        assert_eq!(words(&s, 3), words(&base, 3));
+        assert_ne!(words(&s, 4), words(&base, 4));
+    }
+}
