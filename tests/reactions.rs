@@ -180,3 +180,28 @@ fn an_offline_master_with_a_rival_master_stays_offline() {
         assert_eq!(outcome.state.view(db1).entry(d).state, DsState::Offline);
     }
 }
+
+/// A round of reactions can write and undo (here db1's replicator, taken offline once the
+/// view no longer holds db1 as the master, is brought back online in the same round, and ends
+/// as it was): `apply` then reports each effect
+/// once, not once per round until the cap. Found when the reactions stopped comparing whole
+/// states after each round.
+#[test]
+fn a_reaction_that_writes_and_undoes_reports_its_effects_once() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.rules = machine::Rules::default();
+    c.cctrl("db1", "set policy manual").unwrap();
+    c.cctrl("db1", "datasource db1 offline").unwrap();
+    let command = "datasource db1 slave".parse().unwrap();
+    let input = machine::resolve_cctrl(&c.t, &c.s, c.id("db1"), &command).unwrap();
+    let outcome = machine::apply(&c.t, &c.s, &input).unwrap();
+    let said: Vec<String> = outcome.effects.iter().map(|e| e.render(&c.t)).collect();
+    assert_eq!(
+        said,
+        [
+            "SETTING THE ROLE OF DATASOURCE 'db1@alpha' FROM 'master' TO 'slave'",
+            "replicator on db1 is now OFFLINE:NORMAL",
+            "replicator on db1 is now ONLINE",
+        ]
+    );
+}

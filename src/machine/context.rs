@@ -21,6 +21,10 @@ pub(crate) struct Ctx<'t, 'o> {
     /// so that a refused input reports nothing.
     effects: Vec<Effect>,
     findings: Vec<Finding>,
+    /// Set by every write the managers' reactions make ([`Ctx::host_mut`], [`Ctx::set_view`]
+    /// when the view differs): a round of reactions that leaves it clear changed nothing, so
+    /// the reactions need not copy and compare the whole state to know they are done.
+    pub(crate) touched: bool,
 }
 
 /// What a command changed that the managers might put back.
@@ -43,6 +47,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
             detailed,
             effects: Vec::new(),
             findings: Vec::new(),
+            touched: false,
         }
     }
 
@@ -73,7 +78,9 @@ impl<'t, 'o> Ctx<'t, 'o> {
         self.state.host(h)
     }
 
+    /// `h`'s ground truth, to change it (which marks the state [`Ctx::touched`]).
     pub(crate) fn host_mut(&mut self, h: HostId) -> &mut HostState {
+        self.touched = true;
         self.state.host_mut(h)
     }
 
@@ -100,9 +107,13 @@ impl<'t, 'o> Ctx<'t, 'o> {
 
     /// Give every member of `group` the view `view`.
     pub(crate) fn set_view(&mut self, group: HostSet, view: &ManagerView) {
+        let hosts = self.topology.hosts().len();
         for m in group.iter() {
-            if let Some(slot) = self.state.views.get_mut(m.index()) {
+            if let Some(slot) = self.state.views.get_mut(m.index())
+                && !slot.eq_used(view, hosts)
+            {
                 *slot = *view;
+                self.touched = true;
             }
         }
     }
@@ -165,7 +176,9 @@ impl<'t, 'o> Ctx<'t, 'o> {
         let from = entry.role;
         if from != to {
             entry.role = to;
-            self.host_mut(host).data.writing = None;
+            if self.host(host).data.writing.is_some() {
+                self.host_mut(host).data.writing = None;
+            }
             self.emit(Effect::Role { host, from, to });
         }
     }

@@ -272,13 +272,16 @@ pub fn step<O: Observer>(
         Input::Fault(fault) => world::apply(&mut ctx, fault).map(|()| None),
     }
     .map_err(reject)?;
-    let acted = ctx.state;
-    react::react(&mut ctx);
     if ctx.detailed {
+        // What the input did before the managers reacted, to tell what they put back.
+        let acted = ctx.state;
+        react::react(&mut ctx);
         if let (Some(subject), Some(origin)) = (subject, input.origin()) {
             ctx.report_undone(state, &acted, subject, origin);
         }
         ctx.report_availability(state);
+    } else {
+        react::react(&mut ctx);
     }
     if rules.guard
         && input.is_operator()

@@ -14,7 +14,16 @@ const ROUNDS: usize = 4;
 
 pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
     for _ in 0..ROUNDS {
-        let before = ctx.state;
+        // A round that writes nothing is the last. A round can also write and undo (a stray
+        // replicator taken offline, then brought back repointed): the next round would do the
+        // same again, to the same state. Where effects are reported, a copy of the state
+        // tells it, so that they are reported once; the explorer, which wants only the state,
+        // lets such a round repeat rather than copy the state every round.
+        let before = ctx.detailed.then_some(ctx.state);
+        // Test builds check that every write of a round marks it (see `Ctx::touched`).
+        #[cfg(debug_assertions)]
+        let checked = ctx.state;
+        ctx.touched = false;
         let topology = ctx.topology;
         for service in topology.physical_services() {
             let (groups, count) = groups(ctx, service);
@@ -22,7 +31,13 @@ pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
                 react_group(ctx, service, group);
             }
         }
-        if ctx.state.eq_used(&before, topology.hosts().len()) {
+        let hosts = topology.hosts().len();
+        #[cfg(debug_assertions)]
+        debug_assert!(
+            ctx.touched || ctx.state.eq_used(&checked, hosts),
+            "a reaction changed the state without marking it touched"
+        );
+        if !ctx.touched || before.is_some_and(|b| ctx.state.eq_used(&b, hosts)) {
             break;
         }
     }
@@ -56,18 +71,18 @@ fn groups(ctx: &Ctx<'_, '_>, service: ServiceId) -> ([HostSet; MAX_HOSTS], usize
 /// non-primary member shunned on its own side stays shunned.
 fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView {
     // Iterated, not collected: the reaction runs after every input and allocates nothing.
-    let views = || group.iter().map(|m| (m, *ctx.state.view(m)));
+    let views = || group.iter().map(|m| (m, ctx.state.view(m)));
     let Some((_, first)) = views().next() else {
         return ManagerView::default();
     };
     let hosts = ctx.topology.hosts().len();
-    if views().all(|(_, v)| v.eq_used(&first, hosts)) {
-        return first;
+    if views().skip(1).all(|(_, v)| v.eq_used(first, hosts)) {
+        return *first;
     }
-    let pick = |q: Quorum| views().find(|(_, v)| v.quorum == q).map(|(_, v)| v);
+    let pick = |q: Quorum| views().find(|(_, v)| v.quorum == q).map(|(_, v)| *v);
     let mut base = pick(Quorum::Primary)
         .or_else(|| pick(Quorum::NonPrimary))
-        .unwrap_or(first);
+        .unwrap_or(*first);
     for (m, view) in views() {
         if view.quorum != Quorum::NonPrimary || !ctx.topology.host(m).is_datasource() {
             continue;
