@@ -181,11 +181,12 @@ fn an_offline_master_with_a_rival_master_stays_offline() {
     }
 }
 
-/// A round of reactions can write and undo (here db1's replicator, taken offline once the
-/// view no longer holds db1 as the master, is brought back online in the same round, and ends
-/// as it was): `apply` then reports each effect
-/// once, not once per round until the cap. Found when the reactions stopped comparing whole
-/// states after each round.
+/// A round of reactions can write and undo. Here db1's master replicator is taken offline as
+/// a stray (the view no longer holds db1 as the master) and brought back online by the rule
+/// that restores replicators, in the same round, so it ends as it was: two reactions that
+/// disagree, left as they are for now. `apply` then reports each effect once, not once per
+/// round until the cap. Found when the reactions stopped comparing whole states after each
+/// round.
 #[test]
 fn a_reaction_that_writes_and_undoes_reports_its_effects_once() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
