@@ -29,7 +29,9 @@
 //!   becomes `SHUNNED(FAILED-OVER-TO-<new>)`, slaves are repointed); FAILED slaves that are
 //!   healthy again are recovered; OFFLINE datasources are brought ONLINE;
 //! - under AUTOMATIC and MANUAL, an offline or stopped replicator of a datasource that is not
-//!   shunned is put back online.
+//!   shunned is put back online (a master-role one only on the service's master);
+//! - a round of reactions that writes nothing is the last (test builds assert that no round
+//!   writes and then undoes its writes).
 //!
 //! Reactions are atomic with the input that triggers them (**modelling decision**: the
 //! managers' 20-30 s detection delays are not modelled; an operator step cannot fall between

@@ -14,13 +14,10 @@ const ROUNDS: usize = 4;
 
 pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
     for _ in 0..ROUNDS {
-        // A round that writes nothing is the last. A round can also write and undo (a stray
-        // replicator taken offline, then brought back repointed): the next round would do the
-        // same again, to the same state. Where effects are reported, a copy of the state
-        // tells it, so that they are reported once; the explorer, which wants only the state,
-        // lets such a round repeat rather than copy the state every round.
-        let before = ctx.detailed.then_some(ctx.state);
-        // Test builds check that every write of a round marks it (see `Ctx::touched`).
+        // A round that writes nothing is the last (see `Ctx::touched`). Test builds check the
+        // two things this relies on: every write of a round marks it, and a round that writes
+        // changes the state (no reaction undoes another's write in the same round, which would
+        // repeat every round to the cap and report its effects each time).
         #[cfg(debug_assertions)]
         let checked = ctx.state;
         ctx.touched = false;
@@ -31,13 +28,17 @@ pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
                 react_group(ctx, service, group);
             }
         }
-        let hosts = topology.hosts().len();
         #[cfg(debug_assertions)]
         debug_assert!(
-            ctx.touched || ctx.state.eq_used(&checked, hosts),
-            "a reaction changed the state without marking it touched"
+            ctx.touched != ctx.state.eq_used(&checked, topology.hosts().len()),
+            "a round of reactions {}",
+            if ctx.touched {
+                "wrote and undid its writes"
+            } else {
+                "changed the state without marking it touched"
+            }
         );
-        if !ctx.touched || before.is_some_and(|b| ctx.state.eq_used(&b, hosts)) {
+        if !ctx.touched {
             break;
         }
     }
@@ -369,6 +370,13 @@ fn replicator_fenced(ctx: &Ctx<'_, '_>, d: HostId, fencing: bool) -> bool {
 /// own source lacks (`position-order`). The `apply_sequence` fuzzer found it: a manager
 /// restarted with a stale view holding its datasource as the ONLINE master, whose replicator a
 /// failover in the meantime had repointed as a slave of the new master.
+///
+/// Conversely, a master-role replicator comes back online only on the datasource the view
+/// holds as the service's master ([`Ctx::service_master`]), as [`retire_strays`] keeps it
+/// (**modelling decision**, the same rule `Ctx::may_extract` applies to operators): on a
+/// master made a slave (`datasource <ds> slave`) it stays offline for the operator. Before,
+/// this rule put back online in each round the extractor `retire_strays` took offline in it;
+/// test builds now assert that no round of reactions writes and undoes.
 fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
     let master = ctx.online_master(view, service, None);
     for d in ctx.topology.datasource_set(service).iter() {
@@ -392,6 +400,15 @@ fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: Servi
             ctx.repoint(d, ReplicatorRole::Slave, Some(m));
         }
         if entry.role == DataSourceRole::Master && r.role.applies() {
+            continue;
+        }
+        // The converse: a master-role replicator extracts only for the service's master, the
+        // rule `retire_strays` keeps; on any other datasource it stays offline for the
+        // operator (who may not bring it online either: `Ctx::may_extract`).
+        if r.role == ReplicatorRole::Master
+            && ctx.rules.single_extractor
+            && ctx.service_master(view, service) != Some(d)
+        {
             continue;
         }
         let _ = ctx.replicator_online(d);
