@@ -24,7 +24,7 @@ pub fn fingerprint(state: &State) -> u64 {
 /// The fingerprint of a state of `topology`, the one the explorer uses: the slots of the
 /// topology's hosts packed losslessly into words (a host's flags, enums and ids share one; a
 /// seqno has its own), each word mixed into [`Fingerprinter`]. Within one topology it tells
-/// states apart exactly as [`fingerprint`] does, and costs a third as much for three hosts
+/// states apart exactly as [`fingerprint`] does, and costs about a fifth as much for three hosts
 /// (about twenty words to mix, against some 150 writes of a derived `Hash`). It is a
 /// different number from [`fingerprint`]'s for the same state.
 #[must_use]
