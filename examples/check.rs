@@ -391,6 +391,33 @@ fn starting_point(args: &ExploreArgs) -> Result<(Topology, State), BadInput> {
     })
 }
 
+/// A line on stderr for each level finished, and one for each slice of a level expanded.
+fn report_progress(p: &tungsten_model::explore::Progress) {
+    let secs = p.elapsed.as_secs_f64();
+    if p.finished() {
+        eprintln!(
+            "depth {:>2}: {:>10} states, {:>12} transitions, {:>9} at the frontier, {secs:.1} s",
+            p.depth, p.states, p.transitions, p.frontier,
+        );
+    } else {
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "a share and a rate for a report"
+        )]
+        let (share, rate) = (
+            100.0 * p.expanded as f64 / p.parents.max(1) as f64,
+            p.transitions as f64 / secs.max(1e-9),
+        );
+        eprintln!(
+            "depth {:>2}: {share:>3.0}% of {} parents expanded, {} states, {:.1} M transitions/s, {secs:.1} s",
+            p.depth,
+            p.parents,
+            p.states,
+            rate / 1e6,
+        );
+    }
+}
+
 fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
     use tungsten_model::explore::{self, Alphabet, Config, Typing};
     let (topology, start) = starting_point(args)?;
@@ -450,16 +477,7 @@ fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
             std::thread::park();
         }
     }
-    let result = explore::explore_with(&topology, &start, &config, &inputs, |p| {
-        eprintln!(
-            "depth {:>2}: {:>10} states, {:>12} transitions, {:>9} at the frontier, {:.1} s",
-            p.depth,
-            p.states,
-            p.transitions,
-            p.frontier,
-            p.elapsed.as_secs_f64()
-        );
-    });
+    let result = explore::explore_with(&topology, &start, &config, &inputs, report_progress);
     outln!(
         "explored {} distinct states and {} transitions ({} accepted) to depth {} in {:.2} s on {} thread(s): {:.0} transitions/s, {:.0} states/s, {:.1} seen-set bytes per state; stopped: {:?}",
         result.states,

@@ -111,19 +111,33 @@ fn spend(input: &Input, spent: u8) -> u8 {
     spent.saturating_add(u8::from(input.is_failure()))
 }
 
-/// How far an exploration has got, reported after each level.
+/// How far an exploration has got: reported after each level, and within a level after each
+/// slice of its parents is expanded (a deep level takes most of a run's time: at depth 7 of
+/// every cctrl command and fault, a quarter of an hour).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
-    /// The depth just finished.
+    /// The depth being reached: finished once every parent is expanded ([`Self::finished`]).
     pub depth: usize,
     /// Distinct states known.
     pub states: u64,
     /// Inputs applied (accepted or refused).
     pub transitions: u64,
-    /// States waiting at the next depth.
+    /// States found at this depth so far (the next depth's parents, once it is finished).
     pub frontier: usize,
+    /// Of the states of the depth above (the parents), how many have been expanded.
+    pub expanded: usize,
+    /// How many states the depth above holds.
+    pub parents: usize,
     /// Time since the start.
     pub elapsed: Duration,
+}
+
+impl Progress {
+    /// Whether the depth is finished: every parent has been expanded.
+    #[must_use]
+    pub fn finished(&self) -> bool {
+        self.expanded >= self.parents
+    }
 }
 
 /// Why an exploration stopped.
@@ -374,6 +388,7 @@ fn explore_in_slices(
         let mut broken = None;
         for from in (0..len).step_by(slice_len as usize) {
             let slice = from..from.saturating_add(slice_len).min(len);
+            let done = slice.end;
             let expansion = Expansion {
                 topology,
                 start,
@@ -390,6 +405,16 @@ fn explore_in_slices(
             if !last {
                 next.extend(links);
             }
+            // After each slice; after the last, the level is finished.
+            progress(&Progress {
+                depth: result.depth + 1,
+                states: result.states + found as u64,
+                transitions: result.transitions,
+                frontier: found,
+                expanded: done as usize,
+                parents: len as usize,
+                elapsed: began.elapsed(),
+            });
         }
         result.states += found as u64;
         result.depth += 1;
@@ -405,13 +430,6 @@ fn explore_in_slices(
                 violation,
             ));
         }
-        progress(&Progress {
-            depth: result.depth,
-            states: result.states,
-            transitions: result.transitions,
-            frontier: found,
-            elapsed: began.elapsed(),
-        });
         levels.push(next);
         if found == 0 {
             result.stop = Stop::Exhausted;
@@ -786,6 +804,58 @@ mod tests {
             };
             assert_eq!(summary(&sliced), summary(&whole), "{threads} thread(s)");
             assert_eq!(whole.stop, Stop::Counterexample);
+        }
+    }
+
+    /// Progress comes after every slice of a level, and the reports that say a level is
+    /// finished are those of an exploration that expands each level whole.
+    #[test]
+    fn progress_is_reported_within_a_level_and_when_it_is_finished() {
+        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let start = State::healthy(&topology);
+        let inputs =
+            Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
+        for threads in [1, 2] {
+            let config = Config {
+                depth: 4,
+                threads,
+                ..Config::default()
+            };
+            let reports = |slice| {
+                let mut out: Vec<Progress> = Vec::new();
+                let e =
+                    explore_in_slices(&topology, &start, &config, &inputs, |p| out.push(*p), slice);
+                (out, e.states)
+            };
+            let ((whole, states), (sliced, _)) = (reports(u32::MAX), reports(7));
+            assert!(whole.iter().all(Progress::finished));
+            assert_eq!(whole.len(), config.depth);
+            assert_eq!(whole.last().map(|p| p.states), Some(states));
+            let counts = |p: &Progress| (p.depth, p.states, p.transitions, p.frontier, p.parents);
+            let finished: Vec<_> = sliced.iter().filter(|p| p.finished()).map(counts).collect();
+            assert_eq!(finished, whole.iter().map(counts).collect::<Vec<_>>());
+            // Within a level: seven more parents each time, the states known before the
+            // level plus those found in it so far, more transitions.
+            let mut before = 1;
+            let mut last: Option<&Progress> = None;
+            for p in &sliced {
+                assert_eq!(p.states, before + p.frontier as u64);
+                match last {
+                    Some(a) if !a.finished() => {
+                        assert_eq!(
+                            (p.depth, p.expanded),
+                            (a.depth, (a.expanded + 7).min(a.parents))
+                        );
+                        assert!(p.frontier >= a.frontier && p.transitions > a.transitions);
+                    }
+                    _ => assert_eq!(p.expanded, 7.min(p.parents)),
+                }
+                if p.finished() {
+                    before = p.states;
+                }
+                last = Some(p);
+            }
+            assert!(sliced.len() > 2 * whole.len(), "{} reports", sliced.len());
         }
     }
 
