@@ -447,6 +447,22 @@ const SLICE: u32 = 1 << 18;
 /// A new state that breaks an invariant: how it was reached, and what it breaks.
 type Broken = (Link, invariant::Violation);
 
+/// A state reached, and what the guard found in it if the guard checked every host.
+struct Successor<'a> {
+    state: &'a State,
+    checked: machine::Checked,
+}
+
+impl Successor<'_> {
+    /// The first invariant the state breaks: the guard's finding, or a check of its own.
+    fn broken(&self, topology: &Topology) -> Option<invariant::Violation> {
+        match self.checked {
+            machine::Checked::Whole(found) => found,
+            machine::Checked::Partly => invariant::check(topology, self.state),
+        }
+    }
+}
+
 /// What a level is expanded with: the model, the inputs, the exploration's settings, and the
 /// links of every level so far (the deepest is the one expanded).
 #[derive(Clone, Copy)]
@@ -460,12 +476,13 @@ struct Expansion<'a> {
 
 impl Expansion<'_> {
     /// Apply every input that may be tried to the states `slice` of the deepest level, and
-    /// call `found` with each successor: its identity, how it was reached, and the state.
+    /// call `found` with each successor: its identity, how it was reached, and the state with
+    /// what it breaks.
     /// Returns the transitions tried and accepted.
     fn successors(
         &self,
         slice: Range<u32>,
-        mut found: impl FnMut(u64, Link, &State),
+        mut found: impl FnMut(u64, Link, Successor<'_>),
     ) -> (u64, u64) {
         let (topology, config) = (self.topology, self.config);
         let (mut transitions, mut accepted) = (0, 0);
@@ -482,7 +499,8 @@ impl Expansion<'_> {
                 .filter(|input| affordable(input, spent, config))
             {
                 transitions += 1;
-                let Ok(state) = machine::step(topology, &from, input, &config.rules, &mut ())
+                let Ok((state, checked)) =
+                    machine::step_checked(topology, &from, input, config.rules, &mut ())
                 else {
                     continue;
                 };
@@ -492,7 +510,14 @@ impl Expansion<'_> {
                     parent: i,
                     input: *input,
                 };
-                found(fp, link, &state);
+                found(
+                    fp,
+                    link,
+                    Successor {
+                        state: &state,
+                        checked,
+                    },
+                );
             }
         }
         (transitions, accepted)
@@ -515,12 +540,12 @@ fn level(
     if threads == 1 {
         // One thread: successors go straight into the seen-set, with no candidates.
         if let Some(set) = seen.first_mut() {
-            (transitions, accepted) = expansion.successors(slice, |fp, link, state| {
+            (transitions, accepted) = expansion.successors(slice, |fp, link, successor| {
                 if !set.insert(fp) {
                     return;
                 }
                 if broken.is_none()
-                    && let Some(v) = invariant::check(expansion.topology, state)
+                    && let Some(v) = successor.broken(expansion.topology)
                 {
                     broken = Some((link, v));
                 }
@@ -561,7 +586,7 @@ fn expand(
     let chunk = slice.len().div_ceil(threads).max(1);
     let work = |range: Range<u32>| -> Work {
         let mut shards: Vec<Vec<Candidate>> = (0..threads).map(|_| Vec::new()).collect();
-        let (transitions, accepted) = expansion.successors(range, |fp, link, state| {
+        let (transitions, accepted) = expansion.successors(range, |fp, link, successor| {
             let shard = shard_of(fp);
             if seen.get(shard).is_some_and(|s| s.contains(fp)) {
                 return;
@@ -572,7 +597,7 @@ fn expand(
                 bucket.push(Candidate {
                     fp,
                     link,
-                    broken: invariant::check(expansion.topology, state),
+                    broken: successor.broken(expansion.topology),
                 });
             }
         });
@@ -857,6 +882,86 @@ mod tests {
             }
             assert!(sliced.len() > 2 * whole.len(), "{} reports", sliced.len());
         }
+    }
+
+    /// What the guard hands the explorer is what the explorer would find itself: over every
+    /// input from states two inputs from a healthy cluster or from two writable masters, broken ones and partitioned ones included (reached
+    /// with the one-master rule and the guard off), a whole check equals
+    /// [`invariant::check`], and the guard does check the whole cluster, and only part of it.
+    #[test]
+    fn the_guards_whole_check_is_the_explorers_check() {
+        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let start = State::healthy(&topology);
+        let inputs = Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1);
+        let loose = Rules {
+            guard: false,
+            one_online_master: false,
+            ..Rules::default()
+        };
+        // The states two inputs from the start, and those two inputs from the end of the
+        // shortest way to two writable masters without the rule.
+        let config = Config {
+            depth: 6,
+            rules: loose,
+            threads: 1,
+            ..Config::default()
+        };
+        let broken_end = explore_with(
+            &topology,
+            &start,
+            &config,
+            &inputs.clone().retain(dangerous),
+            |_| {},
+        )
+        .counterexample
+        .and_then(|t| t.steps.last().map(|s| s.state))
+        .unwrap();
+        let mut states: std::collections::HashSet<State> = std::collections::HashSet::new();
+        let mut buffer = Vec::new();
+        for from in [start, broken_end] {
+            let mut level = vec![from];
+            states.insert(from);
+            for _ in 0..2 {
+                let mut next = Vec::new();
+                for state in &level {
+                    inputs.fill(state, Typing::OnePerGroup, &mut buffer);
+                    for input in &buffer {
+                        if let Ok(s) = machine::step(&topology, state, input, &loose, &mut ())
+                            && states.insert(s)
+                        {
+                            next.push(s);
+                        }
+                    }
+                }
+                level = next;
+            }
+        }
+        let (mut clean, mut broken, mut partly) = (0, 0, 0);
+        for state in &states {
+            inputs.fill(state, Typing::OnePerGroup, &mut buffer);
+            for input in &buffer {
+                let Ok((next, checked)) =
+                    machine::step_checked(&topology, state, input, Rules::default(), &mut ())
+                else {
+                    continue;
+                };
+                match checked {
+                    machine::Checked::Whole(found) => {
+                        assert_eq!(found, invariant::check(&topology, &next), "{input:?}");
+                        if found.is_some() {
+                            broken += 1;
+                        } else {
+                            clean += 1;
+                        }
+                    }
+                    machine::Checked::Partly => partly += 1,
+                }
+            }
+        }
+        assert!(
+            clean > 0 && broken > 0 && partly > 0,
+            "{clean} {broken} {partly}"
+        );
     }
 
     fn gcd(a: usize, b: usize) -> usize {

@@ -257,11 +257,33 @@ pub fn step<O: Observer>(
     rules: &Rules,
     observer: &mut O,
 ) -> Result<State, Rejection> {
+    step_checked(topology, state, input, *rules, observer).map(|(next, _)| next)
+}
+
+/// What the guard found in the state after an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Checked {
+    /// It checked only part of the cluster (the operator reaches only some hosts), or did not
+    /// run (a fault, or the guard off).
+    Partly,
+    /// It checked every host: the first invariant broken, as [`invariant::check`] finds it.
+    Whole(Option<Violation>),
+}
+
+/// [`step`], with what the guard found in the next state. The explorer checks every new state
+/// and spares itself the work when the guard has done it.
+pub(crate) fn step_checked<O: Observer>(
+    topology: &Topology,
+    state: &State,
+    input: &Input,
+    rules: Rules,
+    observer: &mut O,
+) -> Result<(State, Checked), Rejection> {
     let reject = |refusal| Rejection {
         input: *input,
         refusal,
     };
-    let mut ctx = Ctx::new(topology, state, *rules, observer);
+    let mut ctx = Ctx::new(topology, state, rules, observer);
     let subject = match *input {
         Input::Cctrl { at, op } => cctrl::apply(&mut ctx, at, op),
         Input::Trepctl {
@@ -285,18 +307,23 @@ pub fn step<O: Observer>(
     } else {
         react::react(&mut ctx);
     }
+    let mut checked = Checked::Partly;
     if rules.guard
         && input.is_operator()
         && let Some(origin) = input.origin()
     {
         let scope = ctx.scope(origin);
-        if let Some(v) = invariant::check_within(topology, &ctx.state, scope)
+        let after = invariant::check_within(topology, &ctx.state, scope);
+        if let Some(v) = after
             && invariant::check_within(topology, state, scope).is_none()
         {
             return Err(reject(Refusal::WouldBreak(v)));
         }
+        if scope == topology.host_set() {
+            checked = Checked::Whole(after);
+        }
     }
-    Ok(ctx.commit())
+    Ok((ctx.commit(), checked))
 }
 
 impl Ctx<'_, '_> {
