@@ -69,7 +69,10 @@ pub struct Config {
     pub rules: Rules,
     /// Worker threads (1 for reproducible timings; the default is every core).
     pub threads: usize,
-    /// Stop once this many distinct states are known (the result says it stopped early).
+    /// Stop once this many distinct states are known (the result says it stopped early). It
+    /// is checked before each level and after each slice of a level's parents is expanded
+    /// (262 144 parents, whose successors can number a few million), so the count can pass
+    /// it by up to a slice's worth; a level cut short is not counted as explored.
     pub max_states: Option<usize>,
     /// At most this many failures ([`Input::is_failure`]: crashes, process stops, replicator
     /// errors, partitions, drift) on any path. Recoveries, writes and catching up are free. A
@@ -371,11 +374,9 @@ fn explore_in_slices(
         parent: 0,
         input: Input::Fault(crate::fault::Fault::Heal),
     }]];
+    let over_limit = |states: u64| config.max_states.is_some_and(|max| states >= max as u64);
     while result.counterexample.is_none() && result.depth < config.depth {
-        if config
-            .max_states
-            .is_some_and(|max| result.states >= max as u64)
-        {
+        if over_limit(result.states) {
             result.stop = Stop::StateLimit;
             break;
         }
@@ -386,6 +387,7 @@ fn explore_in_slices(
         let mut next: Vec<Link> = Vec::new();
         let mut found = 0_usize;
         let mut broken = None;
+        let mut cut_short = false;
         for from in (0..len).step_by(slice_len as usize) {
             let slice = from..from.saturating_add(slice_len).min(len);
             let done = slice.end;
@@ -415,12 +417,19 @@ fn explore_in_slices(
                 parents: len as usize,
                 elapsed: began.elapsed(),
             });
+            if done < len && over_limit(result.states + found as u64) {
+                // Stopped within the level: it is not finished, so not counted as explored.
+                cut_short = true;
+                result.stop = Stop::StateLimit;
+                break;
+            }
         }
         result.states += found as u64;
-        result.depth += 1;
+        if !cut_short {
+            result.depth += 1;
+        }
         if let Some((link, violation)) = broken {
-            let mut inputs = rebuild(&levels, link.parent as usize);
-            inputs.push(link.input);
+            let inputs = rebuild(&levels, link);
             result.stop = Stop::Counterexample;
             result.counterexample = Some(Trace::replay(
                 topology,
@@ -429,6 +438,9 @@ fn explore_in_slices(
                 config.rules,
                 violation,
             ));
+        }
+        if cut_short {
+            break;
         }
         levels.push(next);
         if found == 0 {
@@ -681,11 +693,11 @@ fn merge(works: Vec<Work>, seen: &mut [FingerprintSet], threads: usize) -> Vec<M
     })
 }
 
-/// The inputs from the start to state `index` of the deepest level, following the links
-/// back level by level.
-fn rebuild(levels: &[Vec<Link>], index: usize) -> Vec<Input> {
-    let mut inputs = Vec::new();
-    let mut index = index;
+/// The inputs from the start to the state `link` reaches from the deepest level, following
+/// the links back level by level.
+fn rebuild(levels: &[Vec<Link>], link: Link) -> Vec<Input> {
+    let mut inputs = vec![link.input];
+    let mut index = link.parent as usize;
     // levels[0] holds the start's (unused) link; levels[d] the links of depth-d states.
     for level in levels.iter().skip(1).rev() {
         let Some(link) = level.get(index) else { break };
@@ -850,11 +862,13 @@ mod tests {
                 let mut out: Vec<Progress> = Vec::new();
                 let e =
                     explore_in_slices(&topology, &start, &config, &inputs, |p| out.push(*p), slice);
+                assert_eq!((e.stop, e.depth), (Stop::Depth, config.depth));
                 (out, e.states)
             };
             let ((whole, states), (sliced, _)) = (reports(u32::MAX), reports(7));
             assert!(whole.iter().all(Progress::finished));
-            assert_eq!(whole.len(), config.depth);
+            let depths: Vec<usize> = whole.iter().map(|p| p.depth).collect();
+            assert_eq!(depths, (1..=config.depth).collect::<Vec<_>>());
             assert_eq!(whole.last().map(|p| p.states), Some(states));
             let counts = |p: &Progress| (p.depth, p.states, p.transitions, p.frontier, p.parents);
             let finished: Vec<_> = sliced.iter().filter(|p| p.finished()).map(counts).collect();
@@ -962,6 +976,53 @@ mod tests {
             clean > 0 && broken > 0 && partly > 0,
             "{clean} {broken} {partly}"
         );
+    }
+
+    /// A state limit stops the exploration: between levels, or within one after a slice of
+    /// its parents, in which case that level is not counted as explored.
+    #[test]
+    fn a_state_limit_stops_between_levels_or_within_one() {
+        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let start = State::healthy(&topology);
+        let inputs =
+            Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
+        let config = Config {
+            depth: 6,
+            max_states: Some(200),
+            threads: 1,
+            ..Config::default()
+        };
+        let run = |slice| {
+            let mut finished = Vec::new();
+            let e = explore_in_slices(
+                &topology,
+                &start,
+                &config,
+                &inputs,
+                |p| {
+                    if p.finished() {
+                        finished.push(p.states);
+                    }
+                },
+                slice,
+            );
+            (e, finished)
+        };
+        let (whole, levels) = run(u32::MAX);
+        assert_eq!(whole.stop, Stop::StateLimit);
+        // The first level to reach 200 states is finished, and nothing more is explored.
+        let reached = levels.iter().position(|&n| n >= 200).unwrap();
+        assert_eq!((whole.states, whole.depth), (levels[reached], reached + 1));
+        assert!(whole.depth < config.depth);
+        let (sliced, _) = run(3);
+        assert_eq!(sliced.stop, Stop::StateLimit);
+        // Cut short within that same level: fewer states, and that level not explored.
+        assert!(
+            sliced.states >= 200 && sliced.states < whole.states,
+            "{}",
+            sliced.states
+        );
+        assert_eq!(sliced.depth, whole.depth - 1);
     }
 
     fn gcd(a: usize, b: usize) -> usize {
