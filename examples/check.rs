@@ -108,7 +108,8 @@ enum Command {
         /// Worker threads (default: every core; 1 for reproducible timings).
         #[arg(long)]
         threads: Option<usize>,
-        /// Stop after this many distinct states.
+        /// Stop after this many distinct states (checked between levels and after each slice
+        /// of 262 144 parents; a level cut short is not counted as explored).
         #[arg(long)]
         max_states: Option<usize>,
         /// At most this many failures (crashes, process stops, replicator errors, partitions,
