@@ -741,9 +741,7 @@ mod tests {
     /// ones a breadth-first search that keeps whole states finds, in the same order.
     #[test]
     fn replayed_states_are_the_states_found() {
-        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
-        let start = State::healthy(&topology);
-        let inputs = Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1);
+        let (topology, start, inputs) = three_nodes();
         let config = Config {
             threads: 1,
             ..Config::default()
@@ -804,21 +802,33 @@ mod tests {
         assert_eq!(replayer.state(3, u32::MAX), None);
     }
 
+    /// Three healthy nodes, and every cctrl command and fault from there.
+    fn three_nodes() -> (Topology, State, Inputs) {
+        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let start = State::healthy(&topology);
+        let inputs = Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1);
+        (topology, start, inputs)
+    }
+
+    /// Three healthy nodes, and the inputs that move the master role and the faults that make
+    /// the managers act ([`dangerous`]).
+    fn three_nodes_dangerous() -> (Topology, State, Inputs) {
+        let (topology, start, inputs) = three_nodes();
+        (topology, start, inputs.retain(dangerous))
+    }
+
     /// Expanding a level a few states at a time finds what expanding it whole finds: the
     /// same counts and a counterexample as short, on one thread and two. (On one thread it
     /// is the same one; on two, a level's states are ordered by shard within each slice, so
     /// another of the shortest may come first.)
     #[test]
     fn slices_of_a_level_find_what_the_whole_level_finds() {
-        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
-        let start = State::healthy(&topology);
+        let (topology, start, inputs) = three_nodes_dangerous();
         let rules = Rules {
             guard: false,
             one_online_master: false,
             ..Rules::default()
         };
-        let inputs =
-            Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
         for threads in [1, 2] {
             let config = Config {
                 depth: 5,
@@ -848,10 +858,7 @@ mod tests {
     /// finished are those of an exploration that expands each level whole.
     #[test]
     fn progress_is_reported_within_a_level_and_when_it_is_finished() {
-        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
-        let start = State::healthy(&topology);
-        let inputs =
-            Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
+        let (topology, start, inputs) = three_nodes_dangerous();
         for threads in [1, 2] {
             let config = Config {
                 depth: 4,
@@ -898,15 +905,14 @@ mod tests {
         }
     }
 
-    /// What the guard hands the explorer is what the explorer would find itself: over every
-    /// input from states two inputs from a healthy cluster or from two writable masters, broken ones and partitioned ones included (reached
-    /// with the one-master rule and the guard off), a whole check equals
-    /// [`invariant::check`], and the guard does check the whole cluster, and only part of it.
+    /// What the guard hands the explorer is what the explorer would find itself. Over every
+    /// input from the states two inputs from a healthy cluster or from two writable masters
+    /// (reached with the one-master rule and the guard off, so broken and partitioned states
+    /// are among them), a whole-cluster finding equals [`invariant::check`]; and the guard
+    /// checks the whole cluster for some inputs and only part of it for others.
     #[test]
     fn the_guards_whole_check_is_the_explorers_check() {
-        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
-        let start = State::healthy(&topology);
-        let inputs = Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1);
+        let (topology, start, inputs) = three_nodes();
         let loose = Rules {
             guard: false,
             one_online_master: false,
@@ -982,10 +988,7 @@ mod tests {
     /// its parents, in which case that level is not counted as explored.
     #[test]
     fn a_state_limit_stops_between_levels_or_within_one() {
-        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
-        let start = State::healthy(&topology);
-        let inputs =
-            Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1).retain(dangerous);
+        let (topology, start, inputs) = three_nodes_dangerous();
         let config = Config {
             depth: 6,
             max_states: Some(200),
