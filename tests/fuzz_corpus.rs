@@ -280,6 +280,20 @@ fn relay_reading_from_a_remote_slave_after_that_site_switched() {
     apply_sequence_regression("relay_reading_from_a_remote_slave_after_that_site_switched");
 }
 
+/// Found by `apply_sequence` (`replication-source`) across two sites: db1, east's master, is
+/// shunned and made a relay of west's master db3 by `trepctl setrole`; db2 (a slave of db1)
+/// loses its manager, db1 crashes; then db3's manager stops and west fails over to db4. db2
+/// still reads through db1 from db3, a master a failover replaced, and no manager of east
+/// runs to retire it. A chain a failover leaves behind now counts only where a manager of
+/// the slave's own service with quorum reaches it, as `single-extractor` counts strays only
+/// where managers can retire them.
+#[test]
+fn relay_of_a_remote_master_left_behind_while_its_own_site_has_no_manager() {
+    apply_sequence_regression(
+        "relay_of_a_remote_master_left_behind_while_its_own_site_has_no_manager",
+    );
+}
+
 /// Replay one saved `apply_sequence` input through the fuzz target's checks.
 fn apply_sequence_regression(name: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

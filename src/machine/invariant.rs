@@ -53,7 +53,12 @@ pub enum Invariant {
     /// from another site. Slaves serve THL, so a chain through another slave is legitimate in
     /// Tungsten (a slave left pointing at a demoted master still receives the new master's
     /// events through it, and so does a relay reading from a remote slave); a loop, or a
-    /// chain that ends nowhere, is not.
+    /// chain that ends nowhere, is not. A chain that ends at a replaced master counts only
+    /// while a running manager of the slave's own service, in a primary partition, reaches
+    /// the slave (**modelling decision**, like `single-extractor`'s: a failover leaves such
+    /// chains behind, and only those managers retire them; when none runs, as the
+    /// `apply_sequence` fuzzer found with a relay of another site's master whose own site
+    /// had every manager down when that master failed over, no part of Tungsten can act).
     ReplicationSource,
     /// `position-order`: every online slave holds only events its master has: its position is
     /// in its master's history.
@@ -215,12 +220,14 @@ fn visit(
             if !(host.up && replicator.is_online() && replicator.role.applies()) {
                 continue;
             }
-            if let Err(hosts) = source_chain(topology, state, h) {
-                if report(Violation {
-                    invariant: Invariant::ReplicationSource,
-                    service,
-                    hosts,
-                }) {
+            if let Err(broken) = source_chain(topology, state, h) {
+                if (!broken.replaced || tended(topology, state, service, h))
+                    && report(Violation {
+                        invariant: Invariant::ReplicationSource,
+                        service,
+                        hosts: broken.hosts,
+                    })
+                {
                     return;
                 }
                 continue;
@@ -253,11 +260,32 @@ fn overseen(topology: &Topology, state: &State, a: HostId, b: HostId) -> bool {
     })
 }
 
+/// Whether a running manager of `service` in a primary partition reaches `h`: only such a
+/// group retires a slave replicator whose sources a failover left behind (see
+/// [`Invariant::ReplicationSource`]).
+fn tended(topology: &Topology, state: &State, service: ServiceId, h: HostId) -> bool {
+    topology.hosts_of(service).any(|m| {
+        topology.host(m).has_manager()
+            && state.manager_running(m)
+            && state.view(m).quorum == Quorum::Primary
+            && state.reachable(m, h)
+    })
+}
+
+/// Why a chain of sources does not reach the service's master.
+struct ChainBreak {
+    /// The hosts visited.
+    hosts: HostSet,
+    /// The chain is sound but ends at a master a failover or switch replaced (the others:
+    /// a loop, a host with no data, a slave hop out of its service, no source).
+    replaced: bool,
+}
+
 /// Follow `h`'s sources until a master-role replicator: `Err` with the hosts visited when
 /// the chain loops, points at itself or at a host that holds no data, leaves the service (for
 /// a slave), ends at a replicator with no source, or ends at a host that the managers
 /// reaching `h` do not hold as the service's master (not shunned).
-fn source_chain(topology: &Topology, state: &State, h: HostId) -> Result<(), HostSet> {
+fn source_chain(topology: &Topology, state: &State, h: HostId) -> Result<(), ChainBreak> {
     source_chain_from(topology, state, h, state.host(h).replicator.master)
 }
 
@@ -286,7 +314,11 @@ fn source_chain_from(
     state: &State,
     h: HostId,
     first: Option<HostId>,
-) -> Result<(), HostSet> {
+) -> Result<(), ChainBreak> {
+    let broken = |hosts| ChainBreak {
+        hosts,
+        replaced: false,
+    };
     // The view of `service`'s managers that `h` reaches, if any run.
     let view_of = |service: ServiceId| {
         topology
@@ -302,7 +334,7 @@ fn source_chain_from(
     loop {
         let r = state.host(current).replicator;
         let Some(next) = hop else {
-            return Err(visited);
+            return Err(broken(visited));
         };
         // A relay reads from another site; every other hop stays within the service of the
         // replicator that takes it (the `apply_sequence` fuzzer found a relay reading from a
@@ -312,17 +344,24 @@ fn source_chain_from(
             && topology.host(next).service != topology.host(current).service;
         if visited.contains(next) || !topology.host(next).is_datasource() || leaves {
             visited.insert(next);
-            return Err(visited);
+            return Err(broken(visited));
         }
         visited.insert(next);
         let source = state.host(next).replicator;
         if source.role == ReplicatorRole::Master {
             let the_master =
                 view_of(topology.host(next).service).is_none_or(|v| is_service_master(v, next));
-            return if the_master { Ok(()) } else { Err(visited) };
+            return if the_master {
+                Ok(())
+            } else {
+                Err(ChainBreak {
+                    hosts: visited,
+                    replaced: true,
+                })
+            };
         }
         if !source.role.applies() {
-            return Err(visited);
+            return Err(broken(visited));
         }
         current = next;
         hop = source.master;
@@ -334,7 +373,10 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
     use super::{Invariant, check_all};
-    use crate::model::{ReplicatorRole, State, Topology};
+    use crate::model::{
+        DataSourceRole, DsState, Quorum, ReplicatorRole, ReplicatorState, ShunCause, State,
+        Topology,
+    };
 
     /// East (db1 master, db2 slave) and west (db3 master, db4 slave), healthy.
     fn two_sites() -> (Topology, State) {
@@ -356,6 +398,66 @@ mod tests {
         assert!(!breaks_replication_source(&t, &s));
         let (db2, db3) = (t.host_id("db2").unwrap(), t.host_id("db3").unwrap());
         s.hosts[db2.index()].replicator.master = Some(db3);
+        assert!(breaks_replication_source(&t, &s));
+    }
+
+    /// East's db1 made a relay of west's master db3, which west then fails over to db4.
+    fn a_relay_of_a_replaced_remote_master() -> (Topology, State) {
+        let (t, mut s) = two_sites();
+        let id = |name| t.host_id(name).unwrap();
+        let (db1, db3, db4) = (id("db1"), id("db3"), id("db4"));
+        let relay = &mut s.hosts[db1.index()].replicator;
+        relay.role = ReplicatorRole::Relay;
+        relay.master = Some(db3);
+        // As the failover leaves west: db4 extracts, db3's extractor is offline.
+        s.hosts[db3.index()].replicator.state = ReplicatorState::OfflineNormal;
+        let promoted = &mut s.hosts[db4.index()].replicator;
+        promoted.role = ReplicatorRole::Master;
+        promoted.master = None;
+        for m in [db3, db4] {
+            let view = &mut s.views[m.index()];
+            view.entry_mut(db3).unwrap().state = DsState::Shunned(ShunCause::FailedOverTo(db4));
+            view.entry_mut(db4).unwrap().role = DataSourceRole::Master;
+        }
+        (t, s)
+    }
+
+    /// A chain that ends at a replaced master breaks the invariant while a manager of the
+    /// slave's own site with quorum reaches it (that manager retires such chains), and not
+    /// once every manager of that site is stopped (nothing can); a chain that loops breaks it
+    /// either way.
+    #[test]
+    fn a_chain_left_behind_by_a_failover_counts_only_where_its_own_managers_can_act() {
+        let (t, mut s) = a_relay_of_a_replaced_remote_master();
+        let id = |name| t.host_id(name).unwrap();
+        let (db1, db2) = (id("db1"), id("db2"));
+        let violations = check_all(&t, &s);
+        assert!(
+            violations
+                .iter()
+                .any(|v| v.invariant == Invariant::ReplicationSource
+                    && v.hosts.contains(db1)
+                    && v.hosts.contains(id("db3"))),
+            "{violations:?}"
+        );
+        // A manager of east that has lost quorum does not retire it either.
+        s.views[db1.index()].quorum = Quorum::NonPrimary;
+        s.views[db2.index()].quorum = Quorum::NonPrimary;
+        assert!(
+            !breaks_replication_source(&t, &s),
+            "{:?}",
+            check_all(&t, &s)
+        );
+        s.views[db1.index()].quorum = Quorum::Primary;
+        s.views[db2.index()].quorum = Quorum::Primary;
+        assert!(breaks_replication_source(&t, &s));
+        s.hosts[db1.index()].manager = false;
+        s.hosts[db2.index()].manager = false;
+        assert!(!breaks_replication_source(&t, &s));
+        // A loop is no failover's doing: it counts with no manager running.
+        let relay = &mut s.hosts[db1.index()].replicator;
+        relay.role = ReplicatorRole::Slave;
+        relay.master = Some(db2);
         assert!(breaks_replication_source(&t, &s));
     }
 
