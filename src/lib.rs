@@ -59,9 +59,12 @@
 //! inside works on types; output is rendered at the edge again. Data flows one way.
 //!
 //! # Features
-//! - `proptest`: strategies in [`strategy`] to property-test code and procedures against the
+//! None is on by default; each adds a module.
+//! - `proptest`: strategies in `strategy` to property-test code and procedures against the
 //!   model.
 //! - `arbitrary`: the checks the fuzz targets run (`fuzzing`), over bytes.
+//! - `stateright`: `checker::TungstenModel`, the model as a `stateright::Model`, for
+//!   stateright's checkers and its Explorer web UI.
 
 #[cfg(feature = "stateright")]
 pub mod checker;
