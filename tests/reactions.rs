@@ -12,9 +12,9 @@
 mod support;
 
 use support::Cluster;
-use tungsten_model::fault::{Fault, Split};
+use tungsten_model::fault::{Fault, Process, Split};
 use tungsten_model::machine::{self, Input};
-use tungsten_model::model::{DsState, ReplicatorState};
+use tungsten_model::model::{DsState, FailCause, ReplicatorState, ShunCause};
 
 #[test]
 fn the_minority_names_the_majority_it_lacks() {
@@ -159,7 +159,6 @@ fn a_replicator_brought_back_online_is_pointed_at_the_master() {
 /// state is built through serde (two master entries come from a restored or imported view).
 #[test]
 fn an_offline_master_with_a_rival_master_stays_offline() {
-    use tungsten_model::fault::Process;
     let c = Cluster::new(&["db1", "db2", "db3"]);
     let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
     let mut json = serde_json::to_value(c.s).unwrap();
@@ -213,4 +212,31 @@ fn a_master_replicator_on_a_datasource_made_a_slave_stays_offline() {
         c.s.host(c.id("db1")).replicator.state,
         ReplicatorState::OfflineNormal
     );
+}
+
+/// A manager that comes back joins its group with the group's view: what its own view held
+/// while it was stopped does not count. Here db3's manager stopped while db3 was shunned, the
+/// operator welcomed db3 in the meantime (FAILED, since its manager is gone), and when the
+/// manager starts again the group recovers db3 instead of shunning it again from db3's stale
+/// view. Only a member outside any primary partition keeps a shun of its own (see
+/// `a_datasource_shunned_in_the_minority_stays_shunned_after_the_heal`).
+#[test]
+fn a_restarted_managers_stale_shun_does_not_come_back() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db3] = ["db1", "db3"].map(|h| c.id(h));
+    c.cctrl("db1", "datasource db3 shun").unwrap();
+    c.fault(Fault::Stop(db3, Process::Manager)).unwrap();
+    assert_eq!(
+        c.s.view(db3).entry(db3).state,
+        DsState::Shunned(ShunCause::Manual)
+    );
+    c.cctrl("db1", "datasource db3 welcome").unwrap();
+    assert_eq!(
+        c.s.view(db1).entry(db3).state,
+        DsState::Failed(FailCause::Unreachable)
+    );
+    c.fault(Fault::Start(db3, Process::Manager)).unwrap();
+    for m in [db1, db3] {
+        assert_eq!(c.s.view(m).entry(db3).state, DsState::Online, "{m:?}");
+    }
 }
