@@ -281,3 +281,35 @@ fn a_failed_master_that_nobody_replaced_comes_back_online() {
     assert!(c.s.view(db1).entry(db1).is_online_master());
     assert!(c.s.host(db1).replicator.is_online());
 }
+
+/// AUTOMATIC recovers a FAILED slave only if the master's history holds everything the slave
+/// has (the lineage rule, [`tungsten_model::machine::Rules`]): db1 took a write no slave
+/// received, failed over to db2, and was then made a slave in MAINTENANCE and failed by the
+/// operator; back under AUTOMATIC it stays FAILED and its replicator is left alone, since
+/// applying db2's events on top of its own would mix two histories.
+#[test]
+fn a_failed_slave_holding_events_the_master_lacks_is_not_recovered() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.fault(Fault::Write(db1)).unwrap();
+    c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
+    c.fault(Fault::Start(db1, Process::DataServer)).unwrap();
+    assert!(c.s.view(db2).entry(db2).is_online_master());
+    for command in [
+        "set policy maintenance",
+        "datasource db1 slave",
+        "datasource db1 welcome",
+        "datasource db1 fail",
+    ] {
+        c.cctrl("db2", command).unwrap();
+    }
+    let replicator = c.s.host(db1).replicator;
+    c.cctrl("db2", "set policy automatic").unwrap();
+    assert_eq!(
+        c.s.view(db2).entry(db1).state,
+        DsState::Failed(FailCause::Operator)
+    );
+    // The managers leave its replicator as it was: not repointed at db2, not tried online.
+    assert_eq!(c.s.host(db1).replicator, replicator);
+    assert!(!replicator.is_online());
+}
