@@ -313,3 +313,50 @@ fn a_failed_slave_holding_events_the_master_lacks_is_not_recovered() {
     assert_eq!(c.s.host(db1).replicator, replicator);
     assert!(!replicator.is_online());
 }
+
+/// Under AUTOMATIC an OFFLINE master comes back ONLINE when no other datasource claims the
+/// master role (Continuent docs *operations-policymodes*: AUTOMATIC brings datasources back);
+/// with a rival it stays OFFLINE (`an_offline_master_with_a_rival_master_stays_offline`).
+#[test]
+fn an_offline_master_with_no_rival_comes_back_online() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db1 = c.id("db1");
+    c.cctrl("db1", "datasource db1 offline").unwrap();
+    assert!(c.s.view(db1).entry(db1).is_online_master());
+}
+
+/// Fencing (`policy.fence.slaveReplicator`, Continuent docs *operations-fencing-replicas*)
+/// holds a slave OFFLINE only while its replicator has failed: a slave the operator put
+/// OFFLINE with a healthy replicator comes back ONLINE under AUTOMATIC.
+#[test]
+fn slave_fencing_keeps_offline_only_a_slave_whose_replicator_failed() {
+    use tungsten_model::model::ManagerOptions;
+    let mut c = fenced(ManagerOptions {
+        fence_slave_replicator: true,
+        ..ManagerOptions::default()
+    });
+    let db2 = c.id("db2");
+    c.cctrl("db1", "datasource db2 offline").unwrap();
+    assert_eq!(c.s.view(db2).entry(db2).state, DsState::Online);
+}
+
+/// The managers bring back online the replicators of datasources in service only: one an
+/// operator took offline on a shunned datasource stays offline under AUTOMATIC (DOMAIN.md:
+/// replicator commands are for MAINTENANCE or a shunned datasource).
+#[test]
+fn the_replicator_of_a_shunned_datasource_stays_offline() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db2 = c.id("db2");
+    c.cctrl("db1", "datasource db2 shun").unwrap();
+    c.trepctl("db2", "offline").unwrap();
+    assert_eq!(
+        c.s.host(db2).replicator.state,
+        ReplicatorState::OfflineNormal
+    );
+    // Another input, and the managers react again: still offline.
+    c.cctrl("db1", "datasource db3 offline").unwrap();
+    assert_eq!(
+        c.s.host(db2).replicator.state,
+        ReplicatorState::OfflineNormal
+    );
+}
