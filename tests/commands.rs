@@ -347,3 +347,33 @@ fn the_master_is_no_switch_target() {
     assert_eq!(c.cctrl("db1", "switch to db1"), Err("eligible-target"));
     assert_eq!(c.s, before);
 }
+
+/// `trepctl flush` is for an ONLINE master replicator (Continuent docs
+/// *cmdline-tools-trepctl-command-flush*: a primary's command, not supported on a replica):
+/// refused on a slave, and on the master's replicator once it is offline.
+#[test]
+fn flush_needs_an_online_master_replicator() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    assert_eq!(c.trepctl("db2", "flush"), Err("replicator-role"));
+    c.trepctl("db1", "flush").unwrap();
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.trepctl("db1", "offline").unwrap();
+    assert_eq!(c.trepctl("db1", "flush"), Err("replicator-role"));
+}
+
+/// Data drifts once, and only on a running dataserver of a host that is up; a host that is
+/// down is refused as down, whatever else it would need (drift or catching up).
+#[test]
+fn drift_and_catching_up_need_the_host_and_its_dataserver() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db2, db3] = ["db2", "db3"].map(|h| c.id(h));
+    c.fault(Fault::Drift(db2)).unwrap();
+    assert!(c.s.host(db2).data.drift);
+    assert_eq!(c.fault(Fault::Drift(db2)), Err("no-change"));
+    c.fault(Fault::Stop(db3, Process::DataServer)).unwrap();
+    assert_eq!(c.fault(Fault::Drift(db3)), Err("no-change"));
+    c.fault(Fault::HostCrash(db3)).unwrap();
+    assert_eq!(c.fault(Fault::Drift(db3)), Err("host-up"));
+    assert_eq!(c.fault(Fault::CatchUp(db3)), Err("host-up"));
+    assert_eq!(c.fault(Fault::CrossSiteCatchUp(db3)), Err("host-up"));
+}
