@@ -312,18 +312,26 @@ fn a_datasource_without_its_manager_is_unreachable() {
     assert_eq!(c.cctrl("db1", "datasource db2 backup"), Err("reachable"));
 }
 
-/// `startall` starts whatever of the install is stopped, the connector alone included, and
-/// with everything running it is no change.
+/// `startall` starts whatever of the install is stopped, any one process alone included
+/// (the replicator, the manager or the connector), and with everything running it is no
+/// change.
 #[test]
-fn startall_starts_a_stopped_connector() {
-    let mut c = Cluster::new(&["db1", "db2", "db3"]);
-    let db2 = c.id("db2");
+fn startall_starts_any_one_stopped_process() {
     let startall = "/opt/continuent/tungsten/cluster-home/bin/startall";
-    assert_eq!(c.shell("db2", startall), Err("no-change"));
-    c.fault(Fault::Stop(db2, Process::Connector)).unwrap();
-    assert!(!c.s.host(db2).connector.running);
-    c.shell("db2", startall).unwrap();
-    assert!(c.s.host(db2).connector.running);
+    for process in [Process::Replicator, Process::Manager, Process::Connector] {
+        let mut c = Cluster::new(&["db1", "db2", "db3"]);
+        c.cctrl("db1", "set policy maintenance").unwrap();
+        let db2 = c.id("db2");
+        assert_eq!(c.shell("db2", startall), Err("no-change"));
+        c.fault(Fault::Stop(db2, process)).unwrap();
+        let running = |c: &Cluster| {
+            let h = c.s.host(db2);
+            [h.replicator.running, h.manager, h.connector.running]
+        };
+        assert_ne!(running(&c), [true; 3], "{process:?}");
+        c.shell("db2", startall).unwrap();
+        assert_eq!(running(&c), [true; 3], "{process:?}");
+    }
 }
 
 /// The master itself is no switch target.
@@ -376,4 +384,27 @@ fn drift_and_catching_up_need_the_host_and_its_dataserver() {
     assert_eq!(c.fault(Fault::Drift(db3)), Err("host-up"));
     assert_eq!(c.fault(Fault::CatchUp(db3)), Err("host-up"));
     assert_eq!(c.fault(Fault::CrossSiteCatchUp(db3)), Err("host-up"));
+}
+
+/// Provisioning a slave from another slave of its own service gives it that slave's data and
+/// position; with the target's manager stopped, nothing goes through the managers (no shun,
+/// no recover: Continuent docs *cmdline-tools-tprovision*, the script shuns and recovers the
+/// target through its own manager), and the replicator comes back online by itself.
+#[test]
+fn provisioning_a_slave_whose_manager_is_stopped_copies_the_source_and_leaves_the_view() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    c.fault(Fault::CatchUp(db2)).unwrap();
+    assert_ne!(c.s.host(db3).data.pos, c.s.host(db2).data.pos);
+    c.fault(Fault::Stop(db3, Process::Manager)).unwrap();
+    let entry = c.s.view(db1).entry(db3);
+    c.shell("db3", "tprovision --source db2").unwrap();
+    assert!(c.s.host(db2).data.pos.is_some());
+    assert_eq!(c.s.host(db3).data.pos, c.s.host(db2).data.pos);
+    assert_eq!(c.s.view(db1).entry(db3), entry);
+    let replicator = c.s.host(db3).replicator;
+    assert!(replicator.is_online());
+    assert_eq!(replicator.master, Some(db1));
 }
