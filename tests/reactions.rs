@@ -360,3 +360,45 @@ fn the_replicator_of_a_shunned_datasource_stays_offline() {
         ReplicatorState::OfflineNormal
     );
 }
+
+/// An archive datasource is no failover candidate (Continuent docs *operations-status-roles*):
+/// when the master fails, AUTOMATIC promotes the slave after it although the archive comes
+/// first in the topology, and neither `switch to` nor `failover to` may name the archive.
+#[test]
+fn an_archive_datasource_is_never_promoted() {
+    use tungsten_model::ls::Listing;
+    use tungsten_model::model::{DataSourceRole, ServiceName, State};
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/ls/docs40_healthy_76col.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replace("|host2(slave:ONLINE, ", "|host2(archive:ONLINE,");
+    let listing: Listing = text.parse().unwrap();
+    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let mut c = Cluster {
+        t: import.topology,
+        s: import.state,
+        rules: machine::Rules::unguarded(),
+    };
+    let [host1, host2, host3] = ["host1", "host2", "host3"].map(|h| c.id(h));
+    assert_eq!(c.s.view(host1).entry(host2).role, DataSourceRole::Archive);
+    assert_eq!(c.cctrl("host1", "switch to host2"), Err("eligible-target"));
+    let before = c.s;
+    c.cctrl("host1", "set policy manual").unwrap();
+    c.cctrl("host1", "datasource host1 fail").unwrap();
+    assert_eq!(
+        c.cctrl("host2", "failover to host2"),
+        Err("eligible-target")
+    );
+    c.s = before;
+    c.fault(Fault::HostCrash(host1)).unwrap();
+    let view = c.s.view(host2);
+    assert_eq!(view.entry(host3).role, DataSourceRole::Master);
+    assert_eq!(view.entry(host2).role, DataSourceRole::Archive);
+    assert_eq!(
+        c.s.host(host2).replicator.master,
+        Some(host3),
+        "the archive replicates from the new master"
+    );
+}
