@@ -408,3 +408,28 @@ fn provisioning_a_slave_whose_manager_is_stopped_copies_the_source_and_leaves_th
     assert!(replicator.is_online());
     assert_eq!(replicator.master, Some(db1));
 }
+
+/// `recover master using` replaces a FAILED master as a failover would (Continuent docs
+/// *operations-recovery-master*: it sets the new master, then recovers the others): the old
+/// master is marked `SHUNNED(FAILED-OVER-TO-<new>)`, so it cannot pass for a master that
+/// nobody replaced when the policy goes back to AUTOMATIC.
+#[test]
+fn recover_master_using_marks_the_failed_master_as_replaced() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy manual").unwrap();
+    c.cctrl("db1", "datasource db1 fail").unwrap();
+    c.cctrl("db2", "recover master using db2").unwrap();
+    let view = *c.s.view(db2);
+    assert_eq!(
+        view.entry(db1).state,
+        DsState::Shunned(ShunCause::FailedOverTo(db2))
+    );
+    assert_eq!(view.entry(db2).role, DataSourceRole::Master);
+    assert_eq!(view.entry(db2).state, DsState::Online);
+    c.cctrl("db2", "set policy automatic").unwrap();
+    assert_eq!(
+        c.s.view(db2).entry(db1).state,
+        DsState::Shunned(ShunCause::FailedOverTo(db2))
+    );
+}

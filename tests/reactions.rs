@@ -402,3 +402,33 @@ fn an_archive_datasource_is_never_promoted() {
         "the archive replicates from the new master"
     );
 }
+
+/// A failover leaves one extractor: any other master replicator the managers reach goes
+/// offline, not only the failed master's. Here the FAILED master the managers replace is db1
+/// (crashed, welcomed back while down), but the extractor still running is db2's, the master
+/// the operator took OFFLINE. Two rules keep this: the promotion's own (only the new master
+/// may extract) and the stray-extractor retirement after it; the test fails only with both
+/// removed (checked by hand), which is why cargo-mutants saw the first one's conditions
+/// survive.
+#[test]
+fn a_failover_takes_every_other_extractor_it_reaches_offline() {
+    use tungsten_model::model::{DataSourceRole, ReplicatorRole};
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.fault(Fault::HostCrash(db1)).unwrap();
+    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    assert!(matches!(c.s.view(db2).entry(db1).state, DsState::Failed(_)));
+    assert!(c.s.host(db2).replicator.is_online());
+    c.cctrl("db2", "datasource db2 offline").unwrap();
+    let view = *c.s.view(db2);
+    assert_eq!(view.entry(db3).role, DataSourceRole::Master);
+    assert_eq!(view.entry(db3).state, DsState::Online);
+    let extracting: Vec<HostId> = [db1, db2, db3]
+        .into_iter()
+        .filter(|&h| {
+            let r = c.s.host(h).replicator;
+            r.is_online() && r.role == ReplicatorRole::Master
+        })
+        .collect();
+    assert_eq!(extracting, [db3]);
+}
