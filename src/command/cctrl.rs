@@ -70,8 +70,14 @@ pub enum DatasourceAction {
     /// `backup`: take a backup. Needs the datasource reachable with its replicator running;
     /// changes nothing the model tracks. Source: *operations-backup*.
     Backup,
-    /// `drain [timeout]`: stop new connections to an ONLINE datasource. Connection counts are
-    /// not modelled: accepted, nothing changes (**modelling decision**).
+    /// `drain [timeout]`: an ONLINE datasource only. The connectors stop sending it new
+    /// connections and sever the open ones after the timeout, and the datasource becomes
+    /// SHUNNED (Continuent docs *cctrl-datasource*; the Continuent blog post *Tungsten
+    /// Clustering: draining connections from a cluster node* shows it printing `DataSource 'X'
+    /// set to SHUNNED`). **Modelling decision**: connections are not modelled, and Tungsten
+    /// records a last-shun reason of its own whose printed form the documents do not show, so
+    /// a drained datasource is `SHUNNED(MANUALLY-SHUNNED)`, as after `shun`; `welcome` and
+    /// `recover` bring it back either way.
     Drain(Option<u32>),
 }
 
