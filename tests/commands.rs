@@ -433,3 +433,75 @@ fn recover_master_using_marks_the_failed_master_as_replaced() {
         DsState::Shunned(ShunCause::FailedOverTo(db2))
     );
 }
+
+/// cctrl talks to the manager of the host it is typed on: with that manager stopped every
+/// command is refused, although the other managers still run and hold quorum.
+#[test]
+fn a_command_typed_into_a_stopped_manager_is_refused() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Stop(c.id("db2"), Process::Manager)).unwrap();
+    let before = c.s;
+    for line in [
+        "datasource db3 shun",
+        "set policy automatic",
+        "switch",
+        "ls",
+    ] {
+        assert_eq!(c.cctrl("db2", line), Err("manager-running"), "{line}");
+    }
+    assert_eq!(c.s, before);
+    c.cctrl("db1", "datasource db3 shun").unwrap();
+}
+
+/// `datasource <ds> drain` takes an ONLINE datasource out of service as SHUNNED (Continuent
+/// docs *cctrl-datasource* and the blog post on draining: `DataSource 'X' set to SHUNNED`);
+/// it is refused for a datasource that is not ONLINE, and `welcome` brings a drained slave
+/// back, ONLINE again under AUTOMATIC.
+#[test]
+fn drain_shuns_an_online_datasource_and_welcome_brings_it_back() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db2 = c.id("db2");
+    let view = |c: &Cluster| *c.s.view(c.id("db1"));
+    c.cctrl("db1", "datasource db2 drain 30").unwrap();
+    assert_eq!(
+        view(&c).entry(db2).state,
+        DsState::Shunned(ShunCause::Manual)
+    );
+    let before = c.s;
+    assert_eq!(
+        c.cctrl("db1", "datasource db2 drain"),
+        Err("datasource-state")
+    );
+    assert_eq!(c.s, before);
+    c.cctrl("db1", "datasource db2 welcome").unwrap();
+    assert_eq!(view(&c).entry(db2).state, DsState::Online);
+}
+
+/// `replicator <ds> ...` reaches the replicator through that host's manager: with the manager
+/// stopped it is refused as unreachable, although the network reaches the host.
+#[test]
+fn a_replicator_command_needs_the_hosts_manager() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Stop(c.id("db2"), Process::Manager)).unwrap();
+    let before = c.s;
+    assert_eq!(c.cctrl("db1", "replicator db2 offline"), Err("reachable"));
+    assert_eq!(c.s, before);
+    c.cctrl("db1", "replicator db3 offline").unwrap();
+}
+
+/// `router <host> online|offline` needs the connector running there (Continuent docs
+/// *cctrl-commands*, router): a stopped connector is refused as no change, and its routing
+/// flag is left alone.
+#[test]
+fn a_router_command_needs_the_connector_running() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db2 = c.id("db2");
+    c.fault(Fault::Stop(db2, Process::Connector)).unwrap();
+    let before = c.s;
+    assert_eq!(c.cctrl("db1", "router db2 offline"), Err("no-change"));
+    assert_eq!(c.s, before);
+    c.cctrl("db1", "router db3 offline").unwrap();
+    assert!(!c.s.host(c.id("db3")).connector.online);
+}
