@@ -505,3 +505,66 @@ fn a_router_command_needs_the_connector_running() {
     c.cctrl("db1", "router db3 offline").unwrap();
     assert!(!c.s.host(c.id("db3")).connector.online);
 }
+
+/// `datasource <ds> online` (Continuent docs *operations-status-changingstates*): an OFFLINE
+/// slave goes ONLINE beside the master; an OFFLINE master, welcomed back after a failover, is
+/// refused while the new master is ONLINE (`one-online-master`); and a master whose
+/// replicator is not in the master role is refused (`replicator-role`).
+#[test]
+fn datasource_online_takes_a_slave_but_no_second_master() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    let view = |c: &Cluster| *c.s.view(c.id("db3"));
+    c.cctrl("db1", "set policy manual").unwrap();
+    c.cctrl("db1", "datasource db2 offline").unwrap();
+    c.cctrl("db1", "datasource db2 online").unwrap();
+    assert_eq!(view(&c).entry(db2).state, DsState::Online);
+    c.cctrl("db1", "datasource db1 fail").unwrap();
+    c.cctrl("db3", "failover to db2").unwrap();
+    c.cctrl("db3", "datasource db1 welcome").unwrap();
+    assert_eq!(view(&c).entry(db1).role, DataSourceRole::Master);
+    assert_eq!(view(&c).entry(db1).state, DsState::Offline);
+    let before = c.s;
+    assert_eq!(
+        c.cctrl("db3", "datasource db1 online"),
+        Err("one-online-master")
+    );
+    assert_eq!(c.s, before);
+    // With the new master OFFLINE too, db1 may not go ONLINE on a slave replicator.
+    c.cctrl("db3", "datasource db2 offline").unwrap();
+    c.cctrl("db3", "replicator db1 slave db2").unwrap();
+    assert_eq!(
+        c.cctrl("db3", "datasource db1 online"),
+        Err("replicator-role")
+    );
+}
+
+/// `switch` flushes the master's events to the target first, so it needs the master's
+/// replicator ONLINE as master: with it offline the switch is refused and nothing changes.
+#[test]
+fn switch_needs_the_masters_replicator_online() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.cctrl("db1", "replicator db1 offline").unwrap();
+    let before = c.s;
+    assert_eq!(c.cctrl("db1", "switch"), Err("replicator-state"));
+    assert_eq!(c.s, before);
+    c.cctrl("db1", "replicator db1 online").unwrap();
+    c.cctrl("db1", "switch").unwrap();
+}
+
+/// `router * online|offline` addresses the running connectors the managers reach: a stopped
+/// connector and one cut off by a partition keep their routing flag.
+#[test]
+fn router_all_addresses_only_running_connectors_it_reaches() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Stop(db2, Process::Connector)).unwrap();
+    c.partition(&[&["db1", "db2"], &["db3"]]).unwrap();
+    let routing = |c: &Cluster| [db1, db2, db3].map(|h| c.s.host(h).connector.online);
+    let before = routing(&c);
+    c.cctrl("db1", "router * offline").unwrap();
+    assert_eq!(routing(&c), [false, before[1], before[2]]);
+    assert!(before[1] && before[2]);
+}
