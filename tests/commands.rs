@@ -568,3 +568,21 @@ fn router_all_addresses_only_running_connectors_it_reaches() {
     assert_eq!(routing(&c), [false, before[1], before[2]]);
     assert!(before[1] && before[2]);
 }
+
+/// `datasource <ds> backup` (Continuent docs *operations-backup*) runs through the
+/// datasource's replicator: accepted on a healthy slave, refused once that replicator is
+/// stopped, and it changes nothing the model tracks.
+#[test]
+fn backup_needs_the_replicator_running() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    let before = c.s;
+    c.cctrl("db1", "datasource db2 backup").unwrap();
+    assert_eq!(c.s, before);
+    c.fault(Fault::Stop(c.id("db2"), Process::Replicator))
+        .unwrap();
+    assert_eq!(
+        c.cctrl("db1", "datasource db2 backup"),
+        Err("replicator-running")
+    );
+}
