@@ -586,3 +586,66 @@ fn backup_needs_the_replicator_running() {
         Err("replicator-running")
     );
 }
+
+/// A step the managers put back at once is reported (`Finding::Undone`): under AUTOMATIC an
+/// OFFLINE slave is recovered ONLINE (Continuent docs *operations-status-states*: OFFLINE is
+/// recovered automatically under AUTOMATIC), so `datasource <slave> offline` does not last. A
+/// step that lasts (`shun`), one that changes nothing (`backup`), and the same `offline`
+/// under MAINTENANCE are not reported.
+#[test]
+fn a_step_the_managers_put_back_is_reported() {
+    use tungsten_model::machine::Finding;
+    use tungsten_model::model::PolicyMode;
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
+    let apply = |s: &State, line: &str| -> Outcome {
+        let command: CctrlCommand = line.parse().unwrap();
+        let input = machine::resolve_cctrl(&t, s, db1, &command).unwrap();
+        machine::apply(&t, s, &input).unwrap()
+    };
+    let undone = |o: &Outcome| {
+        o.findings
+            .iter()
+            .filter(|f| matches!(f, Finding::Undone { .. }))
+            .count()
+    };
+    let healthy = State::healthy(&t);
+    let offline = apply(&healthy, "datasource db2 offline");
+    assert_eq!(offline.state.view(db1).entry(db2).state, DsState::Online);
+    assert!(offline.findings.contains(&Finding::Undone {
+        host: db2,
+        policy: PolicyMode::Automatic
+    }));
+    assert_eq!(undone(&offline), 1);
+    assert_eq!(undone(&apply(&healthy, "datasource db2 shun")), 0);
+    assert_eq!(undone(&apply(&healthy, "datasource db2 backup")), 0);
+    let maintenance = apply(&healthy, "set policy maintenance").state;
+    let lasting = apply(&maintenance, "datasource db2 offline");
+    assert_eq!(lasting.state.view(db1).entry(db2).state, DsState::Offline);
+    assert_eq!(undone(&lasting), 0);
+}
+
+/// The quorum refusal names the majority the service needs: with five datasources, a manager
+/// that reaches two needs three.
+#[test]
+fn the_quorum_refusal_names_the_majority() {
+    let mut c = Cluster::new(&["db1", "db2", "db3", "db4", "db5"]);
+    c.partition(&[&["db1", "db2"], &["db3", "db4", "db5"]])
+        .unwrap();
+    // The minority side shuns its datasources (FAILSAFE_SHUN); welcoming one needs quorum.
+    assert!(matches!(
+        c.s.view(c.id("db1")).entry(c.id("db2")).state,
+        DsState::Shunned(ShunCause::Failsafe)
+    ));
+    let input = machine::resolve_cctrl(
+        &c.t,
+        &c.s,
+        c.id("db1"),
+        &"datasource db2 welcome".parse::<CctrlCommand>().unwrap(),
+    )
+    .unwrap();
+    let refused = machine::apply_with(&c.t, &c.s, &input, &c.rules).unwrap_err();
+    assert_eq!(refused.refusal.rule(), "quorum");
+    let text = refused.refusal.render(&c.t);
+    assert!(text.contains("reaches 2 DB members and needs 3"), "{text}");
+}
