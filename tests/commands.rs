@@ -649,3 +649,29 @@ fn the_quorum_refusal_names_the_majority() {
     let text = refused.refusal.render(&c.t);
     assert!(text.contains("reaches 2 DB members and needs 3"), "{text}");
 }
+
+/// A step that leaves a service with no writable master, where it had one, is reported
+/// (`Finding::NoWritableMaster`); a step on a slave is not, nor one taken when there was no
+/// writable master to lose.
+#[test]
+fn losing_the_writable_master_is_reported_once() {
+    use tungsten_model::machine::Finding;
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let db1 = t.host_id("db1").unwrap();
+    let apply = |s: &State, line: &str| -> Outcome {
+        let command: CctrlCommand = line.parse().unwrap();
+        let input = machine::resolve_cctrl(&t, s, db1, &command).unwrap();
+        machine::apply(&t, s, &input).unwrap()
+    };
+    let lost = |o: &Outcome| {
+        o.findings
+            .iter()
+            .filter(|f| matches!(f, Finding::NoWritableMaster { .. }))
+            .count()
+    };
+    let healthy = State::healthy(&t);
+    assert_eq!(lost(&apply(&healthy, "datasource db2 shun")), 0);
+    let drained = apply(&healthy, "datasource db1 drain");
+    assert_eq!(lost(&drained), 1);
+    assert_eq!(lost(&apply(&drained.state, "datasource db2 shun")), 0);
+}
