@@ -165,9 +165,7 @@ fn without_force_welcome_is_refused_for_lack_of_quorum() {
     let mut c = Cluster::new();
     c.lose_db1_then_db3();
     let _ = c.cctrl("db2", "set policy maintenance").unwrap();
-    let before = c.s;
     let refusal = c.cctrl("db2", "datasource db2 welcome").unwrap_err();
-    assert_eq!(c.s, before);
     insta::assert_snapshot!(refusal, @"quorum: alpha has no quorum: the manager reaches 1 DB member and needs 2, so it cannot confirm that db1 and db3 are down rather than cut off; bring them back, or `set force true` if you know they are down");
 }
 
@@ -218,9 +216,7 @@ fn recover_refuses_an_old_master_with_orphaned_events_until_restored() {
     insta::assert_snapshot!(findings.join("\n"), @"db1 holds events db2 never received: they are lost to the new master (orphaned)");
     c.fault(Fault::Write(db2));
     c.fault(Fault::HostRestart(db1));
-    let before = c.s;
     let refusal = c.cctrl("db2", "datasource db1 recover").unwrap_err();
-    assert_eq!(c.s, before);
     insta::assert_snapshot!(refusal, @"orphaned-events: db1 holds events db2 does not have (orphaned events): recovering it would lose them; inspect them (tungsten_find_orphaned), then `datasource db1 restore` or reprovision it");
     // The documented cure: restore a backup, then recover.
     let _ = c.cctrl("db2", "datasource db1 restore").unwrap();
