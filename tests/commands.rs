@@ -660,3 +660,29 @@ fn losing_the_writable_master_is_reported_once() {
     assert_eq!(lost(&drained), 1);
     assert_eq!(lost(&apply(&drained.state, "datasource db2 shun")), 0);
 }
+
+/// A slave holding events its new master lacks cannot apply from it: brought online, its
+/// replicator stops in OFFLINE:ERROR, as a real replicator does when its position is not in
+/// the master's log, rather than going ONLINE ahead of its master.
+#[test]
+fn a_diverged_slave_replicator_goes_online_into_error() {
+    use tungsten_model::model::ReplicatorState;
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy manual").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    c.fault(Fault::CatchUp(db2)).unwrap();
+    c.cctrl("db1", "datasource db1 fail").unwrap();
+    c.cctrl("db3", "failover to db3").unwrap();
+    // The failover's repointing already stopped it in error; bringing it online again does too.
+    assert_eq!(
+        c.s.host(db2).replicator.state,
+        ReplicatorState::OfflineError
+    );
+    c.cctrl("db3", "replicator db2 online").unwrap();
+    let r = c.s.host(db2).replicator;
+    assert_eq!(
+        (r.state, r.master),
+        (ReplicatorState::OfflineError, Some(c.id("db3")))
+    );
+}
