@@ -583,17 +583,8 @@ fn a_step_the_managers_put_back_is_reported() {
     use tungsten_model::model::PolicyMode;
     let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
     let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
-    let apply = |s: &State, line: &str| -> Outcome {
-        let command: CctrlCommand = line.parse().unwrap();
-        let input = machine::resolve_cctrl(&t, s, db1, &command).unwrap();
-        machine::apply(&t, s, &input).unwrap()
-    };
-    let undone = |o: &Outcome| {
-        o.findings
-            .iter()
-            .filter(|f| matches!(f, Finding::Undone { .. }))
-            .count()
-    };
+    let apply = |s: &State, line: &str| typed_at(&t, s, db1, line);
+    let undone = |o: &Outcome| count(o, |f| matches!(f, Finding::Undone { .. }));
     let healthy = State::healthy(&t);
     let offline = apply(&healthy, "datasource db2 offline");
     assert_eq!(offline.state.view(db1).entry(db2).state, DsState::Online);
@@ -643,17 +634,8 @@ fn losing_the_writable_master_is_reported_once() {
     use tungsten_model::machine::Finding;
     let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
     let db1 = t.host_id("db1").unwrap();
-    let apply = |s: &State, line: &str| -> Outcome {
-        let command: CctrlCommand = line.parse().unwrap();
-        let input = machine::resolve_cctrl(&t, s, db1, &command).unwrap();
-        machine::apply(&t, s, &input).unwrap()
-    };
-    let lost = |o: &Outcome| {
-        o.findings
-            .iter()
-            .filter(|f| matches!(f, Finding::NoWritableMaster { .. }))
-            .count()
-    };
+    let apply = |s: &State, line: &str| typed_at(&t, s, db1, line);
+    let lost = |o: &Outcome| count(o, |f| matches!(f, Finding::NoWritableMaster { .. }));
     let healthy = State::healthy(&t);
     assert_eq!(lost(&apply(&healthy, "datasource db2 shun")), 0);
     let drained = apply(&healthy, "datasource db1 drain");
@@ -685,4 +667,16 @@ fn a_diverged_slave_replicator_goes_online_into_error() {
         (r.state, r.master),
         (ReplicatorState::OfflineError, Some(c.id("db3")))
     );
+}
+
+/// The outcome of the cctrl command `line` typed at `at`, which must be accepted.
+fn typed_at(t: &Topology, s: &State, at: tungsten_model::model::HostId, line: &str) -> Outcome {
+    let command: CctrlCommand = line.parse().unwrap();
+    let input = machine::resolve_cctrl(t, s, at, &command).unwrap();
+    machine::apply(t, s, &input).unwrap()
+}
+
+/// How many of `outcome`'s findings `is` picks.
+fn count(outcome: &Outcome, is: impl Fn(&machine::Finding) -> bool) -> usize {
+    outcome.findings.iter().filter(|f| is(f)).count()
 }
