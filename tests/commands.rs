@@ -450,8 +450,9 @@ fn a_command_typed_into_a_stopped_manager_is_refused() {
     c.cctrl("db1", "datasource db3 shun").unwrap();
 }
 
-/// `datasource <ds> drain` takes an ONLINE datasource out of service as SHUNNED (Continuent
-/// docs *cctrl-datasource* and the blog post on draining: `DataSource 'X' set to SHUNNED`);
+/// `datasource <ds> drain` takes an ONLINE datasource out of service as
+/// `SHUNNED(DRAIN-CONNECTIONS)` (Continuent docs *cctrl-datasource*, the blog post on draining:
+/// `DataSource 'X' set to SHUNNED`, and the one on the state field, which lists the reason);
 /// it is refused for a datasource that is not ONLINE, and `welcome` brings a drained slave
 /// back, ONLINE again under AUTOMATIC.
 #[test]
@@ -462,7 +463,11 @@ fn drain_shuns_an_online_datasource_and_welcome_brings_it_back() {
     c.cctrl("db1", "datasource db2 drain 30").unwrap();
     assert_eq!(
         view(&c).entry(db2).state,
-        DsState::Shunned(ShunCause::Manual)
+        DsState::Shunned(ShunCause::DrainConnections)
+    );
+    assert_eq!(
+        tungsten_model::ls::state_text(&c.t, db2, view(&c).entry(db2).state).to_string(),
+        "SHUNNED(DRAIN-CONNECTIONS)"
     );
     assert_eq!(
         c.cctrl("db1", "datasource db2 drain"),

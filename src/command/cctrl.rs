@@ -74,10 +74,10 @@ pub enum DatasourceAction {
     /// connections and sever the open ones after the timeout, and the datasource becomes
     /// SHUNNED (Continuent docs *cctrl-datasource*; the Continuent blog post *Tungsten
     /// Clustering: draining connections from a cluster node* shows it printing `DataSource 'X'
-    /// set to SHUNNED`). **Modelling decision**: connections are not modelled, and Tungsten
-    /// records a last-shun reason of its own whose printed form the documents do not show, so
-    /// a drained datasource is `SHUNNED(MANUALLY-SHUNNED)`, as after `shun`; `welcome` and
-    /// `recover` bring it back either way.
+    /// set to SHUNNED`); its reason prints as `SHUNNED(DRAIN-CONNECTIONS)` (the Continuent blog
+    /// post *Recently a Continuent customer asked, part 5: the state field*). `welcome` and
+    /// `recover` bring it back, as after `shun`. **Modelling decision**: connections are not
+    /// modelled, so the timeout changes nothing here.
     Drain(Option<u32>),
 }
 

@@ -206,6 +206,7 @@ pub(crate) fn ds_state(
             Some(ShunReason::FailsafeShun) => ShunCause::Failsafe,
             Some(ShunReason::Superseded) => ShunCause::Superseded,
             Some(ShunReason::SubserviceSwitchFailed) => ShunCause::SubserviceSwitchFailed,
+            Some(ShunReason::DrainConnections) => ShunCause::DrainConnections,
             Some(ShunReason::FailedOverTo(host)) => match topology
                 .host_id(host.as_str())
                 .filter(|&h| topology.host(h).service == service)

@@ -72,6 +72,7 @@ pub fn state_text(topology: &Topology, host: HostId, state: DsState) -> DataSour
             }
             ShunCause::Superseded => Some(ShunReason::Superseded),
             ShunCause::SubserviceSwitchFailed => Some(ShunReason::SubserviceSwitchFailed),
+            ShunCause::DrainConnections => Some(ShunReason::DrainConnections),
             ShunCause::Other(id) => topology.reason(id).cloned().map(ShunReason::Other),
             ShunCause::Unstated => None,
         }),

@@ -224,7 +224,7 @@ fn datasource(
             if entry.state != DsState::Online {
                 return Err(wrong(h, entry.state, "ONLINE"));
             }
-            ctx.set_state(view, h, DsState::Shunned(ShunCause::Manual));
+            ctx.set_state(view, h, DsState::Shunned(ShunCause::DrainConnections));
         }
     }
     Ok(Some(Subject(h)))

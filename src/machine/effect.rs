@@ -242,7 +242,7 @@ impl Effect {
                 format!("now using service {}", topology.service_name(service))
             }
             Self::State { host, to } => match to {
-                DsState::Shunned(ShunCause::Manual) => {
+                DsState::Shunned(ShunCause::Manual | ShunCause::DrainConnections) => {
                     format!("DataSource '{}' set to SHUNNED", name(host))
                 }
                 other => format!(

@@ -104,6 +104,9 @@ pub enum ShunReason {
     Superseded,
     /// `SUBSERVICE-SWITCH-FAILED`: a composite switch that did not complete.
     SubserviceSwitchFailed,
+    /// `DRAIN-CONNECTIONS`: an operator ran `datasource X drain` (Continuent blog *Recently a
+    /// Continuent customer asked, part 5: the state field*, which lists this reason).
+    DrainConnections,
     /// Any other reason, verbatim.
     Other(ReasonText),
 }
@@ -116,6 +119,7 @@ impl fmt::Display for ShunReason {
             Self::FailedOverTo(host) => write!(f, "FAILED-OVER-TO-{host}"),
             Self::Superseded => f.write_str("SUPERSEDED"),
             Self::SubserviceSwitchFailed => f.write_str("SUBSERVICE-SWITCH-FAILED"),
+            Self::DrainConnections => f.write_str("DRAIN-CONNECTIONS"),
             Self::Other(text) => f.write_str(text.as_str()),
         }
     }
@@ -132,6 +136,7 @@ impl FromStr for ShunReason {
             "FAILSAFE_SHUN" => Self::FailsafeShun,
             "SUPERSEDED" => Self::Superseded,
             "SUBSERVICE-SWITCH-FAILED" => Self::SubserviceSwitchFailed,
+            "DRAIN-CONNECTIONS" => Self::DrainConnections,
             _ => match s.strip_prefix("FAILED-OVER-TO-").map(HostName::new) {
                 Some(Ok(host)) => Self::FailedOverTo(host),
                 _ => Self::Other(ReasonText::new(s)?),

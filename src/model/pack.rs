@@ -84,6 +84,7 @@ fn ds_state_code(state: DsState) -> u16 {
                 ShunCause::SubserviceSwitchFailed => (4, 0),
                 ShunCause::Other(r) => (5, r.0),
                 ShunCause::Unstated => (6, 0),
+                ShunCause::DrainConnections => (7, 0),
             };
             (2, c, id)
         }
@@ -284,6 +285,7 @@ mod tests {
                     DsState::Shunned(ShunCause::SubserviceSwitchFailed),
                     DsState::Shunned(ShunCause::Other(ReasonId(i))),
                     DsState::Shunned(ShunCause::Unstated),
+                    DsState::Shunned(ShunCause::DrainConnections),
                     DsState::Failed(FailCause::DataServerStopped),
                     DsState::Failed(FailCause::Unreachable),
                     DsState::Failed(FailCause::Replicator),

@@ -128,6 +128,8 @@ pub enum ShunCause {
     Superseded,
     /// `SUBSERVICE-SWITCH-FAILED`.
     SubserviceSwitchFailed,
+    /// `DRAIN-CONNECTIONS`.
+    DrainConnections,
     /// A reason kept as text in the topology.
     Other(ReasonId),
     /// `SHUNNED` printed without a reason.

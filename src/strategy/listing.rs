@@ -47,6 +47,7 @@ fn shun_reason() -> impl Strategy<Value = ShunReason> {
         host_name().prop_map(ShunReason::FailedOverTo),
         Just(ShunReason::Superseded),
         Just(ShunReason::SubserviceSwitchFailed),
+        Just(ShunReason::DrainConnections),
         // Only texts that do not spell a known reason stay `Other` once printed.
         reason_text().prop_filter_map("unknown reason", |t| {
             match ShunReason::from_str(t.as_str()) {
