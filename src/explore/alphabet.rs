@@ -364,8 +364,9 @@ fn cctrl_ops(topology: &Topology, ds: &[HostId], force: bool) -> Vec<CctrlOp> {
 /// online|offline|welcome|recover|master|shun`, `replicator X master|online`, `switch`,
 /// `failover`, `recover`; host crashes and restarts, partitions and heal, writes and catching
 /// up. What it leaves out (routers, trepctl, host scripts, process stops, drift) cannot by
-/// itself put a second master in service, and a drain reaches the state `shun` reaches; the
-/// full alphabets still cover them at smaller depths.
+/// itself put a second master in service, and a drain reaches the state `shun` reaches but
+/// for the printed reason (`DRAIN-CONNECTIONS`), which no rule reads; the full alphabets
+/// still cover them at smaller depths.
 #[must_use]
 pub fn dangerous(input: &Input) -> bool {
     match input {
