@@ -685,3 +685,45 @@ fn typed_at(t: &Topology, s: &State, at: tungsten_model::model::HostId, line: &s
 fn count(outcome: &Outcome, is: impl Fn(&machine::Finding) -> bool) -> usize {
     outcome.findings.iter().filter(|f| is(f)).count()
 }
+
+/// `trepctl online -skip-seqno` marks drifted only a replicator that applies events (a slave),
+/// not a master-role one, which extracts; a plain `online` marks nothing.
+#[test]
+fn skipping_events_marks_only_an_applying_replicator_drifted() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let (db1, db2, db3) = (c.id("db1"), c.id("db2"), c.id("db3"));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    for h in ["db1", "db2", "db3"] {
+        c.trepctl(h, "offline").unwrap();
+    }
+    c.trepctl("db1", "online -skip-seqno 5").unwrap();
+    c.trepctl("db2", "online -skip-seqno 10,12-14").unwrap();
+    c.trepctl("db3", "online").unwrap();
+    for h in [db1, db2, db3] {
+        assert!(c.s.host(h).replicator.is_online());
+    }
+    let drifted = [db1, db2, db3].map(|h| c.s.host(h).data.drift);
+    assert_eq!(drifted, [false, true, false]);
+}
+
+/// `trepctl setrole` is refused when it would cut off a slave reading through the host: with
+/// db3 reading from db2, pointing db2 at db3 would loop the two and leave neither reaching the
+/// master (cargo-mutants, `replication.rs`: the check had been judged on db2's old source).
+#[test]
+fn setrole_may_not_loop_a_slave_that_reads_through_the_host() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    for line in [
+        "offline",
+        "setrole -role slave -uri thl://db2:2112/",
+        "online",
+    ] {
+        c.trepctl("db3", line).unwrap();
+    }
+    c.trepctl("db2", "offline").unwrap();
+    assert_eq!(
+        c.trepctl("db2", "setrole -role slave -uri thl://db3:2112/"),
+        Err("serves-slaves")
+    );
+    c.trepctl("db2", "online").unwrap();
+}

@@ -659,3 +659,84 @@ fn routers_online_needs_every_connector_routing() {
         "{report}"
     );
 }
+
+/// The findings of kind `kind`, as (line, severity is error).
+fn kinds_at(report: &Report, kind: &str) -> Vec<(usize, bool)> {
+    report
+        .steps
+        .iter()
+        .flat_map(|s| s.findings.iter().map(move |f| (s.line, f)))
+        .filter(|(_, f)| f.kind == kind)
+        .map(|(line, f)| (line, f.severity == tungsten_model::machine::Severity::Error))
+        .collect()
+}
+
+/// `trepctl online -skip-seqno`, the documented way past an apply error (Continuent docs
+/// *operations-transactions-skipping*), is a warning where it runs: the slave's data no longer
+/// matches its master's. Making that slave the master is then an error, as for any drifted
+/// data.
+#[test]
+fn skipping_events_warns_and_promoting_the_slave_that_skipped_is_unsafe() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db2> trepctl offline
+shell db2> trepctl online -skip-seqno 10,12-14
+[LOGICAL] /alpha > switch to db2
+",
+    );
+    assert_eq!(
+        kinds_at(&report, "skipped-events"),
+        [(4, false)],
+        "{report}"
+    );
+    assert_eq!(
+        kinds_at(&report, "drifted-writable"),
+        [(5, true)],
+        "{report}"
+    );
+    assert_eq!(kinds_at(&report, "drift"), [], "{report}");
+}
+
+/// Options whose effect is not modelled (`-from-event`, `-until-*`, `offline-deferred -at-*`,
+/// `-port`) parse, and the report warns that the step was checked without them.
+#[test]
+fn trepctl_options_the_model_does_not_track_are_named_in_the_report() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db2> trepctl offline-deferred -at-seqno 3456
+shell db2> trepctl online -from-event mysql-bin.000004:0000000000000412;0 -until-time 2013-09-03_15:00:00
+shell db3> trepctl -port 10000 status -name stages
+shell db3> trepctl offline -immediate
+",
+    );
+    assert_eq!(
+        kinds_at(&report, "untracked-option"),
+        [(3, false), (4, false), (4, false), (5, false)],
+        "{report}"
+    );
+    assert_eq!(report.first_rejected().map(|s| s.line), None, "{report}");
+}
+
+/// `trepctl wait -state S` is refused when the replicator is not in `S` (nothing changes while
+/// trepctl waits, so the wait runs out), and passes when it is.
+#[test]
+fn waiting_for_a_replicator_state_it_is_not_in_is_refused() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db2> trepctl wait -state ONLINE
+shell db2> trepctl offline
+shell db2> trepctl wait -state ONLINE -limit 60
+",
+    );
+    assert_eq!(
+        refusal(&report),
+        Some((
+            "replicator-state".to_owned(),
+            "shell db2> trepctl wait -state ONLINE -limit 60".to_owned()
+        )),
+        "{report}"
+    );
+}

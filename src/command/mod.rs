@@ -6,6 +6,7 @@
 
 mod cctrl;
 mod host;
+mod replication_points;
 mod trepctl;
 mod words;
 
@@ -16,7 +17,10 @@ use serde::{Deserialize, Serialize};
 
 pub use cctrl::{CctrlCommand, DatasourceAction, RelaySource, ReplicatorAction, RouterTarget};
 pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction};
-pub use trepctl::{ResetScope, ThlUri, TrepctlAction, TrepctlCommand};
+pub use replication_points::{SeqnoSet, StopPoint};
+pub use trepctl::{
+    OnlineOptions, ResetScope, Retry, ThlUri, TrepctlAction, TrepctlCommand, WaitFor,
+};
 
 use crate::model::{HostName, ServiceName};
 

@@ -11,15 +11,28 @@
 //!   catalog, so the service restarts from its source's current position;
 //! - `flush` only on an online master; `heartbeat` only online (a heartbeat is an event:
 //!   the master's seqno advances);
-//! - `status` and `services` change nothing.
+//! - `online -skip-seqno` leaves events out (*operations-transactions-skipping*): an applying
+//!   replicator's data is marked drifted;
+//! - `offline-deferred` acts as `offline` (time is not modelled, so its point is reached at
+//!   once); `wait -state S` is refused unless the replicator is in `S`;
+//! - `status`, `services` and `wait -applied` change nothing;
+//! - options whose effect is not modelled (`-from-event`, `-base-seqno`, `-until-*`,
+//!   `offline-deferred -at-*`, `-port`) parse and are listed by
+//!   [`crate::machine::untracked_options`], which a runbook report warns of.
+//!
+//! The grammar follows Continuent docs *cmdline-tools-trepctl-command-online*,
+//! *trepctl-offline* and *trepctl-flush*, and trepctl's own help (open-source
+//! `OpenReplicatorManagerCtrl`: global options, `offline-deferred`, `wait`, `heartbeat`,
+//! `status`, `services`).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::replication_points::{SeqnoSet, StopPoint};
 use super::words::Words;
-use crate::model::{HostName, ReplicatorRole, ServiceName};
+use crate::model::{HostName, ReplicatorRole, ReplicatorState, ServiceName};
 use crate::text::ParseError;
 
 /// What `trepctl reset` clears.
@@ -54,20 +67,72 @@ impl fmt::Display for ThlUri {
     }
 }
 
+/// `trepctl online`'s options. Source: Continuent docs *cmdline-tools-trepctl-command-online*,
+/// *operations-transactions-skipping*.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent command-line flags, one per option"
+)]
+pub struct OnlineOptions {
+    /// `-force`.
+    pub force: bool,
+    /// `-all-services`: every service of the replicator.
+    pub all_services: bool,
+    /// `-skip-seqno SEQDEF`: events not to apply (the documented way past an apply error;
+    /// the datasource no longer matches its master afterwards).
+    pub skip_seqno: Option<SeqnoSet>,
+    /// `-from-event EVENT`: where extraction starts, a native event id.
+    pub from_event: Option<String>,
+    /// `-base-seqno N`: on a master, the seqno replication restarts from.
+    pub base_seqno: Option<u64>,
+    /// `-no-checksum`.
+    pub no_checksum: bool,
+    /// `-provision`: go online to provision the datasource.
+    pub provision: bool,
+    /// `-until-seqno|-until-event|-until-heartbeat|-until-time`: where it goes offline again.
+    pub until: Option<StopPoint>,
+}
+
+/// trepctl's `-retry [N]` option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Retry {
+    /// `-retry` alone: trepctl's default.
+    Default,
+    /// `-retry N`: up to `N` seconds.
+    Seconds(u32),
+}
+
+/// What `trepctl wait` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitFor {
+    /// `-state S`: the replicator reaching state `S`.
+    State(ReplicatorState),
+    /// `-applied N`: the replicator having applied seqno `N`.
+    Applied(u64),
+}
+
 /// A trepctl sub-command and its options.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TrepctlAction {
-    /// `online [-force]`.
-    Online {
-        /// `-force`.
-        force: bool,
-    },
-    /// `offline [-immediate]`.
+    /// `online [options]` (boxed: most commands carry no options, and the options are large).
+    Online(Box<OnlineOptions>),
+    /// `offline [-all-services] [-immediate]`.
     Offline {
+        /// `-all-services`.
+        all_services: bool,
         /// `-immediate`.
         immediate: bool,
+    },
+    /// `offline-deferred [-at-seqno N|-at-event E|-at-heartbeat [NAME]|-at-time T]`: offline
+    /// once that point is processed (with no point, as `offline`).
+    OfflineDeferred {
+        /// Where it goes offline.
+        at: Option<StopPoint>,
     },
     /// `reset [-y] [-all|-thl|-relay|-db]`.
     Reset {
@@ -83,100 +148,115 @@ pub enum TrepctlAction {
         /// The master to connect to.
         uri: Option<ThlUri>,
     },
-    /// `status`.
-    Status,
-    /// `flush`.
-    Flush,
-    /// `heartbeat`.
-    Heartbeat,
-    /// `services`.
-    Services,
+    /// `status [-name NAME] [-json]`.
+    Status {
+        /// `-name`: which part of the status (`stages`, `tasks`, `shards`, ...).
+        name: Option<String>,
+        /// `-json`.
+        json: bool,
+    },
+    /// `flush [-limit S]`.
+    Flush {
+        /// `-limit`: seconds to wait.
+        limit: Option<u32>,
+    },
+    /// `heartbeat [-name NAME]`.
+    Heartbeat {
+        /// `-name`: the heartbeat's name.
+        name: Option<String>,
+    },
+    /// `services [-full] [-json]`.
+    Services {
+        /// `-full`.
+        full: bool,
+        /// `-json`.
+        json: bool,
+    },
+    /// `wait -state S|-applied N [-limit S]`.
+    Wait {
+        /// What it waits for.
+        until: WaitFor,
+        /// `-limit`: seconds before it gives up.
+        limit: Option<u32>,
+    },
 }
 
-/// A trepctl command line (without the executable): `[-host h] [-service s] <action>`.
+/// A trepctl command line (without the executable):
+/// `[-host h] [-port p] [-retry n] [-service s] [-verbose] <action>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TrepctlCommand {
     /// `-host`: the host whose replicator is addressed (the local one when absent).
     pub host: Option<HostName>,
+    /// `-port`: the replicator's RMI port. **Modelling decision**: ports are not modelled;
+    /// the install is told by the executable's path and `-service`.
+    pub port: Option<u16>,
+    /// `-retry [N]`: keep trying to connect (for `N` seconds).
+    pub retry: Option<Retry>,
     /// `-service`: the replication service.
     pub service: Option<ServiceName>,
+    /// `-verbose`.
+    pub verbose: bool,
     /// What to do.
     pub action: TrepctlAction,
 }
 
+const ACTIONS: &[&str] = &[
+    "online",
+    "offline",
+    "offline-deferred",
+    "reset",
+    "setrole",
+    "status",
+    "flush",
+    "heartbeat",
+    "services",
+    "wait",
+];
+
 impl TrepctlCommand {
+    /// A command on the local replicator's default service, with no connection options.
+    #[must_use]
+    pub fn new(action: TrepctlAction) -> Self {
+        Self {
+            host: None,
+            port: None,
+            retry: None,
+            service: None,
+            verbose: false,
+            action,
+        }
+    }
+
     /// Read trepctl's arguments from the words left in `w`.
     pub(crate) fn parse_words(w: &mut Words<'_>) -> Result<Self, ParseError> {
-        let mut host = None;
-        let mut service = None;
+        let mut command = Self::new(TrepctlAction::Status {
+            name: None,
+            json: false,
+        });
         loop {
             if w.eat("-host") {
-                host = Some(w.host("the host after `-host`")?);
+                command.host = Some(w.host("the host after `-host`")?);
             } else if w.eat("-service") {
-                service = Some(w.service("the service after `-service`")?);
+                command.service = Some(w.service("the service after `-service`")?);
+            } else if w.eat("-port") {
+                command.port = Some(number(w, "a port")?);
+            } else if w.eat("-retry") {
+                // trepctl takes the number only when the next word starts with a digit.
+                command.retry = Some(match w.peek() {
+                    Some(n) if n.starts_with(|c: char| c.is_ascii_digit()) => {
+                        Retry::Seconds(number(w, "a number of seconds")?)
+                    }
+                    _ => Retry::Default,
+                });
+            } else if w.eat("-verbose") {
+                command.verbose = true;
             } else {
                 break;
             }
         }
-        let action = match w.one_of(
-            &[
-                "online",
-                "offline",
-                "reset",
-                "setrole",
-                "status",
-                "flush",
-                "heartbeat",
-                "services",
-            ],
-            "a trepctl command",
-        )? {
-            "online" => TrepctlAction::Online {
-                force: w.eat("-force"),
-            },
-            "offline" => TrepctlAction::Offline {
-                immediate: w.eat("-immediate"),
-            },
-            "reset" => {
-                let mut confirmed = false;
-                let mut scope = None;
-                while !w.is_empty() {
-                    match w.one_of(&["-y", "-all", "-thl", "-relay", "-db"], "a reset option")? {
-                        "-y" => confirmed = true,
-                        "-all" => scope = Some(ResetScope::All),
-                        "-thl" => scope = Some(ResetScope::Thl),
-                        "-relay" => scope = Some(ResetScope::Relay),
-                        _ => scope = Some(ResetScope::Db),
-                    }
-                }
-                TrepctlAction::Reset { confirmed, scope }
-            }
-            "setrole" => {
-                w.one_of(&["-role"], "")?;
-                let word = w.next().unwrap_or_default();
-                let role = word.parse().map_err(|_| {
-                    w.error_previous(
-                        "a role (master, slave, relay, thl-server, thl-client or thl-applier)",
-                    )
-                })?;
-                let uri = if w.eat("-uri") {
-                    Some(thl_uri(w)?)
-                } else {
-                    None
-                };
-                TrepctlAction::SetRole { role, uri }
-            }
-            "status" => TrepctlAction::Status,
-            "flush" => TrepctlAction::Flush,
-            "heartbeat" => TrepctlAction::Heartbeat,
-            _ => TrepctlAction::Services,
-        };
+        command.action = TrepctlAction::parse(w)?;
         w.end()?;
-        Ok(Self {
-            host,
-            service,
-            action,
-        })
+        Ok(command)
     }
 
     /// Read trepctl's arguments from `line` (line `line_number` of its input).
@@ -187,10 +267,183 @@ impl TrepctlCommand {
         Self::parse_words(&mut Words::new(line, line_number))
     }
 
-    /// Whether the command can change the state (not `status` or `services`).
+    /// Whether the command can change the state (not `status`, `services` or `wait`).
     #[must_use]
     pub fn changes_state(&self) -> bool {
-        !matches!(self.action, TrepctlAction::Status | TrepctlAction::Services)
+        !matches!(
+            self.action,
+            TrepctlAction::Status { .. }
+                | TrepctlAction::Services { .. }
+                | TrepctlAction::Wait { .. }
+        )
+    }
+}
+
+impl TrepctlAction {
+    /// Read a sub-command and its options from `w`.
+    fn parse(w: &mut Words<'_>) -> Result<Self, ParseError> {
+        Ok(match w.one_of(ACTIONS, "a trepctl command")? {
+            "online" => Self::Online(Box::new(online_options(w)?)),
+            "offline" => {
+                let [all_services, immediate] =
+                    flags(w, ["-all-services", "-immediate"], "an offline option")?;
+                Self::Offline {
+                    all_services,
+                    immediate,
+                }
+            }
+            "offline-deferred" => Self::OfflineDeferred {
+                at: if w.is_empty() {
+                    None
+                } else {
+                    let option = w.one_of(
+                        &["-at-seqno", "-at-event", "-at-heartbeat", "-at-time"],
+                        "an offline-deferred option",
+                    )?;
+                    Some(StopPoint::parse(&option["-at-".len()..], w)?)
+                },
+            },
+            "reset" => reset(w)?,
+            "setrole" => setrole(w)?,
+            "status" => {
+                let (mut name, mut json) = (None, false);
+                while !w.is_empty() {
+                    match w.one_of(&["-name", "-json"], "a status option")? {
+                        "-name" => name = Some(word(w, "a status name such as `stages`")?),
+                        _ => json = true,
+                    }
+                }
+                Self::Status { name, json }
+            }
+            "flush" => Self::Flush { limit: limit(w)? },
+            "heartbeat" => Self::Heartbeat {
+                name: if w.eat("-name") {
+                    Some(word(w, "a heartbeat name")?)
+                } else {
+                    None
+                },
+            },
+            "services" => {
+                let [full, json] = flags(w, ["-full", "-json"], "a services option")?;
+                Self::Services { full, json }
+            }
+            _ => wait(w)?,
+        })
+    }
+}
+
+fn reset(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
+    let mut confirmed = false;
+    let mut scope = None;
+    while !w.is_empty() {
+        match w.one_of(&["-y", "-all", "-thl", "-relay", "-db"], "a reset option")? {
+            "-y" => confirmed = true,
+            "-all" => scope = Some(ResetScope::All),
+            "-thl" => scope = Some(ResetScope::Thl),
+            "-relay" => scope = Some(ResetScope::Relay),
+            _ => scope = Some(ResetScope::Db),
+        }
+    }
+    Ok(TrepctlAction::Reset { confirmed, scope })
+}
+
+fn setrole(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
+    w.one_of(&["-role"], "")?;
+    let word = w.next().unwrap_or_default();
+    let role = word.parse().map_err(|_| {
+        w.error_previous("a role (master, slave, relay, thl-server, thl-client or thl-applier)")
+    })?;
+    let uri = if w.eat("-uri") {
+        Some(thl_uri(w)?)
+    } else {
+        None
+    };
+    Ok(TrepctlAction::SetRole { role, uri })
+}
+
+fn wait(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
+    let until = match w.one_of(&["-state", "-applied"], "a wait condition")? {
+        "-state" => {
+            const WHAT: &str = "a replicator state such as ONLINE or OFFLINE:NORMAL";
+            let word = w.next().ok_or_else(|| w.error_next(WHAT))?;
+            WaitFor::State(word.parse().map_err(|_| w.error_previous(WHAT))?)
+        }
+        _ => WaitFor::Applied(number(w, "a seqno")?),
+    };
+    Ok(TrepctlAction::Wait {
+        until,
+        limit: limit(w)?,
+    })
+}
+
+/// The rest of the words, each one of the flags `names` (in any order): which were given.
+fn flags<const N: usize>(
+    w: &mut Words<'_>,
+    names: [&'static str; N],
+    what: &str,
+) -> Result<[bool; N], ParseError> {
+    let mut given = [false; N];
+    while !w.is_empty() {
+        let name = w.one_of(&names, what)?;
+        for (flag, n) in given.iter_mut().zip(names) {
+            *flag |= n == name;
+        }
+    }
+    Ok(given)
+}
+
+fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
+    let mut o = OnlineOptions::default();
+    while !w.is_empty() {
+        let option = w.one_of(
+            &[
+                "-force",
+                "-all-services",
+                "-skip-seqno",
+                "-from-event",
+                "-base-seqno",
+                "-no-checksum",
+                "-provision",
+                "-until-seqno",
+                "-until-event",
+                "-until-heartbeat",
+                "-until-time",
+            ],
+            "an online option",
+        )?;
+        match option {
+            "-force" => o.force = true,
+            "-all-services" => o.all_services = true,
+            "-skip-seqno" => o.skip_seqno = Some(SeqnoSet::parse(w)?),
+            "-from-event" => o.from_event = Some(word(w, "an event id")?),
+            "-base-seqno" => o.base_seqno = Some(number(w, "a seqno")?),
+            "-no-checksum" => o.no_checksum = true,
+            "-provision" => o.provision = true,
+            _ => o.until = Some(StopPoint::parse(&option["-until-".len()..], w)?),
+        }
+    }
+    Ok(o)
+}
+
+/// The next word as a number.
+fn number<T: FromStr>(w: &mut Words<'_>, what: &str) -> Result<T, ParseError> {
+    let word = w.next().ok_or_else(|| w.error_next(what))?;
+    word.parse().map_err(|_| w.error_previous(what))
+}
+
+/// The next word, verbatim.
+fn word(w: &mut Words<'_>, what: &str) -> Result<String, ParseError> {
+    w.next()
+        .map(str::to_owned)
+        .ok_or_else(|| w.error_next(what))
+}
+
+/// An optional `-limit S`.
+fn limit(w: &mut Words<'_>) -> Result<Option<u32>, ParseError> {
+    if w.eat("-limit") {
+        number(w, "a limit in seconds").map(Some)
+    } else {
+        Ok(None)
     }
 }
 
@@ -225,23 +478,78 @@ impl fmt::Display for TrepctlCommand {
         if let Some(host) = &self.host {
             write!(f, "-host {host} ")?;
         }
+        if let Some(port) = self.port {
+            write!(f, "-port {port} ")?;
+        }
+        match self.retry {
+            Some(Retry::Default) => f.write_str("-retry ")?,
+            Some(Retry::Seconds(n)) => write!(f, "-retry {n} ")?,
+            None => {}
+        }
         if let Some(service) = &self.service {
             write!(f, "-service {service} ")?;
         }
-        match &self.action {
-            TrepctlAction::Online { force } => {
-                f.write_str("online")?;
-                if *force {
-                    f.write_str(" -force")?;
-                }
-            }
-            TrepctlAction::Offline { immediate } => {
+        if self.verbose {
+            f.write_str("-verbose ")?;
+        }
+        write!(f, "{}", self.action)
+    }
+}
+
+/// ` text` when `on`.
+fn flag(f: &mut fmt::Formatter<'_>, on: bool, text: &str) -> fmt::Result {
+    if on { write!(f, " {text}") } else { Ok(()) }
+}
+
+/// ` option value` when there is a value.
+fn option<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    option: &str,
+    value: Option<&T>,
+) -> fmt::Result {
+    match value {
+        Some(v) => write!(f, " {option} {v}"),
+        None => Ok(()),
+    }
+}
+
+impl fmt::Display for OnlineOptions {
+    /// The options as typed after `online`, each with a leading space.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        flag(f, self.force, "-force")?;
+        flag(f, self.all_services, "-all-services")?;
+        option(f, "-skip-seqno", self.skip_seqno.as_ref())?;
+        option(f, "-from-event", self.from_event.as_ref())?;
+        option(f, "-base-seqno", self.base_seqno.as_ref())?;
+        flag(f, self.no_checksum, "-no-checksum")?;
+        flag(f, self.provision, "-provision")?;
+        match &self.until {
+            Some(point) => write!(f, " -until-{point}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for TrepctlAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Online(o) => write!(f, "online{o}"),
+            Self::Offline {
+                all_services,
+                immediate,
+            } => {
                 f.write_str("offline")?;
-                if *immediate {
-                    f.write_str(" -immediate")?;
+                flag(f, *all_services, "-all-services")?;
+                flag(f, *immediate, "-immediate")
+            }
+            Self::OfflineDeferred { at } => {
+                f.write_str("offline-deferred")?;
+                match at {
+                    Some(point) => write!(f, " -at-{point}"),
+                    None => Ok(()),
                 }
             }
-            TrepctlAction::Reset { confirmed, scope } => {
+            Self::Reset { confirmed, scope } => {
                 f.write_str("reset")?;
                 match scope {
                     Some(ResetScope::All) => f.write_str(" -all")?,
@@ -250,22 +558,38 @@ impl fmt::Display for TrepctlCommand {
                     Some(ResetScope::Db) => f.write_str(" -db")?,
                     None => {}
                 }
-                if *confirmed {
-                    f.write_str(" -y")?;
-                }
+                flag(f, *confirmed, "-y")
             }
-            TrepctlAction::SetRole { role, uri } => {
+            Self::SetRole { role, uri } => {
                 write!(f, "setrole -role {role}")?;
-                if let Some(uri) = uri {
-                    write!(f, " -uri {uri}")?;
-                }
+                option(f, "-uri", uri.as_ref())
             }
-            TrepctlAction::Status => f.write_str("status")?,
-            TrepctlAction::Flush => f.write_str("flush")?,
-            TrepctlAction::Heartbeat => f.write_str("heartbeat")?,
-            TrepctlAction::Services => f.write_str("services")?,
+            Self::Status { name, json } => {
+                f.write_str("status")?;
+                option(f, "-name", name.as_ref())?;
+                flag(f, *json, "-json")
+            }
+            Self::Flush { limit } => {
+                f.write_str("flush")?;
+                option(f, "-limit", limit.as_ref())
+            }
+            Self::Heartbeat { name } => {
+                f.write_str("heartbeat")?;
+                option(f, "-name", name.as_ref())
+            }
+            Self::Services { full, json } => {
+                f.write_str("services")?;
+                flag(f, *full, "-full")?;
+                flag(f, *json, "-json")
+            }
+            Self::Wait { until, limit } => {
+                match until {
+                    WaitFor::State(state) => write!(f, "wait -state {state}")?,
+                    WaitFor::Applied(seqno) => write!(f, "wait -applied {seqno}")?,
+                }
+                option(f, "-limit", limit.as_ref())
+            }
         }
-        Ok(())
     }
 }
 
@@ -290,6 +614,29 @@ mod tests {
             "flush",
             "heartbeat",
             "services",
+            "online -skip-seqno 10,12-14,16,19-20",
+            "online -force -all-services -no-checksum",
+            "online -from-event mysql-bin.000004:0000000000000412;0",
+            "online -base-seqno 100",
+            "online -until-seqno 3456",
+            "online -until-event mysql-bin.000004:0000000000000412;0",
+            "online -until-heartbeat",
+            "online -until-heartbeat upgrade",
+            "online -until-time 2013-09-03_15:00:00",
+            "offline -all-services -immediate",
+            "offline-deferred",
+            "offline-deferred -at-seqno 3456",
+            "offline-deferred -at-heartbeat",
+            "offline-deferred -at-time 2013-09-03_15:00:00",
+            "-host db2 -port 10002 -retry 3 -service east -verbose status -name stages -json",
+            "-retry status",
+            "online -provision",
+            "services -full -json",
+            "heartbeat -name upgrade",
+            "flush -limit 30",
+            "wait -state ONLINE",
+            "wait -state OFFLINE:NORMAL -limit 60",
+            "wait -applied 3456",
         ] {
             let c: TrepctlCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
             assert_eq!(
@@ -302,8 +649,14 @@ mod tests {
 
     #[test]
     fn refusals() {
-        insta::assert_snapshot!("-service east rest -all".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a trepctl command (online, offline, reset, setrole, status, flush, heartbeat or services), found `rest`");
+        insta::assert_snapshot!("-service east rest -all".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a trepctl command (online, offline, offline-deferred, reset, setrole, status, flush, heartbeat, services or wait), found `rest`");
         insta::assert_snapshot!("setrole -role boss".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a role (master, slave, relay, thl-server, thl-client or thl-applier), found `boss`");
         insta::assert_snapshot!("setrole -role slave -uri db1".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 26: expected a THL URI such as `thl://db1:2112/`, found `db1`");
+        insta::assert_snapshot!("online -skip-seqno 10,x".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 23: expected seqnos to skip, such as `10`, `10-20` or `10,12-14`, found `x`");
+        insta::assert_snapshot!("online -until-time 2013-09-03".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 20: expected a time as YYYY-MM-DD_hh:mm:ss, found `2013-09-03`");
+        insta::assert_snapshot!("online -skip".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 8: expected an online option (-force, -all-services, -skip-seqno, -from-event, -base-seqno, -no-checksum, -provision, -until-seqno, -until-event, -until-heartbeat or -until-time), found `-skip`");
+        insta::assert_snapshot!("wait -state RUNNING".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 13: expected a replicator state such as ONLINE or OFFLINE:NORMAL, found `RUNNING`");
+        insta::assert_snapshot!("offline-deferred -at-seqno".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 27: expected a seqno, found the end of the command");
+        insta::assert_snapshot!("-port 99999 status".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 7: expected a port, found `99999`");
     }
 }

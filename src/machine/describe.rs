@@ -3,8 +3,8 @@
 //! under faults.
 
 use crate::command::{
-    CctrlCommand, HostAction, HostCommand, HostRef, Provisioner, ReplicatorAction, RouterTarget,
-    ThlUri, TrepctlAction, TrepctlCommand,
+    CctrlCommand, HostAction, HostCommand, HostRef, OnlineOptions, Provisioner, ReplicatorAction,
+    RouterTarget, SeqnoSet, ThlUri, TrepctlAction, TrepctlCommand, WaitFor,
 };
 use crate::fault::{Fault, Process};
 use crate::model::{HostId, Topology};
@@ -162,8 +162,15 @@ fn trepctl_line(
     op: TrepctlOp,
 ) -> String {
     let action = match op {
-        TrepctlOp::Online => TrepctlAction::Online { force: false },
-        TrepctlOp::Offline => TrepctlAction::Offline { immediate: false },
+        TrepctlOp::Online => TrepctlAction::Online(Box::default()),
+        TrepctlOp::OnlineSkipping(first) => TrepctlAction::Online(Box::new(OnlineOptions {
+            skip_seqno: Some(SeqnoSet::single(first)),
+            ..OnlineOptions::default()
+        })),
+        TrepctlOp::Offline => TrepctlAction::Offline {
+            all_services: false,
+            immediate: false,
+        },
         TrepctlOp::Reset(scope) => TrepctlAction::Reset {
             confirmed: true,
             scope: Some(scope),
@@ -175,9 +182,16 @@ fn trepctl_line(
                 port: None,
             }),
         },
-        TrepctlOp::Flush => TrepctlAction::Flush,
-        TrepctlOp::Heartbeat => TrepctlAction::Heartbeat,
-        TrepctlOp::Inspect => TrepctlAction::Status,
+        TrepctlOp::Flush => TrepctlAction::Flush { limit: None },
+        TrepctlOp::Heartbeat => TrepctlAction::Heartbeat { name: None },
+        TrepctlOp::Wait(state) => TrepctlAction::Wait {
+            until: WaitFor::State(state),
+            limit: None,
+        },
+        TrepctlOp::Inspect => TrepctlAction::Status {
+            name: None,
+            json: false,
+        },
     };
     // `reset` names its service, as the replicator requires (the service the install
     // replicates: the host's own, or the one its cross-site replicator reads).
@@ -188,7 +202,7 @@ fn trepctl_line(
     let command = TrepctlCommand {
         host: (target != on).then(|| topology.host_name(target).clone()),
         service,
-        action,
+        ..TrepctlCommand::new(action)
     };
     format!(
         "{}/tungsten/tungsten-replicator/bin/trepctl {command}",

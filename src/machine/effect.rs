@@ -206,6 +206,12 @@ pub enum Effect {
         /// The host.
         host: HostId,
     },
+    /// A replicator went online skipping events (`trepctl online -skip-seqno`): its host's
+    /// data no longer matches its source, and is marked drifted.
+    Skipped {
+        /// The host.
+        host: HostId,
+    },
     /// The model does not know this step.
     NotModelled,
 }
@@ -353,6 +359,10 @@ impl Effect {
             Self::Partition(split) => format!("network partitioned: {}", split.describe(topology)),
             Self::Heal => "network healed".to_owned(),
             Self::Drift { host } => format!("data on {} drifted from its site", name(host)),
+            Self::Skipped { host } => format!(
+                "{} skipped events: its data no longer matches its source (reprovision it to clear)",
+                name(host)
+            ),
             Self::NotModelled => "not modelled: the model does not know this step".to_owned(),
         }
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::{DatasourceAction, Lifecycle, ResetScope, TpmAction};
 use crate::fault::Fault;
-use crate::model::{HostId, PolicyMode, ReplicatorRole, ServiceId};
+use crate::model::{HostId, PolicyMode, ReplicatorRole, ReplicatorState, ServiceId};
 
 /// Which install of a host a command addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -88,7 +88,15 @@ pub enum CctrlOp {
 pub enum TrepctlOp {
     /// `online`.
     Online,
-    /// `offline`.
+    /// `online -skip-seqno S`: `online`, leaving out the events listed; the number is the
+    /// first seqno skipped (kept to print the command back). The model's seqnos are its own,
+    /// so which events are left out is not tracked: an applying replicator's data is marked
+    /// drifted, as Continuent docs *operations-transactions-skipping* warn that skipping
+    /// leaves the replica inconsistent (**modelling decision**: conservatively, even when the
+    /// events skipped were never to be applied).
+    OnlineSkipping(u64),
+    /// `offline` (and `offline-deferred`, whose point is reached at once: time is not
+    /// modelled).
     Offline,
     /// `reset` with what it clears.
     Reset(ResetScope),
@@ -98,7 +106,11 @@ pub enum TrepctlOp {
     Flush,
     /// `heartbeat`.
     Heartbeat,
-    /// `status`, `services`: nothing changes.
+    /// `wait -state S`: nothing changes, and it is refused when the replicator is not in `S`:
+    /// nothing happens in the model while trepctl waits, so the wait would run out
+    /// (**modelling decision**).
+    Wait(ReplicatorState),
+    /// `status`, `services`, `wait -applied`: nothing changes.
     Inspect,
 }
 

@@ -65,7 +65,9 @@ pub use effect::{Effect, Finding, Severity};
 pub use input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 pub use invariant::{Invariant, Violation};
 pub use rejection::{Ineligible, Refusal, Rejection};
-pub use resolve::{ResolveError, resolve_cctrl, resolve_host, resolve_ref, resolve_trepctl};
+pub use resolve::{
+    ResolveError, resolve_cctrl, resolve_host, resolve_ref, resolve_trepctl, untracked_options,
+};
 
 use crate::fault::Fault;
 use crate::model::{HostSet, State, Topology};

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 use crate::command::{
     CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, ReplicatorAction, ResetScope,
-    RouterTarget, SelectorRole, TrepctlAction, TrepctlCommand,
+    RouterTarget, SelectorRole, SeqnoSet, StopPoint, TrepctlAction, TrepctlCommand, WaitFor,
 };
 use crate::ls::default_viewer;
 use crate::model::{DataSourceRole, DsState, HostId, HostName, ServiceId, State, Topology};
@@ -269,8 +269,11 @@ pub fn resolve_trepctl(
         }
     }
     let op = match &command.action {
-        TrepctlAction::Online { .. } => TrepctlOp::Online,
-        TrepctlAction::Offline { .. } => TrepctlOp::Offline,
+        TrepctlAction::Online(options) => match options.skip_seqno.as_ref().map(SeqnoSet::ranges) {
+            Some(&[(first, _), ..]) => TrepctlOp::OnlineSkipping(first),
+            _ => TrepctlOp::Online,
+        },
+        TrepctlAction::Offline { .. } | TrepctlAction::OfflineDeferred { .. } => TrepctlOp::Offline,
         TrepctlAction::Reset { scope, .. } => {
             if command.service.is_none() {
                 return Err(ResolveError::ServiceRequired);
@@ -281,9 +284,15 @@ pub fn resolve_trepctl(
             *role,
             uri.as_ref().map(|u| host(topology, &u.host)).transpose()?,
         ),
-        TrepctlAction::Flush => TrepctlOp::Flush,
-        TrepctlAction::Heartbeat => TrepctlOp::Heartbeat,
-        TrepctlAction::Status | TrepctlAction::Services => TrepctlOp::Inspect,
+        TrepctlAction::Flush { .. } => TrepctlOp::Flush,
+        TrepctlAction::Heartbeat { .. } => TrepctlOp::Heartbeat,
+        TrepctlAction::Wait {
+            until: WaitFor::State(state),
+            ..
+        } if state.is_modelled() => TrepctlOp::Wait(*state),
+        TrepctlAction::Status { .. }
+        | TrepctlAction::Services { .. }
+        | TrepctlAction::Wait { .. } => TrepctlOp::Inspect,
     };
     Ok(Input::Trepctl {
         on,
@@ -291,6 +300,56 @@ pub fn resolve_trepctl(
         install,
         op,
     })
+}
+
+/// The options of `command` that [`resolve_trepctl`] reads past, because the model does not
+/// track what they change: where a replicator restarts (`-from-event`, `-base-seqno`,
+/// `-provision`), a
+/// later stop (`-until-*`, `offline-deferred -at-*`: time is not modelled, so the point is
+/// taken as reached at once), a wait on a seqno or on a transient state, and `-port` (the
+/// install is told by the path and `-service`). A runbook report warns of each; the command
+/// is checked as if they were absent.
+#[must_use]
+pub fn untracked_options(command: &TrepctlCommand) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if command.port.is_some() {
+        out.push("-port");
+    }
+    match &command.action {
+        TrepctlAction::Online(o) => {
+            if o.from_event.is_some() {
+                out.push("-from-event");
+            }
+            if o.base_seqno.is_some() {
+                out.push("-base-seqno");
+            }
+            if o.provision {
+                out.push("-provision");
+            }
+            out.extend(o.until.as_ref().map(|p| match p {
+                StopPoint::Seqno(_) => "-until-seqno",
+                StopPoint::Event(_) => "-until-event",
+                StopPoint::Heartbeat(_) => "-until-heartbeat",
+                StopPoint::Time(_) => "-until-time",
+            }));
+        }
+        TrepctlAction::OfflineDeferred { at: Some(p) } => out.push(match p {
+            StopPoint::Seqno(_) => "-at-seqno",
+            StopPoint::Event(_) => "-at-event",
+            StopPoint::Heartbeat(_) => "-at-heartbeat",
+            StopPoint::Time(_) => "-at-time",
+        }),
+        TrepctlAction::Wait {
+            until: WaitFor::Applied(_),
+            ..
+        } => out.push("-applied"),
+        TrepctlAction::Wait {
+            until: WaitFor::State(state),
+            ..
+        } if !state.is_modelled() => out.push("-state"),
+        _ => {}
+    }
+    out
 }
 
 /// Resolve a host command run on `on`.

@@ -26,10 +26,49 @@ pub(crate) fn apply(
     if !ctx.topology.host(target).is_datasource() {
         return Err(Refusal::NotADatasource { host: target });
     }
-    match install {
-        Install::Cluster => cluster(ctx, target, op).map(|()| Some(Subject(target))),
-        Install::CrossSite => cross_site(ctx, target, op).map(|()| None),
+    let skipping = matches!(op, TrepctlOp::OnlineSkipping(_));
+    let op = if skipping { TrepctlOp::Online } else { op };
+    let subject = match install {
+        Install::Cluster => cluster(ctx, target, op).map(|()| Some(Subject(target)))?,
+        Install::CrossSite => cross_site(ctx, target, op).map(|()| None)?,
+    };
+    let applies = match install {
+        Install::Cluster => ctx.host(target).replicator.role.applies(),
+        Install::CrossSite => true,
+    };
+    if skipping && applies {
+        ctx.host_mut(target).data.drift = true;
+        ctx.emit(Effect::Skipped { host: target });
     }
+    Ok(subject)
+}
+
+/// `wait -state S` on a replicator in `found`: refused unless it is in `S` already.
+fn wait(
+    h: HostId,
+    install: Install,
+    found: ReplicatorState,
+    awaited: ReplicatorState,
+) -> Result<(), Refusal> {
+    if found == awaited {
+        return Ok(());
+    }
+    Err(Refusal::ReplicatorState {
+        host: h,
+        install,
+        found,
+        expected: match awaited {
+            ReplicatorState::Online => {
+                "ONLINE, the state waited for (nothing changes while trepctl waits, so the wait runs out)"
+            }
+            ReplicatorState::OfflineError => {
+                "OFFLINE:ERROR, the state waited for (nothing changes while trepctl waits, so the wait runs out)"
+            }
+            _ => {
+                "OFFLINE:NORMAL, the state waited for (nothing changes while trepctl waits, so the wait runs out)"
+            }
+        },
+    })
 }
 
 fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusal> {
@@ -101,7 +140,9 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
             }
             ctx.write(h, false)
         }
-        TrepctlOp::Inspect => Ok(()),
+        TrepctlOp::Wait(awaited) => wait(h, Install::Cluster, r.state, awaited),
+        // Turned into `Online` by `apply`.
+        TrepctlOp::OnlineSkipping(_) | TrepctlOp::Inspect => Ok(()),
     }
 }
 
@@ -182,6 +223,8 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
             found: ReplicatorRole::Slave,
             expected: "a master (a cross-site replicator only applies)",
         }),
-        TrepctlOp::Inspect => Ok(()),
+        TrepctlOp::Wait(awaited) => wait(h, Install::CrossSite, state, awaited),
+        // Turned into `Online` by `apply`.
+        TrepctlOp::OnlineSkipping(_) | TrepctlOp::Inspect => Ok(()),
     }
 }

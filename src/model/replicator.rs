@@ -153,6 +153,17 @@ impl ReplicatorState {
         matches!(self, Self::Online | Self::GoingOnlineSynchronizing)
     }
 
+    /// Whether the engine's state can hold this state: `ONLINE`, `OFFLINE:NORMAL` and
+    /// `OFFLINE:ERROR` (transitions are atomic, so the transient `GOING-*` states and
+    /// `OFFLINE:NORMAL:RESTORING` are not modelled).
+    #[must_use]
+    pub fn is_modelled(self) -> bool {
+        matches!(
+            self,
+            Self::Online | Self::OfflineNormal | Self::OfflineError
+        )
+    }
+
     /// Whether the replicator is in one of the offline states.
     #[must_use]
     pub fn is_offline(self) -> bool {

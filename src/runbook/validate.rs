@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::report::{Report, ReportFinding, Run, RunStatus, StepReport, Verdict};
 use super::{Declaration, Prompt, Runbook, StateSource, Step, StepCommand, TopologySource};
-use crate::command::{CctrlCommand, HostRef};
+use crate::command::{CctrlCommand, HostAction, HostRef};
 use crate::fault::Fault;
 use crate::ls::{self, Listing};
 use crate::machine::{
@@ -472,6 +472,17 @@ impl Session<'_> {
             {
                 Err(reason) => runs.push(rejected(&target.to_string(), "resolve", reason)),
                 Ok(hosts) => {
+                    if let HostAction::Trepctl(t) = &command.action {
+                        for option in machine::untracked_options(t) {
+                            findings.push(finding(
+                                Severity::Warning,
+                                "untracked-option",
+                                format!(
+                                    "`{option}` is not modelled: this step is checked as if it were absent"
+                                ),
+                            ));
+                        }
+                    }
                     for h in hosts {
                         match machine::resolve_host(self.topology, &self.state, h, command) {
                             Ok(input) => runs.push(self.apply(h, &input, &mut findings)),
@@ -631,6 +642,18 @@ impl Session<'_> {
         }
         for h in self.topology.host_ids() {
             if self.state.host(h).data.drift && !before.host(h).data.drift {
+                let skipped = format!("{} skipped events", self.name(h));
+                if effects().any(|e| e.starts_with(&skipped)) {
+                    findings.push(finding(
+                        Severity::Warning,
+                        "skipped-events",
+                        format!(
+                            "{} went online skipping events (`trepctl online -skip-seqno`): its data no longer matches its master's; writes must not be opened to it before it is reprovisioned",
+                            self.name(h)
+                        ),
+                    ));
+                    continue;
+                }
                 findings.push(finding(
                     Severity::Error,
                     "drift",

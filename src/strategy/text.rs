@@ -7,14 +7,15 @@ use proptest::sample::select;
 
 use super::listing::{host_name, service_name};
 use crate::command::{
-    CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, Lifecycle, Provisioner,
-    RelaySource, ReplicatorAction, ResetScope, RouterTarget, SelectorRole, ThlUri, TpmAction,
-    TrepctlAction, TrepctlCommand,
+    CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, Lifecycle, OnlineOptions,
+    Provisioner, RelaySource, ReplicatorAction, ResetScope, Retry, RouterTarget, SelectorRole,
+    SeqnoSet, StopPoint, ThlUri, TpmAction, TrepctlAction, TrepctlCommand, WaitFor,
 };
-use crate::model::{PolicyMode, ReplicatorRole};
+use crate::model::{PolicyMode, ReplicatorRole, ReplicatorState};
 use crate::runbook::{
     Declaration, Goal, Item, Prompt, PromptStyle, Runbook, SCENARIOS, Step, StepCommand,
 };
+use strum::VariantArray;
 
 fn datasource_action() -> impl Strategy<Value = DatasourceAction> {
     prop_oneof![
@@ -96,8 +97,14 @@ pub fn trepctl_command() -> impl Strategy<Value = TrepctlCommand> {
         ResetScope::Db,
     ]));
     let action = prop_oneof![
-        any::<bool>().prop_map(|force| TrepctlAction::Online { force }),
-        any::<bool>().prop_map(|immediate| TrepctlAction::Offline { immediate }),
+        online_options().prop_map(|o| TrepctlAction::Online(Box::new(o))),
+        (any::<bool>(), any::<bool>()).prop_map(|(all_services, immediate)| {
+            TrepctlAction::Offline {
+                all_services,
+                immediate,
+            }
+        }),
+        option::of(stop_point()).prop_map(|at| TrepctlAction::OfflineDeferred { at }),
         (any::<bool>(), scope)
             .prop_map(|(confirmed, scope)| TrepctlAction::Reset { confirmed, scope }),
         (
@@ -115,18 +122,128 @@ pub fn trepctl_command() -> impl Strategy<Value = TrepctlCommand> {
             )
         )
             .prop_map(|(role, uri)| TrepctlAction::SetRole { role, uri }),
-        Just(TrepctlAction::Status),
-        Just(TrepctlAction::Flush),
-        Just(TrepctlAction::Heartbeat),
-        Just(TrepctlAction::Services),
+        (option::of(token()), any::<bool>())
+            .prop_map(|(name, json)| TrepctlAction::Status { name, json }),
+        option::of(any::<u32>()).prop_map(|limit| TrepctlAction::Flush { limit }),
+        option::of(token()).prop_map(|name| TrepctlAction::Heartbeat { name }),
+        (any::<bool>(), any::<bool>())
+            .prop_map(|(full, json)| TrepctlAction::Services { full, json }),
+        (
+            prop_oneof![
+                select(
+                    ReplicatorState::VARIANTS
+                        .iter()
+                        .copied()
+                        .filter(|s| !s.to_string().contains(' '))
+                        .collect::<Vec<_>>()
+                )
+                .prop_map(WaitFor::State),
+                any::<u64>().prop_map(WaitFor::Applied),
+            ],
+            option::of(any::<u32>())
+        )
+            .prop_map(|(until, limit)| TrepctlAction::Wait { until, limit }),
     ];
-    (option::of(host_name()), option::of(service_name()), action).prop_map(
-        |(host, service, action)| TrepctlCommand {
-            host,
-            service,
-            action,
-        },
+    (
+        option::of(host_name()),
+        option::of(any::<u16>()),
+        option::of(prop_oneof![
+            Just(Retry::Default),
+            any::<u32>().prop_map(Retry::Seconds)
+        ]),
+        option::of(service_name()),
+        any::<bool>(),
+        action,
     )
+        .prop_map(
+            |(host, port, retry, service, verbose, action)| TrepctlCommand {
+                host,
+                port,
+                retry,
+                service,
+                verbose,
+                action,
+            },
+        )
+        .boxed()
+}
+
+/// `trepctl online`'s options, each present or not.
+fn online_options() -> impl Strategy<Value = OnlineOptions> {
+    let skip = vec((0_u64..1000, 0_u64..5), 1..4).prop_map(|parts| {
+        let text: Vec<String> = parts
+            .into_iter()
+            .map(|(lo, len)| {
+                if len == 0 {
+                    lo.to_string()
+                } else {
+                    format!("{lo}-{}", lo + len)
+                }
+            })
+            .collect();
+        text.join(",")
+            .parse::<SeqnoSet>()
+            .unwrap_or_else(|_| SeqnoSet::single(0))
+    });
+    (
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
+        option::of(skip),
+        option::of(event_id()),
+        option::of(any::<u64>()),
+        option::of(stop_point()),
+    )
+        .prop_map(
+            |(
+                (force, all_services, no_checksum, provision),
+                skip_seqno,
+                from_event,
+                base_seqno,
+                until,
+            )| {
+                OnlineOptions {
+                    force,
+                    all_services,
+                    skip_seqno,
+                    from_event,
+                    base_seqno,
+                    no_checksum,
+                    provision,
+                    until,
+                }
+            },
+        )
+        .boxed()
+}
+
+/// Where a replicator is to go offline.
+fn stop_point() -> impl Strategy<Value = StopPoint> {
+    prop_oneof![
+        any::<u64>().prop_map(StopPoint::Seqno),
+        event_id().prop_map(StopPoint::Event),
+        option::of(token()).prop_map(StopPoint::Heartbeat),
+        (
+            2000_u32..2100,
+            1_u32..13,
+            1_u32..29,
+            0_u32..24,
+            0_u32..60,
+            0_u32..60
+        )
+            .prop_map(|(y, mo, d, h, mi, s)| StopPoint::Time(format!(
+                "{y:04}-{mo:02}-{d:02}_{h:02}:{mi:02}:{s:02}"
+            ))),
+    ]
+    .boxed()
+}
+
+/// A native event id as trepctl prints them (`mysql-bin.000004:0000000000000412;0`).
+fn event_id() -> impl Strategy<Value = String> {
+    "[a-z][a-z0-9-]{0,8}\\.[0-9]{6}:[0-9]{16};-?[0-9]{1,3}"
+}
+
+/// A word that is not an option: a name for `-name` or a heartbeat.
+fn token() -> impl Strategy<Value = String> {
+    "[a-z][a-z0-9_]{0,10}"
 }
 
 /// A host or a selector on a site.

@@ -1,0 +1,214 @@
+//! Points in a replication stream as trepctl's options name them: the seqnos `online
+//! -skip-seqno` skips and the point where `online -until-*` or `offline-deferred -at-*` takes
+//! the replicator offline. Source: Continuent docs *cmdline-tools-trepctl-command-online*,
+//! *trepctl-offline-deferred* and *operations-transactions-skipping*.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::words::Words;
+use crate::text::ParseError;
+
+/// The seqnos `trepctl online -skip-seqno` skips, as written: single seqnos and inclusive
+/// ranges separated by commas (`10`, `10-20`, `10,12-14,16,19-20`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SeqnoSet {
+    ranges: Vec<(u64, u64)>,
+}
+
+impl SeqnoSet {
+    /// The one seqno `seqno`.
+    #[must_use]
+    pub fn single(seqno: u64) -> Self {
+        Self {
+            ranges: vec![(seqno, seqno)],
+        }
+    }
+
+    /// The inclusive ranges in the order written (a single seqno is a range of one).
+    #[must_use]
+    pub fn ranges(&self) -> &[(u64, u64)] {
+        &self.ranges
+    }
+
+    /// Whether `seqno` is skipped.
+    #[must_use]
+    pub fn contains(&self, seqno: u64) -> bool {
+        self.ranges
+            .iter()
+            .any(|&(lo, hi)| lo <= seqno && seqno <= hi)
+    }
+
+    /// Read a set from the next word of `w`.
+    pub(crate) fn parse(w: &mut Words<'_>) -> Result<Self, ParseError> {
+        const WHAT: &str = "seqnos to skip, such as `10`, `10-20` or `10,12-14`";
+        let word = w.next().ok_or_else(|| w.error_next(WHAT))?;
+        let mut ranges = Vec::new();
+        let mut offset = 0;
+        for part in word.split(',') {
+            let bad =
+                || w.error_inside_previous(offset, part.chars().count(), WHAT, format!("`{part}`"));
+            let (lo, hi) = match part.split_once('-') {
+                Some((lo, hi)) => (lo, hi),
+                None => (part, part),
+            };
+            let lo: u64 = lo.parse().map_err(|_| bad())?;
+            let hi: u64 = hi.parse().map_err(|_| bad())?;
+            if lo > hi {
+                return Err(w.error_inside_previous(
+                    offset,
+                    part.chars().count(),
+                    "a range whose first seqno is not above its last",
+                    format!("`{part}`"),
+                ));
+            }
+            ranges.push((lo, hi));
+            offset += part.chars().count() + 1;
+        }
+        Ok(Self { ranges })
+    }
+}
+
+impl FromStr for SeqnoSet {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut w = Words::new(s, 1);
+        let set = Self::parse(&mut w)?;
+        w.end()?;
+        Ok(set)
+    }
+}
+
+impl fmt::Display for SeqnoSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, &(lo, hi)) in self.ranges.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            if lo == hi {
+                write!(f, "{lo}")?;
+            } else {
+                write!(f, "{lo}-{hi}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where the replicator goes offline: `-until-*` of `online`, `-at-*` of `offline-deferred`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopPoint {
+    /// `seqno N`: after the event with that seqno.
+    Seqno(u64),
+    /// `event ID`: at a native event id (a binlog position), kept verbatim.
+    Event(String),
+    /// `heartbeat [NAME]`: at the next heartbeat, or the next one with that name.
+    Heartbeat(Option<String>),
+    /// `time YYYY-MM-DD_hh:mm:ss`: at that time, kept verbatim.
+    Time(String),
+}
+
+impl StopPoint {
+    /// The option's suffix: `seqno`, `event`, `heartbeat` or `time`.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Seqno(_) => "seqno",
+            Self::Event(_) => "event",
+            Self::Heartbeat(_) => "heartbeat",
+            Self::Time(_) => "time",
+        }
+    }
+
+    /// Read the argument of `<prefix>-<kind>` (the option word is taken already).
+    pub(crate) fn parse(kind: &str, w: &mut Words<'_>) -> Result<Self, ParseError> {
+        Ok(match kind {
+            "seqno" => {
+                let word = w.next().ok_or_else(|| w.error_next("a seqno"))?;
+                Self::Seqno(word.parse().map_err(|_| w.error_previous("a seqno"))?)
+            }
+            "event" => Self::Event(
+                w.next()
+                    .ok_or_else(|| w.error_next("an event id"))?
+                    .to_owned(),
+            ),
+            "heartbeat" => match w.peek() {
+                Some(name) if !name.starts_with('-') => {
+                    w.next();
+                    Self::Heartbeat(Some(name.to_owned()))
+                }
+                _ => Self::Heartbeat(None),
+            },
+            _ => {
+                const WHAT: &str = "a time as YYYY-MM-DD_hh:mm:ss";
+                let word = w.next().ok_or_else(|| w.error_next(WHAT))?;
+                if !is_time(word) {
+                    return Err(w.error_previous(WHAT));
+                }
+                Self::Time(word.to_owned())
+            }
+        })
+    }
+}
+
+impl fmt::Display for StopPoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Seqno(n) => write!(f, "seqno {n}"),
+            Self::Event(e) => write!(f, "event {e}"),
+            Self::Heartbeat(None) => f.write_str("heartbeat"),
+            Self::Heartbeat(Some(name)) => write!(f, "heartbeat {name}"),
+            Self::Time(t) => write!(f, "time {t}"),
+        }
+    }
+}
+
+/// `YYYY-MM-DD_hh:mm:ss`: digits where the pattern has them, the separators where it has them.
+fn is_time(word: &str) -> bool {
+    const PATTERN: &[u8] = b"dddd-dd-dd_dd:dd:dd";
+    word.len() == PATTERN.len()
+        && word.bytes().zip(PATTERN).all(|(c, &p)| {
+            if p == b'd' {
+                c.is_ascii_digit()
+            } else {
+                c == p
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(text: &str) -> Result<SeqnoSet, ParseError> {
+        SeqnoSet::parse(&mut Words::new(text, 1))
+    }
+
+    #[test]
+    fn seqno_sets_read_as_the_docs_write_them() {
+        let s = set("10,12-14,16,19-20").unwrap();
+        assert_eq!(s.ranges(), &[(10, 10), (12, 14), (16, 16), (19, 20)]);
+        assert_eq!(s.to_string(), "10,12-14,16,19-20");
+        let applied: Vec<u64> = (10..=21).filter(|&n| !s.contains(n)).collect();
+        assert_eq!(applied, [11, 15, 17, 18, 21]);
+    }
+
+    #[test]
+    fn bad_seqno_sets_name_the_part() {
+        insta::assert_snapshot!(set("10,1x-3").unwrap_err(), @"line 1, column 4: expected seqnos to skip, such as `10`, `10-20` or `10,12-14`, found `1x-3`");
+        insta::assert_snapshot!(set("10,20-12").unwrap_err(), @"line 1, column 4: expected a range whose first seqno is not above its last, found `20-12`");
+        insta::assert_snapshot!(set("").unwrap_err(), @"line 1, column 1: expected seqnos to skip, such as `10`, `10-20` or `10,12-14`, found the end of the command");
+    }
+
+    #[test]
+    fn times_follow_the_documented_pattern() {
+        assert!(is_time("2013-09-03_15:00:00"));
+        assert!(!is_time("2013-09-03 15:00:00"));
+        assert!(!is_time("2013-9-03_15:00:00"));
+        assert!(!is_time("2013-09-03_15:00:0x"));
+    }
+}
