@@ -307,3 +307,47 @@ fn a_host_without_its_manager_shows_no_replicator_status() {
         Some(ReplicatorState::StatusNotAvailable)
     );
 }
+
+/// A replicator still provisioning or restoring does not hold its data yet: it is imported as
+/// OFFLINE:NORMAL, with a stated assumption, so a failover passes it over; one synchronizing
+/// counts as online, as candidate selection counts it (Continuent docs
+/// *manual-switch-versus-automatic-failover*). Before, both read as ONLINE, and a failover
+/// could promote a half-provisioned host2.
+#[test]
+fn a_provisioning_replicator_is_no_failover_candidate() {
+    use tungsten_model::fault::{Fault, Process};
+    use tungsten_model::machine::{self, Input};
+    use tungsten_model::model::ReplicatorState;
+    let text = fixture("docs40_healthy_76col.txt")
+        .replacen(
+            &format!("master=host1, state=ONLINE){}", " ".repeat(19)),
+            "master=host1, state=GOING-ONLINE:PROVISIONING)",
+            1,
+        )
+        .replacen(
+            &format!("master=host1, state=ONLINE){}", " ".repeat(20)),
+            "master=host1, state=GOING-ONLINE:SYNCHRONIZING)",
+            1,
+        );
+    let import = import_alpha(&text);
+    let (t, s) = (&import.topology, &import.state);
+    let [host1, host2, host3] = ["host1", "host2", "host3"].map(|h| t.host_id(h).unwrap());
+    assert_eq!(
+        s.host(host2).replicator.state,
+        ReplicatorState::OfflineNormal
+    );
+    assert_eq!(s.host(host3).replicator.state, ReplicatorState::Online);
+    assert!(
+        import
+            .assumptions
+            .iter()
+            .any(|a| a.contains("host2 are provisioning or restoring")),
+        "{:?}",
+        import.assumptions
+    );
+    let crash = Input::Fault(Fault::Stop(host1, Process::DataServer));
+    let after = machine::apply(t, s, &crash).unwrap().state;
+    let view = after.view(host3);
+    assert_eq!(view.entry(host3).role, DataSourceRole::Master);
+    assert_eq!(view.entry(host2).role, DataSourceRole::Slave);
+}

@@ -229,17 +229,21 @@ pub(crate) fn ds_state(
     })
 }
 
+/// The engine's state for a listed replicator state (`None`: not running). A replicator on
+/// its way online while it synchronizes counts as online, as failover candidate selection
+/// counts it (Continuent docs *manual-switch-versus-automatic-failover*: a candidate's
+/// replicator is online or synchronizing); one provisioning or restoring does not hold its
+/// data yet, so it is read as `OFFLINE:NORMAL` (see [`not_yet_holding_data`]).
 fn replicator_state(state: ReplicatorState) -> Option<ReplicatorState> {
     use ReplicatorState as R;
     match state {
-        R::Online
-        | R::GoingOnlineSynchronizing
+        R::Online | R::GoingOnlineSynchronizing | R::Suspect => Some(R::Online),
+        R::OfflineNormal
+        | R::OfflineNormalRestoring
         | R::GoingOnlineProvisioning
         | R::GoingOnlineRestoring
-        | R::Suspect => Some(R::Online),
-        R::OfflineNormal | R::OfflineNormalRestoring | R::GoingOffline | R::Offline => {
-            Some(R::OfflineNormal)
-        }
+        | R::GoingOffline
+        | R::Offline => Some(R::OfflineNormal),
         R::OfflineError | R::Degraded => Some(R::OfflineError),
         R::Stopped | R::StatusNotAvailable => None,
     }
@@ -275,6 +279,7 @@ fn import_service(
         .transpose()?;
     let mut down = Vec::new();
     let mut unknown_positions = Vec::new();
+    let mut filling = Vec::new();
     for block in blocks {
         let h = host_of(topology, service, &block.host)?;
         view.datasources[h.index()] = DsEntry {
@@ -289,6 +294,13 @@ fn import_service(
         let up = manager_online || dataserver_known;
         if !up {
             down.push(block.host.to_string());
+        }
+        if block
+            .replicator
+            .as_ref()
+            .is_some_and(|r| not_yet_holding_data(r.state))
+        {
+            filling.push(block.host.to_string());
         }
         let replicator = replicator_from(
             topology,
@@ -325,21 +337,51 @@ fn import_service(
         };
     }
     wire_service(topology, state, service, listing, view);
+    assumptions.extend(gaps(&service_name, &down, &filling, &unknown_positions));
+    Ok(())
+}
+
+/// What an import of `service` assumed where its listing is silent: hosts no manager answers
+/// for, replicators still filling their data, positions not printed.
+fn gaps(
+    service_name: &ServiceName,
+    down: &[String],
+    filling: &[String],
+    unknown_positions: &[String],
+) -> Vec<String> {
+    let mut assumptions = Vec::new();
     if !down.is_empty() {
         assumptions.push(format!(
             "{}: {} cannot be reached (no manager answers, dataserver state unknown): read as down, not cut off by a partition",
             service_name,
-            join(&down)
+            join(down)
+        ));
+    }
+    if !filling.is_empty() {
+        assumptions.push(format!(
+            "{}: the replicators of {} are provisioning or restoring: read as OFFLINE:NORMAL, so no failover picks them before their data is complete",
+            service_name,
+            join(filling)
         ));
     }
     if !unknown_positions.is_empty() {
         assumptions.push(format!(
             "{}: the positions of {} are not printed: read as holding no events, on one line of history with the others",
             service_name,
-            join(&unknown_positions)
+            join(unknown_positions)
         ));
     }
-    Ok(())
+    assumptions
+}
+
+/// Whether a listed replicator state means its data is still being copied in.
+fn not_yet_holding_data(state: ReplicatorState) -> bool {
+    matches!(
+        state,
+        ReplicatorState::GoingOnlineProvisioning
+            | ReplicatorState::GoingOnlineRestoring
+            | ReplicatorState::OfflineNormalRestoring
+    )
 }
 
 /// The replicator of `block`'s host `h`: as listed when its manager answers (`visible`), else
