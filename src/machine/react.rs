@@ -359,7 +359,11 @@ fn replicator_fenced(ctx: &Ctx<'_, '_>, d: HostId, fencing: bool) -> bool {
 }
 
 /// An offline or stopped replicator of a datasource that is not shunned or failed is put
-/// back online (AUTOMATIC, MANUAL), pointed at the ONLINE master.
+/// back online (AUTOMATIC, MANUAL), pointed at the ONLINE master. Source: Continuent docs
+/// *trepctl-offline* (common reference): a replicator taken offline stays offline only if the
+/// cluster is in MAINTENANCE first, else the cluster puts it back online. (The policy table of
+/// *operations-policymodes* lists no failure recovery under MANUAL; this is the replicator's
+/// own state, not a failed datasource, and the more specific page is followed.)
 ///
 /// A datasource the view holds as the master gets its replicator back online only in master
 /// role: an applying replicator (left by another group's failover while this group's managers
