@@ -7,12 +7,14 @@
 //! Every state-changing command runs against the view of the manager it is typed into (the
 //! coordinator by default). Unless a rule says otherwise:
 //! - a command that could put a datasource into service (`welcome`, `online`, `recover`,
-//!   `master`, `slave`, `switch`, `failover`, role changes) needs the manager's group to have
-//!   quorum, or the session's `set force true` (**modelling decision**: Continuent's "last man
-//!   standing" procedure forces exactly these steps; the model lets force through only this
-//!   lack of confirmation, and records the assumption it rests on);
-//! - a command that only takes something out of service (`shun`, `offline`, `fail`) needs no
-//!   quorum;
+//!   `master`, `switch`, `failover`, replicator role changes) needs the manager's group to
+//!   have quorum, or the session's `set force true` (**modelling decision**: Continuent's
+//!   "last man standing" procedure forces exactly these steps; the model lets force through
+//!   this lack of confirmation and, for `datasource <ds> master`, the MAINTENANCE policy it
+//!   otherwise needs (DOMAIN.md), and records the assumption it rests on);
+//! - a command that only takes something out of service (`shun`, `offline`, `fail`) or
+//!   changes the role of a datasource that is not in service (`datasource <ds> slave`) needs
+//!   no quorum;
 //! - no command is accepted if, once the managers have reacted, it leaves an invariant broken
 //!   among the hosts the manager can reach (**modelling decision**: force never buys an unsafe
 //!   state in the view where it runs).
