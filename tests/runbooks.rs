@@ -740,3 +740,22 @@ shell db2> trepctl wait -state ONLINE -limit 60
         "{report}"
     );
 }
+
+/// Promoting a host that lacks events a live host holds is an error: under MANUAL, db2 takes
+/// over and writes; `recover master using db1` then brings back the old master, which never
+/// received that write, while db3 (up, with its dataserver running) holds it.
+#[test]
+fn recovering_a_stale_master_while_a_live_host_holds_newer_events_is_unsafe() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy manual
+[LOGICAL] /alpha > datasource db1 fail
+[LOGICAL] /alpha > failover to db2
+[LOGICAL] /alpha > cluster heartbeat
+[LOGICAL] /alpha > datasource db2 fail
+[LOGICAL] /alpha > recover master using db1
+",
+    );
+    assert_eq!(kinds_at(&report, "lost-events"), [(7, true)], "{report}");
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+}

@@ -548,7 +548,7 @@ impl Session<'_> {
                     .map(|e| e.render(self.topology))
                     .collect();
                 for f in &outcome.findings {
-                    findings.push(self.report_finding(*f));
+                    findings.push(self.report_finding(*f, &outcome.state));
                 }
                 self.state = outcome.state;
                 Run {
@@ -572,7 +572,16 @@ impl Session<'_> {
         }
     }
 
-    fn report_finding(&self, f: Finding) -> ReportFinding {
+    /// A finding of a step, judged against the state `after` it.
+    ///
+    /// Events a promotion leaves behind on a host that is up with its dataserver running are
+    /// an error (**modelling decision**): the operator could have promoted that host, or one
+    /// holding its events, instead, and the managers discard those events when the host
+    /// rejoins (*operations-recovery*: a former master holding events its new master lacks
+    /// must be reprovisioned). Left behind on a host that is down, they are a warning: a
+    /// failover away from a crashed master loses what it had not replicated, as Tungsten's
+    /// asynchronous replication does.
+    fn report_finding(&self, f: Finding, after: &State) -> ReportFinding {
         let text = f.render(self.topology);
         match f {
             Finding::Forced { unreachable, .. } => {
@@ -587,7 +596,21 @@ impl Session<'_> {
             Finding::Invariant(_) => finding(Severity::Error, "invariant", text),
             Finding::Undone { .. } => finding(Severity::Warning, "undone", text),
             Finding::NoWritableMaster { .. } => finding(Severity::Warning, "availability", text),
-            Finding::LostEvents { .. } => finding(Severity::Warning, "lost-events", text),
+            Finding::LostEvents { host, .. } => {
+                let holder = after.host(host);
+                if holder.up && holder.dataserver {
+                    finding(
+                        Severity::Error,
+                        "lost-events",
+                        format!(
+                            "{text}; {} is up and holds them: promote it, or a host holding its events, instead",
+                            self.name(host)
+                        ),
+                    )
+                } else {
+                    finding(Severity::Warning, "lost-events", text)
+                }
+            }
             Finding::NoCandidate { .. } => finding(Severity::Warning, "no-candidate", text),
         }
     }
@@ -604,7 +627,7 @@ impl Session<'_> {
                     {
                         settled.extend(outcome.effects.iter().map(|e| e.render(self.topology)));
                         for f in &outcome.findings {
-                            findings.push(self.report_finding(*f));
+                            findings.push(self.report_finding(*f, &outcome.state));
                         }
                         self.state = outcome.state;
                         moved = true;
