@@ -727,3 +727,27 @@ fn setrole_may_not_loop_a_slave_that_reads_through_the_host() {
     );
     c.trepctl("db2", "online").unwrap();
 }
+
+/// A thl-client fetches THL and applies none of it to its dataserver (Continuent docs
+/// *operations-status-repl-roles*): writes on the master reach db3, a slave, but not db2's
+/// data, which a failover would otherwise have counted as fully applied. Before, its data
+/// caught up as a slave's does.
+#[test]
+fn a_thl_client_applies_nothing_to_its_dataserver() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let (db1, db2, db3) = (c.id("db1"), c.id("db2"), c.id("db3"));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    for line in [
+        "offline",
+        "setrole -role thl-client -uri thl://db1:2112/",
+        "online",
+    ] {
+        c.trepctl("db2", line).unwrap();
+    }
+    let before = c.s.host(db2).data.pos;
+    c.fault(Fault::Write(db1)).unwrap();
+    assert_eq!(c.fault(Fault::CatchUp(db2)), Err("no-change"));
+    c.fault(Fault::CatchUp(db3)).unwrap();
+    assert_eq!(c.s.host(db2).data.pos, before);
+    assert_eq!(c.s.host(db3).data.pos, c.s.host(db1).data.pos);
+}

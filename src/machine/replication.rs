@@ -485,6 +485,14 @@ impl Ctx<'_, '_> {
                 already: "is not replicating (no online slave replicator)",
             });
         };
+        // A thl-client fetches THL and applies none of it to its dataserver (Continuent docs
+        // *operations-status-repl-roles*), so its data stays where it was.
+        if r.role == ReplicatorRole::ThlClient {
+            return Err(Refusal::NoChange {
+                host: Some(h),
+                already: "is a thl-client, which applies nothing to its dataserver",
+            });
+        }
         let source = self.host(m).replicator;
         if !(self.state.reachable(h, m) && source.is_online() && self.host(m).dataserver) {
             return Err(Refusal::NoChange {

@@ -54,7 +54,9 @@ impl ReplicatorRole {
         self == Self::Master
     }
 
-    /// Whether this role applies transactions fetched from another replicator.
+    /// Whether this role reads transactions from another replicator: every role but master and
+    /// thl-server. All of them apply what they read to their dataserver except a thl-client,
+    /// which only stores the THL (Continuent docs *operations-status-repl-roles*).
     #[must_use]
     pub fn applies(self) -> bool {
         matches!(
