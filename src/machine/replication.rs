@@ -613,3 +613,43 @@ impl Ctx<'_, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+    use crate::fault::Fault;
+    use crate::machine::{Input, Rules, step};
+    use crate::model::{MAX_FORKS, Pos, State, Topology};
+
+    /// A new epoch reclaims only forks no host still holds: with the table full, db2 holding
+    /// an event on a branch of its own, and db1's first write starting a new epoch, db2's branch
+    /// keeps its slot, so db2 still reads as holding an event db1 lacks (cargo-mutants: with no
+    /// live epochs passed on, the slot was reused and db2's event read as db1's).
+    #[test]
+    fn a_new_epoch_keeps_the_forks_hosts_still_hold() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let mut s = State::healthy(&t);
+        let (db1, db2) = (t.host_id("db1").unwrap(), t.host_id("db2").unwrap());
+        let service = t.host(db1).service;
+        let leaf = s.history.start_epoch(service, None, []).unwrap();
+        s.hosts[db2.index()].data.pos = Some(Pos {
+            epoch: leaf,
+            seqno: 0,
+        });
+        for _ in 1..MAX_FORKS {
+            s.history.start_epoch(service, None, [leaf]).unwrap();
+        }
+        let next = step(
+            &t,
+            &s,
+            &Input::Fault(Fault::Write(db1)),
+            &Rules::default(),
+            &mut (),
+        )
+        .unwrap();
+        let (mine, theirs) = (next.host(db1).data.pos, next.host(db2).data.pos);
+        assert_ne!(mine.map(|p| p.epoch), Some(leaf));
+        assert!(!next.history.contains(mine, theirs));
+    }
+}
