@@ -751,3 +751,27 @@ fn a_thl_client_applies_nothing_to_its_dataserver() {
     assert_eq!(c.s.host(db2).data.pos, before);
     assert_eq!(c.s.host(db3).data.pos, c.s.host(db1).data.pos);
 }
+
+/// A cross-site replicator reads the other site's master: after west switches to db5 and db5
+/// takes a write that db4, now a slave, has not applied, east's db1 applies up to db5's
+/// position (cargo-mutants, `replication.rs` shard 2/3: with the master test loosened, it read
+/// the first reachable datasource of west, db4).
+#[test]
+fn a_cross_site_replicator_reads_the_other_sites_master() {
+    let t = Topology::multisite(&[
+        ("east", &["db1", "db2", "db3"]),
+        ("west", &["db4", "db5", "db6"]),
+    ])
+    .unwrap();
+    let mut c = Cluster {
+        s: State::healthy(&t),
+        t,
+        rules: machine::Rules::unguarded(),
+    };
+    let (db1, db5) = (c.id("db1"), c.id("db5"));
+    c.cctrl("db4", "switch to db5").unwrap();
+    c.fault(Fault::Write(db5)).unwrap();
+    assert_ne!(c.s.host(c.id("db4")).data.pos, c.s.host(db5).data.pos);
+    c.fault(Fault::CrossSiteCatchUp(db1)).unwrap();
+    assert_eq!(c.s.host(db1).cross_site.applied, c.s.host(db5).data.pos);
+}
