@@ -758,20 +758,49 @@ fn a_thl_client_applies_nothing_to_its_dataserver() {
 /// the first reachable datasource of west, db4).
 #[test]
 fn a_cross_site_replicator_reads_the_other_sites_master() {
-    let t = Topology::multisite(&[
-        ("east", &["db1", "db2", "db3"]),
-        ("west", &["db4", "db5", "db6"]),
-    ])
-    .unwrap();
-    let mut c = Cluster {
-        s: State::healthy(&t),
-        t,
-        rules: machine::Rules::unguarded(),
-    };
+    let mut c = two_sites();
     let (db1, db5) = (c.id("db1"), c.id("db5"));
     c.cctrl("db4", "switch to db5").unwrap();
     c.fault(Fault::Write(db5)).unwrap();
     assert_ne!(c.s.host(c.id("db4")).data.pos, c.s.host(db5).data.pos);
     c.fault(Fault::CrossSiteCatchUp(db1)).unwrap();
     assert_eq!(c.s.host(db1).cross_site.applied, c.s.host(db5).data.pos);
+}
+
+/// East (db1-db3) and west (db4-db6), each replicating the other, healthy and unguarded.
+fn two_sites() -> Cluster {
+    let t = Topology::multisite(&[
+        ("east", &["db1", "db2", "db3"]),
+        ("west", &["db4", "db5", "db6"]),
+    ])
+    .unwrap();
+    Cluster {
+        s: State::healthy(&t),
+        t,
+        rules: machine::Rules::unguarded(),
+    }
+}
+
+/// A cross-site replicator applies the other site's new events each time it catches up, and
+/// none while it is offline (cargo-mutants, `replication.rs` shard 2/3: `cross_site_sync`'s
+/// online test and its divergence test were untested).
+#[test]
+fn a_cross_site_replicator_applies_while_online_only() {
+    let mut c = two_sites();
+    let (db1, db4) = (c.id("db1"), c.id("db4"));
+    for _ in 0..2 {
+        c.fault(Fault::Write(db4)).unwrap();
+        c.fault(Fault::CrossSiteCatchUp(db1)).unwrap();
+        assert_eq!(c.s.host(db1).cross_site.applied, c.s.host(db4).data.pos);
+        assert!(c.s.host(db1).cross_site.online);
+    }
+    c.shell(
+        "db1",
+        "/opt/replicator/tungsten/tungsten-replicator/bin/trepctl -service west offline",
+    )
+    .unwrap();
+    let applied = c.s.host(db1).cross_site.applied;
+    c.fault(Fault::Write(db4)).unwrap();
+    assert_eq!(c.fault(Fault::CrossSiteCatchUp(db1)), Err("no-change"));
+    assert_eq!(c.s.host(db1).cross_site.applied, applied);
 }
