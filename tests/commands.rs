@@ -713,19 +713,20 @@ fn skipping_events_marks_only_an_applying_replicator_drifted() {
 fn setrole_may_not_loop_a_slave_that_reads_through_the_host() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     c.cctrl("db1", "set policy maintenance").unwrap();
-    for line in [
-        "offline",
-        "setrole -role slave -uri thl://db2:2112/",
-        "online",
-    ] {
-        c.trepctl("db3", line).unwrap();
-    }
+    set_role(&mut c, "db3", "-role slave -uri thl://db2:2112/");
     c.trepctl("db2", "offline").unwrap();
     assert_eq!(
         c.trepctl("db2", "setrole -role slave -uri thl://db3:2112/"),
         Err("serves-slaves")
     );
     c.trepctl("db2", "online").unwrap();
+}
+
+/// Take `host`'s replicator offline, `trepctl setrole <args>` it, and bring it back online.
+fn set_role(c: &mut Cluster, host: &str, args: &str) {
+    c.trepctl(host, "offline").unwrap();
+    c.trepctl(host, &format!("setrole {args}")).unwrap();
+    c.trepctl(host, "online").unwrap();
 }
 
 /// A thl-client fetches THL and applies none of it to its dataserver (Continuent docs
@@ -737,13 +738,7 @@ fn a_thl_client_applies_nothing_to_its_dataserver() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     let (db1, db2, db3) = (c.id("db1"), c.id("db2"), c.id("db3"));
     c.cctrl("db1", "set policy maintenance").unwrap();
-    for line in [
-        "offline",
-        "setrole -role thl-client -uri thl://db1:2112/",
-        "online",
-    ] {
-        c.trepctl("db2", line).unwrap();
-    }
+    set_role(&mut c, "db2", "-role thl-client -uri thl://db1:2112/");
     let before = c.s.host(db2).data.pos;
     c.fault(Fault::Write(db1)).unwrap();
     assert_eq!(c.fault(Fault::CatchUp(db2)), Err("no-change"));
