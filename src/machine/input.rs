@@ -90,10 +90,11 @@ pub enum TrepctlOp {
     Online,
     /// `online -skip-seqno S`: `online`, leaving out the events listed; the number is the
     /// first seqno skipped (kept to print the command back). The model's seqnos are its own,
-    /// so which events are left out is not tracked: an applying replicator's data is marked
-    /// drifted, as Continuent docs *operations-transactions-skipping* warn that skipping
-    /// leaves the replica inconsistent (**modelling decision**: conservatively, even when the
-    /// events skipped were never to be applied).
+    /// so which events are left out is not tracked: a replicator that applies to its
+    /// dataserver has its data marked drifted, as Continuent docs
+    /// *operations-transactions-skipping* warn that skipping leaves the replica inconsistent
+    /// (**modelling decision**: conservatively, even when the events skipped were never to be
+    /// applied).
     OnlineSkipping(u64),
     /// `offline` (and `offline-deferred`, whose point is reached at once: time is not
     /// modelled).

@@ -485,9 +485,9 @@ impl Ctx<'_, '_> {
                 already: "is not replicating (no online slave replicator)",
             });
         };
-        // A thl-client fetches THL and applies none of it to its dataserver (Continuent docs
-        // *operations-status-repl-roles*), so its data stays where it was.
-        if r.role == ReplicatorRole::ThlClient {
+        // A thl-client fetches THL and applies none of it to its dataserver, so its data
+        // stays where it was.
+        if !r.role.applies_to_dataserver() {
             return Err(Refusal::NoChange {
                 host: Some(h),
                 already: "is a thl-client, which applies nothing to its dataserver",

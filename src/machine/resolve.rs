@@ -304,11 +304,10 @@ pub fn resolve_trepctl(
 
 /// The options of `command` that [`resolve_trepctl`] reads past, because the model does not
 /// track what they change: where a replicator restarts (`-from-event`, `-base-seqno`,
-/// `-provision`), a
-/// later stop (`-until-*`, `offline-deferred -at-*`: time is not modelled, so the point is
-/// taken as reached at once), a wait on a seqno or on a transient state, and `-port` (the
-/// install is told by the path and `-service`). A runbook report warns of each; the command
-/// is checked as if they were absent.
+/// `-provision`), a later stop (`-until-*`, `offline-deferred -at-*`: time is not modelled,
+/// so the point is taken as reached at once), a wait on a seqno or on a transient state, and
+/// `-port` (the install is told by the path and `-service`). A runbook report warns of each;
+/// the command is checked as if they were absent.
 #[must_use]
 pub fn untracked_options(command: &TrepctlCommand) -> Vec<&'static str> {
     let mut out = Vec::new();

@@ -33,7 +33,7 @@ pub(crate) fn apply(
         Install::CrossSite => cross_site(ctx, target, op).map(|()| None)?,
     };
     let applies = match install {
-        Install::Cluster => ctx.host(target).replicator.role.applies(),
+        Install::Cluster => ctx.host(target).replicator.role.applies_to_dataserver(),
         Install::CrossSite => true,
     };
     if skipping && applies {

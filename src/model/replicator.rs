@@ -55,14 +55,21 @@ impl ReplicatorRole {
     }
 
     /// Whether this role reads transactions from another replicator: every role but master and
-    /// thl-server. All of them apply what they read to their dataserver except a thl-client,
-    /// which only stores the THL (Continuent docs *operations-status-repl-roles*).
+    /// thl-server. All of them apply what they read to their dataserver except a thl-client
+    /// (see [`Self::applies_to_dataserver`]).
     #[must_use]
     pub fn applies(self) -> bool {
         matches!(
             self,
             Self::Slave | Self::Relay | Self::ThlClient | Self::ThlApplier
         )
+    }
+
+    /// Whether this role writes what it reads into its dataserver: every reading role but a
+    /// thl-client, which only stores the THL (Continuent docs *operations-status-repl-roles*).
+    #[must_use]
+    pub fn applies_to_dataserver(self) -> bool {
+        self.applies() && self != Self::ThlClient
     }
 }
 
