@@ -799,3 +799,22 @@ fn a_cross_site_replicator_applies_while_online_only() {
     assert_eq!(c.fault(Fault::CrossSiteCatchUp(db1)), Err("no-change"));
     assert_eq!(c.s.host(db1).cross_site.applied, applied);
 }
+
+/// A bare `trepctl` (no install path) addresses the cluster install, unless `-service` names
+/// the host's cross-site service (**modelling decision**, in `resolve_trepctl`'s rustdoc).
+#[test]
+fn a_bare_trepctl_naming_the_cross_site_service_addresses_that_install() {
+    use tungsten_model::command::TrepctlCommand;
+    use tungsten_model::machine::{Input, Install};
+    let c = two_sites();
+    let install = |line: &str| {
+        let command: TrepctlCommand = line.parse().unwrap();
+        match machine::resolve_trepctl(&c.t, c.id("db4"), None, &command).unwrap() {
+            Input::Trepctl { install, .. } => install,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(install("-service east offline"), Install::CrossSite);
+    assert_eq!(install("-service west offline"), Install::Cluster);
+    assert_eq!(install("offline"), Install::Cluster);
+}

@@ -709,35 +709,60 @@ shell db2> trepctl offline-deferred -at-seqno 3456
 shell db2> trepctl online -from-event mysql-bin.000004:0000000000000412;0 -until-time 2013-09-03_15:00:00
 shell db3> trepctl -port 10000 status -name stages
 shell db3> trepctl offline -immediate
+shell db3> trepctl wait -applied 3456
+shell db3> trepctl wait -state GOING-ONLINE:SYNCHRONIZING
+shell db3> trepctl wait -state OFFLINE:NORMAL
 ",
     );
     assert_eq!(
         kinds_at(&report, "untracked-option"),
-        [(3, false), (4, false), (4, false), (5, false)],
+        [
+            (3, false),
+            (4, false),
+            (4, false),
+            (5, false),
+            (7, false),
+            (8, false)
+        ],
         "{report}"
     );
     assert_eq!(report.first_rejected().map(|s| s.line), None, "{report}");
 }
 
 /// `trepctl wait -state S` is refused when the replicator is not in `S` (nothing changes while
-/// trepctl waits, so the wait runs out), and passes when it is.
+/// trepctl waits, so the wait runs out), and passes when it is; the refusal names the state
+/// waited for.
 #[test]
 fn waiting_for_a_replicator_state_it_is_not_in_is_refused() {
-    let report = check(
-        "#! scenario healthy-3
+    let refused = |wait: &str| {
+        let report = check(&format!(
+            "#! scenario healthy-3
 [LOGICAL] /alpha > set policy maintenance
 shell db2> trepctl wait -state ONLINE
 shell db2> trepctl offline
-shell db2> trepctl wait -state ONLINE -limit 60
-",
+shell db2> trepctl wait -state OFFLINE:NORMAL
+shell db2> trepctl {wait}
+"
+        ));
+        let step = report
+            .first_rejected()
+            .unwrap_or_else(|| panic!("{report}"));
+        assert_eq!(step.line, 6, "{report}");
+        match &step.runs[0].status {
+            RunStatus::Rejected { rule, reason } => (rule.clone(), reason.clone()),
+            other => panic!("{other:?}"),
+        }
+    };
+    let (rule, reason) = refused("wait -state ONLINE -limit 60");
+    assert_eq!(rule, "replicator-state");
+    assert!(
+        reason.contains("expected ONLINE, the state waited for"),
+        "{reason}"
     );
-    assert_eq!(
-        refusal(&report),
-        Some((
-            "replicator-state".to_owned(),
-            "shell db2> trepctl wait -state ONLINE -limit 60".to_owned()
-        )),
-        "{report}"
+    let (_, reason) = refused("wait -state OFFLINE:ERROR");
+    assert!(
+        reason.contains("expected OFFLINE:ERROR, the state waited for"),
+        "{reason}"
     );
 }
 
