@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 use crate::command::{
     CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, ReplicatorAction, ResetScope,
-    RouterTarget, SelectorRole, SeqnoSet, StopPoint, TrepctlAction, TrepctlCommand, WaitFor,
+    RouterTarget, SelectorRole, SeqnoSet, TrepctlAction, TrepctlCommand, WaitFor,
 };
 use crate::ls::default_viewer;
 use crate::model::{DataSourceRole, DsState, HostId, HostName, ServiceId, State, Topology};
@@ -309,43 +309,35 @@ pub fn resolve_trepctl(
 /// `-port` (the install is told by the path and `-service`). A runbook report warns of each;
 /// the command is checked as if they were absent.
 #[must_use]
-pub fn untracked_options(command: &TrepctlCommand) -> Vec<&'static str> {
+pub fn untracked_options(command: &TrepctlCommand) -> Vec<String> {
     let mut out = Vec::new();
     if command.port.is_some() {
-        out.push("-port");
+        out.push("-port".to_owned());
     }
     match &command.action {
         TrepctlAction::Online(o) => {
-            if o.from_event.is_some() {
-                out.push("-from-event");
-            }
-            if o.base_seqno.is_some() {
-                out.push("-base-seqno");
-            }
-            if o.provision {
-                out.push("-provision");
-            }
-            out.extend(o.until.as_ref().map(|p| match p {
-                StopPoint::Seqno(_) => "-until-seqno",
-                StopPoint::Event(_) => "-until-event",
-                StopPoint::Heartbeat(_) => "-until-heartbeat",
-                StopPoint::Time(_) => "-until-time",
-            }));
+            let flags = [
+                (o.from_event.is_some(), "-from-event"),
+                (o.base_seqno.is_some(), "-base-seqno"),
+                (o.provision, "-provision"),
+            ];
+            out.extend(
+                flags
+                    .iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, f)| (*f).to_owned()),
+            );
+            out.extend(o.until.as_ref().map(|p| format!("-until-{}", p.kind())));
         }
-        TrepctlAction::OfflineDeferred { at: Some(p) } => out.push(match p {
-            StopPoint::Seqno(_) => "-at-seqno",
-            StopPoint::Event(_) => "-at-event",
-            StopPoint::Heartbeat(_) => "-at-heartbeat",
-            StopPoint::Time(_) => "-at-time",
-        }),
+        TrepctlAction::OfflineDeferred { at: Some(p) } => out.push(format!("-at-{}", p.kind())),
         TrepctlAction::Wait {
             until: WaitFor::Applied(_),
             ..
-        } => out.push("-applied"),
+        } => out.push("-applied".to_owned()),
         TrepctlAction::Wait {
             until: WaitFor::State(state),
             ..
-        } if !state.is_modelled() => out.push("-state"),
+        } if !state.is_modelled() => out.push("-state".to_owned()),
         _ => {}
     }
     out

@@ -32,11 +32,12 @@ pub(crate) fn apply(
         Install::Cluster => cluster(ctx, target, op).map(|()| Some(Subject(target)))?,
         Install::CrossSite => cross_site(ctx, target, op).map(|()| None)?,
     };
-    let applies = match install {
+    // Only a replicator that writes into its dataserver leaves events out of its data.
+    let applies = || match install {
         Install::Cluster => ctx.host(target).replicator.role.applies_to_dataserver(),
         Install::CrossSite => true,
     };
-    if skipping && applies {
+    if skipping && applies() {
         ctx.host_mut(target).data.drift = true;
         ctx.emit(Effect::Skipped { host: target });
     }
