@@ -86,6 +86,32 @@ fn failover_replaces_the_failed_master_not_a_failed_slave() {
     );
 }
 
+/// `failover` "ensures all data sources are online" (Continuent docs *cctrl-failover*): under
+/// MANUAL, where the managers bring nothing back themselves, an OFFLINE slave goes ONLINE with
+/// the new master; a SHUNNED one stays out.
+#[test]
+fn failover_under_manual_brings_offline_slaves_online_and_leaves_shunned_ones() {
+    let mut c = Cluster::new(&["db1", "db2", "db3", "db4"]);
+    let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| c.id(h));
+    c.cctrl("db2", "set policy manual").unwrap();
+    c.cctrl("db2", "datasource db3 offline").unwrap();
+    c.cctrl("db2", "datasource db4 shun").unwrap();
+    c.fault(Fault::HostCrash(db1)).unwrap();
+    let view = c.s.view(db2);
+    assert!(matches!(view.entry(db1).state, DsState::Failed(_)));
+    assert_eq!(view.entry(db3).state, DsState::Offline, "MANUAL recovers nothing");
+    c.cctrl("db2", "failover to db2").unwrap();
+    let view = c.s.view(db2);
+    assert!(view.entry(db2).is_online_master(), "{view:?}");
+    assert_eq!(view.entry(db3).state, DsState::Online, "{:?}", view.entry(db3));
+    assert_eq!(c.s.host(db3).replicator.master, Some(db2));
+    assert!(
+        matches!(view.entry(db4).state, DsState::Shunned(_)),
+        "{:?}",
+        view.entry(db4)
+    );
+}
+
 /// `stopall` stops whatever of the install still runs, even if that is only the connector;
 /// with nothing running it is no change.
 #[test]

@@ -527,7 +527,34 @@ fn failover(
     let new = ctx.pick_target(view, s.service, s.rep, Some(failed), target)?;
     ctx.require_quorum(s.service, s.group, at)?;
     ctx.promote(view, s.service, s.rep, new, Some(failed));
+    bring_offline_online(ctx, s, view);
     Ok(())
+}
+
+/// After the promotion, `failover` "ensures all data sources are online" (Continuent docs
+/// *cctrl-failover*), under every policy: each OFFLINE datasource of the service that the
+/// group reaches with its manager and dataserver running goes ONLINE, as `datasource <ds>
+/// online` would put it. Under AUTOMATIC the managers' reactions do this anyway; under MANUAL
+/// and MAINTENANCE only the command does.
+///
+/// **Modelling decisions**, where the page says no more: a SHUNNED or FAILED datasource stays
+/// as it is (an operator shuns to keep a datasource out, and a failed one comes back with
+/// `recover`); an OFFLINE master-role datasource (an old master welcomed back) stays OFFLINE,
+/// since the new master is ONLINE; and under replicator fencing
+/// (`fence_slave_replicator`) one whose replicator is stopped or in error stays OFFLINE, as
+/// the managers would fence it again.
+fn bring_offline_online(ctx: &mut Ctx<'_, '_>, s: &Session, view: &mut ManagerView) {
+    let fencing = ctx.topology.options().fence_slave_replicator;
+    for d in ctx.topology.datasource_set(s.service).iter() {
+        let entry = view.entry(d);
+        if entry.state == DsState::Offline
+            && entry.role != DataSourceRole::Master
+            && ctx.healthy(s.rep, d)
+            && !ctx.replicator_fenced(d, fencing)
+        {
+            ctx.set_state(view, d, DsState::Online);
+        }
+    }
 }
 
 fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Result<(), Refusal> {

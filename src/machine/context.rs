@@ -6,8 +6,8 @@ use super::invariant::writable_masters;
 use super::rejection::Refusal;
 use super::{Observer, Rules};
 use crate::model::{
-    DataSourceRole, DsEntry, DsState, HostId, HostSet, HostState, ManagerView, ServiceId, State,
-    Topology,
+    DataSourceRole, DsEntry, DsState, HostId, HostSet, HostState, ManagerView, ReplicatorState,
+    ServiceId, State, Topology,
 };
 
 pub(crate) struct Ctx<'t, 'o> {
@@ -122,6 +122,13 @@ impl<'t, 'o> Ctx<'t, 'o> {
     /// its manager running, its dataserver running.
     pub(crate) fn healthy(&self, rep: HostId, d: HostId) -> bool {
         self.state.reachable(rep, d) && self.host(d).manager && self.host(d).dataserver
+    }
+
+    /// Whether `d`'s replicator is stopped or in error while `fencing` (one of the topology's
+    /// fencing options) makes the managers fence its datasource for that.
+    pub(crate) fn replicator_fenced(&self, d: HostId, fencing: bool) -> bool {
+        let r = self.host(d).replicator;
+        fencing && (!r.running || r.state == ReplicatorState::OfflineError)
     }
 
     /// The datasource ONLINE as master in `view`, other than `except`.
