@@ -194,7 +194,9 @@ pub enum CctrlCommand {
         to: Option<HostName>,
     },
     /// `failover [to <ds>]`: needs the master FAILED; promotes the target (or the best
-    /// candidate) as switch does, without the old master. Source: *cctrl-failover*.
+    /// candidate) as switch does, without the old master, then brings ONLINE every OFFLINE
+    /// datasource it reaches healthy, under every policy (SHUNNED and FAILED ones stay).
+    /// Source: *cctrl-failover*.
     Failover {
         /// The target; the best candidate when absent.
         to: Option<HostName>,
