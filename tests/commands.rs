@@ -99,11 +99,20 @@ fn failover_under_manual_brings_offline_slaves_online_and_leaves_shunned_ones() 
     c.fault(Fault::HostCrash(db1)).unwrap();
     let view = c.s.view(db2);
     assert!(matches!(view.entry(db1).state, DsState::Failed(_)));
-    assert_eq!(view.entry(db3).state, DsState::Offline, "MANUAL recovers nothing");
+    assert_eq!(
+        view.entry(db3).state,
+        DsState::Offline,
+        "MANUAL recovers nothing"
+    );
     c.cctrl("db2", "failover to db2").unwrap();
     let view = c.s.view(db2);
     assert!(view.entry(db2).is_online_master(), "{view:?}");
-    assert_eq!(view.entry(db3).state, DsState::Online, "{:?}", view.entry(db3));
+    assert_eq!(
+        view.entry(db3).state,
+        DsState::Online,
+        "{:?}",
+        view.entry(db3)
+    );
     assert_eq!(c.s.host(db3).replicator.master, Some(db2));
     assert!(
         matches!(view.entry(db4).state, DsState::Shunned(_)),

@@ -827,3 +827,41 @@ fn events_left_on_hosts_whose_dataservers_are_stopped_are_a_warning() {
     );
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
 }
+
+/// `#! settle off` stops replication catching up between steps: a heartbeat's event stays on
+/// the master. Without it, the slaves apply it within the same step.
+#[test]
+fn settle_off_leaves_the_slaves_behind_the_master() {
+    let steps = "[LOGICAL] /alpha > cluster heartbeat\n";
+    let settled = check(&format!("#! scenario healthy-3\n{steps}"));
+    let unsettled = check(&format!("#! scenario healthy-3\n#! settle off\n{steps}"));
+    let caught_up = |report: &Report| report.steps.iter().map(|s| s.settled.len()).sum::<usize>();
+    assert!(caught_up(&settled) > 0, "{settled}");
+    assert_eq!(caught_up(&unsettled), 0, "{unsettled}");
+}
+
+/// The service a cctrl prompt names is the one its command acts on, even after an earlier
+/// `use` moved that manager's session elsewhere: the step is run as if `use <service>` came
+/// first, as the prompt shows.
+#[test]
+fn a_prompt_naming_a_service_brings_the_session_back_to_it() {
+    let report = check(
+        "#! topology multisite east=e1,e2,e3 west=w1,w2,w3
+[LOGICAL] /east > use west
+[LOGICAL] /east > datasource e2 offline
+",
+    );
+    assert_eq!(
+        report.verdict,
+        tungsten_model::runbook::Verdict::Valid,
+        "{report}"
+    );
+    assert_eq!(refusal(&report), None, "{report}");
+    assert!(
+        report.steps[1].runs.iter().any(|r| r
+            .effects
+            .iter()
+            .any(|e| e.contains("e2") && e.contains("OFFLINE"))),
+        "{report}"
+    );
+}
