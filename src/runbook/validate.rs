@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::report::{Report, ReportFinding, Run, RunStatus, StepReport, Verdict};
 use super::{Declaration, Prompt, Runbook, StateSource, Step, StepCommand, TopologySource};
-use crate::command::{CctrlCommand, HostAction, HostRef};
+use crate::command::{CctrlCommand, HostAction, HostCommand, HostRef};
 use crate::fault::Fault;
 use crate::ls::{self, Listing};
 use crate::machine::{
@@ -260,6 +260,15 @@ fn topology_file(text: &str) -> Result<TopologySpec, String> {
 }
 
 /// What validating a runbook keeps between steps.
+/// What a step has done so far: its runs, what they and the settling after them did (typed,
+/// for the runbook-level rules), and the findings.
+#[derive(Default)]
+struct Heard {
+    runs: Vec<Run>,
+    effects: Vec<Effect>,
+    findings: Vec<ReportFinding>,
+}
+
 struct Session<'a> {
     topology: &'a Topology,
     state: State,
@@ -415,8 +424,7 @@ impl Session<'_> {
 
     fn run(&mut self, step: &Step, settle: bool) -> StepReport {
         let before = self.state;
-        let mut runs = Vec::new();
-        let mut findings = Vec::new();
+        let mut heard = Heard::default();
         let mut listing = None;
         let mut promoting = false;
         match (&step.prompt, &step.command) {
@@ -427,89 +435,113 @@ impl Session<'_> {
                         | CctrlCommand::Failover { .. }
                         | CctrlCommand::RecoverMasterUsing(_)
                 );
-                match self.cctrl_service(service.as_ref()) {
-                    Err(reason) => runs.push(rejected("cctrl", "service", reason)),
-                    Ok(svc) => match self.manager_for(svc) {
-                        None => runs.push(rejected(
-                            "cctrl",
-                            "manager-running",
-                            format!(
-                                "no manager of {} runs: cctrl cannot connect",
-                                self.topology.service_name(svc)
-                            ),
-                        )),
-                        Some(at) => {
-                            if self.state.session(at).service != svc {
-                                // The prompt names the service: the session uses it.
-                                let use_it = Input::Cctrl {
-                                    at,
-                                    op: CctrlOp::Use(svc),
-                                };
-                                if let Ok(o) = machine::apply(self.topology, &self.state, &use_it) {
-                                    self.state = o.state;
-                                }
-                            }
-                            match machine::resolve_cctrl(self.topology, &self.state, at, command) {
-                                Ok(input) => {
-                                    runs.push(self.apply(at, &input, &mut findings));
-                                    if matches!(command, CctrlCommand::Ls) {
-                                        listing = Some(
-                                            ls::project(self.topology, &self.state, at, None)
-                                                .to_string(),
-                                        );
-                                    }
-                                }
-                                Err(e) => {
-                                    runs.push(rejected(&self.name(at), "resolve", e.to_string()));
-                                }
-                            }
-                        }
-                    },
-                }
+                listing = self.run_cctrl(service.as_ref(), command, &mut heard);
             }
-            (Prompt::Shell { target }, StepCommand::Host(command)) => match self
-                .shell_targets(target)
-            {
-                Err(reason) => runs.push(rejected(&target.to_string(), "resolve", reason)),
-                Ok(hosts) => {
-                    if let HostAction::Trepctl(t) = &command.action {
-                        for option in machine::untracked_options(t) {
-                            findings.push(finding(
-                                Severity::Warning,
-                                "untracked-option",
-                                format!(
-                                    "`{option}` is not modelled: this step is checked as if it were absent"
-                                ),
-                            ));
-                        }
-                    }
-                    for h in hosts {
-                        match machine::resolve_host(self.topology, &self.state, h, command) {
-                            Ok(input) => runs.push(self.apply(h, &input, &mut findings)),
-                            Err(e) => runs.push(rejected(&self.name(h), "resolve", e.to_string())),
-                        }
-                    }
-                }
-            },
-            _ => runs.push(rejected(
+            (Prompt::Shell { target }, StepCommand::Host(command)) => {
+                self.run_shell(target, command, &mut heard);
+            }
+            _ => heard.runs.push(rejected(
                 "runbook",
                 "prompt",
                 "a cctrl command at a shell prompt, or the other way round".to_owned(),
             )),
         }
         let mut settled = Vec::new();
-        if settle && runs.iter().any(|r| r.status == RunStatus::Accepted) {
-            self.settle(&mut settled, &mut findings);
+        if settle && heard.runs.iter().any(|r| r.status == RunStatus::Accepted) {
+            self.settle(&mut settled, &mut heard);
         }
-        self.judge(&before, &runs, &settled, promoting, &mut findings);
+        self.judge(&before, &heard.effects, promoting, &mut heard.findings);
         StepReport {
             line: step.line,
             text: step.to_string(),
-            runs,
+            runs: heard.runs,
             settled,
-            findings,
+            findings: heard.findings,
             printed: listing,
             state: self.state,
+        }
+    }
+
+    /// A cctrl step, at the prompt of `service` (the last one named when `None`); the listing
+    /// it printed, for `ls`.
+    fn run_cctrl(
+        &mut self,
+        service: Option<&ServiceName>,
+        command: &CctrlCommand,
+        heard: &mut Heard,
+    ) -> Option<String> {
+        let svc = match self.cctrl_service(service) {
+            Ok(svc) => svc,
+            Err(reason) => {
+                heard.runs.push(rejected("cctrl", "service", reason));
+                return None;
+            }
+        };
+        let Some(at) = self.manager_for(svc) else {
+            heard.runs.push(rejected(
+                "cctrl",
+                "manager-running",
+                format!(
+                    "no manager of {} runs: cctrl cannot connect",
+                    self.topology.service_name(svc)
+                ),
+            ));
+            return None;
+        };
+        if self.state.session(at).service != svc {
+            // The prompt names the service: the session uses it.
+            let use_it = Input::Cctrl {
+                at,
+                op: CctrlOp::Use(svc),
+            };
+            if let Ok(o) = machine::apply(self.topology, &self.state, &use_it) {
+                self.state = o.state;
+            }
+        }
+        match machine::resolve_cctrl(self.topology, &self.state, at, command) {
+            Ok(input) => {
+                self.apply(at, &input, heard);
+                matches!(command, CctrlCommand::Ls)
+                    .then(|| ls::project(self.topology, &self.state, at, None).to_string())
+            }
+            Err(e) => {
+                heard
+                    .runs
+                    .push(rejected(&self.name(at), "resolve", e.to_string()));
+                None
+            }
+        }
+    }
+
+    /// A host command, on each host `target` names.
+    fn run_shell(&mut self, target: &HostRef, command: &HostCommand, heard: &mut Heard) {
+        let hosts = match self.shell_targets(target) {
+            Ok(hosts) => hosts,
+            Err(reason) => {
+                heard
+                    .runs
+                    .push(rejected(&target.to_string(), "resolve", reason));
+                return;
+            }
+        };
+        if let HostAction::Trepctl(t) = &command.action {
+            for option in machine::untracked_options(t) {
+                heard.findings.push(finding(
+                    Severity::Warning,
+                    "untracked-option",
+                    format!(
+                        "`{option}` is not modelled: this step is checked as if it were absent"
+                    ),
+                ));
+            }
+        }
+        for h in hosts {
+            match machine::resolve_host(self.topology, &self.state, h, command) {
+                Ok(input) => self.apply(h, &input, heard),
+                Err(e) => heard
+                    .runs
+                    .push(rejected(&self.name(h), "resolve", e.to_string())),
+            }
         }
     }
 
@@ -537,9 +569,9 @@ impl Session<'_> {
     }
 
     /// Apply one input, as one run.
-    fn apply(&mut self, host: HostId, input: &Input, findings: &mut Vec<ReportFinding>) -> Run {
+    fn apply(&mut self, host: HostId, input: &Input, heard: &mut Heard) {
         let who = self.name(host);
-        match machine::apply(self.topology, &self.state, input) {
+        let run = match machine::apply(self.topology, &self.state, input) {
             Ok(outcome) => {
                 let effects: Vec<String> = outcome
                     .effects
@@ -548,8 +580,9 @@ impl Session<'_> {
                     .map(|e| e.render(self.topology))
                     .collect();
                 for f in &outcome.findings {
-                    findings.push(self.report_finding(*f, &outcome.state));
+                    heard.findings.push(self.report_finding(*f, &outcome.state));
                 }
+                heard.effects.extend(outcome.effects);
                 self.state = outcome.state;
                 Run {
                     host: who,
@@ -569,7 +602,8 @@ impl Session<'_> {
                 effects: Vec::new(),
             },
             Err(r) => rejected(&who, r.refusal.rule(), r.render(self.topology)),
-        }
+        };
+        heard.runs.push(run);
     }
 
     /// A finding of a step, judged against the state `after` it.
@@ -617,7 +651,7 @@ impl Session<'_> {
 
     /// Replication catches up: every online slave and cross-site replicator applies what its
     /// source has, until nothing moves.
-    fn settle(&mut self, settled: &mut Vec<String>, findings: &mut Vec<ReportFinding>) {
+    fn settle(&mut self, settled: &mut Vec<String>, heard: &mut Heard) {
         for _ in 0..4 {
             let mut moved = false;
             for h in self.topology.host_ids().collect::<Vec<_>>() {
@@ -627,8 +661,9 @@ impl Session<'_> {
                     {
                         settled.extend(outcome.effects.iter().map(|e| e.render(self.topology)));
                         for f in &outcome.findings {
-                            findings.push(self.report_finding(*f, &outcome.state));
+                            heard.findings.push(self.report_finding(*f, &outcome.state));
                         }
+                        heard.effects.extend(outcome.effects);
                         self.state = outcome.state;
                         moved = true;
                     }
@@ -645,18 +680,16 @@ impl Session<'_> {
     fn judge(
         &self,
         before: &State,
-        runs: &[Run],
-        settled: &[String],
+        effects: &[Effect],
         promoting: bool,
         findings: &mut Vec<ReportFinding>,
     ) {
         let all = self.topology.host_set();
-        let effects = || {
-            runs.iter()
-                .flat_map(|r| r.effects.iter())
-                .chain(settled.iter())
-        };
-        if !promoting && effects().any(|e| e.starts_with("failed over from")) {
+        if !promoting
+            && effects
+                .iter()
+                .any(|e| matches!(e, Effect::FailedOver { .. }))
+        {
             findings.push(finding(
                 Severity::Error,
                 "unplanned-failover",
@@ -665,8 +698,7 @@ impl Session<'_> {
         }
         for h in self.topology.host_ids() {
             if self.state.host(h).data.drift && !before.host(h).data.drift {
-                let skipped = format!("{} skipped events", self.name(h));
-                if effects().any(|e| e.starts_with(&skipped)) {
+                if effects.contains(&Effect::Skipped { host: h }) {
                     findings.push(finding(
                         Severity::Warning,
                         "skipped-events",
