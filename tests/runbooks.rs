@@ -865,3 +865,26 @@ fn a_prompt_naming_a_service_brings_the_session_back_to_it() {
         "{report}"
     );
 }
+
+/// Settling lets replication catch up until nothing moves, not one pass over the hosts: db2
+/// reads from db3, which reads from db1, so db2 gets the heartbeat's event only after db3 has
+/// it, on the second pass.
+#[test]
+fn settling_follows_a_chain_of_slaves_to_its_end() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+[LOGICAL] /alpha > replicator db2 offline
+[LOGICAL] /alpha > replicator db2 slave db3
+[LOGICAL] /alpha > replicator db2 online
+[LOGICAL] /alpha > cluster heartbeat
+",
+    );
+    assert_eq!(refusal(&report), None, "{report}");
+    let last = report.steps.last().unwrap();
+    let t = tungsten_model::model::Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let pos = |h: &str| last.state.host(t.host_id(h).unwrap()).data.pos;
+    assert!(pos("db1").is_some(), "{report}");
+    assert_eq!(pos("db3"), pos("db1"), "{report}");
+    assert_eq!(pos("db2"), pos("db1"), "{report}");
+}
