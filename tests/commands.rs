@@ -121,6 +121,39 @@ fn failover_under_manual_brings_offline_slaves_online_and_leaves_shunned_ones() 
     );
 }
 
+/// Shunning a datasource leaves its replicator running (Continuent docs
+/// *operations-status-changingstates*), the master's too: a master shunned or drained by an
+/// operator keeps extracting, the managers do not retire its extractor, and the slaves catch
+/// up with what it wrote before. Promoting another datasource while it extracts is refused
+/// until an operator takes that replicator offline.
+#[test]
+fn a_master_shunned_by_an_operator_keeps_extracting_for_its_slaves() {
+    for shun in ["datasource db1 shun", "datasource db1 drain"] {
+        let mut c = Cluster::new(&["db1", "db2", "db3"]);
+        let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+        c.fault(Fault::Write(db1)).unwrap();
+        c.cctrl("db2", shun).unwrap();
+        assert!(
+            c.s.host(db1).replicator.is_online(),
+            "{shun}: {:?}",
+            c.s.host(db1)
+        );
+        c.fault(Fault::CatchUp(db2)).unwrap();
+        assert_eq!(c.s.host(db2).data.pos, c.s.host(db1).data.pos, "{shun}");
+        assert_eq!(
+            c.cctrl("db2", "recover master using db2"),
+            Err("single-extractor"),
+            "{shun}"
+        );
+        // An operator may take it offline and bring it back, as on any shunned datasource.
+        c.cctrl("db2", "replicator db1 offline").unwrap();
+        c.cctrl("db2", "replicator db1 online").unwrap();
+        c.cctrl("db2", "replicator db1 offline").unwrap();
+        c.cctrl("db2", "recover master using db2").unwrap();
+        assert!(c.s.view(db2).entry(db2).is_online_master(), "{shun}");
+    }
+}
+
 /// `stopall` stops whatever of the install still runs, even if that is only the connector;
 /// with nothing running it is no change.
 #[test]

@@ -145,18 +145,26 @@ impl<'t, 'o> Ctx<'t, 'o> {
     }
 
     /// The datasource `view` holds as `service`'s master: the ONLINE master, or else the one
-    /// master taken OFFLINE (its replicator keeps extracting through maintenance). `None`
-    /// when there is neither, or when two or more masters are OFFLINE and none ONLINE (a
-    /// failed-over master welcomed back beside the new one taken offline): the managers then
-    /// cannot tell which is the master (**modelling decision**: neither extracts until an
-    /// operator brings one ONLINE).
+    /// master taken OFFLINE or shunned by an operator (its replicator keeps extracting through
+    /// maintenance: shunning does not stop a replicator, Continuent docs
+    /// *operations-status-changingstates*). `None` when there is neither, or when two or more
+    /// such masters and none ONLINE (a failed-over master welcomed back beside the new one
+    /// taken offline): the managers then cannot tell which is the master (**modelling
+    /// decision**: neither extracts until an operator brings one ONLINE). A master shunned by
+    /// the managers (failsafe, failed over, superseded) or for a reason the model does not
+    /// know is not the service's master.
     pub(crate) fn service_master(&self, view: &ManagerView, service: ServiceId) -> Option<HostId> {
         if let Some(online) = self.online_master(view, service, None) {
             return Some(online);
         }
         let mut offline = self.topology.datasources_of(service).filter(|&h| {
             let entry = view.entry(h);
-            entry.role == DataSourceRole::Master && entry.state == DsState::Offline
+            entry.role == DataSourceRole::Master
+                && match entry.state {
+                    DsState::Offline => true,
+                    DsState::Shunned(cause) => cause.by_operator(),
+                    DsState::Online | DsState::Failed(_) => false,
+                }
         });
         match (offline.next(), offline.next()) {
             (Some(only), None) => Some(only),

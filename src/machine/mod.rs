@@ -30,6 +30,10 @@
 //!   healthy again are recovered; OFFLINE datasources are brought ONLINE;
 //! - under AUTOMATIC and MANUAL, an offline or stopped replicator of a datasource that is not
 //!   shunned is put back online (a master-role one only on the service's master);
+//! - under every policy, a group with quorum takes offline a master-role replicator on any
+//!   datasource but the service's master: the ONLINE master, or else the one master OFFLINE
+//!   or shunned by an operator (`shun`, `drain`), whose replicator keeps running as any
+//!   shunned datasource's does (*operations-status-changingstates*);
 //! - a round of reactions that writes nothing is the last (test builds assert that no round
 //!   writes and then undoes its writes).
 //!

@@ -51,8 +51,10 @@ impl Ctx<'_, '_> {
     }
 
     /// An operator may bring a master-role replicator online only for the datasource its
-    /// managers hold as the master, in service (**modelling decision**: an extractor anywhere else
-    /// forks the history, as a failsafe-shunned old master would beyond a partition).
+    /// managers hold as the master, in service or shunned by an operator (**modelling
+    /// decision**: an extractor anywhere else forks the history, as a failsafe-shunned old
+    /// master would beyond a partition; a master an operator shunned is still the master, and
+    /// its replicator is the operator's to manage, *operations-status-changingstates*).
     pub(crate) fn may_extract(&self, h: HostId) -> Result<(), Refusal> {
         if !self.rules.single_extractor {
             return Ok(());
@@ -62,14 +64,18 @@ impl Ctx<'_, '_> {
             return Err(Refusal::NoManager { host: h });
         };
         let entry = view.entry(h);
-        let in_service = matches!(entry.state, DsState::Online | DsState::Offline);
+        let in_service = match entry.state {
+            DsState::Online | DsState::Offline => true,
+            DsState::Shunned(cause) => cause.by_operator(),
+            DsState::Failed(_) => false,
+        };
         if entry.role == DataSourceRole::Master && in_service {
             Ok(())
         } else {
             Err(Refusal::WrongState {
                 host: h,
                 found: entry.state,
-                expected: "a master in service (ONLINE or OFFLINE, role master) in its managers' view: a master replicator extracts only for the master (`datasource <ds> master` first)",
+                expected: "a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master (`datasource <ds> master` first)",
             })
         }
     }

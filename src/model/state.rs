@@ -136,6 +136,18 @@ pub enum ShunCause {
     Unstated,
 }
 
+impl ShunCause {
+    /// Whether an operator shunned the datasource (`datasource <ds> shun` or `drain`), rather
+    /// than the managers (failsafe, failover, a composite switch) or an unknown hand. Shunning
+    /// leaves the replicator running (Continuent docs *operations-status-changingstates*), and
+    /// nothing replaces a master an operator shunned, so the managers still hold it as the
+    /// service's master ([`crate::machine`] module docs).
+    #[must_use]
+    pub fn by_operator(self) -> bool {
+        matches!(self, Self::Manual | Self::DrainConnections)
+    }
+}
+
 /// Why a datasource is failed, in the compact form the state keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
