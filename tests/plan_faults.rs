@@ -66,3 +66,56 @@ fn a_forced_plan_cut_off_by_a_partition_breaks_single_writable_master() {
             .contains("step 3 breaks single-writable-master")
     );
 }
+
+/// A fault can leave every step runnable yet make one unsafe: with db1 crashed, its manager or
+/// its dataserver stopped during MAINTENANCE, `set policy automatic` makes the managers fail
+/// over on their own, an error the plain run does not draw. Each such pair is reported, at the
+/// step that draws the error, and no other pair is.
+#[test]
+fn a_fault_that_makes_a_later_step_fail_over_on_its_own_is_reported_unsafe() {
+    let report = run("#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         [LOGICAL] /alpha > datasource db3 offline\n\
+         [LOGICAL] /alpha > datasource db3 online\n\
+         [LOGICAL] /alpha > set policy automatic\n");
+    let mut unsafe_pairs: Vec<(usize, &str)> = report
+        .cases
+        .iter()
+        .filter_map(|c| match &c.consequence {
+            Consequence::Unsafe { step, error, .. } => {
+                assert_eq!((*step, error.as_str()), (4, "unplanned-failover"), "{c:?}");
+                Some((c.before_step, c.fault.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    unsafe_pairs.sort_unstable();
+    let db1_faults = [
+        "db1 crashes",
+        "the dataserver on db1 stops",
+        "the manager on db1 stops",
+    ];
+    let expected: Vec<(usize, &str)> = (2..=4)
+        .flat_map(|b| db1_faults.iter().map(move |f| (b, *f)))
+        .collect();
+    assert_eq!(unsafe_pairs, expected, "{report}");
+    assert!(report.to_string().ends_with(
+        "90 (boundary, fault) pairs tried, 0 not applicable: 0 break an invariant, 9 make a step unsafe, 14 block or miss a goal"
+    ));
+}
+
+/// An error the plain run already draws at a step is the plan's own, not the fault's: failing
+/// the master under AUTOMATIC makes the managers fail over whether or not db3 has crashed, and
+/// no pair is reported unsafe for it.
+#[test]
+fn an_error_the_plain_run_draws_is_not_blamed_on_a_fault() {
+    let report = run("#! scenario healthy-3\n[LOGICAL] /alpha > datasource db1 fail\n");
+    assert_eq!(report.verdict, runbook::Verdict::Invalid);
+    assert!(
+        report
+            .cases
+            .iter()
+            .all(|c| !matches!(c.consequence, Consequence::Unsafe { .. })),
+        "{report}"
+    );
+}

@@ -5,8 +5,10 @@
 //! The faults tried are, for every host: a crash; each of its processes (manager, replicator,
 //! connector, dataserver) stopping; and the host cut off from all the others. Each is injected
 //! before each step and after the last. A pair (boundary, fault) is reported when, with it,
-//! an invariant breaks (the fault's own consequences included), a later step is refused, or
-//! a goal the plain run meets is missed. Faults refused where they land (a crash of a host
+//! an invariant breaks (the fault's own consequences included), a later step draws an error
+//! the same step of the plain run does not (the managers fail over on their own, events a
+//! live host holds are lost, drifted data is opened to writes: the runbook-level rules of
+//! [`super::validate`]), a later step is refused, or a goal the plain run meets is missed. Faults refused where they land (a crash of a host
 //! already down) are counted as not applicable.
 
 use std::fmt;
@@ -14,7 +16,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::fault::{Fault, Process, Split};
-use crate::machine::{Finding, Input};
+use crate::machine::{Finding, Input, Severity};
 use crate::model::Topology;
 
 use super::validate::{Injection, validate_injected};
@@ -29,6 +31,17 @@ pub enum Consequence {
         /// The step (1-based) after which it broke; `None` when the fault itself broke it.
         step: Option<usize>,
         /// The invariant break, in words.
+        what: String,
+    },
+    /// A later step drew an error the same step of the plain run does not: with the fault,
+    /// the plan as written is unsafe there.
+    Unsafe {
+        /// The step (1-based).
+        step: usize,
+        /// The kind of the error, as the report names it (`unplanned-failover`,
+        /// `lost-events`, `drifted-writable`, ...).
+        error: String,
+        /// The error, in words.
         what: String,
     },
     /// A later step was refused: the rest of the plan cannot run as written.
@@ -68,7 +81,7 @@ pub struct FaultReport {
     pub tried: usize,
     /// Of those, faults refused where they land (nothing to try).
     pub not_applicable: usize,
-    /// The pairs that break an invariant, block the plan or miss a goal.
+    /// The pairs that break an invariant, make a step unsafe, block the plan or miss a goal.
     pub cases: Vec<FaultCase>,
 }
 
@@ -155,6 +168,20 @@ fn judge(
                 what: f.text.clone(),
             });
         }
+        let new_error = step.findings.iter().find(|f| {
+            f.severity == Severity::Error
+                && !plain_step
+                    .findings
+                    .iter()
+                    .any(|p| p.severity == Severity::Error && p.kind == f.kind)
+        });
+        if let Some(f) = new_error {
+            return Some(Consequence::Unsafe {
+                step: i + 1,
+                error: f.kind.clone(),
+                what: f.text.clone(),
+            });
+        }
         let refused = |s: &super::StepReport| {
             s.runs.iter().find_map(|r| match &r.status {
                 RunStatus::Rejected { reason, .. } => Some(reason.clone()),
@@ -194,6 +221,13 @@ impl fmt::Display for FaultReport {
                     step: Some(s),
                     what,
                 } => writeln!(f, "{at}, {}: step {s} breaks {what}", case.fault)?,
+                Consequence::Unsafe { step, error, what } => {
+                    writeln!(
+                        f,
+                        "{at}, {}: step {step} is unsafe ({error}): {what}",
+                        case.fault
+                    )?;
+                }
                 Consequence::Blocks { step, reason } => {
                     writeln!(f, "{at}, {}: step {step} is refused: {reason}", case.fault)?;
                 }
@@ -202,19 +236,20 @@ impl fmt::Display for FaultReport {
                 }
             }
         }
-        let breaks = self
-            .cases
-            .iter()
-            .filter(|c| matches!(c.consequence, Consequence::Breaks { .. }))
-            .count();
+        let count = |which: fn(&Consequence) -> bool| {
+            self.cases.iter().filter(|c| which(&c.consequence)).count()
+        };
+        let breaks = count(|c| matches!(c, Consequence::Breaks { .. }));
+        let unsafe_steps = count(|c| matches!(c, Consequence::Unsafe { .. }));
         write!(
             f,
-            "{} step(s), {} (boundary, fault) pairs tried, {} not applicable: {} break an invariant, {} block or miss a goal",
+            "{} step(s), {} (boundary, fault) pairs tried, {} not applicable: {} break an invariant, {} make a step unsafe, {} block or miss a goal",
             self.steps,
             self.tried,
             self.not_applicable,
             breaks,
-            self.cases.len() - breaks
+            unsafe_steps,
+            self.cases.len() - breaks - unsafe_steps
         )
     }
 }
