@@ -623,3 +623,31 @@ fn a_trepctl_reset_is_printed_with_its_service() {
     assert_eq!(back, reset);
     c.apply(reset).unwrap();
 }
+
+/// Found by `procedures_are_valid_where_they_can_be_written` at 300 000 cases (the state it
+/// shrank to is the fixture): db3, a replica holding an event db1 (the master) lacks, must be
+/// reprovisioned while db2 still replicates from it. The provisioning is refused
+/// (`serves-slaves`), so `recover_replica` used to write a plan that failed at that step; it
+/// now declines and names the replica to recover first.
+#[test]
+fn recover_replica_is_not_written_for_a_replica_another_still_reads_from() {
+    use tungsten_model::model::{State, Topology};
+    use tungsten_model::runbook;
+    let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let state: State = serde_json::from_str(include_str!(
+        "fixtures/states/reprovision_under_a_slave.json"
+    ))
+    .unwrap();
+    let start = runbook::Start {
+        topology,
+        state,
+        assumptions: Vec::new(),
+    };
+    let refused = runbook::recover_replica(&start, "db3").unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .starts_with("db2 still replicates from db3, which must be reprovisioned"),
+        "{refused}"
+    );
+}

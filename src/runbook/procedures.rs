@@ -167,7 +167,9 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
 /// reprovision it from the master (the script copies the data and recovers it).
 ///
 /// # Errors
-/// [`ProcedureError`] when the host is not a datasource or the service has no ONLINE master.
+/// [`ProcedureError`] when the host is not a datasource, the service has no ONLINE master, or
+/// the host must be reprovisioned while another datasource still replicates from it (recover
+/// that one first).
 pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let h = host_id(t, host)?;
@@ -209,6 +211,16 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
         .history()
         .contains(s.host(master).data.pos, s.host(h).data.pos);
     if diverged {
+        // Provisioning rewrites the history the host's own slaves read, so it is refused
+        // while one replicates from it (as for a restore in `recover_old_master`); that one
+        // is recovered first.
+        if let Some(d) = s.slave_of(t, h) {
+            return Err(ProcedureError(format!(
+                "{} still replicates from {host}, which must be reprovisioned: recover {} first",
+                t.host_name(d),
+                t.host_name(d)
+            )));
+        }
         // The provisioning script copies the master's data and recovers the datasource
         // through its manager.
         // Copy from data that has not drifted: the master's, else a replicating slave's.
