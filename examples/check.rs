@@ -75,7 +75,8 @@ enum Command {
         no_settle: bool,
         /// Run the plan again with every single fault (a crash, a process stop, a host cut
         /// off) injected at every step boundary; report the pairs that break an invariant,
-        /// make a later step impossible or miss a goal.
+        /// make a later step unsafe (an error the plain run's step does not draw) or
+        /// impossible, or miss a goal.
         #[arg(long)]
         faults: bool,
         /// The runbook.

@@ -121,6 +121,26 @@ fn failover_under_manual_brings_offline_slaves_online_and_leaves_shunned_ones() 
     );
 }
 
+/// Under MAINTENANCE `failover` still brings an OFFLINE slave ONLINE, but not one whose
+/// replicator an operator took offline: ONLINE, it would serve reads from data that no longer
+/// follows the master, and in MAINTENANCE nothing puts that replicator back.
+#[test]
+fn failover_in_maintenance_leaves_a_slave_without_replication_offline() {
+    let mut c = Cluster::new(&["db1", "db2", "db3", "db4"]);
+    let [db2, db3, db4] = ["db2", "db3", "db4"].map(|h| c.id(h));
+    c.cctrl("db2", "set policy maintenance").unwrap();
+    c.cctrl("db2", "datasource db3 offline").unwrap();
+    c.cctrl("db2", "datasource db4 offline").unwrap();
+    c.cctrl("db2", "replicator db4 offline").unwrap();
+    c.cctrl("db2", "datasource db1 fail").unwrap();
+    c.cctrl("db2", "failover to db2").unwrap();
+    let view = c.s.view(db2);
+    assert!(view.entry(db2).is_online_master(), "{view:?}");
+    assert_eq!(view.entry(db3).state, DsState::Online, "{:?}", c.s.host(db3));
+    assert!(!c.s.host(db4).replicator.is_online(), "{:?}", c.s.host(db4));
+    assert_eq!(view.entry(db4).state, DsState::Offline, "{:?}", c.s.host(db4));
+}
+
 /// Shunning a datasource leaves its replicator running (Continuent docs
 /// *operations-status-changingstates*), the master's too: a master shunned or drained by an
 /// operator keeps extracting, the managers do not retire its extractor, and the slaves catch
@@ -151,6 +171,16 @@ fn a_master_shunned_by_an_operator_keeps_extracting_for_its_slaves() {
         c.cctrl("db2", "replicator db1 offline").unwrap();
         c.cctrl("db2", "recover master using db2").unwrap();
         assert!(c.s.view(db2).entry(db2).is_online_master(), "{shun}");
+        // The shunned master is replaced, not left a second claimant: the new master taken
+        // OFFLINE for maintenance keeps extracting.
+        assert_eq!(
+            c.s.view(db2).entry(db1).state,
+            DsState::Shunned(ShunCause::FailedOverTo(db2)),
+            "{shun}"
+        );
+        c.cctrl("db2", "set policy maintenance").unwrap();
+        c.cctrl("db2", "datasource db2 offline").unwrap();
+        assert!(c.s.host(db2).replicator.is_online(), "{shun}: {:?}", c.s.host(db2));
     }
 }
 

@@ -60,10 +60,15 @@ fn a_forced_plan_cut_off_by_a_partition_breaks_single_writable_master() {
         "{}",
         breaks[0].fault
     );
+    let printed = report.to_string();
     assert!(
-        report
-            .to_string()
-            .contains("step 3 breaks single-writable-master")
+        printed.contains("step 3 breaks single-writable-master"),
+        "{printed}"
+    );
+    // The summary the README shows.
+    assert!(
+        printed.ends_with("3 step(s), 72 (boundary, fault) pairs tried, 0 not applicable: 1 break an invariant, 0 make a step unsafe, 11 block or miss a goal"),
+        "{printed}"
     );
 }
 

@@ -533,24 +533,23 @@ fn failover(
 
 /// After the promotion, `failover` "ensures all data sources are online" (Continuent docs
 /// *cctrl-failover*), under every policy: each OFFLINE datasource of the service that the
-/// group reaches with its manager and dataserver running goes ONLINE, as `datasource <ds>
-/// online` would put it. Under AUTOMATIC the managers' reactions do this anyway; under MANUAL
-/// and MAINTENANCE only the command does.
+/// group reaches with its manager and dataserver running, and whose replicator is online
+/// (repointed to the new master), goes ONLINE. Under AUTOMATIC the managers' reactions do this
+/// anyway; under MANUAL and MAINTENANCE only the command does.
 ///
 /// **Modelling decisions**, where the page says no more: a SHUNNED or FAILED datasource stays
 /// as it is (an operator shuns to keep a datasource out, and a failed one comes back with
 /// `recover`); an OFFLINE master-role datasource (an old master welcomed back) stays OFFLINE,
-/// since the new master is ONLINE; and under replicator fencing
-/// (`fence_slave_replicator`) one whose replicator is stopped or in error stays OFFLINE, as
-/// the managers would fence it again.
+/// since the new master is ONLINE; and one whose replicator is stopped, offline or in error
+/// stays OFFLINE: ONLINE, it would serve reads from data that no longer follows the master,
+/// and under MAINTENANCE nothing would put its replicator back.
 fn bring_offline_online(ctx: &mut Ctx<'_, '_>, s: &Session, view: &mut ManagerView) {
-    let fencing = ctx.topology.options().fence_slave_replicator;
     for d in ctx.topology.datasource_set(s.service).iter() {
         let entry = view.entry(d);
         if entry.state == DsState::Offline
             && entry.role != DataSourceRole::Master
             && ctx.healthy(s.rep, d)
-            && !ctx.replicator_fenced(d, fencing)
+            && ctx.host(d).replicator.is_online()
         {
             ctx.set_state(view, d, DsState::Online);
         }

@@ -87,7 +87,8 @@ impl Ctx<'_, '_> {
     /// every other non-master datasource the group reaches (shunned ones included, since
     /// shunning leaves the replicator running) repointed to it. `failed` is the old master on
     /// a failover: it becomes `SHUNNED(FAILED-OVER-TO-<new>)` and its replicator, if reached,
-    /// goes offline.
+    /// goes offline. Every other master that is FAILED or shunned by an operator becomes
+    /// `SHUNNED(FAILED-OVER-TO-<new>)` as well.
     pub(crate) fn promote(
         &mut self,
         view: &mut ManagerView,
@@ -110,8 +111,16 @@ impl Ctx<'_, '_> {
             if d == new || Some(d) == failed {
                 continue;
             }
+            // A master an operator shunned is replaced too: left as it was, it would still
+            // count as the service's master beside the new one, whose extractor the managers
+            // would then retire whenever the new master went OFFLINE.
             let entry = view.entry(d);
-            if entry.role == DataSourceRole::Master && matches!(entry.state, DsState::Failed(_)) {
+            let replaced = match entry.state {
+                DsState::Failed(_) => true,
+                DsState::Shunned(cause) => cause.by_operator(),
+                DsState::Online | DsState::Offline => false,
+            };
+            if entry.role == DataSourceRole::Master && replaced {
                 self.set_state(view, d, DsState::Shunned(ShunCause::FailedOverTo(new)));
             }
             let r = self.host(d).replicator;

@@ -34,7 +34,11 @@ impl Ctx<'_, '_> {
 
     /// A datasource that `h`'s managers still hold as a master (not shunned, not failed) but
     /// cannot reach: it may be extracting on the far side of a partition, so no new master
-    /// may start extracting until it is shunned or failed (**modelling decision**).
+    /// may start extracting until it is shunned or failed (**modelling decision**). Shunning
+    /// it is the operator's statement that it is out, as `fail` is (the last-man-standing
+    /// procedure relies on it), although its extractor may still run beyond the partition:
+    /// two extractors on either side cannot feed the same slaves, which is how
+    /// `single-extractor` counts them.
     pub(crate) fn hidden_master(&self, h: HostId) -> Option<HostId> {
         let service = self.service_of(h);
         let view = self.view_of(self.group(service, h))?;

@@ -8,8 +8,9 @@
 //! an invariant breaks (the fault's own consequences included), a later step draws an error
 //! the same step of the plain run does not (the managers fail over on their own, events a
 //! live host holds are lost, drifted data is opened to writes: the runbook-level rules of
-//! [`super::validate`]), a later step is refused, or a goal the plain run meets is missed. Faults refused where they land (a crash of a host
-//! already down) are counted as not applicable.
+//! [`super::validate`]), a later step is refused, or a goal the plain run meets is missed.
+//! Faults refused where they land (a crash of a host already down) are counted as not
+//! applicable.
 
 use std::fmt;
 
@@ -33,8 +34,8 @@ pub enum Consequence {
         /// The invariant break, in words.
         what: String,
     },
-    /// A later step drew an error the same step of the plain run does not: with the fault,
-    /// the plan as written is unsafe there.
+    /// A later step drew an error (of a kind, about hosts) the same step of the plain run
+    /// does not: with the fault, the plan as written is unsafe there.
     Unsafe {
         /// The step (1-based).
         step: usize,
@@ -173,7 +174,7 @@ fn judge(
                 && !plain_step
                     .findings
                     .iter()
-                    .any(|p| p.severity == Severity::Error && p.kind == f.kind)
+                    .any(|p| p.severity == Severity::Error && p.kind == f.kind && p.text == f.text)
         });
         if let Some(f) = new_error {
             return Some(Consequence::Unsafe {

@@ -215,10 +215,11 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
         // while one replicates from it (as for a restore in `recover_old_master`); that one
         // is recovered first.
         if let Some(d) = s.slave_of(t, h) {
+            let d = t.host_name(d);
             return Err(ProcedureError(format!(
-                "{} still replicates from {host}, which must be reprovisioned: recover {} first",
-                t.host_name(d),
-                t.host_name(d)
+                "{d} still replicates from {host}, which must be reprovisioned: point {d} at {} first (`replicator {d} offline`, `replicator {d} slave {}`, `replicator {d} online` in MAINTENANCE)",
+                t.host_name(master),
+                t.host_name(master)
             )));
         }
         // The provisioning script copies the master's data and recovers the datasource

@@ -259,7 +259,6 @@ fn topology_file(text: &str) -> Result<TopologySpec, String> {
     }
 }
 
-/// What validating a runbook keeps between steps.
 /// What a step has done so far: its runs, what they and the settling after them did (typed,
 /// for the runbook-level rules), and the findings.
 #[derive(Default)]
@@ -269,6 +268,7 @@ struct Heard {
     findings: Vec<ReportFinding>,
 }
 
+/// What validating a runbook keeps between steps.
 struct Session<'a> {
     topology: &'a Topology,
     state: State,
