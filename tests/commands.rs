@@ -136,9 +136,19 @@ fn failover_in_maintenance_leaves_a_slave_without_replication_offline() {
     c.cctrl("db2", "failover to db2").unwrap();
     let view = c.s.view(db2);
     assert!(view.entry(db2).is_online_master(), "{view:?}");
-    assert_eq!(view.entry(db3).state, DsState::Online, "{:?}", c.s.host(db3));
+    assert_eq!(
+        view.entry(db3).state,
+        DsState::Online,
+        "{:?}",
+        c.s.host(db3)
+    );
     assert!(!c.s.host(db4).replicator.is_online(), "{:?}", c.s.host(db4));
-    assert_eq!(view.entry(db4).state, DsState::Offline, "{:?}", c.s.host(db4));
+    assert_eq!(
+        view.entry(db4).state,
+        DsState::Offline,
+        "{:?}",
+        c.s.host(db4)
+    );
 }
 
 /// Shunning a datasource leaves its replicator running (Continuent docs
@@ -180,7 +190,11 @@ fn a_master_shunned_by_an_operator_keeps_extracting_for_its_slaves() {
         );
         c.cctrl("db2", "set policy maintenance").unwrap();
         c.cctrl("db2", "datasource db2 offline").unwrap();
-        assert!(c.s.host(db2).replicator.is_online(), "{shun}: {:?}", c.s.host(db2));
+        assert!(
+            c.s.host(db2).replicator.is_online(),
+            "{shun}: {:?}",
+            c.s.host(db2)
+        );
     }
 }
 

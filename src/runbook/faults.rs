@@ -34,8 +34,10 @@ pub enum Consequence {
         /// The invariant break, in words.
         what: String,
     },
-    /// A later step drew an error (of a kind, about hosts) the same step of the plain run
-    /// does not: with the fault, the plan as written is unsafe there.
+    /// A later step drew an error of a kind the same step of the plain run does not: with
+    /// the fault, the plan as written is unsafe there. (Errors are compared by kind: where the
+    /// plain step already draws one, the plan is invalid as written, and a second of the same
+    /// kind, about other hosts or worded for another new master, is not reported again.)
     Unsafe {
         /// The step (1-based).
         step: usize,
@@ -174,7 +176,7 @@ fn judge(
                 && !plain_step
                     .findings
                     .iter()
-                    .any(|p| p.severity == Severity::Error && p.kind == f.kind && p.text == f.text)
+                    .any(|p| p.severity == Severity::Error && p.kind == f.kind)
         });
         if let Some(f) = new_error {
             return Some(Consequence::Unsafe {
