@@ -6,8 +6,8 @@ use super::invariant::writable_masters;
 use super::rejection::Refusal;
 use super::{Observer, Rules};
 use crate::model::{
-    DataSourceRole, DsEntry, DsState, HostId, HostSet, HostState, ManagerView, ReplicatorState,
-    ServiceId, State, Topology,
+    DataSourceRole, DsEntry, DsState, HostId, HostSet, HostState, ManagerView, ServiceId, State,
+    Topology,
 };
 
 pub(crate) struct Ctx<'t, 'o> {
@@ -124,13 +124,6 @@ impl<'t, 'o> Ctx<'t, 'o> {
         self.state.reachable(rep, d) && self.host(d).manager && self.host(d).dataserver
     }
 
-    /// Whether `d`'s replicator is stopped or in error while `fencing` (one of the topology's
-    /// fencing options) makes the managers fence its datasource for that.
-    pub(crate) fn replicator_fenced(&self, d: HostId, fencing: bool) -> bool {
-        let r = self.host(d).replicator;
-        fencing && (!r.running || r.state == ReplicatorState::OfflineError)
-    }
-
     /// The datasource ONLINE as master in `view`, other than `except`.
     pub(crate) fn online_master(
         &self,
@@ -160,11 +153,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
         let mut offline = self.topology.datasources_of(service).filter(|&h| {
             let entry = view.entry(h);
             entry.role == DataSourceRole::Master
-                && match entry.state {
-                    DsState::Offline => true,
-                    DsState::Shunned(cause) => cause.by_operator(),
-                    DsState::Online | DsState::Failed(_) => false,
-                }
+                && (entry.state == DsState::Offline || entry.state.shunned_by_operator())
         });
         match (offline.next(), offline.next()) {
             (Some(only), None) => Some(only),

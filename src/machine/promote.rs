@@ -115,11 +115,8 @@ impl Ctx<'_, '_> {
             // count as the service's master beside the new one, whose extractor the managers
             // would then retire whenever the new master went OFFLINE.
             let entry = view.entry(d);
-            let replaced = match entry.state {
-                DsState::Failed(_) => true,
-                DsState::Shunned(cause) => cause.by_operator(),
-                DsState::Online | DsState::Offline => false,
-            };
+            let replaced =
+                matches!(entry.state, DsState::Failed(_)) || entry.state.shunned_by_operator();
             if entry.role == DataSourceRole::Master && replaced {
                 self.set_state(view, d, DsState::Shunned(ShunCause::FailedOverTo(new)));
             }

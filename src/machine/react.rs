@@ -285,7 +285,7 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
                 None if ctx.healthy(rep, failed)
                     && ctx.host(failed).replicator.role == ReplicatorRole::Master
                     && !rival_master(ctx, view, service, failed)
-                    && !ctx.replicator_fenced(failed, options.fence_master_replicator) =>
+                    && !replicator_fenced(ctx, failed, options.fence_master_replicator) =>
                 {
                     // The master came back before anyone could replace it.
                     ctx.set_state(view, failed, DsState::Online);
@@ -326,7 +326,7 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
                     continue;
                 }
                 let fenced = entry.role != DataSourceRole::Master
-                    && ctx.replicator_fenced(d, options.fence_slave_replicator);
+                    && replicator_fenced(ctx, d, options.fence_slave_replicator);
                 if !fenced {
                     ctx.set_state(view, d, DsState::Online);
                 }
@@ -351,6 +351,11 @@ fn rival_master(ctx: &Ctx<'_, '_>, view: &ManagerView, service: ServiceId, d: Ho
             && e.role == DataSourceRole::Master
             && matches!(e.state, DsState::Online | DsState::Offline)
     })
+}
+
+fn replicator_fenced(ctx: &Ctx<'_, '_>, d: HostId, fencing: bool) -> bool {
+    let r = ctx.host(d).replicator;
+    fencing && (!r.running || r.state == ReplicatorState::OfflineError)
 }
 
 /// An offline or stopped replicator of a datasource that is not shunned or failed is put

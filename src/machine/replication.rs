@@ -68,11 +68,8 @@ impl Ctx<'_, '_> {
             return Err(Refusal::NoManager { host: h });
         };
         let entry = view.entry(h);
-        let in_service = match entry.state {
-            DsState::Online | DsState::Offline => true,
-            DsState::Shunned(cause) => cause.by_operator(),
-            DsState::Failed(_) => false,
-        };
+        let in_service = matches!(entry.state, DsState::Online | DsState::Offline)
+            || entry.state.shunned_by_operator();
         if entry.role == DataSourceRole::Master && in_service {
             Ok(())
         } else {

@@ -185,6 +185,14 @@ pub enum DsState {
     Failed(FailCause),
 }
 
+impl DsState {
+    /// Whether this is `SHUNNED` by an operator (`shun`, `drain`: [`ShunCause::by_operator`]).
+    #[must_use]
+    pub fn shunned_by_operator(self) -> bool {
+        matches!(self, Self::Shunned(cause) if cause.by_operator())
+    }
+}
+
 /// One datasource as a manager's view records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct DsEntry {
