@@ -19,6 +19,20 @@ fn seed000_survives_every_single_fault_without_an_invariant_break() {
     assert_eq!(report.verdict, runbook::Verdict::Valid);
     // 21 steps, 22 boundaries, 6 hosts with 6 faults each.
     assert_eq!(report.tried, 22 * 6 * 6);
+    assert_eq!(report.not_applicable, 45, "{report}");
+    // Every count the report prints, goals missed among them.
+    assert!(
+        report.to_string().ends_with(
+            "21 step(s), 792 (boundary, fault) pairs tried, 45 not applicable: 0 break an invariant, 0 make a step unsafe, 301 block or miss a goal"
+        ),
+        "{report}"
+    );
+    let missed_goals = report
+        .cases
+        .iter()
+        .filter(|c| matches!(c.consequence, Consequence::MissesGoal { .. }))
+        .count();
+    assert!(missed_goals > 0 && missed_goals < 301, "{missed_goals}");
     assert!(
         report
             .cases
@@ -123,4 +137,13 @@ fn an_error_the_plain_run_draws_is_not_blamed_on_a_fault() {
             .all(|c| !matches!(c.consequence, Consequence::Unsafe { .. })),
         "{report}"
     );
+}
+
+/// A host alone has no one to be cut off from: a one-host topology gets five faults per
+/// boundary (a crash and each process stopping), no partition.
+#[test]
+fn a_single_host_is_never_cut_off() {
+    let report = run("#! topology single alpha=db1\n[LOGICAL] /alpha > ls\n");
+    assert_eq!(report.tried, 2 * 5, "{report}");
+    assert!(!report.to_string().contains("splits"), "{report}");
 }
