@@ -27,6 +27,17 @@ fn seed000_survives_every_single_fault_without_an_invariant_break() {
         ),
         "{report}"
     );
+    // Boundaries are named by the step they come before; the last is after the last step.
+    let printed = report.to_string();
+    assert!(
+        printed.contains("\nbefore step 21, db1 crashes: step 21 is refused"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("\nafter the last step, db5 crashes: the goal"),
+        "{printed}"
+    );
+    assert!(!printed.contains("before step 22"), "{printed}");
     let missed_goals = report
         .cases
         .iter()
