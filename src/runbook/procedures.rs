@@ -168,8 +168,8 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
 ///
 /// # Errors
 /// [`ProcedureError`] when the host is not a datasource, the service has no ONLINE master, or
-/// the host must be reprovisioned while another datasource still replicates from it (recover
-/// that one first).
+/// the host must be reprovisioned while another datasource still replicates from it (point
+/// that one at the master first).
 pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let h = host_id(t, host)?;
@@ -213,13 +213,11 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
     if diverged {
         // Provisioning rewrites the history the host's own slaves read, so it is refused
         // while one replicates from it (as for a restore in `recover_old_master`); that one
-        // is recovered first.
+        // is pointed at the master first.
         if let Some(d) = s.slave_of(t, h) {
-            let d = t.host_name(d);
+            let (slave, to) = (t.host_name(d), t.host_name(master));
             return Err(ProcedureError(format!(
-                "{d} still replicates from {host}, which must be reprovisioned: point {d} at {} first (`replicator {d} offline`, `replicator {d} slave {}`, `replicator {d} online` in MAINTENANCE)",
-                t.host_name(master),
-                t.host_name(master)
+                "{slave} still replicates from {host}, which must be reprovisioned: point {slave} at {to} first (`replicator {slave} offline`, `replicator {slave} slave {to}`, `replicator {slave} online` in MAINTENANCE)"
             )));
         }
         // The provisioning script copies the master's data and recovers the datasource
