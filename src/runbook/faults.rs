@@ -256,3 +256,53 @@ impl fmt::Display for FaultReport {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+    use super::*;
+    use crate::runbook::{ReportFinding, start, validate};
+
+    /// The plain run of failing the master under AUTOMATIC: its one step already draws an
+    /// `unplanned-failover` error.
+    fn plain() -> (Start, Report) {
+        let book: Runbook = "#! scenario healthy-3\n[LOGICAL] /alpha > datasource db1 fail\n"
+            .parse()
+            .unwrap();
+        let start = start(&book, &[], &mut |p: &str| Err(p.to_owned())).unwrap();
+        let report = validate(&start, &book, Options::default());
+        let kinds: Vec<_> = report.steps[0].findings.iter().map(|f| &f.kind).collect();
+        assert_eq!(kinds, ["unplanned-failover"], "{report}");
+        (start, report)
+    }
+
+    fn with_error(report: &Report, kind: &str) -> Report {
+        let mut run = report.clone();
+        run.steps[0].findings.push(ReportFinding {
+            severity: Severity::Error,
+            kind: kind.to_owned(),
+            text: format!("a second error, of kind {kind}"),
+        });
+        run
+    }
+
+    /// An error of another kind at a step where the plain run already draws one is the
+    /// fault's: the plain step's error does not hide it.
+    #[test]
+    fn a_new_kind_of_error_beside_the_plain_steps_own_is_unsafe() {
+        let (start, plain) = plain();
+        let run = with_error(&plain, "lost-events");
+        assert_eq!(
+            judge(&start.topology, &plain, &run, &[], 0),
+            Some(Consequence::Unsafe {
+                step: 1,
+                error: "lost-events".to_owned(),
+                what: "a second error, of kind lost-events".to_owned(),
+            })
+        );
+        // The same kind again is the plan's own error, not the fault's.
+        let run = with_error(&plain, "unplanned-failover");
+        assert_eq!(judge(&start.topology, &plain, &run, &[], 0), None);
+    }
+}
