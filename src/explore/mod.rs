@@ -511,9 +511,15 @@ impl Expansion<'_> {
                 .filter(|input| affordable(input, spent, config))
             {
                 transitions += 1;
-                let Ok((state, checked)) =
-                    machine::step_checked(topology, &from, input, config.rules, &mut ())
-                else {
+                let mut state = from;
+                let Ok(checked) = machine::step_in_place(
+                    topology,
+                    &from,
+                    input,
+                    config.rules,
+                    &mut (),
+                    &mut state,
+                ) else {
                     continue;
                 };
                 accepted += 1;
@@ -960,9 +966,15 @@ mod tests {
         for state in &states {
             inputs.fill(state, Typing::OnePerGroup, &mut buffer);
             for input in &buffer {
-                let Ok((next, checked)) =
-                    machine::step_checked(&topology, state, input, Rules::default(), &mut ())
-                else {
+                let mut next = *state;
+                let Ok(checked) = machine::step_in_place(
+                    &topology,
+                    state,
+                    input,
+                    Rules::default(),
+                    &mut (),
+                    &mut next,
+                ) else {
                     continue;
                 };
                 match checked {

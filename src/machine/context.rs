@@ -12,7 +12,8 @@ use crate::model::{
 
 pub(crate) struct Ctx<'t, 'o> {
     pub(crate) topology: &'t Topology,
-    pub(crate) state: State,
+    /// The next state, built in the caller's buffer (no copy when the transition is done).
+    pub(crate) state: &'o mut State,
     pub(crate) rules: Rules,
     out: &'o mut dyn Observer,
     /// Whether the observer wants effects and findings at all (the explorer's does not).
@@ -32,16 +33,18 @@ pub(crate) struct Ctx<'t, 'o> {
 pub(crate) struct Subject(pub(crate) HostId);
 
 impl<'t, 'o> Ctx<'t, 'o> {
+    /// A context building the next state in `next`, which must start as a copy of the
+    /// state the input applies to.
     pub(crate) fn new(
         topology: &'t Topology,
-        state: &State,
+        next: &'o mut State,
         rules: Rules,
         out: &'o mut dyn Observer,
     ) -> Self {
         let detailed = out.detailed();
         Self {
             topology,
-            state: *state,
+            state: next,
             rules,
             out,
             detailed,
@@ -64,14 +67,13 @@ impl<'t, 'o> Ctx<'t, 'o> {
     }
 
     /// The transition is accepted: hand what it reported to the observer.
-    pub(crate) fn commit(self) -> State {
+    pub(crate) fn commit(self) {
         for e in self.effects {
             self.out.effect(e);
         }
         for f in self.findings {
             self.out.finding(f);
         }
-        self.state
     }
 
     pub(crate) fn host(&self, h: HostId) -> &HostState {
@@ -244,7 +246,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
             let r = s.host(h).replicator;
             (s.view(rep).entry(h), r.running, r.state)
         };
-        let (b, a, now) = (snapshot(before), snapshot(acted), snapshot(&self.state));
+        let (b, a, now) = (snapshot(before), snapshot(acted), snapshot(self.state));
         if a != b && now == b {
             let policy = self.state.view(rep).policy;
             self.find(Finding::Undone { host: h, policy });
@@ -256,7 +258,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
         let all = self.topology.host_set();
         for service in self.topology.physical_services() {
             let had = !writable_masters(self.topology, before, service, all).is_empty();
-            let has = !writable_masters(self.topology, &self.state, service, all).is_empty();
+            let has = !writable_masters(self.topology, self.state, service, all).is_empty();
             if had && !has {
                 self.find(Finding::NoWritableMaster { service });
             }

@@ -263,7 +263,9 @@ pub fn step<O: Observer>(
     rules: &Rules,
     observer: &mut O,
 ) -> Result<State, Rejection> {
-    step_checked(topology, state, input, *rules, observer).map(|(next, _)| next)
+    let mut next = *state;
+    step_in_place(topology, state, input, *rules, observer, &mut next)?;
+    Ok(next)
 }
 
 /// What the guard found in the state after an input.
@@ -276,20 +278,23 @@ pub(crate) enum Checked {
     Whole(Option<Violation>),
 }
 
-/// [`step`], with what the guard found in the next state. The explorer checks every new state
-/// and spares itself the work when the guard has done it.
-pub(crate) fn step_checked<O: Observer>(
+/// [`step`] into `next`, which must hold a copy of `state` (and holds the next state when
+/// the input is accepted, anything when it is refused), with what the guard found in the next
+/// state. The explorer checks every new state and spares itself the work when the guard has
+/// done it; it reuses one buffer for every successor.
+pub(crate) fn step_in_place<O: Observer>(
     topology: &Topology,
     state: &State,
     input: &Input,
     rules: Rules,
     observer: &mut O,
-) -> Result<(State, Checked), Rejection> {
+    next: &mut State,
+) -> Result<Checked, Rejection> {
     let reject = |refusal| Rejection {
         input: *input,
         refusal,
     };
-    let mut ctx = Ctx::new(topology, state, rules, observer);
+    let mut ctx = Ctx::new(topology, next, rules, observer);
     let subject = match *input {
         Input::Cctrl { at, op } => cctrl::apply(&mut ctx, at, op),
         Input::Trepctl {
@@ -304,7 +309,7 @@ pub(crate) fn step_checked<O: Observer>(
     .map_err(reject)?;
     if ctx.detailed {
         // What the input did before the managers reacted, to tell what they put back.
-        let acted = ctx.state;
+        let acted = *ctx.state;
         react::react(&mut ctx);
         if let (Some(subject), Some(origin)) = (subject, input.origin()) {
             ctx.report_undone(state, &acted, subject, origin);
@@ -319,7 +324,7 @@ pub(crate) fn step_checked<O: Observer>(
         && let Some(origin) = input.origin()
     {
         let scope = ctx.scope(origin);
-        let after = invariant::check_within(topology, &ctx.state, scope);
+        let after = invariant::check_within(topology, ctx.state, scope);
         if let Some(v) = after
             && invariant::check_within(topology, state, scope).is_none()
         {
@@ -329,7 +334,8 @@ pub(crate) fn step_checked<O: Observer>(
             checked = Checked::Whole(after);
         }
     }
-    Ok((ctx.commit(), checked))
+    ctx.commit();
+    Ok(checked)
 }
 
 impl Ctx<'_, '_> {

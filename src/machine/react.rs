@@ -19,7 +19,7 @@ pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
         // changes the state (no reaction undoes another's write in the same round, which would
         // repeat every round to the cap and report its effects each time).
         #[cfg(debug_assertions)]
-        let checked = ctx.state;
+        let checked = *ctx.state;
         ctx.touched = false;
         let topology = ctx.topology;
         for service in topology.physical_services() {

@@ -289,7 +289,7 @@ impl Ctx<'_, '_> {
         // the replicators hold). The `apply_sequence` fuzzer found the second kind: db5, a
         // slave of db1 (down), which read from db2, was looped back by `trepctl setrole
         // -role thl-client` on db2 pointing at db5.
-        let mut probe = self.state;
+        let mut probe = *self.state;
         probe.hosts[h.index().min(crate::model::MAX_HOSTS - 1)].replicator =
             ClusterReplicator { role, master, ..r };
         let reaches = |state: &crate::model::State, d: HostId, first: Option<HostId>| {
