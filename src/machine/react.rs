@@ -210,7 +210,7 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
                 || (ctx.rules.repoint_slaves
                     && !super::invariant::reaches_service_master(
                         ctx.topology,
-                        &ctx.state,
+                        ctx.state,
                         d,
                         r.master,
                     ))

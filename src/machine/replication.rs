@@ -130,7 +130,7 @@ impl Ctx<'_, '_> {
             });
         }
         if r.role.applies()
-            && !super::invariant::reaches_service_master(self.topology, &self.state, h, r.master)
+            && !super::invariant::reaches_service_master(self.topology, self.state, h, r.master)
         {
             return Err(Refusal::ReplicatorRole {
                 host: h,
@@ -300,7 +300,7 @@ impl Ctx<'_, '_> {
             d != h
                 && self.host(d).up
                 && x.is_online()
-                && (x.master == Some(h) || reaches(&self.state, d, x.master))
+                && (x.master == Some(h) || reaches(self.state, d, x.master))
                 && !reaches(&probe, d, x.master)
         }) {
             return Err(Refusal::ServesSlaves { host: h, slave });
@@ -437,7 +437,7 @@ impl Ctx<'_, '_> {
     pub(crate) fn write(&mut self, h: HostId, through_connector: bool) -> Result<(), Refusal> {
         let service = self.service_of(h);
         let writable = if through_connector {
-            writable_masters(self.topology, &self.state, service, HostSet::of([h])).contains(h)
+            writable_masters(self.topology, self.state, service, HostSet::of([h])).contains(h)
         } else {
             let host = self.host(h);
             host.up
