@@ -460,17 +460,21 @@ const SLICE: u32 = 1 << 18;
 type Broken = (Link, invariant::Violation);
 
 /// A state reached, and what the guard found in it if the guard checked every host.
-struct Successor<'a> {
-    state: &'a State,
+struct Successor {
+    /// Its identity in the seen-set.
+    fp: u64,
+    /// How it was reached.
+    link: Link,
+    state: State,
     checked: machine::Checked,
 }
 
-impl Successor<'_> {
+impl Successor {
     /// The first invariant the state breaks: the guard's finding, or a check of its own.
     fn broken(&self, topology: &Topology) -> Option<invariant::Violation> {
         match self.checked {
             machine::Checked::Whole(found) => found,
-            machine::Checked::Partly => invariant::check(topology, self.state),
+            machine::Checked::Partly => invariant::check(topology, &self.state),
         }
     }
 }
@@ -488,17 +492,16 @@ struct Expansion<'a> {
 
 impl Expansion<'_> {
     /// Apply every input that may be tried to the states `slice` of the deepest level, and
-    /// call `found` with each successor: its identity, how it was reached, and the state with
-    /// what it breaks.
+    /// call `found` with the successors of each parent, all at once: their identities, how
+    /// they were reached, and the states with what the guard found in them. Handing them over
+    /// together lets the caller look up every fingerprint before it needs the first answer,
+    /// so that the seen-set's cache misses overlap instead of following one another.
     /// Returns the transitions tried and accepted.
-    fn successors(
-        &self,
-        slice: Range<u32>,
-        mut found: impl FnMut(u64, Link, Successor<'_>),
-    ) -> (u64, u64) {
+    fn successors(&self, slice: Range<u32>, mut found: impl FnMut(&[Successor])) -> (u64, u64) {
         let (topology, config) = (self.topology, self.config);
         let (mut transitions, mut accepted) = (0, 0);
         let mut buffer = Vec::with_capacity(self.inputs.len());
+        let mut batch: Vec<Successor> = Vec::with_capacity(self.inputs.len());
         let mut replayer = Replayer::new(topology, self.start, config.rules, self.levels);
         let (depth, _) = deepest(self.levels);
         for i in slice {
@@ -506,37 +509,46 @@ impl Expansion<'_> {
                 continue;
             };
             self.inputs.fill(&from, config.typing, &mut buffer);
+            // The successors are built in the batch's slots, kept from parent to parent: the
+            // parent is copied into a slot once, and nothing is copied once it is done.
+            let mut kept = 0;
             for input in buffer
                 .iter()
                 .filter(|input| affordable(input, spent, config))
             {
                 transitions += 1;
-                let mut state = from;
-                let Ok(checked) = machine::step_in_place(
+                let link = Link {
+                    parent: i,
+                    input: *input,
+                };
+                if kept == batch.len() {
+                    batch.push(Successor {
+                        fp: 0,
+                        link,
+                        state: from,
+                        checked: machine::Checked::Partly,
+                    });
+                }
+                let Some(slot) = batch.get_mut(kept) else {
+                    continue;
+                };
+                slot.state = from;
+                if let Ok(checked) = machine::step_in_place(
                     topology,
                     &from,
                     input,
                     config.rules,
                     &mut (),
-                    &mut state,
-                ) else {
-                    continue;
-                };
-                accepted += 1;
-                let fp = identity(topology, &state, spend(input, spent), config);
-                let link = Link {
-                    parent: i,
-                    input: *input,
-                };
-                found(
-                    fp,
-                    link,
-                    Successor {
-                        state: &state,
-                        checked,
-                    },
-                );
+                    &mut slot.state,
+                ) {
+                    accepted += 1;
+                    slot.link = link;
+                    slot.checked = checked;
+                    slot.fp = identity(topology, &slot.state, spend(input, spent), config);
+                    kept += 1;
+                }
             }
+            found(batch.get(..kept).unwrap_or_default());
         }
         (transitions, accepted)
     }
@@ -558,16 +570,21 @@ fn level(
     if threads == 1 {
         // One thread: successors go straight into the seen-set, with no candidates.
         if let Some(set) = seen.first_mut() {
-            (transitions, accepted) = expansion.successors(slice, |fp, link, successor| {
-                if !set.insert(fp) {
-                    return;
+            (transitions, accepted) = expansion.successors(slice, |batch| {
+                for successor in batch {
+                    set.warm(successor.fp);
                 }
-                if broken.is_none()
-                    && let Some(v) = successor.broken(expansion.topology)
-                {
-                    broken = Some((link, v));
+                for successor in batch {
+                    if !set.insert(successor.fp) {
+                        continue;
+                    }
+                    if broken.is_none()
+                        && let Some(v) = successor.broken(expansion.topology)
+                    {
+                        broken = Some((successor.link, v));
+                    }
+                    next.push(successor.link);
                 }
-                next.push(link);
             });
         }
     } else {
@@ -604,19 +621,26 @@ fn expand(
     let chunk = slice.len().div_ceil(threads).max(1);
     let work = |range: Range<u32>| -> Work {
         let mut shards: Vec<Vec<Candidate>> = (0..threads).map(|_| Vec::new()).collect();
-        let (transitions, accepted) = expansion.successors(range, |fp, link, successor| {
-            let shard = shard_of(fp);
-            if seen.get(shard).is_some_and(|s| s.contains(fp)) {
-                return;
+        let (transitions, accepted) = expansion.successors(range, |batch| {
+            for successor in batch {
+                if let Some(set) = seen.get(shard_of(successor.fp)) {
+                    set.warm(successor.fp);
+                }
             }
-            if let Some(bucket) = shards.get_mut(shard) {
-                // Checked here, where the state is at hand (a candidate keeps only its link):
-                // one reached twice within this level is checked twice.
-                bucket.push(Candidate {
-                    fp,
-                    link,
-                    broken: successor.broken(expansion.topology),
-                });
+            for successor in batch {
+                let (fp, shard) = (successor.fp, shard_of(successor.fp));
+                if seen.get(shard).is_some_and(|s| s.contains(fp)) {
+                    continue;
+                }
+                if let Some(bucket) = shards.get_mut(shard) {
+                    // Checked here, where the state is at hand (a candidate keeps only its
+                    // link): one reached twice within this level is checked twice.
+                    bucket.push(Candidate {
+                        fp,
+                        link: successor.link,
+                        broken: successor.broken(expansion.topology),
+                    });
+                }
             }
         });
         Work {

@@ -223,6 +223,13 @@ impl FingerprintSet {
         }
     }
 
+    /// Load the slot where a lookup of `fp` starts, so that a lookup soon after finds it in
+    /// the cache. Warming a batch of fingerprints before looking them up lets their cache
+    /// misses overlap (the table is far larger than the cache once it holds millions).
+    pub fn warm(&self, fp: u64) {
+        std::hint::black_box(self.slots.get(self.home(fp.max(1))).copied());
+    }
+
     /// Add `fp`; true if it was not there.
     pub fn insert(&mut self, fp: u64) -> bool {
         let fp = fp.max(1);
