@@ -532,7 +532,7 @@ impl Expansion<'_> {
                 let Some(slot) = batch.get_mut(kept) else {
                     continue;
                 };
-                slot.state = from;
+                slot.state.copy_used_from(&from, topology.hosts().len());
                 if let Ok(checked) = machine::step_in_place(
                     topology,
                     &from,
