@@ -888,3 +888,66 @@ fn settling_follows_a_chain_of_slaves_to_its_end() {
     assert_eq!(pos("db3"), pos("db1"), "{report}");
     assert_eq!(pos("db2"), pos("db1"), "{report}");
 }
+
+/// A procedure asked about a service or host the topology lacks says so, naming it.
+#[test]
+fn procedures_name_the_service_or_host_the_topology_lacks() {
+    let (healthy, _) = healthy();
+    let error = |r: Result<Runbook, runbook::ProcedureError>| r.unwrap_err().to_string();
+    assert_eq!(
+        error(runbook::last_man_standing(&healthy, "beta")),
+        "no service `beta` in the topology"
+    );
+    assert_eq!(
+        error(runbook::switch_procedure(&healthy, "beta", None)),
+        "no service `beta` in the topology"
+    );
+    assert_eq!(
+        error(runbook::recover_replica(&healthy, "db9")),
+        "no host `db9` in the topology"
+    );
+}
+
+/// A master that a failover replaced is no replica: `recover_replica` sends the operator to
+/// `recover_old_master`, though the ONLINE master is another host.
+#[test]
+fn recover_replica_declines_a_failed_over_master() {
+    use tungsten_model::fault::Fault;
+    let (healthy, [db1, _, _]) = healthy();
+    let replaced = after(&healthy, &[Fault::HostCrash(db1), Fault::HostRestart(db1)]);
+    assert_eq!(
+        runbook::recover_replica(&replaced, "db1")
+            .unwrap_err()
+            .to_string(),
+        "db1 is a master, not a replica: use `recover_old_master` or a switch"
+    );
+}
+
+/// Last man standing counts only the connectors on the survivor's side: with the network split
+/// three ways, db1's own connector stopped and the others running behind the split, the
+/// procedure starts db1's.
+#[test]
+fn last_man_standing_starts_the_connector_on_the_survivors_side() {
+    use tungsten_model::fault::{Fault, Process::Connector, Split};
+    let (healthy, [db1, db2, db3]) = healthy();
+    let split = after(
+        &healthy,
+        &[
+            Fault::Stop(db1, Connector),
+            Fault::Partition(Split::new(&[&[db1], &[db2], &[db3]])),
+        ],
+    );
+    let rb = runbook::last_man_standing(&split, "alpha").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! assume down db2 db3
+    #! goal master db1, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > set force true
+    [LOGICAL] /alpha > datasource db1 welcome
+    [LOGICAL] /alpha > datasource db1 online
+    [LOGICAL] /alpha > replicator db1 online
+    shell db1> connector start
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    procedure_is_valid(&split, &rb);
+}
