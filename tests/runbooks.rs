@@ -951,3 +951,36 @@ fn last_man_standing_starts_the_connector_on_the_survivors_side() {
     ");
     procedure_is_valid(&split, &rb);
 }
+
+/// A replica to reprovision is copied from data that has not drifted, taken from the master
+/// or from a datasource ONLINE and replicating: with the new master's data drifted and the
+/// other replicas shunned (their replicators still running, as a shun leaves them), the
+/// procedure declines rather than copy from a shunned datasource.
+#[test]
+fn recover_replica_copies_only_from_an_online_source() {
+    use tungsten_model::fault::Fault;
+    let mut manual = runbook::scenario("healthy-5").unwrap();
+    cctrl(&mut manual, "db1", "set policy manual");
+    let [db1, db2, db3, db4] =
+        ["db1", "db2", "db3", "db4"].map(|h| manual.topology.host_id(h).unwrap());
+    let mut diverged = after(
+        &manual,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db3),
+            Fault::HostCrash(db1),
+        ],
+    );
+    cctrl(&mut diverged, "db2", "failover to db2");
+    cctrl(&mut diverged, "db2", "datasource db4 shun");
+    cctrl(&mut diverged, "db2", "datasource db5 shun");
+    let drifted = after(&diverged, &[Fault::Drift(db2)]);
+    assert!(drifted.state.host(db4).replicator.is_online());
+    assert!(!drifted.state.host(db4).data.drift);
+    assert_eq!(
+        runbook::recover_replica(&drifted, "db3")
+            .unwrap_err()
+            .to_string(),
+        "db3 must be reprovisioned, but no reachable datasource of alpha holds data that has not drifted"
+    );
+}
