@@ -953,9 +953,9 @@ fn last_man_standing_starts_the_connector_on_the_survivors_side() {
 }
 
 /// A replica to reprovision is copied from data that has not drifted, taken from the master
-/// or from a datasource ONLINE and replicating: with the new master's data drifted and the
-/// other replicas shunned (their replicators still running, as a shun leaves them), the
-/// procedure declines rather than copy from a shunned datasource.
+/// or from a datasource ONLINE and replicating (db4 here, once the new master's data has
+/// drifted). With the other replicas shunned (their replicators still running, as a shun
+/// leaves them), the procedure declines rather than copy from a shunned datasource.
 #[test]
 fn recover_replica_copies_only_from_an_online_source() {
     use tungsten_model::fault::Fault;
@@ -972,9 +972,16 @@ fn recover_replica_copies_only_from_an_online_source() {
         ],
     );
     cctrl(&mut diverged, "db2", "failover to db2");
-    cctrl(&mut diverged, "db2", "datasource db4 shun");
-    cctrl(&mut diverged, "db2", "datasource db5 shun");
-    let drifted = after(&diverged, &[Fault::Drift(db2)]);
+    // While db4 is ONLINE and replicating, it is the source.
+    let mut drifted = after(&diverged, &[Fault::Drift(db2)]);
+    let rb = runbook::recover_replica(&drifted, "db3").unwrap();
+    assert!(
+        rb.to_string()
+            .contains("shell db3> tprovision --source db4\n"),
+        "{rb}"
+    );
+    cctrl(&mut drifted, "db2", "datasource db4 shun");
+    cctrl(&mut drifted, "db2", "datasource db5 shun");
     assert!(drifted.state.host(db4).replicator.is_online());
     assert!(!drifted.state.host(db4).data.drift);
     assert_eq!(
