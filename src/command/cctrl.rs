@@ -467,6 +467,27 @@ impl fmt::Display for CctrlCommand {
 mod tests {
     use super::*;
 
+    /// Only `ls`, `expert` and `physical` leave the cluster as it was.
+    #[test]
+    fn which_commands_change_the_state() {
+        let changes = |line: &str| {
+            line.parse::<CctrlCommand>()
+                .map(|c| c.changes_state())
+                .map_err(|e| e.to_string())
+        };
+        for line in ["ls", "expert", "physical"] {
+            assert_eq!(changes(line), Ok(false), "{line}");
+        }
+        for line in [
+            "set policy manual",
+            "datasource db2 shun",
+            "switch",
+            "use alpha",
+        ] {
+            assert_eq!(changes(line), Ok(true), "{line}");
+        }
+    }
+
     #[test]
     fn every_command_of_the_domain_parses_and_round_trips() {
         for line in [

@@ -647,6 +647,39 @@ mod tests {
         }
     }
 
+    /// Each reset option names its own scope; the last one given wins.
+    #[test]
+    fn reset_reads_its_scope() {
+        let scope = |line: &str| match line.parse::<TrepctlCommand>().map(|c| c.action) {
+            Ok(TrepctlAction::Reset { scope, confirmed }) => (scope, confirmed),
+            other => panic!("{line}: {other:?}"),
+        };
+        assert_eq!(scope("reset"), (None, false));
+        assert_eq!(scope("reset -all -y"), (Some(ResetScope::All), true));
+        assert_eq!(scope("reset -thl"), (Some(ResetScope::Thl), false));
+        assert_eq!(scope("reset -relay"), (Some(ResetScope::Relay), false));
+        assert_eq!(scope("reset -db"), (Some(ResetScope::Db), false));
+        assert_eq!(scope("reset -thl -relay"), (Some(ResetScope::Relay), false));
+    }
+
+    /// Only `status`, `services` and `wait` leave the replicator as it was.
+    #[test]
+    fn which_commands_change_the_state() {
+        let changes = |line: &str| line.parse::<TrepctlCommand>().unwrap().changes_state();
+        for line in ["status", "services -full", "wait -state ONLINE"] {
+            assert!(!changes(line), "{line}");
+        }
+        for line in [
+            "online",
+            "offline",
+            "reset -all -y",
+            "setrole -role master",
+            "heartbeat",
+        ] {
+            assert!(changes(line), "{line}");
+        }
+    }
+
     #[test]
     fn refusals() {
         insta::assert_snapshot!("-service east rest -all".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a trepctl command (online, offline, offline-deferred, reset, setrole, status, flush, heartbeat, services or wait), found `rest`");
