@@ -140,6 +140,22 @@ impl<'a> Words<'a> {
         }
     }
 
+    /// How many characters of the word just taken come before `piece`, a slice of it (0 when
+    /// `piece` is not one).
+    fn chars_before_in_previous(&self, piece: &str) -> usize {
+        let Some(previous) = self
+            .spans
+            .get(self.at.saturating_sub(1))
+            .and_then(|&(s, e)| self.line.get(s..e))
+        else {
+            return 0;
+        };
+        let start = piece.as_ptr().addr().wrapping_sub(previous.as_ptr().addr());
+        previous
+            .get(..start)
+            .map_or(0, |before| before.chars().count())
+    }
+
     /// Take the next word as a host name.
     pub(crate) fn host(&mut self, what: &str) -> Result<HostName, ParseError> {
         let Some(word) = self.next() else {
@@ -157,6 +173,8 @@ impl<'a> Words<'a> {
     }
 
     /// The error for a name that failed validation, with the caret on the bad character.
+    /// `word` is the word just taken or a piece of it (the host of `east/db1`, the name of
+    /// `connector@db1`): the caret counts from where that piece starts.
     pub(crate) fn name_error(&self, word: &str, e: &NameError, what: &str) -> ParseError {
         match e {
             NameError::BadCharacter {
@@ -164,7 +182,7 @@ impl<'a> Words<'a> {
                 position,
                 ..
             } => self.error_inside_previous(
-                position.saturating_sub(1),
+                self.chars_before_in_previous(word) + position.saturating_sub(1),
                 1,
                 format!(
                     "{what}: letters, digits, `-`, `_` or `.`, starting with a letter or digit"
