@@ -194,11 +194,8 @@ impl HostCommand {
                 HostAction::Tpm(action)
             }
             "trepctl" => HostAction::Trepctl(TrepctlCommand::parse_words(&mut w)?),
-            "cctrl" => {
-                // `cctrl` alone opens a session; the commands come on later lines.
-                while w.next().is_some() {}
-                HostAction::NotModelled(text)
-            }
+            // Any other program, `cctrl` alone among them (it opens a session; the commands
+            // come on later lines).
             _ => {
                 while w.next().is_some() {}
                 HostAction::NotModelled(text)
@@ -346,5 +343,45 @@ mod tests {
         insta::assert_snapshot!("tungsten_provision_slave".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected `--source <host>`: the source argument is required, found the end of the command");
         insta::assert_snapshot!("manager reboot".parse::<HostCommand>().unwrap_err(), @"line 1, column 9: expected `start`, `stop` or `restart`, found `reboot`");
         insta::assert_snapshot!("echo 'swich' | cctrl".parse::<HostCommand>().unwrap_err(), @"line 1, column 7: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, use, cd, ls, expert or physical), found `swich`");
+        // The caret stays on the word however far the quoted command sits from `echo`.
+        insta::assert_snapshot!("echo    'datasource db2 onlin' | cctrl".parse::<HostCommand>().unwrap_err().caret(), @"
+        error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup or drain), found `onlin`
+         --> line 1, column 25
+          |
+        1 | echo    'datasource db2 onlin' | cctrl
+          |                         ^^^^^
+        ");
+    }
+
+    /// Only `echo ... | cctrl` is a cctrl command; any other pipe is not modelled.
+    #[test]
+    fn only_an_echo_into_cctrl_is_read_as_cctrl() {
+        for line in ["echo ls | grep db1", "cat steps.txt | cctrl", "ls | cctrl"] {
+            let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert!(
+                matches!(c.action, HostAction::NotModelled(_)),
+                "{line}: {c:?}"
+            );
+        }
+        let c: HostCommand = "cctrl -expert".parse().unwrap();
+        assert!(matches!(c.action, HostAction::NotModelled(_)), "{c:?}");
+    }
+
+    /// The provisioning scripts take a backup method, by flag or by name, which does not
+    /// change what the model does.
+    #[test]
+    fn provisioning_accepts_a_backup_method() {
+        for line in [
+            "tprovision --source db1 --xtrabackup",
+            "tprovision --mysqldump -s db1",
+            "tungsten_provision_slave --source db1 --method xtrabackup",
+            "tprovision -m mysqldump --source=db1 --direct",
+        ] {
+            let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert!(
+                matches!(c.action, HostAction::Provision { .. }),
+                "{line}: {c:?}"
+            );
+        }
     }
 }
