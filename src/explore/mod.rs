@@ -509,8 +509,9 @@ impl Expansion<'_> {
                 continue;
             };
             self.inputs.fill(&from, config.typing, &mut buffer);
-            // The successors are built in the batch's slots, kept from parent to parent: the
-            // parent is copied into a slot once, and nothing is copied once it is done.
+            // Each input is tried in the batch's next free slot (slots are kept from parent to
+            // parent), first reset to the parent; a refused input's slot is reset and tried
+            // again, an accepted one is kept where it is, never copied out.
             let mut kept = 0;
             for input in buffer
                 .iter()

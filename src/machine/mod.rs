@@ -281,7 +281,7 @@ pub(crate) enum Checked {
 /// [`step`] into `next`, which must hold a copy of `state` (and holds the next state when
 /// the input is accepted, anything when it is refused), with what the guard found in the next
 /// state. The explorer checks every new state and spares itself the work when the guard has
-/// done it; it reuses one buffer for every successor.
+/// done it; it builds successors in buffers it keeps from one parent to the next.
 pub(crate) fn step_in_place<O: Observer>(
     topology: &Topology,
     state: &State,

@@ -397,20 +397,29 @@ impl State {
             && self.history == other.history
     }
 
-    /// Make `self` equal to `other` by copying only the slots of the first `hosts` hosts: a
-    /// third of the bytes of a full copy for three hosts. Both must hold defaults past the
-    /// first `hosts` ([`State::unused_slots_default`]), as every state of a topology with
-    /// that many hosts does; the explorer uses it to reset a successor's buffer to its parent.
+    /// Make `self` equal to `other` by copying the slots of the first `hosts` hosts (and the
+    /// partition labels, whole): a third of the bytes of a full copy for three hosts. The two
+    /// must already agree past those slots, as any two states reached from one start do: a
+    /// transition writes past them only in the partition labels, which it replaces whole. The
+    /// explorer uses it to reset a successor's buffer to its parent.
     pub(crate) fn copy_used_from(&mut self, other: &Self, hosts: usize) {
         let n = hosts.min(MAX_HOSTS);
-        self.hosts[..n].copy_from_slice(&other.hosts[..n]);
-        self.partition[..n].copy_from_slice(&other.partition[..n]);
-        self.views[..n].copy_from_slice(&other.views[..n]);
-        self.sessions[..n].copy_from_slice(&other.sessions[..n]);
-        self.history = other.history;
+        // Every field named, so that a new one fails to compile here rather than go uncopied.
+        let Self {
+            hosts: other_hosts,
+            partition,
+            views,
+            sessions,
+            history,
+        } = other;
+        self.hosts[..n].copy_from_slice(&other_hosts[..n]);
+        self.partition = *partition;
+        self.views[..n].copy_from_slice(&views[..n]);
+        self.sessions[..n].copy_from_slice(&sessions[..n]);
+        self.history = *history;
         debug_assert!(
             self == other,
-            "a slot past the first {n} hosts is not blank"
+            "the two states differ past the first {n} hosts"
         );
     }
 
