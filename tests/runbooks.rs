@@ -913,8 +913,14 @@ fn procedures_name_the_service_or_host_the_topology_lacks() {
 #[test]
 fn recover_replica_declines_a_failed_over_master() {
     use tungsten_model::fault::Fault;
-    let (healthy, [db1, _, _]) = healthy();
+    use tungsten_model::model::DataSourceRole;
+    let (healthy, [db1, db2, _]) = healthy();
     let replaced = after(&healthy, &[Fault::HostCrash(db1), Fault::HostRestart(db1)]);
+    // The managers failed over to db2; db1 keeps the master role, shunned.
+    let view = replaced.state.view(db2);
+    assert!(view.entry(db2).is_online_master());
+    assert_eq!(view.entry(db1).role, DataSourceRole::Master);
+    assert!(!view.entry(db1).is_online_master());
     assert_eq!(
         runbook::recover_replica(&replaced, "db1")
             .unwrap_err()

@@ -583,6 +583,17 @@ mod tests {
         1 | replicator db4 relay east/d!b1
           |                            ^
         ");
+        // The caret sits on the bad character itself, a two-byte one here.
+        let e = "router connector@dé! offline"
+            .parse::<CctrlCommand>()
+            .unwrap_err();
+        insta::assert_snapshot!(e.caret(), @"
+        error: expected a connector: letters, digits, `-`, `_` or `.`, starting with a letter or digit, found `é` in `dé!`
+         --> line 1, column 19
+          |
+        1 | router connector@dé! offline
+          |                   ^
+        ");
         let e = "".parse::<CctrlCommand>().unwrap_err();
         insta::assert_snapshot!(e.to_string(), @"line 1, column 1: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, use, cd, ls, expert or physical), found the end of the command");
     }

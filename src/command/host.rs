@@ -371,16 +371,39 @@ mod tests {
     /// change what the model does.
     #[test]
     fn provisioning_accepts_a_backup_method() {
-        for line in [
-            "tprovision --source db1 --xtrabackup",
-            "tprovision --mysqldump -s db1",
-            "tungsten_provision_slave --source db1 --method xtrabackup",
-            "tprovision -m mysqldump --source=db1 --direct",
+        let db1: HostRef = "db1".parse().unwrap();
+        for (line, tool, direct) in [
+            (
+                "tprovision --source db1 --xtrabackup",
+                Provisioner::Tprovision,
+                false,
+            ),
+            (
+                "tprovision --mysqldump -s db1",
+                Provisioner::Tprovision,
+                false,
+            ),
+            (
+                "tungsten_provision_slave --source db1 --method xtrabackup",
+                Provisioner::ProvisionSlave,
+                false,
+            ),
+            (
+                "tprovision -m mysqldump --source=db1 --direct",
+                Provisioner::Tprovision,
+                true,
+            ),
         ] {
             let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
-            assert!(
-                matches!(c.action, HostAction::Provision { .. }),
-                "{line}: {c:?}"
+            let source = db1.clone();
+            assert_eq!(
+                c.action,
+                HostAction::Provision {
+                    tool,
+                    source,
+                    direct
+                },
+                "{line}"
             );
         }
     }

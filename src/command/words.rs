@@ -140,8 +140,9 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// How many characters of the word just taken come before `piece`, a slice of it (0 when
-    /// `piece` is not one).
+    /// How many characters of the word just taken come before `piece`, a slice of it. A
+    /// `piece` that is not a slice of that word (a copy, say) counts from the word's start:
+    /// callers pass slices.
     fn chars_before_in_previous(&self, piece: &str) -> usize {
         let Some(previous) = self
             .spans

@@ -272,17 +272,22 @@ mod tests {
             .unwrap();
         let start = start(&book, &[], &mut |p: &str| Err(p.to_owned())).unwrap();
         let report = validate(&start, &book, Options::default());
-        let kinds: Vec<_> = report.steps[0].findings.iter().map(|f| &f.kind).collect();
-        assert_eq!(kinds, ["unplanned-failover"], "{report}");
+        let kinds: Vec<_> = report.steps[0]
+            .findings
+            .iter()
+            .map(|f| (f.severity, f.kind.as_str()))
+            .collect();
+        assert_eq!(kinds, [(Severity::Error, "unplanned-failover")], "{report}");
         (start, report)
     }
 
-    fn with_error(report: &Report, kind: &str) -> Report {
+    /// `report` with one more finding at its first step.
+    fn with(report: &Report, severity: Severity, kind: &str) -> Report {
         let mut run = report.clone();
         run.steps[0].findings.push(ReportFinding {
-            severity: Severity::Error,
+            severity,
             kind: kind.to_owned(),
-            text: format!("a second error, of kind {kind}"),
+            text: format!("a second finding, of kind {kind}"),
         });
         run
     }
@@ -292,17 +297,25 @@ mod tests {
     #[test]
     fn a_new_kind_of_error_beside_the_plain_steps_own_is_unsafe() {
         let (start, plain) = plain();
-        let run = with_error(&plain, "lost-events");
+        let unsafe_lost_events = Some(Consequence::Unsafe {
+            step: 1,
+            error: "lost-events".to_owned(),
+            what: "a second finding, of kind lost-events".to_owned(),
+        });
+        let run = with(&plain, Severity::Error, "lost-events");
         assert_eq!(
             judge(&start.topology, &plain, &run, &[], 0),
-            Some(Consequence::Unsafe {
-                step: 1,
-                error: "lost-events".to_owned(),
-                what: "a second error, of kind lost-events".to_owned(),
-            })
+            unsafe_lost_events
         );
         // The same kind again is the plan's own error, not the fault's.
-        let run = with_error(&plain, "unplanned-failover");
+        let run = with(&plain, Severity::Error, "unplanned-failover");
         assert_eq!(judge(&start.topology, &plain, &run, &[], 0), None);
+        // A warning of that kind in the plain run does not excuse an error of it.
+        let warned = with(&plain, Severity::Warning, "lost-events");
+        let run = with(&plain, Severity::Error, "lost-events");
+        assert_eq!(
+            judge(&start.topology, &warned, &run, &[], 0),
+            unsafe_lost_events
+        );
     }
 }
