@@ -997,3 +997,63 @@ fn recover_replica_copies_only_from_an_online_source() {
         "db3 must be reprovisioned, but no reachable datasource of alpha holds data that has not drifted"
     );
 }
+
+/// Every goal form reads, and says what falls short: with db3 taken OFFLINE in MAINTENANCE on
+/// a healthy three-node service, and on seed 000's two sites, east's data drifted.
+#[test]
+fn every_goal_form_reads_and_says_what_falls_short() {
+    let one_site = check(
+        "#! scenario healthy-3\n\
+         #! goal all-online, alpha all-online, writable, alpha writable, no-drift, alpha no-drift\n\
+         #! goal policy maintenance, policy automatic, alpha policy automatic, beta all-online\n\
+         #! goal online db3, online db2, master db1, master db2, routers-online\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         [LOGICAL] /alpha > datasource db3 offline\n",
+    );
+    let two_sites = check(
+        "#! scenario seed000-drifted\n\
+         #! goal no-drift, west no-drift, east no-drift, west writable\n\
+         [LOGICAL] /east > ls\n",
+    );
+    let results = |report: &Report| -> Vec<(String, bool, String)> {
+        report
+            .goals
+            .iter()
+            .map(|g| (g.goal.to_string(), g.met, g.detail.clone()))
+            .collect()
+    };
+    let row = |goal: &str, met: bool, detail: &str| (goal.to_owned(), met, detail.to_owned());
+    assert_eq!(
+        results(&one_site),
+        [
+            row("all-online", false, "not ONLINE: db3"),
+            row("alpha all-online", false, "not ONLINE: db3"),
+            row("writable", true, ""),
+            row("alpha writable", true, ""),
+            row("no-drift", true, ""),
+            row("alpha no-drift", true, ""),
+            row("policy maintenance", true, ""),
+            row("policy automatic", false, "alpha is in MAINTENANCE"),
+            row("alpha policy automatic", false, "alpha is in MAINTENANCE"),
+            row(
+                "beta all-online",
+                false,
+                "no service `beta` in the topology"
+            ),
+            row("online db3", false, "db3 is OFFLINE"),
+            row("online db2", true, ""),
+            row("master db1", true, ""),
+            row("master db2", false, "db2 is not a writable master"),
+            row("routers-online", true, ""),
+        ]
+    );
+    let drifted = results(&two_sites);
+    assert_eq!(drifted[0].0, "no-drift");
+    assert!(
+        !drifted[0].1 && drifted[0].2.starts_with("drifted data on db"),
+        "{drifted:?}"
+    );
+    assert_eq!(drifted[1], row("west no-drift", true, ""));
+    assert_eq!(drifted[2].2, drifted[0].2, "{drifted:?}");
+    assert_eq!(drifted[3], row("west writable", true, ""));
+}
