@@ -1012,9 +1012,10 @@ fn every_goal_form_reads_and_says_what_falls_short() {
     );
     let two_sites = check(
         "#! scenario seed000-drifted\n\
-         #! goal no-drift, west no-drift, east no-drift, west writable\n\
-         [LOGICAL] /east > ls\n",
+         #! goal no-drift, west no-drift, east no-drift, west writable, cross-site-online\n\
+         shell db4> /opt/replicator/tungsten/tungsten-replicator/bin/trepctl -service east offline\n",
     );
+    let failsafe = check("#! scenario seed004-failsafe\n#! goal writable\n[LOGICAL] /alpha > ls\n");
     let results = |report: &Report| -> Vec<(String, bool, String)> {
         report
             .goals
@@ -1056,4 +1057,37 @@ fn every_goal_form_reads_and_says_what_falls_short() {
     assert_eq!(drifted[1], row("west no-drift", true, ""));
     assert_eq!(drifted[2].2, drifted[0].2, "{drifted:?}");
     assert_eq!(drifted[3], row("west writable", true, ""));
+    // db4's cross-site replicator runs, on a host that is up, but is offline.
+    assert_eq!(
+        drifted[4],
+        row(
+            "cross-site-online",
+            false,
+            "cross-site replicators not online: db4"
+        )
+    );
+    assert_eq!(
+        results(&failsafe),
+        [row("writable", false, "alpha has 0 writable masters")]
+    );
+}
+
+/// A step report lists the state after its step as the service's coordinator would, and tells
+/// a step the model does not know from one it ran.
+#[test]
+fn a_step_report_lists_its_state_and_knows_what_it_did_not_model() {
+    use tungsten_model::model::PolicyMode;
+    let text = "#! scenario healthy-3\n\
+                [LOGICAL] /alpha > set policy maintenance\n\
+                shell db1> systemctl restart mysqld\n";
+    let rb: Runbook = text.parse().unwrap();
+    let start = runbook::start(&rb, &[], &mut |p| Err(format!("no file {p}"))).unwrap();
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    let alpha = start.topology.service_id("alpha").unwrap();
+    let listing = report.steps[0].listing(&start.topology, alpha).unwrap();
+    assert_eq!(listing.coordinator.policy, PolicyMode::Maintenance);
+    assert_eq!(listing.coordinator.host.as_str(), "db1");
+    assert!(!report.steps[0].not_modelled());
+    assert!(report.steps[1].not_modelled());
+    assert!(report.to_string().contains("NOT MODELLED"), "{report}");
 }
