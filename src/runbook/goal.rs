@@ -362,3 +362,40 @@ fn no_drift(topology: &Topology, state: &State, s: Option<&ServiceName>) -> Resu
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+    use super::*;
+    use crate::fault::Fault;
+    use crate::machine::{self, Input};
+
+    /// A site is consistent with another only while its cross-site replicators hold nothing
+    /// but the other site's history: once east's replicator reading west holds an event of
+    /// east's own (which west never had), the goal names it.
+    #[test]
+    fn consistency_names_a_cross_site_replicator_holding_foreign_events() {
+        let t =
+            Topology::multisite(&[("east", &["db1", "db2"]), ("west", &["db3", "db4"])]).unwrap();
+        let db1 = t.host_id("db1").unwrap();
+        let healthy = State::healthy(&t);
+        let goal = Goal::Consistent(
+            ServiceName::new("east").unwrap(),
+            ServiceName::new("west").unwrap(),
+        );
+        assert!(goal.evaluate(&t, &healthy).met);
+        let mut state = machine::apply(&t, &healthy, &Input::Fault(Fault::Write(db1)))
+            .unwrap()
+            .state;
+        let own = state.host(db1).data.pos;
+        assert!(own.is_some());
+        state.host_mut(db1).cross_site.applied = own;
+        let result = goal.evaluate(&t, &state);
+        assert!(!result.met);
+        assert_eq!(
+            result.detail,
+            "cross-site replicators holding history west lacks: db1"
+        );
+    }
+}
