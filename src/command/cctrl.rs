@@ -561,22 +561,17 @@ mod tests {
         insta::assert_snapshot!(e.to_string(), @"line 1, column 15: expected the end of the command, found `now`");
         let e = "datasource d!b online".parse::<CctrlCommand>().unwrap_err();
         insta::assert_snapshot!(e.to_string(), @"line 1, column 13: expected a datasource: letters, digits, `-`, `_` or `.`, starting with a letter or digit, found `!` in `d!b`");
+        let caret = |line: &str| line.parse::<CctrlCommand>().unwrap_err().caret();
         // A connector's process id is read only when its bracket closes; the caret counts
         // from the whole word, not from the name after `connector@` (or a relay's `east/`).
-        let e = "router connector@db1[7519 offline"
-            .parse::<CctrlCommand>()
-            .unwrap_err();
-        insta::assert_snapshot!(e.caret(), @"
+        insta::assert_snapshot!(caret("router connector@db1[7519 offline"), @"
         error: expected a connector: letters, digits, `-`, `_` or `.`, starting with a letter or digit, found `[` in `db1[7519`
          --> line 1, column 21
           |
         1 | router connector@db1[7519 offline
           |                     ^
         ");
-        let e = "replicator db4 relay east/d!b1"
-            .parse::<CctrlCommand>()
-            .unwrap_err();
-        insta::assert_snapshot!(e.caret(), @"
+        insta::assert_snapshot!(caret("replicator db4 relay east/d!b1"), @"
         error: expected the relay's source host: letters, digits, `-`, `_` or `.`, starting with a letter or digit, found `!` in `d!b1`
          --> line 1, column 28
           |
@@ -584,10 +579,7 @@ mod tests {
           |                            ^
         ");
         // The caret sits on the bad character itself, a two-byte one here.
-        let e = "router connector@dé! offline"
-            .parse::<CctrlCommand>()
-            .unwrap_err();
-        insta::assert_snapshot!(e.caret(), @"
+        insta::assert_snapshot!(caret("router connector@dé! offline"), @"
         error: expected a connector: letters, digits, `-`, `_` or `.`, starting with a letter or digit, found `é` in `dé!`
          --> line 1, column 19
           |
