@@ -83,7 +83,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Consume `token` or fail saying it was expected.
-    pub(crate) fn expect(&mut self, token: &str) -> Result<(), ParseError> {
+    pub(crate) fn require(&mut self, token: &str) -> Result<(), ParseError> {
         if self.eat(token) {
             Ok(())
         } else {

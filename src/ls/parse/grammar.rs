@@ -122,7 +122,7 @@ fn key_values<'a>(
         if key.is_empty() {
             return Err(sc.error_here("a `key=value` pair"));
         }
-        sc.expect("=")?;
+        sc.require("=")?;
         let value_start = sc.pos();
         let (_, value) = sc.take_while(|c| c != ',' && c != ')');
         let value = value.trim_end();
@@ -187,7 +187,7 @@ pub(super) fn header(sc: &mut Scanner<'_>) -> Result<Header, ParseError> {
             format!("a role ({})", roles.join(", ")),
         ));
     }
-    sc.expect(":")?;
+    sc.require(":")?;
     let state = datasource_state(sc)?;
     let progress = header_fields(sc)?;
     match (physical_role, composite_role) {
@@ -329,14 +329,14 @@ pub(super) fn coordinator(sc: &mut Scanner<'_>) -> Result<Coordinator, ParseErro
         return Err(sc.error_here(COORDINATOR_LINE));
     }
     sc.skip_blanks();
-    sc.expect("[")?;
+    sc.require("[")?;
     let (host_start, host) = sc.take_while(|c| c != ':' && c != ']');
     let host = host_name(sc, host_start, host.trim())?;
-    sc.expect(":")?;
+    sc.require(":")?;
     let policy = keyword::<PolicyMode>(sc, "a policy")?;
-    sc.expect(":")?;
+    sc.require(":")?;
     let state = keyword::<ManagerState>(sc, "a coordinator state")?;
-    sc.expect("]")?;
+    sc.require("]")?;
     expect_end(sc)?;
     Ok(Coordinator {
         host,
@@ -350,7 +350,7 @@ pub(super) fn site_coordinator(sc: &mut Scanner<'_>) -> Result<SiteCoordinator, 
     sc.skip_blanks();
     let (start, name) = sc.take_while(|c| c != ':' && !c.is_whitespace());
     let service = service_name(sc, start, name)?;
-    sc.expect(":")?;
+    sc.require(":")?;
     Ok(SiteCoordinator {
         service,
         coordinator: coordinator(sc)?,
@@ -370,20 +370,20 @@ pub(super) fn router(sc: &mut Scanner<'_>) -> Result<RouterRow, ParseError> {
         let pid = count(sc, start, digits)?;
         let pid = u32::try_from(pid)
             .map_err(|_| sc.error_at(start, start + digits.len(), "a process id"))?;
-        sc.expect("]")?;
+        sc.require("]")?;
         Some(pid)
     } else {
         None
     };
     sc.skip_blanks();
-    sc.expect("(")?;
+    sc.require("(")?;
     sc.skip_blanks();
     let state = keyword::<ConnectorState>(sc, "a connector state")?;
     sc.skip_blanks();
     let connections = if sc.eat(")") {
         Connections::default()
     } else {
-        sc.expect(",")?;
+        sc.require(",")?;
         connections(sc)?
     };
     expect_end(sc)?;
@@ -439,7 +439,7 @@ pub(super) fn component(sc: &mut Scanner<'_>) -> Result<Component, ParseError> {
         ));
     };
     sc.skip_blanks();
-    sc.expect("(")?;
+    sc.require("(")?;
     let component = if keyword == "CONNECTIONS" {
         Component::Connections(connections(sc)?)
     } else {
@@ -494,11 +494,11 @@ pub(super) fn status_line(sc: &mut Scanner<'_>) -> Result<StatusLine, ParseError
         return Err(sc.error_here(STATUS_LINE));
     }
     sc.skip_blanks();
-    sc.expect("[")?;
+    sc.require("[")?;
     sc.skip_blanks();
     let alert = keyword::<AlertStatus>(sc, "an alert status")?;
     sc.skip_blanks();
-    sc.expect("]")?;
+    sc.require("]")?;
     sc.skip_blanks();
     let time = if sc.eat("[") {
         let Some((start, text)) = sc.take_until(']') else {
@@ -511,7 +511,7 @@ pub(super) fn status_line(sc: &mut Scanner<'_>) -> Result<StatusLine, ParseError
                 "a time such as `2025/06/04 01:51:34 PM UTC`",
             )
         })?;
-        sc.expect("]")?;
+        sc.require("]")?;
         Some(time)
     } else {
         None
@@ -522,7 +522,7 @@ pub(super) fn status_line(sc: &mut Scanner<'_>) -> Result<StatusLine, ParseError
 
 /// `REASON[<text>]`.
 pub(super) fn reason_line(sc: &mut Scanner<'_>) -> Result<ReasonText, ParseError> {
-    sc.expect("REASON[")?;
+    sc.require("REASON[")?;
     let start = sc.pos();
     let rest = sc.rest();
     let Some(close) = rest.rfind(']') else {
