@@ -1091,3 +1091,40 @@ fn a_step_report_lists_its_state_and_knows_what_it_did_not_model() {
     assert!(report.steps[1].not_modelled());
     assert!(report.to_string().contains("NOT MODELLED"), "{report}");
 }
+
+/// The recovery procedures read the managers' view of the service: with no ONLINE master
+/// there is nothing to recover from, and with no manager running there is no view to read;
+/// each says which.
+#[test]
+fn recovery_procedures_need_an_online_master_and_a_running_manager() {
+    use tungsten_model::fault::{Fault, Process::Manager};
+    let (mut no_master, [db1, db2, db3]) = manual();
+    cctrl(&mut no_master, "db1", "set policy maintenance");
+    cctrl(&mut no_master, "db1", "datasource db1 offline");
+    let error = |r: Result<Runbook, runbook::ProcedureError>| r.unwrap_err().to_string();
+    assert_eq!(
+        error(runbook::recover_replica(&no_master, "db3")),
+        "alpha has no ONLINE master to recover db3 from"
+    );
+    assert_eq!(
+        error(runbook::recover_old_master(&no_master, "db1")),
+        "alpha has no ONLINE master"
+    );
+    let (healthy, _) = healthy();
+    let unmanaged = after(
+        &healthy,
+        &[
+            Fault::Stop(db1, Manager),
+            Fault::Stop(db2, Manager),
+            Fault::Stop(db3, Manager),
+        ],
+    );
+    assert_eq!(
+        error(runbook::recover_replica(&unmanaged, "db3")),
+        "no manager of alpha runs"
+    );
+    assert_eq!(
+        error(runbook::recover_old_master(&unmanaged, "db1")),
+        "no manager of alpha runs"
+    );
+}

@@ -6,8 +6,8 @@ use super::input::{CctrlOp, ReplicatorOp};
 use super::rejection::Refusal;
 use crate::command::{DatasourceAction, Lifecycle};
 use crate::model::{
-    DataSourceRole, DsEntry, DsState, FailCause, HostId, HostSet, ManagerView, PolicyMode,
-    ReplicatorRole, ServiceId, ShunCause,
+    self, DataSourceRole, DsEntry, DsState, FailCause, HostId, HostSet, ManagerView, PolicyMode,
+    ReplicatorRole, ServiceId, ShunCause, State,
 };
 
 /// The session's service and the group of managers the command reaches.
@@ -31,17 +31,22 @@ fn session(ctx: &Ctx<'_, '_>, at: HostId) -> Result<Session, Refusal> {
     })
 }
 
+/// The cctrl session on `at`, to change its own settings (force, the service in use): what
+/// the operator's next commands mean, not the cluster.
+fn session_mut(state: &mut State, at: HostId) -> Result<&mut model::Session, Refusal> {
+    state
+        .sessions
+        .get_mut(at.index())
+        .ok_or(Refusal::NoManager { host: at })
+}
+
 pub(crate) fn apply(
     ctx: &mut Ctx<'_, '_>,
     at: HostId,
     op: CctrlOp,
 ) -> Result<Option<Subject>, Refusal> {
     if let CctrlOp::SetForce(on) = op {
-        let session = ctx
-            .state
-            .sessions
-            .get_mut(at.index())
-            .ok_or(Refusal::NoManager { host: at })?;
+        let session = session_mut(ctx.state, at)?;
         if session.force == on {
             return Err(Refusal::NoChange {
                 host: Some(at),
@@ -53,11 +58,7 @@ pub(crate) fn apply(
         return Ok(None);
     }
     if let CctrlOp::Use(service) = op {
-        let session = ctx
-            .state
-            .sessions
-            .get_mut(at.index())
-            .ok_or(Refusal::NoManager { host: at })?;
+        let session = session_mut(ctx.state, at)?;
         if session.service == service {
             return Err(Refusal::NoChange {
                 host: Some(at),

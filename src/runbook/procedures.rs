@@ -52,6 +52,36 @@ fn bring_up(start: &Start, viewer: HostId, h: HostId) -> Result<String, Procedur
     Ok(text)
 }
 
+/// A datasource a procedure recovers, read through the managers' view of its service.
+struct Recovering {
+    /// The datasource.
+    host: HostId,
+    /// The manager whose view the procedure reads.
+    viewer: HostId,
+    /// The service's ONLINE master in that view.
+    master: HostId,
+}
+
+/// `host`, the manager whose view a procedure reads and its service's ONLINE master, or why
+/// there is none (`purpose` ends the message: what the master was wanted for).
+fn recovering(start: &Start, host: &str, purpose: &str) -> Result<Recovering, ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let h = host_id(t, host)?;
+    let svc = t.host(h).service;
+    let service = t.service_name(svc);
+    let viewer = default_viewer(t, s, svc)
+        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
+    let master = t
+        .datasources_of(svc)
+        .find(|&d| s.view(viewer).entry(d).is_online_master())
+        .ok_or_else(|| ProcedureError(format!("{service} has no ONLINE master{purpose}")))?;
+    Ok(Recovering {
+        host: h,
+        viewer,
+        master,
+    })
+}
+
 fn finish(text: &str) -> Result<Runbook, ProcedureError> {
     text.parse().map_err(|e: crate::ParseError| {
         ProcedureError(format!(
@@ -172,20 +202,14 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
 /// that one at the master first).
 pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
-    let h = host_id(t, host)?;
+    let Recovering {
+        host: h,
+        viewer,
+        master,
+    } = recovering(start, host, &format!(" to recover {host} from"))?;
     let svc = t.host(h).service;
     let service = t.service_name(svc);
-    let viewer = default_viewer(t, s, svc)
-        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
     let view = s.view(viewer);
-    let master = t
-        .datasources_of(svc)
-        .find(|&d| view.entry(d).is_online_master())
-        .ok_or_else(|| {
-            ProcedureError(format!(
-                "{service} has no ONLINE master to recover {host} from"
-            ))
-        })?;
     let entry = view.entry(h);
     if h == master || entry.role == DataSourceRole::Master {
         return Err(ProcedureError(format!(
@@ -311,15 +335,12 @@ pub fn failover_procedure(
 /// while another datasource still replicates from it (recover that one first).
 pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
-    let h = host_id(t, host)?;
-    let svc = t.host(h).service;
-    let service = t.service_name(svc);
-    let viewer = default_viewer(t, s, svc)
-        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
-    let master = t
-        .datasources_of(svc)
-        .find(|&d| s.view(viewer).entry(d).is_online_master())
-        .ok_or_else(|| ProcedureError(format!("{service} has no ONLINE master")))?;
+    let Recovering {
+        host: h,
+        viewer,
+        master,
+    } = recovering(start, host, "")?;
+    let service = t.service_name(t.host(h).service);
     let entry = s.view(viewer).entry(h);
     if h == master || entry.role != DataSourceRole::Master {
         return Err(ProcedureError(format!(
