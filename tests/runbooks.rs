@@ -541,6 +541,10 @@ fn errors_point_at_the_part_that_is_wrong() {
     );
     assert_eq!(at("#! scenario a b\n"), (1, 15, "`b`".to_owned()));
     assert_eq!(
+        at("#! scenario\n"),
+        (1, 12, "the end of the line".to_owned())
+    );
+    assert_eq!(
         at("[LOGICAL] /alpha switch\n"),
         (1, 12, "`alpha`".to_owned())
     );
@@ -1127,4 +1131,25 @@ fn recovery_procedures_need_an_online_master_and_a_running_manager() {
         error(runbook::recover_old_master(&unmanaged, "db1")),
         "no manager of alpha runs"
     );
+}
+
+/// A step continues over lines ending in `\`, which are part of it and not read again; a
+/// literal backslash left before the end of the text, or before a blank line, is dropped with
+/// the blanks around it, so the step does not print as one that continues.
+#[test]
+fn continuation_lines_join_one_step_and_are_read_once() {
+    let text = "#! scenario healthy-3\n\
+        shell db2> /opt/continuent/tungsten/tungsten-replicator/scripts/tungsten_provision_slave \\\n\
+        \x20   --source db1\n\
+        [LOGICAL] /alpha > datasource db3 offline \\\\\n\n";
+    let rb: Runbook = text.parse().unwrap();
+    let steps: Vec<String> = rb.steps().map(ToString::to_string).collect();
+    assert_eq!(
+        steps,
+        [
+            "shell db2> /opt/continuent/tungsten/tungsten-replicator/scripts/tungsten_provision_slave --source db1",
+            "[LOGICAL] /alpha > datasource db3 offline",
+        ]
+    );
+    assert_eq!(rb.items.len(), 2, "no line is read twice, as a note: {rb}");
 }
