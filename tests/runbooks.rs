@@ -544,6 +544,19 @@ fn errors_point_at_the_part_that_is_wrong() {
         at("#! scenario\n"),
         (1, 12, "the end of the line".to_owned())
     );
+    // A prompt's parts: the `/` before a LOGICAL prompt's service, the service itself, the
+    // `]` closing a cctrl prompt's service, the host before a shell prompt's `>`.
+    assert_eq!(at("[LOGICAL] alpha > ls\n"), (1, 11, "`alpha`".to_owned()));
+    assert_eq!(
+        at("[LOGICAL] /al!pha > ls\n"),
+        (1, 12, "`al!pha`".to_owned())
+    );
+    assert_eq!(at("cctrl [east> ls\n"), (1, 8, "`east>`".to_owned()));
+    assert_eq!(at("cctrl [ea!st]> ls\n"), (1, 8, "`ea!st]>`".to_owned()));
+    assert_eq!(at("shell> startall\n"), (1, 6, "`>`".to_owned()));
+    // A word that only starts with `shell` is prose.
+    let prose: Runbook = "shellfish> startall\n".parse().unwrap();
+    assert_eq!(prose.steps().count(), 0);
     assert_eq!(
         at("[LOGICAL] /alpha switch\n"),
         (1, 12, "`alpha`".to_owned())
