@@ -554,6 +554,8 @@ fn errors_point_at_the_part_that_is_wrong() {
     assert_eq!(at("cctrl [east> ls\n"), (1, 8, "`east>`".to_owned()));
     assert_eq!(at("cctrl [ea!st]> ls\n"), (1, 8, "`ea!st]>`".to_owned()));
     assert_eq!(at("shell> startall\n"), (1, 6, "`>`".to_owned()));
+    // `assume down` names at least one host.
+    assert_eq!(at("#! assume down\n"), (1, 11, "`down`".to_owned()));
     // A word that only starts with `shell` is prose.
     let prose: Runbook = "shellfish> startall\n".parse().unwrap();
     assert_eq!(prose.steps().count(), 0);
