@@ -626,6 +626,8 @@ fn declarations_take_exactly_their_words() {
     for (text, expected) in [
         ("#! state alpha file\n", "`file <path>`"),
         ("#! state alpha file a.txt b.txt\n", "`file <path>`"),
+        ("#! topology file\n", "`file <path>`"),
+        ("#! topology file a.txt b.txt\n", "`file <path>`"),
         ("#! settle on off\n", "`on` or `off`"),
         ("#! settle off now\n", "`on` or `off`"),
     ] {
