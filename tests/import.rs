@@ -351,3 +351,106 @@ fn a_provisioning_replicator_is_no_failover_candidate() {
     assert_eq!(view.entry(host3).role, DataSourceRole::Master);
     assert_eq!(view.entry(host2).role, DataSourceRole::Slave);
 }
+
+/// The healthy docs 4.0 listing with `from` replaced by `to` in host2's block, padded to the
+/// box's width.
+fn host2_reads(from: &str, to: &str) -> String {
+    let text = fixture("docs40_healthy_76col.txt");
+    let block = text.find("|host2(").unwrap();
+    let at = block + text[block..].find(from).unwrap();
+    let width = from.len().max(to.len());
+    assert!(text[at + from.len()..].starts_with(&" ".repeat(width - from.len())));
+    format!("{}{to:<width$}{}", &text[..at], &text[at + width..])
+}
+
+/// A composite whose member has no listing of its own is refused, naming the member.
+#[test]
+fn a_composite_needs_the_listing_of_every_member() {
+    let composite: Listing = fixture("docs71_composite_76col.txt").parse().unwrap();
+    let east: Listing = fixture("docs40_healthy_76col.txt")
+        .replace("host", "e")
+        .parse()
+        .unwrap();
+    let name = |s: &str| ServiceName::new(s).unwrap();
+    let err =
+        State::from_listings(&[(name("global"), &composite), (name("east"), &east)]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "composite `global` lists `west`, which has no listing: give the physical listing of every member"
+    );
+}
+
+/// `SHUNNED(FAILED-OVER-TO-<host>)` naming a host of the listed service reads back as the
+/// failover that replaced the datasource.
+#[test]
+fn a_failed_over_master_reads_back_as_failed_over_to_its_successor() {
+    use tungsten_model::fault::Fault;
+    use tungsten_model::machine::{self, Input};
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
+    let mut s = State::healthy(&t);
+    for f in [Fault::HostCrash(db1), Fault::HostRestart(db1)] {
+        s = machine::apply(&t, &s, &Input::Fault(f)).unwrap().state;
+    }
+    let replaced = DsState::Shunned(ShunCause::FailedOverTo(db2));
+    assert_eq!(s.view(db2).entry(db1).state, replaced);
+    let text = ls::project(&t, &s, db2, None).to_string();
+    assert!(text.contains("SHUNNED(FAILED-OVER-TO-db2)"), "{text}");
+    let import = import_alpha(&text);
+    let t = &import.topology;
+    let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
+    assert_eq!(
+        import.state.view(db2).entry(db1).state,
+        DsState::Shunned(ShunCause::FailedOverTo(db2))
+    );
+}
+
+/// A host whose manager answers is up, even when its dataserver's state is unknown.
+#[test]
+fn a_host_whose_manager_answers_is_up() {
+    let text = host2_reads("DATASERVER(state=ONLINE)", "DATASERVER(state=UNKNOWN)");
+    let import = import_alpha(&text);
+    let host2 = import.topology.host_id("host2").unwrap();
+    assert!(import.state.host(host2).up);
+    assert!(import.state.host(host2).manager);
+}
+
+/// With its manager stopped, a host's replicator row is not trusted: the replicator is
+/// taken as running but OFFLINE:NORMAL in the role its datasource has, reading from the
+/// listed master.
+#[test]
+fn a_replicator_row_is_read_only_where_the_manager_answers() {
+    use tungsten_model::model::ReplicatorState;
+    let text = host2_reads("MANAGER(state=ONLINE)", "MANAGER(state=STOPPED)");
+    let import = import_alpha(&text);
+    let t = &import.topology;
+    let [host1, host2] = ["host1", "host2"].map(|h| t.host_id(h).unwrap());
+    let host = import.state.host(host2);
+    assert!(host.up && !host.manager);
+    assert!(host.replicator.running);
+    assert_eq!(host.replicator.state, ReplicatorState::OfflineNormal);
+    assert_eq!(host.replicator.role, ReplicatorRole::Slave);
+    assert_eq!(host.replicator.master, Some(host1));
+}
+
+/// With no ONLINE master listed, a slave whose replicator row names no master reads from the
+/// master that is listed, whatever its state.
+#[test]
+fn a_slave_without_a_named_master_reads_from_an_offline_master() {
+    let text = fixture("docs40_healthy_76col.txt")
+        .replacen(
+            "host1(master:ONLINE, progress=3, THL latency=0.561) ",
+            "host1(master:OFFLINE, progress=3, THL latency=0.561)",
+            1,
+        )
+        .replacen(
+            "REPLICATOR(role=slave, master=host1, state=ONLINE)",
+            "REPLICATOR(role=slave, state=ONLINE)              ",
+            1,
+        );
+    assert!(text.contains("host1(master:OFFLINE") && text.contains("role=slave, state=ONLINE"));
+    let import = import_alpha(&text);
+    let t = &import.topology;
+    let [host1, host2] = ["host1", "host2"].map(|h| t.host_id(h).unwrap());
+    assert_eq!(import.state.host(host2).replicator.master, Some(host1));
+}
