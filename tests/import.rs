@@ -454,3 +454,145 @@ fn a_slave_without_a_named_master_reads_from_an_offline_master() {
     let [host1, host2] = ["host1", "host2"].map(|h| t.host_id(h).unwrap());
     assert_eq!(import.state.host(host2).replicator.master, Some(host1));
 }
+
+/// A healthy three-node `alpha`, with db1's, db2's and db3's ids.
+fn alpha() -> (Topology, [HostId; 3]) {
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let ids = ["db1", "db2", "db3"].map(|h| t.host_id(h).unwrap());
+    (t, ids)
+}
+
+/// The healthy state of `t` after `inputs`.
+fn after(t: &Topology, inputs: &[tungsten_model::machine::Input]) -> State {
+    let mut s = State::healthy(t);
+    for input in inputs {
+        s = tungsten_model::machine::apply(t, &s, input).unwrap().state;
+    }
+    s
+}
+
+/// A projected listing prints a STATUS for each datasource as its manager sets it: OK when
+/// ONLINE, DIMINISHED with `REASON[REPLICATOR STOPPED]` when ONLINE with its replicator
+/// stopped, WARN when OFFLINE, CRITICAL with the failure as the reason when FAILED; and
+/// routers only for running connectors.
+#[test]
+fn a_projected_listing_derives_each_status_and_lists_running_routers() {
+    use tungsten_model::command::DatasourceAction;
+    use tungsten_model::fault::{Fault, Process};
+    use tungsten_model::machine::{CctrlOp, Input};
+    use tungsten_model::model::{AlertStatus, FailCause};
+    let status = |listing: &Listing, h: &str| {
+        let block = listing.datasource(h).unwrap();
+        (
+            block.status.alert,
+            block.reason.as_ref().map(ToString::to_string),
+        )
+    };
+    let (t, [db1, db2, db3]) = alpha();
+    let healthy = ls::project(&t, &State::healthy(&t), db1, None);
+    for h in ["db1", "db2", "db3"] {
+        assert_eq!(status(&healthy, h), (AlertStatus::Ok, None), "{h}");
+    }
+    assert_eq!(healthy.routers.as_ref().map(Vec::len), Some(3));
+
+    let s = after(
+        &t,
+        &[
+            Input::Cctrl {
+                at: db1,
+                op: CctrlOp::SetPolicy(PolicyMode::Maintenance),
+            },
+            Input::Fault(Fault::Stop(db2, Process::Replicator)),
+            Input::Fault(Fault::Stop(db3, Process::Connector)),
+            Input::Cctrl {
+                at: db1,
+                op: CctrlOp::Datasource(db3, DatasourceAction::Offline),
+            },
+        ],
+    );
+    assert!(!s.host(db2).replicator.running);
+    let listing = ls::project(&t, &s, db1, None);
+    assert_eq!(
+        status(&listing, "db2"),
+        (
+            AlertStatus::Diminished,
+            Some("REPLICATOR STOPPED".to_owned())
+        )
+    );
+    assert_eq!(status(&listing, "db3"), (AlertStatus::Warn, None));
+    // Given the listing before, a datasource whose state changed (its role did not) gets a
+    // fresh STATUS; one that kept both keeps the old line.
+    let world = healthy
+        .to_string()
+        .replace("STATUS [OK]", "STATUS [OK] [2024/01/02 03:04:05 AM UTC]");
+    let world: Listing = world.parse().unwrap();
+    let listing = ls::project(&t, &s, db1, Some(&world));
+    assert_eq!(status(&listing, "db3"), (AlertStatus::Warn, None));
+    assert_eq!(
+        listing.datasource("db1").unwrap().status,
+        world.datasource("db1").unwrap().status
+    );
+    assert!(listing.datasource("db1").unwrap().status.time.is_some());
+    let routers: Vec<String> = listing
+        .routers
+        .iter()
+        .flatten()
+        .map(|r| r.host.to_string())
+        .collect();
+    assert_eq!(routers, ["db1", "db2"]);
+
+    let s = after(&t, &[Input::Fault(Fault::HostCrash(db3))]);
+    let unreachable = DsState::Failed(FailCause::Unreachable);
+    assert_eq!(s.view(db1).entry(db3).state, unreachable);
+    let listing = ls::project(&t, &s, db1, None);
+    assert_eq!(
+        status(&listing, "db3"),
+        (
+            AlertStatus::Critical,
+            Some("HOST 'db3@alpha' UNREACHABLE".to_owned())
+        )
+    );
+    // And it reads back as the failure it names.
+    let import = import_alpha(&listing.to_string());
+    let db3 = import.topology.host_id("db3").unwrap();
+    assert_eq!(import.state.view(db3).entry(db3).state, unreachable);
+}
+
+/// Cross-site replicators are not in `ls`: imported listings take them as online and caught
+/// up with the master of the site they read from, at the position its listing gives.
+#[test]
+fn imported_cross_site_replicators_are_caught_up_with_their_source() {
+    use tungsten_model::fault::Fault;
+    use tungsten_model::machine::Input;
+    let t = tungsten_model::runbook::scenario("seed000-drifted")
+        .unwrap()
+        .topology;
+    let [db1, db4] = ["db1", "db4"].map(|h| t.host_id(h).unwrap());
+    let s = after(
+        &t,
+        &[
+            Input::Fault(Fault::Write(db1)),
+            Input::Fault(Fault::Write(db1)),
+        ],
+    );
+    assert!(s.host(db1).data.pos.is_some());
+    let east = ls::project(&t, &s, db1, None);
+    let west = ls::project(&t, &s, db4, None);
+    let name = |s: &str| ServiceName::new(s).unwrap();
+    let import =
+        State::from_listings_in(t.clone(), &[(name("east"), &east), (name("west"), &west)])
+            .unwrap();
+    // Listings carry seqnos, not epochs: the import puts each site's in its root epoch.
+    let db1 = import.topology.host_id("db1").unwrap();
+    let east_at = import.state.host(db1).data.pos;
+    assert_eq!(
+        east_at.map(|p| p.seqno),
+        s.host(db1).data.pos.map(|p| p.seqno)
+    );
+    for h in ["db4", "db5", "db6"] {
+        let h = import.topology.host_id(h).unwrap();
+        let cross = import.state.host(h).cross_site;
+        assert!(cross.running && cross.online, "{h:?}");
+        assert_eq!(cross.applied, east_at, "{h:?}");
+    }
+}
