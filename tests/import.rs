@@ -596,3 +596,55 @@ fn imported_cross_site_replicators_are_caught_up_with_their_source() {
         assert_eq!(cross.applied, east_at, "{h:?}");
     }
 }
+
+/// A listing whose coordinator is a connector host (it runs no manager) is refused: the
+/// coordinator is one of the service's managers.
+#[test]
+fn a_coordinator_must_run_a_manager() {
+    let text = fixture("docs40_healthy_76col.txt")
+        .replacen("COORDINATOR[host1:", "COORDINATOR[app1:", 1)
+        .replacen(
+            "|connector@host1[8805](ONLINE, created=0, active=0)      ",
+            "|connector@app1[8805](ONLINE, created=0, active=0)       ",
+            1,
+        );
+    assert!(text.contains("COORDINATOR[app1:") && text.contains("connector@app1["));
+    let listing: Listing = text.parse().unwrap();
+    let err = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the coordinator `app1` of `alpha` runs no manager: a coordinator is one of the service's managers (a datasource or an active witness)"
+    );
+}
+
+/// `ls` with no viewer named shows the view of a running manager: a state read from JSON whose
+/// views name a coordinator with its manager stopped (the engine never leaves one: each
+/// group's coordinator is one of its members) falls back to the manager itself.
+#[test]
+fn the_default_viewer_runs_a_manager() {
+    use tungsten_model::fault::{Fault, Process};
+    use tungsten_model::machine::{CctrlOp, Input};
+    let (t, [db1, db2, _]) = alpha();
+    let s = after(
+        &t,
+        &[
+            Input::Cctrl {
+                at: db1,
+                op: CctrlOp::SetPolicy(PolicyMode::Maintenance),
+            },
+            Input::Fault(Fault::Stop(db1, Process::Manager)),
+        ],
+    );
+    let alpha = t.host(db1).service;
+    assert_eq!(s.view(db2).coordinator, Some(db2));
+    assert_eq!(ls::default_viewer(&t, &s, alpha), Some(db2));
+    // Name db1 the coordinator in every view, as a hand-written state could.
+    let mut json: serde_json::Value = serde_json::to_value(s).unwrap();
+    let db1_json = serde_json::to_value(db1).unwrap();
+    for view in json["views"].as_array_mut().unwrap() {
+        view["coordinator"] = db1_json.clone();
+    }
+    let stale: State = serde_json::from_value(json).unwrap();
+    assert_eq!(stale.view(db2).coordinator, Some(db1));
+    assert_eq!(ls::default_viewer(&t, &stale, alpha), Some(db2));
+}

@@ -70,6 +70,18 @@ pub enum ImportError {
         /// The coordinator named.
         host: String,
     },
+    /// The coordinator is a host of the service that runs no manager (a connector host). The
+    /// coordinator is the manager that decides for its group (only the coordinator of a
+    /// primary partition fails over), so a host without a manager cannot be one.
+    #[error(
+        "the coordinator `{host}` of `{service}` runs no manager: a coordinator is one of the service's managers (a datasource or an active witness)"
+    )]
+    CoordinatorWithoutManager {
+        /// The service.
+        service: String,
+        /// The coordinator named.
+        host: String,
+    },
 }
 
 impl State {
@@ -265,6 +277,12 @@ fn import_service(
             service: service_name.to_string(),
             host: listing.coordinator.host.to_string(),
         })?;
+    if !topology.host(coordinator).has_manager() {
+        return Err(ImportError::CoordinatorWithoutManager {
+            service: service_name.to_string(),
+            host: listing.coordinator.host.to_string(),
+        });
+    }
     let mut view = ManagerView {
         policy: listing.coordinator.policy,
         coordinator: Some(coordinator),
