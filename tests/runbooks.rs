@@ -554,6 +554,8 @@ fn errors_point_at_the_part_that_is_wrong() {
     assert_eq!(at("cctrl [east> ls\n"), (1, 8, "`east>`".to_owned()));
     assert_eq!(at("cctrl [ea!st]> ls\n"), (1, 8, "`ea!st]>`".to_owned()));
     assert_eq!(at("shell> startall\n"), (1, 6, "`>`".to_owned()));
+    // `topology file` takes one path.
+    assert_eq!(at("#! topology file\n"), (1, 13, "`file`".to_owned()));
     // `assume down` names at least one host.
     assert_eq!(at("#! assume down\n"), (1, 11, "`down`".to_owned()));
     // A word that only starts with `shell` is prose.
@@ -1169,4 +1171,10 @@ fn continuation_lines_join_one_step_and_are_read_once() {
         ]
     );
     assert_eq!(rb.items.len(), 2, "no line is read twice, as a note: {rb}");
+    // The same at the very end of the text, with no line after the backslash.
+    let last: Runbook = "[LOGICAL] /alpha > datasource db3 offline \\\\"
+        .parse()
+        .unwrap();
+    let steps: Vec<String> = last.steps().map(ToString::to_string).collect();
+    assert_eq!(steps, ["[LOGICAL] /alpha > datasource db3 offline"]);
 }

@@ -56,6 +56,8 @@ fn bring_up(start: &Start, viewer: HostId, h: HostId) -> Result<String, Procedur
 struct Recovering {
     /// The datasource.
     host: HostId,
+    /// Its service.
+    service: ServiceId,
     /// The manager whose view the procedure reads.
     viewer: HostId,
     /// The service's ONLINE master in that view.
@@ -77,6 +79,7 @@ fn recovering(start: &Start, host: &str, purpose: &str) -> Result<Recovering, Pr
         .ok_or_else(|| ProcedureError(format!("{service} has no ONLINE master{purpose}")))?;
     Ok(Recovering {
         host: h,
+        service: svc,
         viewer,
         master,
     })
@@ -204,10 +207,10 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
     let (t, s) = (&start.topology, &start.state);
     let Recovering {
         host: h,
+        service: svc,
         viewer,
         master,
     } = recovering(start, host, &format!(" to recover {host} from"))?;
-    let svc = t.host(h).service;
     let service = t.service_name(svc);
     let view = s.view(viewer);
     let entry = view.entry(h);
@@ -337,10 +340,11 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
     let (t, s) = (&start.topology, &start.state);
     let Recovering {
         host: h,
+        service,
         viewer,
         master,
     } = recovering(start, host, "")?;
-    let service = t.service_name(t.host(h).service);
+    let service = t.service_name(service);
     let entry = s.view(viewer).entry(h);
     if h == master || entry.role != DataSourceRole::Master {
         return Err(ProcedureError(format!(
