@@ -509,6 +509,91 @@ mod tests {
         );
     }
 
+    /// The whole alphabet of three nodes holds, for each datasource, every trepctl command
+    /// and host command the explorer tries (a slave role and a provisioning source for each
+    /// other datasource, never itself); `use` only where there is more than one service; and
+    /// an alphabet is empty only when it holds neither cctrl operations nor other inputs.
+    #[test]
+    fn the_whole_alphabet_holds_each_kind_of_input() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let s = State::healthy(&t);
+        let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| t.host_id(h).unwrap());
+        let all = Inputs::new(&t, &s, Alphabet::ALL, 1);
+        let mut inputs = Vec::new();
+        all.fill(&s, Typing::EveryManager, &mut inputs);
+        let trepctl: Vec<TrepctlOp> = inputs
+            .iter()
+            .filter_map(|i| match *i {
+                Input::Trepctl { on, target, op, .. } if on == db2 && target == db2 => Some(op),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            trepctl,
+            [
+                TrepctlOp::Online,
+                TrepctlOp::Offline,
+                TrepctlOp::Reset(ResetScope::All),
+                TrepctlOp::SetRole(ReplicatorRole::Master, None),
+                TrepctlOp::Flush,
+                TrepctlOp::SetRole(ReplicatorRole::Slave, Some(db1)),
+                TrepctlOp::SetRole(ReplicatorRole::Slave, Some(db3)),
+            ]
+        );
+        let sources: Vec<HostId> = inputs
+            .iter()
+            .filter_map(|i| match *i {
+                Input::Host {
+                    on,
+                    op: HostOp::Provision { source },
+                } if on == db2 => Some(source),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(sources, [db1, db3]);
+        let host_ops = inputs
+            .iter()
+            .filter(|i| matches!(i, Input::Host { on, .. } if *on == db2))
+            .count();
+        assert_eq!(
+            host_ops,
+            4 + 5 + 2,
+            "startall, stopall, replicator start and stop; manager and connector start and stop, tpm; two sources"
+        );
+        let uses = |inputs: &[Input]| {
+            inputs
+                .iter()
+                .filter(|i| {
+                    matches!(
+                        i,
+                        Input::Cctrl {
+                            op: CctrlOp::Use(_),
+                            ..
+                        }
+                    )
+                })
+                .count()
+        };
+        assert_eq!(uses(&inputs), 0);
+        let sites = crate::runbook::scenario("seed000-drifted").unwrap();
+        let both = Inputs::new(&sites.topology, &sites.state, Alphabet::ALL, 1);
+        let mut two = Vec::new();
+        both.fill(&sites.state, Typing::EveryManager, &mut two);
+        let managers = both.managers.len();
+        assert_eq!(
+            uses(&two),
+            2 * managers,
+            "use east and use west, in every manager"
+        );
+
+        assert!(!all.is_empty());
+        assert!(all.clone().retain(|_| false).is_empty());
+        let cctrl_only = all.clone().retain(|i| matches!(i, Input::Cctrl { .. }));
+        assert!(!cctrl_only.is_empty() && cctrl_only.others.is_empty());
+        let others_only = all.retain(|i| !matches!(i, Input::Cctrl { .. }));
+        assert!(!others_only.is_empty() && others_only.cctrl.is_empty());
+    }
+
     #[test]
     fn splits_are_the_set_partitions_but_one() {
         // Bell numbers 1, 2, 5, 15, 52, minus the partition into one group.
