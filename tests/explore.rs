@@ -160,6 +160,23 @@ fn without_the_one_master_rule_the_shortest_counterexample_is_found() {
     assert!(e.counterexample.is_none());
     let runbook = trace.runbook(&t);
     assert!(runbook.contains("| /opt/continuent/tungsten/tungsten-manager/bin/cctrl"));
+    // Rendered: the numbered inputs, what broke, then each listing after a blank line, each
+    // ending in one newline.
+    let text = trace.render();
+    assert!(text.starts_with("  1. "), "{text}");
+    assert!(text.contains("\nbreaks single-writable-master"), "{text}");
+    assert!(text.contains("\n\nCOORDINATOR["), "{text}");
+    assert!(text.ends_with('\n') && !text.ends_with("\n\n"), "{text:?}");
+    // From the broken state itself, the counterexample takes no input.
+    let e = explore::explore_with(&t, &state, &config(1), &inputs_of(&t, &state), |_| {});
+    let here = e.counterexample.unwrap();
+    assert!(here.is_empty());
+    assert_eq!(here.len(), 0);
+    assert!(here.render().starts_with("breaks single-writable-master"));
+}
+
+fn inputs_of(t: &Topology, s: &State) -> Inputs {
+    Inputs::new(t, s, Alphabet::CCTRL_AND_FAULTS, 1)
 }
 
 /// Seed 004 ("last man standing") assumes db1 and db3 are down. If db3 is alive behind a
