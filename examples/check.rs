@@ -106,9 +106,9 @@ enum Command {
         /// Writes a host may take beyond the starting seqno.
         #[arg(long, default_value_t = 1)]
         writes: u64,
-        /// Worker threads (default: every core; 1 for reproducible timings).
+        /// Worker threads, at least 1 (default: every core; 1 for reproducible timings).
         #[arg(long)]
-        threads: Option<usize>,
+        threads: Option<std::num::NonZeroUsize>,
         /// Stop after this many distinct states (checked between levels and after each slice
         /// of 262 144 parents; a level cut short is not counted as explored).
         #[arg(long)]
@@ -360,7 +360,7 @@ struct ExploreArgs {
     alphabet: String,
     every_manager: bool,
     writes: u64,
-    threads: Option<usize>,
+    threads: Option<std::num::NonZeroUsize>,
     max_states: Option<usize>,
     max_failures: Option<u8>,
     ui: Option<u16>,
@@ -448,7 +448,7 @@ fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
         ..Config::default()
     };
     if let Some(threads) = args.threads {
-        config.threads = threads.max(1);
+        config.threads = threads.get();
     }
     let mut inputs = explore::Inputs::new(&topology, &start, config.alphabet, config.writes);
     if args.alphabet == "dangerous" {

@@ -67,7 +67,8 @@ pub struct Config {
     pub writes: u64,
     /// The rules the engine runs under (turn one off to see what it prevents).
     pub rules: Rules,
-    /// Worker threads (1 for reproducible timings; the default is every core).
+    /// Worker threads (1 for reproducible timings; the default is every core). 0 counts as 1,
+    /// and more than 64 as 64.
     pub threads: usize,
     /// Stop once this many distinct states are known (the result says it stopped early). It
     /// is checked before each level and after each slice of a level's parents is expanded
