@@ -651,3 +651,66 @@ fn recover_replica_is_not_written_for_a_replica_another_still_reads_from() {
         "{refused}"
     );
 }
+
+/// Found by `procedures_are_valid_where_they_can_be_written` (a random seed, five nodes): with
+/// db2 to db4 down, db1 and db5 lose quorum and the failsafe takes db1's extractor offline;
+/// provisioning db1 from db5 then brought that master-role replicator back online, extracting
+/// while the managers held db1 shunned. A provisioned master's replicator now stays offline
+/// unless an operator's `trepctl online` could start it.
+#[test]
+fn provisioning_a_master_shunned_by_the_failsafe_leaves_it_not_extracting() {
+    let mut c = five();
+    let [db1, db2, db3, db4, db5] = ["db1", "db2", "db3", "db4", "db5"].map(|h| c.id(h));
+    for h in [db2, db3, db4] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    assert!(!c.s.host(db1).replicator.is_online());
+    c.shell("db1", "tprovision --source db5").unwrap();
+    let r = c.s.host(db1).replicator;
+    assert_eq!(r.role, ReplicatorRole::Master);
+    assert!(!r.is_online(), "{r:?}");
+    assert_eq!(c.s.host(db1).data.pos, c.s.host(db5).data.pos);
+}
+
+/// Found while checking the case above: an old master cut off with its manager stopped goes
+/// on extracting; when the network heals into a group without quorum, nothing retires it, and
+/// the last-man-standing procedure must take it offline itself, on its host (its manager is
+/// stopped, so cctrl cannot reach its replicator), before the survivor's replicator may go
+/// online as master.
+#[test]
+fn last_man_standing_stops_an_old_master_still_extracting() {
+    use tungsten_model::fault::Split;
+    use tungsten_model::runbook::{self, Verdict};
+    let mut c = five();
+    let [db1, db2, db3, db4, db5] = ["db1", "db2", "db3", "db4", "db5"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Stop(db1, Process::Manager)).unwrap();
+    c.fault(Fault::Partition(Split::new(&[&[db2, db3, db4, db5], &[db1]])))
+        .unwrap();
+    for h in [db3, db4, db5] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    c.fault(Fault::Heal).unwrap();
+    assert!(c.s.host(db1).replicator.is_online());
+    let start = runbook::Start {
+        topology: c.t.clone(),
+        state: c.s,
+        assumptions: Vec::new(),
+    };
+    let rb = runbook::last_man_standing(&start, "alpha").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! assume down db3 db4 db5
+    #! goal master db2, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > set force true
+    shell db1> trepctl offline
+    [LOGICAL] /alpha > datasource db2 welcome
+    [LOGICAL] /alpha > datasource db2 master
+    [LOGICAL] /alpha > replicator db2 master
+    [LOGICAL] /alpha > datasource db2 online
+    [LOGICAL] /alpha > replicator db2 online
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{rb}\n{report}");
+}

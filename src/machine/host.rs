@@ -209,7 +209,16 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
             ctx.set_view(group, &view);
         }
     }
-    if ctx.host(target).replicator.running && !ctx.host(target).replicator.is_online() {
+    // A master-role replicator extracts again only where an operator's `trepctl online`
+    // could start it (`Ctx::may_extract`): a master the managers hold in service. The
+    // `procedures_are_valid_where_they_can_be_written` property found it: a master shunned
+    // by the failsafe, provisioned from a slave, came back extracting beside the slave the
+    // last-man-standing procedure then promoted.
+    let r = ctx.host(target).replicator;
+    if r.running
+        && !r.is_online()
+        && (r.role != ReplicatorRole::Master || ctx.may_extract(target).is_ok())
+    {
         let _ = ctx.replicator_online(target);
     }
     Ok(())

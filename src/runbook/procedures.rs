@@ -149,6 +149,20 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
             let _ = writeln!(text, "{prompt} datasource {} shun", t.host_name(d));
         }
     }
+    // Another datasource still extracting would refuse the survivor's extractor (a second
+    // extractor forks the history): take it offline on its host (its manager may be stopped:
+    // an old master cut off with its manager stopped goes on extracting, and once the network
+    // heals a group without quorum does not retire it).
+    for d in t.datasources_of(svc) {
+        let r = s.host(d).replicator;
+        if d != survivor
+            && s.reachable(viewer, d)
+            && r.is_online()
+            && r.role == ReplicatorRole::Master
+        {
+            let _ = writeln!(text, "shell {}> trepctl offline", t.host_name(d));
+        }
+    }
     let entry = s.view(viewer).entry(survivor);
     if matches!(entry.state, DsState::Shunned(_)) {
         let _ = writeln!(text, "{prompt} datasource {x} welcome");
