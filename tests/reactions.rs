@@ -117,6 +117,55 @@ fn a_failed_master_replicator_fails_the_master_over_only_when_fenced() {
     assert!(c.s.view(db2).entry(db1).is_online_master());
 }
 
+/// A master the replicator fence failed stays FAILED once its replicator runs again, even
+/// with no slave to fail over to: an operator recovers it (Continuent docs
+/// *operations-fencing-primary*). A master failed for its dataserver comes back by itself.
+#[test]
+fn a_master_failed_by_the_replicator_fence_waits_for_an_operator() {
+    use tungsten_model::model::{FailCause, ManagerOptions};
+    let on = ManagerOptions {
+        fence_master_replicator: true,
+        ..ManagerOptions::default()
+    };
+    let mut c = fenced(on);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    // No candidate: both slaves' dataservers are stopped.
+    for h in [db2, db3] {
+        c.fault(Fault::Stop(h, Process::DataServer)).unwrap();
+    }
+    c.fault(Fault::ReplicatorError(db1)).unwrap();
+    assert_eq!(
+        c.s.view(db2).entry(db1).state,
+        DsState::Failed(FailCause::Replicator)
+    );
+    // Restarting the replicator clears its error (it starts OFFLINE:NORMAL); the fence no
+    // longer holds, and the datasource still waits.
+    c.shell("db1", "replicator restart").unwrap();
+    assert_eq!(
+        c.s.host(db1).replicator.state,
+        ReplicatorState::OfflineNormal
+    );
+    assert_eq!(
+        c.s.view(db2).entry(db1).state,
+        DsState::Failed(FailCause::Replicator)
+    );
+    c.cctrl("db2", "recover master using db1").unwrap();
+    assert!(c.s.view(db2).entry(db1).is_online_master());
+
+    // The same master failed for its dataserver is back ONLINE once the dataserver runs.
+    let mut c = fenced(on);
+    for h in [db2, db3] {
+        c.fault(Fault::Stop(h, Process::DataServer)).unwrap();
+    }
+    c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
+    assert_eq!(
+        c.s.view(db2).entry(db1).state,
+        DsState::Failed(FailCause::DataServerStopped)
+    );
+    c.fault(Fault::Start(db1, Process::DataServer)).unwrap();
+    assert!(c.s.view(db2).entry(db1).is_online_master());
+}
+
 /// `policy.fence.slaveReplicator` (Continuent docs *operations-fencing-replicas*): a slave
 /// whose replicator fails is put OFFLINE; without the property it stays ONLINE.
 #[test]

@@ -285,9 +285,13 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
                 None if ctx.healthy(rep, failed)
                     && ctx.host(failed).replicator.role == ReplicatorRole::Master
                     && !rival_master(ctx, view, service, failed)
-                    && !replicator_fenced(ctx, failed, options.fence_master_replicator) =>
+                    && !replicator_fenced(ctx, failed, options.fence_master_replicator)
+                    && view.entry(failed).state != DsState::Failed(FailCause::Replicator) =>
                 {
-                    // The master came back before anyone could replace it.
+                    // The master came back before anyone could replace it. Not one that the
+                    // replicator fence failed: that one waits for an operator's recovery
+                    // even once its replicator runs again (Continuent docs
+                    // *operations-fencing-primary*).
                     ctx.set_state(view, failed, DsState::Online);
                 }
                 None => ctx.find(Finding::NoCandidate { service }),
