@@ -36,26 +36,44 @@ fn use_moves_the_session_once() {
     assert!(typed(&t, &moved, "e1", "use west").is_err());
 }
 
-/// A switch outside MAINTENANCE steps through it, and says so; inside it, it does not.
+/// `switch` and `recover` outside MAINTENANCE step through it and back, and say so (Continuent
+/// docs *operations-recovery*: `SET POLICY` before the work, `REVERT POLICY` after it);
+/// inside it they do not.
 #[test]
-fn a_switch_steps_through_maintenance_only_when_not_in_it() {
-    let c = Cluster::new(&["db1", "db2", "db3"]);
-    let says = |s: &State| -> Vec<String> {
-        let outcome = typed(&c.t, s, "db1", "switch").unwrap();
-        outcome.effects.iter().map(|e| e.render(&c.t)).collect()
-    };
-    let policy_steps = |lines: &[String]| lines.iter().filter(|l| l.contains("SET POLICY")).count();
-    let automatic = says(&c.s);
-    assert!(
-        automatic
-            .iter()
-            .any(|l| l.contains("SET POLICY: AUTOMATIC => MAINTENANCE")),
-        "{automatic:#?}"
-    );
-    let maintenance = typed(&c.t, &c.s, "db1", "set policy maintenance")
-        .unwrap()
-        .state;
-    assert_eq!(policy_steps(&says(&maintenance)), 0);
+fn switch_and_recover_step_through_maintenance_only_when_not_in_it() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    // Something for `recover` to do: db3 shunned by an operator stays shunned.
+    c.cctrl("db1", "datasource db3 shun").unwrap();
+    for command in ["switch", "recover"] {
+        let says = |s: &State| -> Vec<String> {
+            let outcome = typed(&c.t, s, "db1", command).unwrap();
+            outcome.effects.iter().map(|e| e.render(&c.t)).collect()
+        };
+        let policy_lines = |lines: &[String]| -> Vec<String> {
+            lines
+                .iter()
+                .filter(|l| l.contains("POLICY:"))
+                .cloned()
+                .collect()
+        };
+        let automatic = says(&c.s);
+        assert_eq!(
+            policy_lines(&automatic),
+            [
+                "SET POLICY: AUTOMATIC => MAINTENANCE",
+                "REVERT POLICY: MAINTENANCE => AUTOMATIC"
+            ],
+            "{command}: {automatic:#?}"
+        );
+        let maintenance = typed(&c.t, &c.s, "db1", "set policy maintenance")
+            .unwrap()
+            .state;
+        assert_eq!(
+            policy_lines(&says(&maintenance)),
+            Vec::<String>::new(),
+            "{command}"
+        );
+    }
 }
 
 /// `failover` replaces the failed master, not a failed slave listed before it.
@@ -181,13 +199,14 @@ fn a_master_shunned_by_an_operator_keeps_extracting_for_its_slaves() {
         c.cctrl("db2", "replicator db1 offline").unwrap();
         c.cctrl("db2", "recover master using db2").unwrap();
         assert!(c.s.view(db2).entry(db2).is_online_master(), "{shun}");
-        // The shunned master is replaced, not left a second claimant: the new master taken
-        // OFFLINE for maintenance keeps extracting.
+        // The shunned master is recovered as a slave of the new one, not left a second
+        // claimant: the new master taken OFFLINE for maintenance keeps extracting.
         assert_eq!(
-            c.s.view(db2).entry(db1).state,
-            DsState::Shunned(ShunCause::FailedOverTo(db2)),
+            c.s.view(db2).entry(db1).role,
+            DataSourceRole::Slave,
             "{shun}"
         );
+        assert_eq!(c.s.host(db1).replicator.master, Some(db2), "{shun}");
         c.cctrl("db2", "set policy maintenance").unwrap();
         c.cctrl("db2", "datasource db2 offline").unwrap();
         assert!(
@@ -519,17 +538,26 @@ fn provisioning_a_slave_whose_manager_is_stopped_copies_the_source_and_leaves_th
     assert_eq!(replicator.master, Some(db1));
 }
 
-/// `recover master using` replaces a FAILED master as a failover would (Continuent docs
-/// *operations-recovery-master*: it sets the new master, then recovers the others): the old
-/// master is marked `SHUNNED(FAILED-OVER-TO-<new>)`, so it cannot pass for a master that
-/// nobody replaced when the policy goes back to AUTOMATIC.
+/// `recover master using` replaces a FAILED master as a failover would, then recovers the
+/// others (Continuent docs *operations-recovery-master*: it sets the new master, then runs
+/// `datasource recover` on each remaining datasource). An old master that cannot be recovered
+/// (its host is down) is marked `SHUNNED(FAILED-OVER-TO-<new>)`, so it cannot pass for a
+/// master nobody replaced when the policy goes back to AUTOMATIC, and the step says it was
+/// left out.
 #[test]
-fn recover_master_using_marks_the_failed_master_as_replaced() {
+fn recover_master_using_marks_a_master_it_cannot_recover_as_replaced() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
     c.cctrl("db1", "set policy manual").unwrap();
-    c.cctrl("db1", "datasource db1 fail").unwrap();
-    c.cctrl("db2", "recover master using db2").unwrap();
+    c.fault(Fault::HostCrash(db1)).unwrap();
+    assert!(matches!(c.s.view(db2).entry(db1).state, DsState::Failed(_)));
+    let outcome = typed(&c.t, &c.s, "db2", "recover master using db2").unwrap();
+    let rendered: Vec<String> = outcome.findings.iter().map(|f| f.render(&c.t)).collect();
+    assert_eq!(
+        rendered,
+        ["db1 was not recovered: `datasource db1 recover` says why"]
+    );
+    c.s = outcome.state;
     let view = *c.s.view(db2);
     assert_eq!(
         view.entry(db1).state,
@@ -542,6 +570,82 @@ fn recover_master_using_marks_the_failed_master_as_replaced() {
         c.s.view(db2).entry(db1).state,
         DsState::Shunned(ShunCause::FailedOverTo(db2))
     );
+}
+
+/// After a quorum loss every datasource is `SHUNNED(FAILSAFE_SHUN)`, and stays so once the
+/// hosts are back; `recover master using` makes one the master and recovers the others as
+/// slaves of it (Continuent docs *operations-recovery-master*), with nothing left out to
+/// report. A FAILED master (here failed by hand under MANUAL) is recovered the same way.
+#[test]
+fn recover_master_using_recovers_every_other_datasource_it_can() {
+    for failed_master in [false, true] {
+        let mut c = Cluster::new(&["db1", "db2", "db3"]);
+        let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+        let (new, others) = if failed_master {
+            c.cctrl("db1", "set policy manual").unwrap();
+            c.cctrl("db1", "datasource db1 fail").unwrap();
+            (db2, [db1, db3])
+        } else {
+            for h in [db2, db3] {
+                c.fault(Fault::HostCrash(h)).unwrap();
+            }
+            for h in [db2, db3] {
+                c.fault(Fault::HostRestart(h)).unwrap();
+            }
+            for h in [db1, db2, db3] {
+                assert_eq!(
+                    c.s.view(db1).entry(h).state,
+                    DsState::Shunned(ShunCause::Failsafe)
+                );
+            }
+            (db1, [db2, db3])
+        };
+        let line = format!("recover master using {}", c.t.host_name(new));
+        let outcome = typed(&c.t, &c.s, "db2", &line).unwrap();
+        assert_eq!(outcome.findings, [], "{line}");
+        c.s = outcome.state;
+        let view = *c.s.view(db2);
+        assert!(view.entry(new).is_online_master(), "{line}");
+        for h in others {
+            assert_eq!(view.entry(h).role, DataSourceRole::Slave, "{line}: {h}");
+            assert!(
+                !matches!(
+                    view.entry(h).state,
+                    DsState::Shunned(_) | DsState::Failed(_)
+                ),
+                "{line}: {h}: {:?}",
+                view.entry(h)
+            );
+            let replicator = c.s.host(h).replicator;
+            assert!(replicator.is_online(), "{line}: {h}: {replicator:?}");
+            assert_eq!(replicator.master, Some(new), "{line}: {h}");
+        }
+    }
+}
+
+/// `recover` recovers what it can and names what it left out: under MANUAL, db2 shunned by an
+/// operator is recovered while db3, FAILED with its host down, is reported.
+#[test]
+fn recover_names_each_datasource_it_left_out() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db2, db3] = ["db2", "db3"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy manual").unwrap();
+    c.cctrl("db1", "datasource db2 shun").unwrap();
+    c.fault(Fault::HostCrash(db3)).unwrap();
+    let outcome = typed(&c.t, &c.s, "db1", "recover").unwrap();
+    let rendered: Vec<String> = outcome.findings.iter().map(|f| f.render(&c.t)).collect();
+    assert_eq!(
+        rendered,
+        ["db3 was not recovered: `datasource db3 recover` says why"]
+    );
+    assert!(!matches!(
+        outcome.state.view(db2).entry(db2).state,
+        DsState::Shunned(_)
+    ));
+    assert!(matches!(
+        outcome.state.view(db2).entry(db3).state,
+        DsState::Failed(_)
+    ));
 }
 
 /// cctrl talks to the manager of the host it is typed on: with that manager stopped every

@@ -182,6 +182,7 @@ fn after_db1_and_db3_come_back_recover_makes_them_slaves_of_db2() {
     let outcome = c.cctrl("db2", "recover").unwrap();
     let text: Vec<String> = outcome.effects.iter().map(|e| e.render(&c.t)).collect();
     insta::assert_snapshot!(text.join("\n"), @"
+    SET POLICY: AUTOMATIC => MAINTENANCE
     SETTING THE ROLE OF DATASOURCE 'db1@alpha' FROM 'master' TO 'slave'
     DataSource 'db1' is now OFFLINE
     replicator on db1 is now slave of db2
@@ -190,6 +191,7 @@ fn after_db1_and_db3_come_back_recover_makes_them_slaves_of_db2() {
     DataSource 'db3' is now OFFLINE
     replicator on db3 is now slave of db2
     replicator on db3 is now ONLINE
+    REVERT POLICY: MAINTENANCE => AUTOMATIC
     DataSource 'db1' is now ONLINE
     DataSource 'db3' is now ONLINE
     ");

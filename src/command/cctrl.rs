@@ -179,9 +179,13 @@ pub enum CctrlCommand {
     /// `recover`: `datasource X recover` for every SHUNNED or FAILED datasource of the service
     /// that can be recovered; refused if none can. Source: *tungsten-dashboard* (Recover).
     Recover,
-    /// `recover master using <ds>`: with no master ONLINE, make `<ds>` the master: role
-    /// master, ONLINE, replicator master online, the other slaves repointed to it.
-    /// **Modelling decision**: the documents give only a one-line description.
+    /// `recover master using <ds>`: with no master ONLINE, make `<ds>` the master (role
+    /// master, ONLINE, replicator master online, the other slaves repointed to it, the master
+    /// it replaces marked `SHUNNED(FAILED-OVER-TO-<ds>)`), then `datasource recover` each
+    /// datasource left SHUNNED or FAILED, the replaced master included. One that cannot be
+    /// recovered stays as it is and is reported; the command still succeeds. Source:
+    /// *operations-recovery-master* (4.0: "set master", then "datasource recover" on each
+    /// remaining datasource; the master is always set, not every datasource recovered).
     RecoverMasterUsing(HostName),
     /// `switch [to <ds>]`: the planned change of master. Sets MAINTENANCE for its duration,
     /// flushes so the target has every event of the master, demotes the master, promotes the

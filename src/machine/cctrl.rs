@@ -1,7 +1,7 @@
 //! cctrl commands: the rules documented on [`crate::command::CctrlCommand`].
 
 use super::context::{Ctx, Subject};
-use super::effect::Effect;
+use super::effect::{Effect, Finding};
 use super::input::{CctrlOp, ReplicatorOp};
 use super::rejection::Refusal;
 use crate::command::{DatasourceAction, Lifecycle};
@@ -431,7 +431,7 @@ fn switch(
     ctx.set_state(view, master, DsState::Online);
     let _ = ctx.replicator_online(master);
     if policy != PolicyMode::Maintenance {
-        ctx.emit(Effect::PolicyStep {
+        ctx.emit(Effect::PolicyRevert {
             service: s.service,
             from: PolicyMode::Maintenance,
             to: policy,
@@ -447,6 +447,42 @@ fn recover_all(
     view: &mut ManagerView,
     at: HostId,
 ) -> Result<(), Refusal> {
+    // It runs in MAINTENANCE, as `switch` does (Continuent docs *operations-recovery*); the
+    // policy is back as it was by the end, so only the effects show it.
+    let policy = view.policy;
+    if policy != PolicyMode::Maintenance {
+        ctx.emit(Effect::PolicyStep {
+            service: s.service,
+            from: policy,
+            to: PolicyMode::Maintenance,
+        });
+    }
+    let (recovered, first_refusal) = recover_each(ctx, s, view, at);
+    if recovered == 0 {
+        return Err(first_refusal.unwrap_or(Refusal::NoChange {
+            host: None,
+            already: "no datasource is SHUNNED or FAILED",
+        }));
+    }
+    if policy != PolicyMode::Maintenance {
+        ctx.emit(Effect::PolicyRevert {
+            service: s.service,
+            from: PolicyMode::Maintenance,
+            to: policy,
+        });
+    }
+    Ok(())
+}
+
+/// `datasource X recover` on every SHUNNED or FAILED datasource of the service, in topology
+/// order: how many it recovered, and the first refusal. Each datasource it cannot recover is
+/// reported ([`Finding::NotRecovered`]); a refusal changes nothing, so the others go on.
+fn recover_each(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    at: HostId,
+) -> (usize, Option<Refusal>) {
     let mut recovered = 0;
     let mut first_refusal = None;
     for d in ctx.topology.datasource_set(s.service).iter() {
@@ -459,17 +495,12 @@ fn recover_all(
         match recover_one(ctx, s, view, at, d) {
             Ok(()) => recovered += 1,
             Err(r) => {
+                ctx.find(Finding::NotRecovered { host: d });
                 first_refusal.get_or_insert(r);
             }
         }
     }
-    if recovered == 0 {
-        return Err(first_refusal.unwrap_or(Refusal::NoChange {
-            host: None,
-            already: "no datasource is SHUNNED or FAILED",
-        }));
-    }
-    Ok(())
+    (recovered, first_refusal)
 }
 
 fn recover_master_using(
@@ -502,6 +533,11 @@ fn recover_master_using(
     }
     ctx.require_quorum(s.service, s.group, at)?;
     ctx.promote(view, s.service, s.rep, h, None);
+    // Then `datasource recover` on each datasource left SHUNNED or FAILED, the replaced master
+    // included; one that cannot be recovered stays as it is, and the command still succeeds
+    // (Continuent docs *operations-recovery-master*: it may not recover every datasource, but
+    // always leaves an active master).
+    let _ = recover_each(ctx, s, view, at);
     Ok(())
 }
 

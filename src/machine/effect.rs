@@ -25,13 +25,24 @@ pub enum Effect {
         /// The new policy.
         to: PolicyMode,
     },
-    /// `SET POLICY: AUTOMATIC => MAINTENANCE` (inside switch, failover, recover).
+    /// `SET POLICY: AUTOMATIC => MAINTENANCE`: a command that runs in MAINTENANCE (`switch`,
+    /// `recover`) sets it for its duration.
     PolicyStep {
         /// The service.
         service: ServiceId,
         /// Before.
         from: PolicyMode,
         /// After.
+        to: PolicyMode,
+    },
+    /// `REVERT POLICY: MAINTENANCE => AUTOMATIC`: the same command puts the policy back at its
+    /// end (Continuent docs *operations-recovery*, the output of `recover`).
+    PolicyRevert {
+        /// The service.
+        service: ServiceId,
+        /// Before (MAINTENANCE).
+        from: PolicyMode,
+        /// After: the policy the command found.
         to: PolicyMode,
     },
     /// The session's force flag changed.
@@ -243,6 +254,7 @@ impl Effect {
         match *self {
             Self::Policy { to, .. } => format!("policy mode is now {to}"),
             Self::PolicyStep { from, to, .. } => format!("SET POLICY: {from} => {to}"),
+            Self::PolicyRevert { from, to, .. } => format!("REVERT POLICY: {from} => {to}"),
             Self::Force { on, .. } => format!("force mode is now {on}"),
             Self::Use { service, .. } => {
                 format!("now using service {}", topology.service_name(service))
@@ -417,6 +429,12 @@ pub enum Finding {
         /// The service.
         service: ServiceId,
     },
+    /// A service-wide recovery (`recover`, `recover master using`) left this SHUNNED or
+    /// FAILED datasource as it was: `datasource <host> recover` would be refused.
+    NotRecovered {
+        /// The datasource left out.
+        host: HostId,
+    },
 }
 
 impl Finding {
@@ -468,6 +486,10 @@ impl Finding {
                 "{}: the master failed and no slave is eligible for failover",
                 topology.service_name(service)
             ),
+            Self::NotRecovered { host } => {
+                let name = topology.host_name(host);
+                format!("{name} was not recovered: `datasource {name} recover` says why")
+            }
         }
     }
 }

@@ -646,6 +646,7 @@ impl Session<'_> {
                 }
             }
             Finding::NoCandidate { .. } => finding(Severity::Warning, "no-candidate", text),
+            Finding::NotRecovered { .. } => finding(Severity::Warning, "not-recovered", text),
         }
     }
 
