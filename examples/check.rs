@@ -448,7 +448,8 @@ fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
         ..Config::default()
     };
     if let Some(threads) = args.threads {
-        config.threads = threads.get();
+        // The explorer runs at most 64 (see `explore::Config::threads`); say what it runs.
+        config.threads = threads.get().min(64);
     }
     let mut inputs = explore::Inputs::new(&topology, &start, config.alphabet, config.writes);
     if args.alphabet == "dangerous" {

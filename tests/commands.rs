@@ -217,6 +217,32 @@ fn a_master_shunned_by_an_operator_keeps_extracting_for_its_slaves() {
     }
 }
 
+/// A master shunned by an operator that `recover master using` cannot recover (its replicator
+/// is stopped) is marked replaced, `SHUNNED(FAILED-OVER-TO-<new>)`, not left a master shunned
+/// by an operator, which would still count as the service's master; the step names it.
+#[test]
+fn recover_master_using_marks_a_shunned_master_it_cannot_recover_as_replaced() {
+    for shun in ["datasource db1 shun", "datasource db1 drain"] {
+        let mut c = Cluster::new(&["db1", "db2", "db3"]);
+        let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+        c.cctrl("db2", shun).unwrap();
+        c.cctrl("db2", "replicator db1 offline").unwrap();
+        c.fault(Fault::Stop(db1, Process::Replicator)).unwrap();
+        let outcome = typed(&c.t, &c.s, "db2", "recover master using db2").unwrap();
+        let rendered: Vec<String> = outcome.findings.iter().map(|f| f.render(&c.t)).collect();
+        assert_eq!(
+            rendered,
+            ["db1 was not recovered: `datasource db1 recover` says why"],
+            "{shun}"
+        );
+        assert_eq!(
+            outcome.state.view(db2).entry(db1).state,
+            DsState::Shunned(ShunCause::FailedOverTo(db2)),
+            "{shun}"
+        );
+    }
+}
+
 /// `stopall` stops whatever of the install still runs, even if that is only the connector;
 /// with nothing running it is no change.
 #[test]
@@ -565,6 +591,8 @@ fn recover_master_using_marks_a_master_it_cannot_recover_as_replaced() {
     );
     assert_eq!(view.entry(db2).role, DataSourceRole::Master);
     assert_eq!(view.entry(db2).state, DsState::Online);
+    // Back, and under AUTOMATIC, it stays out: a replaced master is not put back.
+    c.fault(Fault::HostRestart(db1)).unwrap();
     c.cctrl("db2", "set policy automatic").unwrap();
     assert_eq!(
         c.s.view(db2).entry(db1).state,

@@ -685,8 +685,11 @@ fn last_man_standing_stops_an_old_master_still_extracting() {
     let [db1, db2, db3, db4, db5] = ["db1", "db2", "db3", "db4", "db5"].map(|h| c.id(h));
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.fault(Fault::Stop(db1, Process::Manager)).unwrap();
-    c.fault(Fault::Partition(Split::new(&[&[db2, db3, db4, db5], &[db1]])))
-        .unwrap();
+    c.fault(Fault::Partition(Split::new(&[
+        &[db2, db3, db4, db5],
+        &[db1],
+    ])))
+    .unwrap();
     for h in [db3, db4, db5] {
         c.fault(Fault::HostCrash(h)).unwrap();
     }

@@ -177,13 +177,15 @@ pub enum CctrlCommand {
         online: bool,
     },
     /// `recover`: `datasource X recover` for every SHUNNED or FAILED datasource of the service
-    /// that can be recovered; refused if none can. Source: *tungsten-dashboard* (Recover).
+    /// that can be recovered, stepping through MAINTENANCE and back (the effects say so);
+    /// each one it cannot recover is reported; refused if none can. Source:
+    /// *tungsten-dashboard* (Recover), *operations-recovery*.
     Recover,
     /// `recover master using <ds>`: with no master ONLINE, make `<ds>` the master (role
     /// master, ONLINE, replicator master online, the other slaves repointed to it, the master
     /// it replaces marked `SHUNNED(FAILED-OVER-TO-<ds>)`), then `datasource recover` each
     /// datasource left SHUNNED or FAILED, the replaced master included. One that cannot be
-    /// recovered stays as it is and is reported; the command still succeeds. Source:
+    /// recovered stays shunned or failed and is reported; the promotion stands. Source:
     /// *operations-recovery-master* (4.0: "set master", then "datasource recover" on each
     /// remaining datasource; the master is always set, not every datasource recovered).
     RecoverMasterUsing(HostName),

@@ -533,10 +533,11 @@ fn recover_master_using(
     }
     ctx.require_quorum(s.service, s.group, at)?;
     ctx.promote(view, s.service, s.rep, h, None);
-    // Then `datasource recover` on each datasource left SHUNNED or FAILED, the replaced master
-    // included; one that cannot be recovered stays as it is, and the command still succeeds
-    // (Continuent docs *operations-recovery-master*: it may not recover every datasource, but
-    // always leaves an active master).
+    // Then `datasource recover` on each datasource left SHUNNED or FAILED (slaves an operator
+    // shunned and the replaced master included); one that cannot be recovered stays shunned
+    // or failed, and the promotion stands (Continuent docs *operations-recovery-master*: it
+    // may not recover every datasource, but always leaves an active master). The guard, when
+    // on, still judges the whole command.
     let _ = recover_each(ctx, s, view, at);
     Ok(())
 }

@@ -429,8 +429,10 @@ pub enum Finding {
         /// The service.
         service: ServiceId,
     },
-    /// A service-wide recovery (`recover`, `recover master using`) left this SHUNNED or
-    /// FAILED datasource as it was: `datasource <host> recover` would be refused.
+    /// A service-wide recovery (`recover`, `recover master using`) did not recover this
+    /// SHUNNED or FAILED datasource: it is still shunned or failed (a master that `recover
+    /// master using` replaced is marked `SHUNNED(FAILED-OVER-TO-<new>)`), and `datasource
+    /// <host> recover` would be refused.
     NotRecovered {
         /// The datasource left out.
         host: HostId,
