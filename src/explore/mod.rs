@@ -937,6 +937,24 @@ mod tests {
         }
     }
 
+    /// The public entry expands a level of fewer than [`SLICE`] parents whole: one progress
+    /// report per level, each for a finished level.
+    #[test]
+    fn a_small_level_is_reported_once() {
+        let (topology, start, inputs) = three_nodes_dangerous();
+        let config = Config {
+            depth: 4,
+            threads: 1,
+            ..Config::default()
+        };
+        let mut reports: Vec<Progress> = Vec::new();
+        let e = explore_with(&topology, &start, &config, &inputs, |p| reports.push(*p));
+        assert!(e.states < u64::from(SLICE), "{} states", e.states);
+        let depths: Vec<usize> = reports.iter().map(|p| p.depth).collect();
+        assert_eq!(depths, (1..=config.depth).collect::<Vec<_>>());
+        assert!(reports.iter().all(Progress::finished));
+    }
+
     /// What the guard hands the explorer is what the explorer would find itself. Over every
     /// input from the states two inputs from a healthy cluster or from two writable masters
     /// (reached with the one-master rule and the guard off, so broken and partitioned states
