@@ -408,13 +408,7 @@ fn switch(
     }
     ctx.require_quorum(s.service, s.group, at)?;
     let policy = view.policy;
-    if policy != PolicyMode::Maintenance {
-        ctx.emit(Effect::PolicyStep {
-            service: s.service,
-            from: policy,
-            to: PolicyMode::Maintenance,
-        });
-    }
+    maintenance_step(ctx, s.service, policy, Step::Enter);
     // Flush: the target applies every event of the master.
     ctx.emit(Effect::Flush { host: master });
     let history = ctx.state.history;
@@ -430,15 +424,38 @@ fn switch(
     ctx.promote(view, s.service, s.rep, new, None);
     ctx.set_state(view, master, DsState::Online);
     let _ = ctx.replicator_online(master);
-    if policy != PolicyMode::Maintenance {
-        ctx.emit(Effect::PolicyRevert {
-            service: s.service,
-            from: PolicyMode::Maintenance,
-            to: policy,
-        });
-    }
+    maintenance_step(ctx, s.service, policy, Step::Revert);
     ctx.emit(Effect::Switched { host: new });
     Ok(())
+}
+
+/// Which end of a command that runs in MAINTENANCE.
+#[derive(Clone, Copy)]
+enum Step {
+    Enter,
+    Revert,
+}
+
+/// What a command that runs in MAINTENANCE (`switch`, `recover`) says at each end: `SET
+/// POLICY: <policy> => MAINTENANCE` first, `REVERT POLICY: MAINTENANCE => <policy>` last;
+/// nothing when the policy is MAINTENANCE already. Only the effects show it: the policy is
+/// back as it was when the command ends.
+fn maintenance_step(ctx: &mut Ctx<'_, '_>, service: ServiceId, policy: PolicyMode, step: Step) {
+    if policy == PolicyMode::Maintenance {
+        return;
+    }
+    ctx.emit(match step {
+        Step::Enter => Effect::PolicyStep {
+            service,
+            from: policy,
+            to: PolicyMode::Maintenance,
+        },
+        Step::Revert => Effect::PolicyRevert {
+            service,
+            from: PolicyMode::Maintenance,
+            to: policy,
+        },
+    });
 }
 
 fn recover_all(
@@ -447,16 +464,9 @@ fn recover_all(
     view: &mut ManagerView,
     at: HostId,
 ) -> Result<(), Refusal> {
-    // It runs in MAINTENANCE, as `switch` does (Continuent docs *operations-recovery*); the
-    // policy is back as it was by the end, so only the effects show it.
+    // It runs in MAINTENANCE, as `switch` does (Continuent docs *operations-recovery*).
     let policy = view.policy;
-    if policy != PolicyMode::Maintenance {
-        ctx.emit(Effect::PolicyStep {
-            service: s.service,
-            from: policy,
-            to: PolicyMode::Maintenance,
-        });
-    }
+    maintenance_step(ctx, s.service, policy, Step::Enter);
     let (recovered, first_refusal) = recover_each(ctx, s, view, at);
     if recovered == 0 {
         return Err(first_refusal.unwrap_or(Refusal::NoChange {
@@ -464,13 +474,7 @@ fn recover_all(
             already: "no datasource is SHUNNED or FAILED",
         }));
     }
-    if policy != PolicyMode::Maintenance {
-        ctx.emit(Effect::PolicyRevert {
-            service: s.service,
-            from: PolicyMode::Maintenance,
-            to: policy,
-        });
-    }
+    maintenance_step(ctx, s.service, policy, Step::Revert);
     Ok(())
 }
 
