@@ -89,6 +89,8 @@ pub struct Inputs {
     cctrl: Vec<CctrlOp>,
     /// Everything else.
     others: Vec<Input>,
+    /// Every host, to find the most advanced one.
+    hosts: Vec<HostId>,
     /// Writes stop once the seqno a host's next write would take reaches this.
     write_limit: u64,
 }
@@ -168,6 +170,7 @@ impl Inputs {
             managers,
             cctrl,
             others,
+            hosts,
             write_limit: next.saturating_add(writes),
         }
     }
@@ -198,9 +201,15 @@ impl Inputs {
 
     /// Replace `out` with the inputs worth trying in `state`: cctrl commands typed where
     /// `typing` says, into running managers only (a command typed into a stopped manager is
-    /// refused), and writes only below the bound.
+    /// refused), and writes only below the bound: a write fault while its host's next seqno
+    /// is below it, a cctrl `heartbeat` (a write on whichever datasource the session's
+    /// managers hold as master) while every host's is.
     pub fn fill(&self, state: &State, typing: Typing, out: &mut Vec<Input>) {
         out.clear();
+        let heartbeat = self
+            .hosts
+            .iter()
+            .all(|&h| next_seqno(state, h) < self.write_limit);
         let mut groups = [u8::MAX; MAX_HOSTS];
         let mut taken = 0;
         for &at in &self.managers {
@@ -217,7 +226,12 @@ impl Inputs {
                     taken += 1;
                 }
             }
-            out.extend(self.cctrl.iter().map(|&op| Input::Cctrl { at, op }));
+            out.extend(
+                self.cctrl
+                    .iter()
+                    .filter(|&&op| heartbeat || op != CctrlOp::Heartbeat)
+                    .map(|&op| Input::Cctrl { at, op }),
+            );
         }
         out.extend(self.others.iter().copied().filter(|input| match input {
             Input::Fault(Fault::Write(h)) => next_seqno(state, *h) < self.write_limit,
@@ -603,5 +617,68 @@ mod tests {
         let mut unique = three.clone();
         unique.dedup();
         assert_eq!(unique.len(), three.len());
+    }
+
+    /// Writes stop at the bound whichever input makes them: a write fault once its host's
+    /// next seqno reaches it, a cctrl `heartbeat` (a write on the master) once any host's
+    /// does. Without the second, heartbeats typed one after another would grow seqnos
+    /// without end, and the space would not be finite.
+    #[test]
+    fn heartbeats_stop_at_the_write_bound_as_writes_do() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let start = State::healthy(&t);
+        let db1 = t.host_id("db1").unwrap();
+        let inputs = Inputs::new(&t, &start, Alphabet::CCTRL_AND_FAULTS, 1);
+        let offered = |s: &State| {
+            let mut out = Vec::new();
+            inputs.fill(s, Typing::EveryManager, &mut out);
+            let heartbeats = out
+                .iter()
+                .filter(|i| {
+                    matches!(
+                        i,
+                        Input::Cctrl {
+                            op: CctrlOp::Heartbeat,
+                            ..
+                        }
+                    )
+                })
+                .count();
+            (heartbeats, out.contains(&Input::Fault(Fault::Write(db1))))
+        };
+        assert_eq!(
+            offered(&start),
+            (3, true),
+            "one heartbeat per manager, and the write"
+        );
+        let heartbeat = Input::Cctrl {
+            at: db1,
+            op: CctrlOp::Heartbeat,
+        };
+        let after = crate::machine::step(
+            &t,
+            &start,
+            &heartbeat,
+            &crate::machine::Rules::default(),
+            &mut (),
+        )
+        .unwrap();
+        assert_eq!(offered(&after), (0, false));
+        // The same bound through the explorer: from the start, only the one heartbeat.
+        let only = Inputs::new(&t, &start, Alphabet::CCTRL_AND_FAULTS, 1).retain(|i| {
+            matches!(
+                i,
+                Input::Cctrl {
+                    op: CctrlOp::Heartbeat,
+                    ..
+                }
+            )
+        });
+        let config = crate::explore::Config {
+            depth: 4,
+            ..crate::explore::Config::default()
+        };
+        let e = crate::explore::explore_with(&t, &start, &config, &only, |_| {});
+        assert_eq!(e.states, 2);
     }
 }

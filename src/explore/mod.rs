@@ -63,7 +63,9 @@ pub struct Config {
     /// Where cctrl commands are typed.
     pub typing: Typing,
     /// How many writes a host may take beyond the last event of the most advanced host of the
-    /// starting state (from a cluster with no events yet: exactly this many).
+    /// starting state (from a cluster with no events yet: exactly this many). Write faults
+    /// and cctrl `heartbeat`s both count: a heartbeat is offered only while every host is
+    /// below the bound.
     pub writes: u64,
     /// The rules the engine runs under (turn one off to see what it prevents).
     pub rules: Rules,
