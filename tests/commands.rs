@@ -1062,3 +1062,34 @@ fn a_bare_trepctl_naming_the_cross_site_service_addresses_that_install() {
     assert_eq!(install("-service west offline"), Install::Cluster);
     assert_eq!(install("offline"), Install::Cluster);
 }
+
+/// `trepctl offline-deferred` takes an ONLINE replicator offline (its point is taken as
+/// reached at once) and is refused on any other, as trepctl ignores it there (Continuent docs
+/// *cmdline-tools-trepctl-command-offline-deferred*): it does not clear OFFLINE:ERROR the way
+/// `offline` does.
+#[test]
+fn offline_deferred_acts_only_on_an_online_replicator() {
+    use tungsten_model::model::ReplicatorState;
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db2 = c.id("db2");
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::ReplicatorError(db2)).unwrap();
+    assert_eq!(
+        c.trepctl("db2", "offline-deferred -at-seqno 10"),
+        Err("replicator-state")
+    );
+    assert_eq!(
+        c.s.host(db2).replicator.state,
+        ReplicatorState::OfflineError
+    );
+    c.trepctl("db2", "online").unwrap();
+    c.trepctl("db2", "offline-deferred").unwrap();
+    assert_eq!(
+        c.s.host(db2).replicator.state,
+        ReplicatorState::OfflineNormal
+    );
+    assert_eq!(
+        c.trepctl("db2", "offline-deferred"),
+        Err("replicator-state")
+    );
+}

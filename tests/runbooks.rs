@@ -722,7 +722,8 @@ shell db2> trepctl online -skip-seqno 10,12-14
 }
 
 /// Options whose effect is not modelled (`-from-event`, `-until-*`, `offline-deferred -at-*`,
-/// `-port`) parse, and the report warns that the step was checked without them.
+/// `-port`, `online -force`) parse, and the report warns that the step was checked without
+/// them.
 #[test]
 fn trepctl_options_the_model_does_not_track_are_named_in_the_report() {
     let report = check(
@@ -735,6 +736,7 @@ shell db3> trepctl offline -immediate
 shell db3> trepctl wait -applied 3456
 shell db3> trepctl wait -state GOING-ONLINE:SYNCHRONIZING
 shell db3> trepctl wait -state OFFLINE:NORMAL
+shell db3> trepctl online -force
 ",
     );
     assert_eq!(
@@ -745,7 +747,8 @@ shell db3> trepctl wait -state OFFLINE:NORMAL
             (4, false),
             (5, false),
             (7, false),
-            (8, false)
+            (8, false),
+            (10, false)
         ],
         "{report}"
     );

@@ -10,14 +10,19 @@
 //! - `reset` needs `-service` and an offline state; `-all` clears THL, relay logs and the
 //!   catalog, so the service restarts from its source's current position;
 //! - `flush` only on an online master; `heartbeat` only online (a heartbeat is an event:
-//!   the master's seqno advances);
+//!   the master's seqno advances). `flush` works by inserting a heartbeat (*trepctl-flush*),
+//!   but it is not counted as an event here (**modelling decision**: the model's seqnos
+//!   stand for transactions; the flush inside `switch` is not counted either, and counting
+//!   only the operator's would make the two disagree);
 //! - `online -skip-seqno` leaves events out (*operations-transactions-skipping*): an applying
 //!   replicator's data is marked drifted;
-//! - `offline-deferred` acts as `offline` (time is not modelled, so its point is reached at
-//!   once); `wait -state S` is refused unless the replicator is in `S`;
+//! - `offline-deferred` acts as `offline` on an ONLINE replicator (time is not modelled, so
+//!   its point is reached at once) and is refused on any other, which trepctl ignores it on
+//!   (*cmdline-tools-trepctl-command-offline-deferred*); `wait -state S` is refused unless
+//!   the replicator is in `S`;
 //! - `status`, `services` and `wait -applied` change nothing;
 //! - options whose effect is not modelled (`-from-event`, `-base-seqno`, `-until-*`,
-//!   `offline-deferred -at-*`, `-port`) parse and are listed by
+//!   `online -force`, `offline-deferred -at-*`, `-port`) parse and are listed by
 //!   [`crate::machine::untracked_options`], which a runbook report warns of.
 //!
 //! The grammar follows Continuent docs *cmdline-tools-trepctl-command-online*,

@@ -171,6 +171,7 @@ fn trepctl_line(
             all_services: false,
             immediate: false,
         },
+        TrepctlOp::OfflineDeferred => TrepctlAction::OfflineDeferred { at: None },
         TrepctlOp::Reset(scope) => TrepctlAction::Reset {
             confirmed: true,
             scope: Some(scope),

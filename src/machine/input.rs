@@ -96,9 +96,13 @@ pub enum TrepctlOp {
     /// (**modelling decision**: conservatively, even when the events skipped were never to be
     /// applied).
     OnlineSkipping(u64),
-    /// `offline` (and `offline-deferred`, whose point is reached at once: time is not
-    /// modelled).
+    /// `offline`.
     Offline,
+    /// `offline-deferred [-at-...]`: `offline` once its point is reached, taken as reached at
+    /// once (time is not modelled). Refused unless the replicator is ONLINE: Continuent docs
+    /// *cmdline-tools-trepctl-command-offline-deferred* say the command is ignored otherwise,
+    /// so it neither clears OFFLINE:ERROR nor changes anything else.
+    OfflineDeferred,
     /// `reset` with what it clears.
     Reset(ResetScope),
     /// `setrole -role R [-uri thl://M/]`.

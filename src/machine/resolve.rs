@@ -273,7 +273,8 @@ pub fn resolve_trepctl(
             Some(&[(first, _), ..]) => TrepctlOp::OnlineSkipping(first),
             _ => TrepctlOp::Online,
         },
-        TrepctlAction::Offline { .. } | TrepctlAction::OfflineDeferred { .. } => TrepctlOp::Offline,
+        TrepctlAction::Offline { .. } => TrepctlOp::Offline,
+        TrepctlAction::OfflineDeferred { .. } => TrepctlOp::OfflineDeferred,
         TrepctlAction::Reset { scope, .. } => {
             if command.service.is_none() {
                 return Err(ResolveError::ServiceRequired);
@@ -304,7 +305,9 @@ pub fn resolve_trepctl(
 
 /// The options of `command` that [`resolve_trepctl`] reads past, because the model does not
 /// track what they change: where a replicator restarts (`-from-event`, `-base-seqno`,
-/// `-provision`), a later stop (`-until-*`, `offline-deferred -at-*`: time is not modelled,
+/// `-provision`), what `online -force` overrides (the docs say only that it forces the
+/// online state; the command is checked as a plain `online`, so what the model refuses
+/// stays refused), a later stop (`-until-*`, `offline-deferred -at-*`: time is not modelled,
 /// so the point is taken as reached at once), a wait on a seqno or on a transient state, and
 /// `-port` (the install is told by the path and `-service`). A runbook report warns of each;
 /// the command is checked as if they were absent.
@@ -320,6 +323,7 @@ pub fn untracked_options(command: &TrepctlCommand) -> Vec<String> {
                 (o.from_event.is_some(), "-from-event"),
                 (o.base_seqno.is_some(), "-base-seqno"),
                 (o.provision, "-provision"),
+                (o.force, "-force"),
             ];
             out.extend(
                 flags

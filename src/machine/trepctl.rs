@@ -44,6 +44,24 @@ pub(crate) fn apply(
     Ok(subject)
 }
 
+/// `offline-deferred` on a replicator in `found`: refused unless ONLINE, where trepctl ignores
+/// it (see [`TrepctlOp::OfflineDeferred`]).
+fn deferred_needs_online(
+    h: HostId,
+    install: Install,
+    found: ReplicatorState,
+) -> Result<(), Refusal> {
+    if found == ReplicatorState::Online {
+        return Ok(());
+    }
+    Err(Refusal::ReplicatorState {
+        host: h,
+        install,
+        found,
+        expected: "ONLINE (offline-deferred is ignored unless the replicator is online)",
+    })
+}
+
 /// `wait -state S` on a replicator in `found`: refused unless it is in `S` already.
 fn wait(
     h: HostId,
@@ -89,6 +107,10 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
             ctx.replicator_online(h)
         }
         TrepctlOp::Offline => ctx.replicator_offline(h),
+        TrepctlOp::OfflineDeferred => {
+            deferred_needs_online(h, Install::Cluster, r.state)?;
+            ctx.replicator_offline(h)
+        }
         TrepctlOp::Reset(_) => {
             if r.state == ReplicatorState::Online {
                 return Err(Refusal::ReplicatorState {
@@ -163,6 +185,9 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
     } else {
         ReplicatorState::OfflineNormal
     };
+    if op == TrepctlOp::OfflineDeferred {
+        deferred_needs_online(h, Install::CrossSite, state)?;
+    }
     match op {
         TrepctlOp::Online => {
             if x.online {
@@ -181,7 +206,7 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
             let _ = ctx.cross_site_sync(h, true);
             Ok(())
         }
-        TrepctlOp::Offline => {
+        TrepctlOp::Offline | TrepctlOp::OfflineDeferred => {
             if !x.online {
                 return Err(Refusal::NoChange {
                     host: Some(h),

@@ -94,6 +94,7 @@ pub fn trepctl(topology: &Topology) -> impl Strategy<Value = Input> + use<> {
     let op = prop_oneof![
         Just(TrepctlOp::Online),
         Just(TrepctlOp::Offline),
+        Just(TrepctlOp::OfflineDeferred),
         Just(TrepctlOp::Reset(ResetScope::All)),
         (
             select(vec![ReplicatorRole::Master, ReplicatorRole::Slave]),
