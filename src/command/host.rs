@@ -8,7 +8,9 @@
 //!   comes up OFFLINE:NORMAL and its manager brings it online unless in MAINTENANCE; a
 //!   cross-site replicator comes up online); `stopall` stops them. Refused when nothing would
 //!   change.
-//! - `manager|replicator|connector start|stop|restart` do that to one process.
+//! - `manager|replicator|connector start|stop|restart` do that to one process;
+//!   `replicator start offline` is `replicator start`; the scripts' other verbs (`status`,
+//!   `condrestart`, `console`, `dump`) are kept as steps the model does not know.
 //! - `tungsten_provision_slave` / `tprovision --source <host> [--direct]` runs on the target:
 //!   refused when the source is the target, or the source's dataserver cannot be reached; it
 //!   shuns the target if its manager runs, takes its replicator offline, copies the source's
@@ -178,8 +180,23 @@ impl HostCommand {
         let action = match base(executable) {
             "startall" => HostAction::StartAll,
             "stopall" => HostAction::StopAll,
+            "manager" | "replicator" | "connector"
+                if w.peek().is_some_and(|verb| WRAPPER_VERBS.contains(&verb)) =>
+            {
+                while w.next().is_some() {}
+                HostAction::NotModelled(text)
+            }
             "manager" => HostAction::Manager(lifecycle(&mut w)?),
-            "replicator" => HostAction::Replicator(lifecycle(&mut w)?),
+            "replicator" => {
+                let l = lifecycle(&mut w)?;
+                // `replicator start offline` (Continuent docs
+                // *deployment-startupdown-replicator*) comes up OFFLINE:NORMAL, as `start`
+                // already does here.
+                if l == Lifecycle::Start {
+                    w.eat("offline");
+                }
+                HostAction::Replicator(l)
+            }
             "connector" => HostAction::Connector(lifecycle(&mut w)?),
             "tungsten_provision_slave" => provision(&mut w, Provisioner::ProvisionSlave)?,
             "tprovision" => provision(&mut w, Provisioner::Tprovision)?,
@@ -208,6 +225,10 @@ impl HostCommand {
         })
     }
 }
+
+/// The other verbs of the process scripts (Continuent docs *replicator-command*): they
+/// read as steps the model does not know, not as errors.
+const WRAPPER_VERBS: [&str; 4] = ["status", "condrestart", "console", "dump"];
 
 fn base(program: &str) -> &str {
     program.rsplit('/').next().unwrap_or(program)
@@ -340,6 +361,17 @@ mod tests {
         let c: HostCommand = "systemctl restart mysqld".parse().unwrap();
         assert!(matches!(c.action, HostAction::NotModelled(_)));
         assert_eq!(c.to_string(), "systemctl restart mysqld");
+        for line in [
+            "manager status",
+            "replicator condrestart",
+            "connector status -v",
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            assert_eq!(c.action, HostAction::NotModelled(line.to_owned()));
+        }
+        let c: HostCommand = "replicator start offline".parse().unwrap();
+        assert_eq!(c.action, HostAction::Replicator(Lifecycle::Start));
+        insta::assert_snapshot!("manager start offline".parse::<HostCommand>().unwrap_err(), @"line 1, column 15: expected the end of the command, found `offline`");
         insta::assert_snapshot!("tungsten_provision_slave".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected `--source <host>`: the source argument is required, found the end of the command");
         insta::assert_snapshot!("manager reboot".parse::<HostCommand>().unwrap_err(), @"line 1, column 9: expected `start`, `stop` or `restart`, found `reboot`");
         insta::assert_snapshot!("echo 'swich' | cctrl".parse::<HostCommand>().unwrap_err(), @"line 1, column 7: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, use, cd, ls, expert or physical), found `swich`");

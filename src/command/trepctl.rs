@@ -187,7 +187,8 @@ pub enum TrepctlAction {
 }
 
 /// A trepctl command line (without the executable):
-/// `[-host h] [-port p] [-retry n] [-service s] [-verbose] <action>`.
+/// `[-host h] [-port p] [-retry n] [-service s] [-verbose] <action>`, and `-all-services`
+/// before `online` or `offline`, read as that command's option.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TrepctlCommand {
     /// `-host`: the host whose replicator is addressed (the local one when absent).
@@ -238,6 +239,10 @@ impl TrepctlCommand {
             name: None,
             json: false,
         });
+        // `-all-services` may also come before the command (`trepctl -all-services offline`,
+        // Continuent docs *deployment-startupdown-replicator*); it is kept as the option of
+        // `online` or `offline`, the commands it belongs to.
+        let mut all_services = false;
         loop {
             if w.eat("-host") {
                 command.host = Some(w.host("the host after `-host`")?);
@@ -255,11 +260,23 @@ impl TrepctlCommand {
                 });
             } else if w.eat("-verbose") {
                 command.verbose = true;
+            } else if w.eat("-all-services") {
+                all_services = true;
             } else {
                 break;
             }
         }
+        let misplaced = all_services.then(|| {
+            w.error_next("`online` or `offline` after `-all-services` (the commands it applies to)")
+        });
         command.action = TrepctlAction::parse(w)?;
+        if let Some(misplaced) = misplaced {
+            match &mut command.action {
+                TrepctlAction::Online(options) => options.all_services = true,
+                TrepctlAction::Offline { all_services, .. } => *all_services = true,
+                _ => return Err(misplaced),
+            }
+        }
         w.end()?;
         Ok(command)
     }
@@ -650,6 +667,22 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    /// `-all-services` reads the same before the command as after it, and before any command
+    /// but `online` and `offline` it is an error at its own column.
+    #[test]
+    fn all_services_may_come_before_online_or_offline() {
+        let parse = |line: &str| line.parse::<TrepctlCommand>();
+        assert_eq!(
+            parse("-all-services offline").unwrap(),
+            parse("offline -all-services").unwrap()
+        );
+        assert_eq!(
+            parse("-service alpha -all-services online -force").unwrap(),
+            parse("-service alpha online -all-services -force").unwrap()
+        );
+        insta::assert_snapshot!(parse("-host db2 -all-services status").unwrap_err(), @"line 1, column 25: expected `online` or `offline` after `-all-services` (the commands it applies to), found `status`");
     }
 
     /// Each reset option names its own scope; the last one given wins.
