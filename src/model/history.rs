@@ -290,6 +290,61 @@ mod tests {
         assert!(h.contains(at(next, 101), at(root, 3)));
     }
 
+    /// Epoch ids past the table (a deserialized state may hold any byte) are no fork:
+    /// nothing is kept for them, and nothing indexes past the table.
+    #[test]
+    fn ids_past_the_table_are_no_fork() {
+        let mut h = History::default();
+        let root = EpochId::root(svc());
+        let e = h.start_epoch(svc(), at(root, 3), []).unwrap();
+        for raw in (1 + MAX_SERVICES + MAX_FORKS)..=usize::from(u8::MAX) {
+            let id = EpochId(NonZeroU8::new(u8::try_from(raw).unwrap()).unwrap());
+            assert_eq!(id.fork_slot(), None, "{raw}");
+            assert_eq!(h.service_of(id), None, "{raw}");
+            let mut reclaimed = h;
+            reclaimed.reclaim([id]);
+            assert_eq!(reclaimed, History::default(), "{raw}");
+        }
+        assert_eq!(h.service_of(e), Some(svc()));
+    }
+
+    /// `pack` tells apart histories that differ in which slot holds a fork, in a fork's
+    /// parent or in its start: the explorer's fingerprints rely on it being lossless.
+    #[test]
+    fn pack_tells_every_history_apart() {
+        let fork = |parent: u8, start: u64| Fork { start, parent };
+        let with = |forks: &[(usize, Fork)]| {
+            let mut h = History::default();
+            for &(slot, f) in forks {
+                h.forks[slot] = f;
+            }
+            h
+        };
+        let histories = [
+            History::default(),
+            with(&[(0, fork(1, 5))]),
+            with(&[(1, fork(1, 5))]),
+            with(&[(2, fork(1, 5))]),
+            with(&[(0, fork(2, 5))]),
+            with(&[(0, fork(1, 6))]),
+            with(&[(0, fork(1, 5)), (1, fork(1, 5))]),
+            with(&[(MAX_FORKS - 1, fork(9, 5))]),
+        ];
+        let packed: Vec<Vec<u64>> = histories
+            .iter()
+            .map(|h| {
+                let mut words = Vec::new();
+                h.pack(&mut |w| words.push(w));
+                words
+            })
+            .collect();
+        for (i, a) in packed.iter().enumerate() {
+            for b in &packed[i + 1..] {
+                assert_ne!(a, b, "{packed:?}");
+            }
+        }
+    }
+
     #[test]
     fn full_table_with_every_line_alive_is_an_error() {
         let mut h = History::default();
