@@ -260,6 +260,11 @@ mod tests {
             "orphaned events 8 and 9"
         );
         assert!(!h.contains(at(root, 9), at(e1, 8)));
+        // One line of history either way round; the orphaned events are on no line with e1's.
+        assert!(h.comparable(at(e1, 12), at(root, 7)));
+        assert!(h.comparable(at(root, 7), at(e1, 12)));
+        assert!(!h.comparable(at(root, 9), at(e1, 8)));
+        assert!(!h.comparable(at(e1, 8), at(root, 9)));
         assert!(h.contains(at(e1, 12), None));
         assert!(!h.contains(None, at(root, 0)));
         // Positions before the fork point are the parent's.
