@@ -1064,9 +1064,9 @@ fn a_bare_trepctl_naming_the_cross_site_service_addresses_that_install() {
 }
 
 /// `trepctl offline-deferred` takes an ONLINE replicator offline (its point is taken as
-/// reached at once) and is refused on any other, as trepctl ignores it there (Continuent docs
-/// *cmdline-tools-trepctl-command-offline-deferred*): it does not clear OFFLINE:ERROR the way
-/// `offline` does.
+/// reached at once) and changes nothing on any other, as trepctl ignores it there (Continuent
+/// docs *cmdline-tools-trepctl-command-offline-deferred*): it does not clear OFFLINE:ERROR the
+/// way `offline` does. The same holds for a cross-site replicator.
 #[test]
 fn offline_deferred_acts_only_on_an_online_replicator() {
     use tungsten_model::model::ReplicatorState;
@@ -1074,10 +1074,12 @@ fn offline_deferred_acts_only_on_an_online_replicator() {
     let db2 = c.id("db2");
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.fault(Fault::ReplicatorError(db2)).unwrap();
-    assert_eq!(
-        c.trepctl("db2", "offline-deferred -at-seqno 10"),
-        Err("replicator-state")
-    );
+    let command: tungsten_model::command::TrepctlCommand =
+        "offline-deferred -at-seqno 10".parse().unwrap();
+    let input = machine::resolve_trepctl(&c.t, db2, None, &command).unwrap();
+    let refused = machine::apply(&c.t, &c.s, &input).unwrap_err();
+    insta::assert_snapshot!(refused.refusal.render(&c.t), @"nothing to do: db2 has no ONLINE replicator, and trepctl ignores offline-deferred on any other (`offline` takes it out of OFFLINE:ERROR)");
+    assert_eq!(refused.refusal.rule(), "no-change");
     assert_eq!(
         c.s.host(db2).replicator.state,
         ReplicatorState::OfflineError
@@ -1088,8 +1090,16 @@ fn offline_deferred_acts_only_on_an_online_replicator() {
         c.s.host(db2).replicator.state,
         ReplicatorState::OfflineNormal
     );
+    assert_eq!(c.trepctl("db2", "offline-deferred"), Err("no-change"));
+
+    let mut c = two_sites();
+    let db1 = c.id("db1");
+    let cross = "/opt/replicator/tungsten/tungsten-replicator/bin/trepctl -service west";
+    c.shell("db1", &format!("{cross} offline-deferred"))
+        .unwrap();
+    assert!(!c.s.host(db1).cross_site.online);
     assert_eq!(
-        c.trepctl("db2", "offline-deferred"),
-        Err("replicator-state")
+        c.shell("db1", &format!("{cross} offline-deferred")),
+        Err("no-change")
     );
 }

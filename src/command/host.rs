@@ -8,9 +8,9 @@
 //!   comes up OFFLINE:NORMAL and its manager brings it online unless in MAINTENANCE; a
 //!   cross-site replicator comes up online); `stopall` stops them. Refused when nothing would
 //!   change.
-//! - `manager|replicator|connector start|stop|restart` do that to one process;
-//!   `replicator start offline` is `replicator start`; the scripts' other verbs (`status`,
-//!   `condrestart`, `console`, `dump`) are kept as steps the model does not know.
+//! - `manager|replicator|connector start|stop|restart` do that to one process; `start
+//!   offline`, `restart offline` and the scripts' other verbs (`status`, `condrestart`,
+//!   `console`, `dump`, `install`, `remove`) are kept as steps the model does not know.
 //! - `tungsten_provision_slave` / `tprovision --source <host> [--direct]` runs on the target:
 //!   refused when the source is the target, or the source's dataserver cannot be reached; it
 //!   shuns the target if its manager runs, takes its replicator offline, copies the source's
@@ -180,23 +180,12 @@ impl HostCommand {
         let action = match base(executable) {
             "startall" => HostAction::StartAll,
             "stopall" => HostAction::StopAll,
-            "manager" | "replicator" | "connector"
-                if w.peek().is_some_and(|verb| WRAPPER_VERBS.contains(&verb)) =>
-            {
+            "manager" | "replicator" | "connector" if not_modelled_verb(&w) => {
                 while w.next().is_some() {}
                 HostAction::NotModelled(text)
             }
             "manager" => HostAction::Manager(lifecycle(&mut w)?),
-            "replicator" => {
-                let l = lifecycle(&mut w)?;
-                // `replicator start offline` (Continuent docs
-                // *deployment-startupdown-replicator*) comes up OFFLINE:NORMAL, as `start`
-                // already does here.
-                if l == Lifecycle::Start {
-                    w.eat("offline");
-                }
-                HostAction::Replicator(l)
-            }
+            "replicator" => HostAction::Replicator(lifecycle(&mut w)?),
             "connector" => HostAction::Connector(lifecycle(&mut w)?),
             "tungsten_provision_slave" => provision(&mut w, Provisioner::ProvisionSlave)?,
             "tprovision" => provision(&mut w, Provisioner::Tprovision)?,
@@ -226,9 +215,33 @@ impl HostCommand {
     }
 }
 
-/// The other verbs of the process scripts (Continuent docs *replicator-command*): they
-/// read as steps the model does not know, not as errors.
-const WRAPPER_VERBS: [&str; 4] = ["status", "condrestart", "console", "dump"];
+/// Whether the process script's verb in `w` is one the model does not know, to be kept as
+/// such rather than refused: the scripts' other verbs (Continuent docs *replicator-command*:
+/// `status`, `condrestart`, `console`, `dump`, `install`, `remove`), and `start` or
+/// `restart` followed by `offline` (*deployment-startupdown-replicator*: services stay
+/// offline), which a cluster replicator already does here but a cross-site one does not.
+fn not_modelled_verb(w: &Words<'_>) -> bool {
+    const VERBS: [&str; 6] = [
+        "status",
+        "condrestart",
+        "console",
+        "dump",
+        "install",
+        "remove",
+    ];
+    let mut ahead = w.clone();
+    match ahead.next() {
+        Some(verb) if VERBS.iter().any(|v| v.eq_ignore_ascii_case(verb)) => true,
+        Some(verb)
+            if ["start", "restart"]
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case(verb)) =>
+        {
+            ahead.eat("offline")
+        }
+        _ => false,
+    }
+}
 
 fn base(program: &str) -> &str {
     program.rsplit('/').next().unwrap_or(program)
@@ -364,14 +377,16 @@ mod tests {
         for line in [
             "manager status",
             "replicator condrestart",
-            "connector status -v",
+            "connector STATUS -v",
+            "replicator start offline",
+            "/opt/replicator/tungsten/tungsten-replicator/bin/replicator restart OFFLINE",
         ] {
             let c: HostCommand = line.parse().unwrap();
             assert_eq!(c.action, HostAction::NotModelled(line.to_owned()));
         }
-        let c: HostCommand = "replicator start offline".parse().unwrap();
+        let c: HostCommand = "replicator START".parse().unwrap();
         assert_eq!(c.action, HostAction::Replicator(Lifecycle::Start));
-        insta::assert_snapshot!("manager start offline".parse::<HostCommand>().unwrap_err(), @"line 1, column 15: expected the end of the command, found `offline`");
+        insta::assert_snapshot!("replicator start now".parse::<HostCommand>().unwrap_err(), @"line 1, column 18: expected the end of the command, found `now`");
         insta::assert_snapshot!("tungsten_provision_slave".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected `--source <host>`: the source argument is required, found the end of the command");
         insta::assert_snapshot!("manager reboot".parse::<HostCommand>().unwrap_err(), @"line 1, column 9: expected `start`, `stop` or `restart`, found `reboot`");
         insta::assert_snapshot!("echo 'swich' | cctrl".parse::<HostCommand>().unwrap_err(), @"line 1, column 7: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, use, cd, ls, expert or physical), found `swich`");

@@ -17,9 +17,9 @@
 //! - `online -skip-seqno` leaves events out (*operations-transactions-skipping*): an applying
 //!   replicator's data is marked drifted;
 //! - `offline-deferred` acts as `offline` on an ONLINE replicator (time is not modelled, so
-//!   its point is reached at once) and is refused on any other, which trepctl ignores it on
-//!   (*cmdline-tools-trepctl-command-offline-deferred*); `wait -state S` is refused unless
-//!   the replicator is in `S`;
+//!   its point is reached at once); on any other it changes nothing, as trepctl ignores it
+//!   there (*cmdline-tools-trepctl-command-offline-deferred*); `wait -state S` is refused
+//!   unless the replicator is in `S`;
 //! - `status`, `services` and `wait -applied` change nothing;
 //! - options whose effect is not modelled (`-from-event`, `-base-seqno`, `-until-*`,
 //!   `online -force`, `offline-deferred -at-*`, `-port`) parse and are listed by
@@ -134,7 +134,8 @@ pub enum TrepctlAction {
         immediate: bool,
     },
     /// `offline-deferred [-at-seqno N|-at-event E|-at-heartbeat [NAME]|-at-time T]`: offline
-    /// once that point is processed (with no point, as `offline`).
+    /// once that point is processed (with no point, as `offline`); ignored unless the
+    /// replicator is ONLINE.
     OfflineDeferred {
         /// Where it goes offline.
         at: Option<StopPoint>,

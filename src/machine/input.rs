@@ -99,9 +99,9 @@ pub enum TrepctlOp {
     /// `offline`.
     Offline,
     /// `offline-deferred [-at-...]`: `offline` once its point is reached, taken as reached at
-    /// once (time is not modelled). Refused unless the replicator is ONLINE: Continuent docs
-    /// *cmdline-tools-trepctl-command-offline-deferred* say the command is ignored otherwise,
-    /// so it neither clears OFFLINE:ERROR nor changes anything else.
+    /// once (time is not modelled). On a replicator that is not ONLINE it changes nothing
+    /// (refused as no change): Continuent docs *cmdline-tools-trepctl-command-offline-deferred*
+    /// say trepctl ignores it then, so unlike `offline` it does not clear OFFLINE:ERROR.
     OfflineDeferred,
     /// `reset` with what it clears.
     Reset(ResetScope),

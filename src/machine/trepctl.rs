@@ -44,24 +44,6 @@ pub(crate) fn apply(
     Ok(subject)
 }
 
-/// `offline-deferred` on a replicator in `found`: refused unless ONLINE, where trepctl ignores
-/// it (see [`TrepctlOp::OfflineDeferred`]).
-fn deferred_needs_online(
-    h: HostId,
-    install: Install,
-    found: ReplicatorState,
-) -> Result<(), Refusal> {
-    if found == ReplicatorState::Online {
-        return Ok(());
-    }
-    Err(Refusal::ReplicatorState {
-        host: h,
-        install,
-        found,
-        expected: "ONLINE (offline-deferred is ignored unless the replicator is online)",
-    })
-}
-
 /// `wait -state S` on a replicator in `found`: refused unless it is in `S` already.
 fn wait(
     h: HostId,
@@ -108,7 +90,12 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
         }
         TrepctlOp::Offline => ctx.replicator_offline(h),
         TrepctlOp::OfflineDeferred => {
-            deferred_needs_online(h, Install::Cluster, r.state)?;
+            if r.state != ReplicatorState::Online {
+                return Err(Refusal::NoChange {
+                    host: Some(h),
+                    already: "has no ONLINE replicator, and trepctl ignores offline-deferred on any other (`offline` takes it out of OFFLINE:ERROR)",
+                });
+            }
             ctx.replicator_offline(h)
         }
         TrepctlOp::Reset(_) => {
@@ -185,9 +172,6 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
     } else {
         ReplicatorState::OfflineNormal
     };
-    if op == TrepctlOp::OfflineDeferred {
-        deferred_needs_online(h, Install::CrossSite, state)?;
-    }
     match op {
         TrepctlOp::Online => {
             if x.online {
