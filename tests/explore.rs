@@ -94,7 +94,7 @@ fn dangerous_commands_and_faults_keep_the_invariants_ten_deep() {
 }
 
 /// Every cctrl command (force aside) with writes and catching up but no failure, nine deep
-/// (9.3 million states, about 40 s on two cores in a release build: `.ci/run` runs it; the
+/// (8.4 million states, about 40 s on two cores in a release build: `.ci/run` runs it; the
 /// README gives depth 10 through `check explore --max-failures 0`).
 #[test]
 #[ignore = "about 40 s in a release build; .ci/run runs it"]
@@ -102,7 +102,7 @@ fn every_cctrl_command_without_failures_keeps_the_invariants_nine_deep() {
     holds_under_a_failure_budget("every cctrl command, no failure", 0, 9, 5_000_000);
 }
 
-/// Every cctrl command and any one failure (any fault; then any recovery), six deep (2.4
+/// Every cctrl command and any one failure (any fault; then any recovery), six deep (3.5
 /// million states; the README gives depth 8 through `check explore --max-failures 1`).
 #[test]
 #[ignore = "about 10 s in a release build; .ci/run runs it"]
