@@ -671,7 +671,7 @@ mod tests {
     }
 
     /// `-all-services` reads the same before the command as after it, and before any command
-    /// but `online` and `offline` it is an error at its own column.
+    /// but `online` and `offline` it is an error at that command's column.
     #[test]
     fn all_services_may_come_before_online_or_offline() {
         let parse = |line: &str| line.parse::<TrepctlCommand>();
