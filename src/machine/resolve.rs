@@ -375,3 +375,59 @@ pub fn resolve_host(
     };
     Ok(Input::Host { on, op })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+    use super::{resolve_cctrl, resolve_ref};
+    use crate::command::{CctrlCommand, DatasourceAction, HostRef};
+    use crate::machine::{CctrlOp, Input};
+    use crate::model::{DataSourceRole, DsState, HostId, ShunCause, State, Topology};
+
+    /// Set `host`'s entry in every manager's view.
+    fn everywhere(s: &mut State, host: HostId, role: DataSourceRole, state: DsState) {
+        for view in &mut s.views {
+            if let Some(entry) = view.entry_mut(host) {
+                entry.role = role;
+                entry.state = state;
+            }
+        }
+    }
+
+    /// `alpha{master}` names the ONLINE master the site's managers hold; failing that, a
+    /// master nobody shunned (one taken OFFLINE), before a shunned one; failing that, the
+    /// shunned master, when it is the only master there is.
+    #[test]
+    fn a_master_selector_prefers_online_then_unshunned_masters() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
+        let selector: HostRef = "alpha{master}".parse().unwrap();
+        let mut s = State::healthy(&t);
+        assert_eq!(resolve_ref(&t, &s, &selector).unwrap(), db1);
+        everywhere(&mut s, db1, DataSourceRole::Master, DsState::Offline);
+        assert_eq!(resolve_ref(&t, &s, &selector).unwrap(), db1);
+        let replaced = DsState::Shunned(ShunCause::FailedOverTo(db2));
+        everywhere(&mut s, db1, DataSourceRole::Master, replaced);
+        everywhere(&mut s, db2, DataSourceRole::Master, DsState::Offline);
+        assert_eq!(resolve_ref(&t, &s, &selector).unwrap(), db2);
+        everywhere(&mut s, db2, DataSourceRole::Slave, DsState::Online);
+        assert_eq!(resolve_ref(&t, &s, &selector).unwrap(), db1);
+    }
+
+    /// `set master <ds>` is `datasource <ds> master`.
+    #[test]
+    fn set_master_is_the_datasource_master_command() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let s = State::healthy(&t);
+        let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
+        let command: CctrlCommand = "set master db2".parse().unwrap();
+        assert_eq!(
+            resolve_cctrl(&t, &s, db1, &command).unwrap(),
+            Input::Cctrl {
+                at: db1,
+                op: CctrlOp::Datasource(db2, DatasourceAction::Master),
+            }
+        );
+    }
+}
