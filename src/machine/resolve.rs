@@ -415,6 +415,36 @@ mod tests {
         assert_eq!(resolve_ref(&t, &s, &selector).unwrap(), db1);
     }
 
+    /// A script under neither install root is refused with the root it is under, whichever
+    /// script it is; one under either root resolves.
+    #[test]
+    fn a_script_under_no_install_root_is_refused() {
+        use crate::command::HostCommand;
+        let t =
+            Topology::multisite(&[("east", &["db1", "db2"]), ("west", &["db3", "db4"])]).unwrap();
+        let s = State::healthy(&t);
+        let db1 = t.host_id("db1").unwrap();
+        let resolve = |line: &str| {
+            let command: HostCommand = line.parse().unwrap();
+            super::resolve_host(&t, &s, db1, &command).map_err(|e| e.to_string())
+        };
+        for script in [
+            "tungsten-replicator/bin/trepctl status",
+            "cluster-home/bin/startall",
+        ] {
+            assert_eq!(
+                resolve(&format!("/usr/local/tungsten/{script}")),
+                Err("`/usr/local` is under no install root of the topology (expected the cluster or cross-site root)".to_owned())
+            );
+            for root in ["/opt/continuent", "/opt/replicator"] {
+                assert!(
+                    resolve(&format!("{root}/tungsten/{script}")).is_ok(),
+                    "{root}"
+                );
+            }
+        }
+    }
+
     /// `set master <ds>` is `datasource <ds> master`.
     #[test]
     fn set_master_is_the_datasource_master_command() {
