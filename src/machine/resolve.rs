@@ -416,7 +416,7 @@ mod tests {
     }
 
     /// A script under neither install root is refused with the root it is under, whichever
-    /// script it is; one under either root resolves.
+    /// script it is; one under either root resolves, and so does `tpm`.
     #[test]
     fn a_script_under_no_install_root_is_refused() {
         use crate::command::HostCommand;
@@ -443,6 +443,13 @@ mod tests {
                 );
             }
         }
+        assert_eq!(
+            resolve("tpm update --replace-release"),
+            Ok(Input::Host {
+                on: db1,
+                op: crate::machine::HostOp::Tpm(crate::command::TpmAction::Update),
+            })
+        );
     }
 
     /// `set master <ds>` is `datasource <ds> master`.
