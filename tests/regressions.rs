@@ -717,3 +717,46 @@ fn last_man_standing_stops_an_old_master_still_extracting() {
     let report = runbook::validate(&start, &rb, runbook::Options::default());
     assert_eq!(report.verdict, Verdict::Valid, "{rb}\n{report}");
 }
+
+/// Found by `procedures_are_valid_where_they_can_be_written` on a random seed in CI: when the
+/// survivor was FAILED (here: shunned by the failsafe once its two peers crashed, welcomed by
+/// force, then failed by the operator), the last-man-standing procedure made it master and
+/// brought it online, which `datasource online` refuses on a FAILED datasource; it now takes
+/// the survivor OFFLINE first.
+#[test]
+fn last_man_standing_takes_a_failed_survivor_offline_first() {
+    use tungsten_model::runbook::{self, Verdict};
+    let mut c = three();
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.fault(Fault::HostCrash(db1)).unwrap();
+    c.fault(Fault::HostCrash(db2)).unwrap();
+    // The failsafe has shunned db3; welcomed by force, it is then failed by the operator.
+    c.cctrl("db3", "set force true").unwrap();
+    c.cctrl("db3", "datasource db3 welcome").unwrap();
+    c.cctrl("db3", "datasource db3 fail").unwrap();
+    c.cctrl("db3", "set force false").unwrap();
+    assert_eq!(
+        c.s.view(c.id("db3")).entry(c.id("db3")).state,
+        tungsten_model::model::DsState::Failed(tungsten_model::model::FailCause::Operator)
+    );
+    let start = runbook::Start {
+        topology: c.t.clone(),
+        state: c.s,
+        assumptions: Vec::new(),
+    };
+    let rb = runbook::last_man_standing(&start, "alpha").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! assume down db1 db2
+    #! goal master db3, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > set force true
+    [LOGICAL] /alpha > datasource db3 offline
+    [LOGICAL] /alpha > datasource db3 master
+    [LOGICAL] /alpha > replicator db3 master
+    [LOGICAL] /alpha > datasource db3 online
+    [LOGICAL] /alpha > replicator db3 online
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{rb}\n{report}");
+}

@@ -164,8 +164,16 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
         }
     }
     let entry = s.view(viewer).entry(survivor);
-    if matches!(entry.state, DsState::Shunned(_)) {
-        let _ = writeln!(text, "{prompt} datasource {x} welcome");
+    match entry.state {
+        DsState::Shunned(_) => {
+            let _ = writeln!(text, "{prompt} datasource {x} welcome");
+        }
+        // `online` refuses a FAILED datasource, and `recover` wants another master to
+        // follow: `offline` is the way from FAILED to OFFLINE.
+        DsState::Failed(_) => {
+            let _ = writeln!(text, "{prompt} datasource {x} offline");
+        }
+        DsState::Online | DsState::Offline => {}
     }
     if entry.role != DataSourceRole::Master {
         let _ = writeln!(text, "{prompt} datasource {x} master");
