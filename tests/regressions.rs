@@ -760,3 +760,40 @@ fn last_man_standing_takes_a_failed_survivor_offline_first() {
     let report = runbook::validate(&start, &rb, runbook::Options::default());
     assert_eq!(report.verdict, Verdict::Valid, "{rb}\n{report}");
 }
+
+/// Found by `procedures_are_valid_where_they_can_be_written` on a random seed in CI: in a
+/// group run by force without quorum (db4 and db5 of five, after last man standing), the
+/// managers bring nothing into service even under AUTOMATIC, so `recover` leaves a replica
+/// OFFLINE; the replica-recovery procedure now brings it online itself there, as it does under
+/// MANUAL and MAINTENANCE.
+#[test]
+fn recovering_a_replica_without_quorum_brings_it_online() {
+    use tungsten_model::runbook::{self, Verdict};
+    let mut c = five();
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    for line in [
+        "set policy maintenance",
+        "set force true",
+        "datasource db4 welcome",
+        "datasource db4 master",
+        "replicator db4 master",
+        "datasource db4 online",
+        "replicator db4 online",
+        "set policy automatic",
+        "datasource db5 welcome",
+    ] {
+        c.cctrl("db4", line)
+            .unwrap_or_else(|e| panic!("{line}: {e}"));
+    }
+    let start = runbook::Start {
+        topology: c.t.clone(),
+        state: c.s,
+        assumptions: Vec::new(),
+    };
+    let rb = runbook::recover_replica(&start, "db5").unwrap();
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{rb}\n{report}");
+}

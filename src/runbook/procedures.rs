@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use super::{Runbook, Start};
 use crate::ls::default_viewer;
 use crate::model::{
-    DataSourceRole, DsState, HostId, PolicyMode, Quorum, ReplicatorRole, ReplicatorState,
-    ServiceId, Topology,
+    DataSourceRole, DsState, HostId, ManagerView, PolicyMode, Quorum, ReplicatorRole,
+    ReplicatorState, ServiceId, State, Topology,
 };
 
 /// Why a procedure cannot be written for a state.
@@ -77,6 +77,14 @@ fn recovering(start: &Start, host: &str, purpose: &str) -> Result<Recovering, Pr
         .datasources_of(svc)
         .find(|&d| s.view(viewer).entry(d).is_online_master())
         .ok_or_else(|| ProcedureError(format!("{service} has no ONLINE master{purpose}")))?;
+    // `recover` needs quorum, or a session forced on the assumption that the datasources
+    // the managers cannot reach are down.
+    let members = s.quorum_members(t, svc, viewer);
+    if !State::has_quorum(t, svc, members) && !s.session(viewer).force {
+        return Err(ProcedureError(format!(
+            "{service} has no quorum and the session is not forced: restore quorum, or bring the service up with last man standing if the datasources out of reach are down"
+        )));
+    }
     Ok(Recovering {
         host: h,
         service: svc,
@@ -222,8 +230,8 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
 /// reprovision it from the master (the script copies the data and recovers it).
 ///
 /// # Errors
-/// [`ProcedureError`] when the host is not a datasource, the service has no ONLINE master, or
-/// the host must be reprovisioned while another datasource still replicates from it (point
+/// [`ProcedureError`] when the host is not a datasource, the service has no ONLINE master,
+/// its managers lack quorum with no forced session, or the host must be reprovisioned while another datasource still replicates from it (point
 /// that one at the master first).
 pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
@@ -290,14 +298,16 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
     } else {
         let _ = writeln!(text, "{prompt} datasource {host} recover");
     }
-    online_unless_automatic(&mut text, &prompt, host, view.policy);
+    online_unless_automatic(&mut text, &prompt, host, view);
     finish(&text)
 }
 
 /// Under MANUAL and MAINTENANCE `recover` leaves the datasource OFFLINE (Continuent docs
-/// *operations-status-policy-interaction*): the runbook brings it online itself.
-fn online_unless_automatic(text: &mut String, prompt: &str, host: &str, policy: PolicyMode) {
-    if policy != PolicyMode::Automatic {
+/// *operations-status-policy-interaction*), and so does AUTOMATIC in a group without quorum
+/// (one run by force), whose managers bring nothing into service: the runbook brings it
+/// online itself.
+fn online_unless_automatic(text: &mut String, prompt: &str, host: &str, view: &ManagerView) {
+    if view.policy != PolicyMode::Automatic || view.quorum != Quorum::Primary {
         let _ = writeln!(text, "{prompt} datasource {host} online");
     }
 }
@@ -356,7 +366,8 @@ pub fn failover_procedure(
 /// events, restore it from a backup first (its replicator offline).
 ///
 /// # Errors
-/// [`ProcedureError`] when the service has no ONLINE master, or the host must be restored
+/// [`ProcedureError`] when the service has no ONLINE master, its managers lack quorum with
+/// no forced session, or the host must be restored
 /// while another datasource still replicates from it (recover that one first).
 pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
@@ -398,7 +409,7 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
         let _ = writeln!(text, "{prompt} datasource {host} restore");
     }
     let _ = writeln!(text, "{prompt} datasource {host} recover");
-    online_unless_automatic(&mut text, &prompt, host, s.view(viewer).policy);
+    online_unless_automatic(&mut text, &prompt, host, s.view(viewer));
     finish(&text)
 }
 
