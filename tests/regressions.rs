@@ -20,6 +20,26 @@ fn five() -> Cluster {
     Cluster::new(&["db1", "db2", "db3", "db4", "db5"])
 }
 
+/// A runbook's starting point: the cluster as it is, with no assumptions.
+fn start_from(c: &Cluster) -> tungsten_model::runbook::Start {
+    tungsten_model::runbook::Start {
+        topology: c.t.clone(),
+        state: c.s,
+        assumptions: Vec::new(),
+    }
+}
+
+/// `rb` validates from `start`.
+fn assert_valid(start: &tungsten_model::runbook::Start, rb: &tungsten_model::runbook::Runbook) {
+    let report =
+        tungsten_model::runbook::validate(start, rb, tungsten_model::runbook::Options::default());
+    assert_eq!(
+        report.verdict,
+        tungsten_model::runbook::Verdict::Valid,
+        "{rb}\n{report}"
+    );
+}
+
 #[test]
 fn a_switch_repoints_shunned_slaves_too() {
     let mut c = three();
@@ -680,7 +700,7 @@ fn provisioning_a_master_shunned_by_the_failsafe_leaves_it_not_extracting() {
 #[test]
 fn last_man_standing_stops_an_old_master_still_extracting() {
     use tungsten_model::fault::Split;
-    use tungsten_model::runbook::{self, Verdict};
+    use tungsten_model::runbook;
     let mut c = five();
     let [db1, db2, db3, db4, db5] = ["db1", "db2", "db3", "db4", "db5"].map(|h| c.id(h));
     c.cctrl("db1", "set policy maintenance").unwrap();
@@ -695,11 +715,7 @@ fn last_man_standing_stops_an_old_master_still_extracting() {
     }
     c.fault(Fault::Heal).unwrap();
     assert!(c.s.host(db1).replicator.is_online());
-    let start = runbook::Start {
-        topology: c.t.clone(),
-        state: c.s,
-        assumptions: Vec::new(),
-    };
+    let start = start_from(&c);
     let rb = runbook::last_man_standing(&start, "alpha").unwrap();
     insta::assert_snapshot!(rb.to_string(), @"
     #! assume down db3 db4 db5
@@ -714,8 +730,7 @@ fn last_man_standing_stops_an_old_master_still_extracting() {
     [LOGICAL] /alpha > replicator db2 online
     [LOGICAL] /alpha > set policy automatic
     ");
-    let report = runbook::validate(&start, &rb, runbook::Options::default());
-    assert_eq!(report.verdict, Verdict::Valid, "{rb}\n{report}");
+    assert_valid(&start, &rb);
 }
 
 /// Found by `procedures_are_valid_where_they_can_be_written` on a random seed in CI: when the
@@ -725,7 +740,7 @@ fn last_man_standing_stops_an_old_master_still_extracting() {
 /// the survivor OFFLINE first.
 #[test]
 fn last_man_standing_takes_a_failed_survivor_offline_first() {
-    use tungsten_model::runbook::{self, Verdict};
+    use tungsten_model::runbook;
     let mut c = three();
     let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
     c.fault(Fault::HostCrash(db1)).unwrap();
@@ -739,11 +754,7 @@ fn last_man_standing_takes_a_failed_survivor_offline_first() {
         c.s.view(c.id("db3")).entry(c.id("db3")).state,
         tungsten_model::model::DsState::Failed(tungsten_model::model::FailCause::Operator)
     );
-    let start = runbook::Start {
-        topology: c.t.clone(),
-        state: c.s,
-        assumptions: Vec::new(),
-    };
+    let start = start_from(&c);
     let rb = runbook::last_man_standing(&start, "alpha").unwrap();
     insta::assert_snapshot!(rb.to_string(), @"
     #! assume down db1 db2
@@ -757,8 +768,7 @@ fn last_man_standing_takes_a_failed_survivor_offline_first() {
     [LOGICAL] /alpha > replicator db3 online
     [LOGICAL] /alpha > set policy automatic
     ");
-    let report = runbook::validate(&start, &rb, runbook::Options::default());
-    assert_eq!(report.verdict, Verdict::Valid, "{rb}\n{report}");
+    assert_valid(&start, &rb);
 }
 
 /// Found by `procedures_are_valid_where_they_can_be_written` on a random seed in CI: in a
@@ -768,7 +778,7 @@ fn last_man_standing_takes_a_failed_survivor_offline_first() {
 /// MANUAL and MAINTENANCE.
 #[test]
 fn recovering_a_replica_without_quorum_brings_it_online() {
-    use tungsten_model::runbook::{self, Verdict};
+    use tungsten_model::runbook;
     let mut c = five();
     let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
     for h in [db1, db2, db3] {
@@ -788,12 +798,7 @@ fn recovering_a_replica_without_quorum_brings_it_online() {
         c.cctrl("db4", line)
             .unwrap_or_else(|e| panic!("{line}: {e}"));
     }
-    let start = runbook::Start {
-        topology: c.t.clone(),
-        state: c.s,
-        assumptions: Vec::new(),
-    };
+    let start = start_from(&c);
     let rb = runbook::recover_replica(&start, "db5").unwrap();
-    let report = runbook::validate(&start, &rb, runbook::Options::default());
-    assert_eq!(report.verdict, Verdict::Valid, "{rb}\n{report}");
+    assert_valid(&start, &rb);
 }
