@@ -1031,7 +1031,7 @@ fn a_cross_site_replicator_applies_while_online_only() {
         c.fault(Fault::Write(db4)).unwrap();
         c.fault(Fault::CrossSiteCatchUp(db1)).unwrap();
         assert_eq!(c.s.host(db1).cross_site.applied, c.s.host(db4).data.pos);
-        assert!(c.s.host(db1).cross_site.online);
+        assert!(c.s.host(db1).cross_site.is_online());
     }
     c.shell(
         "db1",
@@ -1097,9 +1097,58 @@ fn offline_deferred_acts_only_on_an_online_replicator() {
     let cross = "/opt/replicator/tungsten/tungsten-replicator/bin/trepctl -service west";
     c.shell("db1", &format!("{cross} offline-deferred"))
         .unwrap();
-    assert!(!c.s.host(db1).cross_site.online);
+    assert_eq!(
+        c.s.host(db1).cross_site.state,
+        ReplicatorState::OfflineNormal
+    );
     assert_eq!(
         c.shell("db1", &format!("{cross} offline-deferred")),
+        Err("no-change")
+    );
+}
+
+/// A cross-site replicator that finds the other site's history forked away from what it
+/// applied stops in OFFLINE:ERROR, as a cluster replicator does: `wait -state OFFLINE:ERROR`
+/// sees it, `offline-deferred` leaves it there, `offline` takes it to OFFLINE:NORMAL, and
+/// `online` stops it in error again while the histories still differ. It used to be stored as
+/// plain offline, so the wait was refused and `offline` was a no-change.
+#[test]
+fn a_cross_site_replicator_that_finds_the_other_site_forked_is_in_error() {
+    use tungsten_model::model::ReplicatorState;
+    let mut c = two_sites();
+    let (db1, db4) = (c.id("db1"), c.id("db4"));
+    c.fault(Fault::Write(db4)).unwrap();
+    c.fault(Fault::CrossSiteCatchUp(db1)).unwrap();
+    // West fails over to a slave that lacks db4's last event, and writes past it.
+    c.fault(Fault::HostCrash(db4)).unwrap();
+    assert_eq!(c.fault(Fault::Write(c.id("db5"))), Ok(()));
+    assert_eq!(
+        c.s.host(db1).cross_site.state,
+        ReplicatorState::Online,
+        "nothing has read the fork yet"
+    );
+    c.fault(Fault::CrossSiteCatchUp(db1)).unwrap();
+    let state = |c: &Cluster| c.s.host(db1).cross_site.state;
+    assert_eq!(state(&c), ReplicatorState::OfflineError);
+    assert!(!c.s.host(db1).cross_site.is_online());
+
+    let cross = "/opt/replicator/tungsten/tungsten-replicator/bin/trepctl -service west";
+    c.shell("db1", &format!("{cross} wait -state OFFLINE:ERROR"))
+        .unwrap();
+    assert_eq!(
+        c.shell("db1", &format!("{cross} wait -state OFFLINE:NORMAL")),
+        Err("replicator-state")
+    );
+    assert_eq!(
+        c.shell("db1", &format!("{cross} offline-deferred")),
+        Err("no-change")
+    );
+    c.shell("db1", &format!("{cross} online")).unwrap();
+    assert_eq!(state(&c), ReplicatorState::OfflineError);
+    c.shell("db1", &format!("{cross} offline")).unwrap();
+    assert_eq!(state(&c), ReplicatorState::OfflineNormal);
+    assert_eq!(
+        c.shell("db1", &format!("{cross} offline")),
         Err("no-change")
     );
 }

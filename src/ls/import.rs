@@ -515,9 +515,8 @@ fn sync_cross_site(topology: &Topology, state: &mut State) {
             .map(|m| state.hosts[m.index()].data.pos);
         let host = &mut state.hosts[h.index()];
         host.cross_site = CrossSiteReplicator {
-            running: host.up,
-            online: host.up,
             applied: source.flatten(),
+            ..CrossSiteReplicator::started(host.up)
         };
     }
 }

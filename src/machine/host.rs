@@ -6,7 +6,7 @@ use super::input::{HostOp, Install};
 use super::rejection::Refusal;
 use crate::command::{Lifecycle, TpmAction};
 use crate::fault::Process;
-use crate::model::{Data, DsState, HostId, ReplicatorRole, ShunCause};
+use crate::model::{CrossSiteReplicator, Data, DsState, HostId, ReplicatorRole, ShunCause};
 
 pub(crate) fn apply(
     ctx: &mut Ctx<'_, '_>,
@@ -111,9 +111,10 @@ fn cross_site_process(ctx: &mut Ctx<'_, '_>, on: HostId, running: bool) -> Resul
         });
     }
     let cross = &mut ctx.host_mut(on).cross_site;
-    cross.running = running;
-    // A cross-site replicator is a standalone one: it goes online when it starts.
-    cross.online = running;
+    *cross = CrossSiteReplicator {
+        applied: cross.applied,
+        ..CrossSiteReplicator::started(running)
+    };
     ctx.emit(Effect::Process {
         host: on,
         process: Process::Replicator,

@@ -560,7 +560,7 @@ impl Ctx<'_, '_> {
         quiet_if_current: bool,
     ) -> Result<(), Refusal> {
         let x = self.host(h).cross_site;
-        if !(x.running && x.online) {
+        if !x.is_online() {
             return Err(Refusal::NoChange {
                 host: Some(h),
                 already: "has no online cross-site replicator",
@@ -586,7 +586,7 @@ impl Ctx<'_, '_> {
             };
         }
         if x.applied.is_some() && !history.contains(source, applied) {
-            self.host_mut(h).cross_site.online = false;
+            self.host_mut(h).cross_site.state = ReplicatorState::OfflineError;
             self.emit(Effect::Diverged { host: h, master: m });
             self.emit(Effect::Replicator {
                 host: h,

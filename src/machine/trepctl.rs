@@ -167,20 +167,16 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
             install: Install::CrossSite,
         });
     }
-    let state = if x.online {
-        ReplicatorState::Online
-    } else {
-        ReplicatorState::OfflineNormal
-    };
+    let state = x.state;
     match op {
         TrepctlOp::Online => {
-            if x.online {
+            if state == ReplicatorState::Online {
                 return Err(Refusal::NoChange {
                     host: Some(h),
                     already: "has its cross-site replicator ONLINE",
                 });
             }
-            ctx.host_mut(h).cross_site.online = true;
+            ctx.host_mut(h).cross_site.state = ReplicatorState::Online;
             ctx.emit(Effect::Replicator {
                 host: h,
                 install: Install::CrossSite,
@@ -190,14 +186,18 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
             let _ = ctx.cross_site_sync(h, true);
             Ok(())
         }
+        TrepctlOp::OfflineDeferred if state != ReplicatorState::Online => Err(Refusal::NoChange {
+            host: Some(h),
+            already: "has no ONLINE cross-site replicator, and trepctl ignores offline-deferred on any other (`offline` takes it out of OFFLINE:ERROR)",
+        }),
         TrepctlOp::Offline | TrepctlOp::OfflineDeferred => {
-            if !x.online {
+            if state == ReplicatorState::OfflineNormal {
                 return Err(Refusal::NoChange {
                     host: Some(h),
-                    already: "has its cross-site replicator offline",
+                    already: "has its cross-site replicator OFFLINE:NORMAL",
                 });
             }
-            ctx.host_mut(h).cross_site.online = false;
+            ctx.host_mut(h).cross_site.state = ReplicatorState::OfflineNormal;
             ctx.emit(Effect::Replicator {
                 host: h,
                 install: Install::CrossSite,
@@ -206,7 +206,7 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
             Ok(())
         }
         TrepctlOp::Reset(scope) => {
-            if x.online {
+            if state == ReplicatorState::Online {
                 return Err(Refusal::ReplicatorState {
                     host: h,
                     install: Install::CrossSite,

@@ -5,7 +5,7 @@ use super::effect::Effect;
 use super::input::Install;
 use super::rejection::Refusal;
 use crate::fault::Fault;
-use crate::model::{HostId, Quorum, ReplicatorState};
+use crate::model::{CrossSiteReplicator, HostId, Quorum, ReplicatorState};
 
 pub(crate) fn apply(ctx: &mut Ctx<'_, '_>, fault: Fault) -> Result<(), Refusal> {
     match fault {
@@ -110,7 +110,7 @@ fn crash(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
     host.replicator.running = false;
     host.replicator.state = ReplicatorState::OfflineNormal;
     host.cross_site.running = false;
-    host.cross_site.online = false;
+    host.cross_site.state = ReplicatorState::OfflineNormal;
     ctx.emit(Effect::Host { host: h, up: false });
     Ok(())
 }
@@ -130,8 +130,10 @@ fn restart(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
     host.dataserver = spec.is_datasource();
     host.replicator.running = spec.is_datasource();
     host.replicator.state = ReplicatorState::OfflineNormal;
-    host.cross_site.running = spec.cross_site_from.is_some();
-    host.cross_site.online = spec.cross_site_from.is_some();
+    host.cross_site = CrossSiteReplicator {
+        applied: host.cross_site.applied,
+        ..CrossSiteReplicator::started(spec.cross_site_from.is_some())
+    };
     if let Some(view) = ctx.state.views.get_mut(h.index()) {
         view.quorum = Quorum::Unknown;
     }

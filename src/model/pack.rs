@@ -109,8 +109,8 @@ fn entry_code(entry: DsEntry) -> u16 {
     ((role as u16) << 13) | ds_state_code(state)
 }
 
-/// One host's ground truth: a word of flags (bits 0-8), replicator state (9-12) and role
-/// (13-15), master (16-24), writing epoch (32-39) and the epochs of its two positions (40-47,
+/// One host's ground truth: a word of flags (bits 0-7), replicator state (9-12) and role
+/// (13-15), master (16-24), cross-site replicator state (25-28), writing epoch (32-39) and the epochs of its two positions (40-47,
 /// 48-55); then the seqno of each position it holds (an epoch is never 0, so the epoch bytes
 /// say which follow).
 fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
@@ -133,7 +133,7 @@ fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
         cross_site:
             CrossSiteReplicator {
                 running: cross_running,
-                online: cross_online,
+                state: cross_state,
                 applied,
             },
         data: Data {
@@ -150,7 +150,6 @@ fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
         dataserver,
         replicator_running,
         cross_running,
-        cross_online,
         drift,
     ]
     .iter()
@@ -163,6 +162,7 @@ fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
             | (replicator_state as u64) << 9
             | (replicator_role as u64) << 13
             | u64::from(host_code(master)) << 16
+            | (cross_state as u64) << 25
             | u64::from(writing.map_or(0, EpochId::get)) << 32
             | pos_epoch << 40
             | applied_epoch << 48,
@@ -314,7 +314,9 @@ mod tests {
                 }),
                 each(&hosts, move |s, v| s.hosts[h].replicator.master = v),
                 each(&bools, move |s, v| s.hosts[h].cross_site.running = v),
-                each(&bools, move |s, v| s.hosts[h].cross_site.online = v),
+                each(ReplicatorState::VARIANTS, move |s, v| {
+                    s.hosts[h].cross_site.state = v;
+                }),
                 each(&positions, move |s, v| s.hosts[h].cross_site.applied = v),
                 each(&positions, move |s, v| s.hosts[h].data.pos = v),
                 each(&bools, move |s, v| s.hosts[h].data.drift = v),

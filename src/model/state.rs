@@ -59,15 +59,79 @@ impl Default for ClusterReplicator {
 
 /// The cross-site replicator of a host (`/opt/replicator`, pre-6.x multisite): it applies the
 /// master of another site (the topology's `cross_site_from`) into this host's site.
+///
+/// States serialised by earlier builds held `"online": true|false` in place of `state`; they
+/// still read, as `ONLINE` or `OFFLINE:NORMAL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(try_from = "CrossSiteReplicatorText")]
 pub struct CrossSiteReplicator {
     /// Whether the process runs.
     pub running: bool,
-    /// Whether its service is online (else `OFFLINE:NORMAL`).
-    pub online: bool,
+    /// Its service's state: `ONLINE`, `OFFLINE:NORMAL`, or `OFFLINE:ERROR` once it has found
+    /// the other site's history diverged from what it applied (the engine holds no other).
+    pub state: ReplicatorState,
     /// The last event of the source site it applied; `None` after `reset`, when it starts from
     /// the source's current position on going online.
     pub applied: Option<Pos>,
+}
+
+/// What a serialised [`CrossSiteReplicator`] may hold: `state`, or the earlier `online`.
+#[derive(Deserialize)]
+struct CrossSiteReplicatorText {
+    running: bool,
+    state: Option<ReplicatorState>,
+    online: Option<bool>,
+    applied: Option<Pos>,
+}
+
+impl TryFrom<CrossSiteReplicatorText> for CrossSiteReplicator {
+    type Error = String;
+
+    fn try_from(text: CrossSiteReplicatorText) -> Result<Self, String> {
+        let state = match (text.state, text.online) {
+            (Some(state), None) if state.is_modelled() => state,
+            (Some(state), None) => {
+                return Err(format!(
+                    "a cross-site replicator in {state}: the model holds ONLINE, OFFLINE:NORMAL or OFFLINE:ERROR"
+                ));
+            }
+            (None, Some(true)) => ReplicatorState::Online,
+            (None, Some(false)) => ReplicatorState::OfflineNormal,
+            (Some(_), Some(_)) => {
+                return Err("a cross-site replicator with both `state` and `online`".to_owned());
+            }
+            (None, None) => return Err("missing field `state`".to_owned()),
+        };
+        Ok(Self {
+            running: text.running,
+            state,
+            applied: text.applied,
+        })
+    }
+}
+
+impl CrossSiteReplicator {
+    /// As starting the process leaves it (`running`) or stopping it does (not): a cross-site
+    /// replicator is a standalone one and goes online when it starts, with the position it
+    /// had (`None` here; the caller sets one).
+    #[must_use]
+    pub fn started(running: bool) -> Self {
+        Self {
+            running,
+            state: if running {
+                ReplicatorState::Online
+            } else {
+                ReplicatorState::OfflineNormal
+            },
+            applied: None,
+        }
+    }
+
+    /// Whether it runs and is online.
+    #[must_use]
+    pub fn is_online(&self) -> bool {
+        self.running && self.state == ReplicatorState::Online
+    }
 }
 
 /// A host's connector (router).
@@ -343,11 +407,7 @@ impl State {
                     },
                     dataserver: host.is_datasource(),
                     replicator,
-                    cross_site: CrossSiteReplicator {
-                        running: host.cross_site_from.is_some(),
-                        online: host.cross_site_from.is_some(),
-                        applied: None,
-                    },
+                    cross_site: CrossSiteReplicator::started(host.cross_site_from.is_some()),
                     data: Data::default(),
                 };
                 state.views[h.index()] = view;
@@ -567,6 +627,40 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A cross-site replicator reads as `state`, or as the `online` flag earlier builds wrote;
+    /// a state the engine never holds, both fields, or neither is an error.
+    #[test]
+    fn a_cross_site_replicator_reads_its_state_or_the_earlier_online_flag() {
+        let read = |json: &str| serde_json::from_str::<CrossSiteReplicator>(json);
+        let state = |json: &str| read(json).map(|x| x.state).map_err(|e| e.to_string());
+        assert_eq!(
+            state(r#"{"running":true,"state":"OFFLINE:ERROR","applied":null}"#),
+            Ok(ReplicatorState::OfflineError)
+        );
+        assert_eq!(
+            state(r#"{"running":true,"online":true,"applied":null}"#),
+            Ok(ReplicatorState::Online)
+        );
+        assert_eq!(
+            state(r#"{"running":false,"online":false}"#),
+            Ok(ReplicatorState::OfflineNormal)
+        );
+        for bad in [
+            r#"{"running":true,"state":"DEGRADED"}"#,
+            r#"{"running":true,"state":"ONLINE","online":true}"#,
+            r#"{"running":true}"#,
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        let x = CrossSiteReplicator {
+            running: true,
+            state: ReplicatorState::OfflineError,
+            applied: None,
+        };
+        let json = serde_json::to_string(&x).unwrap();
+        assert_eq!(read(&json).unwrap(), x);
+    }
 
     /// A host id past the model's capacity (only a deserialised input can hold one) names
     /// the last slot rather than panicking.

@@ -249,7 +249,7 @@ fn cross_site_online(topology: &Topology, state: &State) -> Result<(), String> {
         .filter(|&h| topology.host(h).cross_site_from.is_some())
         .filter(|&h| {
             let x = state.host(h).cross_site;
-            !(state.host(h).up && x.running && x.online)
+            !(state.host(h).up && x.is_online())
         })
         .collect();
     if off.is_empty() {
