@@ -19,7 +19,7 @@ pub use cctrl::{CctrlCommand, DatasourceAction, RelaySource, ReplicatorAction, R
 pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction};
 pub use replication_points::{SeqnoSet, StopPoint};
 pub use trepctl::{
-    OnlineOptions, ResetScope, Retry, ThlUri, TrepctlAction, TrepctlCommand, WaitFor,
+    OnlineOptions, Provision, ResetScope, Retry, ThlUri, TrepctlAction, TrepctlCommand, WaitFor,
 };
 
 use crate::model::{HostName, ServiceName};

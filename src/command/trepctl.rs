@@ -93,10 +93,20 @@ pub struct OnlineOptions {
     pub base_seqno: Option<u64>,
     /// `-no-checksum`.
     pub no_checksum: bool,
-    /// `-provision`: go online to provision the datasource.
-    pub provision: bool,
+    /// `-provision [SCN]`: go online provisioning through the parallel extractor, from `SCN`
+    /// when one is given (Continuent docs *cmdline-tools-trepctl-command-online*, Tungsten
+    /// Replicator 5.0 and 7.0).
+    pub provision: Option<Provision>,
     /// `-until-seqno|-until-event|-until-heartbeat|-until-time`: where it goes offline again.
     pub until: Option<StopPoint>,
+}
+
+/// trepctl `online`'s `-provision [SCN]` option.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct Provision {
+    /// The position to provision from, verbatim (a word not starting with `-`); `None` for
+    /// the extractor's own choice.
+    pub scn: Option<String>,
 }
 
 /// trepctl's `-retry [N]` option.
@@ -441,7 +451,16 @@ fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
             "-from-event" => o.from_event = Some(word(w, "an event id")?),
             "-base-seqno" => o.base_seqno = Some(number(w, "a seqno")?),
             "-no-checksum" => o.no_checksum = true,
-            "-provision" => o.provision = true,
+            "-provision" => {
+                let scn = w
+                    .peek()
+                    .filter(|scn| !scn.starts_with('-'))
+                    .map(str::to_owned);
+                if scn.is_some() {
+                    w.next();
+                }
+                o.provision = Some(Provision { scn });
+            }
             _ => o.until = Some(StopPoint::parse(&option["-until-".len()..], w)?),
         }
     }
@@ -545,7 +564,11 @@ impl fmt::Display for OnlineOptions {
         option(f, "-from-event", self.from_event.as_ref())?;
         option(f, "-base-seqno", self.base_seqno.as_ref())?;
         flag(f, self.no_checksum, "-no-checksum")?;
-        flag(f, self.provision, "-provision")?;
+        match &self.provision {
+            Some(Provision { scn: Some(scn) }) => write!(f, " -provision {scn}")?,
+            Some(Provision { scn: None }) => f.write_str(" -provision")?,
+            None => {}
+        }
         match &self.until {
             Some(point) => write!(f, " -until-{point}"),
             None => Ok(()),
@@ -654,6 +677,7 @@ mod tests {
             "-host db2 -port 10002 -retry 3 -service east -verbose status -name stages -json",
             "-retry status",
             "online -provision",
+            "online -provision mysql-bin.000001:0000000000000004 -no-checksum",
             "services -full -json",
             "heartbeat -name upgrade",
             "flush -limit 30",
@@ -668,6 +692,36 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    /// `-provision` takes an SCN when the next word is not an option (Continuent docs
+    /// *cmdline-tools-trepctl-command-online*: `-provision [SCN]`); it used to be read as a
+    /// flag alone, so `online -provision 1234` was an error at `1234`.
+    #[test]
+    fn provision_takes_an_optional_scn() {
+        let provision = |line: &str| match line.parse::<TrepctlCommand>().unwrap().action {
+            TrepctlAction::Online(o) => o.provision,
+            other => panic!("{other:?}"),
+        };
+        let scn = |s: &str| {
+            Some(Provision {
+                scn: Some(s.to_owned()),
+            })
+        };
+        assert_eq!(provision("online -provision 1234"), scn("1234"));
+        assert_eq!(
+            provision("online -provision -force"),
+            Some(Provision { scn: None })
+        );
+        assert_eq!(
+            provision("online -provision"),
+            Some(Provision { scn: None })
+        );
+        assert_eq!(provision("online -force"), None);
+        let twice = "online -provision 1 2"
+            .parse::<TrepctlCommand>()
+            .unwrap_err();
+        insta::assert_snapshot!(twice, @"line 1, column 21: expected an online option (-force, -all-services, -skip-seqno, -from-event, -base-seqno, -no-checksum, -provision, -until-seqno, -until-event, -until-heartbeat or -until-time), found `2`");
     }
 
     /// `-all-services` reads the same before the command as after it, and before any command

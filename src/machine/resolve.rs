@@ -322,7 +322,7 @@ pub fn untracked_options(command: &TrepctlCommand) -> Vec<String> {
             let flags = [
                 (o.from_event.is_some(), "-from-event"),
                 (o.base_seqno.is_some(), "-base-seqno"),
-                (o.provision, "-provision"),
+                (o.provision.is_some(), "-provision"),
                 (o.force, "-force"),
             ];
             out.extend(

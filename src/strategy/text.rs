@@ -8,8 +8,8 @@ use proptest::sample::select;
 use super::listing::{host_name, service_name};
 use crate::command::{
     CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, Lifecycle, OnlineOptions,
-    Provisioner, RelaySource, ReplicatorAction, ResetScope, Retry, RouterTarget, SelectorRole,
-    SeqnoSet, StopPoint, ThlUri, TpmAction, TrepctlAction, TrepctlCommand, WaitFor,
+    Provision, Provisioner, RelaySource, ReplicatorAction, ResetScope, Retry, RouterTarget,
+    SelectorRole, SeqnoSet, StopPoint, ThlUri, TpmAction, TrepctlAction, TrepctlCommand, WaitFor,
 };
 use crate::model::{PolicyMode, ReplicatorRole, ReplicatorState};
 use crate::runbook::{
@@ -186,7 +186,8 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
             .unwrap_or_else(|_| SeqnoSet::single(0))
     });
     (
-        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
+        option::of(option::of(token()).prop_map(|scn| Provision { scn })),
         option::of(skip),
         option::of(event_id()),
         option::of(any::<u64>()),
@@ -194,7 +195,8 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
     )
         .prop_map(
             |(
-                (force, all_services, no_checksum, provision),
+                (force, all_services, no_checksum),
+                provision,
                 skip_seqno,
                 from_event,
                 base_seqno,
