@@ -335,4 +335,41 @@ mod tests {
         assert_eq!(Latency::render(Some(Latency(12_005))), "12.005");
         assert_eq!(Latency::render(None), "-1.000");
     }
+
+    /// The whole part is digits only, at most twelve of them (cargo-mutants: the length
+    /// bound could be moved by one, and a sign let through to `u64::from_str`, unnoticed).
+    #[test]
+    fn latency_whole_seconds_are_at_most_twelve_digits() {
+        assert_eq!(
+            Latency::parse("999999999999.999"),
+            Some(Some(Latency(999_999_999_999_999)))
+        );
+        assert_eq!(Latency::parse("1000000000000"), None);
+        assert_eq!(Latency::parse("+5"), None);
+        assert_eq!(Latency::parse("5.+1"), None);
+        assert_eq!(Latency::parse(".5"), None);
+    }
+
+    /// Only a master extracts, and failover candidates are online or on their way
+    /// (cargo-mutants: both public helpers, which nothing in the crate calls, could answer
+    /// anything unnoticed).
+    #[test]
+    fn only_a_master_extracts_and_candidates_are_online_or_synchronizing() {
+        for &role in <ReplicatorRole as strum::VariantArray>::VARIANTS {
+            assert_eq!(role.extracts(), role == ReplicatorRole::Master, "{role}");
+        }
+        use ReplicatorState as S;
+        for state in [S::Online, S::GoingOnlineSynchronizing] {
+            assert!(state.is_online_or_synchronizing(), "{state}");
+        }
+        for state in [
+            S::OfflineNormal,
+            S::OfflineError,
+            S::GoingOnlineProvisioning,
+            S::Suspect,
+        ] {
+            assert!(!state.is_online_or_synchronizing(), "{state}");
+        }
+        assert_eq!(Epoch(7).to_string(), "7");
+    }
 }
