@@ -16,7 +16,10 @@
 //!   shuns the target if its manager runs, takes its replicator offline, copies the source's
 //!   data and position (a source in another site gives the target that site's data and a
 //!   fresh history), clears the THL, and brings the replicator back (through `datasource
-//!   recover` when the manager runs).
+//!   recover` when the manager runs). The scripts' other documented options (backup method,
+//!   threads, ports, messages, `--offline`/`--online`, ...) change nothing the model tracks
+//!   and are read past; a line with `--validate`, `-c`/`--create-master` or `--help` is kept
+//!   as a step the model does not know.
 //! - `tpm validate` checks and changes nothing; `tpm update` leaves the state as it found it
 //!   (it sets MAINTENANCE for its run and restores the policy); `tpm reset` is not modelled.
 
@@ -187,6 +190,10 @@ impl HostCommand {
             "manager" => HostAction::Manager(lifecycle(&mut w)?),
             "replicator" => HostAction::Replicator(lifecycle(&mut w)?),
             "connector" => HostAction::Connector(lifecycle(&mut w)?),
+            "tungsten_provision_slave" | "tprovision" if provision_not_modelled(&w) => {
+                while w.next().is_some() {}
+                HostAction::NotModelled(text)
+            }
             "tungsten_provision_slave" => provision(&mut w, Provisioner::ProvisionSlave)?,
             "tprovision" => provision(&mut w, Provisioner::Tprovision)?,
             "tpm" => {
@@ -255,30 +262,91 @@ fn lifecycle(w: &mut Words<'_>) -> Result<Lifecycle, ParseError> {
     })
 }
 
+/// The provisioning scripts' options that make the run something other than a provisioning
+/// of this host as a replica: `--validate` (only checks), `-c`/`--create-master` (provisions a
+/// Primary, for Composite Active/Active: it resets services, which is not modelled) and
+/// `-h`/`--help`. A line holding one is kept as a step the model does not know.
+const PROVISION_NOT_MODELLED: [&str; 5] = ["--validate", "-c", "--create-master", "-h", "--help"];
+
+/// The provisioning scripts' options that take a value and change nothing the model tracks:
+/// how the backup is made and moved (`--method`, `--port`, `--threads`, `--flush-after-sleep`,
+/// `--net-ssh-option`, `--source-directory`), where the script runs (`--directory`), which
+/// service it reads (`--service`), how long it waits (`--offline-timeout`) and whether it
+/// compares replication channels (`-r`/`--check-repl-channel`, 0 turns it off). Continuent docs
+/// *cmdline-tools-tprovision* (7.x) and *cmdline-tools-tungsten_provision_slave* (6.x).
+const PROVISION_VALUES: [&str; 14] = [
+    "--method",
+    "-m",
+    "--port",
+    "-p",
+    "--threads",
+    "-t",
+    "--flush-after-sleep",
+    "--net-ssh-option",
+    "--source-directory",
+    "--directory",
+    "--service",
+    "--offline-timeout",
+    "--check-repl-channel",
+    "-r",
+];
+
+/// The provisioning scripts' flags that change nothing the model tracks: the backup method
+/// (`--mysqldump`, `--xtrabackup`), messages (`-i`, `-n`, `-v`, `--json`), `--force`
+/// (validation is the model's), `--clear-logs`, `--offline` and `--online` (the model always
+/// clears the THL and takes the replicator offline and back), `--seed` (an rsync pass).
+const PROVISION_FLAGS: [&str; 15] = [
+    "--mysqldump",
+    "--xtrabackup",
+    "-i",
+    "--info",
+    "-n",
+    "--notice",
+    "-v",
+    "--verbose",
+    "--json",
+    "-f",
+    "--force",
+    "--clear-logs",
+    "--offline",
+    "--online",
+    "--seed",
+];
+
+/// Whether the provisioning line in `w` holds an option the model does not know (see
+/// [`PROVISION_NOT_MODELLED`]).
+fn provision_not_modelled(w: &Words<'_>) -> bool {
+    let mut ahead = w.clone();
+    std::iter::from_fn(|| ahead.next()).any(|word| {
+        let name = word.split_once('=').map_or(word, |(name, _)| name);
+        PROVISION_NOT_MODELLED.contains(&name)
+    })
+}
+
 fn provision(w: &mut Words<'_>, tool: Provisioner) -> Result<HostAction, ParseError> {
     let mut source = None;
     let mut direct = false;
     while let Some(word) = w.next() {
-        match word {
+        // `--name=value` as well as `--name value`.
+        let (name, inline) = match word.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value)),
+            _ => (word, None),
+        };
+        match name {
             "--source" | "-s" => {
-                let Some(value) = w.next() else {
-                    return Err(w.error_next("the source host after `--source`"));
-                };
+                let value = option_value(w, inline, "the source host after `--source`")?;
                 source = Some(host_ref(w, value)?);
             }
-            "--direct" | "--restore-to-datadir" => direct = true,
-            "--mysqldump" | "--xtrabackup" => {}
-            "--method" | "-m" => {
-                w.next();
+            "--direct" | "--restore-to-datadir" if inline.is_none() => direct = true,
+            _ if inline.is_none() && PROVISION_FLAGS.contains(&name) => {}
+            _ if PROVISION_VALUES.contains(&name) => {
+                option_value(w, inline, &format!("a value after `{name}`"))?;
             }
-            _ => match word.strip_prefix("--source=") {
-                Some(value) => source = Some(host_ref(w, value)?),
-                None => {
-                    return Err(w.error_previous(
-                        "a provisioning option (`--source <host>`, `--direct`, `--method <m>`)",
-                    ));
-                }
-            },
+            _ => {
+                return Err(w.error_previous(
+                    "a provisioning option (`--source <host>`, `--direct`, `--method <m>`, ...)",
+                ));
+            }
         }
     }
     let Some(source) = source else {
@@ -289,6 +357,18 @@ fn provision(w: &mut Words<'_>, tool: Provisioner) -> Result<HostAction, ParseEr
         source,
         direct,
     })
+}
+
+/// An option's value: the part after `=` when there is one, else the next word.
+fn option_value<'a>(
+    w: &mut Words<'a>,
+    inline: Option<&'a str>,
+    what: &str,
+) -> Result<&'a str, ParseError> {
+    match inline {
+        Some(value) => Ok(value),
+        None => w.next().ok_or_else(|| w.error_next(what)),
+    }
 }
 
 fn host_ref(w: &Words<'_>, value: &str) -> Result<HostRef, ParseError> {
@@ -414,8 +494,28 @@ mod tests {
         assert!(matches!(c.action, HostAction::NotModelled(_)), "{c:?}");
     }
 
-    /// The provisioning scripts take a backup method, by flag or by name, which does not
-    /// change what the model does.
+    /// The provisioning scripts' options that do something other than provision a replica
+    /// keep the line as a step the model does not know; an option missing its value, or one
+    /// neither script has, is an error at its column.
+    #[test]
+    fn provisioning_options_the_model_does_not_know() {
+        for line in [
+            "tprovision -s db1 -c",
+            "tprovision --source db1 --create-master",
+            "tungsten_provision_slave --source db1 --validate",
+            "tprovision --help",
+        ] {
+            let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(c.action, HostAction::NotModelled(line.to_owned()));
+        }
+        let error = |line: &str| line.parse::<HostCommand>().unwrap_err().to_string();
+        insta::assert_snapshot!(error("tprovision -s db1 --threads"), @"line 1, column 28: expected a value after `--threads`, found the end of the command");
+        insta::assert_snapshot!(error("tprovision -s db1 --compress"), @"line 1, column 19: expected a provisioning option (`--source <host>`, `--direct`, `--method <m>`, ...), found `--compress`");
+        insta::assert_snapshot!(error("tprovision -s db1 --direct=yes"), @"line 1, column 19: expected a provisioning option (`--source <host>`, `--direct`, `--method <m>`, ...), found `--direct=yes`");
+    }
+
+    /// The provisioning scripts take a backup method, by flag or by name, and other options
+    /// that do not change what the model does.
     #[test]
     fn provisioning_accepts_a_backup_method() {
         let db1: HostRef = "db1".parse().unwrap();
@@ -439,6 +539,21 @@ mod tests {
                 "tprovision -m mysqldump --source=db1 --direct",
                 Provisioner::Tprovision,
                 true,
+            ),
+            (
+                "tprovision -s db1 -m xtrabackup -t 8 -p 22 -r 0 --seed",
+                Provisioner::Tprovision,
+                false,
+            ),
+            (
+                "tprovision --source=db1 --method=rsync --flush-after-sleep=5",
+                Provisioner::Tprovision,
+                false,
+            ),
+            (
+                "tungsten_provision_slave --source db1 --service alpha --offline --online -v -n -i --json -f --clear-logs --directory /opt/continuent --source-directory /opt/continuent --net-ssh-option port=2222 --offline-timeout 60",
+                Provisioner::ProvisionSlave,
+                false,
             ),
         ] {
             let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
