@@ -219,6 +219,47 @@ pub enum CctrlCommand {
     Expert,
     /// `physical`: physical mode; changes nothing the model tracks.
     Physical,
+    /// A command that only prints, or changes cctrl's own mode: it changes nothing the model
+    /// tracks. Source: *cmdline-tools-cctrl-commands* (the command table).
+    Info(CctrlInfo),
+}
+
+/// The cctrl commands that only print or change cctrl's mode (see [`CctrlCommand::Info`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CctrlInfo {
+    /// `members`: lists the service's managers.
+    Members,
+    /// `ping [...]`: tests host availability (its arguments are read past).
+    Ping,
+    /// `show topology`: prints the configured topology.
+    ShowTopology,
+    /// `cluster validate`: checks the quorum configuration.
+    ClusterValidate,
+    /// `cluster topology validate`: checks and reports on the topology and its health.
+    ClusterTopologyValidate,
+    /// `help [...]`: prints help (its topic is read past).
+    Help,
+    /// `admin`: admin mode.
+    Admin,
+    /// `quit` or `exit`: leaves cctrl.
+    Quit,
+}
+
+impl fmt::Display for CctrlInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Members => "members",
+            Self::Ping => "ping",
+            Self::ShowTopology => "show topology",
+            Self::ClusterValidate => "cluster validate",
+            Self::ClusterTopologyValidate => "cluster topology validate",
+            Self::Help => "help",
+            Self::Admin => "admin",
+            Self::Quit => "quit",
+        })
+    }
 }
 
 const TOP: &[&str] = &[
@@ -235,6 +276,13 @@ const TOP: &[&str] = &[
     "ls",
     "expert",
     "physical",
+    "members",
+    "ping",
+    "show",
+    "help",
+    "admin",
+    "quit",
+    "exit",
 ];
 
 impl CctrlCommand {
@@ -329,10 +377,14 @@ impl CctrlCommand {
             "failover" => Self::Failover {
                 to: target(&mut w)?,
             },
-            "cluster" => {
-                w.one_of(&["heartbeat"], "")?;
-                Self::ClusterHeartbeat
-            }
+            "cluster" => match w.one_of(&["heartbeat", "validate", "topology"], "")? {
+                "heartbeat" => Self::ClusterHeartbeat,
+                "validate" => Self::Info(CctrlInfo::ClusterValidate),
+                _ => {
+                    w.one_of(&["validate"], "")?;
+                    Self::Info(CctrlInfo::ClusterTopologyValidate)
+                }
+            },
             "use" | "cd" => Self::Use(w.service("a service")?),
             "ls" => {
                 // `ls -l` and `ls <ds>` only change what is printed.
@@ -340,16 +392,36 @@ impl CctrlCommand {
                 Self::Ls
             }
             "expert" => Self::Expert,
-            _ => Self::Physical,
+            "physical" => Self::Physical,
+            "members" => Self::Info(CctrlInfo::Members),
+            "show" => {
+                w.one_of(&["topology"], "")?;
+                Self::Info(CctrlInfo::ShowTopology)
+            }
+            "admin" => Self::Info(CctrlInfo::Admin),
+            "quit" | "exit" => Self::Info(CctrlInfo::Quit),
+            // `ping` and `help` take arguments that change only what is printed.
+            ping_or_help => {
+                while w.next().is_some() {}
+                Self::Info(if ping_or_help == "ping" {
+                    CctrlInfo::Ping
+                } else {
+                    CctrlInfo::Help
+                })
+            }
         };
         w.end()?;
         Ok(command)
     }
 
-    /// Whether the command can change the state (everything but `ls`, `expert`, `physical`).
+    /// Whether the command can change the state (everything but `ls`, `expert`, `physical`
+    /// and the [`CctrlInfo`] commands).
     #[must_use]
     pub fn changes_state(&self) -> bool {
-        !matches!(self, Self::Ls | Self::Expert | Self::Physical)
+        !matches!(
+            self,
+            Self::Ls | Self::Expert | Self::Physical | Self::Info(_)
+        )
     }
 }
 
@@ -465,6 +537,7 @@ impl fmt::Display for CctrlCommand {
             Self::Ls => f.write_str("ls"),
             Self::Expert => f.write_str("expert"),
             Self::Physical => f.write_str("physical"),
+            Self::Info(info) => info.fmt(f),
         }
     }
 }
@@ -481,7 +554,15 @@ mod tests {
                 .map(|c| c.changes_state())
                 .map_err(|e| e.to_string())
         };
-        for line in ["ls", "expert", "physical"] {
+        for line in [
+            "ls",
+            "expert",
+            "physical",
+            "members",
+            "ping db1",
+            "cluster validate",
+            "show topology",
+        ] {
             assert_eq!(changes(line), Ok(false), "{line}");
         }
         for line in [
@@ -544,6 +625,17 @@ mod tests {
             "ls -l",
             "expert",
             "physical",
+            "members",
+            "ping",
+            "ping db1",
+            "show topology",
+            "cluster validate",
+            "cluster topology validate",
+            "help",
+            "help switch",
+            "admin",
+            "quit",
+            "exit",
         ] {
             let command: CctrlCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
             let printed = command.to_string();
@@ -593,6 +685,6 @@ mod tests {
           |                   ^
         ");
         let e = "".parse::<CctrlCommand>().unwrap_err();
-        insta::assert_snapshot!(e.to_string(), @"line 1, column 1: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, use, cd, ls, expert or physical), found the end of the command");
+        insta::assert_snapshot!(e.to_string(), @"line 1, column 1: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, use, cd, ls, expert, physical, members, ping, show, help, admin, quit or exit), found the end of the command");
     }
 }

@@ -15,7 +15,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use cctrl::{CctrlCommand, DatasourceAction, RelaySource, ReplicatorAction, RouterTarget};
+pub use cctrl::{
+    CctrlCommand, CctrlInfo, DatasourceAction, RelaySource, ReplicatorAction, RouterTarget,
+};
 pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction};
 pub use replication_points::{SeqnoSet, StopPoint};
 pub use trepctl::{

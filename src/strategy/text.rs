@@ -7,9 +7,10 @@ use proptest::sample::select;
 
 use super::listing::{host_name, service_name};
 use crate::command::{
-    CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, Lifecycle, OnlineOptions,
-    Provision, Provisioner, RelaySource, ReplicatorAction, ResetScope, Retry, RouterTarget,
-    SelectorRole, SeqnoSet, StopPoint, ThlUri, TpmAction, TrepctlAction, TrepctlCommand, WaitFor,
+    CctrlCommand, CctrlInfo, DatasourceAction, HostAction, HostCommand, HostRef, Lifecycle,
+    OnlineOptions, Provision, Provisioner, RelaySource, ReplicatorAction, ResetScope, Retry,
+    RouterTarget, SelectorRole, SeqnoSet, StopPoint, ThlUri, TpmAction, TrepctlAction,
+    TrepctlCommand, WaitFor,
 };
 use crate::model::{PolicyMode, ReplicatorRole, ReplicatorState};
 use crate::runbook::{
@@ -85,6 +86,19 @@ pub fn cctrl_command() -> impl Strategy<Value = CctrlCommand> {
         Just(CctrlCommand::Ls),
         Just(CctrlCommand::Expert),
         Just(CctrlCommand::Physical),
+        proptest::sample::select(
+            &[
+                CctrlInfo::Members,
+                CctrlInfo::Ping,
+                CctrlInfo::ShowTopology,
+                CctrlInfo::ClusterValidate,
+                CctrlInfo::ClusterTopologyValidate,
+                CctrlInfo::Help,
+                CctrlInfo::Admin,
+                CctrlInfo::Quit,
+            ][..]
+        )
+        .prop_map(CctrlCommand::Info),
     ]
 }
 
