@@ -648,3 +648,34 @@ fn the_default_viewer_runs_a_manager() {
     assert_eq!(stale.view(db2).coordinator, Some(db1));
     assert_eq!(ls::default_viewer(&t, &stale, alpha), Some(db2));
 }
+
+/// A shun reason or failure text the model has no cause for is kept as the listing wrote it,
+/// and the same text twice is one reason (cargo-mutants, `topology.rs`: `Topology::reason`
+/// answering none, and `intern_reason` adding every text anew or answering the first id,
+/// went unnoticed).
+#[test]
+fn a_reason_the_model_does_not_know_reads_back_as_written() {
+    for to in ["slave:SHUNNED(LOST-CONTACT)", "slave:FAILED(DISK FULL)"] {
+        let tail = ", progress=3, latency=1.243)";
+        let text = host2_reads(&format!("slave:ONLINE{tail}"), &format!("{to}{tail}"));
+        let import = import_alpha(&text);
+        let (t, s) = (&import.topology, &import.state);
+        let [host1, host2] = ["host1", "host2"].map(|h| t.host_id(h).unwrap());
+        let back = ls::project(t, s, host1, None).to_string();
+        assert!(back.contains(&format!("|host2({to}")), "{to}:\n{back}");
+        // Interning the same text again finds it; another text gets a new id.
+        let mut t = t.clone();
+        let cause = match s.view(host1).entry(host2).state {
+            DsState::Shunned(ShunCause::Other(id)) => id,
+            DsState::Failed(tungsten_model::model::FailCause::Other(id)) => id,
+            other => panic!("{other:?}"),
+        };
+        let same = t.reason(cause).unwrap().clone();
+        assert_eq!(t.intern_reason(&same).unwrap(), cause);
+        let other = tungsten_model::model::ReasonText::new("SOMETHING ELSE".to_owned()).unwrap();
+        let new = t.intern_reason(&other).unwrap();
+        assert_ne!(new, cause);
+        assert_eq!(t.reason(new), Some(&other));
+        assert_eq!(t.intern_reason(&other).unwrap(), new);
+    }
+}

@@ -844,6 +844,46 @@ impl From<Topology> for TopologySpec {
 mod tests {
     use super::*;
 
+    /// The hazard names the split that gives both sides quorum: with five datasources and a
+    /// witness, two and the witness against three (cargo-mutants: `/` for `%` gave the same
+    /// words for three datasources, the only case tested).
+    #[test]
+    fn a_witness_beside_five_datasources_names_the_two_three_split() {
+        let t: Topology = serde_json::from_value(serde_json::json!({
+            "services": [{"name": "alpha", "datasources": ["d1", "d2", "d3", "d4", "d5"],
+                          "witnesses": ["w"]}]
+        }))
+        .unwrap();
+        assert_eq!(
+            t.quorum_hazards(),
+            [
+                "alpha has an active witness beside 5 datasources: a partition with 2 datasources and the witness on one side and 3 on the other gives both sides quorum"
+            ]
+        );
+    }
+
+    /// The spec's install roots are the topology's (cargo-mutants: `install_roots` answering
+    /// the defaults went unnoticed, since every other test uses them).
+    #[test]
+    fn install_roots_come_from_the_spec() {
+        let t: Topology = serde_json::from_value(serde_json::json!({
+            "services": [{"name": "alpha", "datasources": ["db1", "db2"]}],
+            "install_roots": {"cluster": "/srv/tungsten", "cross_site": "/srv/xsite"}
+        }))
+        .unwrap();
+        assert_eq!(
+            t.install_roots(),
+            &InstallRoots {
+                cluster: "/srv/tungsten".to_owned(),
+                cross_site: "/srv/xsite".to_owned(),
+            }
+        );
+        assert_eq!(
+            Topology::single("alpha", &["db1"]).unwrap().install_roots(),
+            &InstallRoots::default()
+        );
+    }
+
     #[test]
     fn multisite_wires_cross_site_services() {
         let t = Topology::multisite(&[("east", &["e1", "e2"]), ("west", &["w1", "w2"])]).unwrap();
