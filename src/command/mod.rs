@@ -21,7 +21,8 @@ pub use cctrl::{
 pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction};
 pub use replication_points::{SeqnoSet, StopPoint};
 pub use trepctl::{
-    OnlineOptions, Provision, ResetScope, Retry, ThlUri, TrepctlAction, TrepctlCommand, WaitFor,
+    OnlineOptions, Provision, ResetScope, Retry, ThlUri, TrepctlAction, TrepctlCommand,
+    TrepctlInfo, WaitFor,
 };
 
 use crate::model::{HostName, ServiceName};

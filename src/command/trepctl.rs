@@ -195,6 +195,41 @@ pub enum TrepctlAction {
         /// `-limit`: seconds before it gives up.
         limit: Option<u32>,
     },
+    /// A command that only prints (its options, which change only what is printed, are read
+    /// past). Source: *cmdline-tools-trepctl* (the command pages).
+    Info(TrepctlInfo),
+}
+
+/// The trepctl commands that only print (see [`TrepctlAction::Info`]).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "lowercase")]
+#[non_exhaustive]
+pub enum TrepctlInfo {
+    /// `capabilities`: the roles and features the replicator supports.
+    Capabilities,
+    /// `qs`: the quick status (state, latency, sequence).
+    Qs,
+    /// `version`: the replicator's version.
+    Version,
+    /// `properties [-filter F] [-values]`: the service's configuration.
+    Properties,
+    /// `clients [-json]`: the replicators connected to this one.
+    Clients,
+    /// `perf`: the stages' performance counters.
+    Perf,
 }
 
 /// A trepctl command line (without the executable):
@@ -228,6 +263,12 @@ const ACTIONS: &[&str] = &[
     "heartbeat",
     "services",
     "wait",
+    "capabilities",
+    "qs",
+    "version",
+    "properties",
+    "clients",
+    "perf",
 ];
 
 impl TrepctlCommand {
@@ -308,6 +349,7 @@ impl TrepctlCommand {
             TrepctlAction::Status { .. }
                 | TrepctlAction::Services { .. }
                 | TrepctlAction::Wait { .. }
+                | TrepctlAction::Info(_)
         )
     }
 }
@@ -360,7 +402,14 @@ impl TrepctlAction {
                 let [full, json] = flags(w, ["-full", "-json"], "a services option")?;
                 Self::Services { full, json }
             }
-            _ => wait(w)?,
+            "wait" => wait(w)?,
+            info => {
+                let info = info
+                    .parse()
+                    .map_err(|_| w.error_previous("a trepctl command"))?;
+                while w.next().is_some() {}
+                Self::Info(info)
+            }
         })
     }
 }
@@ -635,6 +684,7 @@ impl fmt::Display for TrepctlAction {
                 }
                 option(f, "-limit", limit.as_ref())
             }
+            Self::Info(info) => info.fmt(f),
         }
     }
 }
@@ -684,6 +734,13 @@ mod tests {
             "wait -state ONLINE",
             "wait -state OFFLINE:NORMAL -limit 60",
             "wait -applied 3456",
+            "capabilities",
+            "qs",
+            "version",
+            "properties -filter replicator.store.thl -values",
+            "clients -json",
+            "perf",
+            "-service alpha qs",
         ] {
             let c: TrepctlCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
             assert_eq!(
@@ -692,6 +749,19 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    /// The commands that only print change nothing; their options are read past.
+    #[test]
+    fn commands_that_only_print_change_nothing() {
+        for &info in <TrepctlInfo as strum::VariantArray>::VARIANTS {
+            let c: TrepctlCommand = info.to_string().parse().unwrap();
+            assert_eq!(c.action, TrepctlAction::Info(info));
+            assert!(!c.changes_state(), "{info}");
+        }
+        let c: TrepctlCommand = "properties -filter a.b -values".parse().unwrap();
+        assert_eq!(c.action, TrepctlAction::Info(TrepctlInfo::Properties));
+        assert!("online".parse::<TrepctlCommand>().unwrap().changes_state());
     }
 
     /// `-provision` takes an SCN when the next word is not an option (Continuent docs
@@ -775,7 +845,7 @@ mod tests {
 
     #[test]
     fn refusals() {
-        insta::assert_snapshot!("-service east rest -all".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a trepctl command (online, offline, offline-deferred, reset, setrole, status, flush, heartbeat, services or wait), found `rest`");
+        insta::assert_snapshot!("-service east rest -all".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a trepctl command (online, offline, offline-deferred, reset, setrole, status, flush, heartbeat, services, wait, capabilities, qs, version, properties, clients or perf), found `rest`");
         insta::assert_snapshot!("setrole -role boss".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a role (master, slave, relay, thl-server, thl-client or thl-applier), found `boss`");
         insta::assert_snapshot!("setrole -role slave -uri db1".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 26: expected a THL URI such as `thl://db1:2112/`, found `db1`");
         insta::assert_snapshot!("online -skip-seqno 10,x".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 23: expected seqnos to skip, such as `10`, `10-20` or `10,12-14`, found `x`");

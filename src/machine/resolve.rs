@@ -293,7 +293,8 @@ pub fn resolve_trepctl(
         } if state.is_modelled() => TrepctlOp::Wait(*state),
         TrepctlAction::Status { .. }
         | TrepctlAction::Services { .. }
-        | TrepctlAction::Wait { .. } => TrepctlOp::Inspect,
+        | TrepctlAction::Wait { .. }
+        | TrepctlAction::Info(_) => TrepctlOp::Inspect,
     };
     Ok(Input::Trepctl {
         on,

@@ -10,7 +10,7 @@ use crate::command::{
     CctrlCommand, CctrlInfo, DatasourceAction, HostAction, HostCommand, HostRef, Lifecycle,
     OnlineOptions, Provision, Provisioner, RelaySource, ReplicatorAction, ResetScope, Retry,
     RouterTarget, SelectorRole, SeqnoSet, StopPoint, ThlUri, TpmAction, TrepctlAction,
-    TrepctlCommand, WaitFor,
+    TrepctlCommand, TrepctlInfo, WaitFor,
 };
 use crate::model::{PolicyMode, ReplicatorRole, ReplicatorState};
 use crate::runbook::{
@@ -157,6 +157,7 @@ pub fn trepctl_command() -> impl Strategy<Value = TrepctlCommand> {
             option::of(any::<u32>())
         )
             .prop_map(|(until, limit)| TrepctlAction::Wait { until, limit }),
+        select(TrepctlInfo::VARIANTS).prop_map(TrepctlAction::Info),
     ];
     (
         option::of(host_name()),
