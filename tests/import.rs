@@ -666,8 +666,8 @@ fn a_reason_the_model_does_not_know_reads_back_as_written() {
         // Interning the same text again finds it; another text gets a new id.
         let mut t = t.clone();
         let cause = match s.view(host1).entry(host2).state {
-            DsState::Shunned(ShunCause::Other(id)) => id,
-            DsState::Failed(tungsten_model::model::FailCause::Other(id)) => id,
+            DsState::Shunned(ShunCause::Other(id))
+            | DsState::Failed(tungsten_model::model::FailCause::Other(id)) => id,
             other => panic!("{other:?}"),
         };
         let same = t.reason(cause).unwrap().clone();

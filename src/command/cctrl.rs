@@ -301,63 +301,8 @@ impl CctrlCommand {
                 "force" => Self::SetForce(w.one_of(&["true", "false"], "")? == "true"),
                 _ => Self::SetMaster(w.host("the datasource to make master")?),
             },
-            "datasource" => {
-                let host = w.host("a datasource")?;
-                let action = match w.one_of(
-                    &[
-                        "online", "offline", "shun", "welcome", "recover", "fail", "slave",
-                        "replica", "master", "primary", "restore", "backup", "drain",
-                    ],
-                    "a datasource action",
-                )? {
-                    "online" => DatasourceAction::Online,
-                    "offline" => DatasourceAction::Offline,
-                    "shun" => DatasourceAction::Shun,
-                    "welcome" => DatasourceAction::Welcome,
-                    "recover" => DatasourceAction::Recover,
-                    "fail" => DatasourceAction::Fail,
-                    "slave" | "replica" => DatasourceAction::Slave,
-                    "master" | "primary" => DatasourceAction::Master,
-                    "restore" => DatasourceAction::Restore,
-                    "backup" => DatasourceAction::Backup,
-                    _ => DatasourceAction::Drain(match w.next() {
-                        None => None,
-                        Some(t) => Some(
-                            t.parse()
-                                .map_err(|_| w.error_previous("a timeout in seconds"))?,
-                        ),
-                    }),
-                };
-                Self::Datasource { host, action }
-            }
-            "replicator" => {
-                let host = w.host("a datasource")?;
-                let action = match w.one_of(
-                    &[
-                        "online", "offline", "master", "primary", "slave", "replica", "relay",
-                        "start", "stop", "restart",
-                    ],
-                    "a replicator action",
-                )? {
-                    "online" => ReplicatorAction::Online,
-                    "offline" => ReplicatorAction::Offline,
-                    "master" | "primary" => ReplicatorAction::Master,
-                    "slave" | "replica" => ReplicatorAction::Slave(if w.is_empty() {
-                        None
-                    } else {
-                        Some(w.host("the master to replicate from")?)
-                    }),
-                    "relay" => ReplicatorAction::Relay(if w.is_empty() {
-                        None
-                    } else {
-                        Some(relay_source(&mut w)?)
-                    }),
-                    "start" => ReplicatorAction::Start,
-                    "stop" => ReplicatorAction::Stop,
-                    _ => ReplicatorAction::Restart,
-                };
-                Self::Replicator { host, action }
-            }
+            "datasource" => datasource(&mut w)?,
+            "replicator" => replicator(&mut w)?,
             "router" => {
                 let target = router_target(&mut w)?;
                 let online = w.one_of(&["online", "offline"], "")? == "online";
@@ -423,6 +368,67 @@ impl CctrlCommand {
             Self::Ls | Self::Expert | Self::Physical | Self::Info(_)
         )
     }
+}
+
+/// `datasource <ds> <action>`, after `datasource`.
+fn datasource(w: &mut Words<'_>) -> Result<CctrlCommand, ParseError> {
+    let host = w.host("a datasource")?;
+    let action = match w.one_of(
+        &[
+            "online", "offline", "shun", "welcome", "recover", "fail", "slave", "replica",
+            "master", "primary", "restore", "backup", "drain",
+        ],
+        "a datasource action",
+    )? {
+        "online" => DatasourceAction::Online,
+        "offline" => DatasourceAction::Offline,
+        "shun" => DatasourceAction::Shun,
+        "welcome" => DatasourceAction::Welcome,
+        "recover" => DatasourceAction::Recover,
+        "fail" => DatasourceAction::Fail,
+        "slave" | "replica" => DatasourceAction::Slave,
+        "master" | "primary" => DatasourceAction::Master,
+        "restore" => DatasourceAction::Restore,
+        "backup" => DatasourceAction::Backup,
+        _ => DatasourceAction::Drain(match w.next() {
+            None => None,
+            Some(t) => Some(
+                t.parse()
+                    .map_err(|_| w.error_previous("a timeout in seconds"))?,
+            ),
+        }),
+    };
+    Ok(CctrlCommand::Datasource { host, action })
+}
+
+/// `replicator <ds> <action>`, after `replicator`.
+fn replicator(w: &mut Words<'_>) -> Result<CctrlCommand, ParseError> {
+    let host = w.host("a datasource")?;
+    let action = match w.one_of(
+        &[
+            "online", "offline", "master", "primary", "slave", "replica", "relay", "start", "stop",
+            "restart",
+        ],
+        "a replicator action",
+    )? {
+        "online" => ReplicatorAction::Online,
+        "offline" => ReplicatorAction::Offline,
+        "master" | "primary" => ReplicatorAction::Master,
+        "slave" | "replica" => ReplicatorAction::Slave(if w.is_empty() {
+            None
+        } else {
+            Some(w.host("the master to replicate from")?)
+        }),
+        "relay" => ReplicatorAction::Relay(if w.is_empty() {
+            None
+        } else {
+            Some(relay_source(w)?)
+        }),
+        "start" => ReplicatorAction::Start,
+        "stop" => ReplicatorAction::Stop,
+        _ => ReplicatorAction::Restart,
+    };
+    Ok(CctrlCommand::Replicator { host, action })
 }
 
 fn target(w: &mut Words<'_>) -> Result<Option<HostName>, ParseError> {

@@ -75,10 +75,6 @@ impl fmt::Display for ThlUri {
 /// `trepctl online`'s options. Source: Continuent docs *cmdline-tools-trepctl-command-online*,
 /// *operations-transactions-skipping*.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[expect(
-    clippy::struct_excessive_bools,
-    reason = "independent command-line flags, one per option"
-)]
 pub struct OnlineOptions {
     /// `-force`.
     pub force: bool,

@@ -355,10 +355,10 @@ mod tests {
     /// anything unnoticed).
     #[test]
     fn only_a_master_extracts_and_candidates_are_online_or_synchronizing() {
+        use ReplicatorState as S;
         for &role in <ReplicatorRole as strum::VariantArray>::VARIANTS {
             assert_eq!(role.extracts(), role == ReplicatorRole::Master, "{role}");
         }
-        use ReplicatorState as S;
         for state in [S::Online, S::GoingOnlineSynchronizing] {
             assert!(state.is_online_or_synchronizing(), "{state}");
         }
