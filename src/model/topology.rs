@@ -927,6 +927,68 @@ mod tests {
         assert_eq!(t.datasources_of(global).count(), 0);
     }
 
+    /// What a spec may declare (cargo-mutants on `topology.rs`: each bound or test below could
+    /// be loosened, or turned around, unnoticed).
+    #[test]
+    fn specs_are_checked_where_they_could_go_wrong() {
+        let read = |json: serde_json::Value| {
+            serde_json::from_value::<TopologySpec>(json)
+                .map_err(|e| e.to_string())
+                .and_then(|spec| Topology::try_from(spec).map_err(|e| e.to_string()))
+        };
+        let site =
+            |name: &str, hosts: &[&str]| serde_json::json!({"name": name, "datasources": hosts});
+        // Four services in all is the most: three sites and a composite, not four and one.
+        let three = [
+            site("a", &["a1", "a2"]),
+            site("b", &["b1", "b2"]),
+            site("c", &["c1", "c2"]),
+        ];
+        let composite = serde_json::json!([{"name": "g", "members": ["a", "b"]}]);
+        let t = read(serde_json::json!({"services": three, "composites": composite})).unwrap();
+        assert_eq!(t.to_string(), "a: a1, a2 | b: b1, b2 | c: c1, c2 | g: a, b");
+        let mut four = three.to_vec();
+        four.push(site("d", &["d1", "d2"]));
+        assert!(matches!(
+            Topology::try_from(
+                serde_json::from_value::<TopologySpec>(
+                    serde_json::json!({"services": four, "composites": composite})
+                )
+                .unwrap()
+            ),
+            Err(TopologyError::TooManyServices { count: 5 })
+        ));
+        // A one-way cross-site service gives only its `to` site a cross-site replicator.
+        let t = read(serde_json::json!({
+            "services": [site("east", &["e1"]), site("west", &["w1"])],
+            "cross_site": [{"from": "east", "to": "west"}]
+        }))
+        .unwrap();
+        let (e1, w1) = (t.host_id("e1").unwrap(), t.host_id("w1").unwrap());
+        assert_eq!(t.host(w1).cross_site_from, t.service_id("east"));
+        assert_eq!(t.host(e1).cross_site_from, None);
+        // Either end a composite is refused.
+        for (from, to) in [("g", "c"), ("c", "g")] {
+            let err = read(serde_json::json!({
+                "services": three, "composites": composite,
+                "cross_site": [{"from": from, "to": to}]
+            }))
+            .unwrap_err();
+            assert!(
+                err.contains("both ends must be physical services"),
+                "{from}->{to}: {err}"
+            );
+        }
+        // Precedence names a datasource of its own service.
+        let with_precedence = |host: &str| {
+            read(serde_json::json!({"services": [
+                {"name": "a", "datasources": ["a1", "a2"], "precedence": {host: 2}}
+            ]}))
+        };
+        assert_eq!(with_precedence("a2").unwrap().host(HostId(1)).precedence, 2);
+        assert!(with_precedence("zz").unwrap_err().contains("zz"));
+    }
+
     #[test]
     fn json_round_trip_and_refusals() {
         let t = Topology::multisite(&[("east", &["e1"]), ("west", &["w1"])]).unwrap();
