@@ -987,6 +987,20 @@ mod tests {
         };
         assert_eq!(with_precedence("a2").unwrap().host(HostId(1)).precedence, 2);
         assert!(with_precedence("zz").unwrap_err().contains("zz"));
+        // Back to a spec, only precedences other than the default are written.
+        let spec = TopologySpec::from(with_precedence("a2").unwrap());
+        let a2 = HostName::new("a2").unwrap();
+        assert_eq!(
+            spec.services[0].precedence,
+            std::iter::once((a2, 2)).collect()
+        );
+        // At most 256 free-text reasons.
+        let reasons = |n: usize| {
+            let texts: Vec<String> = (0..n).map(|i| format!("REASON-{i}")).collect();
+            read(serde_json::json!({"services": [site("a", &["a1"])], "reasons": texts}))
+        };
+        assert!(reasons(256).is_ok());
+        assert!(reasons(257).is_err());
     }
 
     #[test]
