@@ -20,6 +20,8 @@
 //!   threads, ports, messages, `--offline`/`--online`, ...) change nothing the model tracks
 //!   and are read past; a line with `--validate`, `-c`/`--create-master` or `--help` is kept
 //!   as a step the model does not know.
+//! - `trepctl` reads as [`TrepctlCommand`]; its documented commands the model does not know
+//!   (`backup`, `restore`, `purge`, `shutdown`, ...) keep the line as a step it does not know.
 //! - `tpm validate` checks and changes nothing; `tpm update` leaves the state as it found it
 //!   (it sets MAINTENANCE for its run and restores the policy); `tpm reset` is not modelled.
 
@@ -205,6 +207,10 @@ impl HostCommand {
                 // tpm's own options do not change what the model does.
                 while w.next().is_some() {}
                 HostAction::Tpm(action)
+            }
+            "trepctl" if super::trepctl::names_a_command_not_modelled(&w) => {
+                while w.next().is_some() {}
+                HostAction::NotModelled(text)
             }
             "trepctl" => HostAction::Trepctl(TrepctlCommand::parse_words(&mut w)?),
             // Any other program, `cctrl` alone among them (it opens a session; the commands
@@ -455,6 +461,10 @@ mod tests {
         assert!(matches!(c.action, HostAction::NotModelled(_)));
         assert_eq!(c.to_string(), "systemctl restart mysqld");
         for line in [
+            "trepctl backup",
+            "/opt/continuent/tungsten/tungsten-replicator/bin/trepctl -service alpha -retry 3 purge -y",
+            "trepctl -host db2 shutdown -y",
+            "trepctl LOAD",
             "manager status",
             "replicator condrestart",
             "connector STATUS -v",

@@ -248,6 +248,51 @@ pub struct TrepctlCommand {
     pub action: TrepctlAction,
 }
 
+/// trepctl's documented commands that change what the model tracks in ways it does not
+/// model: backups and restores, consistency checks, purging a slave's data, loading and
+/// unloading services, shard maps, and stopping the process (Continuent docs
+/// *cmdline-tools-trepctl*, the command table). A line with one is kept as a step the model
+/// does not know, not refused.
+const NOT_MODELLED: &[&str] = &[
+    "backup",
+    "restore",
+    "check",
+    "purge",
+    "clear",
+    "load",
+    "unload",
+    "unload-all",
+    "shard",
+    "shutdown",
+    "kill",
+    "start",
+    "stop",
+];
+
+/// Whether the trepctl arguments in `w` name one of the documented commands the model does not
+/// know (see [`NOT_MODELLED`]), after any connection options.
+pub(crate) fn names_a_command_not_modelled(w: &Words<'_>) -> bool {
+    let mut ahead = w.clone();
+    while let Some(word) = ahead.next() {
+        match word {
+            "-host" | "-service" | "-port" => {
+                ahead.next();
+            }
+            "-retry" => {
+                if ahead
+                    .peek()
+                    .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+                {
+                    ahead.next();
+                }
+            }
+            "-verbose" | "-all-services" => {}
+            command => return NOT_MODELLED.iter().any(|c| c.eq_ignore_ascii_case(command)),
+        }
+    }
+    false
+}
+
 const ACTIONS: &[&str] = &[
     "online",
     "offline",
