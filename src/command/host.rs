@@ -365,15 +365,19 @@ fn provision(w: &mut Words<'_>, tool: Provisioner) -> Result<HostAction, ParseEr
     })
 }
 
-/// An option's value: the part after `=` when there is one, else the next word.
+/// An option's value: the part after `=` when there is one, else the next word, which may
+/// not be another option (`-m --direct` is an error, not a method named `--direct`).
 fn option_value<'a>(
     w: &mut Words<'a>,
     inline: Option<&'a str>,
     what: &str,
 ) -> Result<&'a str, ParseError> {
-    match inline {
-        Some(value) => Ok(value),
-        None => w.next().ok_or_else(|| w.error_next(what)),
+    if let Some(value) = inline {
+        return Ok(value);
+    }
+    match w.peek() {
+        Some(next) if !next.starts_with('-') => Ok(w.next().unwrap_or(next)),
+        _ => Err(w.error_next(what)),
     }
 }
 
@@ -465,6 +469,7 @@ mod tests {
             "/opt/continuent/tungsten/tungsten-replicator/bin/trepctl -service alpha -retry 3 purge -y",
             "trepctl -host db2 shutdown -y",
             "trepctl LOAD",
+            "trepctl -SERVICE alpha Backup",
             "manager status",
             "replicator condrestart",
             "connector STATUS -v",
@@ -522,6 +527,7 @@ mod tests {
         insta::assert_snapshot!(error("tprovision -s db1 --threads"), @"line 1, column 28: expected a value after `--threads`, found the end of the command");
         insta::assert_snapshot!(error("tprovision -s db1 --compress"), @"line 1, column 19: expected a provisioning option (`--source <host>`, `--direct`, `--method <m>`, ...), found `--compress`");
         insta::assert_snapshot!(error("tprovision -s db1 --direct=yes"), @"line 1, column 19: expected a provisioning option (`--source <host>`, `--direct`, `--method <m>`, ...), found `--direct=yes`");
+        insta::assert_snapshot!(error("tprovision -s db1 -m --direct"), @"line 1, column 22: expected a value after `-m`, found `--direct`");
     }
 
     /// The provisioning scripts take a backup method, by flag or by name, and other options

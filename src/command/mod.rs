@@ -21,7 +21,7 @@ pub use cctrl::{
 pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction};
 pub use replication_points::{SeqnoSet, StopPoint};
 pub use trepctl::{
-    OnlineOptions, Provision, ResetScope, Retry, ThlUri, TrepctlAction, TrepctlCommand,
+    OnlineOptions, OnlineProvision, ResetScope, Retry, ThlUri, TrepctlAction, TrepctlCommand,
     TrepctlInfo, WaitFor,
 };
 

@@ -20,7 +20,8 @@
 //!   its point is reached at once); on any other it changes nothing, as trepctl ignores it
 //!   there (*cmdline-tools-trepctl-command-offline-deferred*); `wait -state S` is refused
 //!   unless the replicator is in `S`;
-//! - `status`, `services` and `wait -applied` change nothing;
+//! - `status`, `services`, `wait -applied` and the commands that only print ([`TrepctlInfo`])
+//!   change nothing;
 //! - options whose effect is not modelled (`-from-event`, `-base-seqno`, `-until-*`,
 //!   `online -force`, `offline-deferred -at-*`, `-port`) parse and are listed by
 //!   [`crate::machine::untracked_options`], which a runbook report warns of.
@@ -91,18 +92,37 @@ pub struct OnlineOptions {
     pub no_checksum: bool,
     /// `-provision [SCN]`: go online provisioning through the parallel extractor, from `SCN`
     /// when one is given (Continuent docs *cmdline-tools-trepctl-command-online*, Tungsten
-    /// Replicator 5.0 and 7.0).
-    pub provision: Option<Provision>,
+    /// Replicator 5.0 and 7.0). Serialised options from earlier builds held a bool here; they
+    /// still read (`true` as `-provision` with no SCN).
+    #[serde(deserialize_with = "provision_or_flag")]
+    pub provision: Option<OnlineProvision>,
     /// `-until-seqno|-until-event|-until-heartbeat|-until-time`: where it goes offline again.
     pub until: Option<StopPoint>,
 }
 
 /// trepctl `online`'s `-provision [SCN]` option.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub struct Provision {
+pub struct OnlineProvision {
     /// The position to provision from, verbatim (a word not starting with `-`); `None` for
     /// the extractor's own choice.
     pub scn: Option<String>,
+}
+
+/// `provision` as serialised now, or as the bool earlier builds wrote.
+fn provision_or_flag<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<OnlineProvision>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        Flag(bool),
+        Given(Option<OnlineProvision>),
+    }
+    Ok(match Text::deserialize(deserializer)? {
+        Text::Flag(true) => Some(OnlineProvision { scn: None }),
+        Text::Flag(false) => None,
+        Text::Given(provision) => provision,
+    })
 }
 
 /// trepctl's `-retry [N]` option.
@@ -211,7 +231,7 @@ pub enum TrepctlAction {
     strum::VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "lowercase")]
+#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 #[non_exhaustive]
 pub enum TrepctlInfo {
     /// `capabilities`: the roles and features the replicator supports.
@@ -248,46 +268,32 @@ pub struct TrepctlCommand {
     pub action: TrepctlAction,
 }
 
-/// trepctl's documented commands that change what the model tracks in ways it does not
-/// model: backups and restores, consistency checks, purging a slave's data, loading and
-/// unloading services, shard maps, and stopping the process (Continuent docs
-/// *cmdline-tools-trepctl*, the command table). A line with one is kept as a step the model
-/// does not know, not refused.
+/// trepctl's documented commands whose effects the model does not track: backups and
+/// restores, consistency checks, disconnecting a master's other sessions (`purge`, Continuent
+/// docs *cmdline-tools-trepctl-command-purge*), clearing properties, loading and unloading
+/// services, shard maps, and stopping the process (*cmdline-tools-trepctl*, the command
+/// pages). A line with one is kept as a step the model does not know, not refused.
 const NOT_MODELLED: &[&str] = &[
-    "backup",
-    "restore",
-    "check",
-    "purge",
-    "clear",
-    "load",
-    "unload",
-    "unload-all",
-    "shard",
-    "shutdown",
-    "kill",
-    "start",
-    "stop",
+    "backup", "restore", "check", "purge", "clear", "load", "unload", "shard", "shutdown", "kill",
 ];
 
 /// Whether the trepctl arguments in `w` name one of the documented commands the model does not
 /// know (see [`NOT_MODELLED`]), after any connection options.
 pub(crate) fn names_a_command_not_modelled(w: &Words<'_>) -> bool {
     let mut ahead = w.clone();
+    let is = |word: &str, names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(word));
     while let Some(word) = ahead.next() {
-        match word {
-            "-host" | "-service" | "-port" => {
+        if is(word, &["-host", "-service", "-port"]) {
+            ahead.next();
+        } else if is(word, &["-retry"]) {
+            if ahead
+                .peek()
+                .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+            {
                 ahead.next();
             }
-            "-retry" => {
-                if ahead
-                    .peek()
-                    .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
-                {
-                    ahead.next();
-                }
-            }
-            "-verbose" | "-all-services" => {}
-            command => return NOT_MODELLED.iter().any(|c| c.eq_ignore_ascii_case(command)),
+        } else if !is(word, &["-verbose", "-all-services"]) {
+            return is(word, NOT_MODELLED);
         }
     }
     false
@@ -382,7 +388,8 @@ impl TrepctlCommand {
         Self::parse_words(&mut Words::new(line, line_number))
     }
 
-    /// Whether the command can change the state (not `status`, `services` or `wait`).
+    /// Whether the command can change the state (not `status`, `services`, `wait` or a
+    /// [`TrepctlInfo`] command).
     #[must_use]
     pub fn changes_state(&self) -> bool {
         !matches!(
@@ -549,7 +556,7 @@ fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
                 if scn.is_some() {
                     w.next();
                 }
-                o.provision = Some(Provision { scn });
+                o.provision = Some(OnlineProvision { scn });
             }
             _ => o.until = Some(StopPoint::parse(&option["-until-".len()..], w)?),
         }
@@ -655,8 +662,8 @@ impl fmt::Display for OnlineOptions {
         option(f, "-base-seqno", self.base_seqno.as_ref())?;
         flag(f, self.no_checksum, "-no-checksum")?;
         match &self.provision {
-            Some(Provision { scn: Some(scn) }) => write!(f, " -provision {scn}")?,
-            Some(Provision { scn: None }) => f.write_str(" -provision")?,
+            Some(OnlineProvision { scn: Some(scn) }) => write!(f, " -provision {scn}")?,
+            Some(OnlineProvision { scn: None }) => f.write_str(" -provision")?,
             None => {}
         }
         match &self.until {
@@ -792,10 +799,38 @@ mod tests {
         }
     }
 
+    /// `provision` reads as serialised now and as the bool earlier builds wrote.
+    #[test]
+    fn provision_reads_the_earlier_flag_too() {
+        let options = OnlineOptions {
+            provision: Some(OnlineProvision {
+                scn: Some("1234".to_owned()),
+            }),
+            ..OnlineOptions::default()
+        };
+        let json = serde_json::to_value(&options).unwrap();
+        assert_eq!(
+            serde_json::from_value::<OnlineOptions>(json.clone()).unwrap(),
+            options
+        );
+        let with = |flag: serde_json::Value| {
+            let mut old = json.clone();
+            old["provision"] = flag;
+            serde_json::from_value::<OnlineOptions>(old)
+                .unwrap()
+                .provision
+        };
+        assert_eq!(with(true.into()), Some(OnlineProvision { scn: None }));
+        assert_eq!(with(false.into()), None);
+        assert_eq!(with(serde_json::Value::Null), None);
+    }
+
     /// The commands that only print change nothing; their options are read past.
     #[test]
     fn commands_that_only_print_change_nothing() {
         for &info in <TrepctlInfo as strum::VariantArray>::VARIANTS {
+            let upper: TrepctlCommand = info.to_string().to_uppercase().parse().unwrap();
+            assert_eq!(upper.action, TrepctlAction::Info(info));
             let c: TrepctlCommand = info.to_string().parse().unwrap();
             assert_eq!(c.action, TrepctlAction::Info(info));
             assert!(!c.changes_state(), "{info}");
@@ -815,18 +850,18 @@ mod tests {
             other => panic!("{other:?}"),
         };
         let scn = |s: &str| {
-            Some(Provision {
+            Some(OnlineProvision {
                 scn: Some(s.to_owned()),
             })
         };
         assert_eq!(provision("online -provision 1234"), scn("1234"));
         assert_eq!(
             provision("online -provision -force"),
-            Some(Provision { scn: None })
+            Some(OnlineProvision { scn: None })
         );
         assert_eq!(
             provision("online -provision"),
-            Some(Provision { scn: None })
+            Some(OnlineProvision { scn: None })
         );
         assert_eq!(provision("online -force"), None);
         let twice = "online -provision 1 2"

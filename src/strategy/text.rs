@@ -8,7 +8,7 @@ use proptest::sample::select;
 use super::listing::{host_name, service_name};
 use crate::command::{
     CctrlCommand, CctrlInfo, DatasourceAction, HostAction, HostCommand, HostRef, Lifecycle,
-    OnlineOptions, Provision, Provisioner, RelaySource, ReplicatorAction, ResetScope, Retry,
+    OnlineOptions, OnlineProvision, Provisioner, RelaySource, ReplicatorAction, ResetScope, Retry,
     RouterTarget, SelectorRole, SeqnoSet, StopPoint, ThlUri, TpmAction, TrepctlAction,
     TrepctlCommand, TrepctlInfo, WaitFor,
 };
@@ -202,7 +202,7 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
     });
     (
         (any::<bool>(), any::<bool>(), any::<bool>()),
-        option::of(option::of(token()).prop_map(|scn| Provision { scn })),
+        option::of(option::of(token()).prop_map(|scn| OnlineProvision { scn })),
         option::of(skip),
         option::of(event_id()),
         option::of(any::<u64>()),
