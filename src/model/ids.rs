@@ -177,6 +177,24 @@ impl FromIterator<HostId> for HostSet {
 mod tests {
     use super::*;
 
+    /// Removing a host takes out that host only, and an id past the capacity (only a
+    /// deserialised input holds one) is in no set and changes none (cargo-mutants: the bound
+    /// moved by one, or the shift in `remove` turned around, went unnoticed).
+    #[test]
+    fn host_sets_remove_one_host_and_ignore_ids_past_the_capacity() {
+        let mut set = HostSet::of([HostId(0), HostId(1), HostId(7)]);
+        set.remove(HostId(1));
+        assert_eq!(set, HostSet::of([HostId(0), HostId(7)]));
+        set.remove(HostId(1));
+        assert_eq!(set.len(), 2);
+        let past = HostId(8);
+        set.insert(past);
+        set.remove(past);
+        assert!(!set.contains(past));
+        assert_eq!(set, HostSet::of([HostId(0), HostId(7)]));
+        assert!(set.contains(HostId(7)));
+    }
+
     #[test]
     fn ids_print_their_kind_and_index() {
         let (h, s) = (
