@@ -281,22 +281,40 @@ const NOT_MODELLED: &[&str] = &[
 /// know (see [`NOT_MODELLED`]), after any connection options.
 pub(crate) fn names_a_command_not_modelled(w: &Words<'_>) -> bool {
     let mut ahead = w.clone();
-    let is = |word: &str, names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(word));
-    while let Some(word) = ahead.next() {
-        if is(word, &["-host", "-service", "-port"]) {
-            ahead.next();
-        } else if is(word, &["-retry"]) {
-            if ahead
-                .peek()
-                .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
-            {
-                ahead.next();
-            }
-        } else if !is(word, &["-verbose", "-all-services"]) {
-            return is(word, NOT_MODELLED);
+    let mut scratch = TrepctlCommand::new(TrepctlAction::Info(TrepctlInfo::Version));
+    connection_options(&mut ahead, &mut scratch).is_ok()
+        && ahead
+            .peek()
+            .is_some_and(|command| NOT_MODELLED.iter().any(|c| c.eq_ignore_ascii_case(command)))
+}
+
+/// Read the connection options before the command into `command`; returns whether
+/// `-all-services` came among them.
+fn connection_options(w: &mut Words<'_>, command: &mut TrepctlCommand) -> Result<bool, ParseError> {
+    let mut all_services = false;
+    loop {
+        if w.eat("-host") {
+            command.host = Some(w.host("the host after `-host`")?);
+        } else if w.eat("-service") {
+            command.service = Some(w.service("the service after `-service`")?);
+        } else if w.eat("-port") {
+            command.port = Some(number(w, "a port")?);
+        } else if w.eat("-retry") {
+            // trepctl takes the number only when the next word starts with a digit.
+            command.retry = Some(match w.peek() {
+                Some(n) if n.starts_with(|c: char| c.is_ascii_digit()) => {
+                    Retry::Seconds(number(w, "a number of seconds")?)
+                }
+                _ => Retry::Default,
+            });
+        } else if w.eat("-verbose") {
+            command.verbose = true;
+        } else if w.eat("-all-services") {
+            all_services = true;
+        } else {
+            return Ok(all_services);
         }
     }
-    false
 }
 
 const ACTIONS: &[&str] = &[
@@ -341,30 +359,7 @@ impl TrepctlCommand {
         // `-all-services` may also come before the command (`trepctl -all-services offline`,
         // Continuent docs *deployment-startupdown-replicator*); it is kept as the option of
         // `online` or `offline`, the commands it belongs to.
-        let mut all_services = false;
-        loop {
-            if w.eat("-host") {
-                command.host = Some(w.host("the host after `-host`")?);
-            } else if w.eat("-service") {
-                command.service = Some(w.service("the service after `-service`")?);
-            } else if w.eat("-port") {
-                command.port = Some(number(w, "a port")?);
-            } else if w.eat("-retry") {
-                // trepctl takes the number only when the next word starts with a digit.
-                command.retry = Some(match w.peek() {
-                    Some(n) if n.starts_with(|c: char| c.is_ascii_digit()) => {
-                        Retry::Seconds(number(w, "a number of seconds")?)
-                    }
-                    _ => Retry::Default,
-                });
-            } else if w.eat("-verbose") {
-                command.verbose = true;
-            } else if w.eat("-all-services") {
-                all_services = true;
-            } else {
-                break;
-            }
-        }
+        let all_services = connection_options(w, &mut command)?;
         let misplaced = all_services.then(|| {
             w.error_next("`online` or `offline` after `-all-services` (the commands it applies to)")
         });
