@@ -1181,3 +1181,43 @@ fn continuation_lines_join_one_step_and_are_read_once() {
     let steps: Vec<String> = last.steps().map(ToString::to_string).collect();
     assert_eq!(steps, ["[LOGICAL] /alpha > datasource db3 offline"]);
 }
+
+/// cctrl's documented commands whose effect the model does not know (`cluster check`,
+/// `service`, ...) run as steps reported NOT MODELLED that leave the state as it was;
+/// `cluster flush` writes a heartbeat on the master as `cluster heartbeat` does, and
+/// `replicator <ds> status` is a step that changes nothing.
+#[test]
+fn cctrl_commands_not_modelled_are_reported_so_and_change_nothing() {
+    let text = "#! scenario healthy-3\n\
+                [LOGICAL] /alpha > cluster check accounting.invoices -limit 1,10\n\
+                [LOGICAL] /alpha > service db2/mysql restart\n\
+                [LOGICAL] /alpha > replicator db2 status\n\
+                [LOGICAL] /alpha > cluster flush\n\
+                [LOGICAL] /alpha > cluster heartbeat\n";
+    let rb: Runbook = text.parse().unwrap();
+    let start = runbook::start(&rb, &[], &mut |p| Err(format!("no file {p}"))).unwrap();
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    let modelled: Vec<bool> = report.steps.iter().map(|s| !s.not_modelled()).collect();
+    assert_eq!(modelled, [false, false, true, true, true], "{report}");
+    assert!(report.steps.iter().all(|s| !s.rejected()), "{report}");
+    for step in &report.steps[..3] {
+        assert_eq!(step.state, start.state, "{}", step.text);
+    }
+    // The flush writes: db1's position moves on, as it does for a heartbeat.
+    let db1 = start.topology.host_id("db1").unwrap();
+    let pos = |step: usize| report.steps[step].state.host(db1).data.pos;
+    assert_ne!(pos(3), pos(2), "{report}");
+    assert_ne!(pos(4), pos(3), "{report}");
+    let heartbeat_first = text.replace("cluster flush", "cluster heartbeat");
+    let twice = runbook::validate(
+        &start,
+        &heartbeat_first.parse().unwrap(),
+        runbook::Options::default(),
+    );
+    assert_eq!(twice.steps[3].state, report.steps[3].state, "{twice}");
+    assert_eq!(
+        report.to_string().matches("NOT MODELLED").count(),
+        2,
+        "{report}"
+    );
+}

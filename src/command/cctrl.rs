@@ -109,6 +109,9 @@ pub enum ReplicatorAction {
     Stop,
     /// `restart`: stop then start.
     Restart,
+    /// `status`: prints the replicator's status; changes nothing. Source: Continuent docs
+    /// *cctrl-replicator* (the sub-command table).
+    Status,
 }
 
 /// The source a relay replicates from: `east/db1` or `db1`.
@@ -211,6 +214,10 @@ pub enum CctrlCommand {
     /// a write (**modelling decision**: the documents do not give its output). Needs a writable
     /// master.
     ClusterHeartbeat,
+    /// `cluster flush`: sends a heartbeat event through the service and prints a seqno at or
+    /// past it (Continuent docs *cctrl-cluster*). The model applies `cluster heartbeat`'s rule
+    /// (**modelling decision**: the event is the same; the seqno printed is not modelled).
+    ClusterFlush,
     /// `use <svc>` or `cd <svc>`: the session's service.
     Use(ServiceName),
     /// `ls`: prints the listing; changes nothing.
@@ -222,6 +229,13 @@ pub enum CctrlCommand {
     /// A command that only prints, or changes cctrl's own mode: it changes nothing the model
     /// tracks. Source: *cmdline-tools-cctrl-commands* (the command table).
     Info(CctrlInfo),
+    /// A documented command whose effect the model does not know, kept as typed (trimmed):
+    /// `cluster check ...` (a failed consistency check can take replicas' replicators
+    /// offline), `cluster offline`, `cluster online`, `create composite ...`, `service ...`
+    /// and `cd ..` (back to cctrl's root, which holds no service). Sources: Continuent docs
+    /// *cmdline-tools-cctrl-commands* and *cctrl-cluster*. A runbook step running one is
+    /// reported as not modelled, never as a success; the state is left as it was.
+    NotModelled(String),
 }
 
 /// The cctrl commands that only print or change cctrl's mode (see [`CctrlCommand::Info`]).
@@ -271,6 +285,8 @@ const TOP: &[&str] = &[
     "switch",
     "failover",
     "cluster",
+    "create",
+    "service",
     "use",
     "cd",
     "ls",
@@ -322,14 +338,46 @@ impl CctrlCommand {
             "failover" => Self::Failover {
                 to: target(&mut w)?,
             },
-            "cluster" => match w.one_of(&["heartbeat", "validate", "topology"], "")? {
+            "cluster" => match w.one_of(
+                &[
+                    "heartbeat",
+                    "flush",
+                    "validate",
+                    "topology",
+                    "check",
+                    "offline",
+                    "online",
+                ],
+                "",
+            )? {
                 "heartbeat" => Self::ClusterHeartbeat,
+                "flush" => Self::ClusterFlush,
                 "validate" => Self::Info(CctrlInfo::ClusterValidate),
-                _ => {
+                "topology" => {
                     w.one_of(&["validate"], "")?;
                     Self::Info(CctrlInfo::ClusterTopologyValidate)
                 }
+                // `check` takes a table and `-limit`; `offline` and `online` take nothing.
+                check_or_state => {
+                    if check_or_state == "check" {
+                        while w.next().is_some() {}
+                    }
+                    Self::not_modelled(line)
+                }
             },
+            "create" => {
+                w.one_of(&["composite"], "")?;
+                while w.next().is_some() {}
+                Self::not_modelled(line)
+            }
+            "service" => {
+                if w.is_empty() {
+                    return Err(w.error_next("a service script and its command"));
+                }
+                while w.next().is_some() {}
+                Self::not_modelled(line)
+            }
+            "cd" if w.eat("..") => Self::not_modelled(line),
             "use" | "cd" => Self::Use(w.service("a service")?),
             "ls" => {
                 // `ls -l` and `ls <ds>` only change what is printed.
@@ -359,14 +407,26 @@ impl CctrlCommand {
         Ok(command)
     }
 
-    /// Whether the command can change the state (everything but `ls`, `expert`, `physical`
-    /// and the [`CctrlInfo`] commands).
+    /// Whether the command can change the state (everything but `ls`, `expert`, `physical`,
+    /// `replicator <ds> status` and the [`CctrlInfo`] commands; a [`Self::NotModelled`] one
+    /// may).
     #[must_use]
     pub fn changes_state(&self) -> bool {
         !matches!(
             self,
-            Self::Ls | Self::Expert | Self::Physical | Self::Info(_)
+            Self::Ls
+                | Self::Expert
+                | Self::Physical
+                | Self::Info(_)
+                | Self::Replicator {
+                    action: ReplicatorAction::Status,
+                    ..
+                }
         )
+    }
+
+    fn not_modelled(line: &str) -> Self {
+        Self::NotModelled(line.trim().to_owned())
     }
 }
 
@@ -407,7 +467,7 @@ fn replicator(w: &mut Words<'_>) -> Result<CctrlCommand, ParseError> {
     let action = match w.one_of(
         &[
             "online", "offline", "master", "primary", "slave", "replica", "relay", "start", "stop",
-            "restart",
+            "restart", "status",
         ],
         "a replicator action",
     )? {
@@ -426,7 +486,8 @@ fn replicator(w: &mut Words<'_>) -> Result<CctrlCommand, ParseError> {
         }),
         "start" => ReplicatorAction::Start,
         "stop" => ReplicatorAction::Stop,
-        _ => ReplicatorAction::Restart,
+        "restart" => ReplicatorAction::Restart,
+        _ => ReplicatorAction::Status,
     };
     Ok(CctrlCommand::Replicator { host, action })
 }
@@ -512,6 +573,7 @@ impl fmt::Display for ReplicatorAction {
             Self::Start => f.write_str("start"),
             Self::Stop => f.write_str("stop"),
             Self::Restart => f.write_str("restart"),
+            Self::Status => f.write_str("status"),
         }
     }
 }
@@ -539,11 +601,13 @@ impl fmt::Display for CctrlCommand {
             Self::Failover { to: None } => f.write_str("failover"),
             Self::Failover { to: Some(h) } => write!(f, "failover to {h}"),
             Self::ClusterHeartbeat => f.write_str("cluster heartbeat"),
+            Self::ClusterFlush => f.write_str("cluster flush"),
             Self::Use(s) => write!(f, "use {s}"),
             Self::Ls => f.write_str("ls"),
             Self::Expert => f.write_str("expert"),
             Self::Physical => f.write_str("physical"),
             Self::Info(info) => info.fmt(f),
+            Self::NotModelled(text) => f.write_str(text),
         }
     }
 }
@@ -568,6 +632,7 @@ mod tests {
             "ping db1",
             "cluster validate",
             "show topology",
+            "replicator db2 status",
         ] {
             assert_eq!(changes(line), Ok(false), "{line}");
         }
@@ -576,6 +641,9 @@ mod tests {
             "datasource db2 shun",
             "switch",
             "use alpha",
+            "cluster flush",
+            "cluster check",
+            "service db1/mysql stop",
         ] {
             assert_eq!(changes(line), Ok(true), "{line}");
         }
@@ -642,11 +710,58 @@ mod tests {
             "admin",
             "quit",
             "exit",
+            "replicator db2 status",
+            "cluster flush",
+            "cluster check",
+            "cluster check accounting.*",
+            "cluster check accounting.invoices -limit 1,10",
+            "cluster offline",
+            "cluster online",
+            "create composite global",
+            "service db1/mysql restart",
+            "cd ..",
         ] {
             let command: CctrlCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
             let printed = command.to_string();
             assert_eq!(printed.parse::<CctrlCommand>().unwrap(), command, "{line}");
         }
+    }
+
+    /// The documented commands whose effect the model does not know keep the line as typed;
+    /// each still needs its own words, and nothing after a command that takes none.
+    #[test]
+    fn commands_not_modelled_keep_the_line() {
+        for (line, kept) in [
+            (
+                "  cluster check accounting.*  ",
+                "cluster check accounting.*",
+            ),
+            ("CLUSTER Offline", "CLUSTER Offline"),
+            ("service db1/mysql restart", "service db1/mysql restart"),
+            (
+                "create composite global alpha beta",
+                "create composite global alpha beta",
+            ),
+            ("cd ..", "cd .."),
+        ] {
+            let command: CctrlCommand = line.parse().unwrap();
+            assert_eq!(
+                command,
+                CctrlCommand::NotModelled(kept.to_owned()),
+                "{line}"
+            );
+            assert_eq!(command.to_string(), kept);
+        }
+        assert_eq!(
+            "cluster flush".parse::<CctrlCommand>().unwrap(),
+            CctrlCommand::ClusterFlush
+        );
+        let error = |line: &str| line.parse::<CctrlCommand>().unwrap_err().to_string();
+        insta::assert_snapshot!(error("create global"), @"line 1, column 8: expected `composite`, found `global`");
+        insta::assert_snapshot!(error("service"), @"line 1, column 8: expected a service script and its command, found the end of the command");
+        insta::assert_snapshot!(error("cd .. alpha"), @"line 1, column 7: expected the end of the command, found `alpha`");
+        insta::assert_snapshot!(error("cluster online now"), @"line 1, column 16: expected the end of the command, found `now`");
+        insta::assert_snapshot!(error("cluster flush db1"), @"line 1, column 15: expected the end of the command, found `db1`");
     }
 
     #[test]
@@ -691,6 +806,6 @@ mod tests {
           |                   ^
         ");
         let e = "".parse::<CctrlCommand>().unwrap_err();
-        insta::assert_snapshot!(e.to_string(), @"line 1, column 1: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, use, cd, ls, expert, physical, members, ping, show, help, admin, quit or exit), found the end of the command");
+        insta::assert_snapshot!(e.to_string(), @"line 1, column 1: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, create, service, use, cd, ls, expert, physical, members, ping, show, help, admin, quit or exit), found the end of the command");
     }
 }

@@ -484,7 +484,7 @@ mod tests {
         insta::assert_snapshot!("replicator start now".parse::<HostCommand>().unwrap_err(), @"line 1, column 18: expected the end of the command, found `now`");
         insta::assert_snapshot!("tungsten_provision_slave".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected `--source <host>`: the source argument is required, found the end of the command");
         insta::assert_snapshot!("manager reboot".parse::<HostCommand>().unwrap_err(), @"line 1, column 9: expected `start`, `stop` or `restart`, found `reboot`");
-        insta::assert_snapshot!("echo 'swich' | cctrl".parse::<HostCommand>().unwrap_err(), @"line 1, column 7: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, use, cd, ls, expert, physical, members, ping, show, help, admin, quit or exit), found `swich`");
+        insta::assert_snapshot!("echo 'swich' | cctrl".parse::<HostCommand>().unwrap_err(), @"line 1, column 7: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, create, service, use, cd, ls, expert, physical, members, ping, show, help, admin, quit or exit), found `swich`");
         // The caret stays on the word however far the quoted command sits from `echo`.
         insta::assert_snapshot!("echo    'datasource db2 onlin' | cctrl".parse::<HostCommand>().unwrap_err().caret(), @"
         error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup or drain), found `onlin`

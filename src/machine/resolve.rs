@@ -148,6 +148,9 @@ pub fn resolve_ref(
 
 /// Resolve a cctrl command typed into the manager on `at`.
 ///
+/// A [`CctrlCommand::NotModelled`] command resolves to a step on `at` the model does not know
+/// ([`HostOp::NotModelled`]): it changes nothing and is reported as not modelled.
+///
 /// # Errors
 /// [`ResolveError`] for unknown names or a datasource of another service.
 pub fn resolve_cctrl(
@@ -189,6 +192,12 @@ pub fn resolve_cctrl(
                     ReplicatorAction::Restart => {
                         ReplicatorOp::Process(crate::command::Lifecycle::Restart)
                     }
+                    ReplicatorAction::Status => {
+                        return Ok(Input::Cctrl {
+                            at,
+                            op: CctrlOp::Inspect,
+                        });
+                    }
                 },
             )
         }
@@ -203,12 +212,18 @@ pub fn resolve_cctrl(
         CctrlCommand::RecoverMasterUsing(h) => CctrlOp::RecoverMasterUsing(ds(h)?),
         CctrlCommand::Switch { to } => CctrlOp::Switch(to.as_ref().map(ds).transpose()?),
         CctrlCommand::Failover { to } => CctrlOp::Failover(to.as_ref().map(ds).transpose()?),
-        CctrlCommand::ClusterHeartbeat => CctrlOp::Heartbeat,
+        CctrlCommand::ClusterHeartbeat | CctrlCommand::ClusterFlush => CctrlOp::Heartbeat,
         CctrlCommand::Use(s) => CctrlOp::Use(
             topology
                 .service_id(s.as_str())
                 .ok_or_else(|| ResolveError::UnknownService(s.to_string()))?,
         ),
+        CctrlCommand::NotModelled(_) => {
+            return Ok(Input::Host {
+                on: at,
+                op: HostOp::NotModelled,
+            });
+        }
         _ => CctrlOp::Inspect,
     };
     Ok(Input::Cctrl { at, op })

@@ -48,6 +48,30 @@ fn replicator_action() -> impl Strategy<Value = ReplicatorAction> {
         Just(ReplicatorAction::Start),
         Just(ReplicatorAction::Stop),
         Just(ReplicatorAction::Restart),
+        Just(ReplicatorAction::Status),
+    ]
+}
+
+/// The documented cctrl commands the model reads but does not know the effect of.
+fn cctrl_not_modelled() -> impl Strategy<Value = String> {
+    prop_oneof![
+        select(vec!["cluster offline", "cluster online", "cd .."]).prop_map(str::to_owned),
+        option::of((host_name(), option::of((1_u32..100, 1_u32..1000)))).prop_map(|table| {
+            match table {
+                None => "cluster check".to_owned(),
+                Some((t, None)) => format!("cluster check accounting.{t}"),
+                Some((t, Some((from, rows)))) => {
+                    format!("cluster check accounting.{t} -limit {from},{rows}")
+                }
+            }
+        }),
+        (
+            host_name(),
+            select(vec!["mysql", "replicator", "connector"]),
+            select(vec!["start", "stop", "restart"])
+        )
+            .prop_map(|(h, component, action)| format!("service {h}/{component} {action}")),
+        service_name().prop_map(|s| format!("create composite {s}")),
     ]
 }
 
@@ -82,6 +106,8 @@ pub fn cctrl_command() -> impl Strategy<Value = CctrlCommand> {
         option::of(host_name()).prop_map(|to| CctrlCommand::Switch { to }),
         option::of(host_name()).prop_map(|to| CctrlCommand::Failover { to }),
         Just(CctrlCommand::ClusterHeartbeat),
+        Just(CctrlCommand::ClusterFlush),
+        cctrl_not_modelled().prop_map(CctrlCommand::NotModelled),
         service_name().prop_map(CctrlCommand::Use),
         Just(CctrlCommand::Ls),
         Just(CctrlCommand::Expert),
