@@ -1221,3 +1221,41 @@ fn cctrl_commands_not_modelled_are_reported_so_and_change_nothing() {
         "{report}"
     );
 }
+
+/// Seed 000 as the 7.0 docs write the same reset (*operations-msmm-resetsingle*): the
+/// cross-site install's tools called by their executable prefix (`mm_trepctl`,
+/// `mm_replicator stop|start`) instead of by their paths under `/opt/replicator`. It validates
+/// as the seed does, every step modelled, through the same states.
+#[test]
+fn seed000_written_with_the_cross_site_prefix_validates_as_the_seed_does() {
+    let seed = check(&fixture("seed000_reset_east.txt"));
+    let prefixed = seed000_with(|lines| {
+        for line in lines.iter_mut() {
+            *line = line
+                .replace(
+                    "/opt/replicator/tungsten/tungsten-replicator/bin/trepctl",
+                    "mm_trepctl",
+                )
+                .replace(
+                    "/opt/replicator/tungsten/cluster-home/bin/stopall",
+                    "mm_replicator stop",
+                )
+                .replace(
+                    "/opt/replicator/tungsten/cluster-home/bin/startall",
+                    "mm_replicator start",
+                );
+        }
+        assert!(!lines.iter().any(|l| l.contains("/opt/replicator")));
+    });
+    assert_eq!(prefixed.verdict, Verdict::Valid, "{prefixed}");
+    assert!(
+        prefixed.steps.iter().all(|s| !s.not_modelled()),
+        "{prefixed}"
+    );
+    assert_eq!(goals_met(&prefixed), goals_met(&seed));
+    // Step by step the same state: each prefixed tool acted on the install its path named.
+    assert_eq!(prefixed.steps.len(), seed.steps.len());
+    for (a, b) in prefixed.steps.iter().zip(&seed.steps) {
+        assert_eq!(a.state, b.state, "{}", a.text);
+    }
+}

@@ -69,8 +69,9 @@ pub enum DatasourceAction {
     /// holding a prefix of every history afterwards (no events), which is what makes restore
     /// the documented cure for orphaned events.
     Restore,
-    /// `backup`: take a backup. Needs the datasource reachable with its replicator running;
-    /// changes nothing the model tracks. Source: *operations-backup*.
+    /// `backup [agent] [storage agent] [timeout]`: take a backup. Needs the datasource
+    /// reachable with its replicator running; changes nothing the model tracks (which agents
+    /// make and keep it is read past). Sources: *operations-backup*, *cctrl-datasource*.
     Backup,
     /// `drain [timeout]`: an ONLINE datasource only. The connectors stop sending it new
     /// connections and sever the open ones after the timeout, and the datasource becomes
@@ -449,7 +450,10 @@ fn datasource(w: &mut Words<'_>) -> Result<CctrlCommand, ParseError> {
         "slave" | "replica" => DatasourceAction::Slave,
         "master" | "primary" => DatasourceAction::Master,
         "restore" => DatasourceAction::Restore,
-        "backup" => DatasourceAction::Backup,
+        "backup" => {
+            while w.next().is_some() {}
+            DatasourceAction::Backup
+        }
         _ => DatasourceAction::Drain(match w.next() {
             None => None,
             Some(t) => Some(
@@ -670,6 +674,7 @@ mod tests {
             "datasource db2 primary",
             "datasource db2 restore",
             "datasource db2 backup",
+            "datasource mercury backup xtrabackup",
             "datasource db2 drain",
             "datasource db2 drain 30",
             "replicator db2 online",

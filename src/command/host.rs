@@ -138,10 +138,16 @@ impl HostCommand {
     /// The executable's base name.
     #[must_use]
     pub fn program(&self) -> &str {
-        self.executable
-            .rsplit('/')
-            .next()
-            .unwrap_or(&self.executable)
+        base(&self.executable)
+    }
+
+    /// The executable prefix an install's tool is called by (`mm` in `mm_trepctl`), or `None`
+    /// for a tool called by its own name. Only `trepctl` and `replicator` take one here: the
+    /// tools the Multi-Site/Active-Active procedures call so (Continuent docs
+    /// *deployment-startupdown-msmm-replicator*, *operations-msmm-resetsingle*).
+    #[must_use]
+    pub fn executable_prefix(&self) -> Option<&str> {
+        split_prefix(self.program()).0
     }
 
     /// Read a shell command line (line `line_number` of its input).
@@ -182,7 +188,7 @@ impl HostCommand {
         let Some(executable) = w.next() else {
             return Err(w.error_next("a command"));
         };
-        let action = match base(executable) {
+        let action = match split_prefix(base(executable)).1 {
             "startall" => HostAction::StartAll,
             "stopall" => HostAction::StopAll,
             "manager" | "replicator" | "connector" if not_modelled_verb(&w) => {
@@ -191,6 +197,16 @@ impl HostCommand {
             }
             "manager" => HostAction::Manager(lifecycle(&mut w)?),
             "replicator" => HostAction::Replicator(lifecycle(&mut w)?),
+            // `graceful-stop [seconds]` waits for the connections to close, then stops
+            // (Continuent docs *cmdline-tools-tpm-commands-promote-connector*).
+            "connector" if w.eat("graceful-stop") => {
+                if let Some(seconds) = w.next() {
+                    seconds
+                        .parse::<u32>()
+                        .map_err(|_| w.error_previous("a timeout in seconds"))?;
+                }
+                HostAction::Connector(Lifecycle::Stop)
+            }
             "connector" => HostAction::Connector(lifecycle(&mut w)?),
             "tungsten_provision_slave" | "tprovision" if provision_not_modelled(&w) => {
                 while w.next().is_some() {}
@@ -198,6 +214,14 @@ impl HostCommand {
             }
             "tungsten_provision_slave" => provision(&mut w, Provisioner::ProvisionSlave)?,
             "tprovision" => provision(&mut w, Provisioner::Tprovision)?,
+            "tpm"
+                if w.peek().is_some_and(|c| {
+                    TPM_NOT_MODELLED.iter().any(|n| n.eq_ignore_ascii_case(c))
+                }) =>
+            {
+                while w.next().is_some() {}
+                HostAction::NotModelled(text)
+            }
             "tpm" => {
                 let action = match w.one_of(&["validate", "update", "reset"], "a tpm command")? {
                     "validate" => TpmAction::Validate,
@@ -230,12 +254,14 @@ impl HostCommand {
 
 /// Whether the process script's verb in `w` is one the model does not know, to be kept as
 /// such rather than refused: the scripts' other verbs (Continuent docs *replicator-command*:
-/// `status`, `condrestart`, `console`, `dump`, `install`, `remove`), and `start` or
+/// `status`, `condrestart`, `console`, `dump`, `install`, `remove`; *cmdline-tools-connector*:
+/// `client-list`), and `start` or
 /// `restart` followed by `offline` (*deployment-startupdown-replicator*: services stay
 /// offline), which a cluster replicator already does here but a cross-site one does not.
 fn not_modelled_verb(w: &Words<'_>) -> bool {
-    const VERBS: [&str; 6] = [
+    const VERBS: [&str; 7] = [
         "status",
+        "client-list",
         "condrestart",
         "console",
         "dump",
@@ -256,14 +282,60 @@ fn not_modelled_verb(w: &Words<'_>) -> bool {
     }
 }
 
+/// The tools that tpm's `executable-prefix` renames which the model runs (see
+/// [`HostCommand::executable_prefix`]).
+const PREFIXED_TOOLS: [&str; 2] = ["trepctl", "replicator"];
+
+/// A base name split into its executable prefix, if any, and the tool it names:
+/// `mm_trepctl` is `(Some("mm"), "trepctl")`; `tungsten_provision_slave` is itself.
+fn split_prefix(program: &str) -> (Option<&str>, &str) {
+    match program.rsplit_once('_') {
+        Some((prefix, tool)) if PREFIXED_TOOLS.contains(&tool) => (Some(prefix), tool),
+        _ => (None, program),
+    }
+}
+
 fn base(program: &str) -> &str {
     program.rsplit('/').next().unwrap_or(program)
 }
 
+/// tpm's documented commands other than `validate`, `update` and `reset`: a line running one
+/// is kept as a step the model does not know (some only print, such as `query` or `diag`;
+/// others change what the model tracks, such as `purge-thl` or `promote-connector`).
+/// Continuent docs *cmdline-tools-tpm* (the command list), *tpm-purge-thl*,
+/// *cmdline-tools-tpm-ini-upgrades* (`promote-connector`),
+/// *cmdline-tools-tpm-commands-post-process*, *connector-clients* (`tpm connector`).
+const TPM_NOT_MODELLED: [&str; 19] = [
+    "configure",
+    "connector",
+    "diag",
+    "fetch",
+    "firewall",
+    "help",
+    "install",
+    "mysql",
+    "post-process",
+    "promote-connector",
+    "purge-thl",
+    "query",
+    "reset-thl",
+    "restart",
+    "reverse",
+    "ssh-copy-cert",
+    "start",
+    "stop",
+    "validate-update",
+];
+
+/// A process script's `start`, `stop` or `restart`. `stop sysd` stops a process started
+/// outside systemd so that systemd can start it (Continuent docs *deployall*): a stop.
 fn lifecycle(w: &mut Words<'_>) -> Result<Lifecycle, ParseError> {
     Ok(match w.one_of(&["start", "stop", "restart"], "")? {
         "start" => Lifecycle::Start,
-        "stop" => Lifecycle::Stop,
+        "stop" => {
+            w.eat("sysd");
+            Lifecycle::Stop
+        }
         _ => Lifecycle::Restart,
     })
 }
@@ -475,12 +547,35 @@ mod tests {
             "connector STATUS -v",
             "replicator start offline",
             "/opt/replicator/tungsten/tungsten-replicator/bin/replicator restart OFFLINE",
+            "tpm purge-thl -A alpha",
+            "tpm query staging",
+            "./tools/tpm fetch --reset --directory=/opt/continuent --hosts=host1,autodetect",
+            "tpm Promote-Connector",
+            "mm_thl list",
+            "connector client-list",
         ] {
             let c: HostCommand = line.parse().unwrap();
             assert_eq!(c.action, HostAction::NotModelled(line.to_owned()));
         }
         let c: HostCommand = "replicator START".parse().unwrap();
         assert_eq!(c.action, HostAction::Replicator(Lifecycle::Start));
+        // `stop sysd` hands the process over to systemd: it stops it (*deployall*).
+        for line in [
+            "connector stop sysd",
+            "connector graceful-stop 30",
+            "connector graceful-stop",
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            assert_eq!(c.action, HostAction::Connector(Lifecycle::Stop), "{line}");
+        }
+        insta::assert_snapshot!("connector graceful-stop soon".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected a timeout in seconds, found `soon`");
+        let c: HostCommand = "mm_replicator stop".parse().unwrap();
+        assert_eq!(
+            (&c.action, c.executable_prefix()),
+            (&HostAction::Replicator(Lifecycle::Stop), Some("mm"))
+        );
+        insta::assert_snapshot!("tpm udpate".parse::<HostCommand>().unwrap_err(), @"line 1, column 5: expected a tpm command (validate, update or reset), found `udpate`");
+        insta::assert_snapshot!("manager start sysd".parse::<HostCommand>().unwrap_err(), @"line 1, column 15: expected the end of the command, found `sysd`");
         insta::assert_snapshot!("replicator start now".parse::<HostCommand>().unwrap_err(), @"line 1, column 18: expected the end of the command, found `now`");
         insta::assert_snapshot!("tungsten_provision_slave".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected `--source <host>`: the source argument is required, found the end of the command");
         insta::assert_snapshot!("manager reboot".parse::<HostCommand>().unwrap_err(), @"line 1, column 9: expected `start`, `stop` or `restart`, found `reboot`");

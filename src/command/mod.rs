@@ -40,7 +40,9 @@ pub enum SelectorRole {
 }
 
 /// A host named directly (`db2`) or through a selector on a site (`west{slave}`,
-/// `east{master}`, `east{slave1}`), as the seeds and Continuent's docs write them.
+/// `east{master}`, `east{slave1}`), as the seeds and Continuent's docs write them. The role
+/// reads in any case (`west{Replica}` in the 6.1 docs' *operations-msmm-resetsingle*) and
+/// prints in lower case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HostRef {
@@ -70,7 +72,9 @@ impl FromStr for HostRef {
         match s.strip_suffix('}').and_then(|r| r.split_once('{')) {
             Some((site, role)) => {
                 let site = ServiceName::new(site).map_err(|_| bad())?;
-                let role = match role {
+                // The docs write the role in either case (`west{slave}`, `west{Replica}`).
+                let role = role.to_ascii_lowercase();
+                let role = match role.as_str() {
                     "master" | "primary" => SelectorRole::Master,
                     "slave" | "replica" => SelectorRole::Slave,
                     _ => {
@@ -123,6 +127,13 @@ mod tests {
             "east{replica2}".parse::<HostRef>().unwrap().to_string(),
             "east{slave2}"
         );
+        for (text, printed) in [
+            ("west{Replica}", "west{slave}"),
+            ("east{Primary}", "east{master}"),
+            ("east{SLAVE3}", "east{slave3}"),
+        ] {
+            assert_eq!(text.parse::<HostRef>().unwrap().to_string(), printed);
+        }
         for bad in ["east{boss}", "east{slave0}", "{slave}", "db 2"] {
             assert!(bad.parse::<HostRef>().is_err(), "{bad}");
         }

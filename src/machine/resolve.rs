@@ -53,6 +53,17 @@ pub enum ResolveError {
         "`{0}` is under no install root of the topology (expected the cluster or cross-site root)"
     )]
     UnknownRoot(String),
+    /// The executable's prefix is not the cross-site install's, or it sits under the cluster
+    /// install's root, whose tools take no prefix.
+    #[error(
+        "`{executable}` is no tool of the topology: the cross-site install's tools are called `{expected}_trepctl` and `{expected}_replicator`, the cluster install's by their own names"
+    )]
+    UnknownPrefix {
+        /// The executable as typed.
+        executable: String,
+        /// The cross-site install's prefix.
+        expected: String,
+    },
     /// A selector names nothing in the current state.
     #[error("`{selector}` names no host now: {why}")]
     Selector {
@@ -229,15 +240,33 @@ pub fn resolve_cctrl(
     Ok(Input::Cctrl { at, op })
 }
 
-/// Which install an executable path belongs to.
-fn install_of(topology: &Topology, root: Option<&str>) -> Result<Install, ResolveError> {
+/// Which install an executable path's root names; `None` for a bare name.
+fn install_at(topology: &Topology, root: Option<&str>) -> Result<Option<Install>, ResolveError> {
     let roots = topology.install_roots();
     match root {
-        None => Ok(Install::Cluster),
-        Some(r) if r == roots.cluster => Ok(Install::Cluster),
-        Some(r) if r == roots.cross_site => Ok(Install::CrossSite),
+        None => Ok(None),
+        Some(r) if r == roots.cluster => Ok(Some(Install::Cluster)),
+        Some(r) if r == roots.cross_site => Ok(Some(Install::CrossSite)),
         Some(r) => Err(ResolveError::UnknownRoot(r.to_owned())),
     }
+}
+
+/// Which install a host command's executable belongs to, by its path's root or its
+/// executable prefix (`mm_trepctl` is the cross-site install's); `None` for a bare name
+/// without a prefix.
+fn install_of(topology: &Topology, command: &HostCommand) -> Result<Option<Install>, ResolveError> {
+    let by_root = install_at(topology, command.install_root())?;
+    let Some(prefix) = command.executable_prefix() else {
+        return Ok(by_root);
+    };
+    let expected = &topology.install_roots().cross_site_prefix;
+    if prefix != expected || by_root == Some(Install::Cluster) {
+        return Err(ResolveError::UnknownPrefix {
+            executable: command.executable.clone(),
+            expected: expected.clone(),
+        });
+    }
+    Ok(Some(Install::CrossSite))
 }
 
 /// Resolve a trepctl command run on `on`, from the install under `root` (`None` for a bare
@@ -252,6 +281,16 @@ pub fn resolve_trepctl(
     root: Option<&str>,
     command: &TrepctlCommand,
 ) -> Result<Input, ResolveError> {
+    trepctl_in(topology, on, install_at(topology, root)?, command)
+}
+
+/// [`resolve_trepctl`] for the install the executable names (`None` for a bare `trepctl`).
+fn trepctl_in(
+    topology: &Topology,
+    on: HostId,
+    named: Option<Install>,
+    command: &TrepctlCommand,
+) -> Result<Input, ResolveError> {
     let target = match &command.host {
         Some(h) => host(topology, h)?,
         None => on,
@@ -262,13 +301,13 @@ pub fn resolve_trepctl(
             .service(topology, target)
             .map(|s| topology.service_name(s))
     };
-    let mut install = install_of(topology, root)?;
-    if root.is_none()
-        && command.service.is_some()
-        && command.service.as_ref() == name_of(Install::CrossSite)
-    {
-        install = Install::CrossSite;
-    }
+    let install = named.unwrap_or_else(|| {
+        if command.service.is_some() && command.service.as_ref() == name_of(Install::CrossSite) {
+            Install::CrossSite
+        } else {
+            Install::Cluster
+        }
+    });
     if let Some(service) = &command.service {
         let expected = name_of(install);
         if expected != Some(service) {
@@ -374,18 +413,20 @@ pub fn resolve_host(
     on: HostId,
     command: &HostCommand,
 ) -> Result<Input, ResolveError> {
-    let root = command.install_root();
+    let install = || install_of(topology, command).map(|i| i.unwrap_or(Install::Cluster));
     let op = match &command.action {
-        HostAction::StartAll => HostOp::StartAll(install_of(topology, root)?),
-        HostAction::StopAll => HostOp::StopAll(install_of(topology, root)?),
+        HostAction::StartAll => HostOp::StartAll(install()?),
+        HostAction::StopAll => HostOp::StopAll(install()?),
         HostAction::Manager(l) => HostOp::Manager(*l),
-        HostAction::Replicator(l) => HostOp::Replicator(install_of(topology, root)?, *l),
+        HostAction::Replicator(l) => HostOp::Replicator(install()?, *l),
         HostAction::Connector(l) => HostOp::Connector(*l),
         HostAction::Provision { source, .. } => HostOp::Provision {
             source: resolve_ref(topology, state, source)?,
         },
         HostAction::Tpm(t) => HostOp::Tpm(*t),
-        HostAction::Trepctl(t) => return resolve_trepctl(topology, on, root, t),
+        HostAction::Trepctl(t) => {
+            return trepctl_in(topology, on, install_of(topology, command)?, t);
+        }
         HostAction::Cctrl(c) => return resolve_cctrl(topology, state, on, c),
         _ => HostOp::NotModelled,
     };

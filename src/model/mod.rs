@@ -30,7 +30,7 @@ pub use state::{
 };
 pub use status::{AlertStatus, Meridiem, StatusTime, StatusTimeError};
 pub use topology::{
-    CompositeSpec, CrossSiteSpec, DEFAULT_CLUSTER_ROOT, DEFAULT_CROSS_SITE_ROOT, Host, HostKind,
-    InstallRoots, ManagerOptions, Service, ServiceKind, ServiceSpec, Topology, TopologyError,
-    TopologySpec,
+    CompositeSpec, CrossSiteSpec, DEFAULT_CLUSTER_ROOT, DEFAULT_CROSS_SITE_PREFIX,
+    DEFAULT_CROSS_SITE_ROOT, Host, HostKind, InstallRoots, ManagerOptions, Service, ServiceKind,
+    ServiceSpec, Topology, TopologyError, TopologySpec,
 };

@@ -16,6 +16,12 @@ pub const DEFAULT_CLUSTER_ROOT: &str = "/opt/continuent";
 /// The cross-site replicator install root of a pre-6.x multisite setup (`/opt/replicator`).
 pub const DEFAULT_CROSS_SITE_ROOT: &str = "/opt/replicator";
 
+/// The executable prefix of the cross-site install: tpm's `executable-prefix=mm`, which the
+/// Multi-Site/Active-Active procedures assume (`mm_trepctl`, `mm_replicator`). Source:
+/// Continuent docs *deployment-startupdown-msmm-replicator* (6.1) and
+/// *operations-msmm-resetsingle* (7.0).
+pub const DEFAULT_CROSS_SITE_PREFIX: &str = "mm";
+
 /// What runs on a host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -93,6 +99,14 @@ pub struct InstallRoots {
     /// The cross-site replicator install of a pre-6.x multisite setup, `/opt/replicator` by
     /// default.
     pub cross_site: String,
+    /// The prefix the cross-site install's tools are called by from any directory
+    /// (`<prefix>_trepctl`, `<prefix>_replicator`), [`DEFAULT_CROSS_SITE_PREFIX`] by default.
+    #[serde(default = "default_cross_site_prefix")]
+    pub cross_site_prefix: String,
+}
+
+fn default_cross_site_prefix() -> String {
+    DEFAULT_CROSS_SITE_PREFIX.to_owned()
 }
 
 impl Default for InstallRoots {
@@ -100,6 +114,7 @@ impl Default for InstallRoots {
         Self {
             cluster: DEFAULT_CLUSTER_ROOT.to_owned(),
             cross_site: DEFAULT_CROSS_SITE_ROOT.to_owned(),
+            cross_site_prefix: default_cross_site_prefix(),
         }
     }
 }
@@ -868,7 +883,11 @@ mod tests {
     fn install_roots_come_from_the_spec() {
         let t: Topology = serde_json::from_value(serde_json::json!({
             "services": [{"name": "alpha", "datasources": ["db1", "db2"]}],
-            "install_roots": {"cluster": "/srv/tungsten", "cross_site": "/srv/xsite"}
+            "install_roots": {
+                "cluster": "/srv/tungsten",
+                "cross_site": "/srv/xsite",
+                "cross_site_prefix": "xs"
+            }
         }))
         .unwrap();
         assert_eq!(
@@ -876,8 +895,16 @@ mod tests {
             &InstallRoots {
                 cluster: "/srv/tungsten".to_owned(),
                 cross_site: "/srv/xsite".to_owned(),
+                cross_site_prefix: "xs".to_owned(),
             }
         );
+        // A spec written before the prefix was modelled reads with the documented one.
+        let earlier: Topology = serde_json::from_value(serde_json::json!({
+            "services": [{"name": "alpha", "datasources": ["db1", "db2"]}],
+            "install_roots": {"cluster": "/srv/tungsten", "cross_site": "/srv/xsite"}
+        }))
+        .unwrap();
+        assert_eq!(earlier.install_roots().cross_site_prefix, "mm");
         assert_eq!(
             Topology::single("alpha", &["db1"]).unwrap().install_roots(),
             &InstallRoots::default()
