@@ -1105,6 +1105,15 @@ fn the_cross_site_tools_answer_to_their_executable_prefix() {
     );
     // `-service` still has to name a service of the install the prefix picks.
     insta::assert_snapshot!(refused("mm_trepctl -service west offline"), @"the cross-site replicator on `db4` has no service `west`: expected `east`");
+    // A prefixed tool's line the model does not know is still checked for its prefix.
+    insta::assert_snapshot!(refused("xs_replicator status"), @"`xs_replicator` is no tool of the topology: the cross-site install's tools are called `mm_trepctl` and `mm_replicator`, the cluster install's by their own names");
+    assert!(matches!(
+        resolve("mm_replicator status").unwrap(),
+        Input::Host {
+            op: HostOp::NotModelled,
+            ..
+        }
+    ));
 }
 
 /// `trepctl offline-deferred` takes an ONLINE replicator offline (its point is taken as
@@ -1210,6 +1219,7 @@ fn every_command_line_printed_in_the_docs_reads() {
     for row in fixture.lines().filter(|l| !l.starts_with('#')) {
         let mut columns = row.split('\t');
         let (kind, line) = (columns.next().unwrap(), columns.next().unwrap());
+        assert!(kind == "cctrl" || kind == "host", "{row}");
         lines += 1;
         if kind == "cctrl" {
             let command = CctrlCommand::parse_line(line, 1)

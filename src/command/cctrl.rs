@@ -233,7 +233,8 @@ pub enum CctrlCommand {
     /// A documented command whose effect the model does not know, kept as typed (trimmed):
     /// `cluster check ...` (a failed consistency check can take replicas' replicators
     /// offline), `cluster offline`, `cluster online`, `create composite ...`, `service ...`
-    /// and `cd ..` (back to cctrl's root, which holds no service). Sources: Continuent docs
+    /// and `cd ..` (back to cctrl's root, which holds no service; the model's session keeps
+    /// its service, so later commands in it still address that one). Sources: Continuent docs
     /// *cmdline-tools-cctrl-commands* and *cctrl-cluster*. A runbook step running one is
     /// reported as not modelled, never as a success; the state is left as it was.
     NotModelled(String),
@@ -451,7 +452,10 @@ fn datasource(w: &mut Words<'_>) -> Result<CctrlCommand, ParseError> {
         "master" | "primary" => DatasourceAction::Master,
         "restore" => DatasourceAction::Restore,
         "backup" => {
-            while w.next().is_some() {}
+            // At most a backup agent, a storage agent and a timeout.
+            for _ in 0..3 {
+                w.next();
+            }
             DatasourceAction::Backup
         }
         _ => DatasourceAction::Drain(match w.next() {
@@ -675,6 +679,7 @@ mod tests {
             "datasource db2 restore",
             "datasource db2 backup",
             "datasource mercury backup xtrabackup",
+            "datasource mercury backup xtrabackup file 3600",
             "datasource db2 drain",
             "datasource db2 drain 30",
             "replicator db2 online",
@@ -767,6 +772,8 @@ mod tests {
         insta::assert_snapshot!(error("cd .. alpha"), @"line 1, column 7: expected the end of the command, found `alpha`");
         insta::assert_snapshot!(error("cluster online now"), @"line 1, column 16: expected the end of the command, found `now`");
         insta::assert_snapshot!(error("cluster flush db1"), @"line 1, column 15: expected the end of the command, found `db1`");
+        // A backup takes at most its two agents and a timeout.
+        insta::assert_snapshot!(error("datasource db2 backup xtrabackup file 3600 now"), @"line 1, column 44: expected the end of the command, found `now`");
     }
 
     #[test]

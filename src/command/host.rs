@@ -1,6 +1,9 @@
 //! Commands typed in a shell on a host: the Tungsten scripts, known by the executable's base
 //! name, with the install known by the path's root (`/opt/continuent/tungsten/...`,
-//! `/opt/replicator/tungsten/...`). Anything else is kept as a step the model does not know.
+//! `/opt/replicator/tungsten/...`) or, for the cross-site install's `trepctl` and
+//! `replicator`, by the executable prefix tpm gives them (`mm_trepctl`; see
+//! [`HostCommand::executable_prefix`]). Anything else is kept as a step the model does not
+//! know.
 //!
 //! Rules (Continuent docs *deployment-startupdown*, *cmdline-tools-tprovision*; open-source
 //! `deployment_step_services.rb`, `tungsten_provision_slave.rb`):
@@ -8,9 +11,10 @@
 //!   comes up OFFLINE:NORMAL and its manager brings it online unless in MAINTENANCE; a
 //!   cross-site replicator comes up online); `stopall` stops them. Refused when nothing would
 //!   change.
-//! - `manager|replicator|connector start|stop|restart` do that to one process; `start
-//!   offline`, `restart offline` and the scripts' other verbs (`status`, `condrestart`,
-//!   `console`, `dump`, `install`, `remove`) are kept as steps the model does not know.
+//! - `manager|replicator|connector start|stop|restart` do that to one process, as do `stop
+//!   sysd` (*deployall*) and `connector graceful-stop [seconds]` (a stop); `start offline`,
+//!   `restart offline` and the scripts' other verbs (`status`, `condrestart`, `console`,
+//!   `dump`, `install`, `remove`, `client-list`) are kept as steps the model does not know.
 //! - `tungsten_provision_slave` / `tprovision --source <host> [--direct]` runs on the target:
 //!   refused when the source is the target, or the source's dataserver cannot be reached; it
 //!   shuns the target if its manager runs, takes its replicator offline, copies the source's
@@ -23,7 +27,9 @@
 //! - `trepctl` reads as [`TrepctlCommand`]; its documented commands the model does not know
 //!   (`backup`, `restore`, `purge`, `shutdown`, ...) keep the line as a step it does not know.
 //! - `tpm validate` checks and changes nothing; `tpm update` leaves the state as it found it
-//!   (it sets MAINTENANCE for its run and restores the policy); `tpm reset` is not modelled.
+//!   (it sets MAINTENANCE for its run and restores the policy); `tpm reset` and the other tpm
+//!   commands of the docs' command lists (`purge-thl`, `promote-connector`, `query`, ...) are
+//!   not modelled.
 
 use std::fmt;
 use std::str::FromStr;
@@ -287,10 +293,18 @@ fn not_modelled_verb(w: &Words<'_>) -> bool {
 const PREFIXED_TOOLS: [&str; 2] = ["trepctl", "replicator"];
 
 /// A base name split into its executable prefix, if any, and the tool it names:
-/// `mm_trepctl` is `(Some("mm"), "trepctl")`; `tungsten_provision_slave` is itself.
+/// `mm_trepctl` is `(Some("mm"), "trepctl")`; `tungsten_provision_slave` is itself, and so is
+/// `multi_trepctl` (a tool of its own, *cmdline-tools-multi_trepctl*), prefixed or not.
 fn split_prefix(program: &str) -> (Option<&str>, &str) {
     match program.rsplit_once('_') {
-        Some((prefix, tool)) if PREFIXED_TOOLS.contains(&tool) => (Some(prefix), tool),
+        Some((prefix, tool))
+            if PREFIXED_TOOLS.contains(&tool)
+                && !prefix.is_empty()
+                && prefix != "multi"
+                && !prefix.ends_with("_multi") =>
+        {
+            (Some(prefix), tool)
+        }
         _ => (None, program),
     }
 }
@@ -552,6 +566,9 @@ mod tests {
             "./tools/tpm fetch --reset --directory=/opt/continuent --hosts=host1,autodetect",
             "tpm Promote-Connector",
             "mm_thl list",
+            "multi_trepctl --by-service",
+            "mm_multi_trepctl list",
+            "_trepctl status",
             "connector client-list",
         ] {
             let c: HostCommand = line.parse().unwrap();

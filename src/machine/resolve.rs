@@ -428,7 +428,13 @@ pub fn resolve_host(
             return trepctl_in(topology, on, install_of(topology, command)?, t);
         }
         HostAction::Cctrl(c) => return resolve_cctrl(topology, state, on, c),
-        _ => HostOp::NotModelled,
+        _ => {
+            // A prefixed tool's line the model does not know still names an install.
+            if command.executable_prefix().is_some() {
+                install_of(topology, command)?;
+            }
+            HostOp::NotModelled
+        }
     };
     Ok(Input::Host { on, op })
 }

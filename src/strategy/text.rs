@@ -369,7 +369,23 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
             action: HostAction::NotModelled(text),
         }
     });
-    prop_oneof![8 => known, 1 => unknown]
+    // The cross-site install's tools by executable prefix, bare or under their own root.
+    let prefixed = (
+        select(vec![
+            "",
+            "/opt/replicator/tungsten/tungsten-replicator/bin/",
+        ]),
+        prop_oneof![
+            trepctl_command().prop_map(|c| ("mm_trepctl", HostAction::Trepctl(c))),
+            select(vec![Lifecycle::Start, Lifecycle::Stop, Lifecycle::Restart])
+                .prop_map(|l| ("mm_replicator", HostAction::Replicator(l))),
+        ],
+    )
+        .prop_map(|(dir, (tool, action))| HostCommand {
+            executable: format!("{dir}{tool}"),
+            action,
+        });
+    prop_oneof![8 => known, 1 => prefixed, 1 => unknown]
 }
 
 fn goal() -> impl Strategy<Value = Goal> {
