@@ -362,28 +362,28 @@ impl CctrlCommand {
                 // `check` takes a table and `-limit`; `offline` and `online` take nothing.
                 check_or_state => {
                     if check_or_state == "check" {
-                        while w.next().is_some() {}
+                        w.skip_rest();
                     }
                     Self::not_modelled(line)
                 }
             },
             "create" => {
                 w.one_of(&["composite"], "")?;
-                while w.next().is_some() {}
+                w.skip_rest();
                 Self::not_modelled(line)
             }
             "service" => {
                 if w.is_empty() {
                     return Err(w.error_next("a service script and its command"));
                 }
-                while w.next().is_some() {}
+                w.skip_rest();
                 Self::not_modelled(line)
             }
             "cd" if w.eat("..") => Self::not_modelled(line),
             "use" | "cd" => Self::Use(w.service("a service")?),
             "ls" => {
                 // `ls -l` and `ls <ds>` only change what is printed.
-                while w.next().is_some() {}
+                w.skip_rest();
                 Self::Ls
             }
             "expert" => Self::Expert,
@@ -397,7 +397,7 @@ impl CctrlCommand {
             "quit" | "exit" => Self::Info(CctrlInfo::Quit),
             // `ping` and `help` take arguments that change only what is printed.
             ping_or_help => {
-                while w.next().is_some() {}
+                w.skip_rest();
                 Self::Info(if ping_or_help == "ping" {
                     CctrlInfo::Ping
                 } else {

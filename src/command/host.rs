@@ -198,7 +198,7 @@ impl HostCommand {
             "startall" => HostAction::StartAll,
             "stopall" => HostAction::StopAll,
             "manager" | "replicator" | "connector" if not_modelled_verb(&w) => {
-                while w.next().is_some() {}
+                w.skip_rest();
                 HostAction::NotModelled(text)
             }
             "manager" => HostAction::Manager(lifecycle(&mut w)?),
@@ -215,7 +215,7 @@ impl HostCommand {
             }
             "connector" => HostAction::Connector(lifecycle(&mut w)?),
             "tungsten_provision_slave" | "tprovision" if provision_not_modelled(&w) => {
-                while w.next().is_some() {}
+                w.skip_rest();
                 HostAction::NotModelled(text)
             }
             "tungsten_provision_slave" => provision(&mut w, Provisioner::ProvisionSlave)?,
@@ -225,7 +225,7 @@ impl HostCommand {
                     TPM_NOT_MODELLED.iter().any(|n| n.eq_ignore_ascii_case(c))
                 }) =>
             {
-                while w.next().is_some() {}
+                w.skip_rest();
                 HostAction::NotModelled(text)
             }
             "tpm" => {
@@ -235,18 +235,18 @@ impl HostCommand {
                     _ => TpmAction::Reset,
                 };
                 // tpm's own options do not change what the model does.
-                while w.next().is_some() {}
+                w.skip_rest();
                 HostAction::Tpm(action)
             }
             "trepctl" if super::trepctl::names_a_command_not_modelled(&w) => {
-                while w.next().is_some() {}
+                w.skip_rest();
                 HostAction::NotModelled(text)
             }
             "trepctl" => HostAction::Trepctl(TrepctlCommand::parse_words(&mut w)?),
             // Any other program, `cctrl` alone among them (it opens a session; the commands
             // come on later lines).
             _ => {
-                while w.next().is_some() {}
+                w.skip_rest();
                 HostAction::NotModelled(text)
             }
         };

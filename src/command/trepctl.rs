@@ -450,7 +450,7 @@ impl TrepctlAction {
                 let info = info
                     .parse()
                     .map_err(|_| w.error_previous("a trepctl command"))?;
-                while w.next().is_some() {}
+                w.skip_rest();
                 Self::Info(info)
             }
         })

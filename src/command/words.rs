@@ -52,6 +52,11 @@ impl<'a> Words<'a> {
         Some(word)
     }
 
+    /// Take every word left: what follows changes nothing the caller reads.
+    pub(crate) fn skip_rest(&mut self) {
+        while self.next().is_some() {}
+    }
+
     /// Whether no word is left.
     pub(crate) fn is_empty(&self) -> bool {
         self.at >= self.spans.len()
