@@ -674,6 +674,56 @@ mod tests {
         assert!(s.hosts[MAX_HOSTS - 1].up);
     }
 
+    /// Each kind of slot past a topology's hosts counts: a host, a partition label, a whole
+    /// view, a view's entry for a host past them, a session (cargo-mutants: every `&&`
+    /// turned `||`, and the whole test answering `true`, went unnoticed, since the engine
+    /// never writes those slots).
+    #[test]
+    fn unused_slots_are_default_until_any_kind_of_slot_past_the_hosts_is_written() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let healthy = State::healthy(&t);
+        assert!(healthy.unused_slots_default(3));
+        let writes: [fn(&mut State); 5] = [
+            |s| s.hosts[3].up = true,
+            |s| s.partition[3] = 1,
+            |s| s.views[3].policy = PolicyMode::Maintenance,
+            |s| s.views[0].datasources[3].state = DsState::Online,
+            |s| s.sessions[3].force = true,
+        ];
+        for (i, write) in writes.iter().enumerate() {
+            let mut s = healthy;
+            write(&mut s);
+            assert!(!s.unused_slots_default(3), "write {i}");
+            // The same slot is a used one for a topology of four hosts.
+            assert_eq!(s.unused_slots_default(4), healthy.unused_slots_default(4));
+        }
+    }
+
+    /// `hash_used` tells apart states that differ in a used slot, and only reads those
+    /// (cargo-mutants: a `hash_used` that hashed nothing went unnoticed, as nothing in the
+    /// crate calls it).
+    #[test]
+    fn hash_used_tells_states_apart_by_their_used_slots_only() {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = |s: &State| {
+            let mut hasher = BuildHasherDefault::<DefaultHasher>::default().build_hasher();
+            s.hash_used(3, &mut hasher);
+            std::hash::Hasher::finish(&hasher)
+        };
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let healthy = State::healthy(&t);
+        let mut shunned = healthy;
+        shunned.views[0].datasources[1].state = DsState::Shunned(ShunCause::Manual);
+        let mut forced = healthy;
+        forced.sessions[2].force = true;
+        assert_ne!(hash(&healthy), hash(&shunned));
+        assert_ne!(hash(&healthy), hash(&forced));
+        assert_ne!(hash(&shunned), hash(&forced));
+        let mut past = healthy;
+        past.sessions[5].force = true;
+        assert_eq!(hash(&healthy), hash(&past));
+    }
+
     #[test]
     fn healthy_state_has_one_master_per_service() {
         let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
