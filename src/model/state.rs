@@ -724,6 +724,21 @@ mod tests {
         assert_eq!(hash(&healthy), hash(&past));
     }
 
+    /// A host id at or past the capacity reaches nothing, from either side, without
+    /// indexing past the slots (cargo-mutants: `b <= MAX_HOSTS` went unnoticed).
+    #[test]
+    fn a_host_id_past_the_capacity_reaches_nothing() {
+        let t = Topology::single("alpha", &["db1", "db2"]).unwrap();
+        let s = State::healthy(&t);
+        let db1 = t.host_id("db1").unwrap();
+        #[allow(clippy::cast_possible_truncation, reason = "MAX_HOSTS is below 256")]
+        for past in [HostId(MAX_HOSTS as u8), HostId(u8::MAX)] {
+            assert!(!s.reachable(db1, past), "{past:?}");
+            assert!(!s.reachable(past, db1), "{past:?}");
+        }
+        assert!(s.reachable(db1, t.host_id("db2").unwrap()));
+    }
+
     #[test]
     fn healthy_state_has_one_master_per_service() {
         let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
