@@ -780,4 +780,44 @@ mod tests {
             HostSet::of([one.host_id("d").unwrap()])
         ));
     }
+
+    /// A witness counts for quorum only reachable with its manager running; a DB member
+    /// counts reachable even with its manager stopped (cargo-mutants: the witness's `&&`
+    /// turned `||` went unnoticed).
+    #[test]
+    fn a_witness_counts_reachable_with_its_manager_running() {
+        let spec: crate::model::TopologySpec = serde_json::from_str(
+            r#"{"services":[{"name":"a","datasources":["d1","d2"],"witnesses":["w"]}]}"#,
+        )
+        .unwrap();
+        let t = Topology::try_from(spec).unwrap();
+        let a = t.service_id("a").unwrap();
+        let [d1, d2, w] = ["d1", "d2", "w"].map(|n| t.host_id(n).unwrap());
+        let healthy = State::healthy(&t);
+        assert_eq!(healthy.quorum_members(&t, a, d1), HostSet::of([d1, d2, w]));
+        let mut stopped = healthy;
+        stopped.host_mut(w).manager = false;
+        stopped.host_mut(d2).manager = false;
+        assert_eq!(stopped.quorum_members(&t, a, d1), HostSet::of([d1, d2]));
+        let mut cut = healthy;
+        cut.partition[w.index()] = 1;
+        assert_eq!(cut.quorum_members(&t, a, d1), HostSet::of([d1, d2]));
+    }
+
+    /// A command's group holds the managers that run and that its host reaches (cargo-mutants:
+    /// either `&&` turned `||` went unnoticed).
+    #[test]
+    fn a_group_holds_the_running_managers_its_host_reaches() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let [db1, db2, db3] = ["db1", "db2", "db3"].map(|n| t.host_id(n).unwrap());
+        let group = |s: &State| s.group_of(&t, db1).collect::<HostSet>();
+        let healthy = State::healthy(&t);
+        assert_eq!(group(&healthy), HostSet::of([db1, db2, db3]));
+        let mut stopped = healthy;
+        stopped.host_mut(db2).manager = false;
+        assert_eq!(group(&stopped), HostSet::of([db1, db3]));
+        let mut cut = healthy;
+        cut.partition[db3.index()] = 1;
+        assert_eq!(group(&cut), HostSet::of([db1, db2]));
+    }
 }
