@@ -274,14 +274,25 @@ fn a_witness_beside_an_odd_number_of_datasources_lets_both_sides_keep_quorum() {
     };
     let (a, b) = (ids(&["db1", "db3"]), ids(&["db2", "w1"]));
     let split = tungsten_model::fault::Split::new(&[&a, &b]);
-    let s = machine::apply(&topology, &s, &Input::Fault(Fault::Partition(split)))
-        .unwrap()
-        .state;
+    let partition = Input::Fault(Fault::Partition(split));
+    let healthy = s;
+    let s = machine::apply(&topology, &s, &partition).unwrap().state;
     let v = invariant::check(&topology, &s).unwrap();
     assert_eq!(
         v.describe(&topology),
         "single-writable-master broken in alpha: db1, db2 are writable masters"
     );
+    // A witness counts only while its manager runs: with it stopped, db2's side has no
+    // quorum and does not fail over.
+    let stop = Input::Fault(Fault::Stop(
+        ids(&["w1"])[0],
+        tungsten_model::fault::Process::Manager,
+    ));
+    let stopped = machine::apply(&topology, &healthy, &stop).unwrap().state;
+    let s = machine::apply(&topology, &stopped, &partition)
+        .unwrap()
+        .state;
+    assert_eq!(invariant::check(&topology, &s), None);
     // With an even number of datasources the same witness is sound.
     let even = Topology::try_from(
         serde_json::from_str::<TopologySpec>(
