@@ -759,13 +759,18 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn quorum_counts_witnesses_only_to_make_up_one_member() {
+    /// Service `a`: datasources `d1`, `d2` and the active witness `w`.
+    fn two_and_a_witness() -> Topology {
         let spec: crate::model::TopologySpec = serde_json::from_str(
             r#"{"services":[{"name":"a","datasources":["d1","d2"],"witnesses":["w"]}]}"#,
         )
         .unwrap();
-        let t = Topology::try_from(spec).unwrap();
+        Topology::try_from(spec).unwrap()
+    }
+
+    #[test]
+    fn quorum_counts_witnesses_only_to_make_up_one_member() {
+        let t = two_and_a_witness();
         let a = t.service_id("a").unwrap();
         let d1 = t.host_id("d1").unwrap();
         let w = t.host_id("w").unwrap();
@@ -786,11 +791,7 @@ mod tests {
     /// turned `||` went unnoticed).
     #[test]
     fn a_witness_counts_reachable_with_its_manager_running() {
-        let spec: crate::model::TopologySpec = serde_json::from_str(
-            r#"{"services":[{"name":"a","datasources":["d1","d2"],"witnesses":["w"]}]}"#,
-        )
-        .unwrap();
-        let t = Topology::try_from(spec).unwrap();
+        let t = two_and_a_witness();
         let a = t.service_id("a").unwrap();
         let [d1, d2, w] = ["d1", "d2", "w"].map(|n| t.host_id(n).unwrap());
         let healthy = State::healthy(&t);
