@@ -81,6 +81,7 @@ impl FromStr for HostRef {
                         let n = role
                             .strip_prefix("slave")
                             .or_else(|| role.strip_prefix("replica"))
+                            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
                             .and_then(|n| n.parse::<u8>().ok())
                             .filter(|&n| n > 0)
                             .ok_or_else(bad)?;
@@ -134,7 +135,14 @@ mod tests {
         ] {
             assert_eq!(text.parse::<HostRef>().unwrap().to_string(), printed);
         }
-        for bad in ["east{boss}", "east{slave0}", "{slave}", "db 2"] {
+        for bad in [
+            "east{boss}",
+            "east{slave0}",
+            "east{slave+1}",
+            "east{slave256}",
+            "{slave}",
+            "db 2",
+        ] {
             assert!(bad.parse::<HostRef>().is_err(), "{bad}");
         }
     }
