@@ -204,6 +204,31 @@ mod tests {
         insta::assert_snapshot!(set("").unwrap_err(), @"line 1, column 1: expected seqnos to skip, such as `10`, `10-20` or `10,12-14`, found the end of the command");
     }
 
+    /// A stop point's kind is the option suffix it prints after, and a heartbeat's name is
+    /// never the next option (cargo-mutants: `kind` answering any one string, and a name
+    /// read from a word starting with `-`, went unnoticed).
+    #[test]
+    fn stop_points_name_their_kind_and_leave_the_next_option() {
+        let point = |kind: &str, text: &str| StopPoint::parse(kind, &mut Words::new(text, 1));
+        for (kind, text) in [
+            ("seqno", "42"),
+            ("event", "mysql-bin.000032:0000000473863524"),
+            ("heartbeat", "dataload"),
+            ("heartbeat", ""),
+            ("time", "2013-09-03_15:00:00"),
+        ] {
+            let p = point(kind, text).unwrap();
+            assert_eq!(p.kind(), kind, "{p:?}");
+            assert_eq!(p.to_string(), format!("{kind} {text}").trim_end());
+        }
+        let mut w = Words::new("-skip-seqno 5", 1);
+        assert_eq!(
+            StopPoint::parse("heartbeat", &mut w),
+            Ok(StopPoint::Heartbeat(None))
+        );
+        assert_eq!(w.next(), Some("-skip-seqno"));
+    }
+
     #[test]
     fn times_follow_the_documented_pattern() {
         assert!(is_time("2013-09-03_15:00:00"));
