@@ -231,7 +231,7 @@ fn runbooks_print_back_and_read_again() {
 fn bad_runbooks_fail_with_located_errors() {
     let caret = |text: &str| text.parse::<Runbook>().unwrap_err().caret();
     insta::assert_snapshot!(caret("#! scenario healthy-3\n[LOGICAL] /alpha > datasource db2 onlin\n"), @"
-    error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup or drain), found `onlin`
+    error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup, drain or connections), found `onlin`
      --> line 2, column 35
       |
     2 | [LOGICAL] /alpha > datasource db2 onlin

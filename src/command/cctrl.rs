@@ -165,6 +165,17 @@ pub enum CctrlCommand {
         /// What to do.
         action: DatasourceAction,
     },
+    /// `datasource <ds> connections [-l]` (7.0.2 and later): prints how many connections
+    /// the connectors hold to the datasource. It changes nothing the model tracks
+    /// (connections are not modelled); the datasource must still be one of the session's
+    /// service. `-l` is the one option the docs list for it. Source: Continuent docs
+    /// *cctrl-datasource*.
+    DatasourceConnections {
+        /// The datasource.
+        host: HostName,
+        /// Whether `-l` was given.
+        long: bool,
+    },
     /// `replicator <ds> <action>`.
     Replicator {
         /// The datasource whose replicator is addressed.
@@ -410,8 +421,8 @@ impl CctrlCommand {
     }
 
     /// Whether the command can change the state (everything but `ls`, `expert`, `physical`,
-    /// `replicator <ds> status` and the [`CctrlInfo`] commands; a [`Self::NotModelled`] one
-    /// may).
+    /// `replicator <ds> status`, `datasource <ds> connections` and the [`CctrlInfo`]
+    /// commands; a [`Self::NotModelled`] one may).
     #[must_use]
     pub fn changes_state(&self) -> bool {
         !matches!(
@@ -420,6 +431,7 @@ impl CctrlCommand {
                 | Self::Expert
                 | Self::Physical
                 | Self::Info(_)
+                | Self::DatasourceConnections { .. }
                 | Self::Replicator {
                     action: ReplicatorAction::Status,
                     ..
@@ -450,11 +462,31 @@ fn datasource(w: &mut Words<'_>) -> Result<CctrlCommand, ParseError> {
     let host = w.host("a datasource")?;
     let action = match w.one_of(
         &[
-            "online", "offline", "shun", "welcome", "recover", "fail", "slave", "replica",
-            "master", "primary", "restore", "backup", "drain",
+            "online",
+            "offline",
+            "shun",
+            "welcome",
+            "recover",
+            "fail",
+            "slave",
+            "replica",
+            "master",
+            "primary",
+            "restore",
+            "backup",
+            "drain",
+            "connections",
         ],
         "a datasource action",
     )? {
+        "connections" => {
+            let long = match w.next() {
+                None => false,
+                Some("-l") => true,
+                Some(_) => return Err(w.error_previous("`-l` or the end of the command")),
+            };
+            return Ok(CctrlCommand::DatasourceConnections { host, long });
+        }
         "online" => DatasourceAction::Online,
         "offline" => DatasourceAction::Offline,
         "shun" => DatasourceAction::Shun,
@@ -606,6 +638,13 @@ impl fmt::Display for CctrlCommand {
             Self::SetForce(on) => write!(f, "set force {on}"),
             Self::SetMaster(h) => write!(f, "set master {h}"),
             Self::Datasource { host, action } => write!(f, "datasource {host} {action}"),
+            Self::DatasourceConnections { host, long } => {
+                write!(f, "datasource {host} connections")?;
+                if *long {
+                    f.write_str(" -l")?;
+                }
+                Ok(())
+            }
             Self::Replicator { host, action } => write!(f, "replicator {host} {action}"),
             Self::Router { target, online } => {
                 let target = match target {
@@ -654,6 +693,8 @@ mod tests {
             "cluster validate",
             "show topology",
             "replicator db2 status",
+            "datasource db2 connections",
+            "datasource db2 connections -l",
         ] {
             assert_eq!(changes(line), Ok(false), "{line}");
         }
@@ -693,6 +734,8 @@ mod tests {
             "datasource db2 backup",
             "datasource mercury backup xtrabackup",
             "datasource mercury backup xtrabackup file 3600",
+            "datasource db2 connections",
+            "datasource db2 connections -l",
             "datasource db2 drain",
             "datasource db2 drain 30",
             "replicator db2 online",
@@ -789,13 +832,16 @@ mod tests {
         insta::assert_snapshot!(error("cluster check a|b"), @"line 1, column 15: expected a word without quotes or `|`, found `a|b`");
         // A backup takes at most its two agents and a timeout.
         insta::assert_snapshot!(error("datasource db2 backup xtrabackup file 3600 now"), @"line 1, column 44: expected the end of the command, found `now`");
+        // `connections` takes `-l` and nothing else.
+        insta::assert_snapshot!(error("datasource db2 connections -x"), @"line 1, column 28: expected `-l` or the end of the command, found `-x`");
+        insta::assert_snapshot!(error("datasource db2 connections -l db3"), @"line 1, column 31: expected the end of the command, found `db3`");
     }
 
     #[test]
     fn refusals_are_located() {
         let e = "datasource db2 onlin".parse::<CctrlCommand>().unwrap_err();
-        insta::assert_snapshot!(e.caret(), @r"
-        error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup or drain), found `onlin`
+        insta::assert_snapshot!(e.caret(), @"
+        error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup, drain or connections), found `onlin`
          --> line 1, column 16
           |
         1 | datasource db2 onlin

@@ -599,7 +599,7 @@ mod tests {
         insta::assert_snapshot!("echo 'swich' | cctrl".parse::<HostCommand>().unwrap_err(), @"line 1, column 7: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, create, service, use, cd, ls, expert, physical, members, ping, show, help, admin, quit or exit), found `swich`");
         // The caret stays on the word however far the quoted command sits from `echo`.
         insta::assert_snapshot!("echo    'datasource db2 onlin' | cctrl".parse::<HostCommand>().unwrap_err().caret(), @"
-        error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup or drain), found `onlin`
+        error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup, drain or connections), found `onlin`
          --> line 1, column 25
           |
         1 | echo    'datasource db2 onlin' | cctrl

@@ -177,6 +177,10 @@ pub fn resolve_cctrl(
         CctrlCommand::SetForce(on) => CctrlOp::SetForce(*on),
         CctrlCommand::SetMaster(h) => CctrlOp::Datasource(ds(h)?, DatasourceAction::Master),
         CctrlCommand::Datasource { host, action } => CctrlOp::Datasource(ds(host)?, *action),
+        CctrlCommand::DatasourceConnections { host, .. } => {
+            ds(host)?;
+            CctrlOp::Inspect
+        }
         CctrlCommand::Replicator { host, action } => {
             let h = ds(host)?;
             CctrlOp::Replicator(
@@ -529,5 +533,26 @@ mod tests {
                 op: CctrlOp::Datasource(db2, DatasourceAction::Master),
             }
         );
+    }
+
+    /// `datasource <ds> connections` only prints, and the datasource must be one of the
+    /// session's service, as for every datasource command.
+    #[test]
+    fn datasource_connections_inspects_a_datasource_of_the_service() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let s = State::healthy(&t);
+        let db1 = t.host_id("db1").unwrap();
+        let resolve = |line: &str| resolve_cctrl(&t, &s, db1, &line.parse().unwrap());
+        assert_eq!(
+            resolve("datasource db2 connections -l"),
+            Ok(Input::Cctrl {
+                at: db1,
+                op: CctrlOp::Inspect,
+            })
+        );
+        assert!(matches!(
+            resolve("datasource db9 connections"),
+            Err(super::ResolveError::UnknownHost(_))
+        ));
     }
 }

@@ -91,6 +91,8 @@ pub fn cctrl_command() -> impl Strategy<Value = CctrlCommand> {
         host_name().prop_map(CctrlCommand::SetMaster),
         (host_name(), datasource_action())
             .prop_map(|(host, action)| CctrlCommand::Datasource { host, action }),
+        (host_name(), any::<bool>())
+            .prop_map(|(host, long)| CctrlCommand::DatasourceConnections { host, long }),
         (host_name(), replicator_action())
             .prop_map(|(host, action)| CctrlCommand::Replicator { host, action }),
         (
