@@ -180,7 +180,16 @@ proptest! {
         if let Ok(rb) = runbook::last_man_standing(&start, "alpha") {
             written.push(rb);
         }
+        if let Ok(rb) = runbook::primary_maintenance(&start, "alpha", None) {
+            written.push(rb);
+        }
         for h in &hosts {
+            if let Ok(rb) = runbook::replica_maintenance(&start, h) {
+                written.push(rb);
+            }
+            if let Ok(rb) = runbook::primary_maintenance(&start, "alpha", Some(h)) {
+                written.push(rb);
+            }
             if let Ok(rb) = runbook::recover_replica(&start, h) {
                 written.push(rb);
             }
@@ -240,6 +249,7 @@ fn procedures_get_written_in_many_reachable_states() {
     let mut runner = TestRunner::deterministic();
     let states = strategy::reachable_state(&t, Alphabet::NO_PARTITIONS, 20);
     let (mut survivor, mut replica, mut old_master) = (0, 0, 0);
+    let (mut replica_maintenance, mut primary_maintenance) = (0, 0);
     for _ in 0..2000 {
         let state = states.new_tree(&mut runner).unwrap().current();
         let start = runbook::Start {
@@ -248,13 +258,23 @@ fn procedures_get_written_in_many_reachable_states() {
             assumptions: Vec::new(),
         };
         survivor += usize::from(runbook::last_man_standing(&start, "alpha").is_ok());
+        primary_maintenance +=
+            usize::from(runbook::primary_maintenance(&start, "alpha", None).is_ok());
         for h in ["db1", "db2", "db3"] {
             replica += usize::from(runbook::recover_replica(&start, h).is_ok());
             old_master += usize::from(runbook::recover_old_master(&start, h).is_ok());
+            replica_maintenance += usize::from(runbook::replica_maintenance(&start, h).is_ok());
         }
     }
     assert!(
         survivor >= 20 && replica >= 200 && old_master >= 50,
         "{survivor} {replica} {old_master}"
+    );
+    assert!(
+        replica_maintenance >= 200 && primary_maintenance >= 50,
+        "{replica_maintenance} {primary_maintenance}"
+    );
+    eprintln!(
+        "of 2000 states: {survivor} last man standing, {replica} recover replica, {old_master} recover old master, {replica_maintenance} replica maintenance, {primary_maintenance} primary maintenance"
     );
 }

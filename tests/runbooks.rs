@@ -1259,3 +1259,199 @@ fn seed000_written_with_the_cross_site_prefix_validates_as_the_seed_does() {
         assert_eq!(a.state, b.state, "{}", a.text);
     }
 }
+
+/// Each host's role and state after each step, as `host:role:STATE`.
+fn roles_after_each_step(report: &Report) -> Vec<String> {
+    let topology =
+        tungsten_model::model::Topology::single("alpha", &["host1", "host2", "host3"]).unwrap();
+    report
+        .steps
+        .iter()
+        .map(|step| {
+            let viewer = topology.host_id("host3").unwrap();
+            topology
+                .host_ids()
+                .map(|h| {
+                    let e = step.state.view(viewer).entry(h);
+                    format!("{}:{}:{:?}", topology.host_name(h), e.role, e.state)
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Continuent's replica maintenance (7.1 *operations-maintenance-replica*) validates as
+/// printed: under AUTOMATIC the recovered replica comes back ONLINE.
+#[test]
+fn the_docs_replica_maintenance_validates_as_printed() {
+    let report = check(&fixture("docs_replica_maintenance.txt"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    insta::assert_snapshot!(roles_after_each_step(&report).join("\n"), @"
+    host1:master:Online host2:slave:Shunned(Manual) host3:slave:Online
+    host1:master:Online host2:slave:Shunned(Manual) host3:slave:Online
+    host1:master:Online host2:slave:Shunned(Manual) host3:slave:Online
+    host1:master:Online host2:slave:Online host3:slave:Online
+    ");
+}
+
+/// Continuent's primary maintenance (6.1 *operations-maintenance-primary*) as printed is
+/// refused at the switch back: under MAINTENANCE `datasource host1 recover` leaves host1
+/// OFFLINE (*operations-status-policy-interaction*), and a switch promotes only an ONLINE
+/// slave (*manual-switch-versus-automatic-failover*). The roles agree with the docs' table at
+/// every step before it. With `datasource host1 online` after the recovery it validates.
+#[test]
+fn the_docs_primary_maintenance_needs_the_recovered_primary_online_before_switching_back() {
+    let printed = fixture("docs_primary_maintenance.txt");
+    let report = check(&printed);
+    assert_eq!(report.verdict, Verdict::Invalid);
+    assert_eq!(
+        refusal(&report),
+        Some((
+            "eligible-target".to_owned(),
+            "[LOGICAL:EXPERT] /alpha > switch to host1".to_owned()
+        ))
+    );
+    // The docs' table: host1 Primary, then Replica, Shunned, Replica; host2 Primary from the
+    // switch on; host3 a Replica throughout.
+    insta::assert_snapshot!(roles_after_each_step(&report).join("\n"), @"
+    host1:master:Online host2:slave:Online host3:slave:Online
+    host1:slave:Online host2:master:Online host3:slave:Online
+    host1:slave:Shunned(Manual) host2:master:Online host3:slave:Online
+    host1:slave:Shunned(Manual) host2:master:Online host3:slave:Online
+    host1:slave:Offline host2:master:Online host3:slave:Online
+    host1:slave:Offline host2:master:Online host3:slave:Online
+    host1:slave:Online host2:master:Online host3:slave:Online
+    ");
+    let fixed = printed.replace(
+        "[LOGICAL:EXPERT] /alpha > datasource host1 recover\n",
+        "[LOGICAL:EXPERT] /alpha > datasource host1 recover\n[LOGICAL:EXPERT] /alpha > datasource host1 online\n",
+    );
+    let report = check(&fixed);
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    insta::assert_snapshot!(roles_after_each_step(&report).join("\n"), @"
+    host1:master:Online host2:slave:Online host3:slave:Online
+    host1:slave:Online host2:master:Online host3:slave:Online
+    host1:slave:Shunned(Manual) host2:master:Online host3:slave:Online
+    host1:slave:Shunned(Manual) host2:master:Online host3:slave:Online
+    host1:slave:Offline host2:master:Online host3:slave:Online
+    host1:slave:Online host2:master:Online host3:slave:Online
+    host1:master:Online host2:slave:Online host3:slave:Online
+    host1:master:Online host2:slave:Online host3:slave:Online
+    ");
+}
+
+#[test]
+fn replica_maintenance_is_valid_where_it_is_written() {
+    use tungsten_model::fault::{Fault, Process::Replicator};
+    let (healthy, [_, _, db3]) = healthy();
+    let rb = runbook::replica_maintenance(&healthy, "db2").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db2
+    [LOGICAL] /alpha > datasource db2 shun
+    [LOGICAL] /alpha > replicator db2 offline
+    Do the maintenance on db2 now, then check its configuration.
+    shell db2> tpm validate
+    [LOGICAL] /alpha > datasource db2 recover
+    ");
+    procedure_is_valid(&healthy, &rb);
+    // Under MAINTENANCE the recovered replica stays OFFLINE unless the runbook puts it
+    // online, and nothing restarts a stopped replicator: the runbook starts it after the
+    // maintenance.
+    let mut maintenance = healthy.clone();
+    cctrl(&mut maintenance, "db1", "set policy maintenance");
+    let stopped = after(&maintenance, &[Fault::Stop(db3, Replicator)]);
+    let rb = runbook::replica_maintenance(&stopped, "db3").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db3
+    [LOGICAL] /alpha > datasource db3 shun
+    Do the maintenance on db3 now, then check its configuration.
+    shell db3> tpm validate
+    shell db3> replicator start
+    [LOGICAL] /alpha > datasource db3 recover
+    [LOGICAL] /alpha > datasource db3 online
+    ");
+    procedure_is_valid(&stopped, &rb);
+    insta::assert_snapshot!(
+        runbook::replica_maintenance(&healthy, "db1").unwrap_err(),
+        @"db1 is a master, not a replica: use `primary_maintenance`"
+    );
+}
+
+#[test]
+fn primary_maintenance_is_valid_where_it_is_written() {
+    let (healthy, _) = healthy();
+    let rb = runbook::primary_maintenance(&healthy, "alpha", Some("db2")).unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal master db1, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > switch to db2
+    [LOGICAL] /alpha > datasource db1 shun
+    Do the maintenance on db1 now, then check its configuration.
+    shell db1> tpm validate
+    [LOGICAL] /alpha > datasource db1 recover
+    [LOGICAL] /alpha > datasource db1 online
+    [LOGICAL] /alpha > switch to db1
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    procedure_is_valid(&healthy, &rb);
+    procedure_is_valid(
+        &healthy,
+        &runbook::primary_maintenance(&healthy, "alpha", None).unwrap(),
+    );
+    let (manual, _) = manual();
+    let rb = runbook::primary_maintenance(&manual, "alpha", Some("db3")).unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal master db1, alpha policy manual
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > switch to db3
+    [LOGICAL] /alpha > datasource db1 shun
+    Do the maintenance on db1 now, then check its configuration.
+    shell db1> tpm validate
+    [LOGICAL] /alpha > datasource db1 recover
+    [LOGICAL] /alpha > datasource db1 online
+    [LOGICAL] /alpha > switch to db1
+    [LOGICAL] /alpha > set policy manual
+    ");
+    procedure_is_valid(&manual, &rb);
+    insta::assert_snapshot!(
+        runbook::primary_maintenance(&healthy, "alpha", Some("db1")).unwrap_err(),
+        @"db1 is not a replica of alpha to switch to (the master is db1)"
+    );
+    insta::assert_snapshot!(
+        runbook::primary_maintenance(&healthy, "beta", None).unwrap_err(),
+        @"no service `beta` in the topology"
+    );
+}
+
+/// Found by `procedures_are_valid_where_they_can_be_written` while the maintenance procedures
+/// were written: each starting state below once got a runbook that did not validate.
+#[test]
+fn maintenance_procedures_are_not_written_where_they_would_fail() {
+    use tungsten_model::fault::Fault;
+    let (healthy, [db1, db2, db3]) = healthy();
+    // A replica holding events the master lacks: `recover` refuses it.
+    let (manual, _) = manual();
+    let mut diverged = after(
+        &manual,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db3),
+            Fault::HostCrash(db1),
+        ],
+    );
+    cctrl(&mut diverged, "db2", "failover to db2");
+    insta::assert_snapshot!(runbook::replica_maintenance(&diverged, "db3").unwrap_err(), @"db3's data has drifted or diverged from the master's: `recover` would refuse it; reprovision it with `recover_replica`");
+    // A switch needs every replica healthy enough to be chosen, and the old master back.
+    let failed = after(&healthy, &[Fault::HostCrash(db2)]);
+    insta::assert_snapshot!(
+        runbook::primary_maintenance(&failed, "alpha", Some("db3")).unwrap_err(),
+        @"db2 is down or cut off: maintenance on the master starts from a healthy service; recover db2 first"
+    );
+    // With the routers offline the master is not writable: the plan promises it ONLINE.
+    let mut unrouted = healthy.clone();
+    cctrl(&mut unrouted, "db1", "router * offline");
+    let rb = runbook::primary_maintenance(&unrouted, "alpha", None).unwrap();
+    assert!(rb.to_string().starts_with("#! goal online db1,"), "{rb}");
+    procedure_is_valid(&unrouted, &rb);
+}

@@ -53,8 +53,8 @@ use serde::{Deserialize, Serialize};
 pub use faults::{Consequence, FaultCase, FaultReport, single_faults, under_faults};
 pub use goal::{Goal, GoalResult};
 pub use procedures::{
-    ProcedureError, failover_procedure, last_man_standing, recover_old_master, recover_replica,
-    reset_site, switch_procedure,
+    ProcedureError, failover_procedure, last_man_standing, primary_maintenance, recover_old_master,
+    recover_replica, replica_maintenance, reset_site, switch_procedure,
 };
 pub use report::{Report, ReportFinding, Run, RunStatus, StepReport, Verdict};
 pub use scenario::{SCENARIOS, scenario};

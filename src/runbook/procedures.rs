@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Runbook, Start};
+use super::{Goal, Runbook, Start};
 use crate::ls::default_viewer;
 use crate::model::{
     DataSourceRole, DsState, HostId, ManagerView, PolicyMode, Quorum, ReplicatorRole,
@@ -28,8 +28,9 @@ fn host_id(topology: &Topology, host: &str) -> Result<HostId, ProcedureError> {
         .ok_or_else(|| ProcedureError(format!("no host `{host}` in the topology")))
 }
 
-/// The steps that make `h` manageable from `viewer`'s managers, or why it cannot be.
-fn bring_up(start: &Start, viewer: HostId, h: HostId) -> Result<String, ProcedureError> {
+/// Why `h` cannot be brought back under `viewer`'s managers by starting its processes, if it
+/// cannot.
+fn startable(start: &Start, viewer: HostId, h: HostId) -> Result<(), ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let host = t.host_name(h);
     if !s.reachable(viewer, h) {
@@ -42,6 +43,14 @@ fn bring_up(start: &Start, viewer: HostId, h: HostId) -> Result<String, Procedur
             "the dataserver on {host} is stopped: start it (and check why it stopped) first"
         )));
     }
+    Ok(())
+}
+
+/// The steps that make `h` manageable from `viewer`'s managers, or why it cannot be.
+fn bring_up(start: &Start, viewer: HostId, h: HostId) -> Result<String, ProcedureError> {
+    startable(start, viewer, h)?;
+    let (t, s) = (&start.topology, &start.state);
+    let host = t.host_name(h);
     let mut text = String::new();
     if !s.host(h).manager {
         let _ = writeln!(text, "shell {host}> manager start");
@@ -299,6 +308,176 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
         let _ = writeln!(text, "{prompt} datasource {host} recover");
     }
     online_unless_automatic(&mut text, &prompt, host, view);
+    finish(&text)
+}
+
+/// Maintenance on one replica (Continuent docs *operations-maintenance-replica*, 6.1 and 7.1):
+/// shun it so that the connectors stop using it and the managers leave it alone, take its
+/// replicator offline (shunning does not stop replication), leave a note where the maintenance
+/// goes, check the configuration (`tpm validate`), then `datasource <ds> recover`, and
+/// `datasource <ds> online` where the managers would not bring it online themselves. A replica
+/// already shunned is not shunned again; a stopped manager is started first (cctrl reaches the
+/// replicator through it); a replicator not online is not taken offline, and one stopped is
+/// started after the maintenance.
+///
+/// # Errors
+/// [`ProcedureError`] when the host is not a datasource, is the master (use
+/// [`primary_maintenance`]), is down, cut off or has its dataserver stopped, holds data that
+/// drifted or diverged from the master's (use [`recover_replica`], which reprovisions it),
+/// or when the service has no ONLINE master or its managers lack quorum with no forced
+/// session.
+pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let Recovering {
+        host: h,
+        service,
+        viewer,
+        master,
+    } = recovering(start, host, &format!(" for {host} to return to"))?;
+    if !t.host(h).is_datasource() {
+        return Err(ProcedureError(format!("{host} holds no data")));
+    }
+    let view = s.view(viewer);
+    let entry = view.entry(h);
+    if h == master || entry.role == DataSourceRole::Master {
+        return Err(ProcedureError(format!(
+            "{host} is a master, not a replica: use `primary_maintenance`"
+        )));
+    }
+    let prompt = format!("[LOGICAL] /{} >", t.service_name(service));
+    let mut text = format!("#! goal online {host}\n");
+    if !matches!(entry.state, DsState::Shunned(_)) {
+        let _ = writeln!(text, "{prompt} datasource {host} shun");
+    }
+    startable(start, viewer, h)?;
+    let data = s.host(h).data;
+    if data.drift || !s.history().contains(s.host(master).data.pos, data.pos) {
+        return Err(ProcedureError(format!(
+            "{host}'s data has drifted or diverged from the master's: `recover` would refuse it; reprovision it with `recover_replica`"
+        )));
+    }
+    // cctrl reaches the replicator through the host's manager.
+    if !s.host(h).manager {
+        let _ = writeln!(text, "shell {host}> manager start");
+    }
+    if s.host(h).replicator.is_online() {
+        let _ = writeln!(text, "{prompt} replicator {host} offline");
+    }
+    let _ = writeln!(
+        text,
+        "Do the maintenance on {host} now, then check its configuration."
+    );
+    let _ = writeln!(text, "shell {host}> tpm validate");
+    if !s.host(h).replicator.running {
+        let _ = writeln!(text, "shell {host}> replicator start");
+    }
+    let _ = writeln!(text, "{prompt} datasource {host} recover");
+    online_unless_automatic(&mut text, &prompt, host, view);
+    finish(&text)
+}
+
+/// Maintenance on the master (Continuent docs *operations-maintenance-primary*, 6.1 and 7.1):
+/// MAINTENANCE, `switch to <target>` (or to the best candidate), shun the old master, leave a
+/// note where the maintenance goes, check the configuration (`tpm validate`), recover it as a
+/// replica, put it ONLINE, switch back to it, and restore the policy the service had. Its
+/// goal is the master back as it was: writable if it was, else ONLINE.
+///
+/// One step is not in the docs' table: `datasource <ds> online` after the recovery. Under
+/// MAINTENANCE `recover` leaves the datasource OFFLINE (*operations-status-policy-interaction*)
+/// and a switch promotes only an ONLINE replica (*manual-switch-versus-automatic-failover*),
+/// so without it the switch back is refused (`tests/runbooks.rs` runs the docs' steps as
+/// printed and shows where).
+///
+/// # Errors
+/// [`ProcedureError`] for an unknown service or target, a target that is not another
+/// datasource of the service, a service with no ONLINE master or whose managers lack quorum
+/// with no forced session, or one with a datasource that is not ONLINE and replicating,
+/// reachable, with its manager and dataserver running and its data not drifted (the docs'
+/// starting point: recover it first).
+pub fn primary_maintenance(
+    start: &Start,
+    service: &str,
+    target: Option<&str>,
+) -> Result<Runbook, ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let svc = service_id(t, service)?;
+    let viewer = default_viewer(t, s, svc)
+        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
+    let master = t
+        .datasources_of(svc)
+        .find(|&d| s.view(viewer).entry(d).is_online_master())
+        .ok_or_else(|| ProcedureError(format!("{service} has no ONLINE master to maintain")))?;
+    let members = s.quorum_members(t, svc, viewer);
+    if !State::has_quorum(t, svc, members) && !s.session(viewer).force {
+        return Err(ProcedureError(format!(
+            "{service} has no quorum and the session is not forced: a switch needs it"
+        )));
+    }
+    // Planned work starts from the docs' initial state: every datasource ONLINE and
+    // replicating, reachable, with its processes running and its data not drifted.
+    for d in t.datasources_of(svc) {
+        let (host, name) = (s.host(d), t.host_name(d));
+        let unhealthy = if !s.reachable(viewer, d) {
+            Some(format!("{name} is down or cut off"))
+        } else if s.view(viewer).entry(d).state != DsState::Online {
+            Some(format!("{name} is not ONLINE"))
+        } else if !host.manager {
+            Some(format!("the manager on {name} is stopped"))
+        } else if !host.dataserver {
+            Some(format!("the dataserver on {name} is stopped"))
+        } else if !host.replicator.is_online() {
+            Some(format!("the replicator on {name} is not online"))
+        } else if host.data.drift {
+            Some(format!("{name}'s data has drifted"))
+        } else {
+            None
+        };
+        if let Some(why) = unhealthy {
+            return Err(ProcedureError(format!(
+                "{why}: maintenance on the master starts from a healthy service; recover {name} first"
+            )));
+        }
+    }
+    let old = t.host_name(master);
+    let switch = match target {
+        Some(x) => {
+            let to = host_id(t, x)?;
+            if to == master || !t.host(to).is_datasource() || t.host(to).service != svc {
+                return Err(ProcedureError(format!(
+                    "{x} is not a replica of {service} to switch to (the master is {old})"
+                )));
+            }
+            format!("switch to {x}")
+        }
+        None => "switch".to_owned(),
+    };
+    let policy = s.view(viewer).policy;
+    let policy_word = policy.to_string().to_lowercase();
+    let prompt = format!("[LOGICAL] /{service} >");
+    // The plan promises the master back as it was: writable if it was (a connector routes to
+    // it), else ONLINE.
+    let back = if Goal::Master(old.clone()).evaluate(t, s).met {
+        "master"
+    } else {
+        "online"
+    };
+    let mut text = format!("#! goal {back} {old}, {service} policy {policy_word}\n");
+    if policy != PolicyMode::Maintenance {
+        let _ = writeln!(text, "{prompt} set policy maintenance");
+    }
+    let _ = writeln!(text, "{prompt} {switch}");
+    let _ = writeln!(text, "{prompt} datasource {old} shun");
+    let _ = writeln!(
+        text,
+        "Do the maintenance on {old} now, then check its configuration."
+    );
+    let _ = writeln!(text, "shell {old}> tpm validate");
+    let _ = writeln!(text, "{prompt} datasource {old} recover");
+    let _ = writeln!(text, "{prompt} datasource {old} online");
+    let _ = writeln!(text, "{prompt} switch to {old}");
+    if policy != PolicyMode::Maintenance {
+        let _ = writeln!(text, "{prompt} set policy {policy_word}");
+    }
     finish(&text)
 }
 
