@@ -6,13 +6,16 @@
 //! cargo run --example check -- ls --json FILE...   # the model as JSON, one line per file
 //! cargo run --example check -- plan [--state FILE]... [--topology FILE] [--json] RUNBOOK
 //! cargo run --example check -- plan --faults RUNBOOK  # every single fault at every step
+//! cargo run --example check -- procedure primary-maintenance alpha --scenario healthy-3
 //! cargo run --release --example check -- explore [--nodes N] [--depth D] [--scenario S]
 //! cargo run --release --example check -- explore --ui     # stateright's Explorer, 127.0.0.1
 //! ```
 //! Exit status: `ls` gives 0 when every input reads, 2 when one cannot be read (the error
 //! names the file, line and column); `plan` gives 0 when the runbook is valid (with `--faults`:
-//! and no injected fault hurts it), 1 when it is not, 2 when the runbook or a starting state cannot be read; `explore` gives 0 when no invariant
-//! breaks, 1 with a counterexample, 2 for bad arguments.
+//! and no injected fault hurts it), 1 when it is not, 2 when the runbook or a starting state cannot be read; `procedure` gives
+//! 0 when the runbook it writes validates from the state it is written for, 1 when it does
+//! not, 2 when it cannot be written (the reason is printed) or the state cannot be read;
+//! `explore` gives 0 when no invariant breaks, 1 with a counterexample, 2 for bad arguments.
 #![expect(
     clippy::print_stderr,
     reason = "a command-line tool reports bad input on stderr"
@@ -125,6 +128,25 @@ enum Command {
         #[arg(long, default_value_t = 3000)]
         port: u16,
     },
+    /// Write a built-in procedure's runbook for a starting state (a scenario, or listings
+    /// as for `plan`), print it, and validate it from that state.
+    Procedure {
+        /// Which procedure and its arguments: last-man-standing SERVICE, recover-replica HOST,
+        /// recover-old-master HOST, replica-maintenance HOST, primary-maintenance SERVICE
+        /// [TARGET], switch SERVICE [TARGET], failover SERVICE [TARGET], reset-site BAD GOOD.
+        #[arg(required = true, num_args = 1..=3, value_name = "PROCEDURE [ARG]...")]
+        words: Vec<String>,
+        /// Start from a built-in scenario (healthy-3, healthy-5, seed004-failsafe,
+        /// seed000-drifted).
+        #[arg(long, conflicts_with_all = ["states", "topology"])]
+        scenario: Option<String>,
+        /// A starting listing, as for `plan`.
+        #[arg(long = "state", value_name = "FILE")]
+        states: Vec<String>,
+        /// The topology, as for `plan`.
+        #[arg(long, value_name = "FILE")]
+        topology: Option<PathBuf>,
+    },
     /// Parse `cctrl ls` listings and print each back in Tungsten's layout.
     Ls {
         /// Print the parsed model as JSON, one object per file per line.
@@ -168,19 +190,13 @@ fn ls(files: &[PathBuf], json: bool) -> Result<(), BadInput> {
     Ok(())
 }
 
-/// `check plan`: `Ok(true)` for a valid runbook.
-fn plan(
+/// The starting point `--topology` and `--state` give: the topology goes into `book` as its
+/// first declaration; the listings are returned, each with its service.
+fn plan_start(
     states: &[String],
     topology: Option<&PathBuf>,
-    path: &PathBuf,
-    json: bool,
-    settle: bool,
-    faults: bool,
-) -> Result<bool, BadInput> {
-    let text = read(path)?;
-    let mut book: runbook::Runbook = text.parse().map_err(|e: tungsten_model::ParseError| {
-        BadInput(format!("{}:\n{}", path.display(), e.caret()))
-    })?;
+    book: &mut runbook::Runbook,
+) -> Result<Vec<(ServiceName, Listing)>, BadInput> {
     if let Some(file) = topology {
         let text = read(file)?;
         let spec: TopologySpec = match serde_json::from_str(&text) {
@@ -227,6 +243,23 @@ fn plan(
         })?;
         listings.push((service, listing));
     }
+    Ok(listings)
+}
+
+/// `check plan`: `Ok(true)` for a valid runbook.
+fn plan(
+    states: &[String],
+    topology: Option<&PathBuf>,
+    path: &PathBuf,
+    json: bool,
+    settle: bool,
+    faults: bool,
+) -> Result<bool, BadInput> {
+    let text = read(path)?;
+    let mut book: runbook::Runbook = text.parse().map_err(|e: tungsten_model::ParseError| {
+        BadInput(format!("{}:\n{}", path.display(), e.caret()))
+    })?;
+    let listings = plan_start(states, topology, &mut book)?;
     let base = path.parent().map(PathBuf::from).unwrap_or_default();
     let start = runbook::start(&book, &listings, &mut |name| {
         std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
@@ -252,6 +285,67 @@ fn plan(
         out!("{report}");
     }
     Ok(report.verdict == runbook::Verdict::Valid)
+}
+
+/// `check procedure`: `Ok(true)` when the runbook written validates from the state it was
+/// written for.
+fn procedure(
+    words: &[String],
+    scenario: Option<&str>,
+    states: &[String],
+    topology: Option<&PathBuf>,
+) -> Result<bool, BadInput> {
+    let start = if let Some(name) = scenario {
+        runbook::scenario(name).ok_or_else(|| {
+            let names: Vec<&str> = runbook::SCENARIOS.iter().map(|(n, _)| *n).collect();
+            BadInput(format!(
+                "no scenario `{name}`: expected one of {}",
+                names.join(", ")
+            ))
+        })?
+    } else {
+        let mut book: runbook::Runbook = ""
+            .parse()
+            .map_err(|e: tungsten_model::ParseError| BadInput(e.to_string()))?;
+        let listings = plan_start(states, topology, &mut book)?;
+        runbook::start(&book, &listings, &mut |name| {
+            std::fs::read_to_string(name).map_err(|e| e.to_string())
+        })
+        .map_err(|e| BadInput(format!("the starting state: {e}")))?
+    };
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let written = match words.as_slice() {
+        ["last-man-standing", service] => runbook::last_man_standing(&start, service),
+        ["recover-replica", host] => runbook::recover_replica(&start, host),
+        ["recover-old-master", host] => runbook::recover_old_master(&start, host),
+        ["replica-maintenance", host] => runbook::replica_maintenance(&start, host),
+        ["primary-maintenance", service, target @ ..] if target.len() <= 1 => {
+            runbook::primary_maintenance(&start, service, target.first().copied())
+        }
+        ["switch", service, target @ ..] if target.len() <= 1 => {
+            runbook::switch_procedure(&start, service, target.first().copied())
+        }
+        ["failover", service, target @ ..] if target.len() <= 1 => {
+            runbook::failover_procedure(&start, service, target.first().copied())
+        }
+        ["reset-site", bad, good] => runbook::reset_site(&start, bad, good),
+        _ => {
+            return Err(BadInput(format!(
+                "`{}`: expected last-man-standing SERVICE, recover-replica HOST, recover-old-master HOST, replica-maintenance HOST, primary-maintenance SERVICE [TARGET], switch SERVICE [TARGET], failover SERVICE [TARGET] or reset-site BAD GOOD",
+                words.join(" ")
+            )));
+        }
+    };
+    let book = written.map_err(|e| BadInput(format!("cannot write it from this state: {e}")))?;
+    out!("{book}");
+    let report = runbook::validate(&start, &book, runbook::Options::default());
+    if report.verdict == runbook::Verdict::Valid {
+        outln!("# from this state: VALID ({} steps)", report.steps.len());
+        Ok(true)
+    } else {
+        outln!("\n# from this state it does not validate:\n{report}");
+        Ok(false)
+    }
 }
 
 /// Print what an accepted input did.
@@ -556,6 +650,16 @@ fn main() -> ExitCode {
             max_failures,
             ui: ui.then_some(port),
         }) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
+        Some(Command::Procedure {
+            words,
+            scenario,
+            states,
+            topology,
+        }) => match procedure(&words, scenario.as_deref(), &states, topology.as_ref()) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(1),
             Err(e) => Err(e),
