@@ -7,7 +7,7 @@ use proptest::sample::select;
 use crate::command::{DatasourceAction, Lifecycle, ResetScope, TpmAction};
 use crate::fault::{Fault, Process, Split};
 use crate::machine::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
-use crate::model::{HostId, MAX_HOSTS, PolicyMode, ReplicatorRole, Topology};
+use crate::model::{HostId, MAX_HOSTS, PolicyMode, ReplicatorRole, ReplicatorState, Topology};
 
 pub use crate::explore::Alphabet;
 
@@ -103,6 +103,15 @@ pub fn trepctl(topology: &Topology) -> impl Strategy<Value = Input> + use<> {
             .prop_map(|(role, m)| TrepctlOp::SetRole(role, m)),
         Just(TrepctlOp::Flush),
         Just(TrepctlOp::Heartbeat),
+        // `online -skip-seqno N`: the skipped event leaves the data drifted.
+        (0_u64..4).prop_map(TrepctlOp::OnlineSkipping),
+        select(vec![
+            ReplicatorState::Online,
+            ReplicatorState::OfflineNormal,
+            ReplicatorState::OfflineError,
+        ])
+        .prop_map(TrepctlOp::Wait),
+        Just(TrepctlOp::Inspect),
     ];
     (
         select(ds.clone()),
