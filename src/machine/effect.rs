@@ -495,3 +495,30 @@ impl Finding {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::invariant::Invariant;
+
+    /// Only a broken invariant is an error; everything else a transition finds is a warning
+    /// (a runbook's report grades some of them again, in context).
+    #[test]
+    fn only_a_broken_invariant_is_an_error() {
+        let (Some(host), Some(service)) = (HostId::from_index(0), ServiceId::from_index(0)) else {
+            panic!("index 0 is in range");
+        };
+        let broken = Finding::Invariant(Violation {
+            invariant: Invariant::SingleWritableMaster,
+            service,
+            hosts: HostSet::of([host]),
+        });
+        assert_eq!(broken.severity(), Severity::Error);
+        for finding in [
+            Finding::NotRecovered { host },
+            Finding::NoWritableMaster { service },
+        ] {
+            assert_eq!(finding.severity(), Severity::Warning, "{finding:?}");
+        }
+    }
+}
