@@ -76,9 +76,26 @@ struct Recovering {
 /// `host`, the manager whose view a procedure reads and its service's ONLINE master, or why
 /// there is none (`purpose` ends the message: what the master was wanted for).
 fn recovering(start: &Start, host: &str, purpose: &str) -> Result<Recovering, ProcedureError> {
+    let h = host_id(&start.topology, host)?;
+    let service = start.topology.host(h).service;
+    let (viewer, master) = managed(start, service, purpose)?;
+    Ok(Recovering {
+        host: h,
+        service,
+        viewer,
+        master,
+    })
+}
+
+/// The manager whose view a procedure on `svc` reads, and the service's ONLINE master in it;
+/// or why there is none (`purpose` ends the message: what the master was wanted for), or why
+/// the managers cannot act (no quorum, no forced session).
+fn managed(
+    start: &Start,
+    svc: ServiceId,
+    purpose: &str,
+) -> Result<(HostId, HostId), ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
-    let h = host_id(t, host)?;
-    let svc = t.host(h).service;
     let service = t.service_name(svc);
     let viewer = default_viewer(t, s, svc)
         .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
@@ -86,20 +103,15 @@ fn recovering(start: &Start, host: &str, purpose: &str) -> Result<Recovering, Pr
         .datasources_of(svc)
         .find(|&d| s.view(viewer).entry(d).is_online_master())
         .ok_or_else(|| ProcedureError(format!("{service} has no ONLINE master{purpose}")))?;
-    // `recover` needs quorum, or a session forced on the assumption that the datasources
-    // the managers cannot reach are down.
+    // `recover` and `switch` need quorum, or a session forced on the assumption that the
+    // datasources the managers cannot reach are down.
     let members = s.quorum_members(t, svc, viewer);
     if !State::has_quorum(t, svc, members) && !s.session(viewer).force {
         return Err(ProcedureError(format!(
             "{service} has no quorum and the session is not forced: restore quorum, or bring the service up with last man standing if the datasources out of reach are down"
         )));
     }
-    Ok(Recovering {
-        host: h,
-        service: svc,
-        viewer,
-        master,
-    })
+    Ok((viewer, master))
 }
 
 fn finish(text: &str) -> Result<Runbook, ProcedureError> {
@@ -401,18 +413,7 @@ pub fn primary_maintenance(
 ) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let svc = service_id(t, service)?;
-    let viewer = default_viewer(t, s, svc)
-        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
-    let master = t
-        .datasources_of(svc)
-        .find(|&d| s.view(viewer).entry(d).is_online_master())
-        .ok_or_else(|| ProcedureError(format!("{service} has no ONLINE master to maintain")))?;
-    let members = s.quorum_members(t, svc, viewer);
-    if !State::has_quorum(t, svc, members) && !s.session(viewer).force {
-        return Err(ProcedureError(format!(
-            "{service} has no quorum and the session is not forced: a switch needs it"
-        )));
-    }
+    let (viewer, master) = managed(start, svc, " to maintain")?;
     // Planned work starts from the docs' initial state: every datasource ONLINE and
     // replicating, reachable, with its processes running and its data not drifted.
     for d in t.datasources_of(svc) {
