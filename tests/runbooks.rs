@@ -1455,3 +1455,42 @@ fn maintenance_procedures_are_not_written_where_they_would_fail() {
     assert!(rb.to_string().starts_with("#! goal online db1,"), "{rb}");
     procedure_is_valid(&unrouted, &rb);
 }
+
+/// Continuent's other documented procedures, as the docs print their command lines: what the
+/// model makes of each (verdict, first refusal, warnings).
+#[test]
+fn the_docs_procedures_read_as_the_model_judges_them() {
+    let warnings = |report: &Report| -> Vec<String> {
+        report
+            .steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .filter(|f| f.severity == tungsten_model::machine::Severity::Warning)
+            .map(|f| f.kind.clone())
+            .collect()
+    };
+    // Restarting every manager under MAINTENANCE changes nothing the managers act on.
+    let report = check(&fixture("docs_restart_managers.txt"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(warnings(&report).is_empty(), "{report}");
+    // Shun and recover under AUTOMATIC: back ONLINE.
+    let report = check(&fixture("docs_shun_and_recover.txt"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    // The replicator restart's command lines alone, under AUTOMATIC: the managers restart the
+    // replicator at once, which the report warns about, as the docs' prose does (MAINTENANCE
+    // or shun first).
+    let report = check(&fixture("docs_restart_replicator.txt"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert_eq!(warnings(&report), ["undone"], "{report}");
+    // The whole-dataservice maintenance is refused where the primary maintenance is: the
+    // switch to a replica recovered under MAINTENANCE, which is still OFFLINE.
+    let report = check(&fixture("docs_dataservice_maintenance.txt"));
+    assert_eq!(
+        refusal(&report),
+        Some((
+            "eligible-target".to_owned(),
+            "[LOGICAL:EXPERT] /alpha > switch to host2".to_owned()
+        )),
+        "{report}"
+    );
+}
