@@ -204,19 +204,12 @@ impl<'a> Words<'a> {
 pub(crate) fn expect_list(what: &str, choices: &[&str]) -> String {
     if what.is_empty() {
         let quoted: Vec<String> = choices.iter().map(|c| format!("`{c}`")).collect();
-        return match quoted.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-            Some((last, _)) => last.clone(),
-            None => String::new(),
-        };
+        return crate::text::series(&quoted, "or");
     }
-    match choices.split_last() {
-        Some((last, rest)) if !rest.is_empty() => {
-            format!("{what} ({} or {last})", rest.join(", "))
-        }
-        Some((last, _)) => format!("{what} ({last})"),
-        None => what.to_owned(),
+    if choices.is_empty() {
+        return what.to_owned();
     }
+    format!("{what} ({})", crate::text::series(choices, "or"))
 }
 
 #[cfg(test)]

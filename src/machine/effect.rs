@@ -454,10 +454,10 @@ impl Finding {
     pub fn render(&self, topology: &Topology) -> String {
         let names = |set: HostSet| {
             let names: Vec<&str> = set.iter().map(|h| topology.host_name(h).as_str()).collect();
-            match names.split_last() {
-                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-                Some((last, _)) => (*last).to_owned(),
-                None => "no host".to_owned(),
+            if names.is_empty() {
+                "no host".to_owned()
+            } else {
+                crate::text::series(&names, "and")
             }
         };
         match *self {

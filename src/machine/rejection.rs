@@ -268,10 +268,10 @@ impl Refusal {
         let s = |sv: ServiceId| topology.service_name(sv).as_str().to_owned();
         let list = |set: HostSet| {
             let names: Vec<&str> = set.iter().map(|h| topology.host_name(h).as_str()).collect();
-            match names.split_last() {
-                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-                Some((last, _)) => (*last).to_owned(),
-                None => "none".to_owned(),
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                crate::text::series(&names, "and")
             }
         };
         let install = |i: Install| match i {
@@ -416,3 +416,34 @@ impl std::fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hosts a refusal names read as a list: one alone, two joined by "and", more with
+    /// commas.
+    #[test]
+    fn a_refusal_names_its_hosts_as_a_list() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3", "db4", "db5"]).unwrap();
+        let id = |h: &str| t.host_id(h).unwrap();
+        let refusal = |hosts: &[&str]| {
+            Refusal::NoQuorum {
+                service: t.service_id("alpha").unwrap(),
+                members: 2,
+                majority: 3,
+                unreachable: HostSet::of(hosts.iter().map(|h| id(h))),
+            }
+            .render(&t)
+        };
+        let named = |hosts: &[&str]| {
+            let text = refusal(hosts);
+            let from = text.find("confirm that ").unwrap() + "confirm that ".len();
+            let to = text.find(" rather than").unwrap();
+            text[from..to].to_owned()
+        };
+        assert_eq!(named(&["db3"]), "db3 is down");
+        assert_eq!(named(&["db3", "db5"]), "db3 and db5 are down");
+        assert_eq!(named(&["db2", "db3", "db5"]), "db2, db3 and db5 are down");
+    }
+}

@@ -5,6 +5,8 @@
 
 mod error;
 mod scanner;
+mod series;
 
 pub use error::{ParseError, Span};
 pub(crate) use scanner::Scanner;
+pub(crate) use series::series;

@@ -27,13 +27,10 @@ pub(super) const COMPONENTS: [&str; 4] = ["MANAGER", "REPLICATOR", "DATASERVER",
 /// `what (A, B or C)` for an enum whose variants print as Tungsten spells them.
 fn one_of<T: VariantArray + Display>(what: &str) -> String {
     let names: Vec<String> = T::VARIANTS.iter().map(ToString::to_string).collect();
-    match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => {
-            format!("{what} ({} or {last})", rest.join(", "))
-        }
-        Some((last, _)) => format!("{what} ({last})"),
-        None => what.to_owned(),
+    if names.is_empty() {
+        return what.to_owned();
     }
+    format!("{what} ({})", crate::text::series(&names, "or"))
 }
 
 /// Read `text` (at bytes `start..end` of the scanner's line) as one of `T`'s variants.
