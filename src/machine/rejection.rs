@@ -404,7 +404,8 @@ impl Rejection {
 }
 
 impl std::fmt::Display for Rejection {
-    /// The rule and the refusal with host ids (`host#1`); [`Rejection::render`] names them.
+    /// The rule and the refusal's data, hosts as ids (`refused by rule `manager-running`:
+    /// NoManager { host: HostId(0) }`); [`Rejection::render`] names them.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -445,5 +446,24 @@ mod tests {
         assert_eq!(named(&["db3"]), "db3 is down");
         assert_eq!(named(&["db3", "db5"]), "db3 and db5 are down");
         assert_eq!(named(&["db2", "db3", "db5"]), "db2, db3 and db5 are down");
+    }
+
+    /// Without a topology at hand, a rejection prints its rule and the refusal's data.
+    #[test]
+    fn a_rejection_prints_its_rule() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let db1 = t.host_id("db1").unwrap();
+        let rejection = Rejection {
+            input: crate::machine::Input::Cctrl {
+                at: db1,
+                op: crate::machine::CctrlOp::Recover,
+            },
+            refusal: Refusal::NoManager { host: db1 },
+        };
+        insta::assert_snapshot!(rejection.to_string(), @"refused by rule `manager-running`: NoManager { host: HostId(0) }");
+        assert_eq!(
+            rejection.render(&t),
+            "no manager runs on db1: start it, or type the command into a running manager"
+        );
     }
 }
