@@ -232,8 +232,9 @@ pub enum CctrlCommand {
     ClusterFlush,
     /// `use <svc>` or `cd <svc>`: the session's service.
     Use(ServiceName),
-    /// `ls`: prints the listing; changes nothing.
-    Ls,
+    /// `ls [words]`: prints the listing; changes nothing. Its words (`-l`, a datasource,
+    /// `resources`, ...) change only what is printed; they are kept as typed, one space apart.
+    Ls(String),
     /// `expert`: expert mode; changes nothing the model tracks.
     Expert,
     /// `physical`: physical mode; changes nothing the model tracks.
@@ -252,22 +253,22 @@ pub enum CctrlCommand {
 }
 
 /// The cctrl commands that only print or change cctrl's mode (see [`CctrlCommand::Info`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CctrlInfo {
     /// `members`: lists the service's managers.
     Members,
-    /// `ping [...]`: tests host availability (its arguments are read past).
-    Ping,
+    /// `ping [words]`: tests host availability; its words are kept as typed, one space apart.
+    Ping(String),
     /// `show topology`: prints the configured topology.
     ShowTopology,
     /// `cluster validate`: checks the quorum configuration.
     ClusterValidate,
     /// `cluster topology validate`: checks and reports on the topology and its health.
     ClusterTopologyValidate,
-    /// `help [...]`: prints help (its topic is read past).
-    Help,
+    /// `help [words]`: prints help; its topic is kept as typed, one space apart.
+    Help(String),
     /// `admin`: admin mode.
     Admin,
     /// `quit` or `exit`: leaves cctrl.
@@ -276,16 +277,17 @@ pub enum CctrlInfo {
 
 impl fmt::Display for CctrlInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Members => "members",
-            Self::Ping => "ping",
-            Self::ShowTopology => "show topology",
-            Self::ClusterValidate => "cluster validate",
-            Self::ClusterTopologyValidate => "cluster topology validate",
-            Self::Help => "help",
-            Self::Admin => "admin",
-            Self::Quit => "quit",
-        })
+        let (word, words) = match self {
+            Self::Members => ("members", ""),
+            Self::Ping(words) => ("ping", words.as_str()),
+            Self::ShowTopology => ("show topology", ""),
+            Self::ClusterValidate => ("cluster validate", ""),
+            Self::ClusterTopologyValidate => ("cluster topology validate", ""),
+            Self::Help(words) => ("help", words.as_str()),
+            Self::Admin => ("admin", ""),
+            Self::Quit => ("quit", ""),
+        };
+        with_words(f, word, words)
     }
 }
 
@@ -373,30 +375,27 @@ impl CctrlCommand {
                 // `check` takes a table and `-limit`; `offline` and `online` take nothing.
                 check_or_state => {
                     if check_or_state == "check" {
-                        rest_kept(&mut w)?;
+                        kept_words(&mut w)?;
                     }
                     Self::not_modelled(line)
                 }
             },
             "create" => {
                 w.one_of(&["composite"], "")?;
-                rest_kept(&mut w)?;
+                kept_words(&mut w)?;
                 Self::not_modelled(line)
             }
             "service" => {
                 if w.is_empty() {
                     return Err(w.error_next("a service script and its command"));
                 }
-                rest_kept(&mut w)?;
+                kept_words(&mut w)?;
                 Self::not_modelled(line)
             }
             "cd" if w.eat("..") => Self::not_modelled(line),
             "use" | "cd" => Self::Use(w.service("a service")?),
-            "ls" => {
-                // `ls -l` and `ls <ds>` only change what is printed.
-                w.skip_rest();
-                Self::Ls
-            }
+            // `ls -l` and `ls <ds>` only change what is printed.
+            "ls" => Self::Ls(kept_words(&mut w)?),
             "expert" => Self::Expert,
             "physical" => Self::Physical,
             "members" => Self::Info(CctrlInfo::Members),
@@ -406,15 +405,9 @@ impl CctrlCommand {
             }
             "admin" => Self::Info(CctrlInfo::Admin),
             "quit" | "exit" => Self::Info(CctrlInfo::Quit),
-            // `ping` and `help` take arguments that change only what is printed.
-            ping_or_help => {
-                w.skip_rest();
-                Self::Info(if ping_or_help == "ping" {
-                    CctrlInfo::Ping
-                } else {
-                    CctrlInfo::Help
-                })
-            }
+            // `ping` and `help` take words that change only what is printed.
+            "ping" => Self::Info(CctrlInfo::Ping(kept_words(&mut w)?)),
+            _ => Self::Info(CctrlInfo::Help(kept_words(&mut w)?)),
         };
         w.end()?;
         Ok(command)
@@ -427,7 +420,7 @@ impl CctrlCommand {
     pub fn changes_state(&self) -> bool {
         !matches!(
             self,
-            Self::Ls
+            Self::Ls(_)
                 | Self::Expert
                 | Self::Physical
                 | Self::Info(_)
@@ -444,17 +437,33 @@ impl CctrlCommand {
     }
 }
 
-/// Read past the rest of a command kept as typed ([`CctrlCommand::NotModelled`]). Its words
-/// may hold no quote and no `|`: the command prints inside `echo '...' | cctrl` on a host
-/// line, where either would end it (the `parse_command` fuzzer found `service ' '` printed
-/// as a line that no longer read).
-fn rest_kept(w: &mut Words<'_>) -> Result<(), ParseError> {
+/// The rest of a command whose words are kept as typed ([`CctrlCommand::NotModelled`], the
+/// words of `ls`, `ping` and `help`), one space apart. They may hold no quote, no `|` and no
+/// `\`: the command prints inside `echo '...' | cctrl` on a host line, where a quote or a
+/// `|` would end it (the `parse_command` fuzzer found `service ' '` printed as a line that no
+/// longer read), and as a runbook step, where a `\` at the end would join the next line.
+fn kept_words(w: &mut Words<'_>) -> Result<String, ParseError> {
+    let mut kept = String::new();
     while let Some(word) = w.next() {
-        if word.contains(['\'', '"', '|']) {
-            return Err(w.error_previous("a word without quotes or `|`"));
+        if word.contains(['\'', '"', '|', '\\']) {
+            return Err(w.error_previous("a word without quotes, `|` or `\\`"));
         }
+        if !kept.is_empty() {
+            kept.push(' ');
+        }
+        kept.push_str(word);
     }
-    Ok(())
+    Ok(kept)
+}
+
+/// `word`, then `words` after a space when there are any.
+fn with_words(f: &mut fmt::Formatter<'_>, word: &str, words: &str) -> fmt::Result {
+    f.write_str(word)?;
+    if words.is_empty() {
+        Ok(())
+    } else {
+        write!(f, " {words}")
+    }
 }
 
 /// `datasource <ds> <action>`, after `datasource`.
@@ -663,7 +672,7 @@ impl fmt::Display for CctrlCommand {
             Self::ClusterHeartbeat => f.write_str("cluster heartbeat"),
             Self::ClusterFlush => f.write_str("cluster flush"),
             Self::Use(s) => write!(f, "use {s}"),
-            Self::Ls => f.write_str("ls"),
+            Self::Ls(words) => with_words(f, "ls", words),
             Self::Expert => f.write_str("expert"),
             Self::Physical => f.write_str("physical"),
             Self::Info(info) => info.fmt(f),
@@ -793,6 +802,24 @@ mod tests {
         }
     }
 
+    /// `ls`, `ping` and `help` keep their words, one space apart, and print them back.
+    #[test]
+    fn printing_commands_keep_their_words() {
+        for (line, printed) in [
+            ("ls", "ls"),
+            ("ls  -l   db2", "ls -l db2"),
+            ("LS resources", "ls resources"),
+            ("ping db1", "ping db1"),
+            ("help datasource  recover", "help datasource recover"),
+        ] {
+            let command: CctrlCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(command.to_string(), printed, "{line}");
+        }
+        let error = |line: &str| line.parse::<CctrlCommand>().unwrap_err().to_string();
+        insta::assert_snapshot!(error("ls db2\\"), @r"line 1, column 4: expected a word without quotes, `|` or `\`, found `db2\`");
+        insta::assert_snapshot!(error("help 'switch'"), @r"line 1, column 6: expected a word without quotes, `|` or `\`, found `'switch'`");
+    }
+
     /// The documented commands whose effect the model does not know keep the line as typed;
     /// each still needs its own words, and nothing after a command that takes none.
     #[test]
@@ -828,8 +855,8 @@ mod tests {
         insta::assert_snapshot!(error("cd .. alpha"), @"line 1, column 7: expected the end of the command, found `alpha`");
         insta::assert_snapshot!(error("cluster online now"), @"line 1, column 16: expected the end of the command, found `now`");
         insta::assert_snapshot!(error("cluster flush db1"), @"line 1, column 15: expected the end of the command, found `db1`");
-        insta::assert_snapshot!(error("service db1/mysql 'restart'"), @"line 1, column 19: expected a word without quotes or `|`, found `'restart'`");
-        insta::assert_snapshot!(error("cluster check a|b"), @"line 1, column 15: expected a word without quotes or `|`, found `a|b`");
+        insta::assert_snapshot!(error("service db1/mysql 'restart'"), @r"line 1, column 19: expected a word without quotes, `|` or `\`, found `'restart'`");
+        insta::assert_snapshot!(error("cluster check a|b"), @r"line 1, column 15: expected a word without quotes, `|` or `\`, found `a|b`");
         // A backup takes at most its two agents and a timeout.
         insta::assert_snapshot!(error("datasource db2 backup xtrabackup file 3600 now"), @"line 1, column 44: expected the end of the command, found `now`");
         // `connections` takes `-l` and nothing else.

@@ -143,7 +143,7 @@ fn cctrl_command(topology: &Topology, op: CctrlOp) -> CctrlCommand {
         CctrlOp::Switch(to) => CctrlCommand::Switch { to: to.map(name) },
         CctrlOp::Failover(to) => CctrlCommand::Failover { to: to.map(name) },
         CctrlOp::Heartbeat => CctrlCommand::ClusterHeartbeat,
-        CctrlOp::Inspect => CctrlCommand::Ls,
+        CctrlOp::Inspect => CctrlCommand::Ls(String::new()),
     }
 }
 

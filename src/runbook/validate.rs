@@ -501,7 +501,7 @@ impl Session<'_> {
         match machine::resolve_cctrl(self.topology, &self.state, at, command) {
             Ok(input) => {
                 self.apply(at, &input, heard);
-                matches!(command, CctrlCommand::Ls)
+                matches!(command, CctrlCommand::Ls(_))
                     .then(|| ls::project(self.topology, &self.state, at, None).to_string())
             }
             Err(e) => {

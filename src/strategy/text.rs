@@ -83,6 +83,11 @@ fn policy() -> impl Strategy<Value = PolicyMode> {
     ])
 }
 
+/// The words of `ls`, `ping` and `help`: none, or a few as operators type them.
+fn printed_words() -> impl Strategy<Value = String> {
+    select(vec!["", "-l", "db2", "-l db2", "resources", "datasource"]).prop_map(str::to_owned)
+}
+
 /// Every cctrl command, with generated names.
 pub fn cctrl_command() -> impl Strategy<Value = CctrlCommand> {
     prop_oneof![
@@ -111,21 +116,19 @@ pub fn cctrl_command() -> impl Strategy<Value = CctrlCommand> {
         Just(CctrlCommand::ClusterFlush),
         cctrl_not_modelled().prop_map(CctrlCommand::NotModelled),
         service_name().prop_map(CctrlCommand::Use),
-        Just(CctrlCommand::Ls),
+        printed_words().prop_map(CctrlCommand::Ls),
         Just(CctrlCommand::Expert),
         Just(CctrlCommand::Physical),
-        proptest::sample::select(
-            &[
-                CctrlInfo::Members,
-                CctrlInfo::Ping,
-                CctrlInfo::ShowTopology,
-                CctrlInfo::ClusterValidate,
-                CctrlInfo::ClusterTopologyValidate,
-                CctrlInfo::Help,
-                CctrlInfo::Admin,
-                CctrlInfo::Quit,
-            ][..]
-        )
+        prop_oneof![
+            Just(CctrlInfo::Members),
+            printed_words().prop_map(CctrlInfo::Ping),
+            Just(CctrlInfo::ShowTopology),
+            Just(CctrlInfo::ClusterValidate),
+            Just(CctrlInfo::ClusterTopologyValidate),
+            printed_words().prop_map(CctrlInfo::Help),
+            Just(CctrlInfo::Admin),
+            Just(CctrlInfo::Quit),
+        ]
         .prop_map(CctrlCommand::Info),
     ]
 }
