@@ -114,6 +114,13 @@ fn managed(
     Ok((viewer, master))
 }
 
+/// Whether `h` holds events `master` lacks (orphaned events, or a history that forked):
+/// `recover` refuses it.
+fn diverged(s: &State, master: HostId, h: HostId) -> bool {
+    !s.history()
+        .contains(s.host(master).data.pos, s.host(h).data.pos)
+}
+
 fn finish(text: &str) -> Result<Runbook, ProcedureError> {
     text.parse().map_err(|e: crate::ParseError| {
         ProcedureError(format!(
@@ -285,10 +292,7 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
         let _ = writeln!(text, "{prompt} datasource {host} shun");
     }
     text.push_str(&bring_up(start, viewer, h)?);
-    let diverged = !s
-        .history()
-        .contains(s.host(master).data.pos, s.host(h).data.pos);
-    if diverged {
+    if diverged(s, master, h) {
         // Provisioning rewrites the history the host's own slaves read, so it is refused
         // while one replicates from it (as for a restore in `recover_old_master`); that one
         // is pointed at the master first.
@@ -334,10 +338,11 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
 ///
 /// # Errors
 /// [`ProcedureError`] when the host is not a datasource, is the master (use
-/// [`primary_maintenance`]), is down, cut off or has its dataserver stopped, holds data that
-/// drifted or diverged from the master's (use [`recover_replica`], which reprovisions it),
-/// or when the service has no ONLINE master or its managers lack quorum with no forced
-/// session.
+/// [`primary_maintenance`]) or an old master (use [`recover_old_master`]), is down, cut off or
+/// has its dataserver stopped, holds events the master lacks (`recover` refuses them: use
+/// [`recover_replica`], which reprovisions it), or when the service has no ONLINE master or
+/// its managers lack quorum with no forced session. Data that drifted is no reason to refuse:
+/// the maintenance neither cures nor spreads it.
 pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let Recovering {
@@ -351,9 +356,14 @@ pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, Procedu
     }
     let view = s.view(viewer);
     let entry = view.entry(h);
-    if h == master || entry.role == DataSourceRole::Master {
+    if h == master {
         return Err(ProcedureError(format!(
-            "{host} is a master, not a replica: use `primary_maintenance`"
+            "{host} is the master, not a replica: use `primary_maintenance`"
+        )));
+    }
+    if entry.role == DataSourceRole::Master {
+        return Err(ProcedureError(format!(
+            "{host} is an old master, not a replica: use `recover_old_master`"
         )));
     }
     let prompt = format!("[LOGICAL] /{} >", t.service_name(service));
@@ -362,10 +372,10 @@ pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, Procedu
         let _ = writeln!(text, "{prompt} datasource {host} shun");
     }
     startable(start, viewer, h)?;
-    let data = s.host(h).data;
-    if data.drift || !s.history().contains(s.host(master).data.pos, data.pos) {
+    if diverged(s, master, h) {
         return Err(ProcedureError(format!(
-            "{host}'s data has drifted or diverged from the master's: `recover` would refuse it; reprovision it with `recover_replica`"
+            "{host} holds events {} lacks: `recover` would refuse it; reprovision it with `recover_replica`",
+            t.host_name(master)
         )));
     }
     // cctrl reaches the replicator through the host's manager.
@@ -391,8 +401,10 @@ pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, Procedu
 /// Maintenance on the master (Continuent docs *operations-maintenance-primary*, 6.1 and 7.1):
 /// MAINTENANCE, `switch to <target>` (or to the best candidate), shun the old master, leave a
 /// note where the maintenance goes, check the configuration (`tpm validate`), recover it as a
-/// replica, put it ONLINE, switch back to it, and restore the policy the service had. Its
-/// goal is the master back as it was: writable if it was, else ONLINE.
+/// replica, put it ONLINE, switch back to it, and restore the policy the service had (the docs'
+/// last step is `set policy automatic`; restoring the policy the service had is a modelling
+/// decision, so that a service run under MANUAL stays so). Its goal is the master back as it
+/// was: writable if it was, else ONLINE.
 ///
 /// One step is not in the docs' table: `datasource <ds> online` after the recovery. Under
 /// MAINTENANCE `recover` leaves the datasource OFFLINE (*operations-status-policy-interaction*)
@@ -401,11 +413,12 @@ pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, Procedu
 /// printed and shows where).
 ///
 /// # Errors
-/// [`ProcedureError`] for an unknown service or target, a target that is not another
-/// datasource of the service, a service with no ONLINE master or whose managers lack quorum
-/// with no forced session, or one with a datasource that is not ONLINE and replicating,
-/// reachable, with its manager and dataserver running and its data not drifted (the docs'
-/// starting point: recover it first).
+/// [`ProcedureError`] for an unknown service or target; a target that is not a replica of the
+/// service a switch can promote, or no such replica at all; a service with no ONLINE master or
+/// whose managers lack quorum with no forced session; or one with a datasource that is not
+/// ONLINE and replicating, reachable, with its manager and dataserver running and its data in
+/// the master's history and not drifted (the docs' starting point: the message says what to
+/// do first).
 pub fn primary_maintenance(
     start: &Start,
     service: &str,
@@ -415,42 +428,64 @@ pub fn primary_maintenance(
     let svc = service_id(t, service)?;
     let (viewer, master) = managed(start, svc, " to maintain")?;
     // Planned work starts from the docs' initial state: every datasource ONLINE and
-    // replicating, reachable, with its processes running and its data not drifted.
+    // replicating, reachable, with its processes running and its data in the master's
+    // history; none drifted (a modelling decision: the switch, or the switch back, could
+    // otherwise open writes to drifted data, which a runbook report judges unsafe).
+    let view = s.view(viewer);
     for d in t.datasources_of(svc) {
         let (host, name) = (s.host(d), t.host_name(d));
         let unhealthy = if !s.reachable(viewer, d) {
-            Some(format!("{name} is down or cut off"))
-        } else if s.view(viewer).entry(d).state != DsState::Online {
-            Some(format!("{name} is not ONLINE"))
+            Some(format!("{name} is down or cut off: bring it back"))
+        } else if view.entry(d).state != DsState::Online {
+            Some(format!("{name} is not ONLINE: recover it"))
         } else if !host.manager {
-            Some(format!("the manager on {name} is stopped"))
+            Some(format!("the manager on {name} is stopped: start it"))
         } else if !host.dataserver {
-            Some(format!("the dataserver on {name} is stopped"))
-        } else if !host.replicator.is_online() {
-            Some(format!("the replicator on {name} is not online"))
+            Some(format!("the dataserver on {name} is stopped: start it"))
+        } else if !host.replicator.is_online()
+            || (d == master && host.replicator.role != ReplicatorRole::Master)
+        {
+            Some(format!(
+                "the replicator on {name} is not online in its role: put it online"
+            ))
+        } else if diverged(s, master, d) {
+            Some(format!(
+                "{name} holds events {} lacks: reprovision it",
+                t.host_name(master)
+            ))
         } else if host.data.drift {
-            Some(format!("{name}'s data has drifted"))
+            Some(format!("{name}'s data has drifted: reprovision it"))
         } else {
             None
         };
         if let Some(why) = unhealthy {
             return Err(ProcedureError(format!(
-                "{why}: maintenance on the master starts from a healthy service; recover {name} first"
+                "maintenance on the master starts from a healthy service: {why} first"
             )));
         }
     }
     let old = t.host_name(master);
+    // A switch promotes a replica whose role can be promoted (slave, relay, standby;
+    // *manual-switch-versus-automatic-failover*).
+    let candidate = |d: HostId| d != master && view.entry(d).role.is_failover_candidate();
     let switch = match target {
         Some(x) => {
             let to = host_id(t, x)?;
-            if to == master || !t.host(to).is_datasource() || t.host(to).service != svc {
+            if !t.host(to).is_datasource() || t.host(to).service != svc || !candidate(to) {
                 return Err(ProcedureError(format!(
-                    "{x} is not a replica of {service} to switch to (the master is {old})"
+                    "{x} is not a replica of {service} a switch can promote (the master is {old})"
                 )));
             }
             format!("switch to {x}")
         }
-        None => "switch".to_owned(),
+        None => {
+            if !t.datasources_of(svc).any(candidate) {
+                return Err(ProcedureError(format!(
+                    "{service} has no replica a switch can promote: its master cannot be switched away from"
+                )));
+            }
+            "switch".to_owned()
+        }
     };
     let policy = s.view(viewer).policy;
     let policy_word = policy.to_string().to_lowercase();
@@ -570,10 +605,7 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
         let _ = writeln!(text, "{prompt} datasource {host} shun");
     }
     text.push_str(&bring_up(start, viewer, h)?);
-    if !s
-        .history()
-        .contains(s.host(master).data.pos, s.host(h).data.pos)
-    {
+    if diverged(s, master, h) {
         // A restore rewrites the history the host's own slaves read, so the manager refuses
         // it while one replicates from it; those are recovered first, from the master.
         if let Some(d) = s.slave_of(t, h) {

@@ -6,6 +6,8 @@
     reason = "test helpers fail a test by panicking"
 )]
 
+pub(crate) mod runbook;
+
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence};
 use tungsten_model::command::{CctrlCommand, HostCommand, TrepctlCommand};
 use tungsten_model::fault::{Fault, Split};

@@ -1,0 +1,132 @@
+//! Continuent's documented procedures, their command lines as the docs print them: what the
+//! model makes of each.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+mod support;
+
+use support::runbook::{check, fixture, refusal};
+use tungsten_model::runbook::{Report, Verdict};
+
+/// Each host's role and state after each step, as `host:role:STATE`.
+fn roles_after_each_step(report: &Report) -> Vec<String> {
+    let topology =
+        tungsten_model::model::Topology::single("alpha", &["host1", "host2", "host3"]).unwrap();
+    report
+        .steps
+        .iter()
+        .map(|step| {
+            let viewer = topology.host_id("host3").unwrap();
+            topology
+                .host_ids()
+                .map(|h| {
+                    let e = step.state.view(viewer).entry(h);
+                    format!("{}:{}:{:?}", topology.host_name(h), e.role, e.state)
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Continuent's replica maintenance (7.1 *operations-maintenance-replica*) validates as
+/// printed: under AUTOMATIC the recovered replica comes back ONLINE.
+#[test]
+fn the_docs_replica_maintenance_validates_as_printed() {
+    let report = check(&fixture("docs_replica_maintenance.txt"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    insta::assert_snapshot!(roles_after_each_step(&report).join("\n"), @"
+    host1:master:Online host2:slave:Shunned(Manual) host3:slave:Online
+    host1:master:Online host2:slave:Shunned(Manual) host3:slave:Online
+    host1:master:Online host2:slave:Shunned(Manual) host3:slave:Online
+    host1:master:Online host2:slave:Online host3:slave:Online
+    ");
+}
+
+/// Continuent's primary maintenance (6.1 *operations-maintenance-primary*) as printed is
+/// refused at the switch back: under MAINTENANCE `datasource host1 recover` leaves host1
+/// OFFLINE (*operations-status-policy-interaction*), and a switch promotes only an ONLINE
+/// slave (*manual-switch-versus-automatic-failover*). The roles agree with the docs' table at
+/// every step before it. With `datasource host1 online` after the recovery it validates.
+#[test]
+fn the_docs_primary_maintenance_needs_the_recovered_primary_online_before_switching_back() {
+    let printed = fixture("docs_primary_maintenance.txt");
+    let report = check(&printed);
+    assert_eq!(report.verdict, Verdict::Invalid);
+    assert_eq!(
+        refusal(&report),
+        Some((
+            "eligible-target".to_owned(),
+            "[LOGICAL:EXPERT] /alpha > switch to host1".to_owned()
+        ))
+    );
+    // The docs' table: host1 Primary, then Replica, Shunned, Replica; host2 Primary from the
+    // switch on; host3 a Replica throughout.
+    insta::assert_snapshot!(roles_after_each_step(&report).join("\n"), @"
+    host1:master:Online host2:slave:Online host3:slave:Online
+    host1:slave:Online host2:master:Online host3:slave:Online
+    host1:slave:Shunned(Manual) host2:master:Online host3:slave:Online
+    host1:slave:Shunned(Manual) host2:master:Online host3:slave:Online
+    host1:slave:Offline host2:master:Online host3:slave:Online
+    host1:slave:Offline host2:master:Online host3:slave:Online
+    host1:slave:Online host2:master:Online host3:slave:Online
+    ");
+    let fixed = printed.replace(
+        "[LOGICAL:EXPERT] /alpha > datasource host1 recover\n",
+        "[LOGICAL:EXPERT] /alpha > datasource host1 recover\n[LOGICAL:EXPERT] /alpha > datasource host1 online\n",
+    );
+    let report = check(&fixed);
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    insta::assert_snapshot!(roles_after_each_step(&report).join("\n"), @"
+    host1:master:Online host2:slave:Online host3:slave:Online
+    host1:slave:Online host2:master:Online host3:slave:Online
+    host1:slave:Shunned(Manual) host2:master:Online host3:slave:Online
+    host1:slave:Shunned(Manual) host2:master:Online host3:slave:Online
+    host1:slave:Offline host2:master:Online host3:slave:Online
+    host1:slave:Online host2:master:Online host3:slave:Online
+    host1:master:Online host2:slave:Online host3:slave:Online
+    host1:master:Online host2:slave:Online host3:slave:Online
+    ");
+}
+
+/// Continuent's other documented procedures, as the docs print their command lines: what the
+/// model makes of each (verdict, first refusal, warnings).
+#[test]
+fn the_docs_procedures_read_as_the_model_judges_them() {
+    let warnings = |report: &Report| -> Vec<String> {
+        report
+            .steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .filter(|f| f.severity == tungsten_model::machine::Severity::Warning)
+            .map(|f| f.kind.clone())
+            .collect()
+    };
+    // Restarting every manager under MAINTENANCE changes nothing the managers act on.
+    let report = check(&fixture("docs_restart_managers.txt"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(warnings(&report).is_empty(), "{report}");
+    // Shun and recover under AUTOMATIC: back ONLINE.
+    let report = check(&fixture("docs_shun_and_recover.txt"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    // The replicator restart's command lines alone, under AUTOMATIC: the managers restart the
+    // replicator at once, which the report warns about, as the docs' prose does (MAINTENANCE
+    // or shun first).
+    let report = check(&fixture("docs_restart_replicator.txt"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert_eq!(warnings(&report), ["undone"], "{report}");
+    // The whole-dataservice maintenance is refused where the primary maintenance is: the
+    // switch to a replica recovered under MAINTENANCE, which is still OFFLINE.
+    let report = check(&fixture("docs_dataservice_maintenance.txt"));
+    assert_eq!(
+        refusal(&report),
+        Some((
+            "eligible-target".to_owned(),
+            "[LOGICAL:EXPERT] /alpha > switch to host2".to_owned()
+        )),
+        "{report}"
+    );
+}

@@ -1,0 +1,487 @@
+//! Built-in procedures: each writes a runbook that is valid in the state it is written for,
+//! and refuses, with the reason, where it cannot.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+mod support;
+
+use support::runbook::{cctrl, fixture, healthy};
+use tungsten_model::runbook::{self, Runbook, Start, Verdict};
+
+fn procedure_is_valid(start: &Start, rb: &Runbook) {
+    let report = runbook::validate(start, rb, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{rb}\n{report}");
+}
+
+fn after(start: &Start, faults: &[tungsten_model::fault::Fault]) -> Start {
+    use tungsten_model::machine::{self, Input};
+    let mut s = start.clone();
+    for f in faults {
+        s.state = machine::apply(&s.topology, &s.state, &Input::Fault(*f))
+            .unwrap()
+            .state;
+    }
+    s
+}
+
+fn manual() -> (Start, [tungsten_model::model::HostId; 3]) {
+    let (mut start, ids) = healthy();
+    cctrl(&mut start, "db1", "set policy manual");
+    (start, ids)
+}
+
+#[test]
+fn last_man_standing_is_valid_where_it_is_written() {
+    // From the failsafe scenario: db2 is chosen.
+    let failsafe = runbook::scenario("seed004-failsafe").unwrap();
+    let rb = runbook::last_man_standing(&failsafe, "alpha").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! assume down db1 db3
+    #! goal master db2, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > set force true
+    [LOGICAL] /alpha > datasource db2 welcome
+    [LOGICAL] /alpha > datasource db2 master
+    [LOGICAL] /alpha > replicator db2 master
+    [LOGICAL] /alpha > datasource db2 online
+    [LOGICAL] /alpha > replicator db2 online
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    procedure_is_valid(&failsafe, &rb);
+    let (healthy, _) = healthy();
+    assert!(runbook::last_man_standing(&healthy, "alpha").is_err());
+}
+
+/// Found by `procedures_are_valid_where_they_can_be_written`: a forced welcome left the lost
+/// master OFFLINE (in service) in the survivor's view, so the survivor's replicator was
+/// refused as a second extractor. The procedure now shuns that master first.
+#[test]
+fn last_man_standing_shuns_a_lost_master_still_held_in_service() {
+    use tungsten_model::fault::Fault::HostCrash;
+    let (healthy, [db1, db2, _]) = healthy();
+    let mut lost = after(&healthy, &[HostCrash(db2), HostCrash(db1)]);
+    cctrl(&mut lost, "db3", "set force true");
+    cctrl(&mut lost, "db3", "datasource db1 welcome");
+    let rb = runbook::last_man_standing(&lost, "alpha").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! assume down db1 db2
+    #! goal master db3, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > set force true
+    [LOGICAL] /alpha > datasource db1 shun
+    [LOGICAL] /alpha > datasource db3 welcome
+    [LOGICAL] /alpha > datasource db3 master
+    [LOGICAL] /alpha > replicator db3 master
+    [LOGICAL] /alpha > datasource db3 online
+    [LOGICAL] /alpha > replicator db3 online
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    procedure_is_valid(&lost, &rb);
+}
+
+/// Found by the same property: a stopped connector keeps its ONLINE flag but routes nothing,
+/// so the procedure must bring the running (OFFLINE) connector online.
+#[test]
+fn last_man_standing_routes_through_a_running_connector() {
+    use tungsten_model::fault::{
+        Fault::{HostCrash, Stop},
+        Process::Connector,
+    };
+    use tungsten_model::model::{State, Topology};
+    let topology = Topology::single("alpha", &["db1", "db2", "db3", "db4", "db5"]).unwrap();
+    let state = State::healthy(&topology);
+    let mut healthy = Start {
+        topology,
+        state,
+        assumptions: Vec::new(),
+    };
+    cctrl(&mut healthy, "db1", "router db3 offline");
+    let [db1, db2, db4, db5] =
+        ["db1", "db2", "db4", "db5"].map(|h| healthy.topology.host_id(h).unwrap());
+    let lost = after(
+        &healthy,
+        &[
+            Stop(db5, Connector),
+            HostCrash(db1),
+            HostCrash(db2),
+            HostCrash(db4),
+        ],
+    );
+    let rb = runbook::last_man_standing(&lost, "alpha").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! assume down db1 db2 db4
+    #! goal master db3, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > set force true
+    [LOGICAL] /alpha > datasource db3 welcome
+    [LOGICAL] /alpha > datasource db3 online
+    [LOGICAL] /alpha > replicator db3 online
+    [LOGICAL] /alpha > router * online
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    procedure_is_valid(&lost, &rb);
+}
+
+#[test]
+fn recover_replica_is_valid_where_it_is_written() {
+    use tungsten_model::fault::{Fault, Process::DataServer};
+    // A failed replica: under MANUAL it stays FAILED after its dataserver came back.
+    let (manual, [db1, _, db3]) = manual();
+    let failed = after(
+        &manual,
+        &[Fault::Stop(db3, DataServer), Fault::Start(db3, DataServer)],
+    );
+    let rb = runbook::recover_replica(&failed, "db3").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db3
+    [LOGICAL] /alpha > datasource db3 shun
+    [LOGICAL] /alpha > datasource db3 recover
+    [LOGICAL] /alpha > datasource db3 online
+    ");
+    procedure_is_valid(&failed, &rb);
+    // A replica that holds events the new master lacks is reprovisioned.
+    let mut diverged = after(
+        &manual,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db3),
+            Fault::HostCrash(db1),
+        ],
+    );
+    cctrl(&mut diverged, "db2", "failover to db2");
+    let rb = runbook::recover_replica(&diverged, "db3").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db3
+    [LOGICAL] /alpha > datasource db3 shun
+    shell db3> tprovision --source db2
+    [LOGICAL] /alpha > datasource db3 online
+    ");
+    procedure_is_valid(&diverged, &rb);
+}
+
+#[test]
+fn switch_and_failover_are_valid_where_they_are_written() {
+    use tungsten_model::fault::{Fault, Process::DataServer};
+    let (healthy, _) = healthy();
+    procedure_is_valid(
+        &healthy,
+        &runbook::switch_procedure(&healthy, "alpha", Some("db3")).unwrap(),
+    );
+    procedure_is_valid(
+        &healthy,
+        &runbook::switch_procedure(&healthy, "alpha", None).unwrap(),
+    );
+    let (manual, [db1, _, _]) = manual();
+    let master_failed = after(&manual, &[Fault::Stop(db1, DataServer)]);
+    procedure_is_valid(
+        &master_failed,
+        &runbook::failover_procedure(&master_failed, "alpha", Some("db2")).unwrap(),
+    );
+    procedure_is_valid(
+        &master_failed,
+        &runbook::failover_procedure(&master_failed, "alpha", None).unwrap(),
+    );
+}
+
+#[test]
+fn recover_old_master_is_valid_where_it_is_written() {
+    use tungsten_model::fault::Fault;
+    let (healthy, [db1, db2, db3]) = healthy();
+    // With orphaned events it is restored first.
+    let orphaned = after(
+        &healthy,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db2),
+            Fault::CatchUp(db3),
+            Fault::Write(db1),
+            Fault::HostCrash(db1),
+            Fault::Write(db2),
+            Fault::HostRestart(db1),
+        ],
+    );
+    let rb = runbook::recover_old_master(&orphaned, "db1").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db1
+    [LOGICAL] /alpha > datasource db1 restore
+    [LOGICAL] /alpha > datasource db1 recover
+    ");
+    procedure_is_valid(&orphaned, &rb);
+    let clean = after(&healthy, &[Fault::HostCrash(db1), Fault::HostRestart(db1)]);
+    procedure_is_valid(&clean, &runbook::recover_old_master(&clean, "db1").unwrap());
+}
+
+#[test]
+fn reset_site_is_valid_where_it_is_written() {
+    let drifted = runbook::scenario("seed000-drifted").unwrap();
+    let rb = runbook::reset_site(&drifted, "east", "west").unwrap();
+    procedure_is_valid(&drifted, &rb);
+    // It writes the same steps as seed 000 (the seed's continuation lines aside).
+    let seed: Runbook = fixture("seed000_reset_east.txt").parse().unwrap();
+    let steps = |rb: &Runbook| rb.steps().map(ToString::to_string).collect::<Vec<_>>();
+    assert_eq!(steps(&rb), steps(&seed));
+}
+
+/// A procedure asked about a service or host the topology lacks says so, naming it.
+#[test]
+fn procedures_name_the_service_or_host_the_topology_lacks() {
+    let (healthy, _) = healthy();
+    let error = |r: Result<Runbook, runbook::ProcedureError>| r.unwrap_err().to_string();
+    assert_eq!(
+        error(runbook::last_man_standing(&healthy, "beta")),
+        "no service `beta` in the topology"
+    );
+    assert_eq!(
+        error(runbook::switch_procedure(&healthy, "beta", None)),
+        "no service `beta` in the topology"
+    );
+    assert_eq!(
+        error(runbook::recover_replica(&healthy, "db9")),
+        "no host `db9` in the topology"
+    );
+}
+
+/// A master that a failover replaced is no replica: `recover_replica` sends the operator to
+/// `recover_old_master`, though the ONLINE master is another host.
+#[test]
+fn recover_replica_declines_a_failed_over_master() {
+    use tungsten_model::fault::Fault;
+    use tungsten_model::model::DataSourceRole;
+    let (healthy, [db1, db2, _]) = healthy();
+    let replaced = after(&healthy, &[Fault::HostCrash(db1), Fault::HostRestart(db1)]);
+    // The managers failed over to db2; db1 keeps the master role, shunned.
+    let view = replaced.state.view(db2);
+    assert!(view.entry(db2).is_online_master());
+    assert_eq!(view.entry(db1).role, DataSourceRole::Master);
+    assert!(!view.entry(db1).is_online_master());
+    assert_eq!(
+        runbook::recover_replica(&replaced, "db1")
+            .unwrap_err()
+            .to_string(),
+        "db1 is a master, not a replica: use `recover_old_master` or a switch"
+    );
+}
+
+/// Last man standing counts only the connectors on the survivor's side: with the network split
+/// three ways, db1's own connector stopped and the others running behind the split, the
+/// procedure starts db1's.
+#[test]
+fn last_man_standing_starts_the_connector_on_the_survivors_side() {
+    use tungsten_model::fault::{Fault, Process::Connector, Split};
+    let (healthy, [db1, db2, db3]) = healthy();
+    let split = after(
+        &healthy,
+        &[
+            Fault::Stop(db1, Connector),
+            Fault::Partition(Split::new(&[&[db1], &[db2], &[db3]])),
+        ],
+    );
+    let rb = runbook::last_man_standing(&split, "alpha").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! assume down db2 db3
+    #! goal master db1, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > set force true
+    [LOGICAL] /alpha > datasource db1 welcome
+    [LOGICAL] /alpha > datasource db1 online
+    [LOGICAL] /alpha > replicator db1 online
+    shell db1> connector start
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    procedure_is_valid(&split, &rb);
+}
+
+/// A replica to reprovision is copied from data that has not drifted, taken from the master
+/// or from a datasource ONLINE and replicating (db4 here, once the new master's data has
+/// drifted). With the other replicas shunned (their replicators still running, as a shun
+/// leaves them), the procedure declines rather than copy from a shunned datasource.
+#[test]
+fn recover_replica_copies_only_from_an_online_source() {
+    use tungsten_model::fault::Fault;
+    let mut manual = runbook::scenario("healthy-5").unwrap();
+    cctrl(&mut manual, "db1", "set policy manual");
+    let [db1, db2, db3, db4] =
+        ["db1", "db2", "db3", "db4"].map(|h| manual.topology.host_id(h).unwrap());
+    let mut diverged = after(
+        &manual,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db3),
+            Fault::HostCrash(db1),
+        ],
+    );
+    cctrl(&mut diverged, "db2", "failover to db2");
+    // While db4 is ONLINE and replicating, it is the source.
+    let mut drifted = after(&diverged, &[Fault::Drift(db2)]);
+    let rb = runbook::recover_replica(&drifted, "db3").unwrap();
+    assert!(
+        rb.to_string()
+            .contains("shell db3> tprovision --source db4\n"),
+        "{rb}"
+    );
+    cctrl(&mut drifted, "db2", "datasource db4 shun");
+    cctrl(&mut drifted, "db2", "datasource db5 shun");
+    assert!(drifted.state.host(db4).replicator.is_online());
+    assert!(!drifted.state.host(db4).data.drift);
+    assert_eq!(
+        runbook::recover_replica(&drifted, "db3")
+            .unwrap_err()
+            .to_string(),
+        "db3 must be reprovisioned, but no reachable datasource of alpha holds data that has not drifted"
+    );
+}
+
+/// The recovery procedures read the managers' view of the service: with no ONLINE master
+/// there is nothing to recover from, and with no manager running there is no view to read;
+/// each says which.
+#[test]
+fn recovery_procedures_need_an_online_master_and_a_running_manager() {
+    use tungsten_model::fault::{Fault, Process::Manager};
+    let (mut no_master, [db1, db2, db3]) = manual();
+    cctrl(&mut no_master, "db1", "set policy maintenance");
+    cctrl(&mut no_master, "db1", "datasource db1 offline");
+    let error = |r: Result<Runbook, runbook::ProcedureError>| r.unwrap_err().to_string();
+    assert_eq!(
+        error(runbook::recover_replica(&no_master, "db3")),
+        "alpha has no ONLINE master to recover db3 from"
+    );
+    assert_eq!(
+        error(runbook::recover_old_master(&no_master, "db1")),
+        "alpha has no ONLINE master"
+    );
+    let (healthy, _) = healthy();
+    let unmanaged = after(
+        &healthy,
+        &[
+            Fault::Stop(db1, Manager),
+            Fault::Stop(db2, Manager),
+            Fault::Stop(db3, Manager),
+        ],
+    );
+    assert_eq!(
+        error(runbook::recover_replica(&unmanaged, "db3")),
+        "no manager of alpha runs"
+    );
+    assert_eq!(
+        error(runbook::recover_old_master(&unmanaged, "db1")),
+        "no manager of alpha runs"
+    );
+}
+
+#[test]
+fn replica_maintenance_is_valid_where_it_is_written() {
+    use tungsten_model::fault::{Fault, Process::Replicator};
+    let (healthy, [_, _, db3]) = healthy();
+    let rb = runbook::replica_maintenance(&healthy, "db2").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db2
+    [LOGICAL] /alpha > datasource db2 shun
+    [LOGICAL] /alpha > replicator db2 offline
+    Do the maintenance on db2 now, then check its configuration.
+    shell db2> tpm validate
+    [LOGICAL] /alpha > datasource db2 recover
+    ");
+    procedure_is_valid(&healthy, &rb);
+    // Under MAINTENANCE the recovered replica stays OFFLINE unless the runbook puts it
+    // online, and nothing restarts a stopped replicator: the runbook starts it after the
+    // maintenance.
+    let mut maintenance = healthy.clone();
+    cctrl(&mut maintenance, "db1", "set policy maintenance");
+    let stopped = after(&maintenance, &[Fault::Stop(db3, Replicator)]);
+    let rb = runbook::replica_maintenance(&stopped, "db3").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db3
+    [LOGICAL] /alpha > datasource db3 shun
+    Do the maintenance on db3 now, then check its configuration.
+    shell db3> tpm validate
+    shell db3> replicator start
+    [LOGICAL] /alpha > datasource db3 recover
+    [LOGICAL] /alpha > datasource db3 online
+    ");
+    procedure_is_valid(&stopped, &rb);
+    insta::assert_snapshot!(
+        runbook::replica_maintenance(&healthy, "db1").unwrap_err(),
+        @"db1 is the master, not a replica: use `primary_maintenance`"
+    );
+}
+
+#[test]
+fn primary_maintenance_is_valid_where_it_is_written() {
+    let (healthy, _) = healthy();
+    let rb = runbook::primary_maintenance(&healthy, "alpha", Some("db2")).unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal master db1, alpha policy automatic
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > switch to db2
+    [LOGICAL] /alpha > datasource db1 shun
+    Do the maintenance on db1 now, then check its configuration.
+    shell db1> tpm validate
+    [LOGICAL] /alpha > datasource db1 recover
+    [LOGICAL] /alpha > datasource db1 online
+    [LOGICAL] /alpha > switch to db1
+    [LOGICAL] /alpha > set policy automatic
+    ");
+    procedure_is_valid(&healthy, &rb);
+    procedure_is_valid(
+        &healthy,
+        &runbook::primary_maintenance(&healthy, "alpha", None).unwrap(),
+    );
+    let (manual, _) = manual();
+    let rb = runbook::primary_maintenance(&manual, "alpha", Some("db3")).unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal master db1, alpha policy manual
+    [LOGICAL] /alpha > set policy maintenance
+    [LOGICAL] /alpha > switch to db3
+    [LOGICAL] /alpha > datasource db1 shun
+    Do the maintenance on db1 now, then check its configuration.
+    shell db1> tpm validate
+    [LOGICAL] /alpha > datasource db1 recover
+    [LOGICAL] /alpha > datasource db1 online
+    [LOGICAL] /alpha > switch to db1
+    [LOGICAL] /alpha > set policy manual
+    ");
+    procedure_is_valid(&manual, &rb);
+    insta::assert_snapshot!(
+        runbook::primary_maintenance(&healthy, "alpha", Some("db1")).unwrap_err(),
+        @"db1 is not a replica of alpha a switch can promote (the master is db1)"
+    );
+    insta::assert_snapshot!(
+        runbook::primary_maintenance(&healthy, "beta", None).unwrap_err(),
+        @"no service `beta` in the topology"
+    );
+}
+
+/// Found by `procedures_are_valid_where_they_can_be_written` while the maintenance procedures
+/// were written: each starting state below once got a runbook that did not validate.
+#[test]
+fn maintenance_procedures_are_not_written_where_they_would_fail() {
+    use tungsten_model::fault::Fault;
+    let (healthy, [db1, db2, db3]) = healthy();
+    // A replica holding events the master lacks: `recover` refuses it.
+    let (manual, _) = manual();
+    let mut diverged = after(
+        &manual,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db3),
+            Fault::HostCrash(db1),
+        ],
+    );
+    cctrl(&mut diverged, "db2", "failover to db2");
+    insta::assert_snapshot!(runbook::replica_maintenance(&diverged, "db3").unwrap_err(), @"db3 holds events db2 lacks: `recover` would refuse it; reprovision it with `recover_replica`");
+    // A switch needs every replica healthy enough to be chosen, and the old master back.
+    let failed = after(&healthy, &[Fault::HostCrash(db2)]);
+    insta::assert_snapshot!(
+        runbook::primary_maintenance(&failed, "alpha", Some("db3")).unwrap_err(),
+        @"maintenance on the master starts from a healthy service: db2 is down or cut off: bring it back first"
+    );
+    // With the routers offline the master is not writable: the plan promises it ONLINE.
+    let mut unrouted = healthy.clone();
+    cctrl(&mut unrouted, "db1", "router * offline");
+    let rb = runbook::primary_maintenance(&unrouted, "alpha", None).unwrap();
+    assert!(rb.to_string().starts_with("#! goal online db1,"), "{rb}");
+    procedure_is_valid(&unrouted, &rb);
+}

@@ -1,0 +1,49 @@
+//! Helpers for the runbook tests: fixtures, validation, and starting states.
+
+use tungsten_model::runbook::{self, Report, RunStatus, Runbook, Start};
+
+/// A runbook of `tests/fixtures/runbooks/`.
+pub(crate) fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/runbooks/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// Validate `text` from the starting state it declares.
+pub(crate) fn check(text: &str) -> Report {
+    let rb: Runbook = text
+        .parse()
+        .unwrap_or_else(|e: tungsten_model::ParseError| panic!("{}", e.caret()));
+    let start = runbook::start(&rb, &[], &mut |p| Err(format!("no file {p} in tests"))).unwrap();
+    runbook::validate(&start, &rb, runbook::Options::default())
+}
+
+/// The rule of the first refused run, and its step's line text.
+pub(crate) fn refusal(report: &Report) -> Option<(String, String)> {
+    let step = report.first_rejected()?;
+    step.runs.iter().find_map(|r| match &r.status {
+        RunStatus::Rejected { rule, .. } => Some((rule.clone(), step.text.clone())),
+        _ => None,
+    })
+}
+
+/// Apply a cctrl command typed into the manager on `at`.
+pub(crate) fn cctrl(start: &mut Start, at: &str, line: &str) {
+    use tungsten_model::machine;
+    let at = start.topology.host_id(at).unwrap();
+    let cmd: tungsten_model::command::CctrlCommand = line.parse().unwrap();
+    let input = machine::resolve_cctrl(&start.topology, &start.state, at, &cmd).unwrap();
+    start.state = machine::apply(&start.topology, &start.state, &input)
+        .unwrap()
+        .state;
+}
+
+/// The `healthy-3` scenario and its hosts db1, db2, db3.
+pub(crate) fn healthy() -> (Start, [tungsten_model::model::HostId; 3]) {
+    let start = runbook::scenario("healthy-3").unwrap();
+    let t = &start.topology;
+    let ids = ["db1", "db2", "db3"].map(|h| t.host_id(h).unwrap());
+    (start, ids)
+}
