@@ -484,4 +484,33 @@ fn maintenance_procedures_are_not_written_where_they_would_fail() {
     let rb = runbook::primary_maintenance(&unrouted, "alpha", None).unwrap();
     assert!(rb.to_string().starts_with("#! goal online db1,"), "{rb}");
     procedure_is_valid(&unrouted, &rb);
+    // A service of one datasource has no replica to switch to.
+    let alone = Start {
+        topology: tungsten_model::model::Topology::single("alpha", &["db1"]).unwrap(),
+        state: tungsten_model::model::State::healthy(
+            &tungsten_model::model::Topology::single("alpha", &["db1"]).unwrap(),
+        ),
+        assumptions: Vec::new(),
+    };
+    insta::assert_snapshot!(
+        runbook::primary_maintenance(&alone, "alpha", None).unwrap_err(),
+        @"alpha has no replica a switch can promote: its master cannot be switched away from"
+    );
+}
+
+/// Found in review: an old master is not sent to `primary_maintenance`, and a replica whose
+/// data drifted is maintained like any other (`recover` does not look at drift; the report
+/// warns about drifted data only where a step spreads it or opens writes to it).
+#[test]
+fn replica_maintenance_sends_an_old_master_to_its_own_procedure_and_takes_a_drifted_replica() {
+    use tungsten_model::fault::Fault;
+    let (healthy, [db1, _, db3]) = healthy();
+    let failed_over = after(&healthy, &[Fault::HostCrash(db1), Fault::HostRestart(db1)]);
+    insta::assert_snapshot!(
+        runbook::replica_maintenance(&failed_over, "db1").unwrap_err(),
+        @"db1 is an old master, not a replica: use `recover_old_master`"
+    );
+    let drifted = after(&healthy, &[Fault::Drift(db3)]);
+    let rb = runbook::replica_maintenance(&drifted, "db3").unwrap();
+    procedure_is_valid(&drifted, &rb);
 }
