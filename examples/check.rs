@@ -14,7 +14,8 @@
 //! names the file, line and column); `plan` gives 0 when the runbook is valid (with `--faults`:
 //! and no injected fault hurts it), 1 when it is not, 2 when the runbook or a starting state cannot be read; `procedure` gives
 //! 0 when the runbook it writes validates from the state it is written for, 1 when it does
-//! not, 2 when it cannot be written (the reason is printed) or the state cannot be read;
+//! not, 2 when it cannot be written (the reason is printed), for an unknown procedure or
+//! arguments, or when the state cannot be read;
 //! `explore` gives 0 when no invariant breaks, 1 with a counterexample, 2 for bad arguments.
 #![expect(
     clippy::print_stderr,
@@ -295,24 +296,27 @@ fn procedure(
     states: &[String],
     topology: Option<&PathBuf>,
 ) -> Result<bool, BadInput> {
-    let start = if let Some(name) = scenario {
-        runbook::scenario(name).ok_or_else(|| {
-            let names: Vec<&str> = runbook::SCENARIOS.iter().map(|(n, _)| *n).collect();
-            BadInput(format!(
-                "no scenario `{name}`: expected one of {}",
-                names.join(", ")
-            ))
-        })?
-    } else {
-        let mut book: runbook::Runbook = ""
-            .parse()
-            .map_err(|e: tungsten_model::ParseError| BadInput(e.to_string()))?;
-        let listings = plan_start(states, topology, &mut book)?;
-        runbook::start(&book, &listings, &mut |name| {
-            std::fs::read_to_string(name).map_err(|e| e.to_string())
-        })
-        .map_err(|e| BadInput(format!("the starting state: {e}")))?
-    };
+    if scenario.is_none() && states.is_empty() && topology.is_none() {
+        return Err(BadInput(
+            "say which state to write it for: --scenario NAME, or --state (and --topology) as for `plan`".to_owned(),
+        ));
+    }
+    let mut book: runbook::Runbook = ""
+        .parse()
+        .map_err(|e: tungsten_model::ParseError| BadInput(e.to_string()))?;
+    if let Some(name) = scenario {
+        book.declarations
+            .push(runbook::Declaration::Scenario(name.to_owned()));
+    }
+    let listings = plan_start(states, topology, &mut book)?;
+    let start = runbook::start(&book, &listings, &mut |name| {
+        Err(format!(
+            "no file {name}: a procedure's starting state names no file"
+        ))
+    })
+    .map_err(|e| BadInput(format!("the starting state: {e}")))?;
+    // The library's names (`recover_replica`) read as the CLI's (`recover-replica`).
+    let words: Vec<String> = words.iter().map(|w| w.replace('_', "-")).collect();
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let written = match words.as_slice() {
         ["last-man-standing", service] => runbook::last_man_standing(&start, service),

@@ -207,7 +207,7 @@ fn damaged_listings_fail_with_located_errors() {
     ");
     // 4. An unknown role.
     insta::assert_snapshot!(caret(&format!("{HEAD}|db1(mastr:ONLINE) |\n|STATUS [OK]|\n")), @"
-    error: expected a role (master, slave, relay, standby, archive, witness, composite master, composite slave), found `mastr`
+    error: expected a role (master, slave, relay, standby, archive, witness, composite master or composite slave), found `mastr`
      --> line 3, column 6
       |
     3 | |db1(mastr:ONLINE) |

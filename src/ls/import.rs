@@ -372,21 +372,21 @@ fn gaps(
         assumptions.push(format!(
             "{}: {} cannot be reached (no manager answers, dataserver state unknown): read as down, not cut off by a partition",
             service_name,
-            join(down)
+            crate::text::series(down, "and")
         ));
     }
     if !filling.is_empty() {
         assumptions.push(format!(
             "{}: the replicators of {} are provisioning or restoring: read as OFFLINE:NORMAL, so no failover picks them before their data is complete",
             service_name,
-            join(filling)
+            crate::text::series(filling, "and")
         ));
     }
     if !unknown_positions.is_empty() {
         assumptions.push(format!(
             "{}: the positions of {} are not printed: read as holding no events, on one line of history with the others",
             service_name,
-            join(unknown_positions)
+            crate::text::series(unknown_positions, "and")
         ));
     }
     assumptions
@@ -518,13 +518,5 @@ fn sync_cross_site(topology: &Topology, state: &mut State) {
             applied: source.flatten(),
             ..CrossSiteReplicator::started(host.up)
         };
-    }
-}
-
-fn join(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }

@@ -404,8 +404,8 @@ impl Rejection {
 }
 
 impl std::fmt::Display for Rejection {
-    /// The rule and the refusal's data, hosts as ids (`refused by rule `manager-running`:
-    /// NoManager { host: HostId(0) }`); [`Rejection::render`] names them.
+    /// The rule and the refusal's data, hosts as ids (``refused by rule `manager-running`:
+    /// NoManager { host: HostId(0) }``); [`Rejection::render`] names them.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,

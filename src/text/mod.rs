@@ -1,4 +1,5 @@
-//! Positions in text, located parse errors and the scanner every parser shares.
+//! Positions in text, located parse errors and the scanner every parser shares, and the one
+//! way the crate writes lists in prose (`a, b and c`) in errors, refusals and findings.
 //!
 //! This is the edge of the crate: text comes in here and leaves as typed values or as a
 //! [`ParseError`] that names the line, the column, what was expected and what was found.

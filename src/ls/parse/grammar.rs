@@ -181,7 +181,7 @@ pub(super) fn header(sc: &mut Scanner<'_>) -> Result<Header, ParseError> {
         return Err(sc.error_at(
             role_start,
             role_start + role_text.len(),
-            format!("a role ({})", roles.join(", ")),
+            format!("a role ({})", crate::text::series(&roles, "or")),
         ));
     }
     sc.require(":")?;
