@@ -278,7 +278,4 @@ fn procedures_get_written_in_many_reachable_states() {
         replica_maintenance >= 200 && primary_maintenance >= 50,
         "{replica_maintenance} {primary_maintenance}"
     );
-    eprintln!(
-        "of 2000 states: {survivor} last man standing, {replica} recover replica, {old_master} recover old master, {replica_maintenance} replica maintenance, {primary_maintenance} primary maintenance"
-    );
 }

@@ -554,5 +554,15 @@ mod tests {
             resolve("datasource db9 connections"),
             Err(super::ResolveError::UnknownHost(_))
         ));
+        // A datasource of another service is refused, as for every datasource command.
+        let t =
+            Topology::multisite(&[("east", &["db1", "db2"]), ("west", &["db3", "db4"])]).unwrap();
+        let s = State::healthy(&t);
+        let db1 = t.host_id("db1").unwrap();
+        let command = "datasource db3 connections".parse().unwrap();
+        assert!(matches!(
+            resolve_cctrl(&t, &s, db1, &command),
+            Err(super::ResolveError::NotInService { .. })
+        ));
     }
 }
