@@ -132,10 +132,11 @@ enum Command {
     /// Write a built-in procedure's runbook for a starting state (a scenario, or listings
     /// as for `plan`), print it, and validate it from that state.
     Procedure {
-        /// Which procedure and its arguments: last-man-standing SERVICE, recover-replica HOST,
-        /// recover-old-master HOST, replica-maintenance HOST, primary-maintenance SERVICE
-        /// [TARGET], switch SERVICE [TARGET], failover SERVICE [TARGET], reset-site BAD GOOD.
-        #[arg(required = true, num_args = 1..=3, value_name = "PROCEDURE [ARG]...")]
+        /// Which procedure and its arguments (`runbook::Procedure`): last-man-standing SERVICE,
+        /// recover-replica HOST, recover-old-master HOST, replica-maintenance HOST,
+        /// primary-maintenance SERVICE [TARGET], switch SERVICE [TARGET], failover SERVICE
+        /// [TARGET], reset-site BAD GOOD.
+        #[arg(required = true, value_name = "PROCEDURE [ARG]...")]
         words: Vec<String>,
         /// Start from a built-in scenario (healthy-3, healthy-5, seed004-failsafe,
         /// seed000-drifted).
@@ -315,31 +316,11 @@ fn procedure(
         ))
     })
     .map_err(|e| BadInput(format!("the starting state: {e}")))?;
-    // The library's names (`recover_replica`) read as the CLI's (`recover-replica`).
-    let words: Vec<String> = words.iter().map(|w| w.replace('_', "-")).collect();
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    let written = match words.as_slice() {
-        ["last-man-standing", service] => runbook::last_man_standing(&start, service),
-        ["recover-replica", host] => runbook::recover_replica(&start, host),
-        ["recover-old-master", host] => runbook::recover_old_master(&start, host),
-        ["replica-maintenance", host] => runbook::replica_maintenance(&start, host),
-        ["primary-maintenance", service, target @ ..] if target.len() <= 1 => {
-            runbook::primary_maintenance(&start, service, target.first().copied())
-        }
-        ["switch", service, target @ ..] if target.len() <= 1 => {
-            runbook::switch_procedure(&start, service, target.first().copied())
-        }
-        ["failover", service, target @ ..] if target.len() <= 1 => {
-            runbook::failover_procedure(&start, service, target.first().copied())
-        }
-        ["reset-site", bad, good] => runbook::reset_site(&start, bad, good),
-        _ => {
-            return Err(BadInput(format!(
-                "`{}`: expected last-man-standing SERVICE, recover-replica HOST, recover-old-master HOST, replica-maintenance HOST, primary-maintenance SERVICE [TARGET], switch SERVICE [TARGET], failover SERVICE [TARGET] or reset-site BAD GOOD",
-                words.join(" ")
-            )));
-        }
-    };
+    let asked: runbook::Procedure = words
+        .join(" ")
+        .parse()
+        .map_err(|e: tungsten_model::ParseError| BadInput(e.caret()))?;
+    let written = asked.write(&start);
     let book = written.map_err(|e| BadInput(format!("cannot write it from this state: {e}")))?;
     out!("{book}");
     let report = runbook::validate(&start, &book, runbook::Options::default());

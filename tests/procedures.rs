@@ -513,3 +513,66 @@ fn replica_maintenance_sends_an_old_master_to_its_own_procedure_and_takes_a_drif
     let rb = runbook::replica_maintenance(&drifted, "db3").unwrap();
     procedure_is_valid(&drifted, &rb);
 }
+
+/// A procedure by name writes what the function of that name writes (or refuses alike).
+#[test]
+fn a_procedure_by_name_writes_what_its_function_writes() {
+    use tungsten_model::runbook::Procedure;
+    let (healthy, _) = healthy();
+    let failsafe = runbook::scenario("seed004-failsafe").unwrap();
+    let drifted = runbook::scenario("seed000-drifted").unwrap();
+    let by_name = |start: &Start, line: &str| line.parse::<Procedure>().unwrap().write(start);
+    assert_eq!(
+        by_name(&failsafe, "last-man-standing alpha"),
+        runbook::last_man_standing(&failsafe, "alpha")
+    );
+    assert_eq!(
+        by_name(&healthy, "recover-replica db2"),
+        runbook::recover_replica(&healthy, "db2")
+    );
+    assert_eq!(
+        by_name(&healthy, "recover-old-master db2"),
+        runbook::recover_old_master(&healthy, "db2")
+    );
+    assert_eq!(
+        by_name(&healthy, "replica-maintenance db2"),
+        runbook::replica_maintenance(&healthy, "db2")
+    );
+    assert_eq!(
+        by_name(&healthy, "primary-maintenance alpha db3"),
+        runbook::primary_maintenance(&healthy, "alpha", Some("db3"))
+    );
+    assert_eq!(
+        by_name(&healthy, "switch alpha db3"),
+        runbook::switch_procedure(&healthy, "alpha", Some("db3"))
+    );
+    assert_eq!(
+        by_name(&healthy, "failover alpha"),
+        runbook::failover_procedure(&healthy, "alpha", None)
+    );
+    assert_eq!(
+        by_name(&drifted, "reset-site east west"),
+        runbook::reset_site(&drifted, "east", "west")
+    );
+    // Each writes something different here, so a name sent to the wrong function shows.
+    let written: Vec<String> = [
+        (&failsafe, "last-man-standing alpha"),
+        (&healthy, "recover-replica db2"),
+        (&healthy, "recover-old-master db2"),
+        (&healthy, "replica-maintenance db2"),
+        (&healthy, "primary-maintenance alpha db3"),
+        (&healthy, "switch alpha db3"),
+        (&healthy, "failover alpha"),
+        (&drifted, "reset-site east west"),
+    ]
+    .iter()
+    .map(|(start, line)| match by_name(start, line) {
+        Ok(rb) => rb.to_string(),
+        Err(e) => e.to_string(),
+    })
+    .collect();
+    let mut distinct = written.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), written.len(), "{written:#?}");
+}

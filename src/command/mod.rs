@@ -8,7 +8,7 @@ mod cctrl;
 mod host;
 mod replication_points;
 mod trepctl;
-mod words;
+pub(crate) mod words;
 
 use std::fmt;
 use std::str::FromStr;

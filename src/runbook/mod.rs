@@ -40,6 +40,7 @@
 
 mod faults;
 mod goal;
+mod named;
 mod parse;
 mod procedures;
 mod report;
@@ -52,6 +53,7 @@ use serde::{Deserialize, Serialize};
 
 pub use faults::{Consequence, FaultCase, FaultReport, single_faults, under_faults};
 pub use goal::{Goal, GoalResult};
+pub use named::{PROCEDURES, Procedure};
 pub use procedures::{
     ProcedureError, failover_procedure, last_man_standing, primary_maintenance, recover_old_master,
     recover_replica, replica_maintenance, reset_site, switch_procedure,
