@@ -97,6 +97,22 @@ fn real_copies_parse_and_keep_their_width() {
     assert_eq!(older.to_string(), fixture("docs71_composite_76col.txt"));
 }
 
+/// A header wrapped over three rows, the middle one closing a parenthesis the first opened,
+/// still joins into one (cargo-mutants on the wrapped-header loop).
+#[test]
+fn a_header_wrapped_over_three_rows_is_joined() {
+    let text = wrap_block(&fixture("docs61_failed_wrapped_block.txt")).replace(
+        "|host3(slave:FAILED(DATASERVER 'host3@alpha' STOPPED),                       |",
+        "|host3(slave:FAILED(DATASERVER                                               |\n|'host3@alpha' STOPPED),                                                     |",
+    );
+    assert_eq!(text.matches("host3@alpha' STOPPED),").count(), 1, "{text}");
+    let listing: Listing = text
+        .parse()
+        .unwrap_or_else(|e: tungsten_model::ParseError| panic!("{}", e.caret()));
+    let host3 = listing.datasource("host3").unwrap();
+    assert_eq!(host3.progress.unwrap().seqno.unwrap().0, 154_146);
+}
+
 #[test]
 fn a_wrapped_header_is_joined() {
     let listing: Listing = wrap_block(&fixture("docs61_failed_wrapped_block.txt"))
@@ -188,6 +204,24 @@ fn damaged_listings_fail_with_located_errors() {
       |
     3 | |db1(master:ONLINE) |
       |                      ^
+    ");
+    // 1b. A header followed by the next datasource's, the first block's STATUS line lost: the
+    // error is at the second header, not a header joined from both (cargo-mutants on the
+    // wrapped-header loop).
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:ONLINE) |\n|db2(slave:ONLINE) |\n|STATUS [OK]|\n")), @"
+    error: expected a `STATUS [<status>] [<time>]` line, found `db2`
+     --> line 4, column 2
+      |
+    4 | |db2(slave:ONLINE) |
+      |  ^^^
+    ");
+    // 1c. The same after a header wrapped over two rows.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db3(slave:FAILED(DATASERVER 'db3@alpha' STOPPED), |\n|progress=1, latency=0.1) |\n|db2(slave:ONLINE) |\n|STATUS [OK]|\n")), @"
+    error: expected a `STATUS [<status>] [<time>]` line, found `db2`
+     --> line 5, column 2
+      |
+    5 | |db2(slave:ONLINE) |
+      |  ^^^
     ");
     // 2. A misspelt state.
     insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:ONLIEN) |\n|STATUS [OK]|\n")), @"
