@@ -327,6 +327,14 @@ fn damaged_listings_fail_with_located_errors() {
     5 | |east(composite master:ONLINE)|
       |  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
     ");
+    // 14b. And the other way round: a physical datasource among composite members.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|east(composite master:ONLINE)|\n|STATUS [OK]|\n|db1(slave:ONLINE) |\n|STATUS [OK]|\n")), @"
+    error: expected a composite member header such as `east(composite master:ONLINE)`, found `db1(slave:ONLINE)`
+     --> line 5, column 2
+      |
+    5 | |db1(slave:ONLINE) |
+      |  ^^^^^^^^^^^^^^^^^
+    ");
     // 15. A progress that is not a number.
     insta::assert_snapshot!(caret(&format!("{HEAD}|db1(slave:ONLINE, progress=seven, latency=0.1) |\n|STATUS [OK]|\n")), @"
     error: expected a sequence number or -1, found `seven`
