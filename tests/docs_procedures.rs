@@ -8,7 +8,7 @@
 
 mod support;
 
-use support::runbook::{check, fixture, refusal};
+use support::runbook::{check, fixture, kinds, refusal};
 use tungsten_model::runbook::{Report, Verdict};
 
 /// Each host's role and state after each step, as `host:role:STATE`.
@@ -96,15 +96,7 @@ fn the_docs_primary_maintenance_needs_the_recovered_primary_online_before_switch
 /// model makes of each (verdict, first refusal, warnings).
 #[test]
 fn the_docs_procedures_read_as_the_model_judges_them() {
-    let warnings = |report: &Report| -> Vec<String> {
-        report
-            .steps
-            .iter()
-            .flat_map(|s| &s.findings)
-            .filter(|f| f.severity == tungsten_model::machine::Severity::Warning)
-            .map(|f| f.kind.clone())
-            .collect()
-    };
+    let warnings = |report: &Report| kinds(report, tungsten_model::machine::Severity::Warning);
     // Restarting every manager under MAINTENANCE changes nothing the managers act on.
     let report = check(&fixture("docs_restart_managers.txt"));
     assert_eq!(report.verdict, Verdict::Valid, "{report}");

@@ -8,7 +8,7 @@
 
 mod support;
 
-use support::runbook::{check, fixture, refusal};
+use support::runbook::{check, fixture, kinds, refusal};
 use tungsten_model::runbook::{self, Report, RunStatus, Runbook, Verdict};
 
 /// Each goal of the report as written, and whether it is met.
@@ -21,13 +21,7 @@ fn goals_met(report: &Report) -> Vec<(String, bool)> {
 }
 
 fn error_kinds(report: &Report) -> Vec<String> {
-    report
-        .steps
-        .iter()
-        .flat_map(|s| &s.findings)
-        .filter(|f| f.severity == tungsten_model::machine::Severity::Error)
-        .map(|f| f.kind.clone())
-        .collect()
+    kinds(report, tungsten_model::machine::Severity::Error)
 }
 
 /// Seed 000 with `edit` applied to its lines.

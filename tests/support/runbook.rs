@@ -47,3 +47,14 @@ pub(crate) fn healthy() -> (Start, [tungsten_model::model::HostId; 3]) {
     let ids = ["db1", "db2", "db3"].map(|h| t.host_id(h).unwrap());
     (start, ids)
 }
+
+/// The kinds of the findings of `severity` a report holds, in step order.
+pub(crate) fn kinds(report: &Report, severity: tungsten_model::machine::Severity) -> Vec<String> {
+    report
+        .steps
+        .iter()
+        .flat_map(|s| &s.findings)
+        .filter(|f| f.severity == severity)
+        .map(|f| f.kind.clone())
+        .collect()
+}
