@@ -409,7 +409,7 @@ pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, Procedu
 /// One step is not in the docs' table: `datasource <ds> online` after the recovery. Under
 /// MAINTENANCE `recover` leaves the datasource OFFLINE (*operations-status-policy-interaction*)
 /// and a switch promotes only an ONLINE replica (*manual-switch-versus-automatic-failover*),
-/// so without it the switch back is refused (`tests/runbooks.rs` runs the docs' steps as
+/// so without it the switch back is refused (`tests/docs_procedures.rs` runs the docs' steps as
 /// printed and shows where).
 ///
 /// # Errors
