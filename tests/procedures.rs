@@ -265,20 +265,33 @@ fn recover_replica_declines_a_failed_over_master() {
     );
 }
 
-/// Last man standing counts only the connectors on the survivor's side: with the network split
-/// three ways, db1's own connector stopped and the others running behind the split, the
-/// procedure starts db1's.
+/// Last man standing counts only the connectors on the survivor's side: with db2 and db3
+/// crashed, db1's own connector stopped and the application host's connector running behind a
+/// split, the procedure starts db1's.
 #[test]
 fn last_man_standing_starts_the_connector_on_the_survivors_side() {
     use tungsten_model::fault::{Fault, Process::Connector, Split};
-    let (healthy, [db1, db2, db3]) = healthy();
+    use tungsten_model::model::{HostName, Topology, TopologySpec};
+    let mut spec = TopologySpec::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    spec.services[0].connectors = Some(["db1", "app1"].map(|h| HostName::new(h).unwrap()).to_vec());
+    let topology = Topology::try_from(spec).unwrap();
+    let state = tungsten_model::model::State::healthy(&topology);
+    let [db1, db2, db3, app1] = ["db1", "db2", "db3", "app1"].map(|h| topology.host_id(h).unwrap());
+    let healthy = Start {
+        topology,
+        state,
+        assumptions: Vec::new(),
+    };
     let split = after(
         &healthy,
         &[
+            Fault::HostCrash(db2),
+            Fault::HostCrash(db3),
             Fault::Stop(db1, Connector),
-            Fault::Partition(Split::new(&[&[db1], &[db2], &[db3]])),
+            Fault::Partition(Split::new(&[&[db1, db2, db3], &[app1]])),
         ],
     );
+    assert!(split.state.host(app1).connector.running);
     let rb = runbook::last_man_standing(&split, "alpha").unwrap();
     insta::assert_snapshot!(rb.to_string(), @"
     #! assume down db2 db3
@@ -292,6 +305,36 @@ fn last_man_standing_starts_the_connector_on_the_survivors_side() {
     [LOGICAL] /alpha > set policy automatic
     ");
     procedure_is_valid(&split, &rb);
+}
+
+/// Last man standing is not written where the hosts it would declare down are up behind a
+/// partition: forcing there is what can give two writable masters (issue 6's partition
+/// scenario), and the report of a forced step says so.
+#[test]
+fn last_man_standing_declines_hosts_cut_off_by_a_partition() {
+    use tungsten_model::fault::{Fault, Split};
+    let (healthy, [db1, db2, db3]) = healthy();
+    let split = after(
+        &healthy,
+        &[Fault::Partition(Split::new(&[&[db1], &[db2], &[db3]]))],
+    );
+    let refused = runbook::last_man_standing(&split, "alpha").unwrap_err();
+    insta::assert_snapshot!(refused.to_string(), @"db2 and db3 are up, cut off by a partition, not down: forcing a master on this side could give alpha two; restore the network (or make sure they are down) first");
+    // The runbook it wrote before, validated from this state.
+    let rb: runbook::Runbook = "#! assume down db2 db3\n\
+        [LOGICAL] /alpha > set policy maintenance\n\
+        [LOGICAL] /alpha > set force true\n\
+        [LOGICAL] /alpha > datasource db1 welcome\n\
+        [LOGICAL] /alpha > datasource db1 online\n"
+        .parse()
+        .unwrap();
+    let report = runbook::validate(&split, &rb, runbook::Options::default());
+    assert_eq!(report.verdict, runbook::Verdict::Invalid, "{report}");
+    let errors = support::runbook::kinds(&report, tungsten_model::machine::Severity::Error);
+    assert!(
+        errors.iter().all(|k| k == "forced-across-partition") && !errors.is_empty(),
+        "{report}"
+    );
 }
 
 /// A replica to reprovision is copied from data that has not drifted, taken from the master

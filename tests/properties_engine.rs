@@ -170,7 +170,8 @@ proptest! {
         }
     }
 
-    /// Built-in procedures are valid wherever they can be written.
+    /// Built-in procedures are valid wherever they can be written, in states reached
+    /// without partitions.
     #[test]
     fn procedures_are_valid_where_they_can_be_written(
         (topology, state) in prop_oneof![Just(one()), Just(three()), Just(five())].prop_flat_map(|t| {
@@ -178,44 +179,60 @@ proptest! {
             (Just(t), s)
         })
     ) {
-        let start = runbook::Start { topology, state, assumptions: Vec::new() };
-        let hosts: Vec<String> = start.topology.hosts().iter().map(|h| h.name.to_string()).collect();
-        let mut written = Vec::new();
-        if let Ok(rb) = runbook::last_man_standing(&start, "alpha") {
-            written.push(rb);
-        }
-        if let Ok(rb) = runbook::primary_maintenance(&start, "alpha", None) {
-            written.push(rb);
-        }
-        for h in &hosts {
-            if let Ok(rb) = runbook::replica_maintenance(&start, h) {
-                written.push(rb);
-            }
-            if let Ok(rb) = runbook::primary_maintenance(&start, "alpha", Some(h)) {
-                written.push(rb);
-            }
-            if let Ok(rb) = runbook::recover_replica(&start, h) {
-                written.push(rb);
-            }
-            if let Ok(rb) = runbook::recover_old_master(&start, h) {
-                written.push(rb);
-            }
-        }
-        for rb in written {
-            let report = runbook::validate(&start, &rb, runbook::Options::default());
-            if report.verdict != runbook::Verdict::Valid {
-                // Say where the procedure was written, as the listing its author would read.
-                let (t, s) = (&start.topology, &start.state);
-                let listing = t
-                    .host_ids()
-                    .next()
-                    .and_then(|h| ls::default_viewer(t, s, t.host(h).service))
-                    .map(|v| ls::project(t, s, v, None).to_string())
-                    .unwrap_or_default();
-                prop_assert!(false, "{}\n{}\nwritten from:\n{}", rb, report, listing);
-            }
+        procedures_are_valid(&runbook::Start { topology, state, assumptions: Vec::new() })?;
+    }
+
+    /// The same in states reached with partitions (and without force).
+    #[test]
+    fn procedures_are_valid_where_they_can_be_written_across_partitions(
+        (topology, state) in prop_oneof![Just(three()), Just(five())].prop_flat_map(|t| {
+            let s = strategy::reachable_state(&t, Alphabet::UNFORCED, 20);
+            (Just(t), s)
+        })
+    ) {
+        procedures_are_valid(&runbook::Start { topology, state, assumptions: Vec::new() })?;
+    }
+}
+
+/// Write every built-in procedure that can be written from `start` and validate each.
+fn procedures_are_valid(start: &runbook::Start) -> Result<(), TestCaseError> {
+    let hosts: Vec<String> = start
+        .topology
+        .hosts()
+        .iter()
+        .map(|h| h.name.to_string())
+        .collect();
+    let mut written = Vec::new();
+    written.extend(runbook::last_man_standing(start, "alpha"));
+    written.extend(runbook::primary_maintenance(start, "alpha", None));
+    for h in &hosts {
+        written.extend(runbook::replica_maintenance(start, h));
+        written.extend(runbook::primary_maintenance(start, "alpha", Some(h)));
+        written.extend(runbook::recover_replica(start, h));
+        written.extend(runbook::recover_old_master(start, h));
+    }
+    for rb in written {
+        let report = runbook::validate(start, &rb, runbook::Options::default());
+        if report.verdict != runbook::Verdict::Valid {
+            // Say where the procedure was written, as the listing its author would read.
+            let (t, s) = (&start.topology, &start.state);
+            let listing = t
+                .host_ids()
+                .next()
+                .and_then(|h| ls::default_viewer(t, s, t.host(h).service))
+                .map(|v| ls::project(t, s, v, None).to_string())
+                .unwrap_or_default();
+            prop_assert!(
+                false,
+                "{}\n{}\nwritten from:\n{}\n{:?}",
+                rb,
+                report,
+                listing,
+                s
+            );
         }
     }
+    Ok(())
 }
 
 fn holds_from(

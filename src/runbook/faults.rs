@@ -27,7 +27,8 @@ use super::{Options, Report, RunStatus, Runbook, Start, Verdict};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Consequence {
-    /// An invariant broke (named), at the fault itself or at the step given.
+    /// An invariant broke (named), at the fault itself or at the step given. It outranks the
+    /// other consequences: it is reported even where an earlier step was unsafe or refused.
     Breaks {
         /// The step (1-based) after which it broke; `None` when the fault itself broke it.
         step: Option<usize>,
@@ -164,13 +165,20 @@ fn judge(
             what: v.describe(topology),
         });
     }
-    for (i, (step, plain_step)) in run.steps.iter().zip(&plain.steps).enumerate().skip(before) {
-        if let Some(f) = step.findings.iter().find(|f| f.kind == "invariant") {
-            return Some(Consequence::Breaks {
-                step: Some(i + 1),
-                what: f.text.clone(),
-            });
-        }
+    let steps = || run.steps.iter().zip(&plain.steps).enumerate().skip(before);
+    // A broken invariant outranks what an earlier step shows (a step made unsafe or refused):
+    // it is what the fault leads to.
+    let broken = steps().find_map(|(i, (step, _))| {
+        let f = step.findings.iter().find(|f| f.kind == "invariant")?;
+        Some((i, f))
+    });
+    if let Some((i, f)) = broken {
+        return Some(Consequence::Breaks {
+            step: Some(i + 1),
+            what: f.text.clone(),
+        });
+    }
+    for (i, (step, plain_step)) in steps() {
         let new_error = step.findings.iter().find(|f| {
             f.severity == Severity::Error
                 && !plain_step

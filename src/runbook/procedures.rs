@@ -129,14 +129,45 @@ fn finish(text: &str) -> Result<Runbook, ProcedureError> {
     })
 }
 
+/// The datasources of `svc` that `viewer`'s managers cannot reach, which a forced plan
+/// declares down; or why forcing would rest on a false assumption.
+///
+/// Where the state shows such a host up (it is the ground truth: a listing read with
+/// `ls::import` has no partitions, only hosts read as down), it is cut off by a partition,
+/// and its side may promote a master of its own (issue 6's partition scenario; seed 004).
+fn assumed_down(
+    start: &Start,
+    svc: ServiceId,
+    viewer: HostId,
+) -> Result<Vec<&str>, ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let out_of_reach = || t.datasources_of(svc).filter(|&d| !s.reachable(viewer, d));
+    let cut_off: Vec<&str> = out_of_reach()
+        .filter(|&d| s.host(d).up)
+        .map(|d| t.host_name(d).as_str())
+        .collect();
+    if !cut_off.is_empty() {
+        let one = cut_off.len() == 1;
+        return Err(ProcedureError(format!(
+            "{} {} up, cut off by a partition, not down: forcing a master on this side could give {} two; restore the network (or make sure {} down) first",
+            crate::text::series(&cut_off, "and"),
+            if one { "is" } else { "are" },
+            t.service_name(svc),
+            if one { "it is" } else { "they are" },
+        )));
+    }
+    Ok(out_of_reach().map(|d| t.host_name(d).as_str()).collect())
+}
+
 /// "Last man standing" (Continuent docs *operations-recovery-multiple-failure*): the service
 /// lost quorum and every datasource is shunned; bring the most up-to-date reachable datasource
 /// up alone as master. The runbook declares the hosts it cannot reach as down: forcing rests
 /// on that.
 ///
 /// # Errors
-/// [`ProcedureError`] when the service has quorum (use `switch`/`failover`) or no datasource
-/// can be reached.
+/// [`ProcedureError`] when the service has quorum (use `switch`/`failover`), no datasource
+/// can be reached, or the datasources out of reach are up behind a partition (the state says
+/// so: forcing would rest on a false assumption).
 pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let svc = service_id(t, service)?;
@@ -158,11 +189,7 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
                 "no datasource of {service} can be reached whose data has not drifted"
             ))
         })?;
-    let down: Vec<&str> = t
-        .datasources_of(svc)
-        .filter(|&d| !s.reachable(viewer, d))
-        .map(|d| t.host_name(d).as_str())
-        .collect();
+    let down = assumed_down(start, svc, viewer)?;
     let x = t.host_name(survivor);
     let mut text = String::new();
     if !down.is_empty() {

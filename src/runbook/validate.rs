@@ -625,7 +625,26 @@ impl Session<'_> {
                 } else {
                     text
                 };
-                finding(Severity::Warning, "forced", text)
+                // Hosts out of the group's reach that are up: cut off by a partition, so the
+                // assumption force rests on is false in this state.
+                let cut_off: HostSet = unreachable.iter().filter(|&h| after.host(h).up).collect();
+                if cut_off.is_empty() {
+                    finding(Severity::Warning, "forced", text)
+                } else {
+                    let names: Vec<&str> = cut_off
+                        .iter()
+                        .map(|h| self.topology.host_name(h).as_str())
+                        .collect();
+                    finding(
+                        Severity::Error,
+                        "forced-across-partition",
+                        format!(
+                            "{text}; but {} {} up, cut off by a partition: the managers on that side may promote a master of their own (restore the network, or make sure those hosts are down, before forcing)",
+                            crate::text::series(&names, "and"),
+                            if cut_off.len() == 1 { "is" } else { "are" }
+                        ),
+                    )
+                }
             }
             Finding::Invariant(_) => finding(Severity::Error, "invariant", text),
             Finding::Undone { .. } => finding(Severity::Warning, "undone", text),
