@@ -186,6 +186,52 @@ fn switch_and_failover_are_valid_where_they_are_written() {
     );
 }
 
+/// `switch` and `failover` are written only where the managers would take them, and say why
+/// not in the managers' words; beyond that, they decline to promote drifted data or to orphan
+/// events a failed master still holds on a running dataserver.
+#[test]
+fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
+    use tungsten_model::fault::{Fault, Process};
+    let refusal = |r: Result<Runbook, runbook::ProcedureError>| r.unwrap_err().to_string();
+    let (healthy, [db1, db2, _]) = healthy();
+    insta::assert_snapshot!(refusal(runbook::failover_procedure(&healthy, "alpha", None)), @"the managers would refuse `failover`: alpha has an ONLINE master, db1: expected the master FAILED; use `switch` for a planned change");
+    insta::assert_snapshot!(refusal(runbook::switch_procedure(&healthy, "alpha", Some("db1"))), @"the managers would refuse `switch`: db1 cannot be promoted: its role cannot be promoted (archive, witness, or the master itself)");
+    insta::assert_snapshot!(refusal(runbook::switch_procedure(&healthy, "beta", None)), @"no service `beta` in the topology");
+    let drifted = after(&healthy, &[Fault::Drift(db2)]);
+    insta::assert_snapshot!(refusal(runbook::switch_procedure(&drifted, "alpha", Some("db2"))), @"db2's data has drifted: `switch` would open writes to it; reprovision it, or name another target");
+    let (manual, _) = manual();
+    let crashed = after(&manual, &[Fault::HostCrash(db1)]);
+    insta::assert_snapshot!(refusal(runbook::switch_procedure(&crashed, "alpha", None)), @"the managers would refuse `switch`: alpha has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`, or `datasource <ds> master` and `online`)");
+    // db1's last write never left it; its manager stops, its dataserver runs on.
+    let unreplicated = after(
+        &manual,
+        &[Fault::Write(db1), Fault::Stop(db1, Process::Manager)],
+    );
+    insta::assert_snapshot!(refusal(runbook::failover_procedure(&unreplicated, "alpha", None)), @"db1 is up with its dataserver running and holds events db2 lacks, which a failover would orphan: recover db1 instead (its processes started first), or let the replicas catch up from it first");
+    // Once the host crashes, the events are lost whatever the operator does: the failover is
+    // written (the report warns of them).
+    let gone = after(&unreplicated, &[Fault::HostCrash(db1)]);
+    let rb = runbook::failover_procedure(&gone, "alpha", None).unwrap();
+    procedure_is_valid(&gone, &rb);
+}
+
+/// With the routers offline, a switch promises the target ONLINE, not writable: it leaves the
+/// routers as they are.
+#[test]
+fn switch_promises_writes_only_where_a_router_routes() {
+    let (mut offline, _) = healthy();
+    cctrl(&mut offline, "db1", "router * offline");
+    let rb = runbook::switch_procedure(&offline, "alpha", Some("db2")).unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db2
+    [LOGICAL] /alpha > switch to db2
+    ");
+    procedure_is_valid(&offline, &rb);
+    let rb = runbook::switch_procedure(&offline, "alpha", None).unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"[LOGICAL] /alpha > switch");
+    procedure_is_valid(&offline, &rb);
+}
+
 #[test]
 fn recover_old_master_is_valid_where_it_is_written() {
     use tungsten_model::fault::Fault;

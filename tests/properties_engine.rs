@@ -205,7 +205,11 @@ fn procedures_are_valid(start: &runbook::Start) -> Result<(), TestCaseError> {
     let mut written = Vec::new();
     written.extend(runbook::last_man_standing(start, "alpha"));
     written.extend(runbook::primary_maintenance(start, "alpha", None));
+    written.extend(runbook::switch_procedure(start, "alpha", None));
+    written.extend(runbook::failover_procedure(start, "alpha", None));
     for h in &hosts {
+        written.extend(runbook::switch_procedure(start, "alpha", Some(h)));
+        written.extend(runbook::failover_procedure(start, "alpha", Some(h)));
         written.extend(runbook::replica_maintenance(start, h));
         written.extend(runbook::primary_maintenance(start, "alpha", Some(h)));
         written.extend(runbook::recover_replica(start, h));
@@ -271,6 +275,7 @@ fn procedures_get_written_in_many_reachable_states() {
     let states = strategy::reachable_state(&t, Alphabet::NO_PARTITIONS, 20);
     let (mut survivor, mut replica, mut old_master) = (0, 0, 0);
     let (mut replica_maintenance, mut primary_maintenance) = (0, 0);
+    let (mut switch, mut failover) = (0, 0);
     for _ in 0..2000 {
         let state = states.new_tree(&mut runner).unwrap().current();
         let start = runbook::Start {
@@ -281,7 +286,11 @@ fn procedures_get_written_in_many_reachable_states() {
         survivor += usize::from(runbook::last_man_standing(&start, "alpha").is_ok());
         primary_maintenance +=
             usize::from(runbook::primary_maintenance(&start, "alpha", None).is_ok());
+        switch += usize::from(runbook::switch_procedure(&start, "alpha", None).is_ok());
+        failover += usize::from(runbook::failover_procedure(&start, "alpha", None).is_ok());
         for h in ["db1", "db2", "db3"] {
+            switch += usize::from(runbook::switch_procedure(&start, "alpha", Some(h)).is_ok());
+            failover += usize::from(runbook::failover_procedure(&start, "alpha", Some(h)).is_ok());
             replica += usize::from(runbook::recover_replica(&start, h).is_ok());
             old_master += usize::from(runbook::recover_old_master(&start, h).is_ok());
             replica_maintenance += usize::from(runbook::replica_maintenance(&start, h).is_ok());
@@ -295,4 +304,5 @@ fn procedures_get_written_in_many_reachable_states() {
         replica_maintenance >= 200 && primary_maintenance >= 50,
         "{replica_maintenance} {primary_maintenance}"
     );
+    assert!(switch >= 200 && failover >= 20, "{switch} {failover}");
 }

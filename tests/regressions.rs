@@ -813,3 +813,35 @@ fn recovering_a_replica_without_quorum_brings_it_online() {
     let rb = runbook::recover_replica(&start, "db5").unwrap();
     assert_valid(&start, &rb);
 }
+
+/// Found by `procedures_are_valid_where_they_can_be_written` once it wrote `switch`: db1's
+/// last write was orphaned when the managers failed over from it (its processes stopped, its
+/// dataserver still up), and that failover reports the loss. A later switch, which takes
+/// nothing from db1, reported the same events again as left behind by its own promotion
+/// ("promote it instead", of a host the switch could not promote). A promotion now reports
+/// only events the master it replaces held.
+#[test]
+fn a_switch_does_not_report_events_lost_before_it() {
+    use tungsten_model::machine::{self, Finding};
+    let mut c = three();
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.fault(Fault::Write(db1)).unwrap();
+    let stop_all: tungsten_model::command::HostCommand =
+        "/opt/continuent/tungsten/cluster-home/bin/stopall"
+            .parse()
+            .unwrap();
+    let stop_all = machine::resolve_host(&c.t, &c.s, db1, &stop_all).unwrap();
+    let failover = machine::apply(&c.t, &c.s, &stop_all).unwrap();
+    let lost = |findings: &[Finding]| {
+        findings
+            .iter()
+            .filter(|f| matches!(f, Finding::LostEvents { .. }))
+            .count()
+    };
+    assert_eq!(lost(&failover.findings), 1, "{:?}", failover.findings);
+    c.s = failover.state;
+    c.cctrl("db2", "datasource db1 slave").unwrap();
+    let switch = machine::resolve_cctrl(&c.t, &c.s, db2, &"switch".parse().unwrap()).unwrap();
+    let switched = machine::apply(&c.t, &c.s, &switch).unwrap();
+    assert_eq!(lost(&switched.findings), 0, "{:?}", switched.findings);
+}

@@ -421,7 +421,7 @@ fn switch(
     ctx.set_state(view, master, DsState::Offline);
     let _ = ctx.replicator_offline(master);
     ctx.repoint(master, ReplicatorRole::Slave, Some(new));
-    ctx.promote(view, s.service, s.rep, new, None);
+    ctx.promote(view, s.service, s.rep, new, None, Some(master));
     ctx.set_state(view, master, DsState::Online);
     let _ = ctx.replicator_online(master);
     maintenance_step(ctx, s.service, policy, Step::Revert);
@@ -536,7 +536,7 @@ fn recover_master_using(
         }
     }
     ctx.require_quorum(s.service, s.group, at)?;
-    ctx.promote(view, s.service, s.rep, h, None);
+    ctx.promote(view, s.service, s.rep, h, None, None);
     // Then `datasource recover` on each datasource left SHUNNED or FAILED (slaves an operator
     // shunned and the replaced master included); one that cannot be recovered stays shunned
     // or failed, and the promotion stands (Continuent docs *operations-recovery-master*: it
@@ -568,7 +568,7 @@ fn failover(
     };
     let new = ctx.pick_target(view, s.service, s.rep, Some(failed), target)?;
     ctx.require_quorum(s.service, s.group, at)?;
-    ctx.promote(view, s.service, s.rep, new, Some(failed));
+    ctx.promote(view, s.service, s.rep, new, Some(failed), Some(failed));
     bring_offline_online(ctx, s, view);
     Ok(())
 }

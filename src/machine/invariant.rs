@@ -108,9 +108,6 @@ pub fn writable_masters(
     service: ServiceId,
     scope: HostSet,
 ) -> HostSet {
-    let has_connectors = topology
-        .hosts_of(service)
-        .any(|h| topology.host(h).connector);
     topology
         .datasources_of(service)
         .filter(|&h| scope.contains(h))
@@ -125,17 +122,24 @@ pub fn writable_masters(
                     && state.reachable(m, h)
                     && state.view(m).entry(h).is_online_master()
             });
-            let routed = !has_connectors
-                || topology.hosts_of(service).any(|c| {
-                    let connector = state.host(c).connector;
-                    topology.host(c).connector
-                        && connector.running
-                        && connector.online
-                        && state.reachable(c, h)
-                });
-            in_view && routed
+            in_view && routed(topology, state, service, h)
         })
         .collect()
+}
+
+/// Whether clients of `service` reach `h` for writes: a connector of the service that runs,
+/// routes (ONLINE) and reaches `h`; or the service has no connector (applications then
+/// connect to the datasources directly).
+pub(crate) fn routed(topology: &Topology, state: &State, service: ServiceId, h: HostId) -> bool {
+    let mut connectors = topology
+        .hosts_of(service)
+        .filter(|&c| topology.host(c).connector)
+        .peekable();
+    connectors.peek().is_none()
+        || connectors.any(|c| {
+            let connector = state.host(c).connector;
+            connector.running && connector.online && state.reachable(c, h)
+        })
 }
 
 /// The first invariant broken in `state`, if any.

@@ -88,7 +88,9 @@ impl Ctx<'_, '_> {
     /// shunning leaves the replicator running) repointed to it. `failed` is the old master on
     /// a failover: it becomes `SHUNNED(FAILED-OVER-TO-<new>)` and its replicator, if reached,
     /// goes offline. Every other master that is FAILED or shunned by an operator becomes
-    /// `SHUNNED(FAILED-OVER-TO-<new>)` as well.
+    /// `SHUNNED(FAILED-OVER-TO-<new>)` as well. `outgoing` is the master being replaced (the
+    /// failed one, or the one a switch demoted), if any: a follower holding events it lacks
+    /// had lost them before this promotion, so only the others are reported as left behind.
     pub(crate) fn promote(
         &mut self,
         view: &mut ManagerView,
@@ -96,6 +98,7 @@ impl Ctx<'_, '_> {
         rep: HostId,
         new: HostId,
         failed: Option<HostId>,
+        outgoing: Option<HostId>,
     ) {
         self.emit(Effect::Selected { host: new });
         if let Some(old) = failed {
@@ -144,7 +147,9 @@ impl Ctx<'_, '_> {
             let follower = view.entry(d).role != DataSourceRole::Master;
             // Managers reach replicators over the network: no manager needed on `d`.
             if follower && self.rules.repoint_slaves && self.state.reachable(rep, d) {
-                self.check_lost(d, new);
+                if outgoing.is_none_or(|m| self.in_history(d, m)) {
+                    self.check_lost(d, new);
+                }
                 self.repoint(d, ReplicatorRole::Slave, Some(new));
             }
         }

@@ -281,7 +281,7 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
         });
         if let Some(failed) = failed {
             match ctx.best_candidate(view, service, rep, Some(failed)) {
-                Some(new) => ctx.promote(view, service, rep, new, Some(failed)),
+                Some(new) => ctx.promote(view, service, rep, new, Some(failed), Some(failed)),
                 None if ctx.healthy(rep, failed)
                     && ctx.host(failed).replicator.role == ReplicatorRole::Master
                     && !rival_master(ctx, view, service, failed)
