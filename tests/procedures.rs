@@ -271,6 +271,49 @@ fn reset_site_is_valid_where_it_is_written() {
     assert_eq!(steps(&rb), steps(&seed));
 }
 
+/// A site reset is written only from the docs' starting point: two sites replicating each
+/// other, every host up, both sites in service, the good one a copy to trust.
+#[test]
+fn reset_site_declines_what_it_cannot_reset() {
+    use tungsten_model::fault::{Fault, Split};
+    let refusal = |start: &Start, bad: &str, good: &str| {
+        runbook::reset_site(start, bad, good)
+            .unwrap_err()
+            .to_string()
+    };
+    let drifted = runbook::scenario("seed000-drifted").unwrap();
+    let id = |h: &str| drifted.topology.host_id(h).unwrap();
+    insta::assert_snapshot!(refusal(&drifted, "east", "east"), @"east and east are not two sites replicating each other");
+    let (healthy, _) = healthy();
+    insta::assert_snapshot!(refusal(&healthy, "alpha", "alpha"), @"alpha and alpha are not two sites replicating each other");
+    let split = after(
+        &drifted,
+        &[Fault::Partition(Split::new(&[
+            &[id("db1")],
+            &[id("db2"), id("db3"), id("db4"), id("db5"), id("db6")],
+        ]))],
+    );
+    insta::assert_snapshot!(refusal(&split, "east", "west"), @"the network is split: restore it before resetting a site");
+    let mut stopped = drifted.clone();
+    let stop: tungsten_model::command::HostCommand =
+        "/opt/replicator/tungsten/cluster-home/bin/stopall"
+            .parse()
+            .unwrap();
+    let stop =
+        tungsten_model::machine::resolve_host(&stopped.topology, &stopped.state, id("db5"), &stop)
+            .unwrap();
+    stopped.state = tungsten_model::machine::apply(&stopped.topology, &stopped.state, &stop)
+        .unwrap()
+        .state;
+    insta::assert_snapshot!(refusal(&stopped, "east", "west"), @"the cross-site replicator on db5 is stopped: start it first");
+    // West is drifted too: it is no copy to trust.
+    let both = after(&drifted, &[Fault::Drift(id("db4"))]);
+    insta::assert_snapshot!(refusal(&both, "east", "west"), @"db4's data has drifted: west is no good source; reprovision it first");
+    let mut shunned = drifted.clone();
+    cctrl(&mut shunned, "db4", "datasource db5 shun");
+    insta::assert_snapshot!(refusal(&shunned, "east", "west"), @"db5 is not ONLINE and replicating in its role: west is the copy to trust; recover it first");
+}
+
 /// A procedure asked about a service or host the topology lacks says so, naming it.
 #[test]
 fn procedures_name_the_service_or_host_the_topology_lacks() {

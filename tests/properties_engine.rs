@@ -192,6 +192,22 @@ proptest! {
     ) {
         procedures_are_valid(&runbook::Start { topology, state, assumptions: Vec::new() })?;
     }
+
+    /// A site reset is valid wherever it can be written, either site reset from the other,
+    /// in states of two sites reached without force (partitions included).
+    #[test]
+    fn reset_site_is_valid_where_it_can_be_written(
+        (topology, state) in strategy::scenario_in(strategy::multisite_topology(), Alphabet::UNFORCED, 16)
+    ) {
+        let start = runbook::Start { topology, state, assumptions: Vec::new() };
+        let written = [("east", "west"), ("west", "east")]
+            .into_iter()
+            .filter_map(|(bad, good)| runbook::reset_site(&start, bad, good).ok());
+        for rb in written {
+            let report = runbook::validate(&start, &rb, runbook::Options::default());
+            prop_assert!(report.verdict == runbook::Verdict::Valid, "{}\n{}\n{:?}", rb, report, start.state);
+        }
+    }
 }
 
 /// Write every built-in procedure that can be written from `start` and validate each.
@@ -264,7 +280,7 @@ fn holds_from(
     Ok(())
 }
 
-/// The procedure property above checks only the states where a procedure can be written:
+/// The procedure properties above check only the states where a procedure can be written:
 /// make sure that is not almost never.
 #[test]
 fn procedures_get_written_in_many_reachable_states() {
@@ -305,4 +321,18 @@ fn procedures_get_written_in_many_reachable_states() {
         "{replica_maintenance} {primary_maintenance}"
     );
     assert!(switch >= 200 && failover >= 20, "{switch} {failover}");
+    // Site resets, from states of two sites reached without force.
+    let scenarios = strategy::scenario_in(strategy::multisite_topology(), Alphabet::UNFORCED, 16);
+    let mut resets = 0;
+    for _ in 0..500 {
+        let (topology, state) = scenarios.new_tree(&mut runner).unwrap().current();
+        let start = runbook::Start {
+            topology,
+            state,
+            assumptions: Vec::new(),
+        };
+        resets += usize::from(runbook::reset_site(&start, "east", "west").is_ok());
+        resets += usize::from(runbook::reset_site(&start, "west", "east").is_ok());
+    }
+    assert!(resets >= 100, "{resets}");
 }

@@ -85,7 +85,16 @@ pub fn reachable_state(
 
 /// A topology and a state reachable in it.
 pub fn scenario(alphabet: Alphabet, steps: usize) -> impl Strategy<Value = (Topology, State)> {
-    topology().prop_flat_map(move |t| {
+    scenario_in(topology(), alphabet, steps)
+}
+
+/// A topology drawn from `topologies` and a state reachable in it.
+pub fn scenario_in(
+    topologies: impl Strategy<Value = Topology>,
+    alphabet: Alphabet,
+    steps: usize,
+) -> impl Strategy<Value = (Topology, State)> {
+    topologies.prop_flat_map(move |t| {
         let states = reachable_state(&t, alphabet, steps);
         (Just(t), states)
     })
