@@ -447,6 +447,8 @@ impl Alphabet {
                 TpmAction::Update,
                 TpmAction::Reset,
             ])?),
+            // A byte more, as for `offline-deferred` above.
+            _ if u.arbitrary()? => HostOp::DataServer(lifecycle(u)?),
             _ => HostOp::NotModelled,
         })
     }
@@ -731,7 +733,7 @@ mod tests {
         assert!(drain_with_time && drain_without);
         assert_eq!(replicator.len(), 6, "cctrl replicator operations");
         assert_eq!(trepctl.len(), 8, "trepctl operations");
-        assert_eq!(host.len(), 8, "host operations");
+        assert_eq!(host.len(), 9, "host operations");
         assert_eq!(faults.len(), 11, "faults");
         assert_eq!(longest, MAX_INPUTS);
     }

@@ -1284,7 +1284,6 @@ fn every_command_line_printed_in_the_docs_reads() {
     host sudo deployall
     host component stop sysd
     host sudo systemctl start tcomponent
-    host sudo systemctl start tconnector
     host tungsten_post_process
     host trepctl purge
     host trepctl purge -y

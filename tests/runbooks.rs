@@ -737,7 +737,7 @@ fn a_step_report_lists_its_state_and_knows_what_it_did_not_model() {
     use tungsten_model::model::PolicyMode;
     let text = "#! scenario healthy-3\n\
                 [LOGICAL] /alpha > set policy maintenance\n\
-                shell db1> systemctl restart mysqld\n";
+                shell db1> systemctl status mysqld\n";
     let rb: Runbook = text.parse().unwrap();
     let start = runbook::start(&rb, &[], &mut |p| Err(format!("no file {p}"))).unwrap();
     let report = runbook::validate(&start, &rb, runbook::Options::default());
@@ -853,4 +853,51 @@ fn seed000_written_with_the_cross_site_prefix_validates_as_the_seed_does() {
     for (a, b) in prefixed.steps.iter().zip(&seed.steps) {
         assert_eq!(a.state, b.state, "{}", a.text);
     }
+}
+
+/// The operating system's service commands, with `sudo` or not, act on the units the model
+/// knows: the `t<component>` units `deployall` installs (its docs' `connector stop sysd`,
+/// then `sudo systemctl start tconnector`), and the dataserver's, whose stop fails a replica
+/// and whose start lets AUTOMATIC bring it back.
+#[test]
+fn system_service_commands_act_on_the_units_the_model_knows() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         #! goal alpha all-online\n\
+         shell db1> connector stop sysd\n\
+         shell db1> sudo systemctl start tconnector\n\
+         shell db3> sudo systemctl stop mysqld\n\
+         shell db3> sudo systemctl start mysqld\n\
+         shell db2> service mysql restart\n\
+         shell db2> sudo systemctl status mysqld\n",
+    );
+    insta::assert_snapshot!(report.to_string(), @"
+    topology: alpha: db1, db2, db3
+
+    line   3  shell db1> connector stop  [ok]
+        connector on db1 stopped
+
+    line   4  shell db1> sudo systemctl start tconnector  [ok]
+        connector on db1 started
+
+    line   5  shell db3> sudo systemctl stop mysqld  [ok]
+        dataserver on db3 stopped
+        DataSource 'db3' is now FAILED(DATASERVER 'db3@alpha' STOPPED)
+
+    line   6  shell db3> sudo systemctl start mysqld  [ok]
+        dataserver on db3 started
+        DataSource 'db3' is now ONLINE
+
+    line   7  shell db2> service mysql restart  [ok]
+        dataserver on db2 stopped
+        dataserver on db2 started
+
+    line   8  shell db2> sudo systemctl status mysqld  [NOT MODELLED]
+        not modelled: the model does not know this command; check it by hand
+
+    goals:
+        met      alpha all-online
+
+    verdict: VALID (6 steps, 0 errors, 0 warnings)
+    ");
 }

@@ -26,6 +26,13 @@
 //!   as a step the model does not know.
 //! - `trepctl` reads as [`TrepctlCommand`]; its documented commands the model does not know
 //!   (`backup`, `restore`, `purge`, `shutdown`, ...) keep the line as a step it does not know.
+//! - `systemctl start|stop|restart <unit>` and `service <unit> start|stop|restart`, with
+//!   `sudo` or not, act on the units `deployall` installs (`tmanager`, `treplicator` for the
+//!   cluster install, `tconnector`; *cmdline-tools-deployall*) as `manager start` and the
+//!   like do, and on the dataserver's (`mysqld`, `mysql`, `mariadb`, a modelling decision:
+//!   the packages' unit names). A restart is a stop and a start in one step: the managers see
+//!   only its end, as for the Tungsten scripts' `restart`. Their other verbs, other units, and
+//!   `sudo` before anything else are kept as steps the model does not know.
 //! - `tpm validate` checks and changes nothing; `tpm update` leaves the state as it found it
 //!   (it sets MAINTENANCE for its run and restores the policy); `tpm reset` and the other tpm
 //!   commands of the docs' command lists (`purge-thl`, `promote-connector`, `query`, ...) are
@@ -86,6 +93,37 @@ pub enum Provisioner {
     Tprovision,
 }
 
+/// A system service that `systemctl` or `service` starts and stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// `tmanager`: the manager, as `deployall` installs it (Continuent docs
+    /// *cmdline-tools-deployall*: `sudo systemctl start t<component>`).
+    Manager,
+    /// `treplicator`: the cluster install's replicator (**modelling decision**: the docs name
+    /// no unit for a cross-site install's replicator).
+    Replicator,
+    /// `tconnector`: the connector.
+    Connector,
+    /// `mysqld`, `mysql` or `mariadb`: the dataserver (**modelling decision**: the `MySQL` and
+    /// `MariaDB` packages' unit names; Tungsten's docs leave the dataserver to the operating
+    /// system).
+    DataServer,
+}
+
+impl Unit {
+    /// The unit a name (`mysqld`, `tmanager.service`) stands for, if the model knows it.
+    fn named(name: &str) -> Option<Self> {
+        match name.strip_suffix(".service").unwrap_or(name) {
+            "tmanager" => Some(Self::Manager),
+            "treplicator" => Some(Self::Replicator),
+            "tconnector" => Some(Self::Connector),
+            "mysqld" | "mysql" | "mariadb" => Some(Self::DataServer),
+            _ => None,
+        }
+    }
+}
+
 /// What a host command does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,6 +154,18 @@ pub enum HostAction {
     Trepctl(TrepctlCommand),
     /// `echo '<command>' | cctrl`.
     Cctrl(CctrlCommand),
+    /// `[sudo] systemctl start|stop|restart <unit>` or `[sudo] service <unit>
+    /// start|stop|restart`, for a unit the model knows.
+    System {
+        /// The unit.
+        unit: Unit,
+        /// Its name as typed (`mysqld`, `tmanager.service`).
+        name: String,
+        /// What is done to it.
+        lifecycle: Lifecycle,
+        /// Whether the line starts with `sudo`.
+        sudo: bool,
+    },
     /// An executable the model does not know, with the whole line as typed: reported as not
     /// modelled, never as a success.
     NotModelled(String),
@@ -156,6 +206,41 @@ impl HostCommand {
         split_prefix(self.program()).0
     }
 
+    /// A line with a pipe: `echo ls | /opt/continuent/tungsten/tungsten-manager/bin/cctrl`
+    /// reads the echoed cctrl command; any other pipe is a step the model does not know.
+    fn piped(
+        line: &str,
+        line_number: usize,
+        left: &str,
+        right: &str,
+        text: String,
+    ) -> Result<Self, ParseError> {
+        let mut left_words = Words::new(left, line_number);
+        let right_words = Words::new(right, line_number);
+        let program = right_words.peek().unwrap_or_default();
+        if left_words.eat("echo") && base(program) == "cctrl" {
+            let after_echo = left.find("echo").map_or(0, |i| i + 4);
+            let rest = &left[after_echo..];
+            let mut start = after_echo + (rest.len() - rest.trim_start().len());
+            if left[start..].starts_with(['\'', '"']) {
+                start += 1;
+            }
+            let inner = left[start..].trim().trim_matches(['\'', '"']);
+            // Keep columns true to the line: pad the inner command to where it sits.
+            let pad = " ".repeat(line[..start].chars().count());
+            let command = CctrlCommand::parse_line(&format!("{pad}{inner}"), line_number)
+                .map_err(|e| e.on_line(line))?;
+            return Ok(Self {
+                executable: program.to_owned(),
+                action: HostAction::Cctrl(command),
+            });
+        }
+        Ok(Self {
+            executable: left_words.peek().unwrap_or_default().to_owned(),
+            action: HostAction::NotModelled(text),
+        })
+    }
+
     /// Read a shell command line (line `line_number` of its input).
     ///
     /// # Errors
@@ -163,38 +248,30 @@ impl HostCommand {
     /// executable is not an error: it reads as [`HostAction::NotModelled`].
     pub fn parse_line(line: &str, line_number: usize) -> Result<Self, ParseError> {
         let text = line.trim().to_owned();
-        // `echo ls | /opt/continuent/tungsten/tungsten-manager/bin/cctrl`
         if let Some((left, right)) = line.split_once('|') {
-            let mut left_words = Words::new(left, line_number);
-            let right_words = Words::new(right, line_number);
-            let program = right_words.peek().unwrap_or_default();
-            if left_words.eat("echo") && base(program) == "cctrl" {
-                let after_echo = left.find("echo").map_or(0, |i| i + 4);
-                let rest = &left[after_echo..];
-                let mut start = after_echo + (rest.len() - rest.trim_start().len());
-                if left[start..].starts_with(['\'', '"']) {
-                    start += 1;
-                }
-                let inner = left[start..].trim().trim_matches(['\'', '"']);
-                // Keep columns true to the line: pad the inner command to where it sits.
-                let pad = " ".repeat(line[..start].chars().count());
-                let command = CctrlCommand::parse_line(&format!("{pad}{inner}"), line_number)
-                    .map_err(|e| e.on_line(line))?;
-                return Ok(Self {
-                    executable: program.to_owned(),
-                    action: HostAction::Cctrl(command),
-                });
-            }
-            return Ok(Self {
-                executable: left_words.peek().unwrap_or_default().to_owned(),
-                action: HostAction::NotModelled(text),
-            });
+            return Self::piped(line, line_number, left, right, text);
         }
         let mut w = Words::new(line, line_number);
-        let Some(executable) = w.next() else {
+        let Some(mut executable) = w.next() else {
             return Err(w.error_next("a command"));
         };
+        let sudo = executable == "sudo";
+        if sudo {
+            executable = w.next().unwrap_or(executable);
+        }
+        if let Some(action) = system_service(base(executable), &w, sudo) {
+            w.skip_rest();
+            return Ok(Self {
+                executable: executable.to_owned(),
+                action,
+            });
+        }
         let action = match split_prefix(base(executable)).1 {
+            // `sudo` before anything but a service the model knows.
+            _ if sudo => {
+                w.skip_rest();
+                HostAction::NotModelled(text)
+            }
             "startall" => HostAction::StartAll,
             "stopall" => HostAction::StopAll,
             "manager" | "replicator" | "connector" if not_modelled_verb(&w) => {
@@ -256,6 +333,40 @@ impl HostCommand {
             action,
         })
     }
+}
+
+/// `systemctl <verb> <unit>` or `service <unit> <verb>` (after `sudo` when `sudo`), with the
+/// rest of the line in `w`: the action when the verb is `start`, `stop` or `restart`, the
+/// unit one the model knows and nothing follows. Anything else (`status`, `enable`, options,
+/// several units) is `None`, and the line is kept as a step the model does not know.
+fn system_service(program: &str, w: &Words<'_>, sudo: bool) -> Option<HostAction> {
+    let mut ahead = w.clone();
+    let (verb, name) = match program {
+        "systemctl" => {
+            let verb = ahead.next()?;
+            (verb, ahead.next()?)
+        }
+        "service" => {
+            let name = ahead.next()?;
+            (ahead.next()?, name)
+        }
+        _ => return None,
+    };
+    let lifecycle = match verb {
+        "start" => Lifecycle::Start,
+        "stop" => Lifecycle::Stop,
+        "restart" => Lifecycle::Restart,
+        _ => return None,
+    };
+    if ahead.peek().is_some() {
+        return None;
+    }
+    Some(HostAction::System {
+        unit: Unit::named(name)?,
+        name: name.to_owned(),
+        lifecycle,
+        sudo,
+    })
 }
 
 /// Whether the process script's verb in `w` is one the model does not know, to be kept as
@@ -506,6 +617,21 @@ impl fmt::Display for HostCommand {
             }
             HostAction::Trepctl(c) => write!(f, "{exe} {c}"),
             HostAction::Cctrl(c) => write!(f, "echo '{c}' | {exe}"),
+            HostAction::System {
+                name,
+                lifecycle,
+                sudo,
+                ..
+            } => {
+                if *sudo {
+                    f.write_str("sudo ")?;
+                }
+                if self.program() == "service" {
+                    write!(f, "{exe} {name} {lifecycle}")
+                } else {
+                    write!(f, "{exe} {lifecycle} {name}")
+                }
+            }
             HostAction::NotModelled(text) => f.write_str(text),
         }
     }
@@ -545,11 +671,87 @@ mod tests {
         assert_eq!(c.program(), "stopall");
     }
 
+    /// `systemctl` and `service` start, stop and restart the units the model knows, with
+    /// `sudo` or not; anything else they do, and `sudo` before anything else, is not modelled.
+    #[test]
+    fn system_services_read_and_print_as_typed() {
+        for (line, unit, lifecycle) in [
+            (
+                "systemctl restart mysqld",
+                Unit::DataServer,
+                Lifecycle::Restart,
+            ),
+            (
+                "sudo systemctl stop mariadb.service",
+                Unit::DataServer,
+                Lifecycle::Stop,
+            ),
+            (
+                "sudo service mysql start",
+                Unit::DataServer,
+                Lifecycle::Start,
+            ),
+            (
+                "sudo systemctl start tconnector",
+                Unit::Connector,
+                Lifecycle::Start,
+            ),
+            (
+                "/usr/bin/systemctl stop tmanager",
+                Unit::Manager,
+                Lifecycle::Stop,
+            ),
+            (
+                "service treplicator restart",
+                Unit::Replicator,
+                Lifecycle::Restart,
+            ),
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            match &c.action {
+                HostAction::System {
+                    unit: u,
+                    lifecycle: l,
+                    sudo,
+                    ..
+                } => {
+                    assert_eq!(
+                        (*u, *l, *sudo),
+                        (unit, lifecycle, line.starts_with("sudo")),
+                        "{line}"
+                    );
+                }
+                other => panic!("{line}: {other:?}"),
+            }
+            assert_eq!(c.to_string(), line);
+        }
+        for line in [
+            "systemctl status mysqld",
+            "sudo systemctl enable tmanager",
+            "systemctl start nginx",
+            "systemctl start mysqld tmanager",
+            "systemctl --now start mysqld",
+            "service mysqld",
+            "sudo deployall",
+            "sudo trepctl online",
+            "sudo",
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            assert!(
+                matches!(c.action, HostAction::NotModelled(_)),
+                "{line}: {c:?}"
+            );
+            assert_eq!(c.to_string(), line);
+        }
+        let sudo: HostCommand = "sudo trepctl online".parse().unwrap();
+        assert_eq!(sudo.program(), "trepctl");
+    }
+
     #[test]
     fn unknown_programs_are_not_modelled_and_known_ones_check_their_arguments() {
-        let c: HostCommand = "systemctl restart mysqld".parse().unwrap();
+        let c: HostCommand = "systemctl reload mysqld".parse().unwrap();
         assert!(matches!(c.action, HostAction::NotModelled(_)));
-        assert_eq!(c.to_string(), "systemctl restart mysqld");
+        assert_eq!(c.to_string(), "systemctl reload mysqld");
         for line in [
             "trepctl backup",
             "/opt/continuent/tungsten/tungsten-replicator/bin/trepctl -service alpha -retry 3 purge -y",

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use cctrl::{
     CctrlCommand, CctrlInfo, DatasourceAction, RelaySource, ReplicatorAction, RouterTarget,
 };
-pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction};
+pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction, Unit};
 pub use replication_points::{SeqnoSet, StopPoint};
 pub use trepctl::{
     OnlineOptions, OnlineProvision, ResetScope, Retry, ThlUri, TrepctlAction, TrepctlCommand,

@@ -4,7 +4,7 @@
 
 use crate::command::{
     CctrlCommand, HostAction, HostCommand, HostRef, OnlineOptions, Provisioner, ReplicatorAction,
-    RouterTarget, SeqnoSet, ThlUri, TrepctlAction, TrepctlCommand, WaitFor,
+    RouterTarget, SeqnoSet, ThlUri, TrepctlAction, TrepctlCommand, Unit, WaitFor,
 };
 use crate::fault::{Fault, Process};
 use crate::model::{HostId, Topology};
@@ -236,6 +236,15 @@ fn host_line(topology: &Topology, op: HostOp) -> Option<String> {
         HostOp::Connector(l) => (
             format!("{cluster}/tungsten/tungsten-connector/bin/connector"),
             HostAction::Connector(l),
+        ),
+        HostOp::DataServer(l) => (
+            "systemctl".to_owned(),
+            HostAction::System {
+                unit: Unit::DataServer,
+                name: "mysqld".to_owned(),
+                lifecycle: l,
+                sudo: true,
+            },
         ),
         HostOp::Provision { source } => (
             format!("{cluster}/tungsten/tungsten-replicator/scripts/tungsten_provision_slave"),

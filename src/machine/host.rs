@@ -67,6 +67,7 @@ pub(crate) fn apply(
         HostOp::Manager(l) => lifecycle(ctx, on, Process::Manager, l)?,
         HostOp::Replicator(Install::Cluster, l) => lifecycle(ctx, on, Process::Replicator, l)?,
         HostOp::Connector(l) => lifecycle(ctx, on, Process::Connector, l)?,
+        HostOp::DataServer(l) => lifecycle(ctx, on, Process::DataServer, l)?,
         HostOp::Provision { source } => {
             provision(ctx, on, source)?;
             return Ok(None);

@@ -133,6 +133,8 @@ pub enum HostOp {
     Replicator(Install, Lifecycle),
     /// `connector start|stop|restart`.
     Connector(Lifecycle),
+    /// The dataserver started, stopped or restarted (`systemctl start mysqld`).
+    DataServer(Lifecycle),
     /// Provisioning from `source`.
     Provision {
         /// The source host.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 use crate::command::{
     CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, ReplicatorAction, ResetScope,
-    RouterTarget, SelectorRole, SeqnoSet, TrepctlAction, TrepctlCommand, WaitFor,
+    RouterTarget, SelectorRole, SeqnoSet, TrepctlAction, TrepctlCommand, Unit, WaitFor,
 };
 use crate::ls::default_viewer;
 use crate::model::{DataSourceRole, DsState, HostId, HostName, ServiceId, State, Topology};
@@ -424,6 +424,14 @@ pub fn resolve_host(
         HostAction::Manager(l) => HostOp::Manager(*l),
         HostAction::Replicator(l) => HostOp::Replicator(install()?, *l),
         HostAction::Connector(l) => HostOp::Connector(*l),
+        HostAction::System {
+            unit, lifecycle, ..
+        } => match unit {
+            Unit::Manager => HostOp::Manager(*lifecycle),
+            Unit::Replicator => HostOp::Replicator(Install::Cluster, *lifecycle),
+            Unit::Connector => HostOp::Connector(*lifecycle),
+            Unit::DataServer => HostOp::DataServer(*lifecycle),
+        },
         HostAction::Provision { source, .. } => HostOp::Provision {
             source: resolve_ref(topology, state, source)?,
         },

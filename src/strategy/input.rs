@@ -137,7 +137,8 @@ pub fn host(topology: &Topology) -> impl Strategy<Value = Input> + use<> {
         install.clone().prop_map(HostOp::StopAll),
         lifecycle.clone().prop_map(HostOp::Manager),
         (install, lifecycle.clone()).prop_map(|(i, l)| HostOp::Replicator(i, l)),
-        lifecycle.prop_map(HostOp::Connector),
+        lifecycle.clone().prop_map(HostOp::Connector),
+        lifecycle.prop_map(HostOp::DataServer),
         select(ds).prop_map(|source| HostOp::Provision { source }),
         Just(HostOp::Tpm(TpmAction::Validate)),
     ];

@@ -10,7 +10,7 @@ use crate::command::{
     CctrlCommand, CctrlInfo, DatasourceAction, HostAction, HostCommand, HostRef, Lifecycle,
     OnlineOptions, OnlineProvision, Provisioner, RelaySource, ReplicatorAction, ResetScope, Retry,
     RouterTarget, SelectorRole, SeqnoSet, StopPoint, ThlUri, TpmAction, TrepctlAction,
-    TrepctlCommand, TrepctlInfo, WaitFor,
+    TrepctlCommand, TrepctlInfo, Unit, WaitFor,
 };
 use crate::model::{PolicyMode, ReplicatorRole, ReplicatorState};
 use crate::runbook::{
@@ -367,8 +367,20 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
         };
         HostCommand { executable, action }
     });
-    let unknown = "(systemctl|mysql|ls|cp|vi) [a-z]{1,8}( [a-z]{1,6}){0,2}".prop_map(|text| {
-        let executable = text.split(' ').next().unwrap_or("").to_owned();
+    let unknown = prop_oneof![
+        "(mysql|ls|cp|vi) [a-z]{1,8}( [a-z]{1,6}){0,2}",
+        // What `systemctl` and `service` do beyond starting and stopping a known unit.
+        "(sudo )?systemctl (status|enable|reload) (mysqld|tmanager|[a-z]{1,8})",
+        "(sudo )?(systemctl start|service) (nginx|sshd)( start)?",
+        "sudo (deployall|ls|trepctl status)",
+    ]
+    .prop_map(|text| {
+        // After `sudo`, the program it runs.
+        let executable = text
+            .split(' ')
+            .find(|w| *w != "sudo")
+            .unwrap_or("")
+            .to_owned();
         HostCommand {
             executable,
             action: HostAction::NotModelled(text),
@@ -390,7 +402,38 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
             executable: format!("{dir}{tool}"),
             action,
         });
-    prop_oneof![8 => known, 1 => prefixed, 1 => unknown]
+    prop_oneof![8 => known, 1 => prefixed, 1 => system_command(), 1 => unknown]
+}
+
+/// The system services the model knows, by `systemctl` or `service`, with `sudo` or not.
+fn system_command() -> impl Strategy<Value = HostCommand> {
+    (
+        select(vec![
+            ("tmanager", Unit::Manager),
+            ("treplicator.service", Unit::Replicator),
+            ("tconnector", Unit::Connector),
+            ("mysqld", Unit::DataServer),
+            ("mysql", Unit::DataServer),
+            ("mariadb.service", Unit::DataServer),
+        ]),
+        select(vec![Lifecycle::Start, Lifecycle::Stop, Lifecycle::Restart]),
+        select(vec![
+            "systemctl",
+            "service",
+            "/usr/bin/systemctl",
+            "/sbin/service",
+        ]),
+        any::<bool>(),
+    )
+        .prop_map(|((name, unit), lifecycle, tool, sudo)| HostCommand {
+            executable: tool.to_owned(),
+            action: HostAction::System {
+                unit,
+                name: name.to_owned(),
+                lifecycle,
+                sudo,
+            },
+        })
 }
 
 fn goal() -> impl Strategy<Value = Goal> {
