@@ -122,3 +122,35 @@ fn the_docs_procedures_read_as_the_model_judges_them() {
         "{report}"
     );
 }
+
+/// Continuent's recovery of a failed-over primary (7.0 *operations-recovery-primary*) from the
+/// listing the docs print: `datasource db3 recover` is refused while db3's dataserver is
+/// STOPPED, which is the docs' "once the fault is resolved". With the dataserver started
+/// first, db3 comes back as a replica of db2.
+#[test]
+fn the_docs_primary_recovery_needs_the_fault_resolved_first() {
+    let printed = fixture("docs_recover_primary.txt");
+    let report = check(&printed);
+    assert_eq!(
+        refusal(&report),
+        Some((
+            "dataserver-running".to_owned(),
+            "[LOGICAL:EXPERT] /alpha > datasource db3 recover".to_owned()
+        )),
+        "{report}"
+    );
+    let resolved = printed.replace(
+        "[LOGICAL:EXPERT] /alpha > datasource db3 recover\n",
+        "shell db3> sudo systemctl start mysqld\n[LOGICAL:EXPERT] /alpha > datasource db3 recover\n",
+    );
+    let report = check(&resolved);
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let last = report.steps.last().unwrap();
+    insta::assert_snapshot!(last.runs.iter().flat_map(|r| r.effects.clone()).collect::<Vec<_>>().join("\n"), @"
+    SETTING THE ROLE OF DATASOURCE 'db3@alpha' FROM 'master' TO 'slave'
+    DataSource 'db3' is now OFFLINE
+    replicator on db3 is now slave of db2
+    replicator on db3 is now ONLINE
+    DataSource 'db3' is now ONLINE
+    ");
+}
