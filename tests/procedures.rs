@@ -207,12 +207,37 @@ fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
         &manual,
         &[Fault::Write(db1), Fault::Stop(db1, Process::Manager)],
     );
-    insta::assert_snapshot!(refusal(runbook::failover_procedure(&unreplicated, "alpha", None)), @"db1 is up with its dataserver running and holds events db2 lacks, which a failover would orphan: recover db1 instead (its processes started first), or let the replicas catch up from it first");
+    insta::assert_snapshot!(refusal(runbook::failover_procedure(&unreplicated, "alpha", None)), @"db1 is up with its dataserver running and holds events db2 lacks, which `failover` would orphan: promote db1 (`recover master using db1`, its processes started first), or let db2 catch up first");
     // Once the host crashes, the events are lost whatever the operator does: the failover is
     // written (the report warns of them).
     let gone = after(&unreplicated, &[Fault::HostCrash(db1)]);
     let rb = runbook::failover_procedure(&gone, "alpha", None).unwrap();
     procedure_is_valid(&gone, &rb);
+}
+
+/// A failover is not declined for events an earlier failover orphaned: db1's last write was
+/// lost when the managers failed over from it to db2 (db1's processes stopped, its
+/// dataserver up); with db2's dataserver then stopped under MANUAL, the failover to db3 takes
+/// nothing more from db1, and is written.
+#[test]
+fn failover_is_written_past_events_an_earlier_failover_orphaned() {
+    use tungsten_model::fault::{Fault, Process};
+    let (healthy, [db1, db2, _]) = healthy();
+    let mut start = after(&healthy, &[Fault::Write(db1)]);
+    let stop_all: tungsten_model::command::HostCommand =
+        "/opt/continuent/tungsten/cluster-home/bin/stopall"
+            .parse()
+            .unwrap();
+    let stop_all =
+        tungsten_model::machine::resolve_host(&start.topology, &start.state, db1, &stop_all)
+            .unwrap();
+    start.state = tungsten_model::machine::apply(&start.topology, &start.state, &stop_all)
+        .unwrap()
+        .state;
+    cctrl(&mut start, "db2", "set policy manual");
+    let failed = after(&start, &[Fault::Stop(db2, Process::DataServer)]);
+    let rb = runbook::failover_procedure(&failed, "alpha", None).unwrap();
+    procedure_is_valid(&failed, &rb);
 }
 
 /// With the routers offline, a switch promises the target ONLINE, not writable: it leaves the
@@ -408,7 +433,7 @@ fn last_man_standing_declines_hosts_cut_off_by_a_partition() {
         &[Fault::Partition(Split::new(&[&[db1], &[db2], &[db3]]))],
     );
     let refused = runbook::last_man_standing(&split, "alpha").unwrap_err();
-    insta::assert_snapshot!(refused.to_string(), @"db2 and db3 are up, cut off by a partition, not down: forcing a master on this side could give alpha two; restore the network (or make sure they are down) first");
+    insta::assert_snapshot!(refused.to_string(), @"db2 and db3 are up, cut off by a partition, not down: a forced step on this side could give alpha two masters; restore the network (or make sure they are down) first");
     // The runbook it wrote before, validated from this state.
     let rb: runbook::Runbook = "#! assume down db2 db3\n\
         [LOGICAL] /alpha > set policy maintenance\n\

@@ -193,6 +193,18 @@ proptest! {
         procedures_are_valid(&runbook::Start { topology, state, assumptions: Vec::new() })?;
     }
 
+    /// The same in states reached with force and partitions both, where a session forced on
+    /// one side stays forced: a procedure relying on it must not rest on hosts that are up.
+    #[test]
+    fn procedures_are_valid_where_they_can_be_written_with_force_across_partitions(
+        (topology, state) in prop_oneof![Just(three()), Just(five())].prop_flat_map(|t| {
+            let s = strategy::reachable_state(&t, Alphabet::ALL, 20);
+            (Just(t), s)
+        })
+    ) {
+        procedures_are_valid(&runbook::Start { topology, state, assumptions: Vec::new() })?;
+    }
+
     /// A site reset is valid wherever it can be written, either site reset from the other,
     /// in states of two sites reached without force (partitions included).
     #[test]
@@ -321,6 +333,29 @@ fn procedures_get_written_in_many_reachable_states() {
         "{replica_maintenance} {primary_maintenance}"
     );
     assert!(switch >= 200 && failover >= 20, "{switch} {failover}");
+    // Across partitions (without force, and with it): the partitioned states among them,
+    // where the properties above have most to check.
+    for alphabet in [Alphabet::UNFORCED, Alphabet::ALL] {
+        let states = strategy::reachable_state(&t, alphabet, 20);
+        let mut written = 0;
+        for _ in 0..2000 {
+            let state = states.new_tree(&mut runner).unwrap().current();
+            if !state.is_partitioned() {
+                continue;
+            }
+            let start = runbook::Start {
+                topology: t.clone(),
+                state,
+                assumptions: Vec::new(),
+            };
+            written += usize::from(runbook::switch_procedure(&start, "alpha", None).is_ok());
+            for h in ["db1", "db2", "db3"] {
+                written += usize::from(runbook::recover_replica(&start, h).is_ok());
+                written += usize::from(runbook::replica_maintenance(&start, h).is_ok());
+            }
+        }
+        assert!(written >= 50, "{written}");
+    }
     // Site resets, from states of two sites reached without force.
     let scenarios = strategy::scenario_in(strategy::multisite_topology(), Alphabet::UNFORCED, 16);
     let mut resets = 0;

@@ -845,3 +845,29 @@ fn a_switch_does_not_report_events_lost_before_it() {
     let switched = machine::apply(&c.t, &c.s, &switch).unwrap();
     assert_eq!(lost(&switched.findings), 0, "{:?}", switched.findings);
 }
+
+/// The other side of `a_switch_does_not_report_events_lost_before_it`: a replica holding
+/// events of the failed master that the new master lacks is still reported when a failover
+/// passes it over (db2 caught up with db1, db3 did not, and the operator fails over to db3).
+#[test]
+fn a_failover_reports_a_replica_ahead_of_the_new_master() {
+    use tungsten_model::machine::{self, Finding};
+    let mut c = three();
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.cctrl("db2", "set policy manual").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    c.fault(Fault::CatchUp(db2)).unwrap();
+    c.fault(Fault::HostCrash(db1)).unwrap();
+    let failover =
+        machine::resolve_cctrl(&c.t, &c.s, db2, &"failover to db3".parse().unwrap()).unwrap();
+    let outcome = machine::apply(&c.t, &c.s, &failover).unwrap();
+    let lost: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter_map(|f| match *f {
+            Finding::LostEvents { host, promoted } => Some((host, promoted)),
+            _ => None,
+        })
+        .collect();
+    assert!(lost.contains(&(db2, db3)), "{:?}", outcome.findings);
+}

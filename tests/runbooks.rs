@@ -890,7 +890,9 @@ fn system_service_commands_act_on_the_units_the_model_knows() {
 
     line   7  shell db2> service mysql restart  [ok]
         dataserver on db2 stopped
+        DataSource 'db2' is now FAILED(DATASERVER 'db2@alpha' STOPPED)
         dataserver on db2 started
+        DataSource 'db2' is now ONLINE
 
     line   8  shell db2> sudo systemctl status mysqld  [NOT MODELLED]
         not modelled: the model does not know this command; check it by hand
@@ -900,4 +902,27 @@ fn system_service_commands_act_on_the_units_the_model_knows() {
 
     verdict: VALID (6 steps, 0 errors, 0 warnings)
     ");
+}
+
+/// A dataserver restart gives the managers time to notice: on the master under AUTOMATIC they
+/// fail over during it, which the report calls unsafe; under MAINTENANCE they leave it be.
+#[test]
+fn restarting_the_masters_dataserver_fails_over_unless_in_maintenance() {
+    let error = tungsten_model::machine::Severity::Error;
+    let automatic = check(
+        "#! scenario healthy-3\n\
+         shell db1> sudo systemctl restart mysqld\n",
+    );
+    assert_eq!(
+        kinds(&automatic, error),
+        ["unplanned-failover"],
+        "{automatic}"
+    );
+    let maintenance = check(
+        "#! scenario healthy-3\n\
+         #! goal master db1\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell db1> sudo systemctl restart mysqld\n",
+    );
+    assert_eq!(maintenance.verdict, Verdict::Valid, "{maintenance}");
 }

@@ -30,9 +30,11 @@
 //!   `sudo` or not, act on the units `deployall` installs (`tmanager`, `treplicator` for the
 //!   cluster install, `tconnector`; *cmdline-tools-deployall*) as `manager start` and the
 //!   like do, and on the dataserver's (`mysqld`, `mysql`, `mariadb`, a modelling decision:
-//!   the packages' unit names). A restart is a stop and a start in one step: the managers see
-//!   only its end, as for the Tungsten scripts' `restart`. Their other verbs, other units, and
-//!   `sudo` before anything else are kept as steps the model does not know.
+//!   the packages' unit names). A Tungsten unit's restart is a stop and a start in one step,
+//!   as for the scripts' `restart`; the dataserver's gives the managers time to react to the
+//!   stop (they probe it every few seconds, *manager-failover-tuning*; a modelling decision,
+//!   the conservative reading). Their other verbs, other units, and `sudo` before anything
+//!   else are kept as steps the model does not know.
 //! - `tpm validate` checks and changes nothing; `tpm update` leaves the state as it found it
 //!   (it sets MAINTENANCE for its run and restores the policy); `tpm reset` and the other tpm
 //!   commands of the docs' command lists (`purge-thl`, `promote-connector`, `query`, ...) are
@@ -45,6 +47,7 @@ use serde::{Deserialize, Serialize};
 
 use super::HostRef;
 use super::cctrl::CctrlCommand;
+use super::system::{Unit, system_service};
 use super::trepctl::TrepctlCommand;
 use super::words::Words;
 use crate::text::ParseError;
@@ -93,37 +96,6 @@ pub enum Provisioner {
     Tprovision,
 }
 
-/// A system service that `systemctl` or `service` starts and stops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    /// `tmanager`: the manager, as `deployall` installs it (Continuent docs
-    /// *cmdline-tools-deployall*: `sudo systemctl start t<component>`).
-    Manager,
-    /// `treplicator`: the cluster install's replicator (**modelling decision**: the docs name
-    /// no unit for a cross-site install's replicator).
-    Replicator,
-    /// `tconnector`: the connector.
-    Connector,
-    /// `mysqld`, `mysql` or `mariadb`: the dataserver (**modelling decision**: the `MySQL` and
-    /// `MariaDB` packages' unit names; Tungsten's docs leave the dataserver to the operating
-    /// system).
-    DataServer,
-}
-
-impl Unit {
-    /// The unit a name (`mysqld`, `tmanager.service`) stands for, if the model knows it.
-    fn named(name: &str) -> Option<Self> {
-        match name.strip_suffix(".service").unwrap_or(name) {
-            "tmanager" => Some(Self::Manager),
-            "treplicator" => Some(Self::Replicator),
-            "tconnector" => Some(Self::Connector),
-            "mysqld" | "mysql" | "mariadb" => Some(Self::DataServer),
-            _ => None,
-        }
-    }
-}
-
 /// What a host command does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -157,9 +129,10 @@ pub enum HostAction {
     /// `[sudo] systemctl start|stop|restart <unit>` or `[sudo] service <unit>
     /// start|stop|restart`, for a unit the model knows.
     System {
-        /// The unit.
+        /// The unit the model acts on.
         unit: Unit,
-        /// Its name as typed (`mysqld`, `tmanager.service`).
+        /// Its name as typed (`mysqld`, `tmanager.service`), which is what prints: a value
+        /// built by hand with a name of another unit reads back as that unit.
         name: String,
         /// What is done to it.
         lifecycle: Lifecycle,
@@ -252,17 +225,24 @@ impl HostCommand {
             return Self::piped(line, line_number, left, right, text);
         }
         let mut w = Words::new(line, line_number);
-        let Some(mut executable) = w.next() else {
+        let Some(executable) = w.next() else {
             return Err(w.error_next("a command"));
         };
-        let sudo = executable == "sudo";
-        if sudo {
-            executable = w.next().unwrap_or(executable);
-        }
-        if let Some(action) = system_service(base(executable), &w, sudo) {
+        // `sudo` before `systemctl` or `service` (no options of its own).
+        let sudo = base(executable) == "sudo";
+        let mut after_sudo = w.clone();
+        let program = match after_sudo.peek() {
+            Some(next) if sudo && !next.starts_with('-') => {
+                after_sudo.next();
+                next
+            }
+            _ => executable,
+        };
+        if let Some(action) = system_service(base(program), &after_sudo, sudo) {
             w.skip_rest();
+            w.end()?;
             return Ok(Self {
-                executable: executable.to_owned(),
+                executable: program.to_owned(),
                 action,
             });
         }
@@ -333,40 +313,6 @@ impl HostCommand {
             action,
         })
     }
-}
-
-/// `systemctl <verb> <unit>` or `service <unit> <verb>` (after `sudo` when `sudo`), with the
-/// rest of the line in `w`: the action when the verb is `start`, `stop` or `restart`, the
-/// unit one the model knows and nothing follows. Anything else (`status`, `enable`, options,
-/// several units) is `None`, and the line is kept as a step the model does not know.
-fn system_service(program: &str, w: &Words<'_>, sudo: bool) -> Option<HostAction> {
-    let mut ahead = w.clone();
-    let (verb, name) = match program {
-        "systemctl" => {
-            let verb = ahead.next()?;
-            (verb, ahead.next()?)
-        }
-        "service" => {
-            let name = ahead.next()?;
-            (ahead.next()?, name)
-        }
-        _ => return None,
-    };
-    let lifecycle = match verb {
-        "start" => Lifecycle::Start,
-        "stop" => Lifecycle::Stop,
-        "restart" => Lifecycle::Restart,
-        _ => return None,
-    };
-    if ahead.peek().is_some() {
-        return None;
-    }
-    Some(HostAction::System {
-        unit: Unit::named(name)?,
-        name: name.to_owned(),
-        lifecycle,
-        sudo,
-    })
 }
 
 /// Whether the process script's verb in `w` is one the model does not know, to be kept as
@@ -669,82 +615,6 @@ mod tests {
             .unwrap();
         assert_eq!(c.install_root(), Some("/opt/replicator"));
         assert_eq!(c.program(), "stopall");
-    }
-
-    /// `systemctl` and `service` start, stop and restart the units the model knows, with
-    /// `sudo` or not; anything else they do, and `sudo` before anything else, is not modelled.
-    #[test]
-    fn system_services_read_and_print_as_typed() {
-        for (line, unit, lifecycle) in [
-            (
-                "systemctl restart mysqld",
-                Unit::DataServer,
-                Lifecycle::Restart,
-            ),
-            (
-                "sudo systemctl stop mariadb.service",
-                Unit::DataServer,
-                Lifecycle::Stop,
-            ),
-            (
-                "sudo service mysql start",
-                Unit::DataServer,
-                Lifecycle::Start,
-            ),
-            (
-                "sudo systemctl start tconnector",
-                Unit::Connector,
-                Lifecycle::Start,
-            ),
-            (
-                "/usr/bin/systemctl stop tmanager",
-                Unit::Manager,
-                Lifecycle::Stop,
-            ),
-            (
-                "service treplicator restart",
-                Unit::Replicator,
-                Lifecycle::Restart,
-            ),
-        ] {
-            let c: HostCommand = line.parse().unwrap();
-            match &c.action {
-                HostAction::System {
-                    unit: u,
-                    lifecycle: l,
-                    sudo,
-                    ..
-                } => {
-                    assert_eq!(
-                        (*u, *l, *sudo),
-                        (unit, lifecycle, line.starts_with("sudo")),
-                        "{line}"
-                    );
-                }
-                other => panic!("{line}: {other:?}"),
-            }
-            assert_eq!(c.to_string(), line);
-        }
-        for line in [
-            "systemctl status mysqld",
-            "sudo systemctl enable tmanager",
-            "systemctl start nginx",
-            "systemctl start mysqld tmanager",
-            "systemctl --now start mysqld",
-            "service mysqld",
-            "sudo deployall",
-            "sudo trepctl online",
-            "sudo",
-        ] {
-            let c: HostCommand = line.parse().unwrap();
-            assert!(
-                matches!(c.action, HostAction::NotModelled(_)),
-                "{line}: {c:?}"
-            );
-            assert_eq!(c.to_string(), line);
-        }
-        let sudo: HostCommand = "sudo trepctl online".parse().unwrap();
-        assert_eq!(sudo.program(), "trepctl");
     }
 
     #[test]

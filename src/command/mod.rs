@@ -7,6 +7,7 @@
 mod cctrl;
 mod host;
 mod replication_points;
+mod system;
 mod trepctl;
 pub(crate) mod words;
 
@@ -18,8 +19,9 @@ use serde::{Deserialize, Serialize};
 pub use cctrl::{
     CctrlCommand, CctrlInfo, DatasourceAction, RelaySource, ReplicatorAction, RouterTarget,
 };
-pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction, Unit};
+pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction};
 pub use replication_points::{SeqnoSet, StopPoint};
+pub use system::Unit;
 pub use trepctl::{
     OnlineOptions, OnlineProvision, ResetScope, Retry, ThlUri, TrepctlAction, TrepctlCommand,
     TrepctlInfo, WaitFor,

@@ -536,7 +536,12 @@ fn recover_master_using(
         }
     }
     ctx.require_quorum(s.service, s.group, at)?;
-    ctx.promote(view, s.service, s.rep, h, None, None);
+    // The master it replaces, if the view still holds one.
+    let outgoing = ctx
+        .topology
+        .datasources_of(s.service)
+        .find(|&d| d != h && view.entry(d).role == DataSourceRole::Master);
+    ctx.promote(view, s.service, s.rep, h, None, outgoing);
     // Then `datasource recover` on each datasource left SHUNNED or FAILED (slaves an operator
     // shunned and the replaced master included); one that cannot be recovered stays shunned
     // or failed, and the promotion stands (Continuent docs *operations-recovery-master*: it

@@ -67,6 +67,19 @@ pub(crate) fn apply(
         HostOp::Manager(l) => lifecycle(ctx, on, Process::Manager, l)?,
         HostOp::Replicator(Install::Cluster, l) => lifecycle(ctx, on, Process::Replicator, l)?,
         HostOp::Connector(l) => lifecycle(ctx, on, Process::Connector, l)?,
+        // A dataserver restart takes long enough for the managers to notice it (they probe
+        // every few seconds: *manager-failover-tuning*), so they react between its stop and
+        // its start (**modelling decision**, the conservative reading: under AUTOMATIC a
+        // master's restart fails it over). The Tungsten scripts' restarts stay one step.
+        HostOp::DataServer(Lifecycle::Restart) => {
+            if ctx.set_process(on, Process::DataServer, false).is_ok() {
+                super::react::react(ctx);
+            }
+            ctx.set_process(on, Process::DataServer, true)?;
+            // And to its start, within the step: what they put back is the restart's own
+            // doing, not an undoing of it.
+            super::react::react(ctx);
+        }
         HostOp::DataServer(l) => lifecycle(ctx, on, Process::DataServer, l)?,
         HostOp::Provision { source } => {
             provision(ctx, on, source)?;

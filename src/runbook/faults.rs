@@ -27,8 +27,8 @@ use super::{Options, Report, RunStatus, Runbook, Start, Verdict};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Consequence {
-    /// An invariant broke (named), at the fault itself or at the step given. It outranks the
-    /// other consequences: it is reported even where an earlier step was unsafe or refused.
+    /// An invariant broke (named), at the fault itself or at the step given. It outranks an
+    /// earlier step the fault made unsafe, but not a step it blocked (the plan stops there).
     Breaks {
         /// The step (1-based) after which it broke; `None` when the fault itself broke it.
         step: Option<usize>,
@@ -165,20 +165,23 @@ fn judge(
             what: v.describe(topology),
         });
     }
-    let steps = || run.steps.iter().zip(&plain.steps).enumerate().skip(before);
-    // A broken invariant outranks what an earlier step shows (a step made unsafe or refused):
-    // it is what the fault leads to.
-    let broken = steps().find_map(|(i, (step, _))| {
-        let f = step.findings.iter().find(|f| f.kind == "invariant")?;
-        Some((i, f))
-    });
-    if let Some((i, f)) = broken {
-        return Some(Consequence::Breaks {
-            step: Some(i + 1),
-            what: f.text.clone(),
-        });
-    }
-    for (i, (step, plain_step)) in steps() {
+    // Step by step up to the first step the fault blocks (an operator stops there): a broken
+    // invariant outranks an earlier step the fault made unsafe, since it is what the fault
+    // leads to; failing both, the first unsafe step, then the block.
+    let refused = |s: &super::StepReport| {
+        s.runs.iter().find_map(|r| match &r.status {
+            RunStatus::Rejected { reason, .. } => Some(reason.clone()),
+            _ => None,
+        })
+    };
+    let mut first_unsafe = None;
+    for (i, (step, plain_step)) in run.steps.iter().zip(&plain.steps).enumerate().skip(before) {
+        if let Some(f) = step.findings.iter().find(|f| f.kind == "invariant") {
+            return Some(Consequence::Breaks {
+                step: Some(i + 1),
+                what: f.text.clone(),
+            });
+        }
         let new_error = step.findings.iter().find(|f| {
             f.severity == Severity::Error
                 && !plain_step
@@ -187,24 +190,21 @@ fn judge(
                     .any(|p| p.severity == Severity::Error && p.kind == f.kind)
         });
         if let Some(f) = new_error {
-            return Some(Consequence::Unsafe {
+            first_unsafe.get_or_insert_with(|| Consequence::Unsafe {
                 step: i + 1,
                 error: f.kind.clone(),
                 what: f.text.clone(),
             });
         }
-        let refused = |s: &super::StepReport| {
-            s.runs.iter().find_map(|r| match &r.status {
-                RunStatus::Rejected { reason, .. } => Some(reason.clone()),
-                _ => None,
-            })
-        };
         if let (Some(reason), None) = (refused(step), refused(plain_step)) {
-            return Some(Consequence::Blocks {
+            return first_unsafe.or(Some(Consequence::Blocks {
                 step: i + 1,
                 reason,
-            });
+            }));
         }
+    }
+    if first_unsafe.is_some() {
+        return first_unsafe;
     }
     run.goals
         .iter()

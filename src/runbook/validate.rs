@@ -615,6 +615,12 @@ impl Session<'_> {
     /// must be reprovisioned). Left behind on a host that is down, they are a warning: a
     /// failover away from a crashed master loses what it had not replicated, as Tungsten's
     /// asynchronous replication does.
+    ///
+    /// A forced step is a warning while the hosts it assumes down are down, and an error
+    /// (`forced-across-partition`) where one of them is up, so cut off by a partition: the
+    /// managers' failsafe exists because a lone manager cannot tell a partition from an
+    /// outage (*manager-failover-failsafe-shun*, *operations-recovery-multiple-failure*), and
+    /// forcing past it on one side lets the other side keep, or promote, a master of its own.
     fn report_finding(&self, f: Finding, after: &State) -> ReportFinding {
         let text = f.render(self.topology);
         match f {

@@ -375,12 +375,7 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
         "sudo (deployall|ls|trepctl status)",
     ]
     .prop_map(|text| {
-        // After `sudo`, the program it runs.
-        let executable = text
-            .split(' ')
-            .find(|w| *w != "sudo")
-            .unwrap_or("")
-            .to_owned();
+        let executable = text.split(' ').next().unwrap_or("").to_owned();
         HostCommand {
             executable,
             action: HostAction::NotModelled(text),

@@ -2,7 +2,13 @@
 //! procedures. Each returns the runbook as text an operator can paste (and the tests validate
 //! each one in the state it is written for).
 
+mod promotion;
+mod site_reset;
+
 use std::fmt::Write as _;
+
+pub use promotion::{failover_procedure, switch_procedure};
+pub use site_reset::reset_site;
 
 use super::{Goal, Runbook, Start};
 use crate::ls::default_viewer;
@@ -111,7 +117,20 @@ fn managed(
             "{service} has no quorum and the session is not forced: restore quorum, or bring the service up with last man standing if the datasources out of reach are down"
         )));
     }
+    forced_soundly(start, svc, viewer)?;
     Ok((viewer, master))
+}
+
+/// Where `viewer`'s managers lack quorum and its session is forced (as last man standing
+/// leaves it), a step that needs quorum goes through on the assumption that the datasources
+/// out of reach are down: why that is false here, if it is (see [`assumed_down`]).
+fn forced_soundly(start: &Start, svc: ServiceId, viewer: HostId) -> Result<(), ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let members = s.quorum_members(t, svc, viewer);
+    if !State::has_quorum(t, svc, members) && s.session(viewer).force {
+        assumed_down(start, svc, viewer)?;
+    }
+    Ok(())
 }
 
 /// Whether `h` holds events `master` lacks (orphaned events, or a history that forked):
@@ -121,7 +140,17 @@ fn diverged(s: &State, master: HostId, h: HostId) -> bool {
         .contains(s.host(master).data.pos, s.host(h).data.pos)
 }
 
-fn finish(text: &str) -> Result<Runbook, ProcedureError> {
+/// The runbook `text` reads as; or why none is written: the cluster already breaks an
+/// invariant (two writable masters, say), which no procedure here sets right (a modelling
+/// decision: each starts from a state the docs' procedure starts from, and none of those is
+/// unsafe already).
+fn finish(start: &Start, text: &str) -> Result<Runbook, ProcedureError> {
+    if let Some(v) = crate::machine::invariant::check(&start.topology, &start.state) {
+        return Err(ProcedureError(format!(
+            "the cluster is unsafe already ({}): set that right first",
+            v.describe(&start.topology)
+        )));
+    }
     text.parse().map_err(|e: crate::ParseError| {
         ProcedureError(format!(
             "the procedure wrote a runbook that does not read: {e}"
@@ -149,7 +178,7 @@ fn assumed_down(
     if !cut_off.is_empty() {
         let one = cut_off.len() == 1;
         return Err(ProcedureError(format!(
-            "{} {} up, cut off by a partition, not down: forcing a master on this side could give {} two; restore the network (or make sure {} down) first",
+            "{} {} up, cut off by a partition, not down: a forced step on this side could give {} two masters; restore the network (or make sure {} down) first",
             crate::text::series(&cut_off, "and"),
             if one { "is" } else { "are" },
             t.service_name(svc),
@@ -276,7 +305,7 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
         let _ = writeln!(text, "{prompt} router * online");
     }
     let _ = writeln!(text, "{prompt} set policy automatic");
-    finish(&text)
+    finish(start, &text)
 }
 
 /// Recover a failed or shunned replica (Continuent docs *operations-recovery-replica*,
@@ -351,7 +380,7 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
         let _ = writeln!(text, "{prompt} datasource {host} recover");
     }
     online_unless_automatic(&mut text, &prompt, host, view);
-    finish(&text)
+    finish(start, &text)
 }
 
 /// Maintenance on one replica (Continuent docs *operations-maintenance-replica*, 6.1 and 7.1):
@@ -422,7 +451,7 @@ pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, Procedu
     }
     let _ = writeln!(text, "{prompt} datasource {host} recover");
     online_unless_automatic(&mut text, &prompt, host, view);
-    finish(&text)
+    finish(start, &text)
 }
 
 /// Maintenance on the master (Continuent docs *operations-maintenance-primary*, 6.1 and 7.1):
@@ -541,7 +570,7 @@ pub fn primary_maintenance(
     if policy != PolicyMode::Maintenance {
         let _ = writeln!(text, "{prompt} set policy {policy_word}");
     }
-    finish(&text)
+    finish(start, &text)
 }
 
 /// Under MANUAL and MAINTENANCE `recover` leaves the datasource OFFLINE (Continuent docs
@@ -552,144 +581,6 @@ fn online_unless_automatic(text: &mut String, prompt: &str, host: &str, view: &M
     if view.policy != PolicyMode::Automatic || view.quorum != Quorum::Primary {
         let _ = writeln!(text, "{prompt} datasource {host} online");
     }
-}
-
-/// A planned switch (Continuent docs *operations-primaryswitch-manual*): `switch to <target>`,
-/// or to the best candidate. It leaves the routers as they are. Its goal is the target as the
-/// writable master, or ONLINE where no connector that routes reaches it; with no target, the
-/// service writable where a connector that routes reaches the replica promoted, else none.
-///
-/// # Errors
-/// [`ProcedureError`] for an unknown service or target; where the managers would refuse the
-/// switch (no ONLINE master, its replicator not online as master, no eligible replica or the
-/// target not one, a target holding events the master lacks, no quorum and no forced session:
-/// the message is the managers' reason, with what would make it legal); and where the replica
-/// it would promote has drifted data (its clients would write to it).
-pub fn switch_procedure(
-    start: &Start,
-    service: &str,
-    target: Option<&str>,
-) -> Result<Runbook, ProcedureError> {
-    promotion(start, service, target, Promotion::Switch)
-}
-
-/// A manual failover (Continuent docs *cctrl-failover*): `failover to <target>`, or to the
-/// most caught-up replica, once the master has FAILED. Its goals are as for
-/// [`switch_procedure`]; it leaves the policy as it is.
-///
-/// # Errors
-/// [`ProcedureError`] for an unknown service or target; where the managers would refuse the
-/// failover (a master still ONLINE: use [`switch_procedure`]; no FAILED master; no eligible
-/// replica or the target not one; no quorum and no forced session); where the replica it
-/// would promote has drifted data; and where the failed master is up with its dataserver
-/// running and holds events the new master lacks (promote it, or a host holding its events,
-/// instead).
-pub fn failover_procedure(
-    start: &Start,
-    service: &str,
-    target: Option<&str>,
-) -> Result<Runbook, ProcedureError> {
-    promotion(start, service, target, Promotion::Failover)
-}
-
-/// The command a promotion procedure types.
-#[derive(Clone, Copy)]
-enum Promotion {
-    Switch,
-    Failover,
-}
-
-/// `switch` or `failover`, tried first on the manager cctrl would connect to: the managers'
-/// own rules decide whether it is accepted, and the state it leads to gives the promoted
-/// master, whose data the procedure then checks.
-fn promotion(
-    start: &Start,
-    service: &str,
-    target: Option<&str>,
-    kind: Promotion,
-) -> Result<Runbook, ProcedureError> {
-    use crate::machine::{self, CctrlOp, Input};
-    let (t, s) = (&start.topology, &start.state);
-    let svc = service_id(t, service)?;
-    let to = target.map(|x| host_id(t, x)).transpose()?;
-    let viewer = default_viewer(t, s, svc)
-        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
-    let (word, op) = match kind {
-        Promotion::Switch => ("switch", CctrlOp::Switch(to)),
-        Promotion::Failover => ("failover", CctrlOp::Failover(to)),
-    };
-    // The session uses the service the prompt names.
-    let mut before = *s;
-    if s.session(viewer).service != svc {
-        let use_it = Input::Cctrl {
-            at: viewer,
-            op: CctrlOp::Use(svc),
-        };
-        if let Ok(o) = machine::apply(t, &before, &use_it) {
-            before = o.state;
-        }
-    }
-    let after = machine::apply(t, &before, &Input::Cctrl { at: viewer, op })
-        .map_err(|r| {
-            ProcedureError(format!(
-                "the managers would refuse `{word}`: {}",
-                r.render(t)
-            ))
-        })?
-        .state;
-    let promoted = t
-        .datasources_of(svc)
-        .find(|&d| after.view(viewer).entry(d).is_online_master())
-        .ok_or_else(|| {
-            ProcedureError(format!("`{word}` would leave {service} no ONLINE master"))
-        })?;
-    let new = t.host_name(promoted);
-    if s.host(promoted).data.drift {
-        return Err(ProcedureError(format!(
-            "{new}'s data has drifted: `{word}` would open writes to it; reprovision it, or name another target"
-        )));
-    }
-    if let Promotion::Failover = kind {
-        // Events the failed master holds and the new one lacks are lost to the new master; a
-        // crashed master's are lost anyway (asynchronous replication), but one that is up with
-        // its dataserver running could be promoted instead.
-        let holder = t.datasources_of(svc).find(|&d| {
-            let host = s.host(d);
-            d != promoted && host.up && host.dataserver && diverged(s, promoted, d)
-        });
-        if let Some(d) = holder {
-            let held = t.host_name(d);
-            let instead = if s.view(viewer).entry(d).role == DataSourceRole::Master {
-                format!(
-                    "recover {held} instead (its processes started first), or let the replicas catch up from it first"
-                )
-            } else {
-                format!("fail over to {held}, or let {new} catch up first")
-            };
-            return Err(ProcedureError(format!(
-                "{held} is up with its dataserver running and holds events {new} lacks, which a failover would orphan: {instead}"
-            )));
-        }
-    }
-    // The procedure leaves the routers as they are: it promises writes where a connector
-    // that routes already reaches the new master.
-    let writable = crate::machine::invariant::routed(t, s, svc, promoted);
-    let prompt = format!("[LOGICAL] /{service} >");
-    let mut text = String::new();
-    match target {
-        Some(x) => {
-            let goal = if writable { "master" } else { "online" };
-            let _ = writeln!(text, "#! goal {goal} {x}");
-            let _ = writeln!(text, "{prompt} {word} to {x}");
-        }
-        None => {
-            if writable {
-                let _ = writeln!(text, "#! goal {service} writable");
-            }
-            let _ = writeln!(text, "{prompt} {word}");
-        }
-    }
-    finish(&text)
 }
 
 /// Recover an old master after a failover (Continuent docs
@@ -738,199 +629,5 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
     }
     let _ = writeln!(text, "{prompt} datasource {host} recover");
     online_unless_automatic(&mut text, &prompt, host, s.view(viewer));
-    finish(&text)
-}
-
-/// Why `bad` cannot be reset from `good` as [`reset_site`] writes it, if it cannot.
-fn resettable(start: &Start, bad: ServiceId, good: ServiceId) -> Result<(), ProcedureError> {
-    let (t, s) = (&start.topology, &start.state);
-    let (bad_name, good_name) = (t.service_name(bad), t.service_name(good));
-    let reads = |reader: ServiceId, source: ServiceId| {
-        t.hosts_of(reader)
-            .any(|h| t.host(h).cross_site_from == Some(source))
-    };
-    if bad == good || !reads(bad, good) || !reads(good, bad) {
-        return Err(ProcedureError(format!(
-            "{bad_name} and {good_name} are not two sites replicating each other"
-        )));
-    }
-    if s.is_partitioned() {
-        return Err(ProcedureError(
-            "the network is split: restore it before resetting a site".to_owned(),
-        ));
-    }
-    for h in t.hosts_of(bad).chain(t.hosts_of(good)) {
-        let name = t.host_name(h);
-        if !s.host(h).up {
-            return Err(ProcedureError(format!(
-                "{name} is down: bring it back first"
-            )));
-        }
-        if t.host(h).is_datasource() && !s.host(h).dataserver {
-            return Err(ProcedureError(format!(
-                "the dataserver on {name} is stopped: start it first"
-            )));
-        }
-        // The good site's cross-site replicators reading the bad site are taken offline and
-        // reset by the procedure: they must run.
-        if t.host(h).cross_site_from == Some(bad) && !s.host(h).cross_site.running {
-            return Err(ProcedureError(format!(
-                "the cross-site replicator on {name} is stopped: start it first"
-            )));
-        }
-        // One that has applied nothing yet replays the bad site's whole history, its drifted
-        // changes included, as soon as it runs on: before the procedure's reset reaches it.
-        let x = s.host(h).cross_site;
-        if t.host(h).cross_site_from == Some(bad)
-            && x.is_online()
-            && x.applied.is_none()
-            && t.datasources_of(bad).any(|d| s.host(d).data.drift)
-        {
-            return Err(ProcedureError(format!(
-                "the cross-site replicator on {name} has applied nothing of {bad_name} yet and would replay its drifted changes: take it offline (`trepctl -service {bad_name} offline` on {name}) first"
-            )));
-        }
-    }
-    if let Some(d) = t.datasources_of(good).find(|&d| s.host(d).data.drift) {
-        return Err(ProcedureError(format!(
-            "{}'s data has drifted: {good_name} is no good source; reprovision it first",
-            t.host_name(d)
-        )));
-    }
-    let viewer_of = |svc: ServiceId| {
-        default_viewer(t, s, svc).ok_or_else(|| {
-            ProcedureError(format!(
-                "no manager of {} runs: start one first",
-                t.service_name(svc)
-            ))
-        })
-    };
-    // Each datasource ONLINE, its replicator online in the role its managers give it.
-    let serving = |view: &ManagerView, d: HostId| {
-        let r = s.host(d).replicator;
-        view.entry(d).state == DsState::Online
-            && r.is_online()
-            && (view.entry(d).role == DataSourceRole::Master) == (r.role == ReplicatorRole::Master)
-    };
-    // The docs' starting point: the site runs, only its data is bad.
-    let bad_view = s.view(viewer_of(bad)?);
-    if let Some(d) = t.datasources_of(bad).find(|&d| !serving(bad_view, d)) {
-        return Err(ProcedureError(format!(
-            "{} is not ONLINE and replicating in its role: a site reset starts from a site in service (only its data bad); recover it first",
-            t.host_name(d)
-        )));
-    }
-    let view = s.view(viewer_of(good)?);
-    if !t
-        .datasources_of(good)
-        .any(|d| view.entry(d).is_online_master())
-    {
-        return Err(ProcedureError(format!(
-            "{good_name} has no ONLINE master: recover it before copying from it"
-        )));
-    }
-    // The good site is the copy to trust, and the copy comes from its first replica
-    // (`{good}{slave}`): every datasource in service (an old master left shunned
-    // may hold events the site's master lacks, and the cross-site replicators may read them).
-    if let Some(d) = t.datasources_of(good).find(|&d| !serving(view, d)) {
-        return Err(ProcedureError(format!(
-            "{} is not ONLINE and replicating in its role: {good_name} is the copy to trust; recover it first",
-            t.host_name(d)
-        )));
-    }
-    if !t
-        .datasources_of(good)
-        .any(|d| view.entry(d).role != DataSourceRole::Master)
-    {
-        return Err(ProcedureError(format!(
-            "{good_name} has no replica to copy from"
-        )));
-    }
-    Ok(())
-}
-
-/// Reset a site of a pre-6.x multisite/multimaster topology from the good one (Continuent docs
-/// *deployment-multimaster-clustering-monitoring-resetsingle*): MAINTENANCE, its routers
-/// offline, its services stopped, the cross-site services reading it offline and reset, its
-/// master reprovisioned from a slave of the good site, restarted, the cross-site services back
-/// online, routers online, AUTOMATIC, then its slaves reprovisioned one after the other.
-///
-/// # Errors
-/// [`ProcedureError`] for unknown sites, or two that do not replicate each other; and where
-/// the reset would fail or leave the sites inconsistent (the docs start from two sites in
-/// service, one with bad data): the network split; a host of either site down or its
-/// dataserver stopped; no manager of either site running; a datasource of either site not
-/// ONLINE with its replicator online in its role; the good site with drifted data, no ONLINE
-/// master or no replica to copy from; one of its cross-site replicators reading the bad site
-/// stopped, or about to replay the bad site's drifted changes (it has applied nothing yet).
-pub fn reset_site(start: &Start, bad: &str, good: &str) -> Result<Runbook, ProcedureError> {
-    let t = &start.topology;
-    let bad_id = service_id(t, bad)?;
-    let good_id = service_id(t, good)?;
-    resettable(start, bad_id, good_id)?;
-    let roots = t.install_roots();
-    let (cluster, cross) = (&roots.cluster, &roots.cross_site);
-    let slaves = t.datasources_of(bad_id).count().saturating_sub(1);
-    let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "#! goal {bad} all-online, {bad} routers-online, {bad} policy automatic, cross-site-online, {bad} consistent-with {good}"
-    );
-    let _ = writeln!(text, "cctrl [{bad}]> set policy maintenance");
-    let _ = writeln!(text, "cctrl [{bad}]> router * offline");
-    let _ = writeln!(
-        text,
-        "shell {bad}> {cluster}/tungsten/cluster-home/bin/stopall"
-    );
-    let _ = writeln!(
-        text,
-        "shell {bad}> {cross}/tungsten/cluster-home/bin/stopall"
-    );
-    let trepctl = format!("{cross}/tungsten/tungsten-replicator/bin/trepctl -service {bad}");
-    let _ = writeln!(text, "shell {good}> {trepctl} offline");
-    let _ = writeln!(text, "shell {good}> {trepctl} reset -all -y");
-    let provision =
-        format!("{cluster}/tungsten/tungsten-replicator/scripts/tungsten_provision_slave");
-    let _ = writeln!(
-        text,
-        "shell {bad}{{master}}> {provision} --source {good}{{slave}}"
-    );
-    let _ = writeln!(
-        text,
-        "shell {bad}> {cluster}/tungsten/cluster-home/bin/startall"
-    );
-    let _ = writeln!(
-        text,
-        "shell {bad}> {cluster}/tungsten/tungsten-replicator/bin/trepctl online"
-    );
-    let _ = writeln!(
-        text,
-        "shell {bad}> {cross}/tungsten/cluster-home/bin/startall"
-    );
-    let _ = writeln!(
-        text,
-        "shell {bad}> echo ls | {cluster}/tungsten/tungsten-manager/bin/cctrl"
-    );
-    let _ = writeln!(
-        text,
-        "shell {bad}> {cross}/tungsten/tungsten-replicator/bin/trepctl status"
-    );
-    let _ = writeln!(text, "shell {good}> {trepctl} online");
-    let _ = writeln!(text, "cctrl> router * online");
-    let _ = writeln!(text, "cctrl> set policy automatic");
-    let mut source = format!("{bad}{{master}}");
-    for n in 1..=slaves {
-        let target = format!("{bad}{{slave{n}}}");
-        let _ = writeln!(text, "shell {target}> {provision} --source {source}");
-        let _ = writeln!(
-            text,
-            "shell {target}> {cluster}/tungsten/cluster-home/bin/startall"
-        );
-        let _ = writeln!(
-            text,
-            "shell {target}> {cross}/tungsten/cluster-home/bin/startall"
-        );
-        source = target;
-    }
-    finish(&text)
+    finish(start, &text)
 }
