@@ -521,3 +521,75 @@ fn a_name_too_long_and_a_number_too_big_are_underlined_whole() {
         big,
     );
 }
+
+/// Each error underlines its culprit exactly, and quotes it (cargo-mutants on the spans of
+/// `grammar.rs`): a keyword or state holding `-` or `_` is taken whole; a bad character in a
+/// name is underlined alone, a multi-byte one included; a count, a sequence number and a
+/// latency that do not read are underlined whole.
+#[test]
+fn errors_quote_and_underline_their_culprit_exactly() {
+    let row = |header: &str| format!("{HEAD}|{header} |\n|STATUS [OK]|\n");
+    insta::assert_snapshot!(caret("COORDINATOR[db1:AUTO-MATIC:ONLINE]\nDATASOURCES:\n"), @"
+    error: expected a policy (AUTOMATIC, MANUAL or MAINTENANCE), found `AUTO-MATIC`
+     --> line 1, column 17
+      |
+    1 | COORDINATOR[db1:AUTO-MATIC:ONLINE]
+      |                 ^^^^^^^^^^
+    ");
+    insta::assert_snapshot!(caret("COORDINATOR[db1:MANUAL:ON_LINE]\nDATASOURCES:\n"), @"
+    error: expected a coordinator state (ONLINE, OFFLINE, STOPPED or UNKNOWN), found `ON_LINE`
+     --> line 1, column 24
+      |
+    1 | COORDINATOR[db1:MANUAL:ON_LINE]
+      |                        ^^^^^^^
+    ");
+    insta::assert_snapshot!(caret(&row("db1(master:ON-LINE)")), @"
+    error: expected a datasource state (ONLINE, OFFLINE, SHUNNED(<reason>) or FAILED(<reason>)), found `ON-LINE`
+     --> line 3, column 13
+      |
+    3 | |db1(master:ON-LINE) |
+      |             ^^^^^^^
+    ");
+    insta::assert_snapshot!(caret(&row("db1(master:OFF_LINE)")), @"
+    error: expected a datasource state (ONLINE, OFFLINE, SHUNNED(<reason>) or FAILED(<reason>)), found `OFF_LINE`
+     --> line 3, column 13
+      |
+    3 | |db1(master:OFF_LINE) |
+      |             ^^^^^^^^
+    ");
+    insta::assert_snapshot!(caret(&row("dbx#1(master:ONLINE)")), @"
+    error: expected a host name (letters, digits, `-`, `_` or `.`, starting with a letter or digit), found `#`
+     --> line 3, column 5
+      |
+    3 | |dbx#1(master:ONLINE) |
+      |     ^
+    ");
+    insta::assert_snapshot!(caret(&row("dbxé1(master:ONLINE)")), @"
+    error: expected a host name (letters, digits, `-`, `_` or `.`, starting with a letter or digit), found `é`
+     --> line 3, column 5
+      |
+    3 | |dbxé1(master:ONLINE) |
+      |     ^
+    ");
+    insta::assert_snapshot!(caret(&row("db1(master:ONLINE, progress=4x2, THL latency=0.1)")), @"
+    error: expected a sequence number or -1, found `4x2`
+     --> line 3, column 30
+      |
+    3 | |db1(master:ONLINE, progress=4x2, THL latency=0.1) |
+      |                              ^^^
+    ");
+    insta::assert_snapshot!(caret(&row("db1(master:ONLINE, progress=4, THL latency=zero)")), @"
+    error: expected a latency in seconds (e.g. `0.271` or `-1.000`), found `zero`
+     --> line 3, column 45
+      |
+    3 | |db1(master:ONLINE, progress=4, THL latency=zero) |
+      |                                             ^^^^
+    ");
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:ONLINE) |\n|STATUS [OK]|\n|  CONNECTIONS(created=12ab, active=0) |\n")), @"
+    error: expected a whole number, found `12ab`
+     --> line 5, column 24
+      |
+    5 | |  CONNECTIONS(created=12ab, active=0) |
+      |                        ^^^^
+    ");
+}
