@@ -585,6 +585,27 @@ fn errors_quote_and_underline_their_culprit_exactly() {
     3 | |db1(master:ONLINE, progress=4, THL latency=zero) |
       |                                             ^^^^
     ");
+    insta::assert_snapshot!(caret(&row("db1(master:SHUNNED(MANUALLY")), @"
+    error: expected a `)` closing the reason, found `(`
+     --> line 3, column 20
+      |
+    3 | |db1(master:SHUNNED(MANUALLY |
+      |                    ^
+    ");
+    insta::assert_snapshot!(caret(&row("db1(master:SHUNNED())")), @"
+    error: expected a shun reason: reason is empty: expected some text, found `)`
+     --> line 3, column 21
+      |
+    3 | |db1(master:SHUNNED()) |
+      |                     ^
+    ");
+    insta::assert_snapshot!(caret(&row("db1(master:FAILED())")), @"
+    error: expected a failure reason: reason is empty: expected some text, found `)`
+     --> line 3, column 20
+      |
+    3 | |db1(master:FAILED()) |
+      |                    ^
+    ");
     insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:ONLINE) |\n|STATUS [OK]|\n|  CONNECTIONS(created=12ab, active=0) |\n")), @"
     error: expected a whole number, found `12ab`
      --> line 5, column 24
