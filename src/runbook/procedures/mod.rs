@@ -67,6 +67,24 @@ fn bring_up(start: &Start, viewer: HostId, h: HostId) -> Result<String, Procedur
     Ok(text)
 }
 
+/// How a runbook recovering `h` starts: its goal (`h` ONLINE), a shun unless `h` is shunned
+/// already, so that the managers leave it alone while it is worked on, and the steps that
+/// start its processes (see [`bring_up`]).
+fn recovery_start(
+    start: &Start,
+    viewer: HostId,
+    h: HostId,
+    prompt: &str,
+) -> Result<String, ProcedureError> {
+    let host = start.topology.host_name(h);
+    let mut text = format!("#! goal online {host}\n");
+    if !matches!(start.state.view(viewer).entry(h).state, DsState::Shunned(_)) {
+        let _ = writeln!(text, "{prompt} datasource {host} shun");
+    }
+    text.push_str(&bring_up(start, viewer, h)?);
+    Ok(text)
+}
+
 /// A datasource a procedure recovers, read through the managers' view of its service.
 struct Recovering {
     /// The datasource.
@@ -342,12 +360,7 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
         )));
     }
     let prompt = format!("[LOGICAL] /{service} >");
-    // Shunned first, so that the managers leave it alone while it is worked on.
-    let mut text = format!("#! goal online {host}\n");
-    if !matches!(entry.state, DsState::Shunned(_)) {
-        let _ = writeln!(text, "{prompt} datasource {host} shun");
-    }
-    text.push_str(&bring_up(start, viewer, h)?);
+    let mut text = recovery_start(start, viewer, h, &prompt)?;
     if diverged(s, master, h) {
         // Provisioning rewrites the history the host's own slaves read, so it is refused
         // while one replicates from it (as for a restore in `recover_old_master`); that one
@@ -607,11 +620,7 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
         )));
     }
     let prompt = format!("[LOGICAL] /{service} >");
-    let mut text = format!("#! goal online {host}\n");
-    if !matches!(entry.state, DsState::Shunned(_)) {
-        let _ = writeln!(text, "{prompt} datasource {host} shun");
-    }
-    text.push_str(&bring_up(start, viewer, h)?);
+    let mut text = recovery_start(start, viewer, h, &prompt)?;
     if diverged(s, master, h) {
         // A restore rewrites the history the host's own slaves read, so the manager refuses
         // it while one replicates from it; those are recovered first, from the master.
