@@ -126,7 +126,7 @@ fn the_docs_procedures_read_as_the_model_judges_them() {
 /// Continuent's recovery of a failed-over primary (7.0 *operations-recovery-primary*) from the
 /// listing the docs print: `datasource db3 recover` is refused while db3's dataserver is
 /// STOPPED, the docs' "once the fault is resolved". This is the conservative reading: the 6.1
-/// replica-recovery page shows `recover` starting the MySQL service itself, which the model
+/// replica-recovery page shows `recover` starting the `MySQL` service itself, which the model
 /// does not count on. With the dataserver started first, db3 comes back as a replica of db2.
 #[test]
 fn the_docs_primary_recovery_needs_the_fault_resolved_first() {
