@@ -606,6 +606,64 @@ fn errors_quote_and_underline_their_culprit_exactly() {
     3 | |db1(master:FAILED()) |
       |                    ^
     ");
+    insta::assert_snapshot!(caret(&row("db1(master:SHUNNED( MANUALLY ))")), @"
+    error: expected a shun reason: reason ` MANUALLY ` starts or ends with a blank: expected text without surrounding blanks, found ` MANUALLY `
+     --> line 3, column 21
+      |
+    3 | |db1(master:SHUNNED( MANUALLY )) |
+      |                     ^^^^^^^^^^
+    ");
+    insta::assert_snapshot!(caret(&row("db1(master:FAILED( DOWN ))")), @"
+    error: expected a failure reason: reason ` DOWN ` starts or ends with a blank: expected text without surrounding blanks, found ` DOWN `
+     --> line 3, column 20
+      |
+    3 | |db1(master:FAILED( DOWN )) |
+      |                    ^^^^^^
+    ");
+    insta::assert_snapshot!(caret(&row("db1(master:ONLINE(FINE))")), @"
+    error: expected `,` or `)`: ONLINE takes no reason, found `(`
+     --> line 3, column 19
+      |
+    3 | |db1(master:ONLINE(FINE)) |
+      |                   ^
+    ");
+    let block =
+        |component: &str| format!("{HEAD}|db1(master:ONLINE) |\n|STATUS [OK]|\n|  {component} |\n");
+    insta::assert_snapshot!(caret(&block("CONNECTIONS(created=1, idle=0)")), @"
+    error: expected `created=` or `active=`, found `idle`
+     --> line 5, column 27
+      |
+    5 | |  CONNECTIONS(created=1, idle=0) |
+      |                           ^^^^
+    ");
+    insta::assert_snapshot!(caret(&block("MANAGER(role=slave)")), @"
+    error: expected `state=`, found `role`
+     --> line 5, column 12
+      |
+    5 | |  MANAGER(role=slave) |
+      |            ^^^^
+    ");
+    insta::assert_snapshot!(caret(&block("MANGER(state=ONLINE)")), @"
+    error: expected a role followed by `:` (e.g. `master:`), found `state`
+     --> line 5, column 11
+      |
+    5 | |  MANGER(state=ONLINE) |
+      |           ^^^^^
+    ");
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:FAILED(X)) |\n|STATUS [CRITICAL]|\n|REASON[ X ] |\n")), @"
+    error: expected a reason: reason ` X ` starts or ends with a blank: expected text without surrounding blanks, found ` X `
+     --> line 5, column 9
+      |
+    5 | |REASON[ X ] |
+      |         ^^^
+    ");
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:FAILED(X)) |\n|STATUS [CRITICAL]|\n|REASON[X |\n")), @"
+    error: expected a `]` closing the reason, found `X`
+     --> line 5, column 9
+      |
+    5 | |REASON[X |
+      |         ^
+    ");
     insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:ONLINE) |\n|STATUS [OK]|\n|  CONNECTIONS(created=12ab, active=0) |\n")), @"
     error: expected a whole number, found `12ab`
      --> line 5, column 24
