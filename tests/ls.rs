@@ -636,6 +636,20 @@ fn errors_quote_and_underline_their_culprit_exactly() {
     5 | |  CONNECTIONS(created=1, idle=0) |
       |                           ^^^^
     ");
+    insta::assert_snapshot!(caret(&block("CONNECTIONS(created=99999999999999999999, active=0)")), @"
+    error: expected a number that fits in 64 bits, found `99999999999999999999`
+     --> line 5, column 24
+      |
+    5 | |  CONNECTIONS(created=99999999999999999999, active=0) |
+      |                        ^^^^^^^^^^^^^^^^^^^^
+    ");
+    insta::assert_snapshot!(caret(&block("REPLICATOR(role=slave, master=db#2, state=ONLINE)")), @"
+    error: expected a host name (letters, digits, `-`, `_` or `.`, starting with a letter or digit), found `#`
+     --> line 5, column 36
+      |
+    5 | |  REPLICATOR(role=slave, master=db#2, state=ONLINE) |
+      |                                    ^
+    ");
     insta::assert_snapshot!(caret(&block("MANAGER(role=slave)")), @"
     error: expected `state=`, found `role`
      --> line 5, column 12
