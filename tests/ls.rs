@@ -671,12 +671,12 @@ fn errors_quote_and_underline_their_culprit_exactly() {
     5 | |REASON[ X ] |
       |         ^^^
     ");
-    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:FAILED(X)) |\n|STATUS [CRITICAL]|\n|REASON[X |\n")), @"
-    error: expected a `]` closing the reason, found `X`
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:FAILED(X)) |\n|STATUS [CRITICAL]|\n|REASON[NOT CLOSED |\n")), @"
+    error: expected a `]` closing the reason, found `NOT CLOSED`
      --> line 5, column 9
       |
-    5 | |REASON[X |
-      |         ^
+    5 | |REASON[NOT CLOSED |
+      |         ^^^^^^^^^^
     ");
     insta::assert_snapshot!(caret(&format!("{HEAD}|db1(master:ONLINE) |\n|STATUS [OK]|\n|  CONNECTIONS(created=12ab, active=0) |\n")), @"
     error: expected a whole number, found `12ab`
