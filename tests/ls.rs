@@ -527,6 +527,10 @@ fn a_name_too_long_and_a_number_too_big_are_underlined_whole() {
 /// name is underlined alone, a multi-byte one included; a count, a sequence number and a
 /// latency that do not read are underlined whole.
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one snapshot per damaged input, read top to bottom"
+)]
 fn errors_quote_and_underline_their_culprit_exactly() {
     let row = |header: &str| format!("{HEAD}|{header} |\n|STATUS [OK]|\n");
     insta::assert_snapshot!(caret("COORDINATOR[db1:AUTO-MATIC:ONLINE]\nDATASOURCES:\n"), @"
