@@ -34,6 +34,17 @@ fn host_id(topology: &Topology, host: &str) -> Result<HostId, ProcedureError> {
         .ok_or_else(|| ProcedureError(format!("no host `{host}` in the topology")))
 }
 
+/// The manager whose view a procedure on `svc` reads (the one cctrl connects to), or why
+/// there is none.
+fn viewer(start: &Start, svc: ServiceId) -> Result<HostId, ProcedureError> {
+    default_viewer(&start.topology, &start.state, svc).ok_or_else(|| {
+        ProcedureError(format!(
+            "no manager of {} runs",
+            start.topology.service_name(svc)
+        ))
+    })
+}
+
 /// Why `h` cannot be brought back under `viewer`'s managers by starting its processes, if it
 /// cannot.
 fn startable(start: &Start, viewer: HostId, h: HostId) -> Result<(), ProcedureError> {
@@ -121,8 +132,7 @@ fn managed(
 ) -> Result<(HostId, HostId), ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let service = t.service_name(svc);
-    let viewer = default_viewer(t, s, svc)
-        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
+    let viewer = viewer(start, svc)?;
     let master = t
         .datasources_of(svc)
         .find(|&d| s.view(viewer).entry(d).is_online_master())
@@ -130,12 +140,15 @@ fn managed(
     // `recover` and `switch` need quorum, or a session forced on the assumption that the
     // datasources the managers cannot reach are down.
     let members = s.quorum_members(t, svc, viewer);
-    if !State::has_quorum(t, svc, members) && !s.session(viewer).force {
-        return Err(ProcedureError(format!(
-            "{service} has no quorum and the session is not forced: restore quorum, or bring the service up with last man standing if the datasources out of reach are down"
-        )));
+    if !State::has_quorum(t, svc, members) {
+        if !s.session(viewer).force {
+            return Err(ProcedureError(format!(
+                "{service} has no quorum and the session is not forced: restore quorum, or bring the service up with last man standing if the datasources out of reach are down"
+            )));
+        }
+        // Forced: the step rests on the datasources out of reach being down.
+        assumed_down(start, svc, viewer)?;
     }
-    forced_soundly(start, svc, viewer)?;
     Ok((viewer, master))
 }
 
@@ -218,8 +231,7 @@ fn assumed_down(
 pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let svc = service_id(t, service)?;
-    let viewer = default_viewer(t, s, svc)
-        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
+    let viewer = viewer(start, svc)?;
     if s.view(viewer).quorum == Quorum::Primary {
         return Err(ProcedureError(format!(
             "{service} has quorum: use `switch` or `failover`, not last man standing"

@@ -2,8 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{ProcedureError, finish, forced_soundly, host_id, service_id};
-use crate::ls::default_viewer;
+use super::{ProcedureError, finish, forced_soundly, host_id, service_id, viewer};
 use crate::runbook::{Runbook, Start};
 
 /// A planned switch (Continuent docs *operations-primaryswitch-manual*): `switch to <target>`,
@@ -64,8 +63,7 @@ fn promotion(
     let (t, s) = (&start.topology, &start.state);
     let svc = service_id(t, service)?;
     let to = target.map(|x| host_id(t, x)).transpose()?;
-    let viewer = default_viewer(t, s, svc)
-        .ok_or_else(|| ProcedureError(format!("no manager of {service} runs")))?;
+    let viewer = viewer(start, svc)?;
     let (word, op) = match kind {
         Promotion::Switch => ("switch", CctrlOp::Switch(to)),
         Promotion::Failover => ("failover", CctrlOp::Failover(to)),

@@ -2,8 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{ProcedureError, finish, service_id};
-use crate::ls::default_viewer;
+use super::{ProcedureError, finish, service_id, viewer};
 use crate::model::{DataSourceRole, DsState, HostId, ManagerView, ReplicatorRole, ServiceId};
 use crate::runbook::{Runbook, Start};
 
@@ -71,14 +70,6 @@ fn resettable(start: &Start, bad: ServiceId, good: ServiceId) -> Result<(), Proc
             t.host_name(d)
         )));
     }
-    let viewer_of = |svc: ServiceId| {
-        default_viewer(t, s, svc).ok_or_else(|| {
-            ProcedureError(format!(
-                "no manager of {} runs: start one first",
-                t.service_name(svc)
-            ))
-        })
-    };
     // Each datasource ONLINE, its replicator online in the role its managers give it.
     let serving = |view: &ManagerView, d: HostId| {
         let r = s.host(d).replicator;
@@ -87,14 +78,14 @@ fn resettable(start: &Start, bad: ServiceId, good: ServiceId) -> Result<(), Proc
             && (view.entry(d).role == DataSourceRole::Master) == (r.role == ReplicatorRole::Master)
     };
     // The docs' starting point: the site runs, only its data is bad.
-    let bad_view = s.view(viewer_of(bad)?);
+    let bad_view = s.view(viewer(start, bad)?);
     if let Some(d) = t.datasources_of(bad).find(|&d| !serving(bad_view, d)) {
         return Err(ProcedureError(format!(
             "{} is not ONLINE and replicating in its role: a site reset starts from a site in service (only its data bad); recover it first",
             t.host_name(d)
         )));
     }
-    let view = s.view(viewer_of(good)?);
+    let view = s.view(viewer(start, good)?);
     if !t
         .datasources_of(good)
         .any(|d| view.entry(d).is_online_master())
