@@ -162,6 +162,39 @@ fn recover_replica_is_valid_where_it_is_written() {
     procedure_is_valid(&diverged, &rb);
 }
 
+/// A replica FAILED because its dataserver stopped, and still stopped: the procedure asks
+/// the operator to find out why, and `datasource recover` starts it (Continuent's
+/// *operations-recovery-replica*: "STARTING SERVICE 'db1/mysql'").
+#[test]
+fn recover_replica_leaves_a_stopped_dataserver_to_recover() {
+    use tungsten_model::fault::{Fault, Process::DataServer};
+    let (manual, [_, _, db3]) = manual();
+    let stopped = after(&manual, &[Fault::Stop(db3, DataServer)]);
+    let rb = runbook::recover_replica(&stopped, "db3").unwrap();
+    insta::assert_snapshot!(rb.to_string(), @"
+    #! goal online db3
+    [LOGICAL] /alpha > datasource db3 shun
+    The dataserver on db3 is stopped: find out why (its error log) before the recovery starts it.
+    [LOGICAL] /alpha > datasource db3 recover
+    [LOGICAL] /alpha > datasource db3 online
+    ");
+    procedure_is_valid(&stopped, &rb);
+    let report = runbook::validate(&stopped, &rb, runbook::Options::default());
+    let recover = report
+        .steps
+        .iter()
+        .find(|s| s.text.ends_with("datasource db3 recover"))
+        .unwrap();
+    assert!(
+        recover
+            .runs
+            .iter()
+            .flat_map(|r| &r.effects)
+            .any(|e| e == "dataserver on db3 started"),
+        "{report}"
+    );
+}
+
 #[test]
 fn switch_and_failover_are_valid_where_they_are_written() {
     use tungsten_model::fault::{Fault, Process::DataServer};
@@ -259,7 +292,7 @@ fn switch_promises_writes_only_where_a_router_routes() {
 
 #[test]
 fn recover_old_master_is_valid_where_it_is_written() {
-    use tungsten_model::fault::Fault;
+    use tungsten_model::fault::{Fault, Process};
     let (healthy, [db1, db2, db3]) = healthy();
     // With orphaned events it is restored first.
     let orphaned = after(
@@ -283,6 +316,15 @@ fn recover_old_master_is_valid_where_it_is_written() {
     procedure_is_valid(&orphaned, &rb);
     let clean = after(&healthy, &[Fault::HostCrash(db1), Fault::HostRestart(db1)]);
     procedure_is_valid(&clean, &runbook::recover_old_master(&clean, "db1").unwrap());
+    // Recovered with its dataserver stopped, it is started by `recover`; restored, it is
+    // not (`datasource restore` needs it running), so the procedure declines.
+    let stopped = after(&clean, &[Fault::Stop(db1, Process::DataServer)]);
+    procedure_is_valid(
+        &stopped,
+        &runbook::recover_old_master(&stopped, "db1").unwrap(),
+    );
+    let stopped = after(&orphaned, &[Fault::Stop(db1, Process::DataServer)]);
+    insta::assert_snapshot!(runbook::recover_old_master(&stopped, "db1").unwrap_err(), @"the dataserver on db1 is stopped: start it (and check why it stopped) first");
 }
 
 #[test]

@@ -5,6 +5,7 @@ use super::effect::{Effect, Finding};
 use super::input::{CctrlOp, ReplicatorOp};
 use super::rejection::Refusal;
 use crate::command::{DatasourceAction, Lifecycle};
+use crate::fault::Process;
 use crate::model::{
     self, DataSourceRole, DsEntry, DsState, FailCause, HostId, HostSet, ManagerView, PolicyMode,
     ReplicatorRole, ServiceId, ShunCause, State,
@@ -162,8 +163,8 @@ fn in_session(ctx: &Ctx<'_, '_>, s: &Session, op: CctrlOp) -> Result<(), Refusal
 }
 
 /// `h` must be a datasource of the session's service that the group reaches, with its manager
-/// and dataserver running.
-fn reachable_datasource(ctx: &Ctx<'_, '_>, s: &Session, h: HostId) -> Result<(), Refusal> {
+/// running (the manager that acts on the host's dataserver and replicator).
+fn managed_datasource(ctx: &Ctx<'_, '_>, s: &Session, h: HostId) -> Result<(), Refusal> {
     if !ctx.topology.host(h).is_datasource() {
         return Err(Refusal::NotADatasource { host: h });
     }
@@ -173,6 +174,12 @@ fn reachable_datasource(ctx: &Ctx<'_, '_>, s: &Session, h: HostId) -> Result<(),
     if !(ctx.state.reachable(s.rep, h) && ctx.host(h).manager) {
         return Err(Refusal::Unreachable { host: h });
     }
+    Ok(())
+}
+
+/// [`managed_datasource`], with its dataserver running too.
+fn reachable_datasource(ctx: &Ctx<'_, '_>, s: &Session, h: HostId) -> Result<(), Refusal> {
+    managed_datasource(ctx, s, h)?;
     if !ctx.host(h).dataserver {
         return Err(Refusal::DataServerStopped { host: h });
     }
@@ -232,6 +239,13 @@ fn datasource(
 }
 
 /// `datasource <d> recover`: checks first, then changes, so a refusal changes nothing.
+///
+/// A stopped dataserver is started first, by the manager on its host: Continuent's current
+/// replica-recovery page (*operations-recovery-replica*) shows `datasource db1 recover` print
+/// "STARTING SERVICE 'db1/mysql'" before it checks that it can connect. Whether the start
+/// would succeed is outside the model (a dataserver the model holds stopped is one that can
+/// be started); the host must be up and reachable with its manager running, as for every
+/// other datasource command.
 fn recover_one(
     ctx: &mut Ctx<'_, '_>,
     s: &Session,
@@ -239,7 +253,7 @@ fn recover_one(
     at: HostId,
     d: HostId,
 ) -> Result<(), Refusal> {
-    reachable_datasource(ctx, s, d)?;
+    managed_datasource(ctx, s, d)?;
     if !ctx.host(d).replicator.running {
         return Err(Refusal::ReplicatorStopped {
             host: d,
@@ -253,6 +267,9 @@ fn recover_one(
         return Err(Refusal::Orphaned { host: d, master });
     }
     ctx.require_quorum(s.service, s.group, at)?;
+    if !ctx.host(d).dataserver {
+        ctx.set_process(d, Process::DataServer, true)?;
+    }
     if view.entry(d).role != DataSourceRole::Slave {
         ctx.set_role(view, d, DataSourceRole::Slave);
     }

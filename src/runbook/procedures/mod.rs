@@ -48,27 +48,43 @@ fn viewer(start: &Start, svc: ServiceId) -> Result<HostId, ProcedureError> {
 /// Why `h` cannot be brought back under `viewer`'s managers by starting its processes, if it
 /// cannot.
 fn startable(start: &Start, viewer: HostId, h: HostId) -> Result<(), ProcedureError> {
-    let (t, s) = (&start.topology, &start.state);
-    let host = t.host_name(h);
-    if !s.reachable(viewer, h) {
+    let host = start.topology.host_name(h);
+    if !start.state.reachable(viewer, h) {
         return Err(ProcedureError(format!(
             "{host} is down or cut off: bring it back before recovering it"
-        )));
-    }
-    if !s.host(h).dataserver {
-        return Err(ProcedureError(format!(
-            "the dataserver on {host} is stopped: start it (and check why it stopped) first"
         )));
     }
     Ok(())
 }
 
-/// The steps that make `h` manageable from `viewer`'s managers, or why it cannot be.
+/// [`startable`], with its dataserver running too (for procedures that work on a datasource
+/// in service, not recover one).
+fn serving(start: &Start, viewer: HostId, h: HostId) -> Result<(), ProcedureError> {
+    startable(start, viewer, h)?;
+    if !start.state.host(h).dataserver {
+        return Err(ProcedureError(format!(
+            "the dataserver on {} is stopped: start it (and check why it stopped) first",
+            start.topology.host_name(h)
+        )));
+    }
+    Ok(())
+}
+
+/// The steps that make `h` manageable from `viewer`'s managers, or why it cannot be. A
+/// stopped dataserver is left to the recovery, which starts it (`datasource <ds> recover`
+/// does, *operations-recovery-replica*; so does provisioning), after a line asking the
+/// operator to find out why it stopped.
 fn bring_up(start: &Start, viewer: HostId, h: HostId) -> Result<String, ProcedureError> {
     startable(start, viewer, h)?;
     let (t, s) = (&start.topology, &start.state);
     let host = t.host_name(h);
     let mut text = String::new();
+    if !s.host(h).dataserver {
+        let _ = writeln!(
+            text,
+            "The dataserver on {host} is stopped: find out why (its error log) before the recovery starts it."
+        );
+    }
     if !s.host(h).manager {
         let _ = writeln!(text, "shell {host}> manager start");
     }
@@ -452,7 +468,7 @@ pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, Procedu
     if !matches!(entry.state, DsState::Shunned(_)) {
         let _ = writeln!(text, "{prompt} datasource {host} shun");
     }
-    startable(start, viewer, h)?;
+    serving(start, viewer, h)?;
     if diverged(s, master, h) {
         return Err(ProcedureError(format!(
             "{host} holds events {} lacks: `recover` would refuse it; reprovision it with `recover_replica`",
@@ -614,8 +630,8 @@ fn online_unless_automatic(text: &mut String, prompt: &str, host: &str, view: &M
 ///
 /// # Errors
 /// [`ProcedureError`] when the service has no ONLINE master, its managers lack quorum with
-/// no forced session, or the host must be restored
-/// while another datasource still replicates from it (recover that one first).
+/// no forced session, or the host must be restored while another datasource still replicates
+/// from it (recover that one first) or while its dataserver is stopped (start it first).
 pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let Recovering {
@@ -643,6 +659,8 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
                 t.host_name(d)
             )));
         }
+        // `datasource restore` works on a running dataserver; only `recover` starts one.
+        serving(start, viewer, h)?;
         if s.host(h).replicator.is_online() {
             let _ = writeln!(text, "{prompt} replicator {host} offline");
         }
