@@ -224,7 +224,7 @@ fn switch_and_failover_are_valid_where_they_are_written() {
 /// events a failed master still holds on a running dataserver.
 #[test]
 fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
-    use tungsten_model::fault::{Fault, Process};
+    use tungsten_model::fault::{Fault, Process, Split};
     let refusal = |r: Result<Runbook, runbook::ProcedureError>| r.unwrap_err().to_string();
     let (healthy, [db1, db2, _]) = healthy();
     insta::assert_snapshot!(refusal(runbook::failover_procedure(&healthy, "alpha", None)), @"the managers would refuse `failover`: alpha has an ONLINE master, db1: expected the master FAILED; use `switch` for a planned change");
@@ -246,6 +246,36 @@ fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
     let gone = after(&unreplicated, &[Fault::HostCrash(db1)]);
     let rb = runbook::failover_procedure(&gone, "alpha", None).unwrap();
     procedure_is_valid(&gone, &rb);
+    // Five datasources: db2 caught up with db1's last write and was cut off, then db1
+    // crashed. A failover on the majority's side would orphan db2's event; db2 cannot be
+    // promoted from there, so the advice is the network first.
+    let mut five = runbook::scenario("healthy-5").unwrap();
+    let [db1, db2, db3, db4, db5] =
+        ["db1", "db2", "db3", "db4", "db5"].map(|h| five.topology.host_id(h).unwrap());
+    cctrl(&mut five, "db3", "set policy manual");
+    let cut_off = after(
+        &five,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db2),
+            Fault::Partition(Split::new(&[&[db1, db3, db4, db5][..], &[db2]])),
+            Fault::HostCrash(db1),
+        ],
+    );
+    insta::assert_snapshot!(refusal(runbook::failover_procedure(&cut_off, "alpha", None)), @"db2 is up with its dataserver running and holds events db3 lacks, which `failover` would orphan: db2 is cut off by a partition: restore the network, then promote db2 or let db3 catch up");
+    let report = runbook::validate(
+        &cut_off,
+        &"[LOGICAL] /alpha > failover".parse().unwrap(),
+        runbook::Options::default(),
+    );
+    let lost = report
+        .steps
+        .iter()
+        .flat_map(|s| &s.findings)
+        .find(|f| f.kind == "lost-events" && f.text.starts_with("db2"))
+        .unwrap();
+    assert_eq!(lost.severity, tungsten_model::machine::Severity::Error);
+    insta::assert_snapshot!(lost.text, @"db2 holds events db3 never received: they are lost to the new master (orphaned); db2 is up, cut off by a partition, and holds them: restore the network, then promote it, or a host holding its events, instead");
 }
 
 /// A failover is not declined for events an earlier failover orphaned: db1's last write was

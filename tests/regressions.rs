@@ -9,7 +9,7 @@
 mod support;
 
 use support::Cluster;
-use tungsten_model::fault::{Fault, Process};
+use tungsten_model::fault::{Fault, Process, Split};
 use tungsten_model::model::ReplicatorRole;
 
 fn three() -> Cluster {
@@ -870,4 +870,47 @@ fn a_failover_reports_a_replica_ahead_of_the_new_master() {
         })
         .collect();
     assert!(lost.contains(&(db2, db3)), "{:?}", outcome.findings);
+}
+
+/// A replica out of the managers' reach still loses its events at a promotion that passes
+/// it over: db2 caught up with db1 and was then cut off (or crashed), db1 crashed, and the
+/// operator on the majority side failed over to db3. The promotion is reported as leaving
+/// db2's event behind; a runbook report makes it an error while db2 is up (cut off), a
+/// warning while it is down. Before, only followers the group reached were checked.
+#[test]
+fn a_failover_reports_a_replica_ahead_of_it_out_of_reach() {
+    use tungsten_model::machine::{self, Finding};
+    for cut_off in [true, false] {
+        let mut c = five();
+        let [db1, db2, db3, db4, db5] = ["db1", "db2", "db3", "db4", "db5"].map(|h| c.id(h));
+        c.cctrl("db3", "set policy manual").unwrap();
+        c.fault(Fault::Write(db1)).unwrap();
+        c.fault(Fault::CatchUp(db2)).unwrap();
+        if cut_off {
+            c.fault(Fault::Partition(Split::new(&[
+                &[db1, db3, db4, db5][..],
+                &[db2],
+            ])))
+            .unwrap();
+        } else {
+            c.fault(Fault::HostCrash(db2)).unwrap();
+        }
+        c.fault(Fault::HostCrash(db1)).unwrap();
+        let failover =
+            machine::resolve_cctrl(&c.t, &c.s, db3, &"failover to db3".parse().unwrap()).unwrap();
+        let outcome = machine::apply(&c.t, &c.s, &failover).unwrap();
+        let lost: Vec<_> = outcome
+            .findings
+            .iter()
+            .filter_map(|f| match *f {
+                Finding::LostEvents { host, promoted } => Some((host, promoted)),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            lost.contains(&(db2, db3)),
+            "cut off: {cut_off}: {:?}",
+            outcome.findings
+        );
+    }
 }

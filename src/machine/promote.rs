@@ -145,11 +145,17 @@ impl Ctx<'_, '_> {
             }
             // Shunned slaves too: shunning leaves the replicator running.
             let follower = view.entry(d).role != DataSourceRole::Master;
+            if !follower {
+                continue;
+            }
+            // A follower out of the group's reach (down, or cut off) loses its events here
+            // too: the promotion is what leaves them behind, whether or not the managers see
+            // it.
+            if outgoing.is_none_or(|m| self.in_history(d, m)) {
+                self.check_lost(d, new);
+            }
             // Managers reach replicators over the network: no manager needed on `d`.
-            if follower && self.rules.repoint_slaves && self.state.reachable(rep, d) {
-                if outgoing.is_none_or(|m| self.in_history(d, m)) {
-                    self.check_lost(d, new);
-                }
+            if self.rules.repoint_slaves && self.state.reachable(rep, d) {
                 self.repoint(d, ReplicatorRole::Slave, Some(new));
             }
         }

@@ -655,14 +655,22 @@ impl Session<'_> {
             Finding::Invariant(_) => finding(Severity::Error, "invariant", text),
             Finding::Undone { .. } => finding(Severity::Warning, "undone", text),
             Finding::NoWritableMaster { .. } => finding(Severity::Warning, "availability", text),
-            Finding::LostEvents { host, .. } => {
+            Finding::LostEvents { host, promoted } => {
                 let holder = after.host(host);
                 if holder.up && holder.dataserver {
+                    let (cut_off, instead) = if after.reachable(host, promoted) {
+                        ("", "promote it, or a host holding its events, instead")
+                    } else {
+                        (
+                            ", cut off by a partition,",
+                            "restore the network, then promote it, or a host holding its events, instead",
+                        )
+                    };
                     finding(
                         Severity::Error,
                         "lost-events",
                         format!(
-                            "{text}; {} is up and holds them: promote it, or a host holding its events, instead",
+                            "{text}; {} is up{cut_off} and holds them: {instead}",
                             self.name(host)
                         ),
                     )

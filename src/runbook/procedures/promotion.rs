@@ -113,8 +113,17 @@ fn promotion(
     });
     if let Some(d) = left_behind {
         let held = t.host_name(d);
+        let instead = if after.reachable(d, promoted) {
+            format!(
+                "promote {held} (`recover master using {held}`, its processes started first), or let {new} catch up first"
+            )
+        } else {
+            format!(
+                "{held} is cut off by a partition: restore the network, then promote {held} or let {new} catch up"
+            )
+        };
         return Err(ProcedureError(format!(
-            "{held} is up with its dataserver running and holds events {new} lacks, which `{word}` would orphan: promote {held} (`recover master using {held}`, its processes started first), or let {new} catch up first"
+            "{held} is up with its dataserver running and holds events {new} lacks, which `{word}` would orphan: {instead}"
         )));
     }
     // The procedure leaves the routers as they are: it promises writes where a connector
