@@ -123,6 +123,23 @@ fn the_docs_procedures_read_as_the_model_judges_them() {
     );
 }
 
+/// Continuent's current replica-recovery page (*operations-recovery-replica*): a replica
+/// FAILED because its dataserver stopped comes back with `datasource db1 recover` alone, which
+/// starts the dataserver first, as the page's output shows, and repoints it at the master.
+#[test]
+fn the_docs_replica_recovery_starts_the_dataserver() {
+    let report = check(&fixture("docs_recover_replica.txt"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let last = report.steps.last().unwrap();
+    let effects: Vec<String> = last.runs.iter().flat_map(|r| r.effects.clone()).collect();
+    insta::assert_snapshot!(effects.join("\n"), @"
+    dataserver on db1 started
+    DataSource 'db1' is now OFFLINE
+    replicator on db1 is now ONLINE
+    DataSource 'db1' is now ONLINE
+    ");
+}
+
 /// Continuent's recovery of a failed-over primary (7.0 *operations-recovery-primary*) from the
 /// listing the docs print, db3's dataserver STOPPED: `datasource db3 recover` starts it (the
 /// current replica-recovery page shows `recover` print "STARTING SERVICE 'db1/mysql'") and
