@@ -851,7 +851,7 @@ fn a_switch_does_not_report_events_lost_before_it() {
 /// passes it over (db2 caught up with db1, db3 did not, and the operator fails over to db3).
 #[test]
 fn a_failover_reports_a_replica_ahead_of_the_new_master() {
-    use tungsten_model::machine::{self, Finding};
+    use tungsten_model::machine;
     let mut c = three();
     let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
     c.cctrl("db2", "set policy manual").unwrap();
@@ -861,15 +861,11 @@ fn a_failover_reports_a_replica_ahead_of_the_new_master() {
     let failover =
         machine::resolve_cctrl(&c.t, &c.s, db2, &"failover to db3".parse().unwrap()).unwrap();
     let outcome = machine::apply(&c.t, &c.s, &failover).unwrap();
-    let lost: Vec<_> = outcome
-        .findings
-        .iter()
-        .filter_map(|f| match *f {
-            Finding::LostEvents { host, promoted } => Some((host, promoted)),
-            _ => None,
-        })
-        .collect();
-    assert!(lost.contains(&(db2, db3)), "{:?}", outcome.findings);
+    assert!(
+        lost_events(&outcome.findings).contains(&(db2, db3)),
+        "{:?}",
+        outcome.findings
+    );
 }
 
 /// A replica out of the managers' reach still loses its events at a promotion that passes
@@ -879,7 +875,7 @@ fn a_failover_reports_a_replica_ahead_of_the_new_master() {
 /// warning while it is down. Before, only followers the group reached were checked.
 #[test]
 fn a_failover_reports_a_replica_ahead_of_it_out_of_reach() {
-    use tungsten_model::machine::{self, Finding};
+    use tungsten_model::machine;
     for cut_off in [true, false] {
         let mut c = five();
         let [db1, db2, db3, db4, db5] = ["db1", "db2", "db3", "db4", "db5"].map(|h| c.id(h));
@@ -899,18 +895,25 @@ fn a_failover_reports_a_replica_ahead_of_it_out_of_reach() {
         let failover =
             machine::resolve_cctrl(&c.t, &c.s, db3, &"failover to db3".parse().unwrap()).unwrap();
         let outcome = machine::apply(&c.t, &c.s, &failover).unwrap();
-        let lost: Vec<_> = outcome
-            .findings
-            .iter()
-            .filter_map(|f| match *f {
-                Finding::LostEvents { host, promoted } => Some((host, promoted)),
-                _ => None,
-            })
-            .collect();
         assert!(
-            lost.contains(&(db2, db3)),
+            lost_events(&outcome.findings).contains(&(db2, db3)),
             "cut off: {cut_off}: {:?}",
             outcome.findings
         );
     }
+}
+
+/// The (holder, promoted) pairs of the `LostEvents` findings among `findings`.
+fn lost_events(
+    findings: &[tungsten_model::machine::Finding],
+) -> Vec<(tungsten_model::model::HostId, tungsten_model::model::HostId)> {
+    findings
+        .iter()
+        .filter_map(|f| match *f {
+            tungsten_model::machine::Finding::LostEvents { host, promoted } => {
+                Some((host, promoted))
+            }
+            _ => None,
+        })
+        .collect()
 }
