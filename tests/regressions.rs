@@ -917,3 +917,23 @@ fn lost_events(
         })
         .collect()
 }
+
+/// A master an operator shunned is replaced by `recover master using` as a failed one is:
+/// SHUNNED(FAILED-OVER-TO-<new>), not left MANUALLY-SHUNNED, where it would still count as
+/// the service's master beside the new one. db1 is shunned, then crashes, so the recovery
+/// that follows the promotion cannot bring it back and the entry shows what the promotion
+/// did.
+#[test]
+fn recover_master_using_replaces_a_master_an_operator_shunned() {
+    use tungsten_model::model::{DsState, ShunCause};
+    let mut c = three();
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.cctrl("db2", "set policy manual").unwrap();
+    c.cctrl("db2", "datasource db1 shun").unwrap();
+    c.fault(Fault::HostCrash(db1)).unwrap();
+    c.cctrl("db2", "recover master using db2").unwrap();
+    assert_eq!(
+        c.s.view(db2).entry(db1).state,
+        DsState::Shunned(ShunCause::FailedOverTo(db2))
+    );
+}
