@@ -805,3 +805,51 @@ fn a_procedure_by_name_writes_what_its_function_writes() {
     distinct.dedup();
     assert_eq!(distinct.len(), written.len(), "{written:#?}");
 }
+
+/// A forced session on the minority's side of a partition, where a switch would go through
+/// (db2 can be promoted from db1's side) but rests on db3, db4 and db5 being down, which they
+/// are not: `switch_procedure` declines it, as last man standing does; with quorum, the
+/// forced session does not matter (cargo-mutants: with that check removed, or made to read
+/// force alone or quorum alone, every other test passed).
+#[test]
+fn switch_declines_a_forced_session_facing_hosts_cut_off() {
+    use tungsten_model::fault::{Fault, Process, Split};
+    let five = runbook::scenario("healthy-5").unwrap();
+    let [db1, db2, db3, db4, db5] =
+        ["db1", "db2", "db3", "db4", "db5"].map(|h| five.topology.host_id(h).unwrap());
+    let mut split = after(
+        &five,
+        &[
+            Fault::Partition(Split::new(&[&[db1, db2][..], &[db3, db4, db5]])),
+            // No manager of the majority runs, so the procedure reads db1's side.
+            Fault::Stop(db3, Process::Manager),
+            Fault::Stop(db4, Process::Manager),
+            Fault::Stop(db5, Process::Manager),
+        ],
+    );
+    for line in [
+        "set policy maintenance",
+        "set force true",
+        "datasource db1 welcome",
+        "datasource db1 online",
+        "datasource db2 welcome",
+        "datasource db2 online",
+        "replicator db1 online",
+        "replicator db2 online",
+    ] {
+        cctrl(&mut split, "db1", line);
+    }
+    insta::assert_snapshot!(runbook::switch_procedure(&split, "alpha", Some("db2")).unwrap_err(), @"db3, db4 and db5 are up, cut off by a partition, not down: a forced step on this side could give alpha two masters; restore the network (or make sure they are down) first");
+    // With quorum, a forced session rests on nothing: a switch on the majority's side is
+    // written though db5 is cut off.
+    let mut majority = after(
+        &five,
+        &[Fault::Partition(Split::new(&[
+            &[db1, db2, db3, db4][..],
+            &[db5],
+        ]))],
+    );
+    cctrl(&mut majority, "db1", "set force true");
+    let rb = runbook::switch_procedure(&majority, "alpha", Some("db2")).unwrap();
+    procedure_is_valid(&majority, &rb);
+}
