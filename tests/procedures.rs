@@ -246,6 +246,11 @@ fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
     let gone = after(&unreplicated, &[Fault::HostCrash(db1)]);
     let rb = runbook::failover_procedure(&gone, "alpha", None).unwrap();
     procedure_is_valid(&gone, &rb);
+    // Nor with the host up but its dataserver stopped: the report only warns of them
+    // (cargo-mutants: nothing told the two apart).
+    let stopped = after(&unreplicated, &[Fault::Stop(db1, Process::DataServer)]);
+    let rb = runbook::failover_procedure(&stopped, "alpha", None).unwrap();
+    procedure_is_valid(&stopped, &rb);
     // Five datasources: db2 caught up with db1's last write and was cut off, then db1
     // crashed. A failover on the majority's side would orphan db2's event; db2 cannot be
     // promoted from there, so the advice is the network first.
