@@ -25,25 +25,23 @@ use tungsten_model::explore::{Alphabet, Inputs, Typing};
 use tungsten_model::machine::{self, Rules};
 use tungsten_model::model::{HostId, HostState, State, Topology};
 
-/// A state's parts, written out so that dropping one is a matter of not writing it.
-struct Parts<'a> {
-    state: &'a State,
-    hosts: &'a [HostId],
-}
-
-impl Parts<'_> {
-    /// The state with `keep` deciding, for each host, what of it to write.
-    fn key(&self, keep: &dyn Fn(HostId, &HostState) -> String, history: bool) -> String {
-        let mut key = if history {
-            format!("{:?}", self.state.history())
-        } else {
-            String::new()
-        };
-        for &h in self.hosts {
-            key.push_str(&keep(h, self.state.host(h)));
-        }
-        key
+/// `state` written out, with `keep` deciding what of each host to write, and the history of
+/// epochs first when `history` is set: dropping a part is a matter of not writing it.
+fn key(
+    state: &State,
+    hosts: &[HostId],
+    history: bool,
+    keep: &dyn Fn(HostId, &HostState) -> String,
+) -> String {
+    let mut key = if history {
+        format!("{:?}", state.history())
+    } else {
+        String::new()
+    };
+    for &h in hosts {
+        key.push_str(&keep(h, state.host(h)));
     }
+    key
 }
 
 /// A part of a state projected out: what is left of a state, written as text.
@@ -109,87 +107,65 @@ fn whole(h: HostId, s: &State, x: &HostState) -> String {
     format!("{x:?}{}{:?}", s.partition_label(h), s.view(h))
 }
 
+/// Everything but what `blank` resets in each host (and the history, unless `history`).
+fn blanking(hosts: &[HostId], history: bool, blank: fn(&mut HostState)) -> Project<'_> {
+    Box::new(move |s: &State| {
+        key(s, hosts, history, &|h, x| {
+            let mut x = *x;
+            blank(&mut x);
+            whole(h, s, &x)
+        })
+    })
+}
+
 /// The projections, each named by the part it drops.
 fn projections(hosts: &[HostId]) -> [(&'static str, Project<'_>); 6] {
+    use tungsten_model::model::{Connector, Data, ReplicatorState};
     [
         (
             "the managers' views (ground truth only)",
             Box::new(move |s: &State| {
-                Parts { state: s, hosts }
-                    .key(&|h, x| format!("{x:?}{}", s.partition_label(h)), true)
+                key(s, hosts, true, &|h, x| {
+                    format!("{x:?}{}", s.partition_label(h))
+                })
             }),
         ),
         (
             "the views of stopped managers",
             Box::new(move |s: &State| {
-                Parts { state: s, hosts }.key(
-                    &|h, x| {
-                        if running(s, h) {
-                            whole(h, s, x)
-                        } else {
-                            format!("{x:?}{}", s.partition_label(h))
-                        }
-                    },
-                    true,
-                )
+                key(s, hosts, true, &|h, x| {
+                    if running(s, h) {
+                        whole(h, s, x)
+                    } else {
+                        format!("{x:?}{}", s.partition_label(h))
+                    }
+                })
             }),
         ),
         (
             "positions and the history of epochs",
-            Box::new(move |s: &State| {
-                Parts { state: s, hosts }.key(
-                    &|h, x| {
-                        let mut x = *x;
-                        x.data = tungsten_model::model::Data::default();
-                        whole(h, s, &x)
-                    },
-                    false,
-                )
-            }),
+            blanking(hosts, false, |x| x.data = Data::default()),
         ),
         (
             "the connectors",
-            Box::new(move |s: &State| {
-                Parts { state: s, hosts }.key(
-                    &|h, x| {
-                        let mut x = *x;
-                        x.connector = tungsten_model::model::Connector::default();
-                        whole(h, s, &x)
-                    },
-                    true,
-                )
-            }),
+            blanking(hosts, true, |x| x.connector = Connector::default()),
         ),
         (
             "the replicators' states and sources",
-            Box::new(move |s: &State| {
-                Parts { state: s, hosts }.key(
-                    &|h, x| {
-                        let mut x = *x;
-                        x.replicator.state = tungsten_model::model::ReplicatorState::OfflineNormal;
-                        x.replicator.master = None;
-                        whole(h, s, &x)
-                    },
-                    true,
-                )
+            blanking(hosts, true, |x| {
+                x.replicator.state = ReplicatorState::OfflineNormal;
+                x.replicator.master = None;
             }),
         ),
         (
             "everything but which processes run",
             Box::new(move |s: &State| {
-                Parts { state: s, hosts }.key(
-                    &|_, x| {
-                        format!(
-                            "{}{}{}{}{}",
-                            x.up,
-                            x.manager,
-                            x.connector.running,
-                            x.dataserver,
-                            x.replicator.running
-                        )
-                    },
-                    false,
-                )
+                key(s, hosts, false, &|_, x| {
+                    format!(
+                        "{}{}{}{}{}",
+                        x.up, x.manager, x.connector.running, x.dataserver, x.replicator.running
+                    )
+                })
             }),
         ),
     ]

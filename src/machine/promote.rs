@@ -140,10 +140,8 @@ impl Ctx<'_, '_> {
         }
         self.emit(Effect::NewMaster { host: new });
         for d in self.topology.datasource_set(service).iter() {
-            if d == new || Some(d) == failed {
-                continue;
-            }
-            // Shunned slaves too: shunning leaves the replicator running.
+            // Shunned slaves too: shunning leaves the replicator running. The new master and
+            // the failed one hold the master role, so they are not followers.
             let follower = view.entry(d).role != DataSourceRole::Master;
             if !follower {
                 continue;
