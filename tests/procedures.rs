@@ -858,3 +858,120 @@ fn switch_declines_a_forced_session_facing_hosts_cut_off() {
     let rb = runbook::switch_procedure(&majority, "alpha", Some("db2")).unwrap();
     procedure_is_valid(&majority, &rb);
 }
+
+/// Two sites where only west reads east: there is no pair to reset one from the other, either
+/// way round (cargo-mutants on `resettable`: reading one direction, or either, passed every
+/// other test).
+#[test]
+fn reset_site_declines_sites_replicating_one_way() {
+    use tungsten_model::model::{State, Topology};
+    let both = Topology::multisite(&[
+        ("east", &["db1", "db2", "db3"]),
+        ("west", &["db4", "db5", "db6"]),
+    ])
+    .unwrap();
+    let mut spec = serde_json::to_value(&both).unwrap();
+    spec["cross_site"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|c| c["to"] == "west");
+    let topology: Topology = serde_json::from_value(spec).unwrap();
+    let db4 = topology.host_id("db4").unwrap();
+    let db1 = topology.host_id("db1").unwrap();
+    assert!(topology.host(db4).cross_site_from.is_some());
+    assert!(topology.host(db1).cross_site_from.is_none());
+    let start = Start {
+        state: State::healthy(&topology),
+        topology,
+        assumptions: Vec::new(),
+    };
+    let start = after(&start, &[tungsten_model::fault::Fault::Drift(db1)]);
+    for (bad, good) in [("east", "west"), ("west", "east")] {
+        assert_eq!(
+            runbook::reset_site(&start, bad, good)
+                .unwrap_err()
+                .to_string(),
+            format!("{bad} and {good} are not two sites replicating each other")
+        );
+    }
+}
+
+/// The good site's cross-site replicators read the bad site; one that has applied nothing yet
+/// would replay the bad site's drift before the reset reaches it. The bad site's own
+/// cross-site replicators, which read the good site, are no such risk (cargo-mutants on
+/// `resettable`: checking those in place of the good site's passed every other test).
+#[test]
+fn reset_site_declines_a_good_site_replicator_that_would_replay_the_drift() {
+    use tungsten_model::fault::Fault;
+    use tungsten_model::model::{State, Topology};
+    let topology = Topology::multisite(&[
+        ("east", &["db1", "db2", "db3"]),
+        ("west", &["db4", "db5", "db6"]),
+    ])
+    .unwrap();
+    let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| topology.host_id(h).unwrap());
+    let start = Start {
+        state: State::healthy(&topology),
+        topology,
+        assumptions: Vec::new(),
+    };
+    // East's replicators of west have applied west's one write; west's of east have applied
+    // nothing; east's data drifts.
+    let start = after(
+        &start,
+        &[
+            Fault::Write(db4),
+            Fault::CrossSiteCatchUp(db1),
+            Fault::CrossSiteCatchUp(db2),
+            Fault::CrossSiteCatchUp(db3),
+            Fault::Drift(db1),
+        ],
+    );
+    insta::assert_snapshot!(runbook::reset_site(&start, "east", "west").unwrap_err(), @"the cross-site replicator on db4 has applied nothing of east yet and would replay its drifted changes: take it offline (`trepctl -service east offline` on db4) first");
+}
+
+/// `primary_maintenance` switches only to a replica of the service it is asked about
+/// (cargo-mutants: a datasource of another site, which the service's own view holds nothing
+/// about, passed as a target).
+#[test]
+fn primary_maintenance_declines_a_target_of_another_service() {
+    use tungsten_model::model::{State, Topology};
+    let topology = Topology::multisite(&[
+        ("east", &["db1", "db2", "db3"]),
+        ("west", &["db4", "db5", "db6"]),
+    ])
+    .unwrap();
+    let start = Start {
+        state: State::healthy(&topology),
+        topology,
+        assumptions: Vec::new(),
+    };
+    insta::assert_snapshot!(runbook::primary_maintenance(&start, "east", Some("db5")).unwrap_err(), @"db5 is not a replica of east a switch can promote (the master is db1)");
+}
+
+/// A promotion asked for a service the viewer's session is not using first switches the
+/// session to it (`use`), so the switch is the service's, not the composite's (cargo-mutants
+/// on `promotion`: writing the `use` only when the session already used the service passed
+/// every other test).
+#[test]
+fn switch_procedure_uses_the_service_from_a_session_on_the_composite() {
+    use tungsten_model::model::{State, Topology};
+    let topology: Topology = serde_json::from_value(serde_json::json!({
+        "services": [
+            {"name": "east", "datasources": ["db1", "db2", "db3"]},
+            {"name": "west", "datasources": ["db4", "db5", "db6"]}
+        ],
+        "composites": [{"name": "global", "members": ["east", "west"]}]
+    }))
+    .unwrap();
+    let mut start = Start {
+        state: State::healthy(&topology),
+        topology,
+        assumptions: Vec::new(),
+    };
+    let on_east = runbook::switch_procedure(&start, "east", None).unwrap();
+    cctrl(&mut start, "db1", "use global");
+    let on_global = runbook::switch_procedure(&start, "east", None).unwrap();
+    procedure_is_valid(&start, &on_global);
+    assert_eq!(on_global.to_string(), on_east.to_string());
+}
