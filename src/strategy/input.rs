@@ -270,4 +270,63 @@ mod tests {
         assert_eq!(expected.len(), 3);
         assert_eq!(named, expected);
     }
+
+    /// cctrl inputs are typed at every host that runs a manager, witnesses included, and at
+    /// no connector-only host (cargo-mutants: typing them all at one host passed every other
+    /// test).
+    #[test]
+    fn cctrl_inputs_are_typed_at_every_manager() {
+        let t: Topology = serde_json::from_value(serde_json::json!({
+            "services": [{"name": "alpha", "datasources": ["db1", "db2", "db3"],
+                          "witnesses": ["w1"], "connectors": ["app"]}]
+        }))
+        .unwrap();
+        let strategy = cctrl(&t, true);
+        let mut runner = TestRunner::deterministic();
+        let mut typed_at = std::collections::BTreeSet::new();
+        for _ in 0..500 {
+            if let Input::Cctrl { at, .. } = strategy.new_tree(&mut runner).unwrap().current() {
+                typed_at.insert(t.host_name(at).as_str().to_owned());
+            }
+        }
+        assert_eq!(
+            typed_at.into_iter().collect::<Vec<_>>(),
+            ["db1", "db2", "db3", "w1"]
+        );
+    }
+
+    /// Commands address the cross-site install, and faults catch a cross-site replicator up,
+    /// exactly where the topology has cross-site replicators (cargo-mutants: offering them
+    /// everywhere, or nowhere, passed every other test).
+    #[test]
+    fn cross_site_inputs_are_drawn_only_where_the_topology_has_them() {
+        let single = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let two_sites =
+            Topology::multisite(&[("east", &["db1", "db2"]), ("west", &["db3", "db4"])]).unwrap();
+        let cross_site = |t: &Topology| {
+            let strategy = input(t, Alphabet::ALL);
+            let mut runner = TestRunner::deterministic();
+            let (mut install, mut catch_up) = (false, false);
+            for _ in 0..5000 {
+                match strategy.new_tree(&mut runner).unwrap().current() {
+                    Input::Trepctl {
+                        install: Install::CrossSite,
+                        ..
+                    }
+                    | Input::Host {
+                        op:
+                            HostOp::StartAll(Install::CrossSite)
+                            | HostOp::StopAll(Install::CrossSite)
+                            | HostOp::Replicator(Install::CrossSite, _),
+                        ..
+                    } => install = true,
+                    Input::Fault(Fault::CrossSiteCatchUp(_)) => catch_up = true,
+                    _ => {}
+                }
+            }
+            (install, catch_up)
+        };
+        assert_eq!(cross_site(&single), (false, false));
+        assert_eq!(cross_site(&two_sites), (true, true));
+    }
 }
