@@ -495,3 +495,37 @@ pub fn runbook() -> impl Strategy<Value = Runbook> {
             items,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    use super::*;
+
+    /// `trepctl online -skip-seqno` is drawn with ranges (`5-7`) as well as single seqnos.
+    #[test]
+    fn skip_seqno_sets_hold_ranges_and_single_seqnos() {
+        let mut runner = TestRunner::deterministic();
+        let strategy = online_options();
+        let (mut range, mut single) = (false, false);
+        for _ in 0..500 {
+            let options = strategy.new_tree(&mut runner).unwrap().current();
+            for part in options.skip_seqno.iter().flat_map(|set| {
+                set.to_string()
+                    .split(',')
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            }) {
+                match part.split_once('-') {
+                    Some((lo, hi)) => {
+                        assert!(lo.parse::<u64>().unwrap() < hi.parse::<u64>().unwrap());
+                        range = true;
+                    }
+                    None => single = true,
+                }
+            }
+        }
+        assert!(range && single);
+    }
+}

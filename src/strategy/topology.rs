@@ -123,21 +123,57 @@ mod tests {
         let mut runner = TestRunner::deterministic();
         let strategy = single_topology();
         let (mut sizes, mut witness, mut app) = (std::collections::BTreeSet::new(), false, false);
+        let mut reversed = false;
         for _ in 0..400 {
             let t = strategy.new_tree(&mut runner).unwrap().current();
-            let ds: Vec<String> = t
-                .hosts()
-                .iter()
-                .filter(|h| h.is_datasource())
-                .map(|h| h.name.to_string())
-                .collect();
+            let ds: Vec<&crate::model::Host> =
+                t.hosts().iter().filter(|h| h.is_datasource()).collect();
+            let names: Vec<String> = ds.iter().map(|h| h.name.to_string()).collect();
             let expected: Vec<String> = (1..=ds.len()).map(|i| format!("db{i}")).collect();
-            assert_eq!(ds, expected);
+            assert_eq!(names, expected);
             sizes.insert(ds.len());
-            witness |= t.hosts().iter().any(|h| h.name.as_str() == "w1");
+            // A witness only beside an even number of datasources.
+            let has_witness = t.hosts().iter().any(|h| h.name.as_str() == "w1");
+            assert!(
+                !has_witness || ds.len() % 2 == 0,
+                "{names:?} with a witness"
+            );
+            witness |= has_witness;
             app |= t.hosts().iter().any(|h| h.name.as_str() == "app1");
+            // Precedence is the default (1 each) or the topology order reversed (dbN first).
+            let precedence: Vec<u8> = ds.iter().map(|h| h.precedence).collect();
+            let backwards: Vec<u8> = (1..=ds.len())
+                .rev()
+                .map(|i| u8::try_from(i).unwrap())
+                .collect();
+            assert!(
+                precedence.iter().all(|&p| p == 1) || precedence == backwards,
+                "{precedence:?}"
+            );
+            reversed |= ds.len() > 1 && precedence == backwards;
         }
         assert_eq!(sizes.into_iter().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
-        assert!(witness && app);
+        assert!(witness && app && reversed);
+    }
+
+    /// `service_names` holds every service the topology strategies name, so goals and prompts
+    /// drawn from it can address any of them.
+    #[test]
+    fn service_names_cover_every_service_of_the_topologies() {
+        let mut runner = TestRunner::deterministic();
+        let strategy = topology();
+        let names = service_names();
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            let t = strategy.new_tree(&mut runner).unwrap().current();
+            for service in t.services() {
+                seen.insert(service.name.to_string());
+                assert!(names.contains(&service.name), "{}", service.name);
+            }
+        }
+        assert_eq!(
+            seen.into_iter().collect::<Vec<_>>(),
+            ["alpha", "east", "west"]
+        );
     }
 }
