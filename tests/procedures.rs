@@ -33,6 +33,24 @@ fn manual() -> (Start, [tungsten_model::model::HostId; 3]) {
     (start, ids)
 }
 
+/// `topology` deployed and healthy, with no assumption.
+fn healthy_in(topology: tungsten_model::model::Topology) -> Start {
+    Start {
+        state: tungsten_model::model::State::healthy(&topology),
+        topology,
+        assumptions: Vec::new(),
+    }
+}
+
+/// Sites `east` (db1-db3) and `west` (db4-db6), each replicating the other.
+fn two_sites() -> tungsten_model::model::Topology {
+    tungsten_model::model::Topology::multisite(&[
+        ("east", &["db1", "db2", "db3"]),
+        ("west", &["db4", "db5", "db6"]),
+    ])
+    .unwrap()
+}
+
 #[test]
 fn last_man_standing_is_valid_where_it_is_written() {
     // From the failsafe scenario: db2 is chosen.
@@ -90,14 +108,9 @@ fn last_man_standing_routes_through_a_running_connector() {
         Fault::{HostCrash, Stop},
         Process::Connector,
     };
-    use tungsten_model::model::{State, Topology};
+    use tungsten_model::model::Topology;
     let topology = Topology::single("alpha", &["db1", "db2", "db3", "db4", "db5"]).unwrap();
-    let state = State::healthy(&topology);
-    let mut healthy = Start {
-        topology,
-        state,
-        assumptions: Vec::new(),
-    };
+    let mut healthy = healthy_in(topology);
     cctrl(&mut healthy, "db1", "router db3 offline");
     let [db1, db2, db4, db5] =
         ["db1", "db2", "db4", "db5"].map(|h| healthy.topology.host_id(h).unwrap());
@@ -466,13 +479,8 @@ fn last_man_standing_starts_the_connector_on_the_survivors_side() {
     let mut spec = TopologySpec::single("alpha", &["db1", "db2", "db3"]).unwrap();
     spec.services[0].connectors = Some(["db1", "app1"].map(|h| HostName::new(h).unwrap()).to_vec());
     let topology = Topology::try_from(spec).unwrap();
-    let state = tungsten_model::model::State::healthy(&topology);
     let [db1, db2, db3, app1] = ["db1", "db2", "db3", "app1"].map(|h| topology.host_id(h).unwrap());
-    let healthy = Start {
-        topology,
-        state,
-        assumptions: Vec::new(),
-    };
+    let healthy = healthy_in(topology);
     let split = after(
         &healthy,
         &[
@@ -718,13 +726,7 @@ fn maintenance_procedures_are_not_written_where_they_would_fail() {
     assert!(rb.to_string().starts_with("#! goal online db1,"), "{rb}");
     procedure_is_valid(&unrouted, &rb);
     // A service of one datasource has no replica to switch to.
-    let alone = Start {
-        topology: tungsten_model::model::Topology::single("alpha", &["db1"]).unwrap(),
-        state: tungsten_model::model::State::healthy(
-            &tungsten_model::model::Topology::single("alpha", &["db1"]).unwrap(),
-        ),
-        assumptions: Vec::new(),
-    };
+    let alone = healthy_in(tungsten_model::model::Topology::single("alpha", &["db1"]).unwrap());
     insta::assert_snapshot!(
         runbook::primary_maintenance(&alone, "alpha", None).unwrap_err(),
         @"alpha has no replica a switch can promote: its master cannot be switched away from"
@@ -864,12 +866,8 @@ fn switch_declines_a_forced_session_facing_hosts_cut_off() {
 /// other test).
 #[test]
 fn reset_site_declines_sites_replicating_one_way() {
-    use tungsten_model::model::{State, Topology};
-    let both = Topology::multisite(&[
-        ("east", &["db1", "db2", "db3"]),
-        ("west", &["db4", "db5", "db6"]),
-    ])
-    .unwrap();
+    use tungsten_model::model::Topology;
+    let both = two_sites();
     let mut spec = serde_json::to_value(&both).unwrap();
     spec["cross_site"]
         .as_array_mut()
@@ -880,11 +878,7 @@ fn reset_site_declines_sites_replicating_one_way() {
     let db1 = topology.host_id("db1").unwrap();
     assert!(topology.host(db4).cross_site_from.is_some());
     assert!(topology.host(db1).cross_site_from.is_none());
-    let start = Start {
-        state: State::healthy(&topology),
-        topology,
-        assumptions: Vec::new(),
-    };
+    let start = healthy_in(topology);
     let start = after(&start, &[tungsten_model::fault::Fault::Drift(db1)]);
     for (bad, good) in [("east", "west"), ("west", "east")] {
         assert_eq!(
@@ -903,18 +897,9 @@ fn reset_site_declines_sites_replicating_one_way() {
 #[test]
 fn reset_site_declines_a_good_site_replicator_that_would_replay_the_drift() {
     use tungsten_model::fault::Fault;
-    use tungsten_model::model::{State, Topology};
-    let topology = Topology::multisite(&[
-        ("east", &["db1", "db2", "db3"]),
-        ("west", &["db4", "db5", "db6"]),
-    ])
-    .unwrap();
+    let topology = two_sites();
     let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| topology.host_id(h).unwrap());
-    let start = Start {
-        state: State::healthy(&topology),
-        topology,
-        assumptions: Vec::new(),
-    };
+    let start = healthy_in(topology);
     // East's replicators of west have applied west's one write; west's of east have applied
     // nothing; east's data drifts.
     let start = after(
@@ -935,17 +920,8 @@ fn reset_site_declines_a_good_site_replicator_that_would_replay_the_drift() {
 /// about, passed as a target).
 #[test]
 fn primary_maintenance_declines_a_target_of_another_service() {
-    use tungsten_model::model::{State, Topology};
-    let topology = Topology::multisite(&[
-        ("east", &["db1", "db2", "db3"]),
-        ("west", &["db4", "db5", "db6"]),
-    ])
-    .unwrap();
-    let start = Start {
-        state: State::healthy(&topology),
-        topology,
-        assumptions: Vec::new(),
-    };
+    let topology = two_sites();
+    let start = healthy_in(topology);
     insta::assert_snapshot!(runbook::primary_maintenance(&start, "east", Some("db5")).unwrap_err(), @"db5 is not a replica of east a switch can promote (the master is db1)");
 }
 
@@ -955,7 +931,7 @@ fn primary_maintenance_declines_a_target_of_another_service() {
 /// every other test).
 #[test]
 fn switch_procedure_uses_the_service_from_a_session_on_the_composite() {
-    use tungsten_model::model::{State, Topology};
+    use tungsten_model::model::Topology;
     let topology: Topology = serde_json::from_value(serde_json::json!({
         "services": [
             {"name": "east", "datasources": ["db1", "db2", "db3"]},
@@ -964,11 +940,7 @@ fn switch_procedure_uses_the_service_from_a_session_on_the_composite() {
         "composites": [{"name": "global", "members": ["east", "west"]}]
     }))
     .unwrap();
-    let mut start = Start {
-        state: State::healthy(&topology),
-        topology,
-        assumptions: Vec::new(),
-    };
+    let mut start = healthy_in(topology);
     let on_east = runbook::switch_procedure(&start, "east", None).unwrap();
     cctrl(&mut start, "db1", "use global");
     let on_global = runbook::switch_procedure(&start, "east", None).unwrap();
