@@ -275,7 +275,7 @@ fn detect(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep
 /// A failed slave comes back once its datasource is available again (Continuent docs
 /// *operations-policymodes*), that is once its host, manager and dataserver run
 /// ([`Ctx::healthy`]). The managers never start a stopped dataserver themselves: the docs'
-/// functional tests stop a replica's MySQL and expect it FAILED, nothing more
+/// functional tests stop a replica's dataserver and expect it FAILED, nothing more
 /// (*functional-testing*); only an operator's `datasource X recover` starts it
 /// (*operations-recovery-replica*).
 fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep: HostId) {
