@@ -135,7 +135,7 @@ mod tests {
             // A witness only beside an even number of datasources.
             let has_witness = t.hosts().iter().any(|h| h.name.as_str() == "w1");
             assert!(
-                !has_witness || ds.len() % 2 == 0,
+                !has_witness || ds.len().is_multiple_of(2),
                 "{names:?} with a witness"
             );
             witness |= has_witness;
