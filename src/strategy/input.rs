@@ -242,8 +242,7 @@ pub fn sequence(
 mod tests {
     use super::*;
     use crate::machine::CctrlOp;
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
+    use crate::strategy::draws::draws;
 
     /// The cctrl strategy names every datasource of a topology (and no witness), so that no
     /// host's rules go untested.
@@ -254,14 +253,12 @@ mod tests {
             .witnesses
             .push(crate::model::HostName::new("w1").unwrap());
         let t = Topology::try_from(spec).unwrap();
-        let strategy = cctrl(&t, true);
-        let mut runner = TestRunner::deterministic();
         let mut named = std::collections::HashSet::new();
-        for _ in 0..2000 {
+        for input in draws(&cctrl(&t, true), 2000) {
             if let Input::Cctrl {
                 op: CctrlOp::Datasource(h, _),
                 ..
-            } = strategy.new_tree(&mut runner).unwrap().current()
+            } = input
             {
                 named.insert(h);
             }
@@ -281,11 +278,9 @@ mod tests {
                           "witnesses": ["w1"], "connectors": ["app"]}]
         }))
         .unwrap();
-        let strategy = cctrl(&t, true);
-        let mut runner = TestRunner::deterministic();
         let mut typed_at = std::collections::BTreeSet::new();
-        for _ in 0..500 {
-            if let Input::Cctrl { at, .. } = strategy.new_tree(&mut runner).unwrap().current() {
+        for input in draws(&cctrl(&t, true), 500) {
+            if let Input::Cctrl { at, .. } = input {
                 typed_at.insert(t.host_name(at).as_str().to_owned());
             }
         }
@@ -304,11 +299,9 @@ mod tests {
         let two_sites =
             Topology::multisite(&[("east", &["db1", "db2"]), ("west", &["db3", "db4"])]).unwrap();
         let cross_site = |t: &Topology| {
-            let strategy = input(t, Alphabet::ALL);
-            let mut runner = TestRunner::deterministic();
             let (mut install, mut catch_up) = (false, false);
-            for _ in 0..5000 {
-                match strategy.new_tree(&mut runner).unwrap().current() {
+            for drawn in draws(&input(t, Alphabet::ALL), 5000) {
+                match drawn {
                     Input::Trepctl {
                         install: Install::CrossSite,
                         ..

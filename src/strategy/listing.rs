@@ -241,21 +241,16 @@ pub fn listing() -> impl Strategy<Value = Listing> {
 
 #[cfg(test)]
 mod tests {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
-
     use super::*;
+    use crate::strategy::draws::draws;
 
     /// Listings are drawn with seqnos past 32 bits, and boxed at widths other than the
     /// default with and without a router section: what a parser that reads a seqno into a
     /// narrower integer, or that reads the width only beside routers, would get wrong.
     #[test]
     fn listings_draw_wide_seqnos_and_every_layout() {
-        let mut runner = TestRunner::deterministic();
-        let strategy = listing();
         let (mut wide_seqno, mut routers_at, mut blocks_only_at) = (false, false, false);
-        for _ in 0..500 {
-            let listing = strategy.new_tree(&mut runner).unwrap().current();
+        for listing in draws(&listing(), 500) {
             if let DataSources::Physical(blocks) = &listing.datasources {
                 wide_seqno |= blocks.iter().any(|b| {
                     b.progress

@@ -19,3 +19,18 @@ pub use topology::{
     multisite_topology, reachable_state, scenario, scenario_in, service_names, single_topology,
     topology,
 };
+
+/// What the strategies' own tests draw from.
+#[cfg(test)]
+pub(crate) mod draws {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+
+    /// `n` values of `strategy`, the same on every run (a deterministic runner).
+    pub(crate) fn draws<S: Strategy>(strategy: &S, n: usize) -> Vec<S::Value> {
+        let mut runner = TestRunner::deterministic();
+        (0..n)
+            .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+            .collect()
+    }
+}

@@ -498,19 +498,14 @@ pub fn runbook() -> impl Strategy<Value = Runbook> {
 
 #[cfg(test)]
 mod tests {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
-
     use super::*;
+    use crate::strategy::draws::draws;
 
     /// `trepctl online -skip-seqno` is drawn with ranges (`5-7`) as well as single seqnos.
     #[test]
     fn skip_seqno_sets_hold_ranges_and_single_seqnos() {
-        let mut runner = TestRunner::deterministic();
-        let strategy = online_options();
         let (mut range, mut single) = (false, false);
-        for _ in 0..500 {
-            let options = strategy.new_tree(&mut runner).unwrap().current();
+        for options in draws(&online_options(), 500) {
             for part in options.skip_seqno.iter().flat_map(|set| {
                 set.to_string()
                     .split(',')

@@ -111,21 +111,16 @@ pub fn service_names() -> Vec<ServiceName> {
 
 #[cfg(test)]
 mod tests {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
-
     use super::*;
+    use crate::strategy::draws::draws;
 
     /// The single-service strategy gives every size from one to five datasources, named
     /// `db1`..`dbN`, with and without a witness and an application host.
     #[test]
     fn single_topologies_cover_every_size_and_extra() {
-        let mut runner = TestRunner::deterministic();
-        let strategy = single_topology();
         let (mut sizes, mut witness, mut app) = (std::collections::BTreeSet::new(), false, false);
         let mut reversed = false;
-        for _ in 0..400 {
-            let t = strategy.new_tree(&mut runner).unwrap().current();
+        for t in draws(&single_topology(), 400) {
             let ds: Vec<&crate::model::Host> =
                 t.hosts().iter().filter(|h| h.is_datasource()).collect();
             let names: Vec<String> = ds.iter().map(|h| h.name.to_string()).collect();
@@ -160,12 +155,9 @@ mod tests {
     /// drawn from it can address any of them.
     #[test]
     fn service_names_cover_every_service_of_the_topologies() {
-        let mut runner = TestRunner::deterministic();
-        let strategy = topology();
         let names = service_names();
         let mut seen = std::collections::BTreeSet::new();
-        for _ in 0..200 {
-            let t = strategy.new_tree(&mut runner).unwrap().current();
+        for t in draws(&topology(), 200) {
             for service in t.services() {
                 seen.insert(service.name.to_string());
                 assert!(names.contains(&service.name), "{}", service.name);
