@@ -846,6 +846,54 @@ fn a_switch_does_not_report_events_lost_before_it() {
     assert_eq!(lost(&switched.findings), 0, "{:?}", switched.findings);
 }
 
+/// The `recover master using` side of `a_switch_does_not_report_events_lost_before_it`: db1's
+/// orphaned write was reported when the managers failed over from it to db2; db1 rejoined as
+/// a slave still holding it; db2 then crashed under MANUAL policy and the operator recovered
+/// with db3 as master. That promotion takes nothing from db1, so it reports no loss of its
+/// own (cargo-mutants: with the replaced master not passed on, db1's old write was reported
+/// again).
+#[test]
+fn recover_master_using_does_not_report_events_lost_before_it() {
+    use tungsten_model::machine;
+    let mut c = three();
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.fault(Fault::Write(db1)).unwrap();
+    let stop_all: tungsten_model::command::HostCommand =
+        "/opt/continuent/tungsten/cluster-home/bin/stopall"
+            .parse()
+            .unwrap();
+    let stop_all = machine::resolve_host(&c.t, &c.s, db1, &stop_all).unwrap();
+    let failover = machine::apply(&c.t, &c.s, &stop_all).unwrap();
+    assert_eq!(
+        lost_events(&failover.findings).len(),
+        1,
+        "{:?}",
+        failover.findings
+    );
+    c.s = failover.state;
+    c.cctrl("db2", "datasource db1 slave").unwrap();
+    c.cctrl("db2", "set policy manual").unwrap();
+    c.fault(Fault::HostCrash(db2)).unwrap();
+    let recover = machine::resolve_cctrl(
+        &c.t,
+        &c.s,
+        c.id("db3"),
+        &"recover master using db3".parse().unwrap(),
+    )
+    .unwrap();
+    let recovered = machine::apply(&c.t, &c.s, &recover).unwrap();
+    assert_eq!(
+        recovered.state.view(c.id("db3")).entry(c.id("db3")).role,
+        tungsten_model::model::DataSourceRole::Master
+    );
+    assert_eq!(
+        lost_events(&recovered.findings),
+        [],
+        "{:?}",
+        recovered.findings
+    );
+}
+
 /// The other side of `a_switch_does_not_report_events_lost_before_it`: a replica holding
 /// events of the failed master that the new master lacks is still reported when a failover
 /// passes it over (db2 caught up with db1, db3 did not, and the operator fails over to db3).
