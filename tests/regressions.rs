@@ -985,3 +985,32 @@ fn recover_master_using_replaces_a_master_an_operator_shunned() {
         DsState::Shunned(ShunCause::FailedOverTo(db2))
     );
 }
+
+/// `recover master using` reports the events of the master it replaces that the new master
+/// lacks, as `failover` does: db1 wrote an event no slave received and was failed by the
+/// operator under MAINTENANCE; promoting db2 leaves that event behind. Before, the
+/// promotion shunned db1 as failed over without looking at its position, and only the
+/// recovery that followed said db1 could not be recovered.
+#[test]
+fn recover_master_using_reports_the_replaced_masters_events() {
+    use tungsten_model::machine;
+    let mut c = three();
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.cctrl("db2", "set policy maintenance").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    c.cctrl("db2", "datasource db1 fail").unwrap();
+    let recover = machine::resolve_cctrl(
+        &c.t,
+        &c.s,
+        db3,
+        &"recover master using db2".parse().unwrap(),
+    )
+    .unwrap();
+    let outcome = machine::apply(&c.t, &c.s, &recover).unwrap();
+    assert_eq!(
+        lost_events(&outcome.findings),
+        [(db1, db2)],
+        "{:?}",
+        outcome.findings
+    );
+}

@@ -88,9 +88,11 @@ impl Ctx<'_, '_> {
     /// shunning leaves the replicator running) repointed to it. `failed` is the old master on
     /// a failover: it becomes `SHUNNED(FAILED-OVER-TO-<new>)` and its replicator, if reached,
     /// goes offline. Every other master that is FAILED or shunned by an operator becomes
-    /// `SHUNNED(FAILED-OVER-TO-<new>)` as well. `outgoing` is the master being replaced (the
-    /// failed one, or the one a switch demoted), if any: a follower holding events it lacks
-    /// had lost them before this promotion, so only the others are reported as left behind.
+    /// `SHUNNED(FAILED-OVER-TO-<new>)` as well. Each replaced master holding events `new`
+    /// lacks is reported as losing them ([`super::Finding::LostEvents`]). `outgoing` is the
+    /// master being replaced (the failed one, or the one a switch demoted), if any: a follower
+    /// holding events it lacks had lost them before this promotion, so only the others are
+    /// reported as left behind.
     pub(crate) fn promote(
         &mut self,
         view: &mut ManagerView,
@@ -122,6 +124,9 @@ impl Ctx<'_, '_> {
                 matches!(entry.state, DsState::Failed(_)) || entry.state.shunned_by_operator();
             if entry.role == DataSourceRole::Master && replaced {
                 self.set_state(view, d, DsState::Shunned(ShunCause::FailedOverTo(new)));
+                // Its events the new master lacks are left behind here, as the failed one's
+                // are (`recover master using` names no failed master and replaces this way).
+                self.check_lost(d, new);
             }
             let r = self.host(d).replicator;
             if self.rules.single_extractor
