@@ -184,10 +184,6 @@ impl Ctx<'_, '_> {
         service: ServiceId,
         new: HostId,
     ) {
-        if !self.detailed {
-            // Only findings come of it, and nobody is collecting them (the explorer).
-            return;
-        }
         let mut line = crate::model::HostSet::EMPTY;
         for m in self.topology.datasources_of(service) {
             let entry = view.entry(m);
