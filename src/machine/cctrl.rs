@@ -674,9 +674,6 @@ fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
     }
     ctx.require_quorum(s.service, s.group, at)?;
     ctx.set_state(view, h, DsState::Online);
-    if entry.role == DataSourceRole::Master {
-        ctx.check_lost_at_manual_promotion(view, s.service, h);
-    }
     Ok(())
 }
 

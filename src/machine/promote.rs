@@ -1,5 +1,5 @@
 //! Choosing and promoting a new master: shared by automatic failover, `failover`, `switch`
-//! and `recover master using`; and what a master an operator promotes by hand leaves behind.
+//! and `recover master using`.
 //!
 //! Source: Continuent docs *manual-switch-versus-automatic-failover*,
 //! *manager-intro-best-practices*, *operations-status-roles*.
@@ -166,39 +166,5 @@ impl Ctx<'_, '_> {
             from: failed,
             to: new,
         });
-    }
-
-    /// Report the events left behind when an operator brings a master ONLINE by hand
-    /// (`datasource <ds> master`, then `online`; the last-man-standing procedure). It replaces
-    /// each other master of `service` no promotion has replaced yet (any master-role entry but
-    /// `SHUNNED(FAILED-OVER-TO-..)`): those masters, and every datasource holding only events
-    /// of their line, lose what `new` lacks, as at a failover ([`Self::promote`]). A datasource
-    /// holding events of an older line lost them at the promotion that ended it, and is not
-    /// reported again; a master brought back ONLINE with no other master entry replaces
-    /// nothing. **Modelling decision**: the docs' manual procedures (*operations-recovery-
-    /// primary*, "recover when there are no primaries") warn that the most up-to-date host
-    /// must be the one promoted, and this is the check of that warning.
-    pub(crate) fn check_lost_at_manual_promotion(
-        &mut self,
-        view: &ManagerView,
-        service: ServiceId,
-        new: HostId,
-    ) {
-        let mut line = crate::model::HostSet::EMPTY;
-        for m in self.topology.datasources_of(service) {
-            let entry = view.entry(m);
-            let replaced = matches!(entry.state, DsState::Shunned(ShunCause::FailedOverTo(_)));
-            if m == new || entry.role != DataSourceRole::Master || replaced {
-                continue;
-            }
-            for d in self.topology.datasources_of(service) {
-                if d != new && (d == m || self.in_history(d, m)) {
-                    line.insert(d);
-                }
-            }
-        }
-        for d in line.iter() {
-            self.check_lost(d, new);
-        }
     }
 }

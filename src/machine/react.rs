@@ -340,10 +340,6 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
                     && replicator_fenced(ctx, d, options.fence_slave_replicator);
                 if !fenced {
                     ctx.set_state(view, d, DsState::Online);
-                    if entry.role == DataSourceRole::Master {
-                        // The managers finish a promotion an operator began by hand.
-                        ctx.check_lost_at_manual_promotion(view, service, d);
-                    }
                 }
             }
             _ => {}
