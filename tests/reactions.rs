@@ -410,6 +410,25 @@ fn the_replicator_of_a_shunned_datasource_stays_offline() {
     );
 }
 
+/// The managers bring a replicator back online only on a datasource whose manager runs: with
+/// db2's manager stopped, db2 counts as failed, and its replicator, taken offline by trepctl,
+/// stays offline under AUTOMATIC whatever follows; once the manager runs again it is brought
+/// back.
+#[test]
+fn a_replicator_whose_manager_is_stopped_stays_offline() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db2 = c.id("db2");
+    c.fault(Fault::Stop(db2, Process::Manager)).unwrap();
+    c.trepctl("db2", "offline").unwrap();
+    c.cctrl("db1", "cluster heartbeat").unwrap();
+    assert_eq!(
+        c.s.host(db2).replicator.state,
+        ReplicatorState::OfflineNormal
+    );
+    c.fault(Fault::Start(db2, Process::Manager)).unwrap();
+    assert_eq!(c.s.host(db2).replicator.state, ReplicatorState::Online);
+}
+
 /// An archive datasource is no failover candidate (Continuent docs *operations-status-roles*):
 /// when the master fails, AUTOMATIC promotes the slave after it although the archive comes
 /// first in the topology, and neither `switch to` nor `failover to` may name the archive.
