@@ -625,9 +625,9 @@ impl Ctx<'_, '_> {
 mod tests {
     #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
 
-    use crate::fault::Fault;
+    use crate::fault::{Fault, Process};
     use crate::machine::{Input, Rules, step};
-    use crate::model::{MAX_FORKS, Pos, State, Topology};
+    use crate::model::{MAX_FORKS, Pos, ReplicatorState, State, Topology};
 
     /// A new epoch reclaims only forks no host still holds: with the table full, db2 holding
     /// an event on a branch of its own, and db1's first write starting a new epoch, db2's branch
@@ -658,5 +658,64 @@ mod tests {
         let (mine, theirs) = (next.host(db1).data.pos, next.host(db2).data.pos);
         assert_ne!(mine.map(|p| p.epoch), Some(leaf));
         assert!(!next.history.contains(mine, theirs));
+    }
+
+    /// Catching up stops an online slave whose data is not in its master's history in
+    /// OFFLINE:ERROR rather than leaving it online: db2 holds an event on a branch of its own
+    /// while it reads from db1 (cargo-mutants: without the state in the struct expression the
+    /// replicator stayed ONLINE and only the `Diverged` effect told).
+    #[test]
+    fn catching_up_off_the_masters_line_stops_in_error() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let mut s = State::healthy(&t);
+        let (db1, db2) = (t.host_id("db1").unwrap(), t.host_id("db2").unwrap());
+        let service = t.host(db1).service;
+        let branch = s.history.start_epoch(service, None, []).unwrap();
+        s.hosts[db2.index()].data.pos = Some(Pos {
+            epoch: branch,
+            seqno: 0,
+        });
+        assert!(s.host(db2).replicator.is_online());
+        assert_eq!(s.host(db2).replicator.master, Some(db1));
+        let next = step(
+            &t,
+            &s,
+            &Input::Fault(Fault::CatchUp(db2)),
+            &Rules::default(),
+            &mut (),
+        )
+        .unwrap();
+        let r = next.host(db2).replicator;
+        assert_eq!(r.state, ReplicatorState::OfflineError);
+        assert!(r.running);
+        assert_eq!(next.host(db2).data.pos, s.host(db2).data.pos);
+    }
+
+    /// A started replicator always comes up OFFLINE:NORMAL, whatever state a stopped one was
+    /// recorded in. The engine itself records every stopped replicator as OFFLINE:NORMAL, but a
+    /// deserialised or hand-built state may not (cargo-mutants: without the state in the struct
+    /// expression, db2 came up OFFLINE:ERROR as recorded).
+    #[test]
+    fn a_started_replicator_comes_up_offline_normal() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let mut s = State::healthy(&t);
+        let db2 = t.host_id("db2").unwrap();
+        // No manager on db2 to bring the replicator online after it starts.
+        s.hosts[db2.index()].manager = false;
+        s.hosts[db2.index()].replicator.running = false;
+        for recorded in [ReplicatorState::OfflineError, ReplicatorState::Online] {
+            s.hosts[db2.index()].replicator.state = recorded;
+            let next = step(
+                &t,
+                &s,
+                &Input::Fault(Fault::Start(db2, Process::Replicator)),
+                &Rules::default(),
+                &mut (),
+            )
+            .unwrap();
+            let r = next.host(db2).replicator;
+            assert!(r.running, "{recorded:?}");
+            assert_eq!(r.state, ReplicatorState::OfflineNormal, "{recorded:?}");
+        }
     }
 }
