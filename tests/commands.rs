@@ -1006,6 +1006,32 @@ fn a_cross_site_replicator_reads_the_other_sites_master() {
     assert_eq!(c.s.host(db1).cross_site.applied, c.s.host(db5).data.pos);
 }
 
+/// A host that crashes and restarts keeps the position its cross-site replicator had applied:
+/// the replicator keeps its restart position in the dataserver (`tungsten.trep_commit_seqno`;
+/// Continuent docs *troubleshooting-ecs-restart-after-restore*) and resumes from it. So when
+/// the other site forked while the host was down, the restarted replicator finds the fork and
+/// stops in OFFLINE:ERROR (cargo-mutants, `world.rs`: with `applied` dropped from `restart`,
+/// the replicator came back with no position, took the new master's history whole and went
+/// ONLINE).
+#[test]
+fn a_restarted_host_finds_the_other_site_forked_while_it_was_down() {
+    use tungsten_model::model::ReplicatorState;
+    let mut c = two_sites();
+    let (db1, db4) = (c.id("db1"), c.id("db4"));
+    c.fault(Fault::Write(db4)).unwrap();
+    c.fault(Fault::CrossSiteCatchUp(db1)).unwrap();
+    let applied = c.s.host(db1).cross_site.applied;
+    assert_eq!(applied, c.s.host(db4).data.pos);
+    c.fault(Fault::HostCrash(db1)).unwrap();
+    // West fails over to a slave that lacks db4's last event, and writes past it.
+    c.fault(Fault::HostCrash(db4)).unwrap();
+    c.fault(Fault::Write(c.id("db5"))).unwrap();
+    c.fault(Fault::HostRestart(db1)).unwrap();
+    let cross = c.s.host(db1).cross_site;
+    assert_eq!(cross.applied, applied);
+    assert_eq!(cross.state, ReplicatorState::OfflineError);
+}
+
 /// East (db1-db3) and west (db4-db6), each replicating the other, healthy and unguarded.
 fn two_sites() -> Cluster {
     let t = Topology::multisite(&[
