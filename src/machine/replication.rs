@@ -627,7 +627,22 @@ mod tests {
 
     use crate::fault::{Fault, Process};
     use crate::machine::{Input, Rules, step};
-    use crate::model::{MAX_FORKS, Pos, ReplicatorState, State, Topology};
+    use crate::model::{EpochId, HostId, MAX_FORKS, Pos, ReplicatorState, State, Topology};
+
+    /// Three healthy datasources, db1 the master, with db2 holding one event on a branch of
+    /// history of its own (an epoch no other host has).
+    fn db2_on_a_branch() -> (Topology, State, HostId, HostId, EpochId) {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let mut s = State::healthy(&t);
+        let (db1, db2) = (t.host_id("db1").unwrap(), t.host_id("db2").unwrap());
+        let service = t.host(db1).service;
+        let branch = s.history.start_epoch(service, None, []).unwrap();
+        s.hosts[db2.index()].data.pos = Some(Pos {
+            epoch: branch,
+            seqno: 0,
+        });
+        (t, s, db1, db2, branch)
+    }
 
     /// A new epoch reclaims only forks no host still holds: with the table full, db2 holding
     /// an event on a branch of its own, and db1's first write starting a new epoch, db2's branch
@@ -635,15 +650,8 @@ mod tests {
     /// live epochs passed on, the slot was reused and db2's event read as db1's).
     #[test]
     fn a_new_epoch_keeps_the_forks_hosts_still_hold() {
-        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
-        let mut s = State::healthy(&t);
-        let (db1, db2) = (t.host_id("db1").unwrap(), t.host_id("db2").unwrap());
+        let (t, mut s, db1, db2, leaf) = db2_on_a_branch();
         let service = t.host(db1).service;
-        let leaf = s.history.start_epoch(service, None, []).unwrap();
-        s.hosts[db2.index()].data.pos = Some(Pos {
-            epoch: leaf,
-            seqno: 0,
-        });
         for _ in 1..MAX_FORKS {
             s.history.start_epoch(service, None, [leaf]).unwrap();
         }
@@ -666,15 +674,7 @@ mod tests {
     /// replicator stayed ONLINE and only the `Diverged` effect told).
     #[test]
     fn catching_up_off_the_masters_line_stops_in_error() {
-        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
-        let mut s = State::healthy(&t);
-        let (db1, db2) = (t.host_id("db1").unwrap(), t.host_id("db2").unwrap());
-        let service = t.host(db1).service;
-        let branch = s.history.start_epoch(service, None, []).unwrap();
-        s.hosts[db2.index()].data.pos = Some(Pos {
-            epoch: branch,
-            seqno: 0,
-        });
+        let (t, s, db1, db2, _) = db2_on_a_branch();
         assert!(s.host(db2).replicator.is_online());
         assert_eq!(s.host(db2).replicator.master, Some(db1));
         let next = step(
