@@ -629,6 +629,11 @@ mod tests {
     use crate::machine::{Input, Rules, step};
     use crate::model::{EpochId, HostId, MAX_FORKS, Pos, ReplicatorState, State, Topology};
 
+    /// The state after `fault` in `s`, under the default rules.
+    fn after(t: &Topology, s: &State, fault: Fault) -> State {
+        step(t, s, &Input::Fault(fault), &Rules::default(), &mut ()).unwrap()
+    }
+
     /// Three healthy datasources, db1 the master, with db2 holding one event on a branch of
     /// history of its own (an epoch no other host has).
     fn db2_on_a_branch() -> (Topology, State, HostId, HostId, EpochId) {
@@ -655,14 +660,7 @@ mod tests {
         for _ in 1..MAX_FORKS {
             s.history.start_epoch(service, None, [leaf]).unwrap();
         }
-        let next = step(
-            &t,
-            &s,
-            &Input::Fault(Fault::Write(db1)),
-            &Rules::default(),
-            &mut (),
-        )
-        .unwrap();
+        let next = after(&t, &s, Fault::Write(db1));
         let (mine, theirs) = (next.host(db1).data.pos, next.host(db2).data.pos);
         assert_ne!(mine.map(|p| p.epoch), Some(leaf));
         assert!(!next.history.contains(mine, theirs));
@@ -677,14 +675,7 @@ mod tests {
         let (t, s, db1, db2, _) = db2_on_a_branch();
         assert!(s.host(db2).replicator.is_online());
         assert_eq!(s.host(db2).replicator.master, Some(db1));
-        let next = step(
-            &t,
-            &s,
-            &Input::Fault(Fault::CatchUp(db2)),
-            &Rules::default(),
-            &mut (),
-        )
-        .unwrap();
+        let next = after(&t, &s, Fault::CatchUp(db2));
         let r = next.host(db2).replicator;
         assert_eq!(r.state, ReplicatorState::OfflineError);
         assert!(r.running);
@@ -705,14 +696,7 @@ mod tests {
         s.hosts[db2.index()].replicator.running = false;
         for recorded in [ReplicatorState::OfflineError, ReplicatorState::Online] {
             s.hosts[db2.index()].replicator.state = recorded;
-            let next = step(
-                &t,
-                &s,
-                &Input::Fault(Fault::Start(db2, Process::Replicator)),
-                &Rules::default(),
-                &mut (),
-            )
-            .unwrap();
+            let next = after(&t, &s, Fault::Start(db2, Process::Replicator));
             let r = next.host(db2).replicator;
             assert!(r.running, "{recorded:?}");
             assert_eq!(r.state, ReplicatorState::OfflineNormal, "{recorded:?}");
