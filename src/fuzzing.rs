@@ -114,6 +114,15 @@ pub enum Failure {
         /// The inputs accepted up to and including it, one per line.
         trace: Trace,
     },
+    /// A listing imported into a state that [`State::validate`] refuses: one the engine
+    /// could not have built over the imported topology.
+    #[error("ls import built an inconsistent state, {error}, from:\n{input}")]
+    Import {
+        /// The listing's text.
+        input: String,
+        /// What `validate` found.
+        error: String,
+    },
 }
 
 /// Engine inputs in debug form, printed one per line.
@@ -169,8 +178,8 @@ fn listing_round_trip(what: &'static str, input: &str, listing: &Listing) -> Res
 }
 
 /// Read the bytes as an `ls` listing. A listing must render back to itself; an error must be
-/// located in the input. A listing that imports into a state must project back to a listing
-/// that renders back to itself too.
+/// located in the input. A listing that imports must give a state [`State::validate`]
+/// accepts, which projects back to a listing that renders back to itself too.
 ///
 /// # Errors
 /// The [`Failure`] that says which promise broke.
@@ -186,6 +195,12 @@ pub fn parse_ls(data: &[u8]) -> Result<(), Failure> {
         .into_iter();
     let pairs: Vec<(ServiceName, &Listing)> = service.map(|s| (s, &listing)).collect();
     if let Ok(import) = State::from_listings(&pairs) {
+        if let Err(e) = import.state.validate(&import.topology) {
+            return Err(Failure::Import {
+                input: text.into_owned(),
+                error: e.to_string(),
+            });
+        }
         for service in import.topology.physical_services() {
             if let Some(viewer) = ls::default_viewer(&import.topology, &import.state, service) {
                 let projected =
@@ -600,11 +615,11 @@ pub fn apply_sequence(data: &[u8]) -> Result<(), Failure> {
                 for finding in &a.findings {
                     let _ = finding.render(&topology);
                 }
-                if !a.state.unused_slots_default(topology.hosts().len()) {
+                if let Err(e) = a.state.validate(&topology) {
                     return Err(engine(
                         step,
                         &input,
-                        "it changed a slot past the topology's last host".to_owned(),
+                        format!("it built a state the engine should not: {e}"),
                         &trace,
                     ));
                 }

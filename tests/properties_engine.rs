@@ -38,11 +38,12 @@ fn holds(topology: &Topology, inputs: &[Input], rules: Rules) -> Result<(), Test
     for input in inputs {
         if let Ok(outcome) = machine::apply_with(topology, &state, input, &rules) {
             trace.push(format!("{input:?}"));
-            prop_assert!(
-                outcome.state.unused_slots_default(topology.hosts().len()),
-                "a slot past the last host changed after:\n  {}",
-                trace.join("\n  ")
-            );
+            if let Err(e) = outcome.state.validate(topology) {
+                return Err(TestCaseError::fail(format!(
+                    "an inconsistent state, {e}, after:\n  {}",
+                    trace.join("\n  ")
+                )));
+            }
             if let Some(v) = invariant::check(topology, &outcome.state) {
                 return Err(TestCaseError::fail(format!(
                     "{}\nafter:\n  {}",
@@ -80,7 +81,7 @@ proptest! {
     }
 
     /// A refused input changes nothing, names its input, and is refused the same way again;
-    /// an accepted one gives the same outcome twice.
+    /// an accepted one gives the same outcome twice, and a state [`State::validate`] accepts.
     #[test]
     fn refusals_are_inert_and_apply_is_deterministic(inputs in strategy::sequence(&three(), Alphabet::ALL, 24)) {
         let t = three();
@@ -93,6 +94,8 @@ proptest! {
             match (first, second) {
                 (Ok(a), Ok(b)) => {
                     prop_assert_eq!(&a, &b);
+                    // Forced and partitioned steps may break an invariant, never consistency.
+                    prop_assert!(a.state.validate(&t).is_ok(), "{:?} after {:?}", a.state.validate(&t), input);
                     state = a.state;
                 }
                 (Err(a), Err(b)) => {
@@ -276,10 +279,11 @@ fn holds_from(
     let mut state = *start;
     for input in inputs {
         if let Ok(outcome) = machine::apply_with(topology, &state, input, &rules) {
-            prop_assert!(
-                outcome.state.unused_slots_default(topology.hosts().len()),
-                "a slot past the last host changed by {input:?} from {state:?}"
-            );
+            if let Err(e) = outcome.state.validate(topology) {
+                return Err(TestCaseError::fail(format!(
+                    "an inconsistent state, {e}, after {input:?} from {state:?}"
+                )));
+            }
             if let Some(v) = invariant::check(topology, &outcome.state) {
                 return Err(TestCaseError::fail(format!(
                     "{} after {input:?} from {state:?}",

@@ -79,13 +79,16 @@ proptest! {
         prop_assert_eq!(back, runbook);
     }
 
-    /// Topologies and reachable states survive JSON.
+    /// Topologies and reachable states survive JSON, and what is read back validates against
+    /// the topology read back, as the healthy state of every topology does.
     #[test]
     fn topologies_and_states_survive_json((topology, state) in strategy::scenario(strategy::Alphabet::ALL, 12)) {
         let t: Topology = serde_json::from_str(&serde_json::to_string(&topology).unwrap()).unwrap();
         prop_assert_eq!(&t, &topology);
         let s: State = serde_json::from_str(&serde_json::to_string(&state).unwrap()).unwrap();
         prop_assert_eq!(s, state);
+        prop_assert!(s.validate(&t).is_ok(), "{:?}", s.validate(&t));
+        prop_assert!(State::healthy(&t).validate(&t).is_ok());
     }
 }
 

@@ -100,6 +100,19 @@ impl History {
         }
     }
 
+    /// Each slot of the fork table: its index, the epoch it holds and that epoch's parent
+    /// (both `None` for a free slot), and its start (0 in a free slot, as the engine leaves
+    /// it). For [`super::State::validate`].
+    pub(crate) fn slots(
+        &self,
+    ) -> impl Iterator<Item = (usize, Option<EpochId>, Option<EpochId>, u64)> + '_ {
+        self.forks.iter().enumerate().map(|(slot, fork)| {
+            let parent = NonZeroU8::new(fork.parent).map(EpochId);
+            let epoch = parent.and_then(|_| EpochId::from_fork_slot(slot));
+            (slot, epoch, parent, fork.start)
+        })
+    }
+
     fn fork(&self, epoch: EpochId) -> Option<Fork> {
         epoch
             .fork_slot()

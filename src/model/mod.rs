@@ -2,6 +2,7 @@
 //! positions, and the static topology and compact dynamic state built from them.
 
 mod component;
+mod consistency;
 mod datasource_state;
 mod history;
 mod ids;
@@ -15,6 +16,7 @@ mod status;
 mod topology;
 
 pub use component::{Connections, ConnectorState, DataServerState, ManagerState};
+pub use consistency::StateError;
 pub use datasource_state::{
     DataSourceState, DataSourceStateError, ReasonText, ReasonTextError, ShunReason,
 };
