@@ -12,7 +12,9 @@ use support::Cluster;
 use tungsten_model::command::CctrlCommand;
 use tungsten_model::fault::{Fault, Process};
 use tungsten_model::machine::{self, Outcome};
-use tungsten_model::model::{DataSourceRole, DsState, ShunCause, State, Topology};
+use tungsten_model::model::{
+    CrossSiteReplicator, DataSourceRole, DsState, ShunCause, State, Topology, TopologySpec,
+};
 
 /// Type `line` at `at`'s manager: the outcome, or the refusal's rule.
 fn typed(t: &Topology, s: &State, at: &str, line: &str) -> Result<Outcome, &'static str> {
@@ -562,6 +564,81 @@ fn provisioning_a_slave_whose_manager_is_stopped_copies_the_source_and_leaves_th
     let replicator = c.s.host(db3).replicator;
     assert!(replicator.is_online());
     assert_eq!(replicator.master, Some(db1));
+}
+
+/// Provisioning copies the dataserver, and with it the restart position of the cross-site
+/// replicator the target runs (`trep_commit_seqno` is kept in the dataserver: Continuent docs
+/// *troubleshooting-ecs-restart-after-restore*): from a host of the site it reads, that host's
+/// position; from a host of its own site, that host's cross-site position.
+#[test]
+fn provisioning_carries_the_cross_site_position_the_source_holds() {
+    let mut c = two_sites();
+    let [db1, db4, db5] = ["db1", "db4", "db5"].map(|h| c.id(h));
+    c.fault(Fault::Write(db1)).unwrap();
+    c.fault(Fault::CrossSiteCatchUp(db4)).unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    let (caught_up, latest) = (c.s.host(db4).cross_site.applied, c.s.host(db1).data.pos);
+    assert!(caught_up.is_some() && caught_up != latest);
+    c.shell("db5", "tprovision --source db4").unwrap();
+    assert_eq!(c.s.host(db5).cross_site.applied, caught_up);
+    c.shell("db5", "tprovision --source db1").unwrap();
+    assert_eq!(c.s.host(db5).cross_site.applied, latest);
+    assert_eq!(c.s.validate(&c.t), Ok(()));
+}
+
+/// Two sites reading a third: a host of one provisioned from a host of the other carries that
+/// host's position in the third site's history, not its data's position in its own.
+#[test]
+fn provisioning_across_two_sites_that_read_a_third_carries_the_third_sites_position() {
+    let spec: TopologySpec = serde_json::from_str(
+        r#"{"services":[{"name":"hub","datasources":["db1","db2"]},
+                        {"name":"east","datasources":["db3","db4"]},
+                        {"name":"west","datasources":["db5","db6"]}],
+            "cross_site":[{"from":"hub","to":"east"},{"from":"hub","to":"west"}]}"#,
+    )
+    .unwrap();
+    let t = Topology::try_from(spec).unwrap();
+    let mut c = Cluster {
+        s: State::healthy(&t),
+        t,
+        rules: machine::Rules::unguarded(),
+    };
+    let [db1, db4, db5, db6] = ["db1", "db4", "db5", "db6"].map(|h| c.id(h));
+    c.fault(Fault::Write(db1)).unwrap();
+    c.fault(Fault::CrossSiteCatchUp(db6)).unwrap();
+    c.fault(Fault::Write(db5)).unwrap();
+    c.fault(Fault::CatchUp(db6)).unwrap();
+    let hub = c.s.host(db6).cross_site.applied;
+    assert!(hub.is_some() && c.s.host(db6).data.pos.is_some());
+    c.shell("db4", "tprovision --source db6").unwrap();
+    assert_eq!(c.s.host(db4).cross_site.applied, hub);
+    assert_eq!(c.s.validate(&c.t), Ok(()));
+}
+
+/// A host of a site that runs no cross-site replicator (a composite's sites replicate through
+/// the passive site's relay) holds no cross-site position, even provisioned from the other
+/// site. Found by the `apply_sequence` fuzzer once `State::validate` ran after every step: the
+/// host came out holding the source's position as its cross-site replicator's.
+#[test]
+fn provisioning_from_another_site_gives_no_cross_site_position_where_none_is_kept() {
+    let spec: TopologySpec = serde_json::from_str(
+        r#"{"services":[{"name":"east","datasources":["db1","db2"]},
+                        {"name":"west","datasources":["db3","db4"]}],
+            "composites":[{"name":"global","members":["east","west"]}]}"#,
+    )
+    .unwrap();
+    let t = Topology::try_from(spec).unwrap();
+    let mut c = Cluster {
+        s: State::healthy(&t),
+        t,
+        rules: machine::Rules::unguarded(),
+    };
+    let [db1, db4] = ["db1", "db4"].map(|h| c.id(h));
+    c.fault(Fault::Write(db1)).unwrap();
+    c.shell("db4", "tprovision --source db1").unwrap();
+    assert_eq!(c.s.host(db4).data.drift, c.s.host(db1).data.drift);
+    assert_eq!(c.s.host(db4).cross_site, CrossSiteReplicator::default());
+    assert_eq!(c.s.validate(&c.t), Ok(()));
 }
 
 /// `recover master using` replaces a FAILED master as a failover would, then recovers the

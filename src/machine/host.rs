@@ -198,10 +198,20 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
             writing: None,
         }
     };
-    let applied = if same_site {
-        from.cross_site.applied
-    } else {
-        from.data.pos.map(|p| history.canonical(p))
+    // The cross-site replicator's restart position lives in the dataserver
+    // (`tungsten_<service>.trep_commit_seqno`; Continuent docs
+    // *troubleshooting-ecs-restart-after-restore*), so the copy carries what the source holds
+    // for the site the target's cross-site replicator reads: its own cross-site position when
+    // it reads that site too, its data's position when it is a host of that site, else
+    // nothing. A target with no cross-site replicator gets none (the `apply_sequence` fuzzer,
+    // once `State::validate` ran after every step, found a host of a composite's passive
+    // site provisioned from the active site holding a cross-site position).
+    let applied = match ctx.topology.host(target).cross_site_from {
+        Some(site) if ctx.topology.host(source).cross_site_from == Some(site) => {
+            from.cross_site.applied
+        }
+        Some(site) if ctx.service_of(source) == site => from.data.pos.map(|p| history.canonical(p)),
+        _ => None,
     };
     let host = ctx.host_mut(target);
     host.data = data;
