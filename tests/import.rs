@@ -405,6 +405,74 @@ fn a_failed_over_master_reads_back_as_failed_over_to_its_successor() {
     );
 }
 
+/// A host whose connector the managers list as running is up, though no manager answers for
+/// it and its dataserver state is unknown: a crashed host's connector drops out of ROUTERS.
+/// The import says what it assumed, and gives a state `validate` accepts (the `parse_ls`
+/// fuzzer found the host read as down beside its running connector).
+#[test]
+fn a_host_whose_connector_runs_is_up() {
+    let text = fixture("seed004_failsafe.txt").replacen(
+        "|connector@db2[7519](ONLINE, created=0, active=0) |",
+        "|connector@db2[7519](ONLINE, created=0, active=0) |\n|connector@db1[7520](ONLINE, created=0, active=0) |",
+        1,
+    );
+    let listing: Listing = text.parse().unwrap();
+    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let (t, s) = (&import.topology, &import.state);
+    let [db1, db3] = ["db1", "db3"].map(|h| t.host_id(h).unwrap());
+    let host = s.host(db1);
+    assert!(host.up && !host.manager && host.dataserver);
+    assert!(host.connector.running && host.connector.online);
+    assert!(!s.host(db3).up);
+    assert_eq!(s.validate(t), Ok(()));
+    insta::assert_debug_snapshot!(import.assumptions, @r#"
+    [
+        "alpha: db3 cannot be reached (no manager answers, dataserver state unknown): read as down, not cut off by a partition",
+        "alpha: no manager answers for db1 and the dataserver state is unknown, but the connector runs: read as up, with the dataserver running",
+        "alpha: the positions of db1, db2 and db3 are not printed: read as holding no events, on one line of history with the others",
+    ]
+    "#);
+}
+
+/// Every fixture listing that imports by itself gives a state `validate` accepts.
+#[test]
+fn every_fixture_that_imports_validates() {
+    let dir = format!("{}/tests/fixtures/ls", env!("CARGO_MANIFEST_DIR"));
+    let mut imported = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Some fixtures hold one datasource block, not a whole listing.
+        let Ok(listing) = text.parse::<Listing>() else {
+            continue;
+        };
+        let service =
+            ls::prompt_service(&text).unwrap_or_else(|| ServiceName::new("alpha").unwrap());
+        if let Ok(import) = State::from_listings(&[(service, &listing)]) {
+            assert_eq!(
+                import.state.validate(&import.topology),
+                Ok(()),
+                "{}",
+                path.display()
+            );
+            imported.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    // The composites' listings import only beside their members'.
+    imported.sort();
+    assert_eq!(
+        imported,
+        [
+            "docs40_healthy_76col.txt",
+            "seed004_failsafe.txt",
+            "seed004_last_man_standing.txt"
+        ]
+    );
+}
+
 /// A host whose manager answers is up, even when its dataserver's state is unknown.
 #[test]
 fn a_host_whose_manager_answers_is_up() {

@@ -296,6 +296,7 @@ fn import_service(
         .map(|b| host_of(topology, service, &b.host))
         .transpose()?;
     let mut down = Vec::new();
+    let mut up_by_connector = Vec::new();
     let mut unknown_positions = Vec::new();
     let mut filling = Vec::new();
     for block in blocks {
@@ -305,14 +306,17 @@ fn import_service(
             state: ds_state(topology, service, &block.state)?,
         };
         let manager_online = block.manager == Some(ManagerState::Online) || h == coordinator;
-        let dataserver_known = matches!(
-            block.dataserver,
-            Some(DataServerState::Online | DataServerState::Stopped | DataServerState::Offline)
-        );
-        let up = manager_online || dataserver_known;
-        if !up {
-            down.push(block.host.to_string());
-        }
+        let up = match host_evidence(listing, block, manager_online) {
+            Evidence::None => {
+                down.push(block.host.to_string());
+                false
+            }
+            Evidence::ConnectorOnly => {
+                up_by_connector.push(block.host.to_string());
+                true
+            }
+            Evidence::ManagerOrDataServer => true,
+        };
         if block
             .replicator
             .as_ref()
@@ -355,15 +359,57 @@ fn import_service(
         };
     }
     wire_service(topology, state, service, listing, view);
-    assumptions.extend(gaps(&service_name, &down, &filling, &unknown_positions));
+    assumptions.extend(gaps(
+        &service_name,
+        &down,
+        &up_by_connector,
+        &filling,
+        &unknown_positions,
+    ));
     Ok(())
 }
 
+/// What a listing shows of a datasource's host being up.
+enum Evidence {
+    /// Its manager answers, or its dataserver's state is known.
+    ManagerOrDataServer,
+    /// Neither, but its connector is listed as running.
+    ConnectorOnly,
+    /// Nothing: the host is read as down.
+    None,
+}
+
+/// What `listing` shows of `block`'s host being up. A connector listed as running answers
+/// its managers from the host, so the host is up: a crashed host's connector drops out of
+/// ROUTERS (seed 004 lists none for its two hosts that are down). The `parse_ls` fuzzer, once
+/// imports were validated, found a listing read with a host down beside its running
+/// connector.
+fn host_evidence(listing: &Listing, block: &DataSourceBlock, manager_online: bool) -> Evidence {
+    let dataserver_known = matches!(
+        block.dataserver,
+        Some(DataServerState::Online | DataServerState::Stopped | DataServerState::Offline)
+    );
+    let connector_runs = listing
+        .routers
+        .iter()
+        .flatten()
+        .any(|r| r.host == block.host && r.state != crate::model::ConnectorState::Stopped);
+    if manager_online || dataserver_known {
+        Evidence::ManagerOrDataServer
+    } else if connector_runs {
+        Evidence::ConnectorOnly
+    } else {
+        Evidence::None
+    }
+}
+
 /// What an import of `service` assumed where its listing is silent: hosts no manager answers
-/// for, replicators still filling their data, positions not printed.
+/// for (down, or up because their connector runs), replicators still filling their data,
+/// positions not printed.
 fn gaps(
     service_name: &ServiceName,
     down: &[String],
+    up_by_connector: &[String],
     filling: &[String],
     unknown_positions: &[String],
 ) -> Vec<String> {
@@ -373,6 +419,13 @@ fn gaps(
             "{}: {} cannot be reached (no manager answers, dataserver state unknown): read as down, not cut off by a partition",
             service_name,
             crate::text::series(down, "and")
+        ));
+    }
+    if !up_by_connector.is_empty() {
+        assumptions.push(format!(
+            "{}: no manager answers for {} and the dataserver state is unknown, but the connector runs: read as up, with the dataserver running",
+            service_name,
+            crate::text::series(up_by_connector, "and")
         ));
     }
     if !filling.is_empty() {
