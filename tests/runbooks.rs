@@ -931,3 +931,26 @@ fn restarting_the_masters_dataserver_fails_over_unless_in_maintenance() {
     );
     assert_eq!(maintenance.verdict, Verdict::Valid, "{maintenance}");
 }
+
+/// A starting point read from JSON reads back as written, and one whose state does not fit
+/// its topology (a three-node state under a two-node topology) is an error that names the
+/// first field that does not fit.
+#[test]
+fn a_start_read_from_json_must_fit_its_topology() {
+    let start = runbook::scenario("seed004-failsafe").unwrap();
+    let json = serde_json::to_value(&start).unwrap();
+    let back: runbook::Start = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, start);
+    let mut misfit = json;
+    misfit["topology"] = serde_json::to_value(
+        tungsten_model::model::Topology::single("alpha", &["db1", "db2"]).unwrap(),
+    )
+    .unwrap();
+    let error = serde_json::from_value::<runbook::Start>(misfit)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("hosts[2]: found a host set; expected its default"),
+        "{error}"
+    );
+}

@@ -16,7 +16,12 @@ use crate::model::{
 use crate::text::ParseError;
 
 /// Where a validation starts: a topology, a state, and what the state rests on.
+///
+/// Read from JSON, the state must be one the engine could have built over the topology
+/// ([`State::validate`]); one that is not, from another topology's file say, is an error
+/// naming the field. A `Start` built in code is not checked: validate its state first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "StartText")]
 pub struct Start {
     /// The topology.
     pub topology: Topology,
@@ -24,6 +29,27 @@ pub struct Start {
     pub state: State,
     /// Assumptions, one sentence each.
     pub assumptions: Vec<String>,
+}
+
+/// A [`Start`] as read, before its state is checked against its topology.
+#[derive(Deserialize)]
+struct StartText {
+    topology: Topology,
+    state: State,
+    assumptions: Vec<String>,
+}
+
+impl TryFrom<StartText> for Start {
+    type Error = crate::model::StateError;
+
+    fn try_from(text: StartText) -> Result<Self, Self::Error> {
+        text.state.validate(&text.topology)?;
+        Ok(Self {
+            topology: text.topology,
+            state: text.state,
+            assumptions: text.assumptions,
+        })
+    }
 }
 
 /// Why a runbook cannot be validated at all: the plan is inconsistent, or what it declares
