@@ -79,11 +79,14 @@ impl Split {
     /// topology's hosts alike are one state.
     #[must_use]
     pub fn within(&self, hosts: usize) -> Self {
-        let mut labels = self.0;
+        // Canonical first: a split read from JSON may not be, and zeroing its later slots
+        // before would leave them a label other than host 0's (found in review: raw labels
+        // `[5, 0, 5]` over three hosts put the later slots with host 1).
+        let mut labels = Self::from_labels(self.0).0;
         for slot in labels.iter_mut().skip(hosts) {
             *slot = 0;
         }
-        Self::from_labels(labels)
+        Self(labels)
     }
 
     /// Whether this split separates anything among the first `hosts` hosts.
@@ -174,6 +177,16 @@ impl Fault {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A split read from JSON need not be canonical; within a topology it becomes so, with
+    /// every slot past the last host put with host 0, as a canonical split's are.
+    #[test]
+    fn a_split_read_from_json_is_made_canonical_within_a_topology() {
+        let raw: Split = serde_json::from_str("[5, 0, 5, 0, 0, 0, 0, 0]").unwrap();
+        assert_eq!(raw.within(3).labels(), [0, 1, 0, 0, 0, 0, 0, 0]);
+        let canonical = Split::from_labels([0, 1, 0, 3, 3, 0, 0, 0]);
+        assert_eq!(canonical.within(4).labels(), [0, 1, 0, 3, 0, 0, 0, 0]);
+    }
 
     /// Failures break something; recoveries and the world's normal work do not.
     #[test]

@@ -1398,3 +1398,21 @@ fn every_command_line_printed_in_the_docs_reads() {
     host thl tail -sql
     "#);
 }
+
+/// A relay of the other site's master copies that site's positions, and the state holds them
+/// as they are: `State::validate` first required every position to lie in its host's own
+/// site's history, which this state breaks (found in review).
+#[test]
+fn a_relay_of_the_other_sites_master_holds_that_sites_positions() {
+    let mut c = two_sites();
+    let [db1, db5] = ["db1", "db5"].map(|h| c.id(h));
+    c.cctrl("db4", "set policy maintenance").unwrap();
+    c.cctrl("db4", "replicator db5 offline").unwrap();
+    c.cctrl("db4", "replicator db5 relay db1").unwrap();
+    c.cctrl("db4", "replicator db5 online").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    c.fault(Fault::CatchUp(db5)).unwrap();
+    let pos = c.s.host(db5).data.pos;
+    assert!(pos.is_some() && pos == c.s.host(db1).data.pos);
+    assert_eq!(c.s.validate(&c.t), Ok(()));
+}

@@ -950,7 +950,9 @@ fn a_start_read_from_json_must_fit_its_topology() {
         .unwrap_err()
         .to_string();
     assert!(
-        error.starts_with("hosts[2]: found a host set; expected its default"),
+        error.starts_with(
+            "hosts[2]: found a host state other than the default; expected its default"
+        ),
         "{error}"
     );
 }

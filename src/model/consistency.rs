@@ -7,8 +7,8 @@
 
 use std::fmt;
 
-use super::history::{EpochId, Pos};
-use super::ids::{HostId, MAX_HOSTS, ServiceId};
+use super::history::Pos;
+use super::ids::{HostId, MAX_HOSTS};
 use super::state::{ClusterReplicator, DsState, FailCause, ShunCause, State};
 use super::topology::Topology;
 use super::{CrossSiteReplicator, ReplicatorState};
@@ -68,7 +68,8 @@ impl State {
     /// Check that this state is one the engine could have built over `topology`; the first
     /// mismatch found otherwise.
     ///
-    /// Every state the engine returns passes (the property tests and the `apply_sequence`
+    /// Every state the engine returns passes, given a state that passes and an input whose
+    /// hosts and services are the topology's (the property tests and the `apply_sequence`
     /// fuzzer check it after every step). A state read from JSON need not: it may come from
     /// another topology, or have been edited. Validate it before stepping it. The rules:
     ///
@@ -89,9 +90,10 @@ impl State {
     ///   of the view's service, `FAILED-OVER-TO-x` names a datasource of it; every reason
     ///   text and service a field names is in the topology;
     /// - a manager's view holds entries for its own service's datasources only;
-    /// - every position lies in the history of its site (a cross-site replicator's, in the
-    ///   site it reads from), in a live epoch, in canonical form; the epoch tree has no loop
-    ///   and free slots are blank.
+    /// - every position lies in a live epoch of one of the topology's services, in canonical
+    ///   form (any service's: a relay copies another site's positions, and its slaves and
+    ///   hosts provisioned from it hold them in turn); a master writes into the epoch of its
+    ///   position; the epoch tree has no loop and free slots are blank.
     ///
     /// # Errors
     /// A [`StateError`] naming the first field that breaks a rule, what it holds and what it
@@ -138,7 +140,11 @@ impl State {
         let unused = "its default: the topology has no host there";
         for i in n..MAX_HOSTS {
             if self.hosts[i] != super::HostState::default() {
-                return Err(mismatch(format!("hosts[{i}]"), "a host set", unused));
+                return Err(mismatch(
+                    format!("hosts[{i}]"),
+                    "a host state other than the default",
+                    unused,
+                ));
             }
             if self.partition[i] != 0 {
                 return Err(mismatch(
@@ -148,10 +154,18 @@ impl State {
                 ));
             }
             if self.views[i] != super::ManagerView::default() {
-                return Err(mismatch(format!("views[{i}]"), "a view set", unused));
+                return Err(mismatch(
+                    format!("views[{i}]"),
+                    "a view other than the default",
+                    unused,
+                ));
             }
             if self.sessions[i] != super::Session::default() {
-                return Err(mismatch(format!("sessions[{i}]"), "a session set", unused));
+                return Err(mismatch(
+                    format!("sessions[{i}]"),
+                    "a session other than the default",
+                    unused,
+                ));
             }
         }
         for (m, view) in self.views[..n].iter().enumerate() {
@@ -160,7 +174,7 @@ impl State {
             {
                 return Err(mismatch(
                     format!("views[{m}].datasources[{i}]"),
-                    "an entry set",
+                    "an entry other than the default",
                     unused,
                 ));
             }
@@ -212,60 +226,37 @@ impl State {
         Ok(())
     }
 
-    /// `Err` unless `pos` is in `service`'s history, live and canonical.
+    /// `Err` unless `pos` lies in a live epoch of one of the topology's services, in canonical
+    /// form. Any service's: a relay reads another site's master and copies its positions,
+    /// and its slaves and hosts provisioned from it hold them in turn.
     fn validate_pos(
         &self,
         topology: &Topology,
         at: impl Fn() -> String,
         pos: Option<Pos>,
-        service: Option<ServiceId>,
     ) -> Result<(), StateError> {
         let Some(pos) = pos else { return Ok(()) };
-        self.validate_epoch(topology, &at, Some(pos.epoch), service)
-            .and_then(|()| {
-                let canonical = self.history.canonical(pos);
-                ensure(canonical == pos, || {
-                    (
-                        at(),
-                        format!("seqno {} in epoch {}", pos.seqno, pos.epoch.get()),
-                        format!(
-                            "its canonical form, epoch {} (the oldest epoch holding that event)",
-                            canonical.epoch.get()
-                        ),
-                    )
-                })
-            })
-    }
-
-    /// `Err` unless `epoch` is a live epoch of `service`'s history.
-    fn validate_epoch(
-        &self,
-        topology: &Topology,
-        at: impl FnOnce() -> String,
-        epoch: Option<EpochId>,
-        service: Option<ServiceId>,
-    ) -> Result<(), StateError> {
-        let Some(epoch) = epoch else { return Ok(()) };
-        let found = self.history.service_of(epoch);
-        ensure(found.is_some() && found == service, || {
-            let expected = service.map_or_else(
-                || "no position: the host has no such history".to_owned(),
-                |s| {
-                    format!(
-                        "a live epoch of {}'s history",
-                        topology.service_name(s).as_str()
-                    )
-                },
-            );
-            let found = match found {
-                Some(s) if s.index() < topology.services().len() => format!(
-                    "epoch {}, of {}'s history",
-                    epoch.get(),
-                    topology.service_name(s).as_str()
+        let service = self
+            .history
+            .service_of(pos.epoch)
+            .filter(|s| s.index() < topology.services().len());
+        ensure(service.is_some(), || {
+            (
+                at(),
+                format!("epoch {}, which is no live epoch", pos.epoch.get()),
+                "a live epoch of the history of one of the topology's services".to_owned(),
+            )
+        })?;
+        let canonical = self.history.canonical(pos);
+        ensure(canonical == pos, || {
+            (
+                at(),
+                format!("seqno {} in epoch {}", pos.seqno, pos.epoch.get()),
+                format!(
+                    "its canonical form, epoch {} (the oldest epoch holding that event)",
+                    canonical.epoch.get()
                 ),
-                _ => format!("epoch {}, which is no live epoch", epoch.get()),
-            };
-            (at(), found, expected)
+            )
         })
     }
 
@@ -319,14 +310,21 @@ impl State {
                 )
             })?;
         }
-        let service = spec.is_datasource().then_some(spec.service);
-        self.validate_pos(topology, || field("data.pos"), host.data.pos, service)?;
-        self.validate_epoch(
-            topology,
-            || field("data.writing"),
-            host.data.writing,
-            service,
-        )
+        self.validate_pos(topology, || field("data.pos"), host.data.pos)?;
+        // A master's first write starts the epoch it writes into, and its position moves on
+        // in it; whatever else sets a position (catching up, provisioning, a restore) clears
+        // `writing`.
+        let Some(writing) = host.data.writing else {
+            return Ok(());
+        };
+        ensure(host.data.pos.is_some_and(|p| p.epoch == writing), || {
+            (
+                field("data.writing"),
+                format!("epoch {}", writing.get()),
+                "the epoch of `data.pos`: writes go into the epoch the host's last write started"
+                    .to_owned(),
+            )
+        })
     }
 
     fn validate_cluster_replicator(
@@ -383,7 +381,7 @@ impl State {
         let host = &self.hosts[h.index()];
         let x = host.cross_site;
         let field = |name: &str| format!("{}.cross_site.{name}", at.host(h));
-        let Some(from) = spec.cross_site_from else {
+        if spec.cross_site_from.is_none() {
             return ensure(x == CrossSiteReplicator::default(), || {
                 (
                     format!("{}.cross_site", at.host(h)),
@@ -391,7 +389,7 @@ impl State {
                     "the default: the topology gives this host no cross-site replicator".to_owned(),
                 )
             });
-        };
+        }
         ensure(!x.running || host.up, || {
             (
                 field("running"),
@@ -400,7 +398,7 @@ impl State {
             )
         })?;
         validate_replicator_state(x.running, x.state, || field("state"))?;
-        self.validate_pos(topology, || field("applied"), x.applied, Some(from))
+        self.validate_pos(topology, || field("applied"), x.applied)
     }
 
     fn validate_view(&self, topology: &Topology, at: &At<'_>, m: HostId) -> Result<(), StateError> {
@@ -416,7 +414,7 @@ impl State {
                     field("coordinator"),
                     name_or_index(topology, c),
                     format!(
-                        "a host of {} that runs a manager",
+                        "a datasource or active witness of {}",
                         topology.service_name(service).as_str()
                     ),
                 )
@@ -742,11 +740,6 @@ mod tests {
                 path(i.e1, "data.pos"),
             ),
             (
-                "a position in the other site's history",
-                Box::new(move |s| s.hosts[i.e1.index()].data.pos = at(1, west_root)),
-                path(i.e1, "data.pos"),
-            ),
-            (
                 "a position not in canonical form",
                 Box::new(move |s| {
                     let fork = s.history.start_epoch(i.east, at(5, east_root), []).unwrap();
@@ -755,13 +748,24 @@ mod tests {
                 path(i.e1, "data.pos"),
             ),
             (
-                "writes going into the other site's history",
-                Box::new(move |s| s.hosts[i.e1.index()].data.writing = Some(west_root)),
+                "writes going into an epoch other than the position's",
+                Box::new(move |s| {
+                    s.hosts[i.e1.index()].data.pos = at(1, east_root);
+                    s.hosts[i.e1.index()].data.writing = Some(west_root);
+                }),
                 path(i.e1, "data.writing"),
             ),
             (
-                "a cross-site position in the host's own site's history",
-                Box::new(move |s| s.hosts[i.w1.index()].cross_site.applied = at(1, west_root)),
+                "writes going on with no position",
+                Box::new(move |s| s.hosts[i.e1.index()].data.writing = Some(east_root)),
+                path(i.e1, "data.writing"),
+            ),
+            (
+                "a cross-site position in a free fork slot's epoch",
+                Box::new(move |s| {
+                    s.hosts[i.w1.index()].cross_site.applied =
+                        at(1, serde_json::from_str("6").unwrap());
+                }),
                 path(i.w1, "cross_site.applied"),
             ),
             (
@@ -854,10 +858,11 @@ mod tests {
         }
     }
 
-    /// What the engine does build validates: positions in a fork past its start, a relay
-    /// reading from another site, a slave pointed at another site while offline and one at a
-    /// witness (online, `replication-source` would refuse both), a cross-site
-    /// position in the site it reads, a reason the topology holds.
+    /// What the engine does build validates: positions in a fork past its start, a master
+    /// writing into its position's epoch, a relay reading from another site and holding that
+    /// site's position, a slave pointed at another site while offline and one at a witness
+    /// (online, `replication-source` would refuse both), a cross-site position in the site it
+    /// reads, a reason the topology holds.
     #[test]
     fn what_the_engine_builds_validates() {
         let mut t = sites();
@@ -872,6 +877,7 @@ mod tests {
         let relay = &mut s.hosts[i.w1.index()].replicator;
         relay.role = super::super::ReplicatorRole::Relay;
         relay.master = Some(i.e2);
+        s.hosts[i.w1.index()].data.pos = at(3, east_root);
         let slave = &mut s.hosts[i.e2.index()].replicator;
         slave.state = ReplicatorState::OfflineNormal;
         slave.master = Some(i.w1);
