@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{DataSourceBlock, DataSources, Listing, ReplicatorRow};
 use crate::model::{
-    ClusterReplicator, Connector, CrossSiteReplicator, Data, DataServerState, DataSourceRole,
-    DataSourceState, DsEntry, DsState, EpochId, FailCause, HostId, HostKind, HostName, HostState,
-    MAX_HOSTS, ManagerState, ManagerView, Pos, Quorum, ReasonText, ReplicatorRole, ReplicatorState,
-    ServiceId, ServiceName, ServiceSpec, Session, ShunCause, ShunReason, State, Topology,
-    TopologyError, TopologySpec,
+    ClusterReplicator, Connector, ConnectorState, CrossSiteReplicator, Data, DataServerState,
+    DataSourceRole, DataSourceState, DsEntry, DsState, EpochId, FailCause, HostId, HostKind,
+    HostName, HostState, MAX_HOSTS, ManagerState, ManagerView, Pos, Quorum, ReasonText,
+    ReplicatorRole, ReplicatorState, ServiceId, ServiceName, ServiceSpec, Session, ShunCause,
+    ShunReason, State, Topology, TopologyError, TopologySpec,
 };
 
 /// The result of importing listings: the topology they describe, the state, and what had to
@@ -54,6 +54,28 @@ pub enum ImportError {
         "listing of `{service}` shows `{host}`, which is not a host of that service in the topology"
     )]
     UnknownHost {
+        /// The service.
+        service: String,
+        /// The host.
+        host: String,
+    },
+    /// A listing shows a host where a datasource belongs (a datasource block, a replicator's
+    /// master) that the given topology makes a witness or a connector host.
+    #[error(
+        "listing of `{service}` shows `{host}` where a datasource belongs (a datasource block, or a replicator's master), but the topology makes it a witness or a connector host: expected a topology where `{host}` holds data"
+    )]
+    NotADatasource {
+        /// The service.
+        service: String,
+        /// The host.
+        host: String,
+    },
+    /// A listing's ROUTERS section shows a connector on a host the given topology places
+    /// none on.
+    #[error(
+        "listing of `{service}` shows a connector on `{host}`, where the topology places none: expected a topology with a connector there"
+    )]
+    UnexpectedConnector {
         /// The service.
         service: String,
         /// The host.
@@ -194,13 +216,20 @@ fn host_of(
     service: ServiceId,
     name: &HostName,
 ) -> Result<HostId, ImportError> {
-    topology
+    let h = topology
         .host_id(name.as_str())
         .filter(|&h| topology.host(h).service == service)
         .ok_or_else(|| ImportError::UnknownHost {
             service: topology.service_name(service).to_string(),
             host: name.to_string(),
-        })
+        })?;
+    if !topology.host(h).is_datasource() {
+        return Err(ImportError::NotADatasource {
+            service: topology.service_name(service).to_string(),
+            host: name.to_string(),
+        });
+    }
+    Ok(h)
 }
 
 /// The compact form of a listed state.
@@ -219,16 +248,19 @@ pub(crate) fn ds_state(
             Some(ShunReason::Superseded) => ShunCause::Superseded,
             Some(ShunReason::SubserviceSwitchFailed) => ShunCause::SubserviceSwitchFailed,
             Some(ShunReason::DrainConnections) => ShunCause::DrainConnections,
-            Some(ShunReason::FailedOverTo(host)) => match topology
-                .host_id(host.as_str())
-                .filter(|&h| topology.host(h).service == service)
-            {
-                Some(h) => ShunCause::FailedOverTo(h),
-                None => match ReasonText::new(format!("FAILED-OVER-TO-{host}")) {
-                    Ok(text) => ShunCause::Other(topology.intern_reason(&text)?),
-                    Err(_) => ShunCause::Unstated,
-                },
-            },
+            // Only a datasource of the service is one a failover went to; any other name
+            // (a connector host's, say) is kept as the text it is.
+            Some(ShunReason::FailedOverTo(host)) => {
+                match topology.host_id(host.as_str()).filter(|&h| {
+                    topology.host(h).service == service && topology.host(h).is_datasource()
+                }) {
+                    Some(h) => ShunCause::FailedOverTo(h),
+                    None => match ReasonText::new(format!("FAILED-OVER-TO-{host}")) {
+                        Ok(text) => ShunCause::Other(topology.intern_reason(&text)?),
+                        Err(_) => ShunCause::Unstated,
+                    },
+                }
+            }
             Some(ShunReason::Other(text)) => ShunCause::Other(topology.intern_reason(text)?),
         }),
         DataSourceState::Failed(None) => DsState::Failed(FailCause::Unstated),
@@ -358,7 +390,7 @@ fn import_service(
             },
         };
     }
-    wire_service(topology, state, service, listing, view);
+    wire_service(topology, state, service, listing, view)?;
     assumptions.extend(gaps(
         &service_name,
         &down,
@@ -389,11 +421,9 @@ fn host_evidence(listing: &Listing, block: &DataSourceBlock, manager_online: boo
         block.dataserver,
         Some(DataServerState::Online | DataServerState::Stopped | DataServerState::Offline)
     );
-    let connector_runs = listing
-        .routers
-        .iter()
-        .flatten()
-        .any(|r| r.host == block.host && r.state != crate::model::ConnectorState::Stopped);
+    let connector_runs = listing.routers.iter().flatten().any(|r| {
+        r.host == block.host && matches!(r.state, ConnectorState::Online | ConnectorState::Offline)
+    });
     if manager_online || dataserver_known {
         Evidence::ManagerOrDataServer
     } else if connector_runs {
@@ -423,7 +453,7 @@ fn gaps(
     }
     if !up_by_connector.is_empty() {
         assumptions.push(format!(
-            "{}: no manager answers for {} and the dataserver state is unknown, but the connector runs: read as up, with the dataserver running",
+            "{}: no manager answers for {} and the dataserver state is unknown, but the connector runs: read as up, with the dataserver running and the replicator OFFLINE:NORMAL in the role its datasource has",
             service_name,
             crate::text::series(up_by_connector, "and")
         ));
@@ -510,13 +540,17 @@ fn replicator_from(
 
 /// Connectors as the ROUTERS section lists them, witnesses and connector hosts up, and the
 /// listed view held by every manager of the service.
+///
+/// # Errors
+/// [`ImportError::UnexpectedConnector`] for a connector listed where the topology places
+/// none.
 fn wire_service(
     topology: &Topology,
     state: &mut State,
     service: ServiceId,
     listing: &Listing,
     mut view: ManagerView,
-) {
+) -> Result<(), ImportError> {
     for h in topology.hosts_of(service).collect::<Vec<_>>() {
         let host = topology.host(h);
         if host.kind == HostKind::ConnectorOnly {
@@ -533,9 +567,22 @@ fn wire_service(
             continue;
         };
         if topology.host(h).service == service {
+            if !topology.host(h).connector {
+                return Err(ImportError::UnexpectedConnector {
+                    service: topology.service_name(service).to_string(),
+                    host: router.host.to_string(),
+                });
+            }
+            // A connector in an unknown state is read as running where its host is up,
+            // and as stopped on a host read as down (which runs nothing).
+            let up = state.hosts[h.index()].up;
             state.hosts[h.index()].connector = Connector {
-                running: router.state != crate::model::ConnectorState::Stopped,
-                online: router.state == crate::model::ConnectorState::Online,
+                running: match router.state {
+                    ConnectorState::Online | ConnectorState::Offline => true,
+                    ConnectorState::Stopped => false,
+                    ConnectorState::Unknown => up,
+                },
+                online: router.state == ConnectorState::Online,
             };
         }
     }
@@ -553,6 +600,7 @@ fn wire_service(
             service,
         };
     }
+    Ok(())
 }
 
 /// Cross-site replicators are not in `ls`: they are read as online and caught up with the
