@@ -13,7 +13,7 @@ use tungsten_model::command::CctrlCommand;
 use tungsten_model::fault::{Fault, Process};
 use tungsten_model::machine::{self, Outcome};
 use tungsten_model::model::{
-    CrossSiteReplicator, DataSourceRole, DsState, ShunCause, State, Topology, TopologySpec,
+    CrossSiteReplicator, DataSourceRole, DsState, ShunCause, State, Topology,
 };
 
 /// Type `line` at `at`'s manager: the outcome, or the refusal's rule.
@@ -590,19 +590,12 @@ fn provisioning_carries_the_cross_site_position_the_source_holds() {
 /// host's position in the third site's history, not its data's position in its own.
 #[test]
 fn provisioning_across_two_sites_that_read_a_third_carries_the_third_sites_position() {
-    let spec: TopologySpec = serde_json::from_str(
+    let mut c = Cluster::from_spec(
         r#"{"services":[{"name":"hub","datasources":["db1","db2"]},
                         {"name":"east","datasources":["db3","db4"]},
                         {"name":"west","datasources":["db5","db6"]}],
             "cross_site":[{"from":"hub","to":"east"},{"from":"hub","to":"west"}]}"#,
-    )
-    .unwrap();
-    let t = Topology::try_from(spec).unwrap();
-    let mut c = Cluster {
-        s: State::healthy(&t),
-        t,
-        rules: machine::Rules::unguarded(),
-    };
+    );
     let [db1, db4, db5, db6] = ["db1", "db4", "db5", "db6"].map(|h| c.id(h));
     c.fault(Fault::Write(db1)).unwrap();
     c.fault(Fault::CrossSiteCatchUp(db6)).unwrap();
@@ -621,18 +614,11 @@ fn provisioning_across_two_sites_that_read_a_third_carries_the_third_sites_posit
 /// host came out holding the source's position as its cross-site replicator's.
 #[test]
 fn provisioning_from_another_site_gives_no_cross_site_position_where_none_is_kept() {
-    let spec: TopologySpec = serde_json::from_str(
+    let mut c = Cluster::from_spec(
         r#"{"services":[{"name":"east","datasources":["db1","db2"]},
                         {"name":"west","datasources":["db3","db4"]}],
             "composites":[{"name":"global","members":["east","west"]}]}"#,
-    )
-    .unwrap();
-    let t = Topology::try_from(spec).unwrap();
-    let mut c = Cluster {
-        s: State::healthy(&t),
-        t,
-        rules: machine::Rules::unguarded(),
-    };
+    );
     let [db1, db4] = ["db1", "db4"].map(|h| c.id(h));
     c.fault(Fault::Write(db1)).unwrap();
     c.shell("db4", "tprovision --source db1").unwrap();
@@ -1116,11 +1102,7 @@ fn two_sites() -> Cluster {
         ("west", &["db4", "db5", "db6"]),
     ])
     .unwrap();
-    Cluster {
-        s: State::healthy(&t),
-        t,
-        rules: machine::Rules::unguarded(),
-    }
+    Cluster::over(t)
 }
 
 /// A cross-site replicator applies the other site's new events each time it catches up, and

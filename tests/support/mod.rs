@@ -25,13 +25,23 @@ impl Cluster {
     /// A healthy single service `alpha` over `hosts`, the guard off so that the specific
     /// rules are what is tested.
     pub(crate) fn new(hosts: &[&str]) -> Self {
-        let t = Topology::single("alpha", hosts).unwrap();
-        let s = State::healthy(&t);
+        Self::over(Topology::single("alpha", hosts).unwrap())
+    }
+
+    /// A healthy cluster over `t`, the guard off.
+    pub(crate) fn over(t: Topology) -> Self {
         Self {
+            s: State::healthy(&t),
             t,
-            s,
             rules: Rules::unguarded(),
         }
+    }
+
+    /// A healthy cluster over the topology that `json`, a `TopologySpec`, declares, the guard
+    /// off.
+    pub(crate) fn from_spec(json: &str) -> Self {
+        let spec: tungsten_model::model::TopologySpec = serde_json::from_str(json).unwrap();
+        Self::over(Topology::try_from(spec).unwrap())
     }
 
     pub(crate) fn id(&self, name: &str) -> HostId {
