@@ -343,7 +343,8 @@ pub struct Session {
 
 /// The whole dynamic state of a deployment.
 ///
-/// Read it with the accessors; the engine changes it, keeping its parts consistent.
+/// Read it with the accessors; the engine changes it, keeping its parts consistent. A state
+/// from elsewhere (read from JSON, built in a test) is checked with [`State::validate`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct State {
     pub(crate) hosts: [HostState; MAX_HOSTS],
