@@ -811,8 +811,8 @@ mod tests {
                 entry(i.e1, i.e2),
             ),
             (
-                "a session in a service past the topology",
-                Box::new(move |s| s.sessions[i.e1.index()].service = ServiceId(3)),
+                "a session in the service just past the topology's last",
+                Box::new(move |s| s.sessions[i.e1.index()].service = ServiceId(2)),
                 format!("sessions[{}] (e1).service", i.e1.index()),
             ),
             (
