@@ -600,7 +600,8 @@ mod tests {
     #[expect(clippy::too_many_lines, reason = "one table, a row per rule")]
     fn cases(t: &Topology) -> Vec<Case> {
         let i = ids(t);
-        let far = HostId::from_index(7).unwrap();
+        // The first ids past the topology's six hosts and two services.
+        let far = HostId::from_index(6).unwrap();
         let east_root = EpochId::root(i.east);
         let west_root = EpochId::root(i.west);
         let path =
@@ -722,7 +723,7 @@ mod tests {
                 "a position in the root epoch of a service the topology lacks",
                 Box::new(move |s| {
                     s.hosts[i.e1.index()].data.pos =
-                        at(1, EpochId::root(ServiceId::from_index(3).unwrap()));
+                        at(1, EpochId::root(ServiceId::from_index(2).unwrap()));
                 }),
                 path(i.e1, "data.pos"),
             ),
@@ -827,7 +828,7 @@ mod tests {
             ),
             (
                 "a fork of a service the topology lacks",
-                Box::new(|s| s.history = history_with(4, 4)),
+                Box::new(|s| s.history = history_with(3, 4)),
                 "history.forks[0].parent".into(),
             ),
         ]
