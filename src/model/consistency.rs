@@ -600,7 +600,8 @@ mod tests {
     #[expect(clippy::too_many_lines, reason = "one table, a row per rule")]
     fn cases(t: &Topology) -> Vec<Case> {
         let i = ids(t);
-        // The first ids past the topology's six hosts and two services.
+        // The first ids past the topology's six hosts and two services (an index past the
+        // last host is clamped to it, `w2` of west, so the cases that use `far` are in west).
         let far = HostId::from_index(6).unwrap();
         let east_root = EpochId::root(i.east);
         let west_root = EpochId::root(i.west);
@@ -767,6 +768,19 @@ mod tests {
                 "a coordinator of another site",
                 Box::new(move |s| s.views[i.e1.index()].coordinator = Some(i.w1)),
                 view(i.e1, "coordinator"),
+            ),
+            (
+                "a coordinator past the topology",
+                Box::new(move |s| s.views[i.w1.index()].coordinator = Some(far)),
+                view(i.w1, "coordinator"),
+            ),
+            (
+                "a failover to a host past the topology",
+                Box::new(move |s| {
+                    s.views[i.w1.index()].datasources[i.w1.index()].state =
+                        DsState::Shunned(ShunCause::FailedOverTo(far));
+                }),
+                entry(i.w1, i.w1),
             ),
             (
                 "a coordinator that runs no manager",
