@@ -867,6 +867,27 @@ mod tests {
         }
     }
 
+    /// A host a field names is given by name when the topology has it, else by its index.
+    #[test]
+    fn a_mismatch_names_the_host_or_its_index() {
+        let t = sites();
+        let i = ids(&t);
+        let found = |source: HostId| {
+            let mut s = State::healthy(&t);
+            s.views[i.e1.index()].coordinator = Some(source);
+            s.validate(&t).unwrap_err().found
+        };
+        assert_eq!(found(i.w1), "w1");
+        assert_eq!(
+            found(HostId::from_index(6).unwrap()),
+            "host #6, past the topology's 6 hosts"
+        );
+        assert_eq!(
+            found(HostId::from_index(7).unwrap()),
+            "host #7, past the topology's 6 hosts"
+        );
+    }
+
     /// What the engine does build validates: positions in a fork past its start, a master
     /// writing into its position's epoch, a relay reading from another site and holding that
     /// site's position, a slave pointed at another site while offline and one at a witness
