@@ -587,13 +587,16 @@ fn provisioning_carries_the_cross_site_position_the_source_holds() {
 }
 
 /// Two sites reading a third: a host of one provisioned from a host of the other carries that
-/// host's position in the third site's history, not its data's position in its own.
+/// host's position in the third site's history, not its data's position in its own. From a
+/// site that reads nothing (south), it carries none (cargo-mutants: taking the source's data
+/// position whatever its site survived).
 #[test]
 fn provisioning_across_two_sites_that_read_a_third_carries_the_third_sites_position() {
     let mut c = Cluster::from_spec(
         r#"{"services":[{"name":"hub","datasources":["db1","db2"]},
                         {"name":"east","datasources":["db3","db4"]},
-                        {"name":"west","datasources":["db5","db6"]}],
+                        {"name":"west","datasources":["db5","db6"]},
+                        {"name":"south","datasources":["db7","db8"]}],
             "cross_site":[{"from":"hub","to":"east"},{"from":"hub","to":"west"}]}"#,
     );
     let [db1, db4, db5, db6] = ["db1", "db4", "db5", "db6"].map(|h| c.id(h));
@@ -605,6 +608,10 @@ fn provisioning_across_two_sites_that_read_a_third_carries_the_third_sites_posit
     assert!(hub.is_some() && c.s.host(db6).data.pos.is_some());
     c.shell("db4", "tprovision --source db6").unwrap();
     assert_eq!(c.s.host(db4).cross_site.applied, hub);
+    assert_eq!(c.s.validate(&c.t), Ok(()));
+    c.fault(Fault::Write(c.id("db7"))).unwrap();
+    c.shell("db4", "tprovision --source db7").unwrap();
+    assert_eq!(c.s.host(db4).cross_site.applied, None);
     assert_eq!(c.s.validate(&c.t), Ok(()));
 }
 
