@@ -59,7 +59,8 @@ fn datasource_action() -> impl Strategy<Value = DatasourceAction> {
 }
 
 /// cctrl inputs typed into any manager, biased toward the dangerous commands: promotions,
-/// welcomes, role changes, and (when `force`) forced sessions.
+/// welcomes, role changes (slaves and relays of a named source included), and (when `force`)
+/// forced sessions.
 pub fn cctrl(topology: &Topology, force: bool) -> impl Strategy<Value = Input> + use<> {
     let ds = select(datasources(topology));
     let maybe_ds = proptest::option::of(select(datasources(topology)));
@@ -74,6 +75,8 @@ pub fn cctrl(topology: &Topology, force: bool) -> impl Strategy<Value = Input> +
             Just(ReplicatorOp::Offline),
             Just(ReplicatorOp::Master),
             Just(ReplicatorOp::Slave(None)),
+            maybe_ds.clone().prop_map(ReplicatorOp::Slave),
+            maybe_ds.clone().prop_map(ReplicatorOp::Relay),
             Just(ReplicatorOp::Process(Lifecycle::Start)),
             Just(ReplicatorOp::Process(Lifecycle::Stop)),
             Just(ReplicatorOp::Process(Lifecycle::Restart)),
@@ -97,7 +100,11 @@ pub fn trepctl(topology: &Topology) -> impl Strategy<Value = Input> + use<> {
         Just(TrepctlOp::OfflineDeferred),
         Just(TrepctlOp::Reset(ResetScope::All)),
         (
-            select(vec![ReplicatorRole::Master, ReplicatorRole::Slave]),
+            select(vec![
+                ReplicatorRole::Master,
+                ReplicatorRole::Slave,
+                ReplicatorRole::Relay
+            ]),
             proptest::option::of(select(ds.clone()))
         )
             .prop_map(|(role, m)| TrepctlOp::SetRole(role, m)),
@@ -266,6 +273,49 @@ mod tests {
         let expected: std::collections::HashSet<HostId> = datasources(&t).into_iter().collect();
         assert_eq!(expected.len(), 3);
         assert_eq!(named, expected);
+    }
+
+    /// Replicators are made slaves and relays of a named source, by cctrl and by trepctl, as
+    /// well as slaves of the master the managers pick: a relay copies another site's
+    /// positions, which a review of `State::validate` found the generators never drew.
+    #[test]
+    fn replicators_are_pointed_at_named_sources_and_made_relays() {
+        use crate::machine::{ReplicatorOp, TrepctlOp};
+        let t =
+            Topology::multisite(&[("east", &["db1", "db2"]), ("west", &["db3", "db4"])]).unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        for input in draws(&cctrl(&t, true), 2000) {
+            if let Input::Cctrl {
+                op: CctrlOp::Replicator(_, op),
+                ..
+            } = input
+            {
+                seen.insert(match op {
+                    ReplicatorOp::Slave(Some(_)) => "cctrl slave of a named source",
+                    ReplicatorOp::Relay(Some(_)) => "cctrl relay of a named source",
+                    ReplicatorOp::Relay(None) => "cctrl relay",
+                    _ => continue,
+                });
+            }
+        }
+        for input in draws(&trepctl(&t), 2000) {
+            if let Input::Trepctl {
+                op: TrepctlOp::SetRole(ReplicatorRole::Relay, Some(_)),
+                ..
+            } = input
+            {
+                seen.insert("trepctl relay of a named source");
+            }
+        }
+        assert_eq!(
+            seen.into_iter().collect::<Vec<_>>(),
+            [
+                "cctrl relay",
+                "cctrl relay of a named source",
+                "cctrl slave of a named source",
+                "trepctl relay of a named source"
+            ]
+        );
     }
 
     /// cctrl inputs are typed at every host that runs a manager, witnesses included, and at
