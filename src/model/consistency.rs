@@ -578,18 +578,12 @@ mod tests {
         serde_json::from_value(serde_json::json!({ "forks": forks })).unwrap()
     }
 
-    /// Host `h` down, as a crash leaves it, but for what `running` starts again.
+    /// Host `h` of [`sites`] crashed, as the engine leaves it, but for what `running` starts
+    /// again.
     fn down_but(s: &mut State, h: HostId, running: impl FnOnce(&mut super::super::HostState)) {
-        let host = &mut s.hosts[h.index()];
-        host.up = false;
-        host.manager = false;
-        host.connector.running = false;
-        host.dataserver = false;
-        host.replicator.running = false;
-        host.replicator.state = ReplicatorState::OfflineNormal;
-        host.cross_site.running = false;
-        host.cross_site.state = ReplicatorState::OfflineNormal;
-        running(host);
+        let crash = crate::machine::Input::Fault(crate::fault::Fault::HostCrash(h));
+        *s = crate::machine::apply(&sites(), s, &crash).unwrap().state;
+        running(&mut s.hosts[h.index()]);
     }
 
     /// One way to break a rule: what it is, how, and the field the error should name.
