@@ -136,7 +136,10 @@ impl State {
         Ok(())
     }
 
-    fn validate_unused_slots(&self, n: usize) -> Result<(), StateError> {
+    /// `Err` naming the first slot past the first `hosts` that holds something other than
+    /// its default (see [`State::unused_slots_default`]).
+    pub(crate) fn validate_unused_slots(&self, hosts: usize) -> Result<(), StateError> {
+        let n = hosts.min(MAX_HOSTS);
         let unused = "its default: the topology has no host there";
         for i in n..MAX_HOSTS {
             if self.hosts[i] != super::HostState::default() {

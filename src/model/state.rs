@@ -488,15 +488,7 @@ impl State {
     /// relies on.
     #[must_use]
     pub fn unused_slots_default(&self, hosts: usize) -> bool {
-        let n = hosts.min(MAX_HOSTS);
-        let blank = ManagerView::default();
-        self.hosts[n..].iter().all(|h| *h == HostState::default())
-            && self.partition[n..].iter().all(|&p| p == 0)
-            && self.views[n..].iter().all(|v| *v == blank)
-            && self.views[..n]
-                .iter()
-                .all(|v| v.datasources[n..].iter().all(|e| *e == DsEntry::default()))
-            && self.sessions[n..].iter().all(|s| *s == Session::default())
+        self.validate_unused_slots(hosts).is_ok()
     }
 
     /// The ground truth of `host`.
