@@ -342,7 +342,7 @@ impl State {
         if !spec.is_datasource() {
             return ensure(r == ClusterReplicator::default(), || {
                 (
-                    field("").trim_end_matches('.').to_owned(),
+                    format!("{}.replicator", at.host(h)),
                     format!("{r:?}"),
                     format!(
                         "a stopped replicator with no source ({:?}): only datasources run one",
@@ -352,13 +352,7 @@ impl State {
             });
         }
         validate_replicator_state(r.running, r.state, || field("state"))?;
-        ensure(!r.running || self.hosts[h.index()].up, || {
-            (
-                field("running"),
-                "true".to_owned(),
-                "false: the host is down and runs nothing".to_owned(),
-            )
-        })?;
+        runs_only_when_up(r.running, self.hosts[h.index()].up, || field("running"))?;
         if let Some(source) = r.master {
             // Any host: `trepctl setrole -uri` takes any (a URI is not checked until the
             // replicator connects), and one that holds no data or is of another site is
@@ -393,13 +387,7 @@ impl State {
                 )
             });
         }
-        ensure(!x.running || host.up, || {
-            (
-                field("running"),
-                "true".to_owned(),
-                "false: the host is down and runs nothing".to_owned(),
-            )
-        })?;
+        runs_only_when_up(x.running, host.up, || field("running"))?;
         validate_replicator_state(x.running, x.state, || field("state"))?;
         self.validate_pos(topology, || field("applied"), x.applied)
     }
@@ -478,6 +466,21 @@ impl State {
         }
         Ok(())
     }
+}
+
+/// `Err` if a process runs on a host that is down.
+fn runs_only_when_up(
+    running: bool,
+    up: bool,
+    at: impl FnOnce() -> String,
+) -> Result<(), StateError> {
+    ensure(!running || up, || {
+        (
+            at(),
+            "true".to_owned(),
+            "false: the host is down and runs nothing".to_owned(),
+        )
+    })
 }
 
 /// `Err` unless `state` is modelled, and `OFFLINE:NORMAL` when the process is stopped.
