@@ -1405,3 +1405,86 @@ fn a_relay_of_the_other_sites_master_holds_that_sites_positions() {
     assert!(pos.is_some() && pos == c.s.host(db1).data.pos);
     assert_eq!(c.s.validate(&c.t), Ok(()));
 }
+
+/// An input that names a host or service past the topology's last is refused, whichever of
+/// its fields names it, and says what the topology has; the same input naming the
+/// topology's own last host is not refused for that (`membership.rs`).
+#[test]
+fn every_host_and_service_an_input_names_must_be_the_topologys() {
+    use tungsten_model::command::{DatasourceAction, TpmAction};
+    use tungsten_model::machine::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
+    use tungsten_model::model::{HostId, ReplicatorRole, ServiceId};
+
+    let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let s = State::healthy(&t);
+    let db1 = t.host_id("db1").unwrap();
+    let inputs = |h: HostId| {
+        let cctrl = |op| Input::Cctrl { at: db1, op };
+        let trepctl = |on, target, op| Input::Trepctl {
+            on,
+            target,
+            install: Install::Cluster,
+            op,
+        };
+        vec![
+            Input::Cctrl {
+                at: h,
+                op: CctrlOp::Inspect,
+            },
+            cctrl(CctrlOp::Datasource(h, DatasourceAction::Offline)),
+            cctrl(CctrlOp::RecoverMasterUsing(h)),
+            cctrl(CctrlOp::Replicator(h, ReplicatorOp::Offline)),
+            cctrl(CctrlOp::Replicator(db1, ReplicatorOp::Slave(Some(h)))),
+            cctrl(CctrlOp::Replicator(db1, ReplicatorOp::Relay(Some(h)))),
+            cctrl(CctrlOp::Router(Some(h), false)),
+            cctrl(CctrlOp::Switch(Some(h))),
+            cctrl(CctrlOp::Failover(Some(h))),
+            trepctl(h, db1, TrepctlOp::Inspect),
+            trepctl(db1, h, TrepctlOp::Inspect),
+            trepctl(db1, db1, TrepctlOp::SetRole(ReplicatorRole::Slave, Some(h))),
+            Input::Host {
+                on: h,
+                op: HostOp::Tpm(TpmAction::Validate),
+            },
+            Input::Host {
+                on: db1,
+                op: HostOp::Provision { source: h },
+            },
+            Input::Fault(Fault::HostCrash(h)),
+            Input::Fault(Fault::HostRestart(h)),
+            Input::Fault(Fault::Stop(h, Process::Manager)),
+            Input::Fault(Fault::Start(h, Process::Manager)),
+            Input::Fault(Fault::ReplicatorError(h)),
+            Input::Fault(Fault::Write(h)),
+            Input::Fault(Fault::Drift(h)),
+            Input::Fault(Fault::CatchUp(h)),
+            Input::Fault(Fault::CrossSiteCatchUp(h)),
+        ]
+    };
+    let (db3, past) = (t.host_id("db3").unwrap(), HostId::from_index(3).unwrap());
+    for (own, foreign) in inputs(db3).iter().zip(&inputs(past)) {
+        let refused = machine::apply(&t, &s, foreign).unwrap_err();
+        assert_eq!(refused.refusal.rule(), "in-topology", "{foreign:?}");
+        assert_eq!(
+            refused.render(&t),
+            "host#3 is not a host of this topology, whose 3 hosts are db1, db2 and db3: resolve the command against the topology it runs on"
+        );
+        let rule = machine::apply(&t, &s, own).map_err(|r| r.refusal.rule());
+        assert_ne!(rule, Err("in-topology"), "{own:?}");
+    }
+    // A host id read from JSON can be any byte; a service id likewise.
+    let far: Input = serde_json::from_str(r#"{"fault": {"host_crash": 200}}"#).unwrap();
+    assert_eq!(
+        machine::apply(&t, &s, &far).unwrap_err().refusal.rule(),
+        "in-topology"
+    );
+    let elsewhere = Input::Cctrl {
+        at: db1,
+        op: CctrlOp::Use(ServiceId::from_index(1).unwrap()),
+    };
+    let refused = machine::apply(&t, &s, &elsewhere).unwrap_err();
+    assert_eq!(
+        refused.render(&t),
+        "service#1 is not a service of this topology, whose services are alpha: resolve the command against the topology it runs on"
+    );
+}

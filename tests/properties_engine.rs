@@ -107,6 +107,40 @@ proptest! {
             }
         }
     }
+
+    /// Inputs drawn for a larger topology (five hosts; two sites and their services), applied
+    /// to a three-node cluster: those naming what the cluster lacks are refused, and no
+    /// input leaves a state [`State::validate`] rejects (acting on a host past the last would
+    /// write slots it holds at their defaults).
+    #[test]
+    fn inputs_of_a_larger_topology_are_refused_or_keep_the_state_valid(
+        five_node in strategy::sequence(&five(), Alphabet::ALL, 12),
+        two_site in strategy::sequence(&two_sites(), Alphabet::ALL, 12),
+    ) {
+        let t = three();
+        let mut state = State::healthy(&t);
+        for input in five_node.iter().chain(&two_site) {
+            match machine::apply(&t, &state, input) {
+                Ok(outcome) => {
+                    prop_assert!(outcome.state.validate(&t).is_ok(), "{:?} after {:?}", outcome.state.validate(&t), input);
+                    state = outcome.state;
+                }
+                Err(r) if r.refusal.rule() == "in-topology" => {
+                    let says = r.render(&t);
+                    prop_assert!(says.contains("db1, db2 and db3") || says.contains("services are alpha"), "{}", says);
+                }
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+fn two_sites() -> Topology {
+    Topology::multisite(&[
+        ("east", &["db1", "db2", "db3"]),
+        ("west", &["db4", "db5", "db6"]),
+    ])
+    .unwrap()
 }
 
 /// Records what a transition reports.

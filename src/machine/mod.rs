@@ -3,7 +3,9 @@
 //! # Calling protocol
 //! 1. Parse text into commands ([`crate::command`]) or build [`Fault`]s.
 //! 2. Resolve commands against a topology and state into an [`Input`] ([`resolve_cctrl`],
-//!    [`resolve_trepctl`], [`resolve_host`]); names that do not exist are refused there.
+//!    [`resolve_trepctl`], [`resolve_host`]); names that do not exist are refused there. An
+//!    input built another way (in code, read from JSON) that names an id past the topology's
+//!    last host or service is refused by [`apply`] and [`step`] (rule `in-topology`).
 //! 3. [`apply`] the input to a state. It returns the next state, the effects (what happened,
 //!    the managers' reactions included) and findings (warnings, invariant breaks); or a
 //!    [`Rejection`] that says which rule refused it, and the state given is unchanged: the
@@ -54,6 +56,7 @@ mod effect;
 mod host;
 mod input;
 pub mod invariant;
+mod membership;
 mod promote;
 mod react;
 mod rejection;
@@ -255,7 +258,9 @@ impl Collect {
 /// Invariants are not checked here (the guard aside); use [`invariant::check`].
 ///
 /// # Errors
-/// A [`Rejection`]; `state` is unchanged (it is only read).
+/// A [`Rejection`]; `state` is unchanged (it is only read). An input that names a host or
+/// service past the topology's last is refused first ([`Refusal::UnknownHost`],
+/// [`Refusal::UnknownService`]).
 pub fn step<O: Observer>(
     topology: &Topology,
     state: &State,
@@ -263,6 +268,10 @@ pub fn step<O: Observer>(
     rules: &Rules,
     observer: &mut O,
 ) -> Result<State, Rejection> {
+    membership::check(topology, input).map_err(|refusal| Rejection {
+        input: *input,
+        refusal,
+    })?;
     let mut next = *state;
     step_in_place(topology, state, input, *rules, observer, &mut next)?;
     Ok(next)
@@ -281,7 +290,9 @@ pub(crate) enum Checked {
 /// [`step`] into `next`, which must hold a copy of `state` (and holds the next state when
 /// the input is accepted, anything when it is refused), with what the guard found in the next
 /// state. The explorer checks every new state and spares itself the work when the guard has
-/// done it; it builds successors in buffers it keeps from one parent to the next.
+/// done it; it builds successors in buffers it keeps from one parent to the next. Unlike
+/// [`step`], it takes `input`'s hosts and services to be the topology's: the explorer's
+/// inputs are built from the topology.
 pub(crate) fn step_in_place<O: Observer>(
     topology: &Topology,
     state: &State,

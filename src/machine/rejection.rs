@@ -210,6 +210,17 @@ pub enum Refusal {
         /// The session's service.
         session: ServiceId,
     },
+    /// The input names a host the topology does not have: its id is past the last host's
+    /// (an input resolved against another topology, or built by hand).
+    UnknownHost {
+        /// The id named.
+        host: HostId,
+    },
+    /// The input names a service the topology does not have (as for [`Self::UnknownHost`]).
+    UnknownService {
+        /// The id named.
+        service: ServiceId,
+    },
 }
 
 /// A refused input: which, and why. The state it was applied to is unchanged.
@@ -253,6 +264,7 @@ impl Refusal {
             Self::HistoryFull => "model-capacity",
             Self::HostDown { .. } => "host-up",
             Self::OtherService { .. } => "session-service",
+            Self::UnknownHost { .. } | Self::UnknownService { .. } => "in-topology",
         }
     }
 
@@ -389,6 +401,18 @@ impl Refusal {
                     topology.service_name(own),
                     topology.service_name(session),
                     topology.service_name(own)
+                )
+            }
+            Self::UnknownHost { host } => format!(
+                "{host} is not a host of this topology, whose {} hosts are {}: resolve the command against the topology it runs on",
+                topology.hosts().len(),
+                list(topology.host_set())
+            ),
+            Self::UnknownService { service } => {
+                let names: Vec<&str> = topology.services().iter().map(|sv| sv.name.as_str()).collect();
+                format!(
+                    "{service} is not a service of this topology, whose services are {}: resolve the command against the topology it runs on",
+                    crate::text::series(&names, "and")
                 )
             }
         }

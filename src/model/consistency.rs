@@ -68,9 +68,9 @@ impl State {
     /// Check that this state is one the engine could have built over `topology`; the first
     /// mismatch found otherwise.
     ///
-    /// Every state the engine returns passes, given a state that passes and an input whose
-    /// hosts and services are the topology's (the property tests and the `apply_sequence`
-    /// fuzzer check it after every step). A state read from JSON need not: it may come from
+    /// Every state the engine returns passes, given a state that passes (the property tests
+    /// and the `apply_sequence` fuzzer check it after every step; an input naming a host or
+    /// service the topology lacks is refused, [`crate::machine::Refusal::UnknownHost`]). A state read from JSON need not: it may come from
     /// another topology, or have been edited. Validate it before stepping it. The rules:
     ///
     /// - slots past the topology's last host hold their defaults, and partition labels are

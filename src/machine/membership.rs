@@ -1,0 +1,123 @@
+//! Whether every host and service an input names is one of the topology's.
+//!
+//! Inputs name hosts and services by index ([`HostId`], [`ServiceId`]). The resolvers only
+//! hand out indices of the topology they resolve against, but an input built in code, read
+//! from JSON or resolved against another topology can carry an index past the last one. The
+//! engine refuses such an input rather than act on whichever host the index would fall on
+//! (**modelling decision**: a command for a host the cluster does not have is an operator's
+//! mistake, not an event; acting on it would also write the state's slots past the last
+//! host, which [`crate::model::State::validate`] holds at their defaults).
+
+use super::input::{CctrlOp, HostOp, Input, ReplicatorOp, TrepctlOp};
+use super::rejection::Refusal;
+use crate::fault::Fault;
+use crate::model::{HostId, ServiceId, Topology};
+
+/// The hosts and the service an input names: at most three hosts (a trepctl command's host,
+/// its target and the source `setrole -uri` names) and one service (`use`).
+#[derive(Default)]
+struct Named {
+    hosts: [Option<HostId>; 3],
+    service: Option<ServiceId>,
+}
+
+impl Named {
+    fn hosts(hosts: [Option<HostId>; 3]) -> Self {
+        Self {
+            hosts,
+            service: None,
+        }
+    }
+
+    fn of(input: &Input) -> Self {
+        match *input {
+            Input::Cctrl { at, op } => {
+                let (named, service) = cctrl(op);
+                Self {
+                    hosts: [Some(at), named.0, named.1],
+                    service,
+                }
+            }
+            Input::Trepctl { on, target, op, .. } => {
+                let source = match op {
+                    TrepctlOp::SetRole(_, source) => source,
+                    _ => None,
+                };
+                Self::hosts([Some(on), Some(target), source])
+            }
+            Input::Host { on, op } => {
+                let source = match op {
+                    HostOp::Provision { source } => Some(source),
+                    _ => None,
+                };
+                Self::hosts([Some(on), source, None])
+            }
+            Input::Fault(fault) => Self::hosts([fault_host(fault), None, None]),
+        }
+    }
+}
+
+/// The hosts a cctrl operation names (a datasource, and the source a replicator is pointed
+/// at), and the service it names.
+fn cctrl(op: CctrlOp) -> ((Option<HostId>, Option<HostId>), Option<ServiceId>) {
+    match op {
+        CctrlOp::Use(service) => ((None, None), Some(service)),
+        CctrlOp::Datasource(host, _) | CctrlOp::RecoverMasterUsing(host) => {
+            ((Some(host), None), None)
+        }
+        CctrlOp::Replicator(host, action) => {
+            let source = match action {
+                ReplicatorOp::Slave(source) | ReplicatorOp::Relay(source) => source,
+                ReplicatorOp::Online
+                | ReplicatorOp::Offline
+                | ReplicatorOp::Master
+                | ReplicatorOp::Process(_) => None,
+            };
+            ((Some(host), source), None)
+        }
+        CctrlOp::Router(host, _) | CctrlOp::Switch(host) | CctrlOp::Failover(host) => {
+            ((host, None), None)
+        }
+        CctrlOp::SetPolicy(_)
+        | CctrlOp::SetForce(_)
+        | CctrlOp::Recover
+        | CctrlOp::Heartbeat
+        | CctrlOp::Inspect => ((None, None), None),
+    }
+}
+
+/// The host a fault happens on. A partition names none: its split is made to fit the
+/// topology ([`crate::fault::Split::within`]), labels past the last host dropped.
+fn fault_host(fault: Fault) -> Option<HostId> {
+    match fault {
+        Fault::HostCrash(h)
+        | Fault::HostRestart(h)
+        | Fault::Stop(h, _)
+        | Fault::Start(h, _)
+        | Fault::ReplicatorError(h)
+        | Fault::Write(h)
+        | Fault::Drift(h)
+        | Fault::CatchUp(h)
+        | Fault::CrossSiteCatchUp(h) => Some(h),
+        Fault::Partition(_) | Fault::Heal => None,
+    }
+}
+
+/// Refuse an input that names a host or service past the topology's last.
+pub(crate) fn check(topology: &Topology, input: &Input) -> Result<(), Refusal> {
+    let named = Named::of(input);
+    if let Some(host) = named
+        .hosts
+        .into_iter()
+        .flatten()
+        .find(|h| h.index() >= topology.hosts().len())
+    {
+        return Err(Refusal::UnknownHost { host });
+    }
+    match named.service {
+        Some(service) if service.index() >= topology.services().len() => {
+            Err(Refusal::UnknownService { service })
+        }
+        _ => Ok(()),
+    }
+}
