@@ -89,7 +89,9 @@ impl State {
     ///   site is refused only when the replicator goes online), a coordinator runs a manager
     ///   of the view's service, `FAILED-OVER-TO-x` names a datasource of it; every reason
     ///   text and service a field names is in the topology;
-    /// - a manager's view holds entries for its own service's datasources only;
+    /// - a manager's view holds entries for its own service's datasources only; running
+    ///   managers of one service that reach each other hold one view, and its coordinator is
+    ///   one of them;
     /// - every position lies in a live epoch of one of the topology's services, in canonical
     ///   form (any service's: a relay copies another site's positions, and its slaves and
     ///   hosts provisioned from it hold them in turn); a master writes into the epoch of its
@@ -132,6 +134,44 @@ impl State {
                     ),
                 )
             })?;
+        }
+        self.validate_shared_views(topology, &at)
+    }
+
+    /// Running managers of one service that reach each other hold one view, whose coordinator
+    /// is one of them: the engine merges the views of every such group after every input and
+    /// picks its coordinator among the members (the [`crate::machine`] module's rules; a
+    /// **modelling decision**, since the model does not time the managers' group messages).
+    fn validate_shared_views(&self, topology: &Topology, at: &At<'_>) -> Result<(), StateError> {
+        let n = topology.hosts().len();
+        let running = |m: HostId| topology.host(m).has_manager() && self.manager_running(m);
+        for a in topology.host_ids().filter(|&a| running(a)) {
+            let service = topology.host(a).service;
+            let view = &self.views[a.index()];
+            if let Some(c) = view.coordinator {
+                ensure(running(c) && self.reachable(a, c), || {
+                    (
+                        format!("{}.coordinator", at.slot("views", a)),
+                        name_or_index(topology, c),
+                        "a running manager this one reaches: the group elects its coordinator among its members".to_owned(),
+                    )
+                })?;
+            }
+            let first = topology
+                .host_ids()
+                .find(|&b| topology.host(b).service == service && running(b) && self.reachable(a, b));
+            if let Some(b) = first.filter(|&b| b != a) {
+                ensure(view.eq_used(&self.views[b.index()], n), || {
+                    (
+                        at.slot("views", a),
+                        format!("a view other than {}'s", at.slot("views", b)),
+                        format!(
+                            "{}'s view: running managers that reach each other share one view",
+                            topology.host_name(b)
+                        ),
+                    )
+                })?;
+            }
         }
         Ok(())
     }
@@ -829,6 +869,32 @@ mod tests {
                 "a session in the service just past the topology's last",
                 Box::new(move |s| s.sessions[i.e1.index()].service = ServiceId(2)),
                 format!("sessions[{}] (e1).service", i.e1.index()),
+            ),
+            (
+                "a view its group does not share",
+                Box::new(move |s| {
+                    s.views[i.e2.index()].policy = super::super::PolicyMode::Manual;
+                }),
+                format!("views[{}] (e2)", i.e2.index()),
+            ),
+            (
+                "a coordinator whose manager is stopped",
+                Box::new(move |s| {
+                    s.hosts[i.e2.index()].manager = false;
+                    s.views[i.e1.index()].coordinator = Some(i.e2);
+                }),
+                view(i.e1, "coordinator"),
+            ),
+            (
+                "a coordinator cut off by a partition",
+                Box::new(move |s| {
+                    // e1 alone on one side; e2 and ew still hold e1 as their coordinator.
+                    let rest = u8::try_from(i.e2.index()).unwrap();
+                    for h in [i.e2, i.ew, i.app, i.w1, i.w2] {
+                        s.partition[h.index()] = rest;
+                    }
+                }),
+                view(i.e2, "coordinator"),
             ),
             (
                 "a free fork slot with a start",
