@@ -134,6 +134,31 @@ fn a_replicator_row_without_a_master_reads_from_the_listed_master() {
     assert_eq!(s.host(host1).replicator.master, None);
 }
 
+/// A replicator row no replicator can print is refused: a slave reading from its own host,
+/// or a master with a source (a master extracts from its own dataserver).
+#[test]
+fn a_replicator_reading_from_itself_or_a_master_with_a_source_is_refused() {
+    let alpha = ServiceName::new("alpha").unwrap();
+    let import = |text: String| {
+        let listing: Listing = text.parse().unwrap();
+        State::from_listings(&[(alpha.clone(), &listing)]).map(|_| ())
+    };
+    let healthy = fixture("docs40_healthy_76col.txt");
+    assert_eq!(import(healthy.clone()), Ok(()));
+    let own = healthy.replacen(
+        "REPLICATOR(role=slave, master=host1, state=ONLINE)",
+        "REPLICATOR(role=slave, master=host2, state=ONLINE)",
+        1,
+    );
+    insta::assert_snapshot!(import(own).unwrap_err(), @"listing of `alpha` shows the replicator on `host2` reading from itself (`master=host2`): expected another datasource as its master");
+    let master = healthy.replacen(
+        "REPLICATOR(role=master, state=ONLINE)               ",
+        "REPLICATOR(role=master, master=host3, state=ONLINE)",
+        1,
+    );
+    insta::assert_snapshot!(import(master).unwrap_err(), @"listing of `alpha` shows the master replicator on `host1` reading from `host3`: a master extracts from its own dataserver; expected role slave or relay, or no `master=`");
+}
+
 /// In a multisite deployment every connector routes to both sites, so each site's ROUTERS
 /// lists the other site's hosts too: those stay hosts of their own site, not connector-only
 /// hosts added to this one.

@@ -104,6 +104,29 @@ pub enum ImportError {
         /// The coordinator named.
         host: String,
     },
+    /// A replicator listed as reading from its own host.
+    #[error(
+        "listing of `{service}` shows the replicator on `{host}` reading from itself (`master={host}`): expected another datasource as its master"
+    )]
+    OwnSource {
+        /// The service.
+        service: String,
+        /// The host.
+        host: String,
+    },
+    /// A replicator in role master listed with a source: a master extracts from its own
+    /// dataserver, and Tungsten lists no `master=` for it.
+    #[error(
+        "listing of `{service}` shows the master replicator on `{host}` reading from `{reads}`: a master extracts from its own dataserver; expected role slave or relay, or no `master=`"
+    )]
+    MasterWithSource {
+        /// The service.
+        service: String,
+        /// The host.
+        host: String,
+        /// The source listed.
+        reads: String,
+    },
 }
 
 impl State {
@@ -518,7 +541,7 @@ fn replicator_from(
                     state,
                     role,
                     master: match master {
-                        Some(m) => Some(host_of(topology, service, m)?),
+                        Some(m) => Some(listed_source(topology, service, h, role, m)?),
                         None => master_for(role),
                     },
                 },
@@ -536,6 +559,31 @@ fn replicator_from(
             master: master_for(default_role),
         },
     })
+}
+
+/// The source a running replicator's row names (`master=`), which must be another
+/// datasource, and only for a replicator that is not a master.
+fn listed_source(
+    topology: &Topology,
+    service: ServiceId,
+    h: HostId,
+    role: ReplicatorRole,
+    named: &HostName,
+) -> Result<HostId, ImportError> {
+    let source = host_of(topology, service, named)?;
+    let service = topology.service_name(service).to_string();
+    let host = topology.host_name(h).to_string();
+    if role == ReplicatorRole::Master {
+        return Err(ImportError::MasterWithSource {
+            service,
+            host,
+            reads: named.to_string(),
+        });
+    }
+    if source == h {
+        return Err(ImportError::OwnSource { service, host });
+    }
+    Ok(source)
 }
 
 /// Connectors as the ROUTERS section lists them, witnesses and connector hosts up, and the

@@ -11,7 +11,7 @@ use super::history::Pos;
 use super::ids::{HostId, MAX_HOSTS};
 use super::state::{ClusterReplicator, DsState, FailCause, ShunCause, State};
 use super::topology::Topology;
-use super::{CrossSiteReplicator, ReplicatorState};
+use super::{CrossSiteReplicator, ReplicatorRole, ReplicatorState};
 
 /// Why a state is not one the engine could have built over a topology: where, what it holds
 /// there, and what it should hold. See [`State::validate`].
@@ -83,7 +83,9 @@ impl State {
     ///   declares one;
     /// - a replicator is in a modelled state (`ONLINE`, `OFFLINE:NORMAL`, `OFFLINE:ERROR`) and,
     ///   when stopped, `OFFLINE:NORMAL` (**modelling decision**: a stopped replicator reports
-    ///   no state; the engine records it as the state it comes up in);
+    ///   no state; the engine records it as the state it comes up in); it does not read from
+    ///   its own host, and in role master it reads from no host (it extracts from its own
+    ///   dataserver);
     /// - every host a field names is in the topology: a replicator's source may be any host
     ///   (`trepctl setrole -uri` takes any, and a source that holds no data or is of another
     ///   site is refused only when the replicator goes online), a coordinator runs a manager
@@ -157,9 +159,9 @@ impl State {
                     )
                 })?;
             }
-            let first = topology
-                .host_ids()
-                .find(|&b| topology.host(b).service == service && running(b) && self.reachable(a, b));
+            let first = topology.host_ids().find(|&b| {
+                topology.host(b).service == service && running(b) && self.reachable(a, b)
+            });
             if let Some(b) = first.filter(|&b| b != a) {
                 ensure(view.eq_used(&self.views[b.index()], n), || {
                     (
@@ -402,6 +404,22 @@ impl State {
                     field("master"),
                     name_or_index(topology, source),
                     "a host of the topology".to_owned(),
+                )
+            })?;
+            // `trepctl setrole` refuses both (`replicator-role`); a master's source is
+            // dropped when it takes the role.
+            ensure(source != h, || {
+                (
+                    field("master"),
+                    name_or_index(topology, source),
+                    "another host: a replicator does not read from itself".to_owned(),
+                )
+            })?;
+            ensure(r.role != ReplicatorRole::Master, || {
+                (
+                    field("master"),
+                    name_or_index(topology, source),
+                    "none: a master replicator extracts from its own dataserver".to_owned(),
                 )
             })?;
         }
@@ -735,6 +753,16 @@ mod tests {
                 "a source past the topology",
                 Box::new(move |s| s.hosts[i.e2.index()].replicator.master = Some(far)),
                 path(i.e2, "replicator.master"),
+            ),
+            (
+                "a replicator reading from its own host",
+                Box::new(move |s| s.hosts[i.e2.index()].replicator.master = Some(i.e2)),
+                path(i.e2, "replicator.master"),
+            ),
+            (
+                "a master replicator with a source",
+                Box::new(move |s| s.hosts[i.e1.index()].replicator.master = Some(i.e2)),
+                path(i.e1, "replicator.master"),
             ),
             (
                 "a cross-site replicator the topology does not declare",
