@@ -956,3 +956,42 @@ fn a_start_read_from_json_must_fit_its_topology() {
         "{error}"
     );
 }
+
+/// A `Start` built in code with a state that does not fit its topology (here the state of a
+/// three-node cluster over two of its hosts) runs no step: the report says why, counts it as
+/// an error and is INVALID, and no fault is injected into it.
+#[test]
+fn a_start_built_in_code_that_does_not_fit_its_topology_runs_no_step() {
+    use tungsten_model::model::{State, Topology};
+    let three = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    let two = Topology::single("alpha", &["db1", "db2"]).unwrap();
+    let rb: Runbook = "[LOGICAL] /alpha > ls\n#! goal master db1\n"
+        .parse()
+        .unwrap();
+    let fits = runbook::Start {
+        topology: three.clone(),
+        state: State::healthy(&three),
+        assumptions: Vec::new(),
+    };
+    let report = runbook::validate(&fits, &rb, runbook::Options::default());
+    assert_eq!(
+        (report.verdict, report.start.as_deref()),
+        (Verdict::Valid, None)
+    );
+    let misfit = runbook::Start {
+        topology: two,
+        ..fits
+    };
+    let report = runbook::validate(&misfit, &rb, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Invalid);
+    assert!(report.steps.is_empty() && report.goals.is_empty());
+    assert_eq!(report.errors(), 1);
+    insta::assert_snapshot!(report.to_string(), @"
+    topology: alpha: db1, db2
+    !! start: the starting state does not fit the topology, so no step was run: hosts[2]: found a host state other than the default; expected its default: the topology has no host there
+
+    verdict: INVALID (0 steps, 1 errors, 0 warnings)
+    ");
+    let faults = runbook::under_faults(&misfit, &rb, runbook::Options::default());
+    assert_eq!((faults.verdict, faults.tried), (Verdict::Invalid, 0));
+}

@@ -77,7 +77,8 @@ pub struct FaultCase {
 /// The result of running a plan under every single fault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FaultReport {
-    /// The verdict of the plan without faults.
+    /// The verdict of the plan without faults (INVALID, with no pair tried, when its starting
+    /// state does not fit its topology: see [`super::Report::start`]).
     pub verdict: Verdict,
     /// Steps in the plan.
     pub steps: usize,
@@ -125,6 +126,10 @@ pub fn under_faults(start: &Start, runbook: &Runbook, options: Options) -> Fault
         not_applicable: 0,
         cases: Vec::new(),
     };
+    if plain.start.is_some() {
+        // The plain run refused the starting state: there is nothing to inject faults into.
+        return report;
+    }
     for before in 0..=steps {
         for &fault in &faults {
             report.tried += 1;

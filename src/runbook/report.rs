@@ -130,6 +130,11 @@ pub struct Report {
     pub steps: Vec<StepReport>,
     /// The goals and whether each holds at the end.
     pub goals: Vec<GoalResult>,
+    /// Why the starting state is not one the engine could have built over the topology
+    /// ([`crate::model::State::validate`]'s error). When set, no step was run and the verdict
+    /// is INVALID: what the engine answers for such a state means little.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
 }
 
 impl Report {
@@ -147,6 +152,7 @@ impl Report {
             })
             .sum::<usize>()
             + self.goals.iter().filter(|g| !g.met).count()
+            + usize::from(self.start.is_some())
     }
 
     /// How many warnings there are.
@@ -187,6 +193,12 @@ impl fmt::Display for Report {
         }
         for h in &self.hazards {
             writeln!(f, "!! hazard: {h}")?;
+        }
+        if let Some(why) = &self.start {
+            writeln!(
+                f,
+                "!! start: the starting state does not fit the topology, so no step was run: {why}"
+            )?;
         }
         for step in &self.steps {
             let status = if step.rejected() {

@@ -19,7 +19,8 @@ use crate::text::ParseError;
 ///
 /// Read from JSON, the state must be one the engine could have built over the topology
 /// ([`State::validate`]); one that is not, from another topology's file say, is an error
-/// naming the field. A `Start` built in code is not checked: validate its state first.
+/// naming the field. A `Start` built in code is checked when a runbook is validated from it:
+/// the [`Report`] then holds the error in [`Report::start`], runs no step and is INVALID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "StartText")]
 pub struct Start {
@@ -339,6 +340,17 @@ fn validate_with(
     mut injection: Option<(Injection, &mut Option<Vec<machine::Finding>>)>,
 ) -> Report {
     let topology = &start.topology;
+    if let Err(why) = start.state.validate(topology) {
+        return Report {
+            verdict: Verdict::Invalid,
+            topology: topology.to_string(),
+            assumptions: start.assumptions.clone(),
+            hazards: topology.quorum_hazards(),
+            steps: Vec::new(),
+            goals: Vec::new(),
+            start: Some(why.to_string()),
+        };
+    }
     let settle = runbook
         .declarations
         .iter()
@@ -397,6 +409,7 @@ fn validate_with(
         hazards: topology.quorum_hazards(),
         steps,
         goals,
+        start: None,
     };
     if report.errors() > 0 {
         report.verdict = Verdict::Invalid;
