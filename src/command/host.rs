@@ -132,7 +132,8 @@ pub enum HostAction {
         /// The unit the model acts on.
         unit: Unit,
         /// Its name as typed (`mysqld`, `tmanager.service`), which is what prints: a value
-        /// built by hand with a name of another unit reads back as that unit.
+        /// built by hand with a name of another unit is refused when resolved
+        /// ([`crate::machine::ResolveError::UnitName`]).
         name: String,
         /// What is done to it.
         lifecycle: Lifecycle,

@@ -26,8 +26,19 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// The unit's usual name: `tmanager`, `treplicator`, `tconnector`, `mysqld`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Manager => "tmanager",
+            Self::Replicator => "treplicator",
+            Self::Connector => "tconnector",
+            Self::DataServer => "mysqld",
+        }
+    }
+
     /// The unit a name (`mysqld`, `tmanager.service`) stands for, if the model knows it.
-    fn named(name: &str) -> Option<Self> {
+    pub(crate) fn named(name: &str) -> Option<Self> {
         match name.strip_suffix(".service").unwrap_or(name) {
             "tmanager" => Some(Self::Manager),
             "treplicator" => Some(Self::Replicator),

@@ -64,6 +64,17 @@ pub enum ResolveError {
         /// The cross-site install's prefix.
         expected: String,
     },
+    /// A `systemctl` or `service` command whose unit name is not the unit it holds (a value
+    /// built by hand).
+    #[error(
+        "`{name}` does not name the unit the command acts on: expected `{}` or another name of that unit", unit.name()
+    )]
+    UnitName {
+        /// The name it prints.
+        name: String,
+        /// The unit it holds.
+        unit: Unit,
+    },
     /// A selector names nothing in the current state.
     #[error("`{selector}` names no host now: {why}")]
     Selector {
@@ -425,8 +436,19 @@ pub fn resolve_host(
         HostAction::Replicator(l) => HostOp::Replicator(install()?, *l),
         HostAction::Connector(l) => HostOp::Connector(*l),
         HostAction::System {
-            unit, lifecycle, ..
+            unit,
+            name,
+            lifecycle,
+            ..
         } => match unit {
+            // Built by hand, the two can disagree: the command would print one unit and act
+            // on another.
+            _ if Unit::named(name) != Some(*unit) => {
+                return Err(ResolveError::UnitName {
+                    name: name.clone(),
+                    unit: *unit,
+                });
+            }
             Unit::Manager => HostOp::Manager(*lifecycle),
             Unit::Replicator => HostOp::Replicator(Install::Cluster, *lifecycle),
             Unit::Connector => HostOp::Connector(*lifecycle),
@@ -488,6 +510,49 @@ mod tests {
         assert_eq!(resolve_ref(&t, &s, &selector).unwrap(), db2);
         everywhere(&mut s, db2, DataSourceRole::Slave, DsState::Online);
         assert_eq!(resolve_ref(&t, &s, &selector).unwrap(), db1);
+    }
+
+    /// A `systemctl` command built by hand whose name is not its unit's is refused rather
+    /// than print one unit and act on another; each unit's usual name resolves to it.
+    #[test]
+    fn a_system_command_whose_name_is_not_its_unit_is_refused() {
+        use crate::command::{HostAction, HostCommand, Lifecycle, Unit};
+        use crate::machine::HostOp;
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let s = State::healthy(&t);
+        let db1 = t.host_id("db1").unwrap();
+        let command = |unit: Unit, name: &str| HostCommand {
+            executable: "systemctl".to_owned(),
+            action: HostAction::System {
+                unit,
+                name: name.to_owned(),
+                lifecycle: Lifecycle::Stop,
+                sudo: false,
+            },
+        };
+        let ops = [
+            (Unit::Manager, HostOp::Manager(Lifecycle::Stop)),
+            (
+                Unit::Replicator,
+                HostOp::Replicator(crate::machine::Install::Cluster, Lifecycle::Stop),
+            ),
+            (Unit::Connector, HostOp::Connector(Lifecycle::Stop)),
+            (Unit::DataServer, HostOp::DataServer(Lifecycle::Stop)),
+        ];
+        for (unit, op) in ops {
+            let input = super::resolve_host(&t, &s, db1, &command(unit, unit.name())).unwrap();
+            assert_eq!(input, Input::Host { on: db1, op }, "{unit:?}");
+            assert_eq!(
+                command(unit, unit.name()).to_string(),
+                format!("systemctl stop {}", unit.name())
+            );
+        }
+        let error =
+            super::resolve_host(&t, &s, db1, &command(Unit::Manager, "mysqld")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`mysqld` does not name the unit the command acts on: expected `tmanager` or another name of that unit"
+        );
     }
 
     /// A script under neither install root is refused with the root it is under, whichever
