@@ -586,6 +586,27 @@ fn provisioning_carries_the_cross_site_position_the_source_holds() {
     assert_eq!(c.s.validate(&c.t), Ok(()));
 }
 
+/// Provisioned from a host of the other site, a host starts its own site's history where the
+/// source's cross-site replicator left it: that replicator's restart position is kept in the
+/// source's `tungsten_<site>` schema, the one the target's own replicator restarts from. It
+/// then catches up from its master like any slave.
+#[test]
+fn provisioning_from_the_other_site_starts_where_its_cross_site_replicator_left_off() {
+    let mut c = two_sites();
+    let [db1, db2, db4] = ["db1", "db2", "db4"].map(|h| c.id(h));
+    c.fault(Fault::Write(db1)).unwrap();
+    c.fault(Fault::CrossSiteCatchUp(db4)).unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    let (caught_up, latest) = (c.s.host(db4).cross_site.applied, c.s.host(db1).data.pos);
+    assert!(caught_up.is_some() && caught_up != latest);
+    c.shell("db2", "tprovision --source db4").unwrap();
+    assert_eq!(c.s.host(db2).data.pos, caught_up);
+    assert_eq!(c.s.host(db2).cross_site.applied, c.s.host(db4).data.pos);
+    assert_eq!(c.s.validate(&c.t), Ok(()));
+    c.fault(Fault::CatchUp(db2)).unwrap();
+    assert_eq!(c.s.host(db2).data.pos, latest);
+}
+
 /// Two sites reading a third: a host of one provisioned from a host of the other carries that
 /// host's position in the third site's history, not its data's position in its own. From a
 /// site that reads nothing (south), it carries none (cargo-mutants: taking the source's data

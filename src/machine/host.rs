@@ -185,18 +185,21 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     // 2. Copy the data; the THL is cleared.
     let from = *ctx.host(source);
     let history = ctx.state.history;
-    let data = if same_site {
-        Data {
-            pos: from.data.pos.map(|p| history.canonical(p)),
-            drift: from.data.drift,
-            writing: None,
-        }
+    // The target's position in its own site's history: the source's when it is of that
+    // site; else what the source's cross-site replicator applied from it, when it reads that
+    // site (its restart position is kept in the same `tungsten_<service>` schema the target's
+    // replicator restarts from, below); else none.
+    let pos = if same_site {
+        from.data.pos
+    } else if ctx.topology.host(source).cross_site_from == Some(service) {
+        from.cross_site.applied
     } else {
-        Data {
-            pos: None,
-            drift: from.data.drift,
-            writing: None,
-        }
+        None
+    };
+    let data = Data {
+        pos: pos.map(|p| history.canonical(p)),
+        drift: from.data.drift,
+        writing: None,
     };
     // The cross-site replicator's restart position lives in the dataserver
     // (`tungsten_<service>.trep_commit_seqno`; Continuent docs
