@@ -820,9 +820,14 @@ fn ds_restore(
     if let Some(slave) = ctx.slave_of(h) {
         return Err(Refusal::ServesSlaves { host: h, slave });
     }
-    let data = &mut ctx.host_mut(h).data;
-    data.pos = None;
-    data.writing = None;
+    // The backup holds the `tungsten_<service>` schemas too (Continuent docs
+    // *troubleshooting-ecs-restart-after-restore*), so the cross-site replicator's restart
+    // position goes back with the data: to a prefix of the other site's history, as the
+    // data's does of its own (the modelling decision on `DatasourceAction::Restore`).
+    let host = ctx.host_mut(h);
+    host.data.pos = None;
+    host.data.writing = None;
+    host.cross_site.applied = None;
     ctx.emit(Effect::Provisioned {
         target: h,
         source: h,
