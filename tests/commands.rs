@@ -607,27 +607,6 @@ fn provisioning_from_the_other_site_starts_where_its_cross_site_replicator_left_
     assert_eq!(c.s.host(db2).data.pos, latest);
 }
 
-/// `datasource restore` takes the cross-site replicator's restart position back with the
-/// data (the backup holds its schema too): the host holds none of the other site's events
-/// until that replicator catches up again.
-#[test]
-fn restoring_a_datasource_takes_its_cross_site_position_back_too() {
-    let mut c = two_sites();
-    let [db1, db5] = ["db1", "db5"].map(|h| c.id(h));
-    c.fault(Fault::Write(db1)).unwrap();
-    c.fault(Fault::CrossSiteCatchUp(db5)).unwrap();
-    let latest = c.s.host(db1).data.pos;
-    assert_eq!(c.s.host(db5).cross_site.applied, latest);
-    c.cctrl("db4", "set policy maintenance").unwrap();
-    c.cctrl("db4", "datasource db5 shun").unwrap();
-    c.cctrl("db4", "replicator db5 offline").unwrap();
-    c.cctrl("db4", "datasource db5 restore").unwrap();
-    assert_eq!(c.s.host(db5).cross_site.applied, None);
-    assert_eq!(c.s.validate(&c.t), Ok(()));
-    c.fault(Fault::CrossSiteCatchUp(db5)).unwrap();
-    assert_eq!(c.s.host(db5).cross_site.applied, latest);
-}
-
 /// Two sites reading a third: a host of one provisioned from a host of the other carries that
 /// host's position in the third site's history, not its data's position in its own. From a
 /// site that reads nothing (south), it carries none (cargo-mutants: taking the source's data

@@ -995,3 +995,19 @@ fn a_start_built_in_code_that_does_not_fit_its_topology_runs_no_step() {
     let faults = runbook::under_faults(&misfit, &rb, runbook::Options::default());
     assert_eq!((faults.verdict, faults.tried), (Verdict::Invalid, 0));
 }
+
+/// In seed 000's drifted state, restoring a host of the good site (west) keeps east's drift
+/// out of it: its cross-site replicator keeps its position, so it does not replay east's
+/// whole history (found in review, when `restore` cleared that position).
+#[test]
+fn restoring_a_datasource_keeps_the_other_sites_drift_out() {
+    let report = check(
+        "#! scenario seed000-drifted\n\
+         cctrl [west]> set policy maintenance\n\
+         cctrl [west]> datasource db5 shun\n\
+         cctrl [west]> replicator db5 offline\n\
+         cctrl [west]> datasource db5 restore\n",
+    );
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(error_kinds(&report).is_empty(), "{report}");
+}

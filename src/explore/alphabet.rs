@@ -187,6 +187,22 @@ impl Inputs {
         self
     }
 
+    /// Keep only the inputs that name hosts and services of `topology`: inputs built for
+    /// another topology would be refused by [`crate::machine::step`] (rule `in-topology`),
+    /// and the explorer's own transitions skip that check.
+    #[must_use]
+    pub(crate) fn within(mut self, topology: &Topology) -> Self {
+        let fits = |input: &Input| crate::machine::check_membership(topology, input).is_ok();
+        let n = topology.hosts().len();
+        self.managers.retain(|h| h.index() < n);
+        self.hosts.retain(|h| h.index() < n);
+        if let Some(&at) = self.managers.first() {
+            self.cctrl.retain(|&op| fits(&Input::Cctrl { at, op }));
+        }
+        self.others.retain(|input| fits(input));
+        self
+    }
+
     /// How many inputs there are at most in one state.
     #[must_use]
     pub fn len(&self) -> usize {

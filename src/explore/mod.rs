@@ -328,7 +328,9 @@ pub fn explore(
 }
 
 /// [`explore`] over inputs prepared by the caller (see [`Inputs::retain`]); the config's
-/// alphabet and write bound are those `inputs` was built with.
+/// alphabet and write bound are those `inputs` was built with. Inputs that name a host or
+/// service `topology` lacks (built for another topology) are left out, as
+/// [`crate::machine::step`] would refuse them.
 #[must_use]
 pub fn explore_with(
     topology: &Topology,
@@ -337,7 +339,8 @@ pub fn explore_with(
     inputs: &Inputs,
     progress: impl FnMut(&Progress),
 ) -> Exploration {
-    explore_in_slices(topology, start, config, inputs, progress, SLICE)
+    let inputs = inputs.clone().within(topology);
+    explore_in_slices(topology, start, config, &inputs, progress, SLICE)
 }
 
 /// [`explore_with`], expanding `slice` states of a level at a time.

@@ -820,14 +820,16 @@ fn ds_restore(
     if let Some(slave) = ctx.slave_of(h) {
         return Err(Refusal::ServesSlaves { host: h, slave });
     }
-    // The backup holds the `tungsten_<service>` schemas too (Continuent docs
-    // *troubleshooting-ecs-restart-after-restore*), so the cross-site replicator's restart
-    // position goes back with the data: to a prefix of the other site's history, as the
-    // data's does of its own (the modelling decision on `DatasourceAction::Restore`).
-    let host = ctx.host_mut(h);
-    host.data.pos = None;
-    host.data.writing = None;
-    host.cross_site.applied = None;
+    // The cross-site replicator's position stays (**modelling decision**). The backup holds
+    // its `tungsten_<service>` schema too (Continuent docs
+    // *troubleshooting-ecs-restart-after-restore*), so the real one goes back to the
+    // backup's, an earlier point of the other site's history the model does not track. No
+    // position at all would mean replaying that site's whole history, its drift included: a
+    // restore on a site kept as the good copy would take in the other site's drift (found in
+    // review; `restoring_a_datasource_keeps_the_other_sites_drift_out`).
+    let data = &mut ctx.host_mut(h).data;
+    data.pos = None;
+    data.writing = None;
     ctx.emit(Effect::Provisioned {
         target: h,
         source: h,

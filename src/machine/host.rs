@@ -188,7 +188,10 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     // The target's position in its own site's history: the source's when it is of that
     // site; else what the source's cross-site replicator applied from it, when it reads that
     // site (its restart position is kept in the same `tungsten_<service>` schema the target's
-    // replicator restarts from, below); else none.
+    // replicator restarts from, below); else none. **Modelling decision**: this holds where
+    // a cross-site service is named after the site it reads, as in seed 000; a deployment
+    // that names it `west_from_east` keeps it in another schema, and the target would start
+    // with no position.
     let pos = if same_site {
         from.data.pos
     } else if ctx.topology.host(source).cross_site_from == Some(service) {

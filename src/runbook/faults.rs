@@ -117,7 +117,7 @@ pub fn single_faults(topology: &Topology) -> Vec<Fault> {
 pub fn under_faults(start: &Start, runbook: &Runbook, options: Options) -> FaultReport {
     let topology = &start.topology;
     let plain = super::validate(start, runbook, options);
-    let steps = plain.steps.len();
+    let steps = runbook.steps().count();
     let faults = single_faults(topology);
     let mut report = FaultReport {
         verdict: plain.verdict,
