@@ -13,7 +13,7 @@ use tungsten_model::command::CctrlCommand;
 use tungsten_model::fault::{Fault, Process};
 use tungsten_model::machine::{self, Outcome};
 use tungsten_model::model::{
-    CrossSiteReplicator, DataSourceRole, DsState, ShunCause, State, Topology,
+    CrossSiteReplicator, DataSourceRole, DsState, Pos, ShunCause, State, Topology,
 };
 
 /// Type `line` at `at`'s manager: the outcome, or the refusal's rule.
@@ -566,19 +566,27 @@ fn provisioning_a_slave_whose_manager_is_stopped_copies_the_source_and_leaves_th
     assert_eq!(replicator.master, Some(db1));
 }
 
+/// [`two_sites`] after east's master wrote twice and db4's cross-site replicator caught up
+/// between the writes: the cluster, db4's cross-site position and east's latest.
+fn db4_one_event_behind_east() -> (Cluster, Option<Pos>, Option<Pos>) {
+    let mut c = two_sites();
+    let [db1, db4] = ["db1", "db4"].map(|h| c.id(h));
+    c.fault(Fault::Write(db1)).unwrap();
+    c.fault(Fault::CrossSiteCatchUp(db4)).unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    let (caught_up, latest) = (c.s.host(db4).cross_site.applied, c.s.host(db1).data.pos);
+    assert!(caught_up.is_some() && caught_up != latest);
+    (c, caught_up, latest)
+}
+
 /// Provisioning copies the dataserver, and with it the restart position of the cross-site
 /// replicator the target runs (`trep_commit_seqno` is kept in the dataserver: Continuent docs
 /// *troubleshooting-ecs-restart-after-restore*): from a host of the site it reads, that host's
 /// position; from a host of its own site, that host's cross-site position.
 #[test]
 fn provisioning_carries_the_cross_site_position_the_source_holds() {
-    let mut c = two_sites();
-    let [db1, db4, db5] = ["db1", "db4", "db5"].map(|h| c.id(h));
-    c.fault(Fault::Write(db1)).unwrap();
-    c.fault(Fault::CrossSiteCatchUp(db4)).unwrap();
-    c.fault(Fault::Write(db1)).unwrap();
-    let (caught_up, latest) = (c.s.host(db4).cross_site.applied, c.s.host(db1).data.pos);
-    assert!(caught_up.is_some() && caught_up != latest);
+    let (mut c, caught_up, latest) = db4_one_event_behind_east();
+    let db5 = c.id("db5");
     c.shell("db5", "tprovision --source db4").unwrap();
     assert_eq!(c.s.host(db5).cross_site.applied, caught_up);
     c.shell("db5", "tprovision --source db1").unwrap();
@@ -592,13 +600,8 @@ fn provisioning_carries_the_cross_site_position_the_source_holds() {
 /// then catches up from its master like any slave.
 #[test]
 fn provisioning_from_the_other_site_starts_where_its_cross_site_replicator_left_off() {
-    let mut c = two_sites();
-    let [db1, db2, db4] = ["db1", "db2", "db4"].map(|h| c.id(h));
-    c.fault(Fault::Write(db1)).unwrap();
-    c.fault(Fault::CrossSiteCatchUp(db4)).unwrap();
-    c.fault(Fault::Write(db1)).unwrap();
-    let (caught_up, latest) = (c.s.host(db4).cross_site.applied, c.s.host(db1).data.pos);
-    assert!(caught_up.is_some() && caught_up != latest);
+    let (mut c, caught_up, latest) = db4_one_event_behind_east();
+    let [db2, db4] = ["db2", "db4"].map(|h| c.id(h));
     c.shell("db2", "tprovision --source db4").unwrap();
     assert_eq!(c.s.host(db2).data.pos, caught_up);
     assert_eq!(c.s.host(db2).cross_site.applied, c.s.host(db4).data.pos);
