@@ -70,8 +70,9 @@ impl State {
     ///
     /// Every state the engine returns passes, given a state that passes (the property tests
     /// and the `apply_sequence` fuzzer check it after every step; an input naming a host or
-    /// service the topology lacks is refused, [`crate::machine::Refusal::UnknownHost`]). A state read from JSON need not: it may come from
-    /// another topology, or have been edited. Validate it before stepping it. The rules:
+    /// service the topology lacks is refused, [`crate::machine::Refusal::UnknownHost`]). A
+    /// state read from JSON need not: it may come from another topology, or have been
+    /// edited. Validate it before stepping it. The rules:
     ///
     /// - slots past the topology's last host hold their defaults, and partition labels are
     ///   canonical (each the index of the first host carrying it);
