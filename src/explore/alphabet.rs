@@ -189,14 +189,14 @@ impl Inputs {
 
     /// Keep only the inputs that name hosts and services of `topology`: inputs built for
     /// another topology would be refused by [`crate::machine::step`] (rule `in-topology`),
-    /// and the explorer's own transitions skip that check.
+    /// and the explorer's own transitions skip that check. Managers and hosts past the last
+    /// may stay: a state's slots past the last host hold their defaults, so no manager runs
+    /// there to type into, and no data there bounds the writes.
     #[must_use]
     pub(crate) fn within(mut self, topology: &Topology) -> Self {
         let fits = |input: &Input| crate::machine::check_membership(topology, input).is_ok();
-        let n = topology.hosts().len();
-        self.managers.retain(|h| h.index() < n);
-        self.hosts.retain(|h| h.index() < n);
-        if let Some(&at) = self.managers.first() {
+        // An operation is judged typed at one of `topology`'s hosts: what it names decides.
+        if let Some(at) = topology.host_ids().next() {
             self.cctrl.retain(|&op| fits(&Input::Cctrl { at, op }));
         }
         self.others.retain(|input| fits(input));
