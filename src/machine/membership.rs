@@ -15,7 +15,6 @@ use crate::model::{HostId, ServiceId, Topology};
 
 /// The hosts and the service an input names: at most three hosts (a trepctl command's host,
 /// its target and the source `setrole -uri` names) and one service (`use`).
-#[derive(Default)]
 struct Named {
     hosts: [Option<HostId>; 3],
     service: Option<ServiceId>,
@@ -31,13 +30,7 @@ impl Named {
 
     fn of(input: &Input) -> Self {
         match *input {
-            Input::Cctrl { at, op } => {
-                let (named, service) = cctrl(op);
-                Self {
-                    hosts: [Some(at), named.0, named.1],
-                    service,
-                }
-            }
+            Input::Cctrl { at, op } => cctrl(at, op),
             Input::Trepctl { on, target, op, .. } => {
                 let source = match op {
                     TrepctlOp::SetRole(_, source) => source,
@@ -57,33 +50,32 @@ impl Named {
     }
 }
 
-/// The hosts a cctrl operation names (a datasource, and the source a replicator is pointed
-/// at), and the service it names.
-fn cctrl(op: CctrlOp) -> ((Option<HostId>, Option<HostId>), Option<ServiceId>) {
-    match op {
-        CctrlOp::Use(service) => ((None, None), Some(service)),
-        CctrlOp::Datasource(host, _) | CctrlOp::RecoverMasterUsing(host) => {
-            ((Some(host), None), None)
-        }
-        CctrlOp::Replicator(host, action) => {
-            let source = match action {
-                ReplicatorOp::Slave(source) | ReplicatorOp::Relay(source) => source,
-                ReplicatorOp::Online
-                | ReplicatorOp::Offline
-                | ReplicatorOp::Master
-                | ReplicatorOp::Process(_) => None,
+/// What a cctrl operation typed at `at` names: `at`, a datasource and the source a
+/// replicator is pointed at, or the service of `use`.
+fn cctrl(at: HostId, op: CctrlOp) -> Named {
+    let (host, source) = match op {
+        CctrlOp::Use(service) => {
+            return Named {
+                hosts: [Some(at), None, None],
+                service: Some(service),
             };
-            ((Some(host), source), None)
         }
-        CctrlOp::Router(host, _) | CctrlOp::Switch(host) | CctrlOp::Failover(host) => {
-            ((host, None), None)
-        }
+        CctrlOp::Datasource(host, _) | CctrlOp::RecoverMasterUsing(host) => (Some(host), None),
+        CctrlOp::Replicator(host, action) => match action {
+            ReplicatorOp::Slave(source) | ReplicatorOp::Relay(source) => (Some(host), source),
+            ReplicatorOp::Online
+            | ReplicatorOp::Offline
+            | ReplicatorOp::Master
+            | ReplicatorOp::Process(_) => (Some(host), None),
+        },
+        CctrlOp::Router(host, _) | CctrlOp::Switch(host) | CctrlOp::Failover(host) => (host, None),
         CctrlOp::SetPolicy(_)
         | CctrlOp::SetForce(_)
         | CctrlOp::Recover
         | CctrlOp::Heartbeat
-        | CctrlOp::Inspect => ((None, None), None),
-    }
+        | CctrlOp::Inspect => (None, None),
+    };
+    Named::hosts([Some(at), host, source])
 }
 
 /// The host a fault happens on. A partition names none: its split is made to fit the
