@@ -564,9 +564,16 @@ fn recover_master_using(
     Ok(())
 }
 
-/// The master `recover master using <h>` replaces, if the view still holds one. Out of line:
-/// inlined, it slowed every refused cctrl command by some 6 ns (the `apply/step refused`
-/// bench).
+/// The master that promoting `h` by hand or by `recover master using <h>` replaces, if the
+/// view still holds one. The view can hold several master-role entries: a master failed over
+/// keeps its role until an operator makes it a slave, and losing quorum turns its
+/// SHUNNED(FAILED-OVER-TO-...) into SHUNNED(FAILSAFE_SHUN) like the current master's (seed
+/// 004: db1 and db3 both `master:SHUNNED(FAILSAFE_SHUN)`, db2's replicator reading from db3).
+/// The view records no current master, so (**modelling decision**) an entry still
+/// SHUNNED(FAILED-OVER-TO-...) is taken last, since an earlier promotion replaced it, and an
+/// entry some other datasource's replicator reads from first, since a promotion repoints the
+/// slaves it reaches to the new master; then topology order. Out of line: inlined, it slowed
+/// every refused cctrl command by some 6 ns (the `apply/step refused` bench).
 #[cold]
 #[inline(never)]
 fn replaced_master(
@@ -575,9 +582,22 @@ fn replaced_master(
     service: ServiceId,
     h: HostId,
 ) -> Option<HostId> {
+    let read_from = |m: HostId| {
+        ctx.topology
+            .datasources_of(service)
+            .any(|d| d != m && ctx.host(d).replicator.master == Some(m))
+    };
+    // `min_by_key` keeps the first of equal keys: topology order breaks ties.
     ctx.topology
         .datasources_of(service)
-        .find(|&d| d != h && view.entry(d).role == DataSourceRole::Master)
+        .filter(|&d| d != h && view.entry(d).role == DataSourceRole::Master)
+        .min_by_key(|&d| {
+            let replaced = matches!(
+                view.entry(d).state,
+                DsState::Shunned(ShunCause::FailedOverTo(_))
+            );
+            (replaced, !read_from(d))
+        })
 }
 
 fn failover(
@@ -790,7 +810,16 @@ fn ds_master(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
         });
     }
     ctx.require_quorum(s.service, s.group, at)?;
+    let outgoing = replaced_master(ctx, view, s.service, h);
     ctx.set_role(view, h, DataSourceRole::Master);
+    // A master promoted by hand leaves behind the events it lacks as a failover does: on the
+    // master it replaces and on the followers of that master's line (**modelling decision**:
+    // the role change is the operator's choice of the new master, the step a runbook's report
+    // can name; the datasource and replicator steps after it follow from it).
+    if let Some(m) = outgoing {
+        ctx.check_lost(m, h);
+    }
+    ctx.check_followers_lost(view, s.service, h, outgoing);
     Ok(())
 }
 

@@ -144,21 +144,13 @@ impl Ctx<'_, '_> {
             let _ = self.replicator_online(new);
         }
         self.emit(Effect::NewMaster { host: new });
+        self.check_followers_lost(view, service, new, outgoing);
         for d in self.topology.datasource_set(service).iter() {
             // Shunned slaves too: shunning leaves the replicator running. The new master and
             // the failed one hold the master role, so they are not followers.
             let follower = view.entry(d).role != DataSourceRole::Master;
-            if !follower {
-                continue;
-            }
-            // A follower out of the group's reach (down, or cut off) loses its events here
-            // too: the promotion is what leaves them behind, whether or not the managers see
-            // it.
-            if outgoing.is_none_or(|m| self.in_history(d, m)) {
-                self.check_lost(d, new);
-            }
             // Managers reach replicators over the network: no manager needed on `d`.
-            if self.rules.repoint_slaves && self.state.reachable(rep, d) {
+            if follower && self.rules.repoint_slaves && self.state.reachable(rep, d) {
                 self.repoint(d, ReplicatorRole::Slave, Some(new));
             }
         }
@@ -166,5 +158,28 @@ impl Ctx<'_, '_> {
             from: failed,
             to: new,
         });
+    }
+
+    /// Report the events promoting `new` leaves behind on the followers of `service`: the
+    /// datasources not in the master role in `view`, shunned ones included, each holding
+    /// events `new` lacks ([`super::Finding::LostEvents`]). A follower out of the group's
+    /// reach (down, or cut off) is reported too: the promotion is what leaves its events
+    /// behind, whether or not the managers see it. `outgoing` is the master being replaced,
+    /// if any: a follower holding events it lacks had lost them before this promotion, so
+    /// only the others are reported.
+    pub(crate) fn check_followers_lost(
+        &mut self,
+        view: &ManagerView,
+        service: ServiceId,
+        new: HostId,
+        outgoing: Option<HostId>,
+    ) {
+        for d in self.topology.datasource_set(service).iter() {
+            if view.entry(d).role != DataSourceRole::Master
+                && outgoing.is_none_or(|m| self.in_history(d, m))
+            {
+                self.check_lost(d, new);
+            }
+        }
     }
 }
