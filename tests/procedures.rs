@@ -1174,3 +1174,44 @@ fn a_promotion_by_hand_replaces_the_master_not_yet_failed_over() {
     assert!(report.first_rejected().is_none(), "{report}");
     assert_eq!(lost_events(&report), [], "{report}");
 }
+
+/// `recover master using` after quorum loss: in seed 004's state with positions (see
+/// `last_man_standing_after_a_failover_replaces_the_master_the_slaves_read_from`), db3 is the
+/// master db2's replicator reads from and holds a write db2 lacks; the failsafe shunned it,
+/// so the promotion neither fails it over nor counts it a follower. Recovering with db2 as
+/// master reports db3's write lost, as the same promotion by hand does (before, it reported
+/// nothing).
+#[test]
+fn recover_master_using_after_quorum_loss_reports_the_events_it_leaves_behind() {
+    use tungsten_model::fault::Fault;
+    let (healthy, [db1, _, db3]) = healthy();
+    let start = after(
+        &healthy,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db3),
+            Fault::Write(db1),
+            Fault::HostCrash(db1),
+            Fault::HostCrash(db3),
+        ],
+    );
+    let rb: Runbook = "\
+#! assume down db1 db3
+[LOGICAL] /alpha > set force true
+[LOGICAL] /alpha > recover master using db2
+"
+    .parse()
+    .unwrap();
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    assert!(report.first_rejected().is_none(), "{report}");
+    assert_eq!(
+        lost_events(&report),
+        [(
+            "[LOGICAL] /alpha > recover master using db2".to_owned(),
+            false,
+            "db3 holds events db2 never received: they are lost to the new master (orphaned)"
+                .to_owned()
+        )],
+        "{report}"
+    );
+}

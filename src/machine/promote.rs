@@ -90,9 +90,10 @@ impl Ctx<'_, '_> {
     /// goes offline. Every other master that is FAILED or shunned by an operator becomes
     /// `SHUNNED(FAILED-OVER-TO-<new>)` as well. Each replaced master holding events `new`
     /// lacks is reported as losing them ([`super::Finding::LostEvents`]). `outgoing` is the
-    /// master being replaced (the failed one, or the one a switch demoted), if any: a follower
-    /// holding events it lacks had lost them before this promotion, so only the others are
-    /// reported as left behind.
+    /// master being replaced (the failed one, the one a switch demoted, or the one `recover
+    /// master using` replaces), if any: a follower holding events it lacks had lost them
+    /// before this promotion, so only the others are reported as left behind; `outgoing`
+    /// itself is checked too, whatever its state.
     pub(crate) fn promote(
         &mut self,
         view: &mut ManagerView,
@@ -126,6 +127,11 @@ impl Ctx<'_, '_> {
                 self.set_state(view, d, DsState::Shunned(ShunCause::FailedOverTo(new)));
                 // Its events the new master lacks are left behind here, as the failed one's
                 // are (`recover master using` names no failed master and replaces this way).
+                self.check_lost(d, new);
+            } else if Some(d) == outgoing && entry.role == DataSourceRole::Master {
+                // The master `recover master using` replaces while it is neither FAILED nor
+                // shunned by an operator (SHUNNED(FAILSAFE_SHUN) after quorum loss, or
+                // OFFLINE) keeps its state, and leaves its events behind all the same.
                 self.check_lost(d, new);
             }
             let r = self.host(d).replicator;
