@@ -1014,3 +1014,39 @@ fn recover_master_using_reports_the_replaced_masters_events() {
         outcome.findings
     );
 }
+
+/// Two FAILED master-role entries: db1, failed over to db2, welcomed back and failed again by
+/// the operator under MANUAL, then db2's dataserver stops. `failover` fails over from db2,
+/// the master db3's replicator reads from, not from db1, which comes first in the topology
+/// (before, it took the first). So do the managers once the policy is AUTOMATIC again.
+#[test]
+fn failover_with_two_failed_masters_fails_over_from_the_one_the_slaves_read_from() {
+    use tungsten_model::machine::{self, Effect};
+    use tungsten_model::model::{DataSourceRole, DsState};
+    let mut c = three();
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
+    c.cctrl("db2", "set policy manual").unwrap();
+    c.fault(Fault::Start(db1, Process::DataServer)).unwrap();
+    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    c.cctrl("db2", "datasource db1 fail").unwrap();
+    c.fault(Fault::Stop(db2, Process::DataServer)).unwrap();
+    let view = c.s.view(db3);
+    for m in [db1, db2] {
+        assert_eq!(view.entry(m).role, DataSourceRole::Master);
+        assert!(matches!(view.entry(m).state, DsState::Failed(_)));
+    }
+    assert_eq!(c.s.host(db3).replicator.master, Some(db2));
+    for line in ["failover", "set policy automatic"] {
+        let input = machine::resolve_cctrl(&c.t, &c.s, db3, &line.parse().unwrap()).unwrap();
+        let out = machine::apply(&c.t, &c.s, &input).unwrap();
+        assert!(
+            out.effects.contains(&Effect::FailedOver {
+                from: Some(db2),
+                to: db3
+            }),
+            "{line}: {:?}",
+            out.effects
+        );
+    }
+}

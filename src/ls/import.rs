@@ -409,6 +409,7 @@ fn import_service(
             data: Data {
                 pos,
                 drift: false,
+                orphaned: false,
                 writing: None,
             },
         };

@@ -433,12 +433,13 @@ fn switch(
     let data = &mut ctx.host_mut(new).data;
     data.pos = pos;
     data.writing = None;
+    data.orphaned = false;
     // Demote the master, promote the target, the prior master back online as a slave.
     ctx.set_role(view, master, DataSourceRole::Slave);
     ctx.set_state(view, master, DsState::Offline);
     let _ = ctx.replicator_offline(master);
     ctx.repoint(master, ReplicatorRole::Slave, Some(new));
-    ctx.promote(view, s.service, s.rep, new, None, Some(master));
+    ctx.promote(view, s.service, s.rep, new, None);
     ctx.set_state(view, master, DsState::Online);
     let _ = ctx.replicator_online(master);
     maintenance_step(ctx, s.service, policy, Step::Revert);
@@ -553,8 +554,7 @@ fn recover_master_using(
         }
     }
     ctx.require_quorum(s.service, s.group, at)?;
-    let outgoing = replaced_master(ctx, view, s.service, h);
-    ctx.promote(view, s.service, s.rep, h, None, outgoing);
+    ctx.promote(view, s.service, s.rep, h, None);
     // Then `datasource recover` on each datasource left SHUNNED or FAILED (slaves an operator
     // shunned and the replaced master included); one that cannot be recovered stays shunned
     // or failed, and the promotion stands (Continuent docs *operations-recovery-master*: it
@@ -562,42 +562,6 @@ fn recover_master_using(
     // on, still judges the whole command.
     let _ = recover_each(ctx, s, view, at);
     Ok(())
-}
-
-/// The master that promoting `h` by hand or by `recover master using <h>` replaces, if the
-/// view still holds one. The view can hold several master-role entries: a master failed over
-/// keeps its role until an operator makes it a slave, and losing quorum turns its
-/// SHUNNED(FAILED-OVER-TO-...) into SHUNNED(FAILSAFE_SHUN) like the current master's (seed
-/// 004: db1 and db3 both `master:SHUNNED(FAILSAFE_SHUN)`, db2's replicator reading from db3).
-/// The view records no current master, so (**modelling decision**) an entry still
-/// SHUNNED(FAILED-OVER-TO-...) is taken last, since an earlier promotion replaced it, and an
-/// entry some other datasource's replicator reads from first, since a promotion repoints the
-/// slaves it reaches to the new master; then topology order. Out of line: inlined, it slowed
-/// every refused cctrl command by some 6 ns (the `apply/step refused` bench).
-#[cold]
-#[inline(never)]
-fn replaced_master(
-    ctx: &Ctx<'_, '_>,
-    view: &ManagerView,
-    service: ServiceId,
-    h: HostId,
-) -> Option<HostId> {
-    let read_from = |m: HostId| {
-        ctx.topology
-            .datasources_of(service)
-            .any(|d| d != m && ctx.host(d).replicator.master == Some(m))
-    };
-    // `min_by_key` keeps the first of equal keys: topology order breaks ties.
-    ctx.topology
-        .datasources_of(service)
-        .filter(|&d| d != h && view.entry(d).role == DataSourceRole::Master)
-        .min_by_key(|&d| {
-            let replaced = matches!(
-                view.entry(d).state,
-                DsState::Shunned(ShunCause::FailedOverTo(_))
-            );
-            (replaced, !read_from(d))
-        })
 }
 
 fn failover(
@@ -613,16 +577,15 @@ fn failover(
             master,
         });
     }
-    let failed = ctx.topology.datasources_of(s.service).find(|&d| {
-        view.entry(d).role == DataSourceRole::Master
-            && matches!(view.entry(d).state, DsState::Failed(_))
+    let failed = ctx.current_master(view, s.service, |d| {
+        matches!(view.entry(d).state, DsState::Failed(_))
     });
     let Some(failed) = failed else {
         return Err(Refusal::NoMaster { service: s.service });
     };
     let new = ctx.pick_target(view, s.service, s.rep, Some(failed), target)?;
     ctx.require_quorum(s.service, s.group, at)?;
-    ctx.promote(view, s.service, s.rep, new, Some(failed), Some(failed));
+    ctx.promote(view, s.service, s.rep, new, Some(failed));
     bring_offline_online(ctx, s, view);
     Ok(())
 }
@@ -810,16 +773,12 @@ fn ds_master(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
         });
     }
     ctx.require_quorum(s.service, s.group, at)?;
-    let outgoing = replaced_master(ctx, view, s.service, h);
     ctx.set_role(view, h, DataSourceRole::Master);
-    // A master promoted by hand leaves behind the events it lacks as a failover does: on the
-    // master it replaces and on the followers of that master's line (**modelling decision**:
-    // the role change is the operator's choice of the new master, the step a runbook's report
-    // can name; the datasource and replicator steps after it follow from it).
-    if let Some(m) = outgoing {
-        ctx.check_lost(m, h);
-    }
-    ctx.check_followers_lost(view, s.service, h, outgoing);
+    // A master promoted by hand leaves behind the events it lacks as a failover does
+    // (**modelling decision**: the role change is the operator's choice of the new master,
+    // the step a runbook's report can name; the datasource and replicator steps after it
+    // follow from it).
+    ctx.leave_behind(s.service, h);
     Ok(())
 }
 
@@ -859,6 +818,7 @@ fn ds_restore(
     let data = &mut ctx.host_mut(h).data;
     data.pos = None;
     data.writing = None;
+    data.orphaned = false;
     ctx.emit(Effect::Provisioned {
         target: h,
         source: h,

@@ -88,12 +88,8 @@ impl Ctx<'_, '_> {
     /// shunning leaves the replicator running) repointed to it. `failed` is the old master on
     /// a failover: it becomes `SHUNNED(FAILED-OVER-TO-<new>)` and its replicator, if reached,
     /// goes offline. Every other master that is FAILED or shunned by an operator becomes
-    /// `SHUNNED(FAILED-OVER-TO-<new>)` as well. Each replaced master holding events `new`
-    /// lacks is reported as losing them ([`super::Finding::LostEvents`]). `outgoing` is the
-    /// master being replaced (the failed one, the one a switch demoted, or the one `recover
-    /// master using` replaces), if any: a follower holding events it lacks had lost them
-    /// before this promotion, so only the others are reported as left behind; `outgoing`
-    /// itself is checked too, whatever its state.
+    /// `SHUNNED(FAILED-OVER-TO-<new>)` as well. The events it leaves behind are reported
+    /// ([`Ctx::leave_behind`]).
     pub(crate) fn promote(
         &mut self,
         view: &mut ManagerView,
@@ -101,12 +97,10 @@ impl Ctx<'_, '_> {
         rep: HostId,
         new: HostId,
         failed: Option<HostId>,
-        outgoing: Option<HostId>,
     ) {
         self.emit(Effect::Selected { host: new });
         if let Some(old) = failed {
             self.set_state(view, old, DsState::Shunned(ShunCause::FailedOverTo(new)));
-            self.check_lost(old, new);
             if self.state.reachable(rep, old) && self.host(old).replicator.is_online() {
                 let _ = self.replicator_offline(old);
             }
@@ -125,14 +119,6 @@ impl Ctx<'_, '_> {
                 matches!(entry.state, DsState::Failed(_)) || entry.state.shunned_by_operator();
             if entry.role == DataSourceRole::Master && replaced {
                 self.set_state(view, d, DsState::Shunned(ShunCause::FailedOverTo(new)));
-                // Its events the new master lacks are left behind here, as the failed one's
-                // are (`recover master using` names no failed master and replaces this way).
-                self.check_lost(d, new);
-            } else if Some(d) == outgoing && entry.role == DataSourceRole::Master {
-                // The master `recover master using` replaces while it is neither FAILED nor
-                // shunned by an operator (SHUNNED(FAILSAFE_SHUN) after quorum loss, or
-                // OFFLINE) keeps its state, and leaves its events behind all the same.
-                self.check_lost(d, new);
             }
             let r = self.host(d).replicator;
             if self.rules.single_extractor
@@ -150,7 +136,7 @@ impl Ctx<'_, '_> {
             let _ = self.replicator_online(new);
         }
         self.emit(Effect::NewMaster { host: new });
-        self.check_followers_lost(view, service, new, outgoing);
+        self.leave_behind(service, new);
         for d in self.topology.datasource_set(service).iter() {
             // Shunned slaves too: shunning leaves the replicator running. The new master and
             // the failed one hold the master role, so they are not followers.
@@ -166,24 +152,55 @@ impl Ctx<'_, '_> {
         });
     }
 
-    /// Report the events promoting `new` leaves behind on the followers of `service`: the
-    /// datasources not in the master role in `view`, shunned ones included, each holding
-    /// events `new` lacks ([`super::Finding::LostEvents`]). A follower out of the group's
-    /// reach (down, or cut off) is reported too: the promotion is what leaves its events
-    /// behind, whether or not the managers see it. `outgoing` is the master being replaced,
-    /// if any: a follower holding events it lacks had lost them before this promotion, so
-    /// only the others are reported.
-    pub(crate) fn check_followers_lost(
-        &mut self,
+    /// The service's current master among the master-role entries of `view` that `among`
+    /// keeps. The view can hold several: a master failed over keeps its role until an
+    /// operator makes it a slave, losing quorum turns its `SHUNNED(FAILED-OVER-TO-...)` into
+    /// `SHUNNED(FAILSAFE_SHUN)` like the current master's (seed 004: db1 and db3 both
+    /// `master:SHUNNED(FAILSAFE_SHUN)`, db2's replicator reading from db3), and an operator
+    /// may fail it again after welcoming it. The view records no current master, so
+    /// (**modelling decision**) an entry still `SHUNNED(FAILED-OVER-TO-...)` is taken last,
+    /// since an earlier promotion replaced it, and an entry some other datasource's
+    /// replicator reads from first, since a promotion repoints the slaves it reaches to the
+    /// new master; then topology order.
+    pub(crate) fn current_master(
+        &self,
         view: &ManagerView,
         service: ServiceId,
-        new: HostId,
-        outgoing: Option<HostId>,
-    ) {
+        among: impl Fn(HostId) -> bool,
+    ) -> Option<HostId> {
+        let mut masters = self
+            .topology
+            .datasources_of(service)
+            .filter(|&d| view.entry(d).role == DataSourceRole::Master && among(d));
+        let first = masters.next()?;
+        let Some(second) = masters.next() else {
+            return Some(first);
+        };
+        let read_from = |m: HostId| {
+            self.topology
+                .datasources_of(service)
+                .any(|d| d != m && self.host(d).replicator.master == Some(m))
+        };
+        // `min_by_key` keeps the first of equal keys: topology order breaks ties.
+        [first, second].into_iter().chain(masters).min_by_key(|&d| {
+            let replaced = matches!(
+                view.entry(d).state,
+                DsState::Shunned(ShunCause::FailedOverTo(_))
+            );
+            (replaced, !read_from(d))
+        })
+    }
+
+    /// Report the events promoting `new` leaves behind: every other datasource of `service`
+    /// holding events `new` lacks, the master it replaces and hosts out of the group's reach
+    /// (down, or cut off) included, since the promotion is what leaves them behind whether or
+    /// not the managers see it ([`super::Finding::LostEvents`]). Events an earlier promotion
+    /// left behind are not reported again ([`crate::model::Data::orphaned`]); `new`'s own,
+    /// if it held some, are the service's line again.
+    pub(crate) fn leave_behind(&mut self, service: ServiceId, new: HostId) {
+        self.host_mut(new).data.orphaned = false;
         for d in self.topology.datasource_set(service).iter() {
-            if view.entry(d).role != DataSourceRole::Master
-                && outgoing.is_none_or(|m| self.in_history(d, m))
-            {
+            if d != new {
                 self.check_lost(d, new);
             }
         }

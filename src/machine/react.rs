@@ -282,13 +282,12 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
     let options = ctx.topology.options();
     let master = ctx.online_master(view, service, None);
     if master.is_none() {
-        let failed = ctx.topology.datasources_of(service).find(|&d| {
-            view.entry(d).role == DataSourceRole::Master
-                && matches!(view.entry(d).state, DsState::Failed(_))
+        let failed = ctx.current_master(view, service, |d| {
+            matches!(view.entry(d).state, DsState::Failed(_))
         });
         if let Some(failed) = failed {
             match ctx.best_candidate(view, service, rep, Some(failed)) {
-                Some(new) => ctx.promote(view, service, rep, new, Some(failed), Some(failed)),
+                Some(new) => ctx.promote(view, service, rep, new, Some(failed)),
                 None if ctx.healthy(rep, failed)
                     && ctx.host(failed).replicator.role == ReplicatorRole::Master
                     && !rival_master(ctx, view, service, failed)

@@ -531,6 +531,7 @@ impl Ctx<'_, '_> {
         let d = &mut self.host_mut(h).data;
         d.pos = target;
         d.writing = None;
+        d.orphaned = false;
         self.emit(Effect::CaughtUp {
             host: h,
             install: Install::Cluster,
@@ -610,9 +611,11 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
-    /// Report events a promotion leaves behind on `holder`.
+    /// Report events a promotion leaves behind on `holder`, and mark them orphaned
+    /// ([`crate::model::Data::orphaned`]), unless an earlier promotion did.
     pub(crate) fn check_lost(&mut self, holder: HostId, promoted: HostId) {
-        if !self.in_history(holder, promoted) {
+        if !self.host(holder).data.orphaned && !self.in_history(holder, promoted) {
+            self.host_mut(holder).data.orphaned = true;
             self.find(Finding::LostEvents {
                 host: holder,
                 promoted,

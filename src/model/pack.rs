@@ -109,7 +109,7 @@ fn entry_code(entry: DsEntry) -> u16 {
     ((role as u16) << 13) | ds_state_code(state)
 }
 
-/// One host's ground truth: a word of flags (bits 0-7), replicator state (9-12) and role
+/// One host's ground truth: a word of flags (bits 0-8), replicator state (9-12) and role
 /// (13-15), master (16-24), cross-site replicator state (25-28), writing epoch (32-39) and the epochs of its two positions (40-47,
 /// 48-55); then the seqno of each position it holds (an epoch is never 0, so the epoch bytes
 /// say which follow).
@@ -136,11 +136,13 @@ fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
                 state: cross_state,
                 applied,
             },
-        data: Data {
-            pos,
-            drift,
-            writing,
-        },
+        data:
+            Data {
+                pos,
+                drift,
+                writing,
+                orphaned,
+            },
     } = *host;
     let flags = [
         up,
@@ -151,6 +153,7 @@ fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
         replicator_running,
         cross_running,
         drift,
+        orphaned,
     ]
     .iter()
     .enumerate()
@@ -320,6 +323,7 @@ mod tests {
                 each(&positions, move |s, v| s.hosts[h].cross_site.applied = v),
                 each(&positions, move |s, v| s.hosts[h].data.pos = v),
                 each(&bools, move |s, v| s.hosts[h].data.drift = v),
+                each(&bools, move |s, v| s.hosts[h].data.orphaned = v),
                 each(&epochs, move |s, v| s.hosts[h].data.writing = v),
                 each(&ids, move |s, v| s.partition[h] = v),
                 each(PolicyMode::VARIANTS, move |s, v| s.views[h].policy = v),

@@ -155,6 +155,14 @@ pub struct Data {
     /// While this host is master: the epoch its writes go into. A new epoch starts with the
     /// first write after it becomes master (THL `epochNumber`).
     pub writing: Option<EpochId>,
+    /// Whether a promotion left this host's events behind: it holds events the master then
+    /// promoted lacked (Tungsten's orphaned events, *manager-failover-behavior-recovery*),
+    /// and the promotion reported them (`Finding::LostEvents`). A later promotion does not
+    /// report them again, since the view cannot tell which of its master-role entries a
+    /// promotion replaced (**modelling decision**). It clears when the host's data is
+    /// replaced (provisioning, restore, catching up) or the host is promoted itself.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub orphaned: bool,
 }
 
 /// The ground truth of one host.

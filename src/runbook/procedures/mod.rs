@@ -235,6 +235,32 @@ fn assumed_down(
     Ok(out_of_reach().map(|d| t.host_name(d).as_str()).collect())
 }
 
+/// `Ok` unless promoting `survivor` would leave events behind on a host that is up with its
+/// dataserver running: a runbook report judges that unsafe (`lost-events`), as
+/// `failover_procedure` declines it. Events an earlier promotion orphaned
+/// ([`crate::model::Data::orphaned`]) are not this plan's doing.
+fn orphans_no_live_host(
+    start: &Start,
+    svc: ServiceId,
+    survivor: HostId,
+) -> Result<(), ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let Some(d) = t.datasources_of(svc).find(|&d| {
+        let host = s.host(d);
+        d != survivor
+            && host.up
+            && host.dataserver
+            && !host.data.orphaned
+            && diverged(s, survivor, d)
+    }) else {
+        return Ok(());
+    };
+    let (held, x) = (t.host_name(d), t.host_name(survivor));
+    Err(ProcedureError(format!(
+        "{held} is up with its dataserver running and holds events {x} lacks, which promoting {x} would orphan: make {held} the survivor (its manager running, reachable, its data not drifted), or let {x} catch up first"
+    )))
+}
+
 /// "Last man standing" (Continuent docs *operations-recovery-multiple-failure*): the service
 /// lost quorum and every datasource is shunned; bring the most up-to-date reachable datasource
 /// up alone as master. The runbook declares the hosts it cannot reach as down: forcing rests
@@ -242,8 +268,9 @@ fn assumed_down(
 ///
 /// # Errors
 /// [`ProcedureError`] when the service has quorum (use `switch`/`failover`), no datasource
-/// can be reached, or the datasources out of reach are up behind a partition (the state says
-/// so: forcing would rest on a false assumption).
+/// can be reached, the datasources out of reach are up behind a partition (the state says
+/// so: forcing would rest on a false assumption), or a host that is up holds events the
+/// survivor lacks (promoting it would orphan them).
 pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let svc = service_id(t, service)?;
@@ -266,6 +293,7 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
         })?;
     let down = assumed_down(start, svc, viewer)?;
     let x = t.host_name(survivor);
+    orphans_no_live_host(start, svc, survivor)?;
     let mut text = String::new();
     if !down.is_empty() {
         let _ = writeln!(text, "#! assume down {}", down.join(" "));
