@@ -160,7 +160,9 @@ pub struct Data {
     /// and the promotion reported them (`Finding::LostEvents`). A later promotion does not
     /// report them again, since the view cannot tell which of its master-role entries a
     /// promotion replaced (**modelling decision**). It clears when the host's data is
-    /// replaced (provisioning, restore, catching up) or the host is promoted itself.
+    /// replaced (provisioning, restore, catching up) or the host is promoted itself. The mark
+    /// is per host, not per event: events of a marked host that a later promotion leaves
+    /// behind too are named only on the other hosts holding them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub orphaned: bool,
 }
