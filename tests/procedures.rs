@@ -948,6 +948,32 @@ fn switch_procedure_uses_the_service_from_a_session_on_the_composite() {
     assert_eq!(on_global.to_string(), on_east.to_string());
 }
 
+/// The report of the runbook `text` from `start`, every step of which must be accepted.
+fn validated(start: &Start, text: &str) -> runbook::Report {
+    let rb: Runbook = text.parse().unwrap();
+    let report = runbook::validate(start, &rb, runbook::Options::default());
+    assert!(report.first_rejected().is_none(), "{report}");
+    report
+}
+
+/// Seed 004's story with positions, from `start`: db1 takes two writes, db3 the first; then
+/// db1 and db3 crash.
+fn seed004_with_positions(start: &Start) -> Start {
+    use tungsten_model::fault::Fault;
+    let t = &start.topology;
+    let [db1, db3] = ["db1", "db3"].map(|h| t.host_id(h).unwrap());
+    after(
+        start,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db3),
+            Fault::Write(db1),
+            Fault::HostCrash(db1),
+            Fault::HostCrash(db3),
+        ],
+    )
+}
+
 /// Each `lost-events` finding of `report`: the step's text, whether it is an error, and the
 /// finding's text.
 fn lost_events(report: &runbook::Report) -> Vec<(String, bool, String)> {
@@ -973,18 +999,8 @@ fn lost_events(report: &runbook::Report) -> Vec<(String, bool, String)> {
 /// loss at all.
 #[test]
 fn last_man_standing_warns_of_the_events_the_survivor_lacks() {
-    use tungsten_model::fault::Fault;
-    let (manual, [db1, _, db3]) = manual();
-    let start = after(
-        &manual,
-        &[
-            Fault::Write(db1),
-            Fault::CatchUp(db3),
-            Fault::Write(db1),
-            Fault::HostCrash(db1),
-            Fault::HostCrash(db3),
-        ],
-    );
+    let (manual, _) = manual();
+    let start = seed004_with_positions(&manual);
     let rb = runbook::last_man_standing(&start, "alpha").unwrap();
     let report = runbook::validate(&start, &rb, runbook::Options::default());
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
@@ -1010,19 +1026,9 @@ fn last_man_standing_warns_of_the_events_the_survivor_lacks() {
 /// was named and db3 missed.
 #[test]
 fn last_man_standing_after_a_failover_reports_the_events_it_orphans_itself() {
-    use tungsten_model::fault::Fault;
     use tungsten_model::model::{DataSourceRole, DsState, ShunCause};
     let (healthy, [db1, db2, db3]) = healthy();
-    let start = after(
-        &healthy,
-        &[
-            Fault::Write(db1),
-            Fault::CatchUp(db3),
-            Fault::Write(db1),
-            Fault::HostCrash(db1),
-            Fault::HostCrash(db3),
-        ],
-    );
+    let start = seed004_with_positions(&healthy);
     let view = start.state.view(db2);
     for master in [db1, db3] {
         assert_eq!(
@@ -1164,16 +1170,15 @@ fn a_promotion_by_hand_past_a_stale_slave_reports_no_earlier_loss() {
         [db3, db4].map(|h| s.host(h).replicator.master),
         [Some(db2), Some(db1)]
     );
-    let rb: Runbook = "\
+    let report = validated(
+        &failed_over,
+        "\
 [LOGICAL] /alpha > set policy maintenance
 [LOGICAL] /alpha > datasource db2 offline
 [LOGICAL] /alpha > datasource db3 offline
 [LOGICAL] /alpha > datasource db3 master
-"
-    .parse()
-    .unwrap();
-    let report = runbook::validate(&failed_over, &rb, runbook::Options::default());
-    assert!(report.first_rejected().is_none(), "{report}");
+",
+    );
     assert_eq!(lost_events(&report), [], "{report}");
 }
 
@@ -1185,27 +1190,16 @@ fn a_promotion_by_hand_past_a_stale_slave_reports_no_earlier_loss() {
 /// (before, it reported nothing).
 #[test]
 fn recover_master_using_after_quorum_loss_reports_the_events_it_leaves_behind() {
-    use tungsten_model::fault::Fault;
-    let (healthy, [db1, _, db3]) = healthy();
-    let start = after(
-        &healthy,
-        &[
-            Fault::Write(db1),
-            Fault::CatchUp(db3),
-            Fault::Write(db1),
-            Fault::HostCrash(db1),
-            Fault::HostCrash(db3),
-        ],
-    );
-    let rb: Runbook = "\
+    let (healthy, _) = healthy();
+    let start = seed004_with_positions(&healthy);
+    let report = validated(
+        &start,
+        "\
 #! assume down db1 db3
 [LOGICAL] /alpha > set force true
 [LOGICAL] /alpha > recover master using db2
-"
-    .parse()
-    .unwrap();
-    let report = runbook::validate(&start, &rb, runbook::Options::default());
-    assert!(report.first_rejected().is_none(), "{report}");
+",
+    );
     assert_eq!(
         lost_events(&report),
         [(
@@ -1250,6 +1244,18 @@ fn last_man_standing_declines_to_orphan_the_events_of_a_host_that_is_up() {
     insta::assert_snapshot!(runbook::last_man_standing(&start, "alpha").unwrap_err(), @"db1 is up with its dataserver running and holds events db2 lacks, which promoting db2 would orphan: make db1 the survivor (its manager running, reachable, its data not drifted), or let db2 catch up first");
 }
 
+/// The `lost-events` error of a cctrl step `step` that orphans the events of `holder`, a
+/// host that is up, promoting `new`.
+fn lost_on_a_live_host(step: &str, holder: &str, new: &str) -> (String, bool, String) {
+    (
+        format!("[LOGICAL] /alpha > {step}"),
+        true,
+        format!(
+            "{holder} holds events {new} never received: they are lost to the new master (orphaned); {holder} is up and holds them: promote it, or a host holding its events, instead"
+        ),
+    )
+}
+
 /// The review's cases against a first design, which guessed the master a promotion by hand
 /// replaces from the view and the slaves' sources. Three nodes under MANUAL, db1 crashed
 /// holding a write no slave has; db2 promoted by hand (db1's write reported then).
@@ -1281,22 +1287,18 @@ fn a_promotion_by_hand_past_a_stale_reader_names_the_live_masters_events() {
     let (start, [db1, db2, db3]) = db2_promoted_by_hand_after_db1_crashed();
     assert_eq!(start.state.host(db3).replicator.master, Some(db1));
     let start = after(&start, &[Fault::Write(db2)]);
-    let rb: Runbook = "\
+    let report = validated(
+        &start,
+        "\
 [LOGICAL] /alpha > datasource db2 offline
 [LOGICAL] /alpha > datasource db3 offline
 [LOGICAL] /alpha > datasource db3 master
-"
-    .parse()
-    .unwrap();
-    let report = runbook::validate(&start, &rb, runbook::Options::default());
+",
+    );
     assert_eq!(report.verdict, Verdict::Invalid, "{report}");
     assert_eq!(
         lost_events(&report),
-        [(
-            "[LOGICAL] /alpha > datasource db3 master".to_owned(),
-            true,
-            "db2 holds events db3 never received: they are lost to the new master (orphaned); db2 is up and holds them: promote it, or a host holding its events, instead".to_owned()
-        )],
+        [lost_on_a_live_host("datasource db3 master", "db2", "db3")],
         "{report}"
     );
 }
@@ -1319,23 +1321,18 @@ fn demoting_the_master_before_a_promotion_by_hand_still_names_its_events() {
         &start,
         &[Fault::Stop(db3, Process::Replicator), Fault::Write(db2)],
     );
-    let rb: Runbook = "\
+    let report = validated(
+        &start,
+        "\
 [LOGICAL] /alpha > datasource db2 offline
 [LOGICAL] /alpha > datasource db2 slave
 [LOGICAL] /alpha > datasource db3 offline
 [LOGICAL] /alpha > datasource db3 master
-"
-    .parse()
-    .unwrap();
-    let report = runbook::validate(&start, &rb, runbook::Options::default());
-    assert!(report.first_rejected().is_none(), "{report}");
+",
+    );
     assert_eq!(
         lost_events(&report),
-        [(
-            "[LOGICAL] /alpha > datasource db3 master".to_owned(),
-            true,
-            "db2 holds events db3 never received: they are lost to the new master (orphaned); db2 is up and holds them: promote it, or a host holding its events, instead".to_owned()
-        )],
+        [lost_on_a_live_host("datasource db3 master", "db2", "db3")],
         "{report}"
     );
 }
@@ -1346,15 +1343,14 @@ fn demoting_the_master_before_a_promotion_by_hand_still_names_its_events() {
 #[test]
 fn a_switch_after_a_promotion_by_hand_names_no_earlier_loss() {
     let (start, _) = db2_promoted_by_hand_after_db1_crashed();
-    let rb: Runbook = "\
+    let report = validated(
+        &start,
+        "\
 [LOGICAL] /alpha > replicator db3 offline
 [LOGICAL] /alpha > replicator db3 slave db2
 [LOGICAL] /alpha > replicator db3 online
 [LOGICAL] /alpha > switch to db3
-"
-    .parse()
-    .unwrap();
-    let report = runbook::validate(&start, &rb, runbook::Options::default());
-    assert!(report.first_rejected().is_none(), "{report}");
+",
+    );
     assert_eq!(lost_events(&report), [], "{report}");
 }
