@@ -153,15 +153,12 @@ impl Ctx<'_, '_> {
     }
 
     /// The service's current master among the master-role entries of `view` that `among`
-    /// keeps. The view can hold several: a master failed over keeps its role until an
-    /// operator makes it a slave, losing quorum turns its `SHUNNED(FAILED-OVER-TO-...)` into
-    /// `SHUNNED(FAILSAFE_SHUN)` like the current master's (seed 004: db1 and db3 both
-    /// `master:SHUNNED(FAILSAFE_SHUN)`, db2's replicator reading from db3), and an operator
-    /// may fail it again after welcoming it. The view records no current master, so
-    /// (**modelling decision**) an entry still `SHUNNED(FAILED-OVER-TO-...)` is taken last,
-    /// since an earlier promotion replaced it, and an entry some other datasource's
-    /// replicator reads from first, since a promotion repoints the slaves it reaches to the
-    /// new master; then topology order.
+    /// keeps (the FAILED ones, for a failover). The view can hold several: a master failed
+    /// over keeps its role until an operator makes it a slave, and an operator may welcome
+    /// it and fail it again. The view records no current master, so (**modelling
+    /// decision**) an entry some other datasource's replicator reads from is taken first,
+    /// since a promotion repoints the slaves it reaches to the new master; then topology
+    /// order.
     pub(crate) fn current_master(
         &self,
         view: &ManagerView,
@@ -181,14 +178,11 @@ impl Ctx<'_, '_> {
                 .datasources_of(service)
                 .any(|d| d != m && self.host(d).replicator.master == Some(m))
         };
-        // `min_by_key` keeps the first of equal keys: topology order breaks ties.
-        [first, second].into_iter().chain(masters).min_by_key(|&d| {
-            let replaced = matches!(
-                view.entry(d).state,
-                DsState::Shunned(ShunCause::FailedOverTo(_))
-            );
-            (replaced, !read_from(d))
-        })
+        [first, second]
+            .into_iter()
+            .chain(masters)
+            .find(|&d| read_from(d))
+            .or(Some(first))
     }
 
     /// Report the events promoting `new` leaves behind: every other datasource of `service`
