@@ -1089,15 +1089,7 @@ fn a_master_promoted_by_hand_behind_a_live_master_loses_its_events() {
     assert!(report.first_rejected().is_none(), "{report}");
     assert_eq!(report.verdict, Verdict::Invalid, "{report}");
     // db3, caught up as the runbook starts, holds db1's write too.
-    let lost = |holder: &str| {
-        (
-            "[LOGICAL] /alpha > datasource db2 master".to_owned(),
-            true,
-            format!(
-                "{holder} holds events db2 never received: they are lost to the new master (orphaned); {holder} is up and holds them: promote it, or a host holding its events, instead"
-            ),
-        )
-    };
+    let lost = |holder| lost_on_a_live_host("datasource db2 master", holder, "db2");
     assert_eq!(lost_events(&report), [lost("db1"), lost("db3")], "{report}");
     let caught_up = after(
         &maintenance,
