@@ -1004,26 +1004,20 @@ fn last_man_standing_warns_of_the_events_the_survivor_lacks() {
     let rb = runbook::last_man_standing(&start, "alpha").unwrap();
     let report = runbook::validate(&start, &rb, runbook::Options::default());
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
-    let lost = |holder: &str| {
-        (
-            "[LOGICAL] /alpha > datasource db2 master".to_owned(),
-            false,
-            format!(
-                "{holder} holds events db2 never received: they are lost to the new master (orphaned)"
-            ),
-        )
-    };
-    assert_eq!(lost_events(&report), [lost("db1"), lost("db3")], "{report}");
+    assert_eq!(
+        lost_events(&report),
+        lost_on_down_hosts("datasource db2 master", &["db1", "db3"], "db2"),
+        "{report}"
+    );
 }
 
 /// Seed 004's story with positions: db1 takes two writes, db3 the first; db1 crashes and the
 /// managers fail over to db3, which orphans db1's second write (reported then, and db1
-/// marked orphaned); db3 crashes and the failsafe shuns all three, db1 and db3 both
-/// `master:SHUNNED(FAILSAFE_SHUN)`. Promoting db2 by hand orphans the first write, which db3
-/// holds: db3 is named (a warning, db3 being down). db1 is not named again, although it holds
-/// that write too: the marking is per host (a known coarseness, in the note on
-/// `Data::orphaned`'s tests). Before, with the master replaced taken in topology order, db1
-/// was named and db3 missed.
+/// marked for it); db3 crashes and the failsafe shuns all three, db1 and db3 both
+/// `master:SHUNNED(FAILSAFE_SHUN)`. Promoting db2 by hand orphans the first write, which db1
+/// and db3 hold: both are named (warnings, both being down). Before, with the master replaced
+/// taken in topology order, db1 was named and db3 missed; then, with the mark per host, db3
+/// was named and db1 missed.
 #[test]
 fn last_man_standing_after_a_failover_reports_the_events_it_orphans_itself() {
     use tungsten_model::model::{DataSourceRole, DsState, ShunCause};
@@ -1045,12 +1039,7 @@ fn last_man_standing_after_a_failover_reports_the_events_it_orphans_itself() {
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
     assert_eq!(
         lost_events(&report),
-        [(
-            "[LOGICAL] /alpha > datasource db2 master".to_owned(),
-            false,
-            "db3 holds events db2 never received: they are lost to the new master (orphaned)"
-                .to_owned()
-        )],
+        lost_on_down_hosts("datasource db2 master", &["db1", "db3"], "db2"),
         "{report}"
     );
 }
@@ -1174,12 +1163,40 @@ fn a_promotion_by_hand_past_a_stale_slave_reports_no_earlier_loss() {
     assert_eq!(lost_events(&report), [], "{report}");
 }
 
+/// The orphan mark is per event: in seed 004's state with positions, the failover to db3
+/// reported db1's second write, and db1 is marked for it only. db1 comes back up (its manager
+/// stopped, so that no manager acts on its return) while db3 stays down. Promoting db2
+/// orphans db1's first write too, which db1 (up) and db3 (down) hold: an error on db1, a
+/// warning on db3. With the mark per host, as before, db1 was passed over and the loss was a
+/// warning only.
+#[test]
+fn a_promotion_names_a_live_host_for_events_an_earlier_failover_did_not_report() {
+    use tungsten_model::fault::{Fault, Process};
+    let (healthy, [db1, ..]) = healthy();
+    let start = after(
+        &seed004_with_positions(&healthy),
+        &[Fault::HostRestart(db1), Fault::Stop(db1, Process::Manager)],
+    );
+    let report = validated(
+        &start,
+        "\
+#! assume down db3
+[LOGICAL] /alpha > set force true
+[LOGICAL] /alpha > recover master using db2
+",
+    );
+    let step = "recover master using db2";
+    let mut expected = vec![lost_on_a_live_host(step, "db1", "db2")];
+    expected.extend(lost_on_down_hosts(step, &["db3"], "db2"));
+    assert_eq!(lost_events(&report), expected, "{report}");
+}
+
 /// `recover master using` after quorum loss: in seed 004's state with positions (see
 /// `last_man_standing_after_a_failover_reports_the_events_it_orphans_itself`), db3 is the
 /// master db2's replicator reads from and holds a write db2 lacks (db1's first); the failsafe
 /// shunned it, so the promotion neither fails it over nor counts it a follower. Recovering
-/// with db2 as master reports that write lost on db3, as the same promotion by hand does
-/// (before, it reported nothing).
+/// with db2 as master reports that write lost on db3 and on db1, as the same promotion by
+/// hand does (before, it reported nothing).
 #[test]
 fn recover_master_using_after_quorum_loss_reports_the_events_it_leaves_behind() {
     let (healthy, _) = healthy();
@@ -1194,12 +1211,7 @@ fn recover_master_using_after_quorum_loss_reports_the_events_it_leaves_behind() 
     );
     assert_eq!(
         lost_events(&report),
-        [(
-            "[LOGICAL] /alpha > recover master using db2".to_owned(),
-            false,
-            "db3 holds events db2 never received: they are lost to the new master (orphaned)"
-                .to_owned()
-        )],
+        lost_on_down_hosts("recover master using db2", &["db1", "db3"], "db2"),
         "{report}"
     );
 }
@@ -1246,6 +1258,23 @@ fn lost_on_a_live_host(step: &str, holder: &str, new: &str) -> (String, bool, St
             "{holder} holds events {new} never received: they are lost to the new master (orphaned); {holder} is up and holds them: promote it, or a host holding its events, instead"
         ),
     )
+}
+
+/// The `lost-events` warnings of a cctrl step `step` that orphans the events of `holders`,
+/// hosts that are down, promoting `new`.
+fn lost_on_down_hosts(step: &str, holders: &[&str], new: &str) -> Vec<(String, bool, String)> {
+    holders
+        .iter()
+        .map(|holder| {
+            (
+                format!("[LOGICAL] /alpha > {step}"),
+                false,
+                format!(
+                    "{holder} holds events {new} never received: they are lost to the new master (orphaned)"
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The review's cases against a first design, which guessed the master a promotion by hand
@@ -1345,4 +1374,44 @@ fn a_switch_after_a_promotion_by_hand_names_no_earlier_loss() {
 ",
     );
     assert_eq!(lost_events(&report), [], "{report}");
+}
+
+/// A write clears the orphan mark (found by a probe of the engine properties for a marked
+/// host that writes). db1 takes a write no slave has and is failed by hand: the failover to
+/// db2 reports the write, and marks db1. db2's manager stops, db1 is welcomed back as the
+/// master and takes a second write. A failover to db3 leaves both behind, the second never
+/// reported: db1 is named again, an error (it is up). With the mark kept past the write, it
+/// was not named and the plan read VALID.
+#[test]
+fn a_master_writing_after_its_events_were_orphaned_is_named_at_the_next_failover() {
+    use tungsten_model::fault::{Fault, Process};
+    let (healthy, [db1, db2, db3]) = healthy();
+    let mut start = after(&healthy, &[Fault::Write(db1)]);
+    cctrl(&mut start, "db1", "datasource db1 fail");
+    assert!(start.state.host(db1).data.orphaned.is_some());
+    let mut start = after(
+        &start,
+        &[
+            Fault::Stop(db3, Process::DataServer),
+            Fault::Stop(db2, Process::Manager),
+        ],
+    );
+    cctrl(&mut start, "db1", "datasource db1 welcome");
+    cctrl(&mut start, "db3", "cluster heartbeat");
+    let start = after(&start, &[Fault::Start(db3, Process::DataServer)]);
+    let report = validated(
+        &start,
+        "\
+#! settle off
+[LOGICAL] /alpha > set policy manual
+[LOGICAL] /alpha > datasource db1 fail
+[LOGICAL] /alpha > failover to db3
+",
+    );
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    assert_eq!(
+        lost_events(&report),
+        [lost_on_a_live_host("failover to db3", "db1", "db3")],
+        "{report}"
+    );
 }

@@ -409,7 +409,7 @@ fn import_service(
             data: Data {
                 pos,
                 drift: false,
-                orphaned: false,
+                orphaned: None,
                 writing: None,
             },
         };

@@ -433,7 +433,7 @@ fn switch(
     let data = &mut ctx.host_mut(new).data;
     data.pos = pos;
     data.writing = None;
-    data.orphaned = false;
+    data.orphaned = None;
     // Demote the master, promote the target, the prior master back online as a slave.
     ctx.set_role(view, master, DataSourceRole::Slave);
     ctx.set_state(view, master, DsState::Offline);
@@ -818,7 +818,7 @@ fn ds_restore(
     let data = &mut ctx.host_mut(h).data;
     data.pos = None;
     data.writing = None;
-    data.orphaned = false;
+    data.orphaned = None;
     ctx.emit(Effect::Provisioned {
         target: h,
         source: h,

@@ -203,7 +203,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         pos: pos.map(|p| history.canonical(p)),
         drift: from.data.drift,
         writing: None,
-        orphaned: false,
+        orphaned: None,
     };
     // The cross-site replicator's restart position lives in the dataserver
     // (`tungsten_<service>.trep_commit_seqno`; Continuent docs

@@ -192,7 +192,7 @@ impl Ctx<'_, '_> {
     /// left behind are not reported again ([`crate::model::Data::orphaned`]); `new`'s own,
     /// if it held some, are the service's line again.
     pub(crate) fn leave_behind(&mut self, service: ServiceId, new: HostId) {
-        self.host_mut(new).data.orphaned = false;
+        self.host_mut(new).data.orphaned = None;
         for d in self.topology.datasource_set(service).iter() {
             if d != new {
                 self.check_lost(d, new);

@@ -11,7 +11,8 @@ use super::invariant::writable_masters;
 use super::rejection::Refusal;
 use crate::fault::Process;
 use crate::model::{
-    ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, ReplicatorRole, ReplicatorState,
+    ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, Orphaned, ReplicatorRole,
+    ReplicatorState,
 };
 
 impl Ctx<'_, '_> {
@@ -463,6 +464,7 @@ impl Ctx<'_, '_> {
         let d = &mut self.host_mut(h).data;
         d.writing = Some(epoch);
         d.pos = Some(crate::model::Pos { seqno, epoch });
+        d.orphaned = None;
         self.emit(Effect::Write { host: h, seqno });
         Ok(())
     }
@@ -531,7 +533,7 @@ impl Ctx<'_, '_> {
         let d = &mut self.host_mut(h).data;
         d.pos = target;
         d.writing = None;
-        d.orphaned = false;
+        d.orphaned = None;
         self.emit(Effect::CaughtUp {
             host: h,
             install: Install::Cluster,
@@ -612,10 +614,14 @@ impl Ctx<'_, '_> {
     }
 
     /// Report events a promotion leaves behind on `holder`, and mark them orphaned
-    /// ([`crate::model::Data::orphaned`]), unless an earlier promotion did.
+    /// ([`crate::model::Data::orphaned`]), unless an earlier promotion reported them all.
     pub(crate) fn check_lost(&mut self, holder: HostId, promoted: HostId) {
-        if !self.host(holder).data.orphaned && !self.in_history(holder, promoted) {
-            self.host_mut(holder).data.orphaned = true;
+        let history = &self.state.history;
+        let master = self.host(promoted).data.pos;
+        let data = self.host(holder).data;
+        if data.loses_unreported(history, master) {
+            let shared = history.shared(data.pos, master);
+            self.host_mut(holder).data.orphaned = Some(Orphaned { shared });
             self.find(Finding::LostEvents {
                 host: holder,
                 promoted,

@@ -9,7 +9,7 @@ use std::fmt;
 
 use super::history::Pos;
 use super::ids::{HostId, MAX_HOSTS};
-use super::state::{ClusterReplicator, DsState, FailCause, ShunCause, State};
+use super::state::{ClusterReplicator, DsState, FailCause, Orphaned, ShunCause, State};
 use super::topology::Topology;
 use super::{CrossSiteReplicator, ReplicatorRole, ReplicatorState};
 
@@ -98,7 +98,9 @@ impl State {
     /// - every position lies in a live epoch of one of the topology's services, in canonical
     ///   form (any service's: a relay copies another site's positions, and its slaves and
     ///   hosts provisioned from it hold them in turn); a master writes into the epoch of its
-    ///   position; the epoch tree has no loop and free slots are blank.
+    ///   position; the epoch tree has no loop and free slots are blank;
+    /// - a host marked as holding orphaned events ([`super::Data::orphaned`]) holds events past
+    ///   the last one the mark says the promoted master shared.
     ///
     /// # Errors
     /// A [`StateError`] naming the first field that breaks a rule, what it holds and what it
@@ -357,6 +359,21 @@ impl State {
             })?;
         }
         self.validate_pos(topology, || field("data.pos"), host.data.pos)?;
+        // A promotion marks events it left behind, past the last one it shared; a change to
+        // the host's position clears the mark. (`None` orders first: no position, no events.)
+        if let Some(Orphaned { shared }) = host.data.orphaned {
+            let seqno = host.data.pos.map(|p| p.seqno);
+            ensure(seqno > shared, || {
+                (
+                    field("data.orphaned.shared"),
+                    shared.map_or_else(|| "none".to_owned(), |s| s.to_string()),
+                    format!(
+                        "less than the seqno of `data.pos` ({}): the mark covers events the host holds",
+                        seqno.map_or_else(|| "none".to_owned(), |s| s.to_string()),
+                    ),
+                )
+            })?;
+        }
         // A master's first write starts the epoch it writes into, and its position moves on
         // in it; whatever else sets a position (catching up, provisioning, a restore) clears
         // `writing`.
@@ -585,7 +602,7 @@ mod tests {
     use super::super::ReplicatorState;
     use super::super::history::{EpochId, History, Pos};
     use super::super::ids::{HostId, ReasonId, ServiceId};
-    use super::super::state::{DsState, FailCause, ShunCause, State};
+    use super::super::state::{DsState, FailCause, Orphaned, ShunCause, State};
     use super::super::topology::{Topology, TopologySpec};
 
     /// East (`e1`, `e2`, the witness `ew`, connectors on `e1` and the application host `app`)
@@ -824,6 +841,21 @@ mod tests {
                 "writes going on with no position",
                 Box::new(move |s| s.hosts[i.e1.index()].data.writing = Some(east_root)),
                 path(i.e1, "data.writing"),
+            ),
+            (
+                "an orphan mark on a host that holds no event",
+                Box::new(move |s| {
+                    s.hosts[i.e1.index()].data.orphaned = Some(Orphaned { shared: None });
+                }),
+                path(i.e1, "data.orphaned.shared"),
+            ),
+            (
+                "an orphan mark past the host's last event",
+                Box::new(move |s| {
+                    s.hosts[i.e1.index()].data.pos = at(3, east_root);
+                    s.hosts[i.e1.index()].data.orphaned = Some(Orphaned { shared: Some(3) });
+                }),
+                path(i.e1, "data.orphaned.shared"),
             ),
             (
                 "a cross-site position in a free fork slot's epoch",

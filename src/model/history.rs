@@ -185,6 +185,38 @@ impl History {
         false
     }
 
+    /// The seqno of the last event the lines of history ending at `a` and `b` both hold;
+    /// `None` when they share none. A promotion leaves behind the events of a datasource past
+    /// this point ([`super::Orphaned`]).
+    #[must_use]
+    pub fn shared(&self, a: Option<Pos>, b: Option<Pos>) -> Option<u64> {
+        let (a, b) = (a?, b?);
+        // The deepest epoch on both lines: an event on both lies in an epoch on both, and a
+        // line holds fewer events in each epoch further up.
+        self.line(a)
+            .find_map(|(epoch, in_a)| {
+                let (_, in_b) = self.line(b).find(|&(e, _)| e == epoch)?;
+                Some(in_a.zip(in_b).map(|(x, y)| x.min(y)))
+            })
+            .flatten()
+    }
+
+    /// The epochs of the line of history ending at `tip`, from `tip`'s own up to its root,
+    /// each with the seqno of the last event the line holds in it (`None` for none: the
+    /// epoch below it started at seqno 0).
+    fn line(&self, tip: Pos) -> impl Iterator<Item = (EpochId, Option<u64>)> + '_ {
+        let mut next = Some((tip.epoch, Some(tip.seqno)));
+        std::iter::from_fn(move || {
+            let (epoch, last) = next?;
+            next = self.parent(epoch).map(|(parent, start)| {
+                let before = start.checked_sub(1);
+                (parent, last.zip(before).map(|(l, b)| l.min(b)))
+            });
+            Some((epoch, last))
+        })
+        .take(MAX_FORKS + 1)
+    }
+
     /// Whether `a` and `b` are on one line of history (one contains the other).
     #[must_use]
     pub fn comparable(&self, a: Option<Pos>, b: Option<Pos>) -> bool {
@@ -290,6 +322,31 @@ mod tests {
             root
         );
         assert_eq!(h.service_of(e1), Some(svc()));
+    }
+
+    /// The last event two lines share: the fork point, or the shorter line's tip when one
+    /// contains the other; none across a fork that started at seqno 0.
+    #[test]
+    fn two_lines_share_the_events_up_to_their_fork() {
+        let mut h = History::default();
+        let root = EpochId::root(svc());
+        // e1 continues the root's events up to 7; e2 continues e1's up to 10; e0 starts over.
+        let e1 = h.start_epoch(svc(), at(root, 7), []).unwrap();
+        let e2 = h.start_epoch(svc(), at(e1, 10), []).unwrap();
+        let e0 = h.start_epoch(svc(), None, []).unwrap();
+        assert_eq!(h.shared(at(root, 9), at(e1, 12)), Some(7));
+        assert_eq!(h.shared(at(e1, 12), at(root, 9)), Some(7));
+        assert_eq!(h.shared(at(root, 3), at(e1, 12)), Some(3));
+        assert_eq!(h.shared(at(e1, 12), at(e1, 9)), Some(9));
+        assert_eq!(h.shared(at(e2, 15), at(e1, 12)), Some(10));
+        assert_eq!(h.shared(at(e2, 15), at(root, 9)), Some(7));
+        assert_eq!(h.shared(at(e2, 15), at(root, 5)), Some(5));
+        // A position not in canonical form: seqno 5 of e1 is the root's.
+        assert_eq!(h.shared(at(e1, 5), at(root, 9)), Some(5));
+        assert_eq!(h.shared(at(e0, 4), at(root, 9)), None);
+        assert_eq!(h.shared(at(e0, 4), at(e0, 2)), Some(2));
+        assert_eq!(h.shared(None, at(root, 9)), None);
+        assert_eq!(h.shared(at(root, 9), None), None);
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub use replicator::{Epoch, Latency, Position, ReplicatorRole, ReplicatorState, 
 pub use role::{CompositeRole, DataSourceRole};
 pub use state::{
     ClusterReplicator, Connector, CrossSiteReplicator, Data, DsEntry, DsState, FailCause,
-    HostState, ManagerView, Quorum, Session, ShunCause, State,
+    HostState, ManagerView, Orphaned, Quorum, Session, ShunCause, State,
 };
 pub use status::{AlertStatus, Meridiem, StatusTime, StatusTimeError};
 pub use topology::{

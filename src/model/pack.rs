@@ -109,10 +109,11 @@ fn entry_code(entry: DsEntry) -> u16 {
     ((role as u16) << 13) | ds_state_code(state)
 }
 
-/// One host's ground truth: a word of flags (bits 0-8), replicator state (9-12) and role
-/// (13-15), master (16-24), cross-site replicator state (25-28), writing epoch (32-39) and the epochs of its two positions (40-47,
-/// 48-55); then the seqno of each position it holds (an epoch is never 0, so the epoch bytes
-/// say which follow).
+/// One host's ground truth: a word of flags (bits 0-8, the orphan mark last), replicator
+/// state (9-12) and role (13-15), master (16-24), cross-site replicator state (25-28),
+/// whether the orphan mark holds a seqno (29), writing epoch (32-39) and the epochs of its
+/// two positions (40-47, 48-55); then the seqno of each position it holds and the mark's (an
+/// epoch is never 0, so the epoch bytes and bit 29 say which follow).
 fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
     let HostState {
         up,
@@ -153,24 +154,29 @@ fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
         replicator_running,
         cross_running,
         drift,
-        orphaned,
+        orphaned.is_some(),
     ]
     .iter()
     .enumerate()
     .fold(0_u64, |acc, (i, &on)| acc | (u64::from(on) << i));
     let (pos_epoch, pos_seqno) = pos_code(pos);
     let (applied_epoch, applied_seqno) = pos_code(applied);
+    let orphaned_after = orphaned.and_then(|o| o.shared);
     sink(
         flags
             | (replicator_state as u64) << 9
             | (replicator_role as u64) << 13
             | u64::from(host_code(master)) << 16
             | (cross_state as u64) << 25
+            | u64::from(orphaned_after.is_some()) << 29
             | u64::from(writing.map_or(0, EpochId::get)) << 32
             | pos_epoch << 40
             | applied_epoch << 48,
     );
-    for seqno in [pos_seqno, applied_seqno].into_iter().flatten() {
+    for seqno in [pos_seqno, applied_seqno, orphaned_after]
+        .into_iter()
+        .flatten()
+    {
         sink(seqno);
     }
 }
@@ -233,7 +239,7 @@ impl State {
 mod tests {
     use super::*;
     use crate::model::ids::{ReasonId, ServiceId};
-    use crate::model::{Quorum, Topology};
+    use crate::model::{Orphaned, Quorum, Topology};
 
     fn words(state: &State, hosts: usize) -> Vec<u64> {
         let mut out = Vec::new();
@@ -243,6 +249,12 @@ mod tests {
 
     /// One way to set a field.
     type Setter = Box<dyn Fn(&mut State)>;
+
+    /// No mark, and marks with no shared event, the smallest shared seqnos and the largest.
+    fn orphan_marks() -> Vec<Option<Orphaned>> {
+        let marks = [None, Some(0), Some(1), Some(u64::MAX)].map(|shared| Orphaned { shared });
+        [None].into_iter().chain(marks.map(Some)).collect()
+    }
 
     /// Every field, with the values worth telling apart (each enum variant, `None`, the
     /// smallest and largest ids, positions held or not), as changes to a state. Hosts 3 and 4
@@ -323,7 +335,7 @@ mod tests {
                 each(&positions, move |s, v| s.hosts[h].cross_site.applied = v),
                 each(&positions, move |s, v| s.hosts[h].data.pos = v),
                 each(&bools, move |s, v| s.hosts[h].data.drift = v),
-                each(&bools, move |s, v| s.hosts[h].data.orphaned = v),
+                each(&orphan_marks(), move |s, v| s.hosts[h].data.orphaned = v),
                 each(&epochs, move |s, v| s.hosts[h].data.writing = v),
                 each(&ids, move |s, v| s.partition[h] = v),
                 each(PolicyMode::VARIANTS, move |s, v| s.views[h].policy = v),

@@ -155,16 +155,46 @@ pub struct Data {
     /// While this host is master: the epoch its writes go into. A new epoch starts with the
     /// first write after it becomes master (THL `epochNumber`).
     pub writing: Option<EpochId>,
-    /// Whether a promotion left this host's events behind: it holds events the master then
-    /// promoted lacked (Tungsten's orphaned events, *manager-failover-behavior-recovery*),
-    /// and the promotion reported them (`Finding::LostEvents`). A later promotion does not
-    /// report them again, since the view cannot tell which of its master-role entries a
-    /// promotion replaced (**modelling decision**). It clears when the host's data is
-    /// replaced (provisioning, restore, catching up) or the host is promoted itself. The mark
-    /// is per host, not per event: events of a marked host that a later promotion leaves
-    /// behind too are named only on the other hosts holding them.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub orphaned: bool,
+    /// Whether a promotion left events of this host behind, and which: it held events the
+    /// master then promoted lacked (Tungsten's orphaned events,
+    /// *manager-failover-behavior-recovery*), and the promotion reported them
+    /// (`Finding::LostEvents`). A later promotion reports the host again only for events the
+    /// mark does not cover (**modelling decision**: the view cannot tell which of its
+    /// master-role entries a promotion replaced, so the loss is recorded where the events
+    /// are). The mark clears when the host's data changes (a write, provisioning, a restore,
+    /// catching up) or the host is promoted itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orphaned: Option<Orphaned>,
+}
+
+impl Data {
+    /// Whether promoting a master whose last event is `master` leaves events of this data
+    /// behind that no earlier promotion reported ([`Data::orphaned`]).
+    #[must_use]
+    pub fn loses_unreported(&self, history: &History, master: Option<Pos>) -> bool {
+        if history.contains(master, self.pos) {
+            return false;
+        }
+        match (self.orphaned, self.pos) {
+            (None, _) => true,
+            (
+                Some(Orphaned {
+                    shared: Some(seqno),
+                }),
+                Some(pos),
+            ) => !history.contains(master, Some(Pos { seqno, ..pos })),
+            (Some(_), _) => false,
+        }
+    }
+}
+
+/// The events of a host a promotion reported as left behind ([`Data::orphaned`]): every
+/// event after `shared`, to the host's position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Orphaned {
+    /// The seqno of the host's last event the master promoted then held (the line of
+    /// history they share, [`History::shared`]); `None` when it held none of its events.
+    pub shared: Option<u64>,
 }
 
 /// The ground truth of one host.

@@ -237,7 +237,7 @@ fn assumed_down(
 
 /// `Ok` unless promoting `survivor` would leave events behind on a host that is up with its
 /// dataserver running: a runbook report judges that unsafe (`lost-events`), as
-/// `failover_procedure` declines it. Events an earlier promotion orphaned
+/// `failover_procedure` declines it. Events an earlier promotion reported as orphaned
 /// ([`crate::model::Data::orphaned`]) are not this plan's doing.
 fn orphans_no_live_host(
     start: &Start,
@@ -250,8 +250,9 @@ fn orphans_no_live_host(
         d != survivor
             && host.up
             && host.dataserver
-            && !host.data.orphaned
-            && diverged(s, survivor, d)
+            && host
+                .data
+                .loses_unreported(s.history(), s.host(survivor).data.pos)
     }) else {
         return Ok(());
     };
