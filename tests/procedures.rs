@@ -1277,6 +1277,18 @@ fn lost_on_down_hosts(step: &str, holders: &[&str], new: &str) -> Vec<(String, b
         .collect()
 }
 
+/// Validating `text` from `start` gives INVALID, for one `lost-events` error only: `step`
+/// orphans the events of `holder`, a host that is up, promoting `new`.
+fn invalid_for_one_live_loss(start: &Start, text: &str, step: &str, holder: &str, new: &str) {
+    let report = validated(start, text);
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    assert_eq!(
+        lost_events(&report),
+        [lost_on_a_live_host(step, holder, new)],
+        "{report}"
+    );
+}
+
 /// The review's cases against a first design, which guessed the master a promotion by hand
 /// replaces from the view and the slaves' sources. Three nodes under MANUAL, db1 crashed
 /// holding a write no slave has; db2 promoted by hand (db1's write reported then).
@@ -1308,19 +1320,16 @@ fn a_promotion_by_hand_past_a_stale_reader_names_the_live_masters_events() {
     let (start, [db1, db2, db3]) = db2_promoted_by_hand_after_db1_crashed();
     assert_eq!(start.state.host(db3).replicator.master, Some(db1));
     let start = after(&start, &[Fault::Write(db2)]);
-    let report = validated(
+    invalid_for_one_live_loss(
         &start,
         "\
 [LOGICAL] /alpha > datasource db2 offline
 [LOGICAL] /alpha > datasource db3 offline
 [LOGICAL] /alpha > datasource db3 master
 ",
-    );
-    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
-    assert_eq!(
-        lost_events(&report),
-        [lost_on_a_live_host("datasource db3 master", "db2", "db3")],
-        "{report}"
+        "datasource db3 master",
+        "db2",
+        "db3",
     );
 }
 
@@ -1342,7 +1351,7 @@ fn demoting_the_master_before_a_promotion_by_hand_still_names_its_events() {
         &start,
         &[Fault::Stop(db3, Process::Replicator), Fault::Write(db2)],
     );
-    let report = validated(
+    invalid_for_one_live_loss(
         &start,
         "\
 [LOGICAL] /alpha > datasource db2 offline
@@ -1350,11 +1359,9 @@ fn demoting_the_master_before_a_promotion_by_hand_still_names_its_events() {
 [LOGICAL] /alpha > datasource db3 offline
 [LOGICAL] /alpha > datasource db3 master
 ",
-    );
-    assert_eq!(
-        lost_events(&report),
-        [lost_on_a_live_host("datasource db3 master", "db2", "db3")],
-        "{report}"
+        "datasource db3 master",
+        "db2",
+        "db3",
     );
 }
 
@@ -1399,7 +1406,7 @@ fn a_master_writing_after_its_events_were_orphaned_is_named_at_the_next_failover
     cctrl(&mut start, "db1", "datasource db1 welcome");
     cctrl(&mut start, "db3", "cluster heartbeat");
     let start = after(&start, &[Fault::Start(db3, Process::DataServer)]);
-    let report = validated(
+    invalid_for_one_live_loss(
         &start,
         "\
 #! settle off
@@ -1407,11 +1414,8 @@ fn a_master_writing_after_its_events_were_orphaned_is_named_at_the_next_failover
 [LOGICAL] /alpha > datasource db1 fail
 [LOGICAL] /alpha > failover to db3
 ",
-    );
-    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
-    assert_eq!(
-        lost_events(&report),
-        [lost_on_a_live_host("failover to db3", "db1", "db3")],
-        "{report}"
+        "failover to db3",
+        "db1",
+        "db3",
     );
 }
