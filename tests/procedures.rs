@@ -992,6 +992,19 @@ fn lost_events(report: &runbook::Report) -> Vec<(String, bool, String)> {
         .collect()
 }
 
+/// The last-man-standing procedure from `start` promotes db2 and is VALID, with a
+/// `lost-events` warning for each of `holders` (hosts that are down) at that step.
+fn last_man_standing_warns_of(start: &Start, holders: &[&str]) {
+    let rb = runbook::last_man_standing(start, "alpha").unwrap();
+    let report = runbook::validate(start, &rb, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert_eq!(
+        lost_events(&report),
+        lost_on_down_hosts("datasource db2 master", holders, "db2"),
+        "{report}"
+    );
+}
+
 /// The master promoted by hand in the last-man-standing procedure leaves behind the events
 /// it lacks, as a failover would. Under MANUAL (no failover when db1 crashed), db1 (the old
 /// master) and db3 hold events db2 never received. Both are down, so each is a warning at the
@@ -1001,14 +1014,7 @@ fn lost_events(report: &runbook::Report) -> Vec<(String, bool, String)> {
 fn last_man_standing_warns_of_the_events_the_survivor_lacks() {
     let (manual, _) = manual();
     let start = seed004_with_positions(&manual);
-    let rb = runbook::last_man_standing(&start, "alpha").unwrap();
-    let report = runbook::validate(&start, &rb, runbook::Options::default());
-    assert_eq!(report.verdict, Verdict::Valid, "{report}");
-    assert_eq!(
-        lost_events(&report),
-        lost_on_down_hosts("datasource db2 master", &["db1", "db3"], "db2"),
-        "{report}"
-    );
+    last_man_standing_warns_of(&start, &["db1", "db3"]);
 }
 
 /// Seed 004's story with positions: db1 takes two writes, db3 the first; db1 crashes and the
@@ -1034,14 +1040,7 @@ fn last_man_standing_after_a_failover_reports_the_events_it_orphans_itself() {
         );
     }
     assert_eq!(start.state.host(db2).replicator.master, Some(db3));
-    let rb = runbook::last_man_standing(&start, "alpha").unwrap();
-    let report = runbook::validate(&start, &rb, runbook::Options::default());
-    assert_eq!(report.verdict, Verdict::Valid, "{report}");
-    assert_eq!(
-        lost_events(&report),
-        lost_on_down_hosts("datasource db2 master", &["db1", "db3"], "db2"),
-        "{report}"
-    );
+    last_man_standing_warns_of(&start, &["db1", "db3"]);
 }
 
 /// A master promoted by hand while the old master is up and holds events it lacks is an
