@@ -349,6 +349,21 @@ mod tests {
         assert_eq!(h.shared(at(root, 9), None), None);
     }
 
+    /// A line through every fork slot, each fork continuing the last: its root event is
+    /// still found, however deep the line.
+    #[test]
+    fn the_deepest_line_shares_its_root_events() {
+        let mut h = History::default();
+        let root = EpochId::root(svc());
+        let mut tip = root;
+        for n in 0..MAX_FORKS {
+            tip = h.start_epoch(svc(), at(tip, n as u64), []).unwrap();
+        }
+        let deepest = at(tip, MAX_FORKS as u64 + 3);
+        assert_eq!(h.shared(deepest, at(root, 0)), Some(0));
+        assert_eq!(h.shared(at(root, 5), deepest), Some(0));
+    }
+
     #[test]
     fn reclaiming_keeps_live_lines() {
         let mut h = History::default();
