@@ -361,6 +361,36 @@ mod tests {
         fields
     }
 
+    /// The words of hosts `a` and `b`, one after the other, as a state packs neighbours.
+    fn two_hosts(a: &HostState, b: &HostState) -> Vec<u64> {
+        let mut out = Vec::new();
+        pack_host(a, &mut |w| out.push(w));
+        pack_host(b, &mut |w| out.push(w));
+        out
+    }
+
+    /// An orphan mark's seqno goes out after the positions' seqnos, and bit 29 says it is
+    /// there. Without that bit, a mark holding a seqno equal to the next host's first word
+    /// would pack like a mark with none followed by a host holding one more position.
+    #[test]
+    fn an_orphan_marks_seqno_is_not_read_as_the_next_hosts_words() {
+        let epoch = EpochId::root(ServiceId(0));
+        let at = |seqno| Some(Pos { seqno, epoch });
+        let empty = HostState::default();
+        let first_word = |h: &HostState| two_hosts(h, &empty)[0];
+        let next_x = HostState::default();
+        let mut next_y = HostState::default();
+        next_y.data.pos = at(first_word(&next_x));
+        let mut marked_x = HostState::default();
+        marked_x.data.pos = at(u64::MAX);
+        let mut marked_y = marked_x;
+        marked_x.data.orphaned = Some(Orphaned {
+            shared: Some(first_word(&next_y)),
+        });
+        marked_y.data.orphaned = Some(Orphaned { shared: None });
+        assert_ne!(two_hosts(&marked_x, &next_x), two_hosts(&marked_y, &next_y));
+    }
+
     /// Every field, changed alone to each of its values: each field changes the words for some
     /// value (none is dropped), and over all these changes together equal words come only
     /// from equal states (no value of one field packs like a value of another).
