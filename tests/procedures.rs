@@ -1162,6 +1162,30 @@ fn a_promotion_by_hand_past_a_stale_slave_reports_no_earlier_loss() {
     assert_eq!(lost_events(&report), [], "{report}");
 }
 
+/// A promotion past events already reported names nothing: db1 takes two writes, db3 the
+/// first; db1 crashes and the managers fail over to db3, which reports db1's second write
+/// (db1 marked from the first). A switch to db2, which has caught up with db3 and so holds
+/// the first write, leaves behind only the second: already reported, so the switch names
+/// no loss. A mark that covered less than it should would name db1 again here.
+#[test]
+fn a_switch_past_reported_events_names_no_loss() {
+    use tungsten_model::fault::Fault;
+    let (healthy, [db1, _, db3]) = healthy();
+    let start = after(
+        &healthy,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db3),
+            Fault::Write(db1),
+            Fault::HostCrash(db1),
+        ],
+    );
+    assert!(start.state.host(db1).data.orphaned.is_some());
+    let report = validated(&start, "[LOGICAL] /alpha > switch to db2\n");
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert_eq!(lost_events(&report), [], "{report}");
+}
+
 /// The orphan mark is per event: in seed 004's state with positions, the failover to db3
 /// reported db1's second write, and db1 is marked for it only. db1 comes back up (its manager
 /// stopped, so that no manager acts on its return) while db3 stays down. Promoting db2
