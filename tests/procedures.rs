@@ -1186,6 +1186,122 @@ fn a_switch_past_reported_events_names_no_loss() {
     assert_eq!(lost_events(&report), [], "{report}");
 }
 
+/// Four nodes under MANUAL: db1 takes two writes, db2 and db3 the first, db4 both; db1
+/// crashes. The failover to db2 reports db1's and db4's second write. `recover master using
+/// db4` makes it the service's line again, so their marks go. db1 comes back up and db4
+/// crashes: a failover to db3 loses that write a second time, an error on db1 (up) and a
+/// warning on db4. Before (found in review), db1 kept its mark and was passed over, and the
+/// plan read VALID.
+#[test]
+fn events_promoted_again_and_then_lost_are_named_on_every_holder() {
+    use tungsten_model::fault::Fault;
+    use tungsten_model::model::Topology;
+    let topology = Topology::single("alpha", &["db1", "db2", "db3", "db4"]).unwrap();
+    let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| topology.host_id(h).unwrap());
+    let mut start = healthy_in(topology);
+    cctrl(&mut start, "db1", "set policy manual");
+    let mut start = after(
+        &start,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db2),
+            Fault::CatchUp(db3),
+            Fault::CatchUp(db4),
+            Fault::Write(db1),
+            Fault::CatchUp(db4),
+            Fault::HostCrash(db1),
+        ],
+    );
+    for line in [
+        "failover to db2",
+        "set policy maintenance",
+        "datasource db2 offline",
+        "replicator db2 offline",
+        "recover master using db4",
+    ] {
+        cctrl(&mut start, "db2", line);
+    }
+    assert_eq!(start.state.host(db1).data.orphaned, None);
+    let mut start = after(&start, &[Fault::HostRestart(db1), Fault::HostCrash(db4)]);
+    cctrl(&mut start, "db2", "set policy manual");
+    let report = validated(
+        &start,
+        "#! settle off\n[LOGICAL] /alpha > failover to db3\n",
+    );
+    let step = "failover to db3";
+    let mut expected = vec![lost_on_a_live_host(step, "db1", "db3")];
+    expected.extend(lost_on_down_hosts(step, &["db4"], "db3"));
+    assert_eq!(lost_events(&report), expected, "{report}");
+}
+
+/// A copy of events already reported carries the mark. db1's write, which no slave has, is
+/// reported at the failover to db2 when db1's dataserver stops. db4 is then provisioned from
+/// db1 (its dataserver back): a switch to db3 leaves db4's copy behind, but that loss was
+/// reported. Before (found in review), db4 was named, an error, and the plan read INVALID.
+#[test]
+fn a_copy_of_reported_events_is_not_reported_again() {
+    use tungsten_model::fault::{Fault, Process};
+    use tungsten_model::model::Topology;
+    let topology = Topology::single("alpha", &["db1", "db2", "db3", "db4"]).unwrap();
+    let db1 = topology.host_id("db1").unwrap();
+    let start = after(
+        &healthy_in(topology),
+        &[
+            Fault::Write(db1),
+            Fault::Stop(db1, Process::DataServer),
+            Fault::Start(db1, Process::DataServer),
+        ],
+    );
+    let report = validated(
+        &start,
+        "\
+#! settle off
+shell db4> tungsten_provision_slave --source db1
+[LOGICAL] /alpha > switch to db3
+",
+    );
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert_eq!(lost_events(&report), [], "{report}");
+    // The same by catching up: db1's write is reported at the failover to db2; db2's
+    // manager stops and db1 is welcomed back as master, and db3 catches up from it. Under
+    // MANUAL, with db1 down, `recover master using db2` names neither db1 nor db3.
+    let (healthy, [db1, db2, db3]) = healthy();
+    let mut start = after(&healthy, &[Fault::Write(db1)]);
+    cctrl(&mut start, "db1", "datasource db1 fail");
+    let mut start = after(
+        &start,
+        &[
+            Fault::Stop(db3, Process::DataServer),
+            Fault::Stop(db2, Process::Manager),
+        ],
+    );
+    cctrl(&mut start, "db1", "datasource db1 welcome");
+    let mut start = after(
+        &start,
+        &[
+            Fault::Start(db3, Process::DataServer),
+            Fault::CatchUp(db3),
+            Fault::Start(db2, Process::Manager),
+        ],
+    );
+    cctrl(&mut start, "db1", "set policy manual");
+    let start = after(
+        &start,
+        &[Fault::HostCrash(db1), Fault::Stop(db3, Process::Manager)],
+    );
+    assert!(start.state.host(db3).data.orphaned.is_some());
+    let report = validated(
+        &start,
+        "\
+#! settle off
+#! assume down db1
+[LOGICAL] /alpha > set force true
+[LOGICAL] /alpha > recover master using db2
+",
+    );
+    assert_eq!(lost_events(&report), [], "{report}");
+}
+
 /// The orphan mark is per event: in seed 004's state with positions, the failover to db3
 /// reported db1's second write, and db1 is marked for it only. db1 comes back up (its manager
 /// stopped, so that no manager acts on its return) while db3 stays down. Promoting db2

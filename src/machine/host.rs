@@ -203,7 +203,9 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         pos: pos.map(|p| history.canonical(p)),
         drift: from.data.drift,
         writing: None,
-        orphaned: None,
+        // A copy of the source's own events carries its mark (a loss already reported is
+        // not reported again for the copy).
+        orphaned: from.data.orphaned.filter(|_| same_site),
     };
     // The cross-site replicator's restart position lives in the dataserver
     // (`tungsten_<service>.trep_commit_seqno`; Continuent docs

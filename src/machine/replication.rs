@@ -530,10 +530,13 @@ impl Ctx<'_, '_> {
                 already: "has every event of its master",
             });
         }
+        // The copy of the master's events carries its mark: a loss already reported is not
+        // reported again for the copy.
+        let mark = self.host(m).data.orphaned;
         let d = &mut self.host_mut(h).data;
         d.pos = target;
         d.writing = None;
-        d.orphaned = None;
+        d.orphaned = mark;
         self.emit(Effect::CaughtUp {
             host: h,
             install: Install::Cluster,
@@ -613,15 +616,20 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
-    /// Report events a promotion leaves behind on `holder`, and mark them orphaned
-    /// ([`crate::model::Data::orphaned`]), unless an earlier promotion reported them all.
+    /// Report events a promotion leaves behind on `holder`, unless an earlier promotion
+    /// reported them all, and mark where `holder`'s line and the promoted master's now part
+    /// ([`crate::model::Data::orphaned`]): no mark when the master holds all of `holder`'s
+    /// events (they are the service's line again).
     pub(crate) fn check_lost(&mut self, holder: HostId, promoted: HostId) {
         let history = &self.state.history;
         let master = self.host(promoted).data.pos;
         let data = self.host(holder).data;
-        if data.loses_unreported(history, master) {
-            let shared = history.shared(data.pos, master);
-            self.host_mut(holder).data.orphaned = Some(Orphaned { shared });
+        let lost = data.loses_unreported(history, master);
+        let mark = (!history.contains(master, data.pos)).then(|| Orphaned {
+            shared: history.shared(data.pos, master),
+        });
+        self.host_mut(holder).data.orphaned = mark;
+        if lost {
             self.find(Finding::LostEvents {
                 host: holder,
                 promoted,

@@ -157,12 +157,15 @@ pub struct Data {
     pub writing: Option<EpochId>,
     /// Whether a promotion left events of this host behind, and which: it held events the
     /// master then promoted lacked (Tungsten's orphaned events,
-    /// *manager-failover-behavior-recovery*), and the promotion reported them
+    /// *manager-failover-behavior-recovery*), and the loss was reported
     /// (`Finding::LostEvents`). A later promotion reports the host again only for events the
     /// mark does not cover (**modelling decision**: the view cannot tell which of its
     /// master-role entries a promotion replaced, so the loss is recorded where the events
-    /// are). The mark clears when the host's data changes (a write, provisioning, a restore,
-    /// catching up) or the host is promoted itself.
+    /// are). Each promotion moves the mark to where the host's line and the new master's
+    /// part, and clears it when the new master holds all of the host's events (they are the
+    /// service's line again) or is the host itself. A copy of the events (catching up,
+    /// provisioning from a host of the same site) carries the source's mark; a write, or a
+    /// restore, clears it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orphaned: Option<Orphaned>,
 }
