@@ -11,8 +11,7 @@ use super::invariant::writable_masters;
 use super::rejection::Refusal;
 use crate::fault::Process;
 use crate::model::{
-    ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, Orphaned, ReplicatorRole,
-    ReplicatorState,
+    ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, ReplicatorRole, ReplicatorState,
 };
 
 impl Ctx<'_, '_> {
@@ -621,13 +620,11 @@ impl Ctx<'_, '_> {
     /// ([`crate::model::Data::orphaned`]): no mark when the master holds all of `holder`'s
     /// events (they are the service's line again).
     pub(crate) fn check_lost(&mut self, holder: HostId, promoted: HostId) {
-        let history = &self.state.history;
         let master = self.host(promoted).data.pos;
-        let data = self.host(holder).data;
-        let lost = data.loses_unreported(history, master);
-        let mark = (!history.contains(master, data.pos)).then(|| Orphaned {
-            shared: history.shared(data.pos, master),
-        });
+        let (lost, mark) = self
+            .host(holder)
+            .data
+            .after_promotion(&self.state.history, master);
         self.host_mut(holder).data.orphaned = mark;
         if lost {
             self.find(Finding::LostEvents {

@@ -175,19 +175,26 @@ impl Data {
     /// behind that no earlier promotion reported ([`Data::orphaned`]).
     #[must_use]
     pub fn loses_unreported(&self, history: &History, master: Option<Pos>) -> bool {
+        self.after_promotion(history, master).0
+    }
+
+    /// What promoting a master whose last event is `master` does to this data's mark:
+    /// whether it leaves behind events no earlier promotion reported, and the mark after it
+    /// (where this line and the master's part; none when the master holds every event).
+    /// Lines of history are prefix-closed, so events go unreported exactly when the lines
+    /// now part before the point the mark names.
+    #[must_use]
+    pub fn after_promotion(
+        &self,
+        history: &History,
+        master: Option<Pos>,
+    ) -> (bool, Option<Orphaned>) {
         if history.contains(master, self.pos) {
-            return false;
+            return (false, None);
         }
-        match (self.orphaned, self.pos) {
-            (None, _) => true,
-            (
-                Some(Orphaned {
-                    shared: Some(seqno),
-                }),
-                Some(pos),
-            ) => !history.contains(master, Some(Pos { seqno, ..pos })),
-            (Some(_), _) => false,
-        }
+        let shared = history.shared(self.pos, master);
+        let lost = self.orphaned.is_none_or(|mark| shared < mark.shared);
+        (lost, Some(Orphaned { shared }))
     }
 }
 
