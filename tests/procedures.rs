@@ -1302,6 +1302,66 @@ shell db4> tungsten_provision_slave --source db1
     assert_eq!(lost_events(&report), [], "{report}");
 }
 
+/// A host of west provisioned from a host of east copies the events east's host applied from
+/// west, not east's own: east's mark on the source says nothing of them. db4 (west's master)
+/// takes a write that db1 applies cross-site; db1 then takes a write of its own that east's
+/// failover to db2 reports, marking db1. West goes MANUAL and db4 crashes; db6 is
+/// provisioned from db1 and so holds db4's write, which db5 lacks. `failover to db5` names db6
+/// (up: an error) as well as db4 (down: a warning). With the source's mark copied across
+/// sites, db6 was passed over.
+#[test]
+fn a_copy_from_another_site_does_not_carry_the_sources_mark() {
+    use tungsten_model::fault::{Fault, Process};
+    let topology = two_sites();
+    let [db1, db4] = ["db1", "db4"].map(|h| topology.host_id(h).unwrap());
+    let mut start = after(
+        &healthy_in(topology),
+        &[
+            Fault::Write(db4),
+            Fault::CrossSiteCatchUp(db1),
+            Fault::Write(db1),
+            Fault::Stop(db1, Process::DataServer),
+            Fault::Start(db1, Process::DataServer),
+        ],
+    );
+    assert!(start.state.host(db1).data.orphaned.is_some());
+    cctrl(&mut start, "db4", "set policy manual");
+    let start = after(&start, &[Fault::HostCrash(db4)]);
+    let report = validated(
+        &start,
+        "\
+#! settle off
+#! assume down db4
+shell db6> tungsten_provision_slave --source db1
+[LOGICAL] /west > set force true
+[LOGICAL] /west > failover to db5
+",
+    );
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    let step = "[LOGICAL] /west > failover to db5";
+    let named = |holder: &str, error: bool, tail: &str| {
+        (
+            step.to_owned(),
+            error,
+            format!(
+                "{holder} holds events db5 never received: they are lost to the new master (orphaned){tail}"
+            ),
+        )
+    };
+    assert_eq!(
+        lost_events(&report),
+        [
+            named("db4", false, ""),
+            named(
+                "db6",
+                true,
+                "; db6 is up and holds them: promote it, or a host holding its events, instead"
+            ),
+        ],
+        "{report}"
+    );
+}
+
 /// The orphan mark is per event: in seed 004's state with positions, the failover to db3
 /// reported db1's second write, and db1 is marked for it only. db1 comes back up (its manager
 /// stopped, so that no manager acts on its return) while db3 stays down. Promoting db2
