@@ -40,7 +40,7 @@ fn allocations_per_call(n: u64, mut f: impl FnMut()) -> f64 {
 ///
 /// What a routine returns to `Bencher::iter`, criterion 0.5 passes through its own
 /// `black_box`, which on stable is a volatile read: a copy of the whole value that cannot use
-/// `memcpy`. For `machine::step`'s result (a 952-byte `State`) that copy measured about
+/// `memcpy`. For `machine::step`'s result (a `State`, 952 bytes then) that copy measured about
 /// 100 ns, more than a refused step itself. So routines hand their result here and return
 /// `()`.
 fn sink<T>(value: T) {

@@ -472,9 +472,9 @@ fn starting_point(args: &ExploreArgs) -> Result<(Topology, State), BadInput> {
     })
 }
 
-/// A line on stderr for each level finished, and one for each slice of a level expanded.
-fn report_progress(p: &tungsten_model::explore::Progress) {
-    let secs = p.elapsed.as_secs_f64();
+/// A line on stderr for each level finished, and one for each slice of a level expanded,
+/// `secs` after the exploration began.
+fn report_progress(p: &tungsten_model::explore::Progress, secs: f64) {
     if p.finished() {
         eprintln!(
             "depth {:>2}: {:>10} states, {:>12} transitions, {:>9} at the frontier, {secs:.1} s",
@@ -559,17 +559,21 @@ fn explore(args: &ExploreArgs) -> Result<bool, BadInput> {
             std::thread::park();
         }
     }
-    let result = explore::explore_with(&topology, &start, &config, &inputs, report_progress);
+    let began = std::time::Instant::now();
+    let result = explore::explore_with(&topology, &start, &config, &inputs, |p| {
+        report_progress(p, began.elapsed().as_secs_f64());
+    });
+    let elapsed = began.elapsed();
     outln!(
         "explored {} distinct states and {} transitions ({} accepted) to depth {} in {:.2} s on {} thread(s): {:.0} transitions/s, {:.0} states/s, {:.1} seen-set bytes per state; stopped: {:?}",
         result.states,
         result.transitions,
         result.accepted,
         result.depth,
-        result.elapsed.as_secs_f64(),
+        elapsed.as_secs_f64(),
         config.threads,
-        result.transitions_per_second(),
-        result.states_per_second(),
+        result.transitions_per_second(elapsed),
+        result.states_per_second(elapsed),
         result.seen_bytes_per_state(),
         result.stop
     );

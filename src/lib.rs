@@ -4,7 +4,12 @@
 //! keeps no global state. Text comes in as `&str`, time and choices come in as arguments, and
 //! every transition is a function of its inputs: the same state and input always give the same
 //! outcome, and an input that is refused leaves nothing changed. That is what lets the crate
-//! be embedded in other tools, property-tested and explored exhaustively.
+//! be embedded in other tools, property-tested and explored exhaustively. One part touches the
+//! machine it runs on: the explorer ([`explore`]) runs on worker threads, and its default
+//! thread count ([`explore::Config::threads`]) is the number of cores the standard library
+//! reports. Its results are the same from run to run for a given thread count, and its counts
+//! the same for any (short of a [`explore::Config::max_states`] stop); which of the shortest
+//! counterexamples it returns can differ between one thread and several (see that field).
 //!
 //! It reads what a Tungsten operator sees and types (`cctrl ls` listings, cctrl and trepctl
 //! commands, host scripts, whole runbooks), models what the managers do in reaction, and checks

@@ -41,13 +41,8 @@ fn config(depth: usize) -> Config {
 
 fn report(name: &str, e: &Exploration) {
     eprintln!(
-        "{name}: {} states, {} transitions ({} accepted), depth {}, {:?}, {:.2} s",
-        e.states,
-        e.transitions,
-        e.accepted,
-        e.depth,
-        e.stop,
-        e.elapsed.as_secs_f64()
+        "{name}: {} states, {} transitions ({} accepted), depth {}, {:?}",
+        e.states, e.transitions, e.accepted, e.depth, e.stop,
     );
     if let Some(trace) = &e.counterexample {
         eprintln!("{}", trace.render());

@@ -11,7 +11,7 @@
 //! histories fork a bounded number of times, everything else in a [`State`] is a finite enum.
 //!
 //! **Memory.** A level is kept as links (parent index and input: 20 bytes a state), not as
-//! states (952 bytes): a state is rebuilt when it is expanded, by replaying its inputs from
+//! states (1 080 bytes): a state is rebuilt when it is expanded, by replaying its inputs from
 //! the start (the transition is a pure function, so the replay gives the state found). The
 //! replay keeps the last state rebuilt at each depth, and a level holds siblings side by
 //! side, so it costs about one transition per state expanded, against the hundred or so
@@ -42,7 +42,7 @@ mod seen;
 mod trace;
 
 use std::ops::Range;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -69,8 +69,12 @@ pub struct Config {
     pub writes: u64,
     /// The rules the engine runs under (turn one off to see what it prevents).
     pub rules: Rules,
-    /// Worker threads (1 for reproducible timings; the default is every core). 0 counts as 1,
-    /// and more than 64 as 64.
+    /// Worker threads (1 for reproducible timings; the default is every core, as
+    /// [`std::thread::available_parallelism`] reports them, else 1). 0 counts as 1, and more
+    /// than 64 as 64. The counts (short of a [`Self::max_states`] stop) and the length of a
+    /// counterexample are the same for any number; which counterexample of that length comes first can differ between one thread
+    /// and several, since several order a level's new states by seen-set shard. Set it
+    /// explicitly where a trace must be the same on every machine.
     pub threads: usize,
     /// Stop once this many distinct states are known (the result says it stopped early). It
     /// is checked before each level and after each slice of a level's parents is expanded
@@ -119,7 +123,8 @@ fn spend(input: &Input, spent: u8) -> u8 {
 
 /// How far an exploration has got: reported after each level, and within a level after each
 /// slice of its parents is expanded (a deep level takes most of a run's time: at depth 7 of
-/// every cctrl command and fault, a quarter of an hour).
+/// every cctrl command and fault, a quarter of an hour). It holds no time, for the reason
+/// [`Exploration`] gives: a caller that prints a rate reads its own clock in the callback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
     /// The depth being reached: finished once every parent is expanded ([`Self::finished`]).
@@ -134,8 +139,6 @@ pub struct Progress {
     pub expanded: usize,
     /// How many states the depth above holds.
     pub parents: usize,
-    /// Time since the start.
-    pub elapsed: Duration,
 }
 
 impl Progress {
@@ -161,7 +164,9 @@ pub enum Stop {
     StateLimit,
 }
 
-/// The result of an exploration.
+/// The result of an exploration. It holds no time: the explorer reads no clock (the crate's
+/// purity contract), so a caller that wants rates times the call and passes the time taken
+/// to [`Self::transitions_per_second`] and [`Self::states_per_second`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Exploration {
     /// Distinct states reached (the start included).
@@ -176,23 +181,21 @@ pub struct Exploration {
     pub stop: Stop,
     /// A shortest sequence of inputs that breaks an invariant, if one was found.
     pub counterexample: Option<Trace>,
-    /// Wall time.
-    pub elapsed: Duration,
     /// Bytes of the seen-set's tables at the end.
     pub seen_bytes: usize,
 }
 
 impl Exploration {
-    /// Inputs applied per second.
+    /// Inputs applied per second, had the exploration taken `elapsed`.
     #[must_use]
-    pub fn transitions_per_second(&self) -> f64 {
-        per_second(self.transitions, self.elapsed)
+    pub fn transitions_per_second(&self, elapsed: Duration) -> f64 {
+        per_second(self.transitions, elapsed)
     }
 
-    /// Distinct states per second.
+    /// Distinct states per second, had the exploration taken `elapsed`.
     #[must_use]
-    pub fn states_per_second(&self) -> f64 {
-        per_second(self.states, self.elapsed)
+    pub fn states_per_second(&self, elapsed: Duration) -> f64 {
+        per_second(self.states, elapsed)
     }
 
     /// Bytes of seen-set per distinct state.
@@ -219,7 +222,7 @@ fn per_second(count: u64, elapsed: Duration) -> f64 {
 
 /// How a state was first reached: its parent's index in the previous level and the input.
 ///
-/// A level is kept as its links alone (20 bytes a state, against 952 for a [`State`]); a
+/// A level is kept as its links alone (20 bytes a state, against 1 080 for a [`State`]); a
 /// state is rebuilt when it is expanded by replaying its inputs from the start (see
 /// [`Replayer`]). The transition is a pure function, so the replay gives the very state
 /// that was found.
@@ -353,7 +356,6 @@ fn explore_in_slices(
     slice: u32,
 ) -> Exploration {
     let slice_len = slice.max(1);
-    let began = Instant::now();
     let threads = config.threads.clamp(1, 64);
     let mut seen: Vec<FingerprintSet> = (0..threads).map(|_| FingerprintSet::default()).collect();
     let shard_of = |fp: u64| shard(fp, threads);
@@ -368,7 +370,6 @@ fn explore_in_slices(
         depth: 0,
         stop: Stop::Depth,
         counterexample: None,
-        elapsed: Duration::ZERO,
         seen_bytes: 0,
     };
     if let Some(violation) = invariant::check(topology, start) {
@@ -421,7 +422,6 @@ fn explore_in_slices(
                 frontier: found,
                 expanded: done as usize,
                 parents: len as usize,
-                elapsed: began.elapsed(),
             });
             if done < len && over_limit(result.states + found as u64) {
                 // Stopped within the level: it is not finished, so not counted as explored.
@@ -454,7 +454,6 @@ fn explore_in_slices(
             break;
         }
     }
-    result.elapsed = began.elapsed();
     result.seen_bytes = seen.iter().map(FingerprintSet::bytes).sum();
     result
 }
@@ -1102,10 +1101,10 @@ mod tests {
             depth: 2,
             stop: Stop::Exhausted,
             counterexample: None,
-            elapsed: Duration::from_millis(1500),
             seen_bytes: 0,
         };
-        assert!((e.transitions_per_second() - 800.0).abs() < 1e-6);
-        assert!((e.states_per_second() - 200.0).abs() < 1e-6);
+        let elapsed = Duration::from_millis(1500);
+        assert!((e.transitions_per_second(elapsed) - 800.0).abs() < 1e-6);
+        assert!((e.states_per_second(elapsed) - 200.0).abs() < 1e-6);
     }
 }
