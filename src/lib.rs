@@ -8,8 +8,8 @@
 //! machine it runs on: the explorer ([`explore`]) runs on worker threads, and its default
 //! thread count ([`explore::Config::threads`]) is the number of cores the standard library
 //! reports. Its results are the same from run to run for a given thread count, and its counts
-//! the same for any (short of a [`explore::Config::max_states`] stop); which of the shortest
-//! counterexamples it returns can differ between one thread and several (see that field).
+//! the same for any; which of the shortest counterexamples it returns can differ from one
+//! thread count to another (see that field for the exceptions and the reason).
 //!
 //! It reads what a Tungsten operator sees and types (`cctrl ls` listings, cctrl and trepctl
 //! commands, host scripts, whole runbooks), models what the managers do in reaction, and checks

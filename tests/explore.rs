@@ -295,7 +295,8 @@ fn a_switch_interrupted_by_any_fault_keeps_the_invariants() {
     assert!(e.states > 1000);
 }
 
-/// One thread and two find the same states and the same counterexample.
+/// One thread and two find the same states and counterexamples of the same length (which
+/// shortest one comes first may differ: `explore::Config::threads`).
 #[test]
 fn one_thread_and_two_agree() {
     let (t, s) = three();

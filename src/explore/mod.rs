@@ -71,10 +71,12 @@ pub struct Config {
     pub rules: Rules,
     /// Worker threads (1 for reproducible timings; the default is every core, as
     /// [`std::thread::available_parallelism`] reports them, else 1). 0 counts as 1, and more
-    /// than 64 as 64. The counts (short of a [`Self::max_states`] stop) and the length of a
-    /// counterexample are the same for any number; which counterexample of that length comes first can differ between one thread
-    /// and several, since several order a level's new states by seen-set shard. Set it
-    /// explicitly where a trace must be the same on every machine.
+    /// than 64 as 64. A run gives the same result every time for a given number. The counts
+    /// and the length of a counterexample are the same for any number (short of a
+    /// [`Self::max_states`] stop, and barring a fingerprint collision, see [`fingerprint`]);
+    /// which counterexample of that length comes first can differ from one number to another,
+    /// since several threads order a level's new states by seen-set shard. Set it explicitly
+    /// where a trace must be the same on every machine.
     pub threads: usize,
     /// Stop once this many distinct states are known (the result says it stopped early). It
     /// is checked before each level and after each slice of a level's parents is expanded
