@@ -7,9 +7,8 @@
 //! be embedded in other tools, property-tested and explored exhaustively. One part touches the
 //! machine it runs on: the explorer ([`explore`]) runs on worker threads, and its default
 //! thread count ([`explore::Config::threads`]) is the number of cores the standard library
-//! reports. Its results are the same from run to run for a given thread count, and its counts
-//! the same for any; which of the shortest counterexamples it returns can differ from one
-//! thread count to another (see that field for the exceptions and the reason).
+//! reports. The thread count changes only how long a run takes: its counts and the
+//! counterexample it returns are the same from run to run and for any number of threads.
 //!
 //! It reads what a Tungsten operator sees and types (`cctrl ls` listings, cctrl and trepctl
 //! commands, host scripts, whole runbooks), models what the managers do in reaction, and checks

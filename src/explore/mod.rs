@@ -71,12 +71,10 @@ pub struct Config {
     pub rules: Rules,
     /// Worker threads (1 for reproducible timings; the default is every core, as
     /// [`std::thread::available_parallelism`] reports them, else 1). 0 counts as 1, and more
-    /// than 64 as 64. A run gives the same result every time for a given number. The counts
-    /// and the length of a counterexample are the same for any number (short of a
-    /// [`Self::max_states`] stop, and barring a fingerprint collision, see [`fingerprint`]);
-    /// which counterexample of that length comes first can differ from one number to another,
-    /// since several threads order a level's new states by seen-set shard. Set it explicitly
-    /// where a trace must be the same on every machine.
+    /// than 64 as 64. The number changes only the time a run takes: counts, a
+    /// [`Self::max_states`] stop and the counterexample are the same for any number, and
+    /// from run to run (several threads put each level's new states back into the order one
+    /// thread finds them in, so each level is the same list; see `in_order`).
     pub threads: usize,
     /// Stop once this many distinct states are known (the result says it stopped early). It
     /// is checked before each level and after each slice of a level's parents is expanded
@@ -235,11 +233,30 @@ struct Link {
 }
 
 /// A successor found by a worker, not yet checked against the seen-set's shard: its
-/// fingerprint, how it was reached, and the invariant it breaks, if any.
+/// fingerprint, how it was reached and where its input came among its parent's, and the
+/// invariant it breaks, if any.
 struct Candidate {
     fp: u64,
-    link: Link,
+    ranked: Ranked,
     broken: Option<invariant::Violation>,
+}
+
+/// A link, and the place of its input among the inputs its parent accepted.
+///
+/// (parent, rank) is the order in which one thread expanding a level in order meets its
+/// successors. Several threads put a level's new states back into that order, so every level,
+/// and with it every count, limit and counterexample, is the same for any thread count.
+#[derive(Clone, Copy)]
+struct Ranked {
+    rank: u32,
+    link: Link,
+}
+
+impl Ranked {
+    /// The place of this successor in a level expanded in order.
+    fn key(&self) -> (u32, u32) {
+        (self.link.parent, self.rank)
+    }
 }
 
 /// What one worker did with its share of a level.
@@ -407,15 +424,12 @@ fn explore_in_slices(
                 config,
                 levels: &levels,
             };
-            let (links, first, transitions, accepted) =
-                level(expansion, slice, &mut seen, threads, &shard_of);
-            result.transitions += transitions;
-            result.accepted += accepted;
-            found += links.len();
-            broken = broken.or(first);
-            if !last {
-                next.extend(links);
-            }
+            let expanded = level(expansion, slice, &mut seen, threads, &shard_of, !last);
+            result.transitions += expanded.transitions;
+            result.accepted += expanded.accepted;
+            found += expanded.found;
+            broken = broken.or(expanded.broken);
+            next.extend(expanded.links);
             // After each slice; after the last, the level is finished.
             progress(&Progress {
                 depth: result.depth + 1,
@@ -562,17 +576,19 @@ impl Expansion<'_> {
     }
 }
 
-/// One slice of a level: the links of the new states reached from the states `slice` of the
-/// deepest level, the first of them that breaks an invariant, and the transitions tried and
-/// accepted.
+/// One slice of a level: the new states reached from the states `slice` of the deepest
+/// level (their links kept only if `keep`), the first of them that breaks an invariant, and
+/// the transitions tried and accepted.
 fn level(
     expansion: Expansion<'_>,
     slice: Range<u32>,
     seen: &mut [FingerprintSet],
     threads: usize,
     shard_of: &(impl Fn(u64) -> usize + Sync),
-) -> (Vec<Link>, Option<Broken>, u64, u64) {
+    keep: bool,
+) -> Expanded {
     let mut next: Vec<Link> = Vec::new();
+    let mut found = 0;
     let mut broken: Option<Broken> = None;
     let (mut transitions, mut accepted) = (0, 0);
     if threads == 1 {
@@ -591,7 +607,10 @@ fn level(
                     {
                         broken = Some((successor.link, v));
                     }
-                    next.push(successor.link);
+                    found += 1;
+                    if keep {
+                        next.push(successor.link);
+                    }
                 }
             });
         }
@@ -601,12 +620,69 @@ fn level(
             transitions += work.transitions;
             accepted += work.accepted;
         }
-        for (links, found) in merge(works, seen, threads) {
-            broken = broken.or(found);
-            next.extend(links);
+        let merged = merge(works, seen, threads);
+        // The first in (parent, rank) order, as one thread finds it.
+        broken = merged
+            .iter()
+            .filter_map(|(_, found)| *found)
+            .min_by_key(|(ranked, _)| ranked.key())
+            .map(|(ranked, v)| (ranked.link, v));
+        found = merged.iter().map(|(links, _)| links.len()).sum();
+        if keep {
+            next = in_order(merged.into_iter().map(|(links, _)| links).collect());
         }
     }
-    (next, broken, transitions, accepted)
+    Expanded {
+        links: next,
+        found,
+        broken,
+        transitions,
+        accepted,
+    }
+}
+
+/// What expanding one slice of a level gave.
+struct Expanded {
+    /// The new states' links, in the order one thread finds them (none unless kept).
+    links: Vec<Link>,
+    /// How many new states there are.
+    found: usize,
+    /// The first new state that breaks an invariant.
+    broken: Option<Broken>,
+    /// Transitions tried and accepted.
+    transitions: u64,
+    accepted: u64,
+}
+
+/// The links of `shards`, each in (parent, rank) order, merged into one list in that order:
+/// the order in which one thread expanding the level would have found them.
+fn in_order(shards: Vec<Vec<Ranked>>) -> Vec<Link> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut out = Vec::with_capacity(shards.iter().map(Vec::len).sum());
+    let mut shards: Vec<_> = shards
+        .into_iter()
+        .map(|s| s.into_iter().peekable())
+        .collect();
+    // The next link of every shard not yet drained, least first. No two links share a key:
+    // each (parent, rank) is one successor, kept in one shard at most.
+    let mut heads: BinaryHeap<Reverse<((u32, u32), usize)>> = shards
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, s)| s.peek().map(|r| Reverse((r.key(), i))))
+        .collect();
+    while let Some(Reverse((_, i))) = heads.pop() {
+        let Some(shard) = shards.get_mut(i) else {
+            continue;
+        };
+        if let Some(ranked) = shard.next() {
+            out.push(ranked.link);
+        }
+        if let Some(r) = shard.peek() {
+            heads.push(Reverse((r.key(), i)));
+        }
+    }
+    out
 }
 
 /// The deepest level of `levels`, as (depth, how many states it holds).
@@ -635,7 +711,7 @@ fn expand(
                     set.warm(successor.fp);
                 }
             }
-            for successor in batch {
+            for (rank, successor) in (0_u32..).zip(batch) {
                 let (fp, shard) = (successor.fp, shard_of(successor.fp));
                 if seen.get(shard).is_some_and(|s| s.contains(fp)) {
                     continue;
@@ -645,7 +721,10 @@ fn expand(
                     // link): one reached twice within this level is checked twice.
                     bucket.push(Candidate {
                         fp,
-                        link: successor.link,
+                        ranked: Ranked {
+                            rank,
+                            link: successor.link,
+                        },
                         broken: successor.broken(expansion.topology),
                     });
                 }
@@ -677,12 +756,14 @@ fn expand(
     })
 }
 
-/// The new states of one shard (as links), in a fixed order, and the first of them that
-/// breaks an invariant.
-type Merged = (Vec<Link>, Option<Broken>);
+/// The new states of one shard, in the order one thread would meet them, and the first of
+/// them that breaks an invariant.
+type Merged = (Vec<Ranked>, Option<(Ranked, invariant::Violation)>);
 
 /// Insert each shard's candidates into its seen-set (one worker per shard) and keep those
-/// that are new.
+/// that are new. The workers expand consecutive ranges of parents, and each shard takes their
+/// buckets in worker order, so a shard meets its candidates in (parent, rank) order, as one
+/// thread would: where two reach the same state, the same one is kept.
 fn merge(works: Vec<Work>, seen: &mut [FingerprintSet], threads: usize) -> Vec<Merged> {
     // Regroup by shard: shard k gets every worker's bucket k, in worker order.
     let mut by_shard: Vec<Vec<Vec<Candidate>>> = (0..threads).map(|_| Vec::new()).collect();
@@ -701,9 +782,9 @@ fn merge(works: Vec<Work>, seen: &mut [FingerprintSet], threads: usize) -> Vec<M
                 if broken.is_none()
                     && let Some(v) = candidate.broken
                 {
-                    broken = Some((candidate.link, v));
+                    broken = Some((candidate.ranked, v));
                 }
-                links.push(candidate.link);
+                links.push(candidate.ranked);
             }
         }
         (links, broken)
@@ -817,9 +898,10 @@ mod tests {
                 config: &config,
                 levels: &levels,
             };
-            let (next, broken, _, _) = level(expansion, 0..len, &mut seen, 1, &|_| 0);
-            assert!(broken.is_none());
-            levels.push(next);
+            let expanded = level(expansion, 0..len, &mut seen, 1, &|_| 0, true);
+            assert!(expanded.broken.is_none());
+            assert_eq!(expanded.found, expanded.links.len());
+            levels.push(expanded.links);
         }
         let mut replayer = Replayer::new(&topology, &start, config.rules, &levels);
         for (depth, states) in kept.iter().enumerate() {
@@ -856,9 +938,7 @@ mod tests {
     }
 
     /// Expanding a level a few states at a time finds what expanding it whole finds: the
-    /// same counts and a counterexample as short, on one thread and two. (On one thread it
-    /// is the same one; on two, a level's states are ordered by shard within each slice, so
-    /// another of the shortest may come first.)
+    /// same counts and the same counterexample, on one thread and two.
     #[test]
     fn slices_of_a_level_find_what_the_whole_level_finds() {
         let (topology, start, inputs) = three_nodes_dangerous();
@@ -876,19 +956,67 @@ mod tests {
             };
             let run = |slice| explore_in_slices(&topology, &start, &config, &inputs, |_| {}, slice);
             let (whole, sliced) = (run(u32::MAX), run(7));
-            let summary = |e: &Exploration| {
-                let trace = e.counterexample.as_ref().map(|t| {
-                    let texts = t.steps.iter().map(|s| s.text.clone());
-                    if threads == 1 {
-                        texts.collect()
-                    } else {
-                        vec![t.len().to_string()]
-                    }
-                });
-                (e.states, e.transitions, e.accepted, e.depth, e.stop, trace)
-            };
             assert_eq!(summary(&sliced), summary(&whole), "{threads} thread(s)");
             assert_eq!(whole.stop, Stop::Counterexample);
+        }
+    }
+
+    /// What a test compares of two explorations: the counts, where they stopped and the
+    /// counterexample's inputs.
+    fn summary(e: &Exploration) -> (u64, u64, u64, usize, Stop, Option<Vec<String>>) {
+        let trace = e
+            .counterexample
+            .as_ref()
+            .map(|t| t.steps.iter().map(|s| s.text.clone()).collect());
+        (e.states, e.transitions, e.accepted, e.depth, e.stop, trace)
+    }
+
+    /// The thread count changes nothing but the time: the same counterexample, and the same
+    /// counts when a state limit stops the run within a level, on one thread to four. (Before
+    /// several threads put a level back into one thread's order, two threads returned another
+    /// of the shortest counterexamples here, and stopped at other counts.)
+    #[test]
+    fn any_thread_count_finds_what_one_thread_finds() {
+        let (topology, start, inputs) = three_nodes_dangerous();
+        let broken = Rules {
+            guard: false,
+            one_online_master: false,
+            ..Rules::default()
+        };
+        let runs = [
+            // A counterexample, with levels expanded whole (several shards hold states that
+            // break an invariant) and a few parents at a time.
+            (broken, 5, None, u32::MAX),
+            (broken, 5, None, 7),
+            // No counterexample: stopped by the state limit within a level.
+            (Rules::default(), 6, Some(20_000), 7),
+        ];
+        for (rules, depth, max_states, slice) in runs {
+            let run = |threads| {
+                let config = Config {
+                    depth,
+                    rules,
+                    threads,
+                    max_states,
+                    ..Config::default()
+                };
+                summary(&explore_in_slices(
+                    &topology,
+                    &start,
+                    &config,
+                    &inputs,
+                    |_| {},
+                    slice,
+                ))
+            };
+            let one = run(1);
+            assert!(
+                one.5.is_some() || one.4 == Stop::StateLimit,
+                "the run shows something: {one:?}"
+            );
+            for threads in 2..=4 {
+                assert_eq!(run(threads), one, "{threads} threads against one");
+            }
         }
     }
 
