@@ -222,13 +222,42 @@ impl Inputs {
     /// managers hold as master) while every host's is.
     pub fn fill(&self, state: &State, typing: Typing, out: &mut Vec<Input>) {
         out.clear();
+        self.each(state, typing, |_, input| out.push(input));
+    }
+
+    /// [`Self::fill`], each input with its code ([`Self::decode`] gives it back). Codes rise
+    /// in the order the inputs come: the explorer keeps a level's states as (parent, code)
+    /// pairs, in that order.
+    pub(crate) fn fill_coded(&self, state: &State, typing: Typing, out: &mut Vec<(u32, Input)>) {
+        out.clear();
+        self.each(state, typing, |code, input| out.push((code, input)));
+    }
+
+    /// The input whose code is `code`: a cctrl operation typed at a manager is
+    /// `manager × operations + operation`, any other input follows every such pair.
+    pub(crate) fn decode(&self, code: u32) -> Option<Input> {
+        let code = code as usize;
+        let typed = self.cctrl.len() * self.managers.len();
+        if code < typed {
+            let at = *self.managers.get(code / self.cctrl.len())?;
+            let op = *self.cctrl.get(code % self.cctrl.len())?;
+            Some(Input::Cctrl { at, op })
+        } else {
+            self.others.get(code - typed).copied()
+        }
+    }
+
+    /// Call `found` with each input worth trying in `state`, in order, and its code.
+    fn each(&self, state: &State, typing: Typing, mut found: impl FnMut(u32, Input)) {
+        // Codes past u32 would need more inputs than any alphabet holds; none is offered.
+        let code = |i: usize| u32::try_from(i).ok();
         let heartbeat = self
             .hosts
             .iter()
             .all(|&h| next_seqno(state, h) < self.write_limit);
         let mut groups = [u8::MAX; MAX_HOSTS];
         let mut taken = 0;
-        for &at in &self.managers {
+        for (m, &at) in self.managers.iter().enumerate() {
             if !state.manager_running(at) {
                 continue;
             }
@@ -242,17 +271,27 @@ impl Inputs {
                     taken += 1;
                 }
             }
-            out.extend(
-                self.cctrl
-                    .iter()
-                    .filter(|&&op| heartbeat || op != CctrlOp::Heartbeat)
-                    .map(|&op| Input::Cctrl { at, op }),
-            );
+            let first = m * self.cctrl.len();
+            for (o, &op) in self.cctrl.iter().enumerate() {
+                if let Some(code) = code(first + o)
+                    && (heartbeat || op != CctrlOp::Heartbeat)
+                {
+                    found(code, Input::Cctrl { at, op });
+                }
+            }
         }
-        out.extend(self.others.iter().copied().filter(|input| match input {
-            Input::Fault(Fault::Write(h)) => next_seqno(state, *h) < self.write_limit,
-            _ => true,
-        }));
+        let first = self.cctrl.len() * self.managers.len();
+        for (o, &input) in self.others.iter().enumerate() {
+            let offered = match input {
+                Input::Fault(Fault::Write(h)) => next_seqno(state, h) < self.write_limit,
+                _ => true,
+            };
+            if let Some(code) = code(first + o)
+                && offered
+            {
+                found(code, input);
+            }
+        }
     }
 }
 
@@ -622,6 +661,45 @@ mod tests {
         assert!(!cctrl_only.is_empty() && cctrl_only.others.is_empty());
         let others_only = all.retain(|i| !matches!(i, Input::Cctrl { .. }));
         assert!(!others_only.is_empty() && others_only.cctrl.is_empty());
+    }
+
+    /// The explorer keeps each input as its code: every code decodes to its input, codes
+    /// rise in the order the inputs come (a level's order rests on it), and the coded fill
+    /// offers what `fill` offers, with some managers stopped and a partition (which leave
+    /// gaps in the codes) as well as from a healthy cluster.
+    #[test]
+    fn codes_rise_and_decode_to_their_inputs() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3", "db4"]).unwrap();
+        let healthy = State::healthy(&t);
+        let db2 = t.host_id("db2").unwrap();
+        let rules = crate::machine::Rules::default();
+        let step = |s: &State, input: Input| crate::machine::step(&t, s, &input, &rules, &mut ());
+        let stopped = step(&healthy, Input::Fault(Fault::Stop(db2, Process::Manager))).unwrap();
+        let split = step(
+            &stopped,
+            Input::Fault(Fault::Partition(splits(4).into_iter().nth(3).unwrap())),
+        )
+        .unwrap();
+        assert_ne!(split, stopped);
+        let inputs = Inputs::new(&t, &healthy, Alphabet::ALL, 1);
+        for (state, typing) in [
+            (&healthy, Typing::EveryManager),
+            (&stopped, Typing::EveryManager),
+            (&split, Typing::OnePerGroup),
+        ] {
+            let (mut plain, mut coded) = (Vec::new(), Vec::new());
+            inputs.fill(state, typing, &mut plain);
+            inputs.fill_coded(state, typing, &mut coded);
+            assert!(!coded.is_empty());
+            assert_eq!(coded.iter().map(|&(_, i)| i).collect::<Vec<_>>(), plain);
+            for &(code, input) in &coded {
+                assert_eq!(inputs.decode(code), Some(input), "code {code}");
+            }
+            assert!(coded.windows(2).all(|w| w[0].0 < w[1].0), "codes rise");
+            assert!(coded.iter().all(|&(c, _)| (c as usize) < inputs.len()));
+        }
+        let past = u32::try_from(inputs.len()).unwrap();
+        assert_eq!(inputs.decode(past), None, "one past the last code");
     }
 
     #[test]

@@ -10,14 +10,14 @@
 //! The space is finite: writes are bounded ([`Config::writes`] beyond the starting seqno),
 //! histories fork a bounded number of times, everything else in a [`State`] is a finite enum.
 //!
-//! **Memory.** A level is kept as links (parent index and input: 20 bytes a state), not as
-//! states (1 080 bytes): a state is rebuilt when it is expanded, by replaying its inputs from
+//! **Memory.** A level is kept as links (parent index and the input's code in the alphabet:
+//! 8 bytes a state), not as states (1 080 bytes): a state is rebuilt when it is expanded, by replaying its inputs from
 //! the start (the transition is a pure function, so the replay gives the state found). The
 //! replay keeps the last state rebuilt at each depth, and a level holds siblings side by
 //! side, so it costs about one transition per state expanded, against the hundred or so
 //! inputs tried on each. A level is expanded a slice at a time, so the successors in flight
 //! stay few; the last level's links are counted, not kept. What grows with the states is the
-//! seen-set (at most 16 bytes a state) and the links (20): about 36 bytes a state.
+//! seen-set (at most 16 bytes a state) and the links (8): about 24 bytes a state.
 //!
 //! **Symmetry.** Slaves are not interchangeable in this model, so no symmetry reduction is
 //! done: the managers break ties between equally advanced candidates by topology order (see
@@ -220,43 +220,30 @@ fn per_second(count: u64, elapsed: Duration) -> f64 {
     count as f64 / elapsed.as_secs_f64().max(1e-9)
 }
 
-/// How a state was first reached: its parent's index in the previous level and the input.
+/// How a state was first reached: its parent's index in the previous level and the input's
+/// code ([`Inputs::decode`]).
 ///
-/// A level is kept as its links alone (20 bytes a state, against 1 080 for a [`State`]); a
+/// A level is kept as its links alone (8 bytes a state, against 1 080 for a [`State`]); a
 /// state is rebuilt when it is expanded by replaying its inputs from the start (see
 /// [`Replayer`]). The transition is a pure function, so the replay gives the very state
 /// that was found.
-#[derive(Clone, Copy)]
+///
+/// Links order as (parent, input code): the order in which one thread expanding a level in
+/// order meets its successors, since a parent's inputs come in code order. Several threads
+/// put a level's new states back into that order, so every level, and with it every count,
+/// limit and counterexample, is the same for any thread count.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Link {
     parent: u32,
-    input: Input,
+    input: u32,
 }
 
 /// A successor found by a worker, not yet checked against the seen-set's shard: its
-/// fingerprint, how it was reached and where its input came among its parent's, and the
-/// invariant it breaks, if any.
+/// fingerprint, how it was reached, and the invariant it breaks, if any.
 struct Candidate {
     fp: u64,
-    ranked: Ranked,
-    broken: Option<invariant::Violation>,
-}
-
-/// A link, and the place of its input among the inputs its parent accepted.
-///
-/// (parent, rank) is the order in which one thread expanding a level in order meets its
-/// successors. Several threads put a level's new states back into that order, so every level,
-/// and with it every count, limit and counterexample, is the same for any thread count.
-#[derive(Clone, Copy)]
-struct Ranked {
-    rank: u32,
     link: Link,
-}
-
-impl Ranked {
-    /// The place of this successor in a level expanded in order.
-    fn key(&self) -> (u32, u32) {
-        (self.link.parent, self.rank)
-    }
+    broken: Option<invariant::Violation>,
 }
 
 /// What one worker did with its share of a level.
@@ -278,6 +265,7 @@ type Levels = Vec<Vec<Link>>;
 struct Replayer<'a> {
     topology: &'a Topology,
     start: &'a State,
+    inputs: &'a Inputs,
     rules: Rules,
     levels: &'a [Vec<Link>],
     /// `path[d - 1]`: the index, state and failures spent of the last state rebuilt at
@@ -291,12 +279,14 @@ impl<'a> Replayer<'a> {
     fn new(
         topology: &'a Topology,
         start: &'a State,
+        inputs: &'a Inputs,
         rules: Rules,
         levels: &'a [Vec<Link>],
     ) -> Self {
         Self {
             topology,
             start,
+            inputs,
             rules,
             levels,
             path: vec![None; levels.len().saturating_sub(1)],
@@ -327,8 +317,9 @@ impl<'a> Replayer<'a> {
         // ...then replay down from it, keeping each state rebuilt.
         for &(d, i) in self.chain.iter().rev() {
             let link = self.levels.get(d)?.get(i as usize)?;
-            state = machine::step(self.topology, &state, &link.input, &self.rules, &mut ()).ok()?;
-            spent = spend(&link.input, spent);
+            let input = self.inputs.decode(link.input)?;
+            state = machine::step(self.topology, &state, &input, &self.rules, &mut ()).ok()?;
+            spent = spend(&input, spent);
             if let Some(slot) = self.path.get_mut(d - 1) {
                 *slot = Some((i, state, spent));
             }
@@ -398,7 +389,7 @@ fn explore_in_slices(
     // The links of every level: a counterexample's inputs, and the way to rebuild a state.
     let mut levels: Levels = vec![vec![Link {
         parent: 0,
-        input: Input::Fault(crate::fault::Fault::Heal),
+        input: 0,
     }]];
     let over_limit = |states: u64| config.max_states.is_some_and(|max| states >= max as u64);
     while result.counterexample.is_none() && result.depth < config.depth {
@@ -451,12 +442,12 @@ fn explore_in_slices(
             result.depth += 1;
         }
         if let Some((link, violation)) = broken {
-            let inputs = rebuild(&levels, link);
+            let path = rebuild(&levels, inputs, link);
             result.stop = Stop::Counterexample;
             result.counterexample = Some(Trace::replay(
                 topology,
                 start,
-                &inputs,
+                &path,
                 config.rules,
                 violation,
             ));
@@ -523,25 +514,26 @@ impl Expansion<'_> {
         let (mut transitions, mut accepted) = (0, 0);
         let mut buffer = Vec::with_capacity(self.inputs.len());
         let mut batch: Vec<Successor> = Vec::with_capacity(self.inputs.len());
-        let mut replayer = Replayer::new(topology, self.start, config.rules, self.levels);
+        let mut replayer =
+            Replayer::new(topology, self.start, self.inputs, config.rules, self.levels);
         let (depth, _) = deepest(self.levels);
         for i in slice {
             let Some((from, spent)) = replayer.state(depth, i) else {
                 continue;
             };
-            self.inputs.fill(&from, config.typing, &mut buffer);
+            self.inputs.fill_coded(&from, config.typing, &mut buffer);
             // Each input is tried in the batch's next free slot (slots are kept from parent to
             // parent), first reset to the parent; a refused input's slot is reset and tried
             // again, an accepted one is kept where it is, never copied out.
             let mut kept = 0;
-            for input in buffer
+            for (code, input) in buffer
                 .iter()
-                .filter(|input| affordable(input, spent, config))
+                .filter(|(_, input)| affordable(input, spent, config))
             {
                 transitions += 1;
                 let link = Link {
                     parent: i,
-                    input: *input,
+                    input: *code,
                 };
                 if kept == batch.len() {
                     batch.push(Successor {
@@ -621,12 +613,11 @@ fn level(
             accepted += work.accepted;
         }
         let merged = merge(works, seen, threads);
-        // The first in (parent, rank) order, as one thread finds it.
+        // The first in order, as one thread finds it.
         broken = merged
             .iter()
             .filter_map(|(_, found)| *found)
-            .min_by_key(|(ranked, _)| ranked.key())
-            .map(|(ranked, v)| (ranked.link, v));
+            .min_by_key(|(link, _)| *link);
         found = merged.iter().map(|(links, _)| links.len()).sum();
         if keep {
             next = in_order(merged.into_iter().map(|(links, _)| links).collect());
@@ -654,9 +645,9 @@ struct Expanded {
     accepted: u64,
 }
 
-/// The links of `shards`, each in (parent, rank) order, merged into one list in that order:
-/// the order in which one thread expanding the level would have found them.
-fn in_order(shards: Vec<Vec<Ranked>>) -> Vec<Link> {
+/// The links of `shards`, each in order, merged into one list in order: the order in which
+/// one thread expanding the level would have found them.
+fn in_order(shards: Vec<Vec<Link>>) -> Vec<Link> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     let mut out = Vec::with_capacity(shards.iter().map(Vec::len).sum());
@@ -664,22 +655,21 @@ fn in_order(shards: Vec<Vec<Ranked>>) -> Vec<Link> {
         .into_iter()
         .map(|s| s.into_iter().peekable())
         .collect();
-    // The next link of every shard not yet drained, least first. No two links share a key:
-    // each (parent, rank) is one successor, kept in one shard at most.
-    let mut heads: BinaryHeap<Reverse<((u32, u32), usize)>> = shards
+    // The next link of every shard not yet drained, least first. No two links are equal:
+    // each (parent, input) is one successor, kept in one shard at most.
+    let mut heads: BinaryHeap<Reverse<(Link, usize)>> = shards
         .iter_mut()
         .enumerate()
-        .filter_map(|(i, s)| s.peek().map(|r| Reverse((r.key(), i))))
+        .filter_map(|(i, s)| s.peek().map(|&link| Reverse((link, i))))
         .collect();
-    while let Some(Reverse((_, i))) = heads.pop() {
+    while let Some(Reverse((link, i))) = heads.pop() {
+        out.push(link);
         let Some(shard) = shards.get_mut(i) else {
             continue;
         };
-        if let Some(ranked) = shard.next() {
-            out.push(ranked.link);
-        }
-        if let Some(r) = shard.peek() {
-            heads.push(Reverse((r.key(), i)));
+        shard.next();
+        if let Some(&next) = shard.peek() {
+            heads.push(Reverse((next, i)));
         }
     }
     out
@@ -711,7 +701,7 @@ fn expand(
                     set.warm(successor.fp);
                 }
             }
-            for (rank, successor) in (0_u32..).zip(batch) {
+            for successor in batch {
                 let (fp, shard) = (successor.fp, shard_of(successor.fp));
                 if seen.get(shard).is_some_and(|s| s.contains(fp)) {
                     continue;
@@ -721,10 +711,7 @@ fn expand(
                     // link): one reached twice within this level is checked twice.
                     bucket.push(Candidate {
                         fp,
-                        ranked: Ranked {
-                            rank,
-                            link: successor.link,
-                        },
+                        link: successor.link,
                         broken: successor.broken(expansion.topology),
                     });
                 }
@@ -758,11 +745,11 @@ fn expand(
 
 /// The new states of one shard, in the order one thread would meet them, and the first of
 /// them that breaks an invariant.
-type Merged = (Vec<Ranked>, Option<(Ranked, invariant::Violation)>);
+type Merged = (Vec<Link>, Option<Broken>);
 
 /// Insert each shard's candidates into its seen-set (one worker per shard) and keep those
 /// that are new. The workers expand consecutive ranges of parents, and each shard takes their
-/// buckets in worker order, so a shard meets its candidates in (parent, rank) order, as one
+/// buckets in worker order, so a shard meets its candidates in link order, as one
 /// thread would: where two reach the same state, the same one is kept.
 fn merge(works: Vec<Work>, seen: &mut [FingerprintSet], threads: usize) -> Vec<Merged> {
     // Regroup by shard: shard k gets every worker's bucket k, in worker order.
@@ -782,9 +769,9 @@ fn merge(works: Vec<Work>, seen: &mut [FingerprintSet], threads: usize) -> Vec<M
                 if broken.is_none()
                     && let Some(v) = candidate.broken
                 {
-                    broken = Some((candidate.ranked, v));
+                    broken = Some((candidate.link, v));
                 }
-                links.push(candidate.ranked);
+                links.push(candidate.link);
             }
         }
         (links, broken)
@@ -814,17 +801,21 @@ fn merge(works: Vec<Work>, seen: &mut [FingerprintSet], threads: usize) -> Vec<M
 
 /// The inputs from the start to the state `link` reaches from the deepest level, following
 /// the links back level by level.
-fn rebuild(levels: &[Vec<Link>], link: Link) -> Vec<Input> {
-    let mut inputs = vec![link.input];
+fn rebuild(levels: &[Vec<Link>], inputs: &Inputs, link: Link) -> Vec<Input> {
+    let mut codes = vec![link.input];
     let mut index = link.parent as usize;
     // levels[0] holds the start's (unused) link; levels[d] the links of depth-d states.
     for level in levels.iter().skip(1).rev() {
         let Some(link) = level.get(index) else { break };
-        inputs.push(link.input);
+        codes.push(link.input);
         index = link.parent as usize;
     }
-    inputs.reverse();
-    inputs
+    // Every code came from `inputs`, so each decodes.
+    codes
+        .iter()
+        .rev()
+        .filter_map(|&c| inputs.decode(c))
+        .collect()
 }
 
 #[cfg(test)]
@@ -885,7 +876,7 @@ mod tests {
         }
         let mut levels: Levels = vec![vec![Link {
             parent: 0,
-            input: Input::Fault(crate::fault::Fault::Heal),
+            input: 0,
         }]];
         let mut seen = [FingerprintSet::default()];
         seen[0].insert(fingerprint_in(&topology, &start));
@@ -903,7 +894,7 @@ mod tests {
             assert_eq!(expanded.found, expanded.links.len());
             levels.push(expanded.links);
         }
-        let mut replayer = Replayer::new(&topology, &start, config.rules, &levels);
+        let mut replayer = Replayer::new(&topology, &start, &inputs, config.rules, &levels);
         for (depth, states) in kept.iter().enumerate() {
             assert_eq!(levels[depth].len(), states.len(), "depth {depth}");
             // Every index once, in a scrambled order (a stride coprime with the length).
