@@ -11,9 +11,9 @@
 //! histories fork a bounded number of times, everything else in a [`State`] is a finite enum.
 //!
 //! **Memory.** A level is kept as links (parent index and the input's code in the alphabet:
-//! 8 bytes a state), not as states (1 080 bytes): a state is rebuilt when it is expanded, by replaying its inputs from
-//! the start (the transition is a pure function, so the replay gives the state found). The
-//! replay keeps the last state rebuilt at each depth, and a level holds siblings side by
+//! 8 bytes a state), not as states (1 080 bytes): a state is rebuilt when it is expanded, by
+//! replaying its inputs from the start (the transition is a pure function, so the replay
+//! gives the state found). The replay keeps the last state rebuilt at each depth, and a level holds siblings side by
 //! side, so it costs about one transition per state expanded, against the hundred or so
 //! inputs tried on each. A level is expanded a slice at a time, so the successors in flight
 //! stay few; the last level's links are counted, not kept. What grows with the states is the
