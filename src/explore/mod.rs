@@ -928,16 +928,22 @@ mod tests {
         (topology, start, inputs.retain(dangerous))
     }
 
+    /// Rules under which `datasource X online` no longer checks for another master (nor the
+    /// guard after it): the explorer finds two masters within five inputs.
+    fn one_master_unchecked() -> Rules {
+        Rules {
+            guard: false,
+            one_online_master: false,
+            ..Rules::default()
+        }
+    }
+
     /// Expanding a level a few states at a time finds what expanding it whole finds: the
     /// same counts and the same counterexample, on one thread and two.
     #[test]
     fn slices_of_a_level_find_what_the_whole_level_finds() {
         let (topology, start, inputs) = three_nodes_dangerous();
-        let rules = Rules {
-            guard: false,
-            one_online_master: false,
-            ..Rules::default()
-        };
+        let rules = one_master_unchecked();
         for threads in [1, 2] {
             let config = Config {
                 depth: 5,
@@ -969,11 +975,7 @@ mod tests {
     #[test]
     fn any_thread_count_finds_what_one_thread_finds() {
         let (topology, start, inputs) = three_nodes_dangerous();
-        let broken = Rules {
-            guard: false,
-            one_online_master: false,
-            ..Rules::default()
-        };
+        let broken = one_master_unchecked();
         let runs = [
             // A counterexample, with levels expanded whole (several shards hold states that
             // break an invariant) and a few parents at a time.
@@ -1088,11 +1090,7 @@ mod tests {
     #[test]
     fn the_guards_whole_check_is_the_explorers_check() {
         let (topology, start, inputs) = three_nodes();
-        let loose = Rules {
-            guard: false,
-            one_online_master: false,
-            ..Rules::default()
-        };
+        let loose = one_master_unchecked();
         // The states two inputs from the start, and those two inputs from the end of the
         // shortest way to two writable masters without the rule.
         let config = Config {
