@@ -7,7 +7,7 @@
 //! be embedded in other tools, property-tested and explored exhaustively. One part touches the
 //! machine it runs on: the explorer ([`explore`]) runs on worker threads, and its default
 //! thread count ([`explore::Config::threads`]) is the number of cores the standard library
-//! reports. The thread count changes only how long a run takes: its counts and the
+//! reports. The thread count changes only how long a run takes and the seen-set's memory: its counts and the
 //! counterexample it returns are the same from run to run and for any number of threads.
 //!
 //! It reads what a Tungsten operator sees and types (`cctrl ls` listings, cctrl and trepctl

@@ -295,8 +295,9 @@ fn a_switch_interrupted_by_any_fault_keeps_the_invariants() {
     assert!(e.states > 1000);
 }
 
-/// One thread and two find the same states and counterexamples of the same length (which
-/// shortest one comes first may differ: `explore::Config::threads`).
+/// One thread and two find the same states and counterexamples of the same length (the
+/// traces are the same too since levels keep one thread's order; the unit test
+/// `any_thread_count_finds_what_one_thread_finds` compares them).
 #[test]
 fn one_thread_and_two_agree() {
     let (t, s) = three();

@@ -71,7 +71,8 @@ pub struct Config {
     pub rules: Rules,
     /// Worker threads (1 for reproducible timings; the default is every core, as
     /// [`std::thread::available_parallelism`] reports them, else 1). 0 counts as 1, and more
-    /// than 64 as 64. The number changes only the time a run takes: counts, a
+    /// than 64 as 64. The number changes only the time a run takes and the seen-set's memory
+    /// (its shards): counts, a
     /// [`Self::max_states`] stop and the counterexample are the same for any number, and
     /// from run to run (several threads put each level's new states back into the order one
     /// thread finds them in, so each level is the same list; see `in_order`).
