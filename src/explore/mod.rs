@@ -180,7 +180,10 @@ pub struct Exploration {
     pub depth: usize,
     /// Why it stopped.
     pub stop: Stop,
-    /// A shortest sequence of inputs that breaks an invariant, if one was found.
+    /// A shortest sequence of inputs that breaks an invariant, if one was found: set
+    /// whenever [`Self::stop`] is [`Stop::Counterexample`]. The trace is rebuilt from the
+    /// kept links by replaying the engine, which is deterministic; were a link not to
+    /// rebuild, no trace is given rather than a shortened one.
     pub counterexample: Option<Trace>,
     /// Bytes of the seen-set's tables at the end.
     pub seen_bytes: usize,
@@ -443,15 +446,9 @@ fn explore_in_slices(
             result.depth += 1;
         }
         if let Some((link, violation)) = broken {
-            let path = rebuild(&levels, inputs, link);
             result.stop = Stop::Counterexample;
-            result.counterexample = Some(Trace::replay(
-                topology,
-                start,
-                &path,
-                config.rules,
-                violation,
-            ));
+            result.counterexample = rebuild(&levels, inputs, link)
+                .map(|path| Trace::replay(topology, start, &path, config.rules, violation));
         }
         if cut_short {
             break;
@@ -801,22 +798,18 @@ fn merge(works: Vec<Work>, seen: &mut [FingerprintSet], threads: usize) -> Vec<M
 }
 
 /// The inputs from the start to the state `link` reaches from the deepest level, following
-/// the links back level by level.
-fn rebuild(levels: &[Vec<Link>], inputs: &Inputs, link: Link) -> Vec<Input> {
+/// the links back level by level; `None` if a link or a code is not one the explorer wrote
+/// (a shortened path would be a wrong trace, so none is given).
+fn rebuild(levels: &[Vec<Link>], inputs: &Inputs, link: Link) -> Option<Vec<Input>> {
     let mut codes = vec![link.input];
     let mut index = link.parent as usize;
     // levels[0] holds the start's (unused) link; levels[d] the links of depth-d states.
     for level in levels.iter().skip(1).rev() {
-        let Some(link) = level.get(index) else { break };
+        let link = level.get(index)?;
         codes.push(link.input);
         index = link.parent as usize;
     }
-    // Every code came from `inputs`, so each decodes.
-    codes
-        .iter()
-        .rev()
-        .filter_map(|&c| inputs.decode(c))
-        .collect()
+    codes.iter().rev().map(|&c| inputs.decode(c)).collect()
 }
 
 #[cfg(test)]
@@ -937,6 +930,41 @@ mod tests {
             one_online_master: false,
             ..Rules::default()
         }
+    }
+
+    /// A path is rebuilt from the links level by level, in order from the start; a link or a
+    /// code the explorer could not have written gives no path rather than a shorter one.
+    #[test]
+    fn a_path_is_rebuilt_whole_or_not_at_all() {
+        let (_, _, inputs) = three_nodes();
+        let code = |i: u32| inputs.decode(i).unwrap();
+        let link = |parent, input| Link { parent, input };
+        // The start's link, then depth 1 (two states), then depth 2 (one, from the second).
+        let levels = vec![vec![link(0, 0)], vec![link(0, 3), link(0, 5)]];
+        assert_eq!(
+            rebuild(&levels, &inputs, link(1, 7)),
+            Some(vec![code(5), code(7)])
+        );
+        assert_eq!(
+            rebuild(&levels, &inputs, link(0, 7)),
+            Some(vec![code(3), code(7)])
+        );
+        assert_eq!(
+            rebuild(&levels, &inputs, link(2, 7)),
+            None,
+            "no such parent"
+        );
+        assert_eq!(
+            rebuild(&levels, &inputs, link(1, u32::MAX)),
+            None,
+            "no such code"
+        );
+        let bad = vec![vec![link(0, 0)], vec![link(0, u32::MAX)]];
+        assert_eq!(
+            rebuild(&bad, &inputs, link(0, 7)),
+            None,
+            "an ancestor's code"
+        );
     }
 
     /// Expanding a level a few states at a time finds what expanding it whole finds: the
