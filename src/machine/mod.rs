@@ -20,7 +20,9 @@
 //! - managers that reach each other share one view; when groups join, the view of a group in
 //!   a primary partition wins, except that a datasource a minority group shunned stays shunned;
 //! - quorum counts the DB members whose hosts a group reaches (a stopped manager on a
-//!   reachable host still counts) plus active witnesses; a group that loses quorum shuns every
+//!   reachable host still counts: a **modelling decision** looser than Tungsten, which counts
+//!   only members whose manager runs; see [`State::quorum_members`] for why and what it
+//!   leaves out) plus active witnesses; a group that loses quorum shuns every
 //!   datasource it sees (`SHUNNED(FAILSAFE_SHUN)`) and takes the replicators it reaches
 //!   offline, under every policy, MAINTENANCE included (**modelling decision**: the failsafe
 //!   guards against partitions, which a policy does not prevent; without it, a partition in

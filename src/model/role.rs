@@ -68,7 +68,10 @@ pub enum DataSourceRole {
 
 impl DataSourceRole {
     /// Whether the automatic failover may promote a datasource in this role (slave, relay,
-    /// standby). Source: *operations-status-roles*.
+    /// standby). Source: *operations-status-roles*, whose table gives standby failover.
+    /// The candidate steps on *manager-failover-internals-manual-switch-versus-automatic-failover*
+    /// can be read as skipping standby replicas (their wording is ambiguous); the table is
+    /// followed until that is settled. Archive is never a candidate on either page.
     #[must_use]
     pub fn is_failover_candidate(self) -> bool {
         matches!(self, Self::Slave | Self::Relay | Self::Standby)

@@ -625,12 +625,24 @@ impl State {
 
     /// The hosts a group of managers of `service` counts for quorum, seen from `rep`: the
     /// service's DB members whose host it reaches (up, same side of any partition; a stopped
-    /// manager on a reachable host still counts, since its host answers), and its active
-    /// witnesses that reach it with their manager running.
+    /// manager on a reachable host still counts), and its active witnesses that reach it
+    /// with their manager running.
     ///
-    /// Source: Continuent docs *manager-failover-failsafe-shun* (the quorum log distinguishes
-    /// "REACHABLE DB MEMBERS"), seed 004 ("if the manager process/host are no longer
-    /// reachable, the entire cluster goes into a failsafe state").
+    /// **Modelling decision**, looser than Tungsten for DB members. The quorum log on
+    /// Continuent's *manager-failover-failsafe-shun* page lists the group-communication view,
+    /// the validated and the reachable DB members; Tungsten's `ClusterMembershipDigest`
+    /// counts the validated ones, and validates only members in the view, that is, members
+    /// whose manager runs. Seed 004 agrees ("if the manager process/host are no longer
+    /// reachable", the cluster fails safe). Counting only running managers here makes the
+    /// published seed 000 procedure invalid: its `stopall` on each east host in MAINTENANCE
+    /// leaves the last manager alone, which fails safe (the model does so under every
+    /// policy), and nothing in the model clears `FAILSAFE_SHUN` when quorum returns. How
+    /// Tungsten's managers behave there (whether the failsafe applies in MAINTENANCE, and
+    /// whether regaining quorum recovers what it shunned) is not established from the
+    /// documents yet, so the looser count stays until it is, with this gap stated: a lone
+    /// running manager whose peers' managers are stopped keeps quorum here, where Tungsten
+    /// would fail safe. No second writable master follows from it (quorum still needs a
+    /// majority of hosts on one side).
     #[must_use]
     pub fn quorum_members(&self, topology: &Topology, service: ServiceId, rep: HostId) -> HostSet {
         topology
