@@ -1311,7 +1311,7 @@ shell db4> tungsten_provision_slave --source db1
 /// sites, db6 was passed over.
 #[test]
 fn a_copy_from_another_site_does_not_carry_the_sources_mark() {
-    use tungsten_model::fault::{Fault, Process};
+    use tungsten_model::fault::Fault;
     let topology = two_sites();
     let [db1, db4] = ["db1", "db4"].map(|h| topology.host_id(h).unwrap());
     let mut start = after(
@@ -1320,8 +1320,8 @@ fn a_copy_from_another_site_does_not_carry_the_sources_mark() {
             Fault::Write(db4),
             Fault::CrossSiteCatchUp(db1),
             Fault::Write(db1),
-            Fault::Stop(db1, Process::DataServer),
-            Fault::Start(db1, Process::DataServer),
+            Fault::HostCrash(db1),
+            Fault::HostRestart(db1),
         ],
     );
     assert!(start.state.host(db1).data.orphaned.is_some());

@@ -30,8 +30,11 @@
 //! - with quorum, under AUTOMATIC or MANUAL, a datasource whose host, manager or dataserver
 //!   is gone becomes FAILED (fencing properties add replicator failures);
 //! - under AUTOMATIC: a FAILED master is failed over to the best candidate (the old master
-//!   becomes `SHUNNED(FAILED-OVER-TO-<new>)`, slaves are repointed); FAILED slaves that are
-//!   healthy again are recovered; OFFLINE datasources are brought ONLINE;
+//!   becomes `SHUNNED(FAILED-OVER-TO-<new>)`, slaves are repointed), chosen once the slaves
+//!   reading from it hold what its replicator can still extract: its host up and reached,
+//!   its replicator online, the dataserver stopped or not (Continuent release notes 5.4.1,
+//!   CT-583); FAILED slaves that are healthy again are recovered; OFFLINE datasources are
+//!   brought ONLINE;
 //! - under AUTOMATIC and MANUAL, an offline or stopped replicator of a datasource that is not
 //!   shunned is put back online (a master-role one only on the service's master);
 //! - under every policy, a group with quorum takes offline a master-role replicator on any

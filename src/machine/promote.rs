@@ -39,6 +39,46 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
+    /// Before a failover chooses, the managers wait for the slaves reading from the failed
+    /// master to receive what its replicator can still extract (Continuent release notes
+    /// 5.4.1 and 6.1.1, CT-583, and *manager-failover-behavior-mysql-fails*: with the default
+    /// `replicator.store.thl.stopOnDBError=false` the replicator goes on reading the binlog
+    /// files after the dataserver stops, and the failover waits until the remaining events
+    /// have reached the slaves). So when `failed`'s replicator is online as a master and the
+    /// group reaches its host, each datasource of `service` whose online slave replicator
+    /// reads from it, reaches it, runs its dataserver and continues its line catches up to
+    /// it. A master whose host is down or out of reach extracts nothing more; nor does one
+    /// whose replicator is offline (fenced, or in error).
+    ///
+    /// **Modelling decisions**: `stopOnDBError=true`, which skips the wait, is not modelled;
+    /// only direct readers of the failed master catch up (a slave reading through another
+    /// slave keeps the position it has); and only the managers' own failover waits. An
+    /// operator's `failover` comes a reaction later, after the managers have taken the
+    /// failed master's extractor offline (it is no longer the service's master), so there
+    /// is nothing left to wait for: under MANUAL a write the slaves had not received when
+    /// the dataserver stopped is reported lost, where Tungsten would deliver it.
+    pub(crate) fn await_extraction(&mut self, service: ServiceId, rep: HostId, failed: HostId) {
+        let r = self.host(failed).replicator;
+        if !(self.state.reachable(rep, failed) && r.is_online() && r.role == ReplicatorRole::Master)
+        {
+            return;
+        }
+        for d in self.topology.datasource_set(service).iter() {
+            let slave = self.host(d).replicator;
+            if d != failed
+                && slave.master == Some(failed)
+                && slave.is_online()
+                && slave.role.applies_to_dataserver()
+                && self.state.reachable(d, failed)
+                && self.host(d).dataserver
+                && self.lineage_ok(d, failed)
+            {
+                // Already holding every event is no change; nothing else refuses here.
+                let _ = self.copy_events(d, failed);
+            }
+        }
+    }
+
     /// The best eligible candidate of `service`: highest applied seqno, then lowest
     /// precedence, then first in the topology.
     pub(crate) fn best_candidate(

@@ -286,6 +286,7 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             matches!(view.entry(d).state, DsState::Failed(_))
         });
         if let Some(failed) = failed {
+            ctx.await_extraction(service, rep, failed);
             match ctx.best_candidate(view, service, rep, Some(failed)) {
                 Some(new) => ctx.promote(view, service, rep, new, Some(failed)),
                 None if ctx.healthy(rep, failed)

@@ -508,6 +508,14 @@ impl Ctx<'_, '_> {
                 already: "cannot reach an online master replicator",
             });
         }
+        self.copy_events(h, m)
+    }
+
+    /// `h`'s cluster replicator, reading from `m`, applies every event `m` holds: the part of
+    /// [`Ctx::catch_up`] after its checks of the replicators (a line `m`'s does not continue
+    /// stops `h`'s replicator in error).
+    pub(crate) fn copy_events(&mut self, h: HostId, m: HostId) -> Result<(), Refusal> {
+        let r = self.host(h).replicator;
         let history = self.state.history;
         let (mine, theirs) = (self.host(h).data.pos, self.host(m).data.pos);
         if !self.lineage_ok(h, m) {
