@@ -534,3 +534,25 @@ fn a_failover_after_the_dataserver_stops_waits_for_the_binlogs_last_events() {
         assert_eq!(c.s.host(db1).data.orphaned.is_some(), crash, "{fault:?}");
     }
 }
+
+/// The wait delivers the failed master's last events only through replicators that are
+/// online and read from it: db3's replicator, in error, receives nothing, while db2 catches
+/// up and is promoted (cargo-mutants: the conditions joined with `||` went unnoticed).
+#[test]
+fn the_wait_for_the_binlogs_last_events_passes_a_slave_in_error_by() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.fault(Fault::Write(db1)).unwrap();
+    let written = c.s.host(db1).data.pos;
+    c.fault(Fault::ReplicatorError(db3)).unwrap();
+    let before = c.s.host(db3).data.pos;
+    assert_ne!(before, written);
+    c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
+    assert!(c.s.view(db2).entry(db2).is_online_master());
+    assert_eq!(c.s.host(db2).data.pos, written);
+    assert_eq!(
+        c.s.host(db3).replicator.state,
+        ReplicatorState::OfflineError
+    );
+    assert_eq!(c.s.host(db3).data.pos, before);
+}
