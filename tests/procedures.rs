@@ -248,11 +248,16 @@ fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
     let (manual, _) = manual();
     let crashed = after(&manual, &[Fault::HostCrash(db1)]);
     insta::assert_snapshot!(refusal(runbook::switch_procedure(&crashed, "alpha", None)), @"the managers would refuse `switch`: alpha has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`, or `datasource <ds> master` and `online`)");
-    // db1's last write never left it; its manager stops, its dataserver runs on.
-    let unreplicated = after(
+    // db1's last write has not left it, and its manager stops: while its replicator still
+    // extracts, the failover waits for the write to reach the slaves, and orphans nothing.
+    let extracting = after(
         &manual,
         &[Fault::Write(db1), Fault::Stop(db1, Process::Manager)],
     );
+    let rb = runbook::failover_procedure(&extracting, "alpha", None).unwrap();
+    procedure_is_valid(&extracting, &rb);
+    // Its replicator in error, the write never leaves it; its dataserver runs on.
+    let unreplicated = after(&extracting, &[Fault::ReplicatorError(db1)]);
     insta::assert_snapshot!(refusal(runbook::failover_procedure(&unreplicated, "alpha", None)), @"db1 is up with its dataserver running and holds events db2 lacks, which `failover` would orphan: promote db1 (`recover master using db1`, its processes started first), or let db2 catch up first");
     // Once the host crashes, the events are lost whatever the operator does: the failover is
     // written (the report warns of them).
@@ -1262,11 +1267,12 @@ shell db4> tungsten_provision_slave --source db1
     );
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
     assert_eq!(lost_events(&report), [], "{report}");
-    // The same by catching up: db1's write is reported at the failover to db2; db2's
+    // The same by catching up: db1's write is reported at the failover to db2 (db1's
+    // replicator in error, so the failover has nothing to wait for); db2's
     // manager stops and db1 is welcomed back as master, and db3 catches up from it. Under
     // MANUAL, with db1 down, `recover master using db2` names neither db1 nor db3.
     let (healthy, [db1, db2, db3]) = healthy();
-    let mut start = after(&healthy, &[Fault::Write(db1)]);
+    let mut start = after(&healthy, &[Fault::Write(db1), Fault::ReplicatorError(db1)]);
     cctrl(&mut start, "db1", "datasource db1 fail");
     let mut start = after(
         &start,
@@ -1276,6 +1282,7 @@ shell db4> tungsten_provision_slave --source db1
         ],
     );
     cctrl(&mut start, "db1", "datasource db1 welcome");
+    cctrl(&mut start, "db1", "replicator db1 online");
     let mut start = after(
         &start,
         &[
@@ -1569,16 +1576,17 @@ fn a_switch_after_a_promotion_by_hand_names_no_earlier_loss() {
 }
 
 /// A write clears the orphan mark (found by a probe of the engine properties for a marked
-/// host that writes). db1 takes a write no slave has and is failed by hand: the failover to
-/// db2 reports the write, and marks db1. db2's manager stops, db1 is welcomed back as the
-/// master and takes a second write. A failover to db3 leaves both behind, the second never
-/// reported: db1 is named again, an error (it is up). With the mark kept past the write, it
-/// was not named and the plan read VALID.
+/// host that writes). db1 takes a write no slave has and is failed by hand, its replicator
+/// in error (so no failover can wait for the write): the failover to db2 reports the write,
+/// and marks db1. db2's manager stops, db1 is welcomed back as the master and takes a second
+/// write, and its replicator fails again. A failover to db3 leaves both behind, the second
+/// never reported: db1 is named again, an error (it is up). With the mark kept past the
+/// write, it was not named and the plan read VALID.
 #[test]
 fn a_master_writing_after_its_events_were_orphaned_is_named_at_the_next_failover() {
     use tungsten_model::fault::{Fault, Process};
     let (healthy, [db1, db2, db3]) = healthy();
-    let mut start = after(&healthy, &[Fault::Write(db1)]);
+    let mut start = after(&healthy, &[Fault::Write(db1), Fault::ReplicatorError(db1)]);
     cctrl(&mut start, "db1", "datasource db1 fail");
     assert!(start.state.host(db1).data.orphaned.is_some());
     let mut start = after(
@@ -1589,8 +1597,15 @@ fn a_master_writing_after_its_events_were_orphaned_is_named_at_the_next_failover
         ],
     );
     cctrl(&mut start, "db1", "datasource db1 welcome");
+    cctrl(&mut start, "db1", "replicator db1 online");
     cctrl(&mut start, "db3", "cluster heartbeat");
-    let start = after(&start, &[Fault::Start(db3, Process::DataServer)]);
+    let start = after(
+        &start,
+        &[
+            Fault::ReplicatorError(db1),
+            Fault::Start(db3, Process::DataServer),
+        ],
+    );
     invalid_for_one_live_loss(
         &start,
         "\

@@ -556,3 +556,36 @@ fn the_wait_for_the_binlogs_last_events_passes_a_slave_in_error_by() {
     );
     assert_eq!(c.s.host(db3).data.pos, before);
 }
+
+/// Under MANUAL the managers fail the master but leave the failover to the operator, and
+/// the operator's `failover` waits for the binlog's last events as the managers' own does
+/// (release notes 5.4.1, CT-583; *cctrl-failover*): the managers keep the FAILED master's
+/// replicator extracting until it is replaced, so db1's last write reaches db2 and db3
+/// before one is chosen, and nothing is reported lost.
+#[test]
+fn an_operators_failover_under_manual_waits_for_the_binlogs_last_events() {
+    use tungsten_model::machine::Finding;
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.cctrl("db2", "set policy manual").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    let written = c.s.host(db1).data.pos;
+    c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
+    assert!(matches!(c.s.view(db2).entry(db1).state, DsState::Failed(_)));
+    assert!(c.s.host(db1).replicator.is_online());
+    let command: tungsten_model::command::CctrlCommand = "failover".parse().unwrap();
+    let failover = machine::resolve_cctrl(&c.t, &c.s, db2, &command).unwrap();
+    let outcome = machine::apply(&c.t, &c.s, &failover).unwrap();
+    let lost: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| matches!(f, Finding::LostEvents { .. }))
+        .collect();
+    assert!(lost.is_empty(), "{lost:?}");
+    c.s = outcome.state;
+    assert!(c.s.view(db2).entry(db2).is_online_master());
+    for slave in [db2, db3] {
+        assert_eq!(c.s.host(slave).data.pos, written);
+    }
+    assert!(!c.s.host(db1).replicator.is_online());
+}

@@ -545,8 +545,14 @@ fn recover_master_using(
             install: super::input::Install::Cluster,
         });
     }
+    // A FAILED master still extracting (the managers leave it so until a failover) is
+    // replaced: the promotion takes its replicator offline. **Modelling decision**: the
+    // command does not wait for its last events as `failover` does (it sets the master the
+    // operator names, Continuent docs *operations-recovery-master*); what it leaves behind is
+    // reported.
+    let replaced = ctx.awaiting_failover(view, s.service);
     if ctx.rules.single_extractor {
-        if let Some(extractor) = ctx.other_extractor(h) {
+        if let Some(extractor) = ctx.other_extractor(h, replaced) {
             return Err(Refusal::OtherExtractor { host: h, extractor });
         }
         if let Some(master) = ctx.hidden_master(h) {
@@ -583,6 +589,7 @@ fn failover(
     let Some(failed) = failed else {
         return Err(Refusal::NoMaster { service: s.service });
     };
+    ctx.await_extraction(s.service, s.rep, failed);
     let new = ctx.pick_target(view, s.service, s.rep, Some(failed), target)?;
     ctx.require_quorum(s.service, s.group, at)?;
     ctx.promote(view, s.service, s.rep, new, Some(failed));

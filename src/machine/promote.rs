@@ -50,13 +50,13 @@ impl Ctx<'_, '_> {
     /// it. A master whose host is down or out of reach extracts nothing more; nor does one
     /// whose replicator is offline (fenced, or in error).
     ///
+    /// The managers' failover and an operator's `failover` both wait: until one of them
+    /// replaces it, the managers leave the failed master's replicator extracting
+    /// ([`Ctx::awaiting_failover`]).
+    ///
     /// **Modelling decisions**: `stopOnDBError=true`, which skips the wait, is not modelled;
-    /// only direct readers of the failed master catch up (a slave reading through another
-    /// slave keeps the position it has); and only the managers' own failover waits. An
-    /// operator's `failover` comes a reaction later, after the managers have taken the
-    /// failed master's extractor offline (it is no longer the service's master), so there
-    /// is nothing left to wait for: under MANUAL a write the slaves had not received when
-    /// the dataserver stopped is reported lost, where Tungsten would deliver it.
+    /// and only direct readers of the failed master catch up (a slave reading through another
+    /// slave keeps the position it has).
     pub(crate) fn await_extraction(&mut self, service: ServiceId, rep: HostId, failed: HostId) {
         let r = self.host(failed).replicator;
         if !(self.state.reachable(rep, failed) && r.is_online() && r.role == ReplicatorRole::Master)
@@ -77,6 +77,24 @@ impl Ctx<'_, '_> {
                 let _ = self.copy_events(d, failed);
             }
         }
+    }
+
+    /// The FAILED master of `service` that a failover would replace, when `view` holds no
+    /// ONLINE master and no master taken OFFLINE or shunned by an operator
+    /// ([`Ctx::service_master`] is `None`): the managers leave its replicator extracting, so
+    /// that the failover can wait for the binlog's last events ([`Ctx::await_extraction`]).
+    /// Under AUTOMATIC that failover follows at once; under MANUAL it waits for an operator.
+    pub(crate) fn awaiting_failover(
+        &self,
+        view: &ManagerView,
+        service: ServiceId,
+    ) -> Option<HostId> {
+        if self.service_master(view, service).is_some() {
+            return None;
+        }
+        self.current_master(view, service, |d| {
+            matches!(view.entry(d).state, DsState::Failed(_))
+        })
     }
 
     /// The best eligible candidate of `service`: highest applied seqno, then lowest

@@ -188,6 +188,10 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 /// then brought back, repointed. Applies under every policy (**modelling decision**: a
 /// safety rule, like the failsafe).
 ///
+/// A FAILED master that no failover has replaced yet ([`Ctx::awaiting_failover`]) keeps
+/// extracting: the failover, the managers' or an operator's, waits for what its replicator
+/// still reads from the binlog ([`Ctx::await_extraction`]).
+///
 /// It also takes offline an applying replicator on the datasource it holds as the ONLINE
 /// master (**modelling decision**, the rule [`Ctx::keep_master_extracting`] enforces on
 /// operators: clients write to that master, no replicator extracts their events, and the
@@ -196,6 +200,7 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 /// a stale view holding it as the ONLINE master.
 fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
     let master = ctx.service_master(view, service);
+    let awaiting = ctx.awaiting_failover(view, service);
     for d in ctx.topology.datasource_set(service).iter() {
         let r = ctx.host(d).replicator;
         if !(r.is_online() && ctx.state.reachable(rep, d)) {
@@ -203,7 +208,7 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
         }
         let entry = view.entry(d);
         let stray = if r.role == ReplicatorRole::Master {
-            ctx.rules.single_extractor && master != Some(d)
+            ctx.rules.single_extractor && master != Some(d) && awaiting != Some(d)
         } else if r.role.applies() {
             // An applier on the ONLINE master, or one cut off from the master.
             entry.is_online_master()

@@ -15,12 +15,13 @@ use crate::model::{
 };
 
 impl Ctx<'_, '_> {
-    /// Another datasource of `h`'s service, reachable from `h`, whose replicator extracts as an
-    /// online master.
-    pub(crate) fn other_extractor(&self, h: HostId) -> Option<HostId> {
+    /// Another datasource of `h`'s service than `h` and `except`, reachable from `h`, whose
+    /// replicator extracts as an online master.
+    pub(crate) fn other_extractor(&self, h: HostId, except: Option<HostId>) -> Option<HostId> {
         let service = self.service_of(h);
         self.topology.datasources_of(service).find(|&m| {
             m != h
+                && Some(m) != except
                 && self.state.reachable(h, m)
                 && self.host(m).replicator.is_online()
                 && self.host(m).replicator.role == ReplicatorRole::Master
@@ -139,7 +140,7 @@ impl Ctx<'_, '_> {
             });
         }
         if r.role == ReplicatorRole::Master && self.rules.single_extractor {
-            if let Some(extractor) = self.other_extractor(h) {
+            if let Some(extractor) = self.other_extractor(h, None) {
                 return Err(Refusal::OtherExtractor { host: h, extractor });
             }
             if let Some(master) = self.hidden_master(h) {
