@@ -119,7 +119,8 @@ fn a_failed_master_replicator_fails_the_master_over_only_when_fenced() {
 
 /// A master the replicator fence failed stays FAILED once its replicator runs again, even
 /// with no slave to fail over to: an operator recovers it (Continuent docs
-/// *operations-fencing-primary*). A master failed for its dataserver comes back by itself.
+/// *operations-fencing-primary*). So does a master failed for its dataserver, once the
+/// dataserver runs again.
 #[test]
 fn a_master_failed_by_the_replicator_fence_waits_for_an_operator() {
     use tungsten_model::model::{FailCause, ManagerOptions};
@@ -152,7 +153,7 @@ fn a_master_failed_by_the_replicator_fence_waits_for_an_operator() {
     c.cctrl("db2", "recover master using db1").unwrap();
     assert!(c.s.view(db2).entry(db1).is_online_master());
 
-    // The same master failed for its dataserver is back ONLINE once the dataserver runs.
+    // The same master failed for its dataserver stays FAILED once the dataserver runs.
     let mut c = fenced(on);
     for h in [db2, db3] {
         c.fault(Fault::Stop(h, Process::DataServer)).unwrap();
@@ -163,6 +164,11 @@ fn a_master_failed_by_the_replicator_fence_waits_for_an_operator() {
         DsState::Failed(FailCause::DataServerStopped)
     );
     c.fault(Fault::Start(db1, Process::DataServer)).unwrap();
+    assert_eq!(
+        c.s.view(db2).entry(db1).state,
+        DsState::Failed(FailCause::DataServerStopped)
+    );
+    c.cctrl("db2", "recover master using db1").unwrap();
     assert!(c.s.view(db2).entry(db1).is_online_master());
 }
 
@@ -311,22 +317,36 @@ fn a_restarted_managers_stale_shun_does_not_come_back() {
 
 /// A master whose dataserver stops while no slave can replace it (both shunned) is FAILED
 /// (Continuent docs *manager-failover-tuning*: a stopped database server is what starts a
-/// failover), and comes back ONLINE, extracting again, once its dataserver runs: nobody
-/// replaced it meanwhile, so the managers take it back rather than leave the service with no
-/// master (the engine's rule in its reactions, a modelling decision: the documents do not
-/// describe a failover that finds no candidate).
+/// failover), and stays FAILED once its dataserver runs again: automatic recovery brings back
+/// failed replicas, not a failed master (*operations-policymodes*), and a FAILED master with
+/// no other to replace it is an operator's to bring back with `recover master using`
+/// (*operations-recovery-master*, "Recover when there are no masters"). The managers report
+/// that no candidate was found; its replicator extracts meanwhile, so nothing is lost.
 #[test]
-fn a_failed_master_that_nobody_replaced_comes_back_online() {
+fn a_failed_master_that_nobody_replaced_waits_for_an_operator() {
+    use tungsten_model::machine::Finding;
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     let db1 = c.id("db1");
     c.cctrl("db1", "datasource db2 shun").unwrap();
     c.cctrl("db1", "datasource db3 shun").unwrap();
     c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
-    assert_eq!(
-        c.s.view(db1).entry(db1).state,
-        DsState::Failed(FailCause::DataServerStopped)
+    let failed = DsState::Failed(FailCause::DataServerStopped);
+    assert_eq!(c.s.view(db1).entry(db1).state, failed);
+    let restart = Input::Fault(Fault::Start(db1, Process::DataServer));
+    let outcome = machine::apply(&c.t, &c.s, &restart).unwrap();
+    assert!(
+        outcome
+            .findings
+            .iter()
+            .any(|f| matches!(f, Finding::NoCandidate { .. })),
+        "{:?}",
+        outcome.findings
     );
-    c.fault(Fault::Start(db1, Process::DataServer)).unwrap();
+    c.s = outcome.state;
+    assert_eq!(c.s.view(db1).entry(db1).state, failed);
+    assert!(c.s.host(db1).replicator.is_online());
+    assert_eq!(c.cctrl("db1", "cluster heartbeat"), Err("master-online"));
+    c.cctrl("db1", "recover master using db1").unwrap();
     assert!(c.s.view(db1).entry(db1).is_online_master());
     assert!(c.s.host(db1).replicator.is_online());
 }

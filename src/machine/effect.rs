@@ -424,7 +424,8 @@ pub enum Finding {
         /// The promoted master.
         promoted: HostId,
     },
-    /// The master failed and no slave can be promoted.
+    /// The master failed and no slave can be promoted: it stays FAILED until an operator
+    /// brings a master back (`recover master using <ds>`).
     NoCandidate {
         /// The service.
         service: ServiceId,
@@ -485,7 +486,7 @@ impl Finding {
                 topology.host_name(promoted)
             ),
             Self::NoCandidate { service } => format!(
-                "{}: the master failed and no slave is eligible for failover",
+                "{}: the master failed and no slave is eligible for failover; it stays FAILED until `recover master using <ds>`",
                 topology.service_name(service)
             ),
             Self::NotRecovered { host } => {

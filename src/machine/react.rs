@@ -283,6 +283,16 @@ fn detect(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep
 /// functional tests stop a replica's dataserver and expect it FAILED, nothing more
 /// (*functional-testing*); only an operator's `datasource X recover` starts it
 /// (*operations-recovery-replica*).
+///
+/// A failed master is failed over; one that no slave can replace stays FAILED, even once its
+/// dataserver runs again, and the managers report [`Finding::NoCandidate`]: automatic
+/// recovery brings back failed replicas, not a failed master (*operations-policymodes*), a
+/// master the replicator fence failed must be recovered by an operator even once its
+/// replicator runs (*operations-fencing-primary*), and with no master left the recovery page
+/// gives the operator `recover master using` (*operations-recovery-master*). No page says
+/// the managers bring such a master back themselves (**modelling decision** where the pages
+/// are silent: the earlier model did, which let a plan that never recovered the master read
+/// VALID).
 fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep: HostId) {
     let options = ctx.topology.options();
     let master = ctx.online_master(view, service, None);
@@ -294,18 +304,6 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             ctx.await_extraction(service, rep, failed);
             match ctx.best_candidate(view, service, rep, Some(failed)) {
                 Some(new) => ctx.promote(view, service, rep, new, Some(failed)),
-                None if ctx.healthy(rep, failed)
-                    && ctx.host(failed).replicator.role == ReplicatorRole::Master
-                    && !rival_master(ctx, view, service, failed)
-                    && !replicator_fenced(ctx, failed, options.fence_master_replicator)
-                    && view.entry(failed).state != DsState::Failed(FailCause::Replicator) =>
-                {
-                    // The master came back before anyone could replace it. Not one that the
-                    // replicator fence failed: that one waits for an operator's recovery
-                    // even once its replicator runs again (Continuent docs
-                    // *operations-fencing-primary*).
-                    ctx.set_state(view, failed, DsState::Online);
-                }
                 None => ctx.find(Finding::NoCandidate { service }),
             }
         }
