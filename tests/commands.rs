@@ -662,8 +662,8 @@ fn provisioning_from_another_site_gives_no_cross_site_position_where_none_is_kep
 /// others (Continuent docs *operations-recovery-master*: it sets the new master, then runs
 /// `datasource recover` on each remaining datasource). An old master that cannot be recovered
 /// (its host is down) is marked `SHUNNED(FAILED-OVER-TO-<new>)`, so it cannot pass for a
-/// master nobody replaced when the policy goes back to AUTOMATIC, and the step says it was
-/// left out.
+/// FAILED master a failover is still to replace when the policy goes back to AUTOMATIC, and
+/// the step says it was left out.
 #[test]
 fn recover_master_using_marks_a_master_it_cannot_recover_as_replaced() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);

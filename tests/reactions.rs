@@ -609,3 +609,41 @@ fn an_operators_failover_under_manual_waits_for_the_binlogs_last_events() {
     }
     assert!(!c.s.host(db1).replicator.is_online());
 }
+
+/// The failover waits for the FAILED master even beside an old master an operator welcomed
+/// back (OFFLINE, master role), which the managers then hold as the service's master: db1,
+/// failed over to db2, is welcomed back under MANUAL; db2 takes a write and its dataserver
+/// stops. db2's replicator keeps extracting, db1's stays offline, and the operator's
+/// `failover` delivers db2's write to db3 before promoting it (found in review: with the
+/// welcomed master preferred, the managers retired db2's extractor and restarted db1's, and
+/// the write was reported lost).
+#[test]
+fn the_failover_waits_for_the_failed_master_beside_a_welcomed_old_master() {
+    use tungsten_model::machine::Finding;
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.fault(Fault::HostCrash(db1)).unwrap();
+    c.fault(Fault::HostRestart(db1)).unwrap();
+    assert!(c.s.view(db2).entry(db2).is_online_master());
+    c.cctrl("db2", "set policy manual").unwrap();
+    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    assert_eq!(c.s.view(db2).entry(db1).state, DsState::Offline);
+    c.fault(Fault::Write(db2)).unwrap();
+    let written = c.s.host(db2).data.pos;
+    c.fault(Fault::Stop(db2, Process::DataServer)).unwrap();
+    assert!(matches!(c.s.view(db3).entry(db2).state, DsState::Failed(_)));
+    assert!(c.s.host(db2).replicator.is_online());
+    assert!(!c.s.host(db1).replicator.is_online());
+    let command: tungsten_model::command::CctrlCommand = "failover to db3".parse().unwrap();
+    let failover = machine::resolve_cctrl(&c.t, &c.s, db3, &command).unwrap();
+    let outcome = machine::apply(&c.t, &c.s, &failover).unwrap();
+    let lost: Vec<_> = outcome
+        .findings
+        .iter()
+        .filter(|f| matches!(f, Finding::LostEvents { .. }))
+        .collect();
+    assert!(lost.is_empty(), "{lost:?}");
+    c.s = outcome.state;
+    assert!(c.s.view(db3).entry(db3).is_online_master());
+    assert_eq!(c.s.host(db3).data.pos, written);
+}

@@ -56,7 +56,8 @@ pub enum DatasourceAction {
     /// *manager-failover-behavior-recovery*.
     Recover,
     /// `fail`: ONLINE or OFFLINE → `FAILED`. A failed master triggers failover under
-    /// AUTOMATIC. Source: *cctrl-datasource*.
+    /// AUTOMATIC; its replicator keeps extracting until a failover replaces it. Source:
+    /// *cctrl-datasource*.
     Fail,
     /// `slave`: role → slave. Needs the datasource OFFLINE, FAILED or SHUNNED.
     /// Source: *cctrl-datasource*.
@@ -214,10 +215,11 @@ pub enum CctrlCommand {
         /// The target; the most up-to-date eligible slave when absent.
         to: Option<HostName>,
     },
-    /// `failover [to <ds>]`: needs the master FAILED; promotes the target (or the best
-    /// candidate) as switch does, without the old master, then brings ONLINE every OFFLINE
-    /// datasource it reaches healthy, under every policy (SHUNNED and FAILED ones stay).
-    /// Source: *cctrl-failover*.
+    /// `failover [to <ds>]`: needs the master FAILED; once the slaves reading from it hold
+    /// what its replicator can still extract (release notes 5.4.1, CT-583), promotes the
+    /// target (or the best candidate) as switch does, without the old master, then brings
+    /// ONLINE every OFFLINE datasource it reaches healthy, under every policy (SHUNNED and
+    /// FAILED ones stay). Source: *cctrl-failover*.
     Failover {
         /// The target; the best candidate when absent.
         to: Option<HostName>,

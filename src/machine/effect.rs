@@ -424,8 +424,8 @@ pub enum Finding {
         /// The promoted master.
         promoted: HostId,
     },
-    /// The master failed and no slave can be promoted: it stays FAILED until an operator
-    /// brings a master back (`recover master using <ds>`).
+    /// The master failed and no slave can be promoted: it stays FAILED until a slave can
+    /// replace it or an operator brings a master back (`recover master using <ds>`).
     NoCandidate {
         /// The service.
         service: ServiceId,
@@ -486,7 +486,7 @@ impl Finding {
                 topology.host_name(promoted)
             ),
             Self::NoCandidate { service } => format!(
-                "{}: the master failed and no slave is eligible for failover; it stays FAILED until `recover master using <ds>`",
+                "{}: the master failed and no slave is eligible for failover; it stays FAILED until a slave is eligible or an operator runs `recover master using <ds>`",
                 topology.service_name(service)
             ),
             Self::NotRecovered { host } => {

@@ -40,7 +40,11 @@
 //! - under every policy, a group with quorum takes offline a master-role replicator on any
 //!   datasource but the service's master: the ONLINE master, or else the one master OFFLINE
 //!   or shunned by an operator (`shun`, `drain`), whose replicator keeps running as any
-//!   shunned datasource's does (*operations-status-changingstates*);
+//!   shunned datasource's does (*operations-status-changingstates*); and but the FAILED
+//!   master that a failover is still to replace, which keeps extracting so that the
+//!   failover, the managers' or an operator's, waits for its last events;
+//! - a FAILED master that no slave can replace stays FAILED, even once healthy again, until
+//!   a slave becomes eligible or an operator brings a master back (`recover master using`);
 //! - a round of reactions that writes nothing is the last (test builds assert that no round
 //!   writes and then undoes its writes).
 //!
@@ -130,7 +134,8 @@ pub struct Rules {
     /// `recover` refuses a datasource holding events the master lacks.
     pub orphans: bool,
     /// Only the master extracts: a master replicator goes online only for the ONLINE master,
-    /// never beside another extractor or a master out of reach; managers retire strays.
+    /// never beside another extractor or a master out of reach; managers retire strays (all
+    /// but the service's master and a FAILED master whose failover is still to come).
     pub single_extractor: bool,
     /// A promotion repoints every slave the group reaches to the new master, and managers
     /// retire slave replicators whose sources no longer lead to a master.

@@ -80,16 +80,26 @@ impl Ctx<'_, '_> {
     }
 
     /// The FAILED master of `service` that a failover would replace, when `view` holds no
-    /// ONLINE master and no master taken OFFLINE or shunned by an operator
-    /// ([`Ctx::service_master`] is `None`): the managers leave its replicator extracting, so
-    /// that the failover can wait for the binlog's last events ([`Ctx::await_extraction`]).
-    /// Under AUTOMATIC that failover follows at once; under MANUAL it waits for an operator.
+    /// ONLINE master: the one the managers' failover and an operator's `failover` pick
+    /// ([`Ctx::current_master`] among the FAILED). The managers leave its replicator
+    /// extracting, so that the failover can wait for the binlog's last events
+    /// ([`Ctx::await_extraction`]). Under AUTOMATIC that failover follows as soon as a slave
+    /// is eligible; under MANUAL it waits for an operator. The master is not in service
+    /// (clients are not routed to it), but a write made on its host, `trepctl heartbeat`
+    /// included, is extracted as on any master whose dataserver runs.
+    ///
+    /// It need not be [`Ctx::service_master`]: beside an old master an operator welcomed back
+    /// (OFFLINE, master role), that old master is the service's master, yet the failover
+    /// replaces the FAILED one and must wait for it (found in review: with the old master
+    /// preferred, the FAILED one's extractor was retired and its last write reported lost,
+    /// and the old master's extractor restarted in its place). While the FAILED master
+    /// extracts, no other extractor may start beside it ([`Ctx::other_extractor`]).
     pub(crate) fn awaiting_failover(
         &self,
         view: &ManagerView,
         service: ServiceId,
     ) -> Option<HostId> {
-        if self.service_master(view, service).is_some() {
+        if self.online_master(view, service, None).is_some() {
             return None;
         }
         self.current_master(view, service, |d| {
