@@ -62,7 +62,7 @@ fn every_cctrl_command_and_fault_keeps_the_invariants() {
 }
 
 /// The commands that move the master role and the faults that make managers act, ten deep
-/// (about 2.8 million states: a release build takes about a minute, so `.ci/run` runs it with
+/// (about 2.4 million states: a release build takes about a minute, so `.ci/run` runs it with
 /// `--release --include-ignored`).
 #[test]
 #[ignore = "about a minute in a release build; .ci/run runs it"]
@@ -89,7 +89,7 @@ fn dangerous_commands_and_faults_keep_the_invariants_ten_deep() {
 }
 
 /// Every cctrl command (force aside) with writes and catching up but no failure, nine deep
-/// (8.4 million states, about 40 s on two cores in a release build: `.ci/run` runs it; the
+/// (8.8 million states, about 40 s on two cores in a release build: `.ci/run` runs it; the
 /// README gives depth 10 through `check explore --max-failures 0`).
 #[test]
 #[ignore = "about 40 s in a release build; .ci/run runs it"]
@@ -97,7 +97,7 @@ fn every_cctrl_command_without_failures_keeps_the_invariants_nine_deep() {
     holds_under_a_failure_budget("every cctrl command, no failure", 0, 9, 5_000_000);
 }
 
-/// Every cctrl command and any one failure (any fault; then any recovery), six deep (3.5
+/// Every cctrl command and any one failure (any fault; then any recovery), six deep (3.7
 /// million states; the README gives depth 8 through `check explore --max-failures 1`).
 #[test]
 #[ignore = "about 10 s in a release build; .ci/run runs it"]
