@@ -1050,3 +1050,24 @@ fn failover_with_two_failed_masters_fails_over_from_the_one_the_slaves_read_from
         );
     }
 }
+
+/// The explorer's counterexample, six inputs deep, to keeping both a FAILED master awaiting
+/// its failover and an old master welcomed back (OFFLINE) extracting: db1 is failed by hand
+/// and failed over to db2; under MANUAL db1 is welcomed back; db2's manager stops, so db2 is
+/// FAILED and keeps extracting for its failover; a partition cuts db2 off and db1's
+/// extractor comes back on its side; a second partition joins db1 and db2, both extracting.
+/// The FAILED master is the one the managers keep: db1's extractor goes offline.
+#[test]
+fn a_welcomed_old_master_does_not_extract_beside_a_failed_master_awaiting_its_failover() {
+    let mut c = three();
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.cctrl("db1", "datasource db1 fail").unwrap();
+    c.cctrl("db1", "set policy manual").unwrap();
+    c.cctrl("db1", "datasource db1 welcome").unwrap();
+    c.fault(Fault::Stop(db2, Process::Manager)).unwrap();
+    c.partition(&[&["db1", "db3"], &["db2"]]).unwrap();
+    c.partition(&[&["db1", "db2"], &["db3"]]).unwrap();
+    assert!(c.s.host(db2).replicator.is_online());
+    assert_eq!(c.s.host(db2).replicator.role, ReplicatorRole::Master);
+    assert!(!c.s.host(db1).replicator.is_online());
+}

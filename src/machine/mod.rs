@@ -36,13 +36,14 @@
 //!   CT-583); FAILED slaves that are healthy again are recovered; OFFLINE datasources are
 //!   brought ONLINE;
 //! - under AUTOMATIC and MANUAL, an offline or stopped replicator of a datasource that is not
-//!   shunned is put back online (a master-role one only on the service's master);
+//!   shunned is put back online (a master-role one only on the master the managers let
+//!   extract, below);
 //! - under every policy, a group with quorum takes offline a master-role replicator on any
-//!   datasource but the service's master: the ONLINE master, or else the one master OFFLINE
+//!   datasource but one: the FAILED master that a failover is still to replace, which keeps
+//!   extracting so that the failover, the managers' or an operator's, waits for its last
+//!   events; or else the service's master: the ONLINE master, or else the one master OFFLINE
 //!   or shunned by an operator (`shun`, `drain`), whose replicator keeps running as any
-//!   shunned datasource's does (*operations-status-changingstates*); and but the FAILED
-//!   master that a failover is still to replace, which keeps extracting so that the
-//!   failover, the managers' or an operator's, waits for its last events;
+//!   shunned datasource's does (*operations-status-changingstates*);
 //! - a FAILED master that no slave can replace stays FAILED, even once healthy again, until
 //!   a slave becomes eligible or an operator brings a master back (`recover master using`);
 //! - a round of reactions that writes nothing is the last (test builds assert that no round

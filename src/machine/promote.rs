@@ -107,6 +107,24 @@ impl Ctx<'_, '_> {
         })
     }
 
+    /// The one datasource of `service` whose master-role replicator the managers let
+    /// extract: the FAILED master a failover is still to replace
+    /// ([`Ctx::awaiting_failover`]), or else the service's master ([`Ctx::service_master`]).
+    /// The FAILED master comes first: beside it, an old master an operator welcomed back
+    /// (OFFLINE) is the service's master, and two extractors would fork the history once
+    /// they reach each other. The explorer found that fork six inputs deep when both were
+    /// kept: `datasource db1 fail` (failed over to db2), MANUAL, `datasource db1 welcome`,
+    /// db2's manager stops (db2 FAILED, extracting), a partition cuts db2 off (db1's
+    /// extractor restarts on its side), and a second one joins db1 and db2.
+    pub(crate) fn extracting_master(
+        &self,
+        view: &ManagerView,
+        service: ServiceId,
+    ) -> Option<HostId> {
+        self.awaiting_failover(view, service)
+            .or_else(|| self.service_master(view, service))
+    }
+
     /// The best eligible candidate of `service`: highest applied seqno, then lowest
     /// precedence, then first in the topology.
     pub(crate) fn best_candidate(

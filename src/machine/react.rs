@@ -179,8 +179,9 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 
 /// A group with quorum keeps replication sane in what it reaches (managers reach replicators
 /// over the network, so no manager is needed on the host): it takes offline every master
-/// replicator whose datasource is not the service's master in its view
-/// ([`Ctx::service_master`]), such as a failed-over master back from a partition, and every
+/// replicator whose datasource is not the one its view lets extract
+/// ([`Ctx::extracting_master`]: the service's master, or a FAILED master whose failover is
+/// still to come), such as a failed-over master back from a partition, and every
 /// slave replicator whose sources no longer lead to a master no failover replaced. An OFFLINE
 /// master beside an ONLINE one (a failed-over master an operator welcomed back while it was
 /// cut off) is not the service's master: the explorer found its extractor left running beside
@@ -189,8 +190,9 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 /// safety rule, like the failsafe).
 ///
 /// A FAILED master that no failover has replaced yet ([`Ctx::awaiting_failover`]) keeps
-/// extracting: the failover, the managers' or an operator's, waits for what its replicator
-/// still reads from the binlog ([`Ctx::await_extraction`]).
+/// extracting, even beside an OFFLINE master, whose extractor then goes offline: the
+/// failover, the managers' or an operator's, waits for what its replicator still reads from
+/// the binlog ([`Ctx::await_extraction`]).
 ///
 /// It also takes offline an applying replicator on the datasource it holds as the ONLINE
 /// master (**modelling decision**, the rule [`Ctx::keep_master_extracting`] enforces on
@@ -199,8 +201,7 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 /// datasource provisioned as a slave while its manager was stopped, the manager restarted with
 /// a stale view holding it as the ONLINE master.
 fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
-    let master = ctx.service_master(view, service);
-    let awaiting = ctx.awaiting_failover(view, service);
+    let keep = ctx.extracting_master(view, service);
     for d in ctx.topology.datasource_set(service).iter() {
         let r = ctx.host(d).replicator;
         if !(r.is_online() && ctx.state.reachable(rep, d)) {
@@ -208,7 +209,7 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
         }
         let entry = view.entry(d);
         let stray = if r.role == ReplicatorRole::Master {
-            ctx.rules.single_extractor && master != Some(d) && awaiting != Some(d)
+            ctx.rules.single_extractor && keep != Some(d)
         } else if r.role.applies() {
             // An applier on the ONLINE master, or one cut off from the master.
             entry.is_online_master()
@@ -420,12 +421,12 @@ fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: Servi
         if entry.role == DataSourceRole::Master && r.role.applies() {
             continue;
         }
-        // The converse: a master-role replicator extracts only for the service's master, the
-        // rule `retire_strays` keeps; on any other datasource it stays offline for the
-        // operator (who may not bring it online either: `Ctx::may_extract`).
+        // The converse: a master-role replicator extracts only for the master the managers
+        // keep extracting, the rule `retire_strays` keeps; on any other datasource it stays
+        // offline for the operator (who may not bring it online either: `Ctx::may_extract`).
         if r.role == ReplicatorRole::Master
             && ctx.rules.single_extractor
-            && ctx.service_master(view, service) != Some(d)
+            && ctx.extracting_master(view, service) != Some(d)
         {
             continue;
         }
