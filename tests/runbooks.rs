@@ -1026,7 +1026,7 @@ fn restoring_a_datasource_keeps_the_other_sites_drift_out() {
     assert!(error_kinds(&report).is_empty(), "{report}");
 }
 
-/// The plan an operator would type when the master's MySQL stops under MANUAL: `failover`.
+/// The plan an operator would type when the master's `mysqld` stops under MANUAL: `failover`.
 /// The master's replicator goes on reading the binlog, and the failover waits for its last
 /// event (release notes 5.4.1, CT-583): the heartbeat the slaves had not applied reaches
 /// them first, and the plan is VALID with no lost events. (A replicator stopped by hand
