@@ -583,10 +583,7 @@ fn failover(
             master,
         });
     }
-    let failed = ctx.current_master(view, s.service, |d| {
-        matches!(view.entry(d).state, DsState::Failed(_))
-    });
-    let Some(failed) = failed else {
+    let Some(failed) = ctx.failed_master(view, s.service) else {
         return Err(Refusal::NoMaster { service: s.service });
     };
     ctx.await_extraction(s.service, s.rep, failed);

@@ -102,6 +102,13 @@ impl Ctx<'_, '_> {
         if self.online_master(view, service, None).is_some() {
             return None;
         }
+        self.failed_master(view, service)
+    }
+
+    /// The FAILED master of `service` a failover replaces: [`Ctx::current_master`] among
+    /// the master-role entries of `view` that are FAILED. Whether a failover may run at all
+    /// (no ONLINE master) is the caller's question; [`Ctx::awaiting_failover`] asks both.
+    pub(crate) fn failed_master(&self, view: &ManagerView, service: ServiceId) -> Option<HostId> {
         self.current_master(view, service, |d| {
             matches!(view.entry(d).state, DsState::Failed(_))
         })

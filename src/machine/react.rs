@@ -296,17 +296,11 @@ fn detect(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep
 /// VALID).
 fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep: HostId) {
     let options = ctx.topology.options();
-    let master = ctx.online_master(view, service, None);
-    if master.is_none() {
-        let failed = ctx.current_master(view, service, |d| {
-            matches!(view.entry(d).state, DsState::Failed(_))
-        });
-        if let Some(failed) = failed {
-            ctx.await_extraction(service, rep, failed);
-            match ctx.best_candidate(view, service, rep, Some(failed)) {
-                Some(new) => ctx.promote(view, service, rep, new, Some(failed)),
-                None => ctx.find(Finding::NoCandidate { service }),
-            }
+    if let Some(failed) = ctx.awaiting_failover(view, service) {
+        ctx.await_extraction(service, rep, failed);
+        match ctx.best_candidate(view, service, rep, Some(failed)) {
+            Some(new) => ctx.promote(view, service, rep, new, Some(failed)),
+            None => ctx.find(Finding::NoCandidate { service }),
         }
     }
     let master = ctx.online_master(view, service, None);
