@@ -816,3 +816,101 @@ fn a_reason_the_model_does_not_know_reads_back_as_written() {
         assert_eq!(t.intern_reason(&other).unwrap(), new);
     }
 }
+
+/// A master that cannot be reached prints no progress (cctrl has no replicator to ask), while
+/// its slaves print theirs. Read as holding nothing, it would leave its slaves ahead of it
+/// and every step of a plan from there reported as breaking position order; it is read as
+/// holding what its most advanced datasource prints, and the assumption says what that
+/// cannot see. (Found by an operator's review: `ls` itself was reported UNSAFE.)
+#[test]
+fn an_unreachable_master_with_no_progress_holds_what_its_slaves_print() {
+    let import = import_alpha(UNREACHABLE_MASTER);
+    let (t, s) = (&import.topology, &import.state);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| t.host_id(h).unwrap());
+    assert_eq!(s.host(db1).data.pos.map(|p| p.seqno), Some(43));
+    assert_eq!(s.host(db2).data.pos.map(|p| p.seqno), Some(38));
+    assert_eq!(s.host(db3).data.pos.map(|p| p.seqno), Some(43));
+    assert!(s.validate(t).is_ok());
+    assert_eq!(tungsten_model::machine::invariant::check(t, s), None);
+    insta::assert_debug_snapshot!(import.assumptions, @r#"
+    [
+        "alpha: db1 cannot be reached (no manager answers, dataserver state unknown): read as down, not cut off by a partition",
+        "alpha: the position of db1 (master role) is not printed: read as holding every event the most advanced datasource prints (to seqno 43) and no more; any beyond (not yet extracted, or orphaned by a failover) are not seen: check with `thl list` or tungsten_find_orphaned before recovering it or promoting around it",
+    ]
+    "#);
+}
+
+/// A slave whose position is not printed is still read as holding no events: nothing it
+/// replicates from bounds it from below.
+#[test]
+fn a_slave_with_no_progress_still_holds_no_events() {
+    let text = UNREACHABLE_MASTER.replace(", progress=38, latency=0.120", "");
+    let import = import_alpha(&text);
+    let (t, s) = (&import.topology, &import.state);
+    let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
+    assert_eq!(s.host(db1).data.pos.map(|p| p.seqno), Some(43));
+    assert_eq!(s.host(db2).data.pos, None);
+    insta::assert_debug_snapshot!(import.assumptions, @r#"
+    [
+        "alpha: db1 cannot be reached (no manager answers, dataserver state unknown): read as down, not cut off by a partition",
+        "alpha: the positions of db2 are not printed: read as holding no events, on one line of history with the others",
+        "alpha: the position of db1 (master role) is not printed: read as holding every event the most advanced datasource prints (to seqno 43) and no more; any beyond (not yet extracted, or orphaned by a failover) are not seen: check with `thl list` or tungsten_find_orphaned before recovering it or promoting around it",
+    ]
+    "#);
+}
+
+const UNREACHABLE_MASTER: &str = "\
+COORDINATOR[db2:MANUAL:ONLINE]
+ROUTERS:
++---------------------------------------------------------------------------------+
+|connector@db2[16111](ONLINE, created=0, active=0)                                |
+|connector@db3[16036](ONLINE, created=0, active=0)                                |
++---------------------------------------------------------------------------------+
+DATASOURCES:
++---------------------------------------------------------------------------------+
+|db1(master:FAILED(NODE 'db1' IS UNREACHABLE))                                    |
+|STATUS [CRITICAL] [2025/01/28 09:08:12 AM UTC]                                   |
++---------------------------------------------------------------------------------+
+|  MANAGER(state=STOPPED)                                                         |
+|  REPLICATOR(state=STATUS NOT AVAILABLE)                                         |
+|  DATASERVER(state=UNKNOWN)                                                      |
+|  CONNECTIONS(created=0, active=0)                                               |
++---------------------------------------------------------------------------------+
++---------------------------------------------------------------------------------+
+|db2(slave:ONLINE, progress=38, latency=0.120)                                    |
+|STATUS [OK] [2025/01/28 09:08:12 AM UTC]                                         |
++---------------------------------------------------------------------------------+
+|  MANAGER(state=ONLINE)                                                          |
+|  REPLICATOR(role=slave, master=db1, state=ONLINE)                               |
+|  DATASERVER(state=ONLINE)                                                       |
+|  CONNECTIONS(created=0, active=0)                                               |
++---------------------------------------------------------------------------------+
++---------------------------------------------------------------------------------+
+|db3(slave:ONLINE, progress=43, latency=0.120)                                    |
+|STATUS [OK] [2025/01/28 09:08:12 AM UTC]                                         |
++---------------------------------------------------------------------------------+
+|  MANAGER(state=ONLINE)                                                          |
+|  REPLICATOR(role=slave, master=db1, state=ONLINE)                               |
+|  DATASERVER(state=ONLINE)                                                       |
+|  CONNECTIONS(created=0, active=0)                                               |
++---------------------------------------------------------------------------------+
+";
+
+/// No listing, or a topology of no service, is refused: a topology with no host would leave
+/// every accessor that names a host nothing to name (found by an API review: both read `Ok`,
+/// then `Topology::host_name` panicked).
+#[test]
+fn a_topology_of_no_service_is_refused() {
+    let error = State::from_listings(&[]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "no service: expected at least one service with a datasource"
+    );
+    let error = serde_json::from_str::<Topology>(r#"{"services":[]}"#).unwrap_err();
+    assert!(error.to_string().starts_with("no service"), "{error}");
+    let spec: TopologySpec = serde_json::from_str(r#"{"services":[]}"#).unwrap();
+    assert_eq!(
+        Topology::try_from(spec),
+        Err(tungsten_model::model::TopologyError::NoService)
+    );
+}

@@ -396,7 +396,7 @@ fn import_service(
             epoch: EpochId::root(service),
         });
         if pos.is_none() {
-            unknown_positions.push(block.host.to_string());
+            unknown_positions.push((h, block.role, block.host.to_string()));
         }
         let host = &mut state.hosts[h.index()];
         *host = HostState {
@@ -414,15 +414,53 @@ fn import_service(
             },
         };
     }
+    let (unprinted, credited) =
+        credit_unprinted_masters(state, service, &service_name, blocks, unknown_positions);
     wire_service(topology, state, service, listing, view)?;
-    assumptions.extend(gaps(
-        &service_name,
-        &down,
-        &up_by_connector,
-        &filling,
-        &unknown_positions,
-    ));
+    let gaps = gaps(&service_name, &down, &up_by_connector, &filling, &unprinted);
+    assumptions.extend(gaps.into_iter().chain(credited));
     Ok(())
+}
+
+/// Read a master whose position is not printed as holding what the most advanced datasource
+/// of `service` prints: its slaves replicated that from it (**modelling decision**: the least
+/// it can hold; read as holding nothing, its slaves would be ahead of it and the state broken
+/// from the start). Returns the names of the other hosts whose position is not printed (read
+/// as holding no events) and the assumption the credit rests on, if any master was credited.
+fn credit_unprinted_masters(
+    state: &mut State,
+    service: ServiceId,
+    service_name: &ServiceName,
+    blocks: &[DataSourceBlock],
+    unknown: Vec<(HostId, DataSourceRole, String)>,
+) -> (Vec<String>, Option<String>) {
+    let most_printed = blocks
+        .iter()
+        .filter_map(|b| b.progress.and_then(|p| p.seqno))
+        .map(|seqno| seqno.0)
+        .max();
+    let mut credited = Vec::new();
+    let mut unprinted = Vec::new();
+    for (h, role, name) in unknown {
+        match most_printed {
+            Some(seqno) if role == DataSourceRole::Master => {
+                state.hosts[h.index()].data.pos = Some(Pos {
+                    seqno,
+                    epoch: EpochId::root(service),
+                });
+                credited.push(name);
+            }
+            _ => unprinted.push(name),
+        }
+    }
+    let assumption = most_printed.filter(|_| !credited.is_empty()).map(|seqno| {
+        format!(
+            "{}: the position of {} (master role) is not printed: read as holding every event the most advanced datasource prints (to seqno {seqno}) and no more; any beyond (not yet extracted, or orphaned by a failover) are not seen: check with `thl list` or tungsten_find_orphaned before recovering it or promoting around it",
+            service_name,
+            crate::text::series(&credited, "and")
+        )
+    });
+    (unprinted, assumption)
 }
 
 /// What a listing shows of a datasource's host being up.

@@ -183,6 +183,10 @@ pub enum TopologyError {
         /// What is wrong.
         why: String,
     },
+    /// No physical service: a topology holds at least one datasource (its accessors index
+    /// its hosts and services, and every model state describes some).
+    #[error("no service: expected at least one service with a datasource")]
+    NoService,
     /// A physical service without any datasource.
     #[error("service `{0}` has no datasource: expected at least one")]
     EmptyService(String),
@@ -678,6 +682,9 @@ impl TryFrom<TopologySpec> for Topology {
         let count = spec.services.len() + spec.composites.len();
         if count > MAX_SERVICES {
             return Err(TopologyError::TooManyServices { count });
+        }
+        if spec.services.is_empty() {
+            return Err(TopologyError::NoService);
         }
         let mut services: Vec<Service> = Vec::new();
         let mut hosts: Vec<Host> = Vec::new();
