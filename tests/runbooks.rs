@@ -1054,3 +1054,94 @@ shell db1> sudo systemctl stop mysqld
     assert_eq!(kinds_at(&report, "lost-events"), [], "{report}");
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
 }
+
+/// A step continued over lines (`\`) reports an error on the line and at the column where the
+/// bad word was typed, not at its place in the joined text (found by an API review: line 1,
+/// column 36 for a word at line 2, column 4).
+#[test]
+fn an_error_in_a_continued_step_points_at_its_own_line() {
+    let caret = |text: &str| text.parse::<Runbook>().unwrap_err().caret();
+    insta::assert_snapshot!(caret("#! scenario healthy-3\n[LOGICAL] /alpha > datasource db2 \\\n   welcom\n"), @"
+    error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup, drain or connections), found `welcom`
+     --> line 3, column 4
+      |
+    3 |    welcom
+      |    ^^^^^^
+    ");
+    // On the first line of a continued step, the column is the line's own.
+    insta::assert_snapshot!(caret("[LOGICAL] /alpha > datasuorce db2 \\\n   welcome\n"), @r"
+    error: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, create, service, use, cd, ls, expert, physical, members, ping, show, help, admin, quit or exit), found `datasuorce`
+     --> line 1, column 20
+      |
+    1 | [LOGICAL] /alpha > datasuorce db2 \
+      |                    ^^^^^^^^^^
+    ");
+    // An error at the end of the joined text lands at the end of the last line.
+    insta::assert_snapshot!(caret("cctrl> switch \\\n  to\n"), @"
+    error: expected the datasource to promote (a host name), found the end of the command
+     --> line 2, column 5
+      |
+    2 |   to
+      |     ^
+    ");
+}
+
+/// A prompt with nothing after it is an error at the place the command should be, as for a
+/// shell prompt (the API review found it reported at column 1).
+#[test]
+fn a_cctrl_prompt_with_no_command_points_after_the_prompt() {
+    let at = |text: &str| {
+        let e = text.parse::<Runbook>().unwrap_err();
+        (e.span().line, e.span().column, e.expected().to_owned())
+    };
+    let expected = "a cctrl command after the prompt".to_owned();
+    assert_eq!(at("[LOGICAL] /alpha >\n"), (1, 19, expected.clone()));
+    assert_eq!(at("[LOGICAL] /alpha > \\\n\n"), (1, 19, expected.clone()));
+    assert_eq!(at("cctrl [east]>   \n"), (1, 14, expected));
+}
+
+/// A byte-order mark, as Windows editors write at the start of a file, is not read as text:
+/// the declaration after it stays a declaration, and a listing reads.
+#[test]
+fn a_byte_order_mark_is_not_text() {
+    let rb: Runbook = "\u{feff}#! scenario healthy-3\n[LOGICAL] /alpha > ls\n"
+        .parse()
+        .unwrap();
+    assert_eq!(rb.declarations.len(), 1);
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ls/seed004_failsafe.txt"
+    ))
+    .unwrap();
+    let listing = format!("\u{feff}{text}");
+    assert!(listing.parse::<tungsten_model::ls::Listing>().is_ok());
+}
+
+/// cctrl commands pasted without their prompt read as notes; the report lists each as an
+/// error, so that a plan whose commands went unchecked is never VALID (found by an API
+/// review: `set force true` and `datasource db2 welcome`, pasted bare, gave VALID with no
+/// step). Prose, starting with a capital, stays a note.
+#[test]
+fn commands_pasted_without_a_prompt_are_not_valid() {
+    let text = "#! scenario seed004-failsafe\nset force true\ndatasource db2 welcome\nRecover the master.\nls\n";
+    let report = check(text);
+    assert_eq!(report.steps.len(), 0);
+    assert_eq!(report.verdict, Verdict::Invalid);
+    let lines: Vec<usize> = report.unchecked.iter().map(|u| u.line).collect();
+    assert_eq!(lines, [2, 3, 5]);
+    insta::assert_snapshot!(report.to_string(), @"
+    topology: alpha: db1, db2, db3
+    assumes: alpha: db1 and db3 are down (their hosts crashed), not cut off by a partition
+    !! line 2: `set force true` reads as a cctrl command but has no prompt, so it was not checked: write it as `cctrl> set force true` (or `[LOGICAL] /<service> > set force true`), or start the line with `#` to keep it a note
+    !! line 3: `datasource db2 welcome` reads as a cctrl command but has no prompt, so it was not checked: write it as `cctrl> datasource db2 welcome` (or `[LOGICAL] /<service> > datasource db2 welcome`), or start the line with `#` to keep it a note
+    !! line 5: `ls` reads as a cctrl command but has no prompt, so it was not checked: write it as `cctrl> ls` (or `[LOGICAL] /<service> > ls`), or start the line with `#` to keep it a note
+
+    verdict: INVALID (0 steps, 3 errors, 0 warnings)
+    ");
+    // With prompts, the same commands are steps, and nothing is unchecked.
+    let prompted = check(
+        "#! scenario seed004-failsafe\ncctrl> set force true\ncctrl> datasource db2 welcome\n",
+    );
+    assert_eq!(prompted.steps.len(), 2);
+    assert!(prompted.unchecked.is_empty());
+}

@@ -58,7 +58,7 @@ pub use procedures::{
     ProcedureError, failover_procedure, last_man_standing, primary_maintenance, recover_old_master,
     recover_replica, replica_maintenance, reset_site, switch_procedure,
 };
-pub use report::{Report, ReportFinding, Run, RunStatus, StepReport, Verdict};
+pub use report::{Report, ReportFinding, Run, RunStatus, StepReport, Unchecked, Verdict};
 pub use scenario::{SCENARIOS, scenario};
 pub use validate::{Options, RunbookError, Start, start, validate};
 

@@ -20,6 +20,8 @@ impl FromStr for Runbook {
     /// A [`ParseError`] at the first step or declaration that does not read, with its line and
     /// column. Lines that are not steps or declarations are notes, never errors.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        // A byte-order mark, as some editors write at the start of a file, is not text.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let lines: Vec<&str> = text
             .split('\n')
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -69,11 +71,24 @@ impl FromStr for Runbook {
             }
             // Steps continue over lines ending in `\`.
             let mut joined = first.to_owned();
+            // Where each line's text starts in `joined`, to map an error back to its line.
+            let mut pieces = vec![Piece {
+                at: 0,
+                number,
+                indent: 0,
+                raw,
+            }];
             // A backslash on the last line continues into nothing: it is dropped all the same.
             while joined.ends_with('\\') {
                 joined.pop();
                 let Some(next) = lines.get(i) else { break };
                 joined.push(' ');
+                pieces.push(Piece {
+                    at: joined.chars().count(),
+                    number: i + 1,
+                    indent: next.chars().count() - next.trim_start().chars().count(),
+                    raw: next,
+                });
                 joined.push_str(next.trim());
                 i += 1;
             }
@@ -84,7 +99,14 @@ impl FromStr for Runbook {
                 .trim_end_matches(|c: char| c == '\\' || c.is_whitespace())
                 .len();
             joined.truncate(kept);
-            match step(&joined, number, &mut previous_service)? {
+            let parsed = step(&joined, number, &mut previous_service).map_err(|e| {
+                if pieces.len() > 1 {
+                    relocate(e, &pieces)
+                } else {
+                    e
+                }
+            })?;
+            match parsed {
                 Some(step) => runbook.items.push(Item::Step(step)),
                 // The prompt starts on the first line but the joined text does not read as one
                 // (`cctrl [east \` then `] text`): the first line's own error says why.
@@ -97,6 +119,30 @@ impl FromStr for Runbook {
         }
         Ok(runbook)
     }
+}
+
+/// One line of a step continued over several (`\`), as it sits in the joined text.
+struct Piece<'a> {
+    /// The character where its text starts in the joined text.
+    at: usize,
+    /// Its line number.
+    number: usize,
+    /// The characters of indent trimmed from its start.
+    indent: usize,
+    /// The line as written.
+    raw: &'a str,
+}
+
+/// `error`, found in the text joined from `pieces`, placed on the line its column falls in
+/// (the last line whose text starts at or before it), at that line's own column.
+fn relocate(error: ParseError, pieces: &[Piece<'_>]) -> ParseError {
+    let span = error.span();
+    let offset = span.column.saturating_sub(1);
+    let Some(piece) = pieces.iter().rev().find(|p| p.at <= offset) else {
+        return error;
+    };
+    let column = offset - piece.at + piece.indent + 1;
+    error.relocated(Span::new(piece.number, column, span.len), piece.raw)
 }
 
 /// The text of `line` with everything before byte `start` blanked, so that a parser reading
@@ -289,6 +335,15 @@ fn shell_step(line: &str, rest: &str, number: usize) -> Result<Option<Step>, Par
 }
 
 fn cctrl_command(line: &str, start: usize, number: usize) -> Result<CctrlCommand, ParseError> {
+    if line.get(start..).is_none_or(|rest| rest.trim().is_empty()) {
+        return Err(error_at(
+            line,
+            number,
+            start,
+            1,
+            "a cctrl command after the prompt",
+        ));
+    }
     CctrlCommand::parse_line(&padded(line, start), number).map_err(|e| e.on_line(line))
 }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::report::{Report, ReportFinding, Run, RunStatus, StepReport, Verdict};
-use super::{Declaration, Prompt, Runbook, StateSource, Step, StepCommand, TopologySource};
+use super::{Declaration, Item, Prompt, Runbook, StateSource, Step, StepCommand, TopologySource};
 use crate::command::{CctrlCommand, HostAction, HostCommand, HostRef};
 use crate::fault::Fault;
 use crate::ls::{self, Listing};
@@ -349,6 +349,7 @@ fn validate_with(
             steps: Vec::new(),
             goals: Vec::new(),
             start: Some(why.to_string()),
+            unchecked: unchecked(runbook),
         };
     }
     let settle = runbook
@@ -410,11 +411,33 @@ fn validate_with(
         steps,
         goals,
         start: None,
+        unchecked: unchecked(runbook),
     };
     if report.errors() > 0 {
         report.verdict = Verdict::Invalid;
     }
     report
+}
+
+/// The notes of `runbook` that read as cctrl commands ([`super::Unchecked`]).
+fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
+    runbook
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Note { line, text }
+                if text.starts_with(|c: char| c.is_ascii_lowercase())
+                    && CctrlCommand::parse_line(text, *line)
+                        .is_ok_and(|c| !matches!(c, CctrlCommand::NotModelled(_))) =>
+            {
+                Some(super::Unchecked {
+                    line: *line,
+                    text: text.clone(),
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn finding(severity: Severity, kind: &str, text: String) -> ReportFinding {

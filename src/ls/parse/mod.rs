@@ -27,7 +27,8 @@ impl FromStr for Listing {
     /// A [`ParseError`] naming the line and column of the first thing that is not part of a
     /// listing, what was expected there and what was found.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Parser::new(text).listing()
+        // A byte-order mark, as some editors write at the start of a file, is not text.
+        Parser::new(text.strip_prefix('\u{feff}').unwrap_or(text)).listing()
     }
 }
 
