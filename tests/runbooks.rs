@@ -1145,3 +1145,76 @@ fn commands_pasted_without_a_prompt_are_not_valid() {
     assert_eq!(prompted.steps.len(), 2);
     assert!(prompted.unchecked.is_empty());
 }
+
+/// Provisioning the master from a slave that lacks its last write discards the write: the
+/// plan is unsafe at that step (found by an operator's review: with the slaves' replicators
+/// taken offline first, as the `serves-slaves` refusal asks, the plan read VALID). With the
+/// slaves caught up first, nothing is lost and the same step passes.
+#[test]
+fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
+    let plan = |second_write: &str| {
+        format!(
+            "#! scenario healthy-3\n\
+             [LOGICAL] /alpha > set policy maintenance\n\
+             shell db1> trepctl heartbeat\n\
+             [LOGICAL] /alpha > replicator db2 offline\n\
+             [LOGICAL] /alpha > replicator db3 offline\n\
+             {second_write}\
+             shell db1> tprovision --source=db2\n"
+        )
+    };
+    let report = check(&plan("shell db1> trepctl heartbeat\n"));
+    assert_eq!(report.verdict, Verdict::Invalid);
+    let lost: Vec<(usize, String)> = report
+        .findings_of("lost-events")
+        .map(|(line, f)| (line, f.text.clone()))
+        .collect();
+    insta::assert_debug_snapshot!(lost, @r#"
+    [
+        (
+            7,
+            "provisioning db1 from db2 discards events only db1 held: no other datasource has them, so they are lost: provision db1 from a host holding them, or let a slave catch up from it first",
+        ),
+    ]
+    "#);
+    // The first write is on db2 and db3 when db1 is provisioned: only the second is lost,
+    // and with no second write, nothing is.
+    let safe = check(&plan(""));
+    assert_eq!(safe.findings_of("lost-events").count(), 0, "{safe}");
+    // A write db2 lacks but db3 holds is not lost either: db3 keeps it.
+    let kept = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         [LOGICAL] /alpha > replicator db2 offline\n\
+         shell db1> trepctl heartbeat\n\
+         [LOGICAL] /alpha > replicator db3 offline\n\
+         shell db1> tprovision --source=db2\n",
+    );
+    assert!(kept.steps.iter().all(|s| !s.rejected()), "{kept}");
+    assert_eq!(kept.findings_of("lost-events").count(), 0, "{kept}");
+}
+
+/// Reprovisioning an old master whose events a failover already reported lost is how an
+/// operator discards them (Continuent docs *manager-failover-behavior-recovery*): the
+/// failover's step names the loss, the provisioning's reports nothing more.
+#[test]
+fn reprovisioning_an_old_master_reports_its_orphaned_events_once() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         [LOGICAL] /alpha > replicator db2 offline\n\
+         [LOGICAL] /alpha > replicator db3 offline\n\
+         shell db1> trepctl heartbeat\n\
+         [LOGICAL] /alpha > replicator db1 offline\n\
+         [LOGICAL] /alpha > replicator db2 online\n\
+         [LOGICAL] /alpha > replicator db3 online\n\
+         [LOGICAL] /alpha > datasource db1 fail\n\
+         [LOGICAL] /alpha > failover\n\
+         shell db1> tprovision --source=db2\n",
+    );
+    let lines: Vec<usize> = report.findings_of("lost-events").map(|(l, _)| l).collect();
+    assert_eq!(lines, [10], "{report}");
+    let provision = report.steps.last().unwrap();
+    assert!(provision.text.contains("tprovision"));
+    assert!(provision.findings.is_empty(), "{report}");
+}

@@ -424,6 +424,14 @@ pub enum Finding {
         /// The promoted master.
         promoted: HostId,
     },
+    /// Provisioning `host` from `source` replaced events that no other datasource of its
+    /// service holds, and that no promotion had already reported lost: they are gone.
+    DiscardedEvents {
+        /// The host provisioned.
+        host: HostId,
+        /// The host its data was copied from.
+        source: HostId,
+    },
     /// The master failed and no slave can be promoted: it stays FAILED until a slave can
     /// replace it or an operator brings a master back (`recover master using <ds>`).
     NoCandidate {
@@ -484,6 +492,12 @@ impl Finding {
                 "{} holds events {} never received: they are lost to the new master (orphaned)",
                 topology.host_name(host),
                 topology.host_name(promoted)
+            ),
+            Self::DiscardedEvents { host, source } => format!(
+                "provisioning {} from {} discards events only {} held: no other datasource has them, so they are lost",
+                topology.host_name(host),
+                topology.host_name(source),
+                topology.host_name(host)
             ),
             Self::NoCandidate { service } => format!(
                 "{}: the master failed and no slave is eligible for failover; it stays FAILED until a slave is eligible or an operator runs `recover master using <ds>`",

@@ -1,12 +1,14 @@
 //! Host commands: the rules documented in [`crate::command::HostCommand`]'s module.
 
 use super::context::{Ctx, Subject};
-use super::effect::Effect;
+use super::effect::{Effect, Finding};
 use super::input::{HostOp, Install};
 use super::rejection::Refusal;
 use crate::command::{Lifecycle, TpmAction};
 use crate::fault::Process;
-use crate::model::{CrossSiteReplicator, Data, DsState, HostId, ReplicatorRole, ShunCause};
+use crate::model::{
+    CrossSiteReplicator, Data, DsState, HostId, ReplicatorRole, ServiceId, ShunCause,
+};
 
 pub(crate) fn apply(
     ctx: &mut Ctx<'_, '_>,
@@ -142,6 +144,50 @@ fn cross_site_process(ctx: &mut Ctx<'_, '_>, on: HostId, running: bool) -> Resul
 }
 
 /// `tungsten_provision_slave` / `tprovision --source <source>`, run on `target`.
+/// Report events that provisioning `target`, a master (its replicator in the master role),
+/// to hold `pos` replaces and that no other datasource of `service` holds
+/// ([`Finding::DiscardedEvents`]): the copy overwrites the target's data, so they are gone.
+/// Only a master's are checked (**modelling decision**): the service's line is written
+/// there, and a slave holds events no other host has only when a promotion left them
+/// behind (reported then) or a site reset did (below). Events a promotion already reported lost
+/// ([`crate::model::Data::orphaned`]) are not reported again: reprovisioning an old master
+/// from the new one is how an operator discards them on purpose (Continuent docs
+/// *manager-failover-behavior-recovery*: a host with orphaned events is restored or
+/// reprovisioned). Nor are a drifted host's: its data is known not to be a copy of its
+/// source's line, and reprovisioning from a consistent source is how it is discarded
+/// (seed 000's site reset provisions every host of the drifted site in turn; the last one
+/// holds the old line alone). Provisioning from another site is not checked: the copy
+/// holds what that site applied of this one, which its cross-site position records only
+/// until a site reset clears it (**modelling decision**: no report, rather than one for
+/// every site reset). (Found by an operator's review: `tprovision` on the master, its
+/// slaves' replicators offline, lost its last write and the plan read VALID.)
+fn discards(
+    ctx: &mut Ctx<'_, '_>,
+    service: ServiceId,
+    target: HostId,
+    source: HostId,
+    pos: Option<crate::model::Pos>,
+) {
+    let history = &ctx.state.history;
+    let data = ctx.host(target).data;
+    if ctx.host(target).replicator.role != ReplicatorRole::Master
+        || data.drift
+        || !data.loses_unreported(history, pos)
+    {
+        return;
+    }
+    let held = ctx
+        .topology
+        .datasources_of(service)
+        .any(|d| d != target && history.contains(ctx.host(d).data.pos, data.pos));
+    if !held {
+        ctx.find(Finding::DiscardedEvents {
+            host: target,
+            source,
+        });
+    }
+}
+
 fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<(), Refusal> {
     for h in [target, source] {
         if !ctx.topology.host(h).is_datasource() {
@@ -222,6 +268,9 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         Some(site) if ctx.service_of(source) == site => from.data.pos.map(|p| history.canonical(p)),
         _ => None,
     };
+    if same_site {
+        discards(ctx, service, target, source, data.pos);
+    }
     let host = ctx.host_mut(target);
     host.data = data;
     host.dataserver = true;

@@ -742,6 +742,14 @@ impl Session<'_> {
             }
             Finding::NoCandidate { .. } => finding(Severity::Warning, "no-candidate", text),
             Finding::NotRecovered { .. } => finding(Severity::Warning, "not-recovered", text),
+            Finding::DiscardedEvents { host, .. } => finding(
+                Severity::Error,
+                "lost-events",
+                format!(
+                    "{text}: provision {} from a host holding them, or let a slave catch up from it first",
+                    self.name(host)
+                ),
+            ),
         }
     }
 
