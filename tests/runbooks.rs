@@ -1218,3 +1218,39 @@ fn reprovisioning_an_old_master_reports_its_orphaned_events_once() {
     assert!(provision.text.contains("tprovision"));
     assert!(provision.findings.is_empty(), "{report}");
 }
+
+/// An old master welcomed back beside the new one cannot go ONLINE; the refusal says how to
+/// keep the new master (make the old one its slave) before how to replace it, and the way it
+/// names is accepted (found by an operator's review: the refusal only said to take the
+/// healthy new master offline).
+#[test]
+fn the_refusal_of_a_second_master_names_the_way_to_keep_the_first() {
+    let steps = "#! scenario healthy-3\n\
+                 [LOGICAL] /alpha > set policy maintenance\n\
+                 [LOGICAL] /alpha > datasource db1 fail\n\
+                 [LOGICAL] /alpha > failover\n\
+                 [LOGICAL] /alpha > datasource db1 welcome\n";
+    let refused = check(&format!(
+        "{steps}[LOGICAL] /alpha > datasource db1 online\n"
+    ));
+    let step = refused.first_rejected().unwrap();
+    let reason = step
+        .runs
+        .iter()
+        .find_map(|r| match &r.status {
+            RunStatus::Rejected { reason, .. } => Some(reason.clone()),
+            _ => None,
+        })
+        .unwrap();
+    insta::assert_snapshot!(reason, @"db2 is already an ONLINE master: db1 cannot be one too; to keep db2, make db1 its slave with `datasource db1 recover` (shun db1 first if it is OFFLINE); to replace it, take db2 offline or shun it first");
+    let kept = check(&format!(
+        "{steps}[LOGICAL] /alpha > datasource db1 shun\n[LOGICAL] /alpha > datasource db1 recover\n#! goal master db2\n"
+    ));
+    assert_eq!(kept.verdict, Verdict::Valid, "{kept}");
+    let last = &kept.steps.last().unwrap().state;
+    let db1 = tungsten_model::model::HostId::from_index(0).unwrap();
+    assert_eq!(
+        last.host(db1).replicator.role,
+        tungsten_model::model::ReplicatorRole::Slave
+    );
+}

@@ -305,8 +305,12 @@ impl Refusal {
                 state_text(topology, host, found)
             ),
             Self::OtherMaster { host, master } => format!(
-                "{} is already an ONLINE master: {} cannot be one too; take {} offline or shun it first",
+                "{} is already an ONLINE master: {} cannot be one too; to keep {}, make {} its slave with `datasource {} recover` (shun {} first if it is OFFLINE); to replace it, take {} offline or shun it first",
                 n(master),
+                n(host),
+                n(master),
+                n(host),
+                n(host),
                 n(host),
                 n(master)
             ),
