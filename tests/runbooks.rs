@@ -1254,3 +1254,47 @@ fn the_refusal_of_a_second_master_names_the_way_to_keep_the_first() {
         tungsten_model::model::ReplicatorRole::Slave
     );
 }
+
+/// A step on a site runs on each of its hosts; where some refuse and others go through, the
+/// report says the step was partly rejected, not rejected (found by an operator's review:
+/// `[REJECTED]` over a step that had provisioned two of three hosts).
+#[test]
+fn a_site_step_refused_on_some_hosts_only_is_partly_rejected() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell alpha> tprovision --source=db3\n",
+    );
+    let step = report.first_rejected().unwrap();
+    let outcomes: Vec<(String, bool)> = step
+        .runs
+        .iter()
+        .map(|r| {
+            (
+                r.host.clone(),
+                matches!(r.status, RunStatus::Rejected { .. }),
+            )
+        })
+        .collect();
+    insta::assert_debug_snapshot!(outcomes, @r#"
+    [
+        (
+            "db1",
+            true,
+        ),
+        (
+            "db2",
+            false,
+        ),
+        (
+            "db3",
+            true,
+        ),
+    ]
+    "#);
+    let text = report.to_string();
+    assert!(
+        text.contains("shell alpha> tprovision --source db3  [PARTLY REJECTED]"),
+        "{text}"
+    );
+}

@@ -233,15 +233,23 @@ impl fmt::Display for Report {
             )?;
         }
         for step in &self.steps {
-            let status = if step.rejected() {
-                "REJECTED"
-            } else if step.not_modelled() {
-                "NOT MODELLED"
-            } else if step.has_error() {
-                "UNSAFE"
-            } else {
-                "ok"
-            };
+            let status =
+                if step.rejected() {
+                    // A step on a site runs on each of its hosts: some may have gone through.
+                    if step.runs.iter().any(|r| {
+                        matches!(r.status, RunStatus::Accepted | RunStatus::Unchanged { .. })
+                    }) {
+                        "PARTLY REJECTED"
+                    } else {
+                        "REJECTED"
+                    }
+                } else if step.not_modelled() {
+                    "NOT MODELLED"
+                } else if step.has_error() {
+                    "UNSAFE"
+                } else {
+                    "ok"
+                };
             writeln!(f, "\nline {:>3}  {}  [{status}]", step.line, step.text)?;
             let fan_out = step.runs.len() > 1;
             for run in &step.runs {
