@@ -1298,3 +1298,62 @@ fn a_site_step_refused_on_some_hosts_only_is_partly_rejected() {
         "{text}"
     );
 }
+
+/// An invariant broken from the start, or by a step, is an error once: at the first step, or
+/// the step that broke it. Each later step it stays broken through says so as a warning, so
+/// that `ls` is not reported UNSAFE for what it only shows (found by an operator's review:
+/// every step of a plan from a broken start, `ls` included, was an error). Settling is off:
+/// host2, ahead of its master, would otherwise stop in error at the first catch-up, which ends
+/// the break.
+#[test]
+fn an_invariant_broken_before_a_step_is_an_error_once() {
+    let listing = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ls/docs40_healthy_76col.txt"
+    ))
+    .unwrap()
+    .replace(
+        "host2(slave:ONLINE, progress=3,",
+        "host2(slave:ONLINE, progress=9,",
+    );
+    let report = check(&format!(
+        "#! settle off\n#! state alpha\n{listing}#! end\n\
+         [LOGICAL] /alpha > ls\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         [LOGICAL] /alpha > ls\n"
+    ));
+    assert_eq!(report.verdict, Verdict::Invalid);
+    let by_step: Vec<Vec<(String, String)>> = report
+        .steps
+        .iter()
+        .map(|s| {
+            s.findings
+                .iter()
+                .map(|f| (format!("{:?}", f.severity), f.kind.clone()))
+                .collect()
+        })
+        .collect();
+    insta::assert_debug_snapshot!(by_step, @r#"
+    [
+        [
+            (
+                "Error",
+                "invariant",
+            ),
+        ],
+        [
+            (
+                "Warning",
+                "invariant-still-broken",
+            ),
+        ],
+        [
+            (
+                "Warning",
+                "invariant-still-broken",
+            ),
+        ],
+    ]
+    "#);
+    assert_eq!(report.errors(), 1);
+}

@@ -7,9 +7,8 @@ use super::{Declaration, Item, Prompt, Runbook, StateSource, Step, StepCommand, 
 use crate::command::{CctrlCommand, HostAction, HostCommand, HostRef};
 use crate::fault::Fault;
 use crate::ls::{self, Listing};
-use crate::machine::{
-    self, CctrlOp, Effect, Finding, Input, Severity, invariant::writable_masters,
-};
+use crate::machine::invariant::{self, Violation, writable_masters};
+use crate::machine::{self, CctrlOp, Effect, Finding, Input, Severity};
 use crate::model::{
     HostId, HostName, HostSet, ServiceId, ServiceName, State, Topology, TopologyError, TopologySpec,
 };
@@ -304,6 +303,10 @@ struct Session<'a> {
     /// The manager each service's cctrl session is connected to.
     connected: Vec<Option<HostId>>,
     declared_down: HostSet,
+    /// The invariants broken after the last step: one still broken after the next is a
+    /// warning there, not an error again (the step that broke it, or the first step from a
+    /// start that was broken, has the error).
+    broken: Vec<Violation>,
 }
 
 /// Run `runbook` from `start` and judge it.
@@ -377,6 +380,7 @@ fn validate_with(
         service: None,
         connected: vec![None; topology.services().len()],
         declared_down,
+        broken: Vec::new(),
     };
     let mut steps = Vec::new();
     let mut inject = |at: usize, session: &mut Session<'_>| {
@@ -513,6 +517,7 @@ impl Session<'_> {
             self.settle(&mut settled, &mut heard);
         }
         self.judge(&before, &heard.effects, promoting, &mut heard.findings);
+        self.broken = invariant::check_all(self.topology, &self.state);
         StepReport {
             line: step.line,
             text: step.to_string(),
@@ -714,6 +719,11 @@ impl Session<'_> {
                     )
                 }
             }
+            Finding::Invariant(v) if self.broken.contains(&v) => finding(
+                Severity::Warning,
+                "invariant-still-broken",
+                format!("{text} (still: it was broken before this step too)"),
+            ),
             Finding::Invariant(_) => finding(Severity::Error, "invariant", text),
             Finding::Undone { .. } => finding(Severity::Warning, "undone", text),
             Finding::NoWritableMaster { .. } => finding(Severity::Warning, "availability", text),
