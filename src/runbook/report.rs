@@ -56,7 +56,24 @@ pub struct Run {
 pub struct ReportFinding {
     /// Warning or error.
     pub severity: Severity,
-    /// A short name for the kind of finding.
+    /// A short name for the kind of finding, stable for tools to match on:
+    ///
+    /// | kind | severity | what |
+    /// |---|---|---|
+    /// | `invariant` | error | a safety invariant broke ([`crate::machine::Invariant`]) |
+    /// | `invariant-still-broken` | warning | one broken before the step still is |
+    /// | `forced` | warning | the step went through on `set force true`; it names the hosts it assumes down |
+    /// | `forced-across-partition` | error | the same, with one of those hosts up behind a partition |
+    /// | `lost-events` | error, or warning where the holder is down or its dataserver stopped | a promotion left events behind, or a provisioning discarded them |
+    /// | `unplanned-failover` | error | the managers failed over on their own during the step |
+    /// | `drift` | error | a host took drifted data by copy or replay |
+    /// | `drifted-writable` | error | writes were opened to a host whose data drifted |
+    /// | `skipped-events` | warning | a replicator went online skipping events |
+    /// | `undone` | warning | the managers put back what the step did |
+    /// | `availability` | warning | the service has no writable master |
+    /// | `no-candidate` | warning | the master failed and no slave can replace it |
+    /// | `not-recovered` | warning | a service-wide recovery left a datasource out |
+    /// | `untracked-option` | warning | a trepctl option the model does not track |
     pub kind: String,
     /// The finding in words.
     pub text: String,
