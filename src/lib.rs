@@ -85,4 +85,4 @@ pub mod runbook;
 pub mod strategy;
 pub mod text;
 
-pub use text::{ParseError, Span};
+pub use text::{ParseError, Span, UnknownName};

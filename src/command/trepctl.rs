@@ -228,10 +228,12 @@ pub enum TrepctlAction {
     Deserialize,
     strum::Display,
     strum::EnumString,
+    strum::IntoStaticStr,
     strum::VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "lowercase", ascii_case_insensitive)]
+#[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 #[non_exhaustive]
 pub enum TrepctlInfo {
     /// `capabilities`: the roles and features the replicator supports.
@@ -730,6 +732,10 @@ impl fmt::Display for TrepctlAction {
             Self::Info(info) => info.fmt(f),
         }
     }
+}
+
+impl crate::text::Named for TrepctlInfo {
+    const WHAT: &'static str = "a trepctl information command";
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ use crate::model::{
     strum::VariantArray,
 )]
 #[strum(serialize_all = "kebab-case")]
+#[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 #[serde(rename_all = "kebab-case")]
 pub enum Invariant {
     /// `single-writable-master`: per physical service, at most one datasource is a writable
@@ -370,6 +371,10 @@ fn source_chain_from(
         current = next;
         hop = source.master;
     }
+}
+
+impl crate::text::Named for Invariant {
+    const WHAT: &'static str = "an invariant";
 }
 
 #[cfg(test)]

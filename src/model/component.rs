@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 macro_rules! upper_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident ($what:literal) { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(
             Debug,
@@ -23,8 +23,13 @@ macro_rules! upper_enum {
         )]
         #[serde(rename_all = "UPPERCASE")]
         #[strum(serialize_all = "UPPERCASE", ascii_case_insensitive)]
+        #[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
         pub enum $name {
             $($(#[$vdoc])* $variant),+
+        }
+
+        impl crate::text::Named for $name {
+            const WHAT: &'static str = $what;
         }
     };
 }
@@ -32,7 +37,7 @@ macro_rules! upper_enum {
 upper_enum!(
     /// The manager's state on a `MANAGER(state=..)` row, and the coordinator's on the
     /// `COORDINATOR[host:POLICY:STATE]` line. Source: Continuent docs *operations-status*.
-    ManagerState {
+    ManagerState ("a manager state") {
         /// Running and part of the group.
         Online,
         /// Running but not serving.
@@ -47,7 +52,7 @@ upper_enum!(
 upper_enum!(
     /// The dataserver's (`MySQL`'s) state on a `DATASERVER(state=..)` row.
     /// Source: Continuent docs *operations-status*.
-    DataServerState {
+    DataServerState ("a dataserver state") {
         /// Running and answering.
         Online,
         /// Reachable but not serving.
@@ -62,7 +67,7 @@ upper_enum!(
 upper_enum!(
     /// A connector's (router's) state on a `ROUTERS:` row.
     /// Source: Continuent docs *operations-status*, `router` command pages.
-    ConnectorState {
+    ConnectorState ("a connector state") {
         /// Routing connections.
         Online,
         /// Taken offline by `router .. offline`: routes nothing.

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "UPPERCASE")]
 #[strum(serialize_all = "UPPERCASE", ascii_case_insensitive)]
+#[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 pub enum PolicyMode {
     /// Detects faults, fences, fails over and recovers by itself.
     #[default]
@@ -54,4 +55,8 @@ impl PolicyMode {
     pub fn recovers(self) -> bool {
         self == Self::Automatic
     }
+}
+
+impl crate::text::Named for PolicyMode {
+    const WHAT: &'static str = "a policy";
 }

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case", ascii_case_insensitive)]
+#[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 pub enum ReplicatorRole {
     /// Extracts transactions from its dataserver's binary log into THL.
     #[strum(to_string = "master", serialize = "primary")]
@@ -98,6 +99,7 @@ impl ReplicatorRole {
     strum::VariantArray,
 )]
 #[strum(ascii_case_insensitive)]
+#[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 pub enum ReplicatorState {
     /// `ONLINE`: replicating.
     #[strum(to_string = "ONLINE")]
@@ -284,6 +286,14 @@ impl Latency {
         }
         Some(Self(whole.checked_mul(1000)?.checked_add(millis)?))
     }
+}
+
+impl crate::text::Named for ReplicatorRole {
+    const WHAT: &'static str = "a replicator role";
+}
+
+impl crate::text::Named for ReplicatorState {
+    const WHAT: &'static str = "a replicator state";
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 /// use tungsten_model::model::DataSourceRole;
 /// assert_eq!("Primary".parse::<DataSourceRole>()?, DataSourceRole::Master);
 /// assert_eq!(DataSourceRole::Slave.to_string(), "slave");
-/// # Ok::<(), strum::ParseError>(())
+/// # Ok::<(), tungsten_model::UnknownName>(())
 /// ```
 #[derive(
     Debug,
@@ -42,6 +42,7 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "lowercase")]
 #[strum(ascii_case_insensitive)]
+#[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 pub enum DataSourceRole {
     /// The one datasource that takes writes and supplies replication.
     #[strum(to_string = "master", serialize = "primary")]
@@ -106,6 +107,7 @@ impl DataSourceRole {
     strum::VariantArray,
 )]
 #[strum(ascii_case_insensitive)]
+#[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 pub enum CompositeRole {
     /// The active site: it holds the composite's master.
     #[strum(to_string = "composite master", serialize = "composite primary")]
@@ -115,6 +117,14 @@ pub enum CompositeRole {
     #[strum(to_string = "composite slave", serialize = "composite replica")]
     #[serde(rename = "composite slave", alias = "composite replica")]
     Slave,
+}
+
+impl crate::text::Named for DataSourceRole {
+    const WHAT: &'static str = "a datasource role";
+}
+
+impl crate::text::Named for CompositeRole {
+    const WHAT: &'static str = "a composite role";
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "UPPERCASE")]
 #[strum(serialize_all = "UPPERCASE")]
+#[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 pub enum AlertStatus {
     /// All components healthy.
     Ok,
@@ -57,9 +58,11 @@ pub enum AlertStatus {
     Deserialize,
     strum::Display,
     strum::EnumString,
+    strum::IntoStaticStr,
     strum::VariantArray,
 )]
 #[strum(serialize_all = "UPPERCASE")]
+#[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Meridiem {
     /// Before noon.
@@ -213,6 +216,14 @@ impl FromStr for StatusTime {
         )
         .map_err(|_| bad())
     }
+}
+
+impl crate::text::Named for AlertStatus {
+    const WHAT: &'static str = "a status";
+}
+
+impl crate::text::Named for Meridiem {
+    const WHAT: &'static str = "an AM or PM marker";
 }
 
 #[cfg(test)]

@@ -7,7 +7,10 @@
 mod error;
 mod scanner;
 mod series;
+mod unknown;
 
 pub use error::{ParseError, Span};
 pub(crate) use scanner::Scanner;
 pub(crate) use series::series;
+pub(crate) use unknown::Named;
+pub use unknown::UnknownName;
