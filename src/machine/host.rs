@@ -147,9 +147,12 @@ fn cross_site_process(ctx: &mut Ctx<'_, '_>, on: HostId, running: bool) -> Resul
 /// Report events that provisioning `target`, a master (its replicator in the master role),
 /// to hold `pos` replaces and that no other datasource of `service` holds
 /// ([`Finding::DiscardedEvents`]): the copy overwrites the target's data, so they are gone.
-/// Only a master's are checked (**modelling decision**): the service's line is written
-/// there, and a slave holds events no other host has only when a promotion left them
-/// behind (reported then) or a site reset did (below). Events a promotion already reported lost
+/// Only a master's are checked, as `is_master` says (**modelling decision**): the service's
+/// line is written there, and a slave holds events no other host has only when a promotion
+/// left them behind (reported then), a site reset did (below), or it wrote them as a master
+/// on its side of a partition (the break was reported then) and its managers made it a
+/// slave since; reprovisioning a replica whose data diverged is how the docs discard them
+/// (*operations-recovery-replica*). Events a promotion already reported lost
 /// ([`crate::model::Data::orphaned`]) are not reported again: reprovisioning an old master
 /// from the new one is how an operator discards them on purpose (Continuent docs
 /// *manager-failover-behavior-recovery*: a host with orphaned events is restored or
@@ -164,16 +167,13 @@ fn cross_site_process(ctx: &mut Ctx<'_, '_>, on: HostId, running: bool) -> Resul
 fn discards(
     ctx: &mut Ctx<'_, '_>,
     service: ServiceId,
-    target: HostId,
+    (target, is_master): (HostId, bool),
     source: HostId,
     pos: Option<crate::model::Pos>,
 ) {
     let history = &ctx.state.history;
     let data = ctx.host(target).data;
-    if ctx.host(target).replicator.role != ReplicatorRole::Master
-        || data.drift
-        || !data.loses_unreported(history, pos)
-    {
+    if !is_master || data.drift || !data.loses_unreported(history, pos) {
         return;
     }
     let held = ctx
@@ -218,6 +218,11 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     // 1. Shun the target through its manager, and take its replicator offline.
     let group = ctx.group(service, target);
     let managed = ctx.host(target).manager && !group.is_empty();
+    // A master as its managers hold it; where none of them runs, as its replicator's role.
+    let is_master = ctx.view_of(group).filter(|_| managed).map_or(
+        ctx.host(target).replicator.role == ReplicatorRole::Master,
+        |view| view.entry(target).role == crate::model::DataSourceRole::Master,
+    );
     if managed
         && let Some(mut view) = ctx.view_of(group)
         && !matches!(view.entry(target).state, DsState::Shunned(_))
@@ -269,7 +274,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         _ => None,
     };
     if same_site {
-        discards(ctx, service, target, source, data.pos);
+        discards(ctx, service, (target, is_master), source, data.pos);
     }
     let host = ctx.host_mut(target);
     host.data = data;
