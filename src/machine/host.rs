@@ -143,11 +143,10 @@ fn cross_site_process(ctx: &mut Ctx<'_, '_>, on: HostId, running: bool) -> Resul
     Ok(())
 }
 
-/// `tungsten_provision_slave` / `tprovision --source <source>`, run on `target`.
-/// Report events that provisioning `target`, a master (its replicator in the master role),
-/// to hold `pos` replaces and that no other datasource of `service` holds
-/// ([`Finding::DiscardedEvents`]): the copy overwrites the target's data, so they are gone.
-/// Only a master's are checked, as `is_master` says (**modelling decision**): the service's
+/// Report events that provisioning `target` to hold `pos` replaces and that no other
+/// datasource of `service` holds ([`Finding::DiscardedEvents`]): the copy overwrites the
+/// target's data, so they are gone. Only a master's are checked, `is_master` saying whether
+/// `target` is one as its managers hold it (**modelling decision**): the service's
 /// line is written there, and a slave holds events no other host has only when a promotion
 /// left them behind (reported then), a site reset did (below), or it wrote them as a master
 /// on its side of a partition (the break was reported then) and its managers made it a
@@ -167,7 +166,8 @@ fn cross_site_process(ctx: &mut Ctx<'_, '_>, on: HostId, running: bool) -> Resul
 fn discards(
     ctx: &mut Ctx<'_, '_>,
     service: ServiceId,
-    (target, is_master): (HostId, bool),
+    target: HostId,
+    is_master: bool,
     source: HostId,
     pos: Option<crate::model::Pos>,
 ) {
@@ -188,6 +188,7 @@ fn discards(
     }
 }
 
+/// `tungsten_provision_slave` / `tprovision --source <source>`, run on `target`.
 fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<(), Refusal> {
     for h in [target, source] {
         if !ctx.topology.host(h).is_datasource() {
@@ -274,7 +275,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         _ => None,
     };
     if same_site {
-        discards(ctx, service, (target, is_master), source, data.pos);
+        discards(ctx, service, target, is_master, source, data.pos);
     }
     let host = ctx.host_mut(target);
     host.data = data;
