@@ -99,13 +99,8 @@ impl FromStr for Runbook {
                 .trim_end_matches(|c: char| c == '\\' || c.is_whitespace())
                 .len();
             joined.truncate(kept);
-            let parsed = step(&joined, number, &mut previous_service).map_err(|e| {
-                if pieces.len() > 1 {
-                    relocate(e, &pieces)
-                } else {
-                    e
-                }
-            })?;
+            let parsed =
+                step(&joined, number, &mut previous_service).map_err(|e| relocate(e, &pieces))?;
             match parsed {
                 Some(step) => runbook.items.push(Item::Step(step)),
                 // The prompt starts on the first line but the joined text does not read as one
