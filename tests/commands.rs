@@ -869,6 +869,44 @@ fn datasource_online_takes_a_slave_but_no_second_master() {
     );
 }
 
+/// A slave goes ONLINE only with its replicator applying (**modelling decision**, the mirror
+/// of the master's rule): a master demoted by `datasource db1 slave` keeps its replicator in
+/// master role, and `datasource db1 online` is refused until `replicator db1 slave` points it
+/// at a master. Under AUTOMATIC the managers leave it OFFLINE too. The operator review found
+/// the refusal missing: db1 went ONLINE as a slave that received no events.
+#[test]
+fn a_demoted_master_goes_online_as_a_slave_only_once_its_replicator_applies() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    let view = |c: &Cluster| *c.s.view(c.id("db3"));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.cctrl("db1", "datasource db1 offline").unwrap();
+    c.cctrl("db1", "datasource db1 slave").unwrap();
+    c.cctrl("db1", "datasource db2 offline").unwrap();
+    c.cctrl("db1", "datasource db2 master").unwrap();
+    c.cctrl("db1", "replicator db2 offline").unwrap();
+    c.cctrl("db1", "replicator db2 master").unwrap();
+    c.cctrl("db1", "replicator db2 online").unwrap();
+    c.cctrl("db1", "datasource db2 online").unwrap();
+    assert_eq!(
+        c.cctrl("db1", "datasource db1 online"),
+        Err("replicator-role")
+    );
+    assert_eq!(view(&c).entry(db1).state, DsState::Offline);
+    // The managers do not take the step the operator may not: not even under AUTOMATIC.
+    c.cctrl("db1", "set policy automatic").unwrap();
+    assert_eq!(view(&c).entry(db1).state, DsState::Offline);
+    // The way the refusal names: repoint the replicator, then the datasource goes ONLINE.
+    // (Under AUTOMATIC the managers took db1's stray extractor offline already.)
+    assert!(!c.s.host(db1).replicator.is_online());
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.cctrl("db1", "replicator db1 slave db2").unwrap();
+    c.cctrl("db1", "replicator db1 online").unwrap();
+    c.cctrl("db1", "datasource db1 online").unwrap();
+    assert_eq!(view(&c).entry(db1).state, DsState::Online);
+    assert_eq!(c.s.host(db1).replicator.master, Some(db2));
+}
+
 /// `switch` flushes the master's events to the target first, so it needs the master's
 /// replicator ONLINE as master: with it offline the switch is refused.
 #[test]

@@ -652,16 +652,46 @@ fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
         return Err(Refusal::OtherMaster { host: h, master });
     }
     let replicator = ctx.host(h).replicator.role;
-    if entry.role == DataSourceRole::Master && replicator != ReplicatorRole::Master {
+    if let Some(expected) = online_role_mismatch(entry.role, replicator) {
         return Err(Refusal::ReplicatorRole {
             host: h,
             found: replicator,
-            expected: "master: a master goes ONLINE only with its replicator in master role (`replicator <ds> master` first)",
+            expected,
         });
     }
     ctx.require_quorum(s.service, s.group, at)?;
     ctx.set_state(view, h, DsState::Online);
     Ok(())
+}
+
+/// What the replicator's role must be for a datasource of role `role` to go ONLINE, when
+/// `replicator` is not that: a master goes ONLINE only with its replicator extracting, and any
+/// other datasource only with its replicator not in master role.
+///
+/// Both halves follow from what the roles mean (Continuent docs *operations-status-repl-roles*:
+/// a master-role replicator extracts the database's writes into THL, a slave-role one applies
+/// THL from a master). That the step is refused, not taken with the roles apart, is a
+/// **modelling decision**: clients write to an ONLINE master whose events nothing would
+/// extract, and the connector sends reads to an ONLINE slave that receives no events, so its
+/// reads would fall ever further behind while `ls` shows it healthy. The operator review found
+/// the slave half missing: `datasource db1 slave` on a demoted master, then
+/// `datasource db1 online`, left exactly that.
+pub(super) fn online_role_mismatch(
+    role: DataSourceRole,
+    replicator: ReplicatorRole,
+) -> Option<&'static str> {
+    match (
+        role == DataSourceRole::Master,
+        replicator == ReplicatorRole::Master,
+    ) {
+        (true, false) => Some(
+            "master: a master goes ONLINE only with its replicator in master role (`replicator <ds> master` first)",
+        ),
+        (false, true) => Some(
+            "slave or relay: a slave goes ONLINE only with its replicator applying (`replicator <ds> slave` first)",
+        ),
+        _ => None,
+    }
 }
 
 fn ds_offline(

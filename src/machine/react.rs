@@ -294,6 +294,10 @@ fn detect(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep
 /// the managers bring such a master back themselves (**modelling decision** where the pages
 /// are silent: the earlier model did, which let a plan that never recovered the master read
 /// VALID).
+///
+/// An OFFLINE datasource goes back ONLINE only where an operator's `datasource <ds> online`
+/// would: not a master beside another, and not with its replicator's role apart from its own
+/// (`online_role_mismatch` in the cctrl rules, a **modelling decision** stated there).
 fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep: HostId) {
     let options = ctx.topology.options();
     if let Some(failed) = ctx.awaiting_failover(view, service) {
@@ -327,10 +331,9 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             DsState::Offline => {
                 let other = ctx.online_master(view, service, Some(d));
                 let replicator = ctx.host(d).replicator.role;
-                if entry.role == DataSourceRole::Master
-                    && (other.is_some()
-                        || rival_master(ctx, view, service, d)
-                        || replicator != ReplicatorRole::Master)
+                if super::cctrl::online_role_mismatch(entry.role, replicator).is_some()
+                    || (entry.role == DataSourceRole::Master
+                        && (other.is_some() || rival_master(ctx, view, service, d)))
                 {
                     continue;
                 }
