@@ -907,6 +907,31 @@ fn a_demoted_master_goes_online_as_a_slave_only_once_its_replicator_applies() {
     assert_eq!(c.s.host(db1).replicator.master, Some(db2));
 }
 
+/// The tools that only read and print (`thl list`, `tungsten_find_orphaned`, `tpm query`,
+/// the `check_tungsten_*` checks, ...) are accepted and change nothing; on a host that is
+/// down they cannot run (`host-up`). Before, each was a step the model did not know.
+#[test]
+fn tools_that_only_read_change_nothing_and_need_their_host_up() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let before = c.s;
+    let lines = [
+        "thl list -low 10 -high 20",
+        "tungsten_find_orphaned",
+        "tungsten_purge_thl alpha",
+        "tpm query role",
+        "check_tungsten_services -r -c",
+    ];
+    for line in lines {
+        c.shell("db2", line)
+            .unwrap_or_else(|rule| panic!("{line}: {rule}"));
+        assert_eq!(c.s, before, "{line}");
+    }
+    c.fault(Fault::HostCrash(c.id("db2"))).unwrap();
+    for line in lines {
+        assert_eq!(c.shell("db2", line), Err("host-up"), "{line}");
+    }
+}
+
 /// `switch` flushes the master's events to the target first, so it needs the master's
 /// replicator ONLINE as master: with it offline the switch is refused.
 #[test]

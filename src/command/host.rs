@@ -37,8 +37,13 @@
 //!   else are kept as steps the model does not know.
 //! - `tpm validate` checks and changes nothing; `tpm update` leaves the state as it found it
 //!   (it sets MAINTENANCE for its run and restores the policy); `tpm reset` and the other tpm
-//!   commands of the docs' command lists (`purge-thl`, `promote-connector`, `query`, ...) are
-//!   not modelled.
+//!   commands of the docs' command lists (`purge-thl --auto`, `promote-connector`, `diag`,
+//!   ...) are not modelled.
+//! - The tools that only read and print (`thl list|info|index`, `tungsten_find_orphaned`,
+//!   `tungsten_purge_thl` and `tpm purge-thl` without `--auto`, `tpm query`, the
+//!   `check_tungsten_*` checks) read as [`HostAction::Inspect`]: a step that changes nothing,
+//!   refused only on a host that is down. Before, they were steps the model does not know,
+//!   and a runbook that pasted them read as unchecked.
 
 use std::fmt;
 use std::str::FromStr;
@@ -140,6 +145,11 @@ pub enum HostAction {
         /// Whether the line starts with `sudo`.
         sudo: bool,
     },
+    /// A Tungsten tool that only reads and prints, with the whole line as typed: it changes
+    /// nothing the model tracks, so a runbook step running it is checked (refused only on a
+    /// host that is down) and changes nothing. See [`HostCommand::parse_line`]'s module docs
+    /// for the tools.
+    Inspect(String),
     /// An executable the model does not know, with the whole line as typed: reported as not
     /// modelled, never as a success.
     NotModelled(String),
@@ -267,6 +277,10 @@ impl HostCommand {
                 HostAction::Connector(Lifecycle::Stop)
             }
             "connector" => HostAction::Connector(lifecycle(&mut w)?),
+            tool if only_reads(tool, &w) => {
+                w.skip_rest();
+                HostAction::Inspect(text)
+            }
             "tungsten_provision_slave" | "tprovision" if provision_not_modelled(&w) => {
                 w.skip_rest();
                 HostAction::NotModelled(text)
@@ -367,12 +381,13 @@ fn base(program: &str) -> &str {
 }
 
 /// tpm's documented commands other than `validate`, `update` and `reset`: a line running one
-/// is kept as a step the model does not know (some only print, such as `query` or `diag`;
-/// others change what the model tracks, such as `purge-thl` or `promote-connector`).
+/// is kept as a step the model does not know (some only print, such as `diag`; others change
+/// what the model tracks, such as `purge-thl --auto` or `promote-connector`). `query`, and
+/// `purge-thl` without `--auto`, only print ([`only_reads`]).
 /// Continuent docs *cmdline-tools-tpm* (the command list), *tpm-purge-thl*,
 /// *cmdline-tools-tpm-ini-upgrades* (`promote-connector`),
 /// *cmdline-tools-tpm-commands-post-process*, *connector-clients* (`tpm connector`).
-const TPM_NOT_MODELLED: [&str; 19] = [
+const TPM_NOT_MODELLED: [&str; 18] = [
     "configure",
     "connector",
     "diag",
@@ -384,7 +399,6 @@ const TPM_NOT_MODELLED: [&str; 19] = [
     "post-process",
     "promote-connector",
     "purge-thl",
-    "query",
     "reset-thl",
     "restart",
     "reverse",
@@ -393,6 +407,41 @@ const TPM_NOT_MODELLED: [&str; 19] = [
     "stop",
     "validate-update",
 ];
+
+/// Whether `tool` (a base name) with the words `w` still to read is a Tungsten tool that only
+/// reads and prints ([`HostAction::Inspect`]):
+/// - `thl list|info|index` print the THL's events, summary and files (Continuent docs
+///   *cmdline-tools-thl*; `thl purge` deletes events and stays not modelled);
+/// - `tungsten_find_orphaned` looks for events a failover left behind, in the binlogs and the
+///   THL, and reports them (*cmdline-tools-tungsten_find_orphaned*);
+/// - `tungsten_purge_thl` and `tpm purge-thl` print the `thl purge` commands that would be
+///   safe; with `--auto` (`-A`) they run them, which stays not modelled (*tpm-purge-thl*,
+///   *cmdline-tools-tungsten_purge_thl*: "read-only" without it);
+/// - `tpm query` prints facts about the install (*cmdline-tools-tpm-commands*);
+/// - the Nagios checks `check_tungsten_*` (`check_tungsten_latency`, `_online`,
+///   `_services`, ...) report OK, WARNING or CRITICAL (*cmdline-tools-check_tungsten_latency*
+///   and its siblings; that the family only reads is a **modelling decision**: each is
+///   documented as reporting a status, none as acting).
+fn only_reads(tool: &str, w: &Words<'_>) -> bool {
+    let mut ahead = w.clone();
+    let mut rest = std::iter::from_fn(move || ahead.next());
+    let auto = |word: &str| {
+        let name = word.split_once('=').map_or(word, |(name, _)| name);
+        name == "--auto" || name == "-A"
+    };
+    let first = w.peek().map(str::to_ascii_lowercase);
+    match tool {
+        "thl" => matches!(first.as_deref(), Some("list" | "info" | "index")),
+        "tungsten_find_orphaned" => true,
+        "tungsten_purge_thl" => !rest.any(auto),
+        "tpm" => match first.as_deref() {
+            Some("query") => true,
+            Some("purge-thl") => !rest.any(auto),
+            _ => false,
+        },
+        _ => tool.starts_with("check_tungsten_"),
+    }
+}
 
 /// A process script's `start`, `stop` or `restart`. `stop sysd` stops a process started
 /// outside systemd so that systemd can start it (Continuent docs *deployall*): a stop.
@@ -574,7 +623,7 @@ impl fmt::Display for HostCommand {
                     write!(f, "{exe} {lifecycle} {name}")
                 }
             }
-            HostAction::NotModelled(text) => f.write_str(text),
+            HostAction::Inspect(text) | HostAction::NotModelled(text) => f.write_str(text),
         }
     }
 }
@@ -630,7 +679,9 @@ mod tests {
             "replicator start offline",
             "/opt/replicator/tungsten/tungsten-replicator/bin/replicator restart OFFLINE",
             "tpm purge-thl -A alpha",
-            "tpm query staging",
+            "tungsten_purge_thl --auto --i-am-sure",
+            "thl purge -high 100 -y",
+            "thl",
             "./tools/tpm fetch --reset --directory=/opt/continuent --hosts=host1,autodetect",
             "tpm Promote-Connector",
             "mm_thl list",
@@ -678,6 +729,29 @@ mod tests {
         1 | echo    'datasource db2 onlin' | cctrl
           |                         ^^^^^
         ");
+    }
+
+    /// The tools that only read and print are steps that change nothing, kept as typed;
+    /// the same tools where they act (`thl purge`, `--auto`) stay not modelled (above).
+    #[test]
+    fn tools_that_only_read_are_inspections() {
+        for line in [
+            "thl list -low 10 -high 20",
+            "/opt/continuent/tungsten/tungsten-replicator/bin/thl INFO",
+            "thl index",
+            "tungsten_find_orphaned -e 1234",
+            "tungsten_purge_thl alpha",
+            "tpm purge-thl alpha",
+            "tpm query role",
+            "/opt/continuent/tungsten/tools/tpm query staging",
+            "check_tungsten_latency -w 0.1 -c 0.5",
+            "check_tungsten_services -r -c",
+            "check_tungsten_online",
+        ] {
+            let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(c.action, HostAction::Inspect(line.to_owned()), "{line}");
+            assert_eq!(c.to_string(), line);
+        }
     }
 
     /// Only `echo ... | cctrl` is a cctrl command; any other pipe is not modelled.

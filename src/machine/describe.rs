@@ -255,7 +255,8 @@ fn host_line(topology: &Topology, op: HostOp) -> Option<String> {
             },
         ),
         HostOp::Tpm(a) => (format!("{cluster}/tungsten/tools/tpm"), HostAction::Tpm(a)),
-        HostOp::NotModelled => return None,
+        // Neither keeps the line it was read from.
+        HostOp::Inspect | HostOp::NotModelled => return None,
     };
     Some(HostCommand { executable, action }.to_string())
 }

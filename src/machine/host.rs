@@ -88,6 +88,7 @@ pub(crate) fn apply(
             return Ok(None);
         }
         HostOp::Tpm(TpmAction::Validate | TpmAction::Update) => {}
+        HostOp::Inspect => return Ok(None),
         HostOp::Tpm(TpmAction::Reset) | HostOp::NotModelled => {
             ctx.emit(Effect::NotModelled);
         }

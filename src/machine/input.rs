@@ -142,6 +142,9 @@ pub enum HostOp {
     },
     /// `tpm`.
     Tpm(TpmAction),
+    /// A tool that only reads and prints ([`crate::command::HostAction::Inspect`]): refused
+    /// on a host that is down, else it changes nothing.
+    Inspect,
     /// An executable the model does not know.
     NotModelled,
 }

@@ -458,6 +458,7 @@ pub fn resolve_host(
             source: resolve_ref(topology, state, source)?,
         },
         HostAction::Tpm(t) => HostOp::Tpm(*t),
+        HostAction::Inspect(_) => HostOp::Inspect,
         HostAction::Trepctl(t) => {
             return trepctl_in(topology, on, install_of(topology, command)?, t);
         }

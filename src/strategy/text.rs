@@ -381,6 +381,21 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
             action: HostAction::NotModelled(text),
         }
     });
+    // The tools that only read and print.
+    let inspect = prop_oneof![
+        "thl (list|info|index)( -low [0-9]{1,3})?",
+        "tungsten_find_orphaned( -q| -e [0-9]{1,4})?",
+        "(tpm purge-thl|tungsten_purge_thl)( alpha)?",
+        "tpm query (role|staging|version)",
+        "check_tungsten_(latency -w 1 -c 2|services -r -c|online)",
+    ]
+    .prop_map(|text| {
+        let executable = text.split(' ').next().unwrap_or("").to_owned();
+        HostCommand {
+            executable,
+            action: HostAction::Inspect(text),
+        }
+    });
     // The cross-site install's tools by executable prefix, bare or under their own root.
     let prefixed = (
         select(vec![
@@ -397,7 +412,7 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
             executable: format!("{dir}{tool}"),
             action,
         });
-    prop_oneof![8 => known, 1 => prefixed, 1 => system_command(), 1 => unknown]
+    prop_oneof![8 => known, 1 => prefixed, 1 => system_command(), 1 => inspect, 1 => unknown]
 }
 
 /// The system services the model knows, by `systemctl` or `service`, with `sudo` or not.
