@@ -1431,14 +1431,10 @@ fn every_command_line_printed_in_the_docs_reads() {
     host tpm purge-thl -A alpha
     host replicator condrestart
     host replicator start offline
-    host tungsten_purge_thl alpha
-    host thl list -seqno 99
-    host thl index -service firstrep
     host cd /opt/continuent/software
     host tar zxf tungsten-clustering-7.1.3-3.tar.gz
     host cd tungsten-clustering-7.1.3-3
     host tpm promote-connector
-    host tpm query staging
     host ./tools/tpm fetch --reset --directory=/opt/continuent --hosts=host1,autodetect
     host ./tools/tpm reverse
     host tar zxf tungsten-clustering-7.0.3-141.tar.gz
@@ -1455,13 +1451,8 @@ fn every_command_line_printed_in_the_docs_reads() {
     host echo "select seqno,source_id, eventid from tungsten_alpha.trep_commit_seqno" | tpm mysql
     host ssh host1
     host thl dsctl -event mysql-bin.000032:0000000473863524
-    host thl list -event mysql-bin.000032:0000000473863524 -headers
     host tpm connector --samples
     host mysql -hdb1 -P3306 -uapp_user -p'PASSWORD_OBFUSCATED'
-    host check_tungsten_latency -w 0.1 -c 0.5
-    host check_tungsten_latency -w 1 -c 1 --perfdata
-    host check_tungsten_latency -w 0.2 -c 0.5 --perfdata --perslave-perfdata
-    host thl index
     host sudo deployall
     host component stop sysd
     host sudo systemctl start tcomponent
@@ -1471,9 +1462,6 @@ fn every_command_line_printed_in_the_docs_reads() {
     host touch /opt/continuent/tungsten/continuent-connector/conf/user.map
     host tar zxf tungsten-clustering-6.1.20-5.tar.gz
     host cd tungsten-clustering-6.1.20-5
-    host thl list -seqno 15
-    host thl tail
-    host thl tail -sql
     "#);
 }
 

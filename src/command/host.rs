@@ -39,7 +39,7 @@
 //!   (it sets MAINTENANCE for its run and restores the policy); `tpm reset` and the other tpm
 //!   commands of the docs' command lists (`purge-thl --auto`, `promote-connector`, `diag`,
 //!   ...) are not modelled.
-//! - The tools that only read and print (`thl list|info|index`, `tungsten_find_orphaned`,
+//! - The tools that only read and print (`thl list|info|index|tail`, `tungsten_find_orphaned`,
 //!   `tungsten_purge_thl` and `tpm purge-thl` without `--auto`, `tpm query`, the
 //!   `check_tungsten_*` checks) read as [`HostAction::Inspect`]: a step that changes nothing,
 //!   refused only on a host that is down. Before, they were steps the model does not know,
@@ -410,8 +410,9 @@ const TPM_NOT_MODELLED: [&str; 18] = [
 
 /// Whether `tool` (a base name) with the words `w` still to read is a Tungsten tool that only
 /// reads and prints ([`HostAction::Inspect`]):
-/// - `thl list|info|index` print the THL's events, summary and files (Continuent docs
-///   *cmdline-tools-thl*; `thl purge` deletes events and stays not modelled);
+/// - `thl list|info|index|tail` print the THL's events, summary and files, and follow new
+///   events (Continuent docs *cmdline-tools-thl*; `thl purge` deletes events and `thl dsctl`
+///   sets the applied position, so both stay not modelled);
 /// - `tungsten_find_orphaned` looks for events a failover left behind, in the binlogs and the
 ///   THL, and reports them (*cmdline-tools-tungsten_find_orphaned*);
 /// - `tungsten_purge_thl` and `tpm purge-thl` print the `thl purge` commands that would be
@@ -431,7 +432,21 @@ fn only_reads(tool: &str, w: &Words<'_>) -> bool {
     };
     let first = w.peek().map(str::to_ascii_lowercase);
     match tool {
-        "thl" => matches!(first.as_deref(), Some("list" | "info" | "index")),
+        "thl" => {
+            // The verb, after `-service <name>` if that comes first (`thl -service alpha
+            // purge`, as the docs print it).
+            let mut words = rest;
+            let mut verb = words.next();
+            if verb.is_some_and(|v| v.eq_ignore_ascii_case("-service")) {
+                words.next();
+                verb = words.next();
+            }
+            verb.is_some_and(|v| {
+                ["list", "info", "index", "tail"]
+                    .iter()
+                    .any(|r| r.eq_ignore_ascii_case(v))
+            })
+        }
         "tungsten_find_orphaned" => true,
         "tungsten_purge_thl" => !rest.any(auto),
         "tpm" => match first.as_deref() {
@@ -681,6 +696,8 @@ mod tests {
             "tpm purge-thl -A alpha",
             "tungsten_purge_thl --auto --i-am-sure",
             "thl purge -high 100 -y",
+            "thl -service alpha purge",
+            "thl dsctl -event mysql-bin.000032:0000000473863524",
             "thl",
             "./tools/tpm fetch --reset --directory=/opt/continuent --hosts=host1,autodetect",
             "tpm Promote-Connector",
@@ -739,6 +756,7 @@ mod tests {
             "thl list -low 10 -high 20",
             "/opt/continuent/tungsten/tungsten-replicator/bin/thl INFO",
             "thl index",
+            "thl -service alpha tail",
             "tungsten_find_orphaned -e 1234",
             "tungsten_purge_thl alpha",
             "tpm purge-thl alpha",

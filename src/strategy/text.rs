@@ -383,7 +383,7 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
     });
     // The tools that only read and print.
     let inspect = prop_oneof![
-        "thl (list|info|index)( -low [0-9]{1,3})?",
+        "thl( -service alpha)? (list|info|index|tail)( -low [0-9]{1,3})?",
         "tungsten_find_orphaned( -q| -e [0-9]{1,4})?",
         "(tpm purge-thl|tungsten_purge_thl)( alpha)?",
         "tpm query (role|staging|version)",
