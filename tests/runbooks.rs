@@ -268,6 +268,29 @@ fn starting_state_errors_name_the_problem() {
     insta::assert_snapshot!(start("#! scenario healthy-3\n#! topology single a=b\n"), @"both a scenario and a topology are declared: a scenario brings its own topology");
 }
 
+/// `#! assume down` is the operator's word for what a listing cannot show: that a host out of
+/// the managers' reach is down, not cut off. On a host the starting state shows up and
+/// reached by a running manager it contradicts the listing, and the start is refused; the
+/// seed 004 runbook's two unreachable hosts stay a legitimate assumption (found by an
+/// operator's review: `#! assume down db1` on a healthy db1 was read as given).
+#[test]
+fn assuming_down_a_host_the_managers_reach_is_refused() {
+    let start = |text: &str| {
+        let rb: Runbook = text.parse().unwrap();
+        runbook::start(&rb, &[], &mut |p| Err(format!("no file {p}")))
+    };
+    insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down db3\n").map(|_| ()).unwrap_err(), @"`#! assume down db3`, but the starting state has db3 up and reached by a running manager: a host the managers reach is not down (drop it from `assume down`, or start from a listing taken after it went down)");
+    let seed004 = start(&fixture("seed004_last_man_standing.txt")).unwrap();
+    assert!(
+        seed004
+            .assumptions
+            .iter()
+            .any(|a| a.contains("db1, db3 down")),
+        "{:?}",
+        seed004.assumptions
+    );
+}
+
 /// Errors point at the part that is wrong: the second goal of a list, the word after a
 /// scenario's name, the prompt missing its `>`, the second service of a `single` topology.
 #[test]

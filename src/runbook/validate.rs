@@ -191,6 +191,16 @@ pub fn start(
             return Err(RunbookError::UnknownHost(host.to_string()));
         }
     }
+    if let Some(host) = down.iter().find(|h| {
+        start
+            .topology
+            .host_id(h.as_str())
+            .is_some_and(|id| seen_up(&start, id))
+    }) {
+        return Err(RunbookError::Conflict(format!(
+            "`#! assume down {host}`, but the starting state has {host} up and reached by a running manager: a host the managers reach is not down (drop it from `assume down`, or start from a listing taken after it went down)"
+        )));
+    }
     if !down.is_empty() {
         let names: Vec<&str> = down.iter().map(HostName::as_str).collect();
         start.assumptions.push(format!(
@@ -199,6 +209,18 @@ pub fn start(
         ));
     }
     Ok(start)
+}
+
+/// Whether the starting state shows `host` up: its own manager runs, or a running manager
+/// of its service reaches it. `#! assume down` on such a host contradicts the listing it
+/// comes with (a host cut off by a partition looks down from the other side, and stays a
+/// legitimate assumption; one the managers reach does not).
+fn seen_up(start: &Start, host: HostId) -> bool {
+    let (topology, state) = (&start.topology, &start.state);
+    state.host(host).up
+        && topology
+            .hosts_of(topology.host(host).service)
+            .any(|m| state.manager_running(m) && state.reachable(m, host))
 }
 
 /// What a runbook's declarations (and the given listings) say the start is.
