@@ -252,6 +252,7 @@ fn host_line(topology: &Topology, op: HostOp) -> Option<String> {
                 tool: Provisioner::ProvisionSlave,
                 source: HostRef::Host(topology.host_name(source).clone()),
                 direct: false,
+                options: Vec::new(),
             },
         ),
         HostOp::Tpm(a) => (format!("{cluster}/tungsten/tools/tpm"), HostAction::Tpm(a)),

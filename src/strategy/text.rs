@@ -310,6 +310,67 @@ pub fn host_ref() -> impl Strategy<Value = HostRef> {
     ]
 }
 
+/// `tprovision` or `tungsten_provision_slave` with a source, maybe `--direct`, and options the
+/// model reads past.
+fn provision() -> impl Strategy<Value = (&'static str, HostAction)> {
+    (
+        host_ref(),
+        any::<bool>(),
+        any::<bool>(),
+        vec(
+            select(vec![
+                "--xtrabackup",
+                "--mysqldump",
+                "-m xtrabackup",
+                "--method=mysqldump",
+                "-t 8",
+                "--offline",
+            ]),
+            0..3,
+        ),
+    )
+        .prop_map(|(source, direct, t, options)| {
+            let (exe, tool) = if t {
+                (
+                    "tungsten-replicator/scripts/tprovision",
+                    Provisioner::Tprovision,
+                )
+            } else {
+                (
+                    "tungsten-replicator/scripts/tungsten_provision_slave",
+                    Provisioner::ProvisionSlave,
+                )
+            };
+            (
+                exe,
+                HostAction::Provision {
+                    tool,
+                    source,
+                    direct,
+                    options: options.into_iter().map(str::to_owned).collect(),
+                },
+            )
+        })
+}
+
+/// The tools that only read and print.
+fn inspection() -> impl Strategy<Value = HostCommand> {
+    prop_oneof![
+        "thl( -service alpha)? (list|info|index|tail)( -low [0-9]{1,3})?",
+        "tungsten_find_orphaned( -q| -e [0-9]{1,4})?",
+        "(tpm purge-thl|tungsten_purge_thl)( alpha)?",
+        "tpm query (role|staging|version)",
+        "check_tungsten_(latency -w 1 -c 2|services -r -c|online)",
+    ]
+    .prop_map(|text| {
+        let executable = text.split(' ').next().unwrap_or("").to_owned();
+        HostCommand {
+            executable,
+            action: HostAction::Inspect(text),
+        }
+    })
+}
+
 /// Every host command, under both install roots or as a bare name.
 pub fn host_command() -> impl Strategy<Value = HostCommand> {
     let root = select(vec![
@@ -329,27 +390,7 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
             HostAction::Replicator(l)
         )),
         lifecycle.prop_map(|l| ("tungsten-connector/bin/connector", HostAction::Connector(l))),
-        (host_ref(), any::<bool>(), any::<bool>()).prop_map(|(source, direct, t)| {
-            let (exe, tool) = if t {
-                (
-                    "tungsten-replicator/scripts/tprovision",
-                    Provisioner::Tprovision,
-                )
-            } else {
-                (
-                    "tungsten-replicator/scripts/tungsten_provision_slave",
-                    Provisioner::ProvisionSlave,
-                )
-            };
-            (
-                exe,
-                HostAction::Provision {
-                    tool,
-                    source,
-                    direct,
-                },
-            )
-        }),
+        provision(),
         select(vec![
             TpmAction::Validate,
             TpmAction::Update,
@@ -381,21 +422,6 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
             action: HostAction::NotModelled(text),
         }
     });
-    // The tools that only read and print.
-    let inspect = prop_oneof![
-        "thl( -service alpha)? (list|info|index|tail)( -low [0-9]{1,3})?",
-        "tungsten_find_orphaned( -q| -e [0-9]{1,4})?",
-        "(tpm purge-thl|tungsten_purge_thl)( alpha)?",
-        "tpm query (role|staging|version)",
-        "check_tungsten_(latency -w 1 -c 2|services -r -c|online)",
-    ]
-    .prop_map(|text| {
-        let executable = text.split(' ').next().unwrap_or("").to_owned();
-        HostCommand {
-            executable,
-            action: HostAction::Inspect(text),
-        }
-    });
     // The cross-site install's tools by executable prefix, bare or under their own root.
     let prefixed = (
         select(vec![
@@ -412,7 +438,7 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
             executable: format!("{dir}{tool}"),
             action,
         });
-    prop_oneof![8 => known, 1 => prefixed, 1 => system_command(), 1 => inspect, 1 => unknown]
+    prop_oneof![8 => known, 1 => prefixed, 1 => system_command(), 1 => inspection(), 1 => unknown]
 }
 
 /// The system services the model knows, by `systemctl` or `service`, with `sudo` or not.
