@@ -366,6 +366,24 @@ fn a_host_without_its_manager_shows_no_replicator_status() {
     );
 }
 
+/// A SUSPECT replicator (its manager doubts its health, seen in 4.0 listings) is imported as
+/// ONLINE, and the import says so in an assumption line: it may be picked by a failover.
+/// Before, it was read as ONLINE with nothing said (found by an operator's review).
+#[test]
+fn a_suspect_replicator_is_read_as_online_and_said_so() {
+    use tungsten_model::model::ReplicatorState;
+    let import = import_alpha(&host2_reads(
+        "master=host1, state=ONLINE)",
+        "master=host1, state=SUSPECT)",
+    ));
+    let host2 = import.topology.host_id("host2").unwrap();
+    assert_eq!(
+        import.state.host(host2).replicator.state,
+        ReplicatorState::Online
+    );
+    insta::assert_snapshot!(import.assumptions.join("\n"), @"alpha: the replicator of host2 is SUSPECT (the manager doubts its health): read as ONLINE, so a failover may pick it; check with `trepctl status` before relying on it");
+}
+
 /// A replicator still provisioning or restoring does not hold its data yet: it is imported as
 /// OFFLINE:NORMAL, with a stated assumption, so a failover passes it over; one synchronizing
 /// counts as online, as candidate selection counts it (Continuent docs

@@ -296,7 +296,10 @@ pub(crate) fn ds_state(
     })
 }
 
-/// The engine's state for a listed replicator state (`None`: not running). A replicator on
+/// The engine's state for a listed replicator state (`None`: not running). A SUSPECT
+/// replicator counts as online, with an assumption line saying so (**modelling decision**:
+/// its manager saw it online and doubts it; reading it as offline would hide it from a
+/// failover the real managers may still make). A replicator on
 /// its way online while it synchronizes counts as online, as failover candidate selection
 /// counts it (Continuent docs *manual-switch-versus-automatic-failover*: a candidate's
 /// replicator is online or synchronizing); one provisioning or restoring does not hold its
@@ -353,7 +356,6 @@ fn import_service(
     let mut down = Vec::new();
     let mut up_by_connector = Vec::new();
     let mut unknown_positions = Vec::new();
-    let mut filling = Vec::new();
     for block in blocks {
         let h = host_of(topology, service, &block.host)?;
         view.datasources[h.index()] = DsEntry {
@@ -372,13 +374,6 @@ fn import_service(
             }
             Evidence::ManagerOrDataServer => true,
         };
-        if block
-            .replicator
-            .as_ref()
-            .is_some_and(|r| not_yet_holding_data(r.state))
-        {
-            filling.push(block.host.to_string());
-        }
         let replicator = replicator_from(
             topology,
             service,
@@ -414,12 +409,38 @@ fn import_service(
             },
         };
     }
+    let (filling, suspect) = filling_and_suspect(blocks);
     let (unprinted, credited) =
         credit_unprinted_masters(state, service, &service_name, blocks, unknown_positions);
     wire_service(topology, state, service, listing, view)?;
-    let gaps = gaps(&service_name, &down, &up_by_connector, &filling, &unprinted);
+    let gaps = gaps(
+        &service_name,
+        &Silences {
+            down: &down,
+            up_by_connector: &up_by_connector,
+            filling: &filling,
+            suspect: &suspect,
+            unknown_positions: &unprinted,
+        },
+    );
     assumptions.extend(gaps.into_iter().chain(credited));
     Ok(())
+}
+
+/// The hosts whose listed replicator is still filling its data (provisioning or restoring),
+/// and those whose replicator is SUSPECT.
+fn filling_and_suspect(blocks: &[DataSourceBlock]) -> (Vec<String>, Vec<String>) {
+    let listed = |pick: fn(ReplicatorState) -> bool| -> Vec<String> {
+        blocks
+            .iter()
+            .filter(|b| b.replicator.as_ref().is_some_and(|r| pick(r.state)))
+            .map(|b| b.host.to_string())
+            .collect()
+    };
+    (
+        listed(not_yet_holding_data),
+        listed(|r| r == ReplicatorState::Suspect),
+    )
 }
 
 /// Read a master whose position is not printed as holding what the most advanced datasource
@@ -495,16 +516,31 @@ fn host_evidence(listing: &Listing, block: &DataSourceBlock, manager_online: boo
     }
 }
 
+/// The hosts of a service whose listing leaves something to assume, by what it leaves.
+struct Silences<'a> {
+    /// No manager answers for them, nothing shows them up.
+    down: &'a [String],
+    /// No manager answers for them, but their connector runs.
+    up_by_connector: &'a [String],
+    /// Their replicators are provisioning or restoring.
+    filling: &'a [String],
+    /// Their replicators are SUSPECT.
+    suspect: &'a [String],
+    /// Their positions are not printed.
+    unknown_positions: &'a [String],
+}
+
 /// What an import of `service` assumed where its listing is silent: hosts no manager answers
-/// for (down, or up because their connector runs), replicators still filling their data,
-/// positions not printed.
-fn gaps(
-    service_name: &ServiceName,
-    down: &[String],
-    up_by_connector: &[String],
-    filling: &[String],
-    unknown_positions: &[String],
-) -> Vec<String> {
+/// for (down, or up because their connector runs), replicators still filling their data or
+/// doubted, positions not printed.
+fn gaps(service_name: &ServiceName, silences: &Silences<'_>) -> Vec<String> {
+    let Silences {
+        down,
+        up_by_connector,
+        filling,
+        suspect,
+        unknown_positions,
+    } = *silences;
     let mut assumptions = Vec::new();
     if !down.is_empty() {
         assumptions.push(format!(
@@ -525,6 +561,21 @@ fn gaps(
             "{}: the replicators of {} are provisioning or restoring: read as OFFLINE:NORMAL, so no failover picks them before their data is complete",
             service_name,
             crate::text::series(filling, "and")
+        ));
+    }
+    if !suspect.is_empty() {
+        assumptions.push(format!(
+            "{}: {} SUSPECT (the manager doubts its health): read as ONLINE, so a failover may pick {}; check with `trepctl status` before relying on it",
+            service_name,
+            if suspect.len() == 1 {
+                format!("the replicator of {} is", crate::text::series(suspect, "and"))
+            } else {
+                format!(
+                    "the replicators of {} are",
+                    crate::text::series(suspect, "and")
+                )
+            },
+            if suspect.len() == 1 { "it" } else { "them" }
         ));
     }
     if !unknown_positions.is_empty() {
