@@ -548,6 +548,11 @@ fn provision(w: &mut Words<'_>, tool: Provisioner) -> Result<HostAction, ParseEr
         };
         match name {
             "--source" | "-s" => {
+                if source.is_some() {
+                    return Err(w.error_previous(
+                        "one `--source`: the script provisions from one host, and a second would silently win",
+                    ));
+                }
                 let value = option_value(w, inline, "the source host after `--source`")?;
                 source = Some(host_ref(w, value)?);
             }
@@ -826,6 +831,7 @@ mod tests {
         insta::assert_snapshot!(error("tprovision -s db1 --compress"), @"line 1, column 19: expected a provisioning option (`--source <host>`, `--direct`, `--method <m>`, ...), found `--compress`");
         insta::assert_snapshot!(error("tprovision -s db1 --direct=yes"), @"line 1, column 19: expected a provisioning option (`--source <host>`, `--direct`, `--method <m>`, ...), found `--direct=yes`");
         insta::assert_snapshot!(error("tprovision -s db1 -m --direct"), @"line 1, column 22: expected a value after `-m`, found `--direct`");
+        insta::assert_snapshot!(error("tprovision -s db1 --source=db2"), @"line 1, column 19: expected one `--source`: the script provisions from one host, and a second would silently win, found `--source=db2`");
     }
 
     /// The provisioning options the model reads past are kept as typed and print back, so an
