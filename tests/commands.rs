@@ -932,6 +932,37 @@ fn tools_that_only_read_change_nothing_and_need_their_host_up() {
     }
 }
 
+/// `apply_all` stops at the first refusal and names its index; the error is a
+/// `std::error::Error` whose source is the `Rejection`, so `?` carries it into a caller's
+/// `Box<dyn Error>`.
+#[test]
+fn apply_all_names_the_input_it_stopped_at() {
+    let c = Cluster::new(&["db1", "db2", "db3"]);
+    let db1 = c.id("db1");
+    let resolve = |line: &str| {
+        let command: CctrlCommand = line.parse().unwrap();
+        machine::resolve_cctrl(&c.t, &c.s, db1, &command).unwrap()
+    };
+    let inputs = [
+        resolve("set policy maintenance"),
+        resolve("datasource db1 online"),
+        resolve("set policy automatic"),
+    ];
+    let refused = machine::apply_all(&c.t, &c.s, &inputs).unwrap_err();
+    assert_eq!(refused.index, 1);
+    assert_eq!(refused.rejection.refusal.rule(), "no-change");
+    let boxed: Box<dyn std::error::Error> = Box::new(refused);
+    assert!(
+        boxed
+            .to_string()
+            .starts_with("input 1: refused by rule `no-change`"),
+        "{boxed}"
+    );
+    assert!(boxed.source().is_some());
+    let outcomes = machine::apply_all(&c.t, &c.s, &[inputs[0], inputs[2]]).unwrap();
+    assert_eq!(outcomes.len(), 2);
+}
+
 /// `switch` flushes the master's events to the target first, so it needs the master's
 /// replicator ONLINE as master: with it offline the switch is refused.
 #[test]

@@ -371,19 +371,32 @@ impl Ctx<'_, '_> {
     }
 }
 
+/// The input of a sequence that [`apply_all`] stopped at: its index and the [`Rejection`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, thiserror::Error)]
+#[error("input {index}: {rejection}")]
+pub struct RefusedAt {
+    /// The index of the refused input in the sequence (0 for the first).
+    pub index: usize,
+    /// Why it was refused.
+    #[source]
+    pub rejection: Rejection,
+}
+
 /// Apply `inputs` one after the other from `state`, stopping at the first refusal.
 ///
 /// # Errors
-/// The first [`Rejection`], with the index of the input refused.
+/// [`RefusedAt`]: the index of the first input refused, and the [`Rejection`]. The outcomes
+/// of the inputs before it are dropped; apply them one by one with [`apply`] to keep them.
 pub fn apply_all<'a>(
     topology: &Topology,
     state: &State,
     inputs: impl IntoIterator<Item = &'a Input>,
-) -> Result<Vec<Outcome>, (usize, Rejection)> {
+) -> Result<Vec<Outcome>, RefusedAt> {
     let mut current = *state;
     let mut outcomes = Vec::new();
-    for (i, input) in inputs.into_iter().enumerate() {
-        let outcome = apply(topology, &current, input).map_err(|r| (i, r))?;
+    for (index, input) in inputs.into_iter().enumerate() {
+        let outcome =
+            apply(topology, &current, input).map_err(|rejection| RefusedAt { index, rejection })?;
         current = outcome.state;
         outcomes.push(outcome);
     }
