@@ -234,7 +234,9 @@ fn recover_master_using_marks_a_shunned_master_it_cannot_recover_as_replaced() {
         let rendered: Vec<String> = outcome.findings.iter().map(|f| f.render(&c.t)).collect();
         assert_eq!(
             rendered,
-            ["db1 was not recovered: `datasource db1 recover` says why"],
+            [
+                "db1 was not recovered: the replicator on db1 is not running: start it first (replicator-running)"
+            ],
             "{shun}"
         );
         assert_eq!(
@@ -675,7 +677,7 @@ fn recover_master_using_marks_a_master_it_cannot_recover_as_replaced() {
     let rendered: Vec<String> = outcome.findings.iter().map(|f| f.render(&c.t)).collect();
     assert_eq!(
         rendered,
-        ["db1 was not recovered: `datasource db1 recover` says why"]
+        ["db1 was not recovered: db1 is down: restart it first (host-up)"]
     );
     c.s = outcome.state;
     let view = *c.s.view(db2);
@@ -758,7 +760,7 @@ fn recover_names_each_datasource_it_left_out() {
     let rendered: Vec<String> = outcome.findings.iter().map(|f| f.render(&c.t)).collect();
     assert_eq!(
         rendered,
-        ["db3 was not recovered: `datasource db3 recover` says why"]
+        ["db3 was not recovered: db3 is down: restart it first (host-up)"]
     );
     assert!(!matches!(
         outcome.state.view(db2).entry(db2).state,

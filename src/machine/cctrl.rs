@@ -516,9 +516,9 @@ fn recover_each(
         }
         match recover_one(ctx, s, view, at, d) {
             Ok(()) => recovered += 1,
-            Err(r) => {
-                ctx.find(Finding::NotRecovered { host: d });
-                first_refusal.get_or_insert(r);
+            Err(reason) => {
+                ctx.find(Finding::NotRecovered { host: d, reason });
+                first_refusal.get_or_insert(reason);
             }
         }
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::input::Install;
 use super::invariant::Violation;
+use super::rejection::Refusal;
 use crate::fault::{Process, Split};
 use crate::ls::state_text;
 use crate::model::{
@@ -391,7 +392,10 @@ pub enum Severity {
 }
 
 /// Something about a transition an operator should know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Serialize only, as [`Refusal`] (which [`Self::NotRecovered`] carries) is: findings are
+/// produced for reports, never read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Finding {
@@ -441,10 +445,12 @@ pub enum Finding {
     /// A service-wide recovery (`recover`, `recover master using`) did not recover this
     /// SHUNNED or FAILED datasource: it is still shunned or failed (a master that `recover
     /// master using` replaced is marked `SHUNNED(FAILED-OVER-TO-<new>)`), and `datasource
-    /// <host> recover` would be refused.
+    /// <host> recover` would be refused, for `reason`.
     NotRecovered {
         /// The datasource left out.
         host: HostId,
+        /// Why `datasource <host> recover` was refused, with what would make it legal.
+        reason: Refusal,
     },
 }
 
@@ -503,10 +509,12 @@ impl Finding {
                 "{}: the master failed and no slave is eligible for failover; it stays FAILED until a slave is eligible or an operator runs `recover master using <ds>`",
                 topology.service_name(service)
             ),
-            Self::NotRecovered { host } => {
-                let name = topology.host_name(host);
-                format!("{name} was not recovered: `datasource {name} recover` says why")
-            }
+            Self::NotRecovered { host, reason } => format!(
+                "{} was not recovered: {} ({})",
+                topology.host_name(host),
+                reason.render(topology),
+                reason.rule()
+            ),
         }
     }
 }
@@ -530,7 +538,10 @@ mod tests {
         });
         assert_eq!(broken.severity(), Severity::Error);
         for finding in [
-            Finding::NotRecovered { host },
+            Finding::NotRecovered {
+                host,
+                reason: Refusal::HostDown { host },
+            },
             Finding::NoWritableMaster { service },
         ] {
             assert_eq!(finding.severity(), Severity::Warning, "{finding:?}");

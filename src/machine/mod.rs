@@ -172,8 +172,8 @@ impl Rules {
     }
 }
 
-/// The result of an accepted input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The result of an accepted input (Serialize only, as its [`Finding`]s are).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[must_use]
 pub struct Outcome {
     /// The next state.
