@@ -268,7 +268,14 @@ fn plan(
     })
     .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
     if faults {
-        let report = runbook::under_faults(&start, &book, runbook::Options { settle });
+        let report = runbook::under_faults(
+            &start,
+            &book,
+            runbook::Options {
+                settle,
+                ..runbook::Options::default()
+            },
+        );
         if json {
             let text = serde_json::to_string_pretty(&report)
                 .map_err(|e| BadInput(format!("cannot print the report as JSON: {e}")))?;
@@ -278,7 +285,14 @@ fn plan(
         }
         return Ok(report.verdict == runbook::Verdict::Valid && report.cases.is_empty());
     }
-    let report = runbook::validate(&start, &book, runbook::Options { settle });
+    let report = runbook::validate(
+        &start,
+        &book,
+        runbook::Options {
+            settle,
+            ..runbook::Options::default()
+        },
+    );
     if json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| BadInput(format!("cannot print the report as JSON: {e}")))?;

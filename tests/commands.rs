@@ -397,7 +397,14 @@ fn every_input_reads_back_from_its_trace_and_runbook() {
                 state: s,
                 assumptions: Vec::new(),
             };
-            let report = runbook::validate(&start, &plan, Options { settle: false });
+            let report = runbook::validate(
+                &start,
+                &plan,
+                Options {
+                    settle: false,
+                    ..Options::default()
+                },
+            );
             assert_eq!(report.steps.len(), 1, "{text}");
             assert!(!report.steps[0].rejected(), "{text}: {report:?}");
             assert_eq!(report.steps[0].state, after, "{text}");

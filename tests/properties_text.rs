@@ -136,7 +136,7 @@ proptest! {
                     TestCaseError::fail(format!("{}\n{text}", e.caret()))
                 })?;
                 let start = Start { topology: topology.clone(), state, assumptions: Vec::new() };
-                let report = runbook::validate(&start, &plan, Options { settle: false });
+                let report = runbook::validate(&start, &plan, Options { settle: false, rules });
                 prop_assert_eq!(report.steps.len(), 1, "{}", text);
                 prop_assert!(!report.steps[0].rejected(), "{}\n{}", text, report);
                 prop_assert_eq!(report.steps[0].state, next, "{}", text);

@@ -268,6 +268,45 @@ fn starting_state_errors_name_the_problem() {
     insta::assert_snapshot!(start("#! scenario healthy-3\n#! topology single a=b\n"), @"both a scenario and a topology are declared: a scenario brings its own topology");
 }
 
+/// A runbook validates under the rules `Options::rules` names: with the one-online-master
+/// rule and the guard off, promoting db2 beside an ONLINE db1 runs, and the report names the
+/// invariant it breaks; under the default rules the promotion is refused.
+#[test]
+fn validation_runs_under_the_rules_it_is_given() {
+    use tungsten_model::machine::Rules;
+    let text = "#! scenario healthy-3\n\
+                [LOGICAL] /alpha > set policy maintenance\n\
+                [LOGICAL] /alpha > datasource db2 offline\n\
+                [LOGICAL] /alpha > datasource db2 master\n\
+                [LOGICAL] /alpha > replicator db2 offline\n\
+                [LOGICAL] /alpha > replicator db2 master\n\
+                [LOGICAL] /alpha > datasource db2 online\n";
+    let rb: Runbook = text.parse().unwrap();
+    let start = runbook::start(&rb, &[], &mut |p| Err(format!("no file {p}"))).unwrap();
+    let strict = runbook::validate(&start, &rb, runbook::Options::default());
+    assert_eq!(
+        refusal(&strict).map(|(rule, _)| rule),
+        Some("one-online-master".to_owned()),
+        "{strict}"
+    );
+    let loose = runbook::Options {
+        rules: Rules {
+            one_online_master: false,
+            guard: false,
+            ..Rules::default()
+        },
+        ..runbook::Options::default()
+    };
+    let report = runbook::validate(&start, &rb, loose);
+    assert!(report.first_rejected().is_none(), "{report}");
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    assert_eq!(error_kinds(&report), ["invariant"], "{report}");
+    assert!(
+        report.to_string().contains("single-writable-master broken"),
+        "{report}"
+    );
+}
+
 /// `#! assume down` is the operator's word for what a listing cannot show: that a host out of
 /// the managers' reach is down, not cut off. On a host the starting state shows up and
 /// reached by a running manager it contradicts the listing, and the start is refused; the

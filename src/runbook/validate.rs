@@ -109,11 +109,18 @@ pub struct Options {
     /// Let replication catch up between steps (slaves and cross-site replicators apply what
     /// their sources have), as it does while an operator types.
     pub settle: bool,
+    /// The engine's rules the steps run under ([`machine::Rules`], all on by default). A tool
+    /// that turns one off sees which plans lean on it: a step the rule refused runs, and the
+    /// invariant it guarded is judged after it.
+    pub rules: machine::Rules,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { settle: true }
+        Self {
+            settle: true,
+            rules: machine::Rules::default(),
+        }
     }
 }
 
@@ -325,6 +332,8 @@ struct Session<'a> {
     /// The manager each service's cctrl session is connected to.
     connected: Vec<Option<HostId>>,
     declared_down: HostSet,
+    /// The rules the steps run under.
+    rules: machine::Rules,
     /// The invariants broken after the last step: one still broken after the next is a
     /// warning there, not an error again (the step that broke it, or the first step from a
     /// start that was broken, has the error).
@@ -402,13 +411,15 @@ fn validate_with(
         service: None,
         connected: vec![None; topology.services().len()],
         declared_down,
+        rules: options.rules,
         broken: Vec::new(),
     };
     let mut steps = Vec::new();
     let mut inject = |at: usize, session: &mut Session<'_>| {
         if let Some((injection, applied)) = injection.as_mut()
             && injection.before == at
-            && let Ok(outcome) = machine::apply(topology, &session.state, &injection.input)
+            && let Ok(outcome) =
+                machine::apply_with(topology, &session.state, &injection.input, &session.rules)
         {
             session.state = outcome.state;
             **applied = Some(outcome.findings);
@@ -583,7 +594,7 @@ impl Session<'_> {
                 at,
                 op: CctrlOp::Use(svc),
             };
-            if let Ok(o) = machine::apply(self.topology, &self.state, &use_it) {
+            if let Ok(o) = machine::apply_with(self.topology, &self.state, &use_it, &self.rules) {
                 self.state = o.state;
             }
         }
@@ -660,7 +671,7 @@ impl Session<'_> {
     /// Apply one input, as one run.
     fn apply(&mut self, host: HostId, input: &Input, heard: &mut Heard) {
         let who = self.name(host);
-        let run = match machine::apply(self.topology, &self.state, input) {
+        let run = match machine::apply_with(self.topology, &self.state, input, &self.rules) {
             Ok(outcome) => {
                 let effects: Vec<String> = outcome
                     .effects
@@ -792,9 +803,12 @@ impl Session<'_> {
             let mut moved = false;
             for h in self.topology.host_ids().collect::<Vec<_>>() {
                 for fault in [Fault::CatchUp(h), Fault::CrossSiteCatchUp(h)] {
-                    if let Ok(outcome) =
-                        machine::apply(self.topology, &self.state, &Input::Fault(fault))
-                    {
+                    if let Ok(outcome) = machine::apply_with(
+                        self.topology,
+                        &self.state,
+                        &Input::Fault(fault),
+                        &self.rules,
+                    ) {
                         settled.extend(outcome.effects.iter().map(|e| e.render(self.topology)));
                         for f in &outcome.findings {
                             heard.findings.push(self.report_finding(*f, &outcome.state));
