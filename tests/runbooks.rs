@@ -268,6 +268,36 @@ fn starting_state_errors_name_the_problem() {
     insta::assert_snapshot!(start("#! scenario healthy-3\n#! topology single a=b\n"), @"both a scenario and a topology are declared: a scenario brings its own topology");
 }
 
+/// `shell db2> cctrl` opens the session the cctrl steps after it are typed into: db2's
+/// manager, no longer the coordinator. On a host whose manager is stopped it is refused. A
+/// runbook could not say which manager it typed into (found by an operator's review).
+#[test]
+fn a_cctrl_started_on_a_host_types_into_its_manager() {
+    let text = "#! scenario healthy-3\n\
+                [LOGICAL] /alpha > set policy maintenance\n\
+                shell db2> cctrl -expert\n\
+                [LOGICAL] /alpha > set policy automatic\n\
+                shell db3> manager stop\n\
+                shell db3> cctrl\n";
+    let report = check(text);
+    let typed_into: Vec<(&str, &RunStatus)> = report
+        .steps
+        .iter()
+        .flat_map(|s| s.runs.iter().map(|r| (r.host.as_str(), &r.status)))
+        .collect();
+    assert_eq!(
+        typed_into.iter().map(|(h, _)| *h).collect::<Vec<_>>(),
+        ["db1", "db2", "db2", "db3", "db3"],
+        "{report}"
+    );
+    assert!(!report.steps[1].not_modelled(), "{report}");
+    assert_eq!(
+        refusal(&report).map(|(rule, _)| rule),
+        Some("manager-running".to_owned()),
+        "{report}"
+    );
+}
+
 /// A runbook validates under the rules `Options::rules` names: with the one-online-master
 /// rule and the guard off, promoting db2 beside an ONLINE db1 runs, and the report names the
 /// invariant it breaks; under the default rules the promotion is refused.

@@ -635,6 +635,12 @@ impl Session<'_> {
                 ));
             }
         }
+        if opens_cctrl_session(command) {
+            for h in hosts {
+                heard.runs.push(self.connect(h));
+            }
+            return;
+        }
         for h in hosts {
             match machine::resolve_host(self.topology, &self.state, h, command) {
                 Ok(input) => self.apply(h, &input, heard),
@@ -642,6 +648,34 @@ impl Session<'_> {
                     .runs
                     .push(rejected(&self.name(h), "resolve", e.to_string())),
             }
+        }
+    }
+
+    /// `cctrl` started on `h`: later cctrl steps of `h`'s service type into `h`'s manager,
+    /// as long as it runs (then the session moves to the coordinator, as
+    /// [`Self::manager_for`] does). Refused where no manager runs on `h`.
+    fn connect(&mut self, h: HostId) -> Run {
+        let who = self.name(h);
+        if !(self.topology.host(h).has_manager() && self.state.manager_running(h)) {
+            return rejected(
+                &who,
+                "manager-running",
+                format!(
+                    "no manager runs on {who}: cctrl cannot connect to it; start it, or run cctrl on a host whose manager runs"
+                ),
+            );
+        }
+        let service = self.topology.host(h).service;
+        if let Some(slot) = self.connected.get_mut(service.index()) {
+            *slot = Some(h);
+        }
+        Run {
+            host: who.clone(),
+            status: RunStatus::Accepted,
+            effects: vec![format!(
+                "cctrl connected to the manager on {who}: the later cctrl steps of {} type into it",
+                self.topology.service_name(service)
+            )],
         }
     }
 
@@ -885,6 +919,22 @@ impl Session<'_> {
                 }
             }
         }
+    }
+}
+
+/// Whether a shell line starts an interactive cctrl session: `cctrl` with no more than its
+/// mode flags (`-expert`, `-multi`; Continuent docs *cmdline-tools-cctrl*). The cctrl steps
+/// after it are typed into that host's manager.
+fn opens_cctrl_session(command: &HostCommand) -> bool {
+    match &command.action {
+        HostAction::NotModelled(text) => {
+            command.program() == "cctrl"
+                && text
+                    .split_whitespace()
+                    .skip(1)
+                    .all(|flag| matches!(flag, "-expert" | "-multi"))
+        }
+        _ => false,
     }
 }
 
