@@ -382,6 +382,25 @@ fn a_suspect_replicator_is_read_as_online_and_said_so() {
         ReplicatorState::Online
     );
     insta::assert_snapshot!(import.assumptions.join("\n"), @"alpha: the replicator of host2 is SUSPECT (the manager doubts its health): read as ONLINE, so a failover may pick it; check with `trepctl status` before relying on it");
+    // On a host no manager answers for, the listed replicator is not read at all (it is
+    // derived from the datasource's role), so nothing is said of it: seed 004's db3 with a
+    // SUSPECT row is read as down, not as a SUSPECT replicator read as ONLINE (found by an
+    // independent review).
+    let seed004 = fixture("seed004_failsafe.txt");
+    let at = seed004
+        .rfind("| REPLICATOR(state=STATUS NOT AVAILABLE) |")
+        .unwrap();
+    let mut text = seed004.clone();
+    text.replace_range(
+        at..at + "| REPLICATOR(state=STATUS NOT AVAILABLE) |".len(),
+        "| REPLICATOR(role=master, state=SUSPECT) |",
+    );
+    let import = import_alpha(&text);
+    assert!(
+        import.assumptions.iter().all(|a| !a.contains("SUSPECT")),
+        "{:?}",
+        import.assumptions
+    );
 }
 
 /// A replicator still provisioning or restoring does not hold its data yet: it is imported as

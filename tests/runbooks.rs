@@ -296,6 +296,37 @@ fn a_cctrl_started_on_a_host_types_into_its_manager() {
         Some("manager-running".to_owned()),
         "{report}"
     );
+    // A `cctrl>` prompt naming no service addresses the service of the manager cctrl runs on
+    // (found by an independent review: it went on addressing east).
+    let sites = check(
+        "#! scenario seed000-drifted\n\
+         cctrl [east]> ls\n\
+         shell db5> cctrl\n\
+         cctrl> set policy maintenance\n",
+    );
+    // Typed into db5, west's manager (before the fix, into db1: east's session).
+    let last = &sites.steps[2];
+    assert_eq!(last.runs[0].host, "db5", "{sites}");
+    assert!(
+        last.runs[0]
+            .effects
+            .iter()
+            .any(|e| e.contains("MAINTENANCE")),
+        "{sites}"
+    );
+    // One session, one manager: a site is refused; a host that is down is refused as such.
+    let site = check("#! scenario healthy-3\nshell alpha> cctrl\n");
+    assert_eq!(
+        refusal(&site).map(|(rule, _)| rule),
+        Some("resolve".to_owned()),
+        "{site}"
+    );
+    let down = check("#! scenario seed004-failsafe\nshell db1> cctrl\n");
+    assert_eq!(
+        refusal(&down).map(|(rule, _)| rule),
+        Some("host-up".to_owned()),
+        "{down}"
+    );
 }
 
 /// A runbook validates under the rules `Options::rules` names: with the one-online-master
@@ -338,17 +369,34 @@ fn validation_runs_under_the_rules_it_is_given() {
 }
 
 /// `#! assume down` is the operator's word for what a listing cannot show: that a host out of
-/// the managers' reach is down, not cut off. On a host the starting state shows up and
-/// reached by a running manager it contradicts the listing, and the start is refused; the
-/// seed 004 runbook's two unreachable hosts stay a legitimate assumption (found by an
-/// operator's review: `#! assume down db1` on a healthy db1 was read as given).
+/// the managers' reach is down, not cut off. On a host whose manager the starting state
+/// shows running it contradicts the listing, and the start is refused; the seed 004
+/// runbook's two unreachable hosts stay a legitimate assumption, even with one of them read
+/// as up because its connector runs (found by an operator's review: `#! assume down db1` on
+/// a healthy db1 was read as given).
 #[test]
 fn assuming_down_a_host_the_managers_reach_is_refused() {
     let start = |text: &str| {
         let rb: Runbook = text.parse().unwrap();
         runbook::start(&rb, &[], &mut |p| Err(format!("no file {p}")))
     };
-    insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down db3\n").map(|_| ()).unwrap_err(), @"`#! assume down db3`, but the starting state has db3 up and reached by a running manager: a host the managers reach is not down (drop it from `assume down`, or start from a listing taken after it went down)");
+    insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down db3\n").map(|_| ()).unwrap_err(), @"`#! assume down db3`, but the starting state has db3's manager running: a host whose manager answers is not down (drop it from `assume down`, or start from a listing taken after it went down)");
+    // db3 read as up only because its connector runs: the listing shows no manager for it,
+    // so the operator's word that it is down stands (an independent review found it refused).
+    let by_connector = fixture("seed004_last_man_standing.txt").replacen(
+        "|connector@db2[7519](ONLINE, created=0, active=0) |",
+        "|connector@db2[7519](ONLINE, created=0, active=0) |\n|connector@db3[7520](ONLINE, created=0, active=0) |",
+        1,
+    );
+    let up_by_connector = start(&by_connector).unwrap();
+    assert!(
+        up_by_connector
+            .assumptions
+            .iter()
+            .any(|a| a.contains("but the connector runs")),
+        "{:?}",
+        up_by_connector.assumptions
+    );
     let seed004 = start(&fixture("seed004_last_man_standing.txt")).unwrap();
     assert!(
         seed004

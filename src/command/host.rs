@@ -41,7 +41,7 @@
 //!   ...) are not modelled.
 //! - The tools that only read and print (`thl list|info|index|tail`, `tungsten_find_orphaned`,
 //!   `tungsten_purge_thl` and `tpm purge-thl` without `--auto`, `tpm query`, the
-//!   `check_tungsten_*` checks) read as [`HostAction::Inspect`]: a step that changes nothing,
+//!   `check_tungsten_latency|online|services|policy` checks) read as [`HostAction::Inspect`]: a step that changes nothing,
 //!   refused only on a host that is down. Before, they were steps the model does not know,
 //!   and a runbook that pasted them read as unchecked.
 
@@ -127,6 +127,7 @@ pub enum HostAction {
         /// The other options, each as typed with its value (`--xtrabackup`, `-m mysqldump`,
         /// `--threads=8`), in order: they change nothing the model tracks, and print back
         /// after `--source` and `--direct` so an echoed plan shows the backup method chosen.
+        #[serde(default)]
         options: Vec<String>,
     },
     /// `tpm validate|update|reset`.
@@ -243,6 +244,17 @@ impl HostCommand {
         let Some(executable) = w.next() else {
             return Err(w.error_next("a command"));
         };
+        // A line that chains, backgrounds or substitutes commands (`thl list && stopall`,
+        // `a; b`, `a &`, `` `b` ``, `$(b)`) is more than the one command the model would read
+        // from its start: the whole line is kept as a step it does not know, so nothing after
+        // the first command passes unchecked (an independent review found `thl list &&
+        // stopall` accepted as changing nothing).
+        if chains_commands(line) {
+            return Ok(Self {
+                executable: executable.to_owned(),
+                action: HostAction::NotModelled(text),
+            });
+        }
         // `sudo` before `systemctl` or `service` (no options of its own).
         let sudo = base(executable) == "sudo";
         let mut after_sudo = w.clone();
@@ -412,6 +424,34 @@ const TPM_NOT_MODELLED: [&str; 18] = [
     "validate-update",
 ];
 
+/// Whether a shell line holds more than one command: `&` (`&&`, a background job), a
+/// backquote, `$(`, or a `;` at a word's edge (`a; b`, `a ;b`, a trailing `;`). A `;` inside
+/// a word is not taken as one: Tungsten's event ids hold one (`mysql-bin.000004:...412;0`),
+/// and the docs print them unquoted after `-from-event`.
+fn chains_commands(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    line.contains(['&', '`'])
+        || line.contains("$(")
+        || line.match_indices(';').any(|(i, _)| {
+            let before = i.checked_sub(1).and_then(|b| bytes.get(b));
+            let after = bytes.get(i + 1);
+            before.is_none_or(u8::is_ascii_whitespace)
+                || after.is_none_or(u8::is_ascii_whitespace)
+        })
+}
+
+/// The Nagios checks that only read: replication latency, datasources ONLINE, processes
+/// running, the policy (Continuent docs *cmdline-tools-check_tungsten_latency* and its
+/// sibling pages; that each only reads is a **modelling decision** from their descriptions,
+/// each reporting a status). `check_tungsten_progress` is left out: it makes the replicator
+/// progress to measure it (a heartbeat, a write), so it stays not modelled.
+const CHECKS_THAT_ONLY_READ: [&str; 4] = [
+    "check_tungsten_latency",
+    "check_tungsten_online",
+    "check_tungsten_services",
+    "check_tungsten_policy",
+];
+
 /// Whether `tool` (a base name) with the words `w` still to read is a Tungsten tool that only
 /// reads and prints ([`HostAction::Inspect`]):
 /// - `thl list|info|index|tail` print the THL's events, summary and files, and follow new
@@ -423,16 +463,20 @@ const TPM_NOT_MODELLED: [&str; 18] = [
 ///   safe; with `--auto` (`-A`) they run them, which stays not modelled (*tpm-purge-thl*,
 ///   *cmdline-tools-tungsten_purge_thl*: "read-only" without it);
 /// - `tpm query` prints facts about the install (*cmdline-tools-tpm-commands*);
-/// - the Nagios checks `check_tungsten_*` (`check_tungsten_latency`, `_online`,
-///   `_services`, ...) report OK, WARNING or CRITICAL (*cmdline-tools-check_tungsten_latency*
-///   and its siblings; that the family only reads is a **modelling decision**: each is
-///   documented as reporting a status, none as acting).
+/// - the Nagios checks of [`CHECKS_THAT_ONLY_READ`] report OK, WARNING or CRITICAL.
 fn only_reads(tool: &str, w: &Words<'_>) -> bool {
     let mut ahead = w.clone();
     let mut rest = std::iter::from_fn(move || ahead.next());
+    // `--auto` as tpm's option parser takes it: spelled out or abbreviated (`--au`), or `-A`
+    // alone or bundled with other short flags (`-vA`).
     let auto = |word: &str| {
         let name = word.split_once('=').map_or(word, |(name, _)| name);
-        name == "--auto" || name == "-A"
+        match name.strip_prefix("--") {
+            Some(long) => long.len() >= 2 && "auto".starts_with(long),
+            None => name
+                .strip_prefix('-')
+                .is_some_and(|short| short.contains('A')),
+        }
     };
     let first = w.peek().map(str::to_ascii_lowercase);
     match tool {
@@ -458,7 +502,7 @@ fn only_reads(tool: &str, w: &Words<'_>) -> bool {
             Some("purge-thl") => !rest.any(auto),
             _ => false,
         },
-        _ => tool.starts_with("check_tungsten_"),
+        _ => CHECKS_THAT_ONLY_READ.contains(&tool),
     }
 }
 
@@ -550,7 +594,7 @@ fn provision(w: &mut Words<'_>, tool: Provisioner) -> Result<HostAction, ParseEr
             "--source" | "-s" => {
                 if source.is_some() {
                     return Err(w.error_previous(
-                        "one `--source`: the script provisions from one host, and a second would silently win",
+                        "a single `--source` (the script provisions from one host)",
                     ));
                 }
                 let value = option_value(w, inline, "the source host after `--source`")?;
@@ -725,6 +769,15 @@ mod tests {
             "thl -service alpha purge",
             "thl dsctl -event mysql-bin.000032:0000000473863524",
             "thl",
+            "thl list && stopall",
+            "tpm validate; stopall",
+            "tpm validate ;stopall",
+            "thl list;",
+            "startall &",
+            "trepctl -host $(hostname) offline",
+            "tpm purge-thl -vA alpha",
+            "tungsten_purge_thl --au --i-am-sure",
+            "check_tungsten_progress -t 5",
             "./tools/tpm fetch --reset --directory=/opt/continuent --hosts=host1,autodetect",
             "tpm Promote-Connector",
             "mm_thl list",
@@ -831,7 +884,7 @@ mod tests {
         insta::assert_snapshot!(error("tprovision -s db1 --compress"), @"line 1, column 19: expected a provisioning option (`--source <host>`, `--direct`, `--method <m>`, ...), found `--compress`");
         insta::assert_snapshot!(error("tprovision -s db1 --direct=yes"), @"line 1, column 19: expected a provisioning option (`--source <host>`, `--direct`, `--method <m>`, ...), found `--direct=yes`");
         insta::assert_snapshot!(error("tprovision -s db1 -m --direct"), @"line 1, column 22: expected a value after `-m`, found `--direct`");
-        insta::assert_snapshot!(error("tprovision -s db1 --source=db2"), @"line 1, column 19: expected one `--source`: the script provisions from one host, and a second would silently win, found `--source=db2`");
+        insta::assert_snapshot!(error("tprovision -s db1 --source=db2"), @"line 1, column 19: expected a single `--source` (the script provisions from one host), found `--source=db2`");
     }
 
     /// The provisioning options the model reads past are kept as typed and print back, so an

@@ -409,7 +409,9 @@ fn import_service(
             },
         };
     }
-    let (filling, suspect) = filling_and_suspect(blocks);
+    let (filling, suspect) = filling_and_suspect(blocks, |b| {
+        host_of(topology, service, &b.host).is_ok_and(|h| state.manager_running(h))
+    });
     let (unprinted, credited) =
         credit_unprinted_masters(state, service, &service_name, blocks, unknown_positions);
     wire_service(topology, state, service, listing, view)?;
@@ -428,12 +430,18 @@ fn import_service(
 }
 
 /// The hosts whose listed replicator is still filling its data (provisioning or restoring),
-/// and those whose replicator is SUSPECT.
-fn filling_and_suspect(blocks: &[DataSourceBlock]) -> (Vec<String>, Vec<String>) {
+/// and those whose replicator is SUSPECT, among the blocks whose replicator is read as
+/// listed (`read_as_listed`: the host up and its manager answering; any other replicator is
+/// derived from its datasource's role, and what the block lists of it says nothing). An
+/// independent review found both lines printed for a host read as down.
+fn filling_and_suspect(
+    blocks: &[DataSourceBlock],
+    read_as_listed: impl Fn(&DataSourceBlock) -> bool,
+) -> (Vec<String>, Vec<String>) {
     let listed = |pick: fn(ReplicatorState) -> bool| -> Vec<String> {
         blocks
             .iter()
-            .filter(|b| b.replicator.as_ref().is_some_and(|r| pick(r.state)))
+            .filter(|b| read_as_listed(b) && b.replicator.as_ref().is_some_and(|r| pick(r.state)))
             .map(|b| b.host.to_string())
             .collect()
     };

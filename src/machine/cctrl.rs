@@ -613,6 +613,7 @@ fn bring_offline_online(ctx: &mut Ctx<'_, '_>, s: &Session, view: &mut ManagerVi
             && entry.role != DataSourceRole::Master
             && ctx.healthy(s.rep, d)
             && ctx.host(d).replicator.is_online()
+            && online_role_mismatch(entry.role, ctx.host(d).replicator.role).is_none()
         {
             ctx.set_state(view, d, DsState::Online);
         }

@@ -372,13 +372,14 @@ impl Ctx<'_, '_> {
 }
 
 /// The input of a sequence that [`apply_all`] stopped at: its index and the [`Rejection`].
+/// A `std::error::Error`, so `?` carries it into a caller's `Box<dyn Error>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, thiserror::Error)]
 #[error("input {index}: {rejection}")]
 pub struct RefusedAt {
     /// The index of the refused input in the sequence (0 for the first).
     pub index: usize,
-    /// Why it was refused.
-    #[source]
+    /// Why it was refused (in the message already, so not also a `source()`: an error
+    /// chain would print it twice).
     pub rejection: Rejection,
 }
 

@@ -205,7 +205,7 @@ pub fn start(
             .is_some_and(|id| seen_up(&start, id))
     }) {
         return Err(RunbookError::Conflict(format!(
-            "`#! assume down {host}`, but the starting state has {host} up and reached by a running manager: a host the managers reach is not down (drop it from `assume down`, or start from a listing taken after it went down)"
+            "`#! assume down {host}`, but the starting state has {host}'s manager running: a host whose manager answers is not down (drop it from `assume down`, or start from a listing taken after it went down)"
         )));
     }
     if !down.is_empty() {
@@ -218,16 +218,12 @@ pub fn start(
     Ok(start)
 }
 
-/// Whether the starting state shows `host` up: its own manager runs, or a running manager
-/// of its service reaches it. `#! assume down` on such a host contradicts the listing it
-/// comes with (a host cut off by a partition looks down from the other side, and stays a
-/// legitimate assumption; one the managers reach does not).
+/// Whether the starting state shows `host` up by its own manager running: `#! assume down`
+/// on it contradicts the listing it comes with, which prints that manager ONLINE. A host the
+/// import reads as up on weaker evidence (its connector runs; an assumption line says so)
+/// may still be declared down: the operator's word is then the better evidence.
 fn seen_up(start: &Start, host: HostId) -> bool {
-    let (topology, state) = (&start.topology, &start.state);
-    state.host(host).up
-        && topology
-            .hosts_of(topology.host(host).service)
-            .any(|m| state.manager_running(m) && state.reachable(m, host))
+    start.state.manager_running(host)
 }
 
 /// What a runbook's declarations (and the given listings) say the start is.
@@ -636,9 +632,18 @@ impl Session<'_> {
             }
         }
         if opens_cctrl_session(command) {
-            for h in hosts {
-                heard.runs.push(self.connect(h));
-            }
+            let run = match hosts.as_slice() {
+                [h] => self.connect(*h),
+                _ => rejected(
+                    &target.to_string(),
+                    "resolve",
+                    format!(
+                        "`{target}` names {} hosts, and cctrl connects to one manager: start cctrl on one host",
+                        hosts.len()
+                    ),
+                ),
+            };
+            heard.runs.push(run);
             return;
         }
         for h in hosts {
@@ -653,9 +658,19 @@ impl Session<'_> {
 
     /// `cctrl` started on `h`: later cctrl steps of `h`'s service type into `h`'s manager,
     /// as long as it runs (then the session moves to the coordinator, as
-    /// [`Self::manager_for`] does). Refused where no manager runs on `h`.
+    /// [`Self::manager_for`] does), and a `cctrl>` prompt naming no service addresses that
+    /// service. Refused where `h` is down or no manager runs on it.
     fn connect(&mut self, h: HostId) -> Run {
         let who = self.name(h);
+        if !self.state.host(h).up {
+            return rejected(
+                &who,
+                "host-up",
+                format!(
+                    "{who} is down: cctrl cannot run there; restart it, or run cctrl on a host that is up"
+                ),
+            );
+        }
         if !(self.topology.host(h).has_manager() && self.state.manager_running(h)) {
             return rejected(
                 &who,
@@ -669,6 +684,8 @@ impl Session<'_> {
         if let Some(slot) = self.connected.get_mut(service.index()) {
             *slot = Some(h);
         }
+        // A `cctrl>` step naming no service addresses the manager's own service from now on.
+        self.service = Some(service);
         Run {
             host: who.clone(),
             status: RunStatus::Accepted,

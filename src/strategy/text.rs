@@ -360,7 +360,7 @@ fn inspection() -> impl Strategy<Value = HostCommand> {
         "tungsten_find_orphaned( -q| -e [0-9]{1,4})?",
         "(tpm purge-thl|tungsten_purge_thl)( alpha)?",
         "tpm query (role|staging|version)",
-        "check_tungsten_(latency -w 1 -c 2|services -r -c|online)",
+        "check_tungsten_(latency -w 1 -c 2|services -r -c|online|policy)",
     ]
     .prop_map(|text| {
         let executable = text.split(' ').next().unwrap_or("").to_owned();
