@@ -267,15 +267,12 @@ fn plan(
         std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
     })
     .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    let options = runbook::Options {
+        settle,
+        ..runbook::Options::default()
+    };
     if faults {
-        let report = runbook::under_faults(
-            &start,
-            &book,
-            runbook::Options {
-                settle,
-                ..runbook::Options::default()
-            },
-        );
+        let report = runbook::under_faults(&start, &book, options);
         if json {
             let text = serde_json::to_string_pretty(&report)
                 .map_err(|e| BadInput(format!("cannot print the report as JSON: {e}")))?;
@@ -285,14 +282,7 @@ fn plan(
         }
         return Ok(report.verdict == runbook::Verdict::Valid && report.cases.is_empty());
     }
-    let report = runbook::validate(
-        &start,
-        &book,
-        runbook::Options {
-            settle,
-            ..runbook::Options::default()
-        },
-    );
+    let report = runbook::validate(&start, &book, options);
     if json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| BadInput(format!("cannot print the report as JSON: {e}")))?;

@@ -435,8 +435,7 @@ fn chains_commands(line: &str) -> bool {
         || line.match_indices(';').any(|(i, _)| {
             let before = i.checked_sub(1).and_then(|b| bytes.get(b));
             let after = bytes.get(i + 1);
-            before.is_none_or(u8::is_ascii_whitespace)
-                || after.is_none_or(u8::is_ascii_whitespace)
+            before.is_none_or(u8::is_ascii_whitespace) || after.is_none_or(u8::is_ascii_whitespace)
         })
 }
 

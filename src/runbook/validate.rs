@@ -112,6 +112,7 @@ pub struct Options {
     /// The engine's rules the steps run under ([`machine::Rules`], all on by default). A tool
     /// that turns one off sees which plans lean on it: a step the rule refused runs, and the
     /// invariant it guarded is judged after it.
+    #[serde(default)]
     pub rules: machine::Rules,
 }
 
