@@ -41,9 +41,10 @@
 //!   ...) are not modelled.
 //! - The tools that only read and print (`thl list|info|index|tail`, `tungsten_find_orphaned`,
 //!   `tungsten_purge_thl` and `tpm purge-thl` without `--auto`, `tpm query`, the
-//!   `check_tungsten_latency|online|services|policy` checks) read as [`HostAction::Inspect`]: a step that changes nothing,
-//!   refused only on a host that is down. Before, they were steps the model does not know,
-//!   and a runbook that pasted them read as unchecked.
+//!   `check_tungsten_latency|online|services|policy` checks) read as [`HostAction::Inspect`]:
+//!   a step that changes nothing, refused only on a host that is down.
+//! - A line that chains, backgrounds or substitutes commands (`&&`, `;`, `&`, `$(...)`) is
+//!   kept whole as a step the model does not know.
 
 use std::fmt;
 use std::str::FromStr;

@@ -199,11 +199,15 @@ pub fn start(
             return Err(RunbookError::UnknownHost(host.to_string()));
         }
     }
+    // A host whose manager the starting state shows running: the listing prints that manager
+    // ONLINE, so the assumption contradicts it. A host read as up on weaker evidence (its
+    // connector runs; an assumption line says so) may still be declared down: the
+    // operator's word is then the better evidence.
     if let Some(host) = down.iter().find(|h| {
         start
             .topology
             .host_id(h.as_str())
-            .is_some_and(|id| seen_up(&start, id))
+            .is_some_and(|id| start.state.manager_running(id))
     }) {
         return Err(RunbookError::Conflict(format!(
             "`#! assume down {host}`, but the starting state has {host}'s manager running: a host whose manager answers is not down (drop it from `assume down`, or start from a listing taken after it went down)"
@@ -217,14 +221,6 @@ pub fn start(
         ));
     }
     Ok(start)
-}
-
-/// Whether the starting state shows `host` up by its own manager running: `#! assume down`
-/// on it contradicts the listing it comes with, which prints that manager ONLINE. A host the
-/// import reads as up on weaker evidence (its connector runs; an assumption line says so)
-/// may still be declared down: the operator's word is then the better evidence.
-fn seen_up(start: &Start, host: HostId) -> bool {
-    start.state.manager_running(host)
 }
 
 /// What a runbook's declarations (and the given listings) say the start is.
