@@ -429,14 +429,19 @@ const TPM_NOT_MODELLED: [&str; 18] = [
 /// backquote, `$(`, or a `;` at a word's edge (`a; b`, `a ;b`, a trailing `;`). A `;` inside
 /// a word is not taken as one: Tungsten's event ids hold one (`mysql-bin.000004:...412;0`),
 /// and the docs print them unquoted after `-from-event`.
+///
+/// Whitespace is Unicode's, as the words are split on it, and the line is read trimmed, as it
+/// prints back: the `parse_command` fuzzer found `...d;` followed by U+0085 (a line break
+/// `trim` drops) read as one command, then printed as a line ending in `;`, which read back
+/// as a chain.
 fn chains_commands(line: &str) -> bool {
-    let bytes = line.as_bytes();
+    let line = line.trim();
     line.contains(['&', '`'])
         || line.contains("$(")
         || line.match_indices(';').any(|(i, _)| {
-            let before = i.checked_sub(1).and_then(|b| bytes.get(b));
-            let after = bytes.get(i + 1);
-            before.is_none_or(u8::is_ascii_whitespace) || after.is_none_or(u8::is_ascii_whitespace)
+            let before = line.get(..i).and_then(|b| b.chars().next_back());
+            let after = line.get(i + 1..).and_then(|a| a.chars().next());
+            before.is_none_or(char::is_whitespace) || after.is_none_or(char::is_whitespace)
         })
 }
 
