@@ -844,6 +844,8 @@ mod tests {
             "tungsten_find_orphaned -e 1234",
             "tungsten_purge_thl alpha",
             "tpm purge-thl alpha",
+            "tpm purge-thl --verbose alpha",
+            "tungsten_purge_thl --info -d alpha",
             "tpm query role",
             "/opt/continuent/tungsten/tools/tpm query staging",
             "check_tungsten_latency -w 0.1 -c 0.5",
