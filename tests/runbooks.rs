@@ -317,7 +317,13 @@ fn a_cctrl_started_on_a_host_types_into_its_manager() {
     // Only cctrl with its mode flags opens a session: another program, or cctrl with other
     // arguments, is a step the model does not know (cargo-mutants).
     let others = check("#! scenario healthy-3\nshell db2> uptime\nshell db2> cctrl -proxy\n");
-    assert!(others.steps.iter().all(|s| s.not_modelled()), "{others}");
+    assert!(
+        others
+            .steps
+            .iter()
+            .all(tungsten_model::runbook::StepReport::not_modelled),
+        "{others}"
+    );
     // One session, one manager: a site is refused; a host that is down is refused as such.
     let site = check("#! scenario healthy-3\nshell alpha> cctrl\n");
     assert_eq!(
