@@ -888,15 +888,21 @@ fn a_demoted_master_goes_online_as_a_slave_only_once_its_replicator_applies() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
     let view = |c: &Cluster| *c.s.view(c.id("db3"));
-    c.cctrl("db1", "set policy maintenance").unwrap();
-    c.cctrl("db1", "datasource db1 offline").unwrap();
-    c.cctrl("db1", "datasource db1 slave").unwrap();
-    c.cctrl("db1", "datasource db2 offline").unwrap();
-    c.cctrl("db1", "datasource db2 master").unwrap();
-    c.cctrl("db1", "replicator db2 offline").unwrap();
-    c.cctrl("db1", "replicator db2 master").unwrap();
-    c.cctrl("db1", "replicator db2 online").unwrap();
-    c.cctrl("db1", "datasource db2 online").unwrap();
+    // db1 demoted, db2 made the master by hand.
+    for line in [
+        "set policy maintenance",
+        "datasource db1 offline",
+        "datasource db1 slave",
+        "datasource db2 offline",
+        "datasource db2 master",
+        "replicator db2 offline",
+        "replicator db2 master",
+        "replicator db2 online",
+        "datasource db2 online",
+    ] {
+        c.cctrl("db1", line)
+            .unwrap_or_else(|rule| panic!("{line}: {rule}"));
+    }
     assert_eq!(
         c.cctrl("db1", "datasource db1 online"),
         Err("replicator-role")

@@ -398,24 +398,16 @@ fn assuming_down_a_host_the_managers_reach_is_refused() {
         "|connector@db2[7519](ONLINE, created=0, active=0) |\n|connector@db3[7520](ONLINE, created=0, active=0) |",
         1,
     );
-    let up_by_connector = start(&by_connector).unwrap();
-    assert!(
-        up_by_connector
-            .assumptions
-            .iter()
-            .any(|a| a.contains("but the connector runs")),
-        "{:?}",
-        up_by_connector.assumptions
-    );
-    let seed004 = start(&fixture("seed004_last_man_standing.txt")).unwrap();
-    assert!(
-        seed004
-            .assumptions
-            .iter()
-            .any(|a| a.contains("db1, db3 down")),
-        "{:?}",
-        seed004.assumptions
-    );
+    for (text, assumed) in [
+        (by_connector, "but the connector runs"),
+        (fixture("seed004_last_man_standing.txt"), "db1, db3 down"),
+    ] {
+        let assumptions = start(&text).unwrap().assumptions;
+        assert!(
+            assumptions.iter().any(|a| a.contains(assumed)),
+            "{assumptions:?}"
+        );
+    }
 }
 
 /// Errors point at the part that is wrong: the second goal of a list, the word after a
