@@ -13,7 +13,7 @@ use tungsten_model::command::CctrlCommand;
 use tungsten_model::fault::{Fault, Process};
 use tungsten_model::machine::{self, Outcome};
 use tungsten_model::model::{
-    CrossSiteReplicator, DataSourceRole, DsState, Pos, ShunCause, State, Topology,
+    CrossSiteReplicator, DataSourceRole, DsState, Pos, ReplicatorState, ShunCause, State, Topology,
 };
 
 /// Type `line` at `at`'s manager: the outcome, or the refusal's rule.
@@ -1310,6 +1310,56 @@ fn a_cross_site_replicator_applies_while_online_only() {
     assert_eq!(c.s.host(db1).cross_site.applied, applied);
 }
 
+/// `mm_replicator start offline` starts the cross-site replicator with its service OFFLINE: it
+/// applies nothing until `mm_trepctl online`, which catches it up (Continuent docs
+/// *deployment-startupdown-replicator*). `restart offline` takes a running one offline the
+/// same way; a plain `start` brings it online at once.
+#[test]
+fn a_cross_site_replicator_started_offline_applies_nothing_until_put_online() {
+    let mut c = two_sites();
+    let (db1, db4) = (c.id("db1"), c.id("db4"));
+    c.shell("db1", "mm_replicator stop").unwrap();
+    c.fault(Fault::Write(db4)).unwrap();
+    c.shell("db1", "mm_replicator start offline").unwrap();
+    let cross = c.s.host(db1).cross_site;
+    assert!(cross.running);
+    assert_eq!(cross.state, ReplicatorState::OfflineNormal);
+    assert_ne!(cross.applied, c.s.host(db4).data.pos);
+    assert_eq!(c.fault(Fault::CrossSiteCatchUp(db1)), Err("no-change"));
+    assert_eq!(
+        c.shell("db1", "mm_replicator start offline"),
+        Err("no-change")
+    );
+    c.shell("db1", "mm_trepctl -service west online").unwrap();
+    assert!(c.s.host(db1).cross_site.is_online());
+    assert_eq!(c.s.host(db1).cross_site.applied, c.s.host(db4).data.pos);
+    c.shell("db1", "mm_replicator restart offline").unwrap();
+    assert_eq!(
+        c.s.host(db1).cross_site.state,
+        ReplicatorState::OfflineNormal
+    );
+    c.shell("db1", "mm_replicator restart").unwrap();
+    assert!(c.s.host(db1).cross_site.is_online());
+}
+
+/// A cluster replicator started with `offline` comes up OFFLINE as after any start, and its
+/// managers bring it online unless the service is in MAINTENANCE (Continuent docs
+/// *trepctl-offline*): the word changes nothing the model tracks there.
+#[test]
+fn a_cluster_replicator_started_offline_is_brought_online_outside_maintenance() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db2 = c.id("db2");
+    c.shell("db2", "replicator restart offline").unwrap();
+    assert!(c.s.host(db2).replicator.is_online());
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.shell("db2", "replicator stop").unwrap();
+    c.shell("db2", "replicator start offline").unwrap();
+    let r = c.s.host(db2).replicator;
+    assert!(r.running);
+    assert_eq!(r.state, ReplicatorState::OfflineNormal);
+    assert_eq!(c.shell("db2", "replicator start offline"), Err("no-change"));
+}
+
 /// A bare `trepctl` (no install path) addresses the cluster install, unless `-service` names
 /// the host's cross-site service (**modelling decision**, in `resolve_trepctl`'s rustdoc).
 #[test]
@@ -1515,7 +1565,6 @@ fn every_command_line_printed_in_the_docs_reads() {
     host cctrl -multi
     host tpm purge-thl -A alpha
     host replicator condrestart
-    host replicator start offline
     host cd /opt/continuent/software
     host tar zxf tungsten-clustering-7.1.3-3.tar.gz
     host cd tungsten-clustering-7.1.3-3

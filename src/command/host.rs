@@ -12,9 +12,13 @@
 //!   cross-site replicator comes up online); `stopall` stops them. Refused when nothing would
 //!   change.
 //! - `manager|replicator|connector start|stop|restart` do that to one process, as do `stop
-//!   sysd` (*deployall*) and `connector graceful-stop [seconds]` (a stop); `start offline`,
-//!   `restart offline` and the scripts' other verbs (`status`, `condrestart`, `console`,
-//!   `dump`, `install`, `remove`, `client-list`) are kept as steps the model does not know.
+//!   sysd` (*deployall*) and `connector graceful-stop [seconds]` (a stop). `replicator
+//!   start|restart offline` starts the replicator with its services OFFLINE: a cross-site
+//!   replicator stays so until `mm_trepctl online`; a cluster replicator comes up OFFLINE
+//!   anyway and its managers bring it online unless in MAINTENANCE, as after any start
+//!   (*trepctl-offline*). The scripts' other verbs (`status`, `condrestart`, `console`,
+//!   `dump`, `install`, `remove`, `client-list`), and `start offline` of the manager or the
+//!   connector, are kept as steps the model does not know.
 //! - `tungsten_provision_slave` / `tprovision --source <host> [--direct]` runs on the target:
 //!   refused when the source is the target, or the source's dataserver cannot be reached; it
 //!   shuns the target if its manager runs, takes its replicator offline, copies the source's
@@ -115,6 +119,13 @@ pub enum HostAction {
     Manager(Lifecycle),
     /// `replicator start|stop|restart`.
     Replicator(Lifecycle),
+    /// `replicator start offline` or `replicator restart offline`: the replicator process
+    /// starts with its services OFFLINE instead of bringing them online (Continuent docs
+    /// *deployment-startupdown-replicator*, *replicator-command*).
+    ReplicatorStartOffline {
+        /// `restart offline`: the process is stopped first if it runs.
+        restart: bool,
+    },
     /// `connector start|stop|restart`.
     Connector(Lifecycle),
     /// `tungsten_provision_slave` / `tprovision`.
@@ -277,12 +288,21 @@ impl HostCommand {
         let action = match split_prefix(base(executable)).1 {
             "startall" => HostAction::StartAll,
             "stopall" => HostAction::StopAll,
-            "manager" | "replicator" | "connector" if not_modelled_verb(&w) => {
+            program @ ("manager" | "replicator" | "connector")
+                if not_modelled_verb(program, &w) =>
+            {
                 w.skip_rest();
                 HostAction::NotModelled(text)
             }
             "manager" => HostAction::Manager(lifecycle(&mut w)?),
-            "replicator" => HostAction::Replicator(lifecycle(&mut w)?),
+            "replicator" => match lifecycle(&mut w)? {
+                l @ (Lifecycle::Start | Lifecycle::Restart) if w.eat("offline") => {
+                    HostAction::ReplicatorStartOffline {
+                        restart: l == Lifecycle::Restart,
+                    }
+                }
+                l => HostAction::Replicator(l),
+            },
             // `graceful-stop [seconds]` waits for the connections to close, then stops
             // (Continuent docs *cmdline-tools-tpm-commands-promote-connector*).
             "connector" if w.eat("graceful-stop") => {
@@ -345,10 +365,10 @@ impl HostCommand {
 /// Whether the process script's verb in `w` is one the model does not know, to be kept as
 /// such rather than refused: the scripts' other verbs (Continuent docs *replicator-command*:
 /// `status`, `condrestart`, `console`, `dump`, `install`, `remove`; *cmdline-tools-connector*:
-/// `client-list`), and `start` or
-/// `restart` followed by `offline` (*deployment-startupdown-replicator*: services stay
-/// offline), which a cluster replicator already does here but a cross-site one does not.
-fn not_modelled_verb(w: &Words<'_>) -> bool {
+/// `client-list`), and, for the manager and the connector, `start` or `restart` followed by
+/// `offline`, which the docs give for the replicator only (*deployment-startupdown-replicator*)
+/// and the replicator's line reads ([`HostAction::ReplicatorStartOffline`]).
+fn not_modelled_verb(program: &str, w: &Words<'_>) -> bool {
     const VERBS: [&str; 7] = [
         "status",
         "client-list",
@@ -362,9 +382,10 @@ fn not_modelled_verb(w: &Words<'_>) -> bool {
     match ahead.next() {
         Some(verb) if VERBS.iter().any(|v| v.eq_ignore_ascii_case(verb)) => true,
         Some(verb)
-            if ["start", "restart"]
-                .iter()
-                .any(|v| v.eq_ignore_ascii_case(verb)) =>
+            if program != "replicator"
+                && ["start", "restart"]
+                    .iter()
+                    .any(|v| v.eq_ignore_ascii_case(verb)) =>
         {
             ahead.eat("offline")
         }
@@ -673,6 +694,14 @@ impl fmt::Display for HostCommand {
             HostAction::Manager(l) | HostAction::Replicator(l) | HostAction::Connector(l) => {
                 write!(f, "{exe} {l}")
             }
+            HostAction::ReplicatorStartOffline { restart } => {
+                let l = if *restart {
+                    Lifecycle::Restart
+                } else {
+                    Lifecycle::Start
+                };
+                write!(f, "{exe} {l} offline")
+            }
             HostAction::Provision {
                 source,
                 direct,
@@ -766,8 +795,8 @@ mod tests {
             "manager status",
             "replicator condrestart",
             "connector STATUS -v",
-            "replicator start offline",
-            "/opt/replicator/tungsten/tungsten-replicator/bin/replicator restart OFFLINE",
+            "manager start offline",
+            "connector restart offline",
             "tpm purge-thl -A alpha",
             "tungsten_purge_thl --auto --i-am-sure",
             "thl purge -high 100 -y",
@@ -796,6 +825,22 @@ mod tests {
         }
         let c: HostCommand = "replicator START".parse().unwrap();
         assert_eq!(c.action, HostAction::Replicator(Lifecycle::Start));
+        for (line, restart, echo) in [
+            (
+                "replicator start offline",
+                false,
+                "replicator start offline",
+            ),
+            (
+                "/opt/replicator/tungsten/tungsten-replicator/bin/replicator restart OFFLINE",
+                true,
+                "/opt/replicator/tungsten/tungsten-replicator/bin/replicator restart offline",
+            ),
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            assert_eq!(c.action, HostAction::ReplicatorStartOffline { restart });
+            assert_eq!(c.to_string(), echo);
+        }
         // `stop sysd` hands the process over to systemd: it stops it (*deployall*).
         for line in [
             "connector stop sysd",

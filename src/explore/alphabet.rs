@@ -341,6 +341,13 @@ fn host_inputs(hosts: &[HostId], ds: &[HostId], installs: &[Install]) -> Vec<Inp
             ops.push(HostOp::Replicator(install, Lifecycle::Start));
             ops.push(HostOp::Replicator(install, Lifecycle::Stop));
         }
+        // `start offline` differs from `start` only for the cross-site replicator.
+        if installs.contains(&Install::CrossSite) {
+            ops.push(HostOp::ReplicatorStartOffline {
+                install: Install::CrossSite,
+                restart: false,
+            });
+        }
         ops.extend([
             HostOp::Manager(Lifecycle::Start),
             HostOp::Manager(Lifecycle::Stop),

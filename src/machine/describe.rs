@@ -233,6 +233,13 @@ fn host_line(topology: &Topology, op: HostOp) -> Option<String> {
             ),
             HostAction::Replicator(l),
         ),
+        HostOp::ReplicatorStartOffline { install, restart } => (
+            format!(
+                "{}/tungsten/tungsten-replicator/bin/replicator",
+                root(topology, install)
+            ),
+            HostAction::ReplicatorStartOffline { restart },
+        ),
         HostOp::Connector(l) => (
             format!("{cluster}/tungsten/tungsten-connector/bin/connector"),
             HostAction::Connector(l),

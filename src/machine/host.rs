@@ -7,7 +7,8 @@ use super::rejection::Refusal;
 use crate::command::{Lifecycle, TpmAction};
 use crate::fault::Process;
 use crate::model::{
-    CrossSiteReplicator, Data, DsState, HostId, ReplicatorRole, ServiceId, ShunCause,
+    CrossSiteReplicator, Data, DsState, HostId, ReplicatorRole, ReplicatorState, ServiceId,
+    ShunCause,
 };
 
 pub(crate) fn apply(
@@ -56,18 +57,42 @@ pub(crate) fn apply(
         }
         HostOp::StartAll(Install::CrossSite)
         | HostOp::Replicator(Install::CrossSite, Lifecycle::Start) => {
-            cross_site_process(ctx, on, true)?;
+            cross_site_process(ctx, on, Some(ReplicatorState::Online))?;
         }
         HostOp::StopAll(Install::CrossSite)
         | HostOp::Replicator(Install::CrossSite, Lifecycle::Stop) => {
-            cross_site_process(ctx, on, false)?;
+            cross_site_process(ctx, on, None)?;
         }
         HostOp::Replicator(Install::CrossSite, Lifecycle::Restart) => {
-            let _ = cross_site_process(ctx, on, false);
-            cross_site_process(ctx, on, true)?;
+            let _ = cross_site_process(ctx, on, None);
+            cross_site_process(ctx, on, Some(ReplicatorState::Online))?;
+        }
+        HostOp::ReplicatorStartOffline {
+            install: Install::CrossSite,
+            restart,
+        } => {
+            if restart {
+                let _ = cross_site_process(ctx, on, None);
+            }
+            cross_site_process(ctx, on, Some(ReplicatorState::OfflineNormal))?;
         }
         HostOp::Manager(l) => lifecycle(ctx, on, Process::Manager, l)?,
         HostOp::Replicator(Install::Cluster, l) => lifecycle(ctx, on, Process::Replicator, l)?,
+        // A cluster replicator always starts OFFLINE here, for its managers to bring online
+        // unless in MAINTENANCE: a replicator taken offline outside MAINTENANCE is put back
+        // online by the cluster (Continuent docs *trepctl-offline*), so `offline` changes
+        // nothing the model tracks (**modelling decision**).
+        HostOp::ReplicatorStartOffline {
+            install: Install::Cluster,
+            restart,
+        } => {
+            let l = if restart {
+                Lifecycle::Restart
+            } else {
+                Lifecycle::Start
+            };
+            lifecycle(ctx, on, Process::Replicator, l)?;
+        }
         HostOp::Connector(l) => lifecycle(ctx, on, Process::Connector, l)?,
         // A dataserver restart takes long enough for the managers to notice it (they probe
         // every few seconds: *manager-failover-tuning*), so they react between its stop and
@@ -112,10 +137,17 @@ fn lifecycle(
     }
 }
 
-fn cross_site_process(ctx: &mut Ctx<'_, '_>, on: HostId, running: bool) -> Result<(), Refusal> {
+/// Start the cross-site replicator of `on` in `started` (ONLINE for `start`, OFFLINE:NORMAL
+/// for `start offline`), or stop it (`None`).
+fn cross_site_process(
+    ctx: &mut Ctx<'_, '_>,
+    on: HostId,
+    started: Option<ReplicatorState>,
+) -> Result<(), Refusal> {
     if ctx.topology.host(on).cross_site_from.is_none() {
         return Err(Refusal::NoCrossSite { host: on });
     }
+    let running = started.is_some();
     let x = ctx.host(on).cross_site;
     if x.running == running {
         return Err(Refusal::NoChange {
@@ -130,7 +162,8 @@ fn cross_site_process(ctx: &mut Ctx<'_, '_>, on: HostId, running: bool) -> Resul
     let cross = &mut ctx.host_mut(on).cross_site;
     *cross = CrossSiteReplicator {
         applied: cross.applied,
-        ..CrossSiteReplicator::started(running)
+        state: started.unwrap_or(ReplicatorState::OfflineNormal),
+        running,
     };
     ctx.emit(Effect::Process {
         host: on,
@@ -138,7 +171,7 @@ fn cross_site_process(ctx: &mut Ctx<'_, '_>, on: HostId, running: bool) -> Resul
         install: Install::CrossSite,
         running,
     });
-    if running {
+    if started == Some(ReplicatorState::Online) {
         let _ = ctx.cross_site_sync(on, true);
     }
     Ok(())

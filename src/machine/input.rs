@@ -131,6 +131,15 @@ pub enum HostOp {
     Manager(Lifecycle),
     /// `replicator start|stop|restart` of an install.
     Replicator(Install, Lifecycle),
+    /// `replicator start|restart offline` of an install: a cross-site replicator starts with
+    /// its service OFFLINE; a cluster replicator starts as for `start` (it comes up offline
+    /// for its managers to bring online, which they do unless in MAINTENANCE).
+    ReplicatorStartOffline {
+        /// Which install's replicator.
+        install: Install,
+        /// `restart offline`: stopped first if it runs.
+        restart: bool,
+    },
     /// `connector start|stop|restart`.
     Connector(Lifecycle),
     /// The dataserver started, stopped or restarted (`systemctl start mysqld`).

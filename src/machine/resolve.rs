@@ -434,6 +434,10 @@ pub fn resolve_host(
         HostAction::StopAll => HostOp::StopAll(install()?),
         HostAction::Manager(l) => HostOp::Manager(*l),
         HostAction::Replicator(l) => HostOp::Replicator(install()?, *l),
+        HostAction::ReplicatorStartOffline { restart } => HostOp::ReplicatorStartOffline {
+            install: install()?,
+            restart: *restart,
+        },
         HostAction::Connector(l) => HostOp::Connector(*l),
         HostAction::System {
             unit,

@@ -143,7 +143,9 @@ pub fn host(topology: &Topology) -> impl Strategy<Value = Input> + use<> {
         install.clone().prop_map(HostOp::StartAll),
         install.clone().prop_map(HostOp::StopAll),
         lifecycle.clone().prop_map(HostOp::Manager),
-        (install, lifecycle.clone()).prop_map(|(i, l)| HostOp::Replicator(i, l)),
+        (install.clone(), lifecycle.clone()).prop_map(|(i, l)| HostOp::Replicator(i, l)),
+        (install, any::<bool>())
+            .prop_map(|(install, restart)| HostOp::ReplicatorStartOffline { install, restart }),
         lifecycle.clone().prop_map(HostOp::Connector),
         lifecycle.prop_map(HostOp::DataServer),
         select(ds).prop_map(|source| HostOp::Provision { source }),
@@ -360,7 +362,11 @@ mod tests {
                         op:
                             HostOp::StartAll(Install::CrossSite)
                             | HostOp::StopAll(Install::CrossSite)
-                            | HostOp::Replicator(Install::CrossSite, _),
+                            | HostOp::Replicator(Install::CrossSite, _)
+                            | HostOp::ReplicatorStartOffline {
+                                install: Install::CrossSite,
+                                ..
+                            },
                         ..
                     } => install = true,
                     Input::Fault(Fault::CrossSiteCatchUp(_)) => catch_up = true,

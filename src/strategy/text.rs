@@ -389,6 +389,10 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
             "tungsten-replicator/bin/replicator",
             HostAction::Replicator(l)
         )),
+        any::<bool>().prop_map(|restart| (
+            "tungsten-replicator/bin/replicator",
+            HostAction::ReplicatorStartOffline { restart }
+        )),
         lifecycle.prop_map(|l| ("tungsten-connector/bin/connector", HostAction::Connector(l))),
         provision(),
         select(vec![
@@ -432,6 +436,10 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
             trepctl_command().prop_map(|c| ("mm_trepctl", HostAction::Trepctl(c))),
             select(vec![Lifecycle::Start, Lifecycle::Stop, Lifecycle::Restart])
                 .prop_map(|l| ("mm_replicator", HostAction::Replicator(l))),
+            any::<bool>().prop_map(|restart| (
+                "mm_replicator",
+                HostAction::ReplicatorStartOffline { restart }
+            )),
         ],
     )
         .prop_map(|(dir, (tool, action))| HostCommand {
