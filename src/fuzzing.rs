@@ -467,11 +467,13 @@ impl Alphabet {
             // here on, and the committed regressions are replayed for what they promise (no
             // panic, every invariant holds), not for their exact sequence.
             _ if u.arbitrary()? => HostOp::DataServer(lifecycle(u)?),
-            // And one more for `start offline`, added later still.
+            // And one more for `start offline` and the tools that only read, added later
+            // still.
             _ if u.arbitrary()? => HostOp::ReplicatorStartOffline {
                 install: install(u)?,
                 restart: u.arbitrary()?,
             },
+            _ if u.arbitrary()? => HostOp::Inspect,
             _ => HostOp::NotModelled,
         })
     }
@@ -756,7 +758,7 @@ mod tests {
         assert!(drain_with_time && drain_without);
         assert_eq!(replicator.len(), 6, "cctrl replicator operations");
         assert_eq!(trepctl.len(), 8, "trepctl operations");
-        assert_eq!(host.len(), 10, "host operations");
+        assert_eq!(host.len(), 11, "host operations");
         assert_eq!(faults.len(), 11, "faults");
         assert_eq!(longest, MAX_INPUTS);
     }
