@@ -1016,6 +1016,31 @@ fn seed000_written_with_the_cross_site_prefix_validates_as_the_seed_does() {
     }
 }
 
+/// A step the model does not know is a warning of kind `not-modelled`, once per step even on a
+/// site's three hosts: the plan's verdict holds only if it changed nothing the model tracks,
+/// and a tool counting warnings must see it (found by an operator's review: `sudo -u tungsten
+/// stopall` and `thl purge -y` read VALID with no warning).
+#[test]
+fn a_step_the_model_does_not_know_is_a_warning_once_per_step() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         shell db1> sudo -u tungsten /opt/continuent/tungsten/cluster-home/bin/stopall\n\
+         shell alpha> thl purge -y\n",
+    );
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert_eq!(report.warnings(), 2, "{report}");
+    assert_eq!(
+        kinds(&report, tungsten_model::machine::Severity::Warning),
+        ["not-modelled", "not-modelled"]
+    );
+    assert_eq!(report.steps[1].runs.len(), 3);
+    let text = report.to_string();
+    assert!(
+        text.contains("db2: not modelled\n") && text.ends_with("(2 steps, 0 errors, 2 warnings)\n"),
+        "{text}"
+    );
+}
+
 /// The operating system's service commands, with `sudo` or not, act on the units the model
 /// knows: the `t<component>` units `deployall` installs (its docs' `connector stop sysd`,
 /// then `sudo systemctl start tconnector`), and the dataserver's, whose stop fails a replica
@@ -1056,12 +1081,12 @@ fn system_service_commands_act_on_the_units_the_model_knows() {
         DataSource 'db2' is now ONLINE
 
     line   8  shell db2> sudo systemctl status mysqld  [NOT MODELLED]
-        not modelled: the model does not know this command; check it by hand
+        ! not modelled: the model does not know this command, and checks the steps after it as if it changed nothing; check it by hand
 
     goals:
         met      alpha all-online
 
-    verdict: VALID (6 steps, 0 errors, 0 warnings)
+    verdict: VALID (6 steps, 0 errors, 1 warning)
     ");
 }
 
@@ -1146,7 +1171,7 @@ fn a_start_built_in_code_that_does_not_fit_its_topology_runs_no_step() {
     topology: alpha: db1, db2
     !! start: the starting state does not fit the topology, so no step was run: hosts[2]: found a host state other than the default; expected its default: the topology has no host there
 
-    verdict: INVALID (0 steps, 1 errors, 0 warnings)
+    verdict: INVALID (0 steps, 1 error, 0 warnings)
     ");
     let faults = runbook::under_faults(&misfit, &rb, runbook::Options::default());
     assert_eq!((faults.verdict, faults.tried), (Verdict::Invalid, 0));

@@ -74,6 +74,7 @@ pub struct ReportFinding {
     /// | `no-candidate` | warning | the master failed and no slave can replace it |
     /// | `not-recovered` | warning | a service-wide recovery left a datasource out |
     /// | `untracked-option` | warning | a trepctl option the model does not track |
+    /// | `not-modelled` | warning | a command the model does not know: the steps after it are checked as if it changed nothing |
     pub kind: String,
     /// The finding in words.
     pub text: String,
@@ -285,10 +286,12 @@ impl fmt::Display for Report {
                     RunStatus::Rejected { rule, reason } => {
                         writeln!(f, "    {who}refused ({rule}): {reason}")?;
                     }
-                    RunStatus::NotModelled => writeln!(
-                        f,
-                        "    {who}not modelled: the model does not know this command; check it by hand"
-                    )?,
+                    // The step's `not-modelled` warning says what it means.
+                    RunStatus::NotModelled => {
+                        if fan_out {
+                            writeln!(f, "    {who}not modelled")?;
+                        }
+                    }
                 }
                 for e in &run.effects {
                     writeln!(f, "    {who}{e}")?;
@@ -324,12 +327,19 @@ impl fmt::Display for Report {
             Verdict::Valid => "VALID",
             Verdict::Invalid => "INVALID",
         };
+        let count = |n: usize, what: &str| {
+            if n == 1 {
+                format!("1 {what}")
+            } else {
+                format!("{n} {what}s")
+            }
+        };
         writeln!(
             f,
-            "\nverdict: {verdict} ({} steps, {} errors, {} warnings)",
-            self.steps.len(),
-            self.errors(),
-            self.warnings()
+            "\nverdict: {verdict} ({}, {}, {})",
+            count(self.steps.len(), "step"),
+            count(self.errors(), "error"),
+            count(self.warnings(), "warning")
         )
     }
 }

@@ -730,6 +730,15 @@ impl Session<'_> {
                 for f in &outcome.findings {
                     heard.findings.push(self.report_finding(*f, &outcome.state));
                 }
+                // Once per step, however many hosts it runs on: the verdict holds only if the
+                // step changes nothing the model tracks, which the operator must check.
+                if !outcome.modelled && !heard.findings.iter().any(|f| f.kind == "not-modelled") {
+                    heard.findings.push(finding(
+                        Severity::Warning,
+                        "not-modelled",
+                        "not modelled: the model does not know this command, and checks the steps after it as if it changed nothing; check it by hand".to_owned(),
+                    ));
+                }
                 heard.effects.extend(outcome.effects);
                 self.state = outcome.state;
                 Run {
