@@ -230,6 +230,15 @@ impl Report {
     }
 }
 
+/// `n` things, the noun in the singular for one.
+fn counted(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 impl fmt::Display for Report {
     /// One line per step with its outcome, its effects indented under it, findings marked
     /// `!` (warning) or `!!` (error), the goals, and the verdict.
@@ -327,19 +336,12 @@ impl fmt::Display for Report {
             Verdict::Valid => "VALID",
             Verdict::Invalid => "INVALID",
         };
-        let count = |n: usize, what: &str| {
-            if n == 1 {
-                format!("1 {what}")
-            } else {
-                format!("{n} {what}s")
-            }
-        };
         writeln!(
             f,
             "\nverdict: {verdict} ({}, {}, {})",
-            count(self.steps.len(), "step"),
-            count(self.errors(), "error"),
-            count(self.warnings(), "warning")
+            counted(self.steps.len(), "step"),
+            counted(self.errors(), "error"),
+            counted(self.warnings(), "warning")
         )
     }
 }
