@@ -1090,27 +1090,36 @@ fn system_service_commands_act_on_the_units_the_model_knows() {
     ");
 }
 
-/// A dataserver restart gives the managers time to notice: on the master under AUTOMATIC they
-/// fail over during it, which the report calls unsafe; under MAINTENANCE they leave it be.
+/// A dataserver's or a manager's restart gives the managers time to notice: on the master
+/// under AUTOMATIC they fail over during it, which the report calls unsafe; under MAINTENANCE
+/// they leave it be (Continuent docs *deployment-startupdown-manager*: in MAINTENANCE "the
+/// manager restart will not be treated as a failure"). The manager's restart read VALID
+/// under AUTOMATIC until an operator's review.
 #[test]
-fn restarting_the_masters_dataserver_fails_over_unless_in_maintenance() {
+fn restarting_the_masters_dataserver_or_manager_fails_over_unless_in_maintenance() {
     let error = tungsten_model::machine::Severity::Error;
-    let automatic = check(
-        "#! scenario healthy-3\n\
-         shell db1> sudo systemctl restart mysqld\n",
-    );
-    assert_eq!(
-        kinds(&automatic, error),
-        ["unplanned-failover"],
-        "{automatic}"
-    );
-    let maintenance = check(
-        "#! scenario healthy-3\n\
-         #! goal master db1\n\
-         [LOGICAL] /alpha > set policy maintenance\n\
-         shell db1> sudo systemctl restart mysqld\n",
-    );
-    assert_eq!(maintenance.verdict, Verdict::Valid, "{maintenance}");
+    for restart in [
+        "sudo systemctl restart mysqld",
+        "manager restart",
+        "sudo systemctl restart tmanager",
+    ] {
+        let automatic = check(&format!(
+            "#! scenario healthy-3\n\
+             shell db1> {restart}\n"
+        ));
+        assert_eq!(
+            kinds(&automatic, error),
+            ["unplanned-failover"],
+            "{automatic}"
+        );
+        let maintenance = check(&format!(
+            "#! scenario healthy-3\n\
+             #! goal master db1\n\
+             [LOGICAL] /alpha > set policy maintenance\n\
+             shell db1> {restart}\n"
+        ));
+        assert_eq!(maintenance.verdict, Verdict::Valid, "{maintenance}");
+    }
 }
 
 /// A starting point read from JSON reads back as written, and one whose state does not fit

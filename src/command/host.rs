@@ -34,11 +34,13 @@
 //!   `sudo` or not, act on the units `deployall` installs (`tmanager`, `treplicator` for the
 //!   cluster install, `tconnector`; *cmdline-tools-deployall*) as `manager start` and the
 //!   like do, and on the dataserver's (`mysqld`, `mysql`, `mariadb`, a modelling decision:
-//!   the packages' unit names). A Tungsten unit's restart is a stop and a start in one step,
-//!   as for the scripts' `restart`; the dataserver's gives the managers time to react to the
-//!   stop (they probe it every few seconds, *manager-failover-tuning*; a modelling decision,
-//!   the conservative reading). Their other verbs, other units, and `sudo` before anything
-//!   else are kept as steps the model does not know.
+//!   the packages' unit names). A restart is a stop and a start in one step, as for the
+//!   scripts' `restart`; the dataserver's and the manager's (by script or unit) give the
+//!   managers time to react to the stop (they probe every few seconds,
+//!   *manager-failover-tuning*; *deployment-startupdown-manager*: outside MAINTENANCE a
+//!   manager restart is treated as a failure; a modelling decision, the conservative
+//!   reading). Their other verbs, other units, and `sudo` before anything else are kept as
+//!   steps the model does not know.
 //! - `tpm validate` checks and changes nothing; `tpm update` leaves the state as it found it
 //!   (it sets MAINTENANCE for its run and restores the policy); `tpm reset` and the other tpm
 //!   commands of the docs' command lists (`purge-thl --auto`, `promote-connector`, `diag`,

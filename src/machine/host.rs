@@ -76,6 +76,12 @@ pub(crate) fn apply(
             }
             cross_site_process(ctx, on, Some(ReplicatorState::OfflineNormal))?;
         }
+        // A manager's restart is noticed too, as the dataserver's is (below): Continuent docs
+        // *deployment-startupdown-manager* ask for MAINTENANCE before restarting managers, in
+        // which "the manager restart will not be treated as a failure"; outside it, it is one
+        // (found by an operator's review: `manager restart` on the master under AUTOMATIC
+        // read VALID while `manager stop` failed it over).
+        HostOp::Manager(Lifecycle::Restart) => restart_noticed(ctx, on, Process::Manager)?,
         HostOp::Manager(l) => lifecycle(ctx, on, Process::Manager, l)?,
         HostOp::Replicator(Install::Cluster, l) => lifecycle(ctx, on, Process::Replicator, l)?,
         // A cluster replicator always starts OFFLINE here, for its managers to bring online
@@ -98,15 +104,7 @@ pub(crate) fn apply(
         // every few seconds: *manager-failover-tuning*), so they react between its stop and
         // its start (**modelling decision**, the conservative reading: under AUTOMATIC a
         // master's restart fails it over). The Tungsten scripts' restarts stay one step.
-        HostOp::DataServer(Lifecycle::Restart) => {
-            if ctx.set_process(on, Process::DataServer, false).is_ok() {
-                super::react::react(ctx);
-            }
-            ctx.set_process(on, Process::DataServer, true)?;
-            // And to its start, within the step: what they put back is the restart's own
-            // doing, not an undoing of it.
-            super::react::react(ctx);
-        }
+        HostOp::DataServer(Lifecycle::Restart) => restart_noticed(ctx, on, Process::DataServer)?,
         HostOp::DataServer(l) => lifecycle(ctx, on, Process::DataServer, l)?,
         HostOp::Provision { source } => {
             provision(ctx, on, source)?;
@@ -119,6 +117,18 @@ pub(crate) fn apply(
         }
     }
     Ok(Some(Subject(on)))
+}
+
+/// Restart `process` on `on` with the managers reacting between its stop and its start, and
+/// to its start within the step: what they put back is the restart's own doing, not an
+/// undoing of it.
+fn restart_noticed(ctx: &mut Ctx<'_, '_>, on: HostId, process: Process) -> Result<(), Refusal> {
+    if ctx.set_process(on, process, false).is_ok() {
+        super::react::react(ctx);
+    }
+    ctx.set_process(on, process, true)?;
+    super::react::react(ctx);
+    Ok(())
 }
 
 fn lifecycle(
