@@ -790,6 +790,7 @@ mod tests {
         assert_eq!(c.to_string(), "systemctl reload mysqld");
         for line in [
             "trepctl backup",
+            "trepctl -service alpha configure",
             "/opt/continuent/tungsten/tungsten-replicator/bin/trepctl -service alpha -retry 3 purge -y",
             "trepctl -host db2 shutdown -y",
             "trepctl LOAD",

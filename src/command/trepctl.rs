@@ -192,10 +192,14 @@ pub enum TrepctlAction {
         /// `-limit`: seconds to wait.
         limit: Option<u32>,
     },
-    /// `heartbeat [-name NAME]`.
+    /// `heartbeat [-name NAME] [-tz ZONE]`.
     Heartbeat {
         /// `-name`: the heartbeat's name.
         name: Option<String>,
+        /// `-tz`: the time zone of the heartbeat's timestamp (Continuent docs
+        /// *cmdline-tools-trepctl-command-heartbeat*); it changes nothing the model tracks.
+        #[serde(default)]
+        tz: Option<String>,
     },
     /// `services [-full] [-json]`.
     Services {
@@ -248,6 +252,8 @@ pub enum TrepctlInfo {
     Clients,
     /// `perf`: the stages' performance counters.
     Perf,
+    /// `help`: trepctl's usage.
+    Help,
 }
 
 /// A trepctl command line (without the executable):
@@ -273,10 +279,20 @@ pub struct TrepctlCommand {
 /// trepctl's documented commands whose effects the model does not track: backups and
 /// restores, consistency checks, disconnecting a master's other sessions (`purge`, Continuent
 /// docs *cmdline-tools-trepctl-command-purge*), clearing properties, loading and unloading
-/// services, shard maps, and stopping the process (*cmdline-tools-trepctl*, the command
-/// pages). A line with one is kept as a step the model does not know, not refused.
+/// services, shard maps, reconfiguring, and stopping the process (*cmdline-tools-trepctl*,
+/// the command pages; `configure` from trepctl's own usage). A line with one is kept as a step the model does not know, not refused.
 const NOT_MODELLED: &[&str] = &[
-    "backup", "restore", "check", "purge", "clear", "load", "unload", "shard", "shutdown", "kill",
+    "backup",
+    "restore",
+    "check",
+    "purge",
+    "clear",
+    "load",
+    "unload",
+    "shard",
+    "shutdown",
+    "kill",
+    "configure",
 ];
 
 /// Whether the trepctl arguments in `w` name one of the documented commands the model does not
@@ -336,6 +352,7 @@ const ACTIONS: &[&str] = &[
     "properties",
     "clients",
     "perf",
+    "help",
 ];
 
 impl TrepctlCommand {
@@ -436,13 +453,16 @@ impl TrepctlAction {
                 Self::Status { name, json }
             }
             "flush" => Self::Flush { limit: limit(w)? },
-            "heartbeat" => Self::Heartbeat {
-                name: if w.eat("-name") {
-                    Some(word(w, "a heartbeat name")?)
-                } else {
-                    None
-                },
-            },
+            "heartbeat" => {
+                let (mut name, mut tz) = (None, None);
+                while !w.is_empty() {
+                    match w.one_of(&["-name", "-tz"], "a heartbeat option")? {
+                        "-name" => name = Some(word(w, "a heartbeat name")?),
+                        _ => tz = Some(word(w, "a time zone such as `UTC`")?),
+                    }
+                }
+                Self::Heartbeat { name, tz }
+            }
             "services" => {
                 let [full, json] = flags(w, ["-full", "-json"], "a services option")?;
                 Self::Services { full, json }
@@ -463,7 +483,16 @@ fn reset(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
     let mut confirmed = false;
     let mut scope = None;
     while !w.is_empty() {
-        match w.one_of(&["-y", "-all", "-thl", "-relay", "-db"], "a reset option")? {
+        let option = w.one_of(&["-y", "-all", "-thl", "-relay", "-db"], "a reset option")?;
+        // trepctl acts on the first scope given and ignores the others (open-source
+        // `OpenReplicatorManagerCtrl`, `doResetService`): a second one would not do what the
+        // line says, so it is an error here.
+        if option != "-y" && scope.is_some() {
+            return Err(w.error_previous(
+                "`-y` or the end of the command (trepctl resets only the first of `-all`, `-thl`, `-relay` and `-db` given: give one)",
+            ));
+        }
+        match option {
             "-y" => confirmed = true,
             "-all" => scope = Some(ResetScope::All),
             "-thl" => scope = Some(ResetScope::Thl),
@@ -538,6 +567,15 @@ fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
             ],
             "an online option",
         )?;
+        // trepctl refuses the pair: both say where replication restarts (open-source
+        // `OpenReplicatorManagerCtrl`, `doOnline`).
+        if (option == "-from-event" && o.base_seqno.is_some())
+            || (option == "-base-seqno" && o.from_event.is_some())
+        {
+            return Err(w.error_previous(
+                "an online option other than this one (trepctl takes `-from-event` or `-base-seqno`, not both)",
+            ));
+        }
         match option {
             "-force" => o.force = true,
             "-all-services" => o.all_services = true,
@@ -713,9 +751,10 @@ impl fmt::Display for TrepctlAction {
                 f.write_str("flush")?;
                 option(f, "-limit", limit.as_ref())
             }
-            Self::Heartbeat { name } => {
+            Self::Heartbeat { name, tz } => {
                 f.write_str("heartbeat")?;
-                option(f, "-name", name.as_ref())
+                option(f, "-name", name.as_ref())?;
+                option(f, "-tz", tz.as_ref())
             }
             Self::Services { full, json } => {
                 f.write_str("services")?;
@@ -779,6 +818,9 @@ mod tests {
             "online -provision mysql-bin.000001:0000000000000004 -no-checksum",
             "services -full -json",
             "heartbeat -name upgrade",
+            "heartbeat -name upgrade -tz UTC",
+            "heartbeat -tz America/New_York",
+            "help",
             "flush -limit 30",
             "wait -state ONLINE",
             "wait -state OFFLINE:NORMAL -limit 60",
@@ -887,7 +929,8 @@ mod tests {
         insta::assert_snapshot!(parse("-host db2 -all-services status").unwrap_err(), @"line 1, column 25: expected `online` or `offline` after `-all-services` (the commands it applies to), found `status`");
     }
 
-    /// Each reset option names its own scope; the last one given wins.
+    /// Each reset option names its own scope; a second scope is an error (trepctl would act
+    /// on the first only: found by an operator's review, `reset -thl -relay` read as `-relay`).
     #[test]
     fn reset_reads_its_scope() {
         let scope = |line: &str| match line.parse::<TrepctlCommand>().map(|c| c.action) {
@@ -899,7 +942,8 @@ mod tests {
         assert_eq!(scope("reset -thl"), (Some(ResetScope::Thl), false));
         assert_eq!(scope("reset -relay"), (Some(ResetScope::Relay), false));
         assert_eq!(scope("reset -db"), (Some(ResetScope::Db), false));
-        assert_eq!(scope("reset -thl -relay"), (Some(ResetScope::Relay), false));
+        assert_eq!(scope("reset -y -db"), (Some(ResetScope::Db), true));
+        insta::assert_snapshot!("reset -thl -relay -y".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 12: expected `-y` or the end of the command (trepctl resets only the first of `-all`, `-thl`, `-relay` and `-db` given: give one), found `-relay`");
     }
 
     /// Only `status`, `services` and `wait` leave the replicator as it was.
@@ -922,7 +966,7 @@ mod tests {
 
     #[test]
     fn refusals() {
-        insta::assert_snapshot!("-service east rest -all".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a trepctl command (online, offline, offline-deferred, reset, setrole, status, flush, heartbeat, services, wait, capabilities, qs, version, properties, clients or perf), found `rest`");
+        insta::assert_snapshot!("-service east rest -all".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a trepctl command (online, offline, offline-deferred, reset, setrole, status, flush, heartbeat, services, wait, capabilities, qs, version, properties, clients, perf or help), found `rest`");
         insta::assert_snapshot!("setrole -role boss".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a role (master, slave, relay, thl-server, thl-client or thl-applier), found `boss`");
         insta::assert_snapshot!("setrole -role slave -uri db1".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 26: expected a THL URI such as `thl://db1:2112/`, found `db1`");
         insta::assert_snapshot!("online -skip-seqno 10,x".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 23: expected seqnos to skip, such as `10`, `10-20` or `10,12-14`, found `x`");
@@ -931,5 +975,9 @@ mod tests {
         insta::assert_snapshot!("wait -state RUNNING".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 13: expected a replicator state such as ONLINE or OFFLINE:NORMAL, found `RUNNING`");
         insta::assert_snapshot!("offline-deferred -at-seqno".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 27: expected a seqno, found the end of the command");
         insta::assert_snapshot!("-port 99999 status".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 7: expected a port, found `99999`");
+        insta::assert_snapshot!("online -from-event mysql-bin.000004:0000000000000107 -base-seqno 5".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 54: expected an online option other than this one (trepctl takes `-from-event` or `-base-seqno`, not both), found `-base-seqno`");
+        insta::assert_snapshot!("online -base-seqno 5 -force -from-event e".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 29: expected an online option other than this one (trepctl takes `-from-event` or `-base-seqno`, not both), found `-from-event`");
+        insta::assert_snapshot!("heartbeat -tz".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 14: expected a time zone such as `UTC`, found the end of the command");
+        insta::assert_snapshot!("heartbeat -name a -zone UTC".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 19: expected a heartbeat option (-name or -tz), found `-zone`");
     }
 }

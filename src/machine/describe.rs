@@ -184,7 +184,10 @@ fn trepctl_line(
             }),
         },
         TrepctlOp::Flush => TrepctlAction::Flush { limit: None },
-        TrepctlOp::Heartbeat => TrepctlAction::Heartbeat { name: None },
+        TrepctlOp::Heartbeat => TrepctlAction::Heartbeat {
+            name: None,
+            tz: None,
+        },
         TrepctlOp::Wait(state) => TrepctlAction::Wait {
             until: WaitFor::State(state),
             limit: None,

@@ -170,7 +170,8 @@ pub fn trepctl_command() -> impl Strategy<Value = TrepctlCommand> {
         (option::of(token()), any::<bool>())
             .prop_map(|(name, json)| TrepctlAction::Status { name, json }),
         option::of(any::<u32>()).prop_map(|limit| TrepctlAction::Flush { limit }),
-        option::of(token()).prop_map(|name| TrepctlAction::Heartbeat { name }),
+        (option::of(token()), option::of(token()))
+            .prop_map(|(name, tz)| TrepctlAction::Heartbeat { name, tz }),
         (any::<bool>(), any::<bool>())
             .prop_map(|(full, json)| TrepctlAction::Services { full, json }),
         (
@@ -235,8 +236,13 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
         (any::<bool>(), any::<bool>(), any::<bool>()),
         option::of(option::of(token()).prop_map(|scn| OnlineProvision { scn })),
         option::of(skip),
-        option::of(event_id()),
-        option::of(any::<u64>()),
+        // Where replication restarts: `-from-event` or `-base-seqno`, never both (trepctl
+        // refuses the pair, and so does the parser).
+        prop_oneof![
+            Just((None, None)),
+            event_id().prop_map(|e| (Some(e), None)),
+            any::<u64>().prop_map(|n| (None, Some(n))),
+        ],
         option::of(stop_point()),
     )
         .prop_map(
@@ -244,8 +250,7 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
                 (force, all_services, no_checksum),
                 provision,
                 skip_seqno,
-                from_event,
-                base_seqno,
+                (from_event, base_seqno),
                 until,
             )| {
                 OnlineOptions {
