@@ -604,6 +604,35 @@ shell db2> trepctl online -skip-seqno 10,12-14
     assert_eq!(kinds_at(&report, "drift"), [], "{report}");
 }
 
+/// `online -base-seqno` restarts a master's extraction: trepctl refuses it on a slave, and so
+/// does the model, naming what a slave takes instead; on a master it is a plain `online` with
+/// the option named as untracked (found by an operator's review: accepted on a slave).
+#[test]
+fn online_from_a_base_seqno_is_a_masters_option() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db2> trepctl offline
+shell db2> trepctl online -base-seqno 5
+shell db1> trepctl offline
+shell db1> trepctl online -base-seqno 5
+",
+    );
+    let refused = report.first_rejected().expect("refused on the slave");
+    assert_eq!(refused.line, 4, "{report}");
+    let reason = refused.runs.iter().find_map(|r| match &r.status {
+        RunStatus::Rejected { rule, reason } => Some(format!("{rule}: {reason}")),
+        _ => None,
+    });
+    insta::assert_snapshot!(reason.unwrap_or_default(), @"replicator-role: the replicator on db2 is a slave: expected master: `-base-seqno` restarts a master's extraction, and trepctl refuses it on a slave (`tungsten_set_position` sets a slave's position)");
+    assert_eq!(
+        kinds_at(&report, "untracked-option"),
+        [(4, false), (6, false)],
+        "{report}"
+    );
+    assert!(!report.steps[4].rejected(), "{report}");
+}
+
 /// Options whose effect is not modelled (`-from-event`, `-until-*`, `offline-deferred -at-*`,
 /// `-port`, `online -force`) parse, and the report warns that the step was checked without
 /// them.

@@ -167,6 +167,10 @@ fn trepctl_line(
             skip_seqno: Some(SeqnoSet::single(first)),
             ..OnlineOptions::default()
         })),
+        TrepctlOp::OnlineFromBaseSeqno(seqno) => TrepctlAction::Online(Box::new(OnlineOptions {
+            base_seqno: Some(seqno),
+            ..OnlineOptions::default()
+        })),
         TrepctlOp::Offline => TrepctlAction::Offline {
             all_services: false,
             immediate: false,

@@ -96,6 +96,12 @@ pub enum TrepctlOp {
     /// (**modelling decision**: conservatively, even when the events skipped were never to be
     /// applied).
     OnlineSkipping(u64),
+    /// `online -base-seqno N`: `online` of a master whose extraction restarts at seqno `N`
+    /// (kept to print the command back; where it restarts is not tracked). Refused on a
+    /// replicator that applies: trepctl takes `-base-seqno` on a master only (Continuent docs
+    /// *cmdline-tools-trepctl-command-online*; on a slave `tungsten_set_position` sets the
+    /// position).
+    OnlineFromBaseSeqno(u64),
     /// `offline`.
     Offline,
     /// `offline-deferred [-at-...]`: `offline` once its point is reached, taken as reached at

@@ -338,8 +338,13 @@ fn trepctl_in(
         }
     }
     let op = match &command.action {
-        TrepctlAction::Online(options) => match options.skip_seqno.as_ref().map(SeqnoSet::ranges) {
-            Some(&[(first, _), ..]) => TrepctlOp::OnlineSkipping(first),
+        TrepctlAction::Online(options) => match (
+            options.base_seqno,
+            options.skip_seqno.as_ref().map(SeqnoSet::ranges),
+        ) {
+            // A master's: skipping leaves nothing out of a master's data.
+            (Some(seqno), _) => TrepctlOp::OnlineFromBaseSeqno(seqno),
+            (None, Some(&[(first, _), ..])) => TrepctlOp::OnlineSkipping(first),
             _ => TrepctlOp::Online,
         },
         TrepctlAction::Offline { .. } => TrepctlOp::Offline,

@@ -27,7 +27,23 @@ pub(crate) fn apply(
         return Err(Refusal::NotADatasource { host: target });
     }
     let skipping = matches!(op, TrepctlOp::OnlineSkipping(_));
-    let op = if skipping { TrepctlOp::Online } else { op };
+    if matches!(op, TrepctlOp::OnlineFromBaseSeqno(_)) {
+        let role = match install {
+            Install::Cluster => ctx.host(target).replicator.role,
+            Install::CrossSite => ReplicatorRole::Slave,
+        };
+        if role.applies() {
+            return Err(Refusal::ReplicatorRole {
+                host: target,
+                found: role,
+                expected: "master: `-base-seqno` restarts a master's extraction, and trepctl refuses it on a slave (`tungsten_set_position` sets a slave's position)",
+            });
+        }
+    }
+    let op = match op {
+        TrepctlOp::OnlineSkipping(_) | TrepctlOp::OnlineFromBaseSeqno(_) => TrepctlOp::Online,
+        op => op,
+    };
     let subject = match install {
         Install::Cluster => cluster(ctx, target, op).map(|()| Some(Subject(target)))?,
         Install::CrossSite => cross_site(ctx, target, op).map(|()| None)?,
@@ -152,7 +168,9 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
         }
         TrepctlOp::Wait(awaited) => wait(h, Install::Cluster, r.state, awaited),
         // Turned into `Online` by `apply`.
-        TrepctlOp::OnlineSkipping(_) | TrepctlOp::Inspect => Ok(()),
+        TrepctlOp::OnlineSkipping(_) | TrepctlOp::OnlineFromBaseSeqno(_) | TrepctlOp::Inspect => {
+            Ok(())
+        }
     }
 }
 
@@ -235,6 +253,8 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
         }),
         TrepctlOp::Wait(awaited) => wait(h, Install::CrossSite, state, awaited),
         // Turned into `Online` by `apply`.
-        TrepctlOp::OnlineSkipping(_) | TrepctlOp::Inspect => Ok(()),
+        TrepctlOp::OnlineSkipping(_) | TrepctlOp::OnlineFromBaseSeqno(_) | TrepctlOp::Inspect => {
+            Ok(())
+        }
     }
 }

@@ -112,6 +112,7 @@ pub fn trepctl(topology: &Topology) -> impl Strategy<Value = Input> + use<> {
         Just(TrepctlOp::Heartbeat),
         // `online -skip-seqno N`: the skipped event leaves the data drifted.
         (0_u64..4).prop_map(TrepctlOp::OnlineSkipping),
+        (0_u64..4).prop_map(TrepctlOp::OnlineFromBaseSeqno),
         select(vec![
             ReplicatorState::Online,
             ReplicatorState::OfflineNormal,
