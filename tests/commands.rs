@@ -1360,6 +1360,37 @@ fn a_cluster_replicator_started_offline_is_brought_online_outside_maintenance() 
     assert_eq!(c.shell("db2", "replicator start offline"), Err("no-change"));
 }
 
+/// `trepctl reset` clears the THL that online slaves read: refused on a replicator they read
+/// from, as provisioning it is (`serves-slaves`), until they are offline too, as the docs'
+/// site reset takes every replicator offline first (*operations-msmm-resetsingle*); `-relay`
+/// and `-db` leave the THL, and are not. (An operator's review: resetting the master alone
+/// read VALID.)
+#[test]
+fn resetting_the_thl_slaves_read_is_refused_until_they_are_offline() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.shell("db1", "trepctl -service alpha offline").unwrap();
+    for scope in ["-all", "-thl", ""] {
+        assert_eq!(
+            c.shell("db1", &format!("trepctl -service alpha reset {scope} -y")),
+            Err("serves-slaves"),
+            "{scope}"
+        );
+    }
+    for scope in ["-relay", "-db"] {
+        c.shell("db1", &format!("trepctl -service alpha reset {scope} -y"))
+            .unwrap();
+    }
+    c.shell("db2", "trepctl -service alpha offline").unwrap();
+    assert_eq!(
+        c.shell("db1", "trepctl -service alpha reset -all -y"),
+        Err("serves-slaves")
+    );
+    c.shell("db3", "trepctl -service alpha offline").unwrap();
+    c.shell("db1", "trepctl -service alpha reset -all -y")
+        .unwrap();
+}
+
 /// A bare `trepctl` (no install path) addresses the cluster install, unless `-service` names
 /// the host's cross-site service (**modelling decision**, in `resolve_trepctl`'s rustdoc).
 #[test]

@@ -8,7 +8,10 @@
 //!   the manager puts a cluster replicator back online unless its datasource is shunned;
 //! - `setrole` only in OFFLINE:NORMAL;
 //! - `reset` needs `-service` and an offline state; `-all` clears THL, relay logs and the
-//!   catalog, so the service restarts from its source's current position;
+//!   catalog, so the service restarts from its source's current position; `-all` and `-thl`
+//!   are refused on a cluster replicator that online slaves read from (they would ask for
+//!   events it no longer holds; **modelling decision**, as for provisioning it); one scope
+//!   only, as trepctl acts on the first given;
 //! - `flush` only on an online master; `heartbeat` only online (a heartbeat is an event:
 //!   the master's seqno advances). `flush` works by inserting a heartbeat (*trepctl-flush*),
 //!   but it is not counted as an event here (**modelling decision**: the model's seqnos
@@ -22,6 +25,8 @@
 //!   unless the replicator is in `S`;
 //! - `status`, `services`, `wait -applied` and the commands that only print ([`TrepctlInfo`])
 //!   change nothing;
+//! - `online -base-seqno` only on a master (*cmdline-tools-trepctl-command-online*), and not
+//!   with `-from-event`;
 //! - options whose effect is not modelled (`-from-event`, `-base-seqno`, `-until-*`,
 //!   `online -force`, `offline-deferred -at-*`, `-port`) parse and are listed by
 //!   [`crate::machine::untracked_options`], which a runbook report warns of.

@@ -114,7 +114,7 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
             }
             ctx.replicator_offline(h)
         }
-        TrepctlOp::Reset(_) => {
+        TrepctlOp::Reset(scope) => {
             if r.state == ReplicatorState::Online {
                 return Err(Refusal::ReplicatorState {
                     host: h,
@@ -122,6 +122,16 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
                     found: r.state,
                     expected: "offline (`trepctl -service <svc> offline` first)",
                 });
+            }
+            // A replicator whose THL online slaves read would leave them asking for events
+            // it no longer holds: the same rule as provisioning it (**modelling decision**,
+            // found by an operator's review: resetting a master alone read VALID; Continuent
+            // docs *operations-msmm-resetsingle* reset every replicator of the site, each
+            // offline first).
+            if matches!(scope, ResetScope::All | ResetScope::Thl)
+                && let Some(slave) = ctx.slave_of(h)
+            {
+                return Err(Refusal::ServesSlaves { host: h, slave });
             }
             // The dataserver keeps its data; THL, relay logs and catalog are gone, so the
             // replicator restarts from its source's current position.
