@@ -329,7 +329,9 @@ fn procedure(
     out!("{book}");
     let report = runbook::validate(&start, &book, runbook::Options::default());
     if report.verdict == runbook::Verdict::Valid {
-        outln!("# from this state: VALID ({} steps)", report.steps.len());
+        let steps = report.steps.len();
+        let plural = if steps == 1 { "" } else { "s" };
+        outln!("# from this state: VALID ({steps} step{plural})");
         Ok(true)
     } else {
         outln!("\n# from this state it does not validate:\n{report}");

@@ -1457,6 +1457,13 @@ fn the_cross_site_tools_answer_to_their_executable_prefix() {
     assert!(matches!(
         resolve("mm_replicator status").unwrap(),
         Input::Host {
+            op: HostOp::Inspect,
+            ..
+        }
+    ));
+    assert!(matches!(
+        resolve("mm_replicator console").unwrap(),
+        Input::Host {
             op: HostOp::NotModelled,
             ..
         }
@@ -1605,7 +1612,6 @@ fn every_command_line_printed_in_the_docs_reads() {
     host tar zxf tungsten-clustering-7.0.3-141.tar.gz
     host cd tungsten-clustering-7.0.3-141
     host tungsten_reset_manager
-    host connector client-list
     cctrl cluster check accounting.*
     cctrl cluster check accounting.invoices -limit 1,10
     host trepctl services | grep serviceName

@@ -23,7 +23,7 @@ fn seed000_survives_every_single_fault_without_an_invariant_break() {
     // Every count the report prints, goals missed among them.
     assert!(
         report.to_string().ends_with(
-            "21 step(s), 792 (boundary, fault) pairs tried, 45 not applicable: 0 break an invariant, 0 make a step unsafe, 301 block or miss a goal"
+            "21 steps, 792 (boundary, fault) pairs tried, 45 not applicable: 0 break an invariant, 0 make a step unsafe, 301 block or miss a goal"
         ),
         "{report}"
     );
@@ -92,7 +92,7 @@ fn a_forced_plan_cut_off_by_a_partition_breaks_single_writable_master() {
     );
     // The summary the README shows.
     assert!(
-        printed.ends_with("3 step(s), 72 (boundary, fault) pairs tried, 0 not applicable: 1 break an invariant, 0 make a step unsafe, 11 block or miss a goal"),
+        printed.ends_with("3 steps, 72 (boundary, fault) pairs tried, 0 not applicable: 1 break an invariant, 0 make a step unsafe, 11 block or miss a goal"),
         "{printed}"
     );
 }

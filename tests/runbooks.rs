@@ -604,6 +604,39 @@ shell db2> trepctl online -skip-seqno 10,12-14
     assert_eq!(kinds_at(&report, "drift"), [], "{report}");
 }
 
+/// `trepctl help` prints its usage without connecting to a replicator: accepted where the
+/// replicator is stopped, where `trepctl status` is refused (an independent review found
+/// `help` refused there).
+#[test]
+fn trepctl_help_needs_no_replicator() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db2> replicator stop
+shell db2> trepctl help
+shell db2> trepctl status
+",
+    );
+    assert_eq!(report.first_rejected().map(|s| s.line), Some(5), "{report}");
+}
+
+/// A cross-site replicator started with `offline` says where it stands, as a cluster
+/// replicator's start does: a plain restart prints the same stop and start (an independent
+/// review found the two indistinguishable).
+#[test]
+fn a_cross_site_start_offline_says_it_stays_offline() {
+    let report = check(
+        "#! scenario seed000-drifted
+shell db1> mm_replicator restart offline
+",
+    );
+    insta::assert_snapshot!(report.steps[0].runs[0].effects.join("\n"), @"
+    replicator (cross-site) on db1 stopped
+    replicator (cross-site) on db1 started
+    replicator (cross-site) on db1 is now OFFLINE:NORMAL
+    ");
+}
+
 /// `online -base-seqno` restarts a master's extraction: trepctl refuses it on a slave, and so
 /// does the model, naming what a slave takes instead; on a master it is a plain `online` with
 /// the option named as untracked (found by an operator's review: accepted on a slave).
@@ -624,10 +657,11 @@ shell db1> trepctl online -base-seqno 5
         RunStatus::Rejected { rule, reason } => Some(format!("{rule}: {reason}")),
         _ => None,
     });
-    insta::assert_snapshot!(reason.unwrap_or_default(), @"replicator-role: the replicator on db2 is a slave: expected master: `-base-seqno` restarts a master's extraction, and trepctl refuses it on a slave (`tungsten_set_position` sets a slave's position)");
+    insta::assert_snapshot!(reason.unwrap_or_default(), @"replicator-role: the replicator on db2 is a slave: expected master: `-base-seqno` restarts a master's extraction, so it is refused on any replicator that applies, as trepctl refuses it on a slave (`tungsten_set_position` sets a slave's position)");
+    // Named on the master's step only: on the slave's, refused, it changed nothing.
     assert_eq!(
         kinds_at(&report, "untracked-option"),
-        [(4, false), (6, false)],
+        [(6, false)],
         "{report}"
     );
     assert!(!report.steps[4].rejected(), "{report}");
@@ -1054,18 +1088,21 @@ fn a_step_the_model_does_not_know_is_a_warning_once_per_step() {
     let report = check(
         "#! scenario healthy-3\n\
          shell db1> sudo -u tungsten /opt/continuent/tungsten/cluster-home/bin/stopall\n\
-         shell alpha> thl purge -y\n",
+         shell alpha> thl purge -y\n\
+         shell db2> tpm reset\n",
     );
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
-    assert_eq!(report.warnings(), 2, "{report}");
+    assert_eq!(report.warnings(), 3, "{report}");
+    // `tpm reset` parses, and the model does not track what it does: a warning too (an
+    // independent review found it `[ok]` with none).
     assert_eq!(
         kinds(&report, tungsten_model::machine::Severity::Warning),
-        ["not-modelled", "not-modelled"]
+        ["not-modelled", "not-modelled", "not-modelled"]
     );
     assert_eq!(report.steps[1].runs.len(), 3);
     let text = report.to_string();
     assert!(
-        text.contains("db2: not modelled\n") && text.ends_with("(2 steps, 0 errors, 2 warnings)\n"),
+        text.contains("db2: not modelled\n") && text.ends_with("(3 steps, 0 errors, 3 warnings)\n"),
         "{text}"
     );
 }
@@ -1149,6 +1186,28 @@ fn restarting_the_masters_dataserver_or_manager_fails_over_unless_in_maintenance
         ));
         assert_eq!(maintenance.verdict, Verdict::Valid, "{maintenance}");
     }
+    // The docs' rolling restart of every manager, in MAINTENANCE, validates as one site step.
+    let rolling = check(
+        "#! scenario healthy-3\n\
+         #! goal master db1\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell alpha> manager restart\n\
+         [LOGICAL] /alpha > set policy automatic\n",
+    );
+    assert_eq!(rolling.verdict, Verdict::Valid, "{rolling}");
+    // Under MANUAL a restarted slave's manager is failed as a stopped one is, and nothing
+    // recovers it: the goal sees it (an independent review noted the change).
+    let manual = check(
+        "#! scenario healthy-3\n\
+         #! goal alpha all-online\n\
+         [LOGICAL] /alpha > set policy manual\n\
+         shell db2> manager restart\n",
+    );
+    assert_eq!(
+        goals_met(&manual),
+        [("alpha all-online".to_owned(), false)],
+        "{manual}"
+    );
 }
 
 /// A starting point read from JSON reads back as written, and one whose state does not fit

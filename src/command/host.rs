@@ -16,9 +16,10 @@
 //!   start|restart offline` starts the replicator with its services OFFLINE: a cross-site
 //!   replicator stays so until `mm_trepctl online`; a cluster replicator comes up OFFLINE
 //!   anyway and its managers bring it online unless in MAINTENANCE, as after any start
-//!   (*trepctl-offline*). The scripts' other verbs (`status`, `condrestart`, `console`,
-//!   `dump`, `install`, `remove`, `client-list`), and `start offline` of the manager or the
-//!   connector, are kept as steps the model does not know.
+//!   (*trepctl-offline*). The scripts' other verbs (`condrestart`, `console`, `dump`,
+//!   `install`, `remove`), and `start offline` of the manager or the connector, are kept as
+//!   steps the model does not know; `status`, and the connector's `client-list`, only print
+//!   (below).
 //! - `tungsten_provision_slave` / `tprovision --source <host> [--direct]` runs on the target:
 //!   refused when the source is the target, or the source's dataserver cannot be reached; it
 //!   shuns the target if its manager runs, takes its replicator offline, copies the source's
@@ -47,7 +48,9 @@
 //!   ...) are not modelled.
 //! - The tools that only read and print (`thl list|info|index|tail`, `tungsten_find_orphaned`,
 //!   `tungsten_purge_thl` and `tpm purge-thl` without `--auto`, `tpm query`, the
-//!   `check_tungsten_latency|online|services|policy` checks) read as [`HostAction::Inspect`]:
+//!   `check_tungsten_latency|online|services|policy` checks, the process scripts' `status`,
+//!   `connector client-list`, `trepctl help`) read as [`HostAction::Inspect`] (`trepctl help`
+//!   as [`HostAction::Trepctl`], resolved to the same):
 //!   a step that changes nothing, refused only on a host that is down.
 //! - A line that chains, backgrounds or substitutes commands (`&&`, `;`, `&`, `$(...)`) is
 //!   kept whole as a step the model does not know.
@@ -290,6 +293,10 @@ impl HostCommand {
         let action = match split_prefix(base(executable)).1 {
             "startall" => HostAction::StartAll,
             "stopall" => HostAction::StopAll,
+            program @ ("manager" | "replicator" | "connector") if only_prints(program, &w) => {
+                w.skip_rest();
+                HostAction::Inspect(text)
+            }
             program @ ("manager" | "replicator" | "connector")
                 if not_modelled_verb(program, &w) =>
             {
@@ -297,14 +304,7 @@ impl HostCommand {
                 HostAction::NotModelled(text)
             }
             "manager" => HostAction::Manager(lifecycle(&mut w)?),
-            "replicator" => match lifecycle(&mut w)? {
-                l @ (Lifecycle::Start | Lifecycle::Restart) if w.eat("offline") => {
-                    HostAction::ReplicatorStartOffline {
-                        restart: l == Lifecycle::Restart,
-                    }
-                }
-                l => HostAction::Replicator(l),
-            },
+            "replicator" => replicator(&mut w)?,
             // `graceful-stop [seconds]` waits for the connections to close, then stops
             // (Continuent docs *cmdline-tools-tpm-commands-promote-connector*).
             "connector" if w.eat("graceful-stop") => {
@@ -364,15 +364,24 @@ impl HostCommand {
     }
 }
 
+/// Whether the process script's verb in `w` only prints: `status` (Continuent docs
+/// *replicator-command*: whether the process runs) and the connector's `client-list`
+/// (*cmdline-tools-connector*: its connections).
+fn only_prints(program: &str, w: &Words<'_>) -> bool {
+    w.peek().is_some_and(|verb| {
+        verb.eq_ignore_ascii_case("status")
+            || (program == "connector" && verb.eq_ignore_ascii_case("client-list"))
+    })
+}
+
 /// Whether the process script's verb in `w` is one the model does not know, to be kept as
 /// such rather than refused: the scripts' other verbs (Continuent docs *replicator-command*:
-/// `status`, `condrestart`, `console`, `dump`, `install`, `remove`; *cmdline-tools-connector*:
-/// `client-list`), and, for the manager and the connector, `start` or `restart` followed by
+/// `condrestart`, `console`, `dump`, `install`, `remove`; the connector's `client-list` on the
+/// other scripts), and, for the manager and the connector, `start` or `restart` followed by
 /// `offline`, which the docs give for the replicator only (*deployment-startupdown-replicator*)
 /// and the replicator's line reads ([`HostAction::ReplicatorStartOffline`]).
 fn not_modelled_verb(program: &str, w: &Words<'_>) -> bool {
-    const VERBS: [&str; 7] = [
-        "status",
+    const VERBS: [&str; 6] = [
         "client-list",
         "condrestart",
         "console",
@@ -532,6 +541,18 @@ fn only_reads(tool: &str, w: &Words<'_>) -> bool {
         },
         _ => CHECKS_THAT_ONLY_READ.contains(&tool),
     }
+}
+
+/// The replicator script's `start`, `stop` or `restart`, and `start|restart offline`.
+fn replicator(w: &mut Words<'_>) -> Result<HostAction, ParseError> {
+    Ok(match lifecycle(w)? {
+        l @ (Lifecycle::Start | Lifecycle::Restart) if w.eat("offline") => {
+            HostAction::ReplicatorStartOffline {
+                restart: l == Lifecycle::Restart,
+            }
+        }
+        l => HostAction::Replicator(l),
+    })
 }
 
 /// A process script's `start`, `stop` or `restart`. `stop sysd` stops a process started
@@ -795,9 +816,7 @@ mod tests {
             "trepctl -host db2 shutdown -y",
             "trepctl LOAD",
             "trepctl -SERVICE alpha Backup",
-            "manager status",
             "replicator condrestart",
-            "connector STATUS -v",
             "manager start offline",
             "connector restart offline",
             "tpm purge-thl -A alpha",
@@ -821,11 +840,23 @@ mod tests {
             "multi_trepctl --by-service",
             "mm_multi_trepctl list",
             "_trepctl status",
-            "connector client-list",
         ] {
             let c: HostCommand = line.parse().unwrap();
             assert_eq!(c.action, HostAction::NotModelled(line.to_owned()));
         }
+        // The scripts' `status`, and the connector's `client-list`, only print.
+        for line in [
+            "manager status",
+            "connector STATUS -v",
+            "connector client-list",
+            "mm_replicator status",
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            assert_eq!(c.action, HostAction::Inspect(line.to_owned()));
+            assert_eq!(c.to_string(), line);
+        }
+        let c: HostCommand = "replicator client-list".parse().unwrap();
+        assert!(matches!(c.action, HostAction::NotModelled(_)));
         let c: HostCommand = "replicator START".parse().unwrap();
         assert_eq!(c.action, HostAction::Replicator(Lifecycle::Start));
         for (line, restart, echo) in [

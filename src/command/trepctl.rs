@@ -11,7 +11,7 @@
 //!   catalog, so the service restarts from its source's current position; `-all` and `-thl`
 //!   are refused on a cluster replicator that online slaves read from (they would ask for
 //!   events it no longer holds; **modelling decision**, as for provisioning it); one scope
-//!   only, as trepctl acts on the first given;
+//!   only, as trepctl refuses a second;
 //! - `flush` only on an online master; `heartbeat` only online (a heartbeat is an event:
 //!   the master's seqno advances). `flush` works by inserting a heartbeat (*trepctl-flush*),
 //!   but it is not counted as an event here (**modelling decision**: the model's seqnos
@@ -257,7 +257,8 @@ pub enum TrepctlInfo {
     Clients,
     /// `perf`: the stages' performance counters.
     Perf,
-    /// `help`: trepctl's usage.
+    /// `help`: trepctl's usage, printed without connecting to a replicator (it resolves to
+    /// [`crate::machine::HostOp::Inspect`] on the host it runs on).
     Help,
 }
 
@@ -489,12 +490,12 @@ fn reset(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
     let mut scope = None;
     while !w.is_empty() {
         let option = w.one_of(&["-y", "-all", "-thl", "-relay", "-db"], "a reset option")?;
-        // trepctl acts on the first scope given and ignores the others (open-source
-        // `OpenReplicatorManagerCtrl`, `doResetService`): a second one would not do what the
-        // line says, so it is an error here.
+        // trepctl takes one scope: after it, only `-y`, and it refuses the line otherwise,
+        // resetting nothing (open-source `OpenReplicatorManagerCtrl`, `doResetService` and
+        // `confirm`).
         if option != "-y" && scope.is_some() {
             return Err(w.error_previous(
-                "`-y` or the end of the command (trepctl resets only the first of `-all`, `-thl`, `-relay` and `-db` given: give one)",
+                "`-y` or the end of the command (trepctl takes one of `-all`, `-thl`, `-relay` and `-db`, and refuses a second)",
             ));
         }
         match option {
@@ -553,6 +554,9 @@ fn flags<const N: usize>(
     Ok(given)
 }
 
+/// What `online` expects where a second restart point is given.
+const BOTH_RESTART_POINTS: &str = "an online option other than this one (trepctl takes one restart point: `-from-event`, `-provision <event>` or `-base-seqno`)";
+
 fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
     let mut o = OnlineOptions::default();
     while !w.is_empty() {
@@ -573,13 +577,14 @@ fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
             "an online option",
         )?;
         // trepctl refuses the pair: both say where replication restarts (open-source
-        // `OpenReplicatorManagerCtrl`, `doOnline`).
+        // `OpenReplicatorManagerCtrl`, `doOnline`; `-provision <event>` sets the same event
+        // as `-from-event`).
+        let from_event =
+            o.from_event.is_some() || o.provision.as_ref().is_some_and(|p| p.scn.is_some());
         if (option == "-from-event" && o.base_seqno.is_some())
-            || (option == "-base-seqno" && o.from_event.is_some())
+            || (option == "-base-seqno" && from_event)
         {
-            return Err(w.error_previous(
-                "an online option other than this one (trepctl takes `-from-event` or `-base-seqno`, not both)",
-            ));
+            return Err(w.error_previous(BOTH_RESTART_POINTS));
         }
         match option {
             "-force" => o.force = true,
@@ -595,6 +600,9 @@ fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
                     .map(str::to_owned);
                 if scn.is_some() {
                     w.next();
+                    if o.base_seqno.is_some() {
+                        return Err(w.error_previous(BOTH_RESTART_POINTS));
+                    }
                 }
                 o.provision = Some(OnlineProvision { scn });
             }
@@ -934,8 +942,28 @@ mod tests {
         insta::assert_snapshot!(parse("-host db2 -all-services status").unwrap_err(), @"line 1, column 25: expected `online` or `offline` after `-all-services` (the commands it applies to), found `status`");
     }
 
-    /// Each reset option names its own scope; a second scope is an error (trepctl would act
-    /// on the first only: found by an operator's review, `reset -thl -relay` read as `-relay`).
+    /// A heartbeat saved before `-tz` was read (no `tz` field) still loads.
+    #[test]
+    fn a_heartbeat_saved_without_a_time_zone_loads() {
+        let action = TrepctlAction::Heartbeat {
+            name: Some("upgrade".to_owned()),
+            tz: None,
+        };
+        let mut json = serde_json::to_value(&action).unwrap();
+        let removed = json
+            .as_object_mut()
+            .and_then(|o| o.values_mut().next())
+            .and_then(|v| v.as_object_mut())
+            .and_then(|o| o.remove("tz"));
+        assert_eq!(removed, Some(serde_json::Value::Null), "{json}");
+        assert_eq!(
+            serde_json::from_value::<TrepctlAction>(json).unwrap(),
+            action
+        );
+    }
+
+    /// Each reset option names its own scope; a second scope is an error, as trepctl refuses
+    /// it (found by an operator's review: `reset -thl -relay` read as `-relay`).
     #[test]
     fn reset_reads_its_scope() {
         let scope = |line: &str| match line.parse::<TrepctlCommand>().map(|c| c.action) {
@@ -948,7 +976,7 @@ mod tests {
         assert_eq!(scope("reset -relay"), (Some(ResetScope::Relay), false));
         assert_eq!(scope("reset -db"), (Some(ResetScope::Db), false));
         assert_eq!(scope("reset -y -db"), (Some(ResetScope::Db), true));
-        insta::assert_snapshot!("reset -thl -relay -y".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 12: expected `-y` or the end of the command (trepctl resets only the first of `-all`, `-thl`, `-relay` and `-db` given: give one), found `-relay`");
+        insta::assert_snapshot!("reset -thl -relay -y".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 12: expected `-y` or the end of the command (trepctl takes one of `-all`, `-thl`, `-relay` and `-db`, and refuses a second), found `-relay`");
     }
 
     /// Only `status`, `services` and `wait` leave the replicator as it was.
@@ -980,8 +1008,15 @@ mod tests {
         insta::assert_snapshot!("wait -state RUNNING".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 13: expected a replicator state such as ONLINE or OFFLINE:NORMAL, found `RUNNING`");
         insta::assert_snapshot!("offline-deferred -at-seqno".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 27: expected a seqno, found the end of the command");
         insta::assert_snapshot!("-port 99999 status".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 7: expected a port, found `99999`");
-        insta::assert_snapshot!("online -from-event mysql-bin.000004:0000000000000107 -base-seqno 5".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 54: expected an online option other than this one (trepctl takes `-from-event` or `-base-seqno`, not both), found `-base-seqno`");
-        insta::assert_snapshot!("online -base-seqno 5 -force -from-event e".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 29: expected an online option other than this one (trepctl takes `-from-event` or `-base-seqno`, not both), found `-from-event`");
+        insta::assert_snapshot!("online -from-event mysql-bin.000004:0000000000000107 -base-seqno 5".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 54: expected an online option other than this one (trepctl takes one restart point: `-from-event`, `-provision <event>` or `-base-seqno`), found `-base-seqno`");
+        insta::assert_snapshot!("online -base-seqno 5 -force -from-event e".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 29: expected an online option other than this one (trepctl takes one restart point: `-from-event`, `-provision <event>` or `-base-seqno`), found `-from-event`");
+        insta::assert_snapshot!("online -base-seqno 5 -provision mysql-bin.000004:0000000000000107".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 33: expected an online option other than this one (trepctl takes one restart point: `-from-event`, `-provision <event>` or `-base-seqno`), found `mysql-bin.000004:0000000000000107`");
+        insta::assert_snapshot!("online -provision e -base-seqno 5".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 21: expected an online option other than this one (trepctl takes one restart point: `-from-event`, `-provision <event>` or `-base-seqno`), found `-base-seqno`");
+        assert!(
+            "online -provision -base-seqno 5"
+                .parse::<TrepctlCommand>()
+                .is_ok()
+        );
         insta::assert_snapshot!("heartbeat -tz".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 14: expected a time zone such as `UTC`, found the end of the command");
         insta::assert_snapshot!("heartbeat -name a -zone UTC".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 19: expected a heartbeat option (-name or -tz), found `-zone`");
     }

@@ -670,6 +670,50 @@ mod tests {
         assert!(!others_only.is_empty() && others_only.cctrl.is_empty());
     }
 
+    /// `start offline` is offered only where it differs from `start`: the cross-site
+    /// install's, on each host of a multisite topology, and nowhere in a single site.
+    #[test]
+    fn start_offline_is_offered_for_the_cross_site_install_only() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let s = State::healthy(&t);
+        let mut inputs = Vec::new();
+        Inputs::new(&t, &s, Alphabet::ALL, 1).fill(&s, Typing::EveryManager, &mut inputs);
+        let sites = crate::runbook::scenario("seed000-drifted").unwrap();
+        let mut two = Vec::new();
+        Inputs::new(&sites.topology, &sites.state, Alphabet::ALL, 1).fill(
+            &sites.state,
+            Typing::EveryManager,
+            &mut two,
+        );
+        let offline: Vec<HostOp> = two
+            .iter()
+            .filter_map(|i| match *i {
+                Input::Host {
+                    op: op @ HostOp::ReplicatorStartOffline { .. },
+                    ..
+                } => Some(op),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            offline,
+            vec![
+                HostOp::ReplicatorStartOffline {
+                    install: Install::CrossSite,
+                    restart: false
+                };
+                sites.topology.hosts().len()
+            ]
+        );
+        assert!(!inputs.iter().any(|i| matches!(
+            i,
+            Input::Host {
+                op: HostOp::ReplicatorStartOffline { .. },
+                ..
+            }
+        )));
+    }
+
     /// The explorer keeps each input as its code: every code decodes to its input, codes
     /// rise in the order the inputs come (a level's order rests on it), and the coded fill
     /// offers what `fill` offers, with some managers stopped and a partition (which leave

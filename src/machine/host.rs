@@ -103,7 +103,8 @@ pub(crate) fn apply(
         // A dataserver restart takes long enough for the managers to notice it (they probe
         // every few seconds: *manager-failover-tuning*), so they react between its stop and
         // its start (**modelling decision**, the conservative reading: under AUTOMATIC a
-        // master's restart fails it over). The Tungsten scripts' restarts stay one step.
+        // master's restart fails it over). The manager's is treated so too (above); the
+        // replicator's and the connector's stay one step.
         HostOp::DataServer(Lifecycle::Restart) => restart_noticed(ctx, on, Process::DataServer)?,
         HostOp::DataServer(l) => lifecycle(ctx, on, Process::DataServer, l)?,
         HostOp::Provision { source } => {
@@ -181,8 +182,17 @@ fn cross_site_process(
         install: Install::CrossSite,
         running,
     });
-    if started == Some(ReplicatorState::Online) {
-        let _ = ctx.cross_site_sync(on, true);
+    match started {
+        Some(ReplicatorState::Online) => {
+            let _ = ctx.cross_site_sync(on, true);
+        }
+        // Said, as a cluster replicator's start says it: a plain start reads the same.
+        Some(to) => ctx.emit(Effect::Replicator {
+            host: on,
+            install: Install::CrossSite,
+            to,
+        }),
+        None => {}
     }
     Ok(())
 }

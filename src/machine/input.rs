@@ -37,6 +37,7 @@ impl Install {
 /// A resolved `replicator <ds> ...` action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ReplicatorOp {
     /// `online`.
     Online,
@@ -55,6 +56,7 @@ pub enum ReplicatorOp {
 /// A resolved cctrl command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CctrlOp {
     /// `set policy`.
     SetPolicy(PolicyMode),
@@ -85,6 +87,7 @@ pub enum CctrlOp {
 /// A resolved trepctl action on one replicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TrepctlOp {
     /// `online`.
     Online,
@@ -98,9 +101,10 @@ pub enum TrepctlOp {
     OnlineSkipping(u64),
     /// `online -base-seqno N`: `online` of a master whose extraction restarts at seqno `N`
     /// (kept to print the command back; where it restarts is not tracked). Refused on a
-    /// replicator that applies: trepctl takes `-base-seqno` on a master only (Continuent docs
-    /// *cmdline-tools-trepctl-command-online*; on a slave `tungsten_set_position` sets the
-    /// position).
+    /// replicator that applies: Continuent docs *cmdline-tools-trepctl-command-online* give
+    /// `-base-seqno` for a Primary, and trepctl refuses it in slave role (on a slave
+    /// `tungsten_set_position` sets the position); that a relay or a thl-client/-applier is
+    /// refused too is a **modelling decision**, the docs' reading.
     OnlineFromBaseSeqno(u64),
     /// `offline`.
     Offline,
@@ -128,6 +132,7 @@ pub enum TrepctlOp {
 /// A resolved host command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum HostOp {
     /// `startall` of an install.
     StartAll(Install),

@@ -183,7 +183,8 @@ pub struct Outcome {
     /// Warnings and invariant breaks (an invariant break is an error finding).
     pub findings: Vec<Finding>,
     /// False when the input is a step the model does not know (nothing changed, and nothing
-    /// can be said about it).
+    /// can be said about it): an executable it does not know, or `tpm reset`, whose effects
+    /// it does not track.
     pub modelled: bool,
 }
 
@@ -245,13 +246,12 @@ pub fn apply_with(
     for violation in invariant::check_all(topology, &next) {
         collect.observe_violation(violation);
     }
-    let modelled = !matches!(
-        input,
-        Input::Host {
-            op: HostOp::NotModelled,
-            ..
-        }
-    );
+    // A step the model does not know says so by its effect: an executable it does not know,
+    // and `tpm reset`, whose effects it does not track.
+    let modelled = !collect
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::NotModelled));
     Ok(Outcome {
         state: next,
         effects: collect.effects,

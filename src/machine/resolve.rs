@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 use crate::command::{
     CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, ReplicatorAction, ResetScope,
-    RouterTarget, SelectorRole, SeqnoSet, TrepctlAction, TrepctlCommand, Unit, WaitFor,
+    RouterTarget, SelectorRole, SeqnoSet, TrepctlAction, TrepctlCommand, TrepctlInfo, Unit,
+    WaitFor,
 };
 use crate::ls::default_viewer;
 use crate::model::{DataSourceRole, DsState, HostId, HostName, ServiceId, State, Topology};
@@ -306,6 +307,14 @@ fn trepctl_in(
     named: Option<Install>,
     command: &TrepctlCommand,
 ) -> Result<Input, ResolveError> {
+    // trepctl prints its usage before connecting to any replicator (open-source
+    // `OpenReplicatorManagerCtrl`): a tool that only reads on the host it runs on.
+    if command.action == TrepctlAction::Info(TrepctlInfo::Help) {
+        return Ok(Input::Host {
+            on,
+            op: HostOp::Inspect,
+        });
+    }
     let target = match &command.host {
         Some(h) => host(topology, h)?,
         None => on,
@@ -467,7 +476,13 @@ pub fn resolve_host(
             source: resolve_ref(topology, state, source)?,
         },
         HostAction::Tpm(t) => HostOp::Tpm(*t),
-        HostAction::Inspect(_) => HostOp::Inspect,
+        HostAction::Inspect(_) => {
+            // A prefixed tool's still names an install.
+            if command.executable_prefix().is_some() {
+                install_of(topology, command)?;
+            }
+            HostOp::Inspect
+        }
         HostAction::Trepctl(t) => {
             return trepctl_in(topology, on, install_of(topology, command)?, t);
         }

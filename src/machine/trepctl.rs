@@ -36,7 +36,7 @@ pub(crate) fn apply(
             return Err(Refusal::ReplicatorRole {
                 host: target,
                 found: role,
-                expected: "master: `-base-seqno` restarts a master's extraction, and trepctl refuses it on a slave (`tungsten_set_position` sets a slave's position)",
+                expected: "master: `-base-seqno` restarts a master's extraction, so it is refused on any replicator that applies, as trepctl refuses it on a slave (`tungsten_set_position` sets a slave's position)",
             });
         }
     }

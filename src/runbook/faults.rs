@@ -259,8 +259,8 @@ impl fmt::Display for FaultReport {
         let unsafe_steps = count(|c| matches!(c, Consequence::Unsafe { .. }));
         write!(
             f,
-            "{} step(s), {} (boundary, fault) pairs tried, {} not applicable: {} break an invariant, {} make a step unsafe, {} block or miss a goal",
-            self.steps,
+            "{}, {} (boundary, fault) pairs tried, {} not applicable: {} break an invariant, {} make a step unsafe, {} block or miss a goal",
+            crate::text::counted(self.steps, "step"),
             self.tried,
             self.not_applicable,
             breaks,

@@ -230,15 +230,6 @@ impl Report {
     }
 }
 
-/// `n` things, the noun in the singular for one.
-fn counted(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}
-
 impl fmt::Display for Report {
     /// One line per step with its outcome, its effects indented under it, findings marked
     /// `!` (warning) or `!!` (error), the goals, and the verdict.
@@ -339,9 +330,9 @@ impl fmt::Display for Report {
         writeln!(
             f,
             "\nverdict: {verdict} ({}, {}, {})",
-            counted(self.steps.len(), "step"),
-            counted(self.errors(), "error"),
-            counted(self.warnings(), "warning")
+            crate::text::counted(self.steps.len(), "step"),
+            crate::text::counted(self.errors(), "error"),
+            crate::text::counted(self.warnings(), "warning")
         )
     }
 }

@@ -617,17 +617,6 @@ impl Session<'_> {
                 return;
             }
         };
-        if let HostAction::Trepctl(t) = &command.action {
-            for option in machine::untracked_options(t) {
-                heard.findings.push(finding(
-                    Severity::Warning,
-                    "untracked-option",
-                    format!(
-                        "`{option}` is not modelled: this step is checked as if it were absent"
-                    ),
-                ));
-            }
-        }
         if opens_cctrl_session(command) {
             let run = match hosts.as_slice() {
                 [h] => self.connect(*h),
@@ -643,6 +632,7 @@ impl Session<'_> {
             heard.runs.push(run);
             return;
         }
+        let first = heard.findings.len();
         for h in hosts {
             match machine::resolve_host(self.topology, &self.state, h, command) {
                 Ok(input) => self.apply(h, &input, heard),
@@ -650,6 +640,25 @@ impl Session<'_> {
                     .runs
                     .push(rejected(&self.name(h), "resolve", e.to_string())),
             }
+        }
+        // Options the model reads past, named where the step ran on some host: on a step
+        // refused everywhere they changed nothing (and may be why it was refused, as
+        // `-base-seqno` on a slave is).
+        let ran = heard
+            .runs
+            .iter()
+            .any(|r| !matches!(r.status, RunStatus::Rejected { .. }));
+        if let (HostAction::Trepctl(t), true) = (&command.action, ran) {
+            let warnings = machine::untracked_options(t).into_iter().map(|option| {
+                finding(
+                    Severity::Warning,
+                    "untracked-option",
+                    format!(
+                        "`{option}` is not modelled: this step is checked as if it were absent"
+                    ),
+                )
+            });
+            heard.findings.splice(first..first, warnings);
         }
     }
 

@@ -237,7 +237,7 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
         option::of(option::of(token()).prop_map(|scn| OnlineProvision { scn })),
         option::of(skip),
         // Where replication restarts: `-from-event` or `-base-seqno`, never both (trepctl
-        // refuses the pair, and so does the parser).
+        // refuses the pair, and so does the parser; `-provision <event>` below likewise).
         prop_oneof![
             Just((None, None)),
             event_id().prop_map(|e| (Some(e), None)),
@@ -260,7 +260,11 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
                     from_event,
                     base_seqno,
                     no_checksum,
-                    provision,
+                    // `-provision <event>` is a restart point too: not with `-base-seqno`.
+                    provision: provision.map(|p| match base_seqno {
+                        Some(_) => OnlineProvision { scn: None },
+                        None => p,
+                    }),
                     until,
                 }
             },

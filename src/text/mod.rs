@@ -11,6 +11,6 @@ mod unknown;
 
 pub use error::{ParseError, Span};
 pub(crate) use scanner::Scanner;
-pub(crate) use series::series;
+pub(crate) use series::{counted, series};
 pub(crate) use unknown::Named;
 pub use unknown::UnknownName;

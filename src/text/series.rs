@@ -11,9 +11,18 @@ pub(crate) fn series<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
     }
 }
 
+/// `n` things: "1 step", "2 steps", the noun in the singular for one (a regular plural).
+pub(crate) fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::series;
+    use super::{counted, series};
 
     #[test]
     fn one_two_and_more_items() {
@@ -22,5 +31,12 @@ mod tests {
         assert_eq!(series(&["a"], "and"), "a");
         assert_eq!(series(&["a", "b"], "or"), "a or b");
         assert_eq!(series(&["a", "b", "c"], "and"), "a, b and c");
+    }
+
+    #[test]
+    fn a_count_of_one_is_singular() {
+        assert_eq!(counted(0, "step"), "0 steps");
+        assert_eq!(counted(1, "step"), "1 step");
+        assert_eq!(counted(21, "warning"), "21 warnings");
     }
 }
