@@ -275,3 +275,63 @@ fn host_line(topology: &Topology, op: HostOp) -> Option<String> {
     };
     Some(HostCommand { executable, action }.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+    use super::{Input, Install, TrepctlOp};
+    use crate::machine::{self, HostOp};
+    use crate::model::{State, Topology};
+
+    /// The operations that keep a number print it back, and the line resolves to the same
+    /// input (cargo-mutants: `online -base-seqno N` printed as a plain `online` went unseen,
+    /// as both replay to the same state).
+    #[test]
+    fn restart_points_and_offline_starts_print_back() {
+        let t =
+            Topology::multisite(&[("east", &["db1", "db2"]), ("west", &["db3", "db4"])]).unwrap();
+        let s = State::healthy(&t);
+        let db1 = t.host_id("db1").unwrap();
+        let inputs = [
+            Input::Trepctl {
+                on: db1,
+                target: db1,
+                install: Install::Cluster,
+                op: TrepctlOp::OnlineFromBaseSeqno(7),
+            },
+            Input::Trepctl {
+                on: db1,
+                target: db1,
+                install: Install::Cluster,
+                op: TrepctlOp::OnlineSkipping(3),
+            },
+            Input::Host {
+                on: db1,
+                op: HostOp::ReplicatorStartOffline {
+                    install: Install::CrossSite,
+                    restart: true,
+                },
+            },
+        ];
+        let mut lines = Vec::new();
+        for input in inputs {
+            let line = input.render(&t);
+            let Some(super::Typed::Shell { line: typed, .. }) = input.typed(&t) else {
+                panic!("{line}");
+            };
+            let command: crate::command::HostCommand = typed.parse().unwrap();
+            assert_eq!(
+                machine::resolve_host(&t, &s, db1, &command),
+                Ok(input),
+                "{line}"
+            );
+            lines.push(line);
+        }
+        insta::assert_snapshot!(lines.join("\n"), @"
+        shell db1> /opt/continuent/tungsten/tungsten-replicator/bin/trepctl online -base-seqno 7
+        shell db1> /opt/continuent/tungsten/tungsten-replicator/bin/trepctl online -skip-seqno 3
+        shell db1> /opt/replicator/tungsten/tungsten-replicator/bin/replicator restart offline
+        ");
+    }
+}
