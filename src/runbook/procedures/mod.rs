@@ -235,6 +235,32 @@ fn assumed_down(
     Ok(out_of_reach().map(|d| t.host_name(d).as_str()).collect())
 }
 
+/// `Ok` unless a datasource of `svc` beyond `viewer`'s reach is a writable master on its
+/// side of a partition: only a session forced there keeps one so (losing quorum shuns every
+/// datasource, *manager-failover-behavior*), and a master promoted on this side would make
+/// two. The managers here hold it FAILED and would promote (**modelling decision**: a
+/// procedure is not written on a state the listing cannot show is unsafe to promote in; the
+/// engine property `procedures_are_valid_where_they_can_be_written_with_force_across_partitions`
+/// found `failover` written there).
+fn no_writable_master_beyond(
+    start: &Start,
+    svc: ServiceId,
+    viewer: HostId,
+) -> Result<(), ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let beyond =
+        crate::model::HostSet::of(t.datasources_of(svc).filter(|&d| !s.reachable(viewer, d)));
+    let far = crate::machine::invariant::writable_masters(t, s, svc, beyond);
+    let Some(d) = far.iter().next() else {
+        return Ok(());
+    };
+    let name = t.host_name(d);
+    Err(ProcedureError(format!(
+        "{name} is up beyond a partition and a writable master on its side (a session forced there): promoting another master here would give {} two; restore the network, or shun {name} on its side, first",
+        t.service_name(svc)
+    )))
+}
+
 /// `Ok` unless promoting `survivor` would leave events behind on a host that is up with its
 /// dataserver running: a runbook report judges that unsafe (`lost-events`), as
 /// `failover_procedure` declines it. Events an earlier promotion reported as orphaned

@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::{ProcedureError, finish, forced_soundly, host_id, service_id, viewer};
+use super::{
+    ProcedureError, finish, forced_soundly, host_id, no_writable_master_beyond, service_id, viewer,
+};
 use crate::runbook::{Runbook, Start};
 
 /// A planned switch (Continuent docs *operations-primaryswitch-manual*): `switch to <target>`,
@@ -69,6 +71,7 @@ fn promotion(
         Promotion::Failover => ("failover", CctrlOp::Failover(to)),
     };
     forced_soundly(start, svc, viewer)?;
+    no_writable_master_beyond(start, svc, viewer)?;
     // The session uses the service the prompt names.
     let mut before = *s;
     if s.session(viewer).service != svc {
