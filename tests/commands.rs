@@ -1365,7 +1365,7 @@ fn a_cluster_replicator_started_offline_is_brought_online_outside_maintenance() 
 }
 
 /// `trepctl reset` clears the THL that online slaves read: refused on a replicator they read
-/// from, as provisioning it is (`serves-slaves`), until they are offline too, as the docs'
+/// from (`serves-slaves`), until they are offline too, as the docs'
 /// site reset takes every replicator offline first (*operations-msmm-resetsingle*); `-relay`
 /// and `-db` leave the THL, and are not. (An operator's review: resetting the master alone
 /// read VALID.)

@@ -173,3 +173,40 @@ fn the_docs_primary_recovery_starts_the_dataserver_and_recovers() {
         .collect();
     assert_eq!(effects(&by_hand), started_first);
 }
+
+/// Continuent's 7.0 site reset (*operations-msmm-resetsingle*) provisions east's primary while
+/// the replicas' cluster replicators still run, then reprovisions the replicas from it: each
+/// step goes through (provisioning the primary was refused, `serves-slaves`, until a slave
+/// reading a reprovisioned master was modelled as stopping in error where it holds events the
+/// copy lacks). As printed it is refused at `trepctl reset -all -y`, which names no service
+/// (trepctl refuses a reset without `-service`); with `-service east`, and the policy set back
+/// to AUTOMATIC to bring the reprovisioned replicas ONLINE, it validates.
+#[test]
+fn the_docs_site_reset_provisions_the_primary_under_running_replicas() {
+    let printed = fixture("docs_msmm_reset_single.txt");
+    let report = check(&printed);
+    assert_eq!(
+        refusal(&report).map(|(_, step)| step),
+        Some("shell east> trepctl reset -all -y".to_owned()),
+        "{report}"
+    );
+    let provisioned = report
+        .steps
+        .iter()
+        .find(|s| s.text.contains("tprovision --source west{slave}"))
+        .unwrap();
+    assert!(
+        provisioned
+            .runs
+            .iter()
+            .all(|r| matches!(r.status, tungsten_model::runbook::RunStatus::Accepted)),
+        "{report}"
+    );
+    let fixed = printed.replace(
+        "shell east> trepctl reset -all -y",
+        "shell east> trepctl -service east reset -all -y",
+    ) + "    cctrl [east]> set policy automatic\n";
+    let report = check(&fixed);
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(report.goals.iter().all(|g| g.met), "{report}");
+}

@@ -49,8 +49,12 @@ fn seed000_validates_as_printed() {
     insta::assert_snapshot!("seed000_report", report.to_string());
 }
 
+/// Without stopping east first, provisioning east's master goes through under its running
+/// managers: they shun it (and its slaves, holding events the copy lacks, stop in
+/// OFFLINE:ERROR, which the report warns about), and the shunned datasources are not back
+/// online at the end.
 #[test]
-fn seed000_variant_provisioning_east_while_it_runs_is_refused() {
+fn seed000_variant_provisioning_east_while_it_runs_leaves_east_shunned() {
     let report = seed000_with(|l| {
         let i = position(
             l,
@@ -59,9 +63,21 @@ fn seed000_variant_provisioning_east_while_it_runs_is_refused() {
         l.remove(i);
     });
     assert_eq!(report.verdict, Verdict::Invalid);
-    let (rule, step) = refusal(&report).unwrap();
-    assert_eq!(rule, "serves-slaves", "{step}");
-    assert!(step.contains("tungsten_provision_slave"));
+    assert_eq!(refusal(&report), None, "{report}");
+    let stopped = report
+        .steps
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f.kind == "replication-stopped"))
+        .unwrap();
+    assert!(
+        stopped.text.contains("tungsten_provision_slave"),
+        "{report}"
+    );
+    let all_online = report
+        .goals
+        .iter()
+        .find(|g| matches!(g.goal, tungsten_model::runbook::Goal::AllOnline(_)));
+    assert!(!all_online.unwrap().met, "{report}");
 }
 
 #[test]
@@ -1544,7 +1560,7 @@ fn a_site_step_refused_on_some_hosts_only_is_partly_rejected() {
     [
         (
             "db1",
-            true,
+            false,
         ),
         (
             "db2",

@@ -261,13 +261,6 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     if !ctx.host(source).dataserver {
         return Err(Refusal::DataServerStopped { host: source });
     }
-    // Slaves replicating from the target would find their source's history rewritten.
-    if let Some(slave) = ctx.slave_of(target) {
-        return Err(Refusal::ServesSlaves {
-            host: target,
-            slave,
-        });
-    }
     let service = ctx.service_of(target);
     let same_site = ctx.service_of(source) == service;
     // 1. Shun the target through its manager, and take its replicator offline.
@@ -339,6 +332,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     if data.drift {
         ctx.emit(Effect::Drift { host: target });
     }
+    ctx.stop_diverged_slaves(target);
     // 3. Back into service: through the manager's recover when it runs, else trepctl online.
     if managed && let Some(mut view) = ctx.view_of(group) {
         let rep = group.first().unwrap_or(target);

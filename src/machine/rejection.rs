@@ -158,7 +158,8 @@ pub enum Refusal {
         /// The master out of reach.
         master: HostId,
     },
-    /// Provisioning, or changing the role of, a datasource that online slaves replicate from.
+    /// Changing the role of, or resetting the THL of (`trepctl reset -all|-thl`), a datasource
+    /// that online slaves replicate from.
     ServesSlaves {
         /// The target.
         host: HostId,

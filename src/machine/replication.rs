@@ -328,6 +328,40 @@ impl Ctx<'_, '_> {
         self.set_replicator(h, next);
     }
 
+    /// The online slaves reading from `m`, whose data was just replaced (provisioning), that
+    /// hold events its new data lacks stop in OFFLINE:ERROR ([`Effect::Diverged`]): a slave
+    /// connecting to a master checks that the master's log holds its own last event (seqno
+    /// and epoch), and fails the handshake when it does not (the replicator's "Master log
+    /// does not contain requested transaction"). A slave whose host is down fails the same
+    /// way when it comes back. Slaves whose data the new line holds read on (**modelling
+    /// decision**: the copy clears `m`'s THL, and whether a slave exactly at the copy's
+    /// position passes the handshake is not documented; its data is consistent either way).
+    /// The documented site reset provisions the primary while the replicas' cluster
+    /// replicators still run, then reprovisions the replicas from it
+    /// (*operations-msmm-resetsingle*, 7.0); the model refused the first step until this
+    /// rule. `m`'s next write as a master starts a new epoch ([`Ctx::write`]), so a slave
+    /// stopped here never reads the new line as its own.
+    pub(crate) fn stop_diverged_slaves(&mut self, m: HostId) {
+        for d in self.topology.host_ids() {
+            let r = self.host(d).replicator;
+            if d != m
+                && r.is_online()
+                && r.master == Some(m)
+                && r.role.applies()
+                && !self.lineage_ok(d, m)
+            {
+                self.emit(Effect::Diverged { host: d, master: m });
+                self.set_replicator(
+                    d,
+                    ClusterReplicator {
+                        state: ReplicatorState::OfflineError,
+                        ..r
+                    },
+                );
+            }
+        }
+    }
+
     /// Start `h`'s cluster replicator process: it comes up OFFLINE:NORMAL, for its manager to
     /// bring online.
     pub(crate) fn replicator_start(&mut self, h: HostId) -> Result<(), Refusal> {

@@ -124,10 +124,12 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
                 });
             }
             // A replicator whose THL online slaves read would leave them asking for events
-            // it no longer holds: the same rule as provisioning it (**modelling decision**,
-            // found by an operator's review: resetting a master alone read VALID; Continuent
-            // docs *operations-msmm-resetsingle* reset every replicator of the site, each
-            // offline first).
+            // it no longer holds (**modelling decision**, found by an operator's review:
+            // resetting a master alone read VALID; Continuent docs
+            // *operations-msmm-resetsingle* reset every replicator of the site, each offline
+            // first). The model keeps the data's position across a reset, so it cannot stop
+            // those slaves in error as it does after provisioning
+            // (`Ctx::stop_diverged_slaves`), and refuses the reset instead.
             if matches!(scope, ResetScope::All | ResetScope::Thl)
                 && let Some(slave) = ctx.slave_of(h)
             {

@@ -69,6 +69,7 @@ pub struct ReportFinding {
     /// | `drift` | error | a host took drifted data by copy or replay |
     /// | `drifted-writable` | error | writes were opened to a host whose data drifted |
     /// | `skipped-events` | warning | a replicator went online skipping events |
+    /// | `replication-stopped` | warning | a replicator stopped in OFFLINE:ERROR: it holds events its master does not (its master was reprovisioned, or it was pointed at a master on another line of history) |
     /// | `undone` | warning | the managers put back what the step did |
     /// | `availability` | warning | the service has no writable master |
     /// | `no-candidate` | warning | the master failed and no slave can replace it |

@@ -912,6 +912,24 @@ impl Session<'_> {
                 "the managers failed over on their own during this step: the plan does not control the cluster (is the service in MAINTENANCE?)".to_owned(),
             ));
         }
+        // A replicator stopped in OFFLINE:ERROR because its data is not on its master's line
+        // of history (a reprovisioned or reset master, a repoint after a promotion that left
+        // its events behind) replicates nothing until an operator reprovisions it.
+        for e in effects {
+            if let Effect::Diverged { host, master } = *e {
+                findings.push(finding(
+                    Severity::Warning,
+                    "replication-stopped",
+                    format!(
+                        "the replicator on {} stopped in OFFLINE:ERROR: it holds events {} does not have; reprovision it from {} (`tprovision --source {}`) before it can replicate again",
+                        self.name(host),
+                        self.name(master),
+                        self.name(master),
+                        self.name(master)
+                    ),
+                ));
+            }
+        }
         for h in self.topology.host_ids() {
             if self.state.host(h).data.drift && !before.host(h).data.drift {
                 if effects.contains(&Effect::Skipped { host: h }) {
