@@ -1426,6 +1426,28 @@ fn commands_pasted_without_a_prompt_are_not_valid() {
     assert!(prompted.unchecked.is_empty());
 }
 
+/// trepctl and host-script lines pasted without their prompt are unchecked too, each an error
+/// naming the shell prompt to add; prose and a command the model does not know stay notes
+/// (found by an API review: `trepctl -host db1 offline`, `replicator stop` and `stopall`,
+/// bare, read VALID with two steps).
+#[test]
+fn shell_commands_pasted_without_a_prompt_are_not_valid() {
+    let text = "#! scenario healthy-3\n\
+                [LOGICAL] /alpha > set policy maintenance\n\
+                trepctl -host db1 offline\n\
+                replicator stop\n\
+                /opt/continuent/tungsten/cluster-home/bin/stopall\n\
+                Stop the replicator first.\n\
+                mysqldump --all-databases\n\
+                [LOGICAL] /alpha > set policy automatic\n";
+    let report = check(text);
+    assert_eq!(report.steps.len(), 2);
+    assert_eq!(report.verdict, Verdict::Invalid);
+    let lines: Vec<(usize, bool)> = report.unchecked.iter().map(|u| (u.line, u.shell)).collect();
+    assert_eq!(lines, [(3, true), (4, true), (5, true)]);
+    insta::assert_snapshot!(report.unchecked[0].to_string(), @"line 3: `trepctl -host db1 offline` reads as a shell command but has no prompt, so it was not checked: write it as `shell <host>> trepctl -host db1 offline` (a host, a site, or a selector such as `east{master}`), or start the line with `#` to keep it a note");
+}
+
 /// Provisioning the master from a slave that lacks its last write discards the write: the
 /// plan is unsafe at that step (found by an operator's review: with the slaves' replicators
 /// taken offline first, as the `serves-slaves` refusal asks, the plan read VALID). With the

@@ -154,33 +154,45 @@ pub struct Report {
     /// is INVALID: what the engine answers for such a state means little.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
-    /// Lines read as notes that read as cctrl commands: pasted without their prompt, so not
-    /// checked. Each is an error: the plan an operator runs would hold a command the report
+    /// Lines read as notes that read as cctrl or shell commands: pasted without their prompt,
+    /// so not checked. Each is an error: the plan an operator runs would hold a command the report
     /// never judged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unchecked: Vec<Unchecked>,
 }
 
-/// A note of a runbook that reads as a cctrl command ([`Report::unchecked`]). A line is a step
-/// only when it starts with a prompt (the [module docs](super)); prose starts with a capital
-/// letter, so only a note starting with a lower-case letter that reads as a whole cctrl
-/// command the model knows is listed (**modelling decision**: a rule on the text, to keep
-/// prose such as "Recover the master." a note).
+/// A note of a runbook that reads as a cctrl or shell command ([`Report::unchecked`]). A line
+/// is a step only when it starts with a prompt (the [module docs](super)); prose starts with a
+/// capital letter, so only a note starting with a lower-case letter (or, for a shell command,
+/// with the `/` of an install path) that reads as a whole command the model knows is listed
+/// (**modelling decision**: a rule on the text, to keep prose such as "Recover the master." a
+/// note).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unchecked {
     /// Its line in the runbook.
     pub line: usize,
     /// The line as written.
     pub text: String,
+    /// Whether it reads as a shell command (`trepctl ...`, `stopall`, `tprovision ...`) rather
+    /// than a cctrl one.
+    #[serde(default)]
+    pub shell: bool,
 }
 
 impl fmt::Display for Unchecked {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {}: `{}` reads as a cctrl command but has no prompt, so it was not checked: write it as `cctrl> {}` (or `[LOGICAL] /<service> > {}`), or start the line with `#` to keep it a note",
-            self.line, self.text, self.text, self.text
-        )
+        let (line, text) = (self.line, &self.text);
+        if self.shell {
+            write!(
+                f,
+                "line {line}: `{text}` reads as a shell command but has no prompt, so it was not checked: write it as `shell <host>> {text}` (a host, a site, or a selector such as `east{{master}}`), or start the line with `#` to keep it a note"
+            )
+        } else {
+            write!(
+                f,
+                "line {line}: `{text}` reads as a cctrl command but has no prompt, so it was not checked: write it as `cctrl> {text}` (or `[LOGICAL] /<service> > {text}`), or start the line with `#` to keep it a note"
+            )
+        }
     }
 }
 

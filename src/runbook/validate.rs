@@ -449,23 +449,27 @@ fn validate_with(
     report
 }
 
-/// The notes of `runbook` that read as cctrl commands ([`super::Unchecked`]).
+/// The notes of `runbook` that read as cctrl or shell commands ([`super::Unchecked`]).
 fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
     runbook
         .items
         .iter()
-        .filter_map(|item| match item {
-            Item::Note { line, text }
-                if text.starts_with(|c: char| c.is_ascii_lowercase())
-                    && CctrlCommand::parse_line(text, *line)
-                        .is_ok_and(|c| !matches!(c, CctrlCommand::NotModelled(_))) =>
-            {
-                Some(super::Unchecked {
-                    line: *line,
-                    text: text.clone(),
-                })
-            }
-            _ => None,
+        .filter_map(|item| {
+            let Item::Note { line, text } = item else {
+                return None;
+            };
+            let cctrl = text.starts_with(|c: char| c.is_ascii_lowercase())
+                && CctrlCommand::parse_line(text, *line)
+                    .is_ok_and(|c| !matches!(c, CctrlCommand::NotModelled(_)));
+            let shell = !cctrl
+                && text.starts_with(|c: char| c.is_ascii_lowercase() || c == '/')
+                && HostCommand::parse_line(text, *line)
+                    .is_ok_and(|c| !matches!(c.action, HostAction::NotModelled(_)));
+            (cctrl || shell).then(|| super::Unchecked {
+                line: *line,
+                text: text.clone(),
+                shell,
+            })
         })
         .collect()
 }
