@@ -470,7 +470,7 @@ fn recover_replica_declines_a_failed_over_master() {
         runbook::recover_replica(&replaced, "db1")
             .unwrap_err()
             .to_string(),
-        "db1 is a master, not a replica: use `recover_old_master` or a switch"
+        "db1 is a master, not a replica: use the `recover-old-master` procedure, or a switch"
     );
 }
 
@@ -651,7 +651,7 @@ fn replica_maintenance_is_valid_where_it_is_written() {
     procedure_is_valid(&stopped, &rb);
     insta::assert_snapshot!(
         runbook::replica_maintenance(&healthy, "db1").unwrap_err(),
-        @"db1 is the master, not a replica: use `primary_maintenance`"
+        @"db1 is the master, not a replica: use the `primary-maintenance` procedure"
     );
 }
 
@@ -717,7 +717,7 @@ fn maintenance_procedures_are_not_written_where_they_would_fail() {
         ],
     );
     cctrl(&mut diverged, "db2", "failover to db2");
-    insta::assert_snapshot!(runbook::replica_maintenance(&diverged, "db3").unwrap_err(), @"db3 holds events db2 lacks: `recover` would refuse it; reprovision it with `recover_replica`");
+    insta::assert_snapshot!(runbook::replica_maintenance(&diverged, "db3").unwrap_err(), @"db3 holds events db2 lacks: `recover` would refuse it; reprovision it with the `recover-replica` procedure");
     // A switch needs every replica healthy enough to be chosen, and the old master back.
     let failed = after(&healthy, &[Fault::HostCrash(db2)]);
     insta::assert_snapshot!(
@@ -748,7 +748,7 @@ fn replica_maintenance_sends_an_old_master_to_its_own_procedure_and_takes_a_drif
     let failed_over = after(&healthy, &[Fault::HostCrash(db1), Fault::HostRestart(db1)]);
     insta::assert_snapshot!(
         runbook::replica_maintenance(&failed_over, "db1").unwrap_err(),
-        @"db1 is an old master, not a replica: use `recover_old_master`"
+        @"db1 is an old master, not a replica: use the `recover-old-master` procedure"
     );
     let drifted = after(&healthy, &[Fault::Drift(db3)]);
     let rb = runbook::replica_maintenance(&drifted, "db3").unwrap();

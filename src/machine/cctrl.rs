@@ -51,7 +51,11 @@ pub(crate) fn apply(
         if session.force == on {
             return Err(Refusal::NoChange {
                 host: Some(at),
-                already: "has its session's force flag so",
+                already: if on {
+                    "has force on in its cctrl session already"
+                } else {
+                    "has force off in its cctrl session already"
+                },
             });
         }
         session.force = on;
@@ -386,10 +390,11 @@ fn router(
     } else {
         Err(Refusal::NoChange {
             host: target,
-            already: if online {
-                "every connector addressed is ONLINE already"
-            } else {
-                "every connector addressed is OFFLINE already"
+            already: match (target, online) {
+                (Some(_), true) => "has its connector ONLINE already",
+                (Some(_), false) => "has its connector OFFLINE already",
+                (None, true) => "every connector addressed is ONLINE already",
+                (None, false) => "every connector addressed is OFFLINE already",
             },
         })
     }

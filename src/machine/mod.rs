@@ -371,16 +371,21 @@ impl Ctx<'_, '_> {
     }
 }
 
-/// The input of a sequence that [`apply_all`] stopped at: its index and the [`Rejection`].
-/// A `std::error::Error`, so `?` carries it into a caller's `Box<dyn Error>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, thiserror::Error)]
-#[error("input {index}: {rejection}")]
+/// The input of a sequence that [`apply_all`] stopped at: its index, the [`Rejection`], and
+/// the rejection in words. A `std::error::Error` whose message names hosts and services as
+/// the topology does (``input 1: refused by rule `quorum`: alpha has no quorum ...``), so `?`
+/// carries a readable refusal into a caller's `Box<dyn Error>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, thiserror::Error)]
+#[error("input {index}: refused by rule `{rule}`: {message}", rule = rejection.refusal.rule())]
 pub struct RefusedAt {
     /// The index of the refused input in the sequence (0 for the first).
     pub index: usize,
     /// Why it was refused (in the message already, so not also a `source()`: an error
     /// chain would print it twice).
     pub rejection: Rejection,
+    /// [`Rejection::render`] over the topology the sequence ran on: why, and what would make
+    /// the input legal.
+    pub message: String,
 }
 
 /// Apply `inputs` one after the other from `state`, stopping at the first refusal.
@@ -396,8 +401,11 @@ pub fn apply_all<'a>(
     let mut current = *state;
     let mut outcomes = Vec::new();
     for (index, input) in inputs.into_iter().enumerate() {
-        let outcome =
-            apply(topology, &current, input).map_err(|rejection| RefusedAt { index, rejection })?;
+        let outcome = apply(topology, &current, input).map_err(|rejection| RefusedAt {
+            index,
+            rejection,
+            message: rejection.render(topology),
+        })?;
         current = outcome.state;
         outcomes.push(outcome);
     }

@@ -536,12 +536,23 @@ impl Ctx<'_, '_> {
                 already: "is a thl-client, which applies nothing to its dataserver",
             });
         }
+        // What stops the catch-up is named by its own rule: the source out of reach, its
+        // replicator not online, its dataserver stopped (found by an API review: all three
+        // read as `no-change`, which a tool matching on rules takes for a no-op).
         let source = self.host(m).replicator;
-        if !(self.state.reachable(h, m) && source.is_online() && self.host(m).dataserver) {
-            return Err(Refusal::NoChange {
-                host: Some(h),
-                already: "cannot reach an online master replicator",
+        if !self.state.reachable(h, m) {
+            return Err(Refusal::Unreachable { host: m });
+        }
+        if !source.is_online() {
+            return Err(Refusal::ReplicatorState {
+                host: m,
+                install: Install::Cluster,
+                found: source.state,
+                expected: "ONLINE: a slave catches up only from an online replicator (`trepctl online` on it)",
             });
+        }
+        if !self.host(m).dataserver {
+            return Err(Refusal::DataServerStopped { host: m });
         }
         self.copy_events(h, m)
     }

@@ -150,11 +150,19 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
             ctx.replicator_setrole(h, role, master)
         }
         TrepctlOp::Flush => {
-            if !(r.is_online() && r.role == ReplicatorRole::Master) {
+            if r.role != ReplicatorRole::Master {
                 return Err(Refusal::ReplicatorRole {
                     host: h,
                     found: r.role,
-                    expected: "an ONLINE master (flush is only allowed in master role)",
+                    expected: "a master (flush is only allowed in master role)",
+                });
+            }
+            if !r.is_online() {
+                return Err(Refusal::ReplicatorState {
+                    host: h,
+                    install: Install::Cluster,
+                    found: r.state,
+                    expected: "ONLINE: flush waits for an online master to store what it extracted (`trepctl online` first)",
                 });
             }
             ctx.emit(Effect::Flush { host: h });

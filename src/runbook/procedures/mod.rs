@@ -431,7 +431,7 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
     let entry = view.entry(h);
     if h == master || entry.role == DataSourceRole::Master {
         return Err(ProcedureError(format!(
-            "{host} is a master, not a replica: use `recover_old_master` or a switch"
+            "{host} is a master, not a replica: use the `recover-old-master` procedure, or a switch"
         )));
     }
     if !t.host(h).is_datasource() {
@@ -510,12 +510,12 @@ pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, Procedu
     let entry = view.entry(h);
     if h == master {
         return Err(ProcedureError(format!(
-            "{host} is the master, not a replica: use `primary_maintenance`"
+            "{host} is the master, not a replica: use the `primary-maintenance` procedure"
         )));
     }
     if entry.role == DataSourceRole::Master {
         return Err(ProcedureError(format!(
-            "{host} is an old master, not a replica: use `recover_old_master`"
+            "{host} is an old master, not a replica: use the `recover-old-master` procedure"
         )));
     }
     let prompt = format!("[LOGICAL] /{} >", t.service_name(service));
@@ -526,7 +526,7 @@ pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, Procedu
     serving(start, viewer, h)?;
     if diverged(s, master, h) {
         return Err(ProcedureError(format!(
-            "{host} holds events {} lacks: `recover` would refuse it; reprovision it with `recover_replica`",
+            "{host} holds events {} lacks: `recover` would refuse it; reprovision it with the `recover-replica` procedure",
             t.host_name(master)
         )));
     }
@@ -699,7 +699,7 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
     let entry = s.view(viewer).entry(h);
     if h == master || entry.role != DataSourceRole::Master {
         return Err(ProcedureError(format!(
-            "{host} is not an old master (a master replaced by another): use `recover_replica`"
+            "{host} is not an old master (a master replaced by another): use the `recover-replica` procedure"
         )));
     }
     let prompt = format!("[LOGICAL] /{service} >");
@@ -709,7 +709,7 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
         // it while one replicates from it; those are recovered first, from the master.
         if let Some(d) = s.slave_of(t, h) {
             return Err(ProcedureError(format!(
-                "{} still replicates from {host}, which must be restored: recover {} first (`recover_replica`)",
+                "{} still replicates from {host}, which must be restored: recover {} first (the `recover-replica` procedure)",
                 t.host_name(d),
                 t.host_name(d)
             )));
