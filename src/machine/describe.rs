@@ -31,9 +31,15 @@ pub enum Typed {
 }
 
 impl Input {
-    /// The input as an operator would type it and where, or `None` for a fault or world event.
+    /// The input as an operator would type it and where, or `None` for a fault or world
+    /// event, for a host command whose line the input does not keep (a tool that only prints,
+    /// [`HostOp::Inspect`]; a command the model does not know, [`HostOp::NotModelled`]), and
+    /// for an input naming a host or service past `topology`'s last.
     #[must_use]
     pub fn typed(&self, topology: &Topology) -> Option<Typed> {
+        if super::membership::check(topology, self).is_err() {
+            return None;
+        }
         match *self {
             Self::Cctrl { at, op } => Some(Typed::Cctrl {
                 at,
@@ -54,14 +60,31 @@ impl Input {
     }
 
     /// One line: `cctrl@db2> datasource db2 welcome`, `shell db1> trepctl online`,
-    /// `fault: db3 crashes`.
+    /// `fault: db3 crashes`, `shell db1> (a tool that only prints)`. An input naming a host
+    /// past `topology`'s last says so (`host#4`), rather than naming another host.
     #[must_use]
     pub fn render(&self, topology: &Topology) -> String {
+        if let Err(refusal) = super::membership::check(topology, self) {
+            return format!(
+                "an input outside this topology: {}",
+                refusal.render(topology)
+            );
+        }
         let name = |h: HostId| topology.host_name(h).as_str();
         match (self.typed(topology), self) {
             (Some(Typed::Cctrl { at, command }), _) => format!("cctrl@{}> {command}", name(at)),
             (Some(Typed::Shell { on, line }), _) => format!("shell {}> {line}", name(on)),
             (None, Self::Fault(fault)) => format!("fault: {}", fault.render(topology)),
+            (
+                None,
+                Self::Host {
+                    on,
+                    op: HostOp::Inspect,
+                },
+            ) => format!("shell {}> (a tool that only prints)", name(*on)),
+            (None, Self::Host { on, .. }) => {
+                format!("shell {}> (a command the model does not know)", name(*on))
+            }
             (None, _) => "a step the model does not know".to_owned(),
         }
     }
@@ -283,6 +306,37 @@ mod tests {
     use super::{Input, Install, TrepctlOp};
     use crate::machine::{self, HostOp};
     use crate::model::{State, Topology};
+
+    /// Inputs the typed form cannot hold still render as where they ran and what they were,
+    /// and an input naming a host past the topology's last says so rather than naming the
+    /// last host (found by an API review: `fault: db3 crashes` for host#4 of three, and "a
+    /// step the model does not know" for `thl list`, which the model knows only prints).
+    #[test]
+    fn reads_unknown_steps_and_foreign_hosts_render_as_what_they_are() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let db2 = t.host_id("db2").unwrap();
+        let foreign = crate::model::HostId::from_index(4).unwrap();
+        let render = |input: Input| input.render(&t);
+        insta::assert_snapshot!(
+            [
+                render(Input::Host { on: db2, op: HostOp::Inspect }),
+                render(Input::Host { on: db2, op: HostOp::NotModelled }),
+                render(Input::Fault(crate::fault::Fault::HostCrash(foreign))),
+                render(Input::Fault(crate::fault::Fault::HostCrash(db2))),
+            ]
+            .join("\n"),
+            @"
+        shell db2> (a tool that only prints)
+        shell db2> (a command the model does not know)
+        an input outside this topology: host#4 is not a host of this topology, whose 3 hosts are db1, db2 and db3: resolve the command against the topology it runs on
+        fault: db2 crashes
+        "
+        );
+        assert_eq!(
+            Input::Fault(crate::fault::Fault::HostCrash(foreign)).typed(&t),
+            None
+        );
+    }
 
     /// The operations that keep a number print it back, and the line resolves to the same
     /// input (cargo-mutants: `online -base-seqno N` printed as a plain `online` went unseen,

@@ -16,9 +16,15 @@ use crate::model::{DataSourceRole, DsState, HostId, HostName, ServiceId, State, 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[non_exhaustive]
 pub enum ResolveError {
-    /// No such host.
-    #[error("`{0}` is not a host of the topology")]
-    UnknownHost(String),
+    /// No such host: the name as written, and the topology's hosts (with a host whose name
+    /// differs only in case first, as the likely meant one: names match exactly).
+    #[error("`{name}` is not a host of the topology: expected {expected}")]
+    UnknownHost {
+        /// The name as written.
+        name: String,
+        /// What would resolve.
+        expected: String,
+    },
     /// No such service.
     #[error("`{0}` is not a service of the topology")]
     UnknownService(String),
@@ -87,9 +93,21 @@ pub enum ResolveError {
 }
 
 fn host(topology: &Topology, name: &HostName) -> Result<HostId, ResolveError> {
-    topology
-        .host_id(name.as_str())
-        .ok_or_else(|| ResolveError::UnknownHost(name.to_string()))
+    topology.host_id(name.as_str()).ok_or_else(|| {
+        let names: Vec<&str> = topology.hosts().iter().map(|h| h.name.as_str()).collect();
+        let expected = match names.iter().find(|n| n.eq_ignore_ascii_case(name.as_str())) {
+            // Host names are matched as written, as cctrl matches datasource names.
+            Some(close) => format!(
+                "`{close}` (names match as written, case too); the hosts are {}",
+                crate::text::series(&names, "and")
+            ),
+            None => format!("one of {}", crate::text::series(&names, "or")),
+        };
+        ResolveError::UnknownHost {
+            name: name.to_string(),
+            expected,
+        }
+    })
 }
 
 fn in_service(
@@ -152,6 +170,9 @@ pub fn resolve_ref(
                             .find(|&d| entry(d).role == DataSourceRole::Master)
                     })
                     .ok_or_else(|| bad("the site has no master")),
+                // Slaves are numbered from 1 (`{slave1}`); a `SlaveN(0)` built in code or read
+                // from JSON names none (found by an API review: it meant the first slave).
+                SelectorRole::SlaveN(0) => Err(bad("slaves are numbered from 1 (`{slave1}`)")),
                 SelectorRole::Slave | SelectorRole::SlaveN(_) => {
                     let n = match role {
                         SelectorRole::SlaveN(n) => usize::from(*n),
@@ -507,6 +528,27 @@ mod tests {
     use crate::machine::{CctrlOp, Input};
     use crate::model::{DataSourceRole, DsState, HostId, ShunCause, State, Topology};
 
+    /// `{slave1}` is the first slave; a `SlaveN(0)`, which no text parses to but code or JSON
+    /// can build, names none (an API review found it meant the first slave).
+    #[test]
+    fn slaves_are_numbered_from_one() {
+        use crate::command::SelectorRole;
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let s = State::healthy(&t);
+        let pick = |role| {
+            resolve_ref(
+                &t,
+                &s,
+                &HostRef::Selector {
+                    site: "alpha".parse().unwrap(),
+                    role,
+                },
+            )
+        };
+        assert_eq!(pick(SelectorRole::SlaveN(1)), Ok(t.host_id("db2").unwrap()));
+        insta::assert_snapshot!(pick(SelectorRole::SlaveN(0)).unwrap_err(), @"`alpha{slave0}` names no host now: slaves are numbered from 1 (`{slave1}`)");
+    }
+
     /// Set `host`'s entry in every manager's view.
     fn everywhere(s: &mut State, host: HostId, role: DataSourceRole, state: DsState) {
         for view in &mut s.views {
@@ -648,9 +690,12 @@ mod tests {
                 op: CctrlOp::Inspect,
             })
         );
+        // An unknown name lists what would resolve, a name that differs only in case first
+        // (found by an API review: `DB2` was refused without the list).
+        insta::assert_snapshot!(resolve("datasource DB2 offline").unwrap_err(), @"`DB2` is not a host of the topology: expected `db2` (names match as written, case too); the hosts are db1, db2 and db3");
         assert!(matches!(
             resolve("datasource db9 connections"),
-            Err(super::ResolveError::UnknownHost(_))
+            Err(super::ResolveError::UnknownHost { .. })
         ));
         // A datasource of another service is refused, as for every datasource command.
         let t =

@@ -142,8 +142,12 @@ pub enum TopologyError {
     /// A name that is not a valid service or host name.
     #[error(transparent)]
     Name(#[from] super::NameError),
-    /// Two services or two hosts share a name.
-    #[error("`{0}` is declared twice: expected every service and host name to be unique")]
+    /// Two services or two hosts share a name, ignoring case (**modelling decision**: host
+    /// names are DNS names, which ignore case, RFC 4343; a service and a host named alike
+    /// would read the same in cctrl).
+    #[error(
+        "`{0}` is declared twice: expected every service and host name to be unique, ignoring case"
+    )]
     Duplicate(String),
     /// A name refers to a service the topology does not declare.
     #[error("service `{0}` is not declared: expected one of the topology's services")]
@@ -690,7 +694,7 @@ impl TryFrom<TopologySpec> for Topology {
         let mut hosts: Vec<Host> = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         let mut unique = |name: &str| {
-            if seen.insert(name.to_owned()) {
+            if seen.insert(name.to_ascii_lowercase()) {
                 Ok(())
             } else {
                 Err(TopologyError::Duplicate(name.to_owned()))
@@ -1045,6 +1049,12 @@ mod tests {
         assert_eq!(back, t);
         assert!(matches!(
             Topology::single("alpha", &["db1", "db1"]),
+            Err(TopologyError::Duplicate(_))
+        ));
+        // Names that differ only in case are the same host (found by an API review: `db1`
+        // and `DB1` made two hosts).
+        assert!(matches!(
+            Topology::single("alpha", &["db1", "DB1"]),
             Err(TopologyError::Duplicate(_))
         ));
         let nine: Vec<String> = (0..9).map(|i| format!("db{i}")).collect();
