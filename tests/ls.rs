@@ -691,3 +691,39 @@ fn errors_quote_and_underline_their_culprit_exactly() {
       |                        ^^^^
     ");
 }
+
+/// A whole cctrl session pasted around a listing (its banner, the `ls` prompt, the closing
+/// prompt and `Exiting...`) reads as the listing alone, and an error inside it still names
+/// the line of the pasted text (found by an API review: the banner failed at line 1, the
+/// closing prompt at the last line).
+#[test]
+fn a_pasted_cctrl_session_reads_as_its_listing() {
+    let bare = fixture("seed004_failsafe.txt");
+    let listing: Listing = bare.parse().unwrap();
+    let session = format!(
+        "Tungsten Clustering 7.1.3 build 6\n\
+         alpha: session established, encryption=false, authentication=false\n\
+         jgroups: unencrypted, database: encrypted\n\
+         [LOGICAL] /alpha > ls\n\
+         {bare}\n\
+         [LOGICAL] /alpha > \n\
+         Exiting...\n"
+    );
+    assert_eq!(session.parse::<Listing>().unwrap(), listing);
+    // The banner is read only before the listing: the same line inside it is an error, on
+    // its own line of the pasted text.
+    let inside = session.replacen(
+        "DATASOURCES:",
+        "Tungsten Clustering 7.1.3 build 6\nDATASOURCES:",
+        1,
+    );
+    let line = 1
+        + inside
+            .lines()
+            .skip(3)
+            .position(|l| l == "Tungsten Clustering 7.1.3 build 6")
+            .unwrap()
+        + 3;
+    let error = inside.parse::<Listing>().unwrap_err().to_string();
+    assert!(error.starts_with(&format!("line {line}, ")), "{error}");
+}

@@ -85,6 +85,7 @@ pub enum Meridiem {
 /// # Ok::<(), tungsten_model::model::StatusTimeError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "StatusTimeFields")]
 pub struct StatusTime {
     year: u16,
     month: u8,
@@ -94,6 +95,31 @@ pub struct StatusTime {
     second: u8,
     meridiem: Meridiem,
     zone: String,
+}
+
+/// A [`StatusTime`]'s fields as JSON holds them, checked by [`StatusTime::new`] on the way in
+/// (found by an API review: month 13 and hour 0 loaded, and printed a listing the parser
+/// rejects).
+#[derive(Deserialize)]
+struct StatusTimeFields {
+    year: u16,
+    month: u8,
+    day: u8,
+    hour: u8,
+    minute: u8,
+    second: u8,
+    meridiem: Meridiem,
+    zone: String,
+}
+
+impl TryFrom<StatusTimeFields> for StatusTime {
+    type Error = StatusTimeError;
+
+    fn try_from(f: StatusTimeFields) -> Result<Self, Self::Error> {
+        Self::new(
+            f.year, f.month, f.day, f.hour, f.minute, f.second, f.meridiem, f.zone,
+        )
+    }
 }
 
 /// Why text is not a [`StatusTime`].
@@ -243,6 +269,27 @@ mod tests {
             "2025/06/04 01:51:34 PM UTC extra",
         ] {
             assert!(bad.parse::<StatusTime>().is_err(), "{bad}");
+        }
+    }
+
+    /// JSON is checked as text is: a time out of range does not load (an API review loaded
+    /// month 13 and hour 0, which printed a listing the parser rejects).
+    #[test]
+    fn status_time_from_json_is_checked() {
+        let t: StatusTime = "2025/06/04 01:51:34 PM UTC".parse().unwrap();
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<StatusTime>(&json).unwrap(), t);
+        for (field, bad) in [
+            ("\"month\":6", "\"month\":13"),
+            ("\"hour\":1", "\"hour\":0"),
+            ("\"zone\":\"UTC\"", "\"zone\":\"New York\""),
+        ] {
+            assert!(json.contains(field), "{json}");
+            let broken = json.replace(field, bad);
+            assert!(
+                serde_json::from_str::<StatusTime>(&broken).is_err(),
+                "{broken}"
+            );
         }
     }
 

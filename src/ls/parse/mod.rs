@@ -13,7 +13,9 @@ use grammar::{
     COORDINATOR_LINE, Component, HEADER, Header, STATUS_LINE, component, coordinator, header,
     reason_line, router, site_coordinator, status_line,
 };
-use rows::{Kind, Row, component_keyword, is_ls_prompt, paren_depth};
+use rows::{
+    Kind, Row, component_keyword, is_ls_prompt, is_session_banner, is_session_tail, paren_depth,
+};
 
 use super::{DEFAULT_WIDTH, DataSourceBlock, DataSources, Layout, Listing, MemberBlock, RouterRow};
 use crate::text::{ParseError, Scanner, Span};
@@ -54,11 +56,27 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Self {
-        let rows = text
+        let mut rows: Vec<Row<'a>> = text
             .split('\n')
             .enumerate()
             .map(|(i, line)| Row::classify(i + 1, line))
             .collect();
+        // A whole cctrl session pasted around the listing: its banner before, its closing
+        // prompt and `Exiting...` after, read as blank lines so that line numbers stay the
+        // text's (found by an API review: a captured session did not parse).
+        for row in rows
+            .iter_mut()
+            .take_while(|r| r.kind == Kind::Blank || is_session_banner(r.text()))
+        {
+            row.kind = Kind::Blank;
+        }
+        for row in rows
+            .iter_mut()
+            .rev()
+            .take_while(|r| r.kind == Kind::Blank || is_session_tail(r.text()))
+        {
+            row.kind = Kind::Blank;
+        }
         Self {
             rows,
             at: 0,

@@ -132,6 +132,34 @@ pub(super) fn paren_depth(text: &str) -> isize {
     })
 }
 
+/// A line cctrl prints when a session opens, before its first prompt: the product and build
+/// (`Tungsten Clustering 7.1.3 build 6`), the session (`alpha: session established,
+/// encryption=false, authentication=false`) and its encryption (`jgroups: unencrypted,
+/// database: encrypted`).
+pub(super) fn is_session_banner(text: &str) -> bool {
+    let text = text.trim();
+    [
+        "Tungsten Clustering ",
+        "Continuent Tungsten ",
+        "VMware Continuent Tungsten ",
+    ]
+    .iter()
+    .any(|p| text.starts_with(p))
+        || text.contains(": session established")
+        || text.starts_with("jgroups: ")
+}
+
+/// A line cctrl prints as a session ends: a prompt with no command (`[LOGICAL] /alpha >`,
+/// `cctrl>`) or `Exiting...`.
+pub(super) fn is_session_tail(text: &str) -> bool {
+    let text = text.trim();
+    text == "Exiting..."
+        || text.strip_suffix('>').is_some_and(|prompt| {
+            let prompt = prompt.trim_end();
+            (prompt.starts_with('[') && prompt.contains('/')) || prompt.starts_with("cctrl")
+        })
+}
+
 /// `[LOGICAL] /alpha > ls`, `cctrl> ls`, `cctrl [east]> ls`: a prompt line copied with the
 /// listing.
 pub(super) fn is_ls_prompt(text: &str) -> bool {
