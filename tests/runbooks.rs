@@ -1439,12 +1439,15 @@ fn shell_commands_pasted_without_a_prompt_are_not_valid() {
                 /opt/continuent/tungsten/cluster-home/bin/stopall\n\
                 Stop the replicator first.\n\
                 mysqldump --all-databases\n\
+                tpm update is needed after changing tungsten.ini\n\
+                tpm update --replace-release\n\
                 [LOGICAL] /alpha > set policy automatic\n";
     let report = check(text);
     assert_eq!(report.steps.len(), 2);
     assert_eq!(report.verdict, Verdict::Invalid);
     let lines: Vec<(usize, bool)> = report.unchecked.iter().map(|u| (u.line, u.shell)).collect();
-    assert_eq!(lines, [(3, true), (4, true), (5, true)]);
+    // `tpm` followed by prose stays a note; followed by options it is a command.
+    assert_eq!(lines, [(3, true), (4, true), (5, true), (9, true)]);
     insta::assert_snapshot!(report.unchecked[0].to_string(), @"line 3: `trepctl -host db1 offline` reads as a shell command but has no prompt, so it was not checked: write it as `shell <host>> trepctl -host db1 offline` (a host, a site, or a selector such as `east{master}`), or start the line with `#` to keep it a note");
 }
 
@@ -1475,7 +1478,7 @@ fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
     [
         (
             7,
-            "provisioning db1 from db2 discards events only db1 held: no other datasource has them, so they are lost: provision db1 from a host holding them, or let a slave catch up from it first",
+            "provisioning db1 from db2 discards events of db1's line that no other datasource on that line holds; they are lost, or kept only by a slave that can no longer read from it: provision db1 from a host holding them, or let a slave catch up from it first",
         ),
     ]
     "#);
@@ -1483,7 +1486,11 @@ fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
     // and with no second write, nothing is.
     let safe = check(&plan(""));
     assert_eq!(safe.findings_of("lost-events").count(), 0, "{safe}");
-    // A write db2 lacks but db3 holds is not lost either: db3 keeps it.
+    // A write db2 lacks but db3 holds, db3's replicator offline: db3 is still db1's slave, and
+    // once db1 is reprovisioned it can no longer read from db1 (its handshake fails) and its
+    // cure, reprovisioning from db1, discards the write. The line has lost it: reported at the
+    // step that decides it, where provisioning db1 from db3 instead would keep it. (It was
+    // read as kept, until an independent review followed the later steps.)
     let kept = check(
         "#! scenario healthy-3\n\
          [LOGICAL] /alpha > set policy maintenance\n\
@@ -1493,7 +1500,16 @@ fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
          shell db1> tprovision --source=db2\n",
     );
     assert!(kept.steps.iter().all(|s| !s.rejected()), "{kept}");
-    assert_eq!(kept.findings_of("lost-events").count(), 0, "{kept}");
+    assert_eq!(kept.findings_of("lost-events").count(), 1, "{kept}");
+    let from_db3 = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         [LOGICAL] /alpha > replicator db2 offline\n\
+         shell db1> trepctl heartbeat\n\
+         [LOGICAL] /alpha > replicator db3 offline\n\
+         shell db1> tprovision --source=db3\n",
+    );
+    assert_eq!(from_db3.findings_of("lost-events").count(), 0, "{from_db3}");
 }
 
 /// Reprovisioning an old master whose events a failover already reported lost is how an
@@ -1658,4 +1674,65 @@ fn an_invariant_broken_before_a_step_is_an_error_once() {
     ]
     "#);
     assert_eq!(report.errors(), 1);
+}
+
+/// Provisioning the master from a slave that lacks its last write, while another slave holds
+/// it, loses the write from the master's line: the slave holding it fails its handshake, and
+/// reprovisioning it from the master, its cure, discards the write. The provisioning step is
+/// the error, and the stopped slave's warning says the cure discards its events (found by an
+/// independent review: this read VALID, and the warning advised the losing step).
+#[test]
+fn provisioning_the_master_past_a_slave_that_holds_its_write_loses_it() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         [LOGICAL] /alpha > replicator db2 offline\n\
+         shell db1> trepctl heartbeat\n\
+         shell db1> tprovision --source=db2\n\
+         shell db3> tprovision --source=db1\n\
+         [LOGICAL] /alpha > set policy automatic\n",
+    );
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    assert_eq!(error_kinds(&report), ["lost-events"], "{report}");
+    let step = report
+        .steps
+        .iter()
+        .find(|s| s.findings.iter().any(|f| f.kind == "lost-events"))
+        .unwrap();
+    assert_eq!(step.line, 5, "{report}");
+    let stopped = step
+        .findings
+        .iter()
+        .find(|f| f.kind == "replication-stopped")
+        .unwrap();
+    assert!(
+        stopped.text.contains("provision db1 from db3 instead"),
+        "{report}"
+    );
+}
+
+/// A cross-site replicator stopped because the master it reads lost events it applied is
+/// told to reset its service, not to reprovision its host from the other site (found by an
+/// independent review: the advice was `tprovision --source db1` for west's hosts).
+#[test]
+fn a_stopped_cross_site_replicator_is_told_to_reset_its_service() {
+    let report = check(
+        "#! scenario seed000-drifted\n\
+         cctrl [east]> set policy maintenance\n\
+         cctrl [east]> replicator db2 offline\n\
+         shell db1> trepctl -service east heartbeat\n\
+         shell db1> tprovision --source db2\n",
+    );
+    let texts: Vec<&str> = report
+        .steps
+        .iter()
+        .flat_map(|s| &s.findings)
+        .filter(|f| f.kind == "replication-stopped")
+        .map(|f| f.text.as_str())
+        .collect();
+    let west: Vec<&&str> = texts.iter().filter(|t| t.contains("on db4")).collect();
+    assert_eq!(west.len(), 1, "{report}");
+    assert!(west[0].contains("cross-site replicator"), "{report}");
+    assert!(west[0].contains("-service east"), "{report}");
+    assert!(!west[0].contains("tprovision"), "{report}");
 }

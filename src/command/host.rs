@@ -26,7 +26,8 @@
 //!   data and position (a source in another site gives the target that site's data and a
 //!   fresh history), clears the THL, and brings the replicator back (through `datasource
 //!   recover` when the manager runs). Online slaves reading from the target that hold events
-//!   the copy lacks stop in OFFLINE:ERROR (`machine` module). The scripts' other documented options (backup method,
+//!   the copy lacks stop in OFFLINE:ERROR (`machine` module). The scripts' other documented
+//!   options (backup method,
 //!   threads, ports, messages, `--offline`/`--online`, ...) change nothing the model tracks
 //!   and are read past; a line with `--validate`, `-c`/`--create-master` or `--help` is kept
 //!   as a step the model does not know.

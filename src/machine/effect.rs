@@ -500,7 +500,7 @@ impl Finding {
                 topology.host_name(promoted)
             ),
             Self::DiscardedEvents { host, source } => format!(
-                "provisioning {} from {} discards events only {} held: no other datasource has them, so they are lost",
+                "provisioning {} from {} discards events of {}'s line that no other datasource on that line holds; they are lost, or kept only by a slave that can no longer read from it",
                 topology.host_name(host),
                 topology.host_name(source),
                 topology.host_name(host)

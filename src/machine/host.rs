@@ -216,7 +216,9 @@ fn cross_site_process(
 /// holds what that site applied of this one, which its cross-site position records only
 /// until a site reset clears it (**modelling decision**: no report, rather than one for
 /// every site reset). (Found by an operator's review: `tprovision` on the master, its
-/// slaves' replicators offline, lost its last write and the plan read VALID.)
+/// slaves' replicators offline, lost its last write and the plan read VALID.) A slave of the
+/// target holding the events counts as holding them only if the copy keeps it on the
+/// target's line.
 fn discards(
     ctx: &mut Ctx<'_, '_>,
     service: ServiceId,
@@ -230,10 +232,16 @@ fn discards(
     if !is_master || data.drift || !data.loses_unreported(history, pos) {
         return;
     }
-    let held = ctx
-        .topology
-        .datasources_of(service)
-        .any(|d| d != target && history.contains(ctx.host(d).data.pos, data.pos));
+    // A slave of the target whose data the copy leaves off the target's line does not keep
+    // the events: it fails its handshake with the target (`Ctx::stop_diverged_slaves`) and
+    // reprovisioning it from the target, the cure, discards them (found by an independent
+    // review: the master provisioned from a slave behind, the slave ahead then provisioned
+    // from it as the warning advised, and the write was gone with the plan VALID).
+    let held = ctx.topology.datasources_of(service).any(|d| {
+        let slave_off_line = ctx.host(d).replicator.master == Some(target)
+            && !history.contains(pos, ctx.host(d).data.pos);
+        d != target && !slave_off_line && history.contains(ctx.host(d).data.pos, data.pos)
+    });
     if !held {
         ctx.find(Finding::DiscardedEvents {
             host: target,

@@ -142,7 +142,8 @@ pub struct Rules {
     /// retire slave replicators whose sources no longer lead to a master.
     pub repoint_slaves: bool,
     /// A replicator whose position is not in its master's history stops in OFFLINE:ERROR
-    /// (on going online, catching up, being repointed) instead of applying.
+    /// (on going online, catching up, being repointed, its master being reprovisioned)
+    /// instead of applying.
     pub lineage: bool,
 }
 

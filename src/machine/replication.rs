@@ -332,10 +332,13 @@ impl Ctx<'_, '_> {
     /// hold events its new data lacks stop in OFFLINE:ERROR ([`Effect::Diverged`]): a slave
     /// connecting to a master checks that the master's log holds its own last event (seqno
     /// and epoch), and fails the handshake when it does not (the replicator's "Master log
-    /// does not contain requested transaction"). A slave whose host is down fails the same
-    /// way when it comes back. Slaves whose data the new line holds read on (**modelling
-    /// decision**: the copy clears `m`'s THL, and whether a slave exactly at the copy's
-    /// position passes the handshake is not documented; its data is consistent either way).
+    /// does not contain requested transaction"). A slave whose host is down has no replicator
+    /// running; it meets the same check when it is started. Slaves whose data the new line
+    /// holds, at the copy's position or behind it, read on (**modelling decision**: the model
+    /// keeps no THL contents, only lines of history, and lets a master serve every event of
+    /// its line, as it does for a catch-up; the copy clears `m`'s THL, so Tungsten's handshake
+    /// would also fail for a slave behind the copy, which must then be reprovisioned: the
+    /// model is optimistic there, about availability, not about which data is kept).
     /// The documented site reset provisions the primary while the replicas' cluster
     /// replicators still run, then reprovisions the replicas from it
     /// (*operations-msmm-resetsingle*, 7.0); the model refused the first step until this
