@@ -169,3 +169,36 @@ pub(super) fn is_ls_prompt(text: &str) -> bool {
             && (prompt.starts_with('[') || prompt.starts_with("cctrl"))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{is_session_banner, is_session_tail};
+
+    /// Only cctrl's own lines are read as a session's frame: a closing prompt names a
+    /// service path (`[LOGICAL] /alpha >`) or is cctrl's (`cctrl>`); other text ending in `>`
+    /// is not (cargo-mutants: a bracket or a slash alone passed).
+    #[test]
+    fn only_cctrl_lines_frame_a_session() {
+        for tail in [
+            "[LOGICAL] /alpha >",
+            "[LOGICAL:EXPERT] /east > ",
+            "cctrl>",
+            "Exiting...",
+        ] {
+            assert!(is_session_tail(tail), "{tail}");
+        }
+        for other in [
+            "see /docs >",
+            "[note] >",
+            "db1 -> db2",
+            "|db1(master:ONLINE) |",
+        ] {
+            assert!(!is_session_tail(other), "{other}");
+        }
+        assert!(is_session_banner("Tungsten Clustering 7.1.3 build 6"));
+        assert!(is_session_banner(
+            "alpha: session established, encryption=false, authentication=false"
+        ));
+        assert!(!is_session_banner("COORDINATOR[db2:AUTOMATIC:ONLINE]"));
+    }
+}
