@@ -237,10 +237,11 @@ fn discards(
     // reprovisioning it from the target, the cure, discards them (found by an independent
     // review: the master provisioned from a slave behind, the slave ahead then provisioned
     // from it as the warning advised, and the write was gone with the plan VALID).
+    // (Any holder is off the copy's line here: one on it would put the lost events on it.)
     let held = ctx.topology.datasources_of(service).any(|d| {
-        let slave_off_line = ctx.host(d).replicator.master == Some(target)
-            && !history.contains(pos, ctx.host(d).data.pos);
-        d != target && !slave_off_line && history.contains(ctx.host(d).data.pos, data.pos)
+        d != target
+            && ctx.host(d).replicator.master != Some(target)
+            && history.contains(ctx.host(d).data.pos, data.pos)
     });
     if !held {
         ctx.find(Finding::DiscardedEvents {
