@@ -3,8 +3,8 @@
 
 use tungsten_model::ls::{self, Listing};
 use tungsten_model::model::{
-    DataSourceRole, DsState, HostId, PolicyMode, Quorum, ReplicatorRole, ServiceName, ShunCause,
-    State, Topology, TopologySpec,
+    DataSourceRole, DsState, HostId, PolicyMode, Quorum, ReplicatorRole, Seqno, ServiceName,
+    ShunCause, State, Topology, TopologySpec,
 };
 
 fn fixture(name: &str) -> String {
@@ -94,6 +94,15 @@ fn listings_that_do_not_fit_are_refused() {
     );
     let err = State::from_listings_in(one_connector, &[(alpha, &listing)]).unwrap_err();
     insta::assert_snapshot!(err, @"listing of `alpha` shows a connector on `db2`, where the topology places none: expected a topology with a connector there");
+    // A listing built in code may hold a seqno no `ls` text reads: past the largest.
+    let mut past = listing.clone();
+    let ls::DataSources::Physical(blocks) = &mut past.datasources else {
+        panic!("seed 004 is a physical listing")
+    };
+    let progress = blocks[1].progress.as_mut().unwrap();
+    progress.seqno = Some(Seqno(Seqno::MAX.0 + 1));
+    let err = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &past)]).unwrap_err();
+    insta::assert_snapshot!(err, @"listing of `alpha` shows `db2` at seqno 9223372036854775808: expected a seqno of at most 9223372036854775807");
 }
 
 /// `FAILED-OVER-TO-<host>` names the datasource a failover went to; naming a connector host

@@ -337,12 +337,32 @@ fn damaged_listings_fail_with_located_errors() {
     ");
     // 15. A progress that is not a number.
     insta::assert_snapshot!(caret(&format!("{HEAD}|db1(slave:ONLINE, progress=seven, latency=0.1) |\n|STATUS [OK]|\n")), @"
-    error: expected a sequence number or -1, found `seven`
+    error: expected a seqno from 0 to 9223372036854775807, or -1, found `seven`
      --> line 3, column 29
       |
     3 | |db1(slave:ONLINE, progress=seven, latency=0.1) |
       |                             ^^^^^
     ");
+    // 15b. A progress past the largest seqno (2^63 - 1): one more than it is refused, and
+    // the largest reads.
+    insta::assert_snapshot!(caret(&format!("{HEAD}|db1(slave:ONLINE, progress=9223372036854775808, latency=0.1) |\n|STATUS [OK]|\n")), @"
+    error: expected a seqno from 0 to 9223372036854775807, or -1, found `9223372036854775808`
+     --> line 3, column 29
+      |
+    3 | |db1(slave:ONLINE, progress=9223372036854775808, latency=0.1) |
+      |                             ^^^^^^^^^^^^^^^^^^^
+    ");
+    let largest = format!(
+        "{HEAD}|db1(slave:ONLINE, progress=9223372036854775807, latency=0.1) |\n|STATUS [OK]|\n"
+    );
+    let listing: Listing = largest.parse().unwrap();
+    let DataSources::Physical(blocks) = &listing.datasources else {
+        panic!("a physical listing read as composite")
+    };
+    assert_eq!(
+        blocks[0].progress.and_then(|p| p.seqno),
+        Some(tungsten_model::model::Seqno::MAX)
+    );
     // 16. A wrapped header whose second row is damaged: the caret is on that row.
     insta::assert_snapshot!(caret(&format!("{HEAD}|db1(slave:FAILED(DATASERVER 'db1@alpha' STOPPED), |\n|progress=3, latenzy=0.1) |\n|STATUS [OK]|\n")), @"
     error: expected `progress=`, `latency=` or `THL latency=`, found `latenzy=0.1`
@@ -576,7 +596,7 @@ fn errors_quote_and_underline_their_culprit_exactly() {
       |     ^
     ");
     insta::assert_snapshot!(caret(&row("db1(master:ONLINE, progress=4x2, THL latency=0.1)")), @"
-    error: expected a sequence number or -1, found `4x2`
+    error: expected a seqno from 0 to 9223372036854775807, or -1, found `4x2`
      --> line 3, column 30
       |
     3 | |db1(master:ONLINE, progress=4x2, THL latency=0.1) |

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::words::Words;
+use crate::model::Seqno;
 use crate::text::ParseError;
 
 /// The seqnos `trepctl online -skip-seqno` skips, as written: single seqnos and inclusive
@@ -43,7 +44,7 @@ impl SeqnoSet {
 
     /// Read a set from the next word of `w`.
     pub(crate) fn parse(w: &mut Words<'_>) -> Result<Self, ParseError> {
-        const WHAT: &str = "seqnos to skip, such as `10`, `10-20` or `10,12-14`";
+        const WHAT: &str = "seqnos to skip (each from 0 to 9223372036854775807), such as `10`, `10-20` or `10,12-14`";
         let word = w.next().ok_or_else(|| w.error_next(WHAT))?;
         let mut ranges = Vec::new();
         let mut offset = 0;
@@ -54,8 +55,8 @@ impl SeqnoSet {
                 Some((lo, hi)) => (lo, hi),
                 None => (part, part),
             };
-            let lo: u64 = lo.parse().map_err(|_| bad())?;
-            let hi: u64 = hi.parse().map_err(|_| bad())?;
+            let lo = Seqno::from_digits(lo).ok_or_else(bad)?.0;
+            let hi = Seqno::from_digits(hi).ok_or_else(bad)?.0;
             if lo > hi {
                 return Err(w.error_inside_previous(
                     offset,
@@ -128,8 +129,12 @@ impl StopPoint {
     pub(crate) fn parse(kind: &str, w: &mut Words<'_>) -> Result<Self, ParseError> {
         Ok(match kind {
             "seqno" => {
-                let word = w.next().ok_or_else(|| w.error_next("a seqno"))?;
-                Self::Seqno(word.parse().map_err(|_| w.error_previous("a seqno"))?)
+                let word = w.next().ok_or_else(|| w.error_next(Seqno::EXPECTED))?;
+                Self::Seqno(
+                    Seqno::from_digits(word)
+                        .ok_or_else(|| w.error_previous(Seqno::EXPECTED))?
+                        .0,
+                )
             }
             "event" => Self::Event(
                 w.next()
@@ -199,9 +204,14 @@ mod tests {
 
     #[test]
     fn bad_seqno_sets_name_the_part() {
-        insta::assert_snapshot!(set("10,1x-3").unwrap_err(), @"line 1, column 4: expected seqnos to skip, such as `10`, `10-20` or `10,12-14`, found `1x-3`");
+        insta::assert_snapshot!(set("10,1x-3").unwrap_err(), @"line 1, column 4: expected seqnos to skip (each from 0 to 9223372036854775807), such as `10`, `10-20` or `10,12-14`, found `1x-3`");
         insta::assert_snapshot!(set("10,20-12").unwrap_err(), @"line 1, column 4: expected a range whose first seqno is not above its last, found `20-12`");
-        insta::assert_snapshot!(set("").unwrap_err(), @"line 1, column 1: expected seqnos to skip, such as `10`, `10-20` or `10,12-14`, found the end of the command");
+        insta::assert_snapshot!(set("").unwrap_err(), @"line 1, column 1: expected seqnos to skip (each from 0 to 9223372036854775807), such as `10`, `10-20` or `10,12-14`, found the end of the command");
+        insta::assert_snapshot!(set("5,+6").unwrap_err(), @"line 1, column 3: expected seqnos to skip (each from 0 to 9223372036854775807), such as `10`, `10-20` or `10,12-14`, found `+6`");
+        // One past the largest seqno, at either end of a range; the largest itself reads.
+        insta::assert_snapshot!(set("1-9223372036854775808").unwrap_err(), @"line 1, column 1: expected seqnos to skip (each from 0 to 9223372036854775807), such as `10`, `10-20` or `10,12-14`, found `1-9223372036854775808`");
+        insta::assert_snapshot!(set("9223372036854775808").unwrap_err(), @"line 1, column 1: expected seqnos to skip (each from 0 to 9223372036854775807), such as `10`, `10-20` or `10,12-14`, found `9223372036854775808`");
+        assert!(set("0-9223372036854775807").is_ok());
     }
 
     /// A stop point's kind is the option suffix it prints after, and a heartbeat's name is

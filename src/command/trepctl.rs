@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 
 use super::replication_points::{SeqnoSet, StopPoint};
 use super::words::Words;
-use crate::model::{HostName, ReplicatorRole, ReplicatorState, ServiceName};
+use crate::model::{HostName, ReplicatorRole, ReplicatorState, Seqno, ServiceName};
 use crate::text::ParseError;
 
 /// What `trepctl reset` clears.
@@ -530,7 +530,7 @@ fn wait(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
             let word = w.next().ok_or_else(|| w.error_next(WHAT))?;
             WaitFor::State(word.parse().map_err(|_| w.error_previous(WHAT))?)
         }
-        _ => WaitFor::Applied(number(w, "a seqno")?),
+        _ => WaitFor::Applied(seqno(w)?),
     };
     Ok(TrepctlAction::Wait {
         until,
@@ -591,7 +591,7 @@ fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
             "-all-services" => o.all_services = true,
             "-skip-seqno" => o.skip_seqno = Some(SeqnoSet::parse(w)?),
             "-from-event" => o.from_event = Some(word(w, "an event id")?),
-            "-base-seqno" => o.base_seqno = Some(number(w, "a seqno")?),
+            "-base-seqno" => o.base_seqno = Some(seqno(w)?),
             "-no-checksum" => o.no_checksum = true,
             "-provision" => {
                 let scn = w
@@ -616,6 +616,14 @@ fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
 fn number<T: FromStr>(w: &mut Words<'_>, what: &str) -> Result<T, ParseError> {
     let word = w.next().ok_or_else(|| w.error_next(what))?;
     word.parse().map_err(|_| w.error_previous(what))
+}
+
+/// The next word as a seqno (at most [`Seqno::MAX`]).
+fn seqno(w: &mut Words<'_>) -> Result<u64, ParseError> {
+    let word = w.next().ok_or_else(|| w.error_next(Seqno::EXPECTED))?;
+    Seqno::from_digits(word)
+        .map(|s| s.0)
+        .ok_or_else(|| w.error_previous(Seqno::EXPECTED))
 }
 
 /// The next word, verbatim.
@@ -1002,12 +1010,24 @@ mod tests {
         insta::assert_snapshot!("-service east rest -all".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a trepctl command (online, offline, offline-deferred, reset, setrole, status, flush, heartbeat, services, wait, capabilities, qs, version, properties, clients, perf or help), found `rest`");
         insta::assert_snapshot!("setrole -role boss".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a role (master, slave, relay, thl-server, thl-client or thl-applier), found `boss`");
         insta::assert_snapshot!("setrole -role slave -uri db1".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 26: expected a THL URI such as `thl://db1:2112/`, found `db1`");
-        insta::assert_snapshot!("online -skip-seqno 10,x".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 23: expected seqnos to skip, such as `10`, `10-20` or `10,12-14`, found `x`");
+        insta::assert_snapshot!("online -skip-seqno 10,x".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 23: expected seqnos to skip (each from 0 to 9223372036854775807), such as `10`, `10-20` or `10,12-14`, found `x`");
         insta::assert_snapshot!("online -until-time 2013-09-03".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 20: expected a time as YYYY-MM-DD_hh:mm:ss, found `2013-09-03`");
         insta::assert_snapshot!("online -skip".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 8: expected an online option (-force, -all-services, -skip-seqno, -from-event, -base-seqno, -no-checksum, -provision, -until-seqno, -until-event, -until-heartbeat or -until-time), found `-skip`");
         insta::assert_snapshot!("wait -state RUNNING".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 13: expected a replicator state such as ONLINE or OFFLINE:NORMAL, found `RUNNING`");
-        insta::assert_snapshot!("offline-deferred -at-seqno".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 27: expected a seqno, found the end of the command");
+        insta::assert_snapshot!("offline-deferred -at-seqno".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 27: expected a seqno from 0 to 9223372036854775807, found the end of the command");
         insta::assert_snapshot!("-port 99999 status".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 7: expected a port, found `99999`");
+        // Seqnos stop at 2^63 - 1 wherever trepctl takes one; the largest itself reads.
+        insta::assert_snapshot!("offline-deferred -at-seqno 9223372036854775808".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 28: expected a seqno from 0 to 9223372036854775807, found `9223372036854775808`");
+        insta::assert_snapshot!("online -until-seqno -1".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 21: expected a seqno from 0 to 9223372036854775807, found `-1`");
+        insta::assert_snapshot!("online -base-seqno 9223372036854775808".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 20: expected a seqno from 0 to 9223372036854775807, found `9223372036854775808`");
+        insta::assert_snapshot!("wait -applied 18446744073709551615".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 15: expected a seqno from 0 to 9223372036854775807, found `18446744073709551615`");
+        for line in [
+            "offline-deferred -at-seqno 9223372036854775807",
+            "online -base-seqno 9223372036854775807",
+            "wait -applied 9223372036854775807",
+        ] {
+            assert!(line.parse::<TrepctlCommand>().is_ok(), "{line}");
+        }
         insta::assert_snapshot!("online -from-event mysql-bin.000004:0000000000000107 -base-seqno 5".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 54: expected an online option other than this one (trepctl takes one restart point: `-from-event`, `-provision <event>` or `-base-seqno`), found `-base-seqno`");
         insta::assert_snapshot!("online -base-seqno 5 -force -from-event e".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 29: expected an online option other than this one (trepctl takes one restart point: `-from-event`, `-provision <event>` or `-base-seqno`), found `-from-event`");
         insta::assert_snapshot!("online -base-seqno 5 -provision mysql-bin.000004:0000000000000107".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 33: expected an online option other than this one (trepctl takes one restart point: `-from-event`, `-provision <event>` or `-base-seqno`), found `mysql-bin.000004:0000000000000107`");

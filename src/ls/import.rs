@@ -12,8 +12,8 @@ use crate::model::{
     ClusterReplicator, Connector, ConnectorState, CrossSiteReplicator, Data, DataServerState,
     DataSourceRole, DataSourceState, DsEntry, DsState, EpochId, FailCause, HostId, HostKind,
     HostName, HostState, MAX_HOSTS, ManagerState, ManagerView, Pos, Quorum, ReasonText,
-    ReplicatorRole, ReplicatorState, ServiceId, ServiceName, ServiceSpec, Session, ShunCause,
-    ShunReason, State, Topology, TopologyError, TopologySpec,
+    ReplicatorRole, ReplicatorState, Seqno, ServiceId, ServiceName, ServiceSpec, Session,
+    ShunCause, ShunReason, State, Topology, TopologyError, TopologySpec,
 };
 
 /// The result of importing listings: the topology they describe, the state, and what had to
@@ -126,6 +126,19 @@ pub enum ImportError {
         host: String,
         /// The source listed.
         reads: String,
+    },
+    /// A datasource's `progress` past the largest seqno a replicator holds
+    /// ([`crate::model::Seqno::MAX`]); `ls` text never reads so, a listing built in code can.
+    #[error(
+        "listing of `{service}` shows `{host}` at seqno {seqno}: expected a seqno of at most 9223372036854775807"
+    )]
+    SeqnoRange {
+        /// The service.
+        service: String,
+        /// The host.
+        host: String,
+        /// The seqno listed.
+        seqno: u64,
     },
 }
 
@@ -319,6 +332,29 @@ fn replicator_state(state: ReplicatorState) -> Option<ReplicatorState> {
     }
 }
 
+/// The position `block` prints (`progress=`), in `service`'s first epoch: the listing shows
+/// no epochs, so the model reads every datasource as on one line of history.
+fn listed_position(
+    topology: &Topology,
+    service: ServiceId,
+    block: &DataSourceBlock,
+) -> Result<Option<Pos>, ImportError> {
+    let Some(seqno) = block.progress.and_then(|p| p.seqno) else {
+        return Ok(None);
+    };
+    if seqno > Seqno::MAX {
+        return Err(ImportError::SeqnoRange {
+            service: topology.service_name(service).to_string(),
+            host: block.host.to_string(),
+            seqno: seqno.0,
+        });
+    }
+    Ok(Some(Pos {
+        seqno: seqno.0,
+        epoch: EpochId::root(service),
+    }))
+}
+
 fn import_service(
     topology: &mut Topology,
     state: &mut State,
@@ -386,10 +422,7 @@ fn import_service(
             running: up && replicator.running,
             ..replicator
         };
-        let pos = block.progress.and_then(|p| p.seqno).map(|seqno| Pos {
-            seqno: seqno.0,
-            epoch: EpochId::root(service),
-        });
+        let pos = listed_position(topology, service, block)?;
         if pos.is_none() {
             unknown_positions.push((h, block.role, block.host.to_string()));
         }

@@ -198,6 +198,12 @@ pub enum Refusal {
     WouldBreak(Violation),
     /// The model's fixed capacity for diverging histories is used up.
     HistoryFull,
+    /// A write on a master whose last event has the largest seqno a replicator holds
+    /// ([`crate::model::Seqno::MAX`]): no event can follow it.
+    SeqnoRange {
+        /// The master.
+        host: HostId,
+    },
     /// The host is down.
     HostDown {
         /// The host.
@@ -263,6 +269,7 @@ impl Refusal {
             Self::NotWritable { .. } => "writable-master",
             Self::WouldBreak(_) => "invariant-guard",
             Self::HistoryFull => "model-capacity",
+            Self::SeqnoRange { .. } => "seqno-range",
             Self::HostDown { .. } => "host-up",
             Self::OtherService { .. } => "session-service",
             Self::UnknownHost { .. } | Self::UnknownService { .. } => "in-topology",
@@ -397,6 +404,11 @@ impl Refusal {
                 v.describe(topology)
             ),
             Self::HistoryFull => "the model holds no more diverging lines of history: this sequence is beyond its capacity".to_owned(),
+            Self::SeqnoRange { host } => format!(
+                "{} holds seqno {}, the largest a replicator holds: no event can follow it, so the model takes no more writes there",
+                n(host),
+                crate::model::Seqno::MAX
+            ),
             Self::HostDown { host } => format!("{} is down: restart it first", n(host)),
             Self::OtherService { host, session } => {
                 let own = topology.host(host).service;

@@ -487,6 +487,12 @@ impl Ctx<'_, '_> {
             return Err(Refusal::NotWritable { host: h });
         }
         let data = self.host(h).data;
+        if data
+            .pos
+            .is_some_and(|p| p.seqno >= crate::model::Seqno::MAX.0)
+        {
+            return Err(Refusal::SeqnoRange { host: h });
+        }
         let epoch = match data.writing {
             Some(e) => e,
             None => {
@@ -497,7 +503,7 @@ impl Ctx<'_, '_> {
                     .map_err(|_| Refusal::HistoryFull)?
             }
         };
-        let seqno = data.pos.map_or(0, |p| p.seqno.saturating_add(1));
+        let seqno = data.pos.map_or(0, |p| p.seqno + 1);
         let d = &mut self.host_mut(h).data;
         d.writing = Some(epoch);
         d.pos = Some(crate::model::Pos { seqno, epoch });
@@ -751,6 +757,39 @@ mod tests {
         assert_eq!(r.state, ReplicatorState::OfflineError);
         assert!(r.running);
         assert_eq!(next.host(db2).data.pos, s.host(db2).data.pos);
+    }
+
+    /// A write advances the master's seqno up to [`crate::model::Seqno::MAX`] and no further:
+    /// one more is refused (`seqno-range`) and changes nothing, so no accepted write leaves
+    /// the position where it was.
+    #[test]
+    fn writes_stop_at_the_largest_seqno() {
+        use crate::machine::Refusal;
+        use crate::model::Seqno;
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let mut s = State::healthy(&t);
+        let db1 = t.host_id("db1").unwrap();
+        let epoch = EpochId::root(t.host(db1).service);
+        for h in t.host_ids() {
+            s.hosts[h.index()].data.pos = Some(Pos {
+                seqno: Seqno::MAX.0 - 1,
+                epoch,
+            });
+        }
+        let last = after(&t, &s, Fault::Write(db1));
+        assert_eq!(last.host(db1).data.pos.map(|p| p.seqno), Some(Seqno::MAX.0));
+        assert!(last.validate(&t).is_ok());
+        let refused = step(
+            &t,
+            &last,
+            &Input::Fault(Fault::Write(db1)),
+            &Rules::default(),
+            &mut (),
+        )
+        .unwrap_err();
+        assert_eq!(refused.refusal, Refusal::SeqnoRange { host: db1 });
+        assert_eq!(refused.refusal.rule(), "seqno-range");
+        insta::assert_snapshot!(refused.refusal.render(&t), @"db1 holds seqno 9223372036854775807, the largest a replicator holds: no event can follow it, so the model takes no more writes there");
     }
 
     /// A started replicator always comes up OFFLINE:NORMAL, whatever state a stopped one was

@@ -11,7 +11,7 @@ use super::history::Pos;
 use super::ids::{HostId, MAX_HOSTS};
 use super::state::{ClusterReplicator, DsState, FailCause, Orphaned, ShunCause, State};
 use super::topology::Topology;
-use super::{CrossSiteReplicator, ReplicatorRole, ReplicatorState};
+use super::{CrossSiteReplicator, ReplicatorRole, ReplicatorState, Seqno};
 
 /// Why a state is not one the engine could have built over a topology: where, what it holds
 /// there, and what it should hold. See [`State::validate`].
@@ -95,10 +95,10 @@ impl State {
     /// - a manager's view holds entries for its own service's datasources only; running
     ///   managers of one service that reach each other hold one view, and its coordinator is
     ///   one of them;
-    /// - every position lies in a live epoch of one of the topology's services, in canonical
-    ///   form (any service's: a relay copies another site's positions, and its slaves and
-    ///   hosts provisioned from it hold them in turn); a master writes into the epoch of its
-    ///   position; the epoch tree has no loop and free slots are blank;
+    /// - every position's seqno is at most [`Seqno::MAX`], and every position lies in a live
+    ///   epoch of one of the topology's services, in canonical form (any service's: a relay
+    ///   copies another site's positions, and its slaves and hosts provisioned from it hold
+    ///   them in turn); a master writes into the epoch of its position; the epoch tree has no loop and free slots are blank;
     /// - a host marked as holding orphaned events ([`super::Data::orphaned`]) holds events past
     ///   the last one the mark says the promoted master shared.
     ///
@@ -284,6 +284,13 @@ impl State {
         pos: Option<Pos>,
     ) -> Result<(), StateError> {
         let Some(pos) = pos else { return Ok(()) };
+        ensure(pos.seqno <= Seqno::MAX.0, || {
+            (
+                at(),
+                format!("seqno {}", pos.seqno),
+                format!("a seqno of at most {} (`Seqno::MAX`)", Seqno::MAX),
+            )
+        })?;
         let service = self
             .history
             .service_of(pos.epoch)
@@ -856,6 +863,13 @@ mod tests {
                     s.hosts[i.e1.index()].data.orphaned = Some(Orphaned { shared: Some(3) });
                 }),
                 path(i.e1, "data.orphaned.shared"),
+            ),
+            (
+                "a position past the largest seqno",
+                Box::new(move |s| {
+                    s.hosts[i.e2.index()].data.pos = at(super::Seqno::MAX.0 + 1, east_root);
+                }),
+                path(i.e2, "data.pos"),
             ),
             (
                 "a cross-site position in a free fork slot's epoch",

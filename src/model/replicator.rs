@@ -195,6 +195,30 @@ impl ReplicatorState {
 #[serde(transparent)]
 pub struct Seqno(pub u64);
 
+impl Seqno {
+    /// The largest sequence number a replicator holds: 2^63 − 1.
+    ///
+    /// Tungsten prints `-1` where there is no sequence number (`progress=-1` in `ls`,
+    /// `appliedLastSeqno : -1` in `trepctl status`), so its seqnos are signed, and the THL keeps
+    /// each in 8 bytes (*terminology-thl-event*). The docs give no bound; the model takes the
+    /// largest signed 8-byte value (**modelling decision**): every parser reads seqnos up to it,
+    /// [`crate::model::State::validate`] refuses positions past it, and a write on a master
+    /// holding it is refused (rule `seqno-range`), so no write is accepted without advancing.
+    pub const MAX: Self = Self(i64::MAX.unsigned_abs());
+
+    /// What the parsers expect where a seqno goes.
+    pub(crate) const EXPECTED: &'static str = "a seqno from 0 to 9223372036854775807";
+
+    /// A seqno written as decimal digits, at most [`Seqno::MAX`]; `None` for anything else
+    /// (signs, blanks, `-1`, which each parser reads as "none" where Tungsten prints it).
+    pub(crate) fn from_digits(text: &str) -> Option<Self> {
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        text.parse().ok().filter(|&n| n <= Self::MAX.0).map(Self)
+    }
+}
+
 impl fmt::Display for Seqno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)

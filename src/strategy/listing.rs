@@ -123,7 +123,7 @@ fn router() -> impl Strategy<Value = RouterRow> {
 
 fn progress() -> impl Strategy<Value = Progress> {
     (
-        option::of((0_u64..u64::MAX / 2).prop_map(Seqno)),
+        option::of((0..=Seqno::MAX.0).prop_map(Seqno)),
         option::of((0_u64..10_000_000).prop_map(Latency)),
     )
         .prop_map(|(seqno, latency)| Progress { seqno, latency })

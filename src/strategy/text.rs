@@ -12,7 +12,7 @@ use crate::command::{
     RouterTarget, SelectorRole, SeqnoSet, StopPoint, ThlUri, TpmAction, TrepctlAction,
     TrepctlCommand, TrepctlInfo, Unit, WaitFor,
 };
-use crate::model::{PolicyMode, ReplicatorRole, ReplicatorState};
+use crate::model::{PolicyMode, ReplicatorRole, ReplicatorState, Seqno};
 use crate::runbook::{
     Declaration, Goal, Item, Prompt, PromptStyle, Runbook, SCENARIOS, Step, StepCommand,
 };
@@ -184,7 +184,7 @@ pub fn trepctl_command() -> impl Strategy<Value = TrepctlCommand> {
                         .collect::<Vec<_>>()
                 )
                 .prop_map(WaitFor::State),
-                any::<u64>().prop_map(WaitFor::Applied),
+                seqno().prop_map(WaitFor::Applied),
             ],
             option::of(any::<u32>())
         )
@@ -241,7 +241,7 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
         prop_oneof![
             Just((None, None)),
             event_id().prop_map(|e| (Some(e), None)),
-            any::<u64>().prop_map(|n| (None, Some(n))),
+            seqno().prop_map(|n| (None, Some(n))),
         ],
         option::of(stop_point()),
     )
@@ -273,9 +273,14 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
 }
 
 /// Where a replicator is to go offline.
+/// A seqno trepctl takes: small ones, any up to [`Seqno::MAX`], and the largest itself.
+fn seqno() -> impl Strategy<Value = u64> {
+    prop_oneof![0_u64..1000, 0..=Seqno::MAX.0, Just(Seqno::MAX.0)]
+}
+
 fn stop_point() -> impl Strategy<Value = StopPoint> {
     prop_oneof![
-        any::<u64>().prop_map(StopPoint::Seqno),
+        seqno().prop_map(StopPoint::Seqno),
         event_id().prop_map(StopPoint::Event),
         option::of(token()).prop_map(StopPoint::Heartbeat),
         (

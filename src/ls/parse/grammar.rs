@@ -22,6 +22,8 @@ pub(super) const HEADER: &str =
     "a datasource header such as `db1(master:ONLINE, progress=7, THL latency=0.271)`";
 pub(super) const STATUS_LINE: &str = "a `STATUS [<status>] [<time>]` line";
 const NUMBER: &str = "a whole number";
+/// What a header's `progress=` holds.
+const PROGRESS: &str = "a seqno from 0 to 9223372036854775807, or -1";
 pub(super) const COMPONENTS: [&str; 4] = ["MANAGER", "REPLICATOR", "DATASERVER", "CONNECTIONS"];
 
 /// `what (A, B or C)` for an enum whose variants print as Tungsten spells them.
@@ -233,9 +235,10 @@ fn header_fields(sc: &mut Scanner<'_>) -> Result<Option<Progress>, ParseError> {
             seqno = Some(if text == "-1" {
                 None
             } else {
-                Some(Seqno(count(sc, start, text).map_err(|_| {
-                    sc.error_at(start, start + text.len(), "a sequence number or -1")
-                })?))
+                Some(
+                    Seqno::from_digits(text.trim_start())
+                        .ok_or_else(|| sc.error_at(start, start + text.len(), PROGRESS))?,
+                )
             });
         } else if sc.eat("latency=") || sc.eat("THL latency=") {
             let (start, text) = sc.take_while(|c| c != ',' && c != ')');
