@@ -48,7 +48,7 @@ use tungsten_model::command::CctrlCommand;
 use tungsten_model::fault::Fault;
 use tungsten_model::ls::{self, Listing};
 use tungsten_model::machine::{self, Input, Outcome};
-use tungsten_model::model::{ServiceName, State, Topology, TopologySpec};
+use tungsten_model::model::{ServiceName, State, Topology};
 use tungsten_model::runbook;
 
 /// Check Tungsten Clustering listings, commands and runbooks against the model.
@@ -201,25 +201,8 @@ fn plan_start(
 ) -> Result<Vec<(ServiceName, Listing)>, BadInput> {
     if let Some(file) = topology {
         let text = read(file)?;
-        let spec: TopologySpec = match serde_json::from_str(&text) {
-            Ok(spec) => spec,
-            Err(json_error) => {
-                let line: runbook::Runbook = format!("#! topology {}", text.trim())
-                    .parse()
-                    .map_err(|e: tungsten_model::ParseError| {
-                        BadInput(format!(
-                            "{}: neither a JSON topology ({json_error}) nor a topology line: {e}",
-                            file.display()
-                        ))
-                    })?;
-                match line.declarations.into_iter().next() {
-                    Some(runbook::Declaration::Topology(runbook::TopologySource::Inline(spec))) => {
-                        spec
-                    }
-                    _ => return Err(BadInput(format!("{}: not a topology", file.display()))),
-                }
-            }
-        };
+        let spec = runbook::topology_file(&text)
+            .map_err(|e| BadInput(format!("{}: {e}", file.display())))?;
         book.declarations.insert(
             0,
             runbook::Declaration::Topology(runbook::TopologySource::Inline(spec)),

@@ -503,6 +503,26 @@ fn a_topology_file_skips_comments_and_blank_lines() {
     assert!(runbook::start(&rb, &[], &mut empty).is_err());
 }
 
+/// `#! topology file` reads the JSON form of a `TopologySpec` too, as the README says (an
+/// operator's review found only `--topology` did): its manager options hold, and the file's
+/// errors say where in the file they are.
+#[test]
+fn a_topology_file_may_be_json() {
+    let rb: Runbook = "#! topology file fenced.json\n".parse().unwrap();
+    let json = r#"{"services":[{"name":"alpha","datasources":["db1","db2","db3"]}],
+        "options":{"fence_master_replicator":true}}"#;
+    let start = runbook::start(&rb, &[], &mut |_| Ok(json.to_owned())).unwrap();
+    assert!(start.topology.options().fence_master_replicator);
+    let error = |text: &str| {
+        runbook::start(&rb, &[], &mut |_| Ok(text.to_owned()))
+            .unwrap_err()
+            .to_string()
+    };
+    insta::assert_snapshot!(error("{\"services\": [}"), @"topology `fenced.json`: not a JSON topology (a `TopologySpec`): expected value at line 1 column 15");
+    insta::assert_snapshot!(error("# lab\n\n  single alpha=db1,db2 db3\n"), @"topology `fenced.json`: line 3, column 24: expected `<service>=<host>,<host>,...`, found `db3`");
+    insta::assert_snapshot!(error("file other.json\n"), @"topology `fenced.json`: line 1, column 1: expected `single <svc>=<hosts>` or `multisite <site>=<hosts> ...` (a topology file names no other file), found `file`");
+}
+
 /// A cctrl step acts on the service its prompt names, and one naming no service of the
 /// topology is refused.
 #[test]

@@ -45,6 +45,7 @@ mod parse;
 mod procedures;
 mod report;
 mod scenario;
+mod topology_file;
 mod validate;
 
 use std::fmt;
@@ -60,6 +61,7 @@ pub use procedures::{
 };
 pub use report::{Report, ReportFinding, Run, RunStatus, StepReport, Unchecked, Verdict};
 pub use scenario::{SCENARIOS, scenario};
+pub use topology_file::{TopologyFileError, topology_file};
 pub use validate::{Options, RunbookError, Start, start, validate};
 
 use crate::command::{CctrlCommand, HostCommand, HostRef};

@@ -355,15 +355,7 @@ fn declaration(
 ) -> Result<Declaration, ParseError> {
     let rest = &raw[offset..];
     let words: Vec<&str> = rest.split_whitespace().collect();
-    // Byte offsets of the words of the declaration, for error columns.
-    let mut starts = Vec::new();
-    let mut after_blank = true;
-    for (i, c) in rest.char_indices() {
-        if !c.is_whitespace() && after_blank {
-            starts.push(offset + i);
-        }
-        after_blank = c.is_whitespace();
-    }
+    let starts = word_starts(raw, offset);
     let word_at = |k: usize| starts.get(k).copied().unwrap_or(raw.len());
     let bad = |k: usize, expected: &str| {
         let at = word_at(k);
@@ -415,6 +407,46 @@ fn declaration(
             _ => Err(bad(1, "`on` or `off`")),
         },
         _ => Err(bad(0, KINDS)),
+    }
+}
+
+/// The byte offsets in `raw` of the words from byte `offset` on, for error columns.
+fn word_starts(raw: &str, offset: usize) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut after_blank = true;
+    for (i, c) in raw[offset..].char_indices() {
+        if !c.is_whitespace() && after_blank {
+            starts.push(offset + i);
+        }
+        after_blank = c.is_whitespace();
+    }
+    starts
+}
+
+/// Line `number` of a topology file, `single <svc>=<hosts>` or `multisite <site>=<hosts>
+/// ...` as after `#! topology`: the topology, or an error whose column is in `line`.
+pub(super) fn topology_line(line: &str, number: usize) -> Result<TopologySpec, ParseError> {
+    let starts = word_starts(line, 0);
+    let words: Vec<&str> = ["topology"]
+        .into_iter()
+        .chain(line.split_whitespace())
+        .collect();
+    // Word `k` of `words` is word `k - 1` of the line.
+    let bad = |k: usize, expected: &str| {
+        let at = k
+            .checked_sub(1)
+            .and_then(|i| starts.get(i).copied())
+            .unwrap_or(line.len());
+        let len = words.get(k).map_or(1, |w| w.chars().count());
+        error_at(line, number, at, len, expected)
+    };
+    match topology_declaration(&words) {
+        Ok(Declaration::Topology(TopologySource::Inline(spec))) => Ok(spec),
+        Ok(_) => Err(bad(
+            1,
+            "`single <svc>=<hosts>` or `multisite <site>=<hosts> ...` (a topology file names no other file)",
+        )),
+        Err((k, expected)) => Err(bad(k, &expected)),
     }
 }
 

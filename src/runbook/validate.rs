@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::report::{Report, ReportFinding, Run, RunStatus, StepReport, Verdict};
+use super::topology_file;
 use super::{Declaration, Item, Prompt, Runbook, StateSource, Step, StepCommand, TopologySource};
 use crate::command::{CctrlCommand, HostAction, HostCommand, HostRef};
 use crate::fault::Fault;
@@ -249,9 +250,9 @@ fn declared(
                     path: path.clone(),
                     message,
                 })?;
-                let spec = topology_file(&text).map_err(|message| RunbookError::TopologyFile {
+                let spec = topology_file(&text).map_err(|e| RunbookError::TopologyFile {
                     path: path.clone(),
-                    message,
+                    message: e.to_string(),
                 })?;
                 topology = Some(spec);
             }
@@ -281,30 +282,6 @@ fn declared(
         states,
         down,
     })
-}
-
-/// A topology file in the text form: one line as after `#! topology`
-/// (`single alpha=db1,db2,db3` or `multisite east=db1,db2,db3 west=db4,db5,db6`); `#` lines
-/// and blank lines are skipped. (JSON topologies are the [`TopologySpec`] serde form; the
-/// library reads no JSON itself, the CLI does.)
-fn topology_file(text: &str) -> Result<TopologySpec, String> {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'));
-    let Some(line) = line else {
-        return Err("the file is empty".to_owned());
-    };
-    let decl = format!("#! topology {line}");
-    match decl.parse::<Runbook>() {
-        Ok(rb) => match rb.declarations.into_iter().next() {
-            Some(Declaration::Topology(TopologySource::Inline(spec))) => Ok(spec),
-            _ => {
-                Err("expected `single <svc>=<hosts>` or `multisite <site>=<hosts> ...`".to_owned())
-            }
-        },
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 /// What a step has done so far: its runs, what they and the settling after them did (typed,

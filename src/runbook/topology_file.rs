@@ -1,0 +1,67 @@
+//! A topology file's text: the JSON form of [`TopologySpec`] or the one line a `#! topology`
+//! declaration takes. `#! topology file F` and the CLI's `--topology F` both read it here.
+
+use crate::model::TopologySpec;
+use crate::text::ParseError;
+
+/// Why a topology file's text is not a topology.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TopologyFileError {
+    /// Nothing but blank lines and `#` comments.
+    #[error(
+        "the file holds no topology: expected a JSON `TopologySpec` or one line such as `single alpha=db1,db2,db3`"
+    )]
+    Empty,
+    /// Text starting with `{` that is not the JSON form of a [`TopologySpec`].
+    #[error("not a JSON topology (a `TopologySpec`): {message}")]
+    Json {
+        /// `serde_json`'s account of what it expected, ending with where it stopped.
+        message: String,
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1.
+        column: usize,
+    },
+    /// A line that is not a topology line.
+    #[error("{0}")]
+    Line(ParseError),
+}
+
+/// The topology `text` holds: the JSON form of [`TopologySpec`] (services with datasources,
+/// witnesses, connectors, failover precedence, manager options such as fencing; composites;
+/// cross-site services) when it starts with `{`, else one line as after `#! topology`
+/// (`single alpha=db1,db2,db3` or `multisite east=db1,db2,db3 west=db4,db5,db6`), with `#`
+/// lines and blank lines skipped.
+///
+/// # Errors
+/// [`TopologyFileError`]: an empty file, JSON that is not a `TopologySpec` (with the line
+/// and column `serde_json` stopped at), or a line that is not a topology line (with its
+/// column; the line is counted in the file).
+///
+/// # Example
+/// ```
+/// use tungsten_model::runbook::topology_file;
+///
+/// let line = topology_file("# our lab\nsingle alpha=db1,db2,db3\n")?;
+/// let json = topology_file(r#"{"services":[{"name":"alpha","datasources":["db1","db2","db3"]}]}"#)?;
+/// assert_eq!(line, json);
+/// # Ok::<(), tungsten_model::runbook::TopologyFileError>(())
+/// ```
+pub fn topology_file(text: &str) -> Result<TopologySpec, TopologyFileError> {
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(text).map_err(|e| TopologyFileError::Json {
+            message: e.to_string(),
+            line: e.line(),
+            column: e.column(),
+        });
+    }
+    let Some((index, line)) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    else {
+        return Err(TopologyFileError::Empty);
+    };
+    super::parse::topology_line(line, index + 1).map_err(TopologyFileError::Line)
+}
