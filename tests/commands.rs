@@ -1766,3 +1766,26 @@ fn refusals_read_as_sentences_and_name_what_stops_them() {
     let catch_up = machine::fault(Fault::CatchUp(c.id("db2")));
     insta::assert_snapshot!(words(&c, &catch_up), @"replicator-state: the replicator on db1 is OFFLINE:NORMAL: expected ONLINE: a slave catches up only from an online replicator (`trepctl online` on it)");
 }
+
+/// `datasource <ds> master` (and `set master <ds>`) on a datasource that is a master already
+/// changes nothing, and says how that master gets into service from the state it is in: an
+/// operator following the docs' `set master` on a failsafe-shunned master met a bare
+/// "nothing to do" (an operator's review).
+#[test]
+fn making_a_master_a_master_says_how_it_gets_into_service() {
+    let said = |line: &str| {
+        let mut c = Cluster::new(&["db1", "db2", "db3"]);
+        c.cctrl("db1", "set policy maintenance").unwrap();
+        c.cctrl("db2", line).unwrap();
+        let command: CctrlCommand = "set master db1".parse().unwrap();
+        let db2 = c.t.host_id("db2").unwrap();
+        let input = machine::resolve_cctrl(&c.t, &c.s, db2, &command).unwrap();
+        machine::apply(&c.t, &c.s, &input)
+            .unwrap_err()
+            .refusal
+            .render(&c.t)
+    };
+    insta::assert_snapshot!(said("datasource db1 offline"), @"nothing to do: db1 is a master already: `datasource <ds> online` puts it in service");
+    insta::assert_snapshot!(said("datasource db1 shun"), @"nothing to do: db1 is a master already: `datasource <ds> welcome` then `online` put it back in service (or `recover master using <ds>`)");
+    insta::assert_snapshot!(said("datasource db1 fail"), @"nothing to do: db1 is a master already: `recover master using <ds>` puts it back in service");
+}

@@ -9,7 +9,7 @@
 mod support;
 
 use support::runbook::{check, fixture, kinds, refusal};
-use tungsten_model::runbook::{Report, Verdict};
+use tungsten_model::runbook::{self, Report, RunStatus, Runbook, Verdict};
 
 /// Each host's role and state after each step, as `host:role:STATE`.
 fn roles_after_each_step(report: &Report) -> Vec<String> {
@@ -209,4 +209,59 @@ fn the_docs_site_reset_provisions_the_primary_under_running_replicas() {
     let report = check(&fixed);
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
     assert!(report.goals.iter().all(|g| g.met), "{report}");
+}
+
+/// Fencing a primary's replicator under MANUAL (7.1 *operations-fencing-primary*, fencing on
+/// through the topology's `fence_master_replicator`): db1 is FAILED and MANUAL does not fail
+/// over. Mending its replicator with `trepctl online` first is refused, and the refusal names
+/// the way that works, `recover master using db1`, which validates; it named `datasource
+/// <ds> master`, which answers "nothing to do" for a datasource that is a master already, and
+/// that answer now says how such a master gets back into service (an operator's review).
+#[test]
+fn the_docs_fenced_primary_under_manual_is_recovered_as_the_master() {
+    let fenced = |text: &str| {
+        let rb: Runbook = format!("#! topology file fenced.json\n{text}")
+            .parse()
+            .unwrap();
+        let json = r#"{"services":[{"name":"alpha","datasources":["db1","db2","db3"]}],
+            "options":{"fence_master_replicator":true}}"#;
+        let start = runbook::start(&rb, &[], &mut |_| Ok(json.to_owned())).unwrap();
+        runbook::validate(&start, &rb, runbook::Options::default())
+    };
+    let reason = |report: &Report, line: &str| {
+        let step = report.steps.iter().find(|s| s.text == line).unwrap();
+        match &step.runs[0].status {
+            RunStatus::Rejected { reason, .. } | RunStatus::Unchanged { reason } => reason.clone(),
+            other => panic!("{line}: {other:?}"),
+        }
+    };
+    let printed = fixture("docs_fence_primary_manual.txt");
+    let report = fenced(&printed);
+    assert_eq!(
+        refusal(&report),
+        Some((
+            "datasource-state".to_owned(),
+            "shell db1> trepctl online".to_owned()
+        )),
+        "{report}"
+    );
+    insta::assert_snapshot!(reason(&report, "shell db1> trepctl online"), @"db1 is FAILED(REPLICATOR 'db1@alpha' FAILED): expected a master in service (ONLINE, OFFLINE or shunned by an operator) in its managers' view: a master replicator extracts only for the master in service (`recover master using <ds>` first where no master is ONLINE; where another is, `datasource <ds> recover` makes this one its slave)");
+    let mended = printed.replace(
+        "shell db1> trepctl online\n[LOGICAL:EXPERT] /alpha > datasource db1 recover\n",
+        "[LOGICAL:EXPERT] /alpha > recover master using db1\n",
+    );
+    assert_eq!(
+        fenced(&mended).verdict,
+        Verdict::Valid,
+        "{}",
+        fenced(&mended)
+    );
+    let by_hand = printed.replace(
+        "shell db1> trepctl online\n",
+        "[LOGICAL:EXPERT] /alpha > datasource db1 master\n",
+    );
+    insta::assert_snapshot!(
+        reason(&fenced(&by_hand), "[LOGICAL:EXPERT] /alpha > datasource db1 master"),
+        @"nothing to do: db1 is a master already: `recover master using <ds>` puts it back in service"
+    );
 }

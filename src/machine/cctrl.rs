@@ -796,9 +796,22 @@ fn ds_master(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
         return Err(wrong(h, entry.state, "not ONLINE (take it offline first)"));
     }
     if entry.role == DataSourceRole::Master {
+        // Say how this master gets back into service: `set master <ds>` reads as this
+        // command, and an operator's review followed the docs' `set master` then `datasource
+        // recover` on a failsafe-shunned master and met a bare "nothing to do".
         return Err(Refusal::NoChange {
             host: Some(h),
-            already: "is a master already",
+            already: match entry.state {
+                DsState::Shunned(_) => {
+                    "is a master already: `datasource <ds> welcome` then `online` put it back in service (or `recover master using <ds>`)"
+                }
+                DsState::Failed(_) => {
+                    "is a master already: `recover master using <ds>` puts it back in service"
+                }
+                DsState::Online | DsState::Offline => {
+                    "is a master already: `datasource <ds> online` puts it in service"
+                }
+            },
         });
     }
     if ctx.rules.one_online_master

@@ -74,10 +74,19 @@ impl Ctx<'_, '_> {
         if entry.role == DataSourceRole::Master && in_service {
             Ok(())
         } else {
+            // The way back differs: a datasource of another role is made master first; a
+            // master the managers failed or shunned is already one, and is recovered as the
+            // master (an operator's review found `datasource <ds> master` there answering
+            // "nothing to do", and the refusal sending them back to it).
+            let expected = if entry.role == DataSourceRole::Master {
+                "a master in service (ONLINE, OFFLINE or shunned by an operator) in its managers' view: a master replicator extracts only for the master in service (`recover master using <ds>` first where no master is ONLINE; where another is, `datasource <ds> recover` makes this one its slave)"
+            } else {
+                "a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master (`datasource <ds> master` first)"
+            };
             Err(Refusal::WrongState {
                 host: h,
                 found: entry.state,
-                expected: "a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master (`datasource <ds> master` first)",
+                expected,
             })
         }
     }
