@@ -1471,6 +1471,32 @@ fn shell_commands_pasted_without_a_prompt_are_not_valid() {
     insta::assert_snapshot!(report.unchecked[0].to_string(), @"line 3: `trepctl -host db1 offline` reads as a shell command but has no prompt, so it was not checked: write it as `shell <host>> trepctl -host db1 offline` (a host, a site, or a selector such as `east{master}`), or start the line with `#` to keep it a note");
 }
 
+/// A `tpm update` turning fencing on, as the fencing pages do, is reported as not modelled
+/// (the model reads fencing from the topology), and a plan's tpm lines print back with their
+/// words (an operator's review: it read as changing nothing, echoed as `tpm update`).
+#[test]
+fn tpm_setting_a_manager_policy_is_not_modelled() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         shell db1> tpm update alpha --property=policy.fence.slaveReplicator=true\n\
+         shell db1> tpm update alpha --replace-release\n",
+    );
+    let texts: Vec<&str> = report.steps.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "shell db1> tpm update alpha --property=policy.fence.slaveReplicator=true",
+            "shell db1> tpm update alpha --replace-release"
+        ]
+    );
+    assert_eq!(report.steps[0].runs[0].status, RunStatus::NotModelled);
+    assert_eq!(report.steps[1].runs[0].status, RunStatus::Accepted);
+    assert_eq!(
+        kinds(&report, tungsten_model::machine::Severity::Warning),
+        ["not-modelled"]
+    );
+}
+
 /// Provisioning the master from a slave that lacks its last write discards the write: the
 /// plan is unsafe at that step (found by an operator's review: with the slaves' replicators
 /// taken offline first, as the `serves-slaves` refusal asks, the plan read VALID). With the

@@ -45,9 +45,12 @@
 //!   reading). Their other verbs, other units, and `sudo` before anything else are kept as
 //!   steps the model does not know.
 //! - `tpm validate` checks and changes nothing; `tpm update` leaves the state as it found it
-//!   (it sets MAINTENANCE for its run and restores the policy); `tpm reset` and the other tpm
-//!   commands of the docs' command lists (`purge-thl --auto`, `promote-connector`, `diag`,
-//!   ...) are not modelled.
+//!   (it sets MAINTENANCE for its run and restores the policy); both keep the words after
+//!   their verb and print them back. One setting a manager policy property
+//!   (`--property=policy.fence.masterReplicator=true`, *operations-fencing-primary*) is not
+//!   modelled: the model takes the managers' options from the topology. `tpm reset` and the
+//!   other tpm commands of the docs' command lists (`purge-thl --auto`, `promote-connector`,
+//!   `diag`, ...) are not modelled.
 //! - The tools that only read and print (`thl list|info|index|tail`, `tungsten_find_orphaned`,
 //!   `tungsten_purge_thl` and `tpm purge-thl` without `--auto`, `tpm query`, the
 //!   `check_tungsten_latency|online|services|policy` checks, the process scripts' `status`,
@@ -149,8 +152,17 @@ pub enum HostAction {
         #[serde(default)]
         options: Vec<String>,
     },
-    /// `tpm validate|update|reset`.
-    Tpm(TpmAction),
+    /// `tpm validate|update|reset`, with the words after the verb.
+    Tpm {
+        /// The verb.
+        action: TpmAction,
+        /// The words after it, as typed (`alpha`, `--replace-release`): they change nothing
+        /// the model tracks, and print back after the verb so an echoed plan shows them. A
+        /// line setting a manager policy property (`--property=policy.fence...`) is read as
+        /// not modelled instead ([`HostAction::NotModelled`]).
+        #[serde(default)]
+        args: Vec<String>,
+    },
     /// `trepctl ...`.
     Trepctl(TrepctlCommand),
     /// `echo '<command>' | cctrl`.
@@ -336,16 +348,7 @@ impl HostCommand {
                 w.skip_rest();
                 HostAction::NotModelled(text)
             }
-            "tpm" => {
-                let action = match w.one_of(&["validate", "update", "reset"], "a tpm command")? {
-                    "validate" => TpmAction::Validate,
-                    "update" => TpmAction::Update,
-                    _ => TpmAction::Reset,
-                };
-                // tpm's own options do not change what the model does.
-                w.skip_rest();
-                HostAction::Tpm(action)
-            }
+            "tpm" => tpm(&mut w, text)?,
             "trepctl" if super::trepctl::names_a_command_not_modelled(&w) => {
                 w.skip_rest();
                 HostAction::NotModelled(text)
@@ -458,6 +461,42 @@ const TPM_NOT_MODELLED: [&str; 18] = [
     "stop",
     "validate-update",
 ];
+
+/// `tpm validate|update|reset` and the words after the verb (the other tpm commands the model
+/// does not know are taken before).
+fn tpm(w: &mut Words<'_>, text: String) -> Result<HostAction, ParseError> {
+    let action = match w.one_of(&["validate", "update", "reset"], "a tpm command")? {
+        "validate" => TpmAction::Validate,
+        "update" => TpmAction::Update,
+        _ => TpmAction::Reset,
+    };
+    let args: Vec<String> = std::iter::from_fn(|| w.next().map(str::to_owned)).collect();
+    Ok(if sets_a_manager_policy(&args) {
+        HostAction::NotModelled(text)
+    } else {
+        HostAction::Tpm { action, args }
+    })
+}
+
+/// Whether tpm's words set a manager policy property: `--property=policy.<name>=<value>`, or
+/// `--property` followed by `policy.<name>=<value>`. The docs turn replicator fencing on so
+/// (*operations-fencing-primary*, *operations-fencing-replicas*: `tpm update alpha
+/// --property=policy.fence.masterReplicator=true`); the model reads the managers' options
+/// from the topology ([`crate::model::ManagerOptions`]), so such a line is not modelled
+/// rather than accepted as changing nothing (an operator's review found fencing turned on
+/// that way judged as if it stayed off).
+fn sets_a_manager_policy(args: &[String]) -> bool {
+    args.iter().enumerate().any(|(i, arg)| {
+        let value = match arg.strip_prefix("--property") {
+            Some(rest) => rest.strip_prefix('=').or_else(|| {
+                rest.is_empty()
+                    .then(|| args.get(i + 1).map_or("", String::as_str))
+            }),
+            None => None,
+        };
+        value.is_some_and(|v| v.trim_matches(['"', '\'']).starts_with("policy."))
+    })
+}
 
 /// Whether a shell line holds more than one command: `&` (`&&`, a background job), a
 /// backquote, `$(`, or a `;` at a word's edge (`a; b`, `a ;b`, a trailing `;`). A `;` inside
@@ -742,13 +781,17 @@ impl fmt::Display for HostCommand {
                 }
                 Ok(())
             }
-            HostAction::Tpm(action) => {
+            HostAction::Tpm { action, args } => {
                 let verb = match action {
                     TpmAction::Validate => "validate",
                     TpmAction::Update => "update",
                     TpmAction::Reset => "reset",
                 };
-                write!(f, "{exe} {verb}")
+                write!(f, "{exe} {verb}")?;
+                for arg in args {
+                    write!(f, " {arg}")?;
+                }
+                Ok(())
             }
             HostAction::Trepctl(c) => write!(f, "{exe} {c}"),
             HostAction::Cctrl(c) => write!(f, "echo '{c}' | {exe}"),
@@ -775,6 +818,34 @@ impl fmt::Display for HostCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// tpm keeps the words after its verb and prints them back; one setting a manager policy
+    /// property, as the fencing pages turn fencing on, is not modelled (an operator's review
+    /// found `tpm update alpha --property=policy.fence.slaveReplicator=true` accepted as
+    /// changing nothing, and echoed as `tpm update`).
+    #[test]
+    fn tpm_keeps_its_words_and_leaves_policy_properties_unmodelled() {
+        for line in [
+            "tpm update alpha --replace-release",
+            "tpm validate --hosts=db1,db2",
+            "tpm update --property=replicator.filter.pkey.addColumnsToDeletes=true",
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            assert!(matches!(c.action, HostAction::Tpm { .. }), "{line}");
+            assert_eq!(c.to_string(), line);
+        }
+        for line in [
+            "tpm update alpha --property=policy.fence.slaveReplicator=true",
+            "tpm update --property policy.fence.masterReplicator=true",
+            "tpm update alpha --property='policy.fence.masterReplicator=true'",
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            assert!(matches!(c.action, HostAction::NotModelled(_)), "{line}");
+        }
+        // `--property` last, with nothing after it, sets nothing.
+        let c: HostCommand = "tpm update --property".parse().unwrap();
+        assert!(matches!(c.action, HostAction::Tpm { .. }));
+    }
 
     #[test]
     fn seed_000_lines_parse() {

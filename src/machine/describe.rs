@@ -292,7 +292,13 @@ fn host_line(topology: &Topology, op: HostOp) -> Option<String> {
                 options: Vec::new(),
             },
         ),
-        HostOp::Tpm(a) => (format!("{cluster}/tungsten/tools/tpm"), HostAction::Tpm(a)),
+        HostOp::Tpm(action) => (
+            format!("{cluster}/tungsten/tools/tpm"),
+            HostAction::Tpm {
+                action,
+                args: Vec::new(),
+            },
+        ),
         // Neither keeps the line it was read from.
         HostOp::Inspect | HostOp::NotModelled => return None,
     };

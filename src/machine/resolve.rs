@@ -496,7 +496,7 @@ pub fn resolve_host(
         HostAction::Provision { source, .. } => HostOp::Provision {
             source: resolve_ref(topology, state, source)?,
         },
-        HostAction::Tpm(t) => HostOp::Tpm(*t),
+        HostAction::Tpm { action, .. } => HostOp::Tpm(*action),
         HostAction::Inspect(_) => {
             // A prefixed tool's still names an install.
             if command.executable_prefix().is_some() {

@@ -442,7 +442,7 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
             // needed after ..." parses: only options may follow the verb here (found by an
             // independent review).
             let prose_after_tpm = |c: &HostCommand| {
-                matches!(c.action, HostAction::Tpm(_))
+                matches!(c.action, HostAction::Tpm { .. })
                     && text.split_whitespace().skip(2).any(|w| !w.starts_with('-'))
             };
             let shell = !cctrl

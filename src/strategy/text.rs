@@ -409,12 +409,28 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
         )),
         lifecycle.prop_map(|l| ("tungsten-connector/bin/connector", HostAction::Connector(l))),
         provision(),
-        select(vec![
-            TpmAction::Validate,
-            TpmAction::Update,
-            TpmAction::Reset
-        ])
-        .prop_map(|t| ("tools/tpm", HostAction::Tpm(t))),
+        (
+            select(vec![
+                TpmAction::Validate,
+                TpmAction::Update,
+                TpmAction::Reset
+            ]),
+            // Words tpm takes after its verb; a manager policy property reads as not
+            // modelled, so none is drawn here.
+            vec(
+                select(vec![
+                    "alpha",
+                    "--replace-release",
+                    "--no-connectors",
+                    "-i",
+                    "--hosts=db1,db2",
+                    "--property=replicator.filter.pkey.addColumnsToDeletes=true",
+                ])
+                .prop_map(str::to_owned),
+                0..3
+            )
+        )
+            .prop_map(|(action, args)| ("tools/tpm", HostAction::Tpm { action, args })),
         trepctl_command().prop_map(|c| ("tungsten-replicator/bin/trepctl", HostAction::Trepctl(c))),
         cctrl_command().prop_map(|c| ("tungsten-manager/bin/cctrl", HostAction::Cctrl(c))),
     ];
