@@ -1799,3 +1799,28 @@ fn a_stopped_cross_site_replicator_is_told_to_reset_its_service() {
     assert!(west[0].contains("-service east"), "{report}");
     assert!(!west[0].contains("tprovision"), "{report}");
 }
+
+/// A listing taken just as the managers were about to act (a fenced master's replicator in
+/// OFFLINE:ERROR under AUTOMATIC: they fail it over at once) is settled before the first
+/// step: what they do is stated as an assumption of the start, and a read-only `ls` step is no
+/// longer blamed for an unplanned failover (an operator's review).
+#[test]
+fn what_the_managers_do_at_once_to_the_listed_state_is_the_starts() {
+    let listing = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/ls/fenced_master_replicator_error.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let text = format!(
+        "#! topology file fenced.json\n#! state alpha\n{listing}#! end\n#! goal alpha writable\n[LOGICAL:EXPERT] /alpha > ls\n"
+    );
+    let rb: Runbook = text.parse().unwrap();
+    let json = r#"{"services":[{"name":"alpha","datasources":["db1","db2","db3"]}],
+        "options":{"fence_master_replicator":true}}"#;
+    let start = runbook::start(&rb, &[], &mut |_| Ok(json.to_owned())).unwrap();
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(report.steps[0].findings.is_empty(), "{report}");
+    let acted = report.assumptions.last().unwrap();
+    insta::assert_snapshot!(acted, @"the managers act on the starting state at once, before any step: DataSource 'db1' is now FAILED(REPLICATOR 'db1@alpha' FAILED); SELECTED SLAVE: db2@alpha; DataSource 'db1' is now SHUNNED(FAILED-OVER-TO-db2); SETTING THE ROLE OF DATASOURCE 'db2@alpha' FROM 'slave' TO 'master'; replicator on db2 is now master; PUT THE NEW MASTER 'db2@alpha' ONLINE; replicator on db3 is now slave of db2; failed over from 'db1@alpha' to 'db2@alpha'; the steps are checked from the state after");
+}

@@ -261,6 +261,46 @@ pub fn apply_with(
     })
 }
 
+/// What the managers do to `state` as it stands, before any input: their reactions (the
+/// [module docs](self)' rules) under `rules`, with the effects they report and the findings
+/// of the state after.
+///
+/// The engine's own states are settled already: every input ends with the reactions, which
+/// run until a round changes nothing. A state read from a listing need not be: an `ls` taken
+/// as the managers were about to act (a fenced master's replicator failed under AUTOMATIC,
+/// say) shows what they will change at once, whatever the operator types next.
+/// [`crate::runbook::validate`] settles its starting state so, and reports what the managers
+/// did as an assumption of the start rather than as the first step's doing.
+///
+/// # Example
+/// ```
+/// use tungsten_model::machine;
+/// use tungsten_model::model::{State, Topology};
+///
+/// let topology = Topology::single("alpha", &["db1", "db2", "db3"])?;
+/// let healthy = State::healthy(&topology);
+/// let outcome = machine::settle(&topology, &healthy, &machine::Rules::default());
+/// assert_eq!(outcome.state, healthy);
+/// assert!(outcome.effects.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn settle(topology: &Topology, state: &State, rules: &Rules) -> Outcome {
+    let mut collect = Collect::default();
+    let mut next = *state;
+    let mut ctx = Ctx::new(topology, &mut next, *rules, &mut collect);
+    react::react(&mut ctx);
+    ctx.commit();
+    for violation in invariant::check_all(topology, &next) {
+        collect.observe_violation(violation);
+    }
+    Outcome {
+        state: next,
+        effects: collect.effects,
+        findings: collect.findings,
+        modelled: true,
+    }
+}
+
 impl Collect {
     fn observe_violation(&mut self, violation: Violation) {
         self.finding(Finding::Invariant(violation));

@@ -375,9 +375,21 @@ fn validate_with(
         .flatten()
         .filter_map(|h| topology.host_id(h.as_str()))
         .collect();
+    // A listing may show a state the managers act on at once (an `ls` taken just before they
+    // did): what they do then is the start's, not the first step's (an operator's review
+    // found a plain `ls` step blamed for a failover).
+    let settled = machine::settle(topology, &start.state, &options.rules);
+    let mut assumptions = start.assumptions.clone();
+    let acted: Vec<String> = settled.effects.iter().map(|e| e.render(topology)).collect();
+    if !acted.is_empty() {
+        assumptions.push(format!(
+            "the managers act on the starting state at once, before any step: {}; the steps are checked from the state after",
+            acted.join("; ")
+        ));
+    }
     let mut session = Session {
         topology,
-        state: start.state,
+        state: settled.state,
         service: None,
         connected: vec![None; topology.services().len()],
         declared_down,
@@ -413,7 +425,7 @@ fn validate_with(
     let mut report = Report {
         verdict: Verdict::Valid,
         topology: topology.to_string(),
-        assumptions: start.assumptions.clone(),
+        assumptions,
         hazards: topology.quorum_hazards(),
         steps,
         goals,
