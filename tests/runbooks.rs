@@ -407,6 +407,9 @@ fn assuming_down_a_host_the_managers_reach_is_refused() {
         runbook::start(&rb, &[], &mut |p| Err(format!("no file {p}")))
     };
     insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down db3\n").map(|_| ()).unwrap_err(), @"`#! assume down db3`, but the starting state has db3's manager running: a host whose manager answers is not down (drop it from `assume down`, or start from a listing taken after it went down)");
+    // A name that is no host lists the hosts, the one differing only in case first.
+    insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down DB3\n").map(|_| ()).unwrap_err(), @"`#! assume down DB3`: no such host in the topology: expected `db3` (names match as written, case too); the hosts are db1, db2 and db3");
+    insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down db9\n").map(|_| ()).unwrap_err(), @"`#! assume down db9`: no such host in the topology: expected one of db1, db2 or db3");
     // db3 read as up only because its connector runs: the listing shows no manager for it,
     // so the operator's word that it is down stands (an independent review found it refused).
     let by_connector = fixture("seed004_last_man_standing.txt").replacen(

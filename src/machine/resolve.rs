@@ -93,21 +93,26 @@ pub enum ResolveError {
 }
 
 fn host(topology: &Topology, name: &HostName) -> Result<HostId, ResolveError> {
-    topology.host_id(name.as_str()).ok_or_else(|| {
-        let names: Vec<&str> = topology.hosts().iter().map(|h| h.name.as_str()).collect();
-        let expected = match names.iter().find(|n| n.eq_ignore_ascii_case(name.as_str())) {
-            // Host names are matched as written, as cctrl matches datasource names.
-            Some(close) => format!(
-                "`{close}` (names match as written, case too); the hosts are {}",
-                crate::text::series(&names, "and")
-            ),
-            None => format!("one of {}", crate::text::series(&names, "or")),
-        };
-        ResolveError::UnknownHost {
+    topology
+        .host_id(name.as_str())
+        .ok_or_else(|| ResolveError::UnknownHost {
             name: name.to_string(),
-            expected,
-        }
-    })
+            expected: hosts_expected(topology, name.as_str()),
+        })
+}
+
+/// What a name that is no host of `topology` should have been: the host whose name differs
+/// only in case, if any, as the likely meant one (names match as written, as cctrl matches
+/// datasource names), and the topology's hosts.
+pub(crate) fn hosts_expected(topology: &Topology, name: &str) -> String {
+    let names: Vec<&str> = topology.hosts().iter().map(|h| h.name.as_str()).collect();
+    match names.iter().find(|n| n.eq_ignore_ascii_case(name)) {
+        Some(close) => format!(
+            "`{close}` (names match as written, case too); the hosts are {}",
+            crate::text::series(&names, "and")
+        ),
+        None => format!("one of {}", crate::text::series(&names, "or")),
+    }
 }
 
 fn in_service(

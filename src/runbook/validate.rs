@@ -99,9 +99,15 @@ pub enum RunbookError {
     /// The listings do not fit the topology.
     #[error(transparent)]
     Import(#[from] crate::ls::ImportError),
-    /// An `#! assume down` names a host the topology lacks.
-    #[error("`#! assume down {0}`: no such host in the topology")]
-    UnknownHost(String),
+    /// An `#! assume down` names a host the topology lacks: the name, and the topology's hosts
+    /// (a host whose name differs only in case first).
+    #[error("`#! assume down {name}`: no such host in the topology: expected {expected}")]
+    UnknownHost {
+        /// The name as written.
+        name: String,
+        /// What would be a host.
+        expected: String,
+    },
 }
 
 /// How to validate.
@@ -197,7 +203,10 @@ pub fn start(
     };
     for host in &down {
         if start.topology.host_id(host.as_str()).is_none() {
-            return Err(RunbookError::UnknownHost(host.to_string()));
+            return Err(RunbookError::UnknownHost {
+                name: host.to_string(),
+                expected: machine::hosts_expected(&start.topology, host.as_str()),
+            });
         }
     }
     // A host whose manager the starting state shows running: the listing prints that manager
