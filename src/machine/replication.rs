@@ -362,16 +362,23 @@ impl Ctx<'_, '_> {
                 && r.role.applies()
                 && !self.lineage_ok(d, m)
             {
-                self.emit(Effect::Diverged { host: d, master: m });
-                self.set_replicator(
-                    d,
-                    ClusterReplicator {
-                        state: ReplicatorState::OfflineError,
-                        ..r
-                    },
-                );
+                self.stop_diverged(d, m);
             }
         }
+    }
+
+    /// `h`'s replicator, reading from `m`, finds its own last event missing from `m`'s log
+    /// and stops in OFFLINE:ERROR ([`Effect::Diverged`]), its process still running.
+    fn stop_diverged(&mut self, h: HostId, m: HostId) {
+        self.emit(Effect::Diverged { host: h, master: m });
+        let r = self.host(h).replicator;
+        self.set_replicator(
+            h,
+            ClusterReplicator {
+                state: ReplicatorState::OfflineError,
+                ..r
+            },
+        );
     }
 
     /// Start `h`'s cluster replicator process: it comes up OFFLINE:NORMAL, for its manager to
@@ -579,18 +586,10 @@ impl Ctx<'_, '_> {
     /// [`Ctx::catch_up`] after its checks of the replicators (a line `m`'s does not continue
     /// stops `h`'s replicator in error).
     pub(crate) fn copy_events(&mut self, h: HostId, m: HostId) -> Result<(), Refusal> {
-        let r = self.host(h).replicator;
         let history = self.state.history;
         let (mine, theirs) = (self.host(h).data.pos, self.host(m).data.pos);
         if !self.lineage_ok(h, m) {
-            self.emit(Effect::Diverged { host: h, master: m });
-            self.set_replicator(
-                h,
-                ClusterReplicator {
-                    state: ReplicatorState::OfflineError,
-                    ..r
-                },
-            );
+            self.stop_diverged(h, m);
             return Ok(());
         }
         let target = theirs.map(|p| history.canonical(p));
