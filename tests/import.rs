@@ -100,6 +100,14 @@ fn listings_that_do_not_fit_are_refused() {
         panic!("seed 004 is a physical listing")
     };
     let progress = blocks[1].progress.as_mut().unwrap();
+    progress.seqno = Some(Seqno::MAX);
+    // The largest seqno itself imports (cargo-mutants: `>=` for `>` went unnoticed).
+    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &past)]).unwrap();
+    assert!(import.state.validate(&import.topology).is_ok());
+    let ls::DataSources::Physical(blocks) = &mut past.datasources else {
+        panic!("seed 004 is a physical listing")
+    };
+    let progress = blocks[1].progress.as_mut().unwrap();
     progress.seqno = Some(Seqno(Seqno::MAX.0 + 1));
     let err = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &past)]).unwrap_err();
     insta::assert_snapshot!(err, @"listing of `alpha` shows `db2` at seqno 9223372036854775808: expected a seqno of at most 9223372036854775807");

@@ -247,7 +247,7 @@ fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
     insta::assert_snapshot!(refusal(runbook::switch_procedure(&drifted, "alpha", Some("db2"))), @"db2's data has drifted: `switch` would open writes to it; reprovision it, or name another target");
     let (manual, _) = manual();
     let crashed = after(&manual, &[Fault::HostCrash(db1)]);
-    insta::assert_snapshot!(refusal(runbook::switch_procedure(&crashed, "alpha", None)), @"the managers would refuse `switch`: alpha has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`, or `datasource <ds> master` and `online`)");
+    insta::assert_snapshot!(refusal(runbook::switch_procedure(&crashed, "alpha", None)), @"the managers would refuse `switch`: alpha has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`; by hand, `datasource <ds> master`, its replicator in role master, then `datasource <ds> online`)");
     // db1's last write has not left it, and its manager stops: while its replicator still
     // extracts, the failover waits for the write to reach the slaves, and orphans nothing.
     let extracting = after(

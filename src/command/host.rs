@@ -45,8 +45,8 @@
 //!   reading). Their other verbs, other units, and `sudo` before anything else are kept as
 //!   steps the model does not know.
 //! - `tpm validate` checks and changes nothing; `tpm update` leaves the state as it found it
-//!   (it sets MAINTENANCE for its run and restores the policy); both keep the words after
-//!   their verb and print them back. One setting a manager policy property
+//!   (it sets MAINTENANCE for its run and restores the policy); tpm keeps the words after
+//!   its verb and prints them back. One setting a manager policy property
 //!   (`--property=policy.fence.masterReplicator=true`, *operations-fencing-primary*) is not
 //!   modelled: the model takes the managers' options from the topology. `tpm reset` and the
 //!   other tpm commands of the docs' command lists (`purge-thl --auto`, `promote-connector`,
@@ -156,8 +156,9 @@ pub enum HostAction {
     Tpm {
         /// The verb.
         action: TpmAction,
-        /// The words after it, as typed (`alpha`, `--replace-release`): they change nothing
-        /// the model tracks, and print back after the verb so an echoed plan shows them. A
+        /// The words after it, as typed (`alpha`, `--replace-release`), each one word as the
+        /// shell splits it (no blanks, quotes or `;`, `&`, `|`): they change nothing the
+        /// model tracks, and print back after the verb so an echoed plan shows them. A
         /// line setting a manager policy property (`--property=policy.fence...`) is read as
         /// not modelled instead ([`HostAction::NotModelled`]).
         #[serde(default)]
@@ -479,22 +480,26 @@ fn tpm(w: &mut Words<'_>, text: String) -> Result<HostAction, ParseError> {
 }
 
 /// Whether tpm's words set a manager policy property: `--property=policy.<name>=<value>`, or
-/// `--property` followed by `policy.<name>=<value>`. The docs turn replicator fencing on so
-/// (*operations-fencing-primary*, *operations-fencing-replicas*: `tpm update alpha
-/// --property=policy.fence.masterReplicator=true`); the model reads the managers' options
-/// from the topology ([`crate::model::ManagerOptions`]), so such a line is not modelled
-/// rather than accepted as changing nothing (an operator's review found fencing turned on
-/// that way judged as if it stayed off).
+/// `--property` followed by `policy.<name>=<value>`, the option name shortened to any prefix
+/// from `--prop` on (tpm reads an option by an unambiguous prefix, as `--au` for `--auto`) and
+/// either word quoted whole or in part (the shell drops the quotes). The docs turn replicator
+/// fencing on so (*operations-fencing-primary*, *operations-fencing-replicas*: `tpm update
+/// alpha --property=policy.fence.masterReplicator=true`); the model reads the managers'
+/// options from the topology ([`crate::model::ManagerOptions`]), so such a line is not
+/// modelled rather than accepted as changing nothing (an operator's review found fencing
+/// turned on that way judged as if it stayed off). A property set in `tungsten.ini` before a
+/// bare `tpm update` cannot be seen here; the README says to declare it in the topology.
 fn sets_a_manager_policy(args: &[String]) -> bool {
+    let unquoted = |w: &str| w.replace(['"', '\''], "");
     args.iter().enumerate().any(|(i, arg)| {
-        let value = match arg.strip_prefix("--property") {
-            Some(rest) => rest.strip_prefix('=').or_else(|| {
-                rest.is_empty()
-                    .then(|| args.get(i + 1).map_or("", String::as_str))
-            }),
-            None => None,
+        let arg = unquoted(arg);
+        let (name, value) = match arg.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_owned())),
+            None => (arg.as_str(), args.get(i + 1).map(|next| unquoted(next))),
         };
-        value.is_some_and(|v| v.trim_matches(['"', '\'']).starts_with("policy."))
+        name.len() >= "--prop".len()
+            && "--property".starts_with(name)
+            && value.is_some_and(|v| v.starts_with("policy."))
     })
 }
 
@@ -838,13 +843,22 @@ mod tests {
             "tpm update alpha --property=policy.fence.slaveReplicator=true",
             "tpm update --property policy.fence.masterReplicator=true",
             "tpm update alpha --property='policy.fence.masterReplicator=true'",
+            "tpm update alpha \"--property=policy.fence.masterReplicator=true\"",
+            "tpm update alpha --prop=policy.fence.masterReplicator=true",
         ] {
             let c: HostCommand = line.parse().unwrap();
             assert!(matches!(c.action, HostAction::NotModelled(_)), "{line}");
         }
-        // `--property` last, with nothing after it, sets nothing.
-        let c: HostCommand = "tpm update --property".parse().unwrap();
-        assert!(matches!(c.action, HostAction::Tpm { .. }));
+        // `--property` last, with nothing after it, sets nothing; `--pro` is no prefix tpm
+        // could read as `--property` alone, and a replicator property is no policy.
+        for line in [
+            "tpm update --property",
+            "tpm update --pro=policy.fence.masterReplicator=true",
+            "tpm update --property=replicator.policy.x=1",
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            assert!(matches!(c.action, HostAction::Tpm { .. }), "{line}");
+        }
     }
 
     #[test]

@@ -799,9 +799,17 @@ fn ds_master(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
         // Say how this master gets back into service: `set master <ds>` reads as this
         // command, and an operator's review followed the docs' `set master` then `datasource
         // recover` on a failsafe-shunned master and met a bare "nothing to do".
+        let replaced = entry.state != DsState::Offline
+            && ctx.online_master(view, s.service, Some(h)).is_some();
         return Err(Refusal::NoChange {
             host: Some(h),
             already: match entry.state {
+                // Another master took over (a failover or a switch): this one comes back as
+                // its slave (an independent review found `welcome` and `online` offered here,
+                // and `online` then refused for the other master).
+                DsState::Shunned(_) | DsState::Failed(_) if replaced => {
+                    "is a master already, and another master is ONLINE: `datasource <ds> recover` brings it back as that master's slave"
+                }
                 DsState::Shunned(_) => {
                     "is a master already: `datasource <ds> welcome` then `online` put it back in service (or `recover master using <ds>`)"
                 }

@@ -459,3 +459,39 @@ pub fn apply_all<'a>(
 pub fn fault(fault: Fault) -> Input {
     Input::Fault(fault)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+    use super::{Effect, Rules, settle};
+    use crate::model::{State, Topology};
+
+    /// A state the managers have not yet acted on (db1, the master, down, as a listing taken
+    /// at that moment shows it) settles into their failover, and a settled state stays.
+    #[test]
+    fn settling_runs_the_managers_reactions_once_and_only_where_due() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let db1 = t.host_id("db1").unwrap();
+        let mut s = State::healthy(&t);
+        let host = &mut s.hosts[db1.index()];
+        host.up = false;
+        host.manager = false;
+        host.connector.running = false;
+        host.dataserver = false;
+        host.replicator.running = false;
+        let outcome = settle(&t, &s, &Rules::default());
+        assert!(
+            outcome
+                .effects
+                .iter()
+                .any(|e| matches!(e, Effect::FailedOver { .. })),
+            "{:?}",
+            outcome.effects
+        );
+        assert_ne!(outcome.state, s);
+        let again = settle(&t, &outcome.state, &Rules::default());
+        assert!(again.effects.is_empty(), "{:?}", again.effects);
+        assert_eq!(again.state, outcome.state);
+    }
+}

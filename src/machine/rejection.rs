@@ -332,7 +332,7 @@ impl Refusal {
             ),
             Self::DataServerStopped { host } => format!("the dataserver on {} is stopped: start it first", n(host)),
             Self::NoMaster { service } => format!(
-                "{} has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`, or `datasource <ds> master` and `online`)",
+                "{} has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`; by hand, `datasource <ds> master`, its replicator in role master, then `datasource <ds> online`)",
                 s(service)
             ),
             Self::MasterOnline { service, master } => format!(

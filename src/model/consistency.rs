@@ -98,7 +98,8 @@ impl State {
     /// - every position's seqno is at most [`Seqno::MAX`], and every position lies in a live
     ///   epoch of one of the topology's services, in canonical form (any service's: a relay
     ///   copies another site's positions, and its slaves and hosts provisioned from it hold
-    ///   them in turn); a master writes into the epoch of its position; the epoch tree has no loop and free slots are blank;
+    ///   them in turn); a master writes into the epoch of its position; the epoch tree has no
+    ///   loop and free slots are blank;
     /// - a host marked as holding orphaned events ([`super::Data::orphaned`]) holds events past
     ///   the last one the mark says the promoted master shared.
     ///

@@ -426,6 +426,7 @@ fn word_starts(raw: &str, offset: usize) -> Vec<usize> {
 /// Line `number` of a topology file, `single <svc>=<hosts>` or `multisite <site>=<hosts>
 /// ...` as after `#! topology`: the topology, or an error whose column is in `line`.
 pub(super) fn topology_line(line: &str, number: usize) -> Result<TopologySpec, ParseError> {
+    const KIND: &str = "`single <svc>=<hosts>` or `multisite <site>=<hosts> ...` (or a JSON `TopologySpec`, starting with `{`)";
     let starts = word_starts(line, 0);
     let words: Vec<&str> = ["topology"]
         .into_iter()
@@ -440,14 +441,28 @@ pub(super) fn topology_line(line: &str, number: usize) -> Result<TopologySpec, P
         let len = words.get(k).map_or(1, |w| w.chars().count());
         error_at(line, number, at, len, expected)
     };
+    if !matches!(words.get(1).copied(), Some("single" | "multisite")) {
+        return Err(bad(1, KIND));
+    }
     match topology_declaration(&words) {
         Ok(Declaration::Topology(TopologySource::Inline(spec))) => Ok(spec),
-        Ok(_) => Err(bad(
-            1,
-            "`single <svc>=<hosts>` or `multisite <site>=<hosts> ...` (a topology file names no other file)",
-        )),
+        Ok(_) => Err(bad(1, KIND)),
         Err((k, expected)) => Err(bad(k, &expected)),
     }
+}
+
+/// A second topology line in a topology file (line `number`, `line`): an error, since the file
+/// holds one.
+pub(super) fn extra_topology_line(line: &str, number: usize) -> ParseError {
+    let at = line.len() - line.trim_start().len();
+    let len = line.trim().chars().count();
+    error_at(
+        line,
+        number,
+        at,
+        len,
+        "the end of the file: a topology file holds one topology line (put every site on it)",
+    )
 }
 
 /// `#! topology single <svc>=<hosts>`, `multisite <site>=<hosts> ...`, `file <path>`: the

@@ -76,6 +76,7 @@ pub struct ReportFinding {
     /// | `not-recovered` | warning | a service-wide recovery left a datasource out |
     /// | `untracked-option` | warning | a trepctl option the model does not track |
     /// | `not-modelled` | warning | a command the model does not know: the steps after it are checked as if it changed nothing |
+    /// | `unsettled-start` | warning | the managers act on the starting state at once, before any step ([`Report::start_findings`]) |
     pub kind: String,
     /// The finding in words.
     pub text: String,
@@ -159,6 +160,16 @@ pub struct Report {
     /// never judged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unchecked: Vec<Unchecked>,
+    /// What the managers did to the starting state at once, before the first step
+    /// ([`crate::machine::settle`]; a listing taken just before they acted shows such a state),
+    /// in words. Empty when the start was settled. The steps are checked from the state after.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub start_effects: Vec<String>,
+    /// The findings of that settling: an `unsettled-start` warning, and whatever it found as
+    /// a step's findings are found (events a failover left behind, a service left without a
+    /// writable master, ...). Counted in the verdict as a step's are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub start_findings: Vec<ReportFinding>,
 }
 
 /// A note of a runbook that reads as a cctrl or shell command ([`Report::unchecked`]). A line
@@ -213,6 +224,11 @@ impl Report {
             + self.goals.iter().filter(|g| !g.met).count()
             + usize::from(self.start.is_some())
             + self.unchecked.len()
+            + self
+                .start_findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count()
     }
 
     /// How many warnings there are.
@@ -221,6 +237,7 @@ impl Report {
         self.steps
             .iter()
             .flat_map(|s| &s.findings)
+            .chain(&self.start_findings)
             .filter(|f| f.severity == Severity::Warning)
             .count()
     }
@@ -231,16 +248,34 @@ impl Report {
         self.steps.iter().find(|s| s.rejected())
     }
 
-    /// Every finding of `kind`, with the line of its step.
+    /// Every finding of `kind`, with the line of its step (0 for the start's,
+    /// [`Report::start_findings`]).
     pub fn findings_of<'a>(
         &'a self,
         kind: &'a str,
     ) -> impl Iterator<Item = (usize, &'a ReportFinding)> + 'a {
-        self.steps
+        self.start_findings
             .iter()
-            .flat_map(|s| s.findings.iter().map(move |f| (s.line, f)))
+            .map(|f| (0, f))
+            .chain(
+                self.steps
+                    .iter()
+                    .flat_map(|s| s.findings.iter().map(move |f| (s.line, f))),
+            )
             .filter(move |(_, f)| f.kind == kind)
     }
+}
+
+/// Findings one per line, indented, marked `!` (warning) or `!!` (error).
+fn write_findings(f: &mut fmt::Formatter<'_>, findings: &[ReportFinding]) -> fmt::Result {
+    for finding in findings {
+        let mark = match finding.severity {
+            Severity::Warning => "!",
+            Severity::Error => "!!",
+        };
+        writeln!(f, "    {mark} {}", finding.text)?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for Report {
@@ -262,6 +297,13 @@ impl fmt::Display for Report {
                 f,
                 "!! start: the starting state does not fit the topology, so no step was run: {why}"
             )?;
+        }
+        if !self.start_effects.is_empty() || !self.start_findings.is_empty() {
+            writeln!(f, "\nbefore the first step:")?;
+            for e in &self.start_effects {
+                writeln!(f, "    {e}")?;
+            }
+            write_findings(f, &self.start_findings)?;
         }
         for step in &self.steps {
             let status =
@@ -313,13 +355,7 @@ impl fmt::Display for Report {
             for e in &step.settled {
                 writeln!(f, "    ~ {e}")?;
             }
-            for finding in &step.findings {
-                let mark = match finding.severity {
-                    Severity::Warning => "!",
-                    Severity::Error => "!!",
-                };
-                writeln!(f, "    {mark} {}", finding.text)?;
-            }
+            write_findings(f, &step.findings)?;
             if let Some(listing) = &step.printed {
                 for l in listing.lines() {
                     writeln!(f, "    | {l}")?;

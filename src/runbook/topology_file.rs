@@ -14,9 +14,9 @@ pub enum TopologyFileError {
     )]
     Empty,
     /// Text starting with `{` that is not the JSON form of a [`TopologySpec`].
-    #[error("not a JSON topology (a `TopologySpec`): {message}")]
+    #[error("not a JSON topology (a `TopologySpec`): {message} (line {line}, column {column})")]
     Json {
-        /// `serde_json`'s account of what it expected, ending with where it stopped.
+        /// `serde_json`'s account of what it expected.
         message: String,
         /// The line, from 1.
         line: usize,
@@ -30,9 +30,9 @@ pub enum TopologyFileError {
 
 /// The topology `text` holds: the JSON form of [`TopologySpec`] (services with datasources,
 /// witnesses, connectors, failover precedence, manager options such as fencing; composites;
-/// cross-site services) when it starts with `{`, else one line as after `#! topology`
-/// (`single alpha=db1,db2,db3` or `multisite east=db1,db2,db3 west=db4,db5,db6`), with `#`
-/// lines and blank lines skipped.
+/// cross-site services) when its first line other than blanks and `#` notes starts with `{`,
+/// else one line as after `#! topology` (`single alpha=db1,db2,db3` or `multisite
+/// east=db1,db2,db3 west=db4,db5,db6`) and no other. A byte-order mark is skipped.
 ///
 /// # Errors
 /// [`TopologyFileError`]: an empty file, JSON that is not a `TopologySpec` (with the line
@@ -49,19 +49,37 @@ pub enum TopologyFileError {
 /// # Ok::<(), tungsten_model::runbook::TopologyFileError>(())
 /// ```
 pub fn topology_file(text: &str) -> Result<TopologySpec, TopologyFileError> {
-    if text.trim_start().starts_with('{') {
-        return serde_json::from_str(text).map_err(|e| TopologyFileError::Json {
-            message: e.to_string(),
-            line: e.line(),
-            column: e.column(),
-        });
-    }
-    let Some((index, line)) = text
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut significant = text
         .lines()
         .enumerate()
-        .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-    else {
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let Some((index, line)) = significant.next() else {
         return Err(TopologyFileError::Empty);
     };
-    super::parse::topology_line(line, index + 1).map_err(TopologyFileError::Line)
+    if line.trim_start().starts_with('{') {
+        // The JSON runs from this line to the end; `#` lines before it are the file's notes.
+        let skipped: usize = text.lines().take(index).map(|l| l.len() + 1).sum();
+        let json = text.get(skipped..).unwrap_or_default();
+        return serde_json::from_str(json).map_err(|e| {
+            let message = e.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(what, _)| what)
+                .to_owned();
+            TopologyFileError::Json {
+                message,
+                line: e.line() + index,
+                column: e.column(),
+            }
+        });
+    }
+    let spec = super::parse::topology_line(line, index + 1).map_err(TopologyFileError::Line)?;
+    if let Some((extra, more)) = significant.next() {
+        return Err(TopologyFileError::Line(super::parse::extra_topology_line(
+            more,
+            extra + 1,
+        )));
+    }
+    Ok(spec)
 }

@@ -363,6 +363,8 @@ fn validate_with(
             goals: Vec::new(),
             start: Some(why.to_string()),
             unchecked: unchecked(runbook),
+            start_effects: Vec::new(),
+            start_findings: Vec::new(),
         };
     }
     let settle = runbook
@@ -384,27 +386,16 @@ fn validate_with(
         .flatten()
         .filter_map(|h| topology.host_id(h.as_str()))
         .collect();
-    // A listing may show a state the managers act on at once (an `ls` taken just before they
-    // did): what they do then is the start's, not the first step's (an operator's review
-    // found a plain `ls` step blamed for a failover).
-    let settled = machine::settle(topology, &start.state, &options.rules);
-    let mut assumptions = start.assumptions.clone();
-    let acted: Vec<String> = settled.effects.iter().map(|e| e.render(topology)).collect();
-    if !acted.is_empty() {
-        assumptions.push(format!(
-            "the managers act on the starting state at once, before any step: {}; the steps are checked from the state after",
-            acted.join("; ")
-        ));
-    }
     let mut session = Session {
         topology,
-        state: settled.state,
+        state: start.state,
         service: None,
         connected: vec![None; topology.services().len()],
         declared_down,
         rules: options.rules,
         broken: Vec::new(),
     };
+    let (start_effects, start_findings) = session.settle_start();
     let mut steps = Vec::new();
     let mut inject = |at: usize, session: &mut Session<'_>| {
         if let Some((injection, applied)) = injection.as_mut()
@@ -434,12 +425,14 @@ fn validate_with(
     let mut report = Report {
         verdict: Verdict::Valid,
         topology: topology.to_string(),
-        assumptions,
+        assumptions: start.assumptions.clone(),
         hazards: topology.quorum_hazards(),
         steps,
         goals,
         start: None,
         unchecked: unchecked(runbook),
+        start_effects,
+        start_findings,
     };
     if report.errors() > 0 {
         report.verdict = Verdict::Invalid;
@@ -460,11 +453,12 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
                 && CctrlCommand::parse_line(text, *line)
                     .is_ok_and(|c| !matches!(c, CctrlCommand::NotModelled(_)));
             // `tpm` reads past the words after its verb, so a sentence such as "tpm update is
-            // needed after ..." parses: only options may follow the verb here (found by an
-            // independent review).
+            // needed after ..." parses: only options may follow the verb here, after at most
+            // one service name (`tpm update alpha --replace-release`; found by independent
+            // reviews).
             let prose_after_tpm = |c: &HostCommand| {
                 matches!(c.action, HostAction::Tpm { .. })
-                    && text.split_whitespace().skip(2).any(|w| !w.starts_with('-'))
+                    && text.split_whitespace().skip(3).any(|w| !w.starts_with('-'))
             };
             let shell = !cctrl
                 && text.starts_with(|c: char| c.is_ascii_lowercase() || c == '/')
@@ -797,6 +791,38 @@ impl Session<'_> {
     /// managers' failsafe exists because a lone manager cannot tell a partition from an
     /// outage (*manager-failover-failsafe-shun*, *operations-recovery-multiple-failure*), and
     /// forcing past it on one side lets the other side keep, or promote, a master of its own.
+    /// Let the managers act on the starting state ([`machine::settle`]): a listing may show a
+    /// state they change at once (an `ls` taken just before they did). What they do then is
+    /// the start's, reported before the first step, not the first step's doing (an operator's
+    /// review found a plain `ls` step judged UNSAFE for a failover); what it finds counts as a
+    /// step's findings do (an independent review found the events such a failover left behind
+    /// reported nowhere, and a plan discarding them VALID).
+    fn settle_start(&mut self) -> (Vec<String>, Vec<ReportFinding>) {
+        let settled = machine::settle(self.topology, &self.state, &self.rules);
+        if settled.effects.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let effects = settled
+            .effects
+            .iter()
+            .map(|e| e.render(self.topology))
+            .collect();
+        let mut findings = vec![finding(
+            Severity::Warning,
+            "unsettled-start",
+            "the managers act on the starting state at once, before any step: the listing shows a state they change (above); the steps are checked from the state after".to_owned(),
+        )];
+        findings.extend(
+            settled
+                .findings
+                .iter()
+                .map(|f| self.report_finding(*f, &settled.state)),
+        );
+        self.state = settled.state;
+        self.broken = invariant::check_all(self.topology, &self.state);
+        (effects, findings)
+    }
+
     fn report_finding(&self, f: Finding, after: &State) -> ReportFinding {
         let text = f.render(self.topology);
         match f {

@@ -272,12 +272,12 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
         .boxed()
 }
 
-/// Where a replicator is to go offline.
 /// A seqno trepctl takes: small ones, any up to [`Seqno::MAX`], and the largest itself.
 fn seqno() -> impl Strategy<Value = u64> {
     prop_oneof![0_u64..1000, 0..=Seqno::MAX.0, Just(Seqno::MAX.0)]
 }
 
+/// Where a replicator is to go offline.
 fn stop_point() -> impl Strategy<Value = StopPoint> {
     prop_oneof![
         seqno().prop_map(StopPoint::Seqno),

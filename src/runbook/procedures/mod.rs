@@ -22,6 +22,22 @@ use crate::model::{
 #[error("{0}")]
 pub struct ProcedureError(String);
 
+/// `start` with the managers' reactions to it run ([`crate::machine::settle`]): a procedure is
+/// written for the state [`super::validate`] checks its steps from (an independent review
+/// found plans written for a fenced master the managers were about to fail over, then judged
+/// from the state after the failover).
+pub(super) fn settled(start: &Start) -> Start {
+    Start {
+        state: crate::machine::settle(
+            &start.topology,
+            &start.state,
+            &crate::machine::Rules::default(),
+        )
+        .state,
+        ..start.clone()
+    }
+}
+
 fn service_id(topology: &Topology, service: &str) -> Result<ServiceId, ProcedureError> {
     topology
         .service_id(service)
@@ -299,6 +315,7 @@ fn orphans_no_live_host(
 /// so: forcing would rest on a false assumption), or a host that is up holds events the
 /// survivor lacks (promoting it would orphan them).
 pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, ProcedureError> {
+    let start = &settled(start);
     let (t, s) = (&start.topology, &start.state);
     let svc = service_id(t, service)?;
     let viewer = viewer(start, svc)?;
@@ -419,6 +436,7 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
 /// its managers lack quorum with no forced session, or the host must be reprovisioned while another datasource still replicates from it (point
 /// that one at the master first).
 pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
+    let start = &settled(start);
     let (t, s) = (&start.topology, &start.state);
     let Recovering {
         host: h,
@@ -496,6 +514,7 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
 /// its managers lack quorum with no forced session. Data that drifted is no reason to refuse:
 /// the maintenance neither cures nor spreads it.
 pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
+    let start = &settled(start);
     let (t, s) = (&start.topology, &start.state);
     let Recovering {
         host: h,
@@ -576,6 +595,7 @@ pub fn primary_maintenance(
     service: &str,
     target: Option<&str>,
 ) -> Result<Runbook, ProcedureError> {
+    let start = &settled(start);
     let (t, s) = (&start.topology, &start.state);
     let svc = service_id(t, service)?;
     let (viewer, master) = managed(start, svc, " to maintain")?;
@@ -688,6 +708,7 @@ fn online_unless_automatic(text: &mut String, prompt: &str, host: &str, view: &M
 /// no forced session, or the host must be restored while another datasource still replicates
 /// from it (recover that one first) or while its dataserver is stopped (start it first).
 pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, ProcedureError> {
+    let start = &settled(start);
     let (t, s) = (&start.topology, &start.state);
     let Recovering {
         host: h,

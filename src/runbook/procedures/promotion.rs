@@ -23,6 +23,7 @@ pub fn switch_procedure(
     service: &str,
     target: Option<&str>,
 ) -> Result<Runbook, ProcedureError> {
+    let start = &super::settled(start);
     promotion(start, service, target, Promotion::Switch)
 }
 
@@ -42,6 +43,7 @@ pub fn failover_procedure(
     service: &str,
     target: Option<&str>,
 ) -> Result<Runbook, ProcedureError> {
+    let start = &super::settled(start);
     promotion(start, service, target, Promotion::Failover)
 }
 

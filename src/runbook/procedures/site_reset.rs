@@ -129,6 +129,7 @@ fn resettable(start: &Start, bad: ServiceId, good: ServiceId) -> Result<(), Proc
 /// master or no replica to copy from; one of its cross-site replicators reading the bad site
 /// stopped, or about to replay the bad site's drifted changes (it has applied nothing yet).
 pub fn reset_site(start: &Start, bad: &str, good: &str) -> Result<Runbook, ProcedureError> {
+    let start = &super::settled(start);
     let t = &start.topology;
     let bad_id = service_id(t, bad)?;
     let good_id = service_id(t, good)?;
