@@ -9,7 +9,7 @@
 mod support;
 
 use support::runbook::{check, fixture, kinds, refusal};
-use tungsten_model::runbook::{self, Report, RunStatus, Runbook, Verdict};
+use tungsten_model::runbook::{self, Report, RunStatus, Verdict};
 
 /// Each host's role and state after each step, as `host:role:STATE`.
 fn roles_after_each_step(report: &Report) -> Vec<String> {
@@ -220,12 +220,7 @@ fn the_docs_site_reset_provisions_the_primary_under_running_replicas() {
 #[test]
 fn the_docs_fenced_primary_under_manual_is_recovered_as_the_master() {
     let fenced = |text: &str| {
-        let rb: Runbook = format!("#! topology file fenced.json\n{text}")
-            .parse()
-            .unwrap();
-        let json = r#"{"services":[{"name":"alpha","datasources":["db1","db2","db3"]}],
-            "options":{"fence_master_replicator":true}}"#;
-        let start = runbook::start(&rb, &[], &mut |_| Ok(json.to_owned())).unwrap();
+        let (rb, start) = support::runbook::fenced(text);
         runbook::validate(&start, &rb, runbook::Options::default())
     };
     let reason = |report: &Report, line: &str| {

@@ -8,7 +8,7 @@
 
 mod support;
 
-use support::runbook::{check, fixture, kinds, refusal};
+use support::runbook::{check, fenced, fixture, kinds, refusal};
 use tungsten_model::runbook::{self, Report, RunStatus, Runbook, Verdict};
 
 /// Each goal of the report as written, and whether it is met.
@@ -511,10 +511,8 @@ fn a_topology_file_skips_comments_and_blank_lines() {
 /// errors say where in the file they are.
 #[test]
 fn a_topology_file_may_be_json() {
-    let rb: Runbook = "#! topology file fenced.json\n".parse().unwrap();
-    let json = r#"{"services":[{"name":"alpha","datasources":["db1","db2","db3"]}],
-        "options":{"fence_master_replicator":true}}"#;
-    let start = runbook::start(&rb, &[], &mut |_| Ok(json.to_owned())).unwrap();
+    let (rb, start) = fenced("");
+    let json = support::runbook::FENCED;
     assert!(start.topology.options().fence_master_replicator);
     let error = |text: &str| {
         runbook::start(&rb, &[], &mut |_| Ok(text.to_owned()))
@@ -1573,7 +1571,8 @@ fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
          [LOGICAL] /alpha > replicator db3 offline\n\
          shell db1> tprovision --source=db3\n",
     );
-    assert_eq!(from_db3.findings_of("lost-events").count(), 0, "{from_db3}"); // A holder that no longer reads from db1 (repointed at db2 by hand) is not one whose
+    assert_eq!(from_db3.findings_of("lost-events").count(), 0, "{from_db3}");
+    // A holder that no longer reads from db1 (repointed at db2 by hand) is not one whose
     // handshake with db1 fails: it keeps the write, which provisioning db1 from it can bring
     // back (**modelling decision**; cargo-mutants found no test telling the two apart).
     let repointed = check(
@@ -1833,12 +1832,7 @@ fn what_the_managers_do_at_once_to_the_listed_state_is_the_starts() {
     ))
     .unwrap();
     let plan = |listing: &str, steps: &str| {
-        let text =
-            format!("#! topology file fenced.json\n#! state alpha\n{listing}#! end\n{steps}");
-        let rb: Runbook = text.parse().unwrap();
-        let json = r#"{"services":[{"name":"alpha","datasources":["db1","db2","db3"]}],
-            "options":{"fence_master_replicator":true}}"#;
-        let start = runbook::start(&rb, &[], &mut |_| Ok(json.to_owned())).unwrap();
+        let (rb, start) = fenced(&format!("#! state alpha\n{listing}#! end\n{steps}"));
         runbook::validate(&start, &rb, runbook::Options::default())
     };
     let start_kinds = |report: &Report| -> Vec<String> {
@@ -1881,11 +1875,7 @@ fn what_the_managers_do_at_once_to_the_listed_state_is_the_starts() {
     // The built-in procedures are written for the settled state too, the one their steps are
     // checked from: db1 is the old master there and db2 the master (an independent review
     // found them written for the listing as shown, and refused or INVALID).
-    let text = format!("#! topology file fenced.json\n#! state alpha\n{listing}#! end\n");
-    let rb: Runbook = text.parse().unwrap();
-    let json = r#"{"services":[{"name":"alpha","datasources":["db1","db2","db3"]}],
-        "options":{"fence_master_replicator":true}}"#;
-    let start = runbook::start(&rb, &[], &mut |_| Ok(json.to_owned())).unwrap();
+    let (_, start) = fenced(&format!("#! state alpha\n{listing}#! end\n"));
     let old_master = runbook::recover_old_master(&start, "db1").unwrap();
     let report = runbook::validate(&start, &old_master, runbook::Options::default());
     assert_eq!(report.verdict, Verdict::Valid, "{report}");

@@ -20,6 +20,21 @@ pub(crate) fn check(text: &str) -> Report {
     runbook::validate(&start, &rb, runbook::Options::default())
 }
 
+/// A topology file's JSON: service `alpha` over db1, db2 and db3, with the managers' fence
+/// on a master's replicator (`policy.fence.masterReplicator`).
+pub(crate) const FENCED: &str = r#"{"services":[{"name":"alpha","datasources":["db1","db2","db3"]}],
+    "options":{"fence_master_replicator":true}}"#;
+
+/// `text` after a `#! topology file fenced.json` line, read with that file holding [`FENCED`],
+/// and its starting point.
+pub(crate) fn fenced(text: &str) -> (Runbook, Start) {
+    let rb: Runbook = format!("#! topology file fenced.json\n{text}")
+        .parse()
+        .unwrap_or_else(|e: tungsten_model::ParseError| panic!("{}", e.caret()));
+    let start = runbook::start(&rb, &[], &mut |_| Ok(FENCED.to_owned())).unwrap();
+    (rb, start)
+}
+
 /// The rule of the first refused run, and its step's line text.
 pub(crate) fn refusal(report: &Report) -> Option<(String, String)> {
     let step = report.first_rejected()?;
