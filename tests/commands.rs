@@ -1788,10 +1788,10 @@ fn making_a_master_a_master_says_how_it_gets_into_service() {
             .refusal
             .render(&c.t)
     };
-    insta::assert_snapshot!(said(&["datasource db1 offline"]), @"nothing to do: db1 is a master already: `datasource <ds> online` puts it in service");
-    insta::assert_snapshot!(said(&["datasource db1 shun"]), @"nothing to do: db1 is a master already: `datasource <ds> welcome` then `online` put it back in service (or `recover master using <ds>`)");
-    insta::assert_snapshot!(said(&["datasource db1 fail"]), @"nothing to do: db1 is a master already: `recover master using <ds>` puts it back in service");
+    insta::assert_snapshot!(said(&["datasource db1 offline"]), @"nothing to do: db1 is a master already: `datasource db1 online` puts it in service");
+    insta::assert_snapshot!(said(&["datasource db1 shun"]), @"nothing to do: db1 is a master already: `datasource db1 welcome` then `online` put it back in service (or `recover master using db1`)");
+    insta::assert_snapshot!(said(&["datasource db1 fail"]), @"nothing to do: db1 is a master already: `recover master using db1` puts it back in service");
     // Replaced by a failover: it comes back as the new master's slave (an independent
     // review found `welcome` and `online` offered, and `online` then refused).
-    insta::assert_snapshot!(said(&["datasource db1 fail", "failover to db2"]), @"nothing to do: db1 is a master already, and another master is ONLINE: `datasource <ds> recover` brings it back as that master's slave");
+    insta::assert_snapshot!(said(&["datasource db1 fail", "failover to db2"]), @"nothing to do: db1 is a master already, and another master is ONLINE: `datasource db1 recover` brings it back as that master's slave");
 }

@@ -240,7 +240,7 @@ fn the_docs_fenced_primary_under_manual_is_recovered_as_the_master() {
         )),
         "{report}"
     );
-    insta::assert_snapshot!(reason(&report, "shell db1> trepctl online"), @"db1 is FAILED(REPLICATOR 'db1@alpha' FAILED): expected a master in service (ONLINE, OFFLINE or shunned by an operator) in its managers' view: a master replicator extracts only for the master in service (`recover master using <ds>` first where no master is ONLINE; where another is, `datasource <ds> recover` makes this one its slave)");
+    insta::assert_snapshot!(reason(&report, "shell db1> trepctl online"), @"db1 is FAILED(REPLICATOR 'db1@alpha' FAILED): expected a master in service (ONLINE, OFFLINE or shunned by an operator) in its managers' view: a master replicator extracts only for the master in service (`recover master using db1` first where no master is ONLINE; where another is, `datasource db1 recover` makes this one its slave)");
     let mended = printed.replace(
         "shell db1> trepctl online\n[LOGICAL:EXPERT] /alpha > datasource db1 recover\n",
         "[LOGICAL:EXPERT] /alpha > recover master using db1\n",
@@ -257,6 +257,6 @@ fn the_docs_fenced_primary_under_manual_is_recovered_as_the_master() {
     );
     insta::assert_snapshot!(
         reason(&fenced(&by_hand), "[LOGICAL:EXPERT] /alpha > datasource db1 master"),
-        @"nothing to do: db1 is a master already: `recover master using <ds>` puts it back in service"
+        @"nothing to do: db1 is a master already: `recover master using db1` puts it back in service"
     );
 }

@@ -277,7 +277,7 @@ impl Refusal {
     }
 
     /// The refusal in one sentence: what is wrong, what was expected, and what would make the
-    /// command legal.
+    /// command legal, the datasource refused named where a remedy gives a command for it.
     #[must_use]
     #[expect(
         clippy::too_many_lines,
@@ -294,6 +294,8 @@ impl Refusal {
                 crate::text::series(&names, "and")
             }
         };
+        // The rules' remedies say `<ds>` for the datasource refused: name it.
+        let naming = |h: HostId, text: &str| text.replace("<ds>", &n(h));
         let install = |i: Install| match i {
             Install::Cluster => "replicator",
             Install::CrossSite => "cross-site replicator",
@@ -308,9 +310,10 @@ impl Refusal {
                 if unreachable.len() == 1 { "is" } else { "are" }
             ),
             Self::WrongState { host, found, expected } => format!(
-                "{} is {}: expected {expected}",
+                "{} is {}: expected {}",
                 n(host),
-                state_text(topology, host, found)
+                state_text(topology, host, found),
+                naming(host, expected)
             ),
             Self::OtherMaster { host, master } => format!(
                 "{} is already an ONLINE master: {} cannot be one too; to keep {}, make {} its slave with `datasource {} recover` (shun {} first if it is OFFLINE); to replace it, take {} offline or shun it first",
@@ -362,9 +365,10 @@ impl Refusal {
             }
             Self::ReplicatorStopped { host, install: i } => format!("the {} on {} is not running: start it first", install(i), n(host)),
             Self::ReplicatorState { host, install: i, found, expected } => format!(
-                "the {} on {} is {found}: expected {expected}",
+                "the {} on {} is {found}: expected {}",
                 install(i),
-                n(host)
+                n(host),
+                naming(host, expected)
             ),
             Self::OtherExtractor { host, extractor } => format!(
                 "{} already extracts as master: a second extractor on {} would fork the history; take {}'s replicator offline first",
@@ -373,8 +377,9 @@ impl Refusal {
                 n(extractor)
             ),
             Self::ReplicatorRole { host, found, expected } => format!(
-                "the replicator on {} is a {found}: expected {expected}",
-                n(host)
+                "the replicator on {} is a {found}: expected {}",
+                n(host),
+                naming(host, expected)
             ),
             Self::ServesSlaves { host, slave } => format!(
                 "{} replicates from {}: this would cut it off from its master or rewrite the history it reads; repoint {} or take its replicator offline first",
@@ -392,7 +397,7 @@ impl Refusal {
             Self::NotADatasource { host } => format!("{} holds no data (a witness or connector host): expected a datasource", n(host)),
             Self::NoCrossSite { host } => format!("{} has no cross-site replicator install", n(host)),
             Self::NoChange { host, already } => match host {
-                Some(h) => format!("nothing to do: {} {already}", n(h)),
+                Some(h) => format!("nothing to do: {} {}", n(h), naming(h, already)),
                 None => format!("nothing to do: {already}"),
             },
             Self::NotWritable { host } => format!(
