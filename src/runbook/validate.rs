@@ -776,21 +776,6 @@ impl Session<'_> {
         heard.runs.push(run);
     }
 
-    /// A finding of a step, judged against the state `after` it.
-    ///
-    /// Events a promotion leaves behind on a host that is up with its dataserver running are
-    /// an error (**modelling decision**): the operator could have promoted that host, or one
-    /// holding its events, instead, and the managers discard those events when the host
-    /// rejoins (*operations-recovery*: a former master holding events its new master lacks
-    /// must be reprovisioned). Left behind on a host that is down, they are a warning: a
-    /// failover away from a crashed master loses what it had not replicated, as Tungsten's
-    /// asynchronous replication does.
-    ///
-    /// A forced step is a warning while the hosts it assumes down are down, and an error
-    /// (`forced-across-partition`) where one of them is up, so cut off by a partition: the
-    /// managers' failsafe exists because a lone manager cannot tell a partition from an
-    /// outage (*manager-failover-failsafe-shun*, *operations-recovery-multiple-failure*), and
-    /// forcing past it on one side lets the other side keep, or promote, a master of its own.
     /// Let the managers act on the starting state ([`machine::settle`]): a listing may show a
     /// state they change at once (an `ls` taken just before they did). What they do then is
     /// the start's, reported before the first step, not the first step's doing (an operator's
@@ -823,6 +808,21 @@ impl Session<'_> {
         (effects, findings)
     }
 
+    /// A finding of a step, judged against the state `after` it.
+    ///
+    /// Events a promotion leaves behind on a host that is up with its dataserver running are
+    /// an error (**modelling decision**): the operator could have promoted that host, or one
+    /// holding its events, instead, and the managers discard those events when the host
+    /// rejoins (*operations-recovery*: a former master holding events its new master lacks
+    /// must be reprovisioned). Left behind on a host that is down, they are a warning: a
+    /// failover away from a crashed master loses what it had not replicated, as Tungsten's
+    /// asynchronous replication does.
+    ///
+    /// A forced step is a warning while the hosts it assumes down are down, and an error
+    /// (`forced-across-partition`) where one of them is up, so cut off by a partition: the
+    /// managers' failsafe exists because a lone manager cannot tell a partition from an
+    /// outage (*manager-failover-failsafe-shun*, *operations-recovery-multiple-failure*), and
+    /// forcing past it on one side lets the other side keep, or promote, a master of its own.
     fn report_finding(&self, f: Finding, after: &State) -> ReportFinding {
         let text = f.render(self.topology);
         match f {
