@@ -279,8 +279,9 @@ fn write_findings(f: &mut fmt::Formatter<'_>, findings: &[ReportFinding]) -> fmt
 }
 
 impl fmt::Display for Report {
-    /// One line per step with its outcome, its effects indented under it, findings marked
-    /// `!` (warning) or `!!` (error), the goals, and the verdict.
+    /// What the managers did to the starting state, if anything ("before the first step"),
+    /// then one line per step with its outcome, its effects indented under it, findings
+    /// marked `!` (warning) or `!!` (error), the goals, and the verdict.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "topology: {}", self.topology)?;
         for a in &self.assumptions {
