@@ -245,21 +245,7 @@ pub fn apply_with(
 ) -> Result<Outcome, Rejection> {
     let mut collect = Collect::default();
     let next = step(topology, state, input, rules, &mut collect)?;
-    for violation in invariant::check_all(topology, &next) {
-        collect.observe_violation(violation);
-    }
-    // A step the model does not know says so by its effect: an executable it does not know,
-    // and `tpm reset`, whose effects it does not track.
-    let modelled = !collect
-        .effects
-        .iter()
-        .any(|e| matches!(e, Effect::NotModelled));
-    Ok(Outcome {
-        state: next,
-        effects: collect.effects,
-        findings: collect.findings,
-        modelled,
-    })
+    Ok(collect.into_outcome(topology, &next))
 }
 
 /// What the managers do to `state` as it stands, before any input: their reactions (the
@@ -291,20 +277,31 @@ pub fn settle(topology: &Topology, state: &State, rules: &Rules) -> Outcome {
     let mut ctx = Ctx::new(topology, &mut next, *rules, &mut collect);
     react::react(&mut ctx);
     ctx.commit();
-    for violation in invariant::check_all(topology, &next) {
-        collect.observe_violation(violation);
-    }
-    Outcome {
-        state: next,
-        effects: collect.effects,
-        findings: collect.findings,
-        modelled: true,
-    }
+    collect.into_outcome(topology, &next)
 }
 
 impl Collect {
     fn observe_violation(&mut self, violation: Violation) {
         self.finding(Finding::Invariant(violation));
+    }
+
+    /// The outcome of reaching `next`: what was collected, and the invariants `next` breaks.
+    fn into_outcome(mut self, topology: &Topology, next: &State) -> Outcome {
+        for violation in invariant::check_all(topology, next) {
+            self.observe_violation(violation);
+        }
+        // A step the model does not know says so by its effect: an executable it does not
+        // know, and `tpm reset`, whose effects it does not track.
+        let modelled = !self
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::NotModelled));
+        Outcome {
+            state: *next,
+            effects: self.effects,
+            findings: self.findings,
+            modelled,
+        }
     }
 }
 
