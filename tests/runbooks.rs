@@ -525,6 +525,15 @@ fn a_topology_file_may_be_json() {
     insta::assert_snapshot!(error("file\n"), @"topology `fenced.json`: line 1, column 1: expected `single <svc>=<hosts>` or `multisite <site>=<hosts> ...` (or a JSON `TopologySpec`, starting with `{`), found `file`");
     insta::assert_snapshot!(error("single alpha=db1,db2\nsingle beta=db3,db4\n"), @"topology `fenced.json`: line 2, column 1: expected the end of the file: a topology file holds one topology line (put every site on it), found `single`");
     insta::assert_snapshot!(error("# lab\n{\"services\": [}"), @"topology `fenced.json`: not a JSON topology (a `TopologySpec`): expected value (line 2, column 15)");
+    // Notes before the JSON in a file with CRLF line ends (the final read found the JSON
+    // sliced a byte early per such line, and refused).
+    let crlf = format!("# a\r\n# b\r\n# c\r\n{json}\r\n");
+    assert_eq!(
+        runbook::start(&rb, &[], &mut |_| Ok(crlf.clone()))
+            .unwrap()
+            .topology,
+        start.topology
+    );
     // A byte-order mark and notes before the JSON are skipped.
     let noted = format!("\u{feff}# lab\n\n{json}");
     assert_eq!(

@@ -59,7 +59,8 @@ pub fn topology_file(text: &str) -> Result<TopologySpec, TopologyFileError> {
     };
     if line.trim_start().starts_with('{') {
         // The JSON runs from this line to the end; `#` lines before it are the file's notes.
-        let skipped: usize = text.lines().take(index).map(|l| l.len() + 1).sum();
+        // Lines as written, ends included: `\r\n` takes two bytes (`lines()` drops them).
+        let skipped: usize = text.split_inclusive('\n').take(index).map(str::len).sum();
         let json = text.get(skipped..).unwrap_or_default();
         return serde_json::from_str(json).map_err(|e| {
             let message = e.to_string();
