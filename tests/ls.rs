@@ -110,7 +110,7 @@ fn a_header_wrapped_over_three_rows_is_joined() {
         .parse()
         .unwrap_or_else(|e: tungsten_model::ParseError| panic!("{}", e.caret()));
     let host3 = listing.datasource("host3").unwrap();
-    assert_eq!(host3.progress.unwrap().seqno.unwrap().0, 154_146);
+    assert_eq!(host3.progress.unwrap().seqno.unwrap().get(), 154_146);
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn a_wrapped_header_is_joined() {
         host3.state.to_string(),
         "FAILED(DATASERVER 'host3@alpha' STOPPED)"
     );
-    assert_eq!(host3.progress.unwrap().seqno.unwrap().0, 154_146);
+    assert_eq!(host3.progress.unwrap().seqno.unwrap().get(), 154_146);
     assert_eq!(
         host3.reason.as_ref().unwrap().as_str(),
         "DATASERVER 'host3@alpha' STOPPED"
@@ -513,7 +513,7 @@ fn a_header_wrapped_at_a_space_keeps_the_space() {
         host3.state.to_string(),
         "FAILED(DATASERVER 'host3@alpha' STOPPED)"
     );
-    assert_eq!(host3.progress.unwrap().seqno.unwrap().0, 154_146);
+    assert_eq!(host3.progress.unwrap().seqno.unwrap().get(), 154_146);
 }
 
 /// A name too long and a number too big are each underlined whole, where they stand.

@@ -20,7 +20,7 @@ pub use cctrl::{
     CctrlCommand, CctrlInfo, DatasourceAction, RelaySource, ReplicatorAction, RouterTarget,
 };
 pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction};
-pub use replication_points::{SeqnoSet, StopPoint};
+pub use replication_points::{SeqnoSet, SeqnoSetError, StopPoint};
 pub use system::Unit;
 pub use trepctl::{
     OnlineOptions, OnlineProvision, ResetScope, Retry, ThlUri, TrepctlAction, TrepctlCommand,

@@ -14,15 +14,68 @@ use crate::text::ParseError;
 
 /// The seqnos `trepctl online -skip-seqno` skips, as written: single seqnos and inclusive
 /// ranges separated by commas (`10`, `10-20`, `10,12-14,16,19-20`).
+///
+/// A set holds at least one range and no range's first seqno is above its last, however it
+/// is built ([`SeqnoSet::new`], parsing, or deserialising, which is checked the same way),
+/// so it always prints as a `-skip-seqno` argument that reads back.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "SeqnoRanges", into = "SeqnoRanges")]
 pub struct SeqnoSet {
-    ranges: Vec<(u64, u64)>,
+    ranges: Vec<(Seqno, Seqno)>,
+}
+
+/// The serialised form of a [`SeqnoSet`], checked on the way in.
+#[derive(Serialize, Deserialize)]
+struct SeqnoRanges {
+    ranges: Vec<(Seqno, Seqno)>,
+}
+
+/// Why ranges do not make a [`SeqnoSet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SeqnoSetError {
+    /// No range at all: `-skip-seqno` takes at least one seqno.
+    #[error("no seqno to skip: expected at least one seqno or range")]
+    Empty,
+    /// A range whose first seqno is above its last (trepctl's `SEQDEF` is `lo-hi`).
+    #[error("range {first}-{last} runs backwards: expected its first seqno not above its last")]
+    Backwards {
+        /// The range's first seqno.
+        first: Seqno,
+        /// The range's last seqno.
+        last: Seqno,
+    },
 }
 
 impl SeqnoSet {
+    /// The set of these inclusive ranges, in this order.
+    ///
+    /// # Errors
+    ///
+    /// [`SeqnoSetError::Empty`] for no range, [`SeqnoSetError::Backwards`] for the first
+    /// range whose first seqno is above its last.
+    ///
+    /// ```
+    /// use tungsten_model::command::{SeqnoSet, SeqnoSetError};
+    /// use tungsten_model::model::Seqno;
+    ///
+    /// let s = |n| Seqno::new(n).unwrap();
+    /// assert_eq!(SeqnoSet::new(vec![(s(10), s(10)), (s(12), s(14))]).unwrap().to_string(), "10,12-14");
+    /// assert_eq!(SeqnoSet::new(vec![]), Err(SeqnoSetError::Empty));
+    /// assert!(SeqnoSet::new(vec![(s(14), s(12))]).is_err());
+    /// ```
+    pub fn new(ranges: Vec<(Seqno, Seqno)>) -> Result<Self, SeqnoSetError> {
+        if ranges.is_empty() {
+            return Err(SeqnoSetError::Empty);
+        }
+        if let Some(&(first, last)) = ranges.iter().find(|(lo, hi)| lo > hi) {
+            return Err(SeqnoSetError::Backwards { first, last });
+        }
+        Ok(Self { ranges })
+    }
+
     /// The one seqno `seqno`.
     #[must_use]
-    pub fn single(seqno: u64) -> Self {
+    pub fn single(seqno: Seqno) -> Self {
         Self {
             ranges: vec![(seqno, seqno)],
         }
@@ -30,13 +83,13 @@ impl SeqnoSet {
 
     /// The inclusive ranges in the order written (a single seqno is a range of one).
     #[must_use]
-    pub fn ranges(&self) -> &[(u64, u64)] {
+    pub fn ranges(&self) -> &[(Seqno, Seqno)] {
         &self.ranges
     }
 
     /// Whether `seqno` is skipped.
     #[must_use]
-    pub fn contains(&self, seqno: u64) -> bool {
+    pub fn contains(&self, seqno: Seqno) -> bool {
         self.ranges
             .iter()
             .any(|&(lo, hi)| lo <= seqno && seqno <= hi)
@@ -55,8 +108,8 @@ impl SeqnoSet {
                 Some((lo, hi)) => (lo, hi),
                 None => (part, part),
             };
-            let lo = Seqno::from_digits(lo).ok_or_else(bad)?.0;
-            let hi = Seqno::from_digits(hi).ok_or_else(bad)?.0;
+            let lo = Seqno::from_digits(lo).ok_or_else(bad)?;
+            let hi = Seqno::from_digits(hi).ok_or_else(bad)?;
             if lo > hi {
                 return Err(w.error_inside_previous(
                     offset,
@@ -69,6 +122,20 @@ impl SeqnoSet {
             offset += part.chars().count() + 1;
         }
         Ok(Self { ranges })
+    }
+}
+
+impl TryFrom<SeqnoRanges> for SeqnoSet {
+    type Error = SeqnoSetError;
+
+    fn try_from(raw: SeqnoRanges) -> Result<Self, Self::Error> {
+        Self::new(raw.ranges)
+    }
+}
+
+impl From<SeqnoSet> for SeqnoRanges {
+    fn from(set: SeqnoSet) -> Self {
+        Self { ranges: set.ranges }
     }
 }
 
@@ -104,7 +171,7 @@ impl fmt::Display for SeqnoSet {
 #[serde(rename_all = "snake_case")]
 pub enum StopPoint {
     /// `seqno N`: after the event with that seqno.
-    Seqno(u64),
+    Seqno(Seqno),
     /// `event ID`: at a native event id (a binlog position), kept verbatim.
     Event(String),
     /// `heartbeat [NAME]`: at the next heartbeat, or the next one with that name.
@@ -128,14 +195,7 @@ impl StopPoint {
     /// Read the argument of `<prefix>-<kind>` (the option word is taken already).
     pub(crate) fn parse(kind: &str, w: &mut Words<'_>) -> Result<Self, ParseError> {
         Ok(match kind {
-            "seqno" => {
-                let word = w.next().ok_or_else(|| w.error_next(Seqno::EXPECTED))?;
-                Self::Seqno(
-                    Seqno::from_digits(word)
-                        .ok_or_else(|| w.error_previous(Seqno::EXPECTED))?
-                        .0,
-                )
-            }
+            "seqno" => Self::Seqno(seqno(w)?),
             "event" => Self::Event(
                 w.next()
                     .ok_or_else(|| w.error_next("an event id"))?
@@ -172,6 +232,12 @@ impl fmt::Display for StopPoint {
     }
 }
 
+/// The next word of `w` as a seqno (at most [`Seqno::MAX`]).
+pub(super) fn seqno(w: &mut Words<'_>) -> Result<Seqno, ParseError> {
+    let word = w.next().ok_or_else(|| w.error_next(Seqno::EXPECTED))?;
+    Seqno::from_digits(word).ok_or_else(|| w.error_previous(Seqno::EXPECTED))
+}
+
 /// `YYYY-MM-DD_hh:mm:ss`: digits where the pattern has them, the separators where it has them.
 fn is_time(word: &str) -> bool {
     const PATTERN: &[u8] = b"dddd-dd-dd_dd:dd:dd";
@@ -196,10 +262,47 @@ mod tests {
     #[test]
     fn seqno_sets_read_as_the_docs_write_them() {
         let s = set("10,12-14,16,19-20").unwrap();
-        assert_eq!(s.ranges(), &[(10, 10), (12, 14), (16, 16), (19, 20)]);
+        let ranges: Vec<(u64, u64)> = s
+            .ranges()
+            .iter()
+            .map(|(lo, hi)| (lo.get(), hi.get()))
+            .collect();
+        assert_eq!(ranges, [(10, 10), (12, 14), (16, 16), (19, 20)]);
         assert_eq!(s.to_string(), "10,12-14,16,19-20");
-        let applied: Vec<u64> = (10..=21).filter(|&n| !s.contains(n)).collect();
+        let applied: Vec<u64> = (10..=21)
+            .filter(|&n| !s.contains(Seqno::new(n).unwrap()))
+            .collect();
         assert_eq!(applied, [11, 15, 17, 18, 21]);
+    }
+
+    /// A set built or deserialised holds at least one range and none backwards, so it prints
+    /// as an argument that reads back; its serialised form is the ranges as number pairs.
+    #[test]
+    fn seqno_sets_are_checked_however_built() {
+        let n = Seqno::from;
+        let set = SeqnoSet::new(vec![(n(10), n(10)), (n(12), n(14))]).unwrap();
+        assert_eq!(set.to_string().parse::<SeqnoSet>(), Ok(set.clone()));
+        let json = serde_json::to_string(&set).unwrap();
+        assert_eq!(json, r#"{"ranges":[[10,10],[12,14]]}"#);
+        assert_eq!(serde_json::from_str::<SeqnoSet>(&json).unwrap(), set);
+        assert_eq!(SeqnoSet::new(vec![]), Err(SeqnoSetError::Empty));
+        assert_eq!(
+            SeqnoSet::new(vec![(n(10), n(10)), (n(14), n(12))]),
+            Err(SeqnoSetError::Backwards {
+                first: n(14),
+                last: n(12)
+            })
+        );
+        let refused = |json: &str| {
+            serde_json::from_str::<SeqnoSet>(json)
+                .unwrap_err()
+                .to_string()
+        };
+        insta::assert_snapshot!(refused(r#"{"ranges":[]}"#), @"no seqno to skip: expected at least one seqno or range");
+        insta::assert_snapshot!(refused(r#"{"ranges":[[14,12]]}"#), @"range 14-12 runs backwards: expected its first seqno not above its last");
+        insta::assert_snapshot!(refused(r#"{"ranges":[[1,9223372036854775808]]}"#), @"seqno 9223372036854775808 is past the largest a replicator holds, 9223372036854775807 at line 1 column 34");
+        assert!(SeqnoSet::single(n(7)).contains(n(7)));
+        assert!(!SeqnoSet::single(n(7)).contains(n(8)));
     }
 
     #[test]

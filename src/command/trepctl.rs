@@ -41,7 +41,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::replication_points::{SeqnoSet, StopPoint};
+use super::replication_points::{SeqnoSet, StopPoint, seqno};
 use super::words::Words;
 use crate::model::{HostName, ReplicatorRole, ReplicatorState, Seqno, ServiceName};
 use crate::text::ParseError;
@@ -92,7 +92,7 @@ pub struct OnlineOptions {
     /// `-from-event EVENT`: where extraction starts, a native event id.
     pub from_event: Option<String>,
     /// `-base-seqno N`: on a master, the seqno replication restarts from.
-    pub base_seqno: Option<u64>,
+    pub base_seqno: Option<Seqno>,
     /// `-no-checksum`.
     pub no_checksum: bool,
     /// `-provision [SCN]`: go online provisioning through the parallel extractor, from `SCN`
@@ -147,7 +147,7 @@ pub enum WaitFor {
     /// `-state S`: the replicator reaching state `S`.
     State(ReplicatorState),
     /// `-applied N`: the replicator having applied seqno `N`.
-    Applied(u64),
+    Applied(Seqno),
 }
 
 /// A trepctl sub-command and its options.
@@ -616,14 +616,6 @@ fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
 fn number<T: FromStr>(w: &mut Words<'_>, what: &str) -> Result<T, ParseError> {
     let word = w.next().ok_or_else(|| w.error_next(what))?;
     word.parse().map_err(|_| w.error_previous(what))
-}
-
-/// The next word as a seqno (at most [`Seqno::MAX`]).
-fn seqno(w: &mut Words<'_>) -> Result<u64, ParseError> {
-    let word = w.next().ok_or_else(|| w.error_next(Seqno::EXPECTED))?;
-    Seqno::from_digits(word)
-        .map(|s| s.0)
-        .ok_or_else(|| w.error_previous(Seqno::EXPECTED))
 }
 
 /// The next word, verbatim.

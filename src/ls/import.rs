@@ -127,19 +127,6 @@ pub enum ImportError {
         /// The source listed.
         reads: String,
     },
-    /// A datasource's `progress` past the largest seqno a replicator holds
-    /// ([`crate::model::Seqno::MAX`]); `ls` text never reads so, a listing built in code can.
-    #[error(
-        "listing of `{service}` shows `{host}` at seqno {seqno}: expected a seqno of at most 9223372036854775807"
-    )]
-    SeqnoRange {
-        /// The service.
-        service: String,
-        /// The host.
-        host: String,
-        /// The seqno listed.
-        seqno: u64,
-    },
 }
 
 impl State {
@@ -334,25 +321,12 @@ fn replicator_state(state: ReplicatorState) -> Option<ReplicatorState> {
 
 /// The position `block` prints (`progress=`), in `service`'s first epoch: the listing shows
 /// no epochs, so the model reads every datasource as on one line of history.
-fn listed_position(
-    topology: &Topology,
-    service: ServiceId,
-    block: &DataSourceBlock,
-) -> Result<Option<Pos>, ImportError> {
-    let Some(seqno) = block.progress.and_then(|p| p.seqno) else {
-        return Ok(None);
-    };
-    if seqno > Seqno::MAX {
-        return Err(ImportError::SeqnoRange {
-            service: topology.service_name(service).to_string(),
-            host: block.host.to_string(),
-            seqno: seqno.0,
-        });
-    }
-    Ok(Some(Pos {
-        seqno: seqno.0,
+fn listed_position(service: ServiceId, block: &DataSourceBlock) -> Option<Pos> {
+    let seqno = block.progress.and_then(|p| p.seqno)?;
+    Some(Pos {
+        seqno: seqno.get(),
         epoch: EpochId::root(service),
-    }))
+    })
 }
 
 fn import_service(
@@ -422,7 +396,7 @@ fn import_service(
             running: up && replicator.running,
             ..replicator
         };
-        let pos = listed_position(topology, service, block)?;
+        let pos = listed_position(service, block);
         if pos.is_none() {
             unknown_positions.push((h, block.role, block.host.to_string()));
         }
@@ -499,7 +473,7 @@ fn credit_unprinted_masters(
     let most_printed = blocks
         .iter()
         .filter_map(|b| b.progress.and_then(|p| p.seqno))
-        .map(|seqno| seqno.0)
+        .map(Seqno::get)
         .max();
     let mut credited = Vec::new();
     let mut unprinted = Vec::new();

@@ -199,7 +199,9 @@ fn datasource_block(
     let progress = visible.then(|| {
         if replicator.is_online() {
             Progress {
-                seqno: host.data.pos.map(|p| Seqno(p.seqno)),
+                // A position past `Seqno::MAX` is in no valid state (`State::validate`);
+                // shown as unknown rather than as a seqno no listing reads.
+                seqno: host.data.pos.and_then(|p| Seqno::new(p.seqno)),
                 latency: Some(
                     old.and_then(|b| b.progress)
                         .and_then(|p| p.latency)

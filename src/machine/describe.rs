@@ -358,13 +358,13 @@ mod tests {
                 on: db1,
                 target: db1,
                 install: Install::Cluster,
-                op: TrepctlOp::OnlineFromBaseSeqno(7),
+                op: TrepctlOp::OnlineFromBaseSeqno(7_u32.into()),
             },
             Input::Trepctl {
                 on: db1,
                 target: db1,
                 install: Install::Cluster,
-                op: TrepctlOp::OnlineSkipping(3),
+                op: TrepctlOp::OnlineSkipping(3_u32.into()),
             },
             Input::Host {
                 on: db1,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::{DatasourceAction, Lifecycle, ResetScope, TpmAction};
 use crate::fault::Fault;
-use crate::model::{HostId, PolicyMode, ReplicatorRole, ReplicatorState, ServiceId};
+use crate::model::{HostId, PolicyMode, ReplicatorRole, ReplicatorState, Seqno, ServiceId};
 
 /// Which install of a host a command addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -98,14 +98,14 @@ pub enum TrepctlOp {
     /// *operations-transactions-skipping* warn that skipping leaves the replica inconsistent
     /// (**modelling decision**: conservatively, even when the events skipped were never to be
     /// applied).
-    OnlineSkipping(u64),
+    OnlineSkipping(Seqno),
     /// `online -base-seqno N`: `online` of a master whose extraction restarts at seqno `N`
     /// (kept to print the command back; where it restarts is not tracked). Refused on a
     /// replicator that applies: Continuent docs *cmdline-tools-trepctl-command-online* give
     /// `-base-seqno` for a Primary, and trepctl refuses it in slave role (on a slave
     /// `tungsten_set_position` sets the position); that a relay or a thl-client/-applier is
     /// refused too is a **modelling decision**, the docs' reading.
-    OnlineFromBaseSeqno(u64),
+    OnlineFromBaseSeqno(Seqno),
     /// `offline`.
     Offline,
     /// `offline-deferred [-at-...]`: `offline` once its point is reached, taken as reached at

@@ -505,7 +505,7 @@ impl Ctx<'_, '_> {
         let data = self.host(h).data;
         if data
             .pos
-            .is_some_and(|p| p.seqno >= crate::model::Seqno::MAX.0)
+            .is_some_and(|p| p.seqno >= crate::model::Seqno::MAX.get())
         {
             return Err(Refusal::SeqnoRange { host: h });
         }
@@ -780,12 +780,15 @@ mod tests {
         let epoch = EpochId::root(t.host(db1).service);
         for h in t.host_ids() {
             s.hosts[h.index()].data.pos = Some(Pos {
-                seqno: Seqno::MAX.0 - 1,
+                seqno: Seqno::MAX.get() - 1,
                 epoch,
             });
         }
         let last = after(&t, &s, Fault::Write(db1));
-        assert_eq!(last.host(db1).data.pos.map(|p| p.seqno), Some(Seqno::MAX.0));
+        assert_eq!(
+            last.host(db1).data.pos.map(|p| p.seqno),
+            Some(Seqno::MAX.get())
+        );
         assert!(last.validate(&t).is_ok());
         let refused = step(
             &t,

@@ -285,7 +285,7 @@ impl State {
         pos: Option<Pos>,
     ) -> Result<(), StateError> {
         let Some(pos) = pos else { return Ok(()) };
-        ensure(pos.seqno <= Seqno::MAX.0, || {
+        ensure(pos.seqno <= Seqno::MAX.get(), || {
             (
                 at(),
                 format!("seqno {}", pos.seqno),
@@ -868,7 +868,7 @@ mod tests {
             (
                 "a position past the largest seqno",
                 Box::new(move |s| {
-                    s.hosts[i.e2.index()].data.pos = at(super::Seqno::MAX.0 + 1, east_root);
+                    s.hosts[i.e2.index()].data.pos = at(super::Seqno::MAX.get() + 1, east_root);
                 }),
                 path(i.e2, "data.pos"),
             ),

@@ -24,7 +24,9 @@ pub use history::{EpochId, History, HistoryFull, MAX_FORKS, Pos};
 pub use ids::{HostId, HostSet, MAX_HOSTS, MAX_SERVICES, ReasonId, ServiceId};
 pub use name::{HostName, MAX_NAME_LEN, NameError, NameKind, ServiceName};
 pub use policy::PolicyMode;
-pub use replicator::{Epoch, Latency, Position, ReplicatorRole, ReplicatorState, Seqno};
+pub use replicator::{
+    Epoch, Latency, Position, ReplicatorRole, ReplicatorState, Seqno, SeqnoRangeError,
+};
 pub use role::{CompositeRole, DataSourceRole};
 pub use state::{
     ClusterReplicator, Connector, CrossSiteReplicator, Data, DsEntry, DsState, FailCause,

@@ -185,17 +185,40 @@ impl ReplicatorState {
     }
 }
 
-/// A THL sequence number. Sequence numbers increase across a service's whole history.
+/// A THL sequence number, from 0 to [`Seqno::MAX`]. Sequence numbers increase across a
+/// service's whole history.
 ///
 /// `ls` and `trepctl` print `-1` for "none yet / unknown"; the model uses `Option<Seqno>` for
-/// that and keeps `-1` at the text edge only.
+/// that and keeps `-1` at the text edge only. A `Seqno` is built checked ([`Seqno::new`],
+/// `TryFrom<u64>`, or deserialised from a number, which is checked the same way), so every
+/// seqno a command or a listing holds prints as a line that reads back.
+///
+/// ```
+/// use tungsten_model::model::Seqno;
+///
+/// assert_eq!(Seqno::new(42).map(Seqno::get), Some(42));
+/// assert_eq!(Seqno::new(u64::MAX), None);
+/// assert!(Seqno::try_from(1_u64 << 63).is_err());
+/// assert!(serde_json::from_str::<Seqno>("9223372036854775808").is_err());
+/// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
-#[serde(transparent)]
-pub struct Seqno(pub u64);
+#[serde(try_from = "u64", into = "u64")]
+pub struct Seqno(u64);
+
+/// A number past [`Seqno::MAX`] offered as a seqno.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("seqno {value} is past the largest a replicator holds, {max}", max = Seqno::MAX)]
+pub struct SeqnoRangeError {
+    /// The number refused.
+    pub value: u64,
+}
 
 impl Seqno {
+    /// Seqno 0, the first event of a history.
+    pub const ZERO: Self = Self(0);
+
     /// The largest sequence number a replicator holds: 2^63 − 1.
     ///
     /// Tungsten prints `-1` where there is no sequence number (`progress=-1` in `ls`,
@@ -205,6 +228,22 @@ impl Seqno {
     /// [`crate::model::State::validate`] refuses positions past it, and a write on a master
     /// holding it is refused (rule `seqno-range`), so no write is accepted without advancing.
     pub const MAX: Self = Self(i64::MAX.unsigned_abs());
+
+    /// The seqno `value`, or `None` past [`Seqno::MAX`].
+    #[must_use]
+    pub const fn new(value: u64) -> Option<Self> {
+        if value <= Self::MAX.0 {
+            Some(Self(value))
+        } else {
+            None
+        }
+    }
+
+    /// The number.
+    #[must_use]
+    pub const fn get(self) -> u64 {
+        self.0
+    }
 
     /// What the parsers expect where a seqno goes.
     pub(crate) const EXPECTED: &'static str = "a seqno from 0 to 9223372036854775807";
@@ -216,6 +255,27 @@ impl Seqno {
             return None;
         }
         text.parse().ok().filter(|&n| n <= Self::MAX.0).map(Self)
+    }
+}
+
+impl TryFrom<u64> for Seqno {
+    type Error = SeqnoRangeError;
+
+    fn try_from(value: u64) -> Result<Self, Self::Error> {
+        Self::new(value).ok_or(SeqnoRangeError { value })
+    }
+}
+
+/// Every `u32` is a seqno: the conversion that cannot fail.
+impl From<u32> for Seqno {
+    fn from(value: u32) -> Self {
+        Self(u64::from(value))
+    }
+}
+
+impl From<Seqno> for u64 {
+    fn from(seqno: Seqno) -> Self {
+        seqno.0
     }
 }
 
@@ -325,6 +385,32 @@ impl crate::text::Named for ReplicatorState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A seqno is built up to [`Seqno::MAX`] and no further, whichever way it is built:
+    /// `new`, `TryFrom<u64>`, deserialising; it serialises as the bare number it was.
+    #[test]
+    fn seqnos_stop_at_the_largest_however_built() {
+        let max = i64::MAX.unsigned_abs();
+        assert_eq!(Seqno::new(max), Some(Seqno::MAX));
+        assert_eq!(Seqno::new(max + 1), None);
+        assert_eq!(Seqno::try_from(max).map(u64::from), Ok(max));
+        assert_eq!(
+            Seqno::try_from(max + 1),
+            Err(SeqnoRangeError { value: max + 1 })
+        );
+        assert_eq!(Seqno::from(u32::MAX).get(), u64::from(u32::MAX));
+        assert_eq!(serde_json::to_string(&Seqno::MAX).unwrap(), max.to_string());
+        assert_eq!(
+            serde_json::from_str::<Seqno>(&max.to_string()).unwrap(),
+            Seqno::MAX
+        );
+        let err = serde_json::from_str::<Seqno>(&(max + 1).to_string()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "seqno 9223372036854775808 is past the largest a replicator holds, 9223372036854775807"
+        );
+        assert!(serde_json::from_str::<Seqno>("-1").is_err());
+    }
 
     /// Every latency prints as text that reads back as itself, the largest included; one more
     /// millisecond is not a latency.

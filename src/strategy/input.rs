@@ -111,8 +111,8 @@ pub fn trepctl(topology: &Topology) -> impl Strategy<Value = Input> + use<> {
         Just(TrepctlOp::Flush),
         Just(TrepctlOp::Heartbeat),
         // `online -skip-seqno N`: the skipped event leaves the data drifted.
-        (0_u64..4).prop_map(TrepctlOp::OnlineSkipping),
-        (0_u64..4).prop_map(TrepctlOp::OnlineFromBaseSeqno),
+        (0_u32..4).prop_map(|n| TrepctlOp::OnlineSkipping(n.into())),
+        (0_u32..4).prop_map(|n| TrepctlOp::OnlineFromBaseSeqno(n.into())),
         select(vec![
             ReplicatorState::Online,
             ReplicatorState::OfflineNormal,

@@ -15,7 +15,7 @@ use crate::ls::{
 use crate::model::{
     AlertStatus, CompositeRole, Connections, ConnectorState, DataServerState, DataSourceRole,
     DataSourceState, HostName, Latency, ManagerState, Meridiem, PolicyMode, ReasonText,
-    ReplicatorRole, ReplicatorState, Seqno, ServiceName, ShunReason, StatusTime,
+    ReplicatorRole, ReplicatorState, ServiceName, ShunReason, StatusTime,
 };
 
 fn variant<T: VariantArray + Clone + std::fmt::Debug>() -> impl Strategy<Value = T> {
@@ -123,7 +123,7 @@ fn router() -> impl Strategy<Value = RouterRow> {
 
 fn progress() -> impl Strategy<Value = Progress> {
     (
-        option::of((0..=Seqno::MAX.0).prop_map(Seqno)),
+        option::of(super::text::seqno()),
         option::of((0_u64..10_000_000).prop_map(Latency)),
     )
         .prop_map(|(seqno, latency)| Progress { seqno, latency })
@@ -255,7 +255,7 @@ mod tests {
                 wide_seqno |= blocks.iter().any(|b| {
                     b.progress
                         .and_then(|p| p.seqno)
-                        .is_some_and(|s| s.0 > u64::from(u32::MAX))
+                        .is_some_and(|s| s.get() > u64::from(u32::MAX))
                 });
                 let width = listing.layout.width != DEFAULT_WIDTH;
                 routers_at |= width && listing.routers.is_some();

@@ -217,21 +217,16 @@ pub fn trepctl_command() -> impl Strategy<Value = TrepctlCommand> {
 
 /// `trepctl online`'s options, each present or not.
 fn online_options() -> impl Strategy<Value = OnlineOptions> {
-    let skip = vec((0_u64..1000, 0_u64..5), 1..4).prop_map(|parts| {
-        let text: Vec<String> = parts
-            .into_iter()
-            .map(|(lo, len)| {
-                if len == 0 {
-                    lo.to_string()
-                } else {
-                    format!("{lo}-{}", lo + len)
-                }
-            })
-            .collect();
-        text.join(",")
-            .parse::<SeqnoSet>()
-            .unwrap_or_else(|_| SeqnoSet::single(0))
-    });
+    let skip = vec((0_u32..1000, 0_u32..5), 1..4).prop_filter_map(
+        "a set holds at least one range, none backwards",
+        |parts| {
+            let ranges = parts
+                .into_iter()
+                .map(|(lo, len)| (Seqno::from(lo), Seqno::from(lo + len)))
+                .collect();
+            SeqnoSet::new(ranges).ok()
+        },
+    );
     (
         (any::<bool>(), any::<bool>(), any::<bool>()),
         option::of(option::of(token()).prop_map(|scn| OnlineProvision { scn })),
@@ -272,9 +267,14 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
         .boxed()
 }
 
-/// A seqno trepctl takes: small ones, any up to [`Seqno::MAX`], and the largest itself.
-fn seqno() -> impl Strategy<Value = u64> {
-    prop_oneof![0_u64..1000, 0..=Seqno::MAX.0, Just(Seqno::MAX.0)]
+/// Any seqno, weighted to the edges: small ones, any up to [`Seqno::MAX`], and the largest
+/// itself.
+pub fn seqno() -> impl Strategy<Value = Seqno> {
+    prop_oneof![
+        (0_u32..1000).prop_map(Seqno::from),
+        (0..=Seqno::MAX.get()).prop_filter_map("at most Seqno::MAX", Seqno::new),
+        Just(Seqno::MAX),
+    ]
 }
 
 /// Where a replicator is to go offline.
