@@ -391,6 +391,36 @@ fn reset_site_is_valid_where_it_is_written() {
     assert_eq!(steps(&rb), steps(&seed));
 }
 
+/// A site reset of a site that did not drift: east's write reached every host of both sites,
+/// west's cross-site replicator is reset, and east's master is provisioned from west, with
+/// no position in east's history (the reset cleared it). Its going online does not report
+/// east's slaves' copy of the write as lost: provisioning from another site is not checked,
+/// and neither is what follows from it (found by `reset_site_is_valid_where_it_can_be_written`
+/// once a master going online reported what it leaves behind).
+#[test]
+fn reset_site_of_a_site_that_did_not_drift_is_valid() {
+    use tungsten_model::fault::Fault;
+    use tungsten_model::model::Topology;
+    let topology = Topology::multisite(&[
+        ("east", &["db1", "db2", "db3"]),
+        ("west", &["db4", "db5", "db6"]),
+    ])
+    .unwrap();
+    let id = |h: &str| topology.host_id(h).unwrap();
+    let faults = [
+        Fault::Write(id("db1")),
+        Fault::CatchUp(id("db2")),
+        Fault::CatchUp(id("db3")),
+        Fault::CrossSiteCatchUp(id("db4")),
+        Fault::CrossSiteCatchUp(id("db5")),
+        Fault::CrossSiteCatchUp(id("db6")),
+    ];
+    let start = after(&healthy_in(topology.clone()), &faults);
+    assert!(start.state.host(id("db2")).data.pos.is_some());
+    let rb = runbook::reset_site(&start, "east", "west").unwrap();
+    procedure_is_valid(&start, &rb);
+}
+
 /// A site reset is written only from the docs' starting point: two sites replicating each
 /// other, every host up, both sites in service, the good one a copy to trust.
 #[test]

@@ -1496,6 +1496,159 @@ fn shell_commands_pasted_without_a_prompt_are_not_valid() {
     insta::assert_snapshot!(report.unchecked[0].to_string(), @"line 3: `trepctl -host db1 offline` reads as a shell command but has no prompt, so it was not checked: write it as `shell <host>> trepctl -host db1 offline` (a host, a site, or a selector such as `east{master}`), or start the line with `#` to keep it a note");
 }
 
+/// Command lines pasted as documents and blogs print them, behind a list marker, in
+/// backticks or after a prompt the format does not read (`tungsten@shell>`, `$`), are
+/// unchecked too, each an error naming the command and the prompt to write; prose behind
+/// the same decorations, and any line starting with `#`, stay notes (found by an operator
+/// review: a blog's zero-downtime upgrade pasted as printed read VALID with no step).
+#[test]
+fn decorated_command_lines_are_not_valid() {
+    let lines = [
+        "- cctrl> datasource db2 shun",
+        "* cctrl> datasource db3 shun",
+        "1. cctrl> datasource db2 welcome",
+        "2) switch to db2",
+        "`cctrl> datasource db2 shun`",
+        "- `trepctl -all-services offline`",
+        "tungsten@shell> trepctl -all-services offline",
+        "tungsten@db2 shell> trepctl services",
+        "[tungsten@db2 ~]$ trepctl online",
+        "$ /opt/continuent/tungsten/cluster-home/bin/stopall",
+        "- [LOGICAL] /alpha > set policy maintenance",
+        // Prose, notes and text that is no whole command after the decorations.
+        "- Shun the replica and take replication offline",
+        "1. Upgrade MySQL on that node > 8.0",
+        "# datasource db2 shun",
+        "#   - cctrl> datasource db2 shun",
+        "- cctrl> shun the replica",
+        "mysql> select * from trep_commit_seqno",
+        "Note: run it as tungsten$ on db2",
+    ];
+    let text = format!("#! scenario healthy-3\n{}\n", lines.join("\n"));
+    let report = check(&text);
+    assert_eq!(report.steps.len(), 0);
+    assert_eq!(report.verdict, Verdict::Invalid);
+    let unchecked: Vec<(usize, bool, &str)> = report
+        .unchecked
+        .iter()
+        .map(|u| (u.line, u.shell, u.command.as_deref().unwrap_or("")))
+        .collect();
+    insta::assert_debug_snapshot!(unchecked, @r#"
+    [
+        (
+            2,
+            false,
+            "datasource db2 shun",
+        ),
+        (
+            3,
+            false,
+            "datasource db3 shun",
+        ),
+        (
+            4,
+            false,
+            "datasource db2 welcome",
+        ),
+        (
+            5,
+            false,
+            "switch to db2",
+        ),
+        (
+            6,
+            false,
+            "datasource db2 shun",
+        ),
+        (
+            7,
+            true,
+            "trepctl -all-services offline",
+        ),
+        (
+            8,
+            true,
+            "trepctl -all-services offline",
+        ),
+        (
+            9,
+            true,
+            "trepctl services",
+        ),
+        (
+            10,
+            true,
+            "trepctl online",
+        ),
+        (
+            11,
+            true,
+            "/opt/continuent/tungsten/cluster-home/bin/stopall",
+        ),
+        (
+            12,
+            false,
+            "set policy maintenance",
+        ),
+    ]
+    "#);
+    insta::assert_snapshot!(report.unchecked[7].to_string(), @"line 9: `tungsten@db2 shell> trepctl services` holds the shell command `trepctl services` behind a list marker, backticks or a prompt this format does not read, so it was not checked: write it as `shell <host>> trepctl services`, or start the line with `#` to keep it a note");
+}
+
+/// With no ONLINE master, a slave's `recover` and `cluster heartbeat` are refused; where the
+/// managers still hold a master out of service, the remedy is the step that puts that one
+/// back, and following it works (found by an operator review: the remedy named `recover
+/// master using` and `datasource <ds> master`, which for an OFFLINE master answer "nothing
+/// to do" or promote the master over itself).
+#[test]
+fn no_master_refusals_name_the_step_that_puts_the_master_back() {
+    let reason = |report: &Report| {
+        let refused = report.first_rejected().expect("a refused step");
+        refused.runs.iter().find_map(|r| match &r.status {
+            RunStatus::Rejected { rule, reason } => Some(format!("{rule}: {reason}")),
+            _ => None,
+        })
+    };
+    let offline = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         [LOGICAL] /alpha > datasource db2 shun\n\
+         [LOGICAL] /alpha > datasource db1 offline\n\
+         [LOGICAL] /alpha > datasource db2 recover\n",
+    );
+    insta::assert_snapshot!(reason(&offline).unwrap_or_default(), @"master-online: alpha has no ONLINE master to replicate from: its master, db1, is OFFLINE: `datasource db1 online` puts it back in service");
+    let shunned = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         [LOGICAL] /alpha > datasource db1 shun\n\
+         [LOGICAL] /alpha > cluster heartbeat\n",
+    );
+    insta::assert_snapshot!(reason(&shunned).unwrap_or_default(), @"master-online: alpha has no ONLINE master to replicate from: its master, db1, is SHUNNED(MANUALLY-SHUNNED): `datasource db1 welcome` brings it back (then `datasource db1 online` if it comes back OFFLINE)");
+    // Following either remedy, the refused step goes through.
+    for remedy in [
+        "[LOGICAL] /alpha > datasource db1 offline\n[LOGICAL] /alpha > datasource db1 online\n",
+        "[LOGICAL] /alpha > datasource db1 shun\n[LOGICAL] /alpha > datasource db1 welcome\n[LOGICAL] /alpha > datasource db1 online\n",
+    ] {
+        let report = check(&format!(
+            "#! scenario healthy-3\n[LOGICAL] /alpha > set policy maintenance\n{remedy}[LOGICAL] /alpha > cluster heartbeat\n"
+        ));
+        assert!(report.first_rejected().is_none(), "{report}");
+    }
+    // A failed master has none held out of service: the remedy is the promotion.
+    let failed = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy manual\n\
+         [LOGICAL] /alpha > datasource db1 fail\n\
+         [LOGICAL] /alpha > cluster heartbeat\n",
+    );
+    assert!(
+        reason(&failed)
+            .unwrap_or_default()
+            .contains("recover master using <ds>"),
+        "{failed}"
+    );
+}
+
 /// A `tpm update` turning fencing on, as the fencing pages do, is reported as not modelled
 /// (the model reads fencing from the topology), and a plan's tpm lines print back with their
 /// words (an operator's review: it read as changing nothing, echoed as `tpm update`).
@@ -1582,8 +1735,12 @@ fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
     );
     assert_eq!(from_db3.findings_of("lost-events").count(), 0, "{from_db3}");
     // A holder that no longer reads from db1 (repointed at db2 by hand) is not one whose
-    // handshake with db1 fails: it keeps the write, which provisioning db1 from it can bring
-    // back (**modelling decision**; cargo-mutants found no test telling the two apart).
+    // handshake with db1 fails: it keeps the write, so the copy discards nothing
+    // (**modelling decision**; cargo-mutants found no test telling the two apart). But the
+    // provisioning brings db1 back extracting on a line without the write: db3's copy is
+    // left behind then, reported as a promotion's would be, not as discarded (found by an
+    // operator review, which saw a master brought online by its managers over a newer
+    // master's events read VALID).
     let repointed = check(
         "#! scenario healthy-3\n\
          [LOGICAL] /alpha > set policy maintenance\n\
@@ -1594,11 +1751,67 @@ fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
          shell db1> tprovision --source=db2\n",
     );
     assert!(repointed.steps.iter().all(|s| !s.rejected()), "{repointed}");
-    assert_eq!(
-        repointed.findings_of("lost-events").count(),
-        0,
+    let lost: Vec<_> = repointed.findings_of("lost-events").collect();
+    assert_eq!(lost.len(), 1, "{repointed}");
+    assert_eq!(lost[0].0, 7, "{repointed}");
+    assert!(
+        lost[0]
+            .1
+            .text
+            .starts_with("db3 holds events db1 never received"),
         "{repointed}"
     );
+}
+
+/// A master's manager restarted alone after a failover it did not see holds its old view:
+/// under AUTOMATIC its managers bring it online as the master, over the events the new
+/// master wrote, which db2 and db3 (up, their dataservers running) hold. That step loses
+/// them and is unsafe; it read VALID, and a later write on db1 forked the history unreported
+/// (found by an operator review). Starting db2's manager first, the failover's master, is
+/// the safe order, as the docs' graceful restart starts the primary first.
+#[test]
+fn an_old_master_brought_online_by_a_stale_view_loses_the_new_masters_events() {
+    let plan = |order: &str| {
+        format!(
+            "#! scenario healthy-3\n\
+             [LOGICAL] /alpha > set policy maintenance\n\
+             shell db1> manager stop\n\
+             shell db1> replicator stop\n\
+             shell db2> cctrl\n\
+             cctrl> datasource db1 fail\n\
+             cctrl> failover to db2\n\
+             cctrl> cluster heartbeat\n\
+             shell db2> stopall\n\
+             shell db3> stopall\n\
+             {order}\
+             cctrl> set policy automatic\n"
+        )
+    };
+    let stale = check(&plan(
+        "shell db1> manager start\nshell db1> replicator start\n",
+    ));
+    let lost: Vec<_> = stale
+        .findings_of("lost-events")
+        .map(|(line, f)| (line, f.text.as_str()))
+        .collect();
+    insta::assert_debug_snapshot!(lost, @r#"
+    [
+        (
+            13,
+            "db2 holds events db1 never received: they are lost to the new master (orphaned); db2 is up and holds them: promote it, or a host holding its events, instead",
+        ),
+        (
+            13,
+            "db3 holds events db1 never received: they are lost to the new master (orphaned); db3 is up and holds them: promote it, or a host holding its events, instead",
+        ),
+    ]
+    "#);
+    assert_eq!(stale.verdict, Verdict::Invalid, "{stale}");
+    let safe = check(&plan(
+        "shell db2> startall\nshell db3> startall\nshell db1> manager start\nshell db1> replicator start\n",
+    ));
+    assert_eq!(safe.findings_of("lost-events").count(), 0, "{safe}");
+    assert_eq!(safe.verdict, Verdict::Valid, "{safe}");
 }
 
 /// Reprovisioning an old master whose events a failover already reported lost is how an

@@ -119,7 +119,7 @@ pub(crate) fn apply(
         CctrlOp::Heartbeat => {
             let master = ctx
                 .online_master(&view, s.service, None)
-                .ok_or(Refusal::NoMaster { service: s.service })?;
+                .ok_or_else(|| ctx.no_master(&view, s.service))?;
             ctx.write(master, true)?;
             None
         }
@@ -266,7 +266,7 @@ fn recover_one(
     }
     let master = ctx
         .online_master(view, s.service, Some(d))
-        .ok_or(Refusal::NoMaster { service: s.service })?;
+        .ok_or_else(|| ctx.no_master(view, s.service))?;
     if ctx.rules.orphans && !ctx.in_history(d, master) {
         return Err(Refusal::Orphaned { host: d, master });
     }
@@ -323,7 +323,7 @@ fn replicator(
             let view = ctx.view_of(s.group).unwrap_or_default();
             let master = master
                 .or_else(|| ctx.online_master(&view, s.service, Some(h)))
-                .ok_or(Refusal::NoMaster { service: s.service })?;
+                .ok_or_else(|| ctx.no_master(&view, s.service))?;
             if master == h {
                 return Err(Refusal::ReplicatorRole {
                     host: h,
@@ -410,7 +410,7 @@ fn switch(
 ) -> Result<(), Refusal> {
     let master = ctx
         .online_master(view, s.service, None)
-        .ok_or(Refusal::NoMaster { service: s.service })?;
+        .ok_or_else(|| ctx.no_master(view, s.service))?;
     reachable_datasource(ctx, s, master)?;
     let r = ctx.host(master).replicator;
     if !(r.is_online() && r.role == ReplicatorRole::Master) {
@@ -589,7 +589,7 @@ fn failover(
         });
     }
     let Some(failed) = ctx.failed_master(view, s.service) else {
-        return Err(Refusal::NoMaster { service: s.service });
+        return Err(ctx.no_master(view, s.service));
     };
     ctx.await_extraction(s.service, s.rep, failed);
     let new = ctx.pick_target(view, s.service, s.rep, Some(failed), target)?;

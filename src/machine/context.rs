@@ -139,6 +139,18 @@ impl<'t, 'o> Ctx<'t, 'o> {
             .find(|&h| view.entry(h).is_online_master())
     }
 
+    /// The refusal for `service` having no ONLINE master, naming the master `view` holds
+    /// out of service, if any ([`Refusal::NoMaster`]), so its remedy can be the step that
+    /// puts that master back.
+    pub(crate) fn no_master(&self, view: &ManagerView, service: ServiceId) -> Refusal {
+        Refusal::NoMaster {
+            service,
+            held: self
+                .service_master(view, service)
+                .map(|m| (m, view.entry(m).state)),
+        }
+    }
+
     /// The datasource `view` holds as `service`'s master: the ONLINE master, or else the one
     /// master taken OFFLINE or shunned by an operator (its replicator keeps extracting through
     /// maintenance: shunning does not stop a replicator, Continuent docs

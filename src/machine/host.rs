@@ -227,9 +227,9 @@ fn discards(
     source: HostId,
     pos: Option<crate::model::Pos>,
 ) {
-    let history = &ctx.state.history;
+    let history = ctx.state.history;
     let data = ctx.host(target).data;
-    if !is_master || data.drift || !data.loses_unreported(history, pos) {
+    if !is_master || data.drift || !data.loses_unreported(&history, pos) {
         return;
     }
     // A slave of the target whose data the copy leaves off the target's line does not keep
@@ -248,6 +248,26 @@ fn discards(
             host: target,
             source,
         });
+        // The target's slaves holding the events lose them too (above); that is this
+        // finding, so their copies carry the mark, and the master going online on its new
+        // line does not report them again (`Ctx::check_left_behind_by`).
+        for d in ctx.topology.datasource_set(service).iter() {
+            if d != target && history.contains(ctx.host(d).data.pos, data.pos) {
+                mark_reported(ctx, d, pos);
+            }
+        }
+    }
+}
+
+/// Mark `holder`'s events beyond `pos` (a master's new position) as reported lost
+/// ([`crate::model::Data::orphaned`]), without a finding: a step that judged them already,
+/// or decided not to, so that the master going online on its new line does not report them
+/// (`Ctx::check_left_behind_by`).
+fn mark_reported(ctx: &mut Ctx<'_, '_>, holder: HostId, pos: Option<crate::model::Pos>) {
+    let history = ctx.state.history;
+    let data = ctx.host(holder).data;
+    if !history.contains(pos, data.pos) {
+        ctx.host_mut(holder).data.orphaned = data.after_promotion(&history, pos).1;
     }
 }
 
@@ -332,6 +352,17 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     };
     if same_site {
         discards(ctx, service, target, is_master, source, data.pos);
+    } else if is_master {
+        // Provisioning a master from another site is not checked (`discards`), and the
+        // model cannot tell what of this site the copy holds once a site reset cleared the
+        // other site's cross-site position: the datasources beyond the copy's position are
+        // not reported when it goes online either (the generated site resets of
+        // `reset_site_is_valid_where_it_can_be_written` found it).
+        for d in ctx.topology.datasource_set(service).iter() {
+            if d != target {
+                mark_reported(ctx, d, data.pos);
+            }
+        }
     }
     let host = ctx.host_mut(target);
     host.data = data;

@@ -89,6 +89,10 @@ pub enum Refusal {
     NoMaster {
         /// The service.
         service: ServiceId,
+        /// The master the managers hold out of service, taken OFFLINE or shunned by an
+        /// operator, and its state; `None` when there is none (failed, failed over, or
+        /// none at all).
+        held: Option<(HostId, DsState)>,
     },
     /// A master is ONLINE already (failover, recover master using).
     MasterOnline {
@@ -334,7 +338,32 @@ impl Refusal {
                 n(host)
             ),
             Self::DataServerStopped { host } => format!("the dataserver on {} is stopped: start it first", n(host)),
-            Self::NoMaster { service } => format!(
+            Self::NoMaster {
+                service,
+                held: Some((master, state)),
+            } => {
+                let back = if matches!(state, DsState::Shunned(_)) {
+                    format!(
+                        "`datasource {m} welcome` brings it back (then `datasource {m} online` if it comes back OFFLINE)",
+                        m = n(master)
+                    )
+                } else {
+                    format!(
+                        "`datasource {m} online` puts it back in service",
+                        m = n(master)
+                    )
+                };
+                format!(
+                    "{} has no ONLINE master to replicate from: its master, {}, is {}: {back}",
+                    s(service),
+                    n(master),
+                    state_text(topology, master, state)
+                )
+            }
+            Self::NoMaster {
+                service,
+                held: None,
+            } => format!(
                 "{} has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`; by hand, `datasource <ds> master`, its replicator in role master, then `datasource <ds> online`)",
                 s(service)
             ),

@@ -164,6 +164,9 @@ impl Ctx<'_, '_> {
             _ => ReplicatorState::Online,
         };
         self.set_replicator(h, ClusterReplicator { state, ..r });
+        if r.role.extracts() && state == ReplicatorState::Online {
+            self.check_left_behind_by(h);
+        }
         Ok(())
     }
 
@@ -684,6 +687,27 @@ impl Ctx<'_, '_> {
             seqno: source.map(|p| p.seqno),
         });
         Ok(())
+    }
+
+    /// Report what a master that starts extracting leaves behind: events another datasource
+    /// of its service holds that `master` lacks, unless reported already (the holder's
+    /// orphan mark covers them) or the holder's data drifted (a drifted datasource's events
+    /// are the divergence a reset or a reprovisioning repairs, as provisioning judges them,
+    /// [`Finding::DiscardedEvents`]; the seed 000 site reset brings the master up so). This is
+    /// how a master whose managers' view is stale, its manager restarted alone after a
+    /// failover it did not see, is caught writing over the newer master's events (found by an
+    /// operator review: that plan read VALID). `master`'s own mark is kept: unlike a
+    /// promotion, bringing a master online does not make its line the service's for the
+    /// copies of it already reported. **Modelling decision**: nothing in the docs says the
+    /// managers compare positions before they bring a master they hold online; Continuent
+    /// docs *manager-failover-behavior* call such events orphaned and leave finding them to
+    /// the operator (`tungsten_find_orphaned`).
+    fn check_left_behind_by(&mut self, master: HostId) {
+        for d in self.topology.datasource_set(self.service_of(master)).iter() {
+            if d != master && !self.host(d).data.drift {
+                self.check_lost(d, master);
+            }
+        }
     }
 
     /// Report events a promotion leaves behind on `holder`, unless an earlier promotion

@@ -188,11 +188,29 @@ pub struct Unchecked {
     /// than a cctrl one.
     #[serde(default)]
     pub shell: bool,
+    /// The command, where the line holds it behind a list marker, backticks or a prompt
+    /// this format does not read (`- cctrl> datasource db2 shun`, `$ trepctl offline`);
+    /// `None` where the line is the command.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
 }
 
 impl fmt::Display for Unchecked {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (line, text) = (self.line, &self.text);
+        let line = self.line;
+        if let Some(command) = &self.command {
+            let (kind, prompt) = if self.shell {
+                ("shell", "shell <host>>")
+            } else {
+                ("cctrl", "cctrl>")
+            };
+            return write!(
+                f,
+                "line {line}: `{}` holds the {kind} command `{command}` behind a list marker, backticks or a prompt this format does not read, so it was not checked: write it as `{prompt} {command}`, or start the line with `#` to keep it a note",
+                self.text
+            );
+        }
+        let text = &self.text;
         if self.shell {
             write!(
                 f,

@@ -440,7 +440,10 @@ fn validate_with(
     report
 }
 
-/// The notes of `runbook` that read as cctrl or shell commands ([`super::Unchecked`]).
+/// The notes of `runbook` that read as cctrl or shell commands ([`super::Unchecked`]), as
+/// written or once a list marker, inline-code backticks and a prompt this format does not
+/// read are taken off ([`undecorated`]). A note starting with `#` is kept a note, whatever
+/// follows.
 fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
     runbook
         .items
@@ -449,29 +452,88 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
             let Item::Note { line, text } = item else {
                 return None;
             };
-            let cctrl = text.starts_with(|c: char| c.is_ascii_lowercase())
-                && CctrlCommand::parse_line(text, *line)
-                    .is_ok_and(|c| !matches!(c, CctrlCommand::NotModelled(_)));
-            // `tpm` reads past the words after its verb, so a sentence such as "tpm update is
-            // needed after ..." parses: only options may follow the verb here, after at most
-            // one service name (`tpm update alpha --replace-release`; found by independent
-            // reviews).
-            let prose_after_tpm = |c: &HostCommand| {
-                matches!(c.action, HostAction::Tpm { .. })
-                    && text.split_whitespace().skip(3).any(|w| !w.starts_with('-'))
-            };
-            let shell = !cctrl
-                && text.starts_with(|c: char| c.is_ascii_lowercase() || c == '/')
-                && HostCommand::parse_line(text, *line).is_ok_and(|c| {
-                    !matches!(c.action, HostAction::NotModelled(_)) && !prose_after_tpm(&c)
-                });
-            (cctrl || shell).then(|| super::Unchecked {
+            if text.starts_with('#') {
+                return None;
+            }
+            let command = undecorated(text);
+            let shell = reads_as_command(command, *line)?;
+            Some(super::Unchecked {
                 line: *line,
                 text: text.clone(),
                 shell,
+                command: (command != text).then(|| command.to_owned()),
             })
         })
         .collect()
+}
+
+/// Whether `text` reads as a whole cctrl command (`Some(false)`) or shell command
+/// (`Some(true)`) the model knows, starting as commands do, with a lower-case letter (or a
+/// shell command with the `/` of an install path).
+fn reads_as_command(text: &str, line: usize) -> Option<bool> {
+    let cctrl = text.starts_with(|c: char| c.is_ascii_lowercase())
+        && CctrlCommand::parse_line(text, line)
+            .is_ok_and(|c| !matches!(c, CctrlCommand::NotModelled(_)));
+    if cctrl {
+        return Some(false);
+    }
+    // `tpm` reads past the words after its verb, so a sentence such as "tpm update is
+    // needed after ..." parses: only options may follow the verb here, after at most
+    // one service name (`tpm update alpha --replace-release`; found by independent
+    // reviews).
+    let prose_after_tpm = |c: &HostCommand| {
+        matches!(c.action, HostAction::Tpm { .. })
+            && text.split_whitespace().skip(3).any(|w| !w.starts_with('-'))
+    };
+    let shell = text.starts_with(|c: char| c.is_ascii_lowercase() || c == '/')
+        && HostCommand::parse_line(text, line)
+            .is_ok_and(|c| !matches!(c.action, HostAction::NotModelled(_)) && !prose_after_tpm(&c));
+    shell.then_some(true)
+}
+
+/// `text` without what documents and blogs print around a command line: a list marker
+/// (`- `, `* `, `+ `, `1. `, `2) `), inline-code backticks, and then a prompt of at most
+/// four words ending in `>`, `$`, `#` or `%` before a blank (`cctrl>`, `$`,
+/// `tungsten@db1:~$`, `[tungsten@db1 ~]$`, `tungsten@shell>`). What is left is judged as a
+/// command only if it reads as a whole one, so prose is not caught by this (found by an
+/// operator review: a blog's procedure pasted with its bullets and prompts read VALID with
+/// no step checked).
+fn undecorated(text: &str) -> &str {
+    let mut t = text.trim();
+    if let Some(rest) = ["- ", "* ", "+ ", "\u{2022} "]
+        .iter()
+        .find_map(|marker| t.strip_prefix(marker))
+    {
+        t = rest.trim_start();
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=3).contains(&digits)
+        && let Some(rest) = t[digits..]
+            .strip_prefix(". ")
+            .or_else(|| t[digits..].strip_prefix(") "))
+    {
+        t = rest.trim_start();
+    }
+    if let Some(code) = t.strip_prefix('`').and_then(|r| r.strip_suffix('`')) {
+        t = code.trim();
+    }
+    after_prompt(t).unwrap_or(t)
+}
+
+/// What follows a shell or cctrl prompt at the start of `t` ([`undecorated`]).
+fn after_prompt(t: &str) -> Option<&str> {
+    const PROMPT_CHARS: &str = " @._:~/[]{}()-";
+    let end = t
+        .char_indices()
+        .take(64)
+        .find(|&(i, c)| matches!(c, '>' | '$' | '#' | '%') && t[i + 1..].starts_with(' '))?
+        .0;
+    let prompt = &t[..end];
+    let prompt_like = prompt.split_whitespace().count() <= 3
+        && prompt
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || PROMPT_CHARS.contains(c));
+    prompt_like.then(|| t[end + 1..].trim_start())
 }
 
 fn finding(severity: Severity, kind: &str, text: String) -> ReportFinding {
