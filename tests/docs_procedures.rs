@@ -260,3 +260,28 @@ fn the_docs_fenced_primary_under_manual_is_recovered_as_the_master() {
         @"nothing to do: db1 is a master already: `recover master using db1` puts it back in service"
     );
 }
+
+/// The docs' thl-server role for a Primary taken offline: its replicas keep reading from it,
+/// and back in master role it extracts again; the plan validates. Before (an operator's
+/// review), `setrole -role thl-server` was refused as cutting host2 off from its master.
+/// Without the Primary taken offline, the role change is refused, naming that step.
+#[test]
+fn the_docs_thl_server_role_keeps_the_replicas_reading() {
+    let printed = fixture("docs_thl_server_role.txt");
+    let report = check(&printed);
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let served = report
+        .steps
+        .iter()
+        .find(|s| s.text == "shell host1> trepctl setrole -role thl-server")
+        .unwrap();
+    assert!(!served.rejected(), "{report}");
+    let online = printed.replace("[LOGICAL:EXPERT] /alpha > datasource host1 offline\n", "");
+    assert_eq!(
+        refusal(&check(&online)),
+        Some((
+            "datasource-state".to_owned(),
+            "shell host1> trepctl setrole -role thl-server".to_owned()
+        ))
+    );
+}

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    DsState, HostId, HostSet, Quorum, ReplicatorRole, ServiceId, ShunCause, State, Topology,
+    DataSourceRole, DsState, HostId, HostSet, Quorum, ReplicatorRole, ServiceId, ShunCause, State,
+    Topology,
 };
 
 /// A safety property of every reachable state.
@@ -54,7 +55,12 @@ pub enum Invariant {
     /// from another site. Slaves serve THL, so a chain through another slave is legitimate in
     /// Tungsten (a slave left pointing at a demoted master still receives the new master's
     /// events through it, and so does a relay reading from a remote slave); a loop, or a
-    /// chain that ends nowhere, is not. A chain that ends at a replaced master counts only
+    /// chain that ends nowhere, is not. A chain may also end at a thl-server that the
+    /// managers hold as the service's master datasource: Continuent docs
+    /// *operations-status-repl-roles* give that role to a Primary's replicator while the
+    /// Primary is offline, so that its slaves can still fetch the THL it extracted (found
+    /// by an operator review: the documented steps were refused as cutting the slaves
+    /// off). A chain that ends at a replaced master counts only
     /// while a running manager of the slave's own service, in a primary partition, reaches
     /// the slave (**modelling decision**, like `single-extractor`'s: a failover leaves such
     /// chains behind, and only those managers retire them; when none runs, as the
@@ -353,7 +359,10 @@ fn source_chain_from(
         }
         visited.insert(next);
         let source = state.host(next).replicator;
-        if source.role == ReplicatorRole::Master {
+        let serves_masters_thl = source.role == ReplicatorRole::ThlServer
+            && view_of(topology.host(next).service)
+                .is_some_and(|v| v.entry(next).role == DataSourceRole::Master);
+        if source.role == ReplicatorRole::Master || serves_masters_thl {
             let the_master =
                 view_of(topology.host(next).service).is_none_or(|v| is_service_master(v, next));
             return if the_master {
@@ -399,6 +408,22 @@ mod tests {
         check_all(t, s)
             .iter()
             .any(|v| v.invariant == Invariant::ReplicationSource)
+    }
+
+    /// A chain may end at a thl-server only where the managers hold it as the master
+    /// datasource (the docs' Primary taken offline); a slave turned thl-server is no source
+    /// for another slave.
+    #[test]
+    fn a_thl_server_is_a_source_only_as_the_master_datasource() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let id = |name| t.host_id(name).unwrap();
+        let mut master_serves = State::healthy(&t);
+        master_serves.hosts[id("db1").index()].replicator.role = ReplicatorRole::ThlServer;
+        assert!(!breaks_replication_source(&t, &master_serves));
+        let mut slave_serves = State::healthy(&t);
+        slave_serves.hosts[id("db2").index()].replicator.role = ReplicatorRole::ThlServer;
+        slave_serves.hosts[id("db3").index()].replicator.master = Some(id("db2"));
+        assert!(breaks_replication_source(&t, &slave_serves));
     }
 
     #[test]
