@@ -1649,6 +1649,24 @@ fn no_master_refusals_name_the_step_that_puts_the_master_back() {
     );
 }
 
+/// `datasource <ds> restore` says what it did: the datasource was restored from a backup.
+/// It printed "db2 provisioned from db2" (an operator's review).
+#[test]
+fn a_restore_says_it_restored() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > datasource db2 shun\n\
+         [LOGICAL] /alpha > replicator db2 offline\n\
+         [LOGICAL] /alpha > datasource db2 restore\n",
+    );
+    let restore = report.steps.last().unwrap();
+    insta::assert_debug_snapshot!(restore.runs[0].effects, @r#"
+    [
+        "db2 restored from its latest backup: it catches up from its master once online",
+    ]
+    "#);
+}
+
 /// A `tpm update` turning fencing on, as the fencing pages do, is reported as not modelled
 /// (the model reads fencing from the topology), and a plan's tpm lines print back with their
 /// words (an operator's review: it read as changing nothing, echoed as `tpm update`).

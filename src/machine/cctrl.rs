@@ -880,10 +880,7 @@ fn ds_restore(
     data.pos = None;
     data.writing = None;
     data.orphaned = None;
-    ctx.emit(Effect::Provisioned {
-        target: h,
-        source: h,
-    });
+    ctx.emit(Effect::Restored { host: h });
     Ok(())
 }
 

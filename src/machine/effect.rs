@@ -179,6 +179,13 @@ pub enum Effect {
         /// The source.
         source: HostId,
     },
+    /// A datasource's data was restored from a backup (`datasource <ds> restore`): it holds
+    /// an earlier point of its service's history, which the model does not track, so its
+    /// position is unknown until it catches up.
+    Restored {
+        /// The datasource.
+        host: HostId,
+    },
     /// A replicator's service was reset.
     Reset {
         /// The host.
@@ -342,6 +349,10 @@ impl Effect {
             Self::Provisioned { target, source } => {
                 format!("{} provisioned from {}", name(target), name(source))
             }
+            Self::Restored { host } => format!(
+                "{} restored from its latest backup: it catches up from its master once online",
+                name(host)
+            ),
             Self::Reset { host, install } => {
                 format!(
                     "replicator{} on {} reset: THL and catalog cleared",
