@@ -421,6 +421,55 @@ fn reset_site_of_a_site_that_did_not_drift_is_valid() {
     procedure_is_valid(&start, &rb);
 }
 
+/// The partition form of a stale master (independent review): db1 cut off, the majority
+/// fails over to db2 and writes, then db2's and db3's managers stop and the network heals.
+/// From db1's own cctrl, welcoming db1 and putting it ONLINE makes it the writable master
+/// over the event db2 and db3 hold: that step is unsafe. It read VALID.
+#[test]
+fn a_cut_off_master_put_back_in_service_over_the_majoritys_write_is_unsafe() {
+    use tungsten_model::fault::{Fault, Process, Split};
+    let (healthy, [db1, db2, db3]) = healthy();
+    let start = after(
+        &healthy,
+        &[
+            Fault::Write(db1),
+            Fault::CatchUp(db2),
+            Fault::CatchUp(db3),
+            Fault::Partition(Split::new(&[&[db1], &[db2, db3]])),
+            Fault::Write(db2),
+            Fault::CatchUp(db3),
+            Fault::Stop(db2, Process::Manager),
+            Fault::Stop(db3, Process::Manager),
+            Fault::Heal,
+        ],
+    );
+    let report = validated(
+        &start,
+        "shell db1> cctrl\n\
+         cctrl> set policy maintenance\n\
+         cctrl> datasource db1 welcome\n\
+         cctrl> datasource db1 online\n\
+         cctrl> cluster heartbeat\n",
+    );
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    let lost: Vec<(usize, &str)> = report
+        .findings_of("lost-events")
+        .map(|(line, f)| (line, f.text.as_str()))
+        .collect();
+    insta::assert_debug_snapshot!(lost, @r#"
+    [
+        (
+            4,
+            "db2 holds events db1 never received, and db1 takes writes as the master: its writes fork the history away from them (orphaned); db2 is up and holds them: keep db1 out of service (shun it) until the managers that saw the later master run again, or promote a host holding them",
+        ),
+        (
+            4,
+            "db3 holds events db1 never received, and db1 takes writes as the master: its writes fork the history away from them (orphaned); db3 is up and holds them: keep db1 out of service (shun it) until the managers that saw the later master run again, or promote a host holding them",
+        ),
+    ]
+    "#);
+}
+
 /// A site reset is written only from the docs' starting point: two sites replicating each
 /// other, every host up, both sites in service, the good one a copy to trust.
 #[test]

@@ -264,9 +264,19 @@ fn recover_one(
             install: super::input::Install::Cluster,
         });
     }
-    let master = ctx
-        .online_master(view, s.service, Some(d))
-        .ok_or_else(|| ctx.no_master(view, s.service))?;
+    let Some(master) = ctx.online_master(view, s.service, Some(d)) else {
+        // The master the managers hold out of service is `d` itself: `recover` brings back
+        // a slave, and there is no master for it to read from (an independent review found
+        // the refusal telling it to bring back `d` as its own source).
+        if ctx.service_master(view, s.service) == Some(d) {
+            return Err(wrong(
+                d,
+                view.entry(d).state,
+                "a slave: `recover` brings back a slave under its master; <ds> is the master, and comes back with `datasource <ds> welcome` (or `datasource <ds> online` from OFFLINE)",
+            ));
+        }
+        return Err(ctx.no_master(view, s.service));
+    };
     if ctx.rules.orphans && !ctx.in_history(d, master) {
         return Err(Refusal::Orphaned { host: d, master });
     }

@@ -439,6 +439,16 @@ pub enum Finding {
         /// The promoted master.
         promoted: HostId,
     },
+    /// `master` takes writes as its service's master while `host` holds events it never
+    /// received, that no earlier finding reported: whatever `master` writes forks the
+    /// history away from them. A master whose managers' view is stale (its manager restarted
+    /// alone after a failover it did not see) is how this happens.
+    WritableBehind {
+        /// The host holding the events.
+        host: HostId,
+        /// The writable master lacking them.
+        master: HostId,
+    },
     /// Provisioning `host` from `source` replaced events that no other datasource of its
     /// service holds, and that no promotion had already reported lost: they are gone.
     DiscardedEvents {
@@ -509,6 +519,12 @@ impl Finding {
                 "{} holds events {} never received: they are lost to the new master (orphaned)",
                 topology.host_name(host),
                 topology.host_name(promoted)
+            ),
+            Self::WritableBehind { host, master } => format!(
+                "{} holds events {} never received, and {} takes writes as the master: its writes fork the history away from them (orphaned)",
+                topology.host_name(host),
+                topology.host_name(master),
+                topology.host_name(master)
             ),
             Self::DiscardedEvents { host, source } => format!(
                 "provisioning {} from {} discards events of {}'s line that no other datasource on that line holds; they are lost, or kept only by a slave that can no longer read from it",

@@ -248,11 +248,13 @@ fn discards(
             host: target,
             source,
         });
-        // The target's slaves holding the events lose them too (above); that is this
-        // finding, so their copies carry the mark, and the master going online on its new
-        // line does not report them again (`Ctx::check_left_behind_by`).
+        // The datasources on the target's line past the copy hold some of the events (all,
+        // or the part they caught up to): this finding is their loss too, so their copies
+        // carry the mark, and the master taking writes on its new line does not report them
+        // again (`Ctx::report_writable_behind`; the independent review found a slave holding
+        // part of them reported twice).
         for d in ctx.topology.datasource_set(service).iter() {
-            if d != target && history.contains(ctx.host(d).data.pos, data.pos) {
+            if d != target && history.comparable(ctx.host(d).data.pos, data.pos) {
                 mark_reported(ctx, d, pos);
             }
         }
@@ -262,7 +264,7 @@ fn discards(
 /// Mark `holder`'s events beyond `pos` (a master's new position) as reported lost
 /// ([`crate::model::Data::orphaned`]), without a finding: a step that judged them already,
 /// or decided not to, so that the master going online on its new line does not report them
-/// (`Ctx::check_left_behind_by`).
+/// (`Ctx::report_writable_behind`).
 fn mark_reported(ctx: &mut Ctx<'_, '_>, holder: HostId, pos: Option<crate::model::Pos>) {
     let history = ctx.state.history;
     let data = ctx.host(holder).data;

@@ -164,9 +164,6 @@ impl Ctx<'_, '_> {
             _ => ReplicatorState::Online,
         };
         self.set_replicator(h, ClusterReplicator { state, ..r });
-        if r.role.extracts() && state == ReplicatorState::Online {
-            self.check_left_behind_by(h);
-        }
         Ok(())
     }
 
@@ -689,23 +686,42 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
-    /// Report what a master that starts extracting leaves behind: events another datasource
-    /// of its service holds that `master` lacks, unless reported already (the holder's
-    /// orphan mark covers them) or the holder's data drifted (a drifted datasource's events
-    /// are the divergence a reset or a reprovisioning repairs, as provisioning judges them,
-    /// [`Finding::DiscardedEvents`]; the seed 000 site reset brings the master up so). This is
-    /// how a master whose managers' view is stale, its manager restarted alone after a
-    /// failover it did not see, is caught writing over the newer master's events (found by an
-    /// operator review: that plan read VALID). `master`'s own mark is kept: unlike a
-    /// promotion, bringing a master online does not make its line the service's for the
+    /// Report what every writable master leaves behind, once the managers have reacted to an
+    /// input: events another datasource of its service holds that it lacks, unless reported
+    /// already (the holder's orphan mark covers them: a provisioning of the master marks what
+    /// it judged, [`Finding::DiscardedEvents`], or, from another site, chose not to judge, as
+    /// in the seed 000 site reset). Whatever the master writes forks the history away from them, so the
+    /// step that made it writable is where they are lost ([`Finding::WritableBehind`]). This
+    /// is how a master whose managers' view is stale, its manager restarted alone after a
+    /// failover it did not see, is caught: it is the ONLINE master in that view as soon as
+    /// its manager starts (found by an operator review and an independent one: under
+    /// MAINTENANCE or AUTOMATIC, by `datasource online`, `welcome` or the managers, such
+    /// plans read VALID, and a write forked the history unreported). A master's own mark is
+    /// kept: unlike a promotion, being writable does not make its line the service's for the
     /// copies of it already reported. **Modelling decision**: nothing in the docs says the
-    /// managers compare positions before they bring a master they hold online; Continuent
+    /// managers compare positions before they put a master they hold in service; Continuent
     /// docs *manager-failover-behavior* call such events orphaned and leave finding them to
     /// the operator (`tungsten_find_orphaned`).
-    fn check_left_behind_by(&mut self, master: HostId) {
-        for d in self.topology.datasource_set(self.service_of(master)).iter() {
-            if d != master && !self.host(d).data.drift {
-                self.check_lost(d, master);
+    pub(crate) fn report_writable_behind(&mut self) {
+        let topology = self.topology;
+        for service in topology.physical_services() {
+            let masters = super::invariant::writable_masters(
+                topology,
+                self.state,
+                service,
+                topology.host_set(),
+            );
+            for master in masters.iter() {
+                let line = self.host(master).data.pos;
+                for d in topology.datasource_set(service).iter() {
+                    let data = self.host(d).data;
+                    // Only a holder beyond the master's line is touched: one on it keeps its
+                    // mark (a copy of events reported lost stays reported).
+                    let beyond = !self.state.history.contains(line, data.pos);
+                    if d != master && beyond && self.mark_lost(d, master) {
+                        self.find(Finding::WritableBehind { host: d, master });
+                    }
+                }
             }
         }
     }
@@ -715,18 +731,24 @@ impl Ctx<'_, '_> {
     /// ([`crate::model::Data::orphaned`]): no mark when the master holds all of `holder`'s
     /// events (they are the service's line again).
     pub(crate) fn check_lost(&mut self, holder: HostId, promoted: HostId) {
-        let master = self.host(promoted).data.pos;
-        let (lost, mark) = self
-            .host(holder)
-            .data
-            .after_promotion(&self.state.history, master);
-        self.host_mut(holder).data.orphaned = mark;
-        if lost {
+        if self.mark_lost(holder, promoted) {
             self.find(Finding::LostEvents {
                 host: holder,
                 promoted,
             });
         }
+    }
+
+    /// Mark where `holder`'s line and `master`'s part ([`crate::model::Data::orphaned`]),
+    /// and say whether `holder` holds events `master` lacks that no mark covered before.
+    fn mark_lost(&mut self, holder: HostId, master: HostId) -> bool {
+        let pos = self.host(master).data.pos;
+        let (lost, mark) = self
+            .host(holder)
+            .data
+            .after_promotion(&self.state.history, pos);
+        self.host_mut(holder).data.orphaned = mark;
+        lost
     }
 }
 

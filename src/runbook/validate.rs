@@ -457,6 +457,13 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
             }
             let command = undecorated(text);
             let shell = reads_as_command(command, *line)?;
+            // Behind decorations, a command that only prints is left a note: prose such as
+            // "- ls and check that db2 is ONLINE" reads as one (`ls`, `help`, `ping`, `thl
+            // list` take any words), and not checking it changes no verdict (found by an
+            // independent review).
+            if command != text && only_prints(command, *line) {
+                return None;
+            }
             Some(super::Unchecked {
                 line: *line,
                 text: text.clone(),
@@ -491,43 +498,90 @@ fn reads_as_command(text: &str, line: usize) -> Option<bool> {
     shell.then_some(true)
 }
 
-/// `text` without what documents and blogs print around a command line: a list marker
-/// (`- `, `* `, `+ `, `1. `, `2) `), inline-code backticks, and then a prompt of at most
-/// four words ending in `>`, `$`, `#` or `%` before a blank (`cctrl>`, `$`,
-/// `tungsten@db1:~$`, `[tungsten@db1 ~]$`, `tungsten@shell>`). What is left is judged as a
-/// command only if it reads as a whole one, so prose is not caught by this (found by an
-/// operator review: a blog's procedure pasted with its bullets and prompts read VALID with
-/// no step checked).
+/// Whether `text`, a cctrl or shell command, only prints: `ls`, `members`, `ping`, `help`,
+/// `trepctl status`/`services` and the like, `thl list` and the other inspecting tools.
+fn only_prints(text: &str, line: usize) -> bool {
+    use crate::command::TrepctlAction;
+    let cctrl_prints = |c: &CctrlCommand| {
+        matches!(
+            c,
+            CctrlCommand::Ls(_)
+                | CctrlCommand::Info(_)
+                | CctrlCommand::Expert
+                | CctrlCommand::Physical
+        )
+    };
+    if let Ok(c) = CctrlCommand::parse_line(text, line) {
+        return cctrl_prints(&c);
+    }
+    HostCommand::parse_line(text, line).is_ok_and(|c| match &c.action {
+        HostAction::Inspect(_) => true,
+        HostAction::Cctrl(c) => cctrl_prints(c),
+        HostAction::Trepctl(t) => matches!(
+            t.action,
+            TrepctlAction::Status { .. } | TrepctlAction::Services { .. } | TrepctlAction::Info(_)
+        ),
+        _ => false,
+    })
+}
+
+/// `text` without what documents and blogs print around a command line, taken off in any
+/// order and nesting, a few layers deep: a list marker (`- `, `* `, `+ `, `• `, `– `, `1. `,
+/// `2) `, a task box `[ ]` or `[x]`), a quote's `> `, inline-code backticks or bold `**`
+/// around it (a full stop after them too), and a prompt of at most four words ending in `>`,
+/// `$`, `#` or `%` before a blank (`cctrl>`, `$`, `tungsten@db1:~$`, `[tungsten@db2 ~]$`,
+/// `tungsten@shell>`). Any blank counts as one (a no-break space after a marker, as HTML
+/// pastes have it). What is left is judged as a command only if it reads as a whole one,
+/// so prose is not caught by this (found by an operator review: a blog's procedure pasted
+/// with its bullets and prompts read VALID with no step checked; an independent review
+/// found the wrappers and nestings missed at first).
 fn undecorated(text: &str) -> &str {
     let mut t = text.trim();
-    if let Some(rest) = ["- ", "* ", "+ ", "\u{2022} "]
+    for _ in 0..6 {
+        let before = t;
+        t = without_list_marker(t);
+        if let Some(inner) = ["`", "**"].iter().find_map(|w| {
+            t.strip_suffix('.')
+                .unwrap_or(t)
+                .strip_prefix(w)
+                .and_then(|r| r.strip_suffix(w))
+        }) {
+            t = inner.trim();
+        }
+        t = after_prompt(t).unwrap_or(t);
+        if t == before {
+            break;
+        }
+    }
+    t
+}
+
+/// `t` without a leading list marker, task box or quote mark and the blank after it.
+fn without_list_marker(t: &str) -> &str {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = if (1..=3).contains(&digits) {
+        t[digits..]
+            .strip_prefix('.')
+            .or_else(|| t[digits..].strip_prefix(')'))
+    } else {
+        [
+            "-", "*", "+", "\u{2022}", "\u{2013}", "\u{2014}", ">", "[ ]", "[x]", "[X]",
+        ]
         .iter()
         .find_map(|marker| t.strip_prefix(marker))
-    {
-        t = rest.trim_start();
+    };
+    match rest {
+        Some(r) if r.starts_with(char::is_whitespace) => r.trim_start(),
+        _ => t,
     }
-    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    if (1..=3).contains(&digits)
-        && let Some(rest) = t[digits..]
-            .strip_prefix(". ")
-            .or_else(|| t[digits..].strip_prefix(") "))
-    {
-        t = rest.trim_start();
-    }
-    if let Some(code) = t.strip_prefix('`').and_then(|r| r.strip_suffix('`')) {
-        t = code.trim();
-    }
-    after_prompt(t).unwrap_or(t)
 }
 
 /// What follows a shell or cctrl prompt at the start of `t` ([`undecorated`]).
 fn after_prompt(t: &str) -> Option<&str> {
     const PROMPT_CHARS: &str = " @._:~/[]{}()-";
-    let end = t
-        .char_indices()
-        .take(64)
-        .find(|&(i, c)| matches!(c, '>' | '$' | '#' | '%') && t[i + 1..].starts_with(' '))?
-        .0;
+    let (end, _) = t.char_indices().take(160).find(|&(i, c)| {
+        matches!(c, '>' | '$' | '#' | '%') && t[i + 1..].starts_with(char::is_whitespace)
+    })?;
     let prompt = &t[..end];
     let prompt_like = prompt.split_whitespace().count() <= 3
         && prompt
@@ -846,10 +900,31 @@ impl Session<'_> {
     /// reported nowhere, and a plan discarding them VALID).
     fn settle_start(&mut self) -> (Vec<String>, Vec<ReportFinding>) {
         let settled = machine::settle(self.topology, &self.state, &self.rules);
+        // Events a writable master already lacks were lost before the plan: told as a
+        // warning, not held against it, and marked so that no step reports them again.
+        let lost_before = |f: &Finding| {
+            matches!(f, Finding::WritableBehind { .. }).then(|| {
+                finding(
+                    Severity::Warning,
+                    "lost-events",
+                    format!(
+                        "{}: so in the starting state, before any step",
+                        f.render(self.topology)
+                    ),
+                )
+            })
+        };
         if settled.effects.is_empty() {
-            return (Vec::new(), Vec::new());
+            // The managers do nothing: only the marks change, and only those findings are
+            // told (an invariant broken from the start is the first step's, as before).
+            let told: Vec<ReportFinding> =
+                settled.findings.iter().filter_map(lost_before).collect();
+            if !told.is_empty() {
+                self.state = settled.state;
+            }
+            return (Vec::new(), told);
         }
-        let effects = settled
+        let effects: Vec<String> = settled
             .effects
             .iter()
             .map(|e| e.render(self.topology))
@@ -863,7 +938,7 @@ impl Session<'_> {
             settled
                 .findings
                 .iter()
-                .map(|f| self.report_finding(*f, &settled.state)),
+                .map(|f| lost_before(f).unwrap_or_else(|| self.report_finding(*f, &settled.state))),
         );
         self.state = settled.state;
         self.broken = invariant::check_all(self.topology, &self.state);
@@ -941,6 +1016,22 @@ impl Session<'_> {
                         format!(
                             "{text}; {} is up{cut_off} and holds them: {instead}",
                             self.name(host)
+                        ),
+                    )
+                } else {
+                    finding(Severity::Warning, "lost-events", text)
+                }
+            }
+            Finding::WritableBehind { host, master } => {
+                let holder = after.host(host);
+                if holder.up && holder.dataserver {
+                    finding(
+                        Severity::Error,
+                        "lost-events",
+                        format!(
+                            "{text}; {} is up and holds them: keep {} out of service (shun it) until the managers that saw the later master run again, or promote a host holding them",
+                            self.name(host),
+                            self.name(master)
                         ),
                     )
                 } else {
