@@ -1823,6 +1823,35 @@ fn an_old_master_brought_online_by_a_stale_view_loses_the_new_masters_events() {
     assert_eq!(safe.verdict, Verdict::Valid, "{safe}");
 }
 
+/// A slave provisioned from the other site, whose copy holds an event a failover already
+/// reported orphaned, is not reported against east's master, writable all along: the
+/// failover's step reported the loss, and the slave's own replication-stopped warning says
+/// what to do (found by a further independent review, when every writable master was
+/// judged after every step; the plan read INVALID, advising to shun the healthy master).
+#[test]
+fn a_copy_from_the_other_site_is_not_held_against_a_master_writable_all_along() {
+    let report = check(
+        "#! topology multisite east=db1,db2,db3 west=db4,db5,db6\n\
+         cctrl [east]> set policy maintenance\n\
+         shell db2> trepctl offline\n\
+         shell db3> trepctl offline\n\
+         shell db1> trepctl heartbeat\n\
+         shell db1> trepctl offline\n\
+         shell db1> sudo systemctl stop mysqld\n\
+         shell db2> trepctl online\n\
+         shell db3> trepctl online\n\
+         cctrl [east]> datasource db1 fail\n\
+         cctrl [east]> failover to db2\n\
+         shell db3> tprovision --source db5\n",
+    );
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let lost: Vec<usize> = report
+        .findings_of("lost-events")
+        .map(|(line, _)| line)
+        .collect();
+    assert_eq!(lost, [11], "{report}");
+}
+
 /// Provisioning the master over two writes, one slave holding the first: one loss, one
 /// finding. The slave's part of the discarded events is marked with the provisioning's
 /// finding, so the master taking writes again does not report it a second time (found by an

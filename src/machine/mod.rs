@@ -276,7 +276,7 @@ pub fn settle(topology: &Topology, state: &State, rules: &Rules) -> Outcome {
     let mut next = *state;
     let mut ctx = Ctx::new(topology, &mut next, *rules, &mut collect);
     react::react(&mut ctx);
-    ctx.report_writable_behind();
+    ctx.report_writable_behind(state);
     ctx.commit();
     collect.into_outcome(topology, &next)
 }
@@ -381,7 +381,7 @@ pub(crate) fn step_in_place<O: Observer>(
     } else {
         react::react(&mut ctx);
     }
-    ctx.report_writable_behind();
+    ctx.report_writable_behind(state);
     let mut checked = Checked::Partly;
     if rules.guard
         && input.is_operator()

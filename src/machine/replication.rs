@@ -686,32 +686,37 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
-    /// Report what every writable master leaves behind, once the managers have reacted to an
-    /// input: events another datasource of its service holds that it lacks, unless reported
-    /// already (the holder's orphan mark covers them: a provisioning of the master marks what
-    /// it judged, [`Finding::DiscardedEvents`], or, from another site, chose not to judge, as
-    /// in the seed 000 site reset). Whatever the master writes forks the history away from them, so the
-    /// step that made it writable is where they are lost ([`Finding::WritableBehind`]). This
-    /// is how a master whose managers' view is stale, its manager restarted alone after a
-    /// failover it did not see, is caught: it is the ONLINE master in that view as soon as
+    /// Report what a master that an input made writable leaves behind, once the managers
+    /// have reacted to it (`before` is the state before the input): events another
+    /// datasource of its service holds that it lacks, unless reported already (the holder's
+    /// orphan mark covers them: a provisioning of the master marks what it judged,
+    /// [`Finding::DiscardedEvents`], or, from another site, chose not to judge, as in the
+    /// seed 000 site reset). Whatever the master writes forks the history away from them, so
+    /// the step that made it writable is where they are lost ([`Finding::WritableBehind`]).
+    /// This is how a master whose managers' view is stale, its manager restarted alone after
+    /// a failover it did not see, is caught: it is the ONLINE master in that view as soon as
     /// its manager starts (found by an operator review and an independent one: under
     /// MAINTENANCE or AUTOMATIC, by `datasource online`, `welcome` or the managers, such
-    /// plans read VALID, and a write forked the history unreported). A master's own mark is
-    /// kept: unlike a promotion, being writable does not make its line the service's for the
-    /// copies of it already reported. **Modelling decision**: nothing in the docs says the
-    /// managers compare positions before they put a master they hold in service; Continuent
-    /// docs *manager-failover-behavior* call such events orphaned and leave finding them to
-    /// the operator (`tungsten_find_orphaned`).
-    pub(crate) fn report_writable_behind(&mut self) {
+    /// plans read VALID, and a write forked the history unreported). A master writable
+    /// before the input is not judged again: what another datasource comes to hold beyond it
+    /// (a copy from the other site of events a failover orphaned) is that step's own matter,
+    /// and the master's writes were going on already (a further review found the copy
+    /// reported against the healthy master). A master's own mark is kept: unlike a
+    /// promotion, being writable does not make its line the service's for the copies of it
+    /// already reported. **Modelling decision**: nothing in the docs says the managers
+    /// compare positions before they put a master they hold in service; Continuent docs
+    /// *manager-failover-behavior* call such events orphaned and leave finding them to the
+    /// operator (`tungsten_find_orphaned`).
+    pub(crate) fn report_writable_behind(&mut self, before: &crate::model::State) {
         let topology = self.topology;
         for service in topology.physical_services() {
-            let masters = super::invariant::writable_masters(
-                topology,
-                self.state,
-                service,
-                topology.host_set(),
-            );
-            for master in masters.iter() {
+            let all = topology.host_set();
+            let now = super::invariant::writable_masters(topology, self.state, service, all);
+            if now.is_empty() {
+                continue;
+            }
+            let was = super::invariant::writable_masters(topology, before, service, all);
+            for master in now.iter().filter(|&m| !was.contains(m)) {
                 let line = self.host(master).data.pos;
                 for d in topology.datasource_set(service).iter() {
                     let data = self.host(d).data;

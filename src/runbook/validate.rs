@@ -900,31 +900,10 @@ impl Session<'_> {
     /// reported nowhere, and a plan discarding them VALID).
     fn settle_start(&mut self) -> (Vec<String>, Vec<ReportFinding>) {
         let settled = machine::settle(self.topology, &self.state, &self.rules);
-        // Events a writable master already lacks were lost before the plan: told as a
-        // warning, not held against it, and marked so that no step reports them again.
-        let lost_before = |f: &Finding| {
-            matches!(f, Finding::WritableBehind { .. }).then(|| {
-                finding(
-                    Severity::Warning,
-                    "lost-events",
-                    format!(
-                        "{}: so in the starting state, before any step",
-                        f.render(self.topology)
-                    ),
-                )
-            })
-        };
         if settled.effects.is_empty() {
-            // The managers do nothing: only the marks change, and only those findings are
-            // told (an invariant broken from the start is the first step's, as before).
-            let told: Vec<ReportFinding> =
-                settled.findings.iter().filter_map(lost_before).collect();
-            if !told.is_empty() {
-                self.state = settled.state;
-            }
-            return (Vec::new(), told);
+            return (Vec::new(), Vec::new());
         }
-        let effects: Vec<String> = settled
+        let effects = settled
             .effects
             .iter()
             .map(|e| e.render(self.topology))
@@ -938,7 +917,7 @@ impl Session<'_> {
             settled
                 .findings
                 .iter()
-                .map(|f| lost_before(f).unwrap_or_else(|| self.report_finding(*f, &settled.state))),
+                .map(|f| self.report_finding(*f, &settled.state)),
         );
         self.state = settled.state;
         self.broken = invariant::check_all(self.topology, &self.state);
