@@ -470,6 +470,26 @@ fn a_cut_off_master_put_back_in_service_over_the_majoritys_write_is_unsafe() {
     "#);
 }
 
+/// Provisioning a drifted master from a slave behind it discards its drifted events without
+/// a finding: a drifted datasource's data is the divergence reprovisioning repairs
+/// (cargo-mutants: checking drifted masters too, `&&` for `||`, went unnoticed).
+#[test]
+fn provisioning_a_drifted_master_discards_its_drift_without_a_finding() {
+    use tungsten_model::fault::Fault;
+    let (healthy, [db1, _, _]) = healthy();
+    let start = after(&healthy, &[Fault::Drift(db1)]);
+    let text = "[LOGICAL] /alpha > set policy maintenance\n\
+                [LOGICAL] /alpha > replicator db2 offline\n\
+                [LOGICAL] /alpha > replicator db3 offline\n\
+                shell db1> trepctl heartbeat\n\
+                shell db1> tprovision --source=db2\n";
+    let report = validated(&start, text);
+    assert_eq!(report.findings_of("lost-events").count(), 0, "{report}");
+    // Not drifted, the same plan discards the write: the finding shows the test can see one.
+    let report = validated(&healthy, text);
+    assert_eq!(report.findings_of("lost-events").count(), 1, "{report}");
+}
+
 /// A site reset is written only from the docs' starting point: two sites replicating each
 /// other, every host up, both sites in service, the good one a copy to trust.
 #[test]
