@@ -715,7 +715,8 @@ impl Ctx<'_, '_> {
             if now.is_empty() {
                 continue;
             }
-            let was = super::invariant::writable_masters(topology, before, service, all);
+            // Only the masters writable now need asking about before.
+            let was = super::invariant::writable_masters(topology, before, service, now);
             for master in now.iter().filter(|&m| !was.contains(m)) {
                 let line = self.host(master).data.pos;
                 for d in topology.datasource_set(service).iter() {
