@@ -20,6 +20,14 @@ fn goals_met(report: &Report) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// The lines of the steps with a `lost-events` finding, one entry per finding.
+fn lost_lines(report: &Report) -> Vec<usize> {
+    report
+        .findings_of("lost-events")
+        .map(|(line, _)| line)
+        .collect()
+}
+
 fn error_kinds(report: &Report) -> Vec<String> {
     kinds(report, tungsten_model::machine::Severity::Error)
 }
@@ -1845,11 +1853,7 @@ fn a_copy_from_the_other_site_is_not_held_against_a_master_writable_all_along() 
          shell db3> tprovision --source db5\n",
     );
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
-    let lost: Vec<usize> = report
-        .findings_of("lost-events")
-        .map(|(line, _)| line)
-        .collect();
-    assert_eq!(lost, [11], "{report}");
+    assert_eq!(lost_lines(&report), [11], "{report}");
 }
 
 /// Provisioning the master over two writes, one slave holding the first: one loss, one
@@ -1869,11 +1873,7 @@ fn a_slave_holding_part_of_a_discarded_write_is_not_reported_again() {
          [LOGICAL] /alpha > datasource db1 welcome\n\
          [LOGICAL] /alpha > datasource db1 online\n",
     );
-    let lost: Vec<usize> = report
-        .findings_of("lost-events")
-        .map(|(line, _)| line)
-        .collect();
-    assert_eq!(lost, [7], "{report}");
+    assert_eq!(lost_lines(&report), [7], "{report}");
 }
 
 /// Reprovisioning an old master whose events a failover already reported lost is how an
@@ -1894,8 +1894,7 @@ fn reprovisioning_an_old_master_reports_its_orphaned_events_once() {
          [LOGICAL] /alpha > failover\n\
          shell db1> tprovision --source=db2\n",
     );
-    let lines: Vec<usize> = report.findings_of("lost-events").map(|(l, _)| l).collect();
-    assert_eq!(lines, [10], "{report}");
+    assert_eq!(lost_lines(&report), [10], "{report}");
     let provision = report.steps.last().unwrap();
     assert!(provision.text.contains("tprovision"));
     assert!(provision.findings.is_empty(), "{report}");

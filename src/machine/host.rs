@@ -255,21 +255,9 @@ fn discards(
         // part of them reported twice).
         for d in ctx.topology.datasource_set(service).iter() {
             if d != target && history.comparable(ctx.host(d).data.pos, data.pos) {
-                mark_reported(ctx, d, pos);
+                ctx.mark_beyond(d, pos);
             }
         }
-    }
-}
-
-/// Mark `holder`'s events beyond `pos` (a master's new position) as reported lost
-/// ([`crate::model::Data::orphaned`]), without a finding: a step that judged them already,
-/// or decided not to, so that the master going online on its new line does not report them
-/// (`Ctx::report_writable_behind`).
-fn mark_reported(ctx: &mut Ctx<'_, '_>, holder: HostId, pos: Option<crate::model::Pos>) {
-    let history = ctx.state.history;
-    let data = ctx.host(holder).data;
-    if !history.contains(pos, data.pos) {
-        ctx.host_mut(holder).data.orphaned = data.after_promotion(&history, pos).1;
     }
 }
 
@@ -362,7 +350,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         // `reset_site_is_valid_where_it_can_be_written` found it).
         for d in ctx.topology.datasource_set(service).iter() {
             if d != target {
-                mark_reported(ctx, d, data.pos);
+                ctx.mark_beyond(d, data.pos);
             }
         }
     }

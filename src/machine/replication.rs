@@ -11,7 +11,8 @@ use super::invariant::writable_masters;
 use super::rejection::Refusal;
 use crate::fault::Process;
 use crate::model::{
-    ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, ReplicatorRole, ReplicatorState,
+    ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, Pos, ReplicatorRole,
+    ReplicatorState,
 };
 
 impl Ctx<'_, '_> {
@@ -720,11 +721,7 @@ impl Ctx<'_, '_> {
             for master in now.iter().filter(|&m| !was.contains(m)) {
                 let line = self.host(master).data.pos;
                 for d in topology.datasource_set(service).iter() {
-                    let data = self.host(d).data;
-                    // Only a holder beyond the master's line is touched: one on it keeps its
-                    // mark (a copy of events reported lost stays reported).
-                    let beyond = !self.state.history.contains(line, data.pos);
-                    if d != master && beyond && self.mark_lost(d, master) {
+                    if d != master && self.mark_beyond(d, line) {
                         self.find(Finding::WritableBehind { host: d, master });
                     }
                 }
@@ -746,13 +743,28 @@ impl Ctx<'_, '_> {
     }
 
     /// Mark where `holder`'s line and `master`'s part ([`crate::model::Data::orphaned`]),
-    /// and say whether `holder` holds events `master` lacks that no mark covered before.
+    /// and say whether `holder` holds events `master` lacks that no mark covered before. A
+    /// holder on `master`'s line loses its mark: a promotion makes that line the service's.
     fn mark_lost(&mut self, holder: HostId, master: HostId) -> bool {
         let pos = self.host(master).data.pos;
         let (lost, mark) = self
             .host(holder)
             .data
             .after_promotion(&self.state.history, pos);
+        self.host_mut(holder).data.orphaned = mark;
+        lost
+    }
+
+    /// As [`Self::mark_lost`] against the line ending at `line`, for a holder beyond it only:
+    /// one on it keeps its mark (a copy of events reported lost stays reported), since
+    /// nothing here makes that line the service's.
+    pub(crate) fn mark_beyond(&mut self, holder: HostId, line: Option<Pos>) -> bool {
+        let history = self.state.history;
+        let data = self.host(holder).data;
+        if history.contains(line, data.pos) {
+            return false;
+        }
+        let (lost, mark) = data.after_promotion(&history, line);
         self.host_mut(holder).data.orphaned = mark;
         lost
     }
