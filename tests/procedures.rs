@@ -494,7 +494,7 @@ fn provisioning_a_drifted_master_discards_its_drift_without_a_finding() {
 /// other, every host up, both sites in service, the good one a copy to trust.
 #[test]
 fn reset_site_declines_what_it_cannot_reset() {
-    use tungsten_model::fault::{Fault, Split};
+    use tungsten_model::fault::{Fault, Process, Split};
     let refusal = |start: &Start, bad: &str, good: &str| {
         runbook::reset_site(start, bad, good)
             .unwrap_err()
@@ -531,6 +531,11 @@ fn reset_site_declines_what_it_cannot_reset() {
     let mut shunned = drifted.clone();
     cctrl(&mut shunned, "db4", "datasource db5 shun");
     insta::assert_snapshot!(refusal(&shunned, "east", "west"), @"db5 is not ONLINE and replicating in its role: west is the copy to trust; recover it first");
+    // A manager of the bad site stopped: its view may be stale, and the procedure restarts
+    // every manager of the site together (the 300 000-case property run found the site
+    // restarted on such a view refuse the procedure's `trepctl online`).
+    let stale = after(&drifted, &[Fault::Stop(id("db2"), Process::Manager)]);
+    insta::assert_snapshot!(refusal(&stale, "east", "west"), @"the manager on db2 is stopped: its view of east may be stale, and the reset restarts every manager of the site together; start it (`manager start`) and let it join first");
 }
 
 /// A procedure asked about a service or host the topology lacks says so, naming it.

@@ -14,7 +14,8 @@ use crate::runbook::{Runbook, Start};
 /// in service at the start stays so; the good site is the copy every datasource of the bad
 /// one ends up with, so it must hold no drifted data and no old master with events of its
 /// own; and its cross-site replicators reading the bad site are reset by the procedure, so
-/// they must run, and must not replay the bad site's drifted changes before the reset.
+/// they must run, and must not replay the bad site's drifted changes before the reset; and
+/// every manager of the bad site runs (the procedure restarts them together).
 fn resettable(start: &Start, bad: ServiceId, good: ServiceId) -> Result<(), ProcedureError> {
     let (t, s) = (&start.topology, &start.state);
     let (bad_name, good_name) = (t.service_name(bad), t.service_name(good));
@@ -42,6 +43,17 @@ fn resettable(start: &Start, bad: ServiceId, good: ServiceId) -> Result<(), Proc
         if t.host(h).is_datasource() && !s.host(h).dataserver {
             return Err(ProcedureError(format!(
                 "the dataserver on {name} is stopped: start it first"
+            )));
+        }
+        // The procedure stops and restarts every manager of the bad site together: one
+        // stopped now holds a view of the site as it last saw it, which may name another
+        // master than the running managers do, and the restarted site may take it up (the
+        // 300 000-case run of `reset_site_is_valid_where_it_can_be_written` found the master
+        // provisioned by the running managers' view refused its `trepctl online` by the
+        // stopped one's).
+        if t.host(h).service == bad && t.host(h).has_manager() && !s.manager_running(h) {
+            return Err(ProcedureError(format!(
+                "the manager on {name} is stopped: its view of {bad_name} may be stale, and the reset restarts every manager of the site together; start it (`manager start`) and let it join first"
             )));
         }
         // The good site's cross-site replicators reading the bad site are taken offline and
