@@ -712,12 +712,12 @@ impl Ctx<'_, '_> {
         let topology = self.topology;
         for service in topology.physical_services() {
             let all = topology.host_set();
-            let now = super::invariant::writable_masters(topology, self.state, service, all);
+            let now = writable_masters(topology, self.state, service, all);
             if now.is_empty() {
                 continue;
             }
             // Only the masters writable now need asking about before.
-            let was = super::invariant::writable_masters(topology, before, service, now);
+            let was = writable_masters(topology, before, service, now);
             for master in now.iter().filter(|&m| !was.contains(m)) {
                 let line = self.host(master).data.pos;
                 for d in topology.datasource_set(service).iter() {
@@ -734,7 +734,13 @@ impl Ctx<'_, '_> {
     /// ([`crate::model::Data::orphaned`]): no mark when the master holds all of `holder`'s
     /// events (they are the service's line again).
     pub(crate) fn check_lost(&mut self, holder: HostId, promoted: HostId) {
-        if self.mark_lost(holder, promoted) {
+        let master = self.host(promoted).data.pos;
+        let (lost, mark) = self
+            .host(holder)
+            .data
+            .after_promotion(&self.state.history, master);
+        self.host_mut(holder).data.orphaned = mark;
+        if lost {
             self.find(Finding::LostEvents {
                 host: holder,
                 promoted,
@@ -742,21 +748,10 @@ impl Ctx<'_, '_> {
         }
     }
 
-    /// Mark where `holder`'s line and `master`'s part ([`crate::model::Data::orphaned`]),
-    /// and say whether `holder` holds events `master` lacks that no mark covered before. A
-    /// holder on `master`'s line loses its mark: a promotion makes that line the service's.
-    fn mark_lost(&mut self, holder: HostId, master: HostId) -> bool {
-        let pos = self.host(master).data.pos;
-        let (lost, mark) = self
-            .host(holder)
-            .data
-            .after_promotion(&self.state.history, pos);
-        self.host_mut(holder).data.orphaned = mark;
-        lost
-    }
-
-    /// As [`Self::mark_lost`] against the line ending at `line`, for a holder beyond it only:
-    /// one on it keeps its mark (a copy of events reported lost stays reported), since
+    /// Mark where `holder`'s line and the line ending at `line` part
+    /// ([`crate::model::Data::orphaned`]), for a holder beyond that line only, and say
+    /// whether it holds events no mark covered before. Unlike [`Self::check_lost`], a holder
+    /// on the line keeps its mark (a copy of events reported lost stays reported), since
     /// nothing here makes that line the service's.
     pub(crate) fn mark_beyond(&mut self, holder: HostId, line: Option<Pos>) -> bool {
         let history = self.state.history;
