@@ -37,9 +37,11 @@ proptest! {
     }
 }
 
-use tungsten_model::command::{CctrlCommand, HostCommand, TrepctlCommand};
+use tungsten_model::command::{
+    CctrlCommand, HostAction, HostCommand, OptionValue, StopPoint, TrepctlAction, TrepctlCommand,
+};
 use tungsten_model::model::{State, Topology};
-use tungsten_model::runbook::Runbook;
+use tungsten_model::runbook::{Runbook, StepCommand};
 
 proptest! {
     #![proptest_config(support::proptest_config("proptest-regressions/properties_text.txt"))]
@@ -68,6 +70,26 @@ proptest! {
         prop_assert_eq!(back, command);
     }
 
+    /// Every option value reads back in every trepctl option that takes one, at the end of a
+    /// runbook line and before another option: the rule of `OptionValue` is the readers'.
+    #[test]
+    fn option_values_read_back_in_every_slot(value in strategy::option_value()) {
+        let commands = [
+            "online -from-event {v}", "online -from-event {v} -force", "online -provision {v}",
+            "online -until-event {v}", "online -until-heartbeat {v}", "offline-deferred -at-event {v}",
+            "status -name {v}", "status -name {v} -json", "heartbeat -name {v}", "heartbeat -tz {v}",
+            "heartbeat -name {v} -tz {v}",
+        ];
+        for command in commands {
+            let command: TrepctlCommand = command.replace("{v}", "x").parse().unwrap();
+            let command = with_value(command, &value);
+            let line = format!("shell db1> trepctl {command}");
+            let runbook: Runbook = line.parse().map_err(|e: tungsten_model::ParseError| TestCaseError::fail(format!("{line}: {e}")))?;
+            let read = runbook.steps().next().map(|s| s.command.clone());
+            prop_assert_eq!(read, Some(StepCommand::Host(HostCommand { executable: "trepctl".into(), action: HostAction::Trepctl(command) })), "{}", line);
+        }
+    }
+
     /// Runbooks print and read back (line numbers aside), and survive JSON.
     #[test]
     fn runbooks_round_trip(runbook in strategy::runbook()) {
@@ -90,6 +112,37 @@ proptest! {
         prop_assert!(s.validate(&t).is_ok(), "{:?}", s.validate(&t));
         prop_assert!(State::healthy(&t).validate(&t).is_ok());
     }
+}
+
+/// `command` with every option value in it replaced by `value`.
+fn with_value(mut command: TrepctlCommand, value: &OptionValue) -> TrepctlCommand {
+    let set = |slot: &mut Option<OptionValue>| {
+        if slot.is_some() {
+            *slot = Some(value.clone());
+        }
+    };
+    let set_point = |point: &mut Option<StopPoint>| match point {
+        Some(StopPoint::Event(e)) => *e = value.clone(),
+        Some(StopPoint::Heartbeat(name)) => *name = Some(value.clone()),
+        _ => {}
+    };
+    match &mut command.action {
+        TrepctlAction::Online(o) => {
+            set(&mut o.from_event);
+            if let Some(p) = &mut o.provision {
+                set(&mut p.scn);
+            }
+            set_point(&mut o.until);
+        }
+        TrepctlAction::OfflineDeferred { at } => set_point(at),
+        TrepctlAction::Status { name, .. } => set(name),
+        TrepctlAction::Heartbeat { name, tz } => {
+            set(name);
+            set(tz);
+        }
+        _ => {}
+    }
+    command
 }
 
 /// The engine's inputs back to text: each accepted operator input, printed as the explorer's

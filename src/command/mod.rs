@@ -6,6 +6,7 @@
 
 mod cctrl;
 mod host;
+mod option_value;
 mod replication_points;
 mod system;
 mod trepctl;
@@ -20,7 +21,8 @@ pub use cctrl::{
     CctrlCommand, CctrlInfo, DatasourceAction, RelaySource, ReplicatorAction, RouterTarget,
 };
 pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction};
-pub use replication_points::{SeqnoSet, SeqnoSetError, StopPoint};
+pub use option_value::{OptionValue, OptionValueError};
+pub use replication_points::{SeqnoSet, SeqnoSetError, StopPoint, StopTime, StopTimeError};
 pub use system::Unit;
 pub use trepctl::{
     OnlineOptions, OnlineProvision, ResetScope, Retry, ThlUri, TrepctlAction, TrepctlCommand,

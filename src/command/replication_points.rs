@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::option_value::OptionValue;
 use super::words::Words;
 use crate::model::Seqno;
 use crate::text::ParseError;
@@ -173,11 +174,72 @@ pub enum StopPoint {
     /// `seqno N`: after the event with that seqno.
     Seqno(Seqno),
     /// `event ID`: at a native event id (a binlog position), kept verbatim.
-    Event(String),
+    Event(OptionValue),
     /// `heartbeat [NAME]`: at the next heartbeat, or the next one with that name.
-    Heartbeat(Option<String>),
+    Heartbeat(Option<OptionValue>),
     /// `time YYYY-MM-DD_hh:mm:ss`: at that time, kept verbatim.
-    Time(String),
+    Time(StopTime),
+}
+
+/// The time of `-until-time`/`-at-time`: `YYYY-MM-DD_hh:mm:ss` (Continuent docs
+/// *cmdline-tools-trepctl-command-online*), kept as typed. Only the digits and separators are
+/// checked (**modelling decision**: the model never compares times, so `2026-13-40_25:00:00`
+/// is read as trepctl would be given it).
+///
+/// ```
+/// use tungsten_model::command::StopTime;
+///
+/// assert!(StopTime::new("2026-12-05_12:00:00").is_ok());
+/// assert!(StopTime::new("2026-12-05 12:00:00").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct StopTime(String);
+
+/// A time not written `YYYY-MM-DD_hh:mm:ss`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a time as YYYY-MM-DD_hh:mm:ss")]
+pub struct StopTimeError(pub String);
+
+impl StopTime {
+    /// `time` as a stop time, or an error when it is not `YYYY-MM-DD_hh:mm:ss`.
+    ///
+    /// # Errors
+    /// [`StopTimeError`], holding the text refused.
+    pub fn new(time: impl Into<String>) -> Result<Self, StopTimeError> {
+        let time = time.into();
+        if is_time(&time) {
+            Ok(Self(time))
+        } else {
+            Err(StopTimeError(time))
+        }
+    }
+
+    /// The time as typed.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for StopTime {
+    type Error = StopTimeError;
+
+    fn try_from(time: String) -> Result<Self, Self::Error> {
+        Self::new(time)
+    }
+}
+
+impl From<StopTime> for String {
+    fn from(time: StopTime) -> Self {
+        time.0
+    }
+}
+
+impl fmt::Display for StopTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl StopPoint {
@@ -196,25 +258,17 @@ impl StopPoint {
     pub(crate) fn parse(kind: &str, w: &mut Words<'_>) -> Result<Self, ParseError> {
         Ok(match kind {
             "seqno" => Self::Seqno(seqno(w)?),
-            "event" => Self::Event(
-                w.next()
-                    .ok_or_else(|| w.error_next("an event id"))?
-                    .to_owned(),
-            ),
+            "event" => Self::Event(OptionValue::parse(w, "an event id")?),
             "heartbeat" => match w.peek() {
                 Some(name) if !name.starts_with('-') => {
-                    w.next();
-                    Self::Heartbeat(Some(name.to_owned()))
+                    Self::Heartbeat(Some(OptionValue::parse(w, "a heartbeat name")?))
                 }
                 _ => Self::Heartbeat(None),
             },
             _ => {
                 const WHAT: &str = "a time as YYYY-MM-DD_hh:mm:ss";
                 let word = w.next().ok_or_else(|| w.error_next(WHAT))?;
-                if !is_time(word) {
-                    return Err(w.error_previous(WHAT));
-                }
-                Self::Time(word.to_owned())
+                Self::Time(StopTime::new(word).map_err(|_| w.error_previous(WHAT))?)
             }
         })
     }

@@ -41,6 +41,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::option_value::OptionValue;
 use super::replication_points::{SeqnoSet, StopPoint, seqno};
 use super::words::Words;
 use crate::model::{HostName, ReplicatorRole, ReplicatorState, Seqno, ServiceName};
@@ -90,7 +91,7 @@ pub struct OnlineOptions {
     /// the datasource no longer matches its master afterwards).
     pub skip_seqno: Option<SeqnoSet>,
     /// `-from-event EVENT`: where extraction starts, a native event id.
-    pub from_event: Option<String>,
+    pub from_event: Option<OptionValue>,
     /// `-base-seqno N`: on a master, the seqno replication restarts from.
     pub base_seqno: Option<Seqno>,
     /// `-no-checksum`.
@@ -110,7 +111,7 @@ pub struct OnlineOptions {
 pub struct OnlineProvision {
     /// The position to provision from, verbatim (a word not starting with `-`); `None` for
     /// the extractor's own choice.
-    pub scn: Option<String>,
+    pub scn: Option<OptionValue>,
 }
 
 /// `provision` as serialised now, or as the bool earlier builds wrote.
@@ -188,7 +189,7 @@ pub enum TrepctlAction {
     /// `status [-name NAME] [-json]`.
     Status {
         /// `-name`: which part of the status (`stages`, `tasks`, `shards`, ...).
-        name: Option<String>,
+        name: Option<OptionValue>,
         /// `-json`.
         json: bool,
     },
@@ -200,11 +201,11 @@ pub enum TrepctlAction {
     /// `heartbeat [-name NAME] [-tz ZONE]`.
     Heartbeat {
         /// `-name`: the heartbeat's name.
-        name: Option<String>,
+        name: Option<OptionValue>,
         /// `-tz`: the time zone of the heartbeat's timestamp (Continuent docs
         /// *cmdline-tools-trepctl-command-heartbeat*); it changes nothing the model tracks.
         #[serde(default)]
-        tz: Option<String>,
+        tz: Option<OptionValue>,
     },
     /// `services [-full] [-json]`.
     Services {
@@ -452,7 +453,9 @@ impl TrepctlAction {
                 let (mut name, mut json) = (None, false);
                 while !w.is_empty() {
                     match w.one_of(&["-name", "-json"], "a status option")? {
-                        "-name" => name = Some(word(w, "a status name such as `stages`")?),
+                        "-name" => {
+                            name = Some(OptionValue::parse(w, "a status name such as `stages`")?);
+                        }
                         _ => json = true,
                     }
                 }
@@ -463,8 +466,8 @@ impl TrepctlAction {
                 let (mut name, mut tz) = (None, None);
                 while !w.is_empty() {
                     match w.one_of(&["-name", "-tz"], "a heartbeat option")? {
-                        "-name" => name = Some(word(w, "a heartbeat name")?),
-                        _ => tz = Some(word(w, "a time zone such as `UTC`")?),
+                        "-name" => name = Some(OptionValue::parse(w, "a heartbeat name")?),
+                        _ => tz = Some(OptionValue::parse(w, "a time zone such as `UTC`")?),
                     }
                 }
                 Self::Heartbeat { name, tz }
@@ -590,19 +593,18 @@ fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
             "-force" => o.force = true,
             "-all-services" => o.all_services = true,
             "-skip-seqno" => o.skip_seqno = Some(SeqnoSet::parse(w)?),
-            "-from-event" => o.from_event = Some(word(w, "an event id")?),
+            "-from-event" => o.from_event = Some(OptionValue::parse(w, "an event id")?),
             "-base-seqno" => o.base_seqno = Some(seqno(w)?),
             "-no-checksum" => o.no_checksum = true,
             "-provision" => {
-                let scn = w
-                    .peek()
-                    .filter(|scn| !scn.starts_with('-'))
-                    .map(str::to_owned);
-                if scn.is_some() {
-                    w.next();
-                    if o.base_seqno.is_some() {
-                        return Err(w.error_previous(BOTH_RESTART_POINTS));
+                let scn = match w.peek() {
+                    Some(scn) if !scn.starts_with('-') => {
+                        Some(OptionValue::parse(w, "an SCN to provision from")?)
                     }
+                    _ => None,
+                };
+                if scn.is_some() && o.base_seqno.is_some() {
+                    return Err(w.error_previous(BOTH_RESTART_POINTS));
                 }
                 o.provision = Some(OnlineProvision { scn });
             }
@@ -616,13 +618,6 @@ fn online_options(w: &mut Words<'_>) -> Result<OnlineOptions, ParseError> {
 fn number<T: FromStr>(w: &mut Words<'_>, what: &str) -> Result<T, ParseError> {
     let word = w.next().ok_or_else(|| w.error_next(what))?;
     word.parse().map_err(|_| w.error_previous(what))
-}
-
-/// The next word, verbatim.
-fn word(w: &mut Words<'_>, what: &str) -> Result<String, ParseError> {
-    w.next()
-        .map(str::to_owned)
-        .ok_or_else(|| w.error_next(what))
 }
 
 /// An optional `-limit S`.
@@ -860,7 +855,7 @@ mod tests {
     fn provision_reads_the_earlier_flag_too() {
         let options = OnlineOptions {
             provision: Some(OnlineProvision {
-                scn: Some("1234".to_owned()),
+                scn: Some(OptionValue::new("1234").unwrap()),
             }),
             ..OnlineOptions::default()
         };
@@ -896,6 +891,40 @@ mod tests {
         assert!("online".parse::<TrepctlCommand>().unwrap().changes_state());
     }
 
+    /// A word that cannot be an option's value is refused where one is expected, with the
+    /// rule it breaks (before, `-from-event -force` read `-force` as the event id).
+    #[test]
+    fn option_values_follow_their_rule() {
+        let error = |line: &str| line.parse::<TrepctlCommand>().unwrap_err().to_string();
+        assert_eq!(
+            error("online -from-event -force"),
+            "line 1, column 20: expected an event id (an option's value cannot start with `-`: it \
+             would read as the next option), found `-force`"
+        );
+        assert_eq!(
+            error("heartbeat -name a&b"),
+            "line 1, column 17: expected a heartbeat name (an option's value cannot hold `&`: the \
+             line would read as more than one command), found `a&b`"
+        );
+        assert_eq!(
+            error("online -provision a;"),
+            "line 1, column 19: expected an SCN to provision from (an option's value cannot hold \
+             `;`: the line would read as more than one command), found `a;`"
+        );
+        assert_eq!(
+            error("online -until-time 2026-12-05"),
+            "line 1, column 20: expected a time as YYYY-MM-DD_hh:mm:ss, found `2026-12-05`"
+        );
+        // A value built in code or read from JSON follows the same rule.
+        let mut json = serde_json::to_value(OnlineOptions::default()).unwrap();
+        json["from_event"] = "mysql-bin.000003:0000000000000401;-1".into();
+        assert!(serde_json::from_value::<OnlineOptions>(json.clone()).is_ok());
+        json["from_event"] = "a b".into();
+        let err = serde_json::from_value::<OnlineOptions>(json).unwrap_err();
+        assert!(err.to_string().contains("cannot hold a blank"), "{err}");
+        assert!(crate::command::StopTime::new("2026-12-05 12:00:00").is_err());
+    }
+
     /// `-provision` takes an SCN when the next word is not an option (Continuent docs
     /// *cmdline-tools-trepctl-command-online*: `-provision [SCN]`); it used to be read as a
     /// flag alone, so `online -provision 1234` was an error at `1234`.
@@ -907,7 +936,7 @@ mod tests {
         };
         let scn = |s: &str| {
             Some(OnlineProvision {
-                scn: Some(s.to_owned()),
+                scn: Some(OptionValue::new(s).unwrap()),
             })
         };
         assert_eq!(provision("online -provision 1234"), scn("1234"));
@@ -946,7 +975,7 @@ mod tests {
     #[test]
     fn a_heartbeat_saved_without_a_time_zone_loads() {
         let action = TrepctlAction::Heartbeat {
-            name: Some("upgrade".to_owned()),
+            name: Some(OptionValue::new("upgrade").unwrap()),
             tz: None,
         };
         let mut json = serde_json::to_value(&action).unwrap();

@@ -14,7 +14,9 @@ mod topology;
 
 pub use input::{Alphabet, cctrl, fault, host, input, sequence, split, trepctl};
 pub use listing::{datasource_state, host_name, listing, reason_text, service_name};
-pub use text::{cctrl_command, host_command, host_ref, runbook, seqno, trepctl_command};
+pub use text::{
+    cctrl_command, host_command, host_ref, option_value, runbook, seqno, trepctl_command,
+};
 pub use topology::{
     multisite_topology, reachable_state, scenario, scenario_in, service_names, single_topology,
     topology,

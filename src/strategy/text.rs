@@ -8,9 +8,9 @@ use proptest::sample::select;
 use super::listing::{host_name, service_name};
 use crate::command::{
     CctrlCommand, CctrlInfo, DatasourceAction, HostAction, HostCommand, HostRef, Lifecycle,
-    OnlineOptions, OnlineProvision, Provisioner, RelaySource, ReplicatorAction, ResetScope, Retry,
-    RouterTarget, SelectorRole, SeqnoSet, StopPoint, ThlUri, TpmAction, TrepctlAction,
-    TrepctlCommand, TrepctlInfo, Unit, WaitFor,
+    OnlineOptions, OnlineProvision, OptionValue, Provisioner, RelaySource, ReplicatorAction,
+    ResetScope, Retry, RouterTarget, SelectorRole, SeqnoSet, StopPoint, StopTime, ThlUri,
+    TpmAction, TrepctlAction, TrepctlCommand, TrepctlInfo, Unit, WaitFor,
 };
 use crate::model::{PolicyMode, ReplicatorRole, ReplicatorState, Seqno};
 use crate::runbook::{
@@ -167,10 +167,10 @@ pub fn trepctl_command() -> impl Strategy<Value = TrepctlCommand> {
             )
         )
             .prop_map(|(role, uri)| TrepctlAction::SetRole { role, uri }),
-        (option::of(token()), any::<bool>())
+        (option::of(option_value()), any::<bool>())
             .prop_map(|(name, json)| TrepctlAction::Status { name, json }),
         option::of(any::<u32>()).prop_map(|limit| TrepctlAction::Flush { limit }),
-        (option::of(token()), option::of(token()))
+        (option::of(option_value()), option::of(option_value()))
             .prop_map(|(name, tz)| TrepctlAction::Heartbeat { name, tz }),
         (any::<bool>(), any::<bool>())
             .prop_map(|(full, json)| TrepctlAction::Services { full, json }),
@@ -229,7 +229,7 @@ fn online_options() -> impl Strategy<Value = OnlineOptions> {
     );
     (
         (any::<bool>(), any::<bool>(), any::<bool>()),
-        option::of(option::of(token()).prop_map(|scn| OnlineProvision { scn })),
+        option::of(option::of(option_value()).prop_map(|scn| OnlineProvision { scn })),
         option::of(skip),
         // Where replication restarts: `-from-event` or `-base-seqno`, never both (trepctl
         // refuses the pair, and so does the parser; `-provision <event>` below likewise).
@@ -282,7 +282,7 @@ fn stop_point() -> impl Strategy<Value = StopPoint> {
     prop_oneof![
         seqno().prop_map(StopPoint::Seqno),
         event_id().prop_map(StopPoint::Event),
-        option::of(token()).prop_map(StopPoint::Heartbeat),
+        option::of(option_value()).prop_map(StopPoint::Heartbeat),
         (
             2000_u32..2100,
             1_u32..13,
@@ -291,21 +291,42 @@ fn stop_point() -> impl Strategy<Value = StopPoint> {
             0_u32..60,
             0_u32..60
         )
-            .prop_map(|(y, mo, d, h, mi, s)| StopPoint::Time(format!(
-                "{y:04}-{mo:02}-{d:02}_{h:02}:{mi:02}:{s:02}"
-            ))),
+            .prop_filter_map("a time as YYYY-MM-DD_hh:mm:ss", |(y, mo, d, h, mi, s)| {
+                StopTime::new(format!("{y:04}-{mo:02}-{d:02}_{h:02}:{mi:02}:{s:02}"))
+                    .ok()
+                    .map(StopPoint::Time)
+            }),
     ]
     .boxed()
 }
 
-/// A native event id as trepctl prints them (`mysql-bin.000004:0000000000000412;0`).
-fn event_id() -> impl Strategy<Value = String> {
-    "[a-z][a-z0-9-]{0,8}\\.[0-9]{6}:[0-9]{16};-?[0-9]{1,3}"
+/// A native event id as trepctl prints them (`mysql-bin.000004:0000000000000412;0`), or any
+/// other option value.
+fn event_id() -> impl Strategy<Value = OptionValue> {
+    prop_oneof![
+        3 => "[a-z][a-z0-9-]{0,8}\\.[0-9]{6}:[0-9]{16};-?[0-9]{1,3}"
+            .prop_filter_map("an event id is an option value", |e| OptionValue::new(e).ok()),
+        1 => option_value(),
+    ]
 }
 
-/// A word that is not an option: a name for `-name` or a heartbeat.
-fn token() -> impl Strategy<Value = String> {
-    "[a-z][a-z0-9_]{0,10}"
+/// Any value of a trepctl option ([`OptionValue`]): mostly names as the docs write them
+/// (`stages`, `UTC`), and any printable word the rule admits, drawn from text that holds
+/// blanks, dashes and shell syntax so that the round-trip properties test the rule itself.
+pub fn option_value() -> impl Strategy<Value = OptionValue> {
+    prop_oneof![
+        3 => "[a-z][a-z0-9_]{0,10}",
+        1 => "\\PC{1,8}",
+        2 => vec(
+            select(&[
+                "a", "-", ";", "|", "&", "`", "$(", ")", "\\", " ", "#", "'", "\"", "**", ">",
+                "\u{e9}", "\u{a0}", "=",
+            ][..]),
+            1..6,
+        )
+        .prop_map(|parts| parts.concat()),
+    ]
+    .prop_filter_map("an option value", |s| OptionValue::new(s).ok())
 }
 
 /// A host or a selector on a site.
