@@ -9,7 +9,7 @@
 mod support;
 
 use support::runbook::{cctrl, fixture, healthy};
-use tungsten_model::runbook::{self, Runbook, Start, Verdict};
+use tungsten_model::runbook::{self, RunStatus, Runbook, Start, Verdict};
 
 fn procedure_is_valid(start: &Start, rb: &Runbook) {
     let report = runbook::validate(start, rb, runbook::Options::default());
@@ -1040,21 +1040,101 @@ fn primary_maintenance_declines_a_target_of_another_service() {
 /// every other test).
 #[test]
 fn switch_procedure_uses_the_service_from_a_session_on_the_composite() {
-    use tungsten_model::model::Topology;
-    let topology: Topology = serde_json::from_value(serde_json::json!({
+    let mut start = healthy_in(global_over_two_sites());
+    let on_east = runbook::switch_procedure(&start, "east", None).unwrap();
+    cctrl(&mut start, "db1", "use global");
+    let on_global = runbook::switch_procedure(&start, "east", None).unwrap();
+    procedure_is_valid(&start, &on_global);
+    assert_eq!(on_global.to_string(), on_east.to_string());
+}
+
+/// Sites `east` (db1-db3) and `west` (db4-db6) under the composite `global`.
+fn global_over_two_sites() -> tungsten_model::model::Topology {
+    serde_json::from_value(serde_json::json!({
         "services": [
             {"name": "east", "datasources": ["db1", "db2", "db3"]},
             {"name": "west", "datasources": ["db4", "db5", "db6"]}
         ],
         "composites": [{"name": "global", "members": ["east", "west"]}]
     }))
-    .unwrap();
-    let mut start = healthy_in(topology);
-    let on_east = runbook::switch_procedure(&start, "east", None).unwrap();
-    cctrl(&mut start, "db1", "use global");
-    let on_global = runbook::switch_procedure(&start, "east", None).unwrap();
-    procedure_is_valid(&start, &on_global);
-    assert_eq!(on_global.to_string(), on_east.to_string());
+    .unwrap()
+}
+
+/// At a composite, cctrl acts on whole sites (a `switch` moves the Active role between
+/// sites), which the model does not run: each command there is not modelled and changes
+/// nothing, whether the session moved there by `use` or the prompt names it; `use` back to a
+/// site makes the site's commands checked again. An operator's review found `use global`
+/// then `switch` run as a switch inside east (VALID), and `[LOGICAL] /global > switch`
+/// refused as if no manager ran.
+#[test]
+fn commands_at_a_composite_are_not_modelled() {
+    let start = healthy_in(global_over_two_sites());
+    let text = "cctrl [east]> use global\ncctrl> switch\ncctrl> datasource db1 shun\ncctrl> set policy maintenance\n[LOGICAL] /global > switch to west\n[LOGICAL] / > ls\ncctrl> use east\ncctrl> switch\n";
+    let report = runbook::validate(&start, &text.parse().unwrap(), runbook::Options::default());
+    let statuses: Vec<String> = report
+        .steps
+        .iter()
+        .map(|s| {
+            format!(
+                "{:?} {}",
+                s.runs[0].status,
+                s.findings
+                    .iter()
+                    .map(|f| f.kind.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "Accepted ",
+            "NotModelled not-modelled",
+            "NotModelled not-modelled",
+            "NotModelled not-modelled",
+            "NotModelled not-modelled",
+            "NotModelled not-modelled",
+            "Accepted ",
+            "Accepted ",
+        ],
+        "{report}"
+    );
+    // Nothing changed until the session is back on east: db1 is still east's master, and
+    // the policy AUTOMATIC (the switch through it, then, went back to AUTOMATIC too).
+    let t = &start.topology;
+    let ground = |state: &tungsten_model::model::State| {
+        t.host_ids()
+            .map(|h| (*state.host(h), *state.view(h)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ground(&report.steps[5].state),
+        ground(&start.state),
+        "{report}"
+    );
+    assert_ne!(
+        ground(&report.steps[7].state),
+        ground(&start.state),
+        "{report}"
+    );
+    // `use` at a prompt naming no service connects to the service it names.
+    let at_root = "[LOGICAL] / > use global\n[LOGICAL] /global > switch\n";
+    let report = runbook::validate(
+        &start,
+        &at_root.parse().unwrap(),
+        runbook::Options::default(),
+    );
+    assert_eq!(
+        report.steps[0].runs[0].status,
+        RunStatus::Accepted,
+        "{report}"
+    );
+    assert_eq!(
+        report.steps[1].runs[0].status,
+        RunStatus::NotModelled,
+        "{report}"
+    );
 }
 
 /// The report of the runbook `text` from `start`, every step of which must be accepted.

@@ -202,6 +202,37 @@ fn seed004_without_force_is_refused_at_welcome_for_lack_of_quorum() {
     insta::assert_snapshot!(reason, @"alpha has no quorum: the manager reaches 1 DB member and needs 2, so it cannot confirm that db1 and db3 are down rather than cut off; bring them back, or `set force true` if you know they are down");
 }
 
+/// Without quorum, the commands that need a master are refused for the quorum, not for the
+/// master: the failsafe state's remedy is the last-man-standing procedure, and `recover master
+/// using <ds>` (the no-master remedy) on what may be a partition's minority side is what
+/// `FAILSAFE_SHUN` prevents. With `set force true` the refusal names the master again. An
+/// operator's review found `switch` in the failsafe state answered with that remedy.
+#[test]
+fn without_quorum_a_missing_master_is_refused_for_the_quorum() {
+    let rules = |text: &str| -> Vec<String> {
+        check(&format!("#! scenario seed004-failsafe\n{text}"))
+            .steps
+            .iter()
+            .map(|s| match &s.runs[0].status {
+                RunStatus::Rejected { rule, .. } => rule.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    let steps = "[LOGICAL] /alpha > switch to db2\n[LOGICAL] /alpha > switch\n[LOGICAL] /alpha > failover\n";
+    assert_eq!(rules(steps), ["quorum", "quorum", "quorum"]);
+    let forced = format!("[LOGICAL] /alpha > set force true\n{steps}");
+    assert_eq!(
+        rules(&forced),
+        [
+            "Accepted",
+            "master-online",
+            "master-online",
+            "master-online"
+        ]
+    );
+}
+
 #[test]
 fn prose_between_the_steps_is_kept_as_notes() {
     let text = format!(

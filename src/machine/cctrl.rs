@@ -119,7 +119,7 @@ pub(crate) fn apply(
         CctrlOp::Heartbeat => {
             let master = ctx
                 .online_master(&view, s.service, None)
-                .ok_or_else(|| ctx.no_master(&view, s.service))?;
+                .ok_or_else(|| ctx.no_master(&view, s.service, s.group, at))?;
             ctx.write(master, true)?;
             None
         }
@@ -275,7 +275,7 @@ fn recover_one(
                 "a slave: `recover` brings back a slave under its master; <ds> is the master, and comes back with `datasource <ds> welcome` (or `datasource <ds> online` from OFFLINE)",
             ));
         }
-        return Err(ctx.no_master(view, s.service));
+        return Err(ctx.no_master(view, s.service, s.group, at));
     };
     if ctx.rules.orphans && !ctx.in_history(d, master) {
         return Err(Refusal::Orphaned { host: d, master });
@@ -333,7 +333,7 @@ fn replicator(
             let view = ctx.view_of(s.group).unwrap_or_default();
             let master = master
                 .or_else(|| ctx.online_master(&view, s.service, Some(h)))
-                .ok_or_else(|| ctx.no_master(&view, s.service))?;
+                .ok_or_else(|| ctx.no_master(&view, s.service, s.group, at))?;
             if master == h {
                 return Err(Refusal::ReplicatorRole {
                     host: h,
@@ -420,7 +420,7 @@ fn switch(
 ) -> Result<(), Refusal> {
     let master = ctx
         .online_master(view, s.service, None)
-        .ok_or_else(|| ctx.no_master(view, s.service))?;
+        .ok_or_else(|| ctx.no_master(view, s.service, s.group, at))?;
     reachable_datasource(ctx, s, master)?;
     let r = ctx.host(master).replicator;
     if !(r.is_online() && r.role == ReplicatorRole::Master) {
@@ -599,7 +599,7 @@ fn failover(
         });
     }
     let Some(failed) = ctx.failed_master(view, s.service) else {
-        return Err(ctx.no_master(view, s.service));
+        return Err(ctx.no_master(view, s.service, s.group, at));
     };
     ctx.await_extraction(s.service, s.rep, failed);
     let new = ctx.pick_target(view, s.service, s.rep, Some(failed), target)?;

@@ -139,10 +139,26 @@ impl<'t, 'o> Ctx<'t, 'o> {
             .find(|&h| view.entry(h).is_online_master())
     }
 
-    /// The refusal for `service` having no ONLINE master, naming the master `view` holds
-    /// out of service, if any ([`Refusal::NoMaster`]), so its remedy can be the step that
-    /// puts that master back.
-    pub(crate) fn no_master(&self, view: &ManagerView, service: ServiceId) -> Refusal {
+    /// The refusal for `service` (managed by `group`, typed at `at`) having no ONLINE master, naming the master
+    /// `view` holds out of service, if any ([`Refusal::NoMaster`]), so its remedy can be the
+    /// step that puts that master back. Without quorum (and no forced session) the refusal is
+    /// the quorum's instead ([`Refusal::NoQuorum`]): no remedy for the master is legal there,
+    /// and bringing one online on what may be the minority side of a partition is what the
+    /// managers' `FAILSAFE_SHUN` prevents (Continuent docs *operations-recovery-multiple-failure*;
+    /// an operator's review found `switch` in the failsafe state answered with
+    /// `recover master using <ds>`).
+    pub(crate) fn no_master(
+        &self,
+        view: &ManagerView,
+        service: ServiceId,
+        group: HostSet,
+        at: HostId,
+    ) -> Refusal {
+        if !self.state.session(at).force
+            && let Err(no_quorum) = self.quorum(service, group, at)
+        {
+            return no_quorum;
+        }
         Refusal::NoMaster {
             service,
             held: self
@@ -209,6 +225,21 @@ impl<'t, 'o> Ctx<'t, 'o> {
         group: HostSet,
         at: HostId,
     ) -> Result<(), Refusal> {
+        match self.quorum(service, group, at) {
+            Err(Refusal::NoQuorum { unreachable, .. }) if self.state.session(at).force => {
+                self.find(Finding::Forced {
+                    service,
+                    unreachable,
+                });
+                Ok(())
+            }
+            quorum => quorum,
+        }
+    }
+
+    /// `Ok` if the group `group` of `service` has quorum or the quorum rule is off; else the
+    /// refusal, whatever the session's force.
+    fn quorum(&self, service: ServiceId, group: HostSet, at: HostId) -> Result<(), Refusal> {
         let Some(rep) = group.first() else {
             return Err(Refusal::NoManager { host: at });
         };
@@ -221,13 +252,6 @@ impl<'t, 'o> Ctx<'t, 'o> {
             .datasources_of(service)
             .filter(|&d| !members.contains(d))
             .collect();
-        if self.state.session(at).force {
-            self.find(Finding::Forced {
-                service,
-                unreachable,
-            });
-            return Ok(());
-        }
         let total = self.topology.datasources_of(service).count();
         let db = members
             .iter()

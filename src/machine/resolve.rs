@@ -10,7 +10,9 @@ use crate::command::{
     WaitFor,
 };
 use crate::ls::default_viewer;
-use crate::model::{DataSourceRole, DsState, HostId, HostName, ServiceId, State, Topology};
+use crate::model::{
+    DataSourceRole, DsState, HostId, HostName, ServiceId, ServiceKind, State, Topology,
+};
 
 /// Why a command could not be resolved against a topology.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -209,6 +211,20 @@ pub fn resolve_cctrl(
     command: &CctrlCommand,
 ) -> Result<Input, ResolveError> {
     let service = state.session(at).service;
+    // At a composite dataservice (`use global`, `[LOGICAL] /global >`) cctrl acts on whole
+    // sites: `switch` moves the Active role to another site, `datasource <site> fail` fails a
+    // site over (Continuent docs *operations-composite-switch*, *operations-composite-failover*).
+    // The model runs each site's managers alone (**modelling decision**), so every command
+    // there but `use` and `set force` (the session's own) is not modelled; an operator's review
+    // found `use global` then `switch` run as a switch inside the session's site.
+    if topology.service(service).kind != ServiceKind::Physical
+        && !matches!(command, CctrlCommand::Use(_) | CctrlCommand::SetForce(_))
+    {
+        return Ok(Input::Host {
+            on: at,
+            op: HostOp::NotModelled,
+        });
+    }
     let ds = |name: &HostName| in_service(topology, name, service);
     let op = match command {
         CctrlCommand::SetPolicy(p) => CctrlOp::SetPolicy(*p),

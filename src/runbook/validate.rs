@@ -11,7 +11,8 @@ use crate::ls::{self, Listing};
 use crate::machine::invariant::{self, Violation, writable_masters};
 use crate::machine::{self, CctrlOp, Effect, Finding, Input, Severity};
 use crate::model::{
-    HostId, HostName, HostSet, ServiceId, ServiceName, State, Topology, TopologyError, TopologySpec,
+    HostId, HostName, HostSet, ServiceId, ServiceKind, ServiceName, State, Topology, TopologyError,
+    TopologySpec,
 };
 use crate::text::ParseError;
 
@@ -622,12 +623,17 @@ impl Session<'_> {
     }
 
     /// The manager a cctrl step on `service` is typed into: the session's, while it runs,
-    /// else the service's coordinator.
+    /// else the service's coordinator (for a composite, the first of its sites' with a
+    /// manager running: a composite has no managers of its own).
     fn manager_for(&mut self, service: ServiceId) -> Option<HostId> {
         let slot = self.connected.get(service.index()).copied().flatten();
+        let viewer = |service| ls::default_viewer(self.topology, &self.state, service);
         let host = slot
             .filter(|&h| self.state.manager_running(h))
-            .or_else(|| ls::default_viewer(self.topology, &self.state, service))?;
+            .or_else(|| match &self.topology.service(service).kind {
+                ServiceKind::Composite { members } => members.iter().find_map(|&m| viewer(m)),
+                _ => viewer(service),
+            })?;
         if let Some(c) = self.connected.get_mut(service.index()) {
             *c = Some(host);
         }
@@ -683,7 +689,13 @@ impl Session<'_> {
         command: &CctrlCommand,
         heard: &mut Heard,
     ) -> Option<String> {
-        let svc = match self.cctrl_service(service) {
+        // `use <svc>` at a prompt naming no service (`[LOGICAL] / >`) connects to that one.
+        let root_use = match (service, command) {
+            (None, CctrlCommand::Use(name)) if self.service.is_none() => Some(name),
+            _ => None,
+        };
+        let named = root_use.or(service);
+        let svc = match self.cctrl_service(named) {
             Ok(svc) => svc,
             Err(reason) => {
                 heard.runs.push(rejected("cctrl", "service", reason));
@@ -701,7 +713,7 @@ impl Session<'_> {
             ));
             return None;
         };
-        if self.state.session(at).service != svc {
+        if self.state.session(at).service != svc && root_use.is_none() {
             // The prompt names the service: the session uses it.
             let use_it = Input::Cctrl {
                 at,
@@ -713,7 +725,27 @@ impl Session<'_> {
         }
         match machine::resolve_cctrl(self.topology, &self.state, at, command) {
             Ok(input) => {
+                if matches!(
+                    self.topology.service(svc).kind,
+                    ServiceKind::Composite { .. }
+                ) && !matches!(input, Input::Cctrl { .. })
+                {
+                    heard.findings.push(finding(
+                        Severity::Warning,
+                        "not-modelled",
+                        format!(
+                            "not modelled: at composite `{}`, cctrl acts on whole sites (`switch` moves the Active role to another site; Continuent docs operations-composite-switch), and the model runs each site's managers alone; it checks the steps after this one as if it changed nothing: check it by hand, or type the sites' own commands at `cctrl [<site>]>`",
+                            self.topology.service_name(svc)
+                        ),
+                    ));
+                }
                 self.apply(at, &input, heard);
+                // `use` moves the session: the `cctrl>` steps after it are typed there.
+                if let (CctrlCommand::Use(name), Some(run)) = (command, heard.runs.last())
+                    && run.status == RunStatus::Accepted
+                {
+                    self.service = self.topology.service_id(name.as_str());
+                }
                 matches!(command, CctrlCommand::Ls(_))
                     .then(|| ls::project(self.topology, &self.state, at, None).to_string())
             }
@@ -835,7 +867,7 @@ impl Session<'_> {
                     match (physical.next(), physical.next()) {
                         (Some(only), None) => only,
                         _ => {
-                            return Err("`cctrl>` names no service and no earlier step did: write `cctrl [svc]>`".to_owned());
+                            return Err("the prompt names no service and no earlier step did: write `cctrl [svc]>` (or `[LOGICAL] /svc >`)".to_owned());
                         }
                     }
                 }
