@@ -233,6 +233,60 @@ fn without_quorum_a_missing_master_is_refused_for_the_quorum() {
     );
 }
 
+/// A composite's passive site: its relay reads the active site's master by design
+/// (Continuent docs *operations-composite-relay-recovery*), under that site's seqnos. The
+/// listing reads (an operator's review found it refused as naming a host of another
+/// service), the relay's position is on the active site's line, and the documented relay
+/// recovery is VALID; a relay listed past the master it reads holds events that master
+/// lacks, which is reported.
+#[test]
+fn a_passive_sites_relay_reads_the_active_sites_master() {
+    let block = |host: &str, role: &str, progress: u32, replicator: &str| {
+        format!(
+            "|{host}({role}:ONLINE, progress={progress}, latency=0.1)|\n|STATUS [OK] [2025/01/28 02:39:49 PM UTC]|\n|  MANAGER(state=ONLINE)|\n|  REPLICATOR({replicator}, state=ONLINE)|\n|  DATASERVER(state=ONLINE)|\n"
+        )
+    };
+    let plan = |relay_progress: u32| {
+        let east = [
+            block("db1", "master", 43, "role=master"),
+            block("db2", "slave", 43, "role=slave, master=db1"),
+        ]
+        .concat();
+        let west = [
+            block("db4", "relay", relay_progress, "role=relay, master=db1"),
+            block("db5", "slave", relay_progress, "role=slave, master=db4"),
+        ]
+        .concat();
+        let text = format!(
+            "#! state east\nCOORDINATOR[db1:AUTOMATIC:ONLINE]\nDATASOURCES:\n{east}#! end\n#! state west\nCOORDINATOR[db4:AUTOMATIC:ONLINE]\nDATASOURCES:\n{west}#! end\n#! goal west all-online\n[LOGICAL] /west > set policy maintenance\n[LOGICAL] /west > replicator db4 offline\n[LOGICAL] /west > replicator db4 relay east/db1\n[LOGICAL] /west > set policy automatic\n"
+        );
+        let rb: Runbook = text.parse().unwrap();
+        let start = runbook::start(&rb, &[], &mut |p| Err(p.to_owned())).unwrap();
+        (
+            runbook::validate(&start, &rb, runbook::Options::default()),
+            start,
+        )
+    };
+    let (report, start) = plan(43);
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let pos = |h: &str| {
+        start
+            .state
+            .host(start.topology.host_id(h).unwrap())
+            .data
+            .pos
+    };
+    assert_eq!(pos("db4"), pos("db1"), "{report}");
+    let (ahead, _) = plan(50);
+    assert_eq!(ahead.verdict, Verdict::Invalid, "{ahead}");
+    assert!(
+        ahead
+            .to_string()
+            .contains("position-order broken in west: db1, db4"),
+        "{ahead}"
+    );
+}
+
 #[test]
 fn prose_between_the_steps_is_kept_as_notes() {
     let text = format!(

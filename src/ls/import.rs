@@ -329,6 +329,20 @@ fn listed_position(service: ServiceId, block: &DataSourceBlock) -> Option<Pos> {
     })
 }
 
+/// The site whose line of history `service`'s listed positions are on: its own, or, where
+/// a relay reads another site's master (a composite's passive site), that site's, whose
+/// events it applies under their own seqnos.
+fn history_site(topology: &Topology, service: ServiceId, blocks: &[DataSourceBlock]) -> ServiceId {
+    blocks
+        .iter()
+        .filter_map(|b| b.replicator.as_ref())
+        .filter(|r| r.role == Some(ReplicatorRole::Relay))
+        .filter_map(|r| topology.host_id(r.master.as_ref()?.as_str()))
+        .map(|source| topology.host(source).service)
+        .find(|&site| site != service)
+        .unwrap_or(service)
+}
+
 fn import_service(
     topology: &mut Topology,
     state: &mut State,
@@ -363,6 +377,7 @@ fn import_service(
         .or_else(|| blocks.iter().find(|b| b.role == DataSourceRole::Master))
         .map(|b| host_of(topology, service, &b.host))
         .transpose()?;
+    let line = history_site(topology, service, blocks);
     let mut down = Vec::new();
     let mut up_by_connector = Vec::new();
     let mut unknown_positions = Vec::new();
@@ -396,7 +411,7 @@ fn import_service(
             running: up && replicator.running,
             ..replicator
         };
-        let pos = listed_position(service, block);
+        let pos = listed_position(line, block);
         if pos.is_none() {
             unknown_positions.push((h, block.role, block.host.to_string()));
         }
@@ -675,7 +690,19 @@ fn listed_source(
     role: ReplicatorRole,
     named: &HostName,
 ) -> Result<HostId, ImportError> {
-    let source = host_of(topology, service, named)?;
+    // A relay reads the other site's master by design (the passive site of a composite,
+    // Continuent docs *operations-composite-relay-recovery*: `REPLICATOR(role=relay,
+    // master=<host of the active site>, ...)`); an operator's review found such a listing
+    // refused.
+    let other_site = (role == ReplicatorRole::Relay)
+        .then(|| topology.host_id(named.as_str()))
+        .flatten()
+        .filter(|&source| topology.host(source).service != service)
+        .filter(|&source| topology.host(source).is_datasource());
+    let source = match other_site {
+        Some(source) => source,
+        None => host_of(topology, service, named)?,
+    };
     let service = topology.service_name(service).to_string();
     let host = topology.host_name(h).to_string();
     if role == ReplicatorRole::Master {
