@@ -287,6 +287,48 @@ fn a_passive_sites_relay_reads_the_active_sites_master() {
     );
 }
 
+/// A master's THL reset restarts its history: a slave left out of the reset asks for an
+/// event it no longer holds and stops in OFFLINE:ERROR when it resumes, which the report
+/// says, and `all-online` does not hold. Reset with it (`-all` or `-db`, its restart
+/// position), the slave reads the master from the start again; `-thl` alone keeps the
+/// position. An operator's review found the master reset alone, slaves resuming, VALID.
+#[test]
+fn a_master_reset_alone_stops_the_slaves_left_out_when_they_resume() {
+    let plan = |slave_reset: &str| {
+        check(&format!(
+            "#! scenario healthy-3\n#! goal alpha all-online\n[LOGICAL] /alpha > set policy maintenance\nshell db2> trepctl offline\nshell db3> trepctl offline\nshell db1> trepctl offline\nshell db1> trepctl -service alpha reset -thl -y\nshell db1> trepctl online\n{slave_reset}shell db2> trepctl online\nshell db3> trepctl online\n"
+        ))
+    };
+    let alone = plan("");
+    assert_eq!(alone.verdict, Verdict::Invalid, "{alone}");
+    let stopped: Vec<&str> = alone
+        .steps
+        .iter()
+        .filter(|s| s.findings.iter().any(|f| f.kind == "replication-stopped"))
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!(
+        stopped,
+        ["shell db2> trepctl online", "shell db3> trepctl online"],
+        "{alone}"
+    );
+    assert!(
+        alone.to_string().contains("NOT MET  alpha all-online: ONLINE, but not replicating (replicator not ONLINE): db2, db3"),
+        "{alone}"
+    );
+    for reset in [
+        "shell db2> trepctl -service alpha reset -all -y\nshell db3> trepctl -service alpha reset -db -y\n",
+        "shell alpha{slave1}> trepctl -service alpha reset -y\nshell alpha{slave2}> trepctl -service alpha reset -y\n",
+    ] {
+        let together = plan(reset);
+        assert_eq!(together.verdict, Verdict::Valid, "{together}");
+    }
+    let thl_only = plan(
+        "shell alpha{slave1}> trepctl -service alpha reset -thl -y\nshell alpha{slave2}> trepctl -service alpha reset -thl -y\n",
+    );
+    assert_eq!(thl_only.verdict, Verdict::Invalid, "{thl_only}");
+}
+
 #[test]
 fn prose_between_the_steps_is_kept_as_notes() {
     let text = format!(

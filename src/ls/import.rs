@@ -664,6 +664,7 @@ fn replicator_from(
                         Some(m) => Some(listed_source(topology, service, h, role, m)?),
                         None => master_for(role),
                     },
+                    position_lost: false,
                 },
                 None => ClusterReplicator {
                     role,
@@ -677,6 +678,7 @@ fn replicator_from(
             state: ReplicatorState::OfflineNormal,
             role: default_role,
             master: master_for(default_role),
+            position_lost: false,
         },
     })
 }

@@ -172,6 +172,15 @@ pub enum Effect {
         /// Its master.
         master: HostId,
     },
+    /// The replicator of `host` stopped with an error: `master`'s THL was reset since it last
+    /// read it, so the event it asks for is not there
+    /// ([`crate::model::ClusterReplicator::position_lost`]).
+    PositionLost {
+        /// The slave.
+        host: HostId,
+        /// Its master.
+        master: HostId,
+    },
     /// Data copied from `source` into `target`.
     Provisioned {
         /// The target.
@@ -343,6 +352,13 @@ impl Effect {
             },
             Self::Diverged { host, master } => format!(
                 "replicator on {} stopped in OFFLINE:ERROR: it holds events {} does not have",
+                name(host),
+                name(master)
+            ),
+            Self::PositionLost { host, master } => format!(
+                "replicator on {} stopped in OFFLINE:ERROR: {}'s THL was reset since it last read it, and holds no event at its position; reset {}'s replicator too (`trepctl reset -all -y`, its data reprovisioned from {} if it is behind), as a service reset does",
+                name(host),
+                name(master),
                 name(host),
                 name(master)
             ),

@@ -354,10 +354,13 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
             }
         }
     }
+    // The copy's catalog is the source's: its restart position is as good as the source's.
+    let position_lost = ctx.host(source).replicator.position_lost;
     let host = ctx.host_mut(target);
     host.data = data;
     host.dataserver = true;
     host.cross_site.applied = applied;
+    host.replicator.position_lost = position_lost;
     ctx.emit(Effect::Provisioned { target, source });
     if data.drift {
         ctx.emit(Effect::Drift { host: target });

@@ -92,8 +92,12 @@ impl Ctx<'_, '_> {
         }
     }
 
-    fn set_replicator(&mut self, h: HostId, to: ClusterReplicator) {
+    fn set_replicator(&mut self, h: HostId, mut to: ClusterReplicator) {
         let from = self.host(h).replicator;
+        if from.master != to.master {
+            // Another master holds the events its position names.
+            to.position_lost = false;
+        }
         if from == to {
             return;
         }
@@ -158,6 +162,10 @@ impl Ctx<'_, '_> {
             }
         }
         let state = match (r.role.applies(), r.master) {
+            (true, Some(m)) if r.position_lost => {
+                self.emit(Effect::PositionLost { host: h, master: m });
+                ReplicatorState::OfflineError
+            }
             (true, Some(m)) if !self.lineage_ok(h, m) => {
                 self.emit(Effect::Diverged { host: h, master: m });
                 ReplicatorState::OfflineError

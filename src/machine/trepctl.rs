@@ -5,7 +5,7 @@ use super::effect::Effect;
 use super::input::{Install, TrepctlOp};
 use super::rejection::Refusal;
 use crate::command::ResetScope;
-use crate::model::{HostId, ReplicatorRole, ReplicatorState};
+use crate::model::{ClusterReplicator, HostId, ReplicatorRole, ReplicatorState};
 
 pub(crate) fn apply(
     ctx: &mut Ctx<'_, '_>,
@@ -114,35 +114,7 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
             }
             ctx.replicator_offline(h)
         }
-        TrepctlOp::Reset(scope) => {
-            if r.state == ReplicatorState::Online {
-                return Err(Refusal::ReplicatorState {
-                    host: h,
-                    install: Install::Cluster,
-                    found: r.state,
-                    expected: "offline (`trepctl -service <svc> offline` first)",
-                });
-            }
-            // A replicator whose THL online slaves read would leave them asking for events
-            // it no longer holds (**modelling decision**, found by an operator's review:
-            // resetting a master alone read VALID; Continuent docs
-            // *operations-msmm-resetsingle* reset every replicator of the site, each offline
-            // first). The model keeps the data's position across a reset, so it cannot stop
-            // those slaves in error as it does after provisioning
-            // (`Ctx::stop_diverged_slaves`), and refuses the reset instead.
-            if matches!(scope, ResetScope::All | ResetScope::Thl)
-                && let Some(slave) = ctx.slave_of(h)
-            {
-                return Err(Refusal::ServesSlaves { host: h, slave });
-            }
-            // The dataserver keeps its data; THL, relay logs and catalog are gone, so the
-            // replicator restarts from its source's current position.
-            ctx.emit(Effect::Reset {
-                host: h,
-                install: Install::Cluster,
-            });
-            Ok(())
-        }
+        TrepctlOp::Reset(scope) => reset(ctx, h, r, scope),
         TrepctlOp::SetRole(role, master) => {
             if role != ReplicatorRole::Master {
                 ctx.keep_master_extracting(h)?;
@@ -192,6 +164,55 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
             Ok(())
         }
     }
+}
+
+/// `trepctl reset` of `h`'s cluster replicator `r` (offline), clearing `scope`.
+fn reset(
+    ctx: &mut Ctx<'_, '_>,
+    h: HostId,
+    r: ClusterReplicator,
+    scope: ResetScope,
+) -> Result<(), Refusal> {
+    if r.state == ReplicatorState::Online {
+        return Err(Refusal::ReplicatorState {
+            host: h,
+            install: Install::Cluster,
+            found: r.state,
+            expected: "offline (`trepctl -service <svc> offline` first)",
+        });
+    }
+    // Resetting the THL that slaves read leaves them asking for events it no longer holds:
+    // Continuent docs *operations-msmm-resetsingle* reset every replicator of the site
+    // together, each offline first. With a slave online the reset is refused (**modelling
+    // decision**, found by an operator's review: resetting a master alone read VALID);
+    // the offline ones are marked below and stop in error when they resume, unless reset
+    // themselves first (a second review found the refusal's "offline first" led there).
+    if matches!(scope, ResetScope::All | ResetScope::Thl)
+        && let Some(slave) = ctx.slave_of(h)
+    {
+        return Err(Refusal::ServesSlaves { host: h, slave });
+    }
+    // The dataserver keeps its data; THL, relay logs and catalog are gone, so the
+    // replicator restarts from its source's current position.
+    ctx.emit(Effect::Reset {
+        host: h,
+        install: Install::Cluster,
+    });
+    if matches!(scope, ResetScope::All | ResetScope::Thl) {
+        // The replicators reading `h` (offline: the rule above refuses online ones) ask
+        // for events its restarted history does not hold (`position_lost`).
+        for d in ctx.topology.host_ids() {
+            let reader = ctx.host(d).replicator;
+            if d != h && reader.master == Some(h) && reader.role.applies() {
+                ctx.host_mut(d).replicator.position_lost = true;
+            }
+        }
+    }
+    if matches!(scope, ResetScope::All | ResetScope::Db) {
+        // Its restart position is gone: it reads its master from the start again.
+        ctx.host_mut(h).replicator.position_lost = false;
+    }
+    Ok(())
 }
 
 fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusal> {

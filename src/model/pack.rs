@@ -111,7 +111,7 @@ fn entry_code(entry: DsEntry) -> u16 {
 
 /// One host's ground truth: a word of flags (bits 0-8, the orphan mark last), replicator
 /// state (9-12) and role (13-15), master (16-24), cross-site replicator state (25-28),
-/// whether the orphan mark holds a seqno (29), writing epoch (32-39) and the epochs of its
+/// whether the orphan mark holds a seqno (29), whether the replicator's position is lost (30), writing epoch (32-39) and the epochs of its
 /// two positions (40-47, 48-55); then the seqno of each position it holds and the mark's (an
 /// epoch is never 0, so the epoch bytes and bit 29 say which follow).
 fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
@@ -130,6 +130,7 @@ fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
                 state: replicator_state,
                 role: replicator_role,
                 master,
+                position_lost,
             },
         cross_site:
             CrossSiteReplicator {
@@ -169,6 +170,7 @@ fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
             | u64::from(host_code(master)) << 16
             | (cross_state as u64) << 25
             | u64::from(orphaned_after.is_some()) << 29
+            | u64::from(position_lost) << 30
             | u64::from(writing.map_or(0, EpochId::get)) << 32
             | pos_epoch << 40
             | applied_epoch << 48,
@@ -328,6 +330,7 @@ mod tests {
                     s.hosts[h].replicator.role = v;
                 }),
                 each(&hosts, move |s, v| s.hosts[h].replicator.master = v),
+                each(&bools, move |s, v| s.hosts[h].replicator.position_lost = v),
                 each(&bools, move |s, v| s.hosts[h].cross_site.running = v),
                 each(ReplicatorState::VARIANTS, move |s, v| {
                     s.hosts[h].cross_site.state = v;

@@ -25,6 +25,16 @@ pub struct ClusterReplicator {
     pub role: ReplicatorRole,
     /// The host it replicates from (slave, relay).
     pub master: Option<HostId>,
+    /// Whether its master's THL was reset (`trepctl reset -all|-thl`) since it last read it:
+    /// the master's history restarts, so the next event this replicator asks for is not
+    /// there, and going online from that master stops it in `OFFLINE:ERROR` until its own
+    /// reset (`-all` or `-db`, which clears its restart position) or a reprovisioning clears
+    /// this. Reading from another master clears it too. Source: Continuent docs
+    /// *operations-msmm-resetsingle* reset every replicator of the service together; that a
+    /// slave left out stops in error is a **modelling decision** (the model keeps no THL
+    /// contents; an operator's review found a master reset alone, its slaves resuming, VALID).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub position_lost: bool,
 }
 
 impl ClusterReplicator {
@@ -36,6 +46,7 @@ impl ClusterReplicator {
             state: ReplicatorState::Online,
             role,
             master,
+            position_lost: false,
         }
     }
 
@@ -53,6 +64,7 @@ impl Default for ClusterReplicator {
             state: ReplicatorState::OfflineNormal,
             role: ReplicatorRole::Slave,
             master: None,
+            position_lost: false,
         }
     }
 }

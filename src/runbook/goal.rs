@@ -16,7 +16,9 @@ use crate::text::{ParseError, Span};
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Goal {
-    /// `[<svc>] all-online`: every datasource ONLINE, as the service's managers see it.
+    /// `[<svc>] all-online`: every datasource ONLINE, as the service's managers see it, with
+    /// its replicator ONLINE (a datasource whose replicator stopped in `OFFLINE:ERROR` can stay
+    /// ONLINE in the managers' view, and replicates nothing).
     AllOnline(Option<ServiceName>),
     /// `[<svc>] policy <mode>`.
     Policy(Option<ServiceName>, PolicyMode),
@@ -202,6 +204,16 @@ fn all_online(topology: &Topology, state: &State, s: Option<&ServiceName>) -> Re
             .collect();
         if !off.is_empty() {
             return Err(format!("not ONLINE: {}", names(topology, &off)));
+        }
+        let stopped: Vec<_> = topology
+            .datasources_of(service)
+            .filter(|&d| !state.host(d).replicator.is_online())
+            .collect();
+        if !stopped.is_empty() {
+            return Err(format!(
+                "ONLINE, but not replicating (replicator not ONLINE): {}",
+                names(topology, &stopped)
+            ));
         }
     }
     Ok(())

@@ -1126,6 +1126,7 @@ impl Session<'_> {
                 // by an independent review: the advice named `tprovision` for west's
                 // cross-site replicators).
                 let text = if self.topology.host(host).service == self.topology.host(master).service
+                    || self.state.host(host).replicator.master == Some(master)
                 {
                     // Drifted events are the ones a reset discards on purpose: no alternative.
                     let instead = if self.state.host(host).data.drift {
@@ -1142,6 +1143,13 @@ impl Session<'_> {
                     )
                 };
                 findings.push(finding(Severity::Warning, "replication-stopped", text));
+            }
+            if let Effect::PositionLost { .. } = e {
+                findings.push(finding(
+                    Severity::Warning,
+                    "replication-stopped",
+                    e.render(self.topology),
+                ));
             }
         }
         for h in self.topology.host_ids() {
