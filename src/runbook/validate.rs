@@ -528,10 +528,11 @@ fn only_prints(text: &str, line: usize) -> bool {
 
 /// `text` without what documents and blogs print around a command line, taken off in any
 /// order and nesting, a few layers deep: a list marker (`- `, `* `, `+ `, `• `, `– `, `1. `,
-/// `2) `, a task box `[ ]` or `[x]`), a quote's `> `, inline-code backticks or bold `**`
-/// around it (a full stop after them too), and a prompt of at most four words ending in `>`,
-/// `$`, `#` or `%` before a blank (`cctrl>`, `$`, `tungsten@db1:~$`, `[tungsten@db2 ~]$`,
-/// `tungsten@shell>`). Any blank counts as one (a no-break space after a marker, as HTML
+/// `2) `, `3: `, a step label `Step 4: `, a task box `[ ]` or `[x]`), a quote's `> `,
+/// inline-code backticks, bold `**` or HTML's `<code>`/`<kbd>` around it (a full stop after
+/// them too), and a prompt of at most four words ending in `>`, `$`, `#`, `%`, `❯` or `»`
+/// before a blank (`cctrl>`, `$`, `tungsten@db1:~$`, `[tungsten@db2 ~]$`,
+/// `tungsten@shell>`, `❯`). Any blank counts as one (a no-break space after a marker, as HTML
 /// pastes have it). What is left is judged as a command only if it reads as a whole one,
 /// so prose is not caught by this (found by an operator review: a blog's procedure pasted
 /// with its bullets and prompts read VALID with no step checked; an independent review
@@ -541,11 +542,11 @@ fn undecorated(text: &str) -> &str {
     for _ in 0..6 {
         let before = t;
         t = without_list_marker(t);
-        if let Some(inner) = ["`", "**"].iter().find_map(|w| {
+        if let Some(inner) = WRAPPERS.iter().find_map(|(open, close)| {
             t.strip_suffix('.')
                 .unwrap_or(t)
-                .strip_prefix(w)
-                .and_then(|r| r.strip_suffix(w))
+                .strip_prefix(open)
+                .and_then(|r| r.strip_suffix(close))
         }) {
             t = inner.trim();
         }
@@ -557,13 +558,28 @@ fn undecorated(text: &str) -> &str {
     t
 }
 
-/// `t` without a leading list marker, task box or quote mark and the blank after it.
+/// What documents print around inline code: backticks, bold, and HTML's `<code>` and `<kbd>`.
+const WRAPPERS: [(&str, &str); 4] = [
+    ("`", "`"),
+    ("**", "**"),
+    ("<code>", "</code>"),
+    ("<kbd>", "</kbd>"),
+];
+
+/// `t` without a leading list marker, task box, quote mark or step label (`Step 2:`) and the
+/// blank after it.
 fn without_list_marker(t: &str) -> &str {
+    let t = t
+        .get(..5)
+        .filter(|head| head.eq_ignore_ascii_case("step "))
+        .map(|_| &t[5..])
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(t);
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let rest = if (1..=3).contains(&digits) {
-        t[digits..]
-            .strip_prefix('.')
-            .or_else(|| t[digits..].strip_prefix(')'))
+        [".", ")", ":"]
+            .iter()
+            .find_map(|mark| t[digits..].strip_prefix(mark))
     } else {
         [
             "-", "*", "+", "\u{2022}", "\u{2013}", "\u{2014}", ">", "[ ]", "[x]", "[X]",
@@ -580,15 +596,16 @@ fn without_list_marker(t: &str) -> &str {
 /// What follows a shell or cctrl prompt at the start of `t` ([`undecorated`]).
 fn after_prompt(t: &str) -> Option<&str> {
     const PROMPT_CHARS: &str = " @._:~/[]{}()-";
-    let (end, _) = t.char_indices().take(160).find(|&(i, c)| {
-        matches!(c, '>' | '$' | '#' | '%') && t[i + 1..].starts_with(char::is_whitespace)
+    let (end, mark) = t.char_indices().take(160).find(|&(i, c)| {
+        matches!(c, '>' | '$' | '#' | '%' | '\u{276f}' | '\u{bb}')
+            && t[i + c.len_utf8()..].starts_with(char::is_whitespace)
     })?;
     let prompt = &t[..end];
     let prompt_like = prompt.split_whitespace().count() <= 3
         && prompt
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || PROMPT_CHARS.contains(c));
-    prompt_like.then(|| t[end + 1..].trim_start())
+    prompt_like.then(|| t[end + mark.len_utf8()..].trim_start())
 }
 
 fn finding(severity: Severity, kind: &str, text: String) -> ReportFinding {
