@@ -1713,8 +1713,9 @@ fn decorated_command_lines_are_not_valid() {
 }
 
 /// More of what pages print around a command: step labels, HTML's `<code>` and `<kbd>`,
-/// and the `❯` and `»` prompts of themed shells; prose behind them stays a note (noticed
-/// in an operator review as missed).
+/// the `❯` and `»` prompts of themed shells, and a command continued over the lines that
+/// follow (`\`); prose behind them stays a note, and lines apart are not joined (noticed in
+/// an operator review as missed).
 #[test]
 fn step_labels_html_code_and_themed_prompts_are_decorations() {
     let lines = [
@@ -1729,6 +1730,12 @@ fn step_labels_html_code_and_themed_prompts_are_decorations() {
         "<b>Note</b>: shun first",
         "\u{276f} Shun the replica",
         "Steps 5: datasource db2 shun",
+        "$ tprovision \\",
+        "    --source db1 \\",
+        "    --direct",
+        "- tungsten_provision_slave \\",
+        "",
+        "--source db1",
     ];
     let report = check(&format!("#! scenario healthy-3\n{}\n", lines.join("\n")));
     let unchecked: Vec<String> = report
@@ -1746,6 +1753,7 @@ fn step_labels_html_code_and_themed_prompts_are_decorations() {
             "6 trepctl online",
             "7 stopall",
             "8 trepctl offline",
+            "13 tprovision --source db1 --direct",
         ]
     );
 }

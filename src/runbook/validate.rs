@@ -446,33 +446,55 @@ fn validate_with(
 /// read are taken off ([`undecorated`]). A note starting with `#` is kept a note, whatever
 /// follows.
 fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
-    runbook
+    let notes: Vec<(usize, &String)> = runbook
         .items
         .iter()
-        .filter_map(|item| {
-            let Item::Note { line, text } = item else {
-                return None;
-            };
-            if text.starts_with('#') {
-                return None;
-            }
-            let command = undecorated(text);
-            let shell = reads_as_command(command, *line)?;
-            // Behind decorations, a command that only prints is left a note: prose such as
-            // "- ls and check that db2 is ONLINE" reads as one (`ls`, `help`, `ping`, `thl
-            // list` take any words), and not checking it changes no verdict (found by an
-            // independent review).
-            if command != text && only_prints(command, *line) {
-                return None;
-            }
-            Some(super::Unchecked {
-                line: *line,
-                text: text.clone(),
-                shell,
-                command: (command != text).then(|| command.to_owned()),
-            })
+        .filter_map(|item| match item {
+            Item::Note { line, text } => Some((*line, text)),
+            Item::Step(_) => None,
         })
-        .collect()
+        .collect();
+    let mut found = Vec::new();
+    let mut rest = notes.as_slice();
+    while let Some((&(line, text), after)) = rest.split_first() {
+        rest = after;
+        if text.starts_with('#') {
+            continue;
+        }
+        let mut command = undecorated(text).to_owned();
+        // A command continued over the next lines (`$ tprovision \`, then `--source db2`):
+        // joined as a step's lines are, when the lines follow one another.
+        let mut joined = 0;
+        let mut last = line;
+        while command.ends_with('\\')
+            && let Some(&(next_line, next)) = rest.get(joined)
+            && next_line == last + 1
+            && !next.starts_with('#')
+        {
+            command.pop();
+            command = format!("{} {}", command.trim_end(), next.trim());
+            joined += 1;
+            last = next_line;
+        }
+        let Some(shell) = reads_as_command(&command, line) else {
+            continue;
+        };
+        rest = &rest[joined..];
+        // Behind decorations, a command that only prints is left a note: prose such as
+        // "- ls and check that db2 is ONLINE" reads as one (`ls`, `help`, `ping`, `thl
+        // list` take any words), and not checking it changes no verdict (found by an
+        // independent review).
+        if command != *text && only_prints(&command, line) {
+            continue;
+        }
+        found.push(super::Unchecked {
+            line,
+            text: text.clone(),
+            shell,
+            command: (command != *text).then_some(command),
+        });
+    }
+    found
 }
 
 /// Whether `text` reads as a whole cctrl command (`Some(false)`) or shell command
