@@ -238,7 +238,9 @@ fn without_quorum_a_missing_master_is_refused_for_the_quorum() {
 /// listing reads (an operator's review found it refused as naming a host of another
 /// service), the relay's position is on the active site's line, and the documented relay
 /// recovery is VALID; a relay listed past the master it reads holds events that master
-/// lacks, which is reported.
+/// lacks, which is reported without advice to overwrite that master from the relay. The
+/// active site's listing must be given, and the two sites must be members of one composite
+/// (an independent review found the advice, and a relay of an unrelated service accepted).
 #[test]
 fn a_passive_sites_relay_reads_the_active_sites_master() {
     let block = |host: &str, role: &str, progress: u32, replicator: &str| {
@@ -246,28 +248,34 @@ fn a_passive_sites_relay_reads_the_active_sites_master() {
             "|{host}({role}:ONLINE, progress={progress}, latency=0.1)|\n|STATUS [OK] [2025/01/28 02:39:49 PM UTC]|\n|  MANAGER(state=ONLINE)|\n|  REPLICATOR({replicator}, state=ONLINE)|\n|  DATASERVER(state=ONLINE)|\n"
         )
     };
-    let plan = |relay_progress: u32| {
-        let east = [
-            block("db1", "master", 43, "role=master"),
-            block("db2", "slave", 43, "role=slave, master=db1"),
-        ]
-        .concat();
+    let east = [
+        block("db1", "master", 43, "role=master"),
+        block("db2", "slave", 43, "role=slave, master=db1"),
+    ]
+    .concat();
+    let east =
+        format!("#! state east\nCOORDINATOR[db1:AUTOMATIC:ONLINE]\nDATASOURCES:\n{east}#! end\n");
+    let plan = |topology: &str, east: &str, relay_progress: u32| {
         let west = [
             block("db4", "relay", relay_progress, "role=relay, master=db1"),
             block("db5", "slave", relay_progress, "role=slave, master=db4"),
         ]
         .concat();
         let text = format!(
-            "#! state east\nCOORDINATOR[db1:AUTOMATIC:ONLINE]\nDATASOURCES:\n{east}#! end\n#! state west\nCOORDINATOR[db4:AUTOMATIC:ONLINE]\nDATASOURCES:\n{west}#! end\n#! goal west all-online\n[LOGICAL] /west > set policy maintenance\n[LOGICAL] /west > replicator db4 offline\n[LOGICAL] /west > replicator db4 relay east/db1\n[LOGICAL] /west > set policy automatic\n"
+            "#! topology file t.json\n{east}#! state west\nCOORDINATOR[db4:AUTOMATIC:ONLINE]\nDATASOURCES:\n{west}#! end\n#! goal west all-online\n[LOGICAL] /west > set policy maintenance\n[LOGICAL] /west > replicator db4 offline\n[LOGICAL] /west > replicator db4 relay east/db1\n[LOGICAL] /west > set policy automatic\n"
         );
         let rb: Runbook = text.parse().unwrap();
-        let start = runbook::start(&rb, &[], &mut |p| Err(p.to_owned())).unwrap();
-        (
+        let start = runbook::start(&rb, &[], &mut |_| Ok(topology.to_owned()))
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>((
             runbook::validate(&start, &rb, runbook::Options::default()),
             start,
-        )
+        ))
     };
-    let (report, start) = plan(43);
+    let sites = r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}]"#;
+    let composite =
+        format!(r#"{sites}, "composites": [{{"name": "global", "members": ["east", "west"]}}]}}"#);
+    let (report, start) = plan(&composite, &east, 43).unwrap();
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
     let pos = |h: &str| {
         start
@@ -277,21 +285,26 @@ fn a_passive_sites_relay_reads_the_active_sites_master() {
             .pos
     };
     assert_eq!(pos("db4"), pos("db1"), "{report}");
-    let (ahead, _) = plan(50);
+    let (ahead, _) = plan(&composite, &east, 50).unwrap();
     assert_eq!(ahead.verdict, Verdict::Invalid, "{ahead}");
+    let ahead = ahead.to_string();
     assert!(
-        ahead
-            .to_string()
-            .contains("position-order broken in west: db1, db4"),
+        ahead.contains("position-order broken in west: db1, db4"),
         "{ahead}"
+    );
+    assert!(
+        ahead.contains("the relay on db4 stopped in OFFLINE:ERROR"),
+        "{ahead}"
+    );
+    assert!(!ahead.contains("provision db1 from db4"), "{ahead}");
+    let refused = |topology: &str, east: &str| plan(topology, east, 43).map(|_| ()).unwrap_err();
+    assert!(refused(&composite, "").contains("relay reading `east`, which has no listing"));
+    assert!(
+        refused(&format!("{sites}}}"), &east)
+            .contains("shows `db1`, which is not a host of that service")
     );
 }
 
-/// A master's THL reset restarts its history: a slave left out of the reset asks for an
-/// event it no longer holds and stops in OFFLINE:ERROR when it resumes, which the report
-/// says, and `all-online` does not hold. Reset with it (`-all` or `-db`, its restart
-/// position), the slave reads the master from the start again; `-thl` alone keeps the
-/// position. An operator's review found the master reset alone, slaves resuming, VALID.
 #[test]
 fn a_master_reset_alone_stops_the_slaves_left_out_when_they_resume() {
     let plan = |slave_reset: &str| {
@@ -327,6 +340,46 @@ fn a_master_reset_alone_stops_the_slaves_left_out_when_they_resume() {
         "shell alpha{slave1}> trepctl -service alpha reset -thl -y\nshell alpha{slave2}> trepctl -service alpha reset -thl -y\n",
     );
     assert_eq!(thl_only.verdict, Verdict::Invalid, "{thl_only}");
+}
+
+/// A slave reset before its master reads the master's restarted history from the start:
+/// the order of a whole-service reset does not matter. And a slave repointed away and
+/// back without reading meanwhile still asks its master for the lost event. (An independent
+/// review found the service reset INVALID with the master not first, and the repoint
+/// forgetting the loss.)
+#[test]
+fn a_service_reset_holds_in_any_order_and_a_repoint_does_not_forget_the_loss() {
+    let any_order = check(
+        "#! scenario healthy-3\n#! goal alpha all-online\n[LOGICAL] /alpha > switch to db3\n[LOGICAL] /alpha > set policy maintenance\nshell alpha> trepctl offline\nshell alpha> trepctl -service alpha reset -all -y\nshell alpha> trepctl online\n[LOGICAL] /alpha > set policy automatic\n",
+    );
+    assert_eq!(any_order.verdict, Verdict::Valid, "{any_order}");
+    let away_and_back = check(
+        "#! scenario healthy-3\n[LOGICAL] /alpha > set policy maintenance\nshell db2> trepctl offline\nshell db3> trepctl offline\nshell db1> trepctl offline\nshell db1> trepctl -service alpha reset -thl -y\nshell db1> trepctl online\nshell db2> trepctl setrole -role slave -uri thl://db3/\nshell db2> trepctl setrole -role slave -uri thl://db1/\nshell db2> trepctl online\n",
+    );
+    let last = away_and_back.steps.last().unwrap();
+    assert!(
+        last.findings
+            .iter()
+            .any(|f| f.kind == "replication-stopped"),
+        "{away_and_back}"
+    );
+    // Read from another master in between, its position is that master's history: back at
+    // the reset master it is lost again only by another reset.
+    let read_elsewhere = check(
+        "#! scenario healthy-3\n[LOGICAL] /alpha > set policy maintenance\nshell db2> trepctl offline\nshell db3> trepctl offline\nshell db1> trepctl offline\nshell db1> trepctl -service alpha reset -thl -y\nshell db2> trepctl setrole -role slave -uri thl://db3/\nshell db2> trepctl online\n",
+    );
+    let last = read_elsewhere.steps.last().unwrap();
+    assert!(last.findings.is_empty(), "{read_elsewhere}");
+}
+
+/// A switch piped into cctrl from a shell is the operator's promotion, as at the cctrl
+/// prompt, not the managers' own failover (an independent review found it judged an
+/// unplanned failover).
+#[test]
+fn a_switch_piped_into_cctrl_is_planned() {
+    let report = check("#! scenario healthy-3\nshell db1> echo switch | cctrl\n");
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(report.steps[0].findings.is_empty(), "{report}");
 }
 
 #[test]

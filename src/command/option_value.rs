@@ -11,14 +11,19 @@ use super::words::Words;
 use crate::text::ParseError;
 
 /// One word an option takes as its value: not empty, no blank, not starting with `-` (trepctl
-/// would read it as the next option), and nothing a shell reads as more than one command
-/// (`|`, `&`, a backquote, `$(`, a `;` at either end) or a runbook as a continued line (a
-/// trailing `\`).
+/// would read it as the next option) or `#` (a shell comment), none of the shell's `|`, `&`,
+/// `<`, `>`, `(`, `)`, `$` or a backquote, no unbalanced quote, no `;` at either end, and no
+/// trailing `\` (a continued runbook line).
 ///
-/// The rules are those of the readers: a value breaking one prints a line that does not read
-/// back as the command it came from (a blank splits it, a `|` makes a pipe, a trailing `\`
-/// joins the next runbook line). The parsers refuse such a word where a value is expected,
-/// and this type makes the same true of commands built in code or read from JSON.
+/// Most rules are the readers': a value breaking one prints a line that does not read back as
+/// the command it came from (a blank splits it, a `|` makes a pipe, a trailing `\` joins the
+/// next runbook line). The others keep a shell from reading more into the line than the model
+/// does (a redirection, a substitution, a comment). A `;` inside the word is kept, as the
+/// docs print event ids unquoted (`-from-event mysql-bin.000004:0000000000000412;0`), and so
+/// is the line reader; a shell splits there, so quote such a value in single quotes (`'...;0'`),
+/// which is accepted as it is typed. The parsers refuse a word breaking a rule where a value
+/// is expected, and this type makes the same true of commands built in code or read from
+/// JSON.
 ///
 /// ```
 /// use tungsten_model::command::{OptionValue, OptionValueError};
@@ -46,10 +51,11 @@ pub enum OptionValueError {
     /// It starts with `-`, so it reads as the next option.
     #[error("an option's value cannot start with `-`: it would read as the next option")]
     Option,
-    /// Shell syntax that makes the line more than one command, or a runbook line continued.
+    /// Shell syntax that makes the line more than one command or more than the model reads
+    /// (a redirection, a substitution, a comment, an open quote), or a runbook line continued.
     #[error(
         "an option's value cannot hold `{0}`: the line would read as {reads_as}",
-        reads_as = if *.0 == "\\" { "continued on the next line" } else { "more than one command" }
+        reads_as = if *.0 == "\\" { "continued on the next line" } else { "more than the one command the model reads" }
     )]
     Shell(&'static str),
 }
@@ -91,10 +97,15 @@ fn check(value: &str) -> Result<(), OptionValueError> {
         return Err(OptionValueError::Option);
     }
     // What the host-line reader takes for a pipe or a chain of commands
-    // (`HostCommand::parse_line`), and a runbook for a continued line.
-    let shell = ["|", "&", "`", "$("]
+    // (`HostCommand::parse_line`), what a shell reads as more (an independent review found
+    // `-name >(stopall)` read as a name), and a runbook's continued line.
+    let unbalanced = |q: char| value.matches(q).count() % 2 == 1;
+    let shell = ["|", "&", "`", "$", "<", ">", "(", ")"]
         .into_iter()
         .find(|s| value.contains(s))
+        .or_else(|| value.starts_with('#').then_some("#"))
+        .or_else(|| unbalanced('\'').then_some("'"))
+        .or_else(|| unbalanced('"').then_some("\""))
         .or_else(|| (value.starts_with(';') || value.ends_with(';')).then_some(";"))
         .or_else(|| value.ends_with('\\').then_some("\\"));
     shell.map_or(Ok(()), |s| Err(OptionValueError::Shell(s)))
@@ -158,7 +169,14 @@ mod tests {
             ("a|b", OptionValueError::Shell("|")),
             ("a&b", OptionValueError::Shell("&")),
             ("`a`", OptionValueError::Shell("`")),
-            ("$(a)", OptionValueError::Shell("$(")),
+            ("$(a)", OptionValueError::Shell("$")),
+            ("$HOME", OptionValueError::Shell("$")),
+            (">(stopall)", OptionValueError::Shell(">")),
+            ("a<b", OptionValueError::Shell("<")),
+            ("(a", OptionValueError::Shell("(")),
+            ("#upgrade", OptionValueError::Shell("#")),
+            ("'a", OptionValueError::Shell("'")),
+            ("a\"b", OptionValueError::Shell("\"")),
             (";a", OptionValueError::Shell(";")),
             ("a;", OptionValueError::Shell(";")),
             ("a\\", OptionValueError::Shell("\\")),
@@ -171,7 +189,9 @@ mod tests {
             "UTC",
             "America/New_York",
             "a;b",
+            "'mysql-bin.000009:0000000000088140;0'",
             "a-b",
+            "a#b",
             "a\\b",
             "é",
         ] {
@@ -186,7 +206,7 @@ mod tests {
         );
         assert_eq!(
             OptionValueError::Shell("|").to_string(),
-            "an option's value cannot hold `|`: the line would read as more than one command"
+            "an option's value cannot hold `|`: the line would read as more than the one command the model reads"
         );
     }
 

@@ -904,12 +904,12 @@ mod tests {
         assert_eq!(
             error("heartbeat -name a&b"),
             "line 1, column 17: expected a heartbeat name (an option's value cannot hold `&`: the \
-             line would read as more than one command), found `a&b`"
+             line would read as more than the one command the model reads), found `a&b`"
         );
         assert_eq!(
             error("online -provision a;"),
             "line 1, column 19: expected an SCN to provision from (an option's value cannot hold \
-             `;`: the line would read as more than one command), found `a;`"
+             `;`: the line would read as more than the one command the model reads), found `a;`"
         );
         assert_eq!(
             error("online -until-time 2026-12-05"),

@@ -12,8 +12,8 @@ use crate::model::{
     ClusterReplicator, Connector, ConnectorState, CrossSiteReplicator, Data, DataServerState,
     DataSourceRole, DataSourceState, DsEntry, DsState, EpochId, FailCause, HostId, HostKind,
     HostName, HostState, MAX_HOSTS, ManagerState, ManagerView, Pos, Quorum, ReasonText,
-    ReplicatorRole, ReplicatorState, Seqno, ServiceId, ServiceName, ServiceSpec, Session,
-    ShunCause, ShunReason, State, Topology, TopologyError, TopologySpec,
+    ReplicatorRole, ReplicatorState, RestartPosition, Seqno, ServiceId, ServiceKind, ServiceName,
+    ServiceSpec, Session, ShunCause, ShunReason, State, Topology, TopologyError, TopologySpec,
 };
 
 /// The result of importing listings: the topology they describe, the state, and what had to
@@ -38,6 +38,17 @@ pub enum ImportError {
     /// Two listings for one service.
     #[error("service `{0}` has two listings: expected one listing per service")]
     DuplicateService(String),
+    /// A relay reads a site that has no listing, so its positions have nothing to compare
+    /// with.
+    #[error(
+        "listing of `{service}` shows its relay reading `{source_site}`, which has no listing: give `{source_site}`'s listing too, so that the two sites' positions compare"
+    )]
+    UnlistedSourceSite {
+        /// The service whose relay reads the other site.
+        service: String,
+        /// The site it reads.
+        source_site: String,
+    },
     /// A composite listing names a member without a physical listing.
     #[error(
         "composite `{composite}` lists `{member}`, which has no listing: give the physical listing of every member"
@@ -216,6 +227,21 @@ impl State {
             let service = topology
                 .service_id(service_name.as_str())
                 .ok_or_else(|| ImportError::UnknownService(service_name.to_string()))?;
+            // A relay's site is read on the line of the site it reads, which must be listed:
+            // that site starting healthy at no events would put the relay ahead of it (an
+            // independent review found the advice then to provision the other site's master
+            // from the relay).
+            let line = history_site(&topology, service, blocks);
+            if line != service
+                && !listings
+                    .iter()
+                    .any(|(n, _)| n == topology.service_name(line))
+            {
+                return Err(ImportError::UnlistedSourceSite {
+                    service: service_name.to_string(),
+                    source_site: topology.service_name(line).to_string(),
+                });
+            }
             import_service(
                 &mut topology,
                 &mut state,
@@ -337,10 +363,21 @@ fn history_site(topology: &Topology, service: ServiceId, blocks: &[DataSourceBlo
         .iter()
         .filter_map(|b| b.replicator.as_ref())
         .filter(|r| r.role == Some(ReplicatorRole::Relay))
-        .filter_map(|r| topology.host_id(r.master.as_ref()?.as_str()))
-        .map(|source| topology.host(source).service)
-        .find(|&site| site != service)
-        .unwrap_or(service)
+        .find_map(|r| relay_source(topology, service, r.master.as_ref()?))
+        .map_or(service, |source| topology.host(source).service)
+}
+
+/// The datasource `named` of another site of a composite `service` belongs to: the source a
+/// relay of `service` may read (an independent review found a relay reading a host of an
+/// unrelated service accepted).
+fn relay_source(topology: &Topology, service: ServiceId, named: &HostName) -> Option<HostId> {
+    let source = topology.host_id(named.as_str())?;
+    let site = topology.host(source).service;
+    let one_composite = topology.services().iter().any(|s| match &s.kind {
+        ServiceKind::Composite { members } => members.contains(&service) && members.contains(&site),
+        ServiceKind::Physical => false,
+    });
+    (site != service && one_composite && topology.host(source).is_datasource()).then_some(source)
 }
 
 fn import_service(
@@ -664,7 +701,7 @@ fn replicator_from(
                         Some(m) => Some(listed_source(topology, service, h, role, m)?),
                         None => master_for(role),
                     },
-                    position_lost: false,
+                    restart: RestartPosition::Kept,
                 },
                 None => ClusterReplicator {
                     role,
@@ -678,7 +715,7 @@ fn replicator_from(
             state: ReplicatorState::OfflineNormal,
             role: default_role,
             master: master_for(default_role),
-            position_lost: false,
+            restart: RestartPosition::Kept,
         },
     })
 }
@@ -697,10 +734,8 @@ fn listed_source(
     // master=<host of the active site>, ...)`); an operator's review found such a listing
     // refused.
     let other_site = (role == ReplicatorRole::Relay)
-        .then(|| topology.host_id(named.as_str()))
-        .flatten()
-        .filter(|&source| topology.host(source).service != service)
-        .filter(|&source| topology.host(source).is_datasource());
+        .then(|| relay_source(topology, service, named))
+        .flatten();
     let source = match other_site {
         Some(source) => source,
         None => host_of(topology, service, named)?,

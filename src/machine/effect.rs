@@ -174,7 +174,7 @@ pub enum Effect {
     },
     /// The replicator of `host` stopped with an error: `master`'s THL was reset since it last
     /// read it, so the event it asks for is not there
-    /// ([`crate::model::ClusterReplicator::position_lost`]).
+    /// ([`crate::model::RestartPosition::LostAt`]).
     PositionLost {
         /// The slave.
         host: HostId,
@@ -356,10 +356,11 @@ impl Effect {
                 name(master)
             ),
             Self::PositionLost { host, master } => format!(
-                "replicator on {} stopped in OFFLINE:ERROR: {}'s THL was reset since it last read it, and holds no event at its position; reset {}'s replicator too (`trepctl reset -all -y`, its data reprovisioned from {} if it is behind), as a service reset does",
+                "replicator on {} stopped in OFFLINE:ERROR: {}'s THL was reset since it last read it, and holds no event at its position; reset {}'s replicator too (`trepctl -service {} reset -all -y`, its data reprovisioned from {} if it is behind), as a service reset does",
                 name(host),
                 name(master),
                 name(host),
+                topology.service_name(topology.host(host).service),
                 name(master)
             ),
             Self::Provisioned { target, source } => {

@@ -7,8 +7,8 @@ use super::rejection::Refusal;
 use crate::command::{Lifecycle, TpmAction};
 use crate::fault::Process;
 use crate::model::{
-    CrossSiteReplicator, Data, DsState, HostId, ReplicatorRole, ReplicatorState, ServiceId,
-    ShunCause,
+    CrossSiteReplicator, Data, DsState, HostId, ReplicatorRole, ReplicatorState, RestartPosition,
+    ServiceId, ShunCause,
 };
 
 pub(crate) fn apply(
@@ -354,13 +354,16 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
             }
         }
     }
-    // The copy's catalog is the source's: its restart position is as good as the source's.
-    let position_lost = ctx.host(source).replicator.position_lost;
+    // The copy's catalog is the source's: a position its source has lost is lost to it too.
+    let restart = match ctx.host(source).replicator.restart {
+        lost @ RestartPosition::LostAt(_) => lost,
+        RestartPosition::Kept | RestartPosition::Cleared => RestartPosition::Kept,
+    };
     let host = ctx.host_mut(target);
     host.data = data;
     host.dataserver = true;
     host.cross_site.applied = applied;
-    host.replicator.position_lost = position_lost;
+    host.replicator.restart = restart;
     ctx.emit(Effect::Provisioned { target, source });
     if data.drift {
         ctx.emit(Effect::Drift { host: target });

@@ -12,7 +12,7 @@ use super::rejection::Refusal;
 use crate::fault::Process;
 use crate::model::{
     ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, Pos, ReplicatorRole,
-    ReplicatorState,
+    ReplicatorState, RestartPosition,
 };
 
 impl Ctx<'_, '_> {
@@ -92,12 +92,8 @@ impl Ctx<'_, '_> {
         }
     }
 
-    fn set_replicator(&mut self, h: HostId, mut to: ClusterReplicator) {
+    fn set_replicator(&mut self, h: HostId, to: ClusterReplicator) {
         let from = self.host(h).replicator;
-        if from.master != to.master {
-            // Another master holds the events its position names.
-            to.position_lost = false;
-        }
         if from == to {
             return;
         }
@@ -161,18 +157,26 @@ impl Ctx<'_, '_> {
                 return Err(Refusal::HiddenMaster { host: h, master });
             }
         }
-        let state = match (r.role.applies(), r.master) {
-            (true, Some(m)) if r.position_lost => {
+        let (state, restart) = match (r.role.applies(), r.master) {
+            (true, Some(m)) if r.restart == RestartPosition::LostAt(m) => {
                 self.emit(Effect::PositionLost { host: h, master: m });
-                ReplicatorState::OfflineError
+                (ReplicatorState::OfflineError, r.restart)
             }
             (true, Some(m)) if !self.lineage_ok(h, m) => {
                 self.emit(Effect::Diverged { host: h, master: m });
-                ReplicatorState::OfflineError
+                (ReplicatorState::OfflineError, r.restart)
             }
-            _ => ReplicatorState::Online,
+            // Reading its master again, it holds a position in that master's history.
+            _ => (ReplicatorState::Online, RestartPosition::Kept),
         };
-        self.set_replicator(h, ClusterReplicator { state, ..r });
+        self.set_replicator(
+            h,
+            ClusterReplicator {
+                state,
+                restart,
+                ..r
+            },
+        );
         Ok(())
     }
 

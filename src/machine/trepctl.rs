@@ -5,7 +5,7 @@ use super::effect::Effect;
 use super::input::{Install, TrepctlOp};
 use super::rejection::Refusal;
 use crate::command::ResetScope;
-use crate::model::{ClusterReplicator, HostId, ReplicatorRole, ReplicatorState};
+use crate::model::{ClusterReplicator, HostId, ReplicatorRole, ReplicatorState, RestartPosition};
 
 pub(crate) fn apply(
     ctx: &mut Ctx<'_, '_>,
@@ -199,18 +199,24 @@ fn reset(
         install: Install::Cluster,
     });
     if matches!(scope, ResetScope::All | ResetScope::Thl) {
-        // The replicators reading `h` (offline: the rule above refuses online ones) ask
-        // for events its restarted history does not hold (`position_lost`).
+        // The replicators reading `h` (offline: the rule above refuses online ones) ask for
+        // events its restarted history does not hold, unless their own reset cleared their
+        // position already (an independent review found a service reset read INVALID when
+        // the master was not the first host reset).
         for d in ctx.topology.host_ids() {
             let reader = ctx.host(d).replicator;
-            if d != h && reader.master == Some(h) && reader.role.applies() {
-                ctx.host_mut(d).replicator.position_lost = true;
+            if d != h
+                && reader.master == Some(h)
+                && reader.role.applies()
+                && reader.restart != RestartPosition::Cleared
+            {
+                ctx.host_mut(d).replicator.restart = RestartPosition::LostAt(h);
             }
         }
     }
     if matches!(scope, ResetScope::All | ResetScope::Db) {
         // Its restart position is gone: it reads its master from the start again.
-        ctx.host_mut(h).replicator.position_lost = false;
+        ctx.host_mut(h).replicator.restart = RestartPosition::Cleared;
     }
     Ok(())
 }

@@ -30,7 +30,7 @@ pub use replicator::{
 pub use role::{CompositeRole, DataSourceRole};
 pub use state::{
     ClusterReplicator, Connector, CrossSiteReplicator, Data, DsEntry, DsState, FailCause,
-    HostState, ManagerView, Orphaned, Quorum, Session, ShunCause, State,
+    HostState, ManagerView, Orphaned, Quorum, RestartPosition, Session, ShunCause, State,
 };
 pub use status::{AlertStatus, Meridiem, StatusTime, StatusTimeError};
 pub use topology::{

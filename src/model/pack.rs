@@ -15,7 +15,7 @@ use super::history::{EpochId, Pos};
 use super::ids::{HostId, MAX_HOSTS};
 use super::state::{
     ClusterReplicator, Connector, CrossSiteReplicator, Data, DsEntry, DsState, FailCause,
-    HostState, ManagerView, Quorum, Session, ShunCause, State,
+    HostState, ManagerView, Quorum, RestartPosition, Session, ShunCause, State,
 };
 use super::{DataSourceRole, PolicyMode, ReplicatorRole, ReplicatorState};
 
@@ -60,6 +60,15 @@ impl<'s, S: FnMut(u64)> Units<'s, S> {
 }
 
 /// `None` as 0, a host as its index plus one (nine bits).
+/// A restart position in a byte: 0 kept, 1 cleared, 2 and up lost at a host.
+fn restart_code(restart: RestartPosition) -> u64 {
+    match restart {
+        RestartPosition::Kept => 0,
+        RestartPosition::Cleared => 1,
+        RestartPosition::LostAt(h) => 2 + u64::from(h.0),
+    }
+}
+
 fn host_code(host: Option<HostId>) -> u16 {
     host.map_or(0, |h| u16::from(h.0) + 1)
 }
@@ -111,8 +120,9 @@ fn entry_code(entry: DsEntry) -> u16 {
 
 /// One host's ground truth: a word of flags (bits 0-8, the orphan mark last), replicator
 /// state (9-12) and role (13-15), master (16-24), cross-site replicator state (25-28),
-/// whether the orphan mark holds a seqno (29), whether the replicator's position is lost (30), writing epoch (32-39) and the epochs of its
-/// two positions (40-47, 48-55); then the seqno of each position it holds and the mark's (an
+/// whether the orphan mark holds a seqno (29), writing epoch (32-39) and the epochs of its
+/// two positions (40-47, 48-55), the replicator's restart position (56-63: 0 kept, 1 cleared,
+/// 2 and up lost at a host); then the seqno of each position it holds and the mark's (an
 /// epoch is never 0, so the epoch bytes and bit 29 say which follow).
 fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
     let HostState {
@@ -130,7 +140,7 @@ fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
                 state: replicator_state,
                 role: replicator_role,
                 master,
-                position_lost,
+                restart,
             },
         cross_site:
             CrossSiteReplicator {
@@ -170,10 +180,10 @@ fn pack_host(host: &HostState, sink: &mut impl FnMut(u64)) {
             | u64::from(host_code(master)) << 16
             | (cross_state as u64) << 25
             | u64::from(orphaned_after.is_some()) << 29
-            | u64::from(position_lost) << 30
             | u64::from(writing.map_or(0, EpochId::get)) << 32
             | pos_epoch << 40
-            | applied_epoch << 48,
+            | applied_epoch << 48
+            | restart_code(restart) << 56,
     );
     for seqno in [pos_seqno, applied_seqno, orphaned_after]
         .into_iter()
@@ -258,19 +268,29 @@ mod tests {
         [None].into_iter().chain(marks.map(Some)).collect()
     }
 
+    /// One setter per value, each setting it with `set`.
+    fn each<T: Copy + 'static>(
+        values: &[T],
+        set: impl Fn(&mut State, T) + Copy + 'static,
+    ) -> Vec<Setter> {
+        values
+            .iter()
+            .map(|&v| Box::new(move |s: &mut State| set(s, v)) as Setter)
+            .collect()
+    }
+
+    /// A replicator's restart positions: kept, cleared, lost at the first and the last host.
+    fn restart_positions() -> Vec<RestartPosition> {
+        [RestartPosition::Kept, RestartPosition::Cleared]
+            .into_iter()
+            .chain([0, 7].map(|h| RestartPosition::LostAt(HostId(h))))
+            .collect()
+    }
+
     /// Every field, with the values worth telling apart (each enum variant, `None`, the
     /// smallest and largest ids, positions held or not), as changes to a state. Hosts 3 and 4
     /// of five, so that neighbouring slots are covered too.
     fn field_values() -> Vec<Vec<Setter>> {
-        fn each<T: Copy + 'static>(
-            values: &[T],
-            set: impl Fn(&mut State, T) + Copy + 'static,
-        ) -> Vec<Setter> {
-            values
-                .iter()
-                .map(|&v| Box::new(move |s: &mut State| set(s, v)) as Setter)
-                .collect()
-        }
         let ids = [0_u8, 1, 2, 7, 254, 255];
         let hosts: Vec<Option<HostId>> = [None]
             .into_iter()
@@ -330,7 +350,9 @@ mod tests {
                     s.hosts[h].replicator.role = v;
                 }),
                 each(&hosts, move |s, v| s.hosts[h].replicator.master = v),
-                each(&bools, move |s, v| s.hosts[h].replicator.position_lost = v),
+                each(&restart_positions(), move |s, v| {
+                    s.hosts[h].replicator.restart = v;
+                }),
                 each(&bools, move |s, v| s.hosts[h].cross_site.running = v),
                 each(ReplicatorState::VARIANTS, move |s, v| {
                     s.hosts[h].cross_site.state = v;

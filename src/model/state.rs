@@ -25,16 +25,40 @@ pub struct ClusterReplicator {
     pub role: ReplicatorRole,
     /// The host it replicates from (slave, relay).
     pub master: Option<HostId>,
-    /// Whether its master's THL was reset (`trepctl reset -all|-thl`) since it last read it:
-    /// the master's history restarts, so the next event this replicator asks for is not
-    /// there, and going online from that master stops it in `OFFLINE:ERROR` until its own
-    /// reset (`-all` or `-db`, which clears its restart position) or a reprovisioning clears
-    /// this. Reading from another master clears it too. Source: Continuent docs
-    /// *operations-msmm-resetsingle* reset every replicator of the service together; that a
-    /// slave left out stops in error is a **modelling decision** (the model keeps no THL
-    /// contents; an operator's review found a master reset alone, its slaves resuming, VALID).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub position_lost: bool,
+    /// Where it restarts from, as THL resets leave it ([`RestartPosition`]).
+    #[serde(default, skip_serializing_if = "RestartPosition::is_kept")]
+    pub restart: RestartPosition,
+}
+
+/// Where a cluster replicator restarts reading its master, as `trepctl reset` leaves it.
+///
+/// A master's THL reset (`trepctl reset -all|-thl`) restarts its history, so a replicator that
+/// read it before asks for an event that is not there, and going online from that master
+/// stops it in `OFFLINE:ERROR`; its own reset (`-all` or `-db`) clears its restart position,
+/// and it then reads its master's history from the start, whichever of the two was reset
+/// first. Source: Continuent docs *operations-msmm-resetsingle* reset every replicator of the
+/// service together; that a replicator left out stops in error is a **modelling decision**
+/// (the model keeps no THL contents; an operator's review found a master reset alone, its
+/// slaves resuming, VALID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestartPosition {
+    /// Its catalog holds its position in its master's history: the usual case.
+    #[default]
+    Kept,
+    /// Its own reset cleared its position: it reads its master's history from the start.
+    Cleared,
+    /// The THL of this master was reset after the replicator last read it: from there, the
+    /// event it asks for is gone. Reading another master, or its own reset, ends this.
+    LostAt(HostId),
+}
+
+impl RestartPosition {
+    /// Whether it is [`RestartPosition::Kept`].
+    #[must_use]
+    pub fn is_kept(&self) -> bool {
+        *self == Self::Kept
+    }
 }
 
 impl ClusterReplicator {
@@ -46,7 +70,7 @@ impl ClusterReplicator {
             state: ReplicatorState::Online,
             role,
             master,
-            position_lost: false,
+            restart: RestartPosition::Kept,
         }
     }
 
@@ -64,7 +88,7 @@ impl Default for ClusterReplicator {
             state: ReplicatorState::OfflineNormal,
             role: ReplicatorRole::Slave,
             master: None,
-            position_lost: false,
+            restart: RestartPosition::Kept,
         }
     }
 }

@@ -684,17 +684,23 @@ impl Session<'_> {
         let mut heard = Heard::default();
         let mut listing = None;
         let mut promoting = false;
+        let promotes = |command: &CctrlCommand| {
+            matches!(
+                command,
+                CctrlCommand::Switch { .. }
+                    | CctrlCommand::Failover { .. }
+                    | CctrlCommand::RecoverMasterUsing(_)
+            )
+        };
         match (&step.prompt, &step.command) {
             (Prompt::Cctrl { service, .. }, StepCommand::Cctrl(command)) => {
-                promoting = matches!(
-                    command,
-                    CctrlCommand::Switch { .. }
-                        | CctrlCommand::Failover { .. }
-                        | CctrlCommand::RecoverMasterUsing(_)
-                );
+                promoting = promotes(command);
                 listing = self.run_cctrl(service.as_ref(), command, &mut heard);
             }
             (Prompt::Shell { target }, StepCommand::Host(command)) => {
+                // `echo switch | cctrl` promotes as the same command at the prompt does (an
+                // independent review found it judged an unplanned failover).
+                promoting = matches!(&command.action, HostAction::Cctrl(c) if promotes(c));
                 self.run_shell(target, command, &mut heard);
             }
             _ => heard.runs.push(rejected(
@@ -1164,9 +1170,15 @@ impl Session<'_> {
                 // reprovisioning it from `master` would overwrite its own site's data (found
                 // by an independent review: the advice named `tprovision` for west's
                 // cross-site replicators).
-                let text = if self.topology.host(host).service == self.topology.host(master).service
-                    || self.state.host(host).replicator.master == Some(master)
-                {
+                let relay = self.topology.host(host).service != self.topology.host(master).service
+                    && self.state.host(host).replicator.master == Some(master);
+                let text = if relay {
+                    // A passive site's relay: the other site's master is never the one to
+                    // overwrite from it (an independent review found that advice given).
+                    format!(
+                        "the relay on {h} stopped in OFFLINE:ERROR: it holds events {m} of {site} does not have; it replicates again once reprovisioned from {m} (`tprovision --source {m}`), which discards them"
+                    )
+                } else if self.topology.host(host).service == self.topology.host(master).service {
                     // Drifted events are the ones a reset discards on purpose: no alternative.
                     let instead = if self.state.host(host).data.drift {
                         String::new()
