@@ -1789,6 +1789,10 @@ fn step_labels_html_code_and_themed_prompts_are_decorations() {
         "- tungsten_provision_slave \\",
         "",
         "--source db1",
+        // A listing piped into cctrl only prints (cargo-mutants: `only_prints` without its
+        // piped-cctrl arm passed every test).
+        "$ echo ls | cctrl",
+        "- echo 'switch' | cctrl",
     ];
     let report = check(&format!("#! scenario healthy-3\n{}\n", lines.join("\n")));
     let unchecked: Vec<String> = report
@@ -1807,6 +1811,7 @@ fn step_labels_html_code_and_themed_prompts_are_decorations() {
             "7 stopall",
             "8 trepctl offline",
             "13 tprovision --source db1 --direct",
+            "20 echo 'switch' | cctrl",
         ]
     );
 }
