@@ -363,6 +363,19 @@ fn a_service_reset_holds_in_any_order_and_a_repoint_does_not_forget_the_loss() {
             .any(|f| f.kind == "replication-stopped"),
         "{away_and_back}"
     );
+    // Pointed elsewhere during the master's reset, then back, it has not read the new
+    // history either; a slave it read meanwhile being reset too does not hide that (an
+    // independent review found it resuming).
+    let away_during = check(
+        "#! scenario healthy-3\n[LOGICAL] /alpha > set policy maintenance\nshell db2> trepctl offline\nshell db3> trepctl offline\nshell db1> trepctl offline\nshell db2> trepctl setrole -role slave -uri thl://db3/\nshell db1> trepctl -service alpha reset -thl -y\nshell db3> trepctl -service alpha reset -all -y\nshell db1> trepctl online\nshell db3> trepctl online\nshell db2> trepctl setrole -role slave -uri thl://db1/\nshell db2> trepctl online\n",
+    );
+    let last = away_during.steps.last().unwrap();
+    assert!(
+        last.findings
+            .iter()
+            .any(|f| f.kind == "replication-stopped"),
+        "{away_during}"
+    );
     // Read from another master in between, its position is that master's history: back at
     // the reset master it is lost again only by another reset.
     let read_elsewhere = check(
@@ -1792,6 +1805,9 @@ fn step_labels_html_code_and_themed_prompts_are_decorations() {
         // A listing piped into cctrl only prints (cargo-mutants: `only_prints` without its
         // piped-cctrl arm passed every test).
         "$ echo ls | cctrl",
+        // Breadcrumbs and cross-references are prose (independent review).
+        "See also \u{bb} recover",
+        "Menu \u{bb} switch",
         "- echo 'switch' | cctrl",
     ];
     let report = check(&format!("#! scenario healthy-3\n{}\n", lines.join("\n")));
@@ -1811,7 +1827,7 @@ fn step_labels_html_code_and_themed_prompts_are_decorations() {
             "7 stopall",
             "8 trepctl offline",
             "13 tprovision --source db1 --direct",
-            "20 echo 'switch' | cctrl",
+            "22 echo 'switch' | cctrl",
         ]
     );
 }

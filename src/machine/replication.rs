@@ -166,8 +166,15 @@ impl Ctx<'_, '_> {
                 self.emit(Effect::Diverged { host: h, master: m });
                 (ReplicatorState::OfflineError, r.restart)
             }
-            // Reading its master again, it holds a position in that master's history.
-            _ => (ReplicatorState::Online, RestartPosition::Kept),
+            // A cleared position is one in its master's history once it reads; a loss stays
+            // until its own reset (the master it reads now may be another).
+            _ => (
+                ReplicatorState::Online,
+                match r.restart {
+                    RestartPosition::Cleared => RestartPosition::Kept,
+                    kept_or_lost => kept_or_lost,
+                },
+            ),
         };
         self.set_replicator(
             h,

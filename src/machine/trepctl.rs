@@ -199,16 +199,25 @@ fn reset(
         install: Install::Cluster,
     });
     if matches!(scope, ResetScope::All | ResetScope::Thl) {
-        // The replicators reading `h` (offline: the rule above refuses online ones) ask for
-        // events its restarted history does not hold, unless their own reset cleared their
-        // position already (an independent review found a service reset read INVALID when
-        // the master was not the first host reset).
+        // Every replicator of the service, and any other reading `h`, holds a position in
+        // the history `h` no longer has: read from `h`, it asks for an event that is not
+        // there (the rule above refuses the reset while one reads `h` online). Those whose
+        // own reset cleared their position read it from the start (independent reviews
+        // found a service reset INVALID when the master was not the first host reset, and
+        // a slave pointed elsewhere during the reset, then back, resuming).
+        // A slave's THL matters only to those reading it. One loss is kept, the first
+        // (**modelling decision**: a replicator that lost its position at two hosts is
+        // stopped reading the first; its own reset ends both).
+        let service = ctx.topology.host(h).service;
+        let master = r.role == ReplicatorRole::Master;
         for d in ctx.topology.host_ids() {
             let reader = ctx.host(d).replicator;
+            let reads_h = reader.master == Some(h);
+            let of_service = master && ctx.topology.host(d).service == service;
             if d != h
-                && reader.master == Some(h)
-                && reader.role.applies()
-                && reader.restart != RestartPosition::Cleared
+                && ctx.topology.host(d).is_datasource()
+                && (reads_h || of_service)
+                && reader.restart == RestartPosition::Kept
             {
                 ctx.host_mut(d).replicator.restart = RestartPosition::LostAt(h);
             }

@@ -9,7 +9,9 @@ use std::fmt;
 
 use super::history::Pos;
 use super::ids::{HostId, MAX_HOSTS};
-use super::state::{ClusterReplicator, DsState, FailCause, Orphaned, ShunCause, State};
+use super::state::{
+    ClusterReplicator, DsState, FailCause, Orphaned, RestartPosition, ShunCause, State,
+};
 use super::topology::Topology;
 use super::{CrossSiteReplicator, ReplicatorRole, ReplicatorState, Seqno};
 
@@ -421,6 +423,15 @@ impl State {
         }
         validate_replicator_state(r.running, r.state, || field("state"))?;
         runs_only_when_up(r.running, self.hosts[h.index()].up, || field("running"))?;
+        if let RestartPosition::LostAt(lost) = r.restart {
+            ensure(lost.index() < topology.hosts().len() && lost != h, || {
+                (
+                    field("restart"),
+                    name_or_index(topology, lost),
+                    "another host of the topology: the master whose THL was reset".to_owned(),
+                )
+            })?;
+        }
         if let Some(source) = r.master {
             // Any host: `trepctl setrole -uri` takes any (a URI is not checked until the
             // replicator connects), and one that holds no data or is of another site is
@@ -784,6 +795,20 @@ mod tests {
                 "a replicator reading from its own host",
                 Box::new(move |s| s.hosts[i.e2.index()].replicator.master = Some(i.e2)),
                 path(i.e2, "replicator.master"),
+            ),
+            (
+                "a position lost at a host past the topology",
+                Box::new(move |s| {
+                    s.hosts[i.e2.index()].replicator.restart = super::RestartPosition::LostAt(far);
+                }),
+                path(i.e2, "replicator.restart"),
+            ),
+            (
+                "a position lost at its own host",
+                Box::new(move |s| {
+                    s.hosts[i.e2.index()].replicator.restart = super::RestartPosition::LostAt(i.e2);
+                }),
+                path(i.e2, "replicator.restart"),
             ),
             (
                 "a master replicator with a source",

@@ -59,7 +59,6 @@ impl<'s, S: FnMut(u64)> Units<'s, S> {
     }
 }
 
-/// `None` as 0, a host as its index plus one (nine bits).
 /// A restart position in a byte: 0 kept, 1 cleared, 2 and up lost at a host.
 fn restart_code(restart: RestartPosition) -> u64 {
     match restart {
@@ -69,6 +68,7 @@ fn restart_code(restart: RestartPosition) -> u64 {
     }
 }
 
+/// `None` as 0, a host as its index plus one (nine bits).
 fn host_code(host: Option<HostId>) -> u16 {
     host.map_or(0, |h| u16::from(h.0) + 1)
 }

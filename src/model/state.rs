@@ -32,11 +32,11 @@ pub struct ClusterReplicator {
 
 /// Where a cluster replicator restarts reading its master, as `trepctl reset` leaves it.
 ///
-/// A master's THL reset (`trepctl reset -all|-thl`) restarts its history, so a replicator that
-/// read it before asks for an event that is not there, and going online from that master
-/// stops it in `OFFLINE:ERROR`; its own reset (`-all` or `-db`) clears its restart position,
-/// and it then reads its master's history from the start, whichever of the two was reset
-/// first. Source: Continuent docs *operations-msmm-resetsingle* reset every replicator of the
+/// A master's THL reset (`trepctl reset -all|-thl`) restarts its history, so a replicator of
+/// its service (or one reading it) holding a position in the old history asks it for an event
+/// that is not there: going online from that master stops it in `OFFLINE:ERROR`, whichever
+/// master it read meanwhile. Its own reset (`-all` or `-db`) clears its restart position, and
+/// it then reads its master's history from the start, whichever of the two was reset first. Source: Continuent docs *operations-msmm-resetsingle* reset every replicator of the
 /// service together; that a replicator left out stops in error is a **modelling decision**
 /// (the model keeps no THL contents; an operator's review found a master reset alone, its
 /// slaves resuming, VALID).
@@ -48,8 +48,9 @@ pub enum RestartPosition {
     Kept,
     /// Its own reset cleared its position: it reads its master's history from the start.
     Cleared,
-    /// The THL of this master was reset after the replicator last read it: from there, the
-    /// event it asks for is gone. Reading another master, or its own reset, ends this.
+    /// The THL of this master was reset while the replicator held a position in the
+    /// history it had: from there, the event it asks for is gone. Its own reset or a
+    /// reprovisioning ends this; reading another master meanwhile does not.
     LostAt(HostId),
 }
 

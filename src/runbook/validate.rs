@@ -623,7 +623,15 @@ fn after_prompt(t: &str) -> Option<&str> {
             && t[i + c.len_utf8()..].starts_with(char::is_whitespace)
     })?;
     let prompt = &t[..end];
-    let prompt_like = prompt.split_whitespace().count() <= 3
+    // A themed shell's `❯` or `»` follows nothing, or one word naming a user, host or path
+    // (`~/src ❯`, `tungsten@db2 »`): prose uses `»` too (`See also » recover`, `Menu »
+    // switch`, found by an independent review).
+    let themed = !mark.is_ascii() && {
+        let word = prompt.trim();
+        !word.is_empty() && (word.contains(char::is_whitespace) || !word.contains(['@', '~', '/']))
+    };
+    let prompt_like = !themed
+        && prompt.split_whitespace().count() <= 3
         && prompt
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || PROMPT_CHARS.contains(c));
