@@ -1809,6 +1809,10 @@ fn step_labels_html_code_and_themed_prompts_are_decorations() {
         "See also \u{bb} recover",
         "Menu \u{bb} switch",
         "- echo 'switch' | cctrl",
+        // Prose before a `>` is a prompt only when short and made of a prompt's characters
+        // (cargo-mutants: either condition alone passed every test).
+        "When all four are done > switch",
+        "Note, then > switch",
     ];
     let report = check(&format!("#! scenario healthy-3\n{}\n", lines.join("\n")));
     let unchecked: Vec<String> = report
