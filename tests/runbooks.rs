@@ -2075,6 +2075,17 @@ fn an_old_master_brought_online_by_a_stale_view_loses_the_new_masters_events() {
     ]
     "#);
     assert_eq!(stale.verdict, Verdict::Invalid, "{stale}");
+    // With db2's and db3's dataservers stopped, the events are not lost to a live host yet:
+    // warnings, not errors (cargo-mutants: `up || dataserver` for `&&` passed every test).
+    let stopped = check(&plan(
+        "shell db2> sudo systemctl stop mysqld\nshell db3> sudo systemctl stop mysqld\nshell db1> manager start\nshell db1> replicator start\n",
+    ));
+    let severities: Vec<_> = stopped
+        .findings_of("lost-events")
+        .map(|(_, f)| f.severity)
+        .collect();
+    let warning = tungsten_model::machine::Severity::Warning;
+    assert_eq!(severities, [warning, warning], "{stopped}");
     let safe = check(&plan(
         "shell db2> startall\nshell db3> startall\nshell db1> manager start\nshell db1> replicator start\n",
     ));
