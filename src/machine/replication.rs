@@ -92,8 +92,12 @@ impl Ctx<'_, '_> {
         }
     }
 
-    fn set_replicator(&mut self, h: HostId, to: ClusterReplicator) {
+    fn set_replicator(&mut self, h: HostId, mut to: ClusterReplicator) {
         let from = self.host(h).replicator;
+        if to.role == ReplicatorRole::Master && from.role != ReplicatorRole::Master {
+            // A master extracts its own history: no position of another's to lose.
+            to.restart = RestartPosition::Kept;
+        }
         if from == to {
             return;
         }
@@ -167,7 +171,24 @@ impl Ctx<'_, '_> {
                 (ReplicatorState::OfflineError, r.restart)
             }
             // A cleared position is one in its master's history once it reads; a loss stays
-            // until its own reset (the master it reads now may be another).
+            // until its own reset (the master it reads now may be another). Reading, `h`
+            // rebuilds its THL from its master's: the positions lost at `h` are good again
+            // (the 300 000-case property run found a slave stopped reading a reset host that
+            // had since read its history back).
+            (true, Some(_)) => {
+                for d in self.topology.host_ids() {
+                    if self.host(d).replicator.restart == RestartPosition::LostAt(h) {
+                        self.host_mut(d).replicator.restart = RestartPosition::Kept;
+                    }
+                }
+                (
+                    ReplicatorState::Online,
+                    match r.restart {
+                        RestartPosition::Cleared => RestartPosition::Kept,
+                        kept_or_lost => kept_or_lost,
+                    },
+                )
+            }
             _ => (
                 ReplicatorState::Online,
                 match r.restart {
