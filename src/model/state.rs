@@ -49,8 +49,9 @@ pub enum RestartPosition {
     /// Its own reset cleared its position: it reads its master's history from the start.
     Cleared,
     /// The THL of this master was reset while the replicator held a position in the
-    /// history it had: from there, the event it asks for is gone. Its own reset or a
-    /// reprovisioning ends this; reading another master meanwhile does not.
+    /// history it had: from there, the event it asks for is gone. Its own reset, a
+    /// reprovisioning, taking the master role, or that host reading a master again (its
+    /// THL then follows that master's) ends this; reading another master meanwhile does not.
     LostAt(HostId),
 }
 
