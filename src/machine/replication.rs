@@ -161,6 +161,11 @@ impl Ctx<'_, '_> {
                 return Err(Refusal::HiddenMaster { host: h, master });
             }
         }
+        // Going online, a cleared position becomes one in the history it reads.
+        let resumed = match r.restart {
+            RestartPosition::Cleared => RestartPosition::Kept,
+            kept_or_lost => kept_or_lost,
+        };
         let (state, restart) = match (r.role.applies(), r.master) {
             (true, Some(m)) if r.restart == RestartPosition::LostAt(m) => {
                 self.emit(Effect::PositionLost { host: h, master: m });
@@ -170,32 +175,19 @@ impl Ctx<'_, '_> {
                 self.emit(Effect::Diverged { host: h, master: m });
                 (ReplicatorState::OfflineError, r.restart)
             }
-            // A cleared position is one in its master's history once it reads; a loss stays
-            // until its own reset (the master it reads now may be another). Reading, `h`
-            // rebuilds its THL from its master's: the positions lost at `h` are good again
-            // (the 300 000-case property run found a slave stopped reading a reset host that
-            // had since read its history back).
+            // A loss stays until its own reset (the master it reads now may be another).
+            // Reading, `h` rebuilds its THL from its master's: the positions lost at `h` are
+            // good again (the 300 000-case property run found a slave stopped reading a reset
+            // host that had since read its history back).
             (true, Some(_)) => {
                 for d in self.topology.host_ids() {
                     if self.host(d).replicator.restart == RestartPosition::LostAt(h) {
                         self.host_mut(d).replicator.restart = RestartPosition::Kept;
                     }
                 }
-                (
-                    ReplicatorState::Online,
-                    match r.restart {
-                        RestartPosition::Cleared => RestartPosition::Kept,
-                        kept_or_lost => kept_or_lost,
-                    },
-                )
+                (ReplicatorState::Online, resumed)
             }
-            _ => (
-                ReplicatorState::Online,
-                match r.restart {
-                    RestartPosition::Cleared => RestartPosition::Kept,
-                    kept_or_lost => kept_or_lost,
-                },
-            ),
+            _ => (ReplicatorState::Online, resumed),
         };
         self.set_replicator(
             h,
