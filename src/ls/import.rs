@@ -245,7 +245,7 @@ impl State {
             import_service(
                 &mut topology,
                 &mut state,
-                service,
+                (service, line),
                 listing,
                 blocks,
                 &mut assumptions,
@@ -380,10 +380,12 @@ fn relay_source(topology: &Topology, service: ServiceId, named: &HostName) -> Op
     (site != service && one_composite && topology.host(source).is_datasource()).then_some(source)
 }
 
+/// Import `listing` of `service`, whose positions are on the line of history of `line`
+/// ([`history_site`]).
 fn import_service(
     topology: &mut Topology,
     state: &mut State,
-    service: ServiceId,
+    (service, line): (ServiceId, ServiceId),
     listing: &Listing,
     blocks: &[DataSourceBlock],
     assumptions: &mut Vec<String>,
@@ -414,7 +416,6 @@ fn import_service(
         .or_else(|| blocks.iter().find(|b| b.role == DataSourceRole::Master))
         .map(|b| host_of(topology, service, &b.host))
         .transpose()?;
-    let line = history_site(topology, service, blocks);
     let mut down = Vec::new();
     let mut up_by_connector = Vec::new();
     let mut unknown_positions = Vec::new();
