@@ -329,13 +329,43 @@ fn a_master_reset_alone_stops_the_slaves_left_out_when_they_resume() {
         alone.to_string().contains("NOT MET  alpha all-online: ONLINE, but not replicating (replicator not ONLINE): db2, db3"),
         "{alone}"
     );
-    for reset in [
-        "shell db2> trepctl -service alpha reset -all -y\nshell db3> trepctl -service alpha reset -db -y\n",
-        "shell alpha{slave1}> trepctl -service alpha reset -y\nshell alpha{slave2}> trepctl -service alpha reset -y\n",
+    // The report says what each reset cleared.
+    assert!(
+        alone
+            .to_string()
+            .contains("replicator on db1 reset: THL cleared\n"),
+        "{alone}"
+    );
+    for (reset, cleared, verdict) in [
+        (
+            "shell db2> trepctl -service alpha reset -all -y\nshell db3> trepctl -service alpha reset -db -y\n",
+            [
+                "replicator on db2 reset: THL, relay logs and catalog cleared\n",
+                "replicator on db3 reset: catalog cleared\n",
+            ],
+            Verdict::Valid,
+        ),
+        (
+            "shell alpha{slave1}> trepctl -service alpha reset -y\nshell alpha{slave2}> trepctl -service alpha reset -relay -y\n",
+            [
+                "replicator on db2 reset: THL, relay logs and catalog cleared\n",
+                "replicator on db3 reset: relay logs cleared\n",
+            ],
+            // The relay logs hold no position: db3 still asks db1 for a lost event.
+            Verdict::Invalid,
+        ),
     ] {
         let together = plan(reset);
-        assert_eq!(together.verdict, Verdict::Valid, "{together}");
+        assert_eq!(together.verdict, verdict, "{together}");
+        let text = together.to_string();
+        for line in cleared {
+            assert!(text.contains(line), "{line}: {text}");
+        }
     }
+    let together = plan(
+        "shell alpha{slave1}> trepctl -service alpha reset -y\nshell alpha{slave2}> trepctl -service alpha reset -y\n",
+    );
+    assert_eq!(together.verdict, Verdict::Valid, "{together}");
     let thl_only = plan(
         "shell alpha{slave1}> trepctl -service alpha reset -thl -y\nshell alpha{slave2}> trepctl -service alpha reset -thl -y\n",
     );
@@ -1900,6 +1930,29 @@ fn a_restore_says_it_restored() {
     insta::assert_debug_snapshot!(restore.runs[0].effects, @r#"
     [
         "db2 restored from its latest backup: it catches up from its master once online",
+    ]
+    "#);
+}
+
+/// A restore does not bring back a position lost to its master's THL reset: the report says
+/// so and names the fix (it said the datasource would catch up; an independent review).
+#[test]
+fn a_restore_after_the_masters_thl_reset_says_the_position_is_lost() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell db2> trepctl offline\n\
+         shell db3> trepctl offline\n\
+         shell db1> trepctl offline\n\
+         shell db1> trepctl -service alpha reset -thl -y\n\
+         shell db1> trepctl online\n\
+         [LOGICAL] /alpha > datasource db2 shun\n\
+         [LOGICAL] /alpha > datasource db2 restore\n",
+    );
+    let restore = report.steps.last().unwrap();
+    insta::assert_debug_snapshot!(restore.runs[0].effects, @r#"
+    [
+        "db2 restored from its latest backup, but its replicator's position was lost when db1's THL was reset: once online it stops in OFFLINE:ERROR; reprovision it from its master instead",
     ]
     "#);
 }

@@ -8,7 +8,7 @@ use crate::command::{DatasourceAction, Lifecycle};
 use crate::fault::Process;
 use crate::model::{
     self, DataSourceRole, DsEntry, DsState, FailCause, HostId, HostSet, ManagerView, PolicyMode,
-    ReplicatorRole, ServiceId, ShunCause, State,
+    ReplicatorRole, RestartPosition, ServiceId, ShunCause, State,
 };
 
 /// The session's service and the group of managers the command reaches.
@@ -890,7 +890,11 @@ fn ds_restore(
     data.pos = None;
     data.writing = None;
     data.orphaned = None;
-    ctx.emit(Effect::Restored { host: h });
+    let lost_at = match ctx.host(h).replicator.restart {
+        RestartPosition::LostAt(master) => Some(master),
+        RestartPosition::Kept | RestartPosition::Cleared => None,
+    };
+    ctx.emit(Effect::Restored { host: h, lost_at });
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::input::Install;
 use super::invariant::Violation;
 use super::rejection::Refusal;
+use crate::command::ResetScope;
 use crate::fault::{Process, Split};
 use crate::ls::state_text;
 use crate::model::{
@@ -194,13 +195,18 @@ pub enum Effect {
     Restored {
         /// The datasource.
         host: HostId,
+        /// The master whose THL reset lost its replicator's position, when one did: the
+        /// restore does not bring it back.
+        lost_at: Option<HostId>,
     },
-    /// A replicator's service was reset.
+    /// A replicator's service was reset (`trepctl reset`).
     Reset {
         /// The host.
         host: HostId,
         /// Which install.
         install: Install,
+        /// What the reset cleared.
+        scope: ResetScope,
     },
     /// A client write, or a heartbeat, reached the master: its last seqno.
     Write {
@@ -366,13 +372,34 @@ impl Effect {
             Self::Provisioned { target, source } => {
                 format!("{} provisioned from {}", name(target), name(source))
             }
-            Self::Restored { host } => format!(
+            Self::Restored {
+                host,
+                lost_at: None,
+            } => format!(
                 "{} restored from its latest backup: it catches up from its master once online",
                 name(host)
             ),
-            Self::Reset { host, install } => {
+            Self::Restored {
+                host,
+                lost_at: Some(master),
+            } => format!(
+                "{} restored from its latest backup, but its replicator's position was lost when {}'s THL was reset: once online it stops in OFFLINE:ERROR; reprovision it from its master instead",
+                name(host),
+                name(master)
+            ),
+            Self::Reset {
+                host,
+                install,
+                scope,
+            } => {
+                let cleared = match scope {
+                    ResetScope::All => "THL, relay logs and catalog cleared",
+                    ResetScope::Thl => "THL cleared",
+                    ResetScope::Relay => "relay logs cleared",
+                    ResetScope::Db => "catalog cleared",
+                };
                 format!(
-                    "replicator{} on {} reset: THL and catalog cleared",
+                    "replicator{} on {} reset: {cleared}",
                     install_word(install),
                     name(host)
                 )

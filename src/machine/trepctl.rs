@@ -197,6 +197,7 @@ fn reset(
     ctx.emit(Effect::Reset {
         host: h,
         install: Install::Cluster,
+        scope,
     });
     if matches!(scope, ResetScope::All | ResetScope::Thl) {
         // Every replicator of the service, and any other reading `h`, holds a position in
@@ -294,6 +295,7 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
             ctx.emit(Effect::Reset {
                 host: h,
                 install: Install::CrossSite,
+                scope,
             });
             Ok(())
         }
