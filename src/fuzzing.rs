@@ -724,7 +724,7 @@ mod tests {
             for input in inputs {
                 kinds.insert(discriminant(&input));
                 match input {
-                    Input::Cctrl { op, .. } => {
+                    Input::Cctrl { op, .. } | Input::PipedCctrl { op, .. } => {
                         cctrl.insert(discriminant(&op));
                         match op {
                             CctrlOp::Datasource(_, action) => {

@@ -375,7 +375,9 @@ fn every_input_reads_back_from_its_trace_and_runbook() {
                     assert_eq!(back, *input, "{text}");
                     kinds[0] += 1;
                 }
-                Input::Trepctl { on, .. } | Input::Host { on, .. } => {
+                Input::Trepctl { on, .. }
+                | Input::Host { on, .. }
+                | Input::PipedCctrl { at: on, .. } => {
                     let prompt = format!("shell {}> ", t.host_name(*on));
                     assert!(text.starts_with(&prompt), "{text}");
                     kinds[1] += 1;
@@ -405,9 +407,18 @@ fn every_input_reads_back_from_its_trace_and_runbook() {
                     ..Options::default()
                 },
             );
-            assert_eq!(report.steps.len(), 1, "{text}");
-            assert!(!report.steps[0].rejected(), "{text}: {report:?}");
-            assert_eq!(report.steps[0].state, after, "{text}");
+            // A cctrl command follows the step that starts cctrl on its host.
+            let steps = if matches!(input, Input::Cctrl { .. }) {
+                2
+            } else {
+                1
+            };
+            assert_eq!(report.steps.len(), steps, "{text}");
+            assert!(
+                report.steps.iter().all(|s| !s.rejected()),
+                "{text}: {report:?}"
+            );
+            assert_eq!(report.steps[steps - 1].state, after, "{text}");
         }
     }
     // Every kind was met: cctrl commands, shell lines and faults.

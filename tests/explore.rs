@@ -154,7 +154,10 @@ fn without_the_one_master_rule_the_shortest_counterexample_is_found() {
     let e = explore::explore_with(&t, &s, &shorter, &inputs, |_| {});
     assert!(e.counterexample.is_none());
     let runbook = trace.runbook(&t);
-    assert!(runbook.contains("| /opt/continuent/tungsten/tungsten-manager/bin/cctrl"));
+    assert!(
+        runbook.contains("> /opt/continuent/tungsten/tungsten-manager/bin/cctrl\ncctrl> "),
+        "{runbook}"
+    );
     // Rendered: the numbered inputs, what broke, then each listing after a blank line, each
     // ending in one newline.
     let text = trace.render();

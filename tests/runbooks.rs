@@ -233,6 +233,60 @@ fn without_quorum_a_missing_master_is_refused_for_the_quorum() {
     );
 }
 
+/// `echo '<command>' | cctrl` starts a session of its own, as does starting cctrl anew: a
+/// `set force true` piped in does
+/// not force the interactive session's commands, and a piped command does not run under the
+/// interactive session's `set force` or `use` (an independent review found a piped command
+/// run in the interactive session).
+#[test]
+fn a_piped_cctrl_command_runs_in_a_session_of_its_own() {
+    let rules = |text: &str| -> Vec<String> {
+        check(&format!("#! scenario seed004-failsafe\n{text}"))
+            .steps
+            .iter()
+            .map(|s| match &s.runs[0].status {
+                RunStatus::Rejected { rule, .. } => rule.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(
+        rules("shell db2> echo 'set force true' | cctrl\n[LOGICAL] /alpha > switch\n"),
+        ["Accepted", "quorum"]
+    );
+    assert_eq!(
+        rules(
+            "[LOGICAL] /alpha > set force true\nshell db2> echo 'switch' | cctrl\n[LOGICAL] /alpha > switch\n"
+        ),
+        ["Accepted", "quorum", "master-online"]
+    );
+    // So is a cctrl started anew on a host: its session begins without `set force`.
+    assert_eq!(
+        rules(
+            "[LOGICAL] /alpha > set force true\nshell db2> cctrl\ncctrl> switch\ncctrl> set force true\ncctrl> switch\n"
+        ),
+        [
+            "Accepted",
+            "Accepted",
+            "quorum",
+            "Accepted",
+            "master-online"
+        ]
+    );
+    // A piped command names the datasources of the host's own service, whichever the
+    // interactive session uses.
+    let sites = check(
+        "#! scenario seed000-drifted\n[LOGICAL] /east > use west\nshell db1> echo 'datasource db2 shun' | cctrl\n",
+    );
+    assert!(
+        sites
+            .steps
+            .iter()
+            .all(|s| s.runs[0].status == RunStatus::Accepted),
+        "{sites}"
+    );
+}
+
 /// A composite's passive site: its relay reads the active site's master by design
 /// (Continuent docs *operations-composite-relay-recovery*), under that site's seqnos. The
 /// listing reads (an operator's review found it refused as naming a host of another

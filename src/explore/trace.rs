@@ -117,24 +117,43 @@ impl Trace {
         out
     }
 
-    /// The trace as a runbook: each operator input a step typed where the explorer typed it
-    /// (`shell <host>> echo '<command>' | cctrl` for a cctrl command, which runs it in that
-    /// host's manager), each fault or world event a `# fault:` note, since runbooks hold what
-    /// operators run and faults are what happens to them.
+    /// The trace as a runbook: each operator input a step typed where the explorer typed it,
+    /// each fault or world event a `# fault:` note, since runbooks hold what operators run
+    /// and faults are what happens to them. The cctrl commands typed into a host's manager
+    /// follow a `shell <host>> .../cctrl` step that starts cctrl there; a cctrl started
+    /// anew begins in the host's own service without `set force`, so where the explorer's
+    /// session on that host had moved on, `use` and `set force true` come first.
     #[must_use]
     pub fn runbook(&self, topology: &Topology) -> String {
         let mut out = String::from("# Counterexample found by the explorer: ");
         out.push_str(&self.description);
         out.push('\n');
+        let mut connected = None;
+        let mut before = self.start;
         for step in &self.steps {
             match step.input.typed(topology) {
                 Some(Typed::Cctrl { at, command }) => {
-                    let _ = writeln!(
-                        out,
-                        "shell {}> echo '{command}' | {}/tungsten/tungsten-manager/bin/cctrl",
-                        topology.host_name(at),
-                        topology.install_roots().cluster
-                    );
+                    if connected != Some(at) {
+                        connected = Some(at);
+                        let _ = writeln!(
+                            out,
+                            "shell {}> {}/tungsten/tungsten-manager/bin/cctrl",
+                            topology.host_name(at),
+                            topology.install_roots().cluster
+                        );
+                        let session = before.session(at);
+                        if session.service != topology.host(at).service {
+                            let _ = writeln!(
+                                out,
+                                "cctrl> use {}",
+                                topology.service_name(session.service)
+                            );
+                        }
+                        if session.force {
+                            out.push_str("cctrl> set force true\n");
+                        }
+                    }
+                    let _ = writeln!(out, "cctrl> {command}");
                 }
                 Some(Typed::Shell { on, line }) => {
                     let _ = writeln!(out, "shell {}> {line}", topology.host_name(on));
@@ -143,6 +162,7 @@ impl Trace {
                     let _ = writeln!(out, "# {}", step.text);
                 }
             }
+            before = step.state;
         }
         out
     }

@@ -8,7 +8,7 @@ use crate::command::{DatasourceAction, Lifecycle};
 use crate::fault::Process;
 use crate::model::{
     self, DataSourceRole, DsEntry, DsState, FailCause, HostId, HostSet, ManagerView, PolicyMode,
-    ReplicatorRole, RestartPosition, ServiceId, ShunCause, State,
+    ReplicatorRole, RestartPosition, ServiceId, ShunCause,
 };
 
 /// The session's service and the group of managers the command reaches.
@@ -33,9 +33,17 @@ fn session(ctx: &Ctx<'_, '_>, at: HostId) -> Result<Session, Refusal> {
 }
 
 /// The cctrl session on `at`, to change its own settings (force, the service in use): what
-/// the operator's next commands mean, not the cluster.
-fn session_mut(state: &mut State, at: HostId) -> Result<&mut model::Session, Refusal> {
-    state
+/// the operator's next commands mean, not the cluster. cctrl types into a running manager
+/// (Continuent docs *cmdline-tools-cctrl*): with none on `at`, there is no session to change
+/// (an explorer trace's `set force true` at a host that was down replayed as refused).
+fn session_mut<'s>(
+    ctx: &'s mut Ctx<'_, '_>,
+    at: HostId,
+) -> Result<&'s mut model::Session, Refusal> {
+    if !(ctx.topology.host(at).has_manager() && ctx.state.manager_running(at)) {
+        return Err(Refusal::NoManager { host: at });
+    }
+    ctx.state
         .sessions
         .get_mut(at.index())
         .ok_or(Refusal::NoManager { host: at })
@@ -47,7 +55,7 @@ pub(crate) fn apply(
     op: CctrlOp,
 ) -> Result<Option<Subject>, Refusal> {
     if let CctrlOp::SetForce(on) = op {
-        let session = session_mut(ctx.state, at)?;
+        let session = session_mut(ctx, at)?;
         if session.force == on {
             return Err(Refusal::NoChange {
                 host: Some(at),
@@ -63,7 +71,7 @@ pub(crate) fn apply(
         return Ok(None);
     }
     if let CctrlOp::Use(service) = op {
-        let session = session_mut(ctx.state, at)?;
+        let session = session_mut(ctx, at)?;
         if session.service == service {
             return Err(Refusal::NoChange {
                 host: Some(at),

@@ -45,6 +45,10 @@ impl Input {
                 at,
                 command: cctrl_command(topology, op),
             }),
+            Self::PipedCctrl { at, op } => Some(Typed::Shell {
+                on: at,
+                line: format!("echo '{}' | cctrl", cctrl_command(topology, op)),
+            }),
             Self::Trepctl {
                 on,
                 target,

@@ -181,6 +181,18 @@ pub enum Input {
         /// The command.
         op: CctrlOp,
     },
+    /// A cctrl command piped into a new cctrl session on `at` (`echo '<command>' | cctrl` in a
+    /// shell there). The new session starts in the host's own service without `set force`,
+    /// and ends with the command: a `use` or `set force` in it does not reach the interactive
+    /// session of [`Input::Cctrl`], which stays as it was (Continuent docs *cmdline-tools-cctrl*:
+    /// `use` and `set force` hold for the session they are typed in; an independent review
+    /// found a piped command run in the interactive session's service).
+    PipedCctrl {
+        /// The host whose manager the new session connects to.
+        at: HostId,
+        /// The command.
+        op: CctrlOp,
+    },
     /// A trepctl command run on `on` against the replicator of `target`, install `install`.
     Trepctl {
         /// The host it is run on.
@@ -220,7 +232,7 @@ impl Input {
     #[must_use]
     pub fn origin(&self) -> Option<HostId> {
         match self {
-            Self::Cctrl { at, .. } => Some(*at),
+            Self::Cctrl { at, .. } | Self::PipedCctrl { at, .. } => Some(*at),
             Self::Trepctl { on, .. } | Self::Host { on, .. } => Some(*on),
             Self::Fault(_) => None,
         }

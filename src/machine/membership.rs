@@ -30,7 +30,7 @@ impl Named {
 
     fn of(input: &Input) -> Self {
         match *input {
-            Input::Cctrl { at, op } => cctrl(at, op),
+            Input::Cctrl { at, op } | Input::PipedCctrl { at, op } => cctrl(at, op),
             Input::Trepctl { on, target, op, .. } => {
                 let source = match op {
                     TrepctlOp::SetRole(_, source) => source,

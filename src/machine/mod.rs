@@ -360,6 +360,16 @@ pub(crate) fn step_in_place<O: Observer>(
     let mut ctx = Ctx::new(topology, next, rules, observer);
     let subject = match *input {
         Input::Cctrl { at, op } => cctrl::apply(&mut ctx, at, op),
+        Input::PipedCctrl { at, op } => {
+            // A session of its own, which ends with the command.
+            let interactive = *ctx.state.session(at);
+            *ctx.state = ctx.state.with_fresh_session(topology, at);
+            let subject = cctrl::apply(&mut ctx, at, op);
+            if let Some(session) = ctx.state.sessions.get_mut(at.index()) {
+                *session = interactive;
+            }
+            subject
+        }
         Input::Trepctl {
             on,
             target,

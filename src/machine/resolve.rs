@@ -528,7 +528,14 @@ pub fn resolve_host(
         HostAction::Trepctl(t) => {
             return trepctl_in(topology, on, install_of(topology, command)?, t);
         }
-        HostAction::Cctrl(c) => return resolve_cctrl(topology, state, on, c),
+        HostAction::Cctrl(c) => {
+            // A piped command runs in a new session ([`Input::PipedCctrl`]).
+            let fresh = state.with_fresh_session(topology, on);
+            return Ok(match resolve_cctrl(topology, &fresh, on, c)? {
+                Input::Cctrl { at, op } => Input::PipedCctrl { at, op },
+                other => other,
+            });
+        }
         _ => {
             // A prefixed tool's line the model does not know still names an install.
             if command.executable_prefix().is_some() {

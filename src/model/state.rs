@@ -429,6 +429,17 @@ pub struct Session {
     pub service: ServiceId,
 }
 
+impl Session {
+    /// A new cctrl session on `host`: in the host's own service, without `set force`.
+    #[must_use]
+    pub fn fresh(topology: &Topology, host: HostId) -> Self {
+        Self {
+            force: false,
+            service: topology.host(host).service,
+        }
+    }
+}
+
 /// The whole dynamic state of a deployment.
 ///
 /// Read it with the accessors; the engine changes it, keeping its parts consistent. A state
@@ -500,10 +511,7 @@ impl State {
                     data: Data::default(),
                 };
                 state.views[h.index()] = view;
-                state.sessions[h.index()] = Session {
-                    force: false,
-                    service,
-                };
+                state.sessions[h.index()] = Session::fresh(topology, h);
             }
         }
         state
@@ -609,6 +617,17 @@ impl State {
     #[must_use]
     pub fn session(&self, host: HostId) -> &Session {
         &self.sessions[host.index().min(MAX_HOSTS - 1)]
+    }
+
+    /// This state with a new cctrl session on `host` ([`Session::fresh`]): what starting
+    /// cctrl there anew gives.
+    #[must_use]
+    pub fn with_fresh_session(&self, topology: &Topology, host: HostId) -> Self {
+        let mut next = *self;
+        if let Some(session) = next.sessions.get_mut(host.index()) {
+            *session = Session::fresh(topology, host);
+        }
+        next
     }
 
     /// The epoch history.

@@ -798,6 +798,12 @@ impl Session<'_> {
                     && run.status == RunStatus::Accepted
                 {
                     self.service = self.topology.service_id(name.as_str());
+                    // And the session stays on this manager: the steps at that service's
+                    // prompt type into it (a trace's `use` replays in the explorer's session).
+                    if let Some(slot) = self.service.and_then(|s| self.connected.get_mut(s.index()))
+                    {
+                        *slot = Some(at);
+                    }
                 }
                 matches!(command, CctrlCommand::Ls(_))
                     .then(|| ls::project(self.topology, &self.state, at, None).to_string())
@@ -895,6 +901,10 @@ impl Session<'_> {
         if let Some(slot) = self.connected.get_mut(service.index()) {
             *slot = Some(h);
         }
+        // A new cctrl is a new session: in the manager's own service, without `set force`
+        // (`use` and `set force` hold for the session they are typed in; Continuent docs
+        // *cmdline-tools-cctrl*).
+        self.state = self.state.with_fresh_session(self.topology, h);
         // A `cctrl>` step naming no service addresses the manager's own service from now on.
         self.service = Some(service);
         Run {

@@ -224,6 +224,18 @@ pub fn input(topology: &Topology, alphabet: Alphabet) -> impl Strategy<Value = I
     }
     if alphabet.host {
         options.push((1, host(topology).boxed()));
+        if alphabet.cctrl {
+            // `echo '<command>' | cctrl` in a shell: a session of its own.
+            options.push((
+                1,
+                cctrl(topology, alphabet.force)
+                    .prop_map(|input| match input {
+                        Input::Cctrl { at, op } => Input::PipedCctrl { at, op },
+                        other => other,
+                    })
+                    .boxed(),
+            ));
+        }
     }
     if alphabet.faults || alphabet.partitions {
         options.push((
