@@ -614,7 +614,8 @@ fn a_cctrl_command_names_only_hosts_of_its_sessions_service() {
 /// and says to recover db3 first; once db3 is recovered, it writes a plan that validates.
 ///
 /// The state is the property's minimal case: db1 the ONLINE master; db2 the old master,
-/// FAILED, its replicator offline, holding an event db1 lacks; db3 shunned but still an online
+/// FAILED, its replicator offline, holding an event db1 lacks (left behind by the failover);
+/// db3 shunned but still an online
 /// slave of db2. Written as JSON over the healthy state, since the property reached it by a
 /// long random sequence.
 #[test]
@@ -648,6 +649,9 @@ fn an_old_master_is_restored_only_once_no_slave_reads_from_it() {
     v["hosts"][1]["replicator"] =
         json!({"running": true, "state": "OFFLINE:NORMAL", "role": "master", "master": null});
     v["hosts"][1]["data"]["pos"] = json!({"seqno": 0, "epoch": 1});
+    // The failover that left that event behind reported it, as the engine marks it: the
+    // restore discards it on purpose (unmarked, the restore is a new loss, an error).
+    v["hosts"][1]["data"]["orphaned"] = json!({"shared": null});
     v["hosts"][2]["replicator"]["master"] = json!(1);
     let state: State = serde_json::from_value(v).unwrap();
     let start = Start {

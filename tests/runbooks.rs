@@ -287,6 +287,81 @@ fn a_piped_cctrl_command_runs_in_a_session_of_its_own() {
     );
 }
 
+/// One datasource block of a listing, in the short form the reader takes.
+fn ds_block(host: &str, state: &str, progress: u32, replicator: &str) -> String {
+    format!(
+        "|{host}({state}, progress={progress}, latency=0.1)|\n|STATUS [OK] [2025/01/28 02:39:49 PM UTC]|\n|  MANAGER(state=ONLINE)|\n|  REPLICATOR({replicator})|\n|  DATASERVER(state=ONLINE)|\n"
+    )
+}
+
+/// Restoring a datasource from a backup replaces its data with an earlier point: restoring
+/// the master while no other datasource holds its last events loses them, as provisioning
+/// over them does (an operator's review found it VALID, `tprovision` over them unsafe).
+/// Restoring a slave, or a master whose events a slave holds, is not that.
+#[test]
+fn restoring_the_only_holder_of_events_loses_them() {
+    let plan = |db3: u32, restores: &str| {
+        let listing = [
+            ds_block("db1", "master:ONLINE", 100, "role=master, state=ONLINE"),
+            ds_block("db2", "slave:ONLINE", 90, "role=slave, master=db1, state=OFFLINE:ERROR"),
+            ds_block("db3", "slave:SHUNNED(MANUALLY-SHUNNED)", db3, "role=slave, master=db1, state=OFFLINE"),
+        ]
+        .concat();
+        check(&format!(
+            "#! state alpha\nCOORDINATOR[db1:AUTOMATIC:ONLINE]\nDATASOURCES:\n{listing}#! end\ncctrl> set policy maintenance\ncctrl> datasource db1 shun\ncctrl> replicator db1 offline\n{restores}"
+        ))
+    };
+    // The slave's restore loses nothing (db1 holds its events); the master's loses 96 to 100.
+    let alone = plan(
+        95,
+        "cctrl> datasource db3 restore\ncctrl> datasource db1 restore\n",
+    );
+    let lost: Vec<&str> = alone
+        .steps
+        .iter()
+        .filter(|s| s.findings.iter().any(|f| f.kind == "lost-events"))
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!(lost, ["cctrl> datasource db1 restore"], "{alone}");
+    assert_eq!(alone.verdict, Verdict::Invalid);
+    insta::assert_snapshot!(alone.steps[4].findings[0].text, @"restoring db1 from a backup discards its events past the backup that no other datasource holds; they are lost: let a slave catch up from db1 first (or back it up now), then restore");
+    // db3 holds every event of db1: the master's restore loses nothing.
+    let held = plan(100, "cctrl> datasource db1 restore\n");
+    assert!(
+        held.steps.iter().all(|s| s.findings.iter().all(|f| f.kind != "lost-events")),
+        "{held}"
+    );
+}
+
+/// An old master a failover left events behind on, listed `SHUNNED(FAILED-OVER-TO-db2)`
+/// ahead of db2, holds them as left behind: the report says so at the start, and restoring or
+/// reprovisioning it (the documented cure) is not a new loss (an operator's review found
+/// `tprovision` unsafe, with advice to provision from a host holding them, which none does).
+#[test]
+fn an_old_masters_events_a_failover_left_behind_are_read_as_reported() {
+    let plan = |cure: &str| {
+        let listing = [
+            ds_block("db1", "slave:ONLINE", 43, "role=slave, master=db2, state=ONLINE"),
+            ds_block("db2", "master:ONLINE", 43, "role=master, state=ONLINE"),
+            ds_block("db3", "master:SHUNNED(FAILED-OVER-TO-db2)", 50, "role=master, state=OFFLINE"),
+        ]
+        .concat();
+        check(&format!(
+            "#! state alpha\nCOORDINATOR[db2:AUTOMATIC:ONLINE]\nDATASOURCES:\n{listing}#! end\n#! goal alpha all-online\n{cure}"
+        ))
+    };
+    for cure in [
+        "shell db3> tprovision --source db1\n",
+        "cctrl> set policy maintenance\ncctrl> datasource db3 restore\ncctrl> datasource db3 recover\ncctrl> set policy automatic\n",
+    ] {
+        let report = plan(cure);
+        assert_eq!(report.verdict, Verdict::Valid, "{report}");
+        insta::allow_duplicates! {
+            insta::assert_snapshot!(report.assumptions.join("\n"), @"alpha: db3 holds its events past seqno 43, which db2, the master its failover promoted, lacks: read as left behind by that failover (no datasource holds them for the service any more; find them with tungsten_find_orphaned before `datasource db3 restore` or reprovisioning it discards them)");
+        }
+    }
+}
+
 /// A composite's passive site: its relay reads the active site's master by design
 /// (Continuent docs *operations-composite-relay-recovery*), under that site's seqnos. The
 /// listing reads (an operator's review found it refused as naming a host of another
@@ -1983,7 +2058,7 @@ fn a_restore_says_it_restored() {
     let restore = report.steps.last().unwrap();
     insta::assert_debug_snapshot!(restore.runs[0].effects, @r#"
     [
-        "db2 restored from its latest backup: it catches up from its master once online",
+        "db2 restored from its latest backup, an earlier point of its data: as a slave, it catches up from its master once online",
     ]
     "#);
 }

@@ -11,7 +11,7 @@ use super::{DataSourceBlock, DataSources, Listing, ReplicatorRow};
 use crate::model::{
     ClusterReplicator, Connector, ConnectorState, CrossSiteReplicator, Data, DataServerState,
     DataSourceRole, DataSourceState, DsEntry, DsState, EpochId, FailCause, HostId, HostKind,
-    HostName, HostState, MAX_HOSTS, ManagerState, ManagerView, Pos, Quorum, ReasonText,
+    HostName, HostState, MAX_HOSTS, ManagerState, ManagerView, Orphaned, Pos, Quorum, ReasonText,
     ReplicatorRole, ReplicatorState, RestartPosition, Seqno, ServiceId, ServiceKind, ServiceName,
     ServiceSpec, Session, ShunCause, ShunReason, State, Topology, TopologyError, TopologySpec,
 };
@@ -474,6 +474,7 @@ fn import_service(
     });
     let (unprinted, credited) =
         credit_unprinted_masters(state, service, &service_name, blocks, unknown_positions);
+    let left_behind = mark_left_behind(topology, state, service, &service_name, &view);
     wire_service(topology, state, service, listing, view)?;
     let gaps = gaps(
         &service_name,
@@ -485,8 +486,49 @@ fn import_service(
             unknown_positions: &unprinted,
         },
     );
-    assumptions.extend(gaps.into_iter().chain(credited));
+    assumptions.extend(gaps.into_iter().chain(credited).chain(left_behind));
     Ok(())
+}
+
+/// Mark the events a failover left behind before the listing was taken: a datasource shown
+/// `SHUNNED(FAILED-OVER-TO-x)` that holds events `x` lacks holds them as the promotion left
+/// them ([`Data::orphaned`], as if the engine had run that failover), and the report says so
+/// once, as an assumption of the start. Unmarked, discarding them (restoring or
+/// reprovisioning the old master, the documented cure; Continuent docs
+/// *manager-failover-behavior-recovery*) read as a new loss whose advice named a host holding
+/// them, when none does (an operator's review).
+fn mark_left_behind(
+    topology: &Topology,
+    state: &mut State,
+    service: ServiceId,
+    service_name: &ServiceName,
+    view: &ManagerView,
+) -> Vec<String> {
+    let history = state.history;
+    let mut marked = Vec::new();
+    for h in topology.datasources_of(service) {
+        let DsState::Shunned(ShunCause::FailedOverTo(to)) = view.entry(h).state else {
+            continue;
+        };
+        let promoted = state.hosts[to.index()].data.pos;
+        let data = &mut state.hosts[h.index()].data;
+        if data.pos.is_none() || history.contains(promoted, data.pos) {
+            continue;
+        }
+        let shared = history.shared(data.pos, promoted);
+        data.orphaned = Some(Orphaned { shared });
+        let past = shared.map_or_else(
+            || "all its events".to_owned(),
+            |s| format!("its events past seqno {s}"),
+        );
+        marked.push(format!(
+            "{service_name}: {} holds {past}, which {}, the master its failover promoted, lacks: read as left behind by that failover (no datasource holds them for the service any more; find them with tungsten_find_orphaned before `datasource {} restore` or reprovisioning it discards them)",
+            topology.host_name(h),
+            topology.host_name(to),
+            topology.host_name(h),
+        ));
+    }
+    marked
 }
 
 /// The hosts whose listed replicator is still filling its data (provisioning or restoring),

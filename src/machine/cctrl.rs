@@ -894,6 +894,9 @@ fn ds_restore(
     // position at all would mean replaying that site's whole history, its drift included: a
     // restore on a site kept as the good copy would take in the other site's drift (found in
     // review; `restoring_a_datasource_keeps_the_other_sites_drift_out`).
+    if restore_discards(ctx, s.service, h) {
+        ctx.find(Finding::RestoreDiscards { host: h });
+    }
     let data = &mut ctx.host_mut(h).data;
     data.pos = None;
     data.writing = None;
@@ -904,6 +907,25 @@ fn ds_restore(
     };
     ctx.emit(Effect::Restored { host: h, lost_at });
     Ok(())
+}
+
+/// Whether restoring `h` from a backup loses events no other datasource of `service` holds
+/// and no promotion reported lost ([`Finding::RestoreDiscards`]). The backup's point is not
+/// tracked, so every event of `h` past what another datasource shares with it is taken as
+/// lost (**modelling decision**: the backup is older than the last event, or restoring it
+/// would change nothing). Events a failover left behind are the documented case for a
+/// restore (Continuent docs *manager-failover-behavior-recovery*) and were reported then; a
+/// drifted host's data is known not to be the service's line. (An operator's review found a
+/// master restored over its last events VALID, where `tprovision` over them was unsafe.)
+fn restore_discards(ctx: &Ctx<'_, '_>, service: ServiceId, h: HostId) -> bool {
+    let history = ctx.state.history;
+    let data = ctx.host(h).data;
+    if data.pos.is_none() || data.drift || data.orphaned.is_some() {
+        return false;
+    }
+    !ctx.topology
+        .datasources_of(service)
+        .any(|d| d != h && history.contains(ctx.host(d).data.pos, data.pos))
 }
 
 fn ds_backup(

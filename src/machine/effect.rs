@@ -376,7 +376,7 @@ impl Effect {
                 host,
                 lost_at: None,
             } => format!(
-                "{} restored from its latest backup: it catches up from its master once online",
+                "{} restored from its latest backup, an earlier point of its data: as a slave, it catches up from its master once online",
                 name(host)
             ),
             Self::Restored {
@@ -501,6 +501,13 @@ pub enum Finding {
         /// The host its data was copied from.
         source: HostId,
     },
+    /// Restoring `host` from a backup (`datasource <ds> restore`) replaced events that no
+    /// other datasource of its service holds, and that no promotion had already reported
+    /// lost: the backup is older than its last event, so they are gone.
+    RestoreDiscards {
+        /// The datasource restored.
+        host: HostId,
+    },
     /// The master failed and no slave can be promoted: it stays FAILED until a slave can
     /// replace it or an operator brings a master back (`recover master using <ds>`).
     NoCandidate {
@@ -574,6 +581,10 @@ impl Finding {
                 "provisioning {} from {} discards events of {}'s line that no other datasource on that line holds; they are lost, or kept only by a slave that can no longer read from it",
                 topology.host_name(host),
                 topology.host_name(source),
+                topology.host_name(host)
+            ),
+            Self::RestoreDiscards { host } => format!(
+                "restoring {} from a backup discards its events past the backup that no other datasource holds; they are lost",
                 topology.host_name(host)
             ),
             Self::NoCandidate { service } => format!(

@@ -105,6 +105,15 @@ impl State {
     /// - a host marked as holding orphaned events ([`super::Data::orphaned`]) holds events past
     ///   the last one the mark says the promoted master shared.
     ///
+    /// What it cannot tell: whether the state needed `set force true`. A manager without
+    /// quorum holds every datasource `SHUNNED(FAILSAFE-SHUN)` unless an operator forced them
+    /// back (the last-man-standing procedure), so a minority's view holding an ONLINE master
+    /// is a state the engine builds, but only through force; a partition can then give two
+    /// writable masters, as the explorer shows for seed 004's procedure run on both sides.
+    /// The model's promise of one writable master covers the states unforced inputs reach;
+    /// a runbook's forced steps are checked against its `#! assume down` hosts instead.
+    /// (An adversarial review edited a minority's view so, without force, and validated it.)
+    ///
     /// # Errors
     /// A [`StateError`] naming the first field that breaks a rule, what it holds and what it
     /// should.

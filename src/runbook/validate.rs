@@ -1122,6 +1122,14 @@ impl Session<'_> {
                     self.name(host)
                 ),
             ),
+            Finding::RestoreDiscards { host } => finding(
+                Severity::Error,
+                "lost-events",
+                format!(
+                    "{text}: let a slave catch up from {} first (or back it up now), then restore",
+                    self.name(host)
+                ),
+            ),
         }
     }
 
