@@ -303,8 +303,18 @@ fn restoring_the_only_holder_of_events_loses_them() {
     let plan = |db3: u32, restores: &str| {
         let listing = [
             ds_block("db1", "master:ONLINE", 100, "role=master, state=ONLINE"),
-            ds_block("db2", "slave:ONLINE", 90, "role=slave, master=db1, state=OFFLINE:ERROR"),
-            ds_block("db3", "slave:SHUNNED(MANUALLY-SHUNNED)", db3, "role=slave, master=db1, state=OFFLINE"),
+            ds_block(
+                "db2",
+                "slave:ONLINE",
+                90,
+                "role=slave, master=db1, state=OFFLINE:ERROR",
+            ),
+            ds_block(
+                "db3",
+                "slave:SHUNNED(MANUALLY-SHUNNED)",
+                db3,
+                "role=slave, master=db1, state=OFFLINE",
+            ),
         ]
         .concat();
         check(&format!(
@@ -328,7 +338,9 @@ fn restoring_the_only_holder_of_events_loses_them() {
     // db3 holds every event of db1: the master's restore loses nothing.
     let held = plan(100, "cctrl> datasource db1 restore\n");
     assert!(
-        held.steps.iter().all(|s| s.findings.iter().all(|f| f.kind != "lost-events")),
+        held.steps
+            .iter()
+            .all(|s| s.findings.iter().all(|f| f.kind != "lost-events")),
         "{held}"
     );
 }
@@ -341,9 +353,19 @@ fn restoring_the_only_holder_of_events_loses_them() {
 fn an_old_masters_events_a_failover_left_behind_are_read_as_reported() {
     let plan = |cure: &str| {
         let listing = [
-            ds_block("db1", "slave:ONLINE", 43, "role=slave, master=db2, state=ONLINE"),
+            ds_block(
+                "db1",
+                "slave:ONLINE",
+                43,
+                "role=slave, master=db2, state=ONLINE",
+            ),
             ds_block("db2", "master:ONLINE", 43, "role=master, state=ONLINE"),
-            ds_block("db3", "master:SHUNNED(FAILED-OVER-TO-db2)", 50, "role=master, state=OFFLINE"),
+            ds_block(
+                "db3",
+                "master:SHUNNED(FAILED-OVER-TO-db2)",
+                50,
+                "role=master, state=OFFLINE",
+            ),
         ]
         .concat();
         check(&format!(
@@ -431,6 +453,28 @@ fn a_passive_sites_relay_reads_the_active_sites_master() {
     assert!(
         refused(&format!("{sites}}}"), &east)
             .contains("shows `db1`, which is not a host of that service")
+    );
+    // Both sites must be members of one composite: east's alone is not enough.
+    let other = r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}, {"name": "north", "datasources": ["db7"]}], "composites": [{"name": "global", "members": ["east", "north"]}]}"#;
+    assert!(
+        refused(other, &east).contains("shows `db1`, which is not a host of that service"),
+        "{other}"
+    );
+    // With west declared first, the relay's positions are still on east's line.
+    let swapped = r#"{"services": [{"name": "west", "datasources": ["db4", "db5"]}, {"name": "east", "datasources": ["db1", "db2"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#;
+    let (report, start) = plan(swapped, &east, 43).unwrap();
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let db = |h: &str| start.topology.host_id(h).unwrap();
+    let relay = start.state.host(db("db4")).data.pos.unwrap();
+    assert_eq!(
+        Some(relay),
+        start.state.host(db("db1")).data.pos,
+        "{report}"
+    );
+    assert_eq!(
+        start.state.history().service_of(relay.epoch),
+        start.topology.service_id("east"),
+        "{report}"
     );
 }
 
