@@ -32,6 +32,7 @@ impl FromStr for Runbook {
         };
         let mut i = 0;
         let mut previous_service: Option<ServiceName> = None;
+        let mut start_line = None;
         while i < lines.len() {
             let number = i + 1;
             let raw = lines[i];
@@ -43,6 +44,27 @@ impl FromStr for Runbook {
             if let Some(rest) = trimmed.strip_prefix("#!") {
                 let offset = raw.len() - rest.len();
                 let declaration = declaration(raw, offset, number, &lines, &mut i)?;
+                // One start: a second scenario or topology would replace the first unseen
+                // (an adversarial review found the last one silently taken).
+                if matches!(
+                    declaration,
+                    Declaration::Scenario(_) | Declaration::Topology(_)
+                ) {
+                    if let Some(first) = start_line {
+                        let at = raw.len() - rest.trim_start().len();
+                        let word = rest.split_whitespace().next().unwrap_or_default();
+                        return Err(error_at(
+                            raw,
+                            number,
+                            at,
+                            word.chars().count().max(1),
+                            &format!(
+                                "one scenario or topology per runbook (line {first} declares one already)"
+                            ),
+                        ));
+                    }
+                    start_line = Some(number);
+                }
                 runbook.declarations.push(declaration);
                 continue;
             }
@@ -364,7 +386,19 @@ fn declaration(
     };
     match words.first().copied() {
         Some("scenario") => match words.get(1) {
-            Some(name) if words.len() == 2 => Ok(Declaration::Scenario((*name).to_owned())),
+            Some(name) if words.len() == 2 => {
+                if super::scenario::SCENARIOS
+                    .iter()
+                    .all(|(known, _)| known != name)
+                {
+                    let known: Vec<&str> = super::SCENARIOS.iter().map(|(n, _)| *n).collect();
+                    return Err(bad(
+                        1,
+                        &format!("a built-in scenario ({})", known.join(", ")),
+                    ));
+                }
+                Ok(Declaration::Scenario((*name).to_owned()))
+            }
             _ => Err(bad(1 + usize::from(words.len() > 2), "one scenario name")),
         },
         Some("topology") => topology_declaration(&words).map_err(|(k, expected)| bad(k, &expected)),

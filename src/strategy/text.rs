@@ -590,9 +590,16 @@ pub fn runbook() -> impl Strategy<Value = Runbook> {
             0..12,
         ),
     )
-        .prop_map(|(declarations, items)| Runbook {
-            declarations,
-            items,
+        .prop_map(|(mut declarations, items)| {
+            // One start per runbook: a second scenario is a parse error.
+            let mut scenario = false;
+            declarations.retain(|d| {
+                !matches!(d, Declaration::Scenario(_)) || !std::mem::replace(&mut scenario, true)
+            });
+            Runbook {
+                declarations,
+                items,
+            }
         })
 }
 
