@@ -384,6 +384,40 @@ fn an_old_masters_events_a_failover_left_behind_are_read_as_reported() {
     }
 }
 
+/// With the witness's manager stopped, stopping a replica's manager leaves the master's
+/// manager keeping quorum only by counting the replica, which Tungsten does not: the step
+/// warns that the managers may fail safe (an operator's review found the replica's
+/// maintenance VALID with no word of it). Once the witness's manager runs, it does not.
+#[test]
+fn quorum_kept_by_counting_stopped_managers_warns() {
+    let plan = |first: &str| {
+        let text = format!(
+            "#! topology file w2.json\n{first}[LOGICAL] /alpha > datasource db2 shun\nshell db2> stopall\nshell db2> startall\n[LOGICAL] /alpha > datasource db2 recover\n"
+        );
+        let rb: Runbook = text.parse().unwrap();
+        let witness =
+            r#"{"services":[{"name":"alpha","datasources":["db1","db2"],"witnesses":["wit1"]}]}"#;
+        let start = runbook::start(&rb, &[], &mut |_| Ok(witness.to_owned())).unwrap();
+        runbook::validate(&start, &rb, runbook::Options::default())
+    };
+    let warned = |report: &Report| -> Vec<String> {
+        report
+            .steps
+            .iter()
+            .filter(|s| {
+                s.findings
+                    .iter()
+                    .any(|f| f.kind == "quorum-by-stopped-managers")
+            })
+            .map(|s| s.text.clone())
+            .collect()
+    };
+    let alone = plan("shell wit1> manager stop\n");
+    assert_eq!(warned(&alone), ["shell db2> stopall"], "{alone}");
+    insta::assert_snapshot!(alone.steps[2].findings[0].text, @"alpha: the running manager on db1 keeps quorum only by counting db2, whose manager is stopped; Tungsten counts running managers (Continuent docs manager-failover-failsafe-shun), so its managers may fail safe here: every datasource SHUNNED(FAILSAFE_SHUN), the master included, until enough managers run again. The model counts them (a modelling decision, README): start a stopped manager before stopping another");
+    assert!(warned(&plan("")).is_empty());
+}
+
 /// A composite's passive site: its relay reads the active site's master by design
 /// (Continuent docs *operations-composite-relay-recovery*), under that site's seqnos. The
 /// listing reads (an operator's review found it refused as naming a host of another

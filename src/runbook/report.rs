@@ -64,6 +64,7 @@ pub struct ReportFinding {
     /// | `invariant-still-broken` | warning | one broken before the step still is |
     /// | `forced` | warning | the step went through on `set force true`; it names the hosts it assumes down |
     /// | `forced-across-partition` | error | the same, with one of those hosts up behind a partition |
+    /// | `quorum-by-stopped-managers` | warning | the running managers keep quorum only by counting DB members whose manager is stopped, which Tungsten does not: its managers may fail safe |
     /// | `lost-events` | error, or warning where the holder is down or its dataserver stopped | a promotion left events behind, a step made a master writable that lacks events another datasource holds, or a provisioning or a restore (`datasource <ds> restore`) discarded them |
     /// | `unplanned-failover` | error | the managers failed over on their own during the step |
     /// | `drift` | error | a host took drifted data by copy or replay |

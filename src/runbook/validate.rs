@@ -1162,6 +1162,31 @@ impl Session<'_> {
         }
     }
 
+    /// A step after which the running managers of `service` keep quorum only by counting
+    /// stopped ones warns ([`quorum_by_stopped_managers`]).
+    fn judge_quorum(&self, before: &State, service: ServiceId, findings: &mut Vec<ReportFinding>) {
+        if let (Some((running, stopped)), None) = (
+            quorum_by_stopped_managers(self.topology, &self.state, service),
+            quorum_by_stopped_managers(self.topology, before, service),
+        ) {
+            let names =
+                |set: HostSet| -> Vec<String> { set.iter().map(|h| self.name(h)).collect() };
+            findings.push(finding(
+                Severity::Warning,
+                "quorum-by-stopped-managers",
+                format!(
+                    "{}: the running {} on {} {} quorum only by counting {}, whose {} stopped; Tungsten counts running managers (Continuent docs manager-failover-failsafe-shun), so its managers may fail safe here: every datasource SHUNNED(FAILSAFE_SHUN), the master included, until enough managers run again. The model counts them (a modelling decision, README): start a stopped manager before stopping another",
+                    self.topology.service_name(service),
+                    if running.len() == 1 { "manager" } else { "managers" },
+                    crate::text::series(&names(running), "and"),
+                    if running.len() == 1 { "keeps" } else { "keep" },
+                    crate::text::series(&names(stopped), "and"),
+                    if stopped.len() == 1 { "manager is" } else { "managers are" },
+                ),
+            ));
+        }
+    }
+
     /// The runbook-level rules: a step must not make the managers fail over on their own, must
     /// not let data drift in, and must not open writes to drifted data.
     fn judge(
@@ -1253,6 +1278,7 @@ impl Session<'_> {
             }
         }
         for service in self.topology.physical_services() {
+            self.judge_quorum(before, service, findings);
             let now = writable_masters(self.topology, &self.state, service, all);
             let was = writable_masters(self.topology, before, service, all);
             for h in now.iter() {
@@ -1269,6 +1295,33 @@ impl Session<'_> {
             }
         }
     }
+}
+
+/// Where the running managers of `service` keep quorum only because the model counts DB
+/// members whose manager is stopped ([`State::quorum_members`], a looser count than
+/// Tungsten's): those managers' hosts and the stopped ones they count. An operator's review
+/// found a replica's maintenance with the witness's manager stopped VALID, where Tungsten's
+/// last running manager fails safe and shuns the master.
+fn quorum_by_stopped_managers(
+    topology: &Topology,
+    state: &State,
+    service: ServiceId,
+) -> Option<(HostSet, HostSet)> {
+    let running = |h: HostId| topology.host(h).has_manager() && state.manager_running(h);
+    topology
+        .hosts_of(service)
+        .filter(|&m| running(m))
+        .find_map(|m| {
+            let counted = state.quorum_members(topology, service, m);
+            let live: HostSet = counted.iter().filter(|&h| running(h)).collect();
+            let group: HostSet = topology
+                .hosts_of(service)
+                .filter(|&h| running(h) && state.reachable(m, h))
+                .collect();
+            (State::has_quorum(topology, service, counted)
+                && !State::has_quorum(topology, service, live))
+            .then(|| (group, counted.iter().filter(|&h| !running(h)).collect()))
+        })
 }
 
 /// Whether a shell line starts an interactive cctrl session: `cctrl` with no more than its
