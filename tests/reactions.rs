@@ -430,6 +430,24 @@ fn the_replicator_of_a_shunned_datasource_stays_offline() {
     );
 }
 
+/// `cluster heartbeat` is the master's replicator's event, as `trepctl heartbeat` is: with
+/// that replicator offline (in MAINTENANCE, so the managers leave it so), both are refused
+/// and nothing is written (an operator's review found the cctrl form accepted).
+#[test]
+fn a_heartbeat_needs_the_masters_replicator_online() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db1 = c.id("db1");
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.trepctl("db1", "offline").unwrap();
+    let before = c.s;
+    assert_eq!(c.cctrl("db1", "cluster heartbeat"), Err("replicator-state"));
+    assert_eq!(c.trepctl("db1", "heartbeat"), Err("replicator-state"));
+    assert_eq!(c.s, before);
+    c.trepctl("db1", "online").unwrap();
+    c.cctrl("db1", "cluster heartbeat").unwrap();
+    assert!(c.s.host(db1).data.pos.is_some());
+}
+
 /// The managers bring a replicator back online only on a datasource whose manager runs: with
 /// db2's manager stopped, db2 counts as failed, and its replicator, taken offline by trepctl,
 /// stays offline under AUTOMATIC whatever follows; once the manager runs again it is brought

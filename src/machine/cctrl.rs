@@ -128,6 +128,19 @@ pub(crate) fn apply(
             let master = ctx
                 .online_master(&view, s.service, None)
                 .ok_or_else(|| ctx.no_master(&view, s.service, s.group, at))?;
+            // The master's replicator writes the heartbeat, as `trepctl heartbeat` does
+            // (Continuent docs *cmdline-tools-trepctl-command-heartbeat*): with it offline
+            // there is no heartbeat (an operator's review found `cluster heartbeat` accepted
+            // where `trepctl heartbeat` was refused).
+            let r = ctx.host(master).replicator;
+            if !r.is_online() {
+                return Err(Refusal::ReplicatorState {
+                    host: master,
+                    install: super::input::Install::Cluster,
+                    found: r.state,
+                    expected: "ONLINE: the master's replicator writes the heartbeat (`replicator <master> online` first)",
+                });
+            }
             ctx.write(master, true)?;
             None
         }
