@@ -2095,6 +2095,23 @@ fn step_labels_html_code_and_themed_prompts_are_decorations() {
     );
 }
 
+/// A long block of prose lines each ending in a Markdown line break (`\`) is read line by
+/// line, each joined with at most the next sixteen: a command after it is still reported, and
+/// one continued over the lines right after its own is joined (an adversarial review found
+/// such a block taking minutes, every line joined with all the lines after it).
+#[test]
+fn a_long_block_of_continued_prose_still_reports_the_command_after_it() {
+    let prose = "Some words of prose \\\n".repeat(2000);
+    let text = format!("#! scenario healthy-3\n{prose}$ trepctl \\\n  offline\n");
+    let report = check(&text);
+    let unchecked: Vec<(usize, Option<&str>)> = report
+        .unchecked
+        .iter()
+        .map(|u| (u.line, u.command.as_deref()))
+        .collect();
+    assert_eq!(unchecked, [(2002, Some("trepctl offline"))]);
+}
+
 /// With no ONLINE master, a slave's `recover` and `cluster heartbeat` are refused; where the
 /// managers still hold a master out of service, the remedy is the step that puts that one
 /// back, and following it works (found by an operator review: the remedy named `recover

@@ -441,6 +441,10 @@ fn validate_with(
     report
 }
 
+/// The most lines a command in a note is read continued over (**modelling decision**: the
+/// documents' commands continue over a few lines at most).
+const MAX_CONTINUED: usize = 16;
+
 /// The notes of `runbook` that read as cctrl or shell commands ([`super::Unchecked`]), as
 /// written or once a list marker, inline-code backticks and a prompt this format does not
 /// read are taken off ([`undecorated`]). A note starting with `#` is kept a note, whatever
@@ -463,16 +467,22 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
         }
         let mut command = undecorated(text).to_owned();
         // A command continued over the next lines (`$ tprovision \`, then `--source db2`):
-        // joined as a step's lines are, when the lines follow one another.
+        // joined as a step's lines are, when the lines follow one another. Each line is read
+        // as a start too (prose ending in a Markdown line break `\` may precede a command),
+        // so the join stops after [`MAX_CONTINUED`] lines: over a long block of such lines,
+        // joining every line with all the lines after it took minutes (an adversarial review).
         let mut joined = 0;
         let mut last = line;
         while command.ends_with('\\')
+            && joined < MAX_CONTINUED
             && let Some(&(next_line, next)) = rest.get(joined)
             && next_line == last + 1
             && !next.starts_with('#')
         {
             command.pop();
-            command = format!("{} {}", command.trim_end(), next.trim());
+            command.truncate(command.trim_end().len());
+            command.push(' ');
+            command.push_str(next.trim());
             joined += 1;
             last = next_line;
         }
