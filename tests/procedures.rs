@@ -449,6 +449,7 @@ fn a_cut_off_master_put_back_in_service_over_the_majoritys_write_is_unsafe() {
          cctrl> set policy maintenance\n\
          cctrl> datasource db1 welcome\n\
          cctrl> datasource db1 online\n\
+         cctrl> replicator db1 online\n\
          cctrl> cluster heartbeat\n",
     );
     assert_eq!(report.verdict, Verdict::Invalid, "{report}");

@@ -1599,12 +1599,12 @@ fn seed000_written_with_the_cross_site_prefix_validates_as_the_seed_does() {
 /// A step the model does not know is a warning of kind `not-modelled`, once per step even on a
 /// site's three hosts: the plan's verdict holds only if it changed nothing the model tracks,
 /// and a tool counting warnings must see it (found by an operator's review: `sudo -u tungsten
-/// stopall` and `thl purge -y` read VALID with no warning).
+/// stopall`, now run as `stopall`, and `thl purge -y` read VALID with no warning).
 #[test]
 fn a_step_the_model_does_not_know_is_a_warning_once_per_step() {
     let report = check(
         "#! scenario healthy-3\n\
-         shell db1> sudo -u tungsten /opt/continuent/tungsten/cluster-home/bin/stopall\n\
+         shell db1> mysql -e 'select 1'\n\
          shell alpha> thl purge -y\n\
          shell db2> tpm reset\n",
     );
@@ -2034,7 +2034,7 @@ fn decorated_command_lines_are_not_valid() {
     19 cctrl datasource db2 shun
     20 shell stopall
     ");
-    insta::assert_snapshot!(report.unchecked[7].to_string(), @"line 9: `tungsten@db2 shell> trepctl offline` holds the shell command `trepctl offline` behind a list marker, backticks or a prompt this format does not read, so it was not checked: write it as `shell <host>> trepctl offline`, or start the line with `#` to keep it a note");
+    insta::assert_snapshot!(report.unchecked[7].to_string(), @"line 9: `tungsten@db2 shell> trepctl offline` holds the shell command `trepctl offline` behind a list marker, backticks, a prompt, `sudo`, `ssh` or a chain this format does not read, so it was not checked: write it as `shell <host>> trepctl offline`, or start the line with `#` to keep it a note");
 }
 
 /// More of what pages print around a command: step labels, HTML's `<code>` and `<kbd>`,
@@ -2092,6 +2092,68 @@ fn step_labels_html_code_and_themed_prompts_are_decorations() {
             "13 tprovision --source db1 --direct",
             "22 echo 'switch' | cctrl",
         ]
+    );
+}
+
+/// A command behind `sudo`, `ssh <host>` or in a chain (`&&`, `||`, `;`) is not checked: in a
+/// note it is reported unchecked, at a shell prompt it is an error (an adversarial review
+/// found all of these VALID). Prose with a `;` or `&&` stays a note, and so does a chained
+/// command that only prints.
+#[test]
+fn commands_behind_sudo_ssh_or_a_chain_are_not_passed_unchecked() {
+    let lines = [
+        "$ sudo /opt/continuent/tungsten/cluster-home/bin/stopall",
+        "- `sudo -u tungsten trepctl offline`",
+        "[tungsten@db1 ~]$ ssh db2 trepctl offline",
+        "tungsten@db1:~$ trepctl status; trepctl reset -all -y",
+        "$ stopall && startall",
+        "ssh -i key.pem -p 22 tungsten@db3 'trepctl -service alpha offline'",
+        "Some prose; with a semicolon && words",
+        "$ trepctl status || ls",
+        "sudo -u tungsten",
+        "shell db2> echo ready && trepctl offline",
+        "shell db3> ssh db2 trepctl online",
+        "shell db2> trepctl status | grep state",
+    ];
+    let report = check(&format!("#! scenario healthy-3\n{}\n", lines.join("\n")));
+    let unchecked: Vec<String> = report
+        .unchecked
+        .iter()
+        .map(|u| format!("{} {}", u.line, u.command.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        unchecked,
+        [
+            "2 /opt/continuent/tungsten/cluster-home/bin/stopall",
+            "3 trepctl offline",
+            "4 trepctl offline",
+            "5 trepctl reset -all -y",
+            "6 stopall",
+            "7 trepctl -service alpha offline",
+        ]
+    );
+    let wrapped: Vec<&str> = report
+        .steps
+        .iter()
+        .filter(|s| s.findings.iter().any(|f| f.kind == "wrapped-command"))
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!(
+        wrapped,
+        [
+            "shell db2> echo ready && trepctl offline",
+            "shell db3> ssh db2 trepctl online",
+        ]
+    );
+    assert_eq!(report.verdict, Verdict::Invalid);
+    // Behind `sudo` alone, the command runs.
+    let sudo = check(
+        "#! scenario healthy-3\nshell db3> sudo -u tungsten /opt/continuent/tungsten/cluster-home/bin/stopall\n",
+    );
+    assert_eq!(sudo.steps[0].runs[0].status, RunStatus::Accepted, "{sudo}");
+    assert!(
+        sudo.to_string().contains("manager on db3 stopped"),
+        "{sudo}"
     );
 }
 

@@ -65,6 +65,7 @@ pub struct ReportFinding {
     /// | `forced` | warning | the step went through on `set force true`; it names the hosts it assumes down |
     /// | `forced-across-partition` | error | the same, with one of those hosts up behind a partition |
     /// | `quorum-by-stopped-managers` | warning | the running managers keep quorum only by counting DB members whose manager is stopped, which Tungsten does not: its managers may fail safe |
+    /// | `wrapped-command` | error | a shell step runs a command the model knows behind `sudo`, `ssh` or a chain (`&&`, `\|\|`, `;`), which it does not read |
     /// | `lost-events` | error, or warning where the holder is down or its dataserver stopped | a promotion left events behind, a step made a master writable that lacks events another datasource holds, or a provisioning or a restore (`datasource <ds> restore`) discarded them |
     /// | `unplanned-failover` | error | the managers failed over on their own during the step |
     /// | `drift` | error | a host took drifted data by copy or replay |
@@ -189,8 +190,9 @@ pub struct Unchecked {
     /// than a cctrl one.
     #[serde(default)]
     pub shell: bool,
-    /// The command, where the line holds it behind a list marker, backticks or a prompt
-    /// this format does not read (`- cctrl> datasource db2 shun`, `$ trepctl offline`);
+    /// The command, where the line holds it behind a list marker, backticks, a prompt,
+    /// `sudo`, `ssh <host>` or a chain this format does not read (`- cctrl> datasource db2
+    /// shun`, `$ trepctl offline`, `$ sudo stopall`, `stopall && startall`);
     /// `None` where the line is the command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
@@ -207,7 +209,7 @@ impl fmt::Display for Unchecked {
             };
             return write!(
                 f,
-                "line {line}: `{}` holds the {kind} command `{command}` behind a list marker, backticks or a prompt this format does not read, so it was not checked: write it as `{prompt} {command}`, or start the line with `#` to keep it a note",
+                "line {line}: `{}` holds the {kind} command `{command}` behind a list marker, backticks, a prompt, `sudo`, `ssh` or a chain this format does not read, so it was not checked: write it as `{prompt} {command}`, or start the line with `#` to keep it a note",
                 self.text
             );
         }
