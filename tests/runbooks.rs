@@ -250,9 +250,14 @@ fn a_piped_cctrl_command_runs_in_a_session_of_its_own() {
             })
             .collect()
     };
+    // A piped `set force true` changes nothing, and says so (an independent review found it
+    // reported as done).
     assert_eq!(
         rules("shell db2> echo 'set force true' | cctrl\n[LOGICAL] /alpha > switch\n"),
-        ["Accepted", "quorum"]
+        [
+            "Unchanged { reason: \"nothing to do: db2 ends the piped cctrl session with this command: `set force` or `use` there reaches no later command (type it in the cctrl session the commands after it run in)\" }",
+            "quorum"
+        ]
     );
     assert_eq!(
         rules(
@@ -335,6 +340,16 @@ fn restoring_the_only_holder_of_events_loses_them() {
     assert_eq!(lost, ["cctrl> datasource db1 restore"], "{alone}");
     assert_eq!(alone.verdict, Verdict::Invalid);
     insta::assert_snapshot!(alone.steps[4].findings[0].text, @"restoring db1 from a backup discards its events past the backup that no other datasource holds; they are lost: let a slave catch up from db1 first (or back it up now), then restore");
+    // A slave ahead of its master, its events its own (a diverged slave), is restored as it
+    // is reprovisioned: not a loss (an independent review found it an error).
+    let diverged = plan(105, "cctrl> datasource db3 restore\n");
+    assert!(
+        diverged
+            .steps
+            .iter()
+            .all(|s| s.findings.iter().all(|f| f.kind != "lost-events")),
+        "{diverged}"
+    );
     // db3 holds every event of db1: the master's restore loses nothing.
     let held = plan(100, "cctrl> datasource db1 restore\n");
     assert!(
@@ -351,18 +366,23 @@ fn restoring_the_only_holder_of_events_loses_them() {
 /// `tprovision` unsafe, with advice to provision from a host holding them, which none does).
 #[test]
 fn an_old_masters_events_a_failover_left_behind_are_read_as_reported() {
-    let plan = |cure: &str| {
+    let plan_from = |shun: &str, master_at: u32, cure: &str| {
         let listing = [
             ds_block(
                 "db1",
                 "slave:ONLINE",
-                43,
+                master_at,
                 "role=slave, master=db2, state=ONLINE",
             ),
-            ds_block("db2", "master:ONLINE", 43, "role=master, state=ONLINE"),
+            ds_block(
+                "db2",
+                "master:ONLINE",
+                master_at,
+                "role=master, state=ONLINE",
+            ),
             ds_block(
                 "db3",
-                "master:SHUNNED(FAILED-OVER-TO-db2)",
+                &format!("master:SHUNNED({shun})"),
                 50,
                 "role=master, state=OFFLINE",
             ),
@@ -376,12 +396,26 @@ fn an_old_masters_events_a_failover_left_behind_are_read_as_reported() {
         "shell db3> tprovision --source db1\n",
         "cctrl> set policy maintenance\ncctrl> datasource db3 restore\ncctrl> datasource db3 recover\ncctrl> set policy automatic\n",
     ] {
-        let report = plan(cure);
+        let report = plan_from("FAILED-OVER-TO-db2", 43, cure);
         assert_eq!(report.verdict, Verdict::Valid, "{report}");
         insta::allow_duplicates! {
-            insta::assert_snapshot!(report.assumptions.join("\n"), @"alpha: db3 holds its events past seqno 43, which db2, the master its failover promoted, lacks: read as left behind by that failover (no datasource holds them for the service any more; find them with tungsten_find_orphaned before `datasource db3 restore` or reprovisioning it discards them)");
+            insta::assert_snapshot!(report.assumptions.join("\n"), @"alpha: db3 holds its events past seqno 43, which db2, the master promoted over it, lacks: read as left behind by that promotion (no datasource holds them for the service any more; find them with tungsten_find_orphaned before `datasource db3 restore` or reprovisioning it discards them)");
         }
+        // So for an old master shunned for another reason (the old-master procedure wrote
+        // a plan that did not validate; an independent review).
+        let manual = plan_from("MANUALLY-SHUNNED", 43, cure);
+        assert_eq!(manual.verdict, Verdict::Valid, "{manual}");
     }
+    // An old master the master's position covers is read as on its line, which the listing
+    // cannot confirm: said, and nothing marked (the mark said "no datasource holds them"
+    // while the master's position did).
+    let covered = plan_from(
+        "FAILED-OVER-TO-db2",
+        60,
+        "cctrl> set policy maintenance\ncctrl> datasource db3 recover\ncctrl> set policy automatic\n",
+    );
+    assert_eq!(covered.verdict, Verdict::Valid, "{covered}");
+    insta::assert_snapshot!(covered.assumptions.join("\n"), @"alpha: db3, a master beside db2, is read as holding no event db2 lacks (its position is on db2's line; the listing does not show where db2's promotion left it): check with tungsten_find_orphaned before recovering it");
 }
 
 /// With the witness's manager stopped, stopping a replica's manager leaves the master's
@@ -577,6 +611,63 @@ fn a_master_reset_alone_stops_the_slaves_left_out_when_they_resume() {
         "shell alpha{slave1}> trepctl -service alpha reset -thl -y\nshell alpha{slave2}> trepctl -service alpha reset -thl -y\n",
     );
     assert_eq!(thl_only.verdict, Verdict::Invalid, "{thl_only}");
+}
+
+/// A copy's catalog is its source's: provisioning a slave from another whose position the
+/// master's THL reset lost gives it the same loss, and it stops when it resumes from the
+/// master; a replicator that takes the master role keeps no loss, so back as a slave it
+/// reads on (cargo-mutants: both rules could be dropped unnoticed).
+#[test]
+fn a_lost_position_follows_a_copy_and_ends_with_the_master_role() {
+    let after_reset = |then: &str| {
+        check(&format!(
+            "#! scenario healthy-3\n[LOGICAL] /alpha > set policy maintenance\nshell db2> trepctl offline\nshell db3> trepctl offline\nshell db1> trepctl offline\nshell db1> trepctl -service alpha reset -thl -y\nshell db1> trepctl online\n{then}"
+        ))
+    };
+    let stopped = |report: &Report| -> Vec<String> {
+        report
+            .steps
+            .iter()
+            .filter(|s| s.findings.iter().any(|f| f.kind == "replication-stopped"))
+            .map(|s| s.text.clone())
+            .collect()
+    };
+    let copy = after_reset("shell db3> tprovision --source db2\n");
+    assert_eq!(
+        stopped(&copy),
+        ["shell db3> tprovision --source db2"],
+        "{copy}"
+    );
+    let master_role = after_reset(
+        "shell db2> trepctl setrole -role master\nshell db2> trepctl setrole -role slave -uri thl://db1:2112/\nshell db2> trepctl online\n",
+    );
+    assert!(stopped(&master_role).is_empty(), "{master_role}");
+    assert!(
+        master_role.steps.iter().all(|s| !s.rejected()),
+        "{master_role}"
+    );
+    // A cleared position, once read from, is a position in the master's history again: a
+    // second reset of the master's THL loses it (cargo-mutants: keeping it cleared went
+    // unnoticed).
+    let twice = after_reset(
+        "shell db2> trepctl -service alpha reset -all -y\nshell db2> trepctl online\nshell db2> trepctl offline\nshell db1> trepctl offline\nshell db1> trepctl -service alpha reset -thl -y\nshell db1> trepctl online\nshell db2> trepctl online\n",
+    );
+    assert_eq!(stopped(&twice), ["shell db2> trepctl online"], "{twice}");
+    assert_eq!(
+        twice.steps.last().map(|s| s.line),
+        stopped_line(&twice),
+        "{twice}"
+    );
+}
+
+/// The line of the last step that stopped a replicator.
+fn stopped_line(report: &Report) -> Option<usize> {
+    report
+        .steps
+        .iter()
+        .rev()
+        .find(|s| s.findings.iter().any(|f| f.kind == "replication-stopped"))
+        .map(|s| s.line)
 }
 
 /// A slave reset before its master reads the master's restarted history from the start:

@@ -162,6 +162,10 @@ impl Trace {
                     let _ = writeln!(out, "# {}", step.text);
                 }
             }
+            // A stopped manager ended the session typed into it: cctrl starts again.
+            if connected.is_some_and(|h| !step.state.manager_running(h)) {
+                connected = None;
+            }
             before = step.state;
         }
         out

@@ -380,6 +380,29 @@ fn relay_source(topology: &Topology, service: ServiceId, named: &HostName) -> Op
     (site != service && one_composite && topology.host(source).is_datasource()).then_some(source)
 }
 
+/// The coordinator `listing` names: a host of `service` running a manager.
+fn coordinator_of(
+    topology: &Topology,
+    service: ServiceId,
+    listing: &Listing,
+) -> Result<HostId, ImportError> {
+    let error_service = || topology.service_name(service).to_string();
+    let coordinator = topology
+        .host_id(listing.coordinator.host.as_str())
+        .filter(|&h| topology.host(h).service == service)
+        .ok_or_else(|| ImportError::UnknownCoordinator {
+            service: error_service(),
+            host: listing.coordinator.host.to_string(),
+        })?;
+    if !topology.host(coordinator).has_manager() {
+        return Err(ImportError::CoordinatorWithoutManager {
+            service: error_service(),
+            host: listing.coordinator.host.to_string(),
+        });
+    }
+    Ok(coordinator)
+}
+
 /// Import `listing` of `service`, whose positions are on the line of history of `line`
 /// ([`history_site`]).
 fn import_service(
@@ -391,19 +414,7 @@ fn import_service(
     assumptions: &mut Vec<String>,
 ) -> Result<(), ImportError> {
     let service_name = topology.service_name(service).clone();
-    let coordinator = topology
-        .host_id(listing.coordinator.host.as_str())
-        .filter(|&h| topology.host(h).service == service)
-        .ok_or_else(|| ImportError::UnknownCoordinator {
-            service: service_name.to_string(),
-            host: listing.coordinator.host.to_string(),
-        })?;
-    if !topology.host(coordinator).has_manager() {
-        return Err(ImportError::CoordinatorWithoutManager {
-            service: service_name.to_string(),
-            host: listing.coordinator.host.to_string(),
-        });
-    }
+    let coordinator = coordinator_of(topology, service, listing)?;
     let mut view = ManagerView {
         policy: listing.coordinator.policy,
         coordinator: Some(coordinator),
@@ -474,7 +485,14 @@ fn import_service(
     });
     let (unprinted, credited) =
         credit_unprinted_masters(state, service, &service_name, blocks, unknown_positions);
-    let left_behind = mark_left_behind(topology, state, service, &service_name, &view);
+    let left_behind = mark_left_behind(
+        topology,
+        state,
+        service,
+        &service_name,
+        &view,
+        listed_master,
+    );
     wire_service(topology, state, service, listing, view)?;
     let gaps = gaps(
         &service_name,
@@ -490,29 +508,48 @@ fn import_service(
     Ok(())
 }
 
-/// Mark the events a failover left behind before the listing was taken: a datasource shown
-/// `SHUNNED(FAILED-OVER-TO-x)` that holds events `x` lacks holds them as the promotion left
-/// them ([`Data::orphaned`], as if the engine had run that failover), and the report says so
-/// once, as an assumption of the start. Unmarked, discarding them (restoring or
+/// Mark the events a promotion left behind before the listing was taken: a datasource the
+/// listing shows in the master role beside the master (`SHUNNED(FAILED-OVER-TO-x)`, or
+/// shunned or failed otherwise), holding events that master lacks, holds them as the
+/// promotion left them ([`Data::orphaned`], as if the engine had run it), and the report
+/// says so once, as an assumption of the start. Unmarked, discarding them (restoring or
 /// reprovisioning the old master, the documented cure; Continuent docs
-/// *manager-failover-behavior-recovery*) read as a new loss whose advice named a host holding
-/// them, when none does (an operator's review).
+/// *manager-failover-behavior-recovery*) read as a new loss whose advice named a host
+/// holding them, when none does (an operator's review), and the built-in old-master
+/// procedure wrote a plan that did not validate (an independent review). An old master the
+/// master's position covers is read as on its line, which a listing cannot confirm (it does
+/// not show where the promotion forked the history): that is said too.
 fn mark_left_behind(
     topology: &Topology,
     state: &mut State,
     service: ServiceId,
     service_name: &ServiceName,
     view: &ManagerView,
+    master: Option<HostId>,
 ) -> Vec<String> {
+    let Some(master) = master.filter(|&m| view.entry(m).state == DsState::Online) else {
+        return Vec::new();
+    };
     let history = state.history;
-    let mut marked = Vec::new();
+    let promoted = state.hosts[master.index()].data.pos;
+    let mut said = Vec::new();
     for h in topology.datasources_of(service) {
-        let DsState::Shunned(ShunCause::FailedOverTo(to)) = view.entry(h).state else {
+        let entry = view.entry(h);
+        if h == master
+            || entry.role != DataSourceRole::Master
+            || !matches!(entry.state, DsState::Shunned(_) | DsState::Failed(_))
+        {
             continue;
-        };
-        let promoted = state.hosts[to.index()].data.pos;
+        }
+        let (name, m) = (topology.host_name(h), topology.host_name(master));
         let data = &mut state.hosts[h.index()].data;
-        if data.pos.is_none() || history.contains(promoted, data.pos) {
+        if data.pos.is_none() {
+            continue;
+        }
+        if history.contains(promoted, data.pos) {
+            said.push(format!(
+                "{service_name}: {name}, a master beside {m}, is read as holding no event {m} lacks (its position is on {m}'s line; the listing does not show where {m}'s promotion left it): check with tungsten_find_orphaned before recovering it"
+            ));
             continue;
         }
         let shared = history.shared(data.pos, promoted);
@@ -521,14 +558,11 @@ fn mark_left_behind(
             || "all its events".to_owned(),
             |s| format!("its events past seqno {s}"),
         );
-        marked.push(format!(
-            "{service_name}: {} holds {past}, which {}, the master its failover promoted, lacks: read as left behind by that failover (no datasource holds them for the service any more; find them with tungsten_find_orphaned before `datasource {} restore` or reprovisioning it discards them)",
-            topology.host_name(h),
-            topology.host_name(to),
-            topology.host_name(h),
+        said.push(format!(
+            "{service_name}: {name} holds {past}, which {m}, the master promoted over it, lacks: read as left behind by that promotion (no datasource holds them for the service any more; find them with tungsten_find_orphaned before `datasource {name} restore` or reprovisioning it discards them)"
         ));
     }
-    marked
+    said
 }
 
 /// The hosts whose listed replicator is still filling its data (provisioning or restoring),

@@ -907,7 +907,7 @@ fn ds_restore(
     // position at all would mean replaying that site's whole history, its drift included: a
     // restore on a site kept as the good copy would take in the other site's drift (found in
     // review; `restoring_a_datasource_keeps_the_other_sites_drift_out`).
-    if restore_discards(ctx, s.service, h) {
+    if entry.role == DataSourceRole::Master && restore_discards(ctx, s.service, h) {
         ctx.find(Finding::RestoreDiscards { host: h });
     }
     let data = &mut ctx.host_mut(h).data;
@@ -922,8 +922,12 @@ fn ds_restore(
     Ok(())
 }
 
-/// Whether restoring `h` from a backup loses events no other datasource of `service` holds
-/// and no promotion reported lost ([`Finding::RestoreDiscards`]). The backup's point is not
+/// Whether restoring `h`, a master as its managers hold it, from a backup loses events no
+/// other datasource of `service` holds and no promotion reported lost
+/// ([`Finding::RestoreDiscards`]). Only a master's are checked, as for provisioning
+/// (`host::discards` says why: a slave holds events no other host has only where a
+/// promotion, a site reset or a partition put them, reported then; an independent review
+/// found a diverged slave's restore an error where reprovisioning it was VALID). The backup's point is not
 /// tracked, so every event of `h` past what another datasource shares with it is taken as
 /// lost (**modelling decision**: the backup is older than the last event, or restoring it
 /// would change nothing). Events a failover left behind are the documented case for a

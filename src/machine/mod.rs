@@ -360,6 +360,13 @@ pub(crate) fn step_in_place<O: Observer>(
     let mut ctx = Ctx::new(topology, next, rules, observer);
     let subject = match *input {
         Input::Cctrl { at, op } => cctrl::apply(&mut ctx, at, op),
+        Input::PipedCctrl {
+            at,
+            op: CctrlOp::SetForce(_) | CctrlOp::Use(_),
+        } => Err(Refusal::NoChange {
+            host: Some(at),
+            already: "ends the piped cctrl session with this command: `set force` or `use` there reaches no later command (type it in the cctrl session the commands after it run in)",
+        }),
         Input::PipedCctrl { at, op } => {
             // A session of its own, which ends with the command.
             let interactive = *ctx.state.session(at);
@@ -380,6 +387,19 @@ pub(crate) fn step_in_place<O: Observer>(
         Input::Fault(fault) => world::apply(&mut ctx, fault).map(|()| None),
     }
     .map_err(reject)?;
+    if matches!(input, Input::Fault(_) | Input::Host { .. }) {
+        // A cctrl session is a connection to its manager: a manager that stopped, or whose
+        // host went down, ends it, and cctrl started again begins anew (**modelling
+        // decision**; an independent review found `set force true` surviving a manager's
+        // restart). Only faults and host commands stop managers.
+        for h in topology.host_ids() {
+            if !ctx.state.manager_running(h)
+                && let Some(session) = ctx.state.sessions.get_mut(h.index())
+            {
+                *session = crate::model::Session::fresh(topology, h);
+            }
+        }
+    }
     if ctx.detailed {
         // What the input did before the managers reacted, to tell what they put back.
         let acted = *ctx.state;

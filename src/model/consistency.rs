@@ -103,7 +103,9 @@ impl State {
     ///   them in turn); a master writes into the epoch of its position; the epoch tree has no
     ///   loop and free slots are blank;
     /// - a host marked as holding orphaned events ([`super::Data::orphaned`]) holds events past
-    ///   the last one the mark says the promoted master shared.
+    ///   the last one the mark says the promoted master shared;
+    /// - a host whose manager is not running has a new cctrl session
+    ///   ([`super::Session::fresh`]): a session ends with its manager.
     ///
     /// What it cannot tell: whether the state needed `set force true`. A manager without
     /// quorum holds every datasource `SHUNNED(FAILSAFE-SHUN)` unless an operator forced them
@@ -140,7 +142,18 @@ impl State {
         for h in topology.host_ids() {
             self.validate_host(topology, &at, h)?;
             self.validate_view(topology, &at, h)?;
-            let service = self.sessions[h.index()].service;
+            let session = self.sessions[h.index()];
+            ensure(
+                self.manager_running(h) || session == super::Session::fresh(topology, h),
+                || {
+                    (
+                        at.slot("sessions", h),
+                        format!("{session:?}"),
+                        "a new session (its host's service, no force): a cctrl session ends with its manager".to_owned(),
+                    )
+                },
+            )?;
+            let service = session.service;
             ensure(service.index() < topology.services().len(), || {
                 (
                     format!("{}.service", at.slot("sessions", h)),
@@ -974,6 +987,14 @@ mod tests {
                         DsState::Failed(FailCause::Other(ReasonId(0)));
                 }),
                 entry(i.e1, i.e2),
+            ),
+            (
+                "a session with force on at a host that is down",
+                Box::new(move |s| {
+                    down_but(s, i.e2, |_| {});
+                    s.sessions[i.e2.index()].force = true;
+                }),
+                format!("sessions[{}] (e2)", i.e2.index()),
             ),
             (
                 "a session in the service just past the topology's last",
