@@ -162,8 +162,13 @@ impl Trace {
                     let _ = writeln!(out, "# {}", step.text);
                 }
             }
-            // A stopped manager ended the session typed into it: cctrl starts again.
-            if connected.is_some_and(|h| !step.state.manager_running(h)) {
+            // A manager stopped (or restarted) ended the session typed into it: cctrl
+            // starts again.
+            if connected.is_some_and(|h| {
+                !step.state.manager_running(h)
+                    || (!matches!(step.input, Input::Cctrl { .. })
+                        && step.state.session(h) != before.session(h))
+            }) {
                 connected = None;
             }
             before = step.state;

@@ -907,7 +907,17 @@ fn ds_restore(
     // position at all would mean replaying that site's whole history, its drift included: a
     // restore on a site kept as the good copy would take in the other site's drift (found in
     // review; `restoring_a_datasource_keeps_the_other_sites_drift_out`).
-    if entry.role == DataSourceRole::Master && restore_discards(ctx, s.service, h) {
+    // A slave whose data lies off its master's line (ahead of it, or forked) is restored as
+    // it is reprovisioned, its own events discarded on purpose; any other datasource, a
+    // master demoted by hand included, is checked (independent reviews: a diverged slave's
+    // restore judged a loss, then a demoted master's passing unchecked).
+    let diverged_slave = entry.role != DataSourceRole::Master
+        && ctx
+            .host(h)
+            .replicator
+            .master
+            .is_some_and(|m| !ctx.in_history(h, m));
+    if !diverged_slave && restore_discards(ctx, s.service, h) {
         ctx.find(Finding::RestoreDiscards { host: h });
     }
     let data = &mut ctx.host_mut(h).data;
@@ -922,12 +932,8 @@ fn ds_restore(
     Ok(())
 }
 
-/// Whether restoring `h`, a master as its managers hold it, from a backup loses events no
-/// other datasource of `service` holds and no promotion reported lost
-/// ([`Finding::RestoreDiscards`]). Only a master's are checked, as for provisioning
-/// (`host::discards` says why: a slave holds events no other host has only where a
-/// promotion, a site reset or a partition put them, reported then; an independent review
-/// found a diverged slave's restore an error where reprovisioning it was VALID). The backup's point is not
+/// Whether restoring `h` from a backup loses events no other datasource of `service` holds
+/// and no promotion reported lost ([`Finding::RestoreDiscards`]). The backup's point is not
 /// tracked, so every event of `h` past what another datasource shares with it is taken as
 /// lost (**modelling decision**: the backup is older than the last event, or restoring it
 /// would change nothing). Events a failover left behind are the documented case for a

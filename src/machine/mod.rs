@@ -387,11 +387,9 @@ pub(crate) fn step_in_place<O: Observer>(
         Input::Fault(fault) => world::apply(&mut ctx, fault).map(|()| None),
     }
     .map_err(reject)?;
-    if matches!(input, Input::Fault(_) | Input::Host { .. }) {
-        // A cctrl session is a connection to its manager: a manager that stopped, or whose
-        // host went down, ends it, and cctrl started again begins anew (**modelling
-        // decision**; an independent review found `set force true` surviving a manager's
-        // restart). Only faults and host commands stop managers.
+    if matches!(input, Input::Fault(_)) {
+        // A host that went down ends the cctrl sessions of its manager, as a manager's stop
+        // does (`Ctx::set_process`). Only faults take hosts down.
         for h in topology.host_ids() {
             if !ctx.state.manager_running(h)
                 && let Some(session) = ctx.state.sessions.get_mut(h.index())

@@ -498,6 +498,16 @@ impl Ctx<'_, '_> {
             Process::Manager => {
                 let m = self.host_mut(h);
                 m.manager = running;
+                if !running {
+                    // A cctrl session is a connection to its manager: stopping it ends the
+                    // session, and cctrl started again begins anew (**modelling decision**;
+                    // independent reviews found `set force true` surviving a manager's stop
+                    // and start, then its restart in one step).
+                    let fresh = crate::model::Session::fresh(self.topology, h);
+                    if let Some(session) = self.state.sessions.get_mut(h.index()) {
+                        *session = fresh;
+                    }
+                }
                 if running {
                     // A starting manager has not evaluated membership: its view is stale.
                     if let Some(view) = self.state.views.get_mut(h.index()) {

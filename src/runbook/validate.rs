@@ -443,7 +443,7 @@ fn validate_with(
 
 /// The most lines a command in a note is read continued over (**modelling decision**: the
 /// documents' commands continue over a few lines at most).
-const MAX_CONTINUED: usize = 16;
+const MAX_CONTINUED: usize = 64;
 
 /// The notes of `runbook` that read as cctrl or shell commands ([`super::Unchecked`]), as
 /// written or once a list marker, inline-code backticks and a prompt this format does not
@@ -524,7 +524,8 @@ fn wrapped_command(text: &str, line: usize) -> Option<(String, bool)> {
         .filter(|inner| *inner != text.trim())
         .find_map(|inner| {
             let shell = reads_as_command(inner, line)?;
-            (!only_prints(inner, line)).then(|| (inner.to_owned(), shell))
+            (!only_prints(inner, line) && !changes_nothing_tracked(inner, line))
+                .then(|| (inner.to_owned(), shell))
         })
 }
 
@@ -532,14 +533,24 @@ fn wrapped_command(text: &str, line: usize) -> Option<(String, bool)> {
 /// pipe), when the model knows it.
 fn behind_sudo(text: &str) -> Option<HostCommand> {
     let inner = unwrapped(text);
+    // What was taken off is `sudo` alone: through `ssh` the command runs on another host (an
+    // independent review found `sudo ssh db3 trepctl offline` run on the step's own host).
+    let wrapper = text.trim().strip_suffix(inner).unwrap_or(text);
     let only_sudo = text.trim_start().starts_with("sudo")
         && inner != text.trim()
-        && !inner.starts_with("ssh")
+        && !wrapper.split_whitespace().any(|w| w == "ssh")
         && !["&&", "||", ";", "|", "`", "$("]
             .iter()
             .any(|c| text.contains(c));
     let command = HostCommand::parse_line(inner, 0).ok()?;
     (only_sudo && !matches!(command.action, HostAction::NotModelled(_))).then_some(command)
+}
+
+/// Whether `text` is a `tpm` command: the model tracks nothing it changes, so behind a
+/// chain (`cd <dir> && tpm update`, `tpm validate || exit 1`) it is left to the step's
+/// not-modelled warning (an independent review found such guards made plans INVALID).
+fn changes_nothing_tracked(text: &str, line: usize) -> bool {
+    HostCommand::parse_line(text, line).is_ok_and(|c| matches!(c.action, HostAction::Tpm { .. }))
 }
 
 /// `part` without a leading `sudo` and its options (`-u tungsten`, `-i`) or `ssh` and its
@@ -562,7 +573,13 @@ fn unwrapped(part: &str) -> &str {
         while let Some(word) = words.next() {
             if word.starts_with('-') {
                 skip += 1;
-                if valued.contains(&word) && words.next().is_some() {
+                // `-u tungsten`, or flags run together ending in one that takes a value
+                // (`-iu tungsten`).
+                let takes_value = valued.contains(&word)
+                    || (word.len() > 2
+                        && !word.starts_with("--")
+                        && valued.iter().any(|v| word.ends_with(&v[1..])));
+                if takes_value && words.next().is_some() {
                     skip += 1;
                 }
             } else if host {
@@ -1285,6 +1302,18 @@ impl Session<'_> {
     /// A step after which the running managers of `service` keep quorum only by counting
     /// stopped ones warns ([`quorum_by_stopped_managers`]).
     fn judge_quorum(&self, before: &State, service: ServiceId, findings: &mut Vec<ReportFinding>) {
+        // Only a step that stops a manager: starting them again passes through the same
+        // counts (an independent review found the warning, and its advice to start one
+        // first, on a `startall`).
+        let running = |state: &State| {
+            self.topology
+                .hosts_of(service)
+                .filter(|&h| self.topology.host(h).has_manager() && state.manager_running(h))
+                .count()
+        };
+        if running(&self.state) >= running(before) {
+            return;
+        }
         if let (Some((running, stopped)), None) = (
             quorum_by_stopped_managers(self.topology, &self.state, service),
             quorum_by_stopped_managers(self.topology, before, service),
