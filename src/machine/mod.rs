@@ -370,7 +370,7 @@ pub(crate) fn step_in_place<O: Observer>(
         Input::PipedCctrl { at, op } => {
             // A session of its own, which ends with the command.
             let interactive = *ctx.state.session(at);
-            *ctx.state = ctx.state.with_fresh_session(topology, at);
+            ctx.end_session(at);
             let subject = cctrl::apply(&mut ctx, at, op);
             if let Some(session) = ctx.state.sessions.get_mut(at.index()) {
                 *session = interactive;
@@ -387,17 +387,6 @@ pub(crate) fn step_in_place<O: Observer>(
         Input::Fault(fault) => world::apply(&mut ctx, fault).map(|()| None),
     }
     .map_err(reject)?;
-    if matches!(input, Input::Fault(_)) {
-        // A host that went down ends the cctrl sessions of its manager, as a manager's stop
-        // does (`Ctx::set_process`). Only faults take hosts down.
-        for h in topology.host_ids() {
-            if !ctx.state.manager_running(h)
-                && let Some(session) = ctx.state.sessions.get_mut(h.index())
-            {
-                *session = crate::model::Session::fresh(topology, h);
-            }
-        }
-    }
     if ctx.detailed {
         // What the input did before the managers reacted, to tell what they put back.
         let acted = *ctx.state;

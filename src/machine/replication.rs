@@ -455,6 +455,17 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
+    /// The cctrl session on `h` ends, and cctrl started again there begins anew
+    /// ([`crate::model::Session::fresh`]): a session is a connection to its manager, which
+    /// stopped or went down with its host (**modelling decision**; independent reviews
+    /// found `set force true` surviving a manager's stop and start, then its restart).
+    pub(crate) fn end_session(&mut self, h: HostId) {
+        let fresh = crate::model::Session::fresh(self.topology, h);
+        if let Some(session) = self.state.sessions.get_mut(h.index()) {
+            *session = fresh;
+        }
+    }
+
     /// Start or stop a process of `h` other than the cluster replicator.
     pub(crate) fn set_process(
         &mut self,
@@ -499,14 +510,7 @@ impl Ctx<'_, '_> {
                 let m = self.host_mut(h);
                 m.manager = running;
                 if !running {
-                    // A cctrl session is a connection to its manager: stopping it ends the
-                    // session, and cctrl started again begins anew (**modelling decision**;
-                    // independent reviews found `set force true` surviving a manager's stop
-                    // and start, then its restart in one step).
-                    let fresh = crate::model::Session::fresh(self.topology, h);
-                    if let Some(session) = self.state.sessions.get_mut(h.index()) {
-                        *session = fresh;
-                    }
+                    self.end_session(h);
                 }
                 if running {
                     // A starting manager has not evaluated membership: its view is stale.

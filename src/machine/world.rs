@@ -111,6 +111,7 @@ fn crash(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
     host.replicator.state = ReplicatorState::OfflineNormal;
     host.cross_site.running = false;
     host.cross_site.state = ReplicatorState::OfflineNormal;
+    ctx.end_session(h);
     ctx.emit(Effect::Host { host: h, up: false });
     Ok(())
 }
