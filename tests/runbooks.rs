@@ -202,6 +202,19 @@ fn seed004_without_force_is_refused_at_welcome_for_lack_of_quorum() {
     insta::assert_snapshot!(reason, @"alpha has no quorum: the manager reaches 1 DB member and needs 2, so it cannot confirm that db1 and db3 are down rather than cut off; bring them back, or `set force true` if you know they are down");
 }
 
+/// Each step of `text` from the seed 004 failsafe state: the rule that refused its first run,
+/// or that run's status.
+fn failsafe_rules(text: &str) -> Vec<String> {
+    check(&format!("#! scenario seed004-failsafe\n{text}"))
+        .steps
+        .iter()
+        .map(|s| match &s.runs[0].status {
+            RunStatus::Rejected { rule, .. } => rule.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
 /// Without quorum, the commands that need a master are refused for the quorum, not for the
 /// master: the failsafe state's remedy is the last-man-standing procedure, and `recover master
 /// using <ds>` (the no-master remedy) on what may be a partition's minority side is what
@@ -209,16 +222,7 @@ fn seed004_without_force_is_refused_at_welcome_for_lack_of_quorum() {
 /// operator's review found `switch` in the failsafe state answered with that remedy.
 #[test]
 fn without_quorum_a_missing_master_is_refused_for_the_quorum() {
-    let rules = |text: &str| -> Vec<String> {
-        check(&format!("#! scenario seed004-failsafe\n{text}"))
-            .steps
-            .iter()
-            .map(|s| match &s.runs[0].status {
-                RunStatus::Rejected { rule, .. } => rule.clone(),
-                other => format!("{other:?}"),
-            })
-            .collect()
-    };
+    let rules = failsafe_rules;
     let steps = "[LOGICAL] /alpha > switch to db2\n[LOGICAL] /alpha > switch\n[LOGICAL] /alpha > failover\n";
     assert_eq!(rules(steps), ["quorum", "quorum", "quorum"]);
     let forced = format!("[LOGICAL] /alpha > set force true\n{steps}");
@@ -234,22 +238,12 @@ fn without_quorum_a_missing_master_is_refused_for_the_quorum() {
 }
 
 /// `echo '<command>' | cctrl` starts a session of its own, as does starting cctrl anew: a
-/// `set force true` piped in does
-/// not force the interactive session's commands, and a piped command does not run under the
-/// interactive session's `set force` or `use` (an independent review found a piped command
-/// run in the interactive session).
+/// `set force true` piped in does not force the interactive session's commands, and a piped
+/// command does not run under the interactive session's `set force` or `use` (an independent
+/// review found a piped command run in the interactive session).
 #[test]
 fn a_piped_cctrl_command_runs_in_a_session_of_its_own() {
-    let rules = |text: &str| -> Vec<String> {
-        check(&format!("#! scenario seed004-failsafe\n{text}"))
-            .steps
-            .iter()
-            .map(|s| match &s.runs[0].status {
-                RunStatus::Rejected { rule, .. } => rule.clone(),
-                other => format!("{other:?}"),
-            })
-            .collect()
-    };
+    let rules = failsafe_rules;
     // A piped `set force true` changes nothing, and says so (an independent review found it
     // reported as done).
     assert_eq!(
