@@ -2240,6 +2240,9 @@ fn commands_behind_sudo_ssh_or_a_chain_are_not_passed_unchecked() {
         // not-modelled warning (independent review: such guards made plans INVALID).
         "shell db2> cd /opt/continuent/software && tpm update",
         "shell db2> tpm validate || exit 1",
+        // A quoted chain behind `ssh`, and a pipe (independent review).
+        "shell db1> ssh db3 'trepctl offline; trepctl online'",
+        "shell db1> trepctl offline | tee /tmp/out",
     ];
     let (report, unchecked) = unchecked_lines(&lines);
     assert_eq!(
@@ -2265,6 +2268,8 @@ fn commands_behind_sudo_ssh_or_a_chain_are_not_passed_unchecked() {
             "shell db2> echo ready && trepctl offline",
             "shell db3> ssh db2 trepctl online",
             "shell db1> sudo -u tungsten ssh db3 trepctl offline",
+            "shell db1> ssh db3 'trepctl offline; trepctl online'",
+            "shell db1> trepctl offline | tee /tmp/out",
         ]
     );
     assert_eq!(report.verdict, Verdict::Invalid);

@@ -513,14 +513,15 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
 
 /// The first command the model knows that `text`, a line it does not read as one command,
 /// runs: behind `sudo` (and its options) or `ssh <host>`, or as one of the commands a `&&`,
-/// `||` or `;` chains; with whether it is a shell command. A command that only prints is
+/// `||`, `;` or a pipe joins, quoted or not; with whether it is a shell command. A command that only prints is
 /// passed over. (An adversarial review found `sudo stopall`, `stopall && startall` and `ssh
 /// db2 trepctl offline` passing as not modelled, or as prose.)
 fn wrapped_command(text: &str, line: usize) -> Option<(String, bool)> {
     text.split("&&")
         .flat_map(|part| part.split("||"))
-        .flat_map(|part| part.split(';'))
-        .map(unwrapped)
+        .flat_map(|part| part.split(['|', ';']))
+        // A chain quoted behind `ssh` splits inside its quotes (`ssh db3 'a; b'`).
+        .map(|part| unwrapped(part).trim_matches(['\'', '"']).trim())
         .filter(|inner| *inner != text.trim())
         .find_map(|inner| {
             let shell = reads_as_command(inner, line)?;
