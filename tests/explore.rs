@@ -549,3 +549,68 @@ fn inputs_of_a_larger_topology_explore_as_the_topologys_own() {
     let b = explore::explore_with(&t, &s, &config, &larger, |_| {});
     assert_eq!((b.states, b.transitions), (a.states, a.transitions));
 }
+
+/// A trace's runbook starts cctrl again after the manager its session typed into stopped or
+/// restarted, and only then: not after an input that left the session as it was, nor after a
+/// cctrl command that changed it (`set force true` is typed in the session it changes). Five
+/// mutants of this rule survived every test (a replay reaches the same states either way).
+#[test]
+fn a_trace_starts_cctrl_again_only_where_its_session_ended() {
+    use tungsten_model::command::Lifecycle;
+    use tungsten_model::explore::Trace;
+    use tungsten_model::machine::{HostOp, Install, TrepctlOp, Violation};
+    use tungsten_model::model::{HostSet, ServiceId};
+    let (t, s) = three();
+    let [db1, db2] = ["db1", "db2"].map(|h| t.host_id(h).unwrap());
+    let policy = |to| Input::Cctrl {
+        at: db1,
+        op: CctrlOp::SetPolicy(to),
+    };
+    let manager = |l| Input::Host {
+        on: db1,
+        op: HostOp::Manager(l),
+    };
+    let runbook = |inputs: &[Input]| {
+        let violation = Violation {
+            invariant: Invariant::SingleWritableMaster,
+            service: ServiceId::from_index(0).unwrap(),
+            hosts: HostSet::EMPTY,
+        };
+        let trace = Trace::replay(&t, &s, inputs, Rules::default(), violation);
+        assert_eq!(trace.len(), inputs.len());
+        trace.runbook(&t)
+    };
+    let starts = |text: &str| {
+        text.matches("shell db1> /opt/continuent/tungsten/tungsten-manager/bin/cctrl\n")
+            .count()
+    };
+    // The manager stopped and started: cctrl again.
+    let text = runbook(&[
+        policy(PolicyMode::Maintenance),
+        manager(Lifecycle::Stop),
+        manager(Lifecycle::Start),
+        policy(PolicyMode::Automatic),
+    ]);
+    assert_eq!(starts(&text), 2, "{text}");
+    // A step on another host leaves the session: one start.
+    let offline = Input::Trepctl {
+        on: db2,
+        target: db2,
+        install: Install::Cluster,
+        op: TrepctlOp::Offline,
+    };
+    let text = runbook(&[
+        policy(PolicyMode::Maintenance),
+        offline,
+        policy(PolicyMode::Automatic),
+    ]);
+    assert_eq!(starts(&text), 1, "{text}");
+    // `set force true` changes the session it is typed in: one start, force typed once.
+    let force = Input::Cctrl {
+        at: db1,
+        op: CctrlOp::SetForce(true),
+    };
+    let text = runbook(&[force, policy(PolicyMode::Maintenance)]);
+    assert_eq!(starts(&text), 1, "{text}");
+    assert_eq!(text.matches("cctrl> set force true\n").count(), 1, "{text}");
+}

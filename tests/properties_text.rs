@@ -199,4 +199,47 @@ proptest! {
             state = next;
         }
     }
+
+    /// A whole trace of typed inputs replays from its runbook to the same state, every step
+    /// accepted: cctrl sessions carried across a manager's stop or restart, a `use` or a
+    /// `set force true` typed where the session needs them (a trace replayed one input at a
+    /// time never crosses those).
+    #[test]
+    fn whole_traces_replay_from_their_runbook(
+        (topology, inputs) in strategy::topology().prop_flat_map(|t| {
+            let inputs = strategy::sequence(&t, strategy::Alphabet::ALL, 16);
+            (Just(t), inputs)
+        })
+    ) {
+        use tungsten_model::explore::Trace;
+        use tungsten_model::machine::{self, Invariant, Rules, Violation};
+        use tungsten_model::model::{HostSet, ServiceId};
+        use tungsten_model::runbook::{self, Options, Start};
+        let rules = Rules::default();
+        let start = State::healthy(&topology);
+        let mut state = start;
+        let mut typed = Vec::new();
+        for input in inputs.iter().filter(|i| i.typed(&topology).is_some()) {
+            if let Ok(next) = machine::step(&topology, &state, input, &rules, &mut ()) {
+                typed.push(*input);
+                state = next;
+            }
+        }
+        let violation = Violation {
+            invariant: Invariant::SingleWritableMaster,
+            service: ServiceId::from_index(0).unwrap(),
+            hosts: HostSet::EMPTY,
+        };
+        let trace = Trace::replay(&topology, &start, &typed, rules, violation);
+        prop_assert_eq!(trace.len(), typed.len());
+        let text = trace.runbook(&topology);
+        let plan: Runbook = text.parse().map_err(|e: tungsten_model::ParseError| {
+            TestCaseError::fail(format!("{}\n{text}", e.caret()))
+        })?;
+        let begin = Start { topology: topology.clone(), state: start, assumptions: Vec::new() };
+        let report = runbook::validate(&begin, &plan, Options { settle: false, rules });
+        prop_assert!(report.steps.iter().all(|s| !s.rejected()), "{}\n{}", text, report);
+        let last = report.steps.last().map_or(start, |s| s.state);
+        prop_assert_eq!(last, state, "{}", text);
+    }
 }

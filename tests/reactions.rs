@@ -203,6 +203,70 @@ fn a_failed_slave_replicator_takes_the_slave_offline_only_when_fenced() {
     );
 }
 
+/// A fenced slave goes back ONLINE once its replicator is ONLINE again, under MANUAL as
+/// under AUTOMATIC: the managers clear the fence whatever the policy (Continuent docs
+/// *operations-fencing-replicas*). An OFFLINE an operator chose stays OFFLINE under MANUAL
+/// (*operations-status-states*). Before the fence was marked, the fenced replica stayed
+/// OFFLINE under MANUAL, read as an operator's (an operator review found it).
+#[test]
+fn a_fence_is_lifted_under_manual_once_the_replicator_is_online_again() {
+    use tungsten_model::model::ManagerOptions;
+    let on = ManagerOptions {
+        fence_slave_replicator: true,
+        ..ManagerOptions::default()
+    };
+    for policy in ["manual", "automatic"] {
+        let mut c = fenced(on);
+        let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+        if policy == "manual" {
+            c.cctrl("db1", "set policy manual").unwrap();
+        }
+        c.fault(Fault::ReplicatorError(db2)).unwrap();
+        let entry = c.s.view(db1).entry(db2);
+        assert_eq!(entry.state, DsState::Offline, "{policy}");
+        assert!(c.s.view(db1).fenced.contains(db2), "{policy}");
+        let command = "online".parse().unwrap();
+        let online = machine::resolve_trepctl(&c.t, db2, None, &command).unwrap();
+        let outcome = machine::apply_with(&c.t, &c.s, &online, &c.rules).unwrap();
+        c.s = outcome.state;
+        let entry = c.s.view(db1).entry(db2);
+        assert_eq!(
+            entry.state,
+            DsState::Online,
+            "{policy}: {:?}",
+            outcome.effects
+        );
+        assert!(!c.s.view(db1).fenced.contains(db2), "{policy}");
+        assert!(
+            outcome.effects.contains(&Effect::FenceLifted { host: db2 }),
+            "{policy}: {:?}",
+            outcome.effects
+        );
+    }
+
+    // A fenced slave made master by hand is the operator's: no longer fenced, so MANUAL
+    // leaves it OFFLINE (an independent review found the fence lifted onto a new master).
+    let mut c = fenced(on);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy manual").unwrap();
+    c.fault(Fault::ReplicatorError(db2)).unwrap();
+    assert!(c.s.view(db1).fenced.contains(db2));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.cctrl("db1", "datasource db1 shun").unwrap();
+    c.cctrl("db1", "datasource db2 master").unwrap();
+    assert!(!c.s.view(db1).fenced.contains(db2));
+
+    // The operator's OFFLINE stays OFFLINE under MANUAL, the replicator ONLINE throughout.
+    let mut c = fenced(on);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy manual").unwrap();
+    c.cctrl("db1", "datasource db2 offline").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    let entry = c.s.view(db1).entry(db2);
+    assert_eq!(entry.state, DsState::Offline);
+    assert!(!c.s.view(db1).fenced.contains(db2));
+}
+
 /// Whether the effects include a change of `host`'s datasource state.
 fn changes_state_of(effects: &[Effect], host: HostId) -> bool {
     effects

@@ -628,18 +628,12 @@ fn an_old_master_is_restored_only_once_no_slave_reads_from_it() {
     let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
     let mut v: Value = to_value(State::healthy(&t)).unwrap();
     let entries = [
-        DsEntry {
-            role: DataSourceRole::Master,
-            state: DsState::Online,
-        },
-        DsEntry {
-            role: DataSourceRole::Master,
-            state: DsState::Failed(FailCause::Unreachable),
-        },
-        DsEntry {
-            role: DataSourceRole::Slave,
-            state: DsState::Shunned(ShunCause::Manual),
-        },
+        DsEntry::new(DataSourceRole::Master, DsState::Online),
+        DsEntry::new(
+            DataSourceRole::Master,
+            DsState::Failed(FailCause::Unreachable),
+        ),
+        DsEntry::new(DataSourceRole::Slave, DsState::Shunned(ShunCause::Manual)),
     ];
     for view in 0..3 {
         for (d, entry) in entries.iter().enumerate() {

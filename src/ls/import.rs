@@ -11,9 +11,10 @@ use super::{DataSourceBlock, DataSources, Listing, ReplicatorRow};
 use crate::model::{
     ClusterReplicator, Connector, ConnectorState, CrossSiteReplicator, Data, DataServerState,
     DataSourceRole, DataSourceState, DsEntry, DsState, EpochId, FailCause, HostId, HostKind,
-    HostName, HostState, MAX_HOSTS, ManagerState, ManagerView, Orphaned, Pos, Quorum, ReasonText,
-    ReplicatorRole, ReplicatorState, RestartPosition, Seqno, ServiceId, ServiceKind, ServiceName,
-    ServiceSpec, Session, ShunCause, ShunReason, State, Topology, TopologyError, TopologySpec,
+    HostName, HostSet, HostState, MAX_HOSTS, ManagerState, ManagerView, Orphaned, Pos, Quorum,
+    ReasonText, ReplicatorRole, ReplicatorState, RestartPosition, Seqno, ServiceId, ServiceKind,
+    ServiceName, ServiceSpec, Session, ShunCause, ShunReason, State, Topology, TopologyError,
+    TopologySpec,
 };
 
 /// The result of importing listings: the topology they describe, the state, and what had to
@@ -420,6 +421,7 @@ fn import_service(
         coordinator: Some(coordinator),
         quorum: Quorum::Unknown,
         datasources: [DsEntry::default(); MAX_HOSTS],
+        fenced: HostSet::EMPTY,
     };
     let listed_master = blocks
         .iter()
@@ -432,10 +434,8 @@ fn import_service(
     let mut unknown_positions = Vec::new();
     for block in blocks {
         let h = host_of(topology, service, &block.host)?;
-        view.datasources[h.index()] = DsEntry {
-            role: block.role,
-            state: ds_state(topology, service, &block.state)?,
-        };
+        view.datasources[h.index()] =
+            DsEntry::new(block.role, ds_state(topology, service, &block.state)?);
         let manager_online = block.manager == Some(ManagerState::Online) || h == coordinator;
         let up = match host_evidence(listing, block, manager_online) {
             Evidence::None => {
@@ -509,16 +509,18 @@ fn import_service(
 }
 
 /// Mark the events a promotion left behind before the listing was taken: a datasource the
-/// listing shows in the master role beside the master (`SHUNNED(FAILED-OVER-TO-x)`, or
-/// shunned or failed otherwise), holding events that master lacks, holds them as the
-/// promotion left them ([`Data::orphaned`], as if the engine had run it), and the report
-/// says so once, as an assumption of the start. Unmarked, discarding them (restoring or
+/// listing shows in the master role beside the master (`SHUNNED(FAILED-OVER-TO-x)`, shunned
+/// or failed otherwise, OFFLINE, or ONLINE too: a split brain), holding events that master
+/// lacks, holds them as the promotion left them ([`Data::orphaned`], as if the engine had run
+/// it), and the report says so once, as an assumption of the start. Unmarked, discarding them (restoring or
 /// reprovisioning the old master, the documented cure; Continuent docs
 /// *manager-failover-behavior-recovery*) read as a new loss whose advice named a host
 /// holding them, when none does (an operator's review), and the built-in old-master
 /// procedure wrote a plan that did not validate (an independent review). An old master the
 /// master's position covers is read as on its line, which a listing cannot confirm (it does
-/// not show where the promotion forked the history): that is said too.
+/// not show where the promotion forked the history): that is said too. A second master in
+/// service was left out, so a split brain's recovery of the master with fewer events passed
+/// with nothing said (an operator review).
 fn mark_left_behind(
     topology: &Topology,
     state: &mut State,
@@ -535,10 +537,7 @@ fn mark_left_behind(
     let mut said = Vec::new();
     for h in topology.datasources_of(service) {
         let entry = view.entry(h);
-        if h == master
-            || entry.role != DataSourceRole::Master
-            || !matches!(entry.state, DsState::Shunned(_) | DsState::Failed(_))
-        {
+        if h == master || entry.role != DataSourceRole::Master {
             continue;
         }
         let (name, m) = (topology.host_name(h), topology.host_name(master));
@@ -546,21 +545,41 @@ fn mark_left_behind(
         if data.pos.is_none() {
             continue;
         }
-        if history.contains(promoted, data.pos) {
-            said.push(format!(
-                "{service_name}: {name}, a master beside {m}, is read as holding no event {m} lacks (its position is on {m}'s line; the listing does not show where {m}'s promotion left it): check with tungsten_find_orphaned before recovering it"
-            ));
-            continue;
-        }
-        let shared = history.shared(data.pos, promoted);
-        data.orphaned = Some(Orphaned { shared });
+        // A second ONLINE master (a split brain): both may have taken writes, so neither
+        // is known to hold the other's events up to the lower position; the listing shows
+        // one line of seqnos and cannot tell.
+        let split = entry.state == DsState::Online;
+        let covered = history.contains(promoted, data.pos);
+        let shared = if covered {
+            data.pos.map(|p| p.seqno)
+        } else {
+            let shared = history.shared(data.pos, promoted);
+            data.orphaned = Some(Orphaned { shared });
+            shared
+        };
         let past = shared.map_or_else(
             || "all its events".to_owned(),
             |s| format!("its events past seqno {s}"),
         );
-        said.push(format!(
-            "{service_name}: {name} holds {past}, which {m}, the master promoted over it, lacks: read as left behind by that promotion (no datasource holds them for the service any more; find them with tungsten_find_orphaned before `datasource {name} restore` or reprovisioning it discards them)"
-        ));
+        said.push(match (split, covered) {
+            (true, _) => {
+                let own = if covered {
+                    String::new()
+                } else {
+                    format!(" {name} holds {past}, which {m} lacks: read as its own line.")
+                };
+                let upto = shared.map_or_else(|| "no event".to_owned(), |s| format!("the events up to seqno {s}"));
+                format!(
+                    "{service_name}: {name} and {m} are both masters in service (a split brain: both may have taken writes).{own} They are read as holding {upto} alike, which the listing cannot confirm: check both with tungsten_find_orphaned before recovering either"
+                )
+            }
+            (false, true) => format!(
+                "{service_name}: {name}, a master beside {m}, is read as holding no event {m} lacks (its position is on {m}'s line; the listing does not show where {m}'s promotion left it): check with tungsten_find_orphaned before recovering it"
+            ),
+            (false, false) => format!(
+                "{service_name}: {name} holds {past}, which {m}, the master promoted over it, lacks: read as left behind by that promotion (no datasource holds them for the service any more; find them with tungsten_find_orphaned before `datasource {name} restore` or reprovisioning it discards them)"
+            ),
+        });
     }
     said
 }

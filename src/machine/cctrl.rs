@@ -49,6 +49,18 @@ fn session_mut<'s>(
         .ok_or(Refusal::NoManager { host: at })
 }
 
+/// Whether `op` makes a datasource master (of the session's site).
+fn promotes(op: CctrlOp) -> bool {
+    matches!(
+        op,
+        CctrlOp::RecoverMasterUsing(_)
+            | CctrlOp::Switch(_)
+            | CctrlOp::Failover(_)
+            | CctrlOp::Datasource(_, DatasourceAction::Master)
+            | CctrlOp::Replicator(_, ReplicatorOp::Master)
+    )
+}
+
 pub(crate) fn apply(
     ctx: &mut Ctx<'_, '_>,
     at: HostId,
@@ -84,6 +96,15 @@ pub(crate) fn apply(
     }
     let s = session(ctx, at)?;
     in_session(ctx, &s, op)?;
+    if promotes(op)
+        && let Some((relay, source)) = ctx.passive_site(s.service)
+    {
+        return Err(Refusal::PassiveSite {
+            service: s.service,
+            relay,
+            source,
+        });
+    }
     let Some(mut view) = ctx.view_of(s.group) else {
         return Err(Refusal::NoManager { host: at });
     };

@@ -159,12 +159,31 @@ impl<'t, 'o> Ctx<'t, 'o> {
         {
             return no_quorum;
         }
+        if let Some((relay, source)) = self.passive_site(service) {
+            return Refusal::PassiveSite {
+                service,
+                relay,
+                source,
+            };
+        }
         Refusal::NoMaster {
             service,
             held: self
                 .service_master(view, service)
                 .map(|m| (m, view.entry(m).state)),
         }
+    }
+
+    /// Whether `service` is a composite's passive site: one of its datasources' replicator is
+    /// a relay reading a host of another site; that relay and what it reads.
+    pub(crate) fn passive_site(&self, service: ServiceId) -> Option<(HostId, HostId)> {
+        self.topology.datasources_of(service).find_map(|d| {
+            let r = self.host(d).replicator;
+            let source = r
+                .master
+                .filter(|&m| self.topology.host(m).service != service)?;
+            (r.role == crate::model::ReplicatorRole::Relay).then_some((d, source))
+        })
     }
 
     /// The datasource `view` holds as `service`'s master: the ONLINE master, or else the one
@@ -197,8 +216,22 @@ impl<'t, 'o> Ctx<'t, 'o> {
             && entry.state != to
         {
             entry.state = to;
+            view.fenced.remove(host);
             self.emit(Effect::State { host, to });
         }
+    }
+
+    /// Fence `host` in `view`: OFFLINE, marked as the managers' doing, reporting it.
+    pub(crate) fn fence(&mut self, view: &mut ManagerView, host: HostId) {
+        self.set_state(view, host, DsState::Offline);
+        view.fenced.insert(host);
+        self.emit(Effect::Fenced { host });
+    }
+
+    /// Lift the fence on `host` in `view`: ONLINE again, reporting why.
+    pub(crate) fn lift_fence(&mut self, view: &mut ManagerView, host: HostId) {
+        self.emit(Effect::FenceLifted { host });
+        self.set_state(view, host, DsState::Online);
     }
 
     /// Change `host`'s role in `view`, reporting it. A change to or from master starts a new
@@ -210,6 +243,8 @@ impl<'t, 'o> Ctx<'t, 'o> {
         let from = entry.role;
         if from != to {
             entry.role = to;
+            // A fence is a slave's: a datasource given another role by hand is the operator's.
+            view.fenced.remove(host);
             if self.host(host).data.writing.is_some() {
                 self.host_mut(host).data.writing = None;
             }

@@ -190,10 +190,12 @@ fn trepctl_line(
 ) -> String {
     let action = match op {
         TrepctlOp::Online => TrepctlAction::Online(Box::default()),
-        TrepctlOp::OnlineSkipping(first) => TrepctlAction::Online(Box::new(OnlineOptions {
-            skip_seqno: Some(SeqnoSet::single(first)),
-            ..OnlineOptions::default()
-        })),
+        TrepctlOp::OnlineSkipping { lowest, highest } => {
+            TrepctlAction::Online(Box::new(OnlineOptions {
+                skip_seqno: SeqnoSet::new(vec![(lowest, highest)]).ok(),
+                ..OnlineOptions::default()
+            }))
+        }
         TrepctlOp::OnlineFromBaseSeqno(seqno) => TrepctlAction::Online(Box::new(OnlineOptions {
             base_seqno: Some(seqno),
             ..OnlineOptions::default()
@@ -368,7 +370,10 @@ mod tests {
                 on: db1,
                 target: db1,
                 install: Install::Cluster,
-                op: TrepctlOp::OnlineSkipping(3_u32.into()),
+                op: TrepctlOp::OnlineSkipping {
+                    lowest: 3_u32.into(),
+                    highest: 5_u32.into(),
+                },
             },
             Input::Host {
                 on: db1,
@@ -394,7 +399,7 @@ mod tests {
         }
         insta::assert_snapshot!(lines.join("\n"), @"
         shell db1> /opt/continuent/tungsten/tungsten-replicator/bin/trepctl online -base-seqno 7
-        shell db1> /opt/continuent/tungsten/tungsten-replicator/bin/trepctl online -skip-seqno 3
+        shell db1> /opt/continuent/tungsten/tungsten-replicator/bin/trepctl online -skip-seqno 3-5
         shell db1> /opt/replicator/tungsten/tungsten-replicator/bin/replicator restart offline
         ");
     }

@@ -69,6 +69,19 @@ pub enum Effect {
         /// The new state.
         to: DsState,
     },
+    /// The managers fenced a slave whose replicator stopped or failed
+    /// (`policy.fence.slaveReplicator`, Continuent docs *operations-fencing-replicas*), right
+    /// after its [`Effect::State`] to OFFLINE.
+    Fenced {
+        /// The datasource.
+        host: HostId,
+    },
+    /// The managers lifted a fence: the datasource's replicator is ONLINE again, so it goes
+    /// back ONLINE (under MANUAL too); its [`Effect::State`] to ONLINE follows.
+    FenceLifted {
+        /// The datasource.
+        host: HostId,
+    },
     /// A datasource's role changed: `SETTING THE ROLE OF DATASOURCE 'db3@alpha' FROM 'master'
     /// TO 'slave'`.
     Role {
@@ -292,6 +305,15 @@ impl Effect {
                     state_text(topology, host, other)
                 ),
             },
+            Self::Fenced { host } => format!(
+                "DataSource '{}' fenced: its replicator is stopped or in error \
+                 (policy.fence.slaveReplicator)",
+                name(host)
+            ),
+            Self::FenceLifted { host } => format!(
+                "DataSource '{}' fence lifted: its replicator is ONLINE again",
+                name(host)
+            ),
             Self::Role { host, from, to } => format!(
                 "SETTING THE ROLE OF DATASOURCE {} FROM '{from}' TO '{to}'",
                 at(topology, host)

@@ -91,14 +91,21 @@ pub enum CctrlOp {
 pub enum TrepctlOp {
     /// `online`.
     Online,
-    /// `online -skip-seqno S`: `online`, leaving out the events listed; the number is the
-    /// first seqno skipped (kept to print the command back). The model's seqnos are its own,
-    /// so which events are left out is not tracked: a replicator that applies to its
-    /// dataserver has its data marked drifted, as Continuent docs
-    /// *operations-transactions-skipping* warn that skipping leaves the replica inconsistent
-    /// (**modelling decision**: conservatively, even when the events skipped were never to be
-    /// applied).
-    OnlineSkipping(Seqno),
+    /// `online -skip-seqno S`: `online`, leaving out the events listed; `lowest` and `highest`
+    /// bound the seqnos listed (printed back as the range between them). Which events are left
+    /// out is not tracked: a replicator that applies to its dataserver has its data marked
+    /// drifted, as Continuent docs *operations-transactions-skipping* warn that skipping leaves
+    /// the replica inconsistent, unless every seqno listed is at or behind what it applied
+    /// already: the skip list acts on the events still to apply (the same page), so nothing is
+    /// left out (an operator review found a false drift there). Between the two, any seqno
+    /// listed past the applied position counts as skipped (**modelling decision**: the
+    /// conservative side, even where that seqno was never to be applied).
+    OnlineSkipping {
+        /// The lowest seqno listed.
+        lowest: Seqno,
+        /// The highest seqno listed.
+        highest: Seqno,
+    },
     /// `online -base-seqno N`: `online` of a master whose extraction restarts at seqno `N`
     /// (kept to print the command back; where it restarts is not tracked). Refused on a
     /// replicator that applies: Continuent docs *cmdline-tools-trepctl-command-online* give

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    DataSourceRole, DsState, HostId, HostSet, Quorum, ReplicatorRole, ServiceId, ShunCause, State,
-    Topology,
+    DataSourceRole, DsState, HostId, HostSet, Quorum, ReplicatorRole, ServiceId, ServiceKind,
+    ShunCause, State, Topology,
 };
 
 /// A safety property of every reachable state.
@@ -34,6 +34,11 @@ pub enum Invariant {
     /// master: its host is up with its dataserver running, a manager that reaches it holds a
     /// view with it master and ONLINE, and a running, online connector of the service reaches
     /// it (when the service has connectors at all). Views on both sides of a partition count.
+    /// Per composite dataservice too, across its sites: a composite is active/passive (one
+    /// active site takes the writes; Continuent docs *operations-status-roles*: a passive
+    /// site's relay becomes a master only when the Active role moves). An operator review
+    /// found a passive site's master promoted beside the active one read VALID; a multisite
+    /// deployment of independent clusters (seed 000) has no composite and keeps one per site.
     SingleWritableMaster,
     /// `single-extractor`: per physical service, among hosts that reach each other and that a
     /// running manager of a primary partition reaches, at most one running, online replicator
@@ -185,6 +190,25 @@ fn visit(
     scope: HostSet,
     report: &mut dyn FnMut(Violation) -> bool,
 ) {
+    for (i, service) in topology.services().iter().enumerate() {
+        let ServiceKind::Composite { members } = &service.kind else {
+            continue;
+        };
+        let writable: HostSet = members
+            .iter()
+            .flat_map(|&m| writable_masters(topology, state, m, scope).iter())
+            .collect();
+        if writable.len() > 1
+            && let Some(service) = ServiceId::from_index(i)
+            && report(Violation {
+                invariant: Invariant::SingleWritableMaster,
+                service,
+                hosts: writable,
+            })
+        {
+            return;
+        }
+    }
     for service in topology.physical_services() {
         let writable = writable_masters(topology, state, service, scope);
         if writable.len() > 1

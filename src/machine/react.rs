@@ -95,6 +95,7 @@ fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView 
             && let Some(e) = base.entry_mut(m)
         {
             e.state = own.state;
+            base.fenced.remove(m);
         }
     }
     if base.quorum == Quorum::Unknown {
@@ -107,6 +108,7 @@ fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView 
                     && let Some(e) = base.entry_mut(d)
                 {
                     e.state = theirs;
+                    base.fenced.remove(d);
                 }
             }
         }
@@ -230,6 +232,11 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
 }
 
 /// Fault detection and fencing (AUTOMATIC, MANUAL).
+///
+/// A fenced datasource ([`ManagerView::fenced`]) goes back ONLINE once its replicator is ONLINE
+/// again, under either policy (Continuent docs *operations-fencing-replicas*). Before the mark,
+/// a fenced replica stayed OFFLINE under MANUAL, read as an operator's OFFLINE (an operator
+/// review found it).
 fn detect(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep: HostId) {
     let options = ctx.topology.options();
     for d in ctx.topology.datasource_set(service).iter() {
@@ -269,7 +276,15 @@ fn detect(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep
                 && entry.role != DataSourceRole::Master
                 && options.fence_slave_replicator =>
             {
-                ctx.set_state(view, d, DsState::Offline);
+                ctx.fence(view, d);
+            }
+            None if view.fenced.contains(d)
+                && entry.role != DataSourceRole::Master
+                && host.replicator.is_online()
+                && super::cctrl::online_role_mismatch(entry.role, host.replicator.role)
+                    .is_none() =>
+            {
+                ctx.lift_fence(view, d);
             }
             None => {}
         }

@@ -94,6 +94,21 @@ pub enum Refusal {
         /// none at all).
         held: Option<(HostId, DsState)>,
     },
+    /// `service` is the passive site of a composite: its relay `relay` reads `source`, a
+    /// datasource of another site (Continuent docs *operations-composite-relay-recovery*).
+    /// Promoting a master there makes a second writable master in the composite dataservice:
+    /// a relay becomes a master only when the Active role moves at the composite
+    /// (*operations-status-roles*), which the model does not run. Replica work that needs the
+    /// site's master is refused with this too (**modelling decision**: the model does not
+    /// serve a passive site's replicas from its relay).
+    PassiveSite {
+        /// The passive site.
+        service: ServiceId,
+        /// Its relay.
+        relay: HostId,
+        /// What the relay reads, in the active site.
+        source: HostId,
+    },
     /// A master is ONLINE already (failover, recover master using).
     MasterOnline {
         /// The service.
@@ -256,6 +271,7 @@ impl Refusal {
             Self::Unreachable { .. } => "reachable",
             Self::DataServerStopped { .. } => "dataserver-running",
             Self::NoMaster { .. } => "master-online",
+            Self::PassiveSite { .. } => "passive-site",
             Self::MasterOnline { .. } => "master-failed",
             Self::Orphaned { .. } => "orphaned-events",
             Self::NoCandidate { .. } => "candidate",
@@ -366,6 +382,21 @@ impl Refusal {
             } => format!(
                 "{} has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`; by hand, `datasource <ds> master`, its replicator in role master, then `datasource <ds> online`)",
                 s(service)
+            ),
+            Self::PassiveSite {
+                service,
+                relay,
+                source,
+            } => format!(
+                "{} is a composite's passive site: its relay {} reads {}, of {}. A master \
+                 promoted here would be a second writable master in the composite; the Active \
+                 role moves at the composite (`use <composite>`, then `switch to <site>`), which \
+                 the model does not check, nor a passive site's replicas served by its relay: \
+                 check such a step by hand",
+                s(service),
+                n(relay),
+                n(source),
+                s(topology.host(source).service)
             ),
             Self::MasterOnline { service, master } => format!(
                 "{} has an ONLINE master, {}: expected the master FAILED; use `switch` for a planned change",

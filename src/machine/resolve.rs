@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 use crate::command::{
-    CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, ReplicatorAction, ResetScope,
-    RouterTarget, SelectorRole, SeqnoSet, TrepctlAction, TrepctlCommand, TrepctlInfo, Unit,
-    WaitFor,
+    CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, RelaySource,
+    ReplicatorAction, ResetScope, RouterTarget, SelectorRole, SeqnoSet, TrepctlAction,
+    TrepctlCommand, TrepctlInfo, Unit, WaitFor,
 };
 use crate::ls::default_viewer;
 use crate::model::{
@@ -37,6 +37,18 @@ pub enum ResolveError {
         host: String,
         /// The service addressed.
         service: String,
+    },
+    /// A relay's source written `<service>/<host>` where the host is not of that service.
+    #[error(
+        "`{service}/{host}`: `{host}` is a datasource of `{actual}`, not of `{service}`: write `{actual}/{host}`"
+    )]
+    RelaySourceService {
+        /// The host.
+        host: String,
+        /// The service written.
+        service: String,
+        /// The host's service.
+        actual: String,
     },
     /// `trepctl reset` without `-service`.
     #[error(
@@ -197,6 +209,37 @@ pub fn resolve_ref(
     }
 }
 
+/// A relay's source: its host, of the service written before it (`east/db1`), when one is.
+/// An operator review found `west/db1` and `global/db1` accepted for east's db1.
+fn relay_source(topology: &Topology, source: &RelaySource) -> Result<HostId, ResolveError> {
+    let h = host(topology, &source.host)?;
+    let actual = topology.service_name(topology.host(h).service);
+    match &source.service {
+        Some(service) if service.as_str() != actual.as_str() => {
+            Err(ResolveError::RelaySourceService {
+                host: source.host.to_string(),
+                service: service.to_string(),
+                actual: actual.to_string(),
+            })
+        }
+        _ => Ok(h),
+    }
+}
+
+/// Whether a cctrl command only prints or changes cctrl's own mode, naming no datasource:
+/// `ls`, `expert`, `physical`, `datasource <ds> connections`, and [`CctrlCommand::Info`]'s
+/// (`members`, `show topology`, `cluster validate`, `cluster topology validate`, `help`...).
+fn prints_only(command: &CctrlCommand) -> bool {
+    matches!(
+        command,
+        CctrlCommand::Ls(_)
+            | CctrlCommand::Expert
+            | CctrlCommand::Physical
+            | CctrlCommand::Info(_)
+            | CctrlCommand::DatasourceConnections { .. }
+    )
+}
+
 /// Resolve a cctrl command typed into the manager on `at`.
 ///
 /// A [`CctrlCommand::NotModelled`] command resolves to a step on `at` the model does not know
@@ -217,9 +260,17 @@ pub fn resolve_cctrl(
     // The model runs each site's managers alone (**modelling decision**), so every command
     // there but `use` and `set force` (the session's own) is not modelled; an operator's review
     // found `use global` then `switch` run as a switch inside the session's site.
+    // Commands that only print change nothing there either: `ls`, `members`, `show topology`,
+    // `cluster validate` and the like are read-only steps.
     if topology.service(service).kind != ServiceKind::Physical
         && !matches!(command, CctrlCommand::Use(_) | CctrlCommand::SetForce(_))
     {
+        if prints_only(command) {
+            return Ok(Input::Host {
+                on: at,
+                op: HostOp::Inspect,
+            });
+        }
         return Ok(Input::Host {
             on: at,
             op: HostOp::NotModelled,
@@ -249,7 +300,7 @@ pub fn resolve_cctrl(
                     ReplicatorAction::Relay(source) => ReplicatorOp::Relay(
                         source
                             .as_ref()
-                            .map(|s| self::host(topology, &s.host))
+                            .map(|s| relay_source(topology, s))
                             .transpose()?,
                     ),
                     ReplicatorAction::Start => {
@@ -395,7 +446,10 @@ fn trepctl_in(
         ) {
             // A master's: skipping leaves nothing out of a master's data.
             (Some(seqno), _) => TrepctlOp::OnlineFromBaseSeqno(seqno),
-            (None, Some(&[(first, _), ..])) => TrepctlOp::OnlineSkipping(first),
+            (None, Some(ranges)) if !ranges.is_empty() => TrepctlOp::OnlineSkipping {
+                lowest: ranges.iter().map(|&(lo, _)| lo).min().unwrap_or_default(),
+                highest: ranges.iter().map(|&(_, hi)| hi).max().unwrap_or_default(),
+            },
             _ => TrepctlOp::Online,
         },
         TrepctlAction::Offline { .. } => TrepctlOp::Offline,

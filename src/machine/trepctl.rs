@@ -26,7 +26,17 @@ pub(crate) fn apply(
     if !ctx.topology.host(target).is_datasource() {
         return Err(Refusal::NotADatasource { host: target });
     }
-    let skipping = matches!(op, TrepctlOp::OnlineSkipping(_));
+    // What it applied before going online: a skip list acts on events still to apply.
+    let position = match install {
+        Install::Cluster => ctx.host(target).data.pos,
+        Install::CrossSite => ctx.host(target).cross_site.applied,
+    };
+    let skipping = match op {
+        TrepctlOp::OnlineSkipping { highest, .. } => {
+            position.is_none_or(|p| highest.get() > p.seqno)
+        }
+        _ => false,
+    };
     if matches!(op, TrepctlOp::OnlineFromBaseSeqno(_)) {
         let role = match install {
             Install::Cluster => ctx.host(target).replicator.role,
@@ -41,7 +51,7 @@ pub(crate) fn apply(
         }
     }
     let op = match op {
-        TrepctlOp::OnlineSkipping(_) | TrepctlOp::OnlineFromBaseSeqno(_) => TrepctlOp::Online,
+        TrepctlOp::OnlineSkipping { .. } | TrepctlOp::OnlineFromBaseSeqno(_) => TrepctlOp::Online,
         op => op,
     };
     let subject = match install {
@@ -53,7 +63,13 @@ pub(crate) fn apply(
         Install::Cluster => ctx.host(target).replicator.role.applies_to_dataserver(),
         Install::CrossSite => true,
     };
-    if skipping && applies() {
+    // Events are left out only by a replicator that went online: one that stopped in
+    // OFFLINE:ERROR (it holds events its source lacks) applied nothing.
+    let online = || match install {
+        Install::Cluster => ctx.host(target).replicator.is_online(),
+        Install::CrossSite => ctx.host(target).cross_site.state == ReplicatorState::Online,
+    };
+    if skipping && applies() && online() {
         ctx.host_mut(target).data.drift = true;
         ctx.emit(Effect::Skipped { host: target });
     }
@@ -160,9 +176,9 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
         }
         TrepctlOp::Wait(awaited) => wait(h, Install::Cluster, r.state, awaited),
         // Turned into `Online` by `apply`.
-        TrepctlOp::OnlineSkipping(_) | TrepctlOp::OnlineFromBaseSeqno(_) | TrepctlOp::Inspect => {
-            Ok(())
-        }
+        TrepctlOp::OnlineSkipping { .. }
+        | TrepctlOp::OnlineFromBaseSeqno(_)
+        | TrepctlOp::Inspect => Ok(()),
     }
 }
 
@@ -311,8 +327,8 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
         }),
         TrepctlOp::Wait(awaited) => wait(h, Install::CrossSite, state, awaited),
         // Turned into `Online` by `apply`.
-        TrepctlOp::OnlineSkipping(_) | TrepctlOp::OnlineFromBaseSeqno(_) | TrepctlOp::Inspect => {
-            Ok(())
-        }
+        TrepctlOp::OnlineSkipping { .. }
+        | TrepctlOp::OnlineFromBaseSeqno(_)
+        | TrepctlOp::Inspect => Ok(()),
     }
 }

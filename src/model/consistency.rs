@@ -242,8 +242,9 @@ impl State {
             }
         }
         for (m, view) in self.views[..n].iter().enumerate() {
-            if let Some(i) =
-                (n..MAX_HOSTS).find(|&i| view.datasources[i] != super::DsEntry::default())
+            let fenced = |i: usize| HostId::from_index(i).is_some_and(|d| view.fenced.contains(d));
+            if let Some(i) = (n..MAX_HOSTS)
+                .find(|&i| view.datasources[i] != super::DsEntry::default() || fenced(i))
             {
                 return Err(mismatch(
                     format!("views[{m}].datasources[{i}]"),
@@ -539,6 +540,18 @@ impl State {
                 )
             };
             let ours = topology.host(d).is_datasource() && topology.host(d).service == service;
+            ensure(
+                !view.fenced.contains(d) || (ours && entry.state == DsState::Offline),
+                || {
+                    (
+                        entry_at(),
+                        format!("fenced while {:?}", entry.state),
+                        "a fence on an OFFLINE datasource of the view's service only: the \
+                         managers fence by putting it OFFLINE"
+                            .to_owned(),
+                    )
+                },
+            )?;
             if !ours {
                 ensure(entry == super::DsEntry::default(), || {
                     (
@@ -969,6 +982,13 @@ mod tests {
                 Box::new(move |s| {
                     s.views[i.e1.index()].datasources[i.e2.index()].state =
                         DsState::Shunned(ShunCause::FailedOverTo(i.w1));
+                }),
+                entry(i.e1, i.e2),
+            ),
+            (
+                "a fence on a datasource that is not OFFLINE",
+                Box::new(move |s| {
+                    s.views[i.e1.index()].fenced.insert(i.e2);
                 }),
                 entry(i.e1, i.e2),
             ),

@@ -112,10 +112,11 @@ fn ds_state_code(state: DsState) -> u16 {
     variant | (cause << 2) | (u16::from(id) << 5)
 }
 
-/// A view entry in sixteen bits: the role above the state.
-fn entry_code(entry: DsEntry) -> u16 {
+/// A view entry in sixteen bits: the role above the state, a fence in the cause bits of the
+/// OFFLINE state it marks (OFFLINE has no cause; [`State::validate`] keeps fences on OFFLINE).
+fn entry_code(entry: DsEntry, fenced: bool) -> u16 {
     let DsEntry { role, state } = entry;
-    ((role as u16) << 13) | ds_state_code(state)
+    ((role as u16) << 13) | ds_state_code(state) | (u16::from(fenced) << 2)
 }
 
 /// One host's ground truth: a word of flags (bits 0-8, the orphan mark last), replicator
@@ -228,6 +229,7 @@ impl State {
                 coordinator,
                 quorum,
                 datasources,
+                fenced,
             } = *view;
             let quorum: u16 = match quorum {
                 Quorum::Unknown => 0,
@@ -235,8 +237,9 @@ impl State {
                 Quorum::NonPrimary => 2,
             };
             units.push((policy as u16) | quorum << 2 | host_code(coordinator) << 4);
-            for &entry in &datasources[..n] {
-                units.push(entry_code(entry));
+            for (i, &entry) in datasources[..n].iter().enumerate() {
+                let fenced = HostId::from_index(i).is_some_and(|d| fenced.contains(d));
+                units.push(entry_code(entry, fenced));
             }
         }
         for &Session { force, service } in &sessions[..n] {
@@ -287,6 +290,44 @@ mod tests {
             .collect()
     }
 
+    /// Fence datasource `d` in `view`, or lift its fence.
+    fn set_fence(view: &mut ManagerView, d: usize, fenced: bool) {
+        let d = HostId::from_index(d).expect("a host slot");
+        if fenced {
+            view.fenced.insert(d);
+        } else {
+            view.fenced.remove(d);
+        }
+    }
+
+    /// Every datasource state a view entry takes, with the cause ids of `ids`, unfenced; and
+    /// OFFLINE fenced (a fence marks OFFLINE only: `State::validate`).
+    fn entry_states(ids: &[u8]) -> Vec<(DsState, bool)> {
+        [DsState::Online, DsState::Offline]
+            .into_iter()
+            .chain(ids.iter().flat_map(|&i| {
+                [
+                    DsState::Shunned(ShunCause::Manual),
+                    DsState::Shunned(ShunCause::Failsafe),
+                    DsState::Shunned(ShunCause::FailedOverTo(HostId(i))),
+                    DsState::Shunned(ShunCause::Superseded),
+                    DsState::Shunned(ShunCause::SubserviceSwitchFailed),
+                    DsState::Shunned(ShunCause::Other(ReasonId(i))),
+                    DsState::Shunned(ShunCause::Unstated),
+                    DsState::Shunned(ShunCause::DrainConnections),
+                    DsState::Failed(FailCause::DataServerStopped),
+                    DsState::Failed(FailCause::Unreachable),
+                    DsState::Failed(FailCause::Replicator),
+                    DsState::Failed(FailCause::Operator),
+                    DsState::Failed(FailCause::Other(ReasonId(i))),
+                    DsState::Failed(FailCause::Unstated),
+                ]
+            }))
+            .map(|state| (state, false))
+            .chain([(DsState::Offline, true)])
+            .collect()
+    }
+
     /// Every field, with the values worth telling apart (each enum variant, `None`, the
     /// smallest and largest ids, positions held or not), as changes to a state. Hosts 3 and 4
     /// of five, so that neighbouring slots are covered too.
@@ -311,27 +352,7 @@ mod tests {
                 })
             }))
             .collect();
-        let states: Vec<DsState> = [DsState::Online, DsState::Offline]
-            .into_iter()
-            .chain(ids.iter().flat_map(|&i| {
-                [
-                    DsState::Shunned(ShunCause::Manual),
-                    DsState::Shunned(ShunCause::Failsafe),
-                    DsState::Shunned(ShunCause::FailedOverTo(HostId(i))),
-                    DsState::Shunned(ShunCause::Superseded),
-                    DsState::Shunned(ShunCause::SubserviceSwitchFailed),
-                    DsState::Shunned(ShunCause::Other(ReasonId(i))),
-                    DsState::Shunned(ShunCause::Unstated),
-                    DsState::Shunned(ShunCause::DrainConnections),
-                    DsState::Failed(FailCause::DataServerStopped),
-                    DsState::Failed(FailCause::Unreachable),
-                    DsState::Failed(FailCause::Replicator),
-                    DsState::Failed(FailCause::Operator),
-                    DsState::Failed(FailCause::Other(ReasonId(i))),
-                    DsState::Failed(FailCause::Unstated),
-                ]
-            }))
-            .collect();
+        let states = entry_states(&ids);
         let quorums = [Quorum::Unknown, Quorum::Primary, Quorum::NonPrimary];
         let bools = [false, true];
         let mut fields = Vec::new();
@@ -369,8 +390,14 @@ mod tests {
                 each(DataSourceRole::VARIANTS, move |s, v| {
                     s.views[h].datasources[h].role = v;
                 }),
-                each(&states, move |s, v| s.views[h].datasources[h].state = v),
-                each(&states, move |s, v| s.views[h].datasources[3].state = v),
+                each(&states, move |s, (v, f)| {
+                    s.views[h].datasources[h].state = v;
+                    set_fence(&mut s.views[h], h, f);
+                }),
+                each(&states, move |s, (v, f)| {
+                    s.views[h].datasources[3].state = v;
+                    set_fence(&mut s.views[h], 3, f);
+                }),
                 each(&bools, move |s, v| s.sessions[h].force = v),
                 each(&ids, move |s, v| s.sessions[h].service = ServiceId(v)),
             ]);

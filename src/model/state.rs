@@ -355,6 +355,12 @@ pub struct DsEntry {
 }
 
 impl DsEntry {
+    /// An entry with this role and state.
+    #[must_use]
+    pub const fn new(role: DataSourceRole, state: DsState) -> Self {
+        Self { role, state }
+    }
+
     /// Whether this entry is a master in state ONLINE: what a connector sends writes to.
     #[must_use]
     pub fn is_online_master(&self) -> bool {
@@ -391,6 +397,20 @@ pub struct ManagerView {
     pub quorum: Quorum,
     /// Every datasource of the service, indexed by host (other slots unused).
     pub datasources: [DsEntry; MAX_HOSTS],
+    /// The datasources the managers fenced: put OFFLINE because their replicator stopped or
+    /// failed (`policy.fence.slaveReplicator`). Only an OFFLINE datasource is fenced. The
+    /// managers lift the fence, and put the datasource ONLINE, once its replicator is ONLINE
+    /// again, under AUTOMATIC and MANUAL alike (Continuent docs *operations-fencing-replicas*:
+    /// the state is cleared automatically); an OFFLINE an operator chose stays OFFLINE under
+    /// MANUAL (*operations-status-states*). A listing prints both as `OFFLINE`.
+    #[serde(default, skip_serializing_if = "no_host")]
+    pub fenced: HostSet,
+}
+
+/// Whether `set` is empty (serde's `skip_serializing_if` passes a reference).
+#[expect(clippy::trivially_copy_pass_by_ref, reason = "serde's signature")]
+fn no_host(set: &HostSet) -> bool {
+    set.is_empty()
 }
 
 impl ManagerView {
@@ -412,6 +432,7 @@ impl ManagerView {
             && self.coordinator == other.coordinator
             && self.quorum == other.quorum
             && self.datasources[..n] == other.datasources[..n]
+            && self.fenced == other.fenced
     }
 
     /// The entry for `host`, to change it.
@@ -470,6 +491,9 @@ impl State {
         };
         for service in topology.physical_services() {
             let master = topology.datasources_of(service).next();
+            // A composite's sites past its first are passive: their first datasource a relay
+            // reading the active site's master, the others slaves of the relay.
+            let active = passive_of(topology, service);
             let mut view = ManagerView {
                 policy: PolicyMode::Automatic,
                 coordinator: topology
@@ -477,24 +501,27 @@ impl State {
                     .find(|&h| topology.host(h).has_manager()),
                 quorum: Quorum::Primary,
                 datasources: [DsEntry::default(); MAX_HOSTS],
+                fenced: HostSet::EMPTY,
             };
             for h in topology.datasources_of(service) {
-                let is_master = Some(h) == master;
-                view.datasources[h.index()] = DsEntry {
-                    role: if is_master {
-                        DataSourceRole::Master
-                    } else {
-                        DataSourceRole::Slave
-                    },
-                    state: DsState::Online,
+                let role = match (Some(h) == master, active) {
+                    (true, None) => DataSourceRole::Master,
+                    (true, Some(_)) => DataSourceRole::Relay,
+                    (false, _) => DataSourceRole::Slave,
                 };
+                view.datasources[h.index()] = DsEntry::new(role, DsState::Online);
             }
             for h in topology.hosts_of(service) {
                 let host = topology.host(h);
                 let replicator = if !host.is_datasource() {
                     ClusterReplicator::default()
                 } else if Some(h) == master {
-                    ClusterReplicator::online(ReplicatorRole::Master, None)
+                    match active {
+                        None => ClusterReplicator::online(ReplicatorRole::Master, None),
+                        Some(source) => {
+                            ClusterReplicator::online(ReplicatorRole::Relay, Some(source))
+                        }
+                    }
                 } else {
                     ClusterReplicator::online(ReplicatorRole::Slave, master)
                 };
@@ -534,6 +561,7 @@ impl State {
             view.coordinator.hash(hasher);
             view.quorum.hash(hasher);
             view.datasources[..n].hash(hasher);
+            view.fenced.hash(hasher);
         }
         self.sessions[..n].hash(hasher);
         self.history.hash(hasher);
@@ -736,19 +764,36 @@ impl State {
     }
 }
 
+/// The master a composite's passive site `service` relays, when `service` is a member of a
+/// composite past its first (the active site, whose first datasource is its master in a
+/// healthy start): a composite is active/passive (Continuent docs
+/// *operations-composite-relay-recovery*).
+fn passive_of(topology: &Topology, service: ServiceId) -> Option<HostId> {
+    topology.services().iter().find_map(|s| match &s.kind {
+        super::topology::ServiceKind::Composite { members } => {
+            let (&active, rest) = members.split_first()?;
+            rest.contains(&service)
+                .then(|| topology.datasources_of(active).next())
+                .flatten()
+        }
+        super::topology::ServiceKind::Physical => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Every transition copies a `State`, and the README's speed section gives its size: a
     /// change to the layout shows here, so that the figure is measured again (64-bit targets;
-    /// `Data` grew from 24 to 40 bytes with the orphan mark's seqno).
+    /// `Data` grew from 24 to 40 bytes with the orphan mark's seqno, the state from 1 080 to
+    /// 1 088 with the views' fence marks).
     #[cfg(target_pointer_width = "64")]
     #[test]
-    fn a_state_is_1080_bytes() {
+    fn a_state_is_1088_bytes() {
         assert_eq!(std::mem::size_of::<Data>(), 40);
         assert_eq!(std::mem::size_of::<HostState>(), 80);
-        assert_eq!(std::mem::size_of::<State>(), 1080);
+        assert_eq!(std::mem::size_of::<State>(), 1088);
     }
 
     /// A cross-site replicator reads as `state`, or as the `online` flag earlier builds wrote;

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::ls::default_viewer;
 use crate::machine::invariant::writable_masters;
 use crate::model::{
-    DsState, HostId, HostName, PolicyMode, ServiceId, ServiceName, State, Topology,
+    DsState, HostId, HostName, PolicyMode, ReplicatorRole, ServiceId, ServiceKind, ServiceName,
+    State, Topology,
 };
 use crate::text::{ParseError, Span};
 
@@ -141,13 +142,20 @@ pub(super) fn parse_goals(
     Ok(goals)
 }
 
-/// The services a goal is about: the one named, or every physical service.
+/// The services a goal is about: the one named (a composite's members for a composite: it has
+/// no datasources or managers of its own), or every physical service. An operator review
+/// found `global all-online` judged "no manager of global runs".
 fn services(topology: &Topology, service: Option<&ServiceName>) -> Result<Vec<ServiceId>, String> {
     match service {
-        Some(s) => topology
-            .service_id(s.as_str())
-            .map(|id| vec![id])
-            .ok_or_else(|| format!("no service `{s}` in the topology")),
+        Some(s) => {
+            let id = topology
+                .service_id(s.as_str())
+                .ok_or_else(|| format!("no service `{s}` in the topology"))?;
+            Ok(match &topology.service(id).kind {
+                ServiceKind::Composite { members } => members.clone(),
+                ServiceKind::Physical => vec![id],
+            })
+        }
         None => Ok(topology.physical_services().collect()),
     }
 }
@@ -214,6 +222,28 @@ fn all_online(topology: &Topology, state: &State, s: Option<&ServiceName>) -> Re
                 "ONLINE, but not replicating (replicator not ONLINE): {}",
                 names(topology, &stopped)
             ));
+        }
+        // A passive site's relay must read the active site's master: one reading a former
+        // master replicates nothing new, its replicator ONLINE all the same (an operator
+        // review found the goal met after a switch in the active site and its old master's
+        // stop). The model does not repoint a relay by itself (Continuent docs
+        // *operations-composite-relay-recovery* give the operator's steps).
+        for d in topology.datasources_of(service) {
+            let r = state.host(d).replicator;
+            if let (ReplicatorRole::Relay, Some(source)) = (r.role, r.master) {
+                let site = topology.host(source).service;
+                let is_master = topology.hosts_of(site).any(|m| {
+                    state.manager_running(m) && state.view(m).entry(source).is_online_master()
+                });
+                if site != service && !(is_master && state.host(source).replicator.is_online()) {
+                    return Err(format!(
+                        "ONLINE, but the relay {} reads {}, which is not {}'s ONLINE master",
+                        topology.host_name(d),
+                        topology.host_name(source),
+                        topology.service_name(site)
+                    ));
+                }
+            }
         }
     }
     Ok(())
@@ -319,8 +349,25 @@ fn consistent(
     }
 }
 
+/// One writable master in each service named, or in a composite named, one across its sites
+/// (a composite is active/passive: one active site takes the writes).
 fn writable(topology: &Topology, state: &State, s: Option<&ServiceName>) -> Result<(), String> {
     let all = topology.host_set();
+    if let Some(name) = s
+        && let Some(id) = topology.service_id(name.as_str())
+        && let ServiceKind::Composite { members } = &topology.service(id).kind
+    {
+        let count: usize = members
+            .iter()
+            .map(|&m| writable_masters(topology, state, m, all).len())
+            .sum();
+        if count != 1 {
+            return Err(format!(
+                "{name} has {count} writable masters across its sites: expected 1, in its active site"
+            ));
+        }
+        return Ok(());
+    }
     for service in services(topology, s)? {
         let writable = writable_masters(topology, state, service, all);
         if writable.len() != 1 {

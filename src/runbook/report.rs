@@ -67,6 +67,9 @@ pub struct ReportFinding {
     /// | `quorum-by-stopped-managers` | warning | the running managers keep quorum only by counting DB members whose manager is stopped, which Tungsten does not: its managers may fail safe |
     /// | `wrapped-command` | error | a shell step runs a command the model knows behind `sudo`, `ssh` or a chain (`&&`, `\|\|`, `;`), which it does not read |
     /// | `lost-events` | error, or warning where the holder is down or its dataserver stopped | a promotion left events behind, a step made a master writable that lacks events another datasource holds, or a provisioning or a restore (`datasource <ds> restore`) discarded them |
+    /// | `composite-not-modelled` | error | a cctrl command at a composite that may move a site's role or set the sites' policy (`switch`, `failover`, `datasource <site> fail`, `set policy`), which the model does not run |
+    /// | `position-not-modelled` | error | a step moves a replicator's position with a tool the model does not follow (`tungsten_set_position`, `tungsten_skip_all`, `dsctl set`, `trepctl online -from-event` or `-base-seqno`) |
+    /// | `provision-master` | error | `tprovision` run on the ONLINE master its running managers route writes to |
     /// | `unplanned-failover` | error | the managers failed over on their own during the step |
     /// | `drift` | error | a host took drifted data by copy or replay |
     /// | `drifted-writable` | error | writes were opened to a host whose data drifted |

@@ -9,7 +9,7 @@ use crate::command::{CctrlCommand, HostAction, HostCommand, HostRef};
 use crate::fault::Fault;
 use crate::ls::{self, Listing};
 use crate::machine::invariant::{self, Violation, writable_masters};
-use crate::machine::{self, CctrlOp, Effect, Finding, Input, Severity};
+use crate::machine::{self, CctrlOp, Effect, Finding, HostOp, Input, Severity};
 use crate::model::{
     HostId, HostName, HostSet, ServiceId, ServiceKind, ServiceName, State, Topology, TopologyError,
     TopologySpec,
@@ -641,6 +641,72 @@ fn reads_as_command(text: &str, line: usize) -> Option<bool> {
     shell.then_some(true)
 }
 
+/// The `trepctl online` options that restart a replicator at a position of the operator's
+/// choosing, which the model does not track.
+const MOVES_POSITION: [&str; 2] = ["-from-event", "-base-seqno"];
+
+/// The tool a not-modelled shell command runs when it moves a replicator's position: the
+/// skip and position tools besides `trepctl online -skip-seqno` (Continuent docs: the
+/// `tungsten_set_position` and `tungsten_skip_all` pages, and *cmdline-tools-dsctl* for
+/// `dsctl set` and `dsctl reset`, which clears the position).
+fn position_tool<'t>(program: &'t str, text: &str) -> Option<&'t str> {
+    let dsctl_set = program == "dsctl"
+        && text
+            .split_whitespace()
+            .any(|w| matches!(w, "set" | "reset"));
+    (matches!(program, "tungsten_set_position" | "tungsten_skip_all") || dsctl_set)
+        .then_some(program)
+}
+
+/// The error of a step that moves a replicator's position with a tool the model does not
+/// follow. Checking on as if it changed nothing would be the unsafe reading: events skipped
+/// or applied twice leave the data drifted, and a later promotion of it would read VALID
+/// (an operator review found `tungsten_set_position` then `switch` VALID, where the same
+/// plan with `trepctl online -skip-seqno` is unsafe).
+fn moves_position(what: &str) -> ReportFinding {
+    finding(
+        Severity::Error,
+        "position-not-modelled",
+        format!(
+            "{what} moves a replicator's position, which the model does not follow: events \
+             skipped or applied twice leave its data drifted, and the steps after this one are \
+             checked as if it had not run, so the plan cannot be VALID; skip with `trepctl \
+             online -skip-seqno` (which is modelled), or check this step by hand"
+        ),
+    )
+}
+
+/// The error of a step during which the managers failed over on their own, with a hint at
+/// what let them.
+fn unplanned_failover(effects: &[Effect]) -> ReportFinding {
+    // The step that set AUTOMATIC is what let them: the hint names what to do before it.
+    let to_automatic = effects.iter().any(|e| {
+        matches!(
+            e,
+            Effect::Policy {
+                to: crate::model::PolicyMode::Automatic,
+                ..
+            }
+        )
+    });
+    let hint = if to_automatic {
+        "setting AUTOMATIC while they held the master failed or out of reach made them fail \
+         over at once: bring the master back first (start its manager or dataserver, \
+         `datasource <ds> recover`), or choose the new one (`failover to <ds>`), before \
+         leaving MAINTENANCE or MANUAL"
+    } else {
+        "is the service in MAINTENANCE?"
+    };
+    finding(
+        Severity::Error,
+        "unplanned-failover",
+        format!(
+            "the managers failed over on their own during this step: the plan does not \
+             control the cluster ({hint})"
+        ),
+    )
+}
+
 /// Whether `text`, a cctrl or shell command, only prints: `ls`, `members`, `ping`, `help`,
 /// `trepctl status`/`services` and the like, `thl list` and the other inspecting tools.
 fn only_prints(text: &str, line: usize) -> bool {
@@ -901,13 +967,24 @@ impl Session<'_> {
                 if matches!(
                     self.topology.service(svc).kind,
                     ServiceKind::Composite { .. }
-                ) && !matches!(input, Input::Cctrl { .. })
+                ) && matches!(
+                    input,
+                    Input::Host {
+                        op: HostOp::NotModelled,
+                        ..
+                    }
+                ) && !matches!(command, CctrlCommand::NotModelled(_))
                 {
+                    // An error, not the not-modelled warning: the step may move the Active role
+                    // (a forced site failover even from a healthy active site) or set the
+                    // sites' policy, so the steps after it are checked against roles it may
+                    // have changed (an operator review found such plans VALID). The commands
+                    // not modelled anywhere (`cd ..`, `cluster check`) keep their warning.
                     heard.findings.push(finding(
-                        Severity::Warning,
-                        "not-modelled",
+                        Severity::Error,
+                        "composite-not-modelled",
                         format!(
-                            "not modelled: at composite `{}`, cctrl acts on whole sites (`switch` moves the Active role to another site; Continuent docs operations-composite-switch), and the model runs each site's managers alone; it checks the steps after this one as if it changed nothing: check it by hand, or type the sites' own commands at `cctrl [<site>]>`",
+                            "not modelled: at composite `{}`, cctrl acts on whole sites (`switch` moves the Active role to another site; Continuent docs operations-composite-switch), and the model runs each site's managers alone; it checks the steps after this one as if it changed nothing, so the plan cannot be VALID: check it by hand, or type the sites' own commands at `cctrl [<site>]>`",
                             self.topology.service_name(svc)
                         ),
                     ));
@@ -925,7 +1002,13 @@ impl Session<'_> {
                         *slot = Some(at);
                     }
                 }
-                matches!(command, CctrlCommand::Ls(_))
+                // At a composite `ls` lists the sites, which the model does not render: it
+                // prints no site's listing in their place.
+                let at_composite = matches!(
+                    self.topology.service(self.state.session(at).service).kind,
+                    ServiceKind::Composite { .. }
+                );
+                (matches!(command, CctrlCommand::Ls(_)) && !at_composite)
                     .then(|| ls::project(self.topology, &self.state, at, None).to_string())
             }
             Err(e) => {
@@ -984,7 +1067,11 @@ impl Session<'_> {
         let first = heard.findings.len();
         for h in hosts {
             match machine::resolve_host(self.topology, &self.state, h, command) {
-                Ok(input) => self.apply(h, &input, heard),
+                Ok(input) => {
+                    let ran = heard.runs.len();
+                    self.apply(h, &input, heard);
+                    self.skip_on_extractor(&input, ran, heard);
+                }
                 Err(e) => heard
                     .runs
                     .push(rejected(&self.name(h), "resolve", e.to_string())),
@@ -999,15 +1086,62 @@ impl Session<'_> {
             .any(|r| !matches!(r.status, RunStatus::Rejected { .. }));
         if let (HostAction::Trepctl(t), true) = (&command.action, ran) {
             let warnings = machine::untracked_options(t).into_iter().map(|option| {
-                finding(
-                    Severity::Warning,
-                    "untracked-option",
-                    format!(
-                        "`{option}` is not modelled: this step is checked as if it were absent"
-                    ),
-                )
+                if MOVES_POSITION.contains(&option.as_str()) {
+                    moves_position(&format!("`trepctl online {option}`"))
+                } else {
+                    finding(
+                        Severity::Warning,
+                        "untracked-option",
+                        format!(
+                            "`{option}` is not modelled: this step is checked as if it were absent"
+                        ),
+                    )
+                }
             });
             heard.findings.splice(first..first, warnings);
+        }
+        if let (HostAction::NotModelled(text), true) = (&command.action, ran)
+            && let Some(tool) = position_tool(command.program(), text)
+        {
+            // The error says more than the step's not-modelled warning, which it replaces.
+            heard.findings.retain(|f| f.kind != "not-modelled");
+            let at = first.min(heard.findings.len());
+            heard
+                .findings
+                .insert(at, moves_position(&format!("`{tool}`")));
+        }
+    }
+
+    /// A warning where `trepctl online -skip-seqno` ran on a replicator that does not apply
+    /// to its dataserver (a master's): the model leaves nothing out there, and the skip list
+    /// is documented for a replica that failed to apply (Continuent docs
+    /// *operations-transactions-skipping*); the slaves went on to apply those events, with
+    /// nothing said (an operator review).
+    fn skip_on_extractor(&self, input: &Input, ran: usize, heard: &mut Heard) {
+        let Input::Trepctl {
+            target,
+            install: machine::Install::Cluster,
+            op: machine::TrepctlOp::OnlineSkipping { .. },
+            ..
+        } = *input
+        else {
+            return;
+        };
+        let accepted = heard.runs[ran..]
+            .iter()
+            .any(|r| !matches!(r.status, RunStatus::Rejected { .. }));
+        let role = self.state.host(target).replicator.role;
+        if accepted && !role.applies_to_dataserver() {
+            heard.findings.push(finding(
+                Severity::Warning,
+                "untracked-option",
+                format!(
+                    "`-skip-seqno` on the {role} replicator of {} is not modelled: it applies \
+                     nothing to its dataserver, and this step is checked as if the option were \
+                     absent (its slaves still get those events)",
+                    self.name(target)
+                ),
+            ));
         }
     }
 
@@ -1094,7 +1228,11 @@ impl Session<'_> {
                 }
                 // Once per step, however many hosts it runs on: the verdict holds only if the
                 // step changes nothing the model tracks, which the operator must check.
-                if !outcome.modelled && !heard.findings.iter().any(|f| f.kind == "not-modelled") {
+                if !outcome.modelled
+                    && !heard.findings.iter().any(|f| {
+                        matches!(f.kind.as_str(), "not-modelled" | "composite-not-modelled")
+                    })
+                {
                     heard.findings.push(finding(
                         Severity::Warning,
                         "not-modelled",
@@ -1337,6 +1475,42 @@ impl Session<'_> {
         }
     }
 
+    /// An error for each datasource provisioned while it was the ONLINE master its running
+    /// managers route writes to.
+    fn provisioned_masters(
+        &self,
+        before: &State,
+        effects: &[Effect],
+        findings: &mut Vec<ReportFinding>,
+    ) {
+        // `tprovision` rebuilds a replica, run on it (Continuent docs
+        // *operations-recovery-replica-reprovision*); run on the master its managers route
+        // writes to, it shuns that master and replaces its data: an outage the plan chose
+        // without a switch first (an operator review found it VALID). With its own manager
+        // stopped it is not flagged: the 7.0 site reset (*operations-msmm-resetsingle*) runs
+        // `stopall` on the master alone, then provisions it, the site's other managers
+        // running. (An independent review noted those managers may still route writes to
+        // it; the model follows the page.)
+        for e in effects {
+            if let Effect::Provisioned { target, .. } = *e
+                && before.manager_running(target)
+                && before.view(target).entry(target).is_online_master()
+            {
+                let h = self.name(target);
+                findings.push(finding(
+                    Severity::Error,
+                    "provision-master",
+                    format!(
+                        "{h} was the ONLINE master its managers route writes to: provisioning \
+                         rebuilds a replica, and this one shunned the master and replaced its \
+                         data; move the master role first (`switch to <slave>`), or stop the \
+                         site's routers and managers as a site reset does"
+                    ),
+                ));
+            }
+        }
+    }
+
     /// The runbook-level rules: a step must not make the managers fail over on their own, must
     /// not let data drift in, and must not open writes to drifted data.
     fn judge(
@@ -1352,12 +1526,9 @@ impl Session<'_> {
                 .iter()
                 .any(|e| matches!(e, Effect::FailedOver { .. }))
         {
-            findings.push(finding(
-                Severity::Error,
-                "unplanned-failover",
-                "the managers failed over on their own during this step: the plan does not control the cluster (is the service in MAINTENANCE?)".to_owned(),
-            ));
+            findings.push(unplanned_failover(effects));
         }
+        self.provisioned_masters(before, effects, findings);
         // A replicator stopped in OFFLINE:ERROR because its data is not on its master's line
         // of history (a reprovisioned or reset master, a repoint after a promotion that left
         // its events behind) replicates nothing until an operator reprovisions it.

@@ -110,8 +110,11 @@ pub fn trepctl(topology: &Topology) -> impl Strategy<Value = Input> + use<> {
             .prop_map(|(role, m)| TrepctlOp::SetRole(role, m)),
         Just(TrepctlOp::Flush),
         Just(TrepctlOp::Heartbeat),
-        // `online -skip-seqno N`: the skipped event leaves the data drifted.
-        (0_u32..4).prop_map(|n| TrepctlOp::OnlineSkipping(n.into())),
+        // `online -skip-seqno N-M`: a skipped event leaves the data drifted.
+        (0_u32..4, 0_u32..3).prop_map(|(n, k)| TrepctlOp::OnlineSkipping {
+            lowest: n.into(),
+            highest: (n + k).into(),
+        }),
         (0_u32..4).prop_map(|n| TrepctlOp::OnlineFromBaseSeqno(n.into())),
         select(vec![
             ReplicatorState::Online,

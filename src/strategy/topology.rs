@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::input::{Alphabet, sequence};
 use crate::machine;
-use crate::model::{HostName, ServiceName, State, Topology, TopologySpec};
+use crate::model::{HostName, ManagerOptions, ServiceName, State, Topology, TopologySpec};
 
 fn names(prefix: &str, from: usize, count: usize) -> Vec<HostName> {
     (from..from + count)
@@ -17,34 +17,55 @@ fn names(prefix: &str, from: usize, count: usize) -> Vec<HostName> {
 /// Single-service topologies `alpha` with 1 to 5 datasources (`db1`...), sometimes an active
 /// witness (with an even number of datasources, where Tungsten's quorum rule is sound: see
 /// [`Topology::quorum_hazards`]), sometimes an application host running only a connector,
-/// sometimes a failover precedence that is not the topology order.
+/// sometimes a failover precedence that is not the topology order, sometimes the managers'
+/// replicator fences on (`policy.fence.slaveReplicator`, `policy.fence.masterReplicator`).
 pub fn single_topology() -> impl Strategy<Value = Topology> {
-    (1_usize..=5, any::<bool>(), any::<bool>(), any::<bool>()).prop_filter_map(
-        "valid topology",
-        |(n, witness, app, precedence)| {
-            let datasources = names("db", 1, n);
-            let mut spec = TopologySpec::single("alpha", &[]).ok()?;
-            let service = spec.services.first_mut()?;
-            service.datasources.clone_from(&datasources);
-            if witness && n % 2 == 0 {
-                service.witnesses = names("w", 1, 1);
-            }
-            if app {
-                let mut connectors = datasources.clone();
-                connectors.extend(names("app", 1, 1));
-                service.connectors = Some(connectors);
-            }
-            if precedence {
-                service.precedence = datasources
-                    .iter()
-                    .rev()
-                    .enumerate()
-                    .filter_map(|(i, h)| Some((h.clone(), u8::try_from(i + 1).ok()?)))
-                    .collect::<BTreeMap<_, _>>();
-            }
-            Topology::try_from(spec).ok()
-        },
+    (
+        1_usize..=5,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        fence_options(),
     )
+        .prop_filter_map(
+            "valid topology",
+            |(n, witness, app, precedence, options)| {
+                let datasources = names("db", 1, n);
+                let mut spec = TopologySpec::single("alpha", &[]).ok()?;
+                let service = spec.services.first_mut()?;
+                service.datasources.clone_from(&datasources);
+                if witness && n % 2 == 0 {
+                    service.witnesses = names("w", 1, 1);
+                }
+                if app {
+                    let mut connectors = datasources.clone();
+                    connectors.extend(names("app", 1, 1));
+                    service.connectors = Some(connectors);
+                }
+                if precedence {
+                    service.precedence = datasources
+                        .iter()
+                        .rev()
+                        .enumerate()
+                        .filter_map(|(i, h)| Some((h.clone(), u8::try_from(i + 1).ok()?)))
+                        .collect::<BTreeMap<_, _>>();
+                }
+                Topology::try_from(spec)
+                    .ok()
+                    .map(|t| t.with_options(options))
+            },
+        )
+}
+
+/// The managers' fencing properties: each off three times in four (their default), so most
+/// cases keep Tungsten's defaults and each fence is still tried often.
+fn fence_options() -> impl Strategy<Value = ManagerOptions> {
+    (prop::bool::weighted(0.25), prop::bool::weighted(0.25)).prop_map(|(slave, master)| {
+        ManagerOptions {
+            fence_slave_replicator: slave,
+            fence_master_replicator: master,
+        }
+    })
 }
 
 /// Two-site multisite topologies (`east`, `west`, 1 to 3 datasources each, cross-site
