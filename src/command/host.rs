@@ -67,7 +67,7 @@ use serde::{Deserialize, Serialize};
 
 use super::HostRef;
 use super::cctrl::CctrlCommand;
-use super::system::{Unit, system_service};
+use super::system::{Unit, init_script, system_service};
 use super::trepctl::TrepctlCommand;
 use super::words::Words;
 use crate::text::ParseError;
@@ -181,6 +181,17 @@ pub enum HostAction {
         lifecycle: Lifecycle,
         /// Whether the line starts with `sudo`.
         sudo: bool,
+    },
+    /// The host itself restarted or halted (`reboot`, `shutdown -r now`, `systemctl reboot`,
+    /// `init 6`; `poweroff`, `halt`, `shutdown -h now`, `systemctl poweroff`, `init 0`), with
+    /// `sudo` or not, the line kept as typed. A reboot brings the host back with the services
+    /// its boot starts; a halt leaves it down. An operator review found them not modelled, a
+    /// master's reboot under AUTOMATIC read VALID where `stopall` on it read unsafe.
+    Power {
+        /// A reboot (the host comes back), not a halt.
+        reboot: bool,
+        /// The line as typed.
+        text: String,
     },
     /// A Tungsten tool that only reads and prints, with the whole line as typed: it changes
     /// nothing the model tracks, so a runbook step running it is checked (refused only on a
@@ -297,7 +308,7 @@ impl HostCommand {
             }
             _ => executable,
         };
-        if let Some(action) = system_service(base(program), &after_sudo, sudo) {
+        if let Some(action) = os_action(program, &after_sudo, sudo, &text) {
             w.skip_rest();
             w.end()?;
             return Ok(Self {
@@ -462,6 +473,42 @@ const TPM_NOT_MODELLED: [&str; 18] = [
     "stop",
     "validate-update",
 ];
+
+/// The operating system's own commands the model reads, `program` the executable after any
+/// `sudo` and `w` the words after it: the host's reboot or halt, a unit's init script
+/// (`/etc/init.d/<unit> <verb>`), `systemctl` and `service`.
+fn os_action(program: &str, w: &Words<'_>, sudo: bool, text: &str) -> Option<HostAction> {
+    if let Some(reboot) = power(base(program), w) {
+        return Some(HostAction::Power {
+            reboot,
+            text: text.to_owned(),
+        });
+    }
+    if let Some(unit) = program.strip_prefix("/etc/init.d/") {
+        return init_script(unit, w, sudo);
+    }
+    system_service(base(program), w, sudo)
+}
+
+/// Whether `program` with the words in `w` restarts the host (`Some(true)`: `reboot`,
+/// `shutdown -r ...`, `systemctl reboot`, `init 6`) or halts it (`Some(false)`: `poweroff`,
+/// `halt`, `shutdown [-h|-P] ...`, `systemctl poweroff|halt`, `init 0`); `None` for anything
+/// else (`shutdown -c` cancels one, and reads as a step the model does not know).
+fn power(program: &str, w: &Words<'_>) -> Option<bool> {
+    let mut ahead = w.clone();
+    let words: Vec<&str> = std::iter::from_fn(|| ahead.next()).collect();
+    match (program, words.as_slice()) {
+        ("reboot", _) | ("systemctl", ["reboot", ..]) | ("init", ["6"]) => Some(true),
+        ("poweroff" | "halt", _) | ("systemctl", ["poweroff" | "halt", ..]) | ("init", ["0"]) => {
+            Some(false)
+        }
+        ("shutdown", rest) if rest.iter().any(|w| *w == "-c" || *w == "-k") => None,
+        ("shutdown", rest) => Some(rest.iter().any(|w| {
+            w.starts_with('-') && !w.starts_with("--") && w.contains('r') || *w == "--reboot"
+        })),
+        _ => None,
+    }
+}
 
 /// `tpm validate|update|reset` and the words after the verb (the other tpm commands the model
 /// does not know are taken before).
@@ -811,11 +858,15 @@ impl fmt::Display for HostCommand {
                 }
                 if self.program() == "service" {
                     write!(f, "{exe} {name} {lifecycle}")
+                } else if exe.starts_with("/etc/init.d/") {
+                    write!(f, "{exe} {lifecycle}")
                 } else {
                     write!(f, "{exe} {lifecycle} {name}")
                 }
             }
-            HostAction::Inspect(text) | HostAction::NotModelled(text) => f.write_str(text),
+            HostAction::Inspect(text)
+            | HostAction::NotModelled(text)
+            | HostAction::Power { text, .. } => f.write_str(text),
         }
     }
 }
@@ -823,6 +874,50 @@ impl fmt::Display for HostCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A host's reboot and halt commands, and a dataserver's init script, read as such and
+    /// print back as typed.
+    #[test]
+    fn reboots_halts_and_init_scripts_read_and_print_back() {
+        for (line, reboot) in [
+            ("reboot", Some(true)),
+            ("sudo reboot", Some(true)),
+            ("shutdown -r now", Some(true)),
+            ("sudo shutdown -r +5", Some(true)),
+            ("systemctl reboot", Some(true)),
+            ("init 6", Some(true)),
+            ("shutdown -h now", Some(false)),
+            ("shutdown now", Some(false)),
+            ("poweroff", Some(false)),
+            ("init 0", Some(false)),
+            ("shutdown -c", None),
+            ("init 3", None),
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            let read = match c.action {
+                HostAction::Power { reboot, .. } => Some(reboot),
+                _ => None,
+            };
+            assert_eq!(read, reboot, "{line}");
+            assert_eq!(c.to_string(), line);
+        }
+        for line in ["/etc/init.d/mysql restart", "sudo /etc/init.d/mysqld stop"] {
+            let c: HostCommand = line.parse().unwrap();
+            assert!(
+                matches!(
+                    c.action,
+                    HostAction::System {
+                        unit: Unit::DataServer,
+                        ..
+                    }
+                ),
+                "{line}"
+            );
+            assert_eq!(c.to_string(), line);
+        }
+        let c: HostCommand = "/etc/init.d/mysql status".parse().unwrap();
+        assert!(matches!(c.action, HostAction::NotModelled(_)));
+    }
 
     /// tpm keeps the words after its verb and prints them back; one setting a manager policy
     /// property, as the fencing pages turn fencing on, is not modelled (an operator's review

@@ -49,6 +49,27 @@ impl Unit {
     }
 }
 
+/// `/etc/init.d/<unit> <verb>` (after `sudo` when `sudo`), with the words after the script
+/// in `w`: as `service <unit> <verb>`.
+pub(super) fn init_script(unit: &str, w: &Words<'_>, sudo: bool) -> Option<HostAction> {
+    let mut ahead = w.clone();
+    let lifecycle = match ahead.next()? {
+        "start" => Lifecycle::Start,
+        "stop" => Lifecycle::Stop,
+        "restart" => Lifecycle::Restart,
+        _ => return None,
+    };
+    if ahead.peek().is_some() {
+        return None;
+    }
+    Some(HostAction::System {
+        unit: Unit::named(unit)?,
+        name: unit.to_owned(),
+        lifecycle,
+        sudo,
+    })
+}
+
 /// `systemctl <verb> <unit>` or `service <unit> <verb>` (after `sudo` when `sudo`), with the
 /// rest of the line in `w`: the action when the verb is `start`, `stop` or `restart`, the
 /// unit one the model knows and nothing follows. Anything else (`status`, `enable`, options,

@@ -97,12 +97,11 @@ pub(crate) fn apply(
     let s = session(ctx, at)?;
     in_session(ctx, &s, op)?;
     if promotes(op)
-        && let Some((relay, source)) = ctx.passive_site(s.service)
+        && let Some(composite) = ctx.passive_site(s.service)
     {
         return Err(Refusal::PassiveSite {
             service: s.service,
-            relay,
-            source,
+            composite,
         });
     }
     let Some(mut view) = ctx.view_of(s.group) else {

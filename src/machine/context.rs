@@ -159,12 +159,8 @@ impl<'t, 'o> Ctx<'t, 'o> {
         {
             return no_quorum;
         }
-        if let Some((relay, source)) = self.passive_site(service) {
-            return Refusal::PassiveSite {
-                service,
-                relay,
-                source,
-            };
+        if let Some(composite) = self.passive_site(service) {
+            return Refusal::PassiveSite { service, composite };
         }
         Refusal::NoMaster {
             service,
@@ -174,16 +170,21 @@ impl<'t, 'o> Ctx<'t, 'o> {
         }
     }
 
-    /// Whether `service` is a composite's passive site: one of its datasources' replicator is
-    /// a relay reading a host of another site; that relay and what it reads.
-    pub(crate) fn passive_site(&self, service: ServiceId) -> Option<(HostId, HostId)> {
-        self.topology.datasources_of(service).find_map(|d| {
-            let r = self.host(d).replicator;
-            let source = r
-                .master
-                .filter(|&m| self.topology.host(m).service != service)?;
-            (r.role == crate::model::ReplicatorRole::Relay).then_some((d, source))
-        })
+    /// The active/passive composite `service` is a passive site of: a member whose managers'
+    /// views hold no datasource in the master role (a relay and its slaves, as a healthy
+    /// start and a listing of the passive site show). **Modelling decision**: by roles in the
+    /// site's own views, not by its relay's replicator, which an operator can repoint or
+    /// make a master by trepctl first (an independent review found both routes past the
+    /// rule), and not by what the operator can reach (a partition between the sites hides the
+    /// active master).
+    pub(crate) fn passive_site(&self, service: ServiceId) -> Option<ServiceId> {
+        let (composite, _) = self.topology.composite_of(service)?;
+        let holds_master = self.topology.hosts_of(service).any(|m| {
+            self.topology
+                .datasources_of(service)
+                .any(|d| self.state.view(m).entry(d).role == DataSourceRole::Master)
+        });
+        (!holds_master).then_some(composite)
     }
 
     /// The datasource `view` holds as `service`'s master: the ONLINE master, or else the one

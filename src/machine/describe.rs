@@ -289,6 +289,20 @@ fn host_line(topology: &Topology, op: HostOp) -> Option<String> {
                 sudo: true,
             },
         ),
+        HostOp::Power { reboot } => {
+            let text = if reboot {
+                "sudo reboot"
+            } else {
+                "sudo poweroff"
+            };
+            (
+                "sudo".to_owned(),
+                HostAction::Power {
+                    reboot,
+                    text: text.to_owned(),
+                },
+            )
+        }
         HostOp::Provision { source } => (
             format!("{cluster}/tungsten/tungsten-replicator/scripts/tungsten_provision_slave"),
             HostAction::Provision {

@@ -107,6 +107,18 @@ pub(crate) fn apply(
         // replicator's and the connector's stay one step.
         HostOp::DataServer(Lifecycle::Restart) => restart_noticed(ctx, on, Process::DataServer)?,
         HostOp::DataServer(l) => lifecycle(ctx, on, Process::DataServer, l)?,
+        // The host goes down long enough for the managers to notice (a failover of the
+        // master under AUTOMATIC, as a crash), then, for a reboot, comes back with what its
+        // boot starts (`Fault::HostRestart`; **modelling decision**, as for a dataserver's
+        // restart below).
+        HostOp::Power { reboot } => {
+            super::world::crash(ctx, on)?;
+            super::react::react(ctx);
+            if reboot {
+                super::world::restart(ctx, on)?;
+                super::react::react(ctx);
+            }
+        }
         HostOp::Provision { source } => {
             provision(ctx, on, source)?;
             return Ok(None);

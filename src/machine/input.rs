@@ -162,6 +162,12 @@ pub enum HostOp {
     Connector(Lifecycle),
     /// The dataserver started, stopped or restarted (`systemctl start mysqld`).
     DataServer(Lifecycle),
+    /// The host restarted (`reboot`: down, then back with the services its boot starts) or
+    /// halted (down), its managers reacting while it is down.
+    Power {
+        /// A reboot, not a halt.
+        reboot: bool,
+    },
     /// Provisioning from `source`.
     Provision {
         /// The source host.

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    DataSourceRole, DsState, HostId, HostSet, Quorum, ReplicatorRole, ServiceId, ServiceKind,
-    ShunCause, State, Topology,
+    DataSourceRole, DsState, HostId, HostSet, Quorum, ReplicatorRole, ServiceId, ShunCause, State,
+    Topology,
 };
 
 /// A safety property of every reachable state.
@@ -34,8 +34,9 @@ pub enum Invariant {
     /// master: its host is up with its dataserver running, a manager that reaches it holds a
     /// view with it master and ONLINE, and a running, online connector of the service reaches
     /// it (when the service has connectors at all). Views on both sides of a partition count.
-    /// Per composite dataservice too, across its sites: a composite is active/passive (one
-    /// active site takes the writes; Continuent docs *operations-status-roles*: a passive
+    /// Per active/passive composite dataservice too, across its sites (one active site takes
+    /// the writes; a composite whose sites replicate through cross-site services is
+    /// active/active and keeps one per site; Continuent docs *operations-status-roles*: a passive
     /// site's relay becomes a master only when the Active role moves). An operator review
     /// found a passive site's master promoted beside the active one read VALID; a multisite
     /// deployment of independent clusters (seed 000) has no composite and keeps one per site.
@@ -190,16 +191,12 @@ fn visit(
     scope: HostSet,
     report: &mut dyn FnMut(Violation) -> bool,
 ) {
-    for (i, service) in topology.services().iter().enumerate() {
-        let ServiceKind::Composite { members } = &service.kind else {
-            continue;
-        };
+    for (service, members) in topology.active_passive() {
         let writable: HostSet = members
             .iter()
             .flat_map(|&m| writable_masters(topology, state, m, scope).iter())
             .collect();
         if writable.len() > 1
-            && let Some(service) = ServiceId::from_index(i)
             && report(Violation {
                 invariant: Invariant::SingleWritableMaster,
                 service,

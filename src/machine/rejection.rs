@@ -94,20 +94,19 @@ pub enum Refusal {
         /// none at all).
         held: Option<(HostId, DsState)>,
     },
-    /// `service` is the passive site of a composite: its relay `relay` reads `source`, a
-    /// datasource of another site (Continuent docs *operations-composite-relay-recovery*).
-    /// Promoting a master there makes a second writable master in the composite dataservice:
-    /// a relay becomes a master only when the Active role moves at the composite
-    /// (*operations-status-roles*), which the model does not run. Replica work that needs the
-    /// site's master is refused with this too (**modelling decision**: the model does not
-    /// serve a passive site's replicas from its relay).
+    /// `service` is a passive site of the active/passive composite `composite`: its managers
+    /// hold no datasource in the master role (a relay reads the active site; Continuent docs
+    /// *operations-composite-relay-recovery*). Promoting a master there makes a second
+    /// writable master in the composite dataservice: a relay becomes a master only when the
+    /// Active role moves at the composite (*operations-status-roles*), which the model does
+    /// not run. Replica work that needs the site's master is refused with this too
+    /// (**modelling decision**: the model does not serve a passive site's replicas from its
+    /// relay).
     PassiveSite {
         /// The passive site.
         service: ServiceId,
-        /// Its relay.
-        relay: HostId,
-        /// What the relay reads, in the active site.
-        source: HostId,
+        /// The composite.
+        composite: ServiceId,
     },
     /// A master is ONLINE already (failover, recover master using).
     MasterOnline {
@@ -383,20 +382,17 @@ impl Refusal {
                 "{} has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`; by hand, `datasource <ds> master`, its replicator in role master, then `datasource <ds> online`)",
                 s(service)
             ),
-            Self::PassiveSite {
-                service,
-                relay,
-                source,
-            } => format!(
-                "{} is a composite's passive site: its relay {} reads {}, of {}. A master \
-                 promoted here would be a second writable master in the composite; the Active \
-                 role moves at the composite (`use <composite>`, then `switch to <site>`), which \
-                 the model does not check, nor a passive site's replicas served by its relay: \
-                 check such a step by hand",
+            Self::PassiveSite { service, composite } => format!(
+                "{} is a passive site of {}: its managers hold no master, and a master \
+                 promoted here would be a second writable master in {}; the Active role moves \
+                 at the composite (`use {}`, then `switch to {}`), which the model does not \
+                 check, nor a passive site's replicas served by its relay: check such a step \
+                 by hand",
                 s(service),
-                n(relay),
-                n(source),
-                s(topology.host(source).service)
+                s(composite),
+                s(composite),
+                s(composite),
+                s(service)
             ),
             Self::MasterOnline { service, master } => format!(
                 "{} has an ONLINE master, {}: expected the master FAILED; use `switch` for a planned change",

@@ -572,6 +572,7 @@ pub fn resolve_host(
             source: resolve_ref(topology, state, source)?,
         },
         HostAction::Tpm { action, .. } => HostOp::Tpm(*action),
+        HostAction::Power { reboot, .. } => HostOp::Power { reboot: *reboot },
         HostAction::Inspect(_) => {
             // A prefixed tool's still names an install.
             if command.executable_prefix().is_some() {

@@ -95,7 +95,7 @@ fn up(ctx: &Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
     }
 }
 
-fn crash(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
+pub(super) fn crash(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
     if !ctx.host(h).up {
         return Err(Refusal::NoChange {
             host: Some(h),
@@ -116,7 +116,7 @@ fn crash(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn restart(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
+pub(super) fn restart(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
     if ctx.host(h).up {
         return Err(Refusal::NoChange {
             host: Some(h),

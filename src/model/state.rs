@@ -769,15 +769,11 @@ impl State {
 /// healthy start): a composite is active/passive (Continuent docs
 /// *operations-composite-relay-recovery*).
 fn passive_of(topology: &Topology, service: ServiceId) -> Option<HostId> {
-    topology.services().iter().find_map(|s| match &s.kind {
-        super::topology::ServiceKind::Composite { members } => {
-            let (&active, rest) = members.split_first()?;
-            rest.contains(&service)
-                .then(|| topology.datasources_of(active).next())
-                .flatten()
-        }
-        super::topology::ServiceKind::Physical => None,
-    })
+    let (_, members) = topology.composite_of(service)?;
+    let (&active, _) = members.split_first()?;
+    (active != service)
+        .then(|| topology.datasources_of(active).next())
+        .flatten()
 }
 
 #[cfg(test)]

@@ -384,6 +384,39 @@ impl Topology {
             .filter_map(|(i, _)| ServiceId::from_index(i))
     }
 
+    /// The active/passive composites: each with its members, the first the active site in a
+    /// healthy start. A composite whose members replicate to each other through cross-site
+    /// replicators is active/active (Continuent's Composite Active/Active: each site writable,
+    /// its cross-site services carrying its writes to the others) and is not listed.
+    pub fn active_passive(&self) -> impl Iterator<Item = (ServiceId, &[ServiceId])> + '_ {
+        self.services
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match &s.kind {
+                ServiceKind::Composite { members } => {
+                    let crossed = members.iter().any(|&m| {
+                        self.hosts_of(m).any(|h| {
+                            self.host(h)
+                                .cross_site_from
+                                .is_some_and(|from| members.contains(&from))
+                        })
+                    });
+                    (!crossed)
+                        .then_some(())
+                        .and(ServiceId::from_index(i))
+                        .map(|id| (id, members.as_slice()))
+                }
+                ServiceKind::Physical => None,
+            })
+    }
+
+    /// The active/passive composite `service` is a member of, with its members.
+    #[must_use]
+    pub fn composite_of(&self, service: ServiceId) -> Option<(ServiceId, &[ServiceId])> {
+        self.active_passive()
+            .find(|(_, members)| members.contains(&service))
+    }
+
     /// Every host of physical service `service`, in topology order (none for a composite).
     pub fn hosts_of(&self, service: ServiceId) -> impl Iterator<Item = HostId> + '_ {
         self.service_host_set(service).iter()

@@ -353,22 +353,41 @@ fn consistent(
 /// (a composite is active/passive: one active site takes the writes).
 fn writable(topology: &Topology, state: &State, s: Option<&ServiceName>) -> Result<(), String> {
     let all = topology.host_set();
-    if let Some(name) = s
-        && let Some(id) = topology.service_id(name.as_str())
-        && let ServiceKind::Composite { members } = &topology.service(id).kind
-    {
+    let across = |composite: ServiceId, members: &[ServiceId]| {
         let count: usize = members
             .iter()
             .map(|&m| writable_masters(topology, state, m, all).len())
             .sum();
-        if count != 1 {
-            return Err(format!(
-                "{name} has {count} writable masters across its sites: expected 1, in its active site"
-            ));
+        if count == 1 {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} has {count} writable masters across its sites: expected 1, in its active site",
+                topology.service_name(composite)
+            ))
         }
-        return Ok(());
+    };
+    let named = s.map(|n| services(topology, Some(n))).transpose()?;
+    if let Some(name) = s
+        && let Some(id) = topology.service_id(name.as_str())
+        && let ServiceKind::Composite { members } = &topology.service(id).kind
+    {
+        return across(id, members);
     }
-    for service in services(topology, s)? {
+    // Unnamed: each site, a site of an active/passive composite counted with its composite
+    // (its passive sites hold no master by design).
+    if named.is_none() {
+        for (composite, members) in topology.active_passive() {
+            across(composite, members)?;
+        }
+    }
+    let sites = named.unwrap_or_else(|| {
+        topology
+            .physical_services()
+            .filter(|&p| topology.composite_of(p).is_none())
+            .collect()
+    });
+    for service in sites {
         let writable = writable_masters(topology, state, service, all);
         if writable.len() != 1 {
             return Err(format!(
