@@ -70,6 +70,7 @@ pub struct ReportFinding {
     /// | `composite-not-modelled` | error | a cctrl command at a composite that may move a site's role or set the sites' policy (`switch`, `failover`, `datasource <site> fail`, `set policy`), which the model does not run |
     /// | `position-not-modelled` | error | a step moves a replicator's position with a tool the model does not follow (`tungsten_set_position`, `tungsten_skip_all`, `dsctl set`, `trepctl online -from-event` or `-base-seqno`) |
     /// | `provision-master` | error | `tprovision` run on the ONLINE master its running managers route writes to |
+    /// | `left-in-maintenance` | warning | the plan ends with a site in MAINTENANCE that was not at the start |
     /// | `unplanned-failover` | error | the managers failed over on their own during the step |
     /// | `drift` | error | a host took drifted data by copy or replay |
     /// | `drifted-writable` | error | writes were opened to a host whose data drifted |

@@ -413,6 +413,10 @@ fn validate_with(
         steps.push(session.run(step, settle));
     }
     inject(steps.len(), &mut session);
+    if let Some(last) = steps.last_mut() {
+        last.findings
+            .extend(left_in_maintenance(topology, &start.state, &session.state));
+    }
     let goals: Vec<_> = runbook
         .declarations
         .iter()
@@ -439,6 +443,34 @@ fn validate_with(
         report.verdict = Verdict::Invalid;
     }
     report
+}
+
+/// A warning for each site the plan leaves in MAINTENANCE that was not in it at the start:
+/// the managers then detect and recover nothing, and the docs ask for AUTOMATIC again once
+/// the maintenance is done (Continuent docs *operations-policymodes*; an operator review
+/// found such plans VALID with nothing said).
+fn left_in_maintenance(topology: &Topology, before: &State, after: &State) -> Vec<ReportFinding> {
+    let policy = |state: &State, service| {
+        ls::default_viewer(topology, state, service).map(|v| state.view(v).policy)
+    };
+    topology
+        .physical_services()
+        .filter(|&service| {
+            policy(after, service) == Some(crate::model::PolicyMode::Maintenance)
+                && policy(before, service) != Some(crate::model::PolicyMode::Maintenance)
+        })
+        .map(|service| {
+            let name = topology.service_name(service);
+            finding(
+                Severity::Warning,
+                "left-in-maintenance",
+                format!(
+                    "{name} is left in MAINTENANCE: its managers detect and recover nothing \
+                     until `set policy automatic` (not in MAINTENANCE when the plan began)"
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The most lines a command in a note is read continued over (**modelling decision**: the
