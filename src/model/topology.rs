@@ -177,6 +177,16 @@ pub enum TopologyError {
         /// The member.
         member: String,
     },
+    /// A composite with no member, a member named twice, or a site that is a member of two
+    /// composites (an independent review found each accepted: a duplicate gave a site that
+    /// relayed itself, two composites two relays reading each other).
+    #[error("composite `{composite}` is invalid: {why}")]
+    BadComposite {
+        /// The composite.
+        composite: String,
+        /// What is wrong.
+        why: String,
+    },
     /// A cross-site service that would replicate a site into itself, or a host with two.
     #[error("cross-site service `{from}` into `{to}` is invalid: {why}")]
     BadCrossSite {
@@ -712,6 +722,52 @@ fn wire_cross_site(
     Ok(())
 }
 
+/// The members of composite `c` among `services` (the physical ones, and the composites
+/// read before it): each a physical service, named once, in no other composite, and at least
+/// one (an independent review found a member named twice, a site in two composites and an
+/// empty composite accepted).
+fn composite_members(
+    services: &[Service],
+    c: &CompositeSpec,
+) -> Result<Vec<ServiceId>, TopologyError> {
+    let bad = |why: String| TopologyError::BadComposite {
+        composite: c.name.to_string(),
+        why,
+    };
+    let mut members = Vec::new();
+    for m in &c.members {
+        let id = services
+            .iter()
+            .position(|s| &s.name == m)
+            .and_then(ServiceId::from_index)
+            .ok_or_else(|| TopologyError::UnknownService(m.to_string()))?;
+        if services[id.index()].kind != ServiceKind::Physical {
+            return Err(TopologyError::BadMember {
+                composite: c.name.to_string(),
+                member: m.to_string(),
+            });
+        }
+        if members.contains(&id) {
+            return Err(bad(format!("it names `{m}` twice")));
+        }
+        let elsewhere = services.iter().find(|s| match &s.kind {
+            ServiceKind::Composite { members } => members.contains(&id),
+            ServiceKind::Physical => false,
+        });
+        if let Some(other) = elsewhere {
+            return Err(bad(format!(
+                "`{m}` is a member of `{}` already: a site belongs to one composite",
+                other.name
+            )));
+        }
+        members.push(id);
+    }
+    if members.is_empty() {
+        return Err(bad("it has no member: expected its sites".to_owned()));
+    }
+    Ok(members)
+}
+
 impl TryFrom<TopologySpec> for Topology {
     type Error = TopologyError;
 
@@ -783,26 +839,9 @@ impl TryFrom<TopologySpec> for Topology {
         if hosts.len() > MAX_HOSTS {
             return Err(TopologyError::TooManyHosts { count: hosts.len() });
         }
-        let find = |services: &[Service], name: &ServiceName| {
-            services
-                .iter()
-                .position(|s| &s.name == name)
-                .and_then(ServiceId::from_index)
-                .ok_or_else(|| TopologyError::UnknownService(name.to_string()))
-        };
         for c in &spec.composites {
             unique(c.name.as_str())?;
-            let mut members = Vec::new();
-            for m in &c.members {
-                let id = find(&services, m)?;
-                if services[id.index()].kind != ServiceKind::Physical {
-                    return Err(TopologyError::BadMember {
-                        composite: c.name.to_string(),
-                        member: m.to_string(),
-                    });
-                }
-                members.push(id);
-            }
+            let members = composite_members(&services, c)?;
             services.push(Service {
                 name: c.name.clone(),
                 kind: ServiceKind::Composite { members },
@@ -1018,6 +1057,27 @@ mod tests {
         let composite = serde_json::json!([{"name": "g", "members": ["a", "b"]}]);
         let t = read(serde_json::json!({"services": three, "composites": composite})).unwrap();
         assert_eq!(t.to_string(), "a: a1, a2 | b: b1, b2 | c: c1, c2 | g: a, b");
+        // A composite names each of its sites once, has one, and a site belongs to one.
+        for (composites, why) in [
+            (
+                serde_json::json!([{"name": "g", "members": ["a", "a"]}]),
+                "composite `g` is invalid: it names `a` twice",
+            ),
+            (
+                serde_json::json!([{"name": "g", "members": []}]),
+                "composite `g` is invalid: it has no member: expected its sites",
+            ),
+            (
+                serde_json::json!([{"name": "g", "members": ["a", "b"]}, {"name": "h", "members": ["b"]}]),
+                "composite `h` is invalid: `b` is a member of `g` already: a site belongs to one composite",
+            ),
+        ] {
+            assert_eq!(
+                read(serde_json::json!({"services": &three[..2], "composites": composites}))
+                    .unwrap_err(),
+                why
+            );
+        }
         let mut four = three.to_vec();
         four.push(site("d", &["d1", "d2"]));
         assert!(matches!(
