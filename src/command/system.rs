@@ -53,21 +53,8 @@ impl Unit {
 /// in `w`: as `service <unit> <verb>`.
 pub(super) fn init_script(unit: &str, w: &Words<'_>, sudo: bool) -> Option<HostAction> {
     let mut ahead = w.clone();
-    let lifecycle = match ahead.next()? {
-        "start" => Lifecycle::Start,
-        "stop" => Lifecycle::Stop,
-        "restart" => Lifecycle::Restart,
-        _ => return None,
-    };
-    if ahead.peek().is_some() {
-        return None;
-    }
-    Some(HostAction::System {
-        unit: Unit::named(unit)?,
-        name: unit.to_owned(),
-        lifecycle,
-        sudo,
-    })
+    let verb = ahead.next()?;
+    unit_action(verb, unit, &ahead, sudo)
 }
 
 /// `systemctl <verb> <unit>` or `service <unit> <verb>` (after `sudo` when `sudo`), with the
@@ -87,13 +74,19 @@ pub(super) fn system_service(program: &str, w: &Words<'_>, sudo: bool) -> Option
         }
         _ => return None,
     };
+    unit_action(verb, name, &ahead, sudo)
+}
+
+/// `verb` (`start`, `stop` or `restart`) on the unit `name`, with `rest` the words after
+/// both: the action when the model knows the unit and nothing follows.
+fn unit_action(verb: &str, name: &str, rest: &Words<'_>, sudo: bool) -> Option<HostAction> {
     let lifecycle = match verb {
         "start" => Lifecycle::Start,
         "stop" => Lifecycle::Stop,
         "restart" => Lifecycle::Restart,
         _ => return None,
     };
-    if ahead.peek().is_some() {
+    if rest.clone().peek().is_some() {
         return None;
     }
     Some(HostAction::System {
