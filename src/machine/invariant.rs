@@ -184,6 +184,21 @@ pub fn check_within(topology: &Topology, state: &State, scope: HostSet) -> Optio
     found
 }
 
+/// Whether `writable`, the writable masters of `service`, are more than one, and `report`
+/// of that violation asks to stop.
+fn two_writable(
+    service: ServiceId,
+    writable: HostSet,
+    report: &mut dyn FnMut(Violation) -> bool,
+) -> bool {
+    writable.len() > 1
+        && report(Violation {
+            invariant: Invariant::SingleWritableMaster,
+            service,
+            hosts: writable,
+        })
+}
+
 /// Call `report` with each violation until it returns true.
 fn visit(
     topology: &Topology,
@@ -196,25 +211,16 @@ fn visit(
             .iter()
             .flat_map(|&m| writable_masters(topology, state, m, scope).iter())
             .collect();
-        if writable.len() > 1
-            && report(Violation {
-                invariant: Invariant::SingleWritableMaster,
-                service,
-                hosts: writable,
-            })
-        {
+        if two_writable(service, writable, report) {
             return;
         }
     }
     for service in topology.physical_services() {
-        let writable = writable_masters(topology, state, service, scope);
-        if writable.len() > 1
-            && report(Violation {
-                invariant: Invariant::SingleWritableMaster,
-                service,
-                hosts: writable,
-            })
-        {
+        if two_writable(
+            service,
+            writable_masters(topology, state, service, scope),
+            report,
+        ) {
             return;
         }
         let extractors: HostSet = topology
