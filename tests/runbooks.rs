@@ -1325,8 +1325,13 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
         !report.to_string().contains("recover master using"),
         "{report}"
     );
-    // The active site's own switch still runs.
+    // The active site's own switch still runs, and so does a promotion by hand there that
+    // demotes the master first (the site then holds no master, and no relay either).
     let report = active_passive("cctrl [east]> switch to db2\n");
+    assert_eq!(refusal(&report), None, "{report}");
+    let report = active_passive(
+        "cctrl [east]> set policy maintenance\ncctrl [east]> datasource db1 offline\ncctrl [east]> datasource db1 slave\ncctrl [east]> replicator db1 offline\ncctrl [east]> replicator db2 offline\ncctrl [east]> replicator db2 master\n",
+    );
     assert_eq!(refusal(&report), None, "{report}");
 }
 

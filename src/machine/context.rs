@@ -170,21 +170,34 @@ impl<'t, 'o> Ctx<'t, 'o> {
         }
     }
 
-    /// The active/passive composite `service` is a passive site of: a member whose managers'
-    /// views hold no datasource in the master role (a relay and its slaves, as a healthy
-    /// start and a listing of the passive site show). **Modelling decision**: by roles in the
+    /// The active/passive composite `service` is a passive site of: a member with a relay
+    /// (its role in the views, or a replicator reading another site) whose managers' views
+    /// hold no datasource in the master role (as a healthy start and a listing of the
+    /// passive site show). **Modelling decision**: by roles in the
     /// site's own views, not by its relay's replicator, which an operator can repoint or
     /// make a master by trepctl first (an independent review found both routes past the
     /// rule), and not by what the operator can reach (a partition between the sites hides the
     /// active master).
     pub(crate) fn passive_site(&self, service: ServiceId) -> Option<ServiceId> {
         let (composite, _) = self.topology.composite_of(service)?;
-        let holds_master = self.topology.hosts_of(service).any(|m| {
-            self.topology
-                .datasources_of(service)
-                .any(|d| self.state.view(m).entry(d).role == DataSourceRole::Master)
-        });
-        (!holds_master).then_some(composite)
+        let holds = |role| {
+            self.topology.hosts_of(service).any(|m| {
+                self.topology
+                    .datasources_of(service)
+                    .any(|d| self.state.view(m).entry(d).role == role)
+            })
+        };
+        // A relay by its role in the views, or by its replicator reading another site: an
+        // active site whose master an operator demoted first, to promote another by hand,
+        // holds neither and is not passive.
+        let relays = holds(DataSourceRole::Relay)
+            || self.topology.datasources_of(service).any(|d| {
+                let r = self.host(d).replicator;
+                r.role == crate::model::ReplicatorRole::Relay
+                    && r.master
+                        .is_some_and(|m| self.topology.host(m).service != service)
+            });
+        (relays && !holds(DataSourceRole::Master)).then_some(composite)
     }
 
     /// The datasource `view` holds as `service`'s master: the ONLINE master, or else the one
