@@ -226,20 +226,6 @@ fn relay_source(topology: &Topology, source: &RelaySource) -> Result<HostId, Res
     }
 }
 
-/// Whether a cctrl command only prints or changes cctrl's own mode, naming no datasource:
-/// `ls`, `expert`, `physical`, `datasource <ds> connections`, and [`CctrlCommand::Info`]'s
-/// (`members`, `show topology`, `cluster validate`, `cluster topology validate`, `help`...).
-fn prints_only(command: &CctrlCommand) -> bool {
-    matches!(
-        command,
-        CctrlCommand::Ls(_)
-            | CctrlCommand::Expert
-            | CctrlCommand::Physical
-            | CctrlCommand::Info(_)
-            | CctrlCommand::DatasourceConnections { .. }
-    )
-}
-
 /// Resolve a cctrl command typed into the manager on `at`.
 ///
 /// A [`CctrlCommand::NotModelled`] command resolves to a step on `at` the model does not know
@@ -265,7 +251,7 @@ pub fn resolve_cctrl(
     if topology.service(service).kind != ServiceKind::Physical
         && !matches!(command, CctrlCommand::Use(_) | CctrlCommand::SetForce(_))
     {
-        if prints_only(command) {
+        if !command.changes_state() {
             return Ok(Input::Host {
                 on: at,
                 op: HostOp::Inspect,
