@@ -1312,13 +1312,20 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
         "passive-site",
         "{report}"
     );
-    // A replica's recovery there is refused for the same reason, not with advice to make a
-    // master (which led to the promotions above).
-    let report =
-        active_passive("cctrl [west]> datasource db5 shun\ncctrl [west]> datasource db5 recover\n");
+    // A replica's recovery there with its relay out of service is refused for the relay, not
+    // with advice to make a master (which led to the promotions above).
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 shun\ncctrl [west]> datasource db5 shun\ncctrl [west]> datasource db5 recover\n",
+    );
     assert_eq!(
         refusal(&report).unwrap_or_default().0,
-        "passive-site",
+        "no-relay",
+        "{report}"
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("its relay, db4, which is SHUNNED(MANUALLY-SHUNNED): bring it back first"),
         "{report}"
     );
     assert!(
@@ -1333,6 +1340,60 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
         "cctrl [east]> set policy maintenance\ncctrl [east]> datasource db1 offline\ncctrl [east]> datasource db1 slave\ncctrl [east]> replicator db1 offline\ncctrl [east]> replicator db2 offline\ncctrl [east]> replicator db2 master\n",
     );
     assert_eq!(refusal(&report), None, "{report}");
+}
+
+/// A passive site's replicas read from its relay (Continuent docs *operations-status-roles*),
+/// and replica work there runs as it does under a master: a replica or the relay rebooted
+/// under AUTOMATIC comes back on its own, and an operator's `recover`, `replicator <ds>
+/// slave` and `tprovision` put a replica back under the relay. An operator review found every
+/// one of them refused or left FAILED, as if the site had no source.
+#[test]
+fn a_passive_sites_replicas_are_served_by_its_relay() {
+    let goal = "#! goal west all-online, global writable\n";
+    for reboot in ["shell db5> sudo reboot\n", "shell db4> sudo reboot\n"] {
+        let report = active_passive(&format!("{reboot}{goal}"));
+        assert_eq!(report.verdict, Verdict::Valid, "{report}");
+        let text = report.to_string();
+        assert!(text.contains("is now ONLINE"), "{text}");
+    }
+    // The relay first, then the replica under it: a relay comes back reading the active site,
+    // not as a replica of its own site.
+    let report = active_passive(&format!(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 shun\ncctrl [west]> datasource db5 shun\ncctrl [west]> datasource db4 recover\ncctrl [west]> datasource db4 online\ncctrl [west]> datasource db5 recover\ncctrl [west]> set policy automatic\ncctrl [west]> ls\n{goal}"
+    ));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let printed = report
+        .steps
+        .last()
+        .and_then(|s| s.printed.clone())
+        .unwrap_or_default();
+    for line in [
+        "|db4(relay:ONLINE",
+        "REPLICATOR(role=relay, master=db1, state=ONLINE)",
+        "|db5(slave:ONLINE",
+        "REPLICATOR(role=slave, master=db4, state=ONLINE)",
+    ] {
+        assert!(printed.contains(line), "{line}: {printed}");
+    }
+    // The managers point a replica's replicator, offline and reading elsewhere, back at the
+    // relay as they would at a master.
+    let report = active_passive(&format!(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> replicator db6 offline\ncctrl [west]> replicator db6 slave db5\ncctrl [west]> set policy automatic\n{goal}"
+    ));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("replicator on db6 is now slave of db4"),
+        "{report}"
+    );
+    for steps in [
+        "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db5 shun\ncctrl [west]> replicator db5 offline\ncctrl [west]> replicator db6 offline\ncctrl [west]> replicator db6 slave db5\ncctrl [west]> replicator db5 slave\ncctrl [west]> replicator db5 online\ncctrl [west]> replicator db6 slave\ncctrl [west]> replicator db6 online\ncctrl [west]> datasource db5 welcome\ncctrl [west]> set policy automatic\n",
+        "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db5 shun\nshell db5> tprovision --source db6\ncctrl [west]> datasource db5 online\ncctrl [west]> set policy automatic\n",
+    ] {
+        let report = active_passive(&format!("{steps}{goal}"));
+        assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    }
 }
 
 /// A command at a composite that may move a site's role is not modelled, and the plan cannot

@@ -305,7 +305,10 @@ fn recover_one(
             install: super::input::Install::Cluster,
         });
     }
-    let Some(master) = ctx.online_master(view, s.service, Some(d)) else {
+    if view.entry(d).role == DataSourceRole::Relay && ctx.passive_site(s.service).is_some() {
+        return recover_relay(ctx, s, view, at, d);
+    }
+    let Some(master) = ctx.replica_source(view, s.service, Some(d)) else {
         // The master the managers hold out of service is `d` itself: `recover` brings back
         // a slave, and there is no master for it to read from (an independent review found
         // the refusal telling it to bring back `d` as its own source).
@@ -316,7 +319,7 @@ fn recover_one(
                 "a slave: `recover` brings back a slave under its master; <ds> is the master, and comes back with `datasource <ds> welcome` (or `datasource <ds> online` from OFFLINE)",
             ));
         }
-        return Err(ctx.no_master(view, s.service, s.group, at));
+        return Err(ctx.no_source(view, s.service, s.group, at));
     };
     if ctx.rules.orphans && !ctx.in_history(d, master) {
         return Err(Refusal::Orphaned { host: d, master });
@@ -330,6 +333,48 @@ fn recover_one(
     }
     ctx.set_state(view, d, DsState::Offline);
     ctx.repoint(d, ReplicatorRole::Slave, Some(master));
+    if !ctx.host(d).replicator.is_online() {
+        let _ = ctx.replicator_online(d);
+    }
+    Ok(())
+}
+
+/// `datasource <relay> recover` at a passive site: the relay comes back as the site's relay,
+/// its replicator reading the other site's master it read before (Continuent docs
+/// *operations-status-roles*: a relay receives from the remote cluster's primary and serves its
+/// own cluster's replicas). Making it a slave of its own site, as [`recover_one`] does a
+/// replica, would leave the site with nothing reading the active site. Where its replicator
+/// reads no other site, the operator points it first (`replicator <ds> relay <site>/<master>`,
+/// *operations-composite-relay-recovery*).
+fn recover_relay(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    at: HostId,
+    d: HostId,
+) -> Result<(), Refusal> {
+    let r = ctx.host(d).replicator;
+    let Some(source) = r
+        .master
+        .filter(|&m| r.role == ReplicatorRole::Relay && ctx.service_of(m) != s.service)
+    else {
+        return Err(Refusal::ReplicatorRole {
+            host: d,
+            found: r.role,
+            expected: "a relay reading the active site's master: `replicator <ds> relay <site>/<master>` first",
+        });
+    };
+    if ctx.rules.orphans && !ctx.in_history(d, source) {
+        return Err(Refusal::Orphaned {
+            host: d,
+            master: source,
+        });
+    }
+    ctx.require_quorum(s.service, s.group, at)?;
+    if !ctx.host(d).dataserver {
+        ctx.set_process(d, Process::DataServer, true)?;
+    }
+    ctx.set_state(view, d, DsState::Offline);
     if !ctx.host(d).replicator.is_online() {
         let _ = ctx.replicator_online(d);
     }
@@ -373,8 +418,8 @@ fn replicator(
         ReplicatorOp::Slave(master) => {
             let view = ctx.view_of(s.group).unwrap_or_default();
             let master = master
-                .or_else(|| ctx.online_master(&view, s.service, Some(h)))
-                .ok_or_else(|| ctx.no_master(&view, s.service, s.group, at))?;
+                .or_else(|| ctx.replica_source(&view, s.service, Some(h)))
+                .ok_or_else(|| ctx.no_source(&view, s.service, s.group, at))?;
             if master == h {
                 return Err(Refusal::ReplicatorRole {
                     host: h,

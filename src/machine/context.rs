@@ -139,6 +139,53 @@ impl<'t, 'o> Ctx<'t, 'o> {
             .find(|&h| view.entry(h).is_online_master())
     }
 
+    /// The datasource a replica of `service` reads from, other than `except`: the ONLINE
+    /// master, or at a passive site of an active/passive composite ([`Ctx::passive_site`]) the
+    /// site's ONLINE relay, which receives from the active site and "serves the downstream
+    /// replicas within the same cluster" (Continuent docs *operations-status-roles*; a composite
+    /// switch repoints the passive site's replicas to its new relay, *operations-composite*).
+    pub(crate) fn replica_source(
+        &self,
+        view: &ManagerView,
+        service: ServiceId,
+        except: Option<HostId>,
+    ) -> Option<HostId> {
+        if let Some(master) = self.online_master(view, service, except) {
+            return Some(master);
+        }
+        self.passive_site(service)?;
+        self.topology
+            .datasources_of(service)
+            .filter(|&h| Some(h) != except)
+            .find(|&h| {
+                let entry = view.entry(h);
+                entry.role == DataSourceRole::Relay && entry.state == DsState::Online
+            })
+    }
+
+    /// The refusal for a replica of `service` having no [`Ctx::replica_source`]: at a passive
+    /// site, that no relay is ONLINE ([`Refusal::NoRelay`], naming the relay the views hold
+    /// out of service, if any); elsewhere [`Ctx::no_master`]'s.
+    pub(crate) fn no_source(
+        &self,
+        view: &ManagerView,
+        service: ServiceId,
+        group: HostSet,
+        at: HostId,
+    ) -> Refusal {
+        match self.no_master(view, service, group, at) {
+            Refusal::PassiveSite { service, .. } => Refusal::NoRelay {
+                service,
+                held: self
+                    .topology
+                    .datasources_of(service)
+                    .find(|&h| view.entry(h).role == DataSourceRole::Relay)
+                    .map(|h| (h, view.entry(h).state)),
+            },
+            other => other,
+        }
+    }
+
     /// The refusal for `service` (managed by `group`, typed at `at`) having no ONLINE master, naming the master
     /// `view` holds out of service, if any ([`Refusal::NoMaster`]), so its remedy can be the
     /// step that puts that master back. Without quorum (and no forced session) the refusal is

@@ -386,7 +386,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     // 3. Back into service: through the manager's recover when it runs, else trepctl online.
     if managed && let Some(mut view) = ctx.view_of(group) {
         let rep = group.first().unwrap_or(target);
-        if let Some(master) = ctx.online_master(&view, service, Some(target))
+        if let Some(master) = ctx.replica_source(&view, service, Some(target))
             && ctx.state.reachable(rep, target)
             && ctx.lineage_ok(target, master)
         {

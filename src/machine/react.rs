@@ -322,13 +322,17 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             None => ctx.find(Finding::NoCandidate { service }),
         }
     }
-    let master = ctx.online_master(view, service, None);
+    let master = ctx.replica_source(view, service, None);
+    let passive = master.is_none() && ctx.passive_site(service).is_some();
     for d in ctx.topology.datasource_set(service).iter() {
         let entry = view.entry(d);
         if !ctx.healthy(rep, d) {
             continue;
         }
         match entry.state {
+            DsState::Failed(_) if passive && entry.role == DataSourceRole::Relay => {
+                recover_relay(ctx, view, d);
+            }
             DsState::Failed(_) if entry.role != DataSourceRole::Master => {
                 let Some(m) = master else { continue };
                 let r = ctx.host(d).replicator;
@@ -360,6 +364,28 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             }
             _ => {}
         }
+    }
+}
+
+/// A passive site's failed relay, healthy again, comes back as its relay: its replicator put
+/// back online reading the other site it read before, then the datasource ONLINE, as a failed
+/// replica comes back under its master (automatic recovery brings back every failed datasource
+/// but a master, *operations-policymodes*; a relay "receives replication data from upstream
+/// primary nodes in remote clusters", *operations-status-roles*). A relay whose replicator
+/// reads no other site stays FAILED for the operator.
+fn recover_relay(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, d: HostId) {
+    let r = ctx.host(d).replicator;
+    let remote = r
+        .master
+        .is_some_and(|m| ctx.service_of(m) != ctx.service_of(d));
+    if !(r.running && r.role == ReplicatorRole::Relay && remote) {
+        return;
+    }
+    if r.state != ReplicatorState::Online {
+        let _ = ctx.replicator_online(d);
+    }
+    if ctx.host(d).replicator.is_online() {
+        ctx.set_state(view, d, DsState::Online);
     }
 }
 
@@ -409,7 +435,7 @@ fn replicator_fenced(ctx: &Ctx<'_, '_>, d: HostId, fencing: bool) -> bool {
 /// this rule put back online in each round the extractor `retire_strays` took offline in it;
 /// test builds now assert that no round of reactions writes and undoes.
 fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
-    let master = ctx.online_master(view, service, None);
+    let master = ctx.replica_source(view, service, None);
     for d in ctx.topology.datasource_set(service).iter() {
         let entry = view.entry(d);
         let in_service = matches!(entry.state, DsState::Online | DsState::Offline);

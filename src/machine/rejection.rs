@@ -99,14 +99,22 @@ pub enum Refusal {
     /// *operations-composite-relay-recovery*). Promoting a master there makes a second
     /// writable master in the composite dataservice: a relay becomes a master only when the
     /// Active role moves at the composite (*operations-status-roles*), which the model does
-    /// not run. Replica work that needs the site's master is refused with this too
-    /// (**modelling decision**: the model does not serve a passive site's replicas from its
-    /// relay).
+    /// not run. A passive site's replicas read from its relay instead
+    /// ([`Refusal::NoRelay`] when none is ONLINE).
     PassiveSite {
         /// The passive site.
         service: ServiceId,
         /// The composite.
         composite: ServiceId,
+    },
+    /// `service` is a passive site of an active/passive composite and no relay is ONLINE in
+    /// its managers' views: its replicas read from its relay (Continuent docs
+    /// *operations-status-roles*), so a replica's recovery there waits for the relay.
+    NoRelay {
+        /// The passive site.
+        service: ServiceId,
+        /// The relay the views hold out of service, with its state, if any.
+        held: Option<(HostId, DsState)>,
     },
     /// A master is ONLINE already (failover, recover master using).
     MasterOnline {
@@ -271,6 +279,7 @@ impl Refusal {
             Self::DataServerStopped { .. } => "dataserver-running",
             Self::NoMaster { .. } => "master-online",
             Self::PassiveSite { .. } => "passive-site",
+            Self::NoRelay { .. } => "no-relay",
             Self::MasterOnline { .. } => "master-failed",
             Self::Orphaned { .. } => "orphaned-events",
             Self::NoCandidate { .. } => "candidate",
@@ -386,12 +395,25 @@ impl Refusal {
                 "{} is a passive site of {}: its managers hold no master, and a master \
                  promoted here would be a second writable master in {}; the Active role moves \
                  at the composite (`use {}`, then `switch to {}`), which the model does not \
-                 check, nor a passive site's replicas served by its relay: check such a step \
-                 by hand",
+                 check: check such a step by hand",
                 s(service),
                 s(composite),
                 s(composite),
                 s(composite),
+                s(service)
+            ),
+            Self::NoRelay {
+                service,
+                held: Some((relay, state)),
+            } => format!(
+                "{} is a passive site: its replicas read from its relay, {}, which is {}: bring it back first (`datasource {} recover`)",
+                s(service),
+                n(relay),
+                state_text(topology, relay, state),
+                n(relay)
+            ),
+            Self::NoRelay { service, held: None } => format!(
+                "{} is a passive site: its replicas read from its relay, and its managers hold none: check such a step by hand",
                 s(service)
             ),
             Self::MasterOnline { service, master } => format!(
