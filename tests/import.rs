@@ -239,6 +239,137 @@ fn a_host_id_out_of_range_from_json_reaches_nothing() {
     assert!(!s.reachable(edge, db1));
 }
 
+/// The 4.0 healthy listing as the passive site `west` of `east` (`w1` a relay reading `e1`).
+fn passive_west(healthy: &str) -> String {
+    healthy
+        .replace("host", "w")
+        .replace("|w1(master:ONLINE", "|w1(relay:ONLINE ")
+        .replace("role=master, state", "role=relay, master=e1, state")
+}
+
+/// A composite listing is checked against its members' listings and against the healthy start
+/// of a member without one (the first member active): a composite listing showing its second
+/// site active, given with a topology and no member listings, started the first site active
+/// with nothing said (a review of the documents' listings), and one listing both sites as
+/// writing was read as given.
+#[test]
+fn a_composite_listing_that_disagrees_with_its_members_is_refused() {
+    let healthy = fixture("docs40_healthy_76col.txt");
+    let composite = fixture("docs71_composite_76col.txt");
+    let name = |s: &str| ServiceName::new(s).unwrap();
+    let east: Listing = healthy.replace("host", "e").parse().unwrap();
+    let both_write: Listing = healthy.replace("host", "w").parse().unwrap();
+    let swapped: Listing = composite
+        .replace(
+            "east(composite master:ONLINE)",
+            "east(composite slave:ONLINE) ",
+        )
+        .replace(
+            "west(composite slave:ONLINE) ",
+            "west(composite master:ONLINE)",
+        )
+        .parse()
+        .unwrap();
+    let listed: Listing = composite.parse().unwrap();
+    let err = State::from_listings(&[
+        (name("global"), &listed),
+        (name("east"), &east),
+        (name("west"), &both_write),
+    ])
+    .unwrap_err();
+    assert!(
+        err.to_string().starts_with("composite `global` lists `west` as `composite slave:ONLINE`, but `west` holds a datasource in the master role"),
+        "{err}"
+    );
+    let topology: Topology = serde_json::from_str::<tungsten_model::model::TopologySpec>(
+        r#"{"services": [{"name": "east", "datasources": ["e1", "e2", "e3"]}, {"name": "west", "datasources": ["w1", "w2", "w3"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
+    )
+    .unwrap()
+    .try_into()
+    .unwrap();
+    let err = State::from_listings_in(topology.clone(), &[(name("global"), &swapped)]).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("composite `global` lists `east` as `composite slave:ONLINE`"),
+        "{err}"
+    );
+    // The documents' listing after a composite failover: east superseded, west the master.
+    let superseded: Listing = composite
+        .replace(
+            "east(composite master:ONLINE)      ",
+            "east(composite master:SHUNNED(SUPERSEDED))",
+        )
+        .replace(
+            "west(composite slave:ONLINE) ",
+            "west(composite master:ONLINE)",
+        )
+        .parse()
+        .unwrap();
+    let err =
+        State::from_listings_in(topology.clone(), &[(name("global"), &superseded)]).unwrap_err();
+    assert!(
+        err.to_string().starts_with("composite `global` lists `west` as `composite master:ONLINE`, but no datasource of `west` is in the master role"),
+        "{err}"
+    );
+    let south: Listing = composite.replace("west(", "south(").parse().unwrap();
+    let err = State::from_listings_in(topology.clone(), &[(name("global"), &south)]).unwrap_err();
+    assert!(
+        err.to_string().ends_with("but the topology's `global` has no member `south`: give the listings of the composite's members taken with it"),
+        "{err}"
+    );
+    // The listing that agrees with the healthy start imports, alone or with its members'.
+    assert!(State::from_listings_in(topology.clone(), &[(name("global"), &listed)]).is_ok());
+    let west: Listing = passive_west(&healthy).parse().unwrap();
+    assert!(
+        State::from_listings_in(
+            topology,
+            &[
+                (name("global"), &listed),
+                (name("east"), &east),
+                (name("west"), &west)
+            ]
+        )
+        .is_ok()
+    );
+}
+
+/// A block copied without its component rows (the documents' blog posts print a header and
+/// STATUS only) is read with its replicator OFFLINE:NORMAL: the import says so (it did not).
+#[test]
+fn a_block_without_a_replicator_row_is_an_assumption() {
+    let listing: Listing = "COORDINATOR[db1:AUTOMATIC:ONLINE]\n\nDATASOURCES:\n|db1(slave:SHUNNED(MANUALLY-SHUNNED), |\n|progress=31893503241, latency=0.777) |\n|STATUS [SHUNNED] [2023/01/13 04:30:02 AM EST] |\n"
+        .parse()
+        .unwrap();
+    let name = ServiceName::new("alpha").unwrap();
+    let import = State::from_listings(&[(name, &listing)]).unwrap();
+    assert_eq!(
+        import.assumptions,
+        [
+            "alpha: the blocks of db1 print no REPLICATOR row: read as the replicator OFFLINE:NORMAL in the role its datasource has"
+        ]
+    );
+    // A whole listing says nothing of the kind.
+    let whole: Listing = fixture("docs40_healthy_76col.txt").parse().unwrap();
+    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &whole)]).unwrap();
+    assert_eq!(import.assumptions, Vec::<String>::new());
+}
+
+/// A listing lacks a datasource its topology gives its service: `ls` lists every one, so the
+/// listing is partial (a block copied from a page), and the state the model made up for the
+/// others (with no assumption said) decided the verdict (a review of the documents' listings).
+#[test]
+fn a_listing_that_lacks_a_datasource_of_its_topology_is_refused() {
+    let healthy = fixture("docs40_healthy_76col.txt");
+    let listing: Listing = healthy.parse().unwrap();
+    let name = |s: &str| ServiceName::new(s).unwrap();
+    let topology = Topology::single("alpha", &["host1", "host2", "host3", "host4"]).unwrap();
+    let err = State::from_listings_in(topology, &[(name("alpha"), &listing)]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "listing of `alpha` does not show `host4`, which the topology gives `alpha`: `ls` lists every datasource of its service; give the whole listing, or a topology without them"
+    );
+}
+
 /// A composite's listing may come before its members'; a name given twice, to a composite and
 /// to a physical service, is refused.
 #[test]
@@ -246,7 +377,7 @@ fn a_composite_listed_first_imports_and_its_name_is_its_own() {
     let healthy = fixture("docs40_healthy_76col.txt");
     let composite: Listing = fixture("docs71_composite_76col.txt").parse().unwrap();
     let east: Listing = healthy.replace("host", "e").parse().unwrap();
-    let west: Listing = healthy.replace("host", "w").parse().unwrap();
+    let west: Listing = passive_west(&healthy).parse().unwrap();
     let name = |s: &str| ServiceName::new(s).unwrap();
     let import = State::from_listings(&[
         (name("global"), &composite),

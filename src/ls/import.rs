@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{DataSourceBlock, DataSources, Listing, ReplicatorRow};
 use crate::model::{
-    ClusterReplicator, Connector, ConnectorState, CrossSiteReplicator, Data, DataServerState,
-    DataSourceRole, DataSourceState, DsEntry, DsState, EpochId, FailCause, HostId, HostKind,
-    HostName, HostSet, HostState, MAX_HOSTS, ManagerState, ManagerView, Orphaned, Pos, Quorum,
-    ReasonText, ReplicatorRole, ReplicatorState, RestartPosition, Seqno, ServiceId, ServiceKind,
-    ServiceName, ServiceSpec, Session, ShunCause, ShunReason, State, Topology, TopologyError,
-    TopologySpec,
+    ClusterReplicator, CompositeRole, Connector, ConnectorState, CrossSiteReplicator, Data,
+    DataServerState, DataSourceRole, DataSourceState, DsEntry, DsState, EpochId, FailCause, HostId,
+    HostKind, HostName, HostSet, HostState, MAX_HOSTS, ManagerState, ManagerView, Orphaned, Pos,
+    Quorum, ReasonText, ReplicatorRole, ReplicatorState, RestartPosition, Seqno, ServiceId,
+    ServiceKind, ServiceName, ServiceSpec, Session, ShunCause, ShunReason, State, Topology,
+    TopologyError, TopologySpec,
 };
 
 /// The result of importing listings: the topology they describe, the state, and what had to
@@ -92,6 +92,34 @@ pub enum ImportError {
         service: String,
         /// The host.
         host: String,
+    },
+    /// A listing lacks datasources its service has in the given topology: `ls` lists every
+    /// datasource of its service, failed or not, so the listing is partial or the topology is
+    /// another cluster's.
+    #[error(
+        "listing of `{service}` does not show {hosts}, which the topology gives `{service}`: `ls` lists every datasource of its service; give the whole listing, or a topology without them"
+    )]
+    UnlistedDatasources {
+        /// The service.
+        service: String,
+        /// The datasources missing, in words.
+        hosts: String,
+    },
+    /// A composite listing disagrees with the state of its members (their listings, or the
+    /// healthy start of a member without one, which makes the composite's first member the
+    /// active site): which site holds the composite's master.
+    #[error(
+        "composite `{composite}` lists `{member}` as `{listed}`, but {found}: give the listings of the composite's members taken with it"
+    )]
+    CompositeDisagrees {
+        /// The composite.
+        composite: String,
+        /// The member whose role disagrees.
+        member: String,
+        /// Its role and state in the composite listing.
+        listed: String,
+        /// What the members' state holds instead.
+        found: String,
     },
     /// A listing's service is not in the given topology.
     #[error("service `{0}` is not in the topology")]
@@ -252,6 +280,11 @@ impl State {
                 &mut assumptions,
             )?;
         }
+        for (composite, listing) in listings {
+            if let DataSources::Composite { members, .. } = &listing.datasources {
+                composite_agrees(&topology, &state, composite, members)?;
+            }
+        }
         sync_cross_site(&topology, &mut state);
         Ok(Import {
             topology,
@@ -406,6 +439,67 @@ fn coordinator_of(
 
 /// Import `listing` of `service`, whose positions are on the line of history of `line`
 /// ([`history_site`]).
+/// Check a composite listing against its members' imported state: the member it lists as
+/// the ONLINE `composite master` must hold a master, and a member it lists as a `composite
+/// slave` must hold none (a passive site's managers hold a relay: Continuent docs
+/// *operations-status-roles*). A composite master listed SHUNNED or FAILED is not checked: its
+/// site may hold its master out of service. **Modelling decision**: the model does not import
+/// a composite's own state (a superseded site, the composite's policy), so a listing it cannot
+/// reconcile with its members is refused rather than left unused; before, a composite listing
+/// showing the second site active started the first one active, with nothing said (a review
+/// of the documents' listings). An active/active composite (its sites write each) is not
+/// checked.
+fn composite_agrees(
+    topology: &Topology,
+    state: &State,
+    composite: &ServiceName,
+    members: &[super::MemberBlock],
+) -> Result<(), ImportError> {
+    let id = topology
+        .service_id(composite.as_str())
+        .ok_or_else(|| ImportError::UnknownService(composite.to_string()))?;
+    let Some((_, sites)) = topology.active_passive().find(|&(c, _)| c == id) else {
+        return Ok(());
+    };
+    for member in members {
+        let disagrees = |found: String| ImportError::CompositeDisagrees {
+            composite: composite.to_string(),
+            member: member.service.to_string(),
+            listed: format!("{}:{}", member.role, member.state),
+            found,
+        };
+        let Some(site) = topology
+            .service_id(member.service.as_str())
+            .filter(|s| sites.contains(s))
+        else {
+            return Err(disagrees(format!(
+                "the topology's `{composite}` has no member `{}`",
+                member.service
+            )));
+        };
+        let holds_master = topology.hosts_of(site).any(|m| {
+            topology
+                .datasources_of(site)
+                .any(|d| state.view(m).entry(d).role == DataSourceRole::Master)
+        });
+        let active = member.role == CompositeRole::Master;
+        let online = member.state == DataSourceState::Online;
+        if active && online && !holds_master {
+            return Err(disagrees(format!(
+                "no datasource of `{}` is in the master role (its listing, or its healthy start, makes it a passive site)",
+                member.service
+            )));
+        }
+        if !active && holds_master {
+            return Err(disagrees(format!(
+                "`{}` holds a datasource in the master role (its listing, or its healthy start as the composite's first member, makes it the active site)",
+                member.service
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn import_service(
     topology: &mut Topology,
     state: &mut State,
@@ -432,6 +526,7 @@ fn import_service(
     let mut down = Vec::new();
     let mut up_by_connector = Vec::new();
     let mut unknown_positions = Vec::new();
+    let mut no_replicator_row = Vec::new();
     for block in blocks {
         let h = host_of(topology, service, &block.host)?;
         view.datasources[h.index()] =
@@ -448,6 +543,9 @@ fn import_service(
             }
             Evidence::ManagerOrDataServer => true,
         };
+        if up && manager_online && block.replicator.is_none() {
+            no_replicator_row.push(block.host.to_string());
+        }
         let replicator = replicator_from(
             topology,
             service,
@@ -480,6 +578,20 @@ fn import_service(
             },
         };
     }
+    let unlisted: Vec<String> = topology
+        .datasources_of(service)
+        .filter(|&d| {
+            let name = topology.host_name(d);
+            !blocks.iter().any(|b| &b.host == name)
+        })
+        .map(|d| format!("`{}`", topology.host_name(d)))
+        .collect();
+    if !unlisted.is_empty() {
+        return Err(ImportError::UnlistedDatasources {
+            service: service_name.to_string(),
+            hosts: crate::text::series(&unlisted, "and"),
+        });
+    }
     let (filling, suspect) = filling_and_suspect(blocks, |b| {
         host_of(topology, service, &b.host).is_ok_and(|h| state.manager_running(h))
     });
@@ -502,6 +614,7 @@ fn import_service(
             filling: &filling,
             suspect: &suspect,
             unknown_positions: &unprinted,
+            no_replicator_row: &no_replicator_row,
         },
     );
     assumptions.extend(gaps.into_iter().chain(credited).chain(left_behind));
@@ -691,6 +804,9 @@ struct Silences<'a> {
     suspect: &'a [String],
     /// Their positions are not printed.
     unknown_positions: &'a [String],
+    /// Their managers answer, but their blocks print no REPLICATOR row (a block copied
+    /// without its component rows).
+    no_replicator_row: &'a [String],
 }
 
 /// What an import of `service` assumed where its listing is silent: hosts no manager answers
@@ -703,6 +819,7 @@ fn gaps(service_name: &ServiceName, silences: &Silences<'_>) -> Vec<String> {
         filling,
         suspect,
         unknown_positions,
+        no_replicator_row,
     } = *silences;
     let mut assumptions = Vec::new();
     if !down.is_empty() {
@@ -739,6 +856,13 @@ fn gaps(service_name: &ServiceName, silences: &Silences<'_>) -> Vec<String> {
                 )
             },
             if suspect.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    if !no_replicator_row.is_empty() {
+        assumptions.push(format!(
+            "{}: the blocks of {} print no REPLICATOR row: read as the replicator OFFLINE:NORMAL in the role its datasource has",
+            service_name,
+            crate::text::series(no_replicator_row, "and")
         ));
     }
     if !unknown_positions.is_empty() {

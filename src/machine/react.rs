@@ -416,7 +416,12 @@ fn replicator_fenced(ctx: &Ctx<'_, '_>, d: HostId, fencing: bool) -> bool {
 /// *trepctl-offline* (common reference): a replicator taken offline stays offline only if the
 /// cluster is in MAINTENANCE first, else the cluster puts it back online. (The policy table of
 /// *operations-policymodes* lists no failure recovery under MANUAL; this is the replicator's
-/// own state, not a failed datasource, and the more specific page is followed.)
+/// own state, not a failed datasource, and the more specific page is followed.) A stopped
+/// replicator process is started again first: the 6.1 *deployment-startupdown-replicator* page
+/// asks for MAINTENANCE or a shun before `replicator stop` when the replicator must stay
+/// stopped, so a DIMINISHED listing (`REPLICATOR(state=STOPPED)`) under AUTOMATIC or MANUAL
+/// is a state the managers leave at once (a runbook starting there reports it as
+/// `unsettled-start`).
 ///
 /// A datasource the view holds as the master gets its replicator back online only in master
 /// role: an applying replicator (left by another group's failover while this group's managers
