@@ -500,6 +500,30 @@ fn composite_agrees(
     Ok(())
 }
 
+/// `Ok` if `blocks` show every datasource the topology gives `service`
+/// ([`ImportError::UnlistedDatasources`]).
+fn every_datasource_listed(
+    topology: &Topology,
+    service: ServiceId,
+    blocks: &[DataSourceBlock],
+) -> Result<(), ImportError> {
+    let unlisted: Vec<String> = topology
+        .datasources_of(service)
+        .filter(|&d| {
+            let name = topology.host_name(d);
+            !blocks.iter().any(|b| &b.host == name)
+        })
+        .map(|d| format!("`{}`", topology.host_name(d)))
+        .collect();
+    if unlisted.is_empty() {
+        return Ok(());
+    }
+    Err(ImportError::UnlistedDatasources {
+        service: topology.service_name(service).to_string(),
+        hosts: crate::text::series(&unlisted, "and"),
+    })
+}
+
 fn import_service(
     topology: &mut Topology,
     state: &mut State,
@@ -578,20 +602,7 @@ fn import_service(
             },
         };
     }
-    let unlisted: Vec<String> = topology
-        .datasources_of(service)
-        .filter(|&d| {
-            let name = topology.host_name(d);
-            !blocks.iter().any(|b| &b.host == name)
-        })
-        .map(|d| format!("`{}`", topology.host_name(d)))
-        .collect();
-    if !unlisted.is_empty() {
-        return Err(ImportError::UnlistedDatasources {
-            service: service_name.to_string(),
-            hosts: crate::text::series(&unlisted, "and"),
-        });
-    }
+    every_datasource_listed(topology, service, blocks)?;
     let (filling, suspect) = filling_and_suspect(blocks, |b| {
         host_of(topology, service, &b.host).is_ok_and(|h| state.manager_running(h))
     });
