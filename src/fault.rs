@@ -36,9 +36,20 @@ impl fmt::Display for Process {
 }
 
 /// How a partition splits the hosts: a group label per host (hosts with one label reach each
-/// other). Labels are made canonical on construction, so two equal splits compare equal.
+/// other). Labels are made canonical on construction, and when read from JSON, so two equal
+/// splits compare equal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "[u8; MAX_HOSTS]")]
 pub struct Split([u8; MAX_HOSTS]);
+
+impl From<[u8; MAX_HOSTS]> for Split {
+    /// [`Split::from_labels`]: a split read from JSON is made canonical (a library user's
+    /// review found `[0, 0, 200, ...]` and `[0, 0, 2, ...]` unequal as inputs, though one
+    /// partition).
+    fn from(labels: [u8; MAX_HOSTS]) -> Self {
+        Self::from_labels(labels)
+    }
+}
 
 impl Split {
     /// The split that puts each host of `groups` in the group of that index; hosts not named
@@ -79,9 +90,10 @@ impl Split {
     /// topology's hosts alike are one state.
     #[must_use]
     pub fn within(&self, hosts: usize) -> Self {
-        // Canonical first: a split read from JSON may not be, and zeroing its later slots
-        // before would leave them a label other than host 0's (found in review: raw labels
-        // `[5, 0, 5]` over three hosts put the later slots with host 1).
+        // Canonical first (every constructor makes it so; kept against a split built some
+        // other way): zeroing later slots of raw labels would leave them a label other than
+        // host 0's (found in review: raw labels `[5, 0, 5]` over three hosts put the later
+        // slots with host 1).
         let mut labels = Self::from_labels(self.0).0;
         for slot in labels.iter_mut().skip(hosts) {
             *slot = 0;
@@ -178,11 +190,17 @@ impl Fault {
 mod tests {
     use super::*;
 
-    /// A split read from JSON need not be canonical; within a topology it becomes so, with
-    /// every slot past the last host put with host 0, as a canonical split's are.
+    /// A split read from JSON is made canonical, so it equals (and hashes as) the split built
+    /// for the same groups; within a topology every slot past the last host is put with host
+    /// 0, as a canonical split's are.
     #[test]
     fn a_split_read_from_json_is_made_canonical_within_a_topology() {
         let raw: Split = serde_json::from_str("[5, 0, 5, 0, 0, 0, 0, 0]").unwrap();
+        assert_eq!(raw.labels(), [0, 1, 0, 1, 1, 1, 1, 1]);
+        let read: Split = serde_json::from_str("[0, 0, 200, 0, 0, 0, 0, 0]").unwrap();
+        let built = Split::new(&[&[], &[HostId::from_index(2).unwrap_or_default()]]);
+        assert_eq!(read, built);
+        assert_eq!(serde_json::to_string(&read).unwrap(), "[0,0,2,0,0,0,0,0]");
         assert_eq!(raw.within(3).labels(), [0, 1, 0, 0, 0, 0, 0, 0]);
         let canonical = Split::from_labels([0, 1, 0, 3, 3, 0, 0, 0]);
         assert_eq!(canonical.within(4).labels(), [0, 1, 0, 3, 0, 0, 0, 0]);

@@ -808,6 +808,12 @@ fn a_command_typed_into_a_stopped_manager_is_refused() {
         assert_eq!(c.cctrl("db2", line), Err("manager-running"), "{line}");
     }
     c.cctrl("db1", "datasource db3 shun").unwrap();
+    // On a host that is down the refusal is that it is down: "start the manager" cannot be
+    // done there (a library user's review).
+    c.fault(Fault::HostCrash(c.id("db3"))).unwrap();
+    for line in ["set policy automatic", "ls", "set force true", "use alpha"] {
+        assert_eq!(c.cctrl("db3", line), Err("host-up"), "{line}");
+    }
 }
 
 /// `datasource <ds> drain` takes an ONLINE datasource out of service as

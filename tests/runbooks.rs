@@ -1644,6 +1644,31 @@ fn a_relay_source_names_its_hosts_site() {
     assert_eq!(report.first_rejected().map(|s| s.line), None, "{report}");
 }
 
+/// A runbook declares `settle` once: a second would override the first unseen, as a second
+/// topology would (a library user's review found `off` then `on` accepted). The runbook's
+/// declaration decides over `Options::settle`.
+#[test]
+fn a_runbook_declares_settle_once_and_it_decides() {
+    let err = "#! scenario healthy-3\n#! settle off\n#! settle on\ncctrl> ls\n"
+        .parse::<Runbook>()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("expected one `settle` per runbook (line 2 declares one already)"),
+        "{err}"
+    );
+    assert!(err.contains("line 3, column 4"), "{err}");
+    let text = "#! scenario healthy-3\n#! settle on\ncctrl> cluster heartbeat\n";
+    let book: Runbook = text.parse().unwrap();
+    let start = runbook::start(&book, &[], &mut |_| Err("no files".into())).unwrap();
+    let options = runbook::Options {
+        settle: false,
+        ..runbook::Options::default()
+    };
+    let report = runbook::validate(&start, &book, options);
+    assert!(!report.steps[0].settled.is_empty(), "{report}");
+}
+
 /// A failover the managers make because the step set AUTOMATIC with the master FAILED says
 /// so, and what to do before leaving MAINTENANCE; elsewhere it asks whether the service is in
 /// MAINTENANCE (an operator review found that question on the step leaving it).
@@ -1674,6 +1699,13 @@ fn an_unplanned_failover_on_setting_automatic_says_what_to_do_first() {
     assert!(
         on_fault.contains("is the service in MAINTENANCE?"),
         "{on_fault}"
+    );
+    // The step failed the master itself: the failover answers it, and the message says what
+    // the plan left to the managers (a library user's review found it blamed them alone).
+    let on_fail = message("cctrl> datasource db1 fail\n").unwrap();
+    assert!(
+        on_fail.starts_with("this step failed the master under AUTOMATIC, and the managers failed over to a replica of their choosing"),
+        "{on_fail}"
     );
 }
 

@@ -58,8 +58,10 @@ use crate::model::{State, Topology};
 /// The default explores every cctrl command and fault to depth 5 (over three datasources,
 /// 4.4 M states: seconds in a release build) and stops at [`DEFAULT_MAX_STATES`]. The space
 /// grows ten- to twenty-fold per level, so set [`Self::depth`] and [`Self::max_states`]
-/// together: depth 8 over that alphabet would take some 5 billion states.
+/// together: depth 8 over that alphabet would take some 5 billion states. Read from JSON, a
+/// field left out takes its default (`{"depth": 3}` is the default at depth 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Config {
     /// How many inputs deep.
     pub depth: usize,
@@ -824,6 +826,22 @@ fn rebuild(levels: &[Vec<Link>], inputs: &Inputs, link: Link) -> Option<Vec<Inpu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A configuration read from JSON may give only the fields it changes (a library user's
+    /// review found `{"depth":3}` refused for want of `alphabet`).
+    #[test]
+    fn a_config_read_from_json_takes_the_defaults_it_leaves_out() {
+        let config: Config = serde_json::from_str(r#"{"depth": 3}"#).unwrap();
+        assert_eq!(
+            config,
+            Config {
+                depth: 3,
+                ..Config::default()
+            }
+        );
+        let options: crate::runbook::Options = serde_json::from_str("{}").unwrap();
+        assert_eq!(options, crate::runbook::Options::default());
+    }
 
     /// Fingerprints spread evenly over the shards, so both threads' seen-sets do equal work.
     #[test]

@@ -19,9 +19,7 @@ struct Session {
 }
 
 fn session(ctx: &Ctx<'_, '_>, at: HostId) -> Result<Session, Refusal> {
-    if !(ctx.topology.host(at).has_manager() && ctx.state.manager_running(at)) {
-        return Err(Refusal::NoManager { host: at });
-    }
+    manager_to_type_into(ctx, at)?;
     let service = ctx.state.session(at).service;
     let group = ctx.group(service, at);
     let rep = group.first().ok_or(Refusal::NoManager { host: at })?;
@@ -40,13 +38,24 @@ fn session_mut<'s>(
     ctx: &'s mut Ctx<'_, '_>,
     at: HostId,
 ) -> Result<&'s mut model::Session, Refusal> {
-    if !(ctx.topology.host(at).has_manager() && ctx.state.manager_running(at)) {
-        return Err(Refusal::NoManager { host: at });
-    }
+    manager_to_type_into(ctx, at)?;
     ctx.state
         .sessions
         .get_mut(at.index())
         .ok_or(Refusal::NoManager { host: at })
+}
+
+/// `Ok` if a manager runs on `at` for cctrl to type into (Continuent docs
+/// *cmdline-tools-cctrl*). On a host that is down the refusal says so ([`Refusal::HostDown`]):
+/// "start the manager" cannot be done there (a library user's review).
+fn manager_to_type_into(ctx: &Ctx<'_, '_>, at: HostId) -> Result<(), Refusal> {
+    if ctx.topology.host(at).has_manager() && !ctx.host(at).up {
+        return Err(Refusal::HostDown { host: at });
+    }
+    if !(ctx.topology.host(at).has_manager() && ctx.state.manager_running(at)) {
+        return Err(Refusal::NoManager { host: at });
+    }
+    Ok(())
 }
 
 /// Whether `op` makes a datasource master (of the session's site).

@@ -223,10 +223,15 @@ impl Observer for Collect {
 /// let topology = Topology::single("alpha", &["db1", "db2", "db3"])?;
 /// let state = State::healthy(&topology);
 /// let db1 = topology.host_id("db1").unwrap();
-/// // The master's host crashes: the managers fail over under AUTOMATIC.
-/// let outcome = machine::apply(&topology, &state, &Input::Fault(Fault::HostCrash(db1)))?;
+/// // The master's host crashes: the managers fail over under AUTOMATIC. A refusal's words
+/// // name hosts only with the topology (`render`); its `Display` has ids alone.
+/// let outcome = machine::apply(&topology, &state, &Input::Fault(Fault::HostCrash(db1)))
+///     .map_err(|refused| refused.render(&topology))?;
 /// assert!(outcome.effects.iter().any(|e| matches!(e, Effect::FailedOver { .. })));
 /// assert!(outcome.findings.is_empty());
+/// // The same crash again is refused, in words an operator reads.
+/// let again = machine::apply(&topology, &outcome.state, &Input::Fault(Fault::HostCrash(db1)));
+/// assert_eq!(again.unwrap_err().render(&topology), "nothing to do: db1 is down already");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn apply(topology: &Topology, state: &State, input: &Input) -> Result<Outcome, Rejection> {

@@ -32,7 +32,7 @@ impl FromStr for Runbook {
         };
         let mut i = 0;
         let mut previous_service: Option<ServiceName> = None;
-        let mut start_line = None;
+        let mut declared = Declared::default();
         while i < lines.len() {
             let number = i + 1;
             let raw = lines[i];
@@ -44,27 +44,7 @@ impl FromStr for Runbook {
             if let Some(rest) = trimmed.strip_prefix("#!") {
                 let offset = raw.len() - rest.len();
                 let declaration = declaration(raw, offset, number, &lines, &mut i)?;
-                // One start: a second scenario or topology would replace the first unseen
-                // (an adversarial review found the last one silently taken).
-                if matches!(
-                    declaration,
-                    Declaration::Scenario(_) | Declaration::Topology(_)
-                ) {
-                    if let Some(first) = start_line {
-                        let at = raw.len() - rest.trim_start().len();
-                        let word = rest.split_whitespace().next().unwrap_or_default();
-                        return Err(error_at(
-                            raw,
-                            number,
-                            at,
-                            word.chars().count().max(1),
-                            &format!(
-                                "one scenario or topology per runbook (line {first} declares one already)"
-                            ),
-                        ));
-                    }
-                    start_line = Some(number);
-                }
+                declared.once(&declaration, raw, rest, number)?;
                 runbook.declarations.push(declaration);
                 continue;
             }
@@ -441,6 +421,50 @@ fn declaration(
             _ => Err(bad(1, "`on` or `off`")),
         },
         _ => Err(bad(0, KINDS)),
+    }
+}
+
+/// The lines that declared what a runbook declares once.
+#[derive(Default)]
+struct Declared {
+    /// The scenario or topology: a second would replace the first unseen (an adversarial
+    /// review found the last one silently taken).
+    start: Option<usize>,
+    /// `settle`: a second would override the first unseen (a library user's review found
+    /// `off` then `on` accepted).
+    settle: Option<usize>,
+}
+
+impl Declared {
+    /// `Ok` if `declaration`, on line `number` (`raw`, its text after `#!` being `rest`), is
+    /// the first of its kind that must be declared once, or of no such kind.
+    fn once(
+        &mut self,
+        declaration: &Declaration,
+        raw: &str,
+        rest: &str,
+        number: usize,
+    ) -> Result<(), ParseError> {
+        let (slot, what) = match declaration {
+            Declaration::Scenario(_) | Declaration::Topology(_) => {
+                (&mut self.start, "one scenario or topology per runbook")
+            }
+            Declaration::Settle(_) => (&mut self.settle, "one `settle` per runbook"),
+            _ => return Ok(()),
+        };
+        if let Some(first) = *slot {
+            let at = raw.len() - rest.trim_start().len();
+            let word = rest.split_whitespace().next().unwrap_or_default();
+            return Err(error_at(
+                raw,
+                number,
+                at,
+                word.chars().count().max(1),
+                &format!("{what} (line {first} declares one already)"),
+            ));
+        }
+        *slot = Some(number);
+        Ok(())
     }
 }
 

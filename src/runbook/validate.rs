@@ -111,11 +111,14 @@ pub enum RunbookError {
     },
 }
 
-/// How to validate.
+/// How to validate. Read from JSON, a field left out takes its default (`{}` is
+/// [`Options::default`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Options {
     /// Let replication catch up between steps (slaves and cross-site replicators apply what
-    /// their sources have), as it does while an operator types.
+    /// their sources have), as it does while an operator types. A runbook's own `#! settle
+    /// on|off` decides instead: it is the plan's author saying how the steps are typed.
     pub settle: bool,
     /// The engine's rules the steps run under ([`machine::Rules`], all on by default). A tool
     /// that turns one off sees which plans lean on it: a step the rule refused runs, and the
@@ -721,6 +724,29 @@ fn unplanned_failover(effects: &[Effect]) -> ReportFinding {
             }
         )
     });
+    // The step failed the master itself (`datasource <master> fail`): the failover answers the
+    // operator's command, and what the plan left to the managers is the choice of the new
+    // master (a library user's review found the message blaming the managers alone).
+    let failed_by_operator = effects.iter().any(|e| {
+        matches!(
+            e,
+            Effect::State {
+                to: crate::model::DsState::Failed(crate::model::FailCause::Operator),
+                ..
+            }
+        )
+    });
+    if failed_by_operator {
+        return finding(
+            Severity::Error,
+            "unplanned-failover",
+            "this step failed the master under AUTOMATIC, and the managers failed over to a \
+             replica of their choosing: the plan does not choose the new master (in \
+             MAINTENANCE, `datasource <master> fail` then `failover to <ds>`; or `switch to \
+             <ds>` for a planned change)"
+                .to_owned(),
+        );
+    }
     let hint = if to_automatic {
         "setting AUTOMATIC while they held the master failed or out of reach made them fail \
          over at once: bring the master back first (start its manager or dataserver, \
