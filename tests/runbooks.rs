@@ -1312,6 +1312,20 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
         "passive-site",
         "{report}"
     );
+    // The relay's datasource made a slave by hand: the views hold no relay, but its
+    // replicator still reads the active site, and the site is passive all the same (the
+    // mutants of the rule's replicator half survived every test before this one).
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 offline\ncctrl [west]> datasource db4 slave\ncctrl [west]> datasource db5 offline\ncctrl [west]> datasource db5 master\n",
+    );
+    assert_eq!(
+        refusal(&report).unwrap_or_default(),
+        (
+            "passive-site".to_owned(),
+            "cctrl [west]> datasource db5 master".to_owned()
+        ),
+        "{report}"
+    );
     // A replica's recovery there with its relay out of service is refused for the relay, not
     // with advice to make a master (which led to the promotions above).
     let report = active_passive(
