@@ -1658,6 +1658,50 @@ fn a_relay_source_names_its_hosts_site() {
     assert_eq!(report.first_rejected().map(|s| s.line), None, "{report}");
 }
 
+/// The `MySQL` client tools a runbook runs on a host are judged (a library user's review found
+/// each VALID as a step the model did not know): `mysqladmin shutdown` stops the dataserver
+/// (on the master under AUTOMATIC, a failover), `mysql -e` writing on a replica drifts its
+/// data, on the master it is a write, and a statement that reads changes nothing. SQL typed at
+/// a client's prompt with no host is a note the report did not judge, so the plan is not
+/// VALID; one that reads stays a note.
+#[test]
+fn mysql_client_steps_are_judged() {
+    let on = |step: &str| check(&format!("#! topology single alpha=db1,db2,db3\n{step}\n"));
+    let report = on("shell db1> mysqladmin -u root -p shutdown");
+    assert_eq!(error_kinds(&report), ["unplanned-failover"], "{report}");
+    let report = on("shell db2> mysql -e 'insert into app.t values (1)'");
+    assert_eq!(error_kinds(&report), ["drift"], "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("db2 now holds drifted data: it took a write at its own dataserver"),
+        "{report}"
+    );
+    for step in [
+        "shell db1> mysql -e 'insert into app.t values (1)'",
+        "shell db2> mysql -e 'select * from app.t'",
+        "mysql> select count(*) from app.t;",
+    ] {
+        let report = on(step);
+        assert_eq!(report.verdict, Verdict::Valid, "{report}");
+        assert!(report.steps.iter().all(|s| !s.not_modelled()), "{report}");
+    }
+    let report = on("mysql> SET GLOBAL read_only=0;\nMariaDB [(none)]> STOP SLAVE;");
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    let unchecked: Vec<_> = report
+        .unchecked
+        .iter()
+        .map(|u| (u.line, u.command.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        unchecked,
+        [
+            (2, "mysql -e \"SET GLOBAL read_only=0;\"".to_owned()),
+            (3, "mysql -e \"STOP SLAVE;\"".to_owned())
+        ]
+    );
+}
+
 /// A runbook declares `settle` once: a second would override the first unseen, as a second
 /// topology would (a library user's review found `off` then `on` accepted). The runbook's
 /// declaration decides over `Options::settle`.
@@ -2390,7 +2434,7 @@ fn seed000_written_with_the_cross_site_prefix_validates_as_the_seed_does() {
 fn a_step_the_model_does_not_know_is_a_warning_once_per_step() {
     let report = check(
         "#! scenario healthy-3\n\
-         shell db1> mysql -e 'select 1'\n\
+         shell db1> mysql -e 'set global read_only=0'\n\
          shell alpha> thl purge -y\n\
          shell db2> tpm reset\n",
     );

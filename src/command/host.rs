@@ -193,6 +193,14 @@ pub enum HostAction {
         /// The line as typed.
         text: String,
     },
+    /// `mysqladmin shutdown`, with the line as typed: the dataserver stops, as for
+    /// `systemctl stop mysqld` (see the `sql_client` rules in [`HostCommand::parse_line`]'s
+    /// module docs).
+    DataServerShutdown(String),
+    /// `mysql -e '<statement>'` with a statement that writes (`INSERT`, `UPDATE`, `DROP`,
+    /// ...), with the line as typed: a write to the host's own dataserver, not through a
+    /// connector. On a replica its data no longer matches its master's.
+    SqlWrite(String),
     /// A Tungsten tool that only reads and prints, with the whole line as typed: it changes
     /// nothing the model tracks, so a runbook step running it is checked (refused only on a
     /// host that is down) and changes nothing. See [`HostCommand::parse_line`]'s module docs
@@ -308,7 +316,12 @@ impl HostCommand {
             }
             _ => executable,
         };
-        if let Some(action) = os_action(program, &after_sudo, sudo, &text) {
+        let client = {
+            let mut ahead = after_sudo.clone();
+            let words: Vec<&str> = std::iter::from_fn(|| ahead.next()).collect();
+            super::sql_client::action(base(program), &words, line)
+        };
+        if let Some(action) = client.or_else(|| os_action(program, &after_sudo, sudo, &text)) {
             w.skip_rest();
             w.end()?;
             return Ok(Self {
@@ -866,6 +879,8 @@ impl fmt::Display for HostCommand {
             }
             HostAction::Inspect(text)
             | HostAction::NotModelled(text)
+            | HostAction::DataServerShutdown(text)
+            | HostAction::SqlWrite(text)
             | HostAction::Power { text, .. } => f.write_str(text),
         }
     }

@@ -8,6 +8,7 @@ mod cctrl;
 mod host;
 mod option_value;
 mod replication_points;
+mod sql_client;
 mod system;
 mod trepctl;
 pub(crate) mod words;

@@ -320,6 +320,10 @@ fn host_line(topology: &Topology, op: HostOp) -> Option<String> {
             },
         ),
         // Neither keeps the line it was read from.
+        HostOp::SqlWrite => (
+            "mysql".to_owned(),
+            HostAction::SqlWrite("mysql -e 'INSERT INTO app.t VALUES (1)'".to_owned()),
+        ),
         HostOp::Inspect | HostOp::NotModelled => return None,
     };
     Some(HostCommand { executable, action }.to_string())

@@ -253,6 +253,12 @@ pub enum Effect {
         /// The host.
         host: HostId,
     },
+    /// A replica's dataserver took a write directly (`mysql -e 'INSERT ...'` on it), not from
+    /// its master: its data is marked drifted.
+    DirectWrite {
+        /// The host.
+        host: HostId,
+    },
     /// A replicator went online skipping events (`trepctl online -skip-seqno`): its host's
     /// data no longer matches its source, and is marked drifted.
     Skipped {
@@ -449,6 +455,10 @@ impl Effect {
             Self::Partition(split) => format!("network partitioned: {}", split.describe(topology)),
             Self::Heal => "network healed".to_owned(),
             Self::Drift { host } => format!("data on {} drifted from its site", name(host)),
+            Self::DirectWrite { host } => format!(
+                "{} took a write at its own dataserver, not from its master: its data no longer matches its master's (reprovision it to clear)",
+                name(host)
+            ),
             Self::Skipped { host } => format!(
                 "{} skipped events: its data no longer matches its source (reprovision it to clear)",
                 name(host)

@@ -11,6 +11,45 @@ use crate::model::{
     ServiceId, ShunCause,
 };
 
+/// `mysql -e '<write>'` on `on`, straight into its dataserver (**modelling decision**, from
+/// what a client write does; a library user's review found it VALID as a step the model did
+/// not know). On the master whose replicator extracts, it is a write as a client's through a
+/// connector is. On a replica it makes the data drift: the write is in no master's history
+/// (Continuent docs *operations-transactions-skipping* on data that no longer matches the
+/// master's). A master whose replicator does not extract is refused: where its events go then
+/// is not modelled.
+fn sql_write(ctx: &mut Ctx<'_, '_>, on: HostId) -> Result<(), Refusal> {
+    if !ctx.topology.host(on).is_datasource() {
+        return Err(Refusal::NotADatasource { host: on });
+    }
+    if !ctx.host(on).dataserver {
+        return Err(Refusal::DataServerStopped { host: on });
+    }
+    let r = ctx.host(on).replicator;
+    if r.role == ReplicatorRole::Master {
+        if !r.running {
+            return Err(Refusal::ReplicatorStopped {
+                host: on,
+                install: Install::Cluster,
+            });
+        }
+        if !r.is_online() {
+            return Err(Refusal::ReplicatorState {
+                host: on,
+                install: Install::Cluster,
+                found: r.state,
+                expected: "ONLINE: a write to a master whose replicator does not extract is not modelled (`trepctl online` first)",
+            });
+        }
+        return ctx.write(on, false);
+    }
+    if !ctx.host(on).data.drift {
+        ctx.host_mut(on).data.drift = true;
+    }
+    ctx.emit(Effect::DirectWrite { host: on });
+    Ok(())
+}
+
 pub(crate) fn apply(
     ctx: &mut Ctx<'_, '_>,
     on: HostId,
@@ -123,6 +162,7 @@ pub(crate) fn apply(
             provision(ctx, on, source)?;
             return Ok(None);
         }
+        HostOp::SqlWrite => sql_write(ctx, on)?,
         HostOp::Tpm(TpmAction::Validate | TpmAction::Update) => {}
         HostOp::Inspect => return Ok(None),
         HostOp::Tpm(TpmAction::Reset) | HostOp::NotModelled => {

@@ -175,6 +175,9 @@ pub enum HostOp {
     },
     /// `tpm`.
     Tpm(TpmAction),
+    /// A write to the host's own dataserver with the `mysql` client
+    /// ([`crate::command::HostAction::SqlWrite`]), not through a connector.
+    SqlWrite,
     /// A tool that only reads and prints ([`crate::command::HostAction::Inspect`]): refused
     /// on a host that is down, else it changes nothing.
     Inspect,

@@ -559,6 +559,8 @@ pub fn resolve_host(
         },
         HostAction::Tpm { action, .. } => HostOp::Tpm(*action),
         HostAction::Power { reboot, .. } => HostOp::Power { reboot: *reboot },
+        HostAction::DataServerShutdown(_) => HostOp::DataServer(crate::command::Lifecycle::Stop),
+        HostAction::SqlWrite(_) => HostOp::SqlWrite,
         HostAction::Inspect(_) => {
             // A prefixed tool's still names an install.
             if command.executable_prefix().is_some() {

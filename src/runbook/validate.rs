@@ -500,6 +500,15 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
         if text.starts_with('#') {
             continue;
         }
+        if let Some(command) = sql_at_prompt(undecorated_marks(text)) {
+            found.push(super::Unchecked {
+                line,
+                text: text.clone(),
+                shell: true,
+                command: Some(command),
+            });
+            continue;
+        }
         let mut command = undecorated(text).to_owned();
         // A command continued over the next lines (`$ tprovision \`, then `--source db2`):
         // joined as a step's lines are, when the lines follow one another. Each line is read
@@ -544,6 +553,53 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
         });
     }
     found
+}
+
+/// `text` without a list marker or inline-code wrapper around it (not a prompt).
+fn undecorated_marks(text: &str) -> &str {
+    let mut t = text.trim();
+    for _ in 0..6 {
+        let before = t;
+        t = without_list_marker(t);
+        if let Some(inner) = WRAPPERS.iter().find_map(|(open, close)| {
+            t.strip_suffix('.')
+                .unwrap_or(t)
+                .strip_prefix(open)
+                .and_then(|r| r.strip_suffix(close))
+        }) {
+            t = inner.trim();
+        }
+        if t == before {
+            break;
+        }
+    }
+    t
+}
+
+/// A statement typed at a `MySQL` client's prompt (`mysql>`, `mysql [app]>`, `MariaDB
+/// [(none)]>`) that may change something, as the shell command that runs it on a host
+/// (`mysql -e "<statement>"`): such a note is a step the report did not judge. A statement
+/// that only reads (`SELECT`, `SHOW`, `DESCRIBE`, `EXPLAIN`) stays a note. A library user's
+/// review found `mysql> SET GLOBAL read_only=0;` read as prose, with nothing said.
+fn sql_at_prompt(text: &str) -> Option<String> {
+    let (prompt, statement) = text.split_once('>')?;
+    let prompt = prompt.trim();
+    let client = prompt == "mysql"
+        || ["mysql [", "MariaDB [", "mariadb ["]
+            .iter()
+            .any(|p| prompt.starts_with(p) && prompt.ends_with(']'));
+    let statement = statement.trim();
+    let first = statement
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let reads = ["select", "show", "describe", "desc", "explain"].contains(&first.as_str());
+    if !client || statement.is_empty() || reads {
+        return None;
+    }
+    let quote = if statement.contains('"') { '\'' } else { '"' };
+    Some(format!("mysql -e {quote}{statement}{quote}"))
 }
 
 /// The first command the model knows that `text`, a line it does not read as one command,
@@ -1646,13 +1702,15 @@ impl Session<'_> {
                     ));
                     continue;
                 }
+                let why = if effects.contains(&Effect::DirectWrite { host: h }) {
+                    "it took a write at its own dataserver, which no master holds: reprovision it before it serves reads or a switch"
+                } else {
+                    "it was copied or replayed from a source whose data had drifted"
+                };
                 findings.push(finding(
                     Severity::Error,
                     "drift",
-                    format!(
-                        "{} now holds drifted data: it was copied or replayed from a source whose data had drifted",
-                        self.name(h)
-                    ),
+                    format!("{} now holds drifted data: {why}", self.name(h)),
                 ));
             }
         }
