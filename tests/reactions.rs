@@ -746,3 +746,26 @@ fn a_heartbeat_on_a_master_failed_by_hand_is_delivered_by_the_failover() {
         assert_eq!(c.s.host(slave).data.pos, written);
     }
 }
+
+/// A passive site's relay, down while the active site failed over, comes back reading the new
+/// master: the master it read is shunned, and a relay left on it would replicate nothing (the
+/// managers' automatic recovery of a failed relay points it at the active site's ONLINE
+/// master, Continuent docs *operations-status-roles*).
+#[test]
+fn a_relay_down_during_the_active_sites_failover_comes_back_on_the_new_master() {
+    let spec: tungsten_model::model::TopologySpec = serde_json::from_str(
+        r#"{"services": [{"name": "east", "datasources": ["db1", "db2", "db3"]}, {"name": "west", "datasources": ["db4", "db5", "db6"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
+    )
+    .unwrap();
+    let mut c = Cluster::over(tungsten_model::model::Topology::try_from(spec).unwrap());
+    let [db1, db4] = ["db1", "db4"].map(|h| c.id(h));
+    c.fault(Fault::HostCrash(db4)).unwrap();
+    c.fault(Fault::HostCrash(db1)).unwrap();
+    let new = c.s.host(c.id("db2")).replicator.role;
+    assert_eq!(new, tungsten_model::model::ReplicatorRole::Master);
+    c.fault(Fault::HostRestart(db4)).unwrap();
+    let relay = c.s.host(db4).replicator;
+    assert_eq!(relay.master, Some(c.id("db2")));
+    assert_eq!(relay.state, ReplicatorState::Online);
+    assert_eq!(c.s.view(db4).entry(db4).state, DsState::Online);
+}

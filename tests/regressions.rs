@@ -40,6 +40,32 @@ fn assert_valid(start: &tungsten_model::runbook::Start, rb: &tungsten_model::run
     );
 }
 
+/// The explorer's counterexample on an active/passive composite (east db1, db2; west db4
+/// relay, db5), found by an independent review: with the sites apart, the passive site's relay
+/// made a slave and repointed inside the site, `recover master using db4` promoted a second
+/// writable master beside db1 (the guard sees only its own side of the partition). The site
+/// holds no master while east does, so it is passive and the promotion is refused.
+#[test]
+fn a_passive_site_apart_from_the_active_one_promotes_no_master() {
+    let spec: tungsten_model::model::TopologySpec = serde_json::from_str(
+        r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
+    )
+    .unwrap();
+    let mut c = Cluster::over(tungsten_model::model::Topology::try_from(spec).unwrap());
+    c.rules = tungsten_model::machine::Rules::default();
+    let (db1, db2, db4, db5) = (c.id("db1"), c.id("db2"), c.id("db4"), c.id("db5"));
+    c.fault(Fault::Partition(Split::new(&[&[db1, db2, db4], &[db5]])))
+        .unwrap();
+    c.fault(Fault::Partition(Split::new(&[&[db1, db2], &[db4, db5]])))
+        .unwrap();
+    c.cctrl("db4", "datasource db4 slave").unwrap();
+    c.cctrl("db4", "replicator db4 slave db5").unwrap();
+    assert_eq!(
+        c.cctrl("db4", "recover master using db4"),
+        Err("passive-site")
+    );
+}
+
 #[test]
 fn a_switch_repoints_shunned_slaves_too() {
     let mut c = three();

@@ -1389,6 +1389,34 @@ fn a_passive_sites_replicas_are_served_by_its_relay() {
     ] {
         assert!(printed.contains(line), "{line}: {printed}");
     }
+    // The relay recovered while the active site's master changed under it (the passive site
+    // in MAINTENANCE, so its managers did not follow) reads the new master; a whole site's
+    // `recover` brings back the relay, then the replica under it, which reads the relay while
+    // it is still OFFLINE (an independent review found the relay left on the old master, the
+    // plan VALID, and the replica refused).
+    let report = active_passive(&format!(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 shun\ncctrl [west]> datasource db5 shun\ncctrl [east]> set policy maintenance\ncctrl [east]> datasource db1 fail\ncctrl [east]> failover\ncctrl [east]> set policy automatic\ncctrl [west]> recover\ncctrl [west]> set policy automatic\n{goal}"
+    ));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(
+        report.steps[7].runs[0]
+            .effects
+            .contains(&"replicator on db4 is now relay of db2".to_owned()),
+        "{report}"
+    );
+    // The relay itself is no replica of its site.
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 slave\n",
+    );
+    assert_eq!(
+        refusal(&report).unwrap_or_default().0,
+        "replicator-role",
+        "{report}"
+    );
+    assert!(
+        report.to_string().contains("expected a relay reading the active site"),
+        "{report}"
+    );
     // The managers point a replica's replicator, offline and reading elsewhere, back at the
     // relay as they would at a master.
     let report = active_passive(&format!(
@@ -1563,16 +1591,33 @@ fn a_split_brain_listing_states_what_it_assumes_of_both_masters() {
 fn goals_naming_a_composite_are_judged_over_its_sites() {
     let report = active_passive("#! goal global writable, global all-online\ncctrl [east]> ls\n");
     assert!(report.goals.iter().all(|g| g.met), "{report}");
-    // A switch in the active site leaves the relay on the old master: once that one stops,
-    // the passive site replicates nothing new, which `all-online` says.
+    // A relay left reading a replica of the active site (the docs' relay recovery page
+    // starts from one), under MAINTENANCE where the managers do not point it back: the
+    // passive site replicates only as far as that replica does, which `all-online` says.
     let report = active_passive(
-        "#! goal west all-online\ncctrl [east]> switch to db2\ncctrl [east]> set policy maintenance\ncctrl [east]> datasource db1 shun\nshell db1> stopall\n",
+        "#! goal west all-online\ncctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 relay east/db2\ncctrl [west]> replicator db4 online\n",
     );
     assert_eq!(
         report.goals[0].detail,
-        "ONLINE, but the relay db4 reads db1, which is not east's ONLINE master",
+        "ONLINE, but the relay db4 reads db2, which is not east's ONLINE master",
         "{report}"
     );
+    // After a switch in the active site, and after its failover (which took the relay offline
+    // with the old master), the passive site's managers point the relay at the new master
+    // (an independent review found it left on the old one, then offline).
+    for steps in [
+        "cctrl [east]> switch to db2\n",
+        "cctrl [east]> set policy maintenance\ncctrl [east]> datasource db1 fail\ncctrl [east]> failover\ncctrl [east]> set policy automatic\n",
+    ] {
+        let report = active_passive(&format!(
+            "#! goal west all-online, global writable\n{steps}"
+        ));
+        assert!(report.goals.iter().all(|g| g.met), "{report}");
+        assert!(
+            report.to_string().contains("replicator on db4 is now relay of db2"),
+            "{report}"
+        );
+    }
     let report = active_passive(
         "#! goal global writable\ncctrl [east]> set policy maintenance\ncctrl [east]> datasource db1 shun\n",
     );

@@ -328,7 +328,7 @@ fn recover_one(
                 "a slave: `recover` brings back a slave under its master; <ds> is the master, and comes back with `datasource <ds> welcome` (or `datasource <ds> online` from OFFLINE)",
             ));
         }
-        return Err(ctx.no_source(view, s.service, s.group, at));
+        return Err(ctx.no_source(view, s.service, s.group, at, d));
     };
     if ctx.rules.orphans && !ctx.in_history(d, master) {
         return Err(Refusal::Orphaned { host: d, master });
@@ -349,12 +349,14 @@ fn recover_one(
 }
 
 /// `datasource <relay> recover` at a passive site: the relay comes back as the site's relay,
-/// its replicator reading the other site's master it read before (Continuent docs
-/// *operations-status-roles*: a relay receives from the remote cluster's primary and serves its
-/// own cluster's replicas). Making it a slave of its own site, as [`recover_one`] does a
-/// replica, would leave the site with nothing reading the active site. Where its replicator
-/// reads no other site, the operator points it first (`replicator <ds> relay <site>/<master>`,
-/// *operations-composite-relay-recovery*).
+/// its replicator pointed at the active site's ONLINE master as the session's managers reach
+/// it ([`Ctx::active_master`]; Continuent docs *operations-status-roles*: a relay receives
+/// from the remote cluster's primary and serves its own cluster's replicas), as [`recover_one`]
+/// points a replica at its site's master. Making it a slave of its own site would leave the
+/// site with nothing reading the active site; leaving it on the source it had read the master a
+/// failover or switch there had replaced (an independent review found it so, the plan VALID).
+/// With no such master in reach it is refused (the operator can point it by hand, `replicator
+/// <ds> relay <site>/<master>`, *operations-composite-relay-recovery*).
 fn recover_relay(
     ctx: &mut Ctx<'_, '_>,
     s: &Session,
@@ -362,15 +364,11 @@ fn recover_relay(
     at: HostId,
     d: HostId,
 ) -> Result<(), Refusal> {
-    let r = ctx.host(d).replicator;
-    let Some(source) = r
-        .master
-        .filter(|&m| r.role == ReplicatorRole::Relay && ctx.service_of(m) != s.service)
-    else {
+    let Some(source) = ctx.active_master(s.service, s.rep) else {
         return Err(Refusal::ReplicatorRole {
             host: d,
-            found: r.role,
-            expected: "a relay reading the active site's master: `replicator <ds> relay <site>/<master>` first",
+            found: ctx.host(d).replicator.role,
+            expected: "a relay reading the active site's ONLINE master, which no manager of the active site reachable from here holds: bring it back first",
         });
     };
     if ctx.rules.orphans && !ctx.in_history(d, source) {
@@ -384,6 +382,7 @@ fn recover_relay(
         ctx.set_process(d, Process::DataServer, true)?;
     }
     ctx.set_state(view, d, DsState::Offline);
+    ctx.repoint(d, ReplicatorRole::Relay, Some(source));
     if !ctx.host(d).replicator.is_online() {
         let _ = ctx.replicator_online(d);
     }
@@ -428,7 +427,7 @@ fn replicator(
             let view = ctx.view_of(s.group).unwrap_or_default();
             let master = master
                 .or_else(|| ctx.replica_source(&view, s.service, Some(h)))
-                .ok_or_else(|| ctx.no_source(&view, s.service, s.group, at))?;
+                .ok_or_else(|| ctx.no_source(&view, s.service, s.group, at, h))?;
             if master == h {
                 return Err(Refusal::ReplicatorRole {
                     host: h,

@@ -141,9 +141,10 @@ impl<'t, 'o> Ctx<'t, 'o> {
 
     /// The datasource a replica of `service` reads from, other than `except`: the ONLINE
     /// master, or at a passive site of an active/passive composite ([`Ctx::passive_site`]) the
-    /// site's ONLINE relay, which receives from the active site and "serves the downstream
-    /// replicas within the same cluster" (Continuent docs *operations-status-roles*; a composite
-    /// switch repoints the passive site's replicas to its new relay, *operations-composite*).
+    /// site's relay in service (ONLINE, or OFFLINE as a recovery leaves it under MAINTENANCE:
+    /// its replicator is what serves), which receives from the active site and serves the
+    /// replicas of its own site (Continuent docs *operations-status-roles*; a composite switch
+    /// repoints the passive site's replicas to its new relay, *operations-composite*).
     pub(crate) fn replica_source(
         &self,
         view: &ManagerView,
@@ -159,21 +160,34 @@ impl<'t, 'o> Ctx<'t, 'o> {
             .filter(|&h| Some(h) != except)
             .find(|&h| {
                 let entry = view.entry(h);
-                entry.role == DataSourceRole::Relay && entry.state == DsState::Online
+                entry.role == DataSourceRole::Relay
+                    && matches!(entry.state, DsState::Online | DsState::Offline)
             })
     }
 
     /// The refusal for a replica of `service` having no [`Ctx::replica_source`]: at a passive
     /// site, that no relay is ONLINE ([`Refusal::NoRelay`], naming the relay the views hold
     /// out of service, if any); elsewhere [`Ctx::no_master`]'s.
+    ///
+    /// For the relay itself (`for_host`), the refusal says that it reads the other site, not
+    /// a replica's source (an independent review found `replicator <relay> slave` told to bring
+    /// back the relay itself).
     pub(crate) fn no_source(
         &self,
         view: &ManagerView,
         service: ServiceId,
         group: HostSet,
         at: HostId,
+        for_host: HostId,
     ) -> Refusal {
         match self.no_master(view, service, group, at) {
+            Refusal::PassiveSite { .. } if view.entry(for_host).role == DataSourceRole::Relay => {
+                Refusal::ReplicatorRole {
+                    host: for_host,
+                    found: self.host(for_host).replicator.role,
+                    expected: "a relay reading the active site: a passive site's replicas read from it (`replicator <ds> relay <site>/<master>`)",
+                }
+            }
             Refusal::PassiveSite { service, .. } => Refusal::NoRelay {
                 service,
                 held: self
@@ -225,15 +239,31 @@ impl<'t, 'o> Ctx<'t, 'o> {
     /// make a master by trepctl first (an independent review found both routes past the
     /// rule), and not by what the operator can reach (a partition between the sites hides the
     /// active master).
+    ///
+    /// A site holding no master while another site of the composite holds one is passive
+    /// too, whatever became of its relay: an independent review found a passive site whose
+    /// relay was made a slave and repointed inside the site, the sites partitioned, promote a
+    /// master by `recover master using` beside the active one (the invariant guard sees only
+    /// the operator's side of the partition).
     pub(crate) fn passive_site(&self, service: ServiceId) -> Option<ServiceId> {
-        let (composite, _) = self.topology.composite_of(service)?;
-        let holds = |role| {
-            self.topology.hosts_of(service).any(|m| {
+        let (composite, members) = self.topology.composite_of(service)?;
+        let holds_in = |site: ServiceId, role| {
+            self.topology.hosts_of(site).any(|m| {
                 self.topology
-                    .datasources_of(service)
+                    .datasources_of(site)
                     .any(|d| self.state.view(m).entry(d).role == role)
             })
         };
+        let holds = |role| holds_in(service, role);
+        if holds(DataSourceRole::Master) {
+            return None;
+        }
+        if members
+            .iter()
+            .any(|&site| site != service && holds_in(site, DataSourceRole::Master))
+        {
+            return Some(composite);
+        }
         // A relay by its role in the views, or by its replicator reading another site: an
         // active site whose master an operator demoted first, to promote another by hand,
         // holds neither and is not passive.
@@ -244,7 +274,22 @@ impl<'t, 'o> Ctx<'t, 'o> {
                     && r.master
                         .is_some_and(|m| self.topology.host(m).service != service)
             });
-        (relays && !holds(DataSourceRole::Master)).then_some(composite)
+        relays.then_some(composite)
+    }
+
+    /// The ONLINE master of the other site of `service`'s active/passive composite, as the
+    /// running managers of that site that `from` reaches hold it: the source a passive site's
+    /// relay reads (Continuent docs *operations-status-roles*). `None` when no such manager
+    /// runs, or none holds an ONLINE master.
+    pub(crate) fn active_master(&self, service: ServiceId, from: HostId) -> Option<HostId> {
+        let (_, members) = self.topology.composite_of(service)?;
+        members
+            .iter()
+            .filter(|&&site| site != service)
+            .find_map(|&site| {
+                let view = self.view_of(self.group(site, from))?;
+                self.online_master(&view, site, None)
+            })
     }
 
     /// The datasource `view` holds as `service`'s master: the ONLINE master, or else the one

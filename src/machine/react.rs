@@ -331,7 +331,7 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
         }
         match entry.state {
             DsState::Failed(_) if passive && entry.role == DataSourceRole::Relay => {
-                recover_relay(ctx, view, d);
+                recover_relay(ctx, view, rep, d);
             }
             DsState::Failed(_) if entry.role != DataSourceRole::Master => {
                 let Some(m) = master else { continue };
@@ -367,20 +367,22 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
     }
 }
 
-/// A passive site's failed relay, healthy again, comes back as its relay: its replicator put
-/// back online reading the other site it read before, then the datasource ONLINE, as a failed
-/// replica comes back under its master (automatic recovery brings back every failed datasource
-/// but a master, *operations-policymodes*; a relay "receives replication data from upstream
-/// primary nodes in remote clusters", *operations-status-roles*). A relay whose replicator
-/// reads no other site stays FAILED for the operator.
-fn recover_relay(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, d: HostId) {
-    let r = ctx.host(d).replicator;
-    let remote = r
-        .master
-        .is_some_and(|m| ctx.service_of(m) != ctx.service_of(d));
-    if !(r.running && r.role == ReplicatorRole::Relay && remote) {
+/// A passive site's failed relay, healthy again, comes back as its relay: its replicator
+/// pointed at the other site's ONLINE master as the site's managers reach it
+/// ([`Ctx::active_master`]) and put online, then the datasource ONLINE, as a failed replica
+/// comes back under its master (automatic recovery brings back every failed datasource but a
+/// master, *operations-policymodes*; a relay receives from the remote cluster's primary,
+/// *operations-status-roles*). With no such master in reach, or a relay whose position is
+/// not in its history, it stays FAILED for the operator.
+fn recover_relay(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, rep: HostId, d: HostId) {
+    let Some(active) = ctx.active_master(ctx.service_of(d), rep) else {
+        return;
+    };
+    if !(ctx.host(d).replicator.running && ctx.lineage_ok(d, active)) {
         return;
     }
+    ctx.repoint(d, ReplicatorRole::Relay, Some(active));
+    let r = ctx.host(d).replicator;
     if r.state != ReplicatorState::Online {
         let _ = ctx.replicator_online(d);
     }
@@ -450,6 +452,23 @@ fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: Servi
         }
         if !ctx.host(d).replicator.running && ctx.replicator_start(d).is_err() {
             continue;
+        }
+        let r = ctx.host(d).replicator;
+        // A passive site's relay reads the active site's master: one left on a master a
+        // failover or switch there replaced (taken offline, or reading it as a slave now) is
+        // pointed at the new one, as the site's slaves are at theirs below (Continuent docs
+        // *operations-composite*: the composite reconfigures the relay;
+        // *operations-composite-relay-recovery* fixes one it left on the wrong primary). An
+        // independent review found the passive site left offline after the active site's
+        // failover, and reading the old master after its switch.
+        if entry.role == DataSourceRole::Relay
+            && r.role == ReplicatorRole::Relay
+            && ctx.passive_site(service).is_some()
+            && let Some(active) = ctx.active_master(service, rep)
+            && r.master != Some(active)
+            && ctx.lineage_ok(d, active)
+        {
+            ctx.repoint(d, ReplicatorRole::Relay, Some(active));
         }
         let r = ctx.host(d).replicator;
         if r.state != ReplicatorState::OfflineNormal {
