@@ -1414,7 +1414,9 @@ fn a_passive_sites_replicas_are_served_by_its_relay() {
         "{report}"
     );
     assert!(
-        report.to_string().contains("expected a relay reading the active site"),
+        report
+            .to_string()
+            .contains("expected a relay reading the active site"),
         "{report}"
     );
     // The managers point a replica's replicator, offline and reading elsewhere, back at the
@@ -1614,7 +1616,9 @@ fn goals_naming_a_composite_are_judged_over_its_sites() {
         ));
         assert!(report.goals.iter().all(|g| g.met), "{report}");
         assert!(
-            report.to_string().contains("replicator on db4 is now relay of db2"),
+            report
+                .to_string()
+                .contains("replicator on db4 is now relay of db2"),
             "{report}"
         );
     }
@@ -1731,7 +1735,9 @@ fn mysql_client_steps_are_judged() {
         assert_eq!(report.verdict, Verdict::Valid, "{report}");
         assert!(report.steps.iter().all(|s| !s.not_modelled()), "{report}");
     }
-    let report = on("mysql> SET GLOBAL read_only=0;\nMariaDB [(none)]> STOP SLAVE;");
+    let report = on(
+        "mysql> SET GLOBAL read_only=0;\nMariaDB [(none)]> STOP SLAVE;\ndb1 mysql> drop table t;\nMySQL [(none)]> drop table t;\nmysql> select 1; drop table app.t;",
+    );
     assert_eq!(report.verdict, Verdict::Invalid, "{report}");
     let unchecked: Vec<_> = report
         .unchecked
@@ -1742,9 +1748,25 @@ fn mysql_client_steps_are_judged() {
         unchecked,
         [
             (2, "mysql -e \"SET GLOBAL read_only=0;\"".to_owned()),
-            (3, "mysql -e \"STOP SLAVE;\"".to_owned())
+            (3, "mysql -e \"STOP SLAVE;\"".to_owned()),
+            (4, "mysql -e \"drop table t;\"".to_owned()),
+            (5, "mysql -e \"drop table t;\"".to_owned()),
+            (6, "mysql -e \"select 1; drop table app.t;\"".to_owned()),
         ]
     );
+    // Prose about the client, and the client's own commands, stay notes (an independent
+    // review found the first two flagged, and `use app` read as cctrl's `use`).
+    let report = on(
+        "mysql >= 8.0 is required\nThe mysql> prompt is where you type.\nmysql> then check the result\nmysql> exit\nmysql> use app",
+    );
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(report.unchecked.is_empty(), "{report}");
+    // A write to an old master a failover replaced drifts its data: MySQL takes it, and no
+    // replicator carries it (it was refused, with advice the model then refused too).
+    let report = on(
+        "cctrl> set policy maintenance\ncctrl> datasource db1 fail\ncctrl> failover\nshell db1> mysql -e 'insert into app.t values (1)'",
+    );
+    assert_eq!(error_kinds(&report), ["drift"], "{report}");
 }
 
 /// A runbook declares `settle` once: a second would override the first unseen, as a second

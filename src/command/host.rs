@@ -316,11 +316,7 @@ impl HostCommand {
             }
             _ => executable,
         };
-        let client = {
-            let mut ahead = after_sudo.clone();
-            let words: Vec<&str> = std::iter::from_fn(|| ahead.next()).collect();
-            super::sql_client::action(base(program), &words, line)
-        };
+        let client = super::sql_client::action(base(program), line);
         if let Some(action) = client.or_else(|| os_action(program, &after_sudo, sudo, &text)) {
             w.skip_rest();
             w.end()?;

@@ -4,26 +4,30 @@
 //! Rules (**modelling decisions**, from what the client tools do to the dataserver; a library
 //! user's review found `mysqladmin shutdown` and `mysql -e 'insert ...'` on a replica reading
 //! VALID as steps the model did not know):
-//! - `mysqladmin shutdown` stops the dataserver, as `systemctl stop mysqld` does;
-//!   `mysqladmin status|ping|processlist|version|variables|extended-status` only print.
-//! - `mysql -e` (`--execute`) with one statement: `SELECT`, `SHOW`, `DESCRIBE`/`DESC` and
-//!   `EXPLAIN` only read; `INSERT`, `UPDATE`, `DELETE`, `REPLACE`, `CREATE`, `DROP`, `ALTER`,
-//!   `TRUNCATE`, `RENAME` and `LOAD` write to the host's dataserver
-//!   ([`HostAction::SqlWrite`]). Anything else (`SET GLOBAL read_only=0`, several
-//!   statements) is kept as a step the model does not know.
-//! - A client pointed at another server (`-h`/`--host` other than `localhost` or
-//!   `127.0.0.1`, `-S`/`--socket`, `--defaults-file`) is kept as a step the model does not
-//!   know: the model cannot tell which dataserver it reaches.
+//! - `mysqladmin shutdown` (or `mariadb-admin`) stops the dataserver, as `systemctl stop
+//!   mysqld` does; `mysqladmin status|ping|processlist|version|variables|extended-status`
+//!   only print.
+//! - `mysql -e` (`--execute`, or a bundle of flags ending in `e` such as `-Bse`) with one
+//!   statement: `SELECT`, `SHOW`, `DESCRIBE`/`DESC` and `EXPLAIN` only read; `INSERT`,
+//!   `UPDATE`, `DELETE`, `REPLACE`, `CREATE`, `DROP`, `ALTER`, `TRUNCATE`, `RENAME` and `LOAD
+//!   DATA|XML` write to the host's dataserver ([`HostAction::SqlWrite`]); `SHUTDOWN` stops it.
+//!   Anything else (`SET GLOBAL read_only=0`, several statements, a statement after `\g` or
+//!   `\G`) is kept as a step the model does not know.
+//! - Only the options that choose the user, password, database and output are read past
+//!   (`-u`, `-p`, `-D`, `-B`, `-s`, `-N`, `-t`, `-E`, `-v`, `-f` and their long forms), and
+//!   `-h`/`--host` naming `localhost` or `127.0.0.1`. Any other option (`--login-path`,
+//!   `--defaults-file`, `-P`, `--protocol`, `-S`, `--init-command`, ...) keeps the line as a
+//!   step the model does not know: it may reach another server or run other statements (an
+//!   independent review found `--login-path=db2` and `select 1\G delete ...` read as local
+//!   and read-only).
 
 use super::host::HostAction;
-
-/// The words of `mysqladmin` after which an option's value follows as the next word.
-const TAKES_VALUE: [&str; 6] = ["-u", "-h", "-P", "-S", "-p", "--user"];
 
 /// Statements that only read.
 const READS: [&str; 5] = ["select", "show", "describe", "desc", "explain"];
 
-/// Statements that write to the dataserver they run on (and its binlog).
+/// Statements that write to the dataserver they run on (and its binlog); `LOAD` only as `LOAD
+/// DATA` or `LOAD XML`.
 const WRITES: [&str; 10] = [
     "insert", "update", "delete", "replace", "create", "drop", "alter", "truncate", "rename",
     "load",
@@ -39,107 +43,250 @@ const ADMIN_READS: [&str; 6] = [
     "extended-status",
 ];
 
-/// The action of `line`, whose program (after any `sudo`) is `program` and whose words after
-/// it are `words`, when it is a `MySQL` client tool the model reads; `None` otherwise.
-pub(super) fn action(program: &str, words: &[&str], line: &str) -> Option<HostAction> {
+/// Short flags that take no value and change only the output or error handling.
+const PLAIN_FLAGS: &str = "BsNtEvf";
+
+/// Long options that take no value and change only the output or error handling.
+const PLAIN_LONG: [&str; 7] = [
+    "--batch",
+    "--silent",
+    "--skip-column-names",
+    "--table",
+    "--vertical",
+    "--verbose",
+    "--force",
+];
+
+/// The action of `line`, whose program (after any `sudo`) has the base name `program`, when
+/// it is a `MySQL` client tool the model reads; `None` otherwise.
+pub(super) fn action(program: &str, line: &str) -> Option<HostAction> {
     let text = || line.trim().to_owned();
-    if words.iter().any(|w| elsewhere(w, words)) {
-        return None;
-    }
+    let tokens = tokens(line)?;
+    let at = tokens
+        .iter()
+        .position(|t| t.rsplit('/').next() == Some(program))?;
+    let args = &tokens[at + 1..];
     match program {
-        "mysqladmin" => {
-            let command = admin_command(words)?;
+        "mysqladmin" | "mariadb-admin" => {
+            let command = admin_command(args)?;
             if command.eq_ignore_ascii_case("shutdown") {
                 Some(HostAction::DataServerShutdown(text()))
             } else {
                 ADMIN_READS
                     .iter()
-                    .any(|r| r.eq_ignore_ascii_case(command))
+                    .any(|r| r.eq_ignore_ascii_case(&command))
                     .then(|| HostAction::Inspect(text()))
             }
         }
-        "mysql" | "mariadb" => {
-            let statement = statement(line)?;
-            let first = statement
-                .split(|c: char| c.is_whitespace() || c == '(')
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            if READS.contains(&first.as_str()) {
-                Some(HostAction::Inspect(text()))
-            } else if WRITES.contains(&first.as_str()) {
-                Some(HostAction::SqlWrite(text()))
-            } else {
-                None
-            }
-        }
+        "mysql" | "mariadb" => match classify(&statement(args)?)? {
+            Statement::Reads => Some(HostAction::Inspect(text())),
+            Statement::Writes => Some(HostAction::SqlWrite(text())),
+            Statement::Shutdown => Some(HostAction::DataServerShutdown(text())),
+        },
         _ => None,
     }
 }
 
-/// Whether `word` points the client at a server other than the host's own.
-fn elsewhere(word: &str, words: &[&str]) -> bool {
-    let local = |host: &str| matches!(host, "localhost" | "127.0.0.1");
-    if let Some(host) = word.strip_prefix("--host=") {
-        return !local(host);
-    }
-    if let Some(host) = word.strip_prefix("-h").filter(|h| !h.is_empty()) {
-        return !local(host);
-    }
-    if word == "-h" || word == "--host" {
-        let next = words
-            .iter()
-            .skip_while(|w| **w != word)
-            .nth(1)
-            .copied()
-            .unwrap_or_default();
-        return !local(next);
-    }
-    word.starts_with("-S") || word.starts_with("--socket") || word.starts_with("--defaults-file")
+/// Whether `statement`, typed at a `MySQL` client's prompt, changes nothing on the server:
+/// one statement that only reads, or a client command (`exit`, `quit`, `use <db>`, `help`,
+/// `status` and their `\\` forms).
+pub(crate) fn changes_nothing(statement: &str) -> bool {
+    let t = statement.trim().trim_end_matches(';').trim_end();
+    let first = t
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let client = [
+        "exit", "quit", "use", "help", "status", "\\q", "\\s", "\\h", "\\u",
+    ]
+    .contains(&first.as_str())
+        && !t.contains(';');
+    client || matches!(classify(statement), Some(Statement::Reads))
 }
 
-/// The command word of `mysqladmin`'s `words`: the first word that is neither an option nor
-/// an option's value, and the only one.
-fn admin_command<'w>(words: &[&'w str]) -> Option<&'w str> {
+/// What one statement does to the dataserver it runs on.
+enum Statement {
+    Reads,
+    Writes,
+    Shutdown,
+}
+
+/// The statement `text` is, when it is one the model knows: a final `;`, `\g` or `\G` is
+/// allowed, another statement after one is not.
+fn classify(text: &str) -> Option<Statement> {
+    let mut body = text.trim().trim_end_matches(';').trim_end();
+    for end in ["\\g", "\\G"] {
+        body = body.strip_suffix(end).unwrap_or(body).trim_end();
+    }
+    let lower = body.to_ascii_lowercase();
+    if body.is_empty() || lower.contains(';') || lower.contains("\\g") {
+        return None;
+    }
+    let mut words = lower.split(|c: char| c.is_whitespace() || c == '(');
+    let first = words.next().unwrap_or_default();
+    let second = words.find(|w| !w.is_empty()).unwrap_or_default();
+    if READS.contains(&first) {
+        Some(Statement::Reads)
+    } else if first == "shutdown" && second.is_empty() {
+        Some(Statement::Shutdown)
+    } else if WRITES.contains(&first) && (first != "load" || matches!(second, "data" | "xml")) {
+        Some(Statement::Writes)
+    } else {
+        None
+    }
+}
+
+/// The words of `line`, a quoted run (`'...'` or `"..."`) being one word without its quotes;
+/// `None` when a quote is left open.
+fn tokens(line: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote = None;
+    for c in line.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => word.push(c),
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                in_word = true;
+            }
+            None if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            None => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if in_word {
+        out.push(word);
+    }
+    Some(out)
+}
+
+/// Whether `host` is the host's own server.
+fn local(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1")
+}
+
+/// What one option word of a client's arguments is.
+enum Arg<'a> {
+    /// Read past; `true` when the next word is its value.
+    Skip(bool),
+    /// `-e`, `--execute` or a flag bundle ending in `e`: the statement is the next word.
+    ExecuteNext,
+    /// `--execute=<statement>`.
+    Execute(&'a str),
+    /// Not an option.
+    Word,
+}
+
+/// The option `a` is, or `None` for one the model does not read past.
+fn option(a: &str) -> Option<Arg<'_>> {
+    if !a.starts_with('-') {
+        return Some(Arg::Word);
+    }
+    if let Some(statement) = a.strip_prefix("--execute=") {
+        return Some(Arg::Execute(statement));
+    }
+    if let Some(host) = a.strip_prefix("--host=") {
+        return local(host).then_some(Arg::Skip(false));
+    }
+    let arg = match a {
+        "-e" | "--execute" => Arg::ExecuteNext,
+        "-u" | "--user" | "-D" | "--database" | "-h" | "--host" => Arg::Skip(true),
+        "-p" | "--password" => Arg::Skip(false),
+        _ if PLAIN_LONG.contains(&a) => Arg::Skip(false),
+        _ if ["--user=", "--password=", "--database="]
+            .iter()
+            .any(|p| a.starts_with(p)) =>
+        {
+            Arg::Skip(false)
+        }
+        // Glued values: `-uroot`, `-psecret`, `-Dapp`, `-hlocalhost`.
+        _ if a.starts_with("-h") => return local(&a[2..]).then_some(Arg::Skip(false)),
+        _ if ["-u", "-p", "-D"].iter().any(|p| a.starts_with(p)) => Arg::Skip(false),
+        _ => {
+            let flags = a
+                .strip_prefix('-')
+                .filter(|f| !f.starts_with('-') && f.is_ascii())?;
+            let (rest, last) = flags.split_at(flags.len().checked_sub(1)?);
+            if !rest.chars().all(|c| PLAIN_FLAGS.contains(c)) {
+                return None;
+            }
+            match last {
+                "e" => Arg::ExecuteNext,
+                l if PLAIN_FLAGS.contains(l) => Arg::Skip(false),
+                _ => return None,
+            }
+        }
+    };
+    Some(arg)
+}
+
+/// The statement `mysql`'s arguments `args` run, when every option is one the model reads
+/// past and exactly one statement is given.
+fn statement(args: &[String]) -> Option<String> {
+    let mut statement = None;
+    let mut positional = 0;
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        match option(a)? {
+            Arg::Skip(false) => {}
+            Arg::Skip(true) => {
+                let value = args.get(i).filter(|v| !v.starts_with('-'))?;
+                if matches!(a.as_str(), "-h" | "--host") && !local(value) {
+                    return None;
+                }
+                i += 1;
+            }
+            Arg::ExecuteNext | Arg::Execute(_) if statement.is_some() => return None,
+            Arg::ExecuteNext => {
+                statement = Some(args.get(i)?.clone());
+                i += 1;
+            }
+            Arg::Execute(s) => statement = Some(s.to_owned()),
+            // The database to use, before or after the statement.
+            Arg::Word => positional += 1,
+        }
+    }
+    statement.filter(|_| positional <= 1)
+}
+
+/// The one command of `mysqladmin`'s arguments `args`, when every option is one the model
+/// reads past.
+fn admin_command(args: &[String]) -> Option<String> {
     let mut commands = Vec::new();
-    let mut skip_value = false;
-    for &w in words {
-        if skip_value {
-            skip_value = false;
-        } else if w.starts_with('-') {
-            // `-p` alone asks for the password; `-pSECRET` carries it.
-            skip_value = TAKES_VALUE.contains(&w) && w != "-p";
-        } else {
-            commands.push(w);
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        match option(a)? {
+            Arg::Skip(false) => {}
+            Arg::Skip(true) => {
+                let value = args.get(i).filter(|v| !v.starts_with('-'))?;
+                if matches!(a.as_str(), "-h" | "--host") && !local(value) {
+                    return None;
+                }
+                i += 1;
+            }
+            Arg::ExecuteNext | Arg::Execute(_) => return None,
+            Arg::Word => commands.push(a.clone()),
         }
     }
     match commands.as_slice() {
-        [only] => Some(only),
+        [only] => Some(only.clone()),
         _ => None,
     }
-}
-
-/// The one statement `line` runs with `-e` or `--execute`, quotes taken off and a final `;`
-/// allowed; `None` when there is none, more than one, or text after it.
-fn statement(line: &str) -> Option<&str> {
-    let line = line.trim();
-    let start = [" -e", " --execute=", " --execute"]
-        .iter()
-        .find_map(|flag| line.find(flag).map(|i| i + flag.len()))?;
-    let rest = line.get(start..)?.trim_start();
-    let body = match rest.chars().next()? {
-        quote @ ('\'' | '"') => {
-            let inner = &rest[1..];
-            let end = inner.find(quote)?;
-            if !inner[end + 1..].trim().is_empty() {
-                return None;
-            }
-            &inner[..end]
-        }
-        _ => rest,
-    };
-    let body = body.trim().trim_end_matches(';').trim_end();
-    (!body.is_empty() && !body.contains(';')).then_some(body)
 }
 
 #[cfg(test)]
@@ -183,10 +330,51 @@ mod tests {
                 "mysql -e 'insert into t values (1); insert into t values (2)'",
                 "not modelled",
             ),
-            ("mysql -e 'insert into t values (1)' extra", "not modelled"),
+            // A word after the options names the database.
+            ("mysql -e 'insert into t values (1)' app", "write"),
+            (
+                "mysql app other -e 'insert into t values (1)'",
+                "not modelled",
+            ),
             ("mysql", "not modelled"),
             ("mysqladmin flush-logs", "not modelled"),
             ("mysqladmin -u shutdown", "not modelled"),
+            // An independent review's misreads: a write after `\G`, an init command, a
+            // server chosen by login path, port or protocol, `-u` taking `-e` as its value.
+            ("mysql -e 'select 1\\G delete from app.t'", "not modelled"),
+            ("mysql -e 'select 1\\G'", "reads"),
+            (
+                "mysql --init-command='DELETE FROM app.t' -e 'select 1'",
+                "not modelled",
+            ),
+            (
+                "mysql --login-path=db2 -e 'delete from app.t'",
+                "not modelled",
+            ),
+            ("mysql -P 3306 -e 'delete from app.t'", "not modelled"),
+            (
+                "mysql --protocol=tcp -e 'delete from app.t'",
+                "not modelled",
+            ),
+            (
+                "mysql --defaults-extra-file=x.cnf -e 'delete from app.t'",
+                "not modelled",
+            ),
+            ("mysqladmin --login-path=db2 shutdown", "not modelled"),
+            ("mysql -u -e 'delete from app.t'", "not modelled"),
+            ("mysql -e 'LOAD INDEX INTO CACHE app.t'", "not modelled"),
+            (
+                "mysql -e 'load data infile \"x\" into table app.t'",
+                "write",
+            ),
+            ("mysql -Bse 'delete from app.t'", "write"),
+            ("mysql -uroot -psecret app -e 'delete from t'", "write"),
+            ("mysql -e 'shutdown'", "shutdown"),
+            ("mariadb-admin shutdown", "shutdown"),
+            ("mysql -e 'select 1' -e 'delete from t'", "not modelled"),
+            ("mysql -e 'select 1", "not modelled"),
+            ("mysql -\u{e9} -e 'delete from t'", "not modelled"),
+            ("mysql -B\u{e9} -e 'delete from t'", "not modelled"),
         ] {
             assert_eq!(kind(line), expected, "{line}");
             let command: HostCommand = line.parse().unwrap();

@@ -253,8 +253,9 @@ pub enum Effect {
         /// The host.
         host: HostId,
     },
-    /// A replica's dataserver took a write directly (`mysql -e 'INSERT ...'` on it), not from
-    /// its master: its data is marked drifted.
+    /// A dataserver took a write directly (`mysql -e 'INSERT ...'` on it) that no replicator
+    /// carries (a replica's, or a master's that is not extracting): its data is marked
+    /// drifted.
     DirectWrite {
         /// The host.
         host: HostId,
@@ -456,7 +457,7 @@ impl Effect {
             Self::Heal => "network healed".to_owned(),
             Self::Drift { host } => format!("data on {} drifted from its site", name(host)),
             Self::DirectWrite { host } => format!(
-                "{} took a write at its own dataserver, not from its master: its data no longer matches its master's (reprovision it to clear)",
+                "{} took a write at its own dataserver that no replicator carries: its data no longer matches its service's (reprovision it to clear)",
                 name(host)
             ),
             Self::Skipped { host } => format!(

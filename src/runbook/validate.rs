@@ -500,13 +500,17 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
         if text.starts_with('#') {
             continue;
         }
-        if let Some(command) = sql_at_prompt(undecorated_marks(text)) {
-            found.push(super::Unchecked {
-                line,
-                text: text.clone(),
-                shell: true,
-                command: Some(command),
-            });
+        // SQL at a client's prompt is judged as SQL, never as the cctrl or shell command its
+        // words may read as (`mysql> use app`).
+        if let Some(statement) = sql_prompt(undecorated_marks(text)) {
+            if let Some(command) = unchecked_sql(statement) {
+                found.push(super::Unchecked {
+                    line,
+                    text: text.clone(),
+                    shell: true,
+                    command: Some(command),
+                });
+            }
             continue;
         }
         let mut command = undecorated(text).to_owned();
@@ -576,26 +580,41 @@ fn undecorated_marks(text: &str) -> &str {
     t
 }
 
-/// A statement typed at a `MySQL` client's prompt (`mysql>`, `mysql [app]>`, `MariaDB
-/// [(none)]>`) that may change something, as the shell command that runs it on a host
-/// (`mysql -e "<statement>"`): such a note is a step the report did not judge. A statement
-/// that only reads (`SELECT`, `SHOW`, `DESCRIBE`, `EXPLAIN`) stays a note. A library user's
-/// review found `mysql> SET GLOBAL read_only=0;` read as prose, with nothing said.
-fn sql_at_prompt(text: &str) -> Option<String> {
-    let (prompt, statement) = text.split_once('>')?;
-    let prompt = prompt.trim();
-    let client = prompt == "mysql"
-        || ["mysql [", "MariaDB [", "mariadb ["]
+/// The statement after a `MySQL` client's prompt at the start of `text` (`mysql>`, `mysql
+/// [app]>`, `MariaDB [(none)]>`, `MySQL [(none)]>`, after at most one word naming the host:
+/// `db1 mysql>`), if it has one.
+fn sql_prompt(text: &str) -> Option<&str> {
+    let (prompt, statement) = text.split_once("> ")?;
+    let mut words = prompt.split_whitespace();
+    let mut word = words.next()?;
+    let is_client = |w: &str| {
+        ["mysql", "mariadb"]
             .iter()
-            .any(|p| prompt.starts_with(p) && prompt.ends_with(']'));
-    let statement = statement.trim();
-    let first = statement
-        .split(|c: char| c.is_whitespace() || c == ';')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let reads = ["select", "show", "describe", "desc", "explain"].contains(&first.as_str());
-    if !client || statement.is_empty() || reads {
+            .any(|c| w.eq_ignore_ascii_case(c))
+    };
+    if !is_client(word) {
+        word = words.next()?;
+    }
+    let rest: Vec<&str> = words.collect();
+    let bracketed = match rest.as_slice() {
+        [] => !prompt.ends_with(char::is_whitespace),
+        [db] => db.starts_with('[') && db.ends_with(']'),
+        _ => false,
+    };
+    (is_client(word) && bracketed).then_some(statement.trim())
+}
+
+/// The shell command that runs `statement`, typed at a `MySQL` client's prompt, on a host
+/// (`mysql -e "<statement>"`), when it may change something and is ended as the client needs
+/// (`;`, `\\g` or `\\G`): such a note is a step the report did not judge. One that only reads
+/// (one `SELECT`, `SHOW`, `DESCRIBE` or `EXPLAIN`) and the client's own commands (`exit`,
+/// `use <db>`, ...) stay notes, and so does prose after a prompt (no statement end). A
+/// library user's review found `mysql> SET GLOBAL read_only=0;` read as prose, with nothing
+/// said; an independent review found prose (`mysql >= 8.0 is required`) flagged and
+/// host-labelled prompts missed.
+fn unchecked_sql(statement: &str) -> Option<String> {
+    let ended = statement.contains(';') || statement.contains("\\g") || statement.contains("\\G");
+    if !ended || crate::command::sql_changes_nothing(statement) {
         return None;
     }
     let quote = if statement.contains('"') { '\'' } else { '"' };

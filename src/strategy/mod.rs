@@ -18,8 +18,8 @@ pub use text::{
     cctrl_command, host_command, host_ref, option_value, runbook, seqno, trepctl_command,
 };
 pub use topology::{
-    multisite_topology, reachable_state, scenario, scenario_in, service_names, single_topology,
-    topology,
+    composite_topology, multisite_topology, reachable_state, scenario, scenario_in, service_names,
+    single_topology, topology,
 };
 
 /// What the strategies' own tests draw from.

@@ -6,7 +6,10 @@ use proptest::prelude::*;
 
 use super::input::{Alphabet, sequence};
 use crate::machine;
-use crate::model::{HostName, ManagerOptions, ServiceName, State, Topology, TopologySpec};
+use crate::model::{
+    CompositeSpec, HostName, ManagerOptions, ServiceName, ServiceSpec, State, Topology,
+    TopologySpec,
+};
 
 fn names(prefix: &str, from: usize, count: usize) -> Vec<HostName> {
     (from..from + count)
@@ -80,9 +83,40 @@ pub fn multisite_topology() -> impl Strategy<Value = Topology> {
     })
 }
 
-/// Any topology the strategies know: mostly single services, sometimes two sites.
+/// Two-site active/passive composites `global` over `east` (`e1`..., active) and `west`
+/// (`w1`..., passive: `w1` a relay reading `e1`), 1 to 3 datasources each.
+pub fn composite_topology() -> impl Strategy<Value = Topology> {
+    (1_usize..=3, 1_usize..=3).prop_filter_map("valid topology", |(e, w)| {
+        let service = |name: &str, prefix: &str, n: usize| -> Option<ServiceSpec> {
+            Some(ServiceSpec {
+                name: ServiceName::new(name).ok()?,
+                datasources: names(prefix, 1, n),
+                witnesses: Vec::new(),
+                connectors: None,
+                precedence: BTreeMap::new(),
+            })
+        };
+        let mut spec = TopologySpec::single("east", &[]).ok()?;
+        spec.services = vec![service("east", "e", e)?, service("west", "w", w)?];
+        spec.composites = vec![CompositeSpec {
+            name: ServiceName::new("global").ok()?,
+            members: vec![
+                ServiceName::new("east").ok()?,
+                ServiceName::new("west").ok()?,
+            ],
+        }];
+        Topology::try_from(spec).ok()
+    })
+}
+
+/// Any topology the strategies know: mostly single services, sometimes two sites, as
+/// independent clusters replicating both ways or as an active/passive composite.
 pub fn topology() -> impl Strategy<Value = Topology> {
-    prop_oneof![4 => single_topology(), 1 => multisite_topology()]
+    prop_oneof![
+        8 => single_topology(),
+        1 => multisite_topology(),
+        1 => composite_topology()
+    ]
 }
 
 /// A state reachable from `topology`'s healthy state by up to `steps` inputs of `alphabet`
@@ -124,7 +158,7 @@ pub fn scenario_in(
 /// Service names of the topologies above, for goals and prompts.
 #[must_use]
 pub fn service_names() -> Vec<ServiceName> {
-    ["alpha", "east", "west"]
+    ["alpha", "east", "west", "global"]
         .iter()
         .filter_map(|s| ServiceName::new(*s).ok())
         .collect()
@@ -186,7 +220,30 @@ mod tests {
         }
         assert_eq!(
             seen.into_iter().collect::<Vec<_>>(),
-            ["alpha", "east", "west"]
+            ["alpha", "east", "global", "west"]
         );
+    }
+
+    /// The composite strategy gives active/passive composites of two sites, every size of
+    /// each from one to three, whose healthy start has one writable master across the sites.
+    #[test]
+    fn composite_topologies_are_active_passive_with_one_master() {
+        let mut sizes = std::collections::BTreeSet::new();
+        for t in draws(&composite_topology(), 100) {
+            assert_eq!(t.active_passive().count(), 1);
+            let [east, west] = ["east", "west"].map(|s| t.service_id(s).unwrap());
+            sizes.insert((
+                t.datasources_of(east).count(),
+                t.datasources_of(west).count(),
+            ));
+            let s = State::healthy(&t);
+            assert!(crate::machine::invariant::check(&t, &s).is_none());
+            let masters = t
+                .host_ids()
+                .filter(|&h| s.host(h).replicator.role == crate::model::ReplicatorRole::Master)
+                .count();
+            assert_eq!(masters, 1);
+        }
+        assert_eq!(sizes.len(), 9);
     }
 }
