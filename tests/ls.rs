@@ -113,6 +113,26 @@ fn a_header_wrapped_over_three_rows_is_joined() {
     assert_eq!(host3.progress.unwrap().seqno.unwrap().get(), 154_146);
 }
 
+/// A block copied without its component rows (a blog post's) prints back without an empty
+/// box for them, and reads back the same (it printed two borders with nothing between).
+#[test]
+fn a_block_without_component_rows_prints_no_empty_box() {
+    let text = "COORDINATOR[db1:AUTOMATIC:ONLINE]\n\nDATASOURCES:\n|db1(slave:SHUNNED(MANUALLY-SHUNNED), |\n|progress=31893503241, latency=0.777) |\n|STATUS [SHUNNED] [2023/01/13 04:30:02 AM EST] |\n";
+    let listing: Listing = text.parse().unwrap();
+    let printed = listing.to_string();
+    insta::assert_snapshot!(printed, @"
+    COORDINATOR[db1:AUTOMATIC:ONLINE]
+
+    DATASOURCES:
+    +---------------------------------------------------------------------------------+
+    |db1(slave:SHUNNED(MANUALLY-SHUNNED), progress=31893503241, latency=0.777)        |
+    |STATUS [SHUNNED] [2023/01/13 04:30:02 AM EST]                                    |
+    +---------------------------------------------------------------------------------+
+    ");
+    let again: Listing = printed.parse().unwrap();
+    assert_eq!(again, listing);
+}
+
 #[test]
 fn a_wrapped_header_is_joined() {
     let listing: Listing = wrap_block(&fixture("docs61_failed_wrapped_block.txt"))

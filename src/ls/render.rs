@@ -120,6 +120,15 @@ impl Boxes<'_, '_> {
             self.row(&format!("REASON[{reason}]"))?;
         }
         self.border()?;
+        // A block copied without its component rows prints none, and no empty box for them
+        // (a review of the documents' listings found two borders with nothing between).
+        let components = b.manager.is_some()
+            || b.replicator.is_some()
+            || b.dataserver.is_some()
+            || b.connections.is_some();
+        if !components {
+            return Ok(());
+        }
         if let Some(state) = b.manager {
             self.row(&format!("  MANAGER(state={state})"))?;
         }
