@@ -1812,3 +1812,18 @@ fn making_a_master_a_master_says_how_it_gets_into_service() {
     // review found `welcome` and `online` offered, and `online` then refused).
     insta::assert_snapshot!(said(&["datasource db1 fail", "failover to db2"]), @"nothing to do: db1 is a master already, and another master is ONLINE: `datasource db1 recover` brings it back as that master's slave");
 }
+
+/// A cross-site replicator that goes online skipping events leaves them out of its data too:
+/// its host is marked drifted (cargo-mutants: the cross-site replicator's "went online" check
+/// could be inverted with no test failing).
+#[test]
+fn skipping_events_on_a_cross_site_replicator_marks_its_host_drifted() {
+    let t = Topology::multisite(&[("east", &["e1", "e2"]), ("west", &["w1", "w2"])]).unwrap();
+    let mut c = Cluster::over(t);
+    let w1 = c.id("w1");
+    c.shell("w1", "mm_trepctl offline").unwrap();
+    assert!(!c.s.host(w1).data.drift);
+    c.shell("w1", "mm_trepctl online -skip-seqno 5").unwrap();
+    assert_eq!(c.s.host(w1).cross_site.state, ReplicatorState::Online);
+    assert!(c.s.host(w1).data.drift);
+}
