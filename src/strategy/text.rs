@@ -591,10 +591,12 @@ pub fn runbook() -> impl Strategy<Value = Runbook> {
         ),
     )
         .prop_map(|(mut declarations, items)| {
-            // One start per runbook: a second scenario is a parse error.
-            let mut scenario = false;
-            declarations.retain(|d| {
-                !matches!(d, Declaration::Scenario(_)) || !std::mem::replace(&mut scenario, true)
+            // One start and one `settle` per runbook: a second of either is a parse error.
+            let (mut scenario, mut settle) = (false, false);
+            declarations.retain(|d| match d {
+                Declaration::Scenario(_) => !std::mem::replace(&mut scenario, true),
+                Declaration::Settle(_) => !std::mem::replace(&mut settle, true),
+                _ => true,
             });
             Runbook {
                 declarations,
