@@ -1736,7 +1736,7 @@ fn mysql_client_steps_are_judged() {
         assert!(report.steps.iter().all(|s| !s.not_modelled()), "{report}");
     }
     let report = on(
-        "mysql> SET GLOBAL read_only=0;\nMariaDB [(none)]> STOP SLAVE;\ndb1 mysql> drop table t;\nMySQL [(none)]> drop table t;\nmysql> select 1; drop table app.t;",
+        "mysql> SET GLOBAL read_only=0;\nMariaDB [(none)]> STOP SLAVE;\ndb1 mysql> drop table t;\nMySQL [(none)]> drop table t;\nmysql> select 1; drop table app.t;\nmysql> SET GLOBAL read_only = 0\nmysql>DELETE FROM t;\nmysql> select 1 \\c delete from t;",
     );
     assert_eq!(report.verdict, Verdict::Invalid, "{report}");
     let unchecked: Vec<_> = report
@@ -1752,12 +1752,15 @@ fn mysql_client_steps_are_judged() {
             (4, "mysql -e \"drop table t;\"".to_owned()),
             (5, "mysql -e \"drop table t;\"".to_owned()),
             (6, "mysql -e \"select 1; drop table app.t;\"".to_owned()),
+            (7, "mysql -e \"SET GLOBAL read_only = 0\"".to_owned()),
+            (8, "mysql -e \"DELETE FROM t;\"".to_owned()),
+            (9, "mysql -e \"select 1 \\c delete from t;\"".to_owned()),
         ]
     );
     // Prose about the client, and the client's own commands, stay notes (an independent
     // review found the first two flagged, and `use app` read as cctrl's `use`).
     let report = on(
-        "mysql >= 8.0 is required\nThe mysql> prompt is where you type.\nmysql> then check the result\nmysql> exit\nmysql> use app",
+        "mysql >= 8.0 is required\nThe mysql> prompt is where you type.\nmysql> then check the result\nmysql> exit\nmysql> use app\nOpen mysql> and run the statements below; then check\nRequires MySQL> 5.7; older ones do not",
     );
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
     assert!(report.unchecked.is_empty(), "{report}");

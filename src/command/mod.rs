@@ -9,7 +9,7 @@ mod host;
 mod option_value;
 mod replication_points;
 mod sql_client;
-pub(crate) use sql_client::changes_nothing as sql_changes_nothing;
+pub(crate) use sql_client::{changes_nothing as sql_changes_nothing, looks_like_sql};
 mod system;
 mod trepctl;
 pub(crate) mod words;

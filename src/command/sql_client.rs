@@ -97,12 +97,70 @@ pub(crate) fn changes_nothing(statement: &str) -> bool {
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
+    let rest = t.get(first.len()..).unwrap_or_default();
     let client = [
         "exit", "quit", "use", "help", "status", "\\q", "\\s", "\\h", "\\u",
     ]
     .contains(&first.as_str())
-        && !t.contains(';');
+        && !rest.contains(['\\', ';']);
     client || matches!(classify(statement), Some(Statement::Reads))
+}
+
+/// Whether `statement`, after a `MySQL` client's prompt in a note, reads as SQL rather than
+/// prose: its first word is a statement's keyword or a client command (`\.`, `\!`, ...).
+pub(crate) fn looks_like_sql(statement: &str) -> bool {
+    const KEYWORDS: [&str; 44] = [
+        "select",
+        "show",
+        "describe",
+        "desc",
+        "explain",
+        "insert",
+        "update",
+        "delete",
+        "replace",
+        "create",
+        "drop",
+        "alter",
+        "truncate",
+        "rename",
+        "load",
+        "set",
+        "grant",
+        "revoke",
+        "flush",
+        "reset",
+        "start",
+        "stop",
+        "change",
+        "kill",
+        "shutdown",
+        "install",
+        "uninstall",
+        "purge",
+        "lock",
+        "unlock",
+        "call",
+        "source",
+        "begin",
+        "commit",
+        "rollback",
+        "do",
+        "handler",
+        "analyze",
+        "optimize",
+        "repair",
+        "prepare",
+        "execute",
+        "use",
+        "restart",
+    ];
+    let first = statement
+        .split(|c: char| c.is_whitespace() || c == ';' || c == '(')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    first.starts_with('\\') || KEYWORDS.contains(&first.as_str())
 }
 
 /// What one statement does to the dataserver it runs on.
@@ -119,10 +177,12 @@ fn classify(text: &str) -> Option<Statement> {
     for end in ["\\g", "\\G"] {
         body = body.strip_suffix(end).unwrap_or(body).trim_end();
     }
-    let lower = body.to_ascii_lowercase();
-    if body.is_empty() || lower.contains(';') || lower.contains("\\g") {
+    // Any other client command (`\c` clears what came before it, `\.` runs a file, `\!` a
+    // shell command: an independent review found writes behind them read as reads).
+    if body.is_empty() || body.contains([';', '\\']) {
         return None;
     }
+    let lower = body.to_ascii_lowercase();
     let mut words = lower.split(|c: char| c.is_whitespace() || c == '(');
     let first = words.next().unwrap_or_default();
     let second = words.find(|w| !w.is_empty()).unwrap_or_default();
@@ -138,7 +198,9 @@ fn classify(text: &str) -> Option<Statement> {
 }
 
 /// The words of `line`, a quoted run (`'...'` or `"..."`) being one word without its quotes;
-/// `None` when a quote is left open.
+/// `None` when a quote is left open, or a backslash stands outside single quotes (the shell
+/// would take it as an escape: `\-hdb2` is the option `-hdb2`; an independent review found
+/// it read as a database name, the line as local).
 fn tokens(line: &str) -> Option<Vec<String>> {
     let mut out = Vec::new();
     let mut word = String::new();
@@ -147,7 +209,9 @@ fn tokens(line: &str) -> Option<Vec<String>> {
     for c in line.chars() {
         match quote {
             Some(q) if c == q => quote = None,
+            Some('"') if c == '\\' => return None,
             Some(_) => word.push(c),
+            None if c == '\\' => return None,
             None if c == '\'' || c == '"' => {
                 quote = Some(c);
                 in_word = true;
@@ -374,6 +438,21 @@ mod tests {
             ("mysql -e 'select 1' -e 'delete from t'", "not modelled"),
             ("mysql -e 'select 1", "not modelled"),
             ("mysql -\u{e9} -e 'delete from t'", "not modelled"),
+            // Client commands inside the statement, shell escapes outside it (an independent
+            // review): each hides a write, a shutdown or another server.
+            ("mysql -e 'select 1 \\c delete from app.t'", "not modelled"),
+            ("mysql -e 'select 1 \\c shutdown'", "not modelled"),
+            ("mysql -e 'select 1 \\. /root/fix.sql'", "not modelled"),
+            (
+                "mysql -e 'select 1 \\! sudo systemctl stop mysqld'",
+                "not modelled",
+            ),
+            ("mysql -e 'delete from app.t' \\-hdb2", "not modelled"),
+            ("mysql \\-hdb1 -e 'shutdown'", "not modelled"),
+            (
+                "mysql -e \"delete from app.t #\\\"\" -h db1 #\\\"",
+                "not modelled",
+            ),
             ("mysql -B\u{e9} -e 'delete from t'", "not modelled"),
         ] {
             assert_eq!(kind(line), expected, "{line}");

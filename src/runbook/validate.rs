@@ -584,7 +584,7 @@ fn undecorated_marks(text: &str) -> &str {
 /// [app]>`, `MariaDB [(none)]>`, `MySQL [(none)]>`, after at most one word naming the host:
 /// `db1 mysql>`), if it has one.
 fn sql_prompt(text: &str) -> Option<&str> {
-    let (prompt, statement) = text.split_once("> ")?;
+    let (prompt, statement) = text.split_once('>')?;
     let mut words = prompt.split_whitespace();
     let mut word = words.next()?;
     let is_client = |w: &str| {
@@ -605,16 +605,17 @@ fn sql_prompt(text: &str) -> Option<&str> {
 }
 
 /// The shell command that runs `statement`, typed at a `MySQL` client's prompt, on a host
-/// (`mysql -e "<statement>"`), when it may change something and is ended as the client needs
-/// (`;`, `\\g` or `\\G`): such a note is a step the report did not judge. One that only reads
-/// (one `SELECT`, `SHOW`, `DESCRIBE` or `EXPLAIN`) and the client's own commands (`exit`,
-/// `use <db>`, ...) stay notes, and so does prose after a prompt (no statement end). A
-/// library user's review found `mysql> SET GLOBAL read_only=0;` read as prose, with nothing
-/// said; an independent review found prose (`mysql >= 8.0 is required`) flagged and
-/// host-labelled prompts missed.
+/// (`mysql -e "<statement>"`), when it reads as SQL (its first word a statement's keyword or a
+/// client command) and may change something: such a note is a step the report did not judge.
+/// One that only reads (one `SELECT`, `SHOW`, `DESCRIBE` or `EXPLAIN`) and the client's own
+/// commands (`exit`, `use <db>`, ...) stay notes, and so does prose after a prompt. A library
+/// user's review found `mysql> SET GLOBAL read_only=0;` read as prose, with nothing said;
+/// independent reviews found prose (`mysql >= 8.0 is required`, `Open mysql> and run the
+/// statements below; ...`) flagged, and host-labelled prompts, statements without a final `;`
+/// and `mysql>DELETE ...` missed.
 fn unchecked_sql(statement: &str) -> Option<String> {
-    let ended = statement.contains(';') || statement.contains("\\g") || statement.contains("\\G");
-    if !ended || crate::command::sql_changes_nothing(statement) {
+    if !crate::command::looks_like_sql(statement) || crate::command::sql_changes_nothing(statement)
+    {
         return None;
     }
     let quote = if statement.contains('"') { '\'' } else { '"' };
