@@ -209,9 +209,8 @@ fn tokens(line: &str) -> Option<Vec<String>> {
     for c in line.chars() {
         match quote {
             Some(q) if c == q => quote = None,
-            Some('"') if c == '\\' => return None,
+            Some('"') | None if c == '\\' => return None,
             Some(_) => word.push(c),
-            None if c == '\\' => return None,
             None if c == '\'' || c == '"' => {
                 quote = Some(c);
                 in_word = true;
