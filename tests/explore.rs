@@ -43,19 +43,12 @@ fn composite() -> (Topology, State) {
 fn composite_holds(depth: usize, failures: u8, states: u64) {
     let (t, s) = composite();
     assert!(invariant::check(&t, &s).is_none());
-    let config = Config {
-        max_failures: Some(failures),
-        ..config(depth)
-    };
-    let e = explore::explore(&t, &s, &config, |_| {});
-    report("composite, every cctrl command and fault", &e);
-    assert!(e.counterexample.is_none());
-    assert!(
-        e.depth >= depth || e.stop == Stop::Exhausted,
-        "{:?}",
-        e.stop
+    holds_in(
+        "composite, every cctrl command and fault",
+        (&t, &s),
+        (failures, depth),
+        states,
     );
-    assert!(e.states > states, "{} states", e.states);
 }
 
 #[test]
@@ -159,11 +152,18 @@ fn every_cctrl_command_and_one_failure_keeps_the_invariants_six_deep() {
 /// invariant breaks, and more than `states` states were checked.
 fn holds_under_a_failure_budget(name: &str, failures: u8, depth: usize, states: u64) {
     let (t, s) = three();
+    holds_in(name, (&t, &s), (failures, depth), states);
+}
+
+/// Every cctrl command and fault from `start`, with at most `failures` failures on a path,
+/// `depth` deep: no invariant breaks, and more than `states` states were checked.
+fn holds_in(name: &str, start: (&Topology, &State), (failures, depth): (u8, usize), states: u64) {
+    let (t, s) = start;
     let config = Config {
         max_failures: Some(failures),
         ..config(depth)
     };
-    let e = explore::explore(&t, &s, &config, |_| {});
+    let e = explore::explore(t, s, &config, |_| {});
     report(name, &e);
     assert!(e.counterexample.is_none());
     assert!(

@@ -296,11 +296,13 @@ fn option(a: &str) -> Option<Arg<'_>> {
     Some(arg)
 }
 
-/// The statement `mysql`'s arguments `args` run, when every option is one the model reads
-/// past and exactly one statement is given.
-fn statement(args: &[String]) -> Option<String> {
+/// What a client's arguments give, when every option is one the model reads past: the
+/// statement (`-e`), if one, and the words that are no option's value (`mysql`'s database,
+/// `mysqladmin`'s command). `None` for an option the model does not read past, or two
+/// statements.
+fn scan(args: &[String]) -> Option<(Option<String>, Vec<String>)> {
     let mut statement = None;
-    let mut positional = 0;
+    let mut words = Vec::new();
     let mut i = 0;
     while let Some(a) = args.get(i) {
         i += 1;
@@ -319,36 +321,27 @@ fn statement(args: &[String]) -> Option<String> {
                 i += 1;
             }
             Arg::Execute(s) => statement = Some(s.to_owned()),
-            // The database to use, before or after the statement.
-            Arg::Word => positional += 1,
+            Arg::Word => words.push(a.clone()),
         }
     }
-    statement.filter(|_| positional <= 1)
+    Some((statement, words))
 }
 
-/// The one command of `mysqladmin`'s arguments `args`, when every option is one the model
-/// reads past.
+/// The statement `mysql`'s arguments `args` run: exactly one, with at most one database named
+/// before or after it.
+fn statement(args: &[String]) -> Option<String> {
+    let (statement, words) = scan(args)?;
+    statement.filter(|_| words.len() <= 1)
+}
+
+/// The one command of `mysqladmin`'s arguments `args` (which take no statement).
 fn admin_command(args: &[String]) -> Option<String> {
-    let mut commands = Vec::new();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
-        match option(a)? {
-            Arg::Skip(false) => {}
-            Arg::Skip(true) => {
-                let value = args.get(i).filter(|v| !v.starts_with('-'))?;
-                if matches!(a.as_str(), "-h" | "--host") && !local(value) {
-                    return None;
-                }
-                i += 1;
-            }
-            Arg::ExecuteNext | Arg::Execute(_) => return None,
-            Arg::Word => commands.push(a.clone()),
-        }
-    }
-    match commands.as_slice() {
-        [only] => Some(only.clone()),
-        _ => None,
+    match scan(args)? {
+        (None, words) => match words.as_slice() {
+            [only] => Some(only.clone()),
+            _ => None,
+        },
+        (Some(_), _) => None,
     }
 }
 

@@ -330,18 +330,42 @@ fn recover_one(
         }
         return Err(ctx.no_source(view, s.service, s.group, at, d));
     };
-    if ctx.rules.orphans && !ctx.in_history(d, master) {
-        return Err(Refusal::Orphaned { host: d, master });
+    bring_back(ctx, s, view, at, d, DataSourceRole::Slave, master)
+}
+
+/// The recovery of `d` once its source is known: refused where `d` holds events `source`
+/// lacks, or without quorum; else its dataserver started, its role `role` in the view, OFFLINE
+/// (the managers or the operator put it ONLINE), its replicator pointed at `source` in the
+/// matching role and brought online.
+fn bring_back(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    at: HostId,
+    d: HostId,
+    role: DataSourceRole,
+    source: HostId,
+) -> Result<(), Refusal> {
+    if ctx.rules.orphans && !ctx.in_history(d, source) {
+        return Err(Refusal::Orphaned {
+            host: d,
+            master: source,
+        });
     }
     ctx.require_quorum(s.service, s.group, at)?;
     if !ctx.host(d).dataserver {
         ctx.set_process(d, Process::DataServer, true)?;
     }
-    if view.entry(d).role != DataSourceRole::Slave {
-        ctx.set_role(view, d, DataSourceRole::Slave);
+    if view.entry(d).role != role {
+        ctx.set_role(view, d, role);
     }
     ctx.set_state(view, d, DsState::Offline);
-    ctx.repoint(d, ReplicatorRole::Slave, Some(master));
+    let replicator = if role == DataSourceRole::Relay {
+        ReplicatorRole::Relay
+    } else {
+        ReplicatorRole::Slave
+    };
+    ctx.repoint(d, replicator, Some(source));
     if !ctx.host(d).replicator.is_online() {
         let _ = ctx.replicator_online(d);
     }
@@ -371,22 +395,7 @@ fn recover_relay(
             expected: "a relay reading the active site's ONLINE master, which no manager of the active site reachable from here holds: bring it back first",
         });
     };
-    if ctx.rules.orphans && !ctx.in_history(d, source) {
-        return Err(Refusal::Orphaned {
-            host: d,
-            master: source,
-        });
-    }
-    ctx.require_quorum(s.service, s.group, at)?;
-    if !ctx.host(d).dataserver {
-        ctx.set_process(d, Process::DataServer, true)?;
-    }
-    ctx.set_state(view, d, DsState::Offline);
-    ctx.repoint(d, ReplicatorRole::Relay, Some(source));
-    if !ctx.host(d).replicator.is_online() {
-        let _ = ctx.replicator_online(d);
-    }
-    Ok(())
+    bring_back(ctx, s, view, at, d, DataSourceRole::Relay, source)
 }
 
 fn replicator(

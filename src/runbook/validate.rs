@@ -561,23 +561,7 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
 
 /// `text` without a list marker or inline-code wrapper around it (not a prompt).
 fn undecorated_marks(text: &str) -> &str {
-    let mut t = text.trim();
-    for _ in 0..6 {
-        let before = t;
-        t = without_list_marker(t);
-        if let Some(inner) = WRAPPERS.iter().find_map(|(open, close)| {
-            t.strip_suffix('.')
-                .unwrap_or(t)
-                .strip_prefix(open)
-                .and_then(|r| r.strip_suffix(close))
-        }) {
-            t = inner.trim();
-        }
-        if t == before {
-            break;
-        }
-    }
-    t
+    without_layers(text, false)
 }
 
 /// The statement after a `MySQL` client's prompt at the start of `text` (`mysql>`, `mysql
@@ -880,6 +864,12 @@ fn only_prints(text: &str, line: usize) -> bool {
 /// with its bullets and prompts read VALID with no step checked; an independent review
 /// found the wrappers and nestings missed at first).
 fn undecorated(text: &str) -> &str {
+    without_layers(text, true)
+}
+
+/// `text` without the layers [`undecorated`] takes off, a prompt among them only if
+/// `prompts`.
+fn without_layers(text: &str, prompts: bool) -> &str {
     let mut t = text.trim();
     for _ in 0..6 {
         let before = t;
@@ -892,7 +882,9 @@ fn undecorated(text: &str) -> &str {
         }) {
             t = inner.trim();
         }
-        t = after_prompt(t).unwrap_or(t);
+        if prompts {
+            t = after_prompt(t).unwrap_or(t);
+        }
         if t == before {
             break;
         }
