@@ -354,6 +354,30 @@ fn a_block_without_a_replicator_row_is_an_assumption() {
     assert_eq!(import.assumptions, Vec::<String>::new());
 }
 
+/// A relay reading another site that no composite joins to its own is refused for that, not
+/// for the host being "not of the service" (a review of the documents' listings).
+#[test]
+fn a_relay_without_a_composite_is_refused_for_that() {
+    let healthy = fixture("docs40_healthy_76col.txt");
+    let east: Listing = healthy.replace("host", "e").parse().unwrap();
+    let west: Listing = passive_west(&healthy).parse().unwrap();
+    let name = |s: &str| ServiceName::new(s).unwrap();
+    let err = State::from_listings(&[(name("east"), &east), (name("west"), &west)]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "listing of `west` shows the relay on `w1` reading `e1` of `east`, but no composite joins `east` and `west`: give the composite's listing too, or a topology that declares the composite"
+    );
+    let composite: Listing = fixture("docs71_composite_76col.txt").parse().unwrap();
+    assert!(
+        State::from_listings(&[
+            (name("east"), &east),
+            (name("west"), &west),
+            (name("global"), &composite)
+        ])
+        .is_ok()
+    );
+}
+
 /// A listing lacks a datasource its topology gives its service: `ls` lists every one, so the
 /// listing is partial (a block copied from a page), and the state the model made up for the
 /// others (with no assumption said) decided the verdict (a review of the documents' listings).

@@ -50,6 +50,23 @@ pub enum ImportError {
         /// The site it reads.
         source_site: String,
     },
+    /// A relay reads a host of another site that no composite of the topology joins to its
+    /// own: a relay is a composite's passive site (Continuent docs *operations-status-roles*).
+    /// A review of the documents' listings found the message saying only that the host was
+    /// not of the relay's service.
+    #[error(
+        "listing of `{service}` shows the relay on `{host}` reading `{reads}` of `{site}`, but no composite joins `{site}` and `{service}`: give the composite's listing too, or a topology that declares the composite"
+    )]
+    RelayWithoutComposite {
+        /// The relay's service.
+        service: String,
+        /// The relay.
+        host: String,
+        /// The host it reads.
+        reads: String,
+        /// That host's site.
+        site: String,
+    },
     /// A composite listing names a member without a physical listing.
     #[error(
         "composite `{composite}` lists `{member}`, which has no listing: give the physical listing of every member"
@@ -969,7 +986,22 @@ fn listed_source(
         .flatten();
     let source = match other_site {
         Some(source) => source,
-        None => host_of(topology, service, named)?,
+        None => {
+            if role == ReplicatorRole::Relay
+                && let Some(elsewhere) = topology.host_id(named.as_str())
+                && topology.host(elsewhere).service != service
+            {
+                return Err(ImportError::RelayWithoutComposite {
+                    service: topology.service_name(service).to_string(),
+                    host: topology.host_name(h).to_string(),
+                    reads: named.to_string(),
+                    site: topology
+                        .service_name(topology.host(elsewhere).service)
+                        .to_string(),
+                });
+            }
+            host_of(topology, service, named)?
+        }
     };
     let service = topology.service_name(service).to_string();
     let host = topology.host_name(h).to_string();

@@ -54,6 +54,34 @@ impl TryFrom<StartText> for Start {
     }
 }
 
+impl From<crate::ls::Import> for Start {
+    /// The start a set of imported listings describe, their assumptions kept (an import's
+    /// state is one the engine accepts: `State::from_listings` validates it). A library
+    /// user's review found the common path "listing, start, procedure" needing a struct
+    /// written by hand.
+    ///
+    /// ```
+    /// use tungsten_model::ls::Listing;
+    /// use tungsten_model::model::{ServiceName, State};
+    /// use tungsten_model::runbook::{Procedure, Start};
+    ///
+    /// let text = std::fs::read_to_string("tests/fixtures/ls/seed004_failsafe.txt")?;
+    /// let listing: Listing = text.parse()?;
+    /// let alpha = ServiceName::new("alpha")?;
+    /// let start: Start = State::from_listings(&[(alpha, &listing)])?.into();
+    /// let procedure: Procedure = "last-man-standing alpha".parse()?;
+    /// assert!(procedure.write(&start).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn from(import: crate::ls::Import) -> Self {
+        Self {
+            topology: import.topology,
+            state: import.state,
+            assumptions: import.assumptions,
+        }
+    }
+}
+
 /// Why a runbook cannot be validated at all: the plan is inconsistent, or what it declares
 /// cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
