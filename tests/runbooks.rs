@@ -540,14 +540,13 @@ fn a_passive_sites_relay_reads_the_active_sites_master() {
     assert!(!ahead.contains("provision db1 from db4"), "{ahead}");
     let refused = |topology: &str, east: &str| plan(topology, east, 43).map(|_| ()).unwrap_err();
     assert!(refused(&composite, "").contains("relay reading `east`, which has no listing"));
-    assert!(
-        refused(&format!("{sites}}}"), &east)
-            .contains("shows `db1`, which is not a host of that service")
-    );
+    assert!(refused(&format!("{sites}}}"), &east).contains(
+        "shows the relay on `db4` reading `db1` of `east`, but no composite joins `east` and `west`"
+    ));
     // Both sites must be members of one composite: east's alone is not enough.
     let other = r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}, {"name": "north", "datasources": ["db7"]}], "composites": [{"name": "global", "members": ["east", "north"]}]}"#;
     assert!(
-        refused(other, &east).contains("shows `db1`, which is not a host of that service"),
+        refused(other, &east).contains("but no composite joins `east` and `west`"),
         "{other}"
     );
     // With west declared first, the relay's positions are still on east's line.

@@ -569,6 +569,26 @@ impl Finding {
         }
     }
 
+    /// Its kind, as a runbook report names it ([`crate::runbook::ReportFinding::kind`]) before
+    /// it weighs the state after the step: there `forced` may become
+    /// `forced-across-partition`, and `invariant` `invariant-still-broken`. A tool matching
+    /// on `machine::apply`'s findings can use the report's names (a library user's review).
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Invariant(_) => "invariant",
+            Self::Forced { .. } => "forced",
+            Self::Undone { .. } => "undone",
+            Self::NoWritableMaster { .. } => "availability",
+            Self::LostEvents { .. }
+            | Self::WritableBehind { .. }
+            | Self::DiscardedEvents { .. }
+            | Self::RestoreDiscards { .. } => "lost-events",
+            Self::NoCandidate { .. } => "no-candidate",
+            Self::NotRecovered { .. } => "not-recovered",
+        }
+    }
+
     /// The finding in words.
     #[must_use]
     pub fn render(&self, topology: &Topology) -> String {
@@ -638,6 +658,37 @@ impl Finding {
 mod tests {
     use super::*;
     use crate::machine::invariant::Invariant;
+
+    /// The kinds the findings carry are the report's: forced steps, and the four ways events
+    /// are left behind, under one name each (a runbook report grades them again in context).
+    #[test]
+    fn findings_carry_the_reports_kinds() {
+        let (Some(host), Some(other), Some(service)) = (
+            HostId::from_index(0),
+            HostId::from_index(1),
+            ServiceId::from_index(0),
+        ) else {
+            panic!("indices 0 and 1 are in range");
+        };
+        let forced = Finding::Forced {
+            service,
+            unreachable: HostSet::of([other]),
+        };
+        assert_eq!(forced.kind(), "forced");
+        for lost in [
+            Finding::LostEvents {
+                host,
+                promoted: other,
+            },
+            Finding::WritableBehind {
+                host,
+                master: other,
+            },
+            Finding::RestoreDiscards { host },
+        ] {
+            assert_eq!(lost.kind(), "lost-events", "{lost:?}");
+        }
+    }
 
     /// Only a broken invariant is an error; everything else a transition finds is a warning
     /// (a runbook's report grades some of them again, in context).

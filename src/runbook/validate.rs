@@ -1500,9 +1500,11 @@ impl Session<'_> {
                 "invariant-still-broken",
                 format!("{text} (still: it was broken before this step too)"),
             ),
-            Finding::Invariant(_) => finding(Severity::Error, "invariant", text),
-            Finding::Undone { .. } => finding(Severity::Warning, "undone", text),
-            Finding::NoWritableMaster { .. } => finding(Severity::Warning, "availability", text),
+            Finding::Invariant(_) => finding(Severity::Error, f.kind(), text),
+            Finding::Undone { .. }
+            | Finding::NoWritableMaster { .. }
+            | Finding::NoCandidate { .. }
+            | Finding::NotRecovered { .. } => finding(Severity::Warning, f.kind(), text),
             Finding::LostEvents { host, promoted } => {
                 let holder = after.host(host);
                 if holder.up && holder.dataserver {
@@ -1542,8 +1544,6 @@ impl Session<'_> {
                     finding(Severity::Warning, "lost-events", text)
                 }
             }
-            Finding::NoCandidate { .. } => finding(Severity::Warning, "no-candidate", text),
-            Finding::NotRecovered { .. } => finding(Severity::Warning, "not-recovered", text),
             Finding::DiscardedEvents { host, .. } => finding(
                 Severity::Error,
                 "lost-events",
