@@ -494,11 +494,7 @@ fn composite_agrees(
                 member.service
             )));
         };
-        let holds_master = topology.hosts_of(site).any(|m| {
-            topology
-                .datasources_of(site)
-                .any(|d| state.view(m).entry(d).role == DataSourceRole::Master)
-        });
+        let holds_master = state.site_holds(topology, site, DataSourceRole::Master);
         let active = member.role == CompositeRole::Master;
         let online = member.state == DataSourceState::Online;
         if active && online && !holds_master {

@@ -247,13 +247,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
     /// the operator's side of the partition).
     pub(crate) fn passive_site(&self, service: ServiceId) -> Option<ServiceId> {
         let (composite, members) = self.topology.composite_of(service)?;
-        let holds_in = |site: ServiceId, role| {
-            self.topology.hosts_of(site).any(|m| {
-                self.topology
-                    .datasources_of(site)
-                    .any(|d| self.state.view(m).entry(d).role == role)
-            })
-        };
+        let holds_in = |site, role| self.state.site_holds(self.topology, site, role);
         let holds = |role| holds_in(service, role);
         if holds(DataSourceRole::Master) {
             return None;

@@ -676,6 +676,22 @@ impl State {
             && self.partition[a] == self.partition[b]
     }
 
+    /// Whether a manager view of `site`'s hosts (running or not: a stopped manager restarts
+    /// with the view it had) holds one of its datasources in `role`: how a composite's
+    /// active site (a master) and passive site (a relay) are told apart.
+    pub(crate) fn site_holds(
+        &self,
+        topology: &Topology,
+        site: ServiceId,
+        role: DataSourceRole,
+    ) -> bool {
+        topology.hosts_of(site).any(|m| {
+            topology
+                .datasources_of(site)
+                .any(|d| self.view(m).entry(d).role == role)
+        })
+    }
+
     /// Whether `host`'s manager runs (on a host that is up).
     #[must_use]
     pub fn manager_running(&self, host: HostId) -> bool {
