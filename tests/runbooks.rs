@@ -1068,6 +1068,22 @@ fn the_master_goal_is_met_only_by_the_writable_master() {
     );
 }
 
+/// A `single` topology that names a host twice is refused where it is written, on its line,
+/// as a `multisite` one is (before, it read, and `start` refused it with no line).
+#[test]
+fn an_invalid_single_topology_is_located() {
+    let e = "# lab\n#! topology single alpha=db1,db2,db1\ncctrl> ls\n"
+        .parse::<Runbook>()
+        .unwrap_err();
+    insta::assert_snapshot!(e.to_string(), @"line 2, column 20: expected a valid topology: `db1` is declared twice: expected every service and host name to be unique, ignoring case, found `alpha=db1,db2,db1`");
+    let (rb, _) = fenced("");
+    let e = runbook::start(&rb, &[], &mut |_| {
+        Ok("# lab\nsingle alpha=db1,DB1\n".to_owned())
+    })
+    .unwrap_err();
+    insta::assert_snapshot!(e.to_string(), @"topology `fenced.json`: line 2, column 8: expected a valid topology: `DB1` is declared twice: expected every service and host name to be unique, ignoring case, found `alpha=db1,DB1`");
+}
+
 /// A topology file may open with comments and blank lines; the first other line declares the
 /// topology.
 #[test]

@@ -551,7 +551,10 @@ fn topology_declaration(words: &[&str]) -> Result<Declaration, (usize, String)> 
                     sites.iter().map(|(s, h)| (*s, h.as_slice())).collect();
                 crate::model::Topology::multisite(&borrowed).map(TopologySpec::from)
             };
-            spec.map(|s| Declaration::Topology(TopologySource::Inline(s)))
+            // Checked whole here, as `multisite` is by building it, so that a duplicate host
+            // in `single` is located on its line too, not reported later without one.
+            spec.and_then(|s| crate::model::Topology::try_from(s.clone()).map(|_| s))
+                .map(|s| Declaration::Topology(TopologySource::Inline(s)))
                 .map_err(|e| (2, format!("a valid topology: {e}")))
         }
         _ => Err((
