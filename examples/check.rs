@@ -308,7 +308,12 @@ fn procedure(
         .parse()
         .map_err(|e: tungsten_model::ParseError| BadInput(e.caret()))?;
     let written = asked.write(&start);
-    let book = written.map_err(|e| BadInput(format!("cannot write it from this state: {e}")))?;
+    let book = written.map_err(|e| {
+        BadInput(format!(
+            "cannot write it from this state ({}): {e}",
+            e.kind()
+        ))
+    })?;
     out!("{book}");
     let report = runbook::validate(&start, &book, runbook::Options::default());
     if report.verdict == runbook::Verdict::Valid {

@@ -238,16 +238,20 @@ fn switch_and_failover_are_valid_where_they_are_written() {
 #[test]
 fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
     use tungsten_model::fault::{Fault, Process, Split};
-    let refusal = |r: Result<Runbook, runbook::ProcedureError>| r.unwrap_err().to_string();
+    // Each refusal with its kind, which a tool acts on.
+    let refusal = |r: Result<Runbook, runbook::ProcedureError>| {
+        let e = r.unwrap_err();
+        format!("{}: {e}", e.kind())
+    };
     let (healthy, [db1, db2, _]) = healthy();
-    insta::assert_snapshot!(refusal(runbook::failover_procedure(&healthy, "alpha", None)), @"the managers would refuse `failover`: alpha has an ONLINE master, db1: expected the master FAILED; use `switch` for a planned change");
-    insta::assert_snapshot!(refusal(runbook::switch_procedure(&healthy, "alpha", Some("db1"))), @"the managers would refuse `switch`: db1 cannot be promoted: its role cannot be promoted (archive, witness, or the master itself)");
-    insta::assert_snapshot!(refusal(runbook::switch_procedure(&healthy, "beta", None)), @"no service `beta` in the topology");
+    insta::assert_snapshot!(refusal(runbook::failover_procedure(&healthy, "alpha", None)), @"refused: the managers would refuse `failover`: alpha has an ONLINE master, db1: expected the master FAILED; use `switch` for a planned change");
+    insta::assert_snapshot!(refusal(runbook::switch_procedure(&healthy, "alpha", Some("db1"))), @"refused: the managers would refuse `switch`: db1 cannot be promoted: its role cannot be promoted (archive, witness, or the master itself)");
+    insta::assert_snapshot!(refusal(runbook::switch_procedure(&healthy, "beta", None)), @"unknown-name: no service `beta` in the topology");
     let drifted = after(&healthy, &[Fault::Drift(db2)]);
-    insta::assert_snapshot!(refusal(runbook::switch_procedure(&drifted, "alpha", Some("db2"))), @"db2's data has drifted: `switch` would open writes to it; reprovision it, or name another target");
+    insta::assert_snapshot!(refusal(runbook::switch_procedure(&drifted, "alpha", Some("db2"))), @"data-at-risk: db2's data has drifted: `switch` would open writes to it; reprovision it, or name another target");
     let (manual, _) = manual();
     let crashed = after(&manual, &[Fault::HostCrash(db1)]);
-    insta::assert_snapshot!(refusal(runbook::switch_procedure(&crashed, "alpha", None)), @"the managers would refuse `switch`: alpha has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`; by hand, `datasource <ds> master`, its replicator in role master, then `datasource <ds> online`)");
+    insta::assert_snapshot!(refusal(runbook::switch_procedure(&crashed, "alpha", None)), @"refused: the managers would refuse `switch`: alpha has no ONLINE master to replicate from: bring a master online first (`recover master using <ds>`; by hand, `datasource <ds> master`, its replicator in role master, then `datasource <ds> online`)");
     // db1's last write has not left it, and its manager stops: while its replicator still
     // extracts, the failover waits for the write to reach the slaves, and orphans nothing.
     let extracting = after(
@@ -258,7 +262,7 @@ fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
     procedure_is_valid(&extracting, &rb);
     // Its replicator in error, the write never leaves it; its dataserver runs on.
     let unreplicated = after(&extracting, &[Fault::ReplicatorError(db1)]);
-    insta::assert_snapshot!(refusal(runbook::failover_procedure(&unreplicated, "alpha", None)), @"db1 is up with its dataserver running and holds events db2 lacks, which `failover` would orphan: promote db1 (`recover master using db1`, its processes started first), or let db2 catch up first");
+    insta::assert_snapshot!(refusal(runbook::failover_procedure(&unreplicated, "alpha", None)), @"data-at-risk: db1 is up with its dataserver running and holds events db2 lacks, which `failover` would orphan: promote db1 (`recover master using db1`, its processes started first), or let db2 catch up first");
     // Once the host crashes, the events are lost whatever the operator does: the failover is
     // written (the report warns of them).
     let gone = after(&unreplicated, &[Fault::HostCrash(db1)]);
@@ -285,7 +289,7 @@ fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
             Fault::HostCrash(db1),
         ],
     );
-    insta::assert_snapshot!(refusal(runbook::failover_procedure(&cut_off, "alpha", None)), @"db2 is up with its dataserver running and holds events db3 lacks, which `failover` would orphan: db2 is cut off by a partition: restore the network, then promote db2 or let db3 catch up");
+    insta::assert_snapshot!(refusal(runbook::failover_procedure(&cut_off, "alpha", None)), @"data-at-risk: db2 is up with its dataserver running and holds events db3 lacks, which `failover` would orphan: db2 is cut off by a partition: restore the network, then promote db2 or let db3 catch up");
     let report = runbook::validate(
         &cut_off,
         &"[LOGICAL] /alpha > failover".parse().unwrap(),
@@ -548,6 +552,15 @@ fn procedures_name_the_service_or_host_the_topology_lacks() {
         error(runbook::last_man_standing(&healthy, "beta")),
         "no service `beta` in the topology"
     );
+    let e = runbook::recover_replica(&healthy, "db9").unwrap_err();
+    assert_eq!(e.kind(), runbook::ProcedureErrorKind::UnknownName);
+    // Read back from JSON as written: the kind by its stable name, and the message.
+    let json = serde_json::to_string(&e).unwrap();
+    insta::assert_snapshot!(json, @r#"{"kind":"unknown-name","message":"no host `db9` in the topology"}"#);
+    assert_eq!(
+        serde_json::from_str::<runbook::ProcedureError>(&json).unwrap(),
+        e
+    );
     assert_eq!(
         error(runbook::switch_procedure(&healthy, "beta", None)),
         "no service `beta` in the topology"
@@ -695,14 +708,17 @@ fn recovery_procedures_need_an_online_master_and_a_running_manager() {
     let (mut no_master, [db1, db2, db3]) = manual();
     cctrl(&mut no_master, "db1", "set policy maintenance");
     cctrl(&mut no_master, "db1", "datasource db1 offline");
-    let error = |r: Result<Runbook, runbook::ProcedureError>| r.unwrap_err().to_string();
+    let error = |r: Result<Runbook, runbook::ProcedureError>| {
+        let e = r.unwrap_err();
+        format!("{}: {e}", e.kind())
+    };
     assert_eq!(
         error(runbook::recover_replica(&no_master, "db3")),
-        "alpha has no ONLINE master to recover db3 from"
+        "not-ready: alpha has no ONLINE master to recover db3 from"
     );
     assert_eq!(
         error(runbook::recover_old_master(&no_master, "db1")),
-        "alpha has no ONLINE master"
+        "not-ready: alpha has no ONLINE master"
     );
     let (healthy, _) = healthy();
     let unmanaged = after(
@@ -715,11 +731,11 @@ fn recovery_procedures_need_an_online_master_and_a_running_manager() {
     );
     assert_eq!(
         error(runbook::recover_replica(&unmanaged, "db3")),
-        "no manager of alpha runs"
+        "unreachable: no manager of alpha runs"
     );
     assert_eq!(
         error(runbook::recover_old_master(&unmanaged, "db1")),
-        "no manager of alpha runs"
+        "unreachable: no manager of alpha runs"
     );
 }
 

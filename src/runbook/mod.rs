@@ -56,8 +56,8 @@ pub use faults::{Consequence, FaultCase, FaultReport, single_faults, under_fault
 pub use goal::{Goal, GoalResult};
 pub use named::{PROCEDURES, Procedure};
 pub use procedures::{
-    ProcedureError, failover_procedure, last_man_standing, primary_maintenance, recover_old_master,
-    recover_replica, replica_maintenance, reset_site, switch_procedure,
+    ProcedureError, ProcedureErrorKind, failover_procedure, last_man_standing, primary_maintenance,
+    recover_old_master, recover_replica, replica_maintenance, reset_site, switch_procedure,
 };
 pub use report::{Report, ReportFinding, Run, RunStatus, StepReport, Unchecked, Verdict};
 pub use scenario::{SCENARIOS, scenario};

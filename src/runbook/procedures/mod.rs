@@ -17,10 +17,83 @@ use crate::model::{
     ReplicatorState, ServiceId, State, Topology,
 };
 
-/// Why a procedure cannot be written for a state.
+/// Why a procedure cannot be written for a state: its [`kind`](Self::kind), for a tool that
+/// acts on it (offer another procedure, wait, page someone), and a message in words naming
+/// the hosts and what would let the procedure be written.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
-#[error("{0}")]
-pub struct ProcedureError(String);
+#[error("{message}")]
+pub struct ProcedureError {
+    kind: ProcedureErrorKind,
+    message: String,
+}
+
+impl ProcedureError {
+    fn new(kind: ProcedureErrorKind, message: String) -> Self {
+        Self { kind, message }
+    }
+
+    /// What kind of obstacle it is.
+    #[must_use]
+    pub fn kind(&self) -> ProcedureErrorKind {
+        self.kind
+    }
+
+    /// The reason in words, with what would make the procedure possible.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// The kinds of [`ProcedureError`]. Their names (`kebab-case`, as serialized and printed by
+/// `Display`) are stable.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ProcedureErrorKind {
+    /// A service or host the topology does not have.
+    UnknownName,
+    /// A host the procedure needs is down or cut off, or a process it needs (manager,
+    /// dataserver, replicator) is stopped, or the network is split where the procedure needs
+    /// it whole.
+    Unreachable,
+    /// Another datasource or the service must be set right first (no ONLINE master, a slave
+    /// still reading from the target, a site not in service).
+    NotReady,
+    /// The service has no quorum and the session is not forced.
+    NoQuorum,
+    /// An invariant is broken in the starting state already.
+    Unsafe,
+    /// A datasource beyond a partition is up: a forced step here could give the service two
+    /// masters.
+    Partition,
+    /// The procedure would lose or spread data: orphaned events, drifted data opened to
+    /// writes or copied.
+    DataAtRisk,
+    /// The target is not what the procedure is for (a master given to a replica's recovery, a
+    /// host with no data); the message names the procedure to use.
+    WrongTarget,
+    /// The target needs no recovery.
+    NothingToDo,
+    /// The managers would refuse one of the procedure's commands, or it would leave the
+    /// service with no ONLINE master.
+    Refused,
+    /// The procedure wrote a runbook that does not read: a bug in this crate.
+    Internal,
+}
 
 /// `start` with the managers' reactions to it run ([`crate::machine::settle`]): a procedure is
 /// written for the state [`super::validate`] checks its steps from (an independent review
@@ -39,25 +112,31 @@ pub(super) fn settled(start: &Start) -> Start {
 }
 
 fn service_id(topology: &Topology, service: &str) -> Result<ServiceId, ProcedureError> {
-    topology
-        .service_id(service)
-        .ok_or_else(|| ProcedureError(format!("no service `{service}` in the topology")))
+    topology.service_id(service).ok_or_else(|| {
+        ProcedureError::new(
+            ProcedureErrorKind::UnknownName,
+            format!("no service `{service}` in the topology"),
+        )
+    })
 }
 
 fn host_id(topology: &Topology, host: &str) -> Result<HostId, ProcedureError> {
-    topology
-        .host_id(host)
-        .ok_or_else(|| ProcedureError(format!("no host `{host}` in the topology")))
+    topology.host_id(host).ok_or_else(|| {
+        ProcedureError::new(
+            ProcedureErrorKind::UnknownName,
+            format!("no host `{host}` in the topology"),
+        )
+    })
 }
 
 /// The manager whose view a procedure on `svc` reads (the one cctrl connects to), or why
 /// there is none.
 fn viewer(start: &Start, svc: ServiceId) -> Result<HostId, ProcedureError> {
     default_viewer(&start.topology, &start.state, svc).ok_or_else(|| {
-        ProcedureError(format!(
-            "no manager of {} runs",
-            start.topology.service_name(svc)
-        ))
+        ProcedureError::new(
+            ProcedureErrorKind::Unreachable,
+            format!("no manager of {} runs", start.topology.service_name(svc)),
+        )
     })
 }
 
@@ -66,9 +145,10 @@ fn viewer(start: &Start, svc: ServiceId) -> Result<HostId, ProcedureError> {
 fn startable(start: &Start, viewer: HostId, h: HostId) -> Result<(), ProcedureError> {
     let host = start.topology.host_name(h);
     if !start.state.reachable(viewer, h) {
-        return Err(ProcedureError(format!(
-            "{host} is down or cut off: bring it back before recovering it"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::Unreachable,
+            format!("{host} is down or cut off: bring it back before recovering it"),
+        ));
     }
     Ok(())
 }
@@ -78,10 +158,13 @@ fn startable(start: &Start, viewer: HostId, h: HostId) -> Result<(), ProcedureEr
 fn serving(start: &Start, viewer: HostId, h: HostId) -> Result<(), ProcedureError> {
     startable(start, viewer, h)?;
     if !start.state.host(h).dataserver {
-        return Err(ProcedureError(format!(
-            "the dataserver on {} is stopped: start it (and check why it stopped) first",
-            start.topology.host_name(h)
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::Unreachable,
+            format!(
+                "the dataserver on {} is stopped: start it (and check why it stopped) first",
+                start.topology.host_name(h)
+            ),
+        ));
     }
     Ok(())
 }
@@ -168,15 +251,23 @@ fn managed(
     let master = t
         .datasources_of(svc)
         .find(|&d| s.view(viewer).entry(d).is_online_master())
-        .ok_or_else(|| ProcedureError(format!("{service} has no ONLINE master{purpose}")))?;
+        .ok_or_else(|| {
+            ProcedureError::new(
+                ProcedureErrorKind::NotReady,
+                format!("{service} has no ONLINE master{purpose}"),
+            )
+        })?;
     // `recover` and `switch` need quorum, or a session forced on the assumption that the
     // datasources the managers cannot reach are down.
     let members = s.quorum_members(t, svc, viewer);
     if !State::has_quorum(t, svc, members) {
         if !s.session(viewer).force {
-            return Err(ProcedureError(format!(
-                "{service} has no quorum and the session is not forced: restore quorum, or bring the service up with last man standing if the datasources out of reach are down"
-            )));
+            return Err(ProcedureError::new(
+                ProcedureErrorKind::NoQuorum,
+                format!(
+                    "{service} has no quorum and the session is not forced: restore quorum, or bring the service up with last man standing if the datasources out of reach are down"
+                ),
+            ));
         }
         // Forced: the step rests on the datasources out of reach being down.
         assumed_down(start, svc, viewer)?;
@@ -209,15 +300,19 @@ fn diverged(s: &State, master: HostId, h: HostId) -> bool {
 /// unsafe already).
 fn finish(start: &Start, text: &str) -> Result<Runbook, ProcedureError> {
     if let Some(v) = crate::machine::invariant::check(&start.topology, &start.state) {
-        return Err(ProcedureError(format!(
-            "the cluster is unsafe already ({}): set that right first",
-            v.describe(&start.topology)
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::Unsafe,
+            format!(
+                "the cluster is unsafe already ({}): set that right first",
+                v.describe(&start.topology)
+            ),
+        ));
     }
     text.parse().map_err(|e: crate::ParseError| {
-        ProcedureError(format!(
-            "the procedure wrote a runbook that does not read: {e}"
-        ))
+        ProcedureError::new(
+            ProcedureErrorKind::Internal,
+            format!("the procedure wrote a runbook that does not read: {e}"),
+        )
     })
 }
 
@@ -240,13 +335,16 @@ fn assumed_down(
         .collect();
     if !cut_off.is_empty() {
         let one = cut_off.len() == 1;
-        return Err(ProcedureError(format!(
-            "{} {} up, cut off by a partition, not down: a forced step on this side could give {} two masters; restore the network (or make sure {} down) first",
-            crate::text::series(&cut_off, "and"),
-            if one { "is" } else { "are" },
-            t.service_name(svc),
-            if one { "it is" } else { "they are" },
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::Partition,
+            format!(
+                "{} {} up, cut off by a partition, not down: a forced step on this side could give {} two masters; restore the network (or make sure {} down) first",
+                crate::text::series(&cut_off, "and"),
+                if one { "is" } else { "are" },
+                t.service_name(svc),
+                if one { "it is" } else { "they are" },
+            ),
+        ));
     }
     Ok(out_of_reach().map(|d| t.host_name(d).as_str()).collect())
 }
@@ -271,10 +369,13 @@ fn no_writable_master_beyond(
         return Ok(());
     };
     let name = t.host_name(d);
-    Err(ProcedureError(format!(
-        "{name} is up beyond a partition and a writable master on its side (a session forced there): promoting another master here would give {} two; restore the network, or shun {name} on its side, first",
-        t.service_name(svc)
-    )))
+    Err(ProcedureError::new(
+        ProcedureErrorKind::Partition,
+        format!(
+            "{name} is up beyond a partition and a writable master on its side (a session forced there): promoting another master here would give {} two; restore the network, or shun {name} on its side, first",
+            t.service_name(svc)
+        ),
+    ))
 }
 
 /// `Ok` unless promoting `survivor` would leave events behind on a host that is up with its
@@ -299,9 +400,12 @@ fn orphans_no_live_host(
         return Ok(());
     };
     let (held, x) = (t.host_name(d), t.host_name(survivor));
-    Err(ProcedureError(format!(
-        "{held} is up with its dataserver running and holds events {x} lacks, which promoting {x} would orphan: make {held} the survivor (its manager running, reachable, its data not drifted), or let {x} catch up first"
-    )))
+    Err(ProcedureError::new(
+        ProcedureErrorKind::DataAtRisk,
+        format!(
+            "{held} is up with its dataserver running and holds events {x} lacks, which promoting {x} would orphan: make {held} the survivor (its manager running, reachable, its data not drifted), or let {x} catch up first"
+        ),
+    ))
 }
 
 /// "Last man standing" (Continuent docs *operations-recovery-multiple-failure*): the service
@@ -320,9 +424,10 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
     let svc = service_id(t, service)?;
     let viewer = viewer(start, svc)?;
     if s.view(viewer).quorum == Quorum::Primary {
-        return Err(ProcedureError(format!(
-            "{service} has quorum: use `switch` or `failover`, not last man standing"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::WrongTarget,
+            format!("{service} has quorum: use `switch` or `failover`, not last man standing"),
+        ));
     }
     let survivor = t
         .datasources_of(svc)
@@ -331,9 +436,10 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
         .filter(|&d| !s.host(d).data.drift)
         .max_by_key(|&d| (s.host(d).data.pos.map(|p| p.seqno), std::cmp::Reverse(d)))
         .ok_or_else(|| {
-            ProcedureError(format!(
-                "no datasource of {service} can be reached whose data has not drifted"
-            ))
+            ProcedureError::new(
+                ProcedureErrorKind::DataAtRisk,
+                format!("no datasource of {service} can be reached whose data has not drifted"),
+            )
         })?;
     let down = assumed_down(start, svc, viewer)?;
     let x = t.host_name(survivor);
@@ -448,17 +554,24 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
     let view = s.view(viewer);
     let entry = view.entry(h);
     if h == master || entry.role == DataSourceRole::Master {
-        return Err(ProcedureError(format!(
-            "{host} is a master, not a replica: use the `recover-old-master` procedure, or a switch"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::WrongTarget,
+            format!(
+                "{host} is a master, not a replica: use the `recover-old-master` procedure, or a switch"
+            ),
+        ));
     }
     if !t.host(h).is_datasource() {
-        return Err(ProcedureError(format!("{host} holds no data")));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::WrongTarget,
+            format!("{host} holds no data"),
+        ));
     }
     if entry.state == DsState::Online && s.host(h).replicator.is_online() {
-        return Err(ProcedureError(format!(
-            "{host} is ONLINE and replicating: nothing to recover"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::NothingToDo,
+            format!("{host} is ONLINE and replicating: nothing to recover"),
+        ));
     }
     let prompt = format!("[LOGICAL] /{service} >");
     let mut text = recovery_start(start, viewer, h, &prompt)?;
@@ -468,9 +581,12 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
         // is pointed at the master first.
         if let Some(d) = s.slave_of(t, h) {
             let (slave, to) = (t.host_name(d), t.host_name(master));
-            return Err(ProcedureError(format!(
-                "{slave} still replicates from {host}, which must be reprovisioned: point {slave} at {to} first (`replicator {slave} offline`, `replicator {slave} slave {to}`, `replicator {slave} online` in MAINTENANCE)"
-            )));
+            return Err(ProcedureError::new(
+                ProcedureErrorKind::NotReady,
+                format!(
+                    "{slave} still replicates from {host}, which must be reprovisioned: point {slave} at {to} first (`replicator {slave} offline`, `replicator {slave} slave {to}`, `replicator {slave} online` in MAINTENANCE)"
+                ),
+            ));
         }
         // The provisioning script copies the master's data and recovers the datasource
         // through its manager.
@@ -481,7 +597,7 @@ pub fn recover_replica(start: &Start, host: &str) -> Result<Runbook, ProcedureEr
             }))
             .find(|&d| !s.host(d).data.drift && s.reachable(h, d) && s.host(d).dataserver)
             .ok_or_else(|| {
-                ProcedureError(format!(
+                ProcedureError::new(ProcedureErrorKind::DataAtRisk, format!(
                     "{host} must be reprovisioned, but no reachable datasource of {service} holds data that has not drifted"
                 ))
             })?;
@@ -523,19 +639,26 @@ pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, Procedu
         master,
     } = recovering(start, host, &format!(" for {host} to return to"))?;
     if !t.host(h).is_datasource() {
-        return Err(ProcedureError(format!("{host} holds no data")));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::WrongTarget,
+            format!("{host} holds no data"),
+        ));
     }
     let view = s.view(viewer);
     let entry = view.entry(h);
     if h == master {
-        return Err(ProcedureError(format!(
-            "{host} is the master, not a replica: use the `primary-maintenance` procedure"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::WrongTarget,
+            format!("{host} is the master, not a replica: use the `primary-maintenance` procedure"),
+        ));
     }
     if entry.role == DataSourceRole::Master {
-        return Err(ProcedureError(format!(
-            "{host} is an old master, not a replica: use the `recover-old-master` procedure"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::WrongTarget,
+            format!(
+                "{host} is an old master, not a replica: use the `recover-old-master` procedure"
+            ),
+        ));
     }
     let prompt = format!("[LOGICAL] /{} >", t.service_name(service));
     let mut text = format!("#! goal online {host}\n");
@@ -544,10 +667,13 @@ pub fn replica_maintenance(start: &Start, host: &str) -> Result<Runbook, Procedu
     }
     serving(start, viewer, h)?;
     if diverged(s, master, h) {
-        return Err(ProcedureError(format!(
-            "{host} holds events {} lacks: `recover` would refuse it; reprovision it with the `recover-replica` procedure",
-            t.host_name(master)
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::WrongTarget,
+            format!(
+                "{host} holds events {} lacks: `recover` would refuse it; reprovision it with the `recover-replica` procedure",
+                t.host_name(master)
+            ),
+        ));
     }
     // cctrl reaches the replicator through the host's manager.
     if !s.host(h).manager {
@@ -631,9 +757,10 @@ pub fn primary_maintenance(
             None
         };
         if let Some(why) = unhealthy {
-            return Err(ProcedureError(format!(
-                "maintenance on the master starts from a healthy service: {why} first"
-            )));
+            return Err(ProcedureError::new(
+                ProcedureErrorKind::NotReady,
+                format!("maintenance on the master starts from a healthy service: {why} first"),
+            ));
         }
     }
     let old = t.host_name(master);
@@ -644,17 +771,23 @@ pub fn primary_maintenance(
         Some(x) => {
             let to = host_id(t, x)?;
             if !t.host(to).is_datasource() || t.host(to).service != svc || !candidate(to) {
-                return Err(ProcedureError(format!(
-                    "{x} is not a replica of {service} a switch can promote (the master is {old})"
-                )));
+                return Err(ProcedureError::new(
+                    ProcedureErrorKind::WrongTarget,
+                    format!(
+                        "{x} is not a replica of {service} a switch can promote (the master is {old})"
+                    ),
+                ));
             }
             format!("switch to {x}")
         }
         None => {
             if !t.datasources_of(svc).any(candidate) {
-                return Err(ProcedureError(format!(
-                    "{service} has no replica a switch can promote: its master cannot be switched away from"
-                )));
+                return Err(ProcedureError::new(
+                    ProcedureErrorKind::NotReady,
+                    format!(
+                        "{service} has no replica a switch can promote: its master cannot be switched away from"
+                    ),
+                ));
             }
             "switch".to_owned()
         }
@@ -719,9 +852,12 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
     let service = t.service_name(service);
     let entry = s.view(viewer).entry(h);
     if h == master || entry.role != DataSourceRole::Master {
-        return Err(ProcedureError(format!(
-            "{host} is not an old master (a master replaced by another): use the `recover-replica` procedure"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::WrongTarget,
+            format!(
+                "{host} is not an old master (a master replaced by another): use the `recover-replica` procedure"
+            ),
+        ));
     }
     let prompt = format!("[LOGICAL] /{service} >");
     let mut text = recovery_start(start, viewer, h, &prompt)?;
@@ -729,11 +865,14 @@ pub fn recover_old_master(start: &Start, host: &str) -> Result<Runbook, Procedur
         // A restore rewrites the history the host's own slaves read, so the manager refuses
         // it while one replicates from it; those are recovered first, from the master.
         if let Some(d) = s.slave_of(t, h) {
-            return Err(ProcedureError(format!(
-                "{} still replicates from {host}, which must be restored: recover {} first (the `recover-replica` procedure)",
-                t.host_name(d),
-                t.host_name(d)
-            )));
+            return Err(ProcedureError::new(
+                ProcedureErrorKind::NotReady,
+                format!(
+                    "{} still replicates from {host}, which must be restored: recover {} first (the `recover-replica` procedure)",
+                    t.host_name(d),
+                    t.host_name(d)
+                ),
+            ));
         }
         // `datasource restore` works on a running dataserver; only `recover` starts one.
         serving(start, viewer, h)?;

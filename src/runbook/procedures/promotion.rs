@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    ProcedureError, finish, forced_soundly, host_id, no_writable_master_beyond, service_id, viewer,
+    ProcedureError, ProcedureErrorKind, finish, forced_soundly, host_id, no_writable_master_beyond,
+    service_id, viewer,
 };
 use crate::runbook::{Runbook, Start};
 
@@ -86,25 +87,31 @@ fn promotion(
         }
     }
     let outcome = machine::apply(t, &before, &Input::Cctrl { at: viewer, op }).map_err(|r| {
-        ProcedureError(format!(
-            "the managers would refuse `{word}`: {}",
-            r.render(t)
-        ))
+        ProcedureError::new(
+            ProcedureErrorKind::Refused,
+            format!("the managers would refuse `{word}`: {}", r.render(t)),
+        )
     })?;
     let after = outcome.state;
     let promoted = t
         .datasources_of(svc)
         .find(|&d| after.view(viewer).entry(d).is_online_master())
         .ok_or_else(|| {
-            ProcedureError(format!("`{word}` would leave {service} no ONLINE master"))
+            ProcedureError::new(
+                ProcedureErrorKind::Refused,
+                format!("`{word}` would leave {service} no ONLINE master"),
+            )
         })?;
     let new = t.host_name(promoted);
     // Never open writes to drifted data (a modelling decision the runbook report makes too:
     // `drifted-writable`).
     if s.host(promoted).data.drift {
-        return Err(ProcedureError(format!(
-            "{new}'s data has drifted: `{word}` would open writes to it; reprovision it, or name another target"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::DataAtRisk,
+            format!(
+                "{new}'s data has drifted: `{word}` would open writes to it; reprovision it, or name another target"
+            ),
+        ));
     }
     // Events the promotion leaves behind on a host that is up with its dataserver running:
     // a runbook report judges that unsafe (a modelling decision, see `validate`'s
@@ -127,9 +134,12 @@ fn promotion(
                 "{held} is cut off by a partition: restore the network, then promote {held} or let {new} catch up"
             )
         };
-        return Err(ProcedureError(format!(
-            "{held} is up with its dataserver running and holds events {new} lacks, which `{word}` would orphan: {instead}"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::DataAtRisk,
+            format!(
+                "{held} is up with its dataserver running and holds events {new} lacks, which `{word}` would orphan: {instead}"
+            ),
+        ));
     }
     // The procedure leaves the routers as they are: it promises writes where a connector
     // that routes already reaches the new master.

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{ProcedureError, finish, service_id, viewer};
+use super::{ProcedureError, ProcedureErrorKind, finish, service_id, viewer};
 use crate::model::{DataSourceRole, DsState, HostId, ManagerView, ReplicatorRole, ServiceId};
 use crate::runbook::{Runbook, Start};
 
@@ -24,63 +24,28 @@ fn resettable(start: &Start, bad: ServiceId, good: ServiceId) -> Result<(), Proc
             .any(|h| t.host(h).cross_site_from == Some(source))
     };
     if bad == good || !reads(bad, good) || !reads(good, bad) {
-        return Err(ProcedureError(format!(
-            "{bad_name} and {good_name} are not two sites replicating each other"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::WrongTarget,
+            format!("{bad_name} and {good_name} are not two sites replicating each other"),
+        ));
     }
     if s.is_partitioned() {
-        return Err(ProcedureError(
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::Unreachable,
             "the network is split: restore it before resetting a site".to_owned(),
         ));
     }
     for h in t.hosts_of(bad).chain(t.hosts_of(good)) {
-        let name = t.host_name(h);
-        if !s.host(h).up {
-            return Err(ProcedureError(format!(
-                "{name} is down: bring it back first"
-            )));
-        }
-        if t.host(h).is_datasource() && !s.host(h).dataserver {
-            return Err(ProcedureError(format!(
-                "the dataserver on {name} is stopped: start it first"
-            )));
-        }
-        // The procedure stops and restarts every manager of the bad site together: one
-        // stopped now holds a view of the site as it last saw it, which may name another
-        // master than the running managers do, and the restarted site may take it up (the
-        // 300 000-case run of `reset_site_is_valid_where_it_can_be_written` found the master
-        // provisioned by the running managers' view refused its `trepctl online` by the
-        // stopped one's).
-        if t.host(h).service == bad && t.host(h).has_manager() && !s.manager_running(h) {
-            return Err(ProcedureError(format!(
-                "the manager on {name} is stopped: its view of {bad_name} may be stale, and the reset restarts every manager of the site together; start it (`manager start`) and let it join first"
-            )));
-        }
-        // The good site's cross-site replicators reading the bad site are taken offline and
-        // reset by the procedure: they must run.
-        if t.host(h).cross_site_from == Some(bad) && !s.host(h).cross_site.running {
-            return Err(ProcedureError(format!(
-                "the cross-site replicator on {name} is stopped: start it first"
-            )));
-        }
-        // One that has applied nothing yet replays the bad site's whole history, its drifted
-        // changes included, as soon as it runs on: before the procedure's reset reaches it.
-        let x = s.host(h).cross_site;
-        if t.host(h).cross_site_from == Some(bad)
-            && x.is_online()
-            && x.applied.is_none()
-            && t.datasources_of(bad).any(|d| s.host(d).data.drift)
-        {
-            return Err(ProcedureError(format!(
-                "the cross-site replicator on {name} has applied nothing of {bad_name} yet and would replay its drifted changes: take it offline (`trepctl -service {bad_name} offline` on {name}) first"
-            )));
-        }
+        host_resettable(start, bad, h)?;
     }
     if let Some(d) = t.datasources_of(good).find(|&d| s.host(d).data.drift) {
-        return Err(ProcedureError(format!(
-            "{}'s data has drifted: {good_name} is no good source; reprovision it first",
-            t.host_name(d)
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::DataAtRisk,
+            format!(
+                "{}'s data has drifted: {good_name} is no good source; reprovision it first",
+                t.host_name(d)
+            ),
+        ));
     }
     // Each datasource ONLINE, its replicator online in the role its managers give it.
     let serving = |view: &ManagerView, d: HostId| {
@@ -92,36 +57,103 @@ fn resettable(start: &Start, bad: ServiceId, good: ServiceId) -> Result<(), Proc
     // The docs' starting point: the site runs, only its data is bad.
     let bad_view = s.view(viewer(start, bad)?);
     if let Some(d) = t.datasources_of(bad).find(|&d| !serving(bad_view, d)) {
-        return Err(ProcedureError(format!(
-            "{} is not ONLINE and replicating in its role: a site reset starts from a site in service (only its data bad); recover it first",
-            t.host_name(d)
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::NotReady,
+            format!(
+                "{} is not ONLINE and replicating in its role: a site reset starts from a site in service (only its data bad); recover it first",
+                t.host_name(d)
+            ),
+        ));
     }
     let view = s.view(viewer(start, good)?);
     if !t
         .datasources_of(good)
         .any(|d| view.entry(d).is_online_master())
     {
-        return Err(ProcedureError(format!(
-            "{good_name} has no ONLINE master: recover it before copying from it"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::NotReady,
+            format!("{good_name} has no ONLINE master: recover it before copying from it"),
+        ));
     }
     // The good site is the copy to trust, and the copy comes from its first replica
     // (`{good}{slave}`): every datasource in service (an old master left shunned
     // may hold events the site's master lacks, and the cross-site replicators may read them).
     if let Some(d) = t.datasources_of(good).find(|&d| !serving(view, d)) {
-        return Err(ProcedureError(format!(
-            "{} is not ONLINE and replicating in its role: {good_name} is the copy to trust; recover it first",
-            t.host_name(d)
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::NotReady,
+            format!(
+                "{} is not ONLINE and replicating in its role: {good_name} is the copy to trust; recover it first",
+                t.host_name(d)
+            ),
+        ));
     }
     if !t
         .datasources_of(good)
         .any(|d| view.entry(d).role != DataSourceRole::Master)
     {
-        return Err(ProcedureError(format!(
-            "{good_name} has no replica to copy from"
-        )));
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::NotReady,
+            format!("{good_name} has no replica to copy from"),
+        ));
+    }
+    Ok(())
+}
+
+/// Why host `h` of either site keeps [`resettable`] from holding, if it does: it must be up
+/// with its processes running, and a cross-site replicator reading `bad` must be able to be
+/// reset before it replays `bad`'s drift.
+fn host_resettable(start: &Start, bad: ServiceId, h: HostId) -> Result<(), ProcedureError> {
+    let (t, s) = (&start.topology, &start.state);
+    let bad_name = t.service_name(bad);
+    let name = t.host_name(h);
+    if !s.host(h).up {
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::Unreachable,
+            format!("{name} is down: bring it back first"),
+        ));
+    }
+    if t.host(h).is_datasource() && !s.host(h).dataserver {
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::Unreachable,
+            format!("the dataserver on {name} is stopped: start it first"),
+        ));
+    }
+    // The procedure stops and restarts every manager of the bad site together: one
+    // stopped now holds a view of the site as it last saw it, which may name another
+    // master than the running managers do, and the restarted site may take it up (the
+    // 300 000-case run of `reset_site_is_valid_where_it_can_be_written` found the master
+    // provisioned by the running managers' view refused its `trepctl online` by the
+    // stopped one's).
+    if t.host(h).service == bad && t.host(h).has_manager() && !s.manager_running(h) {
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::Unreachable,
+            format!(
+                "the manager on {name} is stopped: its view of {bad_name} may be stale, and the reset restarts every manager of the site together; start it (`manager start`) and let it join first"
+            ),
+        ));
+    }
+    // The good site's cross-site replicators reading the bad site are taken offline and
+    // reset by the procedure: they must run.
+    if t.host(h).cross_site_from == Some(bad) && !s.host(h).cross_site.running {
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::Unreachable,
+            format!("the cross-site replicator on {name} is stopped: start it first"),
+        ));
+    }
+    // One that has applied nothing yet replays the bad site's whole history, its drifted
+    // changes included, as soon as it runs on: before the procedure's reset reaches it.
+    let x = s.host(h).cross_site;
+    if t.host(h).cross_site_from == Some(bad)
+        && x.is_online()
+        && x.applied.is_none()
+        && t.datasources_of(bad).any(|d| s.host(d).data.drift)
+    {
+        return Err(ProcedureError::new(
+            ProcedureErrorKind::DataAtRisk,
+            format!(
+                "the cross-site replicator on {name} has applied nothing of {bad_name} yet and would replay its drifted changes: take it offline (`trepctl -service {bad_name} offline` on {name}) first"
+            ),
+        ));
     }
     Ok(())
 }
