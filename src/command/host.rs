@@ -138,6 +138,13 @@ pub enum HostAction {
     },
     /// `connector start|stop|restart`.
     Connector(Lifecycle),
+    /// `connector graceful-stop [seconds]`: the connector stops once its connections close,
+    /// or after the timeout (Continuent docs *cmdline-tools-tpm-commands-promote-connector*).
+    /// The model stops it as `connector stop` does: it holds no client connections.
+    ConnectorGracefulStop {
+        /// The timeout, as written.
+        seconds: Option<u32>,
+    },
     /// `tungsten_provision_slave` / `tprovision`.
     Provision {
         /// Which script.
@@ -343,12 +350,15 @@ impl HostCommand {
             // `graceful-stop [seconds]` waits for the connections to close, then stops
             // (Continuent docs *cmdline-tools-tpm-commands-promote-connector*).
             "connector" if w.eat("graceful-stop") => {
-                if let Some(seconds) = w.next() {
-                    seconds
-                        .parse::<u32>()
-                        .map_err(|_| w.error_previous("a timeout in seconds"))?;
-                }
-                HostAction::Connector(Lifecycle::Stop)
+                let seconds = match w.next() {
+                    Some(seconds) => Some(
+                        seconds
+                            .parse::<u32>()
+                            .map_err(|_| w.error_previous("a timeout in seconds"))?,
+                    ),
+                    None => None,
+                };
+                HostAction::ConnectorGracefulStop { seconds }
             }
             "connector" => HostAction::Connector(lifecycle(&mut w)?),
             tool if only_reads(tool, &w) => {
@@ -819,6 +829,13 @@ impl fmt::Display for HostCommand {
             HostAction::Manager(l) | HostAction::Replicator(l) | HostAction::Connector(l) => {
                 write!(f, "{exe} {l}")
             }
+            HostAction::ConnectorGracefulStop { seconds } => {
+                write!(f, "{exe} graceful-stop")?;
+                match seconds {
+                    Some(s) => write!(f, " {s}"),
+                    None => Ok(()),
+                }
+            }
             HostAction::ReplicatorStartOffline { restart } => {
                 let l = if *restart {
                     Lifecycle::Restart
@@ -1082,13 +1099,21 @@ mod tests {
             assert_eq!(c.to_string(), echo);
         }
         // `stop sysd` hands the process over to systemd: it stops it (*deployall*).
-        for line in [
-            "connector stop sysd",
-            "connector graceful-stop 30",
-            "connector graceful-stop",
+        let c: HostCommand = "connector stop sysd".parse().unwrap();
+        assert_eq!(c.action, HostAction::Connector(Lifecycle::Stop));
+        // A graceful stop prints back as written (it printed as `connector stop`, which an
+        // operator reads as cutting the connections).
+        for (line, seconds) in [
+            ("connector graceful-stop 30", Some(30)),
+            ("connector graceful-stop", None),
         ] {
             let c: HostCommand = line.parse().unwrap();
-            assert_eq!(c.action, HostAction::Connector(Lifecycle::Stop), "{line}");
+            assert_eq!(
+                c.action,
+                HostAction::ConnectorGracefulStop { seconds },
+                "{line}"
+            );
+            assert_eq!(c.to_string(), line);
         }
         insta::assert_snapshot!("connector graceful-stop soon".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected a timeout in seconds, found `soon`");
         let c: HostCommand = "mm_replicator stop".parse().unwrap();

@@ -535,6 +535,9 @@ pub fn resolve_host(
             restart: *restart,
         },
         HostAction::Connector(l) => HostOp::Connector(*l),
+        HostAction::ConnectorGracefulStop { .. } => {
+            HostOp::Connector(crate::command::Lifecycle::Stop)
+        }
         HostAction::System {
             unit,
             name,

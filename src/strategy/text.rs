@@ -429,6 +429,10 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
             HostAction::ReplicatorStartOffline { restart }
         )),
         lifecycle.prop_map(|l| ("tungsten-connector/bin/connector", HostAction::Connector(l))),
+        proptest::option::of(any::<u32>()).prop_map(|seconds| (
+            "tungsten-connector/bin/connector",
+            HostAction::ConnectorGracefulStop { seconds }
+        )),
         provision(),
         (
             select(vec![
