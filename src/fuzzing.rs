@@ -528,7 +528,7 @@ fn process(u: &mut Unstructured<'_>) -> arbitrary::Result<Process> {
 }
 
 fn datasource_action(u: &mut Unstructured<'_>) -> arbitrary::Result<DatasourceAction> {
-    Ok(match u.int_in_range(0_u8..=11)? {
+    Ok(match u.int_in_range(0_u8..=12)? {
         0 => DatasourceAction::Online,
         1 => DatasourceAction::Offline,
         2 => DatasourceAction::Shun,
@@ -540,6 +540,7 @@ fn datasource_action(u: &mut Unstructured<'_>) -> arbitrary::Result<DatasourceAc
         8 => DatasourceAction::Restore,
         9 => DatasourceAction::Backup,
         10 => DatasourceAction::Drain(None),
+        11 => DatasourceAction::Relay,
         _ => DatasourceAction::Drain(Some(u.arbitrary()?)),
     })
 }
@@ -754,7 +755,7 @@ mod tests {
         assert_eq!(topologies.len(), usize::from(TOPOLOGIES));
         assert_eq!(kinds.len(), 4);
         assert_eq!(cctrl.len(), 12, "cctrl operations");
-        assert_eq!(actions.len(), 11, "datasource actions");
+        assert_eq!(actions.len(), 12, "datasource actions");
         assert!(drain_with_time && drain_without);
         assert_eq!(replicator.len(), 6, "cctrl replicator operations");
         assert_eq!(trepctl.len(), 8, "trepctl operations");

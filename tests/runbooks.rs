@@ -762,7 +762,7 @@ fn runbooks_print_back_and_read_again() {
 fn bad_runbooks_fail_with_located_errors() {
     let caret = |text: &str| text.parse::<Runbook>().unwrap_err().caret();
     insta::assert_snapshot!(caret("#! scenario healthy-3\n[LOGICAL] /alpha > datasource db2 onlin\n"), @"
-    error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup, drain or connections), found `onlin`
+    error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, relay, restore, backup, drain or connections), found `onlin`
      --> line 2, column 35
       |
     2 | [LOGICAL] /alpha > datasource db2 onlin
@@ -1304,8 +1304,8 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
         "cctrl [west]> set policy maintenance\ncctrl [west]> recover master using db4\n",
         "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 offline\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 master\n",
         "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db5 shun\ncctrl [west]> datasource db5 master\n",
-        "cctrl [west]> switch to db5\n",
-        "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 fail\ncctrl [west]> failover\n",
+        // After the relay role moved (`switch` there moves it), a master is refused as before.
+        "cctrl [west]> switch to db5\ncctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 shun\ncctrl [west]> recover master using db4\n",
     ] {
         let report = active_passive(steps);
         let (rule, _) = refusal(&report).unwrap_or_default();
@@ -1371,6 +1371,130 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
     assert_eq!(refusal(&report), None, "{report}");
 }
 
+/// The last `ls` a report printed.
+fn last_listing(report: &Report) -> String {
+    report
+        .steps
+        .iter()
+        .rev()
+        .find_map(|s| s.printed.clone())
+        .unwrap_or_default()
+}
+
+/// At a passive site, `switch` and `failover` move the relay role to a replica, and the
+/// managers fail a crashed relay over as they would a master: the relay is a failover
+/// candidate's role in a passive site (Continuent docs *operations-status-roles*), and
+/// Continuent's article on moving the relay role gives the `switch` and the `datasource
+/// <relay> fail`, `failover`, `recover` sequences. An operator's review found both refused
+/// as promotions of a master, and a relay's crash leaving the site's replicas on a dead relay
+/// with the plan VALID.
+#[test]
+fn a_passive_sites_relay_moves_by_switch_failover_and_the_managers() {
+    let goal = "#! goal west all-online, global writable\n";
+    let moved = [
+        "|db5(relay:ONLINE",
+        "REPLICATOR(role=relay, master=db1, state=ONLINE)",
+        "|db4(slave:ONLINE",
+        "|db6(slave:ONLINE",
+    ];
+    let usual = "cctrl> use west\ncctrl> set policy maintenance\ncctrl> switch\ncctrl> set policy automatic\ncctrl [west]> ls\n";
+    let short = "cctrl> use west\ncctrl> set policy maintenance\ncctrl> datasource db4 fail\ncctrl> failover\ncctrl> recover\ncctrl> set policy automatic\ncctrl [west]> ls\n";
+    for steps in [usual, short] {
+        let report = active_passive(&format!("{goal}{steps}"));
+        assert_eq!(report.verdict, Verdict::Valid, "{report}");
+        let printed = last_listing(&report);
+        for line in moved {
+            assert!(printed.contains(line), "{line}: {printed}");
+        }
+        assert_eq!(
+            printed.matches("master=db5, state=ONLINE").count(),
+            2,
+            "{printed}"
+        );
+    }
+    // The relay's host crashes under AUTOMATIC: the site's managers move the role, and the
+    // plan did not control it.
+    let report = active_passive("shell db4> sudo poweroff\ncctrl [west]> ls\n");
+    assert_eq!(
+        kinds_at(&report, "unplanned-failover"),
+        [(48, true)],
+        "{report}"
+    );
+    let text = report.to_string();
+    for line in [
+        "DataSource 'db4' is now SHUNNED(FAILED-OVER-TO-db5)",
+        "PUT THE NEW RELAY 'db5@west' ONLINE",
+        "replicator on db6 is now slave of db5",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+    // Back, the old relay stays out until an operator recovers it, as a replica of the new.
+    let report = active_passive(&format!(
+        "{goal}shell db4> sudo reboot\ncctrl [west]> datasource db4 recover\ncctrl [west]> ls\n"
+    ));
+    assert_eq!(error_kinds(&report), ["unplanned-failover"], "{report}");
+    assert!(
+        last_listing(&report).contains("|db4(slave:ONLINE"),
+        "{report}"
+    );
+    // No replica can take the role: the relay stays FAILED and the managers say so.
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db5 shun\ncctrl [west]> datasource db6 shun\ncctrl [west]> set policy automatic\nshell db4> sudo poweroff\n",
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("west: the relay failed and no slave is eligible to take its role"),
+        "{report}"
+    );
+    // `failover` replaces a failed relay only; the relay is no target of its own switch.
+    let report = active_passive("cctrl [west]> set policy maintenance\ncctrl [west]> failover\n");
+    assert_eq!(
+        refusal(&report).unwrap_or_default().0,
+        "one-relay",
+        "{report}"
+    );
+    let report = active_passive("cctrl [west]> switch to db4\n");
+    assert_eq!(
+        refusal(&report).unwrap_or_default().0,
+        "eligible-target",
+        "{report}"
+    );
+    // By hand, as the article's long sequence does: the old relay out of service, the role
+    // set, the replicators pointed; the role is refused while another relay serves, and at a
+    // site that is not passive.
+    let by_hand = "cctrl> use west\ncctrl> set policy maintenance\ncctrl> datasource db4 shun\ncctrl> datasource db5 offline\ncctrl> datasource db5 relay\ncctrl> replicator db5 offline\ncctrl> replicator db5 relay east/db1\ncctrl> replicator db5 online\ncctrl> replicator db6 offline\ncctrl> replicator db6 slave db5\ncctrl> replicator db6 online\ncctrl> datasource db4 slave\ncctrl> replicator db4 offline\ncctrl> replicator db4 slave db5\ncctrl> replicator db4 online\ncctrl> datasource db4 welcome\ncctrl> datasource db4 online\ncctrl> datasource db5 online\ncctrl> set policy automatic\ncctrl [west]> ls\n";
+    let report = active_passive(&format!("{goal}{by_hand}"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let printed = last_listing(&report);
+    for line in moved {
+        assert!(printed.contains(line), "{line}: {printed}");
+    }
+    // The relay reprovisioned, from the active site (the composite's sites share one line of
+    // history) or from a replica of its own, comes back as the relay, its replicas reading
+    // on (an operator's review found it left SHUNNED, and its replicas reported holding
+    // events the copy from the active site lacked).
+    for source in ["db2", "db5"] {
+        let report = active_passive(&format!("{goal}shell db4> tprovision --source {source}\n"));
+        assert_eq!(report.verdict, Verdict::Valid, "{report}");
+        assert!(report.goals.iter().all(|g| g.met), "{report}");
+        assert!(!report.to_string().contains("OFFLINE:ERROR"), "{report}");
+    }
+    for (steps, rule) in [
+        (
+            "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db5 offline\ncctrl [west]> datasource db5 relay\n",
+            "one-relay",
+        ),
+        (
+            "cctrl [east]> set policy maintenance\ncctrl [east]> datasource db2 offline\ncctrl [east]> datasource db2 relay\n",
+            "relay-site",
+        ),
+    ] {
+        let report = active_passive(steps);
+        assert_eq!(refusal(&report).unwrap_or_default().0, rule, "{report}");
+    }
+}
+
 /// A passive site's replicas read from its relay (Continuent docs *operations-status-roles*),
 /// and replica work there runs as it does under a master: a replica or the relay rebooted
 /// under AUTOMATIC comes back on its own, and an operator's `recover`, `replicator <ds>
@@ -1379,12 +1503,19 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
 #[test]
 fn a_passive_sites_replicas_are_served_by_its_relay() {
     let goal = "#! goal west all-online, global writable\n";
-    for reboot in ["shell db5> sudo reboot\n", "shell db4> sudo reboot\n"] {
-        let report = active_passive(&format!("{reboot}{goal}"));
-        assert_eq!(report.verdict, Verdict::Valid, "{report}");
-        let text = report.to_string();
-        assert!(text.contains("is now ONLINE"), "{text}");
-    }
+    let report = active_passive(&format!("shell db5> sudo reboot\n{goal}"));
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(report.to_string().contains("is now ONLINE"), "{report}");
+    // The relay rebooted is failed over while it is down, as a master is (see
+    // `a_passive_sites_relay_moves_by_switch_failover_and_the_managers`); the site is served.
+    let report = active_passive("shell db4> sudo reboot\n");
+    assert_eq!(error_kinds(&report), ["unplanned-failover"], "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("PUT THE NEW RELAY 'db5@west' ONLINE"),
+        "{report}"
+    );
     // The relay first, then the replica under it: a relay comes back reading the active site,
     // not as a replica of its own site.
     let report = active_passive(&format!(
@@ -2758,7 +2889,7 @@ shell db1> sudo systemctl stop mysqld
 fn an_error_in_a_continued_step_points_at_its_own_line() {
     let caret = |text: &str| text.parse::<Runbook>().unwrap_err().caret();
     insta::assert_snapshot!(caret("#! scenario healthy-3\n[LOGICAL] /alpha > datasource db2 \\\n   welcom\n"), @"
-    error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup, drain or connections), found `welcom`
+    error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, relay, restore, backup, drain or connections), found `welcom`
      --> line 3, column 4
       |
     3 |    welcom

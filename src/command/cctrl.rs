@@ -65,6 +65,11 @@ pub enum DatasourceAction {
     /// `master`: role → master. Needs the datasource not ONLINE, no other master ONLINE in the
     /// view, and MAINTENANCE (or force). **Modelling decision** (DOMAIN.md).
     Master,
+    /// `relay`: role → relay, at a composite's passive site, as Continuent's article on
+    /// moving the relay role to another node does by hand. Needs the datasource not ONLINE,
+    /// no other relay in service, and MAINTENANCE (or force): **modelling decision**, the
+    /// rules of `master`.
+    Relay,
     /// `restore`: reload a backup. Needs the datasource not ONLINE and its replicator not
     /// online. **Modelling decision**: backups are not tracked, so the datasource is read as
     /// holding a prefix of every history afterwards (no events), which is what makes restore
@@ -483,6 +488,7 @@ fn datasource(w: &mut Words<'_>) -> Result<CctrlCommand, ParseError> {
             "replica",
             "master",
             "primary",
+            "relay",
             "restore",
             "backup",
             "drain",
@@ -506,6 +512,7 @@ fn datasource(w: &mut Words<'_>) -> Result<CctrlCommand, ParseError> {
         "fail" => DatasourceAction::Fail,
         "slave" | "replica" => DatasourceAction::Slave,
         "master" | "primary" => DatasourceAction::Master,
+        "relay" => DatasourceAction::Relay,
         "restore" => DatasourceAction::Restore,
         "backup" => {
             // At most a backup agent, a storage agent and a timeout.
@@ -615,6 +622,7 @@ impl fmt::Display for DatasourceAction {
             Self::Fail => "fail",
             Self::Slave => "slave",
             Self::Master => "master",
+            Self::Relay => "relay",
             Self::Restore => "restore",
             Self::Backup => "backup",
             Self::Drain(None) => "drain",
@@ -870,7 +878,7 @@ mod tests {
     fn refusals_are_located() {
         let e = "datasource db2 onlin".parse::<CctrlCommand>().unwrap_err();
         insta::assert_snapshot!(e.caret(), @"
-        error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup, drain or connections), found `onlin`
+        error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, relay, restore, backup, drain or connections), found `onlin`
          --> line 1, column 16
           |
         1 | datasource db2 onlin

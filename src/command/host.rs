@@ -1027,6 +1027,29 @@ mod tests {
         assert_eq!(c.program(), "stopall");
     }
 
+    /// `stop sysd` hands the connector to systemd, which stops it (*deployall*); a graceful
+    /// stop keeps its words.
+    #[test]
+    fn connector_stops_read_as_stops() {
+        let c: HostCommand = "connector stop sysd".parse().unwrap();
+        assert_eq!(c.action, HostAction::Connector(Lifecycle::Stop));
+        // A graceful stop prints back as written (it printed as `connector stop`, which an
+        // operator reads as cutting the connections).
+        for (line, seconds) in [
+            ("connector graceful-stop 30", Some(30)),
+            ("connector graceful-stop", None),
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            assert_eq!(
+                c.action,
+                HostAction::ConnectorGracefulStop { seconds },
+                "{line}"
+            );
+            assert_eq!(c.to_string(), line);
+        }
+        insta::assert_snapshot!("connector graceful-stop soon".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected a timeout in seconds, found `soon`");
+    }
+
     #[test]
     fn unknown_programs_are_not_modelled_and_known_ones_check_their_arguments() {
         let c: HostCommand = "systemctl reload mysqld".parse().unwrap();
@@ -1099,23 +1122,6 @@ mod tests {
             assert_eq!(c.to_string(), echo);
         }
         // `stop sysd` hands the process over to systemd: it stops it (*deployall*).
-        let c: HostCommand = "connector stop sysd".parse().unwrap();
-        assert_eq!(c.action, HostAction::Connector(Lifecycle::Stop));
-        // A graceful stop prints back as written (it printed as `connector stop`, which an
-        // operator reads as cutting the connections).
-        for (line, seconds) in [
-            ("connector graceful-stop 30", Some(30)),
-            ("connector graceful-stop", None),
-        ] {
-            let c: HostCommand = line.parse().unwrap();
-            assert_eq!(
-                c.action,
-                HostAction::ConnectorGracefulStop { seconds },
-                "{line}"
-            );
-            assert_eq!(c.to_string(), line);
-        }
-        insta::assert_snapshot!("connector graceful-stop soon".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected a timeout in seconds, found `soon`");
         let c: HostCommand = "mm_replicator stop".parse().unwrap();
         assert_eq!(
             (&c.action, c.executable_prefix()),
@@ -1134,7 +1140,7 @@ mod tests {
         insta::assert_snapshot!("echo 'swich' | cctrl".parse::<HostCommand>().unwrap_err(), @"line 1, column 7: expected a cctrl command (set, datasource, replicator, router, recover, switch, failover, cluster, create, service, use, cd, ls, expert, physical, members, ping, show, help, admin, quit or exit), found `swich`");
         // The caret stays on the word however far the quoted command sits from `echo`.
         insta::assert_snapshot!("echo    'datasource db2 onlin' | cctrl".parse::<HostCommand>().unwrap_err().caret(), @"
-        error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, restore, backup, drain or connections), found `onlin`
+        error: expected a datasource action (online, offline, shun, welcome, recover, fail, slave, replica, master, primary, relay, restore, backup, drain or connections), found `onlin`
          --> line 1, column 25
           |
         1 | echo    'datasource db2 onlin' | cctrl

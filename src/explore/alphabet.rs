@@ -407,8 +407,14 @@ fn cctrl_ops(topology: &Topology, ds: &[HostId], force: bool) -> Vec<CctrlOp> {
     if services.len() > 1 {
         ops.extend(services.iter().map(|&s| CctrlOp::Use(s)));
     }
+    // `datasource <ds> relay` is refused outside a composite's passive site: offered only
+    // where there is one, so that the single-service counts stay comparable.
+    let relays = topology.active_passive().next().is_some();
     for &h in ds {
         ops.extend(ACTIONS.iter().map(|&a| CctrlOp::Datasource(h, a)));
+        if relays {
+            ops.push(CctrlOp::Datasource(h, DatasourceAction::Relay));
+        }
         ops.extend(
             [
                 ReplicatorOp::Online,

@@ -58,7 +58,8 @@ fn manager_to_type_into(ctx: &Ctx<'_, '_>, at: HostId) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Whether `op` makes a datasource master (of the session's site).
+/// Whether `op` makes a datasource master (of the session's site). At a passive site,
+/// `switch` and `failover` move the relay role instead ([`switch_relay`], [`failover_relay`]).
 fn promotes(op: CctrlOp) -> bool {
     matches!(
         op,
@@ -105,14 +106,7 @@ pub(crate) fn apply(
     }
     let s = session(ctx, at)?;
     in_session(ctx, &s, op)?;
-    if promotes(op)
-        && let Some(composite) = ctx.passive_site(s.service)
-    {
-        return Err(Refusal::PassiveSite {
-            service: s.service,
-            composite,
-        });
-    }
+    let passive = passive_gate(ctx, &s, op)?;
     let Some(mut view) = ctx.view_of(s.group) else {
         return Err(Refusal::NoManager { host: at });
     };
@@ -145,8 +139,16 @@ pub(crate) fn apply(
             recover_master_using(ctx, &s, &mut view, at, h)?;
             Some(Subject(h))
         }
+        CctrlOp::Switch(target) if passive => {
+            switch_relay(ctx, &s, &mut view, at, target)?;
+            None
+        }
         CctrlOp::Switch(target) => {
             switch(ctx, &s, &mut view, at, target)?;
+            None
+        }
+        CctrlOp::Failover(target) if passive => {
+            failover_relay(ctx, &s, &mut view, at, target)?;
             None
         }
         CctrlOp::Failover(target) => {
@@ -177,6 +179,22 @@ pub(crate) fn apply(
     };
     ctx.set_view(s.group, &view);
     Ok(subject)
+}
+
+/// Whether the session's service is a composite's passive site, where `switch` and
+/// `failover` move the relay role; any other promotion there is refused
+/// ([`Refusal::PassiveSite`]).
+fn passive_gate(ctx: &Ctx<'_, '_>, s: &Session, op: CctrlOp) -> Result<bool, Refusal> {
+    let Some(composite) = ctx.passive_site(s.service) else {
+        return Ok(false);
+    };
+    if promotes(op) && !matches!(op, CctrlOp::Switch(_) | CctrlOp::Failover(_)) {
+        return Err(Refusal::PassiveSite {
+            service: s.service,
+            composite,
+        });
+    }
+    Ok(true)
 }
 
 /// Every host `op` names must be of the session's service, as cctrl (and
@@ -280,6 +298,7 @@ fn datasource(
         DatasourceAction::Fail => ds_fail(ctx, view, &target)?,
         DatasourceAction::Slave => ds_slave(ctx, view, &target)?,
         DatasourceAction::Master => ds_master(ctx, view, &target)?,
+        DatasourceAction::Relay => ds_relay(ctx, view, &target)?,
         DatasourceAction::Restore => ds_restore(ctx, view, &target)?,
         DatasourceAction::Backup => ds_backup(ctx, view, &target)?,
         DatasourceAction::Drain(_) => {
@@ -314,7 +333,13 @@ fn recover_one(
             install: super::input::Install::Cluster,
         });
     }
-    if view.entry(d).role == DataSourceRole::Relay && ctx.passive_site(s.service).is_some() {
+    // A relay comes back as the relay unless another one serves the site now (a failover
+    // moved the role): then it comes back as a slave of the new relay, as the article on
+    // moving the relay role shows `recover` doing after `failover` (see `failover_relay`).
+    if view.entry(d).role == DataSourceRole::Relay
+        && ctx.passive_site(s.service).is_some()
+        && ctx.replica_source(view, s.service, Some(d)).is_none()
+    {
         return recover_relay(ctx, s, view, at, d);
     }
     let Some(master) = ctx.replica_source(view, s.service, Some(d)) else {
@@ -388,14 +413,134 @@ fn recover_relay(
     at: HostId,
     d: HostId,
 ) -> Result<(), Refusal> {
-    let Some(source) = ctx.active_master(s.service, s.rep) else {
-        return Err(Refusal::ReplicatorRole {
+    let source = relay_source(ctx, s, d)?;
+    bring_back(ctx, s, view, at, d, DataSourceRole::Relay, source)
+}
+
+/// The active site's ONLINE master, which a relay `d` of the passive site `s.service` reads
+/// ([`Ctx::active_master`]), or the refusal naming it missing.
+fn relay_source(ctx: &Ctx<'_, '_>, s: &Session, d: HostId) -> Result<HostId, Refusal> {
+    ctx.active_master(s.service, s.rep)
+        .ok_or_else(|| Refusal::ReplicatorRole {
             host: d,
             found: ctx.host(d).replicator.role,
             expected: "a relay reading the active site's ONLINE master, which no manager of the active site reachable from here holds: bring it back first",
-        });
+        })
+}
+
+/// The relay of the passive site `s.service` that `view` holds in `state`, if any.
+fn relay_in(
+    ctx: &Ctx<'_, '_>,
+    view: &ManagerView,
+    s: &Session,
+    state: impl Fn(DsState) -> bool,
+) -> Option<HostId> {
+    ctx.topology.datasources_of(s.service).find(|&d| {
+        let entry = view.entry(d);
+        entry.role == DataSourceRole::Relay && state(entry.state)
+    })
+}
+
+/// `switch [to <ds>]` at a passive site moves the relay role to a replica: the target catches
+/// up with the relay, the relay becomes a slave of the target, and the target the relay of
+/// the active site's master ([`Ctx::promote_relay`]). It runs in MAINTENANCE, as a switch
+/// does, and takes the same targets. Source: Continuent's article on moving the relay role
+/// to another node in a composite cluster (`use <passive>`, `set policy maintenance`,
+/// `switch`, `set policy automatic`); **modelling decision**: the steps mirror a master's
+/// switch (*operations-primaryswitch-manual*), the article showing no more.
+fn switch_relay(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    at: HostId,
+    target: Option<HostId>,
+) -> Result<(), Refusal> {
+    let Some(relay) = relay_in(ctx, view, s, |state| state == DsState::Online) else {
+        return Err(no_relay(ctx, view, s, at));
     };
-    bring_back(ctx, s, view, at, d, DataSourceRole::Relay, source)
+    reachable_datasource(ctx, s, relay)?;
+    let r = ctx.host(relay).replicator;
+    if !(r.is_online() && r.role == ReplicatorRole::Relay) {
+        return Err(Refusal::ReplicatorState {
+            host: relay,
+            install: super::input::Install::Cluster,
+            found: r.state,
+            expected: "ONLINE as relay, so that the target can catch up with it",
+        });
+    }
+    let source = relay_source(ctx, s, relay)?;
+    let new = ctx.pick_target(view, s.service, s.rep, Some(relay), target)?;
+    if !ctx.in_history(new, relay) {
+        return Err(Refusal::NotEligible {
+            host: new,
+            why: super::rejection::Ineligible::Diverged,
+        });
+    }
+    ctx.require_quorum(s.service, s.group, at)?;
+    let policy = view.policy;
+    maintenance_step(ctx, s.service, policy, Step::Enter);
+    ctx.emit(Effect::Selected { host: new });
+    let history = ctx.state.history;
+    let pos = ctx.host(relay).data.pos.map(|p| history.canonical(p));
+    let data = &mut ctx.host_mut(new).data;
+    data.pos = pos;
+    data.writing = None;
+    data.orphaned = None;
+    ctx.set_role(view, relay, DataSourceRole::Slave);
+    ctx.set_state(view, relay, DsState::Offline);
+    let _ = ctx.replicator_offline(relay);
+    ctx.promote_relay(view, s.service, s.rep, (new, source), None);
+    ctx.set_state(view, relay, DsState::Online);
+    let _ = ctx.replicator_online(relay);
+    maintenance_step(ctx, s.service, policy, Step::Revert);
+    ctx.emit(Effect::Switched { host: new });
+    Ok(())
+}
+
+/// `failover [to <ds>]` at a passive site replaces its FAILED relay with a replica: the old
+/// relay `SHUNNED(FAILED-OVER-TO-<new>)`, the target the relay of the active site's master
+/// ([`Ctx::promote_relay`]), then OFFLINE datasources brought online as after a master's
+/// failover. Source: Continuent's article on moving the relay role (`datasource <relay>
+/// fail`, `failover`, `recover`, in MAINTENANCE); refused while the relay is ONLINE, as a
+/// master's failover is while the master is.
+fn failover_relay(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    at: HostId,
+    target: Option<HostId>,
+) -> Result<(), Refusal> {
+    if let Some(relay) = relay_in(ctx, view, s, |state| state == DsState::Online) {
+        return Err(Refusal::RelayInService {
+            service: s.service,
+            relay,
+        });
+    }
+    let Some(failed) = relay_in(ctx, view, s, |state| matches!(state, DsState::Failed(_))) else {
+        return Err(no_relay(ctx, view, s, at));
+    };
+    let source = relay_source(ctx, s, failed)?;
+    let new = ctx.pick_target(view, s.service, s.rep, Some(failed), target)?;
+    ctx.require_quorum(s.service, s.group, at)?;
+    ctx.promote_relay(view, s.service, s.rep, (new, source), Some(failed));
+    ctx.emit(Effect::FailedOver {
+        from: Some(failed),
+        to: new,
+    });
+    bring_offline_online(ctx, s, view);
+    Ok(())
+}
+
+/// Why the passive site `s.service` has no relay to switch or fail over from: no quorum
+/// first, else [`Refusal::NoRelay`] naming the relay the view holds, if any.
+fn no_relay(ctx: &Ctx<'_, '_>, view: &ManagerView, s: &Session, at: HostId) -> Refusal {
+    match ctx.no_master(view, s.service, s.group, at) {
+        Refusal::PassiveSite { service, .. } => Refusal::NoRelay {
+            service,
+            held: relay_in(ctx, view, s, |_| true).map(|h| (h, view.entry(h).state)),
+        },
+        other => other,
+    }
 }
 
 fn replicator(
@@ -544,6 +689,7 @@ fn switch(
     ctx.require_quorum(s.service, s.group, at)?;
     let policy = view.policy;
     maintenance_step(ctx, s.service, policy, Step::Enter);
+    ctx.emit(Effect::Selected { host: new });
     // Flush: the target applies every event of the master.
     ctx.emit(Effect::Flush { host: master });
     let history = ctx.state.history;
@@ -953,6 +1099,44 @@ fn ds_master(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
     // the step a runbook's report can name; the datasource and replicator steps after it
     // follow from it).
     ctx.leave_behind(s.service, h);
+    Ok(())
+}
+
+/// `datasource <ds> relay` (see [`DatasourceAction::Relay`]): the role only, as `datasource
+/// <ds> master` sets it; the operator points the replicator (`replicator <ds> relay
+/// <site>/<master>`) and the replicas.
+fn ds_relay(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Result<(), Refusal> {
+    let Target { s, at, h, entry } = *c;
+    if ctx.passive_site(s.service).is_none() {
+        return Err(Refusal::NotPassive { service: s.service });
+    }
+    if entry.state == DsState::Online {
+        return Err(wrong(h, entry.state, "not ONLINE (take it offline first)"));
+    }
+    if entry.role == DataSourceRole::Relay {
+        return Err(Refusal::NoChange {
+            host: Some(h),
+            already: "is a relay already",
+        });
+    }
+    if let Some(relay) = relay_in(ctx, view, s, |state| {
+        matches!(state, DsState::Online | DsState::Offline)
+    })
+    .filter(|&r| r != h)
+    {
+        return Err(Refusal::RelayInService {
+            service: s.service,
+            relay,
+        });
+    }
+    if view.policy != PolicyMode::Maintenance && !ctx.state.session(at).force {
+        return Err(Refusal::NeedsMaintenance {
+            service: s.service,
+            found: view.policy,
+        });
+    }
+    ctx.require_quorum(s.service, s.group, at)?;
+    ctx.set_role(view, h, DataSourceRole::Relay);
     Ok(())
 }
 

@@ -166,6 +166,12 @@ pub enum Effect {
         /// The new master.
         host: HostId,
     },
+    /// A passive site's new relay is in service, reading the active site's master (the
+    /// model's words, after the master's).
+    NewRelay {
+        /// The new relay.
+        host: HostId,
+    },
     /// `SWITCH TO 'db3@alpha' WAS SUCCESSFUL`.
     Switched {
         /// The new master.
@@ -376,6 +382,7 @@ impl Effect {
                 at(topology, host)
             ),
             Self::NewMaster { host } => format!("PUT THE NEW MASTER {} ONLINE", at(topology, host)),
+            Self::NewRelay { host } => format!("PUT THE NEW RELAY {} ONLINE", at(topology, host)),
             Self::Switched { host } => format!("SWITCH TO {} WAS SUCCESSFUL", at(topology, host)),
             Self::FailedOver { from, to } => match from {
                 Some(from) => format!(
@@ -542,10 +549,13 @@ pub enum Finding {
         host: HostId,
     },
     /// The master failed and no slave can be promoted: it stays FAILED until a slave can
-    /// replace it or an operator brings a master back (`recover master using <ds>`).
+    /// replace it or an operator brings a master back (`recover master using <ds>`). With
+    /// `relay`, a passive site's relay failed and no slave can take the relay role.
     NoCandidate {
         /// The service.
         service: ServiceId,
+        /// Whether what failed is a passive site's relay.
+        relay: bool,
     },
     /// A service-wide recovery (`recover`, `recover master using`) did not recover this
     /// SHUNNED or FAILED datasource: it is still shunned or failed (a master that `recover
@@ -612,7 +622,7 @@ impl Finding {
                 if unreachable.len() == 1 { "is" } else { "are" }
             ),
             Self::Undone { host, policy } => format!(
-                "{policy} put {} back: the step does not last under {policy}; use MAINTENANCE or shun it first",
+                "{policy} put {} back: the step does not last under {policy}; use MAINTENANCE first (or, to keep it out of service, shun it)",
                 topology.host_name(host)
             ),
             Self::NoWritableMaster { service } => format!(
@@ -640,7 +650,17 @@ impl Finding {
                 "restoring {} from a backup discards its events past the backup that no other datasource holds; they are lost",
                 topology.host_name(host)
             ),
-            Self::NoCandidate { service } => format!(
+            Self::NoCandidate {
+                service,
+                relay: true,
+            } => format!(
+                "{}: the relay failed and no slave is eligible to take its role; the site's replicas receive nothing until the relay is recovered (`datasource <relay> recover`) or a slave is eligible (`failover`)",
+                topology.service_name(service)
+            ),
+            Self::NoCandidate {
+                service,
+                relay: false,
+            } => format!(
                 "{}: the master failed and no slave is eligible for failover; it stays FAILED until a slave is eligible or an operator runs `recover master using <ds>`",
                 topology.service_name(service)
             ),

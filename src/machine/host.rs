@@ -7,8 +7,8 @@ use super::rejection::Refusal;
 use crate::command::{Lifecycle, TpmAction};
 use crate::fault::Process;
 use crate::model::{
-    CrossSiteReplicator, Data, DsState, HostId, ReplicatorRole, ReplicatorState, RestartPosition,
-    ServiceId, ShunCause,
+    CrossSiteReplicator, Data, DataSourceRole, DsState, HostId, ReplicatorRole, ReplicatorState,
+    RestartPosition, ServiceId, ShunCause,
 };
 
 /// `mysql -e '<write>'` on `on`, straight into its dataserver (**modelling decision**, from
@@ -304,6 +304,41 @@ fn discards(
 }
 
 /// `tungsten_provision_slave` / `tprovision --source <source>`, run on `target`.
+/// Whether `source`'s data is of `service`'s line of history: it is a host of `service`, or
+/// of another site of its active/passive composite (a passive site replicates under the
+/// active site's seqnos). An operator's review found a relay provisioned from the active
+/// site given no position, and its replicas then reported holding events it lacked.
+fn one_line(ctx: &Ctx<'_, '_>, service: ServiceId, source: HostId) -> bool {
+    let theirs = ctx.service_of(source);
+    theirs == service
+        || ctx
+            .topology
+            .composite_of(service)
+            .is_some_and(|(_, members)| members.contains(&theirs))
+}
+
+/// The role a provisioned `target` comes back in, and what it reads: a passive site's relay
+/// (none other serving) comes back as the relay of the active site's master, as the managers
+/// recover a relay (`datasource <relay> recover`); any other datasource as a slave of the
+/// service's replica source. An operator's review found a relay provisioned left SHUNNED.
+fn back_as(
+    ctx: &Ctx<'_, '_>,
+    view: &crate::model::ManagerView,
+    service: ServiceId,
+    rep: HostId,
+    target: HostId,
+) -> Option<(DataSourceRole, HostId)> {
+    if let Some(source) = ctx.replica_source(view, service, Some(target)) {
+        return Some((DataSourceRole::Slave, source));
+    }
+    if view.entry(target).role == DataSourceRole::Relay && ctx.passive_site(service).is_some() {
+        return ctx
+            .active_master(service, rep)
+            .map(|m| (DataSourceRole::Relay, m));
+    }
+    None
+}
+
 fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<(), Refusal> {
     for h in [target, source] {
         if !ctx.topology.host(h).is_datasource() {
@@ -323,14 +358,14 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         return Err(Refusal::DataServerStopped { host: source });
     }
     let service = ctx.service_of(target);
-    let same_site = ctx.service_of(source) == service;
+    let same_line = one_line(ctx, service, source);
     // 1. Shun the target through its manager, and take its replicator offline.
     let group = ctx.group(service, target);
     let managed = ctx.host(target).manager && !group.is_empty();
     // A master as its managers hold it; where none of them runs, as its replicator's role.
     let is_master = ctx.view_of(group).filter(|_| managed).map_or(
         ctx.host(target).replicator.role == ReplicatorRole::Master,
-        |view| view.entry(target).role == crate::model::DataSourceRole::Master,
+        |view| view.entry(target).role == DataSourceRole::Master,
     );
     if managed
         && let Some(mut view) = ctx.view_of(group)
@@ -352,7 +387,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     // a cross-site service is named after the site it reads, as in seed 000; a deployment
     // that names it `west_from_east` keeps it in another schema, and the target would start
     // with no position.
-    let pos = if same_site {
+    let pos = if same_line {
         from.data.pos
     } else if ctx.topology.host(source).cross_site_from == Some(service) {
         from.cross_site.applied
@@ -365,7 +400,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         writing: None,
         // A copy of the source's own events carries its mark (a loss already reported is
         // not reported again for the copy).
-        orphaned: from.data.orphaned.filter(|_| same_site),
+        orphaned: from.data.orphaned.filter(|_| same_line),
     };
     // The cross-site replicator's restart position lives in the dataserver
     // (`tungsten_<service>.trep_commit_seqno`; Continuent docs
@@ -382,7 +417,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         Some(site) if ctx.service_of(source) == site => from.data.pos.map(|p| history.canonical(p)),
         _ => None,
     };
-    if same_site {
+    if same_line {
         discards(ctx, service, target, is_master, source, data.pos);
     } else if is_master {
         // Provisioning a master from another site is not checked (`discards`), and the
@@ -416,13 +451,18 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     // 3. Back into service: through the manager's recover when it runs, else trepctl online.
     if managed && let Some(mut view) = ctx.view_of(group) {
         let rep = group.first().unwrap_or(target);
-        if let Some(master) = ctx.replica_source(&view, service, Some(target))
+        if let Some((role, source)) = back_as(ctx, &view, service, rep, target)
             && ctx.state.reachable(rep, target)
-            && ctx.lineage_ok(target, master)
+            && ctx.lineage_ok(target, source)
         {
-            ctx.set_role(&mut view, target, crate::model::DataSourceRole::Slave);
+            ctx.set_role(&mut view, target, role);
             ctx.set_state(&mut view, target, DsState::Offline);
-            ctx.repoint(target, ReplicatorRole::Slave, Some(master));
+            let replicator = if role == DataSourceRole::Relay {
+                ReplicatorRole::Relay
+            } else {
+                ReplicatorRole::Slave
+            };
+            ctx.repoint(target, replicator, Some(source));
             ctx.set_view(group, &view);
         }
     }

@@ -182,7 +182,9 @@ impl Ctx<'_, '_> {
     /// a failover: it becomes `SHUNNED(FAILED-OVER-TO-<new>)` and its replicator, if reached,
     /// goes offline. Every other master that is FAILED or shunned by an operator becomes
     /// `SHUNNED(FAILED-OVER-TO-<new>)` as well. The events it leaves behind are reported
-    /// ([`Ctx::leave_behind`]).
+    /// ([`Ctx::leave_behind`]). A failover reports the choice (`SELECTED SLAVE`) here; a
+    /// switch reports it before it flushes, as cctrl prints it
+    /// (*operations-primaryswitch-manual*), and `recover master using` names its target.
     pub(crate) fn promote(
         &mut self,
         view: &mut ManagerView,
@@ -191,8 +193,8 @@ impl Ctx<'_, '_> {
         new: HostId,
         failed: Option<HostId>,
     ) {
-        self.emit(Effect::Selected { host: new });
         if let Some(old) = failed {
+            self.emit(Effect::Selected { host: new });
             self.set_state(view, old, DsState::Shunned(ShunCause::FailedOverTo(new)));
             if self.state.reachable(rep, old) && self.host(old).replicator.is_online() {
                 let _ = self.replicator_offline(old);
@@ -243,6 +245,53 @@ impl Ctx<'_, '_> {
             from: failed,
             to: new,
         });
+    }
+
+    /// Make `new` the relay of the passive site `service`, reading `source` (the active site's
+    /// ONLINE master): role relay, ONLINE, its replicator a relay of `source`, brought online;
+    /// every other datasource of the site the group reaches but `failed` repointed to it as a
+    /// slave. `failed` is the relay a failover replaces: it becomes
+    /// `SHUNNED(FAILED-OVER-TO-<new>)` and its replicator, if reached, goes offline. A switch
+    /// has made the old relay a slave first, and it is repointed with the others.
+    ///
+    /// Source: the relay is a failover candidate's role in a composite's passive site
+    /// (Continuent docs *operations-status-roles*), and Continuent's article on moving the
+    /// relay role to another node in a composite cluster moves it with `switch`, or with
+    /// `datasource <relay> fail`, `failover` and `recover`, in the passive site's service.
+    /// **Modelling decision**: the promotion mirrors a master's ([`Ctx::promote`]), the
+    /// relay's source taking the place of extraction; the article shows no more of it.
+    pub(crate) fn promote_relay(
+        &mut self,
+        view: &mut ManagerView,
+        service: ServiceId,
+        rep: HostId,
+        (new, source): (HostId, HostId),
+        failed: Option<HostId>,
+    ) {
+        if let Some(old) = failed {
+            self.emit(Effect::Selected { host: new });
+            self.set_state(view, old, DsState::Shunned(ShunCause::FailedOverTo(new)));
+            if self.state.reachable(rep, old) && self.host(old).replicator.is_online() {
+                let _ = self.replicator_offline(old);
+            }
+        }
+        self.set_role(view, new, DataSourceRole::Relay);
+        self.set_state(view, new, DsState::Online);
+        self.repoint(new, ReplicatorRole::Relay, Some(source));
+        let r = self.host(new).replicator;
+        if r.running && r.state != crate::model::ReplicatorState::Online {
+            let _ = self.replicator_online(new);
+        }
+        self.emit(Effect::NewRelay { host: new });
+        for d in self.topology.datasource_set(service).iter() {
+            let role = view.entry(d).role;
+            let follower = d != new
+                && Some(d) != failed
+                && !matches!(role, DataSourceRole::Master | DataSourceRole::Relay);
+            if follower && self.rules.repoint_slaves && self.state.reachable(rep, d) {
+                self.repoint(d, ReplicatorRole::Slave, Some(new));
+            }
+        }
     }
 
     /// The service's current master among the master-role entries of `view` that `among`

@@ -319,11 +319,17 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
         ctx.await_extraction(service, rep, failed);
         match ctx.best_candidate(view, service, rep, Some(failed)) {
             Some(new) => ctx.promote(view, service, rep, new, Some(failed)),
-            None => ctx.find(Finding::NoCandidate { service }),
+            None => ctx.find(Finding::NoCandidate {
+                service,
+                relay: false,
+            }),
         }
     }
-    let master = ctx.replica_source(view, service, None);
+    let mut master = ctx.replica_source(view, service, None);
     let passive = master.is_none() && ctx.passive_site(service).is_some();
+    if passive && let Some(new) = fail_over_relay(ctx, view, service, rep) {
+        master = Some(new);
+    }
     for d in ctx.topology.datasource_set(service).iter() {
         let entry = view.entry(d);
         if !ctx.healthy(rep, d) {
@@ -365,6 +371,44 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             _ => {}
         }
     }
+}
+
+/// A passive site's FAILED relay that the group cannot reach healthy (its host down or cut
+/// off, its manager or dataserver stopped) is failed over to the best replica, as a failed
+/// master is: the relay is a failover candidate's role in a passive site (Continuent docs
+/// *operations-status-roles*; automatic failover, *operations-policymodes*), and the replicas
+/// left reading a dead relay would receive nothing (an operator's review found a relay's
+/// crash leave the passive site so with the plan VALID). One healthy again is recovered as
+/// the relay instead ([`recover_relay`]). Without a candidate, or with no active master in
+/// reach for the new relay to read, it stays FAILED and the managers report
+/// [`Finding::NoCandidate`] for the first. Returns the new relay.
+fn fail_over_relay(
+    ctx: &mut Ctx<'_, '_>,
+    view: &mut ManagerView,
+    service: ServiceId,
+    rep: HostId,
+) -> Option<HostId> {
+    let failed = ctx.topology.datasources_of(service).find(|&d| {
+        let entry = view.entry(d);
+        entry.role == DataSourceRole::Relay && matches!(entry.state, DsState::Failed(_))
+    })?;
+    if ctx.healthy(rep, failed) {
+        return None;
+    }
+    let source = ctx.active_master(service, rep)?;
+    let Some(new) = ctx.best_candidate(view, service, rep, Some(failed)) else {
+        ctx.find(Finding::NoCandidate {
+            service,
+            relay: true,
+        });
+        return None;
+    };
+    ctx.promote_relay(view, service, rep, (new, source), Some(failed));
+    ctx.emit(Effect::FailedOver {
+        from: Some(failed),
+        to: new,
+    });
+    Some(new)
 }
 
 /// A passive site's failed relay, healthy again, comes back as its relay: its replicator

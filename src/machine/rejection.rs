@@ -116,6 +116,19 @@ pub enum Refusal {
         /// The relay the views hold out of service, with its state, if any.
         held: Option<(HostId, DsState)>,
     },
+    /// A passive site's relay is in service already: `failover` there replaces a FAILED relay,
+    /// and `datasource <ds> relay` makes one where none serves.
+    RelayInService {
+        /// The passive site.
+        service: ServiceId,
+        /// The relay.
+        relay: HostId,
+    },
+    /// The command makes a relay, and the service is not a composite's passive site.
+    NotPassive {
+        /// The service.
+        service: ServiceId,
+    },
     /// A master is ONLINE already (failover, recover master using).
     MasterOnline {
         /// The service.
@@ -281,6 +294,8 @@ impl Refusal {
             Self::PassiveSite { .. } => "passive-site",
             Self::NoRelay { .. } => "no-relay",
             Self::MasterOnline { .. } => "master-failed",
+            Self::RelayInService { .. } => "one-relay",
+            Self::NotPassive { .. } => "relay-site",
             Self::Orphaned { .. } => "orphaned-events",
             Self::NoCandidate { .. } => "candidate",
             Self::NotEligible { .. } => "eligible-target",
@@ -406,7 +421,7 @@ impl Refusal {
                 service,
                 held: Some((relay, state)),
             } => format!(
-                "{} is a passive site: its replicas read from its relay, {}, which is {}: bring it back first (`datasource {} recover`)",
+                "{} is a passive site: its replicas read from its relay, {}, which is {}: bring it back first (`datasource {} recover`), or move the relay role to a replica (`failover`)",
                 s(service),
                 n(relay),
                 state_text(topology, relay, state),
@@ -414,6 +429,15 @@ impl Refusal {
             ),
             Self::NoRelay { service, held: None } => format!(
                 "{} is a passive site: its replicas read from its relay, and its managers hold none: check such a step by hand",
+                s(service)
+            ),
+            Self::RelayInService { service, relay } => format!(
+                "{} has a relay in service, {}: a passive site's replicas read from one relay; use `switch` to move the role in a planned change (`failover` replaces a FAILED relay)",
+                s(service),
+                n(relay)
+            ),
+            Self::NotPassive { service } => format!(
+                "{} is not a passive site of a composite: a relay serves only there",
                 s(service)
             ),
             Self::MasterOnline { service, master } => format!(

@@ -52,6 +52,7 @@ fn datasource_action() -> impl Strategy<Value = DatasourceAction> {
         2 => Just(DatasourceAction::Fail),
         2 => Just(DatasourceAction::Slave),
         3 => Just(DatasourceAction::Master),
+        1 => Just(DatasourceAction::Relay),
         1 => Just(DatasourceAction::Restore),
         1 => Just(DatasourceAction::Backup),
         1 => Just(DatasourceAction::Drain(None)),

@@ -28,6 +28,7 @@ fn datasource_action() -> impl Strategy<Value = DatasourceAction> {
         Just(DatasourceAction::Fail),
         Just(DatasourceAction::Slave),
         Just(DatasourceAction::Master),
+        Just(DatasourceAction::Relay),
         Just(DatasourceAction::Restore),
         Just(DatasourceAction::Backup),
         option::of(0_u32..3600).prop_map(DatasourceAction::Drain),
