@@ -1495,6 +1495,65 @@ fn a_passive_sites_relay_moves_by_switch_failover_and_the_managers() {
     }
 }
 
+/// One relay serves a passive site: an independent review of the relay moves found a relay
+/// failed over, then welcomed back (or rebooted, or recovered beside a relay made by hand),
+/// serving beside its successor, a relay made by hand brought ONLINE with its replicator
+/// still a slave of the old relay, and `failover` promoting a third beside it, each with the
+/// plan VALID. Each is refused now, naming the relay in service; the documented routes
+/// (`recover` after `failover`, and the article's steps by hand) stay VALID (see
+/// `a_passive_sites_relay_moves_by_switch_failover_and_the_managers`).
+#[test]
+fn a_passive_site_keeps_one_relay_in_service() {
+    let made_by_hand = "cctrl [west]> set policy maintenance\nshell db4> sudo systemctl stop mysqld\ncctrl [west]> datasource db4 fail\ncctrl [west]> datasource db5 offline\ncctrl [west]> datasource db5 relay\n";
+    for (steps, rule, line) in [
+        (
+            "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 fail\ncctrl [west]> failover\ncctrl [west]> datasource db4 welcome\n".to_owned(),
+            "one-relay",
+            "cctrl [west]> datasource db4 welcome",
+        ),
+        (
+            "shell db4> sudo reboot\ncctrl [west]> datasource db4 welcome\n".to_owned(),
+            "one-relay",
+            "cctrl [west]> datasource db4 welcome",
+        ),
+        (
+            format!("{made_by_hand}cctrl [west]> failover\n"),
+            "one-relay",
+            "cctrl [west]> failover",
+        ),
+        (
+            format!("{made_by_hand}shell db4> sudo systemctl start mysqld\ncctrl [west]> datasource db4 recover\n"),
+            "one-relay",
+            "cctrl [west]> datasource db4 recover",
+        ),
+        (
+            format!("{made_by_hand}cctrl [west]> datasource db5 online\n"),
+            "replicator-role",
+            "cctrl [west]> datasource db5 online",
+        ),
+        (
+            "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 shun\ncctrl [west]> datasource db4 slave\ncctrl [west]> datasource db4 welcome\ncctrl [west]> datasource db4 online\n".to_owned(),
+            "replicator-role",
+            "cctrl [west]> datasource db4 online",
+        ),
+    ] {
+        let report = active_passive(&steps);
+        assert_eq!(
+            refusal(&report).unwrap_or_default(),
+            (rule.to_owned(), line.to_owned()),
+            "{report}"
+        );
+    }
+    // Nor do the managers put such a relay ONLINE, or fail the old one over beside it.
+    let report = active_passive(&format!(
+        "{made_by_hand}cctrl [west]> set policy automatic\ncctrl [west]> ls\n"
+    ));
+    assert_eq!(error_kinds(&report), Vec::<String>::new(), "{report}");
+    let printed = last_listing(&report);
+    assert!(printed.contains("|db5(relay:OFFLINE"), "{printed}");
+    assert_eq!(printed.matches("(relay:").count(), 2, "{printed}");
+}
+
 /// A passive site's replicas read from its relay (Continuent docs *operations-status-roles*),
 /// and replica work there runs as it does under a master: a replica or the relay rebooted
 /// under AUTOMATIC comes back on its own, and an operator's `recover`, `replicator <ds>

@@ -340,6 +340,14 @@ fn recover_one(
         && ctx.passive_site(s.service).is_some()
         && ctx.replica_source(view, s.service, Some(d)).is_none()
     {
+        // Nor as a second relay beside one made by hand whose replicator is not a relay's
+        // yet (an independent review found both left OFFLINE, the plan VALID).
+        if let Some(relay) = ctx.other_relay(view, s.service, d) {
+            return Err(Refusal::RelayInService {
+                service: s.service,
+                relay,
+            });
+        }
         return recover_relay(ctx, s, view, at, d);
     }
     let Some(master) = ctx.replica_source(view, s.service, Some(d)) else {
@@ -460,6 +468,12 @@ fn switch_relay(
     };
     reachable_datasource(ctx, s, relay)?;
     let r = ctx.host(relay).replicator;
+    if !r.running {
+        return Err(Refusal::ReplicatorStopped {
+            host: relay,
+            install: super::input::Install::Cluster,
+        });
+    }
     if !(r.is_online() && r.role == ReplicatorRole::Relay) {
         return Err(Refusal::ReplicatorState {
             host: relay,
@@ -510,7 +524,9 @@ fn failover_relay(
     at: HostId,
     target: Option<HostId>,
 ) -> Result<(), Refusal> {
-    if let Some(relay) = relay_in(ctx, view, s, |state| state == DsState::Online) {
+    if let Some(relay) = relay_in(ctx, view, s, |state| {
+        matches!(state, DsState::Online | DsState::Offline)
+    }) {
         return Err(Refusal::RelayInService {
             service: s.service,
             relay,
@@ -878,6 +894,8 @@ fn bring_offline_online(ctx: &mut Ctx<'_, '_>, s: &Session, view: &mut ManagerVi
             && ctx.healthy(s.rep, d)
             && ctx.host(d).replicator.is_online()
             && online_role_mismatch(entry.role, ctx.host(d).replicator.role).is_none()
+            && !(entry.role == DataSourceRole::Relay
+                && ctx.other_relay(view, s.service, d).is_some())
         {
             ctx.set_state(view, d, DsState::Online);
         }
@@ -916,6 +934,14 @@ fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
     {
         return Err(Refusal::OtherMaster { host: h, master });
     }
+    if entry.role == DataSourceRole::Relay
+        && let Some(relay) = ctx.other_relay(view, s.service, h)
+    {
+        return Err(Refusal::RelayInService {
+            service: s.service,
+            relay,
+        });
+    }
     let replicator = ctx.host(h).replicator.role;
     if let Some(expected) = online_role_mismatch(entry.role, replicator) {
         return Err(Refusal::ReplicatorRole {
@@ -930,8 +956,10 @@ fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
 }
 
 /// What the replicator's role must be for a datasource of role `role` to go ONLINE, when
-/// `replicator` is not that: a master goes ONLINE only with its replicator extracting, and any
-/// other datasource only with its replicator not in master role.
+/// `replicator` is not that: a master goes ONLINE only with its replicator extracting, any
+/// other datasource only with its replicator not in master role, a relay only with a relay's
+/// replicator, and no other datasource with one (an independent review found a relay made by
+/// hand brought ONLINE with its replicator still a slave of the old relay).
 ///
 /// Both halves follow from what the roles mean (Continuent docs *operations-status-repl-roles*:
 /// a master-role replicator extracts the database's writes into THL, a slave-role one applies
@@ -954,6 +982,12 @@ pub(super) fn online_role_mismatch(
         ),
         (false, true) => Some(
             "slave or relay: a slave goes ONLINE only with its replicator applying (`replicator <ds> slave` first)",
+        ),
+        _ if role == DataSourceRole::Relay && replicator != ReplicatorRole::Relay => Some(
+            "relay: a relay goes ONLINE only with its replicator reading the active site (`replicator <ds> relay <site>/<master>` first)",
+        ),
+        _ if role != DataSourceRole::Relay && replicator == ReplicatorRole::Relay => Some(
+            "slave: a slave goes ONLINE only with its replicator a slave of its site (`replicator <ds> slave` first)",
         ),
         _ => None,
     }
@@ -999,6 +1033,16 @@ fn ds_welcome(
     let Target { s, at, h, entry } = *c;
     if !matches!(entry.state, DsState::Shunned(_)) {
         return Err(wrong(h, entry.state, "SHUNNED"));
+    }
+    // A relay welcomed back beside the relay that replaced it would be a second one in
+    // service: `recover` brings it back as that relay's slave.
+    if entry.role == DataSourceRole::Relay
+        && let Some(relay) = ctx.other_relay(view, s.service, h)
+    {
+        return Err(Refusal::RelayInService {
+            service: s.service,
+            relay,
+        });
     }
     ctx.require_quorum(s.service, s.group, at)?;
     ctx.set_state(view, h, DsState::Offline);
@@ -1119,11 +1163,7 @@ fn ds_relay(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Re
             already: "is a relay already",
         });
     }
-    if let Some(relay) = relay_in(ctx, view, s, |state| {
-        matches!(state, DsState::Online | DsState::Offline)
-    })
-    .filter(|&r| r != h)
-    {
+    if let Some(relay) = ctx.other_relay(view, s.service, h) {
         return Err(Refusal::RelayInService {
             service: s.service,
             relay,

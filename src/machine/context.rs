@@ -142,7 +142,9 @@ impl<'t, 'o> Ctx<'t, 'o> {
     /// The datasource a replica of `service` reads from, other than `except`: the ONLINE
     /// master, or at a passive site of an active/passive composite ([`Ctx::passive_site`]) the
     /// site's relay in service (ONLINE, or OFFLINE as a recovery leaves it under MAINTENANCE:
-    /// its replicator is what serves), which receives from the active site and serves the
+    /// its replicator is what serves, so it must be a relay's; an independent review found a
+    /// relay made by hand, its replicator still a slave of the old relay, taken as the source
+    /// of that old relay's recovery, a loop), which receives from the active site and serves the
     /// replicas of its own site (Continuent docs *operations-status-roles*; a composite switch
     /// repoints the passive site's replicas to its new relay, *operations-composite*).
     pub(crate) fn replica_source(
@@ -162,7 +164,27 @@ impl<'t, 'o> Ctx<'t, 'o> {
                 let entry = view.entry(h);
                 entry.role == DataSourceRole::Relay
                     && matches!(entry.state, DsState::Online | DsState::Offline)
+                    && self.host(h).replicator.role == crate::model::ReplicatorRole::Relay
             })
+    }
+
+    /// A relay of `service` other than `d` that `view` holds in service (ONLINE, or OFFLINE as
+    /// a recovery or `datasource <ds> relay` leaves it): a passive site serves its replicas
+    /// from one relay, so no second one goes ONLINE beside it (**modelling decision**, as for
+    /// masters; an independent review found a relay failed over, then welcomed back, serving
+    /// beside its successor with the plan VALID).
+    pub(crate) fn other_relay(
+        &self,
+        view: &ManagerView,
+        service: ServiceId,
+        d: HostId,
+    ) -> Option<HostId> {
+        self.topology.datasources_of(service).find(|&h| {
+            let entry = view.entry(h);
+            h != d
+                && entry.role == DataSourceRole::Relay
+                && matches!(entry.state, DsState::Online | DsState::Offline)
+        })
     }
 
     /// The refusal for a replica of `service` having no [`Ctx::replica_source`]: at a passive

@@ -337,7 +337,9 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
         }
         match entry.state {
             DsState::Failed(_) if passive && entry.role == DataSourceRole::Relay => {
-                recover_relay(ctx, view, rep, d);
+                if ctx.other_relay(view, service, d).is_none() {
+                    recover_relay(ctx, view, rep, d);
+                }
             }
             DsState::Failed(_) if entry.role != DataSourceRole::Master => {
                 let Some(m) = master else { continue };
@@ -359,6 +361,8 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
                 if super::cctrl::online_role_mismatch(entry.role, replicator).is_some()
                     || (entry.role == DataSourceRole::Master
                         && (other.is_some() || rival_master(ctx, view, service, d)))
+                    || (entry.role == DataSourceRole::Relay
+                        && ctx.other_relay(view, service, d).is_some())
                 {
                     continue;
                 }
@@ -392,7 +396,8 @@ fn fail_over_relay(
         let entry = view.entry(d);
         entry.role == DataSourceRole::Relay && matches!(entry.state, DsState::Failed(_))
     })?;
-    if ctx.healthy(rep, failed) {
+    // A relay made by hand beside it (`datasource <ds> relay`) is the operator's choice.
+    if ctx.healthy(rep, failed) || ctx.other_relay(view, service, failed).is_some() {
         return None;
     }
     let source = ctx.active_master(service, rep)?;

@@ -432,7 +432,7 @@ impl Refusal {
                 s(service)
             ),
             Self::RelayInService { service, relay } => format!(
-                "{} has a relay in service, {}: a passive site's replicas read from one relay; use `switch` to move the role in a planned change (`failover` replaces a FAILED relay)",
+                "{} has a relay in service, {}: a passive site's replicas read from one relay; another relay comes back as a slave (`datasource <ds> slave`, then `recover`), `switch` moves the role in a planned change, and `failover` replaces a FAILED relay",
                 s(service),
                 n(relay)
             ),
@@ -458,7 +458,7 @@ impl Refusal {
             Self::NotEligible { host, why } => {
                 let why = match why {
                     Ineligible::NotOnline(state) => format!("it is {}, expected ONLINE", state_text(topology, host, state)),
-                    Ineligible::Role => "its role cannot be promoted (archive, witness, or the master itself)".to_owned(),
+                    Ineligible::Role => "its role cannot be promoted (archive, witness, or the master or relay itself)".to_owned(),
                     Ineligible::Unreachable => "it cannot be reached, or its manager or dataserver is stopped".to_owned(),
                     Ineligible::Replicator => "its replicator is not ONLINE".to_owned(),
                     Ineligible::Diverged => "it holds events the master lacks".to_owned(),
