@@ -7,8 +7,8 @@ use super::rejection::Refusal;
 use crate::command::{Lifecycle, TpmAction};
 use crate::fault::Process;
 use crate::model::{
-    CrossSiteReplicator, Data, DataSourceRole, DsState, HostId, ReplicatorRole, ReplicatorState,
-    RestartPosition, ServiceId, ShunCause,
+    CrossSiteReplicator, Data, DataSourceRole, DsState, HostId, HostSet, ReplicatorRole,
+    ReplicatorState, RestartPosition, ServiceId, ShunCause,
 };
 
 /// `mysql -e '<write>'` on `on`, straight into its dataserver (**modelling decision**, from
@@ -317,6 +317,30 @@ fn one_line(ctx: &Ctx<'_, '_>, service: ServiceId, source: HostId) -> bool {
             .is_some_and(|(_, members)| members.contains(&theirs))
 }
 
+/// Step 3 of provisioning under running managers: `target` back in the role [`back_as`]
+/// gives it, OFFLINE, its replicator pointed at its source (the managers or the operator put
+/// it ONLINE).
+fn back_in_service(ctx: &mut Ctx<'_, '_>, group: HostSet, service: ServiceId, target: HostId) {
+    let Some(mut view) = ctx.view_of(group) else {
+        return;
+    };
+    let rep = group.first().unwrap_or(target);
+    if let Some((role, source)) = back_as(ctx, &view, service, rep, target)
+        && ctx.state.reachable(rep, target)
+        && ctx.lineage_ok(target, source)
+    {
+        ctx.set_role(&mut view, target, role);
+        ctx.set_state(&mut view, target, DsState::Offline);
+        let replicator = if role == DataSourceRole::Relay {
+            ReplicatorRole::Relay
+        } else {
+            ReplicatorRole::Slave
+        };
+        ctx.repoint(target, replicator, Some(source));
+        ctx.set_view(group, &view);
+    }
+}
+
 /// The role a provisioned `target` comes back in, and what it reads: a passive site's relay
 /// (none other serving) comes back as the relay of the active site's master, as the managers
 /// recover a relay (`datasource <relay> recover`); any other datasource as a slave of the
@@ -449,22 +473,8 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     }
     ctx.stop_diverged_slaves(target);
     // 3. Back into service: through the manager's recover when it runs, else trepctl online.
-    if managed && let Some(mut view) = ctx.view_of(group) {
-        let rep = group.first().unwrap_or(target);
-        if let Some((role, source)) = back_as(ctx, &view, service, rep, target)
-            && ctx.state.reachable(rep, target)
-            && ctx.lineage_ok(target, source)
-        {
-            ctx.set_role(&mut view, target, role);
-            ctx.set_state(&mut view, target, DsState::Offline);
-            let replicator = if role == DataSourceRole::Relay {
-                ReplicatorRole::Relay
-            } else {
-                ReplicatorRole::Slave
-            };
-            ctx.repoint(target, replicator, Some(source));
-            ctx.set_view(group, &view);
-        }
+    if managed {
+        back_in_service(ctx, group, service, target);
     }
     // A master-role replicator extracts again only where an operator's `trepctl online`
     // could start it (`Ctx::may_extract`): a master the managers hold in service. The

@@ -336,10 +336,14 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             continue;
         }
         match entry.state {
-            DsState::Failed(_) if passive && entry.role == DataSourceRole::Relay => {
-                if ctx.other_relay(view, service, d).is_none() {
-                    recover_relay(ctx, view, rep, d);
-                }
+            // Not beside another relay in service; with one, there is no replica source
+            // either, and the next arm leaves it.
+            DsState::Failed(_)
+                if passive
+                    && entry.role == DataSourceRole::Relay
+                    && ctx.other_relay(view, service, d).is_none() =>
+            {
+                recover_relay(ctx, view, rep, d);
             }
             DsState::Failed(_) if entry.role != DataSourceRole::Master => {
                 let Some(m) = master else { continue };
