@@ -524,17 +524,21 @@ fn failover_relay(
     at: HostId,
     target: Option<HostId>,
 ) -> Result<(), Refusal> {
-    if let Some(relay) = relay_in(ctx, view, s, |state| {
-        matches!(state, DsState::Online | DsState::Offline)
-    }) {
+    let Some(failed) = relay_in(ctx, view, s, |state| matches!(state, DsState::Failed(_))) else {
+        if let Some(relay) = relay_in(ctx, view, s, |state| state == DsState::Online) {
+            return Err(Refusal::RelayInService {
+                service: s.service,
+                relay,
+            });
+        }
+        return Err(no_relay(ctx, view, s, at));
+    };
+    if let Some(relay) = ctx.other_relay(view, s.service, failed) {
         return Err(Refusal::RelayInService {
             service: s.service,
             relay,
         });
     }
-    let Some(failed) = relay_in(ctx, view, s, |state| matches!(state, DsState::Failed(_))) else {
-        return Err(no_relay(ctx, view, s, at));
-    };
     let source = relay_source(ctx, s, failed)?;
     let new = ctx.pick_target(view, s.service, s.rep, Some(failed), target)?;
     ctx.require_quorum(s.service, s.group, at)?;
@@ -609,6 +613,18 @@ fn replicator(
             ctx.replicator_setrole(h, ReplicatorRole::Slave, Some(master))?;
         }
         ReplicatorOp::Relay(source) => {
+            // A second relay's replicator beside the one serving the site (an independent
+            // review found a slave made to read the active site while ONLINE, and replicas
+            // pointed at it, with the plan VALID).
+            if ctx.passive_site(s.service).is_some()
+                && let Some(view) = ctx.view_of(s.group)
+                && let Some(relay) = ctx.other_relay(&view, s.service, h)
+            {
+                return Err(Refusal::RelayInService {
+                    service: s.service,
+                    relay,
+                });
+            }
             ctx.require_quorum(s.service, s.group, at)?;
             ctx.replicator_setrole(h, ReplicatorRole::Relay, source)?;
         }

@@ -168,11 +168,14 @@ impl<'t, 'o> Ctx<'t, 'o> {
             })
     }
 
-    /// A relay of `service` other than `d` that `view` holds in service (ONLINE, or OFFLINE as
-    /// a recovery or `datasource <ds> relay` leaves it): a passive site serves its replicas
-    /// from one relay, so no second one goes ONLINE beside it (**modelling decision**, as for
-    /// masters; an independent review found a relay failed over, then welcomed back, serving
-    /// beside its successor with the plan VALID).
+    /// A relay of `service` other than `d` that serves: held in service by `view` (ONLINE, or
+    /// OFFLINE as a recovery leaves it) with a relay's replicator. A passive site serves its
+    /// replicas from one relay, so no second one comes into service beside it (**modelling
+    /// decision**, as for masters; an independent review found a relay failed over, then
+    /// welcomed back, serving beside its successor with the plan VALID). A datasource given
+    /// the role by hand whose replicator is not a relay's yet serves nothing, and does not
+    /// count (a second review found the managers then leaving the site's replicas on a dead
+    /// relay).
     pub(crate) fn other_relay(
         &self,
         view: &ManagerView,
@@ -184,6 +187,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
             h != d
                 && entry.role == DataSourceRole::Relay
                 && matches!(entry.state, DsState::Online | DsState::Offline)
+                && self.host(h).replicator.role == crate::model::ReplicatorRole::Relay
         })
     }
 

@@ -285,9 +285,9 @@ impl Ctx<'_, '_> {
         self.emit(Effect::NewRelay { host: new });
         for d in self.topology.datasource_set(service).iter() {
             let role = view.entry(d).role;
-            let follower = d != new
-                && Some(d) != failed
-                && !matches!(role, DataSourceRole::Master | DataSourceRole::Relay);
+            // A datasource given the relay role by hand, its replicator not a relay's, reads
+            // the new relay too (no other relay serves: the callers refuse or skip that).
+            let follower = d != new && Some(d) != failed && role != DataSourceRole::Master;
             if follower && self.rules.repoint_slaves && self.state.reachable(rep, d) {
                 self.repoint(d, ReplicatorRole::Slave, Some(new));
             }

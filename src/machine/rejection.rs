@@ -432,7 +432,7 @@ impl Refusal {
                 s(service)
             ),
             Self::RelayInService { service, relay } => format!(
-                "{} has a relay in service, {}: a passive site's replicas read from one relay; another relay comes back as a slave (`datasource <ds> slave`, then `recover`), `switch` moves the role in a planned change, and `failover` replaces a FAILED relay",
+                "{} has a relay in service, {}: a passive site's replicas read from one relay; another datasource in the relay role becomes a slave with `datasource <ds> slave`, `switch` moves the role in a planned change, and `failover` replaces a FAILED relay",
                 s(service),
                 n(relay)
             ),
