@@ -1547,6 +1547,19 @@ fn a_passive_site_keeps_one_relay_in_service() {
             "{report}"
         );
     }
+    // With no relay serving (its relay shunned by hand), a failed replica waits for one: the
+    // managers do not make it read the active site (cargo-mutants found nothing told the
+    // relay's recovery from a replica's there).
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 shun\ncctrl [west]> datasource db5 fail\ncctrl [west]> set policy automatic\ncctrl [west]> ls\n",
+    );
+    let printed = last_listing(&report);
+    assert!(printed.contains("|db5(slave:FAILED"), "{printed}");
+    assert_eq!(
+        printed.matches("REPLICATOR(role=relay").count(),
+        1,
+        "{printed}"
+    );
     // A datasource given the role by hand serves nothing until its replicator reads the
     // active site: the managers do not put it ONLINE, and `failover` or the managers' own
     // failover still replace the failed relay, so the site's replicas are not left on it (a
