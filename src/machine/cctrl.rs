@@ -483,23 +483,11 @@ fn switch_relay(
         });
     }
     let source = relay_source(ctx, s, relay)?;
-    let new = ctx.pick_target(view, s.service, s.rep, Some(relay), target)?;
-    if !ctx.in_history(new, relay) {
-        return Err(Refusal::NotEligible {
-            host: new,
-            why: super::rejection::Ineligible::Diverged,
-        });
-    }
-    ctx.require_quorum(s.service, s.group, at)?;
+    let new = switch_target(ctx, s, view, at, relay, target)?;
     let policy = view.policy;
     maintenance_step(ctx, s.service, policy, Step::Enter);
     ctx.emit(Effect::Selected { host: new });
-    let history = ctx.state.history;
-    let pos = ctx.host(relay).data.pos.map(|p| history.canonical(p));
-    let data = &mut ctx.host_mut(new).data;
-    data.pos = pos;
-    data.writing = None;
-    data.orphaned = None;
+    catch_up(ctx, new, relay);
     ctx.set_role(view, relay, DataSourceRole::Slave);
     ctx.set_state(view, relay, DsState::Offline);
     let _ = ctx.replicator_offline(relay);
@@ -711,25 +699,13 @@ fn switch(
             expected: "ONLINE as master, so that the switch can flush",
         });
     }
-    let new = ctx.pick_target(view, s.service, s.rep, Some(master), target)?;
-    if !ctx.in_history(new, master) {
-        return Err(Refusal::NotEligible {
-            host: new,
-            why: super::rejection::Ineligible::Diverged,
-        });
-    }
-    ctx.require_quorum(s.service, s.group, at)?;
+    let new = switch_target(ctx, s, view, at, master, target)?;
     let policy = view.policy;
     maintenance_step(ctx, s.service, policy, Step::Enter);
     ctx.emit(Effect::Selected { host: new });
     // Flush: the target applies every event of the master.
     ctx.emit(Effect::Flush { host: master });
-    let history = ctx.state.history;
-    let pos = ctx.host(master).data.pos.map(|p| history.canonical(p));
-    let data = &mut ctx.host_mut(new).data;
-    data.pos = pos;
-    data.writing = None;
-    data.orphaned = None;
+    catch_up(ctx, new, master);
     // Demote the master, promote the target, the prior master back online as a slave.
     ctx.set_role(view, master, DataSourceRole::Slave);
     ctx.set_state(view, master, DsState::Offline);
@@ -741,6 +717,37 @@ fn switch(
     maintenance_step(ctx, s.service, policy, Step::Revert);
     ctx.emit(Effect::Switched { host: new });
     Ok(())
+}
+
+/// The target of a switch away from `old` in `s.service`: `target` if eligible, else the best
+/// candidate; refused when its data is not in `old`'s history, or without quorum.
+fn switch_target(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &ManagerView,
+    at: HostId,
+    old: HostId,
+    target: Option<HostId>,
+) -> Result<HostId, Refusal> {
+    let new = ctx.pick_target(view, s.service, s.rep, Some(old), target)?;
+    if !ctx.in_history(new, old) {
+        return Err(Refusal::NotEligible {
+            host: new,
+            why: super::rejection::Ineligible::Diverged,
+        });
+    }
+    ctx.require_quorum(s.service, s.group, at)?;
+    Ok(new)
+}
+
+/// A switch's target applies every event `old` holds (the flush, for a master).
+fn catch_up(ctx: &mut Ctx<'_, '_>, new: HostId, old: HostId) {
+    let history = ctx.state.history;
+    let pos = ctx.host(old).data.pos.map(|p| history.canonical(p));
+    let data = &mut ctx.host_mut(new).data;
+    data.pos = pos;
+    data.writing = None;
+    data.orphaned = None;
 }
 
 /// Which end of a command that runs in MAINTENANCE.
