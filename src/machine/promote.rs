@@ -194,11 +194,7 @@ impl Ctx<'_, '_> {
         failed: Option<HostId>,
     ) {
         if let Some(old) = failed {
-            self.emit(Effect::Selected { host: new });
-            self.set_state(view, old, DsState::Shunned(ShunCause::FailedOverTo(new)));
-            if self.state.reachable(rep, old) && self.host(old).replicator.is_online() {
-                let _ = self.replicator_offline(old);
-            }
+            self.fail_over_from(view, rep, old, new);
         }
         // Only the new master may extract: every other master replicator the group reaches
         // goes offline, and every other failed master is shunned as failed over.
@@ -247,6 +243,17 @@ impl Ctx<'_, '_> {
         });
     }
 
+    /// A failover's first steps: report `new` chosen, mark `old`
+    /// `SHUNNED(FAILED-OVER-TO-<new>)`, and take its replicator offline where the group
+    /// reaches it.
+    fn fail_over_from(&mut self, view: &mut ManagerView, rep: HostId, old: HostId, new: HostId) {
+        self.emit(Effect::Selected { host: new });
+        self.set_state(view, old, DsState::Shunned(ShunCause::FailedOverTo(new)));
+        if self.state.reachable(rep, old) && self.host(old).replicator.is_online() {
+            let _ = self.replicator_offline(old);
+        }
+    }
+
     /// Make `new` the relay of the passive site `service`, reading `source` (the active site's
     /// ONLINE master): role relay, ONLINE, its replicator a relay of `source`, brought online;
     /// every other datasource of the site the group reaches but `failed` repointed to it as a
@@ -269,11 +276,7 @@ impl Ctx<'_, '_> {
         failed: Option<HostId>,
     ) {
         if let Some(old) = failed {
-            self.emit(Effect::Selected { host: new });
-            self.set_state(view, old, DsState::Shunned(ShunCause::FailedOverTo(new)));
-            if self.state.reachable(rep, old) && self.host(old).replicator.is_online() {
-                let _ = self.replicator_offline(old);
-            }
+            self.fail_over_from(view, rep, old, new);
         }
         self.set_role(view, new, DataSourceRole::Relay);
         self.set_state(view, new, DsState::Online);
