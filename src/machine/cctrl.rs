@@ -184,11 +184,16 @@ pub(crate) fn apply(
 /// Whether the session's service is a composite's passive site, where `switch` and
 /// `failover` move the relay role; any other promotion there is refused
 /// ([`Refusal::PassiveSite`]).
+/// Only a promoting command asks (the question is not free at a composite's sites, and
+/// every cctrl input passes here).
 fn passive_gate(ctx: &Ctx<'_, '_>, s: &Session, op: CctrlOp) -> Result<bool, Refusal> {
+    if !promotes(op) {
+        return Ok(false);
+    }
     let Some(composite) = ctx.passive_site(s.service) else {
         return Ok(false);
     };
-    if promotes(op) && !matches!(op, CctrlOp::Switch(_) | CctrlOp::Failover(_)) {
+    if !matches!(op, CctrlOp::Switch(_) | CctrlOp::Failover(_)) {
         return Err(Refusal::PassiveSite {
             service: s.service,
             composite,
@@ -484,18 +489,9 @@ fn switch_relay(
     }
     let source = relay_source(ctx, s, relay)?;
     let new = switch_target(ctx, s, view, at, relay, target)?;
-    let policy = view.policy;
-    maintenance_step(ctx, s.service, policy, Step::Enter);
-    ctx.emit(Effect::Selected { host: new });
-    catch_up(ctx, new, relay);
-    ctx.set_role(view, relay, DataSourceRole::Slave);
-    ctx.set_state(view, relay, DsState::Offline);
-    let _ = ctx.replicator_offline(relay);
-    ctx.promote_relay(view, s.service, s.rep, (new, source), None);
-    ctx.set_state(view, relay, DsState::Online);
-    let _ = ctx.replicator_online(relay);
-    maintenance_step(ctx, s.service, policy, Step::Revert);
-    ctx.emit(Effect::Switched { host: new });
+    switch_over(ctx, s, view, (relay, new), false, |ctx, view| {
+        ctx.promote_relay(view, s.service, s.rep, (new, source), None);
+    });
     Ok(())
 }
 
@@ -700,23 +696,39 @@ fn switch(
         });
     }
     let new = switch_target(ctx, s, view, at, master, target)?;
+    switch_over(ctx, s, view, (master, new), true, |ctx, view| {
+        ctx.repoint(master, ReplicatorRole::Slave, Some(new));
+        ctx.promote(view, s.service, s.rep, new, None);
+    });
+    Ok(())
+}
+
+/// The steps a switch from `old` to `new` shares, master or relay: in MAINTENANCE for the
+/// while, `new` chosen and caught up with `old` (flushed first, for a master), `old` demoted
+/// to an OFFLINE slave, `promote` making `new` what `old` was, then `old` back ONLINE.
+fn switch_over(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    (old, new): (HostId, HostId),
+    flush: bool,
+    promote: impl FnOnce(&mut Ctx<'_, '_>, &mut ManagerView),
+) {
     let policy = view.policy;
     maintenance_step(ctx, s.service, policy, Step::Enter);
     ctx.emit(Effect::Selected { host: new });
-    // Flush: the target applies every event of the master.
-    ctx.emit(Effect::Flush { host: master });
-    catch_up(ctx, new, master);
-    // Demote the master, promote the target, the prior master back online as a slave.
-    ctx.set_role(view, master, DataSourceRole::Slave);
-    ctx.set_state(view, master, DsState::Offline);
-    let _ = ctx.replicator_offline(master);
-    ctx.repoint(master, ReplicatorRole::Slave, Some(new));
-    ctx.promote(view, s.service, s.rep, new, None);
-    ctx.set_state(view, master, DsState::Online);
-    let _ = ctx.replicator_online(master);
+    if flush {
+        ctx.emit(Effect::Flush { host: old });
+    }
+    catch_up(ctx, new, old);
+    ctx.set_role(view, old, DataSourceRole::Slave);
+    ctx.set_state(view, old, DsState::Offline);
+    let _ = ctx.replicator_offline(old);
+    promote(ctx, view);
+    ctx.set_state(view, old, DsState::Online);
+    let _ = ctx.replicator_online(old);
     maintenance_step(ctx, s.service, policy, Step::Revert);
     ctx.emit(Effect::Switched { host: new });
-    Ok(())
 }
 
 /// The target of a switch away from `old` in `s.service`: `target` if eligible, else the best
