@@ -664,3 +664,45 @@ fn a_trace_starts_cctrl_again_only_where_its_session_ended() {
     assert_eq!(starts(&text), 1, "{text}");
     assert_eq!(text.matches("cctrl> set force true\n").count(), 1, "{text}");
 }
+
+/// A composite `failover` assumes the active site lost, not cut off (nothing across the sites
+/// tells the two apart), as `set force true` assumes of what a manager cannot reach: offered
+/// with force only. With it, the explorer finds by itself, three inputs deep, a partition
+/// between the sites, `use global` at the passive site and `failover`: west's relay a master
+/// beside east's, which east's managers keep in service.
+#[test]
+fn a_composite_failover_across_a_partition_is_found_by_the_explorer() {
+    let (t, s) = composite();
+    let forced = Config {
+        alphabet: Alphabet {
+            force: true,
+            ..Alphabet::CCTRL_AND_FAULTS
+        },
+        ..config(3)
+    };
+    let e = explore::explore(&t, &s, &forced, |_| {});
+    report("composite, with failover", &e);
+    let trace = e.counterexample.as_ref().unwrap();
+    assert_eq!(trace.violation.invariant, Invariant::SingleWritableMaster);
+    let inputs: Vec<Input> = trace.steps.iter().map(|s| s.input).collect();
+    assert!(
+        matches!(
+            inputs.as_slice(),
+            [
+                Input::Fault(tungsten_model::fault::Fault::Partition(_)),
+                Input::Cctrl {
+                    op: CctrlOp::Use(_),
+                    ..
+                },
+                Input::Cctrl {
+                    op: CctrlOp::FailoverSite(None),
+                    ..
+                }
+            ]
+        ),
+        "{inputs:?}"
+    );
+    // Without it, three inputs deep holds (`an_active_passive_composite_keeps_the_invariants`).
+    let e = explore::explore(&t, &s, &config(3), |_| {});
+    assert!(e.counterexample.is_none());
+}

@@ -1077,64 +1077,78 @@ fn global_over_two_sites() -> tungsten_model::model::Topology {
     .unwrap()
 }
 
-/// At a composite, cctrl acts on whole sites (a `switch` moves the Active role between
-/// sites), which the model does not run: each command there is not modelled and changes
-/// nothing (each an error, `composite-not-modelled`, but `ls`, which only prints), whether the
-/// session moved there by `use` or the prompt names it; `use` back to a
-/// site makes the site's commands checked again. An operator's review found `use global`
-/// then `switch` run as a switch inside east (VALID), and `[LOGICAL] /global > switch`
-/// refused as if no manager ran.
+/// At an active/passive composite, cctrl acts on whole sites (Continuent docs
+/// *operations-composite*): `switch` moves the Active role to the passive site, `set policy`
+/// sets every site's, and a site's name stands where a datasource's would; the datasource
+/// actions other than `fail` are not modelled there (each an error, `composite-not-modelled`).
+/// `use` back to a site makes the site's commands checked again, and there the roles the
+/// composite switch left are what they act on. An operator's review found `use global` then
+/// `switch` run as a switch inside east (VALID), and `[LOGICAL] /global > switch` refused as
+/// if no manager ran; before this release every command there was not modelled.
 #[test]
-fn commands_at_a_composite_are_not_modelled() {
+fn commands_at_a_composite_act_on_whole_sites() {
+    use tungsten_model::model::DataSourceRole::{Master, Relay, Slave};
     let start = healthy_in(global_over_two_sites());
-    let text = "cctrl [east]> use global\ncctrl> switch\ncctrl> datasource db1 shun\ncctrl> set policy maintenance\n[LOGICAL] /global > switch to west\n[LOGICAL] / > ls\ncctrl> use east\ncctrl> switch\n";
+    let text = "cctrl [east]> use global\ncctrl> switch\ncctrl> datasource db1 shun\ncctrl> set policy maintenance\n[LOGICAL] /global > switch to west\n[LOGICAL] /global > switch to east\ncctrl> use east\ncctrl> switch\n";
     let report = runbook::validate(&start, &text.parse().unwrap(), runbook::Options::default());
     let statuses: Vec<String> = report
         .steps
         .iter()
         .map(|s| {
-            format!(
-                "{:?} {}",
-                s.runs[0].status,
-                s.findings
-                    .iter()
-                    .map(|f| f.kind.as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            )
+            let status = match &s.runs[0].status {
+                RunStatus::Rejected { rule, .. } => rule.clone(),
+                other => format!("{other:?}"),
+            };
+            let kinds: Vec<&str> = s.findings.iter().map(|f| f.kind.as_str()).collect();
+            format!("{status} {}", kinds.join(","))
         })
         .collect();
     assert_eq!(
         statuses,
         [
             "Accepted ",
+            "Accepted ",
             "NotModelled composite-not-modelled",
-            "NotModelled composite-not-modelled",
-            "NotModelled composite-not-modelled",
-            "NotModelled composite-not-modelled",
-            // `ls` only prints: a read-only step there too.
+            "Accepted ",
+            "eligible-site ",
             "Accepted ",
             "Accepted ",
-            "Accepted ",
+            "Accepted left-in-maintenance,left-in-maintenance",
         ],
         "{report}"
     );
-    // Nothing changed until the session is back on east: db1 is still east's master, and
-    // the policy AUTOMATIC (the switch through it, then, went back to AUTOMATIC too).
     let t = &start.topology;
-    let ground = |state: &tungsten_model::model::State| {
-        t.host_ids()
-            .map(|h| (*state.host(h), *state.view(h)))
-            .collect::<Vec<_>>()
+    let role = |step: usize, host: &str| {
+        let h = t.host_id(host).unwrap();
+        let viewer = t.host_id(if t.host(h).service == t.service_id("east").unwrap() {
+            "db2"
+        } else {
+            "db5"
+        });
+        report.steps[step].state.view(viewer.unwrap()).entry(h).role
     };
+    // The first switch: west's relay the master, east's master its site's relay.
     assert_eq!(
-        ground(&report.steps[5].state),
-        ground(&start.state),
+        (role(1, "db4"), role(1, "db1")),
+        (Master, Relay),
         "{report}"
     );
-    assert_ne!(
-        ground(&report.steps[7].state),
-        ground(&start.state),
+    // The policy is every site's.
+    for site in ["db2", "db5"] {
+        assert_eq!(
+            report.steps[3].state.view(t.host_id(site).unwrap()).policy,
+            tungsten_model::model::PolicyMode::Maintenance
+        );
+    }
+    // Back to east, then, at east, a site-level `switch` moves its master role inside it.
+    assert_eq!(
+        (role(5, "db1"), role(5, "db4")),
+        (Master, Relay),
+        "{report}"
+    );
+    assert_eq!(
+        (role(7, "db2"), role(7, "db1")),
+        (Master, Slave),
         "{report}"
     );
     // `use` at a prompt naming no service connects to the service it names.
@@ -1144,14 +1158,11 @@ fn commands_at_a_composite_are_not_modelled() {
         &at_root.parse().unwrap(),
         runbook::Options::default(),
     );
-    assert_eq!(
-        report.steps[0].runs[0].status,
-        RunStatus::Accepted,
-        "{report}"
-    );
-    assert_eq!(
-        report.steps[1].runs[0].status,
-        RunStatus::NotModelled,
+    assert!(
+        report
+            .steps
+            .iter()
+            .all(|s| s.runs[0].status == RunStatus::Accepted),
         "{report}"
     );
 }

@@ -785,3 +785,138 @@ fn a_relay_down_is_failed_over_and_its_successor_follows_the_active_sites_failov
         DsState::Shunned(ShunCause::FailedOverTo(db5))
     );
 }
+
+const GLOBAL: &str = r#"{"services": [{"name": "east", "datasources": ["db1", "db2", "db3"]}, {"name": "west", "datasources": ["db4", "db5", "db6"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#;
+
+/// A composite failover while the active site is alive behind a partition: nothing across
+/// the sites tells it from a lost site (Continuent docs *operations-composite-failover* run
+/// it once the site is down), so west's relay becomes a master beside east's, which its own
+/// managers keep in service: two writable masters in the composite, which the invariant
+/// reports. With the site down, the same failover leaves one.
+#[test]
+fn a_composite_failover_across_a_partition_makes_two_writable_masters() {
+    let mut c = Cluster::from_spec(GLOBAL);
+    c.partition(&[&["db1", "db2", "db3"], &["db4", "db5", "db6"]])
+        .unwrap();
+    c.cctrl("db4", "use global").unwrap();
+    let command: tungsten_model::command::CctrlCommand = "failover".parse().unwrap();
+    let input = machine::resolve_cctrl(&c.t, &c.s, c.id("db4"), &command).unwrap();
+    let outcome = machine::apply_with(&c.t, &c.s, &input, &c.rules).unwrap();
+    let broken = tungsten_model::machine::invariant::check(&c.t, &outcome.state).unwrap();
+    assert_eq!(
+        broken.describe(&c.t),
+        "single-writable-master broken in global: db1, db4 are writable masters"
+    );
+    assert!(
+        outcome
+            .findings
+            .iter()
+            .any(|f| matches!(f, machine::Finding::Forced { .. })),
+        "{:?}",
+        outcome.findings
+    );
+    // The site down instead: one master, west's.
+    let mut c = Cluster::from_spec(GLOBAL);
+    for h in ["db1", "db2", "db3"] {
+        c.fault(Fault::HostCrash(c.id(h))).unwrap();
+    }
+    c.cctrl("db4", "use global").unwrap();
+    c.cctrl("db4", "failover").unwrap();
+}
+
+/// After a composite failover, the lost site's managers coming back hold their master
+/// `SHUNNED(SUPERSEDED)` rather than in service (Continuent docs
+/// *operations-composite-recovery*), and `recover` at the composite brings the site back as
+/// a passive one: its old master the relay of the new active master, its replicas reading
+/// the relay. A `switch` then gives east the Active role back.
+#[test]
+fn a_superseded_site_comes_back_passive_by_recover() {
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| c.id(h));
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    c.cctrl("db4", "use global").unwrap();
+    c.cctrl("db4", "datasource east fail").unwrap();
+    c.cctrl("db4", "failover").unwrap();
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostRestart(h)).unwrap();
+    }
+    assert!(
+        [db1, db2, db3]
+            .iter()
+            .all(|&h| !c.s.view(db2).entry(h).is_online_master()),
+        "{:?}",
+        c.s.view(db2)
+    );
+    c.cctrl("db4", "recover").unwrap();
+    let view = c.s.view(db2);
+    assert_eq!(
+        view.entry(db1).role,
+        tungsten_model::model::DataSourceRole::Relay
+    );
+    assert_eq!(view.entry(db1).state, DsState::Online);
+    assert_eq!(c.s.host(db1).replicator.master, Some(db4));
+    for h in [db2, db3] {
+        assert_eq!(view.entry(h).state, DsState::Online, "{view:?}");
+        assert_eq!(c.s.host(h).replicator.master, Some(db1));
+    }
+    assert_eq!(c.cctrl("db4", "recover"), Err("no-change"));
+    c.cctrl("db4", "switch to east").unwrap();
+    assert!(c.s.view(db2).entry(db1).is_online_master());
+    // A lost master holding a write the relay never received: the failover reports it lost,
+    // and `recover` refuses to make it the relay of a line it is not on (reprovision it
+    // first, as the docs say of a site whose data drifted).
+    let mut c = Cluster::from_spec(GLOBAL);
+    c.fault(Fault::Write(db1)).unwrap();
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    c.cctrl("db4", "use global").unwrap();
+    c.cctrl("db4", "failover").unwrap();
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostRestart(h)).unwrap();
+    }
+    assert_eq!(c.cctrl("db4", "recover"), Err("orphaned-events"));
+}
+
+/// A composite's site whose managers all restart holds its stale view; it takes the
+/// composite's roles from the active site's managers it reaches (a modelling decision in
+/// the managers' reactions). The explorer's minimal case, kept: east's manager on db1
+/// stopped (east fails over to db2), a composite switch to west, db2's manager stopped,
+/// db1's started alone: it took db1 back ONLINE beside west's master.
+#[test]
+fn a_site_manager_started_alone_does_not_take_back_a_role_the_composite_moved() {
+    let mut c = Cluster::from_spec(
+        r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
+    );
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.fault(Fault::Stop(db1, Process::Manager)).unwrap();
+    c.cctrl("db2", "use global").unwrap();
+    c.cctrl("db2", "switch").unwrap();
+    c.fault(Fault::Stop(db2, Process::Manager)).unwrap();
+    // `Cluster` checks every invariant after each input.
+    c.fault(Fault::Start(db1, Process::Manager)).unwrap();
+    assert_eq!(
+        c.s.view(db1).entry(db1).state,
+        DsState::Shunned(ShunCause::Superseded)
+    );
+    // A manager stopped through the switch takes the roles it moved when it starts: db1 the
+    // relay, not a master superseded (its manager stopped, the site's managers then fail the
+    // relay over to db2).
+    let mut c = Cluster::from_spec(
+        r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
+    );
+    c.fault(Fault::Stop(db2, Process::Manager)).unwrap();
+    c.cctrl("db1", "use global").unwrap();
+    c.cctrl("db1", "switch").unwrap();
+    c.fault(Fault::Stop(db1, Process::Manager)).unwrap();
+    c.fault(Fault::Start(db2, Process::Manager)).unwrap();
+    assert_eq!(
+        c.s.view(db2).entry(db1),
+        tungsten_model::model::DsEntry::new(
+            tungsten_model::model::DataSourceRole::Relay,
+            DsState::Shunned(ShunCause::FailedOverTo(db2))
+        )
+    );
+}

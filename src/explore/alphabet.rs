@@ -407,6 +407,20 @@ fn cctrl_ops(topology: &Topology, ds: &[HostId], force: bool) -> Vec<CctrlOp> {
     if services.len() > 1 {
         ops.extend(services.iter().map(|&s| CctrlOp::Use(s)));
     }
+    // At an active/passive composite: `use <composite>`, then the commands on whole sites
+    // (`set policy` and `recover` are the ones above, typed there). A composite `failover`
+    // assumes the lost site down rather than cut off, as `set force true` does: offered with
+    // force only. `datasource <site> fail` changes nothing the model tracks.
+    for (composite, _) in topology.active_passive() {
+        ops.push(CctrlOp::Use(composite));
+        ops.push(CctrlOp::SwitchSite(None));
+        if force {
+            ops.push(CctrlOp::FailoverSite(None));
+        }
+    }
+    if topology.active_passive().next().is_some() {
+        ops.push(CctrlOp::RecoverSites);
+    }
     // `datasource <ds> relay` is refused outside a composite's passive site: offered only
     // where there is one, so that the single-service counts stay comparable.
     let relays = topology.active_passive().next().is_some();

@@ -40,7 +40,7 @@ mod project;
 mod render;
 
 pub use import::{Import, ImportError};
-pub use project::{default_viewer, project, state_text};
+pub use project::{default_viewer, project, project_composite, state_text};
 
 use serde::{Deserialize, Serialize};
 

@@ -5,13 +5,13 @@
 //! without one, pids and timestamps are left out and counters print as zero.
 
 use super::{
-    Coordinator, DataSourceBlock, DataSources, Listing, Progress, ReplicatorRow, RouterRow,
-    StatusLine,
+    Coordinator, DataSourceBlock, DataSources, Layout, Listing, MemberBlock, Progress,
+    ReplicatorRow, RouterRow, StatusLine,
 };
 use crate::model::{
-    AlertStatus, ConnectorState, DataServerState, DataSourceState, DsState, FailCause, HostId,
-    Latency, ManagerState, Quorum, ReasonText, ReplicatorRole, ReplicatorState, Seqno, ServiceId,
-    ShunCause, ShunReason, State, Topology,
+    AlertStatus, CompositeRole, ConnectorState, DataServerState, DataSourceRole, DataSourceState,
+    DsState, FailCause, HostId, Latency, ManagerState, Quorum, ReasonText, ReplicatorRole,
+    ReplicatorState, Seqno, ServiceId, ShunCause, ShunReason, State, Topology,
 };
 
 /// The failure text of a cause the model knows, for `host` in `service`.
@@ -151,6 +151,122 @@ pub fn project(
         site_coordinators: Vec::new(),
         routers: Some(routers),
         datasources: DataSources::Physical(blocks),
+    }
+}
+
+/// The listing `viewer`'s manager prints at the active/passive composite `composite` (`use
+/// global`, then `ls`): the viewer's coordinator line, then one block per site, in the 7.1
+/// layout (no routers, no site coordinator lines; Continuent docs
+/// *operations-composite-switch*, *operations-composite-recovery*). A site is `composite
+/// master` while its managers hold a master, with that master's state (the ONLINE one first),
+/// else `composite slave` with its relay's state. A site none of whose managers runs where
+/// `viewer` reaches it prints `SHUNNED(FAILSAFE_SHUN)` (the docs' listing of a lost active
+/// site, *operations-composite-failover*). **Modelling decision**: the model keeps no
+/// composite-level state ([`crate::machine`]'s composite commands), so each row is read from
+/// the site's own views; a site holding neither prints OFFLINE.
+#[must_use]
+pub fn project_composite(
+    topology: &Topology,
+    state: &State,
+    viewer: HostId,
+    composite: ServiceId,
+) -> Listing {
+    let own = state.view(viewer);
+    let members = match &topology.service(composite).kind {
+        crate::model::ServiceKind::Composite { members } => members.as_slice(),
+        crate::model::ServiceKind::Physical => &[],
+    };
+    let blocks = members
+        .iter()
+        .map(|&site| {
+            let reached = topology.hosts_of(site).find(|&m| {
+                topology.host(m).has_manager()
+                    && state.manager_running(m)
+                    && state.reachable(viewer, m)
+            });
+            // A lost site reads `SHUNNED(FAILSAFE_SHUN)`, or `SHUNNED(SUPERSEDED)` once a
+            // composite failover superseded it: the record its managers, down or stopped,
+            // take when they come back.
+            let superseded = topology.hosts_of(site).find_map(|m| {
+                let view = state.view(m);
+                (topology.host(m).has_manager() && !state.manager_running(m))
+                    .then(|| {
+                        topology.datasources_of(site).find(|&d| {
+                            view.entry(d).role == DataSourceRole::Master
+                                && view.entry(d).state == DsState::Shunned(ShunCause::Superseded)
+                        })
+                    })
+                    .flatten()
+            });
+            let (role, host, ds) = match reached {
+                None => match superseded {
+                    Some(d) => (
+                        CompositeRole::Master,
+                        Some(d),
+                        DsState::Shunned(ShunCause::Superseded),
+                    ),
+                    None => (
+                        CompositeRole::Master,
+                        None,
+                        DsState::Shunned(ShunCause::Failsafe),
+                    ),
+                },
+                Some(m) => {
+                    let view = state.view(m);
+                    let holding = |role: DataSourceRole| {
+                        let mut held = topology
+                            .datasources_of(site)
+                            .filter(|&d| view.entry(d).role == role);
+                        let first = held.next();
+                        topology
+                            .datasources_of(site)
+                            .find(|&d| {
+                                view.entry(d).role == role && view.entry(d).state == DsState::Online
+                            })
+                            .or(first)
+                    };
+                    match (
+                        holding(DataSourceRole::Master),
+                        holding(DataSourceRole::Relay),
+                    ) {
+                        (Some(d), _) => (CompositeRole::Master, Some(d), view.entry(d).state),
+                        (None, Some(d)) => (CompositeRole::Slave, Some(d), view.entry(d).state),
+                        (None, None) => (CompositeRole::Slave, None, DsState::Offline),
+                    }
+                }
+            };
+            let text = host.map_or(
+                match ds {
+                    DsState::Shunned(_) => DataSourceState::Shunned(Some(ShunReason::FailsafeShun)),
+                    _ => DataSourceState::Offline,
+                },
+                |h| state_text(topology, h, ds),
+            );
+            let (status, reason) = derived_status(&text, ds, false, None);
+            MemberBlock {
+                service: topology.service_name(site).clone(),
+                role,
+                state: text,
+                status,
+                reason,
+            }
+        })
+        .collect();
+    Listing {
+        layout: Layout::default(),
+        coordinator: Coordinator {
+            host: topology
+                .host_name(own.coordinator.unwrap_or(viewer))
+                .clone(),
+            policy: own.policy,
+            state: ManagerState::Online,
+        },
+        site_coordinators: Vec::new(),
+        routers: None,
+        datasources: DataSources::Composite {
+            members: blocks,
+            summary: None,
+        },
     }
 }
 

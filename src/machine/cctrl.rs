@@ -12,10 +12,10 @@ use crate::model::{
 };
 
 /// The session's service and the group of managers the command reaches.
-struct Session {
-    service: ServiceId,
-    group: HostSet,
-    rep: HostId,
+pub(super) struct Session {
+    pub(super) service: ServiceId,
+    pub(super) group: HostSet,
+    pub(super) rep: HostId,
 }
 
 fn session(ctx: &Ctx<'_, '_>, at: HostId) -> Result<Session, Refusal> {
@@ -104,6 +104,9 @@ pub(crate) fn apply(
         ctx.emit(Effect::Use { host: at, service });
         return Ok(None);
     }
+    if let Some(outcome) = at_composite(ctx, at, op) {
+        return outcome;
+    }
     let s = session(ctx, at)?;
     in_session(ctx, &s, op)?;
     let passive = passive_gate(ctx, &s, op)?;
@@ -112,17 +115,7 @@ pub(crate) fn apply(
     };
     let subject = match op {
         CctrlOp::SetPolicy(policy) => {
-            if view.policy == policy {
-                return Err(Refusal::NoChange {
-                    host: None,
-                    already: "the policy is that already",
-                });
-            }
-            view.policy = policy;
-            ctx.emit(Effect::Policy {
-                service: s.service,
-                to: policy,
-            });
+            set_policy(ctx, &s, &mut view, policy)?;
             None
         }
         CctrlOp::Datasource(h, action) => datasource(ctx, &s, &mut view, at, h, action)?,
@@ -176,9 +169,67 @@ pub(crate) fn apply(
             None
         }
         CctrlOp::Inspect | CctrlOp::SetForce(_) | CctrlOp::Use(_) => None,
+        // Typed at a composite only, which `apply` hands on before here.
+        CctrlOp::SwitchSite(_)
+        | CctrlOp::FailoverSite(_)
+        | CctrlOp::RecoverSites
+        | CctrlOp::FailSite(_) => {
+            return Err(Refusal::NotComposite { service: s.service });
+        }
     };
     ctx.set_view(s.group, &view);
     Ok(subject)
+}
+
+/// `set policy` at a site: its managers' policy mode (Continuent docs
+/// *operations-policymodes*).
+fn set_policy(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &mut ManagerView,
+    policy: PolicyMode,
+) -> Result<(), Refusal> {
+    if view.policy == policy {
+        return Err(Refusal::NoChange {
+            host: None,
+            already: "the policy is that already",
+        });
+    }
+    view.policy = policy;
+    ctx.emit(Effect::Policy {
+        service: s.service,
+        to: policy,
+    });
+    Ok(())
+}
+
+/// A command typed in a session at an active/passive composite, which acts on whole sites
+/// ([`super::composite`]), or one of those commands typed anywhere else (refused): its
+/// outcome; `None` for the others.
+fn at_composite(
+    ctx: &mut Ctx<'_, '_>,
+    at: HostId,
+    op: CctrlOp,
+) -> Option<Result<Option<Subject>, Refusal>> {
+    let service = ctx.state.session(at).service;
+    if let Some(sites) = ctx
+        .topology
+        .active_passive()
+        .find(|&(composite, _)| composite == service)
+    {
+        return Some(
+            manager_to_type_into(ctx, at)
+                .and_then(|()| super::composite::apply(ctx, at, sites, op)),
+        );
+    }
+    matches!(
+        op,
+        CctrlOp::SwitchSite(_)
+            | CctrlOp::FailoverSite(_)
+            | CctrlOp::RecoverSites
+            | CctrlOp::FailSite(_)
+    )
+    .then(|| manager_to_type_into(ctx, at).and(Err(Refusal::NotComposite { service })))
 }
 
 /// Whether the session's service is a composite's passive site, where `switch` and
@@ -224,7 +275,11 @@ fn in_session(ctx: &Ctx<'_, '_>, s: &Session, op: CctrlOp) -> Result<(), Refusal
         | CctrlOp::Use(_)
         | CctrlOp::Recover
         | CctrlOp::Heartbeat
-        | CctrlOp::Inspect => [None, None],
+        | CctrlOp::Inspect
+        | CctrlOp::SwitchSite(_)
+        | CctrlOp::FailoverSite(_)
+        | CctrlOp::RecoverSites
+        | CctrlOp::FailSite(_) => [None, None],
     };
     match named
         .into_iter()
@@ -753,7 +808,7 @@ fn switch_target(
 }
 
 /// A switch's target applies every event `old` holds (the flush, for a master).
-fn catch_up(ctx: &mut Ctx<'_, '_>, new: HostId, old: HostId) {
+pub(super) fn catch_up(ctx: &mut Ctx<'_, '_>, new: HostId, old: HostId) {
     let history = ctx.state.history;
     let pos = ctx.host(old).data.pos.map(|p| history.canonical(p));
     let data = &mut ctx.host_mut(new).data;
@@ -764,7 +819,7 @@ fn catch_up(ctx: &mut Ctx<'_, '_>, new: HostId, old: HostId) {
 
 /// Which end of a command that runs in MAINTENANCE.
 #[derive(Clone, Copy)]
-enum Step {
+pub(super) enum Step {
     Enter,
     Revert,
 }
@@ -773,7 +828,12 @@ enum Step {
 /// POLICY: <policy> => MAINTENANCE` first, `REVERT POLICY: MAINTENANCE => <policy>` last;
 /// nothing when the policy is MAINTENANCE already. Only the effects show it: the policy is
 /// back as it was when the command ends.
-fn maintenance_step(ctx: &mut Ctx<'_, '_>, service: ServiceId, policy: PolicyMode, step: Step) {
+pub(super) fn maintenance_step(
+    ctx: &mut Ctx<'_, '_>,
+    service: ServiceId,
+    policy: PolicyMode,
+    step: Step,
+) {
     if policy == PolicyMode::Maintenance {
         return;
     }
@@ -814,7 +874,7 @@ fn recover_all(
 /// `datasource X recover` on every SHUNNED or FAILED datasource of the service, in topology
 /// order: how many it recovered, and the first refusal. Each datasource it cannot recover is
 /// reported ([`Finding::NotRecovered`]); a refusal changes nothing, so the others go on.
-fn recover_each(
+pub(super) fn recover_each(
     ctx: &mut Ctx<'_, '_>,
     s: &Session,
     view: &mut ManagerView,

@@ -450,15 +450,64 @@ impl<'t, 'o> Ctx<'t, 'o> {
         }
     }
 
-    /// Warn when a service that had a writable master has none after the transition.
+    /// Warn when a service that had a writable master has none after the transition, and a
+    /// composite's passive site that had a relay serving has none. An active/passive
+    /// composite's sites count as one service: the Active role moving between them leaves
+    /// the composite writable.
     pub(crate) fn report_availability(&mut self, before: &State) {
         let all = self.topology.host_set();
+        let writable = |state: &State, service: ServiceId| match self.topology.composite_of(service)
+        {
+            Some((_, members)) => members
+                .iter()
+                .any(|&site| !writable_masters(self.topology, state, site, all).is_empty()),
+            None => !writable_masters(self.topology, state, service, all).is_empty(),
+        };
         for service in self.topology.physical_services() {
-            let had = !writable_masters(self.topology, before, service, all).is_empty();
-            let has = !writable_masters(self.topology, self.state, service, all).is_empty();
-            if had && !has {
+            let (had, has) = (writable(before, service), writable(self.state, service));
+            let first_site = self
+                .topology
+                .composite_of(service)
+                .is_none_or(|(_, members)| members.first() == Some(&service));
+            if had && !has && first_site {
+                let service = self
+                    .topology
+                    .composite_of(service)
+                    .map_or(service, |(composite, _)| composite);
                 self.find(Finding::NoWritableMaster { service });
             }
         }
+        for (_, members) in self.topology.active_passive() {
+            for &site in members {
+                let relayed = |s: &State| serving_relay(self.topology, s, site, members);
+                let writable = !writable_masters(self.topology, self.state, site, all).is_empty();
+                if relayed(before) && !relayed(self.state) && !writable {
+                    self.find(Finding::NoRelay { service: site });
+                }
+            }
+        }
     }
+}
+
+/// Whether a datasource of `site` replicates the other sites' writes as a relay: its replicator
+/// runs ONLINE in the relay role, reading a host of another member of the composite
+/// (`members`). What it reads from, and whether its managers list it ONLINE, does not matter:
+/// a shunned relay still replicates (Continuent docs *operations-status-changingstates*).
+fn serving_relay(
+    topology: &Topology,
+    state: &State,
+    site: ServiceId,
+    members: &[ServiceId],
+) -> bool {
+    topology.datasources_of(site).any(|d| {
+        let h = state.host(d);
+        let r = h.replicator;
+        h.up && r.running
+            && r.state == crate::model::ReplicatorState::Online
+            && r.role == crate::model::ReplicatorRole::Relay
+            && r.master.is_some_and(|m| {
+                let from = topology.host(m).service;
+                from != site && members.contains(&from)
+            })
+    })
 }

@@ -165,13 +165,32 @@ fn cctrl_command(topology: &Topology, op: CctrlOp) -> CctrlCommand {
             target: h.map_or(RouterTarget::All, |h| RouterTarget::Host(name(h))),
             online,
         },
-        CctrlOp::Recover => CctrlCommand::Recover,
+        CctrlOp::Recover | CctrlOp::RecoverSites => CctrlCommand::Recover,
         CctrlOp::RecoverMasterUsing(h) => CctrlCommand::RecoverMasterUsing(name(h)),
         CctrlOp::Switch(to) => CctrlCommand::Switch { to: to.map(name) },
         CctrlOp::Failover(to) => CctrlCommand::Failover { to: to.map(name) },
         CctrlOp::Heartbeat => CctrlCommand::ClusterHeartbeat,
         CctrlOp::Inspect => CctrlCommand::Ls(String::new()),
+        // A site is named where cctrl takes a datasource's name; both names follow one rule.
+        CctrlOp::SwitchSite(to) => CctrlCommand::Switch {
+            to: to.and_then(|s| site(topology, s)),
+        },
+        CctrlOp::FailoverSite(to) => CctrlCommand::Failover {
+            to: to.and_then(|s| site(topology, s)),
+        },
+        CctrlOp::FailSite(s) => match site(topology, s) {
+            Some(host) => CctrlCommand::Datasource {
+                host,
+                action: crate::command::DatasourceAction::Fail,
+            },
+            None => CctrlCommand::Ls(String::new()),
+        },
     }
+}
+
+/// A site's name as cctrl takes it in a datasource's place.
+fn site(topology: &Topology, service: crate::model::ServiceId) -> Option<crate::model::HostName> {
+    crate::model::HostName::new(topology.service_name(service).as_str()).ok()
 }
 
 fn root(topology: &Topology, install: Install) -> &str {

@@ -172,6 +172,20 @@ pub enum Effect {
         /// The new relay.
         host: HostId,
     },
+    /// `COMPOSITE DATA SOURCE 'east' IS NOW IN THE FAILED STATE` (Continuent docs
+    /// *operations-composite-failover*).
+    SiteFailed {
+        /// The site.
+        site: ServiceId,
+    },
+    /// `composite data source 'west@global' role is now master` (the words of Continuent docs
+    /// *operations-composite-recovery*, where a recovered site's role is now slave).
+    SiteRole {
+        /// The site.
+        site: ServiceId,
+        /// Whether it is now the composite master (else a composite slave).
+        master: bool,
+    },
     /// `SWITCH TO 'db3@alpha' WAS SUCCESSFUL`.
     Switched {
         /// The new master.
@@ -384,6 +398,18 @@ impl Effect {
             Self::NewMaster { host } => format!("PUT THE NEW MASTER {} ONLINE", at(topology, host)),
             Self::NewRelay { host } => format!("PUT THE NEW RELAY {} ONLINE", at(topology, host)),
             Self::Switched { host } => format!("SWITCH TO {} WAS SUCCESSFUL", at(topology, host)),
+            Self::SiteFailed { site } => format!(
+                "COMPOSITE DATA SOURCE '{}' IS NOW IN THE FAILED STATE",
+                topology.service_name(site)
+            ),
+            Self::SiteRole { site, master } => format!(
+                "composite data source '{}@{}' role is now {}",
+                topology.service_name(site),
+                topology
+                    .composite_of(site)
+                    .map_or("", |(c, _)| topology.service_name(c).as_str()),
+                if master { "master" } else { "slave" }
+            ),
             Self::FailedOver { from, to } => match from {
                 Some(from) => format!(
                     "failed over from {} to {}",
@@ -516,6 +542,14 @@ pub enum Finding {
         /// The service.
         service: ServiceId,
     },
+    /// A composite's passive site had a relay carrying the active site's writes and has none
+    /// after the step: its replicas receive nothing until a relay serves again. The passive
+    /// site's half of [`Self::NoWritableMaster`]: the relay is its only source
+    /// (Continuent docs *operations-status-roles*).
+    NoRelay {
+        /// The passive site.
+        service: ServiceId,
+    },
     /// A promotion left events behind: `host` holds events the new master `promoted` lacks.
     LostEvents {
         /// The host holding the events.
@@ -589,7 +623,7 @@ impl Finding {
             Self::Invariant(_) => "invariant",
             Self::Forced { .. } => "forced",
             Self::Undone { .. } => "undone",
-            Self::NoWritableMaster { .. } => "availability",
+            Self::NoWritableMaster { .. } | Self::NoRelay { .. } => "availability",
             Self::LostEvents { .. }
             | Self::WritableBehind { .. }
             | Self::DiscardedEvents { .. }
@@ -627,6 +661,10 @@ impl Finding {
             ),
             Self::NoWritableMaster { service } => format!(
                 "{} has no writable master: applications cannot write",
+                topology.service_name(service)
+            ),
+            Self::NoRelay { service } => format!(
+                "{} has no relay in service: its replicas receive none of the active site's writes until a relay replicates again",
                 topology.service_name(service)
             ),
             Self::LostEvents { host, promoted } => format!(
@@ -729,6 +767,7 @@ mod tests {
                 reason: Refusal::HostDown { host },
             },
             Finding::NoWritableMaster { service },
+            Finding::NoRelay { service },
         ] {
             assert_eq!(finding.severity(), Severity::Warning, "{finding:?}");
         }

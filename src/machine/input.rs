@@ -80,6 +80,19 @@ pub enum CctrlOp {
     Failover(Option<HostId>),
     /// `cluster heartbeat`.
     Heartbeat,
+    /// `switch [to <site>]` typed at an active/passive composite (`use <composite>`): the
+    /// Active role moves to a passive site, its relay becoming the master and the old master
+    /// the relay of its site ([`super`]'s composite rules).
+    SwitchSite(Option<ServiceId>),
+    /// `failover [to <site>]` typed at an active/passive composite: a passive site's relay
+    /// becomes the master in place of an active site that is lost; the lost site is
+    /// superseded.
+    FailoverSite(Option<ServiceId>),
+    /// `recover` typed at an active/passive composite: a superseded site comes back as a
+    /// passive site, its old master the relay.
+    RecoverSites,
+    /// `datasource <site> fail` typed at an active/passive composite.
+    FailSite(ServiceId),
     /// `ls`, `expert`, `physical`: nothing changes.
     Inspect,
 }

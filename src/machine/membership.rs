@@ -60,6 +60,14 @@ fn cctrl(at: HostId, op: CctrlOp) -> Named {
                 service: Some(service),
             };
         }
+        CctrlOp::SwitchSite(Some(site))
+        | CctrlOp::FailoverSite(Some(site))
+        | CctrlOp::FailSite(site) => {
+            return Named {
+                hosts: [Some(at), None, None],
+                service: Some(site),
+            };
+        }
         CctrlOp::Datasource(host, _) | CctrlOp::RecoverMasterUsing(host) => (Some(host), None),
         CctrlOp::Replicator(host, action) => match action {
             ReplicatorOp::Slave(source) | ReplicatorOp::Relay(source) => (Some(host), source),
@@ -72,6 +80,9 @@ fn cctrl(at: HostId, op: CctrlOp) -> Named {
         CctrlOp::SetPolicy(_)
         | CctrlOp::SetForce(_)
         | CctrlOp::Recover
+        | CctrlOp::RecoverSites
+        | CctrlOp::SwitchSite(None)
+        | CctrlOp::FailoverSite(None)
         | CctrlOp::Heartbeat
         | CctrlOp::Inspect => (None, None),
     };

@@ -60,6 +60,7 @@
 //! Applied latency is not modelled.
 
 mod cctrl;
+mod composite;
 mod context;
 mod describe;
 mod effect;

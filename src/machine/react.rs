@@ -78,7 +78,11 @@ fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView 
     };
     let hosts = ctx.topology.hosts().len();
     if views().skip(1).all(|(_, v)| v.eq_used(first, hosts)) {
-        return *first;
+        let mut base = *first;
+        if base.quorum == Quorum::Unknown {
+            superseded_on_start(ctx, service, group, &mut base);
+        }
+        return base;
     }
     let pick = |q: Quorum| views().find(|(_, v)| v.quorum == q).map(|(_, v)| *v);
     let mut base = pick(Quorum::Primary)
@@ -99,6 +103,7 @@ fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView 
         }
     }
     if base.quorum == Quorum::Unknown {
+        superseded_on_start(ctx, service, group, &mut base);
         // Every member just started: take the most restrictive state each one recorded.
         for d in ctx.topology.datasources_of(service) {
             for (_, view) in views() {
@@ -114,6 +119,57 @@ fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView 
         }
     }
     base
+}
+
+/// Managers of a composite's site that all just started hold what they recorded when they
+/// stopped, and may have missed a composite switch or failover that moved the Active role
+/// away from their site (and a failover inside it). Where they reach a running manager of
+/// another site whose view holds that site's ONLINE master, the composite has an active
+/// site: a master their view still holds in service is `SHUNNED(SUPERSEDED)`, as the docs
+/// list a returning site's old master (Continuent docs *operations-composite-recovery*),
+/// until `recover` at the composite brings the site back as a passive one.
+///
+/// **Modelling decision**: Tungsten's composite managers tell a returning site its role; the
+/// model keeps no composite state, so it reads the role from the active site's managers. The
+/// explorer found, five inputs deep, east's manager on db1 stopped (east failed over to db2),
+/// a composite switch to west, db2's manager stopped and db1's started alone: it took its
+/// stale view's db1 back ONLINE beside west's master. Running managers cut off by a partition
+/// keep their master: that is the split brain a failover across the partition makes, and the
+/// invariant reports it.
+fn superseded_on_start(
+    ctx: &Ctx<'_, '_>,
+    service: ServiceId,
+    group: HostSet,
+    base: &mut ManagerView,
+) {
+    let Some((_, members)) = ctx.topology.composite_of(service) else {
+        return;
+    };
+    let Some(rep) = group.first() else { return };
+    let active_elsewhere = members.iter().any(|&site| {
+        site != service
+            && ctx.topology.hosts_of(site).any(|m| {
+                ctx.topology.host(m).has_manager()
+                    && ctx.state.manager_running(m)
+                    && ctx.state.reachable(rep, m)
+                    && ctx.state.view(m).quorum != Quorum::Unknown
+                    && ctx
+                        .topology
+                        .datasources_of(site)
+                        .any(|d| ctx.state.view(m).entry(d).is_online_master())
+            })
+    });
+    if !active_elsewhere {
+        return;
+    }
+    for d in ctx.topology.datasources_of(service) {
+        if let Some(e) = base.entry_mut(d)
+            && e.role == DataSourceRole::Master
+            && matches!(e.state, DsState::Online | DsState::Offline)
+        {
+            e.state = DsState::Shunned(ShunCause::Superseded);
+        }
+    }
 }
 
 fn react_group(ctx: &mut Ctx<'_, '_>, service: ServiceId, group: HostSet) {

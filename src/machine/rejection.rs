@@ -98,8 +98,8 @@ pub enum Refusal {
     /// hold no datasource in the master role (a relay reads the active site; Continuent docs
     /// *operations-composite-relay-recovery*). Promoting a master there makes a second
     /// writable master in the composite dataservice: a relay becomes a master only when the
-    /// Active role moves at the composite (*operations-status-roles*), which the model does
-    /// not run. A passive site's replicas read from its relay instead
+    /// Active role moves at the composite (*operations-status-roles*; [`super::CctrlOp::SwitchSite`]).
+    /// A passive site's replicas read from its relay instead
     /// ([`Refusal::NoRelay`] when none is ONLINE).
     PassiveSite {
         /// The passive site.
@@ -128,6 +128,42 @@ pub enum Refusal {
     NotPassive {
         /// The service.
         service: ServiceId,
+    },
+    /// A command that acts on whole sites (`switch`, `failover`, `recover` and `datasource
+    /// <site> fail` typed at a composite) typed in a session whose service is not an
+    /// active/passive composite.
+    NotComposite {
+        /// The session's service.
+        service: ServiceId,
+    },
+    /// A command on datasources typed in a session at an active/passive composite, where cctrl
+    /// acts on whole sites.
+    AtComposite {
+        /// The composite.
+        composite: ServiceId,
+    },
+    /// The site a composite `switch` or `failover` names, or every site when it names none,
+    /// cannot take the Active role.
+    NoSiteTarget {
+        /// The site named, if any.
+        site: Option<ServiceId>,
+        /// The composite.
+        composite: ServiceId,
+        /// Why, in words.
+        why: &'static str,
+    },
+    /// No manager of the site runs where the manager the command is typed into reaches it.
+    SiteUnreachable {
+        /// The site.
+        site: ServiceId,
+    },
+    /// `datasource <site> fail` at a composite, and the site is in service: `host`, its
+    /// master (or its relay, at a passive site), is ONLINE.
+    SiteInService {
+        /// The site.
+        site: ServiceId,
+        /// Its ONLINE master or relay.
+        host: HostId,
     },
     /// A master is ONLINE already (failover, recover master using).
     MasterOnline {
@@ -288,12 +324,15 @@ impl Refusal {
             Self::WrongState { .. } => "datasource-state",
             Self::OtherMaster { .. } => "one-online-master",
             Self::NeedsMaintenance { .. } => "maintenance",
-            Self::Unreachable { .. } => "reachable",
+            Self::Unreachable { .. } | Self::SiteUnreachable { .. } => "reachable",
             Self::DataServerStopped { .. } => "dataserver-running",
             Self::NoMaster { .. } => "master-online",
             Self::PassiveSite { .. } => "passive-site",
             Self::NoRelay { .. } => "no-relay",
             Self::MasterOnline { .. } => "master-failed",
+            Self::NotComposite { .. } | Self::AtComposite { .. } => "composite-session",
+            Self::NoSiteTarget { .. } => "eligible-site",
+            Self::SiteInService { .. } => "site-in-service",
             Self::RelayInService { .. } => "one-relay",
             Self::NotPassive { .. } => "relay-site",
             Self::Orphaned { .. } => "orphaned-events",
@@ -409,8 +448,7 @@ impl Refusal {
             Self::PassiveSite { service, composite } => format!(
                 "{} is a passive site of {}: its managers hold no master, and a master \
                  promoted here would be a second writable master in {}; the Active role moves \
-                 at the composite (`use {}`, then `switch to {}`), which the model does not \
-                 check: check such a step by hand",
+                 at the composite (`use {}`, then `switch to {}`)",
                 s(service),
                 s(composite),
                 s(composite),
@@ -439,6 +477,32 @@ impl Refusal {
             Self::NotPassive { service } => format!(
                 "{} is not a passive site of a composite: a relay serves only there",
                 s(service)
+            ),
+            Self::NotComposite { service } => format!(
+                "{} is not an active/passive composite: `switch`, `failover` and `recover` act on whole sites only at the composite (`use <composite>` first)",
+                s(service)
+            ),
+            Self::AtComposite { composite } => format!(
+                "{} is a composite: cctrl acts on whole sites there; `use <site>` first to act on a datasource",
+                s(composite)
+            ),
+            Self::NoSiteTarget { site: Some(site), composite, why } => format!(
+                "{} cannot take the Active role of {}: {why}",
+                s(site),
+                s(composite)
+            ),
+            Self::NoSiteTarget { site: None, composite, why } => format!(
+                "no site of {} can take the Active role: {why}",
+                s(composite)
+            ),
+            Self::SiteUnreachable { site } => format!(
+                "no manager of {} runs where this manager reaches it (its hosts down, cut off, or their managers stopped): bring one back first",
+                s(site)
+            ),
+            Self::SiteInService { site, host } => format!(
+                "{} is in service ({} is ONLINE): `datasource <site> fail` marks a site that is lost, before `failover`; `switch` moves the Active role away from a site in service",
+                s(site),
+                n(host)
             ),
             Self::MasterOnline { service, master } => format!(
                 "{} has an ONLINE master, {}: expected the master FAILED; use `switch` for a planned change",

@@ -30,6 +30,16 @@ pub enum ResolveError {
     /// No such service.
     #[error("`{0}` is not a service of the topology")]
     UnknownService(String),
+    /// A command typed at a composite names a site the composite does not have.
+    #[error("`{name}` is not a site of `{composite}`: expected {expected}")]
+    NotASite {
+        /// The name as written.
+        name: String,
+        /// The composite.
+        composite: String,
+        /// Its sites.
+        expected: String,
+    },
     /// The host belongs to another service than the one the command addresses.
     #[error("`{host}` is not a datasource of `{service}`: `use` its service first")]
     NotInService {
@@ -248,6 +258,13 @@ pub fn resolve_cctrl(
     // found `use global` then `switch` run as a switch inside the session's site.
     // Commands that only print change nothing there either: `ls`, `members`, `show topology`,
     // `cluster validate` and the like are read-only steps.
+    if let Some((composite, members)) = topology
+        .active_passive()
+        .find(|&(composite, _)| composite == service)
+        && let Some(op) = at_composite(topology, (composite, members), command)?
+    {
+        return Ok(Input::Cctrl { at, op });
+    }
     if topology.service(service).kind != ServiceKind::Physical
         && !matches!(command, CctrlCommand::Use(_) | CctrlCommand::SetForce(_))
     {
@@ -333,6 +350,43 @@ pub fn resolve_cctrl(
         _ => CctrlOp::Inspect,
     };
     Ok(Input::Cctrl { at, op })
+}
+
+/// A command typed at the active/passive composite `composite`, whose sites are `members`:
+/// `switch [to <site>]`, `failover [to <site>]`, `recover`, `datasource <site> fail` and `set
+/// policy` act on whole sites ([`CctrlOp::SwitchSite`] and the rest; Continuent docs
+/// *operations-composite*). `None` for the commands the model does not run there (the other
+/// `datasource <site>` actions), left to the caller.
+fn at_composite(
+    topology: &Topology,
+    (composite, members): (ServiceId, &[ServiceId]),
+    command: &CctrlCommand,
+) -> Result<Option<CctrlOp>, ResolveError> {
+    let site = |name: &HostName| -> Result<ServiceId, ResolveError> {
+        topology
+            .service_id(name.as_str())
+            .filter(|s| members.contains(s))
+            .ok_or_else(|| ResolveError::NotASite {
+                name: name.to_string(),
+                composite: topology.service_name(composite).to_string(),
+                expected: members
+                    .iter()
+                    .map(|&m| format!("`{}`", topology.service_name(m)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    };
+    Ok(Some(match command {
+        CctrlCommand::SetPolicy(p) => CctrlOp::SetPolicy(*p),
+        CctrlCommand::Switch { to } => CctrlOp::SwitchSite(to.as_ref().map(site).transpose()?),
+        CctrlCommand::Failover { to } => CctrlOp::FailoverSite(to.as_ref().map(site).transpose()?),
+        CctrlCommand::Recover => CctrlOp::RecoverSites,
+        CctrlCommand::Datasource {
+            host,
+            action: DatasourceAction::Fail,
+        } => CctrlOp::FailSite(site(host)?),
+        _ => return Ok(None),
+    }))
 }
 
 /// Which install an executable path's root names; `None` for a bare name.

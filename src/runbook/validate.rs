@@ -1138,7 +1138,7 @@ impl Session<'_> {
                         Severity::Error,
                         "composite-not-modelled",
                         format!(
-                            "not modelled: at composite `{}`, cctrl acts on whole sites (`switch` moves the Active role to another site; Continuent docs operations-composite-switch), and the model runs each site's managers alone; it checks the steps after this one as if it changed nothing, so the plan cannot be VALID: check it by hand, or type the sites' own commands at `cctrl [<site>]>`",
+                            "not modelled: at composite `{}`, cctrl acts on whole sites, and the model runs only `switch`, `failover`, `recover`, `set policy` and `datasource <site> fail` there (at an active/passive composite); it checks the steps after this one as if it changed nothing, so the plan cannot be VALID: check it by hand, or type the sites' own commands at `cctrl [<site>]>`",
                             self.topology.service_name(svc)
                         ),
                     ));
@@ -1156,14 +1156,9 @@ impl Session<'_> {
                         *slot = Some(at);
                     }
                 }
-                // At a composite `ls` lists the sites, which the model does not render: it
-                // prints no site's listing in their place.
-                let at_composite = matches!(
-                    self.topology.service(self.state.session(at).service).kind,
-                    ServiceKind::Composite { .. }
-                );
-                (matches!(command, CctrlCommand::Ls(_)) && !at_composite)
-                    .then(|| ls::project(self.topology, &self.state, at, None).to_string())
+                matches!(command, CctrlCommand::Ls(_))
+                    .then(|| self.listing_at(at))
+                    .flatten()
             }
             Err(e) => {
                 heard
@@ -1172,6 +1167,35 @@ impl Session<'_> {
                 None
             }
         }
+    }
+
+    /// What `ls` typed into the manager on `at` prints: the listing of its session's
+    /// service. At an active/passive composite, the sites ([`ls::project_composite`]); at a
+    /// physical service, as a manager of that service reachable from `at` sees it (after `use
+    /// west` on an east host, west's listing: an operator review found east's printed); none
+    /// when no manager of it is reachable, or at a composite the model does not run
+    /// (active/active).
+    fn listing_at(&self, at: HostId) -> Option<String> {
+        let service = self.state.session(at).service;
+        if let ServiceKind::Composite { .. } = self.topology.service(service).kind {
+            return self
+                .topology
+                .active_passive()
+                .any(|(c, _)| c == service)
+                .then(|| {
+                    ls::project_composite(self.topology, &self.state, at, service).to_string()
+                });
+        }
+        let viewer = if self.topology.host(at).service == service {
+            at
+        } else {
+            self.topology.hosts_of(service).find(|&m| {
+                self.topology.host(m).has_manager()
+                    && self.state.manager_running(m)
+                    && self.state.reachable(at, m)
+            })?
+        };
+        Some(ls::project(self.topology, &self.state, viewer, None).to_string())
     }
 
     /// A host command, on each host `target` names.
@@ -1503,6 +1527,7 @@ impl Session<'_> {
             Finding::Invariant(_) => finding(Severity::Error, f.kind(), text),
             Finding::Undone { .. }
             | Finding::NoWritableMaster { .. }
+            | Finding::NoRelay { .. }
             | Finding::NoCandidate { .. }
             | Finding::NotRecovered { .. } => finding(Severity::Warning, f.kind(), text),
             Finding::LostEvents { host, promoted } => {

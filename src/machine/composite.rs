@@ -1,0 +1,545 @@
+//! cctrl commands typed at an active/passive composite dataservice (`use global`, the prompt
+//! `[LOGICAL] /global >`): they act on whole sites.
+//!
+//! Sources: Continuent docs *operations-composite* and *operations-composite-switch* (a
+//! `switch` makes the passive site's relay the master and the old master the relay of its
+//! site; each site's replicas follow), *operations-composite-failover* (`datasource <site>
+//! fail`, then `failover`, when the active site is lost), *operations-composite-recovery*
+//! (`recover` brings the superseded site back as a composite slave, its old master forced
+//! to be the relay), *manager-failover-internals-switch-failover-steps-composite-clusters*
+//! (the composite goes into MAINTENANCE for the while, every site with it; with no target,
+//! the relay with the highest stored seqno is chosen; a switch flushes and waits for the
+//! target relay to receive the flush) and *operations-policymodes* (no automatic failover
+//! between sites: these are operator commands).
+//!
+//! **Modelling decisions**:
+//! - The model keeps no composite-level state. A site's composite state is read from its
+//!   own managers' views as the manager typed into reaches them: `composite master` while
+//!   they hold a master, its state the master's (or the relay's, at a passive site). So
+//!   `datasource <site> fail` changes nothing the model tracks: it is accepted for a site
+//!   that is not in service (unreachable, or its master out of service), and refused for a
+//!   site in service, where Tungsten takes it as an expert's command that may corrupt data
+//!   (the docs give it only for a lost site). `failover` does not ask for it first.
+//! - A site's own managers run its datasources as before; the composite commands change
+//!   the views of the site managers the session reaches. Managers of the superseded site
+//!   that are down or stopped take the superseding on when they come back (the docs show the
+//!   returning site's master `SHUNNED(SUPERSEDED)`); managers running behind a partition do
+//!   not hear of it, and a master they keep writable is a second writable master in the
+//!   composite (the invariant reports it).
+//! - The commands are atomic: the docs' rollback of a switch that times out is not modelled.
+
+use super::cctrl::{self, Step};
+use super::context::{Ctx, Subject};
+use super::effect::Effect;
+use super::input::CctrlOp;
+use super::rejection::{Ineligible, Refusal};
+use crate::model::{
+    DataSourceRole, DsEntry, DsState, HostId, HostSet, ManagerView, PolicyMode, ReplicatorRole,
+    ServiceId, ShunCause,
+};
+
+/// A member site as the manager a command is typed into reaches it: the site's managers
+/// that run and are reachable from there, and the view they hold.
+#[derive(Clone, Copy)]
+struct Reach {
+    site: ServiceId,
+    group: HostSet,
+    rep: HostId,
+    view: ManagerView,
+}
+
+impl Reach {
+    fn of(ctx: &Ctx<'_, '_>, site: ServiceId, at: HostId) -> Result<Self, Refusal> {
+        let group = ctx.group(site, at);
+        let rep = group.first().ok_or(Refusal::SiteUnreachable { site })?;
+        Ok(Self {
+            site,
+            group,
+            rep,
+            view: *ctx.state.view(rep),
+        })
+    }
+
+    /// The site as cctrl's session over it: for the site-level rules the commands share.
+    fn session(&self) -> cctrl::Session {
+        cctrl::Session {
+            service: self.site,
+            group: self.group,
+            rep: self.rep,
+        }
+    }
+}
+
+/// Apply `op`, typed into the manager on `at` in a session at the active/passive composite
+/// `composite` with sites `members`.
+pub(super) fn apply(
+    ctx: &mut Ctx<'_, '_>,
+    at: HostId,
+    (composite, members): (ServiceId, &[ServiceId]),
+    op: CctrlOp,
+) -> Result<Option<Subject>, Refusal> {
+    let sites = Sites {
+        composite,
+        members,
+        at,
+    };
+    match op {
+        CctrlOp::SetPolicy(policy) => set_policy(ctx, &sites, policy)?,
+        CctrlOp::SwitchSite(target) => switch(ctx, &sites, target)?,
+        CctrlOp::FailoverSite(target) => failover(ctx, &sites, target)?,
+        CctrlOp::RecoverSites => recover(ctx, &sites)?,
+        CctrlOp::FailSite(site) => fail(ctx, &sites, site)?,
+        CctrlOp::Inspect => {}
+        _ => return Err(Refusal::AtComposite { composite }),
+    }
+    Ok(None)
+}
+
+/// The composite a command runs at, its sites, and the manager it is typed into.
+struct Sites<'m> {
+    composite: ServiceId,
+    members: &'m [ServiceId],
+    at: HostId,
+}
+
+impl Sites<'_> {
+    fn member(&self, site: ServiceId) -> Result<ServiceId, Refusal> {
+        if self.members.contains(&site) {
+            Ok(site)
+        } else {
+            Err(Refusal::NoSiteTarget {
+                site: Some(site),
+                composite: self.composite,
+                why: "it is not a site of the composite",
+            })
+        }
+    }
+
+    /// The active site: the site whose reachable managers hold an ONLINE master, with it;
+    /// else the first site any of whose managers hold a master (lost, or out of service),
+    /// with no master.
+    fn active(&self, ctx: &Ctx<'_, '_>) -> Option<(ServiceId, Option<HostId>)> {
+        let online = self.members.iter().find_map(|&site| {
+            let reach = Reach::of(ctx, site, self.at).ok()?;
+            ctx.online_master(&reach.view, site, None)
+                .map(|m| (site, Some(m)))
+        });
+        online.or_else(|| {
+            self.members
+                .iter()
+                .find(|&&site| {
+                    ctx.state
+                        .site_holds(ctx.topology, site, DataSourceRole::Master)
+                })
+                .map(|&site| (site, None))
+        })
+    }
+
+    /// The site to take the Active role from `active`, and its relay: `target` if it can,
+    /// else the site whose eligible relay holds the highest stored seqno.
+    fn target(
+        &self,
+        ctx: &Ctx<'_, '_>,
+        active: ServiceId,
+        target: Option<ServiceId>,
+    ) -> Result<(Reach, HostId), Refusal> {
+        let candidate = |site: ServiceId| -> Result<(Reach, HostId), Refusal> {
+            let reach = Reach::of(ctx, site, self.at)?;
+            let relay = ctx.topology.datasources_of(site).find(|&d| {
+                reach.view.entry(d).role == DataSourceRole::Relay
+                    && reach.view.entry(d).state == DsState::Online
+            });
+            let Some(relay) = relay else {
+                return Err(Refusal::NoRelay {
+                    service: site,
+                    held: ctx
+                        .topology
+                        .datasources_of(site)
+                        .find(|&d| reach.view.entry(d).role == DataSourceRole::Relay)
+                        .map(|d| (d, reach.view.entry(d).state)),
+                });
+            };
+            ctx.eligible(&reach.view, reach.rep, relay, None)
+                .map_err(|why| Refusal::NotEligible { host: relay, why })?;
+            Ok((reach, relay))
+        };
+        if let Some(site) = target {
+            let site = self.member(site)?;
+            if site == active {
+                return Err(Refusal::NoSiteTarget {
+                    site: Some(site),
+                    composite: self.composite,
+                    why: "it is the active site already",
+                });
+            }
+            return candidate(site);
+        }
+        let mut first_refusal = None;
+        let best = self
+            .members
+            .iter()
+            .filter(|&&site| site != active)
+            .filter_map(|&site| {
+                candidate(site)
+                    .map_err(|r| {
+                        first_refusal.get_or_insert(r);
+                    })
+                    .ok()
+            })
+            .max_by_key(|&(_, relay)| {
+                (
+                    ctx.host(relay).data.pos.map(|p| p.seqno),
+                    std::cmp::Reverse(relay),
+                )
+            });
+        best.ok_or(first_refusal.unwrap_or(Refusal::NoSiteTarget {
+            site: None,
+            composite: self.composite,
+            why: "it has no passive site",
+        }))
+    }
+}
+
+/// `set policy` at the composite sets every site's policy that the manager reaches
+/// (*manager-failover-internals-switch-failover-steps-composite-clusters*: the composite in
+/// MAINTENANCE puts every site in MAINTENANCE; the Dashboard's service operations set a
+/// policy at a composite or a site). **Modelling decision**: a site no manager reaches keeps
+/// its policy, as its managers do not hear the command.
+fn set_policy(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>, policy: PolicyMode) -> Result<(), Refusal> {
+    let mut changed = false;
+    let mut first_refusal = None;
+    for &site in sites.members {
+        match Reach::of(ctx, site, sites.at) {
+            Ok(mut reach) if reach.view.policy != policy => {
+                reach.view.policy = policy;
+                ctx.set_view(reach.group, &reach.view);
+                changed = true;
+            }
+            Ok(_) => {}
+            Err(refusal) => {
+                first_refusal.get_or_insert(refusal);
+            }
+        }
+    }
+    if changed {
+        ctx.emit(Effect::Policy {
+            service: sites.composite,
+            to: policy,
+        });
+        return Ok(());
+    }
+    Err(first_refusal.unwrap_or(Refusal::NoChange {
+        host: None,
+        already: "every site's policy is that already",
+    }))
+}
+
+/// `switch [to <site>]`: the active site's ONLINE master flushes, the target site's relay
+/// receives every event it holds and becomes the master, and the old master becomes the
+/// relay of its site, reading the new master. Each site's replicas keep reading the
+/// datasource they read (the old master, now the relay; the old relay, now the master), as
+/// *operations-composite* repoints them. Refused where a site-level switch would be: no
+/// ONLINE master, a target relay not eligible or off the master's line of history, no
+/// quorum at either site.
+fn switch(
+    ctx: &mut Ctx<'_, '_>,
+    sites: &Sites<'_>,
+    target: Option<ServiceId>,
+) -> Result<(), Refusal> {
+    let Some((active, master)) = sites.active(ctx) else {
+        return Err(Refusal::NoSiteTarget {
+            site: None,
+            composite: sites.composite,
+            why: "no site holds a master",
+        });
+    };
+    let mut old = Reach::of(ctx, active, sites.at)?;
+    let Some(master) = master else {
+        return Err(ctx.no_master(&old.view, active, old.group, sites.at));
+    };
+    if !ctx.healthy(old.rep, master) {
+        return Err(Refusal::Unreachable { host: master });
+    }
+    let r = ctx.host(master).replicator;
+    if !(r.is_online() && r.role == ReplicatorRole::Master) {
+        return Err(Refusal::ReplicatorState {
+            host: master,
+            install: super::input::Install::Cluster,
+            found: r.state,
+            expected: "ONLINE as master, so that the switch can flush",
+        });
+    }
+    let (mut new, relay) = sites.target(ctx, active, target)?;
+    if !ctx.in_history(relay, master) {
+        return Err(Refusal::NotEligible {
+            host: relay,
+            why: Ineligible::Diverged,
+        });
+    }
+    ctx.require_quorum(active, old.group, sites.at)?;
+    ctx.require_quorum(new.site, new.group, sites.at)?;
+    let policy = new.view.policy;
+    cctrl::maintenance_step(ctx, sites.composite, policy, Step::Enter);
+    ctx.emit(Effect::Selected { host: relay });
+    ctx.emit(Effect::Flush { host: master });
+    cctrl::catch_up(ctx, relay, master);
+    let _ = ctx.replicator_offline(master);
+    promote_relay(ctx, &mut new, relay);
+    // The old master becomes its site's relay, reading the new master.
+    ctx.set_role(&mut old.view, master, DataSourceRole::Relay);
+    ctx.repoint(master, ReplicatorRole::Relay, Some(relay));
+    let _ = ctx.replicator_online(master);
+    ctx.set_view(old.group, &old.view);
+    ctx.set_view(new.group, &new.view);
+    record(
+        ctx,
+        active,
+        master,
+        DsEntry::new(DataSourceRole::Relay, DsState::Online),
+    );
+    record(
+        ctx,
+        new.site,
+        relay,
+        DsEntry::new(DataSourceRole::Master, DsState::Online),
+    );
+    ctx.emit(Effect::SiteRole {
+        site: active,
+        master: false,
+    });
+    ctx.emit(Effect::SiteRole {
+        site: new.site,
+        master: true,
+    });
+    cctrl::maintenance_step(ctx, sites.composite, policy, Step::Revert);
+    ctx.emit(Effect::Switched { host: relay });
+    Ok(())
+}
+
+/// Give `host`'s entry `entry` in the views of `site`'s managers that are down or stopped:
+/// the composite's record, which they take when they come back (the module's modelling
+/// decisions). Left stale, such a manager starting alone took the old roles back: the
+/// explorer found, five inputs deep, east's manager on db2 stopped during a composite switch
+/// and started after db1's stopped, failing db1 over to db2 beside west's new master.
+fn record(ctx: &mut Ctx<'_, '_>, site: ServiceId, host: HostId, entry: DsEntry) {
+    for m in ctx.topology.service_host_set(site).iter() {
+        if !ctx.topology.host(m).has_manager() || ctx.state.manager_running(m) {
+            continue;
+        }
+        let mut view = *ctx.state.view(m);
+        if let Some(slot) = view.entry_mut(host)
+            && *slot != entry
+        {
+            *slot = entry;
+            ctx.set_view(HostSet::of([m]), &view);
+        }
+    }
+}
+
+/// The target site's relay becomes its master: role master, ONLINE, its replicator an
+/// online master. Its site's replicas read it already.
+fn promote_relay(ctx: &mut Ctx<'_, '_>, new: &mut Reach, relay: HostId) {
+    ctx.set_role(&mut new.view, relay, DataSourceRole::Master);
+    ctx.set_state(&mut new.view, relay, DsState::Online);
+    ctx.repoint(relay, ReplicatorRole::Master, None);
+    if ctx.host(relay).replicator.running {
+        let _ = ctx.replicator_online(relay);
+    }
+    ctx.emit(Effect::NewMaster { host: relay });
+}
+
+/// `failover [to <site>]`: the active site is lost (no ONLINE master reachable: refused
+/// otherwise, `switch` being the command for a site in service); the target site's relay
+/// becomes the master with what it holds, and the events the lost site holds beyond it are
+/// reported lost. The lost site's master is `SHUNNED(SUPERSEDED)` in the views of its
+/// managers that the session reaches, and of those that are down or stopped (they read the
+/// composite's record when they come back); its replicator goes offline where reached.
+fn failover(
+    ctx: &mut Ctx<'_, '_>,
+    sites: &Sites<'_>,
+    target: Option<ServiceId>,
+) -> Result<(), Refusal> {
+    let Some((active, online)) = sites.active(ctx) else {
+        return Err(Refusal::NoSiteTarget {
+            site: None,
+            composite: sites.composite,
+            why: "no site holds a master",
+        });
+    };
+    if let Some(master) = online {
+        return Err(Refusal::MasterOnline {
+            service: active,
+            master,
+        });
+    }
+    let (mut new, relay) = sites.target(ctx, active, target)?;
+    ctx.require_quorum(new.site, new.group, sites.at)?;
+    // Nothing across the sites tells a lost site from one cut off (no quorum spans them):
+    // the failover assumes the datasources it cannot reach are down, as a forced command
+    // does, and the report weighs that assumption.
+    let unreachable: HostSet = ctx
+        .topology
+        .datasources_of(active)
+        .filter(|&d| !ctx.state.reachable(sites.at, d))
+        .collect();
+    if !unreachable.is_empty() {
+        ctx.find(super::effect::Finding::Forced {
+            service: active,
+            unreachable,
+        });
+    }
+    let policy = new.view.policy;
+    cctrl::maintenance_step(ctx, sites.composite, policy, Step::Enter);
+    ctx.emit(Effect::Selected { host: relay });
+    let old = supersede(ctx, active, sites.at);
+    promote_relay(ctx, &mut new, relay);
+    ctx.set_view(new.group, &new.view);
+    ctx.leave_behind(new.site, relay);
+    ctx.leave_behind(active, relay);
+    ctx.emit(Effect::SiteRole {
+        site: new.site,
+        master: true,
+    });
+    cctrl::maintenance_step(ctx, sites.composite, policy, Step::Revert);
+    ctx.emit(Effect::FailedOver {
+        from: old,
+        to: relay,
+    });
+    Ok(())
+}
+
+/// Mark the lost site's master `SHUNNED(SUPERSEDED)` where its managers hear of it (the
+/// session reaches them, or they are down or stopped), and take its replicator offline where
+/// the session reaches it. The master it marks, if any.
+fn supersede(ctx: &mut Ctx<'_, '_>, site: ServiceId, at: HostId) -> Option<HostId> {
+    let reached = ctx.group(site, at);
+    let hears = |ctx: &Ctx<'_, '_>, m: HostId| {
+        ctx.topology.host(m).has_manager() && (reached.contains(m) || !ctx.state.manager_running(m))
+    };
+    let superseded = DsState::Shunned(ShunCause::Superseded);
+    let mut marked: Option<HostId> = None;
+    for m in ctx.topology.service_host_set(site).iter() {
+        if !hears(ctx, m) {
+            continue;
+        }
+        let mut view = *ctx.state.view(m);
+        let Some(master) = ctx.current_master(&view, site, |_| true) else {
+            continue;
+        };
+        // Said once per master, though each manager's copy of the view takes it.
+        if marked == Some(master) {
+            if let Some(entry) = view.entry_mut(master) {
+                entry.state = superseded;
+            }
+        } else {
+            ctx.set_state(&mut view, master, superseded);
+        }
+        ctx.set_view(HostSet::of([m]), &view);
+        marked = marked.or(Some(master));
+    }
+    if let Some(master) = marked {
+        let r = ctx.host(master).replicator;
+        if ctx.state.reachable(at, master) && r.is_online() && r.role == ReplicatorRole::Master {
+            let _ = ctx.replicator_offline(master);
+        }
+    }
+    marked
+}
+
+/// `recover`: each site that holds a master beside the active site (superseded by a
+/// failover) comes back as a passive site: its old master, reachable and holding no event
+/// the active master lacks, becomes the site's relay reading the active master, and the
+/// site's other SHUNNED or FAILED datasources are recovered as its replicas. Refused with
+/// nothing to recover, or for the first site that cannot be recovered.
+fn recover(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>) -> Result<(), Refusal> {
+    let Some((active, Some(master))) = sites.active(ctx) else {
+        let Some(site) = sites
+            .active(ctx)
+            .map(|(s, _)| s)
+            .or(sites.members.first().copied())
+        else {
+            return Err(Refusal::NotComposite {
+                service: sites.composite,
+            });
+        };
+        let reach = Reach::of(ctx, site, sites.at)?;
+        return Err(ctx.no_master(&reach.view, site, reach.group, sites.at));
+    };
+    let superseded = |ctx: &Ctx<'_, '_>, site: ServiceId| {
+        site != active
+            && ctx
+                .state
+                .site_holds(ctx.topology, site, DataSourceRole::Master)
+    };
+    let mut recovered = false;
+    for &site in sites.members {
+        if !superseded(ctx, site) {
+            continue;
+        }
+        let mut reach = Reach::of(ctx, site, sites.at)?;
+        let Some(old) = ctx.current_master(&reach.view, site, |_| true) else {
+            continue;
+        };
+        if !ctx.healthy(reach.rep, old) {
+            return Err(Refusal::Unreachable { host: old });
+        }
+        if !ctx.host(old).replicator.running {
+            return Err(Refusal::ReplicatorStopped {
+                host: old,
+                install: super::input::Install::Cluster,
+            });
+        }
+        if !ctx.in_history(old, master) {
+            return Err(Refusal::Orphaned { host: old, master });
+        }
+        ctx.require_quorum(site, reach.group, sites.at)?;
+        let policy = reach.view.policy;
+        cctrl::maintenance_step(ctx, sites.composite, policy, Step::Enter);
+        let _ = ctx.replicator_offline(old);
+        ctx.promote_relay(&mut reach.view, site, reach.rep, (old, master), None);
+        // The site is passive from here: its replicas' recovery reads that from the state.
+        ctx.set_view(reach.group, &reach.view);
+        let session = reach.session();
+        let _ = cctrl::recover_each(ctx, &session, &mut reach.view, sites.at);
+        ctx.set_view(reach.group, &reach.view);
+        record(
+            ctx,
+            site,
+            old,
+            DsEntry::new(DataSourceRole::Relay, DsState::Online),
+        );
+        ctx.emit(Effect::SiteRole {
+            site,
+            master: false,
+        });
+        cctrl::maintenance_step(ctx, sites.composite, policy, Step::Revert);
+        recovered = true;
+    }
+    if recovered {
+        Ok(())
+    } else {
+        Err(Refusal::NoChange {
+            host: None,
+            already: "no site is superseded: only the active site holds a master",
+        })
+    }
+}
+
+/// `datasource <site> fail`: accepted for a site that is not in service, refused for one
+/// that is (its master, or its relay at a passive site, ONLINE in the views the session
+/// reaches). It changes nothing the model tracks (the module's modelling decisions).
+fn fail(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>, site: ServiceId) -> Result<(), Refusal> {
+    let site = sites.member(site)?;
+    if let Ok(reach) = Reach::of(ctx, site, sites.at) {
+        let serving = ctx.topology.datasources_of(site).find(|&d| {
+            let entry = reach.view.entry(d);
+            entry.state == DsState::Online
+                && matches!(entry.role, DataSourceRole::Master | DataSourceRole::Relay)
+        });
+        if let Some(host) = serving {
+            return Err(Refusal::SiteInService { site, host });
+        }
+    }
+    ctx.emit(Effect::SiteFailed { site });
+    Ok(())
+}
