@@ -386,7 +386,7 @@ impl Alphabet {
     }
 
     fn cctrl(&self, u: &mut Unstructured<'_>) -> arbitrary::Result<CctrlOp> {
-        Ok(match u.int_in_range(0_u8..=24)? {
+        Ok(match u.int_in_range(0_u8..=28)? {
             0..=2 => CctrlOp::SetPolicy(*u.choose(&[
                 PolicyMode::Automatic,
                 PolicyMode::Manual,
@@ -402,7 +402,20 @@ impl Alphabet {
             20..=21 => CctrlOp::Switch(self.maybe_host(u)?),
             22 => CctrlOp::Failover(self.maybe_host(u)?),
             23 => CctrlOp::Heartbeat,
+            // The commands on whole sites, typed at a composite (`use` it first) or refused.
+            25 => CctrlOp::SwitchSite(self.maybe_service(u)?),
+            26 => CctrlOp::FailoverSite(self.maybe_service(u)?),
+            27 => CctrlOp::RecoverSites,
+            28 => CctrlOp::FailSite(*u.choose(&self.services)?),
             _ => CctrlOp::Inspect,
+        })
+    }
+
+    fn maybe_service(&self, u: &mut Unstructured<'_>) -> arbitrary::Result<Option<ServiceId>> {
+        Ok(if u.arbitrary()? {
+            Some(*u.choose(&self.services)?)
+        } else {
+            None
         })
     }
 
@@ -633,7 +646,16 @@ pub fn apply_sequence(data: &[u8]) -> Result<(), Failure> {
                 }
                 state = a.state;
                 trace.0.push(format!("{input:?}"));
-                forced_partition |= forced_under_partition(&topology, &state);
+                // A composite `failover` assumes what it cannot reach is down, as force does.
+                let site_failover = matches!(
+                    input,
+                    Input::Cctrl {
+                        op: CctrlOp::FailoverSite(_),
+                        ..
+                    }
+                );
+                forced_partition |= forced_under_partition(&topology, &state)
+                    || (site_failover && partitioned(&topology, &state));
                 if !forced_partition && let Some(v) = invariant::check(&topology, &state) {
                     return Err(Failure::Invariant {
                         topology: topology.to_string(),
@@ -754,7 +776,7 @@ mod tests {
         }
         assert_eq!(topologies.len(), usize::from(TOPOLOGIES));
         assert_eq!(kinds.len(), 4);
-        assert_eq!(cctrl.len(), 12, "cctrl operations");
+        assert_eq!(cctrl.len(), 16, "cctrl operations");
         assert_eq!(actions.len(), 12, "datasource actions");
         assert!(drain_with_time && drain_without);
         assert_eq!(replicator.len(), 6, "cctrl replicator operations");

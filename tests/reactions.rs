@@ -920,3 +920,92 @@ fn a_site_manager_started_alone_does_not_take_back_a_role_the_composite_moved() 
         )
     );
 }
+
+/// An independent review's cases, kept: a second composite `recover` once the old master of
+/// a site that failed over inside itself came back made a second relay; a manager cut off
+/// during a composite switch, its stale view taken as the sites' roles, blocked the failover
+/// back; and the site's hosts coming back one by one lost the `SUPERSEDED` mark to the
+/// failsafe shun.
+#[test]
+fn a_superseded_site_recovers_once_and_keeps_its_mark() {
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| c.id(h));
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    c.cctrl("db4", "use global").unwrap();
+    c.cctrl("db4", "failover").unwrap();
+    for h in [db2, db3] {
+        c.fault(Fault::HostRestart(h)).unwrap();
+    }
+    c.cctrl("db4", "recover").unwrap();
+    c.fault(Fault::HostRestart(db1)).unwrap();
+    assert_eq!(c.cctrl("db4", "recover"), Err("no-change"));
+    let relays = [db1, db2, db3]
+        .into_iter()
+        .filter(|&h| c.s.view(db2).entry(h).role == tungsten_model::model::DataSourceRole::Relay)
+        .count();
+    assert_eq!(relays, 1, "{:?}", c.s.view(db2));
+    // The stale view of a manager cut off during a switch.
+    let mut c = Cluster::from_spec(GLOBAL);
+    c.partition(&[&["db1", "db2", "db4", "db5", "db6"], &["db3"]])
+        .unwrap();
+    c.cctrl("db1", "use global").unwrap();
+    c.cctrl("db1", "switch to west").unwrap();
+    c.cctrl("db4", "set policy maintenance").unwrap();
+    c.fault(Fault::HostCrash(db4)).unwrap();
+    c.cctrl("db5", "datasource db4 fail").unwrap();
+    c.cctrl("db1", "failover to east").unwrap();
+    assert!(c.s.view(db2).entry(db1).is_online_master());
+    // One by one.
+    let mut c = Cluster::from_spec(GLOBAL);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    c.cctrl("db4", "use global").unwrap();
+    c.cctrl("db4", "failover").unwrap();
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostRestart(h)).unwrap();
+        assert_eq!(
+            c.s.view(db1).entry(db1).state,
+            DsState::Shunned(ShunCause::Superseded)
+        );
+    }
+    // There, the site's own commands point at the composite (db1's session is east's: its
+    // host restarted).
+    assert_eq!(
+        c.cctrl("db1", "datasource db1 welcome"),
+        Err("superseded-site")
+    );
+    assert_eq!(
+        c.cctrl("db1", "recover master using db2"),
+        Err("superseded-site")
+    );
+    assert_eq!(c.cctrl("db1", "recover"), Err("superseded-site"));
+    c.cctrl("db1", "use global").unwrap();
+    c.cctrl("db1", "recover").unwrap();
+    // Every replica of the recovered site replicates from its relay.
+    for h in [db2, db3] {
+        assert_eq!(c.s.host(h).replicator.master, Some(db1));
+        assert_eq!(c.s.host(h).replicator.state, ReplicatorState::Online);
+    }
+    // A failover from a site the session reaches, its master failed by hand under
+    // MAINTENANCE: the replicas' replicators went offline with their master superseded, and
+    // `recover` puts them back under the relay (they were listed ONLINE, replicating nothing).
+    let mut c = Cluster::from_spec(GLOBAL);
+    for line in [
+        "set policy maintenance",
+        "datasource db1 fail",
+        "use global",
+        "failover",
+        "recover",
+    ] {
+        c.cctrl("db1", line).unwrap();
+    }
+    for h in [db2, db3] {
+        assert_eq!(c.s.host(h).replicator.master, Some(db1));
+        assert_eq!(c.s.host(h).replicator.state, ReplicatorState::Online);
+    }
+    assert_eq!(c.s.host(db1).replicator.master, Some(db4));
+}

@@ -205,8 +205,14 @@ pub fn project_composite(
                         Some(d),
                         DsState::Shunned(ShunCause::Superseded),
                     ),
+                    // Its role as its managers last held it (an operator review found an
+                    // unreachable passive site listed as a second composite master).
                     None => (
-                        CompositeRole::Master,
+                        if state.site_holds(topology, site, DataSourceRole::Master) {
+                            CompositeRole::Master
+                        } else {
+                            CompositeRole::Slave
+                        },
                         None,
                         DsState::Shunned(ShunCause::Failsafe),
                     ),

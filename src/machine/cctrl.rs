@@ -241,6 +241,12 @@ fn passive_gate(ctx: &Ctx<'_, '_>, s: &Session, op: CctrlOp) -> Result<bool, Ref
     if !promotes(op) {
         return Ok(false);
     }
+    if let Some(refusal) = ctx
+        .view_of(s.group)
+        .and_then(|v| ctx.superseded(&v, s.service))
+    {
+        return Err(refusal);
+    }
     let Some(composite) = ctx.passive_site(s.service) else {
         return Ok(false);
     };
@@ -348,6 +354,19 @@ fn datasource(
         return Err(Refusal::NotADatasource { host: h });
     }
     let entry = view.entry(h);
+    // At a superseded site, nothing goes back into service but by `recover` at the
+    // composite; promotions there are refused by `passive_gate`.
+    if matches!(
+        action,
+        DatasourceAction::Welcome
+            | DatasourceAction::Online
+            | DatasourceAction::Recover
+            | DatasourceAction::Master
+            | DatasourceAction::Relay
+    ) && let Some(refusal) = ctx.superseded(view, s.service)
+    {
+        return Err(refusal);
+    }
     let target = Target { s, at, h, entry };
     match action {
         DatasourceAction::Online => ds_online(ctx, view, &target)?,

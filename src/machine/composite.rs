@@ -60,6 +60,20 @@ impl Reach {
         })
     }
 
+    /// Whether the view holds a datasource of the site in `role`.
+    fn holds(&self, ctx: &Ctx<'_, '_>, role: DataSourceRole) -> bool {
+        ctx.topology
+            .datasources_of(self.site)
+            .any(|d| self.view.entry(d).role == role)
+    }
+
+    /// The site's relay ONLINE in the view, if any.
+    fn online_relay(&self, ctx: &Ctx<'_, '_>) -> Option<HostId> {
+        ctx.topology
+            .datasources_of(self.site)
+            .find(|&d| self.view.entry(d) == DsEntry::new(DataSourceRole::Relay, DsState::Online))
+    }
+
     /// The site as cctrl's session over it: for the site-level rules the commands share.
     fn session(&self) -> cctrl::Session {
         cctrl::Session {
@@ -127,9 +141,12 @@ impl Sites<'_> {
         online.or_else(|| {
             self.members
                 .iter()
-                .find(|&&site| {
-                    ctx.state
-                        .site_holds(ctx.topology, site, DataSourceRole::Master)
+                .find(|&&site| match Reach::of(ctx, site, self.at) {
+                    Ok(reach) => reach.holds(ctx, DataSourceRole::Master),
+                    // Out of reach, its managers' last views say (down, stopped or cut off).
+                    Err(_) => ctx
+                        .state
+                        .site_holds(ctx.topology, site, DataSourceRole::Master),
                 })
                 .map(|&site| (site, None))
         })
@@ -366,11 +383,21 @@ fn failover(
             why: "no site holds a master",
         });
     };
-    if let Some(master) = online {
-        return Err(Refusal::MasterOnline {
-            service: active,
-            master,
+    // The active master in service, or taken OFFLINE, where the session reaches it healthy:
+    // `switch` is the command (the site-level failover's rule, *cctrl-failover*). One the
+    // view holds ONLINE on a host that is down (MAINTENANCE detects nothing) is lost.
+    if let Ok(old) = Reach::of(ctx, active, sites.at) {
+        let held = online.or_else(|| {
+            ctx.topology.datasources_of(active).find(|&d| {
+                old.view.entry(d) == DsEntry::new(DataSourceRole::Master, DsState::Offline)
+            })
         });
+        if let Some(master) = held.filter(|&m| ctx.healthy(old.rep, m)) {
+            return Err(Refusal::MasterOnline {
+                service: active,
+                master,
+            });
+        }
     }
     let (mut new, relay) = sites.target(ctx, active, target)?;
     ctx.require_quorum(new.site, new.group, sites.at)?;
@@ -418,21 +445,34 @@ fn supersede(ctx: &mut Ctx<'_, '_>, site: ServiceId, at: HostId) -> Option<HostI
     };
     let superseded = DsState::Shunned(ShunCause::Superseded);
     let mut marked: Option<HostId> = None;
-    for m in ctx.topology.service_host_set(site).iter() {
+    let mut said = HostSet::EMPTY;
+    // The managers the session reaches first: their view is the site's current one.
+    let rest: HostSet = ctx
+        .topology
+        .service_host_set(site)
+        .iter()
+        .filter(|&m| !reached.contains(m))
+        .collect();
+    for m in reached.iter().chain(rest.iter()) {
         if !hears(ctx, m) {
             continue;
         }
         let mut view = *ctx.state.view(m);
-        let Some(master) = ctx.current_master(&view, site, |_| true) else {
+        // The master the view holds in service first, then any it holds (failed, shunned).
+        let Some(master) = ctx
+            .online_master(&view, site, None)
+            .or_else(|| ctx.current_master(&view, site, |_| true))
+        else {
             continue;
         };
         // Said once per master, though each manager's copy of the view takes it.
-        if marked == Some(master) {
+        if said.contains(master) {
             if let Some(entry) = view.entry_mut(master) {
                 entry.state = superseded;
             }
         } else {
             ctx.set_state(&mut view, master, superseded);
+            said.insert(master);
         }
         ctx.set_view(HostSet::of([m]), &view);
         marked = marked.or(Some(master));
@@ -465,19 +505,39 @@ fn recover(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>) -> Result<(), Refusal> {
         let reach = Reach::of(ctx, site, sites.at)?;
         return Err(ctx.no_master(&reach.view, site, reach.group, sites.at));
     };
-    let superseded = |ctx: &Ctx<'_, '_>, site: ServiceId| {
-        site != active
-            && ctx
-                .state
-                .site_holds(ctx.topology, site, DataSourceRole::Master)
-    };
     let mut recovered = false;
     for &site in sites.members {
-        if !superseded(ctx, site) {
+        if site == active {
             continue;
         }
-        let mut reach = Reach::of(ctx, site, sites.at)?;
-        let Some(old) = ctx.current_master(&reach.view, site, |_| true) else {
+        // Superseded: its managers hold a master and no relay serving (a site back as a
+        // passive one has its relay ONLINE; an old master failed over inside it before the
+        // composite failover keeps the master role, and made a second relay when counted).
+        let Ok(mut reach) = Reach::of(ctx, site, sites.at) else {
+            if ctx
+                .state
+                .site_holds(ctx.topology, site, DataSourceRole::Master)
+            {
+                return Err(Refusal::SiteUnreachable { site });
+            }
+            continue;
+        };
+        if !reach.holds(ctx, DataSourceRole::Master) || reach.online_relay(ctx).is_some() {
+            continue;
+        }
+        // The master the failover superseded, else the one the view holds as the site's.
+        let old = ctx
+            .topology
+            .datasources_of(site)
+            .find(|&d| {
+                reach.view.entry(d)
+                    == DsEntry::new(
+                        DataSourceRole::Master,
+                        DsState::Shunned(ShunCause::Superseded),
+                    )
+            })
+            .or_else(|| ctx.current_master(&reach.view, site, |_| true));
+        let Some(old) = old else {
             continue;
         };
         if !ctx.healthy(reach.rep, old) {
@@ -501,6 +561,20 @@ fn recover(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>) -> Result<(), Refusal> {
         ctx.set_view(reach.group, &reach.view);
         let session = reach.session();
         let _ = cctrl::recover_each(ctx, &session, &mut reach.view, sites.at);
+        // The replicas the failover left with their replicators offline (their master
+        // superseded) read the relay again: the docs' recovery recovers the site's other
+        // datasources too ("RECOVERED 2 DATA SOURCES").
+        for d in ctx.topology.datasource_set(site).iter() {
+            let r = ctx.host(d).replicator;
+            if d != old
+                && r.running
+                && r.state == crate::model::ReplicatorState::OfflineNormal
+                && r.role == ReplicatorRole::Slave
+                && ctx.healthy(reach.rep, d)
+            {
+                let _ = ctx.replicator_online(d);
+            }
+        }
         ctx.set_view(reach.group, &reach.view);
         record(
             ctx,
@@ -535,6 +609,7 @@ fn fail(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>, site: ServiceId) -> Result<(),
             let entry = reach.view.entry(d);
             entry.state == DsState::Online
                 && matches!(entry.role, DataSourceRole::Master | DataSourceRole::Relay)
+                && ctx.healthy(reach.rep, d)
         });
         if let Some(host) = serving {
             return Err(Refusal::SiteInService { site, host });

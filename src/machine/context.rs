@@ -246,6 +246,9 @@ impl<'t, 'o> Ctx<'t, 'o> {
         {
             return no_quorum;
         }
+        if let Some(refusal) = self.superseded(view, service) {
+            return refusal;
+        }
         if let Some(composite) = self.passive_site(service) {
             return Refusal::PassiveSite { service, composite };
         }
@@ -423,6 +426,28 @@ impl<'t, 'o> Ctx<'t, 'o> {
             members: u8::try_from(db).unwrap_or(u8::MAX),
             majority: u8::try_from(total / 2 + 1).unwrap_or(u8::MAX),
             unreachable,
+        })
+    }
+
+    /// [`Refusal::Superseded`] when `service` is a composite's site whose `view` holds a
+    /// master `SHUNNED(SUPERSEDED)` and no master in service: a composite failover moved the
+    /// Active role away, and only `recover` at the composite brings the site back.
+    pub(crate) fn superseded(&self, view: &ManagerView, service: ServiceId) -> Option<Refusal> {
+        let (composite, _) = self.topology.composite_of(service)?;
+        if self.online_master(view, service, None).is_some() {
+            return None;
+        }
+        let master = self.topology.datasources_of(service).find(|&d| {
+            view.entry(d)
+                == DsEntry::new(
+                    DataSourceRole::Master,
+                    DsState::Shunned(crate::model::ShunCause::Superseded),
+                )
+        })?;
+        Some(Refusal::Superseded {
+            service,
+            composite,
+            master,
         })
     }
 

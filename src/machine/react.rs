@@ -215,7 +215,12 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
                 witnesses: u8::try_from(witnesses).unwrap_or(u8::MAX),
             });
             for d in ctx.topology.datasource_set(service).iter() {
-                ctx.set_state(view, d, DsState::Shunned(ShunCause::Failsafe));
+                // A master a composite failover superseded stays so: `recover` at the
+                // composite is what brings it back (the docs list it `SHUNNED(SUPERSEDED)`
+                // once its site returns, *operations-composite-recovery*).
+                if view.entry(d).state != DsState::Shunned(ShunCause::Superseded) {
+                    ctx.set_state(view, d, DsState::Shunned(ShunCause::Failsafe));
+                }
                 if ctx.state.reachable(rep, d) && ctx.host(d).replicator.is_online() {
                     let _ = ctx.replicator_offline(d);
                 }

@@ -165,6 +165,19 @@ pub enum Refusal {
         /// Its ONLINE master or relay.
         host: HostId,
     },
+    /// `service` is a composite's site that a composite failover superseded: its master,
+    /// `master`, is `SHUNNED(SUPERSEDED)`. Bringing it or another master of the site into
+    /// service there would be a second master beside the active site's; `recover` at the
+    /// composite brings the site back as a passive one (Continuent docs
+    /// *operations-composite-recovery*).
+    Superseded {
+        /// The site.
+        service: ServiceId,
+        /// The composite.
+        composite: ServiceId,
+        /// Its superseded master.
+        master: HostId,
+    },
     /// A master is ONLINE already (failover, recover master using).
     MasterOnline {
         /// The service.
@@ -333,6 +346,7 @@ impl Refusal {
             Self::NotComposite { .. } | Self::AtComposite { .. } => "composite-session",
             Self::NoSiteTarget { .. } => "eligible-site",
             Self::SiteInService { .. } => "site-in-service",
+            Self::Superseded { .. } => "superseded-site",
             Self::RelayInService { .. } => "one-relay",
             Self::NotPassive { .. } => "relay-site",
             Self::Orphaned { .. } => "orphaned-events",
@@ -498,6 +512,13 @@ impl Refusal {
             Self::SiteUnreachable { site } => format!(
                 "no manager of {} runs where this manager reaches it (its hosts down, cut off, or their managers stopped): bring one back first",
                 s(site)
+            ),
+            Self::Superseded { service, composite, master } => format!(
+                "{} was superseded by a failover at {}: its master, {}, is SHUNNED(SUPERSEDED), and a master in service here would be a second one beside the active site's; `use {}`, then `recover`, brings the site back as a passive one",
+                s(service),
+                s(composite),
+                n(master),
+                s(composite)
             ),
             Self::SiteInService { site, host } => format!(
                 "{} is in service ({} is ONLINE): `datasource <site> fail` marks a site that is lost, before `failover`; `switch` moves the Active role away from a site in service",

@@ -66,6 +66,12 @@ pub fn cctrl(topology: &Topology, force: bool) -> impl Strategy<Value = Input> +
     let ds = select(datasources(topology));
     let maybe_ds = proptest::option::of(select(datasources(topology)));
     let services: Vec<_> = topology.physical_services().collect();
+    // The sites a command at a composite names, and `use` of a composite to type it there.
+    let every_service: Vec<_> = (0..topology.services().len())
+        .filter_map(crate::model::ServiceId::from_index)
+        .collect();
+    let site = select(every_service.clone());
+    let maybe_site = proptest::option::of(select(every_service.clone()));
     let op = prop_oneof![
         3 => select(vec![PolicyMode::Automatic, PolicyMode::Manual, PolicyMode::Maintenance]).prop_map(CctrlOp::SetPolicy),
         2 => any::<bool>().prop_map(move |on| CctrlOp::SetForce(on && force)),
@@ -88,6 +94,16 @@ pub fn cctrl(topology: &Topology, force: bool) -> impl Strategy<Value = Input> +
         3 => maybe_ds.clone().prop_map(CctrlOp::Switch),
         3 => maybe_ds.prop_map(CctrlOp::Failover),
         1 => Just(CctrlOp::Heartbeat),
+        1 => select(every_service).prop_map(CctrlOp::Use),
+        2 => maybe_site.clone().prop_map(CctrlOp::SwitchSite),
+        // A composite `failover` assumes the lost site down, as force does: drawn with it.
+        2 => maybe_site.prop_map(move |s| if force {
+            CctrlOp::FailoverSite(s)
+        } else {
+            CctrlOp::SwitchSite(s)
+        }),
+        1 => Just(CctrlOp::RecoverSites),
+        1 => site.prop_map(CctrlOp::FailSite),
     ];
     (select(managers(topology)), op).prop_map(|(at, op)| Input::Cctrl { at, op })
 }
