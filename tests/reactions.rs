@@ -935,6 +935,18 @@ fn a_superseded_site_recovers_once_and_keeps_its_mark() {
     }
     c.cctrl("db4", "use global").unwrap();
     c.cctrl("db4", "failover").unwrap();
+    // One master superseded, db2 (east failed over to it before it was lost), though db1's
+    // manager stopped holding db1 as the master (a second review found both marked, and
+    // the order the hosts came back in choosing which became the relay).
+    let marked: Vec<HostId> = [db1, db2, db3]
+        .into_iter()
+        .filter(|&h| {
+            [db1, db2, db3]
+                .iter()
+                .any(|&m| c.s.view(m).entry(h).state == DsState::Shunned(ShunCause::Superseded))
+        })
+        .collect();
+    assert_eq!(marked, [db2]);
     for h in [db2, db3] {
         c.fault(Fault::HostRestart(h)).unwrap();
     }
@@ -946,6 +958,18 @@ fn a_superseded_site_recovers_once_and_keeps_its_mark() {
         .filter(|&h| c.s.view(db2).entry(h).role == tungsten_model::model::DataSourceRole::Relay)
         .count();
     assert_eq!(relays, 1, "{:?}", c.s.view(db2));
+    // And no master is left in the recovered site: db1, failed over inside east before the
+    // composite failover, is a slave there now (a second review found it left master-role,
+    // the site then open to a second master).
+    for h in [db1, db2, db3] {
+        assert_ne!(
+            c.s.view(db2).entry(h).role,
+            tungsten_model::model::DataSourceRole::Master,
+            "{:?}",
+            c.s.view(db2)
+        );
+    }
+    assert_eq!(c.cctrl("db2", "datasource db1 master"), Err("passive-site"));
     // The stale view of a manager cut off during a switch.
     let mut c = Cluster::from_spec(GLOBAL);
     c.partition(&[&["db1", "db2", "db4", "db5", "db6"], &["db3"]])
@@ -1008,4 +1032,63 @@ fn a_superseded_site_recovers_once_and_keeps_its_mark() {
         assert_eq!(c.s.host(h).replicator.state, ReplicatorState::Online);
     }
     assert_eq!(c.s.host(db1).replicator.master, Some(db4));
+}
+
+/// Mutation survivors of the relay moves, kept as tests: the managers replace the FAILED
+/// relay, not a replica that failed before it in topology order (the relay moved to db5 by a
+/// switch inside the site, db4 a replica); and `datasource <ds> relay` needs MAINTENANCE or
+/// force, as a role change by hand does.
+#[test]
+fn the_managers_fail_over_the_relay_not_a_failed_replica_before_it() {
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db4, db5, db6] = ["db4", "db5", "db6"].map(|h| c.id(h));
+    c.cctrl("db4", "switch to db5").unwrap();
+    assert_eq!(
+        c.s.view(db6).entry(db5).role,
+        tungsten_model::model::DataSourceRole::Relay
+    );
+    // db4's manager stops (its datasource fails, the site keeps quorum), then db5's host.
+    c.fault(Fault::Stop(db4, Process::Manager)).unwrap();
+    c.fault(Fault::HostCrash(db5)).unwrap();
+    assert_eq!(
+        c.s.view(db6).entry(db5).state,
+        DsState::Shunned(ShunCause::FailedOverTo(db6))
+    );
+    assert_eq!(
+        c.s.view(db6).entry(db6).role,
+        tungsten_model::model::DataSourceRole::Relay
+    );
+    // A relay made by hand beside the FAILED one is the operator's choice: the managers
+    // leave it serving when the failed one's host goes down.
+    let mut c = Cluster::from_spec(GLOBAL);
+    for line in [
+        "set policy maintenance",
+        "datasource db4 fail",
+        "datasource db5 offline",
+        "datasource db5 relay",
+        "replicator db5 offline",
+        "replicator db5 relay east/db1",
+        "replicator db5 online",
+        "datasource db5 online",
+    ] {
+        c.cctrl("db5", line).unwrap();
+    }
+    c.fault(Fault::HostCrash(db4)).unwrap();
+    c.cctrl("db5", "set policy automatic").unwrap();
+    assert_eq!(
+        c.s.view(db6).entry(db5),
+        tungsten_model::model::DsEntry::new(
+            tungsten_model::model::DataSourceRole::Relay,
+            DsState::Online
+        )
+    );
+    assert_eq!(
+        c.s.view(db6).entry(db6).role,
+        tungsten_model::model::DataSourceRole::Slave
+    );
+    let mut c = Cluster::from_spec(GLOBAL);
+    c.cctrl("db4", "set policy manual").unwrap();
+    c.cctrl("db4", "datasource db4 shun").unwrap();
+    c.cctrl("db4", "datasource db5 offline").unwrap();
+    assert_eq!(c.cctrl("db4", "datasource db5 relay"), Err("maintenance"));
 }

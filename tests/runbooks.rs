@@ -4163,3 +4163,27 @@ fn a_composite_failover_replaces_a_lost_active_site() {
         "{report}"
     );
 }
+
+/// Mutation survivors kept as tests: a relay switch needs the relay's replicator ONLINE, for
+/// the target to catch up with it; `connector graceful-stop` is the connector's stop.
+#[test]
+fn a_relay_switch_needs_its_replicator_online_and_graceful_stop_stops_the_connector() {
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> switch\n",
+    );
+    assert_eq!(
+        refusal(&report).unwrap_or_default().0,
+        "replicator-state",
+        "{report}"
+    );
+    let report = check("#! scenario healthy-3\nshell db2> connector graceful-stop\n");
+    assert_eq!(
+        report.steps[0].runs[0].status,
+        RunStatus::Accepted,
+        "{report}"
+    );
+    assert!(
+        report.to_string().contains("connector on db2 stopped"),
+        "{report}"
+    );
+}

@@ -383,13 +383,16 @@ fn failover(
             why: "no site holds a master",
         });
     };
-    // The active master in service, or taken OFFLINE, where the session reaches it healthy:
+    // The active master in service, taken OFFLINE or shunned by an operator, where the
+    // session reaches it healthy:
     // `switch` is the command (the site-level failover's rule, *cctrl-failover*). One the
     // view holds ONLINE on a host that is down (MAINTENANCE detects nothing) is lost.
     if let Ok(old) = Reach::of(ctx, active, sites.at) {
         let held = online.or_else(|| {
             ctx.topology.datasources_of(active).find(|&d| {
-                old.view.entry(d) == DsEntry::new(DataSourceRole::Master, DsState::Offline)
+                let entry = old.view.entry(d);
+                entry.role == DataSourceRole::Master
+                    && (entry.state == DsState::Offline || entry.state.shunned_by_operator())
             })
         });
         if let Some(master) = held.filter(|&m| ctx.healthy(old.rep, m)) {
@@ -438,52 +441,69 @@ fn failover(
 /// Mark the lost site's master `SHUNNED(SUPERSEDED)` where its managers hear of it (the
 /// session reaches them, or they are down or stopped), and take its replicator offline where
 /// the session reaches it. The master it marks, if any.
+///
+/// One master for the whole site, though the views that hear may disagree (a manager stopped
+/// before a failover inside the site holds the old master): the one the reached managers hold,
+/// else the one no view holds failed over to another (an independent review found both a
+/// site's old and new masters marked, and the order its hosts came back in then choosing
+/// which became the relay).
 fn supersede(ctx: &mut Ctx<'_, '_>, site: ServiceId, at: HostId) -> Option<HostId> {
     let reached = ctx.group(site, at);
-    let hears = |ctx: &Ctx<'_, '_>, m: HostId| {
-        ctx.topology.host(m).has_manager() && (reached.contains(m) || !ctx.state.manager_running(m))
-    };
-    let superseded = DsState::Shunned(ShunCause::Superseded);
-    let mut marked: Option<HostId> = None;
-    let mut said = HostSet::EMPTY;
-    // The managers the session reaches first: their view is the site's current one.
-    let rest: HostSet = ctx
+    let hearing: HostSet = ctx
         .topology
         .service_host_set(site)
         .iter()
-        .filter(|&m| !reached.contains(m))
+        .filter(|&m| {
+            ctx.topology.host(m).has_manager()
+                && (reached.contains(m) || !ctx.state.manager_running(m))
+        })
         .collect();
-    for m in reached.iter().chain(rest.iter()) {
-        if !hears(ctx, m) {
+    let held = |ctx: &Ctx<'_, '_>, m: HostId| {
+        let view = ctx.state.view(m);
+        ctx.online_master(view, site, None)
+            .or_else(|| ctx.current_master(view, site, |_| true))
+    };
+    let replaced = |ctx: &Ctx<'_, '_>, master: HostId| {
+        hearing.iter().any(|m| {
+            matches!(
+                ctx.state.view(m).entry(master).state,
+                DsState::Shunned(ShunCause::FailedOverTo(_))
+            )
+        })
+    };
+    let master = reached
+        .first()
+        .and_then(|m| held(ctx, m))
+        .or_else(|| {
+            hearing
+                .iter()
+                .filter_map(|m| held(ctx, m))
+                .find(|&d| !replaced(ctx, d))
+        })
+        .or_else(|| hearing.iter().find_map(|m| held(ctx, m)))?;
+    let superseded = DsState::Shunned(ShunCause::Superseded);
+    let mut said = false;
+    for m in hearing.iter() {
+        let mut view = *ctx.state.view(m);
+        if view.entry(master).role != DataSourceRole::Master {
             continue;
         }
-        let mut view = *ctx.state.view(m);
-        // The master the view holds in service first, then any it holds (failed, shunned).
-        let Some(master) = ctx
-            .online_master(&view, site, None)
-            .or_else(|| ctx.current_master(&view, site, |_| true))
-        else {
-            continue;
-        };
-        // Said once per master, though each manager's copy of the view takes it.
-        if said.contains(master) {
+        // Said once, though each manager's copy of the view takes it.
+        if said {
             if let Some(entry) = view.entry_mut(master) {
                 entry.state = superseded;
             }
         } else {
             ctx.set_state(&mut view, master, superseded);
-            said.insert(master);
+            said = true;
         }
         ctx.set_view(HostSet::of([m]), &view);
-        marked = marked.or(Some(master));
     }
-    if let Some(master) = marked {
-        let r = ctx.host(master).replicator;
-        if ctx.state.reachable(at, master) && r.is_online() && r.role == ReplicatorRole::Master {
-            let _ = ctx.replicator_offline(master);
-        }
+    let r = ctx.host(master).replicator;
+    if ctx.state.reachable(at, master) && r.is_online() && r.role == ReplicatorRole::Master {
+        let _ = ctx.replicator_offline(master);
     }
-    marked
+    said.then_some(master)
 }
 
 /// `recover`: each site that holds a master beside the active site (superseded by a
@@ -553,40 +573,7 @@ fn recover(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>) -> Result<(), Refusal> {
             return Err(Refusal::Orphaned { host: old, master });
         }
         ctx.require_quorum(site, reach.group, sites.at)?;
-        let policy = reach.view.policy;
-        cctrl::maintenance_step(ctx, sites.composite, policy, Step::Enter);
-        let _ = ctx.replicator_offline(old);
-        ctx.promote_relay(&mut reach.view, site, reach.rep, (old, master), None);
-        // The site is passive from here: its replicas' recovery reads that from the state.
-        ctx.set_view(reach.group, &reach.view);
-        let session = reach.session();
-        let _ = cctrl::recover_each(ctx, &session, &mut reach.view, sites.at);
-        // The replicas the failover left with their replicators offline (their master
-        // superseded) read the relay again: the docs' recovery recovers the site's other
-        // datasources too ("RECOVERED 2 DATA SOURCES").
-        for d in ctx.topology.datasource_set(site).iter() {
-            let r = ctx.host(d).replicator;
-            if d != old
-                && r.running
-                && r.state == crate::model::ReplicatorState::OfflineNormal
-                && r.role == ReplicatorRole::Slave
-                && ctx.healthy(reach.rep, d)
-            {
-                let _ = ctx.replicator_online(d);
-            }
-        }
-        ctx.set_view(reach.group, &reach.view);
-        record(
-            ctx,
-            site,
-            old,
-            DsEntry::new(DataSourceRole::Relay, DsState::Online),
-        );
-        ctx.emit(Effect::SiteRole {
-            site,
-            master: false,
-        });
-        cctrl::maintenance_step(ctx, sites.composite, policy, Step::Revert);
+        bring_back_passive(ctx, sites, &mut reach, (old, master));
         recovered = true;
     }
     if recovered {
@@ -597,6 +584,61 @@ fn recover(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>) -> Result<(), Refusal> {
             already: "no site is superseded: only the active site holds a master",
         })
     }
+}
+
+/// Bring the superseded site `reach` back as a passive one: `old`, its old master, the relay
+/// of `master`, the active site's ONLINE master; its other datasources replicas of `old`.
+fn bring_back_passive(
+    ctx: &mut Ctx<'_, '_>,
+    sites: &Sites<'_>,
+    reach: &mut Reach,
+    (old, master): (HostId, HostId),
+) {
+    let site = reach.site;
+    let policy = reach.view.policy;
+    cctrl::maintenance_step(ctx, sites.composite, policy, Step::Enter);
+    let _ = ctx.replicator_offline(old);
+    // Every other master-role datasource of the site (an old master failed over inside
+    // it before the composite failover) becomes a slave: the site holds no master once
+    // passive, and those recover as replicas of the relay (an independent review found
+    // one left `master:SHUNNED(..)` beside the relay, the site then neither passive nor
+    // superseded, open to a second master).
+    for d in ctx.topology.datasource_set(site).iter() {
+        if d != old && reach.view.entry(d).role == DataSourceRole::Master {
+            ctx.set_role(&mut reach.view, d, DataSourceRole::Slave);
+        }
+    }
+    ctx.promote_relay(&mut reach.view, site, reach.rep, (old, master), None);
+    // The site is passive from here: its replicas' recovery reads that from the state.
+    ctx.set_view(reach.group, &reach.view);
+    let session = reach.session();
+    let _ = cctrl::recover_each(ctx, &session, &mut reach.view, sites.at);
+    // The replicas the failover left with their replicators offline (their master
+    // superseded) read the relay again: the docs' recovery recovers the site's other
+    // datasources too ("RECOVERED 2 DATA SOURCES").
+    for d in ctx.topology.datasource_set(site).iter() {
+        let r = ctx.host(d).replicator;
+        if d != old
+            && r.running
+            && r.state == crate::model::ReplicatorState::OfflineNormal
+            && r.role == ReplicatorRole::Slave
+            && ctx.healthy(reach.rep, d)
+        {
+            let _ = ctx.replicator_online(d);
+        }
+    }
+    ctx.set_view(reach.group, &reach.view);
+    record(
+        ctx,
+        site,
+        old,
+        DsEntry::new(DataSourceRole::Relay, DsState::Online),
+    );
+    ctx.emit(Effect::SiteRole {
+        site,
+        master: false,
+    });
+    cctrl::maintenance_step(ctx, sites.composite, policy, Step::Revert);
 }
 
 /// `datasource <site> fail`: accepted for a site that is not in service, refused for one
