@@ -760,21 +760,28 @@ fn switch(
         .online_master(view, s.service, None)
         .ok_or_else(|| ctx.no_master(view, s.service, s.group, at))?;
     reachable_datasource(ctx, s, master)?;
-    let r = ctx.host(master).replicator;
-    if !(r.is_online() && r.role == ReplicatorRole::Master) {
-        return Err(Refusal::ReplicatorState {
-            host: master,
-            install: super::input::Install::Cluster,
-            found: r.state,
-            expected: "ONLINE as master, so that the switch can flush",
-        });
-    }
+    can_flush(ctx, master)?;
     let new = switch_target(ctx, s, view, at, master, target)?;
     switch_over(ctx, s, view, (master, new), true, |ctx, view| {
         ctx.repoint(master, ReplicatorRole::Slave, Some(new));
         ctx.promote(view, s.service, s.rep, new, None);
     });
     Ok(())
+}
+
+/// `Ok` if `master`'s replicator is an ONLINE master: a switch, a site's or the composite's,
+/// flushes through it (*operations-primaryswitch-manual*, *operations-composite*).
+pub(super) fn can_flush(ctx: &Ctx<'_, '_>, master: HostId) -> Result<(), Refusal> {
+    let r = ctx.host(master).replicator;
+    if r.is_online() && r.role == ReplicatorRole::Master {
+        return Ok(());
+    }
+    Err(Refusal::ReplicatorState {
+        host: master,
+        install: super::input::Install::Cluster,
+        found: r.state,
+        expected: "ONLINE as master, so that the switch can flush",
+    })
 }
 
 /// The steps a switch from `old` to `new` shares, master or relay: in MAINTENANCE for the

@@ -277,15 +277,7 @@ fn switch(
     if !ctx.healthy(old.rep, master) {
         return Err(Refusal::Unreachable { host: master });
     }
-    let r = ctx.host(master).replicator;
-    if !(r.is_online() && r.role == ReplicatorRole::Master) {
-        return Err(Refusal::ReplicatorState {
-            host: master,
-            install: super::input::Install::Cluster,
-            found: r.state,
-            expected: "ONLINE as master, so that the switch can flush",
-        });
-    }
+    cctrl::can_flush(ctx, master)?;
     let (mut new, relay) = sites.target(ctx, active, target)?;
     if !ctx.in_history(relay, master) {
         return Err(Refusal::NotEligible {

@@ -46,6 +46,11 @@
 //!   shunned datasource's does (*operations-status-changingstates*);
 //! - a FAILED master that no slave can replace stays FAILED, even once healthy again, until
 //!   a slave becomes eligible or an operator brings a master back (`recover master using`);
+//! - a composite's site whose managers all start again, reaching another site's managers
+//!   that hold an ONLINE master, holds its own master `SHUNNED(SUPERSEDED)` (a composite
+//!   failover moved the Active role away while they were down; **modelling decision**, the
+//!   composite module's); there is no automatic failover between sites
+//!   (*operations-policymodes*): cctrl at the composite moves the Active role;
 //! - a round of reactions that writes nothing is the last (test builds assert that no round
 //!   writes and then undoes its writes).
 //!
