@@ -1092,3 +1092,30 @@ fn the_managers_fail_over_the_relay_not_a_failed_replica_before_it() {
     c.cctrl("db4", "datasource db5 offline").unwrap();
     assert_eq!(c.cctrl("db4", "datasource db5 relay"), Err("maintenance"));
 }
+
+/// A mutation survivor kept as a test: a FAILED relay that no replica could replace, healthy
+/// again, is recovered by the managers as the relay.
+#[test]
+fn a_failed_relay_healthy_again_is_recovered_as_the_relay() {
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db4, db6] = ["db1", "db4", "db6"].map(|h| c.id(h));
+    for line in [
+        "set policy maintenance",
+        "datasource db5 shun",
+        "datasource db6 shun",
+        "set policy automatic",
+    ] {
+        c.cctrl("db4", line).unwrap();
+    }
+    c.fault(Fault::Stop(db4, Process::Manager)).unwrap();
+    assert!(matches!(c.s.view(db6).entry(db4).state, DsState::Failed(_)));
+    c.fault(Fault::Start(db4, Process::Manager)).unwrap();
+    assert_eq!(
+        c.s.view(db6).entry(db4),
+        tungsten_model::model::DsEntry::new(
+            tungsten_model::model::DataSourceRole::Relay,
+            DsState::Online
+        )
+    );
+    assert_eq!(c.s.host(db4).replicator.master, Some(db1));
+}

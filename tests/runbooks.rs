@@ -4187,3 +4187,15 @@ fn a_relay_switch_needs_its_replicator_online_and_graceful_stop_stops_the_connec
         "{report}"
     );
 }
+
+/// A mutation survivor kept as a test: a replica provisioned while its passive site has no
+/// relay in service does not come back as a relay (only the relay provisioned does).
+#[test]
+fn a_replica_provisioned_without_a_relay_in_service_stays_a_replica() {
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 shun\ncctrl [west]> datasource db5 shun\nshell db5> tprovision --source db6\ncctrl [west]> ls\n",
+    );
+    let printed = last_listing(&report);
+    assert!(!printed.contains("|db5(relay"), "{report}");
+    assert!(printed.contains("|db5(slave"), "{report}");
+}
