@@ -212,10 +212,19 @@ fn at_composite(
     op: CctrlOp,
 ) -> Option<Result<Option<Subject>, Refusal>> {
     let service = ctx.state.session(at).service;
-    if let Some(sites) = ctx
-        .topology
-        .active_passive()
-        .find(|&(composite, _)| composite == service)
+    // Only a session at a composite asks which composites are active/passive: every cctrl
+    // input passes here.
+    let composite = matches!(
+        ctx.topology.service(service).kind,
+        crate::model::ServiceKind::Composite { .. }
+    );
+    if let Some(sites) = composite
+        .then(|| {
+            ctx.topology
+                .active_passive()
+                .find(|&(composite, _)| composite == service)
+        })
+        .flatten()
     {
         return Some(
             manager_to_type_into(ctx, at)
