@@ -250,10 +250,8 @@ fn passive_gate(ctx: &Ctx<'_, '_>, s: &Session, op: CctrlOp) -> Result<bool, Ref
     if !promotes(op) {
         return Ok(false);
     }
-    if let Some(refusal) = ctx
-        .view_of(s.group)
-        .and_then(|v| ctx.superseded(&v, s.service))
-    {
+    // The group's view read in place, not copied: every promoting input passes here.
+    if let Some(refusal) = ctx.superseded(ctx.state.view(s.rep), s.service) {
         return Err(refusal);
     }
     let Some(composite) = ctx.passive_site(s.service) else {

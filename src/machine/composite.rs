@@ -152,6 +152,15 @@ impl Sites<'_> {
         })
     }
 
+    /// [`Self::active`], or the refusal that no site holds a master.
+    fn holding_master(&self, ctx: &Ctx<'_, '_>) -> Result<(ServiceId, Option<HostId>), Refusal> {
+        self.active(ctx).ok_or(Refusal::NoSiteTarget {
+            site: None,
+            composite: self.composite,
+            why: "no site holds a master",
+        })
+    }
+
     /// The site to take the Active role from `active`, and its relay: `target` if it can,
     /// else the site whose eligible relay holds the highest stored seqno.
     fn target(
@@ -263,13 +272,7 @@ fn switch(
     sites: &Sites<'_>,
     target: Option<ServiceId>,
 ) -> Result<(), Refusal> {
-    let Some((active, master)) = sites.active(ctx) else {
-        return Err(Refusal::NoSiteTarget {
-            site: None,
-            composite: sites.composite,
-            why: "no site holds a master",
-        });
-    };
+    let (active, master) = sites.holding_master(ctx)?;
     let mut old = Reach::of(ctx, active, sites.at)?;
     let Some(master) = master else {
         return Err(ctx.no_master(&old.view, active, old.group, sites.at));
@@ -368,13 +371,7 @@ fn failover(
     sites: &Sites<'_>,
     target: Option<ServiceId>,
 ) -> Result<(), Refusal> {
-    let Some((active, online)) = sites.active(ctx) else {
-        return Err(Refusal::NoSiteTarget {
-            site: None,
-            composite: sites.composite,
-            why: "no site holds a master",
-        });
-    };
+    let (active, online) = sites.holding_master(ctx)?;
     // The active master in service, taken OFFLINE or shunned by an operator, where the
     // session reaches it healthy:
     // `switch` is the command (the site-level failover's rule, *cctrl-failover*). One the
