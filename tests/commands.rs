@@ -319,6 +319,31 @@ fn an_offline_slave_does_not_catch_up() {
     assert_eq!(c.s.host(db2).data.pos, c.s.host(db1).data.pos);
 }
 
+/// A switch's flush reaches its target through the replica it reads from, and that replica
+/// applies the flushed events too (*operations-primaryswitch-manual*: the switch waits for
+/// the target to apply them); through a replica that does not pass events on, the switch is
+/// refused and nothing changes.
+#[test]
+fn a_switch_flushes_through_the_replica_its_target_reads() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.cctrl("db1", "replicator db3 offline").unwrap();
+    c.cctrl("db1", "replicator db3 slave db2").unwrap();
+    c.cctrl("db1", "replicator db3 online").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    let written = c.s.host(db1).data.pos;
+    assert_ne!(c.s.host(db2).data.pos, written);
+    c.trepctl("db2", "offline").unwrap();
+    let before = c.s;
+    assert!(c.cctrl("db1", "switch to db3").is_err());
+    assert_eq!(c.s, before);
+    c.trepctl("db2", "online").unwrap();
+    c.cctrl("db1", "switch to db3").unwrap();
+    assert_eq!(c.s.host(db3).data.pos, written);
+    assert_eq!(c.s.host(db2).data.pos, written);
+}
+
 /// A slave catches up only from a master replicator that is online: with the master's
 /// replicator offline, its dataserver running is not enough.
 #[test]

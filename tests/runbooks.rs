@@ -4199,3 +4199,40 @@ fn a_replica_provisioned_without_a_relay_in_service_stays_a_replica() {
     assert!(!printed.contains("|db5(relay"), "{report}");
     assert!(printed.contains("|db5(slave"), "{report}");
 }
+
+/// A switch waits for its target to apply the master's flush (Continuent docs
+/// *operations-primaryswitch-manual*; a composite's, *operations-composite*): a target that
+/// reads the master through a replica whose replicator is offline never receives it, and the
+/// switch is refused, naming that replica. Once it passes events on again, the switch goes
+/// through and the replica holds the flushed events too. An independent review found the
+/// composite switch accepted through a stalled replica, its target handed events it never
+/// received.
+#[test]
+fn a_switch_is_refused_while_its_flush_cannot_reach_the_target() {
+    let composite = "cctrl [east]> set policy maintenance\ncctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 relay db2\ncctrl [west]> replicator db4 online\nshell db2> trepctl offline\ncctrl [east]> use global\ncctrl [global]> switch to west\n";
+    let single = "#! scenario healthy-3\n[LOGICAL] /alpha > set policy maintenance\n[LOGICAL] /alpha > replicator db3 offline\n[LOGICAL] /alpha > replicator db3 slave db2\n[LOGICAL] /alpha > replicator db3 online\nshell db2> trepctl offline\n[LOGICAL] /alpha > switch to db3\n";
+    for report in [active_passive(composite), check(single)] {
+        let (rule, step) = refusal(&report).unwrap_or_default();
+        assert_eq!(rule, "eligible-target", "{report}");
+        assert!(step.contains("switch to"), "{report}");
+        let text = report.to_string();
+        assert!(
+            text.contains("db2, which it reads through, does not pass the master's events on"),
+            "{text}"
+        );
+    }
+    // The replica back online, the events pass: the switch goes through.
+    for report in [
+        active_passive(&composite.replace(
+            "cctrl [global]> switch to west\n",
+            "shell db2> trepctl online\ncctrl [global]> switch to west\n",
+        )),
+        check(&single.replace(
+            "[LOGICAL] /alpha > switch to db3\n",
+            "shell db2> trepctl online\n[LOGICAL] /alpha > switch to db3\n",
+        )),
+    ] {
+        assert_eq!(refusal(&report), None, "{report}");
+        assert!(report.to_string().contains("SWITCH TO 'db"), "{report}");
+    }
+}

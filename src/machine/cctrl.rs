@@ -836,18 +836,34 @@ fn switch_target(
             why: super::rejection::Ineligible::Diverged,
         });
     }
+    fed(ctx, new, old)?;
     ctx.require_quorum(s.service, s.group, at)?;
     Ok(new)
 }
 
-/// A switch's target applies every event `old` holds (the flush, for a master).
+/// `Ok` if every event `old` holds reaches `new` along `new`'s replication path
+/// ([`Ctx::flush_path`]): a switch's target must apply the flush before it is promoted.
+pub(super) fn fed(ctx: &Ctx<'_, '_>, new: HostId, old: HostId) -> Result<(), Refusal> {
+    ctx.flush_path(new, old)
+        .map(|_| ())
+        .map_err(|through| Refusal::NotEligible {
+            host: new,
+            why: super::rejection::Ineligible::NotFed { through },
+        })
+}
+
+/// A switch's target applies every event `old` holds (the flush, for a master), and so do the
+/// hosts it reads them through ([`fed`] checked the path).
 pub(super) fn catch_up(ctx: &mut Ctx<'_, '_>, new: HostId, old: HostId) {
     let history = ctx.state.history;
     let pos = ctx.host(old).data.pos.map(|p| history.canonical(p));
-    let data = &mut ctx.host_mut(new).data;
-    data.pos = pos;
-    data.writing = None;
-    data.orphaned = None;
+    let between = ctx.flush_path(new, old).unwrap_or_default();
+    for h in between.iter().chain([new]) {
+        let data = &mut ctx.host_mut(h).data;
+        data.pos = pos;
+        data.writing = None;
+        data.orphaned = None;
+    }
 }
 
 /// Which end of a command that runs in MAINTENANCE.

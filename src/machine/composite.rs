@@ -288,6 +288,7 @@ fn switch(
             why: Ineligible::Diverged,
         });
     }
+    cctrl::fed(ctx, relay, master)?;
     ctx.require_quorum(active, old.group, sites.at)?;
     ctx.require_quorum(new.site, new.group, sites.at)?;
     let policy = new.view.policy;

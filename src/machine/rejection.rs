@@ -25,6 +25,13 @@ pub enum Ineligible {
     Replicator,
     /// It holds events the master lacks (it diverged).
     Diverged,
+    /// A switch's flush would not reach it: `through`, on its replication path to the master
+    /// (or it, itself), does not pass the master's events on (its replicator not ONLINE, out
+    /// of reach of its source, off the master's line, or reading elsewhere).
+    NotFed {
+        /// The host where the events stop.
+        through: HostId,
+    },
 }
 
 /// The refusal, by rule.
@@ -547,6 +554,11 @@ impl Refusal {
                     Ineligible::Unreachable => "it cannot be reached, or its manager or dataserver is stopped".to_owned(),
                     Ineligible::Replicator => "its replicator is not ONLINE".to_owned(),
                     Ineligible::Diverged => "it holds events the master lacks".to_owned(),
+                    Ineligible::NotFed { through } if through == host => "the switch's flush would not reach it: its replicator is not ONLINE reading the master (or a replica of it) within reach".to_owned(),
+                    Ineligible::NotFed { through } => format!(
+                        "the switch's flush would not reach it: {}, which it reads through, does not pass the master's events on (bring its replicator ONLINE, or repoint the target at the master)",
+                        n(through)
+                    ),
                 };
                 format!("{} cannot be promoted: {why}", n(host))
             }

@@ -207,6 +207,41 @@ impl Ctx<'_, '_> {
             .contains(self.host(m).data.pos, self.host(h).data.pos)
     }
 
+    /// The hosts between `h` and `source` on `h`'s replication path, when every event
+    /// `source` holds reaches `h` along it: each hop's replicator reads the next from `h` up
+    /// to `source`, ONLINE, within reach of it and on its line. Else the first host that does
+    /// not pass the events on: `h` itself when its replicator is not ONLINE or reads off that
+    /// path. A switch waits for its target to apply the flushed events
+    /// (*operations-primaryswitch-manual*; a composite's, *operations-composite* and
+    /// *manager-failover-internals-switch-failover-steps-composite-clusters*), which a stalled
+    /// intermediary never passes on (an independent review found a composite switch accepted
+    /// through one).
+    pub(crate) fn flush_path(&self, h: HostId, source: HostId) -> Result<HostSet, HostId> {
+        let mut between = HostSet::EMPTY;
+        let mut at = h;
+        for _ in 0..crate::model::MAX_HOSTS {
+            let r = self.host(at).replicator;
+            let Some(next) = r
+                .master
+                .filter(|_| r.is_online() && r.role != ReplicatorRole::Master)
+            else {
+                return Err(at);
+            };
+            if !self.state.reachable(at, next) || !self.in_history(at, source) {
+                return Err(at);
+            }
+            if next == source {
+                return Ok(between);
+            }
+            if next == h || between.contains(next) {
+                return Err(at);
+            }
+            between.insert(next);
+            at = next;
+        }
+        Err(at)
+    }
+
     /// Whether a replicator on `h` may apply from `m` (the lineage rule; always true when
     /// that rule is off).
     pub(crate) fn lineage_ok(&self, h: HostId, m: HostId) -> bool {
