@@ -4236,3 +4236,28 @@ fn a_switch_is_refused_while_its_flush_cannot_reach_the_target() {
         assert!(report.to_string().contains("SWITCH TO 'db"), "{report}");
     }
 }
+
+/// `set policy` at a composite changes the sites whose managers the session reaches, and says
+/// which it did not reach and the policy they keep (an operator review found the others
+/// changed with nothing said). With every site reached, nothing is said.
+#[test]
+fn a_composite_policy_change_names_the_sites_it_did_not_reach() {
+    let report = active_passive(
+        "shell db4> manager stop\nshell db5> manager stop\nshell db6> manager stop\ncctrl [east]> use global\ncctrl [global]> set policy maintenance\ncctrl [east]> ls\n",
+    );
+    assert_eq!(refusal(&report), None, "{report}");
+    assert_eq!(kinds_at(&report, "not-reached"), [(52, false)], "{report}");
+    let text = report.to_string();
+    assert!(
+        text.contains("no manager of west was reached: it keeps policy AUTOMATIC"),
+        "{text}"
+    );
+    assert!(
+        text.contains("COORDINATOR[db1:MAINTENANCE:ONLINE]"),
+        "{text}"
+    );
+    let report =
+        active_passive("cctrl [east]> use global\ncctrl [global]> set policy maintenance\n");
+    assert_eq!(refusal(&report), None, "{report}");
+    assert!(kinds_at(&report, "not-reached").is_empty(), "{report}");
+}

@@ -30,7 +30,7 @@
 
 use super::cctrl::{self, Step};
 use super::context::{Ctx, Subject};
-use super::effect::Effect;
+use super::effect::{Effect, Finding};
 use super::input::CctrlOp;
 use super::rejection::{Ineligible, Refusal};
 use crate::model::{
@@ -230,7 +230,8 @@ impl Sites<'_> {
 /// (*manager-failover-internals-switch-failover-steps-composite-clusters*: the composite in
 /// MAINTENANCE puts every site in MAINTENANCE; the Dashboard's service operations set a
 /// policy at a composite or a site). **Modelling decision**: a site no manager reaches keeps
-/// its policy, as its managers do not hear the command.
+/// its policy, as its managers do not hear the command; the step says so
+/// ([`Finding::PolicyKept`]: an operator review found the others changed with nothing said).
 fn set_policy(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>, policy: PolicyMode) -> Result<(), Refusal> {
     let mut changed = false;
     let mut first_refusal = None;
@@ -252,6 +253,20 @@ fn set_policy(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>, policy: PolicyMode) -> R
             service: sites.composite,
             to: policy,
         });
+        for &site in sites.members {
+            if Reach::of(ctx, site, sites.at).is_ok() {
+                continue;
+            }
+            // The policy its managers' views hold (the service's managers share one).
+            let held = ctx
+                .topology
+                .hosts_of(site)
+                .find(|&m| ctx.topology.host(m).has_manager())
+                .map(|m| ctx.state.view(m).policy);
+            if let Some(held) = held.filter(|&held| held != policy) {
+                ctx.find(Finding::PolicyKept { site, policy: held });
+            }
+        }
         return Ok(());
     }
     Err(first_refusal.unwrap_or(Refusal::NoChange {
@@ -403,7 +418,7 @@ fn failover(
         .filter(|&d| !ctx.state.reachable(sites.at, d))
         .collect();
     if !unreachable.is_empty() {
-        ctx.find(super::effect::Finding::Forced {
+        ctx.find(Finding::Forced {
             service: active,
             unreachable,
         });

@@ -591,6 +591,15 @@ pub enum Finding {
         /// Whether what failed is a passive site's relay.
         relay: bool,
     },
+    /// `set policy` at a composite reached none of `site`'s managers (down, stopped, or cut
+    /// off from the session): the site keeps `policy` while the others changed. Its managers
+    /// take the new policy only when it is set again where they are reached.
+    PolicyKept {
+        /// The site left out.
+        site: ServiceId,
+        /// The policy its managers' views keep.
+        policy: PolicyMode,
+    },
     /// A service-wide recovery (`recover`, `recover master using`) did not recover this
     /// SHUNNED or FAILED datasource: it is still shunned or failed (a master that `recover
     /// master using` replaced is marked `SHUNNED(FAILED-OVER-TO-<new>)`), and `datasource
@@ -629,6 +638,7 @@ impl Finding {
             | Self::DiscardedEvents { .. }
             | Self::RestoreDiscards { .. } => "lost-events",
             Self::NoCandidate { .. } => "no-candidate",
+            Self::PolicyKept { .. } => "not-reached",
             Self::NotRecovered { .. } => "not-recovered",
         }
     }
@@ -702,6 +712,10 @@ impl Finding {
                 "{}: the master failed and no slave is eligible for failover; it stays FAILED until a slave is eligible or an operator runs `recover master using <ds>`",
                 topology.service_name(service)
             ),
+            Self::PolicyKept { site, policy } => format!(
+                "no manager of {} was reached: it keeps policy {policy} (set the policy again where its managers are reached, once they are back)",
+                topology.service_name(site)
+            ),
             Self::NotRecovered { host, reason } => format!(
                 "{} was not recovered: {} ({})",
                 topology.host_name(host),
@@ -768,6 +782,10 @@ mod tests {
             },
             Finding::NoWritableMaster { service },
             Finding::NoRelay { service },
+            Finding::PolicyKept {
+                site: service,
+                policy: PolicyMode::Automatic,
+            },
         ] {
             assert_eq!(finding.severity(), Severity::Warning, "{finding:?}");
         }

@@ -1528,6 +1528,7 @@ impl Session<'_> {
             Finding::Undone { .. }
             | Finding::NoWritableMaster { .. }
             | Finding::NoRelay { .. }
+            | Finding::PolicyKept { .. }
             | Finding::NoCandidate { .. }
             | Finding::NotRecovered { .. } => finding(Severity::Warning, f.kind(), text),
             Finding::LostEvents { host, promoted } => {
