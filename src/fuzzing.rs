@@ -406,7 +406,7 @@ impl Alphabet {
             25 => CctrlOp::SwitchSite(self.maybe_service(u)?),
             26 => CctrlOp::FailoverSite(self.maybe_service(u)?),
             27 => CctrlOp::RecoverSites,
-            28 => CctrlOp::FailSite(*u.choose(&self.services)?),
+            28 => CctrlOp::SiteDatasource(*u.choose(&self.services)?, datasource_action(u)?),
             _ => CctrlOp::Inspect,
         })
     }

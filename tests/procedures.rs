@@ -1079,8 +1079,8 @@ fn global_over_two_sites() -> tungsten_model::model::Topology {
 
 /// At an active/passive composite, cctrl acts on whole sites (Continuent docs
 /// *operations-composite*): `switch` moves the Active role to the passive site, `set policy`
-/// sets every site's, and a site's name stands where a datasource's would; the datasource
-/// actions other than `fail` are not modelled there (each an error, `composite-not-modelled`).
+/// sets every site's, and a site's name stands where a datasource's would (a datasource's name
+/// there does not resolve: `datasource db1 shun` names no site).
 /// `use` back to a site makes the site's commands checked again, and there the roles the
 /// composite switch left are what they act on. An operator's review found `use global` then
 /// `switch` run as a switch inside east (VALID), and `[LOGICAL] /global > switch` refused as
@@ -1108,7 +1108,7 @@ fn commands_at_a_composite_act_on_whole_sites() {
         [
             "Accepted ",
             "Accepted ",
-            "NotModelled composite-not-modelled",
+            "resolve ",
             "Accepted ",
             "eligible-site ",
             "Accepted ",

@@ -1119,3 +1119,38 @@ fn a_failed_relay_healthy_again_is_recovered_as_the_relay() {
     );
     assert_eq!(c.s.host(db4).replicator.master, Some(db1));
 }
+
+/// Three sites, two of them superseded by failovers in turn: `datasource <site> recover` at
+/// the composite brings back the site it names, and only that one; `recover` then brings back
+/// the other.
+#[test]
+fn a_site_named_in_a_recover_at_the_composite_is_the_only_one_recovered() {
+    use tungsten_model::model::DataSourceRole::{Master, Relay};
+    let mut c = Cluster::from_spec(
+        r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}, {"name": "north", "datasources": ["db7", "db8"]}], "composites": [{"name": "global", "members": ["east", "west", "north"]}]}"#,
+    );
+    let [db1, db2, db4, db5] = ["db1", "db2", "db4", "db5"].map(|h| c.id(h));
+    c.cctrl("db7", "use global").unwrap();
+    for h in [db1, db2] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    c.cctrl("db7", "failover to west").unwrap();
+    for h in [db4, db5] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    c.cctrl("db7", "failover to north").unwrap();
+    for h in [db1, db2, db4, db5] {
+        c.fault(Fault::HostRestart(h)).unwrap();
+    }
+    let superseded = DsState::Shunned(ShunCause::Superseded);
+    assert_eq!(c.s.view(db1).entry(db1).state, superseded);
+    assert_eq!(c.s.view(db4).entry(db4).state, superseded);
+    c.cctrl("db7", "datasource west recover").unwrap();
+    assert_eq!(c.s.view(db4).entry(db4).role, Relay);
+    assert_eq!(c.s.view(db4).entry(db4).state, DsState::Online);
+    assert_eq!(c.s.view(db1).entry(db1).role, Master);
+    assert_eq!(c.s.view(db1).entry(db1).state, superseded);
+    c.cctrl("db7", "recover").unwrap();
+    assert_eq!(c.s.view(db1).entry(db1).role, Relay);
+    assert_eq!(c.s.view(db1).entry(db1).state, DsState::Online);
+}

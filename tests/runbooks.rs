@@ -1704,7 +1704,7 @@ fn composite_commands_are_checked_against_the_sites() {
         "{report}"
     );
     let report =
-        active_passive("[LOGICAL] / > use global\n[LOGICAL] /global > datasource east shun\n");
+        active_passive("[LOGICAL] / > use global\n[LOGICAL] /global > datasource east master\n");
     assert_eq!(
         kinds_at(&report, "composite-not-modelled"),
         [(49, true)],
@@ -4260,4 +4260,67 @@ fn a_composite_policy_change_names_the_sites_it_did_not_reach() {
         active_passive("cctrl [east]> use global\ncctrl [global]> set policy maintenance\n");
     assert_eq!(refusal(&report), None, "{report}");
     assert!(kinds_at(&report, "not-reached").is_empty(), "{report}");
+}
+
+/// `datasource <site> offline|shun|online|welcome|recover` at the composite act on the
+/// datasource serving the site's composite role, the master at the active site and the relay
+/// at a passive one, by the site's own rules (Continuent docs
+/// *manager-failover-internals-switch-failover-steps-composite-clusters*); `recover` of a
+/// superseded site brings it back as a passive one, as the composite's `recover` does. They
+/// were errors (`composite-not-modelled`) that changed nothing.
+#[test]
+fn a_site_named_at_the_composite_acts_on_its_master_or_relay() {
+    let listing = |report: &Report, line: usize| {
+        report
+            .steps
+            .iter()
+            .find(|s| s.line == line)
+            .and_then(|s| s.printed.clone())
+            .unwrap_or_default()
+    };
+    let report = active_passive(
+        "cctrl [east]> use global\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west offline\ncctrl [west]> ls\ncctrl [global]> ls\ncctrl [global]> datasource west online\ncctrl [global]> datasource east shun\ncctrl [east]> ls\ncctrl [global]> ls\ncctrl [global]> datasource east welcome\ncctrl [global]> datasource east online\ncctrl [global]> ls\ncctrl [global]> set policy automatic\n",
+    );
+    assert_eq!(refusal(&report), None, "{report}");
+    for (line, row) in [
+        (51, "|db4(relay:OFFLINE"),
+        (52, "|west(composite slave:OFFLINE)"),
+        (55, "|db1(master:SHUNNED(MANUALLY-SHUNNED)"),
+        (56, "|east(composite master:SHUNNED(MANUALLY-SHUNNED))"),
+        (59, "|east(composite master:ONLINE)"),
+        (59, "|west(composite slave:ONLINE)"),
+    ] {
+        let printed = listing(&report, line);
+        assert!(printed.contains(row), "line {line}, {row}: {printed}");
+    }
+    // A site's datasource action other than these is still not run there.
+    let report =
+        active_passive("cctrl [east]> use global\ncctrl [global]> datasource east restore\n");
+    assert_eq!(
+        kinds_at(&report, "composite-not-modelled"),
+        [(49, true)],
+        "{report}"
+    );
+    // After a composite failover, `datasource east recover` brings east back as a passive
+    // site, its old master the relay, as `recover` does; a second time it reads as the
+    // relay's own `datasource db1 recover`, refused while db1 is ONLINE.
+    let lost = "shell db1> stopall\nshell db2> stopall\nshell db3> stopall\ncctrl [west]> use global\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource east fail\ncctrl [global]> failover\nshell db1> startall\nshell db2> startall\nshell db3> startall\n";
+    let report = active_passive(&format!(
+        "{lost}cctrl [global]> datasource east recover\ncctrl [global]> ls\ncctrl [east]> ls\ncctrl [global]> datasource east recover\n"
+    ));
+    let (rule, step) = refusal(&report).unwrap_or_default();
+    assert_eq!(rule, "datasource-state", "{report}");
+    assert_eq!(
+        report.first_rejected().map(|s| s.line),
+        Some(61),
+        "{step}: {report}"
+    );
+    for (line, row) in [
+        (59, "|east(composite slave:ONLINE)"),
+        (59, "|west(composite master:ONLINE)"),
+        (60, "|db1(relay:ONLINE"),
+    ] {
+        let printed = listing(&report, line);
+        assert!(printed.contains(row), "line {line}, {row}: {printed}");
+    }
 }

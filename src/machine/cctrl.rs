@@ -173,7 +173,7 @@ pub(crate) fn apply(
         CctrlOp::SwitchSite(_)
         | CctrlOp::FailoverSite(_)
         | CctrlOp::RecoverSites
-        | CctrlOp::FailSite(_) => {
+        | CctrlOp::SiteDatasource(..) => {
             return Err(Refusal::NotComposite { service: s.service });
         }
     };
@@ -236,7 +236,7 @@ fn at_composite(
         CctrlOp::SwitchSite(_)
             | CctrlOp::FailoverSite(_)
             | CctrlOp::RecoverSites
-            | CctrlOp::FailSite(_)
+            | CctrlOp::SiteDatasource(..)
     )
     .then(|| manager_to_type_into(ctx, at).and(Err(Refusal::NotComposite { service })))
 }
@@ -292,7 +292,7 @@ fn in_session(ctx: &Ctx<'_, '_>, s: &Session, op: CctrlOp) -> Result<(), Refusal
         | CctrlOp::SwitchSite(_)
         | CctrlOp::FailoverSite(_)
         | CctrlOp::RecoverSites
-        | CctrlOp::FailSite(_) => [None, None],
+        | CctrlOp::SiteDatasource(..) => [None, None],
     };
     match named
         .into_iter()
@@ -349,7 +349,7 @@ fn wrong(h: HostId, found: DsState, expected: &'static str) -> Refusal {
     }
 }
 
-fn datasource(
+pub(super) fn datasource(
     ctx: &mut Ctx<'_, '_>,
     s: &Session,
     view: &mut ManagerView,

@@ -9,7 +9,8 @@
 //! to be the relay), *manager-failover-internals-switch-failover-steps-composite-clusters*
 //! (the composite goes into MAINTENANCE for the while, every site with it; with no target,
 //! the relay with the highest stored seqno is chosen; a switch flushes and waits for the
-//! target relay to receive the flush) and *operations-policymodes* (no automatic failover
+//! target relay to receive the flush; the composite master taken offline or shunned takes
+//! the site's physical master with it) and *operations-policymodes* (no automatic failover
 //! between sites: these are operator commands).
 //!
 //! **Modelling decisions**:
@@ -33,6 +34,7 @@ use super::context::{Ctx, Subject};
 use super::effect::{Effect, Finding};
 use super::input::CctrlOp;
 use super::rejection::{Ineligible, Refusal};
+use crate::command::DatasourceAction;
 use crate::model::{
     DataSourceRole, DsEntry, DsState, HostId, HostSet, ManagerView, PolicyMode, ReplicatorRole,
     ServiceId, ShunCause,
@@ -65,6 +67,30 @@ impl Reach {
         ctx.topology
             .datasources_of(self.site)
             .any(|d| self.view.entry(d).role == role)
+    }
+
+    /// The datasource serving the site's composite role in the view: its master at the active
+    /// site, its relay at a passive one; the ONLINE one first.
+    fn serving(&self, ctx: &Ctx<'_, '_>) -> Option<HostId> {
+        [DataSourceRole::Master, DataSourceRole::Relay]
+            .into_iter()
+            .find_map(|role| {
+                let online = DsEntry::new(role, DsState::Online);
+                let mut held = ctx.topology.datasources_of(self.site);
+                held.find(|&d| self.view.entry(d) == online).or_else(|| {
+                    ctx.topology
+                        .datasources_of(self.site)
+                        .find(|&d| self.view.entry(d).role == role)
+                })
+            })
+    }
+
+    /// Whether a composite failover superseded the site: its managers hold a master and no
+    /// relay serving (a site back as a passive one has its relay ONLINE; an old master failed
+    /// over inside it before the composite failover keeps the master role, and made a second
+    /// relay when counted).
+    fn superseded(&self, ctx: &Ctx<'_, '_>) -> bool {
+        self.holds(ctx, DataSourceRole::Master) && self.online_relay(ctx).is_none()
     }
 
     /// The site's relay ONLINE in the view, if any.
@@ -101,8 +127,10 @@ pub(super) fn apply(
         CctrlOp::SetPolicy(policy) => set_policy(ctx, &sites, policy)?,
         CctrlOp::SwitchSite(target) => switch(ctx, &sites, target)?,
         CctrlOp::FailoverSite(target) => failover(ctx, &sites, target)?,
-        CctrlOp::RecoverSites => recover(ctx, &sites)?,
-        CctrlOp::FailSite(site) => fail(ctx, &sites, site)?,
+        CctrlOp::RecoverSites => recover(ctx, &sites, None)?,
+        CctrlOp::SiteDatasource(site, action) => {
+            return site_datasource(ctx, &sites, site, action);
+        }
         CctrlOp::Inspect => {}
         _ => return Err(Refusal::AtComposite { composite }),
     }
@@ -515,8 +543,13 @@ fn supersede(ctx: &mut Ctx<'_, '_>, site: ServiceId, at: HostId) -> Option<HostI
 /// failover) comes back as a passive site: its old master, reachable and holding no event
 /// the active master lacks, becomes the site's relay reading the active master, and the
 /// site's other SHUNNED or FAILED datasources are recovered as its replicas. Refused with
-/// nothing to recover, or for the first site that cannot be recovered.
-fn recover(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>) -> Result<(), Refusal> {
+/// nothing to recover, or for the first site that cannot be recovered. With `only`, that
+/// site alone (`datasource <site> recover`).
+fn recover(
+    ctx: &mut Ctx<'_, '_>,
+    sites: &Sites<'_>,
+    only: Option<ServiceId>,
+) -> Result<(), Refusal> {
     let Some((active, Some(master))) = sites.active(ctx) else {
         let Some(site) = sites
             .active(ctx)
@@ -532,12 +565,9 @@ fn recover(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>) -> Result<(), Refusal> {
     };
     let mut recovered = false;
     for &site in sites.members {
-        if site == active {
+        if site == active || only.is_some_and(|only| only != site) {
             continue;
         }
-        // Superseded: its managers hold a master and no relay serving (a site back as a
-        // passive one has its relay ONLINE; an old master failed over inside it before the
-        // composite failover keeps the master role, and made a second relay when counted).
         let Ok(mut reach) = Reach::of(ctx, site, sites.at) else {
             if ctx
                 .state
@@ -547,7 +577,7 @@ fn recover(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>) -> Result<(), Refusal> {
             }
             continue;
         };
-        if !reach.holds(ctx, DataSourceRole::Master) || reach.online_relay(ctx).is_some() {
+        if !reach.superseded(ctx) {
             continue;
         }
         // The master the failover superseded, else the one the view holds as the site's.
@@ -644,6 +674,60 @@ fn bring_back_passive(
         master: false,
     });
     cctrl::maintenance_step(ctx, sites.composite, policy, Step::Revert);
+}
+
+/// `datasource <site> <action>` at the composite. `fail` marks a lost site ([`fail`]);
+/// `recover` of a site a failover superseded brings it back as a passive one ([`recover`],
+/// for that site alone). `offline`, `shun`, `online`, `welcome` and the `recover` of a site
+/// not superseded act on the datasource serving the site's composite role, its master at
+/// the active site or its relay at a passive one, as the same command typed at the site
+/// would, by the site's rules (Continuent docs
+/// *manager-failover-internals-switch-failover-steps-composite-clusters*: taking the
+/// composite master offline takes the site's physical master offline, shunning it shuns the
+/// physical master where reached, and the passive side's relay goes offline with its
+/// site). Any other action is refused there (`composite-session`).
+///
+/// **Modelling decisions**: `online`, `welcome` and `recover` are read the same way (the
+/// docs name them for a site, *Dashboard* service operations, without saying more; a
+/// composite row's state is its master's or relay's); and a site none of whose managers
+/// the session reaches is refused (`reachable`): the model keeps no composite-level state
+/// to mark.
+fn site_datasource(
+    ctx: &mut Ctx<'_, '_>,
+    sites: &Sites<'_>,
+    site: ServiceId,
+    action: DatasourceAction,
+) -> Result<Option<Subject>, Refusal> {
+    let site = sites.member(site)?;
+    match action {
+        DatasourceAction::Fail => return fail(ctx, sites, site).map(|()| None),
+        DatasourceAction::Offline
+        | DatasourceAction::Shun
+        | DatasourceAction::Online
+        | DatasourceAction::Welcome
+        | DatasourceAction::Recover => {}
+        _ => {
+            return Err(Refusal::AtComposite {
+                composite: sites.composite,
+            });
+        }
+    }
+    let mut reach = Reach::of(ctx, site, sites.at)?;
+    if action == DatasourceAction::Recover
+        && reach.superseded(ctx)
+        && sites.active(ctx).is_some_and(|(active, _)| active != site)
+    {
+        return recover(ctx, sites, Some(site)).map(|()| None);
+    }
+    let host = reach.serving(ctx).ok_or(Refusal::NoSiteTarget {
+        site: Some(site),
+        composite: sites.composite,
+        why: "its managers hold neither a master nor a relay",
+    })?;
+    let session = reach.session();
+    let subject = cctrl::datasource(ctx, &session, &mut reach.view, sites.at, host, action)?;
+    ctx.set_view(reach.group, &reach.view);
+    Ok(subject)
 }
 
 /// `datasource <site> fail`: accepted for a site that is not in service, refused for one

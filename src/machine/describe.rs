@@ -178,11 +178,8 @@ fn cctrl_command(topology: &Topology, op: CctrlOp) -> CctrlCommand {
         CctrlOp::FailoverSite(to) => CctrlCommand::Failover {
             to: to.and_then(|s| site(topology, s)),
         },
-        CctrlOp::FailSite(s) => match site(topology, s) {
-            Some(host) => CctrlCommand::Datasource {
-                host,
-                action: crate::command::DatasourceAction::Fail,
-            },
+        CctrlOp::SiteDatasource(s, action) => match site(topology, s) {
+            Some(host) => CctrlCommand::Datasource { host, action },
             None => CctrlCommand::Ls(String::new()),
         },
     }

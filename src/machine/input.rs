@@ -91,8 +91,9 @@ pub enum CctrlOp {
     /// `recover` typed at an active/passive composite: a superseded site comes back as a
     /// passive site, its old master the relay.
     RecoverSites,
-    /// `datasource <site> fail` typed at an active/passive composite.
-    FailSite(ServiceId),
+    /// `datasource <site> <action>` typed at an active/passive composite: `fail`, `offline`,
+    /// `shun`, `online`, `welcome` or `recover` (any other action is refused there).
+    SiteDatasource(ServiceId, DatasourceAction),
     /// `ls`, `expert`, `physical`: nothing changes.
     Inspect,
 }

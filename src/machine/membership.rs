@@ -62,7 +62,7 @@ fn cctrl(at: HostId, op: CctrlOp) -> Named {
         }
         CctrlOp::SwitchSite(Some(site))
         | CctrlOp::FailoverSite(Some(site))
-        | CctrlOp::FailSite(site) => {
+        | CctrlOp::SiteDatasource(site, _) => {
             return Named {
                 hosts: [Some(at), None, None],
                 service: Some(site),

@@ -353,10 +353,11 @@ pub fn resolve_cctrl(
 }
 
 /// A command typed at the active/passive composite `composite`, whose sites are `members`:
-/// `switch [to <site>]`, `failover [to <site>]`, `recover`, `datasource <site> fail` and `set
-/// policy` act on whole sites ([`CctrlOp::SwitchSite`] and the rest; Continuent docs
-/// *operations-composite*). `None` for the commands the model does not run there (the other
-/// `datasource <site>` actions), left to the caller.
+/// `switch [to <site>]`, `failover [to <site>]`, `recover`, `datasource <site>
+/// fail|offline|shun|online|welcome|recover` and `set policy` act on whole sites
+/// ([`CctrlOp::SwitchSite`] and the rest; Continuent docs *operations-composite*). `None` for
+/// the commands the model does not run there (the other `datasource <site>` actions), left
+/// to the caller.
 fn at_composite(
     topology: &Topology,
     (composite, members): (ServiceId, &[ServiceId]),
@@ -383,8 +384,14 @@ fn at_composite(
         CctrlCommand::Recover => CctrlOp::RecoverSites,
         CctrlCommand::Datasource {
             host,
-            action: DatasourceAction::Fail,
-        } => CctrlOp::FailSite(site(host)?),
+            action:
+                action @ (DatasourceAction::Fail
+                | DatasourceAction::Offline
+                | DatasourceAction::Shun
+                | DatasourceAction::Online
+                | DatasourceAction::Welcome
+                | DatasourceAction::Recover),
+        } => CctrlOp::SiteDatasource(site(host)?, *action),
         _ => return Ok(None),
     }))
 }

@@ -67,7 +67,7 @@ pub struct ReportFinding {
     /// | `quorum-by-stopped-managers` | warning | the running managers keep quorum only by counting DB members whose manager is stopped, which Tungsten does not: its managers may fail safe |
     /// | `wrapped-command` | error | a shell step runs a command the model knows behind `sudo`, `ssh` or a chain (`&&`, `\|\|`, `;`), which it does not read |
     /// | `lost-events` | error, or warning where the holder is down or its dataserver stopped | a promotion left events behind, a step made a master writable that lacks events another datasource holds, or a provisioning or a restore (`datasource <ds> restore`) discarded them |
-    /// | `composite-not-modelled` | error | a `datasource <site>` action at an active/passive composite other than `fail` (`shun`, `welcome`, `online`, `offline`, `recover`), or a command at an active/active composite that may change a site, which the model does not run |
+    /// | `composite-not-modelled` | error | a `datasource <site>` action at an active/passive composite other than `fail`, `offline`, `shun`, `online`, `welcome` and `recover` (`master`, `slave`, `restore`, ...), or a command at an active/active composite that may change a site, which the model does not run |
     /// | `position-not-modelled` | error | a step moves a replicator's position with a tool the model does not follow (`tungsten_set_position`, `tungsten_skip_all`, `dsctl set`, `trepctl online -from-event` or `-base-seqno`) |
     /// | `provision-master` | error | `tprovision` run on the ONLINE master its running managers route writes to |
     /// | `left-in-maintenance` | warning | the plan ends with a site in MAINTENANCE that was not at the start |

@@ -103,7 +103,7 @@ pub fn cctrl(topology: &Topology, force: bool) -> impl Strategy<Value = Input> +
             CctrlOp::SwitchSite(s)
         }),
         1 => Just(CctrlOp::RecoverSites),
-        1 => site.prop_map(CctrlOp::FailSite),
+        3 => (site, datasource_action()).prop_map(|(s, a)| CctrlOp::SiteDatasource(s, a)),
     ];
     (select(managers(topology)), op).prop_map(|(at, op)| Input::Cctrl { at, op })
 }
