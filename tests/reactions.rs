@@ -1154,3 +1154,45 @@ fn a_site_named_in_a_recover_at_the_composite_is_the_only_one_recovered() {
     assert_eq!(c.s.view(db1).entry(db1).role, Relay);
     assert_eq!(c.s.view(db1).entry(db1).state, DsState::Online);
 }
+
+/// A composite failover from a site whose master the session still reaches, its dataserver
+/// stopped (not a master in service: nothing fails it under MAINTENANCE), or its managers
+/// stopped, takes that master's replicator offline as it supersedes it: it extracts no more
+/// beside the new master (*manager-failover-internals-switch-failover-steps-composite-clusters*, the lost
+/// site's master shunned where reached).
+#[test]
+fn a_composite_failover_stops_the_superseded_master_extracting_where_reached() {
+    let mut c = Cluster::from_spec(GLOBAL);
+    let db1 = c.id("db1");
+    c.cctrl("db4", "use global").unwrap();
+    c.cctrl("db4", "set policy maintenance").unwrap();
+    c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
+    assert!(c.s.host(db1).replicator.is_online());
+    c.cctrl("db4", "failover").unwrap();
+    assert_eq!(
+        c.s.view(db1).entry(db1).state,
+        DsState::Shunned(ShunCause::Superseded)
+    );
+    assert!(!c.s.host(db1).replicator.is_online(), "{:?}", c.s.host(db1));
+    // With east's managers stopped, none retires it: the failover does, where it reaches it.
+    let mut c = Cluster::from_spec(GLOBAL);
+    c.cctrl("db4", "use global").unwrap();
+    c.cctrl("db4", "set policy maintenance").unwrap();
+    for h in ["db1", "db2", "db3"] {
+        c.shell(h, "manager stop").unwrap();
+    }
+    assert!(c.s.host(db1).replicator.is_online());
+    c.cctrl("db4", "failover").unwrap();
+    assert!(!c.s.host(db1).replicator.is_online(), "{:?}", c.s.host(db1));
+}
+
+/// `set policy` at the composite with every site in that policy already changes nothing and
+/// says so (`no-change`), as at a site.
+#[test]
+fn a_composite_policy_already_set_everywhere_is_no_change() {
+    let mut c = Cluster::from_spec(GLOBAL);
+    c.cctrl("db4", "use global").unwrap();
+    assert_eq!(c.cctrl("db4", "set policy automatic"), Err("no-change"));
+    c.cctrl("db4", "set policy maintenance").unwrap();
+    assert_eq!(c.cctrl("db4", "set policy maintenance"), Err("no-change"));
+}
