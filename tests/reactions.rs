@@ -1196,3 +1196,38 @@ fn a_composite_policy_already_set_everywhere_is_no_change() {
     c.cctrl("db4", "set policy maintenance").unwrap();
     assert_eq!(c.cctrl("db4", "set policy maintenance"), Err("no-change"));
 }
+
+/// The docs' recovery of a lost site that held events the new master lacks
+/// (*operations-composite-recovery*): `recover` refused (`orphaned-events`), the old master
+/// reprovisioned from the active site in MAINTENANCE, then `recover`: the old master is the
+/// relay, and the site's replicas are ONLINE reading it ("RECOVERED 2 DATA SOURCES"). An
+/// independent review found them left OFFLINE, with their replicators online.
+#[test]
+fn a_site_recovered_after_reprovisioning_has_its_replicas_online() {
+    use tungsten_model::model::DataSourceRole::{Relay, Slave};
+    use tungsten_model::model::DsEntry;
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.cctrl("db4", "use global").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    c.cctrl("db4", "failover").unwrap();
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostRestart(h)).unwrap();
+    }
+    assert_eq!(c.cctrl("db4", "recover"), Err("orphaned-events"));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.shell("db1", "tungsten_provision_slave --source db4")
+        .unwrap();
+    c.cctrl("db4", "recover").unwrap();
+    assert_eq!(
+        c.s.view(db2).entry(db1),
+        DsEntry::new(Relay, DsState::Online)
+    );
+    for h in [db2, db3] {
+        assert_eq!(c.s.view(db2).entry(h), DsEntry::new(Slave, DsState::Online));
+        assert!(c.s.host(h).replicator.is_online());
+    }
+}

@@ -1030,7 +1030,7 @@ fn failover(
 /// since the new master is ONLINE; and one whose replicator is stopped, offline or in error
 /// stays OFFLINE: ONLINE, it would serve reads from data that no longer follows the master,
 /// and under MAINTENANCE nothing would put its replicator back.
-fn bring_offline_online(ctx: &mut Ctx<'_, '_>, s: &Session, view: &mut ManagerView) {
+pub(super) fn bring_offline_online(ctx: &mut Ctx<'_, '_>, s: &Session, view: &mut ManagerView) {
     for d in ctx.topology.datasource_set(s.service).iter() {
         let entry = view.entry(d);
         if entry.state == DsState::Offline

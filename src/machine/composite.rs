@@ -662,6 +662,10 @@ fn bring_back_passive(
             let _ = ctx.replicator_online(d);
         }
     }
+    // And the replicas left OFFLINE with their replicators reading the relay come back ONLINE,
+    // as after a site's failover (an independent review found them OFFLINE after the docs'
+    // provision-then-`recover` flow, the site in MAINTENANCE meanwhile).
+    cctrl::bring_offline_online(ctx, &session, &mut reach.view);
     ctx.set_view(reach.group, &reach.view);
     record(
         ctx,
