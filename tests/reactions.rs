@@ -1231,3 +1231,25 @@ fn a_site_recovered_after_reprovisioning_has_its_replicas_online() {
         assert!(c.s.host(h).replicator.is_online());
     }
 }
+
+/// A composite `switch` with no target passes over a site whose relay its flush would not
+/// reach (west's relay reading through an east replica whose replicator is offline) for one
+/// it reaches (north); named, west is refused (`eligible-target`).
+#[test]
+fn a_composite_switch_with_no_target_takes_a_site_its_flush_reaches() {
+    use tungsten_model::model::DataSourceRole::Master;
+    let mut c = Cluster::from_spec(
+        r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}, {"name": "north", "datasources": ["db7", "db8"]}], "composites": [{"name": "global", "members": ["east", "west", "north"]}]}"#,
+    );
+    let [db4, db7] = ["db4", "db7"].map(|h| c.id(h));
+    c.cctrl("db1", "use global").unwrap();
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.cctrl("db4", "replicator db4 offline").unwrap();
+    c.cctrl("db4", "replicator db4 relay db2").unwrap();
+    c.cctrl("db4", "replicator db4 online").unwrap();
+    c.trepctl("db2", "offline").unwrap();
+    assert_eq!(c.cctrl("db1", "switch to west"), Err("eligible-target"));
+    c.cctrl("db1", "switch").unwrap();
+    assert_eq!(c.s.view(db7).entry(db7).role, Master);
+    assert_ne!(c.s.view(db4).entry(db4).role, Master);
+}

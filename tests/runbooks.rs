@@ -4221,6 +4221,19 @@ fn a_switch_is_refused_while_its_flush_cannot_reach_the_target() {
             "{text}"
         );
     }
+    // With no target named, the switch passes over a candidate its flush would not reach
+    // (db2, ranked first on an idle cluster) for one it reaches (an independent review found
+    // it refused while db4 and db5 were fed).
+    let report = check(
+        "#! scenario healthy-5\n[LOGICAL] /alpha > set policy maintenance\n[LOGICAL] /alpha > replicator db2 offline\n[LOGICAL] /alpha > replicator db2 slave db3\n[LOGICAL] /alpha > replicator db2 online\n[LOGICAL] /alpha > replicator db3 offline\n[LOGICAL] /alpha > switch\n",
+    );
+    assert_eq!(refusal(&report), None, "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("SWITCH TO 'db4@alpha' WAS SUCCESSFUL"),
+        "{report}"
+    );
     // The replica back online, the events pass: the switch goes through.
     for report in [
         active_passive(&composite.replace(

@@ -820,7 +820,10 @@ fn switch_over(
 }
 
 /// The target of a switch away from `old` in `s.service`: `target` if eligible, else the best
-/// candidate; refused when its data is not in `old`'s history, or without quorum.
+/// candidate the flush reaches (else the best, whose refusal says why); refused when its data
+/// is not in `old`'s history, when the flush would not reach it, or without quorum. An
+/// independent review found an untargeted switch refused for its best-ranked candidate's
+/// stalled source while others were fed.
 fn switch_target(
     ctx: &mut Ctx<'_, '_>,
     s: &Session,
@@ -829,7 +832,16 @@ fn switch_target(
     old: HostId,
     target: Option<HostId>,
 ) -> Result<HostId, Refusal> {
-    let new = ctx.pick_target(view, s.service, s.rep, Some(old), target)?;
+    // A diverged candidate stays ranked: refused below, rather than passed over in silence.
+    let fed_candidate = target.is_none().then(|| {
+        ctx.best_candidate_where(view, s.service, s.rep, Some(old), |d| {
+            !ctx.in_history(d, old) || ctx.flush_path(d, old).is_ok()
+        })
+    });
+    let new = match fed_candidate.flatten() {
+        Some(new) => new,
+        None => ctx.pick_target(view, s.service, s.rep, Some(old), target)?,
+    };
     if !ctx.in_history(new, old) {
         return Err(Refusal::NotEligible {
             host: new,

@@ -190,12 +190,15 @@ impl Sites<'_> {
     }
 
     /// The site to take the Active role from `active`, and its relay: `target` if it can,
-    /// else the site whose eligible relay holds the highest stored seqno.
+    /// else the site whose eligible relay holds the highest stored seqno; for a switch, that
+    /// `flush` (the active master) reaches (a relay off the master's line stays ranked, and
+    /// the switch refuses it).
     fn target(
         &self,
         ctx: &Ctx<'_, '_>,
         active: ServiceId,
         target: Option<ServiceId>,
+        flush: Option<HostId>,
     ) -> Result<(Reach, HostId), Refusal> {
         let candidate = |site: ServiceId| -> Result<(Reach, HostId), Refusal> {
             let reach = Reach::of(ctx, site, self.at)?;
@@ -235,6 +238,12 @@ impl Sites<'_> {
             .filter(|&&site| site != active)
             .filter_map(|&site| {
                 candidate(site)
+                    .and_then(|(reach, relay)| match flush {
+                        Some(master) if ctx.in_history(relay, master) => {
+                            cctrl::fed(ctx, relay, master).map(|()| (reach, relay))
+                        }
+                        _ => Ok((reach, relay)),
+                    })
                     .map_err(|r| {
                         first_refusal.get_or_insert(r);
                     })
@@ -324,7 +333,7 @@ fn switch(
         return Err(Refusal::Unreachable { host: master });
     }
     cctrl::can_flush(ctx, master)?;
-    let (mut new, relay) = sites.target(ctx, active, target)?;
+    let (mut new, relay) = sites.target(ctx, active, target, Some(master))?;
     if !ctx.in_history(relay, master) {
         return Err(Refusal::NotEligible {
             host: relay,
@@ -435,7 +444,7 @@ fn failover(
             });
         }
     }
-    let (mut new, relay) = sites.target(ctx, active, target)?;
+    let (mut new, relay) = sites.target(ctx, active, target, None)?;
     ctx.require_quorum(new.site, new.group, sites.at)?;
     // Nothing across the sites tells a lost site from one cut off (no quorum spans them):
     // the failover assumes the datasources it cannot reach are down, as a forced command

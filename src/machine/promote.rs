@@ -141,9 +141,21 @@ impl Ctx<'_, '_> {
         rep: HostId,
         master: Option<HostId>,
     ) -> Option<HostId> {
+        self.best_candidate_where(view, service, rep, master, |_| true)
+    }
+
+    /// [`Self::best_candidate`] among the eligible datasources `keep` accepts.
+    pub(crate) fn best_candidate_where(
+        &self,
+        view: &ManagerView,
+        service: ServiceId,
+        rep: HostId,
+        master: Option<HostId>,
+        keep: impl Fn(HostId) -> bool,
+    ) -> Option<HostId> {
         self.topology
             .datasources_of(service)
-            .filter(|&d| self.eligible(view, rep, d, master).is_ok())
+            .filter(|&d| self.eligible(view, rep, d, master).is_ok() && keep(d))
             .max_by(|&a, &b| {
                 let key = |d: HostId| {
                     (
