@@ -4337,3 +4337,56 @@ fn a_site_named_at_the_composite_acts_on_its_master_or_relay() {
         assert!(printed.contains(row), "line {line}, {row}: {printed}");
     }
 }
+
+/// Refusals at the composite name the cause and where the remedy is typed (an independent
+/// review): a superseded site's `recover` while the active site's master is OFFLINE names
+/// that master (it named the superseded site, and advised the `recover` just typed); a
+/// `failover` from a site whose master is healthy but shunned by hand says so (it said
+/// ONLINE); a datasource's own command advised at `[global]` says `use <site>` first (cctrl
+/// takes a site's name there); and a relay shunned by hand is not advised `failover`, which
+/// needs it FAILED.
+#[test]
+fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
+    let refused = |steps: &str| {
+        let report = active_passive(steps);
+        let reasons: Vec<String> = report
+            .first_rejected()
+            .into_iter()
+            .flat_map(|s| &s.runs)
+            .filter_map(|r| match &r.status {
+                RunStatus::Rejected { reason, .. } => Some(reason.clone()),
+                _ => None,
+            })
+            .collect();
+        (refusal(&report).unwrap_or_default().0, reasons.join("\n"))
+    };
+    let (rule, text) = refused(
+        "cctrl [west]> use global\ncctrl [global]> set policy maintenance\nshell db1> stopall\nshell db2> stopall\nshell db3> stopall\ncctrl [global]> datasource east fail\ncctrl [global]> failover\ncctrl [global]> datasource west offline\nshell db1> startall\nshell db2> startall\nshell db3> startall\ncctrl [global]> recover\n",
+    );
+    assert_eq!(rule, "master-online", "{text}");
+    assert!(
+        text.contains("west has no ONLINE master to replicate from: its master, db4, is OFFLINE"),
+        "{text}"
+    );
+    assert!(text.contains("`use west` first"), "{text}");
+    let (rule, text) = refused(
+        "cctrl [east]> use global\ncctrl [global]> datasource east shun\ncctrl [global]> failover\n",
+    );
+    assert_eq!(rule, "master-failed", "{text}");
+    assert!(
+        text.contains(
+            "east's master, db1, is SHUNNED(MANUALLY-SHUNNED) on a healthy host, not lost"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("`use east` first"), "{text}");
+    let (rule, text) = refused(
+        "cctrl [east]> use global\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west shun\ncctrl [west]> failover\n",
+    );
+    assert_eq!(rule, "no-relay", "{text}");
+    assert!(
+        text.contains("(or, if it is lost, `datasource db4 fail`, then `failover`)"),
+        "{text}"
+    );
+    assert!(!text.contains("use west"), "{text}");
+}

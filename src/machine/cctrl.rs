@@ -972,6 +972,7 @@ fn recover_master_using(
         return Err(Refusal::MasterOnline {
             service: s.service,
             master,
+            state: DsState::Online,
         });
     }
     reachable_datasource(ctx, s, h)?;
@@ -1017,6 +1018,7 @@ fn failover(
         return Err(Refusal::MasterOnline {
             service: s.service,
             master,
+            state: DsState::Online,
         });
     }
     let Some(failed) = ctx.failed_master(view, s.service) else {

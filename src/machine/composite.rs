@@ -159,24 +159,36 @@ impl Sites<'_> {
 
     /// The active site: the site whose reachable managers hold an ONLINE master, with it;
     /// else the first site any of whose managers hold a master (lost, or out of service),
-    /// with no master.
+    /// with no master; a site whose reached managers hold it superseded only when no other
+    /// does (an independent review found a superseded site taken for the active one while
+    /// the site that superseded it had its master OFFLINE, and `recover` refused as if
+    /// typed at the site).
     fn active(&self, ctx: &Ctx<'_, '_>) -> Option<(ServiceId, Option<HostId>)> {
         let online = self.members.iter().find_map(|&site| {
             let reach = Reach::of(ctx, site, self.at).ok()?;
             ctx.online_master(&reach.view, site, None)
                 .map(|m| (site, Some(m)))
         });
-        online.or_else(|| {
-            self.members
-                .iter()
-                .find(|&&site| match Reach::of(ctx, site, self.at) {
-                    Ok(reach) => reach.holds(ctx, DataSourceRole::Master),
-                    // Out of reach, its managers' last views say (down, stopped or cut off).
-                    Err(_) => ctx
+        let holding = |site: ServiceId, superseded: bool| match Reach::of(ctx, site, self.at) {
+            Ok(reach) => {
+                reach.holds(ctx, DataSourceRole::Master)
+                    && ctx.superseded(&reach.view, site).is_some() == superseded
+            }
+            // Out of reach, its managers' last views say (down, stopped or cut off).
+            Err(_) => {
+                !superseded
+                    && ctx
                         .state
-                        .site_holds(ctx.topology, site, DataSourceRole::Master),
-                })
-                .map(|&site| (site, None))
+                        .site_holds(ctx.topology, site, DataSourceRole::Master)
+            }
+        };
+        online.or_else(|| {
+            [false, true].into_iter().find_map(|superseded| {
+                self.members
+                    .iter()
+                    .find(|&&site| holding(site, superseded))
+                    .map(|&site| (site, None))
+            })
         })
     }
 
@@ -441,6 +453,7 @@ fn failover(
             return Err(Refusal::MasterOnline {
                 service: active,
                 master,
+                state: old.view.entry(master).state,
             });
         }
     }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::input::{Input, Install};
+use super::input::{CctrlOp, Input, Install};
 use super::invariant::Violation;
 use crate::ls::state_text;
 use crate::model::{
@@ -185,12 +185,16 @@ pub enum Refusal {
         /// Its superseded master.
         master: HostId,
     },
-    /// A master is ONLINE already (failover, recover master using).
+    /// A master is ONLINE already (failover, recover master using), or, for a composite's
+    /// `failover`, the active site's master is healthy and OFFLINE or shunned by an operator:
+    /// not lost.
     MasterOnline {
         /// The service.
         service: ServiceId,
         /// The master.
         master: HostId,
+        /// Its state in the view.
+        state: DsState,
     },
     /// The datasource holds events the master lacks: recovering it would lose or replay them.
     Orphaned {
@@ -479,6 +483,17 @@ impl Refusal {
             Self::NoRelay {
                 service,
                 held: Some((relay, state)),
+            } if !matches!(state, DsState::Failed(_)) => format!(
+                "{} is a passive site: its replicas read from its relay, {}, which is {}: bring it back first (`datasource {} recover`); to move the relay role to a replica, `switch` once it serves again (or, if it is lost, `datasource {} fail`, then `failover`)",
+                s(service),
+                n(relay),
+                state_text(topology, relay, state),
+                n(relay),
+                n(relay)
+            ),
+            Self::NoRelay {
+                service,
+                held: Some((relay, state)),
             } => format!(
                 "{} is a passive site: its replicas read from its relay, {}, which is {}: bring it back first (`datasource {} recover`), or move the relay role to a replica (`failover`)",
                 s(service),
@@ -532,9 +547,16 @@ impl Refusal {
                 s(site),
                 n(host)
             ),
-            Self::MasterOnline { service, master } => format!(
+            Self::MasterOnline { service, master, state: DsState::Online } => format!(
                 "{} has an ONLINE master, {}: expected the master FAILED; use `switch` for a planned change",
                 s(service),
+                n(master)
+            ),
+            Self::MasterOnline { service, master, state } => format!(
+                "{}'s master, {}, is {} on a healthy host, not lost: a failover replaces a lost master; bring it back (`datasource {} welcome`, or `online` from OFFLINE), then `switch` for a planned change",
+                s(service),
+                n(master),
+                state_text(topology, master, state),
                 n(master)
             ),
             Self::Orphaned { host, master } => format!(
@@ -641,11 +663,46 @@ impl Refusal {
 }
 
 impl Rejection {
-    /// The refusal in words (see [`Refusal::render`]).
+    /// The refusal in words (see [`Refusal::render`]). For a command typed at a composite
+    /// (`use global`) whose remedy is a datasource's own command, it adds where that is
+    /// typed: at the composite prompt cctrl takes a site's name there, not a datasource's (an
+    /// independent review found `datasource db1 welcome` advised at `[global]`, which refuses
+    /// it).
     #[must_use]
     pub fn render(&self, topology: &Topology) -> String {
-        self.refusal.render(topology)
+        let text = self.refusal.render(topology);
+        let at_composite = matches!(
+            self.input,
+            Input::Cctrl {
+                op: CctrlOp::SwitchSite(_)
+                    | CctrlOp::FailoverSite(_)
+                    | CctrlOp::RecoverSites
+                    | CctrlOp::SiteDatasource(..),
+                ..
+            }
+        );
+        match at_composite.then(|| remedy_site(topology, &text)).flatten() {
+            Some(site) => format!(
+                "{text} (a datasource's own commands are typed at its site: `use {site}` first)"
+            ),
+            None => text,
+        }
     }
+}
+
+/// The site of the first datasource a refusal's remedy names in a cctrl command
+/// (`` `datasource db4 online` ``), if any.
+fn remedy_site<'t>(topology: &'t Topology, text: &str) -> Option<&'t crate::model::ServiceName> {
+    ["`datasource ", "`replicator ", "`recover master using "]
+        .into_iter()
+        .filter_map(|command| {
+            let at = text.find(command)? + command.len();
+            let name = text.get(at..)?.split([' ', '`']).next()?;
+            let host = topology.host_id(name)?;
+            Some((at, topology.service_name(topology.host(host).service)))
+        })
+        .min_by_key(|&(at, _)| at)
+        .map(|(_, site)| site)
 }
 
 impl std::fmt::Display for Rejection {
