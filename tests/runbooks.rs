@@ -4390,3 +4390,21 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
     );
     assert!(!text.contains("use west"), "{text}");
 }
+
+/// An active/passive composite whose active master goes out of service has no writable
+/// master: `availability` names the composite (its passive site never had one, which must
+/// not hide the loss: a mutant counting the composite writable while any site lacked a
+/// master survived the tests).
+#[test]
+fn a_composite_losing_its_active_master_has_no_writable_master() {
+    let report = active_passive(
+        "cctrl [east]> set policy maintenance\ncctrl [east]> datasource db1 offline\n",
+    );
+    assert_eq!(kinds_at(&report, "availability"), [(49, false)], "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("global has no writable master: applications cannot write"),
+        "{report}"
+    );
+}
