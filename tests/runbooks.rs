@@ -1371,6 +1371,16 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
     assert_eq!(refusal(&report), None, "{report}");
 }
 
+/// What the step on `line` printed (its `ls`), or nothing.
+fn listing(report: &Report, line: usize) -> String {
+    report
+        .steps
+        .iter()
+        .find(|s| s.line == line)
+        .and_then(|s| s.printed.clone())
+        .unwrap_or_default()
+}
+
 /// The last `ls` a report printed.
 fn last_listing(report: &Report) -> String {
     report
@@ -4031,14 +4041,6 @@ fn a_passive_site_left_without_a_relay_in_service_is_reported() {
 /// switch is refused where its target cannot take the role.
 #[test]
 fn a_composite_switch_moves_the_active_role_between_sites() {
-    let listing = |report: &Report, line: usize| {
-        report
-            .steps
-            .iter()
-            .find(|s| s.line == line)
-            .and_then(|s| s.printed.clone())
-            .unwrap_or_default()
-    };
     let report = active_passive(
         "cctrl [east]> use global\ncctrl [global]> switch to west\ncctrl [global]> ls\ncctrl [west]> ls\ncctrl [east]> ls\ncctrl [global]> switch\ncctrl [global]> ls\n",
     );
@@ -4283,14 +4285,6 @@ fn a_composite_policy_change_names_the_sites_it_did_not_reach() {
 /// were errors (`composite-not-modelled`) that changed nothing.
 #[test]
 fn a_site_named_at_the_composite_acts_on_its_master_or_relay() {
-    let listing = |report: &Report, line: usize| {
-        report
-            .steps
-            .iter()
-            .find(|s| s.line == line)
-            .and_then(|s| s.printed.clone())
-            .unwrap_or_default()
-    };
     let report = active_passive(
         "cctrl [east]> use global\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west offline\ncctrl [west]> ls\ncctrl [global]> ls\ncctrl [global]> datasource west online\ncctrl [global]> datasource east shun\ncctrl [east]> ls\ncctrl [global]> ls\ncctrl [global]> datasource east welcome\ncctrl [global]> datasource east online\ncctrl [global]> ls\ncctrl [global]> set policy automatic\n",
     );
