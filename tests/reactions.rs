@@ -1253,3 +1253,31 @@ fn a_composite_switch_with_no_target_takes_a_site_its_flush_reaches() {
     assert_eq!(c.s.view(db7).entry(db7).role, Master);
     assert_ne!(c.s.view(db4).entry(db4).role, Master);
 }
+
+/// A composite `recover` brings the site's replicas' replicators back online only where the
+/// session reaches them: one cut off by a partition keeps its replicator as it was.
+#[test]
+fn a_recovered_site_leaves_a_replica_out_of_reach_as_it_was() {
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    c.cctrl("db4", "use global").unwrap();
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    c.cctrl("db4", "failover").unwrap();
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostRestart(h)).unwrap();
+    }
+    c.partition(&[&["db1", "db2", "db4", "db5", "db6"], &["db3"]])
+        .unwrap();
+    let before = c.s.host(db3).replicator;
+    assert!(!before.is_online(), "{before:?}");
+    c.cctrl("db4", "recover").unwrap();
+    assert!(c.s.host(db2).replicator.is_online());
+    assert_eq!(
+        c.s.host(db3).replicator.state,
+        before.state,
+        "{:?}",
+        c.s.host(db3)
+    );
+}
