@@ -717,7 +717,9 @@ fn bring_back_passive(
 /// docs name them for a site, *Dashboard* service operations, without saying more; a
 /// composite row's state is its master's or relay's); and a site none of whose managers
 /// the session reaches is refused (`reachable`): the model keeps no composite-level state
-/// to mark.
+/// to mark. Where the docs show the two apart (*operations-composite-recovery* prints the
+/// recovered site's composite datasource OFFLINE beside its relay), the model has one state,
+/// so under AUTOMATIC a site taken OFFLINE here is put back as its relay or master would be.
 fn site_datasource(
     ctx: &mut Ctx<'_, '_>,
     sites: &Sites<'_>,
