@@ -1252,6 +1252,10 @@ fn a_composite_switch_with_no_target_takes_a_site_its_flush_reaches() {
     c.cctrl("db1", "switch").unwrap();
     assert_eq!(c.s.view(db7).entry(db7).role, Master);
     assert_ne!(c.s.view(db4).entry(db4).role, Master);
+    // West's relay, left reading a replica of the site gone passive, reads the new master:
+    // the switch reconfigures every passive side (a second review found it left, west
+    // receiving nothing, the plan VALID).
+    assert_eq!(c.s.host(db4).replicator.master, Some(db7));
 }
 
 /// A composite `recover` brings the site's replicas' replicators back online only where the

@@ -4383,6 +4383,24 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
         "{text}"
     );
     assert!(!text.contains("use west"), "{text}");
+    // An OFFLINE relay is brought back by `online` (`recover` takes SHUNNED or FAILED).
+    let (rule, text) = refused(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 offline\ncctrl [west]> switch\n",
+    );
+    assert_eq!(rule, "no-relay", "{text}");
+    assert!(
+        text.contains("bring it back first (`datasource db4 online`)"),
+        "{text}"
+    );
+    // East superseded and out of reach, west's new master OFFLINE: the refusals name west, the
+    // active site (a second review found east taken for it).
+    let lost = "cctrl [east]> set policy maintenance\nshell db1> sudo poweroff\nshell db2> sudo poweroff\nshell db3> sudo poweroff\ncctrl [west]> use global\ncctrl [global]> datasource east fail\ncctrl [global]> failover\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west offline\n";
+    let (rule, text) = refused(&format!("{lost}cctrl [global]> switch\n"));
+    assert_eq!(rule, "master-online", "{text}");
+    assert!(text.contains("west has no ONLINE master"), "{text}");
+    let (rule, text) = refused(&format!("{lost}cctrl [global]> failover\n"));
+    assert_eq!(rule, "master-failed", "{text}");
+    assert!(text.contains("west's master, db4, is OFFLINE"), "{text}");
 }
 
 /// An active/passive composite whose active master goes out of service has no writable

@@ -176,10 +176,13 @@ impl Sites<'_> {
             }
             // Out of reach, its managers' last views say (down, stopped or cut off).
             Err(_) => {
-                !superseded
+                ctx.state
+                    .site_holds(ctx.topology, site, DataSourceRole::Master)
                     && ctx
-                        .state
-                        .site_holds(ctx.topology, site, DataSourceRole::Master)
+                        .topology
+                        .hosts_of(site)
+                        .any(|m| ctx.superseded(ctx.state.view(m), site).is_some())
+                        == superseded
             }
         };
         online.or_else(|| {
@@ -368,6 +371,7 @@ fn switch(
     let _ = ctx.replicator_online(master);
     ctx.set_view(old.group, &old.view);
     ctx.set_view(new.group, &new.view);
+    repoint_relays(ctx, sites, new.site, relay);
     record(
         ctx,
         active,
@@ -391,6 +395,34 @@ fn switch(
     cctrl::maintenance_step(ctx, sites.composite, policy, Step::Revert);
     ctx.emit(Effect::Switched { host: relay });
     Ok(())
+}
+
+/// Every relay of the sites other than `active` that the session reaches reads `master`, the
+/// new active master: a composite switch or failover reconfigures the passive sides to the
+/// new primary (*manager-failover-internals-switch-failover-steps-composite-clusters*), not
+/// only the relays that read the old one (an independent review found a third site's relay
+/// left reading a replica of the site that went passive, its site receiving nothing, and the
+/// plan VALID). One off `master`'s line is left for the lineage rule to report.
+fn repoint_relays(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>, active: ServiceId, master: HostId) {
+    for &site in sites.members {
+        let Some(reach) = (site != active)
+            .then(|| Reach::of(ctx, site, sites.at).ok())
+            .flatten()
+        else {
+            continue;
+        };
+        for d in ctx.topology.datasource_set(site).iter() {
+            let r = ctx.host(d).replicator;
+            if reach.view.entry(d).role == DataSourceRole::Relay
+                && r.role == ReplicatorRole::Relay
+                && r.master != Some(master)
+                && ctx.state.reachable(sites.at, d)
+                && ctx.lineage_ok(d, master)
+            {
+                ctx.repoint(d, ReplicatorRole::Relay, Some(master));
+            }
+        }
+    }
 }
 
 /// Give `host`'s entry `entry` in the views of `site`'s managers that are down or stopped:
@@ -479,6 +511,7 @@ fn failover(
     let old = supersede(ctx, active, sites.at);
     promote_relay(ctx, &mut new, relay);
     ctx.set_view(new.group, &new.view);
+    repoint_relays(ctx, sites, new.site, relay);
     ctx.leave_behind(new.site, relay);
     ctx.leave_behind(active, relay);
     ctx.emit(Effect::SiteRole {

@@ -484,11 +484,12 @@ impl Refusal {
                 service,
                 held: Some((relay, state)),
             } if !matches!(state, DsState::Failed(_)) => format!(
-                "{} is a passive site: its replicas read from its relay, {}, which is {}: bring it back first (`datasource {} recover`); to move the relay role to a replica, `switch` once it serves again (or, if it is lost, `datasource {} fail`, then `failover`)",
+                "{} is a passive site: its replicas read from its relay, {}, which is {}: bring it back first (`datasource {} {}`); to move the relay role to a replica, `switch` once it serves again (or, if it is lost, `datasource {} fail`, then `failover`)",
                 s(service),
                 n(relay),
                 state_text(topology, relay, state),
                 n(relay),
+                if state == DsState::Offline { "online" } else { "recover" },
                 n(relay)
             ),
             Self::NoRelay {
