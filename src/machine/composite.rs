@@ -402,7 +402,11 @@ fn switch(
 /// new primary (*manager-failover-internals-switch-failover-steps-composite-clusters*), not
 /// only the relays that read the old one (an independent review found a third site's relay
 /// left reading a replica of the site that went passive, its site receiving nothing, and the
-/// plan VALID). One off `master`'s line is left for the lineage rule to report.
+/// plan VALID). A relay shunned by an operator is repointed too, as a site's promotion
+/// repoints its shunned replicas (shunning leaves the replicator running). One holding
+/// events off `master`'s line stops in OFFLINE:ERROR, as its handshake fails
+/// ([`Ctx::repoint`]): left reading the superseded master, it was reported nowhere (a third
+/// review).
 fn repoint_relays(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>, active: ServiceId, master: HostId) {
     for &site in sites.members {
         let Some(reach) = (site != active)
@@ -417,7 +421,6 @@ fn repoint_relays(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>, active: ServiceId, m
                 && r.role == ReplicatorRole::Relay
                 && r.master != Some(master)
                 && ctx.state.reachable(sites.at, d)
-                && ctx.lineage_ok(d, master)
             {
                 ctx.repoint(d, ReplicatorRole::Relay, Some(master));
             }
