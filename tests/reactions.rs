@@ -869,15 +869,22 @@ fn a_superseded_site_comes_back_passive_by_recover() {
     // first, as the docs say of a site whose data drifted).
     let mut c = Cluster::from_spec(GLOBAL);
     c.fault(Fault::Write(db1)).unwrap();
-    for h in [db1, db2, db3] {
+    east_lost_then_back(&mut c);
+    assert_eq!(c.cctrl("db4", "recover"), Err("orphaned-events"));
+}
+
+/// East's hosts (in [`GLOBAL`]) crash, a composite failover typed at db4 makes west's relay
+/// the master, and east's hosts restart: east superseded.
+fn east_lost_then_back(c: &mut Cluster) {
+    let east = ["db1", "db2", "db3"].map(|h| c.id(h));
+    for h in east {
         c.fault(Fault::HostCrash(h)).unwrap();
     }
     c.cctrl("db4", "use global").unwrap();
     c.cctrl("db4", "failover").unwrap();
-    for h in [db1, db2, db3] {
+    for h in east {
         c.fault(Fault::HostRestart(h)).unwrap();
     }
-    assert_eq!(c.cctrl("db4", "recover"), Err("orphaned-events"));
 }
 
 /// A composite's site whose managers all restart holds its stale view; it takes the
@@ -1208,15 +1215,8 @@ fn a_site_recovered_after_reprovisioning_has_its_replicas_online() {
     use tungsten_model::model::DsEntry;
     let mut c = Cluster::from_spec(GLOBAL);
     let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
-    c.cctrl("db4", "use global").unwrap();
     c.fault(Fault::Write(db1)).unwrap();
-    for h in [db1, db2, db3] {
-        c.fault(Fault::HostCrash(h)).unwrap();
-    }
-    c.cctrl("db4", "failover").unwrap();
-    for h in [db1, db2, db3] {
-        c.fault(Fault::HostRestart(h)).unwrap();
-    }
+    east_lost_then_back(&mut c);
     assert_eq!(c.cctrl("db4", "recover"), Err("orphaned-events"));
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.shell("db1", "tungsten_provision_slave --source db4")
@@ -1263,15 +1263,8 @@ fn a_composite_switch_with_no_target_takes_a_site_its_flush_reaches() {
 #[test]
 fn a_recovered_site_leaves_a_replica_out_of_reach_as_it_was() {
     let mut c = Cluster::from_spec(GLOBAL);
-    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
-    c.cctrl("db4", "use global").unwrap();
-    for h in [db1, db2, db3] {
-        c.fault(Fault::HostCrash(h)).unwrap();
-    }
-    c.cctrl("db4", "failover").unwrap();
-    for h in [db1, db2, db3] {
-        c.fault(Fault::HostRestart(h)).unwrap();
-    }
+    let [db2, db3] = ["db2", "db3"].map(|h| c.id(h));
+    east_lost_then_back(&mut c);
     c.partition(&[&["db1", "db2", "db4", "db5", "db6"], &["db3"]])
         .unwrap();
     let before = c.s.host(db3).replicator;
