@@ -1142,3 +1142,23 @@ fn a_welcomed_old_master_does_not_extract_beside_a_failed_master_awaiting_its_fa
     assert_eq!(c.s.host(db2).replicator.role, ReplicatorRole::Master);
     assert!(!c.s.host(db1).replicator.is_online());
 }
+
+/// The `apply_sequence` fuzzer's case, minimal: the master shunned and its replicator made a
+/// THL server (offline, under MAINTENANCE), its slave's manager stopped, then a partition cutting the
+/// slave off from every running manager. No replicator changed, so the replication chain is
+/// what it was; the invariant judged it by the view the slave reached, and with none it
+/// called the chain broken. It reads the managers' last views then.
+#[test]
+fn a_thl_server_master_cut_off_from_its_slave_keeps_the_chain() {
+    let mut c = Cluster::new(&["db1", "db2"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Stop(c.id("db2"), Process::Manager)).unwrap();
+    c.cctrl("db1", "datasource db1 shun").unwrap();
+    c.trepctl("db1", "offline").unwrap();
+    c.trepctl("db1", "setrole -role thl-server").unwrap();
+    c.partition(&[&["db1"], &["db2"]]).unwrap();
+    assert_eq!(
+        tungsten_model::machine::invariant::check(&c.t, &c.s).map(|v| v.describe(&c.t)),
+        None
+    );
+}

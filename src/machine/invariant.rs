@@ -386,8 +386,18 @@ fn source_chain_from(
         }
         visited.insert(next);
         let source = state.host(next).replicator;
+        // A THL server serves the master's THL where its service's managers hold it as the
+        // master: in the view `h` reaches, else in their last views (the `apply_sequence`
+        // fuzzer found a partition that cut a slave off from every running manager turn the
+        // same replicators into a broken chain, no replicator having changed).
         let serves_masters_thl = source.role == ReplicatorRole::ThlServer
             && view_of(topology.host(next).service)
+                .or_else(|| {
+                    topology
+                        .hosts_of(topology.host(next).service)
+                        .find(|&m| topology.host(m).has_manager())
+                        .map(|m| state.view(m))
+                })
                 .is_some_and(|v| v.entry(next).role == DataSourceRole::Master);
         if source.role == ReplicatorRole::Master || serves_masters_thl {
             let the_master =
