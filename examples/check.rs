@@ -23,7 +23,7 @@
 )]
 
 use std::io::Read as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -205,7 +205,7 @@ fn plan_start(
             .map_err(|e| BadInput(format!("{}: {e}", file.display())))?;
         book.declarations.insert(
             0,
-            runbook::Declaration::Topology(runbook::TopologySource::Inline(spec)),
+            runbook::Declaration::Topology(runbook::TopologySource::Inline(spec)).into(),
         );
     }
     let mut listings = Vec::new();
@@ -231,6 +231,51 @@ fn plan_start(
     Ok(listings)
 }
 
+/// Why the runbook at `path` (its `text`) has no starting state: the error, and when a
+/// declaration is at fault, its line with the culprit underlined (the host an `assume down`
+/// names, or the whole declaration).
+fn start_error(path: &Path, text: &str, e: &runbook::RunbookError) -> String {
+    let Some(number) = e.line() else {
+        return format!("{}: {e}", path.display());
+    };
+    let cause = e.cause();
+    let out = format!("{}:{number}: {cause}", path.display());
+    let Some(line) = text
+        .trim_start_matches('\u{feff}')
+        .split('\n')
+        .nth(number - 1)
+    else {
+        return out;
+    };
+    let line = line.trim_end().replace('\t', " ");
+    let words = || {
+        line.split(' ')
+            .scan(0, |at, w| {
+                let start = *at;
+                *at += w.chars().count() + 1;
+                Some((start, w))
+            })
+            .filter(|(_, w)| !w.is_empty())
+    };
+    let (at, len) = match cause {
+        runbook::RunbookError::UnknownHost { name, .. }
+        | runbook::RunbookError::NotDown { name } => words()
+            .find(|(_, w)| w == name)
+            .map(|(at, w)| (at, w.chars().count())),
+        _ => None,
+    }
+    .unwrap_or_else(|| {
+        let at = line.chars().take_while(|c| *c == ' ').count();
+        (at, line.chars().count().saturating_sub(at).max(1))
+    });
+    let gutter = " ".repeat(number.to_string().len());
+    format!(
+        "{out}\n{gutter} |\n{number} | {line}\n{gutter} | {}{}",
+        " ".repeat(at),
+        "^".repeat(len)
+    )
+}
+
 /// `check plan`: `Ok(true)` for a valid runbook.
 fn plan(
     states: &[String],
@@ -249,7 +294,7 @@ fn plan(
     let start = runbook::start(&book, &listings, &mut |name| {
         std::fs::read_to_string(base.join(name)).map_err(|e| e.to_string())
     })
-    .map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
+    .map_err(|e| BadInput(start_error(path, &text, &e)))?;
     let options = runbook::Options {
         settle,
         ..runbook::Options::default()
@@ -294,7 +339,7 @@ fn procedure(
         .map_err(|e: tungsten_model::ParseError| BadInput(e.to_string()))?;
     if let Some(name) = scenario {
         book.declarations
-            .push(runbook::Declaration::Scenario(name.to_owned()));
+            .push(runbook::Declaration::Scenario(name.to_owned()).into());
     }
     let listings = plan_start(states, topology, &mut book)?;
     let start = runbook::start(&book, &listings, &mut |name| {

@@ -822,7 +822,58 @@ fn starting_state_errors_name_the_problem() {
             .to_string()
     };
     insta::assert_snapshot!(start("[LOGICAL] /alpha > ls\n"), @"no starting state: declare `#! scenario <name>`, `#! state <svc> ...` or `#! topology ...`, or give listings");
-    insta::assert_snapshot!(start("#! state alpha file x.txt\n"), @"cannot read `x.txt`: no file x.txt");
+    insta::assert_snapshot!(start("#! state alpha file x.txt\n"), @"line 1: cannot read `x.txt`: no file x.txt");
+}
+
+/// What goes wrong with a declaration names its line: a file that cannot be read, a host the
+/// topology lacks, a host assumed down whose manager runs. A declaration made in code has no
+/// line, and its error none.
+#[test]
+fn a_starting_state_error_names_the_declarations_line() {
+    let start = |rb: &Runbook| {
+        runbook::start(rb, &[], &mut |p| Err(format!("no file {p}")))
+            .map(|_| ())
+            .unwrap_err()
+    };
+    for (text, line) in [
+        ("# a note\n\n#! state alpha file x.txt\n", 3),
+        ("#! scenario healthy-3\n\n#! assume down db2\n", 3),
+        ("#! scenario healthy-3\n#! assume down db9\n", 2),
+        ("#! topology file t.json\n", 1),
+    ] {
+        let rb: Runbook = text.parse().unwrap();
+        let e = start(&rb);
+        assert_eq!(e.line(), Some(line), "{text}: {e}");
+        assert!(e.to_string().starts_with(&format!("line {line}: ")), "{e}");
+        assert_eq!(e.to_string(), format!("line {line}: {}", e.cause()));
+    }
+    let rb: Runbook = "#! scenario healthy-3\n\n#! assume down db2\n"
+        .parse()
+        .unwrap();
+    assert_eq!(rb.declarations[1].line, 3);
+    assert!(matches!(
+        start(&rb).cause(),
+        runbook::RunbookError::NotDown { name } if name == "db2"
+    ));
+    let rb: Runbook = "#! scenario healthy-3\n#! assume down db9\n"
+        .parse()
+        .unwrap();
+    assert!(matches!(
+        start(&rb).cause(),
+        runbook::RunbookError::UnknownHost { name, .. } if name == "db9"
+    ));
+    // Made in code, the same declaration has no line.
+    let mut made: Runbook = "".parse().unwrap();
+    made.declarations.extend([
+        runbook::Declaration::Scenario("healthy-3".into()).into(),
+        runbook::Declaration::AssumeDown(vec!["db9".parse().unwrap()]).into(),
+    ]);
+    let e = start(&made);
+    assert_eq!(e.line(), None, "{e}");
+    assert!(
+        matches!(e, runbook::RunbookError::UnknownHost { .. }),
+        "{e}"
+    );
 }
 
 /// An unknown scenario, and a second scenario or topology, are errors at their line (an
@@ -983,10 +1034,10 @@ fn assuming_down_a_host_the_managers_reach_is_refused() {
         let rb: Runbook = text.parse().unwrap();
         runbook::start(&rb, &[], &mut |p| Err(format!("no file {p}")))
     };
-    insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down db3\n").map(|_| ()).unwrap_err(), @"`#! assume down db3`, but the starting state has db3's manager running: a host whose manager answers is not down (drop it from `assume down`, or start from a listing taken after it went down)");
+    insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down db3\n").map(|_| ()).unwrap_err(), @"line 2: `#! assume down db3`, but the starting state has db3's manager running: a host whose manager answers is not down (drop it from `assume down`, or start from a listing taken after it went down)");
     // A name that is no host lists the hosts, the one differing only in case first.
-    insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down DB3\n").map(|_| ()).unwrap_err(), @"`#! assume down DB3`: no such host in the topology: expected `db3` (names match as written, case too); the hosts are db1, db2 and db3");
-    insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down db9\n").map(|_| ()).unwrap_err(), @"`#! assume down db9`: no such host in the topology: expected one of db1, db2 or db3");
+    insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down DB3\n").map(|_| ()).unwrap_err(), @"line 2: `#! assume down DB3`: no such host in the topology: expected `db3` (names match as written, case too); the hosts are db1, db2 and db3");
+    insta::assert_snapshot!(start("#! scenario healthy-3\n#! assume down db9\n").map(|_| ()).unwrap_err(), @"line 2: `#! assume down db9`: no such host in the topology: expected one of db1, db2 or db3");
     // db3 read as up only because its connector runs: the listing shows no manager for it,
     // so the operator's word that it is down stands (an independent review found it refused).
     let by_connector = fixture("seed004_last_man_standing.txt").replacen(
@@ -1081,7 +1132,7 @@ fn an_invalid_single_topology_is_located() {
         Ok("# lab\nsingle alpha=db1,DB1\n".to_owned())
     })
     .unwrap_err();
-    insta::assert_snapshot!(e.to_string(), @"topology `fenced.json`: line 2, column 8: expected a valid topology: `DB1` is declared twice: expected every service and host name to be unique, ignoring case, found `alpha=db1,DB1`");
+    insta::assert_snapshot!(e.to_string(), @"line 1: topology `fenced.json`: line 2, column 8: expected a valid topology: `DB1` is declared twice: expected every service and host name to be unique, ignoring case, found `alpha=db1,DB1`");
 }
 
 /// A topology file may open with comments and blank lines; the first other line declares the
@@ -1112,12 +1163,12 @@ fn a_topology_file_may_be_json() {
             .unwrap_err()
             .to_string()
     };
-    insta::assert_snapshot!(error("{\"services\": [}"), @"topology `fenced.json`: not a JSON topology (a `TopologySpec`): expected value (line 1, column 15)");
-    insta::assert_snapshot!(error("# lab\n\n  single alpha=db1,db2 db3\n"), @"topology `fenced.json`: line 3, column 24: expected `<service>=<host>,<host>,...`, found `db3`");
-    insta::assert_snapshot!(error("file other.json\n"), @"topology `fenced.json`: line 1, column 1: expected `single <svc>=<hosts>` or `multisite <site>=<hosts> ...` (or a JSON `TopologySpec`, starting with `{`), found `file`");
-    insta::assert_snapshot!(error("file\n"), @"topology `fenced.json`: line 1, column 1: expected `single <svc>=<hosts>` or `multisite <site>=<hosts> ...` (or a JSON `TopologySpec`, starting with `{`), found `file`");
-    insta::assert_snapshot!(error("single alpha=db1,db2\nsingle beta=db3,db4\n"), @"topology `fenced.json`: line 2, column 1: expected the end of the file: a topology file holds one topology line (put every site on it), found `single`");
-    insta::assert_snapshot!(error("# lab\n{\"services\": [}"), @"topology `fenced.json`: not a JSON topology (a `TopologySpec`): expected value (line 2, column 15)");
+    insta::assert_snapshot!(error("{\"services\": [}"), @"line 1: topology `fenced.json`: not a JSON topology (a `TopologySpec`): expected value (line 1, column 15)");
+    insta::assert_snapshot!(error("# lab\n\n  single alpha=db1,db2 db3\n"), @"line 1: topology `fenced.json`: line 3, column 24: expected `<service>=<host>,<host>,...`, found `db3`");
+    insta::assert_snapshot!(error("file other.json\n"), @"line 1: topology `fenced.json`: line 1, column 1: expected `single <svc>=<hosts>` or `multisite <site>=<hosts> ...` (or a JSON `TopologySpec`, starting with `{`), found `file`");
+    insta::assert_snapshot!(error("file\n"), @"line 1: topology `fenced.json`: line 1, column 1: expected `single <svc>=<hosts>` or `multisite <site>=<hosts> ...` (or a JSON `TopologySpec`, starting with `{`), found `file`");
+    insta::assert_snapshot!(error("single alpha=db1,db2\nsingle beta=db3,db4\n"), @"line 1: topology `fenced.json`: line 2, column 1: expected the end of the file: a topology file holds one topology line (put every site on it), found `single`");
+    insta::assert_snapshot!(error("# lab\n{\"services\": [}"), @"line 1: topology `fenced.json`: not a JSON topology (a `TopologySpec`): expected value (line 2, column 15)");
     // Notes before the JSON in a file with CRLF line ends (the final read found the JSON
     // sliced a byte early per such line, and refused).
     let crlf = format!("# a\r\n# b\r\n# c\r\n{json}\r\n");

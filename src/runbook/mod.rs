@@ -71,8 +71,8 @@ use crate::model::{HostName, ServiceName, TopologySpec};
 /// A parsed runbook: declarations, then steps and notes in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Runbook {
-    /// The `#!` declarations.
-    pub declarations: Vec<Declaration>,
+    /// The `#!` declarations, each with its line.
+    pub declarations: Vec<Declared>,
     /// Steps and notes, in the order written.
     pub items: Vec<Item>,
 }
@@ -163,6 +163,26 @@ pub enum TopologySource {
     File(String),
 }
 
+/// A declaration and the line it starts on, so that what goes wrong with it (a file that
+/// cannot be read, a host the topology lacks) names its line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Declared {
+    /// The line it starts on: 0 for one made in code rather than read from text.
+    pub line: usize,
+    /// What it declares.
+    pub declaration: Declaration,
+}
+
+impl From<Declaration> for Declared {
+    /// A declaration made in code, with no line (0).
+    fn from(declaration: Declaration) -> Self {
+        Self {
+            line: 0,
+            declaration,
+        }
+    }
+}
+
 /// A `#!` declaration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -251,6 +271,12 @@ impl fmt::Display for Declaration {
     }
 }
 
+impl fmt::Display for Declared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.declaration.fmt(f)
+    }
+}
+
 impl fmt::Display for Runbook {
     /// The canonical text: declarations first, then steps and notes in order. It parses back
     /// to the same runbook (line numbers aside).
@@ -269,6 +295,12 @@ impl fmt::Display for Runbook {
 }
 
 impl Runbook {
+    /// The declarations, without their lines.
+    #[must_use]
+    pub fn declared(&self) -> impl DoubleEndedIterator<Item = &Declaration> {
+        self.declarations.iter().map(|d| &d.declaration)
+    }
+
     /// The steps, in order.
     pub fn steps(&self) -> impl Iterator<Item = &Step> {
         self.items.iter().filter_map(|i| match i {
@@ -282,6 +314,9 @@ impl Runbook {
     #[must_use]
     pub fn without_lines(&self) -> Self {
         let mut copy = self.clone();
+        for d in &mut copy.declarations {
+            d.line = 0;
+        }
         for item in &mut copy.items {
             match item {
                 Item::Step(s) => s.line = 0,

@@ -4,7 +4,8 @@ use std::str::FromStr;
 
 use super::goal::parse_goals;
 use super::{
-    Declaration, Item, Prompt, PromptStyle, Runbook, StateSource, Step, StepCommand, TopologySource,
+    Declaration, Declared, Item, Prompt, PromptStyle, Runbook, StateSource, Step, StepCommand,
+    TopologySource,
 };
 use crate::command::{CctrlCommand, HostCommand, HostRef};
 use crate::ls::Listing;
@@ -32,7 +33,7 @@ impl FromStr for Runbook {
         };
         let mut i = 0;
         let mut previous_service: Option<ServiceName> = None;
-        let mut declared = Declared::default();
+        let mut once = Once::default();
         while i < lines.len() {
             let number = i + 1;
             let raw = lines[i];
@@ -44,8 +45,11 @@ impl FromStr for Runbook {
             if let Some(rest) = trimmed.strip_prefix("#!") {
                 let offset = raw.len() - rest.len();
                 let declaration = declaration(raw, offset, number, &lines, &mut i)?;
-                declared.once(&declaration, raw, rest, number)?;
-                runbook.declarations.push(declaration);
+                once.check(&declaration, raw, rest, number)?;
+                runbook.declarations.push(Declared {
+                    line: number,
+                    declaration,
+                });
                 continue;
             }
             if trimmed.starts_with('#') {
@@ -426,7 +430,7 @@ fn declaration(
 
 /// The lines that declared what a runbook declares once.
 #[derive(Default)]
-struct Declared {
+struct Once {
     /// The scenario or topology: a second would replace the first unseen (an adversarial
     /// review found the last one silently taken).
     start: Option<usize>,
@@ -435,10 +439,10 @@ struct Declared {
     settle: Option<usize>,
 }
 
-impl Declared {
+impl Once {
     /// `Ok` if `declaration`, on line `number` (`raw`, its text after `#!` being `rest`), is
     /// the first of its kind that must be declared once, or of no such kind.
-    fn once(
+    fn check(
         &mut self,
         declaration: &Declaration,
         raw: &str,

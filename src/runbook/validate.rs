@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::report::{Report, ReportFinding, Run, RunStatus, StepReport, Verdict};
 use super::topology_file;
-use super::{Declaration, Item, Prompt, Runbook, StateSource, Step, StepCommand, TopologySource};
+use super::{
+    Declaration, Declared, Item, Prompt, Runbook, StateSource, Step, StepCommand, TopologySource,
+};
 use crate::command::{CctrlCommand, HostAction, HostCommand, HostRef};
 use crate::fault::Fault;
 use crate::ls::{self, Listing};
@@ -137,6 +139,56 @@ pub enum RunbookError {
         /// What would be a host.
         expected: String,
     },
+    /// An `#! assume down` names a host whose manager the starting state shows running: a
+    /// host whose manager answers is not down.
+    #[error(
+        "`#! assume down {name}`, but the starting state has {name}'s manager running: a host whose manager answers is not down (drop it from `assume down`, or start from a listing taken after it went down)"
+    )]
+    NotDown {
+        /// The name as written.
+        name: String,
+    },
+    /// What went wrong with the declaration on `line`.
+    #[error("line {line}: {error}")]
+    At {
+        /// The declaration's line.
+        line: usize,
+        /// What went wrong with it.
+        error: Box<RunbookError>,
+    },
+}
+
+impl RunbookError {
+    /// The line of the declaration at fault, when one is.
+    #[must_use]
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Self::At { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    /// What went wrong, without the line.
+    #[must_use]
+    pub fn cause(&self) -> &Self {
+        match self {
+            Self::At { error, .. } => error.cause(),
+            other => other,
+        }
+    }
+
+    /// This error, as the fault of the declaration on `line` (0: a declaration made in code,
+    /// which has none).
+    fn at(self, line: usize) -> Self {
+        if line == 0 {
+            self
+        } else {
+            Self::At {
+                line,
+                error: Box::new(self),
+            }
+        }
+    }
 }
 
 /// How to validate. Read from JSON, a field left out takes its default (`{}` is
@@ -176,32 +228,33 @@ pub fn start(
     listings: &[(ServiceName, Listing)],
     load: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Result<Start, RunbookError> {
-    let Declared {
+    let Setup {
         scenario,
         topology,
         states,
         down,
-    } = declared(runbook, listings, load)?;
+    } = setup(runbook, listings, load)?;
     let mut start = match (scenario, topology) {
-        (Some(_), Some(_)) => {
+        (Some((_, line)), Some(_)) => {
             return Err(RunbookError::Conflict(
                 "both a scenario and a topology are declared: a scenario brings its own topology"
                     .to_owned(),
-            ));
+            )
+            .at(line));
         }
-        (Some(name), None) => {
+        (Some((name, line)), None) => {
             if !states.is_empty() {
                 return Err(RunbookError::Conflict(
                     "both a scenario and listings are declared: a scenario is a whole starting state".to_owned(),
-                ));
+                ).at(line));
             }
             super::scenario(&name).ok_or_else(|| {
                 let known: Vec<&str> = super::SCENARIOS.iter().map(|(n, _)| *n).collect();
-                RunbookError::UnknownScenario(name, known.join(", "))
+                RunbookError::UnknownScenario(name, known.join(", ")).at(line)
             })?
         }
-        (None, Some(spec)) => {
-            let topology = Topology::try_from(spec)?;
+        (None, Some((spec, line))) => {
+            let topology = Topology::try_from(spec).map_err(|e| RunbookError::from(e).at(line))?;
             if states.is_empty() {
                 Start {
                     state: State::healthy(&topology),
@@ -233,30 +286,32 @@ pub fn start(
             }
         }
     };
-    for host in &down {
+    for (host, line) in &down {
         if start.topology.host_id(host.as_str()).is_none() {
             return Err(RunbookError::UnknownHost {
                 name: host.to_string(),
                 expected: machine::hosts_expected(&start.topology, host.as_str()),
-            });
+            }
+            .at(*line));
         }
     }
     // A host whose manager the starting state shows running: the listing prints that manager
     // ONLINE, so the assumption contradicts it. A host read as up on weaker evidence (its
     // connector runs; an assumption line says so) may still be declared down: the
     // operator's word is then the better evidence.
-    if let Some(host) = down.iter().find(|h| {
+    if let Some((host, line)) = down.iter().find(|(h, _)| {
         start
             .topology
             .host_id(h.as_str())
             .is_some_and(|id| start.state.manager_running(id))
     }) {
-        return Err(RunbookError::Conflict(format!(
-            "`#! assume down {host}`, but the starting state has {host}'s manager running: a host whose manager answers is not down (drop it from `assume down`, or start from a listing taken after it went down)"
-        )));
+        return Err(RunbookError::NotDown {
+            name: host.to_string(),
+        }
+        .at(*line));
     }
     if !down.is_empty() {
-        let names: Vec<&str> = down.iter().map(HostName::as_str).collect();
+        let names: Vec<&str> = down.iter().map(|(h, _)| h.as_str()).collect();
         start.assumptions.push(format!(
             "declared: {} down, not cut off by a partition",
             names.join(", ")
@@ -265,59 +320,77 @@ pub fn start(
     Ok(start)
 }
 
-/// What a runbook's declarations (and the given listings) say the start is.
-struct Declared {
-    scenario: Option<String>,
-    topology: Option<TopologySpec>,
+/// What a runbook's declarations (and the given listings) say the start is, each with the
+/// line that declares it (0 for none).
+struct Setup {
+    scenario: Option<(String, usize)>,
+    topology: Option<(TopologySpec, usize)>,
     states: Vec<(ServiceName, Listing)>,
-    down: Vec<HostName>,
+    down: Vec<(HostName, usize)>,
 }
 
-fn declared(
+fn setup(
     runbook: &Runbook,
     listings: &[(ServiceName, Listing)],
     load: &mut dyn FnMut(&str) -> Result<String, String>,
-) -> Result<Declared, RunbookError> {
+) -> Result<Setup, RunbookError> {
     let mut scenario = None;
     let mut topology = None;
     let mut states: Vec<(ServiceName, Listing)> = listings.to_vec();
-    let mut down: Vec<HostName> = Vec::new();
-    for d in &runbook.declarations {
-        match d {
-            Declaration::Scenario(name) => scenario = Some(name.clone()),
-            Declaration::Topology(TopologySource::Inline(spec)) => topology = Some(spec.clone()),
-            Declaration::Topology(TopologySource::File(path)) => {
-                let text = load(path).map_err(|message| RunbookError::Load {
+    let mut down: Vec<(HostName, usize)> = Vec::new();
+    for &Declared {
+        line,
+        ref declaration,
+    } in &runbook.declarations
+    {
+        let loaded = |load: &mut dyn FnMut(&str) -> Result<String, String>, path: &String| {
+            load(path).map_err(|message| {
+                RunbookError::Load {
                     path: path.clone(),
                     message,
+                }
+                .at(line)
+            })
+        };
+        match declaration {
+            Declaration::Scenario(name) => scenario = Some((name.clone(), line)),
+            Declaration::Topology(TopologySource::Inline(spec)) => {
+                topology = Some((spec.clone(), line));
+            }
+            Declaration::Topology(TopologySource::File(path)) => {
+                let text = loaded(load, path)?;
+                let spec = topology_file(&text).map_err(|e| {
+                    RunbookError::TopologyFile {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    }
+                    .at(line)
                 })?;
-                let spec = topology_file(&text).map_err(|e| RunbookError::TopologyFile {
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?;
-                topology = Some(spec);
+                topology = Some((spec, line));
             }
             Declaration::State { service, source } => {
                 let listing = match source {
                     StateSource::Inline(listing) => listing.clone(),
                     StateSource::File(path) => {
-                        let text = load(path).map_err(|message| RunbookError::Load {
-                            path: path.clone(),
-                            message,
-                        })?;
-                        text.parse().map_err(|error| RunbookError::Listing {
-                            path: path.clone(),
-                            error,
+                        let text = loaded(load, path)?;
+                        text.parse().map_err(|error| {
+                            RunbookError::Listing {
+                                path: path.clone(),
+                                error,
+                            }
+                            .at(line)
                         })?
                     }
                 };
                 states.push((service.clone(), listing));
             }
-            Declaration::AssumeDown(hosts) => down.extend(hosts.iter().cloned()),
+            Declaration::AssumeDown(hosts) => {
+                down.extend(hosts.iter().map(|h| (h.clone(), line)));
+            }
             Declaration::Goal(_) | Declaration::Settle(_) => {}
         }
     }
-    Ok(Declared {
+    Ok(Setup {
         scenario,
         topology,
         states,
@@ -400,8 +473,7 @@ fn validate_with(
         };
     }
     let settle = runbook
-        .declarations
-        .iter()
+        .declared()
         .rev()
         .find_map(|d| match d {
             Declaration::Settle(on) => Some(*on),
@@ -409,8 +481,7 @@ fn validate_with(
         })
         .unwrap_or(options.settle);
     let declared_down: HostSet = runbook
-        .declarations
-        .iter()
+        .declared()
         .filter_map(|d| match d {
             Declaration::AssumeDown(hosts) => Some(hosts),
             _ => None,
@@ -449,8 +520,7 @@ fn validate_with(
             .extend(left_in_maintenance(topology, &start.state, &session.state));
     }
     let goals: Vec<_> = runbook
-        .declarations
-        .iter()
+        .declared()
         .filter_map(|d| match d {
             Declaration::Goal(goals) => Some(goals),
             _ => None,

@@ -14,7 +14,7 @@ use crate::command::{
 };
 use crate::model::{PolicyMode, ReplicatorRole, ReplicatorState, Seqno};
 use crate::runbook::{
-    Declaration, Goal, Item, Prompt, PromptStyle, Runbook, SCENARIOS, Step, StepCommand,
+    Declaration, Declared, Goal, Item, Prompt, PromptStyle, Runbook, SCENARIOS, Step, StepCommand,
 };
 use strum::VariantArray;
 
@@ -604,7 +604,7 @@ pub fn runbook() -> impl Strategy<Value = Runbook> {
                 _ => true,
             });
             Runbook {
-                declarations,
+                declarations: declarations.into_iter().map(Declared::from).collect(),
                 items,
             }
         })
