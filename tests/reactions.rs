@@ -1317,3 +1317,46 @@ fn a_failover_repoints_a_relay_ahead_of_the_new_master_into_an_error() {
     assert_eq!(r.master, Some(db4), "{r:?}");
     assert_eq!(r.state, ReplicatorState::OfflineError, "{r:?}");
 }
+
+/// Review `F7`: under AUTOMATIC, west's managers stopped one by one (db4, the relay, then
+/// db5 and db6), the relay failing over twice (db4 to db5, db5 to db6; the second makes db4's
+/// replicator a slave of db6); then started again in the same order. db4's manager,
+/// alone, takes its stale view, holding db4 as the relay: its replicator comes back as the
+/// relay of east's master, not as the slave the failovers left it, and the replicas are
+/// recovered under it once their managers are back. Before, db4 stayed `relay:ONLINE` with a
+/// slave's replicator, db6 kept a relay's replicator running while FAILED, and db5 and db6
+/// stayed `FAILED(HOST .. UNREACHABLE)` with their managers running.
+#[test]
+fn a_relay_manager_started_alone_after_missed_failovers_serves_as_the_relay() {
+    use tungsten_model::model::{DataSourceRole, DsEntry, ReplicatorRole};
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db4, db5, db6] = ["db1", "db4", "db5", "db6"].map(|h| c.id(h));
+    for h in ["db4", "db5", "db6"] {
+        c.shell(h, "manager stop").unwrap();
+    }
+    assert_eq!(c.s.host(db6).replicator.role, ReplicatorRole::Relay);
+    for h in ["db4", "db5", "db6"] {
+        c.shell(h, "manager start").unwrap();
+    }
+    let r = c.s.host(db4).replicator;
+    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db1)));
+    assert!(r.is_online());
+    assert_eq!(
+        c.s.view(db4).entry(db4),
+        DsEntry::new(DataSourceRole::Relay, DsState::Online)
+    );
+    for d in [db5, db6] {
+        assert_eq!(
+            c.s.view(db4).entry(d),
+            DsEntry::new(DataSourceRole::Slave, DsState::Online),
+            "{d:?}"
+        );
+        let r = c.s.host(d).replicator;
+        assert_eq!(
+            (r.role, r.master),
+            (ReplicatorRole::Slave, Some(db4)),
+            "{d:?}"
+        );
+        assert!(r.is_online(), "{d:?}");
+    }
+}

@@ -597,6 +597,25 @@ fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: Servi
         if entry.role == DataSourceRole::Master && r.role.applies() {
             continue;
         }
+        // A passive site's relay likewise comes back online only as a relay: one whose
+        // replicator a failover it did not see made a slave (its manager stopped while the
+        // site's relay failed over to another, then started alone with its stale view) is
+        // pointed back at the active master, as *operations-composite-relay-recovery* does
+        // by hand (`replicator <relay> relay <site>/<master>`); with no such master in reach
+        // it stays offline for the operator. Brought online as a slave, the relay served
+        // nothing, so the site's failed replicas never came back once their managers did,
+        // the relay in the view and no relay's replicator in the site (**modelling
+        // decision**, the rule above for masters; found by a review, `F7`: a relay's manager
+        // stopped, then the two others', the relay failing over twice, started in order).
+        if entry.role == DataSourceRole::Relay && r.role == ReplicatorRole::Slave {
+            let Some(active) = ctx
+                .active_master(service, rep)
+                .filter(|&a| ctx.passive_site(service).is_some() && ctx.lineage_ok(d, a))
+            else {
+                continue;
+            };
+            ctx.repoint(d, ReplicatorRole::Relay, Some(active));
+        }
         // The converse: a master-role replicator extracts only for the master the managers
         // keep extracting, the rule `retire_strays` keeps; on any other datasource it stays
         // offline for the operator (who may not bring it online either: `Ctx::may_extract`).
