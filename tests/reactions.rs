@@ -1360,3 +1360,69 @@ fn a_relay_manager_started_alone_after_missed_failovers_serves_as_the_relay() {
         assert!(r.is_online(), "{d:?}");
     }
 }
+
+/// Continuent's *operations-composite-relay-recovery*: a relay reading a replica of the
+/// active site (db4 reading db2, not the master db1) is listed `relay:ONLINE`, status OK,
+/// under AUTOMATIC, and the operator repoints it by hand (MAINTENANCE, `replicator db4
+/// offline`, `replicator db4 relay east/db1`, AUTOMATIC). The managers leave such a relay
+/// alone while its source feeds it; before, they repointed it at once, so the documented
+/// procedure had nothing left to do (found by a review against the docs).
+#[test]
+fn a_relay_reading_a_replica_of_the_active_site_is_left_for_the_operator() {
+    use tungsten_model::model::ReplicatorRole;
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db2, db4] = ["db1", "db2", "db4"].map(|h| c.id(h));
+    for line in [
+        "set policy maintenance",
+        "replicator db4 offline",
+        "replicator db4 relay east/db2",
+        "set policy automatic",
+    ] {
+        c.cctrl("db4", line).unwrap();
+    }
+    let r = c.s.host(db4).replicator;
+    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db2)));
+    assert!(r.is_online(), "{r:?}");
+    // The docs' procedure.
+    for line in [
+        "set policy maintenance",
+        "replicator db4 offline",
+        "replicator db4 relay east/db1",
+        "set policy automatic",
+    ] {
+        c.cctrl("db4", line).unwrap();
+    }
+    let r = c.s.host(db4).replicator;
+    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db1)));
+    assert!(r.is_online(), "{r:?}");
+}
+
+/// A relay reading a replica of the active site follows the site's new master when a switch
+/// there promotes another (the composite reconfigures the passive side on the active site's
+/// switch, *operations-composite*); and a relay whose source stops passing events on (the
+/// replica it reads goes down) is pointed at the master by its managers.
+#[test]
+fn a_relay_follows_the_active_sites_switch_and_leaves_a_source_that_stops() {
+    use tungsten_model::model::ReplicatorRole;
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| c.id(h));
+    assert_eq!(c.s.host(db4).replicator.master, Some(db1));
+    c.cctrl("db1", "switch to db2").unwrap();
+    let r = c.s.host(db4).replicator;
+    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db2)));
+    assert!(r.is_online(), "{r:?}");
+    // Pointed at a replica by hand, then that replica's host crashes.
+    for line in [
+        "set policy maintenance",
+        "replicator db4 offline",
+        "replicator db4 relay east/db3",
+        "set policy automatic",
+    ] {
+        c.cctrl("db4", line).unwrap();
+    }
+    assert_eq!(c.s.host(db4).replicator.master, Some(db3));
+    c.fault(Fault::HostCrash(db3)).unwrap();
+    let r = c.s.host(db4).replicator;
+    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db2)));
+    assert!(r.is_online(), "{r:?}");
+}

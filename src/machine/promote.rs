@@ -8,7 +8,7 @@ use super::context::Ctx;
 use super::effect::Effect;
 use super::rejection::{Ineligible, Refusal};
 use crate::model::{
-    DataSourceRole, DsState, HostId, ManagerView, ReplicatorRole, ServiceId, ShunCause,
+    DataSourceRole, DsState, HostId, ManagerView, PolicyMode, ReplicatorRole, ServiceId, ShunCause,
 };
 
 impl Ctx<'_, '_> {
@@ -249,10 +249,41 @@ impl Ctx<'_, '_> {
                 self.repoint(d, ReplicatorRole::Slave, Some(new));
             }
         }
+        self.repoint_passive_relays(service, rep, new);
         self.emit(Effect::FailedOver {
             from: failed,
             to: new,
         });
+    }
+
+    /// The passive sites' relays that read a datasource of `service` follow its new master
+    /// `new`: a relay's source is the active site, whose master the composite tells the
+    /// passive site's managers (Continuent docs *operations-composite*: the relay replicates
+    /// from the active site's primary; the composite reconfigures it on a switch or
+    /// failover). So a relay is repointed where `rep`'s group reaches it and a running
+    /// manager of its site that is not in MAINTENANCE (managers in MAINTENANCE leave their
+    /// replicators alone, *operations-policymodes*; the relay then reads on from its source,
+    /// and is pointed at the master once that source stops feeding it,
+    /// `restore_replicators`). A relay holding events `new` lacks stops in OFFLINE:ERROR
+    /// ([`Ctx::repoint`]).
+    fn repoint_passive_relays(&mut self, service: ServiceId, rep: HostId, new: HostId) {
+        for d in self.topology.host_ids() {
+            let r = self.host(d).replicator;
+            let site = self.topology.host(d).service;
+            if site != service
+                && r.role == ReplicatorRole::Relay
+                && r.master
+                    .is_some_and(|m| m != new && self.topology.host(m).service == service)
+                && self.state.reachable(rep, d)
+                && self.topology.service_host_set(site).iter().any(|m| {
+                    self.state.manager_running(m)
+                        && self.state.reachable(rep, m)
+                        && self.state.view(m).policy != PolicyMode::Maintenance
+                })
+            {
+                self.repoint(d, ReplicatorRole::Relay, Some(new));
+            }
+        }
     }
 
     /// A failover's first steps: report `new` chosen, mark `old`

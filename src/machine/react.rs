@@ -568,18 +568,22 @@ fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: Servi
             continue;
         }
         let r = ctx.host(d).replicator;
-        // A passive site's relay reads the active site's master: one left on a master a
-        // failover or switch there replaced (taken offline, or reading it as a slave now) is
-        // pointed at the new one, as the site's slaves are at theirs below (Continuent docs
-        // *operations-composite*: the composite reconfigures the relay;
-        // *operations-composite-relay-recovery* fixes one it left on the wrong primary). An
+        // A passive site's relay reads the active site's master. A promotion there points
+        // the relays it reaches at the new master (`Ctx::promote`); one it did not reach,
+        // whose source no longer passes the master's events on (an old master taken offline
+        // by a failover, a host down), is pointed at it when its managers act (Continuent
+        // docs *operations-composite*: the composite reconfigures the relay). A relay whose
+        // source still feeds it, a replica of the active site, is left alone: the docs'
+        // *operations-composite-relay-recovery* shows one reading a replica under AUTOMATIC,
+        // listed `relay:ONLINE` with status OK, which the operator repoints by hand. An
         // independent review found the passive site left offline after the active site's
-        // failover, and reading the old master after its switch.
+        // failover; a later one found the docs' relay repointed before the operator could.
         if entry.role == DataSourceRole::Relay
             && r.role == ReplicatorRole::Relay
             && ctx.passive_site(service).is_some()
             && let Some(active) = ctx.active_master(service, rep)
             && r.master != Some(active)
+            && !r.master.is_some_and(|m| ctx.flush_path(m, active).is_ok())
             && ctx.lineage_ok(d, active)
         {
             ctx.repoint(d, ReplicatorRole::Relay, Some(active));
