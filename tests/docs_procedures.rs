@@ -285,3 +285,37 @@ fn the_docs_thl_server_role_keeps_the_replicas_reading() {
         ))
     );
 }
+
+/// *operations-recovery-primary*, "Recover when there are no Primaries": the manual route,
+/// `set master` on a replica, is refused while the replica is ONLINE, and with the master
+/// FAILED the refusal names `recover master using`, the command that does the whole of it;
+/// that command then promotes the replica (a review against the docs found the operator led
+/// through one refusal at a time, none naming it).
+#[test]
+fn the_docs_set_master_with_a_failed_primary_names_recover_master_using() {
+    let steps =
+        "#! scenario healthy-3\n[LOGICAL] /alpha > set policy manual\nshell db1> sudo poweroff\n";
+    let report = check(&format!("{steps}[LOGICAL] /alpha > set master db2\n"));
+    assert_eq!(
+        refusal(&report).map(|r| r.0).as_deref(),
+        Some("datasource-state"),
+        "{report}"
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("`recover master using db2` promotes it"),
+        "{report}"
+    );
+    // With the master healthy, the refusal says no more than to take the replica offline.
+    let report = check("#! scenario healthy-3\n[LOGICAL] /alpha > set master db2\n");
+    assert!(
+        report.to_string().contains("(take it offline first)"),
+        "{report}"
+    );
+    let report = check(&format!(
+        "{steps}[LOGICAL] /alpha > recover master using db2\n#! goal master db2\n"
+    ));
+    assert!(report.first_rejected().is_none(), "{report}");
+    assert!(report.goals.iter().all(|g| g.met), "{report}");
+}

@@ -1254,7 +1254,16 @@ fn ds_slave(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Re
 fn ds_master(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Result<(), Refusal> {
     let Target { s, at, h, entry } = *c;
     if entry.state == DsState::Online {
-        return Err(wrong(h, entry.state, "not ONLINE (take it offline first)"));
+        // With the master FAILED, name the command that does the whole of it: the docs'
+        // manual route (*operations-recovery-primary*: `set master`, then `recover` on each
+        // replica) needs the replica offline and MAINTENANCE first, and a review found the
+        // operator led through one refusal at a time.
+        let expected = if ctx.failed_master(view, s.service).is_some() {
+            "not ONLINE (take it offline first; with the master FAILED, `recover master using <ds>` promotes it as it is and recovers the others)"
+        } else {
+            "not ONLINE (take it offline first)"
+        };
+        return Err(wrong(h, entry.state, expected));
     }
     if entry.role == DataSourceRole::Master {
         // Say how this master gets back into service: `set master <ds>` reads as this

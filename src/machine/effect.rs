@@ -494,7 +494,7 @@ impl Effect {
                 name(host)
             ),
             Self::Skipped { host } => format!(
-                "{} skipped events: its data no longer matches its source (reprovision it to clear)",
+                "{} skipped events: its data may no longer match its source, and is treated as drifted (reprovision it to clear)",
                 name(host)
             ),
             Self::NotModelled => "not modelled: the model does not know this step".to_owned(),

@@ -1832,7 +1832,7 @@ impl Session<'_> {
                         Severity::Warning,
                         "skipped-events",
                         format!(
-                            "{} went online skipping events (`trepctl online -skip-seqno`): its data no longer matches its master's; writes must not be opened to it before it is reprovisioned",
+                            "{} went online skipping events (`trepctl online -skip-seqno`): its data may no longer match its master's (the model treats it as drifted); writes must not be opened to it before it is reprovisioned",
                             self.name(h)
                         ),
                     ));
