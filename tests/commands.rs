@@ -1766,8 +1766,10 @@ fn every_host_and_service_an_input_names_must_be_the_topologys() {
         let rule = machine::apply(&t, &s, own).map_err(|r| r.refusal.rule());
         assert_ne!(rule, Err("in-topology"), "{own:?}");
     }
-    // A host id read from JSON can be any byte; a service id likewise.
-    let far: Input = serde_json::from_str(r#"{"fault": {"host_crash": 200}}"#).unwrap();
+    // A host id read from JSON is below `MAX_HOSTS` (an id past it is an error there), and
+    // one the topology lacks is refused.
+    assert!(serde_json::from_str::<Input>(r#"{"fault": {"host_crash": 200}}"#).is_err());
+    let far: Input = serde_json::from_str(r#"{"fault": {"host_crash": 7}}"#).unwrap();
     assert_eq!(
         machine::apply(&t, &s, &far).unwrap_err().refusal.rule(),
         "in-topology"

@@ -706,3 +706,23 @@ fn a_composite_failover_across_a_partition_is_found_by_the_explorer() {
     let e = explore::explore(&t, &s, &config(3), |_| {});
     assert!(e.counterexample.is_none());
 }
+
+/// A start no engine state could be (here a five-node state explored as a three-node
+/// topology, which `State::validate` refuses) is not explored: the explorer says so, with no
+/// state counted (an embedder's review found 970 states explored from it without a word).
+#[test]
+fn an_invalid_start_is_not_explored() {
+    let (t, _) = three();
+    let five = Topology::single("alpha", &["db1", "db2", "db3", "db4", "db5"]).unwrap();
+    let start = State::healthy(&five);
+    assert!(start.validate(&t).is_err());
+    let e = explore::explore(&t, &start, &config(2), |_| {});
+    assert_eq!(e.stop, Stop::InvalidStart, "{e:?}");
+    assert_eq!((e.states, e.transitions), (0, 0));
+    assert!(e.counterexample.is_none());
+    let (t, s) = three();
+    assert_ne!(
+        explore::explore(&t, &s, &config(1), |_| {}).stop,
+        Stop::InvalidStart
+    );
+}

@@ -174,6 +174,11 @@ pub enum Stop {
     Counterexample,
     /// [`Config::max_states`] was reached.
     StateLimit,
+    /// The start is no state the engine could hold ([`State::validate`] refuses it, and
+    /// names the field): nothing was explored, since what the engine makes of such a state
+    /// says nothing about the cluster (an embedder's review found one explored without a
+    /// word).
+    InvalidStart,
 }
 
 /// The result of an exploration. It holds no time: the explorer reads no clock (the crate's
@@ -397,6 +402,11 @@ fn explore_in_slices(
         counterexample: None,
         seen_bytes: 0,
     };
+    if start.validate(topology).is_err() {
+        result.states = 0;
+        result.stop = Stop::InvalidStart;
+        return result;
+    }
     if let Some(violation) = invariant::check(topology, start) {
         result.stop = Stop::Counterexample;
         result.counterexample = Some(Trace::new(topology, *start, Vec::new(), violation));

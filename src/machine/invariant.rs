@@ -166,7 +166,11 @@ pub fn check(topology: &Topology, state: &State) -> Option<Violation> {
 pub fn check_all(topology: &Topology, state: &State) -> Vec<Violation> {
     let mut out = Vec::new();
     visit(topology, state, topology.host_set(), &mut |v| {
-        out.push(v);
+        // Two slaves reading each other break one chain: it is reported once (an embedder's
+        // review found the same violation listed twice).
+        if !out.contains(&v) {
+            out.push(v);
+        }
         false
     });
     out
@@ -369,7 +373,11 @@ fn source_chain_from(
     let mut visited = HostSet::of([h]);
     let mut current = h;
     let mut hop = first;
-    loop {
+    // A chain visits each host once, so it ends within `MAX_HOSTS` hops; the bound holds
+    // whatever the state, even one with ids past the topology that `State::validate` would
+    // refuse (an embedder's review found `apply` spinning on such a state: ids the host set
+    // does not hold were never seen twice).
+    for _ in 0..=crate::model::MAX_HOSTS {
         let r = state.host(current).replicator;
         let Some(next) = hop else {
             return Err(broken(visited));
@@ -417,6 +425,7 @@ fn source_chain_from(
         current = next;
         hop = source.master;
     }
+    Err(broken(visited))
 }
 
 impl crate::text::Named for Invariant {
@@ -432,6 +441,49 @@ mod tests {
         DataSourceRole, DsState, Quorum, ReplicatorRole, ReplicatorState, ShunCause, State,
         Topology,
     };
+
+    /// A state whose replicator sources lie past the topology and past the host set's
+    /// range (which `State::validate` refuses, and JSON cannot hold since ids are bounded
+    /// there) still gets an answer from the invariants and from `apply`: the source-chain walk
+    /// is bounded (an embedder's review found `apply` spinning on such a state, read from JSON
+    /// before ids were bounded). The work runs on a thread so that a regression fails the
+    /// test instead of hanging it.
+    #[test]
+    fn a_source_past_the_topology_ends_the_chain_walk() {
+        use crate::model::HostId;
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let mut s = State::healthy(&t);
+        s.hosts[1].replicator.master = Some(HostId(9));
+        s.hosts[7].replicator.master = Some(HostId(8));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let broken = check_all(&t, &s).len();
+            let db1 = t.host_id("db1").unwrap();
+            let input = crate::machine::Input::Cctrl {
+                at: db1,
+                op: crate::machine::CctrlOp::SetPolicy(crate::model::PolicyMode::Manual),
+            };
+            let applied = crate::machine::apply(&t, &s, &input).is_ok();
+            let _ = tx.send((broken, applied));
+        });
+        let (broken, _) = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("no answer in 30 s");
+        assert!(broken > 0);
+    }
+
+    /// Two slaves reading each other break one chain, which `check_all` lists once.
+    #[test]
+    fn a_replication_cycle_is_reported_once() {
+        use crate::model::HostId;
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let mut s = State::healthy(&t);
+        s.hosts[1].replicator.master = Some(HostId(2));
+        s.hosts[2].replicator.master = Some(HostId(1));
+        let broken = check_all(&t, &s);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert_eq!(broken[0].invariant, Invariant::ReplicationSource);
+    }
 
     /// East (db1 master, db2 slave) and west (db3 master, db4 slave), healthy.
     fn two_sites() -> (Topology, State) {

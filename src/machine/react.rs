@@ -583,7 +583,7 @@ fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: Servi
             && ctx.passive_site(service).is_some()
             && let Some(active) = ctx.active_master(service, rep)
             && r.master != Some(active)
-            && !r.master.is_some_and(|m| ctx.flush_path(m, active).is_ok())
+            && r.master.is_none_or(|m| ctx.flush_path(m, active).is_err())
             && ctx.lineage_ok(d, active)
         {
             ctx.repoint(d, ReplicatorRole::Relay, Some(active));

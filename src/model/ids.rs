@@ -16,11 +16,30 @@ pub const MAX_HOSTS: usize = 8;
 pub const MAX_SERVICES: usize = 4;
 
 /// A host (datasource or witness) of a topology: its index in [`super::Topology::hosts`].
+///
+/// Read from JSON, an id at or past [`MAX_HOSTS`] is an error: no state can hold it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
-#[serde(transparent)]
+#[serde(try_from = "u8", into = "u8")]
 pub struct HostId(pub(crate) u8);
+
+impl TryFrom<u8> for HostId {
+    type Error = String;
+
+    /// The id `index`, if it is below [`MAX_HOSTS`].
+    fn try_from(index: u8) -> Result<Self, Self::Error> {
+        Self::from_index(usize::from(index)).ok_or_else(|| {
+            format!("host id {index}: expected below {MAX_HOSTS}, the most a topology holds")
+        })
+    }
+}
+
+impl From<HostId> for u8 {
+    fn from(id: HostId) -> Self {
+        id.0
+    }
+}
 
 impl HostId {
     /// The index of the host in its topology.
@@ -46,11 +65,30 @@ impl fmt::Display for HostId {
 }
 
 /// A service of a topology: its index in [`super::Topology::services`].
+///
+/// Read from JSON, an id at or past [`MAX_SERVICES`] is an error: no state can hold it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
-#[serde(transparent)]
+#[serde(try_from = "u8", into = "u8")]
 pub struct ServiceId(pub(crate) u8);
+
+impl TryFrom<u8> for ServiceId {
+    type Error = String;
+
+    /// The id `index`, if it is below [`MAX_SERVICES`].
+    fn try_from(index: u8) -> Result<Self, Self::Error> {
+        Self::from_index(usize::from(index)).ok_or_else(|| {
+            format!("service id {index}: expected below {MAX_SERVICES}, the most a topology holds")
+        })
+    }
+}
+
+impl From<ServiceId> for u8 {
+    fn from(id: ServiceId) -> Self {
+        id.0
+    }
+}
 
 impl ServiceId {
     /// The index of the service in its topology.
@@ -230,5 +268,27 @@ mod tests {
         assert_eq!(ids(full), (0..MAX_HOSTS).collect::<Vec<_>>());
         assert_eq!(full.first(), HostId::from_index(0));
         assert_eq!(HostSet::EMPTY.first(), None);
+    }
+
+    /// Ids read from JSON stay below the bounds: a host id of 8 or more, a service id of 4 or
+    /// more, is an error naming the id (an embedder's review found a state read with one
+    /// sending `apply` into a loop); ids below read back as written.
+    #[test]
+    fn ids_read_from_json_are_bounded() {
+        let host = |text: &str| serde_json::from_str::<HostId>(text).map_err(|e| e.to_string());
+        let service =
+            |text: &str| serde_json::from_str::<ServiceId>(text).map_err(|e| e.to_string());
+        assert_eq!(host("7"), Ok(HostId(7)));
+        assert_eq!(serde_json::to_string(&HostId(7)).unwrap(), "7");
+        assert_eq!(
+            host("8"),
+            Err("host id 8: expected below 8, the most a topology holds".to_owned())
+        );
+        assert!(host("255").is_err());
+        assert_eq!(service("3"), Ok(ServiceId(3)));
+        assert_eq!(
+            service("4"),
+            Err("service id 4: expected below 4, the most a topology holds".to_owned())
+        );
     }
 }
