@@ -4471,3 +4471,51 @@ fn a_composite_losing_its_active_master_has_no_writable_master() {
         "{report}"
     );
 }
+
+/// A start holding drifted data (built in code: a listing cannot show drift) is named among
+/// the start's findings, and a step bringing that replica back ONLINE warns that it serves
+/// reads; from a healthy start the same plan is INVALID at the write that drifts it (an
+/// embedder's property found the drifted start VALID with nothing said).
+#[test]
+fn a_replica_drifted_at_the_start_is_named_and_warned_when_it_serves() {
+    use tungsten_model::fault::Fault;
+    use tungsten_model::machine::{self, Input, Severity};
+    let steps = "[LOGICAL] /alpha > set policy maintenance\n[LOGICAL] /alpha > datasource db3 shun\n[LOGICAL] /alpha > datasource db3 welcome\n[LOGICAL] /alpha > datasource db3 online\n[LOGICAL] /alpha > set policy automatic\n";
+    let rb: Runbook = steps.parse().unwrap();
+    let healthy = runbook::scenario("healthy-3").unwrap();
+    let db3 = healthy.topology.host_id("db3").unwrap();
+    let report = runbook::validate(&healthy, &rb, runbook::Options::default());
+    assert!(report.start_findings.is_empty(), "{report}");
+    assert!(kinds(&report, Severity::Warning).is_empty(), "{report}");
+    let mut drifted = healthy.clone();
+    drifted.state = machine::apply(
+        &drifted.topology,
+        &drifted.state,
+        &Input::Fault(Fault::Drift(db3)),
+    )
+    .unwrap()
+    .state;
+    let report = runbook::validate(&drifted, &rb, runbook::Options::default());
+    let start: Vec<&str> = report
+        .start_findings
+        .iter()
+        .map(|f| f.kind.as_str())
+        .collect();
+    assert_eq!(start, ["drifted-start"], "{report}");
+    assert!(
+        report.start_findings[0]
+            .text
+            .starts_with("db3 starts with data"),
+        "{report}"
+    );
+    assert_eq!(
+        kinds(&report, Severity::Warning),
+        ["drifted-online"],
+        "{report}"
+    );
+    assert_eq!(
+        kinds_at(&report, "drifted-online"),
+        [(4, false)],
+        "{report}"
+    );
+}

@@ -74,6 +74,7 @@ pub struct ReportFinding {
     /// | `unplanned-failover` | error | the managers failed over on their own during the step |
     /// | `drift` | error | a host took drifted data by copy or replay |
     /// | `drifted-writable` | error | writes were opened to a host whose data drifted |
+    /// | `drifted-online` | warning | a host whose data had drifted before the step is listed ONLINE again: connectors send it reads |
     /// | `skipped-events` | warning | a replicator went online skipping events |
     /// | `replication-stopped` | warning | a replicator stopped in OFFLINE:ERROR: it holds events its master does not (its master was reprovisioned, or it was pointed at a master on another line of history) |
     /// | `undone` | warning | the managers put back what the step did |
@@ -84,6 +85,7 @@ pub struct ReportFinding {
     /// | `untracked-option` | warning | a trepctl option the model does not track |
     /// | `not-modelled` | warning | a command the model does not know: the steps after it are checked as if it changed nothing |
     /// | `unsettled-start` | warning | the managers act on the starting state at once, before any step ([`Report::start_findings`]) |
+    /// | `drifted-start` | warning | a host starts with drifted data, which a listing cannot show (a state built in code or read from JSON) ([`Report::start_findings`]) |
     pub kind: String,
     /// The finding in words.
     pub text: String,

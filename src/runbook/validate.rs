@@ -13,8 +13,8 @@ use crate::ls::{self, Listing};
 use crate::machine::invariant::{self, Violation, writable_masters};
 use crate::machine::{self, CctrlOp, Effect, Finding, HostOp, Input, Severity};
 use crate::model::{
-    HostId, HostName, HostSet, ServiceId, ServiceKind, ServiceName, State, Topology, TopologyError,
-    TopologySpec,
+    DsState, HostId, HostName, HostSet, ServiceId, ServiceKind, ServiceName, State, Topology,
+    TopologyError, TopologySpec,
 };
 use crate::text::ParseError;
 
@@ -1518,20 +1518,38 @@ impl Session<'_> {
     /// step's findings do (an independent review found the events such a failover left behind
     /// reported nowhere, and a plan discarding them VALID).
     fn settle_start(&mut self) -> (Vec<String>, Vec<ReportFinding>) {
+        // Drift a listing cannot show but a state built in code or read from JSON holds: the
+        // plan is judged from it, so the report says so (an embedder's review found a plan
+        // bringing a drifted replica back ONLINE read VALID with nothing said).
+        let mut findings: Vec<ReportFinding> = self
+            .topology
+            .host_ids()
+            .filter(|&h| self.state.host(h).data.drift)
+            .map(|h| {
+                finding(
+                    Severity::Warning,
+                    "drifted-start",
+                    format!(
+                        "{} starts with data that has drifted from its master's: it must not serve reads or writes before it is reprovisioned",
+                        self.name(h)
+                    ),
+                )
+            })
+            .collect();
         let settled = machine::settle(self.topology, &self.state, &self.rules);
         if settled.effects.is_empty() {
-            return (Vec::new(), Vec::new());
+            return (Vec::new(), findings);
         }
         let effects = settled
             .effects
             .iter()
             .map(|e| e.render(self.topology))
             .collect();
-        let mut findings = vec![finding(
+        findings.push(finding(
             Severity::Warning,
             "unsettled-start",
             "the managers act on the starting state at once, before any step: the listing shows a state they change (above); the steps are checked from the state after".to_owned(),
-        )];
+        ));
         findings.extend(
             settled
                 .findings
@@ -1690,6 +1708,14 @@ impl Session<'_> {
 
     /// A step after which the running managers of `service` keep quorum only by counting
     /// stopped ones warns ([`quorum_by_stopped_managers`]).
+    /// Whether a running manager of `h`'s service lists `h` ONLINE in `state`: the
+    /// connectors then route to it.
+    fn listed_online(&self, state: &State, h: HostId) -> bool {
+        self.topology
+            .hosts_of(self.topology.host(h).service)
+            .any(|m| state.manager_running(m) && state.view(m).entry(h).state == DsState::Online)
+    }
+
     fn judge_quorum(&self, before: &State, service: ServiceId, findings: &mut Vec<ReportFinding>) {
         // Only a step that stops a manager: starting them again passes through the same
         // counts (an independent review found the warning, and its advice to start one
@@ -1826,6 +1852,20 @@ impl Session<'_> {
             }
         }
         for h in self.topology.host_ids() {
+            if self.state.host(h).data.drift
+                && before.host(h).data.drift
+                && self.listed_online(&self.state, h)
+                && !self.listed_online(before, h)
+            {
+                findings.push(finding(
+                    Severity::Warning,
+                    "drifted-online",
+                    format!(
+                        "{} is ONLINE with data that has drifted from its master's: the connectors send it reads; reprovision it (`tprovision`) before it serves",
+                        self.name(h)
+                    ),
+                ));
+            }
             if self.state.host(h).data.drift && !before.host(h).data.drift {
                 if effects.contains(&Effect::Skipped { host: h }) {
                     findings.push(finding(
