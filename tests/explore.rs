@@ -212,15 +212,30 @@ fn without_the_one_master_rule_the_shortest_counterexample_is_found() {
     // ending in one newline.
     let text = trace.render();
     assert!(text.starts_with("  1. "), "{text}");
-    assert!(text.contains("\nbreaks single-writable-master"), "{text}");
+    assert!(
+        text.contains("\nthen: invariant single-writable-master broken"),
+        "{text}"
+    );
     assert!(text.contains("\n\nCOORDINATOR["), "{text}");
     assert!(text.ends_with('\n') && !text.ends_with("\n\n"), "{text:?}");
+    // An exploration and its trace read back from JSON as they were written (an embedder's
+    // review found them serialise-only).
+    let json = serde_json::to_string(&trace).unwrap();
+    assert_eq!(
+        serde_json::from_str::<explore::Trace>(&json).unwrap(),
+        *trace
+    );
     // From the broken state itself, the counterexample takes no input.
     let e = explore::explore_with(&t, &state, &config(1), &inputs_of(&t, &state), |_| {});
+    let json = serde_json::to_string(&e).unwrap();
+    assert_eq!(serde_json::from_str::<Exploration>(&json).unwrap(), e);
     let here = e.counterexample.unwrap();
     assert!(here.is_empty());
     assert_eq!(here.len(), 0);
-    assert!(here.render().starts_with("breaks single-writable-master"));
+    assert!(
+        here.render()
+            .starts_with("then: invariant single-writable-master broken")
+    );
 }
 
 fn inputs_of(t: &Topology, s: &State) -> Inputs {

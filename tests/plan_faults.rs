@@ -87,7 +87,7 @@ fn a_forced_plan_cut_off_by_a_partition_breaks_single_writable_master() {
     );
     let printed = report.to_string();
     assert!(
-        printed.contains("step 3 breaks single-writable-master"),
+        printed.contains("after step 3, invariant single-writable-master broken"),
         "{printed}"
     );
     // The summary the README shows.

@@ -4505,7 +4505,7 @@ fn a_replica_drifted_at_the_start_is_named_and_warned_when_it_serves() {
     assert!(
         report.start_findings[0]
             .text
-            .starts_with("db3 starts with data"),
+            .starts_with("db3 starts with drifted data"),
         "{report}"
     );
     assert_eq!(
@@ -4517,5 +4517,31 @@ fn a_replica_drifted_at_the_start_is_named_and_warned_when_it_serves() {
         kinds_at(&report, "drifted-online"),
         [(4, false)],
         "{report}"
+    );
+}
+
+/// Steps built in code have no line (0): the report numbers them instead (an embedder's
+/// review found every one printed as `line   0`).
+#[test]
+fn steps_without_lines_are_numbered_in_the_report() {
+    let rb: Runbook = "#! scenario healthy-3\n[LOGICAL] /alpha > set policy maintenance\n[LOGICAL] /alpha > set policy automatic\n"
+        .parse()
+        .unwrap();
+    let start = runbook::start(&rb, &[], &mut |p| Err(p.to_owned())).unwrap();
+    let text =
+        runbook::validate(&start, &rb.without_lines(), runbook::Options::default()).to_string();
+    assert!(
+        text.contains("\nstep   1  [LOGICAL] /alpha > set policy maintenance  [ok]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nstep   2  [LOGICAL] /alpha > set policy automatic  [ok]"),
+        "{text}"
+    );
+    assert!(!text.contains("line   0"), "{text}");
+    let text = runbook::validate(&start, &rb, runbook::Options::default()).to_string();
+    assert!(
+        text.contains("\nline   2  [LOGICAL] /alpha > set policy maintenance"),
+        "{text}"
     );
 }

@@ -164,6 +164,7 @@ impl Progress {
 /// Why an exploration stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Stop {
     /// Every state reachable was explored before the depth bound: the result covers every
     /// sequence of any length.
@@ -184,7 +185,7 @@ pub enum Stop {
 /// The result of an exploration. It holds no time: the explorer reads no clock (the crate's
 /// purity contract), so a caller that wants rates times the call and passes the time taken
 /// to [`Self::transitions_per_second`] and [`Self::states_per_second`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exploration {
     /// Distinct states reached (the start included).
     pub states: u64,

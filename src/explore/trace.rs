@@ -3,14 +3,14 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ls;
 use crate::machine::{self, Input, Rules, Typed, Violation};
 use crate::model::{State, Topology};
 
 /// One input of a trace and the state after it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceStep {
     /// The input.
     pub input: Input,
@@ -21,7 +21,7 @@ pub struct TraceStep {
 }
 
 /// A sequence of inputs that leads from a start to a state breaking an invariant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trace {
     /// Where it starts.
     pub start: State,
@@ -106,7 +106,7 @@ impl Trace {
         for (i, step) in self.steps.iter().enumerate() {
             let _ = writeln!(out, "{:>3}. {}", i + 1, step.text);
         }
-        let _ = writeln!(out, "breaks {}", self.description);
+        let _ = writeln!(out, "then: invariant {}", self.description);
         for listing in &self.listings {
             let _ = writeln!(out);
             out.push_str(listing);

@@ -29,6 +29,7 @@ use crate::model::{
 #[strum(serialize_all = "kebab-case")]
 #[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Invariant {
     /// `single-writable-master`: per physical service, at most one datasource is a writable
     /// master: its host is up with its dataserver running, a manager that reaches it holds a

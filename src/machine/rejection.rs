@@ -14,6 +14,7 @@ use crate::model::{
 /// *manual-switch-versus-automatic-failover*, *manager-intro-best-practices*.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Ineligible {
     /// Not ONLINE in the view.
     NotOnline(DsState),

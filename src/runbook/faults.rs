@@ -26,6 +26,7 @@ use super::{Options, Report, RunStatus, Runbook, Start, Verdict};
 /// What one injected fault did to the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
+#[non_exhaustive]
 pub enum Consequence {
     /// An invariant broke (named), at the fault itself or at the step given. It outranks an
     /// earlier step the fault made unsafe, but not a step it blocked (the plan stops there).
@@ -231,12 +232,12 @@ impl fmt::Display for FaultReport {
             };
             match &case.consequence {
                 Consequence::Breaks { step: None, what } => {
-                    writeln!(f, "{at}, {}: breaks {what}", case.fault)?;
+                    writeln!(f, "{at}, {}: invariant {what}", case.fault)?;
                 }
                 Consequence::Breaks {
                     step: Some(s),
                     what,
-                } => writeln!(f, "{at}, {}: step {s} breaks {what}", case.fault)?,
+                } => writeln!(f, "{at}, {}: after step {s}, invariant {what}", case.fault)?,
                 Consequence::Unsafe { step, error, what } => {
                     writeln!(
                         f,

@@ -95,6 +95,7 @@ pub enum Item {
 /// Where a step is typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Prompt {
     /// A cctrl session: `[LOGICAL] /svc >`, `cctrl [svc]>`, `cctrl>`.
     Cctrl {
@@ -125,6 +126,7 @@ pub enum PromptStyle {
 /// What a step runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum StepCommand {
     /// A cctrl command.
     Cctrl(CctrlCommand),
@@ -186,6 +188,7 @@ impl From<Declaration> for Declared {
 /// A `#!` declaration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Declaration {
     /// `#! scenario <name>`.
     Scenario(String),

@@ -21,6 +21,7 @@ pub enum Verdict {
 /// How one run of a step (on one host, for a step on a site) went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
+#[non_exhaustive]
 pub enum RunStatus {
     /// Accepted; the effects tell what it did.
     Accepted,
@@ -111,6 +112,28 @@ pub struct StepReport {
 }
 
 impl StepReport {
+    /// The step's verdict as the report prints it: `ok`, `UNSAFE`, `REJECTED`, `PARTLY
+    /// REJECTED` (a step on a site, refused on some of its hosts) or `NOT MODELLED`.
+    fn status(&self) -> &'static str {
+        if self.rejected() {
+            if self
+                .runs
+                .iter()
+                .any(|r| matches!(r.status, RunStatus::Accepted | RunStatus::Unchanged { .. }))
+            {
+                "PARTLY REJECTED"
+            } else {
+                "REJECTED"
+            }
+        } else if self.not_modelled() {
+            "NOT MODELLED"
+        } else if self.has_error() {
+            "UNSAFE"
+        } else {
+            "ok"
+        }
+    }
+
     /// The state after the step as `service`'s coordinator would list it (`None` when no
     /// manager of the service runs).
     #[must_use]
@@ -334,25 +357,14 @@ impl fmt::Display for Report {
             }
             write_findings(f, &self.start_findings)?;
         }
-        for step in &self.steps {
-            let status =
-                if step.rejected() {
-                    // A step on a site runs on each of its hosts: some may have gone through.
-                    if step.runs.iter().any(|r| {
-                        matches!(r.status, RunStatus::Accepted | RunStatus::Unchanged { .. })
-                    }) {
-                        "PARTLY REJECTED"
-                    } else {
-                        "REJECTED"
-                    }
-                } else if step.not_modelled() {
-                    "NOT MODELLED"
-                } else if step.has_error() {
-                    "UNSAFE"
-                } else {
-                    "ok"
-                };
-            writeln!(f, "\nline {:>3}  {}  [{status}]", step.line, step.text)?;
+        for (number, step) in (1..).zip(&self.steps) {
+            // A step built in code has no line (0): its number in the plan names it.
+            let status = step.status();
+            if step.line == 0 {
+                writeln!(f, "\nstep {number:>3}  {}  [{status}]", step.text)?;
+            } else {
+                writeln!(f, "\nline {:>3}  {}  [{status}]", step.line, step.text)?;
+            }
             let fan_out = step.runs.len() > 1;
             for run in &step.runs {
                 let who = if fan_out {

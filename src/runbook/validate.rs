@@ -1530,7 +1530,7 @@ impl Session<'_> {
                     Severity::Warning,
                     "drifted-start",
                     format!(
-                        "{} starts with data that has drifted from its master's: it must not serve reads or writes before it is reprovisioned",
+                        "{} starts with drifted data (changes no replication explains): it must not serve reads or take writes before it is reprovisioned",
                         self.name(h)
                     ),
                 )
@@ -1708,6 +1708,50 @@ impl Session<'_> {
 
     /// A step after which the running managers of `service` keep quorum only by counting
     /// stopped ones warns ([`quorum_by_stopped_managers`]).
+    /// Drift a step brings: data drifted by a write, a copy or a skip (errors but for the
+    /// skip's warning), and a replica drifted before the step listed ONLINE again.
+    fn judge_drift(&self, before: &State, effects: &[Effect], findings: &mut Vec<ReportFinding>) {
+        for h in self.topology.host_ids() {
+            if self.state.host(h).data.drift
+                && before.host(h).data.drift
+                && self.listed_online(&self.state, h)
+                && !self.listed_online(before, h)
+            {
+                findings.push(finding(
+                    Severity::Warning,
+                    "drifted-online",
+                    format!(
+                        "{} is listed ONLINE with drifted data (changes no replication explains): the connectors may send it reads; reprovision it (`tprovision`) before it serves",
+                        self.name(h)
+                    ),
+                ));
+            }
+            if self.state.host(h).data.drift && !before.host(h).data.drift {
+                if effects.contains(&Effect::Skipped { host: h }) {
+                    findings.push(finding(
+                        Severity::Warning,
+                        "skipped-events",
+                        format!(
+                            "{} went online skipping events (`trepctl online -skip-seqno`): its data may no longer match its master's (the model treats it as drifted); writes must not be opened to it before it is reprovisioned",
+                            self.name(h)
+                        ),
+                    ));
+                    continue;
+                }
+                let why = if effects.contains(&Effect::DirectWrite { host: h }) {
+                    "it took a write at its own dataserver, which no master holds: reprovision it before it serves reads or a switch"
+                } else {
+                    "it was copied or replayed from a source whose data had drifted"
+                };
+                findings.push(finding(
+                    Severity::Error,
+                    "drift",
+                    format!("{} now holds drifted data: {why}", self.name(h)),
+                ));
+            }
+        }
+    }
+
     /// Whether a running manager of `h`'s service lists `h` ONLINE in `state`: the
     /// connectors then route to it.
     fn listed_online(&self, state: &State, h: HostId) -> bool {
@@ -1851,45 +1895,7 @@ impl Session<'_> {
                 ));
             }
         }
-        for h in self.topology.host_ids() {
-            if self.state.host(h).data.drift
-                && before.host(h).data.drift
-                && self.listed_online(&self.state, h)
-                && !self.listed_online(before, h)
-            {
-                findings.push(finding(
-                    Severity::Warning,
-                    "drifted-online",
-                    format!(
-                        "{} is ONLINE with data that has drifted from its master's: the connectors send it reads; reprovision it (`tprovision`) before it serves",
-                        self.name(h)
-                    ),
-                ));
-            }
-            if self.state.host(h).data.drift && !before.host(h).data.drift {
-                if effects.contains(&Effect::Skipped { host: h }) {
-                    findings.push(finding(
-                        Severity::Warning,
-                        "skipped-events",
-                        format!(
-                            "{} went online skipping events (`trepctl online -skip-seqno`): its data may no longer match its master's (the model treats it as drifted); writes must not be opened to it before it is reprovisioned",
-                            self.name(h)
-                        ),
-                    ));
-                    continue;
-                }
-                let why = if effects.contains(&Effect::DirectWrite { host: h }) {
-                    "it took a write at its own dataserver, which no master holds: reprovision it before it serves reads or a switch"
-                } else {
-                    "it was copied or replayed from a source whose data had drifted"
-                };
-                findings.push(finding(
-                    Severity::Error,
-                    "drift",
-                    format!("{} now holds drifted data: {why}", self.name(h)),
-                ));
-            }
-        }
+        self.judge_drift(before, effects, findings);
         for service in self.topology.physical_services() {
             self.judge_quorum(before, service, findings);
             let now = writable_masters(self.topology, &self.state, service, all);
