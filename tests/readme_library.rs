@@ -1,5 +1,8 @@
 //! The README's "Using the library" example: kept here so that it compiles and runs.
-#![allow(clippy::print_stdout, reason = "the example prints, as a user's program would")]
+#![allow(
+    clippy::print_stdout,
+    reason = "the example prints, as a user's program would"
+)]
 
 // --- README: begin ---
 use tungsten_model::ls::{self, Listing};
