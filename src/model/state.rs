@@ -5,6 +5,8 @@
 //! state can be cloned without allocating and deduplicated by the explorer. Slots past the
 //! topology's last host stay at their defaults and are never read.
 
+use std::fmt;
+
 use crate::model::HostSet;
 use serde::{Deserialize, Serialize};
 
@@ -386,7 +388,7 @@ pub enum Quorum {
 ///
 /// Managers that can reach each other share one view (the engine keeps their copies equal); a
 /// partition gives each side its own until it heals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct ManagerView {
     /// The service's policy mode.
     pub policy: PolicyMode,
@@ -405,6 +407,26 @@ pub struct ManagerView {
     /// MANUAL (*operations-status-states*). A listing prints both as `OFFLINE`.
     #[serde(default, skip_serializing_if = "no_host")]
     pub fenced: HostSet,
+}
+
+impl fmt::Debug for ManagerView {
+    /// The view's fields, its datasource entries up to the last one that is not the default
+    /// (slots past the topology's hosts are unused): a failing property prints states, and an
+    /// embedder's review found them unreadable at eight entries a view.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let used = self
+            .datasources
+            .iter()
+            .rposition(|e| *e != DsEntry::default())
+            .map_or(0, |last| last + 1);
+        f.debug_struct("ManagerView")
+            .field("policy", &self.policy)
+            .field("coordinator", &self.coordinator)
+            .field("quorum", &self.quorum)
+            .field("datasources", &&self.datasources[..used])
+            .field("fenced", &self.fenced)
+            .finish()
+    }
 }
 
 /// Whether `set` is empty (serde's `skip_serializing_if` passes a reference).
@@ -465,7 +487,7 @@ impl Session {
 ///
 /// Read it with the accessors; the engine changes it, keeping its parts consistent. A state
 /// from elsewhere (read from JSON, built in a test) is checked with [`State::validate`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct State {
     pub(crate) hosts: [HostState; MAX_HOSTS],
     /// Partition labels: two hosts reach each other when both are up and share a label.
@@ -474,6 +496,24 @@ pub struct State {
     pub(crate) views: [ManagerView; MAX_HOSTS],
     pub(crate) sessions: [Session; MAX_HOSTS],
     pub(crate) history: History,
+}
+
+impl fmt::Debug for State {
+    /// The state's parts up to the last slot in use (the slots past the topology's hosts hold
+    /// their defaults, and are left out): a failing property prints states, and an embedder's
+    /// review found them some 700 lines long.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let used = (0..=MAX_HOSTS)
+            .find(|&n| self.unused_slots_default(n))
+            .unwrap_or(MAX_HOSTS);
+        f.debug_struct("State")
+            .field("hosts", &&self.hosts[..used])
+            .field("partition", &&self.partition[..used])
+            .field("views", &&self.views[..used])
+            .field("sessions", &&self.sessions[..used])
+            .field("history", &self.history)
+            .finish()
+    }
 }
 
 impl State {
@@ -795,6 +835,21 @@ fn passive_of(topology: &Topology, service: ServiceId) -> Option<HostId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A state's `Debug` shows the slots in use and each view's entries up to its last host:
+    /// three hosts of a three-node topology, not eight.
+    #[test]
+    fn debug_leaves_out_unused_slots() {
+        let three = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let text = format!("{:?}", State::healthy(&three));
+        assert_eq!(text.matches("HostState {").count(), 3, "{text}");
+        assert_eq!(text.matches("ManagerView {").count(), 3, "{text}");
+        assert_eq!(text.matches("DsEntry {").count(), 9, "{text}");
+        let five = Topology::single("alpha", &["db1", "db2", "db3", "db4", "db5"]).unwrap();
+        let text = format!("{:?}", State::healthy(&five));
+        assert_eq!(text.matches("HostState {").count(), 5, "{text}");
+        assert_eq!(text.matches("DsEntry {").count(), 25, "{text}");
+    }
 
     /// Every transition copies a `State`, and the README's speed section gives its size: a
     /// change to the layout shows here, so that the figure is measured again (64-bit targets;
