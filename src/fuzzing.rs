@@ -13,7 +13,10 @@
 //!   applied from a healthy state: refusals name their input and rule, the transition is
 //!   deterministic, and no accepted input breaks an invariant unless a forced session and a
 //!   partition were in force together (the one combination where force's assumption,
-//!   "unreachable means down", is wrong).
+//!   "unreachable means down", is wrong);
+//! - [`apply_state`]: a state with fields overwritten from the bytes, as an embedder might read
+//!   from a file (consistent or not), and inputs applied to it: every entry point that takes a
+//!   state answers, the same way twice, and what it answers renders.
 //!
 //! None of them panics on any input: a panic is a bug the fuzzer reports as a crash.
 //!
@@ -23,6 +26,7 @@
 //! fuzzing::parse_command(b"datasource db2 recover")?;
 //! fuzzing::parse_ls(b"COORDINATOR[db1:AUTOMATIK:ONLINE]")?; // an error, located: fine
 //! fuzzing::apply_sequence(&[1, 9, 0, 3, 2, 0, 7])?;
+//! fuzzing::apply_state(&[1, 3, 0, 1, 6, 1, 2, 9, 0, 3, 2, 0, 7])?;
 //! # Ok::<(), tungsten_model::fuzzing::Failure>(())
 //! ```
 
@@ -440,17 +444,7 @@ impl Alphabet {
                 ResetScope::Relay,
                 ResetScope::Db,
             ])?),
-            3 => TrepctlOp::SetRole(
-                *u.choose(&[
-                    ReplicatorRole::Master,
-                    ReplicatorRole::Slave,
-                    ReplicatorRole::Relay,
-                    ReplicatorRole::ThlServer,
-                    ReplicatorRole::ThlClient,
-                    ReplicatorRole::ThlApplier,
-                ])?,
-                self.maybe_host(u)?,
-            ),
+            3 => TrepctlOp::SetRole(*u.choose(&ROLES)?, self.maybe_host(u)?),
             4 => TrepctlOp::Flush,
             5 => TrepctlOp::Heartbeat,
             // A byte more, here only, so that inputs decoded before `offline-deferred` was
@@ -556,6 +550,138 @@ fn datasource_action(u: &mut Unstructured<'_>) -> arbitrary::Result<DatasourceAc
         11 => DatasourceAction::Relay,
         _ => DatasourceAction::Drain(Some(u.arbitrary()?)),
     })
+}
+
+/// The most fields [`apply_state`] overwrites, and the most inputs it applies.
+const MAX_EDITS: u8 = 16;
+
+/// Every replicator role, for the fuzzer to draw from.
+const ROLES: [ReplicatorRole; 6] = [
+    ReplicatorRole::Master,
+    ReplicatorRole::Slave,
+    ReplicatorRole::Relay,
+    ReplicatorRole::ThlServer,
+    ReplicatorRole::ThlClient,
+    ReplicatorRole::ThlApplier,
+];
+
+/// Draw a topology, a state (a healthy one with up to 16 fields overwritten from the bytes,
+/// in slots of the topology's hosts or past them: what an embedder might read from a file,
+/// which [`State::validate`] may refuse) and up to 16 inputs. Every entry point that takes a
+/// state must answer, whatever the state: `validate`, the invariants, `settle`, each host's
+/// listing, and `apply` of each input, which must give the same answer twice and render its
+/// refusal, effects and findings. A hang shows as the fuzzer's timeout (an embedder's review
+/// found `apply` spinning on such a state before the source-chain walk was bounded).
+///
+/// # Errors
+/// [`Failure::Engine`] where `apply` answers two ways, [`Failure::Topology`] for a bug in
+/// the fuzzer's topologies.
+pub fn apply_state(data: &[u8]) -> Result<(), Failure> {
+    let mut u = Unstructured::new(data);
+    let topology = topology(u.arbitrary::<u8>().unwrap_or(0))?;
+    let mut state = State::healthy(&topology);
+    let edits = u.int_in_range(0..=MAX_EDITS).unwrap_or(0);
+    for _ in 0..edits {
+        if overwrite(&mut u, &mut state).is_err() {
+            break;
+        }
+    }
+    let alphabet = Alphabet::of(&topology);
+    let mut inputs = Vec::new();
+    while inputs.len() < usize::from(MAX_EDITS) && !u.is_empty() {
+        match alphabet.input(&mut u) {
+            Ok(input) => inputs.push(input),
+            Err(_) => break,
+        }
+    }
+    let _ = state.validate(&topology);
+    let _ = invariant::check_all(&topology, &state);
+    let settled = machine::settle(&topology, &state, &machine::Rules::default());
+    for effect in &settled.effects {
+        let _ = effect.render(&topology);
+    }
+    for h in topology.host_ids() {
+        let _ = ls::project(&topology, &state, h, None).to_string();
+    }
+    for (step, input) in inputs.iter().enumerate() {
+        let first = machine::apply(&topology, &state, input);
+        if first != machine::apply(&topology, &state, input) {
+            return Err(Failure::Engine {
+                topology: topology.to_string(),
+                step,
+                input: format!("{input:?}"),
+                what: format!("applied twice to a drawn state, it gave two answers: {first:?}"),
+                trace: Trace(vec![format!("{state:?}")]),
+            });
+        }
+        match first {
+            Ok(outcome) => {
+                for effect in &outcome.effects {
+                    let _ = effect.render(&topology);
+                }
+                for finding in &outcome.findings {
+                    let _ = finding.render(&topology);
+                }
+            }
+            Err(refusal) => {
+                let _ = refusal.render(&topology);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Overwrite one field of `state` from the bytes: a host's processes, its replicator (role,
+/// state, source: any id below [`MAX_HOSTS`]), its partition label, a view's policy or one
+/// of its entries.
+fn overwrite(u: &mut Unstructured<'_>, state: &mut State) -> arbitrary::Result<()> {
+    use crate::model::{DataSourceRole, DsEntry, DsState, FailCause, ReplicatorState, ShunCause};
+    let slot = u.choose_index(MAX_HOSTS)?;
+    let id = |u: &mut Unstructured<'_>| -> arbitrary::Result<HostId> {
+        Ok(HostId::from_index(u.choose_index(MAX_HOSTS)?).unwrap_or_default())
+    };
+    let states = [
+        ReplicatorState::Online,
+        ReplicatorState::OfflineNormal,
+        ReplicatorState::OfflineError,
+    ];
+    let host = &mut state.hosts[slot];
+    match u.choose_index(10)? {
+        0 => host.up = u.arbitrary()?,
+        1 => host.manager = u.arbitrary()?,
+        2 => host.dataserver = u.arbitrary()?,
+        3 => host.replicator.running = u.arbitrary()?,
+        4 => host.replicator.role = *u.choose(&ROLES)?,
+        5 => host.replicator.state = *u.choose(&states)?,
+        6 => host.replicator.master = if u.arbitrary()? { Some(id(u)?) } else { None },
+        7 => state.partition[slot] = u8::try_from(u.choose_index(MAX_HOSTS)?).unwrap_or(0),
+        8 => {
+            state.views[slot].policy = *u.choose(&[
+                PolicyMode::Automatic,
+                PolicyMode::Manual,
+                PolicyMode::Maintenance,
+            ])?;
+        }
+        _ => {
+            let entry = id(u)?;
+            let role = *u.choose(&[
+                DataSourceRole::Master,
+                DataSourceRole::Slave,
+                DataSourceRole::Relay,
+            ])?;
+            let ds = match u.choose_index(5)? {
+                0 => DsState::Online,
+                1 => DsState::Offline,
+                2 => DsState::Shunned(ShunCause::Manual),
+                3 => DsState::Shunned(ShunCause::FailedOverTo(id(u)?)),
+                _ => DsState::Failed(FailCause::Unreachable),
+            };
+            if let Some(e) = state.views[slot].entry_mut(entry) {
+                *e = DsEntry::new(role, ds);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether two hosts of `topology` are on different sides of a partition.

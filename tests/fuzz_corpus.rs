@@ -20,6 +20,7 @@ const TARGETS: &[(&str, Check)] = &[
     ("parse_command", fuzzing::parse_command),
     ("parse_runbook", fuzzing::parse_runbook),
     ("apply_sequence", fuzzing::apply_sequence),
+    ("apply_state", fuzzing::apply_state),
 ];
 
 /// The committed seed inputs, one directory per target.
@@ -123,6 +124,15 @@ fn apply_sequence_seeds_and_corpus() {
         "the apply_sequence seeds are missing"
     );
     replay(CORPUS, "apply_sequence");
+}
+
+#[test]
+fn apply_state_seeds_and_corpus() {
+    assert!(
+        replay(SEEDS, "apply_state") > 0,
+        "the apply_state seeds are missing"
+    );
+    replay(CORPUS, "apply_state");
 }
 
 #[test]

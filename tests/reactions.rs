@@ -1372,26 +1372,12 @@ fn a_relay_reading_a_replica_of_the_active_site_is_left_for_the_operator() {
     use tungsten_model::model::ReplicatorRole;
     let mut c = Cluster::from_spec(GLOBAL);
     let [db1, db2, db4] = ["db1", "db2", "db4"].map(|h| c.id(h));
-    for line in [
-        "set policy maintenance",
-        "replicator db4 offline",
-        "replicator db4 relay east/db2",
-        "set policy automatic",
-    ] {
-        c.cctrl("db4", line).unwrap();
-    }
+    repoint_relay_by_hand(&mut c, "db2");
     let r = c.s.host(db4).replicator;
     assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db2)));
     assert!(r.is_online(), "{r:?}");
     // The docs' procedure.
-    for line in [
-        "set policy maintenance",
-        "replicator db4 offline",
-        "replicator db4 relay east/db1",
-        "set policy automatic",
-    ] {
-        c.cctrl("db4", line).unwrap();
-    }
+    repoint_relay_by_hand(&mut c, "db1");
     let r = c.s.host(db4).replicator;
     assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db1)));
     assert!(r.is_online(), "{r:?}");
@@ -1412,17 +1398,23 @@ fn a_relay_follows_the_active_sites_switch_and_leaves_a_source_that_stops() {
     assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db2)));
     assert!(r.is_online(), "{r:?}");
     // Pointed at a replica by hand, then that replica's host crashes.
-    for line in [
-        "set policy maintenance",
-        "replicator db4 offline",
-        "replicator db4 relay east/db3",
-        "set policy automatic",
-    ] {
-        c.cctrl("db4", line).unwrap();
-    }
+    repoint_relay_by_hand(&mut c, "db3");
     assert_eq!(c.s.host(db4).replicator.master, Some(db3));
     c.fault(Fault::HostCrash(db3)).unwrap();
     let r = c.s.host(db4).replicator;
     assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db2)));
     assert!(r.is_online(), "{r:?}");
+}
+
+/// The docs' repointing of west's relay db4 (*operations-composite-relay-recovery*):
+/// MAINTENANCE, `replicator db4 offline`, `replicator db4 relay east/<to>`, AUTOMATIC.
+fn repoint_relay_by_hand(c: &mut Cluster, to: &str) {
+    for line in [
+        "set policy maintenance",
+        "replicator db4 offline",
+        &format!("replicator db4 relay east/{to}"),
+        "set policy automatic",
+    ] {
+        c.cctrl("db4", line).unwrap();
+    }
 }
