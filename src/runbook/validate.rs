@@ -1752,12 +1752,11 @@ impl Session<'_> {
         }
     }
 
-    /// Whether a running manager of `h`'s service lists `h` ONLINE in `state`: the
-    /// connectors then route to it.
+    /// Whether `h`'s service lists `h` ONLINE in `state`, as its `ls` and the goals read it
+    /// ([`ls::default_viewer`]): the connectors then route to it.
     fn listed_online(&self, state: &State, h: HostId) -> bool {
-        self.topology
-            .hosts_of(self.topology.host(h).service)
-            .any(|m| state.manager_running(m) && state.view(m).entry(h).state == DsState::Online)
+        ls::default_viewer(self.topology, state, self.topology.host(h).service)
+            .is_some_and(|v| state.view(v).entry(h).state == DsState::Online)
     }
 
     fn judge_quorum(&self, before: &State, service: ServiceId, findings: &mut Vec<ReportFinding>) {
