@@ -1133,9 +1133,7 @@ fn a_failed_relay_healthy_again_is_recovered_as_the_relay() {
 #[test]
 fn a_site_named_in_a_recover_at_the_composite_is_the_only_one_recovered() {
     use tungsten_model::model::DataSourceRole::{Master, Relay};
-    let mut c = Cluster::from_spec(
-        r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}, {"name": "north", "datasources": ["db7", "db8"]}], "composites": [{"name": "global", "members": ["east", "west", "north"]}]}"#,
-    );
+    let mut c = Cluster::from_spec(THREE_SITES);
     let [db1, db2, db4, db5] = ["db1", "db2", "db4", "db5"].map(|h| c.id(h));
     c.cctrl("db7", "use global").unwrap();
     for h in [db1, db2] {
@@ -1238,9 +1236,7 @@ fn a_site_recovered_after_reprovisioning_has_its_replicas_online() {
 #[test]
 fn a_composite_switch_with_no_target_takes_a_site_its_flush_reaches() {
     use tungsten_model::model::DataSourceRole::Master;
-    let mut c = Cluster::from_spec(
-        r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}, {"name": "north", "datasources": ["db7", "db8"]}], "composites": [{"name": "global", "members": ["east", "west", "north"]}]}"#,
-    );
+    let mut c = Cluster::from_spec(THREE_SITES);
     let [db4, db7] = ["db4", "db7"].map(|h| c.id(h));
     c.cctrl("db1", "use global").unwrap();
     c.cctrl("db1", "set policy maintenance").unwrap();
@@ -1300,9 +1296,7 @@ fn a_site_whose_master_is_lost_can_be_failed_though_its_replicas_run() {
 /// superseded master, reported nowhere.
 #[test]
 fn a_failover_repoints_a_relay_ahead_of_the_new_master_into_an_error() {
-    let mut c = Cluster::from_spec(
-        r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}, {"name": "north", "datasources": ["db7", "db8"]}], "composites": [{"name": "global", "members": ["east", "west", "north"]}]}"#,
-    );
+    let mut c = Cluster::from_spec(THREE_SITES);
     let [db1, db2, db4, db7] = ["db1", "db2", "db4", "db7"].map(|h| c.id(h));
     c.cctrl("db4", "use global").unwrap();
     c.cctrl("db4", "set policy maintenance").unwrap();
@@ -1417,4 +1411,32 @@ fn repoint_relay_by_hand(c: &mut Cluster, to: &str) {
     ] {
         c.cctrl("db4", line).unwrap();
     }
+}
+
+/// Three sites of two under one composite, east active.
+const THREE_SITES: &str = r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}, {"name": "north", "datasources": ["db7", "db8"]}], "composites": [{"name": "global", "members": ["east", "west", "north"]}]}"#;
+
+/// A promotion at the active site repoints the relays that read that site, and only those:
+/// north's relay, pointed by hand at west's relay (a chain the model accepts), still reads it
+/// after east's switch, fed through it (a mutant repointing every relay but those reading the
+/// new master survived the tests).
+#[test]
+fn a_switch_at_the_active_site_leaves_a_relay_reading_another_site() {
+    use tungsten_model::model::ReplicatorRole;
+    let mut c = Cluster::from_spec(THREE_SITES);
+    let [db2, db4, db7] = ["db2", "db4", "db7"].map(|h| c.id(h));
+    for line in [
+        "set policy maintenance",
+        "replicator db7 offline",
+        "replicator db7 relay west/db4",
+        "replicator db7 online",
+        "set policy automatic",
+    ] {
+        c.cctrl("db7", line).unwrap();
+    }
+    c.cctrl("db1", "switch to db2").unwrap();
+    assert_eq!(c.s.host(db4).replicator.master, Some(db2));
+    let r = c.s.host(db7).replicator;
+    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db4)));
+    assert!(r.is_online(), "{r:?}");
 }
