@@ -4545,3 +4545,30 @@ fn steps_without_lines_are_numbered_in_the_report() {
         "{text}"
     );
 }
+
+/// A goal reads from its own text, as a tool's `--goal` flag would give it, and prints back
+/// as written; two goals, or none, are errors with a column (an embedder's review found no
+/// way to read one outside a runbook).
+#[test]
+fn a_goal_reads_from_its_text() {
+    use tungsten_model::runbook::Goal;
+    for text in [
+        "alpha all-online",
+        "master db2",
+        "online db3",
+        "east consistent-with west",
+    ] {
+        let goal: Goal = text.parse().unwrap();
+        assert_eq!(goal.to_string(), text);
+    }
+    let two = "alpha all-online, master db2".parse::<Goal>().unwrap_err();
+    assert_eq!(
+        (two.span().line, two.span().column),
+        (1, 17),
+        "{}",
+        two.caret()
+    );
+    assert!("".parse::<Goal>().is_err());
+    let bad = "master".parse::<Goal>().unwrap_err();
+    assert_eq!(bad.span().column, 1, "{}", bad.caret());
+}

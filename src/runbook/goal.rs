@@ -89,6 +89,33 @@ impl fmt::Display for Goal {
     }
 }
 
+impl std::str::FromStr for Goal {
+    type Err = ParseError;
+
+    /// Read one goal as a runbook's `#! goal` line writes it (`alpha all-online`, `master
+    /// db2`): what it prints reads back as itself.
+    ///
+    /// # Errors
+    /// A [`ParseError`] at the first word that is not a goal, or at the second of two goals
+    /// (`,` separates goals in a runbook, not here).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let mut goals = parse_goals(text, 0, 1)?;
+        match (goals.pop(), goals.is_empty()) {
+            (Some(goal), true) => Ok(goal),
+            _ => {
+                let at = text.find(',').unwrap_or(0);
+                let column = text.get(..at).map_or(1, |p| p.chars().count() + 1);
+                Err(ParseError::new(
+                    Span::new(1, column, 1),
+                    "one goal",
+                    "`,` and another goal",
+                    text,
+                ))
+            }
+        }
+    }
+}
+
 const GOALS: &str = "a goal (`online <host>`, `[svc] all-online`, `[svc] policy <mode>`, `[svc] routers-online`, `cross-site-online`, `<site> consistent-with <site>`, `[svc] writable`, `master <host>`, `[svc] no-drift`)";
 
 /// Read the comma-separated goals at byte `start` of `line`.
