@@ -1440,3 +1440,23 @@ fn a_switch_at_the_active_site_leaves_a_relay_reading_another_site() {
     assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db4)));
     assert!(r.is_online(), "{r:?}");
 }
+
+/// A promotion at the active site repoints the relay its passive site holds, not an old relay
+/// the site failed over from: db4's manager stopped, west's relay fails over to db5, and
+/// east's switches repoint db5 alone; db4 keeps its offline replicator as it was (a review
+/// found each switch reporting db4 "now relay of" the new master).
+#[test]
+fn a_switch_at_the_active_site_repoints_the_relay_not_the_one_it_replaced() {
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db2, db4, db5] = ["db1", "db2", "db4", "db5"].map(|h| c.id(h));
+    c.shell("db4", "manager stop").unwrap();
+    assert_eq!(
+        c.s.view(db5).entry(db4).state,
+        DsState::Shunned(ShunCause::FailedOverTo(db5))
+    );
+    let before = c.s.host(db4).replicator;
+    c.cctrl("db1", "switch to db2").unwrap();
+    assert_eq!(c.s.host(db5).replicator.master, Some(db2));
+    assert_eq!(c.s.host(db4).replicator, before);
+    assert_eq!(before.master, Some(db1));
+}

@@ -4572,3 +4572,62 @@ fn a_goal_reads_from_its_text() {
     let bad = "master".parse::<Goal>().unwrap_err();
     assert_eq!(bad.span().column, 1, "{}", bad.caret());
 }
+
+/// A switch at the active site while the passive site is in MAINTENANCE leaves its relay
+/// reading the old master, now a replica: its managers do not move it afterwards while it is
+/// fed (*operations-composite-relay-recovery* shows such a relay listed OK), so the step
+/// warns and names the documented repointing; doing it clears the condition, and a later
+/// switch under AUTOMATIC repoints the relay itself, with no warning (a review found the
+/// plan VALID with nothing said).
+#[test]
+fn a_relay_left_on_the_old_master_is_warned_with_the_repointing() {
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\ncctrl [east]> switch to db2\ncctrl [west]> set policy automatic\ncctrl [east]> switch to db3\n",
+    );
+    assert_eq!(
+        kinds_at(&report, "relay-off-master"),
+        [(49, false)],
+        "{report}"
+    );
+    assert!(
+        report.to_string().contains(
+            "`replicator db4 relay east/db2`), as *operations-composite-relay-recovery* does"
+        ),
+        "{report}"
+    );
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\ncctrl [east]> switch to db2\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 relay east/db2\ncctrl [west]> set policy automatic\n",
+    );
+    assert_eq!(
+        kinds_at(&report, "relay-off-master"),
+        [(49, false)],
+        "{report}"
+    );
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+}
+
+/// An import error from the one `#! state` declaration names its line, as does a scenario
+/// declared beside listings (the state's line, the declaration in the way); with two state
+/// declarations, an import error belongs to neither and names none (a review found the
+/// first two without a line).
+#[test]
+fn a_listing_that_does_not_import_names_its_declaration() {
+    let listing = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ls/seed004_failsafe.txt"
+    ))
+    .unwrap();
+    let start = |text: &str| {
+        let rb: Runbook = text.parse().unwrap();
+        runbook::start(&rb, &[], &mut |_| Ok(listing.clone()))
+            .map(|_| ())
+            .unwrap_err()
+    };
+    let e = start("#! topology single alpha=db1,db2,db3\n\n#! state south file s.txt\n");
+    assert_eq!(e.line(), Some(3), "{e}");
+    assert!(matches!(e.cause(), runbook::RunbookError::Import(_)), "{e}");
+    let e = start("#! scenario healthy-3\n#! state alpha file a.txt\n");
+    assert_eq!(e.line(), Some(2), "{e}");
+    let e = start("#! state alpha file a.txt\n#! state alpha file b.txt\n");
+    assert_eq!(e.line(), None, "{e}");
+}

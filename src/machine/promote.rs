@@ -264,23 +264,34 @@ impl Ctx<'_, '_> {
     /// manager of its site that is not in MAINTENANCE (managers in MAINTENANCE leave their
     /// replicators alone, *operations-policymodes*; the relay then reads on from its source,
     /// and is pointed at the master once that source stops feeding it,
-    /// `restore_replicators`). A relay holding events `new` lacks stops in OFFLINE:ERROR
-    /// ([`Ctx::repoint`]).
+    /// `restore_replicators`). Only the datasource its site holds as the relay is repointed:
+    /// an old relay its site failed over from (`SHUNNED(FAILED-OVER-TO-..)`) keeps its
+    /// offline replicator as it is, as the site's own promotion leaves it. A relay holding
+    /// events `new` lacks stops in OFFLINE:ERROR ([`Ctx::repoint`]).
     fn repoint_passive_relays(&mut self, service: ServiceId, rep: HostId, new: HostId) {
         for d in self.topology.host_ids() {
             let r = self.host(d).replicator;
             let site = self.topology.host(d).service;
-            if site != service
-                && r.role == ReplicatorRole::Relay
-                && r.master
+            if site == service
+                || r.role != ReplicatorRole::Relay
+                || !r
+                    .master
                     .is_some_and(|m| m != new && self.topology.host(m).service == service)
-                && self.state.reachable(rep, d)
-                && self.topology.service_host_set(site).iter().any(|m| {
-                    self.state.manager_running(m)
-                        && self.state.reachable(rep, m)
-                        && self.state.view(m).policy != PolicyMode::Maintenance
-                })
+                || !self.state.reachable(rep, d)
             {
+                continue;
+            }
+            let acting = self.topology.service_host_set(site).iter().find(|&m| {
+                self.state.manager_running(m)
+                    && self.state.reachable(rep, m)
+                    && self.state.view(m).policy != PolicyMode::Maintenance
+            });
+            let serves = acting.is_some_and(|m| {
+                let entry = self.state.view(m).entry(d);
+                entry.role == DataSourceRole::Relay
+                    && !matches!(entry.state, DsState::Shunned(ShunCause::FailedOverTo(_)))
+            });
+            if serves {
                 self.repoint(d, ReplicatorRole::Relay, Some(new));
             }
         }

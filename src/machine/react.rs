@@ -571,7 +571,9 @@ fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: Servi
         // A passive site's relay reads the active site's master. A promotion there points
         // the relays it reaches at the new master (`Ctx::promote`); one it did not reach,
         // whose source no longer passes the master's events on (an old master taken offline
-        // by a failover, a host down), is pointed at it when its managers act (Continuent
+        // by a failover, a host down; reachability is shared among the hosts that reach each
+        // other, so a relay reaching the master reaches a source that does), is pointed at it
+        // when its managers act (Continuent
         // docs *operations-composite*: the composite reconfigures the relay). A relay whose
         // source still feeds it, a replica of the active site, is left alone: the docs'
         // *operations-composite-relay-recovery* shows one reading a replica under AUTOMATIC,

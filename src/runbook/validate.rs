@@ -232,6 +232,7 @@ pub fn start(
         scenario,
         topology,
         states,
+        state_line,
         down,
     } = setup(runbook, listings, load)?;
     let mut start = match (scenario, topology) {
@@ -246,7 +247,7 @@ pub fn start(
             if !states.is_empty() {
                 return Err(RunbookError::Conflict(
                     "both a scenario and listings are declared: a scenario is a whole starting state".to_owned(),
-                ).at(line));
+                ).at(if state_line == 0 { line } else { state_line }));
             }
             super::scenario(&name).ok_or_else(|| {
                 let known: Vec<&str> = super::SCENARIOS.iter().map(|(n, _)| *n).collect();
@@ -264,7 +265,8 @@ pub fn start(
             } else {
                 let borrowed: Vec<(ServiceName, &Listing)> =
                     states.iter().map(|(s, l)| (s.clone(), l)).collect();
-                let import = State::from_listings_in(topology, &borrowed)?;
+                let import = State::from_listings_in(topology, &borrowed)
+                    .map_err(|e| RunbookError::from(e).at(state_line))?;
                 Start {
                     topology: import.topology,
                     state: import.state,
@@ -278,7 +280,8 @@ pub fn start(
             }
             let borrowed: Vec<(ServiceName, &Listing)> =
                 states.iter().map(|(s, l)| (s.clone(), l)).collect();
-            let import = State::from_listings(&borrowed)?;
+            let import = State::from_listings(&borrowed)
+                .map_err(|e| RunbookError::from(e).at(state_line))?;
             Start {
                 topology: import.topology,
                 state: import.state,
@@ -326,6 +329,9 @@ struct Setup {
     scenario: Option<(String, usize)>,
     topology: Option<(TopologySpec, usize)>,
     states: Vec<(ServiceName, Listing)>,
+    /// The line of the one `#! state` declaration the listings come from, when they all do
+    /// (an import error is then that declaration's); else 0.
+    state_line: usize,
     down: Vec<(HostName, usize)>,
 }
 
@@ -337,6 +343,7 @@ fn setup(
     let mut scenario = None;
     let mut topology = None;
     let mut states: Vec<(ServiceName, Listing)> = listings.to_vec();
+    let mut state_lines: Vec<usize> = vec![0; listings.len()];
     let mut down: Vec<(HostName, usize)> = Vec::new();
     for &Declared {
         line,
@@ -383,6 +390,7 @@ fn setup(
                     }
                 };
                 states.push((service.clone(), listing));
+                state_lines.push(line);
             }
             Declaration::AssumeDown(hosts) => {
                 down.extend(hosts.iter().map(|h| (h.clone(), line)));
@@ -394,6 +402,10 @@ fn setup(
         scenario,
         topology,
         states,
+        state_line: match state_lines.as_slice() {
+            [line] => *line,
+            _ => 0,
+        },
         down,
     })
 }
@@ -1706,8 +1718,6 @@ impl Session<'_> {
         }
     }
 
-    /// A step after which the running managers of `service` keep quorum only by counting
-    /// stopped ones warns ([`quorum_by_stopped_managers`]).
     /// Drift a step brings: data drifted by a write, a copy or a skip (errors but for the
     /// skip's warning), and a replica drifted before the step listed ONLINE again.
     fn judge_drift(&self, before: &State, effects: &[Effect], findings: &mut Vec<ReportFinding>) {
@@ -1752,6 +1762,57 @@ impl Session<'_> {
         }
     }
 
+    /// A passive site's relay left reading a datasource of the active site that is not its
+    /// master, where the step left it so: a warning naming the documented repointing
+    /// (*operations-composite-relay-recovery*). The managers leave such a relay where it is
+    /// while its source feeds it (`restore_replicators`), as the docs' listing shows; a
+    /// review found a plan reading VALID with the relay on the old master after a switch
+    /// its site's MAINTENANCE kept it out of.
+    fn judge_relays(&self, before: &State, findings: &mut Vec<ReportFinding>) {
+        for h in self.topology.host_ids() {
+            let Some((source, master)) = self.relay_off_master(&self.state, h) else {
+                continue;
+            };
+            if self.relay_off_master(before, h) == Some((source, master)) {
+                continue;
+            }
+            let site = self.topology.service_name(self.topology.host(h).service);
+            let active = self
+                .topology
+                .service_name(self.topology.host(master).service);
+            let (relay, source, master) = (self.name(h), self.name(source), self.name(master));
+            findings.push(finding(
+                Severity::Warning,
+                "relay-off-master",
+                format!(
+                    "{relay}, {site}'s relay, reads {source}, not {active}'s master {master}: the managers leave it there while {source} feeds it; repoint it in MAINTENANCE (`replicator {relay} offline`, `replicator {relay} relay {active}/{master}`), as *operations-composite-relay-recovery* does"
+                ),
+            ));
+        }
+    }
+
+    /// The source and the listed ONLINE master of the other site, when `h` is its site's
+    /// listed relay and its relay replicator reads a datasource of that site other than the
+    /// master.
+    fn relay_off_master(&self, state: &State, h: HostId) -> Option<(HostId, HostId)> {
+        let viewer = ls::default_viewer(self.topology, state, self.topology.host(h).service)?;
+        let r = state.host(h).replicator;
+        if state.view(viewer).entry(h).role != crate::model::DataSourceRole::Relay
+            || r.role != crate::model::ReplicatorRole::Relay
+        {
+            return None;
+        }
+        let source = r.master?;
+        let site = self.topology.host(source).service;
+        let seen = ls::default_viewer(self.topology, state, site)?;
+        let view = state.view(seen);
+        let master = self.topology.datasource_set(site).iter().find(|&d| {
+            view.entry(d).role == crate::model::DataSourceRole::Master
+                && view.entry(d).state == DsState::Online
+        })?;
+        (source != master).then_some((source, master))
+    }
+
     /// Whether `h`'s service lists `h` ONLINE in `state`, as its `ls` and the goals read it
     /// ([`ls::default_viewer`]): the connectors then route to it.
     fn listed_online(&self, state: &State, h: HostId) -> bool {
@@ -1759,6 +1820,8 @@ impl Session<'_> {
             .is_some_and(|v| state.view(v).entry(h).state == DsState::Online)
     }
 
+    /// A step after which the running managers of `service` keep quorum only by counting
+    /// stopped ones warns ([`quorum_by_stopped_managers`]).
     fn judge_quorum(&self, before: &State, service: ServiceId, findings: &mut Vec<ReportFinding>) {
         // Only a step that stops a manager: starting them again passes through the same
         // counts (an independent review found the warning, and its advice to start one
@@ -1895,6 +1958,7 @@ impl Session<'_> {
             }
         }
         self.judge_drift(before, effects, findings);
+        self.judge_relays(before, findings);
         for service in self.topology.physical_services() {
             self.judge_quorum(before, service, findings);
             let now = writable_masters(self.topology, &self.state, service, all);
