@@ -444,7 +444,7 @@ impl Alphabet {
                 ResetScope::Relay,
                 ResetScope::Db,
             ])?),
-            3 => TrepctlOp::SetRole(*u.choose(&ROLES)?, self.maybe_host(u)?),
+            3 => TrepctlOp::SetRole(*u.choose(&ReplicatorRole::ALL)?, self.maybe_host(u)?),
             4 => TrepctlOp::Flush,
             5 => TrepctlOp::Heartbeat,
             // A byte more, here only, so that inputs decoded before `offline-deferred` was
@@ -555,16 +555,6 @@ fn datasource_action(u: &mut Unstructured<'_>) -> arbitrary::Result<DatasourceAc
 /// The most fields [`apply_state`] overwrites, and the most inputs it applies.
 const MAX_EDITS: u8 = 16;
 
-/// Every replicator role, for the fuzzer to draw from.
-const ROLES: [ReplicatorRole; 6] = [
-    ReplicatorRole::Master,
-    ReplicatorRole::Slave,
-    ReplicatorRole::Relay,
-    ReplicatorRole::ThlServer,
-    ReplicatorRole::ThlClient,
-    ReplicatorRole::ThlApplier,
-];
-
 /// Draw a topology, a state (a healthy one with up to 16 fields overwritten from the bytes,
 /// in slots of the topology's hosts or past them: what an embedder might read from a file,
 /// which [`State::validate`] may refuse) and up to 16 inputs. Every entry point that takes a
@@ -651,7 +641,7 @@ fn overwrite(u: &mut Unstructured<'_>, state: &mut State) -> arbitrary::Result<(
         1 => host.manager = u.arbitrary()?,
         2 => host.dataserver = u.arbitrary()?,
         3 => host.replicator.running = u.arbitrary()?,
-        4 => host.replicator.role = *u.choose(&ROLES)?,
+        4 => host.replicator.role = *u.choose(&ReplicatorRole::ALL)?,
         5 => host.replicator.state = *u.choose(&states)?,
         6 => host.replicator.master = if u.arbitrary()? { Some(id(u)?) } else { None },
         7 => state.partition[slot] = u8::try_from(u.choose_index(MAX_HOSTS)?).unwrap_or(0),

@@ -49,6 +49,16 @@ pub enum ReplicatorRole {
 }
 
 impl ReplicatorRole {
+    /// Every role, in declaration order.
+    pub const ALL: [Self; 6] = [
+        Self::Master,
+        Self::Slave,
+        Self::Relay,
+        Self::ThlServer,
+        Self::ThlClient,
+        Self::ThlApplier,
+    ];
+
     /// Whether this role extracts new transactions (the source of a service's history).
     #[must_use]
     pub fn extracts(self) -> bool {

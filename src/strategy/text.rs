@@ -154,14 +154,7 @@ pub fn trepctl_command() -> impl Strategy<Value = TrepctlCommand> {
         (any::<bool>(), scope)
             .prop_map(|(confirmed, scope)| TrepctlAction::Reset { confirmed, scope }),
         (
-            select(vec![
-                ReplicatorRole::Master,
-                ReplicatorRole::Slave,
-                ReplicatorRole::Relay,
-                ReplicatorRole::ThlServer,
-                ReplicatorRole::ThlClient,
-                ReplicatorRole::ThlApplier,
-            ]),
+            select(ReplicatorRole::ALL.to_vec()),
             option::of(
                 (host_name(), option::of(1_u16..65535))
                     .prop_map(|(host, port)| ThlUri { host, port })
