@@ -1332,9 +1332,7 @@ fn a_relay_manager_started_alone_after_missed_failovers_serves_as_the_relay() {
     for h in ["db4", "db5", "db6"] {
         c.shell(h, "manager start").unwrap();
     }
-    let r = c.s.host(db4).replicator;
-    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db1)));
-    assert!(r.is_online());
+    assert_online_relay_of(&c, db4, db1);
     assert_eq!(
         c.s.view(db4).entry(db4),
         DsEntry::new(DataSourceRole::Relay, DsState::Online)
@@ -1363,18 +1361,13 @@ fn a_relay_manager_started_alone_after_missed_failovers_serves_as_the_relay() {
 /// procedure had nothing left to do (found by a review against the docs).
 #[test]
 fn a_relay_reading_a_replica_of_the_active_site_is_left_for_the_operator() {
-    use tungsten_model::model::ReplicatorRole;
     let mut c = Cluster::from_spec(GLOBAL);
     let [db1, db2, db4] = ["db1", "db2", "db4"].map(|h| c.id(h));
     repoint_relay_by_hand(&mut c, "db2");
-    let r = c.s.host(db4).replicator;
-    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db2)));
-    assert!(r.is_online(), "{r:?}");
+    assert_online_relay_of(&c, db4, db2);
     // The docs' procedure.
     repoint_relay_by_hand(&mut c, "db1");
-    let r = c.s.host(db4).replicator;
-    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db1)));
-    assert!(r.is_online(), "{r:?}");
+    assert_online_relay_of(&c, db4, db1);
 }
 
 /// A relay reading a replica of the active site follows the site's new master when a switch
@@ -1383,21 +1376,16 @@ fn a_relay_reading_a_replica_of_the_active_site_is_left_for_the_operator() {
 /// replica it reads goes down) is pointed at the master by its managers.
 #[test]
 fn a_relay_follows_the_active_sites_switch_and_leaves_a_source_that_stops() {
-    use tungsten_model::model::ReplicatorRole;
     let mut c = Cluster::from_spec(GLOBAL);
     let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| c.id(h));
     assert_eq!(c.s.host(db4).replicator.master, Some(db1));
     c.cctrl("db1", "switch to db2").unwrap();
-    let r = c.s.host(db4).replicator;
-    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db2)));
-    assert!(r.is_online(), "{r:?}");
+    assert_online_relay_of(&c, db4, db2);
     // Pointed at a replica by hand, then that replica's host crashes.
     repoint_relay_by_hand(&mut c, "db3");
     assert_eq!(c.s.host(db4).replicator.master, Some(db3));
     c.fault(Fault::HostCrash(db3)).unwrap();
-    let r = c.s.host(db4).replicator;
-    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db2)));
-    assert!(r.is_online(), "{r:?}");
+    assert_online_relay_of(&c, db4, db2);
 }
 
 /// The docs' repointing of west's relay db4 (*operations-composite-relay-recovery*):
@@ -1422,7 +1410,6 @@ const THREE_SITES: &str = r#"{"services": [{"name": "east", "datasources": ["db1
 /// new master survived the tests).
 #[test]
 fn a_switch_at_the_active_site_leaves_a_relay_reading_another_site() {
-    use tungsten_model::model::ReplicatorRole;
     let mut c = Cluster::from_spec(THREE_SITES);
     let [db2, db4, db7] = ["db2", "db4", "db7"].map(|h| c.id(h));
     for line in [
@@ -1436,9 +1423,7 @@ fn a_switch_at_the_active_site_leaves_a_relay_reading_another_site() {
     }
     c.cctrl("db1", "switch to db2").unwrap();
     assert_eq!(c.s.host(db4).replicator.master, Some(db2));
-    let r = c.s.host(db7).replicator;
-    assert_eq!((r.role, r.master), (ReplicatorRole::Relay, Some(db4)));
-    assert!(r.is_online(), "{r:?}");
+    assert_online_relay_of(&c, db7, db4);
 }
 
 /// A promotion at the active site repoints the relay its passive site holds, not an old relay
@@ -1459,4 +1444,15 @@ fn a_switch_at_the_active_site_repoints_the_relay_not_the_one_it_replaced() {
     assert_eq!(c.s.host(db5).replicator.master, Some(db2));
     assert_eq!(c.s.host(db4).replicator, before);
     assert_eq!(before.master, Some(db1));
+}
+
+/// `relay`'s replicator is ONLINE in the relay role, reading `source`.
+fn assert_online_relay_of(c: &Cluster, relay: HostId, source: HostId) {
+    let r = c.s.host(relay).replicator;
+    assert_eq!(
+        (r.role, r.master),
+        (tungsten_model::model::ReplicatorRole::Relay, Some(source)),
+        "{r:?}"
+    );
+    assert!(r.is_online(), "{r:?}");
 }
