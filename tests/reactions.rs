@@ -1446,6 +1446,42 @@ fn a_switch_at_the_active_site_repoints_the_relay_not_the_one_it_replaced() {
     assert_eq!(before.master, Some(db1));
 }
 
+/// A passive site in MAINTENANCE leaves its replicators alone when the active site's master
+/// host goes down and fails over: its relay goes on reading the lost master, its replicas
+/// reading the relay, all ONLINE, for the operator to repoint (managers in MAINTENANCE detect
+/// nothing and fence nothing, Continuent docs *operations-policymodes*). Leaving MAINTENANCE
+/// lets the managers point the relay at the new master. The same holds when west's managers
+/// were stopped through the failover and start again in MAINTENANCE. A review found west's
+/// three replicators taken OFFLINE:NORMAL by its managers in MAINTENANCE in both cases.
+#[test]
+fn a_passive_site_in_maintenance_leaves_its_relay_on_the_lost_master() {
+    for managers_stopped in [false, true] {
+        let mut c = Cluster::from_spec(GLOBAL);
+        let [db1, db2, db4] = ["db1", "db2", "db4"].map(|h| c.id(h));
+        c.cctrl("db4", "set policy maintenance").unwrap();
+        let west = ["db4", "db5", "db6"];
+        if managers_stopped {
+            for h in west {
+                c.shell(h, "manager stop").unwrap();
+            }
+        }
+        c.fault(Fault::HostCrash(db1)).unwrap();
+        if managers_stopped {
+            for h in west {
+                c.shell(h, "manager start").unwrap();
+            }
+        }
+        assert_eq!(c.s.view(db2).entry(db2).role, tungsten_model::model::DataSourceRole::Master);
+        assert_online_relay_of(&c, db4, db1);
+        for h in ["db5", "db6"] {
+            let r = c.s.host(c.id(h)).replicator;
+            assert!(r.is_online() && r.master == Some(db4), "{h}: {r:?}");
+        }
+        c.cctrl("db4", "set policy automatic").unwrap();
+        assert_online_relay_of(&c, db4, db2);
+    }
+}
+
 /// `relay`'s replicator is ONLINE in the relay role, reading `source`.
 fn assert_online_relay_of(c: &Cluster, relay: HostId, source: HostId) {
     let r = c.s.host(relay).replicator;

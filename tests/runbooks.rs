@@ -4606,6 +4606,28 @@ fn a_relay_left_on_the_old_master_is_warned_with_the_repointing() {
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
 }
 
+/// A relay left on a source that no longer feeds it (the active master's host down and
+/// failed over, the relay's site in MAINTENANCE) is warned with why it stays there: its
+/// managers act only outside MAINTENANCE. Back in AUTOMATIC they repoint it, with nothing
+/// more said.
+#[test]
+fn a_relay_left_on_a_lost_master_is_warned_with_why() {
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\nshell db1> sudo poweroff\ncctrl [west]> set policy automatic\n",
+    );
+    assert_eq!(
+        kinds_at(&report, "relay-off-master"),
+        [(49, false)],
+        "{report}"
+    );
+    assert!(
+        report.to_string().contains(
+            "reads db1, not east's master db2: db1 no longer passes on db2's events, and west's managers point the relay at db2 only once one of them runs outside MAINTENANCE"
+        ),
+        "{report}"
+    );
+}
+
 /// An import error from the one `#! state` declaration names its line, as does a scenario
 /// declared beside listings (the state's line, the declaration in the way); with two state
 /// declarations, an import error belongs to neither and names none (a review found the

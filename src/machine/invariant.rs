@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    DataSourceRole, DsState, HostId, HostSet, Quorum, ReplicatorRole, ServiceId, ShunCause, State,
+    DataSourceRole, DsState, HostId, HostSet, PolicyMode, Quorum, ReplicatorRole, ServiceId, ShunCause, State,
     Topology,
 };
 
@@ -68,11 +68,12 @@ pub enum Invariant {
     /// Primary is offline, so that its slaves can still fetch the THL it extracted (found
     /// by an operator review: the documented steps were refused as cutting the slaves
     /// off). A chain that ends at a replaced master counts only
-    /// while a running manager of the slave's own service, in a primary partition, reaches
-    /// the slave (**modelling decision**, like `single-extractor`'s: a failover leaves such
-    /// chains behind, and only those managers retire them; when none runs, as the
-    /// `apply_sequence` fuzzer found with a relay of another site's master whose own site
-    /// had every manager down when that master failed over, no part of Tungsten can act).
+    /// while a running manager of the slave's own service, in a primary partition and not in
+    /// MAINTENANCE, reaches the slave (**modelling decision**, like `single-extractor`'s: a
+    /// failover leaves such chains behind, and only those managers retire them; when none
+    /// runs, as the `apply_sequence` fuzzer found with a relay of another site's master whose
+    /// own site had every manager down when that master failed over, no part of Tungsten can
+    /// act; in MAINTENANCE the managers fence nothing, *operations-policymodes*).
     ReplicationSource,
     /// `position-order`: every online slave holds only events its master has: its position is
     /// in its master's history.
@@ -303,14 +304,16 @@ fn overseen(topology: &Topology, state: &State, a: HostId, b: HostId) -> bool {
     })
 }
 
-/// Whether a running manager of `service` in a primary partition reaches `h`: only such a
-/// group retires a slave replicator whose sources a failover left behind (see
+/// Whether a running manager of `service` in a primary partition, not in MAINTENANCE,
+/// reaches `h`: only such a group retires a slave replicator whose sources a failover left
+/// behind (see
 /// [`Invariant::ReplicationSource`]).
 fn tended(topology: &Topology, state: &State, service: ServiceId, h: HostId) -> bool {
     topology.hosts_of(service).any(|m| {
         topology.host(m).has_manager()
             && state.manager_running(m)
             && state.view(m).quorum == Quorum::Primary
+            && state.view(m).policy != PolicyMode::Maintenance
             && state.reachable(m, h)
     })
 }

@@ -82,7 +82,7 @@ pub struct ReportFinding {
     /// | `availability` | warning | the service has no writable master, or a composite's passive site no relay carrying the active site's writes |
     /// | `no-candidate` | warning | the master failed and no slave can replace it |
     /// | `not-recovered` | warning | a service-wide recovery left a datasource out |
-    /// | `relay-off-master` | warning | a passive site's relay is left reading a datasource of the active site other than its master (the managers leave it while it is fed; *operations-composite-relay-recovery* repoints it) |
+    /// | `relay-off-master` | warning | a passive site's relay is left reading a datasource of the active site other than its master (the managers leave it while it is fed, or while its site is in MAINTENANCE; *operations-composite-relay-recovery* repoints it) |
     /// | `not-reached` | warning | `set policy` at a composite reached none of a site's managers: that site keeps its policy |
     /// | `untracked-option` | warning | a trepctl option the model does not track |
     /// | `not-modelled` | warning | a command the model does not know: the steps after it are checked as if it changed nothing |

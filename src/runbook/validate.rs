@@ -1780,12 +1780,29 @@ impl Session<'_> {
             let active = self
                 .topology
                 .service_name(self.topology.host(master).service);
+            // A source that no longer passes the master's events on (down, or a master a
+            // failover replaced) is left only by managers that do not act: the relay's site
+            // in MAINTENANCE, or with none running (`react::retire_strays`).
+            let fed = self.state.host(source).up
+                && crate::machine::invariant::reaches_service_master(
+                    self.topology,
+                    &self.state,
+                    h,
+                    Some(source),
+                );
             let (relay, source, master) = (self.name(h), self.name(source), self.name(master));
+            let why = if fed {
+                format!("the managers leave it there while {source} feeds it")
+            } else {
+                format!(
+                    "{source} no longer passes on {master}'s events, and {site}'s managers point the relay at {master} only once one of them runs outside MAINTENANCE"
+                )
+            };
             findings.push(finding(
                 Severity::Warning,
                 "relay-off-master",
                 format!(
-                    "{relay}, {site}'s relay, reads {source}, not {active}'s master {master}: the managers leave it there while {source} feeds it; repoint it in MAINTENANCE (`replicator {relay} offline`, `replicator {relay} relay {active}/{master}`), as *operations-composite-relay-recovery* does"
+                    "{relay}, {site}'s relay, reads {source}, not {active}'s master {master}: {why}; repoint it in MAINTENANCE (`replicator {relay} offline`, `replicator {relay} relay {active}/{master}`), as *operations-composite-relay-recovery* does"
                 ),
             ));
         }
