@@ -1282,6 +1282,7 @@ fn a_master_promoted_by_hand_behind_a_live_master_loses_its_events() {
 [LOGICAL] /alpha > datasource db2 offline
 [LOGICAL] /alpha > datasource db2 master
 [LOGICAL] /alpha > replicator db2 start
+[LOGICAL] /alpha > replicator db2 offline
 [LOGICAL] /alpha > replicator db2 master
 [LOGICAL] /alpha > datasource db2 online
 [LOGICAL] /alpha > replicator db2 online

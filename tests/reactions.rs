@@ -139,13 +139,10 @@ fn a_master_failed_by_the_replicator_fence_waits_for_an_operator() {
         c.s.view(db2).entry(db1).state,
         DsState::Failed(FailCause::Replicator)
     );
-    // Restarting the replicator clears its error (it starts OFFLINE:NORMAL); the fence no
-    // longer holds, and the datasource still waits.
+    // Restarting the replicator clears its error (it comes back ONLINE by itself, as a plain
+    // start does); the fence no longer holds, and the datasource still waits.
     c.shell("db1", "replicator restart").unwrap();
-    assert_eq!(
-        c.s.host(db1).replicator.state,
-        ReplicatorState::OfflineNormal
-    );
+    assert_eq!(c.s.host(db1).replicator.state, ReplicatorState::Online);
     assert_eq!(
         c.s.view(db2).entry(db1).state,
         DsState::Failed(FailCause::Replicator)
@@ -1480,6 +1477,73 @@ fn a_passive_site_in_maintenance_leaves_its_relay_on_the_lost_master() {
         c.cctrl("db4", "set policy automatic").unwrap();
         assert_online_relay_of(&c, db4, db2);
     }
+}
+
+/// Under AUTOMATIC, a replica FAILED for its dataserver whose replicator was stopped
+/// meanwhile is recovered once the dataserver runs: the managers start its replicator, as
+/// they start the stopped replicator of a datasource in service, and bring it ONLINE
+/// (*operations-policymodes*: AUTOMATIC recovers failed replicas). So is a passive site's
+/// relay with no replica to fail over to. A review found both left FAILED for good, host,
+/// manager and dataserver running.
+#[test]
+fn a_failed_replica_whose_replicator_stopped_is_recovered() {
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db2, db4] = ["db1", "db2", "db4"].map(|h| c.id(h));
+    c.fault(Fault::Stop(db2, Process::DataServer)).unwrap();
+    c.shell("db2", "replicator stop").unwrap();
+    assert!(!c.s.host(db2).replicator.running);
+    assert_eq!(
+        c.s.view(db1).entry(db2).state,
+        DsState::Failed(FailCause::DataServerStopped)
+    );
+    c.fault(Fault::Start(db2, Process::DataServer)).unwrap();
+    assert_eq!(c.s.view(db1).entry(db2).state, DsState::Online);
+    let r = c.s.host(db2).replicator;
+    assert!(r.is_online() && r.master == Some(db1), "{r:?}");
+
+    for h in ["db5", "db6"] {
+        c.cctrl("db4", &format!("datasource {h} shun")).unwrap();
+    }
+    c.fault(Fault::Stop(db4, Process::DataServer)).unwrap();
+    c.shell("db4", "replicator stop").unwrap();
+    assert!(matches!(c.s.view(db4).entry(db4).state, DsState::Failed(_)));
+    c.fault(Fault::Start(db4, Process::DataServer)).unwrap();
+    assert_eq!(c.s.view(db4).entry(db4).state, DsState::Online);
+    assert_online_relay_of(&c, db4, db1);
+}
+
+/// A plain start of a replicator brings it ONLINE by itself, whatever the policy: in
+/// MAINTENANCE, `replicator restart` stops and restarts replication, and so does a reboot,
+/// the master's extractor included; `replicator start offline` keeps it OFFLINE:NORMAL
+/// (Continuent docs *deployment-startupdown-replicator*; *deployment-startupdown*: only a
+/// cluster with `auto-enable=false` needs its nodes put online by hand). An old master's
+/// extractor, booting beside the new master's, stays offline. A review found every restart
+/// in MAINTENANCE left OFFLINE, the master's extractor too, with no warning.
+#[test]
+fn a_started_replicator_goes_online_by_itself() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.shell("db2", "replicator restart").unwrap();
+    let r = c.s.host(db2).replicator;
+    assert!(r.is_online() && r.master == Some(db1), "{r:?}");
+    c.shell("db2", "replicator restart offline").unwrap();
+    assert_eq!(c.s.host(db2).replicator.state, ReplicatorState::OfflineNormal);
+    c.shell("db2", "replicator stop").unwrap();
+    c.shell("db2", "replicator start").unwrap();
+    assert!(c.s.host(db2).replicator.is_online());
+    c.cctrl("db1", "replicator db2 restart").unwrap();
+    assert!(c.s.host(db2).replicator.is_online());
+    c.shell("db1", "sudo reboot").unwrap();
+    let r = c.s.host(db1).replicator;
+    assert!(r.is_online() && r.role == tungsten_model::model::ReplicatorRole::Master, "{r:?}");
+
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.fault(Fault::HostCrash(db1)).unwrap();
+    assert!(c.s.view(db2).entry(db2).is_online_master());
+    c.fault(Fault::HostRestart(db1)).unwrap();
+    let r = c.s.host(db1).replicator;
+    assert!(r.running && !r.is_online(), "{r:?}");
 }
 
 /// `relay`'s replicator is ONLINE in the relay role, reading `source`.

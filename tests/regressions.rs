@@ -189,7 +189,7 @@ fn no_new_master_while_an_old_one_may_extract_beyond_a_partition() {
 fn setrole_slave_on_a_master_with_slaves_is_refused() {
     let mut c = three();
     c.cctrl("db1", "set policy maintenance").unwrap();
-    c.shell("db1", "replicator restart").unwrap();
+    c.shell("db1", "replicator restart offline").unwrap();
     // While db1 is the ONLINE master, its replicator may not stop extracting at all.
     assert_eq!(
         c.trepctl("db1", "setrole -role slave"),

@@ -148,6 +148,11 @@ impl Reference {
             }
             Op::Restart(h) => {
                 self.up[h] = true;
+                // The boot starts the replicator, and it goes online by itself, whatever the
+                // policy; an old master's extractor does not, beside the master's.
+                if self.was_slave(h) || h == self.master {
+                    self.replicating[h] = true;
+                }
                 if self.automatic && h != self.master && self.ds[h] == Ds::Out && self.was_slave(h)
                 {
                     // A failed slave that is healthy again is recovered by the managers.

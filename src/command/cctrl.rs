@@ -110,7 +110,8 @@ pub enum ReplicatorAction {
     /// `relay [<service>/<host>]`: role → relay (passive composite site). Needs
     /// OFFLINE:NORMAL.
     Relay(Option<RelaySource>),
-    /// `start`: start a stopped replicator process; it comes up OFFLINE:NORMAL.
+    /// `start`: start a stopped replicator process; it goes ONLINE by itself where its role
+    /// and source let it, as a plain `replicator start` on the host does.
     Start,
     /// `stop`: stop the process.
     Stop,

@@ -7,16 +7,19 @@
 //!
 //! Rules (Continuent docs *deployment-startupdown*, *cmdline-tools-tprovision*; open-source
 //! `deployment_step_services.rb`, `tungsten_provision_slave.rb`):
-//! - `startall` starts the install's replicator, manager and connector (a cluster replicator
-//!   comes up OFFLINE:NORMAL and its manager brings it online unless in MAINTENANCE; a
-//!   cross-site replicator comes up online); `stopall` stops them. Refused when nothing would
-//!   change.
+//! - `startall` starts the install's replicator, manager and connector (the replicator goes
+//!   online by itself where it can, as after any plain start); `stopall` stops them. Refused
+//!   when nothing would change.
 //! - `manager|replicator|connector start|stop|restart` do that to one process, as do `stop
 //!   sysd` (*deployall*) and `connector graceful-stop [seconds]` (a stop). `replicator
 //!   start|restart offline` starts the replicator with its services OFFLINE: a cross-site
-//!   replicator stays so until `mm_trepctl online`; a cluster replicator comes up OFFLINE
-//!   anyway and its managers bring it online unless in MAINTENANCE, as after any start
-//!   (*trepctl-offline*). The scripts' other verbs (`condrestart`, `console`, `dump`,
+//!   replicator stays so until `mm_trepctl online`; a cluster replicator's managers bring it
+//!   online unless in MAINTENANCE (*trepctl-offline*). A plain start brings either online
+//!   by itself (*deployment-startupdown*: only an install with `auto-enable=false` needs
+//!   its nodes put online by hand; *deployment-startupdown-replicator*: a restart in
+//!   MAINTENANCE stops and restarts replication), where its role and source let it: an
+//!   applier whose sources lead to the service's master, an extractor with no other
+//!   extractor in reach. The scripts' other verbs (`condrestart`, `console`, `dump`,
 //!   `install`, `remove`), and `start offline` of the manager or the connector, are kept as
 //!   steps the model does not know; `status`, and the connector's `client-list`, only print
 //!   (below).

@@ -693,11 +693,11 @@ fn replicator(
             ctx.require_quorum(s.service, s.group, at)?;
             ctx.replicator_setrole(h, ReplicatorRole::Relay, source)?;
         }
-        ReplicatorOp::Process(Lifecycle::Start) => ctx.replicator_start(h)?,
+        ReplicatorOp::Process(Lifecycle::Start) => ctx.replicator_boot(h)?,
         ReplicatorOp::Process(Lifecycle::Stop) => ctx.replicator_stop(h)?,
         ReplicatorOp::Process(Lifecycle::Restart) => {
             let _ = ctx.replicator_stop(h);
-            ctx.replicator_start(h)?;
+            ctx.replicator_boot(h)?;
         }
     }
     Ok(Some(Subject(h)))

@@ -57,7 +57,7 @@ pub(crate) fn apply(
             let spec = ctx.topology.host(on).clone();
             let mut changed = false;
             if spec.is_datasource() {
-                changed |= ctx.replicator_start(on).is_ok();
+                changed |= ctx.replicator_boot(on).is_ok();
             }
             if spec.has_manager() {
                 changed |= ctx.set_process(on, Process::Manager, true).is_ok();
@@ -113,20 +113,17 @@ pub(crate) fn apply(
         HostOp::Manager(Lifecycle::Restart) => restart_noticed(ctx, on, Process::Manager)?,
         HostOp::Manager(l) => lifecycle(ctx, on, Process::Manager, l)?,
         HostOp::Replicator(Install::Cluster, l) => lifecycle(ctx, on, Process::Replicator, l)?,
-        // A cluster replicator always starts OFFLINE here, for its managers to bring online
-        // unless in MAINTENANCE: a replicator taken offline outside MAINTENANCE is put back
-        // online by the cluster (Continuent docs *trepctl-offline*), so `offline` changes
-        // nothing the model tracks (**modelling decision**).
+        // `start offline` keeps the replicator OFFLINE:NORMAL where a plain start brings it
+        // ONLINE (`Ctx::replicator_boot`); outside MAINTENANCE its managers then bring it
+        // online (Continuent docs *trepctl-offline*).
         HostOp::ReplicatorStartOffline {
             install: Install::Cluster,
             restart,
         } => {
-            let l = if restart {
-                Lifecycle::Restart
-            } else {
-                Lifecycle::Start
-            };
-            lifecycle(ctx, on, Process::Replicator, l)?;
+            if restart {
+                let _ = ctx.replicator_stop(on);
+            }
+            ctx.replicator_start(on)?;
         }
         HostOp::Connector(l) => lifecycle(ctx, on, Process::Connector, l)?,
         // A dataserver restart takes long enough for the managers to notice it (they probe

@@ -163,9 +163,9 @@ pub enum HostOp {
     Manager(Lifecycle),
     /// `replicator start|stop|restart` of an install.
     Replicator(Install, Lifecycle),
-    /// `replicator start|restart offline` of an install: a cross-site replicator starts with
-    /// its service OFFLINE; a cluster replicator starts as for `start` (it comes up offline
-    /// for its managers to bring online, which they do unless in MAINTENANCE).
+    /// `replicator start|restart offline` of an install: the replicator starts with its
+    /// services OFFLINE:NORMAL, where a plain start brings them ONLINE; a cluster replicator's
+    /// managers then bring it online unless in MAINTENANCE (*trepctl-offline*).
     ReplicatorStartOffline {
         /// Which install's replicator.
         install: Install,

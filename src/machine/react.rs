@@ -414,8 +414,13 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             }
             DsState::Failed(_) if entry.role != DataSourceRole::Master => {
                 let Some(m) = master else { continue };
-                let r = ctx.host(d).replicator;
-                if m == d || !r.running || !ctx.lineage_ok(d, m) {
+                // A stopped replicator is started first, as `restore_replicators` starts one
+                // of a datasource in service (a review found a replica left FAILED for good,
+                // its host, manager and dataserver running, its replicator stopped).
+                if m == d
+                    || !ctx.lineage_ok(d, m)
+                    || (!ctx.host(d).replicator.running && ctx.replicator_start(d).is_err())
+                {
                     continue;
                 }
                 ctx.repoint(d, ReplicatorRole::Slave, Some(m));
@@ -498,7 +503,9 @@ fn recover_relay(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, rep: HostId, d: 
     let Some(active) = ctx.active_master(ctx.service_of(d), rep) else {
         return;
     };
-    if !(ctx.host(d).replicator.running && ctx.lineage_ok(d, active)) {
+    if !ctx.lineage_ok(d, active)
+        || (!ctx.host(d).replicator.running && ctx.replicator_start(d).is_err())
+    {
         return;
     }
     ctx.repoint(d, ReplicatorRole::Relay, Some(active));

@@ -470,6 +470,22 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
+    /// Start `h`'s cluster replicator process as a plain `replicator start` does: it comes up
+    /// and goes ONLINE by itself, in the role and from the source it was left with, where
+    /// [`Ctx::replicator_online`] lets it (else it stays OFFLINE:NORMAL, for its managers or
+    /// the operator). Source: Continuent docs *deployment-startupdown* (replicator 6.1): only
+    /// a cluster configured with `auto-enable=false` needs its nodes put online by hand after
+    /// a start; *deployment-startupdown-replicator* (clustering 7.0): a replicator's restart,
+    /// done in MAINTENANCE or on a shunned datasource, stops and restarts replication, and
+    /// `replicator start offline` is the start that keeps it offline. Policy plays no part:
+    /// it is the replicator's own start, not the managers' (a review found a replicator
+    /// restarted in MAINTENANCE left OFFLINE, a master's extractor among them).
+    pub(crate) fn replicator_boot(&mut self, h: HostId) -> Result<(), Refusal> {
+        self.replicator_start(h)?;
+        let _ = self.replicator_online(h);
+        Ok(())
+    }
+
     /// Stop `h`'s cluster replicator process.
     pub(crate) fn replicator_stop(&mut self, h: HostId) -> Result<(), Refusal> {
         let r = self.host(h).replicator;
@@ -536,7 +552,7 @@ impl Ctx<'_, '_> {
         match process {
             Process::Replicator => {
                 return if running {
-                    self.replicator_start(h)
+                    self.replicator_boot(h)
                 } else {
                     self.replicator_stop(h)
                 };
@@ -943,10 +959,12 @@ mod tests {
         insta::assert_snapshot!(refused.refusal.render(&t), @"db1 holds seqno 9223372036854775807, the largest a replicator holds: no event can follow it, so the model takes no more writes there");
     }
 
-    /// A started replicator always comes up OFFLINE:NORMAL, whatever state a stopped one was
-    /// recorded in. The engine itself records every stopped replicator as OFFLINE:NORMAL, but a
+    /// A started replicator comes up OFFLINE:NORMAL, whatever state a stopped one was
+    /// recorded in, then goes ONLINE by itself where it can: here, with no source, it cannot.
+    /// The engine itself records every stopped replicator as OFFLINE:NORMAL, but a
     /// deserialised or hand-built state may not (cargo-mutants: without the state in the struct
-    /// expression, db2 came up OFFLINE:ERROR as recorded).
+    /// expression, db2 came up OFFLINE:ERROR as recorded). With its source, the same start
+    /// brings it ONLINE, no manager running (`Ctx::replicator_boot`).
     #[test]
     fn a_started_replicator_comes_up_offline_normal() {
         let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
@@ -955,12 +973,21 @@ mod tests {
         // No manager on db2 to bring the replicator online after it starts.
         s.hosts[db2.index()].manager = false;
         s.hosts[db2.index()].replicator.running = false;
+        let source = s.hosts[db2.index()].replicator.master;
         for recorded in [ReplicatorState::OfflineError, ReplicatorState::Online] {
             s.hosts[db2.index()].replicator.state = recorded;
+            s.hosts[db2.index()].replicator.master = None;
             let next = after(&t, &s, Fault::Start(db2, Process::Replicator));
             let r = next.host(db2).replicator;
             assert!(r.running, "{recorded:?}");
             assert_eq!(r.state, ReplicatorState::OfflineNormal, "{recorded:?}");
+            s.hosts[db2.index()].replicator.master = source;
+            let next = after(&t, &s, Fault::Start(db2, Process::Replicator));
+            assert_eq!(
+                next.host(db2).replicator.state,
+                ReplicatorState::Online,
+                "{recorded:?}"
+            );
         }
     }
 }

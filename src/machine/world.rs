@@ -139,6 +139,11 @@ pub(super) fn restart(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
         view.quorum = Quorum::Unknown;
     }
     ctx.emit(Effect::Host { host: h, up: true });
+    // The replicator the boot starts goes ONLINE by itself where it can, as a plain start
+    // does (`Ctx::replicator_boot`).
+    if spec.is_datasource() {
+        let _ = ctx.replicator_online(h);
+    }
     if spec.cross_site_from.is_some() {
         let _ = ctx.cross_site_sync(h, true);
     }
