@@ -1468,7 +1468,10 @@ fn a_passive_site_in_maintenance_leaves_its_relay_on_the_lost_master() {
                 c.shell(h, "manager start").unwrap();
             }
         }
-        assert_eq!(c.s.view(db2).entry(db2).role, tungsten_model::model::DataSourceRole::Master);
+        assert_eq!(
+            c.s.view(db2).entry(db2).role,
+            tungsten_model::model::DataSourceRole::Master
+        );
         assert_online_relay_of(&c, db4, db1);
         for h in ["db5", "db6"] {
             let r = c.s.host(c.id(h)).replicator;
@@ -1528,7 +1531,10 @@ fn a_started_replicator_goes_online_by_itself() {
     let r = c.s.host(db2).replicator;
     assert!(r.is_online() && r.master == Some(db1), "{r:?}");
     c.shell("db2", "replicator restart offline").unwrap();
-    assert_eq!(c.s.host(db2).replicator.state, ReplicatorState::OfflineNormal);
+    assert_eq!(
+        c.s.host(db2).replicator.state,
+        ReplicatorState::OfflineNormal
+    );
     c.shell("db2", "replicator stop").unwrap();
     c.shell("db2", "replicator start").unwrap();
     assert!(c.s.host(db2).replicator.is_online());
@@ -1536,7 +1542,10 @@ fn a_started_replicator_goes_online_by_itself() {
     assert!(c.s.host(db2).replicator.is_online());
     c.shell("db1", "sudo reboot").unwrap();
     let r = c.s.host(db1).replicator;
-    assert!(r.is_online() && r.role == tungsten_model::model::ReplicatorRole::Master, "{r:?}");
+    assert!(
+        r.is_online() && r.role == tungsten_model::model::ReplicatorRole::Master,
+        "{r:?}"
+    );
 
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     c.fault(Fault::HostCrash(db1)).unwrap();

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    DataSourceRole, DsState, HostId, HostSet, PolicyMode, Quorum, ReplicatorRole, ServiceId, ShunCause, State,
-    Topology,
+    DataSourceRole, DsState, HostId, HostSet, PolicyMode, Quorum, ReplicatorRole, ServiceId,
+    ShunCause, State, Topology,
 };
 
 /// A safety property of every reachable state.
