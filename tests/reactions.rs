@@ -139,10 +139,14 @@ fn a_master_failed_by_the_replicator_fence_waits_for_an_operator() {
         c.s.view(db2).entry(db1).state,
         DsState::Failed(FailCause::Replicator)
     );
-    // Restarting the replicator clears its error (it comes back ONLINE by itself, as a plain
-    // start does); the fence no longer holds, and the datasource still waits.
+    // Restarting the replicator clears its error (it comes up OFFLINE:NORMAL: a master its
+    // managers hold FAILED does not extract until recovered); the fence no longer holds, and
+    // the datasource still waits.
     c.shell("db1", "replicator restart").unwrap();
-    assert_eq!(c.s.host(db1).replicator.state, ReplicatorState::Online);
+    assert_eq!(
+        c.s.host(db1).replicator.state,
+        ReplicatorState::OfflineNormal
+    );
     assert_eq!(
         c.s.view(db2).entry(db1).state,
         DsState::Failed(FailCause::Replicator)
@@ -1553,6 +1557,24 @@ fn a_started_replicator_goes_online_by_itself() {
     c.fault(Fault::HostRestart(db1)).unwrap();
     let r = c.s.host(db1).replicator;
     assert!(r.running && !r.is_online(), "{r:?}");
+    // Nor does it extract with the new master's extractor stopped, its managers running or
+    // not: it extracts only on the master its managers hold in service (a review found its
+    // restarted replicator taking writes in a plan read VALID).
+    c.cctrl("db2", "set policy maintenance").unwrap();
+    c.shell("db2", "replicator stop").unwrap();
+    for stopped in [false, true] {
+        if stopped {
+            for h in ["db1", "db2", "db3"] {
+                c.shell(h, "manager stop").unwrap();
+            }
+        }
+        c.shell("db1", "replicator restart").unwrap();
+        let r = c.s.host(db1).replicator;
+        assert!(
+            r.running && !r.is_online(),
+            "managers stopped: {stopped}, {r:?}"
+        );
+    }
 }
 
 /// `relay`'s replicator is ONLINE in the relay role, reading `source`.

@@ -1162,3 +1162,22 @@ fn a_thl_server_master_cut_off_from_its_slave_keeps_the_chain() {
         None
     );
 }
+
+/// `replicator start offline` on a host that holds no data (a connector host) is refused as
+/// a plain start is: no replicator is installed there. The 300 000-case property run found it
+/// accepted, the host then running a replicator, once the start-offline path no longer went
+/// through the plain start's check.
+#[test]
+fn replicator_start_offline_on_a_connector_host_is_refused() {
+    let mut c = Cluster::from_spec(
+        r#"{"services":[{"name":"alpha","datasources":["db1","db2","db3"],"connectors":["db1","app1"]}]}"#,
+    );
+    for line in [
+        "replicator start offline",
+        "replicator restart offline",
+        "replicator start",
+    ] {
+        assert_eq!(c.shell("app1", line), Err("datasource"), "{line}");
+    }
+    assert!(!c.s.host(c.id("app1")).replicator.running);
+}

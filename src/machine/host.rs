@@ -120,6 +120,9 @@ pub(crate) fn apply(
             install: Install::Cluster,
             restart,
         } => {
+            if !ctx.topology.host(on).is_datasource() {
+                return Err(Refusal::NotADatasource { host: on });
+            }
             if restart {
                 let _ = ctx.replicator_stop(on);
             }

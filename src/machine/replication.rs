@@ -471,19 +471,35 @@ impl Ctx<'_, '_> {
     }
 
     /// Start `h`'s cluster replicator process as a plain `replicator start` does: it comes up
-    /// and goes ONLINE by itself, in the role and from the source it was left with, where
-    /// [`Ctx::replicator_online`] lets it (else it stays OFFLINE:NORMAL, for its managers or
-    /// the operator). Source: Continuent docs *deployment-startupdown* (replicator 6.1): only
-    /// a cluster configured with `auto-enable=false` needs its nodes put online by hand after
-    /// a start; *deployment-startupdown-replicator* (clustering 7.0): a replicator's restart,
-    /// done in MAINTENANCE or on a shunned datasource, stops and restarts replication, and
-    /// `replicator start offline` is the start that keeps it offline. Policy plays no part:
-    /// it is the replicator's own start, not the managers' (a review found a replicator
-    /// restarted in MAINTENANCE left OFFLINE, a master's extractor among them).
+    /// and goes online by itself ([`Ctx::auto_enable`]).
     pub(crate) fn replicator_boot(&mut self, h: HostId) -> Result<(), Refusal> {
         self.replicator_start(h)?;
-        let _ = self.replicator_online(h);
+        self.auto_enable(h);
         Ok(())
+    }
+
+    /// A replicator just started goes ONLINE by itself, in the role and from the source it
+    /// was left with, under every policy: Continuent docs *deployment-startupdown* (replicator
+    /// 6.1) say only a cluster configured with `auto-enable=false` needs its nodes put online
+    /// by hand after a start, `replicator start offline` is the start that keeps replication
+    /// offline (*deployment-startupdown-replicator*, replicator 7.1), and restarting a
+    /// running replicator "temporarily stops and restarts replication" (the clustering 7.0
+    /// page). A review found a replicator restarted in MAINTENANCE left OFFLINE, a master's
+    /// extractor among them.
+    ///
+    /// It goes online only where [`Ctx::replicator_online`] lets it (an applier whose
+    /// sources lead to the service's master; an extractor with no other in reach), and an
+    /// extractor only where [`Ctx::may_extract`] would let an operator bring it online: on
+    /// the master its managers hold in service (**modelling decision**, the conservative
+    /// reading: the pages do not say what a restarted old master's replicator does, and an
+    /// extractor there forks the history; a review found an old master's restarted
+    /// replicator taking writes in a plan read VALID). Elsewhere it stays OFFLINE:NORMAL,
+    /// for its managers or the operator.
+    pub(crate) fn auto_enable(&mut self, h: HostId) {
+        let r = self.host(h).replicator;
+        if r.role != ReplicatorRole::Master || self.may_extract(h).is_ok() {
+            let _ = self.replicator_online(h);
+        }
     }
 
     /// Stop `h`'s cluster replicator process.

@@ -139,10 +139,10 @@ pub(super) fn restart(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
         view.quorum = Quorum::Unknown;
     }
     ctx.emit(Effect::Host { host: h, up: true });
-    // The replicator the boot starts goes ONLINE by itself where it can, as a plain start
-    // does (`Ctx::replicator_boot`).
+    // The replicator the boot starts goes ONLINE by itself where it can, as after a plain
+    // start.
     if spec.is_datasource() {
-        let _ = ctx.replicator_online(h);
+        ctx.auto_enable(h);
     }
     if spec.cross_site_from.is_some() {
         let _ = ctx.cross_site_sync(h, true);

@@ -495,10 +495,12 @@ pub fn last_man_standing(start: &Start, service: &str) -> Result<Runbook, Proced
         let _ = writeln!(text, "{prompt} datasource {x} master");
     }
     let r = s.host(survivor).replicator;
+    // `setrole` (and going online as master) wants OFFLINE:NORMAL: a stopped replicator is
+    // started offline (a plain start would take it online as it was, *deployment-startupdown-
+    // replicator*).
     if !r.running {
-        let _ = writeln!(text, "shell {x}> replicator start");
+        let _ = writeln!(text, "shell {x}> replicator start offline");
     } else if r.state != ReplicatorState::OfflineNormal {
-        // `setrole` (and going online as master) wants OFFLINE:NORMAL.
         let _ = writeln!(text, "{prompt} replicator {x} offline");
     }
     if r.role != ReplicatorRole::Master {
