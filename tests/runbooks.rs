@@ -4584,16 +4584,9 @@ fn a_relay_left_on_the_old_master_is_warned_with_the_repointing() {
     let report = active_passive(
         "cctrl [west]> set policy maintenance\ncctrl [east]> switch to db2\ncctrl [west]> set policy automatic\ncctrl [east]> switch to db3\n",
     );
-    assert_eq!(
-        kinds_at(&report, "relay-off-master"),
-        [(49, false)],
-        "{report}"
-    );
-    assert!(
-        report.to_string().contains(
-            "`replicator db4 relay east/db2`), as *operations-composite-relay-recovery* does"
-        ),
-        "{report}"
+    assert_relay_off_master_at_49(
+        &report,
+        "`replicator db4 relay east/db2`), as *operations-composite-relay-recovery* does",
     );
     let report = active_passive(
         "cctrl [west]> set policy maintenance\ncctrl [east]> switch to db2\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 relay east/db2\ncctrl [west]> set policy automatic\n",
@@ -4615,17 +4608,20 @@ fn a_relay_left_on_a_lost_master_is_warned_with_why() {
     let report = active_passive(
         "cctrl [west]> set policy maintenance\nshell db1> sudo poweroff\ncctrl [west]> set policy automatic\n",
     );
+    assert_relay_off_master_at_49(
+        &report,
+        "reads db1, not east's master db2: db1 no longer passes on db2's events, and west's managers point the relay at db2 only once one of them runs outside MAINTENANCE",
+    );
+}
+
+/// `report` warns `relay-off-master` at line 49 alone, a warning, in words holding `says`.
+fn assert_relay_off_master_at_49(report: &Report, says: &str) {
     assert_eq!(
-        kinds_at(&report, "relay-off-master"),
+        kinds_at(report, "relay-off-master"),
         [(49, false)],
         "{report}"
     );
-    assert!(
-        report.to_string().contains(
-            "reads db1, not east's master db2: db1 no longer passes on db2's events, and west's managers point the relay at db2 only once one of them runs outside MAINTENANCE"
-        ),
-        "{report}"
-    );
+    assert!(report.to_string().contains(says), "{report}");
 }
 
 /// An import error from the one `#! state` declaration names its line, as does a scenario
