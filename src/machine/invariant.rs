@@ -355,6 +355,18 @@ pub(crate) fn reaches_service_master(
     source_chain_from(topology, state, h, first).is_ok()
 }
 
+/// Whether a replicator on `h` reading from `first` reaches, without looping, a master that a
+/// failover or switch replaced: the only break of [`Invariant::ReplicationSource`] that
+/// managers in MAINTENANCE leave in place (see [`tended`]).
+pub(crate) fn ends_at_replaced_master(
+    topology: &Topology,
+    state: &State,
+    h: HostId,
+    first: Option<HostId>,
+) -> bool {
+    source_chain_from(topology, state, h, first).is_err_and(|broken| broken.replaced)
+}
+
 fn source_chain_from(
     topology: &Topology,
     state: &State,

@@ -250,12 +250,16 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 /// cut off) is not the service's master: the explorer found its extractor left running beside
 /// the new master's, seven inputs deep, when any OFFLINE master counted. Under AUTOMATIC and MANUAL the replicator is
 /// then brought back, repointed. The extractors are retired under every policy
-/// (**modelling decision**: a safety rule, like the failsafe). The appliers cut off from the
-/// master are not retired under MAINTENANCE, where the managers detect and fence nothing
-/// (Continuent docs *operations-policymodes*): a passive site's relay goes on reading the
-/// active site's lost master, its replicas reading the relay, until the operator repoints it
-/// or the site leaves MAINTENANCE (a review found the site's replicators taken OFFLINE by its
-/// managers in MAINTENANCE).
+/// (**modelling decision**: a safety rule, like the failsafe). The appliers whose sources end
+/// at a master a failover or switch replaced are not retired under MAINTENANCE, where the
+/// managers detect and fence nothing (Continuent docs *operations-policymodes*): a passive
+/// site's relay goes on reading the active site's lost master, its replicas reading the
+/// relay, until the operator repoints it or the site leaves MAINTENANCE (a review found the
+/// site's replicators taken OFFLINE by its managers in MAINTENANCE). Other breaks (a loop, a
+/// source that is no master's, a host with no data) are retired under every policy, as the
+/// invariant counts them under every policy (the `apply_sequence` fuzzer found a relay left
+/// reading a thl-server an operator had made a slave, its site in MAINTENANCE, when every
+/// break was left alone there).
 ///
 /// A FAILED master that no failover has replaced yet ([`Ctx::awaiting_failover`]) keeps
 /// extracting, even beside an OFFLINE master, whose extractor then goes offline: the
@@ -282,13 +286,19 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
             // An applier on the ONLINE master, or one cut off from the master.
             entry.is_online_master()
                 || (ctx.rules.repoint_slaves
-                    && view.policy != PolicyMode::Maintenance
                     && !super::invariant::reaches_service_master(
                         ctx.topology,
                         ctx.state,
                         d,
                         r.master,
-                    ))
+                    )
+                    && !(view.policy == PolicyMode::Maintenance
+                        && super::invariant::ends_at_replaced_master(
+                            ctx.topology,
+                            ctx.state,
+                            d,
+                            r.master,
+                        )))
         } else {
             false
         };
