@@ -355,16 +355,30 @@ pub(crate) fn reaches_service_master(
     source_chain_from(topology, state, h, first).is_ok()
 }
 
-/// Whether a replicator on `h` reading from `first` reaches, without looping, a master that a
-/// failover or switch replaced: the only break of [`Invariant::ReplicationSource`] that
-/// managers in MAINTENANCE leave in place (see [`tended`]).
-pub(crate) fn ends_at_replaced_master(
+/// Where the sources of a replicator lead (see [`Invariant::ReplicationSource`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sources {
+    /// To the service's master.
+    Master,
+    /// Without looping, to a master a failover or switch replaced: the only break that
+    /// managers in MAINTENANCE leave in place (see [`tended`]).
+    Replaced,
+    /// Nowhere sound: a loop, a host with no data, no source, a slave hop out of its service.
+    Broken,
+}
+
+/// Where the sources of a replicator on `h` reading from `first` lead.
+pub(crate) fn follow_sources(
     topology: &Topology,
     state: &State,
     h: HostId,
     first: Option<HostId>,
-) -> bool {
-    source_chain_from(topology, state, h, first).is_err_and(|broken| broken.replaced)
+) -> Sources {
+    match source_chain_from(topology, state, h, first) {
+        Ok(()) => Sources::Master,
+        Err(broken) if broken.replaced => Sources::Replaced,
+        Err(_) => Sources::Broken,
+    }
 }
 
 fn source_chain_from(

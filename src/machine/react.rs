@@ -2,6 +2,7 @@
 
 use super::context::Ctx;
 use super::effect::{Effect, Finding};
+use super::invariant::Sources;
 use crate::model::{
     DataSourceRole, DsState, FailCause, HostId, HostSet, MAX_HOSTS, ManagerView, PolicyMode,
     Quorum, ReplicatorRole, ReplicatorState, ServiceId, ShunCause, State,
@@ -286,19 +287,12 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
             // An applier on the ONLINE master, or one cut off from the master.
             entry.is_online_master()
                 || (ctx.rules.repoint_slaves
-                    && !super::invariant::reaches_service_master(
-                        ctx.topology,
-                        ctx.state,
-                        d,
-                        r.master,
-                    )
-                    && !(view.policy == PolicyMode::Maintenance
-                        && super::invariant::ends_at_replaced_master(
-                            ctx.topology,
-                            ctx.state,
-                            d,
-                            r.master,
-                        )))
+                    && match super::invariant::follow_sources(ctx.topology, ctx.state, d, r.master)
+                    {
+                        Sources::Master => false,
+                        Sources::Replaced => view.policy != PolicyMode::Maintenance,
+                        Sources::Broken => true,
+                    })
         } else {
             false
         };
