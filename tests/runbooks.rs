@@ -4608,10 +4608,13 @@ fn a_relay_left_on_a_lost_master_is_warned_with_why() {
     let report = active_passive(
         "cctrl [west]> set policy maintenance\nshell db1> sudo poweroff\ncctrl [west]> set policy automatic\n",
     );
-    assert_relay_off_master_at_49(
-        &report,
-        "reads db1, not east's master db2: db1 no longer passes on db2's events, and west's managers point the relay at db2 only once one of them runs outside MAINTENANCE",
+    let says = "reads db1, not east's master db2: db1 no longer passes on db2's events, and west's managers point the relay at db2 only once one of them runs outside MAINTENANCE";
+    assert_relay_off_master_at_49(&report, says);
+    // The same with db1's host up, its dataserver stopped: failed over, it feeds no one.
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\nshell db1> sudo service mysqld stop\ncctrl [west]> set policy automatic\n",
     );
+    assert_relay_off_master_at_49(&report, says);
 }
 
 /// `report` warns `relay-off-master` at line 49 alone, a warning, in words holding `says`.
