@@ -7,7 +7,12 @@ fn run(text: &str) -> runbook::FaultReport {
     let book: Runbook = text.parse().unwrap();
     let mut no_files = |path: &str| Err(format!("no file `{path}`"));
     let start = runbook::start(&book, &[], &mut no_files).unwrap();
-    runbook::under_faults(&start, &book, Options::default())
+    let report = runbook::under_faults(&start, &book, Options::default());
+    // Every report here also survives JSON, as a tool handing it on would need.
+    let json = serde_json::to_string(&report).unwrap();
+    let back: runbook::FaultReport = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, report, "read back from {json}");
+    report
 }
 
 /// Seed 000's reset of site east: no single fault at any boundary breaks an invariant; many

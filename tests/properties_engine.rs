@@ -99,7 +99,7 @@ proptest! {
                     state = a.state;
                 }
                 (Err(a), Err(b)) => {
-                    prop_assert_eq!(a, b);
+                    prop_assert_eq!(&a, &b);
                     prop_assert_eq!(a.input, *input);
                     prop_assert!(!a.render(&t).is_empty());
                 }

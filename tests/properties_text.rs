@@ -40,6 +40,7 @@ proptest! {
 use tungsten_model::command::{
     CctrlCommand, HostAction, HostCommand, OptionValue, StopPoint, TrepctlAction, TrepctlCommand,
 };
+use tungsten_model::machine::{self, Outcome, Rejection};
 use tungsten_model::model::{State, Topology};
 use tungsten_model::runbook::{Runbook, StepCommand};
 
@@ -99,6 +100,30 @@ proptest! {
         let json = serde_json::to_string(&runbook).unwrap();
         let back: Runbook = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back, runbook);
+    }
+
+    /// What the engine answers survives JSON: an accepted input's outcome (its state, effects
+    /// and findings, refusals among them) and a refused input's rejection read back equal, on
+    /// every kind of topology, so a tool can hand them to another process.
+    #[test]
+    fn outcomes_and_rejections_survive_json((topology, inputs) in strategy::topology().prop_flat_map(|t| {
+        let inputs = strategy::sequence(&t, strategy::Alphabet::ALL, 16);
+        (Just(t), inputs)
+    })) {
+        let mut state = State::healthy(&topology);
+        for input in &inputs {
+            match machine::apply(&topology, &state, input) {
+                Ok(outcome) => {
+                    let back: Outcome = serde_json::from_str(&serde_json::to_string(&outcome).unwrap()).unwrap();
+                    prop_assert_eq!(&back, &outcome);
+                    state = outcome.state;
+                }
+                Err(rejection) => {
+                    let back: Rejection = serde_json::from_str(&serde_json::to_string(&rejection).unwrap()).unwrap();
+                    prop_assert_eq!(back, rejection);
+                }
+            }
+        }
     }
 
     /// Topologies and reachable states survive JSON, and what is read back validates against

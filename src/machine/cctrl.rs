@@ -10,6 +10,7 @@ use crate::model::{
     self, DataSourceRole, DsEntry, DsState, FailCause, HostId, HostSet, ManagerView, PolicyMode,
     ReplicatorRole, RestartPosition, ServiceId, ShunCause,
 };
+use std::borrow::Cow;
 
 /// The session's service and the group of managers the command reaches.
 pub(super) struct Session {
@@ -82,9 +83,9 @@ pub(crate) fn apply(
             return Err(Refusal::NoChange {
                 host: Some(at),
                 already: if on {
-                    "has force on in its cctrl session already"
+                    Cow::Borrowed("has force on in its cctrl session already")
                 } else {
-                    "has force off in its cctrl session already"
+                    Cow::Borrowed("has force off in its cctrl session already")
                 },
             });
         }
@@ -97,7 +98,7 @@ pub(crate) fn apply(
         if session.service == service {
             return Err(Refusal::NoChange {
                 host: Some(at),
-                already: "uses that service already",
+                already: Cow::Borrowed("uses that service already"),
             });
         }
         session.service = service;
@@ -162,7 +163,9 @@ pub(crate) fn apply(
                     host: master,
                     install: super::input::Install::Cluster,
                     found: r.state,
-                    expected: "ONLINE: the master's replicator writes the heartbeat (`replicator <master> online` first)",
+                    expected: Cow::Borrowed(
+                        "ONLINE: the master's replicator writes the heartbeat (`replicator <master> online` first)",
+                    ),
                 });
             }
             ctx.write(master, true)?;
@@ -192,7 +195,7 @@ fn set_policy(
     if view.policy == policy {
         return Err(Refusal::NoChange {
             host: None,
-            already: "the policy is that already",
+            already: Cow::Borrowed("the policy is that already"),
         });
     }
     view.policy = policy;
@@ -345,7 +348,7 @@ fn wrong(h: HostId, found: DsState, expected: &'static str) -> Refusal {
     Refusal::WrongState {
         host: h,
         found,
-        expected,
+        expected: Cow::Borrowed(expected),
     }
 }
 
@@ -518,7 +521,7 @@ fn relay_source(ctx: &Ctx<'_, '_>, s: &Session, d: HostId) -> Result<HostId, Ref
         .ok_or_else(|| Refusal::ReplicatorRole {
             host: d,
             found: ctx.host(d).replicator.role,
-            expected: "a relay reading the active site's ONLINE master, which no manager of the active site reachable from here holds: bring it back first",
+            expected: Cow::Borrowed("a relay reading the active site's ONLINE master, which no manager of the active site reachable from here holds: bring it back first"),
         })
 }
 
@@ -565,7 +568,7 @@ fn switch_relay(
             host: relay,
             install: super::input::Install::Cluster,
             found: r.state,
-            expected: "ONLINE as relay, so that the target can catch up with it",
+            expected: Cow::Borrowed("ONLINE as relay, so that the target can catch up with it"),
         });
     }
     let source = relay_source(ctx, s, relay)?;
@@ -671,7 +674,7 @@ fn replicator(
                 return Err(Refusal::ReplicatorRole {
                     host: h,
                     found: role,
-                    expected: "a master other than itself",
+                    expected: Cow::Borrowed("a master other than itself"),
                 });
             }
             ctx.require_quorum(s.service, s.group, at)?;
@@ -714,7 +717,7 @@ fn router(
             if !ctx.topology.host(h).connector || !ctx.host(h).connector.running {
                 return Err(Refusal::NoChange {
                     host: Some(h),
-                    already: "runs no connector",
+                    already: Cow::Borrowed("runs no connector"),
                 });
             }
             if !ctx.state.reachable(s.rep, h) {
@@ -750,7 +753,8 @@ fn router(
                 (Some(_), false) => "has its connector OFFLINE already",
                 (None, true) => "every connector addressed is ONLINE already",
                 (None, false) => "every connector addressed is OFFLINE already",
-            },
+            }
+            .into(),
         })
     }
 }
@@ -787,7 +791,7 @@ pub(super) fn can_flush(ctx: &Ctx<'_, '_>, master: HostId) -> Result<(), Refusal
         host: master,
         install: super::input::Install::Cluster,
         found: r.state,
-        expected: "ONLINE as master, so that the switch can flush",
+        expected: Cow::Borrowed("ONLINE as master, so that the switch can flush"),
     })
 }
 
@@ -925,7 +929,7 @@ fn recover_all(
     if recovered == 0 {
         return Err(first_refusal.unwrap_or(Refusal::NoChange {
             host: None,
-            already: "no datasource is SHUNNED or FAILED",
+            already: Cow::Borrowed("no datasource is SHUNNED or FAILED"),
         }));
     }
     maintenance_step(ctx, s.service, policy, Step::Revert);
@@ -953,8 +957,8 @@ pub(super) fn recover_each(
         match recover_one(ctx, s, view, at, d) {
             Ok(()) => recovered += 1,
             Err(reason) => {
+                first_refusal.get_or_insert_with(|| reason.clone());
                 ctx.find(Finding::NotRecovered { host: d, reason });
-                first_refusal.get_or_insert(reason);
             }
         }
     }
@@ -1067,7 +1071,7 @@ fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
         DsState::Online => {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "is ONLINE already",
+                already: Cow::Borrowed("is ONLINE already"),
             });
         }
         DsState::Shunned(_) => {
@@ -1105,7 +1109,7 @@ fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
         return Err(Refusal::ReplicatorRole {
             host: h,
             found: replicator,
-            expected,
+            expected: Cow::Borrowed(expected),
         });
     }
     ctx.require_quorum(s.service, s.group, at)?;
@@ -1162,7 +1166,7 @@ fn ds_offline(
         DsState::Offline => {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "is OFFLINE already",
+                already: Cow::Borrowed("is OFFLINE already"),
             });
         }
         DsState::Shunned(_) => return Err(wrong(h, entry.state, "ONLINE or FAILED")),
@@ -1176,7 +1180,7 @@ fn ds_shun(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Res
     if matches!(entry.state, DsState::Shunned(_)) {
         return Err(Refusal::NoChange {
             host: Some(h),
-            already: "is SHUNNED already",
+            already: Cow::Borrowed("is SHUNNED already"),
         });
     }
     ctx.set_state(view, h, DsState::Shunned(ShunCause::Manual));
@@ -1227,7 +1231,7 @@ fn ds_fail(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Res
         DsState::Failed(_) => {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "is FAILED already",
+                already: Cow::Borrowed("is FAILED already"),
             });
         }
         DsState::Shunned(_) => return Err(wrong(h, entry.state, "ONLINE or OFFLINE")),
@@ -1244,7 +1248,7 @@ fn ds_slave(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Re
     if entry.role == DataSourceRole::Slave {
         return Err(Refusal::NoChange {
             host: Some(h),
-            already: "is a slave already",
+            already: Cow::Borrowed("is a slave already"),
         });
     }
     ctx.set_role(view, h, DataSourceRole::Slave);
@@ -1277,18 +1281,18 @@ fn ds_master(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
                 // Another master took over (a failover or a switch): this one comes back as
                 // its slave (an independent review found `welcome` and `online` offered here,
                 // and `online` then refused for the other master).
-                DsState::Shunned(_) | DsState::Failed(_) if replaced => {
-                    "is a master already, and another master is ONLINE: `datasource <ds> recover` brings it back as that master's slave"
-                }
-                DsState::Shunned(_) => {
-                    "is a master already: `datasource <ds> welcome` then `online` put it back in service (or `recover master using <ds>`)"
-                }
-                DsState::Failed(_) => {
-                    "is a master already: `recover master using <ds>` puts it back in service"
-                }
-                DsState::Online | DsState::Offline => {
-                    "is a master already: `datasource <ds> online` puts it in service"
-                }
+                DsState::Shunned(_) | DsState::Failed(_) if replaced => Cow::Borrowed(
+                    "is a master already, and another master is ONLINE: `datasource <ds> recover` brings it back as that master's slave",
+                ),
+                DsState::Shunned(_) => Cow::Borrowed(
+                    "is a master already: `datasource <ds> welcome` then `online` put it back in service (or `recover master using <ds>`)",
+                ),
+                DsState::Failed(_) => Cow::Borrowed(
+                    "is a master already: `recover master using <ds>` puts it back in service",
+                ),
+                DsState::Online | DsState::Offline => Cow::Borrowed(
+                    "is a master already: `datasource <ds> online` puts it in service",
+                ),
             },
         });
     }
@@ -1327,7 +1331,7 @@ fn ds_relay(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Re
     if entry.role == DataSourceRole::Relay {
         return Err(Refusal::NoChange {
             host: Some(h),
-            already: "is a relay already",
+            already: Cow::Borrowed("is a relay already"),
         });
     }
     if let Some(relay) = ctx.other_relay(view, s.service, h) {
@@ -1367,7 +1371,7 @@ fn ds_restore(
             host: h,
             install: super::input::Install::Cluster,
             found: r.state,
-            expected: "offline (`replicator <ds> offline` first)",
+            expected: Cow::Borrowed("offline (`replicator <ds> offline` first)"),
         });
     }
     if let Some(slave) = ctx.slave_of(h) {

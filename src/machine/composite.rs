@@ -39,6 +39,7 @@ use crate::model::{
     DataSourceRole, DsEntry, DsState, HostId, HostSet, ManagerView, PolicyMode, ReplicatorRole,
     ServiceId, ShunCause,
 };
+use std::borrow::Cow;
 
 /// A member site as the manager a command is typed into reaches it: the site's managers
 /// that run and are reachable from there, and the view they hold.
@@ -152,7 +153,7 @@ impl Sites<'_> {
             Err(Refusal::NoSiteTarget {
                 site: Some(site),
                 composite: self.composite,
-                why: "it is not a site of the composite",
+                why: Cow::Borrowed("it is not a site of the composite"),
             })
         }
     }
@@ -200,7 +201,7 @@ impl Sites<'_> {
         self.active(ctx).ok_or(Refusal::NoSiteTarget {
             site: None,
             composite: self.composite,
-            why: "no site holds a master",
+            why: Cow::Borrowed("no site holds a master"),
         })
     }
 
@@ -241,7 +242,7 @@ impl Sites<'_> {
                 return Err(Refusal::NoSiteTarget {
                     site: Some(site),
                     composite: self.composite,
-                    why: "it is the active site already",
+                    why: Cow::Borrowed("it is the active site already"),
                 });
             }
             return candidate(site);
@@ -273,7 +274,7 @@ impl Sites<'_> {
         best.ok_or(first_refusal.unwrap_or(Refusal::NoSiteTarget {
             site: None,
             composite: self.composite,
-            why: "it has no passive site",
+            why: Cow::Borrowed("it has no passive site"),
         }))
     }
 }
@@ -323,7 +324,7 @@ fn set_policy(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>, policy: PolicyMode) -> R
     }
     Err(first_refusal.unwrap_or(Refusal::NoChange {
         host: None,
-        already: "every site's policy is that already",
+        already: Cow::Borrowed("every site's policy is that already"),
     }))
 }
 
@@ -674,7 +675,7 @@ fn recover(
     } else {
         Err(Refusal::NoChange {
             host: None,
-            already: "no site is superseded: only the active site holds a master",
+            already: Cow::Borrowed("no site is superseded: only the active site holds a master"),
         })
     }
 }
@@ -786,7 +787,7 @@ fn site_datasource(
     let host = reach.serving(ctx).ok_or(Refusal::NoSiteTarget {
         site: Some(site),
         composite: sites.composite,
-        why: "its managers hold neither a master nor a relay",
+        why: Cow::Borrowed("its managers hold neither a master nor a relay"),
     })?;
     let session = reach.session();
     let subject = cctrl::datasource(ctx, &session, &mut reach.view, sites.at, host, action)?;

@@ -9,6 +9,7 @@ use crate::model::{
     DataSourceRole, DsEntry, DsState, HostId, HostSet, HostState, ManagerView, ServiceId, State,
     Topology,
 };
+use std::borrow::Cow;
 
 pub(crate) struct Ctx<'t, 'o> {
     pub(crate) topology: &'t Topology,
@@ -211,7 +212,9 @@ impl<'t, 'o> Ctx<'t, 'o> {
                 Refusal::ReplicatorRole {
                     host: for_host,
                     found: self.host(for_host).replicator.role,
-                    expected: "a relay reading the active site: a passive site's replicas read from it (`replicator <ds> relay <site>/<master>`)",
+                    expected: Cow::Borrowed(
+                        "a relay reading the active site: a passive site's replicas read from it (`replicator <ds> relay <site>/<master>`)",
+                    ),
                 }
             }
             Refusal::PassiveSite { service, .. } => Refusal::NoRelay {

@@ -513,10 +513,7 @@ pub enum Severity {
 }
 
 /// Something about a transition an operator should know.
-///
-/// Serialize only, as [`Refusal`] (which [`Self::NotRecovered`] carries) is: findings are
-/// produced for reports, never read back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Finding {
@@ -716,7 +713,7 @@ impl Finding {
                 "no manager of {} was reached: it keeps policy {policy} (set the policy again where its managers are reached, once they are back)",
                 topology.service_name(site)
             ),
-            Self::NotRecovered { host, reason } => format!(
+            Self::NotRecovered { host, ref reason } => format!(
                 "{} was not recovered: {} ({})",
                 topology.host_name(host),
                 reason.render(topology),

@@ -10,6 +10,7 @@ use crate::model::{
     CrossSiteReplicator, Data, DataSourceRole, DsState, HostId, HostSet, ReplicatorRole,
     ReplicatorState, RestartPosition, ServiceId, ShunCause,
 };
+use std::borrow::Cow;
 
 /// `mysql -e '<write>'` on `on`, straight into its dataserver (**modelling decision**, from
 /// what a client write does; a library user's review found it VALID as a step the model did
@@ -68,7 +69,7 @@ pub(crate) fn apply(
             if !changed {
                 return Err(Refusal::NoChange {
                     host: Some(on),
-                    already: "runs every process of the install",
+                    already: Cow::Borrowed("runs every process of the install"),
                 });
             }
         }
@@ -80,7 +81,7 @@ pub(crate) fn apply(
             if !changed {
                 return Err(Refusal::NoChange {
                     host: Some(on),
-                    already: "runs no process of the install",
+                    already: Cow::Borrowed("runs no process of the install"),
                 });
             }
         }
@@ -206,9 +207,9 @@ fn cross_site_process(
         return Err(Refusal::NoChange {
             host: Some(on),
             already: if running {
-                "runs its cross-site replicator already"
+                Cow::Borrowed("runs its cross-site replicator already")
             } else {
-                "has its cross-site replicator stopped already"
+                Cow::Borrowed("has its cross-site replicator stopped already")
             },
         });
     }

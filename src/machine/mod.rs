@@ -82,6 +82,7 @@ mod trepctl;
 mod world;
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 pub use describe::Typed;
 pub use effect::{Effect, Finding, Severity};
@@ -180,8 +181,8 @@ impl Rules {
     }
 }
 
-/// The result of an accepted input (Serialize only, as its [`Finding`]s are).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The result of an accepted input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[must_use]
 pub struct Outcome {
     /// The next state.
@@ -376,7 +377,7 @@ pub(crate) fn step_in_place<O: Observer>(
             op: CctrlOp::SetForce(_) | CctrlOp::Use(_),
         } => Err(Refusal::NoChange {
             host: Some(at),
-            already: "ends the piped cctrl session with this command: `set force` or `use` there reaches no later command (type it in the cctrl session the commands after it run in)",
+            already: Cow::Borrowed("ends the piped cctrl session with this command: `set force` or `use` there reaches no later command (type it in the cctrl session the commands after it run in)"),
         }),
         Input::PipedCctrl { at, op } => {
             // A session of its own, which ends with the command.
@@ -444,7 +445,7 @@ impl Ctx<'_, '_> {
 /// the rejection in words. A `std::error::Error` whose message names hosts and services as
 /// the topology does (``input 1: refused by rule `quorum`: alpha has no quorum ...``), so `?`
 /// carries a readable refusal into a caller's `Box<dyn Error>`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
 #[error("input {index}: refused by rule `{rule}`: {message}", rule = rejection.refusal.rule())]
 pub struct RefusedAt {
     /// The index of the refused input in the sequence (0 for the first).
@@ -472,8 +473,8 @@ pub fn apply_all<'a>(
     for (index, input) in inputs.into_iter().enumerate() {
         let outcome = apply(topology, &current, input).map_err(|rejection| RefusedAt {
             index,
-            rejection,
             message: rejection.render(topology),
+            rejection,
         })?;
         current = outcome.state;
         outcomes.push(outcome);

@@ -1,5 +1,7 @@
-//! Why the engine refused an input: structured, `Copy`, and rendered in words that name the
+//! Why the engine refused an input: structured, read back with `serde`, and rendered in words that name the
 //! datasource or service, what was expected, what was found and what would make it legal.
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
@@ -37,9 +39,9 @@ pub enum Ineligible {
 
 /// The refusal, by rule.
 ///
-/// Serialize only: refusals are produced for reports, never read back (their texts are
-/// `&'static str`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// Its texts (what a command takes, why, what is already so) are the rules' own words, borrowed
+/// when the engine refuses and owned when read back with `serde`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Refusal {
@@ -66,7 +68,7 @@ pub enum Refusal {
         /// What it is.
         found: DsState,
         /// What the command takes, in words (`OFFLINE`, `SHUNNED`, ...).
-        expected: &'static str,
+        expected: Cow<'static, str>,
     },
     /// Another master is ONLINE in the view.
     OtherMaster {
@@ -158,7 +160,7 @@ pub enum Refusal {
         /// The composite.
         composite: ServiceId,
         /// Why, in words.
-        why: &'static str,
+        why: Cow<'static, str>,
     },
     /// No manager of the site runs where the manager the command is typed into reaches it.
     SiteUnreachable {
@@ -232,7 +234,7 @@ pub enum Refusal {
         /// Its state.
         found: ReplicatorState,
         /// What the command takes.
-        expected: &'static str,
+        expected: Cow<'static, str>,
     },
     /// Another replicator extracts as master in the service.
     OtherExtractor {
@@ -248,7 +250,7 @@ pub enum Refusal {
         /// Its role.
         found: ReplicatorRole,
         /// What the command needs.
-        expected: &'static str,
+        expected: Cow<'static, str>,
     },
     /// A master the manager holds as not shunned nor failed cannot be reached: no other
     /// master may start extracting until it is shunned or failed.
@@ -286,7 +288,7 @@ pub enum Refusal {
         /// The host concerned, if one.
         host: Option<HostId>,
         /// What is already so, in words.
-        already: &'static str,
+        already: Cow<'static, str>,
     },
     /// The master does not take writes (a write event, a heartbeat).
     NotWritable {
@@ -331,7 +333,7 @@ pub enum Refusal {
 }
 
 /// A refused input: which, and why. The state it was applied to is unchanged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Rejection {
     /// The input.
     pub input: Input,
@@ -417,7 +419,7 @@ impl Refusal {
                 list(unreachable),
                 if unreachable.len() == 1 { "is" } else { "are" }
             ),
-            Self::WrongState { host, found, expected } => format!(
+            Self::WrongState { host, found, ref expected } => format!(
                 "{} is {}: expected {}",
                 n(host),
                 state_text(topology, host, found),
@@ -524,12 +526,12 @@ impl Refusal {
                 "{} is a composite: cctrl acts on whole sites there; `use <site>` first to act on a datasource",
                 s(composite)
             ),
-            Self::NoSiteTarget { site: Some(site), composite, why } => format!(
+            Self::NoSiteTarget { site: Some(site), composite, ref why } => format!(
                 "{} cannot take the Active role of {}: {why}",
                 s(site),
                 s(composite)
             ),
-            Self::NoSiteTarget { site: None, composite, why } => format!(
+            Self::NoSiteTarget { site: None, composite, ref why } => format!(
                 "no site of {} can take the Active role: {why}",
                 s(composite)
             ),
@@ -587,7 +589,7 @@ impl Refusal {
                 format!("{} cannot be promoted: {why}", n(host))
             }
             Self::ReplicatorStopped { host, install: i } => format!("the {} on {} is not running: start it first", install(i), n(host)),
-            Self::ReplicatorState { host, install: i, found, expected } => format!(
+            Self::ReplicatorState { host, install: i, found, ref expected } => format!(
                 "the {} on {} is {found}: expected {}",
                 install(i),
                 n(host),
@@ -599,7 +601,7 @@ impl Refusal {
                 n(host),
                 n(extractor)
             ),
-            Self::ReplicatorRole { host, found, expected } => format!(
+            Self::ReplicatorRole { host, found, ref expected } => format!(
                 "the replicator on {} is a {found}: expected {}",
                 n(host),
                 naming(host, expected)
@@ -619,7 +621,7 @@ impl Refusal {
             Self::ProvisionFromSelf { host } => format!("{} cannot be provisioned from itself: give another --source", n(host)),
             Self::NotADatasource { host } => format!("{} holds no data (a witness or connector host): expected a datasource", n(host)),
             Self::NoCrossSite { host } => format!("{} has no cross-site replicator install", n(host)),
-            Self::NoChange { host, already } => match host {
+            Self::NoChange { host, ref already } => match host {
                 Some(h) => format!("nothing to do: {} {}", n(h), naming(h, already)),
                 None => format!("nothing to do: {already}"),
             },

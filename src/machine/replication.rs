@@ -14,6 +14,7 @@ use crate::model::{
     ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, Pos, ReplicatorRole,
     ReplicatorState, RestartPosition,
 };
+use std::borrow::Cow;
 
 impl Ctx<'_, '_> {
     /// Another datasource of `h`'s service than `h` and `except`, reachable from `h`, whose
@@ -87,7 +88,7 @@ impl Ctx<'_, '_> {
             Err(Refusal::WrongState {
                 host: h,
                 found: entry.state,
-                expected,
+                expected: Cow::Borrowed(expected),
             })
         }
     }
@@ -141,7 +142,7 @@ impl Ctx<'_, '_> {
         if r.state == ReplicatorState::Online {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "has its replicator ONLINE",
+                already: Cow::Borrowed("has its replicator ONLINE"),
             });
         }
         if r.role.applies()
@@ -150,7 +151,9 @@ impl Ctx<'_, '_> {
             return Err(Refusal::ReplicatorRole {
                 host: h,
                 found: r.role,
-                expected: "a source that leads to the service's master, never to itself (`replicator <ds> slave <master>` or `trepctl setrole -uri`)",
+                expected: Cow::Borrowed(
+                    "a source that leads to the service's master, never to itself (`replicator <ds> slave <master>` or `trepctl setrole -uri`)",
+                ),
             });
         }
         if r.role == ReplicatorRole::Master && self.rules.single_extractor {
@@ -260,7 +263,7 @@ impl Ctx<'_, '_> {
         if r.state == ReplicatorState::OfflineNormal {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "has its replicator OFFLINE:NORMAL",
+                already: Cow::Borrowed("has its replicator OFFLINE:NORMAL"),
             });
         }
         self.set_replicator(
@@ -286,7 +289,9 @@ impl Ctx<'_, '_> {
             return Err(Refusal::WrongState {
                 host: h,
                 found: DsState::Online,
-                expected: "a master datasource taken offline or shunned before its replicator stops extracting (switch first, or `datasource <ds> offline`)",
+                expected: Cow::Borrowed(
+                    "a master datasource taken offline or shunned before its replicator stops extracting (switch first, or `datasource <ds> offline`)",
+                ),
             });
         }
         Ok(())
@@ -306,7 +311,9 @@ impl Ctx<'_, '_> {
             return Err(Refusal::WrongState {
                 host: h,
                 found: DsState::Online,
-                expected: "a datasource that is not the ONLINE master before an applying replicator goes online on it (`datasource <ds> offline` first, or `replicator <ds> master`)",
+                expected: Cow::Borrowed(
+                    "a datasource that is not the ONLINE master before an applying replicator goes online on it (`datasource <ds> offline` first, or `replicator <ds> master`)",
+                ),
             });
         }
         Ok(())
@@ -340,7 +347,7 @@ impl Ctx<'_, '_> {
                 host: h,
                 install: Install::Cluster,
                 found: r.state,
-                expected: "OFFLINE:NORMAL (take it offline first)",
+                expected: Cow::Borrowed("OFFLINE:NORMAL (take it offline first)"),
             });
         }
         let master = if role == ReplicatorRole::Master {
@@ -352,13 +359,13 @@ impl Ctx<'_, '_> {
             return Err(Refusal::ReplicatorRole {
                 host: h,
                 found: r.role,
-                expected: "a source other than itself",
+                expected: Cow::Borrowed("a source other than itself"),
             });
         }
         if r.role == role && r.master == master {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "has that replicator role already",
+                already: Cow::Borrowed("has that replicator role already"),
             });
         }
         // The slaves reading from `h` must still reach a master once its role changes: its
@@ -456,7 +463,7 @@ impl Ctx<'_, '_> {
         if r.running {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "has its replicator running",
+                already: Cow::Borrowed("has its replicator running"),
             });
         }
         self.set_replicator(
@@ -508,7 +515,7 @@ impl Ctx<'_, '_> {
         if !r.running {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "has its replicator stopped",
+                already: Cow::Borrowed("has its replicator stopped"),
             });
         }
         self.set_replicator(
@@ -551,9 +558,9 @@ impl Ctx<'_, '_> {
             return Err(Refusal::NoChange {
                 host: Some(h),
                 already: if running {
-                    "runs it already"
+                    Cow::Borrowed("runs it already")
                 } else {
-                    "has it stopped already"
+                    Cow::Borrowed("has it stopped already")
                 },
             });
         }
@@ -664,7 +671,7 @@ impl Ctx<'_, '_> {
         let Some(m) = r.master.filter(|_| r.is_online() && r.role.applies()) else {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "is not replicating (no online slave replicator)",
+                already: Cow::Borrowed("is not replicating (no online slave replicator)"),
             });
         };
         // A thl-client fetches THL and applies none of it to its dataserver, so its data
@@ -672,7 +679,7 @@ impl Ctx<'_, '_> {
         if !r.role.applies_to_dataserver() {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "is a thl-client, which applies nothing to its dataserver",
+                already: Cow::Borrowed("is a thl-client, which applies nothing to its dataserver"),
             });
         }
         // What stops the catch-up is named by its own rule: the source out of reach, its
@@ -687,7 +694,9 @@ impl Ctx<'_, '_> {
                 host: m,
                 install: Install::Cluster,
                 found: source.state,
-                expected: "ONLINE: a slave catches up only from an online replicator (`trepctl online` on it)",
+                expected: Cow::Borrowed(
+                    "ONLINE: a slave catches up only from an online replicator (`trepctl online` on it)",
+                ),
             });
         }
         if !self.host(m).dataserver {
@@ -711,7 +720,7 @@ impl Ctx<'_, '_> {
         if target == current {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "has every event of its master",
+                already: Cow::Borrowed("has every event of its master"),
             });
         }
         // The copy of the master's events carries its mark: a loss already reported is not
@@ -753,13 +762,13 @@ impl Ctx<'_, '_> {
         if !x.is_online() {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "has no online cross-site replicator",
+                already: Cow::Borrowed("has no online cross-site replicator"),
             });
         }
         let Some(m) = self.cross_site_source(h) else {
             return Err(Refusal::NoChange {
                 host: Some(h),
-                already: "cannot reach the master of the site it replicates",
+                already: Cow::Borrowed("cannot reach the master of the site it replicates"),
             });
         };
         let history = self.state.history;
@@ -771,7 +780,7 @@ impl Ctx<'_, '_> {
             } else {
                 Err(Refusal::NoChange {
                     host: Some(h),
-                    already: "has every event of the other site",
+                    already: Cow::Borrowed("has every event of the other site"),
                 })
             };
         }

@@ -6,6 +6,7 @@ use super::input::{Install, TrepctlOp};
 use super::rejection::Refusal;
 use crate::command::ResetScope;
 use crate::model::{ClusterReplicator, HostId, ReplicatorRole, ReplicatorState, RestartPosition};
+use std::borrow::Cow;
 
 pub(crate) fn apply(
     ctx: &mut Ctx<'_, '_>,
@@ -46,7 +47,9 @@ pub(crate) fn apply(
             return Err(Refusal::ReplicatorRole {
                 host: target,
                 found: role,
-                expected: "master: `-base-seqno` restarts a master's extraction, so it is refused on any replicator that applies, as trepctl refuses it on a slave (`tungsten_set_position` sets a slave's position)",
+                expected: Cow::Borrowed(
+                    "master: `-base-seqno` restarts a master's extraction, so it is refused on any replicator that applies, as trepctl refuses it on a slave (`tungsten_set_position` sets a slave's position)",
+                ),
             });
         }
     }
@@ -91,15 +94,15 @@ fn wait(
         install,
         found,
         expected: match awaited {
-            ReplicatorState::Online => {
-                "ONLINE, the state waited for (nothing changes while trepctl waits, so the wait runs out)"
-            }
-            ReplicatorState::OfflineError => {
-                "OFFLINE:ERROR, the state waited for (nothing changes while trepctl waits, so the wait runs out)"
-            }
-            _ => {
-                "OFFLINE:NORMAL, the state waited for (nothing changes while trepctl waits, so the wait runs out)"
-            }
+            ReplicatorState::Online => Cow::Borrowed(
+                "ONLINE, the state waited for (nothing changes while trepctl waits, so the wait runs out)",
+            ),
+            ReplicatorState::OfflineError => Cow::Borrowed(
+                "OFFLINE:ERROR, the state waited for (nothing changes while trepctl waits, so the wait runs out)",
+            ),
+            _ => Cow::Borrowed(
+                "OFFLINE:NORMAL, the state waited for (nothing changes while trepctl waits, so the wait runs out)",
+            ),
         },
     })
 }
@@ -125,7 +128,9 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
             if r.state != ReplicatorState::Online {
                 return Err(Refusal::NoChange {
                     host: Some(h),
-                    already: "has no ONLINE replicator, and trepctl ignores offline-deferred on any other (`offline` takes it out of OFFLINE:ERROR)",
+                    already: Cow::Borrowed(
+                        "has no ONLINE replicator, and trepctl ignores offline-deferred on any other (`offline` takes it out of OFFLINE:ERROR)",
+                    ),
                 });
             }
             ctx.replicator_offline(h)
@@ -142,7 +147,7 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
                 return Err(Refusal::ReplicatorRole {
                     host: h,
                     found: r.role,
-                    expected: "a master (flush is only allowed in master role)",
+                    expected: Cow::Borrowed("a master (flush is only allowed in master role)"),
                 });
             }
             if !r.is_online() {
@@ -150,7 +155,9 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
                     host: h,
                     install: Install::Cluster,
                     found: r.state,
-                    expected: "ONLINE: flush waits for an online master to store what it extracted (`trepctl online` first)",
+                    expected: Cow::Borrowed(
+                        "ONLINE: flush waits for an online master to store what it extracted (`trepctl online` first)",
+                    ),
                 });
             }
             ctx.emit(Effect::Flush { host: h });
@@ -162,14 +169,14 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
                     host: h,
                     install: Install::Cluster,
                     found: r.state,
-                    expected: "ONLINE",
+                    expected: Cow::Borrowed("ONLINE"),
                 });
             }
             if r.role != ReplicatorRole::Master {
                 return Err(Refusal::ReplicatorRole {
                     host: h,
                     found: r.role,
-                    expected: "master (a heartbeat is an event the master extracts)",
+                    expected: Cow::Borrowed("master (a heartbeat is an event the master extracts)"),
                 });
             }
             ctx.write(h, false)
@@ -194,7 +201,7 @@ fn reset(
             host: h,
             install: Install::Cluster,
             found: r.state,
-            expected: "offline (`trepctl -service <svc> offline` first)",
+            expected: Cow::Borrowed("offline (`trepctl -service <svc> offline` first)"),
         });
     }
     // Resetting the THL that slaves read leaves them asking for events it no longer holds:
@@ -264,7 +271,7 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
             if state == ReplicatorState::Online {
                 return Err(Refusal::NoChange {
                     host: Some(h),
-                    already: "has its cross-site replicator ONLINE",
+                    already: Cow::Borrowed("has its cross-site replicator ONLINE"),
                 });
             }
             ctx.host_mut(h).cross_site.state = ReplicatorState::Online;
@@ -279,13 +286,15 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
         }
         TrepctlOp::OfflineDeferred if state != ReplicatorState::Online => Err(Refusal::NoChange {
             host: Some(h),
-            already: "has no ONLINE cross-site replicator, and trepctl ignores offline-deferred on any other (`offline` takes it out of OFFLINE:ERROR)",
+            already: Cow::Borrowed(
+                "has no ONLINE cross-site replicator, and trepctl ignores offline-deferred on any other (`offline` takes it out of OFFLINE:ERROR)",
+            ),
         }),
         TrepctlOp::Offline | TrepctlOp::OfflineDeferred => {
             if state == ReplicatorState::OfflineNormal {
                 return Err(Refusal::NoChange {
                     host: Some(h),
-                    already: "has its cross-site replicator OFFLINE:NORMAL",
+                    already: Cow::Borrowed("has its cross-site replicator OFFLINE:NORMAL"),
                 });
             }
             ctx.host_mut(h).cross_site.state = ReplicatorState::OfflineNormal;
@@ -302,7 +311,7 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
                     host: h,
                     install: Install::CrossSite,
                     found: state,
-                    expected: "offline (`trepctl -service <svc> offline` first)",
+                    expected: Cow::Borrowed("offline (`trepctl -service <svc> offline` first)"),
                 });
             }
             if matches!(scope, ResetScope::All | ResetScope::Db) {
@@ -318,12 +327,14 @@ fn cross_site(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Ref
         TrepctlOp::SetRole(..) => Err(Refusal::ReplicatorRole {
             host: h,
             found: ReplicatorRole::Slave,
-            expected: "no role change: a cross-site replicator's role is set by its install",
+            expected: Cow::Borrowed(
+                "no role change: a cross-site replicator's role is set by its install",
+            ),
         }),
         TrepctlOp::Flush | TrepctlOp::Heartbeat => Err(Refusal::ReplicatorRole {
             host: h,
             found: ReplicatorRole::Slave,
-            expected: "a master (a cross-site replicator only applies)",
+            expected: Cow::Borrowed("a master (a cross-site replicator only applies)"),
         }),
         TrepctlOp::Wait(awaited) => wait(h, Install::CrossSite, state, awaited),
         // Turned into `Online` by `apply`.

@@ -6,6 +6,7 @@ use super::input::Install;
 use super::rejection::Refusal;
 use crate::fault::Fault;
 use crate::model::{CrossSiteReplicator, HostId, Quorum, ReplicatorState};
+use std::borrow::Cow;
 
 pub(crate) fn apply(ctx: &mut Ctx<'_, '_>, fault: Fault) -> Result<(), Refusal> {
     match fault {
@@ -25,7 +26,7 @@ pub(crate) fn apply(ctx: &mut Ctx<'_, '_>, fault: Fault) -> Result<(), Refusal> 
             if !r.is_online() {
                 return Err(Refusal::NoChange {
                     host: Some(h),
-                    already: "has no ONLINE replicator to fail",
+                    already: Cow::Borrowed("has no ONLINE replicator to fail"),
                 });
             }
             ctx.host_mut(h).replicator.state = ReplicatorState::OfflineError;
@@ -44,7 +45,7 @@ pub(crate) fn apply(ctx: &mut Ctx<'_, '_>, fault: Fault) -> Result<(), Refusal> 
             if split.labels() == ctx.state.partition {
                 return Err(Refusal::NoChange {
                     host: None,
-                    already: "the network is split that way already",
+                    already: Cow::Borrowed("the network is split that way already"),
                 });
             }
             ctx.state.partition = split.labels();
@@ -55,7 +56,7 @@ pub(crate) fn apply(ctx: &mut Ctx<'_, '_>, fault: Fault) -> Result<(), Refusal> 
             if !ctx.state.is_partitioned() {
                 return Err(Refusal::NoChange {
                     host: None,
-                    already: "the network is whole",
+                    already: Cow::Borrowed("the network is whole"),
                 });
             }
             ctx.state.partition = [0; crate::model::MAX_HOSTS];
@@ -69,7 +70,7 @@ pub(crate) fn apply(ctx: &mut Ctx<'_, '_>, fault: Fault) -> Result<(), Refusal> 
             if !(ctx.topology.host(h).is_datasource() && host.dataserver) || host.data.drift {
                 return Err(Refusal::NoChange {
                     host: Some(h),
-                    already: "has drifted already, or runs no dataserver",
+                    already: Cow::Borrowed("has drifted already, or runs no dataserver"),
                 });
             }
             ctx.host_mut(h).data.drift = true;
@@ -99,7 +100,7 @@ pub(super) fn crash(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
     if !ctx.host(h).up {
         return Err(Refusal::NoChange {
             host: Some(h),
-            already: "is down already",
+            already: Cow::Borrowed("is down already"),
         });
     }
     let host = ctx.host_mut(h);
@@ -120,7 +121,7 @@ pub(super) fn restart(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
     if ctx.host(h).up {
         return Err(Refusal::NoChange {
             host: Some(h),
-            already: "is up already",
+            already: Cow::Borrowed("is up already"),
         });
     }
     let spec = ctx.topology.host(h).clone();

@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::fault::{Fault, Process, Split};
 use crate::machine::{Finding, Input, Severity};
@@ -24,7 +24,7 @@ use super::validate::{Injection, validate_injected};
 use super::{Options, Report, RunStatus, Runbook, Start, Verdict};
 
 /// What one injected fault did to the plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]
 pub enum Consequence {
@@ -64,7 +64,7 @@ pub enum Consequence {
 }
 
 /// One (boundary, fault) pair that hurts the plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultCase {
     /// The fault was injected before this step (1-based); one past the last step means after
     /// the last.
@@ -76,7 +76,7 @@ pub struct FaultCase {
 }
 
 /// The result of running a plan under every single fault.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultReport {
     /// The verdict of the plan without faults (INVALID, with no pair tried, when its starting
     /// state does not fit its topology: see [`super::Report::start`]).

@@ -1484,7 +1484,7 @@ impl Session<'_> {
                     .map(|e| e.render(self.topology))
                     .collect();
                 for f in &outcome.findings {
-                    heard.findings.push(self.report_finding(*f, &outcome.state));
+                    heard.findings.push(self.report_finding(f, &outcome.state));
                 }
                 // Once per step, however many hosts it runs on: the verdict holds only if the
                 // step changes nothing the model tracks, which the operator must check.
@@ -1566,7 +1566,7 @@ impl Session<'_> {
             settled
                 .findings
                 .iter()
-                .map(|f| self.report_finding(*f, &settled.state)),
+                .map(|f| self.report_finding(f, &settled.state)),
         );
         self.state = settled.state;
         self.broken = invariant::check_all(self.topology, &self.state);
@@ -1588,9 +1588,9 @@ impl Session<'_> {
     /// managers' failsafe exists because a lone manager cannot tell a partition from an
     /// outage (*manager-failover-failsafe-shun*, *operations-recovery-multiple-failure*), and
     /// forcing past it on one side lets the other side keep, or promote, a master of its own.
-    fn report_finding(&self, f: Finding, after: &State) -> ReportFinding {
+    fn report_finding(&self, f: &Finding, after: &State) -> ReportFinding {
         let text = f.render(self.topology);
-        match f {
+        match *f {
             Finding::Forced { unreachable, .. } => {
                 let declared = unreachable.iter().all(|h| self.declared_down.contains(h));
                 let text = if declared {
@@ -1704,7 +1704,7 @@ impl Session<'_> {
                     ) {
                         settled.extend(outcome.effects.iter().map(|e| e.render(self.topology)));
                         for f in &outcome.findings {
-                            heard.findings.push(self.report_finding(*f, &outcome.state));
+                            heard.findings.push(self.report_finding(f, &outcome.state));
                         }
                         heard.effects.extend(outcome.effects);
                         self.state = outcome.state;
