@@ -264,7 +264,9 @@ fn the_docs_fenced_primary_under_manual_is_recovered_as_the_master() {
 /// The docs' thl-server role for a Primary taken offline: its replicas keep reading from it,
 /// and back in master role it extracts again; the plan validates. Before (an operator's
 /// review), `setrole -role thl-server` was refused as cutting host2 off from its master.
-/// Without the Primary taken offline, the role change is refused, naming that step.
+/// Without the Primary taken offline, the role change is refused, naming that step; without
+/// MAINTENANCE, which the docs ask for first, it is refused for the policy (an independent
+/// review found it taken under AUTOMATIC).
 #[test]
 fn the_docs_thl_server_role_keeps_the_replicas_reading() {
     let printed = fixture("docs_thl_server_role.txt");
@@ -281,6 +283,22 @@ fn the_docs_thl_server_role_keeps_the_replicas_reading() {
         refusal(&check(&online)),
         Some((
             "datasource-state".to_owned(),
+            "shell host1> trepctl setrole -role thl-server".to_owned()
+        ))
+    );
+    let automatic =
+        check(&printed.replace("[LOGICAL:EXPERT] /alpha > set policy maintenance\n", ""));
+    // trepctl has no cctrl session: the remedy is MAINTENANCE, not `set force true`.
+    assert!(
+        automatic.to_string().contains(
+            "alpha is in AUTOMATIC: expected MAINTENANCE (`set policy maintenance`) first"
+        ),
+        "{automatic}"
+    );
+    assert_eq!(
+        refusal(&automatic),
+        Some((
+            "maintenance".to_owned(),
             "shell host1> trepctl setrole -role thl-server".to_owned()
         ))
     );

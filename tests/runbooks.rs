@@ -4652,3 +4652,82 @@ fn a_listing_that_does_not_import_names_its_declaration() {
     let e = start("#! state alpha file a.txt\n#! state alpha file b.txt\n");
     assert_eq!(e.line(), None, "{e}");
 }
+
+/// A replica listed in OFFLINE:ERROR: the listing does not say why, and going online retries
+/// the event it stopped at, so a plan that puts it online without skipping that event or
+/// reprovisioning it warns that it assumes the cause gone (*cmdline-tools-trepctl-command-online*;
+/// an independent review found such a plan VALID with nothing said, and the one that skipped
+/// the event read worse). Under AUTOMATIC a `trepctl offline` is enough: the managers put it
+/// back online in the same step.
+#[test]
+fn an_error_put_online_without_a_skip_warns_of_the_assumption() {
+    let plan = |policy: &str, steps: &str| {
+        let listing = [
+            ds_block("db1", "master:ONLINE", 30, "role=master, state=ONLINE"),
+            ds_block(
+                "db2",
+                "slave:ONLINE",
+                25,
+                "role=slave, master=db1, state=OFFLINE:ERROR",
+            ),
+            ds_block(
+                "db3",
+                "slave:ONLINE",
+                30,
+                "role=slave, master=db1, state=ONLINE",
+            ),
+        ]
+        .concat();
+        check(&format!(
+            "#! state alpha\nCOORDINATOR[db1:{policy}:ONLINE]\nDATASOURCES:\n{listing}#! end\n{steps}"
+        ))
+    };
+    let warned = |report: &Report| -> Vec<usize> {
+        report
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.findings.iter().any(|f| f.kind == "error-assumed-fixed"))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let retried = plan(
+        "MAINTENANCE",
+        "shell db2> trepctl status\nshell db2> trepctl online\n",
+    );
+    assert_eq!(warned(&retried), [1], "{retried}");
+    assert_eq!(retried.verdict, Verdict::Valid, "{retried}");
+    let text = &retried.steps[1]
+        .findings
+        .iter()
+        .find(|f| f.kind == "error-assumed-fixed")
+        .unwrap()
+        .text;
+    assert!(
+        text.starts_with("the replicator on db2 went ONLINE from OFFLINE:ERROR"),
+        "{text}"
+    );
+    // Once: it is ONLINE now, and a later error would be a new one.
+    let twice = plan(
+        "MAINTENANCE",
+        "shell db2> trepctl online\nshell db2> trepctl offline\nshell db2> trepctl online\n",
+    );
+    assert_eq!(warned(&twice), [0], "{twice}");
+    // AUTOMATIC: the operator's `offline` clears the error, and the managers bring it online.
+    let automatic = plan("AUTOMATIC", "shell db2> trepctl offline\n");
+    assert_eq!(warned(&automatic), [0], "{automatic}");
+    // Skipping the event, or replacing the data, deals with the error: no such warning.
+    let skipped = plan("MAINTENANCE", "shell db2> trepctl online -skip-seqno 26\n");
+    assert_eq!(warned(&skipped), Vec::<usize>::new(), "{skipped}");
+    assert_eq!(kinds_at(&skipped, "skipped-events").len(), 1, "{skipped}");
+    let provisioned = plan(
+        "MAINTENANCE",
+        "shell db2> tprovision --source db3\nshell db2> trepctl online\n",
+    );
+    assert_eq!(warned(&provisioned), Vec::<usize>::new(), "{provisioned}");
+    let restored = plan(
+        "MAINTENANCE",
+        "cctrl> datasource db2 shun\ncctrl> datasource db2 restore\nshell db2> trepctl online\n",
+    );
+    assert_eq!(warned(&restored), Vec::<usize>::new(), "{restored}");
+}

@@ -1305,6 +1305,7 @@ fn ds_master(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
         return Err(Refusal::NeedsMaintenance {
             service: s.service,
             found: view.policy,
+            forceable: true,
         });
     }
     ctx.require_quorum(s.service, s.group, at)?;
@@ -1344,6 +1345,7 @@ fn ds_relay(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> Re
         return Err(Refusal::NeedsMaintenance {
             service: s.service,
             found: view.policy,
+            forceable: true,
         });
     }
     ctx.require_quorum(s.service, s.group, at)?;

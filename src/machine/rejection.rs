@@ -83,6 +83,9 @@ pub enum Refusal {
         service: ServiceId,
         /// Its policy.
         found: PolicyMode,
+        /// Whether `set force true` in the cctrl session lets the command through instead
+        /// (false for a command typed outside cctrl, such as `trepctl setrole`).
+        forceable: bool,
     },
     /// The host cannot be reached from where the command runs (down, cut off, or its manager
     /// stopped).
@@ -435,9 +438,10 @@ impl Refusal {
                 n(host),
                 n(master)
             ),
-            Self::NeedsMaintenance { service, found } => format!(
-                "{} is in {found}: expected MAINTENANCE (`set policy maintenance`) or `set force true`",
-                s(service)
+            Self::NeedsMaintenance { service, found, forceable } => format!(
+                "{} is in {found}: expected MAINTENANCE (`set policy maintenance`){}",
+                s(service),
+                if forceable { " or `set force true`" } else { " first" }
             ),
             Self::Unreachable { host } => format!(
                 "{} cannot be reached from here (host down, cut off, or its manager stopped): bring it back first",

@@ -11,7 +11,7 @@ use super::invariant::writable_masters;
 use super::rejection::Refusal;
 use crate::fault::Process;
 use crate::model::{
-    ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, Pos, ReplicatorRole,
+    ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, PolicyMode, Pos, ReplicatorRole,
     ReplicatorState, RestartPosition,
 };
 use std::borrow::Cow;
@@ -326,6 +326,28 @@ impl Ctx<'_, '_> {
                 && self.state.manager_running(m)
                 && self.state.view(m).entry(h).is_online_master()
         })
+    }
+
+    /// Refuse to make `h`'s replicator a `thl-server` while a running manager of its service
+    /// holds a policy other than MAINTENANCE: the cluster goes into MAINTENANCE first, then the
+    /// replicator is taken offline, given the role and put online again (Continuent docs
+    /// *operations-status-repl-roles*, 7.1). An independent review found the role taken under
+    /// AUTOMATIC, with the master shunned.
+    pub(crate) fn thl_server_in_maintenance(&self, h: HostId) -> Result<(), Refusal> {
+        let service = self.topology.host(h).service;
+        let tending = self.topology.hosts_of(service).find(|&m| {
+            self.topology.host(m).has_manager()
+                && self.state.manager_running(m)
+                && self.state.view(m).policy != PolicyMode::Maintenance
+        });
+        match tending {
+            Some(m) => Err(Refusal::NeedsMaintenance {
+                service,
+                found: self.state.view(m).policy,
+                forceable: false,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// `setrole`: only in OFFLINE:NORMAL.

@@ -137,6 +137,9 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
         }
         TrepctlOp::Reset(scope) => reset(ctx, h, r, scope),
         TrepctlOp::SetRole(role, master) => {
+            if role == ReplicatorRole::ThlServer {
+                ctx.thl_server_in_maintenance(h)?;
+            }
             if role != ReplicatorRole::Master {
                 ctx.keep_master_extracting(h)?;
             }

@@ -13,8 +13,8 @@ use crate::ls::{self, Listing};
 use crate::machine::invariant::{self, Violation, writable_masters};
 use crate::machine::{self, CctrlOp, Effect, Finding, HostOp, Input, Severity};
 use crate::model::{
-    DsState, HostId, HostName, HostSet, ServiceId, ServiceKind, ServiceName, State, Topology,
-    TopologyError, TopologySpec,
+    DsState, HostId, HostName, HostSet, ReplicatorState, ServiceId, ServiceKind, ServiceName,
+    State, Topology, TopologyError, TopologySpec,
 };
 use crate::text::ParseError;
 
@@ -434,6 +434,11 @@ struct Session<'a> {
     /// warning there, not an error again (the step that broke it, or the first step from a
     /// start that was broken, has the error).
     broken: Vec<Violation>,
+    /// The hosts whose cluster replicator starts in OFFLINE:ERROR, for a cause the model does
+    /// not know, until a step skips the failed event or replaces the data
+    /// ([`Session::judge_errors`]). (No step makes such an error: the ones
+    /// the model makes come with their cause, [`Effect::Diverged`] or [`Effect::PositionLost`].)
+    unexplained_errors: HostSet,
 }
 
 /// Run `runbook` from `start` and judge it.
@@ -509,8 +514,13 @@ fn validate_with(
         declared_down,
         rules: options.rules,
         broken: Vec::new(),
+        unexplained_errors: HostSet::default(),
     };
     let (start_effects, start_findings) = session.settle_start();
+    session.unexplained_errors = topology
+        .host_ids()
+        .filter(|&h| session.state.host(h).replicator.state == ReplicatorState::OfflineError)
+        .collect();
     let mut steps = Vec::new();
     let mut inject = |at: usize, session: &mut Session<'_>| {
         if let Some((injection, applied)) = injection.as_mut()
@@ -1144,6 +1154,7 @@ impl Session<'_> {
             self.settle(&mut settled, &mut heard);
         }
         self.judge(&before, &heard.effects, promoting, &mut heard.findings);
+        self.judge_errors(&heard.effects, &mut heard.findings);
         self.broken = invariant::check_all(self.topology, &self.state);
         StepReport {
             line: step.line,
@@ -1758,6 +1769,42 @@ impl Session<'_> {
                     "drift",
                     format!("{} now holds drifted data: {why}", self.name(h)),
                 ));
+            }
+        }
+    }
+
+    /// A replicator whose error the model cannot explain, listed ONLINE again with its failed
+    /// event neither skipped nor its data replaced: a warning naming the assumption the plan
+    /// rests on. A replicator going online retries the event it stopped at and "will refuse to
+    /// go online if there is a fault" (*cmdline-tools-trepctl-command-online*): an apply error
+    /// (a duplicate key, a missing row) stops it again, a transient one (its dataserver or
+    /// its source back) does not. The model records no cause for an error in the starting
+    /// state or from [`Fault::ReplicatorError`], so it lets such a replicator go online and
+    /// says so here (**modelling decision**: which it was only `trepctl status` tells, in
+    /// `pendingError`). An independent review found a plan that never dealt with an apply
+    /// error read VALID, and one that skipped it read worse than one that did not.
+    fn judge_errors(&mut self, effects: &[Effect], findings: &mut Vec<ReportFinding>) {
+        for h in self.unexplained_errors.iter() {
+            let settled = effects.iter().any(|e| match *e {
+                Effect::Skipped { host }
+                | Effect::Restored { host, .. }
+                | Effect::Provisioned { target: host, .. } => host == h,
+                _ => false,
+            });
+            let r = self.state.host(h).replicator;
+            let online = r.running && r.state == ReplicatorState::Online;
+            if !settled && online {
+                findings.push(finding(
+                    Severity::Warning,
+                    "error-assumed-fixed",
+                    format!(
+                        "the replicator on {} went ONLINE from OFFLINE:ERROR without skipping the event it stopped at or a reprovision: the plan assumes the error's cause is gone; it retries that event, so an apply error (a duplicate key, a missing row) stops it again: read `trepctl status` (pendingError, pendingErrorSeqno) first, and fix the data, skip the event (`trepctl online -skip-seqno N`) or reprovision it (`tprovision`)",
+                        self.name(h)
+                    ),
+                ));
+            }
+            if settled || online {
+                self.unexplained_errors.remove(h);
             }
         }
     }
