@@ -4731,3 +4731,29 @@ fn an_error_put_online_without_a_skip_warns_of_the_assumption() {
     );
     assert_eq!(warned(&restored), Vec::<usize>::new(), "{restored}");
 }
+
+/// A slave's replicator reset alone, its master's THL kept, stops in OFFLINE:ERROR when it
+/// goes online (it reads that THL from its first event, one it holds): the report warns where
+/// it stops and names the cure.
+#[test]
+fn a_slave_reset_alone_warns_where_it_stops() {
+    let report = check(
+        "#! topology single alpha=db1,db2,db3
+cctrl> set policy maintenance
+shell db1> mysql -e 'insert into app.t values (1)'
+shell db2> trepctl offline
+shell db2> trepctl -service alpha reset -all -y
+shell db2> trepctl online
+",
+    );
+    let stopped = kinds_at(&report, "replication-stopped");
+    assert_eq!(stopped.len(), 1, "{report}");
+    let last = report.steps.last().unwrap();
+    assert_eq!(stopped[0].0, last.line, "{report}");
+    assert!(
+        report.to_string().contains(
+            "replicator on db2 stopped in OFFLINE:ERROR: its reset cleared its position but not db1's THL"
+        ),
+        "{report}"
+    );
+}

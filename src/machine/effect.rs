@@ -215,6 +215,15 @@ pub enum Effect {
         /// Its master.
         master: HostId,
     },
+    /// The replicator of `host` stopped with an error: its own reset cleared its position
+    /// ([`crate::model::RestartPosition::Cleared`]) while `master`'s THL was kept, so it reads
+    /// that THL from its first event and meets events its data holds already.
+    PositionCleared {
+        /// The slave.
+        host: HostId,
+        /// Its master.
+        master: HostId,
+    },
     /// Data copied from `source` into `target`.
     Provisioned {
         /// The target.
@@ -429,6 +438,13 @@ impl Effect {
                 name(master),
                 name(host),
                 topology.service_name(topology.host(host).service),
+                name(master)
+            ),
+            Self::PositionCleared { host, master } => format!(
+                "replicator on {} stopped in OFFLINE:ERROR: its reset cleared its position but not {}'s THL, which it reads from the first event, one its data holds already; reprovision it from {} (`tprovision --source {}`), or reset the whole service together as a service reset does",
+                name(host),
+                name(master),
+                name(master),
                 name(master)
             ),
             Self::Provisioned { target, source } => {

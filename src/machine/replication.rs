@@ -174,6 +174,17 @@ impl Ctx<'_, '_> {
                 self.emit(Effect::PositionLost { host: h, master: m });
                 (ReplicatorState::OfflineError, r.restart)
             }
+            // Its catalog cleared and its master's THL kept: read from the start, that THL
+            // gives it events its data holds already (**modelling decision**: whether it
+            // re-applies them, a duplicate key, or finds them purged, it stops in error; the
+            // documented resets reprovision first or reset the whole service, and an
+            // independent review found a slave reset alone resuming cleanly).
+            (true, Some(m))
+                if r.restart == RestartPosition::Cleared && self.host(h).data.pos.is_some() =>
+            {
+                self.emit(Effect::PositionCleared { host: h, master: m });
+                (ReplicatorState::OfflineError, r.restart)
+            }
             (true, Some(m)) if !self.lineage_ok(h, m) => {
                 self.emit(Effect::Diverged { host: h, master: m });
                 (ReplicatorState::OfflineError, r.restart)

@@ -218,8 +218,7 @@ fn reset(
     {
         return Err(Refusal::ServesSlaves { host: h, slave });
     }
-    // The dataserver keeps its data; THL, relay logs and catalog are gone, so the
-    // replicator restarts from its source's current position.
+    // The dataserver keeps its data; THL, relay logs and catalog are gone.
     ctx.emit(Effect::Reset {
         host: h,
         install: Install::Cluster,
@@ -241,18 +240,29 @@ fn reset(
             let reader = ctx.host(d).replicator;
             let reads_h = reader.master == Some(h);
             let of_service = master && ctx.topology.host(d).service == service;
-            if d != h
-                && ctx.topology.host(d).is_datasource()
-                && (reads_h || of_service)
-                && reader.restart == RestartPosition::Kept
-            {
-                ctx.host_mut(d).replicator.restart = RestartPosition::LostAt(h);
+            if d != h && ctx.topology.host(d).is_datasource() && (reads_h || of_service) {
+                match reader.restart {
+                    RestartPosition::Kept => {
+                        ctx.host_mut(d).replicator.restart = RestartPosition::LostAt(h);
+                    }
+                    // Cleared by its own reset, it reads the THL from its start, which now
+                    // holds only what `h` writes from here.
+                    RestartPosition::Cleared => {
+                        ctx.host_mut(d).replicator.restart = RestartPosition::Kept;
+                    }
+                    RestartPosition::LostAt(_) => {}
+                }
             }
         }
     }
     if matches!(scope, ResetScope::All | ResetScope::Db) {
-        // Its restart position is gone: it reads its master from the start again.
-        ctx.host_mut(h).replicator.restart = RestartPosition::Cleared;
+        // Its restart position is gone: it reads its master's THL from the start again. A
+        // THL reset since it last read it starts where that master was reset, so the
+        // position lost there is no loss now; a THL kept holds events it applied already.
+        ctx.host_mut(h).replicator.restart = match r.restart {
+            RestartPosition::LostAt(_) => RestartPosition::Kept,
+            RestartPosition::Kept | RestartPosition::Cleared => RestartPosition::Cleared,
+        };
     }
     Ok(())
 }

@@ -38,7 +38,9 @@ pub struct ClusterReplicator {
 /// its service (or one reading it) holding a position in the old history asks it for an event
 /// that is not there: going online from that master stops it in `OFFLINE:ERROR`, whichever
 /// master it read meanwhile. Its own reset (`-all` or `-db`) clears its restart position, and
-/// it then reads its master's history from the start, whichever of the two was reset first. Source: Continuent docs *operations-msmm-resetsingle* reset every replicator of the
+/// it then reads its master's THL from the start: once that THL is reset too (before or
+/// after), it resumes; while the THL is kept, its first events are ones the replicator holds,
+/// and it stops in `OFFLINE:ERROR` (**modelling decision**). Source: Continuent docs *operations-msmm-resetsingle* reset every replicator of the
 /// service together; that a replicator left out stops in error is a **modelling decision**
 /// (the model keeps no THL contents; an operator's review found a master reset alone, its
 /// slaves resuming, VALID).
@@ -48,7 +50,8 @@ pub enum RestartPosition {
     /// Its catalog holds its position in its master's history: the usual case.
     #[default]
     Kept,
-    /// Its own reset cleared its position: it reads its master's history from the start.
+    /// Its own reset cleared its position: it reads its master's THL from the start, so it
+    /// resumes only once that THL is reset too (a replicator holding no event yet resumes).
     Cleared,
     /// The THL of this master was reset while the replicator held a position in the
     /// history it had: from there, the event it asks for is gone. Its own reset, a

@@ -437,7 +437,8 @@ struct Session<'a> {
     /// The hosts whose cluster replicator starts in OFFLINE:ERROR, for a cause the model does
     /// not know, until a step skips the failed event or replaces the data
     /// ([`Session::judge_errors`]). (No step makes such an error: the ones
-    /// the model makes come with their cause, [`Effect::Diverged`] or [`Effect::PositionLost`].)
+    /// the model makes come with their cause, [`Effect::Diverged`], [`Effect::PositionLost`] or
+    /// [`Effect::PositionCleared`].)
     unexplained_errors: HostSet,
 }
 
@@ -2013,7 +2014,7 @@ impl Session<'_> {
                 };
                 findings.push(finding(Severity::Warning, "replication-stopped", text));
             }
-            if let Effect::PositionLost { .. } = e {
+            if let Effect::PositionLost { .. } | Effect::PositionCleared { .. } = e {
                 findings.push(finding(
                     Severity::Warning,
                     "replication-stopped",
