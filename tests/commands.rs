@@ -1914,3 +1914,78 @@ fn a_slave_reset_alone_stops_in_error_and_resumes_in_a_service_reset() {
     empty.trepctl("db2", "online").unwrap();
     assert_eq!(state(&empty), ReplicatorState::Online);
 }
+
+/// A cleared position is made good only by a reset of the THL the replicator reads: another
+/// master-role replicator's reset leaves it meeting its own source's kept THL, and a position
+/// lost at a source it no longer reads, then cleared by its own reset, meets the kept THL of
+/// the source it reads now (both found by an independent review of the reset rule).
+#[test]
+fn only_a_reset_of_the_thl_read_makes_a_cleared_position_good() {
+    use tungsten_model::model::{ReplicatorState, RestartPosition};
+    let caught_up = || {
+        let mut c = Cluster::new(&["db1", "db2", "db3"]);
+        c.cctrl("db1", "set policy maintenance").unwrap();
+        c.fault(Fault::Write(c.id("db1"))).unwrap();
+        c.fault(Fault::CatchUp(c.id("db2"))).unwrap();
+        c.fault(Fault::CatchUp(c.id("db3"))).unwrap();
+        c
+    };
+    let db3 = |c: &Cluster| c.s.host(c.id("db3")).replicator;
+    // db3 reset alone; db2 given the master role by hand and reset: db1's THL is kept.
+    let mut other = caught_up();
+    other.trepctl("db3", "offline").unwrap();
+    other
+        .trepctl("db3", "-service alpha reset -all -y")
+        .unwrap();
+    other.trepctl("db2", "offline").unwrap();
+    other.trepctl("db2", "setrole -role master").unwrap();
+    other
+        .trepctl("db2", "-service alpha reset -all -y")
+        .unwrap();
+    assert_eq!(db3(&other).restart, RestartPosition::Cleared);
+    other.trepctl("db3", "online").unwrap();
+    assert_eq!(db3(&other).state, ReplicatorState::OfflineError);
+    // db1's THL reset loses db3's position there; db3, pointed at db2 (its THL kept), resets
+    // itself: it reads db2's THL from the start.
+    let mut repointed = caught_up();
+    for h in ["db2", "db3", "db1"] {
+        repointed.trepctl(h, "offline").unwrap();
+    }
+    repointed
+        .trepctl("db1", "-service alpha reset -thl -y")
+        .unwrap();
+    repointed.trepctl("db1", "online").unwrap();
+    repointed
+        .trepctl("db2", "-service alpha reset -db -y")
+        .unwrap();
+    repointed.trepctl("db2", "online").unwrap();
+    assert_eq!(
+        db3(&repointed).restart,
+        RestartPosition::LostAt(repointed.id("db1"))
+    );
+    repointed
+        .trepctl("db3", "setrole -role slave -uri thl://db2:2112/")
+        .unwrap();
+    repointed
+        .trepctl("db3", "-service alpha reset -all -y")
+        .unwrap();
+    assert_eq!(db3(&repointed).restart, RestartPosition::Cleared);
+    repointed.trepctl("db3", "online").unwrap();
+    assert_eq!(db3(&repointed).state, ReplicatorState::OfflineError);
+}
+
+/// `thl-server` and `thl-client` both need the cluster in MAINTENANCE first (Continuent docs
+/// *operations-status-repl-roles*, clustering 6.1, 7.1, 8.0): refused under AUTOMATIC, with
+/// MAINTENANCE, not `set force true`, as the remedy (trepctl has no cctrl session).
+#[test]
+fn thl_roles_need_maintenance() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "datasource db2 shun").unwrap();
+    c.trepctl("db2", "offline").unwrap();
+    assert_eq!(
+        c.trepctl("db2", "setrole -role thl-client"),
+        Err("maintenance")
+    );
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.trepctl("db2", "setrole -role thl-client").unwrap();
+}

@@ -4730,6 +4730,40 @@ fn an_error_put_online_without_a_skip_warns_of_the_assumption() {
         "cctrl> datasource db2 shun\ncctrl> datasource db2 restore\nshell db2> trepctl online\n",
     );
     assert_eq!(warned(&restored), Vec::<usize>::new(), "{restored}");
+    // A master's extractor in error: no event to skip, no data to replace; not judged (an
+    // independent review found it given a replica's remedies).
+    let master = check(&format!(
+        "#! state alpha\nCOORDINATOR[db1:MAINTENANCE:ONLINE]\nDATASOURCES:\n{}#! end\nshell db1> trepctl online\n",
+        [
+            ds_block(
+                "db1",
+                "master:ONLINE",
+                30,
+                "role=master, state=OFFLINE:ERROR"
+            ),
+            ds_block(
+                "db2",
+                "slave:ONLINE",
+                30,
+                "role=slave, master=db1, state=ONLINE"
+            ),
+            ds_block(
+                "db3",
+                "slave:ONLINE",
+                30,
+                "role=slave, master=db1, state=ONLINE"
+            ),
+        ]
+        .concat()
+    ));
+    assert!(
+        master.steps[0]
+            .runs
+            .iter()
+            .all(|r| r.status == tungsten_model::runbook::RunStatus::Accepted),
+        "{master}"
+    );
+    assert_eq!(warned(&master), Vec::<usize>::new(), "{master}");
 }
 
 /// A slave's replicator reset alone, its master's THL kept, stops in OFFLINE:ERROR when it

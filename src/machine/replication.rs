@@ -339,12 +339,13 @@ impl Ctx<'_, '_> {
         })
     }
 
-    /// Refuse to make `h`'s replicator a `thl-server` while a running manager of its service
-    /// holds a policy other than MAINTENANCE: the cluster goes into MAINTENANCE first, then the
-    /// replicator is taken offline, given the role and put online again (Continuent docs
-    /// *operations-status-repl-roles*, 7.1). An independent review found the role taken under
-    /// AUTOMATIC, with the master shunned.
-    pub(crate) fn thl_server_in_maintenance(&self, h: HostId) -> Result<(), Refusal> {
+    /// Refuse to make `h`'s replicator a `thl-server` or a `thl-client` while a running manager
+    /// of its service holds a policy other than MAINTENANCE: the cluster goes into MAINTENANCE
+    /// first, then the replicator is taken offline, given the role and put online again
+    /// (Continuent docs *operations-status-repl-roles*, clustering 6.1, 7.1 and 8.0, for both
+    /// roles; the pages seen say nothing of the kind for `thl-applier`, which is left out).
+    /// Independent reviews found either role taken under AUTOMATIC.
+    pub(crate) fn thl_role_in_maintenance(&self, h: HostId) -> Result<(), Refusal> {
         let service = self.topology.host(h).service;
         let tending = self.topology.hosts_of(service).find(|&m| {
             self.topology.host(m).has_manager()

@@ -137,8 +137,8 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
         }
         TrepctlOp::Reset(scope) => reset(ctx, h, r, scope),
         TrepctlOp::SetRole(role, master) => {
-            if role == ReplicatorRole::ThlServer {
-                ctx.thl_server_in_maintenance(h)?;
+            if matches!(role, ReplicatorRole::ThlServer | ReplicatorRole::ThlClient) {
+                ctx.thl_role_in_maintenance(h)?;
             }
             if role != ReplicatorRole::Master {
                 ctx.keep_master_extracting(h)?;
@@ -245,12 +245,14 @@ fn reset(
                     RestartPosition::Kept => {
                         ctx.host_mut(d).replicator.restart = RestartPosition::LostAt(h);
                     }
-                    // Cleared by its own reset, it reads the THL from its start, which now
-                    // holds only what `h` writes from here.
-                    RestartPosition::Cleared => {
+                    // Cleared by its own reset, a replicator reading `h` reads the THL from its
+                    // start, which now holds only what `h` writes from here (one reading
+                    // another source still meets that source's kept THL: an independent
+                    // review found another master-role replicator's reset counted).
+                    RestartPosition::Cleared if reads_h => {
                         ctx.host_mut(d).replicator.restart = RestartPosition::Kept;
                     }
-                    RestartPosition::LostAt(_) => {}
+                    RestartPosition::Cleared | RestartPosition::LostAt(_) => {}
                 }
             }
         }
@@ -259,9 +261,13 @@ fn reset(
         // Its restart position is gone: it reads its master's THL from the start again. A
         // THL reset since it last read it starts where that master was reset, so the
         // position lost there is no loss now; a THL kept holds events it applied already.
+        // (Lost at a host it no longer reads, the source it reads now kept its THL: an
+        // independent review found such a repointed replicator resuming.)
         ctx.host_mut(h).replicator.restart = match r.restart {
-            RestartPosition::LostAt(_) => RestartPosition::Kept,
-            RestartPosition::Kept | RestartPosition::Cleared => RestartPosition::Cleared,
+            RestartPosition::LostAt(at) if r.master == Some(at) => RestartPosition::Kept,
+            RestartPosition::Kept | RestartPosition::Cleared | RestartPosition::LostAt(_) => {
+                RestartPosition::Cleared
+            }
         };
     }
     Ok(())

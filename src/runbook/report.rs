@@ -77,7 +77,7 @@ pub struct ReportFinding {
     /// | `drifted-writable` | error | writes were opened to a host whose data drifted |
     /// | `drifted-online` | warning | a host whose data had drifted before the step is listed ONLINE again: connectors send it reads |
     /// | `skipped-events` | warning | a replicator went online skipping events |
-    /// | `error-assumed-fixed` | warning | a replicator that started in OFFLINE:ERROR, for a cause the model does not know, went ONLINE with the event it stopped at neither skipped nor its data replaced: the plan assumes the cause gone |
+    /// | `error-assumed-fixed` | warning | an applier that started in OFFLINE:ERROR, for a cause the model does not know, went ONLINE with the event it stopped at neither skipped nor its data replaced: the plan assumes the cause gone |
     /// | `replication-stopped` | warning | a replicator stopped in OFFLINE:ERROR: it holds events its master does not (its master was reprovisioned, or it was pointed at a master on another line of history) |
     /// | `undone` | warning | the managers put back what the step did |
     /// | `availability` | warning | the service has no writable master, or a composite's passive site no relay carrying the active site's writes |

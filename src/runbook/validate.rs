@@ -518,9 +518,12 @@ fn validate_with(
         unexplained_errors: HostSet::default(),
     };
     let (start_effects, start_findings) = session.settle_start();
+    // The errors the start holds: the managers' first reactions add none without a cause.
+    let in_error =
+        |state: &State, h: HostId| state.host(h).replicator.state == ReplicatorState::OfflineError;
     session.unexplained_errors = topology
         .host_ids()
-        .filter(|&h| session.state.host(h).replicator.state == ReplicatorState::OfflineError)
+        .filter(|&h| in_error(&start.state, h) && in_error(&session.state, h))
         .collect();
     let mut steps = Vec::new();
     let mut inject = |at: usize, session: &mut Session<'_>| {
@@ -1780,8 +1783,7 @@ impl Session<'_> {
     /// go online if there is a fault" (*cmdline-tools-trepctl-command-online*): an apply error
     /// (a duplicate key, a missing row) stops it again, a transient one (its dataserver or
     /// its source back) does not. The model records no cause for an error in the starting
-    /// state or from [`Fault::ReplicatorError`], so it lets such a replicator go online and
-    /// says so here (**modelling decision**: which it was only `trepctl status` tells, in
+    /// state (a listing shows none), so it lets such a replicator go online and says so here (**modelling decision**: which it was only `trepctl status` tells, in
     /// `pendingError`). An independent review found a plan that never dealt with an apply
     /// error read VALID, and one that skipped it read worse than one that did not.
     fn judge_errors(&mut self, effects: &[Effect], findings: &mut Vec<ReportFinding>) {
@@ -1794,7 +1796,9 @@ impl Session<'_> {
             });
             let r = self.state.host(h).replicator;
             let online = r.running && r.state == ReplicatorState::Online;
-            if !settled && online {
+            // An extractor's error is not an event to skip or data to replace: only an
+            // applier's is judged (an independent review found a master's remedied so).
+            if !settled && online && r.role.applies_to_dataserver() {
                 findings.push(finding(
                     Severity::Warning,
                     "error-assumed-fixed",
