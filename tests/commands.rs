@@ -1989,3 +1989,57 @@ fn thl_roles_need_maintenance() {
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.trepctl("db2", "setrole -role thl-client").unwrap();
 }
+
+/// A slave behind its master when the master's THL is reset lacks events no THL holds any
+/// more: reset itself too, in either order, it reads the new THL from its start and resumes
+/// past them, its data marked drifted (an independent review found it catching them up,
+/// a service reset with a lagging slave reading VALID). A slave level with its master
+/// resumes clean.
+#[test]
+fn a_slave_behind_a_service_reset_resumes_without_the_events_it_lacked() {
+    use tungsten_model::model::{ReplicatorState, RestartPosition};
+    let lagging = || {
+        let mut c = Cluster::new(&["db1", "db2", "db3"]);
+        c.cctrl("db1", "set policy maintenance").unwrap();
+        c.fault(Fault::Write(c.id("db1"))).unwrap();
+        c.fault(Fault::CatchUp(c.id("db3"))).unwrap();
+        for h in ["db1", "db2", "db3"] {
+            c.trepctl(h, "offline").unwrap();
+        }
+        c
+    };
+    let db2 = |c: &Cluster| *c.s.host(c.id("db2"));
+    for order in [["db1", "db2", "db3"], ["db2", "db3", "db1"]] {
+        let mut c = lagging();
+        for h in order {
+            c.trepctl(h, "-service alpha reset -all -y").unwrap();
+        }
+        assert_eq!(
+            db2(&c).replicator.restart,
+            RestartPosition::Skipping(c.id("db1")),
+            "{order:?}"
+        );
+        c.trepctl("db1", "online").unwrap();
+        c.trepctl("db2", "online").unwrap();
+        c.trepctl("db3", "online").unwrap();
+        assert_eq!(
+            db2(&c).replicator.state,
+            ReplicatorState::Online,
+            "{order:?}"
+        );
+        assert!(db2(&c).data.drift, "{order:?}");
+        assert!(!c.s.host(c.id("db3")).data.drift, "{order:?}");
+    }
+    // Behind its master at the reset, its own position kept: it stops in error as a level
+    // slave does (the events it asks for are gone).
+    let mut kept = lagging();
+    kept.trepctl("db1", "-service alpha reset -all -y").unwrap();
+    assert_eq!(
+        db2(&kept).replicator.restart,
+        RestartPosition::LostBehindAt(kept.id("db1"))
+    );
+    kept.trepctl("db1", "online").unwrap();
+    kept.trepctl("db2", "online").unwrap();
+    assert_eq!(db2(&kept).replicator.state, ReplicatorState::OfflineError);
+    assert!(!db2(&kept).data.drift);
+}

@@ -4791,3 +4791,51 @@ shell db2> trepctl online
         "{report}"
     );
 }
+
+/// A whole-service reset with a slave behind its master (an independent review found it
+/// VALID, the slave catching up events no THL held any more): the slave resumes past them,
+/// and the step that puts it online is an error naming the cure.
+#[test]
+fn a_service_reset_with_a_lagging_slave_drifts_it() {
+    let listing = [
+        ds_block(
+            "db1",
+            "master:ONLINE",
+            30,
+            "role=master, state=OFFLINE:NORMAL",
+        ),
+        ds_block(
+            "db2",
+            "slave:ONLINE",
+            25,
+            "role=slave, master=db1, state=OFFLINE:NORMAL",
+        ),
+        ds_block(
+            "db3",
+            "slave:ONLINE",
+            30,
+            "role=slave, master=db1, state=OFFLINE:NORMAL",
+        ),
+    ]
+    .concat();
+    let report = check(&format!(
+        "#! state alpha\nCOORDINATOR[db1:MAINTENANCE:ONLINE]\nDATASOURCES:\n{listing}#! end
+shell db1> trepctl -service alpha reset -all -y
+shell db2> trepctl -service alpha reset -all -y
+shell db3> trepctl -service alpha reset -all -y
+shell db1> trepctl online
+shell db2> trepctl online
+shell db3> trepctl online
+"
+    ));
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    let drift = kinds_at(&report, "drift");
+    assert_eq!(drift.len(), 1, "{report}");
+    assert_eq!(drift[0].0, report.steps[4].line, "{report}");
+    assert!(
+        report.to_string().contains(
+            "db2 now holds drifted data: it resumed reading a THL reset while it was behind"
+        ),
+        "{report}"
+    );
+}

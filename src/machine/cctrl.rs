@@ -1404,8 +1404,8 @@ fn ds_restore(
     data.writing = None;
     data.orphaned = None;
     let lost_at = match ctx.host(h).replicator.restart {
-        RestartPosition::LostAt(master) => Some(master),
-        RestartPosition::Kept | RestartPosition::Cleared => None,
+        RestartPosition::LostAt(master) | RestartPosition::LostBehindAt(master) => Some(master),
+        RestartPosition::Kept | RestartPosition::Cleared | RestartPosition::Skipping(_) => None,
     };
     ctx.emit(Effect::Restored { host: h, lost_at });
     Ok(())

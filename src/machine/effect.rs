@@ -224,6 +224,16 @@ pub enum Effect {
         /// Its master.
         master: HostId,
     },
+    /// The replicator of `host` went online reading `master`'s reset THL from its start, past
+    /// events it had not applied when that THL was reset
+    /// ([`crate::model::RestartPosition::Skipping`]): they are in no THL, and its data, marked
+    /// drifted, lacks them.
+    MissedEvents {
+        /// The slave.
+        host: HostId,
+        /// Its master.
+        master: HostId,
+    },
     /// Data copied from `source` into `target`.
     Provisioned {
         /// The target.
@@ -441,9 +451,15 @@ impl Effect {
                 name(master)
             ),
             Self::PositionCleared { host, master } => format!(
-                "replicator on {} stopped in OFFLINE:ERROR: its reset cleared its position but not {}'s THL, which it reads from the first event, one its data holds already; reprovision it from {} (`tprovision --source {}`), or reset the whole service together as a service reset does",
+                "replicator on {} stopped in OFFLINE:ERROR: its reset cleared its position but not {}'s THL, which it reads from the first event, one its data holds already; reprovision it from {} (`tprovision --source {}`), or reset the whole service together, every replicator level with the master, as a service reset does",
                 name(host),
                 name(master),
+                name(master),
+                name(master)
+            ),
+            Self::MissedEvents { host, master } => format!(
+                "replicator on {} resumed reading {}'s reset THL from its start, past events it had not applied when that THL was reset: no THL holds them, so its data lacks them (treated as drifted; reprovision it from {} to clear)",
+                name(host),
                 name(master),
                 name(master)
             ),

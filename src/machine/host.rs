@@ -461,6 +461,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         // A position lost at the target itself is lost at no one it reads (the 300 000-case
         // property run found such a copy, which `State::validate` refuses).
         RestartPosition::LostAt(at) if at != target => RestartPosition::LostAt(at),
+        RestartPosition::LostBehindAt(at) if at != target => RestartPosition::LostBehindAt(at),
         _ => RestartPosition::Kept,
     };
     let host = ctx.host_mut(target);

@@ -166,11 +166,18 @@ impl Ctx<'_, '_> {
         }
         // Going online, a cleared position becomes one in the history it reads.
         let resumed = match r.restart {
-            RestartPosition::Cleared => RestartPosition::Kept,
+            RestartPosition::Cleared | RestartPosition::Skipping(_) => RestartPosition::Kept,
             kept_or_lost => kept_or_lost,
         };
+        // A replicator reading from the start a THL other than the one reset past it.
+        let cleared = |m: HostId| match r.restart {
+            RestartPosition::Cleared => true,
+            RestartPosition::Skipping(at) => at != m,
+            _ => false,
+        };
         let (state, restart) = match (r.role.applies(), r.master) {
-            (true, Some(m)) if r.restart == RestartPosition::LostAt(m) => {
+            (true, Some(m)) if matches!(r.restart, RestartPosition::LostAt(at) | RestartPosition::LostBehindAt(at) if at == m) =>
+            {
                 self.emit(Effect::PositionLost { host: h, master: m });
                 (ReplicatorState::OfflineError, r.restart)
             }
@@ -179,11 +186,20 @@ impl Ctx<'_, '_> {
             // re-applies them, a duplicate key, or finds them purged, it stops in error; the
             // documented resets reprovision first or reset the whole service, and an
             // independent review found a slave reset alone resuming cleanly).
-            (true, Some(m))
-                if r.restart == RestartPosition::Cleared && self.host(h).data.pos.is_some() =>
-            {
+            (true, Some(m)) if cleared(m) && self.host(h).data.pos.is_some() => {
                 self.emit(Effect::PositionCleared { host: h, master: m });
                 (ReplicatorState::OfflineError, r.restart)
+            }
+            // Reading from its start the THL reset past events it never applied: it resumes
+            // without them (an independent review found a lagging slave of a service reset
+            // catching up events no THL held any more).
+            (true, Some(m)) if r.restart == RestartPosition::Skipping(m) => {
+                if r.role.applies_to_dataserver() {
+                    self.host_mut(h).data.drift = true;
+                }
+                self.emit(Effect::MissedEvents { host: h, master: m });
+                self.thl_rebuilt(h);
+                (ReplicatorState::Online, resumed)
             }
             (true, Some(m)) if !self.lineage_ok(h, m) => {
                 self.emit(Effect::Diverged { host: h, master: m });
@@ -194,11 +210,7 @@ impl Ctx<'_, '_> {
             // good again (the 300 000-case property run found a slave stopped reading a reset
             // host that had since read its history back).
             (true, Some(_)) => {
-                for d in self.topology.host_ids() {
-                    if self.host(d).replicator.restart == RestartPosition::LostAt(h) {
-                        self.host_mut(d).replicator.restart = RestartPosition::Kept;
-                    }
-                }
+                self.thl_rebuilt(h);
                 (ReplicatorState::Online, resumed)
             }
             _ => (ReplicatorState::Online, resumed),
@@ -260,6 +272,17 @@ impl Ctx<'_, '_> {
     /// that rule is off).
     pub(crate) fn lineage_ok(&self, h: HostId, m: HostId) -> bool {
         !self.rules.lineage || self.in_history(h, m)
+    }
+
+    /// `h` reads its master again and rebuilds its THL from the master's: the positions lost at
+    /// `h` are good again.
+    fn thl_rebuilt(&mut self, h: HostId) {
+        for d in self.topology.host_ids() {
+            if matches!(self.host(d).replicator.restart, RestartPosition::LostAt(at) | RestartPosition::LostBehindAt(at) if at == h)
+            {
+                self.host_mut(d).replicator.restart = RestartPosition::Kept;
+            }
+        }
     }
 
     /// Take `h`'s cluster replicator offline (OFFLINE:ERROR also becomes OFFLINE:NORMAL).

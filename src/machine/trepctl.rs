@@ -241,9 +241,19 @@ fn reset(
             let reads_h = reader.master == Some(h);
             let of_service = master && ctx.topology.host(d).service == service;
             if d != h && ctx.topology.host(d).is_datasource() && (reads_h || of_service) {
+                // Behind `h`, it lacks events the reset takes out of every THL (an
+                // independent review found a lagging slave catching them up after a service
+                // reset).
+                let behind = ctx.host(d).data.pos != ctx.host(h).data.pos && ctx.in_history(d, h);
                 match reader.restart {
+                    RestartPosition::Kept if behind => {
+                        ctx.host_mut(d).replicator.restart = RestartPosition::LostBehindAt(h);
+                    }
                     RestartPosition::Kept => {
                         ctx.host_mut(d).replicator.restart = RestartPosition::LostAt(h);
+                    }
+                    RestartPosition::Cleared if reads_h && behind => {
+                        ctx.host_mut(d).replicator.restart = RestartPosition::Skipping(h);
                     }
                     // Cleared by its own reset, a replicator reading `h` reads the THL from its
                     // start, which now holds only what `h` writes from here (one reading
@@ -252,7 +262,10 @@ fn reset(
                     RestartPosition::Cleared if reads_h => {
                         ctx.host_mut(d).replicator.restart = RestartPosition::Kept;
                     }
-                    RestartPosition::Cleared | RestartPosition::LostAt(_) => {}
+                    RestartPosition::Cleared
+                    | RestartPosition::LostAt(_)
+                    | RestartPosition::LostBehindAt(_)
+                    | RestartPosition::Skipping(_) => {}
                 }
             }
         }
@@ -263,11 +276,15 @@ fn reset(
         // position lost there is no loss now; a THL kept holds events it applied already.
         // (Lost at a host it no longer reads, the source it reads now kept its THL: an
         // independent review found such a repointed replicator resuming.)
+        // Behind `at` when its THL was reset, it reads on past the events it lacks.
         ctx.host_mut(h).replicator.restart = match r.restart {
             RestartPosition::LostAt(at) if r.master == Some(at) => RestartPosition::Kept,
-            RestartPosition::Kept | RestartPosition::Cleared | RestartPosition::LostAt(_) => {
-                RestartPosition::Cleared
+            RestartPosition::LostBehindAt(at) | RestartPosition::Skipping(at)
+                if r.master == Some(at) =>
+            {
+                RestartPosition::Skipping(at)
             }
+            _ => RestartPosition::Cleared,
         };
     }
     Ok(())

@@ -446,7 +446,10 @@ impl State {
         }
         validate_replicator_state(r.running, r.state, || field("state"))?;
         runs_only_when_up(r.running, self.hosts[h.index()].up, || field("running"))?;
-        if let RestartPosition::LostAt(lost) = r.restart {
+        if let RestartPosition::LostAt(lost)
+        | RestartPosition::LostBehindAt(lost)
+        | RestartPosition::Skipping(lost) = r.restart
+        {
             ensure(lost.index() < topology.hosts().len() && lost != h, || {
                 (
                     field("restart"),

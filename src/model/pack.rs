@@ -59,12 +59,16 @@ impl<'s, S: FnMut(u64)> Units<'s, S> {
     }
 }
 
-/// A restart position in a byte: 0 kept, 1 cleared, 2 and up lost at a host.
+/// A restart position in a byte: 0 kept, 1 cleared, then a host's index past the bases
+/// of lost at (2), lost behind at (2 + `MAX_HOSTS`) and skipping (2 + 2 × `MAX_HOSTS`).
 fn restart_code(restart: RestartPosition) -> u64 {
+    const HOSTS: u64 = crate::model::MAX_HOSTS as u64;
     match restart {
         RestartPosition::Kept => 0,
         RestartPosition::Cleared => 1,
         RestartPosition::LostAt(h) => 2 + u64::from(h.0),
+        RestartPosition::LostBehindAt(h) => 2 + HOSTS + u64::from(h.0),
+        RestartPosition::Skipping(h) => 2 + 2 * HOSTS + u64::from(h.0),
     }
 }
 
@@ -282,11 +286,14 @@ mod tests {
             .collect()
     }
 
-    /// A replicator's restart positions: kept, cleared, lost at the first and the last host.
+    /// A replicator's restart positions: kept, cleared, and each host-naming one at the first
+    /// and the last host.
     fn restart_positions() -> Vec<RestartPosition> {
         [RestartPosition::Kept, RestartPosition::Cleared]
             .into_iter()
             .chain([0, 7].map(|h| RestartPosition::LostAt(HostId(h))))
+            .chain([0, 7].map(|h| RestartPosition::LostBehindAt(HostId(h))))
+            .chain([0, 7].map(|h| RestartPosition::Skipping(HostId(h))))
             .collect()
     }
 

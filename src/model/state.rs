@@ -58,6 +58,16 @@ pub enum RestartPosition {
     /// reprovisioning, taking the master role, or that host reading a master again (its
     /// THL then follows that master's) ends this; reading another master meanwhile does not.
     LostAt(HostId),
+    /// As [`Self::LostAt`], the replicator behind that master when its THL was reset: the
+    /// events between are in no THL any more, so its own reset leaves it
+    /// [`Self::Skipping`] them.
+    LostBehindAt(HostId),
+    /// Its position cleared, it reads this master's reset THL from the start, which begins
+    /// past events it never applied (it was behind when that THL was reset): going online
+    /// from that master, it resumes without them, and its data is marked drifted
+    /// (**modelling decision**: the replicator cannot tell; nothing stops it). Reading
+    /// another source, it is as [`Self::Cleared`].
+    Skipping(HostId),
 }
 
 impl RestartPosition {

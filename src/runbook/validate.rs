@@ -1763,8 +1763,13 @@ impl Session<'_> {
                     ));
                     continue;
                 }
+                let missed = effects
+                    .iter()
+                    .any(|e| matches!(*e, Effect::MissedEvents { host, .. } if host == h));
                 let why = if effects.contains(&Effect::DirectWrite { host: h }) {
                     "it took a write at its own dataserver, which no master holds: reprovision it before it serves reads or a switch"
+                } else if missed {
+                    "it resumed reading a THL reset while it was behind, past events that THL no longer holds: reprovision it before it serves reads or a switch (or let it catch up before the reset)"
                 } else {
                     "it was copied or replayed from a source whose data had drifted"
                 };
