@@ -1855,6 +1855,23 @@ fn skipping_events_on_a_cross_site_replicator_marks_its_host_drifted() {
     assert!(c.s.host(w1).data.drift);
 }
 
+/// Three datasources in MAINTENANCE after a write on db1 that the slaves `caught_up` applied,
+/// every replicator then taken offline when `offline`.
+fn after_a_write(caught_up: &[&str], offline: bool) -> Cluster {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Write(c.id("db1"))).unwrap();
+    for h in caught_up {
+        c.fault(Fault::CatchUp(c.id(h))).unwrap();
+    }
+    if offline {
+        for h in ["db1", "db2", "db3"] {
+            c.trepctl(h, "offline").unwrap();
+        }
+    }
+    c
+}
+
 /// A slave's own `trepctl reset -all` (or `-db`) clears its catalog: it reads its master's THL
 /// from the first event again. With that THL kept, the first events are ones its data holds,
 /// so it stops in OFFLINE:ERROR (**modelling decision**; an independent review found it
@@ -1863,16 +1880,7 @@ fn skipping_events_on_a_cross_site_replicator_marks_its_host_drifted() {
 #[test]
 fn a_slave_reset_alone_stops_in_error_and_resumes_in_a_service_reset() {
     use tungsten_model::model::ReplicatorState;
-    let setup = || {
-        let mut c = Cluster::new(&["db1", "db2", "db3"]);
-        c.cctrl("db1", "set policy maintenance").unwrap();
-        c.fault(Fault::Write(c.id("db1"))).unwrap();
-        c.fault(Fault::CatchUp(c.id("db2"))).unwrap();
-        for h in ["db1", "db2", "db3"] {
-            c.trepctl(h, "offline").unwrap();
-        }
-        c
-    };
+    let setup = || after_a_write(&["db2"], true);
     let state = |c: &Cluster| c.s.host(c.id("db2")).replicator.state;
     let mut alone = setup();
     alone
@@ -1922,14 +1930,7 @@ fn a_slave_reset_alone_stops_in_error_and_resumes_in_a_service_reset() {
 #[test]
 fn only_a_reset_of_the_thl_read_makes_a_cleared_position_good() {
     use tungsten_model::model::{ReplicatorState, RestartPosition};
-    let caught_up = || {
-        let mut c = Cluster::new(&["db1", "db2", "db3"]);
-        c.cctrl("db1", "set policy maintenance").unwrap();
-        c.fault(Fault::Write(c.id("db1"))).unwrap();
-        c.fault(Fault::CatchUp(c.id("db2"))).unwrap();
-        c.fault(Fault::CatchUp(c.id("db3"))).unwrap();
-        c
-    };
+    let caught_up = || after_a_write(&["db2", "db3"], false);
     let db3 = |c: &Cluster| c.s.host(c.id("db3")).replicator;
     // db3 reset alone; db2 given the master role by hand and reset: db1's THL is kept.
     let mut other = caught_up();
@@ -1998,16 +1999,7 @@ fn thl_roles_need_maintenance() {
 #[test]
 fn a_slave_behind_a_service_reset_resumes_without_the_events_it_lacked() {
     use tungsten_model::model::{ReplicatorState, RestartPosition};
-    let lagging = || {
-        let mut c = Cluster::new(&["db1", "db2", "db3"]);
-        c.cctrl("db1", "set policy maintenance").unwrap();
-        c.fault(Fault::Write(c.id("db1"))).unwrap();
-        c.fault(Fault::CatchUp(c.id("db3"))).unwrap();
-        for h in ["db1", "db2", "db3"] {
-            c.trepctl(h, "offline").unwrap();
-        }
-        c
-    };
+    let lagging = || after_a_write(&["db3"], true);
     let db2 = |c: &Cluster| *c.s.host(c.id("db2"));
     for order in [["db1", "db2", "db3"], ["db2", "db3", "db1"]] {
         let mut c = lagging();
