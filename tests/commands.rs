@@ -2035,3 +2035,104 @@ fn a_slave_behind_a_service_reset_resumes_without_the_events_it_lacked() {
     assert_eq!(db2(&kept).replicator.state, ReplicatorState::OfflineError);
     assert!(!db2(&kept).data.drift);
 }
+
+/// db3 reads db2, which reads db1; db3 caught up with both when `level`.
+fn chain(level: bool) -> Cluster {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.trepctl("db3", "offline").unwrap();
+    c.trepctl("db3", "setrole -role slave -uri thl://db2:2112/")
+        .unwrap();
+    c.fault(Fault::Write(c.id("db1"))).unwrap();
+    c.fault(Fault::CatchUp(c.id("db2"))).unwrap();
+    if level {
+        c.trepctl("db3", "online").unwrap();
+        c.fault(Fault::CatchUp(c.id("db3"))).unwrap();
+        c.trepctl("db3", "offline").unwrap();
+    }
+    for h in ["db2", "db1"] {
+        c.trepctl(h, "offline").unwrap();
+    }
+    c
+}
+
+/// A service reset of a chain (db3 reading db2, which reads db1), in any order: db3 behind
+/// never resumes clean (an independent review found it catching up events no THL held any
+/// more). It stops in error or resumes drifted; and db1 and db2 resume. (A level db3 may
+/// stop in error where Tungsten would let it resume: the model keeps one lost position per
+/// replicator, the first, so it cannot tell that db2's THL was reset too; see the README.)
+#[test]
+fn a_service_reset_of_a_chain_never_resumes_a_lagging_slave_clean() {
+    use tungsten_model::model::ReplicatorState;
+    for order in [
+        ["db1", "db2", "db3"],
+        ["db1", "db3", "db2"],
+        ["db2", "db1", "db3"],
+        ["db3", "db2", "db1"],
+    ] {
+        let mut c = chain(false);
+        for h in order {
+            c.trepctl(h, "-service alpha reset -all -y").unwrap();
+        }
+        for h in ["db1", "db2", "db3"] {
+            c.trepctl(h, "online").unwrap();
+        }
+        for h in ["db1", "db2"] {
+            let r = c.s.host(c.id(h)).replicator;
+            assert_eq!(r.state, ReplicatorState::Online, "{order:?} {h}: {r:?}");
+        }
+        let db3 = c.s.host(c.id("db3"));
+        assert!(
+            db3.replicator.state == ReplicatorState::OfflineError || db3.data.drift,
+            "{order:?}: {db3:?}"
+        );
+    }
+}
+
+/// db3, behind db2, loses its position when db2's THL alone is reset (`-thl`): db2 reading
+/// db1 again rebuilds its THL from its own position on, without the events db3 lacks, so db3
+/// still stops in error (an independent review found the loss cleared there).
+#[test]
+fn a_thl_rebuilt_past_a_lagging_reader_keeps_its_loss() {
+    use tungsten_model::model::{ReplicatorState, RestartPosition};
+    let mut c = chain(false);
+    c.trepctl("db2", "-service alpha reset -thl -y").unwrap();
+    assert_eq!(
+        c.s.host(c.id("db3")).replicator.restart,
+        RestartPosition::LostBehindAt(c.id("db2"))
+    );
+    c.trepctl("db1", "online").unwrap();
+    c.trepctl("db2", "online").unwrap();
+    c.trepctl("db3", "online").unwrap();
+    assert_eq!(
+        c.s.host(c.id("db3")).replicator.state,
+        ReplicatorState::OfflineError
+    );
+}
+
+/// A master reset twice, writing between, while its slave stays offline: the slave, level at
+/// the first reset, is behind at the second, so it lacks that write and its own reset leaves
+/// it skipping it (an independent review found it resuming clean).
+#[test]
+fn a_second_reset_past_a_write_leaves_the_slave_behind() {
+    use tungsten_model::model::RestartPosition;
+    let mut c = after_a_write(&["db2", "db3"], true);
+    c.trepctl("db1", "-service alpha reset -all -y").unwrap();
+    assert_eq!(
+        c.s.host(c.id("db2")).replicator.restart,
+        RestartPosition::LostAt(c.id("db1"))
+    );
+    c.trepctl("db1", "online").unwrap();
+    c.fault(Fault::Write(c.id("db1"))).unwrap();
+    c.trepctl("db1", "offline").unwrap();
+    c.trepctl("db1", "-service alpha reset -all -y").unwrap();
+    c.trepctl("db2", "-service alpha reset -all -y").unwrap();
+    c.trepctl("db1", "online").unwrap();
+    c.trepctl("db2", "online").unwrap();
+    assert!(c.s.host(c.id("db2")).data.drift);
+    // The new restart positions read back from JSON, and the state still validates.
+    let back: tungsten_model::model::State =
+        serde_json::from_str(&serde_json::to_string(&c.s).unwrap()).unwrap();
+    assert_eq!(back, c.s);
+    assert_eq!(back.validate(&c.t), Ok(()));
+}

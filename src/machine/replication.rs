@@ -275,11 +275,12 @@ impl Ctx<'_, '_> {
     }
 
     /// `h` reads its master again and rebuilds its THL from the master's: the positions lost at
-    /// `h` are good again.
+    /// `h` by replicators level with it are good again.
     fn thl_rebuilt(&mut self, h: HostId) {
         for d in self.topology.host_ids() {
-            if matches!(self.host(d).replicator.restart, RestartPosition::LostAt(at) | RestartPosition::LostBehindAt(at) if at == h)
-            {
+            // A replicator behind `h` at its reset still lacks what `h`'s THL dropped (an
+            // independent review found it cleared here).
+            if self.host(d).replicator.restart == RestartPosition::LostAt(h) {
                 self.host_mut(d).replicator.restart = RestartPosition::Kept;
             }
         }

@@ -231,9 +231,10 @@ fn reset(
         // own reset cleared their position read it from the start (independent reviews
         // found a service reset INVALID when the master was not the first host reset, and
         // a slave pointed elsewhere during the reset, then back, resuming).
-        // A slave's THL matters only to those reading it. One loss is kept, the first
-        // (**modelling decision**: a replicator that lost its position at two hosts is
-        // stopped reading the first; its own reset ends both).
+        // A slave's THL matters only to those reading it. Of two losses, the one at the
+        // host a replicator reads is kept, else the first (**modelling decision**: a
+        // replicator that lost its position at two hosts is stopped reading either; its
+        // own reset ends both).
         let service = ctx.topology.host(h).service;
         let master = r.role == ReplicatorRole::Master;
         for d in ctx.topology.host_ids() {
@@ -245,28 +246,31 @@ fn reset(
                 // independent review found a lagging slave catching them up after a service
                 // reset).
                 let behind = ctx.host(d).data.pos != ctx.host(h).data.pos && ctx.in_history(d, h);
-                match reader.restart {
-                    RestartPosition::Kept if behind => {
-                        ctx.host_mut(d).replicator.restart = RestartPosition::LostBehindAt(h);
+                let lost = |behind: bool| {
+                    if behind {
+                        RestartPosition::LostBehindAt(h)
+                    } else {
+                        RestartPosition::LostAt(h)
                     }
-                    RestartPosition::Kept => {
-                        ctx.host_mut(d).replicator.restart = RestartPosition::LostAt(h);
-                    }
-                    RestartPosition::Cleared if reads_h && behind => {
-                        ctx.host_mut(d).replicator.restart = RestartPosition::Skipping(h);
-                    }
-                    // Cleared by its own reset, a replicator reading `h` reads the THL from its
-                    // start, which now holds only what `h` writes from here (one reading
-                    // another source still meets that source's kept THL: an independent
-                    // review found another master-role replicator's reset counted).
-                    RestartPosition::Cleared if reads_h => {
-                        ctx.host_mut(d).replicator.restart = RestartPosition::Kept;
-                    }
-                    RestartPosition::Cleared
-                    | RestartPosition::LostAt(_)
-                    | RestartPosition::LostBehindAt(_)
-                    | RestartPosition::Skipping(_) => {}
-                }
+                };
+                let next = match reader.restart {
+                    // Its catalog cleared, a replicator reading `h` reads the new THL from its
+                    // start, which holds only what `h` writes from here: it resumes, past
+                    // what it lacked if it was behind (one reading another source still meets
+                    // that source's kept THL: an independent review found another
+                    // master-role replicator's reset counted).
+                    RestartPosition::Skipping(_) if reads_h => RestartPosition::Skipping(h),
+                    RestartPosition::Cleared if reads_h && behind => RestartPosition::Skipping(h),
+                    RestartPosition::Cleared if reads_h => RestartPosition::Kept,
+                    // Its position lost at `h` already, and behind `h` now: `h` wrote since
+                    // the last reset, and this one drops that too (an independent review
+                    // found a slave behind a second reset of its master resuming clean).
+                    RestartPosition::LostAt(at) if at == h => lost(behind),
+                    RestartPosition::Kept => lost(behind),
+                    // A loss at another host is kept: the first.
+                    other => other,
+                };
+                ctx.host_mut(d).replicator.restart = next;
             }
         }
     }
@@ -276,13 +280,15 @@ fn reset(
         // position lost there is no loss now; a THL kept holds events it applied already.
         // (Lost at a host it no longer reads, the source it reads now kept its THL: an
         // independent review found such a repointed replicator resuming.)
-        // Behind `at` when its THL was reset, it reads on past the events it lacks.
-        ctx.host_mut(h).replicator.restart = match r.restart {
-            RestartPosition::LostAt(at) if r.master == Some(at) => RestartPosition::Kept,
-            RestartPosition::LostBehindAt(at) | RestartPosition::Skipping(at)
-                if r.master == Some(at) =>
-            {
-                RestartPosition::Skipping(at)
+        // Behind a host when its THL was reset, it lacks events no THL holds: whatever
+        // source it reads from the start, it reads on past them (**modelling decision**:
+        // the model keeps one loss per replicator, so it cannot tell whether another source
+        // was reset too, and takes the reading that does not hide the gap; an independent
+        // review found a lagging slave of a slave resuming clean).
+        ctx.host_mut(h).replicator.restart = match (r.restart, r.master) {
+            (RestartPosition::LostAt(at), Some(m)) if m == at => RestartPosition::Kept,
+            (RestartPosition::LostBehindAt(_) | RestartPosition::Skipping(_), Some(m)) => {
+                RestartPosition::Skipping(m)
             }
             _ => RestartPosition::Cleared,
         };
