@@ -2136,3 +2136,34 @@ fn a_second_reset_past_a_write_leaves_the_slave_behind() {
     assert_eq!(back, c.s);
     assert_eq!(back.validate(&c.t), Ok(()));
 }
+
+/// Provisioning copies the source's catalog: a copy of a slave that skips events it lacked
+/// (behind at its master's reset) skips them too, and a copy of a slave reset alone reads its
+/// master's kept THL from the start as its source would (an independent review found the copy
+/// resuming clean).
+#[test]
+fn a_copy_takes_its_sources_cleared_catalog() {
+    use tungsten_model::model::ReplicatorState;
+    let mut skipping = after_a_write(&["db3"], true);
+    for h in ["db1", "db2", "db3"] {
+        skipping.trepctl(h, "-service alpha reset -all -y").unwrap();
+    }
+    skipping.trepctl("db1", "online").unwrap();
+    skipping.shell("db3", "tprovision --source db2").unwrap();
+    // The copy goes online at once, past what its source lacked: drifted.
+    let db3 = skipping.s.host(skipping.id("db3"));
+    assert_eq!(db3.replicator.state, ReplicatorState::Online, "{db3:?}");
+    assert!(db3.data.drift, "{db3:?}");
+    let mut alone = after_a_write(&["db2", "db3"], true);
+    alone
+        .trepctl("db2", "-service alpha reset -all -y")
+        .unwrap();
+    alone.trepctl("db1", "online").unwrap();
+    alone.shell("db3", "tprovision --source db2").unwrap();
+    let db3 = alone.s.host(alone.id("db3"));
+    assert_eq!(
+        db3.replicator.state,
+        ReplicatorState::OfflineError,
+        "{db3:?}"
+    );
+}

@@ -462,6 +462,10 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         // property run found such a copy, which `State::validate` refuses).
         RestartPosition::LostAt(at) if at != target => RestartPosition::LostAt(at),
         RestartPosition::LostBehindAt(at) if at != target => RestartPosition::LostBehindAt(at),
+        // A cleared catalog is copied cleared: the copy reads from the start too (an
+        // independent review found a copy of a skipping slave resuming clean).
+        RestartPosition::Skipping(at) if at != target => RestartPosition::Skipping(at),
+        RestartPosition::Cleared => RestartPosition::Cleared,
         _ => RestartPosition::Kept,
     };
     let host = ctx.host_mut(target);
