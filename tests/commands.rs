@@ -2167,3 +2167,35 @@ fn a_copy_takes_its_sources_cleared_catalog() {
         "{db3:?}"
     );
 }
+
+/// A slave that resumes past events it lacked rebuilds its THL from there: a replicator that
+/// lost its position at that slave's reset stays lost, and stops in error rather than read on
+/// clean from a THL missing them (a second review found the loss made good).
+#[test]
+fn a_skipping_source_does_not_make_its_readers_losses_good() {
+    use tungsten_model::model::{ReplicatorState, RestartPosition};
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.trepctl("db3", "offline").unwrap();
+    c.trepctl("db3", "setrole -role slave -uri thl://db2:2112/")
+        .unwrap();
+    c.fault(Fault::Write(c.id("db1"))).unwrap();
+    for h in ["db2", "db1"] {
+        c.trepctl(h, "offline").unwrap();
+    }
+    // db2 behind db1, db3 level with db2.
+    c.trepctl("db2", "-service alpha reset -all -y").unwrap();
+    c.trepctl("db1", "-service alpha reset -all -y").unwrap();
+    assert_eq!(
+        c.s.host(c.id("db3")).replicator.restart,
+        RestartPosition::LostAt(c.id("db2"))
+    );
+    c.trepctl("db1", "online").unwrap();
+    c.trepctl("db2", "online").unwrap();
+    assert!(c.s.host(c.id("db2")).data.drift);
+    c.trepctl("db3", "online").unwrap();
+    assert_eq!(
+        c.s.host(c.id("db3")).replicator.state,
+        ReplicatorState::OfflineError
+    );
+}

@@ -192,13 +192,14 @@ impl Ctx<'_, '_> {
             }
             // Reading from its start the THL reset past events it never applied: it resumes
             // without them (an independent review found a lagging slave of a service reset
-            // catching up events no THL held any more).
+            // catching up events no THL held any more). Its own THL, rebuilt from there,
+            // lacks them too: the positions lost at `h` stay lost (a second review found
+            // them made good).
             (true, Some(m)) if r.restart == RestartPosition::Skipping(m) => {
                 if r.role.applies_to_dataserver() {
                     self.host_mut(h).data.drift = true;
                 }
                 self.emit(Effect::MissedEvents { host: h, master: m });
-                self.thl_rebuilt(h);
                 (ReplicatorState::Online, resumed)
             }
             (true, Some(m)) if !self.lineage_ok(h, m) => {

@@ -231,10 +231,9 @@ fn reset(
         // own reset cleared their position read it from the start (independent reviews
         // found a service reset INVALID when the master was not the first host reset, and
         // a slave pointed elsewhere during the reset, then back, resuming).
-        // A slave's THL matters only to those reading it. Of two losses, the one at the
-        // host a replicator reads is kept, else the first (**modelling decision**: a
-        // replicator that lost its position at two hosts is stopped reading either; its
-        // own reset ends both).
+        // A slave's THL matters only to those reading it. Of two losses, the first is kept
+        // (**modelling decision**: a replicator that lost its position at two hosts is
+        // stopped reading the first; its own reset ends both).
         let service = ctx.topology.host(h).service;
         let master = r.role == ReplicatorRole::Master;
         for d in ctx.topology.host_ids() {
@@ -246,12 +245,10 @@ fn reset(
                 // independent review found a lagging slave catching them up after a service
                 // reset).
                 let behind = ctx.host(d).data.pos != ctx.host(h).data.pos && ctx.in_history(d, h);
-                let lost = |behind: bool| {
-                    if behind {
-                        RestartPosition::LostBehindAt(h)
-                    } else {
-                        RestartPosition::LostAt(h)
-                    }
+                let lost = if behind {
+                    RestartPosition::LostBehindAt(h)
+                } else {
+                    RestartPosition::LostAt(h)
                 };
                 let next = match reader.restart {
                     // Its catalog cleared, a replicator reading `h` reads the new THL from its
@@ -265,8 +262,8 @@ fn reset(
                     // Its position lost at `h` already, and behind `h` now: `h` wrote since
                     // the last reset, and this one drops that too (an independent review
                     // found a slave behind a second reset of its master resuming clean).
-                    RestartPosition::LostAt(at) if at == h => lost(behind),
-                    RestartPosition::Kept => lost(behind),
+                    RestartPosition::LostAt(at) if at == h => lost,
+                    RestartPosition::Kept => lost,
                     // A loss at another host is kept: the first.
                     other => other,
                 };
