@@ -2199,3 +2199,44 @@ fn a_skipping_source_does_not_make_its_readers_losses_good() {
         ReplicatorState::OfflineError
     );
 }
+
+/// A copy of a slave that lost its position behind its master's reset has lost it too, and
+/// stops in error going online; a copy onto the host the source skips at (its former master)
+/// keeps no loss at itself, and the state stays valid (the mutation run found both guards
+/// untested).
+#[test]
+fn a_copy_takes_its_sources_loss_but_never_one_at_itself() {
+    use tungsten_model::model::{ReplicatorState, RestartPosition};
+    let mut c = after_a_write(&["db3"], true);
+    c.trepctl("db1", "-service alpha reset -all -y").unwrap();
+    assert_eq!(
+        c.s.host(c.id("db2")).replicator.restart,
+        RestartPosition::LostBehindAt(c.id("db1"))
+    );
+    c.trepctl("db1", "online").unwrap();
+    c.shell("db3", "tprovision --source db2").unwrap();
+    let db3 = c.s.host(c.id("db3"));
+    assert_eq!(
+        db3.replicator.restart,
+        RestartPosition::LostBehindAt(c.id("db1"))
+    );
+    assert_eq!(db3.replicator.state, ReplicatorState::OfflineError);
+    // db2's own reset leaves it skipping at db1; db1, shunned and made a slave, is
+    // provisioned from it.
+    c.trepctl("db2", "-service alpha reset -all -y").unwrap();
+    assert_eq!(
+        c.s.host(c.id("db2")).replicator.restart,
+        RestartPosition::Skipping(c.id("db1"))
+    );
+    c.cctrl("db1", "datasource db1 shun").unwrap();
+    c.trepctl("db1", "offline").unwrap();
+    c.trepctl("db1", "setrole -role slave -uri thl://db3:2112/")
+        .unwrap();
+    let provisioned = c.shell("db1", "tprovision --source db2");
+    assert_eq!(provisioned, Ok(()));
+    assert_ne!(
+        c.s.host(c.id("db1")).replicator.restart,
+        RestartPosition::Skipping(c.id("db1"))
+    );
+    assert_eq!(c.s.validate(&c.t), Ok(()));
+}
