@@ -2091,10 +2091,26 @@ fn a_service_reset_of_a_chain_never_resumes_a_lagging_slave_clean() {
 
 /// db3, behind db2, loses its position when db2's THL alone is reset (`-thl`): db2 reading
 /// db1 again rebuilds its THL from its own position on, without the events db3 lacks, so db3
-/// still stops in error (an independent review found the loss cleared there).
+/// still stops in error (an independent review found the loss cleared there). Level with db2,
+/// db3 finds its next event in the rebuilt THL and resumes.
 #[test]
 fn a_thl_rebuilt_past_a_lagging_reader_keeps_its_loss() {
     use tungsten_model::model::{ReplicatorState, RestartPosition};
+    let mut level = chain(true);
+    level
+        .trepctl("db2", "-service alpha reset -thl -y")
+        .unwrap();
+    assert_eq!(
+        level.s.host(level.id("db3")).replicator.restart,
+        RestartPosition::LostAt(level.id("db2"))
+    );
+    for h in ["db1", "db2", "db3"] {
+        level.trepctl(h, "online").unwrap();
+    }
+    assert_eq!(
+        level.s.host(level.id("db3")).replicator.state,
+        ReplicatorState::Online
+    );
     let mut c = chain(false);
     c.trepctl("db2", "-service alpha reset -thl -y").unwrap();
     assert_eq!(
