@@ -2256,3 +2256,29 @@ fn a_copy_takes_its_sources_loss_but_never_one_at_itself() {
     );
     assert_eq!(c.s.validate(&c.t), Ok(()));
 }
+
+/// A master's THL reset loses positions only at the replicators of its own service (and any
+/// reading it): another site's, reading their own master, keep theirs (the mutation run found
+/// the service test untested).
+#[test]
+fn a_master_reset_leaves_another_sites_replicators_alone() {
+    use tungsten_model::model::RestartPosition;
+    let mut c = two_sites();
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    for h in ["db1", "db2", "db3"] {
+        c.trepctl(h, "offline").unwrap();
+    }
+    c.shell("db1", "trepctl -service east reset -all -y")
+        .unwrap();
+    assert_eq!(
+        c.s.host(c.id("db2")).replicator.restart,
+        RestartPosition::LostAt(c.id("db1"))
+    );
+    for h in ["db4", "db5", "db6"] {
+        assert_eq!(
+            c.s.host(c.id(h)).replicator.restart,
+            RestartPosition::Kept,
+            "{h}"
+        );
+    }
+}
