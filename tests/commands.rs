@@ -2036,19 +2036,25 @@ fn a_slave_behind_a_service_reset_resumes_without_the_events_it_lacked() {
     assert!(!db2(&kept).data.drift);
 }
 
-/// db3 reads db2, which reads db1; db3 caught up with both when `level`.
-fn chain(level: bool) -> Cluster {
+/// db3 reads db2, which reads db1, in MAINTENANCE, after a write on db1 that the hosts
+/// `caught_up` applied (db2 before db3); every replicator then offline.
+fn chain(caught_up: &[&str]) -> Cluster {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.trepctl("db3", "offline").unwrap();
     c.trepctl("db3", "setrole -role slave -uri thl://db2:2112/")
         .unwrap();
     c.fault(Fault::Write(c.id("db1"))).unwrap();
-    c.fault(Fault::CatchUp(c.id("db2"))).unwrap();
-    if level {
-        c.trepctl("db3", "online").unwrap();
-        c.fault(Fault::CatchUp(c.id("db3"))).unwrap();
-        c.trepctl("db3", "offline").unwrap();
+    for h in caught_up {
+        // db3 was taken offline to be repointed: it reads only while online.
+        let repointed = *h == "db3";
+        if repointed {
+            c.trepctl(h, "online").unwrap();
+        }
+        c.fault(Fault::CatchUp(c.id(h))).unwrap();
+        if repointed {
+            c.trepctl(h, "offline").unwrap();
+        }
     }
     for h in ["db2", "db1"] {
         c.trepctl(h, "offline").unwrap();
@@ -2070,7 +2076,7 @@ fn a_service_reset_of_a_chain_never_resumes_a_lagging_slave_clean() {
         ["db2", "db1", "db3"],
         ["db3", "db2", "db1"],
     ] {
-        let mut c = chain(false);
+        let mut c = chain(&["db2"]);
         for h in order {
             c.trepctl(h, "-service alpha reset -all -y").unwrap();
         }
@@ -2096,7 +2102,7 @@ fn a_service_reset_of_a_chain_never_resumes_a_lagging_slave_clean() {
 #[test]
 fn a_thl_rebuilt_past_a_lagging_reader_keeps_its_loss() {
     use tungsten_model::model::{ReplicatorState, RestartPosition};
-    let mut level = chain(true);
+    let mut level = chain(&["db2", "db3"]);
     level
         .trepctl("db2", "-service alpha reset -thl -y")
         .unwrap();
@@ -2111,7 +2117,7 @@ fn a_thl_rebuilt_past_a_lagging_reader_keeps_its_loss() {
         level.s.host(level.id("db3")).replicator.state,
         ReplicatorState::Online
     );
-    let mut c = chain(false);
+    let mut c = chain(&["db2"]);
     c.trepctl("db2", "-service alpha reset -thl -y").unwrap();
     assert_eq!(
         c.s.host(c.id("db3")).replicator.restart,
@@ -2190,16 +2196,8 @@ fn a_copy_takes_its_sources_cleared_catalog() {
 #[test]
 fn a_skipping_source_does_not_make_its_readers_losses_good() {
     use tungsten_model::model::{ReplicatorState, RestartPosition};
-    let mut c = Cluster::new(&["db1", "db2", "db3"]);
-    c.cctrl("db1", "set policy maintenance").unwrap();
-    c.trepctl("db3", "offline").unwrap();
-    c.trepctl("db3", "setrole -role slave -uri thl://db2:2112/")
-        .unwrap();
-    c.fault(Fault::Write(c.id("db1"))).unwrap();
-    for h in ["db2", "db1"] {
-        c.trepctl(h, "offline").unwrap();
-    }
     // db2 behind db1, db3 level with db2.
+    let mut c = chain(&[]);
     c.trepctl("db2", "-service alpha reset -all -y").unwrap();
     c.trepctl("db1", "-service alpha reset -all -y").unwrap();
     assert_eq!(
