@@ -2036,6 +2036,63 @@ fn a_slave_behind_a_service_reset_resumes_without_the_events_it_lacked() {
     assert!(!db2(&kept).data.drift);
 }
 
+/// A restore brings back the backup's catalog, a position from before any reset: a slave
+/// that was to skip past what its master's reset took away now asks for one of those
+/// events, so it stops in error, as the report says; a catalog an own reset cleared is
+/// replaced by one behind the master, so a later reset of the master's THL loses it (an independent review
+/// found the restored skipping slave reported as catching up, then resuming drifted).
+#[test]
+fn a_restore_brings_back_a_position_from_before_the_reset() {
+    use tungsten_model::model::{ReplicatorState, RestartPosition};
+    let mut skipping = after_a_write(&["db3"], true);
+    for h in ["db1", "db2"] {
+        skipping.trepctl(h, "-service alpha reset -all -y").unwrap();
+    }
+    let db1 = skipping.id("db1");
+    assert_eq!(
+        skipping.s.host(skipping.id("db2")).replicator.restart,
+        RestartPosition::Skipping(db1)
+    );
+    skipping.cctrl("db1", "datasource db2 shun").unwrap();
+    let restore: CctrlCommand = "datasource db2 restore".parse().unwrap();
+    let input = machine::resolve_cctrl(&skipping.t, &skipping.s, db1, &restore).unwrap();
+    let outcome = machine::apply(&skipping.t, &skipping.s, &input).unwrap();
+    let texts: Vec<String> = outcome
+        .effects
+        .iter()
+        .map(|e| e.render(&skipping.t))
+        .collect();
+    skipping.s = outcome.state;
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("position was lost when db1's THL was reset")),
+        "{texts:?}"
+    );
+    skipping.trepctl("db1", "online").unwrap();
+    skipping.trepctl("db2", "online").unwrap();
+    let db2 = skipping.s.host(skipping.id("db2"));
+    assert_eq!(db2.replicator.state, ReplicatorState::OfflineError);
+    assert!(!db2.data.drift);
+
+    let mut cleared = after_a_write(&["db2", "db3"], true);
+    cleared
+        .trepctl("db2", "-service alpha reset -all -y")
+        .unwrap();
+    cleared.cctrl("db1", "datasource db2 shun").unwrap();
+    cleared.cctrl("db1", "datasource db2 restore").unwrap();
+    cleared
+        .trepctl("db3", "-service alpha reset -all -y")
+        .unwrap();
+    cleared
+        .trepctl("db1", "-service alpha reset -all -y")
+        .unwrap();
+    assert_eq!(
+        cleared.s.host(cleared.id("db2")).replicator.restart,
+        RestartPosition::LostBehindAt(cleared.id("db1"))
+    );
+}
+
 /// db3 reads db2, which reads db1, in MAINTENANCE, after a write on db1 that the hosts
 /// `caught_up` applied (db2 before db3); every replicator then offline.
 fn chain(caught_up: &[&str]) -> Cluster {

@@ -1403,7 +1403,20 @@ fn ds_restore(
     data.pos = None;
     data.writing = None;
     data.orphaned = None;
-    let lost_at = match ctx.host(h).replicator.restart {
+    // The backup brings its catalog back with the data (*troubleshooting-ecs-restart-after-
+    // restore*): a restart position from before the backup, which is taken as older than
+    // any reset the replicator's marks record (**modelling decision**, as for the data). A
+    // catalog an own reset cleared is replaced by it; one that was to skip past events a
+    // reset took away is replaced by a position inside them, which the reset THL does not
+    // hold (an independent review found such a restore saying it would catch up, where it
+    // resumed drifted).
+    let restart = match ctx.host(h).replicator.restart {
+        RestartPosition::Cleared => RestartPosition::Kept,
+        RestartPosition::Skipping(master) => RestartPosition::LostBehindAt(master),
+        kept_or_lost => kept_or_lost,
+    };
+    ctx.host_mut(h).replicator.restart = restart;
+    let lost_at = match restart {
         RestartPosition::LostAt(master) | RestartPosition::LostBehindAt(master) => Some(master),
         RestartPosition::Kept | RestartPosition::Cleared | RestartPosition::Skipping(_) => None,
     };
