@@ -343,6 +343,7 @@ fn a_block_without_a_replicator_row_is_an_assumption() {
     assert_eq!(
         import.assumptions,
         [
+            "alpha: the listing prints no ROUTERS section: the connectors on db1 are read as running and routing (ONLINE), so a master the managers hold takes writes; paste the whole `ls` output to have them as they are",
             "alpha: the blocks of db1 print no REPLICATOR row: read as the replicator OFFLINE:NORMAL in the role its datasource has"
         ]
     );
@@ -1125,4 +1126,111 @@ fn a_topology_of_no_service_is_refused() {
         Topology::try_from(spec),
         Err(tungsten_model::model::TopologyError::NoService)
     );
+}
+
+/// The Continuent 4.0 healthy listing with its ROUTERS section cut out, as a paste that
+/// stops short of it.
+fn healthy_without_routers() -> String {
+    let text = fixture("docs40_healthy_76col.txt");
+    let start = text.find("ROUTERS:").unwrap();
+    let end = text.find("DATASOURCES:").unwrap();
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+/// A listing with no ROUTERS section says nothing of the connectors: they are read as
+/// running and routing, so the master takes writes, and the import says so (an independent
+/// review found them read as stopped with nothing said: no master was writable, and a plan
+/// making two masters writable would have read safe).
+#[test]
+fn a_listing_without_routers_reads_its_connectors_as_routing_and_says_so() {
+    use tungsten_model::machine::invariant::writable_masters;
+    let import = import_alpha(&healthy_without_routers());
+    let (t, s) = (&import.topology, &import.state);
+    let alpha = t.service_id("alpha").unwrap();
+    for h in ["host1", "host2", "host3"] {
+        let connector = s.host(t.host_id(h).unwrap()).connector;
+        assert!(connector.running && connector.online, "{h}");
+    }
+    assert_eq!(
+        writable_masters(t, s, alpha, t.host_set()).len(),
+        1,
+        "the master takes writes"
+    );
+    insta::assert_debug_snapshot!(import.assumptions, @r#"
+    [
+        "alpha: the listing prints no ROUTERS section: the connectors on host1, host2 and host3 are read as running and routing (ONLINE), so a master the managers hold takes writes; paste the whole `ls` output to have them as they are",
+    ]
+    "#);
+    // With the section printed, nothing is assumed of the connectors.
+    let listed = import_alpha(&fixture("docs40_healthy_76col.txt"));
+    assert!(
+        !listed.assumptions.iter().any(|a| a.contains("ROUTERS")),
+        "{:?}",
+        listed.assumptions
+    );
+}
+
+/// A replicator listed GOING-ONLINE:SYNCHRONIZING is read as ONLINE, and the import says so,
+/// as it does for a SUSPECT one (an independent review found nothing said).
+#[test]
+fn a_synchronizing_replicator_is_read_as_online_and_said() {
+    use tungsten_model::model::ReplicatorState;
+    let text = fixture("docs40_healthy_76col.txt");
+    let at = text.find("REPLICATOR(role=slave").unwrap();
+    let line_end = at + text[at..].find(')').unwrap();
+    let row = &text[at..=line_end];
+    let synchronizing = row.replace("state=ONLINE", "state=GOING-ONLINE:SYNCHRONIZING");
+    let text = format!("{}{}{}", &text[..at], synchronizing, &text[line_end + 1..]);
+    let import = import_alpha(&text);
+    let t = &import.topology;
+    let said: Vec<&String> = import
+        .assumptions
+        .iter()
+        .filter(|a| a.contains("SYNCHRONIZING"))
+        .collect();
+    insta::assert_debug_snapshot!(said, @r#"
+    [
+        "alpha: the replicator of host2 is GOING-ONLINE:SYNCHRONIZING: read as ONLINE and holding what the listing shows, as failover counts a synchronizing replicator a candidate; check with `trepctl status` that it reaches ONLINE",
+    ]
+    "#);
+    let host = said[0].split("replicator of ").nth(1).unwrap();
+    let host = host.split(' ').next().unwrap();
+    assert_eq!(
+        import.state.host(t.host_id(host).unwrap()).replicator.state,
+        ReplicatorState::Online
+    );
+}
+
+/// Projected back with its own listing as world data, a listing printed without a ROUTERS
+/// section, and with a block that prints no progress, is given back as it was (an
+/// independent review found an empty ROUTERS box and `progress=-1, THL latency=-1.000`
+/// added to the documents' DIMINISHED example).
+#[test]
+fn what_a_listing_leaves_out_stays_out_when_projected_back() {
+    let text = healthy_without_routers();
+    let at = text.find("host1(master:ONLINE").unwrap();
+    let header_end = at + text[at..].find(')').unwrap();
+    let text = format!("{}host1(master:ONLINE{}", &text[..at], &text[header_end..]).replace(
+        "REPLICATOR(role=master, state=ONLINE)",
+        "REPLICATOR(state=STOPPED)",
+    );
+    let listing: Listing = text.parse().unwrap();
+    assert!(listing.routers.is_none());
+    let import = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap();
+    let host1 = import.topology.host_id("host1").unwrap();
+    let again = ls::project(&import.topology, &import.state, host1, Some(&listing));
+    assert_eq!(again.to_string(), listing.to_string());
+}
+
+/// A passive site's listing alone, its relay reading the other site's master, is refused
+/// with what to give: that site's listing and the composite's (a review of the documents'
+/// listings found it refused as showing a host not in its service, though no topology was
+/// given).
+#[test]
+fn a_relay_site_listed_alone_asks_for_the_site_it_reads() {
+    let block = fixture("docs70_relay_trailing_blanks_block.txt");
+    let text = format!("COORDINATOR[db4:AUTOMATIC:ONLINE]\n\nDATASOURCES:\n{block}");
+    let listing: Listing = text.parse().unwrap();
+    let err = State::from_listings(&[(ServiceName::new("beta").unwrap(), &listing)]).unwrap_err();
+    insta::assert_snapshot!(err, @"listing of `beta` shows the relay on `db4` reading `db2`, which no listing shows: a relay reads another site's master, so give that site's listing and the composite's (`use <composite>`, then `ls`), or a topology that declares them");
 }

@@ -148,12 +148,17 @@ fn a_wrapped_header_is_joined() {
         host3.reason.as_ref().unwrap().as_str(),
         "DATASERVER 'host3@alpha' STOPPED"
     );
-    insta::assert_snapshot!(listing.to_string(), @r"
+    // Printed back as the documents print it: wrapped before its progress (it was printed
+    // on one row past the border; an independent review).
+    let block = fixture("docs61_failed_wrapped_block.txt");
+    assert!(listing.to_string().ends_with(&block), "{listing}");
+    insta::assert_snapshot!(listing.to_string(), @"
     COORDINATOR[db2:AUTOMATIC:ONLINE]
 
     DATASOURCES:
     +----------------------------------------------------------------------------+
-    |host3(slave:FAILED(DATASERVER 'host3@alpha' STOPPED), progress=154146, latency=31.419)|
+    |host3(slave:FAILED(DATASERVER 'host3@alpha' STOPPED),                       |
+    |progress=154146, latency=31.419)                                            |
     |STATUS [CRITICAL] [2013/05/10 11:51:42 PM BST]                              |
     |REASON[DATASERVER 'host3@alpha' STOPPED]                                    |
     +----------------------------------------------------------------------------+
@@ -766,4 +771,50 @@ fn a_pasted_cctrl_session_reads_as_its_listing() {
         + 3;
     let error = inside.parse::<Listing>().unwrap_err().to_string();
     assert!(error.starts_with(&format!("line {line}, ")), "{error}");
+}
+
+/// A listing whose line breaks a paste lost is refused at the first place the row runs on,
+/// with a hint, and shown around that place only: the message and every caret line stay
+/// short (a review of pasted listings found the whole 1 000-character line and a caret as
+/// long echoed).
+#[test]
+fn a_listing_pasted_on_one_line_is_refused_briefly() {
+    let flat = fixture("docs40_healthy_76col.txt").replace('\n', " ");
+    assert!(flat.chars().count() > 1_000);
+    let err = flat.parse::<Listing>().unwrap_err();
+    assert_eq!((err.span().line, err.span().column), (1, 38));
+    assert!(err.expected().contains("line breaks lost"), "{err}");
+    // The error keeps all it found; only what it prints is cut.
+    assert!(err.found().chars().count() > 900);
+    assert!(err.to_string().chars().count() < 250, "{err}");
+    let caret = err.caret();
+    for line in caret.lines() {
+        assert!(line.chars().count() <= 230, "{line}");
+    }
+    insta::assert_snapshot!(caret, @"
+    error: expected the end of the row (the row runs on into more of the listing: were its line breaks lost in the paste?), found `ROUTERS: +-------------------------------------------------…`
+     --> line 1, column 38
+      |
+    1 | COORDINATOR[host1:AUTOMATIC:ONLINE]  ROUTERS: +-----------------------------------------------------…
+      |                                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+    ");
+}
+
+/// A long line with its error far along it is shown from shortly before that place, the cut
+/// start marked, and the caret still under it.
+#[test]
+fn a_long_line_is_shown_around_its_error() {
+    let line = format!("COORDINATOR[{}:AUTOMATIK:ONLINE]", "h".repeat(150));
+    let err = line.parse::<Listing>().unwrap_err();
+    let caret = err.caret();
+    let lines: Vec<&str> = caret.lines().collect();
+    let shown = lines[3];
+    let under = lines[4];
+    let at = under.find('^').unwrap();
+    // The caret's first `^` stands under the `A` of AUTOMATIK, in the shown line.
+    let shown_chars: Vec<char> = shown.chars().collect();
+    let under_chars = under[..at].chars().count();
+    assert_eq!(shown_chars[under_chars], 'A', "{caret}");
+    assert!(shown.contains('…'), "{caret}");
+    assert!(shown.chars().count() < 120, "{caret}");
 }

@@ -407,7 +407,10 @@ fn an_old_masters_events_a_failover_left_behind_are_read_as_reported() {
         let report = plan_from("FAILED-OVER-TO-db2", 43, cure);
         assert_eq!(report.verdict, Verdict::Valid, "{report}");
         insta::allow_duplicates! {
-            insta::assert_snapshot!(report.assumptions.join("\n"), @"alpha: db3 holds its events past seqno 43, which db2, the master promoted over it, lacks: read as left behind by that promotion (no datasource holds them for the service any more; find them with tungsten_find_orphaned before `datasource db3 restore` or reprovisioning it discards them)");
+            insta::assert_snapshot!(report.assumptions.join("\n"), @"
+            alpha: the listing prints no ROUTERS section: the connectors on db1, db2 and db3 are read as running and routing (ONLINE), so a master the managers hold takes writes; paste the whole `ls` output to have them as they are
+            alpha: db3 holds its events past seqno 43, which db2, the master promoted over it, lacks: read as left behind by that promotion (no datasource holds them for the service any more; find them with tungsten_find_orphaned before `datasource db3 restore` or reprovisioning it discards them)
+            ");
         }
         // So for an old master shunned for another reason (the old-master procedure wrote
         // a plan that did not validate; an independent review).
@@ -423,7 +426,10 @@ fn an_old_masters_events_a_failover_left_behind_are_read_as_reported() {
         "cctrl> set policy maintenance\ncctrl> datasource db3 recover\ncctrl> set policy automatic\n",
     );
     assert_eq!(covered.verdict, Verdict::Valid, "{covered}");
-    insta::assert_snapshot!(covered.assumptions.join("\n"), @"alpha: db3, a master beside db2, is read as holding no event db2 lacks (its position is on db2's line; the listing does not show where db2's promotion left it): check with tungsten_find_orphaned before recovering it");
+    insta::assert_snapshot!(covered.assumptions.join("\n"), @"
+    alpha: the listing prints no ROUTERS section: the connectors on db1, db2 and db3 are read as running and routing (ONLINE), so a master the managers hold takes writes; paste the whole `ls` output to have them as they are
+    alpha: db3, a master beside db2, is read as holding no event db2 lacks (its position is on db2's line; the listing does not show where db2's promotion left it): check with tungsten_find_orphaned before recovering it
+    ");
 }
 
 /// With the witness's manager stopped, stopping a replica's manager leaves the master's

@@ -50,6 +50,21 @@ pub enum ImportError {
         /// The site it reads.
         source_site: String,
     },
+    /// A relay reads a host that no listing shows: a relay reads the master of another site
+    /// (Continuent docs *operations-status-roles*), whose listing, and the composite's,
+    /// are needed to know that site. A review of the documents' listings found a passive
+    /// site's listing alone refused as showing a host not in its service.
+    #[error(
+        "listing of `{service}` shows the relay on `{host}` reading `{reads}`, which no listing shows: a relay reads another site's master, so give that site's listing and the composite's (`use <composite>`, then `ls`), or a topology that declares them"
+    )]
+    RelaySourceUnlisted {
+        /// The relay's service.
+        service: String,
+        /// The relay.
+        host: String,
+        /// The host it reads.
+        reads: String,
+    },
     /// A relay reads a host of another site that no composite of the topology joins to its
     /// own: a relay is a composite's passive site (Continuent docs *operations-status-roles*).
     /// A review of the documents' listings found the message saying only that the host was
@@ -206,6 +221,20 @@ impl State {
             .flat_map(|(_, l)| l.physical().iter().map(|b| &b.host))
             .collect();
         for (service, listing) in listings {
+            for block in listing.physical() {
+                let Some(row) = &block.replicator else {
+                    continue;
+                };
+                if let (Some(ReplicatorRole::Relay), Some(reads)) = (row.role, &row.master)
+                    && !physical_hosts.contains(&reads)
+                {
+                    return Err(ImportError::RelaySourceUnlisted {
+                        service: service.to_string(),
+                        host: block.host.to_string(),
+                        reads: reads.to_string(),
+                    });
+                }
+            }
             if spec.services.iter().any(|s| &s.name == service)
                 || spec.composites.iter().any(|c| &c.name == service)
             {
@@ -616,7 +645,7 @@ fn import_service(
         };
     }
     every_datasource_listed(topology, service, blocks)?;
-    let (filling, suspect) = filling_and_suspect(blocks, |b| {
+    let read_otherwise = read_otherwise(blocks, |b| {
         host_of(topology, service, &b.host).is_ok_and(|h| state.manager_running(h))
     });
     let (unprinted, credited) =
@@ -629,16 +658,16 @@ fn import_service(
         &view,
         listed_master,
     );
-    wire_service(topology, state, service, listing, view)?;
+    let unlisted_connectors = wire_service(topology, state, service, listing, view)?;
     let gaps = gaps(
         &service_name,
         &Silences {
             down: &down,
             up_by_connector: &up_by_connector,
-            filling: &filling,
-            suspect: &suspect,
+            read_otherwise: &read_otherwise,
             unknown_positions: &unprinted,
             no_replicator_row: &no_replicator_row,
+            unlisted_connectors: &unlisted_connectors,
         },
     );
     assumptions.extend(gaps.into_iter().chain(credited).chain(left_behind));
@@ -721,15 +750,25 @@ fn mark_left_behind(
     said
 }
 
-/// The hosts whose listed replicator is still filling its data (provisioning or restoring),
-/// and those whose replicator is SUSPECT, among the blocks whose replicator is read as
-/// listed (`read_as_listed`: the host up and its manager answering; any other replicator is
-/// derived from its datasource's role, and what the block lists of it says nothing). An
-/// independent review found both lines printed for a host read as down.
-fn filling_and_suspect(
+/// The hosts whose listed replicator is read other than as it is listed, by why: still
+/// filling its data (provisioning or restoring), SUSPECT, or synchronizing on its way
+/// online.
+struct ReadOtherwise {
+    filling: Vec<String>,
+    suspect: Vec<String>,
+    synchronizing: Vec<String>,
+}
+
+/// The hosts whose listed replicator is still filling its data, SUSPECT or synchronizing,
+/// among the blocks whose replicator is read as listed (`read_as_listed`: the host up and its
+/// manager answering; any other replicator is derived from its datasource's role, and what
+/// the block lists of it says nothing). An independent review found the lines printed for a
+/// host read as down, and a later one a synchronizing replicator read as ONLINE with nothing
+/// said, where a SUSPECT one was.
+fn read_otherwise(
     blocks: &[DataSourceBlock],
     read_as_listed: impl Fn(&DataSourceBlock) -> bool,
-) -> (Vec<String>, Vec<String>) {
+) -> ReadOtherwise {
     let listed = |pick: fn(ReplicatorState) -> bool| -> Vec<String> {
         blocks
             .iter()
@@ -737,10 +776,11 @@ fn filling_and_suspect(
             .map(|b| b.host.to_string())
             .collect()
     };
-    (
-        listed(not_yet_holding_data),
-        listed(|r| r == ReplicatorState::Suspect),
-    )
+    ReadOtherwise {
+        filling: listed(not_yet_holding_data),
+        suspect: listed(|r| r == ReplicatorState::Suspect),
+        synchronizing: listed(|r| r == ReplicatorState::GoingOnlineSynchronizing),
+    }
 }
 
 /// Read a master whose position is not printed as holding what the most advanced datasource
@@ -822,15 +862,15 @@ struct Silences<'a> {
     down: &'a [String],
     /// No manager answers for them, but their connector runs.
     up_by_connector: &'a [String],
-    /// Their replicators are provisioning or restoring.
-    filling: &'a [String],
-    /// Their replicators are SUSPECT.
-    suspect: &'a [String],
+    /// Their replicators are provisioning, restoring, SUSPECT or synchronizing.
+    read_otherwise: &'a ReadOtherwise,
     /// Their positions are not printed.
     unknown_positions: &'a [String],
     /// Their managers answer, but their blocks print no REPLICATOR row (a block copied
     /// without its component rows).
     no_replicator_row: &'a [String],
+    /// Their connectors, when the listing prints no ROUTERS section.
+    unlisted_connectors: &'a [String],
 }
 
 /// What an import of `service` assumed where its listing is silent: hosts no manager answers
@@ -840,10 +880,15 @@ fn gaps(service_name: &ServiceName, silences: &Silences<'_>) -> Vec<String> {
     let Silences {
         down,
         up_by_connector,
-        filling,
-        suspect,
+        read_otherwise:
+            ReadOtherwise {
+                filling,
+                suspect,
+                synchronizing,
+            },
         unknown_positions,
         no_replicator_row,
+        unlisted_connectors,
     } = *silences;
     let mut assumptions = Vec::new();
     if !down.is_empty() {
@@ -880,6 +925,27 @@ fn gaps(service_name: &ServiceName, silences: &Silences<'_>) -> Vec<String> {
                 )
             },
             if suspect.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    if !synchronizing.is_empty() {
+        assumptions.push(format!(
+            "{}: {} GOING-ONLINE:SYNCHRONIZING: read as ONLINE and holding what the listing shows, as failover counts a synchronizing replicator a candidate; check with `trepctl status` that it reaches ONLINE",
+            service_name,
+            if synchronizing.len() == 1 {
+                format!("the replicator of {} is", crate::text::series(synchronizing, "and"))
+            } else {
+                format!(
+                    "the replicators of {} are",
+                    crate::text::series(synchronizing, "and")
+                )
+            },
+        ));
+    }
+    if !unlisted_connectors.is_empty() {
+        assumptions.push(format!(
+            "{}: the listing prints no ROUTERS section: the connectors on {} are read as running and routing (ONLINE), so a master the managers hold takes writes; paste the whole `ls` output to have them as they are",
+            service_name,
+            crate::text::series(unlisted_connectors, "and")
         ));
     }
     if !no_replicator_row.is_empty() {
@@ -1017,6 +1083,12 @@ fn listed_source(
 /// Connectors as the ROUTERS section lists them, witnesses and connector hosts up, and the
 /// listed view held by every manager of the service.
 ///
+/// A listing with no ROUTERS section at all (a paste cut short; cctrl prints the section)
+/// says nothing of the connectors: they are read as running and ONLINE on every host read
+/// as up (**modelling decision**: read as stopped, no master would take writes, and a plan
+/// that makes two masters writable would read safe; an independent review found them read
+/// as stopped with nothing said). Returns the hosts so read.
+///
 /// # Errors
 /// [`ImportError::UnexpectedConnector`] for a connector listed where the topology places
 /// none.
@@ -1026,7 +1098,7 @@ fn wire_service(
     service: ServiceId,
     listing: &Listing,
     mut view: ManagerView,
-) -> Result<(), ImportError> {
+) -> Result<Vec<String>, ImportError> {
     for h in topology.hosts_of(service).collect::<Vec<_>>() {
         let host = topology.host(h);
         if host.kind == HostKind::ConnectorOnly {
@@ -1037,6 +1109,19 @@ fn wire_service(
             state.hosts[h.index()].manager = true;
         }
         state.hosts[h.index()].connector = Connector::default();
+    }
+    let mut unlisted = Vec::new();
+    if listing.routers.is_none() {
+        for h in topology.hosts_of(service) {
+            let host = &mut state.hosts[h.index()];
+            if topology.host(h).connector && host.up {
+                host.connector = Connector {
+                    running: true,
+                    online: true,
+                };
+                unlisted.push(topology.host_name(h).to_string());
+            }
+        }
     }
     for router in listing.routers.iter().flatten() {
         let Some(h) = topology.host_id(router.host.as_str()) else {
@@ -1076,7 +1161,7 @@ fn wire_service(
             service,
         };
     }
-    Ok(())
+    Ok(unlisted)
 }
 
 /// Cross-site replicators are not in `ls`: they are read as online and caught up with the

@@ -2,7 +2,9 @@
 //!
 //! A [`Listing`] holds everything `ls` prints, world data included (STATUS timestamps, connector
 //! pids, connection counters, latencies), so that a listing parsed from text renders back the
-//! same. It is the text edge of the crate; the compact state the engine works on is built from
+//! same, in cctrl's layout: boxes as wide as its borders (a paste whose padding was collapsed
+//! gets the default width), a datasource header too wide for its box wrapped before its
+//! progress, as cctrl wraps it. It is the text edge of the crate; the compact state the engine works on is built from
 //! it with [`State::from_listings`](crate::model::State::from_listings) and projected back to it
 //! with [`project`].
 //!

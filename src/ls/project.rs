@@ -104,7 +104,10 @@ pub fn default_viewer(topology: &Topology, state: &State, service: ServiceId) ->
 }
 
 /// The listing `viewer`'s manager prints for its service, with world data (pids, timestamps,
-/// counters, latencies) from `world` when given.
+/// counters, latencies) from `world` when given. What `world` leaves out stays out: with no
+/// ROUTERS section there, none is printed, and a datasource block that printed no progress
+/// prints none while its replicator is not online (an independent review found an empty
+/// ROUTERS box and `progress=-1` added to a documented listing projected back).
 #[must_use]
 pub fn project(
     topology: &Topology,
@@ -149,7 +152,7 @@ pub fn project(
             state: ManagerState::Online,
         },
         site_coordinators: Vec::new(),
-        routers: Some(routers),
+        routers: world.is_none_or(|w| w.routers.is_some()).then_some(routers),
         datasources: DataSources::Physical(blocks),
     }
 }
@@ -328,7 +331,8 @@ fn datasource_block(
     // The viewer learns about a host through that host's manager.
     let visible = state.reachable(viewer, h) && host.manager;
     let replicator = host.replicator;
-    let progress = visible.then(|| {
+    let unprinted = old.is_some_and(|b| b.progress.is_none());
+    let progress = (visible && (replicator.is_online() || !unprinted)).then(|| {
         if replicator.is_online() {
             Progress {
                 // A position past `Seqno::MAX` is in no valid state (`State::validate`);

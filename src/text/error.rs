@@ -43,7 +43,7 @@ impl Span {
 /// assert!(err.caret().contains("^^^^^^^^^"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("line {line}, column {column}: expected {expected}, found {found}", line = span.line, column = span.column)]
+#[error("line {line}, column {column}: expected {expected}, found {found}", line = span.line, column = span.column, found = shortened(found))]
 pub struct ParseError {
     span: Span,
     expected: String,
@@ -155,7 +155,30 @@ impl fmt::Display for Caret<'_> {
         } else {
             e.span.len.min(width + 1 - column).max(1)
         };
-        writeln!(f, "error: expected {}, found {}", e.expected, e.found)?;
+        // A line longer than a terminal (a paste whose line breaks were lost) is shown around
+        // the column only, cut ends marked `…`, and the caret no longer than what is shown
+        // (a review of pasted listings found a 450-character line and caret echoed whole).
+        let first = if column + WINDOW_AFTER <= WINDOW {
+            0
+        } else {
+            column.saturating_sub(WINDOW - WINDOW_AFTER + 1)
+        };
+        let shown: String = line.chars().skip(first).take(WINDOW).collect();
+        let cut_before = first > 0;
+        let cut_after = first + WINDOW < width;
+        let line = format!(
+            "{}{shown}{}",
+            if cut_before { "…" } else { "" },
+            if cut_after { "…" } else { "" }
+        );
+        let column_shown = column - first + usize::from(cut_before);
+        let len = len.min((first + WINDOW + 1).saturating_sub(column)).max(1);
+        writeln!(
+            f,
+            "error: expected {}, found {}",
+            e.expected,
+            shortened(&e.found)
+        )?;
         writeln!(
             f,
             "{gutter}--> line {}, column {}",
@@ -166,10 +189,28 @@ impl fmt::Display for Caret<'_> {
         write!(
             f,
             "{gutter} | {}{}",
-            " ".repeat(column - 1),
+            " ".repeat(column_shown - 1),
             "^".repeat(len)
         )
     }
+}
+
+/// How many characters of a long line [`ParseError::caret`] shows, and how many of them at
+/// least come from the error's column on.
+const WINDOW: usize = 100;
+const WINDOW_AFTER: usize = 30;
+/// How many characters of what was found an error's message shows.
+const FOUND_SHOWN: usize = 60;
+
+/// `found` as a message shows it: whole up to [`FOUND_SHOWN`] characters, else cut there
+/// with `…` (and its closing backtick kept, when it is quoted).
+fn shortened(found: &str) -> std::borrow::Cow<'_, str> {
+    if found.chars().count() <= FOUND_SHOWN {
+        return std::borrow::Cow::Borrowed(found);
+    }
+    let head: String = found.chars().take(FOUND_SHOWN).collect();
+    let quoted = found.starts_with('`') && found.ends_with('`');
+    std::borrow::Cow::Owned(format!("{head}…{}", if quoted { "`" } else { "" }))
 }
 
 #[cfg(test)]

@@ -105,7 +105,17 @@ fn expect_end(sc: &mut Scanner<'_>) -> Result<(), ParseError> {
         Ok(())
     } else {
         let (start, rest) = sc.take_rest();
-        Err(sc.error_at(start, start + rest.trim_end().len(), "the end of the row"))
+        // A row running on into a section or a border is a listing whose line breaks a paste
+        // lost (a review of pasted listings found only "the end of the row" said).
+        let expected = if ["ROUTERS:", "DATASOURCES:", "+--", "COORDINATOR["]
+            .iter()
+            .any(|part| rest.contains(part))
+        {
+            "the end of the row (the row runs on into more of the listing: were its line breaks lost in the paste?)"
+        } else {
+            "the end of the row"
+        };
+        Err(sc.error_at(start, start + rest.trim_end().len(), expected))
     }
 }
 
