@@ -906,7 +906,15 @@ fn datasource_online_takes_a_slave_but_no_second_master() {
     assert_eq!(view(&c).entry(db2).state, DsState::Online);
     c.cctrl("db1", "datasource db1 fail").unwrap();
     c.cctrl("db3", "failover to db2").unwrap();
+    // Welcomed back only with the new master out of service (see
+    // `a_failed_over_master_is_recovered_not_welcomed`), then that master back ONLINE.
+    assert_eq!(
+        c.cctrl("db3", "datasource db1 welcome"),
+        Err("one-online-master")
+    );
+    c.cctrl("db3", "datasource db2 offline").unwrap();
     c.cctrl("db3", "datasource db1 welcome").unwrap();
+    c.cctrl("db3", "datasource db2 online").unwrap();
     assert_eq!(view(&c).entry(db1).role, DataSourceRole::Master);
     assert_eq!(view(&c).entry(db1).state, DsState::Offline);
     assert_eq!(
@@ -2336,4 +2344,100 @@ fn a_master_reset_leaves_another_sites_replicators_alone() {
             "{h}"
         );
     }
+}
+
+/// The text of the refusal `line`, typed at `at`, gets.
+fn refusal_text(c: &Cluster, at: &str, line: &str) -> String {
+    let command: CctrlCommand = line.parse().unwrap();
+    let input = machine::resolve_cctrl(&c.t, &c.s, c.id(at), &command).unwrap();
+    machine::apply(&c.t, &c.s, &input)
+        .map(|_| String::from("accepted"))
+        .unwrap_or_else(|r| r.refusal.render(&c.t))
+}
+
+/// A master a failover replaced is not welcomed back beside the new master: the refusal names
+/// `recover`, which brings it back as that master's slave (Continuent docs
+/// *operations-recovery-master*). It was welcomed to `master:OFFLINE` beside the ONLINE
+/// master, where `recover` was then refused (an independent review).
+#[test]
+fn a_failed_over_master_is_recovered_not_welcomed() {
+    use tungsten_model::model::{DataSourceRole, DsState};
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let (db1, db2) = (c.id("db1"), c.id("db2"));
+    c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
+    c.fault(Fault::Start(db1, Process::DataServer)).unwrap();
+    assert!(c.s.view(db2).entry(db2).is_online_master());
+    assert!(matches!(
+        c.s.view(db2).entry(db1).state,
+        DsState::Shunned(_)
+    ));
+    assert_eq!(
+        c.cctrl("db2", "datasource db1 welcome"),
+        Err("one-online-master")
+    );
+    assert!(
+        refusal_text(&c, "db2", "datasource db1 welcome").contains("`datasource db1 recover`"),
+        "{}",
+        refusal_text(&c, "db2", "datasource db1 welcome")
+    );
+    assert_eq!(c.cctrl("db2", "datasource db1 recover"), Ok(()));
+    assert_eq!(c.s.view(db2).entry(db1).role, DataSourceRole::Slave);
+    // With the master it was replaced by out of service too, welcoming it back is the
+    // operator's choice (the writable-master check judges what it then loses).
+    let mut both = Cluster::new(&["db1", "db2", "db3"]);
+    both.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
+    both.fault(Fault::Start(db1, Process::DataServer)).unwrap();
+    both.cctrl("db2", "set policy maintenance").unwrap();
+    both.cctrl("db2", "datasource db2 shun").unwrap();
+    assert_eq!(both.cctrl("db2", "datasource db1 welcome"), Ok(()));
+}
+
+/// A master FAILED with no failover (under MANUAL or MAINTENANCE) is named as the master to
+/// bring back, by `recover master using` or offline then online: the refusals of `recover`
+/// and `online` named each other (an independent review).
+#[test]
+fn a_failed_master_with_no_failover_is_named_as_the_one_to_bring_back() {
+    for policy in ["manual", "maintenance"] {
+        let mut c = Cluster::new(&["db1", "db2", "db3"]);
+        c.cctrl("db1", &format!("set policy {policy}")).unwrap();
+        c.cctrl("db1", "datasource db1 fail").unwrap();
+        assert_eq!(
+            c.cctrl("db1", "datasource db1 recover"),
+            Err("master-online")
+        );
+        insta::allow_duplicates! {
+            insta::assert_snapshot!(refusal_text(&c, "db1", "datasource db1 recover"), @"alpha has no ONLINE master to replicate from: its master, db1, is FAILED(FAILED BY OPERATOR): `recover master using db1` brings it back as the master (or `datasource db1 offline`, then `datasource db1 online`)");
+            insta::assert_snapshot!(refusal_text(&c, "db1", "recover"), @"alpha has no ONLINE master to replicate from: its master, db1, is FAILED(FAILED BY OPERATOR): `recover master using db1` brings it back as the master (or `datasource db1 offline`, then `datasource db1 online`)");
+            insta::assert_snapshot!(refusal_text(&c, "db1", "datasource db1 online"), @"db1 is FAILED(FAILED BY OPERATOR): expected OFFLINE: a FAILED master with no other master ONLINE comes back with `recover master using db1`, or `datasource db1 offline`, then `online`");
+        }
+        // Both remedies are legal.
+        let mut offline = Cluster::over(c.t.clone());
+        offline.s = c.s.clone();
+        assert_eq!(offline.cctrl("db1", "datasource db1 offline"), Ok(()));
+        assert_eq!(offline.cctrl("db1", "datasource db1 online"), Ok(()));
+        assert_eq!(c.cctrl("db1", "recover master using db1"), Ok(()));
+        assert!(c.s.view(c.id("db1")).entry(c.id("db1")).is_online_master());
+    }
+}
+
+/// `datasource <ds> restore` stops the dataserver, restores and starts it again (Continuent
+/// docs *internals-restore-behavior*): a stopped dataserver, the usual reason to restore, is
+/// started, not a refusal (an independent review).
+#[test]
+fn restore_starts_a_stopped_dataserver() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db3 = c.id("db3");
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.cctrl("db1", "datasource db3 shun").unwrap();
+    c.cctrl("db1", "replicator db3 offline").unwrap();
+    c.fault(Fault::Stop(db3, Process::DataServer)).unwrap();
+    assert_eq!(c.cctrl("db1", "datasource db3 restore"), Ok(()));
+    assert!(c.s.host(db3).dataserver);
+    assert_eq!(c.cctrl("db1", "datasource db3 recover"), Ok(()));
+    // A host that is down is still refused.
+    let mut down = Cluster::new(&["db1", "db2", "db3"]);
+    down.cctrl("db1", "set policy maintenance").unwrap();
+    down.cctrl("db1", "datasource db3 shun").unwrap();
+    down.fault(Fault::HostCrash(db3)).unwrap();
+    assert_eq!(down.cctrl("db1", "datasource db3 restore"), Err("host-up"));
 }

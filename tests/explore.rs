@@ -313,7 +313,9 @@ fn last_man_standing_forced_on_both_sides_of_a_partition_gives_two_masters() {
 
 /// `pg_auto_failover` #1032, in Tungsten terms: the master is frozen (cut off, still running),
 /// the managers fail over, and the old master comes back. It must not be writable beside
-/// the new one, whatever the operator does with the dangerous commands in between.
+/// the new one, whatever the operator does with the dangerous commands in between (taking a
+/// datasource offline and changing the policy among them: since `welcome` refuses an old
+/// master beside the ONLINE new one, that is the operator's way to welcome it back).
 #[test]
 fn a_frozen_master_returning_after_a_failover_is_not_writable() {
     let (t, s) = three();
@@ -330,9 +332,10 @@ fn a_frozen_master_returning_after_a_failover_is_not_writable() {
         Input::Fault(Fault::Heal | Fault::Write(_) | Fault::CatchUp(_)) => true,
         Input::Cctrl { op, .. } => matches!(
             op,
-            CctrlOp::Datasource(_, Ds::Welcome | Ds::Online | Ds::Recover)
+            CctrlOp::Datasource(_, Ds::Welcome | Ds::Online | Ds::Offline | Ds::Recover)
                 | CctrlOp::Recover
                 | CctrlOp::Failover(None)
+                | CctrlOp::SetPolicy(_)
         ),
         _ => false,
     });

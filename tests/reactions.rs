@@ -587,7 +587,7 @@ fn a_failover_takes_every_other_extractor_it_reaches_offline() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
     c.fault(Fault::HostCrash(db1)).unwrap();
-    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    c.welcome_beside("db2", "db1", "db2");
     assert!(matches!(c.s.view(db2).entry(db1).state, DsState::Failed(_)));
     assert!(c.s.host(db2).replicator.is_online());
     c.cctrl("db2", "datasource db2 offline").unwrap();
@@ -698,7 +698,7 @@ fn the_failover_waits_for_the_failed_master_beside_a_welcomed_old_master() {
     c.fault(Fault::HostRestart(db1)).unwrap();
     assert!(c.s.view(db2).entry(db2).is_online_master());
     c.cctrl("db2", "set policy manual").unwrap();
-    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    c.welcome_beside("db2", "db1", "db2");
     assert_eq!(c.s.view(db2).entry(db1).state, DsState::Offline);
     c.fault(Fault::Write(db2)).unwrap();
     let written = c.s.host(db2).data.pos;

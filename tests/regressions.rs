@@ -144,7 +144,8 @@ fn provisioning_a_new_master_from_a_slave_behind_stops_the_old_master() {
 fn failover_is_refused_while_a_master_is_online() {
     let mut c = three();
     c.fault(Fault::HostCrash(c.id("db1"))).unwrap();
-    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    assert_eq!(c.cctrl("db2", "failover"), Err("master-failed"));
+    c.welcome_beside("db2", "db1", "db2");
     assert_eq!(c.cctrl("db2", "failover"), Err("master-failed"));
 }
 
@@ -153,7 +154,7 @@ fn a_second_failed_master_does_not_keep_extracting_after_failover() {
     let mut c = three();
     c.fault(Fault::Stop(c.id("db1"), Process::DataServer))
         .unwrap();
-    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    c.welcome_beside("db2", "db1", "db2");
     c.cctrl("db2", "switch").unwrap();
     c.fault(Fault::Stop(c.id("db3"), Process::DataServer))
         .unwrap();
@@ -562,7 +563,7 @@ fn welcomed_beside_the_new_master() -> Cluster {
     c.partition(&[&["db1"], &["db2", "db3"]]).unwrap();
     c.cctrl("db2", "set policy automatic").unwrap();
     c.cctrl("db2", "set policy maintenance").unwrap();
-    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    c.welcome_beside("db2", "db1", "db2");
     assert!(c.s.host(db1).replicator.is_online());
     c
 }
@@ -1104,7 +1105,7 @@ fn failover_with_two_failed_masters_fails_over_from_the_one_the_slaves_read_from
     c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
     c.cctrl("db2", "set policy manual").unwrap();
     c.fault(Fault::Start(db1, Process::DataServer)).unwrap();
-    c.cctrl("db2", "datasource db1 welcome").unwrap();
+    c.welcome_beside("db2", "db1", "db2");
     c.cctrl("db2", "datasource db1 fail").unwrap();
     c.fault(Fault::Stop(db2, Process::DataServer)).unwrap();
     let view = c.s.view(db3);
@@ -1139,7 +1140,7 @@ fn a_welcomed_old_master_does_not_extract_beside_a_failed_master_awaiting_its_fa
     let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
     c.cctrl("db1", "datasource db1 fail").unwrap();
     c.cctrl("db1", "set policy manual").unwrap();
-    c.cctrl("db1", "datasource db1 welcome").unwrap();
+    c.welcome_beside("db1", "db1", "db2");
     c.fault(Fault::Stop(db2, Process::Manager)).unwrap();
     c.partition(&[&["db1", "db3"], &["db2"]]).unwrap();
     c.partition(&[&["db1", "db2"], &["db3"]]).unwrap();

@@ -3467,7 +3467,9 @@ fn no_master_refusals_name_the_step_that_puts_the_master_back() {
          [LOGICAL] /alpha > datasource db1 recover\n",
     );
     insta::assert_snapshot!(reason(&itself).unwrap_or_default(), @"datasource-state: db1 is SHUNNED(MANUALLY-SHUNNED): expected a slave: `recover` brings back a slave under its master; db1 is the master, and comes back with `datasource db1 welcome` (or `datasource db1 online` from OFFLINE)");
-    // A failed master has none held out of service: the remedy is the promotion.
+    // A failed master, its host up, is the one to bring back: the refusal names it (it
+    // named `<ds>`, and `online`'s refusal named `recover`, which refuses here; an
+    // independent review).
     let failed = check(
         "#! scenario healthy-3\n\
          [LOGICAL] /alpha > set policy manual\n\
@@ -3477,7 +3479,7 @@ fn no_master_refusals_name_the_step_that_puts_the_master_back() {
     assert!(
         reason(&failed)
             .unwrap_or_default()
-            .contains("recover master using <ds>"),
+            .contains("recover master using db1"),
         "{failed}"
     );
 }
@@ -3785,23 +3787,32 @@ fn the_refusal_of_a_second_master_names_the_way_to_keep_the_first() {
     let steps = "#! scenario healthy-3\n\
                  [LOGICAL] /alpha > set policy maintenance\n\
                  [LOGICAL] /alpha > datasource db1 fail\n\
-                 [LOGICAL] /alpha > failover\n\
-                 [LOGICAL] /alpha > datasource db1 welcome\n";
-    let refused = check(&format!(
-        "{steps}[LOGICAL] /alpha > datasource db1 online\n"
+                 [LOGICAL] /alpha > failover\n";
+    let reason_of = |report: &tungsten_model::runbook::Report| {
+        let step = report.first_rejected().unwrap();
+        step.runs
+            .iter()
+            .find_map(|r| match &r.status {
+                RunStatus::Rejected { reason, .. } => Some(reason.clone()),
+                _ => None,
+            })
+            .unwrap()
+    };
+    // Welcomed back beside db2 (db1 is shunned, failed over), or put online once welcomed
+    // with db2 out of service and db2 back ONLINE: the same refusal.
+    let welcomed = check(&format!(
+        "{steps}[LOGICAL] /alpha > datasource db1 welcome\n"
     ));
-    let step = refused.first_rejected().unwrap();
-    let reason = step
-        .runs
-        .iter()
-        .find_map(|r| match &r.status {
-            RunStatus::Rejected { reason, .. } => Some(reason.clone()),
-            _ => None,
-        })
-        .unwrap();
-    insta::assert_snapshot!(reason, @"db2 is already an ONLINE master: db1 cannot be one too; to keep db2, make db1 its slave with `datasource db1 recover` (shun db1 first if it is OFFLINE); to replace it, take db2 offline or shun it first");
+    let online = check(&format!(
+        "{steps}[LOGICAL] /alpha > datasource db2 offline\n[LOGICAL] /alpha > datasource db1 welcome\n[LOGICAL] /alpha > datasource db2 online\n[LOGICAL] /alpha > datasource db1 online\n"
+    ));
+    insta::allow_duplicates! {
+        for refused in [&welcomed, &online] {
+            insta::assert_snapshot!(reason_of(refused), @"db2 is already an ONLINE master: db1 cannot be one too; to keep db2, make db1 its slave with `datasource db1 recover` (shun db1 first if it is OFFLINE); to replace it, take db2 offline or shun it first");
+        }
+    }
     let kept = check(&format!(
-        "{steps}[LOGICAL] /alpha > datasource db1 shun\n[LOGICAL] /alpha > datasource db1 recover\n#! goal master db2\n"
+        "{steps}[LOGICAL] /alpha > datasource db1 recover\n#! goal master db2\n"
     ));
     assert_eq!(kept.verdict, Verdict::Valid, "{kept}");
     let last = &kept.steps.last().unwrap().state;

@@ -1081,6 +1081,18 @@ fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
                 "OFFLINE: a SHUNNED datasource comes back with `welcome` or `recover`",
             ));
         }
+        DsState::Failed(_)
+            if entry.role == DataSourceRole::Master
+                && ctx.online_master(view, s.service, Some(h)).is_none() =>
+        {
+            // With no other master to read from, `recover` has nothing to make it a slave
+            // of (an independent review found the two refusals naming each other).
+            return Err(wrong(
+                h,
+                entry.state,
+                "OFFLINE: a FAILED master with no other master ONLINE comes back with `recover master using <ds>`, or `datasource <ds> offline`, then `online`",
+            ));
+        }
         DsState::Failed(_) => {
             return Err(wrong(
                 h,
@@ -1195,6 +1207,18 @@ fn ds_welcome(
     let Target { s, at, h, entry } = *c;
     if !matches!(entry.state, DsState::Shunned(_)) {
         return Err(wrong(h, entry.state, "SHUNNED"));
+    }
+    // A master a failover replaced, welcomed back beside the master it was replaced by,
+    // would be a second master-role datasource in service: `recover` brings it back as that
+    // master's slave (Continuent docs *operations-recovery-master*; an independent review
+    // found it left `master:OFFLINE` beside the ONLINE master, `recover` then refused).
+    // Part of the one-online-master rule, as at `online`: the explorer's demonstration that
+    // removes that rule reaches its second master through this step.
+    if entry.role == DataSourceRole::Master
+        && ctx.rules.one_online_master
+        && let Some(master) = ctx.online_master(view, s.service, Some(h))
+    {
+        return Err(Refusal::OtherMaster { host: h, master });
     }
     // A relay welcomed back beside the relay that replaced it would be a second one in
     // service: `recover` brings it back as that relay's slave.
@@ -1366,7 +1390,10 @@ fn ds_restore(
             "not ONLINE (take it offline or shun it first)",
         ));
     }
-    reachable_datasource(ctx, s, h)?;
+    // The restore stops the dataserver, restores the data and starts it again (Continuent
+    // docs *internals-restore-behavior*), so a stopped one, the usual reason to restore, is
+    // no bar (an independent review found the restore refused until it was started).
+    managed_datasource(ctx, s, h)?;
     let r = ctx.host(h).replicator;
     if r.is_online() {
         return Err(Refusal::ReplicatorState {
@@ -1378,6 +1405,9 @@ fn ds_restore(
     }
     if let Some(slave) = ctx.slave_of(h) {
         return Err(Refusal::ServesSlaves { host: h, slave });
+    }
+    if !ctx.host(h).dataserver {
+        ctx.set_process(h, Process::DataServer, true)?;
     }
     // The cross-site replicator's position stays (**modelling decision**). The backup holds
     // its `tungsten_<service>` schema too (Continuent docs

@@ -255,10 +255,29 @@ impl<'t, 'o> Ctx<'t, 'o> {
         if let Some(composite) = self.passive_site(service) {
             return Refusal::PassiveSite { service, composite };
         }
+        // A master that failed with no failover (under MANUAL or MAINTENANCE, or by
+        // `datasource <ds> fail`), its host up and in reach, is named too: it is the master
+        // to bring back (an independent review found the refusal's remedy, and `online`'s,
+        // pointing at `recover`, which this refusal answers). One on a host down or cut off
+        // is not: another datasource has to take its place.
+        let failed_master = || {
+            let mut failed = self.topology.datasources_of(service).filter(|&h| {
+                let entry = view.entry(h);
+                entry.role == DataSourceRole::Master
+                    && matches!(entry.state, DsState::Failed(_))
+                    && self.host(h).up
+                    && self.state.reachable(at, h)
+            });
+            match (failed.next(), failed.next()) {
+                (Some(only), None) => Some(only),
+                _ => None,
+            }
+        };
         Refusal::NoMaster {
             service,
             held: self
                 .service_master(view, service)
+                .or_else(failed_master)
                 .map(|m| (m, view.entry(m).state)),
         }
     }

@@ -103,7 +103,8 @@ pub enum Refusal {
         /// The service.
         service: ServiceId,
         /// The master the managers hold out of service, taken OFFLINE or shunned by an
-        /// operator, and its state; `None` when there is none (failed, failed over, or
+        /// operator, else the only master-role datasource FAILED (no failover replaced
+        /// it), and its state; `None` when there is none (failed over, more than one, or
         /// none at all).
         held: Option<(HostId, DsState)>,
     },
@@ -455,6 +456,11 @@ impl Refusal {
                 let back = if matches!(state, DsState::Shunned(_)) {
                     format!(
                         "`datasource {m} welcome` brings it back (then `datasource {m} online` if it comes back OFFLINE)",
+                        m = n(master)
+                    )
+                } else if matches!(state, DsState::Failed(_)) {
+                    format!(
+                        "`recover master using {m}` brings it back as the master (or `datasource {m} offline`, then `datasource {m} online`)",
                         m = n(master)
                     )
                 } else {
