@@ -2351,8 +2351,7 @@ fn refusal_text(c: &Cluster, at: &str, line: &str) -> String {
     let command: CctrlCommand = line.parse().unwrap();
     let input = machine::resolve_cctrl(&c.t, &c.s, c.id(at), &command).unwrap();
     machine::apply(&c.t, &c.s, &input)
-        .map(|_| String::from("accepted"))
-        .unwrap_or_else(|r| r.refusal.render(&c.t))
+        .map_or_else(|r| r.refusal.render(&c.t), |_| String::from("accepted"))
 }
 
 /// A master a failover replaced is not welcomed back beside the new master: the refusal names
