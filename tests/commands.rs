@@ -2411,7 +2411,7 @@ fn a_failed_master_with_no_failover_is_named_as_the_one_to_bring_back() {
         }
         // Both remedies are legal.
         let mut offline = Cluster::over(c.t.clone());
-        offline.s = c.s.clone();
+        offline.s = c.s;
         assert_eq!(offline.cctrl("db1", "datasource db1 offline"), Ok(()));
         assert_eq!(offline.cctrl("db1", "datasource db1 online"), Ok(()));
         assert_eq!(c.cctrl("db1", "recover master using db1"), Ok(()));
