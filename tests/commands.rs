@@ -2101,6 +2101,48 @@ fn a_restore_brings_back_a_position_from_before_the_reset() {
     );
 }
 
+/// A slave to skip past what db1's reset took away, repointed at db3 (whose THL was kept),
+/// reads db3's THL from its start, events it holds already: it stops in error. Once db3's
+/// THL is reset too, it skips past what that reset took away, as it would past db1's (the
+/// mutation run found both the repointed case and the re-marking unchecked).
+#[test]
+fn a_skipping_slave_repointed_reads_its_new_source_from_the_start() {
+    use tungsten_model::model::{ReplicatorState, RestartPosition};
+    let skipping_at_db3 = || {
+        // db2 holds the first write, db3 both.
+        let mut c = after_a_write(&["db2", "db3"], false);
+        c.fault(Fault::Write(c.id("db1"))).unwrap();
+        c.fault(Fault::CatchUp(c.id("db3"))).unwrap();
+        for h in ["db1", "db2", "db3"] {
+            c.trepctl(h, "offline").unwrap();
+        }
+        c.trepctl("db1", "-service alpha reset -all -y").unwrap();
+        c.trepctl("db2", "-service alpha reset -all -y").unwrap();
+        c.trepctl("db2", "setrole -role slave -uri thl://db3:2112/")
+            .unwrap();
+        assert_eq!(
+            c.s.host(c.id("db2")).replicator.restart,
+            RestartPosition::Skipping(c.id("db1"))
+        );
+        c
+    };
+    let db2 = |c: &Cluster| *c.s.host(c.id("db2"));
+    let mut kept = skipping_at_db3();
+    kept.trepctl("db2", "online").unwrap();
+    assert_eq!(db2(&kept).replicator.state, ReplicatorState::OfflineError);
+    let mut reset = skipping_at_db3();
+    reset
+        .trepctl("db3", "-service alpha reset -thl -y")
+        .unwrap();
+    assert_eq!(
+        db2(&reset).replicator.restart,
+        RestartPosition::Skipping(reset.id("db3"))
+    );
+    reset.trepctl("db2", "online").unwrap();
+    assert_eq!(db2(&reset).replicator.state, ReplicatorState::Online);
+    assert!(db2(&reset).data.drift);
+}
+
 /// db3 reads db2, which reads db1, in MAINTENANCE, after a write on db1 that the hosts
 /// `caught_up` applied (db2 before db3); every replicator then offline.
 fn chain(caught_up: &[&str]) -> Cluster {
