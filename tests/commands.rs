@@ -2461,6 +2461,23 @@ fn a_failed_master_with_no_failover_is_named_as_the_one_to_bring_back() {
     }
 }
 
+/// A FAILED master that `recover master using` would refuse (its manager stopped) is not
+/// named as the one to bring back (a review found the hint leading to that refusal).
+#[test]
+fn a_failed_master_that_cannot_be_taken_back_is_not_named() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db2", "set policy maintenance").unwrap();
+    c.cctrl("db2", "datasource db3 shun").unwrap();
+    c.cctrl("db2", "datasource db1 fail").unwrap();
+    assert!(refusal_text(&c, "db2", "datasource db3 recover").contains("recover master using db1"));
+    c.fault(Fault::Stop(c.id("db1"), Process::Manager)).unwrap();
+    assert_eq!(c.cctrl("db2", "recover master using db1"), Err("reachable"));
+    for line in ["datasource db3 recover", "datasource db1 online"] {
+        let text = refusal_text(&c, "db2", line);
+        assert!(!text.contains("recover master using db1"), "{line}: {text}");
+    }
+}
+
 /// `datasource <ds> restore` stops the dataserver, restores and starts it again (Continuent
 /// docs *internals-restore-behavior*): a stopped dataserver, the usual reason to restore, is
 /// started, not a refusal (an independent review).

@@ -1083,7 +1083,8 @@ fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
         }
         DsState::Failed(_)
             if entry.role == DataSourceRole::Master
-                && ctx.online_master(view, s.service, Some(h)).is_none() =>
+                && ctx.online_master(view, s.service, Some(h)).is_none()
+                && ctx.can_take_back(at, h) =>
         {
             // With no other master to read from, `recover` has nothing to make it a slave
             // of (an independent review found the two refusals naming each other).

@@ -256,17 +256,17 @@ impl<'t, 'o> Ctx<'t, 'o> {
             return Refusal::PassiveSite { service, composite };
         }
         // A master that failed with no failover (under MANUAL or MAINTENANCE, or by
-        // `datasource <ds> fail`), its host up and in reach, is named too: it is the master
-        // to bring back (an independent review found the refusal's remedy, and `online`'s,
-        // pointing at `recover`, which this refusal answers). One on a host down or cut off
-        // is not: another datasource has to take its place.
+        // `datasource <ds> fail`) that `recover master using` can take back is named too: it
+        // is the master to bring back (an independent review found the refusal's remedy, and
+        // `online`'s, pointing at `recover`, which this refusal answers). One that command
+        // would refuse is not (a second review found the hint naming a master whose manager
+        // was stopped).
         let failed_master = || {
             let mut failed = self.topology.datasources_of(service).filter(|&h| {
                 let entry = view.entry(h);
                 entry.role == DataSourceRole::Master
                     && matches!(entry.state, DsState::Failed(_))
-                    && self.host(h).up
-                    && self.state.reachable(at, h)
+                    && self.can_take_back(at, h)
             });
             match (failed.next(), failed.next()) {
                 (Some(only), None) => Some(only),
@@ -280,6 +280,18 @@ impl<'t, 'o> Ctx<'t, 'o> {
                 .or_else(failed_master)
                 .map(|m| (m, view.entry(m).state)),
         }
+    }
+
+    /// Whether `h` is a datasource `recover master using <h>`, typed at `at`, can take back
+    /// as its service's master as far as `h` itself goes: its host up and in reach, its
+    /// manager, dataserver and replicator running.
+    pub(crate) fn can_take_back(&self, at: HostId, h: HostId) -> bool {
+        let host = self.host(h);
+        host.up
+            && host.manager
+            && host.dataserver
+            && host.replicator.running
+            && self.state.reachable(at, h)
     }
 
     /// The active/passive composite `service` is a passive site of: a member with a relay

@@ -286,14 +286,17 @@ mod tests {
             .collect()
     }
 
-    /// A replicator's restart positions: kept, cleared, and each host-naming one at the first
-    /// and the last host.
+    /// A replicator's restart positions: kept, cleared, and each host-naming one at every
+    /// host (at the first and last only, a code mixing up the kinds' bases went unseen by
+    /// the mutation run).
     fn restart_positions() -> Vec<RestartPosition> {
+        let hosts =
+            || (0..crate::model::MAX_HOSTS).filter_map(|h| u8::try_from(h).ok().map(HostId));
         [RestartPosition::Kept, RestartPosition::Cleared]
             .into_iter()
-            .chain([0, 7].map(|h| RestartPosition::LostAt(HostId(h))))
-            .chain([0, 7].map(|h| RestartPosition::LostBehindAt(HostId(h))))
-            .chain([0, 7].map(|h| RestartPosition::Skipping(HostId(h))))
+            .chain(hosts().map(RestartPosition::LostAt))
+            .chain(hosts().map(RestartPosition::LostBehindAt))
+            .chain(hosts().map(RestartPosition::Skipping))
             .collect()
     }
 

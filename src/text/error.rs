@@ -148,7 +148,9 @@ impl fmt::Display for Caret<'_> {
             .map(|c| if c == '\t' { ' ' } else { c })
             .collect();
         let width = line.chars().count();
-        let column = e.span.column.max(1);
+        // A column past the end of the line is drawn right after it (a review found a column
+        // far past it showing no line at all, and one near `usize::MAX` overflowing).
+        let column = e.span.column.clamp(1, width + 1);
         // A caret past the end of the line (an unexpected end of line) goes right after it.
         let len = if column > width {
             1
@@ -216,6 +218,25 @@ fn shortened(found: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A column far past the end of a short line is drawn right after it, the line shown
+    /// (it showed `…` alone); one near `usize::MAX`, as an error read from JSON may hold,
+    /// does not overflow (both found in review).
+    #[test]
+    fn a_column_past_the_end_is_drawn_after_the_line() {
+        for column in [200, usize::MAX] {
+            let e = ParseError::new(
+                Span::new(3, column, 1),
+                "`)`",
+                "the end of the line",
+                "db1(master:ONLINE",
+            );
+            let caret = e.caret();
+            let lines: Vec<&str> = caret.lines().collect();
+            assert_eq!(lines[3], "3 | db1(master:ONLINE", "{caret}");
+            assert_eq!(lines[4], format!("  | {}^", " ".repeat(17)), "{caret}");
+        }
+    }
 
     #[test]
     fn caret_sits_under_the_span() {
