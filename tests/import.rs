@@ -344,6 +344,7 @@ fn a_block_without_a_replicator_row_is_an_assumption() {
         import.assumptions,
         [
             "alpha: the listing prints no ROUTERS section: the connectors on db1 are read as running and routing (ONLINE), so a master the managers hold takes writes; paste the whole `ls` output to have them as they are",
+            "alpha: the blocks of db1 print no DATASERVER row: read as the dataserver running",
             "alpha: the blocks of db1 print no REPLICATOR row: read as the replicator OFFLINE:NORMAL in the role its datasource has"
         ]
     );
@@ -364,7 +365,7 @@ fn a_relay_without_a_composite_is_refused_for_that() {
     let err = State::from_listings(&[(name("east"), &east), (name("west"), &west)]).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "listing of `west` shows the relay on `w1` reading `e1` of `east`, but no composite joins `east` and `west`: give the composite's listing too, or a topology that declares the composite"
+        "listing of `west` shows the relay on `w1` reading `e1` of `east`, but no composite joins `east` and `west`: give the composite's listing too (without a topology), or a topology that declares the composite (a JSON `TopologySpec` with `composites`: the one-line `single` and `multisite` forms declare none)"
     );
     let composite: Listing = fixture("docs71_composite_76col.txt").parse().unwrap();
     assert!(
@@ -1233,4 +1234,50 @@ fn a_relay_site_listed_alone_asks_for_the_site_it_reads() {
     let listing: Listing = text.parse().unwrap();
     let err = State::from_listings(&[(ServiceName::new("beta").unwrap(), &listing)]).unwrap_err();
     insta::assert_snapshot!(err, @"listing of `beta` shows the relay on `db4` reading `db2`, which no listing shows: a relay reads another site's master, so give that site's listing and the composite's (`use <composite>`, then `ls`), or a topology that declares them");
+}
+
+/// A block that lost its DATASERVER or MANAGER row in the paste is read one way or the other,
+/// and the import says which (an operator's review found seed 004's listing with db2's
+/// DATASERVER row lost read as running with nothing said: had the row shown it stopped, the
+/// plan forcing db2 to be the master was refused).
+#[test]
+fn a_block_that_lost_a_row_says_how_it_is_read() {
+    let text = fixture("seed004_last_man_standing.txt");
+    let row = |host: &str, name: &str| {
+        let block = text.find(&format!("|{host}(")).unwrap();
+        let at = block + text[block..].find(name).unwrap();
+        let start = text[..at].rfind('\n').unwrap() + 1;
+        let end = at + text[at..].find('\n').unwrap() + 1;
+        (start, end)
+    };
+    let (ds_start, ds_end) = row("db2", "DATASERVER(");
+    let lost_dataserver = format!("{}{}", &text[..ds_start], &text[ds_end..]);
+    let import = import_alpha(&lost_dataserver);
+    assert!(
+        import
+            .state
+            .host(import.topology.host_id("db2").unwrap())
+            .dataserver
+    );
+    assert!(
+        import.assumptions.contains(
+            &"alpha: the blocks of db2 print no DATASERVER row: read as the dataserver running"
+                .to_owned()
+        ),
+        "{:?}",
+        import.assumptions
+    );
+    // db2 is the coordinator, whose manager answers: db1's row is the one to lose.
+    let (m_start, m_end) = row("db1", "MANAGER(");
+    let lost_manager = format!("{}{}", &text[..m_start], &text[m_end..]);
+    let said: Vec<String> = import_alpha(&lost_manager)
+        .assumptions
+        .into_iter()
+        .filter(|a| a.contains("MANAGER"))
+        .collect();
+    insta::assert_debug_snapshot!(said, @r#"
+    [
+        "alpha: the blocks of db1 print no MANAGER row: read as the manager not answering (stopped, or the host down when nothing else shows it up)",
+    ]
+    "#);
 }

@@ -70,7 +70,7 @@ pub enum ImportError {
     /// A review of the documents' listings found the message saying only that the host was
     /// not of the relay's service.
     #[error(
-        "listing of `{service}` shows the relay on `{host}` reading `{reads}` of `{site}`, but no composite joins `{site}` and `{service}`: give the composite's listing too, or a topology that declares the composite"
+        "listing of `{service}` shows the relay on `{host}` reading `{reads}` of `{site}`, but no composite joins `{site}` and `{service}`: give the composite's listing too (without a topology), or a topology that declares the composite (a JSON `TopologySpec` with `composites`: the one-line `single` and `multisite` forms declare none)"
     )]
     RelayWithoutComposite {
         /// The relay's service.
@@ -593,6 +593,8 @@ fn import_service(
     let mut up_by_connector = Vec::new();
     let mut unknown_positions = Vec::new();
     let mut no_replicator_row = Vec::new();
+    let mut no_manager_row = Vec::new();
+    let mut no_dataserver_row = Vec::new();
     for block in blocks {
         let h = host_of(topology, service, &block.host)?;
         view.datasources[h.index()] =
@@ -611,6 +613,15 @@ fn import_service(
         };
         if up && manager_online && block.replicator.is_none() {
             no_replicator_row.push(block.host.to_string());
+        }
+        // A row lost in the paste is read one way or the other; either way it is said (an
+        // operator's review found a block without its DATASERVER row read as running, with
+        // nothing said, where the row it lost showed the dataserver stopped).
+        if block.manager.is_none() && h != coordinator {
+            no_manager_row.push(block.host.to_string());
+        }
+        if up && block.dataserver.is_none() {
+            no_dataserver_row.push(block.host.to_string());
         }
         let replicator = replicator_from(
             topology,
@@ -667,6 +678,8 @@ fn import_service(
             read_otherwise: &read_otherwise,
             unknown_positions: &unprinted,
             no_replicator_row: &no_replicator_row,
+            no_manager_row: &no_manager_row,
+            no_dataserver_row: &no_dataserver_row,
             unlisted_connectors: &unlisted_connectors,
         },
     );
@@ -869,6 +882,10 @@ struct Silences<'a> {
     /// Their managers answer, but their blocks print no REPLICATOR row (a block copied
     /// without its component rows).
     no_replicator_row: &'a [String],
+    /// Their blocks print no MANAGER row (the coordinator's aside, whose manager answers).
+    no_manager_row: &'a [String],
+    /// Read as up, their blocks print no DATASERVER row.
+    no_dataserver_row: &'a [String],
     /// Their connectors, when the listing prints no ROUTERS section.
     unlisted_connectors: &'a [String],
 }
@@ -888,6 +905,8 @@ fn gaps(service_name: &ServiceName, silences: &Silences<'_>) -> Vec<String> {
             },
         unknown_positions,
         no_replicator_row,
+        no_manager_row,
+        no_dataserver_row,
         unlisted_connectors,
     } = *silences;
     let mut assumptions = Vec::new();
@@ -946,6 +965,20 @@ fn gaps(service_name: &ServiceName, silences: &Silences<'_>) -> Vec<String> {
             "{}: the listing prints no ROUTERS section: the connectors on {} are read as running and routing (ONLINE), so a master the managers hold takes writes; paste the whole `ls` output to have them as they are",
             service_name,
             crate::text::series(unlisted_connectors, "and")
+        ));
+    }
+    if !no_manager_row.is_empty() {
+        assumptions.push(format!(
+            "{}: the blocks of {} print no MANAGER row: read as the manager not answering (stopped, or the host down when nothing else shows it up)",
+            service_name,
+            crate::text::series(no_manager_row, "and")
+        ));
+    }
+    if !no_dataserver_row.is_empty() {
+        assumptions.push(format!(
+            "{}: the blocks of {} print no DATASERVER row: read as the dataserver running",
+            service_name,
+            crate::text::series(no_dataserver_row, "and")
         ));
     }
     if !no_replicator_row.is_empty() {
