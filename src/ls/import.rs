@@ -592,9 +592,7 @@ fn import_service(
     let mut down = Vec::new();
     let mut up_by_connector = Vec::new();
     let mut unknown_positions = Vec::new();
-    let mut no_replicator_row = Vec::new();
-    let mut no_manager_row = Vec::new();
-    let mut no_dataserver_row = Vec::new();
+    let mut lost_rows = LostRows::default();
     for block in blocks {
         let h = host_of(topology, service, &block.host)?;
         view.datasources[h.index()] =
@@ -611,18 +609,7 @@ fn import_service(
             }
             Evidence::ManagerOrDataServer => true,
         };
-        if up && manager_online && block.replicator.is_none() {
-            no_replicator_row.push(block.host.to_string());
-        }
-        // A row lost in the paste is read one way or the other; either way it is said (an
-        // operator's review found a block without its DATASERVER row read as running, with
-        // nothing said, where the row it lost showed the dataserver stopped).
-        if block.manager.is_none() && h != coordinator {
-            no_manager_row.push(block.host.to_string());
-        }
-        if up && block.dataserver.is_none() {
-            no_dataserver_row.push(block.host.to_string());
-        }
+        lost_rows.note(block, h == coordinator, up, manager_online);
         let replicator = replicator_from(
             topology,
             service,
@@ -677,9 +664,9 @@ fn import_service(
             up_by_connector: &up_by_connector,
             read_otherwise: &read_otherwise,
             unknown_positions: &unprinted,
-            no_replicator_row: &no_replicator_row,
-            no_manager_row: &no_manager_row,
-            no_dataserver_row: &no_dataserver_row,
+            no_replicator_row: &lost_rows.replicator,
+            no_manager_row: &lost_rows.manager,
+            no_dataserver_row: &lost_rows.dataserver,
             unlisted_connectors: &unlisted_connectors,
         },
     );
@@ -762,6 +749,9 @@ fn mark_left_behind(
     }
     said
 }
+
+/// An assumption's sentence about the hosts it names, given them listed ("db1 and db2").
+type Sentence<'a> = dyn Fn(&str) -> String + 'a;
 
 /// The hosts whose listed replicator is read other than as it is listed, by why: still
 /// filling its data (provisioning or restoring), SUSPECT, or synchronizing on its way
@@ -869,6 +859,36 @@ fn host_evidence(listing: &Listing, block: &DataSourceBlock, manager_online: boo
     }
 }
 
+/// The hosts whose blocks print no MANAGER, DATASERVER or REPLICATOR row (a block copied
+/// without its component rows, or a row lost in the paste), where the row's absence is read
+/// one way or the other: either way it is said (an operator's review found a block without
+/// its DATASERVER row read as running, with nothing said, where the row it lost showed the
+/// dataserver stopped).
+#[derive(Default)]
+struct LostRows {
+    /// No MANAGER row, on a host other than the coordinator (whose manager answers).
+    manager: Vec<String>,
+    /// No DATASERVER row, on a host read as up.
+    dataserver: Vec<String>,
+    /// No REPLICATOR row, on a host read as up with its manager answering.
+    replicator: Vec<String>,
+}
+
+impl LostRows {
+    fn note(&mut self, block: &DataSourceBlock, coordinator: bool, up: bool, manager: bool) {
+        let host = || block.host.to_string();
+        if block.manager.is_none() && !coordinator {
+            self.manager.push(host());
+        }
+        if up && block.dataserver.is_none() {
+            self.dataserver.push(host());
+        }
+        if up && manager && block.replicator.is_none() {
+            self.replicator.push(host());
+        }
+    }
+}
+
 /// The hosts of a service whose listing leaves something to assume, by what it leaves.
 struct Silences<'a> {
     /// No manager answers for them, nothing shows them up.
@@ -909,93 +929,84 @@ fn gaps(service_name: &ServiceName, silences: &Silences<'_>) -> Vec<String> {
         no_dataserver_row,
         unlisted_connectors,
     } = *silences;
-    let mut assumptions = Vec::new();
-    if !down.is_empty() {
-        assumptions.push(format!(
-            "{}: {} cannot be reached (no manager answers, dataserver state unknown): read as down, not cut off by a partition",
-            service_name,
-            crate::text::series(down, "and")
-        ));
-    }
-    if !up_by_connector.is_empty() {
-        assumptions.push(format!(
-            "{}: no manager answers for {} and the dataserver state is unknown, but the connector runs: read as up, with the dataserver running and the replicator OFFLINE:NORMAL in the role its datasource has",
-            service_name,
-            crate::text::series(up_by_connector, "and")
-        ));
-    }
-    if !filling.is_empty() {
-        assumptions.push(format!(
-            "{}: the replicators of {} are provisioning or restoring: read as OFFLINE:NORMAL, so no failover picks them before their data is complete",
-            service_name,
-            crate::text::series(filling, "and")
-        ));
-    }
-    if !suspect.is_empty() {
-        assumptions.push(format!(
-            "{}: {} SUSPECT (the manager doubts its health): read as ONLINE, so a failover may pick {}; check with `trepctl status` before relying on it",
-            service_name,
-            if suspect.len() == 1 {
-                format!("the replicator of {} is", crate::text::series(suspect, "and"))
-            } else {
-                format!(
-                    "the replicators of {} are",
-                    crate::text::series(suspect, "and")
-                )
-            },
-            if suspect.len() == 1 { "it" } else { "them" }
-        ));
-    }
-    if !synchronizing.is_empty() {
-        assumptions.push(format!(
-            "{}: {} GOING-ONLINE:SYNCHRONIZING: read as ONLINE and holding what the listing shows, as failover counts a synchronizing replicator a candidate; check with `trepctl status` that it reaches ONLINE",
-            service_name,
-            if synchronizing.len() == 1 {
-                format!("the replicator of {} is", crate::text::series(synchronizing, "and"))
-            } else {
-                format!(
-                    "the replicators of {} are",
-                    crate::text::series(synchronizing, "and")
-                )
-            },
-        ));
-    }
-    if !unlisted_connectors.is_empty() {
-        assumptions.push(format!(
-            "{}: the listing prints no ROUTERS section: the connectors on {} are read as running and routing (ONLINE), so a master the managers hold takes writes; paste the whole `ls` output to have them as they are",
-            service_name,
-            crate::text::series(unlisted_connectors, "and")
-        ));
-    }
-    if !no_manager_row.is_empty() {
-        assumptions.push(format!(
-            "{}: the blocks of {} print no MANAGER row: read as the manager not answering (stopped, or the host down when nothing else shows it up)",
-            service_name,
-            crate::text::series(no_manager_row, "and")
-        ));
-    }
-    if !no_dataserver_row.is_empty() {
-        assumptions.push(format!(
-            "{}: the blocks of {} print no DATASERVER row: read as the dataserver running",
-            service_name,
-            crate::text::series(no_dataserver_row, "and")
-        ));
-    }
-    if !no_replicator_row.is_empty() {
-        assumptions.push(format!(
-            "{}: the blocks of {} print no REPLICATOR row: read as the replicator OFFLINE:NORMAL in the role its datasource has",
-            service_name,
-            crate::text::series(no_replicator_row, "and")
-        ));
-    }
-    if !unknown_positions.is_empty() {
-        assumptions.push(format!(
-            "{}: the positions of {} are not printed: read as holding no events, on one line of history with the others",
-            service_name,
-            crate::text::series(unknown_positions, "and")
-        ));
-    }
-    assumptions
+    // "the replicator of db2 is", "the replicators of db2 and db3 are".
+    let replicators = |hosts: &[String], listed: &str| {
+        let (noun, verb) = if hosts.len() == 1 {
+            ("replicator", "is")
+        } else {
+            ("replicators", "are")
+        };
+        format!("the {noun} of {listed} {verb}")
+    };
+    let lost_row = |row: &str, reading: &str, listed: &str| {
+        format!("the blocks of {listed} print no {row} row: read as {reading}")
+    };
+    let said: [(&[String], &Sentence<'_>); 10] = [
+        (down, &|listed| {
+            format!(
+                "{listed} cannot be reached (no manager answers, dataserver state unknown): read as down, not cut off by a partition"
+            )
+        }),
+        (up_by_connector, &|listed| {
+            format!(
+                "no manager answers for {listed} and the dataserver state is unknown, but the connector runs: read as up, with the dataserver running and the replicator OFFLINE:NORMAL in the role its datasource has"
+            )
+        }),
+        (filling, &|listed| {
+            format!(
+                "the replicators of {listed} are provisioning or restoring: read as OFFLINE:NORMAL, so no failover picks them before their data is complete"
+            )
+        }),
+        (suspect, &|listed| {
+            format!(
+                "{} SUSPECT (the manager doubts its health): read as ONLINE, so a failover may pick {}; check with `trepctl status` before relying on it",
+                replicators(suspect, listed),
+                if suspect.len() == 1 { "it" } else { "them" }
+            )
+        }),
+        (synchronizing, &|listed| {
+            format!(
+                "{} GOING-ONLINE:SYNCHRONIZING: read as ONLINE and holding what the listing shows, as failover counts a synchronizing replicator a candidate; check with `trepctl status` that it reaches ONLINE",
+                replicators(synchronizing, listed)
+            )
+        }),
+        (unlisted_connectors, &|listed| {
+            format!(
+                "the listing prints no ROUTERS section: the connectors on {listed} are read as running and routing (ONLINE), so a master the managers hold takes writes; paste the whole `ls` output to have them as they are"
+            )
+        }),
+        (no_manager_row, &|listed| {
+            lost_row(
+                "MANAGER",
+                "the manager not answering (stopped, or the host down when nothing else shows it up)",
+                listed,
+            )
+        }),
+        (no_dataserver_row, &|listed| {
+            lost_row("DATASERVER", "the dataserver running", listed)
+        }),
+        (no_replicator_row, &|listed| {
+            lost_row(
+                "REPLICATOR",
+                "the replicator OFFLINE:NORMAL in the role its datasource has",
+                listed,
+            )
+        }),
+        (unknown_positions, &|listed| {
+            format!(
+                "the positions of {listed} are not printed: read as holding no events, on one line of history with the others"
+            )
+        }),
+    ];
+    said.iter()
+        .filter(|(hosts, _)| !hosts.is_empty())
+        .map(|(hosts, text)| {
+            format!(
+                "{service_name}: {}",
+                text(&crate::text::series(hosts, "and"))
+            )
+        })
+        .collect()
 }
 
 /// Whether a listed replicator state means its data is still being copied in.
