@@ -959,6 +959,16 @@ fn a_demoted_master_goes_online_as_a_slave_only_once_its_replicator_applies() {
         c.cctrl("db1", "datasource db1 online"),
         Err("replicator-role")
     );
+    // The refusal names both ways on: the replicator made a slave, or, where the master
+    // replicator is what the operator meant (a promotion typed out of order), the
+    // datasource made the master (an operator's review found only the first, which undoes
+    // such a promotion).
+    let why = refusal_text(&c, "db1", "datasource db1 online");
+    assert!(
+        why.contains("`replicator db1 slave` first")
+            && why.contains("`datasource db1 master` first"),
+        "{why}"
+    );
     assert_eq!(view(&c).entry(db1).state, DsState::Offline);
     // The managers do not take the step the operator may not: not even under AUTOMATIC.
     c.cctrl("db1", "set policy automatic").unwrap();

@@ -1156,7 +1156,7 @@ pub(super) fn online_role_mismatch(
             "master: a master goes ONLINE only with its replicator in master role (`replicator <ds> master` first)",
         ),
         (false, true) => Some(
-            "slave or relay: a slave goes ONLINE only with its replicator applying (`replicator <ds> slave` first)",
+            "slave or relay: a slave goes ONLINE only with its replicator applying (`replicator <ds> slave` first; or, to make it the master its replicator already is, `datasource <ds> master` first)",
         ),
         _ if role == DataSourceRole::Relay && replicator != ReplicatorRole::Relay => Some(
             "relay: a relay goes ONLINE only with its replicator reading the active site (`replicator <ds> relay <site>/<master>` first)",
