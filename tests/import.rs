@@ -1281,3 +1281,25 @@ fn a_block_that_lost_a_row_says_how_it_is_read() {
     ]
     "#);
 }
+
+/// A listing that lost a datasource's whole block, which another's replicator reads, is
+/// refused for that, with the hint that a block may have been lost (an operator's review
+/// found it refused as showing a host not in its service).
+#[test]
+fn a_listing_that_lost_a_block_read_by_another_says_so() {
+    let text = fixture("seed004_failsafe.txt");
+    let start = text.find("|db3(").unwrap();
+    let start = text[..start].rfind("+-").unwrap();
+    let end = start
+        + text[start..]
+            .match_indices("+-")
+            .nth(2)
+            .map(|(i, _)| i)
+            .unwrap();
+    let end = end + text[end..].find('\n').map_or(text.len() - end, |i| i + 1);
+    let lost = format!("{}{}", &text[..start], &text[end..]);
+    assert!(!lost.contains("|db3("), "{lost}");
+    let listing: Listing = lost.parse().unwrap();
+    let err = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap_err();
+    insta::assert_snapshot!(err, @"listing of `alpha` shows `db2` reading `db3`, which has no block in that listing: expected a block for every datasource (was one lost in the paste?)");
+}

@@ -50,6 +50,20 @@ pub enum ImportError {
         /// The site it reads.
         source_site: String,
     },
+    /// A replicator of a datasource reads a host the listing gives no block, though not a
+    /// relay (which reads another site): a block lost in the paste. An operator's review
+    /// found the listing refused as showing a host not in its service.
+    #[error(
+        "listing of `{service}` shows `{host}` reading `{reads}`, which has no block in that listing: expected a block for every datasource (was one lost in the paste?)"
+    )]
+    SourceWithoutBlock {
+        /// The service.
+        service: String,
+        /// The datasource whose replicator reads `reads`.
+        host: String,
+        /// The host it reads.
+        reads: String,
+    },
     /// A relay reads a host that no listing shows: a relay reads the master of another site
     /// (Continuent docs *operations-status-roles*), whose listing, and the composite's,
     /// are needed to know that site. A review of the documents' listings found a passive
@@ -225,10 +239,20 @@ impl State {
                 let Some(row) = &block.replicator else {
                     continue;
                 };
-                if let (Some(ReplicatorRole::Relay), Some(reads)) = (row.role, &row.master)
-                    && !physical_hosts.contains(&reads)
-                {
+                let Some(reads) = &row.master else {
+                    continue;
+                };
+                if row.role == Some(ReplicatorRole::Relay) && !physical_hosts.contains(&reads) {
                     return Err(ImportError::RelaySourceUnlisted {
+                        service: service.to_string(),
+                        host: block.host.to_string(),
+                        reads: reads.to_string(),
+                    });
+                }
+                if row.role != Some(ReplicatorRole::Relay)
+                    && !listing.physical().iter().any(|b| &b.host == reads)
+                {
+                    return Err(ImportError::SourceWithoutBlock {
                         service: service.to_string(),
                         host: block.host.to_string(),
                         reads: reads.to_string(),
