@@ -4856,3 +4856,28 @@ shell db3> trepctl online
         "{report}"
     );
 }
+
+/// A master listed with its replicator in OFFLINE:ERROR under replicator fencing is failed
+/// over before the first step; its error was an extractor's, and the plan that recovers it
+/// as a slave is not told it assumed an apply error fixed (a test written for a mutation
+/// run's survivor found it told so).
+#[test]
+fn a_fenced_masters_error_recovered_as_a_slave_is_not_an_apply_error() {
+    let listing = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/ls/fenced_master_replicator_error.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let (rb, start) = fenced(&format!(
+        "#! state alpha\n{listing}#! end\n[LOGICAL:EXPERT] /alpha > datasource db1 recover\n"
+    ));
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    let db1 = tungsten_model::model::HostId::from_index(0).unwrap();
+    let settled = &report.steps[0].state;
+    assert_eq!(
+        settled.host(db1).replicator.state,
+        tungsten_model::model::ReplicatorState::Online,
+        "{report}"
+    );
+    assert_eq!(kinds_at(&report, "error-assumed-fixed"), [], "{report}");
+}

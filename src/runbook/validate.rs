@@ -519,8 +519,13 @@ fn validate_with(
     };
     let (start_effects, start_findings) = session.settle_start();
     // The errors the start holds: the managers' first reactions add none without a cause.
-    let in_error =
-        |state: &State, h: HostId| state.host(h).replicator.state == ReplicatorState::OfflineError;
+    // An applier's only: an extractor's error is no event to skip or data to replace, even
+    // once a recovery makes that replicator a slave (an independent review found a fenced
+    // master, failed over at the start, then recovered, told it assumed an apply error fixed).
+    let in_error = |state: &State, h: HostId| {
+        let r = state.host(h).replicator;
+        r.state == ReplicatorState::OfflineError && r.role.applies_to_dataserver()
+    };
     session.unexplained_errors = topology
         .host_ids()
         .filter(|&h| in_error(&start.state, h) && in_error(&session.state, h))
