@@ -344,6 +344,26 @@ struct Target<'a> {
     entry: DsEntry,
 }
 
+/// The one-online-master rule, where a step would make `h` a master in service beside
+/// another (`online`, `welcome` and `datasource <ds> master`): refused while another master
+/// of the session's service is ONLINE, unless [`Rules::one_online_master`] is off.
+///
+/// [`Rules::one_online_master`]: super::Rules::one_online_master
+fn no_other_online_master(
+    ctx: &Ctx<'_, '_>,
+    view: &ManagerView,
+    s: &Session,
+    h: HostId,
+) -> Result<(), Refusal> {
+    if !ctx.rules.one_online_master {
+        return Ok(());
+    }
+    ctx.online_master(view, s.service, Some(h))
+        .map_or(Ok(()), |master| {
+            Err(Refusal::OtherMaster { host: h, master })
+        })
+}
+
 fn wrong(h: HostId, found: DsState, expected: &'static str) -> Refusal {
     Refusal::WrongState {
         host: h,
@@ -1103,11 +1123,8 @@ fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
         }
     }
     reachable_datasource(ctx, s, h)?;
-    if entry.role == DataSourceRole::Master
-        && ctx.rules.one_online_master
-        && let Some(master) = ctx.online_master(view, s.service, Some(h))
-    {
-        return Err(Refusal::OtherMaster { host: h, master });
+    if entry.role == DataSourceRole::Master {
+        no_other_online_master(ctx, view, s, h)?;
     }
     if entry.role == DataSourceRole::Relay
         && let Some(relay) = ctx.other_relay(view, s.service, h)
@@ -1215,11 +1232,8 @@ fn ds_welcome(
     // found it left `master:OFFLINE` beside the ONLINE master, `recover` then refused).
     // Part of the one-online-master rule, as at `online`: the explorer's demonstration that
     // removes that rule reaches its second master through this step.
-    if entry.role == DataSourceRole::Master
-        && ctx.rules.one_online_master
-        && let Some(master) = ctx.online_master(view, s.service, Some(h))
-    {
-        return Err(Refusal::OtherMaster { host: h, master });
+    if entry.role == DataSourceRole::Master {
+        no_other_online_master(ctx, view, s, h)?;
     }
     // A relay welcomed back beside the relay that replaced it would be a second one in
     // service: `recover` brings it back as that relay's slave.
@@ -1321,11 +1335,7 @@ fn ds_master(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
             },
         });
     }
-    if ctx.rules.one_online_master
-        && let Some(master) = ctx.online_master(view, s.service, Some(h))
-    {
-        return Err(Refusal::OtherMaster { host: h, master });
-    }
+    no_other_online_master(ctx, view, s, h)?;
     if view.policy != PolicyMode::Maintenance && !ctx.state.session(at).force {
         return Err(Refusal::NeedsMaintenance {
             service: s.service,

@@ -262,16 +262,12 @@ impl<'t, 'o> Ctx<'t, 'o> {
         // would refuse is not (a second review found the hint naming a master whose manager
         // was stopped).
         let failed_master = || {
-            let mut failed = self.topology.datasources_of(service).filter(|&h| {
+            only(self.topology.datasources_of(service).filter(|&h| {
                 let entry = view.entry(h);
                 entry.role == DataSourceRole::Master
                     && matches!(entry.state, DsState::Failed(_))
                     && self.can_take_back(at, h)
-            });
-            match (failed.next(), failed.next()) {
-                (Some(only), None) => Some(only),
-                _ => None,
-            }
+            }))
         };
         Refusal::NoMaster {
             service,
@@ -362,15 +358,11 @@ impl<'t, 'o> Ctx<'t, 'o> {
         if let Some(online) = self.online_master(view, service, None) {
             return Some(online);
         }
-        let mut offline = self.topology.datasources_of(service).filter(|&h| {
+        only(self.topology.datasources_of(service).filter(|&h| {
             let entry = view.entry(h);
             entry.role == DataSourceRole::Master
                 && (entry.state == DsState::Offline || entry.state.shunned_by_operator())
-        });
-        match (offline.next(), offline.next()) {
-            (Some(only), None) => Some(only),
-            _ => None,
-        }
+        }))
     }
 
     /// Change `host`'s state in `view`, reporting it.
@@ -569,4 +561,12 @@ fn serving_relay(
                 from != site && members.contains(&from)
             })
     })
+}
+
+/// The one host `hosts` yields, or `None` when it yields none or more than one.
+fn only(mut hosts: impl Iterator<Item = HostId>) -> Option<HostId> {
+    match (hosts.next(), hosts.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
 }
