@@ -43,7 +43,7 @@ impl Span {
 /// assert!(err.caret().contains("^^^^^^^^^"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("line {line}, column {column}: expected {expected}, found {found}", line = span.line, column = span.column, found = shortened(found))]
+#[error("line {line}, column {column}: expected {expected}, found {found}{note}", line = span.line, column = span.column, found = shortened(found), note = lookalike_note(found).map(|n| format!("; {n}")).unwrap_or_default())]
 pub struct ParseError {
     span: Span,
     expected: String,
@@ -117,6 +117,23 @@ impl ParseError {
     pub(crate) fn on_line(mut self, source_line: &str) -> Self {
         source_line.clone_into(&mut self.source_line);
         self
+    }
+
+    /// When what was found holds a typographic character that stands in for an ASCII one
+    /// (a dash for `-`, curly quotes for `"` or `'`), a sentence naming it and what to type
+    /// instead. Web pages and word processors print commands with such characters; a shell,
+    /// cctrl and trepctl read them as other characters, so the command fails there too.
+    ///
+    /// ```
+    /// use tungsten_model::command::TrepctlCommand;
+    ///
+    /// let err = "trepctl online \u{2013}from-event 1".parse::<TrepctlCommand>().unwrap_err();
+    /// assert!(err.note().unwrap().contains("U+2013"));
+    /// assert!(err.caret().contains("= note:"));
+    /// ```
+    #[must_use]
+    pub fn note(&self) -> Option<String> {
+        lookalike_note(&self.found)
     }
 
     /// A multi-line rendering with the offending line and a caret under the bad part.
@@ -193,8 +210,44 @@ impl fmt::Display for Caret<'_> {
             "{gutter} | {}{}",
             " ".repeat(column_shown - 1),
             "^".repeat(len)
-        )
+        )?;
+        match e.note() {
+            Some(note) => write!(f, "\n{gutter} = note: {note}"),
+            None => Ok(()),
+        }
     }
+}
+
+/// Typographic characters that stand in for ASCII ones when a command is copied from a web
+/// page or a word processor, with what they stand in for and a name for each.
+const LOOKALIKES: &[(char, &str, &str)] = &[
+    ('\u{2010}', "-", "a hyphen"),
+    ('\u{2011}', "-", "a non-breaking hyphen"),
+    ('\u{2012}', "-", "a figure dash"),
+    ('\u{2013}', "-", "an en dash"),
+    ('\u{2014}', "-", "an em dash"),
+    ('\u{2212}', "-", "a minus sign"),
+    ('\u{2018}', "'", "a left single quotation mark"),
+    ('\u{2019}', "'", "a right single quotation mark"),
+    ('\u{201C}', "\"", "a left double quotation mark"),
+    ('\u{201D}', "\"", "a right double quotation mark"),
+    ('\u{2026}', "...", "an ellipsis"),
+];
+
+/// The sentence [`ParseError::note`] gives for the first typographic stand-in in `found`.
+fn lookalike_note(found: &str) -> Option<String> {
+    found.chars().find_map(|c| {
+        LOOKALIKES
+            .iter()
+            .find(|(lookalike, _, _)| *lookalike == c)
+            .map(|(_, ascii, name)| {
+                format!(
+                    "`{c}` (U+{:04X}) is {name}, not `{ascii}` (text copied from a web page or a \
+                     word processor often holds one); type `{ascii}` instead",
+                    u32::from(c)
+                )
+            })
+    })
 }
 
 /// How many characters of a long line [`ParseError::caret`] shows, and how many of them at
@@ -236,6 +289,47 @@ mod tests {
             assert_eq!(lines[3], "3 | db1(master:ONLINE", "{caret}");
             assert_eq!(lines[4], format!("  | {}^", " ".repeat(17)), "{caret}");
         }
+    }
+
+    /// Commands copied from a web page hold dashes and curly quotes where the shell needs
+    /// `-` and `"`; the error names the character and what to type (helper-91 F9).
+    #[test]
+    fn a_typographic_stand_in_is_named_with_what_to_type() {
+        for &(c, ascii, name) in LOOKALIKES {
+            let e = ParseError::new(
+                Span::new(1, 16, 6),
+                "an online option",
+                format!("`{c}{c}from`"),
+                format!("trepctl online {c}{c}from"),
+            );
+            let note = e
+                .note()
+                .unwrap_or_else(|| panic!("no note for U+{:04X}", u32::from(c)));
+            assert!(
+                note.contains(name) && note.contains(&format!("type `{ascii}`")),
+                "{note}"
+            );
+            assert!(e.to_string().ends_with(&format!("; {note}")), "{e}");
+            assert!(
+                e.caret().ends_with(&format!("\n  = note: {note}")),
+                "{}",
+                e.caret()
+            );
+        }
+        let plain = ParseError::new(Span::new(1, 16, 5), "an option", "`-from`", "x");
+        assert_eq!(plain.note(), None);
+        assert!(!plain.caret().contains("note"));
+        insta::assert_snapshot!(
+            ParseError::new(Span::new(2, 8, 3), "a policy", "`“x”`", "policy “x”").caret(),
+            @r#"
+        error: expected a policy, found `“x”`
+         --> line 2, column 8
+          |
+        2 | policy “x”
+          |        ^^^
+          = note: `“` (U+201C) is a left double quotation mark, not `"` (text copied from a web page or a word processor often holds one); type `"` instead
+        "#
+        );
     }
 
     #[test]
