@@ -1125,6 +1125,25 @@ fn the_master_goal_is_met_only_by_the_writable_master() {
     );
 }
 
+/// A plan with no goal reads VALID whatever state it leaves; the report says the verdict
+/// does not cover that, and not when goals are declared (helper-91 F4).
+#[test]
+fn a_plan_without_goals_says_the_verdict_does_not_judge_its_end() {
+    let plan = "#! scenario healthy-3\n[LOGICAL] /alpha > set policy maintenance\n";
+    let without = check(plan).to_string();
+    assert!(
+        without.contains(
+            "\ngoals: none declared, so the verdict does not say where the plan leaves the cluster"
+        ),
+        "{without}"
+    );
+    let with = check(&plan.replace("\n[", "\n#! goal master db1\n[")).to_string();
+    assert!(
+        with.contains("\ngoals:\n    met      master db1\n") && !with.contains("none declared"),
+        "{with}"
+    );
+}
+
 /// A `single` topology that names a host twice is refused where it is written, on its line,
 /// as a `multisite` one is (before, it read, and `start` refused it with no line).
 #[test]

@@ -125,9 +125,9 @@ impl ParseError {
     /// cctrl and trepctl read them as other characters, so the command fails there too.
     ///
     /// ```
-    /// use tungsten_model::command::TrepctlCommand;
+    /// use tungsten_model::command::HostCommand;
     ///
-    /// let err = "trepctl online \u{2013}from-event 1".parse::<TrepctlCommand>().unwrap_err();
+    /// let err = "trepctl online \u{2013}from-event 1".parse::<HostCommand>().unwrap_err();
     /// assert!(err.note().unwrap().contains("U+2013"));
     /// assert!(err.caret().contains("= note:"));
     /// ```
