@@ -3,14 +3,22 @@
 //! unsafe or impossible.
 //!
 //! The faults tried are, for every host: a crash; each of its processes (manager, replicator,
-//! connector, dataserver) stopping; and the host cut off from all the others. Each is injected
-//! before each step and after the last. A pair (boundary, fault) is reported when, with it,
+//! connector, dataserver) stopping; and the host cut off from all the others. With more than
+//! one site, each site cut off from the others is tried too. Each is injected before each step
+//! and after the last. A pair (boundary, fault) is reported when, with it,
 //! an invariant breaks (the fault's own consequences included), a later step draws an error
 //! the same step of the plain run does not (the managers fail over on their own, events a
 //! live host holds are lost, drifted data is opened to writes: the runbook-level rules of
-//! [`super::validate`]), a later step is refused, or a goal the plain run meets is missed.
-//! Faults refused where they land (a crash of a host already down) are counted as not
-//! applicable.
+//! [`super::validate`]), a later step takes the last writable master (or a passive site's
+//! serving relay) away where the plain step does not, a later step is refused, or a goal the
+//! plain run meets is missed. Faults refused where they land (a crash of a host already
+//! down) are counted as not applicable.
+//!
+//! A fault after the last step can only break an invariant: no step is left to act, and a
+//! goal it misses is the fault's own damage (a crashed host is not ONLINE). A goal missed
+//! with the fault earlier is reported only when the same fault after the last step would
+//! leave it met: then the plan, not the fault alone, is why it is missed (a review found
+//! such own damage crowding out the pairs an operator can act on).
 
 use std::fmt;
 
@@ -49,6 +57,17 @@ pub enum Consequence {
         /// The error, in words.
         what: String,
     },
+    /// A later step took the last writable master of a service (or the serving relay of a
+    /// passive site) away where the same step of the plain run does not: with the fault, the
+    /// plan as written makes an outage (it shuns the master a failover just promoted, say).
+    Outage {
+        /// The step (1-based).
+        step: usize,
+        /// The kind of the warning, as the report names it (`availability`).
+        warning: String,
+        /// The warning, in words.
+        what: String,
+    },
     /// A later step was refused: the rest of the plan cannot run as written.
     Blocks {
         /// The refused step (1-based).
@@ -83,6 +102,9 @@ pub struct FaultReport {
     pub verdict: Verdict,
     /// Steps in the plan.
     pub steps: usize,
+    /// The line each step starts on in the runbook, in order: step `n` (1-based) of a case
+    /// is on line `step_lines[n - 1]`.
+    pub step_lines: Vec<usize>,
     /// (boundary, fault) pairs tried.
     pub tried: usize,
     /// Of those, faults refused where they land (nothing to try).
@@ -109,6 +131,24 @@ pub fn single_faults(topology: &Topology) -> Vec<Fault> {
             faults.push(Fault::Partition(Split::new(&[&[], &[h]])));
         }
     }
+    // A site cut off from the others: the wide-area fault, behind composite failsafe and
+    // relay behaviour (a review found only single hosts cut off).
+    // Two sites give one split: each is named by the side holding the first host (`Split`
+    // values also place the slots past the topology's hosts, so they differ between sides).
+    let mut sides = Vec::new();
+    for service in topology.physical_services() {
+        let site: Vec<_> = topology.hosts_of(service).collect();
+        let first_side: Vec<_> = match topology.host_ids().next() {
+            Some(first) if !site.contains(&first) => {
+                topology.host_ids().filter(|h| !site.contains(h)).collect()
+            }
+            _ => site.clone(),
+        };
+        if site.len() > 1 && site.len() < topology.hosts().len() && !sides.contains(&first_side) {
+            faults.push(Fault::Partition(Split::new(&[&[], &site])));
+            sides.push(first_side);
+        }
+    }
     faults
 }
 
@@ -118,11 +158,13 @@ pub fn single_faults(topology: &Topology) -> Vec<Fault> {
 pub fn under_faults(start: &Start, runbook: &Runbook, options: Options) -> FaultReport {
     let topology = &start.topology;
     let plain = super::validate(start, runbook, options);
-    let steps = runbook.steps().count();
+    let step_lines: Vec<usize> = runbook.steps().map(|s| s.line).collect();
+    let steps = step_lines.len();
     let faults = single_faults(topology);
     let mut report = FaultReport {
         verdict: plain.verdict,
         steps,
+        step_lines,
         tried: 0,
         not_applicable: 0,
         cases: Vec::new(),
@@ -131,8 +173,12 @@ pub fn under_faults(start: &Start, runbook: &Runbook, options: Options) -> Fault
         // The plain run refused the starting state: there is nothing to inject faults into.
         return report;
     }
-    for before in 0..=steps {
-        for &fault in &faults {
+    // The goals each fault misses when it lands after the last step: its own damage (a
+    // crashed host is not ONLINE), which no step caused. The boundaries are run last first
+    // so those are known before the others are judged.
+    let mut own_damage = vec![vec![false; plain.goals.len()]; faults.len()];
+    for before in (0..=steps).rev() {
+        for (i, &fault) in faults.iter().enumerate() {
             report.tried += 1;
             let injection = Injection {
                 before,
@@ -143,7 +189,14 @@ pub fn under_faults(start: &Start, runbook: &Runbook, options: Options) -> Fault
                 report.not_applicable += 1;
                 continue;
             };
-            if let Some(consequence) = judge(topology, &plain, &run, &findings, before) {
+            if before == steps {
+                for (missed, goal) in own_damage[i].iter_mut().zip(&run.goals) {
+                    *missed = !goal.met;
+                }
+            }
+            if let Some(consequence) =
+                judge(topology, &plain, &run, &findings, before, &own_damage[i])
+            {
                 report.cases.push(FaultCase {
                     before_step: before + 1,
                     fault: fault.render(topology),
@@ -152,16 +205,21 @@ pub fn under_faults(start: &Start, runbook: &Runbook, options: Options) -> Fault
             }
         }
     }
+    // Stable: the faults keep their order within a boundary.
+    report.cases.sort_by_key(|c| c.before_step);
     report
 }
 
-/// What the faulted run shows that the plain run does not.
+/// What the faulted run shows that the plain run does not. A goal marked in `own_damage`
+/// (the same fault after the last step misses it too) is the fault's own damage, not the
+/// plan's, and is not reported missed.
 fn judge(
     topology: &Topology,
     plain: &Report,
     run: &Report,
     injected: &[Finding],
     before: usize,
+    own_damage: &[bool],
 ) -> Option<Consequence> {
     if let Some(Finding::Invariant(v)) =
         injected.iter().find(|f| matches!(f, Finding::Invariant(_)))
@@ -181,6 +239,7 @@ fn judge(
         })
     };
     let mut first_unsafe = None;
+    let mut first_outage = None;
     for (i, (step, plain_step)) in run.steps.iter().zip(&plain.steps).enumerate().skip(before) {
         if let Some(f) = step.findings.iter().find(|f| f.kind == "invariant") {
             return Some(Consequence::Breaks {
@@ -202,72 +261,129 @@ fn judge(
                 what: f.text.clone(),
             });
         }
+        let outage = step.findings.iter().find(|f| {
+            f.kind == "availability" && !plain_step.findings.iter().any(|p| p.kind == f.kind)
+        });
+        if let Some(f) = outage {
+            first_outage.get_or_insert_with(|| Consequence::Outage {
+                step: i + 1,
+                warning: f.kind.clone(),
+                what: f.text.clone(),
+            });
+        }
         if let (Some(reason), None) = (refused(step), refused(plain_step)) {
-            return first_unsafe.or(Some(Consequence::Blocks {
+            return first_unsafe.or(first_outage).or(Some(Consequence::Blocks {
                 step: i + 1,
                 reason,
             }));
         }
     }
-    if first_unsafe.is_some() {
-        return first_unsafe;
+    if first_unsafe.is_some() || first_outage.is_some() {
+        return first_unsafe.or(first_outage);
     }
     run.goals
         .iter()
         .zip(&plain.goals)
-        .find(|(g, p)| !g.met && p.met)
-        .map(|(g, _)| Consequence::MissesGoal {
+        .zip(own_damage.iter().chain(std::iter::repeat(&false)))
+        .find(|((g, p), own)| !g.met && p.met && !**own)
+        .map(|((g, _), _)| Consequence::MissesGoal {
             goal: g.goal.to_string(),
         })
 }
 
+impl FaultReport {
+    /// How step `n` (1-based) is named: its number and the line it starts on.
+    fn step_name(&self, n: usize) -> String {
+        match self.step_lines.get(n.wrapping_sub(1)) {
+            Some(line) => format!("step {n} (line {line})"),
+            None => format!("step {n}"),
+        }
+    }
+
+    /// What `consequence` did, in words, with the steps named by number and line.
+    fn describe(&self, consequence: &Consequence) -> String {
+        match consequence {
+            Consequence::Breaks { step: None, what } => format!("invariant {what}"),
+            Consequence::Breaks {
+                step: Some(s),
+                what,
+            } => format!("after {}, invariant {what}", self.step_name(*s)),
+            Consequence::Unsafe { step, error, what } => {
+                format!("{} is unsafe ({error}): {what}", self.step_name(*step))
+            }
+            Consequence::Outage {
+                step,
+                warning,
+                what,
+            } => format!(
+                "{} makes an outage ({warning}): {what}",
+                self.step_name(*step)
+            ),
+            Consequence::Blocks { step, reason } => {
+                format!("{} is refused: {reason}", self.step_name(*step))
+            }
+            Consequence::MissesGoal { goal } => format!("the goal `{goal}` is not met"),
+        }
+    }
+}
+
 impl fmt::Display for FaultReport {
-    /// One line per hurtful pair, then the counts.
+    /// Per boundary, each consequence once with the faults that lead to it (a review found
+    /// the same 250-character reason printed once per fault), then the counts and the plan's
+    /// own verdict.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for case in &self.cases {
-            let at = if case.before_step > self.steps {
+        let mut rest = self.cases.as_slice();
+        while let Some(first) = rest.first() {
+            let here = rest
+                .iter()
+                .take_while(|c| c.before_step == first.before_step)
+                .count();
+            let (boundary, after) = rest.split_at(here);
+            rest = after;
+            let at = if first.before_step > self.steps {
                 "after the last step".to_owned()
             } else {
-                format!("before step {}", case.before_step)
+                format!("before {}", self.step_name(first.before_step))
             };
-            match &case.consequence {
-                Consequence::Breaks { step: None, what } => {
-                    writeln!(f, "{at}, {}: invariant {what}", case.fault)?;
+            let mut groups: Vec<(&Consequence, Vec<&str>)> = Vec::new();
+            for case in boundary {
+                match groups.iter_mut().find(|(c, _)| **c == case.consequence) {
+                    Some((_, faults)) => faults.push(&case.fault),
+                    None => groups.push((&case.consequence, vec![&case.fault])),
                 }
-                Consequence::Breaks {
-                    step: Some(s),
-                    what,
-                } => writeln!(f, "{at}, {}: after step {s}, invariant {what}", case.fault)?,
-                Consequence::Unsafe { step, error, what } => {
-                    writeln!(
-                        f,
-                        "{at}, {}: step {step} is unsafe ({error}): {what}",
-                        case.fault
-                    )?;
-                }
-                Consequence::Blocks { step, reason } => {
-                    writeln!(f, "{at}, {}: step {step} is refused: {reason}", case.fault)?;
-                }
-                Consequence::MissesGoal { goal } => {
-                    writeln!(f, "{at}, {}: the goal `{goal}` is not met", case.fault)?;
+            }
+            for (consequence, faults) in groups {
+                writeln!(f, "{at}: {}", self.describe(consequence))?;
+                for fault in faults {
+                    writeln!(f, "    if {fault}")?;
                 }
             }
         }
         let count = |which: fn(&Consequence) -> bool| {
             self.cases.iter().filter(|c| which(&c.consequence)).count()
         };
-        let breaks = count(|c| matches!(c, Consequence::Breaks { .. }));
-        let unsafe_steps = count(|c| matches!(c, Consequence::Unsafe { .. }));
-        write!(
+        writeln!(
             f,
-            "{}, {} (boundary, fault) pairs tried, {} not applicable: {} break an invariant, {} make a step unsafe, {} block or miss a goal",
+            "{}, {} (boundary, fault) pairs tried, {} not applicable: {} break an invariant, {} make a step unsafe, {} make an outage, {} block a step, {} miss a goal",
             crate::text::counted(self.steps, "step"),
             self.tried,
             self.not_applicable,
-            breaks,
-            unsafe_steps,
-            self.cases.len() - breaks - unsafe_steps
-        )
+            count(|c| matches!(c, Consequence::Breaks { .. })),
+            count(|c| matches!(c, Consequence::Unsafe { .. })),
+            count(|c| matches!(c, Consequence::Outage { .. })),
+            count(|c| matches!(c, Consequence::Blocks { .. })),
+            count(|c| matches!(c, Consequence::MissesGoal { .. })),
+        )?;
+        match self.verdict {
+            Verdict::Valid => write!(f, "without faults, the plan is VALID"),
+            // A review found a plan refused without any fault printing "0 ... 0" and exiting 1
+            // with no reason given.
+            Verdict::Invalid => write!(
+                f,
+                "without faults, the plan is already INVALID (`check plan` says why): what it \
+                 refuses or judges unsafe there is not blamed on a fault"
+            ),
+        }
     }
 }
 
@@ -318,17 +434,17 @@ mod tests {
         });
         let run = with(&plain, Severity::Error, "lost-events");
         assert_eq!(
-            judge(&start.topology, &plain, &run, &[], 0),
+            judge(&start.topology, &plain, &run, &[], 0, &[]),
             unsafe_lost_events
         );
         // The same kind again is the plan's own error, not the fault's.
         let run = with(&plain, Severity::Error, "unplanned-failover");
-        assert_eq!(judge(&start.topology, &plain, &run, &[], 0), None);
+        assert_eq!(judge(&start.topology, &plain, &run, &[], 0, &[]), None);
         // A warning of that kind in the plain run does not excuse an error of it.
         let warned = with(&plain, Severity::Warning, "lost-events");
         let run = with(&plain, Severity::Error, "lost-events");
         assert_eq!(
-            judge(&start.topology, &warned, &run, &[], 0),
+            judge(&start.topology, &warned, &run, &[], 0, &[]),
             unsafe_lost_events
         );
     }
