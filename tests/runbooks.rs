@@ -4756,6 +4756,33 @@ fn an_error_put_online_without_a_skip_warns_of_the_assumption() {
     let skipped = plan("MAINTENANCE", "shell db2> trepctl online -skip-seqno 26\n");
     assert_eq!(warned(&skipped), Vec::<usize>::new(), "{skipped}");
     assert_eq!(kinds_at(&skipped, "skipped-events").len(), 1, "{skipped}");
+    // Only a skip list that names the failed event (26, past the 25 applied) deals with it:
+    // trepctl leaves out only the seqnos listed, so `27-40` retries 26 and also throws 27 on
+    // away (helper-94 F2: it read as dealt with).
+    for list in ["26-40", "20,26", "26,30-31"] {
+        let listed = plan(
+            "MAINTENANCE",
+            &format!("shell db2> trepctl online -skip-seqno {list}\n"),
+        );
+        assert_eq!(warned(&listed), Vec::<usize>::new(), "{list}: {listed}");
+    }
+    for list in ["27-40", "20,27"] {
+        let beside = plan(
+            "MAINTENANCE",
+            &format!("shell db2> trepctl online -skip-seqno {list}\n"),
+        );
+        assert_eq!(warned(&beside), [0], "{list}: {beside}");
+        let text = &beside.steps[0]
+            .findings
+            .iter()
+            .find(|f| f.kind == "error-assumed-fixed")
+            .unwrap()
+            .text;
+        assert!(
+            text.contains("with a skip list that leaves out seqno 26, the event it stopped at"),
+            "{text}"
+        );
+    }
     let provisioned = plan(
         "MAINTENANCE",
         "shell db2> tprovision --source db3\nshell db2> trepctl online\n",

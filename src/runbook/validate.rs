@@ -7,14 +7,14 @@ use super::topology_file;
 use super::{
     Declaration, Declared, Item, Prompt, Runbook, StateSource, Step, StepCommand, TopologySource,
 };
-use crate::command::{CctrlCommand, HostAction, HostCommand, HostRef};
+use crate::command::{CctrlCommand, HostAction, HostCommand, HostRef, SeqnoSet, TrepctlAction};
 use crate::fault::Fault;
 use crate::ls::{self, Listing};
 use crate::machine::invariant::{self, Violation, writable_masters};
 use crate::machine::{self, CctrlOp, Effect, Finding, HostOp, Input, Severity};
 use crate::model::{
-    DsState, HostId, HostName, HostSet, ReplicatorState, ServiceId, ServiceKind, ServiceName,
-    State, Topology, TopologyError, TopologySpec,
+    DsState, HostId, HostName, HostSet, ReplicatorState, Seqno, ServiceId, ServiceKind,
+    ServiceName, State, Topology, TopologyError, TopologySpec,
 };
 use crate::text::ParseError;
 
@@ -1163,7 +1163,17 @@ impl Session<'_> {
             self.settle(&mut settled, &mut heard);
         }
         self.judge(&before, &heard.effects, promoting, &mut heard.findings);
-        self.judge_errors(&heard.effects, &mut heard.findings);
+        let skip_list = match &step.command {
+            StepCommand::Host(HostCommand {
+                action: HostAction::Trepctl(t),
+                ..
+            }) => match &t.action {
+                TrepctlAction::Online(options) => options.skip_seqno.as_ref(),
+                _ => None,
+            },
+            _ => None,
+        };
+        self.judge_errors(&before, skip_list, &heard.effects, &mut heard.findings);
         self.broken = invariant::check_all(self.topology, &self.state);
         StepReport {
             line: step.line,
@@ -1796,12 +1806,33 @@ impl Session<'_> {
     /// state (a listing shows none), so it lets such a replicator go online and says so here (**modelling decision**: which it was only `trepctl status` tells, in
     /// `pendingError`). An independent review found a plan that never dealt with an apply
     /// error read VALID, and one that skipped it read worse than one that did not.
-    fn judge_errors(&mut self, effects: &[Effect], findings: &mut Vec<ReportFinding>) {
+    ///
+    /// A skip list settles the error only if it lists the event the replicator stopped at, the
+    /// one after its applied position: trepctl leaves out only the seqnos listed
+    /// (*operations-transactions-skipping*), so the failed event is retried otherwise (a
+    /// review found `-skip-seqno 17-30` taken as dealing with an error at 16).
+    fn judge_errors(
+        &mut self,
+        before: &State,
+        skip_list: Option<&SeqnoSet>,
+        effects: &[Effect],
+        findings: &mut Vec<ReportFinding>,
+    ) {
         for h in self.unexplained_errors.iter() {
+            let failed = before
+                .host(h)
+                .data
+                .pos
+                .map_or(Some(Seqno::ZERO), |p| Seqno::new(p.seqno.saturating_add(1)));
+            let missed = skip_list
+                .zip(failed)
+                .filter(|(list, failed)| !list.contains(*failed))
+                .map(|(_, failed)| failed);
             let settled = effects.iter().any(|e| match *e {
-                Effect::Skipped { host }
-                | Effect::Restored { host, .. }
-                | Effect::Provisioned { target: host, .. } => host == h,
+                Effect::Skipped { host } => host == h && missed.is_none(),
+                Effect::Restored { host, .. } | Effect::Provisioned { target: host, .. } => {
+                    host == h
+                }
                 _ => false,
             });
             let r = self.state.host(h).replicator;
@@ -1809,14 +1840,17 @@ impl Session<'_> {
             // An extractor's error is not an event to skip or data to replace: only an
             // applier's is judged (an independent review found a master's remedied so).
             if !settled && online && r.role.applies_to_dataserver() {
-                findings.push(finding(
-                    Severity::Warning,
-                    "error-assumed-fixed",
-                    format!(
+                let text = match missed.filter(|_| effects.contains(&Effect::Skipped { host: h })) {
+                    Some(failed) => format!(
+                        "the replicator on {} went ONLINE from OFFLINE:ERROR with a skip list that leaves out seqno {failed}, the event it stopped at: it retries that event, so an apply error stops it again, and the events it lists are left out of its data: list the failed event (`trepctl status`, pendingErrorSeqno) in `-skip-seqno`",
+                        self.name(h)
+                    ),
+                    None => format!(
                         "the replicator on {} went ONLINE from OFFLINE:ERROR without skipping the event it stopped at or a reprovision: the plan assumes the error's cause is gone; it retries that event, so an apply error (a duplicate key, a missing row) stops it again: read `trepctl status` (pendingError, pendingErrorSeqno) first, and fix the data, skip the event (`trepctl online -skip-seqno N`) or reprovision it (`tprovision`)",
                         self.name(h)
                     ),
-                ));
+                };
+                findings.push(finding(Severity::Warning, "error-assumed-fixed", text));
             }
             if settled || online {
                 self.unexplained_errors.remove(h);
