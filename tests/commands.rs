@@ -1269,6 +1269,31 @@ fn setrole_may_not_loop_a_slave_that_reads_through_the_host() {
     c.trepctl("db2", "online").unwrap();
 }
 
+/// `trepctl setrole` needs OFFLINE:NORMAL; the refusal names `trepctl offline`, which from
+/// OFFLINE:ERROR clears the error (helper-94 F4: it said "take it offline first" to a
+/// replicator already offline).
+#[test]
+fn setrole_from_an_error_names_trepctl_offline() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    let refusal = |c: &Cluster| {
+        let command: tungsten_model::command::TrepctlCommand =
+            "setrole -role slave -uri thl://db3:2112/".parse().unwrap();
+        let input = machine::resolve_trepctl(&c.t, c.id("db2"), None, &command).unwrap();
+        machine::apply(&c.t, &c.s, &input)
+            .map_or_else(|r| r.refusal.render(&c.t), |_| String::from("accepted"))
+    };
+    assert!(
+        refusal(&c).ends_with("expected OFFLINE:NORMAL (take it offline first: `trepctl offline`)"),
+        "{}",
+        refusal(&c)
+    );
+    c.fault(Fault::ReplicatorError(c.id("db2"))).unwrap();
+    assert!(refusal(&c).ends_with("is OFFLINE:ERROR: expected OFFLINE:NORMAL (`trepctl offline` clears the error to OFFLINE:NORMAL first)"), "{}", refusal(&c));
+    c.trepctl("db2", "offline").unwrap();
+    assert_eq!(refusal(&c), "accepted");
+}
+
 /// Take `host`'s replicator offline, `trepctl setrole <args>` it, and bring it back online.
 fn set_role(c: &mut Cluster, host: &str, args: &str) {
     c.trepctl(host, "offline").unwrap();

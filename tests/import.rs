@@ -871,6 +871,41 @@ fn a_projected_listing_derives_each_status_and_lists_running_routers() {
         )
     );
     assert_eq!(status(&listing, "db3"), (AlertStatus::Warn, None));
+    // A replicator running in OFFLINE:ERROR is a problem with one of its services too
+    // (helper-94 F3: it printed OK).
+    let s = after(
+        &t,
+        &[
+            Input::Cctrl {
+                at: db1,
+                op: CctrlOp::SetPolicy(PolicyMode::Maintenance),
+            },
+            Input::Fault(Fault::ReplicatorError(db2)),
+        ],
+    );
+    assert_eq!(
+        status(&ls::project(&t, &s, db1, None), "db2"),
+        (
+            AlertStatus::Diminished,
+            Some("REPLICATOR STOPPED WITH ERROR".to_owned())
+        )
+    );
+    let s = after(
+        &t,
+        &[
+            Input::Cctrl {
+                at: db1,
+                op: CctrlOp::SetPolicy(PolicyMode::Maintenance),
+            },
+            Input::Fault(Fault::Stop(db2, Process::Replicator)),
+            Input::Fault(Fault::Stop(db3, Process::Connector)),
+            Input::Cctrl {
+                at: db1,
+                op: CctrlOp::Datasource(db3, DatasourceAction::Offline),
+            },
+        ],
+    );
+    let listing = ls::project(&t, &s, db1, None);
     // Given the listing before, a datasource whose state changed (its role did not) gets a
     // fresh STATUS; one that kept both keeps the old line.
     let world = healthy

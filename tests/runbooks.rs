@@ -1820,6 +1820,31 @@ fn composite_commands_are_checked_against_the_sites() {
     assert_eq!(kinds_at(&report, "not-modelled"), [(50, false)], "{report}");
 }
 
+/// An OFFLINE composite member prints CRITICAL when it is the active site and DIMINISHED when
+/// passive, as the docs' status table gives (*operations-status-datasource*, 7.0 and 8.0;
+/// helper-93 F1: both printed WARN, the word for a plain datasource).
+#[test]
+fn offline_composite_members_print_the_documented_status() {
+    let report = active_passive(
+        "[LOGICAL] / > use global\n[LOGICAL] /global > set policy maintenance\n[LOGICAL] /global > datasource east offline\n[LOGICAL] /global > datasource west offline\n[LOGICAL] /global > ls\n",
+    );
+    let printed = report.steps[4].printed.clone().unwrap_or_default();
+    let status_after = |row: &str| {
+        let at = printed
+            .find(row)
+            .unwrap_or_else(|| panic!("{row}: {printed}"));
+        printed[at..].lines().nth(1).unwrap_or_default().to_owned()
+    };
+    assert!(
+        status_after("|east(composite master:OFFLINE)").starts_with("|STATUS [CRITICAL]"),
+        "{printed}"
+    );
+    assert!(
+        status_after("|west(composite slave:OFFLINE)").starts_with("|STATUS [DIMINISHED]"),
+        "{printed}"
+    );
+}
+
 /// `tprovision` on the ONLINE master its managers route writes to shuns it and replaces its
 /// data: an error, where it read VALID with an availability warning (an operator review).
 /// The docs run it on the replica to rebuild. With the site's managers stopped, as a site

@@ -251,7 +251,7 @@ pub fn project_composite(
                 },
                 |h| state_text(topology, h, ds),
             );
-            let (status, reason) = derived_status(&text, ds, false, None);
+            let (status, reason) = derived_status(&text, ds, &Health::Member(role));
             MemberBlock {
                 service: topology.service_name(site).clone(),
                 role,
@@ -279,20 +279,47 @@ pub fn project_composite(
     }
 }
 
+/// What a STATUS line is derived from besides the state.
+enum Health<'a> {
+    /// A datasource, and what is wrong with its services.
+    Datasource {
+        /// Its replicator process is stopped.
+        replicator_stopped: bool,
+        /// Its replicator is running in OFFLINE:ERROR.
+        replicator_error: bool,
+        /// Its dataserver is stopped: `<ds>@<service>`, as the reason names it.
+        dataserver_stopped: Option<&'a str>,
+    },
+    /// A composite's member (a site), in that composite role.
+    Member(CompositeRole),
+}
+
 /// The STATUS line and REASON a manager sets for a datasource whose state just changed:
 /// ONLINE prints OK (DIMINISHED with `REASON[REPLICATOR STOPPED]` when its replicator is
-/// stopped), OFFLINE prints WARN, SHUNNED prints SHUNNED and FAILED prints CRITICAL with its
-/// reason. Source: Continuent docs *operations-status-datasource*. An ONLINE datasource whose
+/// stopped), OFFLINE prints WARN (for a composite's member, CRITICAL for the active site and
+/// DIMINISHED for a passive one), SHUNNED prints SHUNNED and FAILED prints CRITICAL with its
+/// reason. Source: Continuent docs *operations-status-datasource* (its 7.0 and 8.0 table for
+/// the members; a review found members printed WARN). An ONLINE datasource whose
 /// dataserver is stopped (under MAINTENANCE nothing fails it) prints CRITICAL with the reason
 /// a failed one gives, `DATASERVER '<ds>@<service>' STOPPED` (**modelling decision**: the page
 /// prints no such block; CRITICAL is its word for a datasource failing, and an operator review
-/// found `STATUS [OK]` beside `DATASERVER(state=STOPPED)`).
+/// found `STATUS [OK]` beside `DATASERVER(state=STOPPED)`). One whose replicator is running in
+/// OFFLINE:ERROR prints DIMINISHED, the page's word for a problem with one of its services,
+/// with `REASON[REPLICATOR STOPPED WITH ERROR]` (**modelling decision**: the page gives no
+/// reason text for it; a review found `STATUS [OK]` beside `state=OFFLINE:ERROR`).
 fn derived_status(
     text: &DataSourceState,
     state: DsState,
-    replicator_stopped: bool,
-    dataserver_stopped: Option<&str>,
+    health: &Health<'_>,
 ) -> (StatusLine, Option<ReasonText>) {
+    let (replicator_stopped, replicator_error, dataserver_stopped) = match *health {
+        Health::Datasource {
+            replicator_stopped,
+            replicator_error,
+            dataserver_stopped,
+        } => (replicator_stopped, replicator_error, dataserver_stopped),
+        Health::Member(_) => (false, false, None),
+    };
     let (alert, reason) = match state {
         DsState::Online if dataserver_stopped.is_some() => (
             AlertStatus::Critical,
@@ -303,8 +330,16 @@ fn derived_status(
             AlertStatus::Diminished,
             ReasonText::new("REPLICATOR STOPPED").ok(),
         ),
+        DsState::Online if replicator_error => (
+            AlertStatus::Diminished,
+            ReasonText::new("REPLICATOR STOPPED WITH ERROR").ok(),
+        ),
         DsState::Online => (AlertStatus::Ok, None),
-        DsState::Offline => (AlertStatus::Warn, None),
+        DsState::Offline => match *health {
+            Health::Member(CompositeRole::Master) => (AlertStatus::Critical, None),
+            Health::Member(_) => (AlertStatus::Diminished, None),
+            Health::Datasource { .. } => (AlertStatus::Warn, None),
+        },
         DsState::Shunned(_) => (AlertStatus::Shunned, None),
         DsState::Failed(_) => (
             AlertStatus::Critical,
@@ -363,8 +398,13 @@ fn datasource_block(
             derived_status(
                 &text_state,
                 entry.state,
-                visible && !replicator.running,
-                stopped.as_deref(),
+                &Health::Datasource {
+                    replicator_stopped: visible && !replicator.running,
+                    replicator_error: visible
+                        && replicator.running
+                        && replicator.state == ReplicatorState::OfflineError,
+                    dataserver_stopped: stopped.as_deref(),
+                },
             )
         }
     };

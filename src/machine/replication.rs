@@ -406,7 +406,13 @@ impl Ctx<'_, '_> {
                 host: h,
                 install: Install::Cluster,
                 found: r.state,
-                expected: Cow::Borrowed("OFFLINE:NORMAL (take it offline first)"),
+                // From OFFLINE:ERROR, `trepctl offline` clears the error to OFFLINE:NORMAL
+                // (`replicator_offline`); "take it offline" read as nonsense there (helper-94).
+                expected: Cow::Borrowed(if r.state == ReplicatorState::OfflineError {
+                    "OFFLINE:NORMAL (`trepctl offline` clears the error to OFFLINE:NORMAL first)"
+                } else {
+                    "OFFLINE:NORMAL (take it offline first: `trepctl offline`)"
+                }),
             });
         }
         let master = if role == ReplicatorRole::Master {
