@@ -4448,9 +4448,11 @@ fn a_site_named_at_the_composite_acts_on_its_master_or_relay() {
 /// review): a superseded site's `recover` while the active site's master is OFFLINE names
 /// that master (it named the superseded site, and advised the `recover` just typed); a
 /// `failover` from a site whose master is healthy but shunned by hand says so (it said
-/// ONLINE); a datasource's own command advised at `[global]` says `use <site>` first (cctrl
-/// takes a site's name there); and a relay shunned by hand is not advised `failover`, which
-/// needs it FAILED.
+/// ONLINE); a site's master or relay out of service is brought back at `[global]` with the
+/// site-level command, typed right there (cctrl takes a site's name there; helper-93 F2
+/// found the datasource's own command advised, and `switch` and `failover` for a relay,
+/// which at the composite move the Active role); and a relay shunned by hand is not advised
+/// `failover`, which needs it FAILED.
 #[test]
 fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
     let refused = |steps: &str| {
@@ -4470,22 +4472,28 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
         "cctrl [west]> use global\ncctrl [global]> set policy maintenance\nshell db1> stopall\nshell db2> stopall\nshell db3> stopall\ncctrl [global]> datasource east fail\ncctrl [global]> failover\ncctrl [global]> datasource west offline\nshell db1> startall\nshell db2> startall\nshell db3> startall\ncctrl [global]> recover\n",
     );
     assert_eq!(rule, "master-online", "{text}");
-    assert!(
-        text.contains("west has no ONLINE master to replicate from: its master, db4, is OFFLINE"),
-        "{text}"
+    assert_eq!(
+        text,
+        "west's master, db4, is OFFLINE: bring west back from here with `datasource west online` (at the composite it acts on the site's master), then run this command again"
     );
-    assert!(text.contains("`use west` first"), "{text}");
     let (rule, text) = refused(
         "cctrl [east]> use global\ncctrl [global]> datasource east shun\ncctrl [global]> failover\n",
     );
     assert_eq!(rule, "master-failed", "{text}");
-    assert!(
-        text.contains(
-            "east's master, db1, is SHUNNED(MANUALLY-SHUNNED) on a healthy host, not lost"
-        ),
-        "{text}"
+    assert_eq!(
+        text,
+        "east's master, db1, is SHUNNED(MANUALLY-SHUNNED): bring east back from here with `datasource east welcome` (at the composite it acts on the site's master), then `switch` for a planned change (a failover replaces a lost site, and this one is not lost)"
     );
-    assert!(text.contains("`use east` first"), "{text}");
+    // A shunned relay: its site's `recover`, then the switch again; the site's own `switch`
+    // and `failover` are not advised at the composite.
+    let (rule, text) = refused(
+        "cctrl [east]> use global\ncctrl [global]> datasource west shun\ncctrl [global]> switch to west\n",
+    );
+    assert_eq!(rule, "no-relay", "{text}");
+    assert_eq!(
+        text,
+        "west's relay, db4, is SHUNNED(MANUALLY-SHUNNED): bring west back from here with `datasource west recover` (at the composite it acts on the site's relay), then run this command again"
+    );
     let (rule, text) = refused(
         "cctrl [east]> use global\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west shun\ncctrl [west]> failover\n",
     );
@@ -4509,10 +4517,25 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
     let lost = "cctrl [east]> set policy maintenance\nshell db1> sudo poweroff\nshell db2> sudo poweroff\nshell db3> sudo poweroff\ncctrl [west]> use global\ncctrl [global]> datasource east fail\ncctrl [global]> failover\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west offline\n";
     let (rule, text) = refused(&format!("{lost}cctrl [global]> switch\n"));
     assert_eq!(rule, "master-online", "{text}");
-    assert!(text.contains("west has no ONLINE master"), "{text}");
+    assert!(
+        text.starts_with(
+            "west's master, db4, is OFFLINE: bring west back from here with `datasource west online`"
+        ),
+        "{text}"
+    );
     let (rule, text) = refused(&format!("{lost}cctrl [global]> failover\n"));
     assert_eq!(rule, "master-failed", "{text}");
     assert!(text.contains("west's master, db4, is OFFLINE"), "{text}");
+    // A superseded site's datasource put back in service at the composite: `recover` is typed
+    // right there (helper-93 F3: it said `use global` to a session at `[global]`).
+    let (rule, text) = refused(
+        "cctrl [east]> set policy maintenance\nshell east> manager stop\ncctrl [west]> use global\ncctrl [global]> datasource east fail\ncctrl [global]> failover\nshell east> manager start\ncctrl [global]> datasource east welcome\n",
+    );
+    assert_eq!(rule, "superseded-site", "{text}");
+    assert!(
+        text.ends_with("`recover`, typed here, brings the site back as a passive one"),
+        "{text}"
+    );
 }
 
 /// An active/passive composite whose active master goes out of service has no writable

@@ -550,7 +550,7 @@ impl Refusal {
                 s(site)
             ),
             Self::Superseded { service, composite, master } => format!(
-                "{} was superseded by a failover at {}: its master, {}, is SHUNNED(SUPERSEDED), and a master in service here would be a second one beside the active site's; `use {}`, then `recover`, brings the site back as a passive one",
+                "{} was superseded by a failover at {}: its master, {}, is SHUNNED(SUPERSEDED), and a datasource in service there could become a second master beside the active site's; `use {}`, then `recover`, brings the site back as a passive one",
                 s(service),
                 s(composite),
                 n(master),
@@ -682,6 +682,13 @@ impl Rejection {
     /// typed: at the composite prompt cctrl takes a site's name there, not a datasource's (an
     /// independent review found `datasource db1 welcome` advised at `[global]`, which refuses
     /// it).
+    ///
+    /// Where the refusal is a site's master or relay out of service (shunned or OFFLINE),
+    /// the remedy is the site-level command typed right there, `datasource <site> welcome`,
+    /// `recover` or `online`, which cctrl applies to that datasource (Continuent docs
+    /// *operations-composite*, the composite's operational scope; a review found the
+    /// datasource-level remedy given there, with `switch` and `failover` advised for a site's
+    /// relay, which at the composite prompt move the Active role instead).
     #[must_use]
     pub fn render(&self, topology: &Topology) -> String {
         let text = self.refusal.render(topology);
@@ -695,12 +702,70 @@ impl Rejection {
                 ..
             }
         );
+        if let Some(remedy) = at_composite
+            .then(|| self.site_level_remedy(topology))
+            .flatten()
+        {
+            return remedy;
+        }
+        // Typed at the composite already: `recover` is typed right there (helper-93 F3).
+        if let (true, Refusal::Superseded { composite, .. }) = (at_composite, &self.refusal) {
+            let at = format!(
+                "`use {}`, then `recover`,",
+                topology.service_name(*composite)
+            );
+            return text.replace(&at, "`recover`, typed here,");
+        }
         match at_composite.then(|| remedy_site(topology, &text)).flatten() {
             Some(site) => format!(
                 "{text} (a datasource's own commands are typed at its site: `use {site}` first)"
             ),
             None => text,
         }
+    }
+}
+
+impl Rejection {
+    /// For a refusal at a composite whose cause is a site's master or relay shunned or
+    /// OFFLINE: the refusal with the site-level command that brings it back.
+    fn site_level_remedy(&self, topology: &Topology) -> Option<String> {
+        const AGAIN: &str = "then run this command again";
+        let (site, head, state, what, then) = match self.refusal {
+            Refusal::NoMaster {
+                service,
+                held: Some((master, state)),
+            } => (service, master, state, "master", AGAIN),
+            // A failover replaces a lost site: with the master back, the planned move is
+            // `switch`.
+            Refusal::MasterOnline {
+                service,
+                master,
+                state,
+            } => (
+                service,
+                master,
+                state,
+                "master",
+                "then `switch` for a planned change (a failover replaces a lost site, and this one is not lost)",
+            ),
+            Refusal::NoRelay {
+                service,
+                held: Some((relay, state)),
+            } => (service, relay, state, "relay", AGAIN),
+            _ => return None,
+        };
+        let action = match (state, what) {
+            (DsState::Shunned(_), "master") => "welcome",
+            (DsState::Shunned(_), _) => "recover",
+            (DsState::Offline, _) => "online",
+            _ => return None,
+        };
+        let site = topology.service_name(site);
+        Some(format!(
+            "{site}'s {what}, {}, is {}: bring {site} back from here with `datasource {site} {action}` (at the composite it acts on the site's {what}), {then}",
+            topology.host_name(head),
+            state_text(topology, head, state)
+        ))
     }
 }
 
