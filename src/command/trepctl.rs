@@ -22,7 +22,8 @@
 //! - `offline-deferred` acts as `offline` on an ONLINE replicator (time is not modelled, so
 //!   its point is reached at once); on any other it changes nothing, as trepctl ignores it
 //!   there (*cmdline-tools-trepctl-command-offline-deferred*); `wait -state S` is refused
-//!   unless the replicator is in `S`;
+//!   unless the replicator is in `S`, and does not parse for a word only the manager prints in
+//!   `ls` (`SUSPECT`, `STOPPED`, ...: *operations-status-states* lists the replicator's own);
 //! - `status`, `services`, `wait -applied` and the commands that only print ([`TrepctlInfo`])
 //!   change nothing;
 //! - `online -base-seqno` only on a master (*cmdline-tools-trepctl-command-online*), and not
@@ -531,7 +532,17 @@ fn wait(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
         "-state" => {
             const WHAT: &str = "a replicator state such as ONLINE or OFFLINE:NORMAL";
             let word = w.next().ok_or_else(|| w.error_next(WHAT))?;
-            WaitFor::State(word.parse().map_err(|_| w.error_previous(WHAT))?)
+            let state: ReplicatorState = word.parse().map_err(|_| w.error_previous(WHAT))?;
+            // A word only the manager prints in `ls` is never reported by the replicator, so a
+            // wait on it never ends (helper-94 F5: it read as a wait "not modelled").
+            if state.is_manager_summary() {
+                return Err(w.error_previous(
+                    "a state the replicator reports (ONLINE, OFFLINE:NORMAL, OFFLINE:ERROR, \
+                     GOING-ONLINE:SYNCHRONIZING, ...): this word is the manager's summary in \
+                     `ls`, which trepctl never reports, so the wait would not end",
+                ));
+            }
+            WaitFor::State(state)
         }
         _ => WaitFor::Applied(seqno(w)?),
     };
@@ -1035,6 +1046,17 @@ mod tests {
         insta::assert_snapshot!("online -until-time 2013-09-03".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 20: expected a time as YYYY-MM-DD_hh:mm:ss, found `2013-09-03`");
         insta::assert_snapshot!("online -skip".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 8: expected an online option (-force, -all-services, -skip-seqno, -from-event, -base-seqno, -no-checksum, -provision, -until-seqno, -until-event, -until-heartbeat or -until-time), found `-skip`");
         insta::assert_snapshot!("wait -state RUNNING".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 13: expected a replicator state such as ONLINE or OFFLINE:NORMAL, found `RUNNING`");
+        // The manager's words in `ls`, which the replicator never reports (helper-94 F5).
+        for word in ["SUSPECT", "STOPPED", "OFFLINE", "DEGRADED"] {
+            let e = format!("wait -state {word}")
+                .parse::<TrepctlCommand>()
+                .unwrap_err();
+            assert!(
+                e.expected().contains("the manager's summary in `ls`"),
+                "{e}"
+            );
+            assert_eq!(e.found(), format!("`{word}`"));
+        }
         insta::assert_snapshot!("offline-deferred -at-seqno".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 27: expected a seqno from 0 to 9223372036854775807, found the end of the command");
         insta::assert_snapshot!("-port 99999 status".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 7: expected a port, found `99999`");
         // Seqnos stop at 2^63 - 1 wherever trepctl takes one; the largest itself reads.

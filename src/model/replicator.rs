@@ -185,6 +185,22 @@ impl ReplicatorState {
         )
     }
 
+    /// Whether this is a word only the manager prints, summarising the replicator in `ls`
+    /// (`OFFLINE`, `STOPPED`, `DEGRADED`, `SUSPECT`, `STATUS NOT AVAILABLE`), not a state
+    /// trepctl reports. Continuent docs *operations-status-states* list the replicator's own:
+    /// START, OFFLINE:NORMAL, OFFLINE:ERROR, GOING-ONLINE:*, ONLINE and GOING-OFFLINE.
+    #[must_use]
+    pub fn is_manager_summary(self) -> bool {
+        matches!(
+            self,
+            Self::Offline
+                | Self::Stopped
+                | Self::Degraded
+                | Self::Suspect
+                | Self::StatusNotAvailable
+        )
+    }
+
     /// Whether the replicator is in one of the offline states.
     #[must_use]
     pub fn is_offline(self) -> bool {

@@ -174,7 +174,7 @@ pub fn trepctl_command() -> impl Strategy<Value = TrepctlCommand> {
                     ReplicatorState::VARIANTS
                         .iter()
                         .copied()
-                        .filter(|s| !s.to_string().contains(' '))
+                        .filter(|s| !s.is_manager_summary())
                         .collect::<Vec<_>>()
                 )
                 .prop_map(WaitFor::State),
