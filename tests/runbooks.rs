@@ -1820,6 +1820,34 @@ fn composite_commands_are_checked_against_the_sites() {
     assert_eq!(kinds_at(&report, "not-modelled"), [(50, false)], "{report}");
 }
 
+/// `cluster heartbeat` at the composite, a composite operation in the Dashboard's scope
+/// (*operations-composite*), writes a heartbeat on the active site's master, which the relay
+/// carries to the passive site (helper-93 F6: it read as not modelled, so the plan could not
+/// be VALID); after a switch, on the new active site's.
+#[test]
+fn a_heartbeat_at_the_composite_is_written_on_the_active_master() {
+    let report = active_passive(
+        "[LOGICAL] / > use global\n[LOGICAL] /global > cluster heartbeat\n[LOGICAL] /global > switch to west\n[LOGICAL] /global > cluster heartbeat\n",
+    );
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let seqno = |step: usize, host: &str| {
+        let state = &report.steps[step].state;
+        let t = tungsten_model::model::Topology::multisite(&[
+            ("east", &["db1", "db2", "db3"]),
+            ("west", &["db4", "db5", "db6"]),
+        ])
+        .unwrap();
+        state
+            .host(t.host_id(host).unwrap())
+            .data
+            .pos
+            .map(|p| p.seqno)
+    };
+    assert_eq!(seqno(1, "db1"), Some(44), "{report}");
+    assert_eq!(seqno(1, "db5"), Some(44), "{report}");
+    assert_eq!(seqno(3, "db4"), seqno(2, "db4").map(|s| s + 1), "{report}");
+}
+
 /// An OFFLINE composite member prints CRITICAL when it is the active site and DIMINISHED when
 /// passive, as the docs' status table gives (*operations-status-datasource*, 7.0 and 8.0;
 /// helper-93 F1: both printed WARN, the word for a plain datasource).

@@ -150,25 +150,7 @@ pub(crate) fn apply(
             None
         }
         CctrlOp::Heartbeat => {
-            let master = ctx
-                .online_master(&view, s.service, None)
-                .ok_or_else(|| ctx.no_master(&view, s.service, s.group, at))?;
-            // The master's replicator writes the heartbeat, as `trepctl heartbeat` does
-            // (Continuent docs *cmdline-tools-trepctl-command-heartbeat*): with it offline
-            // there is no heartbeat (an operator's review found `cluster heartbeat` accepted
-            // where `trepctl heartbeat` was refused).
-            let r = ctx.host(master).replicator;
-            if !r.is_online() {
-                return Err(Refusal::ReplicatorState {
-                    host: master,
-                    install: super::input::Install::Cluster,
-                    found: r.state,
-                    expected: Cow::Borrowed(
-                        "ONLINE: the master's replicator writes the heartbeat (`replicator <master> online` first)",
-                    ),
-                });
-            }
-            ctx.write(master, true)?;
+            heartbeat(ctx, &s, &view, at)?;
             None
         }
         CctrlOp::Inspect | CctrlOp::SetForce(_) | CctrlOp::Use(_) => None,
@@ -370,6 +352,35 @@ fn wrong(h: HostId, found: DsState, expected: &'static str) -> Refusal {
         found,
         expected: Cow::Borrowed(expected),
     }
+}
+
+/// `cluster heartbeat` (or `cluster flush`) in session `s`: a heartbeat event written on the
+/// service's ONLINE master.
+pub(super) fn heartbeat(
+    ctx: &mut Ctx<'_, '_>,
+    s: &Session,
+    view: &ManagerView,
+    at: HostId,
+) -> Result<(), Refusal> {
+    let master = ctx
+        .online_master(view, s.service, None)
+        .ok_or_else(|| ctx.no_master(view, s.service, s.group, at))?;
+    // The master's replicator writes the heartbeat, as `trepctl heartbeat` does (Continuent
+    // docs *cmdline-tools-trepctl-command-heartbeat*): with it offline there is no heartbeat
+    // (an operator's review found `cluster heartbeat` accepted where `trepctl heartbeat` was
+    // refused).
+    let r = ctx.host(master).replicator;
+    if !r.is_online() {
+        return Err(Refusal::ReplicatorState {
+            host: master,
+            install: super::input::Install::Cluster,
+            found: r.state,
+            expected: Cow::Borrowed(
+                "ONLINE: the master's replicator writes the heartbeat (`replicator <master> online` first)",
+            ),
+        });
+    }
+    ctx.write(master, true)
 }
 
 pub(super) fn datasource(

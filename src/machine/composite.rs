@@ -132,6 +132,7 @@ pub(super) fn apply(
         CctrlOp::SiteDatasource(site, action) => {
             return site_datasource(ctx, &sites, site, action);
         }
+        CctrlOp::Heartbeat => heartbeat(ctx, &sites)?,
         CctrlOp::Inspect => {}
         _ => return Err(Refusal::AtComposite { composite }),
     }
@@ -793,6 +794,20 @@ fn site_datasource(
     let subject = cctrl::datasource(ctx, &session, &mut reach.view, sites.at, host, action)?;
     ctx.set_view(reach.group, &reach.view);
     Ok(subject)
+}
+
+/// `cluster heartbeat` (or `cluster flush`) at the composite: a heartbeat on the active
+/// site's master, which its relays carry to the passive sites. The Dashboard's operational
+/// scope lists it as a composite operation (Continuent docs *operations-composite*; a review
+/// found it read as not modelled there, so a plan using it could not be VALID).
+fn heartbeat(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>) -> Result<(), Refusal> {
+    let (site, _) = sites.active(ctx).ok_or(Refusal::NoSiteTarget {
+        site: None,
+        composite: sites.composite,
+        why: Cow::Borrowed("no site holds the Active role, so no master writes the heartbeat"),
+    })?;
+    let reach = Reach::of(ctx, site, sites.at)?;
+    cctrl::heartbeat(ctx, &reach.session(), &reach.view, sites.at)
 }
 
 /// `datasource <site> fail`: accepted for a site that is not in service, refused for one

@@ -382,6 +382,7 @@ fn at_composite(
         CctrlCommand::Switch { to } => CctrlOp::SwitchSite(to.as_ref().map(site).transpose()?),
         CctrlCommand::Failover { to } => CctrlOp::FailoverSite(to.as_ref().map(site).transpose()?),
         CctrlCommand::Recover => CctrlOp::RecoverSites,
+        CctrlCommand::ClusterHeartbeat | CctrlCommand::ClusterFlush => CctrlOp::Heartbeat,
         CctrlCommand::Datasource {
             host,
             action:

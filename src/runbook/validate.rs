@@ -1250,7 +1250,7 @@ impl Session<'_> {
                         Severity::Error,
                         "composite-not-modelled",
                         format!(
-                            "not modelled: at composite `{}`, cctrl acts on whole sites, and the model runs only `switch`, `failover`, `recover`, `set policy` and `datasource <site> fail|offline|shun|online|welcome|recover` there (at an active/passive composite); it checks the steps after this one as if it changed nothing, so the plan cannot be VALID: check it by hand, or type the sites' own commands at `cctrl [<site>]>`",
+                            "not modelled: at composite `{}`, cctrl acts on whole sites, and the model runs only `switch`, `failover`, `recover`, `set policy`, `cluster heartbeat` and `datasource <site> fail|offline|shun|online|welcome|recover` there (at an active/passive composite); it checks the steps after this one as if it changed nothing, so the plan cannot be VALID: check it by hand, or type the sites' own commands at `cctrl [<site>]>`",
                             self.topology.service_name(svc)
                         ),
                     ));
