@@ -104,12 +104,12 @@ fn the_docs_procedures_read_as_the_model_judges_them() {
     // Shun and recover under AUTOMATIC: back ONLINE.
     let report = check(&fixture("docs_shun_and_recover.txt"));
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
-    // The replicator restart's command lines alone, under AUTOMATIC: the managers restart the
-    // replicator at once, which the report warns about, as the docs' prose does (MAINTENANCE
-    // or shun first).
+    // The replicator restart's command lines alone, under AUTOMATIC: the stop leaves the
+    // replica DIMINISHED until the start, which the report warns about, as the docs' prose
+    // does (MAINTENANCE or shun first).
     let report = check(&fixture("docs_restart_replicator.txt"));
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
-    assert_eq!(warnings(&report), ["undone"], "{report}");
+    assert_eq!(warnings(&report), ["stopped-in-service"], "{report}");
     // The whole-dataservice maintenance is refused where the primary maintenance is: the
     // switch to a replica recovered under MAINTENANCE, which is still OFFLINE.
     let report = check(&fixture("docs_dataservice_maintenance.txt"));

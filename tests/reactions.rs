@@ -1487,13 +1487,13 @@ fn a_passive_site_in_maintenance_leaves_its_relay_on_the_lost_master() {
 }
 
 /// Under AUTOMATIC, a replica FAILED for its dataserver whose replicator was stopped
-/// meanwhile is recovered once the dataserver runs: the managers start its replicator, as
-/// they start the stopped replicator of a datasource in service, and bring it ONLINE
-/// (*operations-policymodes*: AUTOMATIC recovers failed replicas). So is a passive site's
-/// relay with no replica to fail over to. A review found both left FAILED for good, host,
-/// manager and dataserver running.
+/// meanwhile stays FAILED once the dataserver runs: the managers do not start a replicator
+/// process (*operations-status-datasource* shows `REPLICATOR(state=STOPPED)` lasting, for the
+/// operator to fix; helper-94 F1 found the model starting it). Started by the operator, it is
+/// recovered and brought ONLINE (*operations-policymodes*: AUTOMATIC recovers failed
+/// replicas). So is a passive site's relay with no replica to fail over to.
 #[test]
-fn a_failed_replica_whose_replicator_stopped_is_recovered() {
+fn a_failed_replica_whose_replicator_stopped_is_recovered_once_started() {
     let mut c = Cluster::from_spec(GLOBAL);
     let [db1, db2, db4] = ["db1", "db2", "db4"].map(|h| c.id(h));
     c.fault(Fault::Stop(db2, Process::DataServer)).unwrap();
@@ -1504,6 +1504,9 @@ fn a_failed_replica_whose_replicator_stopped_is_recovered() {
         DsState::Failed(FailCause::DataServerStopped)
     );
     c.fault(Fault::Start(db2, Process::DataServer)).unwrap();
+    assert!(!c.s.host(db2).replicator.running);
+    assert!(matches!(c.s.view(db1).entry(db2).state, DsState::Failed(_)));
+    c.shell("db2", "replicator start").unwrap();
     assert_eq!(c.s.view(db1).entry(db2).state, DsState::Online);
     let r = c.s.host(db2).replicator;
     assert!(r.is_online() && r.master == Some(db1), "{r:?}");
@@ -1515,8 +1518,30 @@ fn a_failed_replica_whose_replicator_stopped_is_recovered() {
     c.shell("db4", "replicator stop").unwrap();
     assert!(matches!(c.s.view(db4).entry(db4).state, DsState::Failed(_)));
     c.fault(Fault::Start(db4, Process::DataServer)).unwrap();
+    assert!(matches!(c.s.view(db4).entry(db4).state, DsState::Failed(_)));
+    c.shell("db4", "replicator start").unwrap();
     assert_eq!(c.s.view(db4).entry(db4).state, DsState::Online);
     assert_online_relay_of(&c, db4, db1);
+}
+
+/// A replicator stopped on a datasource in service, under AUTOMATIC, stays stopped: the
+/// datasource stays ONLINE, DIMINISHED, and the managers leave the process to the operator
+/// (*operations-status-datasource*; helper-94 F1). On the master, writes go on with no
+/// replicator extracting them.
+#[test]
+fn a_stopped_replicator_in_service_is_left_stopped() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    for h in ["db1", "db2"] {
+        c.shell(h, "replicator stop").unwrap();
+    }
+    for h in [db1, db2] {
+        assert!(!c.s.host(h).replicator.running, "{h:?}");
+        assert_eq!(c.s.view(db1).entry(h).state, DsState::Online);
+    }
+    c.shell("db1", "replicator start").unwrap();
+    assert!(c.s.host(db1).replicator.is_online());
+    assert!(!c.s.host(db2).replicator.running);
 }
 
 /// A plain start of a replicator brings it ONLINE by itself, whatever the policy: in

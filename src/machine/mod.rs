@@ -35,9 +35,10 @@
 //!   its replicator online, the dataserver stopped or not (Continuent release notes 5.4.1,
 //!   CT-583); FAILED slaves that are healthy again are recovered; OFFLINE datasources are
 //!   brought ONLINE;
-//! - under AUTOMATIC and MANUAL, an offline or stopped replicator of a datasource that is not
-//!   shunned is put back online (a master-role one only on the master the managers let
-//!   extract, below);
+//! - under AUTOMATIC and MANUAL, an offline replicator of a datasource that is not shunned is
+//!   put back online (a master-role one only on the master the managers let extract, below);
+//!   a stopped replicator process is not started: that is the operator's (the datasource is
+//!   DIMINISHED, *operations-status-datasource*);
 //! - under every policy, a group with quorum takes offline a master-role replicator on any
 //!   datasource but one: the FAILED master that a failover is still to replace, which keeps
 //!   extracting so that the failover, the managers' or an operator's, waits for its last

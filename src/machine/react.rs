@@ -418,13 +418,10 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             }
             DsState::Failed(_) if entry.role != DataSourceRole::Master => {
                 let Some(m) = master else { continue };
-                // A stopped replicator is started first, as `restore_replicators` starts one
-                // of a datasource in service (a review found a replica left FAILED for good,
-                // its host, manager and dataserver running, its replicator stopped).
-                if m == d
-                    || !ctx.lineage_ok(d, m)
-                    || (!ctx.host(d).replicator.running && ctx.replicator_start(d).is_err())
-                {
+                // A stopped replicator is not started: the managers do not start processes
+                // (see `restore_replicators`); the replica stays FAILED until an operator
+                // starts it, and is recovered then.
+                if m == d || !ctx.lineage_ok(d, m) || !ctx.host(d).replicator.running {
                     continue;
                 }
                 ctx.repoint(d, ReplicatorRole::Slave, Some(m));
@@ -507,9 +504,7 @@ fn recover_relay(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, rep: HostId, d: 
     let Some(active) = ctx.active_master(ctx.service_of(d), rep) else {
         return;
     };
-    if !ctx.lineage_ok(d, active)
-        || (!ctx.host(d).replicator.running && ctx.replicator_start(d).is_err())
-    {
+    if !ctx.lineage_ok(d, active) || !ctx.host(d).replicator.running {
         return;
     }
     ctx.repoint(d, ReplicatorRole::Relay, Some(active));
@@ -544,17 +539,19 @@ fn replicator_fenced(ctx: &Ctx<'_, '_>, d: HostId, fencing: bool) -> bool {
     fencing && (!r.running || r.state == ReplicatorState::OfflineError)
 }
 
-/// An offline or stopped replicator of a datasource that is not shunned or failed is put
-/// back online (AUTOMATIC, MANUAL), pointed at the ONLINE master. Source: Continuent docs
+/// An offline replicator of a datasource that is not shunned or failed is put back online
+/// (AUTOMATIC, MANUAL), pointed at the ONLINE master. Source: Continuent docs
 /// *trepctl-offline* (common reference): a replicator taken offline stays offline only if the
 /// cluster is in MAINTENANCE first, else the cluster puts it back online. (The policy table of
 /// *operations-policymodes* lists no failure recovery under MANUAL; this is the replicator's
 /// own state, not a failed datasource, and the more specific page is followed.) A stopped
-/// replicator process is started again first: the 6.1 *deployment-startupdown-replicator* page
-/// asks for MAINTENANCE or a shun before `replicator stop` when the replicator must stay
-/// stopped, so a DIMINISHED listing (`REPLICATOR(state=STOPPED)`) under AUTOMATIC or MANUAL
-/// is a state the managers leave at once (a runbook starting there reports it as
-/// `unsettled-start`).
+/// replicator process is left stopped: *operations-status-datasource* shows
+/// `REPLICATOR(state=STOPPED)` as a lasting DIMINISHED status whose fault the operator fixes,
+/// and has auto-recovery bring a DIMINISHED node back only once all its services run. (Until
+/// this release the model started it, reading the 6.1 *deployment-startupdown-replicator*
+/// advice to stop a replicator only in MAINTENANCE or shunned as the managers' doing; a
+/// review, helper-94 F1, found the status page against that. A runbook step that stops one
+/// in service warns `stopped-in-service`.)
 ///
 /// A datasource the view holds as the master gets its replicator back online only in master
 /// role: an applying replicator (left by another group's failover while this group's managers
@@ -581,7 +578,7 @@ fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: Servi
         if !(in_service && managed) {
             continue;
         }
-        if !ctx.host(d).replicator.running && ctx.replicator_start(d).is_err() {
+        if !ctx.host(d).replicator.running {
             continue;
         }
         let r = ctx.host(d).replicator;

@@ -8,13 +8,13 @@ use super::{
     Declaration, Declared, Item, Prompt, Runbook, StateSource, Step, StepCommand, TopologySource,
 };
 use crate::command::{CctrlCommand, HostAction, HostCommand, HostRef, SeqnoSet, TrepctlAction};
-use crate::fault::Fault;
+use crate::fault::{Fault, Process};
 use crate::ls::{self, Listing};
 use crate::machine::invariant::{self, Violation, writable_masters};
 use crate::machine::{self, CctrlOp, Effect, Finding, HostOp, Input, Severity};
 use crate::model::{
-    DsState, HostId, HostName, HostSet, ReplicatorState, Seqno, ServiceId, ServiceKind,
-    ServiceName, State, Topology, TopologyError, TopologySpec,
+    DsState, HostId, HostName, HostSet, PolicyMode, ReplicatorRole, ReplicatorState, Seqno,
+    ServiceId, ServiceKind, ServiceName, State, Topology, TopologyError, TopologySpec,
 };
 use crate::text::ParseError;
 
@@ -1858,6 +1858,53 @@ impl Session<'_> {
         }
     }
 
+    /// A warning where a step stops the cluster replicator of a datasource its managers hold
+    /// ONLINE outside MAINTENANCE, and it is still stopped after the step. The managers do not
+    /// start a replicator process: the datasource stays DIMINISHED (`REPLICATOR STOPPED`)
+    /// until an operator starts it (Continuent docs *operations-status-datasource*), and the
+    /// docs ask for MAINTENANCE or a shun before stopping a replicator in service
+    /// (*deployment-startupdown-replicator*, 7.0).
+    fn stopped_in_service(
+        &self,
+        before: &State,
+        effects: &[Effect],
+        findings: &mut Vec<ReportFinding>,
+    ) {
+        for e in effects {
+            let Effect::Process {
+                host,
+                process: Process::Replicator,
+                install: machine::Install::Cluster,
+                running: false,
+            } = *e
+            else {
+                continue;
+            };
+            let service = self.topology.host(host).service;
+            let in_service = ls::default_viewer(self.topology, before, service).is_some_and(|v| {
+                let view = before.view(v);
+                view.policy != PolicyMode::Maintenance && view.entry(host).state == DsState::Online
+            });
+            if !in_service || self.state.host(host).replicator.running {
+                continue;
+            }
+            let extracts = self.state.host(host).replicator.role == ReplicatorRole::Master;
+            findings.push(finding(
+                Severity::Warning,
+                "stopped-in-service",
+                format!(
+                    "the replicator on {h} is stopped while {h} is in service outside MAINTENANCE: the managers do not start it again, so {h} is DIMINISHED (REPLICATOR STOPPED) and {} until `replicator start`; the docs ask for MAINTENANCE, or a shun, before stopping a replicator in service",
+                    if extracts {
+                        "no replicator extracts the writes it takes, so its replicas fall behind"
+                    } else {
+                        "it applies nothing"
+                    },
+                    h = self.name(host)
+                ),
+            ));
+        }
+    }
+
     /// A passive site's relay left reading a datasource of the active site that is not its
     /// master, where the step left it so: a warning naming the documented repointing
     /// (*operations-composite-relay-recovery*). The managers leave such a relay where it is
@@ -2024,6 +2071,7 @@ impl Session<'_> {
             findings.push(unplanned_failover(effects));
         }
         self.provisioned_masters(before, effects, findings);
+        self.stopped_in_service(before, effects, findings);
         // A replicator stopped in OFFLINE:ERROR because its data is not on its master's line
         // of history (a reprovisioned or reset master, a repoint after a promotion that left
         // its events behind) replicates nothing until an operator reprovisions it.
