@@ -4765,6 +4765,73 @@ fn a_listing_that_does_not_import_names_its_declaration() {
     assert_eq!(e.line(), None, "{e}");
 }
 
+/// A plan from db2's replicator in OFFLINE:ERROR at 25 (its master at 30), under `policy`.
+fn from_an_apply_error(policy: &str, steps: &str) -> Report {
+    let listing = [
+        ds_block("db1", "master:ONLINE", 30, "role=master, state=ONLINE"),
+        ds_block(
+            "db2",
+            "slave:ONLINE",
+            25,
+            "role=slave, master=db1, state=OFFLINE:ERROR",
+        ),
+        ds_block(
+            "db3",
+            "slave:ONLINE",
+            30,
+            "role=slave, master=db1, state=ONLINE",
+        ),
+    ]
+    .concat();
+    check(&format!(
+        "#! state alpha\nCOORDINATOR[db1:{policy}:ONLINE]\nDATASOURCES:\n{listing}#! end\n{steps}"
+    ))
+}
+
+/// The steps (0-based) that warn `error-assumed-fixed`.
+fn assumed_fixed(report: &Report) -> Vec<usize> {
+    report
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.findings.iter().any(|f| f.kind == "error-assumed-fixed"))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Only a skip list that names the failed event (26, past the 25 applied) deals with it:
+/// trepctl leaves out only the seqnos listed, so `27-40` retries 26 and also throws 27 on
+/// away (helper-94 F2: it read as dealt with).
+#[test]
+fn a_skip_list_deals_with_an_error_only_if_it_lists_the_failed_event() {
+    let plan = from_an_apply_error;
+    let warned = assumed_fixed;
+    for list in ["26-40", "20,26", "26,30-31"] {
+        let listed = plan(
+            "MAINTENANCE",
+            &format!("shell db2> trepctl online -skip-seqno {list}\n"),
+        );
+        assert_eq!(warned(&listed), Vec::<usize>::new(), "{list}: {listed}");
+    }
+    for list in ["27-40", "20,27"] {
+        let beside = plan(
+            "MAINTENANCE",
+            &format!("shell db2> trepctl online -skip-seqno {list}\n"),
+        );
+        assert_eq!(warned(&beside), [0], "{list}: {beside}");
+        let text = &beside.steps[0]
+            .findings
+            .iter()
+            .find(|f| f.kind == "error-assumed-fixed")
+            .unwrap()
+            .text;
+        assert!(
+            text.contains("with a skip list that leaves out seqno 26, the event it stopped at"),
+            "{text}"
+        );
+    }
+}
+
 /// A replica listed in OFFLINE:ERROR: the listing does not say why, and going online retries
 /// the event it stopped at, so a plan that puts it online without skipping that event or
 /// reprovisioning it warns that it assumes the cause gone (*cmdline-tools-trepctl-command-online*;
@@ -4773,36 +4840,8 @@ fn a_listing_that_does_not_import_names_its_declaration() {
 /// back online in the same step.
 #[test]
 fn an_error_put_online_without_a_skip_warns_of_the_assumption() {
-    let plan = |policy: &str, steps: &str| {
-        let listing = [
-            ds_block("db1", "master:ONLINE", 30, "role=master, state=ONLINE"),
-            ds_block(
-                "db2",
-                "slave:ONLINE",
-                25,
-                "role=slave, master=db1, state=OFFLINE:ERROR",
-            ),
-            ds_block(
-                "db3",
-                "slave:ONLINE",
-                30,
-                "role=slave, master=db1, state=ONLINE",
-            ),
-        ]
-        .concat();
-        check(&format!(
-            "#! state alpha\nCOORDINATOR[db1:{policy}:ONLINE]\nDATASOURCES:\n{listing}#! end\n{steps}"
-        ))
-    };
-    let warned = |report: &Report| -> Vec<usize> {
-        report
-            .steps
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.findings.iter().any(|f| f.kind == "error-assumed-fixed"))
-            .map(|(i, _)| i)
-            .collect()
-    };
+    let plan = from_an_apply_error;
+    let warned = assumed_fixed;
     let retried = plan(
         "MAINTENANCE",
         "shell db2> trepctl status\nshell db2> trepctl online\n",
@@ -4832,33 +4871,6 @@ fn an_error_put_online_without_a_skip_warns_of_the_assumption() {
     let skipped = plan("MAINTENANCE", "shell db2> trepctl online -skip-seqno 26\n");
     assert_eq!(warned(&skipped), Vec::<usize>::new(), "{skipped}");
     assert_eq!(kinds_at(&skipped, "skipped-events").len(), 1, "{skipped}");
-    // Only a skip list that names the failed event (26, past the 25 applied) deals with it:
-    // trepctl leaves out only the seqnos listed, so `27-40` retries 26 and also throws 27 on
-    // away (helper-94 F2: it read as dealt with).
-    for list in ["26-40", "20,26", "26,30-31"] {
-        let listed = plan(
-            "MAINTENANCE",
-            &format!("shell db2> trepctl online -skip-seqno {list}\n"),
-        );
-        assert_eq!(warned(&listed), Vec::<usize>::new(), "{list}: {listed}");
-    }
-    for list in ["27-40", "20,27"] {
-        let beside = plan(
-            "MAINTENANCE",
-            &format!("shell db2> trepctl online -skip-seqno {list}\n"),
-        );
-        assert_eq!(warned(&beside), [0], "{list}: {beside}");
-        let text = &beside.steps[0]
-            .findings
-            .iter()
-            .find(|f| f.kind == "error-assumed-fixed")
-            .unwrap()
-            .text;
-        assert!(
-            text.contains("with a skip list that leaves out seqno 26, the event it stopped at"),
-            "{text}"
-        );
-    }
     let provisioned = plan(
         "MAINTENANCE",
         "shell db2> tprovision --source db3\nshell db2> trepctl online\n",
