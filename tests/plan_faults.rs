@@ -17,8 +17,9 @@ fn run(text: &str) -> runbook::FaultReport {
 
 /// Seed 000's reset of site east: no single fault at any boundary breaks an invariant; many
 /// make the plan stop, as they would in life (a crashed east host cannot be provisioned).
-/// No goal is reported missed: every one the faults miss, the same fault after the last step
-/// misses too (its own damage).
+/// One goal miss is reported: db1's manager stopped before step 16 leaves east short of
+/// `all-online` otherwise than the same stop after the last step does; every other miss is
+/// the fault's own damage.
 #[test]
 fn seed000_survives_every_single_fault_without_an_invariant_break() {
     let report = run(include_str!("fixtures/runbooks/seed000_reset_east.txt"));
@@ -29,7 +30,7 @@ fn seed000_survives_every_single_fault_without_an_invariant_break() {
     // Every count the report prints, and the plan's own verdict.
     assert!(
         report.to_string().ends_with(
-            "21 steps, 814 (boundary, fault) pairs tried, 45 not applicable: 0 break an invariant, 0 make a step unsafe, 4 make an outage, 216 block a step, 0 miss a goal\nwithout faults, the plan is VALID"
+            "21 steps, 814 (boundary, fault) pairs tried, 45 not applicable: 0 break an invariant, 0 make a step unsafe, 4 make an outage, 216 block a step, 1 miss a goal\nwithout faults, the plan is VALID"
         ),
         "{report}"
     );
@@ -47,13 +48,13 @@ fn seed000_survives_every_single_fault_without_an_invariant_break() {
         printed.contains("\n    if the network splits into {db1, db2, db3} | {db4, db5, db6}\n"),
         "{printed}"
     );
-    assert!(
-        report
-            .cases
-            .iter()
-            .all(|c| !matches!(c.consequence, Consequence::MissesGoal { .. })),
-        "{report}"
-    );
+    let missed: Vec<(usize, &str)> = report
+        .cases
+        .iter()
+        .filter(|c| matches!(c.consequence, Consequence::MissesGoal { .. }))
+        .map(|c| (c.before_step, c.fault.as_str()))
+        .collect();
+    assert_eq!(missed, [(16, "the manager on db1 stops")], "{report}");
     assert!(
         report
             .cases
@@ -264,4 +265,27 @@ fn a_plan_invalid_without_faults_says_so() {
         "{report}"
     );
     assert_eq!(report.step_lines, [43, 44]);
+}
+
+/// Own damage is judged by how a goal falls short, not only whether: with db1 cut off before
+/// the last step, the plan's `set policy automatic` leaves db3 out of `alpha all-online` too,
+/// which the same cut after the last step does not, and the pair is reported whether the
+/// goals name db3 apart or not (helper-95 F1: it was hidden by `all-online`'s own miss).
+#[test]
+fn a_goal_missed_otherwise_than_by_the_fault_alone_is_reported() {
+    let plan = "#! scenario healthy-3\n#! goal alpha all-online\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         [LOGICAL] /alpha > datasource db3 shun\n\
+         [LOGICAL] /alpha > datasource db3 welcome\n\
+         [LOGICAL] /alpha > set policy automatic\n";
+    let cut = "the network splits into {db1} | {db2, db3}";
+    for goals in ["alpha all-online", "alpha all-online, online db3"] {
+        let report = run(&plan.replace("alpha all-online", goals));
+        assert!(
+            report.cases.iter().any(|c| c.before_step == 4
+                && c.fault == cut
+                && matches!(c.consequence, Consequence::MissesGoal { .. })),
+            "{goals}: {report}"
+        );
+    }
 }

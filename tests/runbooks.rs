@@ -4502,7 +4502,7 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
     assert_eq!(rule, "master-online", "{text}");
     assert_eq!(
         text,
-        "west's master, db4, is OFFLINE: bring west back from here with `datasource west online` (at the composite it acts on the site's master), then run this command again"
+        "west's master, db4, is OFFLINE: bring west back from here with `datasource west online` (at the composite it acts on the site's master), then run this command again; if db4 is lost, `failover` here moves the Active role away from the site"
     );
     let (rule, text) = refused(
         "cctrl [east]> use global\ncctrl [global]> datasource east shun\ncctrl [global]> failover\n",
@@ -4520,14 +4520,15 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
     assert_eq!(rule, "no-relay", "{text}");
     assert_eq!(
         text,
-        "west's relay, db4, is SHUNNED(MANUALLY-SHUNNED): bring west back from here with `datasource west recover` (at the composite it acts on the site's relay), then run this command again"
+        "west's relay, db4, is SHUNNED(MANUALLY-SHUNNED): bring west back from here with `datasource west recover` (at the composite it acts on the site's relay), then run this command again (that needs db4's host up)"
     );
     let (rule, text) = refused(
         "cctrl [east]> use global\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west shun\ncctrl [west]> failover\n",
     );
     assert_eq!(rule, "no-relay", "{text}");
+    // Not `datasource db4 fail`: it takes an ONLINE or OFFLINE datasource only (helper-95 F2).
     assert!(
-        text.contains("(or, if it is lost, `datasource db4 fail`, then `failover`)"),
+        text.ends_with("to move the relay role to a replica, `switch` once it serves again"),
         "{text}"
     );
     assert!(!text.contains("use west"), "{text}");
@@ -4537,7 +4538,17 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
     );
     assert_eq!(rule, "no-relay", "{text}");
     assert!(
-        text.contains("bring it back first (`datasource db4 online`)"),
+        text.contains("bring it back first (`datasource db4 online`)")
+            && text.ends_with("(or, if it is lost, `datasource db4 fail`, then `failover`)"),
+        "{text}"
+    );
+    // At the composite, an OFFLINE relay's lost route is named too; it is accepted there.
+    let (rule, text) = refused(
+        "cctrl [east]> use global\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west offline\ncctrl [global]> switch to west\n",
+    );
+    assert_eq!(rule, "no-relay", "{text}");
+    assert!(
+        text.ends_with("if db4 is lost, `use west`, then `datasource db4 fail` and `failover` there move the relay role to a replica"),
         "{text}"
     );
     // East superseded and out of reach, west's new master OFFLINE: the refusals name west, the
@@ -4813,7 +4824,9 @@ fn a_skip_list_deals_with_an_error_only_if_it_lists_the_failed_event() {
         );
         assert_eq!(warned(&listed), Vec::<usize>::new(), "{list}: {listed}");
     }
-    for list in ["27-40", "20,27"] {
+    // A list wholly at or below the applied position skips nothing and misses it too
+    // (helper-95 F4: it got the "without skipping" text).
+    for list in ["27-40", "20,27", "20"] {
         let beside = plan(
             "MAINTENANCE",
             &format!("shell db2> trepctl online -skip-seqno {list}\n"),

@@ -497,13 +497,19 @@ impl Refusal {
                 service,
                 held: Some((relay, state)),
             } if !matches!(state, DsState::Failed(_)) => format!(
-                "{} is a passive site: its replicas read from its relay, {}, which is {}: bring it back first (`datasource {} {}`); to move the relay role to a replica, `switch` once it serves again (or, if it is lost, `datasource {} fail`, then `failover`)",
+                "{} is a passive site: its replicas read from its relay, {}, which is {}: bring it back first (`datasource {} {}`); to move the relay role to a replica, `switch` once it serves again{}",
                 s(service),
                 n(relay),
                 state_text(topology, relay, state),
                 n(relay),
                 if state == DsState::Offline { "online" } else { "recover" },
-                n(relay)
+                // `datasource <ds> fail` takes an ONLINE or OFFLINE datasource only (a review
+                // found it advised for a shunned relay, and refused).
+                if state == DsState::Offline {
+                    format!(" (or, if it is lost, `datasource {} fail`, then `failover`)", n(relay))
+                } else {
+                    String::new()
+                }
             ),
             Self::NoRelay {
                 service,
@@ -729,12 +735,22 @@ impl Rejection {
     /// For a refusal at a composite whose cause is a site's master or relay shunned or
     /// OFFLINE: the refusal with the site-level command that brings it back.
     fn site_level_remedy(&self, topology: &Topology) -> Option<String> {
-        const AGAIN: &str = "then run this command again";
+        // The route for a head that is lost (its host down), which the render cannot see:
+        // the site-level command would be refused there (helper-95 F2).
         let (site, head, state, what, then) = match self.refusal {
             Refusal::NoMaster {
                 service,
                 held: Some((master, state)),
-            } => (service, master, state, "master", AGAIN),
+            } => (
+                service,
+                master,
+                state,
+                "master",
+                format!(
+                    "then run this command again; if {} is lost, `failover` here moves the Active role away from the site",
+                    topology.host_name(master)
+                ),
+            ),
             // A failover replaces a lost site: with the master back, the planned move is
             // `switch`.
             Refusal::MasterOnline {
@@ -746,12 +762,31 @@ impl Rejection {
                 master,
                 state,
                 "master",
-                "then `switch` for a planned change (a failover replaces a lost site, and this one is not lost)",
+                "then `switch` for a planned change (a failover replaces a lost site, and this one is not lost)".to_owned(),
             ),
             Refusal::NoRelay {
                 service,
                 held: Some((relay, state)),
-            } => (service, relay, state, "relay", AGAIN),
+            } => (
+                service,
+                relay,
+                state,
+                "relay",
+                // `datasource <ds> fail` takes an ONLINE or OFFLINE datasource only, so the
+                // lost relay's route is named for an OFFLINE one alone.
+                if state == DsState::Offline {
+                    format!(
+                        "then run this command again; if {r} is lost, `use {s}`, then `datasource {r} fail` and `failover` there move the relay role to a replica",
+                        r = topology.host_name(relay),
+                        s = topology.service_name(service)
+                    )
+                } else {
+                    format!(
+                        "then run this command again (that needs {}'s host up)",
+                        topology.host_name(relay)
+                    )
+                },
+            ),
             _ => return None,
         };
         let action = match (state, what) {

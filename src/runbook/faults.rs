@@ -17,8 +17,9 @@
 //! A fault after the last step can only break an invariant: no step is left to act, and a
 //! goal it misses is the fault's own damage (a crashed host is not ONLINE). A goal missed
 //! with the fault earlier is reported only when the same fault after the last step would
-//! leave it met: then the plan, not the fault alone, is why it is missed (a review found
-//! such own damage crowding out the pairs an operator can act on).
+//! leave it met, or fall short of it otherwise (its detail differs): then the plan, not the
+//! fault alone, is why it is missed (a review found such own damage crowding out the pairs
+//! an operator can act on).
 
 use std::fmt;
 
@@ -176,7 +177,8 @@ pub fn under_faults(start: &Start, runbook: &Runbook, options: Options) -> Fault
     // The goals each fault misses when it lands after the last step: its own damage (a
     // crashed host is not ONLINE), which no step caused. The boundaries are run last first
     // so those are known before the others are judged.
-    let mut own_damage = vec![vec![false; plain.goals.len()]; faults.len()];
+    let mut own_damage: Vec<Vec<Option<String>>> =
+        vec![vec![None; plain.goals.len()]; faults.len()];
     for before in (0..=steps).rev() {
         for (i, &fault) in faults.iter().enumerate() {
             report.tried += 1;
@@ -191,7 +193,7 @@ pub fn under_faults(start: &Start, runbook: &Runbook, options: Options) -> Fault
             };
             if before == steps {
                 for (missed, goal) in own_damage[i].iter_mut().zip(&run.goals) {
-                    *missed = !goal.met;
+                    *missed = (!goal.met).then(|| goal.detail.clone());
                 }
             }
             if let Some(consequence) =
@@ -210,16 +212,19 @@ pub fn under_faults(start: &Start, runbook: &Runbook, options: Options) -> Fault
     report
 }
 
-/// What the faulted run shows that the plain run does not. A goal marked in `own_damage`
-/// (the same fault after the last step misses it too) is the fault's own damage, not the
-/// plan's, and is not reported missed.
+/// What the faulted run shows that the plain run does not. A goal that falls short exactly
+/// as `own_damage` records it (the same fault after the last step misses it, with the same
+/// detail) is the fault's own damage, not the plan's, and is not reported missed. The detail
+/// is compared, not only the miss: a compound goal (`alpha all-online`) the fault alone
+/// misses for its own host would otherwise hide the plan leaving another host out of it (a
+/// review found the report depend on how the goals were grouped).
 fn judge(
     topology: &Topology,
     plain: &Report,
     run: &Report,
     injected: &[Finding],
     before: usize,
-    own_damage: &[bool],
+    own_damage: &[Option<String>],
 ) -> Option<Consequence> {
     if let Some(Finding::Invariant(v)) =
         injected.iter().find(|f| matches!(f, Finding::Invariant(_)))
@@ -284,8 +289,13 @@ fn judge(
     run.goals
         .iter()
         .zip(&plain.goals)
-        .zip(own_damage.iter().chain(std::iter::repeat(&false)))
-        .find(|((g, p), own)| !g.met && p.met && !**own)
+        .zip(
+            own_damage
+                .iter()
+                .map(Option::as_ref)
+                .chain(std::iter::repeat(None)),
+        )
+        .find(|((g, p), own)| !g.met && p.met && *own != Some(&g.detail))
         .map(|((g, _), _)| Consequence::MissesGoal {
             goal: g.goal.to_string(),
         })

@@ -1840,7 +1840,10 @@ impl Session<'_> {
             // An extractor's error is not an event to skip or data to replace: only an
             // applier's is judged (an independent review found a master's remedied so).
             if !settled && online && r.role.applies_to_dataserver() {
-                let text = match missed.filter(|_| effects.contains(&Effect::Skipped { host: h })) {
+                // Named whenever the step gave a skip list, whatever it skipped: one wholly at
+                // or below the applied position skips nothing, and misses the event too (a
+                // review found it given the "without skipping" text).
+                let text = match missed {
                     Some(failed) => format!(
                         "the replicator on {} went ONLINE from OFFLINE:ERROR with a skip list that leaves out seqno {failed}, the event it stopped at: it retries that event, so an apply error stops it again, and the events it lists are left out of its data: list the failed event (`trepctl status`, pendingErrorSeqno) in `-skip-seqno`",
                         self.name(h)

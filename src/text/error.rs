@@ -219,33 +219,59 @@ impl fmt::Display for Caret<'_> {
 }
 
 /// Typographic characters that stand in for ASCII ones when a command is copied from a web
-/// page or a word processor, with what they stand in for and a name for each.
-const LOOKALIKES: &[(char, &str, &str)] = &[
-    ('\u{2010}', "-", "a hyphen"),
-    ('\u{2011}', "-", "a non-breaking hyphen"),
-    ('\u{2012}', "-", "a figure dash"),
-    ('\u{2013}', "-", "an en dash"),
-    ('\u{2014}', "-", "an em dash"),
-    ('\u{2212}', "-", "a minus sign"),
-    ('\u{2018}', "'", "a left single quotation mark"),
-    ('\u{2019}', "'", "a right single quotation mark"),
-    ('\u{201C}', "\"", "a left double quotation mark"),
-    ('\u{201D}', "\"", "a right double quotation mark"),
-    ('\u{2026}', "...", "an ellipsis"),
+/// page or a word processor, with what they stand in for, a name for each, and what to do.
+const LOOKALIKES: &[(char, &str, &str, Fix)] = &[
+    ('\u{2010}', "-", "a hyphen", Fix::Type),
+    ('\u{2011}', "-", "a non-breaking hyphen", Fix::Type),
+    ('\u{2012}', "-", "a figure dash", Fix::Type),
+    ('\u{2013}', "-", "an en dash", Fix::Type),
+    ('\u{2014}', "-", "an em dash", Fix::Type),
+    ('\u{2212}', "-", "a minus sign", Fix::Type),
+    ('\u{2018}', "'", "a left single quotation mark", Fix::Quote),
+    ('\u{2019}', "'", "a right single quotation mark", Fix::Quote),
+    ('\u{201C}', "\"", "a left double quotation mark", Fix::Quote),
+    (
+        '\u{201D}',
+        "\"",
+        "a right double quotation mark",
+        Fix::Quote,
+    ),
+    ('\u{2026}', "...", "an ellipsis", Fix::Elided),
 ];
+
+/// What a [`ParseError::note`] tells the reader to do about a typographic stand-in.
+#[derive(Clone, Copy)]
+enum Fix {
+    /// Type the ASCII character instead.
+    Type,
+    /// A quotation mark: commands quote only what holds spaces, so most often the quotes go
+    /// (a review found "type `\"` instead" leading to another error for
+    /// `set policy "maintenance"`).
+    Quote,
+    /// An ellipsis marks text left out of the copy: write it in full.
+    Elided,
+}
 
 /// The sentence [`ParseError::note`] gives for the first typographic stand-in in `found`.
 fn lookalike_note(found: &str) -> Option<String> {
     found.chars().find_map(|c| {
         LOOKALIKES
             .iter()
-            .find(|(lookalike, _, _)| *lookalike == c)
-            .map(|(_, ascii, name)| {
-                format!(
-                    "`{c}` (U+{:04X}) is {name}, not `{ascii}` (text copied from a web page or a \
-                     word processor often holds one); type `{ascii}` instead",
-                    u32::from(c)
-                )
+            .find(|(lookalike, ..)| *lookalike == c)
+            .map(|&(_, ascii, name, fix)| {
+                let code = u32::from(c);
+                let what = format!(
+                    "`{c}` (U+{code:04X}) is {name}, not `{ascii}` (text copied from a web page or a word processor often holds one)"
+                );
+                match fix {
+                    Fix::Type => format!("{what}; type `{ascii}` instead"),
+                    Fix::Quote => format!(
+                        "{what}; drop the quotes, or type `{ascii}` where the command needs quoting"
+                    ),
+                    Fix::Elided => format!(
+                        "{what}, which in a copied command marks text left out: write it in full"
+                    ),
+                }
             })
     })
 }
@@ -295,7 +321,7 @@ mod tests {
     /// `-` and `"`; the error names the character and what to type (helper-91 F9).
     #[test]
     fn a_typographic_stand_in_is_named_with_what_to_type() {
-        for &(c, ascii, name) in LOOKALIKES {
+        for &(c, ascii, name, _) in LOOKALIKES {
             let e = ParseError::new(
                 Span::new(1, 16, 6),
                 "an online option",
@@ -306,7 +332,7 @@ mod tests {
                 .note()
                 .unwrap_or_else(|| panic!("no note for U+{:04X}", u32::from(c)));
             assert!(
-                note.contains(name) && note.contains(&format!("type `{ascii}`")),
+                note.contains(name) && note.contains(&format!("not `{ascii}`")),
                 "{note}"
             );
             assert!(e.to_string().ends_with(&format!("; {note}")), "{e}");
@@ -327,7 +353,7 @@ mod tests {
           |
         2 | policy “x”
           |        ^^^
-          = note: `“` (U+201C) is a left double quotation mark, not `"` (text copied from a web page or a word processor often holds one); type `"` instead
+          = note: `“` (U+201C) is a left double quotation mark, not `"` (text copied from a web page or a word processor often holds one); drop the quotes, or type `"` where the command needs quoting
         "#
         );
     }
