@@ -1125,6 +1125,51 @@ fn the_master_goal_is_met_only_by_the_writable_master() {
     );
 }
 
+/// `Report::diagnostics` lists every error and warning with its line, in line order, and
+/// the counts are its counts (helper-96 F1, F2: an embedder rebuilt it from six fields, and
+/// an unmet goal had no line).
+#[test]
+fn diagnostics_list_every_error_and_warning_with_its_line() {
+    let report = check(
+        "#! scenario healthy-3\n#! goal master db2\n[LOGICAL] /alpha > set policy maintenance\n[LOGICAL] /alpha > datasource db9 shun\ndatasource db2 shun\n",
+    );
+    let listed: Vec<(usize, String, String)> = report
+        .diagnostics()
+        .iter()
+        .map(|d| (d.line, d.severity.to_string(), d.kind.clone()))
+        .collect();
+    let expected = [
+        (2, "error", "goal"),
+        (4, "error", "refused"),
+        (4, "warning", "left-in-maintenance"),
+        (5, "error", "unchecked"),
+    ]
+    .map(|(l, s, k)| (l, s.to_owned(), k.to_owned()));
+    assert_eq!(listed, expected, "{report}");
+    assert_eq!(report.errors(), 3);
+    assert_eq!(report.warnings(), 1);
+    assert_eq!(report.goals[0].line, 2);
+    assert!(
+        report.diagnostics()[0]
+            .to_string()
+            .starts_with("line 2: error [goal] goal `master db2` not met: "),
+        "{report}"
+    );
+}
+
+/// A `Start` read from JSON without `assumptions` has none, as `Options` reads missing
+/// fields as their defaults (helper-96 F10: it was refused).
+#[test]
+fn a_start_read_without_assumptions_has_none() {
+    let book: Runbook = "#! scenario healthy-3\n".parse().unwrap();
+    let start = runbook::start(&book, &[], &mut |p: &str| Err(p.to_owned())).unwrap();
+    let mut json = serde_json::to_value(&start).unwrap();
+    json.as_object_mut().unwrap().remove("assumptions");
+    let read: runbook::Start = serde_json::from_value(json).unwrap();
+    assert!(read.assumptions.is_empty());
+    assert_eq!(read.state, start.state);
+}
+
 /// A plan with no goal reads VALID whatever state it leaves; the report says the verdict
 /// does not cover that, and not when goals are declared (helper-91 F4).
 #[test]

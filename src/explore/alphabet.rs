@@ -53,6 +53,30 @@ impl Alphabet {
         ..Self::ALL
     };
 
+    /// Nothing: a base to build an alphabet on (a library user's review found every switch
+    /// spelled out for "cctrl only").
+    ///
+    /// ```
+    /// use tungsten_model::explore::Alphabet;
+    ///
+    /// let cctrl_and_trepctl = Alphabet { cctrl: true, trepctl: true, ..Alphabet::NONE };
+    /// assert_eq!(Alphabet { trepctl: false, ..cctrl_and_trepctl }, Alphabet::CCTRL);
+    /// ```
+    pub const NONE: Self = Self {
+        cctrl: false,
+        force: false,
+        trepctl: false,
+        host: false,
+        faults: false,
+        partitions: false,
+    };
+
+    /// cctrl commands alone, without force: what an operator at cctrl can do with no fault.
+    pub const CCTRL: Self = Self {
+        cctrl: true,
+        ..Self::NONE
+    };
+
     /// cctrl commands (without force) and every fault: what the managers and an operator at
     /// cctrl can do between them.
     pub const CCTRL_AND_FAULTS: Self = Self {

@@ -544,6 +544,16 @@ pub enum Severity {
     Error,
 }
 
+impl std::fmt::Display for Severity {
+    /// `warning` or `error`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Warning => "warning",
+            Self::Error => "error",
+        })
+    }
+}
+
 /// Something about a transition an operator should know.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -821,11 +821,15 @@ fn remedy_site<'t>(topology: &'t Topology, text: &str) -> Option<&'t crate::mode
 
 impl std::fmt::Display for Rejection {
     /// The rule and the refusal's data, hosts as ids (``refused by rule `manager-running`:
-    /// NoManager { host: HostId(0) }``); [`Rejection::render`] names them.
+    /// NoManager { host: HostId(0) } (hosts as ids: `Rejection::render` names them)``);
+    /// [`Rejection::render`] names them. A rejection holds no topology, so `?` into a boxed
+    /// error shows this; the note says where the words are (a library user's review found
+    /// the bare `Debug` text a trap). [`crate::machine::apply_all`]'s error carries the
+    /// rendered text.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "refused by rule `{}`: {:?}",
+            "refused by rule `{}`: {:?} (hosts as ids: `Rejection::render` names them)",
             self.refusal.rule(),
             self.refusal
         )
@@ -876,7 +880,7 @@ mod tests {
             },
             refusal: Refusal::NoManager { host: db1 },
         };
-        insta::assert_snapshot!(rejection.to_string(), @"refused by rule `manager-running`: NoManager { host: HostId(0) }");
+        insta::assert_snapshot!(rejection.to_string(), @"refused by rule `manager-running`: NoManager { host: HostId(0) } (hosts as ids: `Rejection::render` names them)");
         assert_eq!(
             rejection.render(&t),
             "no manager runs on db1: start it, or type the command into a running manager"

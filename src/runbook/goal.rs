@@ -49,6 +49,10 @@ pub struct GoalResult {
     pub met: bool,
     /// What falls short, when it does not.
     pub detail: String,
+    /// The line of the `#! goal` declaring it: 0 for a goal made in code (a library user's
+    /// review found an unmet goal, an error, the one finding with no line).
+    #[serde(default)]
+    pub line: usize,
 }
 
 fn prefix(f: &mut fmt::Formatter<'_>, service: Option<&ServiceName>) -> fmt::Result {
@@ -207,6 +211,7 @@ impl Goal {
             goal: self.clone(),
             met: detail.is_empty(),
             detail,
+            line: 0,
         }
     }
 

@@ -52,6 +52,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// How serious a report's finding is ([`ReportFinding::severity`]), here beside the report
+/// (a library user's review found it only in [`crate::machine`]).
+pub use crate::machine::Severity;
 pub use faults::{Consequence, FaultCase, FaultReport, single_faults, under_faults};
 pub use goal::{Goal, GoalResult};
 pub use named::{PROCEDURES, Procedure};
@@ -59,7 +62,9 @@ pub use procedures::{
     ProcedureError, ProcedureErrorKind, failover_procedure, last_man_standing, primary_maintenance,
     recover_old_master, recover_replica, replica_maintenance, reset_site, switch_procedure,
 };
-pub use report::{Report, ReportFinding, Run, RunStatus, StepReport, Unchecked, Verdict};
+pub use report::{
+    Diagnostic, Report, ReportFinding, Run, RunStatus, StepReport, Unchecked, Verdict,
+};
 pub use scenario::{SCENARIOS, scenario};
 pub use topology_file::{TopologyFileError, topology_file};
 pub use validate::{Options, RunbookError, Start, start, validate};

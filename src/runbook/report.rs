@@ -18,6 +18,16 @@ pub enum Verdict {
     Invalid,
 }
 
+impl std::fmt::Display for Verdict {
+    /// `VALID` or `INVALID`, as the report prints it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Valid => "VALID",
+            Self::Invalid => "INVALID",
+        })
+    }
+}
+
 /// How one run of a step (on one host, for a step on a site) went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
@@ -66,7 +76,7 @@ pub struct ReportFinding {
     /// | `forced` | warning | the step went through on `set force true`; it names the hosts it assumes down |
     /// | `forced-across-partition` | error | the same, with one of those hosts up behind a partition |
     /// | `quorum-by-stopped-managers` | warning | the running managers keep quorum only by counting DB members whose manager is stopped, which Tungsten does not: its managers may fail safe |
-    /// | `wrapped-command` | error | a shell step runs a command the model knows behind `sudo`, `ssh` or a chain (`&&`, `\|\|`, `;`), which it does not read |
+    /// | `wrapped-command` | error | a shell step runs a command the model knows behind `ssh` or a chain (`&&`, `\|\|`, `;`), or behind `sudo` together with those, which it does not read (`sudo` and its options alone run the command) |
     /// | `lost-events` | error, or warning where the holder is down or its dataserver stopped | a promotion left events behind, a step made a master writable that lacks events another datasource holds, or a provisioning or a restore (`datasource <ds> restore`) discarded them |
     /// | `composite-not-modelled` | error | a `datasource <site>` action at an active/passive composite other than `fail`, `offline`, `shun`, `online`, `welcome` and `recover` (`master`, `slave`, `restore`, ...), or a command at an active/active composite that may change a site, which the model does not run |
     /// | `position-not-modelled` | error | a step moves a replicator's position with a tool the model does not follow (`tungsten_set_position`, `tungsten_skip_all`, `dsctl set`, `trepctl online -from-event` or `-base-seqno`) |
@@ -261,38 +271,98 @@ impl fmt::Display for Unchecked {
     }
 }
 
+/// One error or warning of a report, with its line: what a tool posts for an operator
+/// ([`Report::diagnostics`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// The runbook line it is about: a step's, an unchecked note's, a goal's declaration; 0
+    /// for the starting state's.
+    pub line: usize,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Its kind: a finding's ([`ReportFinding::kind`]), or `refused` (a step refused),
+    /// `unchecked` (a command pasted without its prompt), `goal` (a goal not met), `start`
+    /// (a starting state the engine could not have built).
+    pub kind: String,
+    /// In words, as the report prints it.
+    pub text: String,
+}
+
+impl fmt::Display for Diagnostic {
+    /// `line 12: error [refused] ...`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}: {} [{}] {}",
+            self.line, self.severity, self.kind, self.text
+        )
+    }
+}
+
 impl Report {
-    /// How many error findings, refused steps and unmet goals there are.
+    /// Every error and warning the verdict and the counts rest on, each with its line, in
+    /// line order (the start's first): the starting state's refusal and findings, unchecked
+    /// notes, each refused step (its first refusal), each step's findings, and unmet goals.
+    /// A tool posting a report needs no more (a library user's review found it rebuilt from
+    /// six fields); [`Report::errors`] and [`Report::warnings`] count these.
     #[must_use]
-    pub fn errors(&self) -> usize {
-        self.steps
-            .iter()
-            .map(|s| {
-                s.findings
-                    .iter()
-                    .filter(|f| f.severity == Severity::Error)
-                    .count()
-                    + usize::from(s.rejected())
-            })
-            .sum::<usize>()
-            + self.goals.iter().filter(|g| !g.met).count()
-            + usize::from(self.start.is_some())
-            + self.unchecked.len()
-            + self
-                .start_findings
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let of = |line: usize, f: &ReportFinding| Diagnostic {
+            line,
+            severity: f.severity,
+            kind: f.kind.clone(),
+            text: f.text.clone(),
+        };
+        let error = |line: usize, kind: &str, text: String| Diagnostic {
+            line,
+            severity: Severity::Error,
+            kind: kind.to_owned(),
+            text,
+        };
+        let mut all: Vec<Diagnostic> = Vec::new();
+        all.extend(self.start.iter().map(|why| error(0, "start", why.clone())));
+        all.extend(self.start_findings.iter().map(|f| of(0, f)));
+        all.extend(
+            self.unchecked
                 .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .count()
+                .map(|u| error(u.line, "unchecked", u.to_string())),
+        );
+        for s in &self.steps {
+            let refused = s.runs.iter().find_map(|r| match &r.status {
+                RunStatus::Rejected { rule, reason } => Some(format!("refused ({rule}): {reason}")),
+                _ => None,
+            });
+            all.extend(refused.map(|text| error(s.line, "refused", text)));
+            all.extend(s.findings.iter().map(|f| of(s.line, f)));
+        }
+        all.extend(self.goals.iter().filter(|g| !g.met).map(|g| {
+            error(
+                g.line,
+                "goal",
+                format!("goal `{}` not met: {}", g.goal, g.detail),
+            )
+        }));
+        // Stable: within a line, the order above.
+        all.sort_by_key(|d| d.line);
+        all
     }
 
-    /// How many warnings there are.
+    /// How many error findings, refused steps and unmet goals there are: the errors of
+    /// [`Report::diagnostics`].
+    #[must_use]
+    pub fn errors(&self) -> usize {
+        self.diagnostics()
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// How many warnings there are: the warnings of [`Report::diagnostics`].
     #[must_use]
     pub fn warnings(&self) -> usize {
-        self.steps
+        self.diagnostics()
             .iter()
-            .flat_map(|s| &s.findings)
-            .chain(&self.start_findings)
-            .filter(|f| f.severity == Severity::Warning)
+            .filter(|d| d.severity == Severity::Warning)
             .count()
     }
 
@@ -425,13 +495,10 @@ impl fmt::Display for Report {
                 }
             }
         }
-        let verdict = match self.verdict {
-            Verdict::Valid => "VALID",
-            Verdict::Invalid => "INVALID",
-        };
         writeln!(
             f,
-            "\nverdict: {verdict} ({}, {}, {})",
+            "\nverdict: {} ({}, {}, {})",
+            self.verdict,
             crate::text::counted(self.steps.len(), "step"),
             crate::text::counted(self.errors(), "error"),
             crate::text::counted(self.warnings(), "warning")

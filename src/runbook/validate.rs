@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::goal::GoalResult;
 use super::report::{Report, ReportFinding, Run, RunStatus, StepReport, Verdict};
 use super::topology_file;
 use super::{
@@ -40,6 +41,9 @@ pub struct Start {
 struct StartText {
     topology: Topology,
     state: State,
+    /// Absent reads as none, as `Options` and `explore::Config` read missing fields (a library
+    /// user's review).
+    #[serde(default)]
     assumptions: Vec<String>,
 }
 
@@ -551,13 +555,17 @@ fn validate_with(
             .extend(left_in_maintenance(topology, &start.state, &session.state));
     }
     let goals: Vec<_> = runbook
-        .declared()
-        .filter_map(|d| match d {
-            Declaration::Goal(goals) => Some(goals),
+        .declarations
+        .iter()
+        .filter_map(|d| match &d.declaration {
+            Declaration::Goal(goals) => Some(goals.iter().map(|g| (d.line, g))),
             _ => None,
         })
         .flatten()
-        .map(|g| g.evaluate(topology, &session.state))
+        .map(|(line, g)| GoalResult {
+            line,
+            ..g.evaluate(topology, &session.state)
+        })
         .collect();
     let mut report = Report {
         verdict: Verdict::Valid,
