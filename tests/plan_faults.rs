@@ -91,6 +91,18 @@ fn a_forced_plan_cut_off_by_a_partition_breaks_single_writable_master() {
         .collect();
     assert_eq!(breaks.len(), 1, "{report}");
     assert_eq!(breaks[0].before_step, 2);
+    // What the text prints, as data (helper-96 F5).
+    assert_eq!(breaks[0].consequence.step(), Some(3));
+    assert_eq!(report.line_of(3), Some(4));
+    assert_eq!(report.line_of(0), None);
+    assert_eq!(
+        report.counts(),
+        runbook::FaultCounts {
+            breaks: 1,
+            blocks: 11,
+            ..runbook::FaultCounts::default()
+        }
+    );
     assert!(
         breaks[0].fault.contains("{db1} | {db2, db3}"),
         "{}",

@@ -83,6 +83,37 @@ pub enum Consequence {
     },
 }
 
+impl Consequence {
+    /// The step (1-based) it names: the unsafe, outage-making or blocked step, or the one
+    /// after which an invariant broke; `None` for an invariant the fault itself broke and for
+    /// a goal missed. [`FaultReport::step_lines`] gives its line.
+    #[must_use]
+    pub fn step(&self) -> Option<usize> {
+        match *self {
+            Self::Breaks { step, .. } => step,
+            Self::Unsafe { step, .. } | Self::Outage { step, .. } | Self::Blocks { step, .. } => {
+                Some(step)
+            }
+            Self::MissesGoal { .. } => None,
+        }
+    }
+}
+
+/// How many pairs of a [`FaultReport`] have each kind of consequence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultCounts {
+    /// Break an invariant.
+    pub breaks: usize,
+    /// Make a later step unsafe.
+    pub unsafe_steps: usize,
+    /// Make a later step take the last writable master away.
+    pub outages: usize,
+    /// Make a later step refused.
+    pub blocks: usize,
+    /// Miss a goal the plain run meets.
+    pub missed_goals: usize,
+}
+
 /// One (boundary, fault) pair that hurts the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultCase {
@@ -302,9 +333,31 @@ fn judge(
 }
 
 impl FaultReport {
+    /// How many pairs have each kind of consequence: the counts the text report ends with.
+    #[must_use]
+    pub fn counts(&self) -> FaultCounts {
+        let mut counts = FaultCounts::default();
+        for case in &self.cases {
+            *match case.consequence {
+                Consequence::Breaks { .. } => &mut counts.breaks,
+                Consequence::Unsafe { .. } => &mut counts.unsafe_steps,
+                Consequence::Outage { .. } => &mut counts.outages,
+                Consequence::Blocks { .. } => &mut counts.blocks,
+                Consequence::MissesGoal { .. } => &mut counts.missed_goals,
+            } += 1;
+        }
+        counts
+    }
+
+    /// The line step `n` (1-based) starts on, if the plan has such a step.
+    #[must_use]
+    pub fn line_of(&self, n: usize) -> Option<usize> {
+        self.step_lines.get(n.checked_sub(1)?).copied()
+    }
+
     /// How step `n` (1-based) is named: its number and the line it starts on.
     fn step_name(&self, n: usize) -> String {
-        match self.step_lines.get(n.wrapping_sub(1)) {
+        match self.line_of(n) {
             Some(line) => format!("step {n} (line {line})"),
             None => format!("step {n}"),
         }
@@ -369,20 +422,18 @@ impl fmt::Display for FaultReport {
                 }
             }
         }
-        let count = |which: fn(&Consequence) -> bool| {
-            self.cases.iter().filter(|c| which(&c.consequence)).count()
-        };
+        let counts = self.counts();
         writeln!(
             f,
             "{}, {} (boundary, fault) pairs tried, {} not applicable: {} break an invariant, {} make a step unsafe, {} make an outage, {} block a step, {} miss a goal",
             crate::text::counted(self.steps, "step"),
             self.tried,
             self.not_applicable,
-            count(|c| matches!(c, Consequence::Breaks { .. })),
-            count(|c| matches!(c, Consequence::Unsafe { .. })),
-            count(|c| matches!(c, Consequence::Outage { .. })),
-            count(|c| matches!(c, Consequence::Blocks { .. })),
-            count(|c| matches!(c, Consequence::MissesGoal { .. })),
+            counts.breaks,
+            counts.unsafe_steps,
+            counts.outages,
+            counts.blocks,
+            counts.missed_goals,
         )?;
         match self.verdict {
             Verdict::Valid => write!(f, "without faults, the plan is VALID"),
