@@ -1892,10 +1892,9 @@ impl Session<'_> {
                 continue;
             };
             let service = self.topology.host(host).service;
-            let in_service = ls::default_viewer(self.topology, before, service).is_some_and(|v| {
-                let view = before.view(v);
-                view.policy != PolicyMode::Maintenance && view.entry(host).state == DsState::Online
-            });
+            let maintenance = ls::default_viewer(self.topology, before, service)
+                .is_some_and(|v| before.view(v).policy == PolicyMode::Maintenance);
+            let in_service = !maintenance && self.listed_online(before, host);
             if !in_service || self.state.host(host).replicator.running {
                 continue;
             }
