@@ -4541,32 +4541,33 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
             .collect();
         (refusal(&report).unwrap_or_default().0, reasons.join("\n"))
     };
-    let (rule, text) = refused(
-        "cctrl [west]> use global\ncctrl [global]> set policy maintenance\nshell db1> stopall\nshell db2> stopall\nshell db3> stopall\ncctrl [global]> datasource east fail\ncctrl [global]> failover\ncctrl [global]> datasource west offline\nshell db1> startall\nshell db2> startall\nshell db3> startall\ncctrl [global]> recover\n",
-    );
-    assert_eq!(rule, "master-online", "{text}");
-    assert_eq!(
-        text,
-        "west's master, db4, is OFFLINE: bring west back from here with `datasource west online` (at the composite it acts on the site's master), then run this command again; if db4 is lost, `failover` here moves the Active role away from the site"
-    );
-    let (rule, text) = refused(
-        "cctrl [east]> use global\ncctrl [global]> datasource east shun\ncctrl [global]> failover\n",
-    );
-    assert_eq!(rule, "master-failed", "{text}");
-    assert_eq!(
-        text,
-        "east's master, db1, is SHUNNED(MANUALLY-SHUNNED): bring east back from here with `datasource east welcome` (at the composite it acts on the site's master), then `switch` for a planned change (a failover replaces a lost site, and this one is not lost)"
-    );
-    // A shunned relay: its site's `recover`, then the switch again; the site's own `switch`
-    // and `failover` are not advised at the composite.
-    let (rule, text) = refused(
-        "cctrl [east]> use global\ncctrl [global]> datasource west shun\ncctrl [global]> switch to west\n",
-    );
-    assert_eq!(rule, "no-relay", "{text}");
-    assert_eq!(
-        text,
-        "west's relay, db4, is SHUNNED(MANUALLY-SHUNNED): bring west back from here with `datasource west recover` (at the composite it acts on the site's relay), then run this command again (that needs db4's host up)"
-    );
+    // Each: steps, the rule refused, the whole refusal.
+    let cases = [
+        (
+            "cctrl [west]> use global\ncctrl [global]> set policy maintenance\nshell db1> stopall\nshell db2> stopall\nshell db3> stopall\ncctrl [global]> datasource east fail\ncctrl [global]> failover\ncctrl [global]> datasource west offline\nshell db1> startall\nshell db2> startall\nshell db3> startall\ncctrl [global]> recover\n",
+            "master-online",
+            "west's master, db4, is OFFLINE: bring west back from here with `datasource west online` (at the composite it acts on the site's master), then run this command again; if db4 is lost, `failover` here moves the Active role away from the site",
+        ),
+        (
+            "cctrl [east]> use global\ncctrl [global]> datasource east shun\ncctrl [global]> failover\n",
+            "master-failed",
+            "east's master, db1, is SHUNNED(MANUALLY-SHUNNED): bring east back from here with `datasource east welcome` (at the composite it acts on the site's master), then `switch` for a planned change (a failover replaces a lost site, and this one is not lost)",
+        ),
+        // A shunned relay: its site's `recover`, then the switch again; the site's own
+        // `switch` and `failover` are not advised at the composite.
+        (
+            "cctrl [east]> use global\ncctrl [global]> datasource west shun\ncctrl [global]> switch to west\n",
+            "no-relay",
+            "west's relay, db4, is SHUNNED(MANUALLY-SHUNNED): bring west back from here with `datasource west recover` (at the composite it acts on the site's relay), then run this command again (that needs db4's host up)",
+        ),
+    ];
+    for (steps, rule, text) in cases {
+        assert_eq!(
+            refused(steps),
+            (rule.to_owned(), text.to_owned()),
+            "{steps}"
+        );
+    }
     let (rule, text) = refused(
         "cctrl [east]> use global\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west shun\ncctrl [west]> failover\n",
     );
