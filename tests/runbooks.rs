@@ -1125,6 +1125,50 @@ fn the_master_goal_is_met_only_by_the_writable_master() {
     );
 }
 
+/// The managers do not start a stopped replicator process, so a plan that stops one and
+/// brings the datasource back (out of MAINTENANCE, `welcome`, after a failure) without
+/// `replicator start` warns at its end; a stop that also stops the manager (`stopall`) is
+/// not called DIMINISHED; and a switch from a master whose replicator is stopped says so,
+/// not OFFLINE:NORMAL (helper-97 F1 to F5).
+#[test]
+fn a_replicator_left_stopped_is_named_at_the_end() {
+    use tungsten_model::machine::Severity::Warning;
+    let plan = |steps: &str| check(&format!("#! scenario healthy-3\n{steps}"));
+    for steps in [
+        "[LOGICAL] /alpha > set policy maintenance\nshell db2> replicator stop\n[LOGICAL] /alpha > set policy automatic\n",
+        "[LOGICAL] /alpha > datasource db2 shun\nshell db2> replicator stop\n[LOGICAL] /alpha > datasource db2 welcome\n",
+        "shell db2> replicator stop\nshell db2> sudo systemctl restart mysqld\n",
+    ] {
+        let report = plan(steps);
+        assert_eq!(
+            report
+                .findings_of("replicator-left-stopped")
+                .map(|(line, _)| line)
+                .collect::<Vec<_>>(),
+            [report.steps.last().unwrap().line],
+            "{report}"
+        );
+        let started = plan(&format!("{steps}shell db2> replicator start\n"));
+        assert_eq!(
+            started.findings_of("replicator-left-stopped").count(),
+            0,
+            "{started}"
+        );
+    }
+    let stopall = plan("shell db2> stopall\n");
+    assert_eq!(
+        kinds(&stopall, Warning),
+        ["replicator-left-stopped"],
+        "{stopall}"
+    );
+    let report = plan("shell db1> replicator stop\n[LOGICAL] /alpha > switch to db2\n");
+    assert_eq!(
+        refusal(&report).map(|r| r.0).as_deref(),
+        Some("replicator-running"),
+        "{report}"
+    );
+}
+
 /// `Report::diagnostics` lists every error and warning with its line, in line order, and
 /// the counts are its counts (helper-96 F1, F2: an embedder rebuilt it from six fields, and
 /// an unmet goal had no line).

@@ -818,6 +818,15 @@ pub(super) fn can_flush(ctx: &Ctx<'_, '_>, master: HostId) -> Result<(), Refusal
     if r.is_online() && r.role == ReplicatorRole::Master {
         return Ok(());
     }
+    // A stopped process is named as stopped: its recorded state (OFFLINE:NORMAL) would send
+    // the operator to `trepctl online`, which cannot reach it (a review, once the managers
+    // stopped starting it).
+    if !r.running {
+        return Err(Refusal::ReplicatorStopped {
+            host: master,
+            install: super::input::Install::Cluster,
+        });
+    }
     Err(Refusal::ReplicatorState {
         host: master,
         install: super::input::Install::Cluster,

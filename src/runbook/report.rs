@@ -90,6 +90,7 @@ pub struct ReportFinding {
     /// | `error-assumed-fixed` | warning | an applier that started in OFFLINE:ERROR, for a cause the model does not know, went ONLINE with the event it stopped at neither skipped nor its data replaced: the plan assumes the cause gone |
     /// | `replication-stopped` | warning | a replicator stopped in OFFLINE:ERROR: it holds events its master does not (its master was reprovisioned, or it was pointed at a master on another line of history) |
     /// | `undone` | warning | the managers put back what the step did |
+    /// | `replicator-left-stopped` | warning | the plan ends with a datasource's replicator stopped that ran at the start (its host and dataserver up): the managers do not start it |
     /// | `stopped-in-service` | warning | a step stopped the replicator of a datasource in service outside MAINTENANCE; the managers leave it stopped (DIMINISHED) until an operator starts it |
     /// | `availability` | warning | the service has no writable master, or a composite's passive site no relay carrying the active site's writes |
     /// | `no-candidate` | warning | the master failed and no slave can replace it |
