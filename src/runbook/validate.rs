@@ -551,24 +551,12 @@ fn validate_with(
     }
     inject(steps.len(), &mut session);
     if let Some(last) = steps.last_mut() {
+        let (first, end) = (&start.state, &session.state);
         last.findings
-            .extend(left_in_maintenance(topology, &start.state, &session.state));
-        last.findings
-            .extend(left_stopped(topology, &start.state, &session.state));
+            .extend(left_in_maintenance(topology, first, end));
+        last.findings.extend(left_stopped(topology, first, end));
     }
-    let goals: Vec<_> = runbook
-        .declarations
-        .iter()
-        .filter_map(|d| match &d.declaration {
-            Declaration::Goal(goals) => Some(goals.iter().map(|g| (d.line, g))),
-            _ => None,
-        })
-        .flatten()
-        .map(|(line, g)| GoalResult {
-            line,
-            ..g.evaluate(topology, &session.state)
-        })
-        .collect();
+    let goals = goal_results(topology, runbook, &session.state);
     let mut report = Report {
         verdict: Verdict::Valid,
         topology: topology.to_string(),
@@ -585,6 +573,23 @@ fn validate_with(
         report.verdict = Verdict::Invalid;
     }
     report
+}
+
+/// Each declared goal judged on `end`, with the line of its `#! goal`.
+fn goal_results(topology: &Topology, runbook: &Runbook, end: &State) -> Vec<GoalResult> {
+    runbook
+        .declarations
+        .iter()
+        .filter_map(|d| match &d.declaration {
+            Declaration::Goal(goals) => Some(goals.iter().map(|g| (d.line, g))),
+            _ => None,
+        })
+        .flatten()
+        .map(|(line, g)| GoalResult {
+            line,
+            ..g.evaluate(topology, end)
+        })
+        .collect()
 }
 
 /// A warning for each datasource whose cluster replicator the plan leaves stopped, on a host
