@@ -827,13 +827,15 @@ fn a_composite_failover_across_a_partition_makes_two_writable_masters() {
 
 /// After a composite failover, the lost site's managers coming back hold their master
 /// `SHUNNED(SUPERSEDED)` rather than in service (Continuent docs
-/// *operations-composite-recovery*), and `recover` at the composite brings the site back as
-/// a passive one: its old master the relay of the new active master, its replicas reading
-/// the relay. A `switch` then gives east the Active role back.
+/// *operations-composite-recovery*), and, east being in MANUAL (under AUTOMATIC its managers
+/// recover it themselves), `recover` at the composite brings the site back as a passive one:
+/// its old master the relay of the new active master, its replicas reading the relay. A
+/// `switch` then gives east the Active role back.
 #[test]
 fn a_superseded_site_comes_back_passive_by_recover() {
     let mut c = Cluster::from_spec(GLOBAL);
     let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy manual").unwrap();
     for h in [db1, db2, db3] {
         c.fault(Fault::HostCrash(h)).unwrap();
     }
@@ -872,6 +874,60 @@ fn a_superseded_site_comes_back_passive_by_recover() {
     c.fault(Fault::Write(db1)).unwrap();
     east_lost_then_back(&mut c);
     assert_eq!(c.cctrl("db4", "recover"), Err("orphaned-events"));
+}
+
+/// Under AUTOMATIC, a site a composite failover superseded is recovered by its managers
+/// once it is back with all its services running (Continuent docs
+/// *operations-composite-recovery*, 7.0): as `recover` at the composite would, its old
+/// master the relay of the active master and its replicas ONLINE reading the relay. Not
+/// before every host is back with its replicator running; not while the active site is in
+/// MAINTENANCE; never for an old master holding events the active master lacks.
+#[test]
+fn a_superseded_site_is_recovered_by_its_managers_under_automatic() {
+    use tungsten_model::model::DataSourceRole::{Master, Relay};
+    let superseded = DsState::Shunned(ShunCause::Superseded);
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| c.id(h));
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostCrash(h)).unwrap();
+    }
+    c.cctrl("db4", "use global").unwrap();
+    c.cctrl("db4", "failover").unwrap();
+    c.fault(Fault::HostRestart(db1)).unwrap();
+    c.fault(Fault::HostRestart(db2)).unwrap();
+    c.fault(Fault::Stop(db2, Process::Replicator)).unwrap();
+    c.fault(Fault::HostRestart(db3)).unwrap();
+    // Every host is back, but db2's replicator is stopped: not yet.
+    assert_eq!(c.s.view(db1).entry(db1).state, superseded);
+    c.fault(Fault::Stop(db3, Process::Manager)).unwrap();
+    c.fault(Fault::Start(db2, Process::Replicator)).unwrap();
+    // Nor with db3's manager stopped.
+    assert_eq!(c.s.view(db1).entry(db1).state, superseded);
+    c.fault(Fault::Start(db3, Process::Manager)).unwrap();
+    let view = c.s.view(db1);
+    assert_eq!(
+        view.entry(db1),
+        tungsten_model::model::DsEntry::new(Relay, DsState::Online)
+    );
+    assert_eq!(c.s.host(db1).replicator.master, Some(db4));
+    for h in [db2, db3] {
+        assert_eq!(view.entry(h).state, DsState::Online, "{view:?}");
+        assert_eq!(c.s.host(h).replicator.master, Some(db1));
+    }
+    assert_eq!(c.cctrl("db4", "recover"), Err("no-change"));
+    // The active site in MAINTENANCE: east waits for the operator's `recover`.
+    let mut c = Cluster::from_spec(GLOBAL);
+    c.cctrl("db4", "set policy maintenance").unwrap();
+    east_lost_then_back(&mut c);
+    assert_eq!(c.s.view(db1).entry(db1).state, superseded);
+    c.cctrl("db4", "recover").unwrap();
+    assert_eq!(c.s.view(db1).entry(db1).role, Relay);
+    // An old master holding a write west never received stays superseded.
+    let mut c = Cluster::from_spec(GLOBAL);
+    c.fault(Fault::Write(db1)).unwrap();
+    east_lost_then_back(&mut c);
+    assert_eq!(c.s.view(db1).entry(db1).role, Master);
+    assert_eq!(c.s.view(db1).entry(db1).state, superseded);
 }
 
 /// East's hosts (in [`GLOBAL`]) crash, a composite failover typed at db4 makes west's relay
@@ -1136,6 +1192,9 @@ fn a_site_named_in_a_recover_at_the_composite_is_the_only_one_recovered() {
     use tungsten_model::model::DataSourceRole::{Master, Relay};
     let mut c = Cluster::from_spec(THREE_SITES);
     let [db1, db2, db4, db5] = ["db1", "db2", "db4", "db5"].map(|h| c.id(h));
+    // In MANUAL: under AUTOMATIC the sites' managers recover them themselves.
+    c.cctrl("db1", "set policy manual").unwrap();
+    c.cctrl("db4", "set policy manual").unwrap();
     c.cctrl("db7", "use global").unwrap();
     for h in [db1, db2] {
         c.fault(Fault::HostCrash(h)).unwrap();
@@ -1261,6 +1320,8 @@ fn a_composite_switch_with_no_target_takes_a_site_its_flush_reaches() {
 fn a_recovered_site_leaves_a_replica_out_of_reach_as_it_was() {
     let mut c = Cluster::from_spec(GLOBAL);
     let [db2, db3] = ["db2", "db3"].map(|h| c.id(h));
+    // In MANUAL: under AUTOMATIC east's managers recover it themselves.
+    c.cctrl("db1", "set policy manual").unwrap();
     east_lost_then_back(&mut c);
     c.partition(&[&["db1", "db2", "db4", "db5", "db6"], &["db3"]])
         .unwrap();

@@ -637,37 +637,9 @@ fn recover(
             }
             continue;
         };
-        if !reach.superseded(ctx) {
-            continue;
-        }
-        // The master the failover superseded, else the one the view holds as the site's.
-        let old = ctx
-            .topology
-            .datasources_of(site)
-            .find(|&d| {
-                reach.view.entry(d)
-                    == DsEntry::new(
-                        DataSourceRole::Master,
-                        DsState::Shunned(ShunCause::Superseded),
-                    )
-            })
-            .or_else(|| ctx.current_master(&reach.view, site, |_| true));
-        let Some(old) = old else {
+        let Some(old) = recoverable(ctx, sites, &reach, master)? else {
             continue;
         };
-        if !ctx.healthy(reach.rep, old) {
-            return Err(Refusal::Unreachable { host: old });
-        }
-        if !ctx.host(old).replicator.running {
-            return Err(Refusal::ReplicatorStopped {
-                host: old,
-                install: super::input::Install::Cluster,
-            });
-        }
-        if !ctx.in_history(old, master) {
-            return Err(Refusal::Orphaned { host: old, master });
-        }
-        ctx.require_quorum(site, reach.group, sites.at)?;
         bring_back_passive(ctx, sites, &mut reach, (old, master));
         recovered = true;
     }
@@ -678,6 +650,108 @@ fn recover(
             host: None,
             already: Cow::Borrowed("no site is superseded: only the active site holds a master"),
         })
+    }
+}
+
+/// The old master of the site `reach`, if a composite failover superseded the site, once it
+/// can be brought back as the relay of `master`, the active site's ONLINE master; `None` if
+/// the site is not superseded; refused where it cannot be brought back yet (the old master
+/// out of reach, its replicator stopped, holding events `master` lacks, or the site without
+/// quorum).
+fn recoverable(
+    ctx: &mut Ctx<'_, '_>,
+    sites: &Sites<'_>,
+    reach: &Reach,
+    master: HostId,
+) -> Result<Option<HostId>, Refusal> {
+    if !reach.superseded(ctx) {
+        return Ok(None);
+    }
+    let site = reach.site;
+    // The master the failover superseded, else the one the view holds as the site's.
+    let old = ctx
+        .topology
+        .datasources_of(site)
+        .find(|&d| {
+            reach.view.entry(d)
+                == DsEntry::new(
+                    DataSourceRole::Master,
+                    DsState::Shunned(ShunCause::Superseded),
+                )
+        })
+        .or_else(|| ctx.current_master(&reach.view, site, |_| true));
+    let Some(old) = old else {
+        return Ok(None);
+    };
+    if !ctx.healthy(reach.rep, old) {
+        return Err(Refusal::Unreachable { host: old });
+    }
+    if !ctx.host(old).replicator.running {
+        return Err(Refusal::ReplicatorStopped {
+            host: old,
+            install: super::input::Install::Cluster,
+        });
+    }
+    if !ctx.in_history(old, master) {
+        return Err(Refusal::Orphaned { host: old, master });
+    }
+    ctx.require_quorum(site, reach.group, sites.at)?;
+    Ok(Some(old))
+}
+
+/// The managers' own recovery of `site`, superseded by a composite failover, once its
+/// services are back (Continuent docs *operations-composite-recovery*, 7.0: when the lost
+/// site returns and all its Tungsten services have restarted, the cluster tries to recover
+/// it automatically as a passive site with every node online, if the clusters are in the
+/// AUTOMATIC policy; where it cannot, the site stays `SHUNNED(SUPERSEDED)` for the
+/// operator's `recover`). `group` is the site's managers that reach each other, in a
+/// primary partition, AUTOMATIC; it runs as `recover` at the composite would, typed on the
+/// group's first member.
+///
+/// **Modelling decisions**, where the docs say no more:
+/// - "all Tungsten services restarted": every host of the site is up, its manager runs in
+///   `group`, and its replicator runs;
+/// - "the clusters" in AUTOMATIC: the site's managers and the active site's managers they
+///   reach;
+/// - "if at all possible": where `recover` at the composite would be accepted (the site's
+///   old master reachable with its replicator running, holding no event the active master
+///   lacks). A site whose old master holds such events stays superseded until it is
+///   reprovisioned, as the docs' manual route says.
+/// - The docs' 7.1 and earlier pages give only the manual `recover`; the later page's
+///   automatic recovery is modelled.
+pub(super) fn recover_superseded(ctx: &mut Ctx<'_, '_>, site: ServiceId, group: HostSet) {
+    let Some((composite, members)) = ctx.topology.composite_of(site) else {
+        return;
+    };
+    let Some(at) = group.first() else { return };
+    let back = ctx.topology.hosts_of(site).all(|h| {
+        let host = ctx.host(h);
+        host.up
+            && (!ctx.topology.host(h).has_manager() || group.contains(h))
+            && (!ctx.topology.host(h).is_datasource() || host.replicator.running)
+    });
+    if !back || ctx.superseded(ctx.state.view(at), site).is_none() {
+        return;
+    }
+    let sites = Sites {
+        composite,
+        members,
+        at,
+    };
+    let Some((active, Some(master))) = sites.active(ctx) else {
+        return;
+    };
+    let automatic = |site| {
+        Reach::of(ctx, site, at).is_ok_and(|r| r.view.policy == PolicyMode::Automatic)
+    };
+    if active == site || !automatic(active) || !automatic(site) {
+        return;
+    }
+    let Ok(mut reach) = Reach::of(ctx, site, at) else {
+        return;
+    };
+    if let Ok(Some(old)) = recoverable(ctx, &sites, &reach, master) {
+        bring_back_passive(ctx, &sites, &mut reach, (old, master));
     }
 }
 

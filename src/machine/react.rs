@@ -128,7 +128,8 @@ fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView 
 /// another site whose view holds that site's ONLINE master, the composite has an active
 /// site: a master their view still holds in service is `SHUNNED(SUPERSEDED)`, as the docs
 /// list a returning site's old master (Continuent docs *operations-composite-recovery*),
-/// until `recover` at the composite brings the site back as a passive one.
+/// until `recover` at the composite brings the site back as a passive one, or the managers
+/// do under AUTOMATIC (`composite::recover_superseded`).
 ///
 /// **Modelling decision**: Tungsten's composite managers tell a returning site its role; the
 /// model keeps no composite state, so it reads the role from the active site's managers. The
@@ -193,6 +194,9 @@ fn react_group(ctx: &mut Ctx<'_, '_>, service: ServiceId, group: HostSet) {
         }
     }
     ctx.set_view(group, &view);
+    if view.quorum == Quorum::Primary && view.policy.recovers() {
+        super::composite::recover_superseded(ctx, service, group);
+    }
 }
 
 /// Quorum: losing it shuns everything the group sees and stops replication on its side.
