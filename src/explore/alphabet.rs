@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use crate::command::{DatasourceAction, Lifecycle, ResetScope, TpmAction};
 use crate::fault::{Fault, Process, Split};
 use crate::machine::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
-use crate::model::{HostId, MAX_HOSTS, PolicyMode, ReplicatorRole, State, Topology};
+use crate::model::{
+    HostId, MAX_HOSTS, PolicyMode, ReplicatorRole, ServiceId, State, Topology,
+};
 
 /// Which kinds of input to draw (the proptest strategies and the explorer share it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -93,11 +95,15 @@ impl Alphabet {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Typing {
-    /// Into one running manager per group of managers that reach each other (the first in
-    /// topology order). Managers that reach each other share one view, so another manager
-    /// of the group would see the same cluster; what this leaves out is a forced session
-    /// left open on a manager that is not first in its group (a modelling decision that
-    /// divides the commands to try by the number of managers).
+    /// Into one running manager per group of managers of one service that reach each other
+    /// (the first in topology order). Managers of a service that reach each other share one
+    /// view, so another manager of the group would see the same cluster; what this leaves
+    /// out is a session left open on a manager that is not first in its group (forced, or
+    /// moved by `use` to another service: the first manager reaches the same session one
+    /// `use` or `set force` later). A modelling decision that divides the commands to try by
+    /// the number of managers per service. Each service's managers are typed into apart: an
+    /// independent review found a composite's passive site never typed into, its managers
+    /// sharing no view with the active site's.
     #[default]
     OnePerGroup,
     /// Into every running manager.
@@ -109,6 +115,9 @@ pub enum Typing {
 #[derive(Debug, Clone)]
 pub struct Inputs {
     managers: Vec<HostId>,
+    /// The service of each of `managers`: managers of different services hold views of
+    /// different datasources, so each service's are a group of their own.
+    services: Vec<ServiceId>,
     /// cctrl operations, to be typed at a manager.
     cctrl: Vec<CctrlOp>,
     /// Everything else.
@@ -151,11 +160,12 @@ impl Inputs {
             .copied()
             .filter(|&h| topology.host(h).is_datasource())
             .collect();
-        let managers = hosts
+        let managers: Vec<HostId> = hosts
             .iter()
             .copied()
             .filter(|&h| topology.host(h).has_manager())
             .collect();
+        let services = managers.iter().map(|&m| topology.host(m).service).collect();
         let cross_site = topology.hosts().iter().any(|h| h.cross_site_from.is_some());
         let installs: &[Install] = if cross_site {
             &[Install::Cluster, Install::CrossSite]
@@ -192,6 +202,7 @@ impl Inputs {
             .unwrap_or(0);
         Self {
             managers,
+            services,
             cctrl,
             others,
             hosts,
@@ -279,19 +290,20 @@ impl Inputs {
             .hosts
             .iter()
             .all(|&h| next_seqno(state, h) < self.write_limit);
-        let mut groups = [u8::MAX; MAX_HOSTS];
+        // The (service, partition) of each group met so far.
+        let mut groups = [(ServiceId::default(), u8::MAX); MAX_HOSTS];
         let mut taken = 0;
-        for (m, &at) in self.managers.iter().enumerate() {
+        for (m, (&at, &service)) in self.managers.iter().zip(&self.services).enumerate() {
             if !state.manager_running(at) {
                 continue;
             }
             if typing == Typing::OnePerGroup {
-                let label = state.partition_label(at);
-                if groups[..taken].contains(&label) {
+                let group = (service, state.partition_label(at));
+                if groups[..taken].contains(&group) {
                     continue;
                 }
                 if let Some(slot) = groups.get_mut(taken) {
-                    *slot = label;
+                    *slot = group;
                     taken += 1;
                 }
             }
@@ -576,6 +588,64 @@ mod tests {
         assert!(!(cctrl.force || cctrl.trepctl || cctrl.host));
         assert!(!crate::machine::Rules::unguarded().guard);
         assert!(crate::machine::Rules::default().guard);
+    }
+
+    /// The cluster states (sessions left out) `typing` reaches from `start` within `depth`
+    /// inputs.
+    fn clusters(
+        topology: &Topology,
+        start: &State,
+        inputs: &Inputs,
+        typing: Typing,
+        depth: usize,
+    ) -> std::collections::HashSet<State> {
+        let mut all = std::collections::HashSet::from([*start]);
+        let mut frontier = vec![*start];
+        let mut buffer = Vec::new();
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for state in &frontier {
+                inputs.fill(state, typing, &mut buffer);
+                for input in &buffer {
+                    let rules = crate::machine::Rules::default();
+                    if let Ok(n) = crate::machine::step(topology, state, input, &rules, &mut ())
+                        && all.insert(n)
+                    {
+                        next.push(n);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        all.into_iter()
+            .map(|mut s| {
+                s.sessions = Default::default();
+                s
+            })
+            .collect()
+    }
+
+    /// Typing into one manager per group reaches every cluster state typing into every
+    /// manager does, two inputs deep, on one service and on a composite. An independent
+    /// review's case, kept: groups were told apart by partition alone, so on a composite
+    /// only the active site's first manager was typed into, and `router db5 offline` typed
+    /// at db4 was never tried.
+    #[test]
+    fn one_manager_per_group_reaches_what_every_manager_does() {
+        let single = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let spec: crate::model::TopologySpec = serde_json::from_str(
+            r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
+        )
+        .unwrap();
+        let composite = Topology::try_from(spec).unwrap();
+        for topology in [single, composite] {
+            let start = State::healthy(&topology);
+            let inputs = Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1);
+            let one = clusters(&topology, &start, &inputs, Typing::OnePerGroup, 2);
+            let every = clusters(&topology, &start, &inputs, Typing::EveryManager, 2);
+            assert_eq!(one.len(), every.len(), "{} services", topology.services().len());
+            assert!(one == every);
+        }
     }
 
     /// `dangerous` keeps what moves the master role or makes the managers act, and leaves
