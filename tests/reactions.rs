@@ -930,6 +930,43 @@ fn a_superseded_site_is_recovered_by_its_managers_under_automatic() {
     assert_eq!(c.s.view(db1).entry(db1).state, superseded);
 }
 
+/// Two sites of two datasources each, as the explorer's composite tests have them.
+const TWO_BY_TWO: &str = r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#;
+
+/// The explorer's minimal cases, kept, five inputs deep each once west's managers were typed
+/// into (helper-98 F1): a site a composite `switch` made passive kept a master-role
+/// datasource beside its relay (its old master, failed over inside the site before), or a
+/// stopped manager's last view held one; across a partition between the sites, `welcome` of
+/// that old master, or `recover master using` at the site, put a second master beside the
+/// active site's. A site going passive holds no master, and a passive site's own managers'
+/// view refuses promotions whatever a stopped manager's last view holds.
+#[test]
+fn a_site_a_switch_made_passive_takes_no_master_back_across_a_partition() {
+    use tungsten_model::model::DataSourceRole::{Master, Relay};
+    let mut c = Cluster::from_spec(TWO_BY_TWO);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.cctrl("db1", "datasource db1 fail").unwrap();
+    assert!(c.s.view(db2).entry(db2).is_online_master());
+    c.cctrl("db4", "use global").unwrap();
+    c.cctrl("db4", "switch").unwrap();
+    assert_eq!(c.s.view(db2).entry(db2).role, Relay);
+    assert_ne!(c.s.view(db2).entry(db1).role, Master);
+    c.partition(&[&["db1", "db2"], &["db4", "db5"]]).unwrap();
+    // `Cluster` checks every invariant after each input.
+    let _ = c.cctrl("db1", "datasource db1 welcome");
+    assert!(!c.s.view(db1).entry(db1).is_online_master());
+    // A stopped manager's last view.
+    let mut c = Cluster::from_spec(TWO_BY_TWO);
+    c.cctrl("db4", "use global").unwrap();
+    c.fault(Fault::Stop(db1, Process::Manager)).unwrap();
+    c.cctrl("db4", "switch").unwrap();
+    c.partition(&[&["db1", "db2"], &["db4", "db5"]]).unwrap();
+    assert_eq!(
+        c.cctrl("db2", "recover master using db2"),
+        Err("passive-site")
+    );
+}
+
 /// East's hosts (in [`GLOBAL`]) crash, a composite failover typed at db4 makes west's relay
 /// the master, and east's hosts restart: east superseded.
 fn east_lost_then_back(c: &mut Cluster) {

@@ -6,9 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::command::{DatasourceAction, Lifecycle, ResetScope, TpmAction};
 use crate::fault::{Fault, Process, Split};
 use crate::machine::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
-use crate::model::{
-    HostId, MAX_HOSTS, PolicyMode, ReplicatorRole, ServiceId, State, Topology,
-};
+use crate::model::{HostId, MAX_HOSTS, PolicyMode, ReplicatorRole, ServiceId, State, Topology};
 
 /// Which kinds of input to draw (the proptest strategies and the explorer share it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -643,7 +641,12 @@ mod tests {
             let inputs = Inputs::new(&topology, &start, Alphabet::CCTRL_AND_FAULTS, 1);
             let one = clusters(&topology, &start, &inputs, Typing::OnePerGroup, 2);
             let every = clusters(&topology, &start, &inputs, Typing::EveryManager, 2);
-            assert_eq!(one.len(), every.len(), "{} services", topology.services().len());
+            assert_eq!(
+                one.len(),
+                every.len(),
+                "{} services",
+                topology.services().len()
+            );
             assert!(one == every);
         }
     }

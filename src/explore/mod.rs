@@ -469,8 +469,12 @@ fn explore_in_slices(
         }
         if let Some((link, violation)) = broken {
             result.stop = Stop::Counterexample;
-            result.counterexample = rebuild(&levels, inputs, link)
-                .map(|path| Trace::replay(topology, start, &path, config.rules, violation));
+            // A replay refused part way would be a shortened trace: none is given (an
+            // independent review found `Trace::replay` stopping at a refusal silently).
+            result.counterexample = rebuild(&levels, inputs, link).and_then(|path| {
+                let trace = Trace::replay(topology, start, &path, config.rules, violation);
+                (trace.len() == path.len()).then_some(trace)
+            });
         }
         if cut_short {
             break;

@@ -61,8 +61,9 @@ impl Trace {
         }
     }
 
-    /// Apply `inputs` from `start` under `rules`, keeping the state after each (stops at a
-    /// refusal, which an explorer's trace never holds).
+    /// Apply `inputs` from `start` under `rules`, keeping the state after each. It stops at a
+    /// refusal, so a trace shorter than `inputs` was refused part way; the explorer gives no
+    /// counterexample rather than such a trace.
     #[must_use]
     pub fn replay(
         topology: &Topology,

@@ -239,7 +239,21 @@ fn passive_gate(ctx: &Ctx<'_, '_>, s: &Session, op: CctrlOp) -> Result<bool, Ref
     if let Some(refusal) = ctx.superseded(ctx.state.view(s.rep), s.service) {
         return Err(refusal);
     }
-    let Some(composite) = ctx.passive_site(s.service) else {
+    // A site whose own managers' view holds its relay and no master is passive, whatever a
+    // stopped manager's last view holds: the explorer found, five inputs deep, db1's manager
+    // stopped holding db1 as east's master, a composite switch making east passive, a
+    // partition between the sites, and `recover master using db2` at db2 promoting a second
+    // master.
+    let view = ctx.state.view(s.rep);
+    let holds = |role| {
+        ctx.topology
+            .datasources_of(s.service)
+            .any(|d| view.entry(d).role == role)
+    };
+    let passive_in_view = (holds(DataSourceRole::Relay) && !holds(DataSourceRole::Master))
+        .then(|| ctx.topology.composite_of(s.service).map(|(c, _)| c))
+        .flatten();
+    let Some(composite) = ctx.passive_site(s.service).or(passive_in_view) else {
         return Ok(false);
     };
     if !matches!(op, CctrlOp::Switch(_) | CctrlOp::Failover(_)) {

@@ -369,6 +369,7 @@ fn switch(
     promote_relay(ctx, &mut new, relay);
     // The old master becomes its site's relay, reading the new master.
     ctx.set_role(&mut old.view, master, DataSourceRole::Relay);
+    demote_other_masters(ctx, &mut old, master);
     ctx.repoint(master, ReplicatorRole::Relay, Some(relay));
     let _ = ctx.replicator_online(master);
     ctx.set_view(old.group, &old.view);
@@ -741,9 +742,8 @@ pub(super) fn recover_superseded(ctx: &mut Ctx<'_, '_>, site: ServiceId, group: 
     let Some((active, Some(master))) = sites.active(ctx) else {
         return;
     };
-    let automatic = |site| {
-        Reach::of(ctx, site, at).is_ok_and(|r| r.view.policy == PolicyMode::Automatic)
-    };
+    let automatic =
+        |site| Reach::of(ctx, site, at).is_ok_and(|r| r.view.policy == PolicyMode::Automatic);
     if active == site || !automatic(active) || !automatic(site) {
         return;
     }
@@ -752,6 +752,22 @@ pub(super) fn recover_superseded(ctx: &mut Ctx<'_, '_>, site: ServiceId, group: 
     };
     if let Ok(Some(old)) = recoverable(ctx, &sites, &reach, master) {
         bring_back_passive(ctx, &sites, &mut reach, (old, master));
+    }
+}
+
+/// Every master-role datasource of the site `reach` but `kept`, the one becoming its relay,
+/// made a slave in the view (an old master failed over inside the site before it went
+/// passive): a passive site holds no master, and those recover as replicas of the relay.
+/// An independent review found one left `master:SHUNNED(..)` beside the relay after a
+/// `recover`, the site then neither passive nor superseded, open to a second master; the
+/// explorer found the same after a composite `switch`, five inputs deep: east's master
+/// failed, east failing over to db2, a switch to west, a partition between the sites and
+/// `datasource db1 welcome` at db1 put db1 back as east's master beside west's.
+fn demote_other_masters(ctx: &mut Ctx<'_, '_>, reach: &mut Reach, kept: HostId) {
+    for d in ctx.topology.datasource_set(reach.site).iter() {
+        if d != kept && reach.view.entry(d).role == DataSourceRole::Master {
+            ctx.set_role(&mut reach.view, d, DataSourceRole::Slave);
+        }
     }
 }
 
@@ -767,16 +783,7 @@ fn bring_back_passive(
     let policy = reach.view.policy;
     cctrl::maintenance_step(ctx, sites.composite, policy, Step::Enter);
     let _ = ctx.replicator_offline(old);
-    // Every other master-role datasource of the site (an old master failed over inside
-    // it before the composite failover) becomes a slave: the site holds no master once
-    // passive, and those recover as replicas of the relay (an independent review found
-    // one left `master:SHUNNED(..)` beside the relay, the site then neither passive nor
-    // superseded, open to a second master).
-    for d in ctx.topology.datasource_set(site).iter() {
-        if d != old && reach.view.entry(d).role == DataSourceRole::Master {
-            ctx.set_role(&mut reach.view, d, DataSourceRole::Slave);
-        }
-    }
+    demote_other_masters(ctx, reach, old);
     ctx.promote_relay(&mut reach.view, site, reach.rep, (old, master), None);
     // The site is passive from here: its replicas' recovery reads that from the state.
     ctx.set_view(reach.group, &reach.view);

@@ -420,6 +420,11 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
             {
                 recover_relay(ctx, view, rep, d);
             }
+            // A replica an operator failed (`datasource <ds> fail`) is recovered like one a
+            // fault failed: a **modelling decision**, the docs saying only that AUTOMATIC
+            // recovers a failed replica once it is available (*operations-policymodes*). A
+            // runbook step that does this warns `undone`, with MAINTENANCE or a shun as the
+            // way to keep it out (helper-99 F2).
             DsState::Failed(_) if entry.role != DataSourceRole::Master => {
                 let Some(m) = master else { continue };
                 // A stopped replicator is not started: the managers do not start processes
