@@ -104,7 +104,7 @@ enum Command {
         /// command but force, every fault), all, unforced (all but force), no-partitions.
         #[arg(long, default_value = "dangerous")]
         alphabet: String,
-        /// Type cctrl commands into every running manager, not one per partition group.
+        /// Type cctrl commands into every running manager, not one per service and partition.
         #[arg(long)]
         every_manager: bool,
         /// Writes a host may take beyond the starting seqno.
