@@ -9,6 +9,9 @@
 //!
 //! The space is finite: writes are bounded ([`Config::writes`] beyond the starting seqno),
 //! histories fork a bounded number of times, everything else in a [`State`] is a finite enum.
+//! So what the explorer covers is every sequence within those bounds: no write past the
+//! write bound is tried, and an input that would fork the history once more than the model
+//! holds is refused (`model-capacity`), like any refused input.
 //!
 //! **Memory.** A level is kept as links (parent index and the input's code in the alphabet:
 //! 8 bytes a state), not as states (1 080 bytes): a state is rebuilt when it is expanded, by
@@ -167,7 +170,8 @@ impl Progress {
 #[non_exhaustive]
 pub enum Stop {
     /// Every state reachable was explored before the depth bound: the result covers every
-    /// sequence of any length.
+    /// sequence of any length, within the write bound and the model's capacity (see the
+    /// module docs).
     Exhausted,
     /// The depth bound was reached.
     Depth,
