@@ -444,7 +444,13 @@ fn cctrl_ops(topology: &Topology, ds: &[HostId], force: bool) -> Vec<CctrlOp> {
     // At an active/passive composite: `use <composite>`, then the commands on whole sites
     // (`set policy` and `recover` are the ones above, typed there). A composite `failover`
     // assumes the lost site down rather than cut off, as `set force true` does: offered with
-    // force only. `datasource <site> fail` changes nothing the model tracks.
+    // force only. `datasource <site> fail` changes nothing the model tracks. Not offered,
+    // each reached another way (an independent review asked for the reasons): `switch to
+    // <site>` and `failover to <site>`, which name the one other site with two sites (more
+    // sites are not explored); `datasource <site> offline|shun|online|welcome`, which act on
+    // the site's master or relay as the same command typed at the site does, one `use
+    // <site>` away; `datasource <site> recover`, which is `recover` for one site; and
+    // `replicator <ds> relay <site>/<host>`, a repointing the composite's commands make.
     for (composite, _) in topology.active_passive() {
         ops.push(CctrlOp::Use(composite));
         ops.push(CctrlOp::SwitchSite(None));
