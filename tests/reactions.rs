@@ -888,11 +888,7 @@ fn a_superseded_site_is_recovered_by_its_managers_under_automatic() {
     let superseded = DsState::Shunned(ShunCause::Superseded);
     let mut c = Cluster::from_spec(GLOBAL);
     let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| c.id(h));
-    for h in [db1, db2, db3] {
-        c.fault(Fault::HostCrash(h)).unwrap();
-    }
-    c.cctrl("db4", "use global").unwrap();
-    c.cctrl("db4", "failover").unwrap();
+    east_lost(&mut c);
     c.fault(Fault::HostRestart(db1)).unwrap();
     c.fault(Fault::HostRestart(db2)).unwrap();
     c.fault(Fault::Stop(db2, Process::Replicator)).unwrap();
@@ -970,15 +966,20 @@ fn a_site_a_switch_made_passive_takes_no_master_back_across_a_partition() {
 /// East's hosts (in [`GLOBAL`]) crash, a composite failover typed at db4 makes west's relay
 /// the master, and east's hosts restart: east superseded.
 fn east_lost_then_back(c: &mut Cluster) {
-    let east = ["db1", "db2", "db3"].map(|h| c.id(h));
-    for h in east {
-        c.fault(Fault::HostCrash(h)).unwrap();
+    east_lost(c);
+    for h in ["db1", "db2", "db3"] {
+        c.fault(Fault::HostRestart(c.id(h))).unwrap();
+    }
+}
+
+/// East's hosts (in [`GLOBAL`]) crash, and a composite failover typed at db4 makes west's
+/// relay the master.
+fn east_lost(c: &mut Cluster) {
+    for h in ["db1", "db2", "db3"] {
+        c.fault(Fault::HostCrash(c.id(h))).unwrap();
     }
     c.cctrl("db4", "use global").unwrap();
     c.cctrl("db4", "failover").unwrap();
-    for h in east {
-        c.fault(Fault::HostRestart(h)).unwrap();
-    }
 }
 
 /// A composite's site whose managers all restart holds its stale view; it takes the
@@ -1031,11 +1032,7 @@ fn a_site_manager_started_alone_does_not_take_back_a_role_the_composite_moved() 
 fn a_superseded_site_recovers_once_and_keeps_its_mark() {
     let mut c = Cluster::from_spec(GLOBAL);
     let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| c.id(h));
-    for h in [db1, db2, db3] {
-        c.fault(Fault::HostCrash(h)).unwrap();
-    }
-    c.cctrl("db4", "use global").unwrap();
-    c.cctrl("db4", "failover").unwrap();
+    east_lost(&mut c);
     // One master superseded, db2 (east failed over to it before it was lost), though db1's
     // manager stopped holding db1 as the master (a second review found both marked, and
     // the order the hosts came back in choosing which became the relay).
