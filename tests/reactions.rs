@@ -924,6 +924,24 @@ fn a_superseded_site_is_recovered_by_its_managers_under_automatic() {
     east_lost_then_back(&mut c);
     assert_eq!(c.s.view(db1).entry(db1).role, Master);
     assert_eq!(c.s.view(db1).entry(db1).state, superseded);
+    // Back behind a partition between the sites, east's managers restart one by one: the
+    // first, alone, shuns its master FAILSAFE rather than SUPERSEDED (it reaches no other
+    // site). Recovered once the sites reach each other, as `recover` at the composite would
+    // be accepted then (helper-100 F1: it waited for the operator).
+    let mut c = Cluster::from_spec(GLOBAL);
+    east_lost(&mut c);
+    c.partition(&[&["db1", "db2", "db3"], &["db4", "db5", "db6"]])
+        .unwrap();
+    for h in [db1, db2, db3] {
+        c.fault(Fault::HostRestart(h)).unwrap();
+    }
+    assert_eq!(c.s.view(db1).entry(db1).role, Master);
+    c.fault(Fault::Heal).unwrap();
+    assert_eq!(
+        c.s.view(db1).entry(db1),
+        tungsten_model::model::DsEntry::new(Relay, DsState::Online)
+    );
+    assert_eq!(c.s.host(db1).replicator.master, Some(db4));
 }
 
 /// Two sites of two datasources each, as the explorer's composite tests have them.

@@ -202,9 +202,11 @@ pub struct Exploration {
     /// Why it stopped.
     pub stop: Stop,
     /// A shortest sequence of inputs that breaks an invariant, if one was found: set
-    /// whenever [`Self::stop`] is [`Stop::Counterexample`]. The trace is rebuilt from the
-    /// kept links by replaying the engine, which is deterministic; were a link not to
-    /// rebuild, no trace is given rather than a shortened one.
+    /// whenever [`Self::stop`] is [`Stop::Counterexample`], unless the trace does not
+    /// rebuild. It is rebuilt from the kept links by replaying the engine, which is
+    /// deterministic; were a link not to rebuild, or its replay refused part way (either
+    /// would be an engine bug, which test builds assert against), no trace is given rather
+    /// than a shortened one.
     pub counterexample: Option<Trace>,
     /// Bytes of the seen-set's tables at the end.
     pub seen_bytes: usize,
@@ -477,6 +479,7 @@ fn explore_in_slices(
             // independent review found `Trace::replay` stopping at a refusal silently).
             result.counterexample = rebuild(&levels, inputs, link).and_then(|path| {
                 let trace = Trace::replay(topology, start, &path, config.rules, violation);
+                debug_assert_eq!(trace.len(), path.len(), "a replay refused part way");
                 (trace.len() == path.len()).then_some(trace)
             });
         }

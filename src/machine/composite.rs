@@ -707,7 +707,11 @@ fn recoverable(
 /// AUTOMATIC policy; where it cannot, the site stays `SHUNNED(SUPERSEDED)` for the
 /// operator's `recover`). `group` is the site's managers that reach each other, in a
 /// primary partition, AUTOMATIC; it runs as `recover` at the composite would, typed on the
-/// group's first member.
+/// group's first member, for a site `recover` takes as superseded: holding a master and no
+/// ONLINE relay while another site it reaches holds an ONLINE master. Its master need not be
+/// marked `SUPERSEDED`: a site back behind a partition between the sites, its managers
+/// restarting one by one, holds it `SHUNNED(FAILSAFE)` (an independent review found such a
+/// site left for the operator once the sites reached each other again).
 ///
 /// **Modelling decisions**, where the docs say no more:
 /// - "all Tungsten services restarted": every host of the site is up, its manager runs in
@@ -731,7 +735,7 @@ pub(super) fn recover_superseded(ctx: &mut Ctx<'_, '_>, site: ServiceId, group: 
             && (!ctx.topology.host(h).has_manager() || group.contains(h))
             && (!ctx.topology.host(h).is_datasource() || host.replicator.running)
     });
-    if !back || ctx.superseded(ctx.state.view(at), site).is_none() {
+    if !back {
         return;
     }
     let sites = Sites {
