@@ -3518,6 +3518,9 @@ fn commands_behind_sudo_ssh_or_a_chain_are_not_passed_unchecked() {
         // A quoted chain behind `ssh`, and a pipe (independent review).
         "shell db1> ssh db3 'trepctl offline; trepctl online'",
         "shell db1> trepctl offline | tee /tmp/out",
+        // After a pipe into cctrl, and a second one after `;` (independent review).
+        "shell db1> echo ls | cctrl && stopall",
+        "shell db1> echo 'set policy maintenance' | cctrl ; echo 'switch' | cctrl",
     ];
     let (report, unchecked) = unchecked_lines(&lines);
     assert_eq!(
@@ -3545,6 +3548,8 @@ fn commands_behind_sudo_ssh_or_a_chain_are_not_passed_unchecked() {
             "shell db1> sudo -u tungsten ssh db3 trepctl offline",
             "shell db1> ssh db3 'trepctl offline; trepctl online'",
             "shell db1> trepctl offline | tee /tmp/out",
+            "shell db1> echo ls | cctrl && stopall",
+            "shell db1> echo 'set policy maintenance' | cctrl ; echo 'switch' | cctrl",
         ]
     );
     assert_eq!(report.verdict, Verdict::Invalid);

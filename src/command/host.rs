@@ -141,12 +141,15 @@ pub enum HostAction {
     },
     /// `connector start|stop|restart`.
     Connector(Lifecycle),
-    /// `connector graceful-stop [seconds]`: the connector stops once its connections close,
-    /// or after the timeout (Continuent docs *cmdline-tools-tpm-commands-promote-connector*).
-    /// The model stops it as `connector stop` does: it holds no client connections.
+    /// `connector graceful-stop [seconds]`, or `connector drain [seconds]`, its alias since
+    /// 7.0: the connector stops once its connections close, or after the timeout (Continuent
+    /// docs *cmdline-tools-tpm-commands-promote-connector*, *cmdline-tools-connector*). The
+    /// model stops it as `connector stop` does: it holds no client connections.
     ConnectorGracefulStop {
         /// The timeout, as written.
         seconds: Option<u32>,
+        /// Typed as `drain`, and printed back so.
+        drain: bool,
     },
     /// `tungsten_provision_slave` / `tprovision`.
     Provision {
@@ -266,9 +269,13 @@ impl HostCommand {
         text: String,
     ) -> Result<Self, ParseError> {
         let mut left_words = Words::new(left, line_number);
-        let right_words = Words::new(right, line_number);
-        let program = right_words.peek().unwrap_or_default();
-        if left_words.eat("echo") && base(program) == "cctrl" {
+        let mut right_words = Words::new(right, line_number);
+        let program = right_words.next().unwrap_or_default();
+        // Past `cctrl`, only its options (`-expert`, `-multi`): another pipe, a redirection
+        // or another word is more than the echoed command reaching cctrl.
+        let only_options = !right.contains(['|', '<', '>'])
+            && std::iter::from_fn(|| right_words.next()).all(|word| word.starts_with('-'));
+        if left_words.eat("echo") && base(program) == "cctrl" && only_options {
             let after_echo = left.find("echo").map_or(0, |i| i + 4);
             let rest = &left[after_echo..];
             let mut start = after_echo + (rest.len() - rest.trim_start().len());
@@ -298,9 +305,6 @@ impl HostCommand {
     /// executable is not an error: it reads as [`HostAction::NotModelled`].
     pub fn parse_line(line: &str, line_number: usize) -> Result<Self, ParseError> {
         let text = line.trim().to_owned();
-        if let Some((left, right)) = line.split_once('|') {
-            return Self::piped(line, line_number, left, right, text);
-        }
         let mut w = Words::new(line, line_number);
         let Some(executable) = w.next() else {
             return Err(w.error_next("a command"));
@@ -309,12 +313,16 @@ impl HostCommand {
         // `a; b`, `a &`, `` `b` ``, `$(b)`) is more than the one command the model would read
         // from its start: the whole line is kept as a step it does not know, so nothing after
         // the first command passes unchecked (an independent review found `thl list &&
-        // stopall` accepted as changing nothing).
+        // stopall` accepted as changing nothing). Checked before a pipe is read: a second
+        // review found `echo ls | cctrl && stopall` read as the piped `ls` alone.
         if chains_commands(line) {
             return Ok(Self {
                 executable: executable.to_owned(),
                 action: HostAction::NotModelled(text),
             });
+        }
+        if let Some((left, right)) = line.split_once('|') {
+            return Self::piped(line, line_number, left, right, text);
         }
         // `sudo` before `systemctl` or `service` (no options of its own).
         let sudo = base(executable) == "sudo";
@@ -348,22 +356,9 @@ impl HostCommand {
                 w.skip_rest();
                 HostAction::NotModelled(text)
             }
-            "manager" => HostAction::Manager(lifecycle(&mut w)?),
+            "manager" => HostAction::Manager(lifecycle(&mut w, "")?),
             "replicator" => replicator(&mut w)?,
-            // `graceful-stop [seconds]` waits for the connections to close, then stops
-            // (Continuent docs *cmdline-tools-tpm-commands-promote-connector*).
-            "connector" if w.eat("graceful-stop") => {
-                let seconds = match w.next() {
-                    Some(seconds) => Some(
-                        seconds
-                            .parse::<u32>()
-                            .map_err(|_| w.error_previous("a timeout in seconds"))?,
-                    ),
-                    None => None,
-                };
-                HostAction::ConnectorGracefulStop { seconds }
-            }
-            "connector" => HostAction::Connector(lifecycle(&mut w)?),
+            "connector" => connector(&mut w)?,
             tool if only_reads(tool, &w) => {
                 w.skip_rest();
                 HostAction::Inspect(text)
@@ -498,14 +493,49 @@ fn one_slip_apart(a: &str, b: &str) -> bool {
 fn only_prints(program: &str, w: &Words<'_>) -> bool {
     w.peek().is_some_and(|verb| {
         verb.eq_ignore_ascii_case("status")
-            || (program == "connector" && verb.eq_ignore_ascii_case("client-list"))
+            || (program == "connector"
+                && ["client-list", "cluster-status", "mode"]
+                    .iter()
+                    .any(|v| v.eq_ignore_ascii_case(verb)))
     })
 }
+
+/// The connector script's process commands: `start`, `stop [timeout]` (the timeout from
+/// 6.1.19, how long it waits for the process to end: a stop all the same), `restart`, and
+/// `graceful-stop [seconds]` or its 7.0 alias `drain [seconds]`, which wait for the
+/// connections to close, then stop (Continuent docs *cmdline-tools-connector*,
+/// *cmdline-tools-tpm-commands-promote-connector*).
+fn connector(w: &mut Words<'_>) -> Result<HostAction, ParseError> {
+    if w.peek()
+        .is_some_and(|v| ["graceful-stop", "drain"].contains(&v))
+    {
+        let drain = w.eat("drain");
+        w.eat("graceful-stop");
+        let seconds = match w.next() {
+            Some(seconds) => Some(
+                seconds
+                    .parse::<u32>()
+                    .map_err(|_| w.error_previous("a timeout in seconds"))?,
+            ),
+            None => None,
+        };
+        return Ok(HostAction::ConnectorGracefulStop { seconds, drain });
+    }
+    let lifecycle = lifecycle(w, CONNECTOR_COMMANDS)?;
+    if lifecycle == Lifecycle::Stop && w.peek().is_some_and(|t| t.parse::<u32>().is_ok()) {
+        w.next();
+    }
+    Ok(HostAction::Connector(lifecycle))
+}
+
+/// What the connector script's verb may be, for its parse error (Continuent docs
+/// *cmdline-tools-connector*).
+const CONNECTOR_COMMANDS: &str = "a connector command (`start`, `stop`, `restart`, `graceful-stop`, `drain`, `status`, `cluster-status`, `mode`, `client-list`, `reconfigure`, ...)";
 
 /// Whether the process script's verb in `w` is one the model does not know, to be kept as
 /// such rather than refused: the scripts' other verbs (Continuent docs *replicator-command*:
 /// `condrestart`, `console`, `dump`, `install`, `remove`; the connector's `client-list` on the
-/// other scripts), and, for the manager and the connector, `start` or `restart` followed by
+/// other scripts; the connector's `reconfigure`, *cmdline-tools-connector*), and, for the manager and the connector, `start` or `restart` followed by
 /// `offline`, which the docs give for the replicator only (*deployment-startupdown-replicator*)
 /// and the replicator's line reads ([`HostAction::ReplicatorStartOffline`]).
 fn not_modelled_verb(program: &str, w: &Words<'_>) -> bool {
@@ -520,6 +550,8 @@ fn not_modelled_verb(program: &str, w: &Words<'_>) -> bool {
     let mut ahead = w.clone();
     match ahead.next() {
         Some(verb) if VERBS.iter().any(|v| v.eq_ignore_ascii_case(verb)) => true,
+        // The connector re-reads its configuration and `user.map` (tpm runs it on update).
+        Some(verb) if program == "connector" && verb.eq_ignore_ascii_case("reconfigure") => true,
         Some(verb)
             if program != "replicator"
                 && ["start", "restart"]
@@ -563,8 +595,10 @@ fn base(program: &str) -> &str {
 /// `purge-thl` without `--auto`, only print ([`only_reads`]).
 /// Continuent docs *cmdline-tools-tpm* (the command list), *tpm-purge-thl*,
 /// *cmdline-tools-tpm-ini-upgrades* (`promote-connector`),
-/// *cmdline-tools-tpm-commands-post-process*, *connector-clients* (`tpm connector`).
-const TPM_NOT_MODELLED: [&str; 18] = [
+/// *cmdline-tools-tpm-commands-post-process*, *connector-clients* (`tpm connector`); `ask`,
+/// `uninstall` (Tungsten Replicator 6.1's list) and `promote` (older releases' list).
+const TPM_NOT_MODELLED: [&str; 21] = [
+    "ask",
     "configure",
     "connector",
     "diag",
@@ -574,6 +608,7 @@ const TPM_NOT_MODELLED: [&str; 18] = [
     "install",
     "mysql",
     "post-process",
+    "promote",
     "promote-connector",
     "purge-thl",
     "reset-thl",
@@ -582,6 +617,7 @@ const TPM_NOT_MODELLED: [&str; 18] = [
     "ssh-copy-cert",
     "start",
     "stop",
+    "uninstall",
     "validate-update",
 ];
 
@@ -624,7 +660,10 @@ fn power(program: &str, w: &Words<'_>) -> Option<bool> {
 /// `tpm validate|update|reset` and the words after the verb (the other tpm commands the model
 /// does not know are taken before).
 fn tpm(w: &mut Words<'_>, text: String) -> Result<HostAction, ParseError> {
-    let action = match w.one_of(&["validate", "update", "reset"], "a tpm command")? {
+    let action = match w.one_of_described(
+        &["validate", "update", "reset"],
+        "a tpm command (`validate`, `update`, `reset`, or one the model reads as not modelled: `install`, `promote-connector`, `diag`, `query`, ...)",
+    )? {
         "validate" => TpmAction::Validate,
         "update" => TpmAction::Update,
         _ => TpmAction::Reset,
@@ -749,7 +788,7 @@ fn only_reads(tool: &str, w: &Words<'_>) -> bool {
 
 /// The replicator script's `start`, `stop` or `restart`, and `start|restart offline`.
 fn replicator(w: &mut Words<'_>) -> Result<HostAction, ParseError> {
-    Ok(match lifecycle(w)? {
+    Ok(match lifecycle(w, "")? {
         l @ (Lifecycle::Start | Lifecycle::Restart) if w.eat("offline") => {
             HostAction::ReplicatorStartOffline {
                 restart: l == Lifecycle::Restart,
@@ -761,8 +800,14 @@ fn replicator(w: &mut Words<'_>) -> Result<HostAction, ParseError> {
 
 /// A process script's `start`, `stop` or `restart`. `stop sysd` stops a process started
 /// outside systemd so that systemd can start it (Continuent docs *deployall*): a stop.
-fn lifecycle(w: &mut Words<'_>) -> Result<Lifecycle, ParseError> {
-    Ok(match w.one_of(&["start", "stop", "restart"], "")? {
+fn lifecycle(w: &mut Words<'_>, expected: &str) -> Result<Lifecycle, ParseError> {
+    let choices = ["start", "stop", "restart"];
+    let verb = if expected.is_empty() {
+        w.one_of(&choices, "")?
+    } else {
+        w.one_of_described(&choices, expected)?
+    };
+    Ok(match verb {
         "start" => Lifecycle::Start,
         "stop" => {
             w.eat("sysd");
@@ -921,8 +966,9 @@ impl fmt::Display for HostCommand {
             HostAction::Manager(l) | HostAction::Replicator(l) | HostAction::Connector(l) => {
                 write!(f, "{exe} {l}")
             }
-            HostAction::ConnectorGracefulStop { seconds } => {
-                write!(f, "{exe} graceful-stop")?;
+            HostAction::ConnectorGracefulStop { seconds, drain } => {
+                let verb = if *drain { "drain" } else { "graceful-stop" };
+                write!(f, "{exe} {verb}")?;
                 match seconds {
                     Some(s) => write!(f, " {s}"),
                     None => Ok(()),
@@ -1127,19 +1173,55 @@ mod tests {
         assert_eq!(c.action, HostAction::Connector(Lifecycle::Stop));
         // A graceful stop prints back as written (it printed as `connector stop`, which an
         // operator reads as cutting the connections).
-        for (line, seconds) in [
-            ("connector graceful-stop 30", Some(30)),
-            ("connector graceful-stop", None),
+        for (line, seconds, drain) in [
+            ("connector graceful-stop 30", Some(30), false),
+            ("connector graceful-stop", None, false),
+            // Its alias since 7.0 (an independent review found it refused).
+            ("connector drain 30", Some(30), true),
+            ("connector drain", None, true),
         ] {
             let c: HostCommand = line.parse().unwrap();
             assert_eq!(
                 c.action,
-                HostAction::ConnectorGracefulStop { seconds },
+                HostAction::ConnectorGracefulStop { seconds, drain },
                 "{line}"
             );
             assert_eq!(c.to_string(), line);
         }
         insta::assert_snapshot!("connector graceful-stop soon".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected a timeout in seconds, found `soon`");
+        // `stop` with the timeout the docs give from 6.1.19.
+        let c: HostCommand = "connector stop 30".parse().unwrap();
+        assert_eq!(c.action, HostAction::Connector(Lifecycle::Stop));
+    }
+
+    /// The connector's commands that only print, the one the model does not know, and the
+    /// verbs its parse error names (Continuent docs *cmdline-tools-connector*; an independent
+    /// review found them refused, the error naming three of them).
+    #[test]
+    fn the_connector_commands_of_the_docs_are_read() {
+        for line in [
+            "connector cluster-status",
+            "connector mode",
+            "connector client-list",
+        ] {
+            let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(c.action, HostAction::Inspect(line.to_owned()), "{line}");
+        }
+        let c: HostCommand = "connector reconfigure".parse().unwrap();
+        assert!(matches!(c.action, HostAction::NotModelled(_)), "{c:?}");
+        insta::assert_snapshot!("connector pause".parse::<HostCommand>().unwrap_err(), @"line 1, column 11: expected a connector command (`start`, `stop`, `restart`, `graceful-stop`, `drain`, `status`, `cluster-status`, `mode`, `client-list`, `reconfigure`, ...), found `pause`");
+    }
+
+    /// tpm's commands from the docs' lists that the model does not track read as not
+    /// modelled, not as errors; the error for another word names what it takes (an
+    /// independent review found `tpm uninstall` refused, the error naming three commands).
+    #[test]
+    fn the_tpm_commands_of_the_docs_are_read() {
+        for line in ["tpm uninstall", "tpm ask", "tpm promote"] {
+            let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(c.action, HostAction::NotModelled(line.to_owned()), "{line}");
+        }
+        insta::assert_snapshot!("tpm updte".parse::<HostCommand>().unwrap_err(), @"line 1, column 5: expected a tpm command (`validate`, `update`, `reset`, or one the model reads as not modelled: `install`, `promote-connector`, `diag`, `query`, ...), found `updte`");
     }
 
     #[test]
@@ -1266,7 +1348,7 @@ mod tests {
             (&c.action, c.executable_prefix()),
             (&HostAction::Replicator(Lifecycle::Stop), Some("mm"))
         );
-        insta::assert_snapshot!("tpm udpate".parse::<HostCommand>().unwrap_err(), @"line 1, column 5: expected a tpm command (validate, update or reset), found `udpate`");
+        insta::assert_snapshot!("tpm udpate".parse::<HostCommand>().unwrap_err(), @"line 1, column 5: expected a tpm command (`validate`, `update`, `reset`, or one the model reads as not modelled: `install`, `promote-connector`, `diag`, `query`, ...), found `udpate`");
         insta::assert_snapshot!("manager start sysd".parse::<HostCommand>().unwrap_err(), @"line 1, column 15: expected the end of the command, found `sysd`");
         insta::assert_snapshot!("replicator start now".parse::<HostCommand>().unwrap_err(), @"line 1, column 18: expected the end of the command, found `now`");
         // `offline` after `start` or `restart` only: after `stop` it is an error, not a verb
@@ -1316,7 +1398,21 @@ mod tests {
     /// Only `echo ... | cctrl` is a cctrl command; any other pipe is not modelled.
     #[test]
     fn only_an_echo_into_cctrl_is_read_as_cctrl() {
-        for line in ["echo ls | grep db1", "cat steps.txt | cctrl", "ls | cctrl"] {
+        for line in [
+            "echo ls | grep db1",
+            "cat steps.txt | cctrl",
+            "ls | cctrl",
+            // More than the echo reaching cctrl (an independent review found the rest of
+            // these lines dropped, `&& stopall` unread).
+            "echo ls | cctrl && stopall",
+            "echo ls | cctrl || stopall",
+            "echo ls | cctrl & stopall",
+            "echo 'set policy maintenance' | cctrl ; echo 'switch' | cctrl",
+            "echo ls | cctrl | tee /tmp/out",
+            "echo ls | cctrl > /tmp/out",
+            "echo ls | cctrl stopall",
+            "echo ls ; stopall | cctrl",
+        ] {
             let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
             assert!(
                 matches!(c.action, HostAction::NotModelled(_)),
@@ -1325,6 +1421,9 @@ mod tests {
         }
         let c: HostCommand = "cctrl -expert".parse().unwrap();
         assert!(matches!(c.action, HostAction::NotModelled(_)), "{c:?}");
+        // Its options are read past.
+        let c: HostCommand = "echo 'switch' | cctrl -expert".parse().unwrap();
+        assert!(matches!(c.action, HostAction::Cctrl(_)), "{c:?}");
     }
 
     /// The provisioning scripts' options that do something other than provision a replica

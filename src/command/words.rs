@@ -124,16 +124,30 @@ impl<'a> Words<'a> {
         choices: &[&'static str],
         what: &str,
     ) -> Result<&'static str, ParseError> {
+        self.take_choice(choices)
+            .ok_or_else(|| self.error_next(expect_list(what, choices)))
+    }
+
+    /// The next word, if it is one of `choices` (any case), taken.
+    fn take_choice(&mut self, choices: &[&'static str]) -> Option<&'static str> {
         let found = self
             .peek()
             .and_then(|w| choices.iter().find(|c| c.eq_ignore_ascii_case(w)).copied());
-        match found {
-            Some(choice) => {
-                self.at += 1;
-                Ok(choice)
-            }
-            None => Err(self.error_next(expect_list(what, choices))),
+        if found.is_some() {
+            self.at += 1;
         }
+        found
+    }
+
+    /// [`Self::one_of`], whose error says `expected` as given, not a list of `choices` (a
+    /// command that also takes words read elsewhere names them all there).
+    pub(crate) fn one_of_described(
+        &mut self,
+        choices: &[&'static str],
+        expected: &str,
+    ) -> Result<&'static str, ParseError> {
+        self.take_choice(choices)
+            .ok_or_else(|| self.error_next(expected))
     }
 
     /// The end of the command: no word may be left.

@@ -788,7 +788,12 @@ fn unchecked_sql(statement: &str) -> Option<String> {
 fn wrapped_command(text: &str, line: usize) -> Option<(String, bool)> {
     text.split("&&")
         .flat_map(|part| part.split("||"))
-        .flat_map(|part| part.split(['|', ';']))
+        .flat_map(|part| part.split(';'))
+        // A segment whole first, then what its pipes join: `echo "switch" | cctrl` is one
+        // command (an independent review found a second one after `;` passed over).
+        .flat_map(|part| {
+            std::iter::once(part).chain(part.split('|').filter(|_| part.contains('|')))
+        })
         // A chain quoted behind `ssh` splits inside its quotes (`ssh db3 'a; b'`).
         .map(|part| unwrapped(part).trim_matches(['\'', '"']).trim())
         .filter(|inner| *inner != text.trim())

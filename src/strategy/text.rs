@@ -423,9 +423,9 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
             HostAction::ReplicatorStartOffline { restart }
         )),
         lifecycle.prop_map(|l| ("tungsten-connector/bin/connector", HostAction::Connector(l))),
-        proptest::option::of(any::<u32>()).prop_map(|seconds| (
+        (proptest::option::of(any::<u32>()), any::<bool>()).prop_map(|(seconds, drain)| (
             "tungsten-connector/bin/connector",
-            HostAction::ConnectorGracefulStop { seconds }
+            HostAction::ConnectorGracefulStop { seconds, drain }
         )),
         provision(),
         (
