@@ -944,6 +944,53 @@ fn a_superseded_site_is_recovered_by_its_managers_under_automatic() {
     assert_eq!(c.s.host(db1).replicator.master, Some(db4));
 }
 
+/// A site that failed over inside itself twice before it was lost (db1 to db2 to db3, a
+/// write on each new master) comes back with the last master, which holds every event, as
+/// its relay, whichever manager starts first: an operator's review found the oldest, db1,
+/// made the relay by the managers' own recovery, and db2 and db3 told to be reprovisioned.
+/// The operator's `recover` picks the same.
+#[test]
+fn a_superseded_site_comes_back_with_its_most_advanced_master_as_the_relay() {
+    for recover_by_hand in [false, true] {
+        let mut c = Cluster::from_spec(GLOBAL);
+        let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| c.id(h));
+        c.shell("db1", "stopall").unwrap();
+        c.fault(Fault::Write(db2)).unwrap();
+        c.fault(Fault::CatchUp(db3)).unwrap();
+        c.shell("db2", "stopall").unwrap();
+        c.fault(Fault::Write(db3)).unwrap();
+        c.fault(Fault::CatchUp(db4)).unwrap();
+        c.shell("db3", "stopall").unwrap();
+        c.cctrl("db4", "use global").unwrap();
+        c.cctrl("db4", "failover").unwrap();
+        if recover_by_hand {
+            // West in MAINTENANCE: east waits for the operator.
+            c.cctrl("db4", "set policy maintenance").unwrap();
+        }
+        for h in ["db1", "db2", "db3"] {
+            c.shell(h, "startall").unwrap();
+        }
+        if recover_by_hand {
+            c.cctrl("db4", "recover").unwrap();
+        }
+        let view = c.s.view(db1);
+        assert_eq!(
+            view.entry(db3),
+            tungsten_model::model::DsEntry::new(
+                tungsten_model::model::DataSourceRole::Relay,
+                DsState::Online
+            ),
+            "{view:?}"
+        );
+        assert_eq!(c.s.host(db3).replicator.master, Some(db4));
+        for h in [db1, db2] {
+            assert_eq!(view.entry(h).state, DsState::Online, "{view:?}");
+            assert_eq!(c.s.host(h).replicator.master, Some(db3));
+        }
+        assert_eq!(c.cctrl("db4", "recover"), Err("no-change"));
+    }
+}
+
 /// Two sites of two datasources each, as the explorer's composite tests have them.
 const TWO_BY_TWO: &str = r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#;
 

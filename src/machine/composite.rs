@@ -668,22 +668,10 @@ fn recoverable(
     if !reach.superseded(ctx) {
         return Ok(None);
     }
-    let site = reach.site;
-    // The master the failover superseded, else the one the view holds as the site's.
-    let old = ctx
-        .topology
-        .datasources_of(site)
-        .find(|&d| {
-            reach.view.entry(d)
-                == DsEntry::new(
-                    DataSourceRole::Master,
-                    DsState::Shunned(ShunCause::Superseded),
-                )
-        })
-        .or_else(|| ctx.current_master(&reach.view, site, |_| true));
-    let Some(old) = old else {
+    let Some(old) = superseded_master(ctx, reach) else {
         return Ok(None);
     };
+    let site = reach.site;
     if !ctx.healthy(reach.rep, old) {
         return Err(Refusal::Unreachable { host: old });
     }
@@ -698,6 +686,41 @@ fn recoverable(
     }
     ctx.require_quorum(site, reach.group, sites.at)?;
     Ok(Some(old))
+}
+
+/// The datasource to be the relay of the site `reach`, which a composite failover
+/// superseded: its datasource in reach holding every event the others hold, the one the
+/// view holds master-role or any of the site's managers' views marks `SHUNNED(SUPERSEDED)`
+/// first among equals; where none holds them all, the master marked in the view, else the view's master.
+/// A site that failed over inside itself before it was lost holds several old masters, and
+/// its managers' views, started one by one, may mark the oldest: an independent review found
+/// it made the relay, the replicas then told to be reprovisioned, when the last master held
+/// every event (its mark lost as its view merged into the others').
+fn superseded_master(ctx: &Ctx<'_, '_>, reach: &Reach) -> Option<HostId> {
+    let site = reach.site;
+    let marked = DsEntry::new(
+        DataSourceRole::Master,
+        DsState::Shunned(ShunCause::Superseded),
+    );
+    let was_master = |d: HostId| {
+        reach.view.entry(d).role == DataSourceRole::Master
+            || ctx
+                .topology
+                .hosts_of(site)
+                .any(|m| ctx.state.view(m).entry(d) == marked)
+    };
+    let all = ctx.topology.datasource_set(site);
+    let holds_all = |c: HostId| all.iter().all(|o| ctx.in_history(o, c));
+    all.iter()
+        .filter(|&d| was_master(d))
+        .chain(all.iter().filter(|&d| !was_master(d)))
+        .find(|&c| ctx.healthy(reach.rep, c) && holds_all(c))
+        .or_else(|| {
+            ctx.topology
+                .datasources_of(site)
+                .find(|&d| reach.view.entry(d) == marked)
+        })
+        .or_else(|| ctx.current_master(&reach.view, site, |_| true))
 }
 
 /// The managers' own recovery of `site`, superseded by a composite failover, once its
