@@ -991,6 +991,32 @@ fn a_superseded_site_comes_back_with_its_most_advanced_master_as_the_relay() {
     }
 }
 
+/// `recover` at the composite refuses a superseded master whose dataserver is stopped, and
+/// which alone on its site holds every event, as that (`dataserver-running`, start it
+/// first), not as a host out of reach: an operator's review found it sent to the network
+/// and the manager, both fine. (With a replica as advanced, that replica is the relay.)
+#[test]
+fn a_composite_recover_names_a_stopped_dataserver() {
+    let mut c = Cluster::from_spec(GLOBAL);
+    let [db1, db4] = ["db1", "db4"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Write(db1)).unwrap();
+    c.fault(Fault::CatchUp(db4)).unwrap();
+    c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
+    for h in ["db1", "db2", "db3"] {
+        c.shell(h, "stopall").unwrap();
+    }
+    c.cctrl("db4", "use global").unwrap();
+    c.cctrl("db4", "datasource east fail").unwrap();
+    c.cctrl("db4", "failover").unwrap();
+    for h in ["db1", "db2", "db3"] {
+        c.shell(h, "startall").unwrap();
+    }
+    assert_eq!(c.cctrl("db4", "recover"), Err("dataserver-running"));
+    c.fault(Fault::Start(db1, Process::DataServer)).unwrap();
+    c.cctrl("db4", "recover").unwrap();
+}
+
 /// Two sites of two datasources each, as the explorer's composite tests have them.
 const TWO_BY_TWO: &str = r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#;
 

@@ -672,8 +672,13 @@ fn recoverable(
         return Ok(None);
     };
     let site = reach.site;
-    if !ctx.healthy(reach.rep, old) {
+    if !(ctx.state.reachable(reach.rep, old) && ctx.host(old).manager) {
         return Err(Refusal::Unreachable { host: old });
+    }
+    // Said apart from the host being out of reach (an operator's review found a stopped
+    // dataserver refused as "cannot be reached", which sent them to the network).
+    if !ctx.host(old).dataserver {
+        return Err(Refusal::DataServerStopped { host: old });
     }
     if !ctx.host(old).replicator.running {
         return Err(Refusal::ReplicatorStopped {
