@@ -121,8 +121,26 @@ fn host(topology: &Topology, name: &HostName) -> Result<HostId, ResolveError> {
         .host_id(name.as_str())
         .ok_or_else(|| ResolveError::UnknownHost {
             name: name.to_string(),
-            expected: hosts_expected(topology, name.as_str()),
+            expected: match service_named(topology, name.as_str()) {
+                Some(service) => service,
+                None => hosts_expected(topology, name.as_str()),
+            },
         })
+}
+
+/// What a name that is a service, not a host, should have been typed as: a site of a
+/// composite at the composite's prompt (`switch to west` after `use global`), any service
+/// after `use` (an operator's review found `switch to west` typed at a site's prompt told
+/// only that `west` is no host).
+fn service_named(topology: &Topology, name: &str) -> Option<String> {
+    let service = topology.service_id(name)?;
+    Some(match topology.composite_of(service) {
+        Some((composite, _)) => format!(
+            "a host: `{name}` is a site of `{composite}`, and commands on a whole site are typed at the composite (`use {composite}` first); `use {name}` reaches its hosts",
+            composite = topology.service_name(composite)
+        ),
+        None => format!("a host: `{name}` is a service (`use {name}` reaches its hosts)"),
+    })
 }
 
 /// What a name that is no host of `topology` should have been: the host whose name differs
@@ -829,6 +847,7 @@ mod tests {
         // An unknown name lists what would resolve, a name that differs only in case first
         // (found by an API review: `DB2` was refused without the list).
         insta::assert_snapshot!(resolve("datasource DB2 offline").unwrap_err(), @"`DB2` is not a host of the topology: expected `db2` (names match as written, case too); the hosts are db1, db2 and db3");
+        insta::assert_snapshot!(resolve("switch to alpha").unwrap_err(), @"`alpha` is not a host of the topology: expected a host: `alpha` is a service (`use alpha` reaches its hosts)");
         assert!(matches!(
             resolve("datasource db9 connections"),
             Err(super::ResolveError::UnknownHost { .. })
@@ -843,5 +862,21 @@ mod tests {
             resolve_cctrl(&t, &s, db1, &command),
             Err(super::ResolveError::NotInService { .. })
         ));
+    }
+
+    /// A site named where a host is expected, typed at a site's prompt, is told to be typed
+    /// at the composite (an operator's review found `switch to west` answered only with the
+    /// hosts).
+    #[test]
+    fn a_site_named_at_a_site_prompt_points_at_the_composite() {
+        let spec: crate::model::TopologySpec = serde_json::from_str(
+            r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
+        )
+        .unwrap();
+        let t = Topology::try_from(spec).unwrap();
+        let s = State::healthy(&t);
+        let db1 = t.host_id("db1").unwrap();
+        let error = resolve_cctrl(&t, &s, db1, &"switch to west".parse().unwrap()).unwrap_err();
+        insta::assert_snapshot!(error, @"`west` is not a host of the topology: expected a host: `west` is a site of `global`, and commands on a whole site are typed at the composite (`use global` first); `use west` reaches its hosts");
     }
 }
