@@ -306,7 +306,21 @@ fn a_composite_listing_that_disagrees_with_its_members_is_refused() {
     let err =
         State::from_listings_in(topology.clone(), &[(name("global"), &superseded)]).unwrap_err();
     assert!(
-        err.to_string().starts_with("composite `global` lists `west` as `composite master:ONLINE`, but no datasource of `west` is in the master role"),
+        err.to_string().starts_with("composite `global` lists `east` as `composite master:SHUNNED(SUPERSEDED)`, but `east` holds its master ONLINE (its listing, or its healthy start when it has none)"),
+        "{err}"
+    );
+    // The documents' listing before a composite failover, east lost: east's healthy start
+    // disagrees with it (an operator's review found it started healthy, nothing said).
+    let lost: Listing = composite
+        .replace(
+            "east(composite master:ONLINE)      ",
+            "east(composite master:SHUNNED(FAILSAFE_SHUN))",
+        )
+        .parse()
+        .unwrap();
+    let err = State::from_listings_in(topology.clone(), &[(name("global"), &lost)]).unwrap_err();
+    assert!(
+        err.to_string().starts_with("composite `global` lists `east` as `composite master:SHUNNED(FAILSAFE_SHUN)`, but `east` holds its master ONLINE"),
         "{err}"
     );
     let south: Listing = composite.replace("west(", "south(").parse().unwrap();

@@ -512,8 +512,8 @@ fn coordinator_of(
 /// Check a composite listing against its members' imported state: the member it lists as
 /// the ONLINE `composite master` must hold a master, and a member it lists as a `composite
 /// slave` must hold none (a passive site's managers hold a relay: Continuent docs
-/// *operations-status-roles*). A composite master listed SHUNNED or FAILED is not checked: its
-/// site may hold its master out of service. **Modelling decision**: the model does not import
+/// *operations-status-roles*). A composite master listed SHUNNED or FAILED must not be held
+/// ONLINE by its site: its site may hold its master out of service, or be down. **Modelling decision**: the model does not import
 /// a composite's own state (a superseded site, the composite's policy), so a listing it cannot
 /// reconcile with its members is refused rather than left unused; before, a composite listing
 /// showing the second site active started the first one active, with nothing said (a review
@@ -553,6 +553,21 @@ fn composite_agrees(
         if active && online && !holds_master {
             return Err(disagrees(format!(
                 "no datasource of `{}` is in the master role (its listing, or its healthy start, makes it a passive site)",
+                member.service
+            )));
+        }
+        // A composite master listed SHUNNED or FAILED at a site whose state holds its
+        // master ONLINE: the site's own listing, or its healthy start when it has none, says
+        // otherwise (an operator's review found the docs' failover listing, the active site
+        // `SHUNNED(FAILSAFE_SHUN)`, started healthy with nothing said).
+        let online_master = topology.hosts_of(site).any(|m| {
+            topology
+                .datasources_of(site)
+                .any(|d| state.view(m).entry(d).is_online_master())
+        });
+        if active && !online && online_master {
+            return Err(disagrees(format!(
+                "`{}` holds its master ONLINE (its listing, or its healthy start when it has none)",
                 member.service
             )));
         }

@@ -704,9 +704,13 @@ impl Finding {
                 names(unreachable),
                 if unreachable.len() == 1 { "is" } else { "are" }
             ),
+            // The service named: at a composite, MAINTENANCE set on one site leaves the
+            // other's policy as it was (an operator's review read "use MAINTENANCE first",
+            // just after setting it on the other site, as a contradiction).
             Self::Undone { host, policy } => format!(
-                "{policy} put {} back: the step does not last under {policy}; use MAINTENANCE first (or, to keep it out of service, shun it)",
-                topology.host_name(host)
+                "{policy} put {} back: the step does not last while {service} is in {policy}; `set policy maintenance` in {service} first (or, to keep it out of service, shun it)",
+                topology.host_name(host),
+                service = topology.service_name(topology.host(host).service)
             ),
             Self::NoWritableMaster { service } => format!(
                 "{} has no writable master: applications cannot write",
