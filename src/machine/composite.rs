@@ -766,6 +766,15 @@ pub(super) fn recover_superseded(ctx: &mut Ctx<'_, '_>, site: ServiceId, group: 
     if !back {
         return;
     }
+    // The site's own view first, the cheap test: it runs for every site in every round of
+    // the reactions, and an active site (its master ONLINE) or a passive one (its relay
+    // ONLINE) ends here.
+    let Ok(mut reach) = Reach::of(ctx, site, at) else {
+        return;
+    };
+    if ctx.online_master(&reach.view, site, None).is_some() || !reach.superseded(ctx) {
+        return;
+    }
     let sites = Sites {
         composite,
         members,
@@ -774,14 +783,11 @@ pub(super) fn recover_superseded(ctx: &mut Ctx<'_, '_>, site: ServiceId, group: 
     let Some((active, Some(master))) = sites.active(ctx) else {
         return;
     };
-    let automatic =
-        |site| Reach::of(ctx, site, at).is_ok_and(|r| r.view.policy == PolicyMode::Automatic);
-    if active == site || !automatic(active) || !automatic(site) {
+    let active_automatic =
+        Reach::of(ctx, active, at).is_ok_and(|r| r.view.policy == PolicyMode::Automatic);
+    if active == site || !active_automatic || reach.view.policy != PolicyMode::Automatic {
         return;
     }
-    let Ok(mut reach) = Reach::of(ctx, site, at) else {
-        return;
-    };
     if let Ok(Some(old)) = recoverable(ctx, &sites, &reach, master) {
         bring_back_passive(ctx, &sites, &mut reach, (old, master));
     }
