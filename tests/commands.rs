@@ -2534,3 +2534,14 @@ fn restore_starts_a_stopped_dataserver() {
     down.fault(Fault::HostCrash(db3)).unwrap();
     assert_eq!(down.cctrl("db1", "datasource db3 restore"), Err("host-up"));
 }
+
+/// A switch to a target whose replicator is not ONLINE names the way back (an operator's
+/// review found the bare reason at a composite switch, the relay's replicator stopped, where
+/// the other composite refusals name their remedy).
+#[test]
+fn a_target_whose_replicator_is_not_online_is_refused_with_the_way_back() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.shell("db2", "replicator stop").unwrap();
+    insta::assert_snapshot!(refusal_text(&c, "db1", "switch to db2"), @"db2 cannot be promoted: its replicator is not ONLINE: bring it ONLINE first (`replicator start` on the host if the process is stopped, else `trepctl online` there), then try again");
+}

@@ -594,7 +594,9 @@ impl Refusal {
                     Ineligible::NotOnline(state) => format!("it is {}, expected ONLINE", state_text(topology, host, state)),
                     Ineligible::Role => "its role cannot be promoted (archive, witness, or the master or relay itself)".to_owned(),
                     Ineligible::Unreachable => "it cannot be reached, or its manager or dataserver is stopped".to_owned(),
-                    Ineligible::Replicator => "its replicator is not ONLINE".to_owned(),
+                    // With the way back (an operator's review found the bare text at a
+                    // composite switch, where the other refusals name their remedy).
+                    Ineligible::Replicator => "its replicator is not ONLINE: bring it ONLINE first (`replicator start` on the host if the process is stopped, else `trepctl online` there), then try again".to_owned(),
                     Ineligible::Diverged => "it holds events the master lacks".to_owned(),
                     Ineligible::NotFed { through } if through == host => "the switch's flush would not reach it: its replicator is not ONLINE reading the master (or a replica of it) within reach".to_owned(),
                     Ineligible::NotFed { through } => format!(
