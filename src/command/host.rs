@@ -945,7 +945,13 @@ fn option_value<'a>(
 }
 
 fn host_ref(w: &Words<'_>, value: &str) -> Result<HostRef, ParseError> {
-    value.parse::<HostRef>().map_err(|_| {
+    // The shell drops the quotes around a word (`--source 'db1'`; an independent review
+    // found it refused).
+    let unquoted = ['\'', '"']
+        .iter()
+        .find_map(|&q| value.strip_prefix(q)?.strip_suffix(q))
+        .unwrap_or(value);
+    unquoted.parse::<HostRef>().map_err(|_| {
         w.error_previous("a host (`db2`) or a selector (`west{slave}`, `east{master}`)")
     })
 }
@@ -1446,6 +1452,23 @@ mod tests {
         insta::assert_snapshot!(error("tprovision -s db1 --direct=yes"), @"line 1, column 19: expected a provisioning option (`--source <host>`, `--direct`, `--method <m>`, ...), found `--direct=yes`");
         insta::assert_snapshot!(error("tprovision -s db1 -m --direct"), @"line 1, column 22: expected a value after `-m`, found `--direct`");
         insta::assert_snapshot!(error("tprovision -s db1 --source=db2"), @"line 1, column 19: expected a single `--source` (the script provisions from one host), found `--source=db2`");
+    }
+
+    /// A quoted source is read as the shell passes it, without its quotes.
+    #[test]
+    fn a_quoted_provisioning_source_is_read_unquoted() {
+        for line in [
+            "tprovision --source 'db1'",
+            "tprovision -s \"db1\"",
+            "tprovision --source='db1'",
+        ] {
+            let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert!(
+                matches!(&c.action, HostAction::Provision { source, .. } if source.to_string() == "db1"),
+                "{line}: {c:?}"
+            );
+        }
+        assert!("tprovision --source 'db1".parse::<HostCommand>().is_err());
     }
 
     /// The provisioning options the model reads past are kept as typed and print back, so an
