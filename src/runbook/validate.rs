@@ -1692,7 +1692,7 @@ impl Session<'_> {
                         Severity::Error,
                         "forced-across-partition",
                         format!(
-                            "{text}; but {} {} up, cut off by a partition: the managers on that side may promote a master of their own (restore the network, or make sure those hosts are down, before forcing)",
+                            "{text}; but {} {} up, cut off by a partition: the managers on that side may promote a master of their own (restore the network, or make sure those hosts are down, before a command that assumes them down: a forced one, or a composite `failover`)",
                             crate::text::series(&names, "and"),
                             if cut_off.len() == 1 { "is" } else { "are" }
                         ),
