@@ -2545,3 +2545,38 @@ fn a_target_whose_replicator_is_not_online_is_refused_with_the_way_back() {
     c.shell("db2", "replicator stop").unwrap();
     insta::assert_snapshot!(refusal_text(&c, "db1", "switch to db2"), @"db2 cannot be promoted: its replicator is not ONLINE: bring it ONLINE first (`replicator start` on the host if the process is stopped, else `trepctl online` there), then try again");
 }
+
+/// `set policy` typed in a non-primary partition while the primary partition's managers run
+/// on the other side is accepted, and warns that the primary's policy replaces it when the
+/// network heals (an independent review found it dropped on the heal, nothing said). With
+/// the other managers stopped instead (the last-man-standing procedure), nothing replaces
+/// it, and nothing is said.
+#[test]
+fn a_policy_set_in_a_minority_partition_warns_that_the_heal_replaces_it() {
+    use tungsten_model::fault::Fault;
+    use tungsten_model::machine::Finding;
+    let overridden = |c: &Cluster, at: &str| {
+        let command: CctrlCommand = "set policy maintenance".parse().unwrap();
+        let input = machine::resolve_cctrl(&c.t, &c.s, c.id(at), &command).unwrap();
+        let outcome = machine::apply_with(&c.t, &c.s, &input, &c.rules).unwrap();
+        outcome
+            .findings
+            .iter()
+            .any(|f| matches!(f, Finding::PolicyOverridden { .. }))
+    };
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.partition(&[&["db1", "db2"], &["db3"]]).unwrap();
+    assert!(overridden(&c, "db3"));
+    assert!(!overridden(&c, "db1"));
+    c.cctrl("db3", "set policy maintenance").unwrap();
+    c.fault(Fault::Heal).unwrap();
+    assert_eq!(
+        c.s.view(c.id("db3")).policy,
+        tungsten_model::model::PolicyMode::Automatic
+    );
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    for h in ["db1", "db3"] {
+        c.shell(h, "manager stop").unwrap();
+    }
+    assert!(!overridden(&c, "db2"));
+}

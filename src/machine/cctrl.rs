@@ -8,7 +8,7 @@ use crate::command::{DatasourceAction, Lifecycle};
 use crate::fault::Process;
 use crate::model::{
     self, DataSourceRole, DsEntry, DsState, FailCause, HostId, HostSet, ManagerView, PolicyMode,
-    ReplicatorRole, RestartPosition, ServiceId, ShunCause,
+    Quorum, ReplicatorRole, RestartPosition, ServiceId, ShunCause,
 };
 use std::borrow::Cow;
 
@@ -185,6 +185,23 @@ fn set_policy(
         service: s.service,
         to: policy,
     });
+    // A primary partition (out of reach: this group is not one) keeps its policy, and its
+    // view wins when the network heals.
+    let primary_elsewhere = (view.quorum != Quorum::Primary)
+        .then(|| {
+            ctx.topology.hosts_of(s.service).find(|&m| {
+                ctx.topology.host(m).has_manager()
+                    && ctx.state.manager_running(m)
+                    && ctx.state.view(m).quorum == Quorum::Primary
+            })
+        })
+        .flatten();
+    if let Some(m) = primary_elsewhere {
+        ctx.find(Finding::PolicyOverridden {
+            service: s.service,
+            policy: ctx.state.view(m).policy,
+        });
+    }
     Ok(())
 }
 

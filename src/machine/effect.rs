@@ -639,6 +639,18 @@ pub enum Finding {
         /// The policy its managers' views keep.
         policy: PolicyMode,
     },
+    /// `set policy` typed in a non-primary partition of `service` while a primary partition
+    /// of its managers runs on the other side: the primary's view, which keeps `policy`,
+    /// replaces the minority's when the network heals, and the policy set here with it.
+    /// **Modelling decision**: the docs say only that the policy is dataservice-wide
+    /// (*operations-policymodes*); the model merges views so (an independent review found
+    /// the policy dropped on the heal with nothing said).
+    PolicyOverridden {
+        /// The service.
+        service: ServiceId,
+        /// The policy the primary partition keeps.
+        policy: PolicyMode,
+    },
     /// A service-wide recovery (`recover`, `recover master using`) did not recover this
     /// SHUNNED or FAILED datasource: it is still shunned or failed (a master that `recover
     /// master using` replaced is marked `SHUNNED(FAILED-OVER-TO-<new>)`), and `datasource
@@ -678,6 +690,7 @@ impl Finding {
             | Self::RestoreDiscards { .. } => "lost-events",
             Self::NoCandidate { .. } => "no-candidate",
             Self::PolicyKept { .. } => "not-reached",
+            Self::PolicyOverridden { .. } => "policy-overridden",
             Self::NotRecovered { .. } => "not-recovered",
         }
     }
@@ -758,6 +771,10 @@ impl Finding {
             Self::PolicyKept { site, policy } => format!(
                 "no manager of {} was reached: it keeps policy {policy} (set the policy again where its managers are reached, once they are back)",
                 topology.service_name(site)
+            ),
+            Self::PolicyOverridden { service, policy } => format!(
+                "set in a non-primary partition of {service}: the primary partition keeps policy {policy}, and its view replaces this one when the network heals (set the policy there, or again once the network is back)",
+                service = topology.service_name(service)
             ),
             Self::NotRecovered { host, ref reason } => format!(
                 "{} was not recovered: {} ({})",

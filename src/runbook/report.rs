@@ -97,6 +97,7 @@ pub struct ReportFinding {
     /// | `not-recovered` | warning | a service-wide recovery left a datasource out |
     /// | `relay-off-master` | warning | a passive site's relay is left reading a datasource of the active site other than its master (the managers leave it while it is fed, or while its site is in MAINTENANCE; *operations-composite-relay-recovery* repoints it) |
     /// | `not-reached` | warning | `set policy` at a composite reached none of a site's managers: that site keeps its policy |
+    /// | `policy-overridden` | warning | `set policy` typed in a non-primary partition while the primary partition's managers run: their policy replaces it when the network heals |
     /// | `untracked-option` | warning | a trepctl option the model does not track |
     /// | `not-modelled` | warning | a command the model does not know: the steps after it are checked as if it changed nothing |
     /// | `unsettled-start` | warning | the managers act on the starting state at once, before any step ([`Report::start_findings`]) |

@@ -1709,6 +1709,7 @@ impl Session<'_> {
             | Finding::NoWritableMaster { .. }
             | Finding::NoRelay { .. }
             | Finding::PolicyKept { .. }
+            | Finding::PolicyOverridden { .. }
             | Finding::NoCandidate { .. }
             | Finding::NotRecovered { .. } => finding(Severity::Warning, f.kind(), text),
             Finding::LostEvents { host, promoted } => {
