@@ -769,8 +769,12 @@ pub(super) fn recover_superseded(ctx: &mut Ctx<'_, '_>, site: ServiceId, group: 
     // The site's own view first, the cheap test: it runs for every site in every round of
     // the reactions, and an active site (its master ONLINE) or a passive one (its relay
     // ONLINE) ends here.
-    let Ok(mut reach) = Reach::of(ctx, site, at) else {
-        return;
+    // `group` is the site's group `at` is in: the one `Reach::of` would find again.
+    let mut reach = Reach {
+        site,
+        group,
+        rep: at,
+        view: *ctx.state.view(at),
     };
     if ctx.online_master(&reach.view, site, None).is_some() || !reach.superseded(ctx) {
         return;
