@@ -123,21 +123,22 @@ pub fn writable_masters(
     service: ServiceId,
     scope: HostSet,
 ) -> HostSet {
+    // Run after every input and in every invariant check: the sets are taken once, and the
+    // view entry (which rules out most pairs) is read before reachability.
+    let managers = state.running(topology.manager_set(service));
+    let connectors = topology.connector_set(service);
     topology
-        .datasources_of(service)
-        .filter(|&h| scope.contains(h))
+        .datasource_set(service)
+        .intersection(scope)
+        .iter()
         .filter(|&h| {
             let host = state.host(h);
-            if !(host.up && host.dataserver) {
-                return false;
-            }
-            let in_view = topology.hosts_of(service).any(|m| {
-                topology.host(m).has_manager()
-                    && state.manager_running(m)
-                    && state.reachable(m, h)
-                    && state.view(m).entry(h).is_online_master()
-            });
-            in_view && routed(topology, state, service, h)
+            host.up
+                && host.dataserver
+                && managers
+                    .iter()
+                    .any(|m| state.view(m).entry(h).is_online_master() && state.reachable(m, h))
+                && routed_by(state, connectors, h)
         })
         .collect()
 }
@@ -146,12 +147,13 @@ pub fn writable_masters(
 /// routes (ONLINE) and reaches `h`; or the service has no connector (applications then
 /// connect to the datasources directly).
 pub(crate) fn routed(topology: &Topology, state: &State, service: ServiceId, h: HostId) -> bool {
-    let mut connectors = topology
-        .hosts_of(service)
-        .filter(|&c| topology.host(c).connector)
-        .peekable();
-    connectors.peek().is_none()
-        || connectors.any(|c| {
+    routed_by(state, topology.connector_set(service), h)
+}
+
+/// [`routed`] through `connectors`, the service's.
+fn routed_by(state: &State, connectors: HostSet, h: HostId) -> bool {
+    connectors.is_empty()
+        || connectors.iter().any(|c| {
             let connector = state.host(c).connector;
             connector.running && connector.online && state.reachable(c, h)
         })
@@ -471,6 +473,35 @@ mod tests {
         DataSourceRole, DsState, Quorum, ReplicatorRole, ReplicatorState, ShunCause, State,
         Topology,
     };
+
+    /// Clients write where a connector of the service routes them: a master no running,
+    /// ONLINE connector reaches is not writable. A service with no connector at all is
+    /// written directly, so its ONLINE master is writable.
+    #[test]
+    fn a_master_is_writable_through_a_connector_or_with_none() {
+        use super::writable_masters;
+        let spec = |connectors: &[&str]| -> Topology {
+            serde_json::from_value(serde_json::json!({
+                "services": [{"name": "alpha", "datasources": ["db1", "db2", "db3"],
+                              "connectors": connectors}]
+            }))
+            .unwrap()
+        };
+        let writable = |t: &Topology, s: &State| {
+            let alpha = t.service_id("alpha").unwrap();
+            writable_masters(t, s, alpha, t.host_set())
+                .iter()
+                .map(|h| t.host_name(h).as_str().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let direct = spec(&[]);
+        assert_eq!(writable(&direct, &State::healthy(&direct)), ["db1"]);
+        let routed = spec(&["db2"]);
+        let mut s = State::healthy(&routed);
+        assert_eq!(writable(&routed, &s), ["db1"]);
+        s.hosts[1].connector.online = false;
+        assert!(writable(&routed, &s).is_empty());
+    }
 
     /// A state whose replicator sources lie past the topology and past the host set's
     /// range (which `State::validate` refuses, and JSON cannot hold since ids are bounded

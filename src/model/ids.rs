@@ -185,6 +185,13 @@ impl HostSet {
         self.0 == 0
     }
 
+    /// The hosts in both `self` and `other`.
+    #[must_use]
+    #[inline]
+    pub fn intersection(self, other: Self) -> Self {
+        Self(self.0 & other.0)
+    }
+
     /// The hosts, lowest id first.
     #[inline]
     pub fn iter(self) -> impl Iterator<Item = HostId> {

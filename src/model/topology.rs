@@ -250,6 +250,10 @@ struct HostSets {
     hosts: [HostSet; MAX_SERVICES],
     /// The datasources of each service.
     datasources: [HostSet; MAX_SERVICES],
+    /// The hosts of each service that run a manager (datasources and witnesses).
+    managers: [HostSet; MAX_SERVICES],
+    /// The hosts of each service that run a connector.
+    connectors: [HostSet; MAX_SERVICES],
 }
 
 impl HostSets {
@@ -264,10 +268,15 @@ impl HostSets {
             if let Some(set) = sets.hosts.get_mut(host.service.index()) {
                 set.insert(id);
             }
-            if host.is_datasource()
-                && let Some(set) = sets.datasources.get_mut(host.service.index())
-            {
-                set.insert(id);
+            let kinds = [
+                (host.is_datasource(), &mut sets.datasources),
+                (host.has_manager(), &mut sets.managers),
+                (host.connector, &mut sets.connectors),
+            ];
+            for (member, by_service) in kinds {
+                if member && let Some(set) = by_service.get_mut(host.service.index()) {
+                    set.insert(id);
+                }
             }
         }
         sets
@@ -453,6 +462,26 @@ impl Topology {
     pub fn datasource_set(&self, service: ServiceId) -> HostSet {
         self.sets
             .datasources
+            .get(service.index())
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The hosts of `service` that run a manager (its datasources and witnesses), as a set.
+    #[must_use]
+    pub fn manager_set(&self, service: ServiceId) -> HostSet {
+        self.sets
+            .managers
+            .get(service.index())
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The hosts of `service` that run a connector, as a set.
+    #[must_use]
+    pub fn connector_set(&self, service: ServiceId) -> HostSet {
+        self.sets
+            .connectors
             .get(service.index())
             .copied()
             .unwrap_or_default()
@@ -1031,6 +1060,11 @@ mod tests {
         assert_eq!(t.host_set().len(), t.hosts().len());
         assert_eq!(names(&mut t.hosts_of(east)), ["e1", "e2", "ew", "app"]);
         assert_eq!(names(&mut t.datasources_of(east)), ["e1", "e2"]);
+        assert_eq!(names(&mut t.manager_set(east).iter()), ["e1", "e2", "ew"]);
+        assert_eq!(names(&mut t.connector_set(east).iter()), ["e1", "app"]);
+        assert_eq!(names(&mut t.manager_set(west).iter()), ["w1", "w2"]);
+        assert_eq!(t.connector_set(west), t.datasource_set(west));
+        assert!(t.manager_set(global).is_empty());
         assert_eq!(names(&mut t.hosts_of(west)), ["w1", "w2"]);
         assert_eq!(t.datasource_set(west), t.service_host_set(west));
         assert!(t.service_host_set(global).is_empty());
