@@ -1702,7 +1702,6 @@ fn every_command_line_printed_in_the_docs_reads() {
     host tungsten_reset_manager
     cctrl cluster check accounting.*
     cctrl cluster check accounting.invoices -limit 1,10
-    host trepctl services | grep serviceName
     host cctrl
     host cctrl -multi -expert
     host trepctl backup
@@ -2579,4 +2578,9 @@ fn a_policy_set_in_a_minority_partition_warns_that_the_heal_replaces_it() {
         c.shell(h, "manager stop").unwrap();
     }
     assert!(!overridden(&c, "db2"));
+    // The primary keeps the very policy typed: nothing is overridden (independent review).
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.partition(&[&["db1", "db2"], &["db3"]]).unwrap();
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    assert!(!overridden(&c, "db3"));
 }

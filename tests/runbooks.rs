@@ -3523,6 +3523,14 @@ fn commands_behind_sudo_ssh_or_a_chain_are_not_passed_unchecked() {
         "shell db1> echo 'set policy maintenance' | cctrl ; echo 'switch' | cctrl",
     ];
     let (report, unchecked) = unchecked_lines(&lines);
+    // A pipe into `tee` only saves what the command prints: the command is checked itself,
+    // and reported as read.
+    let teed = report
+        .steps
+        .iter()
+        .find(|s| s.text == "shell db1> trepctl offline")
+        .unwrap();
+    assert_eq!(teed.runs[0].status, RunStatus::Accepted, "{teed:?}");
     assert_eq!(
         unchecked,
         [
@@ -3547,7 +3555,6 @@ fn commands_behind_sudo_ssh_or_a_chain_are_not_passed_unchecked() {
             "shell db3> ssh db2 trepctl online",
             "shell db1> sudo -u tungsten ssh db3 trepctl offline",
             "shell db1> ssh db3 'trepctl offline; trepctl online'",
-            "shell db1> trepctl offline | tee /tmp/out",
             "shell db1> echo ls | cctrl && stopall",
             "shell db1> echo 'set policy maintenance' | cctrl ; echo 'switch' | cctrl",
         ]
@@ -5122,4 +5129,31 @@ fn a_fenced_masters_error_recovered_as_a_slave_is_not_an_apply_error() {
         "{report}"
     );
     assert_eq!(kinds_at(&report, "error-assumed-fixed"), [], "{report}");
+}
+
+/// A switch piped into cctrl whose output is saved (to a file, through `tee`) is the switch:
+/// the steps after it are judged with db2 the master (an independent review found such a
+/// line read as a step the model does not know, the steps after it judged as if db1 were
+/// still the master).
+#[test]
+fn a_piped_switch_whose_output_is_saved_is_checked_as_the_switch() {
+    for line in [
+        "echo 'switch' | cctrl > /tmp/switch.log",
+        "echo 'switch' | cctrl | tee /tmp/switch.log",
+        "echo 'switch' | cctrl -expert 2>&1 | tee -a /tmp/switch.log",
+    ] {
+        let report = check(&format!(
+            "#! scenario healthy-3\nshell db1> {line}\n[LOGICAL] /alpha > datasource db2 shun\n"
+        ));
+        assert_eq!(
+            report.steps[0].runs[0].status,
+            RunStatus::Accepted,
+            "{line}"
+        );
+        // Shunning db2 is shunning the master.
+        assert!(
+            report.to_string().contains("alpha has no writable master"),
+            "{line}\n{report}"
+        );
+    }
 }

@@ -302,9 +302,14 @@ impl HostCommand {
     ///
     /// # Errors
     /// A [`ParseError`] when a known script has arguments it does not take. An unknown
-    /// executable is not an error: it reads as [`HostAction::NotModelled`].
+    /// executable is not an error: it reads as [`HostAction::NotModelled`] (with the whole
+    /// line).
+    ///
+    /// A tail that only saves or filters what the command prints (`> out.log`, `2>&1`,
+    /// `| tee out.log`, `| grep ONLINE`) is read past: the command does the same with it.
     pub fn parse_line(line: &str, line_number: usize) -> Result<Self, ParseError> {
         let text = line.trim().to_owned();
+        let line = super::output_tail::start(line).map_or(line, |at| &line[..at]);
         let mut w = Words::new(line, line_number);
         let Some(executable) = w.next() else {
             return Err(w.error_next("a command"));
@@ -506,11 +511,15 @@ fn only_prints(program: &str, w: &Words<'_>) -> bool {
 /// connections to close, then stop (Continuent docs *cmdline-tools-connector*,
 /// *cmdline-tools-tpm-commands-promote-connector*).
 fn connector(w: &mut Words<'_>) -> Result<HostAction, ParseError> {
+    // One of the two verbs, in any case as the script's other verbs (an independent review
+    // found `drain` read in lower case only, and `drain graceful-stop 30` read as both).
     if w.peek()
-        .is_some_and(|v| ["graceful-stop", "drain"].contains(&v))
+        .is_some_and(|v| v.eq_ignore_ascii_case("graceful-stop") || v.eq_ignore_ascii_case("drain"))
     {
         let drain = w.eat("drain");
-        w.eat("graceful-stop");
+        if !drain {
+            w.eat("graceful-stop");
+        }
         let seconds = match w.next() {
             Some(seconds) => Some(
                 seconds
@@ -1194,7 +1203,16 @@ mod tests {
             );
             assert_eq!(c.to_string(), line);
         }
+        let c: HostCommand = "connector DRAIN".parse().unwrap();
+        assert_eq!(
+            c.action,
+            HostAction::ConnectorGracefulStop {
+                seconds: None,
+                drain: true
+            }
+        );
         insta::assert_snapshot!("connector graceful-stop soon".parse::<HostCommand>().unwrap_err(), @"line 1, column 25: expected a timeout in seconds, found `soon`");
+        insta::assert_snapshot!("connector drain graceful-stop 30".parse::<HostCommand>().unwrap_err(), @"line 1, column 17: expected a timeout in seconds, found `graceful-stop`");
         // `stop` with the timeout the docs give from 6.1.19.
         let c: HostCommand = "connector stop 30".parse().unwrap();
         assert_eq!(c.action, HostAction::Connector(Lifecycle::Stop));
@@ -1414,8 +1432,8 @@ mod tests {
             "echo ls | cctrl || stopall",
             "echo ls | cctrl & stopall",
             "echo 'set policy maintenance' | cctrl ; echo 'switch' | cctrl",
-            "echo ls | cctrl | tee /tmp/out",
-            "echo ls | cctrl > /tmp/out",
+            "echo ls | cctrl | sh",
+            "echo ls | cctrl < steps.txt",
             "echo ls | cctrl stopall",
             "echo ls ; stopall | cctrl",
         ] {
@@ -1427,9 +1445,20 @@ mod tests {
         }
         let c: HostCommand = "cctrl -expert".parse().unwrap();
         assert!(matches!(c.action, HostAction::NotModelled(_)), "{c:?}");
-        // Its options are read past.
-        let c: HostCommand = "echo 'switch' | cctrl -expert".parse().unwrap();
-        assert!(matches!(c.action, HostAction::Cctrl(_)), "{c:?}");
+        // Its options are read past, and so is where its output goes (an independent review
+        // found a switch whose output was saved read as a step the model does not know).
+        for line in [
+            "echo 'switch' | cctrl -expert",
+            "echo 'switch' | cctrl > /tmp/out",
+            "echo 'switch' | cctrl | tee /tmp/out",
+            "echo 'switch' | cctrl -expert 2>&1 | tee -a /tmp/out",
+        ] {
+            let c: HostCommand = line.parse().unwrap();
+            assert!(
+                matches!(c.action, HostAction::Cctrl(CctrlCommand::Switch { .. })),
+                "{line}: {c:?}"
+            );
+        }
     }
 
     /// The provisioning scripts' options that do something other than provision a replica

@@ -7,6 +7,7 @@
 mod cctrl;
 mod host;
 mod option_value;
+mod output_tail;
 mod replication_points;
 mod sql_client;
 pub(crate) use sql_client::{changes_nothing as sql_changes_nothing, looks_like_sql};

@@ -186,7 +186,8 @@ fn set_policy(
         to: policy,
     });
     // A primary partition (out of reach: this group is not one) keeps its policy, and its
-    // view wins when the network heals.
+    // view wins when the network heals: said when that policy is another (an independent
+    // review found the warning given when the primary had the same policy set already).
     let primary_elsewhere = (view.quorum != Quorum::Primary)
         .then(|| {
             ctx.topology.hosts_of(s.service).find(|&m| {
@@ -195,7 +196,8 @@ fn set_policy(
                     && ctx.state.view(m).quorum == Quorum::Primary
             })
         })
-        .flatten();
+        .flatten()
+        .filter(|&m| ctx.state.view(m).policy != policy);
     if let Some(m) = primary_elsewhere {
         ctx.find(Finding::PolicyOverridden {
             service: s.service,
