@@ -32,7 +32,9 @@
 
 use std::fmt;
 
-use arbitrary::Unstructured;
+/// The byte reader [`input`] and [`inputs_in`] draw from, re-exported so that a fuzz target
+/// uses the `arbitrary` version this crate was built with.
+pub use arbitrary::Unstructured;
 
 use crate::command::{
     CctrlCommand, DatasourceAction, HostCommand, Lifecycle, ResetScope, TpmAction, TrepctlCommand,
@@ -699,15 +701,47 @@ fn forced_under_partition(topology: &Topology, state: &State) -> bool {
 pub fn sequence(data: &[u8]) -> Result<(Topology, Vec<Input>), Failure> {
     let mut u = Unstructured::new(data);
     let topology = topology(u.arbitrary::<u8>().unwrap_or(0))?;
-    let alphabet = Alphabet::of(&topology);
+    let inputs = inputs_in(&mut u, &topology);
+    Ok((topology, inputs))
+}
+
+/// One engine input over `topology`, drawn from `u` as [`sequence`] draws each of its
+/// inputs: every kind of input the engine takes, its hosts and services the topology's. For
+/// a fuzz target of one's own, over one's own topology (with [`inputs_in`] for a sequence).
+///
+/// # Errors
+/// The `arbitrary` error when `u` runs out of bytes before the input is drawn.
+///
+/// # Example
+/// ```
+/// use tungsten_model::fuzzing::{self, Unstructured};
+/// use tungsten_model::machine;
+/// use tungsten_model::model::{State, Topology};
+///
+/// let topology = Topology::single("alpha", &["db1", "db2", "db3"])?;
+/// let mut u = Unstructured::new(&[0, 1, 2, 3, 4, 5, 6, 7]);
+/// let input = fuzzing::input(&mut u, &topology)?;
+/// // Accepted or refused, with a reason: never a panic.
+/// let _ = machine::apply(&topology, &State::healthy(&topology), &input);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn input(u: &mut Unstructured<'_>, topology: &Topology) -> arbitrary::Result<Input> {
+    Alphabet::of(topology).input(u)
+}
+
+/// Up to [`MAX_INPUTS`] engine inputs over `topology` drawn from `u` (see [`input`]), until
+/// its bytes run out.
+#[must_use]
+pub fn inputs_in(u: &mut Unstructured<'_>, topology: &Topology) -> Vec<Input> {
+    let alphabet = Alphabet::of(topology);
     let mut inputs = Vec::new();
     while inputs.len() < MAX_INPUTS && !u.is_empty() {
-        match alphabet.input(&mut u) {
+        match alphabet.input(u) {
             Ok(input) => inputs.push(input),
             Err(_) => break,
         }
     }
-    Ok((topology, inputs))
+    inputs
 }
 
 /// Draw a topology and up to [`MAX_INPUTS`] inputs from the bytes and apply them from a

@@ -2584,3 +2584,18 @@ fn a_policy_set_in_a_minority_partition_warns_that_the_heal_replaces_it() {
     c.cctrl("db1", "set policy maintenance").unwrap();
     assert!(!overridden(&c, "db3"));
 }
+
+/// A command asking for what is so already is refused as `no-change`, which a caller
+/// applying a procedure can tell from a refusal that matters (a library user's review found
+/// only the rule's name to go by).
+#[test]
+fn a_refusal_that_only_finds_it_done_says_so() {
+    let c = Cluster::new(&["db1", "db2", "db3"]);
+    let refused = |line: &str| {
+        let command: CctrlCommand = line.parse().unwrap();
+        let input = machine::resolve_cctrl(&c.t, &c.s, c.id("db1"), &command).unwrap();
+        machine::apply(&c.t, &c.s, &input).unwrap_err().refusal
+    };
+    assert!(refused("set policy automatic").is_no_change());
+    assert!(!refused("datasource db2 welcome").is_no_change());
+}

@@ -9,6 +9,7 @@
 mod support;
 
 use support::runbook::{check, fenced, fixture, kinds, refusal};
+use tungsten_model::machine::Refusal;
 use tungsten_model::runbook::{self, Report, RunStatus, Runbook, Verdict};
 
 /// Each goal of the report as written, and whether it is met.
@@ -195,10 +196,21 @@ fn seed004_without_force_is_refused_at_welcome_for_lack_of_quorum() {
         "{}",
         step.text
     );
-    let RunStatus::Rejected { rule, reason } = &step.runs[0].status else {
+    let RunStatus::Rejected {
+        rule,
+        reason,
+        refusal: engine,
+        ..
+    } = &step.runs[0].status
+    else {
         panic!()
     };
     assert_eq!(rule, "quorum");
+    // The engine's refusal, to match on (a library user's review found only its words).
+    assert!(
+        matches!(engine, Some(Refusal::NoQuorum { .. })),
+        "{engine:?}"
+    );
     insta::assert_snapshot!(reason, @"alpha has no quorum: the manager reaches 1 DB member and needs 2, so it cannot confirm that db1 and db3 are down rather than cut off; bring them back, or `set force true` if you know they are down");
 }
 
@@ -2552,7 +2564,7 @@ shell db1> trepctl online -base-seqno 5
     let refused = report.first_rejected().expect("refused on the slave");
     assert_eq!(refused.line, 4, "{report}");
     let reason = refused.runs.iter().find_map(|r| match &r.status {
-        RunStatus::Rejected { rule, reason } => Some(format!("{rule}: {reason}")),
+        RunStatus::Rejected { rule, reason, .. } => Some(format!("{rule}: {reason}")),
         _ => None,
     });
     insta::assert_snapshot!(reason.unwrap_or_default(), @"replicator-role: the replicator on db2 is a slave: expected master: `-base-seqno` restarts a master's extraction, so it is refused on any replicator that applies, as trepctl refuses it on a slave (`tungsten_set_position` sets a slave's position)");
@@ -2626,7 +2638,7 @@ shell db2> trepctl {wait}
             .unwrap_or_else(|| panic!("{report}"));
         assert_eq!(step.line, 6, "{report}");
         match &step.runs[0].status {
-            RunStatus::Rejected { rule, reason } => (rule.clone(), reason.clone()),
+            RunStatus::Rejected { rule, reason, .. } => (rule.clone(), reason.clone()),
             other => panic!("{other:?}"),
         }
     };
@@ -3603,7 +3615,7 @@ fn no_master_refusals_name_the_step_that_puts_the_master_back() {
     let reason = |report: &Report| {
         let refused = report.first_rejected().expect("a refused step");
         refused.runs.iter().find_map(|r| match &r.status {
-            RunStatus::Rejected { rule, reason } => Some(format!("{rule}: {reason}")),
+            RunStatus::Rejected { rule, reason, .. } => Some(format!("{rule}: {reason}")),
             _ => None,
         })
     };

@@ -1020,7 +1020,7 @@ pub(super) fn recover_each(
 ) -> (usize, Option<Refusal>) {
     let mut recovered = 0;
     let mut first_refusal = None;
-    for d in ctx.topology.datasource_set(s.service).iter() {
+    for d in ctx.topology.datasource_set(s.service) {
         if !matches!(
             view.entry(d).state,
             DsState::Shunned(_) | DsState::Failed(_)
@@ -1122,7 +1122,7 @@ fn failover(
 /// stays OFFLINE: ONLINE, it would serve reads from data that no longer follows the master,
 /// and under MAINTENANCE nothing would put its replicator back.
 pub(super) fn bring_offline_online(ctx: &mut Ctx<'_, '_>, s: &Session, view: &mut ManagerView) {
-    for d in ctx.topology.datasource_set(s.service).iter() {
+    for d in ctx.topology.datasource_set(s.service) {
         let entry = view.entry(d);
         if entry.state == DsState::Offline
             && entry.role != DataSourceRole::Master

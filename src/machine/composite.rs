@@ -418,7 +418,7 @@ fn repoint_relays(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>, active: ServiceId, m
         else {
             continue;
         };
-        for d in ctx.topology.datasource_set(site).iter() {
+        for d in ctx.topology.datasource_set(site) {
             let r = ctx.host(d).replicator;
             if reach.view.entry(d).role == DataSourceRole::Relay
                 && r.role == ReplicatorRole::Relay
@@ -437,7 +437,7 @@ fn repoint_relays(ctx: &mut Ctx<'_, '_>, sites: &Sites<'_>, active: ServiceId, m
 /// explorer found, five inputs deep, east's manager on db2 stopped during a composite switch
 /// and started after db1's stopped, failing db1 over to db2 beside west's new master.
 fn record(ctx: &mut Ctx<'_, '_>, site: ServiceId, host: HostId, entry: DsEntry) {
-    for m in ctx.topology.service_host_set(site).iter() {
+    for m in ctx.topology.service_host_set(site) {
         if !ctx.topology.host(m).has_manager() || ctx.state.manager_running(m) {
             continue;
         }
@@ -577,7 +577,7 @@ fn supersede(ctx: &mut Ctx<'_, '_>, site: ServiceId, at: HostId) -> Option<HostI
         .or_else(|| hearing.iter().find_map(|m| held(ctx, m)))?;
     let superseded = DsState::Shunned(ShunCause::Superseded);
     let mut said = false;
-    for m in hearing.iter() {
+    for m in hearing {
         let mut view = *ctx.state.view(m);
         if view.entry(master).role != DataSourceRole::Master {
             continue;
@@ -806,7 +806,7 @@ pub(super) fn recover_superseded(ctx: &mut Ctx<'_, '_>, site: ServiceId, group: 
 /// failed, east failing over to db2, a switch to west, a partition between the sites and
 /// `datasource db1 welcome` at db1 put db1 back as east's master beside west's.
 fn demote_other_masters(ctx: &mut Ctx<'_, '_>, reach: &mut Reach, kept: HostId) {
-    for d in ctx.topology.datasource_set(reach.site).iter() {
+    for d in ctx.topology.datasource_set(reach.site) {
         if d != kept && reach.view.entry(d).role == DataSourceRole::Master {
             ctx.set_role(&mut reach.view, d, DataSourceRole::Slave);
         }
@@ -834,7 +834,7 @@ fn bring_back_passive(
     // The replicas the failover left with their replicators offline (their master
     // superseded) read the relay again: the docs' recovery recovers the site's other
     // datasources too ("RECOVERED 2 DATA SOURCES").
-    for d in ctx.topology.datasource_set(site).iter() {
+    for d in ctx.topology.datasource_set(site) {
         let r = ctx.host(d).replicator;
         if d != old
             && r.running

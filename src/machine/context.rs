@@ -111,7 +111,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
     /// Give every member of `group` the view `view`.
     pub(crate) fn set_view(&mut self, group: HostSet, view: &ManagerView) {
         let hosts = self.topology.hosts().len();
-        for m in group.iter() {
+        for m in group {
             if let Some(slot) = self.state.views.get_mut(m.index())
                 && !slot.eq_used(view, hosts)
             {

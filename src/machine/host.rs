@@ -296,7 +296,7 @@ fn discards(
         // carry the mark, and the master taking writes on its new line does not report them
         // again (`Ctx::report_writable_behind`; the independent review found a slave holding
         // part of them reported twice).
-        for d in ctx.topology.datasource_set(service).iter() {
+        for d in ctx.topology.datasource_set(service) {
             if d != target && history.comparable(ctx.host(d).data.pos, data.pos) {
                 ctx.mark_beyond(d, pos);
             }
@@ -450,7 +450,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         // other site's cross-site position: the datasources beyond the copy's position are
         // not reported when it goes online either (the generated site resets of
         // `reset_site_is_valid_where_it_can_be_written` found it).
-        for d in ctx.topology.datasource_set(service).iter() {
+        for d in ctx.topology.datasource_set(service) {
             if d != target {
                 ctx.mark_beyond(d, data.pos);
             }

@@ -241,7 +241,7 @@ fn visit(
                     && host.replicator.role == ReplicatorRole::Master
             })
             .collect();
-        for e in extractors.iter() {
+        for e in extractors {
             let together: HostSet = extractors
                 .iter()
                 .filter(|&o| o == e || (state.reachable(e, o) && overseen(topology, state, e, o)))

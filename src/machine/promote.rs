@@ -63,7 +63,7 @@ impl Ctx<'_, '_> {
         {
             return;
         }
-        for d in self.topology.datasource_set(service).iter() {
+        for d in self.topology.datasource_set(service) {
             let slave = self.host(d).replicator;
             if d != failed
                 && slave.master == Some(failed)
@@ -210,7 +210,7 @@ impl Ctx<'_, '_> {
         }
         // Only the new master may extract: every other master replicator the group reaches
         // goes offline, and every other failed master is shunned as failed over.
-        for d in self.topology.datasource_set(service).iter() {
+        for d in self.topology.datasource_set(service) {
             if d == new || Some(d) == failed {
                 continue;
             }
@@ -240,7 +240,7 @@ impl Ctx<'_, '_> {
         }
         self.emit(Effect::NewMaster { host: new });
         self.leave_behind(service, new);
-        for d in self.topology.datasource_set(service).iter() {
+        for d in self.topology.datasource_set(service) {
             // Shunned slaves too: shunning leaves the replicator running. The new master and
             // the failed one hold the master role, so they are not followers.
             let follower = view.entry(d).role != DataSourceRole::Master;
@@ -340,7 +340,7 @@ impl Ctx<'_, '_> {
             let _ = self.replicator_online(new);
         }
         self.emit(Effect::NewRelay { host: new });
-        for d in self.topology.datasource_set(service).iter() {
+        for d in self.topology.datasource_set(service) {
             let role = view.entry(d).role;
             // A datasource given the relay role by hand, its replicator not a relay's, reads
             // the new relay too (no other relay serves: the callers refuse or skip that).
@@ -392,7 +392,7 @@ impl Ctx<'_, '_> {
     /// if it held some, are the service's line again.
     pub(crate) fn leave_behind(&mut self, service: ServiceId, new: HostId) {
         self.host_mut(new).data.orphaned = None;
-        for d in self.topology.datasource_set(service).iter() {
+        for d in self.topology.datasource_set(service) {
             if d != new {
                 self.check_lost(d, new);
             }

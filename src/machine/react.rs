@@ -57,7 +57,7 @@ fn groups(ctx: &Ctx<'_, '_>, service: ServiceId) -> ([HostSet; MAX_HOSTS], usize
             continue;
         }
         let group = ctx.group(service, m);
-        for g in group.iter() {
+        for g in group {
             seen.insert(g);
         }
         if let Some(slot) = out.get_mut(count) {
@@ -219,7 +219,7 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
                 majority: u8::try_from(total / 2 + 1).unwrap_or(u8::MAX),
                 witnesses: u8::try_from(witnesses).unwrap_or(u8::MAX),
             });
-            for d in ctx.topology.datasource_set(service).iter() {
+            for d in ctx.topology.datasource_set(service) {
                 // A master a composite failover superseded stays so: `recover` at the
                 // composite is what brings it back (the docs list it `SHUNNED(SUPERSEDED)`
                 // once its site returns, *operations-composite-recovery*).
@@ -279,7 +279,7 @@ fn membership(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId,
 /// a stale view holding it as the ONLINE master.
 fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
     let keep = ctx.extracting_master(view, service);
-    for d in ctx.topology.datasource_set(service).iter() {
+    for d in ctx.topology.datasource_set(service) {
         let r = ctx.host(d).replicator;
         if !(r.is_online() && ctx.state.reachable(rep, d)) {
             continue;
@@ -314,7 +314,7 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
 /// review found it).
 fn detect(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, rep: HostId) {
     let options = ctx.topology.options();
-    for d in ctx.topology.datasource_set(service).iter() {
+    for d in ctx.topology.datasource_set(service) {
         let entry = view.entry(d);
         if !matches!(entry.state, DsState::Online | DsState::Offline) {
             continue;
@@ -405,7 +405,7 @@ fn recover(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, service: ServiceId, re
     if passive && let Some(new) = fail_over_relay(ctx, view, service, rep) {
         master = Some(new);
     }
-    for d in ctx.topology.datasource_set(service).iter() {
+    for d in ctx.topology.datasource_set(service) {
         let entry = view.entry(d);
         if !ctx.healthy(rep, d) {
             continue;
@@ -580,7 +580,7 @@ fn replicator_fenced(ctx: &Ctx<'_, '_>, d: HostId, fencing: bool) -> bool {
 /// test builds now assert that no round of reactions writes and undoes.
 fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, rep: HostId) {
     let master = ctx.replica_source(view, service, None);
-    for d in ctx.topology.datasource_set(service).iter() {
+    for d in ctx.topology.datasource_set(service) {
         let entry = view.entry(d);
         let in_service = matches!(entry.state, DsState::Online | DsState::Offline);
         let managed = ctx.state.reachable(rep, d) && ctx.host(d).manager;

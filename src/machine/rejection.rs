@@ -346,6 +346,15 @@ pub struct Rejection {
 }
 
 impl Refusal {
+    /// Whether the command was refused only because what it asks for is so already
+    /// ([`Refusal::NoChange`]: `set policy maintenance` under MAINTENANCE): a caller
+    /// applying a procedure may take it as done. A runbook reports such a step unchanged,
+    /// not refused.
+    #[must_use]
+    pub fn is_no_change(&self) -> bool {
+        matches!(self, Self::NoChange { .. })
+    }
+
     /// The rule's name, stable for tests and reports.
     #[must_use]
     pub fn rule(&self) -> &'static str {

@@ -907,7 +907,7 @@ impl Ctx<'_, '_> {
             let was = writable_masters(topology, before, service, now);
             for master in now.iter().filter(|&m| !was.contains(m)) {
                 let line = self.host(master).data.pos;
-                for d in topology.datasource_set(service).iter() {
+                for d in topology.datasource_set(service) {
                     if d != master && self.mark_beyond(d, line) {
                         self.find(Finding::WritableBehind { host: d, master });
                     }

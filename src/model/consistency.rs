@@ -17,7 +17,9 @@ use super::{CrossSiteReplicator, ReplicatorRole, ReplicatorState, Seqno};
 
 /// Why a state is not one the engine could have built over a topology: where, what it holds
 /// there, and what it should hold. See [`State::validate`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, thiserror::Error,
+)]
 #[error("{at}: found {found}; expected {expected}")]
 pub struct StateError {
     /// The field, as a path into the state's serialised form with hosts named:

@@ -129,8 +129,9 @@ impl ReasonId {
     }
 }
 
-/// A set of hosts of one topology, as a bitmask: `Copy`, no heap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// A set of hosts of one topology, as a bitmask: `Copy`, no heap. Serialised as the bitmask
+/// (bit `i` for the host of index `i`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct HostSet(u8);
 
@@ -194,14 +195,9 @@ impl HostSet {
 
     /// The hosts, lowest id first.
     #[inline]
-    pub fn iter(self) -> impl Iterator<Item = HostId> {
-        let mut bits = self.0;
-        std::iter::from_fn(move || {
-            let index = bits.trailing_zeros() as usize;
-            // Clear the lowest set bit; an empty set has no bit below 8.
-            bits &= bits.wrapping_sub(1);
-            HostId::from_index(index)
-        })
+    #[must_use]
+    pub fn iter(self) -> HostSetIter {
+        HostSetIter(self.0)
     }
 
     /// The lowest host in the set.
@@ -209,6 +205,46 @@ impl HostSet {
     #[inline]
     pub fn first(self) -> Option<HostId> {
         self.iter().next()
+    }
+}
+
+/// The hosts of a [`HostSet`], lowest id first: [`HostSet::iter`], or a `for` loop over the
+/// set.
+#[derive(Debug, Clone)]
+pub struct HostSetIter(u8);
+
+impl Iterator for HostSetIter {
+    type Item = HostId;
+
+    #[inline]
+    fn next(&mut self) -> Option<HostId> {
+        let index = self.0.trailing_zeros() as usize;
+        // Clear the lowest set bit; an empty set has no bit below 8.
+        self.0 &= self.0.wrapping_sub(1);
+        HostId::from_index(index)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let len = self.0.count_ones() as usize;
+        (len, Some(len))
+    }
+}
+
+impl ExactSizeIterator for HostSetIter {}
+
+impl IntoIterator for HostSet {
+    type Item = HostId;
+    type IntoIter = HostSetIter;
+
+    fn into_iter(self) -> HostSetIter {
+        self.iter()
+    }
+}
+
+/// The set's hosts by id, as a set: `{HostId(0), HostId(2)}` (its bitmask says little).
+impl fmt::Debug for HostSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
     }
 }
 
@@ -275,6 +311,16 @@ mod tests {
         assert_eq!(ids(full), (0..MAX_HOSTS).collect::<Vec<_>>());
         assert_eq!(full.first(), HostId::from_index(0));
         assert_eq!(HostSet::EMPTY.first(), None);
+        // A `for` loop over the set, its exact length, and a `Debug` that lists the hosts.
+        let set = HostSet::of([5, 0, 2].map(HostId));
+        let mut looped = Vec::new();
+        for h in set {
+            looped.push(h.index());
+        }
+        assert_eq!(looped, [0, 2, 5]);
+        assert_eq!(set.iter().len(), 3);
+        assert_eq!(format!("{set:?}"), "{HostId(0), HostId(2), HostId(5)}");
+        assert_eq!(serde_json::to_string(&set).unwrap(), "37");
     }
 
     /// Ids read from JSON stay below the bounds: a host id of 8 or more, a service id of 4 or

@@ -41,11 +41,17 @@ pub enum RunStatus {
         reason: String,
     },
     /// Refused: the rule and the reason, with what would make it legal.
+    #[non_exhaustive]
     Rejected {
         /// The rule's name.
         rule: String,
         /// The reason in words.
         reason: String,
+        /// The engine's refusal, to match on, when the engine refused the command; `None`
+        /// when the step was refused before it reached the engine (a host or service the
+        /// topology lacks, a command typed where it cannot run).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        refusal: Option<crate::machine::Refusal>,
     },
     /// A step the model does not know: nothing can be said about it.
     NotModelled,
@@ -331,7 +337,9 @@ impl Report {
         );
         for s in &self.steps {
             let refused = s.runs.iter().find_map(|r| match &r.status {
-                RunStatus::Rejected { rule, reason } => Some(format!("refused ({rule}): {reason}")),
+                RunStatus::Rejected { rule, reason, .. } => {
+                    Some(format!("refused ({rule}): {reason}"))
+                }
                 _ => None,
             });
             all.extend(refused.map(|text| error(s.line, "refused", text)));
@@ -454,7 +462,7 @@ impl fmt::Display for Report {
                         }
                     }
                     RunStatus::Unchanged { reason } => writeln!(f, "    {who}{reason}")?,
-                    RunStatus::Rejected { rule, reason } => {
+                    RunStatus::Rejected { rule, reason, .. } => {
                         writeln!(f, "    {who}refused ({rule}): {reason}")?;
                     }
                     // The step's `not-modelled` warning says what it means.

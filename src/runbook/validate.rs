@@ -12,7 +12,7 @@ use crate::command::{CctrlCommand, HostAction, HostCommand, HostRef, SeqnoSet, T
 use crate::fault::{Fault, Process};
 use crate::ls::{self, Listing};
 use crate::machine::invariant::{self, Violation, writable_masters};
-use crate::machine::{self, CctrlOp, Effect, Finding, HostOp, Input, Severity};
+use crate::machine::{self, CctrlOp, Effect, Finding, HostOp, Input, Rejection, Severity};
 use crate::model::{
     DsState, HostId, HostName, HostSet, PolicyMode, ReplicatorRole, ReplicatorState, Seqno,
     ServiceId, ServiceKind, ServiceName, State, Topology, TopologyError, TopologySpec,
@@ -1598,7 +1598,7 @@ impl Session<'_> {
                 },
                 effects: Vec::new(),
             },
-            Err(r) => rejected(&who, r.refusal.rule(), r.render(self.topology)),
+            Err(r) => refused(&who, r, self.topology),
         };
         heard.runs.push(run);
     }
@@ -1869,7 +1869,7 @@ impl Session<'_> {
         effects: &[Effect],
         findings: &mut Vec<ReportFinding>,
     ) {
-        for h in self.unexplained_errors.iter() {
+        for h in self.unexplained_errors {
             let failed = before
                 .host(h)
                 .data
@@ -2182,7 +2182,7 @@ impl Session<'_> {
             self.judge_quorum(before, service, findings);
             let now = writable_masters(self.topology, &self.state, service, all);
             let was = writable_masters(self.topology, before, service, all);
-            for h in now.iter() {
+            for h in now {
                 if self.state.host(h).data.drift && !was.contains(h) {
                     findings.push(finding(
                         Severity::Error,
@@ -2241,12 +2241,27 @@ fn opens_cctrl_session(command: &HostCommand) -> bool {
     }
 }
 
+/// A run refused before the engine saw it.
 fn rejected(who: &str, rule: &str, reason: String) -> Run {
     Run {
         host: who.to_owned(),
         status: RunStatus::Rejected {
             rule: rule.to_owned(),
             reason,
+            refusal: None,
+        },
+        effects: Vec::new(),
+    }
+}
+
+/// A run the engine refused.
+fn refused(who: &str, rejection: Rejection, topology: &Topology) -> Run {
+    Run {
+        host: who.to_owned(),
+        status: RunStatus::Rejected {
+            rule: rejection.refusal.rule().to_owned(),
+            reason: rejection.render(topology),
+            refusal: Some(rejection.refusal),
         },
         effects: Vec::new(),
     }

@@ -175,7 +175,9 @@ pub fn host(topology: &Topology) -> impl Strategy<Value = Input> + use<> {
     (select(hosts(topology)), op).prop_map(|(on, op)| Input::Host { on, op })
 }
 
-/// A split of the topology's hosts into two or three groups.
+/// A split of the topology's hosts into up to three groups, each host's group drawn
+/// independently: some splits leave every host in one group (a partition that cuts nothing),
+/// and a topology of one host has no other split.
 pub fn split(topology: &Topology) -> impl Strategy<Value = Split> + use<> {
     let n = topology.hosts().len();
     proptest::collection::vec(0_u8..3, n).prop_map(|labels| {
@@ -234,6 +236,9 @@ fn faults(topology: &Topology, others: bool, partitions: bool) -> BoxedStrategy<
 }
 
 /// One input drawn from `alphabet`.
+///
+/// An alphabet that offers nothing ([`Alphabet::NONE`]) draws [`Fault::Heal`] every time:
+/// a strategy must draw something, and a heal with no partition changes nothing.
 pub fn input(topology: &Topology, alphabet: Alphabet) -> impl Strategy<Value = Input> + use<> {
     let mut options: Vec<(u32, BoxedStrategy<Input>)> = Vec::new();
     if alphabet.cctrl {
