@@ -2599,3 +2599,24 @@ fn a_refusal_that_only_finds_it_done_says_so() {
     assert!(refused("set policy automatic").is_no_change());
     assert!(!refused("datasource db2 welcome").is_no_change());
 }
+
+/// A process substitution runs a command of its own, whatever reads its output: a tool that
+/// only prints does not make the line one that only prints (an independent review found
+/// `thl list <(stopall)` read as printing, and so `stopall` unchecked).
+#[test]
+fn a_process_substitution_is_not_read_as_only_printing() {
+    use tungsten_model::command::{HostAction, HostCommand};
+    for line in [
+        "thl list <(stopall)",
+        "thl list >(stopall)",
+        "thl list | tee >(stopall)",
+        "trepctl status | tee >(stopall)",
+    ] {
+        let c: HostCommand = line.parse().unwrap();
+        assert!(
+            matches!(c.action, HostAction::NotModelled(_)),
+            "{line}: {:?}",
+            c.action
+        );
+    }
+}

@@ -1349,3 +1349,38 @@ fn a_listing_that_lost_a_block_read_by_another_says_so() {
     let err = State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap_err();
     insta::assert_snapshot!(err, @"listing of `alpha` shows `db2` reading `db3`, which has no block in that listing: expected a block for every datasource (was one lost in the paste?)");
 }
+
+/// A block whose role is `witness` is refused, with the way to read it: the model takes
+/// witnesses from the topology (an audit against the docs found one read as a datasource,
+/// a replicator and a dataserver added to it on the way back).
+#[test]
+fn a_witness_block_is_refused_with_the_way_to_declare_it() {
+    let listed = fixture("docs40_healthy_76col.txt");
+    let border = format!("+{}+", "-".repeat(76));
+    let row = |text: &str| format!("|{text:<76}|");
+    let with_witness = [
+        listed.trim_end().to_owned(),
+        border.clone(),
+        row("host4(witness:ONLINE)"),
+        row("STATUS [OK] [2013/05/03 09:11:10 PM BST]"),
+        border.clone(),
+        row("  MANAGER(state=ONLINE)"),
+        border,
+    ]
+    .join("\n");
+    let listing: Listing = with_witness.parse().unwrap();
+    assert_eq!(
+        listing.datasource("host4").map(|b| b.role),
+        Some(DataSourceRole::Witness)
+    );
+    let error =
+        State::from_listings(&[(ServiceName::new("alpha").unwrap(), &listing)]).unwrap_err();
+    assert!(
+        matches!(&error, ls::ImportError::WitnessBlock { host, .. } if host == "host4"),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("declare `host4` a witness"),
+        "{error}"
+    );
+}

@@ -755,6 +755,17 @@ fn a_pasted_cctrl_session_reads_as_its_listing() {
          Exiting...\n"
     );
     assert_eq!(session.parse::<Listing>().unwrap(), listing);
+    // As Continuent docs *operations-status* print it: the shell line that started cctrl,
+    // and the manager it connected to (an audit against the docs found it refused).
+    let printed = format!(
+        "shell>cctrl\n\
+         Tungsten Clustering (for MySQL) 7.0.3 build 141\n\
+         connect to 'alpha@db1'\n\
+         alpha: session established\n\
+         [LOGICAL:EXPERT] /alpha >ls\n\
+         {bare}\n"
+    );
+    assert_eq!(printed.parse::<Listing>().unwrap(), listing);
     // The banner is read only before the listing: the same line inside it is an error, on
     // its own line of the pasted text.
     let inside = session.replacen(

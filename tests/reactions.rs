@@ -1798,3 +1798,53 @@ fn assert_online_relay_of(c: &Cluster, relay: HostId, source: HostId) {
     );
     assert!(r.is_online(), "{r:?}");
 }
+
+/// The composite listing projected with an earlier one (the docs' `use global; ls`) keeps
+/// its 76 columns, and a site whose role and state are unchanged keeps its STATUS line and
+/// its time; after a switch, both sites' lines are fresh and the closing line, which names
+/// the active site, is dropped (an audit against the docs found the width and times lost).
+#[test]
+fn the_composite_listing_keeps_what_an_earlier_one_printed_while_it_holds() {
+    use tungsten_model::ls::{self, DataSources, Listing};
+    let mut c = Cluster::from_spec(GLOBAL);
+    let global = c.t.service_id("global").unwrap();
+    let docs = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/ls/docs71_composite_76col.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let world: Listing = format!("{docs}Composite Active Dataservice (Primary) - east\n")
+        .parse()
+        .unwrap();
+    let projected = ls::project_composite(&c.t, &c.s, c.id("db1"), global, Some(&world));
+    assert_eq!(projected, world, "{projected}");
+    c.cctrl("db1", "use global").unwrap();
+    c.cctrl("db1", "switch").unwrap();
+    let after = ls::project_composite(&c.t, &c.s, c.id("db1"), global, Some(&world));
+    assert_eq!(after.layout, world.layout);
+    let DataSources::Composite { members, summary } = &after.datasources else {
+        panic!("{after}");
+    };
+    assert_eq!(*summary, None);
+    assert!(members.iter().all(|m| m.status.time.is_none()), "{after}");
+}
+
+/// A site's listing lists every connector of its composite, as the docs' `use east; ls`
+/// prints six over two sites of three (*operations-composite-switch*; an audit against the
+/// docs found only the site's own three). One the viewer does not reach drops out.
+#[test]
+fn a_sites_listing_lists_the_composites_connectors() {
+    use tungsten_model::ls;
+    let mut c = Cluster::from_spec(GLOBAL);
+    let routers = |c: &Cluster| {
+        ls::project(&c.t, &c.s, c.id("db1"), None)
+            .routers
+            .unwrap()
+            .iter()
+            .map(|r| r.host.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(routers(&c), ["db1", "db2", "db3", "db4", "db5", "db6"]);
+    c.fault(Fault::HostCrash(c.id("db5"))).unwrap();
+    assert_eq!(routers(&c), ["db1", "db2", "db3", "db4", "db6"]);
+}

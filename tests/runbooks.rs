@@ -3533,6 +3533,14 @@ fn commands_behind_sudo_ssh_or_a_chain_are_not_passed_unchecked() {
         // After a pipe into cctrl, and a second one after `;` (independent review).
         "shell db1> echo ls | cctrl && stopall",
         "shell db1> echo 'set policy maintenance' | cctrl ; echo 'switch' | cctrl",
+        // Behind what runs a command, and a control operator glued to a redirection
+        // (independent review).
+        "shell db1> nohup stopall > /tmp/x 2>&1",
+        "shell db1> timeout -s KILL 30 trepctl offline",
+        "shell db1> env -i FOO=1 trepctl offline",
+        "shell db1> FOO=1 trepctl offline",
+        r"shell db1> \stopall > /tmp/out",
+        "shell db1> trepctl status >/dev/null&&stopall",
     ];
     let (report, unchecked) = unchecked_lines(&lines);
     // A pipe into `tee` only saves what the command prints: the command is checked itself,
@@ -3569,6 +3577,12 @@ fn commands_behind_sudo_ssh_or_a_chain_are_not_passed_unchecked() {
             "shell db1> ssh db3 'trepctl offline; trepctl online'",
             "shell db1> echo ls | cctrl && stopall",
             "shell db1> echo 'set policy maintenance' | cctrl ; echo 'switch' | cctrl",
+            "shell db1> nohup stopall > /tmp/x 2>&1",
+            "shell db1> timeout -s KILL 30 trepctl offline",
+            "shell db1> env -i FOO=1 trepctl offline",
+            "shell db1> FOO=1 trepctl offline",
+            r"shell db1> \stopall > /tmp/out",
+            "shell db1> trepctl status >/dev/null&&stopall",
         ]
     );
     assert_eq!(report.verdict, Verdict::Invalid);

@@ -710,7 +710,8 @@ fn sets_a_manager_policy(args: &[String]) -> bool {
 }
 
 /// Whether a shell line holds more than one command: `&` (`&&`, a background job), a
-/// backquote, `$(`, or a `;` at a word's edge (`a; b`, `a ;b`, a trailing `;`). A `;` inside
+/// backquote, `$(`, a process substitution (`<(`, `>(`: an independent review found
+/// `thl list <(stopall)` read as only printing), or a `;` at a word's edge (`a; b`, `a ;b`, a trailing `;`). A `;` inside
 /// a word is not taken as one: Tungsten's event ids hold one (`mysql-bin.000004:...412;0`),
 /// and the docs print them unquoted after `-from-event`.
 ///
@@ -721,7 +722,7 @@ fn sets_a_manager_policy(args: &[String]) -> bool {
 fn chains_commands(line: &str) -> bool {
     let line = line.trim();
     line.contains(['&', '`'])
-        || line.contains("$(")
+        || ["$(", "<(", ">("].iter().any(|s| line.contains(s))
         || line.match_indices(';').any(|(i, _)| {
             let before = line.get(..i).and_then(|b| b.chars().next_back());
             let after = line.get(i + 1..).and_then(|a| a.chars().next());

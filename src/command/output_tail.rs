@@ -5,38 +5,44 @@
 //! Such a tail changes nothing the command does to the cluster, so a host line is read
 //! without it: `trepctl offline > /tmp/offline.log` is `trepctl offline`, and
 //! `echo 'switch' | cctrl | tee switch.log` is the piped `switch` (an independent review
-//! found that line read as a step the model does not know, the switch passing unchecked and
-//! the plan VALID). An input redirection (`<`) is never part of one: it changes what the
-//! command reads.
+//! found that line read as a step the model does not know, the switch passing unchecked).
+//!
+//! A tail is cut off only when every character of it is understood: it is read token by
+//! token as bash would, and anything that could run or feed another command keeps the line
+//! whole: a control operator (`&&`, `&`, `;`, `||`, `|&`), a substitution (`$(..)`,
+//! backquotes, `>(..)`, `<(..)`), an input redirection (`<`), an expansion (`$`), an escape
+//! (`\`), a comment (`#`), a reader's option that runs a program or stops reading early, a
+//! reader named by any path but the system's (a second review found each of these cut off
+//! with the command they ran: `>/dev/null&&stopall`, `| tee >(stopall)`,
+//! `| sort --compress-program=stopall`, a `$'..'` quote read as a plain one).
 
 /// Programs that only read what is piped into them, write at most to files and the
-/// terminal, and read to the end of their input (**modelling decision**: `head`, and `grep`
-/// with an option that stops at the first match, end the pipe early, and whether the
-/// command before them then finishes its work depends on when it writes; they are left
-/// out, so such a line stays a step the model does not know).
-const READERS: [&str; 10] = [
-    "tee", "cat", "less", "more", "wc", "sort", "uniq", "grep", "egrep", "fgrep",
-];
-
-/// `grep` options that stop reading early (at the first match, or after a count).
-const EARLY_EXIT: [&str; 6] = ["-q", "--quiet", "--silent", "-m", "--max-count", "-l"];
+/// terminal, and read to the end of their input (**modelling decision**: `head`, the pagers
+/// `less` and `more` (the operator quits them), and `grep` with an option that stops at the
+/// first match end the pipe early, and whether the command before them then finishes its
+/// work depends on when it writes; `sort` runs a program of the operator's choosing with
+/// `--compress-program`; all are left out, so such a line stays a step the model does not
+/// know).
+const READERS: [&str; 7] = ["tee", "cat", "wc", "uniq", "grep", "egrep", "fgrep"];
 
 /// Where the tail of `line` that only saves or filters output begins, if it has one: the
 /// byte index of its first redirection or pipe. The line before it is the command.
 pub(crate) fn start(line: &str) -> Option<usize> {
+    // An escape or an ANSI-C quote (`$'..\'..'`) moves where quotes end, so a cut could fall
+    // inside a quoted argument; after a comment sign, bash reads nothing.
+    if line.contains(['\\', '#']) || line.contains("$'") {
+        return None;
+    }
     candidates(line).find(|&at| is_output_tail(&line[at..]))
 }
 
-/// The byte indices of unquoted `|` (not `||`) and of unquoted words that begin a
-/// redirection (`>`, `2>`, `&>`), left to right.
+/// The byte indices of unquoted `|` and of unquoted words that begin with `>`, `N>` or
+/// `&>`, left to right.
 fn candidates(line: &str) -> impl Iterator<Item = usize> + '_ {
     let mut quote = None;
     let mut word_start = true;
-    let mut previous = None;
     line.char_indices().filter_map(move |(i, c)| {
         let at_word_start = word_start;
-        let before = previous;
-        previous = Some(c);
         word_start = c.is_whitespace();
         match quote {
             Some(q) if c == q => {
@@ -50,77 +56,193 @@ fn candidates(line: &str) -> impl Iterator<Item = usize> + '_ {
             }
             None => {}
         }
-        let pipe = c == '|' && before != Some('|') && !line[i + 1..].starts_with('|');
-        let redirection = at_word_start
-            && (c == '>' || c == '&' || c.is_ascii_digit())
-            && opens_redirection(&line[i..]);
-        (pipe || redirection).then_some(i)
+        let redirection = at_word_start && opens_redirection(&line[i..]);
+        (c == '|' || redirection).then_some(i)
     })
 }
 
-/// Whether `word...` begins with an output redirection operator: digits, then `>`; or `&>`.
+/// Whether `text` begins with an output redirection operator: digits, then `>`; or `&>`.
 fn opens_redirection(text: &str) -> bool {
     let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
     rest.starts_with('>') || (rest.len() == text.len() && text.starts_with("&>"))
 }
 
+/// A token of a tail, as bash splits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    /// A word, its quotes removed.
+    Word(String),
+    /// `>`, `>>`, `N>`, `N>>`, `&>`, `&>>`: its target is the next word.
+    Redirect,
+    /// `N>&M`, `>&M`, `N>&-`: a duplication, complete in itself.
+    Duplicate,
+    /// `|`.
+    Pipe,
+}
+
+/// The tokens of `tail`, or `None` when it holds anything but words, output redirections
+/// and plain pipes.
+fn tokens(tail: &str) -> Option<Vec<Token>> {
+    let chars: Vec<char> = tail.chars().collect();
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut i = 0;
+    let end_word = |word: &mut String, in_word: &mut bool, out: &mut Vec<Token>| {
+        if *in_word {
+            out.push(Token::Word(std::mem::take(word)));
+            *in_word = false;
+        }
+    };
+    while let Some(&c) = chars.get(i) {
+        match c {
+            c if c.is_whitespace() => end_word(&mut word, &mut in_word, &mut out),
+            // `||` reads as a pipe into nothing, and `|&` as a pipe then a lone `&`: both
+            // are refused below.
+            '|' => {
+                end_word(&mut word, &mut in_word, &mut out);
+                out.push(Token::Pipe);
+            }
+            '\'' | '"' => {
+                let close = chars[i + 1..].iter().position(|&q| q == c)? + i + 1;
+                let inner = &chars[i + 1..close];
+                // Inside double quotes, `$`, backquotes and `\` still expand.
+                if c == '"' && inner.iter().any(|q| matches!(q, '$' | '`' | '\\')) {
+                    return None;
+                }
+                word.extend(inner);
+                in_word = true;
+                i = close;
+            }
+            '>' | '&' => {
+                // An operator starts a token of its own, unless digits of a word before it
+                // name the descriptor (`2>`).
+                let descriptor = in_word && word.chars().all(|d| d.is_ascii_digit());
+                if in_word && !descriptor {
+                    return None;
+                }
+                word.clear();
+                in_word = false;
+                let (token, next) = operator(&chars, i)?;
+                out.push(token);
+                i = next;
+                continue;
+            }
+            c if c.is_ascii_alphanumeric() || "-_./:@%+=,~*?[]{}^".contains(c) => {
+                word.push(c);
+                in_word = true;
+            }
+            // `;`, `(`, `)`, `<`, `$`, backquote, `#`, `!` and anything else.
+            _ => return None,
+        }
+        i += 1;
+    }
+    end_word(&mut word, &mut in_word, &mut out);
+    Some(out)
+}
+
+/// The redirection operator at `chars[i]` (`>`, `>>`, `>&N`, `&>`, `&>>`) and the index
+/// past it, or `None` for anything else (`>|`, `>(..)`, a lone `&`).
+fn operator(chars: &[char], i: usize) -> Option<(Token, usize)> {
+    let at = |j: usize| chars.get(j).copied();
+    let mut j = i;
+    let both = at(j) == Some('&');
+    if both {
+        j += 1;
+        if at(j) != Some('>') {
+            return None;
+        }
+    }
+    j += 1; // the `>`
+    if at(j) == Some('>') {
+        j += 1;
+    } else if !both && at(j) == Some('&') {
+        // `>&N` or `>&-`: a duplication, ended by a blank, a pipe or the end.
+        j += 1;
+        let digits = chars[j..].iter().take_while(|d| d.is_ascii_digit()).count();
+        let close = if digits == 0 && at(j) == Some('-') {
+            1
+        } else {
+            digits
+        };
+        j += close;
+        let ends = at(j).is_none_or(|c| c.is_whitespace() || c == '|');
+        return (close > 0 && ends).then_some((Token::Duplicate, j));
+    }
+    // What follows is the target: `>|` (a forced write) leaves a pipe with no target
+    // before it, and `>(..)` an opening parenthesis, which the caller refuses.
+    Some((Token::Redirect, j))
+}
+
 /// Whether `tail` is nothing but output redirections and pipes into [`READERS`].
 fn is_output_tail(tail: &str) -> bool {
-    // Substitutions, chains and a lone `&` (in the background) are the caller's to refuse: a
-    // tail holding one is not plain. An `&` is fine only inside a redirection (`2>&1`).
-    let plain = !(tail.contains(['`', ';', '<']) || tail.contains("$("))
-        && tail
-            .split(|c: char| c.is_whitespace() || c == '|')
-            .all(|word| !word.contains('&') || is_redirection(word));
-    let mut segments = tail.split('|');
-    // The text before the first `|` (or the whole tail): redirections of the command itself.
+    let Some(tokens) = tokens(tail) else {
+        return false;
+    };
+    let mut segments = tokens.split(|t| *t == Token::Pipe);
+    // Before the first `|` (or the whole tail): redirections of the command itself.
     let own = segments.next().unwrap_or_default();
-    plain
-        && redirections_only(&mut own.split_whitespace())
+    let Some(own_words) = redirected(own) else {
+        return false;
+    };
+    own_words.is_empty()
         && segments.all(|segment| {
-            // A reader's own words are free (files, patterns, its own redirections).
-            segment.split_whitespace().next().is_some_and(|program| {
-                let program = program.rsplit('/').next().unwrap_or(program);
-                READERS.contains(&program) && reads_to_the_end(program, segment)
+            redirected(segment).is_some_and(|words| {
+                words
+                    .split_first()
+                    .is_some_and(|(program, options)| reads_to_the_end(program, options))
             })
         })
 }
 
-/// Whether `program` (a reader) with the words of `segment` reads its whole input.
-fn reads_to_the_end(program: &str, segment: &str) -> bool {
-    !program.ends_with("grep")
-        || !segment.split_whitespace().any(|w| {
-            EARLY_EXIT.contains(&w)
-                || w.starts_with("--max-count=")
-                || (w.starts_with('-') && !w.starts_with("--") && w.contains(['q', 'm', 'l']))
-        })
-}
-
-/// Whether `words` are output redirections alone, each with its target (`> file`, `>file`,
-/// `2>&1`, `&>> file`).
-fn redirections_only<'a>(words: &mut impl Iterator<Item = &'a str>) -> bool {
-    while let Some(word) = words.next() {
-        if !is_redirection(word) {
-            return false;
-        }
-        let operator_alone = word
-            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '&')
-            .trim_start_matches('>')
-            .is_empty();
-        if operator_alone && words.next().is_none() {
-            return false;
+/// The words of `tokens` once its redirections and their targets are taken out, or `None`
+/// when a redirection has no target.
+fn redirected(tokens: &[Token]) -> Option<Vec<&str>> {
+    let mut words = Vec::new();
+    let mut tokens = tokens.iter();
+    while let Some(token) = tokens.next() {
+        match token {
+            Token::Word(w) => words.push(w.as_str()),
+            Token::Redirect => {
+                tokens.next().filter(|t| matches!(t, Token::Word(_)))?;
+            }
+            Token::Duplicate => {}
+            Token::Pipe => return None,
         }
     }
-    true
+    Some(words)
 }
 
-/// Whether `word` is an output redirection: `>`, `>>`, `N>`, `N>>`, `N>&M`, `&>`, `&>>`, with
-/// or without its target attached.
-fn is_redirection(word: &str) -> bool {
-    let rest = word
-        .strip_prefix('&')
-        .unwrap_or_else(|| word.trim_start_matches(|c: char| c.is_ascii_digit()));
-    rest.starts_with('>')
+/// Whether `program` with `options` is one of [`READERS`], named bare or from the system's
+/// directories, and reads its whole input.
+fn reads_to_the_end(program: &str, options: &[&str]) -> bool {
+    let name = ["/usr/bin/", "/bin/"]
+        .iter()
+        .find_map(|dir| program.strip_prefix(dir))
+        .unwrap_or(program);
+    READERS.contains(&name) && (!name.ends_with("grep") || !options.iter().any(|o| stops_grep(o)))
+}
+
+/// Whether `option` makes grep stop before the end of its input: `-q`, `-m N`, `-l`, `-L`
+/// (alone or bundled), or any abbreviation grep accepts of `--quiet`, `--silent`,
+/// `--max-count`, `--files-with-matches`, `--files-without-match`.
+fn stops_grep(option: &str) -> bool {
+    if let Some(long) = option.strip_prefix("--") {
+        let name = long.split('=').next().unwrap_or(long);
+        return !name.is_empty()
+            && [
+                "quiet",
+                "silent",
+                "max-count",
+                "files-with-matches",
+                "files-without-match",
+            ]
+            .iter()
+            .any(|full| full.starts_with(name));
+    }
+    option
+        .strip_prefix('-')
+        .is_some_and(|short| short.contains(['q', 'm', 'l', 'L']))
 }
 
 #[cfg(test)]
@@ -138,8 +260,12 @@ mod tests {
             ("trepctl offline > /tmp/out", "trepctl offline"),
             ("trepctl offline >/tmp/out", "trepctl offline"),
             ("trepctl offline >> /tmp/out 2>&1", "trepctl offline"),
+            ("trepctl offline 1>&2", "trepctl offline"),
+            ("trepctl offline 2>&-", "trepctl offline"),
             ("trepctl status 2>/dev/null | grep state", "trepctl status"),
             ("trepctl status &> /tmp/out", "trepctl status"),
+            ("trepctl status | grep -i 'state  '", "trepctl status"),
+            ("trepctl status | /usr/bin/tee -a x", "trepctl status"),
             (
                 "echo 'switch' | cctrl > /tmp/switch.log",
                 "echo 'switch' | cctrl",
@@ -153,7 +279,7 @@ mod tests {
                 "echo 'switch' | cctrl -expert",
             ),
             (
-                "echo \"ls | grep x\" | cctrl | less",
+                "echo \"ls | grep x\" | cctrl | wc -l",
                 "echo \"ls | grep x\" | cctrl",
             ),
             ("trepctl status | tee", "trepctl status"),
@@ -164,7 +290,8 @@ mod tests {
     }
 
     /// A pipe into a program that does more than read, an input redirection, a chain, a
-    /// reader that stops early or a redirection with no target: the line is kept whole.
+    /// substitution, a reader that stops early or runs a program, a redirection with no
+    /// target, an escape: the line is kept whole.
     #[test]
     fn other_tails_are_kept() {
         for line in [
@@ -177,12 +304,41 @@ mod tests {
             "trepctl offline > /tmp/out &",
             "trepctl offline | tee /tmp/out & stopall",
             "trepctl offline | head -1",
+            "trepctl offline | less",
             "trepctl offline | grep -q ONLINE",
             "trepctl offline | grep -m1 ONLINE",
+            "trepctl offline | grep -L ONLINE",
+            // A word glued to a redirection is kept as a word: here, an option.
+            "trepctl offline | grep -q>/dev/null ONLINE",
+            "trepctl offline | grep --max=1 ONLINE",
+            "trepctl offline | grep --qui ONLINE",
+            "trepctl offline | grep --files-with-matches ONLINE",
             "trepctl offline || true",
+            "trepctl offline |& tee x",
             "trepctl offline >",
+            "trepctl offline >| x",
             "mysql -e 'select 1 > 0'",
             "trepctl offline | ",
+            // Control operators glued to a redirection's target (a second review).
+            "trepctl status >/dev/null&&stopall",
+            "trepctl status >x&stopall",
+            "trepctl status 2>&1&&stopall",
+            "trepctl status | tee /tmp/s.log >/dev/null&& stopall",
+            "echo 'ls' | cctrl | tee >/tmp/ls.log& trepctl offline",
+            // Process substitution.
+            "trepctl status | tee >(stopall)",
+            "trepctl status >(stopall)",
+            "trepctl status > >(stopall)",
+            "trepctl status 2> >(stopall)",
+            "trepctl status | grep x >(stopall)",
+            // A reader that runs a program, or one named by another path.
+            "trepctl status | sort -S 1 --compress-program=stopall",
+            "trepctl status | /home/tungsten/bin/tee /tmp/x",
+            // Escapes and ANSI-C quotes move where quotes end.
+            r#"mysql -e "SELECT 1 "$'\'g | grep \'\g DROP DATABASE x'"#,
+            r"trepctl status \| tee x",
+            "trepctl status | grep \"$USER\"",
+            "trepctl status # | tee x",
         ] {
             assert_eq!(command(line), line, "{line}");
         }

@@ -117,6 +117,19 @@ pub enum ImportError {
         /// The host.
         host: String,
     },
+    /// A listing holds a block whose role is `witness`: the model takes witnesses from the
+    /// topology, where they vote for quorum and hold no data, not from a listing, whose
+    /// blocks it reads as datasources (an audit against the docs found such a block read
+    /// as a datasource, with a replicator and a dataserver added on the way back).
+    #[error(
+        "listing of `{service}` shows `{host}` as a witness: witnesses are read from the topology, not from a listing: remove its block and declare `{host}` a witness of `{service}` in the topology the listing is read with"
+    )]
+    WitnessBlock {
+        /// The service.
+        service: String,
+        /// The host.
+        host: String,
+    },
     /// A listing shows a host where a datasource belongs (a datasource block, a replicator's
     /// master) that the given topology makes a witness or a connector host.
     #[error(
@@ -316,6 +329,18 @@ impl State {
         topology: Topology,
         listings: &[(ServiceName, &Listing)],
     ) -> Result<Import, ImportError> {
+        if let Some((service, block)) = listings.iter().find_map(|(service, listing)| {
+            listing
+                .physical()
+                .iter()
+                .find(|b| b.role == DataSourceRole::Witness)
+                .map(|b| (service, b))
+        }) {
+            return Err(ImportError::WitnessBlock {
+                service: service.to_string(),
+                host: block.host.to_string(),
+            });
+        }
         let mut topology = topology;
         let mut state = Self::healthy(&topology);
         let mut assumptions = Vec::new();

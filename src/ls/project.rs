@@ -5,8 +5,8 @@
 //! without one, pids and timestamps are left out and counters print as zero.
 
 use super::{
-    Coordinator, DataSourceBlock, DataSources, Layout, Listing, MemberBlock, Progress,
-    ReplicatorRow, RouterRow, StatusLine,
+    Coordinator, DataSourceBlock, DataSources, Listing, MemberBlock, Progress, ReplicatorRow,
+    RouterRow, StatusLine,
 };
 use crate::model::{
     AlertStatus, CompositeRole, ConnectorState, DataServerState, DataSourceRole, DataSourceState,
@@ -118,8 +118,16 @@ pub fn project(
     let service = topology.host(viewer).service;
     let view = state.view(viewer);
     let coordinator_host = view.coordinator.unwrap_or(viewer);
-    let routers = topology
-        .hosts_of(service)
+    // A site of an active/passive composite lists the composite's connectors, every site's:
+    // they route for the composite (Continuent docs *operations-composite-switch* print six
+    // at `use east; ls` over two sites of three; an audit against the docs found only the
+    // site's own).
+    let hosts = topology.composite_of(service).map_or_else(
+        || topology.service_host_set(service),
+        |(_, members)| members.iter().flat_map(|&m| topology.hosts_of(m)).collect(),
+    );
+    let routers = hosts
+        .iter()
         .filter(|&h| {
             let host = state.host(h);
             topology.host(h).connector && host.connector.running && state.reachable(viewer, h)
@@ -167,13 +175,24 @@ pub fn project(
 /// site, *operations-composite-failover*). **Modelling decision**: the model keeps no
 /// composite-level state ([`crate::machine`]'s composite commands), so each row is read from
 /// the site's own views; a site holding neither prints OFFLINE.
+///
+/// With `world`, an earlier listing of the composite, its layout (border width) is kept; a
+/// site whose role and state are unchanged keeps its STATUS line and REASON (as
+/// [`project`]'s blocks do); its closing line (`Composite Active Dataservice (Primary) -
+/// east`) is kept while no site changed (an audit against the docs found the docs' 76
+/// columns, times and closing line all lost).
 #[must_use]
 pub fn project_composite(
     topology: &Topology,
     state: &State,
     viewer: HostId,
     composite: ServiceId,
+    world: Option<&Listing>,
 ) -> Listing {
+    let old_members = match world.map(|w| &w.datasources) {
+        Some(DataSources::Composite { members, summary }) => Some((members.as_slice(), summary)),
+        _ => None,
+    };
     let own = state.view(viewer);
     let members = match &topology.service(composite).kind {
         crate::model::ServiceKind::Composite { members } => members.as_slice(),
@@ -182,68 +201,7 @@ pub fn project_composite(
     let blocks = members
         .iter()
         .map(|&site| {
-            let reached = topology.hosts_of(site).find(|&m| {
-                topology.host(m).has_manager()
-                    && state.manager_running(m)
-                    && state.reachable(viewer, m)
-            });
-            // A lost site reads `SHUNNED(FAILSAFE_SHUN)`, or `SHUNNED(SUPERSEDED)` once a
-            // composite failover superseded it: the record its managers, down or stopped,
-            // take when they come back.
-            let superseded = topology.hosts_of(site).find_map(|m| {
-                let view = state.view(m);
-                (topology.host(m).has_manager() && !state.manager_running(m))
-                    .then(|| {
-                        topology.datasources_of(site).find(|&d| {
-                            view.entry(d).role == DataSourceRole::Master
-                                && view.entry(d).state == DsState::Shunned(ShunCause::Superseded)
-                        })
-                    })
-                    .flatten()
-            });
-            let (role, host, ds) = match reached {
-                None => match superseded {
-                    Some(d) => (
-                        CompositeRole::Master,
-                        Some(d),
-                        DsState::Shunned(ShunCause::Superseded),
-                    ),
-                    // Its role as its managers last held it (an operator review found an
-                    // unreachable passive site listed as a second composite master).
-                    None => (
-                        if state.site_holds(topology, site, DataSourceRole::Master) {
-                            CompositeRole::Master
-                        } else {
-                            CompositeRole::Slave
-                        },
-                        None,
-                        DsState::Shunned(ShunCause::Failsafe),
-                    ),
-                },
-                Some(m) => {
-                    let view = state.view(m);
-                    let holding = |role: DataSourceRole| {
-                        let mut held = topology
-                            .datasources_of(site)
-                            .filter(|&d| view.entry(d).role == role);
-                        let first = held.next();
-                        topology
-                            .datasources_of(site)
-                            .find(|&d| {
-                                view.entry(d).role == role && view.entry(d).state == DsState::Online
-                            })
-                            .or(first)
-                    };
-                    match (
-                        holding(DataSourceRole::Master),
-                        holding(DataSourceRole::Relay),
-                    ) {
-                        (Some(d), _) => (CompositeRole::Master, Some(d), view.entry(d).state),
-                        (None, Some(d)) => (CompositeRole::Slave, Some(d), view.entry(d).state),
-                        (None, None) => (CompositeRole::Slave, None, DsState::Offline),
-                    }
-                }
-            };
+            let (role, host, ds) = site_row(topology, state, viewer, site);
             let text = host.map_or(
                 match ds {
                     DsState::Shunned(_) => DataSourceState::Shunned(Some(ShunReason::FailsafeShun)),
@@ -251,18 +209,35 @@ pub fn project_composite(
                 },
                 |h| state_text(topology, h, ds),
             );
-            let (status, reason) = derived_status(&text, ds, &Health::Member(role));
+            let service = topology.service_name(site).clone();
+            let unchanged = old_members.and_then(|(members, _)| {
+                members
+                    .iter()
+                    .find(|b| b.service == service && b.role == role && b.state == text)
+            });
+            let (status, reason) = match unchanged {
+                Some(b) => (b.status.clone(), b.reason.clone()),
+                None => derived_status(&text, ds, &Health::Member(role)),
+            };
             MemberBlock {
-                service: topology.service_name(site).clone(),
+                service,
                 role,
                 state: text,
                 status,
                 reason,
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let summary = old_members.and_then(|(members, summary)| {
+        let same = members.len() == blocks.len()
+            && members
+                .iter()
+                .zip(&blocks)
+                .all(|(a, b)| (&a.service, a.role, &a.state) == (&b.service, b.role, &b.state));
+        summary.clone().filter(|_| same)
+    });
     Listing {
-        layout: Layout::default(),
+        layout: world.map(|w| w.layout).unwrap_or_default(),
         coordinator: Coordinator {
             host: topology
                 .host_name(own.coordinator.unwrap_or(viewer))
@@ -274,8 +249,76 @@ pub fn project_composite(
         routers: None,
         datasources: DataSources::Composite {
             members: blocks,
-            summary: None,
+            summary,
         },
+    }
+}
+
+/// A site's row in the composite listing `viewer` prints: its composite role, the datasource
+/// whose state it shows, and that state (see [`project_composite`]).
+fn site_row(
+    topology: &Topology,
+    state: &State,
+    viewer: HostId,
+    site: ServiceId,
+) -> (CompositeRole, Option<HostId>, DsState) {
+    let reached = topology.hosts_of(site).find(|&m| {
+        topology.host(m).has_manager() && state.manager_running(m) && state.reachable(viewer, m)
+    });
+    // A lost site reads `SHUNNED(FAILSAFE_SHUN)`, or `SHUNNED(SUPERSEDED)` once a
+    // composite failover superseded it: the record its managers, down or stopped,
+    // take when they come back.
+    let superseded = topology.hosts_of(site).find_map(|m| {
+        let view = state.view(m);
+        (topology.host(m).has_manager() && !state.manager_running(m))
+            .then(|| {
+                topology.datasources_of(site).find(|&d| {
+                    view.entry(d).role == DataSourceRole::Master
+                        && view.entry(d).state == DsState::Shunned(ShunCause::Superseded)
+                })
+            })
+            .flatten()
+    });
+    match reached {
+        None => match superseded {
+            Some(d) => (
+                CompositeRole::Master,
+                Some(d),
+                DsState::Shunned(ShunCause::Superseded),
+            ),
+            // Its role as its managers last held it (an operator review found an
+            // unreachable passive site listed as a second composite master).
+            None => (
+                if state.site_holds(topology, site, DataSourceRole::Master) {
+                    CompositeRole::Master
+                } else {
+                    CompositeRole::Slave
+                },
+                None,
+                DsState::Shunned(ShunCause::Failsafe),
+            ),
+        },
+        Some(m) => {
+            let view = state.view(m);
+            let holding = |role: DataSourceRole| {
+                let mut held = topology
+                    .datasources_of(site)
+                    .filter(|&d| view.entry(d).role == role);
+                let first = held.next();
+                topology
+                    .datasources_of(site)
+                    .find(|&d| view.entry(d).role == role && view.entry(d).state == DsState::Online)
+                    .or(first)
+            };
+            match (
+                holding(DataSourceRole::Master),
+                holding(DataSourceRole::Relay),
+            ) {
+                (Some(d), _) => (CompositeRole::Master, Some(d), view.entry(d).state),
+                (None, Some(d)) => (CompositeRole::Slave, Some(d), view.entry(d).state),
+                (None, None) => (CompositeRole::Slave, None, DsState::Offline),
+            }
+        }
     }
 }
 

@@ -828,20 +828,38 @@ fn changes_nothing_tracked(text: &str, line: usize) -> bool {
     HostCommand::parse_line(text, line).is_ok_and(|c| matches!(c.action, HostAction::Tpm { .. }))
 }
 
-/// `part` without a leading `sudo` and its options (`-u tungsten`, `-i`) or `ssh` and its
-/// options and host, in any order and number, and without the quotes around what `ssh` runs.
+/// `part` without what runs the command it holds, in any order and number: `sudo` and its
+/// options (`-u tungsten`, `-i`), `ssh` and its options and host (and the quotes around what
+/// it runs), `nohup`, `exec`, `time`, `command`, `timeout` and its duration, `env` and its
+/// assignments, an assignment before the command (`FOO=1 stopall`), and the `\` that skips an
+/// alias (`\stopall`). An independent review found `nohup stopall > /tmp/x 2>&1` and
+/// `timeout 30 trepctl offline` given only the not-modelled warning.
 fn unwrapped(part: &str) -> &str {
     const SUDO_VALUED: &[&str] = &["-u", "-g", "-h", "-p", "-C", "-D", "-U"];
     const SSH_VALUED: &[&str] = &[
         "-i", "-p", "-l", "-o", "-F", "-J", "-b", "-c", "-E", "-L", "-R", "-D", "-W", "-m", "-O",
         "-Q", "-S", "-w", "-B", "-e",
     ];
+    const ENV_VALUED: &[&str] = &["-u", "-C", "-S"];
+    const TIMEOUT_VALUED: &[&str] = &["-s", "-k"];
+    let is_assignment = |word: &str| {
+        word.split_once('=').is_some_and(|(name, _)| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
     let mut rest = part.trim();
     loop {
+        rest = rest.strip_prefix('\\').unwrap_or(rest);
         let mut words = rest.split_whitespace();
+        // What each wrapper takes: options with a value, and a first operand of its own (a
+        // host, a duration). `env`'s assignments are read as leading ones, the next round.
         let (valued, mut host) = match words.next() {
             Some("sudo") => (SUDO_VALUED, false),
             Some("ssh") => (SSH_VALUED, true),
+            Some("nohup" | "exec" | "time" | "command") => (&[][..], false),
+            Some("env") => (ENV_VALUED, false),
+            Some("timeout") => (TIMEOUT_VALUED, true),
+            Some(word) if is_assignment(word) => (&[][..], false),
             _ => break,
         };
         let mut skip = 1;
@@ -1345,7 +1363,7 @@ impl Session<'_> {
                 .active_passive()
                 .any(|(c, _)| c == service)
                 .then(|| {
-                    ls::project_composite(self.topology, &self.state, at, service).to_string()
+                    ls::project_composite(self.topology, &self.state, at, service, None).to_string()
                 });
         }
         let viewer = if self.topology.host(at).service == service {

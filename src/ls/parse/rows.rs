@@ -132,10 +132,12 @@ pub(super) fn paren_depth(text: &str) -> isize {
     })
 }
 
-/// A line cctrl prints when a session opens, before its first prompt: the product and build
-/// (`Tungsten Clustering 7.1.3 build 6`), the session (`alpha: session established,
-/// encryption=false, authentication=false`) and its encryption (`jgroups: unencrypted,
-/// database: encrypted`).
+/// A line of a cctrl session before its first prompt: the shell line that started it
+/// (`shell> cctrl`, `$ cctrl -expert`), then what cctrl prints as it opens: the product and
+/// build (`Tungsten Clustering 7.1.3 build 6`), the manager it connects to (`connect to
+/// 'alpha@host1'`), the session (`alpha: session established, encryption=false,
+/// authentication=false`) and its encryption (`jgroups: unencrypted, database: encrypted`).
+/// Continuent docs *operations-status* print such a session in full before its `ls`.
 pub(super) fn is_session_banner(text: &str) -> bool {
     let text = text.trim();
     [
@@ -147,6 +149,34 @@ pub(super) fn is_session_banner(text: &str) -> bool {
     .any(|p| text.starts_with(p))
         || text.contains(": session established")
         || text.starts_with("jgroups: ")
+        || (text.starts_with("connect to '") && text.ends_with('\''))
+        || starts_cctrl(text)
+}
+
+/// `shell> cctrl`, `$ /opt/continuent/tungsten/tungsten-manager/bin/cctrl -expert`: a shell
+/// prompt (or none) and cctrl with its flags alone.
+fn starts_cctrl(text: &str) -> bool {
+    let Some(at) = text.find("cctrl") else {
+        return false;
+    };
+    let (before, after) = (&text[..at], &text[at + "cctrl".len()..]);
+    // What comes before is a prompt, a path to the program, or both.
+    let prompt = before
+        .rsplit_once(char::is_whitespace)
+        .map_or(
+            before,
+            |(p, path)| {
+                if path.ends_with('/') { p } else { before }
+            },
+        );
+    let prompt = prompt.trim_end();
+    let prompt_only = prompt.is_empty()
+        || prompt.ends_with(['>', '$', '#'])
+        || (prompt.ends_with('/') && !prompt.contains(char::is_whitespace));
+    let flags_only = after.is_empty()
+        || (after.starts_with(char::is_whitespace)
+            && after.split_whitespace().all(|flag| flag.starts_with('-')));
+    prompt_only && flags_only
 }
 
 /// A line cctrl prints as a session ends: a prompt with no command (`[LOGICAL] /alpha >`,
@@ -200,5 +230,26 @@ mod tests {
             "alpha: session established, encryption=false, authentication=false"
         ));
         assert!(!is_session_banner("COORDINATOR[db2:AUTOMATIC:ONLINE]"));
+        // The shell line that opened the session, and the manager it connected to (an
+        // audit against the docs found *operations-status*'s session refused).
+        for banner in [
+            "shell> cctrl",
+            "shell>cctrl",
+            "$ cctrl -expert",
+            "[tungsten@db1 ~]$ /opt/continuent/tungsten/tungsten-manager/bin/cctrl -multi",
+            "cctrl",
+            "connect to 'alpha@host1'",
+        ] {
+            assert!(is_session_banner(banner), "{banner}");
+        }
+        for other in [
+            "shell> cctrl ls",
+            "echo ls | cctrl",
+            "cctrlx",
+            "connect to alpha",
+            "|connector@db1[8805](ONLINE, created=0, active=0) |",
+        ] {
+            assert!(!is_session_banner(other), "{other}");
+        }
     }
 }
