@@ -125,7 +125,7 @@ pub fn writable_masters(
 ) -> HostSet {
     // Run after every input and in every invariant check: the sets are taken once, and the
     // view entry (which rules out most pairs) is read before reachability.
-    let managers = state.running(topology.manager_set(service));
+    let managers = topology.manager_set(service);
     let connectors = topology.connector_set(service);
     topology
         .datasource_set(service)
@@ -137,7 +137,11 @@ pub fn writable_masters(
                 && host.dataserver
                 && managers
                     .iter()
-                    .any(|m| state.view(m).entry(h).is_online_master() && state.reachable(m, h))
+                    .any(|m| {
+                        state.view(m).entry(h).is_online_master()
+                            && state.manager_running(m)
+                            && state.reachable(m, h)
+                    })
                 && routed_by(state, connectors, h)
         })
         .collect()
@@ -396,10 +400,9 @@ fn source_chain_from(
     // The view of `service`'s managers that `h` reaches, if any run.
     let view_of = |service: ServiceId| {
         topology
-            .hosts_of(service)
-            .find(|&m| {
-                topology.host(m).has_manager() && state.manager_running(m) && state.reachable(h, m)
-            })
+            .manager_set(service)
+            .iter()
+            .find(|&m| state.manager_running(m) && state.reachable(h, m))
             .map(|m| state.view(m))
     };
     let mut visited = HostSet::of([h]);
@@ -434,8 +437,8 @@ fn source_chain_from(
             && view_of(topology.host(next).service)
                 .or_else(|| {
                     topology
-                        .hosts_of(topology.host(next).service)
-                        .find(|&m| topology.host(m).has_manager())
+                        .manager_set(topology.host(next).service)
+                        .first()
                         .map(|m| state.view(m))
                 })
                 .is_some_and(|v| v.entry(next).role == DataSourceRole::Master);

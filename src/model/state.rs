@@ -752,15 +752,6 @@ impl State {
         h.up && h.manager
     }
 
-    /// The hosts of `managers` whose manager runs (see [`State::manager_running`]).
-    #[must_use]
-    pub fn running(&self, managers: HostSet) -> HostSet {
-        managers
-            .iter()
-            .filter(|&m| self.manager_running(m))
-            .collect()
-    }
-
     /// The partition label of `host` (hosts with equal labels reach each other when up).
     #[must_use]
     pub fn partition_label(&self, host: HostId) -> u8 {
