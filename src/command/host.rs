@@ -273,7 +273,7 @@ impl HostCommand {
         let program = right_words.next().unwrap_or_default();
         // Past `cctrl`, only its options (`-expert`, `-multi`): another pipe, a redirection
         // or another word is more than the echoed command reaching cctrl.
-        let only_options = !right.contains(['|', '<', '>'])
+        let only_options = !right.contains(['|', '<', '>', ';'])
             && std::iter::from_fn(|| right_words.next()).all(|word| word.starts_with('-'));
         if left_words.eat("echo") && base(program) == "cctrl" && only_options {
             let after_echo = left.find("echo").map_or(0, |i| i + 4);
@@ -345,7 +345,11 @@ impl HostCommand {
             w.end()?;
             return Ok(Self {
                 executable: program.to_owned(),
-                action,
+                action: if reads_past_a_chain(line) {
+                    HostAction::NotModelled(text)
+                } else {
+                    action
+                },
             });
         }
         let action = match split_prefix(base(executable)).1 {
@@ -353,7 +357,7 @@ impl HostCommand {
             "stopall" => HostAction::StopAll,
             program @ ("manager" | "replicator" | "connector") if only_prints(program, &w) => {
                 w.skip_rest();
-                HostAction::Inspect(text)
+                inspect_unless_chained(line, text)
             }
             program @ ("manager" | "replicator" | "connector")
                 if not_modelled_verb(program, &w) =>
@@ -366,7 +370,7 @@ impl HostCommand {
             "connector" => connector(&mut w)?,
             tool if only_reads(tool, &w) => {
                 w.skip_rest();
-                HostAction::Inspect(text)
+                inspect_unless_chained(line, text)
             }
             "tungsten_provision_slave" | "tprovision" if provision_not_modelled(&w) => {
                 w.skip_rest();
@@ -711,9 +715,11 @@ fn sets_a_manager_policy(args: &[String]) -> bool {
 
 /// Whether a shell line holds more than one command: `&` (`&&`, a background job), a
 /// backquote, `$(`, a process substitution (`<(`, `>(`: an independent review found
-/// `thl list <(stopall)` read as only printing), or a `;` at a word's edge (`a; b`, `a ;b`, a trailing `;`). A `;` inside
-/// a word is not taken as one: Tungsten's event ids hold one (`mysql-bin.000004:...412;0`),
-/// and the docs print them unquoted after `-from-event`.
+/// `thl list <(stopall)` read as only printing), or a `;` at a word's edge (`a; b`, `a ;b`, a
+/// trailing `;`). A `;` inside a word is not taken as one here: Tungsten's event ids hold one
+/// (`mysql-bin.000004:...412;0`), and the docs print them unquoted after `-from-event`; a
+/// command whose words are read past rather than parsed is checked for one by
+/// [`reads_past_a_chain`].
 ///
 /// Whitespace is Unicode's, as the words are split on it, and the line is read trimmed, as it
 /// prints back: the `parse_command` fuzzer found `...d;` followed by U+0085 (a line break
@@ -728,6 +734,38 @@ fn chains_commands(line: &str) -> bool {
             let after = line.get(i + 1..).and_then(|a| a.chars().next());
             before.is_none_or(char::is_whitespace) || after.is_none_or(char::is_whitespace)
         })
+}
+
+/// A line that only prints, unless a second command is glued on (see
+/// [`reads_past_a_chain`]): then a step the model does not know.
+fn inspect_unless_chained(line: &str, text: String) -> HostAction {
+    if reads_past_a_chain(line) {
+        HostAction::NotModelled(text)
+    } else {
+        HostAction::Inspect(text)
+    }
+}
+
+/// Whether `line`, read without parsing all its words (a tool that only prints, a client or
+/// system command read from its first words), holds a `;` outside quotes: a second command
+/// glued on, which reading past the words would pass over (an independent review found
+/// `tpm query version;trepctl offline` read as a query, and `thl list x;stopall` as
+/// printing).
+fn reads_past_a_chain(line: &str) -> bool {
+    let mut quote = None;
+    line.chars().any(|c| match quote {
+        Some(q) => {
+            if c == q {
+                quote = None;
+            }
+            false
+        }
+        None if c == '\'' || c == '"' => {
+            quote = Some(c);
+            false
+        }
+        None => c == ';',
+    })
 }
 
 /// The Nagios checks that only read: replication latency, datasources ONLINE, processes

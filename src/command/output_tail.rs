@@ -16,21 +16,17 @@
 //! with the command they ran: `>/dev/null&&stopall`, `| tee >(stopall)`,
 //! `| sort --compress-program=stopall`, a `$'..'` quote read as a plain one).
 
-/// Programs that only read what is piped into them, write at most to files and the
-/// terminal, and read to the end of their input (**modelling decision**: `head`, the pagers
-/// `less` and `more` (the operator quits them), and `grep` with an option that stops at the
-/// first match end the pipe early, and whether the command before them then finishes its
-/// work depends on when it writes; `sort` runs a program of the operator's choosing with
-/// `--compress-program`; all are left out, so such a line stays a step the model does not
-/// know).
-const READERS: [&str; 7] = ["tee", "cat", "wc", "uniq", "grep", "egrep", "fgrep"];
+mod readers;
+
+use readers::{may_write, reads_the_pipe};
 
 /// Where the tail of `line` that only saves or filters output begins, if it has one: the
 /// byte index of its first redirection or pipe. The line before it is the command.
 pub(crate) fn start(line: &str) -> Option<usize> {
-    // An escape or an ANSI-C quote (`$'..\'..'`) moves where quotes end, so a cut could fall
-    // inside a quoted argument; after a comment sign, bash reads nothing.
-    if line.contains(['\\', '#']) || line.contains("$'") {
+    // An escape moves where quotes end (`$'..\'..'`), so a cut could fall inside a quoted
+    // argument; after a comment sign, bash reads nothing. (An expansion, `${X:-a | b}`, is
+    // left to the tokens: `$`, `{` and `}` are none of a tail's.)
+    if line.contains(['\\', '#']) {
         return None;
     }
     candidates(line).find(|&at| is_output_tail(&line[at..]))
@@ -115,10 +111,11 @@ fn tokens(tail: &str) -> Option<Vec<Token>> {
                 i = close;
             }
             '>' | '&' => {
-                // An operator starts a token of its own, unless digits of a word before it
-                // name the descriptor (`2>`).
-                let descriptor = in_word && word.chars().all(|d| d.is_ascii_digit());
-                if in_word && !descriptor {
+                // An operator starts a token of its own, unless the word before it names
+                // the descriptor: standard output or error alone (`2>`; an independent
+                // review found `0>&-`, which takes the piped commands away from cctrl, cut
+                // off as output).
+                if in_word && !(word == "1" || word == "2") {
                     return None;
                 }
                 word.clear();
@@ -128,7 +125,8 @@ fn tokens(tail: &str) -> Option<Vec<Token>> {
                 i = next;
                 continue;
             }
-            c if c.is_ascii_alphanumeric() || "-_./:@%+=,~*?[]{}^".contains(c) => {
+            // Not the glob characters: which files they name is not known.
+            c if c.is_ascii_alphanumeric() || "-_./:@%+=,~^".contains(c) => {
                 word.push(c);
                 in_word = true;
             }
@@ -157,24 +155,21 @@ fn operator(chars: &[char], i: usize) -> Option<(Token, usize)> {
     if at(j) == Some('>') {
         j += 1;
     } else if !both && at(j) == Some('&') {
-        // `>&N` or `>&-`: a duplication, ended by a blank, a pipe or the end.
+        // `>&1` or `>&2`: a duplication onto standard output or error, ended by a blank, a
+        // pipe or the end.
         j += 1;
-        let digits = chars[j..].iter().take_while(|d| d.is_ascii_digit()).count();
-        let close = if digits == 0 && at(j) == Some('-') {
-            1
-        } else {
-            digits
-        };
-        j += close;
+        let onto = matches!(at(j), Some('1' | '2'));
+        j += 1;
         let ends = at(j).is_none_or(|c| c.is_whitespace() || c == '|');
-        return (close > 0 && ends).then_some((Token::Duplicate, j));
+        return (onto && ends).then_some((Token::Duplicate, j));
     }
     // What follows is the target: `>|` (a forced write) leaves a pipe with no target
     // before it, and `>(..)` an opening parenthesis, which the caller refuses.
     Some((Token::Redirect, j))
 }
 
-/// Whether `tail` is nothing but output redirections and pipes into [`READERS`].
+/// Whether `tail` is nothing but output redirections and pipes into programs that only read
+/// the pipe ([`reads_the_pipe`]), writing only where a tail may ([`may_write`]).
 fn is_output_tail(tail: &str) -> bool {
     let Some(tokens) = tokens(tail) else {
         return false;
@@ -190,7 +185,7 @@ fn is_output_tail(tail: &str) -> bool {
             redirected(segment).is_some_and(|words| {
                 words
                     .split_first()
-                    .is_some_and(|(program, options)| reads_to_the_end(program, options))
+                    .is_some_and(|(program, words)| reads_the_pipe(program, words))
             })
         })
 }
@@ -204,45 +199,15 @@ fn redirected(tokens: &[Token]) -> Option<Vec<&str>> {
         match token {
             Token::Word(w) => words.push(w.as_str()),
             Token::Redirect => {
-                tokens.next().filter(|t| matches!(t, Token::Word(_)))?;
+                tokens
+                    .next()
+                    .filter(|t| matches!(t, Token::Word(target) if may_write(target)))?;
             }
             Token::Duplicate => {}
             Token::Pipe => return None,
         }
     }
     Some(words)
-}
-
-/// Whether `program` with `options` is one of [`READERS`], named bare or from the system's
-/// directories, and reads its whole input.
-fn reads_to_the_end(program: &str, options: &[&str]) -> bool {
-    let name = ["/usr/bin/", "/bin/"]
-        .iter()
-        .find_map(|dir| program.strip_prefix(dir))
-        .unwrap_or(program);
-    READERS.contains(&name) && (!name.ends_with("grep") || !options.iter().any(|o| stops_grep(o)))
-}
-
-/// Whether `option` makes grep stop before the end of its input: `-q`, `-m N`, `-l`, `-L`
-/// (alone or bundled), or any abbreviation grep accepts of `--quiet`, `--silent`,
-/// `--max-count`, `--files-with-matches`, `--files-without-match`.
-fn stops_grep(option: &str) -> bool {
-    if let Some(long) = option.strip_prefix("--") {
-        let name = long.split('=').next().unwrap_or(long);
-        return !name.is_empty()
-            && [
-                "quiet",
-                "silent",
-                "max-count",
-                "files-with-matches",
-                "files-without-match",
-            ]
-            .iter()
-            .any(|full| full.starts_with(name));
-    }
-    option
-        .strip_prefix('-')
-        .is_some_and(|short| short.contains(['q', 'm', 'l', 'L']))
 }
 
 #[cfg(test)]
@@ -261,10 +226,13 @@ mod tests {
             ("trepctl offline >/tmp/out", "trepctl offline"),
             ("trepctl offline >> /tmp/out 2>&1", "trepctl offline"),
             ("trepctl offline 1>&2", "trepctl offline"),
-            ("trepctl offline 2>&-", "trepctl offline"),
             ("trepctl status 2>/dev/null | grep state", "trepctl status"),
             ("trepctl status &> /tmp/out", "trepctl status"),
             ("trepctl status | grep -i 'state  '", "trepctl status"),
+            (
+                "trepctl status | grep \"state\" | \"tee\" x",
+                "trepctl status",
+            ),
             ("trepctl status | /usr/bin/tee -a x", "trepctl status"),
             (
                 "echo 'switch' | cctrl > /tmp/switch.log",
@@ -308,6 +276,9 @@ mod tests {
             "trepctl offline | grep -q ONLINE",
             "trepctl offline | grep -m1 ONLINE",
             "trepctl offline | grep -L ONLINE",
+            // Quotes do not hide an option.
+            "trepctl offline | grep \"-q\" ONLINE",
+            "trepctl offline | grep '-m' 1 ONLINE",
             // A word glued to a redirection is kept as a word: here, an option.
             "trepctl offline | grep -q>/dev/null ONLINE",
             "trepctl offline | grep --max=1 ONLINE",
@@ -325,6 +296,28 @@ mod tests {
             "trepctl status 2>&1&&stopall",
             "trepctl status | tee /tmp/s.log >/dev/null&& stopall",
             "echo 'ls' | cctrl | tee >/tmp/ls.log& trepctl offline",
+            // Descriptors other than standard output and error, and a closed one: `0>&-`
+            // takes the piped commands away from cctrl (a second review).
+            "echo 'switch to db2' | cctrl 0>&-",
+            "echo 'switch to db2' | cctrl 0>/dev/null",
+            "echo 'switch to db2' | cctrl 0>&2",
+            "trepctl offline 2>&-",
+            "trepctl offline 3>/tmp/x",
+            // Files a tail may not write, globs, an expansion.
+            "trepctl offline > /opt/continuent/tungsten/tungsten-replicator/conf/static-alpha.properties",
+            "trepctl offline | tee /etc/tungsten/tungsten.ini",
+            "trepctl offline > /dev/tcp/host/80",
+            "trepctl offline | tee *",
+            "trepctl offline | grep x*",
+            "tungsten_purge_thl ${X:-x | grep -A }",
+            // Readers given something else to read (a second review).
+            "trepctl offline | cat /etc/hosts",
+            "trepctl offline | grep ONLINE /etc/hosts",
+            "trepctl offline | grep -r ONLINE",
+            "trepctl offline | wc -l /etc/hosts",
+            "trepctl offline | uniq /tmp/a /tmp/b",
+            "trepctl offline | tee --help",
+            "trepctl offline | grep --co x",
             // Process substitution.
             "trepctl status | tee >(stopall)",
             "trepctl status >(stopall)",

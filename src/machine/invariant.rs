@@ -135,13 +135,11 @@ pub fn writable_masters(
             let host = state.host(h);
             host.up
                 && host.dataserver
-                && managers
-                    .iter()
-                    .any(|m| {
-                        state.view(m).entry(h).is_online_master()
-                            && state.manager_running(m)
-                            && state.reachable(m, h)
-                    })
+                && managers.iter().any(|m| {
+                    state.view(m).entry(h).is_online_master()
+                        && state.manager_running(m)
+                        && state.reachable(m, h)
+                })
                 && routed_by(state, connectors, h)
         })
         .collect()

@@ -118,6 +118,12 @@ impl State {
     /// a runbook's forced steps are checked against its `#! assume down` hosts instead.
     /// (An adversarial review edited a minority's view so, without force, and validated it.)
     ///
+    /// Nor whether the state was saved over this topology: a state saved for a smaller one
+    /// reads over a larger one as its extra hosts powered off, their slots blank, which
+    /// breaks none of the rules above (a library user's review found yesterday's state of
+    /// three hosts accepted over today's five; the managers then fail the two hosts at once). When the topology grows, build the state again from the
+    /// cluster's listings ([`State::from_listings_in`]).
+    ///
     /// # Errors
     /// A [`StateError`] naming the first field that breaks a rule, what it holds and what it
     /// should.

@@ -47,6 +47,7 @@ mod report;
 mod scenario;
 mod topology_file;
 mod validate;
+mod wrappers;
 
 use std::fmt;
 

@@ -786,16 +786,17 @@ fn unchecked_sql(statement: &str) -> Option<String> {
 /// passed over. (An adversarial review found `sudo stopall`, `stopall && startall` and `ssh
 /// db2 trepctl offline` passing as not modelled, or as prose.)
 fn wrapped_command(text: &str, line: usize) -> Option<(String, bool)> {
-    text.split("&&")
-        .flat_map(|part| part.split("||"))
-        .flat_map(|part| part.split(';'))
-        // A segment whole first, then what its pipes join: `echo "switch" | cctrl` is one
-        // command (an independent review found a second one after `;` passed over).
-        .flat_map(|part| {
-            std::iter::once(part).chain(part.split('|').filter(|_| part.contains('|')))
-        })
+    // A segment whole first, then what its pipes join: `echo "switch" | cctrl` is one
+    // command (an independent review found a second one after `;` passed over).
+    super::wrappers::segments(text)
+        .into_iter()
         // A chain quoted behind `ssh` splits inside its quotes (`ssh db3 'a; b'`).
-        .map(|part| unwrapped(part).trim_matches(['\'', '"']).trim())
+        .map(|part| {
+            super::wrappers::unwrapped(part)
+                .command
+                .trim_matches(['\'', '"'])
+                .trim()
+        })
         .filter(|inner| *inner != text.trim())
         .find_map(|inner| {
             let shell = reads_as_command(inner, line)?;
@@ -807,17 +808,16 @@ fn wrapped_command(text: &str, line: usize) -> Option<(String, bool)> {
 /// The command a shell line runs behind `sudo` and its options alone (no `ssh`, no chain or
 /// pipe), when the model knows it.
 fn behind_sudo(text: &str) -> Option<HostCommand> {
-    let inner = unwrapped(text);
-    // What was taken off is `sudo` alone: through `ssh` the command runs on another host (an
-    // independent review found `sudo ssh db3 trepctl offline` run on the step's own host).
-    let wrapper = text.trim().strip_suffix(inner).unwrap_or(text);
-    let only_sudo = text.trim_start().starts_with("sudo")
-        && inner != text.trim()
-        && !wrapper.split_whitespace().any(|w| w == "ssh")
-        && !["&&", "||", ";", "|", "`", "$("]
+    let inner = super::wrappers::unwrapped(text);
+    // What was taken off is `sudo` first, and wrappers that run the command here, once:
+    // through `ssh` the command runs on another host (independent reviews found `sudo ssh
+    // db3 trepctl offline` and `sudo \ssh db1 stopall` run on the step's own host).
+    let only_sudo = inner.through.first() == Some(&"sudo")
+        && inner.local
+        && !["&", "|", ";", "`", "$(", "<(", ">("]
             .iter()
             .any(|c| text.contains(c));
-    let command = HostCommand::parse_line(inner, 0).ok()?;
+    let command = HostCommand::parse_line(inner.command, 0).ok()?;
     (only_sudo && !matches!(command.action, HostAction::NotModelled(_))).then_some(command)
 }
 
@@ -826,87 +826,6 @@ fn behind_sudo(text: &str) -> Option<HostCommand> {
 /// not-modelled warning (an independent review found such guards made plans INVALID).
 fn changes_nothing_tracked(text: &str, line: usize) -> bool {
     HostCommand::parse_line(text, line).is_ok_and(|c| matches!(c.action, HostAction::Tpm { .. }))
-}
-
-/// `part` without what runs the command it holds, in any order and number: `sudo` and its
-/// options (`-u tungsten`, `-i`), `ssh` and its options and host (and the quotes around what
-/// it runs), `nohup`, `exec`, `time`, `command`, `timeout` and its duration, `env` and its
-/// assignments, an assignment before the command (`FOO=1 stopall`), and the `\` that skips an
-/// alias (`\stopall`). An independent review found `nohup stopall > /tmp/x 2>&1` and
-/// `timeout 30 trepctl offline` given only the not-modelled warning.
-fn unwrapped(part: &str) -> &str {
-    const SUDO_VALUED: &[&str] = &["-u", "-g", "-h", "-p", "-C", "-D", "-U"];
-    const SSH_VALUED: &[&str] = &[
-        "-i", "-p", "-l", "-o", "-F", "-J", "-b", "-c", "-E", "-L", "-R", "-D", "-W", "-m", "-O",
-        "-Q", "-S", "-w", "-B", "-e",
-    ];
-    const ENV_VALUED: &[&str] = &["-u", "-C", "-S"];
-    const TIMEOUT_VALUED: &[&str] = &["-s", "-k"];
-    let is_assignment = |word: &str| {
-        word.split_once('=').is_some_and(|(name, _)| {
-            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
-    };
-    let mut rest = part.trim();
-    loop {
-        rest = rest.strip_prefix('\\').unwrap_or(rest);
-        let mut words = rest.split_whitespace();
-        // What each wrapper takes: options with a value, and a first operand of its own (a
-        // host, a duration). `env`'s assignments are read as leading ones, the next round.
-        let (valued, mut host) = match words.next() {
-            Some("sudo") => (SUDO_VALUED, false),
-            Some("ssh") => (SSH_VALUED, true),
-            Some("nohup" | "exec" | "time" | "command") => (&[][..], false),
-            Some("env") => (ENV_VALUED, false),
-            Some("timeout") => (TIMEOUT_VALUED, true),
-            Some(word) if is_assignment(word) => (&[][..], false),
-            _ => break,
-        };
-        let mut skip = 1;
-        while let Some(word) = words.next() {
-            if word.starts_with('-') {
-                skip += 1;
-                // `-u tungsten`, or flags run together ending in one that takes a value
-                // (`-iu tungsten`).
-                let takes_value = valued.contains(&word)
-                    || (word.len() > 2
-                        && !word.starts_with("--")
-                        && valued.iter().any(|v| word.ends_with(&v[1..])));
-                if takes_value && words.next().is_some() {
-                    skip += 1;
-                }
-            } else if host {
-                host = false;
-                skip += 1;
-            } else {
-                break;
-            }
-        }
-        rest = word_offset(rest, skip).map_or("", |at| &rest[at..]);
-    }
-    let quoted = |q: char| rest.len() >= 2 && rest.starts_with(q) && rest.ends_with(q);
-    if quoted('\'') || quoted('"') {
-        rest = rest[1..rest.len() - 1].trim();
-    }
-    rest
-}
-
-/// The byte offset of the `n`th whitespace-separated word of `text`.
-fn word_offset(text: &str, n: usize) -> Option<usize> {
-    let mut count = 0;
-    let mut in_word = false;
-    for (i, c) in text.char_indices() {
-        if c.is_whitespace() {
-            in_word = false;
-        } else if !in_word {
-            if count == n {
-                return Some(i);
-            }
-            count += 1;
-            in_word = true;
-        }
-    }
-    None
 }
 
 /// Whether `text` reads as a whole cctrl command (`Some(false)`) or shell command

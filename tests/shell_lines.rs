@@ -1,0 +1,204 @@
+//! Shell lines that run a command the model knows behind another, or glue a second one on:
+//! none passes unchecked. Each case here was found by an independent adversarial review
+//! (checked against what bash runs, with logging stand-ins for the Tungsten tools): the
+//! line read as a step the model does not know with a warning only, or as another command,
+//! and the plan VALID.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+use tungsten_model::command::{HostAction, HostCommand};
+use tungsten_model::runbook::{self, Report, Runbook, Verdict};
+
+fn check(text: &str) -> Report {
+    let rb: Runbook = text
+        .parse()
+        .unwrap_or_else(|e: tungsten_model::ParseError| panic!("{}", e.caret()));
+    let start = runbook::start(&rb, &[], &mut |p| Err(format!("no file {p}"))).unwrap();
+    runbook::validate(&start, &rb, runbook::Options::default())
+}
+
+fn one_line(host: &str, line: &str) -> Report {
+    check(&format!("#! scenario healthy-3\nshell {host}> {line}\n"))
+}
+
+/// Each line runs a cluster-changing command in bash; the plan must not come back VALID.
+fn assert_not_valid(lines: &[&str]) {
+    let mut passed = Vec::new();
+    for line in lines {
+        let r = one_line("db1", line);
+        if r.verdict == Verdict::Valid {
+            passed.push(*line);
+        }
+    }
+    assert!(
+        passed.is_empty(),
+        "VALID although bash runs a cluster-changing command:\n{}",
+        passed.join("\n")
+    );
+}
+
+/// `sudo \ssh db1 stopall` typed on db3 stops db1: it was run on db3.
+#[test]
+fn a_command_behind_sudo_and_ssh_runs_on_the_ssh_host() {
+    let r = check(
+        "#! scenario healthy-3\n#! goal alpha all-online, alpha policy automatic\ncctrl> set policy maintenance\nshell db3> sudo \\ssh db1 stopall\nshell db3> startall\ncctrl> set policy automatic\n",
+    );
+    assert_ne!(r.verdict, Verdict::Valid, "{r}");
+}
+
+/// A `;` glued to the words of a tool that only prints, or to cctrl's options, runs a second
+/// command.
+#[test]
+fn a_second_command_glued_on_with_a_semicolon_is_not_passed_over() {
+    assert_not_valid(&[
+        "thl list x;stopall",
+        "thl list -service alpha>/tmp/x;stopall",
+        "tpm query version;trepctl offline",
+        "tungsten_find_orphaned x;stopall",
+        "check_tungsten_online -s alpha;stopall",
+        "echo 'ls' | cctrl -expert;stopall",
+        "echo 'switch' | cctrl -expert;startall",
+    ]);
+}
+
+/// A background `&` or a process substitution runs the command it holds: the
+/// `wrapped-command` error, where the warning alone was given.
+#[test]
+fn a_background_job_or_a_process_substitution_is_a_wrapped_command() {
+    assert_not_valid(&[
+        "stopall &",
+        "trepctl offline &",
+        "nohup stopall > /tmp/stop.log 2>&1 &",
+        "thl list & stopall",
+        "trepctl status >x&stopall",
+        "echo 'ls' | cctrl | tee >/tmp/ls.log& trepctl offline",
+        "thl list | tee >(stopall)",
+        "thl list <(stopall)",
+        "trepctl status >(stopall)",
+    ]);
+}
+
+/// The known wrappers with options whose values are attached, spelled long, or missing from
+/// an earlier list; quoted, pathed or stacked wrappers.
+#[test]
+fn wrapper_options_and_their_values_are_read_past() {
+    assert_not_valid(&[
+        "ssh -oStrictHostKeyChecking=no db3 stopall",
+        "ssh -oUserKnownHostsFile=/dev/null db3 trepctl offline",
+        "timeout --signal KILL 5 stopall",
+        "timeout --kill-after 5 10 stopall",
+        "timeout -k5s 10 stopall",
+        "env -S 'trepctl offline'",
+        "env --unset X stopall",
+        "env --chdir /tmp stopall",
+        "sudo --user tungsten stopall",
+        "sudo -T 30 stopall",
+        "exec -a name stopall",
+        "A='x y' stopall",
+        "A+=1 stopall",
+        "ssh db3 'sudo trepctl offline'",
+        "ssh db3 'nohup stopall'",
+        "/usr/bin/ssh db3 stopall",
+    ]);
+}
+
+/// Wrappers an earlier list lacked, shells' `-c`, and the shell's own groups.
+#[test]
+fn other_wrappers_and_shell_groups_are_read_past() {
+    assert_not_valid(&[
+        "nice -n 5 stopall",
+        "ionice -c3 stopall",
+        "stdbuf -oL trepctl offline",
+        "setsid stopall",
+        "su - tungsten -c 'trepctl offline'",
+        "bash -c 'stopall'",
+        "sh -c \"trepctl offline\"",
+        "runuser -u tungsten -- stopall",
+        "eval stopall",
+        "! stopall",
+        "{ stopall; }",
+        "( trepctl offline )",
+        "if true; then stopall; fi",
+        "flock /tmp/lock stopall",
+        "doas stopall",
+        "watch trepctl offline",
+    ]);
+}
+
+/// What runs nothing is not read as running the command: `sudo -l` lists, `command -v`
+/// prints a path, and sudo cannot run the builtin `exec`.
+#[test]
+fn lines_that_run_nothing_are_not_refused() {
+    let mut wrong = Vec::new();
+    for line in [
+        "sudo -l stopall",
+        "sudo --list stopall",
+        "command -v stopall",
+        "sudo exec stopall",
+    ] {
+        let r = one_line("db1", line);
+        if r.verdict != Verdict::Valid {
+            wrong.push(line);
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "refused though bash does not run the command:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// A redirection of cctrl's input takes the piped command away: not cut off as output.
+#[test]
+fn cctrl_with_its_input_redirected_away_is_not_modelled() {
+    for line in [
+        "echo 'switch to db2' | cctrl 0>&-",
+        "echo 'switch to db2' | cctrl 0>/dev/null",
+        "echo 'switch to db2' | cctrl 0>&2",
+    ] {
+        let c = HostCommand::parse_line(line, 1).unwrap();
+        assert!(
+            matches!(c.action, HostAction::NotModelled(_)),
+            "{line}: {:?}",
+            c.action
+        );
+    }
+}
+
+/// Readers that do not read the pipe (a file of their own, `--help`, an ambiguous option)
+/// may end it early, as `head` does: the line is kept whole.
+#[test]
+fn readers_that_do_not_read_the_pipe_keep_the_line_whole() {
+    for line in [
+        "trepctl offline | cat /etc/hosts",
+        "trepctl offline | grep ONLINE /etc/hosts",
+        "trepctl offline | grep -r ONLINE",
+        "trepctl offline | wc -l /etc/hosts",
+        "trepctl offline | wc --files0-from=/tmp/list",
+        "trepctl offline | uniq /tmp/a /tmp/b",
+        "trepctl offline | tee --help",
+        "trepctl offline | grep --co x",
+    ] {
+        let c = HostCommand::parse_line(line, 1).unwrap();
+        assert!(
+            matches!(c.action, HostAction::NotModelled(_)),
+            "{line}: {:?}",
+            c.action
+        );
+    }
+}
+
+/// A `|` inside a parameter expansion (`${X:-a | b}`) is no pipe: the line is not cut there.
+#[test]
+fn a_pipe_inside_an_expansion_is_not_cut() {
+    let line = "tungsten_purge_thl ${X:-x | grep -A }";
+    let c = HostCommand::parse_line(line, 1).unwrap();
+    assert!(
+        !matches!(c.action, HostAction::Inspect(_)),
+        "{:?}",
+        c.action
+    );
+}
