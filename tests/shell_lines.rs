@@ -202,3 +202,55 @@ fn a_pipe_inside_an_expansion_is_not_cut() {
         c.action
     );
 }
+
+/// A cctrl command piped into cctrl run through a wrapper, a shell's `-c` followed by more
+/// words, input redirections, a subshell glued to its command, tools that run a command on
+/// many hosts, `env`'s split string attached: each runs the command (a third review).
+#[test]
+fn commands_behind_more_wrappers_and_redirections_are_found() {
+    assert_not_valid(&[
+        "echo 'switch to db2' | sudo -u tungsten cctrl",
+        "echo 'set policy maintenance' | sudo -u tungsten cctrl",
+        "echo 'datasource db2 shun' | ssh db2 cctrl",
+        "echo switch | sudo -u tungsten cctrl -expert",
+        "su -c stopall tungsten",
+        "su -c \"trepctl offline\" tungsten",
+        "su -s /bin/bash -c \"stopall\" tungsten",
+        "bash -c 'trepctl offline' bash",
+        "nohup stopall </dev/null >/tmp/x 2>&1 &",
+        "stopall <&-",
+        "trepctl offline 0<&-",
+        "(stopall)",
+        "(trepctl offline)",
+        "pdsh -w db1,db2,db3 stopall",
+        "clush -w db1 stopall",
+        "parallel-ssh -h hosts stopall",
+        "ansible db1 -m shell -a stopall",
+        "script -c stopall /dev/null",
+        "env -S'trepctl offline'",
+        "env --split-string='trepctl offline'",
+    ]);
+}
+
+/// What quotes or a comment hold is not a command of the line, and sudo's list mode runs
+/// nothing, bundled or not (a third review found each refused).
+#[test]
+fn quoted_text_comments_and_listing_are_not_refused() {
+    let mut refused = Vec::new();
+    for line in [
+        "history | grep -E 'stopall|startall'",
+        "logger -t tungsten \"maintenance start; stopall\"",
+        "echo \"done & stopall\"",
+        "curl -s \"http://db1:8090/x?a=1&stopall\"",
+        "echo 'see $(stopall)'",
+        "echo 'backquote `stopall`'",
+        "echo hi # ; stopall",
+        "sudo -ll stopall",
+        "sudo -nl stopall",
+    ] {
+        if one_line("db1", line).verdict != Verdict::Valid {
+            refused.push(line);
+        }
+    }
+    assert!(refused.is_empty(), "refused:\n{}", refused.join("\n"));
+}

@@ -786,23 +786,45 @@ fn unchecked_sql(statement: &str) -> Option<String> {
 /// passed over. (An adversarial review found `sudo stopall`, `stopall && startall` and `ssh
 /// db2 trepctl offline` passing as not modelled, or as prose.)
 fn wrapped_command(text: &str, line: usize) -> Option<(String, bool)> {
-    // A segment whole first, then what its pipes join: `echo "switch" | cctrl` is one
-    // command (an independent review found a second one after `;` passed over).
-    super::wrappers::segments(text)
-        .into_iter()
-        // A chain quoted behind `ssh` splits inside its quotes (`ssh db3 'a; b'`).
-        .map(|part| {
-            super::wrappers::unwrapped(part)
-                .command
-                .trim_matches(['\'', '"'])
-                .trim()
-        })
-        .filter(|inner| *inner != text.trim())
-        .find_map(|inner| {
-            let shell = reads_as_command(inner, line)?;
-            (!only_prints(inner, line) && !changes_nothing_tracked(inner, line))
-                .then(|| (inner.to_owned(), shell))
-        })
+    wrapped_in(text, line, 0)
+}
+
+/// [`wrapped_command`] in `text`, `depth` levels of quoting deep (`ssh db3 'sudo -u x sh -c
+/// "..."'`): each command the line joins, past what runs it and its redirections; a
+/// command that itself joins others, read again; and each stage of a pipe fed by the one
+/// before (`echo 'switch' | sudo -u tungsten cctrl` is the piped switch: a third review
+/// found it passed with the warning alone).
+fn wrapped_in(text: &str, line: usize, depth: usize) -> Option<(String, bool)> {
+    use super::wrappers::{segments, unwrapped, without_redirections};
+    let found = |inner: &str| {
+        let inner = without_redirections(inner.trim_matches(['\'', '"']).trim());
+        let shell = reads_as_command(&inner, line)?;
+        (inner != text.trim()
+            && !only_prints(&inner, line)
+            && !changes_nothing_tracked(&inner, line))
+        .then_some((inner, shell))
+    };
+    segments(text).into_iter().find_map(|group| {
+        let stages = group.get(1..).unwrap_or_default();
+        let fed = stages
+            .windows(2)
+            .map(|pair| format!("{} | {}", pair[0].trim(), unwrapped(pair[1]).command));
+        group
+            .iter()
+            .map(|part| unwrapped(part).command.to_owned())
+            .chain(fed)
+            .find_map(|inner| {
+                found(&inner).or_else(|| {
+                    // A command behind a wrapper that joins others: read it again.
+                    let inner = inner.trim_matches(['\'', '"']);
+                    let nested = segments(inner);
+                    let joins = nested.len() > 1 || nested.first().is_some_and(|g| g.len() > 1);
+                    (depth < 4 && joins && inner.trim() != group[0].trim())
+                        .then(|| wrapped_in(inner, line, depth + 1))
+                        .flatten()
+                })
+            })
+    })
 }
 
 /// The command a shell line runs behind `sudo` and its options alone (no `ssh`, no chain or

@@ -15,8 +15,8 @@ enum Trait {
     /// A shell builtin: it runs a command only first on the line (`sudo exec stopall`
     /// fails).
     Builtin,
-    /// Its command is the value of `-c` (`bash -c 'stopall'`, `su - tungsten -c '...'`).
-    DashC,
+    /// Its first operand is a script to run, not a command the line names (`bash x.sh`).
+    ScriptOperands,
     /// It runs the command elsewhere, as another user, or more than once (`ssh`, `su -c`,
     /// `watch`, `xargs`): `sudo` before it is not simply the command run on the step's host.
     NotLocal,
@@ -35,8 +35,12 @@ struct Wrapper {
     /// Operands before the command: `ssh`'s host, `timeout`'s duration, `chrt`'s priority,
     /// `taskset`'s mask, `flock`'s lock file.
     operands: usize,
-    /// Options with which it runs no command: `sudo -l` lists, `command -v` prints a path.
+    /// Options with which it runs no command: `sudo -l` lists, `command -v` prints a path
+    /// (alone or in a bundle: `sudo -nl`).
     runs_nothing: &'static [&'static str],
+    /// The option whose value, one word, is the command: `-c` of a shell, `su` or `flock`,
+    /// `-S` of `env`, `-a` of `ansible`; with its long spelling.
+    command_option: Option<(char, &'static str)>,
     /// What sets it apart.
     traits: &'static [Trait],
 }
@@ -49,6 +53,7 @@ impl Wrapper {
             long_valued: &[],
             operands: 0,
             runs_nothing: &[],
+            command_option: None,
             traits: &[],
         }
     }
@@ -60,8 +65,10 @@ impl Wrapper {
 
 /// Where the command a wrapper runs begins.
 enum Start {
-    /// At this byte offset.
+    /// At this byte offset, to the end of the text.
     At(usize),
+    /// In the word at these byte offsets alone: an option's value (`-c 'stopall'`).
+    Word(usize, usize),
     /// Its options say it runs none.
     Nothing,
     /// No command follows that the line names (a shell given a script).
@@ -133,6 +140,7 @@ const WRAPPERS: &[Wrapper] = &[
     Wrapper {
         valued: "uC",
         long_valued: &["--unset", "--chdir"],
+        command_option: Some(('S', "--split-string")),
         ..Wrapper::new("env")
     },
     Wrapper {
@@ -175,7 +183,8 @@ const WRAPPERS: &[Wrapper] = &[
         valued: "wE",
         long_valued: &["--timeout", "--conflict-exit-code"],
         operands: 1,
-        traits: &[Trait::DashC, Trait::NotLocal],
+        command_option: Some(('c', "--command")),
+        traits: &[Trait::NotLocal],
         ..Wrapper::new("flock")
     },
     Wrapper {
@@ -193,30 +202,102 @@ const WRAPPERS: &[Wrapper] = &[
     Wrapper {
         valued: "ugGsw",
         long_valued: &["--user", "--group", "--supp-group", "--shell"],
-        traits: &[Trait::DashC, Trait::NotLocal, Trait::UserOperands],
+        command_option: Some(('c', "--command")),
+        traits: &[Trait::NotLocal, Trait::UserOperands],
         ..Wrapper::new("runuser")
     },
     Wrapper {
         valued: "gGsw",
         long_valued: &["--group", "--supp-group", "--shell"],
-        traits: &[Trait::DashC, Trait::NotLocal, Trait::UserOperands],
+        command_option: Some(('c', "--command")),
+        traits: &[Trait::NotLocal, Trait::UserOperands],
         ..Wrapper::new("su")
     },
     Wrapper {
-        traits: &[Trait::DashC, Trait::NotLocal],
+        command_option: Some(('c', "--command")),
+        traits: &[Trait::NotLocal, Trait::ScriptOperands],
         ..Wrapper::new("bash")
     },
     Wrapper {
-        traits: &[Trait::DashC, Trait::NotLocal],
+        command_option: Some(('c', "--command")),
+        traits: &[Trait::NotLocal, Trait::ScriptOperands],
         ..Wrapper::new("sh")
     },
     Wrapper {
-        traits: &[Trait::DashC, Trait::NotLocal],
+        command_option: Some(('c', "--command")),
+        traits: &[Trait::NotLocal, Trait::ScriptOperands],
         ..Wrapper::new("zsh")
     },
     Wrapper {
-        traits: &[Trait::DashC, Trait::NotLocal],
+        command_option: Some(('c', "--command")),
+        traits: &[Trait::NotLocal, Trait::ScriptOperands],
         ..Wrapper::new("dash")
+    },
+    Wrapper {
+        command_option: Some(('c', "--command")),
+        traits: &[Trait::NotLocal, Trait::UserOperands],
+        ..Wrapper::new("script")
+    },
+    Wrapper {
+        traits: &[Trait::Builtin],
+        ..Wrapper::new("coproc")
+    },
+    // Tools that run the command on many hosts.
+    Wrapper {
+        valued: "wxlRtufFgN",
+        traits: &[Trait::NotLocal],
+        ..Wrapper::new("pdsh")
+    },
+    Wrapper {
+        valued: "wxgXlfOtuR",
+        long_valued: &["--nodes", "--exclude", "--group", "--fanout"],
+        traits: &[Trait::NotLocal],
+        ..Wrapper::new("clush")
+    },
+    Wrapper {
+        valued: "hHlpoetxXO",
+        long_valued: &[
+            "--hosts",
+            "--host",
+            "--user",
+            "--par",
+            "--outdir",
+            "--errdir",
+            "--timeout",
+        ],
+        traits: &[Trait::NotLocal],
+        ..Wrapper::new("pssh")
+    },
+    Wrapper {
+        valued: "hHlpoetxXO",
+        long_valued: &[
+            "--hosts",
+            "--host",
+            "--user",
+            "--par",
+            "--outdir",
+            "--errdir",
+            "--timeout",
+        ],
+        traits: &[Trait::NotLocal],
+        ..Wrapper::new("parallel-ssh")
+    },
+    Wrapper {
+        valued: "mifeuTcBPlMt",
+        long_valued: &[
+            "--module-name",
+            "--inventory",
+            "--forks",
+            "--extra-vars",
+            "--user",
+            "--timeout",
+            "--connection",
+            "--limit",
+        ],
+        operands: 1,
+        command_option: Some(('a', "--args")),
+        traits: &[Trait::NotLocal, Trait::ScriptOperands],
+        ..Wrapper::new("ansible")
     },
 ];
 
@@ -297,6 +378,11 @@ fn start_at(span: Option<&(usize, usize)>) -> Start {
 fn command_start(wrapper: &Wrapper, text: &str, spans: &[(usize, usize)]) -> Start {
     let mut operands = wrapper.operands;
     let mut i = 1;
+    let value = |i: usize| {
+        spans
+            .get(i)
+            .map_or(Start::Unknown, |&(s, e)| Start::Word(s, e))
+    };
     while let Some(&(s, e)) = spans.get(i) {
         let word = &text[s..e];
         if wrapper.runs_nothing.contains(&word) {
@@ -307,8 +393,16 @@ fn command_start(wrapper: &Wrapper, text: &str, spans: &[(usize, usize)]) -> Sta
             return start_at(spans.get(i + 1));
         }
         if let Some(long) = word.strip_prefix("--") {
-            if wrapper.has(Trait::DashC) && long == "command" {
-                return start_at(spans.get(i + 1));
+            if let Some((_, option)) = wrapper.command_option {
+                if word == option {
+                    return value(i + 1);
+                }
+                if let Some(attached) = long
+                    .strip_prefix(&option[2..])
+                    .and_then(|v| v.strip_prefix('='))
+                {
+                    return Start::Word(e - attached.len(), e);
+                }
             }
             i += if wrapper.long_valued.contains(&word) {
                 2
@@ -323,11 +417,15 @@ fn command_start(wrapper: &Wrapper, text: &str, spans: &[(usize, usize)]) -> Sta
             // word, or the next word when it is the last letter.
             for (k, letter) in short.char_indices() {
                 let last = k + letter.len_utf8() == short.len();
-                if wrapper.has(Trait::DashC) && letter == 'c' {
+                let alone = |r: &&str| r.len() == 2 && r.ends_with(letter);
+                if wrapper.runs_nothing.iter().any(alone) {
+                    return Start::Nothing;
+                }
+                if wrapper.command_option.is_some_and(|(c, _)| c == letter) {
                     return if last {
-                        start_at(spans.get(i))
+                        value(i)
                     } else {
-                        Start::At(s + 2 + k)
+                        Start::Word(s + 1 + k + letter.len_utf8(), e)
                     };
                 }
                 if wrapper.valued.contains(letter) {
@@ -350,7 +448,7 @@ fn command_start(wrapper: &Wrapper, text: &str, spans: &[(usize, usize)]) -> Sta
             i += 1;
             continue;
         }
-        if wrapper.has(Trait::DashC) && wrapper.operands == 0 {
+        if wrapper.has(Trait::ScriptOperands) {
             return Start::Unknown;
         }
         return Start::At(s);
@@ -380,6 +478,11 @@ pub(super) fn unwrapped(part: &str) -> Unwrapped<'_> {
             skip_first(&mut rest);
             continue;
         }
+        // A group or subshell glued to its command: `(stopall)`, `{stopall;}`.
+        if let Some(inner) = rest.strip_prefix(['(', '{', '!']) {
+            rest = inner;
+            continue;
+        }
         let name = program(first);
         let Some(wrapper) = WRAPPERS.iter().find(|w| w.name == name) else {
             break;
@@ -391,6 +494,7 @@ pub(super) fn unwrapped(part: &str) -> Unwrapped<'_> {
         local &= !wrapper.has(Trait::NotLocal);
         match command_start(wrapper, rest, &spans) {
             Start::At(at) => rest = &rest[at..],
+            Start::Word(s, e) => rest = &rest[s..e],
             Start::Nothing => {
                 rest = "";
                 break;
@@ -415,52 +519,109 @@ pub(super) fn unwrapped(part: &str) -> Unwrapped<'_> {
     }
 }
 
-/// The commands `text` joins, each whole: split at `&&`, `||`, `;`, a lone `&` (not one of
-/// a redirection's: `2>&1`, `&>`), each segment then also split at its pipes (`echo
-/// 'switch' | cctrl` first as one), and what each process or command substitution runs
-/// (`<(..)`, `>(..)`, `$(..)`, backquotes).
-pub(super) fn segments(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
+/// The commands `text` joins, each whole, with the stages of its pipes after it: split at `&&`, `||`, `;`, a lone `&` (not one of
+/// a redirection's: `2>&1`, `<&-`, `&>`) and `|` outside quotes, up to a comment (`#` at a
+/// word's start), each segment with a pipe first as a whole (`echo 'switch' | cctrl` is one
+/// command); then what each process or command substitution runs (`<(..)`, `>(..)`,
+/// `$(..)`, backquotes, none inside single quotes). A third review found `history | grep -E
+/// 'stopall|startall'`, `echo "done & stopall"` and `echo 'see $(stopall)'` split inside
+/// their quotes, and refused.
+pub(super) fn segments(text: &str) -> Vec<Vec<&str>> {
+    let mut chains = Vec::new();
+    let mut pipes: Vec<Vec<&str>> = vec![Vec::new()];
     let bytes = text.as_bytes();
-    let mut i = 0;
+    let (mut start, mut piece, mut i) = (0, 0, 0);
+    let mut quote = None;
+    let mut end = bytes.len();
     while i < bytes.len() {
-        let separator = match bytes[i] {
-            b'&' if bytes.get(i + 1) == Some(&b'&') => 2,
-            b'|' if bytes.get(i + 1) == Some(&b'|') => 2,
+        let b = bytes[i];
+        if let Some(q) = quote {
+            if b == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        let word_start = i == 0 || bytes[i - 1].is_ascii_whitespace();
+        let separator = match b {
+            b'\'' | b'"' => {
+                quote = Some(b);
+                0
+            }
+            b'#' if word_start => {
+                end = i;
+                break;
+            }
+            b'&' | b'|' if bytes.get(i + 1) == Some(&b) => 2,
             b';' => 1,
-            b'&' if i.checked_sub(1).and_then(|p| bytes.get(p)) != Some(&b'>')
+            b'&' if !matches!(i.checked_sub(1).map(|p| bytes[p]), Some(b'>' | b'<'))
                 && bytes.get(i + 1) != Some(&b'>') =>
             {
                 1
             }
+            b'|' => {
+                if let Some(last) = pipes.last_mut() {
+                    last.push(&text[piece..i]);
+                }
+                piece = i + 1;
+                0
+            }
             _ => 0,
         };
         if separator > 0 {
-            out.push(&text[start..i]);
+            chains.push(&text[start..i]);
+            if let Some(last) = pipes.last_mut() {
+                last.push(&text[piece..i]);
+            }
+            pipes.push(Vec::new());
             start = i + separator;
+            piece = start;
             i = start;
         } else {
             i += 1;
         }
     }
-    out.push(&text[start..]);
-    let mut all: Vec<&str> = out
-        .iter()
-        .flat_map(|&part| {
-            std::iter::once(part).chain(part.split('|').filter(move |_| part.contains('|')))
+    chains.push(&text[start..end]);
+    if let Some(last) = pipes.last_mut() {
+        last.push(&text[piece..end]);
+    }
+    let mut all: Vec<Vec<&str>> = chains
+        .into_iter()
+        .zip(pipes)
+        .map(|(chain, pieces)| {
+            let mut group = vec![chain];
+            if pieces.len() > 1 {
+                group.extend(pieces);
+            }
+            group
         })
         .collect();
-    all.extend(substitutions(text));
+    all.extend(substitutions(&text[..end]).into_iter().map(|s| vec![s]));
     all
 }
 
 /// What the process and command substitutions of `text` run: the text inside `<(..)`,
-/// `>(..)`, `$(..)` (to the matching parenthesis) and between backquotes.
+/// `>(..)`, `$(..)` (to the matching parenthesis) and between backquotes, outside single
+/// quotes (where bash substitutes nothing).
 fn substitutions(text: &str) -> Vec<&str> {
+    // Blank out what single quotes hold, keeping byte offsets.
+    let mut open = false;
+    let visible: String = text
+        .chars()
+        .map(|c| {
+            if c == '\'' {
+                open = !open;
+                ' '
+            } else if open {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     let mut out = Vec::new();
     for opener in ["<(", ">(", "$("] {
-        for (at, _) in text.match_indices(opener) {
+        for (at, _) in visible.match_indices(opener) {
             let inner = &text[at + 2..];
             let mut depth = 1_usize;
             let end = inner.char_indices().find_map(|(i, c)| {
@@ -474,8 +635,38 @@ fn substitutions(text: &str) -> Vec<&str> {
             out.push(&inner[..end.unwrap_or(inner.len())]);
         }
     }
-    out.extend(text.split('`').skip(1).step_by(2));
+    let ticks: Vec<usize> = visible.match_indices('`').map(|(i, _)| i).collect();
+    out.extend(
+        ticks
+            .chunks_exact(2)
+            .map(|pair| &text[pair[0] + 1..pair[1]]),
+    );
     out
+}
+
+/// `text` without its redirections (`< /dev/null`, `>x`, `2>&1`, `<&-`, `&> log`): what is
+/// left is the command they feed or save (a third review found
+/// `nohup stopall </dev/null >/tmp/x 2>&1 &` not read as `stopall`).
+pub(super) fn without_redirections(text: &str) -> String {
+    let spans = words(text);
+    let mut kept = Vec::new();
+    let mut spans = spans.iter();
+    while let Some(&(s, e)) = spans.next() {
+        let word = &text[s..e];
+        let op = word
+            .strip_prefix('&')
+            .unwrap_or_else(|| word.trim_start_matches(|c: char| c.is_ascii_digit()));
+        if op.starts_with(['<', '>']) {
+            // The operator alone takes the next word as its target.
+            let target = op.trim_start_matches(['<', '>', '&', '|']);
+            if target.is_empty() {
+                spans.next();
+            }
+            continue;
+        }
+        kept.push(word);
+    }
+    kept.join(" ")
 }
 
 #[cfg(test)]
@@ -570,6 +761,7 @@ mod tests {
         let parts = |line| {
             segments(line)
                 .into_iter()
+                .flatten()
                 .map(str::trim)
                 .collect::<Vec<_>>()
         };
