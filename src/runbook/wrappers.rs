@@ -58,6 +58,24 @@ impl Wrapper {
         }
     }
 
+    /// Parallel ssh, under either of its names.
+    const fn pssh(name: &'static str) -> Self {
+        Self {
+            valued: "hHlpoetxXO",
+            long_valued: &[
+                "--hosts",
+                "--host",
+                "--user",
+                "--par",
+                "--outdir",
+                "--errdir",
+                "--timeout",
+            ],
+            traits: &[Trait::NotLocal],
+            ..Self::new(name)
+        }
+    }
+
     fn has(&self, t: Trait) -> bool {
         self.traits.contains(&t)
     }
@@ -254,34 +272,8 @@ const WRAPPERS: &[Wrapper] = &[
         traits: &[Trait::NotLocal],
         ..Wrapper::new("clush")
     },
-    Wrapper {
-        valued: "hHlpoetxXO",
-        long_valued: &[
-            "--hosts",
-            "--host",
-            "--user",
-            "--par",
-            "--outdir",
-            "--errdir",
-            "--timeout",
-        ],
-        traits: &[Trait::NotLocal],
-        ..Wrapper::new("pssh")
-    },
-    Wrapper {
-        valued: "hHlpoetxXO",
-        long_valued: &[
-            "--hosts",
-            "--host",
-            "--user",
-            "--par",
-            "--outdir",
-            "--errdir",
-            "--timeout",
-        ],
-        traits: &[Trait::NotLocal],
-        ..Wrapper::new("parallel-ssh")
-    },
+    Wrapper::pssh("pssh"),
+    Wrapper::pssh("parallel-ssh"),
     Wrapper {
         valued: "mifeuTcBPlMt",
         long_valued: &[
