@@ -132,22 +132,25 @@ fn other_wrappers_and_shell_groups_are_read_past() {
 /// prints a path, and sudo cannot run the builtin `exec`.
 #[test]
 fn lines_that_run_nothing_are_not_refused() {
-    let mut wrong = Vec::new();
-    for line in [
+    assert_valid(&[
         "sudo -l stopall",
         "sudo --list stopall",
         "command -v stopall",
         "sudo exec stopall",
-    ] {
-        let r = one_line("db1", line);
-        if r.verdict != Verdict::Valid {
-            wrong.push(line);
-        }
-    }
+    ]);
+}
+
+/// Each line, alone at db1 from a healthy start, is VALID: bash runs nothing harmful there.
+fn assert_valid(lines: &[&str]) {
+    let refused: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|line| one_line("db1", line).verdict != Verdict::Valid)
+        .collect();
     assert!(
-        wrong.is_empty(),
+        refused.is_empty(),
         "refused though bash does not run the command:\n{}",
-        wrong.join("\n")
+        refused.join("\n")
     );
 }
 
@@ -234,8 +237,7 @@ fn commands_behind_more_wrappers_and_redirections_are_found() {
 /// nothing, bundled or not (a third review found each refused).
 #[test]
 fn quoted_text_comments_and_listing_are_not_refused() {
-    let mut refused = Vec::new();
-    for line in [
+    assert_valid(&[
         "history | grep -E 'stopall|startall'",
         "logger -t tungsten \"maintenance start; stopall\"",
         "echo \"done & stopall\"",
@@ -245,10 +247,5 @@ fn quoted_text_comments_and_listing_are_not_refused() {
         "echo hi # ; stopall",
         "sudo -ll stopall",
         "sudo -nl stopall",
-    ] {
-        if one_line("db1", line).verdict != Verdict::Valid {
-            refused.push(line);
-        }
-    }
-    assert!(refused.is_empty(), "refused:\n{}", refused.join("\n"));
+    ]);
 }
