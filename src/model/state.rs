@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::history::{EpochId, History, Pos};
 use super::ids::{HostId, MAX_HOSTS, ReasonId, ServiceId};
-use super::topology::{HostKind, Topology};
+use super::topology::Topology;
 use super::{DataSourceRole, PolicyMode, ReplicatorRole, ReplicatorState};
 
 /// The cluster-install replicator of a host (`/opt/continuent`).
@@ -799,14 +799,16 @@ impl State {
     /// majority of hosts on one side).
     #[must_use]
     pub fn quorum_members(&self, topology: &Topology, service: ServiceId, rep: HostId) -> HostSet {
-        topology
-            .hosts_of(service)
-            .filter(|&h| match topology.host(h).kind {
-                HostKind::DataSource => self.reachable(rep, h),
-                HostKind::Witness => self.reachable(rep, h) && self.manager_running(h),
-                HostKind::ConnectorOnly => false,
-            })
-            .collect()
+        let datasources = topology.datasource_set(service);
+        // The service's other manager hosts are its witnesses: they count while their manager
+        // runs; connector-only hosts never count.
+        let mut members = HostSet::EMPTY;
+        for h in topology.manager_set(service) {
+            if self.reachable(rep, h) && (datasources.contains(h) || self.manager_running(h)) {
+                members.insert(h);
+            }
+        }
+        members
     }
 
     /// Whether a group of managers of `service` that counts `members` (see
@@ -819,17 +821,10 @@ impl State {
     /// [`Topology::quorum_hazards`].
     #[must_use]
     pub fn has_quorum(topology: &Topology, service: ServiceId, members: HostSet) -> bool {
-        let total = topology.datasources_of(service).count();
-        let majority = total / 2 + 1;
-        let db = members
-            .iter()
-            .filter(|&m| topology.host(m).kind == HostKind::DataSource)
-            .count();
-        let witnesses = members
-            .iter()
-            .filter(|&m| topology.host(m).kind == HostKind::Witness)
-            .count();
-        db >= majority || (db + 1 == majority && witnesses > 0)
+        let majority = topology.datasource_set(service).len() / 2 + 1;
+        let db = members.intersection(topology.datasource_hosts()).len();
+        let witnesses = members.intersection(topology.witness_hosts());
+        db >= majority || (db + 1 == majority && !witnesses.is_empty())
     }
 }
 

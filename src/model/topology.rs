@@ -239,6 +239,18 @@ pub struct Topology {
     /// Derived from `hosts` at construction, so the engine's hot loops walk bitmasks instead
     /// of filtering the host list on every call.
     sets: HostSets,
+    /// Derived from `services` and `hosts` at construction: the engine asks which composite a
+    /// site belongs to on most transitions.
+    composites: CompositeIndex,
+}
+
+/// The active/passive composites of a [`Topology`], by service, computed once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+struct CompositeIndex {
+    /// For each service, by [`ServiceId`]: the active/passive composite it is a member of.
+    member_of: [Option<ServiceId>; MAX_SERVICES],
+    /// For each service: whether it is an active/passive composite.
+    active_passive: [bool; MAX_SERVICES],
 }
 
 /// The host sets a [`Topology`] answers most often, computed once from its hosts.
@@ -246,6 +258,10 @@ pub struct Topology {
 struct HostSets {
     /// Every host.
     all: HostSet,
+    /// Every datasource, of any service.
+    datasources_anywhere: HostSet,
+    /// Every witness, of any service.
+    witnesses_anywhere: HostSet,
     /// The hosts of each service, by [`ServiceId`] (empty for a composite).
     hosts: [HostSet; MAX_SERVICES],
     /// The datasources of each service.
@@ -265,6 +281,11 @@ impl HostSets {
             .filter_map(|(i, h)| Some((HostId::from_index(i)?, h)))
         {
             sets.all.insert(id);
+            match host.kind {
+                HostKind::DataSource => sets.datasources_anywhere.insert(id),
+                HostKind::Witness => sets.witnesses_anywhere.insert(id),
+                HostKind::ConnectorOnly => {}
+            }
             if let Some(set) = sets.hosts.get_mut(host.service.index()) {
                 set.insert(id);
             }
@@ -411,6 +432,23 @@ impl Topology {
         self.services
             .iter()
             .enumerate()
+            .filter(|&(i, _)| self.composites.active_passive.get(i) == Some(&true))
+            .filter_map(|(i, s)| match &s.kind {
+                ServiceKind::Composite { members } => {
+                    Some((ServiceId::from_index(i)?, members.as_slice()))
+                }
+                ServiceKind::Physical => None,
+            })
+    }
+
+    /// The index behind [`Self::active_passive`] and [`Self::composite_of`]: a composite is
+    /// active/passive unless a member's host replicates from another member.
+    fn index_composites(&self) -> CompositeIndex {
+        let mut index = CompositeIndex::default();
+        let found = self
+            .services
+            .iter()
+            .enumerate()
             .filter_map(|(i, s)| match &s.kind {
                 ServiceKind::Composite { members } => {
                     let crossed = members.iter().any(|&m| {
@@ -426,14 +464,29 @@ impl Topology {
                         .map(|id| (id, members.as_slice()))
                 }
                 ServiceKind::Physical => None,
-            })
+            });
+        for (composite, members) in found {
+            if let Some(flag) = index.active_passive.get_mut(composite.index()) {
+                *flag = true;
+            }
+            for member in members {
+                if let Some(slot) = index.member_of.get_mut(member.index()) {
+                    // The first composite listing a site, as a search in order finds it.
+                    slot.get_or_insert(composite);
+                }
+            }
+        }
+        index
     }
 
     /// The active/passive composite `service` is a member of, with its members.
     #[must_use]
     pub fn composite_of(&self, service: ServiceId) -> Option<(ServiceId, &[ServiceId])> {
-        self.active_passive()
-            .find(|(_, members)| members.contains(&service))
+        let composite = (*self.composites.member_of.get(service.index())?)?;
+        match &self.services.get(composite.index())?.kind {
+            ServiceKind::Composite { members } => Some((composite, members.as_slice())),
+            ServiceKind::Physical => None,
+        }
     }
 
     /// Every host of physical service `service`, in topology order (none for a composite).
@@ -475,6 +528,18 @@ impl Topology {
             .get(service.index())
             .copied()
             .unwrap_or_default()
+    }
+
+    /// Every datasource of the topology, of any service, as a set.
+    #[must_use]
+    pub fn datasource_hosts(&self) -> HostSet {
+        self.sets.datasources_anywhere
+    }
+
+    /// Every witness of the topology, of any service, as a set.
+    #[must_use]
+    pub fn witness_hosts(&self) -> HostSet {
+        self.sets.witnesses_anywhere
     }
 
     /// The hosts of `service` that run a connector, as a set.
@@ -891,14 +956,17 @@ impl Topology {
         if spec.reasons.len() > 256 {
             return Err(TopologyError::TooManyReasons);
         }
-        Ok(Self {
+        let mut topology = Self {
             services,
             sets: HostSets::of(&hosts),
             hosts,
             roots: spec.install_roots,
             options: spec.options,
             reasons: spec.reasons,
-        })
+            composites: CompositeIndex::default(),
+        };
+        topology.composites = topology.index_composites();
+        Ok(topology)
     }
 }
 
@@ -970,6 +1038,38 @@ impl From<Topology> for TopologySpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A composite is active/passive unless its sites replicate to each other through
+    /// cross-site services; only an active/passive one is listed and found from its sites
+    /// (the index built at construction, checked against both kinds).
+    #[test]
+    fn only_an_active_passive_composite_is_indexed() {
+        let composite = |cross_site: serde_json::Value| -> Topology {
+            serde_json::from_value(serde_json::json!({
+                "services": [{"name": "east", "datasources": ["db1", "db2"]},
+                             {"name": "west", "datasources": ["db4", "db5"]}],
+                "composites": [{"name": "global", "members": ["east", "west"]}],
+                "cross_site": cross_site,
+            }))
+            .unwrap()
+        };
+        let passive = composite(serde_json::json!([]));
+        let [east, west, global] =
+            ["east", "west", "global"].map(|n| passive.service_id(n).unwrap());
+        assert_eq!(
+            passive.active_passive().collect::<Vec<_>>(),
+            [(global, &[east, west][..])]
+        );
+        assert_eq!(
+            passive.composite_of(west),
+            Some((global, &[east, west][..]))
+        );
+        assert_eq!(passive.composite_of(global), None);
+        let active = composite(serde_json::json!([{"from": "east", "to": "west"},
+                                                  {"from": "west", "to": "east"}]));
+        assert_eq!(active.active_passive().count(), 0);
+        assert_eq!(active.composite_of(east), None);
+    }
 
     /// The hazard names the split that gives both sides quorum: with five datasources and a
     /// witness, two and the witness against three (cargo-mutants: `/` for `%` gave the same
