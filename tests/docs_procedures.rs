@@ -337,3 +337,58 @@ fn the_docs_set_master_with_a_failed_primary_names_recover_master_using() {
     assert!(report.first_rejected().is_none(), "{report}");
     assert!(report.goals.iter().all(|g| g.met), "{report}");
 }
+
+/// Maintenance on the master starts with a `switch` (6.1 *operations-maintenance-primary*).
+/// Rebooting the master, or restarting its dataserver, in place under MAINTENANCE leaves the
+/// service writable after the step but not while it runs: a warning at that step (an operator
+/// review found it VALID with no finding, where stopping the same dataserver warned). A
+/// replica's restart, the master's after a switch, and the master's under AUTOMATIC (the
+/// managers fail over meanwhile) pause nothing.
+#[test]
+fn restarting_the_master_in_place_warns_that_writes_pause() {
+    let paused = |steps: &str| -> Vec<String> {
+        let report = check(&format!(
+            "#! scenario healthy-3\ncctrl> set policy maintenance\n{steps}"
+        ));
+        report
+            .steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .filter(|f| f.kind == "availability")
+            .map(|f| f.text.clone())
+            .collect()
+    };
+    for restart in ["sudo reboot", "sudo systemctl restart mysqld"] {
+        assert_eq!(
+            paused(&format!("shell db1> {restart}\n")),
+            ["alpha has no writable master while db1 restarts: applications cannot write until it is back; `switch` the master role to a replica first"],
+            "{restart}"
+        );
+        assert!(paused(&format!("shell db2> {restart}\n")).is_empty(), "{restart}");
+        assert!(
+            paused(&format!("cctrl> switch to db2\nshell db1> {restart}\n")).is_empty(),
+            "{restart}"
+        );
+    }
+    // Stopped and left down, or under MANUAL left FAILED after its restart, the outage is
+    // the step's end state: reported once, as that.
+    for steps in [
+        "shell db1> sudo systemctl stop mysqld\n",
+        "cctrl> set policy manual\nshell db1> sudo systemctl restart mysqld\n",
+    ] {
+        assert_eq!(
+            paused(steps),
+            ["alpha has no writable master: applications cannot write"],
+            "{steps}"
+        );
+    }
+    let automatic = check("#! scenario healthy-3\nshell db1> sudo reboot\n");
+    assert!(
+        automatic
+            .steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .all(|f| f.kind != "availability"),
+        "{automatic}"
+    );
+}

@@ -6,8 +6,8 @@ use super::invariant::writable_masters;
 use super::rejection::Refusal;
 use super::{Observer, Rules};
 use crate::model::{
-    DataSourceRole, DsEntry, DsState, HostId, HostSet, HostState, ManagerView, ServiceId, State,
-    Topology,
+    DataSourceRole, DsEntry, DsState, HostId, HostSet, HostState, MAX_SERVICES, ManagerView,
+    ServiceId, State, Topology,
 };
 use std::borrow::Cow;
 
@@ -507,24 +507,10 @@ impl<'t, 'o> Ctx<'t, 'o> {
     /// the composite writable.
     pub(crate) fn report_availability(&mut self, before: &State) {
         let all = self.topology.host_set();
-        let writable = |state: &State, service: ServiceId| match self.topology.composite_of(service)
-        {
-            Some((_, members)) => members
-                .iter()
-                .any(|&site| !writable_masters(self.topology, state, site, all).is_empty()),
-            None => !writable_masters(self.topology, state, service, all).is_empty(),
-        };
         for service in self.topology.physical_services() {
-            let (had, has) = (writable(before, service), writable(self.state, service));
-            let first_site = self
-                .topology
-                .composite_of(service)
-                .is_none_or(|(_, members)| members.first() == Some(&service));
-            if had && !has && first_site {
-                let service = self
-                    .topology
-                    .composite_of(service)
-                    .map_or(service, |(composite, _)| composite);
+            let had = writable_in(self.topology, before, service);
+            let has = writable_in(self.topology, self.state, service);
+            if had && !has && let Some(service) = self.availability_unit(service) {
                 self.find(Finding::NoWritableMaster { service });
             }
         }
@@ -537,6 +523,68 @@ impl<'t, 'o> Ctx<'t, 'o> {
                 }
             }
         }
+    }
+}
+
+impl Ctx<'_, '_> {
+    /// Which physical services have a writable master now, by service index (an
+    /// active/passive composite's sites counted as one, as in [`Ctx::report_availability`]);
+    /// all `false` unless the observer wants findings, since only [`Ctx::report_paused`]
+    /// reads them.
+    pub(crate) fn writable_services(&self) -> [bool; MAX_SERVICES] {
+        let mut out = [false; MAX_SERVICES];
+        if self.detailed {
+            for service in self.topology.physical_services() {
+                if let Some(slot) = out.get_mut(service.index()) {
+                    *slot = writable_in(self.topology, self.state, service);
+                }
+            }
+        }
+        out
+    }
+
+    /// Warn of writes paused part way through a step that takes `host` (or its dataserver)
+    /// down and brings it back: a service writable before the step (`before`), with no
+    /// writable master while it was down (`during`), and writable again now
+    /// ([`Finding::WritesPaused`]). A service still not writable now is reported at the
+    /// step's end instead ([`Finding::NoWritableMaster`]).
+    pub(crate) fn report_paused(
+        &mut self,
+        host: HostId,
+        before: [bool; MAX_SERVICES],
+        during: [bool; MAX_SERVICES],
+    ) {
+        for service in self.topology.physical_services() {
+            let at = |flags: [bool; MAX_SERVICES]| flags.get(service.index()) == Some(&true);
+            if at(before)
+                && !at(during)
+                && writable_in(self.topology, self.state, service)
+                && let Some(service) = self.availability_unit(service)
+            {
+                self.find(Finding::WritesPaused { service, host });
+            }
+        }
+    }
+
+    /// The service an availability finding about physical service `service` names: the
+    /// service itself, or its active/passive composite, reported once (from its first site).
+    fn availability_unit(&self, service: ServiceId) -> Option<ServiceId> {
+        match self.topology.composite_of(service) {
+            Some((composite, members)) => (members.first() == Some(&service)).then_some(composite),
+            None => Some(service),
+        }
+    }
+}
+
+/// Whether `service` has a writable master in `state`; an active/passive composite's sites
+/// count as one service, the Active role moving between them leaving it writable.
+fn writable_in(topology: &Topology, state: &State, service: ServiceId) -> bool {
+    let all = topology.host_set();
+    match topology.composite_of(service) {
+        Some((_, members)) => members
+            .iter()
+            .any(|&site| !writable_masters(topology, state, site, all).is_empty()),
+        None => !writable_masters(topology, state, service, all).is_empty(),
     }
 }
 

@@ -581,6 +581,18 @@ pub enum Finding {
         /// The service.
         service: ServiceId,
     },
+    /// The service had a writable master before the step and has one after it, but none
+    /// while the step ran: it took `host` down, or restarted its dataserver or manager, and
+    /// `host` was the master applications wrote to, with no other taking over meanwhile
+    /// (under MAINTENANCE or MANUAL the managers do not fail over). Applications cannot
+    /// write until it is back. Maintenance on the master starts with a `switch` that moves
+    /// the role to a replica (Continuent docs *operations-maintenance-primary*).
+    WritesPaused {
+        /// The service (or active/passive composite) that could not take writes.
+        service: ServiceId,
+        /// The host the step took down or restarted.
+        host: HostId,
+    },
     /// A composite's passive site had a relay carrying the active site's writes and has none
     /// after the step: its replicas receive nothing until a relay serves again. The passive
     /// site's half of [`Self::NoWritableMaster`]: the relay is its only source
@@ -683,7 +695,9 @@ impl Finding {
             Self::Invariant(_) => "invariant",
             Self::Forced { .. } => "forced",
             Self::Undone { .. } => "undone",
-            Self::NoWritableMaster { .. } | Self::NoRelay { .. } => "availability",
+            Self::NoWritableMaster { .. } | Self::WritesPaused { .. } | Self::NoRelay { .. } => {
+                "availability"
+            }
             Self::LostEvents { .. }
             | Self::WritableBehind { .. }
             | Self::DiscardedEvents { .. }
@@ -728,6 +742,11 @@ impl Finding {
             Self::NoWritableMaster { service } => format!(
                 "{} has no writable master: applications cannot write",
                 topology.service_name(service)
+            ),
+            Self::WritesPaused { service, host } => format!(
+                "{} has no writable master while {} restarts: applications cannot write until it is back; `switch` the master role to a replica first",
+                topology.service_name(service),
+                topology.host_name(host)
             ),
             Self::NoRelay { service } => format!(
                 "{} has no relay in service: its replicas receive none of the active site's writes until a relay replicates again",
@@ -841,6 +860,7 @@ mod tests {
                 reason: Refusal::HostDown { host },
             },
             Finding::NoWritableMaster { service },
+            Finding::WritesPaused { service, host },
             Finding::NoRelay { service },
             Finding::PolicyKept {
                 site: service,

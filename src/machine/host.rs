@@ -142,11 +142,14 @@ pub(crate) fn apply(
         // boot starts (`Fault::HostRestart`; **modelling decision**, as for a dataserver's
         // restart below).
         HostOp::Power { reboot } => {
+            let before = ctx.writable_services();
             super::world::crash(ctx, on)?;
             super::react::react(ctx);
             if reboot {
+                let during = ctx.writable_services();
                 super::world::restart(ctx, on)?;
                 super::react::react(ctx);
+                ctx.report_paused(on, before, during);
             }
         }
         HostOp::Provision { source } => {
@@ -166,12 +169,16 @@ pub(crate) fn apply(
 /// Restart `process` on `on` with the managers reacting between its stop and its start, and
 /// to its start within the step: what they put back is the restart's own doing, not an
 /// undoing of it.
+/// Writes paused while it ran are reported ([`Ctx::report_paused`]).
 fn restart_noticed(ctx: &mut Ctx<'_, '_>, on: HostId, process: Process) -> Result<(), Refusal> {
+    let before = ctx.writable_services();
     if ctx.set_process(on, process, false).is_ok() {
         super::react::react(ctx);
     }
+    let during = ctx.writable_services();
     ctx.set_process(on, process, true)?;
     super::react::react(ctx);
+    ctx.report_paused(on, before, during);
     Ok(())
 }
 

@@ -98,7 +98,7 @@ pub struct ReportFinding {
     /// | `undone` | warning | the managers put back what the step did |
     /// | `replicator-left-stopped` | warning | the plan ends with a datasource's replicator stopped that ran at the start (its host and dataserver up): the managers do not start it |
     /// | `stopped-in-service` | warning | a step stopped the replicator of a datasource in service outside MAINTENANCE; the managers leave it stopped (DIMINISHED) until an operator starts it |
-    /// | `availability` | warning | the service has no writable master, or a composite's passive site no relay carrying the active site's writes |
+    /// | `availability` | warning | the service has no writable master, had none while a step restarted its master in place (a reboot, a dataserver restart: `switch` first), or a composite's passive site has no relay carrying the active site's writes |
     /// | `no-candidate` | warning | the master failed and no slave can replace it |
     /// | `not-recovered` | warning | a service-wide recovery left a datasource out |
     /// | `relay-off-master` | warning | a passive site's relay is left reading a datasource of the active site other than its master (the managers leave it while it is fed, or while its site is in MAINTENANCE; *operations-composite-relay-recovery* repoints it) |

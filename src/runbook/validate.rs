@@ -1666,6 +1666,7 @@ impl Session<'_> {
             Finding::Invariant(_) => finding(Severity::Error, f.kind(), text),
             Finding::Undone { .. }
             | Finding::NoWritableMaster { .. }
+            | Finding::WritesPaused { .. }
             | Finding::NoRelay { .. }
             | Finding::PolicyKept { .. }
             | Finding::PolicyOverridden { .. }
