@@ -392,3 +392,39 @@ fn restarting_the_master_in_place_warns_that_writes_pause() {
         "{automatic}"
     );
 }
+
+/// A failover needs the master FAILED (*cctrl-failover*): one an operator shunned or took
+/// OFFLINE on a healthy host is refused under that rule, with the way back and, from OFFLINE
+/// (which `datasource <ds> fail` takes), the way to replace it. An operator's review found
+/// the shunned master refused as a service with no master to replicate from, whose only
+/// remedy was to welcome back the master being replaced.
+#[test]
+fn a_failover_from_a_master_taken_out_by_hand_says_it_is_not_failed() {
+    let refused = |by_hand: &str| {
+        let report = check(&format!(
+            "#! scenario healthy-3\ncctrl> set policy maintenance\ncctrl> datasource db1 {by_hand}\ncctrl> failover to db2\n"
+        ));
+        let step = report.first_rejected().unwrap();
+        let reason = step
+            .runs
+            .iter()
+            .find_map(|r| match &r.status {
+                RunStatus::Rejected { rule, reason, .. } => Some(format!("{rule}: {reason}")),
+                _ => None,
+            })
+            .unwrap();
+        (step.line, reason)
+    };
+    assert_eq!(
+        refused("shun"),
+        (4, "master-failed: alpha's master, db1, is SHUNNED(MANUALLY-SHUNNED) on a healthy host, not failed: a failover replaces a failed master; bring it back (`datasource db1 welcome`), then `switch` for a planned change".to_owned())
+    );
+    assert_eq!(
+        refused("offline"),
+        (4, "master-failed: alpha's master, db1, is OFFLINE on a healthy host, not failed: a failover replaces a failed master; bring it back (`datasource db1 online`), then `switch` for a planned change; or, to replace it, `datasource db1 fail` first".to_owned())
+    );
+    let replaced = check(
+        "#! scenario healthy-3\ncctrl> set policy maintenance\ncctrl> datasource db1 offline\ncctrl> datasource db1 fail\ncctrl> failover to db2\n",
+    );
+    assert!(replaced.first_rejected().is_none(), "{replaced}");
+}

@@ -1099,6 +1099,20 @@ fn failover(
         });
     }
     let Some(failed) = ctx.failed_master(view, s.service) else {
+        // A master taken OFFLINE or shunned by an operator on a healthy host is not failed:
+        // "the primary data source must be in a failed state to use failover" (Continuent
+        // docs *cctrl-failover*), as at a composite. An operator's review found it refused as
+        // having no master to replicate from, with `welcome` as the only way on.
+        if let Some(master) = ctx
+            .service_master(view, s.service)
+            .filter(|&m| ctx.healthy(s.rep, m))
+        {
+            return Err(Refusal::MasterOnline {
+                service: s.service,
+                master,
+                state: view.entry(master).state,
+            });
+        }
         return Err(ctx.no_master(view, s.service, s.group, at));
     };
     ctx.await_extraction(s.service, s.rep, failed);

@@ -582,11 +582,18 @@ impl Refusal {
                 n(master)
             ),
             Self::MasterOnline { service, master, state } => format!(
-                "{}'s master, {}, is {} on a healthy host, not lost: a failover replaces a lost master; bring it back (`datasource {} welcome`, or `online` from OFFLINE), then `switch` for a planned change",
+                "{}'s master, {}, is {} on a healthy host, not failed: a failover replaces a failed master; bring it back (`datasource {} {}`), then `switch` for a planned change{}",
                 s(service),
                 n(master),
                 state_text(topology, master, state),
-                n(master)
+                n(master),
+                if state == DsState::Offline { "online" } else { "welcome" },
+                // `datasource <ds> fail` takes an ONLINE or OFFLINE datasource only.
+                if state == DsState::Offline {
+                    format!("; or, to replace it, `datasource {} fail` first", n(master))
+                } else {
+                    String::new()
+                }
             ),
             Self::Orphaned { host, master } => format!(
                 "{} holds events {} does not have (orphaned events): recovering it would lose them; inspect them (tungsten_find_orphaned), then `datasource {} restore` or reprovision it",
