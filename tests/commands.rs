@@ -485,6 +485,33 @@ fn setrole_points_the_replicator_at_its_uri() {
     assert!(c.s.host(db2).replicator.is_online());
 }
 
+/// The relay role exists only in a composite's member sites (Continuent docs
+/// *operations-status-repl-roles*): in a single service, `trepctl setrole -role relay` and
+/// `replicator <ds> relay` are refused (`relay-site`) and change nothing, where they were
+/// accepted and a plan with them judged VALID. In a composite the docs' relay repoint
+/// (*operations-composite-relay-recovery*) is not refused for its site.
+#[test]
+fn relay_role_is_refused_outside_a_composite() {
+    use tungsten_model::model::ReplicatorRole;
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let db2 = c.id("db2");
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.trepctl("db2", "offline").unwrap();
+    assert_eq!(c.trepctl("db2", "setrole -role relay"), Err("relay-site"));
+    assert_eq!(c.cctrl("db1", "replicator db2 relay"), Err("relay-site"));
+    assert_eq!(c.s.host(db2).replicator.role, ReplicatorRole::Slave);
+    let mut c = Cluster::from_spec(
+        r#"{"services": [{"name": "east", "datasources": ["db1", "db2", "db3"]}, {"name": "west", "datasources": ["db4", "db5", "db6"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
+    );
+    c.cctrl("db4", "set policy maintenance").unwrap();
+    c.cctrl("db4", "replicator db4 offline").unwrap();
+    // db4 is the relay of db1 already: refused as no change, not for its site.
+    assert_eq!(
+        c.cctrl("db4", "replicator db4 relay east/db1"),
+        Err("no-change")
+    );
+}
+
 /// `datasource X slave` turns a master that is not ONLINE (the old master, after a failover)
 /// into a slave; an ONLINE datasource is refused, and a slave is one already.
 #[test]
@@ -1728,16 +1755,20 @@ fn every_command_line_printed_in_the_docs_reads() {
 /// as they are: `State::validate` first required every position to lie in its host's own
 /// site's history, which this state breaks (found in review).
 #[test]
+///
+/// The relay role exists only in a composite's sites (Continuent docs
+/// *operations-status-repl-roles*), so this runs on a composite, whose passive site's relay
+/// (db4) reads the active site's master; it first made a multisite service's replica a relay
+/// by hand, which the engine now refuses (`relay_role_is_refused_outside_a_composite`).
 fn a_relay_of_the_other_sites_master_holds_that_sites_positions() {
-    let mut c = two_sites();
-    let [db1, db5] = ["db1", "db5"].map(|h| c.id(h));
-    c.cctrl("db4", "set policy maintenance").unwrap();
-    c.cctrl("db4", "replicator db5 offline").unwrap();
-    c.cctrl("db4", "replicator db5 relay db1").unwrap();
-    c.cctrl("db4", "replicator db5 online").unwrap();
+    let mut c = Cluster::from_spec(
+        r#"{"services": [{"name": "east", "datasources": ["db1", "db2", "db3"]}, {"name": "west", "datasources": ["db4", "db5", "db6"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
+    );
+    let [db1, db4] = ["db1", "db4"].map(|h| c.id(h));
+    assert_eq!(c.s.host(db4).replicator.master, Some(db1));
     c.fault(Fault::Write(db1)).unwrap();
-    c.fault(Fault::CatchUp(db5)).unwrap();
-    let pos = c.s.host(db5).data.pos;
+    c.fault(Fault::CatchUp(db4)).unwrap();
+    let pos = c.s.host(db4).data.pos;
     assert!(pos.is_some() && pos == c.s.host(db1).data.pos);
     assert_eq!(c.s.validate(&c.t), Ok(()));
 }

@@ -745,6 +745,7 @@ fn replicator(
             ctx.replicator_setrole(h, ReplicatorRole::Slave, Some(master))?;
         }
         ReplicatorOp::Relay(source) => {
+            ctx.relay_in_composite(h)?;
             // A second relay's replicator beside the one serving the site (an independent
             // review found a slave made to read the active site while ONLINE, and replicas
             // pointed at it, with the plan VALID).

@@ -290,6 +290,21 @@ impl<'t, 'o> Ctx<'t, 'o> {
             && self.state.reachable(at, h)
     }
 
+    /// A replicator is made a relay only on a datasource of a composite's member site
+    /// (Continuent docs *operations-status-repl-roles*: the relay role exists in Composite
+    /// Active/Passive, Active/Active and Dynamic Active/Active clusters only; it applies the
+    /// remote active site's THL for the replicas of its own site). In a service outside any
+    /// composite, `trepctl setrole -role relay` or `replicator <ds> relay` would leave a
+    /// replicator that reads from its own site's master while claiming to feed a site that
+    /// does not exist, and an independent review found such a plan judged VALID.
+    pub(crate) fn relay_in_composite(&self, h: HostId) -> Result<(), Refusal> {
+        let service = self.service_of(h);
+        if self.topology.composite_of(service).is_none() {
+            return Err(Refusal::NotPassive { service });
+        }
+        Ok(())
+    }
+
     /// The active/passive composite `service` is a passive site of: a member with a relay
     /// (its role in the views, or a replicator reading another site) whose managers' views
     /// hold no datasource in the master role (as a healthy start and a listing of the

@@ -140,6 +140,9 @@ fn cluster(ctx: &mut Ctx<'_, '_>, h: HostId, op: TrepctlOp) -> Result<(), Refusa
             if matches!(role, ReplicatorRole::ThlServer | ReplicatorRole::ThlClient) {
                 ctx.thl_role_in_maintenance(h)?;
             }
+            if role == ReplicatorRole::Relay {
+                ctx.relay_in_composite(h)?;
+            }
             if role != ReplicatorRole::Master {
                 ctx.keep_master_extracting(h)?;
             }
