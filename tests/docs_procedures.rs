@@ -123,6 +123,35 @@ fn the_docs_procedures_read_as_the_model_judges_them() {
     );
 }
 
+/// A replicator restarted in service outside MAINTENANCE warns, as a stop does
+/// (*deployment-startupdown-replicator*: MAINTENANCE or a shun first), from cctrl, the host's
+/// script or systemd, on a replica or the master, under AUTOMATIC or MANUAL; in MAINTENANCE or
+/// shunned it does not (an independent review found each read VALID with no finding).
+#[test]
+fn a_replicator_restarted_in_service_warns() {
+    let warnings = |steps: &str| {
+        kinds(
+            &check(&format!("#! scenario healthy-3\n{steps}")),
+            tungsten_model::machine::Severity::Warning,
+        )
+    };
+    for restart in [
+        "cctrl> replicator db2 restart\n",
+        "cctrl> replicator db1 restart\n",
+        "shell db2> replicator restart\n",
+        "shell db2> sudo systemctl restart treplicator\n",
+        "cctrl> set policy manual\nshell db2> replicator restart\n",
+    ] {
+        assert_eq!(warnings(restart), ["restarted-in-service"], "{restart}");
+    }
+    for kept_out in [
+        "cctrl> set policy maintenance\ncctrl> replicator db2 restart\ncctrl> set policy automatic\n",
+        "cctrl> datasource db2 shun\ncctrl> replicator db2 restart\ncctrl> datasource db2 recover\n",
+    ] {
+        assert!(warnings(kept_out).is_empty(), "{kept_out}");
+    }
+}
+
 /// Continuent's current replica-recovery page (*operations-recovery-replica*): a replica
 /// FAILED because its dataserver stopped comes back with `datasource db1 recover` alone, which
 /// starts the dataserver first, as the page's output shows, and repoints it at the master.

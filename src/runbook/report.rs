@@ -97,6 +97,7 @@ pub struct ReportFinding {
     /// | `replication-stopped` | warning | a replicator stopped in OFFLINE:ERROR: it holds events its master does not (its master was reprovisioned, or it was pointed at a master on another line of history) |
     /// | `undone` | warning | the managers put back what the step did |
     /// | `replicator-left-stopped` | warning | the plan ends with a datasource's replicator stopped that ran at the start (its host and dataserver up): the managers do not start it |
+    /// | `restarted-in-service` | warning | a step restarted the replicator of a datasource in service outside MAINTENANCE: replication pauses meanwhile, and the docs ask for MAINTENANCE or a shun first |
     /// | `stopped-in-service` | warning | a step stopped the replicator of a datasource in service outside MAINTENANCE; the managers leave it stopped (DIMINISHED) until an operator starts it |
     /// | `availability` | warning | the service has no writable master, had none while a step restarted its master in place (a reboot, a dataserver restart: `switch` first), or a composite's passive site has no relay carrying the active site's writes |
     /// | `no-candidate` | warning | the master failed and no slave can replace it |

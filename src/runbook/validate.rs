@@ -1873,7 +1873,8 @@ impl Session<'_> {
     }
 
     /// A warning where a step stops the cluster replicator of a datasource its managers hold
-    /// ONLINE outside MAINTENANCE, and it is still stopped after the step. The managers do not
+    /// ONLINE outside MAINTENANCE, and it is still stopped after the step; another
+    /// (`restarted-in-service`) where the step starts it again. The managers do not
     /// start a replicator process: the datasource stays DIMINISHED (`REPLICATOR STOPPED`)
     /// until an operator starts it (Continuent docs *operations-status-datasource*), and the
     /// docs ask for MAINTENANCE or a shun before stopping a replicator in service
@@ -1903,7 +1904,21 @@ impl Session<'_> {
             let in_service = !maintenance
                 && self.listed_online(before, host)
                 && self.listed_online(&self.state, host);
-            if !in_service || self.state.host(host).replicator.running {
+            if !in_service {
+                continue;
+            }
+            // Stopped and started again in the step: a restart, which the same pages ask to
+            // make in MAINTENANCE or shunned (an independent review found it read VALID
+            // with no finding where a stop warned).
+            if self.state.host(host).replicator.running {
+                findings.push(finding(
+                    Severity::Warning,
+                    "restarted-in-service",
+                    format!(
+                        "the replicator on {h} restarts while {h} is in service outside MAINTENANCE: replication pauses until it is back, with the managers watching it; the docs ask for MAINTENANCE, or a shun, before restarting a replicator in service",
+                        h = self.name(host)
+                    ),
+                ));
                 continue;
             }
             let extracts = self.state.host(host).replicator.role == ReplicatorRole::Master;
