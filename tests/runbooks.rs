@@ -380,6 +380,35 @@ fn restoring_the_only_holder_of_events_loses_them() {
     );
 }
 
+/// An old master holding events the master that replaced it lacks is refused under the
+/// orphaned-events rule by each command that would bring it back beside that master,
+/// `recover` and `welcome` (`online` takes it from OFFLINE only). An operator's review found
+/// `welcome` refused as a second master with `recover` as its remedy, which had just been
+/// refused for those events. Without the events, `welcome` keeps the one-online-master
+/// refusal and its remedy.
+#[test]
+fn every_way_back_for_an_old_master_holding_orphans_names_them() {
+    let diverged = "#! scenario healthy-3\ncctrl> set policy maintenance\ncctrl> replicator db2 offline\ncctrl> replicator db3 offline\nshell db1> mysql -e 'INSERT INTO t VALUES (1)'\ncctrl> replicator db1 offline\ncctrl> datasource db1 fail\ncctrl> replicator db2 online\ncctrl> replicator db3 online\ncctrl> failover to db2\n";
+    for back in ["datasource db1 recover", "datasource db1 welcome"] {
+        let report = check(&format!("{diverged}cctrl> {back}\n"));
+        assert_eq!(
+            refusal(&report),
+            Some(("orphaned-events".to_owned(), format!("cctrl> {back}"))),
+            "{report}"
+        );
+    }
+    let caught_up = "#! scenario healthy-3\ncctrl> set policy maintenance\ncctrl> datasource db1 fail\ncctrl> failover to db2\ncctrl> datasource db1 welcome\n";
+    let report = check(caught_up);
+    assert_eq!(
+        refusal(&report),
+        Some((
+            "one-online-master".to_owned(),
+            "cctrl> datasource db1 welcome".to_owned()
+        )),
+        "{report}"
+    );
+}
+
 /// An old master a failover left events behind on, listed `SHUNNED(FAILED-OVER-TO-db2)`
 /// ahead of db2, holds them as left behind: the report says so at the start, and restoring or
 /// reprovisioning it (the documented cure) is not a new loss (an operator's review found

@@ -361,7 +361,11 @@ struct Target<'a> {
 
 /// The one-online-master rule, where a step would make `h` a master in service beside
 /// another (`online`, `welcome` and `datasource <ds> master`): refused while another master
-/// of the session's service is ONLINE, unless [`Rules::one_online_master`] is off.
+/// of the session's service is ONLINE, unless [`Rules::one_online_master`] is off. Where `h`
+/// holds events that master lacks, the refusal is `recover`'s ([`Refusal::Orphaned`]): the
+/// usual way on, `recover` as that master's slave, is refused for them, and the docs' way is
+/// to inspect and restore them (*manager-failover-behavior-recovery*; an operator's review
+/// found the refusals of `welcome`, `online` and `recover` sending each to the others).
 ///
 /// [`Rules::one_online_master`]: super::Rules::one_online_master
 fn no_other_online_master(
@@ -375,7 +379,11 @@ fn no_other_online_master(
     }
     ctx.online_master(view, s.service, Some(h))
         .map_or(Ok(()), |master| {
-            Err(Refusal::OtherMaster { host: h, master })
+            Err(if ctx.rules.orphans && !ctx.in_history(h, master) {
+                Refusal::Orphaned { host: h, master }
+            } else {
+                Refusal::OtherMaster { host: h, master }
+            })
         })
 }
 
