@@ -249,3 +249,38 @@ fn quoted_text_comments_and_listing_are_not_refused() {
         "sudo -nl stopall",
     ]);
 }
+
+/// The shell's own read-only commands only print: the docs' upgrade steps (`cd
+/// /opt/continuent/software`) no longer warn as steps the model does not know (an operator's
+/// review). With a redirection left on the line, or a command that can also set something
+/// (`date -s`, `hostname`), the line is kept whole. A `cd` chained before a command the model
+/// knows is the shell's, not cctrl's `cd <service>`: the wrapped-command error names the
+/// command behind it.
+#[test]
+fn the_shells_read_only_commands_only_print() {
+    for line in [
+        "cd /opt/continuent/software",
+        "pwd",
+        "ls -l /opt/continuent",
+        "cat /etc/tungsten/tungsten.ini",
+        "tail -f /opt/continuent/service_logs/tmsvc.log",
+        "cat /etc/tungsten/tungsten.ini > /tmp/ini.txt",
+    ] {
+        let c = HostCommand::parse_line(line, 1).unwrap();
+        assert!(matches!(c.action, HostAction::Inspect(_)), "{line}: {c:?}");
+    }
+    assert_not_modelled(&[
+        "cat a > /etc/tungsten/tungsten.ini",
+        "cat a >/etc/tungsten/tungsten.ini",
+        "cat <<EOF",
+        "date -s '2026-01-01'",
+        "hostname db9",
+        "tar zxf tungsten-clustering-7.1.4-10.tar.gz",
+    ]);
+    let report = one_line("db1", "cd software; stopall");
+    let text = report.to_string();
+    assert!(
+        text.contains("runs `stopall` behind `sudo`, `ssh` or a chain of commands"),
+        "{text}"
+    );
+}

@@ -791,7 +791,10 @@ const CHECKS_THAT_ONLY_READ: [&str; 4] = [
 ///   safe; with `--auto` (`-A`) they run them, which stays not modelled (*tpm-purge-thl*,
 ///   *cmdline-tools-tungsten_purge_thl*: "read-only" without it);
 /// - `tpm query` prints facts about the install (*cmdline-tools-tpm-commands*);
-/// - the Nagios checks of [`CHECKS_THAT_ONLY_READ`] report OK, WARNING or CRITICAL.
+/// - the Nagios checks of [`CHECKS_THAT_ONLY_READ`] report OK, WARNING or CRITICAL;
+/// - the shell's own [`SHELL_COMMANDS_THAT_ONLY_READ`] (`cd`, `ls`, `cat`, ...), with no
+///   redirection left on the line (an operator's review found the docs' upgrade steps, `cd
+///   /opt/continuent/software` among them, each warned as a step the model does not know).
 fn only_reads(tool: &str, w: &Words<'_>) -> bool {
     let mut ahead = w.clone();
     let mut rest = std::iter::from_fn(move || ahead.next());
@@ -830,9 +833,20 @@ fn only_reads(tool: &str, w: &Words<'_>) -> bool {
             Some("purge-thl") => !rest.any(auto),
             _ => false,
         },
+        // A redirection the output tail did not cut (`cat a > /etc/x`) writes a file.
+        shell if SHELL_COMMANDS_THAT_ONLY_READ.contains(&shell) => {
+            !rest.any(|word| word.contains(['>', '<']))
+        }
         _ => CHECKS_THAT_ONLY_READ.contains(&tool),
     }
 }
+
+/// Shell commands that change the working directory, read files or print the host's state,
+/// and write nothing the model tracks (**modelling decision**, from what POSIX says each
+/// does; a command that can also set something, such as `date` or `hostname`, is left out).
+const SHELL_COMMANDS_THAT_ONLY_READ: [&str; 12] = [
+    "cd", "pwd", "ls", "cat", "head", "tail", "less", "more", "df", "free", "uptime", "whoami",
+];
 
 /// The replicator script's `start`, `stop` or `restart`, and `start|restart offline`.
 fn replicator(w: &mut Words<'_>) -> Result<HostAction, ParseError> {

@@ -976,8 +976,10 @@ fn only_prints(text: &str, line: usize) -> bool {
                 | CctrlCommand::Physical
         )
     };
-    if let Ok(c) = CctrlCommand::parse_line(text, line) {
-        return cctrl_prints(&c);
+    // Read both ways: in a shell chain, `cd /opt/continuent` is the shell's, which only
+    // changes directory, where cctrl would read `use /opt/continuent`.
+    if CctrlCommand::parse_line(text, line).is_ok_and(|c| cctrl_prints(&c)) {
+        return true;
     }
     HostCommand::parse_line(text, line).is_ok_and(|c| match &c.action {
         HostAction::Inspect(_) => true,
