@@ -1718,14 +1718,11 @@ fn every_command_line_printed_in_the_docs_reads() {
     host cctrl -multi
     host tpm purge-thl -A alpha
     host replicator condrestart
-    host cd /opt/continuent/software
     host tar zxf tungsten-clustering-7.1.3-3.tar.gz
-    host cd tungsten-clustering-7.1.3-3
     host tpm promote-connector
     host ./tools/tpm fetch --reset --directory=/opt/continuent --hosts=host1,autodetect
     host ./tools/tpm reverse
     host tar zxf tungsten-clustering-7.0.3-141.tar.gz
-    host cd tungsten-clustering-7.0.3-141
     host tungsten_reset_manager
     cctrl cluster check accounting.*
     cctrl cluster check accounting.invoices -limit 1,10
@@ -1746,7 +1743,6 @@ fn every_command_line_printed_in_the_docs_reads() {
     host trepctl purge -y
     host touch /opt/continuent/tungsten/continuent-connector/conf/user.map
     host tar zxf tungsten-clustering-6.1.20-5.tar.gz
-    host cd tungsten-clustering-6.1.20-5
     host tpm update alpha --property=policy.fence.slaveReplicator=true
     "#);
 }

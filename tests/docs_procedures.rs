@@ -390,10 +390,15 @@ fn restarting_the_master_in_place_warns_that_writes_pause() {
     for restart in ["sudo reboot", "sudo systemctl restart mysqld"] {
         assert_eq!(
             paused(&format!("shell db1> {restart}\n")),
-            ["alpha has no writable master while db1 restarts: applications cannot write until it is back; `switch` the master role to a replica first"],
+            [
+                "alpha has no writable master while db1 restarts: applications cannot write until it is back; `switch` the master role to a replica first"
+            ],
             "{restart}"
         );
-        assert!(paused(&format!("shell db2> {restart}\n")).is_empty(), "{restart}");
+        assert!(
+            paused(&format!("shell db2> {restart}\n")).is_empty(),
+            "{restart}"
+        );
         assert!(
             paused(&format!("cctrl> switch to db2\nshell db1> {restart}\n")).is_empty(),
             "{restart}"

@@ -1007,7 +1007,7 @@ fn a_cctrl_started_on_a_host_types_into_its_manager() {
     );
     // Only cctrl with its mode flags opens a session: another program, or cctrl with other
     // arguments, is a step the model does not know (cargo-mutants).
-    let others = check("#! scenario healthy-3\nshell db2> uptime\nshell db2> cctrl -proxy\n");
+    let others = check("#! scenario healthy-3\nshell db2> vmstat\nshell db2> cctrl -proxy\n");
     assert!(
         others
             .steps

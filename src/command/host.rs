@@ -841,6 +841,12 @@ fn only_reads(tool: &str, w: &Words<'_>) -> bool {
     }
 }
 
+/// Whether `executable` names one of the shell's read-only commands
+/// ([`SHELL_COMMANDS_THAT_ONLY_READ`]): a note reading as one (`more prose`) is prose.
+pub(crate) fn is_shell_read_only(executable: &str) -> bool {
+    SHELL_COMMANDS_THAT_ONLY_READ.contains(&base(executable))
+}
+
 /// Shell commands that change the working directory, read files or print the host's state,
 /// and write nothing the model tracks (**modelling decision**, from what POSIX says each
 /// does; a command that can also set something, such as `date` or `hostname`, is left out).

@@ -525,7 +525,10 @@ impl<'t, 'o> Ctx<'t, 'o> {
         for service in self.topology.physical_services() {
             let had = writable_in(self.topology, before, service);
             let has = writable_in(self.topology, self.state, service);
-            if had && !has && let Some(service) = self.availability_unit(service) {
+            if had
+                && !has
+                && let Some(service) = self.availability_unit(service)
+            {
                 self.find(Finding::NoWritableMaster { service });
             }
         }

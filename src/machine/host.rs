@@ -141,17 +141,7 @@ pub(crate) fn apply(
         // master under AUTOMATIC, as a crash), then, for a reboot, comes back with what its
         // boot starts (`Fault::HostRestart`; **modelling decision**, as for a dataserver's
         // restart below).
-        HostOp::Power { reboot } => {
-            let before = ctx.writable_services();
-            super::world::crash(ctx, on)?;
-            super::react::react(ctx);
-            if reboot {
-                let during = ctx.writable_services();
-                super::world::restart(ctx, on)?;
-                super::react::react(ctx);
-                ctx.report_paused(on, before, during);
-            }
-        }
+        HostOp::Power { reboot } => power(ctx, on, reboot)?,
         HostOp::Provision { source } => {
             provision(ctx, on, source)?;
             return Ok(None);
@@ -164,6 +154,21 @@ pub(crate) fn apply(
         }
     }
     Ok(Some(Subject(on)))
+}
+
+/// Power `on` off, the managers reacting, and for a reboot on again, the managers reacting
+/// to what its boot starts; writes paused meanwhile are reported ([`Ctx::report_paused`]).
+fn power(ctx: &mut Ctx<'_, '_>, on: HostId, reboot: bool) -> Result<(), Refusal> {
+    let before = ctx.writable_services();
+    super::world::crash(ctx, on)?;
+    super::react::react(ctx);
+    if reboot {
+        let during = ctx.writable_services();
+        super::world::restart(ctx, on)?;
+        super::react::react(ctx);
+        ctx.report_paused(on, before, during);
+    }
+    Ok(())
 }
 
 /// Restart `process` on `on` with the managers reacting between its stop and its start, and

@@ -868,9 +868,14 @@ fn reads_as_command(text: &str, line: usize) -> Option<bool> {
         matches!(c.action, HostAction::Tpm { .. })
             && text.split_whitespace().skip(3).any(|w| !w.starts_with('-'))
     };
+    // The shell's read-only commands share their names with English words (`more`, `less`,
+    // `free`): a note reading as one is prose, and unchecked it changes nothing.
     let shell = text.starts_with(|c: char| c.is_ascii_lowercase() || c == '/')
-        && HostCommand::parse_line(text, line)
-            .is_ok_and(|c| !matches!(c.action, HostAction::NotModelled(_)) && !prose_after_tpm(&c));
+        && HostCommand::parse_line(text, line).is_ok_and(|c| {
+            !matches!(c.action, HostAction::NotModelled(_))
+                && !prose_after_tpm(&c)
+                && !crate::command::is_shell_read_only(&c.executable)
+        });
     shell.then_some(true)
 }
 

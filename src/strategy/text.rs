@@ -462,7 +462,7 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
         HostCommand { executable, action }
     });
     let unknown = prop_oneof![
-        "(mysql|ls|cp|vi) [a-z]{1,8}( [a-z]{1,6}){0,2}",
+        "(mysql|cp|vi|tar) [a-z]{1,8}( [a-z]{1,6}){0,2}",
         // What `systemctl` and `service` do beyond starting and stopping a known unit.
         "(sudo )?systemctl (status|enable|reload) (mysqld|tmanager|[a-z]{1,8})",
         "(sudo )?(systemctl start|service) (nginx|sshd)( start)?",
