@@ -805,6 +805,41 @@ fn runbooks_print_back_and_read_again() {
     }
 }
 
+/// A comment after a step's command, as operators annotate their runbooks, is not part of the
+/// command: it is kept as a note after the step, and the runbook prints back and reads the
+/// same. A `#` inside quotes, or not starting a word, is the command's (these read as parse
+/// errors before, the `#` taken as the command's next word).
+#[test]
+fn a_comment_after_a_steps_command_is_a_note() {
+    use tungsten_model::runbook::Item;
+    let text = "#! scenario healthy-3\ncctrl> set policy maintenance   # quiet the managers\nshell db2> trepctl offline # db2 only\nshell db1> echo 'ls # a word' | cctrl\ncctrl> set policy automatic\n";
+    let rb: Runbook = text.parse().unwrap();
+    let items: Vec<String> = rb
+        .items
+        .iter()
+        .map(|item| match item {
+            Item::Step(step) => format!("step {step}"),
+            Item::Note { text, .. } => format!("note {text}"),
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "step cctrl> set policy maintenance",
+            "note # quiet the managers",
+            "step shell db2> trepctl offline",
+            "note # db2 only",
+            "step shell db1> echo 'ls # a word' | cctrl",
+            "step cctrl> set policy automatic",
+        ]
+    );
+    let again: Runbook = rb.to_string().parse().unwrap();
+    assert_eq!(again.without_lines(), rb.without_lines());
+    assert_eq!(check(text).verdict, Verdict::Valid);
+    let glued = "#! scenario healthy-3\nshell db2> trepctl offline#x\n".parse::<Runbook>();
+    assert!(glued.is_err(), "{glued:?}");
+}
+
 #[test]
 fn bad_runbooks_fail_with_located_errors() {
     let caret = |text: &str| text.parse::<Runbook>().unwrap_err().caret();

@@ -16,7 +16,9 @@
 //! shell east{slave1}> ...                         its first slave ({slave} is the first too)
 //! shell db2> ...                                  one host
 //! ```
-//! A step ending in `\` continues on the next line. Host commands are known by their
+//! A step ending in `\` continues on the next line. A comment after a step's command (a `#`
+//! starting a word outside quotes, as a shell reads one: `trepctl offline   # db2 only`) is
+//! not part of the command: it is kept as a note after the step. Host commands are known by their
 //! executable's name and install root (see [`crate::command::HostCommand`]); anything else is
 //! reported as not modelled.
 //!

@@ -105,10 +105,20 @@ impl FromStr for Runbook {
                 .trim_end_matches(|c: char| c == '\\' || c.is_whitespace())
                 .len();
             joined.truncate(kept);
+            let (command, comment) = without_comment(&joined);
             let parsed =
-                step(&joined, number, &mut previous_service).map_err(|e| relocate(e, &pieces))?;
+                step(command, number, &mut previous_service).map_err(|e| relocate(e, &pieces))?;
             match parsed {
-                Some(step) => runbook.items.push(Item::Step(step)),
+                Some(step) => {
+                    runbook.items.push(Item::Step(step));
+                    // A comment after the command is kept as a note of its own.
+                    if let Some(comment) = comment {
+                        runbook.items.push(Item::Note {
+                            line: number,
+                            text: comment.to_owned(),
+                        });
+                    }
+                }
                 // The prompt starts on the first line but the joined text does not read as one
                 // (`cctrl [east \` then `] text`): the first line's own error says why.
                 None => {
@@ -120,6 +130,35 @@ impl FromStr for Runbook {
         }
         Ok(runbook)
     }
+}
+
+/// `step` without a comment after its command, and the comment: from the first `#` that
+/// starts a word outside quotes (after a blank), as a shell reads a comment. An operator's
+/// runbook annotates its steps so (`trepctl offline   # db2 only`), which read as the
+/// command's own words, a parse error. For cctrl, whose commands take no `#`, the same rule is
+/// the runbook's (**modelling decision**).
+fn without_comment(step: &str) -> (&str, Option<&str>) {
+    let mut quote = None;
+    let mut escaped = false;
+    let mut after_blank = false;
+    for (i, c) in step.char_indices() {
+        let literal = escaped;
+        match quote {
+            _ if escaped => escaped = false,
+            Some(q) if c == q => quote = None,
+            Some('"') if c == '\\' => escaped = true,
+            Some(_) => {}
+            None if c == '\\' => escaped = true,
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == '#' && after_blank => {
+                let (command, comment) = step.split_at(i);
+                return (command.trim_end(), Some(comment.trim_end()));
+            }
+            None => {}
+        }
+        after_blank = quote.is_none() && !literal && c.is_whitespace();
+    }
+    (step, None)
 }
 
 /// One line of a step continued over several (`\`), as it sits in the joined text.
