@@ -416,6 +416,43 @@ fn restarting_the_master_in_place_warns_that_writes_pause() {
             "{steps}"
         );
     }
+    // A reboot that pauses writes through another host (the only connector) names no
+    // switch, nor does one of a service with a single datasource (a review found both given
+    // the switch advice).
+    let other_ways = |topology: &str, host: &str| {
+        let rb: tungsten_model::runbook::Runbook = format!(
+            "#! topology file t.json\ncctrl> set policy maintenance\nshell {host}> sudo reboot\n"
+        )
+        .parse()
+        .unwrap();
+        let start = runbook::start(&rb, &[], &mut |_| Ok(topology.to_owned())).unwrap();
+        let report = runbook::validate(&start, &rb, runbook::Options::default());
+        report
+            .steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .filter(|f| f.kind == "availability")
+            .map(|f| f.text.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        other_ways(
+            r#"{"services": [{"name": "alpha", "datasources": ["db1", "db2"], "connectors": ["app1"]}]}"#,
+            "app1"
+        ),
+        [
+            "alpha has no writable master while app1 restarts: applications cannot write until it is back"
+        ]
+    );
+    assert_eq!(
+        other_ways(
+            r#"{"services": [{"name": "alpha", "datasources": ["db1"]}]}"#,
+            "db1"
+        ),
+        [
+            "alpha has no writable master while db1 restarts: applications cannot write until it is back (its service has no replica to take the writes meanwhile)"
+        ]
+    );
     let automatic = check("#! scenario healthy-3\nshell db1> sudo reboot\n");
     assert!(
         automatic

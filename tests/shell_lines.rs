@@ -284,3 +284,30 @@ fn the_shells_read_only_commands_only_print() {
         "{text}"
     );
 }
+
+/// A backslash escapes the quote after it, as bash reads it: the `;` that follows chains a
+/// second command, which the wrapped-command error names. A pager runs commands of its own
+/// (`less '+!stopall'`), and a relative file that is not an output file may be one of
+/// Tungsten's after a `cd`: none of these only prints (a review of the read-only shell
+/// commands found each VALID with no finding).
+#[test]
+fn escaped_quotes_pagers_and_tungstens_files_are_not_passed_over() {
+    assert_not_valid(&[
+        r"cat \';stopall",
+        r#"cat \";stopall"#,
+        r#"cat "\"";stopall"#,
+        r"cd \';stopall;\'",
+        r"thl list \';stopall",
+        r"tpm query version \';stopall",
+        r"ls \'; stopall",
+    ]);
+    assert_not_modelled(&[
+        "less '+!stopall' /etc/hosts",
+        "more /etc/hosts",
+        "cat /dev/null > thl.data.0000000001",
+        "cat /dev/null > tungsten.ini",
+        "cat new.ini | tee tungsten.ini",
+    ]);
+    // An escaped `;` is a word of its own: `cat` reads a file named `;stopall`.
+    assert_valid(&[r"cat \;stopall", "trepctl status > status.log"]);
+}

@@ -751,20 +751,28 @@ fn inspect_unless_chained(line: &str, text: String) -> HostAction {
 /// glued on, which reading past the words would pass over (an independent review found
 /// `tpm query version;trepctl offline` read as a query, and `thl list x;stopall` as
 /// printing).
+///
+/// A backslash escapes the next character outside single quotes, as in bash: `cat \';stopall`
+/// runs `stopall`, the quote being a literal one (a third review found it read as printing).
 fn reads_past_a_chain(line: &str) -> bool {
     let mut quote = None;
-    line.chars().any(|c| match quote {
-        Some(q) => {
-            if c == q {
-                quote = None;
-            }
-            false
+    let mut escaped = false;
+    line.chars().any(|c| {
+        if escaped {
+            escaped = false;
+            return false;
         }
-        None if c == '\'' || c == '"' => {
-            quote = Some(c);
-            false
+        match quote {
+            Some('\'') if c == '\'' => quote = None,
+            Some('\'') => {}
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\\' => escaped = true,
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None => return c == ';',
         }
-        None => c == ';',
+        false
     })
 }
 
@@ -849,9 +857,11 @@ pub(crate) fn is_shell_read_only(executable: &str) -> bool {
 
 /// Shell commands that change the working directory, read files or print the host's state,
 /// and write nothing the model tracks (**modelling decision**, from what POSIX says each
-/// does; a command that can also set something, such as `date` or `hostname`, is left out).
-const SHELL_COMMANDS_THAT_ONLY_READ: [&str; 12] = [
-    "cd", "pwd", "ls", "cat", "head", "tail", "less", "more", "df", "free", "uptime", "whoami",
+/// does; a command that can also set something, such as `date` or `hostname`, is left out, and
+/// so are the pagers `less` and `more`, which run commands of their own: `less '+!stopall'`,
+/// found by a review).
+const SHELL_COMMANDS_THAT_ONLY_READ: [&str; 10] = [
+    "cd", "pwd", "ls", "cat", "head", "tail", "df", "free", "uptime", "whoami",
 ];
 
 /// The replicator script's `start`, `stop` or `restart`, and `start|restart offline`.

@@ -230,10 +230,10 @@ mod tests {
             ("trepctl status &> /tmp/out", "trepctl status"),
             ("trepctl status | grep -i 'state  '", "trepctl status"),
             (
-                "trepctl status | grep \"state\" | \"tee\" x",
+                "trepctl status | grep \"state\" | \"tee\" x.log",
                 "trepctl status",
             ),
-            ("trepctl status | /usr/bin/tee -a x", "trepctl status"),
+            ("trepctl status | /usr/bin/tee -a x.log", "trepctl status"),
             (
                 "echo 'switch' | cctrl > /tmp/switch.log",
                 "echo 'switch' | cctrl",

@@ -290,12 +290,14 @@ impl<'t, 'o> Ctx<'t, 'o> {
             && self.state.reachable(at, h)
     }
 
-    /// A replicator is made a relay only on a datasource of a composite's member site
-    /// (Continuent docs *operations-status-repl-roles*: the relay role exists in Composite
-    /// Active/Passive, Active/Active and Dynamic Active/Active clusters only; it applies the
-    /// remote active site's THL for the replicas of its own site). In a service outside any
-    /// composite, `trepctl setrole -role relay` or `replicator <ds> relay` would leave a
-    /// replicator that reads from its own site's master while claiming to feed a site that
+    /// A replicator is made a relay only on a datasource of an active/passive composite's
+    /// site. The relay role belongs to composite clusters only (Continuent docs
+    /// *operations-status-repl-roles*): it applies the active site's THL for the replicas of
+    /// its own site. The model's relay is the passive site's of an active/passive composite;
+    /// in an active/active one each site keeps its own master and cross-site services carry
+    /// the writes, so a relay there is refused too (**modelling decision**). In a service
+    /// outside any composite, `trepctl setrole -role relay` or `replicator <ds> relay` would
+    /// leave a replicator reading its own site's master while claiming to feed a site that
     /// does not exist, and an independent review found such a plan judged VALID.
     pub(crate) fn relay_in_composite(&self, h: HostId) -> Result<(), Refusal> {
         let service = self.service_of(h);
@@ -561,6 +563,16 @@ impl Ctx<'_, '_> {
         out
     }
 
+    /// [`Ctx::writable_services`] before a step takes `host` down, and whether `host` is a
+    /// writable master then.
+    pub(crate) fn writable_before_outage(&self, host: HostId) -> ([bool; MAX_SERVICES], bool) {
+        let service = self.service_of(host);
+        let was_master = self.detailed
+            && writable_masters(self.topology, self.state, service, self.topology.host_set())
+                .contains(host);
+        (self.writable_services(), was_master)
+    }
+
     /// Warn of writes paused part way through a step that takes `host` (or its dataserver)
     /// down and brings it back: a service writable before the step (`before`), with no
     /// writable master while it was down (`during`), and writable again now
@@ -569,7 +581,7 @@ impl Ctx<'_, '_> {
     pub(crate) fn report_paused(
         &mut self,
         host: HostId,
-        before: [bool; MAX_SERVICES],
+        (before, was_master): ([bool; MAX_SERVICES], bool),
         during: [bool; MAX_SERVICES],
     ) {
         for service in self.topology.physical_services() {
@@ -579,7 +591,11 @@ impl Ctx<'_, '_> {
                 && writable_in(self.topology, self.state, service)
                 && let Some(service) = self.availability_unit(service)
             {
-                self.find(Finding::WritesPaused { service, host });
+                self.find(Finding::WritesPaused {
+                    service,
+                    host,
+                    was_master,
+                });
             }
         }
     }

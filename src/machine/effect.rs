@@ -592,6 +592,9 @@ pub enum Finding {
         service: ServiceId,
         /// The host the step took down or restarted.
         host: HostId,
+        /// Whether `host` was a master applications wrote to before the step (else its
+        /// outage paused writes another way: it ran the only connector, say).
+        was_master: bool,
     },
     /// A composite's passive site had a relay carrying the active site's writes and has none
     /// after the step: its replicas receive nothing until a relay serves again. The passive
@@ -743,11 +746,25 @@ impl Finding {
                 "{} has no writable master: applications cannot write",
                 topology.service_name(service)
             ),
-            Self::WritesPaused { service, host } => format!(
-                "{} has no writable master while {} restarts: applications cannot write until it is back; `switch` the master role to a replica first",
-                topology.service_name(service),
-                topology.host_name(host)
-            ),
+            Self::WritesPaused {
+                service,
+                host,
+                was_master,
+            } => {
+                let site = topology.host(host).service;
+                let advice = if !was_master {
+                    ""
+                } else if topology.datasource_set(site).len() > 1 {
+                    "; `switch` the master role to a replica first"
+                } else {
+                    " (its service has no replica to take the writes meanwhile)"
+                };
+                format!(
+                    "{} has no writable master while {} restarts: applications cannot write until it is back{advice}",
+                    topology.service_name(service),
+                    topology.host_name(host)
+                )
+            }
             Self::NoRelay { service } => format!(
                 "{} has no relay in service: its replicas receive none of the active site's writes until a relay replicates again",
                 topology.service_name(service)
@@ -860,7 +877,11 @@ mod tests {
                 reason: Refusal::HostDown { host },
             },
             Finding::NoWritableMaster { service },
-            Finding::WritesPaused { service, host },
+            Finding::WritesPaused {
+                service,
+                host,
+                was_master: true,
+            },
             Finding::NoRelay { service },
             Finding::PolicyKept {
                 site: service,

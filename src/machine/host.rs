@@ -159,7 +159,7 @@ pub(crate) fn apply(
 /// Power `on` off, the managers reacting, and for a reboot on again, the managers reacting
 /// to what its boot starts; writes paused meanwhile are reported ([`Ctx::report_paused`]).
 fn power(ctx: &mut Ctx<'_, '_>, on: HostId, reboot: bool) -> Result<(), Refusal> {
-    let before = ctx.writable_services();
+    let before = ctx.writable_before_outage(on);
     super::world::crash(ctx, on)?;
     super::react::react(ctx);
     if reboot {
@@ -176,7 +176,7 @@ fn power(ctx: &mut Ctx<'_, '_>, on: HostId, reboot: bool) -> Result<(), Refusal>
 /// undoing of it.
 /// Writes paused while it ran are reported ([`Ctx::report_paused`]).
 fn restart_noticed(ctx: &mut Ctx<'_, '_>, on: HostId, process: Process) -> Result<(), Refusal> {
-    let before = ctx.writable_services();
+    let before = ctx.writable_before_outage(on);
     if ctx.set_process(on, process, false).is_ok() {
         super::react::react(ctx);
     }

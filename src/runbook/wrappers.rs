@@ -527,6 +527,13 @@ pub(super) fn segments(text: &str) -> Vec<Vec<&str>> {
     let mut end = bytes.len();
     while i < bytes.len() {
         let b = bytes[i];
+        // A backslash escapes the next character outside single quotes (in double quotes, the
+        // closing quote among others): `cat \';stopall` runs `stopall`, the quote a literal
+        // one (found by a review).
+        if b == b'\\' && quote != Some(b'\'') {
+            i += 2;
+            continue;
+        }
         if let Some(q) = quote {
             if b == q {
                 quote = None;

@@ -6,18 +6,33 @@
 //! readers cut off with the command before them, which they may never let finish).
 
 /// Whether a tail may write to `path`: the null device, the terminal, a file under `/tmp`
-/// or `/var/tmp`, or a file named relative to the working directory, without `..`
-/// (**modelling decision**: a file elsewhere may be one of Tungsten's own, its
-/// configuration under `/opt/continuent` say, which a redirection would overwrite; a second
-/// review found `> .../static-alpha.properties` cut off as if it only saved output).
+/// or `/var/tmp`, or an output file named relative to the working directory, without `..`,
+/// its name ending in one of [`OUTPUT_EXTENSIONS`] (**modelling decision**: a file elsewhere
+/// may be one of Tungsten's own, its configuration under `/opt/continuent` say, which a
+/// redirection would overwrite; a second review found `> .../static-alpha.properties` cut off
+/// as if it only saved output, and a third `> tungsten.ini` and `> thl.data.0000000001`,
+/// relative names that a `cd` into Tungsten's directories makes its files).
 pub(super) fn may_write(path: &str) -> bool {
     let up = path.split('/').any(|segment| segment == "..");
+    let output_file = path
+        .rsplit('/')
+        .next()
+        .and_then(|name| name.rsplit_once('.'))
+        .is_some_and(|(stem, extension)| {
+            !stem.is_empty() && OUTPUT_EXTENSIONS.contains(&extension)
+        });
     ["/dev/null", "/dev/stdout", "/dev/stderr"].contains(&path)
         || (!up
             && (path.starts_with("/tmp/")
                 || path.starts_with("/var/tmp/")
-                || !(path.starts_with('/') || path.starts_with('~') || path.is_empty())))
+                || (output_file && !(path.starts_with('/') || path.starts_with('~')))))
 }
+
+/// The endings of a file named relative to the working directory that a tail may write: what
+/// an operator saves a command's output as. None is a Tungsten file's (its configuration is
+/// `.ini`, `.properties` or `.cfg`; its logs under `/opt/continuent` are reached by an
+/// absolute path, and its THL files end in digits).
+const OUTPUT_EXTENSIONS: [&str; 4] = ["log", "txt", "out", "err"];
 
 /// Whether `program` (bare, or from `/usr/bin` or `/bin`) run with `words` reads the whole
 /// pipe and writes only where a tail may: `tee` to such files, `cat`, `wc`, `uniq` and
@@ -221,11 +236,17 @@ mod tests {
             "/tmp/x.log",
             "/var/tmp/a/b",
             "switch.log",
-            "logs/x",
+            "logs/x.txt",
+            "status.out",
         ] {
             assert!(may_write(path), "{path}");
         }
         for path in [
+            "logs/x",
+            "tungsten.ini",
+            "thl.data.0000000001",
+            "static-alpha.properties",
+            ".log",
             "/opt/continuent/tungsten/tungsten-replicator/conf/static-alpha.properties",
             "/etc/tungsten/tungsten.ini",
             "/dev/tcp/host/80",
