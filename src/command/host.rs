@@ -763,12 +763,9 @@ fn reads_past_a_chain(line: &str) -> bool {
             return false;
         }
         match quote {
-            Some('\'') if c == '\'' => quote = None,
-            Some('\'') => {}
-            Some(_) if c == '\\' => escaped = true,
             Some(q) if c == q => quote = None,
+            Some('"') | None if c == '\\' => escaped = true,
             Some(_) => {}
-            None if c == '\\' => escaped = true,
             None if c == '\'' || c == '"' => quote = Some(c),
             None => return c == ';',
         }

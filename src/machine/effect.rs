@@ -678,6 +678,29 @@ pub enum Finding {
     },
 }
 
+/// [`Finding::WritesPaused`] in words: the `switch` advice only where it helps, the master
+/// restarted with a replica to take its role.
+fn writes_paused(
+    topology: &Topology,
+    service: ServiceId,
+    host: HostId,
+    was_master: bool,
+) -> String {
+    let site = topology.host(host).service;
+    let advice = if !was_master {
+        ""
+    } else if topology.datasource_set(site).len() > 1 {
+        "; `switch` the master role to a replica first"
+    } else {
+        " (its service has no replica to take the writes meanwhile)"
+    };
+    format!(
+        "{} has no writable master while {} restarts: applications cannot write until it is back{advice}",
+        topology.service_name(service),
+        topology.host_name(host)
+    )
+}
+
 impl Finding {
     /// How serious it is.
     #[must_use]
@@ -750,21 +773,7 @@ impl Finding {
                 service,
                 host,
                 was_master,
-            } => {
-                let site = topology.host(host).service;
-                let advice = if !was_master {
-                    ""
-                } else if topology.datasource_set(site).len() > 1 {
-                    "; `switch` the master role to a replica first"
-                } else {
-                    " (its service has no replica to take the writes meanwhile)"
-                };
-                format!(
-                    "{} has no writable master while {} restarts: applications cannot write until it is back{advice}",
-                    topology.service_name(service),
-                    topology.host_name(host)
-                )
-            }
+            } => writes_paused(topology, service, host, was_master),
             Self::NoRelay { service } => format!(
                 "{} has no relay in service: its replicas receive none of the active site's writes until a relay replicates again",
                 topology.service_name(service)

@@ -146,15 +146,13 @@ fn without_comment(step: &str) -> (&str, Option<&str>) {
         match quote {
             _ if escaped => escaped = false,
             Some(q) if c == q => quote = None,
-            Some('"') if c == '\\' => escaped = true,
-            Some(_) => {}
-            None if c == '\\' => escaped = true,
+            Some('"') | None if c == '\\' => escaped = true,
             None if c == '\'' || c == '"' => quote = Some(c),
             None if c == '#' && after_blank => {
                 let (command, comment) = step.split_at(i);
                 return (command.trim_end(), Some(comment.trim_end()));
             }
-            None => {}
+            Some(_) | None => {}
         }
         after_blank = quote.is_none() && !literal && c.is_whitespace();
     }
