@@ -113,6 +113,39 @@ fn seed000_variant_routers_online_before_east_has_a_master_is_refused() {
     assert!(step.contains("router * online"));
 }
 
+/// Seed 000 without its step 4 (west's cross-site `east` service taken offline and reset):
+/// provisioning east's master clears the THL those replicators read, so each stops in
+/// OFFLINE:ERROR with the reset as the way on. An operator's review found the plan VALID
+/// with no finding. As printed, the step is there and nothing stops.
+#[test]
+fn seed000_variant_without_the_cross_site_reset_stops_wests_replicators() {
+    let stopped = |report: &Report| -> Vec<(usize, String)> {
+        report
+            .steps
+            .iter()
+            .flat_map(|s| s.findings.iter().map(move |f| (s.line, f.text.clone())))
+            .filter(|(_, text)| text.starts_with("the cross-site replicator on"))
+            .collect()
+    };
+    let report = seed000_with(|lines| {
+        lines.retain(|l| !l.contains("-service east offline") && !l.contains("reset -all"))
+    });
+    let found = stopped(&report);
+    assert_eq!(
+        found.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
+        [10, 10, 10],
+        "{report}"
+    );
+    assert!(
+        found[0].1.contains("db4 stopped in OFFLINE:ERROR")
+            && found[0].1.contains(
+                "reset that service on db4 (`offline`, then `reset -all -y`, with `-service east`)"
+            ),
+        "{report}"
+    );
+    assert!(stopped(&check(&fixture("seed000_reset_east.txt"))).is_empty());
+}
+
 #[test]
 fn seed000_variant_skipping_maintenance_lets_the_managers_fail_over() {
     let report = seed000_with(|l| {

@@ -490,6 +490,9 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         ctx.emit(Effect::Drift { host: target });
     }
     ctx.stop_diverged_slaves(target);
+    if is_master {
+        ctx.stop_diverged_cross_site(target);
+    }
     // 3. Back into service: through the manager's recover when it runs, else trepctl online.
     if managed {
         back_in_service(ctx, group, service, target);

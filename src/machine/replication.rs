@@ -507,6 +507,35 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// The other sites' cross-site replicators that read `m`'s site, once `m`, its master,
+    /// was provisioned: one running and holding a position stops in OFFLINE:ERROR
+    /// ([`Effect::Diverged`]). The copy clears `m`'s THL, so the position such a replicator
+    /// asks for is gone, or holds other events once `m` writes again, whatever line the copy
+    /// holds; the documented site reset takes those replicators offline and resets them
+    /// (`reset -all`: no position) before it provisions (seed 000 step 4, Continuent docs
+    /// *operations-msmm-resetsingle*, 7.0). An operator's review found the reset left out and
+    /// the plan VALID, its cross-site goals met. One stopped keeps its position: the model
+    /// holds no THL, so the error it meets when started is not modelled.
+    pub(crate) fn stop_diverged_cross_site(&mut self, m: HostId) {
+        let site = self.service_of(m);
+        for h in self.topology.host_ids() {
+            let x = self.host(h).cross_site;
+            if self.topology.host(h).cross_site_from == Some(site)
+                && x.running
+                && x.state != ReplicatorState::OfflineError
+                && x.applied.is_some()
+            {
+                self.host_mut(h).cross_site.state = ReplicatorState::OfflineError;
+                self.emit(Effect::Diverged { host: h, master: m });
+                self.emit(Effect::Replicator {
+                    host: h,
+                    install: Install::CrossSite,
+                    to: ReplicatorState::OfflineError,
+                });
+            }
+        }
+    }
+
     /// `h`'s replicator, reading from `m`, finds its own last event missing from `m`'s log
     /// and stops in OFFLINE:ERROR ([`Effect::Diverged`]), its process still running.
     fn stop_diverged(&mut self, h: HostId, m: HostId) {
