@@ -146,6 +146,28 @@ fn seed000_variant_without_the_cross_site_reset_stops_wests_replicators() {
     assert!(stopped(&check(&fixture("seed000_reset_east.txt"))).is_empty());
 }
 
+/// Seed 000 without stopping east's cross-site replicators: provisioning east's master while
+/// its cross-site replicator applies west's events is refused, with the way on (an operator's
+/// review found it VALID).
+#[test]
+fn seed000_variant_provisioning_the_master_under_its_running_cross_site_replicator_is_refused() {
+    let report = seed000_with(|lines| {
+        lines.retain(|l| {
+            !l.contains("shell east> /opt/replicator/tungsten/cluster-home/bin/stopall")
+        });
+    });
+    let (rule, step) = refusal(&report).unwrap();
+    assert_eq!(rule, "replicator-state", "{report}");
+    assert!(
+        step.contains("tungsten_provision_slave --source west{slave}"),
+        "{report}"
+    );
+    assert!(
+        report.to_string().contains("the cross-site replicator on db1 is ONLINE: expected OFFLINE or stopped before provisioning"),
+        "{report}"
+    );
+}
+
 #[test]
 fn seed000_variant_skipping_maintenance_lets_the_managers_fail_over() {
     let report = seed000_with(|l| {
@@ -4276,6 +4298,7 @@ fn a_stopped_cross_site_replicator_is_told_to_reset_its_service() {
          cctrl [east]> set policy maintenance\n\
          cctrl [east]> replicator db2 offline\n\
          shell db1> trepctl -service east heartbeat\n\
+         shell db1> /opt/replicator/tungsten/tungsten-replicator/bin/trepctl -service west offline\n\
          shell db1> tprovision --source db2\n",
     );
     let texts: Vec<&str> = report
