@@ -2299,6 +2299,29 @@ fn an_active_active_composite_keeps_a_master_per_site() {
     assert!(report.goals.iter().all(|g| g.met), "{report}");
 }
 
+/// The docs' composite failover, its session opened where the lost site's managers were:
+/// `use global` at the root prompt connects through a site whose manager runs, as `cctrl
+/// -multi` on the surviving site does (*operations-composite-failover*). An operator's review
+/// found it refused as a session of the lost site, and the steps after it accepted. With no
+/// site's manager running, the refusal says how to open the session.
+#[test]
+fn a_root_use_after_the_sessions_site_is_lost_connects_through_another() {
+    let lost = "cctrl [east]> set policy maintenance\nshell db1> sudo poweroff\nshell db2> sudo poweroff\nshell db3> sudo poweroff\n";
+    let report = active_passive(&format!(
+        "{lost}[LOGICAL] / > use global\n[LOGICAL] /global > datasource east fail\n[LOGICAL] /global > failover\n"
+    ));
+    assert_eq!(report.first_rejected().map(|s| s.line), None, "{report}");
+    let report = active_passive(&format!(
+        "{lost}shell db4> sudo poweroff\nshell db5> sudo poweroff\nshell db6> sudo poweroff\n[LOGICAL] / > use global\n"
+    ));
+    assert!(
+        report
+            .to_string()
+            .contains("cctrl cannot connect; run it on a host of a site whose manager runs"),
+        "{report}"
+    );
+}
+
 /// A relay's source written `<site>/<host>` must name the host's own site: `west/db1` and
 /// `global/db1` for east's db1 were accepted (an operator review).
 #[test]

@@ -1210,9 +1210,14 @@ impl Session<'_> {
         command: &CctrlCommand,
         heard: &mut Heard,
     ) -> Option<String> {
-        // `use <svc>` at a prompt naming no service (`[LOGICAL] / >`) connects to that one.
+        // `use <svc>` at a prompt naming no service (`[LOGICAL] / >`) connects to that one,
+        // when no earlier step named a service, or none of that one's managers runs: cctrl
+        // then runs on a host whose manager does (`cctrl -multi` on the surviving site, as
+        // *operations-composite-failover* does; an operator's review found it refused there
+        // as a session of the lost site).
+        let previous_reachable = self.service.is_some_and(|s| self.manager_for(s).is_some());
         let root_use = match (service, command) {
-            (None, CctrlCommand::Use(name)) if self.service.is_none() => Some(name),
+            (None, CctrlCommand::Use(name)) if !previous_reachable => Some(name),
             _ => None,
         };
         let named = root_use.or(service);
@@ -1228,7 +1233,7 @@ impl Session<'_> {
                 "cctrl",
                 "manager-running",
                 format!(
-                    "no manager of {} runs: cctrl cannot connect",
+                    "no manager of {} runs: cctrl cannot connect; run it on a host of a site whose manager runs (a prompt naming that site, or `shell <host>> cctrl -multi`)",
                     self.topology.service_name(svc)
                 ),
             ));
