@@ -375,10 +375,7 @@ fn the_docs_set_master_with_a_failed_primary_names_recover_master_using() {
 /// managers fail over meanwhile) pause nothing.
 #[test]
 fn restarting_the_master_in_place_warns_that_writes_pause() {
-    let paused = |steps: &str| -> Vec<String> {
-        let report = check(&format!(
-            "#! scenario healthy-3\ncctrl> set policy maintenance\n{steps}"
-        ));
+    let availability = |report: &Report| -> Vec<String> {
         report
             .steps
             .iter()
@@ -386,6 +383,11 @@ fn restarting_the_master_in_place_warns_that_writes_pause() {
             .filter(|f| f.kind == "availability")
             .map(|f| f.text.clone())
             .collect()
+    };
+    let paused = |steps: &str| {
+        availability(&check(&format!(
+            "#! scenario healthy-3\ncctrl> set policy maintenance\n{steps}"
+        )))
     };
     for restart in ["sudo reboot", "sudo systemctl restart mysqld"] {
         assert_eq!(
@@ -426,14 +428,7 @@ fn restarting_the_master_in_place_warns_that_writes_pause() {
         .parse()
         .unwrap();
         let start = runbook::start(&rb, &[], &mut |_| Ok(topology.to_owned())).unwrap();
-        let report = runbook::validate(&start, &rb, runbook::Options::default());
-        report
-            .steps
-            .iter()
-            .flat_map(|s| &s.findings)
-            .filter(|f| f.kind == "availability")
-            .map(|f| f.text.clone())
-            .collect::<Vec<_>>()
+        availability(&runbook::validate(&start, &rb, runbook::Options::default()))
     };
     assert_eq!(
         other_ways(
@@ -454,14 +449,7 @@ fn restarting_the_master_in_place_warns_that_writes_pause() {
         ]
     );
     let automatic = check("#! scenario healthy-3\nshell db1> sudo reboot\n");
-    assert!(
-        automatic
-            .steps
-            .iter()
-            .flat_map(|s| &s.findings)
-            .all(|f| f.kind != "availability"),
-        "{automatic}"
-    );
+    assert!(availability(&automatic).is_empty(), "{automatic}");
 }
 
 /// A failover needs the master FAILED (*cctrl-failover*): one an operator shunned or took

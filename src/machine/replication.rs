@@ -525,15 +525,21 @@ impl Ctx<'_, '_> {
                 && x.state != ReplicatorState::OfflineError
                 && x.applied.is_some()
             {
-                self.host_mut(h).cross_site.state = ReplicatorState::OfflineError;
-                self.emit(Effect::Diverged { host: h, master: m });
-                self.emit(Effect::Replicator {
-                    host: h,
-                    install: Install::CrossSite,
-                    to: ReplicatorState::OfflineError,
-                });
+                self.stop_cross_site_diverged(h, m);
             }
         }
+    }
+
+    /// `h`'s cross-site replicator, reading `m`, finds its position missing from `m`'s log
+    /// and stops in OFFLINE:ERROR ([`Effect::Diverged`]), its process still running.
+    fn stop_cross_site_diverged(&mut self, h: HostId, m: HostId) {
+        self.host_mut(h).cross_site.state = ReplicatorState::OfflineError;
+        self.emit(Effect::Diverged { host: h, master: m });
+        self.emit(Effect::Replicator {
+            host: h,
+            install: Install::CrossSite,
+            to: ReplicatorState::OfflineError,
+        });
     }
 
     /// `h`'s replicator, reading from `m`, finds its own last event missing from `m`'s log
@@ -879,13 +885,7 @@ impl Ctx<'_, '_> {
             };
         }
         if x.applied.is_some() && !history.contains(source, applied) {
-            self.host_mut(h).cross_site.state = ReplicatorState::OfflineError;
-            self.emit(Effect::Diverged { host: h, master: m });
-            self.emit(Effect::Replicator {
-                host: h,
-                install: Install::CrossSite,
-                to: ReplicatorState::OfflineError,
-            });
+            self.stop_cross_site_diverged(h, m);
             return Ok(());
         }
         // A replicator with no position replays its source's whole history, the changes that
