@@ -128,7 +128,7 @@ fn seed000_variant_without_the_cross_site_reset_stops_wests_replicators() {
             .collect()
     };
     let report = seed000_with(|lines| {
-        lines.retain(|l| !l.contains("-service east offline") && !l.contains("reset -all"))
+        lines.retain(|l| !l.contains("-service east offline") && !l.contains("reset -all"));
     });
     let found = stopped(&report);
     assert_eq!(

@@ -376,6 +376,31 @@ fn back_as(
     None
 }
 
+/// The target's cross-site replicator (a pre-6.x multisite/multimaster install, which the
+/// model's cross-site services are) applies the other site's events into the dataserver the
+/// copy replaces: it is taken offline first (Continuent docs
+/// *operations-recovery-replica-reprovision*, for those versions). Checked for the site's
+/// master only (**modelling decision**): seed 000 stops it there, and provisions the site's
+/// replicas with theirs running. An operator's review found a site reset that left the
+/// master's running read VALID.
+fn cross_site_stopped(ctx: &Ctx<'_, '_>, target: HostId) -> Result<(), Refusal> {
+    let cross = ctx.host(target).cross_site;
+    if ctx.topology.host(target).cross_site_from.is_some()
+        && cross.is_online()
+        && ctx.host(target).replicator.role == ReplicatorRole::Master
+    {
+        return Err(Refusal::ReplicatorState {
+            host: target,
+            install: Install::CrossSite,
+            found: cross.state,
+            expected: Cow::Borrowed(
+                "OFFLINE or stopped before provisioning: it applies the other site's events into the data the copy replaces; take it offline first (`trepctl -service <site> offline` under the cross-site install, or its `stopall`)",
+            ),
+        });
+    }
+    Ok(())
+}
+
 fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<(), Refusal> {
     for h in [target, source] {
         if !ctx.topology.host(h).is_datasource() {
@@ -394,27 +419,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     if !ctx.host(source).dataserver {
         return Err(Refusal::DataServerStopped { host: source });
     }
-    // The target's cross-site replicator (a pre-6.x multisite/multimaster install, which the
-    // model's cross-site services are) applies the other site's events into the dataserver
-    // the copy replaces: it is taken offline first (Continuent docs
-    // *operations-recovery-replica-reprovision*, for those versions). Checked for the site's
-    // master only (**modelling decision**): seed 000 stops it there, and provisions the
-    // site's replicas with theirs running. An operator's review found a site reset that left
-    // the master's running read VALID.
-    let cross = ctx.host(target).cross_site;
-    if ctx.topology.host(target).cross_site_from.is_some()
-        && cross.is_online()
-        && ctx.host(target).replicator.role == ReplicatorRole::Master
-    {
-        return Err(Refusal::ReplicatorState {
-            host: target,
-            install: Install::CrossSite,
-            found: cross.state,
-            expected: Cow::Borrowed(
-                "OFFLINE or stopped before provisioning: it applies the other site's events into the data the copy replaces; take it offline first (`trepctl -service <site> offline` under the cross-site install, or its `stopall`)",
-            ),
-        });
-    }
+    cross_site_stopped(ctx, target)?;
     let service = ctx.service_of(target);
     let same_line = one_line(ctx, service, source);
     // 1. Shun the target through its manager, and take its replicator offline.
