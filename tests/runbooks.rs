@@ -163,7 +163,8 @@ fn seed000_variant_provisioning_the_master_under_its_running_cross_site_replicat
         "{report}"
     );
     assert!(
-        report.to_string().contains("the cross-site replicator on db1 is ONLINE: expected OFFLINE or stopped before provisioning"),
+        report.to_string().contains("the cross-site replicator on db1 is ONLINE: expected OFFLINE or stopped before provisioning")
+            && report.to_string().contains("take it offline first (`trepctl -service west offline` under the cross-site install"),
         "{report}"
     );
 }
@@ -893,6 +894,23 @@ fn a_comment_after_a_steps_command_is_a_note() {
     assert_eq!(check(text).verdict, Verdict::Valid);
     let glued = "#! scenario healthy-3\nshell db2> trepctl offline#x\n".parse::<Runbook>();
     assert!(glued.is_err(), "{glued:?}");
+    // A backslash ending a comment continues nothing, as in bash; a comment starting `#!`
+    // prints back as a note, not a declaration (a review found the next step swallowed, and
+    // `#! assume down db1` read back as one).
+    let text = "#! scenario healthy-3\nshell db1> trepctl status # db1 only \\\nshell db1> trepctl offline\nshell db1> trepctl status #! assume down db1\n";
+    let rb: Runbook = text.parse().unwrap();
+    let steps: Vec<String> = rb.steps().map(ToString::to_string).collect();
+    assert_eq!(
+        steps,
+        [
+            "shell db1> trepctl status",
+            "shell db1> trepctl offline",
+            "shell db1> trepctl status"
+        ]
+    );
+    let again: Runbook = rb.to_string().parse().unwrap();
+    assert_eq!(again.without_lines(), rb.without_lines(), "{rb}");
+    assert_eq!(again.declared().count(), 1, "{rb}");
 }
 
 #[test]

@@ -311,3 +311,31 @@ fn escaped_quotes_pagers_and_tungstens_files_are_not_passed_over() {
     // An escaped `;` is a word of its own: `cat` reads a file named `;stopall`.
     assert_valid(&[r"cat \;stopall", "trepctl status > status.log"]);
 }
+
+/// ANSI-C quotes (`$'\''`, a quote character) and parameter expansions (`${x:- # }`) as bash
+/// reads them: the `;` after them chains a second command, which is named (a review found
+/// each VALID, or cut at the `#` inside the expansion as at a comment).
+#[test]
+fn ansi_c_quotes_and_expansions_hide_no_chain() {
+    assert_not_valid(&[
+        r"cat $'\'';stopall",
+        r"thl list $'\'';trepctl offline",
+        r"echo $'\'' && trepctl offline",
+        r"cat $'a\' # ' ; trepctl offline",
+        "echo ${x:- # }; trepctl offline",
+    ]);
+}
+
+/// A redirection the output tail does not cut keeps the line whole as a step the model does
+/// not know, named by the wrapped-command error when it runs a command the model knows; it was
+/// a parse error that stopped the whole runbook. A script run as `./stopall` after a `cd` is
+/// found too (a review found both).
+#[test]
+fn uncut_redirections_and_relative_scripts_are_judged() {
+    assert_not_modelled(&["trepctl status > status.json", "trepctl status>x"]);
+    assert_not_valid(&[
+        "trepctl offline > /etc/tungsten/x",
+        "cd /opt/continuent/tungsten/cluster-home/bin && ./stopall",
+        "cd /opt/continuent/tungsten/cluster-home/bin; ./stopall",
+    ]);
+}

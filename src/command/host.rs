@@ -352,6 +352,16 @@ impl HostCommand {
                 },
             });
         }
+        // A redirection the output tail did not cut (`> tungsten.ini`, `< in.txt`, `2>x`): the
+        // line does more than the command, and is kept whole as a step the model does not
+        // know, whose command the wrapped-command check names; it was a parse error, which
+        // stops a whole runbook (a review found `trepctl status > status.json` one).
+        if super::shell_syntax::bare(line).any(|b| matches!(b.c, '>' | '<')) {
+            return Ok(Self {
+                executable: executable.to_owned(),
+                action: HostAction::NotModelled(text),
+            });
+        }
         let action = match split_prefix(base(executable)).1 {
             "startall" => HostAction::StartAll,
             "stopall" => HostAction::StopAll,
@@ -752,25 +762,11 @@ fn inspect_unless_chained(line: &str, text: String) -> HostAction {
 /// `tpm query version;trepctl offline` read as a query, and `thl list x;stopall` as
 /// printing).
 ///
-/// A backslash escapes the next character outside single quotes, as in bash: `cat \';stopall`
-/// runs `stopall`, the quote being a literal one (a third review found it read as printing).
+/// Quotes and escapes are read as bash reads them ([`super::shell_syntax::bare`]): `cat
+/// \';stopall` runs `stopall`, the quote being a literal one (a third review found it read as
+/// printing).
 fn reads_past_a_chain(line: &str) -> bool {
-    let mut quote = None;
-    let mut escaped = false;
-    line.chars().any(|c| {
-        if escaped {
-            escaped = false;
-            return false;
-        }
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some('"') | None if c == '\\' => escaped = true,
-            Some(_) => {}
-            None if c == '\'' || c == '"' => quote = Some(c),
-            None => return c == ';',
-        }
-        false
-    })
+    super::shell_syntax::bare(line).any(|b| b.c == ';')
 }
 
 /// The Nagios checks that only read: replication latency, datasources ONLINE, processes

@@ -9,6 +9,7 @@ mod host;
 mod option_value;
 mod output_tail;
 mod replication_points;
+pub(crate) mod shell_syntax;
 mod sql_client;
 pub(crate) use sql_client::{changes_nothing as sql_changes_nothing, looks_like_sql};
 mod system;

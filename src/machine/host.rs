@@ -385,7 +385,7 @@ fn back_as(
 /// master's running read VALID.
 fn cross_site_stopped(ctx: &Ctx<'_, '_>, target: HostId) -> Result<(), Refusal> {
     let cross = ctx.host(target).cross_site;
-    if ctx.topology.host(target).cross_site_from.is_some()
+    if let Some(site) = ctx.topology.host(target).cross_site_from
         && cross.is_online()
         && ctx.host(target).replicator.role == ReplicatorRole::Master
     {
@@ -393,9 +393,10 @@ fn cross_site_stopped(ctx: &Ctx<'_, '_>, target: HostId) -> Result<(), Refusal> 
             host: target,
             install: Install::CrossSite,
             found: cross.state,
-            expected: Cow::Borrowed(
-                "OFFLINE or stopped before provisioning: it applies the other site's events into the data the copy replaces; take it offline first (`trepctl -service <site> offline` under the cross-site install, or its `stopall`)",
-            ),
+            expected: Cow::Owned(format!(
+                "OFFLINE or stopped before provisioning: it applies the other site's events into the data the copy replaces; take it offline first (`trepctl -service {} offline` under the cross-site install, or its `stopall`)",
+                ctx.topology.service_name(site)
+            )),
         });
     }
     Ok(())

@@ -85,7 +85,9 @@ impl FromStr for Runbook {
                 raw,
             }];
             // A backslash on the last line continues into nothing: it is dropped all the same.
-            while joined.ends_with('\\') {
+            // One that ends a comment is the comment's: bash continues no comment (a review
+            // found `trepctl status # db1 only \` swallow the `trepctl offline` after it).
+            while joined.ends_with('\\') && without_comment(&joined).1.is_none() {
                 joined.pop();
                 let Some(next) = lines.get(i) else { break };
                 joined.push(' ');
@@ -113,10 +115,12 @@ impl FromStr for Runbook {
                     runbook.items.push(Item::Step(step));
                     // A comment after the command is kept as a note of its own.
                     if let Some(comment) = comment {
-                        runbook.items.push(Item::Note {
-                            line: number,
-                            text: comment.to_owned(),
-                        });
+                        // Printed on a line of its own, `#!` would read back as a declaration.
+                        let text = match comment.strip_prefix("#!") {
+                            Some(rest) => format!("# !{rest}"),
+                            None => comment.to_owned(),
+                        };
+                        runbook.items.push(Item::Note { line: number, text });
                     }
                 }
                 // The prompt starts on the first line but the joined text does not read as one
@@ -133,30 +137,18 @@ impl FromStr for Runbook {
 }
 
 /// `step` without a comment after its command, and the comment: from the first `#` that
-/// starts a word outside quotes (after a blank), as a shell reads a comment. An operator's
+/// starts a word outside quotes and expansions, as a shell reads a comment
+/// ([`crate::command::shell_syntax::bare`]). An operator's
 /// runbook annotates its steps so (`trepctl offline   # db2 only`), which read as the
 /// command's own words, a parse error. For cctrl, whose commands take no `#`, the same rule is
 /// the runbook's (**modelling decision**).
 fn without_comment(step: &str) -> (&str, Option<&str>) {
-    let mut quote = None;
-    let mut escaped = false;
-    let mut after_blank = false;
-    for (i, c) in step.char_indices() {
-        let literal = escaped;
-        match quote {
-            _ if escaped => escaped = false,
-            Some(q) if c == q => quote = None,
-            Some('"') | None if c == '\\' => escaped = true,
-            None if c == '\'' || c == '"' => quote = Some(c),
-            None if c == '#' && after_blank => {
-                let (command, comment) = step.split_at(i);
-                return (command.trim_end(), Some(comment.trim_end()));
-            }
-            Some(_) | None => {}
-        }
-        after_blank = quote.is_none() && !literal && c.is_whitespace();
-    }
-    (step, None)
+    crate::command::shell_syntax::bare(step)
+        .find(|b| b.c == '#' && b.word_start)
+        .map_or((step, None), |b| {
+            let (command, comment) = step.split_at(b.at);
+            (command.trim_end(), Some(comment.trim_end()))
+        })
 }
 
 /// One line of a step continued over several (`\`), as it sits in the joined text.

@@ -870,7 +870,9 @@ fn reads_as_command(text: &str, line: usize) -> Option<bool> {
     };
     // The shell's read-only commands share their names with English words (`more`, `less`,
     // `free`): a note reading as one is prose, and unchecked it changes nothing.
-    let shell = text.starts_with(|c: char| c.is_ascii_lowercase() || c == '/')
+    // `./stopall` as a script run from the directory a `cd` chained before it entered.
+    let shell = (text.starts_with(|c: char| c.is_ascii_lowercase() || c == '/')
+        || text.starts_with("./"))
         && HostCommand::parse_line(text, line).is_ok_and(|c| {
             !matches!(c.action, HostAction::NotModelled(_))
                 && !prose_after_tpm(&c)

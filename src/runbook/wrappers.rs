@@ -9,6 +9,8 @@
 //! shell's `-c`, in the background (`&`), in a process substitution; and `sudo \ssh db1
 //! stopall` run on the step's own host.
 
+use crate::command::shell_syntax::{Bare, bare};
+
 /// What sets a wrapper apart from one that runs its command here, once, after its options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Trait {
@@ -522,43 +524,35 @@ pub(super) fn segments(text: &str) -> Vec<Vec<&str>> {
     let mut chains = Vec::new();
     let mut pipes: Vec<Vec<&str>> = vec![Vec::new()];
     let bytes = text.as_bytes();
-    let (mut start, mut piece, mut i) = (0, 0, 0);
-    let mut quote = None;
+    let (mut start, mut piece) = (0, 0);
     let mut end = bytes.len();
-    while i < bytes.len() {
-        let b = bytes[i];
-        // A backslash escapes the next character outside single quotes (in double quotes, the
-        // closing quote among others): `cat \';stopall` runs `stopall`, the quote a literal
-        // one (found by a review).
-        if b == b'\\' && quote != Some(b'\'') {
-            i += 2;
-            continue;
-        }
-        if let Some(q) = quote {
-            if b == q {
-                quote = None;
-            }
-            i += 1;
-            continue;
-        }
-        let word_start = i == 0 || bytes[i - 1].is_ascii_whitespace();
-        let separator = match b {
-            b'\'' | b'"' => {
-                quote = Some(b);
-                0
-            }
-            b'#' if word_start => {
+    // Quotes, escapes and expansions as bash reads them: only their bare characters split.
+    let marks: Vec<Bare> = bare(text).collect();
+    let mut k = 0;
+    while let Some(&Bare {
+        at: i,
+        c,
+        word_start,
+    }) = marks.get(k)
+    {
+        k += 1;
+        let doubled = marks.get(k).is_some_and(|n| n.at == i + 1 && n.c == c);
+        let separator = match c {
+            '#' if word_start => {
                 end = i;
                 break;
             }
-            b'&' | b'|' if bytes.get(i + 1) == Some(&b) => 2,
-            b';' => 1,
-            b'&' if !matches!(i.checked_sub(1).map(|p| bytes[p]), Some(b'>' | b'<'))
+            '&' | '|' if doubled => {
+                k += 1;
+                2
+            }
+            ';' => 1,
+            '&' if !matches!(i.checked_sub(1).map(|p| bytes[p]), Some(b'>' | b'<'))
                 && bytes.get(i + 1) != Some(&b'>') =>
             {
                 1
             }
-            b'|' => {
+            '|' => {
                 if let Some(last) = pipes.last_mut() {
                     last.push(&text[piece..i]);
                 }
@@ -575,9 +569,6 @@ pub(super) fn segments(text: &str) -> Vec<Vec<&str>> {
             pipes.push(Vec::new());
             start = i + separator;
             piece = start;
-            i = start;
-        } else {
-            i += 1;
         }
     }
     chains.push(&text[start..end]);
