@@ -242,6 +242,28 @@ fn prose_shaped_like_a_step_ending_in_backslash_reads_back() {
     fuzzing::parse_runbook(b"shell east> foo \\\\\n").unwrap();
 }
 
+/// Found by `parse_runbook` in CI: `shell east{slave1}>#/opt/..` read as the command
+/// `#/opt/..`, which printed back with a blank after the prompt, where the `#` starts a
+/// comment, and the step read as empty. The command's first character now starts a word, as
+/// a line's first does in bash: the step is an empty command either way, an error.
+#[test]
+fn a_comment_right_after_the_prompt_reads_back() {
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz_regressions/parse_runbook/a_comment_right_after_the_prompt"
+    ))
+    .unwrap();
+    fuzzing::parse_runbook(&data).unwrap();
+    for text in ["shell db1>#x\n", "shell db1> #x\n", "cctrl>#ls\n"] {
+        assert!(
+            text.parse::<tungsten_model::runbook::Runbook>().is_err(),
+            "{text}"
+        );
+        fuzzing::parse_runbook(text.as_bytes()).unwrap();
+    }
+    fuzzing::parse_runbook(b"shell db1> trepctl status>#x\n").unwrap();
+}
+
 /// Found by `apply_sequence`: db3's manager, restarted alone with a stale view, failed over to
 /// db3 and repointed db4 (the master its peers had elected meanwhile) as a slave of db3; after
 /// db3's `stopall`, db4's manager restarted with its own stale view, holding db4 as the ONLINE

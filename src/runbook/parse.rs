@@ -143,11 +143,17 @@ impl FromStr for Runbook {
 /// command's own words, a parse error. For cctrl, whose commands take no `#`, the same rule is
 /// the runbook's (**modelling decision**).
 fn without_comment(step: &str) -> (&str, Option<&str>) {
-    crate::command::shell_syntax::bare(step)
+    // The command starts after the prompt, whose first `>` ends it in every notation: its
+    // first character starts a word, as a line's first does in bash (the `parse_runbook`
+    // fuzzer found `shell db1>#x` read as the command `#x`, printed back as `shell db1> #x`,
+    // which read as a comment).
+    let command_start = step.find('>').map_or(0, |i| i + 1);
+    let command = step.get(command_start..).unwrap_or_default();
+    crate::command::shell_syntax::bare(command)
         .find(|b| b.c == '#' && b.word_start)
         .map_or((step, None), |b| {
-            let (command, comment) = step.split_at(b.at);
-            (command.trim_end(), Some(comment.trim_end()))
+            let (kept, comment) = step.split_at(command_start + b.at);
+            (kept.trim_end(), Some(comment.trim_end()))
         })
 }
 
