@@ -33,6 +33,17 @@ const CORPUS: &str = "fuzz/corpus";
 const REGRESSIONS: &str = "tests/fuzz_regressions";
 
 /// The directories whose subdirectories are named after fuzz targets.
+/// The input kept as `tests/fuzz_regressions/<target>/<name>`.
+fn regression(target: &str, name: &str) -> Vec<u8> {
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(REGRESSIONS)
+            .join(target)
+            .join(name),
+    )
+    .unwrap()
+}
+
 fn roots() -> Vec<PathBuf> {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     [SEEDS, CORPUS, REGRESSIONS]
@@ -230,11 +241,10 @@ fn latency_of_many_dashes_is_an_error_not_a_stack_overflow() {
 /// continuation.
 #[test]
 fn prose_shaped_like_a_step_ending_in_backslash_reads_back() {
-    let data = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fuzz_regressions/parse_runbook/prose_shaped_like_a_step_ending_in_backslash"
-    ))
-    .unwrap();
+    let data = regression(
+        "parse_runbook",
+        "prose_shaped_like_a_step_ending_in_backslash",
+    );
     fuzzing::parse_runbook(&data).unwrap();
     fuzzing::parse_runbook(b"    shell  \\\n  \n  &l east> /opt/continuent\n").unwrap();
     fuzzing::parse_runbook(b"shell  \\\n#! settle on\nshell db1> manager stop\n").unwrap();
@@ -248,11 +258,7 @@ fn prose_shaped_like_a_step_ending_in_backslash_reads_back() {
 /// a line's first does in bash: the step is an empty command either way, an error.
 #[test]
 fn a_comment_right_after_the_prompt_reads_back() {
-    let data = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fuzz_regressions/parse_runbook/a_comment_right_after_the_prompt"
-    ))
-    .unwrap();
+    let data = regression("parse_runbook", "a_comment_right_after_the_prompt");
     fuzzing::parse_runbook(&data).unwrap();
     for text in ["shell db1>#x\n", "shell db1> #x\n", "cctrl>#ls\n"] {
         assert!(

@@ -33,28 +33,12 @@ pub(crate) fn start(line: &str) -> Option<usize> {
 }
 
 /// The byte indices of unquoted `|` and of unquoted words that begin with `>`, `N>` or
-/// `&>`, left to right.
+/// `&>`, left to right, quotes and expansions read as every other check reads them
+/// ([`super::shell_syntax::bare`]).
 fn candidates(line: &str) -> impl Iterator<Item = usize> + '_ {
-    let mut quote = None;
-    let mut word_start = true;
-    line.char_indices().filter_map(move |(i, c)| {
-        let at_word_start = word_start;
-        word_start = c.is_whitespace();
-        match quote {
-            Some(q) if c == q => {
-                quote = None;
-                return None;
-            }
-            Some(_) => return None,
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                return None;
-            }
-            None => {}
-        }
-        let redirection = at_word_start && opens_redirection(&line[i..]);
-        (c == '|' || redirection).then_some(i)
-    })
+    super::shell_syntax::bare(line)
+        .filter(|b| b.c == '|' || (b.word_start && opens_redirection(&line[b.at..])))
+        .map(|b| b.at)
 }
 
 /// Whether `text` begins with an output redirection operator: digits, then `>`; or `&>`.
