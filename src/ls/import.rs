@@ -344,6 +344,7 @@ impl State {
         let mut topology = topology;
         let mut state = Self::healthy(&topology);
         let mut assumptions = Vec::new();
+        let read_elsewhere = read_by_other_sites(&topology, listings);
         for (service_name, listing) in listings {
             let DataSources::Physical(blocks) = &listing.datasources else {
                 continue;
@@ -366,12 +367,12 @@ impl State {
                     source_site: topology.service_name(line).to_string(),
                 });
             }
+            let elsewhere = read_elsewhere.get(service.index()).copied().flatten();
             import_service(
                 &mut topology,
                 &mut state,
                 (service, line),
-                listing,
-                blocks,
+                (listing, blocks, elsewhere),
                 &mut assumptions,
             )?;
         }
@@ -634,8 +635,7 @@ fn import_service(
     topology: &mut Topology,
     state: &mut State,
     (service, line): (ServiceId, ServiceId),
-    listing: &Listing,
-    blocks: &[DataSourceBlock],
+    (listing, blocks, elsewhere): (&Listing, &[DataSourceBlock], Option<u64>),
     assumptions: &mut Vec<String>,
 ) -> Result<(), ImportError> {
     let service_name = topology.service_name(service).clone();
@@ -710,8 +710,9 @@ fn import_service(
     let read_otherwise = read_otherwise(blocks, |b| {
         host_of(topology, service, &b.host).is_ok_and(|h| state.manager_running(h))
     });
+    let printed = (blocks, elsewhere);
     let (unprinted, credited) =
-        credit_unprinted_masters(state, service, &service_name, blocks, unknown_positions);
+        credit_unprinted_masters(state, (service, &service_name), printed, unknown_positions);
     let left_behind = mark_left_behind(
         topology,
         state,
@@ -851,22 +852,25 @@ fn read_otherwise(
 }
 
 /// Read a master whose position is not printed as holding what the most advanced datasource
-/// of `service` prints: its slaves replicated that from it (**modelling decision**: the least
-/// it can hold; read as holding nothing, its slaves would be ahead of it and the state broken
-/// from the start). Returns the names of the other hosts whose position is not printed (read
-/// as holding no events) and the assumption the credit rests on, if any master was credited.
+/// of `service` prints, or of a site replicating from it (`elsewhere`: a passive site's relay
+/// and its slaves, whose positions are on `service`'s line): they replicated that from it
+/// (**modelling decision**: the least it can hold; read as holding nothing, those datasources
+/// would be ahead of it and the state broken from the start; an operator's review found the
+/// docs' composite failover, from a listing whose lost site prints no positions, so broken).
+/// Returns the names of the other hosts whose position is not printed (read as holding no
+/// events) and the assumption the credit rests on, if any master was credited.
 fn credit_unprinted_masters(
     state: &mut State,
-    service: ServiceId,
-    service_name: &ServiceName,
-    blocks: &[DataSourceBlock],
+    (service, service_name): (ServiceId, &ServiceName),
+    (blocks, elsewhere): (&[DataSourceBlock], Option<u64>),
     unknown: Vec<(HostId, DataSourceRole, String)>,
 ) -> (Vec<String>, Option<String>) {
-    let most_printed = blocks
+    let here = blocks
         .iter()
         .filter_map(|b| b.progress.and_then(|p| p.seqno))
         .map(Seqno::get)
         .max();
+    let most_printed = here.max(elsewhere);
     let mut credited = Vec::new();
     let mut unprinted = Vec::new();
     for (h, role, name) in unknown {
@@ -882,13 +886,48 @@ fn credit_unprinted_masters(
         }
     }
     let assumption = most_printed.filter(|_| !credited.is_empty()).map(|seqno| {
+        let whose = if here >= elsewhere {
+            "the most advanced datasource prints"
+        } else {
+            "a site replicating from it prints"
+        };
         format!(
-            "{}: the position of {} (master role) is not printed: read as holding every event the most advanced datasource prints (to seqno {seqno}) and no more; any beyond (not yet extracted, or orphaned by a failover) are not seen: check with `thl list` or tungsten_find_orphaned before recovering it or promoting around it",
+            "{}: the position of {} (master role) is not printed: read as holding every event {whose} (to seqno {seqno}) and no more; any beyond (not yet extracted, or orphaned by a failover) are not seen: check with `thl list` or tungsten_find_orphaned before recovering it or promoting around it",
             service_name,
             crate::text::series(&credited, "and")
         )
     });
     (unprinted, assumption)
+}
+
+/// For each service (by index), the most advanced position that the listings of other sites
+/// print on its line: a passive site's relay, and the slaves reading it, apply the active
+/// site's events under their own seqnos ([`history_site`]).
+fn read_by_other_sites(
+    topology: &Topology,
+    listings: &[(ServiceName, &Listing)],
+) -> Vec<Option<u64>> {
+    let mut most = vec![None; topology.services().len()];
+    for (name, listing) in listings {
+        let (DataSources::Physical(blocks), Some(service)) =
+            (&listing.datasources, topology.service_id(name.as_str()))
+        else {
+            continue;
+        };
+        let line = history_site(topology, service, blocks);
+        if line == service {
+            continue;
+        }
+        let printed = blocks
+            .iter()
+            .filter_map(|b| b.progress.and_then(|p| p.seqno))
+            .map(Seqno::get)
+            .max();
+        if let Some(slot) = most.get_mut(line.index()) {
+            *slot = (*slot).max(printed);
+        }
+    }
+    most
 }
 
 /// What a listing shows of a datasource's host being up.

@@ -31,7 +31,7 @@
 //! #! state alpha                               an `ls` listing of alpha, inline, up to `#! end`
 //! #! assume down db1 db3                       hosts known to be down (not cut off)
 //! #! goal alpha all-online, alpha policy automatic
-//! #! settle off                                do not let replication catch up between steps
+//! #! settle off                                do not let replication catch up on the start and between steps
 //! ```
 //! Goals: `online <host>`, `[<svc>] all-online`, `[<svc>] policy <mode>`, `[<svc>] routers-online`,
 //! `cross-site-online`, `<site> consistent-with <site>`, `[<svc>] writable`,

@@ -216,12 +216,15 @@ pub struct Report {
     pub unchecked: Vec<Unchecked>,
     /// What the managers did to the starting state at once, before the first step
     /// ([`crate::machine::settle`]; a listing taken just before they acted shows such a state),
-    /// in words. Empty when the start was settled. The steps are checked from the state after.
+    /// then what replication did catching up on it (unless settling is off), in words. Empty
+    /// when the start was settled. The steps are checked from the state after.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub start_effects: Vec<String>,
     /// The findings of that settling: an `unsettled-start` warning, and whatever it found as
     /// a step's findings are found (events a failover left behind, a service left without a
-    /// writable master, ...). Counted in the verdict as a step's are.
+    /// writable master, a replicator stopped in error, ...); and each invariant the start
+    /// breaks, as listed or once settled, as an error (`invariant`). Counted in the verdict as
+    /// a step's are.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub start_findings: Vec<ReportFinding>,
 }

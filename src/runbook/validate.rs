@@ -200,8 +200,9 @@ impl RunbookError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Options {
-    /// Let replication catch up between steps (slaves and cross-site replicators apply what
-    /// their sources have), as it does while an operator types. A runbook's own `#! settle
+    /// Let replication catch up on the starting state and between steps (slaves and
+    /// cross-site replicators apply what their sources have), as it does while an operator
+    /// types. A runbook's own `#! settle
     /// on|off` decides instead: it is the plan's author saying how the steps are typed.
     pub settle: bool,
     /// The engine's rules the steps run under ([`machine::Rules`], all on by default). A tool
@@ -521,7 +522,7 @@ fn validate_with(
         broken: Vec::new(),
         unexplained_errors: HostSet::default(),
     };
-    let (start_effects, start_findings) = session.settle_start();
+    let (start_effects, start_findings) = session.settle_start(settle);
     // The errors the start holds: the managers' first reactions add none without a cause.
     // An applier's only: an extractor's error is no event to skip or data to replace, even
     // once a recovery makes that replicator a slave (an independent review found a fenced
@@ -1582,7 +1583,14 @@ impl Session<'_> {
     /// review found a plain `ls` step judged UNSAFE for a failover); what it finds counts as a
     /// step's findings do (an independent review found the events such a failover left behind
     /// reported nowhere, and a plan discarding them VALID).
-    fn settle_start(&mut self) -> (Vec<String>, Vec<ReportFinding>) {
+    ///
+    /// With `settle` on, replication then catches up on the start as it does after every step
+    /// (a slave listed behind its master applies what it lacks; one listed ahead stops in
+    /// error): that too happens before the first step is typed, so it is the start's (an
+    /// operator's review found a plain `ls` judged UNSAFE for a slave listed ahead of its
+    /// master). An invariant the start breaks, after both, is an error here, once; each step
+    /// it stays broken through warns (`invariant-still-broken`).
+    fn settle_start(&mut self, settle: bool) -> (Vec<String>, Vec<ReportFinding>) {
         // Drift a listing cannot show but a state built in code or read from JSON holds: the
         // plan is judged from it, so the report says so (an embedder's review found a plan
         // bringing a drifted replica back ONLINE read VALID with nothing said).
@@ -1601,28 +1609,50 @@ impl Session<'_> {
                 )
             })
             .collect();
+        let listed = invariant::check_all(self.topology, &self.state);
         let settled = machine::settle(self.topology, &self.state, &self.rules);
-        if settled.effects.is_empty() {
-            return (Vec::new(), findings);
-        }
-        let effects = settled
+        let mut effects: Vec<String> = settled
             .effects
             .iter()
             .map(|e| e.render(self.topology))
             .collect();
-        findings.push(finding(
-            Severity::Warning,
-            "unsettled-start",
-            "the managers act on the starting state at once, before any step: the listing shows a state they change (above); the steps are checked from the state after".to_owned(),
-        ));
-        findings.extend(
-            settled
-                .findings
-                .iter()
-                .map(|f| self.report_finding(f, &settled.state)),
-        );
-        self.state = settled.state;
+        // The start's broken invariants are reported once, below, from the state the steps
+        // start from.
+        let not_invariant = |f: &ReportFinding| !f.kind.starts_with("invariant");
+        if !settled.effects.is_empty() {
+            findings.push(finding(
+                Severity::Warning,
+                "unsettled-start",
+                "the managers act on the starting state at once, before any step: the listing shows a state they change (above); the steps are checked from the state after".to_owned(),
+            ));
+            findings.extend(
+                settled
+                    .findings
+                    .iter()
+                    .map(|f| self.report_finding(f, &settled.state))
+                    .filter(not_invariant),
+            );
+            self.state = settled.state;
+        }
+        if settle {
+            let before = self.state;
+            let mut caught_up = Heard::default();
+            self.settle(&mut effects, &mut caught_up);
+            self.judge(&before, &caught_up.effects, false, &mut caught_up.findings);
+            findings.extend(caught_up.findings.into_iter().filter(not_invariant));
+        }
         self.broken = invariant::check_all(self.topology, &self.state);
+        let still: Vec<_> = self
+            .broken
+            .iter()
+            .filter(|v| !listed.contains(v))
+            .copied()
+            .collect();
+        for v in listed.into_iter().chain(still) {
+            let broken = Finding::Invariant(v);
+            let text = format!("{} (in the starting state)", broken.render(self.topology));
+            findings.push(finding(Severity::Error, broken.kind(), text));
+        }
         (effects, findings)
     }
 
