@@ -1212,6 +1212,47 @@ fn assuming_down_a_host_the_managers_reach_is_refused() {
     }
 }
 
+/// A shell prompt naming no host, as the docs print one (`shell> cctrl -multi` on
+/// *operations-composite-failover*), is no parse error that loses the whole report: the line
+/// is a command the report did not check, an error naming the prompt to write, and the steps
+/// around it are judged.
+#[test]
+fn a_shell_prompt_without_its_host_is_unchecked() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         shell> cctrl -multi\n\
+         shell > frobnicate --all\n\
+         [LOGICAL] /alpha > ls\n",
+    );
+    assert_eq!(report.verdict, Verdict::Invalid);
+    assert_eq!(report.steps.len(), 1);
+    let unchecked: Vec<(usize, Option<&str>, bool)> = report
+        .unchecked
+        .iter()
+        .map(|u| (u.line, u.command.as_deref(), u.shell))
+        .collect();
+    assert_eq!(
+        unchecked,
+        [
+            (2, Some("cctrl -multi"), true),
+            (3, Some("frobnicate --all"), true)
+        ]
+    );
+    assert!(
+        report.unchecked[0]
+            .to_string()
+            .contains("write it as `shell <host>> cctrl -multi`"),
+        "{}",
+        report.unchecked[0]
+    );
+    // `shell>` alone holds nothing to run: a note.
+    assert!(
+        check("#! scenario healthy-3\nshell>\n")
+            .unchecked
+            .is_empty()
+    );
+}
+
 /// Errors point at the part that is wrong: the second goal of a list, the word after a
 /// scenario's name, the prompt missing its `>`, the second service of a `single` topology.
 #[test]
@@ -1230,7 +1271,8 @@ fn errors_point_at_the_part_that_is_wrong() {
         (1, 12, "the end of the line".to_owned())
     );
     // A prompt's parts: the `/` before a LOGICAL prompt's service, the service itself, the
-    // `]` closing a cctrl prompt's service, the host before a shell prompt's `>`.
+    // `]` closing a cctrl prompt's service (a shell prompt without its host is a note the
+    // report lists as unchecked: `a_shell_prompt_without_its_host_is_unchecked`).
     assert_eq!(at("[LOGICAL] alpha > ls\n"), (1, 11, "`alpha`".to_owned()));
     assert_eq!(
         at("[LOGICAL] /al!pha > ls\n"),
@@ -1238,7 +1280,6 @@ fn errors_point_at_the_part_that_is_wrong() {
     );
     assert_eq!(at("cctrl [east> ls\n"), (1, 8, "`east>`".to_owned()));
     assert_eq!(at("cctrl [ea!st]> ls\n"), (1, 8, "`ea!st]>`".to_owned()));
-    assert_eq!(at("shell> startall\n"), (1, 6, "`>`".to_owned()));
     // `topology file` takes one path.
     assert_eq!(at("#! topology file\n"), (1, 13, "`file`".to_owned()));
     // `assume down` names at least one host.

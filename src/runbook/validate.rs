@@ -675,6 +675,17 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
         if text.starts_with('#') {
             continue;
         }
+        // A shell prompt naming no host (`shell> cctrl -multi`, as the docs print one): a
+        // step whose host the report cannot know, whatever its command.
+        if let Some(command) = hostless_shell_command(text) {
+            found.push(super::Unchecked {
+                line,
+                text: text.clone(),
+                shell: true,
+                command: Some(command.to_owned()),
+            });
+            continue;
+        }
         // SQL at a client's prompt is judged as SQL, never as the cctrl or shell command its
         // words may read as (`mysql> use app`).
         if let Some(statement) = sql_prompt(undecorated_marks(text)) {
@@ -732,6 +743,18 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
         });
     }
     found
+}
+
+/// The command after a shell prompt that names no host (`shell> cctrl -multi`, `shell >
+/// startall`), if `text` is one with a command.
+fn hostless_shell_command(text: &str) -> Option<&str> {
+    let command = text
+        .trim()
+        .strip_prefix("shell")?
+        .trim_start()
+        .strip_prefix('>')?
+        .trim();
+    (!command.is_empty()).then_some(command)
 }
 
 /// `text` without a list marker or inline-code wrapper around it (not a prompt).
