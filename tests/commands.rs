@@ -38,6 +38,27 @@ fn use_moves_the_session_once() {
     assert!(typed(&t, &moved, "e1", "use west").is_err());
 }
 
+/// `use <service>` where no manager of that service runs is refused, naming the reason and
+/// the way on: cctrl works through a running manager (Continuent docs *cmdline-tools-cctrl*),
+/// so `cctrl -multi` cannot connect to a service whose managers are all stopped. Once one
+/// runs, `use` connects.
+#[test]
+fn use_of_a_service_with_no_manager_running_is_refused() {
+    let mut c = Cluster::over(
+        Topology::multisite(&[("east", &["e1", "e2"]), ("west", &["w1", "w2"])]).unwrap(),
+    );
+    let [w1, w2] = ["w1", "w2"].map(|h| c.id(h));
+    c.fault(Fault::Stop(w1, Process::Manager)).unwrap();
+    c.fault(Fault::Stop(w2, Process::Manager)).unwrap();
+    let command: CctrlCommand = "use west".parse().unwrap();
+    let input = machine::resolve_cctrl(&c.t, &c.s, c.id("e1"), &command).unwrap();
+    let rejection = machine::apply(&c.t, &c.s, &input).unwrap_err();
+    assert_eq!(rejection.refusal.rule(), "manager-running");
+    insta::assert_snapshot!(rejection.render(&c.t), @"no manager of west runs: cctrl cannot connect to a service with no manager running; start one on a host of west (`manager start`, or `startall`), then `use west`");
+    c.fault(Fault::Start(w2, Process::Manager)).unwrap();
+    c.cctrl("e1", "use west").unwrap();
+}
+
 /// `switch` and `recover` outside MAINTENANCE step through it and back, and say so (Continuent
 /// docs *operations-recovery*: `SET POLICY` before the work, `REVERT POLICY` after it);
 /// inside it they do not.
@@ -245,6 +266,68 @@ fn recover_master_using_marks_a_shunned_master_it_cannot_recover_as_replaced() {
             "{shun}"
         );
     }
+}
+
+/// A master an operator shunned whose dataserver then stops is not FAILED: the managers leave
+/// a SHUNNED datasource alone, its services may be stopped for maintenance (Continuent docs
+/// *operations-status-states*), so they neither fail it nor fail it over. `failover` needs the
+/// master FAILED (*cctrl-failover*): it is refused by that rule, naming the ways on (start
+/// the dataserver and `welcome` it, or `recover master using`), not as a service with no
+/// master to replicate from whose remedy, `welcome`, fails the master over at once.
+#[test]
+fn failover_is_refused_for_a_shunned_master_whose_dataserver_stopped() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2] = ["db1", "db2"].map(|h| c.id(h));
+    c.cctrl("db2", "datasource db1 shun").unwrap();
+    c.fault(Fault::Stop(db1, Process::DataServer)).unwrap();
+    assert_eq!(
+        c.s.view(db2).entry(db1).state,
+        DsState::Shunned(ShunCause::Manual)
+    );
+    let said = ["failover", "failover to db3"].map(|line| {
+        let command: CctrlCommand = line.parse().unwrap();
+        let input = machine::resolve_cctrl(&c.t, &c.s, db2, &command).unwrap();
+        let rejection = machine::apply(&c.t, &c.s, &input).unwrap_err();
+        assert_eq!(rejection.refusal.rule(), "master-failed", "{line}");
+        rejection.render(&c.t)
+    });
+    assert_eq!(said[0], said[1]);
+    insta::assert_snapshot!(said[0], @"alpha's master, db1, is SHUNNED(MANUALLY-SHUNNED), not FAILED: a failover replaces a failed master, and the managers do not fail a datasource an operator shunned, whatever stops on it; to keep it, start what is stopped on its host, then `datasource db1 welcome` (and `switch` for a planned change); to replace it, `recover master using <ds>` (with `replicator db1 offline` first if it still extracts)");
+    // The way it names: with db1's replicator offline, `recover master using` replaces it.
+    c.cctrl("db2", "replicator db1 offline").unwrap();
+    c.cctrl("db2", "recover master using db2").unwrap();
+    assert!(c.s.view(db2).entry(db2).is_online_master());
+}
+
+/// A `switch` reconfigures the replicas through their replicator processes (Continuent docs
+/// *cctrl-switch*): a replica whose replicator is stopped cannot be reconfigured, and keeps
+/// the source it had; one that runs OFFLINE is repointed and stays OFFLINE (`setrole` is what
+/// an offline replicator takes). Started again, the stopped one reads its old source, now a
+/// slave of the new master, and the cluster stays consistent. The model used to point the
+/// stopped replicator at the new master as if it were online.
+#[test]
+fn a_switch_leaves_a_stopped_replicas_source_as_it_was() {
+    let mut c = Cluster::new(&["db1", "db2", "db3", "db4"]);
+    let [db1, db2, db3, db4] = ["db1", "db2", "db3", "db4"].map(|h| c.id(h));
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.fault(Fault::Stop(db3, Process::Replicator)).unwrap();
+    c.cctrl("db1", "replicator db4 offline").unwrap();
+    let outcome = typed(&c.t, &c.s, "db1", "switch to db2").unwrap();
+    let said: Vec<String> = outcome.effects.iter().map(|e| e.render(&c.t)).collect();
+    assert!(
+        !said.iter().any(|l| l.contains("replicator on db3")),
+        "{said:?}"
+    );
+    c.s = outcome.state;
+    let [r3, r4] = [db3, db4].map(|h| c.s.host(h).replicator);
+    assert!(!r3.running);
+    assert_eq!(r3.master, Some(db1), "{r3:?}");
+    assert_eq!(r4.master, Some(db2), "{r4:?}");
+    assert_eq!(r4.state, ReplicatorState::OfflineNormal, "{r4:?}");
+    c.shell("db3", "replicator start").unwrap();
+    assert!(c.s.host(db3).replicator.is_online(), "{:?}", c.s.host(db3));
+    c.cctrl("db1", "set policy automatic").unwrap();
+    assert!(c.s.host(db4).replicator.is_online(), "{:?}", c.s.host(db4));
 }
 
 /// `stopall` stops whatever of the install still runs, even if that is only the connector;

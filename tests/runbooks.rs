@@ -2381,6 +2381,29 @@ fn a_root_use_after_the_sessions_site_is_lost_connects_through_another() {
     );
 }
 
+/// `use <site>` at the root prompt, the session open on a site whose manager runs, is refused
+/// when no manager of the site named runs: `cctrl -multi` cannot connect to it (Continuent docs
+/// *cmdline-tools-cctrl*). It was accepted, and the steps typed at that site after it judged
+/// against managers that were all stopped.
+#[test]
+fn a_root_use_of_a_site_with_no_manager_running_is_refused() {
+    let report = active_passive(
+        "cctrl [east]> ls\nshell db4> manager stop\nshell db5> manager stop\nshell db6> manager stop\n[LOGICAL] / > use west\n",
+    );
+    let (rule, text) = refusal(&report).unwrap();
+    assert_eq!(
+        (rule.as_str(), text.as_str()),
+        ("manager-running", "[LOGICAL] / > use west"),
+        "{report}"
+    );
+    assert!(
+        report.to_string().contains(
+            "no manager of west runs: cctrl cannot connect to a service with no manager running; start one on a host of west"
+        ),
+        "{report}"
+    );
+}
+
 /// A relay's source written `<site>/<host>` must name the host's own site: `west/db1` and
 /// `global/db1` for east's db1 were accepted (an operator review).
 #[test]

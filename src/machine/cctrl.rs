@@ -59,6 +59,24 @@ fn manager_to_type_into(ctx: &Ctx<'_, '_>, at: HostId) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// Whether a manager of `service` runs anywhere (at a composite, a manager of one of its
+/// sites): `use <service>` connects cctrl to it (Continuent docs *cmdline-tools-cctrl*: cctrl
+/// works through a running manager; *operations-composite-failover* runs `cctrl -multi` on the
+/// surviving site to reach the composite), so with none running there is nothing to connect
+/// to ([`Refusal::NoServiceManager`]). One that runs cut off from `at` is left to the
+/// commands typed after `use`, which name what they cannot reach (**modelling decision**).
+fn service_manager_runs(ctx: &Ctx<'_, '_>, service: ServiceId) -> bool {
+    let runs = |svc: ServiceId| {
+        ctx.topology
+            .hosts_of(svc)
+            .any(|m| ctx.topology.host(m).has_manager() && ctx.state.manager_running(m))
+    };
+    match &ctx.topology.service(service).kind {
+        crate::model::ServiceKind::Composite { members } => members.iter().any(|&m| runs(m)),
+        _ => runs(service),
+    }
+}
+
 /// Whether `op` makes a datasource master (of the session's site). At a passive site,
 /// `switch` and `failover` move the relay role instead ([`switch_relay`], [`failover_relay`]).
 fn promotes(op: CctrlOp) -> bool {
@@ -94,13 +112,17 @@ pub(crate) fn apply(
         return Ok(None);
     }
     if let CctrlOp::Use(service) = op {
-        let session = session_mut(ctx, at)?;
-        if session.service == service {
+        manager_to_type_into(ctx, at)?;
+        if ctx.state.session(at).service == service {
             return Err(Refusal::NoChange {
                 host: Some(at),
                 already: Cow::Borrowed("uses that service already"),
             });
         }
+        if !service_manager_runs(ctx, service) {
+            return Err(Refusal::NoServiceManager { service });
+        }
+        let session = session_mut(ctx, at)?;
         session.service = service;
         ctx.emit(Effect::Use { host: at, service });
         return Ok(None);
@@ -1093,6 +1115,12 @@ fn recover_master_using(
     Ok(())
 }
 
+/// `failover [to <ds>]`: promote a replica once the master is FAILED (Continuent docs
+/// *cctrl-failover*: "the primary data source must be in a failed state to use failover").
+/// A master an operator took OFFLINE or shunned is not failed, on a healthy host
+/// ([`Refusal::MasterOnline`]) or not: the managers never fail a shunned datasource
+/// (*operations-status-states*), so one whose dataserver stopped after the shun stays
+/// SHUNNED and the failover is refused ([`Refusal::ShunnedMaster`]).
 fn failover(
     ctx: &mut Ctx<'_, '_>,
     s: &Session,
@@ -1112,15 +1140,28 @@ fn failover(
         // "the primary data source must be in a failed state to use failover" (Continuent
         // docs *cctrl-failover*), as at a composite. An operator's review found it refused as
         // having no master to replicate from, with `welcome` as the only way on.
-        if let Some(master) = ctx
-            .service_master(view, s.service)
-            .filter(|&m| ctx.healthy(s.rep, m))
-        {
-            return Err(Refusal::MasterOnline {
-                service: s.service,
-                master,
-                state: view.entry(master).state,
-            });
+        if let Some(master) = ctx.service_master(view, s.service) {
+            let state = view.entry(master).state;
+            if ctx.healthy(s.rep, master) {
+                return Err(Refusal::MasterOnline {
+                    service: s.service,
+                    master,
+                    state,
+                });
+            }
+            // Nor is one an operator shunned whose dataserver, manager or host then
+            // stopped: the managers leave a SHUNNED datasource alone, its services may be
+            // stopped for maintenance (Continuent docs *operations-status-states*), so it
+            // never becomes FAILED. It was refused as having no master to replicate from,
+            // with `welcome` as the way on, which brings it OFFLINE to be failed and, under
+            // AUTOMATIC, failed over at once.
+            if state.shunned_by_operator() {
+                return Err(Refusal::ShunnedMaster {
+                    service: s.service,
+                    master,
+                    state,
+                });
+            }
         }
         return Err(ctx.no_master(view, s.service, s.group, at));
     };

@@ -244,8 +244,19 @@ impl Ctx<'_, '_> {
             // Shunned slaves too: shunning leaves the replicator running. The new master and
             // the failed one hold the master role, so they are not followers.
             let follower = view.entry(d).role != DataSourceRole::Master;
+            // Only a running replicator is reconfigured: the managers point a replica at the
+            // new master through its replicator process (*cctrl-switch*, *cctrl-failover*:
+            // the command reconfigures the replicas), and a stopped one is a fault the operator
+            // fixes (`REPLICATOR(state=STOPPED)`, *operations-status-datasource*). It keeps
+            // the source it had, and reads it when started (`replicator start`), or is pointed
+            // at the master by its managers if that source no longer leads there. An OFFLINE
+            // one that runs is repointed and left OFFLINE: `setrole` is what an offline
+            // replicator takes (*trepctl-setrole*). **Modelling decision** where the pages say
+            // no more; the model pointed a stopped replicator at the new master as if it
+            // were online.
+            let running = self.host(d).replicator.running;
             // Managers reach replicators over the network: no manager needed on `d`.
-            if follower && self.rules.repoint_slaves && self.state.reachable(rep, d) {
+            if follower && running && self.rules.repoint_slaves && self.state.reachable(rep, d) {
                 self.repoint(d, ReplicatorRole::Slave, Some(new));
             }
         }

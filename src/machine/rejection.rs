@@ -50,6 +50,14 @@ pub enum Refusal {
         /// The host.
         host: HostId,
     },
+    /// `use <service>` where no manager of `service` runs (at a composite, no manager of any
+    /// of its sites): cctrl works through a running manager (Continuent docs
+    /// *cmdline-tools-cctrl*), and `cctrl -multi` reaches another service through that
+    /// service's managers, so it cannot connect to one with none running.
+    NoServiceManager {
+        /// The service named.
+        service: ServiceId,
+    },
     /// The manager's group has no quorum and the session is not forced.
     NoQuorum {
         /// The service.
@@ -196,6 +204,22 @@ pub enum Refusal {
     /// `failover`, the active site's master is healthy and OFFLINE or shunned by an operator:
     /// not lost.
     MasterOnline {
+        /// The service.
+        service: ServiceId,
+        /// The master.
+        master: HostId,
+        /// Its state in the view.
+        state: DsState,
+    },
+    /// `failover` while the service's master is SHUNNED by an operator (`shun`, `drain`) and
+    /// its host is not healthy (dataserver or manager stopped, host down or cut off). The
+    /// managers do not fail a datasource an operator shunned: a SHUNNED datasource is out of
+    /// the dataservice, and its services may be stopped and restarted without affecting the
+    /// others (Continuent docs *operations-status-states*), so it is never FAILED, and
+    /// "the primary data source must be in a failed state to use failover" (*cctrl-failover*).
+    /// With no master to switch from, `recover master using <ds>` sets a new one
+    /// (*operations-recovery-master*).
+    ShunnedMaster {
         /// The service.
         service: ServiceId,
         /// The master.
@@ -359,7 +383,7 @@ impl Refusal {
     #[must_use]
     pub fn rule(&self) -> &'static str {
         match self {
-            Self::NoManager { .. } => "manager-running",
+            Self::NoManager { .. } | Self::NoServiceManager { .. } => "manager-running",
             Self::NoQuorum { .. } => "quorum",
             Self::WrongState { .. } => "datasource-state",
             Self::OtherMaster { .. } => "one-online-master",
@@ -369,7 +393,7 @@ impl Refusal {
             Self::NoMaster { .. } => "master-online",
             Self::PassiveSite { .. } => "passive-site",
             Self::NoRelay { .. } => "no-relay",
-            Self::MasterOnline { .. } => "master-failed",
+            Self::MasterOnline { .. } | Self::ShunnedMaster { .. } => "master-failed",
             Self::NotComposite { .. } | Self::AtComposite { .. } => "composite-session",
             Self::NoSiteTarget { .. } => "eligible-site",
             Self::SiteInService { .. } => "site-in-service",
@@ -425,6 +449,12 @@ impl Refusal {
         };
         match *self {
             Self::NoManager { host } => format!("no manager runs on {}: start it, or type the command into a running manager", n(host)),
+            Self::NoServiceManager { service } => format!(
+                "no manager of {} runs: cctrl cannot connect to a service with no manager running; start one on a host of {} (`manager start`, or `startall`), then `use {}`",
+                s(service),
+                s(service),
+                s(service)
+            ),
             Self::NoQuorum { service, members, majority, unreachable } => format!(
                 "{} has no quorum: the manager reaches {members} DB member{} and needs {majority}, so it cannot confirm that {} {} down rather than cut off; bring them back, or `set force true` if you know they are down",
                 s(service),
@@ -594,6 +624,14 @@ impl Refusal {
                 } else {
                     String::new()
                 }
+            ),
+            Self::ShunnedMaster { service, master, state } => format!(
+                "{}'s master, {}, is {}, not FAILED: a failover replaces a failed master, and the managers do not fail a datasource an operator shunned, whatever stops on it; to keep it, start what is stopped on its host, then `datasource {} welcome` (and `switch` for a planned change); to replace it, `recover master using <ds>` (with `replicator {} offline` first if it still extracts)",
+                s(service),
+                n(master),
+                state_text(topology, master, state),
+                n(master),
+                n(master)
             ),
             Self::Orphaned { host, master } => format!(
                 "{} holds events {} does not have (orphaned events): recovering it would lose them; inspect them (tungsten_find_orphaned), then `datasource {} restore` or reprovision it",
