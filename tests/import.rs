@@ -309,8 +309,10 @@ fn a_composite_listing_that_disagrees_with_its_members_is_refused() {
         err.to_string().starts_with("composite `global` lists `east` as `composite master:SHUNNED(SUPERSEDED)`, but `east` holds its master ONLINE (its listing, or its healthy start when it has none)"),
         "{err}"
     );
-    // The documents' listing before a composite failover, east lost: east's healthy start
-    // disagrees with it (an operator's review found it started healthy, nothing said).
+    // The documents' listing before a composite failover, east lost: given with east's
+    // healthy listing, that listing disagrees with it (an operator's review found it started
+    // healthy, nothing said). Given alone, east is read as lost
+    // (`a_site_a_composite_listing_shows_lost_is_read_down_without_a_listing`).
     let lost: Listing = composite
         .replace(
             "east(composite master:ONLINE)      ",
@@ -318,7 +320,11 @@ fn a_composite_listing_that_disagrees_with_its_members_is_refused() {
         )
         .parse()
         .unwrap();
-    let err = State::from_listings_in(topology.clone(), &[(name("global"), &lost)]).unwrap_err();
+    let err = State::from_listings_in(
+        topology.clone(),
+        &[(name("global"), &lost), (name("east"), &east)],
+    )
+    .unwrap_err();
     assert!(
         err.to_string().starts_with("composite `global` lists `east` as `composite master:SHUNNED(FAILSAFE_SHUN)`, but `east` holds its master ONLINE"),
         "{err}"
@@ -1440,4 +1446,47 @@ fn a_lost_master_without_positions_holds_what_a_passive_site_read_from_it() {
         "{:?}",
         import.assumptions
     );
+}
+
+/// The docs' composite-failover listing alone (*operations-composite-failover*, 7.0: `beta`
+/// the active site, `composite master:SHUNNED(FAILSAFE_SHUN)`): no listing of beta can be
+/// taken, its managers being gone, so beta is read as down, every datasource
+/// `SHUNNED(FAILSAFE_SHUN)` in its managers' views, and the import says so. It was refused,
+/// with the advice to give beta's listing (an operator's review).
+#[test]
+fn a_site_a_composite_listing_shows_lost_is_read_down_without_a_listing() {
+    let listing: Listing = fixture("docs70_composite_failsafe_83col.txt")
+        .parse()
+        .unwrap();
+    let topology: Topology = serde_json::from_str::<TopologySpec>(
+        r#"{"services": [{"name": "beta", "datasources": ["db4", "db5", "db6"]}, {"name": "alpha", "datasources": ["db1", "db2", "db3"]}], "composites": [{"name": "global", "members": ["beta", "alpha"]}]}"#,
+    )
+    .unwrap()
+    .try_into()
+    .unwrap();
+    let import =
+        State::from_listings_in(topology, &[(ServiceName::new("global").unwrap(), &listing)])
+            .unwrap();
+    let (t, s) = (&import.topology, &import.state);
+    for name in ["db4", "db5", "db6"] {
+        let h = t.host_id(name).unwrap();
+        assert!(!s.host(h).up && !s.manager_running(h), "{name}");
+        for d in ["db4", "db5", "db6"] {
+            assert_eq!(
+                s.view(h).entry(t.host_id(d).unwrap()).state,
+                DsState::Shunned(ShunCause::Failsafe),
+                "{name}'s view of {d}"
+            );
+        }
+    }
+    let db1 = t.host_id("db1").unwrap();
+    assert!(s.host(db1).up && s.manager_running(db1));
+    assert_eq!(
+        import.assumptions,
+        [
+            "beta: listed as `composite master:SHUNNED(FAILSAFE_SHUN)` and given no listing of its own: db4, db5 and db6 read as down, not cut off by a partition, every datasource SHUNNED(FAILSAFE_SHUN)"
+        ]
+    );
+    assert!(s.validate(t).is_ok());
+    assert_eq!(tungsten_model::machine::invariant::check_all(t, s), []);
 }

@@ -232,6 +232,27 @@ fn switch_and_failover_are_valid_where_they_are_written() {
     );
 }
 
+/// A procedure is written for the state its steps are judged from, after replication has
+/// caught up on the start: a drifted slave behind the master catches up there, level with the
+/// other slave, and is then the one a bare `switch` would pick, so the procedure declines, as
+/// for drifted data (found by the procedure property, once the start caught up: a `switch`
+/// written for the state before, where the other slave led, was judged UNSAFE for promoting
+/// drifted data).
+#[test]
+fn a_switch_is_written_for_the_start_replication_has_caught_up_on() {
+    use tungsten_model::fault::Fault;
+    let (healthy, [db1, db2, db3]) = healthy();
+    let start = after(
+        &healthy,
+        &[Fault::Write(db1), Fault::CatchUp(db3), Fault::Drift(db2)],
+    );
+    let declined = runbook::switch_procedure(&start, "alpha", None).unwrap_err();
+    assert_eq!(
+        declined.to_string(),
+        "db2's data has drifted: `switch` would open writes to it; reprovision it, or name another target"
+    );
+}
+
 /// `switch` and `failover` are written only where the managers would take them, and say why
 /// not in the managers' words; beyond that, they decline to promote drifted data or to orphan
 /// events a failed master still holds on a running dataserver.

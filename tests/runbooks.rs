@@ -5466,3 +5466,37 @@ fn a_piped_switch_whose_output_is_saved_is_checked_as_the_switch() {
         );
     }
 }
+
+/// The docs' composite failover from the listing the page prints (*operations-composite-failover*,
+/// 7.0: the composite's `ls`, beta lost): beta is read as down, and the page's steps, `cctrl
+/// -multi` on a host of alpha, `use global`, `datasource beta fail`, `failover`, validate, the
+/// failover's forced step resting on beta's hosts being down. The listing was refused as a
+/// start (an operator's review).
+#[test]
+fn the_docs_composite_failover_validates_from_its_own_listing() {
+    let listing = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ls/docs70_composite_failsafe_83col.txt"
+    ))
+    .unwrap();
+    let text = format!(
+        "#! topology file t.json\n#! state global\n{listing}#! end\n#! goal master db1\n\
+         shell db2> cctrl -multi\n\
+         [LOGICAL] / > use global\n\
+         [LOGICAL] /global > datasource beta fail\n\
+         [LOGICAL] /global > failover\n"
+    );
+    let topology = r#"{"services": [{"name": "beta", "datasources": ["db4", "db5", "db6"]}, {"name": "alpha", "datasources": ["db1", "db2", "db3"]}], "composites": [{"name": "global", "members": ["beta", "alpha"]}]}"#;
+    let rb: Runbook = text.parse().unwrap();
+    let start = runbook::start(&rb, &[], &mut |_| Ok(topology.to_owned())).unwrap();
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let kinds: Vec<String> = report.diagnostics().into_iter().map(|d| d.kind).collect();
+    assert_eq!(kinds, ["forced"], "{report}");
+    assert!(
+        report.to_string().contains(
+            "assumes: beta: listed as `composite master:SHUNNED(FAILSAFE_SHUN)` and given no listing of its own"
+        ),
+        "{report}"
+    );
+}

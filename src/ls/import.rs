@@ -376,6 +376,19 @@ impl State {
                 &mut assumptions,
             )?;
         }
+        for (_, listing) in listings {
+            if let DataSources::Composite { members, .. } = &listing.datasources {
+                for member in members {
+                    lose_unlisted_site(
+                        &topology,
+                        &mut state,
+                        (member, listings),
+                        &read_elsewhere,
+                        &mut assumptions,
+                    );
+                }
+            }
+        }
         for (composite, listing) in listings {
             if let DataSources::Composite { members, .. } = &listing.datasources {
                 composite_agrees(&topology, &state, composite, members)?;
@@ -531,6 +544,84 @@ fn coordinator_of(
         });
     }
     Ok(coordinator)
+}
+
+/// A site a composite listing shows lost (`composite master:SHUNNED(FAILSAFE_SHUN)`, or
+/// FAILED), given no listing of its own, is read as down: each of its hosts crashed, its
+/// managers' views holding every datasource `SHUNNED(FAILSAFE_SHUN)` without quorum, as
+/// the managers that fail safe leave them (Continuent docs *manager-failover-failsafe-shun*),
+/// and its master holding what a passive site replicating from it prints (`elsewhere`), or
+/// no events when none does. No listing of such a site can be taken: its managers are gone,
+/// as on *operations-composite-failover*, whose listing is the composite's alone (an
+/// operator's review found that listing refused as a start, with the advice to give the
+/// site's). **Modelling decision**: down, not cut off by a partition, as a lost host of a
+/// listing is read; the assumption says so.
+fn lose_unlisted_site(
+    topology: &Topology,
+    state: &mut State,
+    (member, listings): (&super::MemberBlock, &[(ServiceName, &Listing)]),
+    elsewhere: &[Option<u64>],
+    assumptions: &mut Vec<String>,
+) {
+    let lost = matches!(
+        member.state,
+        DataSourceState::Shunned(Some(ShunReason::FailsafeShun)) | DataSourceState::Failed(_)
+    );
+    let listed = listings.iter().any(|(n, _)| n == &member.service);
+    let Some(site) = topology.service_id(member.service.as_str()) else {
+        return;
+    };
+    if !lost || listed || topology.composite_of(site).is_none() {
+        return;
+    }
+    let hosts: Vec<HostId> = topology
+        .hosts_of(site)
+        .filter(|&h| topology.host(h).has_manager())
+        .collect();
+    let master = topology
+        .datasources_of(site)
+        .find(|&d| state.view(d).entry(d).role == DataSourceRole::Master);
+    for &h in &hosts {
+        let host = &mut state.hosts[h.index()];
+        host.up = false;
+        host.manager = false;
+        host.connector.running = false;
+        host.dataserver = false;
+        host.replicator.running = false;
+        host.replicator.state = ReplicatorState::OfflineNormal;
+        host.cross_site.running = false;
+        host.cross_site.state = ReplicatorState::OfflineNormal;
+        let view = &mut state.views[h.index()];
+        view.quorum = Quorum::NonPrimary;
+        for d in topology.datasources_of(site) {
+            if let Some(e) = view.entry_mut(d) {
+                e.state = DsState::Shunned(ShunCause::Failsafe);
+            }
+        }
+    }
+    let read = elsewhere.get(site.index()).copied().flatten();
+    let mut credit = String::new();
+    if let (Some(m), Some(seqno)) = (master, read) {
+        state.hosts[m.index()].data.pos = Some(Pos {
+            seqno,
+            epoch: EpochId::root(site),
+        });
+        credit = format!(
+            "; its master {} read as holding what a site replicating from it prints (to seqno {seqno}) and no more: check with `thl list` or tungsten_find_orphaned before recovering it",
+            topology.host_name(m)
+        );
+    }
+    let names: Vec<&str> = hosts
+        .iter()
+        .map(|&h| topology.host_name(h).as_str())
+        .collect();
+    assumptions.push(format!(
+        "{}: listed as `{}:{}` and given no listing of its own: {} read as down, not cut off by a partition, every datasource SHUNNED(FAILSAFE_SHUN){credit}",
+        member.service,
+        member.role,
+        member.state,
+        crate::text::series(&names, "and")
+    ));
 }
 
 /// Import `listing` of `service`, whose positions are on the line of history of `line`

@@ -1121,6 +1121,37 @@ fn after_prompt(t: &str) -> Option<&str> {
     prompt_like.then(|| t[end + mark.len_utf8()..].trim_start())
 }
 
+/// `state` once replication has caught up: every online slave and cross-site replicator
+/// applies what its source has, until nothing moves (at most four rounds over the hosts).
+/// `each` hears every catch-up that moved something. Shared by the steps' settling, the
+/// start's, and the procedures, which are written for the state the steps start from.
+pub(super) fn catch_up(
+    topology: &Topology,
+    state: &State,
+    rules: machine::Rules,
+    mut each: impl FnMut(&machine::Outcome),
+) -> State {
+    let mut state = *state;
+    for _ in 0..4 {
+        let mut moved = false;
+        for h in topology.host_ids() {
+            for fault in [Fault::CatchUp(h), Fault::CrossSiteCatchUp(h)] {
+                if let Ok(outcome) =
+                    machine::apply_with(topology, &state, &Input::Fault(fault), &rules)
+                {
+                    each(&outcome);
+                    state = outcome.state;
+                    moved = true;
+                }
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    state
+}
+
 fn finding(severity: Severity, kind: &str, text: String) -> ReportFinding {
     ReportFinding {
         severity,
@@ -1800,30 +1831,13 @@ impl Session<'_> {
     /// Replication catches up: every online slave and cross-site replicator applies what its
     /// source has, until nothing moves.
     fn settle(&mut self, settled: &mut Vec<String>, heard: &mut Heard) {
-        for _ in 0..4 {
-            let mut moved = false;
-            for h in self.topology.host_ids().collect::<Vec<_>>() {
-                for fault in [Fault::CatchUp(h), Fault::CrossSiteCatchUp(h)] {
-                    if let Ok(outcome) = machine::apply_with(
-                        self.topology,
-                        &self.state,
-                        &Input::Fault(fault),
-                        &self.rules,
-                    ) {
-                        settled.extend(outcome.effects.iter().map(|e| e.render(self.topology)));
-                        for f in &outcome.findings {
-                            heard.findings.push(self.report_finding(f, &outcome.state));
-                        }
-                        heard.effects.extend(outcome.effects);
-                        self.state = outcome.state;
-                        moved = true;
-                    }
-                }
+        self.state = catch_up(self.topology, &self.state, self.rules, |outcome| {
+            settled.extend(outcome.effects.iter().map(|e| e.render(self.topology)));
+            for f in &outcome.findings {
+                heard.findings.push(self.report_finding(f, &outcome.state));
             }
-            if !moved {
-                break;
-            }
-        }
+            heard.effects.extend(outcome.effects.iter().copied());
+        });
     }
 
     /// Drift a step brings: data drifted by a write, a copy or a skip (errors but for the

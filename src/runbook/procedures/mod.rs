@@ -95,18 +95,17 @@ pub enum ProcedureErrorKind {
     Internal,
 }
 
-/// `start` with the managers' reactions to it run ([`crate::machine::settle`]): a procedure is
-/// written for the state [`super::validate`] checks its steps from (an independent review
-/// found plans written for a fenced master the managers were about to fail over, then judged
-/// from the state after the failover).
+/// `start` with the managers' reactions to it run ([`crate::machine::settle`]), then
+/// replication caught up on it: a procedure is written for the state [`super::validate`]
+/// checks its steps from (an independent review found plans written for a fenced master the
+/// managers were about to fail over, then judged from the state after the failover; the
+/// procedure property found a `switch` written while a drifted slave was behind, judged after
+/// it caught up and became the one the switch picks).
 pub(super) fn settled(start: &Start) -> Start {
+    let rules = crate::machine::Rules::default();
+    let reacted = crate::machine::settle(&start.topology, &start.state, &rules).state;
     Start {
-        state: crate::machine::settle(
-            &start.topology,
-            &start.state,
-            &crate::machine::Rules::default(),
-        )
-        .state,
+        state: super::validate::catch_up(&start.topology, &reacted, rules, |_| {}),
         ..start.clone()
     }
 }
