@@ -1381,6 +1381,8 @@ mod tests {
             "thl list && stopall",
             "tpm validate; stopall",
             "tpm validate ;stopall",
+            // A quote inside an expansion hides its `}`: the `;` after it is bash's.
+            "thl list ${x:-'}'};stopall",
             "thl list;",
             "startall &",
             "trepctl -host $(hostname) offline",

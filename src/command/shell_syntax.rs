@@ -25,6 +25,9 @@ enum Inside {
     AnsiCQuotes,
     /// A parameter expansion, with how many braces are open.
     Expansion(u32),
+    /// A quote inside a parameter expansion (`${x:-'}'}`): its quote character, and how many
+    /// braces are open around it.
+    QuotedInExpansion(char, u32),
 }
 
 /// The characters of `line` that bash reads as syntax, in order (see the module docs). An
@@ -45,7 +48,8 @@ pub(crate) fn bare(line: &str) -> impl Iterator<Item = Bare> + '_ {
                     Inside::Nothing
                     | Inside::DoubleQuotes
                     | Inside::AnsiCQuotes
-                    | Inside::Expansion(_),
+                    | Inside::Expansion(_)
+                    | Inside::QuotedInExpansion('"', _),
                     '\\',
                 ) => {
                     chars.next();
@@ -66,6 +70,13 @@ pub(crate) fn bare(line: &str) -> impl Iterator<Item = Bare> + '_ {
                 }
                 (Inside::SingleQuotes | Inside::AnsiCQuotes, '\'')
                 | (Inside::DoubleQuotes, '"') => inside = Inside::Nothing,
+                // bash reads quotes inside an expansion: a `}` they hold closes nothing.
+                (Inside::Expansion(open), '\'' | '"') => {
+                    inside = Inside::QuotedInExpansion(c, open);
+                }
+                (Inside::QuotedInExpansion(quote, open), c) if c == quote => {
+                    inside = Inside::Expansion(open);
+                }
                 (Inside::Expansion(open), '{') => inside = Inside::Expansion(open + 1),
                 (Inside::Expansion(open), '}') => {
                     inside = if open > 1 {
@@ -101,6 +112,16 @@ mod tests {
         assert_eq!(syntax("echo ${x:- # }; y"), "echo ; y");
         assert_eq!(syntax("echo ${a:-${b}};c"), "echo ;c");
         assert_eq!(syntax(r"a \\;b"), "a ;b");
+        assert_eq!(syntax("echo ${x:-'}'};stopall"), "echo ;stopall");
+        assert_eq!(syntax(r#"echo ${x:-"\"}"};stopall"#), "echo ;stopall");
+    }
+
+    /// A `$` opens a quote only before `'` and an expansion only before `{`: after a plain
+    /// variable or a command substitution, a `;` is still bash's.
+    #[test]
+    fn a_dollar_hides_only_a_quote_or_braces() {
+        assert_eq!(syntax("cat $HOME;stopall"), "cat $HOME;stopall");
+        assert_eq!(syntax("cat $(date);stopall"), "cat $(date);stopall");
     }
 
     /// A character starts a word after the line's start or an unquoted blank only.

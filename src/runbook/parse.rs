@@ -626,3 +626,23 @@ fn inline_state(
         source: StateSource::Inline(listing),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::without_comment;
+
+    /// A comment starts at a `#` that starts a word of the command, the prompt's `>` ending
+    /// like a blank: the step before it and the comment are each kept whole.
+    #[test]
+    fn a_comment_is_split_off_after_the_prompt() {
+        assert_eq!(
+            without_comment("shell db1> trepctl offline   # db2 only"),
+            ("shell db1> trepctl offline", Some("# db2 only"))
+        );
+        assert_eq!(without_comment("shell db1>#x"), ("shell db1>", Some("#x")));
+        assert_eq!(
+            without_comment("shell db1> echo a#b"),
+            ("shell db1> echo a#b", None)
+        );
+    }
+}
