@@ -1383,6 +1383,8 @@ mod tests {
             "tpm validate ;stopall",
             // A quote inside an expansion hides its `}`: the `;` after it is bash's.
             "thl list ${x:-'}'};stopall",
+            // Quotes inside a quoted substitution are its own: the `;` after it is bash's.
+            r#"thl list "${x:-"'"}";stopall"#,
             "thl list;",
             "startall &",
             "trepctl -host $(hostname) offline",

@@ -1,6 +1,10 @@
 //! Which characters of a shell line bash reads as syntax (a `;`, a `|`, a comment's `#`):
 //! those outside quotes (`'..'`, `".."`, and ANSI-C `$'..'`, where a backslash escapes the
 //! closing quote), not escaped by a backslash, and outside a parameter expansion (`${..}`).
+//! Inside double quotes or an expansion, a substitution (`$(..)`, backquotes, `${..}`) has
+//! quotes of its own, followed to any depth up to [`MAX_NESTING`], past which the rest of the
+//! line is bare (an independent review found `echo "${x:-"'"}";stopall` read as one quoted
+//! word).
 //! Every check that looks for a chain, a pipe or a comment reads the line through
 //! [`bare`], so that a quote one of them missed cannot hide a second command from it: three
 //! scanners of their own each let `cat $'\'';stopall` through (an independent review).
@@ -16,25 +20,79 @@ pub(crate) struct Bare {
     pub(crate) word_start: bool,
 }
 
-/// Where the scan is: what the characters read are inside.
+/// What the characters being read are inside, one level of nesting: quotes, and the
+/// substitutions bash reads inside double quotes or an expansion, each with quotes of its
+/// own (`"${x:-"'"}"`, `"$(echo "a")"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Inside {
-    Nothing,
+enum Frame {
     SingleQuotes,
     DoubleQuotes,
     AnsiCQuotes,
     /// A parameter expansion, with how many braces are open.
     Expansion(u32),
-    /// A quote inside a parameter expansion (`${x:-'}'}`): its quote character, and how many
-    /// braces are open around it.
-    QuotedInExpansion(char, u32),
+    /// A command substitution `$(..)` inside double quotes or an expansion, with how many
+    /// parentheses are open. (Outside them its characters are left bare: the line-level
+    /// checks read `$(` as a substitution.)
+    Command(u32),
+    /// A command substitution in backquotes inside double quotes or an expansion.
+    Backquotes,
+}
+
+/// How deep quotes and substitutions nest before the scan gives up hiding anything: past it,
+/// every later character is bare, so a line nested that deep is read as chaining commands
+/// rather than let one through.
+const MAX_NESTING: usize = 16;
+
+/// The frames open at a point of the scan, innermost last (a fixed array: the scan runs on
+/// every shell line and allocates nothing).
+struct Frames {
+    open: [Frame; MAX_NESTING],
+    len: usize,
+    /// Set once the nesting went past [`MAX_NESTING`].
+    overflowed: bool,
+}
+
+impl Frames {
+    fn top(&self) -> Option<Frame> {
+        if self.overflowed {
+            return None;
+        }
+        self.len
+            .checked_sub(1)
+            .and_then(|i| self.open.get(i))
+            .copied()
+    }
+
+    fn push(&mut self, frame: Frame) {
+        match self.open.get_mut(self.len) {
+            Some(slot) => {
+                *slot = frame;
+                self.len += 1;
+            }
+            None => self.overflowed = true,
+        }
+    }
+
+    fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+
+    fn replace_top(&mut self, frame: Frame) {
+        if let Some(slot) = self.len.checked_sub(1).and_then(|i| self.open.get_mut(i)) {
+            *slot = frame;
+        }
+    }
 }
 
 /// The characters of `line` that bash reads as syntax, in order (see the module docs). An
 /// escaped character, and everything quoted or inside `${..}`, is left out.
 pub(crate) fn bare(line: &str) -> impl Iterator<Item = Bare> + '_ {
     let mut chars = line.char_indices().peekable();
-    let mut inside = Inside::Nothing;
+    let mut frames = Frames {
+        open: [Frame::SingleQuotes; MAX_NESTING],
+        len: 0,
+        overflowed: false,
+    };
     let mut blank_before = true;
     std::iter::from_fn(move || {
         loop {
@@ -42,48 +100,61 @@ pub(crate) fn bare(line: &str) -> impl Iterator<Item = Bare> + '_ {
             let word_start = blank_before;
             blank_before = false;
             let next = chars.peek().map(|&(_, n)| n);
-            match (inside, c) {
+            let top = frames.top();
+            // Where bash reads quotes and substitutions: everywhere but inside single and
+            // ANSI-C quotes, and, for single quotes, inside double ones.
+            let reads_quotes = !matches!(
+                top,
+                Some(Frame::SingleQuotes | Frame::AnsiCQuotes | Frame::DoubleQuotes)
+            );
+            let reads_substitutions =
+                !matches!(top, Some(Frame::SingleQuotes | Frame::AnsiCQuotes));
+            match (top, c) {
+                (Some(Frame::SingleQuotes), '\\') => {}
                 // An escaped character is a literal one, inside double or ANSI-C quotes too.
-                (
-                    Inside::Nothing
-                    | Inside::DoubleQuotes
-                    | Inside::AnsiCQuotes
-                    | Inside::Expansion(_)
-                    | Inside::QuotedInExpansion('"', _),
-                    '\\',
-                ) => {
+                (_, '\\') => {
                     chars.next();
                 }
-                (Inside::Nothing, '\'') => inside = Inside::SingleQuotes,
-                (Inside::Nothing, '"') => inside = Inside::DoubleQuotes,
-                (Inside::Nothing, '$') if next == Some('\'') => {
+                (Some(Frame::SingleQuotes | Frame::AnsiCQuotes), '\'')
+                | (Some(Frame::DoubleQuotes), '"')
+                | (Some(Frame::Backquotes), '`') => frames.pop(),
+                (Some(Frame::SingleQuotes | Frame::AnsiCQuotes), _) => {}
+                (_, '$') if next == Some('\'') && reads_quotes => {
                     chars.next();
-                    inside = Inside::AnsiCQuotes;
+                    frames.push(Frame::AnsiCQuotes);
                 }
-                (Inside::Nothing, '$') if next == Some('{') => {
+                (_, '$') if next == Some('{') && reads_substitutions => {
                     chars.next();
-                    inside = Inside::Expansion(1);
+                    frames.push(Frame::Expansion(1));
                 }
-                (Inside::Nothing, c) => {
+                (Some(_), '$') if next == Some('(') => {
+                    chars.next();
+                    frames.push(Frame::Command(1));
+                }
+                (Some(_), '`') => frames.push(Frame::Backquotes),
+                (_, '\'') if reads_quotes => frames.push(Frame::SingleQuotes),
+                (_, '"') if reads_quotes => frames.push(Frame::DoubleQuotes),
+                (Some(Frame::Expansion(open)), '{') => {
+                    frames.replace_top(Frame::Expansion(open + 1));
+                }
+                (Some(Frame::Expansion(open)), '}') => {
+                    if open > 1 {
+                        frames.replace_top(Frame::Expansion(open - 1));
+                    } else {
+                        frames.pop();
+                    }
+                }
+                (Some(Frame::Command(open)), '(') => frames.replace_top(Frame::Command(open + 1)),
+                (Some(Frame::Command(open)), ')') => {
+                    if open > 1 {
+                        frames.replace_top(Frame::Command(open - 1));
+                    } else {
+                        frames.pop();
+                    }
+                }
+                (None, c) => {
                     blank_before = c.is_whitespace();
                     return Some(Bare { at, c, word_start });
-                }
-                (Inside::SingleQuotes | Inside::AnsiCQuotes, '\'')
-                | (Inside::DoubleQuotes, '"') => inside = Inside::Nothing,
-                // bash reads quotes inside an expansion: a `}` they hold closes nothing.
-                (Inside::Expansion(open), '\'' | '"') => {
-                    inside = Inside::QuotedInExpansion(c, open);
-                }
-                (Inside::QuotedInExpansion(quote, open), c) if c == quote => {
-                    inside = Inside::Expansion(open);
-                }
-                (Inside::Expansion(open), '{') => inside = Inside::Expansion(open + 1),
-                (Inside::Expansion(open), '}') => {
-                    inside = if open > 1 {
-                        Inside::Expansion(open - 1)
-                    } else {
-                        Inside::Nothing
-                    };
                 }
                 _ => {}
             }
@@ -114,6 +185,23 @@ mod tests {
         assert_eq!(syntax(r"a \\;b"), "a ;b");
         assert_eq!(syntax("echo ${x:-'}'};stopall"), "echo ;stopall");
         assert_eq!(syntax(r#"echo ${x:-"\"}"};stopall"#), "echo ;stopall");
+    }
+
+    /// Quotes inside a substitution or an expansion that double quotes hold are the
+    /// substitution's: the double quotes end after it, and a `;` after them is bash's (an
+    /// independent review found each of these reading as one quoted word to the line's end).
+    #[test]
+    fn quotes_nest_inside_quoted_substitutions() {
+        assert_eq!(syntax(r#"echo "$(echo "a")"; stopall"#), "echo ; stopall");
+        assert_eq!(syntax(r#"echo "`echo "a"`"; stopall"#), "echo ; stopall");
+        assert_eq!(syntax(r#"echo "${x:-"'"}"; stopall"#), "echo ; stopall");
+        assert_eq!(syntax(r#"echo "$(echo ")" ; x)"; y"#), "echo ; y");
+        // Single quotes and `$'` are literal inside double quotes.
+        assert_eq!(syntax(r#"echo "it's"; y"#), "echo ; y");
+        assert_eq!(syntax(r#"echo "$'x"; y"#), "echo ; y");
+        // Past the deepest nesting followed, the rest is bare: read as chaining, never hidden.
+        let deep = format!("echo {}x", "\"$(".repeat(20));
+        assert!(syntax(&deep).ends_with('x'), "{}", syntax(&deep));
     }
 
     /// A `$` opens a quote only before `'` and an expansion only before `{`: after a plain
