@@ -179,7 +179,8 @@ pub enum HostAction {
     },
     /// `trepctl ...`.
     Trepctl(TrepctlCommand),
-    /// `echo '<command>' | cctrl`.
+    /// `echo '<command>' | cctrl`, `printf '<command>\n' | cctrl` or `cctrl <<< '<command>'`
+    /// (printed back in the first form).
     Cctrl(CctrlCommand),
     /// `[sudo] systemctl start|stop|restart <unit>` or `[sudo] service <unit>
     /// start|stop|restart`, for a unit the model knows.
@@ -268,33 +269,40 @@ impl HostCommand {
         right: &str,
         text: String,
     ) -> Result<Self, ParseError> {
-        let mut left_words = Words::new(left, line_number);
+        let left_words = Words::new(left, line_number);
         let mut right_words = Words::new(right, line_number);
         let program = right_words.next().unwrap_or_default();
         // Past `cctrl`, only its options (`-expert`, `-multi`): another pipe, a redirection
         // or another word is more than the echoed command reaching cctrl.
         let only_options = !right.contains(['|', '<', '>', ';'])
             && std::iter::from_fn(|| right_words.next()).all(|word| word.starts_with('-'));
-        if left_words.eat("echo") && base(program) == "cctrl" && only_options {
-            let after_echo = left.find("echo").map_or(0, |i| i + 4);
-            let rest = &left[after_echo..];
-            let mut start = after_echo + (rest.len() - rest.trim_start().len());
-            if left[start..].starts_with(['\'', '"']) {
-                start += 1;
-            }
-            let inner = left[start..].trim().trim_matches(['\'', '"']);
-            // Keep columns true to the line: pad the inner command to where it sits.
-            let pad = " ".repeat(line[..start].chars().count());
-            let command = CctrlCommand::parse_line(&format!("{pad}{inner}"), line_number)
-                .map_err(|e| e.on_line(line))?;
-            return Ok(Self {
-                executable: program.to_owned(),
-                action: HostAction::Cctrl(command),
-            });
+        if base(program) == "cctrl"
+            && only_options
+            && let Some((start, inner)) = fed_to_cctrl(left)
+        {
+            return Self::fed(line, line_number, program, (start, inner));
         }
         Ok(Self {
             executable: left_words.peek().unwrap_or_default().to_owned(),
             action: HostAction::NotModelled(text),
+        })
+    }
+
+    /// The cctrl command `inner`, at byte `start` of `line`, typed into `program` (cctrl) by
+    /// a pipe or a here-string.
+    fn fed(
+        line: &str,
+        line_number: usize,
+        program: &str,
+        (start, inner): (usize, &str),
+    ) -> Result<Self, ParseError> {
+        // Keep columns true to the line: pad the inner command to where it sits.
+        let pad = " ".repeat(line.get(..start).map_or(0, |b| b.chars().count()));
+        let command = CctrlCommand::parse_line(&format!("{pad}{inner}"), line_number)
+            .map_err(|e| e.on_line(line))?;
+        Ok(Self {
+            executable: program.to_owned(),
+            action: HostAction::Cctrl(command),
         })
     }
 
@@ -351,6 +359,10 @@ impl HostCommand {
                     action
                 },
             });
+        }
+        // `cctrl <<< 'switch'` types the command into cctrl, as `echo 'switch' | cctrl` does.
+        if let Some(fed) = here_string(line).filter(|_| base(executable) == "cctrl") {
+            return Self::fed(line, line_number, executable, fed);
         }
         // A redirection the output tail did not cut (`> tungsten.ini`, `< in.txt`, `2>x`): the
         // line does more than the command, and is kept whole as a step the model does not
@@ -744,6 +756,61 @@ fn chains_commands(line: &str) -> bool {
             let after = line.get(i + 1..).and_then(|a| a.chars().next());
             before.is_none_or(char::is_whitespace) || after.is_none_or(char::is_whitespace)
         })
+}
+
+/// The cctrl command a pipe's left side `left` types into cctrl, with its byte offset in
+/// `left`: `echo <command>` (quoted or not; a redirection of echo's stderr after it,
+/// `2>/dev/null`, changes nothing cctrl reads) or `printf '<command>\n'` (a format with no
+/// conversion or other escape). An operator's review found `echo 'switch' 2>/dev/null |
+/// cctrl` a parse error that stopped the runbook, and `printf 'switch\n' | cctrl` not
+/// modelled, the switch unseen.
+fn fed_to_cctrl(left: &str) -> Option<(usize, &str)> {
+    let body = left.trim();
+    let (printf, rest) = match body.split_once(char::is_whitespace) {
+        Some(("echo", rest)) => (false, rest),
+        Some(("printf", rest)) => (true, rest),
+        _ => return None,
+    };
+    let mut text = rest.trim();
+    for stderr in ["2>/dev/null", "2> /dev/null"] {
+        if let Some(before) = text.strip_suffix(stderr) {
+            text = before.trim_end();
+            break;
+        }
+    }
+    let offset = |t: &str| (t.as_ptr() as usize).saturating_sub(left.as_ptr() as usize);
+    let quoted = ['\'', '"']
+        .iter()
+        .find_map(|&q| text.strip_prefix(q)?.strip_suffix(q));
+    match (printf, quoted) {
+        (false, Some(inner)) => Some((offset(inner), inner)),
+        (false, None) => Some((offset(text), text)),
+        (true, Some(format)) => {
+            let inner = format.strip_suffix("\\n")?;
+            (!inner.contains(['%', '\\'])).then(|| (offset(inner), inner))
+        }
+        (true, None) => None,
+    }
+}
+
+/// The command a here-string types into cctrl (`cctrl [-expert] <<< 'switch'`), with its byte
+/// offset in `line`: only options between `cctrl` and `<<<`, and one word, quoted or not,
+/// after it. An operator's review found it not modelled, the switch unseen.
+fn here_string(line: &str) -> Option<(usize, &str)> {
+    let (before, after) = line.split_once("<<<")?;
+    let mut words = before.split_whitespace();
+    let options_only = words.next().is_some() && words.all(|w| w.starts_with('-'));
+    let text = after.trim();
+    let quoted = ['\'', '"']
+        .iter()
+        .find_map(|&q| text.strip_prefix(q)?.strip_suffix(q));
+    let inner = match quoted {
+        Some(inner) => inner,
+        None if !text.contains(char::is_whitespace) => text,
+        None => return None,
+    };
+    let start = (inner.as_ptr() as usize).saturating_sub(line.as_ptr() as usize);
+    (options_only && !inner.contains(['\'', '"', '<', '>', '|', ';'])).then_some((start, inner))
 }
 
 /// A line that only prints, unless a second command is glued on (see
@@ -1485,13 +1552,21 @@ mod tests {
         }
     }
 
-    /// Only `echo ... | cctrl` is a cctrl command; any other pipe is not modelled.
+    /// Only `echo ... | cctrl`, `printf '...\n' | cctrl` and `cctrl <<< '...'` are cctrl
+    /// commands; any other pipe is not modelled.
     #[test]
     fn only_an_echo_into_cctrl_is_read_as_cctrl() {
         for line in [
             "echo ls | grep db1",
             "cat steps.txt | cctrl",
             "ls | cctrl",
+            // A format printf rewrites, or a second word, is more than the command.
+            "printf 'switch %s\\n' db2 | cctrl",
+            "printf 'switch\\tx\\n' | cctrl",
+            "printf switch | cctrl",
+            "cctrl <<< switch to db2",
+            "cctrl <<< 'switch' ; stopall",
+            "cctrl ls <<< 'switch'",
             // More than the echo reaching cctrl (an independent review found the rest of
             // these lines dropped, `&& stopall` unread).
             "echo ls | cctrl && stopall",
@@ -1518,12 +1593,30 @@ mod tests {
             "echo 'switch' | cctrl > /tmp/out",
             "echo 'switch' | cctrl | tee /tmp/out",
             "echo 'switch' | cctrl -expert 2>&1 | tee -a /tmp/out",
+            // echo's stderr redirected, a printf ending its line, a here-string: each types
+            // the same command (an operator's review found the first a parse error, the other
+            // two not modelled, the switch unseen).
+            "echo 'switch' 2>/dev/null | cctrl",
+            "printf 'switch\\n' | cctrl",
+            "printf \"switch\\n\" | cctrl -expert",
+            "cctrl <<< 'switch'",
+            "cctrl -expert <<< \"switch\"",
+            "cctrl <<< switch > /tmp/out",
         ] {
             let c: HostCommand = line.parse().unwrap();
             assert!(
                 matches!(c.action, HostAction::Cctrl(CctrlCommand::Switch { .. })),
                 "{line}: {c:?}"
             );
+        }
+        // A typo in the command is an error at its column in the line.
+        for (line, column) in [
+            ("cctrl <<< 'swich'", 12),
+            ("printf 'swich\\n' | cctrl", 9),
+            ("echo swich 2>/dev/null | cctrl", 6),
+        ] {
+            let e = line.parse::<HostCommand>().unwrap_err();
+            assert_eq!((e.span().column, e.found()), (column, "`swich`"), "{line}");
         }
     }
 
