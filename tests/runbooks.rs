@@ -5500,3 +5500,56 @@ fn the_docs_composite_failover_validates_from_its_own_listing() {
         "{report}"
     );
 }
+
+/// A passive site's managers moving the relay role on their own, as AUTOMATIC returns with
+/// the relay's dataserver stopped, are told as a relay's failover: the way on names the relay
+/// and a relay's recovery (an operator's review found the text speak of a failed master).
+#[test]
+fn an_unplanned_relay_failover_names_the_relay() {
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\nshell db4> sudo systemctl stop mysqld\ncctrl [west]> set policy automatic\n",
+    );
+    let texts: Vec<&str> = report
+        .findings_of("unplanned-failover")
+        .map(|(_, f)| f.text.as_str())
+        .collect();
+    assert_eq!(texts.len(), 1, "{report}");
+    assert!(
+        texts[0].contains("while they held the relay db4 failed or out of reach made them move the relay role at once: bring db4 back first"),
+        "{report}"
+    );
+}
+
+/// A relay pointed at a datasource of the active site that a failover there replaced is
+/// refused for that, naming the master to relay from, and relaying from it is accepted, as
+/// from an ONLINE replica there (an
+/// operator's review found it refused as cutting the relay's own slave off, with advice to
+/// repoint that slave).
+#[test]
+fn a_relay_pointed_at_a_replaced_master_is_refused_naming_the_master() {
+    let report = active_passive(
+        "shell db1> sudo shutdown -h now\ncctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 relay east/db1\n",
+    );
+    assert_eq!(
+        refusal(&report).unwrap_or_default(),
+        (
+            "relay-source".to_owned(),
+            "cctrl [west]> replicator db4 relay east/db1".to_owned()
+        ),
+        "{report}"
+    );
+    assert!(
+        report.to_string().contains(
+            "db1 is out of east's service: its managers hold db2 as the master; relay db4 from east/db2"
+        ),
+        "{report}"
+    );
+    let report = active_passive(
+        "shell db1> sudo shutdown -h now\ncctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 relay east/db2\n",
+    );
+    assert_eq!(refusal(&report), None, "{report}");
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 relay east/db3\n",
+    );
+    assert_eq!(refusal(&report), None, "{report}");
+}

@@ -776,6 +776,15 @@ fn replicator(
         }
         ReplicatorOp::Relay(source) => {
             ctx.relay_in_composite(h)?;
+            if let Some(source) = source
+                && let Some(master) = ctx.other_site_master(h, source)
+            {
+                return Err(Refusal::RelaySource {
+                    host: h,
+                    source,
+                    master,
+                });
+            }
             // A second relay's replicator beside the one serving the site (an independent
             // review found a slave made to read the active site while ONLINE, and replicas
             // pointed at it, with the plan VALID).

@@ -307,6 +307,30 @@ impl<'t, 'o> Ctx<'t, 'o> {
         Ok(())
     }
 
+    /// Where `source`, named for `relay` to read, is a datasource of another site that the
+    /// site's running managers hold out of service (a master a failover replaced, one shunned
+    /// or failed), while they hold another ONLINE master: that master
+    /// ([`Refusal::RelaySource`]). `None` when they hold `source` ONLINE (the master, or a
+    /// replica: a relay may read one, as Tungsten's replicas serve THL), when it is of the
+    /// relay's own site, or when no running manager there holds a master (a site lost whole).
+    pub(crate) fn other_site_master(&self, relay: HostId, source: HostId) -> Option<HostId> {
+        let site = self.service_of(source);
+        if site == self.service_of(relay) {
+            return None;
+        }
+        self.topology.hosts_of(site).find_map(|m| {
+            if !(self.topology.host(m).has_manager() && self.state.manager_running(m)) {
+                return None;
+            }
+            let view = self.state.view(m);
+            let master = self
+                .topology
+                .datasources_of(site)
+                .find(|&d| view.entry(d).is_online_master())?;
+            (view.entry(source).state != DsState::Online).then_some(master)
+        })
+    }
+
     /// The active/passive composite `service` is a passive site of: a member with a relay
     /// (its role in the views, or a replicator reading another site) whose managers' views
     /// hold no datasource in the master role (as a healthy start and a listing of the

@@ -288,6 +288,19 @@ pub enum Refusal {
         /// The master out of reach.
         master: HostId,
     },
+    /// `replicator <ds> relay <site>/<source>` naming a source its site's managers hold out
+    /// of service (a master a failover there replaced, a datasource shunned or failed) while
+    /// they hold another ONLINE master: a relay replicates from the active site's master
+    /// (Continuent docs *operations-composite-relay-recovery*), or from one of its ONLINE
+    /// replicas.
+    RelaySource {
+        /// The relay.
+        host: HostId,
+        /// The source named.
+        source: HostId,
+        /// The master its site's managers hold.
+        master: HostId,
+    },
     /// Changing the role of, or resetting the THL of (`trepctl reset -all|-thl`), a datasource
     /// that online slaves replicate from.
     ServesSlaves {
@@ -409,6 +422,7 @@ impl Refusal {
             Self::ReplicatorRole { .. } => "replicator-role",
             Self::ProvisionFromSelf { .. } => "provision-source",
             Self::ServesSlaves { .. } => "serves-slaves",
+            Self::RelaySource { .. } => "relay-source",
             Self::HiddenMaster { .. } => "hidden-master",
             Self::NotADatasource { .. } => "datasource",
             Self::NoCrossSite { .. } => "cross-site-install",
@@ -678,6 +692,16 @@ impl Refusal {
                 n(host),
                 naming(host, expected)
             ),
+            Self::RelaySource { host, source, master } => {
+                let site = s(topology.host(master).service);
+                format!(
+                    "{} is out of {site}'s service: its managers hold {} as the master; relay {} from {site}/{}",
+                    n(source),
+                    n(master),
+                    n(host),
+                    n(master)
+                )
+            }
             Self::ServesSlaves { host, slave } => format!(
                 "{} replicates from {}: this would cut it off from its master or rewrite the history it reads; repoint {} or take its replicator offline first",
                 n(slave),

@@ -942,7 +942,9 @@ fn moves_position(what: &str) -> ReportFinding {
 
 /// The error of a step during which the managers failed over on their own, with a hint at
 /// what let them.
-fn unplanned_failover(effects: &[Effect]) -> ReportFinding {
+/// `relay`: the passive site's relay the managers moved the role away from, by name, when
+/// that is what they failed over (an operator's review found the text speak of a master).
+fn unplanned_failover(effects: &[Effect], relay: Option<String>) -> ReportFinding {
     // The step that set AUTOMATIC is what let them: the hint names what to do before it.
     let to_automatic = effects.iter().any(|e| {
         matches!(
@@ -976,13 +978,19 @@ fn unplanned_failover(effects: &[Effect]) -> ReportFinding {
                 .to_owned(),
         );
     }
-    let hint = if to_automatic {
-        "setting AUTOMATIC while they held the master failed or out of reach made them fail \
-         over at once: bring the master back first (start its manager or dataserver, \
-         `datasource <ds> recover`), or choose the new one (`failover to <ds>`), before \
-         leaving MAINTENANCE or MANUAL"
-    } else {
-        "is the service in MAINTENANCE?"
+    let hint = match (to_automatic, relay) {
+        (true, Some(relay)) => format!(
+            "setting AUTOMATIC while they held the relay {relay} failed or out of reach made \
+             them move the relay role at once: bring {relay} back first (start its manager or \
+             dataserver, `datasource {relay} recover`), or choose the new relay (`failover to \
+             <ds>` at the site), before leaving MAINTENANCE or MANUAL"
+        ),
+        (true, None) => "setting AUTOMATIC while they held the master failed or out of reach \
+             made them fail over at once: bring the master back first (start its manager or \
+             dataserver, `datasource <ds> recover`), or choose the new one (`failover to \
+             <ds>`), before leaving MAINTENANCE or MANUAL"
+            .to_owned(),
+        (false, _) => "is the service in MAINTENANCE?".to_owned(),
     };
     finding(
         Severity::Error,
@@ -2169,6 +2177,22 @@ impl Session<'_> {
 
     /// The runbook-level rules: a step must not make the managers fail over on their own, must
     /// not let data drift in, and must not open writes to drifted data.
+    /// The datasource the managers failed over from, by name, if it held the relay role
+    /// before the step (a passive site's failover moves that role, not a master's).
+    fn relay_failed_over(&self, before: &State, effects: &[Effect]) -> Option<String> {
+        effects.iter().find_map(|e| match *e {
+            Effect::FailedOver {
+                from: Some(from), ..
+            } => {
+                let service = self.topology.host(from).service;
+                let viewer = ls::default_viewer(self.topology, before, service)?;
+                (before.view(viewer).entry(from).role == crate::model::DataSourceRole::Relay)
+                    .then(|| self.name(from))
+            }
+            _ => None,
+        })
+    }
+
     fn judge(
         &self,
         before: &State,
@@ -2182,7 +2206,10 @@ impl Session<'_> {
                 .iter()
                 .any(|e| matches!(e, Effect::FailedOver { .. }))
         {
-            findings.push(unplanned_failover(effects));
+            findings.push(unplanned_failover(
+                effects,
+                self.relay_failed_over(before, effects),
+            ));
         }
         self.provisioned_masters(before, effects, findings);
         self.stopped_in_service(before, effects, findings);
