@@ -1279,6 +1279,15 @@ fn errors_point_at_the_part_that_is_wrong() {
         (1, 12, "`al!pha`".to_owned())
     );
     assert_eq!(at("cctrl [east> ls\n"), (1, 8, "`east>`".to_owned()));
+    // A prompt followed by a comment alone: the comment is named.
+    assert_eq!(
+        at("cctrl> # db2 next\n"),
+        (1, 7, "only the comment `# db2 next`".to_owned())
+    );
+    assert_eq!(
+        at("shell db1> # note\n"),
+        (1, 11, "only the comment `# note`".to_owned())
+    );
     assert_eq!(at("cctrl [ea!st]> ls\n"), (1, 8, "`ea!st]>`".to_owned()));
     // `topology file` takes one path.
     assert_eq!(at("#! topology file\n"), (1, 13, "`file`".to_owned()));

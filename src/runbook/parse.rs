@@ -108,8 +108,8 @@ impl FromStr for Runbook {
                 .len();
             joined.truncate(kept);
             let (command, comment) = without_comment(&joined);
-            let parsed =
-                step(command, number, &mut previous_service).map_err(|e| relocate(e, &pieces))?;
+            let parsed = step(command, number, &mut previous_service)
+                .map_err(|e| relocate(naming_a_lone_comment(e, comment, &joined), &pieces))?;
             match parsed {
                 Some(step) => {
                     runbook.items.push(Item::Step(step));
@@ -133,6 +133,23 @@ impl FromStr for Runbook {
             }
         }
         Ok(runbook)
+    }
+}
+
+/// `error`, for a prompt followed by `comment` alone (in `joined`), naming the comment rather
+/// than the end of the line it does not see (an independent review found the text wrong).
+fn naming_a_lone_comment(error: ParseError, comment: Option<&str>, joined: &str) -> ParseError {
+    match comment {
+        Some(comment) if error.found() == "the end of the line" => ParseError::new(
+            error.span(),
+            format!(
+                "{} (a comment alone is a note: start the line with `#`)",
+                error.expected()
+            ),
+            format!("only the comment `{comment}`"),
+            joined,
+        ),
+        _ => error,
     }
 }
 
