@@ -1489,4 +1489,23 @@ fn a_site_a_composite_listing_shows_lost_is_read_down_without_a_listing() {
     );
     assert!(s.validate(t).is_ok());
     assert_eq!(tungsten_model::machine::invariant::check_all(t, s), []);
+    // FAILED is what `datasource beta fail` prints for a live site, whose listing can be
+    // taken: without it, the composite listing disagrees with beta's healthy start.
+    let failed: Listing = fixture("docs70_composite_failsafe_83col.txt")
+        .replace(
+            "beta(composite master:SHUNNED(FAILSAFE_SHUN))",
+            "beta(composite master:FAILED)                ",
+        )
+        .parse()
+        .unwrap();
+    let err = State::from_listings_in(
+        import.topology.clone(),
+        &[(ServiceName::new("global").unwrap(), &failed)],
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("composite `global` lists `beta` as `composite master:FAILED`"),
+        "{err}"
+    );
 }

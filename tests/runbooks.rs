@@ -1245,7 +1245,12 @@ fn a_shell_prompt_without_its_host_is_unchecked() {
         "{}",
         report.unchecked[0]
     );
-    // `shell>` alone holds nothing to run: a note.
+    // `shell>` alone, or with a comment, holds nothing to run: a note.
+    assert!(
+        check("#! scenario healthy-3\nshell> # then the next host\n")
+            .unchecked
+            .is_empty()
+    );
     assert!(
         check("#! scenario healthy-3\nshell>\n")
             .unchecked
@@ -5531,9 +5536,8 @@ fn an_unplanned_relay_failover_names_the_relay() {
 
 /// A relay pointed at a datasource of the active site that a failover there replaced is
 /// refused for that, naming the master to relay from, and relaying from it is accepted, as
-/// from an ONLINE replica there (an
-/// operator's review found it refused as cutting the relay's own slave off, with advice to
-/// repoint that slave).
+/// from an ONLINE replica there (an operator's review found it refused as cutting the
+/// relay's own slave off, with advice to repoint that slave).
 #[test]
 fn a_relay_pointed_at_a_replaced_master_is_refused_naming_the_master() {
     let report = active_passive(
@@ -5561,4 +5565,66 @@ fn a_relay_pointed_at_a_replaced_master_is_refused_naming_the_master() {
         "cctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 relay east/db3\n",
     );
     assert_eq!(refusal(&report), None, "{report}");
+}
+
+/// The docs' composite failover from the composite's listing and the surviving site's own
+/// (its relay reading the lost site's master, positions printed): no listing of the lost site
+/// can be taken, so the relay is read against it, its master holding what the relay's site
+/// prints. The pair was refused, with the advice to give the lost site's listing (an
+/// independent review).
+#[test]
+fn the_docs_composite_failover_validates_with_the_surviving_sites_listing() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let composite = std::fs::read_to_string(format!(
+        "{dir}/tests/fixtures/ls/docs70_composite_failsafe_83col.txt"
+    ))
+    .unwrap();
+    let alpha =
+        std::fs::read_to_string(format!("{dir}/tests/fixtures/ls/docs40_healthy_76col.txt"))
+            .unwrap()
+            .replace("host", "db")
+            .replace("|db1(master:ONLINE", "|db1(relay:ONLINE ")
+            .replace("role=master, state", "role=relay, master=db4, state")
+            .replace("COORDINATOR[db1", "COORDINATOR[db2");
+    let text = format!(
+        "#! topology file t.json\n#! state global\n{composite}#! end\n#! state alpha\n{alpha}#! end\n\
+         shell db2> cctrl -multi\n\
+         [LOGICAL] / > use global\n\
+         [LOGICAL] /global > datasource beta fail\n\
+         [LOGICAL] /global > failover\n"
+    );
+    let topology = r#"{"services": [{"name": "beta", "datasources": ["db4", "db5", "db6"]}, {"name": "alpha", "datasources": ["db1", "db2", "db3"]}], "composites": [{"name": "global", "members": ["beta", "alpha"]}]}"#;
+    let rb: Runbook = text.parse().unwrap();
+    let start = runbook::start(&rb, &[], &mut |_| Ok(topology.to_owned())).unwrap();
+    let db4 = start.topology.host_id("db4").unwrap();
+    assert_eq!(start.state.host(db4).data.pos.map(|p| p.seqno), Some(3));
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(
+        report.to_string().contains(
+            "its master db4 read as holding what a site replicating from it prints (to seqno 3)"
+        ),
+        "{report}"
+    );
+}
+
+/// A passive site's switch moves the relay role and repoints the replicas it reaches, but not
+/// one whose replicator is stopped: that one keeps its source, as in a master's promotion (an
+/// independent review found the relay's promotion repoint it).
+#[test]
+fn a_passive_sites_switch_leaves_a_stopped_replicas_source_alone() {
+    let report = active_passive(
+        "cctrl [west]> set policy maintenance\nshell db6> replicator stop\ncctrl [west]> switch to db5\n",
+    );
+    assert_eq!(refusal(&report), None, "{report}");
+    let text = report.to_string();
+    assert!(!text.contains("replicator on db6 is now"), "{report}");
+    // Hosts in topology order: db4 is the fourth, db6 the sixth.
+    let id = |i| tungsten_model::model::HostId::from_index(i).unwrap();
+    let end = report.steps.last().unwrap().state;
+    assert_eq!(end.host(id(5)).replicator.master, Some(id(3)), "{report}");
+    assert!(
+        text.contains("replicator on db4 is now slave of db5"),
+        "{report}"
+    );
 }

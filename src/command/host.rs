@@ -1452,6 +1452,9 @@ mod tests {
             "thl list ${x:-'}'};stopall",
             // Quotes inside a quoted substitution are its own: the `;` after it is bash's.
             r#"thl list "${x:-"'"}";stopall"#,
+            // bash counts no bare `{` inside an expansion: the first `}` ends it.
+            "thl list ${x:-{};stopall",
+            r#"thl list "${x:-{}";stopall"#,
             "thl list;",
             "startall &",
             "trepctl -host $(hostname) offline",

@@ -28,8 +28,10 @@ enum Frame {
     SingleQuotes,
     DoubleQuotes,
     AnsiCQuotes,
-    /// A parameter expansion, with how many braces are open.
-    Expansion(u32),
+    /// A parameter expansion: it ends at its first `}` that nothing inside it quotes or
+    /// nests (bash counts no bare `{`: `${x:-a{b}c}` is `a{b` then `c}`; a nested `${..}`
+    /// is a frame of its own).
+    Expansion,
     /// A command substitution `$(..)` inside double quotes or an expansion, with how many
     /// parentheses are open. (Outside them its characters are left bare: the line-level
     /// checks read `$(` as a substitution.)
@@ -117,7 +119,8 @@ pub(crate) fn bare(line: &str) -> impl Iterator<Item = Bare> + '_ {
                 }
                 (Some(Frame::SingleQuotes | Frame::AnsiCQuotes), '\'')
                 | (Some(Frame::DoubleQuotes), '"')
-                | (Some(Frame::Backquotes), '`') => frames.pop(),
+                | (Some(Frame::Backquotes), '`')
+                | (Some(Frame::Expansion), '}') => frames.pop(),
                 (Some(Frame::SingleQuotes | Frame::AnsiCQuotes), _) => {}
                 (_, '$') if next == Some('\'') && reads_quotes => {
                     chars.next();
@@ -125,7 +128,7 @@ pub(crate) fn bare(line: &str) -> impl Iterator<Item = Bare> + '_ {
                 }
                 (_, '$') if next == Some('{') && reads_substitutions => {
                     chars.next();
-                    frames.push(Frame::Expansion(1));
+                    frames.push(Frame::Expansion);
                 }
                 (Some(_), '$') if next == Some('(') => {
                     chars.next();
@@ -134,16 +137,6 @@ pub(crate) fn bare(line: &str) -> impl Iterator<Item = Bare> + '_ {
                 (Some(_), '`') => frames.push(Frame::Backquotes),
                 (_, '\'') if reads_quotes => frames.push(Frame::SingleQuotes),
                 (_, '"') if reads_quotes => frames.push(Frame::DoubleQuotes),
-                (Some(Frame::Expansion(open)), '{') => {
-                    frames.replace_top(Frame::Expansion(open + 1));
-                }
-                (Some(Frame::Expansion(open)), '}') => {
-                    if open > 1 {
-                        frames.replace_top(Frame::Expansion(open - 1));
-                    } else {
-                        frames.pop();
-                    }
-                }
                 (Some(Frame::Command(open)), '(') => frames.replace_top(Frame::Command(open + 1)),
                 (Some(Frame::Command(open)), ')') => {
                     if open > 1 {
@@ -185,6 +178,11 @@ mod tests {
         assert_eq!(syntax(r"a \\;b"), "a ;b");
         assert_eq!(syntax("echo ${x:-'}'};stopall"), "echo ;stopall");
         assert_eq!(syntax(r#"echo ${x:-"\"}"};stopall"#), "echo ;stopall");
+        // bash counts no bare `{` inside an expansion: its first `}` ends it (`${x:-{}` is
+        // `{`), and the `;` after it is bash's, quoted or not.
+        assert_eq!(syntax("echo ${x:-{};stopall"), "echo ;stopall");
+        assert_eq!(syntax(r#"echo "${x:-{}"; stopall"#), "echo ; stopall");
+        assert_eq!(syntax("echo ${x:-a{b}c};stopall"), "echo c};stopall");
     }
 
     /// Quotes inside a substitution or an expansion that double quotes hold are the

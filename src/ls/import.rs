@@ -361,6 +361,7 @@ impl State {
                 && !listings
                     .iter()
                     .any(|(n, _)| n == topology.service_name(line))
+                && !shown_lost(listings, topology.service_name(line))
             {
                 return Err(ImportError::UnlistedSourceSite {
                     service: service_name.to_string(),
@@ -546,8 +547,24 @@ fn coordinator_of(
     Ok(coordinator)
 }
 
-/// A site a composite listing shows lost (`composite master:SHUNNED(FAILSAFE_SHUN)`, or
-/// FAILED), given no listing of its own, is read as down: each of its hosts crashed, its
+/// Whether a composite listing shows `site` lost (`SHUNNED(FAILSAFE_SHUN)`): no
+/// listing of it can be taken, so a relay reading it is read against the lost site
+/// ([`lose_unlisted_site`] credits its master with what the relay's site prints).
+fn shown_lost(listings: &[(ServiceName, &Listing)], site: &ServiceName) -> bool {
+    listings
+        .iter()
+        .any(|(_, listing)| match &listing.datasources {
+            DataSources::Composite { members, .. } => members.iter().any(|m| {
+                &m.service == site
+                    && m.state == DataSourceState::Shunned(Some(ShunReason::FailsafeShun))
+            }),
+            DataSources::Physical(_) => false,
+        })
+}
+
+/// A site a composite listing shows lost (`composite master:SHUNNED(FAILSAFE_SHUN)`), given no
+/// listing of its own, is read as down (FAILED is not enough: `datasource <site> fail` prints
+/// it for a live site, whose listing can be taken; a review found such a site read as down): each of its hosts crashed, its
 /// managers' views holding every datasource `SHUNNED(FAILSAFE_SHUN)` without quorum, as
 /// the managers that fail safe leave them (Continuent docs *manager-failover-failsafe-shun*),
 /// and its master holding what a passive site replicating from it prints (`elsewhere`), or
@@ -563,10 +580,7 @@ fn lose_unlisted_site(
     elsewhere: &[Option<u64>],
     assumptions: &mut Vec<String>,
 ) {
-    let lost = matches!(
-        member.state,
-        DataSourceState::Shunned(Some(ShunReason::FailsafeShun)) | DataSourceState::Failed(_)
-    );
+    let lost = member.state == DataSourceState::Shunned(Some(ShunReason::FailsafeShun));
     let listed = listings.iter().any(|(n, _)| n == &member.service);
     let Some(site) = topology.service_id(member.service.as_str()) else {
         return;

@@ -356,7 +356,10 @@ impl Ctx<'_, '_> {
             // A datasource given the relay role by hand, its replicator not a relay's, reads
             // the new relay too (no other relay serves: the callers refuse or skip that).
             let follower = d != new && Some(d) != failed && role != DataSourceRole::Master;
-            if follower && self.rules.repoint_slaves && self.state.reachable(rep, d) {
+            // A stopped replicator keeps its source, as in a master's promotion (see
+            // `promote`; an independent review found the relay's promotion repoint one).
+            let running = self.host(d).replicator.running;
+            if follower && running && self.rules.repoint_slaves && self.state.reachable(rep, d) {
                 self.repoint(d, ReplicatorRole::Slave, Some(new));
             }
         }

@@ -754,7 +754,9 @@ fn hostless_shell_command(text: &str) -> Option<&str> {
         .trim_start()
         .strip_prefix('>')?
         .trim();
-    (!command.is_empty()).then_some(command)
+    // `shell> # text` is a comment typed at a prompt: it runs nothing (a review found it
+    // reported as a command to rewrite).
+    (!command.is_empty() && !command.starts_with('#')).then_some(command)
 }
 
 /// `text` without a list marker or inline-code wrapper around it (not a prompt).
