@@ -5481,20 +5481,18 @@ fn a_piped_switch_whose_output_is_saved_is_checked_as_the_switch() {
     }
 }
 
-/// The docs' composite failover from the listing the page prints (*operations-composite-failover*,
-/// 7.0: the composite's `ls`, beta lost): beta is read as down, and the page's steps, `cctrl
-/// -multi` on a host of alpha, `use global`, `datasource beta fail`, `failover`, validate, the
-/// failover's forced step resting on beta's hosts being down. The listing was refused as a
-/// start (an operator's review).
-#[test]
-fn the_docs_composite_failover_validates_from_its_own_listing() {
+/// The docs' composite failover (*operations-composite-failover*, 7.0) from the composite's
+/// listing the page prints (beta, the active site, lost), `more` declarations after it, and
+/// the page's steps: `cctrl -multi` on a host of alpha, `use global`, `datasource beta fail`,
+/// `failover`; started over beta (db4-db6) and alpha (db1-db3).
+fn docs_composite_failover(more: &str) -> (runbook::Start, Runbook) {
     let listing = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/ls/docs70_composite_failsafe_83col.txt"
     ))
     .unwrap();
     let text = format!(
-        "#! topology file t.json\n#! state global\n{listing}#! end\n#! goal master db1\n\
+        "#! topology file t.json\n#! state global\n{listing}#! end\n{more}#! goal master db1\n\
          shell db2> cctrl -multi\n\
          [LOGICAL] / > use global\n\
          [LOGICAL] /global > datasource beta fail\n\
@@ -5503,6 +5501,17 @@ fn the_docs_composite_failover_validates_from_its_own_listing() {
     let topology = r#"{"services": [{"name": "beta", "datasources": ["db4", "db5", "db6"]}, {"name": "alpha", "datasources": ["db1", "db2", "db3"]}], "composites": [{"name": "global", "members": ["beta", "alpha"]}]}"#;
     let rb: Runbook = text.parse().unwrap();
     let start = runbook::start(&rb, &[], &mut |_| Ok(topology.to_owned())).unwrap();
+    (start, rb)
+}
+
+/// The docs' composite failover from the listing the page prints (*operations-composite-failover*,
+/// 7.0: the composite's `ls`, beta lost): beta is read as down, and the page's steps, `cctrl
+/// -multi` on a host of alpha, `use global`, `datasource beta fail`, `failover`, validate, the
+/// failover's forced step resting on beta's hosts being down. The listing was refused as a
+/// start (an operator's review).
+#[test]
+fn the_docs_composite_failover_validates_from_its_own_listing() {
+    let (start, rb) = docs_composite_failover("");
     let report = runbook::validate(&start, &rb, runbook::Options::default());
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
     let kinds: Vec<String> = report.diagnostics().into_iter().map(|d| d.kind).collect();
@@ -5575,10 +5584,6 @@ fn a_relay_pointed_at_a_replaced_master_is_refused_naming_the_master() {
 #[test]
 fn the_docs_composite_failover_validates_with_the_surviving_sites_listing() {
     let dir = env!("CARGO_MANIFEST_DIR");
-    let composite = std::fs::read_to_string(format!(
-        "{dir}/tests/fixtures/ls/docs70_composite_failsafe_83col.txt"
-    ))
-    .unwrap();
     let alpha =
         std::fs::read_to_string(format!("{dir}/tests/fixtures/ls/docs40_healthy_76col.txt"))
             .unwrap()
@@ -5586,16 +5591,7 @@ fn the_docs_composite_failover_validates_with_the_surviving_sites_listing() {
             .replace("|db1(master:ONLINE", "|db1(relay:ONLINE ")
             .replace("role=master, state", "role=relay, master=db4, state")
             .replace("COORDINATOR[db1", "COORDINATOR[db2");
-    let text = format!(
-        "#! topology file t.json\n#! state global\n{composite}#! end\n#! state alpha\n{alpha}#! end\n\
-         shell db2> cctrl -multi\n\
-         [LOGICAL] / > use global\n\
-         [LOGICAL] /global > datasource beta fail\n\
-         [LOGICAL] /global > failover\n"
-    );
-    let topology = r#"{"services": [{"name": "beta", "datasources": ["db4", "db5", "db6"]}, {"name": "alpha", "datasources": ["db1", "db2", "db3"]}], "composites": [{"name": "global", "members": ["beta", "alpha"]}]}"#;
-    let rb: Runbook = text.parse().unwrap();
-    let start = runbook::start(&rb, &[], &mut |_| Ok(topology.to_owned())).unwrap();
+    let (start, rb) = docs_composite_failover(&format!("#! state alpha\n{alpha}#! end\n"));
     let db4 = start.topology.host_id("db4").unwrap();
     assert_eq!(start.state.host(db4).data.pos.map(|p| p.seqno), Some(3));
     let report = runbook::validate(&start, &rb, runbook::Options::default());

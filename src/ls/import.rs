@@ -596,15 +596,7 @@ fn lose_unlisted_site(
         .datasources_of(site)
         .find(|&d| state.view(d).entry(d).role == DataSourceRole::Master);
     for &h in &hosts {
-        let host = &mut state.hosts[h.index()];
-        host.up = false;
-        host.manager = false;
-        host.connector.running = false;
-        host.dataserver = false;
-        host.replicator.running = false;
-        host.replicator.state = ReplicatorState::OfflineNormal;
-        host.cross_site.running = false;
-        host.cross_site.state = ReplicatorState::OfflineNormal;
+        state.hosts[h.index()].go_down();
         let view = &mut state.views[h.index()];
         view.quorum = Quorum::NonPrimary;
         for d in topology.datasources_of(site) {

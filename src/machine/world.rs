@@ -103,15 +103,7 @@ pub(super) fn crash(ctx: &mut Ctx<'_, '_>, h: HostId) -> Result<(), Refusal> {
             already: Cow::Borrowed("is down already"),
         });
     }
-    let host = ctx.host_mut(h);
-    host.up = false;
-    host.manager = false;
-    host.connector.running = false;
-    host.dataserver = false;
-    host.replicator.running = false;
-    host.replicator.state = ReplicatorState::OfflineNormal;
-    host.cross_site.running = false;
-    host.cross_site.state = ReplicatorState::OfflineNormal;
+    ctx.host_mut(h).go_down();
     ctx.end_session(h);
     ctx.emit(Effect::Host { host: h, up: false });
     Ok(())

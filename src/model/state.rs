@@ -279,6 +279,21 @@ pub struct HostState {
     pub data: Data,
 }
 
+impl HostState {
+    /// The host gone down: nothing runs, every replicator left OFFLINE:NORMAL; its data
+    /// stays. A crash does this, and an import reading a lost site's hosts as down.
+    pub(crate) fn go_down(&mut self) {
+        self.up = false;
+        self.manager = false;
+        self.connector.running = false;
+        self.dataserver = false;
+        self.replicator.running = false;
+        self.replicator.state = ReplicatorState::OfflineNormal;
+        self.cross_site.running = false;
+        self.cross_site.state = ReplicatorState::OfflineNormal;
+    }
+}
+
 /// Why a datasource is shunned, in the compact form the state keeps.
 ///
 /// [`super::ShunReason`] is the text form; the two convert through the topology.
