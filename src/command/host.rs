@@ -779,10 +779,7 @@ fn fed_to_cctrl(left: &str) -> Option<(usize, &str)> {
         }
     }
     let offset = |t: &str| (t.as_ptr() as usize).saturating_sub(left.as_ptr() as usize);
-    let quoted = ['\'', '"']
-        .iter()
-        .find_map(|&q| text.strip_prefix(q)?.strip_suffix(q));
-    match (printf, quoted) {
+    match (printf, unquoted(text)) {
         (false, Some(inner)) => Some((offset(inner), inner)),
         (false, None) => Some((offset(text), text)),
         (true, Some(format)) => {
@@ -801,10 +798,7 @@ fn here_string(line: &str) -> Option<(usize, &str)> {
     let mut words = before.split_whitespace();
     let options_only = words.next().is_some() && words.all(|w| w.starts_with('-'));
     let text = after.trim();
-    let quoted = ['\'', '"']
-        .iter()
-        .find_map(|&q| text.strip_prefix(q)?.strip_suffix(q));
-    let inner = match quoted {
+    let inner = match unquoted(text) {
         Some(inner) => inner,
         None if !text.contains(char::is_whitespace) => text,
         None => return None,
@@ -1082,16 +1076,23 @@ fn option_value<'a>(
     }
 }
 
+/// `word` without the single or double quotes around it, if it has a pair (the shell drops
+/// them: `'db1'` is `db1`).
+fn unquoted(word: &str) -> Option<&str> {
+    ['\'', '"']
+        .iter()
+        .find_map(|&q| word.strip_prefix(q)?.strip_suffix(q))
+}
+
 fn host_ref(w: &Words<'_>, value: &str) -> Result<HostRef, ParseError> {
     // The shell drops the quotes around a word (`--source 'db1'`; an independent review
     // found it refused).
-    let unquoted = ['\'', '"']
-        .iter()
-        .find_map(|&q| value.strip_prefix(q)?.strip_suffix(q))
-        .unwrap_or(value);
-    unquoted.parse::<HostRef>().map_err(|_| {
-        w.error_previous("a host (`db2`) or a selector (`west{slave}`, `east{master}`)")
-    })
+    unquoted(value)
+        .unwrap_or(value)
+        .parse::<HostRef>()
+        .map_err(|_| {
+            w.error_previous("a host (`db2`) or a selector (`west{slave}`, `east{master}`)")
+        })
 }
 
 impl FromStr for HostCommand {

@@ -547,6 +547,21 @@ fn coordinator_of(
     Ok(coordinator)
 }
 
+/// The most advanced position `blocks` print, if any prints one.
+fn most_printed(blocks: &[DataSourceBlock]) -> Option<u64> {
+    blocks
+        .iter()
+        .filter_map(|b| b.progress.and_then(|p| p.seqno))
+        .map(Seqno::get)
+        .max()
+}
+
+/// Whether a composite listing's `member` block shows its site lost: `SHUNNED(FAILSAFE_SHUN)`
+/// (FAILED is not enough: `datasource <site> fail` prints it for a live site).
+fn listed_lost(member: &super::MemberBlock) -> bool {
+    member.state == DataSourceState::Shunned(Some(ShunReason::FailsafeShun))
+}
+
 /// Whether a composite listing shows `site` lost (`SHUNNED(FAILSAFE_SHUN)`): no
 /// listing of it can be taken, so a relay reading it is read against the lost site
 /// ([`lose_unlisted_site`] credits its master with what the relay's site prints).
@@ -554,10 +569,9 @@ fn shown_lost(listings: &[(ServiceName, &Listing)], site: &ServiceName) -> bool 
     listings
         .iter()
         .any(|(_, listing)| match &listing.datasources {
-            DataSources::Composite { members, .. } => members.iter().any(|m| {
-                &m.service == site
-                    && m.state == DataSourceState::Shunned(Some(ShunReason::FailsafeShun))
-            }),
+            DataSources::Composite { members, .. } => {
+                members.iter().any(|m| &m.service == site && listed_lost(m))
+            }
             DataSources::Physical(_) => false,
         })
 }
@@ -580,7 +594,7 @@ fn lose_unlisted_site(
     elsewhere: &[Option<u64>],
     assumptions: &mut Vec<String>,
 ) {
-    let lost = member.state == DataSourceState::Shunned(Some(ShunReason::FailsafeShun));
+    let lost = listed_lost(member);
     let listed = listings.iter().any(|(n, _)| n == &member.service);
     let Some(site) = topology.service_id(member.service.as_str()) else {
         return;
@@ -962,11 +976,7 @@ fn credit_unprinted_masters(
     (blocks, elsewhere): (&[DataSourceBlock], Option<u64>),
     unknown: Vec<(HostId, DataSourceRole, String)>,
 ) -> (Vec<String>, Option<String>) {
-    let here = blocks
-        .iter()
-        .filter_map(|b| b.progress.and_then(|p| p.seqno))
-        .map(Seqno::get)
-        .max();
+    let here = most_printed(blocks);
     let most_printed = here.max(elsewhere);
     let mut credited = Vec::new();
     let mut unprinted = Vec::new();
@@ -1015,11 +1025,7 @@ fn read_by_other_sites(
         if line == service {
             continue;
         }
-        let printed = blocks
-            .iter()
-            .filter_map(|b| b.progress.and_then(|p| p.seqno))
-            .map(Seqno::get)
-            .max();
+        let printed = most_printed(blocks);
         if let Some(slot) = most.get_mut(line.index()) {
             *slot = (*slot).max(printed);
         }

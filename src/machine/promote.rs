@@ -244,19 +244,7 @@ impl Ctx<'_, '_> {
             // Shunned slaves too: shunning leaves the replicator running. The new master and
             // the failed one hold the master role, so they are not followers.
             let follower = view.entry(d).role != DataSourceRole::Master;
-            // Only a running replicator is reconfigured: the managers point a replica at the
-            // new master through its replicator process (*cctrl-switch*, *cctrl-failover*:
-            // the command reconfigures the replicas), and a stopped one is a fault the operator
-            // fixes (`REPLICATOR(state=STOPPED)`, *operations-status-datasource*). It keeps
-            // the source it had, and reads it when started (`replicator start`), or is pointed
-            // at the master by its managers if that source no longer leads there. An OFFLINE
-            // one that runs is repointed and left OFFLINE: `setrole` is what an offline
-            // replicator takes (*trepctl-setrole*). **Modelling decision** where the pages say
-            // no more; the model pointed a stopped replicator at the new master as if it
-            // were online.
-            let running = self.host(d).replicator.running;
-            // Managers reach replicators over the network: no manager needed on `d`.
-            if follower && running && self.rules.repoint_slaves && self.state.reachable(rep, d) {
+            if follower && self.repoints(rep, d) {
                 self.repoint(d, ReplicatorRole::Slave, Some(new));
             }
         }
@@ -319,6 +307,22 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// Whether a promotion by the managers of `rep` repoints the replica `d` to the new
+    /// master or relay: its replicator runs, and they reach it over the network (no manager
+    /// needed on `d`), under the `repoint_slaves` rule. Only a running replicator is
+    /// reconfigured: the managers point a replica at the new master through its replicator
+    /// process (*cctrl-switch*, *cctrl-failover*: the command reconfigures the replicas),
+    /// and a stopped one is a fault the operator fixes (`REPLICATOR(state=STOPPED)`,
+    /// *operations-status-datasource*). It keeps the source it had, and reads it when started
+    /// (`replicator start`), or is pointed at the master by its managers if that source no
+    /// longer leads there. An OFFLINE one that runs is repointed and left OFFLINE: `setrole`
+    /// is what an offline replicator takes (*trepctl-setrole*). **Modelling decision** where
+    /// the pages say no more; the model pointed a stopped replicator at the new master as if
+    /// it were online, in a master's promotion and a relay's alike.
+    fn repoints(&self, rep: HostId, d: HostId) -> bool {
+        self.host(d).replicator.running && self.rules.repoint_slaves && self.state.reachable(rep, d)
+    }
+
     /// Make `new` the relay of the passive site `service`, reading `source` (the active site's
     /// ONLINE master): role relay, ONLINE, its replicator a relay of `source`, brought online;
     /// every other datasource of the site the group reaches but `failed` repointed to it as a
@@ -356,10 +360,7 @@ impl Ctx<'_, '_> {
             // A datasource given the relay role by hand, its replicator not a relay's, reads
             // the new relay too (no other relay serves: the callers refuse or skip that).
             let follower = d != new && Some(d) != failed && role != DataSourceRole::Master;
-            // A stopped replicator keeps its source, as in a master's promotion (see
-            // `promote`; an independent review found the relay's promotion repoint one).
-            let running = self.host(d).replicator.running;
-            if follower && running && self.rules.repoint_slaves && self.state.reachable(rep, d) {
+            if follower && self.repoints(rep, d) {
                 self.repoint(d, ReplicatorRole::Slave, Some(new));
             }
         }
