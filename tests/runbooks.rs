@@ -1245,6 +1245,18 @@ fn a_shell_prompt_without_its_host_is_unchecked() {
         "{}",
         report.unchecked[0]
     );
+    // A command continued over lines is one command, as it would be after a host.
+    let continued = check(
+        "#! scenario healthy-3\n\
+         shell> tprovision \\\n\
+         --source db2\n",
+    );
+    let unchecked: Vec<(usize, Option<&str>)> = continued
+        .unchecked
+        .iter()
+        .map(|u| (u.line, u.command.as_deref()))
+        .collect();
+    assert_eq!(unchecked, [(2, Some("tprovision --source db2"))]);
     // `shell>` alone, or with a comment, holds nothing to run: a note.
     assert!(
         check("#! scenario healthy-3\nshell> # then the next host\n")

@@ -735,7 +735,8 @@ fn sets_a_manager_policy(args: &[String]) -> bool {
     })
 }
 
-/// Whether a shell line holds more than one command: `&` (`&&`, a background job), a
+/// Whether a shell line holds more than one command: `&` (`&&`, a background job; not the
+/// `&` of an output duplication, `2>&1`, see [`duplicates_output`]), a
 /// backquote, `$(`, a process substitution (`<(`, `>(`: an independent review found
 /// `thl list <(stopall)` read as only printing), or a `;` at a word's edge (`a; b`, `a ;b`, a
 /// trailing `;`). A `;` inside a word is not taken as one here: Tungsten's event ids hold one
@@ -749,7 +750,9 @@ fn sets_a_manager_policy(args: &[String]) -> bool {
 /// as a chain.
 fn chains_commands(line: &str) -> bool {
     let line = line.trim();
-    line.contains(['&', '`'])
+    line.match_indices('&')
+        .any(|(i, _)| !duplicates_output(line, i))
+        || line.contains('`')
         || ["$(", "<(", ">("].iter().any(|s| line.contains(s))
         || line.match_indices(';').any(|(i, _)| {
             let before = line.get(..i).and_then(|b| b.chars().next_back());
@@ -758,9 +761,19 @@ fn chains_commands(line: &str) -> bool {
         })
 }
 
+/// Whether the `&` at byte `i` of `line` is part of an output duplication (`2>&1`, `>&2`,
+/// `>&-`): a redirection, not a command sent to the background. Only these forms are read
+/// so; any other `&` (`<&3`, `&>`, `a & b`) still makes the line more than one command. An
+/// operator's review found `echo 'switch' 2>&1 | cctrl` not modelled, the switch unseen.
+fn duplicates_output(line: &str, i: usize) -> bool {
+    let before = line.get(..i).and_then(|b| b.chars().next_back());
+    let after = line.get(i + 1..).and_then(|a| a.chars().next());
+    before == Some('>') && after.is_some_and(|c| c.is_ascii_digit() || c == '-')
+}
+
 /// The cctrl command a pipe's left side `left` types into cctrl, with its byte offset in
 /// `left`: `echo <command>` (quoted or not; a redirection of echo's stderr after it,
-/// `2>/dev/null`, changes nothing cctrl reads) or `printf '<command>\n'` (a format with no
+/// `2>/dev/null` or `2>&1`, changes nothing cctrl reads) or `printf '<command>\n'` (a format with no
 /// conversion or other escape). An operator's review found `echo 'switch' 2>/dev/null |
 /// cctrl` a parse error that stopped the runbook, and `printf 'switch\n' | cctrl` not
 /// modelled, the switch unseen.
@@ -772,7 +785,7 @@ fn fed_to_cctrl(left: &str) -> Option<(usize, &str)> {
         _ => return None,
     };
     let mut text = rest.trim();
-    for stderr in ["2>/dev/null", "2> /dev/null"] {
+    for stderr in ["2>/dev/null", "2> /dev/null", "2>&1"] {
         if let Some(before) = text.strip_suffix(stderr) {
             text = before.trim_end();
             break;
@@ -781,7 +794,9 @@ fn fed_to_cctrl(left: &str) -> Option<(usize, &str)> {
     let offset = |t: &str| (t.as_ptr() as usize).saturating_sub(left.as_ptr() as usize);
     match (printf, unquoted(text)) {
         (false, Some(inner)) => Some((offset(inner), inner)),
-        (false, None) => Some((offset(text), text)),
+        // A redirection left in the words (`>&2`, `> out`) sends echo's output elsewhere:
+        // more than the command reaching cctrl.
+        (false, None) => (!text.contains(['<', '>'])).then(|| (offset(text), text)),
         (true, Some(format)) => {
             let inner = format.strip_suffix("\\n")?;
             (!inner.contains(['%', '\\'])).then(|| (offset(inner), inner))
@@ -1581,6 +1596,13 @@ mod tests {
             "echo ls | cctrl < steps.txt",
             "echo ls | cctrl stopall",
             "echo ls ; stopall | cctrl",
+            // echo's output sent to stderr reaches no cctrl; any `&` other than an output
+            // duplication is still a second command.
+            "echo 'switch' >&2 | cctrl",
+            "echo 'switch' 2>&1& stopall | cctrl",
+            "echo 'switch' <&3 | cctrl",
+            "echo 'switch' &> /tmp/out | cctrl",
+            "echo switch > /tmp/out | cctrl",
         ] {
             let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
             assert!(
@@ -1601,6 +1623,7 @@ mod tests {
             // the same command (an operator's review found the first a parse error, the other
             // two not modelled, the switch unseen).
             "echo 'switch' 2>/dev/null | cctrl",
+            "echo 'switch' 2>&1 | cctrl -expert",
             "printf 'switch\\n' | cctrl",
             "printf \"switch\\n\" | cctrl -expert",
             "cctrl <<< 'switch'",

@@ -677,12 +677,16 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
         }
         // A shell prompt naming no host (`shell> cctrl -multi`, as the docs print one): a
         // step whose host the report cannot know, whatever its command.
+        // Its continuation lines are its own, as any command's (a review found the
+        // backslash quoted and the next line a note of its own).
         if let Some(command) = hostless_shell_command(text) {
+            let (command, joined) = continued(command.to_owned(), line, rest);
+            rest = &rest[joined..];
             found.push(super::Unchecked {
                 line,
                 text: text.clone(),
                 shell: true,
-                command: Some(command.to_owned()),
+                command: Some(command),
             });
             continue;
         }
@@ -699,27 +703,7 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
             }
             continue;
         }
-        let mut command = undecorated(text).to_owned();
-        // A command continued over the next lines (`$ tprovision \`, then `--source db2`):
-        // joined as a step's lines are, when the lines follow one another. Each line is read
-        // as a start too (prose ending in a Markdown line break `\` may precede a command),
-        // so the join stops after [`MAX_CONTINUED`] lines: over a long block of such lines,
-        // joining every line with all the lines after it took minutes (an adversarial review).
-        let mut joined = 0;
-        let mut last = line;
-        while command.ends_with('\\')
-            && joined < MAX_CONTINUED
-            && let Some(&(next_line, next)) = rest.get(joined)
-            && next_line == last + 1
-            && !next.starts_with('#')
-        {
-            command.pop();
-            command.truncate(command.trim_end().len());
-            command.push(' ');
-            command.push_str(next.trim());
-            joined += 1;
-            last = next_line;
-        }
+        let (command, joined) = continued(undecorated(text).to_owned(), line, rest);
         let (command, shell) = match reads_as_command(&command, line) {
             Some(shell) => (command, shell),
             None => match wrapped_command(&command, line) {
@@ -743,6 +727,31 @@ fn unchecked(runbook: &Runbook) -> Vec<super::Unchecked> {
         });
     }
     found
+}
+
+/// `command`, from the note on `line`, joined with the notes after it that continue it
+/// (`$ tprovision \`, then `--source db2`), as a step's lines are joined, when the lines
+/// follow one another; and how many of `rest` it took. Each line is read as a start too
+/// (prose ending in a Markdown line break `\` may precede a command), so the join stops
+/// after [`MAX_CONTINUED`] lines: over a long block of such lines, joining every line with
+/// all the lines after it took minutes (an adversarial review).
+fn continued(mut command: String, line: usize, rest: &[(usize, &String)]) -> (String, usize) {
+    let mut joined = 0;
+    let mut last = line;
+    while command.ends_with('\\')
+        && joined < MAX_CONTINUED
+        && let Some(&(next_line, next)) = rest.get(joined)
+        && next_line == last + 1
+        && !next.starts_with('#')
+    {
+        command.pop();
+        command.truncate(command.trim_end().len());
+        command.push(' ');
+        command.push_str(next.trim());
+        joined += 1;
+        last = next_line;
+    }
+    (command, joined)
 }
 
 /// The command after a shell prompt that names no host (`shell> cctrl -multi`, `shell >
