@@ -370,19 +370,44 @@ impl Topology {
 
     /// The host `id`.
     ///
-    /// Ids come from this topology; an id from another topology that is out of range yields
-    /// the last host rather than a panic.
+    /// For ids known to come from this topology: an id from another topology that is out of
+    /// range yields the last host rather than a panic. An id kept from elsewhere (read from
+    /// JSON, or from a topology since changed) is checked with [`Topology::get_host`].
     #[must_use]
     pub fn host(&self, id: HostId) -> &Host {
         let last = self.hosts.len().saturating_sub(1);
         &self.hosts[id.index().min(last)]
     }
 
-    /// The service `id` (same out-of-range rule as [`Topology::host`]).
+    /// The host `id`, or `None` if this topology has no host with that id.
+    ///
+    /// ```
+    /// use tungsten_model::model::{HostId, Topology};
+    ///
+    /// let topology = Topology::single("alpha", &["db1", "db2", "db3"])?;
+    /// let db3 = HostId::from_index(2).expect("an index below MAX_HOSTS");
+    /// assert_eq!(topology.get_host(db3).map(|h| h.name.as_str()), Some("db3"));
+    /// let sixth = HostId::from_index(5).expect("an index below MAX_HOSTS");
+    /// assert!(topology.get_host(sixth).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn get_host(&self, id: HostId) -> Option<&Host> {
+        self.hosts.get(id.index())
+    }
+
+    /// The service `id` (same out-of-range rule as [`Topology::host`]; see
+    /// [`Topology::get_service`] for a checked lookup).
     #[must_use]
     pub fn service(&self, id: ServiceId) -> &Service {
         let last = self.services.len().saturating_sub(1);
         &self.services[id.index().min(last)]
+    }
+
+    /// The service `id`, or `None` if this topology has no service with that id.
+    #[must_use]
+    pub fn get_service(&self, id: ServiceId) -> Option<&Service> {
+        self.services.get(id.index())
     }
 
     /// The name of host `id`.
@@ -1038,6 +1063,22 @@ impl From<Topology> for TopologySpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The checked lookups find every id the topology has and none past it, where the
+    /// clamping ones fall back to the last host or service.
+    #[test]
+    fn checked_lookups_refuse_ids_past_the_topology() {
+        let t = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        for id in t.host_ids() {
+            assert_eq!(t.get_host(id), Some(t.host(id)));
+        }
+        let past = HostId::from_index(3).unwrap();
+        assert_eq!(t.get_host(past), None);
+        assert_eq!(t.host_name(past).as_str(), "db3");
+        let alpha = t.service_id("alpha").unwrap();
+        assert_eq!(t.get_service(alpha).map(|s| s.name.as_str()), Some("alpha"));
+        assert_eq!(t.get_service(ServiceId::from_index(1).unwrap()), None);
+    }
 
     /// A composite is active/passive unless its sites replicate to each other through
     /// cross-site services; only an active/passive one is listed and found from its sites
