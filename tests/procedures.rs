@@ -9,7 +9,7 @@
 mod support;
 
 use support::runbook::{cctrl, fixture, healthy};
-use tungsten_model::runbook::{self, RunStatus, Runbook, Start, Verdict};
+use tungsten_model::runbook::{self, FindingKind, RunStatus, Runbook, Start, Verdict};
 
 fn procedure_is_valid(start: &Start, rb: &Runbook) {
     let report = runbook::validate(start, rb, runbook::Options::default());
@@ -479,7 +479,7 @@ fn a_cut_off_master_put_back_in_service_over_the_majoritys_write_is_unsafe() {
     );
     assert_eq!(report.verdict, Verdict::Invalid, "{report}");
     let lost: Vec<(usize, &str)> = report
-        .findings_of("lost-events")
+        .findings_of(FindingKind::LostEvents)
         .map(|(line, f)| (line, f.text.as_str()))
         .collect();
     insta::assert_debug_snapshot!(lost, @r#"
@@ -510,10 +510,18 @@ fn provisioning_a_drifted_master_discards_its_drift_without_a_finding() {
                 shell db1> trepctl heartbeat\n\
                 shell db1> tprovision --source=db2\n";
     let report = validated(&start, text);
-    assert_eq!(report.findings_of("lost-events").count(), 0, "{report}");
+    assert_eq!(
+        report.findings_of(FindingKind::LostEvents).count(),
+        0,
+        "{report}"
+    );
     // Not drifted, the same plan discards the write: the finding shows the test can see one.
     let report = validated(&healthy, text);
-    assert_eq!(report.findings_of("lost-events").count(), 1, "{report}");
+    assert_eq!(
+        report.findings_of(FindingKind::LostEvents).count(),
+        1,
+        "{report}"
+    );
 }
 
 /// A site reset is written only from the docs' starting point: two sites replicating each

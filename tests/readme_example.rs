@@ -5,7 +5,7 @@
 // --- README: begin ---
 use proptest::prelude::*;
 use tungsten_model::model::Topology;
-use tungsten_model::runbook::{self, Options, Runbook, Start};
+use tungsten_model::runbook::{self, FindingKind, Options, Runbook, Start};
 use tungsten_model::strategy::{self, Alphabet};
 
 /// Our switch procedure, as we would paste it into the team's wiki.
@@ -32,7 +32,7 @@ proptest! {
         let unsafe_steps = report
             .steps
             .iter()
-            .filter(|s| s.findings.iter().any(|f| f.kind == "invariant"))
+            .filter(|s| s.findings.iter().any(|f| f.kind == FindingKind::Invariant))
             .count();
         prop_assert_eq!(unsafe_steps, 0, "{}", report);
     }

@@ -10,7 +10,7 @@ mod support;
 
 use support::runbook::{check, fenced, fixture, kinds, refusal};
 use tungsten_model::machine::Refusal;
-use tungsten_model::runbook::{self, Report, RunStatus, Runbook, Verdict};
+use tungsten_model::runbook::{self, FindingKind, Report, RunStatus, Runbook, Verdict};
 
 /// Each goal of the report as written, and whether it is met.
 fn goals_met(report: &Report) -> Vec<(String, bool)> {
@@ -24,12 +24,12 @@ fn goals_met(report: &Report) -> Vec<(String, bool)> {
 /// The lines of the steps with a `lost-events` finding, one entry per finding.
 fn lost_lines(report: &Report) -> Vec<usize> {
     report
-        .findings_of("lost-events")
+        .findings_of(FindingKind::LostEvents)
         .map(|(line, _)| line)
         .collect()
 }
 
-fn error_kinds(report: &Report) -> Vec<String> {
+fn error_kinds(report: &Report) -> Vec<FindingKind> {
     kinds(report, tungsten_model::machine::Severity::Error)
 }
 
@@ -177,7 +177,7 @@ fn seed000_variant_skipping_maintenance_lets_the_managers_fail_over() {
     });
     assert_eq!(report.verdict, Verdict::Invalid);
     assert!(
-        error_kinds(&report).contains(&"unplanned-failover".to_owned()),
+        error_kinds(&report).contains(&FindingKind::UnplannedFailover),
         "{report}"
     );
 }
@@ -190,7 +190,7 @@ fn seed000_variant_provisioning_from_east_copies_the_drift() {
     });
     assert_eq!(report.verdict, Verdict::Invalid);
     assert!(
-        error_kinds(&report).contains(&"drift".to_owned()),
+        error_kinds(&report).contains(&FindingKind::Drift),
         "{report}"
     );
     let consistent = report
@@ -218,7 +218,7 @@ fn seed000_variant_cross_site_back_online_before_east_is_provisioned_replays_the
         l.insert(stop, offline);
     });
     assert_eq!(report.verdict, Verdict::Invalid);
-    let drift: Vec<_> = report.findings_of("drift").collect();
+    let drift: Vec<_> = report.findings_of(FindingKind::Drift).collect();
     assert!(!drift.is_empty(), "{report}");
     assert!(drift.iter().all(|(_, f)| f.text.starts_with("db4")
         || f.text.starts_with("db5")
@@ -229,7 +229,7 @@ fn seed000_variant_cross_site_back_online_before_east_is_provisioned_replays_the
 fn seed004_validates_with_force_and_names_its_assumption() {
     let report = check(&fixture("seed004_last_man_standing.txt"));
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
-    let forced: Vec<_> = report.findings_of("forced").collect();
+    let forced: Vec<_> = report.findings_of(FindingKind::Forced).collect();
     assert_eq!(forced.len(), 5);
     assert!(
         forced[0]
@@ -815,7 +815,7 @@ fn a_service_reset_holds_in_any_order_and_a_repoint_does_not_forget_the_loss() {
         last.findings
             .iter()
             .filter(|f| f.kind != "left-in-maintenance")
-            .map(|f| f.kind.clone())
+            .map(|f| f.kind.to_string())
             .collect()
     };
     let away_and_back = "shell db1> trepctl -service alpha reset -thl -y\nshell db1> trepctl online\nshell db2> trepctl setrole -role slave -uri thl://db3/\nshell db2> trepctl setrole -role slave -uri thl://db1/\nshell db2> trepctl online\n";
@@ -1358,7 +1358,7 @@ fn a_replicator_left_stopped_is_named_at_the_end() {
         let report = plan(steps);
         assert_eq!(
             report
-                .findings_of("replicator-left-stopped")
+                .findings_of(FindingKind::ReplicatorLeftStopped)
                 .map(|(line, _)| line)
                 .collect::<Vec<_>>(),
             [report.steps.last().unwrap().line],
@@ -1366,7 +1366,9 @@ fn a_replicator_left_stopped_is_named_at_the_end() {
         );
         let started = plan(&format!("{steps}shell db2> replicator start\n"));
         assert_eq!(
-            started.findings_of("replicator-left-stopped").count(),
+            started
+                .findings_of(FindingKind::ReplicatorLeftStopped)
+                .count(),
             0,
             "{started}"
         );
@@ -4020,7 +4022,7 @@ fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
     let report = check(&plan("shell db1> trepctl heartbeat\n"));
     assert_eq!(report.verdict, Verdict::Invalid);
     let lost: Vec<(usize, String)> = report
-        .findings_of("lost-events")
+        .findings_of(FindingKind::LostEvents)
         .map(|(line, f)| (line, f.text.clone()))
         .collect();
     insta::assert_debug_snapshot!(lost, @r#"
@@ -4034,7 +4036,11 @@ fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
     // The first write is on db2 and db3 when db1 is provisioned: only the second is lost,
     // and with no second write, nothing is.
     let safe = check(&plan(""));
-    assert_eq!(safe.findings_of("lost-events").count(), 0, "{safe}");
+    assert_eq!(
+        safe.findings_of(FindingKind::LostEvents).count(),
+        0,
+        "{safe}"
+    );
     // A write db2 lacks but db3 holds, db3's replicator offline: db3 is still db1's slave, and
     // once db1 is reprovisioned it can no longer read from db1 (its handshake fails) and its
     // cure, reprovisioning from db1, discards the write. The line has lost it: reported at the
@@ -4049,7 +4055,11 @@ fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
          shell db1> tprovision --source=db2\n",
     );
     assert!(kept.steps.iter().all(|s| !s.rejected()), "{kept}");
-    assert_eq!(kept.findings_of("lost-events").count(), 1, "{kept}");
+    assert_eq!(
+        kept.findings_of(FindingKind::LostEvents).count(),
+        1,
+        "{kept}"
+    );
     let from_db3 = check(
         "#! scenario healthy-3\n\
          [LOGICAL] /alpha > set policy maintenance\n\
@@ -4058,7 +4068,11 @@ fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
          [LOGICAL] /alpha > replicator db3 offline\n\
          shell db1> tprovision --source=db3\n",
     );
-    assert_eq!(from_db3.findings_of("lost-events").count(), 0, "{from_db3}");
+    assert_eq!(
+        from_db3.findings_of(FindingKind::LostEvents).count(),
+        0,
+        "{from_db3}"
+    );
     // A holder that no longer reads from db1 (repointed at db2 by hand) is not one whose
     // handshake with db1 fails: it keeps the write, so the copy discards nothing
     // (**modelling decision**; cargo-mutants found no test telling the two apart). But once
@@ -4077,7 +4091,7 @@ fn provisioning_the_master_over_its_only_copy_of_a_write_is_unsafe() {
          [LOGICAL] /alpha > datasource db1 online\n",
     );
     assert!(repointed.steps.iter().all(|s| !s.rejected()), "{repointed}");
-    let lost: Vec<_> = repointed.findings_of("lost-events").collect();
+    let lost: Vec<_> = repointed.findings_of(FindingKind::LostEvents).collect();
     assert_eq!(lost.len(), 1, "{repointed}");
     assert_eq!(lost[0].0, 9, "{repointed}");
     assert!(
@@ -4117,7 +4131,7 @@ fn an_old_master_brought_online_by_a_stale_view_loses_the_new_masters_events() {
         "shell db1> manager start\nshell db1> replicator start\n",
     ));
     let lost: Vec<_> = stale
-        .findings_of("lost-events")
+        .findings_of(FindingKind::LostEvents)
         .map(|(line, f)| (line, f.text.as_str()))
         .collect();
     insta::assert_debug_snapshot!(lost, @r#"
@@ -4139,7 +4153,7 @@ fn an_old_master_brought_online_by_a_stale_view_loses_the_new_masters_events() {
         "shell db2> sudo systemctl stop mysqld\nshell db3> sudo systemctl stop mysqld\nshell db1> manager start\nshell db1> replicator start\n",
     ));
     let severities: Vec<_> = stopped
-        .findings_of("lost-events")
+        .findings_of(FindingKind::LostEvents)
         .map(|(_, f)| f.severity)
         .collect();
     let warning = tungsten_model::machine::Severity::Warning;
@@ -4147,7 +4161,11 @@ fn an_old_master_brought_online_by_a_stale_view_loses_the_new_masters_events() {
     let safe = check(&plan(
         "shell db2> startall\nshell db3> startall\nshell db1> manager start\nshell db1> replicator start\n",
     ));
-    assert_eq!(safe.findings_of("lost-events").count(), 0, "{safe}");
+    assert_eq!(
+        safe.findings_of(FindingKind::LostEvents).count(),
+        0,
+        "{safe}"
+    );
     assert_eq!(safe.verdict, Verdict::Valid, "{safe}");
 }
 
@@ -4344,7 +4362,7 @@ fn an_invariant_broken_before_a_step_is_an_error_once() {
     let start: Vec<(String, String)> = report
         .start_findings
         .iter()
-        .map(|f| (format!("{:?}", f.severity), f.kind.clone()))
+        .map(|f| (format!("{:?}", f.severity), f.kind.to_string()))
         .collect();
     assert_eq!(start, [("Error".to_owned(), "invariant".to_owned())]);
     let by_step: Vec<Vec<(String, String)>> = report
@@ -4353,7 +4371,7 @@ fn an_invariant_broken_before_a_step_is_an_error_once() {
         .map(|s| {
             s.findings
                 .iter()
-                .map(|f| (format!("{:?}", f.severity), f.kind.clone()))
+                .map(|f| (format!("{:?}", f.severity), f.kind.to_string()))
                 .collect()
         })
         .collect();
@@ -4526,7 +4544,7 @@ fn what_the_managers_do_at_once_to_the_listed_state_is_the_starts() {
         report
             .start_findings
             .iter()
-            .map(|f| f.kind.clone())
+            .map(|f| f.kind.to_string())
             .collect()
     };
     let report = plan(
@@ -4554,7 +4572,7 @@ fn what_the_managers_do_at_once_to_the_listed_state_is_the_starts() {
     assert_eq!(start_kinds(&report), ["unsettled-start", "lost-events"]);
     assert_eq!(
         report
-            .findings_of("lost-events")
+            .findings_of(FindingKind::LostEvents)
             .next()
             .map(|(line, _)| line),
         Some(0)
@@ -5545,7 +5563,7 @@ fn an_unplanned_relay_failover_names_the_relay() {
         "cctrl [west]> set policy maintenance\nshell db4> sudo systemctl stop mysqld\ncctrl [west]> set policy automatic\n",
     );
     let texts: Vec<&str> = report
-        .findings_of("unplanned-failover")
+        .findings_of(FindingKind::UnplannedFailover)
         .map(|(_, f)| f.text.as_str())
         .collect();
     assert_eq!(texts.len(), 1, "{report}");

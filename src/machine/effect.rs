@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::FindingKind;
 use super::input::Install;
 use super::invariant::Violation;
 use super::rejection::Refusal;
@@ -716,22 +717,22 @@ impl Finding {
     /// `forced-across-partition`, and `invariant` `invariant-still-broken`. A tool matching
     /// on `machine::apply`'s findings can use the report's names (a library user's review).
     #[must_use]
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> FindingKind {
         match self {
-            Self::Invariant(_) => "invariant",
-            Self::Forced { .. } => "forced",
-            Self::Undone { .. } => "undone",
+            Self::Invariant(_) => FindingKind::Invariant,
+            Self::Forced { .. } => FindingKind::Forced,
+            Self::Undone { .. } => FindingKind::Undone,
             Self::NoWritableMaster { .. } | Self::WritesPaused { .. } | Self::NoRelay { .. } => {
-                "availability"
+                FindingKind::Availability
             }
             Self::LostEvents { .. }
             | Self::WritableBehind { .. }
             | Self::DiscardedEvents { .. }
-            | Self::RestoreDiscards { .. } => "lost-events",
-            Self::NoCandidate { .. } => "no-candidate",
-            Self::PolicyKept { .. } => "not-reached",
-            Self::PolicyOverridden { .. } => "policy-overridden",
-            Self::NotRecovered { .. } => "not-recovered",
+            | Self::RestoreDiscards { .. } => FindingKind::LostEvents,
+            Self::NoCandidate { .. } => FindingKind::NoCandidate,
+            Self::PolicyKept { .. } => FindingKind::NotReached,
+            Self::PolicyOverridden { .. } => FindingKind::PolicyOverridden,
+            Self::NotRecovered { .. } => FindingKind::NotRecovered,
         }
     }
 

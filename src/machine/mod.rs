@@ -70,6 +70,7 @@ mod composite;
 mod context;
 mod describe;
 mod effect;
+mod finding_kind;
 mod host;
 mod input;
 pub mod invariant;
@@ -87,6 +88,7 @@ use std::borrow::Cow;
 
 pub use describe::Typed;
 pub use effect::{Effect, Finding, Severity};
+pub use finding_kind::FindingKind;
 pub use input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 pub use invariant::{Invariant, Violation};
 pub(crate) use membership::check as check_membership;

@@ -26,7 +26,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::fault::{Fault, Process, Split};
-use crate::machine::{Finding, Input, Severity};
+use crate::machine::{Finding, FindingKind, Input, Severity};
 use crate::model::Topology;
 
 use super::validate::{Injection, validate_injected};
@@ -54,7 +54,7 @@ pub enum Consequence {
         step: usize,
         /// The kind of the error, as the report names it (`unplanned-failover`,
         /// `lost-events`, `drifted-writable`, ...).
-        error: String,
+        error: FindingKind,
         /// The error, in words.
         what: String,
     },
@@ -65,7 +65,7 @@ pub enum Consequence {
         /// The step (1-based).
         step: usize,
         /// The kind of the warning, as the report names it (`availability`).
-        warning: String,
+        warning: FindingKind,
         /// The warning, in words.
         what: String,
     },
@@ -277,7 +277,11 @@ fn judge(
     let mut first_unsafe = None;
     let mut first_outage = None;
     for (i, (step, plain_step)) in run.steps.iter().zip(&plain.steps).enumerate().skip(before) {
-        if let Some(f) = step.findings.iter().find(|f| f.kind == "invariant") {
+        if let Some(f) = step
+            .findings
+            .iter()
+            .find(|f| f.kind == FindingKind::Invariant)
+        {
             return Some(Consequence::Breaks {
                 step: Some(i + 1),
                 what: f.text.clone(),
@@ -293,17 +297,18 @@ fn judge(
         if let Some(f) = new_error {
             first_unsafe.get_or_insert_with(|| Consequence::Unsafe {
                 step: i + 1,
-                error: f.kind.clone(),
+                error: f.kind,
                 what: f.text.clone(),
             });
         }
         let outage = step.findings.iter().find(|f| {
-            f.kind == "availability" && !plain_step.findings.iter().any(|p| p.kind == f.kind)
+            f.kind == FindingKind::Availability
+                && !plain_step.findings.iter().any(|p| p.kind == f.kind)
         });
         if let Some(f) = outage {
             first_outage.get_or_insert_with(|| Consequence::Outage {
                 step: i + 1,
-                warning: f.kind.clone(),
+                warning: f.kind,
                 what: f.text.clone(),
             });
         }
@@ -473,11 +478,11 @@ mod tests {
     }
 
     /// `report` with one more finding at its first step.
-    fn with(report: &Report, severity: Severity, kind: &str) -> Report {
+    fn with(report: &Report, severity: Severity, kind: FindingKind) -> Report {
         let mut run = report.clone();
         run.steps[0].findings.push(ReportFinding {
             severity,
-            kind: kind.to_owned(),
+            kind,
             text: format!("a second finding, of kind {kind}"),
         });
         run
@@ -490,20 +495,20 @@ mod tests {
         let (start, plain) = plain();
         let unsafe_lost_events = Some(Consequence::Unsafe {
             step: 1,
-            error: "lost-events".to_owned(),
+            error: FindingKind::LostEvents,
             what: "a second finding, of kind lost-events".to_owned(),
         });
-        let run = with(&plain, Severity::Error, "lost-events");
+        let run = with(&plain, Severity::Error, FindingKind::LostEvents);
         assert_eq!(
             judge(&start.topology, &plain, &run, &[], 0, &[]),
             unsafe_lost_events
         );
         // The same kind again is the plan's own error, not the fault's.
-        let run = with(&plain, Severity::Error, "unplanned-failover");
+        let run = with(&plain, Severity::Error, FindingKind::UnplannedFailover);
         assert_eq!(judge(&start.topology, &plain, &run, &[], 0, &[]), None);
         // A warning of that kind in the plain run does not excuse an error of it.
-        let warned = with(&plain, Severity::Warning, "lost-events");
-        let run = with(&plain, Severity::Error, "lost-events");
+        let warned = with(&plain, Severity::Warning, FindingKind::LostEvents);
+        let run = with(&plain, Severity::Error, FindingKind::LostEvents);
         assert_eq!(
             judge(&start.topology, &warned, &run, &[], 0, &[]),
             unsafe_lost_events

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::goal::GoalResult;
-use crate::machine::Severity;
+use crate::machine::{FindingKind, Severity};
 use crate::model::State;
 
 /// The verdict on a runbook.
@@ -73,43 +73,9 @@ pub struct Run {
 pub struct ReportFinding {
     /// Warning or error.
     pub severity: Severity,
-    /// A short name for the kind of finding, stable for tools to match on:
-    ///
-    /// | kind | severity | what |
-    /// |---|---|---|
-    /// | `invariant` | error | a safety invariant broke ([`crate::machine::Invariant`]) |
-    /// | `invariant-still-broken` | warning | one broken before the step still is |
-    /// | `forced` | warning | the step went through on `set force true`; it names the hosts it assumes down |
-    /// | `forced-across-partition` | error | the same, with one of those hosts up behind a partition |
-    /// | `quorum-by-stopped-managers` | warning | the running managers keep quorum only by counting DB members whose manager is stopped, which Tungsten does not: its managers may fail safe |
-    /// | `wrapped-command` | error | a shell step runs a command the model knows behind `ssh` or a chain (`&&`, `\|\|`, `;`), or behind `sudo` together with those, which it does not read (`sudo` and its options alone run the command) |
-    /// | `lost-events` | error, or warning where the holder is down or its dataserver stopped | a promotion left events behind, a step made a master writable that lacks events another datasource holds, or a provisioning or a restore (`datasource <ds> restore`) discarded them |
-    /// | `composite-not-modelled` | error | a `datasource <site>` action at an active/passive composite other than `fail`, `offline`, `shun`, `online`, `welcome` and `recover` (`master`, `slave`, `restore`, ...), or a command at an active/active composite that may change a site, which the model does not run |
-    /// | `position-not-modelled` | error | a step moves a replicator's position with a tool the model does not follow (`tungsten_set_position`, `tungsten_skip_all`, `dsctl set`, `trepctl online -from-event` or `-base-seqno`) |
-    /// | `provision-master` | error | `tprovision` run on the ONLINE master its running managers route writes to |
-    /// | `left-in-maintenance` | warning | the plan ends with a site in MAINTENANCE that was not at the start |
-    /// | `unplanned-failover` | error | the managers failed over on their own during the step |
-    /// | `drift` | error | a host took drifted data by copy or replay |
-    /// | `drifted-writable` | error | writes were opened to a host whose data drifted |
-    /// | `drifted-online` | warning | a host whose data had drifted before the step is listed ONLINE again: connectors send it reads |
-    /// | `skipped-events` | warning | a replicator went online skipping events |
-    /// | `error-assumed-fixed` | warning | an applier that started in OFFLINE:ERROR, for a cause the model does not know, went ONLINE with the event it stopped at neither skipped nor its data replaced: the plan assumes the cause gone |
-    /// | `replication-stopped` | warning | a replicator stopped in OFFLINE:ERROR: it holds events its master does not (its master was reprovisioned, or it was pointed at a master on another line of history) |
-    /// | `undone` | warning | the managers put back what the step did |
-    /// | `replicator-left-stopped` | warning | the plan ends with a datasource's replicator stopped that ran at the start (its host and dataserver up): the managers do not start it |
-    /// | `restarted-in-service` | warning | a step restarted the replicator of a datasource in service outside MAINTENANCE: replication pauses meanwhile, and the docs ask for MAINTENANCE or a shun first |
-    /// | `stopped-in-service` | warning | a step stopped the replicator of a datasource in service outside MAINTENANCE; the managers leave it stopped (DIMINISHED) until an operator starts it |
-    /// | `availability` | warning | the service has no writable master, had none while a step restarted its master in place (a reboot, a dataserver restart: `switch` first), or a composite's passive site has no relay carrying the active site's writes |
-    /// | `no-candidate` | warning | the master failed and no slave can replace it |
-    /// | `not-recovered` | warning | a service-wide recovery left a datasource out |
-    /// | `relay-off-master` | warning | a passive site's relay is left reading a datasource of the active site other than its master (the managers leave it while it is fed, or while its site is in MAINTENANCE; *operations-composite-relay-recovery* repoints it) |
-    /// | `not-reached` | warning | `set policy` at a composite reached none of a site's managers: that site keeps its policy |
-    /// | `policy-overridden` | warning | `set policy` typed in a non-primary partition while the primary partition's managers run: their policy replaces it when the network heals |
-    /// | `untracked-option` | warning | a trepctl option the model does not track |
-    /// | `not-modelled` | warning | a command the model does not know: the steps after it are checked as if it changed nothing |
-    /// | `unsettled-start` | warning | the managers act on the starting state at once, before any step ([`Report::start_findings`]) |
-    /// | `drifted-start` | warning | a host starts with drifted data, which a listing cannot show (a state built in code or read from JSON) ([`Report::start_findings`]) |
-    pub kind: String,
+    /// The kind of finding ([`FindingKind`], whose variants say what each means), for tools
+    /// to match on; a stable kebab-case name in JSON and text.
+    pub kind: FindingKind,
     /// The finding in words.
     pub text: String,
 }
@@ -322,7 +288,7 @@ impl Report {
         let of = |line: usize, f: &ReportFinding| Diagnostic {
             line,
             severity: f.severity,
-            kind: f.kind.clone(),
+            kind: f.kind.to_string(),
             text: f.text.clone(),
         };
         let error = |line: usize, kind: &str, text: String| Diagnostic {
@@ -388,10 +354,10 @@ impl Report {
 
     /// Every finding of `kind`, with the line of its step (0 for the start's,
     /// [`Report::start_findings`]).
-    pub fn findings_of<'a>(
-        &'a self,
-        kind: &'a str,
-    ) -> impl Iterator<Item = (usize, &'a ReportFinding)> + 'a {
+    pub fn findings_of(
+        &self,
+        kind: FindingKind,
+    ) -> impl Iterator<Item = (usize, &ReportFinding)> + '_ {
         self.start_findings
             .iter()
             .map(|f| (0, f))

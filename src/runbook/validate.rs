@@ -12,7 +12,9 @@ use crate::command::{CctrlCommand, HostAction, HostCommand, HostRef, SeqnoSet, T
 use crate::fault::{Fault, Process};
 use crate::ls::{self, Listing};
 use crate::machine::invariant::{self, Violation, writable_masters};
-use crate::machine::{self, CctrlOp, Effect, Finding, HostOp, Input, Rejection, Severity};
+use crate::machine::{
+    self, CctrlOp, Effect, Finding, FindingKind, HostOp, Input, Rejection, Severity,
+};
 use crate::model::{
     DsState, HostId, HostName, HostSet, PolicyMode, ReplicatorRole, ReplicatorState, Seqno,
     ServiceId, ServiceKind, ServiceName, State, Topology, TopologyError, TopologySpec,
@@ -613,7 +615,7 @@ fn left_stopped(topology: &Topology, before: &State, after: &State) -> Vec<Repor
         .map(|h| {
             finding(
                 Severity::Warning,
-                "replicator-left-stopped",
+                FindingKind::ReplicatorLeftStopped,
                 format!(
                     "the plan leaves the replicator on {h} stopped (it ran at the start): the managers do not start it, so {h} replicates nothing until `replicator start`",
                     h = topology.host_name(h)
@@ -641,7 +643,7 @@ fn left_in_maintenance(topology: &Topology, before: &State, after: &State) -> Ve
             let name = topology.service_name(service);
             finding(
                 Severity::Warning,
-                "left-in-maintenance",
+                FindingKind::LeftInMaintenance,
                 format!(
                     "{name} is left in MAINTENANCE: its managers detect and recover nothing \
                      until `set policy automatic` (not in MAINTENANCE when the plan began)"
@@ -941,7 +943,7 @@ fn position_tool<'t>(program: &'t str, text: &str) -> Option<&'t str> {
 fn moves_position(what: &str) -> ReportFinding {
     finding(
         Severity::Error,
-        "position-not-modelled",
+        FindingKind::PositionNotModelled,
         format!(
             "{what} moves a replicator's position, which the model does not follow: events \
              skipped or applied twice leave its data drifted, and the steps after this one are \
@@ -981,7 +983,7 @@ fn unplanned_failover(effects: &[Effect], relay: Option<String>) -> ReportFindin
     if failed_by_operator {
         return finding(
             Severity::Error,
-            "unplanned-failover",
+            FindingKind::UnplannedFailover,
             "this step failed the master under AUTOMATIC, and the managers failed over to a \
              replica of their choosing: the plan does not choose the new master (in \
              MAINTENANCE, `datasource <master> fail` then `failover to <ds>`; or `switch to \
@@ -1005,7 +1007,7 @@ fn unplanned_failover(effects: &[Effect], relay: Option<String>) -> ReportFindin
     };
     finding(
         Severity::Error,
-        "unplanned-failover",
+        FindingKind::UnplannedFailover,
         format!(
             "the managers failed over on their own during this step: the plan does not \
              control the cluster ({hint})"
@@ -1171,10 +1173,10 @@ pub(super) fn catch_up(
     state
 }
 
-fn finding(severity: Severity, kind: &str, text: String) -> ReportFinding {
+fn finding(severity: Severity, kind: FindingKind, text: String) -> ReportFinding {
     ReportFinding {
         severity,
-        kind: kind.to_owned(),
+        kind,
         text,
     }
 }
@@ -1345,7 +1347,7 @@ impl Session<'_> {
                     // not modelled anywhere (`cd ..`, `cluster check`) keep their warning.
                     heard.findings.push(finding(
                         Severity::Error,
-                        "composite-not-modelled",
+                        FindingKind::CompositeNotModelled,
                         format!(
                             "not modelled: at composite `{}`, cctrl acts on whole sites, and the model runs only `switch`, `failover`, `recover`, `set policy`, `cluster heartbeat` and `datasource <site> fail|offline|shun|online|welcome|recover` there (at an active/passive composite); it checks the steps after this one as if it changed nothing, so the plan cannot be VALID: check it by hand, or type the sites' own commands at `cctrl [<site>]>`",
                             self.topology.service_name(svc)
@@ -1445,7 +1447,7 @@ impl Session<'_> {
         {
             heard.findings.push(finding(
                 Severity::Error,
-                "wrapped-command",
+                FindingKind::WrappedCommand,
                 format!(
                     "`{text}` runs `{inner}` behind `sudo`, `ssh` or a chain of commands, which the model does not read, so it was not checked: write `{inner}` as a step of its own, at the prompt of the host it runs on (the tungsten user's shell)"
                 ),
@@ -1478,7 +1480,7 @@ impl Session<'_> {
                 } else {
                     finding(
                         Severity::Warning,
-                        "untracked-option",
+                        FindingKind::UntrackedOption,
                         format!(
                             "`{option}` is not modelled: this step is checked as if it were absent"
                         ),
@@ -1491,7 +1493,9 @@ impl Session<'_> {
             && let Some(tool) = position_tool(command.program(), text)
         {
             // The error says more than the step's not-modelled warning, which it replaces.
-            heard.findings.retain(|f| f.kind != "not-modelled");
+            heard
+                .findings
+                .retain(|f| f.kind != FindingKind::NotModelled);
             let at = first.min(heard.findings.len());
             heard
                 .findings
@@ -1521,7 +1525,7 @@ impl Session<'_> {
         if accepted && !role.applies_to_dataserver() {
             heard.findings.push(finding(
                 Severity::Warning,
-                "untracked-option",
+                FindingKind::UntrackedOption,
                 format!(
                     "`-skip-seqno` on the {role} replicator of {} is not modelled: it applies \
                      nothing to its dataserver, and this step is checked as if the option were \
@@ -1617,12 +1621,15 @@ impl Session<'_> {
                 // step changes nothing the model tracks, which the operator must check.
                 if !outcome.modelled
                     && !heard.findings.iter().any(|f| {
-                        matches!(f.kind.as_str(), "not-modelled" | "composite-not-modelled")
+                        matches!(
+                            f.kind,
+                            FindingKind::NotModelled | FindingKind::CompositeNotModelled
+                        )
                     })
                 {
                     heard.findings.push(finding(
                         Severity::Warning,
-                        "not-modelled",
+                        FindingKind::NotModelled,
                         "not modelled: the model does not know this command, and checks the steps after it as if it changed nothing; check it by hand".to_owned(),
                     ));
                 }
@@ -1674,7 +1681,7 @@ impl Session<'_> {
             .map(|h| {
                 finding(
                     Severity::Warning,
-                    "drifted-start",
+                    FindingKind::DriftedStart,
                     format!(
                         "{} starts with drifted data (changes no replication explains): it must not serve reads or take writes before it is reprovisioned",
                         self.name(h)
@@ -1691,11 +1698,16 @@ impl Session<'_> {
             .collect();
         // The start's broken invariants are reported once, below, from the state the steps
         // start from.
-        let not_invariant = |f: &ReportFinding| !f.kind.starts_with("invariant");
+        let not_invariant = |f: &ReportFinding| {
+            !matches!(
+                f.kind,
+                FindingKind::Invariant | FindingKind::InvariantStillBroken
+            )
+        };
         if !settled.effects.is_empty() {
             findings.push(finding(
                 Severity::Warning,
-                "unsettled-start",
+                FindingKind::UnsettledStart,
                 "the managers act on the starting state at once, before any step: the listing shows a state they change (above); the steps are checked from the state after".to_owned(),
             ));
             findings.extend(
@@ -1758,7 +1770,7 @@ impl Session<'_> {
                 // assumption force rests on is false in this state.
                 let cut_off: HostSet = unreachable.iter().filter(|&h| after.host(h).up).collect();
                 if cut_off.is_empty() {
-                    finding(Severity::Warning, "forced", text)
+                    finding(Severity::Warning, FindingKind::Forced, text)
                 } else {
                     let names: Vec<&str> = cut_off
                         .iter()
@@ -1766,7 +1778,7 @@ impl Session<'_> {
                         .collect();
                     finding(
                         Severity::Error,
-                        "forced-across-partition",
+                        FindingKind::ForcedAcrossPartition,
                         format!(
                             "{text}; but {} {} up, cut off by a partition: the managers on that side may promote a master of their own (restore the network, or make sure those hosts are down, before a command that assumes them down: a forced one, or a composite `failover`)",
                             crate::text::series(&names, "and"),
@@ -1777,7 +1789,7 @@ impl Session<'_> {
             }
             Finding::Invariant(v) if self.broken.contains(&v) => finding(
                 Severity::Warning,
-                "invariant-still-broken",
+                FindingKind::InvariantStillBroken,
                 format!("{text} (still: it was broken before this step too)"),
             ),
             Finding::Invariant(_) => finding(Severity::Error, f.kind(), text),
@@ -1802,14 +1814,14 @@ impl Session<'_> {
                     };
                     finding(
                         Severity::Error,
-                        "lost-events",
+                        FindingKind::LostEvents,
                         format!(
                             "{text}; {} is up{cut_off} and holds them: {instead}",
                             self.name(host)
                         ),
                     )
                 } else {
-                    finding(Severity::Warning, "lost-events", text)
+                    finding(Severity::Warning, FindingKind::LostEvents, text)
                 }
             }
             Finding::WritableBehind { host, master } => {
@@ -1817,7 +1829,7 @@ impl Session<'_> {
                 if holder.up && holder.dataserver {
                     finding(
                         Severity::Error,
-                        "lost-events",
+                        FindingKind::LostEvents,
                         format!(
                             "{text}; {} is up and holds them: keep {} out of service (shun it) until the managers that saw the later master run again, or promote a host holding them",
                             self.name(host),
@@ -1825,12 +1837,12 @@ impl Session<'_> {
                         ),
                     )
                 } else {
-                    finding(Severity::Warning, "lost-events", text)
+                    finding(Severity::Warning, FindingKind::LostEvents, text)
                 }
             }
             Finding::DiscardedEvents { host, .. } => finding(
                 Severity::Error,
-                "lost-events",
+                FindingKind::LostEvents,
                 format!(
                     "{text}: provision {} from a host holding them, or let a slave catch up from it first",
                     self.name(host)
@@ -1838,7 +1850,7 @@ impl Session<'_> {
             ),
             Finding::RestoreDiscards { host } => finding(
                 Severity::Error,
-                "lost-events",
+                FindingKind::LostEvents,
                 format!(
                     "{text}: let a slave catch up from {} first (or back it up now), then restore",
                     self.name(host)
@@ -1870,7 +1882,7 @@ impl Session<'_> {
             {
                 findings.push(finding(
                     Severity::Warning,
-                    "drifted-online",
+                    FindingKind::DriftedOnline,
                     format!(
                         "{} is listed ONLINE with drifted data (changes no replication explains): the connectors may send it reads; reprovision it (`tprovision`) before it serves",
                         self.name(h)
@@ -1881,7 +1893,7 @@ impl Session<'_> {
                 if effects.contains(&Effect::Skipped { host: h }) {
                     findings.push(finding(
                         Severity::Warning,
-                        "skipped-events",
+                        FindingKind::SkippedEvents,
                         format!(
                             "{} went online skipping events (`trepctl online -skip-seqno`): its data may no longer match its master's (the model treats it as drifted); writes must not be opened to it before it is reprovisioned",
                             self.name(h)
@@ -1901,7 +1913,7 @@ impl Session<'_> {
                 };
                 findings.push(finding(
                     Severity::Error,
-                    "drift",
+                    FindingKind::Drift,
                     format!("{} now holds drifted data: {why}", self.name(h)),
                 ));
             }
@@ -1964,7 +1976,11 @@ impl Session<'_> {
                         self.name(h)
                     ),
                 };
-                findings.push(finding(Severity::Warning, "error-assumed-fixed", text));
+                findings.push(finding(
+                    Severity::Warning,
+                    FindingKind::ErrorAssumedFixed,
+                    text,
+                ));
             }
             if settled || online {
                 self.unexplained_errors.remove(h);
@@ -2013,7 +2029,7 @@ impl Session<'_> {
             if self.state.host(host).replicator.running {
                 findings.push(finding(
                     Severity::Warning,
-                    "restarted-in-service",
+                    FindingKind::RestartedInService,
                     format!(
                         "the replicator on {h} restarts while {h} is in service outside MAINTENANCE: replication pauses until it is back, with the managers watching it; the docs ask for MAINTENANCE, or a shun, before restarting a replicator in service",
                         h = self.name(host)
@@ -2024,7 +2040,7 @@ impl Session<'_> {
             let extracts = self.state.host(host).replicator.role == ReplicatorRole::Master;
             findings.push(finding(
                 Severity::Warning,
-                "stopped-in-service",
+                FindingKind::StoppedInService,
                 format!(
                     "the replicator on {h} is stopped while {h} is in service outside MAINTENANCE: the managers do not start it again, so {h} is DIMINISHED (REPLICATOR STOPPED) until `replicator start`, and {}; the docs ask for MAINTENANCE, or a shun, before stopping a replicator in service",
                     if extracts {
@@ -2076,7 +2092,7 @@ impl Session<'_> {
             };
             findings.push(finding(
                 Severity::Warning,
-                "relay-off-master",
+                FindingKind::RelayOffMaster,
                 format!(
                     "{relay}, {site}'s relay, reads {source}, not {active}'s master {master}: {why}; repoint it in MAINTENANCE (`replicator {relay} offline`, `replicator {relay} relay {active}/{master}`), as *operations-composite-relay-recovery* does"
                 ),
@@ -2136,7 +2152,7 @@ impl Session<'_> {
                 |set: HostSet| -> Vec<String> { set.iter().map(|h| self.name(h)).collect() };
             findings.push(finding(
                 Severity::Warning,
-                "quorum-by-stopped-managers",
+                FindingKind::QuorumByStoppedManagers,
                 format!(
                     "{}: the running {} on {} {} quorum only by counting {}, whose {} stopped; Tungsten counts running managers (Continuent docs manager-failover-failsafe-shun), so its managers may fail safe here: every datasource SHUNNED(FAILSAFE_SHUN), the master included, until enough managers run again. The model counts them (a modelling decision, README): start a stopped manager before stopping another",
                     self.topology.service_name(service),
@@ -2174,7 +2190,7 @@ impl Session<'_> {
                 let h = self.name(target);
                 findings.push(finding(
                     Severity::Error,
-                    "provision-master",
+                    FindingKind::ProvisionMaster,
                     format!(
                         "{h} was the ONLINE master its managers route writes to: provisioning \
                          rebuilds a replica, and this one shunned the master and replaced its \
@@ -2260,12 +2276,16 @@ impl Session<'_> {
                         "the cross-site replicator on {h} stopped in OFFLINE:ERROR: it applied events of {site} that {m} does not have; once it is settled which site's data to keep, reset that service on {h} (`offline`, then `reset -all -y`, with `-service {site}`) before it replicates again"
                     )
                 };
-                findings.push(finding(Severity::Warning, "replication-stopped", text));
+                findings.push(finding(
+                    Severity::Warning,
+                    FindingKind::ReplicationStopped,
+                    text,
+                ));
             }
             if let Effect::PositionLost { .. } | Effect::PositionCleared { .. } = e {
                 findings.push(finding(
                     Severity::Warning,
-                    "replication-stopped",
+                    FindingKind::ReplicationStopped,
                     e.render(self.topology),
                 ));
             }
@@ -2280,7 +2300,7 @@ impl Session<'_> {
                 if self.state.host(h).data.drift && !was.contains(h) {
                     findings.push(finding(
                         Severity::Error,
-                        "drifted-writable",
+                        FindingKind::DriftedWritable,
                         format!(
                             "applications can now write to {}, whose data has drifted: fix the data before routing writes to it",
                             self.name(h)

@@ -64,12 +64,15 @@ pub(crate) fn healthy() -> (Start, [tungsten_model::model::HostId; 3]) {
 }
 
 /// The kinds of the findings of `severity` a report holds, in step order.
-pub(crate) fn kinds(report: &Report, severity: tungsten_model::machine::Severity) -> Vec<String> {
+pub(crate) fn kinds(
+    report: &Report,
+    severity: tungsten_model::machine::Severity,
+) -> Vec<tungsten_model::machine::FindingKind> {
     report
         .steps
         .iter()
         .flat_map(|s| &s.findings)
         .filter(|f| f.severity == severity)
-        .map(|f| f.kind.clone())
+        .map(|f| f.kind)
         .collect()
 }
