@@ -301,3 +301,57 @@ fn a_goal_missed_otherwise_than_by_the_fault_alone_is_reported() {
         );
     }
 }
+
+/// The text report is read by eye: each consequence is a block of its own, a blank line
+/// after its `if` lines, and the gravest comes first at a boundary. Without the blank line,
+/// the last `if` line of one block sat right above the next block's consequence: a review of
+/// the composite relay recovery read "west has no quorum" (the partition cutting db4 off)
+/// as the consequence of db4's dataserver stopping, which takes no manager's quorum away.
+#[test]
+fn fault_report_separates_consequences_and_puts_the_gravest_first() {
+    const GLOBAL: &str = r#"{"services": [{"name": "east", "datasources": ["db1", "db2", "db3"]},
+        {"name": "west", "datasources": ["db4", "db5", "db6"]}],
+        "composites": [{"name": "global", "members": ["east", "west"]}]}"#;
+    let book: Runbook = "#! topology file global.json\n\
+         #! goal west all-online, west policy automatic\n\
+         shell db4> cctrl -multi\n\
+         [LOGICAL] / > use west\n\
+         [LOGICAL] /west > set policy maintenance\n\
+         [LOGICAL] /west > replicator db4 offline\n\
+         [LOGICAL] /west > replicator db4 relay east/db1\n\
+         [LOGICAL] /west > set policy automatic\n"
+        .parse()
+        .unwrap();
+    let mut files = |path: &str| match path {
+        "global.json" => Ok(GLOBAL.to_owned()),
+        _ => Err(format!("no file `{path}`")),
+    };
+    let start = runbook::start(&book, &[], &mut files).unwrap();
+    let report = runbook::under_faults(&start, &book, Options::default());
+    let printed = report.to_string();
+    // The quorum refusal is the partition's, not the dataserver's.
+    let quorum = report
+        .cases
+        .iter()
+        .find(|c| {
+            matches!(&c.consequence,
+                Consequence::Blocks { reason, .. } if reason.contains("no quorum"))
+        })
+        .unwrap();
+    assert!(quorum.fault.contains("splits"), "{report}");
+    // Every consequence line but the first follows a blank line.
+    let lines: Vec<&str> = printed.lines().collect();
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        if line.starts_with("before step") || line.starts_with("after the last step") {
+            assert_eq!(lines[i - 1], "", "line {}: {printed}", i + 1);
+        }
+    }
+    // Before step 4 (line 6), the unsafe step 6 is listed ahead of step 4 refused.
+    let unsafe_at = printed
+        .find("before step 4 (line 6): step 6 (line 8) is unsafe")
+        .unwrap();
+    let refused_at = printed
+        .find("before step 4 (line 6): step 4 (line 6) is refused")
+        .unwrap();
+    assert!(unsafe_at < refused_at, "{printed}");
+}

@@ -337,6 +337,18 @@ fn judge(
         })
 }
 
+/// How grave a consequence is, for the order of the text report: a broken invariant, an
+/// unsafe step, an outage, a refused step, a missed goal.
+fn gravity(consequence: &Consequence) -> u8 {
+    match consequence {
+        Consequence::Breaks { .. } => 0,
+        Consequence::Unsafe { .. } => 1,
+        Consequence::Outage { .. } => 2,
+        Consequence::Blocks { .. } => 3,
+        Consequence::MissesGoal { .. } => 4,
+    }
+}
+
 impl FaultReport {
     /// How many pairs have each kind of consequence: the counts the text report ends with.
     #[must_use]
@@ -397,10 +409,11 @@ impl FaultReport {
 
 impl fmt::Display for FaultReport {
     /// Per boundary, each consequence once with the faults that lead to it (a review found
-    /// the same 250-character reason printed once per fault), then the counts and the plan's
-    /// own verdict.
+    /// the same 250-character reason printed once per fault), the gravest first and a blank
+    /// line after each; then the counts and the plan's own verdict.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut rest = self.cases.as_slice();
+        let mut first_group = true;
         while let Some(first) = rest.first() {
             let here = rest
                 .iter()
@@ -420,12 +433,25 @@ impl fmt::Display for FaultReport {
                     None => groups.push((&case.consequence, vec![&case.fault])),
                 }
             }
+            // The gravest first (a review read a blocked step before the broken invariant
+            // it was listed above); stable, so the faults' order holds within a rank.
+            groups.sort_by_key(|(c, _)| gravity(c));
             for (consequence, faults) in groups {
+                // A blank line between groups: without it, a group's last `if` line sat
+                // directly above the next group's consequence and read as its cause (a
+                // review read a partition's "no quorum" as a stopped dataserver's).
+                if !first_group {
+                    writeln!(f)?;
+                }
+                first_group = false;
                 writeln!(f, "{at}: {}", self.describe(consequence))?;
                 for fault in faults {
                     writeln!(f, "    if {fault}")?;
                 }
             }
+        }
+        if !first_group {
+            writeln!(f)?;
         }
         let counts = self.counts();
         writeln!(
