@@ -5654,3 +5654,72 @@ fn a_passive_sites_switch_leaves_a_stopped_replicas_source_alone() {
         "{report}"
     );
 }
+
+/// A cctrl session the plan started on a host ends with that host's manager: the steps
+/// after it are checked as typed into another manager, and the first of them warns that
+/// cctrl must be started there (helper-118 F4: a switch typed into the session of a
+/// powered-off host was accepted with no word). A plan that never said where cctrl runs
+/// has no session to lose.
+#[test]
+fn a_step_typed_after_its_session_ended_warns() {
+    let moved = |report: &Report| -> Vec<(usize, String)> {
+        report
+            .findings_of(FindingKind::SessionMoved)
+            .map(|(line, f)| (line, f.text.clone()))
+            .collect()
+    };
+    let report = check(
+        "#! scenario healthy-3\n\
+         shell db2> cctrl\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell db2> sudo poweroff\n\
+         [LOGICAL] /alpha > ls\n\
+         [LOGICAL] /alpha > set policy automatic\n",
+    );
+    let found = moved(&report);
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0].0, 5);
+    assert!(
+        found[0].1.starts_with(
+            "the cctrl session started on db2 has ended (db2 is down): this step is checked as typed into the manager on db1; start cctrl there first (`shell db1> cctrl`)"
+        ),
+        "{}",
+        found[0].1
+    );
+    let report = check(
+        "#! scenario healthy-3\n\
+         shell db2> cctrl\n\
+         shell db2> manager stop\n\
+         [LOGICAL] /alpha > ls\n",
+    );
+    let found = moved(&report);
+    assert_eq!(found.len(), 1, "{report}");
+    assert!(
+        found[0].1.contains("(its manager stopped)"),
+        "{}",
+        found[0].1
+    );
+    // Never started on a host: the steps type into the coordinator, wherever it is.
+    let report = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > ls\n\
+         shell db1> sudo poweroff\n\
+         [LOGICAL] /alpha > ls\n",
+    );
+    assert_eq!(moved(&report), [], "{report}");
+    // The session of a composite's `use` is the same cctrl process: it ends with its host.
+    let report = active_passive(
+        "shell db1> cctrl -multi\n\
+         [LOGICAL] / > use global\n\
+         [LOGICAL] /global > switch to west\n\
+         shell db1> sudo poweroff\n\
+         [LOGICAL] /global > switch to east\n",
+    );
+    let lines: Vec<usize> = moved(&report).into_iter().map(|(l, _)| l).collect();
+    assert_eq!(lines.len(), 1, "{report}");
+    assert_eq!(
+        report.steps.last().map(|s| s.line),
+        lines.first().copied(),
+        "{report}"
+    );
+}

@@ -124,6 +124,10 @@ pub enum FindingKind {
     /// Warning: `set policy` typed in a non-primary partition while the primary partition's
     /// managers run: their policy replaces it when the network heals.
     PolicyOverridden,
+    /// Warning: the cctrl session a step started on a host (`shell db1> cctrl`) ended with
+    /// its manager or its host; the step is checked as typed into another manager, where
+    /// the operator must start cctrl again.
+    SessionMoved,
     /// Warning: a trepctl option the model does not track.
     UntrackedOption,
     /// Warning: a command the model does not know: the steps after it are checked as if it

@@ -434,6 +434,12 @@ struct Session<'a> {
     service: Option<ServiceId>,
     /// The manager each service's cctrl session is connected to.
     connected: Vec<Option<HostId>>,
+    /// The hosts a step started cctrl on (`shell db1> cctrl`) whose session still runs: when
+    /// its manager stops, the steps after it are typed elsewhere, and the first says so.
+    opened: HostSet,
+    /// A session the operator started that ended since the last cctrl step: its host, and
+    /// the manager the steps now type into.
+    moved: Option<(HostId, HostId)>,
     declared_down: HostSet,
     /// The rules the steps run under.
     rules: machine::Rules,
@@ -519,6 +525,8 @@ fn validate_with(
         state: start.state,
         service: None,
         connected: vec![None; topology.services().len()],
+        opened: HostSet::EMPTY,
+        moved: None,
         declared_down,
         rules: options.rules,
         broken: Vec::new(),
@@ -1216,6 +1224,10 @@ impl Session<'_> {
                 ServiceKind::Composite { members } => members.iter().find_map(|&m| viewer(m)),
                 _ => viewer(service),
             })?;
+        if let Some(ended) = slot.filter(|&h| h != host && self.opened.contains(h)) {
+            self.opened.remove(ended);
+            self.moved = Some((ended, host));
+        }
         if let Some(c) = self.connected.get_mut(service.index()) {
             *c = Some(host);
         }
@@ -1306,7 +1318,11 @@ impl Session<'_> {
                 return None;
             }
         };
-        let Some(at) = self.manager_for(svc) else {
+        let at = self.manager_for(svc);
+        if let Some((ended, now)) = self.moved.take() {
+            heard.findings.push(self.session_moved(ended, now));
+        }
+        let Some(at) = at else {
             heard.runs.push(rejected(
                 "cctrl",
                 "manager-running",
@@ -1564,6 +1580,7 @@ impl Session<'_> {
         if let Some(slot) = self.connected.get_mut(service.index()) {
             *slot = Some(h);
         }
+        self.opened.insert(h);
         // A new cctrl is a new session: in the manager's own service, without `set force`
         // (`use` and `set force` hold for the session they are typed in; Continuent docs
         // *cmdline-tools-cctrl*).
@@ -1578,6 +1595,28 @@ impl Session<'_> {
                 self.topology.service_name(service)
             )],
         }
+    }
+
+    /// The warning for the cctrl session started on `ended`, gone with its manager (or its
+    /// host): the step is typed into `now`'s manager instead, as if cctrl were started there.
+    /// A modelling decision: the runbook does not say where the operator starts cctrl again,
+    /// so the step is checked there rather than refused, and the operator is told (an
+    /// operator's review found a switch typed into a powered-off host's session accepted
+    /// with no word).
+    fn session_moved(&self, ended: HostId, now: HostId) -> ReportFinding {
+        let why = if self.state.host(ended).up {
+            "its manager stopped".to_owned()
+        } else {
+            format!("{} is down", self.name(ended))
+        };
+        let (ended, now) = (self.name(ended), self.name(now));
+        finding(
+            Severity::Warning,
+            FindingKind::SessionMoved,
+            format!(
+                "the cctrl session started on {ended} has ended ({why}): this step is checked as typed into the manager on {now}; start cctrl there first (`shell {now}> cctrl`), and type `use` and `set force` again if the plan needs them"
+            ),
+        )
     }
 
     fn cctrl_service(&mut self, named: Option<&ServiceName>) -> Result<ServiceId, String> {
