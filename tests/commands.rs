@@ -663,7 +663,7 @@ fn the_master_is_no_switch_target() {
     let refused = machine::apply(&t, &c.s, &input).unwrap_err();
     assert_eq!(
         refused.refusal.render(&t),
-        "db1 cannot be promoted: its role cannot be promoted (archive, witness, or the master or relay itself)"
+        "db1 cannot be promoted: it is the master already: there is nothing to switch to (`ls` shows the roles)"
     );
     assert_eq!(c.cctrl("db1", "switch to db1"), Err("eligible-target"));
 }

@@ -266,7 +266,7 @@ fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
     };
     let (healthy, [db1, db2, _]) = healthy();
     insta::assert_snapshot!(refusal(runbook::failover_procedure(&healthy, "alpha", None)), @"refused: the managers would refuse `failover`: alpha has an ONLINE master, db1: expected the master FAILED; use `switch` for a planned change");
-    insta::assert_snapshot!(refusal(runbook::switch_procedure(&healthy, "alpha", Some("db1"))), @"refused: the managers would refuse `switch`: db1 cannot be promoted: its role cannot be promoted (archive, witness, or the master or relay itself)");
+    insta::assert_snapshot!(refusal(runbook::switch_procedure(&healthy, "alpha", Some("db1"))), @"refused: the managers would refuse `switch`: db1 cannot be promoted: it is the master already: there is nothing to switch to (`ls` shows the roles)");
     insta::assert_snapshot!(refusal(runbook::switch_procedure(&healthy, "beta", None)), @"unknown-name: no service `beta` in the topology");
     let drifted = after(&healthy, &[Fault::Drift(db2)]);
     insta::assert_snapshot!(refusal(runbook::switch_procedure(&drifted, "alpha", Some("db2"))), @"data-at-risk: db2's data has drifted: `switch` would open writes to it; reprovision it, or name another target");

@@ -5723,3 +5723,32 @@ fn a_step_typed_after_its_session_ended_warns() {
         "{report}"
     );
 }
+
+/// A switch to the datasource that already holds the role says so, at a passive site as at
+/// the active one: a fault may have promoted it before the step (helper-118 F7 found the
+/// generic "role cannot be promoted" text there).
+#[test]
+fn a_switch_to_the_current_master_or_relay_says_it_already_is_one() {
+    let report = active_passive(
+        "[LOGICAL] /east > set policy maintenance\n\
+         [LOGICAL] /east > switch to db1\n\
+         [LOGICAL] /west > set policy maintenance\n\
+         [LOGICAL] /west > switch to db4\n",
+    );
+    let reasons: Vec<&str> = report
+        .steps
+        .iter()
+        .filter_map(|s| match &s.runs[0].status {
+            RunStatus::Rejected { reason, .. } => Some(reason.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "db1 cannot be promoted: it is the master already: there is nothing to switch to (`ls` shows the roles)",
+            "db4 cannot be promoted: it is the relay already: there is nothing to switch to (`ls` shows the roles)"
+        ],
+        "{report}"
+    );
+}

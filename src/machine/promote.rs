@@ -21,10 +21,10 @@ impl Ctx<'_, '_> {
         master: Option<HostId>,
     ) -> Result<(), Ineligible> {
         let entry = view.entry(d);
-        if Some(d) == master
-            || !self.topology.host(d).is_datasource()
-            || !entry.role.is_failover_candidate()
-        {
+        if Some(d) == master {
+            return Err(Ineligible::Current { role: entry.role });
+        }
+        if !self.topology.host(d).is_datasource() || !entry.role.is_failover_candidate() {
             return Err(Ineligible::Role);
         }
         if entry.state != DsState::Online {

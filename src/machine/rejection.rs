@@ -9,7 +9,8 @@ use super::input::{CctrlOp, Input, Install};
 use super::invariant::Violation;
 use crate::ls::state_text;
 use crate::model::{
-    DsState, HostId, HostSet, PolicyMode, ReplicatorRole, ReplicatorState, ServiceId, Topology,
+    DataSourceRole, DsState, HostId, HostSet, PolicyMode, ReplicatorRole, ReplicatorState,
+    ServiceId, Topology,
 };
 
 /// Why a candidate cannot be promoted. Source: Continuent docs
@@ -20,7 +21,13 @@ use crate::model::{
 pub enum Ineligible {
     /// Not ONLINE in the view.
     NotOnline(DsState),
-    /// An archive (never promoted), a witness or the master itself.
+    /// The master itself, or at a passive site the relay: a switch to it has nothing to do.
+    Current {
+        /// Its role in the view (master, or relay).
+        role: DataSourceRole,
+    },
+    /// Not a slave, relay or standby: an archive (never promoted), a witness, or a master
+    /// other than the current one.
     Role,
     /// Its manager, host or dataserver cannot be reached.
     Unreachable,
@@ -660,7 +667,10 @@ impl Refusal {
             Self::NotEligible { host, why } => {
                 let why = match why {
                     Ineligible::NotOnline(state) => format!("it is {}, expected ONLINE", state_text(topology, host, state)),
-                    Ineligible::Role => "its role cannot be promoted (archive, witness, or the master or relay itself)".to_owned(),
+                    // Apart from the other roles: a fault may have promoted the target
+                    // already, and the generic text hid that (an operator's review).
+                    Ineligible::Current { role } => format!("it is the {role} already: there is nothing to switch to (`ls` shows the roles)"),
+                    Ineligible::Role => "its role cannot be promoted: a candidate is a slave, a relay or a standby (not an archive, a witness or an old master)".to_owned(),
                     Ineligible::Unreachable => "it cannot be reached, or its manager or dataserver is stopped".to_owned(),
                     // With the way back (an operator's review found the bare text at a
                     // composite switch, where the other refusals name their remedy).
