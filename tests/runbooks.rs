@@ -5752,3 +5752,63 @@ fn a_switch_to_the_current_master_or_relay_says_it_already_is_one() {
         "{report}"
     );
 }
+
+/// Under MAINTENANCE the managers fail no datasource, so a master (or a passive site's
+/// relay) whose host powers off stays ONLINE in their view: `failover` is refused as
+/// `HeldOnline`, naming `datasource <ds> fail` as the step before it, and the plan that
+/// takes that step is VALID. It was refused as an ONLINE master with advice to `switch`, or
+/// as a relay in service right after a warning that the site had none (helper-118 F5).
+#[test]
+fn a_failover_from_a_lost_master_the_managers_hold_online_names_the_fail_first() {
+    let reason = |report: &Report, line: usize| -> Option<(String, String)> {
+        let step = report.steps.iter().find(|s| s.line == line)?;
+        match &step.runs[0].status {
+            RunStatus::Rejected { rule, reason, .. } => Some((rule.clone(), reason.clone())),
+            _ => None,
+        }
+    };
+    let report = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell db1> sudo poweroff\n\
+         [LOGICAL] /alpha > failover\n",
+    );
+    let (rule, text) = reason(&report, 4).expect("refused");
+    assert_eq!(rule, "master-failed");
+    assert!(
+        text.starts_with("alpha's master, db1, is out of the managers' reach")
+            && text.ends_with(
+                "if db1 is lost, not only cut off, `datasource db1 fail` first, then `failover`"
+            ),
+        "{text}"
+    );
+    let report = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell db1> sudo poweroff\n\
+         [LOGICAL] /alpha > datasource db1 fail\n\
+         [LOGICAL] /alpha > failover\n",
+    );
+    assert!(report.steps.iter().all(|s| !s.rejected()), "{report}");
+    // A master whose host is healthy keeps the refusal it had.
+    let report = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         [LOGICAL] /alpha > failover\n",
+    );
+    let (_, text) = reason(&report, 3).expect("refused");
+    assert!(text.contains("has an ONLINE master, db1"), "{text}");
+    // The same for a passive site's relay.
+    let report = active_passive(
+        "[LOGICAL] /west > set policy maintenance\n\
+         shell db4> sudo poweroff\n\
+         [LOGICAL] /west > failover to db5\n",
+    );
+    let line = report.steps.last().map(|s| s.line).unwrap();
+    let (rule, text) = reason(&report, line).expect("refused");
+    assert_eq!(rule, "master-failed");
+    assert!(
+        text.starts_with("west's relay, db4, is out of the managers' reach"),
+        "{text}"
+    );
+}

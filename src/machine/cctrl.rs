@@ -688,6 +688,13 @@ fn failover_relay(
 ) -> Result<(), Refusal> {
     let Some(failed) = relay_in(ctx, view, s, |state| matches!(state, DsState::Failed(_))) else {
         if let Some(relay) = relay_in(ctx, view, s, |state| state == DsState::Online) {
+            if !ctx.healthy(s.rep, relay) {
+                return Err(Refusal::HeldOnline {
+                    service: s.service,
+                    datasource: relay,
+                    role: DataSourceRole::Relay,
+                });
+            }
             return Err(Refusal::RelayInService {
                 service: s.service,
                 relay,
@@ -1138,6 +1145,13 @@ fn failover(
     target: Option<HostId>,
 ) -> Result<(), Refusal> {
     if let Some(master) = ctx.online_master(view, s.service, None) {
+        if !ctx.healthy(s.rep, master) {
+            return Err(Refusal::HeldOnline {
+                service: s.service,
+                datasource: master,
+                role: DataSourceRole::Master,
+            });
+        }
         return Err(Refusal::MasterOnline {
             service: s.service,
             master,

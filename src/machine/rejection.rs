@@ -218,6 +218,21 @@ pub enum Refusal {
         /// Its state in the view.
         state: DsState,
     },
+    /// `failover` while the managers hold the master (at a passive site, the relay) ONLINE
+    /// though it is out of their reach: its host down or cut off, or its manager or
+    /// dataserver stopped. Under MAINTENANCE the managers fail no datasource, and a failover
+    /// replaces a FAILED one (Continuent docs *cctrl-failover*, *operations-policymodes*):
+    /// `datasource <ds> fail` first, if it is lost and not only cut off. It was refused as an
+    /// ONLINE master (or relay in service) with advice to `switch`, which an unreachable
+    /// master refuses too (an operator's review, helper-118 F5).
+    HeldOnline {
+        /// The service.
+        service: ServiceId,
+        /// The master or relay.
+        datasource: HostId,
+        /// Its role: master, or relay.
+        role: DataSourceRole,
+    },
     /// `failover` while the service's master is SHUNNED by an operator (`shun`, `drain`) and
     /// its host is not healthy (dataserver or manager stopped, host down or cut off). The
     /// managers do not fail a datasource an operator shunned: a SHUNNED datasource is out of
@@ -413,7 +428,9 @@ impl Refusal {
             Self::NoMaster { .. } => "master-online",
             Self::PassiveSite { .. } => "passive-site",
             Self::NoRelay { .. } => "no-relay",
-            Self::MasterOnline { .. } | Self::ShunnedMaster { .. } => "master-failed",
+            Self::MasterOnline { .. } | Self::ShunnedMaster { .. } | Self::HeldOnline { .. } => {
+                "master-failed"
+            }
             Self::NotComposite { .. } | Self::AtComposite { .. } => "composite-session",
             Self::NoSiteTarget { .. } => "eligible-site",
             Self::SiteInService { .. } => "site-in-service",
@@ -645,6 +662,13 @@ impl Refusal {
                 } else {
                     String::new()
                 }
+            ),
+            Self::HeldOnline { service, datasource, role } => format!(
+                "{}'s {role}, {}, is out of the managers' reach (its host down or cut off, or its manager or dataserver stopped), yet they hold it ONLINE: under MAINTENANCE they fail no datasource, and a failover replaces a FAILED {role}; if {} is lost, not only cut off, `datasource {} fail` first, then `failover`",
+                s(service),
+                n(datasource),
+                n(datasource),
+                n(datasource)
             ),
             Self::ShunnedMaster { service, master, state } => format!(
                 "{}'s master, {}, is {}, not FAILED: a failover replaces a failed master, and the managers do not fail a datasource an operator shunned, whatever stops on it; to keep it, start what is stopped on its host, then `datasource {} welcome` (and `switch` for a planned change); to replace it, `recover master using <ds>` (with `replicator {} offline` first if it still extracts)",
