@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{HostId, MAX_HOSTS, Topology};
 
+mod event;
+pub use event::Event;
+
 /// A process of a host that a fault can stop or start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -107,24 +110,34 @@ impl Split {
         self.0.iter().take(hosts).any(|&l| l != 0)
     }
 
-    /// The groups among `topology`'s hosts, as text: `{db1} | {db2, db3}`.
+    /// The groups among `topology`'s hosts, in the order of their first hosts, each in
+    /// topology order.
     #[must_use]
-    pub fn describe(&self, topology: &Topology) -> String {
-        let mut groups: Vec<Vec<&str>> = Vec::new();
+    pub fn groups(&self, topology: &Topology) -> Vec<Vec<HostId>> {
+        let mut groups: Vec<Vec<HostId>> = Vec::new();
         let mut labels: Vec<u8> = Vec::new();
         for h in topology.host_ids() {
             let label = self.0[h.index()];
             match labels.iter().position(|&l| l == label) {
-                Some(i) => groups[i].push(topology.host_name(h).as_str()),
+                Some(i) => groups[i].push(h),
                 None => {
                     labels.push(label);
-                    groups.push(vec![topology.host_name(h).as_str()]);
+                    groups.push(vec![h]);
                 }
             }
         }
         groups
+    }
+
+    /// The groups among `topology`'s hosts, as text: `{db1} | {db2, db3}`.
+    #[must_use]
+    pub fn describe(&self, topology: &Topology) -> String {
+        self.groups(topology)
             .iter()
-            .map(|g| format!("{{{}}}", g.join(", ")))
+            .map(|g| {
+                let names: Vec<&str> = g.iter().map(|&h| topology.host_name(h).as_str()).collect();
+                format!("{{{}}}", names.join(", "))
+            })
             .collect::<Vec<_>>()
             .join(" | ")
     }
@@ -168,6 +181,23 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// The host it befalls; `None` for the network splitting or healing.
+    #[must_use]
+    pub fn host(&self) -> Option<HostId> {
+        match *self {
+            Self::HostCrash(h)
+            | Self::HostRestart(h)
+            | Self::Stop(h, _)
+            | Self::Start(h, _)
+            | Self::ReplicatorError(h)
+            | Self::Write(h)
+            | Self::Drift(h)
+            | Self::CatchUp(h)
+            | Self::CrossSiteCatchUp(h) => Some(h),
+            Self::Partition(_) | Self::Heal => None,
+        }
+    }
+
     /// Whether this fault breaks something: a host crashing, a process stopping, a replicator
     /// error, the network splitting, data drifting. Its opposites (a host coming back, a
     /// process starting, the network healing) and the world's normal work (writes, catching

@@ -193,7 +193,7 @@ proptest! {
         })
     ) {
         use tungsten_model::explore::Trace;
-        use tungsten_model::machine::{self, Invariant, Rules, Violation};
+        use tungsten_model::machine::{self, Input, Invariant, Rules, Violation};
         use tungsten_model::model::{HostSet, ServiceId};
         use tungsten_model::runbook::{self, Options, Start};
         let rules = Rules::default();
@@ -202,7 +202,7 @@ proptest! {
             let Ok(next) = machine::step(&topology, &state, input, &rules, &mut ()) else {
                 continue;
             };
-            if input.typed(&topology).is_some() {
+            if input.typed(&topology).is_some() || matches!(input, Input::Fault(_)) {
                 let violation = Violation {
                     invariant: Invariant::SingleWritableMaster,
                     service: ServiceId::from_index(0).unwrap(),
@@ -225,8 +225,8 @@ proptest! {
         }
     }
 
-    /// A whole trace of typed inputs replays from its runbook to the same state, every step
-    /// accepted: cctrl sessions carried across a manager's stop or restart, a `use` or a
+    /// A whole trace of inputs, faults included (as `event>` steps), replays from its runbook
+    /// to the same state, every step accepted: cctrl sessions carried across a manager's stop or restart, a `use` or a
     /// `set force true` typed where the session needs them (a trace replayed one input at a
     /// time never crosses those).
     #[test]
@@ -244,7 +244,7 @@ proptest! {
         let start = State::healthy(&topology);
         let mut state = start;
         let mut typed = Vec::new();
-        for input in inputs.iter().filter(|i| i.typed(&topology).is_some()) {
+        for input in &inputs {
             if let Ok(next) = machine::step(&topology, &state, input, &rules, &mut ()) {
                 typed.push(*input);
                 state = next;

@@ -119,8 +119,8 @@ impl Trace {
     }
 
     /// The trace as a runbook: each operator input a step typed where the explorer typed it,
-    /// each fault or world event a `# fault:` note, since runbooks hold what operators run
-    /// and faults are what happens to them. The cctrl commands typed into a host's manager
+    /// each fault or world event an `event>` step, so that the runbook replays the whole
+    /// trace ([`crate::fault::Event`]). The cctrl commands typed into a host's manager
     /// follow a `shell <host>> .../cctrl` step that starts cctrl there; a cctrl started
     /// anew begins in the host's own service without `set force`, so where the explorer's
     /// session on that host had moved on, `use` and `set force true` come first.
@@ -159,9 +159,14 @@ impl Trace {
                 Some(Typed::Shell { on, line }) => {
                     let _ = writeln!(out, "shell {}> {line}", topology.host_name(on));
                 }
-                None => {
-                    let _ = writeln!(out, "# {}", step.text);
-                }
+                None => match step.input {
+                    Input::Fault(fault) => {
+                        let _ = writeln!(out, "event> {}", fault.render(topology));
+                    }
+                    _ => {
+                        let _ = writeln!(out, "# {}", step.text);
+                    }
+                },
             }
             // A manager stopped (or restarted) ended the session typed into it: cctrl
             // starts again.

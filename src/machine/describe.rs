@@ -6,7 +6,7 @@ use crate::command::{
     CctrlCommand, HostAction, HostCommand, HostRef, OnlineOptions, Provisioner, ReplicatorAction,
     RouterTarget, SeqnoSet, ThlUri, TrepctlAction, TrepctlCommand, Unit, WaitFor,
 };
-use crate::fault::{Fault, Process};
+use crate::fault::Fault;
 use crate::model::{HostId, Topology};
 
 use super::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
@@ -96,38 +96,11 @@ impl Input {
 
 impl Fault {
     /// The fault in words, hosts named: `db3 crashes`, `the network splits into {db1, db2} |
-    /// {db3}`.
+    /// {db3}`. They read back as the fault ([`crate::fault::Event`]), in a runbook's
+    /// `event>` step.
     #[must_use]
     pub fn render(&self, topology: &Topology) -> String {
-        let name = |h: HostId| topology.host_name(h).as_str().to_owned();
-        match *self {
-            Self::HostCrash(h) => format!("{} crashes", name(h)),
-            Self::HostRestart(h) => format!("{} restarts", name(h)),
-            Self::Stop(h, p) => format!("the {} on {} stops", process(p), name(h)),
-            Self::Start(h, p) => format!("the {} on {} starts", process(p), name(h)),
-            Self::ReplicatorError(h) => {
-                format!("the replicator on {} fails with an error", name(h))
-            }
-            Self::Partition(split) => {
-                format!("the network splits into {}", split.describe(topology))
-            }
-            Self::Heal => "the network heals".to_owned(),
-            Self::Write(h) => format!("a client writes to {}", name(h)),
-            Self::Drift(h) => format!("{} drifts (a write behind replication's back)", name(h)),
-            Self::CatchUp(h) => format!("{} catches up with its master", name(h)),
-            Self::CrossSiteCatchUp(h) => {
-                format!("the cross-site replicator on {} catches up", name(h))
-            }
-        }
-    }
-}
-
-fn process(p: Process) -> &'static str {
-    match p {
-        Process::Manager => "manager",
-        Process::Replicator => "replicator",
-        Process::Connector => "connector",
-        Process::DataServer => "dataserver",
+        crate::fault::Event::of(*self, topology).to_string()
     }
 }
 

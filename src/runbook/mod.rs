@@ -73,6 +73,7 @@ pub use topology_file::{TopologyFileError, topology_file};
 pub use validate::{Options, RunbookError, Start, start, validate};
 
 use crate::command::{CctrlCommand, HostCommand, HostRef};
+use crate::fault::Event;
 use crate::ls::Listing;
 use crate::model::{HostName, ServiceName, TopologySpec};
 
@@ -117,6 +118,9 @@ pub enum Prompt {
         /// A host, a site (every host of it) or a selector on a site.
         target: HostRef,
     },
+    /// `event>`: what happens to the deployment at this point of the plan, not typed by the
+    /// operator (`event> db1 crashes`), or done outside the hosts (`event> db1 powers on`).
+    Event,
 }
 
 /// The spelling of a cctrl prompt.
@@ -140,6 +144,8 @@ pub enum StepCommand {
     Cctrl(CctrlCommand),
     /// A shell command.
     Host(HostCommand),
+    /// A fault or world event, at an `event>` prompt.
+    Event(Event),
 }
 
 /// One step of a runbook.
@@ -230,6 +236,7 @@ impl fmt::Display for Prompt {
                 }
             }
             Self::Shell { target } => write!(f, "shell {target}>"),
+            Self::Event => f.write_str("event>"),
         }
     }
 }
@@ -239,6 +246,7 @@ impl fmt::Display for Step {
         match &self.command {
             StepCommand::Cctrl(c) => write!(f, "{} {c}", self.prompt),
             StepCommand::Host(h) => write!(f, "{} {h}", self.prompt),
+            StepCommand::Event(e) => write!(f, "{} {e}", self.prompt),
         }
     }
 }

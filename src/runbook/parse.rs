@@ -8,6 +8,7 @@ use super::{
     TopologySource,
 };
 use crate::command::{CctrlCommand, HostCommand, HostRef};
+use crate::fault::Event;
 use crate::ls::Listing;
 use crate::model::{HostName, ServiceName, TopologySpec};
 use crate::text::{ParseError, Span};
@@ -231,6 +232,8 @@ fn step(
         cctrl_step(line, rest, number)?
     } else if let Some(rest) = t.strip_prefix("shell") {
         shell_step(line, rest, number)?
+    } else if let Some(rest) = t.strip_prefix("event") {
+        event_step(line, rest, number)?
     } else {
         None
     };
@@ -381,6 +384,31 @@ fn shell_step(line: &str, rest: &str, number: usize) -> Result<Option<Step>, Par
         line: number,
         prompt: Prompt::Shell { target },
         command: StepCommand::Host(command),
+    }))
+}
+
+/// `event> db1 crashes`: a fault or world event at this point of the plan. Only `event`, blanks
+/// and `>` make the prompt; any other line starting `event` is prose.
+fn event_step(line: &str, rest: &str, number: usize) -> Result<Option<Step>, ParseError> {
+    let Some(after) = rest.trim_start().strip_prefix('>') else {
+        return Ok(None);
+    };
+    let command_start = line.len() - after.len();
+    if after.trim().is_empty() {
+        return Err(error_at(
+            line,
+            number,
+            command_start,
+            1,
+            "an event after the prompt (`db1 crashes`, `db1 powers on`, `the network heals`, ...)",
+        ));
+    }
+    let event =
+        Event::parse_line(&padded(line, command_start), number).map_err(|e| e.on_line(line))?;
+    Ok(Some(Step {
+        line: number,
+        prompt: Prompt::Event,
+        command: StepCommand::Event(event),
     }))
 }
 

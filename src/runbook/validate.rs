@@ -1258,6 +1258,12 @@ impl Session<'_> {
                 promoting = matches!(&command.action, HostAction::Cctrl(c) if promotes(c));
                 self.run_shell(target, command, &mut heard);
             }
+            (Prompt::Event, StepCommand::Event(event)) => {
+                // A failover the managers make in answer to the event is theirs to make: the
+                // plan wrote the event down to check what follows it, not to cause one.
+                promoting = true;
+                self.run_event(event, &mut heard);
+            }
             _ => heard.runs.push(rejected(
                 "runbook",
                 "prompt",
@@ -1644,7 +1650,27 @@ impl Session<'_> {
 
     /// Apply one input, as one run.
     fn apply(&mut self, host: HostId, input: &Input, heard: &mut Heard) {
-        let who = self.name(host);
+        self.apply_as(self.name(host), input, heard);
+    }
+
+    /// An `event>` step: the fault its words name, applied as the world applies it (the
+    /// managers reacting), its run named after the host it befalls (`network` for a
+    /// partition or its healing).
+    fn run_event(&mut self, event: &crate::fault::Event, heard: &mut Heard) {
+        match event.resolve(self.topology) {
+            Ok(fault) => {
+                let who = match fault.host() {
+                    Some(h) => self.name(h),
+                    None => "network".to_owned(),
+                };
+                self.apply_as(who, &Input::Fault(fault), heard);
+            }
+            Err(reason) => heard.runs.push(rejected("event", "in-topology", reason)),
+        }
+    }
+
+    /// Apply `input`, its run named `who`.
+    fn apply_as(&mut self, who: String, input: &Input, heard: &mut Heard) {
         let run = match machine::apply_with(self.topology, &self.state, input, &self.rules) {
             Ok(outcome) => {
                 let effects: Vec<String> = outcome

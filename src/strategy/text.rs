@@ -12,6 +12,7 @@ use crate::command::{
     ResetScope, Retry, RouterTarget, SelectorRole, SeqnoSet, StopPoint, StopTime, ThlUri,
     TpmAction, TrepctlAction, TrepctlCommand, TrepctlInfo, Unit, WaitFor,
 };
+use crate::fault::{Event, Process};
 use crate::model::{PolicyMode, ReplicatorRole, ReplicatorState, Seqno};
 use crate::runbook::{
     Declaration, Declared, Goal, Item, Prompt, PromptStyle, Runbook, SCENARIOS, Step, StepCommand,
@@ -574,7 +575,35 @@ fn step() -> impl Strategy<Value = Step> {
         prompt: Prompt::Shell { target },
         command: StepCommand::Host(command),
     });
-    prop_oneof![cctrl, shell]
+    let event = event().prop_map(|event| Step {
+        line: 0,
+        prompt: Prompt::Event,
+        command: StepCommand::Event(event),
+    });
+    prop_oneof![4 => cctrl, 4 => shell, 1 => event]
+}
+
+/// The events of `event>` steps, over any host names.
+fn event() -> impl Strategy<Value = Event> {
+    let process = select(vec![
+        Process::Manager,
+        Process::Replicator,
+        Process::Connector,
+        Process::DataServer,
+    ]);
+    prop_oneof![
+        host_name().prop_map(Event::Crash),
+        host_name().prop_map(Event::Restart),
+        (host_name(), process.clone()).prop_map(|(h, p)| Event::Stop(h, p)),
+        (host_name(), process).prop_map(|(h, p)| Event::Start(h, p)),
+        host_name().prop_map(Event::ReplicatorError),
+        vec(vec(host_name(), 1..3), 1..4).prop_map(Event::Partition),
+        Just(Event::Heal),
+        host_name().prop_map(Event::Write),
+        host_name().prop_map(Event::Drift),
+        host_name().prop_map(Event::CatchUp),
+        host_name().prop_map(Event::CrossSiteCatchUp),
+    ]
 }
 
 /// Whole runbooks: declarations, steps in every prompt notation, and prose notes.
