@@ -67,6 +67,8 @@ fn tokens(tail: &str) -> Option<Vec<Token>> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
+    // Whether the word being read holds a quote: `'2'>` is the word `2`, then `>`.
+    let mut quoted = false;
     let mut i = 0;
     let end_word = |word: &mut String, in_word: &mut bool, out: &mut Vec<Token>| {
         if *in_word {
@@ -92,14 +94,16 @@ fn tokens(tail: &str) -> Option<Vec<Token>> {
                 }
                 word.extend(inner);
                 in_word = true;
+                quoted = true;
                 i = close;
             }
             '>' | '&' => {
                 // An operator starts a token of its own, unless the word before it names
                 // the descriptor: standard output or error alone (`2>`; an independent
                 // review found `0>&-`, which takes the piped commands away from cctrl, cut
-                // off as output).
-                if in_word && !(word == "1" || word == "2") {
+                // off as output). A quoted digit is no descriptor: bash reads `'2'>x` as the
+                // argument `2` with its output saved.
+                if in_word && (quoted || !(word == "1" || word == "2")) {
                     return None;
                 }
                 word.clear();
@@ -111,6 +115,9 @@ fn tokens(tail: &str) -> Option<Vec<Token>> {
             }
             // Not the glob characters: which files they name is not known.
             c if c.is_ascii_alphanumeric() || "-_./:@%+=,~^".contains(c) => {
+                if !in_word {
+                    quoted = false;
+                }
                 word.push(c);
                 in_word = true;
             }
@@ -319,5 +326,60 @@ mod tests {
         ] {
             assert_eq!(command(line), line, "{line}");
         }
+    }
+
+    /// Inside single quotes a `$` is a plain character, so a pattern anchored at the end of
+    /// the line is a reader's operand like any other.
+    #[test]
+    fn a_dollar_in_single_quotes_is_literal_and_the_tail_is_cut_off() {
+        assert_eq!(command("trepctl status | grep 'ONLINE$'"), "trepctl status");
+    }
+
+    /// A duplication ended by a pipe with no blank between them is still a duplication.
+    #[test]
+    fn a_duplication_glued_to_a_pipe_is_cut_off() {
+        assert_eq!(
+            command("trepctl status 2>&1| tee /tmp/status.log"),
+            "trepctl status"
+        );
+    }
+
+    /// A word after a redirection's target is an argument of the command (bash runs
+    /// `trepctl offline -service beta`), so the line is kept whole rather than read as
+    /// `trepctl offline`.
+    #[test]
+    fn a_word_after_a_redirection_target_keeps_the_line_whole() {
+        let line = "trepctl offline > /tmp/out.log -service beta";
+        assert_eq!(command(line), line);
+    }
+
+    /// Digits at the end of a word are part of it, not a descriptor: bash runs
+    /// `trepctl status2` with its output saved, so the line is not read as `trepctl status`.
+    #[test]
+    fn digits_ending_a_word_before_a_redirection_stay_in_the_word() {
+        for line in [
+            "trepctl status2>/tmp/out.log",
+            "trepctl offline x1>/dev/null",
+        ] {
+            assert_eq!(command(line), line, "{line}");
+        }
+    }
+
+    /// A quoted `2` is an argument, not standard error: bash runs `trepctl offline 2` for
+    /// each of these lines, so none is cut down to `trepctl offline`.
+    #[test]
+    fn a_quoted_digit_before_a_redirection_is_an_argument() {
+        for line in [
+            "trepctl offline > /tmp/a.log '2'>/tmp/b.log",
+            "trepctl offline > /tmp/a.log \"1\">/tmp/b.log",
+            "trepctl offline > /tmp/a.log 2''>/tmp/b.log",
+        ] {
+            assert_eq!(command(line), line, "{line}");
+        }
+        // A quote in one word does not make the next word's digit a quoted one.
+        assert_eq!(
+            command("trepctl offline > '/tmp/a.log' 2>/dev/null"),
+            "trepctl offline"
+        );
     }
 }

@@ -778,4 +778,26 @@ mod tests {
             ["x $(a (b) c) `d`", "a (b) c", "d"]
         );
     }
+
+    fn commands(line: &str) -> Vec<&str> {
+        segments(line)
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .collect()
+    }
+
+    /// Bash reads a comment only from a `#` that starts a word: inside a word it is a plain
+    /// character, and the `;` after it still ends a command.
+    #[test]
+    fn a_hash_inside_a_word_is_not_a_comment() {
+        assert_eq!(commands("echo a#b; stopall"), ["echo a#b", "stopall"]);
+    }
+
+    /// After a comment sign that starts a word, nothing is a command, chained or not.
+    #[test]
+    fn a_comment_hides_what_follows_it() {
+        assert_eq!(commands("trepctl status # ; stopall"), ["trepctl status"]);
+        assert_eq!(commands("trepctl status #$(stopall)"), ["trepctl status"]);
+    }
 }

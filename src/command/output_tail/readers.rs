@@ -258,4 +258,58 @@ mod tests {
             assert!(!may_write(path), "{path}");
         }
     }
+
+    /// An output file's ending is trusted only for a name relative to the working
+    /// directory: an absolute or home path outside `/tmp` is refused whatever it ends in.
+    #[test]
+    fn an_output_ending_is_not_enough_outside_the_working_directory() {
+        for path in [
+            "/etc/tungsten/switch.log",
+            "/opt/continuent/x.out",
+            "~/switch.log",
+        ] {
+            assert!(!may_write(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn tee_may_be_told_how_to_handle_write_errors() {
+        assert!(reads_the_pipe(
+            "tee",
+            &["--output-error=warn", "/tmp/x.log"]
+        ));
+        assert!(reads_the_pipe("tee", &["--output-error"]));
+    }
+
+    /// A lone `-` is no bundle of uniq's flags, so it keeps the line whole like any operand.
+    #[test]
+    fn a_lone_dash_is_not_one_of_uniqs_options() {
+        assert!(reads_the_pipe("uniq", &["-c"]));
+        assert!(!reads_the_pipe("uniq", &["-"]));
+        assert!(!reads_the_pipe("uniq", &["-c", "-"]));
+    }
+
+    /// grep's long options that take a value read it like their short forms do: a pattern
+    /// by `--regexp` or `--file` leaves no operand, and a context count leaves the pattern.
+    #[test]
+    fn grep_long_options_take_their_values_like_the_short_ones() {
+        for words in [
+            &["--regexp=ONLINE"][..],
+            &["--regexp", "ONLINE"][..],
+            &["--file", "/tmp/patterns"][..],
+            &["--context=2", "ONLINE"][..],
+            &["--after-context", "1", "ONLINE"][..],
+            &["--before-context=3", "-e", "ONLINE"][..],
+        ] {
+            assert!(reads_the_pipe("grep", words), "{words:?}");
+        }
+        for words in [
+            &["--regexp=a", "ONLINE"][..],
+            &["--file=/tmp/patterns", "/etc/hosts"][..],
+            &["--context=2"][..],
+            &["--regexp"][..],
+        ] {
+            assert!(!reads_the_pipe("grep", words), "{words:?}");
+        }
+    }
 }
