@@ -267,7 +267,7 @@ fn seed004_without_force_is_refused_at_welcome_for_lack_of_quorum() {
         matches!(engine, Some(Refusal::NoQuorum { .. })),
         "{engine:?}"
     );
-    insta::assert_snapshot!(reason, @"alpha has no quorum: the manager reaches 1 DB member and needs 2, so it cannot confirm that db1 and db3 are down rather than cut off; bring them back, or `set force true` if you know they are down");
+    insta::assert_snapshot!(reason, @"alpha has no quorum: the manager on db2 reaches 1 DB member and needs 2, so it cannot confirm that db1 and db3 are down rather than cut off; bring them back, or `set force true` if you know they are down");
 }
 
 /// Each step of `text` from the seed 004 failsafe state: the rule that refused its first run,

@@ -166,7 +166,7 @@ fn without_force_welcome_is_refused_for_lack_of_quorum() {
     c.lose_db1_then_db3();
     let _ = c.cctrl("db2", "set policy maintenance").unwrap();
     let refusal = c.cctrl("db2", "datasource db2 welcome").unwrap_err();
-    insta::assert_snapshot!(refusal, @"quorum: alpha has no quorum: the manager reaches 1 DB member and needs 2, so it cannot confirm that db1 and db3 are down rather than cut off; bring them back, or `set force true` if you know they are down");
+    insta::assert_snapshot!(refusal, @"quorum: alpha has no quorum: the manager on db2 reaches 1 DB member and needs 2, so it cannot confirm that db1 and db3 are down rather than cut off; bring them back, or `set force true` if you know they are down");
 }
 
 #[test]

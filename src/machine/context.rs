@@ -490,6 +490,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
             .count();
         Err(Refusal::NoQuorum {
             service,
+            manager: at,
             members: u8::try_from(db).unwrap_or(u8::MAX),
             majority: u8::try_from(total / 2 + 1).unwrap_or(u8::MAX),
             unreachable,

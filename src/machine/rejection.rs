@@ -69,6 +69,8 @@ pub enum Refusal {
     NoQuorum {
         /// The service.
         service: ServiceId,
+        /// The manager the command was typed into.
+        manager: HostId,
         /// DB members the group reaches.
         members: u8,
         /// The majority.
@@ -493,9 +495,10 @@ impl Refusal {
                 s(service),
                 s(service)
             ),
-            Self::NoQuorum { service, members, majority, unreachable } => format!(
-                "{} has no quorum: the manager reaches {members} DB member{} and needs {majority}, so it cannot confirm that {} {} down rather than cut off; bring them back, or `set force true` if you know they are down",
+            Self::NoQuorum { service, manager, members, majority, unreachable } => format!(
+                "{} has no quorum: the manager on {} reaches {members} DB member{} and needs {majority}, so it cannot confirm that {} {} down rather than cut off; bring them back, or `set force true` if you know they are down",
                 s(service),
+                n(manager),
                 if members == 1 { "" } else { "s" },
                 list(unreachable),
                 if unreachable.len() == 1 { "is" } else { "are" }
@@ -965,6 +968,7 @@ mod tests {
         let refusal = |hosts: &[&str]| {
             Refusal::NoQuorum {
                 service: t.service_id("alpha").unwrap(),
+                manager: id("db1"),
                 members: 2,
                 majority: 3,
                 unreachable: HostSet::of(hosts.iter().map(|h| id(h))),
