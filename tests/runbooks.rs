@@ -2096,6 +2096,13 @@ fn composite_commands_are_checked_against_the_sites() {
         ],
         "{report}"
     );
+    // The refusal is the model's: Tungsten asks to confirm the command (helper-118 F8).
+    assert!(
+        format!("{:?}", report.steps[1].runs[0].status).contains(
+            "the model refuses it for a site in service, where Tungsten asks for confirmation"
+        ),
+        "{report}"
+    );
     let report =
         active_passive("[LOGICAL] / > use global\n[LOGICAL] /global > datasource east master\n");
     assert_eq!(

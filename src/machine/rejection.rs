@@ -643,7 +643,7 @@ impl Refusal {
                 s(composite)
             ),
             Self::SiteInService { site, host } => format!(
-                "{} is in service ({} is ONLINE): `datasource <site> fail` marks a site that is lost, before `failover`; `switch` moves the Active role away from a site in service",
+                "{} is in service ({} is ONLINE): `datasource <site> fail` marks a site that is lost, before `failover`; the model refuses it for a site in service, where Tungsten asks for confirmation of an expert command that may corrupt data; `switch` moves the Active role away from a site in service",
                 s(site),
                 n(host)
             ),
