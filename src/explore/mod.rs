@@ -141,6 +141,7 @@ fn spend(input: &Input, spent: u8) -> u8 {
 /// every cctrl command and fault, a quarter of an hour). It holds no time, for the reason
 /// [`Exploration`] gives: a caller that prints a rate reads its own clock in the callback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Progress {
     /// The depth being reached: finished once every parent is expanded ([`Self::finished`]).
     pub depth: usize,
@@ -190,6 +191,7 @@ pub enum Stop {
 /// purity contract), so a caller that wants rates times the call and passes the time taken
 /// to [`Self::transitions_per_second`] and [`Self::states_per_second`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Exploration {
     /// Distinct states reached (the start included).
     pub states: u64,

@@ -11,6 +11,7 @@ use crate::model::{State, Topology};
 
 /// One input of a trace and the state after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TraceStep {
     /// The input.
     pub input: Input,
@@ -22,6 +23,7 @@ pub struct TraceStep {
 
 /// A sequence of inputs that leads from a start to a state breaking an invariant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Trace {
     /// Where it starts.
     pub start: State,

@@ -187,6 +187,7 @@ impl Rules {
 /// The result of an accepted input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[must_use]
+#[non_exhaustive]
 pub struct Outcome {
     /// The next state.
     pub state: State,

@@ -116,6 +116,7 @@ pub struct FaultCounts {
 
 /// One (boundary, fault) pair that hurts the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FaultCase {
     /// The fault was injected before this step (1-based); one past the last step means after
     /// the last.
@@ -128,6 +129,7 @@ pub struct FaultCase {
 
 /// The result of running a plan under every single fault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FaultReport {
     /// The verdict of the plan without faults (INVALID, with no pair tried, when its starting
     /// state does not fit its topology: see [`super::Report::start`]).

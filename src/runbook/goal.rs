@@ -42,6 +42,7 @@ pub enum Goal {
 
 /// Whether a goal holds, and why not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GoalResult {
     /// The goal.
     pub goal: Goal,

@@ -59,6 +59,7 @@ pub enum RunStatus {
 
 /// One run of a step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Run {
     /// The host it ran on (or, for cctrl, the manager it was typed into).
     pub host: String,
@@ -70,6 +71,7 @@ pub struct Run {
 
 /// A finding in a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportFinding {
     /// Warning or error.
     pub severity: Severity,
@@ -82,6 +84,7 @@ pub struct ReportFinding {
 
 /// What one step did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StepReport {
     /// Its line in the runbook.
     pub line: usize,
@@ -157,6 +160,7 @@ impl StepReport {
 
 /// The report on a runbook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     /// The verdict.
     pub verdict: Verdict,
@@ -202,6 +206,7 @@ pub struct Report {
 /// (**modelling decision**: a rule on the text, to keep prose such as "Recover the master." a
 /// note).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Unchecked {
     /// Its line in the runbook.
     pub line: usize,
@@ -252,6 +257,7 @@ impl fmt::Display for Unchecked {
 /// One error or warning of a report, with its line: what a tool posts for an operator
 /// ([`Report::diagnostics`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// The runbook line it is about: a step's, an unchecked note's, a goal's declaration; 0
     /// for the starting state's.
