@@ -343,3 +343,17 @@ fn apply_sequence_regression(name: &str) {
         panic!("{}: {failure}", path.display());
     }
 }
+
+/// Found by `parse_runbook`: a multi-byte character inside single quotes, then backquotes or
+/// a `$(`: blanking the quoted text took one byte for each character, so every offset after
+/// it was short and a slice was cut inside a character (a panic).
+#[test]
+fn a_quoted_multibyte_character_before_a_substitution_is_no_panic() {
+    fuzzing::parse_runbook("shell db1> echo 'é' `stopall` \n".as_bytes()).unwrap();
+    fuzzing::parse_runbook("shell db1> echo '\u{ffff}\u{ffff}' $(stopall)\n".as_bytes()).unwrap();
+    fuzzing::parse_runbook(&regression(
+        "parse_runbook",
+        "quoted_multibyte_before_backquotes",
+    ))
+    .unwrap();
+}

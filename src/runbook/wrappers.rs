@@ -594,21 +594,21 @@ pub(super) fn segments(text: &str) -> Vec<Vec<&str>> {
 /// `>(..)`, `$(..)` (to the matching parenthesis) and between backquotes, outside single
 /// quotes (where bash substitutes nothing).
 fn substitutions(text: &str) -> Vec<&str> {
-    // Blank out what single quotes hold, keeping byte offsets.
+    // Blank out what single quotes hold, keeping byte offsets: a character is blanked with
+    // as many spaces as it has bytes (the `parse_runbook` fuzzer found a quoted multi-byte
+    // character shift every offset after it, and a slice cut inside a character).
     let mut open = false;
-    let visible: String = text
-        .chars()
-        .map(|c| {
-            if c == '\'' {
-                open = !open;
-                ' '
-            } else if open {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let mut visible = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\'' {
+            open = !open;
+            visible.push(' ');
+        } else if open {
+            visible.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            visible.push(c);
+        }
+    }
     let mut out = Vec::new();
     for opener in ["<(", ">(", "$("] {
         for (at, _) in visible.match_indices(opener) {
