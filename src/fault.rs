@@ -181,7 +181,8 @@ pub enum Fault {
 }
 
 impl Fault {
-    /// The host it befalls; `None` for the network splitting or healing.
+    /// The host it befalls; `None` for the network splitting or healing (a split is made to
+    /// fit the topology, [`Split::within`], so it names no host past the last).
     #[must_use]
     pub fn host(&self) -> Option<HostId> {
         match *self {

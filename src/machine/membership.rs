@@ -10,7 +10,6 @@
 
 use super::input::{CctrlOp, HostOp, Input, ReplicatorOp, TrepctlOp};
 use super::rejection::Refusal;
-use crate::fault::Fault;
 use crate::model::{HostId, ServiceId, Topology};
 
 /// The hosts and the service an input names: at most three hosts (a trepctl command's host,
@@ -45,7 +44,7 @@ impl Named {
                 };
                 Self::hosts([Some(on), source, None])
             }
-            Input::Fault(fault) => Self::hosts([fault_host(fault), None, None]),
+            Input::Fault(fault) => Self::hosts([fault.host(), None, None]),
         }
     }
 }
@@ -87,23 +86,6 @@ fn cctrl(at: HostId, op: CctrlOp) -> Named {
         | CctrlOp::Inspect => (None, None),
     };
     Named::hosts([Some(at), host, source])
-}
-
-/// The host a fault happens on. A partition names none: its split is made to fit the
-/// topology ([`crate::fault::Split::within`]), labels past the last host dropped.
-fn fault_host(fault: Fault) -> Option<HostId> {
-    match fault {
-        Fault::HostCrash(h)
-        | Fault::HostRestart(h)
-        | Fault::Stop(h, _)
-        | Fault::Start(h, _)
-        | Fault::ReplicatorError(h)
-        | Fault::Write(h)
-        | Fault::Drift(h)
-        | Fault::CatchUp(h)
-        | Fault::CrossSiteCatchUp(h) => Some(h),
-        Fault::Partition(_) | Fault::Heal => None,
-    }
 }
 
 /// Refuse an input that names a host or service past the topology's last.
