@@ -5688,7 +5688,7 @@ fn a_step_typed_after_its_session_ended_warns() {
     assert_eq!(found[0].0, 5);
     assert!(
         found[0].1.starts_with(
-            "the cctrl session started on db2 has ended (db2 is down): this step is checked as typed into the manager on db1; start cctrl there first (`shell db1> cctrl`)"
+            "the cctrl session started on db2 has ended (db2 went down): this step is checked as typed into the manager on db1; start cctrl there first (`shell db1> cctrl`)"
         ),
         "{}",
         found[0].1
@@ -5706,6 +5706,37 @@ fn a_step_typed_after_its_session_ended_warns() {
         "{}",
         found[0].1
     );
+    // A reboot or a manager restart ends the session too, though the manager runs again:
+    // the step is typed there, once cctrl is started again.
+    for restart in ["sudo reboot", "manager restart"] {
+        let report = check(&format!(
+            "#! scenario healthy-3\n\
+             [LOGICAL] /alpha > set policy maintenance\n\
+             shell db2> cctrl\n\
+             shell db2> {restart}\n\
+             [LOGICAL] /alpha > ls\n\
+             [LOGICAL] /alpha > ls\n"
+        ));
+        let found = moved(&report);
+        assert_eq!(found.len(), 1, "{report}");
+        assert!(
+            found[0]
+                .1
+                .contains("typed into the manager on db2; start cctrl there first"),
+            "{}",
+            found[0].1
+        );
+    }
+    // Started again on the same host before the next cctrl step: nothing to tell.
+    let report = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell db2> cctrl\n\
+         shell db2> manager restart\n\
+         shell db2> cctrl\n\
+         [LOGICAL] /alpha > ls\n",
+    );
+    assert_eq!(moved(&report), [], "{report}");
     // Never started on a host: the steps type into the coordinator, wherever it is.
     let report = check(
         "#! scenario healthy-3\n\

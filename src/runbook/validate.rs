@@ -434,12 +434,15 @@ struct Session<'a> {
     service: Option<ServiceId>,
     /// The manager each service's cctrl session is connected to.
     connected: Vec<Option<HostId>>,
-    /// The hosts a step started cctrl on (`shell db1> cctrl`) whose session still runs: when
-    /// its manager stops, the steps after it are typed elsewhere, and the first says so.
+    /// The hosts a step started cctrl on (`shell db1> cctrl`) whose session still runs.
     opened: HostSet,
-    /// A session the operator started that ended since the last cctrl step: its host, and
-    /// the manager the steps now type into.
-    moved: Option<(HostId, HostId)>,
+    /// The sessions of `opened` that ended with their host or manager, not yet told: the
+    /// host, and whether the host went down (else its manager stopped). The next cctrl step
+    /// typed there says so, wherever it is typed now.
+    ended: Vec<(HostId, bool)>,
+    /// A session the operator started that ended since the last cctrl step: its host,
+    /// whether the host went down, and the manager the steps now type into.
+    moved: Option<(HostId, bool, HostId)>,
     declared_down: HostSet,
     /// The rules the steps run under.
     rules: machine::Rules,
@@ -526,6 +529,7 @@ fn validate_with(
         service: None,
         connected: vec![None; topology.services().len()],
         opened: HostSet::EMPTY,
+        ended: Vec::new(),
         moved: None,
         declared_down,
         rules: options.rules,
@@ -1224,9 +1228,9 @@ impl Session<'_> {
                 ServiceKind::Composite { members } => members.iter().find_map(|&m| viewer(m)),
                 _ => viewer(service),
             })?;
-        if let Some(ended) = slot.filter(|&h| h != host && self.opened.contains(h)) {
-            self.opened.remove(ended);
-            self.moved = Some((ended, host));
+        if let Some(i) = slot.and_then(|h| self.ended.iter().position(|&(e, _)| e == h)) {
+            let (ended, went_down) = self.ended.swap_remove(i);
+            self.moved = Some((ended, went_down, host));
         }
         if let Some(c) = self.connected.get_mut(service.index()) {
             *c = Some(host);
@@ -1270,6 +1274,7 @@ impl Session<'_> {
                 "a cctrl command at a shell prompt, or the other way round".to_owned(),
             )),
         }
+        self.end_sessions(&heard.effects);
         let mut settled = Vec::new();
         if settle && heard.runs.iter().any(|r| r.status == RunStatus::Accepted) {
             self.settle(&mut settled, &mut heard);
@@ -1325,8 +1330,10 @@ impl Session<'_> {
             }
         };
         let at = self.manager_for(svc);
-        if let Some((ended, now)) = self.moved.take() {
-            heard.findings.push(self.session_moved(ended, now));
+        if let Some((ended, went_down, now)) = self.moved.take() {
+            heard
+                .findings
+                .push(self.session_moved(ended, went_down, now));
         }
         let Some(at) = at else {
             heard.runs.push(rejected(
@@ -1587,6 +1594,7 @@ impl Session<'_> {
             *slot = Some(h);
         }
         self.opened.insert(h);
+        self.ended.retain(|&(e, _)| e != h);
         // A new cctrl is a new session: in the manager's own service, without `set force`
         // (`use` and `set force` hold for the session they are typed in; Continuent docs
         // *cmdline-tools-cctrl*).
@@ -1603,17 +1611,40 @@ impl Session<'_> {
         }
     }
 
+    /// The sessions of `opened` whose host went down or whose manager stopped in `effects`,
+    /// even if the step started them again (a reboot, `manager restart`): the cctrl process
+    /// typed into is gone either way.
+    fn end_sessions(&mut self, effects: &[Effect]) {
+        for e in effects {
+            let (host, went_down) = match *e {
+                Effect::Host { host, up: false } => (host, true),
+                Effect::Process {
+                    host,
+                    process: Process::Manager,
+                    running: false,
+                    ..
+                } => (host, false),
+                _ => continue,
+            };
+            if self.opened.contains(host) {
+                self.opened.remove(host);
+                self.ended.push((host, went_down));
+            }
+        }
+    }
+
     /// The warning for the cctrl session started on `ended`, gone with its manager (or its
-    /// host): the step is typed into `now`'s manager instead, as if cctrl were started there.
+    /// host): the step is typed into `now`'s manager instead (the same host's, if it runs
+    /// again), as if cctrl were started there.
     /// A modelling decision: the runbook does not say where the operator starts cctrl again,
     /// so the step is checked there rather than refused, and the operator is told (an
     /// operator's review found a switch typed into a powered-off host's session accepted
     /// with no word).
-    fn session_moved(&self, ended: HostId, now: HostId) -> ReportFinding {
-        let why = if self.state.host(ended).up {
-            "its manager stopped".to_owned()
+    fn session_moved(&self, ended: HostId, went_down: bool, now: HostId) -> ReportFinding {
+        let why = if went_down {
+            format!("{} went down", self.name(ended))
         } else {
-            format!("{} is down", self.name(ended))
+            "its manager stopped".to_owned()
         };
         let (ended, now) = (self.name(ended), self.name(now));
         finding(
