@@ -747,3 +747,63 @@ fn an_invalid_start_is_not_explored() {
         Stop::InvalidStart
     );
 }
+
+/// A session left in a service whose managers have all stopped since cannot be made again in
+/// a runbook (`use` of that service is refused, `Refusal::NoServiceManager`): the trace's
+/// runbook starts cctrl in the host's own service instead, where the command typed next (a
+/// `use` of another service) reads the same. The replay property found `use west` written
+/// before `use east`, and refused.
+#[test]
+fn a_traces_runbook_uses_no_service_whose_managers_all_stopped() {
+    use tungsten_model::explore::Trace;
+    use tungsten_model::fault::Process;
+    use tungsten_model::machine::Violation;
+    use tungsten_model::model::{HostSet, ServiceId};
+    use tungsten_model::runbook::{self, Options, Runbook, Start};
+    let t: Topology = serde_json::from_value(serde_json::json!({
+        "services": [{"name": "east", "datasources": ["e1"]},
+                     {"name": "west", "datasources": ["w1"]}],
+    }))
+    .unwrap();
+    let [e1, w1] = ["e1", "w1"].map(|h| t.host_id(h).unwrap());
+    let [east, west] = ["east", "west"].map(|s| t.service_id(s).unwrap());
+    let rules = Rules::default();
+    let mut s = State::healthy(&t);
+    for input in [
+        Input::Cctrl {
+            at: e1,
+            op: CctrlOp::Use(west),
+        },
+        Input::Fault(Fault::Stop(w1, Process::Manager)),
+    ] {
+        s = machine::step(&t, &s, &input, &rules, &mut ()).unwrap();
+    }
+    let back = Input::Cctrl {
+        at: e1,
+        op: CctrlOp::Use(east),
+    };
+    let violation = Violation {
+        invariant: Invariant::SingleWritableMaster,
+        service: ServiceId::from_index(0).unwrap(),
+        hosts: HostSet::EMPTY,
+    };
+    let trace = Trace::replay(&t, &s, &[back], rules, violation);
+    assert_eq!(trace.len(), 1);
+    let text = trace.runbook(&t);
+    assert!(!text.contains("use west"), "{text}");
+    let plan: Runbook = text.parse().unwrap();
+    let start = Start {
+        topology: t.clone(),
+        state: s,
+        assumptions: Vec::new(),
+    };
+    let report = runbook::validate(
+        &start,
+        &plan,
+        Options {
+            settle: false,
+            rules,
+        },
+    );
+    assert!(report.steps.iter().all(|s| !s.rejected()), "{report}");
+}

@@ -5816,7 +5816,7 @@ fn a_failover_from_a_lost_master_the_managers_hold_online_names_the_fail_first()
     assert!(
         text.starts_with("alpha's master, db1, is out of the managers' reach")
             && text.ends_with(
-                "if db1 is lost, not only cut off, `datasource db1 fail` first, then `failover`"
+                "if db1 is lost, not only restarting, `datasource db1 fail` first, then `failover`"
             ),
         "{text}"
     );
@@ -5947,4 +5947,132 @@ fn a_lost_site_comes_back_and_is_recovered_then_switched_back() {
         end.host(db4).replicator.role,
         tungsten_model::model::ReplicatorRole::Relay
     );
+}
+
+/// A master whose manager alone is stopped still serves writes: the `HeldOnline` refusal
+/// says to start that manager and `switch`, not to fail a working master and fail over
+/// from it; one whose dataserver stopped is told to start it first, and one cut off by a
+/// partition to restore the network first (helper-119 F4: the advice was the same for all).
+#[test]
+fn held_online_advice_names_the_cause_and_spares_a_master_whose_manager_alone_stopped() {
+    let refused = |text: &str| -> String {
+        let report = check(text);
+        report
+            .steps
+            .iter()
+            .find_map(|s| match &s.runs[0].status {
+                RunStatus::Rejected { rule, reason, .. } if rule == "master-failed" => {
+                    Some(reason.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no master-failed refusal\n{report}"))
+    };
+    let manager = refused(
+        "#! scenario healthy-3\n\
+         cctrl> set policy maintenance\n\
+         event> the manager on db1 stops\n\
+         cctrl> failover\n",
+    );
+    assert!(
+        manager.contains("its manager alone is stopped")
+            && manager.contains("`manager start` on db1), then `switch`")
+            && !manager.contains("`datasource db1 fail` first"),
+        "{manager}"
+    );
+    let dataserver = refused(
+        "#! scenario healthy-3\n\
+         cctrl> set policy maintenance\n\
+         event> the dataserver on db1 stops\n\
+         cctrl> failover\n",
+    );
+    assert!(
+        dataserver.contains("its dataserver is stopped")
+            && dataserver.ends_with("`datasource db1 fail` first, then `failover`"),
+        "{dataserver}"
+    );
+    let cut_off = refused(
+        "#! scenario healthy-3\n\
+         shell db2> cctrl\n\
+         cctrl> set policy maintenance\n\
+         event> the network splits into {db1} | {db2, db3}\n\
+         cctrl> failover\n",
+    );
+    assert!(
+        cut_off.contains("cut off from this manager")
+            && cut_off.contains("restore the network first"),
+        "{cut_off}"
+    );
+}
+
+/// A drift event as reports print it holds an apostrophe (`replication's back`): with a
+/// comment after it, it read as an unclosed shell quote, the comment as part of the event,
+/// and the step as a parse error (helper-119 F1).
+#[test]
+fn a_drift_event_as_printed_reads_back_with_a_comment_after_it() {
+    let runbook: Runbook =
+        "#! scenario healthy-3\nevent> db2 drifts (a write behind replication's back)  # oops\n"
+            .parse()
+            .expect("reads");
+    let printed = runbook.to_string();
+    assert!(
+        printed.contains("event> db2 drifts (a write behind replication's back)\n# oops"),
+        "{printed}"
+    );
+    assert_eq!(
+        printed.parse::<Runbook>().expect("reads back").to_string(),
+        printed
+    );
+}
+
+/// A cctrl session ends with its manager or its host even when they are back by the next
+/// cctrl step (`manager restart`, `sudo reboot`, a crash then a restart): that step warns
+/// `session-moved` (helper-119 F2: it warned only while the manager was still gone).
+#[test]
+fn a_session_ended_by_a_restart_warns_session_moved_at_the_next_cctrl_step() {
+    for middle in [
+        "shell db1> manager restart\n",
+        "shell db1> sudo reboot\n",
+        "event> db1 crashes\nevent> db1 restarts\n",
+        "event> the manager on db1 stops\nevent> the manager on db1 starts\n",
+    ] {
+        let report = check(&format!(
+            "#! scenario healthy-3\nshell db1> cctrl\n{middle}cctrl> ls\ncctrl> ls\n"
+        ));
+        let moved: Vec<usize> = report
+            .findings_of(FindingKind::SessionMoved)
+            .map(|(line, _)| line)
+            .collect();
+        let first_ls = report.steps[report.steps.len() - 2].line;
+        assert_eq!(moved, [first_ls], "{middle}{report}");
+    }
+    // A session started again after the restart runs on.
+    let report = check(
+        "#! scenario healthy-3\nshell db1> cctrl\nshell db1> manager restart\nshell db1> cctrl\ncctrl> ls\n",
+    );
+    assert_eq!(
+        report.findings_of(FindingKind::SessionMoved).count(),
+        0,
+        "{report}"
+    );
+}
+
+/// The session a step started on a host of one site, ended, is reported at that site's next
+/// cctrl step, naming a manager of that site, not at a step of another site (helper-119 F3:
+/// `cctrl [west]>` warned of east's session, naming db2).
+#[test]
+fn a_moved_session_is_reported_at_its_own_services_step() {
+    let report = check(
+        "#! topology multisite east=db1,db2,db3 west=db4,db5,db6\n\
+         shell db1> cctrl\n\
+         event> db1 crashes\n\
+         cctrl [west]> ls\n\
+         cctrl [east]> ls\n",
+    );
+    let moved: Vec<(usize, String)> = report
+        .findings_of(FindingKind::SessionMoved)
+        .map(|(line, f)| (line, f.text.clone()))
+        .collect();
+    assert_eq!(moved.len(), 1, "{report}");
+    assert_eq!(moved[0].0, 5, "{report}");
 }

@@ -144,8 +144,13 @@ impl Trace {
                             topology.host_name(at),
                             topology.install_roots().cluster
                         );
+                        // A session left in a service whose managers have all stopped since
+                        // cannot be made again (`use` it is refused): the command typed in it
+                        // (another `use`) reads the same from the host's own service.
                         let session = before.session(at);
-                        if session.service != topology.host(at).service {
+                        if session.service != topology.host(at).service
+                            && before.service_manager_runs(topology, session.service)
+                        {
                             let _ = writeln!(
                                 out,
                                 "cctrl> use {}",

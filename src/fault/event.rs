@@ -288,13 +288,29 @@ fn partition_groups(
     };
     let start = first.as_ptr().addr().saturating_sub(line.as_ptr().addr());
     w.skip_rest();
+    // What is found at `at`: the word there up to a delimiter, or the delimiter (a review
+    // found `{dbé}` reported as found `d`, helper-119 F5).
     let error = |at: usize, expected: &str| {
         let column = line.get(..at).map_or(1, |p| p.chars().count() + 1);
-        let found = line
-            .get(at..)
-            .and_then(|r| r.chars().next())
-            .map_or_else(|| "the end of the event".to_owned(), |c| format!("`{c}`"));
-        ParseError::new(Span::new(number, column, 1), expected, found, line)
+        let rest = line.get(at..).unwrap_or_default().trim_end();
+        let word_len = rest
+            .find(|c: char| matches!(c, ',' | '{' | '}' | '|') || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let word = match rest.get(..word_len) {
+            Some(w) if !w.is_empty() => w,
+            _ => rest
+                .chars()
+                .next()
+                .and_then(|c| rest.get(..c.len_utf8()))
+                .unwrap_or_default(),
+        };
+        let found = if word.is_empty() {
+            "the end of the event".to_owned()
+        } else {
+            format!("`{word}`")
+        };
+        let len = word.chars().count().max(1);
+        ParseError::new(Span::new(number, column, len), expected, found, line)
     };
     let text = line.get(..line.trim_end().len()).unwrap_or(line);
     let mut at = start;
@@ -388,6 +404,25 @@ impl fmt::Display for Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A partition's error names the whole word it found, not its first character
+    /// (helper-119 F5).
+    #[test]
+    fn a_partitions_error_names_the_word_it_found() {
+        let error = "the network splits into {dbé} | {db2}"
+            .parse::<Event>()
+            .unwrap_err();
+        assert_eq!(error.found(), "`dbé`");
+        assert_eq!((error.span().column, error.span().len), (26, 3));
+        let error = "the network splits into {db1 db2} | {db3}"
+            .parse::<Event>()
+            .unwrap_err();
+        assert_eq!(error.found(), "`db2`");
+        let error = "the network splits into {db1,} | {db2}"
+            .parse::<Event>()
+            .unwrap_err();
+        assert_eq!(error.found(), "`}`");
+    }
 
     fn three() -> Topology {
         Topology::single("alpha", &["db1", "db2", "db3"]).unwrap()

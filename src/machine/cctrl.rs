@@ -3,7 +3,7 @@
 use super::context::{Ctx, Subject};
 use super::effect::{Effect, Finding};
 use super::input::{CctrlOp, ReplicatorOp};
-use super::rejection::Refusal;
+use super::rejection::{OutOfReach, Refusal};
 use crate::command::{DatasourceAction, Lifecycle};
 use crate::fault::Process;
 use crate::model::{
@@ -59,24 +59,6 @@ fn manager_to_type_into(ctx: &Ctx<'_, '_>, at: HostId) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Whether a manager of `service` runs anywhere (at a composite, a manager of one of its
-/// sites): `use <service>` connects cctrl to it (Continuent docs *cmdline-tools-cctrl*: cctrl
-/// works through a running manager; *operations-composite-failover* runs `cctrl -multi` on the
-/// surviving site to reach the composite), so with none running there is nothing to connect
-/// to ([`Refusal::NoServiceManager`]). One that runs cut off from `at` is left to the
-/// commands typed after `use`, which name what they cannot reach (**modelling decision**).
-fn service_manager_runs(ctx: &Ctx<'_, '_>, service: ServiceId) -> bool {
-    let runs = |svc: ServiceId| {
-        ctx.topology
-            .hosts_of(svc)
-            .any(|m| ctx.topology.host(m).has_manager() && ctx.state.manager_running(m))
-    };
-    match &ctx.topology.service(service).kind {
-        crate::model::ServiceKind::Composite { members } => members.iter().any(|&m| runs(m)),
-        _ => runs(service),
-    }
-}
-
 /// Whether `op` makes a datasource master (of the session's site). At a passive site,
 /// `switch` and `failover` move the relay role instead ([`switch_relay`], [`failover_relay`]).
 fn promotes(op: CctrlOp) -> bool {
@@ -119,7 +101,7 @@ pub(crate) fn apply(
                 already: Cow::Borrowed("uses that service already"),
             });
         }
-        if !service_manager_runs(ctx, service) {
+        if !ctx.state.service_manager_runs(ctx.topology, service) {
             return Err(Refusal::NoServiceManager { service });
         }
         let session = session_mut(ctx, at)?;
@@ -693,6 +675,7 @@ fn failover_relay(
                     service: s.service,
                     datasource: relay,
                     role: DataSourceRole::Relay,
+                    cause: out_of_reach(ctx, s.rep, relay),
                 });
             }
             return Err(Refusal::RelayInService {
@@ -1131,6 +1114,19 @@ fn recover_master_using(
     Ok(())
 }
 
+/// Why `rep`'s manager cannot reach `d` ([`Refusal::HeldOnline`]), `d` not healthy.
+fn out_of_reach(ctx: &Ctx<'_, '_>, rep: HostId, d: HostId) -> OutOfReach {
+    if !ctx.state.host(d).up {
+        OutOfReach::HostDown
+    } else if !ctx.state.reachable(rep, d) {
+        OutOfReach::CutOff
+    } else if !ctx.host(d).dataserver {
+        OutOfReach::DataServerStopped
+    } else {
+        OutOfReach::ManagerStopped
+    }
+}
+
 /// `failover [to <ds>]`: promote a replica once the master is FAILED (Continuent docs
 /// *cctrl-failover*: "the primary data source must be in a failed state to use failover").
 /// A master an operator took OFFLINE or shunned is not failed, on a healthy host
@@ -1150,6 +1146,7 @@ fn failover(
                 service: s.service,
                 datasource: master,
                 role: DataSourceRole::Master,
+                cause: out_of_reach(ctx, s.rep, master),
             });
         }
         return Err(Refusal::MasterOnline {

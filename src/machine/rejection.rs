@@ -44,6 +44,22 @@ pub enum Ineligible {
     },
 }
 
+/// Why the managers cannot reach a datasource they hold ONLINE ([`Refusal::HeldOnline`]),
+/// the first that holds in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum OutOfReach {
+    /// Its host is down.
+    HostDown,
+    /// Its host is up, cut off from the manager by a partition.
+    CutOff,
+    /// Its dataserver is stopped.
+    DataServerStopped,
+    /// Its manager alone is stopped: its dataserver still serves.
+    ManagerStopped,
+}
+
 /// The refusal, by rule.
 ///
 /// Its texts (what a command takes, why, what is already so) are the rules' own words, borrowed
@@ -234,6 +250,9 @@ pub enum Refusal {
         datasource: HostId,
         /// Its role: master, or relay.
         role: DataSourceRole,
+        /// Why they cannot reach it, which decides the advice: a datasource whose manager
+        /// alone stopped still serves, and is not one to fail (a review, helper-119 F4).
+        cause: OutOfReach,
     },
     /// `failover` while the service's master is SHUNNED by an operator (`shun`, `drain`) and
     /// its host is not healthy (dataserver or manager stopped, host down or cut off). The
@@ -666,13 +685,43 @@ impl Refusal {
                     String::new()
                 }
             ),
-            Self::HeldOnline { service, datasource, role } => format!(
-                "{}'s {role}, {}, is out of the managers' reach (its host down or cut off, or its manager or dataserver stopped), yet they hold it ONLINE: under MAINTENANCE they fail no datasource, and a failover replaces a FAILED {role}; if {} is lost, not only cut off, `datasource {} fail` first, then `failover`",
-                s(service),
-                n(datasource),
-                n(datasource),
-                n(datasource)
-            ),
+            Self::HeldOnline {
+                service,
+                datasource,
+                role,
+                cause,
+            } => {
+                let d = n(datasource);
+                let fail = format!("`datasource {d} fail` first, then `failover`");
+                let (why, then) = match cause {
+                    OutOfReach::HostDown => (
+                        "its host is down".to_owned(),
+                        format!("if {d} is lost, not only restarting, {fail}"),
+                    ),
+                    OutOfReach::CutOff => (
+                        "its host is cut off from this manager".to_owned(),
+                        format!(
+                            "restore the network first: while {d} is up it may still take writes, and a failover from this side would make a second master; if {d} is lost, not only cut off, {fail}"
+                        ),
+                    ),
+                    OutOfReach::DataServerStopped => (
+                        "its dataserver is stopped".to_owned(),
+                        format!(
+                            "start the dataserver again, then `datasource {d} recover`; if it cannot be, {fail}"
+                        ),
+                    ),
+                    OutOfReach::ManagerStopped => (
+                        "its manager alone is stopped, and its dataserver still serves".to_owned(),
+                        format!(
+                            "start the manager (`manager start` on {d}), then `switch` for a planned change; `datasource {d} fail` and `failover` would replace a {role} that still works"
+                        ),
+                    ),
+                };
+                format!(
+                    "{}'s {role}, {d}, is out of the managers' reach ({why}), yet they hold it ONLINE: under MAINTENANCE they fail no datasource, and a failover replaces a FAILED {role}: {then}",
+                    s(service),
+                )
+            }
             Self::ShunnedMaster { service, master, state } => format!(
                 "{}'s master, {}, is {}, not FAILED: a failover replaces a failed master, and the managers do not fail a datasource an operator shunned, whatever stops on it; to keep it, start what is stopped on its host, then `datasource {} welcome` (and `switch` for a planned change); to replace it, `recover master using <ds>` (with `replicator {} offline` first if it still extracts)",
                 s(service),

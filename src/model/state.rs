@@ -767,6 +767,26 @@ impl State {
         h.up && h.manager
     }
 
+    /// Whether a manager of `service` runs anywhere (at a composite, a manager of one of its
+    /// sites): `use <service>` connects cctrl to it (Continuent docs *cmdline-tools-cctrl*:
+    /// cctrl works through a running manager; *operations-composite-failover* runs `cctrl
+    /// -multi` on the surviving site to reach the composite), so with none running there is
+    /// nothing to connect to ([`crate::machine::Refusal::NoServiceManager`]). One that runs
+    /// cut off from the session is left to the commands typed after `use`, which name what
+    /// they cannot reach (**modelling decision**).
+    #[must_use]
+    pub fn service_manager_runs(&self, topology: &Topology, service: ServiceId) -> bool {
+        let runs = |svc: ServiceId| {
+            topology
+                .hosts_of(svc)
+                .any(|m| topology.host(m).has_manager() && self.manager_running(m))
+        };
+        match &topology.service(service).kind {
+            super::ServiceKind::Composite { members } => members.iter().any(|&m| runs(m)),
+            _ => runs(service),
+        }
+    }
+
     /// The partition label of `host` (hosts with equal labels reach each other when up).
     #[must_use]
     pub fn partition_label(&self, host: HostId) -> u8 {

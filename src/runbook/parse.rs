@@ -167,12 +167,30 @@ fn without_comment(step: &str) -> (&str, Option<&str>) {
     // which read as a comment).
     let command_start = step.find('>').map_or(0, |i| i + 1);
     let command = step.get(command_start..).unwrap_or_default();
-    crate::command::shell_syntax::bare(command)
-        .find(|b| b.c == '#' && b.word_start)
-        .map_or((step, None), |b| {
-            let (kept, comment) = step.split_at(command_start + b.at);
-            (kept.trim_end(), Some(comment.trim_end()))
-        })
+    // An event's words are no shell's: they take no quotes, and the note a drift prints
+    // (`replication's back`) holds an apostrophe, which read as an opening quote hid the
+    // comment after it, so that the event as reports print it did not read back with one
+    // (a review, helper-119 F1). Its comment starts at the first `#` that starts a word.
+    let prompt = step.get(..command_start).unwrap_or_default();
+    let at = if prompt.trim().strip_suffix('>').map(str::trim_end) == Some("event") {
+        command
+            .char_indices()
+            .find(|&(i, c)| {
+                c == '#'
+                    && command.get(..i).is_none_or(|before| {
+                        before.is_empty() || before.ends_with(char::is_whitespace)
+                    })
+            })
+            .map(|(i, _)| i)
+    } else {
+        crate::command::shell_syntax::bare(command)
+            .find(|b| b.c == '#' && b.word_start)
+            .map(|b| b.at)
+    };
+    at.map_or((step, None), |at| {
+        let (kept, comment) = step.split_at(command_start + at);
+        (kept.trim_end(), Some(comment.trim_end()))
+    })
 }
 
 /// One line of a step continued over several (`\`), as it sits in the joined text.

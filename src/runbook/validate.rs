@@ -1216,21 +1216,32 @@ impl Session<'_> {
             .map_err(|e| e.to_string())
     }
 
+    /// The manager a cctrl step on `service` would be typed into now ([`Self::manager_for`]),
+    /// changing nothing.
+    fn manager_of(&self, service: ServiceId) -> Option<HostId> {
+        let slot = self.connected.get(service.index()).copied().flatten();
+        let viewer = |service| ls::default_viewer(self.topology, &self.state, service);
+        slot.filter(|&h| self.state.manager_running(h)).or_else(|| {
+            match &self.topology.service(service).kind {
+                ServiceKind::Composite { members } => members.iter().find_map(|&m| viewer(m)),
+                _ => viewer(service),
+            }
+        })
+    }
+
     /// The manager a cctrl step on `service` is typed into: the session's, while it runs,
     /// else the service's coordinator (for a composite, the first of its sites' with a
     /// manager running: a composite has no managers of its own).
     fn manager_for(&mut self, service: ServiceId) -> Option<HostId> {
         let slot = self.connected.get(service.index()).copied().flatten();
-        let viewer = |service| ls::default_viewer(self.topology, &self.state, service);
-        let host = slot
-            .filter(|&h| self.state.manager_running(h))
-            .or_else(|| match &self.topology.service(service).kind {
-                ServiceKind::Composite { members } => members.iter().find_map(|&m| viewer(m)),
-                _ => viewer(service),
-            })?;
+        let host = self.manager_of(service)?;
         if let Some(i) = slot.and_then(|h| self.ended.iter().position(|&(e, _)| e == h)) {
             let (ended, went_down) = self.ended.swap_remove(i);
             self.moved = Some((ended, went_down, host));
+            // The step is checked as typed into a new cctrl there: no `use` or `set force` of
+            // the session that ended, nor of one typed into that manager earlier, holds in it
+            // (helper-119 F2).
+            self.state = self.state.with_fresh_session(self.topology, host);
         }
         if let Some(c) = self.connected.get_mut(service.index()) {
             *c = Some(host);
@@ -1316,7 +1327,10 @@ impl Session<'_> {
         // then runs on a host whose manager does (`cctrl -multi` on the surviving site, as
         // *operations-composite-failover* does; an operator's review found it refused there
         // as a session of the lost site).
-        let previous_reachable = self.service.is_some_and(|s| self.manager_for(s).is_some());
+        // Asked without moving the previous service's session: a moved session is that
+        // service's to report, at its own next step (a review found the warning given to a
+        // step of another site, naming a host of the first, helper-119 F3).
+        let previous_reachable = self.service.is_some_and(|s| self.manager_of(s).is_some());
         let root_use = match (service, command) {
             (None, CctrlCommand::Use(name)) if !previous_reachable => Some(name),
             _ => None,
