@@ -3862,7 +3862,7 @@ fn commands_behind_sudo_ssh_or_a_chain_are_not_passed_unchecked() {
 }
 
 /// A long block of prose lines each ending in a Markdown line break (`\`) is read line by
-/// line, each joined with at most the next sixteen: a command after it is still reported, and
+/// line, each joined with at most the next 64: a command after it is still reported, and
 /// one continued over the lines right after its own is joined (an adversarial review found
 /// such a block taking minutes, every line joined with all the lines after it).
 #[test]
@@ -3876,6 +3876,28 @@ fn a_long_block_of_continued_prose_still_reports_the_command_after_it() {
         .map(|u| (u.line, u.command.as_deref()))
         .collect();
     assert_eq!(unchecked, [(2002, Some("trepctl offline"))]);
+}
+
+/// A command continued over more lines than the limit takes exactly the first 64 of them:
+/// the 65th and later are left to be read on their own (here at a prompt naming no host,
+/// which is reported whatever its words).
+#[test]
+fn a_command_is_joined_with_at_most_sixty_four_continuation_lines() {
+    let lines: Vec<String> = (1..=70).map(|i| format!("w{i} \\\n")).collect();
+    let lines = lines.concat();
+    let report = check(&format!(
+        "#! scenario healthy-3\nshell> trepctl \\\n{lines}offline\n"
+    ));
+    let command = report
+        .unchecked
+        .iter()
+        .find(|u| u.line == 2)
+        .and_then(|u| u.command.as_deref())
+        .unwrap_or_else(|| panic!("the command on line 2: {report}"));
+    let words: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(words.first(), Some(&"trepctl"), "{command}");
+    assert!(words.contains(&"w64"), "{command}");
+    assert!(!words.contains(&"w65"), "{command}");
 }
 
 /// With no ONLINE master, a slave's `recover` and `cluster heartbeat` are refused; where the

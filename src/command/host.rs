@@ -1765,4 +1765,20 @@ mod tests {
             );
         }
     }
+
+    /// Only an `&` between a `>` and a file descriptor or `-` duplicates output (`2>&1`,
+    /// `>&2`, `>&-`); an `&` with just one of the two sides is a command sent to the
+    /// background or another redirection.
+    #[test]
+    fn only_an_ampersand_after_a_redirection_and_before_a_descriptor_duplicates_output() {
+        let at = |line: &str| duplicates_output(line, line.find('&').unwrap());
+        for line in ["2>&1", "x >&2", "x 2>&-", "x >&-"] {
+            assert!(at(line), "{line}");
+        }
+        for line in [
+            "x <&3", "x &> out", "a & b", "a &1", "a &-", "x >&out", "x >& 1",
+        ] {
+            assert!(!at(line), "{line}");
+        }
+    }
 }

@@ -188,4 +188,16 @@ mod tests {
         );
         assert!(FindingKind::Drift != "drifted-start");
     }
+
+    /// A kind is not equal to any other kind's name, compared with a `str` as with a `&str`.
+    #[test]
+    fn a_kind_is_unequal_to_every_other_kinds_name() {
+        for &kind in FindingKind::VARIANTS {
+            for &other in FindingKind::VARIANTS.iter().filter(|&&o| o != kind) {
+                let name: &str = other.as_str();
+                assert!(kind != *name, "{kind} against {name}");
+                assert!(kind != name, "{kind} against {name}");
+            }
+        }
+    }
 }
