@@ -9,7 +9,7 @@
 mod support;
 
 use support::runbook::{check, fixture, kinds, refusal};
-use tungsten_model::runbook::{self, Report, RunStatus, Verdict};
+use tungsten_model::runbook::{self, FindingKind, Report, RunStatus, Verdict};
 
 /// Each host's role and state after each step, as `host:role:STATE`.
 fn roles_after_each_step(report: &Report) -> Vec<String> {
@@ -109,7 +109,11 @@ fn the_docs_procedures_read_as_the_model_judges_them() {
     // does (MAINTENANCE or shun first).
     let report = check(&fixture("docs_restart_replicator.txt"));
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
-    assert_eq!(warnings(&report), ["stopped-in-service"], "{report}");
+    assert_eq!(
+        warnings(&report),
+        [FindingKind::StoppedInService],
+        "{report}"
+    );
     // The whole-dataservice maintenance is refused where the primary maintenance is: the
     // switch to a replica recovered under MAINTENANCE, which is still OFFLINE.
     let report = check(&fixture("docs_dataservice_maintenance.txt"));
@@ -142,7 +146,11 @@ fn a_replicator_restarted_in_service_warns() {
         "shell db2> sudo systemctl restart treplicator\n",
         "cctrl> set policy manual\nshell db2> replicator restart\n",
     ] {
-        assert_eq!(warnings(restart), ["restarted-in-service"], "{restart}");
+        assert_eq!(
+            warnings(restart),
+            [FindingKind::RestartedInService],
+            "{restart}"
+        );
     }
     for kept_out in [
         "cctrl> set policy maintenance\ncctrl> replicator db2 restart\ncctrl> set policy automatic\n",
@@ -380,7 +388,7 @@ fn restarting_the_master_in_place_warns_that_writes_pause() {
             .steps
             .iter()
             .flat_map(|s| &s.findings)
-            .filter(|f| f.kind == "availability")
+            .filter(|f| f.kind == FindingKind::Availability)
             .map(|f| f.text.clone())
             .collect()
     };

@@ -320,7 +320,7 @@ fn switch_and_failover_decline_what_would_fail_or_be_unsafe() {
         .steps
         .iter()
         .flat_map(|s| &s.findings)
-        .find(|f| f.kind == "lost-events" && f.text.starts_with("db2"))
+        .find(|f| f.kind == FindingKind::LostEvents && f.text.starts_with("db2"))
         .unwrap();
     assert_eq!(lost.severity, tungsten_model::machine::Severity::Error);
     insta::assert_snapshot!(lost.text, @"db2 holds events db3 never received: they are lost to the new master (orphaned); db2 is up, cut off by a partition, and holds them: restore the network, then promote it, or a host holding its events, instead");
@@ -683,7 +683,10 @@ fn last_man_standing_declines_hosts_cut_off_by_a_partition() {
     assert_eq!(report.verdict, runbook::Verdict::Invalid, "{report}");
     let errors = support::runbook::kinds(&report, tungsten_model::machine::Severity::Error);
     assert!(
-        errors.iter().all(|k| k == "forced-across-partition") && !errors.is_empty(),
+        errors
+            .iter()
+            .all(|&k| k == FindingKind::ForcedAcrossPartition)
+            && !errors.is_empty(),
         "{report}"
     );
 }
@@ -1233,7 +1236,7 @@ fn lost_events(report: &runbook::Report) -> Vec<(String, bool, String)> {
         .flat_map(|s| {
             s.findings
                 .iter()
-                .filter(|f| f.kind == "lost-events")
+                .filter(|f| f.kind == FindingKind::LostEvents)
                 .map(|f| {
                     let error = f.severity == tungsten_model::machine::Severity::Error;
                     (s.text.clone(), error, f.text.clone())

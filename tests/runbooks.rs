@@ -76,7 +76,11 @@ fn seed000_variant_provisioning_east_while_it_runs_leaves_east_shunned() {
     let stopped = report
         .steps
         .iter()
-        .find(|s| s.findings.iter().any(|f| f.kind == "replication-stopped"))
+        .find(|s| {
+            s.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::ReplicationStopped)
+        })
         .unwrap();
     assert!(
         stopped.text.contains("tungsten_provision_slave"),
@@ -404,7 +408,7 @@ fn restoring_the_only_holder_of_events_loses_them() {
     let lost: Vec<&str> = alone
         .steps
         .iter()
-        .filter(|s| s.findings.iter().any(|f| f.kind == "lost-events"))
+        .filter(|s| s.findings.iter().any(|f| f.kind == FindingKind::LostEvents))
         .map(|s| s.text.as_str())
         .collect();
     assert_eq!(lost, ["cctrl> datasource db1 restore"], "{alone}");
@@ -417,7 +421,7 @@ fn restoring_the_only_holder_of_events_loses_them() {
         diverged
             .steps
             .iter()
-            .all(|s| s.findings.iter().all(|f| f.kind != "lost-events")),
+            .all(|s| s.findings.iter().all(|f| f.kind != FindingKind::LostEvents)),
         "{diverged}"
     );
     // A master demoted by hand is still checked (independent review: it passed).
@@ -431,7 +435,7 @@ fn restoring_the_only_holder_of_events_loses_them() {
     assert!(
         held.steps
             .iter()
-            .all(|s| s.findings.iter().all(|f| f.kind != "lost-events")),
+            .all(|s| s.findings.iter().all(|f| f.kind != FindingKind::LostEvents)),
         "{held}"
     );
 }
@@ -552,7 +556,7 @@ fn quorum_kept_by_counting_stopped_managers_warns() {
             .filter(|s| {
                 s.findings
                     .iter()
-                    .any(|f| f.kind == "quorum-by-stopped-managers")
+                    .any(|f| f.kind == FindingKind::QuorumByStoppedManagers)
             })
             .map(|s| s.text.clone())
             .collect()
@@ -682,7 +686,11 @@ fn a_master_reset_alone_stops_the_slaves_left_out_when_they_resume() {
     let stopped: Vec<&str> = alone
         .steps
         .iter()
-        .filter(|s| s.findings.iter().any(|f| f.kind == "replication-stopped"))
+        .filter(|s| {
+            s.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::ReplicationStopped)
+        })
         .map(|s| s.text.as_str())
         .collect();
     assert_eq!(
@@ -752,7 +760,11 @@ fn a_lost_position_follows_a_copy_and_ends_with_the_master_role() {
         report
             .steps
             .iter()
-            .filter(|s| s.findings.iter().any(|f| f.kind == "replication-stopped"))
+            .filter(|s| {
+                s.findings
+                    .iter()
+                    .any(|f| f.kind == FindingKind::ReplicationStopped)
+            })
             .map(|s| s.text.clone())
             .collect()
     };
@@ -790,7 +802,11 @@ fn stopped_line(report: &Report) -> Option<usize> {
         .steps
         .iter()
         .rev()
-        .find(|s| s.findings.iter().any(|f| f.kind == "replication-stopped"))
+        .find(|s| {
+            s.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::ReplicationStopped)
+        })
         .map(|s| s.line)
 }
 
@@ -814,7 +830,7 @@ fn a_service_reset_holds_in_any_order_and_a_repoint_does_not_forget_the_loss() {
         // The plans end in MAINTENANCE on purpose: that warning is not what is tested here.
         last.findings
             .iter()
-            .filter(|f| f.kind != "left-in-maintenance")
+            .filter(|f| f.kind != FindingKind::LeftInMaintenance)
             .map(|f| f.kind.to_string())
             .collect()
     };
@@ -1170,7 +1186,7 @@ fn validation_runs_under_the_rules_it_is_given() {
     let report = runbook::validate(&start, &rb, loose);
     assert!(report.first_rejected().is_none(), "{report}");
     assert_eq!(report.verdict, Verdict::Invalid, "{report}");
-    assert_eq!(error_kinds(&report), ["invariant"], "{report}");
+    assert_eq!(error_kinds(&report), [FindingKind::Invariant], "{report}");
     assert!(
         report.to_string().contains("single-writable-master broken"),
         "{report}"
@@ -1376,7 +1392,7 @@ fn a_replicator_left_stopped_is_named_at_the_end() {
     let stopall = plan("shell db2> stopall\n");
     assert_eq!(
         kinds(&stopall, Warning),
-        ["replicator-left-stopped"],
+        [FindingKind::ReplicatorLeftStopped],
         "{stopall}"
     );
     let report = plan("shell db1> replicator stop\n[LOGICAL] /alpha > switch to db2\n");
@@ -1600,7 +1616,7 @@ fn routers_online_needs_every_connector_routing() {
 }
 
 /// The findings of kind `kind`, as (line, severity is error).
-fn kinds_at(report: &Report, kind: &str) -> Vec<(usize, bool)> {
+fn kinds_at(report: &Report, kind: FindingKind) -> Vec<(usize, bool)> {
     report
         .steps
         .iter()
@@ -1625,16 +1641,16 @@ shell db2> trepctl online -skip-seqno 10,12-14
 ",
     );
     assert_eq!(
-        kinds_at(&report, "skipped-events"),
+        kinds_at(&report, FindingKind::SkippedEvents),
         [(4, false)],
         "{report}"
     );
     assert_eq!(
-        kinds_at(&report, "drifted-writable"),
+        kinds_at(&report, FindingKind::DriftedWritable),
         [(5, true)],
         "{report}"
     );
-    assert_eq!(kinds_at(&report, "drift"), [], "{report}");
+    assert_eq!(kinds_at(&report, FindingKind::Drift), [], "{report}");
 }
 
 /// A runbook over a composite active/passive deployment: east active (db1 master, db2 and
@@ -1809,7 +1825,7 @@ fn a_passive_sites_relay_moves_by_switch_failover_and_the_managers() {
     // plan did not control it.
     let report = active_passive("shell db4> sudo poweroff\ncctrl [west]> ls\n");
     assert_eq!(
-        kinds_at(&report, "unplanned-failover"),
+        kinds_at(&report, FindingKind::UnplannedFailover),
         [(48, true)],
         "{report}"
     );
@@ -1825,7 +1841,11 @@ fn a_passive_sites_relay_moves_by_switch_failover_and_the_managers() {
     let report = active_passive(&format!(
         "{goal}shell db4> sudo reboot\ncctrl [west]> datasource db4 recover\ncctrl [west]> ls\n"
     ));
-    assert_eq!(error_kinds(&report), ["unplanned-failover"], "{report}");
+    assert_eq!(
+        error_kinds(&report),
+        [FindingKind::UnplannedFailover],
+        "{report}"
+    );
     assert!(
         last_listing(&report).contains("|db4(slave:ONLINE"),
         "{report}"
@@ -1989,7 +2009,11 @@ fn a_passive_sites_replicas_are_served_by_its_relay() {
     // The relay rebooted is failed over while it is down, as a master is (see
     // `a_passive_sites_relay_moves_by_switch_failover_and_the_managers`); the site is served.
     let report = active_passive("shell db4> sudo reboot\n");
-    assert_eq!(error_kinds(&report), ["unplanned-failover"], "{report}");
+    assert_eq!(
+        error_kinds(&report),
+        [FindingKind::UnplannedFailover],
+        "{report}"
+    );
     assert!(
         report
             .to_string()
@@ -2106,7 +2130,7 @@ fn composite_commands_are_checked_against_the_sites() {
     let report =
         active_passive("[LOGICAL] / > use global\n[LOGICAL] /global > datasource east master\n");
     assert_eq!(
-        kinds_at(&report, "composite-not-modelled"),
+        kinds_at(&report, FindingKind::CompositeNotModelled),
         [(49, true)],
         "{report}"
     );
@@ -2130,8 +2154,16 @@ fn composite_commands_are_checked_against_the_sites() {
     let report = active_passive(
         "[LOGICAL] / > use global\n[LOGICAL] /global > datasource east connections\n[LOGICAL] /global > cd ..\n",
     );
-    assert_eq!(kinds_at(&report, "composite-not-modelled"), [], "{report}");
-    assert_eq!(kinds_at(&report, "not-modelled"), [(50, false)], "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::CompositeNotModelled),
+        [],
+        "{report}"
+    );
+    assert_eq!(
+        kinds_at(&report, FindingKind::NotModelled),
+        [(50, false)],
+        "{report}"
+    );
 }
 
 /// `cluster heartbeat` at the composite, a composite operation in the Dashboard's scope
@@ -2195,19 +2227,27 @@ fn offline_composite_members_print_the_documented_status() {
 fn provisioning_the_online_master_is_an_error() {
     let report = check("#! scenario healthy-3\nshell db1> tprovision --source db2\n");
     assert_eq!(
-        kinds_at(&report, "provision-master"),
+        kinds_at(&report, FindingKind::ProvisionMaster),
         [(2, true)],
         "{report}"
     );
     assert_eq!(report.verdict, Verdict::Invalid, "{report}");
     let report = check("#! scenario healthy-3\nshell db2> tprovision --source db3\n");
-    assert_eq!(kinds_at(&report, "provision-master"), [], "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::ProvisionMaster),
+        [],
+        "{report}"
+    );
     // Its own manager stopped, as the 7.0 site reset (operations-msmm-resetsingle) stops the
     // master alone before provisioning it: not flagged.
     let report = check(
         "#! scenario healthy-3\ncctrl> set policy maintenance\nshell db1> stopall\nshell db1> tprovision --source db2\n",
     );
-    assert_eq!(kinds_at(&report, "provision-master"), [], "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::ProvisionMaster),
+        [],
+        "{report}"
+    );
 }
 
 /// Moving a replicator's position with a tool the model does not follow keeps the plan from
@@ -2227,15 +2267,19 @@ fn moving_a_position_with_a_tool_the_model_does_not_follow_is_an_error() {
         ));
         assert_eq!(report.verdict, Verdict::Invalid, "{report}");
         assert_eq!(
-            kinds_at(&report, "position-not-modelled"),
+            kinds_at(&report, FindingKind::PositionNotModelled),
             [(4, true)],
             "{report}"
         );
         // The error replaces the step's not-modelled warning.
-        assert_eq!(kinds_at(&report, "not-modelled"), [], "{report}");
+        assert_eq!(kinds_at(&report, FindingKind::NotModelled), [], "{report}");
     }
     let report = check("#! scenario healthy-3\nshell db2> dsctl get\n");
-    assert_eq!(kinds_at(&report, "position-not-modelled"), [], "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::PositionNotModelled),
+        [],
+        "{report}"
+    );
 }
 
 /// A listing with two masters in service (a split brain) says that the two are read as
@@ -2476,9 +2520,13 @@ fn a_relay_source_names_its_hosts_site() {
 fn mysql_client_steps_are_judged() {
     let on = |step: &str| check(&format!("#! topology single alpha=db1,db2,db3\n{step}\n"));
     let report = on("shell db1> mysqladmin -u root -p shutdown");
-    assert_eq!(error_kinds(&report), ["unplanned-failover"], "{report}");
+    assert_eq!(
+        error_kinds(&report),
+        [FindingKind::UnplannedFailover],
+        "{report}"
+    );
     let report = on("shell db2> mysql -e 'insert into app.t values (1)'");
-    assert_eq!(error_kinds(&report), ["drift"], "{report}");
+    assert_eq!(error_kinds(&report), [FindingKind::Drift], "{report}");
     assert!(
         report
             .to_string()
@@ -2528,7 +2576,7 @@ fn mysql_client_steps_are_judged() {
     let report = on(
         "cctrl> set policy maintenance\ncctrl> datasource db1 fail\ncctrl> failover\nshell db1> mysql -e 'insert into app.t values (1)'",
     );
-    assert_eq!(error_kinds(&report), ["drift"], "{report}");
+    assert_eq!(error_kinds(&report), [FindingKind::Drift], "{report}");
 }
 
 /// A runbook declares `settle` once: a second would override the first unseen, as a second
@@ -2567,7 +2615,7 @@ fn an_unplanned_failover_on_setting_automatic_says_what_to_do_first() {
         let f = step
             .findings
             .iter()
-            .find(|f| f.kind == "unplanned-failover");
+            .find(|f| f.kind == FindingKind::UnplannedFailover);
         f.map(|f| f.text.clone())
     };
     let on_setting = message(
@@ -2632,7 +2680,11 @@ shell db1> trepctl online -skip-seqno 26-30
         tungsten_model::model::ReplicatorState::OfflineError,
         "{report}"
     );
-    assert_eq!(kinds_at(&report, "skipped-events"), [], "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::SkippedEvents),
+        [],
+        "{report}"
+    );
     assert!(!skip.state.host(db1).data.drift, "{report}");
 }
 
@@ -2667,7 +2719,7 @@ shell db3> trepctl online -skip-seqno 10,21
 "
     ));
     assert_eq!(
-        kinds_at(&report, "skipped-events"),
+        kinds_at(&report, FindingKind::SkippedEvents),
         [(23, false)],
         "{report}"
     );
@@ -2681,7 +2733,7 @@ fn skipping_on_a_masters_replicator_is_named_untracked() {
         "#! scenario healthy-3\ncctrl> set policy maintenance\nshell db1> trepctl offline\nshell db1> trepctl online -skip-seqno 19\nshell db2> trepctl offline\nshell db2> trepctl online -skip-seqno 19\n",
     );
     assert_eq!(
-        kinds_at(&report, "untracked-option"),
+        kinds_at(&report, FindingKind::UntrackedOption),
         [(4, false)],
         "{report}"
     );
@@ -2715,9 +2767,13 @@ cctrl> datasource db2 restore
         ))
     };
     let drifted = plan(" -skip-seqno 10");
-    assert_eq!(kinds_at(&drifted, "lost-events"), [], "{drifted}");
+    assert_eq!(kinds_at(&drifted, FindingKind::LostEvents), [], "{drifted}");
     let clean = plan("");
-    assert_eq!(kinds_at(&clean, "lost-events"), [(11, true)], "{clean}");
+    assert_eq!(
+        kinds_at(&clean, FindingKind::LostEvents),
+        [(11, true)],
+        "{clean}"
+    );
 }
 
 /// The host's own restart and halt commands and the dataserver's init script are read: the
@@ -2736,11 +2792,11 @@ fn reboots_halts_and_init_scripts_are_read() {
     ] {
         let report = check(&format!("#! scenario healthy-3\n{step}\n"));
         assert_eq!(
-            kinds_at(&report, "unplanned-failover"),
+            kinds_at(&report, FindingKind::UnplannedFailover),
             [(2, true)],
             "{report}"
         );
-        assert_eq!(kinds_at(&report, "not-modelled"), [], "{report}");
+        assert_eq!(kinds_at(&report, FindingKind::NotModelled), [], "{report}");
     }
     let report = check(
         "#! scenario healthy-3\ncctrl> set policy maintenance\nshell db2> sudo reboot\nshell db3> sudo shutdown -h now\n",
@@ -2752,7 +2808,11 @@ fn reboots_halts_and_init_scripts_are_read() {
     assert!(!last.host(db3).up, "{report}");
     // Cancelling a shutdown is not modelled.
     let report = check("#! scenario healthy-3\nshell db1> shutdown -c\n");
-    assert_eq!(kinds_at(&report, "not-modelled"), [(2, false)], "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::NotModelled),
+        [(2, false)],
+        "{report}"
+    );
 }
 
 /// A plan that leaves a site in MAINTENANCE, which it was not in at the start, warns on its
@@ -2763,14 +2823,18 @@ fn a_plan_left_in_maintenance_warns() {
     let left =
         check("#! scenario healthy-3\ncctrl> set policy maintenance\nshell db2> trepctl offline\n");
     assert_eq!(
-        kinds_at(&left, "left-in-maintenance"),
+        kinds_at(&left, FindingKind::LeftInMaintenance),
         [(3, false)],
         "{left}"
     );
     let back = check(
         "#! scenario healthy-3\ncctrl> set policy maintenance\nshell db2> trepctl offline\ncctrl> set policy automatic\n",
     );
-    assert_eq!(kinds_at(&back, "left-in-maintenance"), [], "{back}");
+    assert_eq!(
+        kinds_at(&back, FindingKind::LeftInMaintenance),
+        [],
+        "{back}"
+    );
 }
 
 /// `trepctl help` prints its usage without connecting to a replicator: accepted where the
@@ -2829,9 +2893,13 @@ shell db1> trepctl online -base-seqno 5
     insta::assert_snapshot!(reason.unwrap_or_default(), @"replicator-role: the replicator on db2 is a slave: expected master: `-base-seqno` restarts a master's extraction, so it is refused on any replicator that applies, as trepctl refuses it on a slave (`tungsten_set_position` sets a slave's position)");
     // Named on the master's step only: on the slave's, refused, it changed nothing. Where
     // the extraction restarts is not followed, so the plan cannot be VALID.
-    assert_eq!(kinds_at(&report, "untracked-option"), [], "{report}");
     assert_eq!(
-        kinds_at(&report, "position-not-modelled"),
+        kinds_at(&report, FindingKind::UntrackedOption),
+        [],
+        "{report}"
+    );
+    assert_eq!(
+        kinds_at(&report, FindingKind::PositionNotModelled),
         [(6, true)],
         "{report}"
     );
@@ -2857,7 +2925,7 @@ shell db3> trepctl online -force
 ",
     );
     assert_eq!(
-        kinds_at(&report, "untracked-option"),
+        kinds_at(&report, FindingKind::UntrackedOption),
         [
             (3, false),
             (4, false),
@@ -2870,7 +2938,7 @@ shell db3> trepctl online -force
     );
     // `-from-event` restarts at a position the model does not follow: an error.
     assert_eq!(
-        kinds_at(&report, "position-not-modelled"),
+        kinds_at(&report, FindingKind::PositionNotModelled),
         [(4, true)],
         "{report}"
     );
@@ -2931,7 +2999,7 @@ fn recovering_a_stale_master_while_a_live_host_holds_newer_events_is_unsafe() {
 ",
     );
     assert_eq!(
-        kinds_at(&report, "lost-events"),
+        kinds_at(&report, FindingKind::LostEvents),
         [(7, true), (7, true)],
         "{report}"
     );
@@ -2990,7 +3058,11 @@ fn events_left_on_hosts_whose_dataservers_are_stopped_are_a_warning() {
         } else {
             &[(line, false), (line, false)]
         };
-        assert_eq!(kinds_at(&report, "lost-events"), expected, "{report}");
+        assert_eq!(
+            kinds_at(&report, FindingKind::LostEvents),
+            expected,
+            "{report}"
+        );
         assert_eq!(report.verdict, Verdict::Valid, "{report}");
     }
 }
@@ -3273,7 +3345,11 @@ fn a_step_the_model_does_not_know_is_a_warning_once_per_step() {
     // independent review found it `[ok]` with none).
     assert_eq!(
         kinds(&report, tungsten_model::machine::Severity::Warning),
-        ["not-modelled", "not-modelled", "not-modelled"]
+        [
+            FindingKind::NotModelled,
+            FindingKind::NotModelled,
+            FindingKind::NotModelled
+        ]
     );
     assert_eq!(report.steps[1].runs.len(), 3);
     let text = report.to_string();
@@ -3351,7 +3427,7 @@ fn restarting_the_masters_dataserver_or_manager_fails_over_unless_in_maintenance
         ));
         assert_eq!(
             kinds(&automatic, error),
-            ["unplanned-failover"],
+            [FindingKind::UnplannedFailover],
             "{automatic}"
         );
         let maintenance = check(&format!(
@@ -3491,7 +3567,7 @@ shell db1> sudo systemctl stop mysqld
             .any(|e| e == "replicator on db2 caught up to seqno 0"),
         "{report}"
     );
-    assert_eq!(kinds_at(&report, "lost-events"), [], "{report}");
+    assert_eq!(kinds_at(&report, FindingKind::LostEvents), [], "{report}");
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
 }
 
@@ -3824,7 +3900,11 @@ fn commands_behind_sudo_ssh_or_a_chain_are_not_passed_unchecked() {
     let wrapped: Vec<&str> = report
         .steps
         .iter()
-        .filter(|s| s.findings.iter().any(|f| f.kind == "wrapped-command"))
+        .filter(|s| {
+            s.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::WrappedCommand)
+        })
         .map(|s| s.text.as_str())
         .collect();
     assert_eq!(
@@ -4027,7 +4107,7 @@ fn tpm_setting_a_manager_policy_is_not_modelled() {
     assert_eq!(report.steps[1].runs[0].status, RunStatus::Accepted);
     assert_eq!(
         kinds(&report, tungsten_model::machine::Severity::Warning),
-        ["not-modelled"]
+        [FindingKind::NotModelled]
     );
 }
 
@@ -4269,7 +4349,7 @@ fn reprovisioning_an_old_master_reports_its_orphaned_events_once() {
         provision
             .findings
             .iter()
-            .all(|f| f.kind == "left-in-maintenance"),
+            .all(|f| f.kind == FindingKind::LeftInMaintenance),
         "{report}"
     );
 }
@@ -4504,19 +4584,19 @@ fn provisioning_the_master_past_a_slave_that_holds_its_write_loses_it() {
     // Provisioning the ONLINE master is an error of its own.
     assert_eq!(
         error_kinds(&report),
-        ["lost-events", "provision-master"],
+        [FindingKind::LostEvents, FindingKind::ProvisionMaster],
         "{report}"
     );
     let step = report
         .steps
         .iter()
-        .find(|s| s.findings.iter().any(|f| f.kind == "lost-events"))
+        .find(|s| s.findings.iter().any(|f| f.kind == FindingKind::LostEvents))
         .unwrap();
     assert_eq!(step.line, 5, "{report}");
     let stopped = step
         .findings
         .iter()
-        .find(|f| f.kind == "replication-stopped")
+        .find(|f| f.kind == FindingKind::ReplicationStopped)
         .unwrap();
     assert!(
         stopped.text.contains("provision db1 from db3 instead"),
@@ -4541,7 +4621,7 @@ fn a_stopped_cross_site_replicator_is_told_to_reset_its_service() {
         .steps
         .iter()
         .flat_map(|s| &s.findings)
-        .filter(|f| f.kind == "replication-stopped")
+        .filter(|f| f.kind == FindingKind::ReplicationStopped)
         .map(|f| f.text.as_str())
         .collect();
     let west: Vec<&&str> = texts.iter().filter(|t| t.contains("on db4")).collect();
@@ -4569,12 +4649,8 @@ fn what_the_managers_do_at_once_to_the_listed_state_is_the_starts() {
         let (rb, start) = fenced(&format!("#! state alpha\n{listing}#! end\n{steps}"));
         runbook::validate(&start, &rb, runbook::Options::default())
     };
-    let start_kinds = |report: &Report| -> Vec<String> {
-        report
-            .start_findings
-            .iter()
-            .map(|f| f.kind.to_string())
-            .collect()
+    let start_kinds = |report: &Report| -> Vec<FindingKind> {
+        report.start_findings.iter().map(|f| f.kind).collect()
     };
     let report = plan(
         &listing,
@@ -4582,7 +4658,7 @@ fn what_the_managers_do_at_once_to_the_listed_state_is_the_starts() {
     );
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
     assert!(report.steps[0].findings.is_empty(), "{report}");
-    assert_eq!(start_kinds(&report), ["unsettled-start"]);
+    assert_eq!(start_kinds(&report), [FindingKind::UnsettledStart]);
     assert_eq!(report.warnings(), 1);
     insta::assert_snapshot!(report.start_effects.join("\n"), @"
     DataSource 'db1' is now FAILED(REPLICATOR 'db1@alpha' FAILED)
@@ -4598,7 +4674,10 @@ fn what_the_managers_do_at_once_to_the_listed_state_is_the_starts() {
     let ahead = listing.replacen("progress=20, THL", "progress=25, THL", 1);
     let report = plan(&ahead, "shell db1> tprovision --source db2\n");
     assert_eq!(report.verdict, Verdict::Invalid, "{report}");
-    assert_eq!(start_kinds(&report), ["unsettled-start", "lost-events"]);
+    assert_eq!(
+        start_kinds(&report),
+        [FindingKind::UnsettledStart, FindingKind::LostEvents]
+    );
     assert_eq!(
         report
             .findings_of(FindingKind::LostEvents)
@@ -4623,7 +4702,7 @@ fn what_the_managers_do_at_once_to_the_listed_state_is_the_starts() {
 /// (which the managers do not fail over) reading VALID with nothing said.
 #[test]
 fn a_passive_site_left_without_a_relay_in_service_is_reported() {
-    let availability = |steps: &str| kinds_at(&active_passive(steps), "availability");
+    let availability = |steps: &str| kinds_at(&active_passive(steps), FindingKind::Availability);
     assert_eq!(
         availability("cctrl [west]> datasource db4 shun\nshell db4> sudo poweroff\n"),
         [(49, false)]
@@ -4754,7 +4833,11 @@ fn a_composite_failover_replaces_a_lost_active_site() {
         "cctrl [east]> set policy maintenance\nshell db1> sudo poweroff\nshell db2> sudo poweroff\nshell db3> sudo poweroff\ncctrl [west]> use global\ncctrl [global]> ls\ncctrl [global]> datasource east fail\ncctrl [global]> failover\ncctrl [global]> ls\ncctrl [west]> ls\n",
     );
     assert_eq!(report.verdict, Verdict::Valid, "{report}");
-    assert_eq!(kinds_at(&report, "forced"), [(55, false)], "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::Forced),
+        [(55, false)],
+        "{report}"
+    );
     let printed = |line: usize| {
         report
             .steps
@@ -4884,7 +4967,11 @@ fn a_composite_policy_change_names_the_sites_it_did_not_reach() {
         "shell db4> manager stop\nshell db5> manager stop\nshell db6> manager stop\ncctrl [east]> use global\ncctrl [global]> set policy maintenance\ncctrl [east]> ls\n",
     );
     assert_eq!(refusal(&report), None, "{report}");
-    assert_eq!(kinds_at(&report, "not-reached"), [(52, false)], "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::NotReached),
+        [(52, false)],
+        "{report}"
+    );
     let text = report.to_string();
     assert!(
         text.contains("no manager of west was reached: it keeps policy AUTOMATIC"),
@@ -4897,7 +4984,10 @@ fn a_composite_policy_change_names_the_sites_it_did_not_reach() {
     let report =
         active_passive("cctrl [east]> use global\ncctrl [global]> set policy maintenance\n");
     assert_eq!(refusal(&report), None, "{report}");
-    assert!(kinds_at(&report, "not-reached").is_empty(), "{report}");
+    assert!(
+        kinds_at(&report, FindingKind::NotReached).is_empty(),
+        "{report}"
+    );
 }
 
 /// `datasource <site> offline|shun|online|welcome|recover` at the composite act on the
@@ -4927,7 +5017,7 @@ fn a_site_named_at_the_composite_acts_on_its_master_or_relay() {
     let report =
         active_passive("cctrl [east]> use global\ncctrl [global]> datasource east restore\n");
     assert_eq!(
-        kinds_at(&report, "composite-not-modelled"),
+        kinds_at(&report, FindingKind::CompositeNotModelled),
         [(49, true)],
         "{report}"
     );
@@ -5070,7 +5160,11 @@ fn a_composite_losing_its_active_master_has_no_writable_master() {
     let report = active_passive(
         "cctrl [east]> set policy maintenance\ncctrl [east]> datasource db1 offline\n",
     );
-    assert_eq!(kinds_at(&report, "availability"), [(49, false)], "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::Availability),
+        [(49, false)],
+        "{report}"
+    );
     assert!(
         report
             .to_string()
@@ -5117,11 +5211,11 @@ fn a_replica_drifted_at_the_start_is_named_and_warned_when_it_serves() {
     );
     assert_eq!(
         kinds(&report, Severity::Warning),
-        ["drifted-online"],
+        [FindingKind::DriftedOnline],
         "{report}"
     );
     assert_eq!(
-        kinds_at(&report, "drifted-online"),
+        kinds_at(&report, FindingKind::DriftedOnline),
         [(4, false)],
         "{report}"
     );
@@ -5199,7 +5293,7 @@ fn a_relay_left_on_the_old_master_is_warned_with_the_repointing() {
         "cctrl [west]> set policy maintenance\ncctrl [east]> switch to db2\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 relay east/db2\ncctrl [west]> set policy automatic\n",
     );
     assert_eq!(
-        kinds_at(&report, "relay-off-master"),
+        kinds_at(&report, FindingKind::RelayOffMaster),
         [(49, false)],
         "{report}"
     );
@@ -5227,7 +5321,7 @@ fn a_relay_left_on_a_lost_master_is_warned_with_why() {
 /// `report` warns `relay-off-master` at line 49 alone, a warning, in words holding `says`.
 fn assert_relay_off_master_at_49(report: &Report, says: &str) {
     assert_eq!(
-        kinds_at(report, "relay-off-master"),
+        kinds_at(report, FindingKind::RelayOffMaster),
         [(49, false)],
         "{report}"
     );
@@ -5289,7 +5383,11 @@ fn assumed_fixed(report: &Report) -> Vec<usize> {
         .steps
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.findings.iter().any(|f| f.kind == "error-assumed-fixed"))
+        .filter(|(_, s)| {
+            s.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::ErrorAssumedFixed)
+        })
         .map(|(i, _)| i)
         .collect()
 }
@@ -5319,7 +5417,7 @@ fn a_skip_list_deals_with_an_error_only_if_it_lists_the_failed_event() {
         let text = &beside.steps[0]
             .findings
             .iter()
-            .find(|f| f.kind == "error-assumed-fixed")
+            .find(|f| f.kind == FindingKind::ErrorAssumedFixed)
             .unwrap()
             .text;
         assert!(
@@ -5348,7 +5446,7 @@ fn an_error_put_online_without_a_skip_warns_of_the_assumption() {
     let text = &retried.steps[1]
         .findings
         .iter()
-        .find(|f| f.kind == "error-assumed-fixed")
+        .find(|f| f.kind == FindingKind::ErrorAssumedFixed)
         .unwrap()
         .text;
     assert!(
@@ -5367,7 +5465,11 @@ fn an_error_put_online_without_a_skip_warns_of_the_assumption() {
     // Skipping the event, or replacing the data, deals with the error: no such warning.
     let skipped = plan("MAINTENANCE", "shell db2> trepctl online -skip-seqno 26\n");
     assert_eq!(warned(&skipped), Vec::<usize>::new(), "{skipped}");
-    assert_eq!(kinds_at(&skipped, "skipped-events").len(), 1, "{skipped}");
+    assert_eq!(
+        kinds_at(&skipped, FindingKind::SkippedEvents).len(),
+        1,
+        "{skipped}"
+    );
     let provisioned = plan(
         "MAINTENANCE",
         "shell db2> tprovision --source db3\nshell db2> trepctl online\n",
@@ -5428,7 +5530,7 @@ shell db2> trepctl -service alpha reset -all -y
 shell db2> trepctl online
 ",
     );
-    let stopped = kinds_at(&report, "replication-stopped");
+    let stopped = kinds_at(&report, FindingKind::ReplicationStopped);
     assert_eq!(stopped.len(), 1, "{report}");
     let last = report.steps.last().unwrap();
     assert_eq!(stopped[0].0, last.line, "{report}");
@@ -5477,7 +5579,7 @@ shell db3> trepctl online
 "
     ));
     assert_eq!(report.verdict, Verdict::Invalid, "{report}");
-    let drift = kinds_at(&report, "drift");
+    let drift = kinds_at(&report, FindingKind::Drift);
     assert_eq!(drift.len(), 1, "{report}");
     assert_eq!(drift[0].0, report.steps[4].line, "{report}");
     assert!(
@@ -5510,7 +5612,11 @@ fn a_fenced_masters_error_recovered_as_a_slave_is_not_an_apply_error() {
         tungsten_model::model::ReplicatorState::Online,
         "{report}"
     );
-    assert_eq!(kinds_at(&report, "error-assumed-fixed"), [], "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::ErrorAssumedFixed),
+        [],
+        "{report}"
+    );
 }
 
 /// A switch piped into cctrl whose output is saved (to a file, through `tee`) is the switch:

@@ -852,7 +852,7 @@ mod tests {
             service,
             unreachable: HostSet::of([other]),
         };
-        assert_eq!(forced.kind(), "forced");
+        assert_eq!(forced.kind(), FindingKind::Forced);
         for lost in [
             Finding::LostEvents {
                 host,
@@ -864,7 +864,7 @@ mod tests {
             },
             Finding::RestoreDiscards { host },
         ] {
-            assert_eq!(lost.kind(), "lost-events", "{lost:?}");
+            assert_eq!(lost.kind(), FindingKind::LostEvents, "{lost:?}");
         }
     }
 
