@@ -670,18 +670,12 @@ fn failover_relay(
 ) -> Result<(), Refusal> {
     let Some(failed) = relay_in(ctx, view, s, |state| matches!(state, DsState::Failed(_))) else {
         if let Some(relay) = relay_in(ctx, view, s, |state| state == DsState::Online) {
-            if !ctx.healthy(s.rep, relay) {
-                return Err(Refusal::HeldOnline {
+            return Err(held_online(ctx, s, relay, DataSourceRole::Relay).unwrap_or(
+                Refusal::RelayInService {
                     service: s.service,
-                    datasource: relay,
-                    role: DataSourceRole::Relay,
-                    cause: out_of_reach(ctx, s.rep, relay),
-                });
-            }
-            return Err(Refusal::RelayInService {
-                service: s.service,
-                relay,
-            });
+                    relay,
+                },
+            ));
         }
         return Err(no_relay(ctx, view, s, at));
     };
@@ -1114,6 +1108,17 @@ fn recover_master_using(
     Ok(())
 }
 
+/// [`Refusal::HeldOnline`] for `d`, held ONLINE as `role` in `s`'s view, if `s`'s managers
+/// cannot reach it (its host down or cut off, or its manager or dataserver stopped).
+fn held_online(ctx: &Ctx<'_, '_>, s: &Session, d: HostId, role: DataSourceRole) -> Option<Refusal> {
+    (!ctx.healthy(s.rep, d)).then(|| Refusal::HeldOnline {
+        service: s.service,
+        datasource: d,
+        role,
+        cause: out_of_reach(ctx, s.rep, d),
+    })
+}
+
 /// Why `rep`'s manager cannot reach `d` ([`Refusal::HeldOnline`]), `d` not healthy.
 fn out_of_reach(ctx: &Ctx<'_, '_>, rep: HostId, d: HostId) -> OutOfReach {
     if !ctx.state.host(d).up {
@@ -1141,19 +1146,13 @@ fn failover(
     target: Option<HostId>,
 ) -> Result<(), Refusal> {
     if let Some(master) = ctx.online_master(view, s.service, None) {
-        if !ctx.healthy(s.rep, master) {
-            return Err(Refusal::HeldOnline {
+        return Err(
+            held_online(ctx, s, master, DataSourceRole::Master).unwrap_or(Refusal::MasterOnline {
                 service: s.service,
-                datasource: master,
-                role: DataSourceRole::Master,
-                cause: out_of_reach(ctx, s.rep, master),
-            });
-        }
-        return Err(Refusal::MasterOnline {
-            service: s.service,
-            master,
-            state: DsState::Online,
-        });
+                master,
+                state: DsState::Online,
+            }),
+        );
     }
     let Some(failed) = ctx.failed_master(view, s.service) else {
         // A master taken OFFLINE or shunned by an operator on a healthy host is not failed:
