@@ -45,6 +45,11 @@ impl<'a> Words<'a> {
             .and_then(|&(s, e)| self.line.get(s..e))
     }
 
+    /// The byte offset in the line of the next word, if one is left.
+    pub(crate) fn next_offset(&self) -> Option<usize> {
+        self.spans.get(self.at).map(|&(s, _)| s)
+    }
+
     /// Take the next word.
     pub(crate) fn next(&mut self) -> Option<&'a str> {
         let word = self.peek()?;

@@ -265,10 +265,9 @@ impl Event {
 
 /// The words after `drifts`: the note reports print, whole, or nothing.
 fn drift_note(line: &str, w: &mut Words<'_>) -> Result<(), ParseError> {
-    let Some(first) = w.peek() else {
+    let Some(start) = w.next_offset() else {
         return Ok(());
     };
-    let start = first.as_ptr().addr().saturating_sub(line.as_ptr().addr());
     let rest = line.get(start..).unwrap_or_default().trim_end();
     if rest != DRIFT_NOTE {
         return Err(w.error_next(format!("the end of the event, or `{DRIFT_NOTE}`")));
@@ -283,10 +282,9 @@ fn partition_groups(
     number: usize,
     w: &mut Words<'_>,
 ) -> Result<Vec<Vec<HostName>>, ParseError> {
-    let Some(first) = w.peek() else {
+    let Some(start) = w.next_offset() else {
         return Err(w.error_next("the groups, `{db1} | {db2, db3}`"));
     };
-    let start = first.as_ptr().addr().saturating_sub(line.as_ptr().addr());
     w.skip_rest();
     // What is found at `at`: the word there up to a delimiter, or the delimiter (a review
     // found `{dbé}` reported as found `d`, helper-119 F5).

@@ -440,9 +440,6 @@ struct Session<'a> {
     /// host, and whether the host went down (else its manager stopped). The next cctrl step
     /// typed there says so, wherever it is typed now.
     ended: Vec<(HostId, bool)>,
-    /// A session the operator started that ended since the last cctrl step: its host,
-    /// whether the host went down, and the manager the steps now type into.
-    moved: Option<(HostId, bool, HostId)>,
     declared_down: HostSet,
     /// The rules the steps run under.
     rules: machine::Rules,
@@ -530,7 +527,6 @@ fn validate_with(
         connected: vec![None; topology.services().len()],
         opened: HostSet::EMPTY,
         ended: Vec::new(),
-        moved: None,
         declared_down,
         rules: options.rules,
         broken: Vec::new(),
@@ -1231,13 +1227,18 @@ impl Session<'_> {
 
     /// The manager a cctrl step on `service` is typed into: the session's, while it runs,
     /// else the service's coordinator (for a composite, the first of its sites' with a
-    /// manager running: a composite has no managers of its own).
-    fn manager_for(&mut self, service: ServiceId) -> Option<HostId> {
+    /// manager running: a composite has no managers of its own). A session the operator
+    /// started that ended since its last step is told of in `findings` (`session-moved`).
+    fn manager_for(
+        &mut self,
+        service: ServiceId,
+        findings: &mut Vec<ReportFinding>,
+    ) -> Option<HostId> {
         let slot = self.connected.get(service.index()).copied().flatten();
         let host = self.manager_of(service)?;
         if let Some(i) = slot.and_then(|h| self.ended.iter().position(|&(e, _)| e == h)) {
             let (ended, went_down) = self.ended.swap_remove(i);
-            self.moved = Some((ended, went_down, host));
+            findings.push(self.session_moved(ended, went_down, host));
             // The step is checked as typed into a new cctrl there: no `use` or `set force` of
             // the session that ended, nor of one typed into that manager earlier, holds in it
             // (helper-119 F2).
@@ -1343,13 +1344,7 @@ impl Session<'_> {
                 return None;
             }
         };
-        let at = self.manager_for(svc);
-        if let Some((ended, went_down, now)) = self.moved.take() {
-            heard
-                .findings
-                .push(self.session_moved(ended, went_down, now));
-        }
-        let Some(at) = at else {
+        let Some(at) = self.manager_for(svc, &mut heard.findings) else {
             heard.runs.push(rejected(
                 "cctrl",
                 "manager-running",
