@@ -6040,6 +6040,46 @@ fn event_steps_run_their_fault_where_the_plan_puts_it() {
     assert_eq!(book.steps().count(), 0);
 }
 
+/// An error an `event>` step draws is the event's doing, and the report says so: the step
+/// reads `UNSAFE, by the event`, and the verdict line names the event steps whose errors it
+/// counts. It still counts: the plan as written runs into it (here, a write that the
+/// partition leaves only on the old master). An operator had read such an INVALID verdict as
+/// a fault of the commands (helper-119 F8).
+#[test]
+fn an_error_an_event_draws_is_reported_as_the_events_doing() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         #! settle off\n\
+         event> a client writes to db1\n\
+         event> the network splits into {db1} | {db2, db3}\n",
+    );
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    assert_eq!(error_kinds(&report), [FindingKind::LostEvents], "{report}");
+    assert!(report.steps[1].event && report.steps[1].has_error());
+    let printed = report.to_string();
+    assert!(
+        printed
+            .contains("event> the network splits into {db1} | {db2, db3}  [UNSAFE, by the event]"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("\n    1 error at `event>` steps (line 4): caused by what happened"),
+        "{printed}"
+    );
+    // A command's error is the plan's own: no such line.
+    let report = check(
+        "#! scenario healthy-3\n\
+         shell db1> sudo poweroff\n",
+    );
+    let printed = report.to_string();
+    assert!(printed.contains("[UNSAFE]\n"), "{printed}");
+    assert!(
+        report.errors() > 0 && !report.steps.iter().any(|s| s.event),
+        "{printed}"
+    );
+    assert!(!printed.contains("`event>` steps"), "{printed}");
+}
+
 /// The docs' composite recovery, end to end: the active site lost (powered off), a site
 /// failover to the passive one, the lost hosts powered on again, `recover` at the composite
 /// making the old site passive, and the planned switch back (*operations-composite-failover*,

@@ -90,6 +90,12 @@ pub struct StepReport {
     pub line: usize,
     /// The step as written (canonical form).
     pub text: String,
+    /// Whether it is an `event>` step: what happened to the cluster, not a command. Its
+    /// findings are the event's consequences; they still count against the plan, which runs
+    /// into them as written (a review found an operator reading an INVALID verdict as a fault
+    /// of the commands, with nothing to say the event caused it).
+    #[serde(default)]
+    pub event: bool,
     /// Its runs: one per host for a step on a site.
     pub runs: Vec<Run>,
     /// What replication did before the next step (slaves catching up), when settling is on.
@@ -103,8 +109,9 @@ pub struct StepReport {
 }
 
 impl StepReport {
-    /// The step's verdict as the report prints it: `ok`, `UNSAFE`, `REJECTED`, `PARTLY
-    /// REJECTED` (a step on a site, refused on some of its hosts) or `NOT MODELLED`.
+    /// The step's verdict as the report prints it: `ok`, `UNSAFE` (`UNSAFE, by the event`
+    /// for an `event>` step), `REJECTED`, `PARTLY REJECTED` (a step on a site, refused on
+    /// some of its hosts) or `NOT MODELLED`.
     fn status(&self) -> &'static str {
         if self.rejected() {
             if self
@@ -119,7 +126,11 @@ impl StepReport {
         } else if self.not_modelled() {
             "NOT MODELLED"
         } else if self.has_error() {
-            "UNSAFE"
+            if self.event {
+                "UNSAFE, by the event"
+            } else {
+                "UNSAFE"
+            }
         } else {
             "ok"
         }
@@ -481,6 +492,13 @@ impl fmt::Display for Report {
                 }
             }
         }
+        self.write_verdict(f)
+    }
+}
+
+impl Report {
+    /// The verdict line, and under it the `event>` steps whose errors it counts.
+    fn write_verdict(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
             "\nverdict: {} ({}, {}, {})",
@@ -488,6 +506,29 @@ impl fmt::Display for Report {
             crate::text::counted(self.steps.len(), "step"),
             crate::text::counted(self.errors(), "error"),
             crate::text::counted(self.warnings(), "warning")
-        )
+        )?;
+        // Say which errors the world caused: an operator read an INVALID verdict as a fault of
+        // the commands when only an `event>` step had drawn an error (helper-119 F8).
+        let at_events: Vec<&StepReport> = self
+            .steps
+            .iter()
+            .filter(|s| s.event && s.has_error())
+            .collect();
+        if !at_events.is_empty() {
+            let errors = at_events
+                .iter()
+                .flat_map(|s| &s.findings)
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            let lines: Vec<String> = at_events.iter().map(|s| s.line.to_string()).collect();
+            writeln!(
+                f,
+                "    {} at `event>` steps (line {}): caused by what happened to the cluster, not \
+                 by a command, and counted because the plan as written runs into it",
+                crate::text::counted(errors, "error"),
+                lines.join(", ")
+            )?;
+        }
+        Ok(())
     }
 }

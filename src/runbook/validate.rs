@@ -1307,6 +1307,7 @@ impl Session<'_> {
         StepReport {
             line: step.line,
             text: step.to_string(),
+            event: matches!(step.prompt, Prompt::Event),
             runs: heard.runs,
             settled,
             findings: heard.findings,
