@@ -821,8 +821,6 @@ pub fn apply_sequence(data: &[u8]) -> Result<(), Failure> {
                     Some(format!("refused twice, for two reasons: {a:?} then {b:?}"))
                 } else if a.input != input {
                     Some(format!("the refusal names another input: {:?}", a.input))
-                } else if a.refusal.rule().is_empty() {
-                    Some(format!("the refusal names no rule: {:?}", a.refusal))
                 } else if a.render(&topology).is_empty() {
                     Some(format!("the refusal renders as nothing: {:?}", a.refusal))
                 } else {

@@ -11,13 +11,14 @@ mod support;
 use support::Cluster;
 use tungsten_model::command::CctrlCommand;
 use tungsten_model::fault::{Fault, Process};
+use tungsten_model::machine::Rule;
 use tungsten_model::machine::{self, Outcome};
 use tungsten_model::model::{
     CrossSiteReplicator, DataSourceRole, DsState, Pos, ReplicatorState, ShunCause, State, Topology,
 };
 
 /// Type `line` at `at`'s manager: the outcome, or the refusal's rule.
-fn typed(t: &Topology, s: &State, at: &str, line: &str) -> Result<Outcome, &'static str> {
+fn typed(t: &Topology, s: &State, at: &str, line: &str) -> Result<Outcome, Rule> {
     let command: CctrlCommand = line.parse().unwrap();
     let input = machine::resolve_cctrl(t, s, t.host_id(at).unwrap(), &command).unwrap();
     machine::apply(t, s, &input).map_err(|r| r.refusal.rule())
@@ -53,7 +54,7 @@ fn use_of_a_service_with_no_manager_running_is_refused() {
     let command: CctrlCommand = "use west".parse().unwrap();
     let input = machine::resolve_cctrl(&c.t, &c.s, c.id("e1"), &command).unwrap();
     let rejection = machine::apply(&c.t, &c.s, &input).unwrap_err();
-    assert_eq!(rejection.refusal.rule(), "manager-running");
+    assert_eq!(rejection.refusal.rule(), Rule::ManagerRunning);
     insta::assert_snapshot!(rejection.render(&c.t), @"no manager of west runs: cctrl cannot connect to a service with no manager running; start one on a host of west (`manager start`, or `startall`), then `use west`");
     c.fault(Fault::Start(w2, Process::Manager)).unwrap();
     c.cctrl("e1", "use west").unwrap();
@@ -213,7 +214,7 @@ fn a_master_shunned_by_an_operator_keeps_extracting_for_its_slaves() {
         assert_eq!(c.s.host(db2).data.pos, c.s.host(db1).data.pos, "{shun}");
         assert_eq!(
             c.cctrl("db2", "recover master using db2"),
-            Err("single-extractor"),
+            Err(Rule::SingleExtractor),
             "{shun}"
         );
         // An operator may take it offline and bring it back, as on any shunned datasource.
@@ -288,7 +289,7 @@ fn failover_is_refused_for_a_shunned_master_whose_dataserver_stopped() {
         let command: CctrlCommand = line.parse().unwrap();
         let input = machine::resolve_cctrl(&c.t, &c.s, db2, &command).unwrap();
         let rejection = machine::apply(&c.t, &c.s, &input).unwrap_err();
-        assert_eq!(rejection.refusal.rule(), "master-failed", "{line}");
+        assert_eq!(rejection.refusal.rule(), Rule::MasterFailed, "{line}");
         rejection.render(&c.t)
     });
     assert_eq!(said[0], said[1]);
@@ -580,8 +581,11 @@ fn relay_role_is_refused_outside_a_composite() {
     let db2 = c.id("db2");
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.trepctl("db2", "offline").unwrap();
-    assert_eq!(c.trepctl("db2", "setrole -role relay"), Err("relay-site"));
-    assert_eq!(c.cctrl("db1", "replicator db2 relay"), Err("relay-site"));
+    assert_eq!(
+        c.trepctl("db2", "setrole -role relay"),
+        Err(Rule::RelaySite)
+    );
+    assert_eq!(c.cctrl("db1", "replicator db2 relay"), Err(Rule::RelaySite));
     assert_eq!(c.s.host(db2).replicator.role, ReplicatorRole::Slave);
     let mut c = Cluster::from_spec(
         r#"{"services": [{"name": "east", "datasources": ["db1", "db2", "db3"]}, {"name": "west", "datasources": ["db4", "db5", "db6"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
@@ -591,7 +595,7 @@ fn relay_role_is_refused_outside_a_composite() {
     // db4 is the relay of db1 already: refused as no change, not for its site.
     assert_eq!(
         c.cctrl("db4", "replicator db4 relay east/db1"),
-        Err("no-change")
+        Err(Rule::NoChange)
     );
 }
 
@@ -608,11 +612,11 @@ fn datasource_slave_demotes_an_old_master_only() {
     assert_ne!(view(&c).entry(db1).state, DsState::Online);
     assert_eq!(
         c.cctrl("db2", "datasource db3 slave"),
-        Err("datasource-state")
+        Err(Rule::DatasourceState)
     );
     c.cctrl("db2", "datasource db1 slave").unwrap();
     assert_eq!(view(&c).entry(db1).role, DataSourceRole::Slave);
-    assert_eq!(c.cctrl("db2", "datasource db1 slave"), Err("no-change"));
+    assert_eq!(c.cctrl("db2", "datasource db1 slave"), Err(Rule::NoChange));
 }
 
 /// A datasource whose manager is stopped is out of the managers' reach although the
@@ -623,7 +627,10 @@ fn a_datasource_without_its_manager_is_unreachable() {
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.fault(Fault::Stop(c.id("db2"), Process::Manager)).unwrap();
     assert!(c.s.reachable(c.id("db1"), c.id("db2")));
-    assert_eq!(c.cctrl("db1", "datasource db2 backup"), Err("reachable"));
+    assert_eq!(
+        c.cctrl("db1", "datasource db2 backup"),
+        Err(Rule::Reachable)
+    );
 }
 
 /// `startall` starts whatever of the install is stopped, any one process alone included
@@ -636,7 +643,7 @@ fn startall_starts_any_one_stopped_process() {
         let mut c = Cluster::new(&["db1", "db2", "db3"]);
         c.cctrl("db1", "set policy maintenance").unwrap();
         let db2 = c.id("db2");
-        assert_eq!(c.shell("db2", startall), Err("no-change"));
+        assert_eq!(c.shell("db2", startall), Err(Rule::NoChange));
         c.fault(Fault::Stop(db2, process)).unwrap();
         let running = |c: &Cluster| {
             let h = c.s.host(db2);
@@ -665,7 +672,7 @@ fn the_master_is_no_switch_target() {
         refused.refusal.render(&t),
         "db1 cannot be promoted: it is the master already: there is nothing to switch to (`ls` shows the roles)"
     );
-    assert_eq!(c.cctrl("db1", "switch to db1"), Err("eligible-target"));
+    assert_eq!(c.cctrl("db1", "switch to db1"), Err(Rule::EligibleTarget));
 }
 
 /// `trepctl flush` is for an ONLINE master replicator (Continuent docs
@@ -674,13 +681,13 @@ fn the_master_is_no_switch_target() {
 #[test]
 fn flush_needs_an_online_master_replicator() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
-    assert_eq!(c.trepctl("db2", "flush"), Err("replicator-role"));
+    assert_eq!(c.trepctl("db2", "flush"), Err(Rule::ReplicatorRole));
     c.trepctl("db1", "flush").unwrap();
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.trepctl("db1", "offline").unwrap();
     // Its role is right; its state is what stops it (found by an API review: the refusal
     // blamed the role, and did not say `trepctl online`).
-    assert_eq!(c.trepctl("db1", "flush"), Err("replicator-state"));
+    assert_eq!(c.trepctl("db1", "flush"), Err(Rule::ReplicatorState));
 }
 
 /// Data drifts once, and only on a running dataserver of a host that is up; a host that is
@@ -691,13 +698,13 @@ fn drift_and_catching_up_need_the_host_and_its_dataserver() {
     let [db2, db3] = ["db2", "db3"].map(|h| c.id(h));
     c.fault(Fault::Drift(db2)).unwrap();
     assert!(c.s.host(db2).data.drift);
-    assert_eq!(c.fault(Fault::Drift(db2)), Err("no-change"));
+    assert_eq!(c.fault(Fault::Drift(db2)), Err(Rule::NoChange));
     c.fault(Fault::Stop(db3, Process::DataServer)).unwrap();
-    assert_eq!(c.fault(Fault::Drift(db3)), Err("no-change"));
+    assert_eq!(c.fault(Fault::Drift(db3)), Err(Rule::NoChange));
     c.fault(Fault::HostCrash(db3)).unwrap();
-    assert_eq!(c.fault(Fault::Drift(db3)), Err("host-up"));
-    assert_eq!(c.fault(Fault::CatchUp(db3)), Err("host-up"));
-    assert_eq!(c.fault(Fault::CrossSiteCatchUp(db3)), Err("host-up"));
+    assert_eq!(c.fault(Fault::Drift(db3)), Err(Rule::HostUp));
+    assert_eq!(c.fault(Fault::CatchUp(db3)), Err(Rule::HostUp));
+    assert_eq!(c.fault(Fault::CrossSiteCatchUp(db3)), Err(Rule::HostUp));
 }
 
 /// Provisioning a slave from another slave of its own service gives it that slave's data and
@@ -940,14 +947,14 @@ fn a_command_typed_into_a_stopped_manager_is_refused() {
         "switch",
         "ls",
     ] {
-        assert_eq!(c.cctrl("db2", line), Err("manager-running"), "{line}");
+        assert_eq!(c.cctrl("db2", line), Err(Rule::ManagerRunning), "{line}");
     }
     c.cctrl("db1", "datasource db3 shun").unwrap();
     // On a host that is down the refusal is that it is down: "start the manager" cannot be
     // done there (a library user's review).
     c.fault(Fault::HostCrash(c.id("db3"))).unwrap();
     for line in ["set policy automatic", "ls", "set force true", "use alpha"] {
-        assert_eq!(c.cctrl("db3", line), Err("host-up"), "{line}");
+        assert_eq!(c.cctrl("db3", line), Err(Rule::HostUp), "{line}");
     }
 }
 
@@ -972,7 +979,7 @@ fn drain_shuns_an_online_datasource_and_welcome_brings_it_back() {
     );
     assert_eq!(
         c.cctrl("db1", "datasource db2 drain"),
-        Err("datasource-state")
+        Err(Rule::DatasourceState)
     );
     c.cctrl("db1", "datasource db2 welcome").unwrap();
     assert_eq!(view(&c).entry(db2).state, DsState::Online);
@@ -985,7 +992,10 @@ fn a_replicator_command_needs_the_hosts_manager() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.fault(Fault::Stop(c.id("db2"), Process::Manager)).unwrap();
-    assert_eq!(c.cctrl("db1", "replicator db2 offline"), Err("reachable"));
+    assert_eq!(
+        c.cctrl("db1", "replicator db2 offline"),
+        Err(Rule::Reachable)
+    );
     c.cctrl("db1", "replicator db3 offline").unwrap();
 }
 
@@ -996,7 +1006,7 @@ fn a_router_command_needs_the_connector_running() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     let db2 = c.id("db2");
     c.fault(Fault::Stop(db2, Process::Connector)).unwrap();
-    assert_eq!(c.cctrl("db1", "router db2 offline"), Err("no-change"));
+    assert_eq!(c.cctrl("db1", "router db2 offline"), Err(Rule::NoChange));
     c.cctrl("db1", "router db3 offline").unwrap();
     assert!(!c.s.host(c.id("db3")).connector.online);
 }
@@ -1020,7 +1030,7 @@ fn datasource_online_takes_a_slave_but_no_second_master() {
     // `a_failed_over_master_is_recovered_not_welcomed`), then that master back ONLINE.
     assert_eq!(
         c.cctrl("db3", "datasource db1 welcome"),
-        Err("one-online-master")
+        Err(Rule::OneOnlineMaster)
     );
     c.cctrl("db3", "datasource db2 offline").unwrap();
     c.cctrl("db3", "datasource db1 welcome").unwrap();
@@ -1029,14 +1039,14 @@ fn datasource_online_takes_a_slave_but_no_second_master() {
     assert_eq!(view(&c).entry(db1).state, DsState::Offline);
     assert_eq!(
         c.cctrl("db3", "datasource db1 online"),
-        Err("one-online-master")
+        Err(Rule::OneOnlineMaster)
     );
     // With the new master OFFLINE too, db1 may not go ONLINE on a slave replicator.
     c.cctrl("db3", "datasource db2 offline").unwrap();
     c.cctrl("db3", "replicator db1 slave db2").unwrap();
     assert_eq!(
         c.cctrl("db3", "datasource db1 online"),
-        Err("replicator-role")
+        Err(Rule::ReplicatorRole)
     );
 }
 
@@ -1067,7 +1077,7 @@ fn a_demoted_master_goes_online_as_a_slave_only_once_its_replicator_applies() {
     }
     assert_eq!(
         c.cctrl("db1", "datasource db1 online"),
-        Err("replicator-role")
+        Err(Rule::ReplicatorRole)
     );
     // The refusal names both ways on: the replicator made a slave, or, where the master
     // replicator is what the operator meant (a promotion typed out of order), the
@@ -1154,7 +1164,7 @@ fn tools_that_only_read_change_nothing_and_need_their_host_up() {
     }
     c.fault(Fault::HostCrash(c.id("db2"))).unwrap();
     for line in lines {
-        assert_eq!(c.shell("db2", line), Err("host-up"), "{line}");
+        assert_eq!(c.shell("db2", line), Err(Rule::HostUp), "{line}");
     }
 }
 
@@ -1176,7 +1186,7 @@ fn apply_all_names_the_input_it_stopped_at() {
     ];
     let refused = machine::apply_all(&c.t, &c.s, &inputs).unwrap_err();
     assert_eq!(refused.index, 1);
-    assert_eq!(refused.rejection.refusal.rule(), "no-change");
+    assert_eq!(refused.rejection.refusal.rule(), Rule::NoChange);
     let boxed: Box<dyn std::error::Error> = Box::new(refused);
     // Hosts by name, as `Rejection::render` gives them, not as ids (found by an API review:
     // `?` on `apply_all` printed `NoQuorum { service: ServiceId(0), ... }`).
@@ -1193,7 +1203,7 @@ fn switch_needs_the_masters_replicator_online() {
     let mut c = Cluster::new(&["db1", "db2", "db3"]);
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.cctrl("db1", "replicator db1 offline").unwrap();
-    assert_eq!(c.cctrl("db1", "switch"), Err("replicator-state"));
+    assert_eq!(c.cctrl("db1", "switch"), Err(Rule::ReplicatorState));
     c.cctrl("db1", "replicator db1 online").unwrap();
     c.cctrl("db1", "switch").unwrap();
 }
@@ -1228,7 +1238,7 @@ fn backup_needs_the_replicator_running() {
         .unwrap();
     assert_eq!(
         c.cctrl("db1", "datasource db2 backup"),
-        Err("replicator-running")
+        Err(Rule::ReplicatorRunning)
     );
 }
 
@@ -1281,7 +1291,7 @@ fn the_quorum_refusal_names_the_majority() {
     )
     .unwrap();
     let refused = machine::apply_with(&c.t, &c.s, &input, &c.rules).unwrap_err();
-    assert_eq!(refused.refusal.rule(), "quorum");
+    assert_eq!(refused.refusal.rule(), Rule::Quorum);
     let text = refused.refusal.render(&c.t);
     assert!(text.contains("reaches 2 DB members and needs 3"), "{text}");
 }
@@ -1374,7 +1384,7 @@ fn setrole_may_not_loop_a_slave_that_reads_through_the_host() {
     c.trepctl("db2", "offline").unwrap();
     assert_eq!(
         c.trepctl("db2", "setrole -role slave -uri thl://db3:2112/"),
-        Err("serves-slaves")
+        Err(Rule::ServesSlaves)
     );
     c.trepctl("db2", "online").unwrap();
 }
@@ -1423,7 +1433,7 @@ fn a_thl_client_applies_nothing_to_its_dataserver() {
     set_role(&mut c, "db2", "-role thl-client -uri thl://db1:2112/");
     let before = c.s.host(db2).data.pos;
     c.fault(Fault::Write(db1)).unwrap();
-    assert_eq!(c.fault(Fault::CatchUp(db2)), Err("no-change"));
+    assert_eq!(c.fault(Fault::CatchUp(db2)), Err(Rule::NoChange));
     c.fault(Fault::CatchUp(db3)).unwrap();
     assert_eq!(c.s.host(db2).data.pos, before);
     assert_eq!(c.s.host(db3).data.pos, c.s.host(db1).data.pos);
@@ -1500,7 +1510,7 @@ fn a_cross_site_replicator_applies_while_online_only() {
     .unwrap();
     let applied = c.s.host(db1).cross_site.applied;
     c.fault(Fault::Write(db4)).unwrap();
-    assert_eq!(c.fault(Fault::CrossSiteCatchUp(db1)), Err("no-change"));
+    assert_eq!(c.fault(Fault::CrossSiteCatchUp(db1)), Err(Rule::NoChange));
     assert_eq!(c.s.host(db1).cross_site.applied, applied);
 }
 
@@ -1519,10 +1529,10 @@ fn a_cross_site_replicator_started_offline_applies_nothing_until_put_online() {
     assert!(cross.running);
     assert_eq!(cross.state, ReplicatorState::OfflineNormal);
     assert_ne!(cross.applied, c.s.host(db4).data.pos);
-    assert_eq!(c.fault(Fault::CrossSiteCatchUp(db1)), Err("no-change"));
+    assert_eq!(c.fault(Fault::CrossSiteCatchUp(db1)), Err(Rule::NoChange));
     assert_eq!(
         c.shell("db1", "mm_replicator start offline"),
-        Err("no-change")
+        Err(Rule::NoChange)
     );
     c.shell("db1", "mm_trepctl -service west online").unwrap();
     assert!(c.s.host(db1).cross_site.is_online());
@@ -1555,7 +1565,10 @@ fn a_cluster_replicator_started_offline_is_brought_online_outside_maintenance() 
     let r = c.s.host(db2).replicator;
     assert!(r.running);
     assert_eq!(r.state, ReplicatorState::OfflineNormal);
-    assert_eq!(c.shell("db2", "replicator start offline"), Err("no-change"));
+    assert_eq!(
+        c.shell("db2", "replicator start offline"),
+        Err(Rule::NoChange)
+    );
 }
 
 /// `trepctl reset` clears the THL that online slaves read: refused on a replicator they read
@@ -1571,7 +1584,7 @@ fn resetting_the_thl_slaves_read_is_refused_until_they_are_offline() {
     for scope in ["-all", "-thl", ""] {
         assert_eq!(
             c.shell("db1", &format!("trepctl -service alpha reset {scope} -y")),
-            Err("serves-slaves"),
+            Err(Rule::ServesSlaves),
             "{scope}"
         );
     }
@@ -1582,7 +1595,7 @@ fn resetting_the_thl_slaves_read_is_refused_until_they_are_offline() {
     c.shell("db2", "trepctl -service alpha offline").unwrap();
     assert_eq!(
         c.shell("db1", "trepctl -service alpha reset -all -y"),
-        Err("serves-slaves")
+        Err(Rule::ServesSlaves)
     );
     c.shell("db3", "trepctl -service alpha offline").unwrap();
     c.shell("db1", "trepctl -service alpha reset -all -y")
@@ -1684,7 +1697,7 @@ fn offline_deferred_acts_only_on_an_online_replicator() {
     let input = machine::resolve_trepctl(&c.t, db2, None, &command).unwrap();
     let refused = machine::apply(&c.t, &c.s, &input).unwrap_err();
     insta::assert_snapshot!(refused.refusal.render(&c.t), @"nothing to do: db2 has no ONLINE replicator, and trepctl ignores offline-deferred on any other (`offline` takes it out of OFFLINE:ERROR)");
-    assert_eq!(refused.refusal.rule(), "no-change");
+    assert_eq!(refused.refusal.rule(), Rule::NoChange);
     assert_eq!(
         c.s.host(db2).replicator.state,
         ReplicatorState::OfflineError
@@ -1695,7 +1708,7 @@ fn offline_deferred_acts_only_on_an_online_replicator() {
         c.s.host(db2).replicator.state,
         ReplicatorState::OfflineNormal
     );
-    assert_eq!(c.trepctl("db2", "offline-deferred"), Err("no-change"));
+    assert_eq!(c.trepctl("db2", "offline-deferred"), Err(Rule::NoChange));
 
     let mut c = two_sites();
     let db1 = c.id("db1");
@@ -1708,7 +1721,7 @@ fn offline_deferred_acts_only_on_an_online_replicator() {
     );
     assert_eq!(
         c.shell("db1", &format!("{cross} offline-deferred")),
-        Err("no-change")
+        Err(Rule::NoChange)
     );
 }
 
@@ -1742,11 +1755,11 @@ fn a_cross_site_replicator_that_finds_the_other_site_forked_is_in_error() {
         .unwrap();
     assert_eq!(
         c.shell("db1", &format!("{cross} wait -state OFFLINE:NORMAL")),
-        Err("replicator-state")
+        Err(Rule::ReplicatorState)
     );
     assert_eq!(
         c.shell("db1", &format!("{cross} offline-deferred")),
-        Err("no-change")
+        Err(Rule::NoChange)
     );
     c.shell("db1", &format!("{cross} online")).unwrap();
     assert_eq!(state(&c), ReplicatorState::OfflineError);
@@ -1754,7 +1767,7 @@ fn a_cross_site_replicator_that_finds_the_other_site_forked_is_in_error() {
     assert_eq!(state(&c), ReplicatorState::OfflineNormal);
     assert_eq!(
         c.shell("db1", &format!("{cross} offline")),
-        Err("no-change")
+        Err(Rule::NoChange)
     );
 }
 
@@ -1910,13 +1923,13 @@ fn every_host_and_service_an_input_names_must_be_the_topologys() {
     let (db3, past) = (t.host_id("db3").unwrap(), HostId::from_index(3).unwrap());
     for (own, foreign) in inputs(db3).iter().zip(&inputs(past)) {
         let refused = machine::apply(&t, &s, foreign).unwrap_err();
-        assert_eq!(refused.refusal.rule(), "in-topology", "{foreign:?}");
+        assert_eq!(refused.refusal.rule(), Rule::InTopology, "{foreign:?}");
         assert_eq!(
             refused.render(&t),
             "host#3 is not a host of this topology, whose 3 hosts are db1, db2 and db3: resolve the command against the topology it runs on"
         );
         let rule = machine::apply(&t, &s, own).map_err(|r| r.refusal.rule());
-        assert_ne!(rule, Err("in-topology"), "{own:?}");
+        assert_ne!(rule, Err(Rule::InTopology), "{own:?}");
     }
     // A host id read from JSON is below `MAX_HOSTS` (an id past it is an error there), and
     // one the topology lacks is refused.
@@ -1924,7 +1937,7 @@ fn every_host_and_service_an_input_names_must_be_the_topologys() {
     let far: Input = serde_json::from_str(r#"{"fault": {"host_crash": 7}}"#).unwrap();
     assert_eq!(
         machine::apply(&t, &s, &far).unwrap_err().refusal.rule(),
-        "in-topology"
+        Rule::InTopology
     );
     let elsewhere = Input::Cctrl {
         at: db1,
@@ -2137,7 +2150,7 @@ fn thl_roles_need_maintenance() {
     c.trepctl("db2", "offline").unwrap();
     assert_eq!(
         c.trepctl("db2", "setrole -role thl-client"),
-        Err("maintenance")
+        Err(Rule::Maintenance)
     );
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.trepctl("db2", "setrole -role thl-client").unwrap();
@@ -2558,7 +2571,7 @@ fn a_failed_over_master_is_recovered_not_welcomed() {
     ));
     assert_eq!(
         c.cctrl("db2", "datasource db1 welcome"),
-        Err("one-online-master")
+        Err(Rule::OneOnlineMaster)
     );
     assert!(
         refusal_text(&c, "db2", "datasource db1 welcome").contains("`datasource db1 recover`"),
@@ -2588,7 +2601,7 @@ fn a_failed_master_with_no_failover_is_named_as_the_one_to_bring_back() {
         c.cctrl("db1", "datasource db1 fail").unwrap();
         assert_eq!(
             c.cctrl("db1", "datasource db1 recover"),
-            Err("master-online")
+            Err(Rule::MasterOnline)
         );
         insta::allow_duplicates! {
             insta::assert_snapshot!(refusal_text(&c, "db1", "datasource db1 recover"), @"alpha has no ONLINE master to replicate from: its master, db1, is FAILED(FAILED BY OPERATOR): `recover master using db1` brings it back as the master (or `datasource db1 offline`, then `datasource db1 online`)");
@@ -2615,7 +2628,10 @@ fn a_failed_master_that_cannot_be_taken_back_is_not_named() {
     c.cctrl("db2", "datasource db1 fail").unwrap();
     assert!(refusal_text(&c, "db2", "datasource db3 recover").contains("recover master using db1"));
     c.fault(Fault::Stop(c.id("db1"), Process::Manager)).unwrap();
-    assert_eq!(c.cctrl("db2", "recover master using db1"), Err("reachable"));
+    assert_eq!(
+        c.cctrl("db2", "recover master using db1"),
+        Err(Rule::Reachable)
+    );
     for line in ["datasource db3 recover", "datasource db1 online"] {
         let text = refusal_text(&c, "db2", line);
         assert!(!text.contains("recover master using db1"), "{line}: {text}");
@@ -2641,7 +2657,10 @@ fn restore_starts_a_stopped_dataserver() {
     down.cctrl("db1", "set policy maintenance").unwrap();
     down.cctrl("db1", "datasource db3 shun").unwrap();
     down.fault(Fault::HostCrash(db3)).unwrap();
-    assert_eq!(down.cctrl("db1", "datasource db3 restore"), Err("host-up"));
+    assert_eq!(
+        down.cctrl("db1", "datasource db3 restore"),
+        Err(Rule::HostUp)
+    );
 }
 
 /// A switch to a target whose replicator is not ONLINE names the way back (an operator's

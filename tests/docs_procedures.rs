@@ -9,6 +9,7 @@
 mod support;
 
 use support::runbook::{check, fixture, kinds, refusal};
+use tungsten_model::machine::Rule;
 use tungsten_model::runbook::{self, FindingKind, Report, RunStatus, Verdict};
 
 /// Each host's role and state after each step, as `host:role:STATE`.
@@ -59,7 +60,7 @@ fn the_docs_primary_maintenance_needs_the_recovered_primary_online_before_switch
     assert_eq!(
         refusal(&report),
         Some((
-            "eligible-target".to_owned(),
+            Rule::EligibleTarget,
             "[LOGICAL:EXPERT] /alpha > switch to host1".to_owned()
         ))
     );
@@ -120,7 +121,7 @@ fn the_docs_procedures_read_as_the_model_judges_them() {
     assert_eq!(
         refusal(&report),
         Some((
-            "eligible-target".to_owned(),
+            Rule::EligibleTarget,
             "[LOGICAL:EXPERT] /alpha > switch to host2".to_owned()
         )),
         "{report}"
@@ -272,7 +273,7 @@ fn the_docs_fenced_primary_under_manual_is_recovered_as_the_master() {
     assert_eq!(
         refusal(&report),
         Some((
-            "datasource-state".to_owned(),
+            Rule::DatasourceState,
             "shell db1> trepctl online".to_owned()
         )),
         "{report}"
@@ -319,7 +320,7 @@ fn the_docs_thl_server_role_keeps_the_replicas_reading() {
     assert_eq!(
         refusal(&check(&online)),
         Some((
-            "datasource-state".to_owned(),
+            Rule::DatasourceState,
             "shell host1> trepctl setrole -role thl-server".to_owned()
         ))
     );
@@ -335,7 +336,7 @@ fn the_docs_thl_server_role_keeps_the_replicas_reading() {
     assert_eq!(
         refusal(&automatic),
         Some((
-            "maintenance".to_owned(),
+            Rule::Maintenance,
             "shell host1> trepctl setrole -role thl-server".to_owned()
         ))
     );
@@ -352,8 +353,8 @@ fn the_docs_set_master_with_a_failed_primary_names_recover_master_using() {
         "#! scenario healthy-3\n[LOGICAL] /alpha > set policy manual\nshell db1> sudo poweroff\n";
     let report = check(&format!("{steps}[LOGICAL] /alpha > set master db2\n"));
     assert_eq!(
-        refusal(&report).map(|r| r.0).as_deref(),
-        Some("datasource-state"),
+        refusal(&report).map(|r| r.0),
+        Some(Rule::DatasourceState),
         "{report}"
     );
     assert!(

@@ -1128,7 +1128,7 @@ fn commands_at_a_composite_act_on_whole_sites() {
         .iter()
         .map(|s| {
             let status = match &s.runs[0].status {
-                RunStatus::Rejected { rule, .. } => rule.clone(),
+                RunStatus::Rejected { rule, .. } => rule.to_string(),
                 other => format!("{other:?}"),
             };
             let kinds: Vec<&str> = s.findings.iter().map(|f| f.kind.as_str()).collect();

@@ -125,7 +125,7 @@ proptest! {
                     prop_assert!(outcome.state.validate(&t).is_ok(), "{:?} after {:?}", outcome.state.validate(&t), input);
                     state = outcome.state;
                 }
-                Err(r) if r.refusal.rule() == "in-topology" => {
+                Err(r) if r.refusal.rule() == machine::Rule::InTopology => {
                     let says = r.render(&t);
                     prop_assert!(says.contains("db1, db2 and db3") || says.contains("services are alpha"), "{}", says);
                 }

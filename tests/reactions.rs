@@ -13,6 +13,7 @@ mod support;
 
 use support::Cluster;
 use tungsten_model::fault::{Fault, Process, Split};
+use tungsten_model::machine::Rule;
 use tungsten_model::machine::{self, Effect, Input};
 use tungsten_model::model::{DsState, FailCause, HostId, ReplicatorState, ShunCause};
 
@@ -410,7 +411,7 @@ fn a_failed_master_that_nobody_replaced_waits_for_an_operator() {
     c.s = outcome.state;
     assert_eq!(c.s.view(db1).entry(db1).state, failed);
     assert!(c.s.host(db1).replicator.is_online());
-    assert_eq!(c.cctrl("db1", "cluster heartbeat"), Err("master-online"));
+    assert_eq!(c.cctrl("db1", "cluster heartbeat"), Err(Rule::MasterOnline));
     c.cctrl("db1", "recover master using db1").unwrap();
     assert!(c.s.view(db1).entry(db1).is_online_master());
     assert!(c.s.host(db1).replicator.is_online());
@@ -505,8 +506,11 @@ fn a_heartbeat_needs_the_masters_replicator_online() {
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.trepctl("db1", "offline").unwrap();
     let before = c.s;
-    assert_eq!(c.cctrl("db1", "cluster heartbeat"), Err("replicator-state"));
-    assert_eq!(c.trepctl("db1", "heartbeat"), Err("replicator-state"));
+    assert_eq!(
+        c.cctrl("db1", "cluster heartbeat"),
+        Err(Rule::ReplicatorState)
+    );
+    assert_eq!(c.trepctl("db1", "heartbeat"), Err(Rule::ReplicatorState));
     assert_eq!(c.s, before);
     c.trepctl("db1", "online").unwrap();
     c.cctrl("db1", "cluster heartbeat").unwrap();
@@ -554,13 +558,16 @@ fn an_archive_datasource_is_never_promoted() {
     };
     let [host1, host2, host3] = ["host1", "host2", "host3"].map(|h| c.id(h));
     assert_eq!(c.s.view(host1).entry(host2).role, DataSourceRole::Archive);
-    assert_eq!(c.cctrl("host1", "switch to host2"), Err("eligible-target"));
+    assert_eq!(
+        c.cctrl("host1", "switch to host2"),
+        Err(Rule::EligibleTarget)
+    );
     let before = c.s;
     c.cctrl("host1", "set policy manual").unwrap();
     c.cctrl("host1", "datasource host1 fail").unwrap();
     assert_eq!(
         c.cctrl("host2", "failover to host2"),
-        Err("eligible-target")
+        Err(Rule::EligibleTarget)
     );
     c.s = before;
     c.fault(Fault::HostCrash(host1)).unwrap();
@@ -864,7 +871,7 @@ fn a_superseded_site_comes_back_passive_by_recover() {
         assert_eq!(view.entry(h).state, DsState::Online, "{view:?}");
         assert_eq!(c.s.host(h).replicator.master, Some(db1));
     }
-    assert_eq!(c.cctrl("db4", "recover"), Err("no-change"));
+    assert_eq!(c.cctrl("db4", "recover"), Err(Rule::NoChange));
     c.cctrl("db4", "switch to east").unwrap();
     assert!(c.s.view(db2).entry(db1).is_online_master());
     // A lost master holding a write the relay never received: the failover reports it lost,
@@ -873,7 +880,7 @@ fn a_superseded_site_comes_back_passive_by_recover() {
     let mut c = Cluster::from_spec(GLOBAL);
     c.fault(Fault::Write(db1)).unwrap();
     east_lost_then_back(&mut c);
-    assert_eq!(c.cctrl("db4", "recover"), Err("orphaned-events"));
+    assert_eq!(c.cctrl("db4", "recover"), Err(Rule::OrphanedEvents));
 }
 
 /// Under AUTOMATIC, a site a composite failover superseded is recovered by its managers
@@ -910,7 +917,7 @@ fn a_superseded_site_is_recovered_by_its_managers_under_automatic() {
         assert_eq!(view.entry(h).state, DsState::Online, "{view:?}");
         assert_eq!(c.s.host(h).replicator.master, Some(db1));
     }
-    assert_eq!(c.cctrl("db4", "recover"), Err("no-change"));
+    assert_eq!(c.cctrl("db4", "recover"), Err(Rule::NoChange));
     // The active site in MAINTENANCE: east waits for the operator's `recover`.
     let mut c = Cluster::from_spec(GLOBAL);
     c.cctrl("db4", "set policy maintenance").unwrap();
@@ -987,7 +994,7 @@ fn a_superseded_site_comes_back_with_its_most_advanced_master_as_the_relay() {
             assert_eq!(view.entry(h).state, DsState::Online, "{view:?}");
             assert_eq!(c.s.host(h).replicator.master, Some(db3));
         }
-        assert_eq!(c.cctrl("db4", "recover"), Err("no-change"));
+        assert_eq!(c.cctrl("db4", "recover"), Err(Rule::NoChange));
     }
 }
 
@@ -1012,7 +1019,7 @@ fn a_composite_recover_names_a_stopped_dataserver() {
     for h in ["db1", "db2", "db3"] {
         c.shell(h, "startall").unwrap();
     }
-    assert_eq!(c.cctrl("db4", "recover"), Err("dataserver-running"));
+    assert_eq!(c.cctrl("db4", "recover"), Err(Rule::DataserverRunning));
     c.fault(Fault::Start(db1, Process::DataServer)).unwrap();
     c.cctrl("db4", "recover").unwrap();
 }
@@ -1050,7 +1057,7 @@ fn a_site_a_switch_made_passive_takes_no_master_back_across_a_partition() {
     c.partition(&[&["db1", "db2"], &["db4", "db5"]]).unwrap();
     assert_eq!(
         c.cctrl("db2", "recover master using db2"),
-        Err("passive-site")
+        Err(Rule::PassiveSite)
     );
 }
 
@@ -1141,7 +1148,7 @@ fn a_superseded_site_recovers_once_and_keeps_its_mark() {
     }
     c.cctrl("db4", "recover").unwrap();
     c.fault(Fault::HostRestart(db1)).unwrap();
-    assert_eq!(c.cctrl("db4", "recover"), Err("no-change"));
+    assert_eq!(c.cctrl("db4", "recover"), Err(Rule::NoChange));
     let relays = [db1, db2, db3]
         .into_iter()
         .filter(|&h| c.s.view(db2).entry(h).role == tungsten_model::model::DataSourceRole::Relay)
@@ -1158,7 +1165,10 @@ fn a_superseded_site_recovers_once_and_keeps_its_mark() {
             c.s.view(db2)
         );
     }
-    assert_eq!(c.cctrl("db2", "datasource db1 master"), Err("passive-site"));
+    assert_eq!(
+        c.cctrl("db2", "datasource db1 master"),
+        Err(Rule::PassiveSite)
+    );
     // The stale view of a manager cut off during a switch.
     let mut c = Cluster::from_spec(GLOBAL);
     c.partition(&[&["db1", "db2", "db4", "db5", "db6"], &["db3"]])
@@ -1189,13 +1199,13 @@ fn a_superseded_site_recovers_once_and_keeps_its_mark() {
     // host restarted).
     assert_eq!(
         c.cctrl("db1", "datasource db1 welcome"),
-        Err("superseded-site")
+        Err(Rule::SupersededSite)
     );
     assert_eq!(
         c.cctrl("db1", "recover master using db2"),
-        Err("superseded-site")
+        Err(Rule::SupersededSite)
     );
-    assert_eq!(c.cctrl("db1", "recover"), Err("superseded-site"));
+    assert_eq!(c.cctrl("db1", "recover"), Err(Rule::SupersededSite));
     c.cctrl("db1", "use global").unwrap();
     c.cctrl("db1", "recover").unwrap();
     // Every replica of the recovered site replicates from its relay.
@@ -1279,7 +1289,10 @@ fn the_managers_fail_over_the_relay_not_a_failed_replica_before_it() {
     c.cctrl("db4", "set policy manual").unwrap();
     c.cctrl("db4", "datasource db4 shun").unwrap();
     c.cctrl("db4", "datasource db5 offline").unwrap();
-    assert_eq!(c.cctrl("db4", "datasource db5 relay"), Err("maintenance"));
+    assert_eq!(
+        c.cctrl("db4", "datasource db5 relay"),
+        Err(Rule::Maintenance)
+    );
 }
 
 /// A mutation survivor kept as a test: a FAILED relay that no replica could replace, healthy
@@ -1382,9 +1395,12 @@ fn a_composite_failover_stops_the_superseded_master_extracting_where_reached() {
 fn a_composite_policy_already_set_everywhere_is_no_change() {
     let mut c = Cluster::from_spec(GLOBAL);
     c.cctrl("db4", "use global").unwrap();
-    assert_eq!(c.cctrl("db4", "set policy automatic"), Err("no-change"));
+    assert_eq!(c.cctrl("db4", "set policy automatic"), Err(Rule::NoChange));
     c.cctrl("db4", "set policy maintenance").unwrap();
-    assert_eq!(c.cctrl("db4", "set policy maintenance"), Err("no-change"));
+    assert_eq!(
+        c.cctrl("db4", "set policy maintenance"),
+        Err(Rule::NoChange)
+    );
 }
 
 /// The docs' recovery of a lost site that held events the new master lacks
@@ -1400,7 +1416,7 @@ fn a_site_recovered_after_reprovisioning_has_its_replicas_online() {
     let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
     c.fault(Fault::Write(db1)).unwrap();
     east_lost_then_back(&mut c);
-    assert_eq!(c.cctrl("db4", "recover"), Err("orphaned-events"));
+    assert_eq!(c.cctrl("db4", "recover"), Err(Rule::OrphanedEvents));
     c.cctrl("db1", "set policy maintenance").unwrap();
     c.shell("db1", "tungsten_provision_slave --source db4")
         .unwrap();
@@ -1429,7 +1445,7 @@ fn a_composite_switch_with_no_target_takes_a_site_its_flush_reaches() {
     c.cctrl("db4", "replicator db4 relay db2").unwrap();
     c.cctrl("db4", "replicator db4 online").unwrap();
     c.trepctl("db2", "offline").unwrap();
-    assert_eq!(c.cctrl("db1", "switch to west"), Err("eligible-target"));
+    assert_eq!(c.cctrl("db1", "switch to west"), Err(Rule::EligibleTarget));
     c.cctrl("db1", "switch").unwrap();
     assert_eq!(c.s.view(db7).entry(db7).role, Master);
     assert_ne!(c.s.view(db4).entry(db4).role, Master);

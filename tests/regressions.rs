@@ -10,6 +10,7 @@ mod support;
 
 use support::Cluster;
 use tungsten_model::fault::{Fault, Process, Split};
+use tungsten_model::machine::Rule;
 use tungsten_model::model::ReplicatorRole;
 
 fn three() -> Cluster {
@@ -62,7 +63,7 @@ fn a_passive_site_apart_from_the_active_one_promotes_no_master() {
     c.cctrl("db4", "replicator db4 slave db5").unwrap();
     assert_eq!(
         c.cctrl("db4", "recover master using db4"),
-        Err("passive-site")
+        Err(Rule::PassiveSite)
     );
 }
 
@@ -144,9 +145,9 @@ fn provisioning_a_new_master_from_a_slave_behind_stops_the_old_master() {
 fn failover_is_refused_while_a_master_is_online() {
     let mut c = three();
     c.fault(Fault::HostCrash(c.id("db1"))).unwrap();
-    assert_eq!(c.cctrl("db2", "failover"), Err("master-failed"));
+    assert_eq!(c.cctrl("db2", "failover"), Err(Rule::MasterFailed));
     c.welcome_beside("db2", "db1", "db2");
-    assert_eq!(c.cctrl("db2", "failover"), Err("master-failed"));
+    assert_eq!(c.cctrl("db2", "failover"), Err(Rule::MasterFailed));
 }
 
 #[test]
@@ -168,7 +169,7 @@ fn a_slave_replicator_without_a_source_stays_offline() {
     c.trepctl("db1", "setrole -role slave").unwrap();
     assert_eq!(
         c.cctrl("db2", "replicator db1 online"),
-        Err("replicator-role")
+        Err(Rule::ReplicatorRole)
     );
 }
 
@@ -182,7 +183,7 @@ fn no_new_master_while_an_old_one_may_extract_beyond_a_partition() {
         .unwrap();
     assert_eq!(
         c.cctrl("db1", "recover master using db1"),
-        Err("hidden-master")
+        Err(Rule::HiddenMaster)
     );
 }
 
@@ -194,13 +195,13 @@ fn setrole_slave_on_a_master_with_slaves_is_refused() {
     // While db1 is the ONLINE master, its replicator may not stop extracting at all.
     assert_eq!(
         c.trepctl("db1", "setrole -role slave"),
-        Err("datasource-state")
+        Err(Rule::DatasourceState)
     );
     // Once it is OFFLINE, its slaves still read from it.
     c.cctrl("db1", "datasource db1 offline").unwrap();
     assert_eq!(
         c.trepctl("db1", "setrole -role slave"),
-        Err("serves-slaves")
+        Err(Rule::ServesSlaves)
     );
 }
 
@@ -208,7 +209,7 @@ fn setrole_slave_on_a_master_with_slaves_is_refused() {
 fn an_isolated_shunned_master_cannot_be_put_back_online_by_trepctl() {
     let mut c = three();
     c.partition(&[&["db1"], &["db2", "db3"]]).unwrap();
-    assert_eq!(c.trepctl("db1", "online"), Err("datasource-state"));
+    assert_eq!(c.trepctl("db1", "online"), Err(Rule::DatasourceState));
 }
 
 #[test]
@@ -240,12 +241,12 @@ fn restoring_a_datasource_slaves_replicate_from_is_refused() {
     c.cctrl("db1", "datasource db1 offline").unwrap();
     assert_eq!(
         c.cctrl("db1", "datasource db1 restore"),
-        Err("replicator-state")
+        Err(Rule::ReplicatorState)
     );
     c.cctrl("db1", "replicator db1 offline").unwrap();
     assert_eq!(
         c.cctrl("db1", "datasource db1 restore"),
-        Err("serves-slaves")
+        Err(Rule::ServesSlaves)
     );
 }
 
@@ -256,7 +257,7 @@ fn a_replicator_cannot_replicate_from_itself() {
     c.fault(Fault::HostRestart(c.id("db1"))).unwrap();
     assert_eq!(
         c.trepctl("db1", "setrole -role slave -uri thl://db1:2112/"),
-        Err("replicator-role")
+        Err(Rule::ReplicatorRole)
     );
 }
 
@@ -306,7 +307,7 @@ fn a_setrole_that_would_loop_replication_is_refused() {
     c.trepctl("db3", "offline").unwrap();
     assert_eq!(
         c.trepctl("db3", "setrole -role slave -uri thl://db1:2112/"),
-        Err("serves-slaves")
+        Err(Rule::ServesSlaves)
     );
 }
 
@@ -319,7 +320,7 @@ fn a_master_whose_replicator_became_a_slave_does_not_come_online() {
     c.shell("db2", "tprovision --source db1").unwrap();
     c.cctrl("db2", "datasource db1 welcome").unwrap();
     // db1 is role master but its replicator is a slave: AUTOMATIC leaves it OFFLINE.
-    assert_eq!(c.cctrl("db2", "cluster heartbeat"), Err("master-online"));
+    assert_eq!(c.cctrl("db2", "cluster heartbeat"), Err(Rule::MasterOnline));
 }
 
 /// Tungsten's quorum rule (a majority of DB members, or one fewer plus an active witness) is
@@ -404,10 +405,10 @@ fn a_stale_master_view_does_not_bring_its_slave_replicator_online() {
         (db4.role, db4.master, db4.is_online()),
         (ReplicatorRole::Slave, Some(c.id("db3")), false)
     );
-    assert_eq!(c.trepctl("db4", "online"), Err("datasource-state"));
+    assert_eq!(c.trepctl("db4", "online"), Err(Rule::DatasourceState));
     assert_eq!(
         c.cctrl("db4", "replicator db4 online"),
-        Err("datasource-state")
+        Err(Rule::DatasourceState)
     );
     c.fault(Fault::Write(c.id("db4"))).unwrap();
 }
@@ -425,12 +426,12 @@ fn setrole_that_loops_a_slave_of_a_slave_is_refused() {
     c.fault(Fault::HostCrash(c.id("db1"))).unwrap();
     assert_eq!(
         c.trepctl("db2", "setrole -role slave -uri thl://db5:2112/"),
-        Err("serves-slaves")
+        Err(Rule::ServesSlaves)
     );
     // The fuzzer's own step, a thl-client role, now needs MAINTENANCE first.
     assert_eq!(
         c.trepctl("db2", "setrole -role thl-client -uri thl://db5:2112/"),
-        Err("maintenance")
+        Err(Rule::Maintenance)
     );
 }
 
@@ -622,7 +623,7 @@ fn a_cctrl_command_names_only_hosts_of_its_sessions_service() {
     ];
     for op in refused {
         let refusal = machine::apply(&t, &s, &Input::Cctrl { at: e1, op }).unwrap_err();
-        assert_eq!(refusal.refusal.rule(), "session-service", "{op:?}");
+        assert_eq!(refusal.refusal.rule(), Rule::SessionService, "{op:?}");
     }
     // After `use west`, the same manager reaches west's datasources.
     let west = t.service_id("west").unwrap();
@@ -1183,7 +1184,7 @@ fn replicator_start_offline_on_a_connector_host_is_refused() {
         "replicator restart offline",
         "replicator start",
     ] {
-        assert_eq!(c.shell("app1", line), Err("datasource"), "{line}");
+        assert_eq!(c.shell("app1", line), Err(Rule::Datasource), "{line}");
     }
     assert!(!c.s.host(c.id("app1")).replicator.running);
 }

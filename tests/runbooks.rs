@@ -8,8 +8,9 @@
 
 mod support;
 
-use support::runbook::{check, fenced, fixture, kinds, refusal};
+use support::runbook::{check, fenced, fixture, kinds, refusal, refused};
 use tungsten_model::machine::Refusal;
+use tungsten_model::machine::Rule;
 use tungsten_model::runbook::{self, FindingKind, Report, RunStatus, Runbook, Verdict};
 
 /// Each goal of the report as written, and whether it is met.
@@ -100,7 +101,7 @@ fn seed000_variant_resetting_the_cross_site_service_while_online_is_refused() {
         l.remove(i);
     });
     let (rule, step) = refusal(&report).unwrap();
-    assert_eq!(rule, "replicator-state");
+    assert_eq!(rule, Rule::ReplicatorState);
     assert!(step.contains("reset -all"));
 }
 
@@ -113,7 +114,7 @@ fn seed000_variant_routers_online_before_east_has_a_master_is_refused() {
         l.insert(j + 1, line);
     });
     let (rule, step) = refusal(&report).unwrap();
-    assert_eq!(rule, "manager-running", "{report}");
+    assert_eq!(rule, Rule::ManagerRunning, "{report}");
     assert!(step.contains("router * online"));
 }
 
@@ -161,7 +162,7 @@ fn seed000_variant_provisioning_the_master_under_its_running_cross_site_replicat
         });
     });
     let (rule, step) = refusal(&report).unwrap();
-    assert_eq!(rule, "replicator-state", "{report}");
+    assert_eq!(rule, Rule::ReplicatorState, "{report}");
     assert!(
         step.contains("tungsten_provision_slave --source west{slave}"),
         "{report}"
@@ -265,7 +266,7 @@ fn seed004_without_force_is_refused_at_welcome_for_lack_of_quorum() {
     else {
         panic!()
     };
-    assert_eq!(rule, "quorum");
+    assert_eq!(*rule, Rule::Quorum);
     // The engine's refusal, to match on (a library user's review found only its words).
     assert!(
         matches!(engine, Some(Refusal::NoQuorum { .. })),
@@ -281,7 +282,7 @@ fn failsafe_rules(text: &str) -> Vec<String> {
         .steps
         .iter()
         .map(|s| match &s.runs[0].status {
-            RunStatus::Rejected { rule, .. } => rule.clone(),
+            RunStatus::Rejected { rule, .. } => rule.to_string(),
             other => format!("{other:?}"),
         })
         .collect()
@@ -453,7 +454,7 @@ fn every_way_back_for_an_old_master_holding_orphans_names_them() {
         let report = check(&format!("{diverged}cctrl> {back}\n"));
         assert_eq!(
             refusal(&report),
-            Some(("orphaned-events".to_owned(), format!("cctrl> {back}"))),
+            Some((Rule::OrphanedEvents, format!("cctrl> {back}"))),
             "{report}"
         );
     }
@@ -462,7 +463,7 @@ fn every_way_back_for_an_old_master_holding_orphans_names_them() {
     assert_eq!(
         refusal(&report),
         Some((
-            "one-online-master".to_owned(),
+            Rule::OneOnlineMaster,
             "cctrl> datasource db1 welcome".to_owned()
         )),
         "{report}"
@@ -1108,7 +1109,7 @@ fn a_cctrl_started_on_a_host_types_into_its_manager() {
     assert!(!report.steps[1].not_modelled(), "{report}");
     assert_eq!(
         refusal(&report).map(|(rule, _)| rule),
-        Some("manager-running".to_owned()),
+        Some(Rule::ManagerRunning),
         "{report}"
     );
     // A `cctrl>` prompt naming no service addresses the service of the manager cctrl runs on
@@ -1143,13 +1144,13 @@ fn a_cctrl_started_on_a_host_types_into_its_manager() {
     let site = check("#! scenario healthy-3\nshell alpha> cctrl\n");
     assert_eq!(
         refusal(&site).map(|(rule, _)| rule),
-        Some("resolve".to_owned()),
+        Some(Rule::Resolve),
         "{site}"
     );
     let down = check("#! scenario seed004-failsafe\nshell db1> cctrl\n");
     assert_eq!(
         refusal(&down).map(|(rule, _)| rule),
-        Some("host-up".to_owned()),
+        Some(Rule::HostUp),
         "{down}"
     );
 }
@@ -1172,7 +1173,7 @@ fn validation_runs_under_the_rules_it_is_given() {
     let strict = runbook::validate(&start, &rb, runbook::Options::default());
     assert_eq!(
         refusal(&strict).map(|(rule, _)| rule),
-        Some("one-online-master".to_owned()),
+        Some(Rule::OneOnlineMaster),
         "{strict}"
     );
     let loose = runbook::Options {
@@ -1397,8 +1398,8 @@ fn a_replicator_left_stopped_is_named_at_the_end() {
     );
     let report = plan("shell db1> replicator stop\n[LOGICAL] /alpha > switch to db2\n");
     assert_eq!(
-        refusal(&report).map(|r| r.0).as_deref(),
-        Some("replicator-running"),
+        refusal(&report).map(|r| r.0),
+        Some(Rule::ReplicatorRunning),
         "{report}"
     );
 }
@@ -1707,8 +1708,8 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
         "cctrl [west]> switch to db5\ncctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 shun\ncctrl [west]> recover master using db4\n",
     ] {
         let report = active_passive(steps);
-        let (rule, _) = refusal(&report).unwrap_or_default();
-        assert_eq!(rule, "passive-site", "{report}");
+        let (rule, _) = refused(&report);
+        assert_eq!(rule, Rule::PassiveSite, "{report}");
         let text = report.to_string();
         assert!(
             text.contains("west is a passive site of global: its managers hold no master"),
@@ -1721,11 +1722,7 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
     let report = active_passive(
         "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 offline\ncctrl [west]> replicator db4 offline\nshell db4> trepctl setrole -role master\ncctrl [west]> recover master using db4\n",
     );
-    assert_eq!(
-        refusal(&report).unwrap_or_default().0,
-        "passive-site",
-        "{report}"
-    );
+    assert_eq!(refused(&report).0, Rule::PassiveSite, "{report}");
     // The relay's datasource made a slave by hand: the views hold no relay, but its
     // replicator still reads the active site, and the site is passive all the same (the
     // mutants of the rule's replicator half survived every test before this one).
@@ -1733,9 +1730,9 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
         "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 offline\ncctrl [west]> datasource db4 slave\ncctrl [west]> datasource db5 offline\ncctrl [west]> datasource db5 master\n",
     );
     assert_eq!(
-        refusal(&report).unwrap_or_default(),
+        refused(&report),
         (
-            "passive-site".to_owned(),
+            Rule::PassiveSite,
             "cctrl [west]> datasource db5 master".to_owned()
         ),
         "{report}"
@@ -1745,11 +1742,7 @@ fn a_passive_site_refuses_promotions_and_advises_none() {
     let report = active_passive(
         "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 shun\ncctrl [west]> datasource db5 shun\ncctrl [west]> datasource db5 recover\n",
     );
-    assert_eq!(
-        refusal(&report).unwrap_or_default().0,
-        "no-relay",
-        "{report}"
-    );
+    assert_eq!(refused(&report).0, Rule::NoRelay, "{report}");
     assert!(
         report
             .to_string()
@@ -1862,17 +1855,9 @@ fn a_passive_sites_relay_moves_by_switch_failover_and_the_managers() {
     );
     // `failover` replaces a failed relay only; the relay is no target of its own switch.
     let report = active_passive("cctrl [west]> set policy maintenance\ncctrl [west]> failover\n");
-    assert_eq!(
-        refusal(&report).unwrap_or_default().0,
-        "one-relay",
-        "{report}"
-    );
+    assert_eq!(refused(&report).0, Rule::OneRelay, "{report}");
     let report = active_passive("cctrl [west]> switch to db4\n");
-    assert_eq!(
-        refusal(&report).unwrap_or_default().0,
-        "eligible-target",
-        "{report}"
-    );
+    assert_eq!(refused(&report).0, Rule::EligibleTarget, "{report}");
     // By hand, as the article's long sequence does: the old relay out of service, the role
     // set, the replicators pointed; the role is refused while another relay serves, and at a
     // site that is not passive.
@@ -1896,15 +1881,15 @@ fn a_passive_sites_relay_moves_by_switch_failover_and_the_managers() {
     for (steps, rule) in [
         (
             "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db5 offline\ncctrl [west]> datasource db5 relay\n",
-            "one-relay",
+            Rule::OneRelay,
         ),
         (
             "cctrl [east]> set policy maintenance\ncctrl [east]> datasource db2 offline\ncctrl [east]> datasource db2 relay\n",
-            "relay-site",
+            Rule::RelaySite,
         ),
     ] {
         let report = active_passive(steps);
-        assert_eq!(refusal(&report).unwrap_or_default().0, rule, "{report}");
+        assert_eq!(refused(&report).0, rule, "{report}");
     }
 }
 
@@ -1921,12 +1906,12 @@ fn a_passive_site_keeps_one_relay_in_service() {
     for (steps, rule, line) in [
         (
             "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 fail\ncctrl [west]> failover\ncctrl [west]> datasource db4 welcome\n".to_owned(),
-            "one-relay",
+            Rule::OneRelay,
             "cctrl [west]> datasource db4 welcome",
         ),
         (
             "shell db4> sudo reboot\ncctrl [west]> datasource db4 welcome\n".to_owned(),
-            "one-relay",
+            Rule::OneRelay,
             "cctrl [west]> datasource db4 welcome",
         ),
         // A slave made to read the active site while the relay serves, and the relay
@@ -1934,29 +1919,29 @@ fn a_passive_site_keeps_one_relay_in_service() {
         // (a second review found each leaving two relays serving).
         (
             "cctrl [west]> set policy maintenance\ncctrl [west]> replicator db5 offline\ncctrl [west]> replicator db5 relay east/db1\n".to_owned(),
-            "one-relay",
+            Rule::OneRelay,
             "cctrl [west]> replicator db5 relay east/db1",
         ),
         (
             format!("{made_by_hand}shell db4> sudo systemctl start mysqld\nshell db4> tprovision --source db2\ncctrl [west]> replicator db5 offline\ncctrl [west]> replicator db5 relay east/db1\n"),
-            "one-relay",
+            Rule::OneRelay,
             "cctrl [west]> replicator db5 relay east/db1",
         ),
         (
             format!("{made_by_hand}cctrl [west]> datasource db5 online\n"),
-            "replicator-role",
+            Rule::ReplicatorRole,
             "cctrl [west]> datasource db5 online",
         ),
         (
             "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 shun\ncctrl [west]> datasource db4 slave\ncctrl [west]> datasource db4 welcome\ncctrl [west]> datasource db4 online\n".to_owned(),
-            "replicator-role",
+            Rule::ReplicatorRole,
             "cctrl [west]> datasource db4 online",
         ),
     ] {
         let report = active_passive(&steps);
         assert_eq!(
-            refusal(&report).unwrap_or_default(),
-            (rule.to_owned(), line.to_owned()),
+            refused(&report),
+            (rule, line.to_owned()),
             "{report}"
         );
     }
@@ -2058,11 +2043,7 @@ fn a_passive_sites_replicas_are_served_by_its_relay() {
     let report = active_passive(
         "cctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 slave\n",
     );
-    assert_eq!(
-        refusal(&report).unwrap_or_default().0,
-        "replicator-role",
-        "{report}"
-    );
+    assert_eq!(refused(&report).0, Rule::ReplicatorRole, "{report}");
     assert!(
         report
             .to_string()
@@ -2103,21 +2084,17 @@ fn composite_commands_are_checked_against_the_sites() {
         "[LOGICAL] / > use global\n[LOGICAL] /global > datasource east fail\n[LOGICAL] /global > failover\n",
     );
     assert_eq!(report.verdict, Verdict::Invalid, "{report}");
-    let rules: Vec<Option<String>> = report
+    let rules: Vec<Option<Rule>> = report
         .steps
         .iter()
         .map(|s| match &s.runs[0].status {
-            RunStatus::Rejected { rule, .. } => Some(rule.clone()),
+            RunStatus::Rejected { rule, .. } => Some(*rule),
             _ => None,
         })
         .collect();
     assert_eq!(
         rules,
-        [
-            None,
-            Some("site-in-service".to_owned()),
-            Some("master-failed".to_owned())
-        ],
+        [None, Some(Rule::SiteInService), Some(Rule::MasterFailed)],
         "{report}"
     );
     // The refusal is the model's: Tungsten asks to confirm the command (helper-118 F8).
@@ -2965,12 +2942,12 @@ shell db2> trepctl {wait}
             .unwrap_or_else(|| panic!("{report}"));
         assert_eq!(step.line, 6, "{report}");
         match &step.runs[0].status {
-            RunStatus::Rejected { rule, reason, .. } => (rule.clone(), reason.clone()),
+            RunStatus::Rejected { rule, reason, .. } => (*rule, reason.clone()),
             other => panic!("{other:?}"),
         }
     };
     let (rule, reason) = refused("wait -state ONLINE -limit 60");
-    assert_eq!(rule, "replicator-state");
+    assert_eq!(rule, Rule::ReplicatorState);
     assert!(
         reason.contains("expected ONLINE, the state waited for"),
         "{reason}"
@@ -4802,23 +4779,19 @@ fn a_composite_switch_moves_the_active_role_between_sites() {
     for (steps, rule) in [
         (
             "cctrl [east]> use global\ncctrl [global]> switch to east\n",
-            "eligible-site",
+            Rule::EligibleSite,
         ),
         (
             "cctrl [west]> datasource db4 shun\ncctrl [west]> use global\ncctrl [global]> switch\n",
-            "no-relay",
+            Rule::NoRelay,
         ),
         (
             "cctrl [east]> set policy maintenance\ncctrl [east]> datasource db1 offline\ncctrl [east]> use global\ncctrl [global]> switch\n",
-            "master-online",
+            Rule::MasterOnline,
         ),
     ] {
         let report = active_passive(steps);
-        assert_eq!(
-            refusal(&report).unwrap_or_default().0,
-            rule,
-            "{steps}: {report}"
-        );
+        assert_eq!(refused(&report).0, rule, "{steps}: {report}");
     }
 }
 
@@ -4865,11 +4838,7 @@ fn a_composite_failover_replaces_a_lost_active_site() {
     );
     // While the active site's master is in service, `switch` is the command.
     let report = active_passive("cctrl [west]> use global\ncctrl [global]> failover\n");
-    assert_eq!(
-        refusal(&report).unwrap_or_default().0,
-        "master-failed",
-        "{report}"
-    );
+    assert_eq!(refused(&report).0, Rule::MasterFailed, "{report}");
 }
 
 /// Mutation survivors kept as tests: a relay switch needs the relay's replicator ONLINE, for
@@ -4879,11 +4848,7 @@ fn a_relay_switch_needs_its_replicator_online_and_graceful_stop_stops_the_connec
     let report = active_passive(
         "cctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> switch\n",
     );
-    assert_eq!(
-        refusal(&report).unwrap_or_default().0,
-        "replicator-state",
-        "{report}"
-    );
+    assert_eq!(refused(&report).0, Rule::ReplicatorState, "{report}");
     let report = check("#! scenario healthy-3\nshell db2> connector graceful-stop\n");
     assert_eq!(
         report.steps[0].runs[0].status,
@@ -4920,8 +4885,8 @@ fn a_switch_is_refused_while_its_flush_cannot_reach_the_target() {
     let composite = "cctrl [east]> set policy maintenance\ncctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 relay db2\ncctrl [west]> replicator db4 online\nshell db2> trepctl offline\ncctrl [east]> use global\ncctrl [global]> switch to west\n";
     let single = "#! scenario healthy-3\n[LOGICAL] /alpha > set policy maintenance\n[LOGICAL] /alpha > replicator db3 offline\n[LOGICAL] /alpha > replicator db3 slave db2\n[LOGICAL] /alpha > replicator db3 online\nshell db2> trepctl offline\n[LOGICAL] /alpha > switch to db3\n";
     for report in [active_passive(composite), check(single)] {
-        let (rule, step) = refusal(&report).unwrap_or_default();
-        assert_eq!(rule, "eligible-target", "{report}");
+        let (rule, step) = refused(&report);
+        assert_eq!(rule, Rule::EligibleTarget, "{report}");
         assert!(step.contains("switch to"), "{report}");
         let text = report.to_string();
         assert!(
@@ -5028,8 +4993,8 @@ fn a_site_named_at_the_composite_acts_on_its_master_or_relay() {
     let report = active_passive(&format!(
         "{lost}cctrl [global]> datasource east recover\ncctrl [global]> ls\ncctrl [east]> ls\ncctrl [global]> datasource east recover\n"
     ));
-    let (rule, step) = refusal(&report).unwrap_or_default();
-    assert_eq!(rule, "datasource-state", "{report}");
+    let (rule, step) = refused(&report);
+    assert_eq!(rule, Rule::DatasourceState, "{report}");
     assert_eq!(
         report.first_rejected().map(|s| s.line),
         Some(61),
@@ -5067,39 +5032,35 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
                 _ => None,
             })
             .collect();
-        (refusal(&report).unwrap_or_default().0, reasons.join("\n"))
+        (refused(&report).0, reasons.join("\n"))
     };
     // Each: steps, the rule refused, the whole refusal.
     let cases = [
         (
             "cctrl [west]> use global\ncctrl [global]> set policy maintenance\nshell db1> stopall\nshell db2> stopall\nshell db3> stopall\ncctrl [global]> datasource east fail\ncctrl [global]> failover\ncctrl [global]> datasource west offline\nshell db1> startall\nshell db2> startall\nshell db3> startall\ncctrl [global]> recover\n",
-            "master-online",
+            Rule::MasterOnline,
             "west's master, db4, is OFFLINE: bring west back from here with `datasource west online` (at the composite it acts on the site's master), then run this command again; if db4 is lost, `failover` here moves the Active role away from the site",
         ),
         (
             "cctrl [east]> use global\ncctrl [global]> datasource east shun\ncctrl [global]> failover\n",
-            "master-failed",
+            Rule::MasterFailed,
             "east's master, db1, is SHUNNED(MANUALLY-SHUNNED): bring east back from here with `datasource east welcome` (at the composite it acts on the site's master), then `switch` for a planned change (a failover replaces a lost site, and this one is not lost)",
         ),
         // A shunned relay: its site's `recover`, then the switch again; the site's own
         // `switch` and `failover` are not advised at the composite.
         (
             "cctrl [east]> use global\ncctrl [global]> datasource west shun\ncctrl [global]> switch to west\n",
-            "no-relay",
+            Rule::NoRelay,
             "west's relay, db4, is SHUNNED(MANUALLY-SHUNNED): bring west back from here with `datasource west recover` (at the composite it acts on the site's relay), then run this command again (that needs db4's host up)",
         ),
     ];
     for (steps, rule, text) in cases {
-        assert_eq!(
-            refused(steps),
-            (rule.to_owned(), text.to_owned()),
-            "{steps}"
-        );
+        assert_eq!(refused(steps), (rule, text.to_owned()), "{steps}");
     }
     let (rule, text) = refused(
         "cctrl [east]> use global\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west shun\ncctrl [west]> failover\n",
     );
-    assert_eq!(rule, "no-relay", "{text}");
+    assert_eq!(rule, Rule::NoRelay, "{text}");
     // Not `datasource db4 fail`: it takes an ONLINE or OFFLINE datasource only (helper-95 F2).
     assert!(
         text.ends_with("to move the relay role to a replica, `switch` once it serves again"),
@@ -5110,7 +5071,7 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
     let (rule, text) = refused(
         "cctrl [west]> set policy maintenance\ncctrl [west]> datasource db4 offline\ncctrl [west]> switch\n",
     );
-    assert_eq!(rule, "no-relay", "{text}");
+    assert_eq!(rule, Rule::NoRelay, "{text}");
     assert!(
         text.contains("bring it back first (`datasource db4 online`)")
             && text.ends_with("(or, if it is lost, `datasource db4 fail`, then `failover`)"),
@@ -5120,7 +5081,7 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
     let (rule, text) = refused(
         "cctrl [east]> use global\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west offline\ncctrl [global]> switch to west\n",
     );
-    assert_eq!(rule, "no-relay", "{text}");
+    assert_eq!(rule, Rule::NoRelay, "{text}");
     assert!(
         text.ends_with("if db4 is lost, `use west`, then `datasource db4 fail` and `failover` there move the relay role to a replica"),
         "{text}"
@@ -5129,7 +5090,7 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
     // active site (a second review found east taken for it).
     let lost = "cctrl [east]> set policy maintenance\nshell db1> sudo poweroff\nshell db2> sudo poweroff\nshell db3> sudo poweroff\ncctrl [west]> use global\ncctrl [global]> datasource east fail\ncctrl [global]> failover\ncctrl [global]> set policy maintenance\ncctrl [global]> datasource west offline\n";
     let (rule, text) = refused(&format!("{lost}cctrl [global]> switch\n"));
-    assert_eq!(rule, "master-online", "{text}");
+    assert_eq!(rule, Rule::MasterOnline, "{text}");
     assert!(
         text.starts_with(
             "west's master, db4, is OFFLINE: bring west back from here with `datasource west online`"
@@ -5137,14 +5098,14 @@ fn composite_refusals_name_the_cause_and_where_the_remedy_is_typed() {
         "{text}"
     );
     let (rule, text) = refused(&format!("{lost}cctrl [global]> failover\n"));
-    assert_eq!(rule, "master-failed", "{text}");
+    assert_eq!(rule, Rule::MasterFailed, "{text}");
     assert!(text.contains("west's master, db4, is OFFLINE"), "{text}");
     // A superseded site's datasource put back in service at the composite: `recover` is typed
     // right there (helper-93 F3: it said `use global` to a session at `[global]`).
     let (rule, text) = refused(
         "cctrl [east]> set policy maintenance\nshell east> manager stop\ncctrl [west]> use global\ncctrl [global]> datasource east fail\ncctrl [global]> failover\nshell east> manager start\ncctrl [global]> datasource east welcome\n",
     );
-    assert_eq!(rule, "superseded-site", "{text}");
+    assert_eq!(rule, Rule::SupersededSite, "{text}");
     assert!(
         text.ends_with("`recover`, typed here, brings the site back as a passive one"),
         "{text}"
@@ -5718,9 +5679,9 @@ fn a_relay_pointed_at_a_replaced_master_is_refused_naming_the_master() {
         "shell db1> sudo shutdown -h now\ncctrl [west]> set policy maintenance\ncctrl [west]> replicator db4 offline\ncctrl [west]> replicator db4 relay east/db1\n",
     );
     assert_eq!(
-        refusal(&report).unwrap_or_default(),
+        refused(&report),
         (
-            "relay-source".to_owned(),
+            Rule::RelaySource,
             "cctrl [west]> replicator db4 relay east/db1".to_owned()
         ),
         "{report}"
@@ -5926,10 +5887,10 @@ fn a_switch_to_the_current_master_or_relay_says_it_already_is_one() {
 /// as a relay in service right after a warning that the site had none (helper-118 F5).
 #[test]
 fn a_failover_from_a_lost_master_the_managers_hold_online_names_the_fail_first() {
-    let reason = |report: &Report, line: usize| -> Option<(String, String)> {
+    let reason = |report: &Report, line: usize| -> Option<(Rule, String)> {
         let step = report.steps.iter().find(|s| s.line == line)?;
         match &step.runs[0].status {
-            RunStatus::Rejected { rule, reason, .. } => Some((rule.clone(), reason.clone())),
+            RunStatus::Rejected { rule, reason, .. } => Some((*rule, reason.clone())),
             _ => None,
         }
     };
@@ -5940,7 +5901,7 @@ fn a_failover_from_a_lost_master_the_managers_hold_online_names_the_fail_first()
          [LOGICAL] /alpha > failover\n",
     );
     let (rule, text) = reason(&report, 4).expect("refused");
-    assert_eq!(rule, "master-failed");
+    assert_eq!(rule, Rule::MasterFailed);
     assert!(
         text.starts_with("alpha's master, db1, is out of the managers' reach")
             && text.ends_with(
@@ -5972,7 +5933,7 @@ fn a_failover_from_a_lost_master_the_managers_hold_online_names_the_fail_first()
     );
     let line = report.steps.last().map(|s| s.line).unwrap();
     let (rule, text) = reason(&report, line).expect("refused");
-    assert_eq!(rule, "master-failed");
+    assert_eq!(rule, Rule::MasterFailed);
     assert!(
         text.starts_with("west's relay, db4, is out of the managers' reach"),
         "{text}"
@@ -6129,7 +6090,7 @@ fn held_online_advice_names_the_cause_and_spares_a_master_whose_manager_alone_st
             .steps
             .iter()
             .find_map(|s| match &s.runs[0].status {
-                RunStatus::Rejected { rule, reason, .. } if rule == "master-failed" => {
+                RunStatus::Rejected { rule, reason, .. } if *rule == Rule::MasterFailed => {
                     Some(reason.clone())
                 }
                 _ => None,

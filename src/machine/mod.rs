@@ -80,6 +80,7 @@ mod react;
 mod rejection;
 mod replication;
 mod resolve;
+mod rule;
 mod trepctl;
 mod world;
 
@@ -97,6 +98,7 @@ pub(crate) use resolve::hosts_expected;
 pub use resolve::{
     ResolveError, resolve_cctrl, resolve_host, resolve_ref, resolve_trepctl, untracked_options,
 };
+pub use rule::Rule;
 
 use crate::fault::Fault;
 use crate::model::{HostSet, State, Topology};

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::input::{CctrlOp, Input, Install};
 use super::invariant::Violation;
+use super::rule::Rule;
 use crate::ls::state_text;
 use crate::model::{
     DataSourceRole, DsState, HostId, HostSet, PolicyMode, ReplicatorRole, ReplicatorState,
@@ -435,50 +436,51 @@ impl Refusal {
         matches!(self, Self::NoChange { .. })
     }
 
-    /// The rule's name, stable for tests and reports.
+    /// The rule that refused the command ([`Rule`], whose kebab-case name is stable for
+    /// tests and reports).
     #[must_use]
-    pub fn rule(&self) -> &'static str {
+    pub fn rule(&self) -> Rule {
         match self {
-            Self::NoManager { .. } | Self::NoServiceManager { .. } => "manager-running",
-            Self::NoQuorum { .. } => "quorum",
-            Self::WrongState { .. } => "datasource-state",
-            Self::OtherMaster { .. } => "one-online-master",
-            Self::NeedsMaintenance { .. } => "maintenance",
-            Self::Unreachable { .. } | Self::SiteUnreachable { .. } => "reachable",
-            Self::DataServerStopped { .. } => "dataserver-running",
-            Self::NoMaster { .. } => "master-online",
-            Self::PassiveSite { .. } => "passive-site",
-            Self::NoRelay { .. } => "no-relay",
+            Self::NoManager { .. } | Self::NoServiceManager { .. } => Rule::ManagerRunning,
+            Self::NoQuorum { .. } => Rule::Quorum,
+            Self::WrongState { .. } => Rule::DatasourceState,
+            Self::OtherMaster { .. } => Rule::OneOnlineMaster,
+            Self::NeedsMaintenance { .. } => Rule::Maintenance,
+            Self::Unreachable { .. } | Self::SiteUnreachable { .. } => Rule::Reachable,
+            Self::DataServerStopped { .. } => Rule::DataserverRunning,
+            Self::NoMaster { .. } => Rule::MasterOnline,
+            Self::PassiveSite { .. } => Rule::PassiveSite,
+            Self::NoRelay { .. } => Rule::NoRelay,
             Self::MasterOnline { .. } | Self::ShunnedMaster { .. } | Self::HeldOnline { .. } => {
-                "master-failed"
+                Rule::MasterFailed
             }
-            Self::NotComposite { .. } | Self::AtComposite { .. } => "composite-session",
-            Self::NoSiteTarget { .. } => "eligible-site",
-            Self::SiteInService { .. } => "site-in-service",
-            Self::Superseded { .. } => "superseded-site",
-            Self::RelayInService { .. } => "one-relay",
-            Self::NotPassive { .. } => "relay-site",
-            Self::Orphaned { .. } => "orphaned-events",
-            Self::NoCandidate { .. } => "candidate",
-            Self::NotEligible { .. } => "eligible-target",
-            Self::ReplicatorStopped { .. } => "replicator-running",
-            Self::ReplicatorState { .. } => "replicator-state",
-            Self::OtherExtractor { .. } => "single-extractor",
-            Self::ReplicatorRole { .. } => "replicator-role",
-            Self::ProvisionFromSelf { .. } => "provision-source",
-            Self::ServesSlaves { .. } => "serves-slaves",
-            Self::RelaySource { .. } => "relay-source",
-            Self::HiddenMaster { .. } => "hidden-master",
-            Self::NotADatasource { .. } => "datasource",
-            Self::NoCrossSite { .. } => "cross-site-install",
-            Self::NoChange { .. } => "no-change",
-            Self::NotWritable { .. } => "writable-master",
-            Self::WouldBreak(_) => "invariant-guard",
-            Self::HistoryFull => "model-capacity",
-            Self::SeqnoRange { .. } => "seqno-range",
-            Self::HostDown { .. } => "host-up",
-            Self::OtherService { .. } => "session-service",
-            Self::UnknownHost { .. } | Self::UnknownService { .. } => "in-topology",
+            Self::NotComposite { .. } | Self::AtComposite { .. } => Rule::CompositeSession,
+            Self::NoSiteTarget { .. } => Rule::EligibleSite,
+            Self::SiteInService { .. } => Rule::SiteInService,
+            Self::Superseded { .. } => Rule::SupersededSite,
+            Self::RelayInService { .. } => Rule::OneRelay,
+            Self::NotPassive { .. } => Rule::RelaySite,
+            Self::Orphaned { .. } => Rule::OrphanedEvents,
+            Self::NoCandidate { .. } => Rule::Candidate,
+            Self::NotEligible { .. } => Rule::EligibleTarget,
+            Self::ReplicatorStopped { .. } => Rule::ReplicatorRunning,
+            Self::ReplicatorState { .. } => Rule::ReplicatorState,
+            Self::OtherExtractor { .. } => Rule::SingleExtractor,
+            Self::ReplicatorRole { .. } => Rule::ReplicatorRole,
+            Self::ProvisionFromSelf { .. } => Rule::ProvisionSource,
+            Self::ServesSlaves { .. } => Rule::ServesSlaves,
+            Self::RelaySource { .. } => Rule::RelaySource,
+            Self::HiddenMaster { .. } => Rule::HiddenMaster,
+            Self::NotADatasource { .. } => Rule::Datasource,
+            Self::NoCrossSite { .. } => Rule::CrossSiteInstall,
+            Self::NoChange { .. } => Rule::NoChange,
+            Self::NotWritable { .. } => Rule::WritableMaster,
+            Self::WouldBreak(_) => Rule::InvariantGuard,
+            Self::HistoryFull => Rule::ModelCapacity,
+            Self::SeqnoRange { .. } => Rule::SeqnoRange,
+            Self::HostDown { .. } => Rule::HostUp,
+            Self::OtherService { .. } => Rule::SessionService,
+            Self::UnknownHost { .. } | Self::UnknownService { .. } => Rule::InTopology,
         }
     }
 

@@ -1074,7 +1074,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(refused.refusal, Refusal::SeqnoRange { host: db1 });
-        assert_eq!(refused.refusal.rule(), "seqno-range");
+        assert_eq!(refused.refusal.rule(), super::super::Rule::SeqnoRange);
         insta::assert_snapshot!(refused.refusal.render(&t), @"db1 holds seqno 9223372036854775807, the largest a replicator holds: no event can follow it, so the model takes no more writes there");
     }
 

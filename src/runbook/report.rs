@@ -43,8 +43,8 @@ pub enum RunStatus {
     /// Refused: the rule and the reason, with what would make it legal.
     #[non_exhaustive]
     Rejected {
-        /// The rule's name.
-        rule: String,
+        /// The rule that refused it (its kebab-case name in text and JSON).
+        rule: crate::machine::Rule,
         /// The reason in words.
         reason: String,
         /// The engine's refusal, to match on, when the engine refused the command; `None`

@@ -13,7 +13,7 @@ use crate::fault::{Fault, Process};
 use crate::ls::{self, Listing};
 use crate::machine::invariant::{self, Violation, writable_masters};
 use crate::machine::{
-    self, CctrlOp, Effect, Finding, FindingKind, HostOp, Input, Rejection, Severity,
+    self, CctrlOp, Effect, Finding, FindingKind, HostOp, Input, Rejection, Rule, Severity,
 };
 use crate::model::{
     DsState, HostId, HostName, HostSet, PolicyMode, ReplicatorRole, ReplicatorState, Seqno,
@@ -1282,7 +1282,7 @@ impl Session<'_> {
             }
             _ => heard.runs.push(rejected(
                 "runbook",
-                "prompt",
+                Rule::Prompt,
                 "a cctrl command at a shell prompt, or the other way round".to_owned(),
             )),
         }
@@ -1341,14 +1341,14 @@ impl Session<'_> {
         let svc = match self.cctrl_service(named) {
             Ok(svc) => svc,
             Err(reason) => {
-                heard.runs.push(rejected("cctrl", "service", reason));
+                heard.runs.push(rejected("cctrl", Rule::Service, reason));
                 return None;
             }
         };
         let Some(at) = self.manager_for(svc, &mut heard.findings) else {
             heard.runs.push(rejected(
                 "cctrl",
-                "manager-running",
+                Rule::ManagerRunning,
                 format!(
                     "no manager of {} runs: cctrl cannot connect; run it on a host of a site whose manager runs (a prompt naming that site, or `shell <host>> cctrl -multi`)",
                     self.topology.service_name(svc)
@@ -1413,7 +1413,7 @@ impl Session<'_> {
             Err(e) => {
                 heard
                     .runs
-                    .push(rejected(&self.name(at), "resolve", e.to_string()));
+                    .push(rejected(&self.name(at), Rule::Resolve, e.to_string()));
                 None
             }
         }
@@ -1455,7 +1455,7 @@ impl Session<'_> {
             Err(reason) => {
                 heard
                     .runs
-                    .push(rejected(&target.to_string(), "resolve", reason));
+                    .push(rejected(&target.to_string(), Rule::Resolve, reason));
                 return;
             }
         };
@@ -1464,7 +1464,7 @@ impl Session<'_> {
                 [h] => self.connect(*h),
                 _ => rejected(
                     &target.to_string(),
-                    "resolve",
+                    Rule::Resolve,
                     format!(
                         "`{target}` names {} hosts, and cctrl connects to one manager: start cctrl on one host",
                         hosts.len()
@@ -1502,7 +1502,7 @@ impl Session<'_> {
                 }
                 Err(e) => heard
                     .runs
-                    .push(rejected(&self.name(h), "resolve", e.to_string())),
+                    .push(rejected(&self.name(h), Rule::Resolve, e.to_string())),
             }
         }
         // Options the model reads past, named where the step ran on some host: on a step
@@ -1584,7 +1584,7 @@ impl Session<'_> {
         if !self.state.host(h).up {
             return rejected(
                 &who,
-                "host-up",
+                Rule::HostUp,
                 format!(
                     "{who} is down: cctrl cannot run there; restart it, or run cctrl on a host that is up"
                 ),
@@ -1593,7 +1593,7 @@ impl Session<'_> {
         if !(self.topology.host(h).has_manager() && self.state.manager_running(h)) {
             return rejected(
                 &who,
-                "manager-running",
+                Rule::ManagerRunning,
                 format!(
                     "no manager runs on {who}: cctrl cannot connect to it; start it, or run cctrl on a host whose manager runs"
                 ),
@@ -1706,7 +1706,7 @@ impl Session<'_> {
                 };
                 self.apply_as(who, &Input::Fault(fault), heard);
             }
-            Err(reason) => heard.runs.push(rejected("event", "in-topology", reason)),
+            Err(reason) => heard.runs.push(rejected("event", Rule::InTopology, reason)),
         }
     }
 
@@ -1751,7 +1751,7 @@ impl Session<'_> {
                     effects,
                 }
             }
-            Err(r) if r.refusal.rule() == "no-change" => Run {
+            Err(r) if r.refusal.is_no_change() => Run {
                 host: who,
                 status: RunStatus::Unchanged {
                     reason: r.render(self.topology),
@@ -2462,11 +2462,11 @@ fn opens_cctrl_session(command: &HostCommand) -> bool {
 }
 
 /// A run refused before the engine saw it.
-fn rejected(who: &str, rule: &str, reason: String) -> Run {
+fn rejected(who: &str, rule: Rule, reason: String) -> Run {
     Run {
         host: who.to_owned(),
         status: RunStatus::Rejected {
-            rule: rule.to_owned(),
+            rule,
             reason,
             refusal: None,
         },
@@ -2479,7 +2479,7 @@ fn refused(who: &str, rejection: Rejection, topology: &Topology) -> Run {
     Run {
         host: who.to_owned(),
         status: RunStatus::Rejected {
-            rule: rejection.refusal.rule().to_owned(),
+            rule: rejection.refusal.rule(),
             reason: rejection.render(topology),
             refusal: Some(rejection.refusal),
         },

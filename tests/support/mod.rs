@@ -49,7 +49,7 @@ impl Cluster {
     }
 
     /// Apply `input`; on acceptance check every invariant. `Ok(())` or the refusal's rule.
-    pub(crate) fn apply(&mut self, input: Input) -> Result<(), &'static str> {
+    pub(crate) fn apply(&mut self, input: Input) -> Result<(), machine::Rule> {
         match machine::apply_with(&self.t, &self.s, &input, &self.rules) {
             Ok(outcome) => {
                 if let Some(v) = invariant::check(&self.t, &outcome.state) {
@@ -77,7 +77,7 @@ impl Cluster {
         );
         assert_eq!(
             self.cctrl(at, &format!("datasource {old} welcome")),
-            Err("one-online-master")
+            Err(machine::Rule::OneOnlineMaster)
         );
         let rules = self.rules;
         self.rules.one_online_master = false;
@@ -86,30 +86,30 @@ impl Cluster {
         welcomed.unwrap();
     }
 
-    pub(crate) fn fault(&mut self, fault: Fault) -> Result<(), &'static str> {
+    pub(crate) fn fault(&mut self, fault: Fault) -> Result<(), machine::Rule> {
         self.apply(Input::Fault(fault))
     }
 
-    pub(crate) fn cctrl(&mut self, at: &str, line: &str) -> Result<(), &'static str> {
+    pub(crate) fn cctrl(&mut self, at: &str, line: &str) -> Result<(), machine::Rule> {
         let command: CctrlCommand = line.parse().unwrap();
         let input = machine::resolve_cctrl(&self.t, &self.s, self.id(at), &command).unwrap();
         self.apply(input)
     }
 
-    pub(crate) fn trepctl(&mut self, on: &str, line: &str) -> Result<(), &'static str> {
+    pub(crate) fn trepctl(&mut self, on: &str, line: &str) -> Result<(), machine::Rule> {
         let command: TrepctlCommand = line.parse().unwrap();
         let input = machine::resolve_trepctl(&self.t, self.id(on), None, &command).unwrap();
         self.apply(input)
     }
 
-    pub(crate) fn shell(&mut self, on: &str, line: &str) -> Result<(), &'static str> {
+    pub(crate) fn shell(&mut self, on: &str, line: &str) -> Result<(), machine::Rule> {
         let command: HostCommand = line.parse().unwrap();
         let input = machine::resolve_host(&self.t, &self.s, self.id(on), &command).unwrap();
         self.apply(input)
     }
 
     /// Split the network into the named groups.
-    pub(crate) fn partition(&mut self, groups: &[&[&str]]) -> Result<(), &'static str> {
+    pub(crate) fn partition(&mut self, groups: &[&[&str]]) -> Result<(), machine::Rule> {
         let ids: Vec<Vec<HostId>> = groups
             .iter()
             .map(|g| g.iter().map(|h| self.id(h)).collect())

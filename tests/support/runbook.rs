@@ -36,12 +36,18 @@ pub(crate) fn fenced(text: &str) -> (Runbook, Start) {
 }
 
 /// The rule of the first refused run, and its step's line text.
-pub(crate) fn refusal(report: &Report) -> Option<(String, String)> {
+pub(crate) fn refusal(report: &Report) -> Option<(tungsten_model::machine::Rule, String)> {
     let step = report.first_rejected()?;
     step.runs.iter().find_map(|r| match &r.status {
-        RunStatus::Rejected { rule, .. } => Some((rule.clone(), step.text.clone())),
+        RunStatus::Rejected { rule, .. } => Some((*rule, step.text.clone())),
         _ => None,
     })
+}
+
+/// The rule of the first refused run, and its step's line text; the test fails, printing the
+/// report, when no step was refused.
+pub(crate) fn refused(report: &Report) -> (tungsten_model::machine::Rule, String) {
+    refusal(report).unwrap_or_else(|| panic!("no step was refused:\n{report}"))
 }
 
 /// Apply a cctrl command typed into the manager on `at`.
