@@ -5279,6 +5279,65 @@ fn a_relay_left_on_a_lost_master_is_warned_with_why() {
     assert_relay_off_master_at_49(&report, says);
 }
 
+/// A replica whose replicator was stopped across a switch keeps its old master as its source
+/// (the switch reconfigures only running replicators): started again, it reads the old master,
+/// now a replica, not the new master. The step that leaves a replica listed ONLINE so warns
+/// `replica-off-master`, naming `datasource <ds> recover`; `recover` repoints it, with nothing
+/// said (a review found the plan VALID with the replica reading a replica and nothing said).
+#[test]
+fn a_replica_left_reading_the_old_master_is_warned() {
+    let head = "#! topology single alpha=db1,db2,db3\n#! goal master db2, alpha all-online\n";
+    // Line 3: set policy; 4: replicator stop; 5: switch; 6: replicator start.
+    let report = check(&format!(
+        "{head}cctrl> set policy maintenance\nshell db3> replicator stop\ncctrl> switch to db2\nshell db3> replicator start\ncctrl> set policy automatic\n"
+    ));
+    assert_eq!(
+        kinds_at(&report, FindingKind::ReplicaOffMaster),
+        [(5, false)],
+        "{report}"
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("db3 reads db1, not alpha's master db2"),
+        "{report}"
+    );
+    // The remedy it names works: db3 reads db2, with nothing more said. (The first wording
+    // advised `recover` alone, which an ONLINE datasource refuses.)
+    let says = "`datasource db3 shun`, then `datasource db3 recover`, points it at db2";
+    assert!(report.to_string().contains(says), "{report}");
+    let remedied = check(&format!(
+        "{head}cctrl> set policy maintenance\nshell db3> replicator stop\ncctrl> switch to db2\nshell db3> replicator start\ncctrl> set policy automatic\ncctrl> datasource db3 shun\ncctrl> datasource db3 recover\n"
+    ));
+    assert_eq!(remedied.verdict, Verdict::Valid, "{remedied}");
+    assert_eq!(remedied.warnings(), 1, "{remedied}");
+    let last = &remedied.steps.last().unwrap().state;
+    let (db2, db3) = (
+        tungsten_model::model::HostId::from_index(1).unwrap(),
+        tungsten_model::model::HostId::from_index(2).unwrap(),
+    );
+    assert_eq!(last.host(db3).replicator.master, Some(db2), "{remedied}");
+    // Under MANUAL, welcomed and put online by hand: warned where it goes ONLINE.
+    let report = check(&format!(
+        "{head}cctrl> set policy manual\ncctrl> datasource db3 shun\nshell db3> replicator stop\ncctrl> switch to db2\nshell db3> replicator start\ncctrl> datasource db3 welcome\ncctrl> datasource db3 online\n"
+    ));
+    assert_eq!(
+        kinds_at(&report, FindingKind::ReplicaOffMaster),
+        [(9, false)],
+        "{report}"
+    );
+    // Shunned, then recovered: `recover` repoints it, nothing is said.
+    let report = check(&format!(
+        "{head}cctrl> set policy maintenance\ncctrl> datasource db3 shun\nshell db3> replicator stop\ncctrl> switch to db2\nshell db3> replicator start\ncctrl> datasource db3 recover\ncctrl> datasource db3 online\ncctrl> set policy automatic\n"
+    ));
+    assert_eq!(
+        kinds_at(&report, FindingKind::ReplicaOffMaster),
+        [],
+        "{report}"
+    );
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+}
+
 /// `report` warns `relay-off-master` at line 49 alone, a warning, in words holding `says`.
 fn assert_relay_off_master_at_49(report: &Report, says: &str) {
     assert_eq!(

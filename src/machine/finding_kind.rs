@@ -119,6 +119,11 @@ pub enum FindingKind {
     /// than its master (the managers leave it while it is fed, or while its site is in
     /// MAINTENANCE; *operations-composite-relay-recovery* repoints it).
     RelayOffMaster,
+    /// Warning: a replica listed ONLINE is left reading a datasource of its own service
+    /// other than its master (its replicator was stopped, or out of reach, when another
+    /// datasource was promoted, so it kept the old master as its source); `datasource <ds>
+    /// shun`, then `datasource <ds> recover`, points it at the master.
+    ReplicaOffMaster,
     /// Warning: `set policy` at a composite reached none of a site's managers: that site
     /// keeps its policy.
     NotReached,

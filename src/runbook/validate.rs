@@ -2206,6 +2206,77 @@ impl Session<'_> {
         }
     }
 
+    /// A replica listed ONLINE left reading a datasource of its own service that is not the
+    /// listed ONLINE master, where the step left it so: a warning naming `datasource <ds>
+    /// shun` and `datasource <ds> recover`, which repoint it (*operations-status-policy-interaction*;
+    /// `recover` alone is refused for an ONLINE datasource, which the first wording advised). A promotion
+    /// repoints only the replicators it reaches running ([`crate::machine`]'s `repoints`), so
+    /// one stopped across a switch reads the old master, now a replica, once started; the
+    /// managers leave it there while that source passes the master's events on, as they do a
+    /// relay (`judge_relays`). A cluster's replicas read the primary
+    /// (*operations-status-roles*); a review found a plan reading VALID, every goal met, with
+    /// a replica left reading the old master after a MAINTENANCE switch.
+    fn judge_replicas(&self, before: &State, findings: &mut Vec<ReportFinding>) {
+        for h in self.topology.host_ids() {
+            let Some((source, master)) = self.replica_off_master(&self.state, h) else {
+                continue;
+            };
+            if self.replica_off_master(before, h) == Some((source, master)) {
+                continue;
+            }
+            let service = self.topology.service_name(self.topology.host(h).service);
+            let running = self.state.host(h).replicator.running;
+            let (replica, source, master) = (self.name(h), self.name(source), self.name(master));
+            // Worded for what the state shows, not for how it came about: a replicator
+            // pointed at a replica by hand reads the same way as one a switch passed by.
+            let why = if running {
+                format!(
+                    "it gets {master}'s events only while {source} runs and passes them on, and a promotion repoints only the replicators it reaches running"
+                )
+            } else {
+                format!(
+                    "its replicator is stopped and reads {source} once started (a promotion repoints only the replicators it reaches running)"
+                )
+            };
+            findings.push(finding(
+                Severity::Warning,
+                FindingKind::ReplicaOffMaster,
+                format!(
+                    "{replica} reads {source}, not {service}'s master {master}: {why}; `datasource {replica} shun`, then `datasource {replica} recover`, points it at {master}"
+                ),
+            ));
+        }
+    }
+
+    /// The source and the listed ONLINE master of `h`'s service, when `h` is listed an ONLINE
+    /// slave there and its slave replicator reads another datasource of that service.
+    fn replica_off_master(&self, state: &State, h: HostId) -> Option<(HostId, HostId)> {
+        use crate::model::{DataSourceRole, ReplicatorRole};
+        let service = self.topology.host(h).service;
+        let datasources = self.topology.datasource_set(service);
+        if !datasources.contains(h) {
+            return None;
+        }
+        let viewer = ls::default_viewer(self.topology, state, service)?;
+        let view = state.view(viewer);
+        let entry = view.entry(h);
+        let r = state.host(h).replicator;
+        if entry.role != DataSourceRole::Slave
+            || entry.state != DsState::Online
+            || r.role != ReplicatorRole::Slave
+        {
+            return None;
+        }
+        let source = r.master?;
+        if !datasources.contains(source) {
+            return None;
+        }
+        let master = datasources.iter().find(|&d| {
+            view.entry(d).role == DataSourceRole::Master && view.entry(d).state == DsState::Online
+        })?;
+        (source != master).then_some((source, master))
+    }
+
     /// The source and the listed ONLINE master of the other site, when `h` is its site's
     /// listed relay and its relay replicator reads a datasource of that site other than the
     /// master.
@@ -2398,6 +2469,7 @@ impl Session<'_> {
         }
         self.judge_drift(before, effects, findings);
         self.judge_relays(before, findings);
+        self.judge_replicas(before, findings);
         for service in self.topology.physical_services() {
             self.judge_quorum(before, service, findings);
             let now = writable_masters(self.topology, &self.state, service, all);
