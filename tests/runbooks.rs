@@ -2619,6 +2619,25 @@ fn an_unplanned_failover_on_setting_automatic_says_what_to_do_first() {
         on_fail.starts_with("this step failed the master under AUTOMATIC, and the managers failed over to a replica of their choosing"),
         "{on_fail}"
     );
+    // The step stopped the master's manager on a host that stayed up: the message says that
+    // is what the model took for a failure, and names the docs' MAINTENANCE first (an
+    // operator read `HOST 'db1@alpha' UNREACHABLE` and looked for a network fault, helper-122
+    // F2). A host that went down keeps the general hint.
+    for steps in ["shell db1> manager restart\n", "shell db1> manager stop\n"] {
+        let on_manager = message(steps).unwrap();
+        assert!(
+            on_manager.contains("the manager on db1 stopped under AUTOMATIC, which the docs warn may be treated as a failure")
+                && on_manager.contains("set MAINTENANCE before stopping or restarting managers"),
+            "{on_manager}"
+        );
+    }
+    for steps in ["shell db1> sudo poweroff\n", "shell db1> sudo reboot\n"] {
+        let on_host = message(steps).unwrap();
+        assert!(
+            on_host.contains("is the service in MAINTENANCE?"),
+            "{on_host}"
+        );
+    }
 }
 
 /// A skip that leaves the replicator stopped in OFFLINE:ERROR applied nothing, so it left

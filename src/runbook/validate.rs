@@ -965,7 +965,13 @@ fn moves_position(what: &str) -> ReportFinding {
 /// what let them.
 /// `relay`: the passive site's relay the managers moved the role away from, by name, when
 /// that is what they failed over (an operator's review found the text speak of a master).
-fn unplanned_failover(effects: &[Effect], relay: Option<String>) -> ReportFinding {
+/// `manager_stopped`: the host, by name, whose master the managers failed over from because
+/// the step stopped its manager while the host stayed up.
+fn unplanned_failover(
+    effects: &[Effect],
+    relay: Option<String>,
+    manager_stopped: Option<String>,
+) -> ReportFinding {
     // The step that set AUTOMATIC is what let them: the hint names what to do before it.
     let to_automatic = effects.iter().any(|e| {
         matches!(
@@ -997,6 +1003,25 @@ fn unplanned_failover(effects: &[Effect], relay: Option<String>) -> ReportFindin
              MAINTENANCE, `datasource <master> fail` then `failover to <ds>`; or `switch to \
              <ds>` for a planned change)"
                 .to_owned(),
+        );
+    }
+    // The step stopped the master's manager on a host that stayed up (`manager restart`):
+    // the model takes that for the master's failure, the cautious reading (see
+    // `machine::react`'s detection). Say so, with the docs' remedy: an operator read
+    // `HOST ... UNREACHABLE` for a host that answered and went looking for a network fault
+    // (helper-122 F2).
+    if let Some(host) = manager_stopped {
+        return finding(
+            Severity::Error,
+            FindingKind::UnplannedFailover,
+            format!(
+                "the managers failed over on their own during this step: the manager on {host} \
+                 stopped under AUTOMATIC, which the docs warn may be treated as a failure, and \
+                 the model takes it as one ({host} still answers: `HOST ... UNREACHABLE` \
+                 is the model's wording for a master out of its managers' reach); set \
+                 MAINTENANCE before stopping or restarting managers \
+                 (*deployment-startupdown-manager*)"
+            ),
         );
     }
     let hint = match (to_automatic, relay) {
@@ -2397,6 +2422,28 @@ impl Session<'_> {
         })
     }
 
+    /// The host, by name, that the managers failed over from during a step that stopped its
+    /// manager (`manager stop`, `manager restart`, `stopall`): the manager's stop, not the
+    /// host's, is what they took for the master's failure.
+    fn failed_over_for_its_manager(&self, effects: &[Effect]) -> Option<String> {
+        use crate::fault::Process;
+        effects.iter().find_map(|e| match *e {
+            Effect::FailedOver {
+                from: Some(from), ..
+            } => {
+                // A host going down reports no process stopping (`sudo reboot`), so a
+                // manager's stop is the step's own command on a host that stays up.
+                effects
+                    .iter()
+                    .any(|e| {
+                        matches!(*e, Effect::Process { host, process: Process::Manager, running: false, .. } if host == from)
+                    })
+                    .then(|| self.name(from))
+            }
+            _ => None,
+        })
+    }
+
     fn judge(
         &self,
         before: &State,
@@ -2413,6 +2460,7 @@ impl Session<'_> {
             findings.push(unplanned_failover(
                 effects,
                 self.relay_failed_over(before, effects),
+                self.failed_over_for_its_manager(effects),
             ));
         }
         self.provisioned_masters(before, effects, findings);
