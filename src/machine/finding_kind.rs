@@ -42,6 +42,7 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
+#[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 #[non_exhaustive]
 pub enum FindingKind {
     /// Error: a safety invariant broke ([`crate::machine::Invariant`]).
@@ -155,29 +156,29 @@ impl FindingKind {
     }
 }
 
+impl crate::text::Named for FindingKind {
+    const WHAT: &'static str = "a finding kind";
+}
+
 #[cfg(test)]
 mod tests {
-    use strum::VariantArray;
-
     use super::*;
 
-    /// Every kind's name reads back as the kind, in text and in JSON, and no two kinds share
-    /// a name.
+    /// Every kind's name reads back as the kind, in text and in JSON, no two kinds share a
+    /// name, and a misspelt one is an error listing them.
     #[test]
     fn every_kind_reads_back_from_its_name() {
-        let mut names = std::collections::BTreeSet::new();
-        for &kind in FindingKind::VARIANTS {
-            let name = kind.as_str();
-            assert!(names.insert(name), "{name} twice");
-            assert_eq!(name.parse::<FindingKind>(), Ok(kind));
-            assert_eq!(kind.to_string(), name);
-            let json = serde_json::to_string(&kind).unwrap();
-            assert_eq!(json, format!("\"{name}\""));
-            assert_eq!(serde_json::from_str::<FindingKind>(&json).unwrap(), kind);
-        }
+        crate::text::assert_names_read_back::<FindingKind>();
         assert_eq!(
             FindingKind::QuorumByStoppedManagers.as_str(),
             "quorum-by-stopped-managers"
+        );
+        let misspelt = "unplanned-failovers".parse::<FindingKind>().unwrap_err();
+        assert!(
+            misspelt
+                .to_string()
+                .starts_with("expected a finding kind (invariant, invariant-still-broken, "),
+            "{misspelt}"
         );
     }
 }

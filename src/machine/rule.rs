@@ -39,6 +39,7 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
+#[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
 #[non_exhaustive]
 pub enum Rule {
     /// cctrl needs a running manager to connect to, of the service it acts on.
@@ -141,26 +142,19 @@ impl Rule {
     }
 }
 
+impl crate::text::Named for Rule {
+    const WHAT: &'static str = "a refusal rule";
+}
+
 #[cfg(test)]
 mod tests {
-    use strum::VariantArray;
-
     use super::*;
 
-    /// Every rule's name reads back as the rule, in text and in JSON, and no two rules share
-    /// a name.
+    /// Every rule's name reads back as the rule, in text and in JSON, no two rules share a
+    /// name, and a misspelt one is an error listing them.
     #[test]
     fn every_rule_reads_back_from_its_name() {
-        let mut names = std::collections::BTreeSet::new();
-        for &rule in Rule::VARIANTS {
-            let name = rule.as_str();
-            assert!(!name.is_empty() && names.insert(name), "{name:?}");
-            assert_eq!(name.parse::<Rule>(), Ok(rule));
-            assert_eq!(rule.to_string(), name);
-            let json = serde_json::to_string(&rule).unwrap();
-            assert_eq!(json, format!("\"{name}\""));
-            assert_eq!(serde_json::from_str::<Rule>(&json).unwrap(), rule);
-        }
+        crate::text::assert_names_read_back::<Rule>();
         assert_eq!(Rule::DataserverRunning.as_str(), "dataserver-running");
         assert_eq!(Rule::InTopology.as_str(), "in-topology");
     }

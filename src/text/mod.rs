@@ -14,3 +14,5 @@ pub(crate) use scanner::Scanner;
 pub(crate) use series::{counted, series};
 pub(crate) use unknown::Named;
 pub use unknown::UnknownName;
+#[cfg(test)]
+pub(crate) use unknown::assert_names_read_back;

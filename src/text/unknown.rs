@@ -42,6 +42,38 @@ impl UnknownName {
     }
 }
 
+/// Every value of `T` has a distinct name that reads back as the value, in text and in JSON
+/// (the kebab-case names tools match on), and a word that names none is an error listing them.
+#[cfg(test)]
+pub(crate) fn assert_names_read_back<T>()
+where
+    T: Named
+        + std::str::FromStr<Err = UnknownName>
+        + std::fmt::Display
+        + std::fmt::Debug
+        + PartialEq
+        + Serialize
+        + serde::de::DeserializeOwned,
+{
+    let mut names = std::collections::BTreeSet::new();
+    for &value in T::VARIANTS {
+        let name: &'static str = value.into();
+        assert!(!name.is_empty() && names.insert(name), "{name:?}");
+        assert_eq!(name.parse::<T>(), Ok(value));
+        assert_eq!(value.to_string(), name);
+        let json = serde_json::to_string(&value).expect("a name serializes");
+        assert_eq!(json, format!("\"{name}\""));
+        assert_eq!(
+            serde_json::from_str::<T>(&json).expect("and reads back"),
+            value
+        );
+    }
+    let unknown = "no-such-name"
+        .parse::<T>()
+        .expect_err("no value has that name");
+    assert!(unknown.expected.starts_with(T::WHAT), "{unknown}");
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
