@@ -5310,9 +5310,11 @@ fn a_replica_left_reading_the_old_master_is_warned() {
     let report = check(&format!(
         "{head}cctrl> set policy maintenance\nshell db3> replicator stop\ncctrl> switch to db2\nshell db3> replicator start\ncctrl> set policy automatic\n"
     ));
+    // Warned where its replicator starts reading db1 (line 6), not at the switch, while it
+    // is stopped and reads nothing: `recover` refuses a stopped replicator.
     assert_eq!(
         kinds_at(&report, FindingKind::ReplicaOffMaster),
-        [(5, false)],
+        [(6, false)],
         "{report}"
     );
     assert!(
@@ -5829,6 +5831,54 @@ fn a_passive_sites_switch_leaves_a_stopped_replicas_source_alone() {
     );
 }
 
+/// At a passive site the replicas read the relay: one whose replicator was stopped across the
+/// site's switch reads the old relay, now a replica, once started, and is warned against the
+/// relay; the advice is taken. Once warned, it is not warned again while it reads the same
+/// source, even when the master leaves the listing and comes back (a review found the passive
+/// site's case unwarned, and the warning repeated at `datasource <master> offline`, then
+/// `online`).
+#[test]
+fn replica_off_master_covers_a_passive_sites_relay_and_is_given_once() {
+    let steps = "cctrl [west]> set policy maintenance\nshell db6> replicator stop\ncctrl [west]> switch to db5\nshell db6> replicator start\n";
+    let report = active_passive(steps);
+    let warned: Vec<(usize, String)> = report
+        .findings_of(FindingKind::ReplicaOffMaster)
+        .map(|(line, f)| (line, f.text.clone()))
+        .collect();
+    assert_eq!(warned.len(), 1, "{report}");
+    assert!(
+        warned[0]
+            .1
+            .starts_with("db6 reads db4, not west's relay db5: it gets db5's events")
+            && warned[0].1.ends_with(
+                "`datasource db6 shun`, then `datasource db6 recover`, points it at db5"
+            ),
+        "{report}"
+    );
+    let remedied = active_passive(&format!(
+        "{steps}cctrl [west]> datasource db6 shun\ncctrl [west]> datasource db6 recover\n"
+    ));
+    assert!(remedied.first_rejected().is_none(), "{remedied}");
+    let id = |i| tungsten_model::model::HostId::from_index(i).unwrap();
+    let end = remedied.steps.last().unwrap().state;
+    assert_eq!(end.host(id(5)).replicator.master, Some(id(4)), "{remedied}");
+    // Once, while it keeps reading db1: the master's offline and online do not repeat it.
+    let report = check(
+        "#! topology single alpha=db1,db2,db3\n\
+         cctrl> set policy maintenance\n\
+         shell db3> replicator stop\n\
+         cctrl> switch to db2\n\
+         shell db3> replicator start\n\
+         cctrl> datasource db2 offline\n\
+         cctrl> datasource db2 online\n",
+    );
+    assert_eq!(
+        kinds_at(&report, FindingKind::ReplicaOffMaster),
+        [(5, false)],
+        "{report}"
+    );
+}
+
 /// A cctrl session the plan started on a host ends with that host's manager: the steps
 /// after it are checked as typed into another manager, and the first of them warns that
 /// cctrl must be started there (helper-118 F4: a switch typed into the session of a
@@ -6102,8 +6152,44 @@ fn an_error_an_event_draws_is_reported_as_the_events_doing() {
         "{printed}"
     );
     assert!(
-        printed.contains("\n    1 error at `event>` steps (line 4): caused by what happened"),
+        printed.contains(
+            "\n    1 error at the `event>` step on line 4: caused by what happened to the cluster, not by a command, and counted because the plan as written runs into it\n"
+        ),
         "{printed}"
+    );
+    // Two event steps with an error each: the line reads in the plural (it had read `steps
+    // (line 4, 7)` and `runs into it` for two errors).
+    let two = check(
+        "#! scenario healthy-3\n\
+         #! settle off\n\
+         event> a client writes to db1\n\
+         event> the network splits into {db1} | {db2, db3}\n\
+         event> the network heals\n\
+         event> a client writes to db2\n\
+         event> the network splits into {db2} | {db1, db3}\n",
+    );
+    assert!(
+        two.to_string().contains(
+            "\n    2 errors at the `event>` steps on lines 4 and 7: caused by what happened to the cluster, not by a command, and counted because the plan as written runs into them\n"
+        ),
+        "{two}"
+    );
+    // A refused event step's error is counted there too, as in the verdict's count (a review
+    // found "2 errors" above "1 error at the `event>` step", the other a refused event).
+    let refused = check(
+        "#! scenario healthy-3\n\
+         #! settle off\n\
+         event> a client writes to db1\n\
+         event> the network splits into {db1} | {db2, db3}\n\
+         event> a client writes to db1\n",
+    );
+    assert!(refused.steps[2].rejected(), "{refused}");
+    assert_eq!(refused.errors(), 2, "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("\n    2 errors at the `event>` steps on lines 4 and 5: "),
+        "{refused}"
     );
     // A command's error is the plan's own: no such line.
     let report = check(
@@ -6282,4 +6368,96 @@ fn a_moved_session_is_reported_at_its_own_services_step() {
         .collect();
     assert_eq!(moved.len(), 1, "{report}");
     assert_eq!(moved[0].0, 5, "{report}");
+}
+
+/// The advice of `replica-off-master` is taken right where it is given, and a replica whose
+/// managers repoint it when it starts is not warned: a review found the warning given at a
+/// switch while the replicator was stopped, advising a `recover` the model then refused
+/// (replicator-running), and given after an AUTOMATIC failover whose managers repointed the
+/// replicator at its start. A listing that starts with a replica reading another replica is
+/// warned before the first step (it had read VALID, every goal met).
+#[test]
+fn replica_off_master_advice_is_taken_where_it_is_given() {
+    let head = "#! topology single alpha=db1,db2,db3\n#! goal master db2, alpha all-online\n";
+    let steps = "cctrl> set policy maintenance\nshell db3> replicator stop\ncctrl> switch to db2\n";
+    let advised = "cctrl> datasource db3 shun\ncctrl> datasource db3 recover\n";
+    let report = check(&format!("{head}{steps}"));
+    assert_eq!(
+        kinds_at(&report, FindingKind::ReplicaOffMaster),
+        [],
+        "{report}"
+    );
+    let started = check(&format!("{head}{steps}shell db3> replicator start\n"));
+    assert_eq!(
+        kinds_at(&started, FindingKind::ReplicaOffMaster),
+        [(6, false)],
+        "{started}"
+    );
+    let remedied = check(&format!(
+        "{head}{steps}shell db3> replicator start\n{advised}cctrl> set policy automatic\n"
+    ));
+    assert_eq!(remedied.verdict, Verdict::Valid, "{remedied}");
+    assert!(remedied.first_rejected().is_none(), "{remedied}");
+    // The managers fail over from a crashed master while db3's replicator is stopped; started
+    // again, it finds db1 gone and its managers point it at db2: nothing to warn.
+    let report = check(
+        "#! topology single alpha=db1,db2,db3\nshell db3> replicator stop\nevent> db1 crashes\nshell db3> replicator start\n",
+    );
+    assert_eq!(
+        kinds_at(&report, FindingKind::ReplicaOffMaster),
+        [],
+        "{report}"
+    );
+    let last = &report.steps.last().unwrap().state;
+    let (db2, db3) = (
+        tungsten_model::model::HostId::from_index(1).unwrap(),
+        tungsten_model::model::HostId::from_index(2).unwrap(),
+    );
+    assert_eq!(last.host(db3).replicator.master, Some(db2), "{report}");
+    // A listing of db3 reading db1, a replica of db2.
+    let block = |host: &str, role: &str, replicator: &str| {
+        format!(
+            "|{host}({role}:ONLINE, progress=43, latency=0.1)|\n|STATUS [OK] [2025/01/28 02:39:49 PM UTC]|\n|  MANAGER(state=ONLINE)|\n|  REPLICATOR({replicator}, state=ONLINE)|\n|  DATASERVER(state=ONLINE)|\n"
+        )
+    };
+    let listing = [
+        block("db1", "slave", "role=slave, master=db2"),
+        block("db2", "master", "role=master"),
+        block("db3", "slave", "role=slave, master=db1"),
+    ]
+    .concat();
+    let start = format!(
+        "{head}#! state alpha\nCOORDINATOR[db1:AUTOMATIC:ONLINE]\nDATASOURCES:\n{listing}#! end\n"
+    );
+    let report = check(&format!("{start}cctrl> ls\n"));
+    assert!(
+        report
+            .start_findings
+            .iter()
+            .any(|f| f.kind == FindingKind::ReplicaOffMaster
+                && f.text.starts_with("db3 reads db1, not alpha's master db2")),
+        "{report}"
+    );
+    let remedied = check(&format!("{start}{advised}"));
+    assert!(remedied.first_rejected().is_none(), "{remedied}");
+    assert_eq!(
+        kinds_at(&remedied, FindingKind::ReplicaOffMaster),
+        [],
+        "{remedied}"
+    );
+}
+
+/// A relay failed over because its manager stopped under AUTOMATIC: the message speaks of a
+/// datasource out of reach, not a master (it had said "a master out of its managers' reach"
+/// of the passive site's relay).
+#[test]
+fn a_relay_failed_over_for_its_manager_is_not_called_a_master() {
+    let report = active_passive("shell db4> manager restart\n");
+    let text = report.to_string();
+    assert!(
+        text.contains("the manager on db4 stopped under AUTOMATIC")
+            && text.contains("is the model's wording for a datasource out of its managers' reach")
+            && !text.contains("for a master out of"),
+        "{text}"
+    );
 }

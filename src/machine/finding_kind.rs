@@ -121,9 +121,9 @@ pub enum FindingKind {
     /// MAINTENANCE; *operations-composite-relay-recovery* repoints it).
     RelayOffMaster,
     /// Warning: a replica listed ONLINE is left reading a datasource of its own service
-    /// other than its master (its replicator was stopped, or out of reach, when another
-    /// datasource was promoted, so it kept the old master as its source); `datasource <ds>
-    /// shun`, then `datasource <ds> recover`, points it at the master.
+    /// other than its master (at a passive site, its relay): its replicator was stopped, or
+    /// out of reach, when another datasource was promoted, so it kept the old one as its
+    /// source; `datasource <ds> shun`, then `datasource <ds> recover`, points it right.
     ReplicaOffMaster,
     /// Warning: `set policy` at a composite reached none of a site's managers: that site
     /// keeps its policy.

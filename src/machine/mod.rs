@@ -130,7 +130,8 @@ impl Observer for () {
 }
 
 /// The rules the engine enforces beyond Tungsten's own. All on by default; turning one off is
-/// for showing that the property tests and the explorer catch what the rule prevents.
+/// for showing that the property tests and the explorer catch what the rule prevents. (Not to
+/// be confused with [`Rule`], the name of the rule a refusal cites.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[expect(
     clippy::struct_excessive_bools,

@@ -342,9 +342,10 @@ fn judge(
 /// How grave a consequence is, for the order of the text report: a broken invariant, an
 /// unsafe step, an outage, a refused step, a missed goal. The order is that of the harm done
 /// to the cluster (a modelling decision): the first three are damage the plan does or lets
-/// happen (two masters, lost events, writes stopped), while a refused step does nothing (the
-/// managers protect the cluster, and the operator stops to think), and a missed goal leaves
-/// it short of where the plan meant to take it. A review asked for a refused step above an
+/// happen (two masters; an error such as lost events or an unplanned failover; writes
+/// stopped), while a refused step does nothing (the managers protect the cluster, and the
+/// operator stops to think), and a missed goal leaves it short of where the plan meant to
+/// take it. A review asked for a refused step above an
 /// outage, since the plan cannot finish (helper-119 F7); an outage the plan makes is still the
 /// graver.
 fn gravity(consequence: &Consequence) -> u8 {

@@ -57,7 +57,7 @@ use serde::{Deserialize, Serialize};
 
 /// How serious a report's finding is ([`ReportFinding::severity`]), here beside the report
 /// (a library user's review found it only in [`crate::machine`]).
-pub use crate::machine::{FindingKind, Severity};
+pub use crate::machine::{FindingKind, Rule, Severity};
 pub use faults::{Consequence, FaultCase, FaultCounts, FaultReport, single_faults, under_faults};
 pub use goal::{Goal, GoalResult};
 pub use named::{PROCEDURES, Procedure};

@@ -509,24 +509,35 @@ impl Report {
         )?;
         // Say which errors the world caused: an operator read an INVALID verdict as a fault of
         // the commands when only an `event>` step had drawn an error (helper-119 F8).
-        let at_events: Vec<&StepReport> = self
+        // A refused event counts too: the verdict's count holds it (a review found "2 errors"
+        // above "1 error at the `event>` step", the other an event's refusal).
+        let event_lines: Vec<usize> = self
             .steps
             .iter()
-            .filter(|s| s.event && s.has_error())
+            .filter(|s| s.event && (s.has_error() || s.rejected()))
+            .map(|s| s.line)
             .collect();
-        if !at_events.is_empty() {
-            let errors = at_events
+        if !event_lines.is_empty() {
+            let errors = self
+                .diagnostics()
                 .iter()
-                .flat_map(|s| &s.findings)
-                .filter(|f| f.severity == Severity::Error)
+                .filter(|d| d.severity == Severity::Error && event_lines.contains(&d.line))
                 .count();
-            let lines: Vec<String> = at_events.iter().map(|s| s.line.to_string()).collect();
+            let lines: Vec<String> = event_lines.iter().map(ToString::to_string).collect();
+            let (steps, it) = (
+                if lines.len() == 1 {
+                    "step on line"
+                } else {
+                    "steps on lines"
+                },
+                if errors == 1 { "it" } else { "them" },
+            );
             writeln!(
                 f,
-                "    {} at `event>` steps (line {}): caused by what happened to the cluster, not \
-                 by a command, and counted because the plan as written runs into it",
+                "    {} at the `event>` {steps} {}: caused by what happened to the cluster, not \
+                 by a command, and counted because the plan as written runs into {it}",
                 crate::text::counted(errors, "error"),
-                lines.join(", ")
+                crate::text::series(&lines, "and")
             )?;
         }
         Ok(())

@@ -1018,7 +1018,7 @@ fn unplanned_failover(
                 "the managers failed over on their own during this step: the manager on {host} \
                  stopped under AUTOMATIC, which the docs warn may be treated as a failure, and \
                  the model takes it as one ({host} still answers: `HOST ... UNREACHABLE` \
-                 is the model's wording for a master out of its managers' reach); set \
+                 is the model's wording for a datasource out of its managers' reach); set \
                  MAINTENANCE before stopping or restarting managers \
                  (*deployment-startupdown-manager*)"
             ),
@@ -1857,6 +1857,9 @@ impl Session<'_> {
             self.judge(&before, &caught_up.effects, false, &mut caught_up.findings);
             findings.extend(caught_up.findings.into_iter().filter(not_invariant));
         }
+        // A replica the start already leaves reading another replica: no step does it, so
+        // the start says so (a listing imported after a switch a stopped replicator missed).
+        self.judge_replicas(None, &mut findings);
         self.broken = invariant::check_all(self.topology, &self.state);
         let still: Vec<_> = self
             .broken
@@ -2231,51 +2234,90 @@ impl Session<'_> {
         }
     }
 
-    /// A replica listed ONLINE left reading a datasource of its own service that is not the
-    /// listed ONLINE master, where the step left it so: a warning naming `datasource <ds>
-    /// shun` and `datasource <ds> recover`, which repoint it (*operations-status-policy-interaction*;
-    /// `recover` alone is refused for an ONLINE datasource, which the first wording advised). A promotion
-    /// repoints only the replicators it reaches running ([`crate::machine`]'s `repoints`), so
-    /// one stopped across a switch reads the old master, now a replica, once started; the
-    /// managers leave it there while that source passes the master's events on, as they do a
-    /// relay (`judge_relays`). A cluster's replicas read the primary
-    /// (*operations-status-roles*); a review found a plan reading VALID, every goal met, with
-    /// a replica left reading the old master after a MAINTENANCE switch.
-    fn judge_replicas(&self, before: &State, findings: &mut Vec<ReportFinding>) {
+    /// A replica listed ONLINE whose running replicator reads a datasource of its own service
+    /// other than the one its replicas read ([`Self::replica_head`]: the ONLINE master, or a
+    /// passive site's relay), where the step left it so: a warning naming `datasource <ds>
+    /// shun`, then `datasource <ds> recover`, which repoint it
+    /// (*operations-status-policy-interaction*; `recover` alone is refused for an ONLINE
+    /// datasource). A promotion repoints only the replicators it reaches running
+    /// ([`crate::machine`]'s `repoints`), so one stopped across a switch reads the old master,
+    /// now a replica, once started, and the managers leave it there while that source passes
+    /// the events on, as they do a relay (`judge_relays`). A review found a plan VALID, every
+    /// goal met, with such a replica. A stopped replicator is judged at the step that starts
+    /// it: at the switch, the advised `recover` is refused, and outside MAINTENANCE its
+    /// managers may yet repoint it. `before`: the state before the step; `None` for the start,
+    /// judged whole.
+    fn judge_replicas(&self, before: Option<&State>, findings: &mut Vec<ReportFinding>) {
         for h in self.topology.host_ids() {
-            let Some((source, master)) = self.replica_off_master(&self.state, h) else {
+            let Some((source, head)) = self.replica_off_head(&self.state, h) else {
                 continue;
             };
-            if self.replica_off_master(before, h) == Some((source, master)) {
+            // Warned once while it keeps reading `source`: not again when the head's name
+            // changes, nor when the head leaves the listing and comes back (a review found the
+            // warning repeated word for word at `datasource <master> offline`, then `online`).
+            let already = before.is_some_and(|b| {
+                self.listed_source(b, h) == Some(source)
+                    && self
+                        .replica_head(b, self.topology.host(h).service)
+                        .is_none_or(|(was, _)| was != source)
+            });
+            if already {
                 continue;
             }
             let service = self.topology.service_name(self.topology.host(h).service);
-            let running = self.state.host(h).replicator.running;
-            let (replica, source, master) = (self.name(h), self.name(source), self.name(master));
-            // Worded for what the state shows, not for how it came about: a replicator
-            // pointed at a replica by hand reads the same way as one a switch passed by.
-            let why = if running {
-                format!(
-                    "it gets {master}'s events only while {source} runs and passes them on, and a promotion repoints only the replicators it reaches running"
-                )
-            } else {
-                format!(
-                    "its replicator is stopped and reads {source} once started (a promotion repoints only the replicators it reaches running)"
-                )
+            let role = match head.1 {
+                crate::model::DataSourceRole::Relay => "relay",
+                _ => "master",
             };
+            let (replica, source, head) = (self.name(h), self.name(source), self.name(head.0));
             findings.push(finding(
                 Severity::Warning,
                 FindingKind::ReplicaOffMaster,
                 format!(
-                    "{replica} reads {source}, not {service}'s master {master}: {why}; `datasource {replica} shun`, then `datasource {replica} recover`, points it at {master}"
+                    "{replica} reads {source}, not {service}'s {role} {head}: it gets {head}'s events only while {source} runs and passes them on, and a promotion repoints only the replicators it reaches running; `datasource {replica} shun`, then `datasource {replica} recover`, points it at {head}"
                 ),
             ));
         }
     }
 
-    /// The source and the listed ONLINE master of `h`'s service, when `h` is listed an ONLINE
-    /// slave there and its slave replicator reads another datasource of that service.
-    fn replica_off_master(&self, state: &State, h: HostId) -> Option<(HostId, HostId)> {
+    /// What `service`'s replicas read from, as its listing shows it: the ONLINE master, or at
+    /// a composite's passive site, which lists none, the ONLINE relay (*operations-status-roles*;
+    /// a review found a replica left reading the old relay after a passive site's switch
+    /// unwarned).
+    fn replica_head(
+        &self,
+        state: &State,
+        service: ServiceId,
+    ) -> Option<(HostId, crate::model::DataSourceRole)> {
+        use crate::model::DataSourceRole;
+        let view = state.view(ls::default_viewer(self.topology, state, service)?);
+        let datasources = self.topology.datasource_set(service);
+        [DataSourceRole::Master, DataSourceRole::Relay]
+            .into_iter()
+            .find_map(|role| {
+                datasources
+                    .iter()
+                    .find(|&d| view.entry(d).role == role && view.entry(d).state == DsState::Online)
+                    .map(|d| (d, role))
+            })
+    }
+
+    /// The source of `h` and its service's head ([`Self::replica_head`]), when `h` is listed
+    /// an ONLINE slave there and its running slave replicator reads another datasource of that
+    /// service.
+    fn replica_off_head(
+        &self,
+        state: &State,
+        h: HostId,
+    ) -> Option<(HostId, (HostId, crate::model::DataSourceRole))> {
+        let source = self.listed_source(state, h)?;
+        let head = self.replica_head(state, self.topology.host(h).service)?;
+        (source != head.0).then_some((source, head))
+    }
+
+    /// The datasource of its own service that `h` reads, when `h` is listed an ONLINE slave
+    /// and its slave replicator runs.
+    fn listed_source(&self, state: &State, h: HostId) -> Option<HostId> {
         use crate::model::{DataSourceRole, ReplicatorRole};
         let service = self.topology.host(h).service;
         let datasources = self.topology.datasource_set(service);
@@ -2283,23 +2325,19 @@ impl Session<'_> {
             return None;
         }
         let viewer = ls::default_viewer(self.topology, state, service)?;
-        let view = state.view(viewer);
-        let entry = view.entry(h);
+        let entry = state.view(viewer).entry(h);
         let r = state.host(h).replicator;
+        // A stopped replicator reads nothing yet: where it reads once started is judged then
+        // (the managers repoint one that starts OFFLINE, its source gone, outside
+        // MAINTENANCE), and `recover` refuses it while it is stopped.
         if entry.role != DataSourceRole::Slave
             || entry.state != DsState::Online
             || r.role != ReplicatorRole::Slave
+            || !r.running
         {
             return None;
         }
-        let source = r.master?;
-        if !datasources.contains(source) {
-            return None;
-        }
-        let master = datasources.iter().find(|&d| {
-            view.entry(d).role == DataSourceRole::Master && view.entry(d).state == DsState::Online
-        })?;
-        (source != master).then_some((source, master))
+        r.master.filter(|&m| datasources.contains(m))
     }
 
     /// The source and the listed ONLINE master of the other site, when `h` is its site's
@@ -2517,7 +2555,7 @@ impl Session<'_> {
         }
         self.judge_drift(before, effects, findings);
         self.judge_relays(before, findings);
-        self.judge_replicas(before, findings);
+        self.judge_replicas(Some(before), findings);
         for service in self.topology.physical_services() {
             self.judge_quorum(before, service, findings);
             let now = writable_masters(self.topology, &self.state, service, all);
