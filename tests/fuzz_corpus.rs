@@ -357,3 +357,27 @@ fn a_quoted_multibyte_character_before_a_substitution_is_no_panic() {
     ))
     .unwrap();
 }
+
+/// Found by `parse_runbook`: a step whose command ends in a literal backslash (`\\`) before a
+/// comment (`shell db1> x \\ # y`, or a continuation line that is a `#!` comment). The comment
+/// prints as a note on a line of its own, so the step printed ending in a backslash and read
+/// back continued into the note. A trailing backslash before a comment is now dropped, as one
+/// before a blank line or the end of the text is.
+#[test]
+fn literal_backslash_before_a_comment_reads_back() {
+    fuzzing::parse_runbook(&regression(
+        "parse_runbook",
+        "literal_backslash_before_a_comment",
+    ))
+    .unwrap();
+    for text in [
+        "shell db1> x \\\\ # y\n",
+        "shell db1> x \\\\ #! y\n",
+        "shell db1> x \\\\\\\n#! y\n",
+        "shell db1> \\\\ # y\n",
+    ] {
+        fuzzing::parse_runbook(text.as_bytes()).unwrap_or_else(|f| panic!("{text}: {f}"));
+    }
+    let book: tungsten_model::runbook::Runbook = "shell db1> x \\\\ # y\n".parse().unwrap();
+    assert_eq!(book.to_string(), "shell db1> x\n# y\n");
+}

@@ -786,7 +786,13 @@ fn fed_to_cctrl(left: &str) -> Option<(usize, &str)> {
     };
     let mut text = rest.trim();
     for stderr in ["2>/dev/null", "2> /dev/null", "2>&1"] {
-        if let Some(before) = text.strip_suffix(stderr) {
+        // Only a `2` that is a word of its own names stderr: glued to the word before it
+        // (`echo switch2>/dev/null`), bash echoes `switch2` and sends echo's output itself
+        // away, so nothing reaches cctrl (`'switch to db'2>&1` types `switch to db2`).
+        if let Some(before) = text
+            .strip_suffix(stderr)
+            .filter(|b| b.ends_with(char::is_whitespace))
+        {
             text = before.trim_end();
             break;
         }
@@ -1603,6 +1609,11 @@ mod tests {
             "echo 'switch' <&3 | cctrl",
             "echo 'switch' &> /tmp/out | cctrl",
             "echo switch > /tmp/out | cctrl",
+            // A `2` glued to the word before it is echoed, not a file descriptor: the first
+            // sends echo's output to /dev/null, the second types `switch to db2`.
+            "echo switch2>/dev/null | cctrl",
+            "echo 'switch to db'2>&1 | cctrl",
+            "echo 'switch'2> /dev/null | cctrl",
         ] {
             let c: HostCommand = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
             assert!(

@@ -109,6 +109,13 @@ impl FromStr for Runbook {
                 .len();
             joined.truncate(kept);
             let (command, comment) = without_comment(&joined);
+            // Likewise before a comment, which prints as a note on a line of its own: `x \\ #
+            // note` would print as a step ending in a backslash, which reads back continued
+            // into the note (the `parse_runbook` fuzzer found it).
+            let command = match comment {
+                Some(_) => command.trim_end_matches(|c: char| c == '\\' || c.is_whitespace()),
+                None => command,
+            };
             let parsed = step(command, number, &mut previous_service)
                 .map_err(|e| relocate(naming_a_lone_comment(e, comment, &joined), &pieces))?;
             match parsed {
