@@ -511,19 +511,22 @@ impl Report {
         // the commands when only an `event>` step had drawn an error (helper-119 F8).
         // A refused event counts too: the verdict's count holds it (a review found "2 errors"
         // above "1 error at the `event>` step", the other an event's refusal).
-        let event_lines: Vec<usize> = self
+        let events: Vec<usize> = self
             .steps
             .iter()
-            .filter(|s| s.event && (s.has_error() || s.rejected()))
+            .filter(|s| s.event)
             .map(|s| s.line)
             .collect();
-        if !event_lines.is_empty() {
-            let errors = self
-                .diagnostics()
-                .iter()
-                .filter(|d| d.severity == Severity::Error && event_lines.contains(&d.line))
-                .count();
-            let lines: Vec<String> = event_lines.iter().map(ToString::to_string).collect();
+        let mut at_events: Vec<usize> = self
+            .diagnostics()
+            .iter()
+            .filter(|d| d.severity == Severity::Error && events.contains(&d.line))
+            .map(|d| d.line)
+            .collect();
+        let errors = at_events.len();
+        at_events.dedup();
+        if errors > 0 {
+            let lines: Vec<String> = at_events.iter().map(ToString::to_string).collect();
             let (steps, it) = (
                 if lines.len() == 1 {
                     "step on line"

@@ -2352,13 +2352,9 @@ impl Session<'_> {
             return None;
         }
         let source = r.master?;
-        let site = self.topology.host(source).service;
-        let seen = ls::default_viewer(self.topology, state, site)?;
-        let view = state.view(seen);
-        let master = self.topology.datasource_set(site).iter().find(|&d| {
-            view.entry(d).role == crate::model::DataSourceRole::Master
-                && view.entry(d).state == DsState::Online
-        })?;
+        let (master, _) = self
+            .replica_head(state, self.topology.host(source).service)
+            .filter(|&(_, role)| role == crate::model::DataSourceRole::Master)?;
         (source != master).then_some((source, master))
     }
 
