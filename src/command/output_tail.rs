@@ -34,11 +34,31 @@ pub(crate) fn start(line: &str) -> Option<usize> {
 
 /// The byte indices of unquoted `|` and of unquoted words that begin with `>`, `N>` or
 /// `&>`, left to right, quotes and expansions read as every other check reads them
-/// ([`super::shell_syntax::bare`]).
+/// ([`super::shell_syntax::bare`]); and, when it comes before all of them, an unquoted `>`
+/// glued to the word before it (`trepctl offline>/tmp/out`, which bash reads as `trepctl
+/// offline >/tmp/out`). Only first: after a redirection that is not cut off, the command
+/// would keep it (`> a '2'>b`, whose quoted `2` is an argument).
 fn candidates(line: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut first = true;
     super::shell_syntax::bare(line)
-        .filter(|b| b.c == '|' || (b.word_start && opens_redirection(&line[b.at..])))
+        .filter(move |b| {
+            let candidate = b.c == '|'
+                || (b.word_start && opens_redirection(&line[b.at..]))
+                || (first && b.c == '>' && !b.word_start && ends_an_argument(&line[..b.at]));
+            first &= !candidate;
+            candidate
+        })
         .map(|b| b.at)
+}
+
+/// Whether `before`, the line up to a glued `>`, ends in a character that leaves the word
+/// an argument of the command: not a digit (`3>x` names a descriptor, and `offline2>x`
+/// is left whole rather than told apart from it), nor `&` or `>` (part of the operator).
+fn ends_an_argument(before: &str) -> bool {
+    before
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_ascii_digit() && !matches!(c, '&' | '>'))
 }
 
 /// Whether `text` begins with an output redirection operator: digits, then `>`; or `&>`.
@@ -215,6 +235,11 @@ mod tests {
         for (line, cmd) in [
             ("trepctl offline > /tmp/out", "trepctl offline"),
             ("trepctl offline >/tmp/out", "trepctl offline"),
+            // Glued to the command's last word: bash reads the same redirection.
+            ("trepctl offline>/tmp/out", "trepctl offline"),
+            ("trepctl offline>>/tmp/out 2>&1", "trepctl offline"),
+            ("trepctl status|grep state", "trepctl status"),
+            ("mysql -e 'select 1'>/tmp/out", "mysql -e 'select 1'"),
             ("trepctl offline >> /tmp/out 2>&1", "trepctl offline"),
             ("trepctl offline 1>&2", "trepctl offline"),
             ("trepctl status 2>/dev/null | grep state", "trepctl status"),
@@ -294,6 +319,12 @@ mod tests {
             "echo 'switch to db2' | cctrl 0>&2",
             "trepctl offline 2>&-",
             "trepctl offline 3>/tmp/x",
+            // A digit before a glued `>`: left whole (bash's reading of `offline2>x` as an
+            // argument is not told apart from a descriptor).
+            "trepctl offline2>/tmp/x",
+            "trepctl offline 12>/tmp/x",
+            "trepctl status>(stopall)",
+            "trepctl status>/dev/null&&stopall",
             // Files a tail may not write, globs, an expansion.
             "trepctl offline > /opt/continuent/tungsten/tungsten-replicator/conf/static-alpha.properties",
             "trepctl offline | tee /etc/tungsten/tungsten.ini",
