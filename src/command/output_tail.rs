@@ -53,12 +53,13 @@ fn candidates(line: &str) -> impl Iterator<Item = usize> + '_ {
 
 /// Whether `before`, the line up to a glued `>`, ends in a character that leaves the word
 /// an argument of the command: not a digit (`3>x` names a descriptor, and `offline2>x`
-/// is left whole rather than told apart from it), nor `&` or `>` (part of the operator).
+/// is left whole rather than told apart from it), nor `&` (`status&>x` is bash's `&>`,
+/// which a cut at the `>` would split).
 fn ends_an_argument(before: &str) -> bool {
     before
         .chars()
         .next_back()
-        .is_some_and(|c| !c.is_ascii_digit() && !matches!(c, '&' | '>'))
+        .is_some_and(|c| !c.is_ascii_digit() && c != '&')
 }
 
 /// Whether `text` begins with an output redirection operator: digits, then `>`; or `&>`.
@@ -325,6 +326,7 @@ mod tests {
             "trepctl offline 12>/tmp/x",
             "trepctl status>(stopall)",
             "trepctl status>/dev/null&&stopall",
+            "trepctl status&>/dev/null",
             // Files a tail may not write, globs, an expansion.
             "trepctl offline > /opt/continuent/tungsten/tungsten-replicator/conf/static-alpha.properties",
             "trepctl offline | tee /etc/tungsten/tungsten.ini",
