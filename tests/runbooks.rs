@@ -6175,7 +6175,9 @@ fn an_error_an_event_draws_is_reported_as_the_events_doing() {
         "{two}"
     );
     // A refused event step's error is counted there too, as in the verdict's count (a review
-    // found "2 errors" above "1 error at the `event>` step", the other a refused event).
+    // found "2 errors" above "1 error at the `event>` step", the other a refused event), on a
+    // line of its own: a refused event did not happen, so nothing "ran into" it (an
+    // operator's review, helper-127 F2).
     let refused = check(
         "#! scenario healthy-3\n\
          #! settle off\n\
@@ -6185,11 +6187,16 @@ fn an_error_an_event_draws_is_reported_as_the_events_doing() {
     );
     assert!(refused.steps[2].rejected(), "{refused}");
     assert_eq!(refused.errors(), 2, "{refused}");
+    let printed = refused.to_string();
     assert!(
-        refused
-            .to_string()
-            .contains("\n    2 errors at the `event>` steps on lines 4 and 5: "),
-        "{refused}"
+        printed.contains(
+            "\n    1 error at the `event>` step on line 4: caused by what happened to the cluster, "
+        ),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("\n    1 error at the `event>` step on line 5: the event cannot happen in the state the plan reaches there, so it changed nothing; counted because the plan expects what the cluster would not do (fix the steps before it, or the event)\n"),
+        "{printed}"
     );
     // A command's error is the plan's own: no such line.
     let report = check(
@@ -6203,6 +6210,40 @@ fn an_error_an_event_draws_is_reported_as_the_events_doing() {
         "{printed}"
     );
     assert!(!printed.contains("`event>` steps"), "{printed}");
+}
+
+/// Events a failover leaves behind on an old master cut off by a partition, where the
+/// managers failed over in answer to an `event>` step: the advice is the old master's
+/// recovery, not "promote it instead", which no step can follow once the managers have
+/// promoted (an operator's review followed it: `switch to db1` is refused for an old master,
+/// and `welcome` and `recover` for its orphaned events, helper-127 F1;
+/// *operations-recovery-master*). The advice it gives is followed to a VALID end but for the
+/// event's own error.
+#[test]
+fn events_an_event_step_orphans_are_advised_as_a_recovery() {
+    let start = "#! scenario healthy-3\n\
+                 #! settle off\n\
+                 #! goal alpha all-online, master db2\n\
+                 event> a client writes to db1\n\
+                 event> the network splits into {db1} | {db2, db3}\n\
+                 event> the network heals\n";
+    let report = check(start);
+    let lost = report
+        .steps
+        .iter()
+        .flat_map(|s| &s.findings)
+        .find(|f| f.kind == FindingKind::LostEvents)
+        .unwrap();
+    assert_eq!(
+        lost.text,
+        "db1 holds events db2 never received: they are lost to the new master (orphaned); db1 is up, cut off by a partition, and holds them: the managers have promoted already, so no step can promote it instead; `datasource db1 recover` refuses db1 while it holds them: inspect them (`tungsten_find_orphaned`), then reprovision db1 from a slave of db2 (or `datasource db1 restore`)"
+    );
+    // Followed: inspected, reprovisioned from db3 (db2's slave), it is back as a slave.
+    let followed = check(&format!(
+        "{start}shell db1> tungsten_find_orphaned\nshell db1> tprovision --source db3\n"
+    ));
+    assert!(followed.goals.iter().all(|g| g.met), "{followed}");
+    assert_eq!(followed.errors(), 1, "{followed}");
 }
 
 /// The docs' composite recovery, end to end: the active site lost (powered off), a site

@@ -517,30 +517,49 @@ impl Report {
             .filter(|s| s.event)
             .map(|s| s.line)
             .collect();
-        let mut at_events: Vec<usize> = self
-            .diagnostics()
-            .iter()
-            .filter(|d| d.severity == Severity::Error && events.contains(&d.line))
-            .map(|d| d.line)
-            .collect();
-        let errors = at_events.len();
-        at_events.dedup();
-        if errors > 0 {
-            let lines: Vec<String> = at_events.iter().map(ToString::to_string).collect();
-            let (steps, it) = (
-                if lines.len() == 1 {
-                    "step on line"
+        // A refused event did not happen: nothing ran into it. It says the plan's picture of
+        // the cluster is wrong at that point (a write to a host that takes none, say), and is
+        // counted for that, not as harm the cluster came to (an operator's review found the
+        // two told alike, helper-127 F2).
+        let (mut refused, mut happened): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+        for d in self.diagnostics() {
+            if d.severity == Severity::Error && events.contains(&d.line) {
+                if d.kind == "refused" {
+                    refused.push(d.line);
                 } else {
-                    "steps on lines"
-                },
-                if errors == 1 { "it" } else { "them" },
-            );
+                    happened.push(d.line);
+                }
+            }
+        }
+        let lines = |at: &mut Vec<usize>| {
+            at.dedup();
+            let lines: Vec<String> = at.iter().map(ToString::to_string).collect();
+            let steps = if lines.len() == 1 {
+                "step on line"
+            } else {
+                "steps on lines"
+            };
+            format!("{steps} {}", crate::text::series(&lines, "and"))
+        };
+        let (errors, refusals) = (happened.len(), refused.len());
+        if errors > 0 {
+            let it = if errors == 1 { "it" } else { "them" };
             writeln!(
                 f,
-                "    {} at the `event>` {steps} {}: caused by what happened to the cluster, not \
+                "    {} at the `event>` {}: caused by what happened to the cluster, not \
                  by a command, and counted because the plan as written runs into {it}",
                 crate::text::counted(errors, "error"),
-                crate::text::series(&lines, "and")
+                lines(&mut happened)
+            )?;
+        }
+        if refusals > 0 {
+            writeln!(
+                f,
+                "    {} at the `event>` {}: the event cannot happen in the state the plan \
+                 reaches there, so it changed nothing; counted because the plan expects what \
+                 the cluster would not do (fix the steps before it, or the event)",
+                crate::text::counted(refusals, "error"),
+                lines(&mut refused)
             )?;
         }
         Ok(())

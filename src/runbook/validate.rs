@@ -453,6 +453,9 @@ struct Session<'a> {
     /// the model makes come with their cause, [`Effect::Diverged`], [`Effect::PositionLost`] or
     /// [`Effect::PositionCleared`].)
     unexplained_errors: HostSet,
+    /// Whether the input being applied is an `event>` step's: a promotion then is the
+    /// managers' answer to it, not a command the operator could have typed otherwise.
+    in_event: bool,
 }
 
 /// Run `runbook` from `start` and judge it.
@@ -531,6 +534,7 @@ fn validate_with(
         rules: options.rules,
         broken: Vec::new(),
         unexplained_errors: HostSet::default(),
+        in_event: false,
     };
     let (start_effects, start_findings) = session.settle_start(settle);
     // The errors the start holds: the managers' first reactions add none without a cause.
@@ -1303,7 +1307,9 @@ impl Session<'_> {
                 // A failover the managers make in answer to the event is theirs to make: the
                 // plan wrote the event down to check what follows it, not to cause one.
                 promoting = true;
+                self.in_event = true;
                 self.run_event(event, &mut heard);
+                self.in_event = false;
             }
             _ => heard.runs.push(rejected(
                 "runbook",
@@ -1935,29 +1941,7 @@ impl Session<'_> {
             | Finding::PolicyOverridden { .. }
             | Finding::NoCandidate { .. }
             | Finding::NotRecovered { .. } => finding(Severity::Warning, f.kind(), text),
-            Finding::LostEvents { host, promoted } => {
-                let holder = after.host(host);
-                if holder.up && holder.dataserver {
-                    let (cut_off, instead) = if after.reachable(host, promoted) {
-                        ("", "promote it, or a host holding its events, instead")
-                    } else {
-                        (
-                            ", cut off by a partition,",
-                            "restore the network, then promote it, or a host holding its events, instead",
-                        )
-                    };
-                    finding(
-                        Severity::Error,
-                        FindingKind::LostEvents,
-                        format!(
-                            "{text}; {} is up{cut_off} and holds them: {instead}",
-                            self.name(host)
-                        ),
-                    )
-                } else {
-                    finding(Severity::Warning, FindingKind::LostEvents, text)
-                }
-            }
+            Finding::LostEvents { host, promoted } => self.lost_events(text, host, promoted, after),
             Finding::WritableBehind { host, master } => {
                 let holder = after.host(host);
                 if holder.up && holder.dataserver {
@@ -1990,6 +1974,58 @@ impl Session<'_> {
                     self.name(host)
                 ),
             ),
+        }
+    }
+
+    /// The finding for events a promotion left behind on `host` (see
+    /// [`Session::report_finding`]): the advice depends on whose promotion it was.
+    fn lost_events(
+        &self,
+        text: String,
+        host: HostId,
+        promoted: HostId,
+        after: &State,
+    ) -> ReportFinding {
+        let holder = after.host(host);
+        if holder.up && holder.dataserver && self.in_event {
+            // The managers failed over in answer to the event: no command of the
+            // plan promoted, so "promote it instead" cannot be followed (an operator's
+            // review followed it: `switch to` the old master is refused, and so are
+            // `welcome` and `recover` over its orphaned events, helper-127 F1). What
+            // is left is the old master's recovery (*operations-recovery-master*).
+            let name = self.name(host);
+            let cut_off = if after.reachable(host, promoted) {
+                ""
+            } else {
+                ", cut off by a partition,"
+            };
+            finding(
+                Severity::Error,
+                FindingKind::LostEvents,
+                format!(
+                    "{text}; {name} is up{cut_off} and holds them: the managers have promoted already, so no step can promote it instead; `datasource {name} recover` refuses {name} while it holds them: inspect them (`tungsten_find_orphaned`), then reprovision {name} from a slave of {} (or `datasource {name} restore`)",
+                    self.name(promoted)
+                ),
+            )
+        } else if holder.up && holder.dataserver {
+            let (cut_off, instead) = if after.reachable(host, promoted) {
+                ("", "promote it, or a host holding its events, instead")
+            } else {
+                (
+                    ", cut off by a partition,",
+                    "restore the network, then promote it, or a host holding its events, instead",
+                )
+            };
+            finding(
+                Severity::Error,
+                FindingKind::LostEvents,
+                format!(
+                    "{text}; {} is up{cut_off} and holds them: {instead}",
+                    self.name(host)
+                ),
+            )
+        } else {
+            finding(Severity::Warning, FindingKind::LostEvents, text)
         }
     }
 
