@@ -2749,3 +2749,25 @@ fn a_process_substitution_is_not_read_as_only_printing() {
         );
     }
 }
+
+/// The master shunned under MAINTENANCE, with no other master ONLINE, is refused `online`
+/// with `welcome` named alone: `recover` refuses it (it brings back a slave), and an
+/// operator's review followed the advice naming both into that refusal (helper-127 F7). A
+/// shunned slave's refusal still names both.
+#[test]
+fn a_shunned_master_is_told_to_come_back_with_welcome_alone() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.cctrl("db1", "datasource db1 shun").unwrap();
+    c.cctrl("db1", "datasource db3 shun").unwrap();
+    insta::assert_snapshot!(refusal_text(&c, "db1", "datasource db1 online"), @"db1 is SHUNNED(MANUALLY-SHUNNED): expected OFFLINE: a SHUNNED master comes back with `welcome`");
+    insta::assert_snapshot!(refusal_text(&c, "db1", "datasource db3 online"), @"db3 is SHUNNED(MANUALLY-SHUNNED): expected OFFLINE: a SHUNNED datasource comes back with `welcome` or `recover`");
+    // The advice is legal where it is given, and what it leaves out is not.
+    assert_eq!(
+        c.cctrl("db1", "datasource db1 recover"),
+        Err(Rule::DatasourceState)
+    );
+    assert_eq!(c.cctrl("db1", "datasource db1 welcome"), Ok(()));
+    assert_eq!(c.cctrl("db1", "datasource db1 online"), Ok(()));
+    assert_eq!(c.cctrl("db1", "datasource db3 recover"), Ok(()));
+}

@@ -1230,6 +1230,16 @@ fn ds_online(ctx: &mut Ctx<'_, '_>, view: &mut ManagerView, c: &Target<'_>) -> R
                 already: Cow::Borrowed("is ONLINE already"),
             });
         }
+        // The master the managers hold out of service (so no other master is ONLINE):
+        // `recover` refuses it (it brings back a slave), so only `welcome` is named (an
+        // operator's review followed the advice into that refusal, helper-127 F7).
+        DsState::Shunned(_) if ctx.service_master(view, s.service) == Some(h) => {
+            return Err(wrong(
+                h,
+                entry.state,
+                "OFFLINE: a SHUNNED master comes back with `welcome`",
+            ));
+        }
         DsState::Shunned(_) => {
             return Err(wrong(
                 h,
