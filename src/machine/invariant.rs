@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    DataSourceRole, DsState, HostId, HostSet, PolicyMode, Quorum, ReplicatorRole, ServiceId,
-    ShunCause, State, Topology,
+    DataSourceRole, DsState, HostId, HostSet, MAX_SERVICES, PolicyMode, Quorum, ReplicatorRole,
+    ServiceId, ShunCause, State, Topology,
 };
 
 /// A safety property of every reachable state.
@@ -115,6 +115,12 @@ impl Violation {
     }
 }
 
+/// The writable masters of each physical service among every host of the topology, by
+/// service index (`None` where not computed): what the transition reports writable masters
+/// from ([`super::Ctx::report_writable_behind`]) and hands to the guard's check, which would
+/// otherwise compute them again for the same state.
+pub(crate) type WritableByService = [Option<HostSet>; MAX_SERVICES];
+
 /// Every datasource of `service` that is a writable master, among the hosts of `scope`.
 #[must_use]
 pub fn writable_masters(
@@ -171,7 +177,7 @@ pub fn check(topology: &Topology, state: &State) -> Option<Violation> {
 #[must_use]
 pub fn check_all(topology: &Topology, state: &State) -> Vec<Violation> {
     let mut out = Vec::new();
-    visit(topology, state, topology.host_set(), &mut |v| {
+    visit(topology, state, topology.host_set(), &[None; MAX_SERVICES], &mut |v| {
         // Two slaves reading each other break one chain: it is reported once (an embedder's
         // review found the same violation listed twice).
         if !out.contains(&v) {
@@ -186,8 +192,20 @@ pub fn check_all(topology: &Topology, state: &State) -> Vec<Violation> {
 /// partition can see).
 #[must_use]
 pub fn check_within(topology: &Topology, state: &State, scope: HostSet) -> Option<Violation> {
+    check_within_known(topology, state, scope, &[None; MAX_SERVICES])
+}
+
+/// [`check_within`] given the writable masters of `state` already computed over the whole
+/// topology (`writable`; a service's writable masters within `scope` are those of them in
+/// `scope`, since whether a datasource is writable does not depend on the scope).
+pub(crate) fn check_within_known(
+    topology: &Topology,
+    state: &State,
+    scope: HostSet,
+    writable: &WritableByService,
+) -> Option<Violation> {
     let mut found = None;
-    visit(topology, state, scope, &mut |v| {
+    visit(topology, state, scope, writable, &mut |v| {
         found = Some(v);
         true
     });
@@ -209,28 +227,30 @@ fn two_writable(
         })
 }
 
-/// Call `report` with each violation until it returns true.
+/// Call `report` with each violation until it returns true; `known` holds the writable
+/// masters of the services already computed over the whole topology.
 fn visit(
     topology: &Topology,
     state: &State,
     scope: HostSet,
+    known: &WritableByService,
     report: &mut dyn FnMut(Violation) -> bool,
 ) {
+    let writable_in = |service: ServiceId| match known.get(service.index()).copied().flatten() {
+        Some(all) => all.intersection(scope),
+        None => writable_masters(topology, state, service, scope),
+    };
     for (service, members) in topology.active_passive() {
         let writable: HostSet = members
             .iter()
-            .flat_map(|&m| writable_masters(topology, state, m, scope).iter())
+            .flat_map(|&m| writable_in(m).iter())
             .collect();
         if two_writable(service, writable, report) {
             return;
         }
     }
     for service in topology.physical_services() {
-        if two_writable(
-            service,
-            writable_masters(topology, state, service, scope),
-            report,
-        ) {
+        if two_writable(service, writable_in(service), report) {
             return;
         }
         let extractors: HostSet = topology

@@ -295,7 +295,7 @@ pub fn settle(topology: &Topology, state: &State, rules: &Rules) -> Outcome {
     let mut next = *state;
     let mut ctx = Ctx::new(topology, &mut next, *rules, &mut collect);
     react::react(&mut ctx);
-    ctx.report_writable_behind(state);
+    let _ = ctx.report_writable_behind(state);
     ctx.commit();
     collect.into_outcome(topology, &next)
 }
@@ -417,14 +417,14 @@ pub(crate) fn step_in_place<O: Observer>(
     } else {
         react::react(&mut ctx);
     }
-    ctx.report_writable_behind(state);
+    let writable = ctx.report_writable_behind(state);
     let mut checked = Checked::Partly;
     if rules.guard
         && input.is_operator()
         && let Some(origin) = input.origin()
     {
         let scope = ctx.scope(origin);
-        let after = invariant::check_within(topology, ctx.state, scope);
+        let after = invariant::check_within_known(topology, ctx.state, scope, &writable);
         if let Some(v) = after
             && invariant::check_within(topology, state, scope).is_none()
         {

@@ -7,12 +7,12 @@
 use super::context::Ctx;
 use super::effect::{Effect, Finding};
 use super::input::Install;
-use super::invariant::writable_masters;
+use super::invariant::{WritableByService, writable_masters};
 use super::rejection::Refusal;
 use crate::fault::Process;
 use crate::model::{
-    ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, PolicyMode, Pos, ReplicatorRole,
-    ReplicatorState, RestartPosition,
+    ClusterReplicator, DataSourceRole, DsState, HostId, HostSet, MAX_SERVICES, PolicyMode, Pos,
+    ReplicatorRole, ReplicatorState, RestartPosition,
 };
 use std::borrow::Cow;
 
@@ -924,11 +924,20 @@ impl Ctx<'_, '_> {
     /// compare positions before they put a master they hold in service; Continuent docs
     /// *manager-failover-behavior* call such events orphaned and leave finding them to the
     /// operator (`tungsten_find_orphaned`).
-    pub(crate) fn report_writable_behind(&mut self, before: &crate::model::State) {
+    ///
+    /// Returns the writable masters it found, for the guard to check the same state with.
+    pub(crate) fn report_writable_behind(
+        &mut self,
+        before: &crate::model::State,
+    ) -> WritableByService {
         let topology = self.topology;
+        let mut found = [None; MAX_SERVICES];
         for service in topology.physical_services() {
             let all = topology.host_set();
             let now = writable_masters(topology, self.state, service, all);
+            if let Some(slot) = found.get_mut(service.index()) {
+                *slot = Some(now);
+            }
             if now.is_empty() {
                 continue;
             }
@@ -943,6 +952,7 @@ impl Ctx<'_, '_> {
                 }
             }
         }
+        found
     }
 
     /// Report events a promotion leaves behind on `holder`, unless an earlier promotion
