@@ -2,12 +2,12 @@
 //! rules, and where effects go; with the helpers every handler shares.
 
 use super::effect::{Effect, Finding};
-use super::invariant::writable_masters;
+use super::invariant::{KnownChains, writable_masters};
 use super::rejection::Refusal;
 use super::{Observer, Rules};
 use crate::model::{
-    DataSourceRole, DsEntry, DsState, HostId, HostSet, HostState, MAX_SERVICES, ManagerView,
-    ServiceId, State, Topology,
+    DataSourceRole, DsEntry, DsState, HostId, HostSet, HostState, MAX_HOSTS, MAX_SERVICES,
+    ManagerView, ServiceId, State, Topology,
 };
 use std::borrow::Cow;
 
@@ -27,6 +27,10 @@ pub(crate) struct Ctx<'t, 'o> {
     /// when the view differs): a round of reactions that leaves it clear changed nothing, so
     /// the reactions need not copy and compare the whole state to know they are done.
     pub(crate) touched: bool,
+    /// The source chains the managers' current round of reactions followed: once a round
+    /// writes nothing, they hold for the state the reactions leave, which the guard then
+    /// checks ([`super::invariant::Known`]). Cleared at the start of every round.
+    pub(crate) chains: KnownChains,
 }
 
 /// What a command changed that the managers might put back.
@@ -52,6 +56,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
             effects: Vec::new(),
             findings: Vec::new(),
             touched: false,
+            chains: [None; MAX_HOSTS],
         }
     }
 
@@ -85,6 +90,21 @@ impl<'t, 'o> Ctx<'t, 'o> {
     pub(crate) fn host_mut(&mut self, h: HostId) -> &mut HostState {
         self.touched = true;
         self.state.host_mut(h)
+    }
+
+    /// Where the sources of a replicator on `h` reading from `first` lead
+    /// ([`super::invariant::Sources`]), the chain kept in [`Ctx::chains`] for the guard.
+    pub(crate) fn follow_sources_keeping(
+        &mut self,
+        h: HostId,
+        first: Option<HostId>,
+    ) -> super::invariant::Sources {
+        let (sources, chain) =
+            super::invariant::follow_sources_keeping(self.topology, self.state, h, first);
+        if let Some(slot) = self.chains.get_mut(h.index()) {
+            *slot = Some((first, chain));
+        }
+        sources
     }
 
     pub(crate) fn service_of(&self, h: HostId) -> ServiceId {

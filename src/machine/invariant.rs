@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    DataSourceRole, DsState, HostId, HostSet, MAX_SERVICES, PolicyMode, Quorum, ReplicatorRole,
-    ServiceId, ShunCause, State, Topology,
+    DataSourceRole, DsState, HostId, HostSet, MAX_HOSTS, MAX_SERVICES, PolicyMode, Quorum,
+    ReplicatorRole, ServiceId, ShunCause, State, Topology,
 };
 
 /// A safety property of every reachable state.
@@ -121,6 +121,29 @@ impl Violation {
 /// otherwise compute them again for the same state.
 pub(crate) type WritableByService = [Option<HostSet>; MAX_SERVICES];
 
+/// Where the sources of each host's replicator led, by host (`None` where not followed): the
+/// first source followed, and the chain's end. The managers' last round of reactions follows
+/// them in the state the guard then checks ([`super::Ctx::chains`]).
+pub(crate) type KnownChains = [Option<(Option<HostId>, Result<(), ChainBreak>)>; MAX_HOSTS];
+
+/// What the transition computed already about the state the guard checks, so that the check
+/// does not compute it again: the check is pure, so the same question about the same state
+/// has the same answer.
+pub(crate) struct Known {
+    /// The writable masters, by service.
+    pub(crate) writable: WritableByService,
+    /// The source chains followed, by host.
+    pub(crate) chains: KnownChains,
+}
+
+impl Known {
+    /// Nothing known: every check computes all it needs.
+    pub(crate) const NOTHING: Self = Self {
+        writable: [None; MAX_SERVICES],
+        chains: [None; MAX_HOSTS],
+    };
+}
+
 /// Every datasource of `service` that is a writable master, among the hosts of `scope`.
 #[must_use]
 pub fn writable_masters(
@@ -177,14 +200,20 @@ pub fn check(topology: &Topology, state: &State) -> Option<Violation> {
 #[must_use]
 pub fn check_all(topology: &Topology, state: &State) -> Vec<Violation> {
     let mut out = Vec::new();
-    visit(topology, state, topology.host_set(), &[None; MAX_SERVICES], &mut |v| {
-        // Two slaves reading each other break one chain: it is reported once (an embedder's
-        // review found the same violation listed twice).
-        if !out.contains(&v) {
-            out.push(v);
-        }
-        false
-    });
+    visit(
+        topology,
+        state,
+        topology.host_set(),
+        &Known::NOTHING,
+        &mut |v| {
+            // Two slaves reading each other break one chain: it is reported once (an embedder's
+            // review found the same violation listed twice).
+            if !out.contains(&v) {
+                out.push(v);
+            }
+            false
+        },
+    );
     out
 }
 
@@ -192,20 +221,20 @@ pub fn check_all(topology: &Topology, state: &State) -> Vec<Violation> {
 /// partition can see).
 #[must_use]
 pub fn check_within(topology: &Topology, state: &State, scope: HostSet) -> Option<Violation> {
-    check_within_known(topology, state, scope, &[None; MAX_SERVICES])
+    check_within_known(topology, state, scope, &Known::NOTHING)
 }
 
-/// [`check_within`] given the writable masters of `state` already computed over the whole
-/// topology (`writable`; a service's writable masters within `scope` are those of them in
-/// `scope`, since whether a datasource is writable does not depend on the scope).
+/// [`check_within`] given what is `known` of `state` already (a service's writable masters
+/// within `scope` are those over the whole topology that lie in `scope`, since whether a
+/// datasource is writable does not depend on the scope).
 pub(crate) fn check_within_known(
     topology: &Topology,
     state: &State,
     scope: HostSet,
-    writable: &WritableByService,
+    known: &Known,
 ) -> Option<Violation> {
     let mut found = None;
-    visit(topology, state, scope, writable, &mut |v| {
+    visit(topology, state, scope, known, &mut |v| {
         found = Some(v);
         true
     });
@@ -227,19 +256,20 @@ fn two_writable(
         })
 }
 
-/// Call `report` with each violation until it returns true; `known` holds the writable
-/// masters of the services already computed over the whole topology.
+/// Call `report` with each violation until it returns true; what is `known` of `state` is
+/// taken rather than computed.
 fn visit(
     topology: &Topology,
     state: &State,
     scope: HostSet,
-    known: &WritableByService,
+    known: &Known,
     report: &mut dyn FnMut(Violation) -> bool,
 ) {
-    let writable_in = |service: ServiceId| match known.get(service.index()).copied().flatten() {
-        Some(all) => all.intersection(scope),
-        None => writable_masters(topology, state, service, scope),
-    };
+    let writable_in =
+        |service: ServiceId| match known.writable.get(service.index()).copied().flatten() {
+            Some(all) => all.intersection(scope),
+            None => writable_masters(topology, state, service, scope),
+        };
     for (service, members) in topology.active_passive() {
         let writable: HostSet = members
             .iter()
@@ -288,7 +318,11 @@ fn visit(
             if !(host.up && replicator.is_online() && replicator.role.applies()) {
                 continue;
             }
-            if let Err(broken) = source_chain(topology, state, h) {
+            let chain = match known.chains.get(h.index()).copied().flatten() {
+                Some((first, chain)) if first == replicator.master => chain,
+                _ => source_chain(topology, state, h),
+            };
+            if let Err(broken) = chain {
                 if (!broken.replaced || tended(topology, state, service, h))
                     && report(Violation {
                         invariant: Invariant::ReplicationSource,
@@ -343,7 +377,8 @@ fn tended(topology: &Topology, state: &State, service: ServiceId, h: HostId) -> 
 }
 
 /// Why a chain of sources does not reach the service's master.
-struct ChainBreak {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ChainBreak {
     /// The hosts visited.
     hosts: HostSet,
     /// The chain is sound but ends at a master a failover or switch replaced (the others:
@@ -391,17 +426,27 @@ pub(crate) enum Sources {
     Broken,
 }
 
-/// Where the sources of a replicator on `h` reading from `first` lead.
-pub(crate) fn follow_sources(
+/// Where the sources of a replicator on `h` reading from `first` lead, with the chain's end
+/// as the invariant check reads it, to hand to the check of the same state
+/// ([`Known::chains`]).
+pub(crate) fn follow_sources_keeping(
     topology: &Topology,
     state: &State,
     h: HostId,
     first: Option<HostId>,
-) -> Sources {
-    match source_chain_from(topology, state, h, first) {
-        Ok(()) => Sources::Master,
-        Err(broken) if broken.replaced => Sources::Replaced,
-        Err(_) => Sources::Broken,
+) -> (Sources, Result<(), ChainBreak>) {
+    let chain = source_chain_from(topology, state, h, first);
+    (Sources::of(chain), chain)
+}
+
+impl Sources {
+    /// Where a chain that ends so leads.
+    fn of(chain: Result<(), ChainBreak>) -> Self {
+        match chain {
+            Ok(()) => Self::Master,
+            Err(broken) if broken.replaced => Self::Replaced,
+            Err(_) => Self::Broken,
+        }
     }
 }
 

@@ -424,7 +424,11 @@ pub(crate) fn step_in_place<O: Observer>(
         && let Some(origin) = input.origin()
     {
         let scope = ctx.scope(origin);
-        let after = invariant::check_within_known(topology, ctx.state, scope, &writable);
+        let known = invariant::Known {
+            writable,
+            chains: ctx.chains,
+        };
+        let after = invariant::check_within_known(topology, ctx.state, scope, &known);
         if let Some(v) = after
             && invariant::check_within(topology, state, scope).is_none()
         {

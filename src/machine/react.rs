@@ -22,6 +22,7 @@ pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
         #[cfg(debug_assertions)]
         let checked = *ctx.state;
         ctx.touched = false;
+        ctx.chains = [None; MAX_HOSTS];
         let topology = ctx.topology;
         for service in topology.physical_services() {
             let (groups, count) = groups(ctx, service);
@@ -40,9 +41,11 @@ pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
             }
         );
         if !ctx.touched {
-            break;
+            return;
         }
     }
+    // The last round wrote: the chains it followed may not hold for the state it left.
+    ctx.chains = [None; MAX_HOSTS];
 }
 
 /// The groups of running managers of `service` that reach each other, and how many there
@@ -291,8 +294,7 @@ fn retire_strays(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: ServiceId, 
             // An applier on the ONLINE master, or one cut off from the master.
             entry.is_online_master()
                 || (ctx.rules.repoint_slaves
-                    && match super::invariant::follow_sources(ctx.topology, ctx.state, d, r.master)
-                    {
+                    && match ctx.follow_sources_keeping(d, r.master) {
                         Sources::Master => false,
                         Sources::Replaced => view.policy != PolicyMode::Maintenance,
                         Sources::Broken => true,
