@@ -141,6 +141,23 @@ impl<'t, 'o> Ctx<'t, 'o> {
         }
     }
 
+    /// [`Ctx::set_view`] for a group whose members' views agree ([`ManagerView::eq_used`]):
+    /// either every member's differs from `view` or none does, so the first member's tells
+    /// whether there is anything to write (most rounds of reactions write none).
+    pub(crate) fn set_view_agreed(&mut self, group: HostSet, view: &ManagerView) {
+        let hosts = self.topology.hosts().len();
+        if let Some(first) = group.first()
+            && self
+                .state
+                .views
+                .get(first.index())
+                .is_some_and(|slot| slot.eq_used(view, hosts))
+        {
+            return;
+        }
+        self.set_view(group, view);
+    }
+
     /// Whether `d` is healthy as seen from a group whose first member is `rep`: reachable,
     /// its manager running, its dataserver running.
     pub(crate) fn healthy(&self, rep: HostId, d: HostId) -> bool {

@@ -73,12 +73,14 @@ fn groups(ctx: &Ctx<'_, '_>, service: ServiceId) -> ([HostSet; MAX_HOSTS], usize
 
 /// The view a group shares once its members' views are merged: a primary member's view wins
 /// over a non-primary one, which wins over a just-started one; a datasource that a
-/// non-primary member shunned on its own side stays shunned.
-fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView {
+/// non-primary member shunned on its own side stays shunned. With whether the members' views
+/// agree already ([`ManagerView::eq_used`]), which spares [`Ctx::set_view_agreed`] comparing
+/// each of them again.
+fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> (ManagerView, bool) {
     // Iterated, not collected: the reaction runs after every input and allocates nothing.
     let views = || group.iter().map(|m| (m, ctx.state.view(m)));
     let Some((_, first)) = views().next() else {
-        return ManagerView::default();
+        return (ManagerView::default(), false);
     };
     let hosts = ctx.topology.hosts().len();
     if views().skip(1).all(|(_, v)| v.eq_used(first, hosts)) {
@@ -86,7 +88,7 @@ fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView 
         if base.quorum == Quorum::Unknown {
             superseded_on_start(ctx, service, group, &mut base);
         }
-        return base;
+        return (base, true);
     }
     let pick = |q: Quorum| views().find(|(_, v)| v.quorum == q).map(|(_, v)| *v);
     let mut base = pick(Quorum::Primary)
@@ -122,7 +124,7 @@ fn merged(ctx: &Ctx<'_, '_>, service: ServiceId, group: HostSet) -> ManagerView 
             }
         }
     }
-    base
+    (base, false)
 }
 
 /// Managers of a composite's site that all just started hold what they recorded when they
@@ -179,7 +181,7 @@ fn superseded_on_start(
 
 fn react_group(ctx: &mut Ctx<'_, '_>, service: ServiceId, group: HostSet) {
     let Some(rep) = group.first() else { return };
-    let mut view = merged(ctx, service, group);
+    let (mut view, agreed) = merged(ctx, service, group);
     if !view.coordinator.is_some_and(|c| group.contains(c)) {
         view.coordinator = Some(rep);
     }
@@ -196,7 +198,13 @@ fn react_group(ctx: &mut Ctx<'_, '_>, service: ServiceId, group: HostSet) {
             restore_replicators(ctx, &view, service, rep);
         }
     }
-    ctx.set_view(group, &view);
+    // Nothing between the merge and here writes a view (the reactions change `view`, and
+    // ground truth), so members that agreed then agree still.
+    if agreed {
+        ctx.set_view_agreed(group, &view);
+    } else {
+        ctx.set_view(group, &view);
+    }
     if view.quorum == Quorum::Primary && view.policy.recovers() {
         super::composite::recover_superseded(ctx, service, group);
     }
