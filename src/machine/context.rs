@@ -146,6 +146,13 @@ impl<'t, 'o> Ctx<'t, 'o> {
     /// whether there is anything to write (most rounds of reactions write none).
     pub(crate) fn set_view_agreed(&mut self, group: HostSet, view: &ManagerView) {
         let hosts = self.topology.hosts().len();
+        // Test builds check that the members still agree, which the shortcut rests on.
+        debug_assert!(
+            group.iter().all(|m| group
+                .first()
+                .is_some_and(|first| self.state.view(m).eq_used(self.state.view(first), hosts))),
+            "a group's views that agreed at the merge differ at the write"
+        );
         if let Some(first) = group.first()
             && self
                 .state

@@ -267,7 +267,15 @@ fn visit(
 ) {
     let writable_in =
         |service: ServiceId| match known.writable.get(service.index()).copied().flatten() {
-            Some(all) => all.intersection(scope),
+            Some(all) => {
+                // Test builds check the reuse against the computation it spares.
+                debug_assert_eq!(
+                    all.intersection(scope),
+                    writable_masters(topology, state, service, scope),
+                    "the writable masters handed to the check are not the state's"
+                );
+                all.intersection(scope)
+            }
             None => writable_masters(topology, state, service, scope),
         };
     for (service, members) in topology.active_passive() {
@@ -319,7 +327,15 @@ fn visit(
                 continue;
             }
             let chain = match known.chains.get(h.index()).copied().flatten() {
-                Some((first, chain)) if first == replicator.master => chain,
+                Some((first, chain)) if first == replicator.master => {
+                    // Test builds check the reuse against the computation it spares.
+                    debug_assert_eq!(
+                        chain,
+                        source_chain(topology, state, h),
+                        "the source chain the reactions kept is not the state's"
+                    );
+                    chain
+                }
                 _ => source_chain(topology, state, h),
             };
             if let Err(broken) = chain {
@@ -377,7 +393,7 @@ fn tended(topology: &Topology, state: &State, service: ServiceId, h: HostId) -> 
 }
 
 /// Why a chain of sources does not reach the service's master.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ChainBreak {
     /// The hosts visited.
     hosts: HostSet,

@@ -667,3 +667,49 @@ fn restore_replicators(ctx: &mut Ctx<'_, '_>, view: &ManagerView, service: Servi
         let _ = ctx.replicator_online(d);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a test fails by panicking")]
+
+    use super::react;
+    use crate::fault::{Fault, Process};
+    use crate::machine::context::Ctx;
+    use crate::machine::{Rules, invariant, world};
+    use crate::model::{HostId, MAX_HOSTS, State, Topology};
+
+    /// The source chains the reactions hand to the guard are those of the state they leave:
+    /// a chain kept from an earlier round, or from before the reactions, would be checked in
+    /// place of the state's own. Every slot starts out holding a chain no state has (a host
+    /// reading itself, found sound); after the reactions, each chain kept must be the one
+    /// followed in the state they leave, for faults that take the managers one round and
+    /// several (a failover).
+    #[test]
+    fn the_chains_kept_for_the_guard_are_the_state_the_reactions_leave() {
+        let topology = Topology::single("alpha", &["db1", "db2", "db3"]).unwrap();
+        let healthy = State::healthy(&topology);
+        let id = |name: &str| topology.host_id(name).unwrap();
+        for fault in [
+            Fault::HostCrash(id("db1")),
+            Fault::HostCrash(id("db3")),
+            Fault::Stop(id("db2"), Process::Replicator),
+        ] {
+            let mut next = healthy;
+            let mut observer = ();
+            let mut ctx = Ctx::new(&topology, &mut next, Rules::default(), &mut observer);
+            ctx.chains = std::array::from_fn(|i| HostId::from_index(i).map(|h| (Some(h), Ok(()))));
+            world::apply(&mut ctx, fault).unwrap();
+            react(&mut ctx);
+            let kept = ctx.chains;
+            let mut checked = 0;
+            for (i, slot) in kept.iter().enumerate().take(MAX_HOSTS) {
+                if let (Some((first, chain)), Some(h)) = (slot, HostId::from_index(i)) {
+                    let (_, own) = invariant::follow_sources_keeping(&topology, &next, h, *first);
+                    assert_eq!(*chain, own, "{fault:?}: the chain kept for host {i}");
+                    checked += 1;
+                }
+            }
+            assert!(checked > 0, "{fault:?}: no chain kept to check");
+        }
+    }
+}
