@@ -6527,3 +6527,84 @@ fn a_finding_a_step_and_its_catching_up_all_draw_is_reported_once() {
         "{report}"
     );
 }
+
+/// Under MAINTENANCE, a step that takes down a replica listed ONLINE (its dataserver stopped,
+/// its host rebooted or halted) warns `down-in-service`: the managers neither detect nor fence
+/// failures in that policy (Continuent docs *operations-policymodes*), so it stays ONLINE,
+/// where connectors may send it reads, and the docs' replica maintenance shuns it first.
+/// These plans read VALID with no word (an operator's review, helper-127 F6). Shunned first,
+/// outside MAINTENANCE (the managers fail it themselves), or for the master (an
+/// `availability` matter), the warning is not given; following its advice validates.
+#[test]
+fn a_replica_taken_down_under_maintenance_while_online_warns() {
+    use tungsten_model::machine::Severity;
+    let plan = |steps: &str| {
+        check(&format!(
+            "#! scenario healthy-3\n#! goal alpha all-online, alpha policy automatic\n{steps}"
+        ))
+    };
+    for (step, how) in [
+        (
+            "shell db3> sudo systemctl stop mysqld\nshell db3> sudo systemctl start mysqld\n",
+            "is left with its dataserver stopped",
+        ),
+        (
+            "shell db3> sudo reboot\n",
+            "goes down and comes back in this step",
+        ),
+        (
+            "shell db3> sudo systemctl restart mysqld\n",
+            "goes down and comes back in this step",
+        ),
+        (
+            "shell db3> sudo poweroff\nevent> db3 powers on\n",
+            "is left down",
+        ),
+    ] {
+        let report = plan(&format!(
+            "[LOGICAL] /alpha > set policy maintenance\n{step}[LOGICAL] /alpha > set policy automatic\n"
+        ));
+        let warned: Vec<_> = report
+            .steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .filter(|f| f.kind == FindingKind::DownInService)
+            .collect();
+        assert_eq!(warned.len(), 1, "{step}: {report}");
+        assert!(
+            warned[0]
+                .text
+                .starts_with(&format!("db3 {how} while listed ONLINE under MAINTENANCE")),
+            "{report}"
+        );
+        assert!(warned[0].text.contains("`datasource db3 shun`"), "{report}");
+        assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    }
+    // The advice followed: shunned first, recovered after, and no warning.
+    let followed = plan(
+        "[LOGICAL] /alpha > set policy maintenance\n[LOGICAL] /alpha > datasource db3 shun\nshell db3> sudo systemctl stop mysqld\nshell db3> sudo systemctl start mysqld\n[LOGICAL] /alpha > datasource db3 recover\n[LOGICAL] /alpha > datasource db3 online\n[LOGICAL] /alpha > set policy automatic\n",
+    );
+    assert_eq!(kinds(&followed, Severity::Warning), [], "{followed}");
+    assert_eq!(followed.verdict, Verdict::Valid, "{followed}");
+    assert!(followed.goals.iter().all(|g| g.met), "{followed}");
+    // Outside MAINTENANCE the managers fail it (and a restart within the step is theirs to
+    // watch): no such warning.
+    for steps in [
+        "shell db3> sudo systemctl stop mysqld\nshell db3> sudo systemctl start mysqld\n",
+        "shell db3> sudo systemctl restart mysqld\n",
+        "shell db3> sudo reboot\n",
+    ] {
+        let automatic = plan(steps);
+        assert!(
+            !kinds(&automatic, Severity::Warning).contains(&FindingKind::DownInService),
+            "{automatic}"
+        );
+    }
+    // The master's outage is told as writes paused, not as a replica's.
+    let master = plan(
+        "[LOGICAL] /alpha > set policy maintenance\nshell db1> sudo reboot\n[LOGICAL] /alpha > set policy automatic\n",
+    );
+    let found = kinds(&master, Severity::Warning);
+    assert!(!found.contains(&FindingKind::DownInService), "{master}");
+    assert!(found.contains(&FindingKind::Availability), "{master}");
+}

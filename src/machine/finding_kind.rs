@@ -108,6 +108,11 @@ pub enum FindingKind {
     /// Warning: a step stopped the replicator of a datasource in service outside MAINTENANCE;
     /// the managers leave it stopped (DIMINISHED) until an operator starts it.
     StoppedInService,
+    /// Warning: under MAINTENANCE, a step took down the host or the dataserver of a replica
+    /// listed ONLINE: the managers neither detect nor fence failures in that policy, so it
+    /// stays ONLINE, where connectors may send it reads; the docs shun a replica before its
+    /// maintenance.
+    DownInService,
     /// Warning: the service has no writable master, had none while a step restarted its
     /// master in place (a reboot, a dataserver restart: `switch` first), or a composite's
     /// passive site has no relay carrying the active site's writes.

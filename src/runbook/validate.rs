@@ -16,8 +16,9 @@ use crate::machine::{
     self, CctrlOp, Effect, Finding, FindingKind, HostOp, Input, Rejection, Rule, Severity,
 };
 use crate::model::{
-    DsState, HostId, HostName, HostSet, PolicyMode, ReplicatorRole, ReplicatorState, Seqno,
-    ServiceId, ServiceKind, ServiceName, State, Topology, TopologyError, TopologySpec,
+    DataSourceRole, DsState, HostId, HostName, HostSet, PolicyMode, ReplicatorRole,
+    ReplicatorState, Seqno, ServiceId, ServiceKind, ServiceName, State, Topology, TopologyError,
+    TopologySpec,
 };
 use crate::text::ParseError;
 
@@ -2233,6 +2234,63 @@ impl Session<'_> {
         }
     }
 
+    /// A warning where a step takes down the host or the dataserver of a replica (a
+    /// datasource other than the master) in a service under MAINTENANCE, and it is listed
+    /// ONLINE after the step (a step's findings are told once, however many outages it
+    /// makes). In MAINTENANCE the managers neither detect nor
+    /// fence a failure (Continuent docs *operations-policymodes*), so the replica stays
+    /// ONLINE, and in the connectors' pool, while it cannot answer; the docs' replica
+    /// maintenance shuns it first (*operations-maintenance-replica*). Outside MAINTENANCE the
+    /// managers fail it themselves. The master's outage is an `availability` matter. An
+    /// operator's review found such steps VALID with no word (helper-127 F6).
+    fn down_in_service(
+        &self,
+        before: &State,
+        effects: &[Effect],
+        findings: &mut Vec<ReportFinding>,
+    ) {
+        for e in effects {
+            let (Effect::Process {
+                host,
+                process: Process::DataServer,
+                running: false,
+                ..
+            }
+            | Effect::Host { host, up: false }) = *e
+            else {
+                continue;
+            };
+            let service = self.topology.host(host).service;
+            let Some(viewer) = ls::default_viewer(self.topology, before, service) else {
+                continue;
+            };
+            let view = before.view(viewer);
+            let replica = view.entry(host).role != DataSourceRole::Master;
+            if view.policy != PolicyMode::Maintenance
+                || !replica
+                || !self.listed_online(&self.state, host)
+            {
+                continue;
+            }
+            let now = self.state.host(host);
+            let how = if !now.up {
+                "is left down"
+            } else if !now.dataserver {
+                "is left with its dataserver stopped"
+            } else {
+                "goes down and comes back in this step"
+            };
+            findings.push(finding(
+                Severity::Warning,
+                FindingKind::DownInService,
+                format!(
+                    "{h} {how} while listed ONLINE under MAINTENANCE: in that policy the managers neither detect nor fence a failure, so {h} stays ONLINE, and connectors may send it reads it cannot answer; shun it first (`datasource {h} shun`), and bring it back after with `datasource {h} recover`",
+                    h = self.name(host)
+                ),
+            ));
+        }
+    }
+
     /// A passive site's relay left reading a datasource of the active site that is not its
     /// master, where the step left it so: a warning naming the documented repointing
     /// (*operations-composite-relay-recovery*). The managers leave such a relay where it is
@@ -2544,6 +2602,7 @@ impl Session<'_> {
         }
         self.provisioned_masters(before, effects, findings);
         self.stopped_in_service(before, effects, findings);
+        self.down_in_service(before, effects, findings);
         // A replicator stopped in OFFLINE:ERROR because its data is not on its master's line
         // of history (a reprovisioned or reset master, a repoint after a promotion that left
         // its events behind) replicates nothing until an operator reprovisions it.
