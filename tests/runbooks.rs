@@ -4340,12 +4340,12 @@ fn reprovisioning_an_old_master_reports_its_orphaned_events_once() {
     assert_eq!(lost_lines(&report), [10], "{report}");
     let provision = report.steps.last().unwrap();
     assert!(provision.text.contains("tprovision"));
-    // Nothing but the plan's end in MAINTENANCE.
+    // Nothing but what the plan's end leaves: MAINTENANCE, and db1 OFFLINE in it.
     assert!(
-        provision
-            .findings
-            .iter()
-            .all(|f| f.kind == FindingKind::LeftInMaintenance),
+        provision.findings.iter().all(|f| matches!(
+            f.kind,
+            FindingKind::LeftInMaintenance | FindingKind::LeftOutOfService
+        )),
         "{report}"
     );
 }
@@ -6607,4 +6607,76 @@ fn a_replica_taken_down_under_maintenance_while_online_warns() {
     let found = kinds(&master, Severity::Warning);
     assert!(!found.contains(&FindingKind::DownInService), "{master}");
     assert!(found.contains(&FindingKind::Availability), "{master}");
+}
+
+/// A datasource ONLINE at the start that the plan leaves SHUNNED or FAILED (its host, manager
+/// and dataserver up) warns `left-out-of-service` on the last step, naming the command the
+/// model accepts there to bring it back: after a partition heals, the old master stays
+/// SHUNNED, and a plan with no goal read VALID with nothing said (an operator's review,
+/// helper-127 F5). Following the advice clears the warning and meets `all-online`; a plan
+/// that stops the host's services (its remedy is starting them) is not warned so.
+#[test]
+fn a_datasource_left_out_of_service_is_named_with_what_brings_it_back() {
+    use tungsten_model::machine::Severity;
+    let left = |report: &Report| -> Vec<String> {
+        report
+            .steps
+            .iter()
+            .flat_map(|s| &s.findings)
+            .filter(|f| f.kind == FindingKind::LeftOutOfService)
+            .map(|f| f.text.clone())
+            .collect()
+    };
+    for (policy, advice, remedy) in [
+        (
+            "automatic",
+            "`datasource db1 recover` brings it back",
+            "[LOGICAL] /alpha > datasource db1 recover\n",
+        ),
+        (
+            "maintenance",
+            "`datasource db1 welcome`, then `datasource db1 online`, brings it back",
+            "[LOGICAL] /alpha > datasource db1 welcome\n[LOGICAL] /alpha > datasource db1 online\n[LOGICAL] /alpha > set policy automatic\n",
+        ),
+    ] {
+        let steps = format!(
+            "#! scenario healthy-3\n[LOGICAL] /alpha > set policy {policy}\nevent> the network splits into {{db1}} | {{db2, db3}}\nevent> the network heals\n"
+        );
+        let report = check(&steps);
+        let texts = left(&report);
+        assert_eq!(texts.len(), 1, "{report}");
+        assert!(
+            texts[0].starts_with("the plan leaves db1 SHUNNED("),
+            "{report}"
+        );
+        assert!(texts[0].ends_with(advice), "{report}");
+        // The advice followed: nothing left out, every datasource ONLINE.
+        let followed = check(&format!("{steps}#! goal alpha all-online\n{remedy}"));
+        assert_eq!(left(&followed), Vec::<String>::new(), "{followed}");
+        assert!(followed.goals.iter().all(|g| g.met), "{followed}");
+    }
+    // A shun the plan leaves in place is named too; a host whose services it stopped is not.
+    let shunned = check("#! scenario healthy-3\n[LOGICAL] /alpha > datasource db3 shun\n");
+    assert_eq!(
+        left(&shunned),
+        [
+            "the plan leaves db3 SHUNNED(MANUALLY-SHUNNED) (ONLINE at the start): the managers do not bring it back by themselves; `datasource db3 recover` brings it back"
+        ],
+        "{shunned}"
+    );
+    let offline = check(
+        "#! scenario healthy-3\n[LOGICAL] /alpha > set policy maintenance\n[LOGICAL] /alpha > datasource db3 offline\n",
+    );
+    assert_eq!(
+        left(&offline),
+        [
+            "the plan leaves db3 OFFLINE (ONLINE at the start): the managers leave it so under MAINTENANCE; `datasource db3 online` brings it back"
+        ],
+        "{offline}"
+    );
+    let stopped = check("#! scenario healthy-3\nshell db3> stopall\n");
+    assert!(
+        !kinds(&stopped, Severity::Warning).contains(&FindingKind::LeftOutOfService),
+        "{stopped}"
+    );
 }

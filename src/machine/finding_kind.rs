@@ -101,6 +101,9 @@ pub enum FindingKind {
     /// Warning: the plan ends with a datasource's replicator stopped that ran at the start
     /// (its host and dataserver up): the managers do not start it.
     ReplicatorLeftStopped,
+    /// Warning: the plan ends with a datasource OFFLINE, SHUNNED or FAILED, on a host that is
+    /// up, that was ONLINE at the start: the managers do not bring it back by themselves.
+    LeftOutOfService,
     /// Warning: a step restarted the replicator of a datasource in service outside
     /// MAINTENANCE: replication pauses meanwhile, and the docs ask for MAINTENANCE or a shun
     /// first.

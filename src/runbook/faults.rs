@@ -496,7 +496,8 @@ mod tests {
     use crate::runbook::{ReportFinding, start, validate};
 
     /// The plain run of failing the master under AUTOMATIC: its one step already draws an
-    /// `unplanned-failover` error.
+    /// `unplanned-failover` error, and, the plan's last, a `left-out-of-service` warning for
+    /// the old master.
     fn plain() -> (Start, Report) {
         let book: Runbook = "#! scenario healthy-3\n[LOGICAL] /alpha > datasource db1 fail\n"
             .parse()
@@ -508,7 +509,14 @@ mod tests {
             .iter()
             .map(|f| (f.severity, f.kind.as_str()))
             .collect();
-        assert_eq!(kinds, [(Severity::Error, "unplanned-failover")], "{report}");
+        assert_eq!(
+            kinds,
+            [
+                (Severity::Error, "unplanned-failover"),
+                (Severity::Warning, "left-out-of-service")
+            ],
+            "{report}"
+        );
         (start, report)
     }
 

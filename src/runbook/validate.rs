@@ -538,6 +538,9 @@ fn validate_with(
         in_event: false,
     };
     let (start_effects, start_findings) = session.settle_start(settle);
+    // What the steps start from, once the managers have acted on the listing: what they did
+    // there is the start's to report, not the plan's to leave.
+    let settled_start = session.state;
     // The errors the start holds: the managers' first reactions add none without a cause.
     // An applier's only: an extractor's error is no event to skip or data to replace, even
     // once a recovery makes that replicator a slave (an independent review found a fenced
@@ -571,6 +574,12 @@ fn validate_with(
         last.findings
             .extend(left_in_maintenance(topology, first, end));
         last.findings.extend(left_stopped(topology, first, end));
+        last.findings.extend(left_out_of_service(
+            topology,
+            session.rules,
+            &settled_start,
+            end,
+        ));
     }
     let goals = goal_results(topology, runbook, &session.state);
     let mut report = Report {
@@ -634,6 +643,85 @@ fn left_stopped(topology: &Topology, before: &State, after: &State) -> Vec<Repor
                     h = topology.host_name(h)
                 ),
             )
+        })
+        .collect()
+}
+
+/// A warning for each datasource listed ONLINE at the start that the plan leaves OFFLINE,
+/// SHUNNED or FAILED on a host that is up, with its dataserver and manager running: the
+/// managers bring none of them back by themselves once they have reacted (a shunned
+/// datasource waits for an operator under every policy, an OFFLINE one under MANUAL and
+/// MAINTENANCE, *operations-status-policy-interaction*), so a plan with no goal declared read
+/// VALID with its old master left shunned after a partition healed (an operator's review,
+/// helper-127 F5). The warning names the first of `datasource <ds> online`, `datasource <ds>
+/// recover`, `datasource <ds> welcome` and `recover master using <ds>` that the model accepts
+/// from the end, typed where `ls` is read: advice tried, not guessed.
+fn left_out_of_service(
+    topology: &Topology,
+    rules: machine::Rules,
+    before: &State,
+    after: &State,
+) -> Vec<ReportFinding> {
+    let listed = |state: &State, h: HostId| {
+        ls::default_viewer(topology, state, topology.host(h).service)
+            .map(|v| (v, state.view(v).entry(h).state))
+    };
+    topology
+        .host_ids()
+        .filter(|&h| {
+            // With a process of its own stopped, the remedy is starting it (the replicator's
+            // is told by `left_stopped`; a plan that stops the host's services means to).
+            let host = after.host(h);
+            topology.host(h).is_datasource()
+                && host.up
+                && host.dataserver
+                && (!topology.host(h).has_manager() || after.manager_running(h))
+        })
+        .filter_map(|h| {
+            let (_, was) = listed(before, h)?;
+            let (viewer, is) = listed(after, h)?;
+            if was != DsState::Online || is == DsState::Online {
+                return None;
+            }
+            let name = topology.host_name(h);
+            let remedy = [
+                format!("datasource {name} online"),
+                format!("datasource {name} recover"),
+                format!("datasource {name} welcome"),
+                format!("recover master using {name}"),
+            ]
+            .into_iter()
+            .find_map(|line| {
+                let command = line.parse::<CctrlCommand>().ok()?;
+                let input = machine::resolve_cctrl(topology, after, viewer, &command).ok()?;
+                let outcome = machine::apply_with(topology, after, &input, &rules).ok()?;
+                Some((line, listed(&outcome.state, h).map(|(_, s)| s)))
+            });
+            let advice = match remedy {
+                // Under MANUAL or MAINTENANCE a recovered datasource waits OFFLINE
+                // (*operations-status-policy-interaction*).
+                Some((line, Some(DsState::Offline))) => {
+                    format!("`{line}`, then `datasource {name} online`, brings it back")
+                }
+                Some((line, _)) => format!("`{line}` brings it back"),
+                None => "the model refuses `datasource <ds> recover`, `welcome` and `recover master using` for it there: see why in a step of your own".to_owned(),
+            };
+            Some(finding(
+                Severity::Warning,
+                FindingKind::LeftOutOfService,
+                format!(
+                    "the plan leaves {name} {} (ONLINE at the start): {}; {advice}",
+                    ls::state_text(topology, h, is),
+                    if is == DsState::Offline {
+                        format!(
+                            "the managers leave it so under {}",
+                            after.view(viewer).policy
+                        )
+                    } else {
+                        "the managers do not bring it back by themselves".to_owned()
+                    }
+                ),
+            ))
         })
         .collect()
 }
