@@ -1864,3 +1864,35 @@ fn a_sites_listing_lists_the_composites_connectors() {
     c.fault(Fault::HostCrash(c.id("db5"))).unwrap();
     assert_eq!(routers(&c), ["db1", "db2", "db3", "db4", "db6"]);
 }
+
+/// A split into one group holding every host separates nothing: on a split network it is the
+/// heal, with the heal's state and effects (it printed as `network partitioned: {db1, db2,
+/// db3}`); on a whole network it is no change that says the network is whole (it said "split
+/// that way already"). An operator's review (helper-127 F3).
+#[test]
+fn a_split_into_one_group_is_the_heal() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    let one = Input::Fault(Fault::Partition(Split::new(&[&[db1, db2, db3]])));
+    let refused = machine::apply(&c.t, &c.s, &one).unwrap_err();
+    assert_eq!(refused.refusal.rule(), Rule::NoChange);
+    assert!(
+        refused
+            .refusal
+            .render(&c.t)
+            .contains("the network is whole"),
+        "{}",
+        refused.refusal.render(&c.t)
+    );
+    c.partition(&[&["db1"], &["db2", "db3"]]).unwrap();
+    let by_split = machine::apply(&c.t, &c.s, &one).unwrap();
+    let by_heal = machine::apply(&c.t, &c.s, &Input::Fault(Fault::Heal)).unwrap();
+    assert_eq!(by_split.state, by_heal.state);
+    assert_eq!(by_split.effects, by_heal.effects);
+    assert!(
+        by_split.effects.contains(&Effect::Heal),
+        "{:?}",
+        by_split.effects
+    );
+    assert!(!by_split.state.is_partitioned());
+}
