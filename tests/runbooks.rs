@@ -6195,7 +6195,7 @@ fn an_error_an_event_draws_is_reported_as_the_events_doing() {
         "{printed}"
     );
     assert!(
-        printed.contains("\n    1 error at the `event>` step on line 5: the event cannot happen in the state the plan reaches there, so it changed nothing; counted because the plan expects what the cluster would not do (fix the steps before it, or the event)\n"),
+        printed.contains("\n    1 error at the `event>` step on line 5: the event is refused there (in the state the plan reaches, or in this topology), so it changed nothing; counted because the plan expects what the cluster would not do (fix the event, or the steps before it)\n"),
         "{printed}"
     );
     // A command's error is the plan's own: no such line.
@@ -6236,7 +6236,7 @@ fn events_an_event_step_orphans_are_advised_as_a_recovery() {
         .unwrap();
     assert_eq!(
         lost.text,
-        "db1 holds events db2 never received: they are lost to the new master (orphaned); db1 is up, cut off by a partition, and holds them: the managers have promoted already, so no step can promote it instead; `datasource db1 recover` refuses db1 while it holds them: inspect them (`tungsten_find_orphaned`), then reprovision db1 from a slave of db2 (or `datasource db1 restore`)"
+        "db1 holds events db2 never received: they are lost to the new master (orphaned); db1 is up, cut off by a partition, and holds them: the managers have promoted already, so no step can promote it instead; `datasource db1 recover` refuses db1 while it holds them: inspect them (`tungsten_find_orphaned`), then reprovision db1 from a slave of db2 (or `datasource db1 restore`, then `datasource db1 recover`)"
     );
     // Followed: inspected, reprovisioned from db3 (db2's slave), it is back as a slave.
     let followed = check(&format!(
@@ -6244,6 +6244,12 @@ fn events_an_event_step_orphans_are_advised_as_a_recovery() {
     ));
     assert!(followed.goals.iter().all(|g| g.met), "{followed}");
     assert_eq!(followed.errors(), 1, "{followed}");
+    // Or restored, then recovered (the restore alone left it out of service, a review).
+    let restored = check(&format!(
+        "{start}shell db1> tungsten_find_orphaned\n[LOGICAL] /alpha > datasource db1 restore\n[LOGICAL] /alpha > datasource db1 recover\n"
+    ));
+    assert!(restored.goals.iter().all(|g| g.met), "{restored}");
+    assert_eq!(restored.errors(), 1, "{restored}");
 }
 
 /// The docs' composite recovery, end to end: the active site lost (powered off), a site
@@ -6565,10 +6571,8 @@ fn a_replica_taken_down_under_maintenance_while_online_warns() {
             "[LOGICAL] /alpha > set policy maintenance\n{step}[LOGICAL] /alpha > set policy automatic\n"
         ));
         let warned: Vec<_> = report
-            .steps
-            .iter()
-            .flat_map(|s| &s.findings)
-            .filter(|f| f.kind == FindingKind::DownInService)
+            .findings_of(FindingKind::DownInService)
+            .map(|(_, f)| f)
             .collect();
         assert_eq!(warned.len(), 1, "{step}: {report}");
         assert!(
@@ -6620,11 +6624,8 @@ fn a_datasource_left_out_of_service_is_named_with_what_brings_it_back() {
     use tungsten_model::machine::Severity;
     let left = |report: &Report| -> Vec<String> {
         report
-            .steps
-            .iter()
-            .flat_map(|s| &s.findings)
-            .filter(|f| f.kind == FindingKind::LeftOutOfService)
-            .map(|f| f.text.clone())
+            .findings_of(FindingKind::LeftOutOfService)
+            .map(|(_, f)| f.text.clone())
             .collect()
     };
     for (policy, advice, remedy) in [
@@ -6678,5 +6679,53 @@ fn a_datasource_left_out_of_service_is_named_with_what_brings_it_back() {
     assert!(
         !kinds(&stopped, Severity::Warning).contains(&FindingKind::LeftOutOfService),
         "{stopped}"
+    );
+}
+
+/// `down-in-service` is given where a step takes a serving replica down: a reboot of a
+/// replica whose dataserver an earlier step stopped (warned there) brings it back, and is not
+/// warned again as an outage. After an `event>` step, which no step can precede with a shun,
+/// the advice is to shun it now; after `recover` under MAINTENANCE it is OFFLINE until
+/// `online` (review of helper-127 F6).
+#[test]
+fn down_in_service_is_told_for_a_serving_replica_and_advised_after_an_event() {
+    let warned = |report: &Report| -> Vec<(usize, String)> {
+        report
+            .findings_of(FindingKind::DownInService)
+            .map(|(line, f)| (line, f.text.clone()))
+            .collect()
+    };
+    let report = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell db3> sudo systemctl stop mysqld\n\
+         shell db3> sudo reboot\n\
+         [LOGICAL] /alpha > set policy automatic\n",
+    );
+    let found = warned(&report);
+    assert_eq!(
+        found.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
+        [3],
+        "{report}"
+    );
+    assert!(
+        found[0].1.ends_with(
+            "(OFFLINE then, until `datasource db3 online` or the policy leaves MAINTENANCE)"
+        ),
+        "{report}"
+    );
+    let event = check(
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         event> db3 crashes\n\
+         event> db3 restarts\n\
+         [LOGICAL] /alpha > set policy automatic\n",
+    );
+    let found = warned(&event);
+    assert_eq!(found.len(), 1, "{event}");
+    assert!(
+        found[0].1.contains("shun it now (`datasource db3 shun`)")
+            && !found[0].1.contains("shun it first"),
+        "{event}"
     );
 }

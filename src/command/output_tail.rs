@@ -36,8 +36,10 @@ pub(crate) fn start(line: &str) -> Option<usize> {
 /// `&>`, left to right, quotes and expansions read as every other check reads them
 /// ([`super::shell_syntax::bare`]); and, when it comes before all of them, an unquoted `>`
 /// glued to the word before it (`trepctl offline>/tmp/out`, which bash reads as `trepctl
-/// offline >/tmp/out`). Only first: after a redirection that is not cut off, the command
-/// would keep it (`> a '2'>b`, whose quoted `2` is an argument).
+/// offline >/tmp/out`). Only first of its command: after a redirection that is not cut
+/// off, the command would keep it (`> a '2'>b`, whose quoted `2` is an argument); a `|`
+/// starts another command, whose glued `>` is read again (`echo 'switch' | cctrl>/tmp/out`,
+/// which bash runs as the piped `switch`; what is left is read whole, chains and all).
 fn candidates(line: &str) -> impl Iterator<Item = usize> + '_ {
     let mut first = true;
     super::shell_syntax::bare(line)
@@ -45,7 +47,7 @@ fn candidates(line: &str) -> impl Iterator<Item = usize> + '_ {
             let candidate = b.c == '|'
                 || (b.word_start && opens_redirection(&line[b.at..]))
                 || (first && b.c == '>' && !b.word_start && ends_an_argument(&line[..b.at]));
-            first &= !candidate;
+            first = b.c == '|' || (first && !candidate);
             candidate
         })
         .map(|b| b.at)
@@ -240,6 +242,15 @@ mod tests {
             ("trepctl offline>/tmp/out", "trepctl offline"),
             ("trepctl offline>>/tmp/out 2>&1", "trepctl offline"),
             ("trepctl status|grep state", "trepctl status"),
+            // Glued to the last word of a piped command: the switch cctrl runs.
+            (
+                "echo 'switch to db2' | cctrl>/tmp/out",
+                "echo 'switch to db2' | cctrl",
+            ),
+            (
+                "echo 'switch to db2'|cctrl -expert>>/tmp/out 2>&1",
+                "echo 'switch to db2'|cctrl -expert",
+            ),
             ("mysql -e 'select 1'>/tmp/out", "mysql -e 'select 1'"),
             ("trepctl offline >> /tmp/out 2>&1", "trepctl offline"),
             ("trepctl offline 1>&2", "trepctl offline"),
@@ -327,6 +338,11 @@ mod tests {
             "trepctl status>(stopall)",
             "trepctl status>/dev/null&&stopall",
             "trepctl status&>/dev/null",
+            // After a pipe, a glued `>` whose tail runs or names more stays whole.
+            "echo 'switch' | cctrl>/tmp/out&",
+            "echo 'switch' | cctrl>/tmp/out;stopall",
+            "echo 'switch' | cctrl>>(stopall)",
+            "trepctl status | grep -q>/dev/null ONLINE",
             // Files a tail may not write, globs, an expansion.
             "trepctl offline > /opt/continuent/tungsten/tungsten-replicator/conf/static-alpha.properties",
             "trepctl offline | tee /etc/tungsten/tungsten.ini",

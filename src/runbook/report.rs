@@ -555,9 +555,10 @@ impl Report {
         if refusals > 0 {
             writeln!(
                 f,
-                "    {} at the `event>` {}: the event cannot happen in the state the plan \
-                 reaches there, so it changed nothing; counted because the plan expects what \
-                 the cluster would not do (fix the steps before it, or the event)",
+                "    {} at the `event>` {}: the event is refused there (in the state the \
+                 plan reaches, or in this topology), so it changed nothing; counted because \
+                 the plan expects what the cluster would not do (fix the event, or the steps \
+                 before it)",
                 crate::text::counted(refusals, "error"),
                 lines(&mut refused)
             )?;

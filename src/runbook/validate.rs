@@ -454,9 +454,10 @@ struct Session<'a> {
     /// the model makes come with their cause, [`Effect::Diverged`], [`Effect::PositionLost`] or
     /// [`Effect::PositionCleared`].)
     unexplained_errors: HostSet,
-    /// Whether the input being applied is an `event>` step's: a promotion then is the
-    /// managers' answer to it, not a command the operator could have typed otherwise.
-    in_event: bool,
+    /// Whether the step being run is an `event>` step: what it did is not the operator's
+    /// doing, so advice cannot ask for a step before it, and a promotion in it is the
+    /// managers' answer, not a command the operator could have typed otherwise.
+    step_is_event: bool,
 }
 
 /// Run `runbook` from `start` and judge it.
@@ -535,7 +536,7 @@ fn validate_with(
         rules: options.rules,
         broken: Vec::new(),
         unexplained_errors: HostSet::default(),
-        in_event: false,
+        step_is_event: false,
     };
     let (start_effects, start_findings) = session.settle_start(settle);
     // What the steps start from, once the managers have acted on the listing: what they did
@@ -1370,6 +1371,7 @@ impl Session<'_> {
 
     fn run(&mut self, step: &Step, settle: bool) -> StepReport {
         let before = self.state;
+        self.step_is_event = matches!(step.prompt, Prompt::Event);
         let mut heard = Heard::default();
         let mut listing = None;
         let mut promoting = false;
@@ -1396,9 +1398,7 @@ impl Session<'_> {
                 // A failover the managers make in answer to the event is theirs to make: the
                 // plan wrote the event down to check what follows it, not to cause one.
                 promoting = true;
-                self.in_event = true;
                 self.run_event(event, &mut heard);
-                self.in_event = false;
             }
             _ => heard.runs.push(rejected(
                 "runbook",
@@ -2085,7 +2085,7 @@ impl Session<'_> {
         after: &State,
     ) -> ReportFinding {
         let holder = after.host(host);
-        if holder.up && holder.dataserver && self.in_event {
+        if holder.up && holder.dataserver && self.step_is_event {
             // The managers failed over in answer to the event: no command of the
             // plan promoted, so "promote it instead" cannot be followed (an operator's
             // review followed it: `switch to` the old master is refused, and so are
@@ -2101,7 +2101,7 @@ impl Session<'_> {
                 Severity::Error,
                 FindingKind::LostEvents,
                 format!(
-                    "{text}; {name} is up{cut_off} and holds them: the managers have promoted already, so no step can promote it instead; `datasource {name} recover` refuses {name} while it holds them: inspect them (`tungsten_find_orphaned`), then reprovision {name} from a slave of {} (or `datasource {name} restore`)",
+                    "{text}; {name} is up{cut_off} and holds them: the managers have promoted already, so no step can promote it instead; `datasource {name} recover` refuses {name} while it holds them: inspect them (`tungsten_find_orphaned`), then reprovision {name} from a slave of {} (or `datasource {name} restore`, then `datasource {name} recover`)",
                     self.name(promoted)
                 ),
             )
@@ -2354,8 +2354,13 @@ impl Session<'_> {
             };
             let view = before.view(viewer);
             let replica = view.entry(host).role != DataSourceRole::Master;
+            // A replica already out of service before the step (its dataserver stopped by
+            // an earlier step, warned there) is not taken down by this one: a reboot then
+            // brings it back (a review found such a reboot warned as an outage).
+            let serving = before.host(host).up && before.host(host).dataserver;
             if view.policy != PolicyMode::Maintenance
                 || !replica
+                || !serving
                 || !self.listed_online(&self.state, host)
             {
                 continue;
@@ -2368,12 +2373,19 @@ impl Session<'_> {
             } else {
                 "goes down and comes back in this step"
             };
+            // An event is not the operator's doing: no step can shun before it, only after
+            // (a review found "shun it first" advised for `event> db3 crashes`).
+            let h = self.name(host);
+            let shun = if self.step_is_event {
+                format!("shun it now (`datasource {h} shun`) while it is out")
+            } else {
+                format!("shun it first (`datasource {h} shun`)")
+            };
             findings.push(finding(
                 Severity::Warning,
                 FindingKind::DownInService,
                 format!(
-                    "{h} {how} while listed ONLINE under MAINTENANCE: in that policy the managers neither detect nor fence a failure, so {h} stays ONLINE, and connectors may send it reads it cannot answer; shun it first (`datasource {h} shun`), and bring it back after with `datasource {h} recover`",
-                    h = self.name(host)
+                    "{h} {how} while listed ONLINE under MAINTENANCE: in that policy the managers neither detect nor fence a failure, so {h} stays ONLINE, and connectors may send it reads it cannot answer; {shun}, and bring it back after with `datasource {h} recover` (OFFLINE then, until `datasource {h} online` or the policy leaves MAINTENANCE)"
                 ),
             ));
         }
