@@ -153,12 +153,9 @@ impl<'t, 'o> Ctx<'t, 'o> {
                 .is_some_and(|first| self.state.view(m).eq_used(self.state.view(first), hosts))),
             "a group's views that agreed at the merge differ at the write"
         );
-        if let Some(first) = group.first()
-            && self
-                .state
-                .views
-                .get(first.index())
-                .is_some_and(|slot| slot.eq_used(view, hosts))
+        if group
+            .first()
+            .is_some_and(|first| self.state.view(first).eq_used(view, hosts))
         {
             return;
         }

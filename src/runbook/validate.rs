@@ -705,7 +705,7 @@ fn left_out_of_service(
                     format!("`{line}`, then `datasource {name} online`, brings it back")
                 }
                 Some((line, _)) => format!("`{line}` brings it back"),
-                None => "the model refuses `datasource <ds> recover`, `welcome` and `recover master using` for it there: see why in a step of your own".to_owned(),
+                None => format!("the model refuses `datasource {name} online`, `recover` and `welcome`, and `recover master using {name}`, there: see why in a step of your own"),
             };
             Some(finding(
                 Severity::Warning,
@@ -2085,46 +2085,36 @@ impl Session<'_> {
         after: &State,
     ) -> ReportFinding {
         let holder = after.host(host);
-        if holder.up && holder.dataserver && self.step_is_event {
-            // The managers failed over in answer to the event: no command of the
-            // plan promoted, so "promote it instead" cannot be followed (an operator's
-            // review followed it: `switch to` the old master is refused, and so are
-            // `welcome` and `recover` over its orphaned events, helper-127 F1). What
-            // is left is the old master's recovery (*operations-recovery-master*).
-            let name = self.name(host);
-            let cut_off = if after.reachable(host, promoted) {
-                ""
-            } else {
-                ", cut off by a partition,"
-            };
-            finding(
-                Severity::Error,
-                FindingKind::LostEvents,
-                format!(
-                    "{text}; {name} is up{cut_off} and holds them: the managers have promoted already, so no step can promote it instead; `datasource {name} recover` refuses {name} while it holds them: inspect them (`tungsten_find_orphaned`), then reprovision {name} from a slave of {} (or `datasource {name} restore`, then `datasource {name} recover`)",
-                    self.name(promoted)
-                ),
-            )
-        } else if holder.up && holder.dataserver {
-            let (cut_off, instead) = if after.reachable(host, promoted) {
-                ("", "promote it, or a host holding its events, instead")
-            } else {
-                (
-                    ", cut off by a partition,",
-                    "restore the network, then promote it, or a host holding its events, instead",
-                )
-            };
-            finding(
-                Severity::Error,
-                FindingKind::LostEvents,
-                format!(
-                    "{text}; {} is up{cut_off} and holds them: {instead}",
-                    self.name(host)
-                ),
-            )
-        } else {
-            finding(Severity::Warning, FindingKind::LostEvents, text)
+        if !(holder.up && holder.dataserver) {
+            return finding(Severity::Warning, FindingKind::LostEvents, text);
         }
+        let name = self.name(host);
+        let reachable = after.reachable(host, promoted);
+        let cut_off = if reachable {
+            ""
+        } else {
+            ", cut off by a partition,"
+        };
+        let advice = if self.step_is_event {
+            // The managers failed over in answer to the event: no command of the plan
+            // promoted, so "promote it instead" cannot be followed (an operator's review
+            // followed it: `switch to` the old master is refused, and so are `welcome` and
+            // `recover` over its orphaned events, helper-127 F1). What is left is the old
+            // master's recovery (*operations-recovery-master*).
+            format!(
+                "the managers have promoted already, so no step can promote it instead; `datasource {name} recover` refuses {name} while it holds them: inspect them (`tungsten_find_orphaned`), then reprovision {name} from a slave of {} (or `datasource {name} restore`, then `datasource {name} recover`)",
+                self.name(promoted)
+            )
+        } else if reachable {
+            "promote it, or a host holding its events, instead".to_owned()
+        } else {
+            "restore the network, then promote it, or a host holding its events, instead".to_owned()
+        };
+        finding(
+            Severity::Error,
+            FindingKind::LostEvents,
+            format!("{text}; {name} is up{cut_off} and holds them: {advice}"),
+        )
     }
 
     /// Replication catches up: every online slave and cross-site replicator applies what its
