@@ -12,10 +12,11 @@
 mod support;
 
 use support::Cluster;
+use tungsten_model::command::CctrlCommand;
 use tungsten_model::fault::{Fault, Process, Split};
 use tungsten_model::machine::Rule;
 use tungsten_model::machine::{self, Effect, Input};
-use tungsten_model::model::{DsState, FailCause, HostId, ReplicatorState, ShunCause};
+use tungsten_model::model::{DsState, FailCause, HostId, HostSet, ReplicatorState, ShunCause};
 
 #[test]
 fn the_minority_names_the_majority_it_lacks() {
@@ -29,6 +30,81 @@ fn the_minority_names_the_majority_it_lacks() {
             .contains("NON-PRIMARY PARTITION OF 2 MEMBERS OUT OF A REQUIRED MAJORITY SIZE OF 3")),
         "{said:#?}"
     );
+}
+
+/// Each side of a partition keeps a view of its own: the minority's `FAILSAFE_SHUN` of the
+/// majority's datasources is labelled as the minority's, the majority's failover as the
+/// majority's (an operator review read the unlabelled step as "db2 shunned, then made
+/// master"). A command typed on one side is labelled too; with the managers in one group,
+/// nothing is.
+#[test]
+fn a_split_labels_each_view_change_with_the_managers_whose_view_it_is() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    let [db1, db2, db3] = ["db1", "db2", "db3"].map(|h| c.id(h));
+    let (minority, majority) = (HostSet::of([db1]), HostSet::of([db2, db3]));
+    let labels = |effects: &[Effect]| -> Vec<(HostId, Option<HostSet>)> {
+        effects
+            .iter()
+            .filter_map(|e| match *e {
+                Effect::State { host, view, .. } | Effect::Role { host, view, .. } => {
+                    Some((host, view))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+
+    let typed = cctrl_outcome(&c, "db1", "datasource db3 shun");
+    let failed = machine::apply(&c.t, &c.s, &Input::Fault(Fault::HostCrash(db3))).unwrap();
+    for unsplit in [typed, failed] {
+        let unlabelled = labels(&unsplit.effects);
+        assert!(!unlabelled.is_empty());
+        assert!(
+            unlabelled.iter().all(|(_, view)| view.is_none()),
+            "{unlabelled:?}"
+        );
+    }
+
+    let split = Split::new(&[&[db1], &[db2, db3]]);
+    let outcome = machine::apply(&c.t, &c.s, &Input::Fault(Fault::Partition(split))).unwrap();
+    assert!(outcome.effects.iter().any(|e| matches!(
+        e,
+        Effect::State { host, to: DsState::Shunned(ShunCause::Failsafe), view: Some(v) }
+            if *host == db2 && *v == minority
+    )));
+    assert!(outcome.effects.iter().any(|e| matches!(
+        e,
+        Effect::Role { host, view: Some(v), .. } if *host == db2 && *v == majority
+    )));
+    let labelled = labels(&outcome.effects);
+    assert!(
+        labelled.iter().all(|(_, view)| view.is_some()),
+        "{labelled:?}"
+    );
+    let said: Vec<String> = outcome.effects.iter().map(|e| e.render(&c.t)).collect();
+    for line in [
+        "DataSource 'db2' is now SHUNNED(FAILSAFE_SHUN) (in the view of db1's manager)",
+        "SETTING THE ROLE OF DATASOURCE 'db2@alpha' FROM 'slave' TO 'master' \
+         (in the view of the managers on db2 and db3)",
+    ] {
+        assert!(said.iter().any(|s| s == line), "{line}\n{said:#?}");
+    }
+
+    c.partition(&[&["db1"], &["db2", "db3"]]).unwrap();
+    let typed = cctrl_outcome(&c, "db2", "datasource db3 offline");
+    let typed = labels(&typed.effects);
+    assert!(!typed.is_empty());
+    assert!(
+        typed.iter().all(|&l| l == (db3, Some(majority))),
+        "{typed:?}"
+    );
+}
+
+/// What `line`, typed in `at`'s cctrl session, does.
+fn cctrl_outcome(c: &Cluster, at: &str, line: &str) -> machine::Outcome {
+    let command: CctrlCommand = line.parse().unwrap();
+    let input = machine::resolve_cctrl(&c.t, &c.s, c.id(at), &command).unwrap();
+    machine::apply(&c.t, &c.s, &input).unwrap()
 }
 
 #[test]

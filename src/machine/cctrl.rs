@@ -118,6 +118,9 @@ pub(crate) fn apply(
     let Some(mut view) = ctx.view_of(s.group) else {
         return Err(Refusal::NoManager { host: at });
     };
+    if ctx.detailed && super::react::split(ctx, s.service) {
+        ctx.view_label = Some(s.group);
+    }
     let subject = match op {
         CctrlOp::SetPolicy(policy) => {
             set_policy(ctx, &s, &mut view, policy)?;

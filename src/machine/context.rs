@@ -31,6 +31,13 @@ pub(crate) struct Ctx<'t, 'o> {
     /// writes nothing, they hold for the state the reactions leave, which the guard then
     /// checks ([`super::invariant::Known`]). Cleared at the start of every round.
     pub(crate) chains: KnownChains,
+    /// The group of managers whose view the writes in hand change, where the service's
+    /// running managers are split into more than one group: [`Effect::State`] and
+    /// [`Effect::Role`] carry it, so that a minority's view is not read as the cluster's.
+    /// Set by a cctrl session's command and by the reactions (for every group, split or
+    /// not); the other writers of views (a host script's provisioning, a composite's
+    /// commands) leave their effects unlabelled. A context starts with none.
+    pub(crate) view_label: Option<HostSet>,
 }
 
 /// What a command changed that the managers might put back.
@@ -57,6 +64,7 @@ impl<'t, 'o> Ctx<'t, 'o> {
             findings: Vec::new(),
             touched: false,
             chains: [None; MAX_HOSTS],
+            view_label: None,
         }
     }
 
@@ -454,7 +462,11 @@ impl<'t, 'o> Ctx<'t, 'o> {
         {
             entry.state = to;
             view.fenced.remove(host);
-            self.emit(Effect::State { host, to });
+            self.emit(Effect::State {
+                host,
+                to,
+                view: self.view_label,
+            });
         }
     }
 
@@ -485,7 +497,12 @@ impl<'t, 'o> Ctx<'t, 'o> {
             if self.host(host).data.writing.is_some() {
                 self.host_mut(host).data.writing = None;
             }
-            self.emit(Effect::Role { host, from, to });
+            self.emit(Effect::Role {
+                host,
+                from,
+                to,
+                view: self.view_label,
+            });
         }
     }
 

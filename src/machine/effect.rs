@@ -69,6 +69,12 @@ pub enum Effect {
         host: HostId,
         /// The new state.
         to: DsState,
+        /// Whose view changed, when the service's running managers are split into groups
+        /// that do not reach each other: each group keeps its own view, so a partition's
+        /// minority shunning every datasource it sees (`FAILSAFE_SHUN`) is not the
+        /// majority's view. `None` when the service's running managers form one group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        view: Option<HostSet>,
     },
     /// The managers fenced a slave whose replicator stopped or failed
     /// (`policy.fence.slaveReplicator`, Continuent docs *operations-fencing-replicas*), right
@@ -92,6 +98,9 @@ pub enum Effect {
         from: DataSourceRole,
         /// After.
         to: DataSourceRole,
+        /// Whose view changed, as for [`Effect::State`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        view: Option<HostSet>,
     },
     /// A replicator's state changed.
     Replicator {
@@ -318,6 +327,23 @@ fn at(topology: &Topology, host: HostId) -> String {
     )
 }
 
+/// `line`, followed by whose view it is when the managers are split into groups.
+fn in_view(topology: &Topology, line: String, view: Option<HostSet>) -> String {
+    let Some(group) = view else { return line };
+    let names: Vec<&str> = group
+        .iter()
+        .map(|h| topology.host_name(h).as_str())
+        .collect();
+    match names.as_slice() {
+        [] => line,
+        [one] => format!("{line} (in the view of {one}'s manager)"),
+        many => format!(
+            "{line} (in the view of the managers on {})",
+            crate::text::series(many, "and")
+        ),
+    }
+}
+
 fn install_word(install: Install) -> &'static str {
     match install {
         Install::Cluster => "",
@@ -342,16 +368,19 @@ impl Effect {
             Self::Use { service, .. } => {
                 format!("now using service {}", topology.service_name(service))
             }
-            Self::State { host, to } => match to {
-                DsState::Shunned(ShunCause::Manual | ShunCause::DrainConnections) => {
-                    format!("DataSource '{}' set to SHUNNED", name(host))
-                }
-                other => format!(
-                    "DataSource '{}' is now {}",
-                    name(host),
-                    state_text(topology, host, other)
-                ),
-            },
+            Self::State { host, to, view } => {
+                let line = match to {
+                    DsState::Shunned(ShunCause::Manual | ShunCause::DrainConnections) => {
+                        format!("DataSource '{}' set to SHUNNED", name(host))
+                    }
+                    other => format!(
+                        "DataSource '{}' is now {}",
+                        name(host),
+                        state_text(topology, host, other)
+                    ),
+                };
+                in_view(topology, line, view)
+            }
             Self::Fenced { host } => format!(
                 "DataSource '{}' fenced: its replicator is stopped or in error \
                  (policy.fence.slaveReplicator)",
@@ -361,9 +390,18 @@ impl Effect {
                 "DataSource '{}' fence lifted: its replicator is ONLINE again",
                 name(host)
             ),
-            Self::Role { host, from, to } => format!(
-                "SETTING THE ROLE OF DATASOURCE {} FROM '{from}' TO '{to}'",
-                at(topology, host)
+            Self::Role {
+                host,
+                from,
+                to,
+                view,
+            } => in_view(
+                topology,
+                format!(
+                    "SETTING THE ROLE OF DATASOURCE {} FROM '{from}' TO '{to}'",
+                    at(topology, host)
+                ),
+                view,
             ),
             Self::Replicator { host, install, to } => {
                 format!(

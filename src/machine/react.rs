@@ -27,6 +27,7 @@ pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
         for service in topology.physical_services() {
             let (groups, count) = groups(ctx, service);
             for &group in groups.iter().take(count) {
+                ctx.view_label = (count > 1).then_some(group);
                 react_group(ctx, service, group);
             }
         }
@@ -46,6 +47,12 @@ pub(crate) fn react(ctx: &mut Ctx<'_, '_>) {
     }
     // The last round wrote: the chains it followed may not hold for the state it left.
     ctx.chains = [None; MAX_HOSTS];
+}
+
+/// Whether `service`'s running managers are split into groups that do not reach each other,
+/// each keeping a view of its own.
+pub(super) fn split(ctx: &Ctx<'_, '_>, service: ServiceId) -> bool {
+    groups(ctx, service).1 > 1
 }
 
 /// The groups of running managers of `service` that reach each other, and how many there
