@@ -63,6 +63,8 @@ fn a_split_labels_each_view_change_with_the_managers_whose_view_it_is() {
             unlabelled.iter().all(|(_, view)| view.is_none()),
             "{unlabelled:?}"
         );
+        let json = serde_json::to_string(&unsplit.effects).unwrap();
+        assert!(!json.contains("view"), "{json}");
     }
 
     let split = Split::new(&[&[db1], &[db2, db3]]);
@@ -81,6 +83,16 @@ fn a_split_labels_each_view_change_with_the_managers_whose_view_it_is() {
         labelled.iter().all(|(_, view)| view.is_some()),
         "{labelled:?}"
     );
+    for effect in &outcome.effects {
+        let json = serde_json::to_string(effect).unwrap();
+        assert_eq!(serde_json::from_str::<Effect>(&json).unwrap(), *effect, "{json}");
+    }
+    // Saved before the label: read as no label.
+    let saved = format!(r#"{{"state":{{"host":{},"to":"Online"}}}}"#, db2.index());
+    assert!(matches!(
+        serde_json::from_str::<Effect>(&saved).unwrap(),
+        Effect::State { view: None, .. }
+    ));
     let said: Vec<String> = outcome.effects.iter().map(|e| e.render(&c.t)).collect();
     for line in [
         "DataSource 'db2' is now SHUNNED(FAILSAFE_SHUN) (in the view of db1's manager)",

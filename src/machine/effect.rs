@@ -73,7 +73,7 @@ pub enum Effect {
         /// that do not reach each other: each group keeps its own view, so a partition's
         /// minority shunning every datasource it sees (`FAILSAFE_SHUN`) is not the
         /// majority's view. `None` when the service's running managers form one group.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         view: Option<HostSet>,
     },
     /// The managers fenced a slave whose replicator stopped or failed
@@ -99,7 +99,7 @@ pub enum Effect {
         /// After.
         to: DataSourceRole,
         /// Whose view changed, as for [`Effect::State`].
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         view: Option<HostSet>,
     },
     /// A replicator's state changed.
