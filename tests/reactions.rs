@@ -85,7 +85,11 @@ fn a_split_labels_each_view_change_with_the_managers_whose_view_it_is() {
     );
     for effect in &outcome.effects {
         let json = serde_json::to_string(effect).unwrap();
-        assert_eq!(serde_json::from_str::<Effect>(&json).unwrap(), *effect, "{json}");
+        assert_eq!(
+            serde_json::from_str::<Effect>(&json).unwrap(),
+            *effect,
+            "{json}"
+        );
     }
     // Saved before the label: read as no label.
     let saved = format!(r#"{{"state":{{"host":{},"to":"Online"}}}}"#, db2.index());
