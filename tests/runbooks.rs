@@ -6680,6 +6680,18 @@ fn a_datasource_left_out_of_service_is_named_with_what_brings_it_back() {
         !kinds(&stopped, Severity::Warning).contains(&FindingKind::LeftOutOfService),
         "{stopped}"
     );
+    // An old master holding events the new master lacks: every remedy is refused there
+    // (the events must be dealt with first), and the warning says so.
+    let orphaned = check(
+        "#! scenario healthy-3\n#! settle off\nevent> a client writes to db1\nevent> the network splits into {db1} | {db2, db3}\nevent> the network heals\n",
+    );
+    assert_eq!(
+        left(&orphaned),
+        [
+            "the plan leaves db1 SHUNNED(FAILED-OVER-TO-db2) (ONLINE at the start): the managers do not bring it back by themselves; the model refuses `datasource db1 online`, `recover` and `welcome`, and `recover master using db1`, there: add one as a step to read why"
+        ],
+        "{orphaned}"
+    );
 }
 
 /// `down-in-service` is given where a step takes a serving replica down: a reboot of a

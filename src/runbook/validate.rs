@@ -705,7 +705,7 @@ fn left_out_of_service(
                     format!("`{line}`, then `datasource {name} online`, brings it back")
                 }
                 Some((line, _)) => format!("`{line}` brings it back"),
-                None => format!("the model refuses `datasource {name} online`, `recover` and `welcome`, and `recover master using {name}`, there: see why in a step of your own"),
+                None => format!("the model refuses `datasource {name} online`, `recover` and `welcome`, and `recover master using {name}`, there: add one as a step to read why"),
             };
             Some(finding(
                 Severity::Warning,
