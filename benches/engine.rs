@@ -217,12 +217,19 @@ fn stateright_bfs(c: &mut Criterion) {
             .clone()
             .checker()
             .target_max_depth(config.depth + 1)
+            .threads(config.threads)
             .spawn_bfs()
             .join()
     };
     let checker = run();
     checker.assert_properties();
     assert_eq!(checker.unique_state_count() as u64, ours.states);
+    // The same work on both sides: the same inputs accepted from the same states (stateright
+    // counts every state it generates, duplicates and the start included), so the same depth
+    // and alphabet; and neither finds a counterexample.
+    assert_eq!(checker.state_count() as u64, ours.accepted + 1);
+    assert_eq!((ours.stop, ours.depth), (Stop::Depth, config.depth));
+    assert!(ours.counterexample.is_none());
     // The ratio from runs of the two interleaved, pair by pair: on a shared machine the load
     // moves between criterion's two groups, which run a minute apart.
     let seconds = |f: &dyn Fn()| {
