@@ -194,6 +194,25 @@ fn exploration(c: &mut Criterion) {
 /// Runs of stateright and of the explorer, interleaved, that the printed ratio comes from.
 const PAIRS: usize = 15;
 
+/// The CPU time the process has used so far, in seconds: every thread's, ended ones included
+/// (stateright's checker runs in threads of its own).
+#[cfg(unix)]
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::unnecessary_wraps,
+    reason = "seconds since the process started fit a double's 53 bits; `None` where there is no CPU clock"
+)]
+fn cpu_seconds() -> Option<f64> {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    Some(t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9)
+}
+
+/// No CPU clock read here: the ratio is given in wall-clock time only.
+#[cfg(not(unix))]
+fn cpu_seconds() -> Option<f64> {
+    None
+}
+
 /// The same exploration through stateright's BFS checker, one thread, and the ratio of its
 /// time to the explorer's.
 fn stateright_bfs(c: &mut Criterion) {
@@ -231,28 +250,48 @@ fn stateright_bfs(c: &mut Criterion) {
     assert_eq!((ours.stop, ours.depth), (Stop::Depth, config.depth));
     assert!(ours.counterexample.is_none());
     // The ratio from runs of the two interleaved, pair by pair: on a shared machine the load
-    // moves between criterion's two groups, which run a minute apart.
+    // moves between criterion's two groups, which run a minute apart. Each run is timed by
+    // the wall clock and by the process's CPU time: on a loaded machine a run's wall-clock
+    // time includes its waits for a core, which a short run suffers more from in proportion.
     let seconds = |f: &dyn Fn()| {
-        let began = Instant::now();
+        let (began, cpu) = (Instant::now(), cpu_seconds());
         f();
-        began.elapsed().as_secs_f64()
+        let used = cpu.zip(cpu_seconds()).map(|(before, after)| after - before);
+        (began.elapsed().as_secs_f64(), used)
     };
-    let mut ratios = Vec::new();
+    let (mut wall, mut cpu) = (Vec::new(), Vec::new());
     let (mut theirs, mut mine) = (f64::MAX, f64::MAX);
     for _ in 0..PAIRS {
         let stateright_run = seconds(&|| sink(run()));
         let explorer_run = seconds(&|| sink(explore::explore(&t, &s, &config, |_| {})));
-        ratios.push(stateright_run / explorer_run);
-        (theirs, mine) = (theirs.min(stateright_run), mine.min(explorer_run));
+        wall.push(stateright_run.0 / explorer_run.0);
+        if let (Some(a), Some(b)) = (stateright_run.1, explorer_run.1) {
+            cpu.push(a / b);
+        }
+        (theirs, mine) = (theirs.min(stateright_run.0), mine.min(explorer_run.0));
     }
-    ratios.sort_by(f64::total_cmp);
+    let spread = |ratios: &mut Vec<f64>| {
+        ratios.sort_by(f64::total_cmp);
+        format!(
+            "{:.2}x faster (median of the pairs' ratios; {:.2}x to {:.2}x)",
+            ratios[ratios.len() / 2],
+            ratios[0],
+            ratios[ratios.len() - 1]
+        )
+    };
     println!(
-        "stateright BFS, 1 thread, same model and depth: {} unique states; {PAIRS} interleaved pairs: the explorer is {:.2}x faster (median of the pairs' ratios; {:.2}x to {:.2}x), fastest runs {theirs:.3} s against {mine:.3} s",
+        "stateright BFS, 1 thread, same model and depth: {} unique states; {PAIRS} interleaved pairs: the explorer is {}, fastest runs {theirs:.3} s against {mine:.3} s",
         checker.unique_state_count(),
-        ratios[PAIRS / 2],
-        ratios[0],
-        ratios[PAIRS - 1],
+        spread(&mut wall),
     );
+    if cpu.len() == PAIRS {
+        println!(
+            "stateright BFS against the explorer, the same {PAIRS} pairs in process CPU time: the explorer is {}",
+            spread(&mut cpu)
+        );
+    } else {
+        println!("stateright BFS against the explorer in CPU time: no CPU clock on this platform");
+    }
     let mut group = c.benchmark_group("stateright");
     group.sample_size(10);
     group.bench_function("bfs 3 nodes depth 3, 1 thread", |b| b.iter(|| sink(run())));
