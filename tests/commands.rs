@@ -2771,3 +2771,43 @@ fn a_shunned_master_is_told_to_come_back_with_welcome_alone() {
     assert_eq!(c.cctrl("db1", "datasource db1 online"), Ok(()));
     assert_eq!(c.cctrl("db1", "datasource db3 recover"), Ok(()));
 }
+
+/// An install root may itself hold a `tungsten` directory (`/opt/tungsten`): the commands
+/// typed under it are that install's, found by the path's last `/tungsten/` (they were read
+/// as under `/opt` and every one refused as an unknown root).
+#[test]
+fn an_install_root_named_tungsten_holds_its_commands() {
+    use tungsten_model::command::HostCommand;
+    use tungsten_model::machine::{HostOp, Input, Install, TrepctlOp};
+    use tungsten_model::model::TopologySpec;
+
+    let mut spec = TopologySpec::single("alpha", &["db1", "db2", "db3"]).unwrap();
+    spec.install_roots.cluster = "/opt/tungsten".to_owned();
+    let t = Topology::try_from(spec).unwrap();
+    let s = State::healthy(&t);
+    let db2 = t.host_id("db2").unwrap();
+    let resolve = |line: &str| {
+        let command: HostCommand = line.parse().unwrap();
+        assert_eq!(command.install_root(), Some("/opt/tungsten"), "{line}");
+        machine::resolve_host(&t, &s, db2, &command)
+    };
+    assert_eq!(
+        resolve("/opt/tungsten/tungsten/cluster-home/bin/stopall"),
+        Ok(Input::Host {
+            on: db2,
+            op: HostOp::StopAll(Install::Cluster)
+        })
+    );
+    let offline = resolve("/opt/tungsten/tungsten/tungsten-replicator/bin/trepctl offline");
+    assert!(
+        matches!(
+            offline,
+            Ok(Input::Trepctl {
+                install: Install::Cluster,
+                op: TrepctlOp::Offline,
+                ..
+            })
+        ),
+        "{offline:?}"
+    );
+}

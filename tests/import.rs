@@ -1509,3 +1509,24 @@ fn a_site_a_composite_listing_shows_lost_is_read_down_without_a_listing() {
         "{err}"
     );
 }
+
+/// An import read from JSON is checked as `Start` is: its state must be one the engine could
+/// hold over its topology. One whose state another topology's import held (three hosts
+/// healthy, read over one host) loaded, and became a `Start` that `Start`'s own JSON refuses.
+#[test]
+fn an_import_read_from_json_fits_its_topology() {
+    let import = import_alpha(&fixture("seed004_failsafe.txt"));
+    let json = serde_json::to_value(&import).unwrap();
+    assert_eq!(
+        serde_json::from_value::<ls::Import>(json.clone()).unwrap(),
+        import
+    );
+
+    let other = Topology::single("alpha", &["db1"]).unwrap();
+    let mut mismatched = json;
+    mismatched["topology"] = serde_json::to_value(&other).unwrap();
+    let err = serde_json::from_value::<ls::Import>(mismatched.clone()).unwrap_err();
+    let start_err =
+        serde_json::from_value::<tungsten_model::runbook::Start>(mismatched).unwrap_err();
+    assert_eq!(err.to_string(), start_err.to_string());
+}

@@ -829,3 +829,45 @@ fn a_long_line_is_shown_around_its_error() {
     assert!(shown.contains('…'), "{caret}");
     assert!(shown.chars().count() < 120, "{caret}");
 }
+
+/// A layout's width is padding the renderer writes: JSON holds one from 2 to `MAX_WIDTH`
+/// (a width of `usize::MAX`, a few bytes of JSON, made `Display` panic asking for more memory
+/// than exists), the parser refuses a wider border with a located error, and a width built in
+/// code past the bound is drawn at it.
+#[test]
+fn a_layout_width_is_bounded_however_it_arrives() {
+    use tungsten_model::ls::{Layout, MAX_WIDTH};
+
+    let listing: Listing = fixture("seed004_failsafe.txt").parse().unwrap();
+    let mut json = serde_json::to_value(&listing).unwrap();
+    for bad in [0, 1, MAX_WIDTH + 1, usize::MAX] {
+        json["layout"]["width"] = serde_json::json!(bad);
+        let err = serde_json::from_value::<Listing>(json.clone()).unwrap_err();
+        assert!(
+            err.to_string().contains(&format!("layout width {bad}")),
+            "{err}"
+        );
+    }
+    json["layout"]["width"] = serde_json::json!(MAX_WIDTH);
+    let widest: Listing = serde_json::from_value(json).unwrap();
+    assert_eq!(widest.to_string().parse::<Listing>().unwrap(), widest);
+
+    let mut huge = listing.clone();
+    huge.layout = Layout { width: usize::MAX };
+    assert_eq!(huge.to_string(), widest.to_string());
+
+    let wide = format!("+{}+", "-".repeat(MAX_WIDTH - 1));
+    let text = fixture("seed004_failsafe.txt");
+    let border = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("+-"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let err = text.replace(&border, &wide).parse::<Listing>().unwrap_err();
+    assert_eq!(
+        err.expected(),
+        format!("a border at most {MAX_WIDTH} columns wide")
+    );
+    assert_eq!(err.span().column, 1);
+}

@@ -236,12 +236,16 @@ pub struct HostCommand {
 }
 
 impl HostCommand {
-    /// The install root the executable lives under: the part of its path before
-    /// `/tungsten/` (`/opt/continuent`), or `None` for a bare name.
+    /// The install root the executable lives under: the part of its path before the last
+    /// `/tungsten/` (`/opt/continuent`), or `None` for a bare name. The last, since what
+    /// follows an install's `tungsten/` (`cluster-home`, `tungsten-replicator`, ...) holds
+    /// none, and a root may: `/opt/tungsten/tungsten/cluster-home/bin/startall` is under
+    /// `/opt/tungsten` (a library user's review found it read as under `/opt`, and every
+    /// command of a topology installed there refused).
     #[must_use]
     pub fn install_root(&self) -> Option<&str> {
         self.executable
-            .find("/tungsten/")
+            .rfind("/tungsten/")
             .map(|i| &self.executable[..i])
     }
 

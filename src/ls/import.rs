@@ -19,7 +19,12 @@ use crate::model::{
 
 /// The result of importing listings: the topology they describe, the state, and what had to
 /// be assumed because the listings do not say it.
+///
+/// Read from JSON, the state must be one the engine could have built over the topology
+/// ([`State::validate`]), as an import's always is: the same check as
+/// [`crate::runbook::Start`]'s, which an import converts into.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ImportText")]
 pub struct Import {
     /// The topology (services, hosts, connectors).
     pub topology: Topology,
@@ -27,6 +32,30 @@ pub struct Import {
     pub state: State,
     /// Assumptions made, one sentence each, naming the hosts concerned.
     pub assumptions: Vec<String>,
+}
+
+/// An [`Import`] as read, before its state is checked against its topology (a library user's
+/// review loaded an import whose state another topology's file held, and turned it into a
+/// `Start` that `Start`'s own JSON would have refused).
+#[derive(Deserialize)]
+struct ImportText {
+    topology: Topology,
+    state: State,
+    #[serde(default)]
+    assumptions: Vec<String>,
+}
+
+impl TryFrom<ImportText> for Import {
+    type Error = crate::model::StateError;
+
+    fn try_from(text: ImportText) -> Result<Self, Self::Error> {
+        text.state.validate(&text.topology)?;
+        Ok(Self {
+            topology: text.topology,
+            state: text.state,
+            assumptions: text.assumptions,
+        })
+    }
 }
 
 /// Why listings could not be imported.

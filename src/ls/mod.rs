@@ -55,6 +55,13 @@ use crate::model::{
 /// The border width used when a listing had none: the 83 columns of current releases.
 pub const DEFAULT_WIDTH: usize = 83;
 
+/// The widest border a [`Layout`] holds, in columns. Tungsten prints 76 or 83; this leaves
+/// room for any terminal a listing was copied from. The parser refuses a wider border, JSON
+/// a wider [`Layout::width`], and a listing built in code with one is drawn at this width: a
+/// width is padding the renderer writes, and a layout of `usize::MAX` read from a few bytes of
+/// JSON asked it for more memory than exists (a library user's review: a panic in `Display`).
+pub const MAX_WIDTH: usize = 1024;
+
 /// One `cctrl ls` listing: of a physical dataservice, or of a composite one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Listing {
@@ -72,10 +79,37 @@ pub struct Listing {
 }
 
 /// The layout of a listing: what a renderer needs to print it the way it was read.
+///
+/// Read from JSON, a width outside `2..=`[`MAX_WIDTH`] is an error. Built in code, a width
+/// below 2 is drawn as 2 (`++`) and one past [`MAX_WIDTH`] as [`MAX_WIDTH`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "LayoutFields")]
 pub struct Layout {
     /// Width of a border line in columns, `+` included (76 and 83 are seen in the documents).
     pub width: usize,
+}
+
+/// A [`Layout`] as JSON holds it, checked on the way in.
+#[derive(Deserialize)]
+struct LayoutFields {
+    width: usize,
+}
+
+impl TryFrom<LayoutFields> for Layout {
+    type Error = String;
+
+    fn try_from(fields: LayoutFields) -> Result<Self, Self::Error> {
+        if (2..=MAX_WIDTH).contains(&fields.width) {
+            Ok(Self {
+                width: fields.width,
+            })
+        } else {
+            Err(format!(
+                "layout width {}: expected a border from 2 to {MAX_WIDTH} columns wide",
+                fields.width
+            ))
+        }
+    }
 }
 
 impl Default for Layout {

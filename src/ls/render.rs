@@ -12,7 +12,9 @@ impl fmt::Display for Listing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = Boxes {
             f,
-            width: self.layout.width,
+            // A width built in code past what a layout holds is drawn at the widest (it used
+            // to be padded out whole: `usize::MAX` panicked).
+            width: self.layout.width.min(super::MAX_WIDTH),
         };
         writeln!(
             out.f,

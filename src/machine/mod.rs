@@ -132,7 +132,11 @@ impl Observer for () {
 /// The rules the engine enforces beyond Tungsten's own. All on by default; turning one off is
 /// for showing that the property tests and the explorer catch what the rule prevents. (Not to
 /// be confused with [`Rule`], the name of the rule a refusal cites.)
+///
+/// Read from JSON, a rule left out is on, as in [`Rules::default`]: `{"guard": false}` is
+/// [`Rules::unguarded`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
 #[expect(
     clippy::struct_excessive_bools,
     reason = "independent switches, one per rule"
@@ -505,6 +509,32 @@ mod tests {
 
     use super::{Effect, Rules, settle};
     use crate::model::{State, Topology};
+
+    /// A rule left out of JSON is on, so that turning one off names that one alone, in
+    /// `Rules` and inside `runbook::Options` and `explore::Config`, which read missing fields
+    /// as their defaults (all seven had to be listed: `missing field one_online_master`).
+    #[test]
+    fn rules_left_out_of_json_are_on() {
+        let unguarded: Rules = serde_json::from_str(r#"{"guard": false}"#).unwrap();
+        assert_eq!(unguarded, Rules::unguarded());
+        assert_eq!(
+            serde_json::from_str::<Rules>("{}").unwrap(),
+            Rules::default()
+        );
+        let options: crate::runbook::Options =
+            serde_json::from_str(r#"{"rules": {"guard": false}}"#).unwrap();
+        assert_eq!(options.rules, Rules::unguarded());
+        assert!(options.settle);
+        let config: crate::explore::Config =
+            serde_json::from_str(r#"{"rules": {"lineage": false}}"#).unwrap();
+        assert_eq!(
+            config.rules,
+            Rules {
+                lineage: false,
+                ..Rules::default()
+            }
+        );
+    }
 
     /// A state the managers have not yet acted on (db1, the master, down, as a listing taken
     /// at that moment shows it) settles into their failover, and a settled state stays.

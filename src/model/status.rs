@@ -130,11 +130,14 @@ impl TryFrom<StatusTimeFields> for StatusTime {
 pub struct StatusTimeError(String);
 
 impl StatusTime {
-    /// A checked timestamp. `hour` is on the 12-hour clock (1..=12).
+    /// A checked timestamp. `hour` is on the 12-hour clock (1..=12); `year` has at most four
+    /// digits, as `ls` prints it (`yyyy`), so that every time built prints as text that reads
+    /// back (a library user's review found year 10000 accepted and printed as a listing the
+    /// parser refuses).
     ///
     /// # Errors
-    /// [`StatusTimeError`] if a field is out of range or `zone` is not a single word of
-    /// letters, digits, `+`, `-` or `:`.
+    /// [`StatusTimeError`] if a field is out of range (`year` past 9999 included) or `zone`
+    /// is not a single word of letters, digits, `+`, `-` or `:`.
     #[expect(clippy::too_many_arguments, reason = "one argument per printed field")]
     pub fn new(
         year: u16,
@@ -162,7 +165,8 @@ impl StatusTime {
             && t.zone
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | ':' | '_' | '/'));
-        if (1..=12).contains(&month)
+        if year <= 9999
+            && (1..=12).contains(&month)
             && (1..=31).contains(&day)
             && (1..=12).contains(&hour)
             && minute < 60
@@ -270,6 +274,26 @@ mod tests {
         ] {
             assert!(bad.parse::<StatusTime>().is_err(), "{bad}");
         }
+    }
+
+    /// Every time `new` accepts prints as text that reads back as itself: the year has four
+    /// digits at most, as `ls` prints it (year 10000 was accepted, printed five digits, and
+    /// the listing holding it did not parse back).
+    #[test]
+    fn every_status_time_built_reads_back() {
+        for year in [0, 2025, 9999] {
+            let t = StatusTime::new(year, 1, 2, 3, 4, 5, Meridiem::Am, "UTC").unwrap();
+            assert_eq!(t.to_string().parse::<StatusTime>(), Ok(t.clone()), "{t}");
+        }
+        for year in [10_000, u16::MAX] {
+            assert!(
+                StatusTime::new(year, 1, 2, 3, 4, 5, Meridiem::Am, "UTC").is_err(),
+                "{year}"
+            );
+        }
+        let t: StatusTime = "2025/06/04 01:51:34 PM UTC".parse().unwrap();
+        let json = serde_json::to_string(&t).unwrap().replace("2025", "10000");
+        assert!(serde_json::from_str::<StatusTime>(&json).is_err(), "{json}");
     }
 
     /// JSON is checked as text is: a time out of range does not load (an API review loaded

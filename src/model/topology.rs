@@ -204,6 +204,13 @@ pub enum TopologyError {
     /// A physical service without any datasource.
     #[error("service `{0}` has no datasource: expected at least one")]
     EmptyService(String),
+    /// Install roots that commands could not tell apart or type: the cluster and cross-site
+    /// roots the same path (a command's path names its install by its root), a root holding
+    /// a blank or a control character (a command line under it does not read back as one
+    /// executable), or a cross-site prefix that is empty or holds other than letters, digits,
+    /// `-` and `_`.
+    #[error("install roots are invalid: {0}")]
+    BadInstallRoots(String),
     /// A connector or precedence entry names a host the service does not have.
     #[error("`{host}` is not a host of service `{service}`")]
     UnknownHost {
@@ -981,6 +988,7 @@ impl Topology {
         if spec.reasons.len() > 256 {
             return Err(TopologyError::TooManyReasons);
         }
+        check_install_roots(&spec.install_roots)?;
         let mut topology = Self {
             services,
             sets: HostSets::of(&hosts),
@@ -993,6 +1001,47 @@ impl Topology {
         topology.composites = topology.index_composites();
         Ok(topology)
     }
+}
+
+/// Install roots every command can name unambiguously (an API review found equal roots
+/// accepted, which made the cross-site install unreachable by path, and a root with a blank,
+/// under which no command line reads back).
+fn check_install_roots(roots: &InstallRoots) -> Result<(), TopologyError> {
+    let bad = |why: String| Err(TopologyError::BadInstallRoots(why));
+    if roots.cluster == roots.cross_site {
+        return bad(format!(
+            "the cluster and cross-site installs are both at `{}`: expected two roots, since a command's path names its install by its root",
+            roots.cluster
+        ));
+    }
+    for (which, root) in [
+        ("cluster", &roots.cluster),
+        ("cross-site", &roots.cross_site),
+    ] {
+        if root.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return bad(format!(
+                "the {which} root `{}` holds a blank or a control character: expected a path a command line can hold unquoted",
+                root.escape_debug()
+            ));
+        }
+    }
+    let prefix = &roots.cross_site_prefix;
+    if prefix.is_empty()
+        || !prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+    {
+        return bad(format!(
+            "the cross-site prefix `{}` is not a word: expected letters, digits, `-` or `_` (as in `mm_trepctl`)",
+            prefix.escape_debug()
+        ));
+    }
+    if prefix == "multi" || prefix.ends_with("_multi") {
+        return bad(format!(
+            "the cross-site prefix `{prefix}` would call `multi_trepctl`, a tool of its own: expected another prefix"
+        ));
+    }
+    Ok(())
 }
 
 impl From<Topology> for TopologySpec {
@@ -1161,6 +1210,58 @@ mod tests {
         assert_eq!(
             Topology::single("alpha", &["db1"]).unwrap().install_roots(),
             &InstallRoots::default()
+        );
+    }
+
+    /// Install roots that no command could tell apart or type are refused: equal roots
+    /// (the cross-site install was unreachable by path: `-service west` under the shared
+    /// root resolved to the cluster install and was refused), a root with a blank (no command
+    /// line under it reads back as one executable), a prefix that is no word.
+    #[test]
+    fn install_roots_commands_cannot_name_are_refused() {
+        let with = |roots: serde_json::Value| {
+            serde_json::from_value::<TopologySpec>(serde_json::json!({
+                "services": [{"name": "alpha", "datasources": ["db1", "db2"]}],
+                "install_roots": roots
+            }))
+            .map_err(|e| e.to_string())
+            .and_then(|spec| Topology::try_from(spec).map_err(|e| e.to_string()))
+        };
+        for (roots, why) in [
+            (
+                serde_json::json!({"cluster": "/opt/x", "cross_site": "/opt/x"}),
+                "both at `/opt/x`",
+            ),
+            (
+                serde_json::json!({"cluster": "/opt/my continuent", "cross_site": "/opt/r"}),
+                "cluster root `/opt/my continuent` holds a blank",
+            ),
+            (
+                serde_json::json!({"cluster": "/opt/c", "cross_site": "/opt/r\n"}),
+                "cross-site root `/opt/r\\n` holds a blank",
+            ),
+            (
+                serde_json::json!({"cluster": "/opt/c", "cross_site": "/opt/r", "cross_site_prefix": ""}),
+                "prefix `` is not a word",
+            ),
+            (
+                serde_json::json!({"cluster": "/opt/c", "cross_site": "/opt/r", "cross_site_prefix": "m/m"}),
+                "prefix `m/m` is not a word",
+            ),
+            (
+                serde_json::json!({"cluster": "/opt/c", "cross_site": "/opt/r", "cross_site_prefix": "multi"}),
+                "`multi_trepctl`",
+            ),
+        ] {
+            let err = with(roots.clone()).unwrap_err();
+            assert!(
+                err.starts_with("install roots are invalid: ") && err.contains(why),
+                "{roots}: {err}"
+            );
+        }
+        assert!(
+            with(serde_json::json!({"cluster": "/opt/tungsten", "cross_site": "/opt/replicator", "cross_site_prefix": "mm-2_x"}))
+                .is_ok()
         );
     }
 

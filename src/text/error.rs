@@ -95,10 +95,12 @@ impl ParseError {
     }
 
     /// The same error moved down by `lines` lines: used when a parser reads a fragment that
-    /// starts part-way through a larger text (a listing inside a runbook, say).
+    /// starts part-way through a larger text (a listing inside a runbook, say). The line
+    /// stops at `usize::MAX` (an error read from JSON may hold any line; shifting one near the
+    /// top overflowed, a panic in debug builds).
     #[must_use]
     pub fn shifted(mut self, lines: usize) -> Self {
-        self.span.line += lines;
+        self.span.line = self.span.line.saturating_add(lines);
         self
     }
 
@@ -315,6 +317,17 @@ mod tests {
             assert_eq!(lines[3], "3 | db1(master:ONLINE", "{caret}");
             assert_eq!(lines[4], format!("  | {}^", " ".repeat(17)), "{caret}");
         }
+    }
+
+    /// Shifting an error down never overflows, whatever line it holds (one read from JSON
+    /// may hold any; found by a library user's review).
+    #[test]
+    fn shifting_stops_at_the_last_line() {
+        let e = ParseError::new(Span::new(usize::MAX - 1, 1, 1), "x", "y", "z");
+        assert_eq!(e.clone().shifted(1).span().line, usize::MAX);
+        assert_eq!(e.shifted(5).span().line, usize::MAX);
+        let e = ParseError::new(Span::new(3, 1, 1), "x", "y", "z");
+        assert_eq!(e.shifted(4).span().line, 7);
     }
 
     /// Commands copied from a web page hold dashes and curly quotes where the shell needs

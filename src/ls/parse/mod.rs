@@ -17,7 +17,9 @@ use rows::{
     Kind, Row, component_keyword, is_ls_prompt, is_session_banner, is_session_tail, paren_depth,
 };
 
-use super::{DEFAULT_WIDTH, DataSourceBlock, DataSources, Layout, Listing, MemberBlock, RouterRow};
+use super::{
+    DEFAULT_WIDTH, DataSourceBlock, DataSources, Layout, Listing, MAX_WIDTH, MemberBlock, RouterRow,
+};
 use crate::text::{ParseError, Scanner, Span};
 
 impl FromStr for Listing {
@@ -52,6 +54,8 @@ struct Parser<'a> {
     rows: Vec<Row<'a>>,
     at: usize,
     width: Option<usize>,
+    /// The border the width was read from.
+    border_row: Option<Row<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -81,6 +85,7 @@ impl<'a> Parser<'a> {
             rows,
             at: 0,
             width: None,
+            border_row: None,
         }
     }
 
@@ -99,7 +104,10 @@ impl<'a> Parser<'a> {
             match row.kind {
                 Kind::Blank => {}
                 Kind::Border(width) => {
-                    self.width.get_or_insert(width);
+                    if self.width.is_none() {
+                        self.width = Some(width);
+                        self.border_row = Some(row);
+                    }
                 }
                 Kind::Content { .. } => return,
             }
@@ -184,6 +192,16 @@ impl<'a> Parser<'a> {
         let framed = routers.is_some()
             || !matches!(&datasources, DataSources::Physical(blocks) if blocks.is_empty());
         let width = self.width.filter(|_| framed).unwrap_or(DEFAULT_WIDTH);
+        if width > MAX_WIDTH
+            && let Some(row) = self.border_row
+        {
+            return Err(ParseError::new(
+                Span::new(row.number, 1, row.raw.chars().count()),
+                format!("a border at most {MAX_WIDTH} columns wide"),
+                format!("a border of {width} columns"),
+                row.raw,
+            ));
+        }
         Ok(Listing {
             layout: Layout { width },
             coordinator,
