@@ -33,6 +33,7 @@ struct SeqnoRanges {
 
 /// Why ranges do not make a [`SeqnoSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SeqnoSetError {
     /// No range at all: `-skip-seqno` takes at least one seqno.
     #[error("no seqno to skip: expected at least one seqno or range")]
