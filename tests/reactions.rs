@@ -1988,3 +1988,30 @@ fn a_split_into_one_group_is_the_heal() {
     );
     assert!(!by_split.state.is_partitioned());
 }
+
+/// Under MAINTENANCE the managers leave in place only a replica whose sources lead to a master
+/// a failover or switch replaced (the operator repoints it); a replica whose sources lead
+/// nowhere sound, here two slaves reading each other, is taken offline under that policy as
+/// under every other (`Sources::Broken`, which reading it as replaced would leave replicating
+/// in a loop). The loop is set up directly, through serde, to test the reaction alone.
+#[test]
+fn under_maintenance_slaves_reading_each_other_are_still_taken_offline() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    let [db2, db3] = ["db2", "db3"].map(|h| c.id(h));
+    let mut json = serde_json::to_value(c.s).unwrap();
+    json["hosts"][1]["replicator"]["master"] = serde_json::json!(2);
+    json["hosts"][2]["replicator"]["master"] = serde_json::json!(1);
+    let start: tungsten_model::model::State = serde_json::from_value(json).unwrap();
+    for d in [db2, db3] {
+        assert!(start.host(d).replicator.is_online(), "{d:?} starts online");
+    }
+    let outcome = machine::settle(&c.t, &start, &c.rules);
+    for d in [db2, db3] {
+        assert!(
+            !outcome.state.host(d).replicator.is_online(),
+            "{d:?} left replicating in a loop: {:?}",
+            outcome.state.host(d).replicator
+        );
+    }
+}
