@@ -327,20 +327,28 @@ fn at(topology: &Topology, host: HostId) -> String {
     )
 }
 
+/// The hosts of `set` by name, in a series (`db1, db2 and db3`), or `no host`.
+fn host_names(topology: &Topology, set: HostSet) -> String {
+    let names: Vec<&str> = set.iter().map(|h| topology.host_name(h).as_str()).collect();
+    if names.is_empty() {
+        "no host".to_owned()
+    } else {
+        crate::text::series(&names, "and")
+    }
+}
+
 /// `line`, followed by whose view it is when the managers are split into groups.
 fn in_view(topology: &Topology, line: String, view: Option<HostSet>) -> String {
-    let Some(group) = view else { return line };
-    let names: Vec<&str> = group
-        .iter()
-        .map(|h| topology.host_name(h).as_str())
-        .collect();
-    match names.as_slice() {
-        [] => line,
-        [one] => format!("{line} (in the view of {one}'s manager)"),
-        many => format!(
-            "{line} (in the view of the managers on {})",
-            crate::text::series(many, "and")
+    match view {
+        Some(group) if group.len() == 1 => format!(
+            "{line} (in the view of {}'s manager)",
+            host_names(topology, group)
         ),
+        Some(group) if group.len() > 1 => format!(
+            "{line} (in the view of the managers on {})",
+            host_names(topology, group)
+        ),
+        _ => line,
     }
 }
 
@@ -777,14 +785,6 @@ impl Finding {
     /// The finding in words.
     #[must_use]
     pub fn render(&self, topology: &Topology) -> String {
-        let names = |set: HostSet| {
-            let names: Vec<&str> = set.iter().map(|h| topology.host_name(h).as_str()).collect();
-            if names.is_empty() {
-                "no host".to_owned()
-            } else {
-                crate::text::series(&names, "and")
-            }
-        };
         match *self {
             Self::Invariant(v) => v.describe(topology),
             Self::Forced {
@@ -793,7 +793,7 @@ impl Finding {
             } => format!(
                 "forced in {}: assumes {} {} down, not cut off by a partition",
                 topology.service_name(service),
-                names(unreachable),
+                host_names(topology, unreachable),
                 if unreachable.len() == 1 { "is" } else { "are" }
             ),
             // The service named: at a composite, MAINTENANCE set on one site leaves the
