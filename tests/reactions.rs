@@ -2015,3 +2015,93 @@ fn under_maintenance_slaves_reading_each_other_are_still_taken_offline() {
         );
     }
 }
+
+/// Every writer of a view labels its writes while the service is split, not the cctrl
+/// session's commands and the reactions alone: a host script's provisioning (its `SHUNNED`
+/// and `OFFLINE` of the target) and a composite's commands (a `switch` to a site whose
+/// managers are split) change one side's view, and an unlabelled line read as the
+/// cluster's. Found by review: `tprovision` printed db3 `OFFLINE` unlabelled beside the
+/// reactions' labelled `ONLINE` (in the view of the managers on db2 and db3), and the composite `switch` made db4 west's master with no label while
+/// db6's manager, cut off, still held it as relay.
+#[test]
+fn every_view_write_in_a_split_names_the_managers_whose_view_it_is() {
+    const GLOBAL: &str = r#"{"services": [{"name": "east", "datasources": ["db1", "db2", "db3"]},
+        {"name": "west", "datasources": ["db4", "db5", "db6"]}],
+        "composites": [{"name": "global", "members": ["east", "west"]}]}"#;
+    let effects = |text: &str| -> Vec<String> {
+        let book: tungsten_model::runbook::Runbook = text.parse().unwrap();
+        let start =
+            tungsten_model::runbook::start(&book, &[], &mut |_| Ok(GLOBAL.to_owned())).unwrap();
+        let report = tungsten_model::runbook::validate(
+            &start,
+            &book,
+            tungsten_model::runbook::Options::default(),
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        let step = json["steps"].as_array().unwrap().last().unwrap().clone();
+        step["runs"][0]["effects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let view_lines = |said: &[String]| -> Vec<String> {
+        said.iter()
+            .filter(|l| l.starts_with("DataSource '") || l.starts_with("SETTING THE ROLE"))
+            .cloned()
+            .collect()
+    };
+
+    let provisioned = effects(
+        "#! scenario healthy-3\n\
+         event> the network splits into {db1} | {db2, db3}\n\
+         shell db3> tprovision --source db2\n",
+    );
+    let lines = view_lines(&provisioned);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("DataSource 'db3' is now OFFLINE")),
+        "{provisioned:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.ends_with("(in the view of the managers on db2 and db3)")),
+        "{provisioned:#?}"
+    );
+
+    let switched = effects(
+        "#! topology file global.json\n\
+         event> the network splits into {db1, db2, db3, db4, db5} | {db6}\n\
+         shell db4> cctrl -multi\n\
+         [LOGICAL] / > use global\n\
+         [LOGICAL] /global > switch to west\n",
+    );
+    let lines = view_lines(&switched);
+    assert!(
+        lines.contains(
+            &"SETTING THE ROLE OF DATASOURCE 'db4@west' FROM 'relay' TO 'master' \
+              (in the view of the managers on db4 and db5)"
+                .to_owned()
+        ),
+        "{switched:#?}"
+    );
+    // East is not split: its view changes carry no label.
+    assert!(
+        lines.contains(
+            &"SETTING THE ROLE OF DATASOURCE 'db1@east' FROM 'master' TO 'relay'".to_owned()
+        ),
+        "{switched:#?}"
+    );
+
+    // Not split: nothing labelled, provisioning included.
+    let whole = effects("#! scenario healthy-3\nshell db3> tprovision --source db2\n");
+    assert!(
+        view_lines(&whole)
+            .iter()
+            .all(|l| !l.contains("in the view of")),
+        "{whole:#?}"
+    );
+}

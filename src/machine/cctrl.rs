@@ -118,9 +118,7 @@ pub(crate) fn apply(
     let Some(mut view) = ctx.view_of(s.group) else {
         return Err(Refusal::NoManager { host: at });
     };
-    if ctx.detailed && super::react::split(ctx, s.service) {
-        ctx.view_label = Some(s.group);
-    }
+    ctx.label_view(s.service, s.group);
     let subject = match op {
         CctrlOp::SetPolicy(policy) => {
             set_policy(ctx, &s, &mut view, policy)?;

@@ -63,6 +63,12 @@ impl Reach {
         })
     }
 
+    /// Label the view writes that follow as this group's, where the site is split
+    /// ([`Ctx::label_view`]).
+    fn label(&self, ctx: &mut Ctx<'_, '_>) {
+        ctx.label_view(self.site, self.group);
+    }
+
     /// Whether the view holds a datasource of the site in `role`.
     fn holds(&self, ctx: &Ctx<'_, '_>, role: DataSourceRole) -> bool {
         ctx.topology
@@ -368,6 +374,7 @@ fn switch(
     let _ = ctx.replicator_offline(master);
     promote_relay(ctx, &mut new, relay);
     // The old master becomes its site's relay, reading the new master.
+    old.label(ctx);
     ctx.set_role(&mut old.view, master, DataSourceRole::Relay);
     demote_other_masters(ctx, &mut old, master);
     ctx.repoint(master, ReplicatorRole::Relay, Some(relay));
@@ -454,6 +461,7 @@ fn record(ctx: &mut Ctx<'_, '_>, site: ServiceId, host: HostId, entry: DsEntry) 
 /// The target site's relay becomes its master: role master, ONLINE, its replicator an
 /// online master. Its site's replicas read it already.
 fn promote_relay(ctx: &mut Ctx<'_, '_>, new: &mut Reach, relay: HostId) {
+    new.label(ctx);
     ctx.set_role(&mut new.view, relay, DataSourceRole::Master);
     ctx.set_state(&mut new.view, relay, DsState::Online);
     ctx.repoint(relay, ReplicatorRole::Master, None);
@@ -576,6 +584,7 @@ fn supersede(ctx: &mut Ctx<'_, '_>, site: ServiceId, at: HostId) -> Option<HostI
         })
         .or_else(|| hearing.iter().find_map(|m| held(ctx, m)))?;
     let superseded = DsState::Shunned(ShunCause::Superseded);
+    ctx.label_view(site, reached);
     let mut said = false;
     for m in hearing {
         let mut view = *ctx.state.view(m);
@@ -806,6 +815,7 @@ pub(super) fn recover_superseded(ctx: &mut Ctx<'_, '_>, site: ServiceId, group: 
 /// failed, east failing over to db2, a switch to west, a partition between the sites and
 /// `datasource db1 welcome` at db1 put db1 back as east's master beside west's.
 fn demote_other_masters(ctx: &mut Ctx<'_, '_>, reach: &mut Reach, kept: HostId) {
+    reach.label(ctx);
     for d in ctx.topology.datasource_set(reach.site) {
         if d != kept && reach.view.entry(d).role == DataSourceRole::Master {
             ctx.set_role(&mut reach.view, d, DataSourceRole::Slave);
@@ -914,6 +924,7 @@ fn site_datasource(
         why: Cow::Borrowed("its managers hold neither a master nor a relay"),
     })?;
     let session = reach.session();
+    reach.label(ctx);
     let subject = cctrl::datasource(ctx, &session, &mut reach.view, sites.at, host, action)?;
     ctx.set_view(reach.group, &reach.view);
     Ok(subject)

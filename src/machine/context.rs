@@ -34,9 +34,9 @@ pub(crate) struct Ctx<'t, 'o> {
     /// The group of managers whose view the writes in hand change, where the service's
     /// running managers are split into more than one group: [`Effect::State`] and
     /// [`Effect::Role`] carry it, so that a minority's view is not read as the cluster's.
-    /// Set by a cctrl session's command and by the reactions (for every group, split or
-    /// not); the other writers of views (a host script's provisioning, a composite's
-    /// commands) leave their effects unlabelled. A context starts with none.
+    /// Set by every writer of a view before it writes ([`Ctx::label_view`]): a cctrl
+    /// session's command, the reactions (for every group, split or not), a host script's
+    /// provisioning and a composite's commands. A context starts with none.
     pub(crate) view_label: Option<HostSet>,
 }
 
@@ -453,6 +453,16 @@ impl<'t, 'o> Ctx<'t, 'o> {
             entry.role == DataSourceRole::Master
                 && (entry.state == DsState::Offline || entry.state.shunned_by_operator())
         }))
+    }
+
+    /// Label the view writes that follow as `group`'s, the managers of `service` whose view
+    /// they change, where the service's running managers are split into more than one group
+    /// (none otherwise): every writer of a view calls it before writing, so that no write
+    /// reads as the cluster's when it is one side's, and none carries another write's label.
+    pub(crate) fn label_view(&mut self, service: ServiceId, group: HostSet) {
+        self.view_label =
+            (self.detailed && !group.is_empty() && super::react::split(self, service))
+                .then_some(group);
     }
 
     /// Change `host`'s state in `view`, reporting it.

@@ -337,6 +337,7 @@ fn back_in_service(ctx: &mut Ctx<'_, '_>, group: HostSet, service: ServiceId, ta
     let Some(mut view) = ctx.view_of(group) else {
         return;
     };
+    ctx.label_view(service, group);
     let rep = group.first().unwrap_or(target);
     if let Some((role, source)) = back_as(ctx, &view, service, rep, target)
         && ctx.state.reachable(rep, target)
@@ -425,6 +426,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
     let same_line = one_line(ctx, service, source);
     // 1. Shun the target through its manager, and take its replicator offline.
     let group = ctx.group(service, target);
+    ctx.label_view(service, group);
     let managed = ctx.host(target).manager && !group.is_empty();
     // A master as its managers hold it; where none of them runs, as its replicator's role.
     let is_master = ctx.view_of(group).filter(|_| managed).map_or(

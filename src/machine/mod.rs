@@ -134,9 +134,10 @@ impl Observer for () {
 /// be confused with [`Rule`], the name of the rule a refusal cites.)
 ///
 /// Read from JSON, a rule left out is on, as in [`Rules::default`]: `{"guard": false}` is
-/// [`Rules::unguarded`].
+/// [`Rules::unguarded`]. A name that is no rule is an error (a misspelt rule left out would
+/// read as on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[expect(
     clippy::struct_excessive_bools,
     reason = "independent switches, one per rule"
@@ -509,6 +510,24 @@ mod tests {
 
     use super::{Effect, Rules, settle};
     use crate::model::{State, Topology};
+
+    /// A rule misspelt in JSON is an error, not a rule left out: since a rule left out is
+    /// on, `{"gaurd": false}` read as every rule on, and a run meant to show what the
+    /// guard prevents ran guarded (found by review of the `#[serde(default)]` change).
+    #[test]
+    fn rules_json_refuses_a_misspelt_rule() {
+        let err = serde_json::from_str::<Rules>(r#"{"gaurd": false}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown field `gaurd`"), "{err}");
+        assert!(
+            serde_json::from_str::<crate::runbook::Options>(r#"{"rules": {"lineage ": false}}"#)
+                .is_err()
+        );
+        let all = serde_json::to_string(&Rules::unguarded()).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Rules>(&all).unwrap(),
+            Rules::unguarded()
+        );
+    }
 
     /// A rule left out of JSON is on, so that turning one off names that one alone, in
     /// `Rules` and inside `runbook::Options` and `explore::Config`, which read missing fields

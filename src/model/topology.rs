@@ -207,7 +207,8 @@ pub enum TopologyError {
     /// Install roots that commands could not tell apart or type: the cluster and cross-site
     /// roots the same path (a command's path names its install by its root), a root holding
     /// a blank or a control character (a command line under it does not read back as one
-    /// executable), or a cross-site prefix that is empty or holds other than letters, digits,
+    /// executable) or ending in `/` (a command's path names its root without the slash), or
+    /// a cross-site prefix that is empty or holds other than letters, digits,
     /// `-` and `_`.
     #[error("install roots are invalid: {0}")]
     BadInstallRoots(String),
@@ -1024,6 +1025,14 @@ fn check_install_roots(roots: &InstallRoots) -> Result<(), TopologyError> {
                 root.escape_debug()
             ));
         }
+        // A command's path gives its root without a trailing slash (`install_root`).
+        if root.ends_with('/') {
+            return bad(format!(
+                "the {which} root `{root}` ends in `/`: expected it without (a command under it, `{}/tungsten/...`, is under `{}`)",
+                root.trim_end_matches('/'),
+                root.trim_end_matches('/'),
+            ));
+        }
     }
     let prefix = &roots.cross_site_prefix;
     if prefix.is_empty()
@@ -1263,6 +1272,37 @@ mod tests {
             with(serde_json::json!({"cluster": "/opt/tungsten", "cross_site": "/opt/replicator", "cross_site_prefix": "mm-2_x"}))
                 .is_ok()
         );
+    }
+
+    /// A root ending in `/` names no install: a command's path gives its root without the
+    /// slash (`/opt/continuent/tungsten/...` is under `/opt/continuent`), so a cluster root
+    /// of `/opt/continuent/` refused every cluster command as under no root, and beside a
+    /// cross-site root of `/opt/continuent` (equal but for the slash, which the equal-roots
+    /// check let through) every cluster command resolved to the cross-site install. Found by
+    /// review.
+    #[test]
+    fn install_roots_ending_in_a_slash_are_refused() {
+        let with = |cluster: &str, cross_site: &str| {
+            let spec: TopologySpec = serde_json::from_value(serde_json::json!({
+                "services": [{"name": "alpha", "datasources": ["db1", "db2"]}],
+                "install_roots": {"cluster": cluster, "cross_site": cross_site}
+            }))
+            .unwrap();
+            Topology::try_from(spec).map_err(|e| e.to_string())
+        };
+        for (cluster, cross_site) in [
+            ("/opt/continuent/", "/opt/continuent"),
+            ("/opt/continuent/", "/opt/replicator"),
+            ("/opt/continuent", "/opt/replicator/"),
+            ("/", "/opt/replicator"),
+        ] {
+            let err = with(cluster, cross_site).unwrap_err();
+            assert!(
+                err.starts_with("install roots are invalid: ") && err.contains("ends in `/`"),
+                "{cluster} {cross_site}: {err}"
+            );
+        }
+        assert!(with("/opt/continuent", "/opt/replicator").is_ok());
     }
 
     #[test]
