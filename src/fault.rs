@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{HostId, MAX_HOSTS, Topology};
 
 mod event;
-pub use event::Event;
+pub use event::{Event, EventError};
 
 /// A process of a host that a fault can stop or start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -62,6 +62,15 @@
 //! Text is parsed at the edge ([`ls`], [`text`]) into typed values ([`model`]); everything
 //! inside works on types; output is rendered at the edge again. Data flows one way.
 //!
+//! # Ids
+//! A state refers to hosts and services by [`model::HostId`] and [`model::ServiceId`],
+//! indices into its [`model::Topology`]. The lookups that take an id
+//! ([`model::Topology::host`], [`model::Topology::host_name`], [`ls::project`], ...) trust it
+//! to be of that topology: an out-of-range id yields the last host or service rather than a
+//! panic, a silent wrong answer. Check an id kept from elsewhere (read from JSON, from user
+//! input, or from a topology since changed) with [`model::Topology::get_host`] or
+//! [`model::Topology::get_service`] first.
+//!
 //! # Features
 //! None is on by default; each adds a module.
 //! - `proptest`: strategies in `strategy` to property-test code and procedures against the

@@ -3,11 +3,12 @@
 //! (as `anyhow` and tokio tasks need), and the values are `Debug`, `Clone` and comparable.
 
 use tungsten_model::command::{HostRefError, OptionValueError, SeqnoSetError, StopTimeError};
+use tungsten_model::fault::EventError;
 use tungsten_model::ls::ImportError;
 use tungsten_model::machine::{RefusedAt, Rejection, ResolveError};
 use tungsten_model::model::{
-    DataSourceStateError, HistoryFull, NameError, ReasonTextError, SeqnoRangeError, StateError,
-    StatusTimeError, TopologyError,
+    DataSourceStateError, HistoryFull, IdRangeError, NameError, ReasonTextError, SeqnoRangeError,
+    StateError, StatusTimeError, TopologyError,
 };
 use tungsten_model::runbook::{ProcedureError, RunbookError, TopologyFileError};
 use tungsten_model::{ParseError, UnknownName};
@@ -38,4 +39,6 @@ fn public_errors_are_send_sync_static_errors() {
     an_error::<RunbookError>();
     an_error::<ProcedureError>();
     an_error::<TopologyFileError>();
+    an_error::<EventError>();
+    an_error::<IdRangeError>();
 }

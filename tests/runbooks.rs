@@ -6117,6 +6117,21 @@ fn event_steps_run_their_fault_where_the_plan_puts_it() {
         }
         other => panic!("{other:?}"),
     }
+    // A partition naming a host twice is refused there too, saying what was expected.
+    let report =
+        check("#! scenario healthy-3\nevent> the network splits into {db1, db2} | {db2}\n");
+    match &report.steps[0].runs[0].status {
+        RunStatus::Rejected { rule, reason, .. } => {
+            assert_eq!(
+                (rule.as_str(), reason.as_str()),
+                (
+                    "in-topology",
+                    "`db2` is in two groups of the partition: expected each host in one group at most"
+                )
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     // A misspelt event is an error at its line and column.
     let e = "#! scenario healthy-3\nevent> db1 crashed\n"
         .parse::<Runbook>()

@@ -64,6 +64,42 @@ pub enum Event {
     CrossSiteCatchUp(HostName),
 }
 
+/// Why an [`Event`] names no fault over a topology: what [`Event::resolve`] returns.
+///
+/// ```
+/// use tungsten_model::fault::{Event, EventError};
+/// use tungsten_model::model::Topology;
+///
+/// let topology = Topology::single("alpha", &["db1", "db2", "db3"])?;
+/// let event: Event = "the network splits into {db1, db2} | {db2}".parse()?;
+/// let error = event.resolve(&topology).unwrap_err();
+/// assert!(matches!(&error, EventError::HostInTwoGroups { host } if host.as_str() == "db2"));
+/// assert_eq!(
+///     error.to_string(),
+///     "`db2` is in two groups of the partition: expected each host in one group at most"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EventError {
+    /// The event names a host the topology does not have (a misspelt name, or a host of
+    /// another topology).
+    #[error("no host `{host}` in the topology")]
+    UnknownHost {
+        /// The host as the event names it.
+        host: HostName,
+    },
+    /// A partition names a host in more than one of its groups: a host is on one side of a
+    /// split only.
+    #[error("`{host}` is in two groups of the partition: expected each host in one group at most")]
+    HostInTwoGroups {
+        /// The host named twice (the first such, reading left to right).
+        host: HostName,
+    },
+}
+
 /// The processes by the words that name them.
 const PROCESSES: [(&str, Process); 4] = [
     ("manager", Process::Manager),
@@ -119,12 +155,13 @@ impl Event {
     /// The fault over `topology`.
     ///
     /// # Errors
-    /// A host the topology does not have, or a host named in two groups of a partition.
-    pub fn resolve(&self, topology: &Topology) -> Result<Fault, String> {
+    /// [`EventError::UnknownHost`] for a host the topology does not have, and
+    /// [`EventError::HostInTwoGroups`] for a host named in two groups of a partition.
+    pub fn resolve(&self, topology: &Topology) -> Result<Fault, EventError> {
         let id = |name: &HostName| {
             topology
                 .host_id(name.as_str())
-                .ok_or_else(|| format!("no host `{name}` in the topology"))
+                .ok_or_else(|| EventError::UnknownHost { host: name.clone() })
         };
         Ok(match self {
             Self::Crash(h) => Fault::HostCrash(id(h)?),
@@ -140,7 +177,7 @@ impl Event {
                     for name in group {
                         let h = id(name)?;
                         if seen.contains(&h) {
-                            return Err(format!("`{name}` is in two groups of the partition"));
+                            return Err(EventError::HostInTwoGroups { host: name.clone() });
                         }
                         seen.push(h);
                         hosts.push(h);
@@ -526,15 +563,24 @@ mod tests {
     fn an_event_naming_what_the_topology_lacks_does_not_resolve() {
         let t = three();
         let resolve = |words: &str| words.parse::<Event>().unwrap().resolve(&t);
+        let host = |name: &str| HostName::new(name).unwrap();
         assert_eq!(
             resolve("db9 crashes"),
-            Err("no host `db9` in the topology".to_owned())
+            Err(EventError::UnknownHost { host: host("db9") })
         );
         assert_eq!(
             resolve("the network splits into {db1, db2} | {db2}"),
-            Err("`db2` is in two groups of the partition".to_owned())
+            Err(EventError::HostInTwoGroups { host: host("db2") })
         );
-        assert!(resolve("the network splits into {db1, db2, db3} | {db1}").is_err());
+        assert_eq!(
+            resolve("the network splits into {db1, db2, db3} | {db1}"),
+            Err(EventError::HostInTwoGroups { host: host("db1") })
+        );
+        // An unknown host in a partition is named as such, wherever it stands.
+        assert_eq!(
+            resolve("the network splits into {db1} | {db2, db7}"),
+            Err(EventError::UnknownHost { host: host("db7") })
+        );
         // Hosts no group names stay with the first.
         let Ok(Fault::Partition(split)) = resolve("the network splits into {db1} | {db3}") else {
             panic!("a partition");

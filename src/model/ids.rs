@@ -15,6 +15,38 @@ pub const MAX_HOSTS: usize = 8;
 /// The most services (physical and composite) one topology may hold.
 pub const MAX_SERVICES: usize = 4;
 
+/// Why a number is no [`HostId`] or [`ServiceId`]: it is at or past the most a topology
+/// holds ([`MAX_HOSTS`], [`MAX_SERVICES`]). What their `TryFrom<u8>` returns, and what reading
+/// an id from JSON reports.
+///
+/// ```
+/// use tungsten_model::model::{HostId, IdRangeError};
+///
+/// let error = HostId::try_from(8).unwrap_err();
+/// assert_eq!(error, IdRangeError::Host { index: 8 });
+/// assert_eq!(
+///     error.to_string(),
+///     "host id 8: expected below 8, the most a topology holds"
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum IdRangeError {
+    /// A host id at or past [`MAX_HOSTS`].
+    #[error("host id {index}: expected below {max}, the most a topology holds", max = MAX_HOSTS)]
+    Host {
+        /// The id given.
+        index: u8,
+    },
+    /// A service id at or past [`MAX_SERVICES`].
+    #[error("service id {index}: expected below {max}, the most a topology holds", max = MAX_SERVICES)]
+    Service {
+        /// The id given.
+        index: u8,
+    },
+}
+
 /// A host (datasource or witness) of a topology: its index in [`super::Topology::hosts`].
 ///
 /// Read from JSON, an id at or past [`MAX_HOSTS`] is an error: no state can hold it.
@@ -25,13 +57,11 @@ pub const MAX_SERVICES: usize = 4;
 pub struct HostId(pub(crate) u8);
 
 impl TryFrom<u8> for HostId {
-    type Error = String;
+    type Error = IdRangeError;
 
-    /// The id `index`, if it is below [`MAX_HOSTS`].
+    /// The id `index`, if it is below [`MAX_HOSTS`]; else [`IdRangeError::Host`].
     fn try_from(index: u8) -> Result<Self, Self::Error> {
-        Self::from_index(usize::from(index)).ok_or_else(|| {
-            format!("host id {index}: expected below {MAX_HOSTS}, the most a topology holds")
-        })
+        Self::from_index(usize::from(index)).ok_or(IdRangeError::Host { index })
     }
 }
 
@@ -74,13 +104,11 @@ impl fmt::Display for HostId {
 pub struct ServiceId(pub(crate) u8);
 
 impl TryFrom<u8> for ServiceId {
-    type Error = String;
+    type Error = IdRangeError;
 
-    /// The id `index`, if it is below [`MAX_SERVICES`].
+    /// The id `index`, if it is below [`MAX_SERVICES`]; else [`IdRangeError::Service`].
     fn try_from(index: u8) -> Result<Self, Self::Error> {
-        Self::from_index(usize::from(index)).ok_or_else(|| {
-            format!("service id {index}: expected below {MAX_SERVICES}, the most a topology holds")
-        })
+        Self::from_index(usize::from(index)).ok_or(IdRangeError::Service { index })
     }
 }
 
@@ -342,6 +370,34 @@ mod tests {
         assert_eq!(
             service("4"),
             Err("service id 4: expected below 4, the most a topology holds".to_owned())
+        );
+    }
+
+    /// `TryFrom<u8>` for the ids returns an [`IdRangeError`] whose variant says which kind of
+    /// id was out of range and holds the number given; every number below the bound converts.
+    #[test]
+    fn ids_out_of_range_are_structured_errors() {
+        for index in 0..=u8::MAX {
+            match HostId::try_from(index) {
+                Ok(id) => assert_eq!(id.index(), usize::from(index)),
+                Err(IdRangeError::Host { index: given }) => {
+                    assert_eq!(given, index);
+                    assert!(usize::from(index) >= MAX_HOSTS);
+                }
+                Err(other) => panic!("{index}: {other:?}"),
+            }
+            match ServiceId::try_from(index) {
+                Ok(id) => assert_eq!(id.index(), usize::from(index)),
+                Err(IdRangeError::Service { index: given }) => {
+                    assert_eq!(given, index);
+                    assert!(usize::from(index) >= MAX_SERVICES);
+                }
+                Err(other) => panic!("{index}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            ServiceId::try_from(255).unwrap_err().to_string(),
+            "service id 255: expected below 4, the most a topology holds"
         );
     }
 }

@@ -21,7 +21,7 @@ pub use datasource_state::{
     DataSourceState, DataSourceStateError, ReasonText, ReasonTextError, ShunReason,
 };
 pub use history::{EpochId, History, HistoryFull, MAX_FORKS, Pos};
-pub use ids::{HostId, HostSet, MAX_HOSTS, MAX_SERVICES, ReasonId, ServiceId};
+pub use ids::{HostId, HostSet, IdRangeError, MAX_HOSTS, MAX_SERVICES, ReasonId, ServiceId};
 pub use name::{HostName, MAX_NAME_LEN, NameError, NameKind, ServiceName};
 pub use policy::PolicyMode;
 pub use replicator::{

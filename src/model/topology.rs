@@ -381,6 +381,22 @@ impl Topology {
     /// For ids known to come from this topology: an id from another topology that is out of
     /// range yields the last host rather than a panic. An id kept from elsewhere (read from
     /// JSON, or from a topology since changed) is checked with [`Topology::get_host`].
+    ///
+    /// # Out-of-range ids
+    /// The clamp is a silent wrong answer, not an error: whatever is built on this lookup
+    /// ([`Topology::host_name`], [`crate::ls::project`] with a stale viewer id, ...) then
+    /// speaks for the last host. An embedder holding an id it did not just take from this
+    /// topology ([`Topology::host_ids`], [`Topology::host_id`]) checks it first:
+    ///
+    /// ```
+    /// use tungsten_model::model::{HostId, Topology};
+    ///
+    /// let topology = Topology::single("alpha", &["db1", "db2", "db3"])?;
+    /// let stale = HostId::from_index(5).expect("an index below MAX_HOSTS");
+    /// assert_eq!(topology.host(stale).name.as_str(), "db3"); // clamped: not db6
+    /// assert!(topology.get_host(stale).is_none()); // checked
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn host(&self, id: HostId) -> &Host {
         let last = self.hosts.len().saturating_sub(1);
@@ -404,8 +420,8 @@ impl Topology {
         self.hosts.get(id.index())
     }
 
-    /// The service `id` (same out-of-range rule as [`Topology::host`]; see
-    /// [`Topology::get_service`] for a checked lookup).
+    /// The service `id` (same out-of-range rule as [`Topology::host`]: an id past the last
+    /// service yields the last service; see [`Topology::get_service`] for a checked lookup).
     #[must_use]
     pub fn service(&self, id: ServiceId) -> &Service {
         let last = self.services.len().saturating_sub(1);
@@ -418,13 +434,15 @@ impl Topology {
         self.services.get(id.index())
     }
 
-    /// The name of host `id`.
+    /// The name of host `id` (out-of-range ids as in [`Topology::host`]: the last host's name;
+    /// check an id from elsewhere with [`Topology::get_host`]).
     #[must_use]
     pub fn host_name(&self, id: HostId) -> &HostName {
         &self.host(id).name
     }
 
-    /// The name of service `id`.
+    /// The name of service `id` (out-of-range ids as in [`Topology::service`]: the last
+    /// service's name; check an id from elsewhere with [`Topology::get_service`]).
     #[must_use]
     pub fn service_name(&self, id: ServiceId) -> &ServiceName {
         &self.service(id).name

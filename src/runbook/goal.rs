@@ -13,6 +13,25 @@ use crate::model::{
 use crate::text::{ParseError, Span};
 
 /// A predicate on the final state.
+///
+/// Printed and read as a runbook's `#! goal` line writes it (`alpha all-online`, `master
+/// db2`). A host or service named exactly like a word of that grammar (`all-online`,
+/// `routers-online`, `cross-site-online`, `consistent-with`, `writable`, `no-drift`,
+/// `master`, `online`, `policy`) is printed in double quotes, and a word in double quotes
+/// always reads as a name, never as a goal word: `master "writable"` is the goal on a host
+/// called `writable`, while `master writable` is `writable` of a service called `master`.
+/// Any name may be written quoted; names never hold a quote themselves.
+///
+/// ```
+/// use tungsten_model::model::HostName;
+/// use tungsten_model::runbook::Goal;
+///
+/// let goal = Goal::Master(HostName::new("all-online")?);
+/// assert_eq!(goal.to_string(), r#"master "all-online""#);
+/// assert_eq!(goal.to_string().parse::<Goal>()?, goal);
+/// assert_eq!("master \"db2\"".parse::<Goal>()?, Goal::Master(HostName::new("db2")?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -56,9 +75,44 @@ pub struct GoalResult {
     pub line: usize,
 }
 
+/// The words of the goal grammar, as `#! goal` lines spell them (case matters): a host or
+/// service whose name is one of them is printed in double quotes.
+pub(crate) const WORDS: [&str; 9] = [
+    "all-online",
+    "routers-online",
+    "cross-site-online",
+    "consistent-with",
+    "writable",
+    "no-drift",
+    "master",
+    "online",
+    "policy",
+];
+
+/// A host or service name as a goal prints it: in double quotes when it is spelt like a goal
+/// word, so that it reads back as a name.
+struct Name<'a>(&'a str);
+
+impl fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if WORDS.contains(&self.0) {
+            write!(f, "\"{}\"", self.0)
+        } else {
+            f.write_str(self.0)
+        }
+    }
+}
+
+/// The name a goal's word holds: the word, or what its double quotes hold.
+fn unquoted(word: &str) -> &str {
+    word.strip_prefix('"')
+        .and_then(|w| w.strip_suffix('"'))
+        .unwrap_or(word)
+}
+
 fn prefix(f: &mut fmt::Formatter<'_>, service: Option<&ServiceName>) -> fmt::Result {
     match service {
-        Some(s) => write!(f, "{s} "),
+        Some(s) => write!(f, "{} ", Name(s.as_str())),
         None => Ok(()),
     }
 }
@@ -79,17 +133,22 @@ impl fmt::Display for Goal {
                 f.write_str("routers-online")
             }
             Self::CrossSiteOnline => f.write_str("cross-site-online"),
-            Self::Consistent(a, b) => write!(f, "{a} consistent-with {b}"),
+            Self::Consistent(a, b) => write!(
+                f,
+                "{} consistent-with {}",
+                Name(a.as_str()),
+                Name(b.as_str())
+            ),
             Self::Writable(s) => {
                 prefix(f, s.as_ref())?;
                 f.write_str("writable")
             }
-            Self::Master(h) => write!(f, "master {h}"),
+            Self::Master(h) => write!(f, "master {}", Name(h.as_str())),
             Self::NoDrift(s) => {
                 prefix(f, s.as_ref())?;
                 f.write_str("no-drift")
             }
-            Self::Online(h) => write!(f, "online {h}"),
+            Self::Online(h) => write!(f, "online {}", Name(h.as_str())),
         }
     }
 }
@@ -98,7 +157,8 @@ impl std::str::FromStr for Goal {
     type Err = ParseError;
 
     /// Read one goal as a runbook's `#! goal` line writes it (`alpha all-online`, `master
-    /// db2`): what it prints reads back as itself.
+    /// db2`): what it prints reads back as itself, a name spelt like a goal word in double
+    /// quotes included (see [`Goal`]).
     ///
     /// # Errors
     /// A [`ParseError`] at the first word that is not a goal, or at the second of two goals
@@ -151,7 +211,10 @@ pub(super) fn parse_goals(
                 line,
             )
         };
-        let service = |w: &str| ServiceName::new(w).map_err(|_| fail());
+        // A quoted word is a name, never a goal word: the patterns below hold goal words
+        // unquoted, so `"writable"` matches none of them.
+        let service = |w: &str| ServiceName::new(unquoted(w)).map_err(|_| fail());
+        let host = |w: &str| HostName::new(unquoted(w)).map_err(|_| fail());
         let goal = match words.as_slice() {
             ["all-online"] => Goal::AllOnline(None),
             [s, "all-online"] => Goal::AllOnline(Some(service(s)?)),
@@ -163,8 +226,8 @@ pub(super) fn parse_goals(
             [s, "writable"] => Goal::Writable(Some(service(s)?)),
             ["no-drift"] => Goal::NoDrift(None),
             [s, "no-drift"] => Goal::NoDrift(Some(service(s)?)),
-            ["master", h] => Goal::Master(HostName::new(*h).map_err(|_| fail())?),
-            ["online", h] => Goal::Online(HostName::new(*h).map_err(|_| fail())?),
+            ["master", h] => Goal::Master(host(h)?),
+            ["online", h] => Goal::Online(host(h)?),
             ["policy", p] => Goal::Policy(None, p.parse().map_err(|_| fail())?),
             [s, "policy", p] => Goal::Policy(Some(service(s)?), p.parse().map_err(|_| fail())?),
             _ => return Err(fail()),
@@ -481,6 +544,121 @@ mod tests {
     use super::*;
     use crate::fault::Fault;
     use crate::machine::{self, Input};
+
+    /// Every goal over every host or service spelled like a word of the goal grammar (and
+    /// those words in other cases, and a plain name) prints as text that reads back as the
+    /// same goal, as `Goal::from_str` promises: `master all-online` would read back as
+    /// `AllOnline(Some("master"))` (a library review, R1).
+    #[test]
+    fn goals_naming_hosts_or_services_like_goal_words_read_back() {
+        let words = [
+            "all-online",
+            "routers-online",
+            "cross-site-online",
+            "consistent-with",
+            "writable",
+            "no-drift",
+            "master",
+            "online",
+            "policy",
+        ];
+        assert_eq!(words, WORDS);
+        let mut names: Vec<String> = vec!["db1".to_owned(), "alpha".to_owned()];
+        for word in words {
+            names.extend([word.to_owned(), word.to_uppercase()]);
+        }
+        let modes = <PolicyMode as strum::VariantArray>::VARIANTS;
+        let mut goals = vec![
+            Goal::AllOnline(None),
+            Goal::RoutersOnline(None),
+            Goal::CrossSiteOnline,
+            Goal::Writable(None),
+            Goal::NoDrift(None),
+        ];
+        goals.extend(modes.iter().map(|&m| Goal::Policy(None, m)));
+        for name in &names {
+            let host = HostName::new(name.as_str()).unwrap();
+            let svc = ServiceName::new(name.as_str()).unwrap();
+            goals.extend([
+                Goal::Master(host.clone()),
+                Goal::Online(host),
+                Goal::AllOnline(Some(svc.clone())),
+                Goal::RoutersOnline(Some(svc.clone())),
+                Goal::Writable(Some(svc.clone())),
+                Goal::NoDrift(Some(svc.clone())),
+            ]);
+            goals.extend(modes.iter().map(|&m| Goal::Policy(Some(svc.clone()), m)));
+            for other in &names {
+                let other = ServiceName::new(other.as_str()).unwrap();
+                goals.push(Goal::Consistent(svc.clone(), other));
+            }
+        }
+        let mut wrong = Vec::new();
+        for goal in &goals {
+            let text = goal.to_string();
+            if text.parse::<Goal>().as_ref() != Ok(goal) {
+                wrong.push(format!(
+                    "{goal:?} prints `{text}`, read back as {:?}",
+                    text.parse::<Goal>()
+                ));
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{} of {}:\n{}",
+            wrong.len(),
+            goals.len(),
+            wrong.join("\n")
+        );
+    }
+
+    /// A name in double quotes is a name, never a goal word, in every place a name stands;
+    /// a quoted word where a goal word must stand, or an unclosed quote, is an error at the
+    /// goal's column.
+    #[test]
+    fn a_quoted_name_is_a_name_never_a_goal_word() {
+        let host = |n: &str| HostName::new(n).unwrap();
+        let svc = |n: &str| ServiceName::new(n).unwrap();
+        for (text, goal) in [
+            (r#"master "writable""#, Goal::Master(host("writable"))),
+            (r#"online "no-drift""#, Goal::Online(host("no-drift"))),
+            (r#"master "db2""#, Goal::Master(host("db2"))),
+            ("master writable", Goal::Writable(Some(svc("master")))),
+            (r#""master" writable"#, Goal::Writable(Some(svc("master")))),
+            (
+                r#""policy" policy maintenance"#,
+                Goal::Policy(Some(svc("policy")), PolicyMode::Maintenance),
+            ),
+            (
+                r#"east consistent-with "consistent-with""#,
+                Goal::Consistent(svc("east"), svc("consistent-with")),
+            ),
+        ] {
+            assert_eq!(text.parse::<Goal>(), Ok(goal), "{text}");
+        }
+        for text in [
+            r#""writable""#,
+            r#"alpha "all-online""#,
+            r#"master "db2"#,
+            r#"master ""#,
+            r#"master """#,
+        ] {
+            let error = text.parse::<Goal>().unwrap_err();
+            assert_eq!(error.span().column, 1, "{text}: {error}");
+            assert!(error.expected().starts_with("a goal"), "{text}: {error}");
+        }
+        // In a runbook's `#! goal` line too, the caret at the goal.
+        let goals =
+            parse_goals(r#"#! goal master "writable", alpha "writable""#, 8, 3).unwrap_err();
+        assert_eq!((goals.span().line, goals.span().column), (3, 28));
+        assert_eq!(
+            parse_goals(r#"#! goal master "writable", "master" writable"#, 8, 3),
+            Ok(vec![
+                Goal::Master(host("writable")),
+                Goal::Writable(Some(svc("master")))
+            ])
+        );
+    }
 
     /// A site is consistent with another only while its cross-site replicators hold nothing
     /// but the other site's history: once east's replicator reading west holds an event of

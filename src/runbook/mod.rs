@@ -35,13 +35,14 @@
 //! ```
 //! Goals: `online <host>`, `[<svc>] all-online`, `[<svc>] policy <mode>`, `[<svc>] routers-online`,
 //! `cross-site-online`, `<site> consistent-with <site>`, `[<svc>] writable`,
-//! `master <host>`, `[<svc>] no-drift`.
+//! `master <host>`, `[<svc>] no-drift`. A host or service named like one of these words is
+//! written in double quotes (`master "writable"`), as [`Goal`] prints it.
 //!
 //! The library reads no file: [`Runbook`] keeps file declarations as paths, and
 //! [`start`] asks a caller-supplied loader for their text.
 
 mod faults;
-mod goal;
+pub(crate) mod goal;
 mod named;
 mod parse;
 mod procedures;

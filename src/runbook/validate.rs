@@ -1835,7 +1835,9 @@ impl Session<'_> {
                 };
                 self.apply_as(who, &Input::Fault(fault), heard);
             }
-            Err(reason) => heard.runs.push(rejected("event", Rule::InTopology, reason)),
+            Err(reason) => heard
+                .runs
+                .push(rejected("event", Rule::InTopology, reason.to_string())),
         }
     }
 

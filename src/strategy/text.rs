@@ -13,7 +13,7 @@ use crate::command::{
     TpmAction, TrepctlAction, TrepctlCommand, TrepctlInfo, Unit, WaitFor,
 };
 use crate::fault::{Event, Process};
-use crate::model::{PolicyMode, ReplicatorRole, ReplicatorState, Seqno};
+use crate::model::{HostName, PolicyMode, ReplicatorRole, ReplicatorState, Seqno, ServiceName};
 use crate::runbook::{
     Declaration, Declared, Goal, Item, Prompt, PromptStyle, Runbook, SCENARIOS, Step, StepCommand,
 };
@@ -530,18 +530,36 @@ fn system_command() -> impl Strategy<Value = HostCommand> {
         })
 }
 
+/// A word of the goal grammar (`writable`, `master`), as a host or service name: a goal prints
+/// such a name in double quotes so that it reads back as a name.
+fn goal_word() -> impl Strategy<Value = &'static str> {
+    select(crate::runbook::goal::WORDS.to_vec())
+}
+
 fn goal() -> impl Strategy<Value = Goal> {
-    let svc = || option::of(service_name());
+    let host = || {
+        prop_oneof![
+            3 => host_name(),
+            1 => goal_word().prop_filter_map("valid host name", |w| HostName::new(w).ok()),
+        ]
+    };
+    let service = || {
+        prop_oneof![
+            3 => service_name(),
+            1 => goal_word().prop_filter_map("valid service name", |w| ServiceName::new(w).ok()),
+        ]
+    };
+    let svc = || option::of(service());
     prop_oneof![
         svc().prop_map(Goal::AllOnline),
         (svc(), policy()).prop_map(|(s, p)| Goal::Policy(s, p)),
         svc().prop_map(Goal::RoutersOnline),
         Just(Goal::CrossSiteOnline),
-        (service_name(), service_name()).prop_map(|(a, b)| Goal::Consistent(a, b)),
+        (service(), service()).prop_map(|(a, b)| Goal::Consistent(a, b)),
         svc().prop_map(Goal::Writable),
-        host_name().prop_map(Goal::Master),
+        host().prop_map(Goal::Master),
         svc().prop_map(Goal::NoDrift),
-        host_name().prop_map(Goal::Online),
+        host().prop_map(Goal::Online),
     ]
 }
 
