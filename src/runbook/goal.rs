@@ -551,6 +551,8 @@ mod tests {
     /// `AllOnline(Some("master"))` (a library review, R1).
     #[test]
     fn goals_naming_hosts_or_services_like_goal_words_read_back() {
+        // The grammar's words written out here, not read from `WORDS`: a word dropped from
+        // that list (and so printed unquoted) must still be tried, and fail the assertion.
         let words = [
             "all-online",
             "routers-online",
