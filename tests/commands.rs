@@ -1414,6 +1414,58 @@ fn setrole_from_an_error_names_trepctl_offline() {
     assert_eq!(refusal(&c), "accepted");
 }
 
+/// A replica whose replicator was given the master role by hand is refused `trepctl online`
+/// while db1 is the master; the refusal names `setrole` to put it back and a switch to make it
+/// the master, not `datasource db2 master` alone, which refuses it beside an ONLINE master
+/// (an operator's review, helper-135).
+#[test]
+fn a_replicas_master_role_refusal_names_setrole_and_switch() {
+    let mut c = Cluster::new(&["db1", "db2", "db3"]);
+    c.cctrl("db1", "set policy maintenance").unwrap();
+    c.trepctl("db2", "offline").unwrap();
+    c.trepctl("db2", "setrole -role master").unwrap();
+    let command: tungsten_model::command::TrepctlCommand = "online".parse().unwrap();
+    let input = machine::resolve_trepctl(&c.t, c.id("db2"), None, &command).unwrap();
+    let refusal = machine::apply(&c.t, &c.s, &input).unwrap_err();
+    insta::assert_snapshot!(refusal.refusal.render(&c.t), @"db2 is ONLINE: expected a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master (`replicator db2 slave`, or `trepctl setrole -role slave` on its host, puts its replicator back; to make db2 the master, `switch to db2`, or `datasource db2 master` where no master is in service)");
+    assert_eq!(
+        c.cctrl("db1", "datasource db2 master"),
+        Err(Rule::DatasourceState),
+        "the way the refusal used to name is refused here"
+    );
+    // Both ways back the refusal names are accepted there.
+    let refused_at = c.s;
+    c.trepctl("db2", "setrole -role slave -uri thl://db1:2112/")
+        .unwrap();
+    c.trepctl("db2", "online").unwrap();
+    c.s = refused_at;
+    c.cctrl("db1", "replicator db2 slave").unwrap();
+    c.cctrl("db1", "replicator db2 online").unwrap();
+}
+
+/// The same refusal at a passive site's relay names the relay's role, and both ways back it
+/// names are accepted (helper-135).
+#[test]
+fn a_relays_master_role_refusal_names_the_relay_role() {
+    let mut c = Cluster::from_spec(
+        r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
+    );
+    c.cctrl("db4", "set policy maintenance").unwrap();
+    c.trepctl("db4", "offline").unwrap();
+    c.trepctl("db4", "setrole -role master").unwrap();
+    let command: tungsten_model::command::TrepctlCommand = "online".parse().unwrap();
+    let input = machine::resolve_trepctl(&c.t, c.id("db4"), None, &command).unwrap();
+    let refusal = machine::apply(&c.t, &c.s, &input).unwrap_err();
+    insta::assert_snapshot!(refusal.refusal.render(&c.t), @"db4 is ONLINE: expected a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master, and db4 is its site's relay (`replicator db4 relay <site>/<master>`, or `trepctl setrole -role relay -uri thl://<master>:2112/` on its host, puts its replicator back in the relay's role, reading the active site's master)");
+    let refused_at = c.s;
+    c.trepctl("db4", "setrole -role relay -uri thl://db1:2112/")
+        .unwrap();
+    c.trepctl("db4", "online").unwrap();
+    c.s = refused_at;
+    c.cctrl("db4", "replicator db4 relay east/db1").unwrap();
+    c.cctrl("db4", "replicator db4 online").unwrap();
+}
+
 /// Take `host`'s replicator offline, `trepctl setrole <args>` it, and bring it back online.
 fn set_role(c: &mut Cluster, host: &str, args: &str) {
     c.trepctl(host, "offline").unwrap();

@@ -93,6 +93,35 @@ fn the_docs_primary_maintenance_needs_the_recovered_primary_online_before_switch
     ");
 }
 
+/// A master's replicator stopped in service under AUTOMATIC: the warning says what happens to
+/// the writes it takes meanwhile, which the model replicates once it starts again (its
+/// extractor reads the binary log from where it stopped), not that they are drift, as it used
+/// to (an operator's review, helper-135).
+#[test]
+fn a_masters_stopped_replicator_warns_that_its_writes_wait_for_the_start() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         shell db1> replicator stop\n\
+         event> a client writes to db1\n\
+         shell db1> replicator start\n",
+    );
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let stopped: Vec<&str> = report
+        .steps
+        .iter()
+        .flat_map(|s| &s.findings)
+        .filter(|f| f.kind == FindingKind::StoppedInService)
+        .map(|f| f.text.as_str())
+        .collect();
+    insta::assert_snapshot!(stopped.join("\n"), @"the replicator on db1 is stopped while db1 is in service outside MAINTENANCE: the managers do not start it again, so db1 is DIMINISHED (REPLICATOR STOPPED) until `replicator start`, and no replicator extracts the writes it takes meanwhile: its replicas fall behind until then, when it reads them from the binary log, and a failover before that leaves them behind; the docs ask for MAINTENANCE, or a shun, before stopping a replicator in service");
+    // What the warning says: the write reaches the replicas once the replicator runs.
+    let text = report.to_string();
+    assert!(
+        text.contains("replicator on db2 caught up to seqno 0"),
+        "{report}"
+    );
+}
+
 /// Continuent's other documented procedures, as the docs print their command lines: what the
 /// model makes of each (verdict, first refusal, warnings).
 #[test]

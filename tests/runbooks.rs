@@ -4560,6 +4560,32 @@ fn a_slave_listed_ahead_of_its_master_stops_before_the_first_step() {
     );
 }
 
+/// An old master holding events its failover left behind, pointed by hand at the new master
+/// and put online, stops in OFFLINE:ERROR; the warning's alternative to the reprovisioning is
+/// to inspect the orphaned events and apply them on the new master, not to provision the
+/// ONLINE master from the old one, which the report judges an error of its own
+/// (`provision-master`; an operator's review, helper-135).
+#[test]
+fn an_orphaned_old_master_stopped_in_error_is_not_told_to_provision_the_master() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         #! settle off\n\
+         event> a client writes to db1\n\
+         event> db1 crashes\n\
+         event> db1 restarts\n\
+         shell db1> trepctl setrole -role slave -uri thl://db2:2112/\n\
+         shell db1> trepctl online\n",
+    );
+    let stopped: Vec<&str> = report
+        .steps
+        .iter()
+        .flat_map(|s| &s.findings)
+        .filter(|f| f.kind == FindingKind::ReplicationStopped)
+        .map(|f| f.text.as_str())
+        .collect();
+    insta::assert_snapshot!(stopped.join("\n"), @"the replicator on db1 stopped in OFFLINE:ERROR: it holds events db2 does not have; it replicates again once reprovisioned from db2 (`tprovision --source db2`), which discards them: if they are needed, inspect them first (`tungsten_find_orphaned`) and apply them on db2 by hand: db2 is the ONLINE master, which provisioning would take out of service");
+}
+
 /// Provisioning the master from a slave that lacks its last write, while another slave holds
 /// it, loses the write from the master's line: the slave holding it fails its handshake, and
 /// reprovisioning it from the master, its cure, discards the write. The provisioning step is

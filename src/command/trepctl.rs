@@ -320,9 +320,9 @@ fn connection_options(w: &mut Words<'_>, command: &mut TrepctlCommand) -> Result
     let mut all_services = false;
     loop {
         if w.eat("-host") {
-            command.host = Some(w.host("the host after `-host`")?);
+            command.host = Some(w.shell_host("the host after `-host`")?);
         } else if w.eat("-service") {
-            command.service = Some(w.service("the service after `-service`")?);
+            command.service = Some(w.shell_service("the service after `-service`")?);
         } else if w.eat("-port") {
             command.port = Some(number(w, "a port")?);
         } else if w.eat("-retry") {
@@ -513,16 +513,27 @@ fn reset(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
     Ok(TrepctlAction::Reset { confirmed, scope })
 }
 
+/// `setrole -role R [-uri U]`, its two options in either order: trepctl reads them in a loop,
+/// a later one of the same name replacing the earlier (open-source
+/// `OpenReplicatorManagerCtrl`, `doSetRole`; an operator's review found `-uri` first refused).
 fn setrole(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
-    w.one_of(&["-role"], "")?;
-    let word = w.next().unwrap_or_default();
-    let role = word.parse().map_err(|_| {
-        w.error_previous("a role (master, slave, relay, thl-server, thl-client or thl-applier)")
-    })?;
-    let uri = if w.eat("-uri") {
-        Some(thl_uri(w)?)
-    } else {
-        None
+    const ROLE: &str = "a role (master, slave, relay, thl-server, thl-client or thl-applier)";
+    let (mut role, mut uri) = (None, None);
+    while !w.is_empty() || role.is_none() {
+        let expected: &[&'static str] = if role.is_none() && uri.is_some() {
+            &["-role"]
+        } else {
+            &["-role", "-uri"]
+        };
+        if w.one_of(expected, "")? == "-role" {
+            let word = w.next().ok_or_else(|| w.error_next(ROLE))?;
+            role = Some(word.parse().map_err(|_| w.error_previous(ROLE))?);
+        } else {
+            uri = Some(thl_uri(w)?);
+        }
+    }
+    let Some(role) = role else {
+        return Err(w.error_next("`-role`"));
     };
     Ok(TrepctlAction::SetRole { role, uri })
 }
@@ -642,7 +653,7 @@ fn limit(w: &mut Words<'_>) -> Result<Option<u32>, ParseError> {
 
 fn thl_uri(w: &mut Words<'_>) -> Result<ThlUri, ParseError> {
     const URI: &str = "a THL URI such as `thl://db1:2112/`";
-    let word = w.next().unwrap_or_default();
+    let word = w.next().ok_or_else(|| w.error_next(URI))?;
     let Some(rest) = word.strip_prefix("thl://") else {
         return Err(w.error_previous(URI));
     };
@@ -859,6 +870,40 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    /// trepctl reads `setrole`'s `-role` and `-uri` in either order (open-source
+    /// `OpenReplicatorManagerCtrl`, `doSetRole`), and a line without `-role` is refused at
+    /// its end (an operator's review, helper-135: `-uri` first was refused).
+    #[test]
+    fn setrole_reads_its_options_in_either_order() {
+        let uri_first: TrepctlCommand = "setrole -uri thl://db1:2112/ -role slave".parse().unwrap();
+        let role_first: TrepctlCommand =
+            "setrole -role slave -uri thl://db1:2112/".parse().unwrap();
+        assert_eq!(uri_first, role_first);
+        let no_role = "setrole -uri thl://db1:2112/"
+            .parse::<TrepctlCommand>()
+            .unwrap_err();
+        insta::assert_snapshot!(no_role.to_string(), @"line 1, column 29: expected `-role`, found the end of the command");
+        let twice = "setrole -role slave -uri thl://db1/ -uri"
+            .parse::<TrepctlCommand>()
+            .unwrap_err();
+        insta::assert_snapshot!(twice.to_string(), @"line 1, column 41: expected a THL URI such as `thl://db1:2112/`, found the end of the command");
+    }
+
+    /// The shell drops the quotes around `-host` and `-service` before trepctl reads them
+    /// (an operator's review, helper-135: `-service 'alpha'` was refused); a bad character
+    /// inside the quotes is located there.
+    #[test]
+    fn quoted_connection_options_read_as_the_shell_passes_them() {
+        let quoted: TrepctlCommand = "-host 'db2' -service \"alpha\" offline".parse().unwrap();
+        let plain: TrepctlCommand = "-host db2 -service alpha offline".parse().unwrap();
+        assert_eq!(quoted, plain);
+        let bad = "-service 'al!pha' offline"
+            .parse::<TrepctlCommand>()
+            .unwrap_err();
+        assert_eq!(bad.span().column, 13);
+        insta::assert_snapshot!(bad.to_string(), @"line 1, column 13: expected the service after `-service`: letters, digits, `-`, `_` or `.`, starting with a letter or digit, found `!` in `al!pha`");
     }
 
     /// `provision` reads as serialised now and as the bool earlier builds wrote.

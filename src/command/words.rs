@@ -197,6 +197,33 @@ impl<'a> Words<'a> {
         ServiceName::new(word).map_err(|e| self.name_error(word, &e, what))
     }
 
+    /// [`Self::host`] for a word a shell passes on to its program: a pair of single or double
+    /// quotes around it is dropped, as the shell drops it (`-host 'db2'` is `-host db2`; an
+    /// operator's review found trepctl's quoted `-host` and `-service` refused).
+    pub(crate) fn shell_host(&mut self, what: &str) -> Result<HostName, ParseError> {
+        let word = self.shell_word(what, "a host name")?;
+        HostName::new(word).map_err(|e| self.name_error(word, &e, what))
+    }
+
+    /// [`Self::service`] for a word a shell passes on, its quotes dropped as in
+    /// [`Self::shell_host`].
+    pub(crate) fn shell_service(&mut self, what: &str) -> Result<ServiceName, ParseError> {
+        let word = self.shell_word(what, "a service name")?;
+        ServiceName::new(word).map_err(|e| self.name_error(word, &e, what))
+    }
+
+    /// The next word, taken, without a pair of quotes around it: a slice of the word, so that
+    /// an error in it is located inside the quotes.
+    fn shell_word(&mut self, what: &str, kind: &str) -> Result<&'a str, ParseError> {
+        let Some(word) = self.next() else {
+            return Err(self.error_next(format!("{what} ({kind})")));
+        };
+        Ok(['\'', '"']
+            .iter()
+            .find_map(|&q| word.strip_prefix(q)?.strip_suffix(q))
+            .unwrap_or(word))
+    }
+
     /// The error for a name that failed validation, with the caret on the bad character.
     /// `word` is the word just taken or a piece of it (the host of `east/db1`, the name of
     /// `connector@db1`): the caret counts from where that piece starts.

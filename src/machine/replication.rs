@@ -80,10 +80,22 @@ impl Ctx<'_, '_> {
             // master the managers failed or shunned is already one, and is recovered as the
             // master (an operator's review found `datasource <ds> master` there answering
             // "nothing to do", and the refusal sending them back to it).
-            let expected = if entry.role == DataSourceRole::Master {
-                "a master in service (ONLINE, OFFLINE or shunned by an operator) in its managers' view: a master replicator extracts only for the master in service (`recover master using <ds>` first where no master is ONLINE; where another is, `datasource <ds> recover` makes this one its slave)"
-            } else {
-                "a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master (`datasource <ds> master` first)"
+            //
+            // A replicator given the master role by hand (`trepctl setrole -role master`) on a
+            // replica is put back with `setrole` first; the datasource is made the master by a
+            // switch, the planned change (*operations-primaryswitch-manual*), or by hand only
+            // where no master is in service: an operator's review found the refusal naming
+            // `datasource <ds> master` alone beside an ONLINE master, which refuses it in turn.
+            let expected = match entry.role {
+                DataSourceRole::Master => {
+                    "a master in service (ONLINE, OFFLINE or shunned by an operator) in its managers' view: a master replicator extracts only for the master in service (`recover master using <ds>` first where no master is ONLINE; where another is, `datasource <ds> recover` makes this one its slave)"
+                }
+                DataSourceRole::Relay => {
+                    "a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master, and <ds> is its site's relay (`replicator <ds> relay <site>/<master>`, or `trepctl setrole -role relay -uri thl://<master>:2112/` on its host, puts its replicator back in the relay's role, reading the active site's master)"
+                }
+                _ => {
+                    "a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master (`replicator <ds> slave`, or `trepctl setrole -role slave` on its host, puts its replicator back; to make <ds> the master, `switch to <ds>`, or `datasource <ds> master` where no master is in service)"
+                }
             };
             Err(Refusal::WrongState {
                 host: h,

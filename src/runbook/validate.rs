@@ -2304,7 +2304,11 @@ impl Session<'_> {
                 format!(
                     "the replicator on {h} is stopped while {h} is in service outside MAINTENANCE: the managers do not start it again, so {h} is DIMINISHED (REPLICATOR STOPPED) until `replicator start`, and {}; the docs ask for MAINTENANCE, or a shun, before stopping a replicator in service",
                     if extracts {
-                        "no replicator extracts the writes it takes meanwhile: its replicas fall behind, and the model counts such writes as drift"
+                        // The writes stay in the master's binary log, which its extractor
+                        // reads from where it stopped once started; a failover before that
+                        // leaves them behind (`lost-events`). An operator's review found the
+                        // text saying they were counted as drift, which the model never did.
+                        "no replicator extracts the writes it takes meanwhile: its replicas fall behind until then, when it reads them from the binary log, and a failover before that leaves them behind"
                     } else {
                         "it applies nothing meanwhile"
                     },
@@ -2718,8 +2722,20 @@ impl Session<'_> {
                     )
                 } else if self.topology.host(host).service == self.topology.host(master).service {
                     // Drifted events are the ones a reset discards on purpose: no alternative.
-                    let instead = if self.state.host(host).data.drift {
+                    // Provisioning the master from `host` is the way to keep the events
+                    // only while that master is out of service (a master provisioned over
+                    // them, shunned by the copy): an ONLINE master's provisioning is an error
+                    // of its own (`provision-master`). Events left behind by a promotion of
+                    // an ONLINE master are inspected with `tungsten_find_orphaned` and applied
+                    // by hand (*manager-failover-behavior-recovery*); an operator's review
+                    // found the advice naming the ONLINE master's provisioning there.
+                    let data = self.state.host(host).data;
+                    let instead = if data.drift {
                         String::new()
+                    } else if data.orphaned.is_some() && self.listed_online(&self.state, master) {
+                        format!(
+                            ": if they are needed, inspect them first (`tungsten_find_orphaned`) and apply them on {m} by hand: {m} is the ONLINE master, which provisioning would take out of service"
+                        )
                     } else {
                         format!(": if they are needed, provision {m} from {h} instead")
                     };
