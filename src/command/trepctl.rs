@@ -307,11 +307,37 @@ const NOT_MODELLED: &[&str] = &[
 /// know (see [`NOT_MODELLED`]), after any connection options.
 pub(crate) fn names_a_command_not_modelled(w: &Words<'_>) -> bool {
     let mut ahead = w.clone();
+    ahead.set_exact(true);
     let mut scratch = TrepctlCommand::new(TrepctlAction::Info(TrepctlInfo::Version));
     connection_options(&mut ahead, &mut scratch).is_ok()
         && ahead
             .peek()
-            .is_some_and(|command| NOT_MODELLED.iter().any(|c| c.eq_ignore_ascii_case(command)))
+            .is_some_and(|command| NOT_MODELLED.contains(&command))
+}
+
+/// The options trepctl reads before its command.
+const CONNECTION_OPTIONS: &[&str] = &[
+    "-host",
+    "-service",
+    "-port",
+    "-retry",
+    "-verbose",
+    "-all-services",
+];
+
+/// Where the command's place holds a command or connection option trepctl knows, spelt in
+/// another case, the error that says how to spell it: trepctl compares them as spelt, so
+/// `trepctl ONLINE` is an unknown command to it and does nothing (see [`Words::set_exact`]).
+fn miscased(w: &Words<'_>) -> Option<ParseError> {
+    let word = w.peek()?;
+    let known = ACTIONS
+        .iter()
+        .chain(NOT_MODELLED)
+        .chain(CONNECTION_OPTIONS)
+        .find(|k| k.eq_ignore_ascii_case(word) && **k != word)?;
+    Some(w.error_next(format!(
+        "`{known}`, spelt so (trepctl reads its command and option words case by case, and knows no `{word}`)"
+    )))
 }
 
 /// Read the connection options before the command into `command`; returns whether
@@ -377,8 +403,17 @@ impl TrepctlCommand {
         }
     }
 
-    /// Read trepctl's arguments from the words left in `w`.
+    /// Read trepctl's arguments from the words left in `w`: its command and option words
+    /// only as spelt, as trepctl compares them (see [`Words::set_exact`]; `reset`'s scopes
+    /// aside).
     pub(crate) fn parse_words(w: &mut Words<'_>) -> Result<Self, ParseError> {
+        let was = w.set_exact(true);
+        let command = Self::parse_exact(w);
+        w.set_exact(was);
+        command
+    }
+
+    fn parse_exact(w: &mut Words<'_>) -> Result<Self, ParseError> {
         let mut command = Self::new(TrepctlAction::Status {
             name: None,
             json: false,
@@ -427,6 +462,9 @@ impl TrepctlCommand {
 impl TrepctlAction {
     /// Read a sub-command and its options from `w`.
     fn parse(w: &mut Words<'_>) -> Result<Self, ParseError> {
+        if let Some(error) = miscased(w) {
+            return Err(error);
+        }
         Ok(match w.one_of(ACTIONS, "a trepctl command")? {
             "online" => Self::Online(Box::new(online_options(w)?)),
             "offline" => {
@@ -493,7 +531,23 @@ fn reset(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
     let mut confirmed = false;
     let mut scope = None;
     while !w.is_empty() {
-        let option = w.one_of(&["-y", "-all", "-thl", "-relay", "-db"], "a reset option")?;
+        // trepctl reads `-y` as spelt and the scopes in any case (`equalsIgnoreCase`,
+        // `doResetService`).
+        let option = if w.eat("-y") {
+            "-y"
+        } else if w.peek().is_some_and(|o| o.eq_ignore_ascii_case("-y")) {
+            return Err(w.error_next(
+                "`-y`, spelt so (trepctl reads it case by case, unlike `reset`'s scopes)",
+            ));
+        } else {
+            let was = w.set_exact(false);
+            let scope = w.one_of_described(
+                &["-all", "-thl", "-relay", "-db"],
+                "a reset option (`-y`, or a scope in any case: `-all`, `-thl`, `-relay` or `-db`)",
+            );
+            w.set_exact(was);
+            scope?
+        };
         // trepctl takes one scope: after it, only `-y`, and it refuses the line otherwise,
         // resetting nothing (open-source `OpenReplicatorManagerCtrl`, `doResetService` and
         // `confirm`).
@@ -932,12 +986,42 @@ mod tests {
         assert_eq!(with(serde_json::Value::Null), None);
     }
 
+    /// trepctl compares its command and option words as spelt (`equals`, open-source
+    /// `OpenReplicatorManagerCtrl`): in another case it knows none of them and does nothing,
+    /// so the line is refused, saying how to spell the word; `reset`'s scopes are the
+    /// exception (`equalsIgnoreCase`). An operator's review (helper-135) found `trepctl ONLINE`
+    /// read as `online`, a step a VALID plan counted on that would do nothing.
+    #[test]
+    fn command_and_option_words_are_read_as_spelt() {
+        for &info in <TrepctlInfo as strum::VariantArray>::VARIANTS {
+            let upper = info.to_string().to_uppercase();
+            assert!(upper.parse::<TrepctlCommand>().is_err(), "{upper}");
+        }
+        let errors: Vec<String> = [
+            "ONLINE",
+            "Offline",
+            "LOAD",
+            "-SERVICE alpha offline",
+            "-service alpha Backup",
+            "online -SKIP-SEQNO 5",
+            "offline -Immediate",
+            "reset -all -Y",
+            "setrole -ROLE slave",
+        ]
+        .iter()
+        .map(|line| line.parse::<TrepctlCommand>().unwrap_err().to_string())
+        .collect();
+        insta::assert_snapshot!(errors.join("\n"));
+        // The reset scopes in any case, as trepctl reads them.
+        let upper: TrepctlCommand = "-service alpha reset -ALL -y".parse().unwrap();
+        let lower: TrepctlCommand = "-service alpha reset -all -y".parse().unwrap();
+        assert_eq!(upper, lower);
+    }
+
     /// The commands that only print change nothing; their options are read past.
     #[test]
     fn commands_that_only_print_change_nothing() {
         for &info in <TrepctlInfo as strum::VariantArray>::VARIANTS {
-            let upper: TrepctlCommand = info.to_string().to_uppercase().parse().unwrap();
-            assert_eq!(upper.action, TrepctlAction::Info(info));
             let c: TrepctlCommand = info.to_string().parse().unwrap();
             assert_eq!(c.action, TrepctlAction::Info(info));
             assert!(!c.changes_state(), "{info}");

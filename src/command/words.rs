@@ -10,6 +10,8 @@ pub(crate) struct Words<'a> {
     number: usize,
     spans: Vec<(usize, usize)>,
     at: usize,
+    /// Keywords match only as spelt, not in any case (see [`Self::set_exact`]).
+    exact: bool,
 }
 
 impl<'a> Words<'a> {
@@ -35,6 +37,25 @@ impl<'a> Words<'a> {
             number,
             spans,
             at: 0,
+            exact: false,
+        }
+    }
+
+    /// Match keywords ([`Self::eat`], [`Self::one_of`]) only as spelt from now on (`true`),
+    /// or in any case (`false`, the default); returns the setting it replaces, to put back.
+    /// cctrl reads its words in any case; trepctl compares its command and option words with
+    /// Java's `equals` (open-source `OpenReplicatorManagerCtrl`), so `trepctl ONLINE` is an
+    /// unknown command there and does nothing.
+    pub(crate) fn set_exact(&mut self, exact: bool) -> bool {
+        std::mem::replace(&mut self.exact, exact)
+    }
+
+    /// Whether `word` is `keyword`: as spelt, or in any case (see [`Self::set_exact`]).
+    fn is_keyword(&self, word: &str, keyword: &str) -> bool {
+        if self.exact {
+            word == keyword
+        } else {
+            word.eq_ignore_ascii_case(keyword)
         }
     }
 
@@ -67,9 +88,9 @@ impl<'a> Words<'a> {
         self.at >= self.spans.len()
     }
 
-    /// Take the next word if it is `keyword` (any case).
+    /// Take the next word if it is `keyword` (in any case, unless [`Self::set_exact`]).
     pub(crate) fn eat(&mut self, keyword: &str) -> bool {
-        if self.peek().is_some_and(|w| w.eq_ignore_ascii_case(keyword)) {
+        if self.peek().is_some_and(|w| self.is_keyword(w, keyword)) {
             self.at += 1;
             true
         } else {
@@ -122,22 +143,38 @@ impl<'a> Words<'a> {
         ParseError::new(span, expected, found, self.line)
     }
 
-    /// Take the next word, which must be one of `choices` (any case); returns the choice as
-    /// spelt in `choices`. `what` names the kind of word for the error.
+    /// Take the next word, which must be one of `choices` (in any case, unless
+    /// [`Self::set_exact`]); returns the choice as spelt in `choices`. `what` names the kind of
+    /// word for the error.
     pub(crate) fn one_of(
         &mut self,
         choices: &[&'static str],
         what: &str,
     ) -> Result<&'static str, ParseError> {
         self.take_choice(choices)
-            .ok_or_else(|| self.error_next(expect_list(what, choices)))
+            .ok_or_else(|| self.error_next(self.as_spelt(expect_list(what, choices), choices)))
     }
 
-    /// The next word, if it is one of `choices` (any case), taken.
+    /// `expected`, or where the next word is one of `choices` in another case (matching only
+    /// as spelt), that choice and how it must be spelt.
+    fn as_spelt(&self, expected: String, choices: &[&str]) -> String {
+        let Some(word) = self.peek().filter(|_| self.exact) else {
+            return expected;
+        };
+        match choices.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+            Some(choice) => format!(
+                "`{choice}`, spelt so (the command reads its words case by case, and knows no `{word}`)"
+            ),
+            None => expected,
+        }
+    }
+
+    /// The next word, if it is one of `choices` (in any case, unless [`Self::set_exact`]),
+    /// taken.
     fn take_choice(&mut self, choices: &[&'static str]) -> Option<&'static str> {
         let found = self
             .peek()
-            .and_then(|w| choices.iter().find(|c| c.eq_ignore_ascii_case(w)).copied());
+            .and_then(|w| choices.iter().find(|c| self.is_keyword(w, c)).copied());
         if found.is_some() {
             self.at += 1;
         }
@@ -152,7 +189,7 @@ impl<'a> Words<'a> {
         expected: &str,
     ) -> Result<&'static str, ParseError> {
         self.take_choice(choices)
-            .ok_or_else(|| self.error_next(expected))
+            .ok_or_else(|| self.error_next(self.as_spelt(expected.to_owned(), choices)))
     }
 
     /// The end of the command: no word may be left.
