@@ -16,6 +16,7 @@ pub use event::{Event, EventError};
 /// A process of a host that a fault can stop or start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Process {
     /// The Tungsten manager.
     Manager,

@@ -4,11 +4,11 @@
 
 use tungsten_model::command::{HostRefError, OptionValueError, SeqnoSetError, StopTimeError};
 use tungsten_model::fault::EventError;
-use tungsten_model::ls::ImportError;
+use tungsten_model::ls::{ImportError, ListingError};
 use tungsten_model::machine::{RefusedAt, Rejection, ResolveError};
 use tungsten_model::model::{
-    DataSourceStateError, HistoryFull, IdRangeError, NameError, ReasonTextError, SeqnoRangeError,
-    StateError, StatusTimeError, TopologyError,
+    DataSourceStateError, HistoryFull, IdRangeError, LatencyError, NameError, ReasonTextError,
+    SeqnoRangeError, StateError, StatusTimeError, TopologyError,
 };
 use tungsten_model::runbook::{ProcedureError, RunbookError, TopologyFileError};
 use tungsten_model::{ParseError, UnknownName};
@@ -41,4 +41,6 @@ fn public_errors_are_send_sync_static_errors() {
     an_error::<TopologyFileError>();
     an_error::<EventError>();
     an_error::<IdRangeError>();
+    an_error::<LatencyError>();
+    an_error::<ListingError>();
 }

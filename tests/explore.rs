@@ -807,3 +807,38 @@ fn a_traces_runbook_uses_no_service_whose_managers_all_stopped() {
     );
     assert!(report.steps.iter().all(|s| !s.rejected()), "{report}");
 }
+
+/// A trace gives each service's listing at its end typed, the very one it prints, so a tool
+/// reads roles and states without parsing `Trace::listings` (an embedder's review).
+#[test]
+fn a_trace_gives_its_last_listings_typed() {
+    use tungsten_model::explore::Trace;
+    use tungsten_model::machine::Violation;
+    use tungsten_model::model::{HostSet, ServiceId};
+    let (t, s) = three();
+    let db1 = t.host_id("db1").unwrap();
+    let alpha = ServiceId::from_index(0).unwrap();
+    let violation = Violation {
+        invariant: Invariant::SingleWritableMaster,
+        service: alpha,
+        hosts: HostSet::EMPTY,
+    };
+    let maintenance = Input::Cctrl {
+        at: db1,
+        op: CctrlOp::SetPolicy(PolicyMode::Maintenance),
+    };
+    let trace = Trace::replay(&t, &s, &[maintenance], Rules::default(), violation);
+    let typed: Vec<String> = t
+        .physical_services()
+        .filter_map(|service| trace.listing(&t, service))
+        .map(|listing| listing.to_string())
+        .collect();
+    assert_eq!(typed, trace.listings);
+    let listing = trace.listing(&t, alpha).unwrap();
+    assert_eq!(listing.coordinator.policy, PolicyMode::Maintenance);
+    assert!(
+        trace
+            .listing(&t, ServiceId::from_index(3).unwrap())
+            .is_none()
+    );
+}

@@ -871,3 +871,49 @@ fn a_layout_width_is_bounded_however_it_arrives() {
     );
     assert_eq!(err.span().column, 1);
 }
+
+/// A listing that would not read back from its text is told apart, the field named, and
+/// the listings the documents show all read back (R5 of a library user's review: the open
+/// fields allowed values that print as another listing).
+#[test]
+fn a_listing_that_would_not_read_back_names_the_field() {
+    let composite = "\
+COORDINATOR[db1:AUTOMATIC:ONLINE]
+
+DATASOURCES:
++----------------------------------------------------------------------------+
+|east(composite master:ONLINE)                                               |
+|STATUS [OK] [2025/06/04 01:49:28 PM UTC]                                    |
++----------------------------------------------------------------------------+
+|west(composite slave:SHUNNED(MANUALLY-SHUNNED))                             |
+|STATUS [SHUNNED] [2025/06/04 01:49:28 PM UTC]                               |
++----------------------------------------------------------------------------+
+Composite Active Dataservice (Primary) - east
+";
+    let listing: Listing = composite.parse().unwrap();
+    assert_eq!(listing.validate(), Ok(()));
+
+    let mut summary = listing.clone();
+    if let DataSources::Composite { summary, .. } = &mut summary.datasources {
+        *summary = Some("Exiting...".to_owned());
+    }
+    insta::assert_snapshot!(summary.validate().unwrap_err(), @r#"datasources.summary: found "Exiting..."; expected one line of text without blanks at either end that is not boxed, a border, a block's header or row, or a closing line of a cctrl session (or no summary)"#);
+
+    let mut spelled = listing.clone();
+    if let DataSources::Composite { members, .. } = &mut spelled.datasources {
+        members[1].state = DataSourceState::Shunned(Some(ShunReason::Other(
+            tungsten_model::model::ReasonText::new("MANUALLY-SHUNNED").unwrap(),
+        )));
+    }
+    insta::assert_snapshot!(spelled.validate().unwrap_err(), @"datasources.members[1] (west).state: found SHUNNED(MANUALLY-SHUNNED) kept as an unknown reason; expected the known reason it spells, `ShunReason::ManuallyShunned`, or text that spells none");
+
+    let mut empty = listing.clone();
+    if let DataSources::Composite { members, .. } = &mut empty.datasources {
+        members.clear();
+    }
+    insta::assert_snapshot!(empty.validate().unwrap_err(), @"datasources.members: found no member; expected at least one member block: a composite listing without one prints as a physical listing with no datasource");
+
+    let mut wide = listing;
+    wide.layout.width = usize::MAX;
+    insta::assert_snapshot!(wide.validate().unwrap_err(), @"layout.width: found 18446744073709551615; expected a border from 2 to 1024 columns wide");
+}

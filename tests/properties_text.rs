@@ -3,8 +3,110 @@
 mod support;
 
 use proptest::prelude::*;
-use tungsten_model::ls::Listing;
+use proptest::sample::select;
+use tungsten_model::ls::{DataSources, Listing};
+use tungsten_model::model::{DataSourceState, ReasonText, ShunReason};
 use tungsten_model::strategy;
+
+/// Texts for a composite's closing line: any short text, text near the lines the parser reads
+/// as something else (borders, boxes, blanks and breaks at either end), and such lines whole.
+fn summary_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "\\PC{0,12}",
+        "[ \t\r\n]?[A-Za-z|+>.\\[\\]/() -]{0,10}[ \t\r\n]?",
+        select(
+            &[
+                "",
+                "+----+",
+                "|boxed|",
+                "Exiting...",
+                "[LOGICAL] /east >",
+                "cctrl>",
+                "STATUS [OK]",
+                "REASON[X]",
+                "MANAGER(state=ONLINE)",
+                "east(composite master:ONLINE)",
+                "Composite Active Dataservice (Primary) - east",
+                "DATASOURCES:",
+            ][..]
+        )
+        .prop_map(str::to_owned),
+    ]
+}
+
+/// Reason texts that spell a known shun reason, and some that nearly do.
+fn shun_text() -> impl Strategy<Value = ReasonText> {
+    select(
+        &[
+            "MANUALLY-SHUNNED",
+            "FAILSAFE_SHUN",
+            "SUPERSEDED",
+            "SUBSERVICE-SWITCH-FAILED",
+            "DRAIN-CONNECTIONS",
+            "FAILED-OVER-TO-db2",
+            "FAILED-OVER-TO-",
+            "FAILSAFE SHUN",
+            "manually-shunned",
+        ][..],
+    )
+    .prop_filter_map("valid reason text", |t| ReasonText::new(t).ok())
+}
+
+/// A drawn listing (which reads back), or one with one field set to a value that may not:
+/// any width, no block, a composite's closing line, a shun reason kept as text.
+fn listing_perhaps_unreadable() -> impl Strategy<Value = Listing> {
+    (
+        strategy::listing(),
+        0_u8..5,
+        prop_oneof![0_usize..40, 70_usize..90, 1000_usize..1100],
+        summary_text(),
+        shun_text(),
+    )
+        .prop_map(|(mut listing, change, width, text, reason)| {
+            match (change, &mut listing.datasources) {
+                (1, _) => listing.layout.width = width,
+                (2, DataSources::Physical(blocks)) => blocks.clear(),
+                (2, DataSources::Composite { members, .. }) => members.clear(),
+                (3, DataSources::Composite { summary, .. }) => *summary = Some(text),
+                (4, DataSources::Physical(blocks)) => {
+                    if let Some(block) = blocks.first_mut() {
+                        block.state = DataSourceState::Shunned(Some(ShunReason::Other(reason)));
+                    }
+                }
+                (4, DataSources::Composite { members, .. }) => {
+                    if let Some(member) = members.last_mut() {
+                        member.state = DataSourceState::Shunned(Some(ShunReason::Other(reason)));
+                    }
+                }
+                _ => {}
+            }
+            listing
+        })
+}
+
+/// The values `listing_perhaps_unreadable` draws include, for each change it makes, listings
+/// that read back and listings that do not: the property below is not won by drawing one side.
+#[test]
+fn unreadable_listings_are_drawn_with_readable_ones() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = listing_perhaps_unreadable();
+    let (mut valid, mut invalid) = (0, std::collections::BTreeMap::new());
+    for _ in 0..2000 {
+        let listing = strategy.new_tree(&mut runner).unwrap().current();
+        match listing.validate() {
+            Ok(()) => valid += 1,
+            Err(e) => {
+                // The kind of error: the field without its index, and how the fix begins.
+                let field = e.at.split(['[', ' ']).next().unwrap_or_default().to_owned();
+                let fix: String = e.expected.chars().take(12).collect();
+                *invalid.entry((field, fix)).or_insert(0) += 1;
+            }
+        }
+    }
+    assert!(valid > 1000, "{valid} valid of 2000");
+    assert!(invalid.len() >= 5, "{invalid:?}");
+}
 
 proptest! {
     #![proptest_config(support::proptest_config("proptest-regressions/properties_text.txt"))]
@@ -15,6 +117,16 @@ proptest! {
         let text = listing.to_string();
         let back: Listing = text.parse().map_err(|e: tungsten_model::ParseError| TestCaseError::fail(format!("{}\n{text}", e.caret())))?;
         prop_assert_eq!(back, listing);
+    }
+
+    /// A listing reads back from what it prints exactly when `Listing::validate` says so:
+    /// the rule the docs of `Listing` give is the parser's.
+    #[test]
+    fn a_listing_validates_exactly_when_it_reads_back(listing in listing_perhaps_unreadable()) {
+        let text = listing.to_string();
+        let reads_back = text.parse::<Listing>().as_ref() == Ok(&listing);
+        let verdict = listing.validate();
+        prop_assert_eq!(verdict.is_ok(), reads_back, "{:?}\n{}", verdict, text);
     }
 
     /// A listing survives JSON.

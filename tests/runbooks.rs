@@ -893,6 +893,8 @@ fn a_comment_after_a_steps_command_is_a_note() {
         .map(|item| match item {
             Item::Step(step) => format!("step {step}"),
             Item::Note { text, .. } => format!("note {text}"),
+            // `Item` is `#[non_exhaustive]`: a kind of item added later prints as itself.
+            other => format!("{other:?}"),
         })
         .collect();
     assert_eq!(
@@ -6781,4 +6783,38 @@ fn down_in_service_is_told_for_a_serving_replica_and_advised_after_an_event() {
             && !found[0].1.contains("shun it first"),
         "{event}"
     );
+}
+
+/// A step's run gives what happened as data beside the words: a tool reads the promotion of
+/// a `switch` from `Run::engine_effects`, each effect printed as a line of `Run::effects`,
+/// and the report's JSON keeps them (an embedder's review: the words were all it had).
+#[test]
+fn a_runs_effects_are_given_as_data_beside_the_words() {
+    use tungsten_model::machine::Effect;
+    use tungsten_model::model::DataSourceRole;
+    let rb: Runbook = "#! scenario healthy-3\ncctrl> switch to db2\n"
+        .parse()
+        .unwrap();
+    let start = runbook::start(&rb, &[], &mut |p| Err(format!("no file {p} in tests"))).unwrap();
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    let run = &report.steps[0].runs[0];
+    let words: Vec<String> = run
+        .engine_effects
+        .iter()
+        .map(|e| e.render(&start.topology))
+        .collect();
+    assert_eq!(words, run.effects);
+    let db2 = start.topology.host_id("db2").unwrap();
+    assert!(
+        run.engine_effects.iter().any(|e| matches!(
+            e,
+            Effect::Role { host, to: DataSourceRole::Master, .. } if *host == db2
+        )),
+        "{:?}",
+        run.engine_effects
+    );
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(json.contains("\"engine_effects\""));
+    let back: Report = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, report);
 }

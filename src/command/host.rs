@@ -78,6 +78,7 @@ use crate::text::ParseError;
 /// Start, stop or restart a process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Lifecycle {
     /// `start`.
     Start,
@@ -100,6 +101,7 @@ impl fmt::Display for Lifecycle {
 /// What `tpm` is asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TpmAction {
     /// `tpm validate`.
     Validate,
@@ -112,6 +114,7 @@ pub enum TpmAction {
 /// Which provisioning script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Provisioner {
     /// `tungsten_provision_slave` (before 7.0).
     ProvisionSlave,

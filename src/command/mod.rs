@@ -39,6 +39,7 @@ use crate::model::{HostName, ServiceName};
 /// Which datasource of a site a selector means, resolved when the step runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SelectorRole {
     /// `{master}`: the site's master.
     Master,

@@ -92,6 +92,7 @@ impl Alphabet {
 /// Where the explorer types cctrl commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Typing {
     /// Into one running manager per group of managers of one service that reach each other
     /// (the first in topology order). Managers of a service that reach each other share one

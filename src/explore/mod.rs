@@ -90,7 +90,8 @@ pub struct Config {
     /// Stop once this many distinct states are known (the result says it stopped early). It
     /// is checked before each level and after each slice of a level's parents is expanded
     /// (262 144 parents, whose successors can number a few million), so the count can pass
-    /// it by up to a slice's worth; a level cut short is not counted as explored.
+    /// it by up to a slice's worth; a level cut short is not counted as explored. `None`,
+    /// and any number past [`MAX_STATES`], stop at [`MAX_STATES`].
     pub max_states: Option<usize>,
     /// At most this many failures ([`Input::is_failure`]: crashes, process stops, replicator
     /// errors, partitions, drift) on any path. Recoveries, writes and catching up are free. A
@@ -119,6 +120,21 @@ impl Default for Config {
 /// The default [`Config::max_states`]: about 0.3 GB of seen-set, so that a default run deeper
 /// than it can afford stops rather than exhausts memory.
 pub const DEFAULT_MAX_STATES: usize = 20_000_000;
+
+/// The most distinct states an exploration reaches, whatever [`Config::max_states`] says:
+/// the states of a level are numbered with 32 bits (a link is 8 bytes), and the count can
+/// pass the limit by a slice's worth (a few million), so the limit stays that far below
+/// 2^32. Without it, a level past 2^32 states (some 100 GB) had its last states left
+/// unexpanded and the depth still counted as explored (an embedder's review).
+pub const MAX_STATES: usize = 4_000_000_000;
+
+/// The state count at which an exploration under `config` stops: [`Config::max_states`],
+/// at most [`MAX_STATES`].
+fn state_limit(config: &Config) -> u64 {
+    config
+        .max_states
+        .map_or(MAX_STATES, |max| max.min(MAX_STATES)) as u64
+}
 
 /// What the explorer tells states apart by: the state's fingerprint over the topology's
 /// hosts, and under a failure budget the failures spent too.
@@ -425,7 +441,8 @@ fn explore_in_slices(
         parent: 0,
         input: 0,
     }]];
-    let over_limit = |states: u64| config.max_states.is_some_and(|max| states >= max as u64);
+    let limit = state_limit(config);
+    let over_limit = |states: u64| states >= limit;
     while result.counterexample.is_none() && result.depth < config.depth {
         if over_limit(result.states) {
             result.stop = Stop::StateLimit;
@@ -850,6 +867,27 @@ fn rebuild(levels: &[Vec<Link>], inputs: &Inputs, link: Link) -> Option<Vec<Inpu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// However many states a configuration allows, an exploration stops before a level
+    /// could outgrow the 32 bits its states are numbered with, overshoot included: with no
+    /// limit, or one past it, the limit is [`MAX_STATES`]; a smaller one is kept.
+    #[test]
+    fn the_state_limit_stays_below_what_a_level_can_number() {
+        let with = |max_states| {
+            state_limit(&Config {
+                max_states,
+                ..Config::default()
+            })
+        };
+        // A slice's overshoot: 262 144 parents, each with at most a few hundred inputs.
+        let overshoot = 262_144_u64 * 1_000;
+        for max_states in [None, Some(usize::MAX), Some(MAX_STATES + 1)] {
+            assert_eq!(with(max_states), MAX_STATES as u64);
+            assert!(with(max_states) + overshoot < u64::from(u32::MAX));
+        }
+        assert_eq!(with(Some(200)), 200);
+        assert_eq!(with(Some(0)), 0);
+    }
 
     /// A configuration read from JSON may give only the fields it changes (a library user's
     /// review found `{"depth":3}` refused for want of `alphabet`).

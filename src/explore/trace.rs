@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ls;
 use crate::machine::{self, Input, Rules, Typed, Violation};
-use crate::model::{State, Topology};
+use crate::model::{ServiceId, State, Topology};
 
 /// One input of a trace and the state after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +88,18 @@ impl Trace {
             });
         }
         Self::new(topology, *start, steps, violation)
+    }
+
+    /// The last state as `service`'s coordinator would list it (`None` when no manager of
+    /// the service runs, or `service` is past `topology`'s last): the typed listing that
+    /// [`Self::listings`] holds printed, so that a tool reads roles and states from it
+    /// rather than parsing the text. `topology` is the one the trace was found over.
+    #[must_use]
+    pub fn listing(&self, topology: &Topology, service: ServiceId) -> Option<ls::Listing> {
+        topology.get_service(service)?;
+        let last = self.steps.last().map_or(self.start, |s| s.state);
+        let viewer = ls::default_viewer(topology, &last, service)?;
+        Some(ls::project(topology, &last, viewer, None))
     }
 
     /// How many inputs it takes.

@@ -40,9 +40,11 @@ mod import;
 mod parse;
 mod project;
 mod render;
+mod validate;
 
 pub use import::{Import, ImportError};
 pub use project::{default_viewer, project, project_composite, state_text};
+pub use validate::ListingError;
 
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +65,27 @@ pub const DEFAULT_WIDTH: usize = 83;
 pub const MAX_WIDTH: usize = 1024;
 
 /// One `cctrl ls` listing: of a physical dataservice, or of a composite one.
+///
+/// Its fields are open, to read and to edit, and every value prints
+/// ([`Display`](std::fmt::Display) never fails). Nearly every value also reads back from what
+/// it prints (`listing.to_string().parse() == Ok(listing)`); [`Listing::validate`] tells
+/// which do not, naming the field. These are the values whose text holds something else,
+/// none of them a listing cctrl prints:
+/// - a [`Layout::width`] outside `2..=`[`MAX_WIDTH`] (it is drawn at the nearest width held);
+/// - a width other than [`DEFAULT_WIDTH`] on a listing that draws no border, with no `ROUTERS:`
+///   section and no block (there is no border to read the width from);
+/// - a [`DataSources::Composite`] with no member (its text is that of a physical listing with
+///   no datasource);
+/// - a composite's `summary` that is not one line the parser takes for a closing line: empty,
+///   with blanks or a line break at either end or a line break inside, boxed (`|...|`) or a
+///   border, a block's row or header (`STATUS [OK]`, `east(composite master:ONLINE)`), or a
+///   closing line of a cctrl session (`Exiting...`, `[LOGICAL] /east >`);
+/// - a [`ShunReason::Other`](crate::model::ShunReason::Other) whose text spells a known reason
+///   (`MANUALLY-SHUNNED`), which reads back as that reason.
+///
+/// A listing parsed from text always validates. Validation is a method rather than a checked
+/// constructor: the fields being open, no constructor could keep a rule once the listing is
+/// edited, and a listing that does not read back still prints.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Listing {
     /// How the listing is laid out (border width).

@@ -13,6 +13,7 @@ use super::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 
 /// Where an operator input is typed, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Typed {
     /// A cctrl command typed into the manager on `at`.
     Cctrl {

@@ -10,6 +10,7 @@ use crate::model::{HostId, PolicyMode, ReplicatorRole, ReplicatorState, Seqno, S
 /// Which install of a host a command addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Install {
     /// The cluster install (`/opt/continuent`).
     Cluster,

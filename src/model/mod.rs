@@ -25,7 +25,7 @@ pub use ids::{HostId, HostSet, IdRangeError, MAX_HOSTS, MAX_SERVICES, ReasonId, 
 pub use name::{HostName, MAX_NAME_LEN, NameError, NameKind, ServiceName};
 pub use policy::PolicyMode;
 pub use replicator::{
-    Epoch, Latency, Position, ReplicatorRole, ReplicatorState, Seqno, SeqnoRangeError,
+    Epoch, Latency, LatencyError, Position, ReplicatorRole, ReplicatorState, Seqno, SeqnoRangeError,
 };
 pub use role::{CompositeRole, DataSourceRole};
 pub use state::{

@@ -110,6 +110,7 @@ impl ReplicatorRole {
 )]
 #[strum(ascii_case_insensitive)]
 #[strum(parse_err_ty = crate::text::UnknownName, parse_err_fn = crate::text::UnknownName::of::<Self>)]
+#[non_exhaustive]
 pub enum ReplicatorState {
     /// `ONLINE`: replicating.
     #[strum(to_string = "ONLINE")]
@@ -336,14 +337,63 @@ pub struct Position {
     pub seqno: Seqno,
 }
 
-/// A replication latency in milliseconds, printed in seconds with three decimals (`0.271`).
+/// A replication latency in milliseconds, printed in seconds with three decimals (`0.271`),
+/// as `ls` prints it in a datasource's header (`latency=0.271`, `THL latency=0.271`; Continuent
+/// docs *operations-status*).
 ///
-/// `ls` prints `-1.000` when the latency is unknown; the model uses `Option<Latency>`.
+/// `ls` prints `-1.000` when the latency is unknown; the model uses `Option<Latency>`, read with
+/// [`Latency::parse`] and printed with [`Latency::render`]. A known latency reads and prints
+/// on its own with [`FromStr`](std::str::FromStr) and [`Display`](fmt::Display), and every
+/// value prints as text that reads back to it:
+///
+/// ```
+/// use tungsten_model::model::Latency;
+///
+/// let latency: Latency = "0.271".parse()?;
+/// assert_eq!(latency.millis(), 271);
+/// assert_eq!(latency.to_string(), "0.271");
+/// assert_eq!("12".parse::<Latency>()?.to_string(), "12.000");
+/// assert!("-1.000".parse::<Latency>().is_err()); // unknown: see `Latency::parse`
+/// # Ok::<(), tungsten_model::model::LatencyError>(())
+/// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
 #[serde(transparent)]
 pub struct Latency(pub u64);
+
+/// Why text is not a [`Latency`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LatencyError {
+    /// Not a number of seconds with up to three decimals.
+    #[error(
+        "`{found}` is not a latency: expected seconds with up to three decimals, e.g. `0.271` or `12`"
+    )]
+    Malformed {
+        /// The text given.
+        found: String,
+    },
+    /// A negative number: what `ls` prints for a latency it does not know (`-1.000`). A
+    /// [`Latency`] holds a known one; [`Latency::parse`] reads either.
+    #[error(
+        "`{found}` is an unknown latency, as `ls` prints one: expected a known latency, seconds from 0 with up to three decimals (read an optional one with `Latency::parse`)"
+    )]
+    Unknown {
+        /// The text given.
+        found: String,
+    },
+    /// More seconds than a `u64` of milliseconds holds.
+    #[error(
+        "`{found}` is past the largest latency: expected at most {max} seconds",
+        max = Latency(u64::MAX)
+    )]
+    TooLarge {
+        /// The text given.
+        found: String,
+    },
+}
 
 impl Latency {
     /// The latency in whole milliseconds.
@@ -355,34 +405,50 @@ impl Latency {
     /// The latency as Tungsten prints it for an optional value: `0.271`, or `-1.000`.
     #[must_use]
     pub fn render(latency: Option<Self>) -> String {
-        match latency {
-            Some(l) => format!("{}.{:03}", l.0 / 1000, l.0 % 1000),
-            None => "-1.000".to_owned(),
-        }
+        latency.map_or_else(|| "-1.000".to_owned(), |l| l.to_string())
     }
 
     /// Read `-1.000` (unknown), `0.271`, `12`, `3.5`: seconds with up to three decimals.
     /// Returns `None` for text that is not such a number, `Some(None)` for a negative one.
+    /// To be told why text is not a latency, use [`FromStr`](std::str::FromStr).
     #[must_use]
     pub fn parse(text: &str) -> Option<Option<Self>> {
-        match text.strip_prefix('-') {
-            // Any negative value means "unknown"; still insist it is a number (one sign: the
-            // fuzzer found that a run of dashes used to recurse once per dash).
-            Some(positive) => Self::parse_unsigned(positive).map(|_| None),
-            None => Self::parse_unsigned(text).map(Some),
+        match Self::read(text) {
+            Ok(latency) => Some(Some(latency)),
+            Err(LatencyError::Unknown { .. }) => Some(None),
+            Err(_) => None,
         }
     }
 
-    fn parse_unsigned(text: &str) -> Option<Self> {
+    /// A known latency, or why the text is not one.
+    fn read(text: &str) -> Result<Self, LatencyError> {
+        let found = text.to_owned();
+        match text.strip_prefix('-') {
+            // Any negative value means "unknown"; still insist it is a number (one sign: the
+            // fuzzer found that a run of dashes used to recurse once per dash).
+            Some(positive) => match Self::read_unsigned(positive) {
+                Err(Unreadable::Malformed) => Err(LatencyError::Malformed { found }),
+                Ok(_) | Err(Unreadable::TooLarge) => Err(LatencyError::Unknown { found }),
+            },
+            None => Self::read_unsigned(text).map_err(|e| match e {
+                Unreadable::Malformed => LatencyError::Malformed { found },
+                Unreadable::TooLarge => LatencyError::TooLarge { found },
+            }),
+        }
+    }
+
+    /// Digits, optionally a point and up to three more digits.
+    fn read_unsigned(text: &str) -> Result<Self, Unreadable> {
         let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         if whole.is_empty()
             || fraction.len() > 3
             || !whole.bytes().all(|b| b.is_ascii_digit())
             || !fraction.bytes().all(|b| b.is_ascii_digit())
         {
-            return None;
+            return Err(Unreadable::Malformed);
         }
-        let whole: u64 = whole.parse().ok()?;
+        // All digits: the only failure left is overflow.
+        let whole: u64 = whole.parse().map_err(|_| Unreadable::TooLarge)?;
         let mut millis = 0_u64;
         for (i, b) in fraction
             .bytes()
@@ -396,7 +462,39 @@ impl Latency {
         // Every value `render` prints reads back, up to `u64::MAX` milliseconds (found by an
         // API review: from 10^15 ms on, the printed latency had more whole digits than were
         // read).
-        Some(Self(whole.checked_mul(1000)?.checked_add(millis)?))
+        whole
+            .checked_mul(1000)
+            .and_then(|ms| ms.checked_add(millis))
+            .map(Self)
+            .ok_or(Unreadable::TooLarge)
+    }
+}
+
+/// Why unsigned text is not a latency, before the text is put in a [`LatencyError`].
+enum Unreadable {
+    Malformed,
+    TooLarge,
+}
+
+impl fmt::Display for Latency {
+    /// Seconds with three decimals, as `ls` prints a known latency: `0.271`, `12.000`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:03}", self.0 / 1000, self.0 % 1000)
+    }
+}
+
+impl std::str::FromStr for Latency {
+    type Err = LatencyError;
+
+    /// Read a known latency: seconds with up to three decimals (`0.271`, `12`, `3.5`).
+    ///
+    /// # Errors
+    /// [`LatencyError::Unknown`] for a negative number (`-1.000`, `ls`'s unknown latency:
+    /// [`Latency::parse`] reads it as `None`), [`LatencyError::TooLarge`] past `u64::MAX`
+    /// milliseconds, and [`LatencyError::Malformed`] for anything else that is not such a
+    /// number (blanks and signs included).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::read(s)
     }
 }
 
@@ -411,6 +509,54 @@ impl crate::text::Named for ReplicatorState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A latency prints as `ls` prints it and reads back, up to the largest; text reads in
+    /// the forms `ls` and operators write it (`3.5`, `12`) and prints with three decimals.
+    #[test]
+    fn latencies_print_and_read_back() {
+        for millis in [0, 1, 271, 999, 1000, 12_345, u64::MAX] {
+            let text = Latency(millis).to_string();
+            assert_eq!(text.parse::<Latency>(), Ok(Latency(millis)), "{text}");
+        }
+        assert_eq!(Latency(271).to_string(), "0.271");
+        assert_eq!(
+            "3.5".parse::<Latency>().map(|l| l.to_string()).as_deref(),
+            Ok("3.500")
+        );
+        assert_eq!("12".parse::<Latency>(), Ok(Latency(12_000)));
+        assert_eq!(Latency::render(Some(Latency(271))), "0.271");
+        assert_eq!(Latency::render(None), "-1.000");
+        assert_eq!(Latency::parse("-1.000"), Some(None));
+        assert_eq!(Latency::parse("0.271"), Some(Some(Latency(271))));
+        assert_eq!(Latency::parse("1.2345"), None);
+        assert_eq!(Latency::parse("--1"), None);
+    }
+
+    /// Text that is not a known latency says what it found and what was expected, and tells
+    /// `ls`'s unknown latency apart from text that is no number.
+    #[test]
+    fn latency_errors_say_what_was_expected() {
+        let error = |text: &str| text.parse::<Latency>().unwrap_err();
+        assert!(matches!(error("-1.000"), LatencyError::Unknown { .. }));
+        assert!(matches!(error("-1.2345"), LatencyError::Malformed { .. }));
+        assert!(matches!(
+            error("18446744073709552"),
+            LatencyError::TooLarge { .. }
+        ));
+        assert!(matches!(
+            error("99999999999999999999"),
+            LatencyError::TooLarge { .. }
+        ));
+        for malformed in ["", " 1", "1 ", "+1", ".5", "1.2345", "0x10", "1,5"] {
+            assert!(
+                matches!(error(malformed), LatencyError::Malformed { .. }),
+                "{malformed:?}"
+            );
+        }
+        insta::assert_snapshot!(error("0,271"), @"`0,271` is not a latency: expected seconds with up to three decimals, e.g. `0.271` or `12`");
+        insta::assert_snapshot!(error("-1.000"), @"`-1.000` is an unknown latency, as `ls` prints one: expected a known latency, seconds from 0 with up to three decimals (read an optional one with `Latency::parse`)");
+        insta::assert_snapshot!(error("18446744073709552"), @"`18446744073709552` is past the largest latency: expected at most 18446744073709551.615 seconds");
+    }
 
     /// A seqno is built up to [`Seqno::MAX`] and no further, whichever way it is built:
     /// `new`, `TryFrom<u64>`, deserialising; it serialises as the bare number it was.

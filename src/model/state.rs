@@ -46,6 +46,7 @@ pub struct ClusterReplicator {
 /// slaves resuming, VALID).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RestartPosition {
     /// Its catalog holds its position in its master's history: the usual case.
     #[default]

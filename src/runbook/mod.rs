@@ -90,6 +90,7 @@ pub struct Runbook {
 /// A step or a note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Item {
     /// Something to run.
     Step(Step),
@@ -127,6 +128,7 @@ pub enum Prompt {
 /// The spelling of a cctrl prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PromptStyle {
     /// `[LOGICAL] /svc >`.
     Logical,

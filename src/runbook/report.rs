@@ -11,6 +11,7 @@ use crate::model::State;
 /// The verdict on a runbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Verdict {
     /// Every step accepted, no error finding, every goal met.
     Valid,
@@ -65,8 +66,16 @@ pub struct Run {
     pub host: String,
     /// How it went.
     pub status: RunStatus,
-    /// What happened, the managers' reactions included.
+    /// What happened, the managers' reactions included, in words.
     pub effects: Vec<String>,
+    /// What happened as data: the engine's effects of the run, in order, the ones
+    /// [`Self::effects`] words (it adds one line the engine has no effect for: the note that
+    /// a `cctrl` step connected to a manager). Hosts and services are ids of the
+    /// [`Start`](super::Start)'s topology. Empty for a refused or unchanged run, and left out
+    /// of JSON when empty. A tool reads promotions, shuns and stops here rather than parsing
+    /// the words (a library user's review).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub engine_effects: Vec<crate::machine::Effect>,
 }
 
 /// A finding in a report.

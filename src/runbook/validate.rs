@@ -1747,6 +1747,7 @@ impl Session<'_> {
                 "cctrl connected to the manager on {who}: the later cctrl steps of {} type into it",
                 self.topology.service_name(service)
             )],
+            engine_effects: Vec::new(),
         }
     }
 
@@ -1845,10 +1846,14 @@ impl Session<'_> {
     fn apply_as(&mut self, who: String, input: &Input, heard: &mut Heard) {
         let run = match machine::apply_with(self.topology, &self.state, input, &self.rules) {
             Ok(outcome) => {
-                let effects: Vec<String> = outcome
+                let engine_effects: Vec<Effect> = outcome
                     .effects
                     .iter()
                     .filter(|e| !matches!(e, Effect::NotModelled))
+                    .copied()
+                    .collect();
+                let effects: Vec<String> = engine_effects
+                    .iter()
                     .map(|e| e.render(self.topology))
                     .collect();
                 for f in &outcome.findings {
@@ -1880,6 +1885,7 @@ impl Session<'_> {
                         RunStatus::NotModelled
                     },
                     effects,
+                    engine_effects,
                 }
             }
             Err(r) if r.refusal.is_no_change() => Run {
@@ -1888,6 +1894,7 @@ impl Session<'_> {
                     reason: r.render(self.topology),
                 },
                 effects: Vec::new(),
+                engine_effects: Vec::new(),
             },
             Err(r) => refused(&who, r, self.topology),
         };
@@ -2837,6 +2844,7 @@ fn rejected(who: &str, rule: Rule, reason: String) -> Run {
             refusal: None,
         },
         effects: Vec::new(),
+        engine_effects: Vec::new(),
     }
 }
 
@@ -2850,5 +2858,6 @@ fn refused(who: &str, rejection: Rejection, topology: &Topology) -> Run {
             refusal: Some(rejection.refusal),
         },
         effects: Vec::new(),
+        engine_effects: Vec::new(),
     }
 }

@@ -36,6 +36,22 @@ impl FromStr for Listing {
     }
 }
 
+/// Whether `text`, printed as a composite listing's closing line, reads back as that line
+/// and nothing else: the parser's own test for a summary ([`Parser::is_summary`]), on the one
+/// line it would be, and not a closing line of a cctrl session, which the parser drops.
+pub(super) fn reads_back_as_summary(text: &str) -> bool {
+    if text.contains('\n') {
+        return false;
+    }
+    let row = Row::classify(1, text);
+    row.is_content()
+        && row.text() == text
+        && !row.is_boxed()
+        && !row.is_block_row()
+        && header(&mut row.scanner()).is_err()
+        && !is_session_tail(text)
+}
+
 /// A block as read, before it is checked against its neighbours' kind.
 enum Block {
     Physical(DataSourceBlock),
