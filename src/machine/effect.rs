@@ -939,4 +939,64 @@ mod tests {
             assert_eq!(finding.severity(), Severity::Warning, "{finding:?}");
         }
     }
+
+    /// A view change names whose view it is by the group's size: one manager by its host, two
+    /// or more as the managers on their hosts, and no group at all (`None`) or a group of no
+    /// host (which the engine never writes, but an effect built by hand or read from JSON,
+    /// `"view": 0`, may hold) adds nothing to the line: "the managers on no host" would
+    /// name a view no manager keeps. Found by mutation testing: the line for an empty group
+    /// was left unchecked.
+    #[test]
+    fn a_view_label_names_the_group_and_an_empty_group_adds_nothing() {
+        let Ok(topology) = Topology::single("alpha", &["db1", "db2", "db3"]) else {
+            panic!("a valid topology");
+        };
+        let [Some(db1), Some(db2), Some(db3)] = [0, 1, 2].map(HostId::from_index) else {
+            panic!("indices 0 to 2 are in range");
+        };
+        let state = |view| Effect::State {
+            host: db2,
+            to: DsState::Offline,
+            view,
+        };
+        let role = |view| Effect::Role {
+            host: db2,
+            from: DataSourceRole::Slave,
+            to: DataSourceRole::Master,
+            view,
+        };
+        let state_line = "DataSource 'db2' is now OFFLINE";
+        let role_line = "SETTING THE ROLE OF DATASOURCE 'db2@alpha' FROM 'slave' TO 'master'";
+        for (view, label) in [
+            (None, ""),
+            (Some(HostSet::EMPTY), ""),
+            (Some(HostSet::of([db1])), " (in the view of db1's manager)"),
+            (
+                Some(HostSet::of([db2, db3])),
+                " (in the view of the managers on db2 and db3)",
+            ),
+            (
+                Some(HostSet::of([db1, db2, db3])),
+                " (in the view of the managers on db1, db2 and db3)",
+            ),
+        ] {
+            assert_eq!(
+                state(view).render(&topology),
+                format!("{state_line}{label}"),
+                "{view:?}"
+            );
+            assert_eq!(
+                role(view).render(&topology),
+                format!("{role_line}{label}"),
+                "{view:?}"
+            );
+        }
+        let Ok(read) =
+            serde_json::from_str::<Effect>(r#"{"state":{"host":1,"to":"Offline","view":0}}"#)
+        else {
+            panic!("an effect with an empty view label reads");
+        };
+        assert_eq!(read, state(Some(HostSet::EMPTY)));
+        assert_eq!(read.render(&topology), state_line);
+    }
 }
