@@ -174,12 +174,32 @@ impl Default for FingerprintSet {
 
 impl FingerprintSet {
     /// An empty set with room for `capacity` slots (at least 16).
+    ///
+    /// # Panics
+    /// As [`Vec`] does, where `capacity` slots of 8 bytes exceed `isize::MAX` bytes (and where
+    /// the memory cannot be had, the allocator ends the process).
+    /// [`Self::try_with_capacity`] returns an error in both cases instead.
     #[must_use]
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             slots: vec![0; capacity.max(16)],
             len: 0,
         }
+    }
+
+    /// [`Self::with_capacity`], or the error where the table cannot be allocated: for a
+    /// caller that takes the capacity from its own input (an embedder's review found
+    /// `with_capacity(usize::MAX)` panicking).
+    ///
+    /// # Errors
+    /// [`TryReserveError`](std::collections::TryReserveError) where `capacity` slots exceed
+    /// `isize::MAX` bytes or the allocator refuses them.
+    pub fn try_with_capacity(capacity: usize) -> Result<Self, std::collections::TryReserveError> {
+        let size = capacity.max(16);
+        let mut slots = Vec::new();
+        slots.try_reserve_exact(size)?;
+        slots.resize(size, 0);
+        Ok(Self { slots, len: 0 })
     }
 
     /// How many fingerprints it holds.
@@ -483,6 +503,23 @@ mod tests {
         let set = FingerprintSet::with_capacity(16);
         assert_eq!(set.home(u64::MAX), 15);
         assert_eq!(set.home(1), 0);
+    }
+
+    /// A capacity the allocator cannot give is an error from `try_with_capacity`, not a
+    /// panic; one it can gives the set `with_capacity` gives.
+    #[test]
+    fn a_capacity_too_large_is_an_error_where_asked_for() {
+        assert!(FingerprintSet::try_with_capacity(usize::MAX).is_err());
+        assert!(FingerprintSet::try_with_capacity(usize::MAX / 4).is_err());
+        let Ok(mut set) = FingerprintSet::try_with_capacity(100) else {
+            panic!("100 slots are had");
+        };
+        assert_eq!((set.len(), set.bytes()), (0, 800));
+        assert!(set.insert(7) && !set.insert(7));
+        let Ok(small) = FingerprintSet::try_with_capacity(0) else {
+            panic!("16 slots are had");
+        };
+        assert_eq!(small.bytes(), FingerprintSet::with_capacity(0).bytes());
     }
 
     /// The table grows by 8/5 once it would be more than 4/5 full.
