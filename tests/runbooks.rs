@@ -6818,3 +6818,44 @@ fn a_runs_effects_are_given_as_data_beside_the_words() {
     let back: Report = serde_json::from_str(&json).unwrap();
     assert_eq!(back, report);
 }
+
+/// Each step's verdict is data (`StepReport::status`), and prints as the report prints it in
+/// brackets after the step; every kind is reached here (a library user's review found it only
+/// in the text).
+#[test]
+fn each_steps_verdict_is_data_and_prints_as_the_report_does() {
+    let plans = [
+        "#! scenario healthy-3\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell alpha> tprovision --source=db3\n\
+         [LOGICAL] /alpha > datasource db9 shun\n\
+         shell db1> frobnicate\n",
+        "#! scenario healthy-3\n\
+         shell db1> /opt/continuent/tungsten/tungsten-manager/bin/manager stop\n",
+        "#! scenario healthy-3\n\
+         #! settle off\n\
+         event> a client writes to db1\n\
+         event> the network splits into {db1} | {db2, db3}\n",
+    ];
+    let mut statuses = Vec::new();
+    for plan in plans {
+        let report = check(plan);
+        let text = report.to_string();
+        for step in &report.steps {
+            let printed = format!("{}  [{}]\n", step.text, step.status());
+            assert!(text.contains(&printed), "{printed}\n{text}");
+            statuses.push(step.status());
+        }
+    }
+    insta::assert_debug_snapshot!(statuses, @"
+    [
+        Ok,
+        PartlyRejected,
+        Rejected,
+        NotModelled,
+        Unsafe,
+        Ok,
+        UnsafeByEvent,
+    ]
+    ");
+}

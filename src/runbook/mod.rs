@@ -67,7 +67,7 @@ pub use procedures::{
     recover_old_master, recover_replica, replica_maintenance, reset_site, switch_procedure,
 };
 pub use report::{
-    Diagnostic, Report, ReportFinding, Run, RunStatus, StepReport, Unchecked, Verdict,
+    Diagnostic, Report, ReportFinding, Run, RunStatus, StepReport, StepStatus, Unchecked, Verdict,
 };
 pub use scenario::{SCENARIOS, scenario};
 pub use topology_file::{TopologyFileError, topology_file};

@@ -117,31 +117,67 @@ pub struct StepReport {
     pub state: State,
 }
 
+/// A step's verdict ([`StepReport::status`]): the first that holds of refused, not modelled,
+/// raising an error, and ok. It prints as the report prints it after the step (`[ok]`,
+/// `[UNSAFE]`, ...), so a tool reads it here rather than from the text (a library user's
+/// review found it only in the text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StepStatus {
+    /// Every run accepted (or it changed nothing), no error: `ok`.
+    Ok,
+    /// Accepted, and an error found in what it did: `UNSAFE`.
+    Unsafe,
+    /// An `event>` step, and an error found in what the event did: `UNSAFE, by the event`.
+    /// The plan runs into it as written, so it counts against the plan.
+    UnsafeByEvent,
+    /// Refused on every host it ran on: `REJECTED`.
+    Rejected,
+    /// A step on a site, refused on some of its hosts and accepted on others: `PARTLY
+    /// REJECTED`.
+    PartlyRejected,
+    /// A command the model does not know, checked as if it changed nothing: `NOT MODELLED`.
+    NotModelled,
+}
+
+impl fmt::Display for StepStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Ok => "ok",
+            Self::Unsafe => "UNSAFE",
+            Self::UnsafeByEvent => "UNSAFE, by the event",
+            Self::Rejected => "REJECTED",
+            Self::PartlyRejected => "PARTLY REJECTED",
+            Self::NotModelled => "NOT MODELLED",
+        })
+    }
+}
+
 impl StepReport {
-    /// The step's verdict as the report prints it: `ok`, `UNSAFE` (`UNSAFE, by the event`
-    /// for an `event>` step), `REJECTED`, `PARTLY REJECTED` (a step on a site, refused on
-    /// some of its hosts) or `NOT MODELLED`.
-    fn status(&self) -> &'static str {
+    /// The step's verdict, as the report prints it in brackets after the step ([`StepStatus`]).
+    #[must_use]
+    pub fn status(&self) -> StepStatus {
         if self.rejected() {
             if self
                 .runs
                 .iter()
                 .any(|r| matches!(r.status, RunStatus::Accepted | RunStatus::Unchanged { .. }))
             {
-                "PARTLY REJECTED"
+                StepStatus::PartlyRejected
             } else {
-                "REJECTED"
+                StepStatus::Rejected
             }
         } else if self.not_modelled() {
-            "NOT MODELLED"
+            StepStatus::NotModelled
         } else if self.has_error() {
             if self.event {
-                "UNSAFE, by the event"
+                StepStatus::UnsafeByEvent
             } else {
-                "UNSAFE"
+                StepStatus::Unsafe
             }
         } else {
-            "ok"
+            StepStatus::Ok
         }
     }
 
