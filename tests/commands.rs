@@ -1427,7 +1427,7 @@ fn a_replicas_master_role_refusal_names_setrole_and_switch() {
     let command: tungsten_model::command::TrepctlCommand = "online".parse().unwrap();
     let input = machine::resolve_trepctl(&c.t, c.id("db2"), None, &command).unwrap();
     let refusal = machine::apply(&c.t, &c.s, &input).unwrap_err();
-    insta::assert_snapshot!(refusal.refusal.render(&c.t), @"db2 is ONLINE: expected a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master (`replicator db2 slave`, or `trepctl setrole -role slave` on its host, puts its replicator back; to make db2 the master, `switch to db2`, or `datasource db2 master` where no master is in service)");
+    insta::assert_snapshot!(refusal.refusal.render(&c.t), @"db2 is ONLINE: expected a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master (`replicator db2 slave`, or `trepctl setrole -role slave -uri thl://<master>:2112/` on its host, puts its replicator back; to make db2 the master, `switch to db2`, or `datasource db2 master` where no master is in service)");
     assert_eq!(
         c.cctrl("db1", "datasource db2 master"),
         Err(Rule::DatasourceState),

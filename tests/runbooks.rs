@@ -6859,3 +6859,122 @@ fn each_steps_verdict_is_data_and_prints_as_the_report_does() {
     ]
     ");
 }
+
+/// trepctl refuses its words in another case (`trepctl OFFLINE` is an unknown command to it),
+/// and a step holding one is a parse error; a note holding one, or a step running one behind
+/// `sudo`, `ssh` or a chain, is still a command the operator means to run, reported as the
+/// same line in lower case is, so that it is written as a step and its spelling is checked.
+/// An independent review found these passed with nothing said, or with a `not-modelled`
+/// warning and a VALID verdict, once trepctl's words were read case by case.
+#[test]
+fn miscased_trepctl_commands_in_notes_and_wrapped_lines_are_still_reported() {
+    let notes = check(
+        "#! scenario healthy-3\n\
+         trepctl OFFLINE\n\
+         trepctl -service alpha Online\n\
+         [LOGICAL] /alpha > ls\n",
+    );
+    let unchecked: Vec<(usize, bool)> = notes.unchecked.iter().map(|u| (u.line, u.shell)).collect();
+    assert_eq!(unchecked, [(2, true), (3, true)], "{notes}");
+    assert_eq!(notes.verdict, Verdict::Invalid);
+    for wrapped in [
+        "shell db2> sudo trepctl OFFLINE",
+        "shell db2> ssh db2 trepctl OFFLINE",
+        "shell db2> su - tungsten -c \"trepctl Offline\"",
+        "shell db2> echo ready && trepctl OFFLINE",
+    ] {
+        let report = check(&format!("#! scenario healthy-3\n{wrapped}\n"));
+        assert!(
+            report.steps[0]
+                .findings
+                .iter()
+                .any(|f| f.kind == FindingKind::WrappedCommand
+                    && f.severity == tungsten_model::machine::Severity::Error),
+            "{report}"
+        );
+        assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    }
+    // A command that only prints stays a note behind decorations, in any case.
+    let printed = check("#! scenario healthy-3\n- `trepctl STATUS`\n");
+    assert!(printed.unchecked.is_empty(), "{printed}");
+}
+
+/// What catching up does after a step, and what the managers and replication do to the
+/// starting state, are given as data beside the words, as a run's effects are: each effect
+/// printed as one line of the words, in order, kept by the report's JSON (a review found them
+/// given in words alone, so a tool reading `Run::engine_effects` missed a failover the
+/// managers made at the start, or a replica stopping in error while catching up).
+#[test]
+fn settling_and_the_start_give_their_effects_as_data_too() {
+    let listing = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ls/docs40_healthy_76col.txt"
+    ))
+    .unwrap()
+    .replace(
+        "host2(slave:ONLINE, progress=3,",
+        "host2(slave:ONLINE, progress=9,",
+    );
+    let text = format!("#! state alpha\n{listing}#! end\n[LOGICAL] /alpha > ls\n");
+    let rb: Runbook = text.parse().unwrap();
+    let start = runbook::start(&rb, &[], &mut |p| Err(format!("no file {p} in tests"))).unwrap();
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    let words = |effects: &[tungsten_model::machine::Effect], start: &runbook::Start| {
+        effects
+            .iter()
+            .map(|e| e.render(&start.topology))
+            .collect::<Vec<String>>()
+    };
+    assert!(!report.start_effects.is_empty(), "{report}");
+    assert_eq!(
+        words(&report.start_engine_effects, &start),
+        report.start_effects
+    );
+
+    let text = "#! scenario healthy-3\nevent> a client writes to db1\n";
+    let rb: Runbook = text.parse().unwrap();
+    let start = runbook::start(&rb, &[], &mut |p| Err(format!("no file {p} in tests"))).unwrap();
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    let step = &report.steps[0];
+    assert!(!step.settled.is_empty(), "{report}");
+    assert_eq!(words(&step.settled_effects, &start), step.settled);
+
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(json.contains("\"settled_effects\""), "{json}");
+    let back: Report = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, report);
+}
+
+/// The refusal of a master-role replicator brought online on a replica names a way back that
+/// works as written: `setrole` with the master's URI, after which `trepctl online` is
+/// accepted (an independent review followed `trepctl setrole -role slave` alone, and the
+/// next `trepctl online` was refused for want of a source).
+#[test]
+fn the_way_back_from_a_master_role_on_a_replica_works_as_written() {
+    let plan = |setrole: &str| {
+        check(&format!(
+            "#! scenario healthy-3\n\
+             [LOGICAL] /alpha > set policy maintenance\n\
+             shell db2> trepctl offline\n\
+             shell db2> trepctl setrole -role master\n\
+             shell db2> trepctl online\n\
+             shell db2> {setrole}\n\
+             shell db2> trepctl online\n"
+        ))
+    };
+    let refused = plan("trepctl status");
+    let RunStatus::Rejected { reason, .. } = &refused.steps[3].runs[0].status else {
+        panic!("{refused}");
+    };
+    let advised = "trepctl setrole -role slave -uri thl://<master>:2112/";
+    assert!(
+        reason.contains(&format!("`{advised}` on its host")),
+        "{reason}"
+    );
+    let followed = plan(&advised.replace("<master>", "db1"));
+    assert_eq!(
+        followed.steps[5].runs[0].status,
+        RunStatus::Accepted,
+        "{followed}"
+    );
+}

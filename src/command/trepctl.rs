@@ -573,13 +573,10 @@ fn reset(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
 fn setrole(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
     const ROLE: &str = "a role (master, slave, relay, thl-server, thl-client or thl-applier)";
     let (mut role, mut uri) = (None, None);
-    while !w.is_empty() || role.is_none() {
-        let expected: &[&'static str] = if role.is_none() && uri.is_some() {
-            &["-role"]
-        } else {
-            &["-role", "-uri"]
-        };
-        if w.one_of(expected, "")? == "-role" {
+    // Each option as often as given, the last one kept, as trepctl's loop keeps it (a review
+    // found `-uri` given twice before `-role` refused, where trepctl reads it).
+    while !w.is_empty() {
+        if w.one_of(&["-role", "-uri"], "")? == "-role" {
             let word = w.next().ok_or_else(|| w.error_next(ROLE))?;
             role = Some(word.parse().map_err(|_| w.error_previous(ROLE))?);
         } else {
@@ -698,11 +695,13 @@ fn number<T: FromStr>(w: &mut Words<'_>, what: &str) -> Result<T, ParseError> {
 
 /// An optional `-limit S`.
 fn limit(w: &mut Words<'_>) -> Result<Option<u32>, ParseError> {
-    if w.eat("-limit") {
-        number(w, "a limit in seconds").map(Some)
-    } else {
-        Ok(None)
+    if w.is_empty() {
+        return Ok(None);
     }
+    // Taken as `one_of` takes a choice, so that `-LIMIT` is told how trepctl spells it (a
+    // review found it told only that the command should have ended there).
+    w.one_of_described(&["-limit"], "`-limit` or the end of the command")?;
+    number(w, "a limit in seconds").map(Some)
 }
 
 fn thl_uri(w: &mut Words<'_>) -> Result<ThlUri, ParseError> {
@@ -943,6 +942,37 @@ mod tests {
             .parse::<TrepctlCommand>()
             .unwrap_err();
         insta::assert_snapshot!(twice.to_string(), @"line 1, column 41: expected a THL URI such as `thl://db1:2112/`, found the end of the command");
+    }
+
+    /// trepctl keeps the last of an option given twice, whichever came first (open-source
+    /// `OpenReplicatorManagerCtrl`, `doSetRole`): `-uri` twice before `-role` reads too, as
+    /// the last URI (a review found it refused, against the loop it models).
+    #[test]
+    fn setrole_keeps_the_last_of_an_option_given_twice() {
+        let uri_twice: TrepctlCommand =
+            "setrole -uri thl://db1:2112/ -uri thl://db3:2112/ -role slave"
+                .parse()
+                .unwrap();
+        let once: TrepctlCommand = "setrole -role slave -uri thl://db3:2112/".parse().unwrap();
+        assert_eq!(uri_twice, once);
+        let bare = "setrole".parse::<TrepctlCommand>().unwrap_err();
+        insta::assert_snapshot!(bare.to_string(), @"line 1, column 8: expected `-role`, found the end of the command");
+    }
+
+    /// `-limit` after `flush` and `wait` is spelt as trepctl spells it, and an error says so
+    /// rather than that the command should have ended (a review found `-LIMIT` told only that).
+    #[test]
+    fn a_miscased_limit_is_told_how_to_spell_it() {
+        let flush = "flush -LIMIT 5".parse::<TrepctlCommand>().unwrap_err();
+        insta::assert_snapshot!(flush.to_string(), @"line 1, column 7: expected `-limit`, spelt so (the command reads its words case by case, and knows no `-LIMIT`), found `-LIMIT`");
+        let wait = "wait -applied 5 -Limit 5"
+            .parse::<TrepctlCommand>()
+            .unwrap_err();
+        insta::assert_snapshot!(wait.to_string(), @"line 1, column 17: expected `-limit`, spelt so (the command reads its words case by case, and knows no `-Limit`), found `-Limit`");
+        let other = "flush 5".parse::<TrepctlCommand>().unwrap_err();
+        insta::assert_snapshot!(other.to_string(), @"line 1, column 7: expected `-limit` or the end of the command, found `5`");
+        let read: TrepctlCommand = "flush -limit 5".parse().unwrap();
+        assert_eq!(read.action, TrepctlAction::Flush { limit: Some(5) });
     }
 
     /// The shell drops the quotes around `-host` and `-service` before trepctl reads them

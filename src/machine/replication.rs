@@ -86,6 +86,8 @@ impl Ctx<'_, '_> {
             // switch, the planned change (*operations-primaryswitch-manual*), or by hand only
             // where no master is in service: an operator's review found the refusal naming
             // `datasource <ds> master` alone beside an ONLINE master, which refuses it in turn.
+            // `setrole` is named with the master's URI: without it the slave has no source, and
+            // `trepctl online` after it is refused in turn (an independent review followed it).
             let expected = match entry.role {
                 DataSourceRole::Master => {
                     "a master in service (ONLINE, OFFLINE or shunned by an operator) in its managers' view: a master replicator extracts only for the master in service (`recover master using <ds>` first where no master is ONLINE; where another is, `datasource <ds> recover` makes this one its slave)"
@@ -94,7 +96,7 @@ impl Ctx<'_, '_> {
                     "a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master, and <ds> is its site's relay (`replicator <ds> relay <site>/<master>`, or `trepctl setrole -role relay -uri thl://<master>:2112/` on its host, puts its replicator back in the relay's role, reading the active site's master)"
                 }
                 _ => {
-                    "a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master (`replicator <ds> slave`, or `trepctl setrole -role slave` on its host, puts its replicator back; to make <ds> the master, `switch to <ds>`, or `datasource <ds> master` where no master is in service)"
+                    "a master in service (ONLINE, OFFLINE or shunned by an operator, role master) in its managers' view: a master replicator extracts only for the master (`replicator <ds> slave`, or `trepctl setrole -role slave -uri thl://<master>:2112/` on its host, puts its replicator back; to make <ds> the master, `switch to <ds>`, or `datasource <ds> master` where no master is in service)"
                 }
             };
             Err(Refusal::WrongState {

@@ -109,6 +109,12 @@ pub struct StepReport {
     pub runs: Vec<Run>,
     /// What replication did before the next step (slaves catching up), when settling is on.
     pub settled: Vec<String>,
+    /// What replication did before the next step as data: the engine's effects, in order, the
+    /// ones [`Self::settled`] words, as [`Run::engine_effects`] holds a run's (a review found
+    /// them given for the runs alone, so a tool reading the data missed what catching up
+    /// did). Left out of JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settled_effects: Vec<crate::machine::Effect>,
     /// Warnings and errors.
     pub findings: Vec<ReportFinding>,
     /// The listing the step printed, for an `ls` step.
@@ -246,6 +252,11 @@ pub struct Report {
     /// when the start was settled. The steps are checked from the state after.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub start_effects: Vec<String>,
+    /// The same as data: the engine's effects, in order, the ones [`Self::start_effects`]
+    /// words, as [`Run::engine_effects`] holds a run's (a review found a failover the managers
+    /// made on the starting state given in words alone). Left out of JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub start_engine_effects: Vec<crate::machine::Effect>,
     /// The findings of that settling: an `unsettled-start` warning, and whatever it found as
     /// a step's findings are found (events a failover left behind, a service left without a
     /// writable master, a replicator stopped in error, ...); and each invariant the start

@@ -487,6 +487,30 @@ pub(crate) fn validate_injected(
     injected.map(|findings| (report, findings))
 }
 
+/// The report on a runbook whose starting state the engine could not have built (`why`):
+/// no step is run, and the verdict is INVALID.
+fn invalid_start(start: &Start, runbook: &Runbook, why: String) -> Report {
+    let topology = &start.topology;
+    Report {
+        verdict: Verdict::Invalid,
+        topology: topology.to_string(),
+        assumptions: start.assumptions.clone(),
+        hazards: topology.quorum_hazards(),
+        steps: Vec::new(),
+        goals: Vec::new(),
+        start: Some(why),
+        unchecked: unchecked(runbook),
+        start_effects: Vec::new(),
+        start_engine_effects: Vec::new(),
+        start_findings: Vec::new(),
+    }
+}
+
+/// `effects` in words, one line each, in order.
+fn words(topology: &Topology, effects: &[Effect]) -> Vec<String> {
+    effects.iter().map(|e| e.render(topology)).collect()
+}
+
 fn validate_with(
     start: &Start,
     runbook: &Runbook,
@@ -495,18 +519,7 @@ fn validate_with(
 ) -> Report {
     let topology = &start.topology;
     if let Err(why) = start.state.validate(topology) {
-        return Report {
-            verdict: Verdict::Invalid,
-            topology: topology.to_string(),
-            assumptions: start.assumptions.clone(),
-            hazards: topology.quorum_hazards(),
-            steps: Vec::new(),
-            goals: Vec::new(),
-            start: Some(why.to_string()),
-            unchecked: unchecked(runbook),
-            start_effects: Vec::new(),
-            start_findings: Vec::new(),
-        };
+        return invalid_start(start, runbook, why.to_string());
     }
     let settle = runbook
         .declared()
@@ -538,7 +551,7 @@ fn validate_with(
         unexplained_errors: HostSet::default(),
         step_is_event: false,
     };
-    let (start_effects, start_findings) = session.settle_start(settle);
+    let (start_engine_effects, start_findings) = session.settle_start(settle);
     // What the steps start from, once the managers have acted on the listing: what they did
     // there is the start's to report, not the plan's to leave.
     let settled_start = session.state;
@@ -592,7 +605,8 @@ fn validate_with(
         goals,
         start: None,
         unchecked: unchecked(runbook),
-        start_effects,
+        start_effects: words(topology, &start_engine_effects),
+        start_engine_effects,
         start_findings,
     };
     if report.errors() > 0 {
@@ -1012,12 +1026,28 @@ fn reads_as_command(text: &str, line: usize) -> Option<bool> {
     // `./stopall` as a script run from the directory a `cd` chained before it entered.
     let shell = (text.starts_with(|c: char| c.is_ascii_lowercase() || c == '/')
         || text.starts_with("./"))
-        && HostCommand::parse_line(text, line).is_ok_and(|c| {
+        && read_shell(text, line).is_some_and(|c| {
             !matches!(c.action, HostAction::NotModelled(_))
                 && !prose_after_tpm(&c)
                 && !crate::command::is_shell_read_only(&c.executable)
         });
     shell.then_some(true)
+}
+
+/// `text` read as a shell command ([`HostCommand::parse_line`]), or, where that fails, as the
+/// trepctl command it is with its words in lower case. trepctl compares its command and option
+/// words as spelt, so `trepctl OFFLINE` is refused as a step; but a note or a wrapped line
+/// holding it is still a command the operator means to run, and is reported so that it is
+/// written as a step, where the parse error says how to spell it (**modelling decision**: an
+/// independent review found `trepctl OFFLINE` as a note, and `ssh db2 trepctl OFFLINE` or
+/// `sudo trepctl OFFLINE` as a step, passed with nothing said or a warning alone once the
+/// words were read case by case, where the same lines in lower case are errors).
+fn read_shell(text: &str, line: usize) -> Option<HostCommand> {
+    HostCommand::parse_line(text, line).ok().or_else(|| {
+        HostCommand::parse_line(&text.to_ascii_lowercase(), line)
+            .ok()
+            .filter(|c| matches!(c.action, HostAction::Trepctl(_)))
+    })
 }
 
 /// The `trepctl online` options that restart a replicator at a position of the operator's
@@ -1160,7 +1190,7 @@ fn only_prints(text: &str, line: usize) -> bool {
     if CctrlCommand::parse_line(text, line).is_ok_and(|c| cctrl_prints(&c)) {
         return true;
     }
-    HostCommand::parse_line(text, line).is_ok_and(|c| match &c.action {
+    read_shell(text, line).is_some_and(|c| match &c.action {
         HostAction::Inspect(_) => true,
         HostAction::Cctrl(c) => cctrl_prints(c),
         HostAction::Trepctl(t) => matches!(
@@ -1407,9 +1437,9 @@ impl Session<'_> {
             )),
         }
         self.end_sessions(&heard.effects);
-        let mut settled = Vec::new();
+        let mut settled_effects = Vec::new();
         if settle && heard.runs.iter().any(|r| r.status == RunStatus::Accepted) {
-            self.settle(&mut settled, &mut heard);
+            self.settle(&mut settled_effects, &mut heard);
         }
         self.judge(&before, &heard.effects, promoting, &mut heard.findings);
         let skip_list = match &step.command {
@@ -1438,7 +1468,8 @@ impl Session<'_> {
             text: step.to_string(),
             event: matches!(step.prompt, Prompt::Event),
             runs: heard.runs,
-            settled,
+            settled: words(self.topology, &settled_effects),
+            settled_effects,
             findings,
             printed: listing,
             state: self.state,
@@ -1914,7 +1945,7 @@ impl Session<'_> {
     /// operator's review found a plain `ls` judged UNSAFE for a slave listed ahead of its
     /// master). An invariant the start breaks, after both, is an error here, once; each step
     /// it stays broken through warns (`invariant-still-broken`).
-    fn settle_start(&mut self, settle: bool) -> (Vec<String>, Vec<ReportFinding>) {
+    fn settle_start(&mut self, settle: bool) -> (Vec<Effect>, Vec<ReportFinding>) {
         // Drift a listing cannot show but a state built in code or read from JSON holds: the
         // plan is judged from it, so the report says so (an embedder's review found a plan
         // bringing a drifted replica back ONLINE read VALID with nothing said).
@@ -1935,11 +1966,7 @@ impl Session<'_> {
             .collect();
         let listed = invariant::check_all(self.topology, &self.state);
         let settled = machine::settle(self.topology, &self.state, &self.rules);
-        let mut effects: Vec<String> = settled
-            .effects
-            .iter()
-            .map(|e| e.render(self.topology))
-            .collect();
+        let mut effects: Vec<Effect> = settled.effects.clone();
         // The start's broken invariants are reported once, below, from the state the steps
         // start from.
         let not_invariant = |f: &ReportFinding| {
@@ -2128,9 +2155,9 @@ impl Session<'_> {
 
     /// Replication catches up: every online slave and cross-site replicator applies what its
     /// source has, until nothing moves.
-    fn settle(&mut self, settled: &mut Vec<String>, heard: &mut Heard) {
+    fn settle(&mut self, settled: &mut Vec<Effect>, heard: &mut Heard) {
         self.state = catch_up(self.topology, &self.state, self.rules, |outcome| {
-            settled.extend(outcome.effects.iter().map(|e| e.render(self.topology)));
+            settled.extend(outcome.effects.iter().copied());
             for f in &outcome.findings {
                 heard.findings.push(self.report_finding(f, &outcome.state));
             }
