@@ -1733,8 +1733,9 @@ fn the_cross_site_tools_answer_to_their_executable_prefix() {
     ));
 }
 
-/// `trepctl offline-deferred` takes an ONLINE replicator offline (its point is taken as
-/// reached at once) and changes nothing on any other, as trepctl ignores it there (Continuent
+/// `trepctl offline-deferred` takes an ONLINE replicator offline (the engine's input is the
+/// point reached; a runbook keeps the replicator ONLINE until a wait sees it offline) and
+/// changes nothing on any other, as trepctl ignores it there (Continuent
 /// docs *cmdline-tools-trepctl-command-offline-deferred*): it does not clear OFFLINE:ERROR the
 /// way `offline` does. The same holds for a cross-site replicator.
 #[test]

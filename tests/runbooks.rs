@@ -2906,13 +2906,14 @@ shell db1> trepctl online -base-seqno 5
 
 /// Options whose effect is not modelled (`-from-event`, `-until-*`, `offline-deferred -at-*`,
 /// `-port`, `online -force`) parse, and the report warns that the step was checked without
-/// them.
+/// them (a later stop, that the replicator stays ONLINE until the point).
 #[test]
 fn trepctl_options_the_model_does_not_track_are_named_in_the_report() {
     let report = check(
         "#! scenario healthy-3
 [LOGICAL] /alpha > set policy maintenance
 shell db2> trepctl offline-deferred -at-seqno 3456
+shell db2> trepctl wait -state OFFLINE:NORMAL
 shell db2> trepctl online -from-event mysql-bin.000004:0000000000000412;0 -until-time 2013-09-03_15:00:00
 shell db3> trepctl -port 10000 status -name stages
 shell db3> trepctl offline -immediate
@@ -2926,21 +2927,126 @@ shell db3> trepctl online -force
         kinds_at(&report, FindingKind::UntrackedOption),
         [
             (3, false),
-            (4, false),
             (5, false),
-            (7, false),
+            (6, false),
             (8, false),
-            (10, false)
+            (9, false),
+            (11, false)
         ],
         "{report}"
     );
     // `-from-event` restarts at a position the model does not follow: an error.
     assert_eq!(
         kinds_at(&report, FindingKind::PositionNotModelled),
-        [(4, true)],
+        [(5, true)],
         "{report}"
     );
     assert_eq!(report.first_rejected().map(|s| s.line), None, "{report}");
+}
+
+/// `trepctl offline-deferred -at-*` sets a point in the replication stream still to come
+/// (Continuent docs *cmdline-tools-trepctl-command-offline-deferred*), which the model does not
+/// follow, whatever the point: the replicator stays ONLINE, so a reset that needs it offline is
+/// refused, and the step is an error that names the point (`stop-point-not-modelled`).
+/// `trepctl wait -state OFFLINE:NORMAL` is the way to rely on it: the wait takes it offline,
+/// and the plan is VALID (an operator's review found the reset read VALID with the real
+/// replicator still ONLINE, F6).
+#[test]
+fn a_deferred_offline_leaves_the_replicator_online_until_a_wait_sees_it_offline() {
+    for point in [
+        "-at-seqno 1000",
+        "-at-seqno 0",
+        "-at-event mysql-bin.000009:0000000000088140;0",
+        "-at-heartbeat",
+        "-at-time 2026-12-05_12:00:00",
+    ] {
+        let plan = |wait: &str| {
+            check(&format!(
+                "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+[LOGICAL] /alpha > datasource db2 shun
+shell db2> trepctl offline-deferred {point}
+{wait}shell db2> trepctl -service alpha reset -all -y
+shell db2> tprovision --source db3
+[LOGICAL] /alpha > datasource db2 online
+[LOGICAL] /alpha > set policy automatic
+"
+            ))
+        };
+        let report = plan("");
+        assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+        assert_eq!(report.first_rejected().map(|s| s.line), Some(5), "{report}");
+        assert_eq!(
+            kinds_at(&report, FindingKind::StopPointNotModelled),
+            [(5, true)],
+            "{report}"
+        );
+        assert!(
+            report.to_string().contains(&format!("`{point}`")),
+            "{report}"
+        );
+        let report = plan("shell db2> trepctl wait -state OFFLINE:NORMAL\n");
+        assert_eq!(report.verdict, Verdict::Valid, "{report}");
+        assert_eq!(
+            kinds_at(&report, FindingKind::StopPointNotModelled),
+            [],
+            "{report}"
+        );
+    }
+}
+
+/// `trepctl online -until-*` stops the replicator again at a point the model does not follow
+/// (Continuent docs *cmdline-tools-trepctl-command-online*): a later step the model accepts
+/// only because the replicator is still ONLINE (a switch to it) is an error, and so are goals
+/// met only while it is; without the point, or with a wait that sees it offline, neither is
+/// (an operator's review found `online -until-seqno 5` then a switch VALID, F6).
+#[test]
+fn online_until_a_point_makes_steps_and_goals_that_need_it_online_errors() {
+    let switch = |online: &str| {
+        check(&format!(
+            "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db2> trepctl offline
+shell db2> trepctl {online}
+[LOGICAL] /alpha > switch to db2
+[LOGICAL] /alpha > set policy automatic
+"
+        ))
+    };
+    let report = switch("online -until-seqno 5");
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::StopPointNotModelled),
+        [(5, true)],
+        "{report}"
+    );
+    let report = switch("online");
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+
+    let goal = |wait: &str| {
+        check(&format!(
+            "#! scenario healthy-3
+#! goal alpha all-online
+[LOGICAL] /alpha > set policy maintenance
+shell db2> trepctl offline
+shell db2> trepctl online -until-heartbeat
+{wait}"
+        ))
+    };
+    let report = goal("");
+    assert_eq!(
+        kinds_at(&report, FindingKind::StopPointNotModelled),
+        [(5, true)],
+        "{report}"
+    );
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    // Waited for, the replicator is offline and the goal unmet: no point is left to rely on.
+    let report = goal("shell db2> trepctl wait -state OFFLINE:NORMAL\n");
+    assert_eq!(
+        kinds_at(&report, FindingKind::StopPointNotModelled),
+        [],
+        "{report}"
+    );
 }
 
 /// `trepctl wait -state S` is refused when the replicator is not in `S` (nothing changes while
@@ -5490,10 +5596,32 @@ fn a_skip_list_deals_with_an_error_only_if_it_lists_the_failed_event() {
             .unwrap()
             .text;
         assert!(
-            text.contains("with a skip list that leaves out seqno 26, the event it stopped at"),
+            text.contains(
+                "with a skip list that leaves out seqno 26, the event it most likely stopped at"
+            ),
             "{text}"
         );
     }
+}
+
+/// The failed event's seqno is inferred from the listing (one past the applied seqno, which
+/// is where an apply error stops; a listing does not print pendingErrorSeqno), and the warning
+/// says so and where to read the real one, rather than stating it as fact (an operator's
+/// review, F8).
+#[test]
+fn the_failed_seqno_read_from_a_listing_is_worded_as_inferred() {
+    let beside = from_an_apply_error("MAINTENANCE", "shell db2> trepctl online -skip-seqno 20\n");
+    let text = &beside.steps[0]
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::ErrorAssumedFixed)
+        .unwrap()
+        .text;
+    assert!(
+        text.contains("seqno 26, the event it most likely stopped at (one past its applied seqno, 25; inferred"),
+        "{text}"
+    );
+    assert!(text.contains("shows it as pendingErrorSeqno"), "{text}");
 }
 
 /// A replica listed in OFFLINE:ERROR: the listing does not say why, and going online retries
@@ -6977,4 +7105,76 @@ fn the_way_back_from_a_master_role_on_a_replica_works_as_written() {
         RunStatus::Accepted,
         "{followed}"
     );
+}
+
+/// `tprovision` with the target's manager running and its replicator process stopped is
+/// refused (**modelling decision**: the script works through the running replicator, and no
+/// page says what it does without it); `replicator start` first makes it legal. After
+/// `stopall`, as in the documented site reset (seed 000), it stays accepted (an operator's
+/// review found it accepted with the replicator alone stopped, F9).
+#[test]
+fn provisioning_a_target_whose_replicator_alone_is_stopped_is_refused() {
+    let plan = |start: &str| {
+        check(&format!(
+            "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+[LOGICAL] /alpha > datasource db2 shun
+shell db2> replicator stop
+{start}shell db2> tprovision --source db3
+"
+        ))
+    };
+    let report = plan("");
+    assert_eq!(
+        refused(&report),
+        (
+            Rule::ReplicatorRunning,
+            "shell db2> tprovision --source db3".to_owned()
+        ),
+        "{report}"
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("the replicator on db2 is not running: start it first"),
+        "{report}"
+    );
+    let report = plan("shell db2> replicator start\n");
+    assert_eq!(report.first_rejected().map(|s| s.line), None, "{report}");
+}
+
+/// `datasource db2 recover` on a datasource a `tprovision` already brought back OFFLINE is
+/// refused, and the refusal names the step that is legal there, `datasource db2 online` (an
+/// operator's review found the refusal naming no way on, F10).
+#[test]
+fn recovering_an_offline_datasource_names_online_instead() {
+    let plan = |last: &str| {
+        check(&format!(
+            "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+[LOGICAL] /alpha > datasource db2 shun
+shell db2> trepctl offline
+shell db2> trepctl -service alpha reset -all -y
+shell db2> tprovision --source db3
+[LOGICAL] /alpha > datasource db2 {last}
+"
+        ))
+    };
+    let report = plan("recover");
+    assert_eq!(
+        refused(&report),
+        (
+            Rule::DatasourceState,
+            "[LOGICAL] /alpha > datasource db2 recover".to_owned()
+        ),
+        "{report}"
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("an OFFLINE datasource has nothing to recover; `datasource db2 online` brings it back into service"),
+        "{report}"
+    );
+    let report = plan("online");
+    assert_eq!(report.first_rejected().map(|s| s.line), None, "{report}");
 }

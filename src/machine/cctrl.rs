@@ -1403,6 +1403,20 @@ fn ds_recover(
     c: &Target<'_>,
 ) -> Result<(), Refusal> {
     let Target { s, at, h, entry } = *c;
+    // An OFFLINE datasource (one a `tprovision` brought back, say) is past what `recover`
+    // does: the refusal names `online`, the step left under MAINTENANCE, where the managers
+    // leave it OFFLINE (an operator's review found `recover` typed out of habit after a
+    // reprovisioning, and the refusal naming no way on, F10).
+    if entry.state == DsState::Offline {
+        return Err(Refusal::WrongState {
+            host: h,
+            found: entry.state,
+            expected: Cow::Owned(format!(
+                "SHUNNED or FAILED: an OFFLINE datasource has nothing to recover; `datasource {} online` brings it back into service",
+                ctx.topology.host_name(h)
+            )),
+        });
+    }
     if !matches!(entry.state, DsState::Shunned(_) | DsState::Failed(_)) {
         return Err(wrong(h, entry.state, "SHUNNED or FAILED"));
     }

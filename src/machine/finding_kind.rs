@@ -73,6 +73,10 @@ pub enum FindingKind {
     /// (`tungsten_set_position`, `tungsten_skip_all`, `dsctl set`, `trepctl online
     /// -from-event` or `-base-seqno`).
     PositionNotModelled,
+    /// Error: a step would go otherwise once a replicator reached the point of an earlier
+    /// `trepctl offline-deferred -at-*` or `trepctl online -until-*`, which the model does not
+    /// follow: it checks the steps after such a point with the replicator still ONLINE.
+    StopPointNotModelled,
     /// Error: `tprovision` run on the ONLINE master its running managers route writes to.
     ProvisionMaster,
     /// Warning: the plan ends with a site in MAINTENANCE that was not at the start.

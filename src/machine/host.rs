@@ -403,6 +403,27 @@ fn cross_site_stopped(ctx: &Ctx<'_, '_>, target: HostId) -> Result<(), Refusal> 
     Ok(())
 }
 
+/// `tprovision` under a running cluster works through the target's replicator: its output
+/// (Continuent docs *operations-recovery-replica-reprovision*) begins by putting the
+/// replication service offline and ends by putting it online and clearing its THL, each a
+/// trepctl command. The one documented run with the replicator stopped is the site reset
+/// (*operations-msmm-resetsingle*, seed 000), after `stopall` has stopped the target's
+/// manager too; it is accepted, the replicator left stopped until `startall`. With the
+/// target's manager running and its replicator stopped (`replicator stop`), no page says
+/// what the script does, and it is refused (**modelling decision**: its first step needs
+/// the replicator, so it would stop there or leave a copy the model cannot position; an
+/// operator's review found it accepted, F9). `replicator start` on the target makes it
+/// legal.
+fn replicator_running(ctx: &Ctx<'_, '_>, target: HostId) -> Result<(), Refusal> {
+    if ctx.host(target).manager && !ctx.host(target).replicator.running {
+        return Err(Refusal::ReplicatorStopped {
+            host: target,
+            install: Install::Cluster,
+        });
+    }
+    Ok(())
+}
+
 fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<(), Refusal> {
     for h in [target, source] {
         if !ctx.topology.host(h).is_datasource() {
@@ -422,6 +443,7 @@ fn provision(ctx: &mut Ctx<'_, '_>, target: HostId, source: HostId) -> Result<()
         return Err(Refusal::DataServerStopped { host: source });
     }
     cross_site_stopped(ctx, target)?;
+    replicator_running(ctx, target)?;
     let service = ctx.service_of(target);
     let same_line = one_line(ctx, service, source);
     // 1. Shun the target through its manager, and take its replicator offline.

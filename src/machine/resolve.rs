@@ -553,10 +553,19 @@ fn trepctl_in(
 /// track what they change: where a replicator restarts (`-from-event`, `-base-seqno`,
 /// `-provision`), what `online -force` overrides (the docs say only that it forces the
 /// online state; the command is checked as a plain `online`, so what the model refuses
-/// stays refused), a later stop (`-until-*`, `offline-deferred -at-*`: time is not modelled,
-/// so the point is taken as reached at once), a wait on a seqno or on a transient state, and
-/// `-port` (the install is told by the path and `-service`). A runbook report warns of each;
-/// the command is checked as if they were absent.
+/// stays refused), a wait on a seqno or on a transient state, and `-port` (the install is
+/// told by the path and `-service`). A runbook report warns of each; the command is checked
+/// as if they were absent.
+///
+/// A later stop (`online -until-*`, `offline-deferred -at-*`) is not listed: the runbook
+/// validator follows it itself. [`resolve_trepctl`] turns `offline-deferred -at-*` into
+/// [`TrepctlOp::OfflineDeferred`], the replicator having reached the point, but a runbook
+/// step keeps the replicator ONLINE until `trepctl wait -state OFFLINE:NORMAL` (**modelling
+/// decision**: Continuent docs *cmdline-tools-trepctl-command-offline-deferred* and
+/// *cmdline-tools-trepctl-command-online* describe a point in the replication stream still to
+/// come, and the model moves no events on its own, so it cannot tell when the replicator
+/// reaches it; an operator's review found a reset after `offline-deferred -at-seqno 1000`
+/// read VALID although the replicator it resets was still ONLINE).
 #[must_use]
 pub fn untracked_options(command: &TrepctlCommand) -> Vec<String> {
     let mut out = Vec::new();
@@ -577,9 +586,7 @@ pub fn untracked_options(command: &TrepctlCommand) -> Vec<String> {
                     .filter(|(on, _)| *on)
                     .map(|(_, f)| (*f).to_owned()),
             );
-            out.extend(o.until.as_ref().map(|p| format!("-until-{}", p.kind())));
         }
-        TrepctlAction::OfflineDeferred { at: Some(p) } => out.push(format!("-at-{}", p.kind())),
         TrepctlAction::Wait {
             until: WaitFor::Applied(_),
             ..

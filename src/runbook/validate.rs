@@ -425,9 +425,45 @@ struct Heard {
     runs: Vec<Run>,
     effects: Vec<Effect>,
     findings: Vec<ReportFinding>,
+    /// The later stops the step set ([`PendingStop`]), kept once the step is over.
+    stops: Vec<PendingStop>,
+}
+
+/// What a replicator of `install` is called in a report: `replicator`, `cross-site replicator`.
+fn whose(install: machine::Install) -> &'static str {
+    match install {
+        machine::Install::Cluster => "replicator",
+        machine::Install::CrossSite => "cross-site replicator",
+    }
+}
+
+/// A replicator that goes OFFLINE:NORMAL at a point still to come, which the model does not
+/// follow: set by `trepctl offline-deferred -at-*` on an ONLINE replicator, or by `trepctl
+/// online -until-*` (Continuent docs *cmdline-tools-trepctl-command-offline-deferred* and
+/// *cmdline-tools-trepctl-command-online*: a seqno, an event, a heartbeat or a time in the
+/// replication stream).
+///
+/// **Modelling decision**: the model moves no events on its own and compares no event ids,
+/// heartbeats or times, so it never takes the point as reached by itself, whatever the point
+/// is (the docs describe it as one still to come, and say nothing of one already passed).
+/// The replicator stays ONLINE in the steps after, and each of them is also run with it
+/// OFFLINE:NORMAL: one that goes otherwise there is an error (`stop-point-not-modelled`), so
+/// no plan reads VALID on a state the real replicator may have left. `trepctl wait -state
+/// OFFLINE:NORMAL` on it is the way to rely on the point: trepctl returns once the replicator
+/// went offline there, so the model takes it offline at that step. The point is forgotten once
+/// the replicator is no longer ONLINE, or changes state in a step (an operator's review found
+/// `offline-deferred -at-seqno 1000` then a reset read VALID, the real replicator still ONLINE
+/// and refusing it, and `online -until-seqno 5` then a switch VALID).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PendingStop {
+    host: HostId,
+    install: machine::Install,
+    /// The option as typed: `-at-seqno 1000`, `-until-heartbeat`.
+    point: String,
 }
 
 /// What validating a runbook keeps between steps.
+#[derive(Clone)]
 struct Session<'a> {
     topology: &'a Topology,
     state: State,
@@ -458,6 +494,8 @@ struct Session<'a> {
     /// doing, so advice cannot ask for a step before it, and a promotion in it is the
     /// managers' answer, not a command the operator could have typed otherwise.
     step_is_event: bool,
+    /// The replicators set to go offline at a point the model does not follow.
+    pending: Vec<PendingStop>,
 }
 
 /// Run `runbook` from `start` and judge it.
@@ -550,6 +588,7 @@ fn validate_with(
         broken: Vec::new(),
         unexplained_errors: HostSet::default(),
         step_is_event: false,
+        pending: Vec::new(),
     };
     let (start_engine_effects, start_findings) = session.settle_start(settle);
     // What the steps start from, once the managers have acted on the listing: what they did
@@ -583,19 +622,18 @@ fn validate_with(
         steps.push(session.run(step, settle));
     }
     inject(steps.len(), &mut session);
+    let goals = goal_results(topology, runbook, &session.state);
     if let Some(last) = steps.last_mut() {
         let (first, end) = (&start.state, &session.state);
+        let left = [
+            left_in_maintenance(topology, first, end),
+            left_stopped(topology, first, end),
+            left_out_of_service(topology, session.rules, &settled_start, end),
+        ];
+        last.findings.extend(left.into_iter().flatten());
         last.findings
-            .extend(left_in_maintenance(topology, first, end));
-        last.findings.extend(left_stopped(topology, first, end));
-        last.findings.extend(left_out_of_service(
-            topology,
-            session.rules,
-            &settled_start,
-            end,
-        ));
+            .extend(session.goals_rest_on_pending(runbook, &goals));
     }
-    let goals = goal_results(topology, runbook, &session.state);
     let mut report = Report {
         verdict: Verdict::Valid,
         topology: topology.to_string(),
@@ -1400,6 +1438,8 @@ impl Session<'_> {
     }
 
     fn run(&mut self, step: &Step, settle: bool) -> StepReport {
+        // The same step, run where the replicators with a later stop have reached it.
+        let branch = self.stopped_branch();
         let before = self.state;
         self.step_is_event = matches!(step.prompt, Prompt::Event);
         let mut heard = Heard::default();
@@ -1462,6 +1502,11 @@ impl Session<'_> {
                 findings.push(f);
             }
         }
+        if let Some(mut other) = branch {
+            let theirs = other.run(step, settle);
+            findings.extend(self.stop_point_dependence(&heard.runs, &theirs.runs));
+        }
+        self.update_pending(&heard.effects, heard.stops);
         self.broken = invariant::check_all(self.topology, &self.state);
         StepReport {
             line: step.line,
@@ -1473,6 +1518,140 @@ impl Session<'_> {
             findings,
             printed: listing,
             state: self.state,
+        }
+    }
+
+    /// This session as it would be had every replicator of [`Self::pending`] reached its
+    /// point and gone OFFLINE:NORMAL (as `trepctl offline` takes it there), with no later
+    /// stop left; `None` when there is none.
+    fn stopped_branch(&self) -> Option<Self> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        let mut other = self.clone();
+        other.pending.clear();
+        for p in &self.pending {
+            let offline = Input::Trepctl {
+                on: p.host,
+                target: p.host,
+                install: p.install,
+                op: machine::TrepctlOp::Offline,
+            };
+            if let Ok(outcome) =
+                machine::apply_with(self.topology, &other.state, &offline, &other.rules)
+            {
+                other.state = outcome.state;
+            }
+        }
+        Some(other)
+    }
+
+    /// The error of a step whose runs are refused where the replicators of
+    /// [`Self::pending`] reached their point (`theirs`) and not in the model (`ours`), or
+    /// the other way round: the step relies on a point the model does not follow
+    /// ([`PendingStop`]).
+    fn stop_point_dependence(&self, ours: &[Run], theirs: &[Run]) -> Option<ReportFinding> {
+        let refused = |runs: &[Run]| -> Vec<(String, bool)> {
+            runs.iter()
+                .map(|r| {
+                    (
+                        r.host.clone(),
+                        matches!(r.status, RunStatus::Rejected { .. }),
+                    )
+                })
+                .collect()
+        };
+        if refused(ours) == refused(theirs) {
+            return None;
+        }
+        let points = self.pending_points();
+        let there = theirs.iter().find_map(|r| match &r.status {
+            RunStatus::Rejected { reason, .. } => Some(format!(" (refused there: {reason})")),
+            _ => None,
+        });
+        let how = match there {
+            Some(reason) => format!("the step is refused{reason}"),
+            None => "the step is accepted".to_owned(),
+        };
+        Some(finding(
+            Severity::Error,
+            FindingKind::StopPointNotModelled,
+            format!(
+                "this step relies on a point the model does not follow: it is checked with \
+                 {points} still ONLINE, but once it has reached the point and gone \
+                 OFFLINE:NORMAL {how}, so the plan cannot be VALID; put `trepctl wait -state \
+                 OFFLINE:NORMAL` on it before this step to rely on the point, or leave the \
+                 point out (`trepctl offline` goes offline now, a plain `trepctl online` stays \
+                 online)"
+            ),
+        ))
+    }
+
+    /// The error of a plan whose declared goals, `goals` as judged at its end, are met or not
+    /// depending on whether the replicators of [`Self::pending`] have reached their point: a
+    /// goal met with a replicator ONLINE that a later stop takes offline, or the other way
+    /// round, rests on a point the model does not follow ([`PendingStop`]).
+    fn goals_rest_on_pending(
+        &self,
+        runbook: &Runbook,
+        goals: &[GoalResult],
+    ) -> Option<ReportFinding> {
+        let other = self.stopped_branch()?;
+        let theirs = goal_results(self.topology, runbook, &other.state);
+        if goals.iter().zip(&theirs).all(|(a, b)| a.met == b.met) {
+            return None;
+        }
+        Some(finding(
+            Severity::Error,
+            FindingKind::StopPointNotModelled,
+            format!(
+                "the goals are judged with {} still ONLINE, and would be judged otherwise once \
+                 it has reached the point and gone OFFLINE:NORMAL, which the model does not \
+                 follow, so the plan cannot be VALID; end the plan with `trepctl wait -state \
+                 OFFLINE:NORMAL` on it, or leave the point out",
+                self.pending_points()
+            ),
+        ))
+    }
+
+    /// The later stops of [`Self::pending`], in words.
+    fn pending_points(&self) -> String {
+        self.pending
+            .iter()
+            .map(|p| {
+                format!(
+                    "the {} of {} (`{}`)",
+                    whose(p.install),
+                    self.name(p.host),
+                    p.point
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// After a step: forget the later stops of replicators no longer ONLINE, or that changed
+    /// state in the step's `effects` (a restart, `trepctl offline`, the wait that saw the
+    /// point reached), then keep the ones the step set, `stops`.
+    fn update_pending(&mut self, effects: &[Effect], stops: Vec<PendingStop>) {
+        let state = &self.state;
+        self.pending.retain(|p| {
+            let online = match p.install {
+                machine::Install::Cluster => state.host(p.host).replicator.is_online(),
+                machine::Install::CrossSite => {
+                    state.host(p.host).cross_site.state == ReplicatorState::Online
+                }
+            };
+            let changed = effects.iter().any(|e| {
+                matches!(*e, Effect::Replicator { host, install, .. }
+                    if host == p.host && install == p.install)
+            });
+            online && !changed
+        });
+        for stop in stops {
+            self.pending
+                .retain(|p| (p.host, p.install) != (stop.host, stop.install));
+            self.pending.push(stop);
         }
     }
 
@@ -1657,7 +1836,9 @@ impl Session<'_> {
             match machine::resolve_host(self.topology, &self.state, h, command) {
                 Ok(input) => {
                     let ran = heard.runs.len();
-                    self.apply(h, &input, heard);
+                    if !self.later_stop(h, command, &input, heard) {
+                        self.apply(h, &input, heard);
+                    }
                     self.skip_on_extractor(&input, ran, heard);
                 }
                 Err(e) => heard
@@ -1700,6 +1881,122 @@ impl Session<'_> {
                 .findings
                 .insert(at, moves_position(&format!("`{tool}`")));
         }
+    }
+
+    /// A trepctl step that sets or meets a later stop ([`PendingStop`]), run on `h` as
+    /// `input`; `false` when `command` is none of these, for [`Self::apply`] to run it.
+    ///
+    /// - `offline-deferred -at-*`: checked as `offline-deferred` is (refused unless the
+    ///   replicator is ONLINE), but it changes nothing now: the replicator stays ONLINE and
+    ///   the point is kept.
+    /// - `online -until-*`: run as `online`, the point kept once it is accepted.
+    /// - `wait -state OFFLINE:NORMAL` on a replicator with a point kept: run as `offline`,
+    ///   the wait having returned once the replicator reached the point (a wait whose
+    ///   `-limit` runs out first is not told apart: the operator sees it fail there).
+    fn later_stop(
+        &mut self,
+        h: HostId,
+        command: &HostCommand,
+        input: &Input,
+        heard: &mut Heard,
+    ) -> bool {
+        let (
+            HostAction::Trepctl(t),
+            &Input::Trepctl {
+                on,
+                target,
+                install,
+                op,
+            },
+        ) = (&command.action, input)
+        else {
+            return false;
+        };
+        let point = match &t.action {
+            TrepctlAction::OfflineDeferred { at: Some(p) } => Some(format!("-at-{p}")),
+            TrepctlAction::Online(o) => o.until.as_ref().map(|p| format!("-until-{p}")),
+            _ => None,
+        };
+        let stop = |point: String| PendingStop {
+            host: target,
+            install,
+            point,
+        };
+        match (point, op) {
+            (Some(point), machine::TrepctlOp::OfflineDeferred) => {
+                if machine::apply_with(self.topology, &self.state, input, &self.rules).is_err() {
+                    // Refused as `offline-deferred` is: the refusal is the engine's.
+                    return false;
+                }
+                heard.runs.push(Run {
+                    host: self.name(h),
+                    status: RunStatus::Accepted,
+                    effects: vec![format!(
+                        "{}'s {} stays ONLINE until it reaches `{point}`",
+                        self.name(target),
+                        whose(install)
+                    )],
+                    engine_effects: Vec::new(),
+                });
+                heard
+                    .findings
+                    .push(self.later_stop_warning(target, install, &point));
+                heard.stops.push(stop(point));
+                true
+            }
+            (Some(point), _) => {
+                let ran = heard.runs.len();
+                self.apply(h, input, heard);
+                if heard.runs[ran..]
+                    .iter()
+                    .all(|r| r.status == RunStatus::Accepted)
+                {
+                    heard
+                        .findings
+                        .push(self.later_stop_warning(target, install, &point));
+                    heard.stops.push(stop(point));
+                }
+                true
+            }
+            (None, machine::TrepctlOp::Wait(ReplicatorState::OfflineNormal))
+                if self
+                    .pending
+                    .iter()
+                    .any(|p| (p.host, p.install) == (target, install)) =>
+            {
+                let offline = Input::Trepctl {
+                    on,
+                    target,
+                    install,
+                    op: machine::TrepctlOp::Offline,
+                };
+                self.apply(h, &offline, heard);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The warning of a step that set a later stop at `point` on `target`'s replicator.
+    fn later_stop_warning(
+        &self,
+        target: HostId,
+        install: machine::Install,
+        point: &str,
+    ) -> ReportFinding {
+        let whose = whose(install);
+        finding(
+            Severity::Warning,
+            FindingKind::UntrackedOption,
+            format!(
+                "`{point}` is a point the model does not follow: {}'s {whose} goes \
+                 OFFLINE:NORMAL only when it reaches it, so the steps after this one are checked \
+                 with it ONLINE, and one that would go otherwise once it is offline is an error; \
+                 put `trepctl wait -state OFFLINE:NORMAL` on it before a step that needs it \
+                 offline",
+                self.name(target)
+            ),
+        )
     }
 
     /// A warning where `trepctl online -skip-seqno` ran on a replicator that does not apply
@@ -2224,10 +2521,14 @@ impl Session<'_> {
     /// `pendingError`). An independent review found a plan that never dealt with an apply
     /// error read VALID, and one that skipped it read worse than one that did not.
     ///
-    /// A skip list settles the error only if it lists the event the replicator stopped at, the
-    /// one after its applied position: trepctl leaves out only the seqnos listed
-    /// (*operations-transactions-skipping*), so the failed event is retried otherwise (a
-    /// review found `-skip-seqno 17-30` taken as dealing with an error at 16).
+    /// A skip list settles the error only if it lists the event the replicator stopped at:
+    /// trepctl leaves out only the seqnos listed (*operations-transactions-skipping*), so the
+    /// failed event is retried otherwise (a review found `-skip-seqno 17-30` taken as dealing
+    /// with an error at 16). A listing does not show that event's seqno (`trepctl status`
+    /// does, as pendingErrorSeqno), so the model infers it as the one after the applied
+    /// position, where an apply error stops (**modelling decision**); an error in another
+    /// stage (reading THL, a handshake, a parallel applier) may stop elsewhere, so the warning
+    /// words the seqno as inferred (an operator's review found it stated as fact, F8).
     fn judge_errors(
         &mut self,
         before: &State,
@@ -2241,6 +2542,7 @@ impl Session<'_> {
                 .data
                 .pos
                 .map_or(Some(Seqno::ZERO), |p| Seqno::new(p.seqno.saturating_add(1)));
+            let applied = before.host(h).data.pos.map(|p| p.seqno);
             let missed = skip_list
                 .zip(failed)
                 .filter(|(list, failed)| !list.contains(*failed))
@@ -2262,8 +2564,12 @@ impl Session<'_> {
                 // review found it given the "without skipping" text).
                 let text = match missed {
                     Some(failed) => format!(
-                        "the replicator on {} went ONLINE from OFFLINE:ERROR with a skip list that leaves out seqno {failed}, the event it stopped at: it retries that event, so an apply error stops it again, and the events it lists are left out of its data: list the failed event (`trepctl status`, pendingErrorSeqno) in `-skip-seqno`",
-                        self.name(h)
+                        "the replicator on {} went ONLINE from OFFLINE:ERROR with a skip list that leaves out seqno {failed}, the event it most likely stopped at ({}; inferred, as the listing does not show the failed seqno, and an error outside the apply stage stops elsewhere): it retries that event, so an apply error stops it again, and the events it lists are left out of its data: list the failed event (`trepctl status` shows it as pendingErrorSeqno) in `-skip-seqno`",
+                        self.name(h),
+                        applied.map_or_else(
+                            || "the first, as it has applied nothing".to_owned(),
+                            |a| format!("one past its applied seqno, {a}")
+                        )
                     ),
                     None => format!(
                         "the replicator on {} went ONLINE from OFFLINE:ERROR without skipping the event it stopped at or a reprovision: the plan assumes the error's cause is gone; it retries that event, so an apply error (a duplicate key, a missing row) stops it again: read `trepctl status` (pendingError, pendingErrorSeqno) first, and fix the data, skip the event (`trepctl online -skip-seqno N`) or reprovision it (`tprovision`)",
