@@ -307,7 +307,7 @@ const NOT_MODELLED: &[&str] = &[
 /// know (see [`NOT_MODELLED`]), after any connection options.
 pub(crate) fn names_a_command_not_modelled(w: &Words<'_>) -> bool {
     let mut ahead = w.clone();
-    ahead.set_exact(true);
+    ahead.set_exact(Some("trepctl"));
     let mut scratch = TrepctlCommand::new(TrepctlAction::Info(TrepctlInfo::Version));
     connection_options(&mut ahead, &mut scratch).is_ok()
         && ahead
@@ -324,21 +324,6 @@ const CONNECTION_OPTIONS: &[&str] = &[
     "-verbose",
     "-all-services",
 ];
-
-/// Where the command's place holds a command or connection option trepctl knows, spelt in
-/// another case, the error that says how to spell it: trepctl compares them as spelt, so
-/// `trepctl ONLINE` is an unknown command to it and does nothing (see [`Words::set_exact`]).
-fn miscased(w: &Words<'_>) -> Option<ParseError> {
-    let word = w.peek()?;
-    let known = ACTIONS
-        .iter()
-        .chain(NOT_MODELLED)
-        .chain(CONNECTION_OPTIONS)
-        .find(|k| k.eq_ignore_ascii_case(word) && **k != word)?;
-    Some(w.error_next(format!(
-        "`{known}`, spelt so (trepctl reads its command and option words case by case, and knows no `{word}`)"
-    )))
-}
 
 /// Read the connection options before the command into `command`; returns whether
 /// `-all-services` came among them.
@@ -407,7 +392,7 @@ impl TrepctlCommand {
     /// only as spelt, as trepctl compares them (see [`Words::set_exact`]; `reset`'s scopes
     /// aside).
     pub(crate) fn parse_words(w: &mut Words<'_>) -> Result<Self, ParseError> {
-        let was = w.set_exact(true);
+        let was = w.set_exact(Some("trepctl"));
         let command = Self::parse_exact(w);
         w.set_exact(was);
         command
@@ -462,7 +447,10 @@ impl TrepctlCommand {
 impl TrepctlAction {
     /// Read a sub-command and its options from `w`.
     fn parse(w: &mut Words<'_>) -> Result<Self, ParseError> {
-        if let Some(error) = miscased(w) {
+        // A command or connection option trepctl knows, in another case: say how to spell it.
+        if let Some(error) =
+            w.miscased(ACTIONS.iter().chain(NOT_MODELLED).chain(CONNECTION_OPTIONS))
+        {
             return Err(error);
         }
         Ok(match w.one_of(ACTIONS, "a trepctl command")? {
@@ -535,12 +523,10 @@ fn reset(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
         // `doResetService`).
         let option = if w.eat("-y") {
             "-y"
-        } else if w.peek().is_some_and(|o| o.eq_ignore_ascii_case("-y")) {
-            return Err(w.error_next(
-                "`-y`, spelt so (trepctl reads it case by case, unlike `reset`'s scopes)",
-            ));
+        } else if let Some(miscased) = w.miscased(&["-y"]) {
+            return Err(miscased);
         } else {
-            let was = w.set_exact(false);
+            let was = w.set_exact(None);
             let scope = w.one_of_described(
                 &["-all", "-thl", "-relay", "-db"],
                 "a reset option (`-y`, or a scope in any case: `-all`, `-thl`, `-relay` or `-db`)",
@@ -964,11 +950,11 @@ mod tests {
     #[test]
     fn a_miscased_limit_is_told_how_to_spell_it() {
         let flush = "flush -LIMIT 5".parse::<TrepctlCommand>().unwrap_err();
-        insta::assert_snapshot!(flush.to_string(), @"line 1, column 7: expected `-limit`, spelt so (the command reads its words case by case, and knows no `-LIMIT`), found `-LIMIT`");
+        insta::assert_snapshot!(flush.to_string(), @"line 1, column 7: expected `-limit`, spelt so (trepctl reads its command and option words case by case, and knows no `-LIMIT`), found `-LIMIT`");
         let wait = "wait -applied 5 -Limit 5"
             .parse::<TrepctlCommand>()
             .unwrap_err();
-        insta::assert_snapshot!(wait.to_string(), @"line 1, column 17: expected `-limit`, spelt so (the command reads its words case by case, and knows no `-Limit`), found `-Limit`");
+        insta::assert_snapshot!(wait.to_string(), @"line 1, column 17: expected `-limit`, spelt so (trepctl reads its command and option words case by case, and knows no `-Limit`), found `-Limit`");
         let other = "flush 5".parse::<TrepctlCommand>().unwrap_err();
         insta::assert_snapshot!(other.to_string(), @"line 1, column 7: expected `-limit` or the end of the command, found `5`");
         let read: TrepctlCommand = "flush -limit 5".parse().unwrap();

@@ -10,8 +10,9 @@ pub(crate) struct Words<'a> {
     number: usize,
     spans: Vec<(usize, usize)>,
     at: usize,
-    /// Keywords match only as spelt, not in any case (see [`Self::set_exact`]).
-    exact: bool,
+    /// The program whose keywords match only as spelt, not in any case (see
+    /// [`Self::set_exact`]); `None` for any case.
+    exact: Option<&'static str>,
 }
 
 impl<'a> Words<'a> {
@@ -37,22 +38,23 @@ impl<'a> Words<'a> {
             number,
             spans,
             at: 0,
-            exact: false,
+            exact: None,
         }
     }
 
-    /// Match keywords ([`Self::eat`], [`Self::one_of`]) only as spelt from now on (`true`),
-    /// or in any case (`false`, the default); returns the setting it replaces, to put back.
-    /// cctrl reads its words in any case; trepctl compares its command and option words with
-    /// Java's `equals` (open-source `OpenReplicatorManagerCtrl`), so `trepctl ONLINE` is an
-    /// unknown command there and does nothing.
-    pub(crate) fn set_exact(&mut self, exact: bool) -> bool {
-        std::mem::replace(&mut self.exact, exact)
+    /// Match keywords ([`Self::eat`], [`Self::one_of`]) only as spelt from now on, as
+    /// `program` reads them (`Some`, named in errors), or in any case (`None`, the default);
+    /// returns the setting it replaces, to put back. cctrl reads its words in any case;
+    /// trepctl compares its command and option words with Java's `equals` (open-source
+    /// `OpenReplicatorManagerCtrl`), so `trepctl ONLINE` is an unknown command there and does
+    /// nothing.
+    pub(crate) fn set_exact(&mut self, program: Option<&'static str>) -> Option<&'static str> {
+        std::mem::replace(&mut self.exact, program)
     }
 
     /// Whether `word` is `keyword`: as spelt, or in any case (see [`Self::set_exact`]).
     fn is_keyword(&self, word: &str, keyword: &str) -> bool {
-        if self.exact {
+        if self.exact.is_some() {
             word == keyword
         } else {
             word.eq_ignore_ascii_case(keyword)
@@ -151,22 +153,26 @@ impl<'a> Words<'a> {
         choices: &[&'static str],
         what: &str,
     ) -> Result<&'static str, ParseError> {
-        self.take_choice(choices)
-            .ok_or_else(|| self.error_next(self.as_spelt(expect_list(what, choices), choices)))
+        self.take_choice(choices).ok_or_else(|| {
+            self.miscased(choices)
+                .unwrap_or_else(|| self.error_next(expect_list(what, choices)))
+        })
     }
 
-    /// `expected`, or where the next word is one of `choices` in another case (matching only
-    /// as spelt), that choice and how it must be spelt.
-    fn as_spelt(&self, expected: String, choices: &[&str]) -> String {
-        let Some(word) = self.peek().filter(|_| self.exact) else {
-            return expected;
-        };
-        match choices.iter().find(|c| c.eq_ignore_ascii_case(word)) {
-            Some(choice) => format!(
-                "`{choice}`, spelt so (the command reads its words case by case, and knows no `{word}`)"
-            ),
-            None => expected,
-        }
+    /// Where keywords match only as spelt ([`Self::set_exact`]) and the next word is one of
+    /// `known` in another case, the error that names its spelling.
+    pub(crate) fn miscased<'k>(
+        &self,
+        known: impl IntoIterator<Item = &'k &'static str>,
+    ) -> Option<ParseError> {
+        let program = self.exact?;
+        let word = self.peek()?;
+        let spelt = known
+            .into_iter()
+            .find(|k| k.eq_ignore_ascii_case(word) && **k != word)?;
+        Some(self.error_next(format!(
+            "`{spelt}`, spelt so ({program} reads its command and option words case by case, and knows no `{word}`)"
+        )))
     }
 
     /// The next word, if it is one of `choices` (in any case, unless [`Self::set_exact`]),
@@ -188,8 +194,10 @@ impl<'a> Words<'a> {
         choices: &[&'static str],
         expected: &str,
     ) -> Result<&'static str, ParseError> {
-        self.take_choice(choices)
-            .ok_or_else(|| self.error_next(self.as_spelt(expected.to_owned(), choices)))
+        self.take_choice(choices).ok_or_else(|| {
+            self.miscased(choices)
+                .unwrap_or_else(|| self.error_next(expected))
+        })
     }
 
     /// The end of the command: no word may be left.
