@@ -415,25 +415,23 @@ impl Latency {
     pub fn parse(text: &str) -> Option<Option<Self>> {
         match Self::read(text) {
             Ok(latency) => Some(Some(latency)),
-            Err(LatencyError::Unknown { .. }) => Some(None),
-            Err(_) => None,
+            Err(Unreadable::Unknown) => Some(None),
+            Err(Unreadable::Malformed | Unreadable::TooLarge) => None,
         }
     }
 
-    /// A known latency, or why the text is not one.
-    fn read(text: &str) -> Result<Self, LatencyError> {
-        let found = text.to_owned();
+    /// A known latency, or why the text is not one (copied into an error only by
+    /// [`FromStr`](std::str::FromStr): `ls` reads a latency per datasource, most of them
+    /// unknown, with [`Self::parse`]).
+    fn read(text: &str) -> Result<Self, Unreadable> {
         match text.strip_prefix('-') {
             // Any negative value means "unknown"; still insist it is a number (one sign: the
             // fuzzer found that a run of dashes used to recurse once per dash).
             Some(positive) => match Self::read_unsigned(positive) {
-                Err(Unreadable::Malformed) => Err(LatencyError::Malformed { found }),
-                Ok(_) | Err(Unreadable::TooLarge) => Err(LatencyError::Unknown { found }),
+                Err(Unreadable::Malformed) => Err(Unreadable::Malformed),
+                Ok(_) | Err(_) => Err(Unreadable::Unknown),
             },
-            None => Self::read_unsigned(text).map_err(|e| match e {
-                Unreadable::Malformed => LatencyError::Malformed { found },
-                Unreadable::TooLarge => LatencyError::TooLarge { found },
-            }),
+            None => Self::read_unsigned(text),
         }
     }
 
@@ -470,9 +468,11 @@ impl Latency {
     }
 }
 
-/// Why unsigned text is not a latency, before the text is put in a [`LatencyError`].
+/// Why text is not a latency, before the text is put in a [`LatencyError`].
 enum Unreadable {
     Malformed,
+    /// A negative number: `ls`'s unknown latency.
+    Unknown,
     TooLarge,
 }
 
@@ -494,7 +494,12 @@ impl std::str::FromStr for Latency {
     /// milliseconds, and [`LatencyError::Malformed`] for anything else that is not such a
     /// number (blanks and signs included).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::read(s)
+        let found = s.to_owned();
+        Self::read(s).map_err(|e| match e {
+            Unreadable::Malformed => LatencyError::Malformed { found },
+            Unreadable::Unknown => LatencyError::Unknown { found },
+            Unreadable::TooLarge => LatencyError::TooLarge { found },
+        })
     }
 }
 
