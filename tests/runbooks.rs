@@ -7178,3 +7178,86 @@ shell db2> tprovision --source db3
     let report = plan("online");
     assert_eq!(report.first_rejected().map(|s| s.line), None, "{report}");
 }
+
+/// A `switch` with no target promotes only a slave whose replicator is ONLINE: with a later
+/// stop on db2 (`offline-deferred -at-seqno`, a point the model does not follow), the switch
+/// promotes db2 while it runs, and db3 once db2 has reached the point, so which host the
+/// plan's write lands on rests on the point. The switch is an error
+/// (`stop-point-not-modelled`), though it is accepted either way (a review of the later-stop
+/// change found the plan VALID, while the write on db2 drifts it once db3 is the master).
+#[test]
+fn a_switch_that_promotes_another_host_once_the_point_is_reached_is_an_error() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db2> trepctl offline-deferred -at-seqno 1000
+[LOGICAL] /alpha > switch
+shell db2> mysql -e \"INSERT INTO t VALUES (1)\"
+[LOGICAL] /alpha > set policy automatic
+",
+    );
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::StopPointNotModelled),
+        [(4, true)],
+        "{report}"
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("promotes db3 (db2 with it ONLINE)"),
+        "{report}"
+    );
+}
+
+/// A step accepted both with the replicator ONLINE and once it has reached its later stop,
+/// but unsafe only in the second, relies on the point too: a write on the master db1, whose
+/// replicator extracts it while ONLINE and, once OFFLINE:NORMAL at `-at-seqno 1000`, leaves
+/// it on db1 alone (a review of the later-stop change found the plan VALID).
+#[test]
+fn a_step_unsafe_only_once_the_point_is_reached_is_an_error() {
+    let plan = |first: &str| {
+        check(&format!(
+            "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db1> trepctl {first}
+shell db1> mysql -e \"INSERT INTO t VALUES (1)\"
+[LOGICAL] /alpha > set policy automatic
+"
+        ))
+    };
+    let report = plan("offline-deferred -at-seqno 1000");
+    assert_eq!(report.verdict, Verdict::Invalid, "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::StopPointNotModelled),
+        [(4, true)],
+        "{report}"
+    );
+    // Without the point, the write is extracted: nothing to rely on.
+    let report = plan("status");
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+}
+
+/// A switch repoints the replicators it changes through `trepctl offline`, `setrole` and
+/// `online` (Continuent docs *operations-status-repl-roles*), which ends a later stop: once
+/// `switch to db2` has made db2's replicator the master, its `-at-seqno` point is gone, and
+/// the write on the new master after it relies on nothing (a review of the later-stop change
+/// found the point kept on the new master, and the write judged as if it could stop there).
+#[test]
+fn a_later_stop_is_forgotten_once_a_switch_changes_the_replicators_role() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db2> trepctl offline-deferred -at-seqno 1000
+[LOGICAL] /alpha > switch to db2
+shell db2> mysql -e \"INSERT INTO t VALUES (1)\"
+[LOGICAL] /alpha > set policy automatic
+",
+    );
+    // The switch itself is refused once db2 has reached the point: an error there only.
+    assert_eq!(
+        kinds_at(&report, FindingKind::StopPointNotModelled),
+        [(4, true)],
+        "{report}"
+    );
+}

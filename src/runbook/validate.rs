@@ -451,9 +451,9 @@ fn whose(install: machine::Install) -> &'static str {
 /// no plan reads VALID on a state the real replicator may have left. `trepctl wait -state
 /// OFFLINE:NORMAL` on it is the way to rely on the point: trepctl returns once the replicator
 /// went offline there, so the model takes it offline at that step. The point is forgotten once
-/// the replicator is no longer ONLINE, or changes state in a step (an operator's review found
-/// `offline-deferred -at-seqno 1000` then a reset read VALID, the real replicator still ONLINE
-/// and refusing it, and `online -until-seqno 5` then a switch VALID).
+/// the replicator is no longer ONLINE, or changes state, role or master in a step (an
+/// operator's review found `offline-deferred -at-seqno 1000` then a reset read VALID, the real
+/// replicator still ONLINE and refusing it, and `online -until-seqno 5` then a switch VALID).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct PendingStop {
     host: HostId,
@@ -1504,7 +1504,14 @@ impl Session<'_> {
         }
         if let Some(mut other) = branch {
             let theirs = other.run(step, settle);
-            findings.extend(self.stop_point_dependence(&heard.runs, &theirs.runs));
+            let ours_errors: Vec<FindingKind> = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .map(|f| f.kind)
+                .collect();
+            findings.extend(
+                self.stop_point_dependence((&heard.runs, &settled_effects, &ours_errors), &theirs),
+            );
         }
         self.update_pending(&heard.effects, heard.stops);
         self.broken = invariant::check_all(self.topology, &self.state);
@@ -1546,11 +1553,21 @@ impl Session<'_> {
         Some(other)
     }
 
-    /// The error of a step whose runs are refused where the replicators of
-    /// [`Self::pending`] reached their point (`theirs`) and not in the model (`ours`), or
-    /// the other way round: the step relies on a point the model does not follow
-    /// ([`PendingStop`]).
-    fn stop_point_dependence(&self, ours: &[Run], theirs: &[Run]) -> Option<ReportFinding> {
+    /// The error of a step that goes otherwise where the replicators of [`Self::pending`]
+    /// reached their point (`theirs`) than in the model (`ours`: its runs, what catching up
+    /// after it did, and the kinds of its errors): its runs are refused in one and not the
+    /// other, it promotes another host (a `switch` or a failover picks only a slave whose
+    /// replicator is ONLINE, so one that reached its point is passed over), or it raises
+    /// there an error it does not raise here. The step relies on a point the model does not
+    /// follow ([`PendingStop`]); an operator's review found a `switch` after
+    /// `offline-deferred -at-seqno` VALID though it promoted another host once the point was
+    /// reached, and a write on a master with a later stop VALID though it drifts there.
+    fn stop_point_dependence(
+        &self,
+        ours: (&[Run], &[Effect], &[FindingKind]),
+        theirs: &StepReport,
+    ) -> Option<ReportFinding> {
+        let (our_runs, our_settled, our_errors) = ours;
         let refused = |runs: &[Run]| -> Vec<(String, bool)> {
             runs.iter()
                 .map(|r| {
@@ -1561,18 +1578,52 @@ impl Session<'_> {
                 })
                 .collect()
         };
-        if refused(ours) == refused(theirs) {
-            return None;
-        }
-        let points = self.pending_points();
-        let there = theirs.iter().find_map(|r| match &r.status {
-            RunStatus::Rejected { reason, .. } => Some(format!(" (refused there: {reason})")),
-            _ => None,
-        });
-        let how = match there {
-            Some(reason) => format!("the step is refused{reason}"),
-            None => "the step is accepted".to_owned(),
+        let promoted = |runs: &[Run], settled: &[Effect]| -> Vec<HostId> {
+            runs.iter()
+                .flat_map(|r| &r.engine_effects)
+                .chain(settled)
+                .filter_map(|e| match *e {
+                    Effect::NewMaster { host } => Some(host),
+                    _ => None,
+                })
+                .collect()
         };
+        let how = if refused(our_runs) != refused(&theirs.runs) {
+            match theirs.runs.iter().find_map(|r| match &r.status {
+                RunStatus::Rejected { reason, .. } => Some(reason),
+                _ => None,
+            }) {
+                Some(reason) => format!("the step is refused (refused there: {reason})"),
+                None => "the step is accepted".to_owned(),
+            }
+        } else if promoted(our_runs, our_settled) != promoted(&theirs.runs, &theirs.settled_effects)
+        {
+            let names = |hosts: Vec<HostId>| {
+                if hosts.is_empty() {
+                    "no host".to_owned()
+                } else {
+                    hosts
+                        .into_iter()
+                        .map(|h| self.name(h))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
+            format!(
+                "the step promotes {} ({} with it ONLINE)",
+                names(promoted(&theirs.runs, &theirs.settled_effects)),
+                names(promoted(our_runs, our_settled))
+            )
+        } else if let Some(error) = theirs
+            .findings
+            .iter()
+            .find(|f| f.severity == Severity::Error && !our_errors.contains(&f.kind))
+        {
+            format!("the step raises an error ({})", error.text)
+        } else {
+            return None;
+        };
+        let points = self.pending_points();
         Some(finding(
             Severity::Error,
             FindingKind::StopPointNotModelled,
@@ -1631,8 +1682,9 @@ impl Session<'_> {
     }
 
     /// After a step: forget the later stops of replicators no longer ONLINE, or that changed
-    /// state in the step's `effects` (a restart, `trepctl offline`, the wait that saw the
-    /// point reached), then keep the ones the step set, `stops`.
+    /// state, role or master in the step's `effects` (a restart, `trepctl offline`, the wait
+    /// that saw the point reached, a switch that repointed it), then keep the ones the step
+    /// set, `stops`.
     fn update_pending(&mut self, effects: &[Effect], stops: Vec<PendingStop>) {
         let state = &self.state;
         self.pending.retain(|p| {
@@ -1642,9 +1694,16 @@ impl Session<'_> {
                     state.host(p.host).cross_site.state == ReplicatorState::Online
                 }
             };
-            let changed = effects.iter().any(|e| {
-                matches!(*e, Effect::Replicator { host, install, .. }
-                    if host == p.host && install == p.install)
+            // A new role or master is set offline (`trepctl offline`, `setrole`, `online`,
+            // Continuent docs *operations-status-repl-roles*), so a switch or failover that
+            // repoints the replicator ends its later stop too (an operator's review found the
+            // point kept on the master a switch had just made of it).
+            let changed = effects.iter().any(|e| match *e {
+                Effect::Replicator { host, install, .. } => host == p.host && install == p.install,
+                Effect::ReplicatorRole { host, .. } => {
+                    host == p.host && p.install == machine::Install::Cluster
+                }
+                _ => false,
             });
             online && !changed
         });
