@@ -7261,3 +7261,72 @@ shell db2> mysql -e \"INSERT INTO t VALUES (1)\"
         "{report}"
     );
 }
+
+/// A later stop on a cross-site replicator is relied on with the cross-site install's trepctl
+/// (`mm_trepctl`), which the warning and the error name: the cluster's `trepctl`, as they had
+/// said, reaches another replicator (helper-139 F4). Followed as written, the advice clears
+/// the error.
+#[test]
+fn a_cross_site_later_stop_is_advised_with_the_cross_site_trepctl() {
+    let plan = |wait: &str| {
+        check(&format!(
+            "#! scenario seed000-drifted\n\
+             shell db4> mm_trepctl offline-deferred -at-seqno 1000\n\
+             {wait}shell db4> mm_trepctl -service east reset -all -y\n"
+        ))
+    };
+    let report = plan("");
+    let texts: Vec<&str> = report
+        .steps
+        .iter()
+        .flat_map(|s| &s.findings)
+        .filter(|f| {
+            matches!(
+                f.kind,
+                FindingKind::StopPointNotModelled | FindingKind::UntrackedOption
+            )
+        })
+        .map(|f| f.text.as_str())
+        .collect();
+    assert_eq!(texts.len(), 2, "{report}");
+    for text in &texts {
+        assert!(
+            text.contains("`mm_trepctl wait -state OFFLINE:NORMAL`") && !text.contains("`trepctl"),
+            "{text}"
+        );
+    }
+    assert!(
+        texts[1].contains("`mm_trepctl offline` goes offline now"),
+        "{}",
+        texts[1]
+    );
+    let followed = plan("shell db4> mm_trepctl wait -state OFFLINE:NORMAL\n");
+    assert_eq!(
+        kinds_at(&followed, FindingKind::StopPointNotModelled),
+        [],
+        "{followed}"
+    );
+}
+
+/// Goals resting on two later stops name both, and the advice speaks of each (helper-139 F7:
+/// it had said "it" of a list).
+#[test]
+fn goals_resting_on_two_later_stops_name_both() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         #! goal alpha all-online\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell db2> trepctl offline\n\
+         shell db2> trepctl online -until-heartbeat\n\
+         shell db3> trepctl offline\n\
+         shell db3> trepctl online -until-seqno 9\n",
+    );
+    let last = report.steps.last().unwrap();
+    let goals: Vec<&str> = last
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::StopPointNotModelled)
+        .map(|f| f.text.as_str())
+        .collect();
+    insta::assert_snapshot!(goals.join("\n"), @"the goals are judged with the replicator of db2 (`-until-heartbeat`) and the replicator of db3 (`-until-seqno 9`) still ONLINE, and would be judged otherwise once they have reached their points and gone OFFLINE:NORMAL, which the model does not follow, so the plan cannot be VALID; end the plan with `trepctl wait -state OFFLINE:NORMAL` on each, or leave the points out");
+}

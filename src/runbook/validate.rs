@@ -437,6 +437,17 @@ fn whose(install: machine::Install) -> &'static str {
     }
 }
 
+/// The trepctl that reaches a replicator of `install`: `trepctl`, or the cross-site install's
+/// `<prefix>_trepctl` (`mm_trepctl` by default; [`crate::model::InstallRoots`]).
+fn trepctl_of(topology: &Topology, install: machine::Install) -> String {
+    match install {
+        machine::Install::Cluster => "trepctl".to_owned(),
+        machine::Install::CrossSite => {
+            format!("{}_trepctl", topology.install_roots().cross_site_prefix)
+        }
+    }
+}
+
 /// A replicator that goes OFFLINE:NORMAL at a point still to come, which the model does not
 /// follow: set by `trepctl offline-deferred -at-*` on an ONLINE replicator, or by `trepctl
 /// online -until-*` (Continuent docs *cmdline-tools-trepctl-command-offline-deferred* and
@@ -1624,16 +1635,16 @@ impl Session<'_> {
             return None;
         };
         let points = self.pending_points();
+        let (wait, it, tool) = self.pending_advice();
         Some(finding(
             Severity::Error,
             FindingKind::StopPointNotModelled,
             format!(
                 "this step relies on a point the model does not follow: it is checked with \
                  {points} still ONLINE, but once it has reached the point and gone \
-                 OFFLINE:NORMAL {how}, so the plan cannot be VALID; put `trepctl wait -state \
-                 OFFLINE:NORMAL` on it before this step to rely on the point, or leave the \
-                 point out (`trepctl offline` goes offline now, a plain `trepctl online` stays \
-                 online)"
+                 OFFLINE:NORMAL {how}, so the plan cannot be VALID; put {wait} on {it} before \
+                 this step to rely on the point, or leave the point out (`{tool} offline` goes \
+                 offline now, a plain `{tool} online` stays online)"
             ),
         ))
     }
@@ -1652,22 +1663,54 @@ impl Session<'_> {
         if goals.iter().zip(&theirs).all(|(a, b)| a.met == b.met) {
             return None;
         }
+        let (wait, it, _) = self.pending_advice();
+        let (reached, points) = if self.pending.len() > 1 {
+            ("they have reached their points", "points")
+        } else {
+            ("it has reached the point", "point")
+        };
         Some(finding(
             Severity::Error,
             FindingKind::StopPointNotModelled,
             format!(
                 "the goals are judged with {} still ONLINE, and would be judged otherwise once \
-                 it has reached the point and gone OFFLINE:NORMAL, which the model does not \
-                 follow, so the plan cannot be VALID; end the plan with `trepctl wait -state \
-                 OFFLINE:NORMAL` on it, or leave the point out",
+                 {reached} and gone OFFLINE:NORMAL, which the model does not follow, so the \
+                 plan cannot be VALID; end the plan with {wait} on {it}, or leave the {points} \
+                 out",
                 self.pending_points()
             ),
         ))
     }
 
+    /// How to rely on the later stops of [`Self::pending`]: the wait to put on them, in
+    /// backticks, with the trepctl that reaches each (a review found the cross-site
+    /// replicator's told to use the cluster's `trepctl`, which reaches another replicator);
+    /// `it` or `each`; and the first one's trepctl.
+    fn pending_advice(&self) -> (String, &'static str, String) {
+        let mut tools: Vec<String> = Vec::new();
+        for p in &self.pending {
+            let tool = trepctl_of(self.topology, p.install);
+            if !tools.contains(&tool) {
+                tools.push(tool);
+            }
+        }
+        let wait = tools
+            .iter()
+            .map(|t| format!("`{t} wait -state OFFLINE:NORMAL`"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let it = if self.pending.len() > 1 { "each" } else { "it" };
+        let first = tools
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| "trepctl".to_owned());
+        (wait, it, first)
+    }
+
     /// The later stops of [`Self::pending`], in words.
     fn pending_points(&self) -> String {
-        self.pending
+        let points: Vec<String> = self
+            .pending
             .iter()
             .map(|p| {
                 format!(
@@ -1677,8 +1720,8 @@ impl Session<'_> {
                     p.point
                 )
             })
-            .collect::<Vec<_>>()
-            .join(", ")
+            .collect();
+        crate::text::series(&points, "and")
     }
 
     /// After a step: forget the later stops of replicators no longer ONLINE, or that changed
@@ -2044,6 +2087,7 @@ impl Session<'_> {
         point: &str,
     ) -> ReportFinding {
         let whose = whose(install);
+        let tool = trepctl_of(self.topology, install);
         finding(
             Severity::Warning,
             FindingKind::UntrackedOption,
@@ -2051,7 +2095,7 @@ impl Session<'_> {
                 "`{point}` is a point the model does not follow: {}'s {whose} goes \
                  OFFLINE:NORMAL only when it reaches it, so the steps after this one are checked \
                  with it ONLINE, and one that would go otherwise once it is offline is an error; \
-                 put `trepctl wait -state OFFLINE:NORMAL` on it before a step that needs it \
+                 put `{tool} wait -state OFFLINE:NORMAL` on it before a step that needs it \
                  offline",
                 self.name(target)
             ),
