@@ -245,6 +245,73 @@ fn passive_west(healthy: &str) -> String {
         .replace("role=master, state", "role=relay, master=e1, state")
 }
 
+/// A composite slave listed SHUNNED or FAILED, at a site whose listing (or healthy start) holds
+/// its relay ONLINE, is refused: the model reads a passive site's composite state from its
+/// relay, so the listing's shun was dropped, `ls` at the composite printed the site ONLINE and
+/// a composite `switch` to it read VALID (an operator's review). Listed OFFLINE it imports, as
+/// the docs' *operations-composite-recovery* prints a recovered site beside its ONLINE relay;
+/// listed `SHUNNED(FAILSAFE_SHUN)` with no listing of its own, the site is read lost.
+#[test]
+fn a_composite_slave_listed_out_of_service_beside_an_online_relay_is_refused() {
+    let healthy = fixture("docs40_healthy_76col.txt");
+    let composite = fixture("docs71_composite_76col.txt");
+    let name = |s: &str| ServiceName::new(s).unwrap();
+    let east: Listing = healthy.replace("host", "e").parse().unwrap();
+    let west: Listing = passive_west(&healthy).parse().unwrap();
+    let topology: Topology = serde_json::from_str::<tungsten_model::model::TopologySpec>(
+        r#"{"services": [{"name": "east", "datasources": ["e1", "e2", "e3"]}, {"name": "west", "datasources": ["w1", "w2", "w3"]}], "composites": [{"name": "global", "members": ["east", "west"]}]}"#,
+    )
+    .unwrap()
+    .try_into()
+    .unwrap();
+    let with = |state: &str| -> Listing {
+        composite
+            .lines()
+            .map(|l| {
+                if l.starts_with("|west(") {
+                    let row = format!("west(composite slave:{state})");
+                    format!("|{row:<width$}|\n", width = l.len() - 2)
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    };
+    for state in ["SHUNNED(MANUALLY-SHUNNED)", "FAILED"] {
+        let listed = with(state);
+        for members in [vec![], vec![(name("east"), &east), (name("west"), &west)]] {
+            let mut listings = vec![(name("global"), &listed)];
+            listings.extend(members);
+            let err = State::from_listings_in(topology.clone(), &listings).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "composite `global` lists `west` as `composite slave:{state}`, but `west` holds its relay ONLINE (its listing, or its healthy start when it has none), and the model reads a passive site's composite state from its relay: give the listings of the composite's members taken with it"
+                ),
+            );
+        }
+    }
+    let offline = with("OFFLINE");
+    assert!(
+        State::from_listings_in(
+            topology.clone(),
+            &[
+                (name("global"), &offline),
+                (name("east"), &east),
+                (name("west"), &west)
+            ]
+        )
+        .is_ok()
+    );
+    let lost = with("SHUNNED(FAILSAFE_SHUN)");
+    assert!(
+        State::from_listings_in(topology, &[(name("global"), &lost), (name("east"), &east)])
+            .is_ok()
+    );
+}
+
 /// A composite listing is checked against its members' listings and against the healthy start
 /// of a member without one (the first member active): a composite listing showing its second
 /// site active, given with a topology and no member listings, started the first site active

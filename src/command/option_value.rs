@@ -11,7 +11,8 @@ use super::words::Words;
 use crate::text::ParseError;
 
 /// One word an option takes as its value: not empty, no blank, not starting with `-` (trepctl
-/// would read it as the next option) or `#` (a shell comment), none of the shell's `|`, `&`,
+/// would read it as the next option) or `#` (a shell comment), not wrapped in a pair of quotes
+/// (the shell drops them, and the trepctl reader with it), none of the shell's `|`, `&`,
 /// `<`, `>`, `(`, `)`, `$` or a backquote, no unbalanced quote, no `;` at either end, and no
 /// trailing `\` (a continued runbook line).
 ///
@@ -20,10 +21,10 @@ use crate::text::ParseError;
 /// next runbook line). The others keep a shell from reading more into the line than the model
 /// does (a redirection, a substitution, a comment). A `;` inside the word is kept, as the
 /// docs print event ids unquoted (`-from-event mysql-bin.000004:0000000000000412;0`), and so
-/// is the line reader; a shell splits there, so quote such a value in single quotes (`'...;0'`),
-/// which is accepted as it is typed. The parsers refuse a word breaking a rule where a value
-/// is expected, and this type makes the same true of commands built in code or read from
-/// JSON.
+/// is the line reader; a shell splits there, so quote such a value in single quotes
+/// (`'...;0'`) on the command line: the reader drops the quotes as the shell does, and keeps
+/// what is inside. The parsers refuse a word breaking a rule where a value is expected, and
+/// this type makes the same true of commands built in code or read from JSON.
 ///
 /// ```
 /// use tungsten_model::command::{OptionValue, OptionValueError};
@@ -51,6 +52,13 @@ pub enum OptionValueError {
     /// It starts with `-`, so it reads as the next option.
     #[error("an option's value cannot start with `-`: it would read as the next option")]
     Option,
+    /// It is wrapped in a pair of single or double quotes: a shell drops them, and trepctl
+    /// reads what is inside (see the trepctl reader, which drops them too), so the value would
+    /// not read back as typed.
+    #[error(
+        "an option's value cannot be wrapped in quotes: the shell drops them, and trepctl reads what is inside"
+    )]
+    Quoted,
     /// Shell syntax that makes the line more than one command or more than the model reads
     /// (a redirection, a substitution, a comment, an open quote), or a runbook line continued.
     #[error(
@@ -95,6 +103,13 @@ fn check(value: &str) -> Result<(), OptionValueError> {
     }
     if value.starts_with('-') {
         return Err(OptionValueError::Option);
+    }
+    if value.len() >= 2
+        && ['\'', '"']
+            .iter()
+            .any(|&q| value.starts_with(q) && value.ends_with(q))
+    {
+        return Err(OptionValueError::Quoted);
     }
     // What the host-line reader takes for a pipe or a chain of commands
     // (`HostCommand::parse_line`), what a shell reads as more (an independent review found
@@ -180,6 +195,13 @@ mod tests {
             (";a", OptionValueError::Shell(";")),
             ("a;", OptionValueError::Shell(";")),
             ("a\\", OptionValueError::Shell("\\")),
+            // The shell and the trepctl reader drop a pair of quotes around a word: the value
+            // is what is inside (helper-138 R1).
+            (
+                "'mysql-bin.000009:0000000000088140;0'",
+                OptionValueError::Quoted,
+            ),
+            ("\"UTC\"", OptionValueError::Quoted),
         ];
         for (word, error) in refused {
             assert_eq!(OptionValue::new(word), Err(error), "{word:?}");
@@ -189,7 +211,8 @@ mod tests {
             "UTC",
             "America/New_York",
             "a;b",
-            "'mysql-bin.000009:0000000000088140;0'",
+            "mysql-bin.000009:0000000000088140;0",
+            "a'b'c",
             "a-b",
             "a#b",
             "a\\b",

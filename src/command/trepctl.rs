@@ -146,7 +146,9 @@ pub enum Retry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WaitFor {
-    /// `-state S`: the replicator reaching state `S`.
+    /// `-state S`: the replicator reaching state `S`; `OFFLINE`, the parent of
+    /// `OFFLINE:NORMAL` and `OFFLINE:ERROR` in the replicator's state map, is reached by
+    /// either (trepctl's wait matches the start of a state's name).
     State(ReplicatorState),
     /// `-applied N`: the replicator having applied seqno `N`.
     Applied(Seqno),
@@ -208,7 +210,8 @@ pub enum TrepctlAction {
         #[serde(default)]
         tz: Option<OptionValue>,
     },
-    /// `services [-full] [-json]`.
+    /// `services [-full] [-json]`; trepctl passes over any other word after it, and so does
+    /// the parser (open-source `OpenReplicatorManagerCtrl`, `doServices`).
     Services {
         /// `-full`.
         full: bool,
@@ -253,7 +256,8 @@ pub enum TrepctlInfo {
     Qs,
     /// `version`: the replicator's version.
     Version,
-    /// `properties [-filter F] [-values]`: the service's configuration.
+    /// `properties [-filter F] [-values]`: the service's configuration (another word after it
+    /// is refused, as trepctl refuses it).
     Properties,
     /// `clients [-json]`: the replicators connected to this one.
     Clients,
@@ -308,6 +312,7 @@ const NOT_MODELLED: &[&str] = &[
 pub(crate) fn names_a_command_not_modelled(w: &Words<'_>) -> bool {
     let mut ahead = w.clone();
     ahead.set_exact(Some("trepctl"));
+    ahead.set_shell_quotes(true);
     let mut scratch = TrepctlCommand::new(TrepctlAction::Info(TrepctlInfo::Version));
     connection_options(&mut ahead, &mut scratch).is_ok()
         && ahead
@@ -331,9 +336,9 @@ fn connection_options(w: &mut Words<'_>, command: &mut TrepctlCommand) -> Result
     let mut all_services = false;
     loop {
         if w.eat("-host") {
-            command.host = Some(w.shell_host("the host after `-host`")?);
+            command.host = Some(w.host("the host after `-host`")?);
         } else if w.eat("-service") {
-            command.service = Some(w.shell_service("the service after `-service`")?);
+            command.service = Some(w.service("the service after `-service`")?);
         } else if w.eat("-port") {
             command.port = Some(number(w, "a port")?);
         } else if w.eat("-retry") {
@@ -388,13 +393,16 @@ impl TrepctlCommand {
         }
     }
 
-    /// Read trepctl's arguments from the words left in `w`: its command and option words
-    /// only as spelt, as trepctl compares them (see [`Words::set_exact`]; `reset`'s scopes
-    /// aside).
+    /// Read trepctl's arguments from the words left in `w`: each word as the shell passes it
+    /// on, without a pair of quotes around it (see [`Words::set_shell_quotes`]), and the
+    /// command and option words only as spelt, as trepctl compares them (see
+    /// [`Words::set_exact`]; `reset`'s scopes aside).
     pub(crate) fn parse_words(w: &mut Words<'_>) -> Result<Self, ParseError> {
         let was = w.set_exact(Some("trepctl"));
+        let quotes = w.set_shell_quotes(true);
         let command = Self::parse_exact(w);
         w.set_exact(was);
+        w.set_shell_quotes(quotes);
         command
     }
 
@@ -500,8 +508,26 @@ impl TrepctlAction {
                 Self::Heartbeat { name, tz }
             }
             "services" => {
-                let [full, json] = flags(w, ["-full", "-json"], "a services option")?;
+                // trepctl's `services` looks only for `-full` and `-json` (as spelt) and
+                // passes over any other word without a word of its own (open-source
+                // `OpenReplicatorManagerCtrl`, `doServices`): the line runs, listing every
+                // service, so it is read past here too (helper-138 R2: it was refused).
+                let (mut full, mut json) = (false, false);
+                while let Some(word) = w.next() {
+                    full |= word == "-full";
+                    json |= word == "-json";
+                }
                 Self::Services { full, json }
+            }
+            "properties" => {
+                // `properties`, unlike `services` and `clients`, refuses a word it does not
+                // know ("Unrecognized option", `doProperties`), doing nothing.
+                while !w.is_empty() {
+                    if w.one_of(&["-filter", "-values"], "a properties option")? == "-filter" {
+                        OptionValue::parse(w, "the text a property's name holds")?;
+                    }
+                }
+                Self::Info(TrepctlInfo::Properties)
             }
             "wait" => wait(w)?,
             info => {
@@ -564,7 +590,19 @@ fn setrole(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
     while !w.is_empty() {
         if w.one_of(&["-role", "-uri"], "")? == "-role" {
             let word = w.next().ok_or_else(|| w.error_next(ROLE))?;
-            role = Some(word.parse().map_err(|_| w.error_previous(ROLE))?);
+            let read: ReplicatorRole = word.parse().map_err(|_| w.error_previous(ROLE))?;
+            // trepctl hands the word to the replicator unchanged, which keeps it as the role
+            // and compares it as spelt (open-source `OpenReplicatorManager`: `setRole` stores
+            // it, `FlushAction` checks `ROLE_MASTER.equals(getRole())`, and trepctl's
+            // `doOnline` `getRole().equals("slave")`): `MASTER` is not the master role there,
+            // so a plan counting on it must not read as if it were (helper-138 R3).
+            if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                return Err(w.error_previous(format!(
+                    "a role spelt as the replicator compares it, in lower case (`{read}`): \
+                     trepctl passes the word on unchanged"
+                )));
+            }
+            role = Some(read);
         } else {
             uri = Some(thl_uri(w)?);
         }
@@ -581,13 +619,29 @@ fn wait(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
             const WHAT: &str = "a replicator state such as ONLINE or OFFLINE:NORMAL";
             let word = w.next().ok_or_else(|| w.error_next(WHAT))?;
             let state: ReplicatorState = word.parse().map_err(|_| w.error_previous(WHAT))?;
+            // The replicator looks the name up as spelt (open-source `OpenReplicatorManager`,
+            // `waitForState`, through `StateTransitionMap.getStateByName`'s `equals`) and
+            // fails the wait with "Unknown state name" otherwise (helper-138 R3: `-state
+            // online` was read as `ONLINE`).
+            if word != state.to_string() {
+                return Err(w.error_previous(format!(
+                    "a state spelt as the replicator names it (`{state}`): it compares state \
+                     names as spelt, and fails the wait on any other"
+                )));
+            }
             // A word only the manager prints in `ls` is never reported by the replicator, so a
-            // wait on it never ends (helper-94 F5: it read as a wait "not modelled").
-            if state.is_manager_summary() {
+            // wait on it never ends (helper-94 F5: it read as a wait "not modelled"). `OFFLINE`
+            // aside: it is also the parent of the replicator's OFFLINE:NORMAL and OFFLINE:ERROR
+            // in its state map, and the wait matches a state by the start of its name, so
+            // `-state OFFLINE` ends on either (open-source `OpenReplicatorManager`, which adds
+            // `OFFLINE` to the map, and the FSM library's `StateTransitionLatch`, which
+            // compares with `startsWith`; helper-141 found it refused).
+            if state.is_manager_summary() && state != ReplicatorState::Offline {
                 return Err(w.error_previous(
                     "a state the replicator reports (ONLINE, OFFLINE:NORMAL, OFFLINE:ERROR, \
-                     GOING-ONLINE:SYNCHRONIZING, ...): this word is the manager's summary in \
-                     `ls`, which trepctl never reports, so the wait would not end",
+                     GOING-ONLINE:SYNCHRONIZING, ...) or OFFLINE (either of the two): this word \
+                     is the manager's summary in `ls`, which trepctl never reports, so the wait \
+                     would not end",
                 ));
             }
             WaitFor::State(state)
@@ -976,6 +1030,139 @@ mod tests {
         insta::assert_snapshot!(bad.to_string(), @"line 1, column 13: expected the service after `-service`: letters, digits, `-`, `_` or `.`, starting with a letter or digit, found `!` in `al!pha`");
     }
 
+    /// Every word of a trepctl line reads as the shell passes it on, a pair of quotes around
+    /// it dropped, whatever option it belongs to (helper-138 R1: only `-host` and `-service`
+    /// were, so `-seqno '100'` or `-state 'ONLINE'` read with their quotes and were refused).
+    #[test]
+    fn every_quoted_word_reads_as_the_shell_passes_it() {
+        for (quoted, plain) in [
+            ("online -until-seqno '100'", "online -until-seqno 100"),
+            (
+                "online -skip-seqno \"10,12-14\"",
+                "online -skip-seqno 10,12-14",
+            ),
+            (
+                "online -from-event 'mysql-bin.000004:0000000000000412;0'",
+                "online -from-event mysql-bin.000004:0000000000000412;0",
+            ),
+            (
+                "online -base-seqno \"7\" -force",
+                "online -base-seqno 7 -force",
+            ),
+            (
+                "offline-deferred -at-seqno '10'",
+                "offline-deferred -at-seqno 10",
+            ),
+            (
+                "offline-deferred -at-heartbeat 'hb'",
+                "offline-deferred -at-heartbeat hb",
+            ),
+            (
+                "online -until-time '2013-09-03_15:00:00'",
+                "online -until-time 2013-09-03_15:00:00",
+            ),
+            (
+                "setrole -role 'slave' -uri \"thl://db1:2112/\"",
+                "setrole -role slave -uri thl://db1:2112/",
+            ),
+            (
+                "wait -state 'ONLINE' -limit '30'",
+                "wait -state ONLINE -limit 30",
+            ),
+            ("wait -applied \"5\"", "wait -applied 5"),
+            (
+                "heartbeat -name 'upgrade' -tz 'UTC'",
+                "heartbeat -name upgrade -tz UTC",
+            ),
+            ("status -name 'stages'", "status -name stages"),
+            ("flush -limit '10'", "flush -limit 10"),
+            (
+                "-port '10000' -retry '3' status",
+                "-port 10000 -retry 3 status",
+            ),
+            ("'offline' '-immediate'", "offline -immediate"),
+            (
+                "-service 'alpha' reset '-all' -y",
+                "-service alpha reset -all -y",
+            ),
+        ] {
+            let read: TrepctlCommand = quoted.parse().unwrap_or_else(|e| panic!("{quoted}: {e}"));
+            assert_eq!(read, plain.parse().unwrap(), "{quoted}");
+        }
+        // A word quoted in part is read as typed; an error inside the quotes points there.
+        assert!(
+            "setrole -role slave -uri thl://'db1'/"
+                .parse::<TrepctlCommand>()
+                .is_err()
+        );
+        let bad = "online -skip-seqno '10,x'"
+            .parse::<TrepctlCommand>()
+            .unwrap_err();
+        insta::assert_snapshot!(bad, @"line 1, column 24: expected seqnos to skip (each from 0 to 9223372036854775807), such as `10`, `10-20` or `10,12-14`, found `x`");
+        let bad = "wait -state 'RUNNING'"
+            .parse::<TrepctlCommand>()
+            .unwrap_err();
+        insta::assert_snapshot!(bad, @"line 1, column 13: expected a replicator state such as ONLINE or OFFLINE:NORMAL, found `'RUNNING'`");
+    }
+
+    /// trepctl's `services` and `clients` pass over a word they do not know, and the line
+    /// runs (open-source `OpenReplicatorManagerCtrl`, `doServices`, `doClients`); `properties`
+    /// refuses one (`doProperties`). helper-138 R2 found `services` refusing them.
+    #[test]
+    fn services_and_clients_pass_over_words_they_do_not_know() {
+        let services: TrepctlCommand = "services -name alpha -full -verbose".parse().unwrap();
+        assert_eq!(
+            services.action,
+            TrepctlAction::Services {
+                full: true,
+                json: false
+            }
+        );
+        assert!(!services.changes_state());
+        // Still read as spelt: `-JSON` is one of the words passed over.
+        let upper: TrepctlCommand = "services -JSON".parse().unwrap();
+        assert_eq!(upper, "services".parse().unwrap());
+        let clients: TrepctlCommand = "clients -service alpha".parse().unwrap();
+        assert_eq!(clients.action, TrepctlAction::Info(TrepctlInfo::Clients));
+        let properties = "properties -filter a -full"
+            .parse::<TrepctlCommand>()
+            .unwrap_err();
+        insta::assert_snapshot!(properties, @"line 1, column 22: expected a properties option (-filter or -values), found `-full`");
+    }
+
+    /// The values of `setrole -role` and `wait -state` are read as spelt too: the replicator
+    /// keeps the role as given and compares it as spelt, and looks a state name up as spelt
+    /// (open-source `OpenReplicatorManager`, `setRole`, `waitForState`), so `-role MASTER`
+    /// is not the master role and `-state online` is an unknown state (helper-138 R3: both
+    /// read in any case).
+    #[test]
+    fn role_and_state_values_are_read_as_spelt() {
+        let errors: Vec<String> = [
+            "setrole -role MASTER",
+            "setrole -role Slave -uri thl://db1:2112/",
+            "wait -state online",
+            "wait -state Offline:Normal -limit 5",
+        ]
+        .iter()
+        .map(|line| line.parse::<TrepctlCommand>().unwrap_err().to_string())
+        .collect();
+        insta::assert_snapshot!(errors.join("\n"), @"
+        line 1, column 15: expected a role spelt as the replicator compares it, in lower case (`master`): trepctl passes the word on unchanged, found `MASTER`
+        line 1, column 15: expected a role spelt as the replicator compares it, in lower case (`slave`): trepctl passes the word on unchanged, found `Slave`
+        line 1, column 13: expected a state spelt as the replicator names it (`ONLINE`): it compares state names as spelt, and fails the wait on any other, found `online`
+        line 1, column 13: expected a state spelt as the replicator names it (`OFFLINE:NORMAL`): it compares state names as spelt, and fails the wait on any other, found `Offline:Normal`
+        ");
+        for line in [
+            "setrole -role master",
+            "setrole -role thl-server",
+            "wait -state ONLINE",
+            "wait -state OFFLINE:NORMAL",
+            "wait -state OFFLINE",
+        ] {
+            assert!(line.parse::<TrepctlCommand>().is_ok(), "{line}");
+        }
+    }
+
     /// `provision` reads as serialised now and as the bool earlier builds wrote.
     #[test]
     fn provision_reads_the_earlier_flag_too() {
@@ -1192,7 +1379,7 @@ mod tests {
         insta::assert_snapshot!("online -skip".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 8: expected an online option (-force, -all-services, -skip-seqno, -from-event, -base-seqno, -no-checksum, -provision, -until-seqno, -until-event, -until-heartbeat or -until-time), found `-skip`");
         insta::assert_snapshot!("wait -state RUNNING".parse::<TrepctlCommand>().unwrap_err(), @"line 1, column 13: expected a replicator state such as ONLINE or OFFLINE:NORMAL, found `RUNNING`");
         // The manager's words in `ls`, which the replicator never reports (helper-94 F5).
-        for word in ["SUSPECT", "STOPPED", "OFFLINE", "DEGRADED"] {
+        for word in ["SUSPECT", "STOPPED", "DEGRADED"] {
             let e = format!("wait -state {word}")
                 .parse::<TrepctlCommand>()
                 .unwrap_err();

@@ -13,6 +13,9 @@ pub(crate) struct Words<'a> {
     /// The program whose keywords match only as spelt, not in any case (see
     /// [`Self::set_exact`]); `None` for any case.
     exact: Option<&'static str>,
+    /// Whether each word is read as a shell passes it on, without a pair of quotes around it
+    /// (see [`Self::set_shell_quotes`]).
+    shell_quotes: bool,
 }
 
 impl<'a> Words<'a> {
@@ -39,6 +42,48 @@ impl<'a> Words<'a> {
             spans,
             at: 0,
             exact: None,
+            shell_quotes: false,
+        }
+    }
+
+    /// Read every word from now on as a shell passes it to the program it runs (`true`), or as
+    /// typed (`false`, the default); returns the setting it replaces, to put back. The shell
+    /// drops a pair of single or double quotes around a word before the program sees it, so
+    /// `-host 'db2'`, `-seqno '100'` and `-state "ONLINE"` reach trepctl as `-host db2`,
+    /// `-seqno 100` and `-state ONLINE`: every word of a trepctl line is read so, the option
+    /// words too, in this one place rather than option by option (operators' reviews found
+    /// quoted values read with their quotes and refused, helper-135 and helper-138 R1).
+    ///
+    /// Only a pair around the whole word is dropped; a word quoted in part (`thl://'db1'/`),
+    /// or holding a quote the shell would read otherwise, is read as typed, and its value's
+    /// own checks refuse it. An error inside a word still points into the quotes.
+    pub(crate) fn set_shell_quotes(&mut self, on: bool) -> bool {
+        std::mem::replace(&mut self.shell_quotes, on)
+    }
+
+    /// The byte range of word `i` as the program reads it: its span, without a pair of quotes
+    /// around it where [`Self::set_shell_quotes`] is on.
+    fn value_range(&self, i: usize) -> Option<(usize, usize)> {
+        let &(s, e) = self.spans.get(i)?;
+        if self.shell_quotes
+            && let Some(word) = self.line.get(s..e)
+            && word.len() >= 2
+            && ['\'', '"']
+                .iter()
+                .any(|&q| word.starts_with(q) && word.ends_with(q))
+        {
+            // Both quotes are one byte each, so the inner range is on character boundaries.
+            return Some((s + 1, e - 1));
+        }
+        Some((s, e))
+    }
+
+    /// How many characters of word `i` come before what the program reads of it (1 past an
+    /// opening quote [`Self::set_shell_quotes`] drops, else 0).
+    fn quote_offset(&self, i: usize) -> usize {
+        match (self.spans.get(i), self.value_range(i)) {
+            (Some(&(s, _)), Some((v, _))) => v - s,
+            _ => 0,
         }
     }
 
@@ -61,11 +106,11 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// The next word without taking it.
+    /// The next word without taking it (as the program reads it: see
+    /// [`Self::set_shell_quotes`]).
     pub(crate) fn peek(&self) -> Option<&'a str> {
-        self.spans
-            .get(self.at)
-            .and_then(|&(s, e)| self.line.get(s..e))
+        self.value_range(self.at)
+            .and_then(|(s, e)| self.line.get(s..e))
     }
 
     /// The byte offset in the line of the next word, if one is left.
@@ -131,7 +176,8 @@ impl<'a> Words<'a> {
         ParseError::new(self.span_of(i), expected, found, self.line)
     }
 
-    /// An error covering the characters `offset..offset + len` of the word just taken.
+    /// An error covering the characters `offset..offset + len` of the word just taken, as the
+    /// program reads it (counted past a quote [`Self::set_shell_quotes`] drops).
     pub(crate) fn error_inside_previous(
         &self,
         offset: usize,
@@ -139,8 +185,9 @@ impl<'a> Words<'a> {
         expected: impl Into<String>,
         found: impl Into<String>,
     ) -> ParseError {
-        let mut span = self.span_of(self.at.saturating_sub(1));
-        span.column += offset;
+        let previous = self.at.saturating_sub(1);
+        let mut span = self.span_of(previous);
+        span.column += self.quote_offset(previous) + offset;
         span.len = len.max(1);
         ParseError::new(span, expected, found, self.line)
     }
@@ -209,14 +256,13 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// How many characters of the word just taken come before `piece`, a slice of it. A
-    /// `piece` that is not a slice of that word (a copy, say) counts from the word's start:
-    /// callers pass slices.
+    /// How many characters of the word just taken (as the program reads it) come before
+    /// `piece`, a slice of it. A `piece` that is not a slice of that word (a copy, say) counts
+    /// from the word's start: callers pass slices.
     fn chars_before_in_previous(&self, piece: &str) -> usize {
         let Some(previous) = self
-            .spans
-            .get(self.at.saturating_sub(1))
-            .and_then(|&(s, e)| self.line.get(s..e))
+            .value_range(self.at.saturating_sub(1))
+            .and_then(|(s, e)| self.line.get(s..e))
         else {
             return 0;
         };
@@ -240,33 +286,6 @@ impl<'a> Words<'a> {
             return Err(self.error_next(format!("{what} (a service name)")));
         };
         ServiceName::new(word).map_err(|e| self.name_error(word, &e, what))
-    }
-
-    /// [`Self::host`] for a word a shell passes on to its program: a pair of single or double
-    /// quotes around it is dropped, as the shell drops it (`-host 'db2'` is `-host db2`; an
-    /// operator's review found trepctl's quoted `-host` and `-service` refused).
-    pub(crate) fn shell_host(&mut self, what: &str) -> Result<HostName, ParseError> {
-        let word = self.shell_word(what, "a host name")?;
-        HostName::new(word).map_err(|e| self.name_error(word, &e, what))
-    }
-
-    /// [`Self::service`] for a word a shell passes on, its quotes dropped as in
-    /// [`Self::shell_host`].
-    pub(crate) fn shell_service(&mut self, what: &str) -> Result<ServiceName, ParseError> {
-        let word = self.shell_word(what, "a service name")?;
-        ServiceName::new(word).map_err(|e| self.name_error(word, &e, what))
-    }
-
-    /// The next word, taken, without a pair of quotes around it: a slice of the word, so that
-    /// an error in it is located inside the quotes.
-    fn shell_word(&mut self, what: &str, kind: &str) -> Result<&'a str, ParseError> {
-        let Some(word) = self.next() else {
-            return Err(self.error_next(format!("{what} ({kind})")));
-        };
-        Ok(['\'', '"']
-            .iter()
-            .find_map(|&q| word.strip_prefix(q)?.strip_suffix(q))
-            .unwrap_or(word))
     }
 
     /// The error for a name that failed validation, with the caret on the bad character.

@@ -679,7 +679,9 @@ fn lose_unlisted_site(
 /// the ONLINE `composite master` must hold a master, and a member it lists as a `composite
 /// slave` must hold none (a passive site's managers hold a relay: Continuent docs
 /// *operations-status-roles*). A composite master listed SHUNNED or FAILED must not be held
-/// ONLINE by its site: its site may hold its master out of service, or be down. **Modelling decision**: the model does not import
+/// ONLINE by its site: its site may hold its master out of service, or be down. A composite
+/// slave listed SHUNNED or FAILED must not be held with its relay ONLINE by its site (the
+/// model reads a passive site's composite state from its relay). **Modelling decision**: the model does not import
 /// a composite's own state (a superseded site, the composite's policy), so a listing it cannot
 /// reconcile with its members is refused rather than left unused; before, a composite listing
 /// showing the second site active started the first one active, with nothing said (a review
@@ -740,6 +742,28 @@ fn composite_agrees(
         if !active && holds_master {
             return Err(disagrees(format!(
                 "`{}` holds a datasource in the master role (its listing, or its healthy start as the composite's first member, makes it the active site)",
+                member.service
+            )));
+        }
+        // A composite slave listed SHUNNED or FAILED at a site whose state holds its relay
+        // ONLINE: the model reads a passive site's composite state from its relay, so the
+        // listing's shun would be lost and a `switch` to the site accepted (an operator's
+        // review found `switch to west` VALID from a listing showing
+        // `west(composite slave:SHUNNED(MANUALLY-SHUNNED))`). OFFLINE is let through: the
+        // docs' *operations-composite-recovery* prints a recovered site OFFLINE beside its
+        // ONLINE relay.
+        let out_of_service = matches!(
+            member.state,
+            DataSourceState::Shunned(_) | DataSourceState::Failed(_)
+        );
+        let online_relay = topology.hosts_of(site).any(|m| {
+            topology.datasources_of(site).any(|d| {
+                state.view(m).entry(d) == DsEntry::new(DataSourceRole::Relay, DsState::Online)
+            })
+        });
+        if !active && out_of_service && online_relay {
+            return Err(disagrees(format!(
+                "`{}` holds its relay ONLINE (its listing, or its healthy start when it has none), and the model reads a passive site's composite state from its relay",
                 member.service
             )));
         }

@@ -145,7 +145,8 @@ pub enum TrepctlOp {
     Heartbeat,
     /// `wait -state S`: nothing changes, and it is refused when the replicator is not in `S`:
     /// nothing happens in the model while trepctl waits, so the wait would run out
-    /// (**modelling decision**).
+    /// (**modelling decision**). `S` is `OFFLINE` for a wait that either offline state ends
+    /// (trepctl's `wait -state OFFLINE`).
     Wait(ReplicatorState),
     /// `status`, `services`, `wait -applied`: nothing changes.
     Inspect,

@@ -33,8 +33,9 @@ use crate::model::{
 pub enum Invariant {
     /// `single-writable-master`: per physical service, at most one datasource is a writable
     /// master: its host is up with its dataserver running, a manager that reaches it holds a
-    /// view with it master and ONLINE, and a running, online connector of the service reaches
-    /// it (when the service has connectors at all). Views on both sides of a partition count.
+    /// view with it master and ONLINE, and a running, online connector of the service (at a
+    /// site of an active/passive composite, of any of its sites) reaches it (when there are
+    /// connectors at all). Views on both sides of a partition count.
     /// Per active/passive composite dataservice too, across its sites (one active site takes
     /// the writes; a composite whose sites replicate through cross-site services is
     /// active/active and keeps one per site; Continuent docs *operations-status-roles*: a passive
@@ -155,7 +156,7 @@ pub fn writable_masters(
     // Run after every input and in every invariant check: the sets are taken once, and the
     // view entry (which rules out most pairs) is read before reachability.
     let managers = topology.manager_set(service);
-    let connectors = topology.connector_set(service);
+    let connectors = routing_connectors(topology, service);
     topology
         .datasource_set(service)
         .intersection(scope)
@@ -176,9 +177,26 @@ pub fn writable_masters(
 
 /// Whether clients of `service` reach `h` for writes: a connector of the service that runs,
 /// routes (ONLINE) and reaches `h`; or the service has no connector (applications then
-/// connect to the datasources directly).
+/// connect to the datasources directly). At a site of an active/passive composite, the
+/// connectors of every site count ([`routing_connectors`]).
 pub(crate) fn routed(topology: &Topology, state: &State, service: ServiceId, h: HostId) -> bool {
-    routed_by(state, topology.connector_set(service), h)
+    routed_by(state, routing_connectors(topology, service), h)
+}
+
+/// The connectors that route clients to `service`'s master: its own, or, at a site of an
+/// active/passive composite, every site's. Such connectors route for the composite, to the
+/// master of its active site wherever it is (Continuent docs *operations-composite-switch*,
+/// <https://docs.continuent.com/tungsten-clustering-7.1/operations-composite-switch.html>:
+/// `use east; ls` there lists the connectors of both sites). An operator's review found a
+/// composite switched to `west`, then west's connectors stopped, reported with no writable
+/// master while east's three connectors ran (and `global writable` unmet).
+fn routing_connectors(topology: &Topology, service: ServiceId) -> HostSet {
+    match topology.composite_of(service) {
+        Some((_, members)) => members.iter().fold(HostSet::EMPTY, |set, &m| {
+            set.union(topology.connector_set(m))
+        }),
+        None => topology.connector_set(service),
+    }
 }
 
 /// [`routed`] through `connectors`, the service's.

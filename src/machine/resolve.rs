@@ -11,7 +11,8 @@ use crate::command::{
 };
 use crate::ls::default_viewer;
 use crate::model::{
-    DataSourceRole, DsState, HostId, HostName, ServiceId, ServiceKind, State, Topology,
+    DataSourceRole, DsState, HostId, HostName, ReplicatorState, ServiceId, ServiceKind, State,
+    Topology,
 };
 
 /// Why a command could not be resolved against a topology.
@@ -535,7 +536,7 @@ fn trepctl_in(
         TrepctlAction::Wait {
             until: WaitFor::State(state),
             ..
-        } if state.is_modelled() => TrepctlOp::Wait(*state),
+        } if awaitable(*state) => TrepctlOp::Wait(*state),
         TrepctlAction::Status { .. }
         | TrepctlAction::Services { .. }
         | TrepctlAction::Wait { .. }
@@ -594,10 +595,17 @@ pub fn untracked_options(command: &TrepctlCommand) -> Vec<String> {
         TrepctlAction::Wait {
             until: WaitFor::State(state),
             ..
-        } if !state.is_modelled() => out.push("-state".to_owned()),
+        } if !awaitable(*state) => out.push("-state".to_owned()),
         _ => {}
     }
     out
+}
+
+/// Whether the engine checks `trepctl wait -state state`: a modelled state, or `OFFLINE`,
+/// which either offline state meets (the wait matches the start of a state's name: the FSM
+/// library's `StateTransitionLatch`). A transient state is read past ([`untracked_options`]).
+fn awaitable(state: ReplicatorState) -> bool {
+    state.is_modelled() || state == ReplicatorState::Offline
 }
 
 /// Resolve a host command run on `on`.

@@ -79,14 +79,16 @@ pub(crate) fn apply(
     Ok(subject)
 }
 
-/// `wait -state S` on a replicator in `found`: refused unless it is in `S` already.
+/// `wait -state S` on a replicator in `found`: refused unless it is in `S` already (for
+/// `OFFLINE`, in either offline state: trepctl's wait matches the start of a state's name,
+/// and `OFFLINE` is the parent of both in the replicator's state map).
 fn wait(
     h: HostId,
     install: Install,
     found: ReplicatorState,
     awaited: ReplicatorState,
 ) -> Result<(), Refusal> {
-    if found == awaited {
+    if found == awaited || (awaited == ReplicatorState::Offline && found.is_offline()) {
         return Ok(());
     }
     Err(Refusal::ReplicatorState {
@@ -99,6 +101,9 @@ fn wait(
             ),
             ReplicatorState::OfflineError => Cow::Borrowed(
                 "OFFLINE:ERROR, the state waited for (nothing changes while trepctl waits, so the wait runs out)",
+            ),
+            ReplicatorState::Offline => Cow::Borrowed(
+                "OFFLINE:NORMAL or OFFLINE:ERROR, the states a wait on OFFLINE ends on (nothing changes while trepctl waits, so the wait runs out)",
             ),
             _ => Cow::Borrowed(
                 "OFFLINE:NORMAL, the state waited for (nothing changes while trepctl waits, so the wait runs out)",

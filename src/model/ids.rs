@@ -221,6 +221,13 @@ impl HostSet {
         Self(self.0 & other.0)
     }
 
+    /// The hosts in `self`, `other` or both.
+    #[must_use]
+    #[inline]
+    pub(crate) fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
     /// The hosts, lowest id first.
     #[inline]
     #[must_use]

@@ -471,6 +471,10 @@ struct PendingStop {
     install: machine::Install,
     /// The option as typed: `-at-seqno 1000`, `-until-heartbeat`.
     point: String,
+    /// Whether the step that set it is the one just before: the replicator was ONLINE when
+    /// that step returned, so a `wait -state ONLINE` on it now returns at once, wherever the
+    /// point is ([`Session::reached_fresh`]).
+    fresh: bool,
 }
 
 /// What validating a runbook keeps between steps.
@@ -507,6 +511,20 @@ struct Session<'a> {
     step_is_event: bool,
     /// The replicators set to go offline at a point the model does not follow.
     pending: Vec<PendingStop>,
+    /// In a run where the replicators of [`Self::pending`] have reached their points
+    /// ([`Self::stopped_branch`]): those whose point the step just before set. trepctl's
+    /// `wait -state ONLINE` returns as soon as it sees the replicator ONLINE, which it was
+    /// when that step returned (`online -until-*` takes it online, `offline-deferred -at-*`
+    /// leaves it so), so a wait for ONLINE typed next is met there too: it is accepted, not
+    /// refused as waiting on a replicator now offline (helper-139 F5).
+    ///
+    /// **Modelling decision**: only the step right after the one that set the point counts;
+    /// the point is one still to come (Continuent docs
+    /// *cmdline-tools-trepctl-command-online*), and the latch of the replicator's
+    /// `waitForState` looks first at the state it is in (open-source
+    /// `OpenReplicatorManager`). A wait for ONLINE after other steps rests on the point as
+    /// any step does.
+    reached_fresh: Vec<(HostId, machine::Install)>,
 }
 
 /// Run `runbook` from `start` and judge it.
@@ -600,6 +618,7 @@ fn validate_with(
         unexplained_errors: HostSet::default(),
         step_is_event: false,
         pending: Vec::new(),
+        reached_fresh: Vec::new(),
     };
     let (start_engine_effects, start_findings) = session.settle_start(settle);
     // What the steps start from, once the managers have acted on the listing: what they did
@@ -1548,6 +1567,12 @@ impl Session<'_> {
         }
         let mut other = self.clone();
         other.pending.clear();
+        other.reached_fresh = self
+            .pending
+            .iter()
+            .filter(|p| p.fresh)
+            .map(|p| (p.host, p.install))
+            .collect();
         for p in &self.pending {
             let offline = Input::Trepctl {
                 on: p.host,
@@ -1750,6 +1775,9 @@ impl Session<'_> {
             });
             online && !changed
         });
+        for p in &mut self.pending {
+            p.fresh = false;
+        }
         for stop in stops {
             self.pending
                 .retain(|p| (p.host, p.install) != (stop.host, stop.install));
@@ -1934,6 +1962,7 @@ impl Session<'_> {
             ));
         }
         let first = heard.findings.len();
+        let first_stop = heard.stops.len();
         for h in hosts {
             match machine::resolve_host(self.topology, &self.state, h, command) {
                 Ok(input) => {
@@ -1948,6 +1977,8 @@ impl Session<'_> {
                     .push(rejected(&self.name(h), Rule::Resolve, e.to_string())),
             }
         }
+        let warnings = self.later_stop_warnings(&heard.stops[first_stop..]);
+        heard.findings.extend(warnings);
         // Options the model reads past, named where the step ran on some host: on a step
         // refused everywhere they changed nothing (and may be why it was refused, as
         // `-base-seqno` on a slave is).
@@ -1992,6 +2023,8 @@ impl Session<'_> {
     ///   replicator is ONLINE), but it changes nothing now: the replicator stays ONLINE and
     ///   the point is kept.
     /// - `online -until-*`: run as `online`, the point kept once it is accepted.
+    /// - `wait -state ONLINE`, where the replicator reached a point the step just before set
+    ///   ([`Session::reached_fresh`]): accepted, changing nothing.
     /// - `wait -state OFFLINE:NORMAL` on a replicator with a point kept: run as `offline`,
     ///   the wait having returned once the replicator reached the point (a wait whose
     ///   `-limit` runs out first is not told apart: the operator sees it fail there).
@@ -2023,6 +2056,7 @@ impl Session<'_> {
             host: target,
             install,
             point,
+            fresh: true,
         };
         match (point, op) {
             (Some(point), machine::TrepctlOp::OfflineDeferred) => {
@@ -2040,9 +2074,6 @@ impl Session<'_> {
                     )],
                     engine_effects: Vec::new(),
                 });
-                heard
-                    .findings
-                    .push(self.later_stop_warning(target, install, &point));
                 heard.stops.push(stop(point));
                 true
             }
@@ -2053,18 +2084,33 @@ impl Session<'_> {
                     .iter()
                     .all(|r| r.status == RunStatus::Accepted)
                 {
-                    heard
-                        .findings
-                        .push(self.later_stop_warning(target, install, &point));
                     heard.stops.push(stop(point));
                 }
                 true
             }
-            (None, machine::TrepctlOp::Wait(ReplicatorState::OfflineNormal))
-                if self
-                    .pending
-                    .iter()
-                    .any(|p| (p.host, p.install) == (target, install)) =>
+            (None, machine::TrepctlOp::Wait(ReplicatorState::Online))
+                if self.reached_fresh.contains(&(target, install)) =>
+            {
+                heard.runs.push(Run {
+                    host: self.name(h),
+                    status: RunStatus::Accepted,
+                    effects: vec![format!(
+                        "the wait returns at once: {}'s {} was ONLINE when the step before \
+                         returned",
+                        self.name(target),
+                        whose(install)
+                    )],
+                    engine_effects: Vec::new(),
+                });
+                true
+            }
+            (
+                None,
+                machine::TrepctlOp::Wait(ReplicatorState::OfflineNormal | ReplicatorState::Offline),
+            ) if self
+                .pending
+                .iter()
+                .any(|p| (p.host, p.install) == (target, install)) =>
             {
                 let offline = Input::Trepctl {
                     on,
@@ -2079,27 +2125,55 @@ impl Session<'_> {
         }
     }
 
-    /// The warning of a step that set a later stop at `point` on `target`'s replicator.
+    /// The warnings of a step that set the later stops `stops`: one per point, naming every
+    /// host it was set on (a step on a whole site sets it on each; helper-139 F6 found the
+    /// warning printed once a host).
+    fn later_stop_warnings(&self, stops: &[PendingStop]) -> Vec<ReportFinding> {
+        let mut set: Vec<(machine::Install, &str, Vec<HostId>)> = Vec::new();
+        for p in stops {
+            match set
+                .iter_mut()
+                .find(|(install, point, _)| (*install, *point) == (p.install, p.point.as_str()))
+            {
+                Some((_, _, hosts)) => hosts.push(p.host),
+                None => set.push((p.install, p.point.as_str(), vec![p.host])),
+            }
+        }
+        set.iter()
+            .map(|(install, point, hosts)| self.later_stop_warning(hosts, *install, point))
+            .collect()
+    }
+
+    /// The warning of a step that set a later stop at `point` on the replicators of `install`
+    /// on `targets` (once for them all, naming each).
     fn later_stop_warning(
         &self,
-        target: HostId,
+        targets: &[HostId],
         install: machine::Install,
         point: &str,
     ) -> ReportFinding {
         let whose = whose(install);
         let tool = trepctl_of(self.topology, install);
-        finding(
-            Severity::Warning,
-            FindingKind::UntrackedOption,
+        let names: Vec<String> = targets.iter().map(|&h| self.name(h)).collect();
+        let hosts = crate::text::series(&names, "and");
+        let text = if let [_] = targets {
             format!(
-                "`{point}` is a point the model does not follow: {}'s {whose} goes \
+                "`{point}` is a point the model does not follow: {hosts}'s {whose} goes \
                  OFFLINE:NORMAL only when it reaches it, so the steps after this one are checked \
                  with it ONLINE, and one that would go otherwise once it is offline is an error; \
                  put `{tool} wait -state OFFLINE:NORMAL` on it before a step that needs it \
-                 offline",
-                self.name(target)
-            ),
-        )
+                 offline"
+            )
+        } else {
+            format!(
+                "`{point}` is a point the model does not follow: the {whose}s of {hosts} each \
+                 go OFFLINE:NORMAL only when they reach it, so the steps after this one are \
+                 checked with them ONLINE, and one that would go otherwise once they are offline \
+                 is an error; put `{tool} wait -state OFFLINE:NORMAL` on each before a step that \
+                 needs them offline"
+            )
+        };
+        finding(Severity::Warning, FindingKind::UntrackedOption, text)
     }
 
     /// A warning where `trepctl online -skip-seqno` ran on a replicator that does not apply
@@ -2657,6 +2731,41 @@ impl Session<'_> {
                 }
                 _ => false,
             });
+            // Settled by skipping the inferred event: the model cannot be sure that event is
+            // the one that failed, so the step says what it rests on (helper-137: it counted
+            // as dealing with the error with no word, where the real error may be elsewhere).
+            let skipped_inferred = skip_list.is_some()
+                && missed.is_none()
+                && effects
+                    .iter()
+                    .any(|e| matches!(*e, Effect::Skipped { host } if host == h));
+            // The skip's own warning (`skipped-events`, [`Self::judge_drift`]) then says what
+            // the skip rests on.
+            if skipped_inferred
+                && self.state.host(h).replicator.role.applies_to_dataserver()
+                && let Some(failed) = failed
+            {
+                let name = self.name(h);
+                let lead = format!("{name} went online skipping events");
+                if let Some(f) = findings
+                    .iter_mut()
+                    .find(|f| f.kind == FindingKind::SkippedEvents && f.text.starts_with(&lead))
+                {
+                    f.text = format!(
+                        "{}; it settles its OFFLINE:ERROR only if seqno {failed} is the event it \
+                         stopped at, which the model infers ({}) as the listing does not show \
+                         it: an error outside the apply stage (reading THL, a parallel applier) \
+                         stops elsewhere, the skip then leaves out an event that did not fail, \
+                         and the error comes back: check that `trepctl status` shows \
+                         pendingErrorSeqno {failed} before this step",
+                        f.text,
+                        applied.map_or_else(
+                            || "the first, as it has applied nothing".to_owned(),
+                            |a| format!("one past its applied seqno, {a}")
+                        )
+                    );
+                }
+            }
             let r = self.state.host(h).replicator;
             let online = r.running && r.state == ReplicatorState::Online;
             // An extractor's error is not an event to skip or data to replace: only an
