@@ -280,7 +280,7 @@ fn the_shells_read_only_commands_only_print() {
     let report = one_line("db1", "cd software; stopall");
     let text = report.to_string();
     assert!(
-        text.contains("runs `stopall` behind `sudo`, `ssh` or a chain of commands"),
+        text.contains("runs `stopall` behind `sudo`, `ssh`, a pipe or a chain of commands"),
         "{text}"
     );
 }
@@ -362,4 +362,119 @@ fn a_redirection_glued_to_a_piped_cctrl_is_read_past() {
             "{line}: {r}"
         );
     }
+}
+
+/// Several commands typed into cctrl by one pipe or here-string (`printf 'a\nb\n'`, `echo -e`,
+/// `printf '%s\n' a b`, `<<< $'a\nb'`), and one typed into a cctrl the line is not read as
+/// (`-host db2`, `-help`): cctrl runs each line, so a command the model knows among them is
+/// the wrapped-command error, not a warning beside a VALID plan (helper-143 F1, F2).
+#[test]
+fn commands_typed_into_cctrl_by_lines_it_does_not_read_are_not_passed_over() {
+    let lines = [
+        r"printf 'set policy maintenance\ndatasource db2 shun\n' | cctrl",
+        r"printf 'ls\nswitch\n' | cctrl",
+        r"printf '%s\n' 'set policy maintenance' 'datasource db2 shun' | cctrl",
+        r"echo -e 'ls\nswitch' | cctrl",
+        r"printf 'ls\nswitch\n' | sudo -u tungsten cctrl -expert",
+        r"cctrl <<< $'ls\nswitch'",
+        "cctrl -host db2 <<< 'switch'",
+        "echo 'switch' | cctrl -host db2",
+        "echo 'switch' | cctrl -help",
+    ];
+    assert_not_valid(&lines);
+    for line in lines {
+        let text = one_line("db1", line).to_string();
+        assert!(
+            text.contains("write each cctrl command as a step of its own (`cctrl> "),
+            "{line}: {text}"
+        );
+    }
+    // Lines that only print stay the not-modelled warning.
+    assert_valid(&[r"printf 'ls\nls\n' | cctrl", "echo 'ls' | cctrl -host db2"]);
+}
+
+/// echo's options, quotes within its words and escapes are no parse error naming echo's
+/// words (`found -n`): the line is not read as one command, and the cctrl command it types is
+/// the wrapped-command error (helper-143 F3).
+#[test]
+fn echo_shapes_the_pipe_does_not_read_name_the_command_they_type() {
+    for (line, command) in [
+        ("echo -n switch | cctrl", "switch"),
+        (r"echo switch\ to\ db3 | cctrl", "switch to db3"),
+        ("echo 'switch' 'to' 'db3' | cctrl", "switch to db3"),
+    ] {
+        let c = HostCommand::parse_line(line, 1).unwrap();
+        assert!(
+            matches!(c.action, HostAction::NotModelled(_)),
+            "{line}: {c:?}"
+        );
+        let text = one_line("db1", line).to_string();
+        assert!(
+            text.contains(&format!("runs `{command}` behind")),
+            "{line}: {text}"
+        );
+    }
+}
+
+/// `sudo -u tungsten cctrl` opens a session on the host as `cctrl` does: the cctrl steps after
+/// it are typed into that host's manager, not the coordinator's (helper-143 F4).
+#[test]
+fn a_cctrl_started_through_sudo_types_into_the_hosts_manager() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         shell db2> sudo -u tungsten cctrl -expert\n\
+         cctrl> set policy maintenance\n\
+         shell db3> sudo -i -u tungsten cctrl\n\
+         cctrl> set policy automatic\n",
+    );
+    let hosts: Vec<&str> = report
+        .steps
+        .iter()
+        .flat_map(|s| s.runs.iter().map(|r| r.host.as_str()))
+        .collect();
+    assert_eq!(hosts, ["db2", "db2", "db3", "db3"], "{report}");
+    assert!(report.steps.iter().all(|s| !s.not_modelled()), "{report}");
+}
+
+/// bash drops the quotes around the program's word and runs the program they hold: the line
+/// is that program's step, not one the model does not know (helper-143 F5).
+#[test]
+fn a_quoted_program_word_runs_the_program() {
+    for (line, host) in [
+        ("'trepctl' offline", "db1"),
+        ("\"trepctl\" -host db2 offline", "db2"),
+        (
+            "'/opt/continuent/tungsten/tungsten-replicator/bin/trepctl' offline",
+            "db1",
+        ),
+    ] {
+        let c = HostCommand::parse_line(line, 1).unwrap();
+        assert!(matches!(c.action, HostAction::Trepctl(_)), "{line}: {c:?}");
+        let r = one_line("db1", line);
+        assert!(
+            r.to_string()
+                .contains(&format!("replicator on {host} is now OFFLINE:NORMAL")),
+            "{line}: {r}"
+        );
+    }
+    let stop = HostCommand::parse_line("'stopall'", 1).unwrap();
+    assert_eq!(stop.action, HostAction::StopAll);
+}
+
+/// A backslash that single quotes hold continues nothing: bash types it and the line break
+/// after it into cctrl (`switch \` then `to db3`), so the step is not the switch to db3 read
+/// from the lines joined (helper-143 F6). Unquoted, the backslash still joins the lines.
+#[test]
+fn a_backslash_in_single_quotes_does_not_join_the_next_line() {
+    let quoted = check("#! scenario healthy-3\nshell db1> echo 'switch \\\nto db3' | cctrl\n");
+    let text = quoted.to_string();
+    assert!(!text.contains("SWITCH TO 'db3@alpha'"), "{text}");
+    assert!(quoted.steps[0].not_modelled(), "{text}");
+    let unquoted = check("#! scenario healthy-3\nshell db1> echo switch \\\nto db3 | cctrl\n");
+    assert!(
+        unquoted
+            .to_string()
+            .contains("SWITCH TO 'db3@alpha' WAS SUCCESSFUL"),
+        "{unquoted}"
+    );
 }

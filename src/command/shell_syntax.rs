@@ -155,9 +155,42 @@ pub(crate) fn bare(line: &str) -> impl Iterator<Item = Bare> + '_ {
     })
 }
 
+/// Whether the backslash that ends `line` is held by single quotes (or ANSI-C ones) still
+/// open there: bash keeps it, and the line break after it, as typed, so the line does not
+/// continue (bash manual, *Single Quotes*: every character between them keeps its literal
+/// value; *Escape Character*: a backslash and a newline join lines only where the backslash
+/// escapes). `false` for a line not ending in a single backslash.
+pub(crate) fn ends_in_single_quotes(line: &str) -> bool {
+    let Some(body) = line.strip_suffix('\\').filter(|b| !b.ends_with('\\')) else {
+        return false;
+    };
+    // A quote in place of the backslash closes single quotes open there, and only then is
+    // the `;` after it bash's own.
+    let probe = format!("{body}';");
+    let last = probe.len() - 1;
+    bare(&probe).any(|b| b.at == last && b.c == ';')
+}
+
 #[cfg(test)]
 mod tests {
-    use super::bare;
+    use super::{bare, ends_in_single_quotes};
+
+    /// A backslash at the end continues the line, unless single quotes hold it.
+    #[test]
+    fn a_backslash_in_single_quotes_continues_nothing() {
+        for (line, held) in [
+            ("echo 'switch \\", true),
+            ("echo $'a \\", true),
+            ("trepctl \\", false),
+            ("echo 'a' \\", false),
+            ("echo \"a \\", false),
+            ("echo \"it's \\", false),
+            ("echo 'a \\\\", false),
+            ("echo 'a", false),
+        ] {
+            assert_eq!(ends_in_single_quotes(line), held, "{line}");
+        }
+    }
 
     fn syntax(line: &str) -> String {
         bare(line).map(|b| b.c).collect()

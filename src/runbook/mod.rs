@@ -42,6 +42,7 @@
 //! [`start`] asks a caller-supplied loader for their text.
 
 mod faults;
+mod fed_lines;
 pub(crate) mod goal;
 mod named;
 mod parse;

@@ -86,9 +86,8 @@ impl FromStr for Runbook {
                 raw,
             }];
             // A backslash on the last line continues into nothing: it is dropped all the same.
-            // One that ends a comment is the comment's: bash continues no comment (a review
-            // found `trepctl status # db1 only \` swallow the `trepctl offline` after it).
-            while joined.ends_with('\\') && without_comment(&joined).1.is_none() {
+            let event = matches!(&probe, Ok(Some(s)) if matches!(s.prompt, Prompt::Event));
+            while continues(&joined, event) {
                 joined.pop();
                 let Some(next) = lines.get(i) else { break };
                 joined.push(' ');
@@ -142,6 +141,18 @@ impl FromStr for Runbook {
         }
         Ok(runbook)
     }
+}
+
+/// Whether the step text `joined` continues on the next line: it ends in a backslash that
+/// bash reads as joining lines. One that ends a comment is the comment's: bash continues no
+/// comment (a review found `trepctl status # db1 only \` swallow the `trepctl offline` after
+/// it). Nor does one that single quotes hold (`echo 'switch \` types that backslash and the
+/// line break into cctrl; a review, helper-143, found it joined into `switch to db3`), except
+/// in an `event` step, whose words take no quotes.
+fn continues(joined: &str, event: bool) -> bool {
+    joined.ends_with('\\')
+        && without_comment(joined).1.is_none()
+        && (event || !crate::command::shell_syntax::ends_in_single_quotes(joined))
 }
 
 /// `error`, for a prompt followed by `comment` alone (in `joined`), naming the comment rather

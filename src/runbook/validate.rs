@@ -1030,6 +1030,28 @@ fn wrapped_in(text: &str, line: usize, depth: usize) -> Option<(String, bool)> {
         let fed = stages
             .windows(2)
             .map(|pair| format!("{} | {}", pair[0].trim(), unwrapped(pair[1]).command));
+        // The lines a stage types into a cctrl after it, or a here-string into cctrl, where
+        // the line is not read as one command (more than one line, cctrl's options other than
+        // its modes): each is a command cctrl runs.
+        let typed = stages
+            .windows(2)
+            .filter(|pair| {
+                let program = unwrapped(pair[1]).command.split_whitespace().next();
+                program.is_some_and(|p| p.rsplit('/').next() == Some("cctrl"))
+            })
+            .flat_map(|pair| super::fed_lines::lines_typed(pair[0]))
+            .chain(
+                group
+                    .iter()
+                    .flat_map(|part| super::fed_lines::here_string_lines(unwrapped(part).command)),
+            )
+            .find_map(|typed| {
+                (reads_as_command(&typed, line) == Some(false) && !only_prints(&typed, line))
+                    .then_some((typed, false))
+            });
+        if typed.is_some() {
+            return typed;
+        }
         group
             .iter()
             .map(|part| unwrapped(part).command.to_owned())
@@ -1061,7 +1083,11 @@ fn behind_sudo(text: &str) -> Option<HostCommand> {
             .iter()
             .any(|c| text.contains(c));
     let command = HostCommand::parse_line(inner.command, 0).ok()?;
-    (only_sudo && !matches!(command.action, HostAction::NotModelled(_))).then_some(command)
+    // `sudo -u tungsten cctrl` opens a session as `cctrl` does (a review, helper-143, found
+    // the cctrl steps after it typed into the coordinator's manager instead).
+    let known =
+        !matches!(command.action, HostAction::NotModelled(_)) || opens_cctrl_session(&command);
+    (only_sudo && known).then_some(command)
 }
 
 /// Whether `text` is a `tpm` command: the model tracks nothing it changes, so behind a
@@ -1951,13 +1977,24 @@ impl Session<'_> {
             return self.run_shell(target, &inner, heard);
         }
         if let HostAction::NotModelled(text) = &command.action
-            && let Some((inner, _)) = wrapped_command(text, 0)
+            && let Some((inner, shell)) = wrapped_command(text, 0)
         {
+            // A cctrl command is written at cctrl's prompt, not a shell's (a review,
+            // helper-143, found the advice name the shell for `printf '..' | cctrl`).
+            let write = if shell {
+                format!(
+                    "write `{inner}` as a step of its own, at the prompt of the host it runs on (the tungsten user's shell)"
+                )
+            } else {
+                format!(
+                    "write each cctrl command as a step of its own (`cctrl> {inner}`; after `shell <host>> cctrl`, typed into that host's manager)"
+                )
+            };
             heard.findings.push(finding(
                 Severity::Error,
                 FindingKind::WrappedCommand,
                 format!(
-                    "`{text}` runs `{inner}` behind `sudo`, `ssh` or a chain of commands, which the model does not read, so it was not checked: write `{inner}` as a step of its own, at the prompt of the host it runs on (the tungsten user's shell)"
+                    "`{text}` runs `{inner}` behind `sudo`, `ssh`, a pipe or a chain of commands, which the model does not read, so it was not checked: {write}"
                 ),
             ));
         }
@@ -3373,7 +3410,7 @@ fn opens_cctrl_session(command: &HostCommand) -> bool {
                 && text
                     .split_whitespace()
                     .skip(1)
-                    .all(|flag| matches!(flag, "-expert" | "-multi"))
+                    .all(|flag| crate::command::CCTRL_MODE_FLAGS.contains(&flag))
         }
         _ => false,
     }
