@@ -7513,3 +7513,166 @@ shell db2> tprovision --source db3
     );
     assert_eq!(deferred.verdict, Verdict::Valid, "{deferred}");
 }
+
+/// Goals resting on one later stop speak of it alone: "it has reached the point", "on it",
+/// "the point" (mutation testing of the later-stop change found the singular wording
+/// unchecked: with `>=` for `>` one stop was spoken of as a list).
+#[test]
+fn goals_resting_on_one_later_stop_speak_of_it_alone() {
+    let report = check(
+        "#! scenario healthy-3\n\
+         #! goal alpha all-online\n\
+         [LOGICAL] /alpha > set policy maintenance\n\
+         shell db2> trepctl offline\n\
+         shell db2> trepctl online -until-heartbeat\n",
+    );
+    let last = report.steps.last().unwrap();
+    let goals: Vec<&str> = last
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::StopPointNotModelled)
+        .map(|f| f.text.as_str())
+        .collect();
+    insta::assert_snapshot!(goals.join("\n"), @"the goals are judged with the replicator of db2 (`-until-heartbeat`) still ONLINE, and would be judged otherwise once it has reached the point and gone OFFLINE:NORMAL, which the model does not follow, so the plan cannot be VALID; end the plan with `trepctl wait -state OFFLINE:NORMAL` on it, or leave the point out");
+}
+
+/// A step whose error does not rest on a later stop, raised alike with the replicator ONLINE
+/// and once it has reached its point, is that error alone, not `stop-point-not-modelled`: a
+/// write on the slave db3 drifts it whether or not db2's replicator has stopped at its
+/// `-at-seqno` point. Only errors are compared between the two (mutation testing of the
+/// later-stop change found the comparison unchecked: with warnings compared instead, the
+/// write was also reported as relying on the point).
+#[test]
+fn an_error_raised_either_way_does_not_rest_on_a_later_stop() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db2> trepctl offline-deferred -at-seqno 1000
+shell db3> mysql -e \"INSERT INTO t VALUES (1)\"
+",
+    );
+    let step = report.steps.iter().find(|s| s.line == 4).unwrap();
+    let errors: Vec<FindingKind> = step
+        .findings
+        .iter()
+        .filter(|f| f.severity == tungsten_model::machine::Severity::Error)
+        .map(|f| f.kind)
+        .collect();
+    assert!(!errors.is_empty(), "{report}");
+    assert_eq!(
+        kinds_at(&report, FindingKind::StopPointNotModelled),
+        [],
+        "{report}"
+    );
+}
+
+/// A later stop on a cross-site replicator is kept over a step that leaves it ONLINE, as a
+/// cluster replicator's is: a reset two steps after `mm_trepctl offline-deferred -at-seqno`
+/// relies on the point still (mutation testing of the later-stop change found the cross-site
+/// replicator's ONLINE test unchecked past the next step).
+#[test]
+fn a_cross_site_later_stop_is_kept_over_a_step_that_leaves_it_online() {
+    let report = check(
+        "#! scenario seed000-drifted\n\
+         shell db4> mm_trepctl offline-deferred -at-seqno 1000\n\
+         shell db4> mm_trepctl status\n\
+         shell db4> mm_trepctl -service east reset -all -y\n",
+    );
+    assert_eq!(
+        kinds_at(&report, FindingKind::StopPointNotModelled),
+        [(4, true)],
+        "{report}"
+    );
+}
+
+/// A replicator restarted after a later stop was set has forgotten it, though it comes back
+/// ONLINE: the restart is a change of state the step made (`Effect::Replicator`), and the
+/// switch after it relies on no point (mutation testing of the later-stop change found the
+/// restart's effect unchecked: without it, the point was kept and the switch an error).
+#[test]
+fn a_replicator_restart_forgets_its_later_stop() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db2> trepctl offline-deferred -at-seqno 1000
+shell db2> replicator restart
+[LOGICAL] /alpha > switch
+",
+    );
+    let restarted = report.steps.iter().find(|s| s.line == 4).unwrap();
+    assert!(
+        restarted
+            .runs
+            .iter()
+            .all(|r| r.status == tungsten_model::runbook::RunStatus::Accepted),
+        "{report}"
+    );
+    assert!(
+        restarted
+            .state
+            .host(tungsten_model::model::HostId::from_index(1).unwrap())
+            .replicator
+            .is_online(),
+        "{report}"
+    );
+    assert_eq!(
+        kinds_at(&report, FindingKind::StopPointNotModelled),
+        [],
+        "{report}"
+    );
+}
+
+/// A role set on another host's replicator leaves a later stop where it was: after
+/// `trepctl setrole` on db2, db3's `-at-seqno` point still holds, and a reset of db3's
+/// replicator relies on it (mutation testing of the later-stop change found the role
+/// change's host unchecked: with it ignored, any role change in the service ended every
+/// point).
+#[test]
+fn a_role_set_on_another_replicator_keeps_a_later_stop() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db3> trepctl offline-deferred -at-seqno 1000
+shell db2> trepctl offline
+shell db2> trepctl setrole -role master
+shell db3> trepctl -service alpha reset -all -y
+",
+    );
+    let setrole = report.steps.iter().find(|s| s.line == 5).unwrap();
+    assert!(
+        setrole
+            .runs
+            .iter()
+            .all(|r| r.status == tungsten_model::runbook::RunStatus::Accepted),
+        "{report}"
+    );
+    assert_eq!(
+        kinds_at(&report, FindingKind::StopPointNotModelled),
+        [(6, true)],
+        "{report}"
+    );
+}
+
+/// `trepctl wait -state OFFLINE:NORMAL` takes a replicator offline only where a later stop
+/// was set on it: on one with none, nothing takes it there, and it stays ONLINE (mutation
+/// testing of the later-stop change found the guard unchecked: with it dropped, any such wait
+/// took the replicator offline).
+#[test]
+fn a_wait_for_offline_without_a_later_stop_takes_nothing_offline() {
+    let report = check(
+        "#! scenario healthy-3
+[LOGICAL] /alpha > set policy maintenance
+shell db2> trepctl wait -state OFFLINE:NORMAL
+",
+    );
+    let db2 = tungsten_model::model::HostId::from_index(1).unwrap();
+    let waited = report.steps.iter().find(|s| s.line == 3).unwrap();
+    assert!(waited.state.host(db2).replicator.is_online(), "{report}");
+    assert!(
+        waited
+            .runs
+            .iter()
+            .all(|r| r.status != tungsten_model::runbook::RunStatus::Accepted),
+        "{report}"
+    );
+}
