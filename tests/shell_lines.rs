@@ -380,6 +380,9 @@ fn commands_typed_into_cctrl_by_lines_it_does_not_read_are_not_passed_over() {
         "cctrl -host db2 <<< 'switch'",
         "echo 'switch' | cctrl -host db2",
         "echo 'switch' | cctrl -help",
+        // cctrl named in quotes is cctrl still (helper-144: a warning only).
+        r#"printf 'ls\nswitch\n' | "cctrl""#,
+        r"'cctrl' <<< $'ls\nswitch'",
     ];
     assert_not_valid(&lines);
     for line in lines {
@@ -477,4 +480,43 @@ fn a_backslash_in_single_quotes_does_not_join_the_next_line() {
             .contains("SWITCH TO 'db3@alpha' WAS SUCCESSFUL"),
         "{unquoted}"
     );
+}
+
+/// bash drops the quotes around the program a pipe feeds: `echo switch | 'cctrl'` types the
+/// switch into this host's manager as `echo switch | cctrl` does (helper-144: a step the model
+/// does not know, with a warning only).
+#[test]
+fn a_quoted_cctrl_after_a_pipe_reads_the_command_it_is_fed() {
+    for line in [
+        "echo switch | 'cctrl'",
+        r#"echo 'switch' | "cctrl" -expert"#,
+    ] {
+        let c = HostCommand::parse_line(line, 1).unwrap();
+        assert!(matches!(c.action, HostAction::Cctrl(_)), "{line}: {c:?}");
+        let text = one_line("db1", line).to_string();
+        assert!(
+            text.contains("SWITCH TO 'db2@alpha' WAS SUCCESSFUL"),
+            "{line}: {text}"
+        );
+    }
+}
+
+/// A backslash that another escapes, or that single quotes hold, ends the line: the step
+/// after it is a step of its own and is checked (helper-144: `echo a \\` and `echo 'a \\`
+/// joined the next line, so the `stopall` on it was never run).
+#[test]
+fn a_literal_backslash_at_the_end_does_not_swallow_the_next_step() {
+    for first in [r"echo a \\", r"echo 'a \\"] {
+        let report = check(&format!(
+            "#! scenario healthy-3\nshell db1> {first}\nshell db2> stopall\n"
+        ));
+        assert_eq!(report.steps.len(), 2, "{first}: {report}");
+        assert!(
+            report.to_string().contains("manager on db2 stopped"),
+            "{first}: {report}"
+        );
+    }
+    // Three backslashes: the last escapes the line break, and the lines join.
+    let joined = check("#! scenario healthy-3\nshell db1> echo a \\\\\\\nb\n");
+    assert_eq!(joined.steps.len(), 1, "{joined}");
 }

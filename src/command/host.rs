@@ -278,7 +278,9 @@ impl HostCommand {
     ) -> Result<Self, ParseError> {
         let left_words = Words::new(left, line_number);
         let mut right_words = Words::new(right, line_number);
-        let program = right_words.next().unwrap_or_default();
+        // The program's word as bash names it (`| 'cctrl'` runs cctrl, as a quoted first word
+        // of a line runs its program: helper-144 found it a step the model does not know).
+        let program = program_word(right_words.next().unwrap_or_default());
         // Past `cctrl`, only its mode flags ([`CCTRL_MODE_FLAGS`]): another pipe, a
         // redirection, another word or another option (`-host db2` connects elsewhere; a
         // review, helper-143, found `| cctrl -help` read as running the command) is more than

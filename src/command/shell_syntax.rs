@@ -155,17 +155,19 @@ pub(crate) fn bare(line: &str) -> impl Iterator<Item = Bare> + '_ {
     })
 }
 
-/// Whether the backslash that ends `line` is held by single quotes (or ANSI-C ones) still
-/// open there: bash keeps it, and the line break after it, as typed, so the line does not
-/// continue (bash manual, *Single Quotes*: every character between them keeps its literal
-/// value; *Escape Character*: a backslash and a newline join lines only where the backslash
-/// escapes). `false` for a line not ending in a single backslash.
-pub(crate) fn ends_in_single_quotes(line: &str) -> bool {
-    let Some(body) = line.strip_suffix('\\').filter(|b| !b.ends_with('\\')) else {
+/// Whether the backslash that ends `line` is a literal one, joining no lines: held by single
+/// quotes (or ANSI-C ones) still open there, or escaped by a backslash before it outside them
+/// (`echo a \\`). bash keeps it, and the line break after it, as typed (bash manual, *Single
+/// Quotes*: every character between them keeps its literal value; *Escape Character*: a
+/// backslash and a newline join lines only where the backslash escapes). `false` for a line
+/// not ending in a backslash.
+pub(crate) fn ends_in_literal_backslash(line: &str) -> bool {
+    let Some(body) = line.strip_suffix('\\') else {
         return false;
     };
-    // A quote in place of the backslash closes single quotes open there, and only then is
-    // the `;` after it bash's own.
+    // A quote in place of the backslash closes single quotes open there, or is escaped by a
+    // backslash before it (helper-144 found `echo a \\` and `echo 'a \\` join the next
+    // line, hiding its step): only then is the `;` after it bash's own.
     let probe = format!("{body}';");
     let last = probe.len() - 1;
     bare(&probe).any(|b| b.at == last && b.c == ';')
@@ -173,11 +175,12 @@ pub(crate) fn ends_in_single_quotes(line: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{bare, ends_in_single_quotes};
+    use super::{bare, ends_in_literal_backslash};
 
-    /// A backslash at the end continues the line, unless single quotes hold it.
+    /// A backslash at the end continues the line, unless single quotes hold it or a backslash
+    /// escapes it.
     #[test]
-    fn a_backslash_in_single_quotes_continues_nothing() {
+    fn a_literal_backslash_continues_nothing() {
         for (line, held) in [
             ("echo 'switch \\", true),
             ("echo $'a \\", true),
@@ -185,10 +188,15 @@ mod tests {
             ("echo 'a' \\", false),
             ("echo \"a \\", false),
             ("echo \"it's \\", false),
-            ("echo 'a \\\\", false),
+            // Two backslashes: in single quotes both literal; outside, the first escapes the
+            // second; three outside, the third escapes the line break (helper-144).
+            ("echo 'a \\\\", true),
+            ("echo a \\\\", true),
+            ("echo a \\\\\\", false),
+            ("echo \"a \\\\\\", false),
             ("echo 'a", false),
         ] {
-            assert_eq!(ends_in_single_quotes(line), held, "{line}");
+            assert_eq!(ends_in_literal_backslash(line), held, "{line}");
         }
     }
 

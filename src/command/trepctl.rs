@@ -595,11 +595,17 @@ fn setrole(w: &mut Words<'_>) -> Result<TrepctlAction, ParseError> {
             // and compares it as spelt (open-source `OpenReplicatorManager`: `setRole` stores
             // it, `FlushAction` checks `ROLE_MASTER.equals(getRole())`, and trepctl's
             // `doOnline` `getRole().equals("slave")`): `MASTER` is not the master role there,
-            // so a plan counting on it must not read as if it were (helper-138 R3).
-            if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            // so a plan counting on it must not read as if it were (helper-138 R3). The same
+            // holds for the newer names `primary` and `replica`, which the model's role reads
+            // elsewhere but which are no role the replicator knows (Continuent docs
+            // *operations-status-repl-roles*,
+            // <https://docs.continuent.com/tungsten-clustering-7.1/operations-status-repl-roles.html>,
+            // lists master, slave, relay, thl-server, thl-client and thl-applier; helper-144
+            // found `-role primary` read as the master role).
+            if word != read.to_string() {
                 return Err(w.error_previous(format!(
-                    "a role spelt as the replicator compares it, in lower case (`{read}`): \
-                     trepctl passes the word on unchanged"
+                    "a role spelt as the replicator compares it (`{read}`): trepctl passes the \
+                     word on unchanged"
                 )));
             }
             role = Some(read);
@@ -1140,6 +1146,10 @@ mod tests {
         let errors: Vec<String> = [
             "setrole -role MASTER",
             "setrole -role Slave -uri thl://db1:2112/",
+            // The newer names the model reads in listings are no role trepctl passes on
+            // (helper-144).
+            "setrole -role primary",
+            "setrole -role replica -uri thl://db1:2112/",
             "wait -state online",
             "wait -state Offline:Normal -limit 5",
         ]
@@ -1147,8 +1157,10 @@ mod tests {
         .map(|line| line.parse::<TrepctlCommand>().unwrap_err().to_string())
         .collect();
         insta::assert_snapshot!(errors.join("\n"), @"
-        line 1, column 15: expected a role spelt as the replicator compares it, in lower case (`master`): trepctl passes the word on unchanged, found `MASTER`
-        line 1, column 15: expected a role spelt as the replicator compares it, in lower case (`slave`): trepctl passes the word on unchanged, found `Slave`
+        line 1, column 15: expected a role spelt as the replicator compares it (`master`): trepctl passes the word on unchanged, found `MASTER`
+        line 1, column 15: expected a role spelt as the replicator compares it (`slave`): trepctl passes the word on unchanged, found `Slave`
+        line 1, column 15: expected a role spelt as the replicator compares it (`master`): trepctl passes the word on unchanged, found `primary`
+        line 1, column 15: expected a role spelt as the replicator compares it (`slave`): trepctl passes the word on unchanged, found `replica`
         line 1, column 13: expected a state spelt as the replicator names it (`ONLINE`): it compares state names as spelt, and fails the wait on any other, found `online`
         line 1, column 13: expected a state spelt as the replicator names it (`OFFLINE:NORMAL`): it compares state names as spelt, and fails the wait on any other, found `Offline:Normal`
         ");

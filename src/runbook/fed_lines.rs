@@ -154,13 +154,23 @@ pub(super) fn here_string_lines(command: &str) -> Vec<String> {
     let Some((before, after)) = command.split_once("<<<") else {
         return Vec::new();
     };
-    let program = before.split_whitespace().next().unwrap_or_default();
-    if program.rsplit('/').next() != Some("cctrl") {
+    if !runs_cctrl(before) {
         return Vec::new();
     }
     shell_words(after)
         .first()
         .map_or_else(Vec::new, |word| lines_of(word))
+}
+
+/// Whether `command` runs cctrl: its first word names it as bash reads a program's name, past
+/// quotes, a `\` and a directory (`'cctrl'`, `/opt/continuent/tungsten/tungsten-manager/bin/cctrl`;
+/// helper-144 found `printf 'ls\nswitch\n' | "cctrl"` and `'cctrl' <<< $'ls\nswitch'` passed
+/// with a warning only).
+pub(super) fn runs_cctrl(command: &str) -> bool {
+    command
+        .split_whitespace()
+        .next()
+        .is_some_and(|word| super::wrappers::program(word) == "cctrl")
 }
 
 /// `output` split into lines at its line breaks and at the `\n` and `\r` escapes in it,

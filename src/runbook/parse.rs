@@ -147,12 +147,13 @@ impl FromStr for Runbook {
 /// bash reads as joining lines. One that ends a comment is the comment's: bash continues no
 /// comment (a review found `trepctl status # db1 only \` swallow the `trepctl offline` after
 /// it). Nor does one that single quotes hold (`echo 'switch \` types that backslash and the
-/// line break into cctrl; a review, helper-143, found it joined into `switch to db3`), except
-/// in an `event` step, whose words take no quotes.
+/// line break into cctrl; a review, helper-143, found it joined into `switch to db3`) or that a
+/// backslash before it escapes (`echo a \\`: helper-144 found the next step swallowed),
+/// except in an `event` step, whose words take no quotes.
 fn continues(joined: &str, event: bool) -> bool {
     joined.ends_with('\\')
         && without_comment(joined).1.is_none()
-        && (event || !crate::command::shell_syntax::ends_in_single_quotes(joined))
+        && (event || !crate::command::shell_syntax::ends_in_literal_backslash(joined))
 }
 
 /// `error`, for a prompt followed by `comment` alone (in `joined`), naming the comment rather

@@ -1035,10 +1035,7 @@ fn wrapped_in(text: &str, line: usize, depth: usize) -> Option<(String, bool)> {
         // its modes): each is a command cctrl runs.
         let typed = stages
             .windows(2)
-            .filter(|pair| {
-                let program = unwrapped(pair[1]).command.split_whitespace().next();
-                program.is_some_and(|p| p.rsplit('/').next() == Some("cctrl"))
-            })
+            .filter(|pair| super::fed_lines::runs_cctrl(unwrapped(pair[1]).command))
             .flat_map(|pair| super::fed_lines::lines_typed(pair[0]))
             .chain(
                 group

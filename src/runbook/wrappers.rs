@@ -314,7 +314,7 @@ pub(super) struct Unwrapped<'a> {
 
 /// A word as bash would name the program it runs: without the `\` that skips an alias,
 /// without quotes, without its directory.
-fn program(word: &str) -> &str {
+pub(super) fn program(word: &str) -> &str {
     let word = word.trim_start_matches('\\').trim_matches(['\'', '"']);
     word.rsplit('/').next().unwrap_or(word)
 }
