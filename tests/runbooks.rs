@@ -11,7 +11,7 @@ mod support;
 use support::runbook::{check, fenced, fixture, kinds, refusal, refused};
 use tungsten_model::machine::Refusal;
 use tungsten_model::machine::Rule;
-use tungsten_model::runbook::{self, FindingKind, Report, RunStatus, Runbook, Verdict};
+use tungsten_model::runbook::{self, FindingKind, Report, RunStatus, Runbook, StepStatus, Verdict};
 
 /// Each goal of the report as written, and whether it is met.
 fn goals_met(report: &Report) -> Vec<(String, bool)> {
@@ -2435,6 +2435,140 @@ fn a_root_use_after_the_sessions_site_is_lost_connects_through_another() {
         report
             .to_string()
             .contains("cctrl cannot connect; run it on a host of a site whose manager runs"),
+        "{report}"
+    );
+}
+
+/// `cctrl -multi` starts at the root of the data services, `[LOGICAL] / >` (Continuent docs
+/// *operations-composite-switch*): with two services (seed 000's east and west) a command that
+/// changes state acts on none there, piped or typed, until `use` chooses one; `ls` lists the
+/// services. An earlier review found `echo switch | cctrl -multi` on db1 switch east, where
+/// `[LOGICAL] / > switch` is refused.
+#[test]
+fn a_multi_session_starts_at_the_root() {
+    let report = check(
+        "#! scenario seed000-drifted\nshell db1> echo switch | cctrl -multi\nshell db1> cctrl -multi -expert <<< 'ls'\nshell db1> cctrl -multi\ncctrl> ls\ncctrl> switch\ncctrl> use east\ncctrl> switch\n",
+    );
+    let status = |line: usize| {
+        let step = report.steps.iter().find(|s| s.line == line).unwrap();
+        (step.status(), step.text.clone())
+    };
+    assert_eq!(status(2).0, StepStatus::Rejected, "{report}");
+    assert!(
+        report.to_string().contains(
+            "`cctrl -multi` starts at the root of the data services (east, west), where `switch` acts on none"
+        ),
+        "{report}"
+    );
+    // What only prints is read at the root too; its flags print back as typed.
+    assert_eq!(
+        status(3),
+        (
+            StepStatus::Ok,
+            "shell db1> echo 'ls' | cctrl -multi -expert".to_owned()
+        ),
+        "{report}"
+    );
+    assert_eq!(status(4).0, StepStatus::Ok, "{report}");
+    let ls = report.steps.iter().find(|s| s.line == 5).unwrap();
+    let printed = ls.printed.as_deref().unwrap_or_default();
+    assert!(
+        printed.contains("|DATA SERVICES:") && printed.ends_with("east\nwest\n"),
+        "{report}"
+    );
+    assert_eq!(status(6).0, StepStatus::Rejected, "{report}");
+    assert!(
+        report.to_string().contains(
+            "the `cctrl -multi` session is at the root of the data services (east, west)"
+        ),
+        "{report}"
+    );
+    // Once `use` chose east, the switch runs there (onto drifted data: unsafe, but run).
+    let switch = report.steps.iter().find(|s| s.line == 8).unwrap();
+    assert!(
+        switch.runs.iter().all(|r| r.status == RunStatus::Accepted)
+            && switch
+                .runs
+                .iter()
+                .any(|r| r.effects.iter().any(|e| e.contains("WAS SUCCESSFUL"))),
+        "{report}"
+    );
+    // Without `-multi`, the piped switch runs in db1's own service, as it did.
+    let report = check("#! scenario seed000-drifted\nshell db1> echo switch | cctrl\n");
+    assert_eq!(report.first_rejected().map(|s| s.line), None, "{report}");
+}
+
+/// Where the topology has one physical service, the root of `cctrl -multi` is read as that
+/// service, as a `[LOGICAL] / >` prompt is (a modelling decision: there is one service a
+/// command could mean), piped or typed.
+#[test]
+fn a_multi_session_over_one_service_runs_in_it() {
+    let report = check(
+        "#! scenario healthy-3\n#! goal master db3\nshell db1> echo 'switch to db2' | cctrl -multi\nshell db1> cctrl -multi\ncctrl> switch to db3\n[LOGICAL] / > ls\n",
+    );
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    assert!(report.goals.iter().all(|g| g.met), "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("SWITCH TO 'db2@alpha' WAS SUCCESSFUL"),
+        "{report}"
+    );
+}
+
+/// `ls` at an active/active composite: the model does not list one, so the step is not
+/// modelled, with a `not-modelled` warning saying so, and the plan stays VALID (an earlier
+/// review, F4, found it `[ok]`, printing nothing).
+#[test]
+fn ls_at_an_active_active_composite_is_not_modelled() {
+    let topology = r#"{"services": [{"name": "east", "datasources": ["db1", "db2"]}, {"name": "west", "datasources": ["db4", "db5"]}], "composites": [{"name": "global", "members": ["east", "west"]}], "cross_site": [{"from": "east", "to": "west"}, {"from": "west", "to": "east"}]}"#;
+    let text = "#! topology file t.json\n[LOGICAL] / > use global\n[LOGICAL] /global > ls\n";
+    let rb: Runbook = text.parse().unwrap();
+    let start = runbook::start(&rb, &[], &mut |_| Ok(topology.to_owned())).unwrap();
+    let report = runbook::validate(&start, &rb, runbook::Options::default());
+    assert_eq!(report.verdict, Verdict::Valid, "{report}");
+    let ls = report.steps.iter().find(|s| s.line == 3).unwrap();
+    assert_eq!(ls.status(), StepStatus::NotModelled, "{report}");
+    assert!(
+        ls.findings
+            .iter()
+            .any(|f| f.kind == FindingKind::NotModelled
+                && f.text.contains("active/active composite `global`")),
+        "{report}"
+    );
+    // At an active/passive composite the sites are listed, and the step is ok.
+    let report = active_passive("[LOGICAL] / > use global\n[LOGICAL] /global > ls\n");
+    let ls = report.steps.last().unwrap();
+    assert_eq!(ls.status(), StepStatus::Ok, "{report}");
+    assert!(ls.printed.is_some(), "{report}");
+}
+
+/// A step the managers undo, typed at a composite: the advice names the composite's `set
+/// policy maintenance`, which sets every site's, not a site's own (an earlier review, F5). At a
+/// site's prompt it still names the site.
+#[test]
+fn advice_at_a_composite_names_the_composites_set_policy() {
+    let report =
+        active_passive("[LOGICAL] / > use global\n[LOGICAL] /global > datasource east offline\n");
+    let undone: Vec<&str> = report
+        .findings_of(FindingKind::Undone)
+        .map(|(_, f)| f.text.as_str())
+        .collect();
+    assert!(!undone.is_empty(), "{report}");
+    assert!(
+        undone
+            .iter()
+            .all(|t| t.contains("`set policy maintenance` at global first")
+                && !t.contains("in east first")),
+        "{report}"
+    );
+    let report = active_passive("cctrl [east]> datasource db2 offline\n");
+    let undone: Vec<&str> = report
+        .findings_of(FindingKind::Undone)
+        .map(|(_, f)| f.text.as_str())
+        .collect();
+    assert!(
+        !undone.is_empty() && undone.iter().all(|t| t.contains("in east first")),
         "{report}"
     );
 }

@@ -352,7 +352,7 @@ fn a_redirection_glued_to_a_piped_cctrl_is_read_past() {
     ] {
         let command = HostCommand::parse_line(line, 1).unwrap();
         assert!(
-            matches!(command.action, HostAction::Cctrl(_)),
+            matches!(command.action, HostAction::Cctrl { .. }),
             "{line}: {command:?}"
         );
         let r = one_line("db3", line);
@@ -492,7 +492,10 @@ fn a_quoted_cctrl_after_a_pipe_reads_the_command_it_is_fed() {
         r#"echo 'switch' | "cctrl" -expert"#,
     ] {
         let c = HostCommand::parse_line(line, 1).unwrap();
-        assert!(matches!(c.action, HostAction::Cctrl(_)), "{line}: {c:?}");
+        assert!(
+            matches!(c.action, HostAction::Cctrl { .. }),
+            "{line}: {c:?}"
+        );
         let text = one_line("db1", line).to_string();
         assert!(
             text.contains("SWITCH TO 'db2@alpha' WAS SUCCESSFUL"),

@@ -122,6 +122,42 @@ pub enum Provisioner {
     Tprovision,
 }
 
+/// A mode flag cctrl is started with (Continuent docs *cmdline-tools-cctrl*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CctrlMode {
+    /// `-expert`: expert mode (*cmdline-tools-cctrl-modes*). It changes nothing the model
+    /// checks.
+    Expert,
+    /// `-multi`: the session starts at the root of the data services (`[LOGICAL] / >`), where
+    /// `use <service>` chooses one (*operations-composite-switch*). Where the topology has a
+    /// single physical service, the root is read as that service, as a `[LOGICAL] / >` prompt
+    /// is (**modelling decision**: there is one service a command could mean).
+    Multi,
+}
+
+impl CctrlMode {
+    /// The mode a cctrl flag names (`-expert`, `-multi`), if it names one.
+    #[must_use]
+    pub fn from_flag(flag: &str) -> Option<Self> {
+        match flag {
+            "-expert" => Some(Self::Expert),
+            "-multi" => Some(Self::Multi),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for CctrlMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Expert => "-expert",
+            Self::Multi => "-multi",
+        })
+    }
+}
+
 /// What a host command does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -183,8 +219,16 @@ pub enum HostAction {
     /// `trepctl ...`.
     Trepctl(TrepctlCommand),
     /// `echo '<command>' | cctrl`, `printf '<command>\n' | cctrl` or `cctrl <<< '<command>'`
-    /// (printed back in the first form).
-    Cctrl(CctrlCommand),
+    /// (printed back in the first form, with cctrl's mode flags as typed).
+    Cctrl {
+        /// The command typed into cctrl.
+        command: CctrlCommand,
+        /// cctrl's mode flags, in the order typed (`-expert`, `-multi`). With `-multi` the
+        /// command is typed at the root of the data services, not in the host's own service
+        /// ([`CctrlMode::Multi`]).
+        #[serde(default)]
+        modes: Vec<CctrlMode>,
+    },
     /// `[sudo] systemctl start|stop|restart <unit>` or `[sudo] service <unit>
     /// start|stop|restart`, for a unit the model knows.
     System {
@@ -281,6 +325,7 @@ impl HostCommand {
         // The program's word as bash names it (`| 'cctrl'` runs cctrl, as a quoted first word
         // of a line runs its program: helper-144 found it a step the model does not know).
         let program = program_word(right_words.next().unwrap_or_default());
+        let modes = modes_of(right_words.clone());
         // Past `cctrl`, only its mode flags ([`CCTRL_MODE_FLAGS`]): another pipe, a
         // redirection, another word or another option (`-host db2` connects elsewhere; a
         // review, helper-143, found `| cctrl -help` read as running the command) is more than
@@ -292,7 +337,7 @@ impl HostCommand {
             && only_options
             && let Some((start, inner)) = fed_to_cctrl(left)
         {
-            return Self::fed(line, line_number, program, (start, inner));
+            return Self::fed(line, line_number, program, (start, inner), modes);
         }
         Ok(Self {
             executable: left_words.peek().unwrap_or_default().to_owned(),
@@ -300,13 +345,14 @@ impl HostCommand {
         })
     }
 
-    /// The cctrl command `inner`, at byte `start` of `line`, typed into `program` (cctrl) by
-    /// a pipe or a here-string.
+    /// The cctrl command `inner`, at byte `start` of `line`, typed into `program` (cctrl),
+    /// started with `modes`, by a pipe or a here-string.
     fn fed(
         line: &str,
         line_number: usize,
         program: &str,
         (start, inner): (usize, &str),
+        modes: Vec<CctrlMode>,
     ) -> Result<Self, ParseError> {
         // Keep columns true to the line: pad the inner command to where it sits.
         let pad = " ".repeat(line.get(..start).map_or(0, |b| b.chars().count()));
@@ -314,7 +360,7 @@ impl HostCommand {
             .map_err(|e| e.on_line(line))?;
         Ok(Self {
             executable: program.to_owned(),
-            action: HostAction::Cctrl(command),
+            action: HostAction::Cctrl { command, modes },
         })
     }
 
@@ -374,8 +420,8 @@ impl HostCommand {
             });
         }
         // `cctrl <<< 'switch'` types the command into cctrl, as `echo 'switch' | cctrl` does.
-        if let Some(fed) = here_string(line).filter(|_| base(executable) == "cctrl") {
-            return Self::fed(line, line_number, executable, fed);
+        if let Some((fed, modes)) = here_string(line, line_number, executable) {
+            return Self::fed(line, line_number, executable, fed, modes);
         }
         // A redirection the output tail did not cut (`> tungsten.ini`, `< in.txt`, `2>x`): the
         // line does more than the command, and is kept whole as a step the model does not
@@ -451,6 +497,13 @@ impl HostCommand {
 /// leaves the line a step the model does not know (**modelling decision**: the docs name no
 /// other option that keeps the command typed into this host's manager).
 pub(crate) const CCTRL_MODE_FLAGS: [&str; 2] = ["-expert", "-multi"];
+
+/// The mode flags among `words` (cctrl's, after its name), in order.
+fn modes_of(mut words: Words<'_>) -> Vec<CctrlMode> {
+    std::iter::from_fn(|| words.next())
+        .filter_map(CctrlMode::from_flag)
+        .collect()
+}
 
 /// The verbs that start a cctrl command and name no shell program.
 const CCTRL_ONLY_VERBS: [&str; 8] = [
@@ -841,11 +894,22 @@ fn fed_to_cctrl(left: &str) -> Option<(usize, &str)> {
     }
 }
 
-/// The command a here-string types into cctrl (`cctrl [-expert] <<< 'switch'`), with its byte
-/// offset in `line`: only options between `cctrl` and `<<<`, and one word, quoted or not,
-/// after it. An operator's review found it not modelled, the switch unseen.
-fn here_string(line: &str) -> Option<(usize, &str)> {
+/// The command a here-string types into cctrl (`cctrl [-expert] <<< 'switch'`; `executable`
+/// is the line's first word), with its byte offset in `line`, and cctrl's mode flags: only
+/// options between `cctrl` and `<<<`, and one word, quoted or not, after it. An operator's
+/// review found it not modelled, the switch unseen.
+fn here_string<'a>(
+    line: &'a str,
+    line_number: usize,
+    executable: &str,
+) -> Option<((usize, &'a str), Vec<CctrlMode>)> {
+    if base(executable) != "cctrl" {
+        return None;
+    }
     let (before, after) = line.split_once("<<<")?;
+    let mut flags = Words::new(before, line_number);
+    flags.next();
+    let modes = modes_of(flags);
     let mut words = before.split_whitespace();
     let options_only = words.next().is_some() && words.all(|w| CCTRL_MODE_FLAGS.contains(&w));
     let text = after.trim();
@@ -855,7 +919,8 @@ fn here_string(line: &str) -> Option<(usize, &str)> {
         None => return None,
     };
     let start = (inner.as_ptr() as usize).saturating_sub(line.as_ptr() as usize);
-    (options_only && !inner.contains(['\'', '"', '<', '>', '|', ';'])).then_some((start, inner))
+    (options_only && !inner.contains(['\'', '"', '<', '>', '|', ';']))
+        .then_some(((start, inner), modes))
 }
 
 /// A line that only prints, unless a second command is glued on (see
@@ -1217,7 +1282,13 @@ impl fmt::Display for HostCommand {
                 Ok(())
             }
             HostAction::Trepctl(c) => write!(f, "{exe} {c}"),
-            HostAction::Cctrl(c) => write!(f, "echo '{c}' | {exe}"),
+            HostAction::Cctrl { command, modes } => {
+                write!(f, "echo '{command}' | {exe}")?;
+                for mode in modes {
+                    write!(f, " {mode}")?;
+                }
+                Ok(())
+            }
             HostAction::System {
                 name,
                 lifecycle,
@@ -1684,7 +1755,13 @@ mod tests {
         ] {
             let c: HostCommand = line.parse().unwrap();
             assert!(
-                matches!(c.action, HostAction::Cctrl(CctrlCommand::Switch { .. })),
+                matches!(
+                    c.action,
+                    HostAction::Cctrl {
+                        command: CctrlCommand::Switch { .. },
+                        ..
+                    }
+                ),
                 "{line}: {c:?}"
             );
         }

@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 pub use cctrl::{
     CctrlCommand, CctrlInfo, DatasourceAction, RelaySource, ReplicatorAction, RouterTarget,
 };
-pub(crate) use host::{CCTRL_MODE_FLAGS, is_shell_read_only};
-pub use host::{HostAction, HostCommand, Lifecycle, Provisioner, TpmAction};
+pub(crate) use host::is_shell_read_only;
+pub use host::{CctrlMode, HostAction, HostCommand, Lifecycle, Provisioner, TpmAction};
 pub use option_value::{OptionValue, OptionValueError};
 pub use replication_points::{SeqnoSet, SeqnoSetError, StopPoint, StopTime, StopTimeError};
 pub use system::Unit;

@@ -94,10 +94,10 @@ pub use input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 pub use invariant::{Invariant, Violation};
 pub(crate) use membership::check as check_membership;
 pub use rejection::{Ineligible, OutOfReach, Refusal, Rejection};
-pub(crate) use resolve::hosts_expected;
 pub use resolve::{
     ResolveError, resolve_cctrl, resolve_host, resolve_ref, resolve_trepctl, untracked_options,
 };
+pub(crate) use resolve::{hosts_expected, root_services};
 pub use rule::Rule;
 
 use crate::fault::Fault;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::input::{CctrlOp, HostOp, Input, Install, ReplicatorOp, TrepctlOp};
 use crate::command::{
-    CctrlCommand, DatasourceAction, HostAction, HostCommand, HostRef, RelaySource,
+    CctrlCommand, CctrlMode, DatasourceAction, HostAction, HostCommand, HostRef, RelaySource,
     ReplicatorAction, ResetScope, RouterTarget, SelectorRole, SeqnoSet, TrepctlAction,
     TrepctlCommand, TrepctlInfo, Unit, WaitFor,
 };
@@ -107,6 +107,20 @@ pub enum ResolveError {
         /// The unit it holds.
         unit: Unit,
     },
+    /// A command that changes state, piped into `cctrl -multi` where the topology has more
+    /// than one physical service: that session starts at the root of the data services,
+    /// where no service is chosen (Continuent docs *operations-composite-switch*).
+    #[error(
+        "`cctrl -multi` starts at the root of the data services ({services}), where `{command}` acts on none: pipe it into `cctrl` without `-multi` to act on {host}'s own service, or start `cctrl -multi` and type `use <service>` before it"
+    )]
+    AtRoot {
+        /// The command as typed.
+        command: String,
+        /// The topology's services, as the root lists them.
+        services: String,
+        /// The host cctrl runs on.
+        host: String,
+    },
     /// A selector names nothing in the current state.
     #[error("`{selector}` names no host now: {why}")]
     Selector {
@@ -115,6 +129,18 @@ pub enum ResolveError {
         /// Why.
         why: String,
     },
+}
+
+/// The services `ls` lists at the root of a `cctrl -multi` session: every service's name,
+/// in order (Continuent docs *operations-composite-switch* lists them so).
+pub(crate) fn root_services(topology: &Topology) -> Vec<&str> {
+    let mut names: Vec<&str> = topology
+        .services()
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names
 }
 
 fn host(topology: &Topology, name: &HostName) -> Result<HostId, ResolveError> {
@@ -669,10 +695,26 @@ pub fn resolve_host(
         HostAction::Trepctl(t) => {
             return trepctl_in(topology, on, install_of(topology, command)?, t);
         }
-        HostAction::Cctrl(c) => {
+        HostAction::Cctrl { command, modes } => {
+            if modes.contains(&CctrlMode::Multi) && topology.physical_services().nth(1).is_some() {
+                // `cctrl -multi` starts at the root, as a `[LOGICAL] / >` prompt is read: a
+                // command there acts on no service, and the session ends before a `use` could
+                // choose one. What only prints changes nothing (`ls` lists the services).
+                if !command.changes_state() || matches!(command, CctrlCommand::Use(_)) {
+                    return Ok(Input::Host {
+                        on,
+                        op: HostOp::Inspect,
+                    });
+                }
+                return Err(ResolveError::AtRoot {
+                    command: command.to_string(),
+                    services: root_services(topology).join(", "),
+                    host: topology.host(on).name.to_string(),
+                });
+            }
             // A piped command runs in a new session ([`Input::PipedCctrl`]).
             let fresh = state.with_fresh_session(topology, on);
-            return Ok(match resolve_cctrl(topology, &fresh, on, c)? {
+            return Ok(match resolve_cctrl(topology, &fresh, on, command)? {
                 Input::Cctrl { at, op } => Input::PipedCctrl { at, op },
                 other => other,
             });

@@ -119,7 +119,7 @@ pub(super) fn lines_typed(feeder: &str) -> Vec<String> {
     let Some((program, rest)) = words.split_first() else {
         return Vec::new();
     };
-    let program = program.rsplit('/').next().unwrap_or(program);
+    let program = super::wrappers::program(program);
     let output = match program {
         "echo" => {
             let first = rest

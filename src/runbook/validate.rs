@@ -488,6 +488,12 @@ struct Session<'a> {
     connected: Vec<Option<HostId>>,
     /// The hosts a step started cctrl on (`shell db1> cctrl`) whose session still runs.
     opened: HostSet,
+    /// The host a `cctrl -multi` session was started on while it is at the root of the data
+    /// services (no `use` typed since): where a command that only prints, typed there, runs.
+    root: Option<HostId>,
+    /// The composite the cctrl step being applied is typed at, if it is typed at one: the
+    /// advice its findings give names the composite's commands.
+    typed_at_composite: Option<ServiceId>,
     /// The sessions of `opened` that ended with their host or manager, not yet told: the
     /// host, and whether the host went down (else its manager stopped). The next cctrl step
     /// typed there says so, wherever it is typed now.
@@ -611,6 +617,8 @@ fn validate_with(
         service: None,
         connected: vec![None; topology.services().len()],
         opened: HostSet::EMPTY,
+        root: None,
+        typed_at_composite: None,
         ended: Vec::new(),
         declared_down,
         rules: options.rules,
@@ -1283,7 +1291,7 @@ fn only_prints(text: &str, line: usize) -> bool {
     }
     read_shell(text, line).is_some_and(|c| match &c.action {
         HostAction::Inspect(_) => true,
-        HostAction::Cctrl(c) => cctrl_prints(c),
+        HostAction::Cctrl { command, .. } => cctrl_prints(command),
         HostAction::Trepctl(t) => matches!(
             t.action,
             TrepctlAction::Status { .. } | TrepctlAction::Services { .. } | TrepctlAction::Info(_)
@@ -1514,7 +1522,7 @@ impl Session<'_> {
             (Prompt::Shell { target }, StepCommand::Host(command)) => {
                 // `echo switch | cctrl` promotes as the same command at the prompt does (an
                 // independent review found it judged an unplanned failover).
-                promoting = matches!(&command.action, HostAction::Cctrl(c) if promotes(c));
+                promoting = matches!(&command.action, HostAction::Cctrl { command, .. } if promotes(command));
                 self.run_shell(target, command, &mut heard);
             }
             (Prompt::Event, StepCommand::Event(event)) => {
@@ -1830,6 +1838,12 @@ impl Session<'_> {
             _ => None,
         };
         let named = root_use.or(service);
+        if named.is_none() && self.read_at_root(command, heard) {
+            // `ls` there lists the data services (Continuent docs
+            // *operations-composite-switch*).
+            return matches!(command, CctrlCommand::Ls(_)).then(|| root_listing(self.topology));
+        }
+        let root = self.root.filter(|&h| self.state.manager_running(h));
         let svc = match self.cctrl_service(named) {
             Ok(svc) => svc,
             Err(reason) => {
@@ -1837,6 +1851,14 @@ impl Session<'_> {
                 return None;
             }
         };
+        if let (Some(h), Some(_)) = (root, root_use)
+            && let Some(slot) = self.connected.get_mut(svc.index())
+        {
+            // A `use` at the root of a `cctrl -multi` session is typed into the manager it was
+            // started on (the docs' composite failover starts it on the surviving site,
+            // *operations-composite-failover*).
+            *slot = Some(h);
+        }
         let Some(at) = self.manager_for(svc, &mut heard.findings) else {
             heard.runs.push(rejected(
                 "cctrl",
@@ -1885,7 +1907,16 @@ impl Session<'_> {
                         ),
                     ));
                 }
+                let composite = matches!(
+                    self.topology.service(svc).kind,
+                    ServiceKind::Composite { .. }
+                );
+                self.typed_at_composite = composite.then_some(svc);
                 self.apply(at, &input, heard);
+                self.typed_at_composite = None;
+                if matches!(command, CctrlCommand::Ls(_)) {
+                    self.unlisted_composite(svc, heard);
+                }
                 // `use` moves the session: the `cctrl>` steps after it are typed there.
                 if let (CctrlCommand::Use(name), Some(run)) = (command, heard.runs.last())
                     && run.status == RunStatus::Accepted
@@ -1908,6 +1939,56 @@ impl Session<'_> {
                     .push(rejected(&self.name(at), Rule::Resolve, e.to_string()));
                 None
             }
+        }
+    }
+
+    /// Whether `command` only prints and is typed at the root of a `cctrl -multi` session (no
+    /// `use` since, its manager running): then it is accepted on that host, changing nothing.
+    fn read_at_root(&self, command: &CctrlCommand, heard: &mut Heard) -> bool {
+        let Some(h) = self
+            .root
+            .filter(|&h| self.service.is_none() && self.state.manager_running(h))
+        else {
+            return false;
+        };
+        if command.changes_state() {
+            return false;
+        }
+        heard.runs.push(Run {
+            host: self.name(h),
+            status: RunStatus::Accepted,
+            effects: Vec::new(),
+            engine_effects: Vec::new(),
+        });
+        true
+    }
+
+    /// An `ls` typed at `service`, just run as the last of `heard.runs`: where `service` is a
+    /// composite the model does not list (active/active), the run is not modelled and a
+    /// `not-modelled` warning says so, rather than an `[ok]` step that printed nothing (an
+    /// earlier review, F4). It changes nothing, so the verdict stands.
+    fn unlisted_composite(&self, service: ServiceId, heard: &mut Heard) {
+        let composite = matches!(
+            self.topology.service(service).kind,
+            ServiceKind::Composite { .. }
+        );
+        if !composite || self.topology.active_passive().any(|(c, _)| c == service) {
+            return;
+        }
+        if let Some(run) = heard
+            .runs
+            .last_mut()
+            .filter(|r| r.status == RunStatus::Accepted)
+        {
+            run.status = RunStatus::NotModelled;
+            heard.findings.push(finding(
+                Severity::Warning,
+                FindingKind::NotModelled,
+                format!(
+                    "not modelled: the listing of active/active composite `{}` (its sites, each writable) is not modelled, so this `ls` prints nothing here; it changes nothing: read the sites' own listings (`use <site>` then `ls`)",
+                    self.topology.service_name(service)
+                ),
+            ));
         }
     }
 
@@ -1951,9 +2032,10 @@ impl Session<'_> {
                 return;
             }
         };
-        if opens_cctrl_session(command) {
+        if let Some(modes) = cctrl_session_modes(command) {
+            let multi = modes.contains(&crate::command::CctrlMode::Multi);
             let run = match hosts.as_slice() {
-                [h] => self.connect(*h),
+                [h] => self.connect(*h, multi),
                 _ => rejected(
                     &target.to_string(),
                     Rule::Resolve,
@@ -2247,7 +2329,12 @@ impl Session<'_> {
     /// as long as it runs (then the session moves to the coordinator, as
     /// [`Self::manager_for`] does), and a `cctrl>` prompt naming no service addresses that
     /// service. Refused where `h` is down or no manager runs on it.
-    fn connect(&mut self, h: HostId) -> Run {
+    ///
+    /// `cctrl -multi` (`multi`) starts at the root of the data services, where `use
+    /// <service>` chooses one (Continuent docs *operations-composite-switch*): a `cctrl>`
+    /// prompt naming no service is then read as `[LOGICAL] / >` is, until a step names one
+    /// (in a topology of one physical service, that service).
+    fn connect(&mut self, h: HostId, multi: bool) -> Run {
         let who = self.name(h);
         if !self.state.host(h).up {
             return rejected(
@@ -2277,15 +2364,29 @@ impl Session<'_> {
         // (`use` and `set force` hold for the session they are typed in; Continuent docs
         // *cmdline-tools-cctrl*).
         self.state = self.state.with_fresh_session(self.topology, h);
-        // A `cctrl>` step naming no service addresses the manager's own service from now on.
-        self.service = Some(service);
+        let at_root = multi && self.topology.physical_services().nth(1).is_some();
+        let effect = if at_root {
+            // At the root, a `cctrl>` step naming no service names none until a `use`.
+            self.service = None;
+            self.root = Some(h);
+            format!(
+                "cctrl -multi connected to the manager on {who}, at the root of the data services ({}): `use <service>` chooses the service the later `cctrl>` steps type into",
+                crate::machine::root_services(self.topology).join(", ")
+            )
+        } else {
+            // A `cctrl>` step naming no service addresses the manager's own service from now
+            // on.
+            self.service = Some(service);
+            self.root = None;
+            format!(
+                "cctrl connected to the manager on {who}: the later cctrl steps of {} type into it",
+                self.topology.service_name(service)
+            )
+        };
         Run {
             host: who.clone(),
             status: RunStatus::Accepted,
-            effects: vec![format!(
-                "cctrl connected to the manager on {who}: the later cctrl steps of {} type into it",
-                self.topology.service_name(service)
-            )],
+            effects: vec![effect],
             engine_effects: Vec::new(),
         }
     }
@@ -2347,6 +2448,12 @@ impl Session<'_> {
                     let mut physical = self.topology.physical_services();
                     match (physical.next(), physical.next()) {
                         (Some(only), None) => only,
+                        _ if self.root.is_some() => {
+                            return Err(format!(
+                                "the `cctrl -multi` session is at the root of the data services ({}), where a command acts on no service: type `use <service>` first, or write `cctrl [svc]>`",
+                                crate::machine::root_services(self.topology).join(", ")
+                            ));
+                        }
                         _ => {
                             return Err("the prompt names no service and no earlier step did: write `cctrl [svc]>` (or `[LOGICAL] /svc >`)".to_owned());
                         }
@@ -2355,6 +2462,8 @@ impl Session<'_> {
             },
         };
         self.service = Some(service);
+        // A service is chosen: the steps are no longer typed at the root.
+        self.root = None;
         Ok(service)
     }
 
@@ -2538,6 +2647,22 @@ impl Session<'_> {
     /// managers' failsafe exists because a lone manager cannot tell a partition from an
     /// outage (*manager-failover-failsafe-shun*, *operations-recovery-multiple-failure*), and
     /// forcing past it on one side lets the other side keep, or promote, a master of its own.
+    /// The words of [`Finding::Undone`] (`text`, as the engine renders it, naming the host's
+    /// site): typed at a composite, the advice names the composite's `set policy`, which
+    /// sets every site's (an earlier review, F5, found `set policy maintenance` in the site
+    /// advised to a step typed at the composite).
+    fn undone(&self, text: String, host: HostId, policy: crate::model::PolicyMode) -> String {
+        let Some(composite) = self.typed_at_composite else {
+            return text;
+        };
+        format!(
+            "{policy} put {} back: the step does not last while {} is in {policy}; `set policy maintenance` at {} first (typed there, it sets every site's policy; or, to keep it out of service, shun it)",
+            self.name(host),
+            self.topology.service_name(self.topology.host(host).service),
+            self.topology.service_name(composite)
+        )
+    }
+
     fn report_finding(&self, f: &Finding, after: &State) -> ReportFinding {
         let text = f.render(self.topology);
         match *f {
@@ -2575,8 +2700,10 @@ impl Session<'_> {
                 format!("{text} (still: it was broken before this step too)"),
             ),
             Finding::Invariant(_) => finding(Severity::Error, f.kind(), text),
-            Finding::Undone { .. }
-            | Finding::NoWritableMaster { .. }
+            Finding::Undone { host, policy } => {
+                finding(Severity::Warning, f.kind(), self.undone(text, host, policy))
+            }
+            Finding::NoWritableMaster { .. }
             | Finding::WritesPaused { .. }
             | Finding::NoRelay { .. }
             | Finding::PolicyKept { .. }
@@ -3401,16 +3528,32 @@ fn quorum_by_stopped_managers(
 /// mode flags (`-expert`, `-multi`; Continuent docs *cmdline-tools-cctrl*). The cctrl steps
 /// after it are typed into that host's manager.
 fn opens_cctrl_session(command: &HostCommand) -> bool {
+    cctrl_session_modes(command).is_some()
+}
+
+/// The mode flags of a shell line that starts an interactive cctrl session
+/// ([`opens_cctrl_session`]), or `None` for any other line.
+fn cctrl_session_modes(command: &HostCommand) -> Option<Vec<crate::command::CctrlMode>> {
     match &command.action {
-        HostAction::NotModelled(text) => {
-            command.program() == "cctrl"
-                && text
-                    .split_whitespace()
-                    .skip(1)
-                    .all(|flag| crate::command::CCTRL_MODE_FLAGS.contains(&flag))
-        }
-        _ => false,
+        HostAction::NotModelled(text) if command.program() == "cctrl" => text
+            .split_whitespace()
+            .skip(1)
+            .map(crate::command::CctrlMode::from_flag)
+            .collect(),
+        _ => None,
     }
+}
+
+/// What `ls` prints at the root of a `cctrl -multi` session: the data services, by name
+/// (Continuent docs *operations-composite-switch*).
+fn root_listing(topology: &Topology) -> String {
+    let border = format!("+{}+", "-".repeat(76));
+    let mut text = format!("{border}\n|{:<76}|\n{border}\n", "DATA SERVICES:");
+    for name in crate::machine::root_services(topology) {
+        text.push_str(name);
+        text.push('\n');
+    }
+    text
 }
 
 /// A run refused before the engine saw it.

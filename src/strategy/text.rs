@@ -7,10 +7,10 @@ use proptest::sample::select;
 
 use super::listing::{host_name, service_name};
 use crate::command::{
-    CctrlCommand, CctrlInfo, DatasourceAction, HostAction, HostCommand, HostRef, Lifecycle,
-    OnlineOptions, OnlineProvision, OptionValue, Provisioner, RelaySource, ReplicatorAction,
-    ResetScope, Retry, RouterTarget, SelectorRole, SeqnoSet, StopPoint, StopTime, ThlUri,
-    TpmAction, TrepctlAction, TrepctlCommand, TrepctlInfo, Unit, WaitFor,
+    CctrlCommand, CctrlInfo, CctrlMode, DatasourceAction, HostAction, HostCommand, HostRef,
+    Lifecycle, OnlineOptions, OnlineProvision, OptionValue, Provisioner, RelaySource,
+    ReplicatorAction, ResetScope, Retry, RouterTarget, SelectorRole, SeqnoSet, StopPoint, StopTime,
+    ThlUri, TpmAction, TrepctlAction, TrepctlCommand, TrepctlInfo, Unit, WaitFor,
 };
 use crate::fault::{Event, Process};
 use crate::model::{HostName, PolicyMode, ReplicatorRole, ReplicatorState, Seqno, ServiceName};
@@ -452,7 +452,14 @@ pub fn host_command() -> impl Strategy<Value = HostCommand> {
         )
             .prop_map(|(action, args)| ("tools/tpm", HostAction::Tpm { action, args })),
         trepctl_command().prop_map(|c| ("tungsten-replicator/bin/trepctl", HostAction::Trepctl(c))),
-        cctrl_command().prop_map(|c| ("tungsten-manager/bin/cctrl", HostAction::Cctrl(c))),
+        (
+            cctrl_command(),
+            proptest::sample::subsequence(vec![CctrlMode::Expert, CctrlMode::Multi], 0..=2)
+        )
+            .prop_map(|(command, modes)| (
+                "tungsten-manager/bin/cctrl",
+                HostAction::Cctrl { command, modes }
+            )),
     ];
     let known = (root, action).prop_map(|(root, (path, action))| {
         let executable = if root.is_empty() {
