@@ -419,6 +419,25 @@ fn echo_shapes_the_pipe_does_not_read_name_the_command_they_type() {
     }
 }
 
+/// A printf format filled in after its start types the filled-in command into cctrl: the
+/// check names that command, the datasource in it, not the format as typed.
+#[test]
+fn a_printf_format_filled_mid_line_names_the_command_it_types() {
+    for (line, command) in [
+        (
+            r"printf 'datasource %s shun\n' db2 | cctrl",
+            "datasource db2 shun",
+        ),
+        (r"printf 'switch to %s\n' db3 | cctrl", "switch to db3"),
+    ] {
+        let text = one_line("db1", line).to_string();
+        assert!(
+            text.contains(&format!("runs `{command}` behind")),
+            "{line}: {text}"
+        );
+    }
+}
+
 /// `sudo -u tungsten cctrl` opens a session on the host as `cctrl` does: the cctrl steps after
 /// it are typed into that host's manager, not the coordinator's (helper-143 F4).
 #[test]
@@ -522,4 +541,21 @@ fn a_literal_backslash_at_the_end_does_not_swallow_the_next_step() {
     // Three backslashes: the last escapes the line break, and the lines join.
     let joined = check("#! scenario healthy-3\nshell db1> echo a \\\\\\\nb\n");
     assert_eq!(joined.steps.len(), 1, "{joined}");
+}
+
+/// Inside echo's double quotes a single quote is a character cctrl receives: `echo
+/// "datasource db2 shun 'now'" | cctrl` types `datasource db2 shun 'now'`, which the cctrl
+/// parser reads and refuses at the stray word, pointing into the quotes, rather than the line
+/// being passed over as one the model does not read.
+#[test]
+fn a_single_quote_inside_echos_double_quotes_reaches_cctrl() {
+    let line = r#"echo "datasource db2 shun 'now'" | cctrl"#;
+    let error = HostCommand::parse_line(line, 1).unwrap_err();
+    assert_eq!(
+        (error.span().line, error.span().column),
+        (1, 27),
+        "{error:?}"
+    );
+    assert_eq!(error.expected(), "the end of the command", "{error:?}");
+    assert_eq!(error.found(), "`'now'`", "{error:?}");
 }

@@ -217,6 +217,32 @@ mod tests {
         }
     }
 
+    /// A format filled in after its start (`printf 'datasource %s shun\n' db2`), echo's
+    /// words that only look like its options (`-ex`, `-`: echo prints them) and an expansion
+    /// outside quotes (kept as typed, not read as an ANSI-C quote) give the lines the shell
+    /// writes.
+    #[test]
+    fn formats_filled_mid_line_echo_words_and_expansions_are_read_as_written() {
+        for (feeder, lines) in [
+            (
+                r"printf 'datasource %s shun\n' db2",
+                &["datasource db2 shun"][..],
+            ),
+            (
+                r"printf 'datasource %s %s\n' db2 shun db3 welcome",
+                &["datasource db2 shun", "datasource db3 welcome"],
+            ),
+            (r"printf 'switch to %s\n' db3", &["switch to db3"]),
+            ("echo -ex switch", &["-ex switch"]),
+            ("echo - switch", &["- switch"]),
+            ("echo -n -e switch", &["switch"]),
+            ("echo switch to $DS", &["switch to $DS"]),
+            ("echo datasource $DS shun", &["datasource $DS shun"]),
+        ] {
+            assert_eq!(lines_typed(feeder), lines, "{feeder}");
+        }
+    }
+
     proptest::proptest! {
         /// Any feeder or here-string, however quoted or escaped, is read without a panic into
         /// trimmed lines that are not empty.
