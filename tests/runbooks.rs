@@ -23,6 +23,17 @@ fn goals_met(report: &Report) -> Vec<(String, bool)> {
 }
 
 /// The lines of the steps with a `lost-events` finding, one entry per finding.
+/// The texts of the last step's findings of `kind` (the goals' findings sit there).
+fn last_step_texts(report: &Report, kind: FindingKind) -> Vec<&str> {
+    report.steps.last().map_or_else(Vec::new, |last| {
+        last.findings
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.text.as_str())
+            .collect()
+    })
+}
+
 fn lost_lines(report: &Report) -> Vec<usize> {
     report
         .findings_of(FindingKind::LostEvents)
@@ -7455,13 +7466,7 @@ fn goals_resting_on_two_later_stops_name_both() {
          shell db3> trepctl offline\n\
          shell db3> trepctl online -until-seqno 9\n",
     );
-    let last = report.steps.last().unwrap();
-    let goals: Vec<&str> = last
-        .findings
-        .iter()
-        .filter(|f| f.kind == FindingKind::StopPointNotModelled)
-        .map(|f| f.text.as_str())
-        .collect();
+    let goals = last_step_texts(&report, FindingKind::StopPointNotModelled);
     insta::assert_snapshot!(goals.join("\n"), @"the goals are judged with the replicator of db2 (`-until-heartbeat`) and the replicator of db3 (`-until-seqno 9`) still ONLINE, and would be judged otherwise once they have reached their points and gone OFFLINE:NORMAL, which the model does not follow, so the plan cannot be VALID; end the plan with `trepctl wait -state OFFLINE:NORMAL` on each, or leave the points out");
 }
 
@@ -7660,13 +7665,7 @@ fn goals_resting_on_one_later_stop_speak_of_it_alone() {
          shell db2> trepctl offline\n\
          shell db2> trepctl online -until-heartbeat\n",
     );
-    let last = report.steps.last().unwrap();
-    let goals: Vec<&str> = last
-        .findings
-        .iter()
-        .filter(|f| f.kind == FindingKind::StopPointNotModelled)
-        .map(|f| f.text.as_str())
-        .collect();
+    let goals = last_step_texts(&report, FindingKind::StopPointNotModelled);
     insta::assert_snapshot!(goals.join("\n"), @"the goals are judged with the replicator of db2 (`-until-heartbeat`) still ONLINE, and would be judged otherwise once it has reached the point and gone OFFLINE:NORMAL, which the model does not follow, so the plan cannot be VALID; end the plan with `trepctl wait -state OFFLINE:NORMAL` on it, or leave the point out");
 }
 

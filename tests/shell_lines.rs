@@ -411,12 +411,18 @@ fn echo_shapes_the_pipe_does_not_read_name_the_command_they_type() {
             matches!(c.action, HostAction::NotModelled(_)),
             "{line}: {c:?}"
         );
-        let text = one_line("db1", line).to_string();
-        assert!(
-            text.contains(&format!("runs `{command}` behind")),
-            "{line}: {text}"
-        );
+        names_the_typed_command(line, command);
     }
+}
+
+/// The step `line`, on db1, is the `wrapped-command` error naming `command`, the cctrl command
+/// it types.
+fn names_the_typed_command(line: &str, command: &str) {
+    let text = one_line("db1", line).to_string();
+    assert!(
+        text.contains(&format!("runs `{command}` behind")),
+        "{line}: {text}"
+    );
 }
 
 /// A printf format filled in after its start types the filled-in command into cctrl: the
@@ -430,11 +436,7 @@ fn a_printf_format_filled_mid_line_names_the_command_it_types() {
         ),
         (r"printf 'switch to %s\n' db3 | cctrl", "switch to db3"),
     ] {
-        let text = one_line("db1", line).to_string();
-        assert!(
-            text.contains(&format!("runs `{command}` behind")),
-            "{line}: {text}"
-        );
+        names_the_typed_command(line, command);
     }
 }
 
